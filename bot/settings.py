@@ -1,0 +1,55 @@
+"""One typed settings object, read from the environment (prefix `DEBATE_DIGEST_`) and `.env`.
+
+Provider keys are litellm's own variables (`OPENAI_API_KEY`, …) and are not read here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def default_database_url() -> str:
+    """A SQLite file in the user's cache folder (XDG_CACHE_HOME, else ~/.cache)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return f"sqlite:///{Path(base) / 'debate-digest' / 'cache.sqlite3'}"
+
+
+class Settings(BaseSettings):
+    """All configuration. Every field can be set as `DEBATE_DIGEST_<NAME>` in the environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="DEBATE_DIGEST_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    model: str = Field("", description="litellm model string; empty selects the offline engine")
+    api_base: str | None = Field(None, description="base URL of an OpenAI-compatible server")
+    fallback_models: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    database_url: str = Field(default_factory=default_database_url)
+    discord_token: SecretStr | None = None
+    cache_ttl_days: float = Field(30.0, ge=0, description="0 keeps cached results forever")
+    max_input_mb: float = Field(
+        20.0, gt=0, description="largest input accepted, per file and in total"
+    )
+    near_duplicate_threshold: float = Field(0.85, gt=0, le=1)
+    max_points_per_side: int = Field(4, ge=1, le=10)
+
+    @field_validator("fallback_models", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        # A comma-separated list ("a,b") or a JSON list ('["a", "b"]').
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
+
+    @property
+    def max_input_bytes(self) -> int:
+        return int(self.max_input_mb * 1024 * 1024)

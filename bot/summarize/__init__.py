@@ -1,0 +1,1 @@
+"""Summary schema, engines (offline and LLM) and verification."""

@@ -1,0 +1,64 @@
+"""The core data: a thread is an ordered tuple of comments.
+
+Every ingest path returns a `Thread`; dedupe, engines, the store and the renderers take one.
+Models are frozen so that a thread can be shared between tasks without copies.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class Comment(BaseModel):
+    """One message of a debate.
+
+    `id` is stable: `c1`, `c2`, … for pasted text (in paste order), the platform's message id for
+    exports and links. `reply_to` names the id of the comment this one answers, when known.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(min_length=1)
+    text: str
+    author: str | None = None
+    time: datetime | None = None
+    reply_to: str | None = None
+    url: str | None = None
+    is_bot: bool = False
+
+    @field_validator("time")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        # Naive datetimes make exports from two time zones compare wrongly; we never keep one.
+        if value is not None and value.tzinfo is None:
+            raise ValueError("comment time must be timezone-aware")
+        return value
+
+
+class Thread(BaseModel):
+    """An ordered debate thread. `source` says what it was read from (for messages and stats)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    comments: tuple[Comment, ...] = ()
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+
+    @property
+    def participants(self) -> list[str]:
+        """Distinct authors in order of first appearance (anonymous comments are not counted)."""
+        seen: dict[str, None] = {}
+        for comment in self.comments:
+            if comment.author:
+                seen.setdefault(comment.author, None)
+        return list(seen)
+
+    def by_id(self) -> dict[str, Comment]:
+        """Map of id to comment; the first comment wins where an id repeats (before dedupe)."""
+        out: dict[str, Comment] = {}
+        for comment in self.comments:
+            out.setdefault(comment.id, comment)
+        return out
