@@ -1,0 +1,369 @@
+"""The command-line interface: `debate-digest summarize`, `demo`, `cache`, `bench`.
+
+Every user error ends as one line on stderr and a non-zero exit; stdout carries only the result
+(so `--json` output can be piped). Heavy imports (litellm, discord) happen only on the paths that
+need them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Callable, Coroutine
+from contextlib import contextmanager
+from enum import Enum
+from importlib import resources
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from bot import __version__
+from bot.errors import ConfigError, UserError
+
+log = logging.getLogger("debate_digest")
+T = TypeVar("T")
+
+# Inputs this long get a progress display on stderr (when stderr is a terminal).
+PROGRESS_MIN_COMMENTS = 1000
+
+app = typer.Typer(
+    name="debate-digest",
+    help="Balanced, verifiable summaries of online debates (Discord bot and command line).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+cache_app = typer.Typer(help="Inspect or empty the result cache.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+class InputFormat(str, Enum):
+    auto = "auto"
+    text = "text"
+    chat = "chat"
+    discord_json = "discord-json"
+    discord_txt = "discord-txt"
+    discord_csv = "discord-csv"
+
+
+class Layout(str, Enum):
+    stacked = "stacked"
+    columns = "columns"
+
+
+def _stderr_console():  # noqa: ANN202 - rich is imported lazily for fast --help
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        stream=sys.stderr,
+        format="debate-digest: %(levelname)s: %(message)s",
+        force=True,
+    )
+
+
+def _settings(db: str | None = None):  # noqa: ANN202
+    from pydantic import ValidationError
+
+    from bot.settings import Settings
+
+    try:
+        settings = Settings()
+    except ValidationError as err:
+        first = err.errors()[0]
+        name = "DEBATE_DIGEST_" + str(first["loc"][0]).upper() if first.get("loc") else "setting"
+        raise ConfigError(f"invalid setting {name}: {first['msg']}") from None
+    if db:
+        settings = settings.model_copy(update={"database_url": db})
+    return settings
+
+
+@contextmanager
+def _user_errors(debug: bool = False):
+    """Turn every failure into one line on stderr and an exit code: 2 for a user error,
+    1 for a bug (with the traceback only under --debug), 130 for Ctrl-C."""
+    try:
+        yield
+    except UserError as err:
+        typer.echo(f"debate-digest: error: {err}", err=True)
+        raise typer.Exit(err.exit_code) from None
+    except KeyboardInterrupt:
+        typer.echo("debate-digest: interrupted", err=True)
+        raise typer.Exit(130) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as err:  # the one place that turns an unknown failure into a sentence
+        if debug:
+            raise
+        log.debug("internal error", exc_info=True)
+        typer.echo(
+            f"debate-digest: internal error: {type(err).__name__}: {err} "
+            "(run again with --debug for the traceback)",
+            err=True,
+        )
+        raise typer.Exit(1) from None
+
+
+def _run(coro_fn: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    return asyncio.run(coro_fn())
+
+
+def _summarize_sources(
+    sources: list,  # list[InputSource]
+    *,
+    settings: Any,
+    fmt: InputFormat,
+    as_json: bool,
+    markdown: bool,
+    model: str | None,
+    no_cache: bool,
+    layout: Layout,
+    max_points: int | None,
+) -> None:
+    from bot.ingest import load_thread
+    from bot.pipeline import Options, summarize_thread
+    from bot.store import open_store
+
+    thread = load_thread(sources, fmt.value)
+    options = Options(
+        model=model if model is not None else (settings.model or None),
+        max_points_per_side=max_points or settings.max_points_per_side,
+        near_threshold=settings.near_duplicate_threshold,
+        use_cache=not no_cache,
+        ttl_seconds=settings.cache_ttl_days * 86400 or None,
+    )
+
+    async def go():  # noqa: ANN202
+        async with open_store(settings.database_url) as store:
+            with _progress(len(thread.comments)) as progress:
+                return await summarize_thread(
+                    thread, store=store, options=options, progress=progress
+                )
+
+    result = _run(go)
+    if as_json:
+        sys.stdout.write(result.model_dump_json(indent=2, exclude={"cache_key"}) + "\n")
+        return
+    if markdown:
+        from bot.render.markdown import to_markdown
+
+        sys.stdout.write(to_markdown(result))
+        return
+    from rich.console import Console
+
+    from bot.render.terminal import render
+
+    render(result, Console(), layout=layout.value)  # type: ignore[arg-type]
+
+
+@contextmanager
+def _progress(total_comments: int):
+    """A progress display on stderr for long inputs in a terminal; a no-op callback otherwise."""
+    console = _stderr_console()
+    if total_comments < PROGRESS_MIN_COMMENTS or not console.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        console=console, transient=True,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage.capitalize(), total=total or None)
+            bar.update(tasks[stage], completed=done, total=total or None)
+
+        yield update
+
+
+# Options shared by `summarize` and `demo`.
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as one JSON object.")]
+MarkdownOpt = Annotated[bool, typer.Option("--markdown", help="Print the result as Markdown.")]
+ModelOpt = Annotated[
+    str | None,
+    typer.Option("--model", help="litellm model string (default: DEBATE_DIGEST_MODEL; empty = offline)."),
+]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
+DbOpt = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL or SQLite path (default: DEBATE_DIGEST_DATABASE_URL)."),
+]
+LayoutOpt = Annotated[
+    Layout, typer.Option("--layout", help="Sides one after the other, or side by side.")
+]
+MaxPointsOpt = Annotated[
+    int | None,
+    typer.Option("--max-points", min=1, max=10, help="Points per side (the same cap for every side)."),
+]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens to stderr.")]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
+
+
+@app.command()
+def summarize(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files to read (pasted text or exports), or - for standard input. "
+            "Several inputs merge into one thread.",
+            show_default=False,
+        ),
+    ],
+    fmt: Annotated[
+        InputFormat, typer.Option("--format", "-f", help="Input format; auto detects it.")
+    ] = InputFormat.auto,
+    as_json: JsonOpt = False,
+    markdown: MarkdownOpt = False,
+    model: ModelOpt = None,
+    no_cache: NoCacheOpt = False,
+    db: DbOpt = None,
+    layout: LayoutOpt = Layout.stacked,
+    max_points: MaxPointsOpt = None,
+    verbose: VerboseOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Summarize a debate: each side's strongest points with verified quotes."""
+    _setup_logging(verbose)
+    with _user_errors(debug):
+        from bot.ingest import read_source
+
+        if as_json and markdown:
+            raise UserError("choose one of --json and --markdown")
+        if inputs.count("-") > 1:
+            raise UserError("standard input (-) can be read only once")
+        settings = _settings(db)
+        sources = [read_source(arg, max_bytes=settings.max_input_bytes) for arg in inputs]
+        total = sum(len(s.data) for s in sources)
+        if total > settings.max_input_bytes:
+            raise UserError(
+                f"inputs total {total / 1048576:.1f} MB, over the {settings.max_input_mb:g} MB "
+                "limit (DEBATE_DIGEST_MAX_INPUT_MB)"
+            )
+        _summarize_sources(
+            sources, settings=settings, fmt=fmt, as_json=as_json, markdown=markdown,
+            model=model, no_cache=no_cache, layout=layout, max_points=max_points,
+        )
+
+
+@app.command()
+def demo(
+    as_json: JsonOpt = False,
+    markdown: MarkdownOpt = False,
+    no_cache: NoCacheOpt = False,
+    db: DbOpt = None,
+    layout: LayoutOpt = Layout.stacked,
+    verbose: VerboseOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Summarize the bundled real debate (a thread pasted twice), offline."""
+    _setup_logging(verbose)
+    with _user_errors(debug):
+        from bot.ingest import InputSource
+
+        data = resources.files("bot").joinpath("data/seed-thread.txt").read_bytes()
+        source = InputSource(name="seed-thread.txt (bundled)", data=data)
+        _summarize_sources(
+            [source], settings=_settings(db), fmt=InputFormat.text, as_json=as_json,
+            markdown=markdown, model="", no_cache=no_cache, layout=layout, max_points=None,
+        )
+
+
+@cache_app.command("stats")
+def cache_stats(
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Show what the cache holds and what it saved."""
+    _setup_logging(verbose)
+    with _user_errors():
+        from bot.store import open_store
+
+        settings = _settings(db)
+
+        async def go():  # noqa: ANN202
+            async with open_store(settings.database_url) as store:
+                return await store.stats()
+
+        stats = _run(go)
+        if as_json:
+            sys.stdout.write(stats.model_dump_json(indent=2) + "\n")
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title="Debate Digest cache", show_header=False)
+        for name, value in stats.model_dump().items():
+            table.add_row(name.replace("_", " "), "-" if value is None else str(value))
+        Console().print(table)
+
+
+@cache_app.command("purge")
+def cache_purge(
+    db: DbOpt = None,
+    expired: Annotated[bool, typer.Option("--expired", help="Remove only expired entries.")] = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Remove cached results (all of them, or only the expired ones)."""
+    _setup_logging(verbose)
+    with _user_errors():
+        from bot.store import open_store
+
+        settings = _settings(db)
+
+        async def go() -> int:
+            async with open_store(settings.database_url) as store:
+                return await store.purge(expired_only=expired)
+
+        removed = _run(go)
+        typer.echo(f"removed {removed} cached result{'s' if removed != 1 else ''}")
+
+
+@app.command()
+def bench(
+    quick: Annotated[bool, typer.Option("--quick", help="Smaller sizes, for a smoke run.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run the benchmarks (dedupe, offline engine, cache) and print medians and ratios."""
+    _setup_logging(False)
+    with _user_errors():
+        from bot.bench import run_all
+
+        report = run_all(quick=quick)
+        if as_json:
+            sys.stdout.write(json.dumps(report, indent=2) + "\n")
+            return
+        from bot.bench import print_report
+
+        print_report(report)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"debate-digest {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Balanced, verifiable summaries of online debates."""
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="debate-digest")
+

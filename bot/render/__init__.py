@@ -1,0 +1,1 @@
+"""Renderers: the same `DigestResult` as terminal output, Markdown, JSON (and Discord embeds)."""

@@ -1,0 +1,37 @@
+"""Wording shared by every renderer, so the terminal, Markdown and Discord say the same things."""
+
+from __future__ import annotations
+
+from bot.summarize.schema import DigestResult
+
+
+def counts_line(result: DigestResult) -> str:
+    """One line of counts: read, removed (by kind), unique, participants."""
+    stats = result.input
+    kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(stats.duplicates_by_kind.items()))
+    removed = f"{stats.duplicates_removed} duplicates removed" + (f" ({kinds})" if kinds else "")
+    parts = [f"{stats.comments} comments read", removed, f"{stats.unique_comments} unique"]
+    if stats.participants:
+        parts.append(f"{stats.participants} participants")
+    return " · ".join(parts)
+
+
+def engine_line(result: DigestResult) -> str:
+    """Engine, model, cached or fresh, and the verification tally."""
+    engine = "offline engine (extractive)" if result.engine == "offline" else "LLM"
+    if result.model:
+        engine += f" {result.model}"
+    v = result.verification
+    quotes = f"{v.quotes_verified}/{v.quotes_checked} quotes verified"
+    if v.quotes_dropped or v.citations_dropped:
+        quotes += f", {v.quotes_dropped} quotes and {v.citations_dropped} citations dropped"
+    state = "cached" if result.cached else "fresh"
+    return f"{engine} · {state} · {quotes}"
+
+
+def quote_ref(comment_id: str, author: str | None) -> str:
+    return f"{author}, {comment_id}" if author else comment_id
+
+
+def authors_by_id(result: DigestResult) -> dict[str, str | None]:
+    return {c.id: c.author for c in result.comments}

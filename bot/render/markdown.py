@@ -1,0 +1,55 @@
+"""The result as Markdown: the full summary, for files and for Discord attachments."""
+
+from __future__ import annotations
+
+from bot.render.common import authors_by_id, counts_line, engine_line, quote_ref
+from bot.summarize.schema import DigestResult, Point
+
+
+def _quote_block(text: str) -> str:
+    # Each line of a quote stays inside the blockquote, so a quote cannot start a heading.
+    return "\n".join("  > " + line for line in text.splitlines() or [""])
+
+
+def _point(point: Point, authors: dict[str, str | None], urls: dict[str, str | None]) -> list[str]:
+    cites = ", ".join(
+        f"[{cid}]({urls[cid]})" if urls.get(cid) else cid for cid in point.comment_ids
+    )
+    lines = [f"- {point.text}" + (f" ({cites})" if cites else "")]
+    for quote in point.quotes:
+        lines.append(_quote_block(f"“{quote.text}” — {quote_ref(quote.comment_id, authors.get(quote.comment_id))}"))
+    return lines
+
+
+def to_markdown(result: DigestResult) -> str:
+    """Render the whole result. Quotes are verbatim; nothing is truncated here."""
+    s = result.summary
+    authors = authors_by_id(result)
+    urls = {c.id: c.url for c in result.comments}
+    out = ["# Debate digest", "", f"**Question:** {s.question}", "",
+           f"_{counts_line(result)}_  ", f"_{engine_line(result)}_", ""]
+    for note in result.notes:
+        out.append(f"> **Note:** {note}")
+        out.append("")
+    for number, side in enumerate(s.sides, 1):
+        out.append(f"## Side {number}: {side.label}" if len(s.sides) > 1 else f"## {side.label}")
+        out.append("")
+        out.append(f"**Position:** {side.position}")
+        if side.participants:
+            out.append(f"**Participants:** {', '.join(side.participants)}")
+        out.append("")
+        for point in side.points:
+            out.extend(_point(point, authors, urls))
+        if not side.points:
+            out.append("- _No point of this side survived verification._")
+        out.append("")
+    if s.common_ground:
+        out += ["## Common ground", ""]
+        for point in s.common_ground:
+            out.extend(_point(point, authors, urls))
+        out.append("")
+    if s.open_questions:
+        out += ["## Open questions", ""]
+        out += [f"- {q}" for q in s.open_questions]
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"

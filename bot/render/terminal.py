@@ -1,0 +1,83 @@
+"""The result in a terminal, with rich.
+
+All thread text goes in as `rich.text.Text`, never as markup: a comment that contains
+`[bold]` or `[link=…]` must print as written, not restyle the output.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from rich.columns import Columns
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.text import Text
+
+from bot.render.common import authors_by_id, counts_line, engine_line, quote_ref
+from bot.summarize.schema import DigestResult, Point, Side
+
+SIDE_COLOURS = ("cyan", "magenta", "green", "yellow")
+
+Layout = Literal["stacked", "columns"]
+
+
+def _point(point: Point, authors: dict[str, str | None]) -> Text:
+    text = Text("• ", style="bold")
+    text.append(point.text)
+    if point.comment_ids:
+        text.append(f"  [{', '.join(point.comment_ids)}]", style="dim")
+    for quote in point.quotes:
+        text.append("\n    “", style="dim")
+        text.append(quote.text, style="italic")
+        text.append("”", style="dim")
+        text.append(f" — {quote_ref(quote.comment_id, authors.get(quote.comment_id))}", style="dim")
+    return text
+
+
+def _side_panel(number: int, side: Side, colour: str, authors: dict[str, str | None]) -> Panel:
+    body: list[RenderableType] = [Text(side.position, style="bold")]
+    if side.participants:
+        body.append(Text("Participants: " + ", ".join(side.participants), style="dim"))
+    body.extend(_point(p, authors) for p in side.points)
+    if not side.points:
+        body.append(Text("No point of this side survived verification.", style="dim italic"))
+    title = Text(f"Side {number}: ", style=f"bold {colour}")
+    title.append(side.label, style=f"bold {colour}")
+    return Panel(Group(*body), title=title, title_align="left", border_style=colour)
+
+
+def render(result: DigestResult, console: Console, *, layout: Layout = "stacked") -> None:
+    """Print the whole summary: header, the sides (one after the other or side by side),
+    common ground, open questions and notes."""
+    s = result.summary
+    authors = authors_by_id(result)
+    header = Text()
+    header.append("Question: ", style="bold")
+    header.append(s.question)
+    header.append("\n" + counts_line(result), style="dim")
+    header.append("\n" + engine_line(result), style="dim")
+    console.print(Panel(header, title="Debate digest", title_align="left"))
+    for note in result.notes:
+        console.print(Text("Note: ", style="bold yellow") + Text(note))
+
+    panels = [
+        _side_panel(n, side, SIDE_COLOURS[(n - 1) % len(SIDE_COLOURS)], authors)
+        for n, side in enumerate(s.sides, 1)
+    ]
+    if layout == "columns" and len(panels) > 1:
+        width = max(30, (console.width - 2) // len(panels))
+        for panel in panels:
+            panel.width = width
+        console.print(Columns(panels, equal=True, expand=True))
+    else:
+        for panel in panels:
+            console.print(panel)
+
+    if s.common_ground:
+        console.print(
+            Panel(Group(*(_point(p, authors) for p in s.common_ground)),
+                  title="Common ground", title_align="left", border_style="blue")
+        )
+    if s.open_questions:
+        body = Group(*(Text("• ") + Text(q) for q in s.open_questions))
+        console.print(Panel(body, title="Open questions", title_align="left", border_style="white"))

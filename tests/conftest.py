@@ -1,0 +1,27 @@
+"""Shared fixtures. No test reaches the network: every server a test needs runs on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED = FIXTURES / "seed-thread.txt"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Every test gets its own cache folder and no model configured, whatever the machine has."""
+    for name in list(os.environ):
+        if name.startswith("DEBATE_DIGEST_"):
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    monkeypatch.setenv("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    monkeypatch.chdir(tmp_path)  # so a developer's .env is not read
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    return SEED
