@@ -24,7 +24,11 @@ class Settings(BaseSettings):
     """All configuration. Every field can be set as `DEBATE_DIGEST_<NAME>` in the environment."""
 
     model_config = SettingsConfigDict(
-        env_prefix="DEBATE_DIGEST_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="DEBATE_DIGEST_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,  # an empty line in .env means "use the default"
+        extra="ignore",
     )
 
     model: str = Field("", description="litellm model string; empty selects the offline engine")
