@@ -1,0 +1,212 @@
+"""Pasted text: plain lines or paragraphs (`text`) and chat transcripts (`chat`).
+
+Comment ids are `c1`, `c2`, ... in paste order (from `id_start`). Comment text is the pasted text
+with only the format's own markup removed (a chat line's `Name: ` prefix, a Discord header line)
+and leading/trailing white space stripped; inner characters are never changed, because the
+summary's quotes are later verified against it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.ingest.quotes import resolve_quote_replies
+from bot.ingest.timestamps import (
+    DATE_PATTERN,
+    TIME_PATTERN,
+    DateOrder,
+    infer_date_order,
+    parse_date_time,
+)
+from bot.thread import Comment
+
+# Only \r\n, \r and \n end a line: str.splitlines() would also split on \x0c, \x1c, U+2028 and
+# others, which can sit inside a comment.
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_QUOTE_START = re.compile(r"^[ \t]*>")
+
+# A chat name: 1-40 characters, at most four words, no sentence punctuation, so that
+# "However, the point is: ..." is not taken for a speaker, nor a quote or list item ("> a: b",
+# "- Pros: cheap").
+_NAME = r"[^\s.,;:!?\"\u201c\u201d\[\]>*#\u2022-][^.,;:!?\"\u201c\u201d\n]{0,39}?"
+_NAME_LINE = re.compile(rf"^(?P<name>{_NAME})[ \t]*:(?:[ \t]+(?P<text>.*))?$")
+# `[10:32 AM] Name: text` (Discord's compact mode, IRC logs); the bracket may hold a date too.
+_COMPACT_LINE = re.compile(
+    rf"^\[(?P<when>(?:{DATE_PATTERN},?\s+)?{TIME_PATTERN})\][ \t]*(?P<name>{_NAME})[ \t]*:"
+    rf"(?:[ \t]+(?P<text>.*))?$"
+)
+# Discord's copy-paste header, `Name — Today at 10:32 AM`, `Name — 03/14/2024 10:32 AM`. A bare
+# time (`Name — 10:32 AM`) is accepted only with Discord's em or en dash, being easier to mistake.
+_DISCORD_HEADER = re.compile(
+    r"^(?P<name>\S.{0,39}?)[ \t]+(?:"
+    rf"[\u2014\u2013-][ \t]+(?P<when>(?:Today|Yesterday)[ \t]+at[ \t]+{TIME_PATTERN}"
+    rf"|{DATE_PATTERN},?[ \t]+(?:at[ \t]+)?{TIME_PATTERN})"
+    rf"|[\u2014\u2013][ \t]+(?P<bare>{TIME_PATTERN})"
+    r")[ \t]*$"
+)
+_MAX_NAME_WORDS = 4
+# `chat` is chosen only when this share of non-empty lines starts a message, so that prose with
+# an occasional "Note: ..." stays `text`.
+CHAT_LINE_SHARE = 0.5
+
+
+def split_lines(text: str) -> list[str]:
+    """Split on \\r\\n, \\r and \\n only (see `_NEWLINE`)."""
+    return _NEWLINE.split(text)
+
+
+def _is_blank(line: str) -> bool:
+    return not line.strip()
+
+
+def _name_ok(name: str) -> bool:
+    name = name.strip()
+    return bool(name) and len(name.split()) <= _MAX_NAME_WORDS
+
+
+def _numbered(texts: list[str], id_start: int) -> list[Comment]:
+    return [Comment(id=f"c{id_start + n}", text=t) for n, t in enumerate(texts)]
+
+
+def parse_text(text: str, *, id_start: int = 1) -> list[Comment]:
+    """Plain text: one comment per paragraph or per line.
+
+    Paragraphs (blocks between blank lines) are used when there are at least two of them and one
+    has more than one line; otherwise every non-blank line is a comment. In line mode, `> quoted`
+    lines are kept with the line that follows them, since a quote is not a comment of its own.
+    Quoted replies (`> ...`, `"..." - ...`) set `reply_to`; see `bot.ingest.quotes`.
+    """
+    lines = split_lines(text)
+    paragraphs: list[list[str]] = [[]]
+    for line in lines:
+        if _is_blank(line):
+            if paragraphs[-1]:
+                paragraphs.append([])
+        else:
+            paragraphs[-1].append(line)
+    paragraphs = [p for p in paragraphs if p]
+    if len(paragraphs) >= 2 and any(len(p) > 1 for p in paragraphs):
+        items = ["\n".join(p).strip() for p in paragraphs]
+    else:
+        items = []
+        pending_quote: list[str] = []
+        for line in lines:
+            if _is_blank(line):
+                continue
+            if _QUOTE_START.match(line):
+                pending_quote.append(line.rstrip())
+                continue
+            items.append("\n".join([*pending_quote, line.rstrip()]).strip())
+            pending_quote = []
+        if pending_quote:  # a quote with no reply after it is still text someone pasted
+            items.append("\n".join(pending_quote).strip())
+    return resolve_quote_replies(_numbered([i for i in items if i], id_start))
+
+
+@dataclass
+class _Message:
+    author: str | None
+    when: str | None
+    lines: list[str] = field(default_factory=list)
+
+
+def _discord_header(line: str) -> re.Match[str] | None:
+    match = _DISCORD_HEADER.match(line)
+    return match if match and match["name"].strip() else None
+
+
+def _name_line(line: str) -> re.Match[str] | None:
+    match = _NAME_LINE.match(line)
+    return match if match and _name_ok(match["name"]) else None
+
+
+def _compact_line(line: str) -> re.Match[str] | None:
+    match = _COMPACT_LINE.match(line)
+    return match if match and _name_ok(match["name"]) else None
+
+
+def _uses_discord_headers(lines: list[str]) -> bool:
+    """Discord copy-paste: the paste starts with a header, or has at least two headers."""
+    first = next((line for line in lines if not _is_blank(line)), "")
+    if _discord_header(first):
+        return True
+    count = 0
+    for line in lines:
+        if _discord_header(line):
+            count += 1
+            if count >= 2:
+                return True
+    return False
+
+
+def looks_like_chat(text: str) -> bool:
+    """True for a Discord copy-paste (headers) or a transcript where most non-empty lines are
+    `Name: text` or `[time] Name: text`, with at least two such lines."""
+    lines = split_lines(text)
+    if _uses_discord_headers(lines):
+        return True
+    non_empty = 0
+    starts = 0
+    for line in lines:
+        if _is_blank(line):
+            continue
+        non_empty += 1
+        if _compact_line(line) or _name_line(line):
+            starts += 1
+    return starts >= 2 and starts >= CHAT_LINE_SHARE * non_empty
+
+
+def _chat_time(when: str | None, order: DateOrder) -> datetime | None:
+    # "Today at"/"Yesterday at" and bare times leave the date unknown: we do not guess it.
+    if not when or when.startswith(("Today", "Yesterday")):
+        return None
+    return parse_date_time(when, order)
+
+
+def parse_chat(text: str, *, id_start: int = 1) -> list[Comment]:
+    """A chat transcript: Discord copy-paste headers, `[time] Name: text`, or `Name: text` lines.
+
+    With Discord headers (`Name — Today at 10:32 AM`), the lines under a header up to the next
+    header form one comment; `Name: text` lines are then read as message text. Otherwise each
+    `Name: text` or `[time] Name: text` line starts a comment and other lines continue it. Lines
+    before the first speaker form a comment without an author. Times are set only when a full
+    date is given (as UTC). Quoted replies set `reply_to` (see `bot.ingest.quotes`).
+    """
+    lines = split_lines(text)
+    discord_mode = _uses_discord_headers(lines)
+    messages: list[_Message] = []
+    current: _Message | None = None
+    for line in lines:
+        header = _discord_header(line) if discord_mode else None
+        if header:
+            current = _Message(header["name"].strip(), header["when"] or header["bare"])
+            messages.append(current)
+            continue
+        start = _compact_line(line) or (None if discord_mode else _name_line(line))
+        if start:
+            when = start.groupdict().get("when")
+            current = _Message(start["name"].strip(), when, [start["text"] or ""])
+            messages.append(current)
+            continue
+        if current is None:
+            current = _Message(None, None)
+            messages.append(current)
+        current.lines.append(line)
+
+    order = infer_date_order(m.when for m in messages if m.when)
+    comments: list[Comment] = []
+    for message in messages:
+        body = "\n".join(message.lines).strip()
+        if not body:
+            continue
+        comments.append(
+            Comment(
+                id=f"c{id_start + len(comments)}",
+                text=body,
+                author=message.author,
+                time=_chat_time(message.when, order),
+            )
+        )
+    return resolve_quote_replies(comments)
