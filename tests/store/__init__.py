@@ -1,0 +1,1 @@
+"""Tests of bot.store (a package, so that tests can import the helpers in conftest)."""
