@@ -1,0 +1,248 @@
+"""Plain-text helpers for the offline engine: terms, sentences, clauses, sparse vectors.
+
+Everything here is pure Python and linear in the length of its input, so that the offline engine
+stays fast on threads of ten thousand comments. Sentence and clause functions return character
+spans into the original text: a quote cut from a span is verbatim by construction.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+
+Vector = dict[str, float]
+
+# Words in any script; an apostrophe or a hyphen may join parts ("don't", "role-play").
+_WORD = re.compile(r"[^\W_]+(?:['\u2019\-\u2010\u2011][^\W_]+)*")
+_JOINERS = re.compile(r"[\-\u2010\u2011]")
+
+STOPWORDS = frozenset(
+    """
+    a about above actually after again against all almost also although always am among an and
+    another any anyone anything anyway are aren't around as at be became because been before
+    being below between both but by can can't cannot could couldn't did didn't do does doesn't
+    doing don't done down during each either else enough etc even ever every everyone everything
+    few for from further get gets getting go goes going gone got had hadn't has hasn't have
+    haven't having he he'd he'll he's her here here's hers herself him himself his how how's
+    however i i'd i'll i'm i've ie eg if in into is isn't it it's its itself just let let's like
+    likely lot lots made make makes many may maybe me might mine more most much must mustn't my
+    myself neither never no nor not nothing now of off often oh ok okay on once one ones only or
+    other others otherwise ought our ours ourselves out over own per perhaps please pretty quite
+    rather really re same say says said see seem seems seemed shall shan't she she'd she'll she's
+    should shouldn't simply since so some someone something sometimes still such sure than that
+    that's the their theirs them themselves then there there's these they they'd they'll they're
+    they've thing things think this those though through thus to too toward towards under until
+    up upon us use used using very via was wasn't way we we'd we'll we're we've well were weren't
+    what what's whatever when when's where where's whether which while who who's whom whose why
+    why's will with within without won't would wouldn't yeah yes yet you you'd you'll you're
+    you've your yours yourself yourselves
+    """.split()
+)
+
+
+def _stem(word: str) -> str:
+    """A deliberately light suffix stripper: plurals, -ing, -ed. Enough to match "models" with
+    "model" and "roleplaying" with "role-play"; never applied to short words."""
+    if len(word) <= 3:
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("sses"):
+        return word[:-2]
+    if word.endswith("ing") and len(word) > 5:
+        return word[:-3]
+    if word.endswith("ed") and len(word) > 4 and not word.endswith("eed"):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+class Terms:
+    """Term extraction with a cache of expansions, and the surface forms of each term.
+
+    One instance per summarize run: the cache makes tokenizing 10,000 comments cheap, and the
+    surface forms let labels show "nudging" rather than the stem "nudg".
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[str, tuple[str, ...]] = {}
+        self._seen: dict[str, int] = {}
+        self._surface: dict[str, str] | None = None
+
+    def _expand(self, token: str) -> tuple[str, ...]:
+        out: list[str] = []
+        word = token.replace("\u2019", "'")
+        if word.endswith("'s"):
+            word = word[:-2]
+        if word not in STOPWORDS and "'" not in word:
+            parts = _JOINERS.split(word)
+            # A compound counts as its parts and as the joined word, so that "role-play",
+            # "roleplay" and "role play" all share terms.
+            candidates = parts + ["".join(parts)] if len(parts) > 1 else parts
+            for part in candidates:
+                if len(part) < 2 or part.isdigit() or part in STOPWORDS:
+                    continue
+                out.append(_stem(part))
+        result = tuple(out)
+        self._cache[token] = result
+        return result
+
+    def __call__(self, text: str) -> list[str]:
+        """Content terms of `text`, in order: lowercased, stopwords removed, lightly stemmed."""
+        out: list[str] = []
+        cache = self._cache
+        seen = self._seen
+        for token in _WORD.findall(text.lower()):
+            expanded = cache.get(token)
+            if expanded is None:
+                expanded = self._expand(token)
+                self._surface = None
+            seen[token] = seen.get(token, 0) + 1
+            out.extend(expanded)
+        return out
+
+    def surface_form(self, term: str) -> str:
+        """The most frequent single word that produced `term` (the first seen on a tie)."""
+        if self._surface is None:
+            best: dict[str, tuple[int, str]] = {}
+            for token, count in self._seen.items():
+                expanded = self._cache[token]
+                if len(expanded) == 1:
+                    current = best.get(expanded[0])
+                    if current is None or count > current[0]:
+                        best[expanded[0]] = (count, token)
+            self._surface = {t: token for t, (_, token) in best.items()}
+        return self._surface.get(term, term)
+
+
+def word_count(text: str) -> int:
+    """Number of words (runs of letters or digits, joined by apostrophes or hyphens)."""
+    return sum(1 for _ in _WORD.finditer(text))
+
+
+# A sentence ends at . ! ? or … (possibly repeated, possibly followed by closing quotes or
+# brackets) followed by white space; a line break always ends one.
+_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s)|\n")
+
+
+def sentence_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
+    """Spans (begin, end) of the sentences of `text[start:]`, stripped of surrounding white space.
+
+    A full stop followed by a lowercase word does not end a sentence ("e.g. this", "brigade..
+    grinding"), which keeps abbreviations and trailing-dot styles in one piece.
+    """
+    spans: list[tuple[int, int]] = []
+    begin = start
+    for match in _SENTENCE_END.finditer(text, start):
+        end = match.end()
+        if match.group() != "\n":
+            following = text[end : end + 40].lstrip()
+            if following and following[0].islower():
+                continue
+        _append_stripped(text, begin, end, spans)
+        begin = end
+    _append_stripped(text, begin, len(text), spans)
+    return spans
+
+
+def _append_stripped(text: str, begin: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while begin < end and text[begin].isspace():
+        begin += 1
+    while end > begin and text[end - 1].isspace():
+        end -= 1
+    if end > begin:
+        spans.append((begin, end))
+
+
+_CLAUSE_END = re.compile(r"[,;:)\u2014\u2013]\s|\s[\u2014\u2013-]\s")
+
+
+def clause_cut(text: str, begin: int, end: int, limit: int) -> tuple[int, int]:
+    """Shorten the span `text[begin:end]` to at most `limit` characters.
+
+    Cuts after the last clause boundary (comma, semicolon, colon, dash) that keeps at least a
+    third of the limit, else at the last word boundary; trailing separators are trimmed. The
+    result is a span of `text`, so the words stay verbatim.
+    """
+    if end - begin <= limit:
+        return begin, end
+    hard = begin + limit
+    cut = -1
+    for match in _CLAUSE_END.finditer(text, begin, hard + 1):
+        if match.start() - begin >= limit // 3:
+            cut = match.start() + (1 if text[match.start()] in ",;:)" else 0)
+    if cut < 0:
+        space = text.rfind(" ", begin, hard + 1)
+        cut = space if space > begin else hard
+    while cut > begin and (text[cut - 1].isspace() or text[cut - 1] in ",;:-\u2014\u2013"):
+        cut -= 1
+    if cut <= begin:
+        cut = hard
+    return begin, cut
+
+
+def shorten(text: str, limit: int = 200) -> str:
+    """`text` with white space folded, cut at a word boundary to at most `limit` characters with
+    "…" appended when anything was cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    if cut < limit // 2:
+        cut = limit - 1
+    return text[:cut].rstrip(" ,;:-\u2014\u2013") + "\u2026"
+
+
+def document_frequencies(docs: Iterable[Iterable[str]]) -> dict[str, int]:
+    """How many documents contain each term."""
+    df: dict[str, int] = {}
+    for terms in docs:
+        for term in dict.fromkeys(terms):
+            df[term] = df.get(term, 0) + 1
+    return df
+
+
+def idf_weights(df: Mapping[str, int], n_docs: int) -> dict[str, float]:
+    """Smoothed inverse document frequency, always positive."""
+    return {term: math.log((1 + n_docs) / (1 + count)) + 1.0 for term, count in df.items()}
+
+
+def tfidf(terms: Iterable[str], idf: Mapping[str, float]) -> Vector:
+    """A unit-length TF-IDF vector with sublinear term frequency; empty for no known terms."""
+    counts: dict[str, int] = {}
+    for term in terms:
+        counts[term] = counts.get(term, 0) + 1
+    vector: Vector = {}
+    for term, count in counts.items():
+        weight = idf.get(term)
+        if weight is not None:
+            vector[term] = (1.0 + math.log(count)) * weight
+    return normalized(vector)
+
+
+def normalized(vector: Mapping[str, float]) -> Vector:
+    """`vector` scaled to unit length (an empty or zero vector stays empty)."""
+    norm = math.sqrt(sum(v * v for v in vector.values()))
+    if norm == 0.0:
+        return {}
+    return {term: value / norm for term, value in vector.items()}
+
+
+def dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """Sparse dot product; iterates over the smaller vector."""
+    if len(a) > len(b):
+        a, b = b, a
+    total = 0.0
+    for term, value in a.items():
+        other = b.get(term)
+        if other is not None:
+            total += value * other
+    return total
+
+
+def add_into(target: Vector, vector: Mapping[str, float], scale: float = 1.0) -> None:
+    """target += scale * vector, in place."""
+    for term, value in vector.items():
+        target[term] = target.get(term, 0.0) + scale * value
