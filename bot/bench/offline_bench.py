@@ -79,8 +79,10 @@ def build_argkp_thread(
     order. Deterministic for a given seed.
     """
     rng = random.Random(seed)
-    pool = {1: [a for a in arguments if a.topic == topic and a.stance == 1],
-            -1: [a for a in arguments if a.topic == topic and a.stance == -1]}
+    pool = {
+        1: [a for a in arguments if a.topic == topic and a.stance == 1],
+        -1: [a for a in arguments if a.topic == topic and a.stance == -1],
+    }
     if not pool[1] or not pool[-1]:
         raise ValueError(f"topic {topic!r} needs arguments of both stances")
     if n is None:

@@ -62,7 +62,6 @@ ENGINE_VERSION = "offline-1"
 
 Progress = Callable[[str, int, int], None]
 
-MAX_SIDES = 4  # the schema's limit; this engine finds one or two
 MAX_QUOTE_CHARS = 300
 MAX_POINT_CHARS = 200
 MAX_COMMON_GROUND = 3
@@ -206,8 +205,13 @@ _AGREE_SENTENCE = re.compile(
 )
 _DISAGREE_SENTENCE = re.compile(r"\W*(?:no|nope|nah|wrong)\s*[,.!:;-]", _I)
 # After an agreement, these turn it into a concession ("I agree ..., but ...").
+# A contrast after a comma or dash ("I agree, but", "on board with you - yet"), or within a
+# few words of the agreement ("I agree but"); "no one but the police" is not one.
 _CONTRAST = re.compile(
-    r"\b(?:but(?! also\b)|yet|however|though|although|that said|having said that)\b", _I
+    r"(?P<after_comma>(?:[,;:]|\s[-\u2013\u2014])\s*(?:but(?! also\b)|yet|however|though"
+    r"|although|that said|having said that)\b)|^\W*(?:\w+\W+){0,3}?(?P<near>(?:but|yet)\b)"
+    r"(?! also\b)",
+    _I,
 )
 _CONTRAST_OPENING = re.compile(
     r"\W*(?:but|yet|however|though|still|that said|having said that|then again)\b", _I
@@ -221,8 +225,22 @@ _PRAISE = re.compile(
     _I,
 )
 _PRAISE_WORDS = (
-    "thank", "kudos", "cheers", "bravo", "article", "post", "piece", "read", "write", "work",
-    "job", "summary", "video", "well written", "this is", "loved",
+    "thank",
+    "kudos",
+    "cheers",
+    "bravo",
+    "article",
+    "post",
+    "piece",
+    "read",
+    "write",
+    "work",
+    "job",
+    "summary",
+    "video",
+    "well written",
+    "this is",
+    "loved",
 )
 _LEADING_QUOTE = re.compile(
     r"\s*(?:(?:>[^\n]*(?:\n|$))+|[\"\u201c\u201e][^\"\u201c\u201d\u201e\n]{8,}[\"\u201d\u201f]"
@@ -234,9 +252,10 @@ _URL = re.compile(r"https?://\S+")
 # Leading discourse markers dropped from a point's own text (never from a quote).
 _POINT_LEAD = re.compile(
     r"^(?:(?:but|and|so|again|also|yet|however|well|actually|still|plus|then)\b[,:]?\s+"
-    r"|(?:\+1|yes|yeah|exactly|indeed|agreed|true|I (?:fully |totally |completely )?agree"
-    r"|I (?:strongly |respectfully )?disagree|that'?s (?:just |simply )?wrong|no|nope"
-    r"|on the contrary|I'?m not so sure)[,.!:;]\s+)+",
+    r"|(?:\+1|yes|yeah|exactly|indeed|agreed|true|yes and no|(?:good|fair|great) point|well said"
+    r"|I (?:fully |totally |completely )?agree|I (?:strongly |respectfully )?disagree"
+    r"|(?:I think |I'd say )?(?:quite )?the opposite|on the contrary|I'?m not (?:so )?sure"
+    r"|that'?s (?:just |simply )?(?:wrong|not true)|no|nope)\s*[,.!:;\-\u2013\u2014]\s*)+",
     _I,
 )
 # Terms that say how people argue rather than what about: never a side's label.
@@ -395,7 +414,7 @@ def _analyse(thread: Thread, report: _Reporter) -> _Analysis:
 
 
 def _read(thread: Thread, terms: Terms, report: _Reporter) -> tuple[list[_Doc], dict[str, float]]:
-    comments = [c for c in thread.comments]
+    comments = list(thread.comments)
     total = len(comments)
     bodies: list[int] = []
     term_lists: list[list[str]] = []
@@ -510,13 +529,16 @@ def _cue(doc: _Doc) -> _Cue | None:
         b, e = opening[k]
         match = _AGREE.match(text, at, e)
         after = match.end() if match is not None else at
-        contrast = _CONTRAST.search(text, after, e)
+        contrast = _CONTRAST.search(text[after:e])
         turned = (
             contrast is not None
             or any(f[1] > at and f[2] != "agree" for f in found)
             or any(_CONTRAST_OPENING.match(text, b2, e2) for b2, e2 in opening[k + 1 :])
         )
-        clause = _trim_span(text, b, contrast.start() if contrast is not None else e)
+        clause_end = e
+        if contrast is not None:
+            clause_end = after + contrast.start(contrast.lastgroup or 0)
+        clause = _trim_span(text, b, clause_end)
         if turned:
             return _Cue(-1, 0.6, False, "concession", True, clause)
         return _Cue(+1, 1.0 if k == 0 else 0.7, False, "agree", True, clause)
@@ -542,6 +564,15 @@ def _find_cues(text: str, begin: int) -> list[tuple[int, str]]:
         if not out or out[-1][0] != at:
             out.append((at, kind))
     return out
+
+
+def _without_cue(text: str, span: tuple[int, int]) -> str:
+    """The agreeing clause `text[span]` without its agreement phrase: what is agreed with."""
+    clause = text[span[0] : span[1]]
+    match = _AGREE.search(clause.translate(_CUE_TABLE))
+    if match is None:
+        return clause
+    return clause[: match.start()] + " " + clause[match.end() :]
 
 
 def _trim_span(text: str, begin: int, end: int) -> tuple[int, int]:
@@ -579,9 +610,7 @@ def _link(docs: list[_Doc], terms: Terms, idf: dict[str, float], report: _Report
     return inferred
 
 
-def _likely_parent(
-    docs: list[_Doc], doc: _Doc, terms: Terms, idf: dict[str, float]
-) -> int | None:
+def _likely_parent(docs: list[_Doc], doc: _Doc, terms: Terms, idf: dict[str, float]) -> int | None:
     """The comment a pasted reply most likely answers, among the few before it.
 
     Similarity decides, with a small preference for nearer comments (a reply usually follows
@@ -593,9 +622,8 @@ def _likely_parent(
     vector = doc.vector
     cue = doc.cue
     if cue is not None and cue.agreement is not None:
-        clause = terms(doc.comment.text[cue.agreement[0] : cue.agreement[1]])
-        clause_vector = tfidf(clause, idf)
-        if len(clause_vector) >= 3:
+        clause_vector = tfidf(terms(_without_cue(doc.comment.text, cue.agreement)), idf)
+        if len(clause_vector) >= 2:
             vector = clause_vector
     author = doc.comment.author
     best: tuple[float, float, int] | None = None
@@ -643,7 +671,7 @@ def _units(docs: list[_Doc]) -> list[_Unit]:
     return units
 
 
-def _colour(docs: list[_Doc], units: list[_Unit]) -> tuple[list[int | None], int] | tuple[None, int]:
+def _colour(docs: list[_Doc], units: list[_Unit]) -> tuple[list[int | None] | None, int]:
     """2-colour the signed reply graph over units.
 
     Returns (colour per unit, relative within its component; None for units with no edge), and
@@ -708,19 +736,15 @@ def _colour(docs: list[_Doc], units: list[_Unit]) -> tuple[list[int | None], int
         for u in linked:
             vote = 0.0
             for v, w in adjacency[u]:
-                other = colour[v]
-                assert other is not None
                 # Agreement (w > 0) votes for the neighbour's colour, disagreement against it.
-                vote += w if other == 0 else -w
+                vote += w if colour[v] == 0 else -w
             mine = colour[u]
             if (vote > 1e-9 and mine == 1) or (vote < -1e-9 and mine == 0):
                 colour[u] = 0 if mine == 1 else 1
                 changed = True
         if not changed:
             break
-    if not any(
-        w < 0 and colour[a] != colour[b] for a, b, w in kept
-    ):
+    if not any(w < 0 and colour[a] != colour[b] for a, b, w in kept):
         return None, conflicts
     return colour, conflicts
 
@@ -799,7 +823,7 @@ def _assign(
         (its own contribution subtracted algebraically, so nothing moves unless it changes)."""
         h0, h1 = halves[g]
         n0, n1, cross = sq[g]
-        d = [[dot(h0, centroid[0]), dot(h1, centroid[0])], [dot(h0, centroid[1]), dot(h1, centroid[1])]]
+        d = [[dot(h0, centroid[s]), dot(h1, centroid[s])] for s in (0, 1)]
         c_sq = list(norm_sq)
         old = decision[g]
         if old is not None:
@@ -855,7 +879,7 @@ def _assign(
         if decision[g] is None:
             continue
         for u in members:
-            side_of_unit[u] = (colour[u] or 0) ^ decision[g] if colour[u] is not None else decision[g]
+            side_of_unit[u] = (colour[u] or 0) ^ decision[g]
     for doc in docs:
         if doc.unit < 0:
             continue
@@ -883,12 +907,12 @@ def _centroid(docs: list[_Doc], side: int) -> Vector:
 # --- 4. Extract ------------------------------------------------------------------------------
 
 
-def _sentence_ok(text: str, span: tuple[int, int], terms: Terms) -> bool:
-    sentence = text[span[0] : span[1]]
-    if sentence.lstrip().startswith(">"):
-        return False
-    without_urls = _URL.sub(" ", sentence)
-    return word_count(without_urls) >= 5 and len(set(terms(without_urls))) >= 3
+def _sentence_ok(text: str, span: tuple[int, int], terms: Terms, strict: bool = True) -> bool:
+    """A sentence worth quoting: five words and three distinct terms (strict), or any content."""
+    without_urls = _URL.sub(" ", text[span[0] : span[1]])
+    if strict:
+        return word_count(without_urls) >= 5 and len(set(terms(without_urls))) >= 3
+    return bool(terms(without_urls))
 
 
 def _length_factor(words: int) -> float:
@@ -921,21 +945,11 @@ def _pick_points(
     # Only the most central comments are split into sentence vectors: linear, and enough.
     ranked = sorted(members, key=lambda d: (-comment_score(d), d.index))[: max(12, 4 * cap)]
     candidates: list[_Candidate] = []
-    for d in ranked:
-        text = d.comment.text
-        for b, e in d.spans:
-            if not _sentence_ok(text, (b, e), terms):
-                continue
-            span = clause_cut(text, b, e, MAX_QUOTE_CHARS)
-            piece = text[span[0] : span[1]]
-            vector = tfidf(terms(piece), idf)
-            if not vector:
-                continue
-            score = dot(vector, centroid) - 0.3 * dot(vector, other)
-            score *= _length_factor(word_count(piece)) * (1.0 + 0.1 * min(d.replies, 5))
-            if _QUESTION_END.search(piece):
-                score *= 0.8
-            candidates.append(_Candidate(d.index, span, vector, score))
+    for strict in (True, False):
+        for d in ranked:
+            candidates.extend(_candidates(d, centroid, other, idf, terms, strict))
+        if candidates:
+            break  # short comments only: then any sentence with content will do
     candidates.sort(key=lambda c: (-c.score, c.doc, c.span))
     chosen: list[_Candidate] = []
     per_doc: dict[int, int] = {}
@@ -954,6 +968,29 @@ def _pick_points(
         chosen.append(pick)
         per_doc[pick.doc] = per_doc.get(pick.doc, 0) + 1
     return chosen
+
+
+def _candidates(
+    d: _Doc, centroid: Vector, other: Vector, idf: dict[str, float], terms: Terms, strict: bool
+) -> list[_Candidate]:
+    """The quotable sentences of comment `d`, scored: close to the side, away from the other
+    side, of a sane length, in a comment people replied to; statements before questions."""
+    out: list[_Candidate] = []
+    text = d.comment.text
+    for b, e in d.spans:
+        if text[b] == ">" or not _sentence_ok(text, (b, e), terms, strict):
+            continue
+        span = clause_cut(text, b, e, MAX_QUOTE_CHARS)
+        piece = text[span[0] : span[1]]
+        vector = tfidf(terms(piece), idf)
+        if not vector:
+            continue
+        score = dot(vector, centroid) - 0.3 * dot(vector, other)
+        score *= _length_factor(word_count(piece)) * (1.0 + 0.1 * min(d.replies, 5))
+        if _QUESTION_END.search(piece):
+            score *= 0.8
+        out.append(_Candidate(d.index, span, vector, score))
+    return out
 
 
 def _point(docs: list[_Doc], cand: _Candidate) -> Point | None:
@@ -1059,11 +1096,7 @@ def _common_ground(
         clause = text[b:e]
         if any(d == doc.index and not (e <= s[0] or b >= s[1]) for d, s in used_docs_spans):
             continue
-        cue_match = _AGREE.search(clause.translate(_CUE_TABLE))
-        rest = clause
-        if cue_match is not None:
-            rest = clause[: cue_match.start()] + " " + clause[cue_match.end() :]
-        if len(set(terms(rest))) < 2 or not quote_matches(clause, text):
+        if len(set(terms(_without_cue(text, (b, e))))) < 2 or not quote_matches(clause, text):
             continue
         parent = docs[doc.parent] if doc.parent is not None else None
         across = (
@@ -1113,9 +1146,7 @@ def _question(thread: Thread, docs: list[_Doc], terms: Terms, disputed: bool) ->
         return " ".join(thread.title.split())
     live = [d for d in docs if not d.off_topic]
     sources = live[:2]
-    most = max(
-        (d for d in docs if d.disputed), key=lambda d: (d.replies, -d.index), default=None
-    )
+    most = max((d for d in docs if d.disputed), key=lambda d: (d.replies, -d.index), default=None)
     if most is not None:
         root = most
         seen = {root.index}

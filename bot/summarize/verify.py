@@ -101,9 +101,7 @@ class _Counts:
         self.points_dropped = 0
 
 
-def _clean_point(
-    point: Point, folded: Mapping[str, str], counts: _Counts
-) -> Point | None:
+def _clean_point(point: Point, folded: Mapping[str, str], counts: _Counts) -> Point | None:
     comment_ids: list[str] = []
     for comment_id in point.comment_ids:
         if comment_id not in folded:

@@ -11,12 +11,50 @@ from bot.thread import Comment, Thread
 
 # Words and cues the engine reacts to, typographic characters that folding changes, and noise.
 PIECES = [
-    "I disagree.", "I agree", "I fully agree regarding", "Yes and no.", "but", "However,",
-    "+1", "Exactly.", "Thank you!", "I think the opposite", "as far as I know there is no",
-    "role-play", "roleplay", "experiments", "models", "deception", "real-world", "consequences",
-    "\u201cquoted\u201d", "\u2018single\u2019", "it\u2019s", "\u2014", "\u2013", "\u2026", "...",
-    "?", "!", ".", ",", ";", ":", "\n", "\n\n", "  ", "\t", "> quoted line\n", '"leading quote" -',
-    "Why?", "What now?", "\u00e9t\u00e9", "\u4e2d\u6587", "\u0130stanbul", "\U0001f600", "",
+    "I disagree.",
+    "I agree",
+    "I fully agree regarding",
+    "Yes and no.",
+    "but",
+    "However,",
+    "+1",
+    "Exactly.",
+    "Thank you!",
+    "I think the opposite",
+    "as far as I know there is no",
+    "role-play",
+    "roleplay",
+    "experiments",
+    "models",
+    "deception",
+    "real-world",
+    "consequences",
+    "\u201cquoted\u201d",
+    "\u2018single\u2019",
+    "it\u2019s",
+    "\u2014",
+    "\u2013",
+    "\u2026",
+    "...",
+    "?",
+    "!",
+    ".",
+    ",",
+    ";",
+    ":",
+    "\n",
+    "\n\n",
+    "  ",
+    "\t",
+    "> quoted line\n",
+    '"leading quote" -',
+    "Why?",
+    "What now?",
+    "\u00e9t\u00e9",
+    "\u4e2d\u6587",
+    "\u0130stanbul",
+    "\U0001f600",
+    "",
 ]
 texts = st.lists(st.sampled_from(PIECES) | st.text(max_size=12), max_size=14).map(" ".join)
 
@@ -27,9 +65,7 @@ def threads(draw: st.DrawFn) -> Thread:
     authors = draw(st.sampled_from([None, ["ana", "ben", "cai"]]))
     comments = []
     for i in range(n):
-        reply_to = draw(
-            st.sampled_from([None, "missing"] + [f"c{j}" for j in range(i + 1)])
-        )
+        reply_to = draw(st.sampled_from([None, "missing"] + [f"c{j}" for j in range(i + 1)]))
         comments.append(
             Comment(
                 id=f"c{i}",

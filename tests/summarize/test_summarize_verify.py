@@ -9,7 +9,9 @@ from bot.summarize.verify import fold, quote_matches, verify
 from bot.thread import Comment
 
 COMMENTS = [
-    Comment(id="c1", text="It\u2019s \u201cjust\u201d role\u2011play \u2014 nothing   more.\nReally."),
+    Comment(
+        id="c1", text="It\u2019s \u201cjust\u201d role\u2011play \u2014 nothing   more.\nReally."
+    ),
     Comment(id="c2", text="The point of these experiments is to show that models would act."),
     Comment(id="c3", text="I fully agree regarding real-world consequences."),
 ]
@@ -39,7 +41,7 @@ def test_fold_is_idempotent() -> None:
 @pytest.mark.parametrize(
     "quote",
     [
-        "It's \"just\" role-play - nothing more.",  # ASCII forms of the typographic text
+        'It\'s "just" role-play - nothing more.',  # ASCII forms of the typographic text
         "It\u2019s \u201cjust\u201d role\u2011play \u2014 nothing   more.",  # verbatim
         "role-play - nothing more. Really.",  # white space folded across the line break
         "It's ... nothing more",  # elision
@@ -61,9 +63,9 @@ def test_quote_matches(quote: str) -> None:
         "\u2026 \u2026",
         "Really ... It's",  # fragments out of order
         "nothing ... nothing",  # a fragment may not be used twice
-        "it's \"just\" role-play",  # case changed
+        'it\'s "just" role-play',  # case changed
         "It's just role-play",  # words changed (quotes removed)
-        "It's \"only\" role-play",
+        'It\'s "only" role-play',
         "role play",  # hyphen removed
     ],
 )
@@ -92,7 +94,7 @@ def test_verify_keeps_a_clean_summary_unchanged() -> None:
     point = Point(
         text="Role-play only.",
         comment_ids=["c1"],
-        quotes=[Quote(comment_id="c1", text="It's \"just\" role-play")],
+        quotes=[Quote(comment_id="c1", text='It\'s "just" role-play')],
     )
     summary = _summary(point)
     cleaned, report = verify(summary, COMMENTS)
@@ -124,7 +126,8 @@ def test_verify_drops_bad_quotes_unknown_ids_and_unsupported_points() -> None:
     cleaned, report = verify(_summary(good, unsupported, uncited_quote, common=(common,)), COMMENTS)
 
     side_a, side_b = cleaned.sides
-    assert [p.text for p in side_a.points] == ["Experiments show behaviour.", "Consequences matter."]
+    texts = [p.text for p in side_a.points]
+    assert texts == ["Experiments show behaviour.", "Consequences matter."]
     assert side_a.points[0].comment_ids == ["c2"]
     assert side_a.points[0].quotes == [Quote(comment_id="c2", text="models would act")]
     # A verified quote is support: its comment is cited even though the engine forgot it.
