@@ -1,4 +1,4 @@
-"""DiscordChatExporter exports: JSON (`discord-json`), plain text (`discord-txt`), CSV (`discord-csv`).
+"""DiscordChatExporter exports: JSON (`discord-json`), TXT (`discord-txt`) and CSV (`discord-csv`).
 
 Shapes follow Tyrrrz/DiscordChatExporter's writers (`JsonMessageWriter`, `PlainTextMessageWriter`,
 `CsvMessageWriter` under `DiscordChatExporter.Core/Exporting/`). Only people's messages are
@@ -37,16 +37,17 @@ CSV_HEADER = ("AuthorID", "Author", "Date", "Content", "Attachments", "Reactions
 # (`PlainTextMessageExtensions.GetFallbackContent`).
 _SYSTEM_TEXT = re.compile(
     r"Added a recipient\.|Added .+ to the group\.|Removed a recipient\.|Removed .+ from the group\."
-    r"|Left the group\.|Started a call that lasted [\d,.]+ minutes\.|Changed the channel name(?:: .*|\.)"
-    r"|Changed the channel icon\.|Pinned a message\.|Started a thread\.|Joined the server\."
+    r"|Left the group\.|Started a call that lasted [\d,.]+ minutes\."
+    r"|Changed the channel name(?:: .*|\.)|Changed the channel icon\.|Pinned a message\."
+    r"|Started a thread\.|Joined the server\."
 )
 
 _TXT_RULE = re.compile(r"^={10,}[ \t]*$")
 _TXT_FOOTER = re.compile(r"^Exported [\d,.\s\u00a0\u202f']+ message\(s\)[ \t]*$")
-# `[3/14/2024 10:32 AM] alice` (with ` (pinned)` on pinned messages); the brackets hold a time.
-_TXT_HEADER = re.compile(
-    r"^\[(?P<when>[^\[\]\n]*\d[:.]\d\d[^\[\]\n]*)\] (?P<author>\S.*?)(?: \(pinned\))?[ \t]*$"
-)
+# `[3/14/2024 10:32 AM] alice` (with ` (pinned)` on pinned messages). The brackets are short
+# and hold a time; the length bound keeps a long line of digits from making the match slow.
+_TXT_HEADER = re.compile(r"^\[(?P<when>[^\[\]\n]{4,60})\] (?P<author>\S.*?)(?: \(pinned\))?[ \t]*$")
+_HAS_TIME = re.compile(r"\d[:.]\d\d")
 _TXT_BLOCK = re.compile(r"^\{(?P<block>Attachments|Embed|Stickers|Reactions)\}[ \t]*$")
 _PREAMBLE_KEYS = ("Guild:", "Channel:")
 
@@ -108,7 +109,9 @@ def parse_discord_json(data: object, name: str) -> Thread:
     guild, channel = _mapping(data.get("guild")), _mapping(data.get("channel"))
     guild_id, channel_id = _snowflake(guild.get("id")), _snowflake(channel.get("id"))
     channel_type = channel.get("type")
-    direct = guild_id == "0" or (isinstance(channel_type, str) and channel_type.startswith("Direct"))
+    direct = guild_id == "0" or (
+        isinstance(channel_type, str) and channel_type.startswith("Direct")
+    )
     base = None
     if channel_id and (direct or guild_id):
         base = f"{_DISCORD_URL}/{'@me' if direct else guild_id}/{channel_id}"
@@ -119,7 +122,8 @@ def parse_discord_json(data: object, name: str) -> Thread:
         if not isinstance(message, dict):
             raise fail(name, f"message {index} is not a JSON object")
         kind = message.get("type", "Default")
-        if isinstance(kind, bool) or kind not in _PEOPLE_KINDS:
+        # bool is an int, and a list or object type would not hash: neither is a person's kind.
+        if not isinstance(kind, str | int) or isinstance(kind, bool) or kind not in _PEOPLE_KINDS:
             skipped += 1
             continue
         message_id = _snowflake(message.get("id"))
@@ -201,9 +205,7 @@ def parse_discord_txt(text: str, name: str, *, id_start: int = 1) -> Thread:
     start = 0
     first = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
     if first < len(lines) and _TXT_RULE.match(lines[first]):
-        closing = next(
-            (i for i in range(first + 1, len(lines)) if _TXT_RULE.match(lines[i])), None
-        )
+        closing = next((i for i in range(first + 1, len(lines)) if _TXT_RULE.match(lines[i])), None)
         if closing is not None:
             for line in lines[first + 1 : closing]:
                 if line.startswith("Channel:"):
@@ -217,7 +219,9 @@ def parse_discord_txt(text: str, name: str, *, id_start: int = 1) -> Thread:
         line = lines[index]
         if _is_footer(lines, index):
             break
-        header = _TXT_HEADER.match(line) if previous_blank else None
+        header = _TXT_HEADER.match(line) if previous_blank and line[:1] == "[" else None
+        if header and not _HAS_TIME.search(header["when"]):
+            header = None
         if header:
             raw.append((header["author"].strip(), header["when"].strip(), []))
         elif raw:
@@ -304,7 +308,9 @@ def parse_discord_csv(text: str, name: str, *, id_start: int = 1) -> Thread:
     comments: list[Comment] = []
     for row in rows:
         content = cell(row, "content").strip()
-        attachments = [_attachment_name(u) for u in cell(row, "attachments").split(",") if u.strip()]
+        attachments = [
+            _attachment_name(u) for u in cell(row, "attachments").split(",") if u.strip()
+        ]
         if _SYSTEM_TEXT.fullmatch(content) and not attachments:
             continue
         content = content or _attachment_text(attachments)

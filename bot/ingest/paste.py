@@ -50,6 +50,7 @@ _MAX_NAME_WORDS = 4
 # `chat` is chosen only when this share of non-empty lines starts a message, so that prose with
 # an occasional "Note: ..." stays `text`.
 CHAT_LINE_SHARE = 0.5
+SNIFF_LINES = 5000
 
 
 def split_lines(text: str) -> list[str]:
@@ -128,12 +129,13 @@ def _compact_line(line: str) -> re.Match[str] | None:
 
 
 def _uses_discord_headers(lines: list[str]) -> bool:
-    """Discord copy-paste: the paste starts with a header, or has at least two headers."""
+    """Discord copy-paste: the paste starts with a header, or has at least two headers (among
+    its first `SNIFF_LINES` lines)."""
     first = next((line for line in lines if not _is_blank(line)), "")
     if _discord_header(first):
         return True
     count = 0
-    for line in lines:
+    for line in lines[:SNIFF_LINES]:
         if _discord_header(line):
             count += 1
             if count >= 2:
@@ -143,8 +145,9 @@ def _uses_discord_headers(lines: list[str]) -> bool:
 
 def looks_like_chat(text: str) -> bool:
     """True for a Discord copy-paste (headers) or a transcript where most non-empty lines are
-    `Name: text` or `[time] Name: text`, with at least two such lines."""
-    lines = split_lines(text)
+    `Name: text` or `[time] Name: text`, with at least two such lines. Only the first
+    `SNIFF_LINES` lines are looked at: a paste does not change its kind halfway through."""
+    lines = split_lines(text)[:SNIFF_LINES]
     if _uses_discord_headers(lines):
         return True
     non_empty = 0

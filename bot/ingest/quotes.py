@@ -8,12 +8,15 @@ for the comment it quotes). The comment text itself is never changed.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 
 from bot.thread import Comment
 
-# Typographic forms folded to ASCII, as the quote verifier does (DESIGN: "A quote is verified when").
+log = logging.getLogger(__name__)
+
+# Typographic forms folded to ASCII as the quote verifier does (DESIGN: "A quote is verified").
 _FOLD_TABLE = str.maketrans(
     {
         "\u2018": "'",
@@ -42,12 +45,20 @@ _FOLD_TABLE = str.maketrans(
 _SPACE = re.compile(r"\s+")
 _QUOTE_LINE = re.compile(r"^[ \t]*>+[ \t]?(?P<quoted>.*)$")
 # `"quoted words" - reply`: the first closing quote that is followed by a dash and the reply.
-_QUOTED_DASH = re.compile(r"^\s*[\"\u201c\u201e](?P<quoted>[^\n]+?)[\"\u201d]\s*[-\u2013\u2014]{1,2}\s+\S")
+_QUOTED_DASH = re.compile(
+    r"^\s*[\"\u201c\u201e](?P<quoted>[^\n]+?)[\"\u201d]\s*[-\u2013\u2014]{1,2}\s+\S"
+)
+# Cheap test before split_quote: only a comment opening with `>` or a quote mark can quote.
+_MAY_QUOTE = re.compile(r"\s*[>\"\u201c\u201e]")
 _EDGE_PUNCTUATION = " .,;:!?\"'"
 # A quote of one word ("Yes" - no) matches too much to name a comment.
 _MIN_QUOTE_WORDS = 2
-# How far back to look: quotes answer recent comments, and this bounds the work on huge pastes.
+# How far back to look: quotes answer recent comments. The budget (characters compared, plus
+# a fixed cost per comparison, per input) keeps a huge paste made of quotes from taking minutes;
+# past it, later quotes stay unresolved. About a second of work at most.
 MAX_LOOKBACK = 2000
+SEARCH_BUDGET = 30_000_000
+_COMPARISON_COST = 100
 
 
 def fold(text: str) -> str:
@@ -76,22 +87,31 @@ def split_quote(text: str) -> tuple[str | None, str]:
 def resolve_quote_replies(comments: Sequence[Comment]) -> list[Comment]:
     """Return `comments` with `reply_to` set on each comment that quotes an earlier one.
 
-    The target is the most recent earlier comment whose own words contain the quoted words (both
-    folded, see `fold`). Comments that already have a `reply_to`, or whose quote is not found,
-    are returned unchanged.
+    The target is the most recent earlier comment (within `MAX_LOOKBACK`) whose own words
+    contain the quoted words, both folded (see `fold`). Comments that already have a
+    `reply_to`, or whose quote is not found, are returned unchanged.
     """
-    own: list[str] = []
+    own_raw: list[str] = []
+    own_folded: dict[int, str] = {}  # folded lazily: most pastes quote little or nothing
     out: list[Comment] = []
+    budget = SEARCH_BUDGET
     for index, comment in enumerate(comments):
-        quoted, rest = split_quote(comment.text)
-        own.append(fold(rest))
+        quoted, rest = split_quote(comment.text) if _MAY_QUOTE.match(comment.text) else (None, "")
+        own_raw.append(rest if quoted is not None else comment.text)
         target = None
-        if quoted is not None and comment.reply_to is None:
+        if quoted is not None and comment.reply_to is None and budget > 0:
             needle = fold(quoted).strip(_EDGE_PUNCTUATION)
             if len(needle.split()) >= _MIN_QUOTE_WORDS:
                 for earlier in range(index - 1, max(-1, index - 1 - MAX_LOOKBACK), -1):
-                    if needle in own[earlier]:
+                    haystack = own_folded.get(earlier)
+                    if haystack is None:
+                        haystack = own_folded[earlier] = fold(own_raw[earlier])
+                    budget -= len(haystack) + _COMPARISON_COST
+                    if needle in haystack:
                         target = comments[earlier].id
+                        break
+                    if budget <= 0:
+                        log.info("quote search budget spent; later quotes are not resolved")
                         break
         out.append(comment.model_copy(update={"reply_to": target}) if target else comment)
     return out

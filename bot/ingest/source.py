@@ -166,6 +166,5 @@ def decode_text(src: InputSource) -> str:
     if "\x00" in text or len(_CONTROL.findall(text)) > _BINARY_SHARE * len(text):
         raise fail(name, "binary data, not text")
     if not text.strip():
-        raise fail(name, "contains only white space" if text else "empty input")
+        raise fail(name, "empty input (only white space)" if text else "empty input")
     return text
-

@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from typing import Literal
 
 DateOrder = Literal["mdy", "dmy"]
+# No date-and-time string is longer; longer cells are not dates, and are not scanned.
+_MAX_STAMP = 80
 
 TIME_PATTERN = r"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?"
 NUMERIC_DATE_PATTERN = r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}\.?"
@@ -26,7 +28,9 @@ _TIME = re.compile(
     r"(?:\s*(?P<ampm>[AaPp])\.?[Mm]\.?)?"
 )
 _NUMERIC_DATE = re.compile(r"(?P<a>\d{1,4})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{2,4})\.?")
-_NAMED_DATE = re.compile(r"(?P<day>\d{1,2})[\- ](?P<month>[A-Za-z]{3,9})\.?[\- ,]+(?P<year>\d{2,4})")
+_NAMED_DATE = re.compile(
+    r"(?P<day>\d{1,2})[\- ](?P<month>[A-Za-z]{3,9})\.?[\- ,]+(?P<year>\d{2,4})"
+)
 _DATE_TIME = re.compile(rf"(?P<date>{DATE_PATTERN}),?(?:\s+at\s+|\s+|[Tt])(?P<time>{TIME_PATTERN})")
 
 _MONTHS = {
@@ -59,7 +63,8 @@ def infer_date_order(stamps: Iterable[str]) -> DateOrder:
     date is ambiguous, a 12-hour clock suggests a US (month-first) culture, else day-first.
     """
     twelve_hour = False
-    for stamp in stamps:
+    for whole in stamps:
+        stamp = whole[:_MAX_STAMP]
         match = _NUMERIC_DATE.search(stamp)
         if match and len(match["a"]) <= 2:
             first, second = int(match["a"]), int(match["b"])
@@ -96,6 +101,8 @@ def parse_time_of_day(text: str) -> tuple[int, int, int] | None:
 def parse_date_time(text: str, order: DateOrder = "mdy") -> datetime | None:
     """A full date and time (`3/14/2024 10:32 AM`, `2024-03-14 10:32`, `14-Mar-24 10:32 AM`) as an
     aware UTC datetime, or None when `text` has no full date or is not a valid date."""
+    if len(text) > _MAX_STAMP:
+        return None
     match = _DATE_TIME.fullmatch(text.strip())
     if not match:
         return None
@@ -119,7 +126,11 @@ def parse_date_time(text: str, order: DateOrder = "mdy") -> datetime | None:
             named = _NAMED_DATE.fullmatch(date_text)
             if not named or named["month"].lower() not in _MONTHS:
                 return None
-            year, month, day = _year(named["year"]), _MONTHS[named["month"].lower()], int(named["day"])
+            year, month, day = (
+                _year(named["year"]),
+                _MONTHS[named["month"].lower()],
+                int(named["day"]),
+            )
         return datetime(year, month, day, *clock, tzinfo=UTC)
     except ValueError:  # 31 February, month 13, ...
         return None
