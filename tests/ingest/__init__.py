@@ -1,0 +1,1 @@
+"""Tests of bot.ingest (pasted text, chat transcripts, DiscordChatExporter exports)."""
