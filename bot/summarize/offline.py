@@ -102,7 +102,7 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     (
         "disagree",
         ("sure", "convinced"),
-        r"\bnot (?:so |too |that |really |entirely |at all )?(?:sure|convinced)\b",
+        r"\bnot (?:so |too |that |really |entirely |at all )sure\b|\bnot (?:\w+ )?convinced\b",
     ),
     (
         "disagree",
@@ -203,7 +203,8 @@ _AGREE_SENTENCE = re.compile(
     r"|\W*(?:exactly|precisely)\b",
     _I,
 )
-_DISAGREE_SENTENCE = re.compile(r"\W*(?:no|nope|nah|wrong)\s*[,.!:;-]", _I)
+# "No, ..." but not "No-one ...".
+_DISAGREE_SENTENCE = re.compile(r"\W*(?:no|nope|nah|wrong)(?:\s*[,.!:;]|\s+[-\u2013\u2014]\s)", _I)
 # After an agreement, these turn it into a concession ("I agree ..., but ...").
 # A contrast after a comma or dash ("I agree, but", "on board with you - yet"), or within a
 # few words of the agreement ("I agree but"); "no one but the police" is not one.

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -322,3 +325,29 @@ def test_two_thousand_comments_are_fast() -> None:
         for p in s.points
         for q, t in [(p.quotes[0].text, thread.by_id()[p.quotes[0].comment_id].text)]
     )
+
+
+def test_same_summary_whatever_the_hash_seed(tmp_path: Path) -> None:
+    """No set or hash order leaks into the output: two processes with different hash seeds
+    produce the same summary."""
+    script = tmp_path / "run.py"
+    script.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from test_summarize_offline import seed_thread\n"
+        "from bot.summarize.offline import summarize_offline\n"
+        "summary, notes = summarize_offline(seed_thread())\n"
+        "print(summary.model_dump_json(), notes)\n",
+        encoding="utf-8",
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, str(script)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(outputs) == 1
