@@ -41,7 +41,8 @@ def detect_format(text: str, name: str = "") -> str:
 
     Raises `InputError` when the text is JSON but malformed or not a supported JSON format.
     """
-    return detect(Sample(text, name)).name
+    # A caller that decoded with "utf-8" rather than "utf-8-sig" passes the BOM along.
+    return detect(Sample(text.removeprefix("\ufeff"), name)).name
 
 
 def _prepare(src: InputSource, fmt: str) -> tuple[Sample, FormatSpec]:

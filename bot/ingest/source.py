@@ -38,7 +38,7 @@ _SNIFF_BYTES = 8192
 class InputSource(BaseModel):
     """One input as read: `name` is the path as given, `-` for stdin, or a label like `<demo>`."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str
     data: bytes

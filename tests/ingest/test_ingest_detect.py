@@ -40,6 +40,10 @@ def test_every_fixture_is_detected_by_a_test() -> None:
     assert listed <= {relative for relative, _ in DETECTION_CASES}
 
 
+def test_a_bom_left_in_decoded_text_is_ignored() -> None:
+    assert detect_format('\ufeff{"guild": {}, "messages": []}') == "discord-json"
+
+
 def test_prose_with_an_occasional_label_is_text() -> None:
     text = (
         "Rent control keeps people in their homes.\n"
