@@ -209,7 +209,7 @@ _DISAGREE_SENTENCE = re.compile(r"\W*(?:no|nope|nah|wrong)(?:\s*[,.!:;]|\s+[-\u2
 # A contrast after a comma or dash ("I agree, but", "on board with you - yet"), or within a
 # few words of the agreement ("I agree but"); "no one but the police" is not one.
 _CONTRAST = re.compile(
-    r"(?P<after_comma>(?:[,;:]|\s[-\u2013\u2014])\s*(?:but(?! also\b)|yet|however|though"
+    r"(?P<after_comma>(?:[,;:]|\s[-\u2013\u2014])\s*(?:but(?! also\b| rather\b)|yet|however|though"
     r"|although|that said|having said that)\b)|^\W*(?:\w+\W+){0,3}?(?P<near>(?:but|yet)\b)"
     r"(?! also\b)",
     _I,
@@ -533,7 +533,9 @@ def _cue(doc: _Doc) -> _Cue | None:
         contrast = _CONTRAST.search(text[after:e])
         turned = (
             contrast is not None
-            or any(f[1] > at and f[2] != "agree" for f in found)
+            # A disagreement cue turns it only from a later sentence: within the agreeing one,
+            # "that is wrong" is usually what is agreed with.
+            or any(f[0] > k and f[2] != "agree" for f in found)
             or any(_CONTRAST_OPENING.match(text, b2, e2) for b2, e2 in opening[k + 1 :])
         )
         clause_end = e
@@ -614,11 +616,11 @@ def _link(docs: list[_Doc], terms: Terms, idf: dict[str, float], report: _Report
 def _likely_parent(docs: list[_Doc], doc: _Doc, terms: Terms, idf: dict[str, float]) -> int | None:
     """The comment a pasted reply most likely answers, among the few before it.
 
-    Similarity decides, with a small preference for nearer comments (a reply usually follows
-    what it answers). A concession ("I agree the model is role-playing, but ...") restates what
-    it concedes, so its agreeing clause is what is compared. A cue that does not address anyone
-    ("I don't see why we should ...") may be about the topic rather than a comment: it links
-    only to a comment that shares some terms with it.
+    The previous comment, unless an earlier one (within `REPLY_WINDOW`) shares at least twice as
+    much: a reply usually follows what it answers, and echoes its words. A concession ("I agree
+    the model is role-playing, but ...") restates what it concedes, so its agreeing clause is
+    what is compared. A cue that does not address anyone ("I don't see why we should ...") may
+    be about the topic rather than a comment: it links only to a comment sharing some terms.
     """
     vector = doc.vector
     cue = doc.cue
@@ -627,6 +629,7 @@ def _likely_parent(docs: list[_Doc], doc: _Doc, terms: Terms, idf: dict[str, flo
         if len(clause_vector) >= 2:
             vector = clause_vector
     author = doc.comment.author
+    nearest: tuple[float, int] | None = None
     best: tuple[float, float, int] | None = None
     for distance in range(1, REPLY_WINDOW + 1):
         j = doc.index - distance
@@ -638,14 +641,20 @@ def _likely_parent(docs: list[_Doc], doc: _Doc, terms: Terms, idf: dict[str, flo
         if author is not None and other.comment.author == author:
             continue
         sim = dot(vector, other.vector)
-        score = sim - 0.01 * (distance - 1) + (0.03 if best is None else 0.0)
+        if nearest is None:
+            nearest = (sim, j)
+        score = sim - 0.01 * (distance - 1)
         if best is None or score > best[0] + 1e-12:
             best = (score, sim, j)
-    if best is None:
+    if nearest is None or best is None:
         return None
-    if not (cue is not None and cue.addressed) and best[1] < 0.05:
+    # Comments on one topic all share words: only a clearly closer one beats the nearest.
+    sim, chosen = nearest
+    if best[2] != chosen and best[1] >= 2.0 * sim + 0.05:
+        sim, chosen = best[1], best[2]
+    if not (cue is not None and cue.addressed) and sim < 0.05:
         return None
-    return best[2]
+    return chosen
 
 
 # --- 3. Sides --------------------------------------------------------------------------------
