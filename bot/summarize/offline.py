@@ -359,7 +359,7 @@ def summarize_offline(
         question=question,
         sides=sides,
         common_ground=_common_ground(docs, terms, used, analysis.two_sides),
-        open_questions=_open_questions(docs, terms, idf, question),
+        open_questions=_open_questions(docs, terms, idf, question, used),
     )
     notes = _notes(docs, analysis.two_sides, analysis.inferred, analysis.conflicts)
     return summary, notes
@@ -1134,18 +1134,19 @@ def _common_ground(
     return [point for _, _, point in chosen]
 
 
-def _questions_in(doc: _Doc) -> list[str]:
+def _questions_in(doc: _Doc) -> list[tuple[tuple[int, int], str]]:
+    """Short questions of a comment, verbatim, with their spans."""
     text = doc.comment.text
     out = []
     for b, e in doc.spans:
-        sentence = text[b:e].strip()
+        sentence = text[b:e]
         if (
             _QUESTION_END.search(sentence)
             and not sentence.startswith(">")
             and 3 <= word_count(sentence) <= 40
             and len(sentence) <= 220
         ):
-            out.append(sentence)
+            out.append(((b, e), sentence))
     return out
 
 
@@ -1167,7 +1168,7 @@ def _question(thread: Thread, docs: list[_Doc], terms: Terms, disputed: bool) ->
     for doc in sources:
         questions = _questions_in(doc)
         if questions:
-            return questions[0]
+            return questions[0][1]
     prefix = "What the thread disagrees about" if disputed else "What the thread discusses"
     if thread.title and thread.title.strip():
         return f"{prefix}: {' '.join(thread.title.split())}"
@@ -1188,10 +1189,15 @@ def _top_terms(docs: list[_Doc], terms: Terms, k: int) -> list[str]:
 
 
 def _open_questions(
-    docs: list[_Doc], terms: Terms, idf: dict[str, float], question: str
+    docs: list[_Doc],
+    terms: Terms,
+    idf: dict[str, float],
+    question: str,
+    used: set[tuple[int, tuple[int, int]]],
 ) -> list[str]:
     """Up to three short questions, verbatim, from comments that were disputed or got no
-    answer; the most on-topic first, listed in thread order."""
+    answer, other than the main question and the points' sentences; the most on-topic three,
+    listed in thread order."""
     thread_vec: Vector = {}
     for doc in docs:
         if not doc.off_topic:
@@ -1202,8 +1208,10 @@ def _open_questions(
     for doc in docs:
         if doc.off_topic or not (doc.disputed or doc.replies == 0):
             continue
-        for sentence in _questions_in(doc):
-            if sentence in seen:
+        for span, sentence in _questions_in(doc):
+            if sentence in seen or any(
+                d == doc.index and not (span[1] <= u[0] or span[0] >= u[1]) for d, u in used
+            ):
                 continue
             seen.add(sentence)
             score = dot(tfidf(terms(sentence), idf), thread_vec)
