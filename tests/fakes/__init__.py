@@ -1,0 +1,1 @@
+"""Loopback fakes that speak real protocols, for tests."""
