@@ -1,0 +1,981 @@
+"""The LLM engine: a balanced `Summary` from any model litellm supports, checked like untrusted
+input.
+
+Contract of `summarize_llm`:
+
+* The thread goes to the model once, each comment as one JSON line inside a data block whose
+  boundary is a random token per request, so thread text can neither close the block nor pass
+  for instructions (`prompts/summarize.v1.md`).
+* Structured output: a strict JSON schema derived from `Summary` as `response_format` where
+  litellm says the model supports one (and for `openai/<name>` with an `api_base`: self-hosted
+  OpenAI-compatible servers implement it); else `{"type": "json_object"}` where the provider
+  takes it, with the schema written into the prompt; else the schema in the prompt alone. A
+  server that rejects `response_format` with HTTP 400/422 is asked again once without it.
+* Transport: `timeout_s` per call; 429, 5xx, timeouts and connection errors are retried
+  `max_retries` times per model with exponential backoff (honouring Retry-After up to a cap);
+  then each fallback model is tried in order. litellm's own retries are switched off
+  (`num_retries=0`) so that these numbers are the only ones.
+* The reply is parsed with `Summary.model_validate_json` (a ```json fence is stripped). Invalid
+  JSON or schema: one re-ask showing the model its reply and the error. Quotes that are not
+  verbatim and ids that do not exist: one repair re-ask listing each of them. A reply cut off
+  at the length limit is never parsed: one re-ask for a shorter answer (a map-step chunk is
+  split in two instead). What still fails verification is dropped by `verify` and counted.
+  A model that still cannot answer counts as failed; when every model failed, `LLMError`.
+* Long threads are summarized in chunks that keep reply chains together (bounded concurrency)
+  and merged by a reduce call (`prompts/reduce.v1.md`) whose quotes are verified against the
+  original comments. See `bot.summarize.budget`.
+
+litellm is imported inside functions only: importing this module costs nothing when no model is
+configured.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import random
+import re
+import secrets
+import time
+from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from bot.errors import UserError
+from bot.summarize import budget
+from bot.summarize.prompts import load_prompt
+from bot.summarize.schema import Point, Summary, Usage, Verification
+from bot.summarize.verify import quote_matches, verify
+from bot.thread import Comment, Thread
+
+log = logging.getLogger(__name__)
+
+PROMPTS: Mapping[str, int] = {"summarize": 1, "reduce": 1, "reask": 1}
+"""The prompt files this engine uses, pinned by version (see `bot.summarize.prompts`)."""
+
+PROMPT_VERSION: str = "+".join(load_prompt(name, v).tag for name, v in PROMPTS.items())
+"""e.g. "summarize-v1+reduce-v1+reask-v1": part of the cache key."""
+
+DEFAULT_CONTEXT_TOKENS = budget.DEFAULT_CONTEXT_TOKENS
+
+Progress = Callable[[str, int, int], None]
+T = TypeVar("T")
+Route = Literal["json_schema", "json_object", "prompt"]
+
+# HTTP statuses worth another try: throttling, server trouble, timeouts.
+_RETRY_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504, 529})
+_MAX_ERROR_CHARS = 1500  # of a validation error shown back to the model
+_FENCE = re.compile(r"^```[a-zA-Z]*\s*\n(?P<body>.*?)\n?```$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class LLMConfig:
+    """How to reach the model(s) and how hard to try.
+
+    `api_base`/`api_key` apply to every model of the primary model's provider (so that
+    `openai/a` with fallback `openai/b` both go to one self-hosted server); other providers use
+    litellm's defaults and environment variables. `context_tokens` overrides the context window
+    from litellm's model info (`DEFAULT_CONTEXT_TOKENS` when unknown). `backoff_s` is the first
+    retry delay, doubled each retry (with jitter) up to `max_backoff_s`.
+    """
+
+    model: str
+    api_base: str | None = None
+    api_key: str | None = None
+    fallback_models: tuple[str, ...] = ()
+    timeout_s: float = 60.0
+    max_retries: int = 2
+    concurrency: int = 4
+    context_tokens: int | None = None
+    max_points_per_side: int = 4
+    language: str | None = None
+    backoff_s: float = 0.5
+    max_backoff_s: float = 8.0
+
+
+class LLMOutcome(BaseModel):
+    """What the engine produced: the verified summary and how it got there. `model` is the
+    model that wrote the final answer; `chunks` is the number of map-step requests that answered
+    (1 when the thread fit one request)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    summary: Summary
+    verification: Verification
+    usage: Usage
+    notes: list[str]
+    model: str
+    prompt_version: str
+    chunks: int
+
+
+class LLMError(UserError):
+    """No model produced a usable answer. The message is one sentence naming each model and why
+    it failed (no secrets, no prompt text). `usage` is what the failed attempts consumed."""
+
+    def __init__(self, message: str, usage: Usage | None = None) -> None:
+        super().__init__(message)
+        self.usage = usage or Usage()
+
+
+class _ModelFailed(Exception):
+    """This model cannot answer this request; `reason` is short and safe to show."""
+
+    def __init__(self, reason: str, *, model_down: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.model_down = model_down
+
+
+class _CutOff(Exception):
+    """A map-step answer hit the length limit: the caller splits the chunk."""
+
+
+class _RouteRejected(Exception):
+    """The server rejected `response_format`: ask again with the schema in the prompt."""
+
+
+def _litellm() -> Any:
+    # Offline cost map: no network fetch at import; quiet: litellm prints help text to stdout
+    # on errors unless told not to, and stdout belongs to `--json`.
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    import litellm
+
+    litellm.suppress_debug_info = True
+    return litellm
+
+
+# -- schema and parsing ------------------------------------------------------------------------
+
+
+def summary_json_schema() -> dict[str, Any]:
+    """The JSON schema of `Summary` in the strict form OpenAI-style structured output wants:
+    every property required, no extra properties, no defaults, no array length keywords (the
+    side cap is still enforced when the reply is validated)."""
+
+    def clean(node: Any) -> Any:
+        if isinstance(node, list):
+            return [clean(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key in ("default", "title", "maxItems", "minItems", "description"):
+                continue
+            if key in ("properties", "$defs"):
+                out[key] = {name: clean(sub) for name, sub in value.items()}
+            else:
+                out[key] = clean(value)
+        if out.get("type") == "object" and "properties" in out:
+            out["required"] = list(out["properties"])
+            out["additionalProperties"] = False
+        return out
+
+    return clean(Summary.model_json_schema())
+
+
+def response_format(route: Route) -> dict[str, Any] | None:
+    """The `response_format` argument for a route (None: ask in the prompt only)."""
+    if route == "json_schema":
+        return {
+            "type": "json_schema",
+            "json_schema": {"name": "summary", "schema": summary_json_schema(), "strict": True},
+        }
+    if route == "json_object":
+        return {"type": "json_object"}
+    return None
+
+
+def parse_summary(content: str | None) -> Summary:
+    """Validate a reply as a `Summary`; a surrounding ```json fence is stripped. Raises
+    `ValueError` (pydantic's `ValidationError` included) when it is not one."""
+    if content is None or not content.strip():
+        raise ValueError("the reply was empty")
+    text = content.strip()
+    fenced = _FENCE.match(text)
+    if fenced:
+        text = fenced.group("body").strip()
+    return Summary.model_validate_json(text)
+
+
+def _all_points(summary: Summary) -> list[tuple[str, Point]]:
+    points = [(f'side "{side.label}"', p) for side in summary.sides for p in side.points]
+    points += [("common ground", p) for p in summary.common_ground]
+    return points
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def verification_failures(summary: Summary, comments: Mapping[str, Comment]) -> list[str]:
+    """One line per quote that is not verbatim text of the comment it cites, per quote citing an
+    unknown id, and per unknown id in `comment_ids`, for the repair re-ask (same rules as
+    `verify`)."""
+    lines: list[str] = []
+    for where, point in _all_points(summary):
+        for cid in point.comment_ids:
+            if cid not in comments:
+                lines.append(
+                    f"- {where}, point \"{_clip(point.text)}\": cites comment id {json.dumps(cid)}"
+                    ", which is not in the thread"
+                )
+        for quote in point.quotes:
+            cid = quote.comment_id
+            if cid not in comments:
+                lines.append(
+                    f"- {where}: quote {json.dumps(quote.text, ensure_ascii=False)} cites comment"
+                    f" id {json.dumps(cid)}, which is not in the thread"
+                )
+            elif not quote_matches(quote.text, comments[cid].text):
+                lines.append(
+                    f"- {where}: quote {json.dumps(quote.text, ensure_ascii=False)} is not"
+                    f" verbatim text of comment {json.dumps(cid)}"
+                )
+    return list(dict.fromkeys(lines))
+
+
+def _add(a: Verification, b: Verification) -> Verification:
+    return Verification(
+        quotes_checked=a.quotes_checked + b.quotes_checked,
+        quotes_verified=a.quotes_verified + b.quotes_verified,
+        quotes_dropped=a.quotes_dropped + b.quotes_dropped,
+        citations_dropped=a.citations_dropped + b.citations_dropped,
+        points_dropped=a.points_dropped + b.points_dropped,
+    )
+
+
+def _drops_only(v: Verification) -> Verification:
+    # Map-step drops are added to the final report; map-step quotes that survived are counted
+    # when the final summary is verified, so only the dropped ones are carried over.
+    return Verification(
+        quotes_checked=v.quotes_dropped,
+        quotes_dropped=v.quotes_dropped,
+        citations_dropped=v.citations_dropped,
+        points_dropped=v.points_dropped,
+    )
+
+
+# -- prompt rendering --------------------------------------------------------------------------
+
+
+def comment_line(comment: Comment, text: str | None = None) -> str:
+    """One comment as one line of the data block: JSON, so that no text can span lines or close
+    the block. Empty author and reply_to are left out to save tokens."""
+    obj: dict[str, str] = {"id": comment.id}
+    if comment.author:
+        obj["author"] = comment.author
+    if comment.reply_to:
+        obj["reply_to"] = comment.reply_to
+    obj["text"] = comment.text if text is None else text
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def new_boundary(lines: Sequence[str] = ()) -> str:
+    """A random token for the data block's boundary lines, absent from every data line."""
+    while True:
+        token = secrets.token_hex(8)
+        if not any(token in line for line in lines):
+            return token
+
+
+def _language_rule(language: str | None) -> str:
+    if language:
+        return (
+            f"Write the summary in {language}. Quotes stay exactly as written in the comments."
+        )
+    return (
+        "Write the summary in the language the thread is written in. Quotes stay exactly as "
+        "written in the comments."
+    )
+
+
+def _format_rule(route: Route) -> str:
+    if route == "json_schema":
+        return (
+            "Answer with one JSON object that follows the response schema you were given, "
+            "and nothing else."
+        )
+    schema = json.dumps(summary_json_schema(), separators=(",", ":"))
+    return (
+        "Answer with one JSON object and nothing else (no Markdown fence, no text before or "
+        f"after it). It must follow this JSON schema:\n{schema}"
+    )
+
+
+def summarize_messages(
+    lines: Sequence[str],
+    *,
+    route: Route,
+    max_points: int,
+    language: str | None,
+    boundary: str,
+    title: str | None = None,
+) -> list[dict[str, str]]:
+    """System and user messages of a map (or single) request over the given data lines."""
+    prompt = load_prompt("summarize", PROMPTS["summarize"])
+    data = list(lines)
+    if title:
+        data.insert(0, json.dumps({"thread_title": title}, ensure_ascii=False))
+    common = {"boundary": boundary}
+    return [
+        {
+            "role": "system",
+            "content": prompt.render(
+                "system",
+                **common,
+                max_points=max_points,
+                language_rule=_language_rule(language),
+                format_rule=_format_rule(route),
+            ),
+        },
+        {
+            "role": "user",
+            "content": prompt.render("user", **common, count=len(lines), comments="\n".join(data)),
+        },
+    ]
+
+
+def part_line(index: int, summary: Summary) -> str:
+    """One partial summary as one line of the reduce data block."""
+    return json.dumps(
+        {"part": index, "summary": summary.model_dump(mode="json")},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def reduce_messages(
+    lines: Sequence[str], *, route: Route, max_points: int, language: str | None, boundary: str
+) -> list[dict[str, str]]:
+    """System and user messages of a reduce request over partial-summary lines."""
+    prompt = load_prompt("reduce", PROMPTS["reduce"])
+    common = {"boundary": boundary}
+    return [
+        {
+            "role": "system",
+            "content": prompt.render(
+                "system",
+                **common,
+                max_points=max_points,
+                language_rule=_language_rule(language),
+                format_rule=_format_rule(route),
+            ),
+        },
+        {
+            "role": "user",
+            "content": prompt.render("user", **common, count=len(lines), parts="\n".join(lines)),
+        },
+    ]
+
+
+def _reask(section: str, **values: object) -> dict[str, str]:
+    prompt = load_prompt("reask", PROMPTS["reask"])
+    return {"role": "user", "content": prompt.render(section, **values)}
+
+
+# -- one run -----------------------------------------------------------------------------------
+
+MessagesFor = Callable[[Route], list[dict[str, str]]]
+
+
+@dataclass
+class _Part:
+    summary: Summary
+    verification: Verification
+    model: str
+
+
+class _Run:
+    """State of one `summarize_llm` call: usage counters, notes, routes, models that are down."""
+
+    def __init__(self, config: LLMConfig, progress: Progress | None, llm: Any) -> None:
+        self.config = config
+        self.llm = llm
+        self.progress = progress or (lambda stage, done, total: None)
+        self.models = list(dict.fromkeys([config.model, *config.fallback_models]))
+        self.semaphore = asyncio.Semaphore(max(1, config.concurrency))
+        self.routes: dict[str, Route] = {}
+        self.down: dict[str, str] = {}
+        self.failures: dict[str, str] = {}
+        self.notes: list[str] = []
+        self.calls = 0
+        self.prompt_tokens = 0
+        self.completion_tokens = 0
+        self.cost = 0.0
+        self.cost_known = False
+        self.cost_unknown: set[str] = set()
+        self.repairs = 0
+        self.reasks = 0
+        self.shortened = 0
+        self.fallbacks_used: set[str] = set()
+        self.primary_provider = self._provider(config.model)
+        self.context_tokens, max_output = self._limits()
+        self.reserve = budget.answer_reserve(self.context_tokens, max_output)
+
+    # -- model facts ---------------------------------------------------------------------------
+
+    def _provider(self, model: str) -> str | None:
+        try:
+            return str(self.llm.get_llm_provider(model=model)[1])
+        except Exception:  # unknown provider: litellm raises BadRequestError; decided at call time
+            return None
+
+    def _model_info(self, model: str) -> dict[str, Any]:
+        try:
+            return dict(self.llm.get_model_info(model=model))
+        except Exception:  # not in litellm's map (self-hosted, new models): use our defaults
+            return {}
+
+    def _limits(self) -> tuple[int, int | None]:
+        infos = [self._model_info(m) for m in self.models]
+        outputs = [i["max_output_tokens"] for i in infos if i.get("max_output_tokens")]
+        max_output = min(outputs) if outputs else None
+        if self.config.context_tokens:
+            return self.config.context_tokens, max_output
+        # The smallest known window: every chunk must fit whichever model ends up answering it.
+        windows = [i["max_input_tokens"] for i in infos if i.get("max_input_tokens")]
+        if windows:
+            return min(windows), max_output
+        log.info("context window unknown for %s; assuming %d", self.models, DEFAULT_CONTEXT_TOKENS)
+        return DEFAULT_CONTEXT_TOKENS, max_output
+
+    def route(self, model: str) -> Route:
+        """How to ask `model` for JSON (decided once per model and run)."""
+        if model in self.routes:
+            return self.routes[model]
+        try:
+            schema = bool(self.llm.supports_response_schema(model=model))
+        except Exception:  # litellm's capability lookups raise for unknown providers
+            schema = False
+        self_hosted = bool(self.config.api_base) and self._same_endpoint(model)
+        if schema or (model.startswith("openai/") and self_hosted):
+            route: Route = "json_schema"
+        else:
+            try:
+                params = self.llm.get_supported_openai_params(model=model) or []
+            except Exception:  # as above
+                params = []
+            route = "json_object" if "response_format" in params else "prompt"
+        self.routes[model] = route
+        return route
+
+    def _reasons(self, model: str) -> bool:
+        try:
+            return bool(self.llm.supports_reasoning(model=model))
+        except Exception:  # as above: unknown models do not reason as far as we know
+            return False
+
+    def _same_endpoint(self, model: str) -> bool:
+        """Whether `api_base`/`api_key` apply to `model`: the primary model and every model of
+        the same provider."""
+        return model == self.config.model or (
+            self.primary_provider is not None and self._provider(model) == self.primary_provider
+        )
+
+    def count(
+        self, *, text: str | None = None, messages: list[dict[str, str]] | None = None
+    ) -> int:
+        """Tokens by the primary model's tokenizer (litellm falls back to tiktoken's).
+
+        Messages go through `token_counter` (it adds the per-message overhead); a data line
+        through `encode`, the same tokenizer without `token_counter`'s per-call model lookup,
+        which is five times faster: it matters at thousands of comments.
+        """
+        if messages is not None:
+            return int(self.llm.token_counter(model=self.config.model, messages=messages))
+        return len(self.llm.encode(model=self.config.model, text=text or ""))
+
+    # -- transport -----------------------------------------------------------------------------
+
+    def _backoff(self, attempt: int, retry_after: float | None) -> float:
+        delay = self.config.backoff_s * (2 ** (attempt - 1)) * (0.5 + random.random() / 2)
+        if retry_after is not None:
+            delay = max(delay, retry_after)
+        return min(delay, self.config.max_backoff_s)
+
+    def _classify(self, err: BaseException, route: Route) -> tuple[str, str, bool]:
+        """(action, short reason, model is down) for an exception from one call; action is
+        "retry", "route" (ask again without response_format) or "fail"."""
+        llm = self.llm
+        status = getattr(err, "status_code", None)
+        if isinstance(err, (asyncio.TimeoutError, llm.Timeout)):
+            return "retry", "timed out", True
+        if isinstance(err, llm.RateLimitError):
+            return "retry", "rate limited (HTTP 429)", True
+        if isinstance(err, llm.ContextWindowExceededError):
+            return "fail", "context window exceeded", False
+        if isinstance(err, llm.APIConnectionError):
+            return "retry", "could not connect", True
+        if isinstance(err, llm.AuthenticationError):
+            return "fail", "authentication failed (HTTP 401)", True
+        if isinstance(err, llm.PermissionDeniedError):
+            return "fail", "permission denied (HTTP 403)", True
+        if isinstance(err, llm.NotFoundError):
+            return "fail", "model not found (HTTP 404)", True
+        if isinstance(err, (llm.InternalServerError, llm.ServiceUnavailableError)) or (
+            isinstance(status, int) and status in _RETRY_STATUS
+        ):
+            return "retry", (f"server error (HTTP {status})" if status else "server error"), True
+        if isinstance(err, (llm.BadRequestError, llm.UnprocessableEntityError)) or status in (
+            400,
+            422,
+        ):
+            action = "route" if route != "prompt" else "fail"
+            return action, f"request rejected (HTTP {status})", False
+        return "fail", type(err).__name__, False
+
+    @staticmethod
+    def _retry_after(err: BaseException) -> float | None:
+        headers = getattr(getattr(err, "response", None), "headers", None)
+        try:
+            value = headers.get("retry-after") if headers is not None else None
+            return float(value) if value is not None else None
+        except (TypeError, ValueError):  # an HTTP date or junk: use our own backoff
+            return None
+
+    async def call(
+        self, model: str, messages: list[dict[str, str]], route: Route
+    ) -> tuple[str | None, str | None]:
+        """One request with retries: (content, finish_reason). Raises `_ModelFailed` when the
+        retries are spent or the error is not worth retrying, `_RouteRejected` on a 400/422
+        while asking for structured output."""
+        cfg = self.config
+        kwargs: dict[str, Any] = {
+            "model": model,
+            "messages": messages,
+            "timeout": cfg.timeout_s,
+            "num_retries": 0,  # retries are ours (see module docstring)
+        }
+        if not self._reasons(model):
+            # The room we kept for the answer. Not for reasoning models: their hidden reasoning
+            # counts against the same limit and would cut every answer off.
+            kwargs["max_tokens"] = self.reserve
+        if self._same_endpoint(model):
+            if cfg.api_base:
+                kwargs["api_base"] = cfg.api_base
+            if cfg.api_key:
+                kwargs["api_key"] = cfg.api_key
+        fmt = response_format(route)
+        if fmt is not None:
+            kwargs["response_format"] = fmt
+
+        attempts = max(0, cfg.max_retries) + 1
+        reason = "no attempt made"
+        started = time.perf_counter()
+        for attempt in range(attempts):
+            try:
+                async with self.semaphore:
+                    self.calls += 1
+                    started = time.perf_counter()
+                    # Belt and braces over litellm's own timeout, which bounds each read but
+                    # not a server that trickles bytes.
+                    response = await asyncio.wait_for(
+                        self.llm.acompletion(**kwargs), timeout=cfg.timeout_s * 1.5 + 1
+                    )
+            except Exception as err:
+                action, reason, down = self._classify(err, route)
+                log.info(
+                    "llm call model=%s failed: %s (attempt %d/%d, %.0f ms)",
+                    model, reason, attempt + 1, attempts, (time.perf_counter() - started) * 1000,
+                )
+                if action == "route":
+                    raise _RouteRejected(reason) from None
+                if action == "fail":
+                    raise _ModelFailed(reason, model_down=down) from None
+                if attempt + 1 < attempts:
+                    await asyncio.sleep(self._backoff(attempt + 1, self._retry_after(err)))
+                continue
+            return self._account(model, response, started)
+        raise _ModelFailed(f"{reason} after {attempts} attempts", model_down=True)
+
+    def _account(self, model: str, response: Any, started: float) -> tuple[str | None, str | None]:
+        usage = getattr(response, "usage", None)
+        prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
+        completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
+        self.prompt_tokens += prompt_tokens
+        self.completion_tokens += completion_tokens
+        try:
+            cost = self.llm.completion_cost(completion_response=response)
+        except Exception:  # litellm raises for models missing from its price map
+            cost = None
+        if cost is None:
+            self.cost_unknown.add(model)
+        else:
+            self.cost += float(cost)
+            self.cost_known = True
+        choices = getattr(response, "choices", None) or []
+        content = choices[0].message.content if choices else None
+        finish = choices[0].finish_reason if choices else None
+        log.info(
+            "llm call model=%s prompt_tokens=%d completion_tokens=%d duration_ms=%.0f "
+            "finish_reason=%s",
+            model, prompt_tokens, completion_tokens, (time.perf_counter() - started) * 1000,
+            finish,
+        )
+        return content, finish
+
+    # -- one structured answer -----------------------------------------------------------------
+
+    async def answer(
+        self,
+        messages_for: MessagesFor,
+        known: Mapping[str, Comment],
+        *,
+        split_on_cutoff: bool = False,
+    ) -> _Part:
+        """A verified summary from the first model that manages one; `LLMError` when none
+        does. `known` is what quotes and ids are checked against."""
+        reasons: list[str] = []
+        for model in self.models:
+            if model in self.down:
+                reasons.append(f"{model}: {self.down[model]}")
+                continue
+            try:
+                part = await self._answer_on(model, messages_for, known, split_on_cutoff)
+            except _ModelFailed as failed:
+                log.warning("model %s failed: %s", model, failed.reason)
+                if failed.model_down:
+                    self.down.setdefault(model, failed.reason)
+                self.failures[model] = failed.reason
+                reasons.append(f"{model}: {failed.reason}")
+                continue
+            if model != self.config.model:
+                self.fallbacks_used.add(model)
+            return part
+        raise LLMError("all models failed: " + "; ".join(reasons) + ".", self.usage())
+
+    async def _answer_on(
+        self,
+        model: str,
+        messages_for: MessagesFor,
+        known: Mapping[str, Comment],
+        split_on_cutoff: bool,
+    ) -> _Part:
+        route = self.route(model)
+        messages = messages_for(route)
+        reasked = repaired = shortened = False
+        while True:
+            try:
+                content, finish = await self.call(model, messages, route)
+            except _RouteRejected as rejected:
+                if route == "prompt":  # pragma: no cover - call() never raises it for "prompt"
+                    raise _ModelFailed(rejected.args[0]) from None
+                # The server does not take response_format: ask again with the schema in the
+                # prompt, and remember it for the rest of the run.
+                self.note(f"{model} rejected structured output; the JSON schema went in the prompt")
+                route = self.routes[model] = "prompt"
+                messages = messages_for(route)
+                continue
+            if finish == "length":
+                # A cut-off answer is never parsed, even when the cut left valid JSON.
+                if split_on_cutoff:
+                    raise _CutOff()
+                if shortened:
+                    raise _ModelFailed("answer cut off at the length limit twice")
+                shortened = True
+                self.shortened += 1
+                fewer = max(1, self.config.max_points_per_side // 2)
+                messages = [*messages, _reask("shorter", max_points=fewer)]
+                continue
+            try:
+                summary = parse_summary(content)
+            except ValueError as err:
+                if reasked:
+                    raise _ModelFailed(
+                        "reply was not valid JSON for the schema after a re-ask"
+                    ) from None
+                reasked = True
+                self.reasks += 1
+                messages = [
+                    *messages,
+                    {"role": "assistant", "content": content or ""},
+                    _reask("invalid", error=_error_text(err)),
+                ]
+                continue
+            failures = verification_failures(summary, known)
+            if failures and not repaired:
+                repaired = True
+                self.repairs += 1
+                messages = [
+                    *messages,
+                    {"role": "assistant", "content": content or ""},
+                    _reask("repair", failures="\n".join(failures)),
+                ]
+                continue
+            cleaned, verification = verify(summary, known)
+            if not any(side.points for side in cleaned.sides):
+                raise _ModelFailed("no point of the answer survived verification")
+            return _Part(cleaned, verification, model)
+
+    # -- reporting -----------------------------------------------------------------------------
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def usage(self) -> Usage:
+        return Usage(
+            llm_calls=self.calls,
+            prompt_tokens=self.prompt_tokens,
+            completion_tokens=self.completion_tokens,
+            cost_usd=round(self.cost, 6) if self.cost_known else None,
+        )
+
+
+def _error_text(err: ValueError) -> str:
+    if isinstance(err, ValidationError):
+        # include_input=False: the model has its reply already; keep the re-ask short.
+        lines = [
+            f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}"
+            for e in err.errors(include_url=False, include_input=False)
+        ]
+        text = "\n".join(lines)
+    else:
+        text = str(err)
+    return text[:_MAX_ERROR_CHARS]
+
+
+# -- map-reduce --------------------------------------------------------------------------------
+
+
+async def _all(coroutines: Iterable[Coroutine[Any, Any, T]]) -> list[T]:
+    """Run concurrently; results in submission order. The first failure cancels the rest (no
+    point paying for chunks of a summary that cannot be finished) and is raised as itself."""
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(c) for c in coroutines]
+    except BaseExceptionGroup as failed:
+        raise failed.exceptions[0] from None
+    return [task.result() for task in tasks]
+
+
+def _cap_points(summary: Summary, cap: int) -> tuple[Summary, int]:
+    """Keep at most `cap` points per side (the model was told so; balance depends on it)."""
+    cut = sum(max(0, len(side.points) - cap) for side in summary.sides)
+    if not cut:
+        return summary, 0
+    sides = [side.model_copy(update={"points": side.points[:cap]}) for side in summary.sides]
+    return summary.model_copy(update={"sides": sides}), cut
+
+
+def _prepare(run: _Run, thread: Thread) -> tuple[list[str], list[int], int]:
+    """The data line of every comment, its token cost, and the data budget of one request.
+    A comment over the budget is truncated for the prompt (at a word boundary, with a mark)."""
+    cfg = run.config
+    # The fixed prompt is measured with an empty data block, by the widest route in use.
+    fixed = max(
+        run.count(
+            messages=summarize_messages(
+                [], route=r, max_points=cfg.max_points_per_side, language=cfg.language,
+                boundary="0" * 16, title=thread.title,
+            )
+        )
+        for r in {run.route(m) for m in run.models}
+    )
+    room = budget.data_budget(run.context_tokens, fixed, run.reserve)
+    if room < 64:
+        raise LLMError(
+            f"the context window ({run.context_tokens} tokens) is too small for the prompt "
+            f"({fixed} tokens) and an answer ({run.reserve} tokens).",
+            run.usage(),
+        )
+    lines: list[str] = []
+    costs: list[int] = []
+    for comment in thread.comments:
+        line = comment_line(comment)
+        cost = run.count(text=line) + 1  # + the newline
+        if cost > room:
+            shortened = budget.truncate_to_tokens(
+                comment.text, room, lambda t, c=comment: run.count(text=comment_line(c, t)) + 1
+            )
+            line = comment_line(comment, shortened)
+            cost = run.count(text=line) + 1
+            run.note(
+                f"comment {comment.id} is longer than one request can hold; the model saw it "
+                "truncated (quotes are still checked against the full text)"
+            )
+        lines.append(line)
+        costs.append(cost)
+    return lines, costs, room
+
+
+async def summarize_llm(
+    thread: Thread,
+    config: LLMConfig,
+    *,
+    progress: Progress | None = None,
+) -> LLMOutcome:
+    """Summarize an already deduplicated `thread` with `config.model` (then its fallbacks).
+
+    Returns the verified summary, the verification counts (final drops, map-step drops
+    included), usage summed over every call made, notes for the reader (chunking, truncated
+    comments, fallbacks, repairs, dropped extra points) and the number of map chunks.
+    `progress(stage, done, total)` is called with stages "summarizing" (chunks) and "merging".
+    Raises `LLMError` when no model produced a usable answer; never returns an invented summary.
+    """
+    if not thread.comments:
+        raise LLMError("the thread has no comments to summarize.")
+    # Importing litellm takes seconds: not on the event loop (a Discord gateway would miss
+    # heartbeats).
+    llm = await asyncio.to_thread(_litellm)
+    run = _Run(config, progress, llm)
+    comments = list(thread.comments)
+    known = thread.by_id()
+    cfg = config
+
+    def map_messages(lines: Sequence[str]) -> MessagesFor:
+        boundary = new_boundary(lines)
+        return lambda route: summarize_messages(
+            lines,
+            route=route,
+            max_points=cfg.max_points_per_side,
+            language=cfg.language,
+            boundary=boundary,
+            title=thread.title,
+        )
+
+    # Counting tokens of thousands of comments is CPU work: keep it off the event loop.
+    lines, costs, room = await asyncio.to_thread(_prepare, run, thread)
+
+    if sum(costs) <= room:
+        run.progress("summarizing", 0, 1)
+        part = await run.answer(map_messages(lines), known)
+        run.progress("summarizing", 1, 1)
+        final, carried, chunks = part, Verification(), 1
+    else:
+        plan = budget.plan_chunks(comments, lines, costs, room)
+        total = len(plan)
+        done = 0
+        log.info("thread of %d comments split into %d chunks", len(comments), total)
+        run.progress("summarizing", 0, total)
+
+        async def summarize_chunk(chunk: budget.Chunk) -> list[_Part]:
+            nonlocal done, total
+            chunk_known = {c.id: c for c in chunk.comments}
+            try:
+                part = await run.answer(
+                    map_messages(chunk.lines), chunk_known, split_on_cutoff=len(chunk.comments) > 1
+                )
+            except _CutOff:
+                # The answer did not fit: two halves give two shorter answers.
+                half = len(chunk.comments) // 2
+                halves = [
+                    budget.Chunk(chunk.comments[:half], chunk.lines[:half], 0),
+                    budget.Chunk(chunk.comments[half:], chunk.lines[half:], 0),
+                ]
+                total += 1
+                run.note("an answer was cut off at the length limit; its chunk was split in two")
+                results = await _all(summarize_chunk(h) for h in halves)
+                return [p for r in results for p in r]
+            done += 1
+            run.progress("summarizing", done, total)
+            return [part]
+
+        nested = await _all(summarize_chunk(chunk) for chunk in plan)
+        parts = [p for group in nested for p in group]
+        chunks = len(parts)
+        carried = Verification()
+        for p in parts:
+            carried = _add(carried, _drops_only(p.verification))
+        run.note(f"the thread was summarized in {chunks} parts and merged")
+        final, reduced_drops = await _reduce(run, [p.summary for p in parts], known)
+        carried = _add(carried, reduced_drops)
+
+    summary, cut = _cap_points(final.summary, cfg.max_points_per_side)
+    if cut:
+        run.note(f"{cut} points beyond {cfg.max_points_per_side} per side were left out")
+    if len(summary.sides) == 1:
+        run.note(f'no disagreement found: the summary has one side, "{summary.sides[0].label}"')
+    if run.repairs:
+        run.note(
+            f"quotes or citations failed verification in {run.repairs} answer(s); the model was "
+            "asked once to fix them, and what still failed was dropped"
+        )
+    for model in sorted(run.fallbacks_used):
+        reason = run.failures.get(config.model, "it failed")
+        run.note(f"{config.model} was unavailable ({reason}); {model} answered instead")
+    if run.cost_known and run.cost_unknown:
+        run.note(
+            "cost leaves out calls to " + ", ".join(sorted(run.cost_unknown))
+            + " (price unknown to litellm)"
+        )
+    log.info(
+        "llm run model=%s calls=%d chunks=%d reasks=%d repairs=%d shortened=%d",
+        final.model, run.calls, chunks, run.reasks, run.repairs, run.shortened,
+    )
+    return LLMOutcome(
+        summary=summary,
+        verification=_add(final.verification, carried),
+        usage=run.usage(),
+        notes=run.notes,
+        model=final.model,
+        prompt_version=PROMPT_VERSION,
+        chunks=chunks,
+    )
+
+
+async def _reduce(
+    run: _Run, summaries: list[Summary], known: Mapping[str, Comment]
+) -> tuple[_Part, Verification]:
+    """Merge partial summaries into one, in rounds when they do not fit one request. Returns the
+    final part and the drops of intermediate rounds (one round, and so one call, when the
+    partial summaries fit one request)."""
+    cfg = run.config
+    routes = {run.route(m) for m in run.models}
+    fixed = max(
+        run.count(
+            messages=reduce_messages(
+                [], route=r, max_points=cfg.max_points_per_side, language=cfg.language,
+                boundary="0" * 16,
+            )
+        )
+        for r in routes
+    )
+    room = max(1, budget.data_budget(run.context_tokens, fixed, run.reserve))
+
+    def messages_for(lines: Sequence[str]) -> MessagesFor:
+        boundary = new_boundary(lines)
+        return lambda route: reduce_messages(
+            lines, route=route, max_points=cfg.max_points_per_side, language=cfg.language,
+            boundary=boundary,
+        )
+
+    carried = Verification()
+    level = 0
+    while True:
+        level += 1
+        lines = [part_line(i + 1, s) for i, s in enumerate(summaries)]
+        costs = [run.count(text=line) + 1 for line in lines]
+        groups = budget.pack(lines, costs, room)
+        if len(groups) == 1:
+            run.progress("merging", 0, 1)
+            part = await run.answer(messages_for(lines), known)
+            run.progress("merging", 1, 1)
+            return part, carried
+        if len(groups) == len(summaries):
+            # No two partial summaries fit one request: merge pairs anyway (the answer is
+            # capped, so each round halves the data) rather than loop forever.
+            groups = [list(range(i, min(i + 2, len(lines)))) for i in range(0, len(lines), 2)]
+        log.info(
+            "reduce round %d: %d partial summaries in %d groups", level, len(lines), len(groups)
+        )
+        run.progress("merging", 0, len(groups))
+        merged = await _all(
+            run.answer(messages_for([lines[i] for i in g]), known) for g in groups if len(g) > 1
+        )
+        it = iter(merged)
+        next_round: list[Summary] = []
+        for g in groups:
+            if len(g) == 1:
+                next_round.append(summaries[g[0]])  # nothing to merge it with this round
+            else:
+                part = next(it)
+                carried = _add(carried, _drops_only(part.verification))
+                next_round.append(part.summary)
+        summaries = next_round
