@@ -35,3 +35,14 @@ def quote_ref(comment_id: str, author: str | None) -> str:
 
 def authors_by_id(result: DigestResult) -> dict[str, str | None]:
     return {c.id: c.author for c in result.comments}
+
+
+def text_repeats_quote(point_text: str, quote_texts: list[str]) -> bool:
+    """True when a point's text is only (a shortened copy of) one of its quotes, as the
+    extractive engine writes them: then renderers show the quote alone instead of twice."""
+    from bot.summarize.verify import fold
+
+    stem = fold(point_text).rstrip(".…").rstrip()
+    if not stem:
+        return True
+    return any(stem in fold(quote) for quote in quote_texts)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from bot.render.common import authors_by_id, counts_line, engine_line, quote_ref
+from bot.render.common import (
+    authors_by_id,
+    counts_line,
+    engine_line,
+    quote_ref,
+    text_repeats_quote,
+)
 from bot.summarize.schema import DigestResult, Point
 
 
@@ -15,10 +21,19 @@ def _point(point: Point, authors: dict[str, str | None], urls: dict[str, str | N
     cites = ", ".join(
         f"[{cid}]({urls[cid]})" if urls.get(cid) else cid for cid in point.comment_ids
     )
+    def ref(cid: str) -> str:
+        label = quote_ref(cid, authors.get(cid))
+        return f"[{label}]({urls[cid]})" if urls.get(cid) else label
+
+    quotes = [f"“{q.text}” — {ref(q.comment_id)}" for q in point.quotes]
+    if quotes and text_repeats_quote(point.text, [q.text for q in point.quotes]):
+        # The extractive engine's point text is its quote: say it once, as the quote.
+        quoted = {q.comment_id for q in point.quotes}
+        extra = ", ".join(ref(cid) for cid in point.comment_ids if cid not in quoted)
+        lines = [f"- {quotes[0]}" + (f" (also {extra})" if extra else "")]
+        return lines + [_quote_block(q) for q in quotes[1:]]
     lines = [f"- {point.text}" + (f" ({cites})" if cites else "")]
-    for quote in point.quotes:
-        lines.append(_quote_block(f"“{quote.text}” — {quote_ref(quote.comment_id, authors.get(quote.comment_id))}"))
-    return lines
+    return lines + [_quote_block(q) for q in quotes]
 
 
 def to_markdown(result: DigestResult) -> str:

@@ -13,7 +13,13 @@ from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from bot.render.common import authors_by_id, counts_line, engine_line, quote_ref
+from bot.render.common import (
+    authors_by_id,
+    counts_line,
+    engine_line,
+    quote_ref,
+    text_repeats_quote,
+)
 from bot.summarize.schema import DigestResult, Point, Side
 
 SIDE_COLOURS = ("cyan", "magenta", "green", "yellow")
@@ -23,11 +29,13 @@ Layout = Literal["stacked", "columns"]
 
 def _point(point: Point, authors: dict[str, str | None]) -> Text:
     text = Text("• ", style="bold")
-    text.append(point.text)
-    if point.comment_ids:
-        text.append(f"  [{', '.join(point.comment_ids)}]", style="dim")
-    for quote in point.quotes:
-        text.append("\n    “", style="dim")
+    quotes_only = bool(point.quotes) and text_repeats_quote(point.text, [q.text for q in point.quotes])
+    if not quotes_only:
+        text.append(point.text)
+        if point.comment_ids:
+            text.append(f"  [{', '.join(point.comment_ids)}]", style="dim")
+    for n, quote in enumerate(point.quotes):
+        text.append("“" if quotes_only and n == 0 else "\n    “", style="dim")
         text.append(quote.text, style="italic")
         text.append("”", style="dim")
         text.append(f" — {quote_ref(quote.comment_id, authors.get(quote.comment_id))}", style="dim")
