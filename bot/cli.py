@@ -126,14 +126,16 @@ def _summarize_sources(
     no_cache: bool,
     layout: Layout,
     max_points: int | None,
+    language: str | None = None,
 ) -> None:
     from bot.ingest import load_thread
     from bot.pipeline import Options, summarize_thread
     from bot.store import open_store
 
     thread = load_thread(sources, fmt.value)
+    chosen = model if model is not None else settings.model
     options = Options(
-        model=model if model is not None else (settings.model or None),
+        llm=_llm_config(settings, chosen.strip(), language) if chosen and chosen.strip() else None,
         max_points_per_side=max_points or settings.max_points_per_side,
         near_threshold=settings.near_duplicate_threshold,
         use_cache=not no_cache,
@@ -161,6 +163,22 @@ def _summarize_sources(
     from bot.render.terminal import render
 
     render(result, Console(), layout=layout.value)  # type: ignore[arg-type]
+
+
+def _llm_config(settings: Any, model: str, language: str | None):  # noqa: ANN202
+    from bot.summarize.llm import LLMConfig
+
+    return LLMConfig(
+        model=model,
+        api_base=settings.api_base,
+        fallback_models=tuple(settings.fallback_models),
+        timeout_s=settings.llm_timeout_s,
+        max_retries=settings.llm_max_retries,
+        concurrency=settings.llm_concurrency,
+        context_tokens=settings.context_tokens,
+        max_points_per_side=settings.max_points_per_side,
+        language=language,
+    )
 
 
 @contextmanager
@@ -229,6 +247,10 @@ def summarize(
     db: DbOpt = None,
     layout: LayoutOpt = Layout.stacked,
     max_points: MaxPointsOpt = None,
+    language: Annotated[
+        str | None,
+        typer.Option("--language", help="Write the LLM summary in this language (default: the thread's)."),
+    ] = None,
     verbose: VerboseOpt = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -252,6 +274,7 @@ def summarize(
         _summarize_sources(
             sources, settings=settings, fmt=fmt, as_json=as_json, markdown=markdown,
             model=model, no_cache=no_cache, layout=layout, max_points=max_points,
+            language=language,
         )
 
 

@@ -1,8 +1,8 @@
 """The summarize pipeline: thread → dedupe → cache lookup → engine → verify → store.
 
 Plain Python with no Discord and no CLI in it, so that the command-line interface, the bot and
-the tests all call the same thing. Engines are pure functions of the deduplicated thread; the
-cache key is computed from exactly what the engine sees.
+the tests all call the same thing. Engines are functions of the deduplicated thread; the cache
+key is computed from exactly what the engine sees plus everything that changes its output.
 """
 
 from __future__ import annotations
@@ -10,22 +10,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from bot.dedupe import DedupeReport, dedupe
-from bot.errors import ConfigError
+from bot.singleflight import SingleFlight
 from bot.store import Store
 from bot.store.keys import cache_key
-from bot.summarize.schema import (
-    CommentOut,
-    DigestResult,
-    InputStats,
-    Summary,
-    Usage,
-)
+from bot.summarize.balance import check_balance
+from bot.summarize.schema import CommentOut, DigestResult, InputStats, Summary, Usage
 from bot.thread import Thread
+
+if TYPE_CHECKING:
+    from bot.summarize.llm import LLMConfig
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +36,10 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass(frozen=True)
 class Options:
-    """What a caller may choose per request. Everything here that changes the output is part of
-    the cache key (see `key_options`)."""
+    """What a caller chooses per request. `llm` set = the LLM engine (offline otherwise).
+    Everything here that changes the output is part of the cache key."""
 
-    model: str | None = None
+    llm: LLMConfig | None = None
     max_points_per_side: int = 4
     near_threshold: float | None = None
     use_cache: bool = True
@@ -80,21 +79,49 @@ def reading_minutes_saved(raw: Thread, summary: Summary) -> float:
     return round(max(0.0, (raw_words - _summary_words(summary)) / READING_WPM), 2)
 
 
+async def _cached_or_run(
+    key: str,
+    options: Options,
+    store: Store,
+    flights: SingleFlight[DigestResult],
+    run: Callable[[], Awaitable[DigestResult]],
+    save: Callable[[DigestResult], bool],
+) -> DigestResult:
+    """Answer from the store, or run once per key in this process and store what `save` allows."""
+    if options.use_cache:
+        hit = await store.get(key)
+        if hit is not None:
+            log.info("cache hit %s", key)
+            return hit
+
+    async def run_and_store() -> DigestResult:
+        result = await run()
+        if options.use_cache and save(result):
+            await store.put(key, result, ttl_seconds=options.ttl_seconds)
+        return result
+
+    return await flights.run(key, run_and_store)
+
+
 async def summarize_thread(
     thread: Thread,
     *,
     store: Store,
     options: Options | None = None,
     progress: Progress | None = None,
+    flights: SingleFlight[DigestResult] | None = None,
 ) -> DigestResult:
     """Summarize `thread` (as given, duplicates and all) and return the full result.
 
-    The result comes from the store when an identical request (same deduplicated comments, engine,
-    model, prompt version and options) was answered before and has not expired; then `cached` is
-    true and only the `input` counts are recomputed for this request. The store never makes this
-    fail: a broken cache is a miss (the store logs why).
+    The result comes from the store when an identical request (same deduplicated comments,
+    engine, model, prompt version and options) was answered before and has not expired; then
+    `cached` is true and only the `input` counts are those of this request. Concurrent identical
+    requests sharing `flights` cost one engine run. The store never makes this fail: a broken
+    cache is a miss. When every LLM fails, the answer is the offline summary with a note saying
+    so (and it is not stored under the LLM's key, so the LLM is asked again next time).
     """
     options = options or Options()
+    flights = flights or SingleFlight()
     started = time.perf_counter()
     notify = progress or (lambda stage, done, total: None)
 
@@ -107,64 +134,80 @@ async def summarize_thread(
         )
     notify("deduplicating", len(thread.comments), len(thread.comments))
     stats = input_stats(thread, unique, report)
+    key_options = {
+        "max_points_per_side": options.max_points_per_side,
+        "near_threshold": report.near_threshold,
+        **options.extra,
+    }
 
-    if options.model:
-        # The LLM engine is its own piece of work (litellm); until it lands, say so plainly
-        # instead of silently answering with something else.
-        raise ConfigError(
-            f"model {options.model!r} requested, but the LLM engine is not available in this "
-            "version; unset DEBATE_DIGEST_MODEL / --model to use the offline engine"
+    def finish(result: DigestResult) -> DigestResult:
+        return result.model_copy(update={"input": stats})
+
+    def build(summary: Summary, verification, **fields) -> DigestResult:  # noqa: ANN001, ANN003
+        return DigestResult(
+            input=stats,
+            summary=summary,
+            verification=verification,
+            balance=check_balance(summary, unique.comments),
+            comments=[
+                CommentOut(id=c.id, author=c.author, text=c.text, url=c.url, reply_to=c.reply_to)
+                for c in unique.comments
+            ],
+            elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
+            reading_minutes_saved=reading_minutes_saved(thread, summary),
+            created_at=datetime.now(UTC),
+            **fields,
         )
 
-    from bot.summarize.offline import ENGINE_VERSION, summarize_offline
-    from bot.summarize.verify import verify
+    async def offline() -> DigestResult:
+        from bot.summarize.offline import ENGINE_VERSION, summarize_offline
+        from bot.summarize.verify import verify
 
+        key = cache_key(unique, engine="offline", model=None, prompt_version=ENGINE_VERSION,
+                        options=key_options)
+
+        async def run() -> DigestResult:
+            notify("summarizing", 0, len(unique.comments))
+            summary, notes = await asyncio.to_thread(
+                summarize_offline, unique,
+                max_points_per_side=options.max_points_per_side, progress=progress,
+            )
+            summary, verification = verify(summary, unique.comments)
+            notify("summarizing", len(unique.comments), len(unique.comments))
+            return build(summary, verification, engine="offline", cache_key=key,
+                         notes=list(notes), usage=Usage())
+
+        return await _cached_or_run(key, options, store, flights, run, lambda _r: True)
+
+    if options.llm is None:
+        return finish(await offline())
+
+    from bot.summarize.llm import PROMPT_VERSION, LLMError, summarize_llm
+
+    config = options.llm
     key = cache_key(
-        unique,
-        engine="offline",
-        model=None,
-        prompt_version=ENGINE_VERSION,
-        options={
-            "max_points_per_side": options.max_points_per_side,
-            "near_threshold": report.near_threshold,
-            **options.extra,
-        },
+        unique, engine="llm", model=config.model, prompt_version=PROMPT_VERSION,
+        options={**key_options, "language": config.language,
+                 "fallback_models": list(config.fallback_models)},
     )
-    if options.use_cache:
-        hit = await store.get(key)
-        if hit is not None:
-            log.info("cache hit %s", key)
-            return hit.model_copy(update={"cached": True, "input": stats})
 
-    notify("summarizing", 0, len(unique.comments))
-    summary, notes = await asyncio.to_thread(
-        summarize_offline,
-        unique,
-        max_points_per_side=options.max_points_per_side,
-        progress=progress,
-    )
-    summary, verification = verify(summary, unique.comments)
-    notify("summarizing", len(unique.comments), len(unique.comments))
+    async def run_llm() -> DigestResult:
+        try:
+            outcome = await summarize_llm(unique, config, progress=progress)
+        except LLMError as err:
+            log.warning("LLM unavailable, answering with the offline engine: %s", err)
+            fallback = await offline()
+            note = f"The LLM was unavailable ({err}); this is the offline engine's summary."
+            return fallback.model_copy(update={
+                "notes": [note, *fallback.notes], "usage": err.usage,
+            })
+        return build(
+            outcome.summary, outcome.verification, engine="llm", model=outcome.model,
+            prompt_version=outcome.prompt_version, cache_key=key, notes=list(outcome.notes),
+            usage=outcome.usage,
+        )
 
-    result = DigestResult(
-        engine="offline",
-        model=None,
-        cached=False,
-        prompt_version=None,
-        cache_key=key,
-        input=stats,
-        summary=summary,
-        verification=verification,
-        usage=Usage(),
-        comments=[
-            CommentOut(id=c.id, author=c.author, text=c.text, url=c.url, reply_to=c.reply_to)
-            for c in unique.comments
-        ],
-        notes=list(notes),
-        elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
-        reading_minutes_saved=reading_minutes_saved(thread, summary),
-        created_at=datetime.now(UTC),
-    )
-    if options.use_cache:
-        await store.put(key, result, ttl_seconds=options.ttl_seconds)
-    return result
+    # An offline fallback is never saved under the LLM's key.
+    result = await _cached_or_run(key, options, store, flights, run_llm,
+                                  lambda r: r.engine == "llm")
+    return finish(result)

@@ -91,16 +91,19 @@ def test_seed_thread_json_end_to_end(seed_path: Path, tmp_path: Path) -> None:
 
 
 def test_cache_key_is_the_content_not_the_paste(seed_path: Path, tmp_path: Path) -> None:
-    """The once-pasted thread has the same unique comments as the twice-pasted one: a cache hit,
-    with the input counts of the request actually made."""
+    """The thread with more of it pasted again has the same unique comments (and ids) as the
+    seed: a cache hit, with the input counts of the request actually made. An edit is a miss."""
     db = tmp_path / "c.sqlite3"
     assert run("summarize", str(seed_path), "--json", "--db", str(db)).returncode == 0
-    once = "\n".join(SEED_LINES[:26] + [SEED_LINES[34]]).encode()
-    proc = run_bytes("summarize", "-", "--json", stdin=once, db=db)
+    more = "\n".join(SEED_LINES + SEED_LINES[:10]).encode()
+    proc = run_bytes("summarize", "-", "--json", stdin=more, db=db)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["cached"] is True
-    assert data["input"]["comments"] == 27 and data["input"]["duplicates_removed"] == 0
+    assert data["input"]["comments"] == 63 and data["input"]["duplicates_removed"] == 36
+    edited = "\n".join(SEED_LINES[:-1] + ["A new comment that nobody made before."]).encode()
+    miss = json.loads(run_bytes("summarize", "-", "--json", stdin=edited, db=db).stdout)
+    assert miss["cached"] is False
 
 
 def test_stdin_and_markdown(seed_path: Path, tmp_path: Path) -> None:

@@ -75,6 +75,26 @@ class Usage(_Strict):
     cost_usd: float | None = None
 
 
+class SideBalance(_Strict):
+    """One side's share of the summary against its share of the source comments."""
+
+    label: str
+    comments: int
+    points: int
+    quotes: int
+    comment_share: float
+    point_share: float
+    quote_share: float
+    starved: bool
+
+
+class Balance(_Strict):
+    """The balance check (see `bot.summarize.balance`); `flagged` when a side is starved."""
+
+    sides: list[SideBalance] = Field(default_factory=list)
+    flagged: bool = False
+
+
 class CommentOut(_Strict):
     """A deduplicated comment as shown in `--json`, so that every cited id resolves."""
 
@@ -98,6 +118,7 @@ class DigestResult(_Strict):
     summary: Summary
     verification: Verification = Field(default_factory=Verification)
     usage: Usage = Field(default_factory=Usage)
+    balance: Balance = Field(default_factory=Balance)
     comments: list[CommentOut] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     elapsed_ms: float = 0.0
