@@ -242,3 +242,34 @@ def test_help_lists_the_commands() -> None:
     summarize_help = run("summarize", "--help").stdout
     for flag in ("--json", "--format", "--model", "--no-cache", "--db"):
         assert flag in summarize_help
+
+
+def test_model_setting_runs_the_llm_engine_through_litellm(seed_path: Path, tmp_path: Path) -> None:
+    from fakes.openai_server import FakeOpenAI, debate_responder
+
+    with FakeOpenAI(responder=debate_responder) as server:
+        env = {"DEBATE_DIGEST_MODEL": "openai/fake-model", "DEBATE_DIGEST_API_BASE": server.url,
+               "OPENAI_API_KEY": "test"}
+        proc = run("summarize", str(seed_path), "--json", "--db", str(tmp_path / "c.sqlite3"),
+                   env=env)
+        assert proc.returncode == 0, proc.stderr
+        data = json.loads(proc.stdout)  # litellm printed nothing on stdout
+        assert data["engine"] == "llm" and data["model"] == "openai/fake-model"
+        assert data["usage"]["llm_calls"] == len(server.requests) >= 1
+        check_faithful(data)
+        offline = run("summarize", str(seed_path), "--json", "--model", "", "--db",
+                      str(tmp_path / "c.sqlite3"), env=env)
+        assert json.loads(offline.stdout)["engine"] == "offline"
+        assert len(server.requests) == data["usage"]["llm_calls"]
+
+
+def test_unreachable_llm_falls_back_with_a_visible_note(seed_path: Path, tmp_path: Path) -> None:
+    from fakes.openai_server import FakeOpenAI, Reply
+
+    with FakeOpenAI(responder=lambda request: Reply(status=500)) as server:
+        env = {"DEBATE_DIGEST_MODEL": "openai/fake-model", "DEBATE_DIGEST_API_BASE": server.url,
+               "OPENAI_API_KEY": "test", "DEBATE_DIGEST_LLM_MAX_RETRIES": "0"}
+        proc = run("summarize", str(seed_path), "--db", str(tmp_path / "c.sqlite3"), env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "The LLM was unavailable" in proc.stdout
+    assert "offline engine" in proc.stdout

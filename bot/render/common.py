@@ -46,3 +46,15 @@ def text_repeats_quote(point_text: str, quote_texts: list[str]) -> bool:
     if not stem:
         return True
     return any(stem in fold(quote) for quote in quote_texts)
+
+
+def balance_warning(result: DigestResult) -> str | None:
+    """A sentence naming each starved side, or None when the summary is balanced."""
+    starved = [s for s in result.balance.sides if s.starved]
+    if not starved:
+        return None
+    parts = [
+        f"“{s.label}” has {s.point_share:.0%} of the points but {s.comment_share:.0%} of the "
+        "comments" for s in starved
+    ]
+    return "Balance check: " + "; ".join(parts) + "."

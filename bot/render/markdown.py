@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.render.common import (
     authors_by_id,
+    balance_warning,
     counts_line,
     engine_line,
     quote_ref,
@@ -46,6 +47,8 @@ def to_markdown(result: DigestResult) -> str:
     for note in result.notes:
         out.append(f"> **Note:** {note}")
         out.append("")
+    if warning := balance_warning(result):
+        out += [f"> **{warning}**", ""]
     for number, side in enumerate(s.sides, 1):
         out.append(f"## Side {number}: {side.label}" if len(s.sides) > 1 else f"## {side.label}")
         out.append("")

@@ -15,6 +15,7 @@ from rich.text import Text
 
 from bot.render.common import (
     authors_by_id,
+    balance_warning,
     counts_line,
     engine_line,
     quote_ref,
@@ -67,6 +68,8 @@ def render(result: DigestResult, console: Console, *, layout: Layout = "stacked"
     console.print(Panel(header, title="Debate digest", title_align="left"))
     for note in result.notes:
         console.print(Text("Note: ", style="bold yellow") + Text(note))
+    if warning := balance_warning(result):
+        console.print(Text(warning, style="bold red"))
 
     panels = [
         _side_panel(n, side, SIDE_COLOURS[(n - 1) % len(SIDE_COLOURS)], authors)
