@@ -1,0 +1,396 @@
+"""Large synthetic debate threads built from real text, with the duplicates they contain known.
+
+The text is real: the 932 arguments of the IBM ArgKP dev split (`bot/data/argkp`, CDLA-Sharing-1.0,
+Bar-Haim et al., ACL 2020), written by crowd workers on four topics. A thread of `n` comments holds
+
+* distinct *base* comments: the arguments themselves while there are enough of them; beyond
+  that, two or three arguments of one topic joined into one comment (a person making several
+  points at once). No pair of arguments is used twice, so two base comments share at most one
+  argument and never differ by a word or two by construction;
+* planted duplicates of every kind dedupe knows, each placed somewhere after its original:
+  exact copies (one of them a re-pasted run of consecutive comments), normalized variants
+  (case, punctuation, white space, markdown, typographic quotes), near edits (1 to 3 word edits:
+  typo, adjacent-word swap, insertion, deletion, substitution), quote-only replies (a `> quote`
+  or a `"quote"`, with at most a trivial "+1"), same-id repeats (an overlapping export, the text
+  as is or edited) and pasted blocks (one comment that is 2 or 3 consecutive earlier comments).
+
+`PlantedTruth` says which comment is which. Everything is a pure function of `(n, seed,
+dup_rate)`, so the benchmark and the tests see the same threads on every machine.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import random
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.thread import Comment, Thread
+
+log = logging.getLogger(__name__)
+
+PlantedKind = Literal["exact", "normalized", "near", "quote_only", "same_id", "repeated_block"]
+
+# Share of the planted duplicates that each kind gets (the rest of the thread is base comments).
+KIND_SHARES: dict[PlantedKind, float] = {
+    "exact": 0.20,
+    "normalized": 0.20,
+    "near": 0.30,
+    "quote_only": 0.12,
+    "same_id": 0.12,
+    "repeated_block": 0.06,
+}
+# Near edits are only planted on comments long enough to be near duplicates (dedupe's rule).
+MIN_NEAR_WORDS = 6
+# One re-pasted run of consecutive exact copies, like the seed thread's second half.
+PASTED_RUN = 20
+
+_FILLERS = ("really", "just", "also", "very", "actually", "clearly", "simply", "still", "so")
+_TRIVIAL = ("+1", "this", "this!", "^", "exactly", "Exactly.", "^ this")
+_KEYBOARD = "qwertyuiopasdfghjklzxcvbnm"
+
+
+class Argument(BaseModel):
+    """One ArgKP argument."""
+
+    model_config = ConfigDict(frozen=True)
+
+    arg_id: str
+    text: str
+    topic: str
+    stance: int
+
+
+class PlantedDuplicate(BaseModel):
+    """A comment planted as a duplicate of `original_id`.
+
+    `position` is its index in `thread.comments` (ids repeat for `same_id`, positions do not).
+    `edits` is the number of word edits applied (near edits and edited same-id repeats; else 0)
+    and `words` the word count of the original.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    position: int
+    id: str
+    kind: PlantedKind
+    original_id: str
+    edits: int = 0
+    words: int = 0
+
+
+class PlantedTruth(BaseModel):
+    """What `build_thread` planted: the distinct base comments and every planted duplicate."""
+
+    model_config = ConfigDict(frozen=True)
+
+    seed: int
+    base_ids: tuple[str, ...]
+    planted: tuple[PlantedDuplicate, ...]
+    combined_bases: bool  # True when base comments join 2-3 arguments (more bases than arguments)
+
+    def by_kind(self) -> dict[str, int]:
+        """How many duplicates of each kind were planted."""
+        out: dict[str, int] = {}
+        for dup in self.planted:
+            out[dup.kind] = out.get(dup.kind, 0) + 1
+        return out
+
+
+@cache
+def load_arguments() -> tuple[Argument, ...]:
+    """The 932 ArgKP dev arguments, in file order (read once, from the installed package)."""
+    raw = resources.files("bot").joinpath("data/argkp/arguments_dev.csv").read_text("utf-8")
+    rows = csv.DictReader(io.StringIO(raw))
+    return tuple(
+        Argument(
+            arg_id=r["arg_id"],
+            text=r["argument"].strip(),
+            topic=r["topic"],
+            stance=int(r["stance"]),
+        )
+        for r in rows
+    )
+
+
+def _join(texts: Sequence[str], rng: random.Random) -> str:
+    """Join arguments the way one person writes several points: sentences, maybe a new line."""
+    parts = []
+    for t in texts:
+        t = t.strip()
+        if t and t[-1] not in ".!?":
+            t += "."
+        parts.append(t[:1].upper() + t[1:])
+    return rng.choice((" ", " ", "\n")).join(parts)
+
+
+def _base_texts(count: int, rng: random.Random) -> tuple[list[str], bool]:
+    """`count` distinct base comments: single arguments, or 2-3 joined when more are needed.
+
+    Combinations never reuse a pair of arguments (each pair of one topic is "spent" once), so
+    two combined comments share at most one argument.
+    """
+    args = load_arguments()
+    if count <= len(args):
+        picked = rng.sample(range(len(args)), count)
+        return [args[i].text for i in picked], False
+    by_topic: dict[str, list[int]] = {}
+    for i, a in enumerate(args):
+        by_topic.setdefault(a.topic, []).append(i)
+    topics = sorted(by_topic)
+    spent: set[tuple[int, int]] = set()
+    combos: list[tuple[int, ...]] = []
+    # Triples first (a fifth of the comments), while most pairs are free.
+    triples_wanted = count // 5
+    tries = 0
+    while len(combos) < triples_wanted and tries < triples_wanted * 20:
+        tries += 1
+        members = by_topic[rng.choice(topics)]
+        trio = tuple(rng.sample(members, 3))
+        pairs = [
+            tuple(sorted(p)) for p in ((trio[0], trio[1]), (trio[0], trio[2]), (trio[1], trio[2]))
+        ]
+        if any(p in spent for p in pairs):
+            continue
+        spent.update(pairs)  # type: ignore[arg-type]
+        combos.append(trio)
+    free_pairs = [
+        (a, b)
+        for t in topics
+        for x, a in enumerate(by_topic[t])
+        for b in by_topic[t][x + 1 :]
+        if (a, b) not in spent
+    ]
+    rng.shuffle(free_pairs)
+    need = count - len(combos)
+    if need > len(free_pairs):
+        raise ValueError(f"cannot build {count} distinct base comments from {len(args)} arguments")
+    for a, b in free_pairs[:need]:
+        combos.append((a, b) if rng.random() < 0.5 else (b, a))
+    rng.shuffle(combos)
+    return [_join([args[i].text for i in combo], rng) for combo in combos], True
+
+
+# --- the duplicate makers -----------------------------------------------------------------
+
+
+def _normalized_variant(text: str, rng: random.Random) -> str:
+    """The same words, changed only in ways `normalize` folds."""
+
+    def caps(t: str) -> str:
+        return t.upper() if rng.random() < 0.3 else t.swapcase()
+
+    def punct(t: str) -> str:
+        t = t.rstrip(".!? ")
+        return t + rng.choice(("!!", "?", "...", " !", ""))
+
+    def spaces(t: str) -> str:
+        return "  ".join(t.split(" ")) if rng.random() < 0.5 else "  " + t.replace(" ", "\t", 1)
+
+    def bold(t: str) -> str:
+        words = t.split(" ")
+        i = rng.randrange(len(words))
+        mark = rng.choice(("**", "*", "_", "~~", "`"))
+        words[i] = f"{mark}{words[i]}{mark}"
+        return " ".join(words)
+
+    def typographic(t: str) -> str:
+        return t.replace("'", "\u2019").replace('"', "\u201c") + rng.choice((" \u2014", ""))
+
+    def listed(t: str) -> str:
+        return rng.choice(("- ", "* ", "1. ")) + t
+
+    makers = (caps, punct, spaces, bold, typographic, listed)
+    for _ in range(10):
+        out = text
+        for fn in rng.sample(makers, rng.choice((1, 2))):
+            out = fn(out)
+        if out.strip() != text.strip():
+            return out
+    return text.upper() + "!!"
+
+
+def _typo(word: str, rng: random.Random) -> str:
+    i = rng.randrange(1, len(word) - 1)
+    op = rng.randrange(4)
+    if op == 0:
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    if op == 1:
+        return word[:i] + word[i + 1 :]
+    if op == 2:
+        return word[:i] + word[i] + word[i:]
+    return word[:i] + rng.choice(_KEYBOARD) + word[i + 1 :]
+
+
+def near_edit(text: str, edits: int, rng: random.Random, vocabulary: Sequence[str]) -> str:
+    """`text` with `edits` word edits: typo, adjacent swap, insertion, deletion, substitution.
+
+    The result always differs from `text` in its words, not only in case or punctuation.
+    """
+    for _ in range(20):
+        words = text.split()
+        for _ in range(edits):
+            op = rng.choice(("typo", "swap", "insert", "delete", "substitute"))
+            i = rng.randrange(len(words))
+            if op == "typo" and len(words[i]) >= 4 and words[i].isalpha():
+                words[i] = _typo(words[i], rng)
+            elif op == "swap" and i + 1 < len(words) and words[i] != words[i + 1]:
+                words[i], words[i + 1] = words[i + 1], words[i]
+            elif op == "delete" and len(words) > MIN_NEAR_WORDS:
+                del words[i]
+            elif op == "substitute":
+                words[i] = rng.choice(vocabulary)
+            else:
+                words.insert(i, rng.choice(_FILLERS))
+        out = " ".join(words)
+        if _word_key(out) != _word_key(text):
+            return out
+    return text + " " + rng.choice(_FILLERS) + " indeed"
+
+
+def _word_key(text: str) -> tuple[str, ...]:
+    return tuple("".join(ch for ch in w.lower() if ch.isalnum()) for w in text.split())
+
+
+def _quote_only(text: str, rng: random.Random) -> str:
+    """A reply that only quotes `text` (all of it, or a run of its words), maybe with a "+1"."""
+    words = text.split()
+    if len(words) > 8 and rng.random() < 0.5:
+        size = rng.randrange(6, len(words))
+        start = rng.randrange(0, len(words) - size + 1)
+        quoted = " ".join(words[start : start + size])
+    else:
+        quoted = text.strip()
+    trivial = rng.choice(_TRIVIAL)
+    if rng.random() < 0.6:
+        body = "\n".join("> " + line for line in quoted.splitlines())
+        return f"{body}\n{trivial}" if rng.random() < 0.8 else body
+    return f'"{quoted}" {trivial}' if rng.random() < 0.7 else f'"{quoted}"'
+
+
+# --- assembly --------------------------------------------------------------------------------
+
+
+class _Item(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    key: float
+    text: str
+    base: int  # index of the base comment (for bases: itself)
+    kind: PlantedKind | None = None
+    edits: int = 0
+
+
+def build_thread(n: int, *, seed: int = 0, dup_rate: float = 0.3) -> tuple[Thread, PlantedTruth]:
+    """A thread of exactly `n` comments, about `dup_rate` of them planted duplicates.
+
+    Base comments get ids `c1`, `c2`, ... in thread order; so do planted duplicates, except
+    `same_id` repeats, which reuse the id of their original. Every duplicate comes after its
+    original. Deterministic: the same arguments give the same thread.
+    """
+    if n < 0 or not 0.0 <= dup_rate < 1.0:
+        raise ValueError("need n >= 0 and 0 <= dup_rate < 1")
+    rng = random.Random(seed)
+    n_dup = round(n * dup_rate) if n > 1 else 0
+    n_base = n - n_dup
+    bases, combined = _base_texts(n_base, rng)
+    words_of = [len(t.split()) for t in bases]
+    vocabulary = sorted({w.strip(".,!?").lower() for t in bases[:2000] for w in t.split()} - {""})
+    long_bases = [i for i, w in enumerate(words_of) if w >= MIN_NEAR_WORDS] or list(range(n_base))
+
+    items: list[_Item] = [_Item(key=float(i), text=t, base=i) for i, t in enumerate(bases)]
+    counts = {k: int(n_dup * share) for k, share in KIND_SHARES.items()}
+    counts["exact"] += n_dup - sum(counts.values())
+
+    def after(i: int) -> float:
+        # Somewhere after base i and before the end; never equal to a base's key.
+        return rng.uniform(i, n_base) + 1e-6
+
+    if n_base >= 2 * PASTED_RUN and counts["exact"] >= PASTED_RUN:
+        start = rng.randrange(0, n_base // 2 - PASTED_RUN + 1)
+        where = rng.uniform(start + PASTED_RUN, n_base) + 1e-6
+        for j in range(PASTED_RUN):
+            # The run stays contiguous: keys spaced far less than any other gap.
+            items.append(
+                _Item(key=where + j * 1e-9, text=bases[start + j], base=start + j, kind="exact")
+            )
+        counts["exact"] -= PASTED_RUN
+    if n_base:
+        for _ in range(counts["exact"]):
+            i = rng.randrange(n_base)
+            items.append(_Item(key=after(i), text=bases[i], base=i, kind="exact"))
+        for _ in range(counts["normalized"]):
+            i = rng.randrange(n_base)
+            items.append(
+                _Item(
+                    key=after(i), text=_normalized_variant(bases[i], rng), base=i, kind="normalized"
+                )
+            )
+        for _ in range(counts["near"]):
+            i = rng.choice(long_bases)
+            k = rng.randint(1, 3)
+            text = near_edit(bases[i], k, rng, vocabulary)
+            items.append(_Item(key=after(i), text=text, base=i, kind="near", edits=k))
+        for _ in range(counts["quote_only"]):
+            i = rng.randrange(n_base)
+            items.append(
+                _Item(key=after(i), text=_quote_only(bases[i], rng), base=i, kind="quote_only")
+            )
+        for _ in range(counts["same_id"]):
+            i = rng.randrange(n_base)
+            edited = rng.random() < 0.3 and words_of[i] >= MIN_NEAR_WORDS
+            k = 1 if edited else 0
+            text = near_edit(bases[i], 1, rng, vocabulary) if edited else bases[i]
+            items.append(_Item(key=after(i), text=text, base=i, kind="same_id", edits=k))
+        for _ in range(counts["repeated_block"]):
+            if n_base < 3:
+                i = rng.randrange(n_base)
+                items.append(_Item(key=after(i), text=bases[i], base=i, kind="exact"))
+                continue
+            size = rng.choice((2, 3))
+            i = rng.randrange(n_base - size + 1)
+            text = rng.choice(("\n", "\n\n", " ")).join(bases[i : i + size])
+            items.append(_Item(key=after(i + size - 1), text=text, base=i, kind="repeated_block"))
+    items.sort(key=lambda it: it.key)
+
+    base_id: dict[int, str] = {}
+    comments: list[Comment] = []
+    planted: list[PlantedDuplicate] = []
+    next_id = 1
+    for pos, it in enumerate(items):
+        if it.kind == "same_id":
+            cid = base_id[it.base]
+        else:
+            cid = f"c{next_id}"
+            next_id += 1
+        if it.kind is None:
+            base_id[it.base] = cid
+        else:
+            planted.append(
+                PlantedDuplicate(
+                    position=pos,
+                    id=cid,
+                    kind=it.kind,
+                    original_id=base_id[it.base],
+                    edits=it.edits,
+                    words=words_of[it.base],
+                )
+            )
+        comments.append(Comment(id=cid, text=it.text))
+    thread = Thread(
+        comments=tuple(comments), title=f"synthetic thread n={n} seed={seed}", source="synthetic"
+    )
+    truth = PlantedTruth(
+        seed=seed,
+        base_ids=tuple(base_id[i] for i in range(n_base)),
+        planted=tuple(planted),
+        combined_bases=combined,
+    )
+    log.debug("built synthetic thread: %d comments, %d planted", len(comments), len(planted))
+    return thread, truth
