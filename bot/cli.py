@@ -191,8 +191,11 @@ def _progress(total_comments: int):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        console=console, transient=True,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        transient=True,
     ) as bar:
         tasks: dict[str, Any] = {}
 
@@ -209,7 +212,9 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as one J
 MarkdownOpt = Annotated[bool, typer.Option("--markdown", help="Print the result as Markdown.")]
 ModelOpt = Annotated[
     str | None,
-    typer.Option("--model", help="litellm model string (default: DEBATE_DIGEST_MODEL; empty = offline)."),
+    typer.Option(
+        "--model", help="litellm model string (default: DEBATE_DIGEST_MODEL; empty = offline)."
+    ),
 ]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
 DbOpt = Annotated[
@@ -221,7 +226,9 @@ LayoutOpt = Annotated[
 ]
 MaxPointsOpt = Annotated[
     int | None,
-    typer.Option("--max-points", min=1, max=10, help="Points per side (the same cap for every side)."),
+    typer.Option(
+        "--max-points", min=1, max=10, help="Points per side (the same cap for every side)."
+    ),
 ]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens to stderr.")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
@@ -249,7 +256,9 @@ def summarize(
     max_points: MaxPointsOpt = None,
     language: Annotated[
         str | None,
-        typer.Option("--language", help="Write the LLM summary in this language (default: the thread's)."),
+        typer.Option(
+            "--language", help="Write the LLM summary in this language (default: the thread's)."
+        ),
     ] = None,
     verbose: VerboseOpt = False,
     debug: DebugOpt = False,
@@ -272,8 +281,15 @@ def summarize(
                 "limit (DEBATE_DIGEST_MAX_INPUT_MB)"
             )
         _summarize_sources(
-            sources, settings=settings, fmt=fmt, as_json=as_json, markdown=markdown,
-            model=model, no_cache=no_cache, layout=layout, max_points=max_points,
+            sources,
+            settings=settings,
+            fmt=fmt,
+            as_json=as_json,
+            markdown=markdown,
+            model=model,
+            no_cache=no_cache,
+            layout=layout,
+            max_points=max_points,
             language=language,
         )
 
@@ -296,8 +312,15 @@ def demo(
         data = resources.files("bot").joinpath("data/seed-thread.txt").read_bytes()
         source = InputSource(name="seed-thread.txt (bundled)", data=data)
         _summarize_sources(
-            [source], settings=_settings(db), fmt=InputFormat.text, as_json=as_json,
-            markdown=markdown, model="", no_cache=no_cache, layout=layout, max_points=None,
+            [source],
+            settings=_settings(db),
+            fmt=InputFormat.text,
+            as_json=as_json,
+            markdown=markdown,
+            model="",
+            no_cache=no_cache,
+            layout=layout,
+            max_points=None,
         )
 
 
@@ -334,7 +357,9 @@ def cache_stats(
 @cache_app.command("purge")
 def cache_purge(
     db: DbOpt = None,
-    expired: Annotated[bool, typer.Option("--expired", help="Remove only expired entries.")] = False,
+    expired: Annotated[
+        bool, typer.Option("--expired", help="Remove only expired entries.")
+    ] = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Remove cached results (all of them, or only the expired ones)."""
@@ -389,4 +414,3 @@ def _root(
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="debate-digest")
-

@@ -163,19 +163,28 @@ async def summarize_thread(
         from bot.summarize.offline import ENGINE_VERSION, summarize_offline
         from bot.summarize.verify import verify
 
-        key = cache_key(unique, engine="offline", model=None, prompt_version=ENGINE_VERSION,
-                        options=key_options)
+        key = cache_key(
+            unique, engine="offline", model=None, prompt_version=ENGINE_VERSION, options=key_options
+        )
 
         async def run() -> DigestResult:
             notify("summarizing", 0, len(unique.comments))
             summary, notes = await asyncio.to_thread(
-                summarize_offline, unique,
-                max_points_per_side=options.max_points_per_side, progress=progress,
+                summarize_offline,
+                unique,
+                max_points_per_side=options.max_points_per_side,
+                progress=progress,
             )
             summary, verification = verify(summary, unique.comments)
             notify("summarizing", len(unique.comments), len(unique.comments))
-            return build(summary, verification, engine="offline", cache_key=key,
-                         notes=list(notes), usage=Usage())
+            return build(
+                summary,
+                verification,
+                engine="offline",
+                cache_key=key,
+                notes=list(notes),
+                usage=Usage(),
+            )
 
         return await _cached_or_run(key, options, store, flights, run, lambda _r: True)
 
@@ -186,9 +195,15 @@ async def summarize_thread(
 
     config = options.llm
     key = cache_key(
-        unique, engine="llm", model=config.model, prompt_version=PROMPT_VERSION,
-        options={**key_options, "language": config.language,
-                 "fallback_models": list(config.fallback_models)},
+        unique,
+        engine="llm",
+        model=config.model,
+        prompt_version=PROMPT_VERSION,
+        options={
+            **key_options,
+            "language": config.language,
+            "fallback_models": list(config.fallback_models),
+        },
     )
 
     async def run_llm() -> DigestResult:
@@ -198,16 +213,25 @@ async def summarize_thread(
             log.warning("LLM unavailable, answering with the offline engine: %s", err)
             fallback = await offline()
             note = f"The LLM was unavailable ({err}); this is the offline engine's summary."
-            return fallback.model_copy(update={
-                "notes": [note, *fallback.notes], "usage": err.usage,
-            })
+            return fallback.model_copy(
+                update={
+                    "notes": [note, *fallback.notes],
+                    "usage": err.usage,
+                }
+            )
         return build(
-            outcome.summary, outcome.verification, engine="llm", model=outcome.model,
-            prompt_version=outcome.prompt_version, cache_key=key, notes=list(outcome.notes),
+            outcome.summary,
+            outcome.verification,
+            engine="llm",
+            model=outcome.model,
+            prompt_version=outcome.prompt_version,
+            cache_key=key,
+            notes=list(outcome.notes),
             usage=outcome.usage,
         )
 
     # An offline fallback is never saved under the LLM's key.
-    result = await _cached_or_run(key, options, store, flights, run_llm,
-                                  lambda r: r.engine == "llm")
+    result = await _cached_or_run(
+        key, options, store, flights, run_llm, lambda r: r.engine == "llm"
+    )
     return finish(result)

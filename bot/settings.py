@@ -35,10 +35,14 @@ class Settings(BaseSettings):
     api_base: str | None = Field(None, description="base URL of an OpenAI-compatible server")
     fallback_models: Annotated[list[str], NoDecode] = Field(default_factory=list)
     llm_timeout_s: float = Field(60.0, gt=0, description="seconds one LLM call may take")
-    llm_max_retries: int = Field(2, ge=0, le=10, description="retries per model on 429/5xx/timeouts")
+    llm_max_retries: int = Field(
+        2, ge=0, le=10, description="retries per model on 429/5xx/timeouts"
+    )
     llm_concurrency: int = Field(4, ge=1, le=64, description="chunk requests in flight")
     context_tokens: int | None = Field(
-        None, gt=512, description="context window override; default: litellm's model info, else 8192"
+        None,
+        gt=512,
+        description="context window override; default: litellm's model info, else 8192",
     )
     database_url: str = Field(default_factory=default_database_url)
     discord_token: SecretStr | None = None

@@ -297,8 +297,12 @@ def debate_summary(request: dict[str, Any], max_points: int = 4) -> dict[str, An
             ]
             authors = list(dict.fromkeys(c["author"] for c in group if c.get("author")))
             sides.append(
-                {"label": label, "position": f"{label} the motion", "participants": authors,
-                 "points": points}
+                {
+                    "label": label,
+                    "position": f"{label} the motion",
+                    "participants": authors,
+                    "points": points,
+                }
             )
         return {
             "question": "Is the motion right?",
@@ -314,8 +318,12 @@ def debate_summary(request: dict[str, Any], max_points: int = 4) -> dict[str, An
         for side in summary["sides"]:
             into = merged.setdefault(
                 side["label"],
-                {"label": side["label"], "position": side["position"], "participants": [],
-                 "points": []},
+                {
+                    "label": side["label"],
+                    "position": side["position"],
+                    "participants": [],
+                    "points": [],
+                },
             )
             into["participants"] = list(dict.fromkeys(into["participants"] + side["participants"]))
             into["points"] = (into["points"] + side["points"])[:max_points]

@@ -127,8 +127,11 @@ async def map_reduce(
         llm.encode(model="openai/fake-model", text="warm up")
         server.queue(Reply(content="{}", delay=-latency))  # no added latency for this one
         await llm.acompletion(
-            model="openai/fake-model", messages=[{"role": "user", "content": "warm up"}],
-            api_base=server.url, api_key="bench", num_retries=0,
+            model="openai/fake-model",
+            messages=[{"role": "user", "content": "warm up"}],
+            api_base=server.url,
+            api_key="bench",
+            num_retries=0,
         )
         warmup = time.perf_counter() - warm
         server.requests.clear()

@@ -55,6 +55,7 @@ def balance_warning(result: DigestResult) -> str | None:
         return None
     parts = [
         f"“{s.label}” has {s.point_share:.0%} of the points but {s.comment_share:.0%} of the "
-        "comments" for s in starved
+        "comments"
+        for s in starved
     ]
     return "Balance check: " + "; ".join(parts) + "."

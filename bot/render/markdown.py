@@ -22,6 +22,7 @@ def _point(point: Point, authors: dict[str, str | None], urls: dict[str, str | N
     cites = ", ".join(
         f"[{cid}]({urls[cid]})" if urls.get(cid) else cid for cid in point.comment_ids
     )
+
     def ref(cid: str) -> str:
         label = quote_ref(cid, authors.get(cid))
         return f"[{label}]({urls[cid]})" if urls.get(cid) else label
@@ -42,8 +43,15 @@ def to_markdown(result: DigestResult) -> str:
     s = result.summary
     authors = authors_by_id(result)
     urls = {c.id: c.url for c in result.comments}
-    out = ["# Debate digest", "", f"**Question:** {s.question}", "",
-           f"_{counts_line(result)}_  ", f"_{engine_line(result)}_", ""]
+    out = [
+        "# Debate digest",
+        "",
+        f"**Question:** {s.question}",
+        "",
+        f"_{counts_line(result)}_  ",
+        f"_{engine_line(result)}_",
+        "",
+    ]
     for note in result.notes:
         out.append(f"> **Note:** {note}")
         out.append("")

@@ -30,7 +30,9 @@ Layout = Literal["stacked", "columns"]
 
 def _point(point: Point, authors: dict[str, str | None]) -> Text:
     text = Text("• ", style="bold")
-    quotes_only = bool(point.quotes) and text_repeats_quote(point.text, [q.text for q in point.quotes])
+    quotes_only = bool(point.quotes) and text_repeats_quote(
+        point.text, [q.text for q in point.quotes]
+    )
     if not quotes_only:
         text.append(point.text)
         if point.comment_ids:
@@ -86,8 +88,12 @@ def render(result: DigestResult, console: Console, *, layout: Layout = "stacked"
 
     if s.common_ground:
         console.print(
-            Panel(Group(*(_point(p, authors) for p in s.common_ground)),
-                  title="Common ground", title_align="left", border_style="blue")
+            Panel(
+                Group(*(_point(p, authors) for p in s.common_ground)),
+                title="Common ground",
+                title_align="left",
+                border_style="blue",
+            )
         )
     if s.open_questions:
         body = Group(*(Text("• ") + Text(q) for q in s.open_questions))

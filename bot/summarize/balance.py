@@ -39,14 +39,21 @@ def check_balance(summary: Summary, comments: Sequence[Comment]) -> Balance:
         points = len(side.points)
         comment_share = _share(len(ids), total_comments)
         point_share = _share(points, total_points)
-        starved = len(summary.sides) > 1 and bool(ids) and (
-            points == 0 or point_share < STARVED_RATIO * comment_share
+        starved = (
+            len(summary.sides) > 1
+            and bool(ids)
+            and (points == 0 or point_share < STARVED_RATIO * comment_share)
         )
-        rows.append(SideBalance(
-            label=side.label, comments=len(ids), points=points,
-            quotes=sum(len(p.quotes) for p in side.points),
-            comment_share=comment_share, point_share=point_share,
-            quote_share=_share(sum(len(p.quotes) for p in side.points), total_quotes),
-            starved=starved,
-        ))
+        rows.append(
+            SideBalance(
+                label=side.label,
+                comments=len(ids),
+                points=points,
+                quotes=sum(len(p.quotes) for p in side.points),
+                comment_share=comment_share,
+                point_share=point_share,
+                quote_share=_share(sum(len(p.quotes) for p in side.points), total_quotes),
+                starved=starved,
+            )
+        )
     return Balance(sides=rows, flagged=any(r.starved for r in rows))

@@ -222,7 +222,7 @@ def verification_failures(summary: Summary, comments: Mapping[str, Comment]) -> 
         for cid in point.comment_ids:
             if cid not in comments:
                 lines.append(
-                    f"- {where}, point \"{_clip(point.text)}\": cites comment id {json.dumps(cid)}"
+                    f'- {where}, point "{_clip(point.text)}": cites comment id {json.dumps(cid)}'
                     ", which is not in the thread"
                 )
         for quote in point.quotes:
@@ -286,9 +286,7 @@ def new_boundary(lines: Sequence[str] = ()) -> str:
 
 def _language_rule(language: str | None) -> str:
     if language:
-        return (
-            f"Write the summary in {language}. Quotes stay exactly as written in the comments."
-        )
+        return f"Write the summary in {language}. Quotes stay exactly as written in the comments."
     return (
         "Write the summary in the language the thread is written in. Quotes stay exactly as "
         "written in the comments."
@@ -582,7 +580,11 @@ class _Run:
                 action, reason, down = self._classify(err, route)
                 log.info(
                     "llm call model=%s failed: %s (attempt %d/%d, %.0f ms)",
-                    model, reason, attempt + 1, attempts, (time.perf_counter() - started) * 1000,
+                    model,
+                    reason,
+                    attempt + 1,
+                    attempts,
+                    (time.perf_counter() - started) * 1000,
                 )
                 if action == "route":
                     raise _RouteRejected(reason) from None
@@ -615,7 +617,10 @@ class _Run:
         log.info(
             "llm call model=%s prompt_tokens=%d completion_tokens=%d duration_ms=%.0f "
             "finish_reason=%s",
-            model, prompt_tokens, completion_tokens, (time.perf_counter() - started) * 1000,
+            model,
+            prompt_tokens,
+            completion_tokens,
+            (time.perf_counter() - started) * 1000,
             finish,
         )
         return content, finish
@@ -772,8 +777,12 @@ def _prepare(run: _Run, thread: Thread) -> tuple[list[str], list[int], int]:
     fixed = max(
         run.count(
             messages=summarize_messages(
-                [], route=r, max_points=cfg.max_points_per_side, language=cfg.language,
-                boundary="0" * 16, title=thread.title,
+                [],
+                route=r,
+                max_points=cfg.max_points_per_side,
+                language=cfg.language,
+                boundary="0" * 16,
+                title=thread.title,
             )
         )
         for r in {run.route(m) for m in run.models}
@@ -902,12 +911,18 @@ async def summarize_llm(
         run.note(f"{config.model} was unavailable ({reason}); {model} answered instead")
     if run.cost_known and run.cost_unknown:
         run.note(
-            "cost leaves out calls to " + ", ".join(sorted(run.cost_unknown))
+            "cost leaves out calls to "
+            + ", ".join(sorted(run.cost_unknown))
             + " (price unknown to litellm)"
         )
     log.info(
         "llm run model=%s calls=%d chunks=%d reasks=%d repairs=%d shortened=%d",
-        final.model, run.calls, chunks, run.reasks, run.repairs, run.shortened,
+        final.model,
+        run.calls,
+        chunks,
+        run.reasks,
+        run.repairs,
+        run.shortened,
     )
     return LLMOutcome(
         summary=summary,
@@ -931,7 +946,10 @@ async def _reduce(
     fixed = max(
         run.count(
             messages=reduce_messages(
-                [], route=r, max_points=cfg.max_points_per_side, language=cfg.language,
+                [],
+                route=r,
+                max_points=cfg.max_points_per_side,
+                language=cfg.language,
                 boundary="0" * 16,
             )
         )
@@ -942,7 +960,10 @@ async def _reduce(
     def messages_for(lines: Sequence[str]) -> MessagesFor:
         boundary = new_boundary(lines)
         return lambda route: reduce_messages(
-            lines, route=route, max_points=cfg.max_points_per_side, language=cfg.language,
+            lines,
+            route=route,
+            max_points=cfg.max_points_per_side,
+            language=cfg.language,
             boundary=boundary,
         )
 

@@ -134,9 +134,7 @@ def parse_prompt(text: str, *, file_name: str | None = None) -> Prompt:
     if file_name is not None:
         match = _FILE_NAME.match(file_name)
         if not match or (match["name"], int(match["version"])) != (prompt.name, prompt.version):
-            raise PromptError(
-                f"{file_name}: file name must be {prompt.name}.v{prompt.version}.md"
-            )
+            raise PromptError(f"{file_name}: file name must be {prompt.name}.v{prompt.version}.md")
     return prompt
 
 
