@@ -316,27 +316,30 @@ def summarize_messages(
     title: str | None = None,
 ) -> list[dict[str, str]]:
     """System and user messages of a map (or single) request over the given data lines."""
-    prompt = load_prompt("summarize", PROMPTS["summarize"])
     data = list(lines)
     if title:
         data.insert(0, json.dumps({"thread_title": title}, ensure_ascii=False))
-    common = {"boundary": boundary}
-    return [
-        {
-            "role": "system",
-            "content": prompt.render(
-                "system",
-                **common,
-                max_points=max_points,
-                language_rule=_language_rule(language),
-                format_rule=_format_rule(route),
-            ),
-        },
-        {
-            "role": "user",
-            "content": prompt.render("user", **common, count=len(lines), comments="\n".join(data)),
-        },
-    ]
+    return _messages(
+        "summarize", route=route, max_points=max_points, language=language, boundary=boundary,
+        count=len(lines), comments="\n".join(data),
+    )
+
+
+def _messages(
+    name: str, *, route: Route, max_points: int, language: str | None, boundary: str,
+    count: int, **data: str,
+) -> list[dict[str, str]]:
+    """The system and user messages of prompt `name`; `data` fills the user message's block."""
+    prompt = load_prompt(name, PROMPTS[name])
+    system = prompt.render(
+        "system",
+        boundary=boundary,
+        max_points=max_points,
+        language_rule=_language_rule(language),
+        format_rule=_format_rule(route),
+    )
+    user = prompt.render("user", boundary=boundary, count=count, **data)
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
 def part_line(index: int, summary: Summary) -> str:
@@ -352,24 +355,10 @@ def reduce_messages(
     lines: Sequence[str], *, route: Route, max_points: int, language: str | None, boundary: str
 ) -> list[dict[str, str]]:
     """System and user messages of a reduce request over partial-summary lines."""
-    prompt = load_prompt("reduce", PROMPTS["reduce"])
-    common = {"boundary": boundary}
-    return [
-        {
-            "role": "system",
-            "content": prompt.render(
-                "system",
-                **common,
-                max_points=max_points,
-                language_rule=_language_rule(language),
-                format_rule=_format_rule(route),
-            ),
-        },
-        {
-            "role": "user",
-            "content": prompt.render("user", **common, count=len(lines), parts="\n".join(lines)),
-        },
-    ]
+    return _messages(
+        "reduce", route=route, max_points=max_points, language=language, boundary=boundary,
+        count=len(lines), parts="\n".join(lines),
+    )
 
 
 def _reask(section: str, **values: object) -> dict[str, str]:
