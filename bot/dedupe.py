@@ -19,8 +19,12 @@ before it. The first rule that matches removes it, in this order:
    word edit distance ``d`` between their normalized forms (optimal string alignment: a
    substituted, inserted or deleted word, or two adjacent words swapped, each count 1) is at
    most the edit budget ``max(NEAR_MAX_EDITS, words // 25)`` and
-   ``similarity = 1 - d / max(words)`` is at least `near_threshold`. `duplicate_of` is the
-   most similar earlier kept comment (the earliest on a tie).
+   ``similarity = 1 - d / max(words)`` is at least `near_threshold`, and the edits are not a
+   rewritten phrase: `PHRASE_EDITS` (3) or more edits that all fall in one stretch of at most
+   one word more than the edits ("antiquated" -> "a symbol of freedom", "part of our
+   constitution" -> "symbol of freedom", a clause added at the end) make a different statement,
+   however long the rest that matches. Spelling fixes inside that stretch do not count.
+   `duplicate_of` is the closest earlier kept comment (fewest edits; the earliest on a tie).
 
 Short comments (under `MIN_NEAR_WORDS` words) are never near duplicates: two people writing
 "I agree" is agreement, which the summary must count. Two comments that make the same point in
@@ -65,6 +69,8 @@ MIN_NEAR_WORDS = 6
 NEAR_MAX_EDITS = 3
 # Long comments get one more edit per this many words (a 200-word post with 8 typos fixed).
 NEAR_WORDS_PER_EDIT = 25
+# This many edits or more, all in one stretch of words, are a rewritten phrase: not near.
+PHRASE_EDITS = 3
 QUOTE_MIN_WORDS = 3
 TRIVIAL_MAX_WORDS = 3
 TRIVIAL_WORDS = frozenset(
@@ -210,7 +216,7 @@ class _Budget:
         self.words_per_edit = words_per_edit
         self._edits: dict[int, int] = {}
         self._tau: dict[int, int] = {}
-        self._plans: dict[int, tuple[slice, ...]] = {}
+        self._plans: dict[int, tuple[tuple[int, int, int], ...]] = {}
 
     def max_edits(self, longer: int) -> int:
         """Most edits allowed between two comments whose longer one has `longer` words."""
@@ -232,14 +238,14 @@ class _Budget:
             self._tau[length] = t
         return t
 
-    def plan(self, n: int) -> tuple[slice, ...]:
-        """Every substring (as a slice) that an `n`-word comment looks up: for each
+    def plan(self, n: int) -> tuple[tuple[int, int, int], ...]:
+        """Every (segment number, start, size) that an `n`-word comment looks up: for each
         partner length L within the budget, the segments of L at the positions that Pass-Join's
         position-aware and multi-match-aware windows allow."""
         plan = self._plans.get(n)
         if plan is not None:
             return plan
-        out: set[tuple[int, int]] = set()
+        out: set[tuple[int, int, int]] = set()
         lo = max(MIN_NEAR_WORDS, n - self.max_edits(n))
         hi = n + self.max_edits(int(n / self.threshold + 1e-9))
         for length in range(lo, hi + 1):
@@ -252,8 +258,8 @@ class _Budget:
                 last = min(
                     n - size, start + i, start + delta + (tau - i), start + (tau + delta) // 2
                 )
-                out.update((p, size) for p in range(first, last + 1))
-        plan = tuple(slice(p, p + size) for p, size in sorted(out))
+                out.update((i, p, size) for p in range(first, last + 1))
+        plan = tuple(sorted(out))
         self._plans[n] = plan
         return plan
 
@@ -323,14 +329,80 @@ def _within(a: str, b: str, k: int) -> bool:
     return _within(a[1:], b[1:], k - 1) or _within(a[1:], b, k - 1) or _within(a, b[1:], k - 1)
 
 
+def _banded(a: str, b: str, limit: int) -> int | None:
+    """Optimal-string-alignment distance by dynamic programming in a band of +-`limit` around the
+    diagonal (O(len * limit)); None above `limit`. For large limits, where `_within` branches."""
+    n, m = len(a), len(b)
+    if abs(n - m) > limit:
+        return None
+    big = limit + 1
+    prev2: list[int] = []
+    prev = [j if j <= limit else big for j in range(m + 1)]
+    for i in range(1, n + 1):
+        lo, hi = max(1, i - limit), min(m, i + limit)
+        cur = [big] * (m + 1)
+        if i <= limit:
+            cur[0] = i
+        ai = a[i - 1]
+        best = cur[0] if lo == 1 else big
+        for j in range(lo, hi + 1):
+            v = prev[j - 1] + (ai != b[j - 1])
+            if prev[j] + 1 < v:
+                v = prev[j] + 1
+            if cur[j - 1] + 1 < v:
+                v = cur[j - 1] + 1
+            if i > 1 and j > 1 and ai == b[j - 2] and a[i - 2] == b[j - 1] and prev2[j - 2] + 1 < v:
+                v = prev2[j - 2] + 1
+            cur[j] = v if v < big else big
+            if v < best:
+                best = v
+        if best > limit:
+            return None
+        prev2, prev = prev, cur
+    return prev[m] if prev[m] <= limit else None
+
+
 def _distance(a: str, b: str, limit: int) -> int | None:
     """The optimal-string-alignment distance of `a` and `b` if it is at most `limit`, else None."""
-    if limit < 0 or not _within(a, b, limit):
+    if limit < 0:
+        return None
+    if limit > 3:  # the branching search grows as 4**limit; the band as limit
+        p = _common_prefix(a, b)
+        a, b = a[p:], b[p:]
+        s = _common_suffix(a, b, min(len(a), len(b)))
+        return _banded(a[: len(a) - s], b[: len(b) - s], limit)
+    if not _within(a, b, limit):
         return None
     for d in range(limit):
         if _within(a, b, d):
             return d
     return limit
+
+
+def _is_typo(a: str, b: str) -> bool:
+    """Two spellings of one word: one character apart (two for words of 8 or more letters)."""
+    longer = max(len(a), len(b))
+    if longer < 4:
+        return False
+    return _distance(a, b, 2 if longer >= 8 else 1) is not None
+
+
+def _rewording(a: str, b: str, d: int, words: list[str]) -> bool:
+    """True when `d` >= PHRASE_EDITS edits all fall in one stretch of at most ``d + 1`` words
+    (a rewritten phrase, which may keep one small word: "part of our constitution" -> "symbol
+    of freedom"; an added clause) rather than fixes scattered over the comment. Spelling fixes
+    ("saave" -> "save") do not count towards a rewritten phrase. `words` decodes characters."""
+    if d < PHRASE_EDITS:
+        return False
+    p = _common_prefix(a, b)
+    a, b = a[p:], b[p:]
+    s = _common_suffix(a, b, min(len(a), len(b)))
+    a, b = a[: len(a) - s], b[: len(b) - s]
+    if max(len(a), len(b)) > d + 1:
+        return False
+    theirs = [words[ord(c)] for c in b]
+    typos = sum(1 for c in a if any(_is_typo(words[ord(c)], w) for w in theirs))
+    return d - typos >= PHRASE_EDITS
 
 
 def edit_distance(a: Iterable[str], b: Iterable[str], limit: int | None = None) -> int | None:
@@ -358,6 +430,7 @@ class _Vocab(dict[str, str]):
     def __init__(self) -> None:
         super().__init__()
         self.bits: dict[str, int] = {}
+        self.words: list[str] = []  # character code -> word
 
     def __missing__(self, word: str) -> str:
         n = len(self)
@@ -366,6 +439,7 @@ class _Vocab(dict[str, str]):
         ch = chr(n)
         self[word] = ch
         self.bits[ch] = 1 << (n % 128)
+        self.words.append(word)
         return ch
 
     def bitmap(self, code: str) -> int:
@@ -410,9 +484,9 @@ class _Deduper:
         # repeated_block guard: shortest kept comment starting / ending with these words.
         self.start_min: dict[str, int] = {}
         self.end_min: dict[str, int] = {}
-        # near index: encoded segment -> kept indices (any segment number: the windows of
-        # the lookups, not the key, say where a segment may be; stray hits are filtered).
-        self.segments: dict[str, list[int]] = {}
+        # near index: per segment number, encoded segment -> kept indices.
+        self.segments: list[dict[str, list[int]]] = []
+        self._lookups: dict[int, tuple[tuple[dict[str, list[int]], ...], tuple[slice, ...]]] = {}
         self.bitmaps: list[int] = []  # by kept index; 0 for comments too short to be near
         self.long_kept: list[int] = []  # kept indices with >= MIN_NEAR_WORDS words (pairwise)
         self.plain = False  # exact and normalized only (see `_dedupe`)
@@ -485,6 +559,21 @@ class _Deduper:
                     return parts[0]
         return None
 
+    def lookups(self, n: int) -> tuple[tuple[dict[str, list[int]], ...], tuple[slice, ...]]:
+        """`Budget.plan` for an `n`-word comment as (segment dict, slice) pairs, cached."""
+        got = self._lookups.get(n)
+        if got is None:
+            plan = self.budget.plan(n)
+            segments = self.segments
+            while len(segments) <= max((i for i, _, _ in plan), default=0):
+                segments.append({})
+            got = (
+                tuple(segments[i] for i, _, _ in plan),
+                tuple(slice(p, p + size) for _, p, size in plan),
+            )
+            self._lookups[n] = got
+        return got
+
     def near_of(self, code: str, bitmap: int) -> tuple[int, float] | None:
         """(kept index, similarity) of the closest near duplicate of `code` (fewest edits,
         earliest on a tie), if any. `bitmap` is `code`'s word-set bitmap."""
@@ -495,7 +584,8 @@ class _Deduper:
         else:
             # Segment lookups, then the bitmap filter, in C: a comment sharing a segment with
             # many others (a popular argument) costs no Python bytecode per candidate.
-            hits = filter(None, map(self.segments.get, map(code.__getitem__, budget.plan(n))))
+            dicts, cuts = self.lookups(n)
+            hits = filter(None, map(dict.get, dicts, map(code.__getitem__, cuts)))
             found = set(chain.from_iterable(hits))
             if not found:
                 return None
@@ -516,7 +606,7 @@ class _Deduper:
             if abs(n - m) > limit or (bitmap ^ self.bitmaps[k]).bit_count() > 2 * limit:
                 continue
             d = _distance(code, other, limit)
-            if d is not None:
+            if d is not None and not _rewording(code, other, d, self.vocab.words):
                 best_d = d
                 best = (k, 1.0 - d / longer)
         return best
@@ -550,11 +640,14 @@ class _Deduper:
         self.long_kept.append(k)
         if self.pairwise:
             return
-        index = self.segments
+        segments = self.segments
         segs = _segments(n, self.budget.tau(n))
+        while len(segments) < len(segs):
+            segments.append({})
         last = len(segs) - 1
         for i, (start, size) in enumerate(segs):
             end = start + size
+            index = segments[i]
             index.setdefault(code[start:end], []).append(k)
             # Two words swapped across a boundary are one edit that spoils both segments;
             # index each segment with its boundary word swapped too.

@@ -14,8 +14,10 @@ from bot.bench.synth import build_thread
 from bot.dedupe import (
     NEAR_THRESHOLD,
     DedupeReport,
+    _banded,
     _dedupe,
     _Deduper,
+    _distance,
     _Vocab,
     dedupe,
     edit_distance,
@@ -193,6 +195,18 @@ def test_near_keeps_an_earlier_comment_with_a_new_sentence_added() -> None:
     assert report.removed == ()
 
 
+def test_three_words_changed_in_one_place_is_a_different_statement() -> None:
+    # The rest matches word for word, but the conclusion is rewritten: not a near duplicate.
+    lead = "Gun violence is out of control and the only way to deal with it is to get guns off "
+    lead += "the streets, which is why I say the right to keep and bear arms is "
+    one, two = lead + "antiquated.", lead + "a symbol of freedom."
+    three = lead + "part of our constitution."  # "of" kept inside the rewritten phrase
+    scattered = one.replace("violence", "violance").replace("only", "one").replace("deal", "cope")
+    out, report = dedupe(thread_of(one, two, three, scattered))
+    assert kinds(report) == {"c4": ("near", "c1")}  # three scattered edits are near
+    assert kept_ids(out) == ["c1", "c2", "c3"]
+
+
 def test_short_comments_are_never_near() -> None:
     out, report = dedupe(thread_of("I agree with this", "I agree with that", "I agree", "I agree!"))
     # Only the exact/normalized "I agree!" goes; similar short agreements are all counted.
@@ -363,6 +377,20 @@ def _osa(a: list[str], b: list[str]) -> int:
 def test_edit_distance_is_optimal_string_alignment(a: list[str], b: list[str]) -> None:
     assert edit_distance(a, b) == _osa(a, b)
     assert edit_distance(a, b, limit=1) == (_osa(a, b) if _osa(a, b) <= 1 else None)
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.sampled_from("abcd"), max_size=14),
+    st.lists(st.sampled_from("abcd"), max_size=14),
+    st.integers(0, 9),
+)
+def test_banded_and_branching_distances_agree(a: list[str], b: list[str], limit: int) -> None:
+    d = _osa(a, b)
+    expected = d if d <= limit else None
+    ea, eb = "".join(a), "".join(b)
+    assert _banded(ea, eb, limit) == expected
+    assert _distance(ea, eb, limit) == expected
 
 
 def test_index_finds_exactly_what_comparing_every_pair_finds() -> None:

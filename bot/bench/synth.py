@@ -31,6 +31,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.dedupe import NEAR_MAX_EDITS, edit_distance, normalize
 from bot.thread import Comment, Thread
 
 log = logging.getLogger(__name__)
@@ -130,22 +131,54 @@ def _join(texts: Sequence[str], rng: random.Random) -> str:
     return rng.choice((" ", " ", "\n")).join(parts)
 
 
+@cache
+def argument_families() -> tuple[int, ...]:
+    """For each argument, the index of the first argument of its family: arguments that differ
+    by at most `NEAR_MAX_EDITS` words (ArgKP has a few such twins, written by different people:
+    "racism in any form is wrong" / "racism of any type is wrong")."""
+    args = load_arguments()
+    words = [normalize(a.text).split() for a in args]
+    parent = list(range(len(args)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for i in range(len(args)):
+        for j in range(i + 1, len(args)):
+            a, b = words[i], words[j]
+            if abs(len(a) - len(b)) <= NEAR_MAX_EDITS and args[i].topic == args[j].topic:
+                if edit_distance(a, b, NEAR_MAX_EDITS) is not None:
+                    ri, rj = root(i), root(j)
+                    parent[max(ri, rj)] = min(ri, rj)
+    return tuple(root(i) for i in range(len(args)))
+
+
 def _base_texts(count: int, rng: random.Random) -> tuple[list[str], bool]:
     """`count` distinct base comments: single arguments, or 2-3 joined when more are needed.
 
     Combinations never reuse a pair of arguments (each pair of one topic is "spent" once), so
-    two combined comments share at most one argument.
+    two combined comments share at most one argument. Twins (`argument_families`) count as one
+    argument here: "A. X." and "A. X'." with X' two words from X would be two words apart, a
+    near duplicate by construction rather than a distinct comment.
     """
     args = load_arguments()
     if count <= len(args):
         picked = rng.sample(range(len(args)), count)
         return [args[i].text for i in picked], False
+    family = argument_families()
     by_topic: dict[str, list[int]] = {}
     for i, a in enumerate(args):
         by_topic.setdefault(a.topic, []).append(i)
     topics = sorted(by_topic)
     spent: set[tuple[int, int]] = set()
     combos: list[tuple[int, ...]] = []
+
+    def key(a: int, b: int) -> tuple[int, int]:
+        fa, fb = family[a], family[b]
+        return (fa, fb) if fa < fb else (fb, fa)
+
     # Triples first (a fifth of the comments), while most pairs are free.
     triples_wanted = count // 5
     tries = 0
@@ -153,20 +186,19 @@ def _base_texts(count: int, rng: random.Random) -> tuple[list[str], bool]:
         tries += 1
         members = by_topic[rng.choice(topics)]
         trio = tuple(rng.sample(members, 3))
-        pairs = [
-            tuple(sorted(p)) for p in ((trio[0], trio[1]), (trio[0], trio[2]), (trio[1], trio[2]))
-        ]
-        if any(p in spent for p in pairs):
+        pairs = [key(trio[0], trio[1]), key(trio[0], trio[2]), key(trio[1], trio[2])]
+        if len({family[i] for i in trio}) < 3 or any(p in spent for p in pairs):
             continue
-        spent.update(pairs)  # type: ignore[arg-type]
+        spent.update(pairs)
         combos.append(trio)
-    free_pairs = [
-        (a, b)
-        for t in topics
-        for x, a in enumerate(by_topic[t])
-        for b in by_topic[t][x + 1 :]
-        if (a, b) not in spent
-    ]
+    free_pairs = []
+    for t in topics:
+        for x, a in enumerate(by_topic[t]):
+            for b in by_topic[t][x + 1 :]:
+                k = key(a, b)
+                if k[0] != k[1] and k not in spent:
+                    spent.add(k)
+                    free_pairs.append((a, b))
     rng.shuffle(free_pairs)
     need = count - len(combos)
     if need > len(free_pairs):
@@ -231,9 +263,11 @@ def _typo(word: str, rng: random.Random) -> str:
 def near_edit(text: str, edits: int, rng: random.Random, vocabulary: Sequence[str]) -> str:
     """`text` with `edits` word edits: typo, adjacent swap, insertion, deletion, substitution.
 
-    The result always differs from `text` in its words, not only in case or punctuation.
+    The result is exactly `edits` word edits from `text` (edits that undo or overlap each other
+    are drawn again), so it differs in its words, not only in case or punctuation.
     """
-    for _ in range(20):
+    want = _word_key(text)
+    for _ in range(50):
         words = text.split()
         for _ in range(edits):
             op = rng.choice(("typo", "swap", "insert", "delete", "substitute"))
@@ -249,13 +283,13 @@ def near_edit(text: str, edits: int, rng: random.Random, vocabulary: Sequence[st
             else:
                 words.insert(i, rng.choice(_FILLERS))
         out = " ".join(words)
-        if _word_key(out) != _word_key(text):
+        if edit_distance(_word_key(out), want, edits) == edits:
             return out
-    return text + " " + rng.choice(_FILLERS) + " indeed"
+    return text + " " + " ".join(rng.choice(_FILLERS) for _ in range(edits))
 
 
-def _word_key(text: str) -> tuple[str, ...]:
-    return tuple("".join(ch for ch in w.lower() if ch.isalnum()) for w in text.split())
+def _word_key(text: str) -> list[str]:
+    return normalize(text).split()
 
 
 def _quote_only(text: str, rng: random.Random) -> str:
