@@ -6,7 +6,9 @@ Bar-Haim et al., ACL 2020), written by crowd workers on four topics. A thread of
 * distinct *base* comments: the arguments themselves while there are enough of them; beyond
   that, two or three arguments of one topic joined into one comment (a person making several
   points at once). No pair of arguments is used twice, so two base comments share at most one
-  argument and never differ by a word or two by construction;
+  argument; and the dozen ArgKP "twins" (two people's arguments within 3 word edits, see
+  `argument_families`) count as one argument, so that no two base comments differ by a word or
+  two by construction;
 * planted duplicates of every kind dedupe knows, each placed somewhere after its original:
   exact copies (one of them a re-pasted run of consecutive comments), normalized variants
   (case, punctuation, white space, markdown, typographic quotes), near edits (1 to 3 word edits:
