@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 
 from bot.errors import InputError
+from bot.gcpause import paused_gc
 from bot.ingest.detect import SPECS, FormatSpec, Sample, detect
 from bot.ingest.source import InputSource, decode_text, fail, read_source
 from bot.thread import Comment, Thread
@@ -54,7 +55,8 @@ def _prepare(src: InputSource, fmt: str) -> tuple[Sample, FormatSpec]:
 
 def _parse(sample: Sample, spec: FormatSpec, id_start: int) -> Thread:
     try:
-        thread = spec.parse(sample, id_start)
+        with paused_gc():
+            thread = spec.parse(sample, id_start)
     except ValidationError as err:
         # Parsers build valid comments; this keeps the promise that no input ends in a traceback.
         log.warning("%s: %s input failed validation: %s", sample.name, spec.name, err)

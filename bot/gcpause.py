@@ -1,0 +1,30 @@
+"""Pause Python's cyclic garbage collector while a bulk step allocates many objects.
+
+Parsing or deduplicating 100,000 comments allocates millions of container objects that all stay
+alive, and every few thousand allocations the collector walks them again: about a third of the
+time of a large ingest on CPython 3.11. These steps create no reference cycles, so nothing is
+lost by collecting once afterwards instead. Reference counting still frees everything else.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Disable the cyclic collector for the block; re-enable it after if it was enabled.
+
+    Safe to nest and to use from several threads: only the outermost caller that found it
+    enabled turns it back on (a concurrent step may then run with it enabled, which is only
+    slower).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
