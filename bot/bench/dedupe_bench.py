@@ -378,7 +378,8 @@ def format_result(result: dict) -> str:
         f"{'comments (large thread)':36}{large['comments']:>12}",
         f"{'ingest: parse_source (text), s':36}{large['parse_source_seconds']:>12}",
         f"{'dedupe, s (median)':36}{large['dedupe_seconds']:>12}",
-        f"{'ingest + dedupe, s (median)':36}{large['ingest_dedupe_seconds']:>12}  < {TARGET_SECONDS}",
+        f"{'ingest + dedupe, s (median)':36}{large['ingest_dedupe_seconds']:>12}"
+        f"  < {TARGET_SECONDS}",
     ]
     rows += [
         f"{'peak RSS, MB (ingest + dedupe)':36}{large['peak_rss_mb']:>12}  < {TARGET_PEAK_MB}",
