@@ -274,8 +274,9 @@ def _quote(text: str, words: int = 8) -> str:
 
 def debate_summary(request: dict[str, Any], max_points: int = 4) -> dict[str, Any] | None:
     """What a well-behaved model would answer to one of our requests, built from its data
-    block: for a thread, two sides taking alternate comments, each point quoting the first
-    words of its comment; for partial summaries, their sides merged by label. None when the
+    block: for a thread, two sides taking alternate comments (all of them listed as the side's
+    `comment_ids`), each point quoting the first words of its comment; for partial summaries,
+    their sides merged by label, with empty `comment_ids` as the reduce prompt asks. None when the
     request holds no data block."""
     block = data_block(request)
     if block is None:
@@ -301,6 +302,7 @@ def debate_summary(request: dict[str, Any], max_points: int = 4) -> dict[str, An
                     "label": label,
                     "position": f"{label} the motion",
                     "participants": authors,
+                    "comment_ids": [c["id"] for c in group],
                     "points": points,
                 }
             )
@@ -322,6 +324,7 @@ def debate_summary(request: dict[str, Any], max_points: int = 4) -> dict[str, An
                     "label": side["label"],
                     "position": side["position"],
                     "participants": [],
+                    "comment_ids": [],
                     "points": [],
                 },
             )

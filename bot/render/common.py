@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.summarize.schema import DigestResult
+from bot.summarize.schema import DigestResult, Side
 
 
 def counts_line(result: DigestResult) -> str:
@@ -27,6 +27,14 @@ def engine_line(result: DigestResult) -> str:
         quotes += f", {v.quotes_dropped} quotes and {v.citations_dropped} citations dropped"
     state = "cached" if result.cached else "fresh"
     return f"{engine} · {state} · {quotes}"
+
+
+def side_support(side: Side) -> str | None:
+    """How many comments take this side ("14 comments"), when the engine said."""
+    n = len(side.comment_ids)
+    if not n:
+        return None
+    return f"{n} comment{'s' if n != 1 else ''}"
 
 
 def quote_ref(comment_id: str, author: str | None) -> str:

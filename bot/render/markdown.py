@@ -8,6 +8,7 @@ from bot.render.common import (
     counts_line,
     engine_line,
     quote_ref,
+    side_support,
     text_repeats_quote,
 )
 from bot.summarize.schema import DigestResult, Point
@@ -60,9 +61,12 @@ def to_markdown(result: DigestResult) -> str:
     for number, side in enumerate(s.sides, 1):
         out.append(f"## Side {number}: {side.label}" if len(s.sides) > 1 else f"## {side.label}")
         out.append("")
-        out.append(f"**Position:** {side.position}")
+        lines = [f"**Position:** {side.position}"]
+        if support := side_support(side):
+            lines.append(f"**Support:** {support}")
         if side.participants:
-            out.append(f"**Participants:** {', '.join(side.participants)}")
+            lines.append(f"**Participants:** {', '.join(side.participants)}")
+        out.append("  \n".join(lines))  # hard line breaks: one paragraph, one line each
         out.append("")
         for point in side.points:
             out.extend(_point(point, authors, urls))

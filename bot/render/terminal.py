@@ -19,6 +19,7 @@ from bot.render.common import (
     counts_line,
     engine_line,
     quote_ref,
+    side_support,
     text_repeats_quote,
 )
 from bot.summarize.schema import DigestResult, Point, Side
@@ -47,8 +48,12 @@ def _point(point: Point, authors: dict[str, str | None]) -> Text:
 
 def _side_panel(number: int, side: Side, colour: str, authors: dict[str, str | None]) -> Panel:
     body: list[RenderableType] = [Text(side.position, style="bold")]
+    support = [side_support(side)] if side.comment_ids else []
     if side.participants:
-        body.append(Text("Participants: " + ", ".join(side.participants), style="dim"))
+        support.append("participants: " + ", ".join(side.participants))
+    if support:
+        line = " · ".join(s for s in support if s)
+        body.append(Text(line[:1].upper() + line[1:], style="dim"))
     body.extend(_point(p, authors) for p in side.points)
     if not side.points:
         body.append(Text("No point of this side survived verification.", style="dim italic"))

@@ -1,8 +1,9 @@
 """The balance check: does every side get a fair share of the summary?
 
 For each side: its share of the summary's points and quotes against its share of the source
-comments the summary assigns to it (the comments written by its participants, plus the
-comments its points cite). A side is flagged as starved when it has source comments but no
+comments the summary assigns to it: the comments it lists as taking its side (`comment_ids`),
+those written by its participants, and those its points cite. Where comments have no authors
+(a pasted thread), `comment_ids` is what shows a side that got one point for twenty comments. A side is flagged as starved when it has source comments but no
 point, or when its share of points is under half its share of the comments.
 """
 
@@ -27,6 +28,7 @@ def check_balance(summary: Summary, comments: Sequence[Comment]) -> Balance:
     for side in summary.sides:
         names = set(side.participants)
         ids = {c.id for c in comments if c.author and c.author in names}
+        ids.update(side.comment_ids)
         for point in side.points:
             ids.update(point.comment_ids)
             ids.update(q.comment_id for q in point.quotes)

@@ -5,7 +5,7 @@ Contract of `summarize_llm`:
 
 * The thread goes to the model once, each comment as one JSON line inside a data block whose
   boundary is a random token per request, so thread text can neither close the block nor pass
-  for instructions (`prompts/summarize.v1.md`).
+  for instructions (`prompts/summarize.v2.md`).
 * Structured output: a strict JSON schema derived from `Summary` as `response_format` where
   litellm says the model supports one (and for `openai/<name>` with an `api_base`: self-hosted
   OpenAI-compatible servers implement it); else `{"type": "json_object"}` where the provider
@@ -22,7 +22,7 @@ Contract of `summarize_llm`:
   split in two instead). What still fails verification is dropped by `verify` and counted.
   A model that still cannot answer counts as failed; when every model failed, `LLMError`.
 * Long threads are summarized in chunks that keep reply chains together (bounded concurrency)
-  and merged by a reduce call (`prompts/reduce.v1.md`) whose quotes are verified against the
+  and merged by a reduce call (`prompts/reduce.v2.md`) whose quotes are verified against the
   original comments. See `bot.summarize.budget`.
 
 litellm is imported inside functions only: importing this module costs nothing when no model is
@@ -54,11 +54,11 @@ from bot.thread import Comment, Thread
 
 log = logging.getLogger(__name__)
 
-PROMPTS: Mapping[str, int] = {"summarize": 1, "reduce": 1, "reask": 1}
+PROMPTS: Mapping[str, int] = {"summarize": 2, "reduce": 2, "reask": 1}
 """The prompt files this engine uses, pinned by version (see `bot.summarize.prompts`)."""
 
 PROMPT_VERSION: str = "+".join(load_prompt(name, v).tag for name, v in PROMPTS.items())
-"""e.g. "summarize-v1+reduce-v1+reask-v1": part of the cache key."""
+"""e.g. "summarize-v2+reduce-v2+reask-v1": part of the cache key."""
 
 DEFAULT_CONTEXT_TOKENS = budget.DEFAULT_CONTEXT_TOKENS
 
@@ -320,14 +320,25 @@ def summarize_messages(
     if title:
         data.insert(0, json.dumps({"thread_title": title}, ensure_ascii=False))
     return _messages(
-        "summarize", route=route, max_points=max_points, language=language, boundary=boundary,
-        count=len(lines), comments="\n".join(data),
+        "summarize",
+        route=route,
+        max_points=max_points,
+        language=language,
+        boundary=boundary,
+        count=len(lines),
+        comments="\n".join(data),
     )
 
 
 def _messages(
-    name: str, *, route: Route, max_points: int, language: str | None, boundary: str,
-    count: int, **data: str,
+    name: str,
+    *,
+    route: Route,
+    max_points: int,
+    language: str | None,
+    boundary: str,
+    count: int,
+    **data: str,
 ) -> list[dict[str, str]]:
     """The system and user messages of prompt `name`; `data` fills the user message's block."""
     prompt = load_prompt(name, PROMPTS[name])
@@ -342,13 +353,44 @@ def _messages(
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
+# A side's members can run to hundreds of ids per part: the reduce request goes without them,
+# and `carry_members` puts them back from the parts (see there).
+_NO_MEMBERS = {"sides": {"__all__": {"comment_ids"}}}
+
+
 def part_line(index: int, summary: Summary) -> str:
-    """One partial summary as one line of the reduce data block."""
+    """One partial summary as one line of the reduce data block (without the sides' member
+    ids, which `carry_members` restores after the merge)."""
     return json.dumps(
-        {"part": index, "summary": summary.model_dump(mode="json")},
+        {"part": index, "summary": summary.model_dump(mode="json", exclude=_NO_MEMBERS)},
         ensure_ascii=False,
         separators=(",", ":"),
     )
+
+
+def carry_members(merged: Summary, parts: Sequence[Summary]) -> Summary:
+    """`merged` with each side's `comment_ids` joined by the members of the partial sides it
+    came from: the side whose points cite most of a partial side's cited comments (the reduce
+    step copies points with their ids), else the side with the same label; a partial side that
+    matches neither (all its points were merged away) adds its members nowhere."""
+    cited = [{i for p in side.points for i in p.comment_ids} for side in merged.sides]
+    labels = {side.label.casefold(): n for n, side in enumerate(merged.sides)}
+    members: list[dict[str, None]] = [dict.fromkeys(side.comment_ids) for side in merged.sides]
+    for part in parts:
+        for side in part.sides:
+            own = {i for p in side.points for i in p.comment_ids}
+            overlap = [len(own & ids) for ids in cited]
+            best = max(range(len(cited)), key=overlap.__getitem__, default=None)
+            target = best if best is not None and overlap[best] else None
+            if target is None:
+                target = labels.get(side.label.casefold())
+            if target is not None:
+                members[target].update(dict.fromkeys(side.comment_ids))
+    sides = [
+        side.model_copy(update={"comment_ids": list(m)})
+        for side, m in zip(merged.sides, members, strict=True)
+    ]
+    return merged.model_copy(update={"sides": sides})
 
 
 def reduce_messages(
@@ -356,8 +398,13 @@ def reduce_messages(
 ) -> list[dict[str, str]]:
     """System and user messages of a reduce request over partial-summary lines."""
     return _messages(
-        "reduce", route=route, max_points=max_points, language=language, boundary=boundary,
-        count=len(lines), parts="\n".join(lines),
+        "reduce",
+        route=route,
+        max_points=max_points,
+        language=language,
+        boundary=boundary,
+        count=len(lines),
+        parts="\n".join(lines),
     )
 
 
@@ -883,6 +930,11 @@ async def summarize_llm(
             carried = _add(carried, _drops_only(p.verification))
         run.note(f"the thread was summarized in {chunks} parts and merged")
         final, reduced_drops = await _reduce(run, [p.summary for p in parts], known)
+        final = _Part(
+            carry_members(final.summary, [p.summary for p in parts]),
+            final.verification,
+            final.model,
+        )
         carried = _add(carried, reduced_drops)
 
     summary, cut = _cap_points(final.summary, cfg.max_points_per_side)

@@ -58,7 +58,7 @@ from bot.summarize.text import (
 from bot.summarize.verify import quote_matches
 from bot.thread import Comment, Thread
 
-ENGINE_VERSION = "offline-1"
+ENGINE_VERSION = "offline-2"  # 2: sides list their member comments
 
 Progress = Callable[[str, int, int], None]
 
@@ -1046,7 +1046,14 @@ def _side(
     for unit in units:
         if unit.author and any(docs[i].side == side for i in unit.docs):
             participants.append(unit.author)
-    return Side(label=label, position=position, participants=participants, points=points)
+    members = [d.comment.id for d in docs if d.side == side]
+    return Side(
+        label=label,
+        position=position,
+        participants=participants,
+        comment_ids=members,
+        points=points,
+    )
 
 
 def _label(docs: list[_Doc], side: int, terms: Terms) -> str:

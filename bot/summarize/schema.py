@@ -34,11 +34,14 @@ class Point(_Strict):
 
 
 class Side(_Strict):
-    """One camp of the debate: a short label, its position in a sentence, its points."""
+    """One camp of the debate: a short label, its position in a sentence, its points, and
+    `comment_ids`: every comment that takes this side, cited or not (what the balance check
+    weighs its share of the summary against, where comments have no authors)."""
 
     label: str
     position: str
     participants: list[str] = Field(default_factory=list)
+    comment_ids: list[str] = Field(default_factory=list)
     points: list[Point] = Field(default_factory=list)
 
 

@@ -101,6 +101,17 @@ class _Counts:
         self.points_dropped = 0
 
 
+def _known_ids(ids: list[str], folded: Mapping[str, str], counts: _Counts) -> dict[str, None]:
+    """`ids` that name a comment, in order, once each; the others are counted as dropped."""
+    out: dict[str, None] = {}
+    for comment_id in ids:
+        if comment_id in folded:
+            out[comment_id] = None
+        else:
+            counts.citations_dropped += 1
+    return out
+
+
 def _clean_point(point: Point, folded: Mapping[str, str], counts: _Counts) -> Point | None:
     comment_ids: list[str] = []
     for comment_id in point.comment_ids:
@@ -135,7 +146,8 @@ def verify(
     that does not match, or cites an unknown comment, is dropped. Unknown ids in a point's
     `comment_ids` are dropped (repeated ids are kept once); a verified quote's comment is added to
     its point's `comment_ids`. A point left with no citation (in a side or in common ground) is
-    dropped. A side left with no points stays, with its label and position, so that a lopsided
+    dropped. A side's own `comment_ids` lose unknown ids (counted as dropped citations) and gain
+    the ids its remaining points cite. A side left with no points stays, with its label and position, so that a lopsided
     result stays visible. The question, open questions and participants are kept as they are.
     Pure and deterministic; where an id repeats in a sequence, the first comment wins.
     """
@@ -149,11 +161,15 @@ def verify(
     sides = []
     for side in summary.sides:
         points = [p for p in (_clean_point(p, folded, counts) for p in side.points) if p]
+        members = _known_ids(side.comment_ids, folded, counts)
+        for point in points:  # a comment a side's point rests on takes that side
+            members.update(dict.fromkeys(point.comment_ids))
         sides.append(
             Side(
                 label=side.label,
                 position=side.position,
                 participants=list(side.participants),
+                comment_ids=list(members),
                 points=points,
             )
         )

@@ -74,6 +74,7 @@ def good_summary(thread: Thread) -> dict:
                 "label": "For uniforms",
                 "position": "Uniforms protect students and save money.",
                 "participants": [c[0].author, c[2].author],
+                "comment_ids": [c[0].id, c[2].id],
                 "points": [
                     {
                         "text": "Uniforms reduce bullying.",
@@ -93,6 +94,7 @@ def good_summary(thread: Thread) -> dict:
                 "label": "Against uniforms",
                 "position": "Uniforms limit expression and can cost more.",
                 "participants": [c[1].author, c[3].author],
+                "comment_ids": [c[1].id, c[3].id],
                 "points": [
                     {
                         "text": "Uniforms limit self-expression.",

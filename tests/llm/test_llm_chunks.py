@@ -166,7 +166,9 @@ async def test_a_comment_larger_than_the_budget_is_truncated_for_the_prompt(
     outcome = await summarize_llm(thread, replace(config, context_tokens=3000))
 
     lines = [
-        item for r in fake_openai.requests if kind(r) == "THREAD"
+        item
+        for r in fake_openai.requests
+        if kind(r) == "THREAD"
         for item in (data_block(r) or ("", "", []))[2]
     ]
     sent = next(item["text"] for item in lines if item.get("id") == "c2")
@@ -208,3 +210,29 @@ async def test_a_chunk_that_no_model_can_answer_fails_the_run_fast(
     # The model is marked down after its first refusal: the other chunks do not try it again
     # (at most the requests already in flight, two at a time, reached the server).
     assert len(fake_openai.requests) <= chunk_config.concurrency
+
+
+def test_carry_members_puts_partial_sides_members_back_after_the_merge() -> None:
+    from bot.summarize.llm import carry_members, part_line
+    from bot.summarize.schema import Point, Quote, Side, Summary
+
+    def side(label: str, members: list[str], cited: list[str]) -> Side:
+        points = [
+            Point(text="p", comment_ids=[c], quotes=[Quote(comment_id=c, text="x")]) for c in cited
+        ]
+        return Side(label=label, position="pos", comment_ids=members, points=points)
+
+    part1 = Summary(
+        question="q", sides=[side("Yes", ["a1", "a2", "a3"], ["a1"]), side("No", ["b1"], ["b1"])]
+    )
+    part2 = Summary(
+        question="q", sides=[side("Pro", ["a7", "a8"], ["a7"]), side("Con", ["b5"], [])]
+    )
+    # The merge kept points a1, a7 under "For" and b1 under "No"; "Con" lost its only point
+    # but has no label match either, so its members go nowhere.
+    merged = Summary(question="q", sides=[side("For", [], ["a1", "a7"]), side("No", [], ["b1"])])
+    out = carry_members(merged, [part1, part2])
+    assert out.sides[0].comment_ids == ["a1", "a2", "a3", "a7", "a8"]
+    assert out.sides[1].comment_ids == ["b1"]
+    # The reduce request itself does not carry the member lists.
+    assert "a2" not in part_line(1, part1)

@@ -48,7 +48,12 @@ async def test_good_summary_is_verified_and_usage_counted(
 
     outcome = await summarize_llm(small_thread, config)
 
-    assert outcome.summary == Summary.model_validate(answer)
+    expected = Summary.model_validate(answer)
+    members = {"sides": {"__all__": {"comment_ids"}}}
+    assert outcome.summary.model_dump(exclude=members) == expected.model_dump(exclude=members)
+    for side in outcome.summary.sides:  # a side takes in every comment its points cite
+        cited = {cid for point in side.points for cid in point.comment_ids}
+        assert cited <= set(side.comment_ids)
     assert outcome.verification.quotes_checked == 5
     assert outcome.verification.quotes_verified == 5
     assert outcome.verification.quotes_dropped == 0

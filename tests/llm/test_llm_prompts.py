@@ -17,7 +17,9 @@ from bot.summarize.prompts import PromptError, iter_prompt_files, load_prompt, p
 PINNED = {
     "reask.v1.md": "2be567e1287aa7479f253b8018e6a1cb0dc679006f95c6926f37a83cb5014d98",
     "reduce.v1.md": "bbb30b6f353e10d18783c113e7e603e3acb9069148a37365c92d44ceddd29c7f",
+    "reduce.v2.md": "2d019aaacf8bd0f9df3996eaaadaf966d8441bb7ea31ecba7f950ee112379379",
     "summarize.v1.md": "425a600c9b748c2cea5c419de8cdd1666c3337d2d66b8ce9dc02a05a2a069820",
+    "summarize.v2.md": "2c6912bd85e1ff5d8974ab1f9e3ec3d83b3a26418fef419a6b1e71e9e09b027a",
 }
 
 
@@ -43,7 +45,7 @@ def test_prompt_texts_are_pinned_to_their_versions() -> None:
 
 
 def test_prompt_version_names_the_pinned_files() -> None:
-    assert PROMPT_VERSION == "summarize-v1+reduce-v1+reask-v1"
+    assert PROMPT_VERSION == "summarize-v2+reduce-v2+reask-v1"
     assert PROMPT_VERSION == "+".join(f"{n}-v{v}" for n, v in PROMPTS.items())
 
 

@@ -82,7 +82,18 @@ def _summary(*points: Point, common: tuple[Point, ...] = ()) -> Summary:
     return Summary(
         question="Is it role-play?",
         sides=[
-            Side(label="A", position="It is.", participants=["ann"], points=list(points)),
+            Side(
+                label="A",
+                position="It is.",
+                participants=["ann"],
+                # The ids its points cite that name a comment: what `verify` would leave.
+                comment_ids=list(
+                    dict.fromkeys(
+                        i for p in points for i in p.comment_ids if i in {c.id for c in COMMENTS}
+                    )
+                ),
+                points=list(points),
+            ),
             Side(label="B", position="It is not.", points=[]),
         ],
         common_ground=list(common),
