@@ -176,7 +176,7 @@ async def fetch_reddit(
     from yarl import URL
 
     root = URL(base.rstrip("/"))
-    listing_url = (root / "comments" / post_id / "").with_query(
+    listing_url = (root / "comments" / post_id / ".json").with_query(
         raw_json="1", limit=str(min(max_comments, LISTING_LIMIT))
     )
     tree = _read_listing(await client.get_json(listing_url), str(listing_url))
