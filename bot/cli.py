@@ -469,7 +469,8 @@ def bench(
     quick: Annotated[bool, typer.Option("--quick", help="Smaller sizes, for a smoke run.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Run the benchmarks (dedupe, offline engine, cache) and print medians and ratios."""
+    """Run the benchmarks (dedupe, offline engine, cache, LLM, web fetch) and print medians and
+    ratios."""
     _setup_logging(False)
     with _user_errors():
         from bot.bench import run_all

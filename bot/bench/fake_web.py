@@ -222,6 +222,7 @@ class Trap(_LoopThread):
 
 # -- a synthetic Hacker News tree ---------------------------------------------------------------
 
+
 def hn_tree(comments: int, *, story_id: int = 1, seed: int = 7, top_share: float = 0.2) -> dict:
     """A story with `comments` comments as Firebase items keyed by id (ids from `story_id`).
 

@@ -60,13 +60,20 @@ def post(number: int, text: str, **fields) -> dict:
 
 
 def big_topic(count: int) -> tuple[dict, dict[int, dict]]:
-    posts = {n: post(n, f"Post number {n} argues point {n} about cars and buses.") for n in range(1, count + 1)}
-    posts[3] = post(3, "", cooked=(
-        '<aside class="quote no-group" data-username="user1" data-post="1" data-topic="57">'
-        '<div class="title"><div class="quote-controls"></div> user1:</div>'
-        "<blockquote><p>Post number 1 argues point 1</p></blockquote></aside>"
-        "<p>That is not what the survey found.</p>"
-    ))  # quotes p1 and names no reply
+    posts = {
+        n: post(n, f"Post number {n} argues point {n} about cars and buses.")
+        for n in range(1, count + 1)
+    }
+    posts[3] = post(
+        3,
+        "",
+        cooked=(
+            '<aside class="quote no-group" data-username="user1" data-post="1" data-topic="57">'
+            '<div class="title"><div class="quote-controls"></div> user1:</div>'
+            "<blockquote><p>Post number 1 argues point 1</p></blockquote></aside>"
+            "<p>That is not what the survey found.</p>"
+        ),
+    )  # quotes p1 and names no reply
     posts[4] = post(4, "I answer two.", reply_to_post_number=2)
     posts[5] = post(5, "gone", deleted_at="2024-01-02T00:00:00Z")
     posts[6] = post(6, "(post withdrawn by author)", user_deleted=True)
@@ -88,7 +95,9 @@ def serve_topic(server: FakeWeb, count: int, prefix: str = "") -> list[list[int]
     def posts(request: web.Request) -> Answer:
         ids = [int(v) for v in request.query.getall("post_ids[]")]
         batches.append(ids)
-        return Answer(body=json.dumps({"post_stream": {"posts": [by_id[i] for i in ids]}, "id": 57}))
+        return Answer(
+            body=json.dumps({"post_stream": {"posts": [by_id[i] for i in ids]}, "id": 57})
+        )
 
     server.route(f"{prefix}/t/57/posts.json", posts)
     return batches

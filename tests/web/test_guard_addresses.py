@@ -56,7 +56,9 @@ def test_parse_ip_normalises_every_numeric_form(host: str, expected: str | None)
     assert (str(parsed) if parsed is not None else None) == expected
 
 
-@pytest.mark.parametrize("host", ["1.2.3.4.5", "256.0.0.1", "0x100000000", "example.0x1", "1.2.0389"])
+@pytest.mark.parametrize(
+    "host", ["1.2.3.4.5", "256.0.0.1", "0x100000000", "example.0x1", "1.2.0389"]
+)
 def test_malformed_numeric_hosts_are_refused(host: str) -> None:
     with pytest.raises(Refused, match="not a valid address"):
         parse_ip(host)
@@ -162,7 +164,9 @@ def test_ordinary_names_pass(name: str) -> None:
     assert name_problem(name) is None
 
 
-async def check(url: str, mapping: dict[str, list[str]] | None = None, policy: Policy | None = None):
+async def check(
+    url: str, mapping: dict[str, list[str]] | None = None, policy: Policy | None = None
+):
     guard = Guard(policy or Policy(), table(mapping or {}))
     return await guard.check(url)
 

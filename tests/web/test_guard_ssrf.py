@@ -66,7 +66,7 @@ async def test_redirect_from_an_allowed_server_to_loopback(
 ) -> None:
     server.redirect("/go", trap.url, status)
     message = await refused(client_for(server), f"{server.url}/go")
-    assert f"refused: 127.0.0.1 is a loopback address" in message
+    assert "refused: 127.0.0.1 is a loopback address" in message
     assert server.requests == ["/go"]
     assert trap.connections == 0
 

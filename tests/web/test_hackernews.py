@@ -92,7 +92,9 @@ def test_algolia_tree() -> None:
 async def test_live_tree_is_fetched_whole_in_reading_order(server: FakeWeb) -> None:
     items = hn_tree(120)
     serve_hn(server, items)
-    thread = await fetch_thread("https://news.ycombinator.com/item?id=1", settings=settings_for(server))
+    thread = await fetch_thread(
+        "https://news.ycombinator.com/item?id=1", settings=settings_for(server)
+    )
     assert len(thread.comments) == 121  # the story's text and every comment
     assert len(server.requests) == 121
     assert thread.comments[0].id == "hn1" and thread.comments[0].reply_to is None
@@ -151,3 +153,12 @@ async def test_api_refused_without_the_unsafe_setting(server: FakeWeb) -> None:
     with pytest.raises(InputError, match="refused: 127.0.0.1 is a loopback address"):
         await fetch_thread("https://news.ycombinator.com/item?id=1", settings=settings)
     assert server.requests == []
+
+
+def test_fetch_benchmark_smoke() -> None:
+    from bot.bench.web_bench import run
+
+    report = run(comments=40, latency=0.01, concurrency=4, repeats=1)
+    assert report["requests"] == 41 and report["fetched_comments"] == 41
+    assert report["peak_in_flight"] <= 4
+    assert report["speedup_vs_sequential"] > 1.5

@@ -42,7 +42,9 @@ def test_hn_link_end_to_end_then_cached_then_grown(server: FakeWeb, tmp_path: Pa
     assert data["comments"][0]["id"] == "hn1"
     assert data["comments"][0]["url"] == "https://news.ycombinator.com/item?id=1"
     assert {c["id"] for c in data["comments"]} >= {f"hn{i}" for i in (2, 10, 41)}
-    cited = {i for side in data["summary"]["sides"] for p in side["points"] for i in p["comment_ids"]}
+    cited = {
+        i for side in data["summary"]["sides"] for p in side["points"] for i in p["comment_ids"]
+    }
     assert cited and cited <= {c["id"] for c in data["comments"]}
 
     # The same discussion again: fetched again (the link is not the key), answered from the cache.
@@ -89,7 +91,11 @@ def test_truncation_note_on_stderr_and_in_the_result(server: FakeWeb, tmp_path: 
 
 
 def test_refused_link_is_one_line_and_never_connects(trap: Trap, tmp_path: Path) -> None:
-    for url in (trap.url, f"http://2130706433:{trap.port}/", f"http://[::ffff:127.0.0.1]:{trap.port}/"):
+    for url in (
+        trap.url,
+        f"http://2130706433:{trap.port}/",
+        f"http://[::ffff:127.0.0.1]:{trap.port}/",
+    ):
         proc = run("summarize", url, "--db", str(tmp_path / "c.sqlite3"))
         assert proc.returncode == 2, proc.stderr
         lines = proc.stderr.strip().splitlines()

@@ -28,7 +28,7 @@ SOURCE = "web"
 MIN_COMMENT_CHARS = 20
 
 
-def extract_page(html: str, url: str) -> Thread:
+def extract_page(html: str | bytes, url: str) -> Thread:
     """The thread of one HTML page (see the module docstring); raises `InputError` when it has
     no comments."""
     import trafilatura
@@ -62,4 +62,6 @@ def extract_page(html: str, url: str) -> Thread:
 async def fetch_page(client: WebClient, url: str) -> Thread:
     """Fetch `url` (HTML only) and extract it off the event loop."""
     fetched = await client.get_html(url)
-    return await asyncio.to_thread(extract_page, fetched.text(), str(fetched.url))
+    # Without a charset in the header, trafilatura reads the page's own <meta charset>.
+    html = fetched.text() if fetched.charset else fetched.body
+    return await asyncio.to_thread(extract_page, html, str(fetched.url))
