@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.bench.fake_web import FakeWeb
+from bot.bench.fake_web import Answer, FakeWeb
 from bot.errors import InputError
 from bot.ingest.web import classify_url, fetch_thread, find_urls
 from bot.ingest.web.html import html_to_text
@@ -89,3 +89,12 @@ def test_html_to_text_keeps_paragraphs_and_quotes_and_drops_markup() -> None:
         "First bold and it.\n\nSecond\nline\n\n> quoted one\n> quoted two\n\n"
         "  indented\n    more\n\n- a\n- b\n\n& <tag>"
     )
+
+
+async def test_page_charset_from_its_meta_tag(server: FakeWeb) -> None:
+    page = PAGE_WITH_COMMENTS.replace("<head>", '<head><meta charset="iso-8859-1">').replace(
+        "Cleaner air is worth it", "Cleaner air is worth it, café owners say"
+    )
+    server.route("/latin", Answer(body=page.encode("iso-8859-1"), content_type="text/html"))
+    thread = await fetch_thread(f"{server.url}/latin", settings=SETTINGS)
+    assert "café owners" in thread.comments[1].text

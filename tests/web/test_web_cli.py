@@ -124,3 +124,38 @@ def test_help_does_not_import_the_web_stack() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip() == "[]", proc.stderr
+
+
+def test_reddit_discourse_and_page_links_end_to_end(server: FakeWeb, tmp_path: Path) -> None:
+    from .test_discourse import PAGE_WITH_COMMENTS, serve_topic
+    from .test_reddit import serve as serve_reddit
+
+    serve_reddit(server)
+    serve_topic(server, 45)
+    server.html("/blog/cars", PAGE_WITH_COMMENTS)
+    env = {"DEBATE_DIGEST_ALLOW_PRIVATE_URLS": "1", "DEBATE_DIGEST_REDDIT_BASE": server.url}
+    cases = {
+        "https://www.reddit.com/r/urbanism/comments/abc123/should_cities_ban_cars/": (
+            "reddit_t3_abc123", 9),
+        f"{server.url}/t/cars-in-the-centre/57": ("p1", 43),
+        f"{server.url}/blog/cars": ("page", 3),
+    }  # fmt: skip
+    for url, (first_id, count) in cases.items():
+        proc = run("summarize", url, "--json", "--no-cache", "--db", str(tmp_path / "c.sqlite3"),
+                   env=env)  # fmt: skip
+        assert proc.returncode == 0, (url, proc.stderr)
+        data = json.loads(proc.stdout)
+        assert data["input"]["comments"] == count, url
+        assert data["comments"][0]["id"] == first_id
+        assert all(c["url"] for c in data["comments"] if c["id"] != "w1" and first_id != "page")
+
+
+def test_saved_reddit_and_discourse_files_are_detected(tmp_path: Path) -> None:
+    fixtures = Path(__file__).parents[1] / "fixtures" / "formats"
+    for path, first in (
+        (fixtures / "reddit" / "thread.json", "reddit_t3_abc123"),
+        (fixtures / "discourse" / "topic.json", "p1"),
+    ):
+        proc = run("summarize", str(path), "--json", "--no-cache", "--db", str(tmp_path / "c.db"))
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(proc.stdout)["comments"][0]["id"] == first
