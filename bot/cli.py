@@ -47,6 +47,9 @@ class InputFormat(str, Enum):
     discord_json = "discord-json"
     discord_txt = "discord-txt"
     discord_csv = "discord-csv"
+    hackernews = "hackernews"
+    reddit = "reddit"
+    discourse = "discourse"
 
 
 class Layout(str, Enum):
@@ -129,10 +132,94 @@ def _summarize_sources(
     language: str | None = None,
 ) -> None:
     from bot.ingest import load_thread
+
+    _summarize_thread(
+        load_thread(sources, fmt.value),
+        settings=settings,
+        as_json=as_json,
+        markdown=markdown,
+        model=model,
+        no_cache=no_cache,
+        layout=layout,
+        max_points=max_points,
+        language=language,
+    )
+
+
+def _load_inputs(inputs: list[str], *, settings: Any, fmt: InputFormat):  # noqa: ANN202
+    """Files, standard input and links, in the order given, as one thread. Links are fetched
+    together through one guarded client (`bot.ingest.web`); `--format` applies to files."""
+    from bot.ingest import merge_threads, parse_sources, read_source
+    from bot.ingest.web import classify_url, is_url
+
+    urls = [arg.strip() for arg in inputs if is_url(arg)]
+    for url in urls:
+        classify_url(url)  # a malformed link fails before any file is read or fetched
+    sources = [
+        read_source(arg, max_bytes=settings.max_input_bytes) for arg in inputs if not is_url(arg)
+    ]
+    total = sum(len(s.data) for s in sources)
+    if total > settings.max_input_bytes:
+        raise UserError(
+            f"inputs total {total / 1048576:.1f} MB, over the {settings.max_input_mb:g} MB "
+            "limit (DEBATE_DIGEST_MAX_INPUT_MB)"
+        )
+    file_threads = iter(parse_sources(sources, fmt.value) if sources else [])
+    fetched = iter(_run(lambda: _fetch_all(urls, settings)) if urls else [])
+    threads = [next(fetched) if is_url(arg) else next(file_threads) for arg in inputs]
+    return threads[0] if len(threads) == 1 else merge_threads(threads)
+
+
+async def _fetch_all(urls: list[str], settings: Any) -> list:  # list[Thread]
+    from bot.ingest.web import fetch_thread
+    from bot.ingest.web.client import WebClient
+
+    async with WebClient.from_settings(settings) as client:
+        with _fetch_progress() as progress:
+            threads = []
+            for url in urls:  # one after the other: each is already fetched concurrently
+                threads.append(
+                    await fetch_thread(url, settings=settings, client=client, progress=progress)
+                )
+            return threads
+
+
+@contextmanager
+def _fetch_progress():
+    """A transient "Fetching" display on stderr when it is a terminal; None otherwise."""
+    console = _stderr_console()
+    if not console.is_terminal:
+        yield None
+        return
+    from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+
+    with Progress(
+        SpinnerColumn(), TextColumn("Fetching"), MofNCompleteColumn(), console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("fetching", total=None)
+
+        def update(stage: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total or None)
+
+        yield update
+
+
+def _summarize_thread(
+    thread: Any,  # Thread
+    *,
+    settings: Any,
+    as_json: bool,
+    markdown: bool,
+    model: str | None,
+    no_cache: bool,
+    layout: Layout,
+    max_points: int | None,
+    language: str | None = None,
+) -> None:
     from bot.pipeline import Options, summarize_thread
     from bot.store import open_store
 
-    thread = load_thread(sources, fmt.value)
     chosen = model if model is not None else settings.model
     options = Options(
         llm=_llm_config(settings, chosen.strip(), language) if chosen and chosen.strip() else None,
@@ -150,6 +237,13 @@ def _summarize_sources(
                 )
 
     result = _run(go)
+    if thread.notes:
+        # How the thread was read (cut at a limit, ...) is news whether or not it was cached.
+        for note in thread.notes:
+            log.warning("%s", note)
+        result = result.model_copy(
+            update={"notes": [*thread.notes, *(n for n in result.notes if n not in thread.notes)]}
+        )
     if as_json:
         sys.stdout.write(result.model_dump_json(indent=2, exclude={"cache_key"}) + "\n")
         return
@@ -239,13 +333,15 @@ def summarize(
     inputs: Annotated[
         list[str],
         typer.Argument(
-            help="Files to read (pasted text or exports), or - for standard input. "
+            help="Files to read (pasted text, exports, saved API answers), - for standard "
+            "input, or http(s) links to Hacker News, Reddit, Discourse or a page with comments. "
             "Several inputs merge into one thread.",
             show_default=False,
         ),
     ],
     fmt: Annotated[
-        InputFormat, typer.Option("--format", "-f", help="Input format; auto detects it.")
+        InputFormat,
+        typer.Option("--format", "-f", help="Input format of files; auto detects it."),
     ] = InputFormat.auto,
     as_json: JsonOpt = False,
     markdown: MarkdownOpt = False,
@@ -266,24 +362,15 @@ def summarize(
     """Summarize a debate: each side's strongest points with verified quotes."""
     _setup_logging(verbose)
     with _user_errors(debug):
-        from bot.ingest import read_source
-
         if as_json and markdown:
             raise UserError("choose one of --json and --markdown")
         if inputs.count("-") > 1:
             raise UserError("standard input (-) can be read only once")
         settings = _settings(db)
-        sources = [read_source(arg, max_bytes=settings.max_input_bytes) for arg in inputs]
-        total = sum(len(s.data) for s in sources)
-        if total > settings.max_input_bytes:
-            raise UserError(
-                f"inputs total {total / 1048576:.1f} MB, over the {settings.max_input_mb:g} MB "
-                "limit (DEBATE_DIGEST_MAX_INPUT_MB)"
-            )
-        _summarize_sources(
-            sources,
+        thread = _load_inputs(inputs, settings=settings, fmt=fmt)
+        _summarize_thread(
+            thread,
             settings=settings,
-            fmt=fmt,
             as_json=as_json,
             markdown=markdown,
             model=model,
@@ -382,7 +469,8 @@ def bench(
     quick: Annotated[bool, typer.Option("--quick", help="Smaller sizes, for a smoke run.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Run the benchmarks (dedupe, offline engine, cache) and print medians and ratios."""
+    """Run the benchmarks (dedupe, offline engine, cache, LLM, web fetch) and print medians and
+    ratios."""
     _setup_logging(False)
     with _user_errors():
         from bot.bench import run_all

@@ -53,6 +53,31 @@ class Settings(BaseSettings):
     near_duplicate_threshold: float = Field(0.85, gt=0, le=1)
     max_points_per_side: int = Field(4, ge=1, le=10)
 
+    # Web links (bot.ingest.web).
+    allow_private_urls: bool = Field(
+        False,
+        description="UNSAFE: let links reach loopback/private/metadata addresses (tests, "
+        "self-hosted mirrors only)",
+    )
+    web_timeout_s: float = Field(10.0, gt=0, le=300, description="seconds one web request may take")
+    web_max_bytes: int = Field(
+        5 * 1024 * 1024, ge=1024, description="largest web response read, in bytes"
+    )
+    web_concurrency: int = Field(8, ge=1, le=64, description="web requests in flight")
+    web_max_comments: int = Field(
+        2000, ge=1, le=100_000, description="comments fetched per linked discussion"
+    )
+    reddit_more_limit: int = Field(
+        10, ge=0, le=100, description="Reddit 'load more comments' requests per thread"
+    )
+    user_agent: str = Field(
+        "", description="User-Agent of web requests; empty = debate-digest/<version>"
+    )
+    hn_api_base: str = Field(
+        "https://hacker-news.firebaseio.com/v0", description="Hacker News Firebase API base"
+    )
+    reddit_base: str = Field("https://www.reddit.com", description="Reddit JSON API base")
+
     @field_validator("fallback_models", mode="before")
     @classmethod
     def _split(cls, value: object) -> object:

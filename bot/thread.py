@@ -38,7 +38,11 @@ class Comment(BaseModel):
 
 
 class Thread(BaseModel):
-    """An ordered debate thread. `source` says what it was read from (for messages and stats)."""
+    """An ordered debate thread. `source` says what it was read from (for messages and stats).
+
+    `notes` are things the reader should know about how the thread was read (for example that a
+    linked discussion was cut at the comment limit); they are not part of the cache key.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -46,6 +50,7 @@ class Thread(BaseModel):
     title: str | None = None
     source: str | None = None
     url: str | None = None
+    notes: tuple[str, ...] = ()
 
     @property
     def participants(self) -> list[str]:

@@ -1,7 +1,8 @@
 """Benchmarks: `debate-digest bench` runs them all and prints medians and same-run ratios.
 
 Each part lives in its own module with a `run()` returning plain numbers, so a part can also be
-run alone (`python -m bot.bench.dedupe_bench`, `offline_bench`, `llm_bench`, `bot.store.bench`).
+run alone (`python -m bot.bench.dedupe_bench`, `offline_bench`, `llm_bench`, `web_bench`,
+`bot.store.bench`).
 Machines are shared and noisy: every timing is a median, and speed-ups are ratios against a
 baseline measured in the same process.
 """
@@ -15,7 +16,7 @@ from typing import Any
 def run_all(*, quick: bool = False) -> dict[str, Any]:
     """Run every benchmark; `quick` shrinks the sizes for a smoke run (figures then are not the
     README's)."""
-    from bot.bench import dedupe_bench, llm_bench, offline_bench
+    from bot.bench import dedupe_bench, llm_bench, offline_bench, web_bench
     from bot.store.bench import bench_cache_hit
 
     report: dict[str, Any] = {"quick": quick}
@@ -27,6 +28,9 @@ def run_all(*, quick: bool = False) -> dict[str, Any]:
     report["cache_hit_end_to_end"] = asyncio.run(pipeline_cache_hit(20 if quick else 100))
     report["llm"] = asyncio.run(
         llm_bench.run(comments=500 if quick else 5000, latency=0.05 if quick else 0.2)
+    )
+    report["web_fetch"] = web_bench.run(
+        comments=200 if quick else 1000, repeats=1 if quick else 3
     )
     return report
 

@@ -4,8 +4,11 @@
     thread = load_thread([src])            # or parse_source(src, "discord-json")
 
 Formats (`FORMATS`): `text` (lines or paragraphs), `chat` (`Name: text`, Discord copy-paste),
-`discord-json`, `discord-txt` and `discord-csv` (DiscordChatExporter), and `auto`, which detects
-them (`bot.ingest.detect`). Every failure the user can fix is an `InputError` whose one-line
+`discord-json`, `discord-txt` and `discord-csv` (DiscordChatExporter), saved web API answers
+`hackernews`, `reddit` and `discourse` (`bot.ingest.web`), and `auto`, which detects them
+(`bot.ingest.detect`). Links are fetched by `bot.ingest.web.fetch_thread`.
+
+Every failure the user can fix is an `InputError` whose one-line
 message starts with the input's name; no input, whatever its bytes, ends in another exception.
 """
 
@@ -27,13 +30,25 @@ __all__ = [
     "InputSource",
     "detect_format",
     "load_thread",
+    "merge_threads",
     "parse_source",
+    "parse_sources",
     "read_source",
 ]
 
 log = logging.getLogger(__name__)
 
-FORMATS: tuple[str, ...] = ("auto", "text", "chat", "discord-json", "discord-txt", "discord-csv")
+FORMATS: tuple[str, ...] = (
+    "auto",
+    "text",
+    "chat",
+    "discord-json",
+    "discord-txt",
+    "discord-csv",
+    "hackernews",
+    "reddit",
+    "discourse",
+)
 MIXED_SOURCE = "mixed"
 
 
@@ -92,10 +107,13 @@ def load_thread(sources: Sequence[InputSource], fmt: str = "auto") -> Thread:
     """
     if not sources:
         raise InputError("no input given")
-    comments: list[Comment] = []
-    kinds: set[str | None] = set()
-    titles: list[str] = []
-    urls: set[str] = set()
+    return merge_threads(parse_sources(sources, fmt))
+
+
+def parse_sources(sources: Sequence[InputSource], fmt: str = "auto") -> list[Thread]:
+    """Parse every input with `fmt`, one `Thread` each, continuing made-up ids across inputs
+    as `load_thread` says."""
+    threads: list[Thread] = []
     next_id: dict[str, int] = {}
     for src in sources:
         sample, spec = _prepare(src, fmt)
@@ -103,15 +121,37 @@ def load_thread(sources: Sequence[InputSource], fmt: str = "auto") -> Thread:
         thread = _parse(sample, spec, start)
         if spec.numbering:
             next_id[spec.numbering] = start + len(thread.comments)
+        threads.append(thread)
+    return threads
+
+
+def merge_threads(threads: Sequence[Thread]) -> Thread:
+    """Merge threads, in order, into one (what `load_thread` does after parsing).
+
+    When there are several threads and every comment has a time, the merged comments are sorted
+    by time (stably); one thread keeps its order (a web discussion its reading order). `source` is
+    the common source or `mixed`; `title` is the first thread's that has one; `url` is kept
+    only when every thread that has one agrees; `notes` are all the threads' notes.
+    """
+    if not threads:
+        raise InputError("no input given")
+    comments: list[Comment] = []
+    kinds: set[str | None] = set()
+    titles: list[str] = []
+    urls: set[str] = set()
+    notes: list[str] = []
+    for thread in threads:
         comments.extend(thread.comments)
         kinds.add(thread.source)
         titles.extend([thread.title] if thread.title else [])
         urls.update([thread.url] if thread.url else [])
-    if all(c.time is not None for c in comments):
+        notes.extend(n for n in thread.notes if n not in notes)
+    if len(threads) > 1 and all(c.time is not None for c in comments):
         comments.sort(key=lambda c: c.time)  # type: ignore[arg-type, return-value]
     return Thread(
         comments=tuple(comments),
         title=titles[0] if titles else None,
         source=kinds.pop() if len(kinds) == 1 else MIXED_SOURCE,
         url=urls.pop() if len(urls) == 1 else None,
+        notes=tuple(notes),
     )

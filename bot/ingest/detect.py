@@ -23,6 +23,9 @@ from bot.ingest.exports import (
 )
 from bot.ingest.paste import looks_like_chat, parse_chat, parse_text
 from bot.ingest.source import fail
+from bot.ingest.web.discourse import is_discourse, parse_discourse
+from bot.ingest.web.hackernews import is_hackernews, parse_hackernews
+from bot.ingest.web.reddit import is_reddit, parse_reddit
 from bot.thread import Thread
 
 PASTE_SOURCE = "paste"
@@ -103,6 +106,27 @@ REGISTRY: tuple[FormatSpec, ...] = (
         "DiscordChatExporter JSON",
         lambda s, start: parse_discord_json(s.json(), s.name),
         lambda s: is_discord_json(s.json()),
+        json=True,
+    ),
+    FormatSpec(
+        "hackernews",
+        "Hacker News API JSON",
+        lambda s, start: parse_hackernews(s.json(), s.name),
+        lambda s: is_hackernews(s.json()),
+        json=True,
+    ),
+    FormatSpec(
+        "reddit",
+        "Reddit thread JSON",
+        lambda s, start: parse_reddit(s.json(), s.name),
+        lambda s: is_reddit(s.json()),
+        json=True,
+    ),
+    FormatSpec(
+        "discourse",
+        "Discourse topic JSON",
+        lambda s, start: parse_discourse(s.json(), s.name),
+        lambda s: is_discourse(s.json()),
         json=True,
     ),
     FormatSpec(

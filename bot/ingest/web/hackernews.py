@@ -1,0 +1,257 @@
+"""Hacker News: item URLs fetched through the Firebase API, and saved API responses.
+
+Live: `https://news.ycombinator.com/item?id=N` → `{api_base}/item/N.json` for the root, then
+every item of the tree, each kid requested as soon as its parent has arrived, with at most
+`WebClient.concurrency` requests in flight (one semaphore over all levels, so a deep tree keeps
+the pipe full wherever work is ready). Stops scheduling at `max_comments` and says so in a note.
+
+Saved files (`--format hackernews`, or detected): a Firebase item or a JSON list of them (any
+order; the tree is rebuilt from `parent`), or the Algolia tree of
+`https://hn.algolia.com/api/v1/items/N` (`children` nested).
+
+Ids are `hn<item id>`; urls `https://news.ycombinator.com/item?id=<id>`; dead and deleted items
+are skipped (their replies are kept, linked to the nearest kept ancestor); `text` HTML becomes
+plain text. A story's (or job's, poll's) text is a comment too; see `bot.ingest.web.tree`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeGuard
+
+from bot.errors import InputError
+from bot.ingest.source import fail
+from bot.ingest.web.html import html_to_text
+from bot.ingest.web.tree import Node, first_input_error, flatten, unix_time
+from bot.thread import Thread
+
+if TYPE_CHECKING:
+    from bot.ingest.web.client import WebClient
+
+log = logging.getLogger(__name__)
+
+SOURCE = "hackernews"
+ITEM_URL = "https://news.ycombinator.com/item?id={id}"
+HOSTS = frozenset({"news.ycombinator.com", "ycombinator.com"})
+DEFAULT_API_BASE = "https://hacker-news.firebaseio.com/v0"
+_TYPES = frozenset({"story", "comment", "job", "poll", "pollopt"})
+_POSTS = frozenset({"story", "job", "poll"})
+
+Progress = Callable[[str, int, int], None]
+
+
+def item_id_from_url(path: str, query: dict[str, str]) -> int | None:
+    """The item id of a Hacker News item page (`/item?id=N`), else None."""
+    if path.rstrip("/") != "/item":
+        return None
+    value = query.get("id", "")
+    return int(value) if value.isdigit() else None
+
+
+def _hn_id(value: object) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value
+
+
+def _is_item(value: object) -> TypeGuard[dict[str, Any]]:
+    return (
+        isinstance(value, dict)
+        and _hn_id(value.get("id")) is not None
+        and value.get("type") in _TYPES
+        and ("time" in value or "deleted" in value or "by" in value)
+    )
+
+
+def is_firebase(data: object) -> bool:
+    """A Firebase item, or a non-empty list of them."""
+    if isinstance(data, list):
+        return (
+            bool(data)
+            and all(_is_item(item) or item is None for item in data)
+            and any(_is_item(item) for item in data)
+        )
+    return _is_item(data) and "children" not in data
+
+
+def is_algolia(data: object) -> bool:
+    """The Algolia `items/{id}` tree: an item with `children` and `created_at_i`."""
+    return (
+        isinstance(data, dict)
+        and _hn_id(data.get("id")) is not None
+        and isinstance(data.get("children"), list)
+        and ("created_at_i" in data or "story_id" in data)
+    )
+
+
+def is_hackernews(data: object) -> bool:
+    return is_algolia(data) or is_firebase(data)
+
+
+def _node(item: dict[str, Any]) -> Node:
+    item_id = item["id"]
+    text = html_to_text(item.get("text") or "") if isinstance(item.get("text"), str) else ""
+    author = item.get("by") if isinstance(item.get("by"), str) else None
+    return Node(
+        id=f"hn{item_id}",
+        text=text,
+        author=author,
+        time=unix_time(item.get("time")),
+        url=ITEM_URL.format(id=item_id),
+        keep=not item.get("deleted") and not item.get("dead"),
+        is_post=item.get("type") in _POSTS,
+    )
+
+
+def _kids(item: dict[str, Any]) -> list[int]:
+    kids = item.get("kids")
+    return [k for k in kids if _hn_id(k) is not None] if isinstance(kids, list) else []
+
+
+def thread_from_items(
+    items: dict[int, dict[str, Any]], root: int | None, notes: tuple[str, ...] = ()
+) -> Thread:
+    """A thread from Firebase items keyed by id; `root` None = every item whose parent is not
+    among them is a root (in id order)."""
+    nodes = {f"hn{i}": _node(item) for i, item in items.items()}
+    children: dict[str, list[str]] = {}
+    # Order replies by the parent's `kids` (the site's ranking); items the parent does not
+    # list (a saved list without `kids`) follow in id order.
+    for item_id, item in items.items():
+        listed = [k for k in _kids(item) if k in items]
+        children[f"hn{item_id}"] = [f"hn{k}" for k in listed]
+    for item_id in sorted(items):
+        parent = _hn_id(items[item_id].get("parent"))
+        if parent in items and f"hn{item_id}" not in children[f"hn{parent}"]:
+            children[f"hn{parent}"].append(f"hn{item_id}")
+    if root is None:
+        roots = [i for i in sorted(items) if _hn_id(items[i].get("parent")) not in items]
+    else:
+        roots = [root]
+    first = items[roots[0]] if roots else {}
+    title = first.get("title") if isinstance(first.get("title"), str) else None
+    return Thread(
+        comments=tuple(flatten(nodes, children, [f"hn{r}" for r in roots])),
+        title=title or None,
+        source=SOURCE,
+        url=ITEM_URL.format(id=roots[0]) if len(roots) == 1 else None,
+        notes=notes,
+    )
+
+
+def parse_firebase(data: object, name: str) -> Thread:
+    """Read a saved Firebase item or list of items (see the module docstring)."""
+    if not is_firebase(data):
+        raise fail(name, "not Hacker News API JSON (expected items with id, type and time)")
+    listed = data if isinstance(data, list) else [data]
+    items = {item["id"]: item for item in listed if _is_item(item)}
+    return thread_from_items(items, None)
+
+
+def parse_algolia(data: object, name: str) -> Thread:
+    """Read a saved Algolia `items/{id}` tree."""
+    if not is_algolia(data):
+        raise fail(name, "not a Hacker News Algolia item tree")
+    nodes: dict[str, Node] = {}
+    children: dict[str, list[str]] = {}
+    stack: list[dict[str, Any]] = [data]  # type: ignore[list-item]
+    while stack:
+        item = stack.pop()
+        item_id = _hn_id(item.get("id"))
+        if item_id is None:
+            continue
+        text = item.get("text")
+        author = item.get("author")
+        # Algolia keeps deleted items with no author and no text; there is no `dead` flag.
+        nodes[f"hn{item_id}"] = Node(
+            id=f"hn{item_id}",
+            text=html_to_text(text) if isinstance(text, str) else "",
+            author=author if isinstance(author, str) else None,
+            time=unix_time(item.get("created_at_i")),
+            url=ITEM_URL.format(id=item_id),
+            keep=isinstance(author, str) and bool(author),
+            is_post=item.get("type") in _POSTS,
+        )
+        kids = [k for k in item.get("children") or [] if isinstance(k, dict)]
+        children[f"hn{item_id}"] = [f"hn{k.get('id')}" for k in kids]
+        stack.extend(kids)
+    root = f"hn{data['id']}"  # type: ignore[index]
+    title = data.get("title")  # type: ignore[union-attr]
+    return Thread(
+        comments=tuple(flatten(nodes, children, [root])),
+        title=title if isinstance(title, str) and title else None,
+        source=SOURCE,
+        url=ITEM_URL.format(id=data["id"]),  # type: ignore[index]
+    )
+
+
+def parse_hackernews(data: object, name: str) -> Thread:
+    """Read either saved shape (Algolia tree, Firebase item or items)."""
+    if is_algolia(data):
+        return parse_algolia(data, name)
+    return parse_firebase(data, name)
+
+
+async def fetch_hackernews(
+    client: WebClient,
+    item_id: int,
+    *,
+    api_base: str = DEFAULT_API_BASE,
+    max_comments: int = 2000,
+    progress: Progress | None = None,
+) -> Thread:
+    """Fetch the tree under item `item_id` (a story or a comment) from the Firebase API.
+
+    Every kid is requested as soon as its parent arrives; the client's semaphore bounds the
+    requests in flight. At most `max_comments` items below the root are requested; a note says
+    when the tree was cut. Raises `InputError` when the root does not exist or a request fails.
+    """
+    base = api_base.rstrip("/")
+    items: dict[int, dict[str, Any]] = {}
+    scheduled = 0
+    cut = False
+    notify = progress or (lambda stage, done, total: None)
+
+    async def get(number: int) -> dict[str, Any] | None:
+        data = await client.get_json(f"{base}/item/{number}.json")
+        return data if _is_item(data) else None
+
+    root = await get(item_id)
+    if root is None:
+        raise InputError(f"{ITEM_URL.format(id=item_id)}: no such Hacker News item")
+    items[item_id] = root
+
+    async def visit(group: asyncio.TaskGroup, item: dict[str, Any]) -> None:
+        nonlocal scheduled, cut
+        for kid in _kids(item):
+            if scheduled >= max_comments:
+                cut = True
+                return
+            scheduled += 1
+            group.create_task(fetch(group, kid))
+
+    async def fetch(group: asyncio.TaskGroup, number: int) -> None:
+        item = await get(number)
+        if item is None:
+            return  # null: an item that no longer exists
+        items[number] = item
+        notify("fetching", len(items), scheduled + 1)
+        await visit(group, item)
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            await visit(group, root)
+    except ExceptionGroup as group:
+        raise first_input_error(group) from None
+    notes: tuple[str, ...] = ()
+    if cut:
+        total = root.get("descendants")
+        of = f" of {total}" if isinstance(total, int) and total > max_comments else ""
+        notes = (
+            f"Only the first {max_comments}{of} comments were fetched "
+            "(DEBATE_DIGEST_WEB_MAX_COMMENTS).",
+        )
+    log.info("hacker news %s: %d items in %d requests", item_id, len(items), client.requests)
+    return thread_from_items(items, item_id, notes)

@@ -1,0 +1,226 @@
+"""Reddit threads: the `.json` listing of a thread, its `more` stubs expanded up to a limit.
+
+Live: `{base}/comments/<id>/.json?raw_json=1&limit=N` gives two listings (the post, then the
+comment tree with `replies` nested); each `more` stub lists the ids of comments not sent, which
+`{base}/api/morechildren.json?api_type=json&raw_json=1&link_id=t3_<id>&children=a,b,...` returns
+flat (with `parent_id`), up to 100 a request and at most `more_limit` requests a thread.
+"Continue this thread" stubs (no ids) are not followed. A note says what was left unloaded.
+
+Saved files (`--format reddit`, or detected): the two-listing array of the `.json` page.
+
+Ids are `reddit_<fullname>` (`reddit_t3_abc` for the post, `reddit_t1_xyz` for comments); urls
+the permalinks on www.reddit.com; `[deleted]` and `[removed]` comments are skipped (their
+replies are kept, linked to the nearest kept ancestor); the post's self text is a comment.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from bot.ingest.source import fail
+from bot.ingest.web.tree import Node, flatten, unix_time
+from bot.thread import Thread
+
+if TYPE_CHECKING:
+    from bot.ingest.web.client import WebClient
+
+log = logging.getLogger(__name__)
+
+SOURCE = "reddit"
+SITE = "https://www.reddit.com"
+DEFAULT_BASE = SITE
+MORE_BATCH = 100  # morechildren takes at most 100 ids
+LISTING_LIMIT = 500  # the most comments Reddit sends in one listing
+_GONE = frozenset({"[deleted]", "[removed]"})
+
+Progress = Callable[[str, int, int], None]
+
+
+def _data(value: object) -> dict[str, Any]:
+    if isinstance(value, dict) and isinstance(value.get("data"), dict):
+        return value["data"]
+    return {}
+
+
+def is_reddit(data: object) -> bool:
+    """The `.json` page of a thread: [Listing of the t3 post, Listing of comments]."""
+    if not (isinstance(data, list) and len(data) >= 2):
+        return False
+    if not all(isinstance(x, dict) and x.get("kind") == "Listing" for x in data[:2]):
+        return False
+    posts = _data(data[0]).get("children")
+    return isinstance(posts, list) and bool(posts) and posts[0].get("kind") == "t3"
+
+
+class _Tree:
+    """The comments read so far, the `more` stubs still to expand, and the post."""
+
+    def __init__(self, post: dict[str, Any]) -> None:
+        self.post = post
+        self.post_name = f"t3_{post.get('id')}"
+        self.nodes: dict[str, Node] = {}
+        self.children: dict[str, list[str]] = {}
+        self.more: list[tuple[str, list[str]]] = []  # (parent fullname, comment ids)
+        self.unfollowed = 0  # comments behind "continue this thread" stubs
+        text = post.get("selftext") if isinstance(post.get("selftext"), str) else ""
+        permalink = post.get("permalink")
+        self.nodes[self._key(self.post_name)] = Node(
+            id=self._key(self.post_name),
+            text="" if text.strip() in _GONE else text,
+            author=_author(post),
+            time=unix_time(post.get("created_utc")),
+            url=SITE + permalink if isinstance(permalink, str) else None,
+            is_post=True,
+        )
+
+    @staticmethod
+    def _key(fullname: str) -> str:
+        return f"reddit_{fullname}"
+
+    def add(self, thing: object, parent_hint: str | None = None) -> int:
+        """Add a t1 comment (and the replies nested in it) or a `more` stub; returns how many
+        comments were added."""
+        added = 0
+        stack: list[tuple[object, str | None]] = [(thing, parent_hint)]
+        while stack:
+            item, hint = stack.pop()
+            if not isinstance(item, dict):
+                continue
+            kind, data = item.get("kind"), _data(item)
+            parent = data.get("parent_id") if isinstance(data.get("parent_id"), str) else hint
+            if kind == "more":
+                ids = [c for c in data.get("children") or [] if isinstance(c, str)]
+                if ids and parent:
+                    self.more.append((parent, ids))
+                else:
+                    count = data.get("count")
+                    self.unfollowed += count if isinstance(count, int) else 0
+                continue
+            if kind != "t1" or not isinstance(data.get("id"), str):
+                continue
+            name = f"t1_{data['id']}"
+            key = self._key(name)
+            if key in self.nodes:
+                continue
+            body = data.get("body") if isinstance(data.get("body"), str) else ""
+            permalink = data.get("permalink")
+            self.nodes[key] = Node(
+                id=key,
+                text=body,
+                author=_author(data),
+                time=unix_time(data.get("created_utc")),
+                url=SITE + permalink if isinstance(permalink, str) else None,
+                keep=body.strip() not in _GONE,
+            )
+            self.children.setdefault(self._key(parent or self.post_name), []).append(key)
+            added += 1
+            replies = _data(data.get("replies")).get("children")
+            if isinstance(replies, list):
+                stack.extend((reply, name) for reply in reversed(replies))
+        return added
+
+    def thread(self, notes: tuple[str, ...] = ()) -> Thread:
+        root = self._key(self.post_name)
+        permalink = self.post.get("permalink")
+        title = self.post.get("title")
+        return Thread(
+            comments=tuple(flatten(self.nodes, self.children, [root])),
+            title=title if isinstance(title, str) and title else None,
+            source=SOURCE,
+            url=SITE + permalink if isinstance(permalink, str) else None,
+            notes=notes,
+        )
+
+    @property
+    def comment_count(self) -> int:
+        return len(self.nodes) - 1
+
+
+def _author(data: dict[str, Any]) -> str | None:
+    author = data.get("author")
+    return author if isinstance(author, str) and author and author not in _GONE else None
+
+
+def _read_listing(data: object, name: str) -> _Tree:
+    if not is_reddit(data):
+        raise fail(name, "not a Reddit thread listing (expected the two listings of .json)")
+    post = _data(_data(data[0])["children"][0])  # type: ignore[index]
+    tree = _Tree(post)
+    for thing in _data(data[1]).get("children") or []:  # type: ignore[index]
+        tree.add(thing)
+    return tree
+
+
+def parse_reddit(data: object, name: str) -> Thread:
+    """Read a saved `.json` page of a thread (`more` stubs are left as they are)."""
+    tree = _read_listing(data, name)
+    notes = ()
+    pending = sum(len(ids) for _, ids in tree.more) + tree.unfollowed
+    if pending:
+        notes = (f"{pending} more comments were not in the saved file.",)
+    return tree.thread(notes)
+
+
+async def fetch_reddit(
+    client: WebClient,
+    post_id: str,
+    *,
+    base: str = DEFAULT_BASE,
+    max_comments: int = 2000,
+    more_limit: int = 10,
+    progress: Progress | None = None,
+) -> Thread:
+    """Fetch thread `post_id` and expand `more` stubs (see the module docstring)."""
+    from yarl import URL
+
+    root = URL(base.rstrip("/"))
+    listing_url = (root / "comments" / post_id / ".json").with_query(
+        raw_json="1", limit=str(min(max_comments, LISTING_LIMIT))
+    )
+    tree = _read_listing(await client.get_json(listing_url), str(listing_url))
+    notify = progress or (lambda stage, done, total: None)
+    notify("fetching", tree.comment_count, tree.comment_count)
+    requests = 0
+    while tree.more and requests < more_limit and tree.comment_count < max_comments:
+        batch: list[str] = []
+        while tree.more and len(batch) < MORE_BATCH:
+            parent, ids = tree.more[0]
+            room = MORE_BATCH - len(batch)
+            batch.extend(ids[:room])
+            if len(ids) > room:
+                tree.more[0] = (parent, ids[room:])
+            else:
+                tree.more.pop(0)
+        more_url = (root / "api" / "morechildren.json").with_query(
+            api_type="json",
+            raw_json="1",
+            link_id=tree.post_name,
+            children=",".join(batch),
+            limit_children="false",
+        )
+        answer = await client.get_json(more_url)
+        requests += 1
+        things = _data(answer.get("json") if isinstance(answer, dict) else None).get("things")
+        for thing in things if isinstance(things, list) else []:
+            tree.add(thing)
+        notify("fetching", tree.comment_count, tree.comment_count + len(tree.more))
+    notes: list[str] = []
+    if tree.comment_count > max_comments:
+        notes.append(
+            f"Only the first {max_comments} comments were kept (DEBATE_DIGEST_WEB_MAX_COMMENTS)."
+        )
+    left = sum(len(ids) for _, ids in tree.more) + tree.unfollowed
+    if left:
+        notes.append(
+            f"{left} more comments on Reddit were not loaded "
+            "(DEBATE_DIGEST_REDDIT_MORE_LIMIT, DEBATE_DIGEST_WEB_MAX_COMMENTS)."
+        )
+    thread = tree.thread(tuple(notes))
+    if len(thread.comments) > max_comments:
+        thread = thread.model_copy(update={"comments": thread.comments[:max_comments]})
+    log.info(
+        "reddit %s: %d comments, %d morechildren requests", post_id, len(thread.comments), requests
+    )
+    return thread
