@@ -70,7 +70,8 @@ def _request_text(body: dict[str, Any]) -> str:
 class FakeOpenAI:
     """The server. `start()`/`stop()` or use it as a context manager.
 
-    `latency` (seconds) is added to every reply. When no queued reply matches a request, the
+    `latency` (seconds) is the time from a request's arrival to its reply (the fake's own work
+    included), plus a reply's `delay`. When no queued reply matches a request, the
     `responder` (if any) builds one from the request body; otherwise the server answers 400 with
     "no scripted reply left", which is not retried, so a test that under-scripts fails fast.
     """
@@ -120,6 +121,9 @@ class FakeOpenAI:
     # -- protocol ------------------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
+        # Latency counts from the request's arrival, like a real server's: the time this fake
+        # spends reading the body and building the reply is part of it, not added to it.
+        arrived = time.perf_counter()
         try:
             body = await request.json()
         except ValueError:
@@ -136,7 +140,7 @@ class FakeOpenAI:
                 reply = self.responder(body)
             if reply is None:
                 reply = Reply(status=400, body={"error": {"message": "no scripted reply left"}})
-            wait = self.latency + reply.delay
+            wait = self.latency + reply.delay - (time.perf_counter() - arrived)
             if wait > 0:
                 await asyncio.sleep(wait)
             return self._render(reply, body)
