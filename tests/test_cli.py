@@ -273,3 +273,32 @@ def test_unreachable_llm_falls_back_with_a_visible_note(seed_path: Path, tmp_pat
     assert proc.returncode == 0, proc.stderr
     assert "The LLM was unavailable" in proc.stdout
     assert "offline engine" in proc.stdout
+
+
+def _long_paste(n: int) -> bytes:
+    from bot.bench.llm_bench import argkp_arguments
+
+    args = argkp_arguments()
+    return "\n".join(f"{args[i % len(args)]} ({i})" for i in range(n)).encode("utf-8")
+
+
+def test_progress_display_on_long_input_in_a_terminal(tmp_path: Path) -> None:
+    """Rich's progress goes to stderr when it is a terminal (forced here with TTY_COMPATIBLE);
+    stdout keeps only the JSON."""
+    proc = run("summarize", "-", "--json", "--db", str(tmp_path / "c.sqlite3"),
+               stdin=_long_paste(1500), env={"TTY_COMPATIBLE": "1", "COLUMNS": "100"})
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["input"]["comments"] == 1500
+    assert "Deduplicating" in proc.stderr
+    assert "Summarizing" in proc.stderr
+    assert "1500/1500" in proc.stderr
+
+
+def test_no_progress_display_when_short_or_not_a_terminal(tmp_path: Path) -> None:
+    short = run("summarize", "-", "--json", "--db", str(tmp_path / "c.sqlite3"),
+                stdin=_long_paste(50), env={"TTY_COMPATIBLE": "1"})
+    piped = run("summarize", "-", "--json", "--db", str(tmp_path / "d.sqlite3"),
+                stdin=_long_paste(1500), env={"TTY_COMPATIBLE": "0"})
+    for proc in (short, piped):
+        assert proc.returncode == 0, proc.stderr
+        assert "Deduplicating" not in proc.stderr and "Summarizing" not in proc.stderr
