@@ -118,34 +118,6 @@ def _run(coro_fn: Callable[[], Coroutine[Any, Any, T]]) -> T:
     return asyncio.run(coro_fn())
 
 
-def _summarize_sources(
-    sources: list,  # list[InputSource]
-    *,
-    settings: Any,
-    fmt: InputFormat,
-    as_json: bool,
-    markdown: bool,
-    model: str | None,
-    no_cache: bool,
-    layout: Layout,
-    max_points: int | None,
-    language: str | None = None,
-) -> None:
-    from bot.ingest import load_thread
-
-    _summarize_thread(
-        load_thread(sources, fmt.value),
-        settings=settings,
-        as_json=as_json,
-        markdown=markdown,
-        model=model,
-        no_cache=no_cache,
-        layout=layout,
-        max_points=max_points,
-        language=language,
-    )
-
-
 def _load_inputs(inputs: list[str], *, settings: Any, fmt: InputFormat):  # noqa: ANN202
     """Files, standard input and links, in the order given, as one thread. Links are fetched
     together through one guarded client (`bot.ingest.web`); `--format` applies to files."""
@@ -394,14 +366,13 @@ def demo(
     """Summarize the bundled real debate (a thread pasted twice), offline."""
     _setup_logging(verbose)
     with _user_errors(debug):
-        from bot.ingest import InputSource
+        from bot.ingest import InputSource, load_thread
 
         data = resources.files("bot").joinpath("data/seed-thread.txt").read_bytes()
         source = InputSource(name="seed-thread.txt (bundled)", data=data)
-        _summarize_sources(
-            [source],
+        _summarize_thread(
+            load_thread([source], InputFormat.text.value),
             settings=_settings(db),
-            fmt=InputFormat.text,
             as_json=as_json,
             markdown=markdown,
             model="",
