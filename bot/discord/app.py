@@ -1,0 +1,166 @@
+"""The composition root: settings in, resources opened, the bot built and run.
+
+    debate-digest run              → run(settings)
+    debate-digest sync-commands    → sync_commands(settings, guild_id)
+    debate-digest invite-url       → invite_url(settings, client_id)
+
+`main` opens the store and the guarded web client with `async with`, warms litellm in a worker
+thread when a model is configured (so that the first request does not stall the event loop on
+the import), and injects everything into the bot. Nothing is set up in `on_ready`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import logging
+from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.discord.client import AutoShardedDigestBot, DigestBot
+from bot.errors import ConfigError
+from bot.store import NullStore, open_store
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from bot.summarize.llm import LLMConfig
+
+log = logging.getLogger(__name__)
+
+# What the bot needs, and nothing more: read history, answer in channels and threads, embeds,
+# the Markdown attachment. (Interaction replies need none of these; posting after the
+# 15-minute token and reading linked channels do.)
+INVITE_PERMISSIONS = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    send_messages_in_threads=True,
+    embed_links=True,
+    attach_files=True,
+    read_message_history=True,
+)
+INVITE_SCOPES = ("bot", "applications.commands")
+
+
+def token_of(settings: Settings) -> str:
+    """The bot token, or `ConfigError` naming the setting."""
+    token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
+    if not token:
+        raise ConfigError(
+            "DEBATE_DIGEST_DISCORD_TOKEN is not set (Developer Portal > your application > "
+            "Bot > Reset Token)"
+        )
+    return token
+
+
+def client_id_from_token(token: str) -> int:
+    """A bot token starts with the bot's user id (= the application id) in base64."""
+    first = token.split(".", 1)[0]
+    try:
+        decoded = base64.b64decode(first + "=" * (-len(first) % 4), validate=False).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        decoded = ""
+    if not decoded.isdigit():
+        raise ConfigError(
+            "DEBATE_DIGEST_DISCORD_TOKEN does not look like a bot token (cannot read the "
+            "application id from it); pass --client-id"
+        )
+    return int(decoded)
+
+
+def invite_url(settings: Settings, client_id: int | None = None) -> tuple[str, int]:
+    """The OAuth2 URL that adds the bot with only the permissions it needs, and the
+    permissions integer."""
+    if client_id is None:
+        client_id = settings.discord_client_id or client_id_from_token(token_of(settings))
+    url = discord.utils.oauth_url(client_id, permissions=INVITE_PERMISSIONS, scopes=INVITE_SCOPES)
+    return url, INVITE_PERMISSIONS.value
+
+
+def llm_config(settings: Settings) -> LLMConfig | None:
+    """The LLM engine's configuration, or None for the offline engine."""
+    if not settings.model.strip():
+        return None
+    from bot.cli import _llm_config
+
+    return _llm_config(settings, settings.model.strip(), None)
+
+
+def warm_litellm() -> None:
+    """Import litellm and load its tokenizer: seconds of CPU that must not run on the loop."""
+    from bot.summarize.llm import _litellm
+
+    llm = _litellm()
+    try:
+        llm.token_counter(model="gpt-4o-mini", text="warm up")
+    except Exception as err:  # a warm-up failure only costs the first request some time
+        log.info("litellm warm-up incomplete: %s", err)
+
+
+def build_bot(settings: Settings, **resources: Any) -> DigestBot:
+    """The bot with its resources; sharded automatically when `shards` is "auto"."""
+    shards = resources.pop("shards", None)
+    if shards == "auto":
+        return AutoShardedDigestBot(settings=settings, **resources)
+    return DigestBot(settings=settings, **resources)
+
+
+async def main(
+    settings: Settings,
+    *,
+    ready: Callable[[DigestBot], Awaitable[None]] | None = None,
+    shards: str | None = None,
+    **bot_options: Any,
+) -> None:
+    """Open the resources, build the bot, run it until it is closed; everything is closed on
+    the way out. `ready(bot)` (tests, benchmarks) is awaited after login instead of nothing."""
+    token = token_of(settings)
+    from bot.ingest.web.client import WebClient
+
+    llm = llm_config(settings)
+    async with AsyncExitStack() as stack:
+        store = await stack.enter_async_context(open_store(settings.database_url))
+        web = await stack.enter_async_context(WebClient.from_settings(settings))
+        if llm is not None:
+            await asyncio.to_thread(warm_litellm)
+        bot = build_bot(settings, store=store, web=web, llm=llm, shards=shards, **bot_options)
+        async with bot:
+            try:
+                await bot.login(token)
+            except discord.LoginFailure:
+                raise ConfigError(
+                    "Discord rejected DEBATE_DIGEST_DISCORD_TOKEN (reset it in the Developer "
+                    "Portal and set it again)"
+                ) from None
+            if ready is not None:
+                await ready(bot)
+            try:
+                await bot.connect(reconnect=True)
+            except discord.PrivilegedIntentsRequired:
+                raise ConfigError(
+                    "the Message Content intent is not enabled for this bot: enable it in the "
+                    "Developer Portal (Bot > Privileged Gateway Intents), or set "
+                    "DEBATE_DIGEST_MESSAGE_CONTENT_INTENT=false (Discord links will not work)"
+                ) from None
+
+
+async def sync_commands(settings: Settings, guild_id: int | None) -> list[str]:
+    """Register the commands with Discord: in one guild (instant) or globally (up to an hour).
+    Returns the names synced."""
+    token = token_of(settings)
+    bot = build_bot(settings, store=NullStore())
+    async with bot:
+        try:
+            await bot.login(token)  # runs setup_hook: the cogs add their commands
+        except discord.LoginFailure:
+            raise ConfigError("Discord rejected DEBATE_DIGEST_DISCORD_TOKEN") from None
+        if guild_id is not None:
+            guild = discord.Object(id=guild_id)
+            bot.tree.copy_global_to(guild=guild)
+            synced = await bot.tree.sync(guild=guild)
+        else:
+            synced = await bot.tree.sync()
+    return [command.name for command in synced]
