@@ -27,8 +27,12 @@ def test_invite_url_has_only_the_needed_permissions(monkeypatch: pytest.MonkeyPa
     assert result.exit_code == 0, result.output
     url = result.stdout.strip().splitlines()[0]
     expected = discord.Permissions(
-        view_channel=True, send_messages=True, send_messages_in_threads=True,
-        embed_links=True, attach_files=True, read_message_history=True,
+        view_channel=True,
+        send_messages=True,
+        send_messages_in_threads=True,
+        embed_links=True,
+        attach_files=True,
+        read_message_history=True,
     ).value
     assert INVITE_PERMISSIONS.value == expected
     assert f"client_id={APP_ID}" in url

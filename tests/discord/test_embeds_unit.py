@@ -71,9 +71,15 @@ def test_thread_text_is_data_markdown_escaped() -> None:
     evil = "[click me](https://evil.example) **bold** # heading @everyone <@&123>"
     summary = Summary(
         question=evil,
-        sides=[Side(label=evil, position=evil, points=[
-            Point(text=evil, comment_ids=[cid], quotes=[Quote(comment_id=cid, text=evil)])
-        ])],
+        sides=[
+            Side(
+                label=evil,
+                position=evil,
+                points=[
+                    Point(text=evil, comment_ids=[cid], quotes=[Quote(comment_id=cid, text=evil)])
+                ],
+            )
+        ],
     )
     result = base.model_copy(update={"summary": summary})
     for page in E.render_pages(result):

@@ -19,8 +19,15 @@ G, C, M = 111111111111111111, 222222222222222222, 333333333333333333
 
 
 @pytest.mark.parametrize(
-    "host", ["discord.com", "discordapp.com", "ptb.discord.com", "canary.discord.com",
-             "canary.discordapp.com", "www.discord.com"]
+    "host",
+    [
+        "discord.com",
+        "discordapp.com",
+        "ptb.discord.com",
+        "canary.discord.com",
+        "canary.discordapp.com",
+        "www.discord.com",
+    ],
 )
 def test_every_host_variant(host: str) -> None:
     assert parse_discord_link(f"https://{host}/channels/{G}/{C}/{M}") == DiscordLink(
@@ -58,12 +65,21 @@ def test_find_links_in_a_message_in_order_without_repeats() -> None:
         f"https://discord.com/channels/{G}/{C}/{M}."
     )
     found = find_discord_links(text)
-    assert [(l.channel_id, l.message_id) for l in found] == [(C, M), (C + 1, None)]
+    assert [(k.channel_id, k.message_id) for k in found] == [(C, M), (C + 1, None)]
 
 
-def message(mid: int, content: str, *, author: str = "ann", system: bool = False,
-            reply_to: int | None = None, channel: int = C, ref_channel: int | None = None,
-            bot: bool = False, attachments: tuple = ()) -> SimpleNamespace:
+def message(
+    mid: int,
+    content: str,
+    *,
+    author: str = "ann",
+    system: bool = False,
+    reply_to: int | None = None,
+    channel: int = C,
+    ref_channel: int | None = None,
+    bot: bool = False,
+    attachments: tuple = (),
+) -> SimpleNamespace:
     reference = None
     if reply_to is not None:
         reference = SimpleNamespace(message_id=reply_to, channel_id=ref_channel or channel)
