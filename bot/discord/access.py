@@ -55,11 +55,8 @@ def private_reason(
         return NSFW
     if destination is None:
         return NOT_EVERYONE
-    if isinstance(destination, discord.Thread) and destination.is_private():
-        # Its members can see it; they are a subset of the parent's readers.
-        destination_view = _permission_channel(destination)
-    else:
-        destination_view = _permission_channel(destination)
+    # A thread is seen by those who see its parent (a private thread by some of them).
+    destination_view = _permission_channel(destination)
     source_perm = _permission_channel(source)
     if source_perm is None or destination_view is None:
         return NOT_EVERYONE

@@ -202,7 +202,7 @@ class Summarizer:
         from bot.ingest.web import classify_url, find_urls
 
         urls = find_urls(text)
-        if len(urls) != 1 or urls[0] != text.strip("<>"):
+        if len(urls) != 1:
             raise UserError(
                 "The link must be one http(s) URL (a Discord link, Hacker News, "
                 "Reddit, Discourse or any page with comments)."

@@ -172,7 +172,7 @@ class Reply:
                     content=content,
                     embeds=list(embeds),
                     files=list(files),
-                    view=view or discord.utils.MISSING,
+                    view=view if view is not None else discord.utils.MISSING,
                     ephemeral=self.private,
                     allowed_mentions=NO_MENTIONS,
                 )
