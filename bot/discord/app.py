@@ -15,8 +15,8 @@ import asyncio
 import base64
 import binascii
 import logging
-from collections.abc import Awaitable, Callable
-from contextlib import AsyncExitStack
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -108,16 +108,11 @@ def build_bot(settings: Settings, **resources: Any) -> DigestBot:
     return DigestBot(settings=settings, **resources)
 
 
-async def main(
-    settings: Settings,
-    *,
-    ready: Callable[[DigestBot], Awaitable[None]] | None = None,
-    shards: str | None = None,
-    **bot_options: Any,
-) -> None:
-    """Open the resources, build the bot, run it until it is closed; everything is closed on
-    the way out. `ready(bot)` (tests, benchmarks) is awaited after login instead of nothing."""
-    token = token_of(settings)
+@asynccontextmanager
+async def assembled(settings: Settings, **bot_options: Any) -> AsyncIterator[DigestBot]:
+    """The bot with its resources open: the store, the guarded web client, the LLM
+    configuration (litellm imported and warmed in a worker thread first). Everything is closed
+    on exit. `main`, the tests and the benchmark all build the bot here."""
     from bot.ingest.web.client import WebClient
 
     llm = llm_config(settings)
@@ -126,25 +121,36 @@ async def main(
         web = await stack.enter_async_context(WebClient.from_settings(settings))
         if llm is not None:
             await asyncio.to_thread(warm_litellm)
-        bot = build_bot(settings, store=store, web=web, llm=llm, shards=shards, **bot_options)
-        async with bot:
-            try:
-                await bot.login(token)
-            except discord.LoginFailure:
-                raise ConfigError(
-                    "Discord rejected DEBATE_DIGEST_DISCORD_TOKEN (reset it in the Developer "
-                    "Portal and set it again)"
-                ) from None
-            if ready is not None:
-                await ready(bot)
-            try:
-                await bot.connect(reconnect=True)
-            except discord.PrivilegedIntentsRequired:
-                raise ConfigError(
-                    "the Message Content intent is not enabled for this bot: enable it in the "
-                    "Developer Portal (Bot > Privileged Gateway Intents), or set "
-                    "DEBATE_DIGEST_MESSAGE_CONTENT_INTENT=false (Discord links will not work)"
-                ) from None
+        yield build_bot(settings, store=store, web=web, llm=llm, **bot_options)
+
+
+async def main(
+    settings: Settings,
+    *,
+    ready: Callable[[DigestBot], Awaitable[None]] | None = None,
+    shards: str | None = None,
+) -> None:
+    """Open the resources, build the bot, run it until it is closed; everything is closed on
+    the way out. `ready(bot)` is awaited after login, before the gateway connects."""
+    token = token_of(settings)
+    async with assembled(settings, shards=shards) as bot, bot:
+        try:
+            await bot.login(token)
+        except discord.LoginFailure:
+            raise ConfigError(
+                "Discord rejected DEBATE_DIGEST_DISCORD_TOKEN (reset it in the Developer "
+                "Portal and set it again)"
+            ) from None
+        if ready is not None:
+            await ready(bot)
+        try:
+            await bot.connect(reconnect=True)
+        except discord.PrivilegedIntentsRequired:
+            raise ConfigError(
+                "the Message Content intent is not enabled for this bot: enable it in the "
+                "Developer Portal (Bot > Privileged Gateway Intents), or set "
+                "DEBATE_DIGEST_MESSAGE_CONTENT_INTENT=false (Discord links will not work)"
+            ) from None
 
 
 async def sync_commands(settings: Settings, guild_id: int | None) -> list[str]:

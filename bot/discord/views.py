@@ -90,6 +90,10 @@ class Pager(discord.ui.View):
             log.error("pager error", exc_info=error)
 
 
+PASTE_MODAL_ID = "debate-digest:paste"
+PASTE_INPUT_ID = "debate-digest:paste:text"
+
+
 class PasteModal(discord.ui.Modal, title="Summarize a debate"):
     """A modal with one large text box; `on_paste(interaction, text)` does the rest."""
 
@@ -99,6 +103,7 @@ class PasteModal(discord.ui.Modal, title="Summarize a debate"):
         placeholder="One comment per line, or copied Discord messages…",
         max_length=PASTE_MAX,
         required=True,
+        custom_id=PASTE_INPUT_ID,
     )
 
     def __init__(
@@ -107,7 +112,7 @@ class PasteModal(discord.ui.Modal, title="Summarize a debate"):
         *,
         on_error_hook: ErrorHook | None = None,
     ) -> None:
-        super().__init__(timeout=900)
+        super().__init__(timeout=900, custom_id=PASTE_MODAL_ID)
         self._on_paste = on_paste
         self._on_error_hook = on_error_hook
 
