@@ -294,6 +294,8 @@ class Router:
             "X-RateLimit-Reset": f"{time.time() + (0.05 if remaining == 0 else 1):.3f}",
             "X-RateLimit-Reset-After": "0.050" if remaining == 0 else "1.000",
             "X-RateLimit-Bucket": _bucket(request.method, path),
+            # discord.py treats a 429 without Via as a Cloudflare ban, as Discord's come via Google
+            "Via": "1.1 google",
             **extra_headers,
         }
         if payload is None:
