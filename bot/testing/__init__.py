@@ -3,7 +3,18 @@
 `FakeDiscord` is a loopback Discord (REST API v10 and gateway) for the real discord.py client.
 """
 
-from bot.testing.discord_state import ChannelType, MessageType, Overwrite, P
+from bot.testing.discord_state import (
+    Attachment,
+    Channel,
+    ChannelType,
+    Guild,
+    Member,
+    MessageType,
+    Overwrite,
+    P,
+    Role,
+    User,
+)
 from bot.testing.fake_discord import (
     FakeDiscord,
     FakeInteraction,
@@ -14,7 +25,13 @@ from bot.testing.fake_discord import (
 )
 
 __all__ = [
+    "Attachment",
+    "Channel",
     "ChannelType",
+    "Guild",
+    "Member",
+    "Role",
+    "User",
     "FakeDiscord",
     "FakeInteraction",
     "MessageType",

@@ -220,9 +220,10 @@ class FakeDiscord:
     Knobs (attributes, change them any time): `ack_deadline` (seconds between dispatching an
     interaction and its callback, default 3), `token_ttl` (interaction token lifetime, default
     15 min), `latency` (seconds added to every REST answer), `rate_limit_next` (answer the next
-    N REST requests with 429), `message_content` (whether the application has the Message
-    Content intent enabled; without it Discord blanks other users' message content over REST and
-    closes the gateway with 4014 when the bot asks for it).
+    N REST requests with 429), `require_synced` (refuse to dispatch a command the bot has not
+    synced, with LookupError, as Discord would never send it), `message_content` (whether the
+    application has the Message Content intent enabled; without it Discord blanks other users'
+    message content over REST and closes the gateway with 4014 when the bot asks for it).
     """
 
     def __init__(
@@ -241,6 +242,7 @@ class FakeDiscord:
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.message_content = message_content
         self.rate_limit_next = 0
+        self.require_synced = False
         self.token = "fake-bot-token." + secrets.token_hex(8)
 
         self.ids = Snowflakes()
@@ -958,6 +960,8 @@ class FakeDiscord:
         guild = self.guilds[channel.guild_id]
         parts = command.split()
         registered = self._command(guild.id, parts[0], 1)
+        if registered is None and self.require_synced:
+            raise LookupError(f"/{parts[0]} was not synced (globally or to {guild.name})")
         definitions = {o["name"]: o for o in (registered or {}).get("options", [])}
         for sub in parts[1:]:
             sub_def = definitions.get(sub, {})
@@ -1035,6 +1039,8 @@ class FakeDiscord:
             raise ValueError(f"no message {target} in channel {channel.id}")
         payload, handle = self._interaction_base(2, user, channel, locale)
         registered = self._command(channel.guild_id, name, 3)
+        if registered is None and self.require_synced:
+            raise LookupError(f"message command {name!r} was not synced")
         payload["data"] = {
             "id": str(registered["id"]) if registered else str(self.ids.next()),
             "name": name,

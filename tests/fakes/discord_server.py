@@ -11,18 +11,30 @@ from collections.abc import AsyncIterator
 import pytest_asyncio
 
 from bot.testing import (
+    Attachment,
+    Channel,
     ChannelType,
     FakeDiscord,
     FakeInteraction,
+    Guild,
+    Member,
     MessageType,
     Overwrite,
     P,
     RecordedRequest,
+    Role,
     SentMessage,
+    User,
 )
 
 __all__ = [
+    "Attachment",
+    "Channel",
     "ChannelType",
+    "Guild",
+    "Member",
+    "Role",
+    "User",
     "FakeDiscord",
     "FakeInteraction",
     "MessageType",
