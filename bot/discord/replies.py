@@ -20,7 +20,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import discord
@@ -31,7 +30,7 @@ log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
 # Discord keeps an interaction token for 15 minutes; leave room for the last request.
-TOKEN_LIFETIME = timedelta(minutes=14, seconds=30)
+TOKEN_LIFETIME_S = 14.5 * 60
 
 
 class Reply:
@@ -43,7 +42,7 @@ class Reply:
         *,
         progress_interval_s: float = 1.5,
         clock: Callable[[], float] = time.monotonic,
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        token_lifetime_s: float = TOKEN_LIFETIME_S,
     ) -> None:
         self.interaction = interaction
         self.private = False
@@ -52,7 +51,10 @@ class Reply:
         self.private_reason: str | None = None
         self._interval = progress_interval_s
         self._clock = clock
-        self._now = now
+        # Timed from when we got the interaction (a Reply is made first thing), not from its
+        # snowflake: a skewed clock must not make a fresh token look expired.
+        self._received = clock()
+        self._token_lifetime_s = token_lifetime_s
         self._status: discord.WebhookMessage | None = None  # the private status message
         self._pending: str | None = None
         self._last_edit = float("-inf")
@@ -67,7 +69,7 @@ class Reply:
     @property
     def expired(self) -> bool:
         """True when the interaction token can no longer be used (follow-ups, edits)."""
-        return self._now() - self.interaction.created_at > TOKEN_LIFETIME
+        return self._clock() - self._received > self._token_lifetime_s
 
     # -- the first response --------------------------------------------------------------------
 

@@ -30,10 +30,15 @@ def world(discord_fake: FakeDiscord) -> World:
         overwrites=[
             Overwrite.role(guild.everyone, deny=P.VIEW_CHANNEL),
             Overwrite.role(mods, allow=P.VIEW_CHANNEL),
+            Overwrite.member(fake.bot_user, allow=P.VIEW_CHANNEL),
         ],
     )
     thread = fake.add_thread(general, "remote vs office", owner=users["alice"])
-    fake.add_messages(thread, [(users[name], text) for name, text in DEBATE])
+    posted: list[dict] = []
+    for number, (name, text) in enumerate(DEBATE):
+        # Every other message answers the one before it: the offline engine finds the sides.
+        reply_to = posted[-1] if number % 2 else None
+        posted.append(fake.add_message(thread, users[name], text, reply_to=reply_to))
     fake.add_messages(
         secret,
         [
@@ -53,6 +58,7 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def fake_llm() -> Iterator[FakeOpenAI]:
+def fake_llm(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
+    monkeypatch.setenv("OPENAI_API_KEY", "test")  # litellm's OpenAI client wants one
     with FakeOpenAI(responder=debate_responder) as server:
         yield server

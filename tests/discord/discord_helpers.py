@@ -16,11 +16,11 @@ from bot.testing import FakeDiscord
 
 DEBATE = [
     ("alice", "Remote work is better because people skip the commute and get hours back."),
-    ("bob", "Offices are better because juniors learn faster sitting next to seniors."),
+    ("bob", "I disagree: offices are better because juniors learn faster next to seniors."),
     ("carol", "I agree with alice, remote work lets people live where they want."),
-    ("dave", "But collaboration suffers remotely; whiteboard sessions are hard over video."),
+    ("dave", "No, collaboration suffers remotely; whiteboard sessions are hard over video."),
     ("alice", "Async writing makes remote teams document decisions, which helps everyone."),
-    ("bob", "Offices build trust; new hires feel isolated when everyone is remote."),
+    ("bob", "Wrong: offices build trust, and new hires feel isolated when all are remote."),
     ("carol", "Both sides agree that a few office days a month help onboarding."),
     ("dave", "Who pays for home office equipment is still an open question."),
 ]
@@ -40,9 +40,6 @@ class World:
     users: dict[str, Any]
 
 
-
-
-
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "database_url": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
@@ -55,17 +52,11 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     return Settings(**values)
 
 
-
-
-
 @contextlib.asynccontextmanager
 async def running(fake: FakeDiscord, settings: Settings) -> AsyncIterator[DigestBot]:
     """The bot as `main` builds it, logged in and READY against the fake."""
     async with assembled(settings) as bot, fake.run_client(bot):
         yield bot
-
-
-
 
 
 def link(channel: Any, message: dict[str, Any] | None = None, host: str = "discord.com") -> str:

@@ -70,10 +70,12 @@ async def test_pasted_text_whole_path(discord_fake, world: World, settings: Sett
     within_limits(embeds)
     header = embeds[0]
     assert header["title"].startswith("Debate digest")
-    assert "comments read" in header["description"] and "duplicates removed" in header["description"]
+    assert (
+        "comments read" in header["description"] and "duplicates removed" in header["description"]
+    )
     assert "offline engine" in header["description"] and "fresh" in header["description"]
     assert "quotes verified" in header["description"]
-    assert any(e["title"].startswith("Side 1") for e in embeds)
+    assert any(e["title"].startswith("Side 1") or e["title"] == "Main points" for e in embeds)
     files = [f for s in fake.sent_messages() if s.interaction is it for f in s.files]
     assert [f.filename for f in files] == ["debate-digest.md"]
     assert b"# Debate digest" in files[0].content
@@ -103,7 +105,10 @@ async def test_thread_link_the_person_can_read(
     fake = discord_fake
     async with running(fake, settings):
         it = await fake.interaction(
-            world.bob, world.general, "summarize", {"link": link(world.thread, host="ptb.discord.com")}
+            world.bob,
+            world.general,
+            "summarize",
+            {"link": link(world.thread, host="ptb.discord.com")},
         )
         await fake.wait_for(lambda: answered(it), timeout=20)
     assert not it.ephemeral
@@ -140,9 +145,7 @@ async def test_link_to_a_channel_they_cannot_read_is_refused(
     assert fake.history_requests(world.secret.id) == []
     assert fake.requests_to("GET", rf"^/channels/{world.secret.id}/messages") == []
     leaked = all_text(fake)
-    assert "SECRET-PLAN" not in leaked and "secret" not in leaked.lower().replace(
-        "secret-plan", ""
-    )
+    assert "SECRET-PLAN" not in leaked and "secret" not in leaked.lower().replace("secret-plan", "")
     # Only the asker saw the refusal.
     refusals = [s for s in fake.sent_messages() if s.interaction is it and s.content]
     assert refusals and all(s.ephemeral for s in refusals)
@@ -159,7 +162,9 @@ async def test_private_source_into_public_channel_is_sent_privately(
         await fake.wait_for(lambda: any(f.get("embeds") for f in it.followups), timeout=20)
     private = [s for s in fake.sent_messages() if s.interaction is it and s.embeds]
     assert private and all(s.ephemeral for s in private)
-    assert "Sent only to you" in " ".join(s.content for s in fake.sent_messages() if s.interaction is it)
+    assert "Sent only to you" in " ".join(
+        s.content for s in fake.sent_messages() if s.interaction is it
+    )
     assert "SECRET-PLAN" in str(private[-1].embeds) or any(
         b"SECRET-PLAN" in f.content for s in private for f in s.files
     )
@@ -175,10 +180,14 @@ async def test_defer_comes_before_any_history_or_llm_request(
     fake = discord_fake
     settings = make_settings(tmp_path, model="openai/fake-model", api_base=fake_llm.url)
     async with running(fake, settings):
-        it = await fake.interaction(world.bob, world.general, "summarize", {"link": link(world.thread)})
+        it = await fake.interaction(
+            world.bob, world.general, "summarize", {"link": link(world.thread)}
+        )
         await fake.wait_for(lambda: answered(it), timeout=30)
     callback = next(i for i, r in enumerate(fake.requests) if "/callback" in r.path)
-    history = [i for i, r in enumerate(fake.requests) if r.path.endswith(f"{world.thread.id}/messages")]
+    history = [
+        i for i, r in enumerate(fake.requests) if r.path.endswith(f"{world.thread.id}/messages")
+    ]
     assert history and callback < min(history)
     defer_at = fake.requests[callback].at
     assert fake_llm.requests, "the LLM was asked"
