@@ -80,8 +80,9 @@ class Origin:
 
 
 def progress_text(stage: str, done: int, total: int) -> str:
-    """The progress line for a pipeline or ingest stage."""
-    if stage == "reading":
+    """The progress line for an ingest or pipeline stage ("history" is Discord's, "fetching"
+    the web's; the rest come from the pipeline and its engines)."""
+    if stage == "history":
         if total and total > done:
             return f"Read {done:,} of ~{total:,} messages…"
         return f"Read {done:,} messages…"
@@ -91,8 +92,8 @@ def progress_text(stage: str, done: int, total: int) -> str:
         return f"Fetched {done:,} comments…"
     if stage == "deduplicating":
         return "Removing duplicates…"
-    if stage == "summarizing" and total > 1 and done < total:
-        return f"Summarizing… (part {done + 1} of {total})"
+    if stage == "merging":
+        return "Summarizing… (merging the parts)"
     return "Summarizing…"
 
 

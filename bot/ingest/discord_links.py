@@ -289,6 +289,7 @@ async def read_history(
     A thread (or forum post) is read from its start; a message link or "from here" from that
     message on; a channel, which has no start that matters, as its latest `limit` messages.
     System messages are skipped. A note says when the limit cut the conversation.
+    `progress("history", read, estimated total or 0)` is called every 100 messages.
     """
     channel = source.channel
     notify = progress or (lambda stage, done, total: None)
@@ -304,8 +305,8 @@ async def read_history(
     async for message in history:
         messages.append(message)
         if len(messages) % 100 == 0:
-            notify("reading", len(messages), total or 0)
-    notify("reading", len(messages), len(messages))
+            notify("history", len(messages), total or 0)
+    notify("history", len(messages), len(messages))
     if source.start is None and not isinstance(channel, discord.Thread):
         messages.reverse()
     notes = []

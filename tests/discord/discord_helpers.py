@@ -11,7 +11,6 @@ from typing import Any
 from bot.discord.app import assembled
 from bot.discord.client import DigestBot
 from bot.settings import Settings
-
 from bot.testing import FakeDiscord
 
 DEBATE = [
