@@ -40,19 +40,23 @@ def user_message(error: BaseException) -> str | None:
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Slow down: try again in {error.retry_after:.0f} s."
     if isinstance(error, app_commands.MissingPermissions):
-        return (
-            "You need "
-            + ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
-            + " to use this."
-        )
+        return f"You need {_permission_names(error.missing_permissions)} to use this."
     if isinstance(error, app_commands.BotMissingPermissions):
-        names = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        names = _permission_names(error.missing_permissions)
         return f"I need {names} in this channel. Ask a server admin to enable it for my role."
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command works only in a server."
     if isinstance(error, app_commands.CheckFailure):
         return "You can't use this command here."
     return None
+
+
+# Discord's own names where discord.py's differ.
+_DISCORD_NAMES = {"manage_guild": "Manage Server", "view_channel": "View Channel"}
+
+
+def _permission_names(names: list[str]) -> str:
+    return " and ".join(_DISCORD_NAMES.get(n, n.replace("_", " ").title()) for n in names)
 
 
 async def on_interaction_error(interaction: discord.Interaction, error: BaseException) -> None:

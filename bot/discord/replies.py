@@ -42,7 +42,7 @@ class Reply:
         *,
         progress_interval_s: float = 1.5,
         clock: Callable[[], float] = time.monotonic,
-        token_lifetime_s: float = TOKEN_LIFETIME_S,
+        token_lifetime_s: float | None = None,
     ) -> None:
         self.interaction = interaction
         self.private = False
@@ -54,7 +54,7 @@ class Reply:
         # Timed from when we got the interaction (a Reply is made first thing), not from its
         # snowflake: a skewed clock must not make a fresh token look expired.
         self._received = clock()
-        self._token_lifetime_s = token_lifetime_s
+        self._token_lifetime_s = TOKEN_LIFETIME_S if token_lifetime_s is None else token_lifetime_s
         self._status: discord.WebhookMessage | None = None  # the private status message
         self._pending: str | None = None
         self._last_edit = float("-inf")
