@@ -16,6 +16,7 @@ import asyncio
 import dataclasses
 import io
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -79,6 +80,22 @@ class Origin:
     message_ids: list[int] = field(default_factory=list)
 
 
+# A source read: the thread, where it came from, and its summary when the read already made one.
+Prepared = tuple[Thread, "Origin", DigestResult | None]
+
+
+class _Shared:
+    """One in-flight read + summary of a Discord source, and the replies waiting for it."""
+
+    def __init__(self) -> None:
+        self.replies: list[Reply] = []
+        self.future: asyncio.Future[Prepared] | None = None
+
+    def progress(self, text: str) -> None:
+        for reply in list(self.replies):
+            reply.progress(text)
+
+
 def progress_text(stage: str, done: int, total: int) -> str:
     """The progress line for an ingest or pipeline stage ("history" is Discord's, "fetching"
     the web's; the rest come from the pipeline and its engines)."""
@@ -122,6 +139,7 @@ class Summarizer:
         self.bot = bot
         self.settings = bot.settings
         self._charged: dict[tuple[str, str], None] = {}
+        self._reads: dict[tuple[int, int | None, int, str | None], _Shared] = {}
 
     # -- entry point ---------------------------------------------------------------------------
 
@@ -138,8 +156,11 @@ class Summarizer:
         try:
             read = self._plan(interaction, request)
             await reply.defer(private=request.private)
-            thread, origin = await read(reply)
-            result = await self._summarize(interaction, reply, thread, request.language)
+            thread, origin, result = await read(reply)
+            if result is None:
+                result = await self._summarize(
+                    interaction.guild_id, interaction.id, reply.progress, thread, request.language
+                )
             fresh = not result.cached
             await self._record(interaction, result, thread, origin)
             await self._send(interaction, reply, result, thread)
@@ -173,7 +194,7 @@ class Summarizer:
                 raise UserError("There is no text to summarize.")
             if len(text.encode()) > limit:
                 raise UserError(f"That text is over the {self.settings.max_input_mb:g} MB limit.")
-            return lambda reply: self._read_text("pasted text", text.encode())
+            return lambda reply: self._unshared(self._read_text("pasted text", text.encode()))
         if request.attachment is not None:
             attachment = request.attachment
             if attachment.size > limit:
@@ -181,25 +202,24 @@ class Summarizer:
                     f"{attachment.filename} is {attachment.size / 1048576:.1f} MB, over the "
                     f"{self.settings.max_input_mb:g} MB limit."
                 )
-            return lambda reply: self._read_file(attachment)
+            return lambda reply: self._unshared(self._read_file(attachment))
         if request.link is not None:
-            return self._plan_link(interaction, request.link.strip())
-        if request.start is not None:
+            return self._plan_link(interaction, request.link.strip(), request.language)
+        if request.start is not None or request.here:
             source = self._here(interaction, start=request.start)
-            return lambda reply: self._read_discord(interaction, reply, source)
-        if request.here:
-            source = self._here(interaction, start=None)
-            return lambda reply: self._read_discord(interaction, reply, source)
+            return lambda reply: self._read_discord(interaction, reply, source, request.language)
         raise UserError("Give text, a file or a link to summarize.")
 
-    def _plan_link(self, interaction: discord.Interaction, text: str):  # noqa: ANN202
+    def _plan_link(  # noqa: ANN202
+        self, interaction: discord.Interaction, text: str, language: str | None
+    ):
         discord_link = parse_discord_link(text)
         if discord_link is None and "discord" in text.lower() and "/channels/" in text:
             raise UserError(
                 "That Discord link is not one I can read (a message, thread or channel link)."
             )
         if discord_link is not None:
-            return lambda reply: self._read_link(interaction, reply, discord_link)
+            return lambda reply: self._read_link(interaction, reply, discord_link, language)
         from bot.ingest.web import classify_url, find_urls
 
         urls = find_urls(text)
@@ -209,7 +229,7 @@ class Summarizer:
                 "Reddit, Discourse or any page with comments)."
             )
         classify_url(urls[0])  # a malformed link fails here, before the defer
-        return lambda reply: self._read_web(reply, urls[0])
+        return lambda reply: self._unshared(self._read_web(reply, urls[0]))
 
     def plan_linked_message(self, message: discord.Message) -> Request:
         """ "Summarize linked discussion": the first Discord link in a message, else its first
@@ -248,6 +268,11 @@ class Summarizer:
 
     # -- readers -------------------------------------------------------------------------------
 
+    @staticmethod
+    async def _unshared(read: Awaitable[tuple[Thread, Origin]]) -> Prepared:
+        thread, origin = await read
+        return thread, origin, None
+
     async def _read_text(self, name: str, data: bytes) -> tuple[Thread, Origin]:
         from bot.ingest import InputSource, load_thread
 
@@ -273,26 +298,66 @@ class Summarizer:
         return thread, Origin()
 
     async def _read_link(
-        self, interaction: discord.Interaction, reply: Reply, link: DiscordLink
-    ) -> tuple[Thread, Origin]:
+        self,
+        interaction: discord.Interaction,
+        reply: Reply,
+        link: DiscordLink,
+        language: str | None,
+    ) -> Prepared:
         source = await resolve_source(
             self.bot, link, interaction.user, message_content=self.settings.message_content_intent
         )
-        return await self._read_discord(interaction, reply, source)
+        return await self._read_discord(interaction, reply, source, language)
 
     async def _read_discord(
-        self, interaction: discord.Interaction, reply: Reply, source: Source
-    ) -> tuple[Thread, Origin]:
+        self,
+        interaction: discord.Interaction,
+        reply: Reply,
+        source: Source,
+        language: str | None,
+    ) -> Prepared:
+        """Read and summarize a Discord source the asker may read, after deciding who may see
+        the answer. Concurrent requests for the same source (and guild and language) share one
+        history read and one pipeline run: Discord rate-limits history, and 50 members asking
+        about one hot thread must not cost 50 reads. Each of them was checked on its own."""
         reason = private_reason(
             source.channel, interaction.channel, destination_guild_id=interaction.guild_id
         )
         if reason is not None and not reply.private:
             await reply.go_private(reason)
+        start_id = getattr(source.start, "id", None)
+        key = (source.channel.id, start_id, interaction.guild_id or 0, language)
+        shared = self._reads.get(key)
+        if shared is None:
+            shared = _Shared()
+            shared.future = asyncio.ensure_future(
+                self._read_and_summarize(
+                    interaction.guild_id, interaction.id, source, language, shared
+                )
+            )
+            # Retrieved here too, so that a run whose waiters all went away logs no warning.
+            shared.future.add_done_callback(lambda f: f.cancelled() or f.exception())
+            shared.future.add_done_callback(lambda _f: self._reads.pop(key, None))
+            self._reads[key] = shared
+        shared.replies.append(reply)
         reply.progress("Reading messages…")
+        try:
+            return await asyncio.shield(shared.future)
+        finally:
+            shared.replies.remove(reply)
+
+    async def _read_and_summarize(
+        self,
+        guild_id: int | None,
+        request_id: int,
+        source: Source,
+        language: str | None,
+        shared: _Shared,
+    ) -> Prepared:
         thread = await read_history(
             source,
             limit=self.settings.history_limit,
-            progress=lambda stage, done, total: reply.progress(progress_text(stage, done, total)),
+            progress=lambda stage, done, total: shared.progress(progress_text(stage, done, total)),
         )
         if not thread.comments:
             raise UserError("There are no messages with text to summarize there.")
@@ -301,11 +366,13 @@ class Summarizer:
         parent_id = getattr(channel, "parent_id", None)
         if parent_id:
             channels.append(parent_id)
-        return thread, Origin(
+        origin = Origin(
             guild_id=source.guild_id,
             channel_ids=channels,
             message_ids=[int(c.id) for c in thread.comments if c.id.isdigit()],
         )
+        result = await self._summarize(guild_id, request_id, shared.progress, thread, language)
+        return thread, origin, result
 
     # -- the pipeline --------------------------------------------------------------------------
 
@@ -324,8 +391,9 @@ class Summarizer:
 
     async def _summarize(
         self,
-        interaction: discord.Interaction,
-        reply: Reply,
+        guild_id: int | None,
+        request_id: int,
+        progress: Callable[[str], None],
         thread: Thread,
         language: str | None,
     ) -> DigestResult:
@@ -333,15 +401,15 @@ class Summarizer:
         store: Any = self.bot.store
         limit = self.settings.guild_daily_tokens
         if options.llm is not None and limit:
-            used = (await self.bot.store.guild_usage(interaction.guild_id or 0, utc_day())).tokens
+            used = (await self.bot.store.guild_usage(guild_id or 0, utc_day())).tokens
             if used >= limit:
                 store = _BudgetGate(self.bot.store, budget_message(used, limit))
-        reply.progress("Summarizing…")
+        progress("Summarizing…")
         result = await summarize_thread(
             thread,
             store=store,
             options=options,
-            progress=lambda stage, done, total: reply.progress(progress_text(stage, done, total)),
+            progress=lambda stage, done, total: progress(progress_text(stage, done, total)),
             flights=self.bot.flights,
         )
         if thread.notes:
@@ -349,7 +417,7 @@ class Summarizer:
             result = result.model_copy(update={"notes": notes})
         log.info(
             "summary for interaction %s: engine=%s model=%s cached=%s comments=%d tokens=%d",
-            interaction.id,
+            request_id,
             result.engine,
             result.model,
             result.cached,
