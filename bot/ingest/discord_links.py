@@ -208,7 +208,7 @@ async def check_reader(channel: Any, member: discord.Member) -> None:
     if isinstance(channel, discord.Thread) and channel.is_private():
         if permissions.manage_threads or channel.owner_id == member.id:
             return
-        if channel.get_member(member.id) is not None:
+        if any(m.id == member.id for m in channel.members):  # the cached thread members
             return
         try:
             await channel.fetch_member(member.id)

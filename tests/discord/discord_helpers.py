@@ -53,9 +53,14 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
 
 @contextlib.asynccontextmanager
 async def running(fake: FakeDiscord, settings: Settings) -> AsyncIterator[DigestBot]:
-    """The bot as `main` builds it, logged in and READY against the fake."""
+    """The bot as `main` builds it, logged in and READY against the fake. On exit: no
+    interaction was answered twice or late, and nothing broke a Discord limit."""
     async with assembled(settings) as bot, fake.run_client(bot):
         yield bot
+    # Nothing is answered twice, late, or with a payload Discord would refuse.
+    for handle in fake.interactions.values():
+        assert handle.rejections == [], handle.rejections
+    assert fake.limit_violations == [], fake.limit_violations
 
 
 def link(channel: Any, message: dict[str, Any] | None = None, host: str = "discord.com") -> str:
