@@ -161,8 +161,9 @@ class Summarizer:
                 result = await self._summarize(
                     interaction.guild_id, interaction.id, reply.progress, thread, request.language
                 )
-            fresh = not result.cached
-            await self._record(interaction, result, thread, origin)
+            # Only the request that paid for a fresh run starts the person's cooldown; cached
+            # answers, and waiters of a run someone else started, are free.
+            fresh = await self._record(interaction, result, thread, origin)
             await self._send(interaction, reply, result, thread)
         except UserError as err:
             log.info("request %s refused: %s", interaction.id, type(err).__name__)
@@ -428,7 +429,9 @@ class Summarizer:
 
     async def _record(
         self, interaction: discord.Interaction, result: DigestResult, thread: Thread, origin: Origin
-    ) -> None:
+    ) -> bool:
+        """Count the request in the guild's usage and link the result to its sources. True
+        when this request paid for a fresh run (the first of the waiters of one run)."""
         store = self.bot.store
         charge = not result.cached
         if charge and result.cache_key and result.created_at is not None:
@@ -448,7 +451,7 @@ class Summarizer:
             cached=not charge,
         )
         if result.cache_key is None:
-            return
+            return charge
         if origin.guild_id is not None:
             await store.link_sources(
                 result.cache_key,
@@ -458,6 +461,7 @@ class Summarizer:
             )
         if interaction.guild_id is not None and interaction.guild_id != origin.guild_id:
             await store.link_sources(result.cache_key, guild_id=interaction.guild_id)
+        return charge
 
     # -- the answer ----------------------------------------------------------------------------
 
