@@ -503,11 +503,13 @@ def run(
     shards: Annotated[
         bool, typer.Option("--auto-shard", help="Shard automatically (large bots).")
     ] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log at INFO.")] = True,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Log only warnings (default: INFO).")
+    ] = False,
     debug: DebugOpt = False,
 ) -> None:
     """Run the Discord bot (needs DEBATE_DIGEST_DISCORD_TOKEN). Ctrl-C stops it."""
-    _setup_logging(verbose)
+    _setup_logging(not quiet)
     with _user_errors(debug):
         settings = _settings()
         from bot.discord.app import main as bot_main
