@@ -7,6 +7,7 @@ shape `{"message", "code"}` (plus `errors` for 50035 Invalid Form Body).
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hashlib
 import json
 import re
@@ -205,6 +206,7 @@ class Router:
         )
         add("GET", rf"/channels/{ch}", self.get_channel)
         add("GET", rf"/channels/{ch}/messages", self.get_messages)
+        add("GET", rf"/channels/{ch}/messages/pins", self.get_pins)
         add("GET", rf"/channels/{ch}/messages/{msg}", self.get_message)
         add("POST", rf"/channels/{ch}/messages", self.post_message)
         add("PATCH", rf"/channels/{ch}/messages/{msg}", self.edit_message)
@@ -641,7 +643,7 @@ class Router:
     def _dispatch_message(self, event: str, message: dict[str, Any]) -> None:
         fake = self.fake
         for session in fake._sessions:
-            if session.identified and session.intents & (1 << 9):
+            if session.identified:
                 asyncio.get_running_loop().create_task(
                     fake._send_dispatch(session, event, dict(message))
                 )
@@ -707,6 +709,42 @@ class Router:
         if message is None:
             raise unknown_message()
         return 200, self.fake.visible_message(message)
+
+    async def get_pins(self, match: re.Match[str], record: RecordedRequest) -> Result:
+        channel = self._channel(match)
+        perms = self._readable(channel)
+        if not perms & P.READ_MESSAGE_HISTORY:
+            raise missing_permissions()
+        limit = int(record.query.get("limit", 50))
+        if not 1 <= limit <= 50:
+            raise ApiError(
+                400,
+                50035,
+                "Invalid Form Body",
+                {
+                    "limit": {
+                        "_errors": [
+                            {
+                                "code": "NUMBER_TYPE_MAX",
+                                "message": "int value should be between 1 and 50.",
+                            }
+                        ]
+                    }
+                },
+            )
+        pins = sorted(channel.pins.items(), key=lambda kv: kv[1], reverse=True)
+        if "before" in record.query:
+            # a "+" of the offset may arrive decoded as a space
+            before = dt.datetime.fromisoformat(record.query["before"].replace(" ", "+"))
+            pins = [(mid, when) for mid, when in pins if when < before]
+        items = []
+        for mid, when in pins[:limit]:
+            message = self.fake.find_message(channel.id, int(mid))
+            if message is not None:
+                items.append(
+                    {"pinned_at": iso(when), "message": self.fake.visible_message(message)}
+                )
+        return 200, {"items": items, "has_more": len(pins) > limit}
 
     async def post_message(self, match: re.Match[str], record: RecordedRequest) -> Result:
         channel = self._channel(match)
@@ -882,8 +920,6 @@ class Router:
                 )
                 handle.original = message
             elif rtype == 5:
-                if handle.type == 3:
-                    pass  # components may defer with a new "thinking" message too
                 message = fake._message_payload(
                     channel,
                     fake.bot_user,

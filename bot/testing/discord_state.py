@@ -266,8 +266,9 @@ class Channel:
     locked: bool = False
     thread_member_ids: list[int] = field(default_factory=list)
     created_at: dt.datetime | None = None
-    # messages, oldest first (ids increase)
+    # messages, oldest first (ids increase); pinned message id -> when it was pinned
     messages: list[dict[str, Any]] = field(default_factory=list)
+    pins: dict[str, dt.datetime] = field(default_factory=dict)
 
     @property
     def is_thread(self) -> bool:

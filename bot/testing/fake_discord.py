@@ -79,6 +79,7 @@ OP_RECONNECT, OP_REQUEST_MEMBERS, OP_INVALID_SESSION, OP_HELLO, OP_HEARTBEAT_ACK
 INTENT_GUILD_MEMBERS = 1 << 1
 INTENT_GUILD_MESSAGES = 1 << 9
 INTENT_MESSAGE_CONTENT = 1 << 15
+MESSAGE_EVENTS = {"MESSAGE_CREATE", "MESSAGE_UPDATE", "MESSAGE_DELETE"}
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 
 
@@ -314,8 +315,9 @@ class FakeDiscord:
         await self.stop()
 
     def patched(self) -> contextlib.AbstractContextManager[None]:
-        """`patched_urls` for this server."""
-        return patched_urls(self.api_base, self.gateway_url)
+        """`patched_urls` for this server (the CDN too: asset fetches land in
+        `unknown_requests` instead of the internet)."""
+        return patched_urls(self.api_base, self.gateway_url, f"{self.base_url}/cdn")
 
     @contextlib.asynccontextmanager
     async def run_client(
@@ -510,10 +512,11 @@ class FakeDiscord:
         attachments: Iterable[Attachment] = (),
         at: dt.datetime | None = None,
         dispatch: bool = False,
+        pinned: bool = False,
     ) -> dict[str, Any]:
         """Append a message (timestamps one minute apart unless `at`). Returns its payload.
 
-        `dispatch=True` also sends MESSAGE_CREATE to connected clients.
+        `dispatch=True` also sends MESSAGE_CREATE to connected clients; `pinned=True` pins it.
         """
         when = at or self.ids.tick(60)
         msg_type = int(type)
@@ -539,6 +542,9 @@ class FakeDiscord:
             }
             message["referenced_message"] = referenced
         channel.messages.append(message)
+        if pinned:
+            message["pinned"] = True
+            channel.pins[message["id"]] = when
         if dispatch:
             self.dispatch("MESSAGE_CREATE", self._gateway_message(message))
         return message
@@ -735,6 +741,16 @@ class FakeDiscord:
         await self._notify()
 
     async def _send_dispatch(self, session: _Session, event: str, data: dict[str, Any]) -> None:
+        if event in MESSAGE_EVENTS:
+            if not session.intents & INTENT_GUILD_MESSAGES:
+                return  # Discord sends guild message events only with the Guild Messages intent
+            if (
+                event != "MESSAGE_DELETE"
+                and not session.intents & INTENT_MESSAGE_CONTENT
+                and data.get("author", {}).get("id") != str(self.bot_user.id)
+                and not any(u.get("id") == str(self.bot_user.id) for u in data.get("mentions", []))
+            ):
+                data = {**data, "content": "", "embeds": [], "attachments": [], "components": []}
         session.seq += 1
         with contextlib.suppress(ConnectionError, RuntimeError):
             await session.ws.send_str(

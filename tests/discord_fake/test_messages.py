@@ -94,3 +94,14 @@ async def test_auto_sharded_client_uses_gateway_bot(
     async with discord_fake.run_client(bot):
         assert bot.shard_count == 1 and bot.get_guild(world.guild.id) is not None
     assert discord_fake.requests_to("GET", "^/gateway/bot$")
+
+
+async def test_pins(discord_fake: FakeDiscord, world: World) -> None:
+    fake = discord_fake
+    fake.add_message(world.general, world.alice, "rules", pinned=True)
+    fake.add_message(world.general, world.alice, "chatter")
+    fake.add_message(world.general, world.bob, "faq", pinned=True)
+    bot = client()
+    async with fake.run_client(bot):
+        pins = [m.content async for m in bot.get_channel(world.general.id).pins()]
+    assert pins == ["faq", "rules"]
