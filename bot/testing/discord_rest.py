@@ -10,6 +10,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import json
+import logging
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -21,6 +22,8 @@ from bot.testing.discord_state import Attachment, Channel, ChannelType, MessageT
 
 if TYPE_CHECKING:
     from bot.testing.fake_discord import FakeDiscord, FakeInteraction, RecordedRequest
+
+log = logging.getLogger(__name__)
 
 Result = tuple[int, Any]
 Handler = Callable[[re.Match[str], "RecordedRequest"], Awaitable[Result]]
@@ -213,6 +216,9 @@ class Router:
         add("DELETE", rf"/channels/{ch}/messages/{msg}", self.delete_message)
         add("POST", rf"/channels/{ch}/typing", self.typing)
         add("GET", rf"/channels/{ch}/thread-members", self.thread_members)
+        add("POST", rf"/channels/{ch}/threads", self.start_thread)
+        add("POST", rf"/channels/{ch}/messages/{msg}/threads", self.start_thread)
+        add("PUT", rf"/channels/{ch}/messages/{msg}/reactions/(?P<emoji>[^/]+)/@me", self.react)
         add(
             "GET",
             rf"/channels/{ch}/threads/archived/(?P<kind>public|private)",
@@ -321,6 +327,7 @@ class Router:
             except ApiError as exc:
                 return exc.status, exc.body()
         fake.unknown_requests.append(record)
+        log.warning("fake Discord has no route for %s %s", method, path)
         return 404, {"message": "404: Not Found", "code": 0}
 
     async def handle_unrouted(self, request: web.Request) -> web.StreamResponse:
@@ -799,6 +806,44 @@ class Router:
         perms = self._readable(channel)
         if not perms & (P.SEND_MESSAGES_IN_THREADS if channel.is_thread else P.SEND_MESSAGES):
             raise missing_permissions()
+        return 204, None
+
+    async def start_thread(self, match: re.Match[str], record: RecordedRequest) -> Result:
+        """A thread started by the bot (from a message or not); THREAD_CREATE is dispatched."""
+        channel = self._channel(match)
+        perms = self._readable(channel)
+        body = record.json if isinstance(record.json, dict) else {}
+        from_message = match.groupdict().get("message")
+        private = not from_message and body.get("type") == ChannelType.private_thread
+        needed = P.CREATE_PRIVATE_THREADS if private else P.CREATE_PUBLIC_THREADS
+        if channel.is_thread or channel.type not in (ChannelType.text, ChannelType.news):
+            raise ApiError(400, 50024, "Cannot execute action on this channel type")
+        if not perms & needed:
+            raise missing_permissions()
+        name = body.get("name") or ""
+        if not 1 <= len(name) <= 100:
+            raise ApiError(400, 50035, "Invalid Form Body", {"name": {"_errors": _too_long(100)}})
+        if from_message and self.fake.find_message(channel.id, int(from_message)) is None:
+            raise unknown_message()
+        # a thread started from a message takes the message's id, as on Discord
+        thread = self.fake.add_thread(
+            channel,
+            name,
+            private=private,
+            owner=self.fake.bot_user,
+            id=int(from_message) if from_message else None,
+        )
+        data = thread.payload()
+        self.fake.dispatch("THREAD_CREATE", {**data, "newly_created": True})
+        return 201, data
+
+    async def react(self, match: re.Match[str], record: RecordedRequest) -> Result:
+        channel = self._channel(match)
+        perms = self._readable(channel)
+        if not perms & P.READ_MESSAGE_HISTORY:
+            raise missing_permissions()
+        if self.fake.find_message(channel.id, int(match["message"])) is None:
+            raise unknown_message()
         return 204, None
 
     def _thread_member(self, thread: Channel, user_id: int) -> dict[str, Any]:

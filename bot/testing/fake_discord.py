@@ -451,6 +451,7 @@ class FakeDiscord:
         members: Iterable[User] = (),
         archived: bool = False,
         locked: bool = False,
+        id: int | None = None,
     ) -> Channel:
         """A thread in `parent` (its permissions are the parent's). The bot is a member only if
         listed in `members`."""
@@ -467,7 +468,7 @@ class FakeDiscord:
         owner = owner or guild.members[guild.owner_id].user
         member_ids = [owner.id] + [u.id for u in members if u.id != owner.id]
         thread = Channel(
-            self.ids.next(),
+            id or self.ids.next(),
             guild.id,
             name,
             kind,
@@ -546,7 +547,7 @@ class FakeDiscord:
             message["pinned"] = True
             channel.pins[message["id"]] = when
         if dispatch:
-            self.dispatch("MESSAGE_CREATE", self._gateway_message(message))
+            self.dispatch("MESSAGE_CREATE", dict(message))
         return message
 
     def add_messages(
@@ -636,9 +637,6 @@ class FakeDiscord:
         if guild and author.id in guild.members:
             message["member"] = guild.members[author.id].payload(with_user=False)
         return message
-
-    def _gateway_message(self, message: dict[str, Any]) -> dict[str, Any]:
-        return dict(message)
 
     def visible_message(self, message: dict[str, Any]) -> dict[str, Any]:
         """The message as the bot may read it (content blanked without Message Content)."""

@@ -105,3 +105,23 @@ async def test_pins(discord_fake: FakeDiscord, world: World) -> None:
     async with fake.run_client(bot):
         pins = [m.content async for m in bot.get_channel(world.general.id).pins()]
     assert pins == ["faq", "rules"]
+
+
+async def test_bot_starts_threads_and_reacts(discord_fake: FakeDiscord, world: World) -> None:
+    fake = discord_fake
+    [claim] = fake.add_messages(world.general, [(world.alice, "claim")])
+    bot = client()
+    async with fake.run_client(bot):
+        channel = bot.get_channel(world.general.id)
+        message = await channel.fetch_message(int(claim["id"]))
+        await message.add_reaction("👍")
+        from_message = await message.create_thread(name="Digest")
+        standalone = await channel.create_thread(
+            name="Notes", type=discord.ChannelType.public_thread
+        )
+        await from_message.send("summary goes here")
+        await fake.wait_for(lambda: bot.get_channel(standalone.id))
+    assert from_message.id == int(claim["id"]) and from_message.parent_id == world.general.id
+    assert fake.channels[standalone.id].name == "Notes"
+    assert fake.sent_messages(from_message.id)[0].content == "summary goes here"
+    assert fake.requests_to("PUT", "/reactions/")[0].status == 204
