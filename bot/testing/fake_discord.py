@@ -222,7 +222,8 @@ class FakeDiscord:
     interaction and its callback, default 3), `token_ttl` (interaction token lifetime, default
     15 min), `latency` (seconds added to every REST answer), `rate_limit_next` (answer the next
     N REST requests with 429), `require_synced` (refuse to dispatch a command the bot has not
-    synced, with LookupError, as Discord would never send it), `message_content` (whether the
+    synced, or options its definition lacks or requires, with LookupError, as Discord would
+    never send them), `message_content` (whether the
     application has the Message Content intent enabled; without it Discord blanks other users'
     message content over REST and closes the gateway with 4014 when the bot asks for it).
     """
@@ -670,6 +671,23 @@ class FakeDiscord:
             and (kind is None or s.kind == kind)
         ]
 
+    def problems(self) -> list[str]:
+        """Everything Discord would have refused: unknown routes, limit violations, rejected
+        interaction callbacks, and other 4xx answers (429s excepted)."""
+        out = [f"unknown route {r.method} {r.path}" for r in self.unknown_requests]
+        out += [f"limits {v['path']}: {'; '.join(v['problems'])}" for v in self.limit_violations]
+        seen = {id(r) for r in self.unknown_requests}
+        for r in self.requests:
+            if 400 <= r.status < 500 and r.status != 429 and id(r) not in seen:
+                code = r.response.get("code") if isinstance(r.response, dict) else None
+                out.append(f"{r.status} ({code}) {r.method} {r.path}")
+        return out
+
+    def assert_clean(self) -> None:
+        """Fail (AssertionError listing them) if `problems()` is not empty."""
+        problems = self.problems()
+        assert not problems, "the bot did things Discord refuses:\n" + "\n".join(problems)
+
     async def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0) -> Any:
         """Wait until `predicate()` is truthy and return its value; TimeoutError otherwise.
 
@@ -980,6 +998,14 @@ class FakeDiscord:
         for sub in parts[1:]:
             sub_def = definitions.get(sub, {})
             definitions = {o["name"]: o for o in sub_def.get("options", [])}
+        if registered is not None and self.require_synced:
+            unknown = set(options or {}) - set(definitions)
+            missing = {n for n, o in definitions.items() if o.get("required")} - set(options or {})
+            if unknown or missing:
+                raise LookupError(
+                    f"/{command}: options {sorted(unknown)} are not defined, "
+                    f"required {sorted(missing)} are missing"
+                )
         resolved: dict[str, dict[str, Any]] = {}
         opts = [
             self._option(name, value, definitions.get(name), guild, resolved)

@@ -160,6 +160,7 @@ async def test_slash_command_defer_and_followup(discord_fake: FakeDiscord, world
     # the first follow-up replaced the "thinking" message, as on Discord
     assert sent.message["id"] == it.original["id"]
     assert discord_fake.unknown_requests == [] and discord_fake.limit_violations == []
+    discord_fake.assert_clean()
 
 
 async def test_subcommand_options_are_nested(discord_fake: FakeDiscord, world: World) -> None:
@@ -218,6 +219,7 @@ async def test_second_acknowledgement_is_rejected(discord_fake: FakeDiscord, wor
     assert isinstance(rec.errors[0], discord.HTTPException)
     assert rec.errors[0].status == 400 and rec.errors[0].code == 40060
     assert it.response_type == 4 and len(it.rejections) == 1
+    assert discord_fake.problems() == [f"400 (40060) POST {it.rejections[0].path}"]
 
 
 async def test_expired_token_is_401(discord_fake: FakeDiscord, world: World) -> None:
