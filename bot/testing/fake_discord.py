@@ -1117,31 +1117,46 @@ class FakeDiscord:
         user: User,
         channel: Channel,
         custom_id: str,
-        values: dict[str, str],
+        values: dict[str, str | list[str]],
         *,
         message: dict[str, Any] | None = None,
+        components: list[dict[str, Any]] | None = None,
     ) -> FakeInteraction:
-        """Dispatch a modal submission: `values` maps text-input custom_id to the text typed."""
+        """Dispatch a modal submission: `values` maps an input's custom_id to the text typed
+        (or to the chosen values of a select). `components` (the modal as the bot sent it)
+        makes the submission mirror its layout (action rows or labels), as Discord does."""
         payload, handle = self._interaction_base(5, user, channel)
-        payload["data"] = {
-            "custom_id": custom_id,
-            "components": [
-                {"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]}
-                for k, v in values.items()
-            ],
-        }
+        if components is None:
+            submitted = [
+                {"type": 1, "components": [_submitted_input(4, k, v)]} for k, v in values.items()
+            ]
+        else:
+            submitted = _mirror_modal(components, values)
+        payload["data"] = {"custom_id": custom_id, "components": submitted}
         if message is not None:
             payload["message"] = message
         return await self._send_interaction(handle)
 
     async def submit_modal(
-        self, user: User, after: FakeInteraction, values: dict[str, str]
+        self, user: User, after: FakeInteraction, values: dict[str, str | list[str]]
     ) -> FakeInteraction:
-        """Submit the modal that the bot opened in answer to `after` (callback type 9)."""
+        """Submit the modal that the bot opened in answer to `after` (callback type 9).
+
+        Like Discord's client, it refuses (ValueError) a submission that leaves a required
+        text input empty, breaks its length bounds, or names an input the modal lacks.
+        """
         if after.modal is None:
             raise ValueError("the bot did not answer this interaction with a modal")
         channel = self.channels[after.channel_id]
-        return await self.modal_submit(user, channel, after.modal["custom_id"], values)
+        message = after.payload.get("message")
+        return await self.modal_submit(
+            user,
+            channel,
+            after.modal["custom_id"],
+            values,
+            components=after.modal.get("components") or [],
+            message=message,
+        )
 
     # ------------------------------------------------------------------ attachments
 
@@ -1150,3 +1165,54 @@ class FakeDiscord:
         if att is None:
             return web.Response(status=404, text="Not Found")
         return web.Response(body=att.data, content_type=att.content_type.split(";")[0])
+
+
+def _submitted_input(ctype: int, custom_id: str, value: str | list[str]) -> dict[str, Any]:
+    if isinstance(value, list):
+        return {"type": ctype, "custom_id": custom_id, "values": value}
+    return {"type": ctype, "custom_id": custom_id, "value": value}
+
+
+def _check_input(component: dict[str, Any], value: str | list[str] | None) -> None:
+    custom_id = component.get("custom_id")
+    if component.get("type") != 4:
+        return
+    text = value if isinstance(value, str) else ""
+    if component.get("required", True) and not text:
+        raise ValueError(f"modal input {custom_id!r} is required")
+    if text and len(text) < int(component.get("min_length") or 0):
+        raise ValueError(f"modal input {custom_id!r} is shorter than min_length")
+    if len(text) > int(component.get("max_length") or 4000):
+        raise ValueError(f"modal input {custom_id!r} is longer than max_length")
+
+
+def _mirror_modal(
+    components: list[dict[str, Any]], values: dict[str, str | list[str]]
+) -> list[dict[str, Any]]:
+    """The modal-submit components for the modal the bot sent, filled with `values`."""
+    known: set[str] = set()
+    out: list[dict[str, Any]] = []
+
+    def fill(component: dict[str, Any]) -> dict[str, Any] | None:
+        custom_id = component.get("custom_id")
+        if custom_id is None:
+            return None
+        known.add(custom_id)
+        value = values.get(custom_id)
+        _check_input(component, value)
+        if value is None:
+            value = [] if component["type"] != 4 else ""
+        return _submitted_input(component["type"], custom_id, value)
+
+    for top in components:
+        if top.get("type") == 1:
+            children = [c for c in map(fill, top.get("components", [])) if c is not None]
+            out.append({"type": 1, "components": children})
+        elif top.get("type") == 18 and "component" in top:
+            child = fill(top["component"])
+            if child is not None:
+                out.append({"type": 18, "id": top.get("id"), "component": child})
+    unknown = set(values) - known
+    if unknown:
+        raise ValueError(f"the modal has no inputs {sorted(unknown)}")
+    return out

@@ -304,3 +304,36 @@ async def test_interaction_payload_shape(discord_fake: FakeDiscord, world: World
     assert rec.seen[0]["app_permissions"].view_channel is False
     assert rec.seen[0]["user_permissions"].view_channel is False
     assert rec.seen[0]["locale"] is discord.Locale.german
+
+
+async def test_modal_with_labels_mirrors_the_layout_and_checks_input(
+    discord_fake: FakeDiscord, world: World
+) -> None:
+    bot = commands.Bot(command_prefix="!", intents=discord.Intents.default())
+    got: list[str] = []
+
+    class Feedback(discord.ui.Modal, title="Feedback"):
+        text = discord.ui.Label(
+            text="What was missing?",
+            component=discord.ui.TextInput(custom_id="missing", min_length=3, max_length=20),
+        )
+
+        async def on_submit(self, interaction: discord.Interaction) -> None:
+            got.append(self.text.component.value)  # type: ignore[attr-defined]
+            await interaction.response.send_message("noted", ephemeral=True)
+
+    @bot.tree.command(name="feedback", description="d")
+    async def feedback(interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(Feedback())
+
+    async with discord_fake.run_client(bot):
+        it = await discord_fake.interaction(world.alice, world.general, "feedback")
+        await discord_fake.wait_for(lambda: it.modal)
+        assert it.modal["components"][0]["type"] == 18
+        for bad in ({"missing": "no"}, {"missing": ""}, {"other": "x"}, {"missing": "x" * 21}):
+            with pytest.raises(ValueError):
+                await discord_fake.submit_modal(world.alice, it, bad)
+        sub = await discord_fake.submit_modal(world.alice, it, {"missing": "sources"})
+        await discord_fake.wait_for(lambda: sub.acknowledged)
+    assert got == ["sources"]
+    assert sub.payload["data"]["components"][0]["type"] == 18
