@@ -651,9 +651,7 @@ class Router:
         fake = self.fake
         for session in fake._sessions:
             if session.identified:
-                asyncio.get_running_loop().create_task(
-                    fake._send_dispatch(session, event, dict(message))
-                )
+                fake._spawn(fake._send_dispatch(session, event, dict(message)))
 
     # ------------------------------------------------------------------ channels
 

@@ -31,7 +31,7 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -268,6 +268,7 @@ class FakeDiscord:
         self._by_token: dict[str, FakeInteraction] = {}
 
         self._sessions: list[_Session] = []
+        self._tasks: set[asyncio.Task[None]] = set()
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -302,6 +303,8 @@ class FakeDiscord:
         return self
 
     async def stop(self) -> None:
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=1)
         for session in list(self._sessions):
             if not session.ws.closed:
                 await session.ws.close()
@@ -744,11 +747,17 @@ class FakeDiscord:
             await self._notify()
 
         if self.connected:
-            asyncio.get_running_loop().create_task(send())
+            self._spawn(send())
 
     def dispatch(self, event: str, data: dict[str, Any]) -> None:
         """Send a dispatch event to every identified connection (scheduled on the loop)."""
-        asyncio.get_running_loop().create_task(self.dispatch_async(event, data))
+        self._spawn(self.dispatch_async(event, data))
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        # keep a reference: the loop holds tasks only weakly
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def dispatch_async(self, event: str, data: dict[str, Any]) -> None:
         for session in list(self._sessions):
