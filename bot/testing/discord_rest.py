@@ -31,6 +31,7 @@ Handler = Callable[[re.Match[str], "RecordedRequest"], Awaitable[Result]]
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
 TEXT_TYPES = {
+    ChannelType.dm,
     ChannelType.text,
     ChannelType.news,
     ChannelType.voice,
@@ -177,6 +178,7 @@ class Router:
         # (method, path, handler, needs bot auth)
         add("GET", r"/users/@me", self.get_me)
         add("GET", r"/users/(?P<user>\d+)", self.get_user)
+        add("POST", r"/users/@me/channels", self.open_dm)
         add("GET", r"/oauth2/applications/@me", self.get_application)
         add("GET", r"/applications/@me", self.get_application)
         add("GET", r"/gateway", self.get_gateway, auth=False)
@@ -383,6 +385,22 @@ class Router:
             raise ApiError(404, 10013, "Unknown User")
         return 200, user.payload()
 
+    async def open_dm(self, match: re.Match[str], record: RecordedRequest) -> Result:
+        body = record.json if isinstance(record.json, dict) else {}
+        user = self.fake.users.get(int(body.get("recipient_id") or 0))
+        if user is None:
+            raise ApiError(
+                400,
+                50035,
+                "Invalid Form Body",
+                {
+                    "recipient_id": {
+                        "_errors": [{"code": "USER_NOT_FOUND", "message": "Unknown user"}]
+                    }
+                },
+            )
+        return 200, self.fake.dm_channel(user).payload()
+
     async def get_application(self, match: re.Match[str], record: RecordedRequest) -> Result:
         fake = self.fake
         owner = next((fake.users[g.owner_id] for g in fake.guilds.values()), fake.bot_user)
@@ -581,8 +599,7 @@ class Router:
             message["message_reference"] = {
                 "type": 0,
                 "message_id": str(ref["message_id"]),
-                "channel_id": str(channel.id),
-                "guild_id": str(channel.guild_id),
+                **channel.where(),
             }
             message["referenced_message"] = referenced
         if interaction is not None:
@@ -761,6 +778,8 @@ class Router:
             raise missing_permissions()
         if record.files and not perms & P.ATTACH_FILES:
             raise missing_permissions()
+        if channel.recipient is not None and not channel.recipient.dms_open:
+            raise ApiError(403, 50007, "Cannot send messages to this user")
         if (
             channel.is_thread
             and (channel.locked or channel.archived)
@@ -795,7 +814,7 @@ class Router:
         channel.messages.remove(message)
         self._dispatch_message(
             "MESSAGE_DELETE",
-            {"id": message["id"], "channel_id": str(channel.id), "guild_id": str(channel.guild_id)},
+            {"id": message["id"], **channel.where()},
         )
         return 204, None
 
@@ -1126,8 +1145,7 @@ class Router:
                 "MESSAGE_DELETE",
                 {
                     "id": message["id"],
-                    "channel_id": str(channel.id),
-                    "guild_id": str(channel.guild_id),
+                    **channel.where(),
                 },
             )
         if message is handle.original:

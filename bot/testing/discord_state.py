@@ -45,6 +45,7 @@ class P:
     CREATE_PRIVATE_THREADS = 1 << 36
     SEND_MESSAGES_IN_THREADS = 1 << 38
     ALL = (1 << 51) - 1
+    DM = VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | ATTACH_FILES | READ_MESSAGE_HISTORY
     # What a new guild's @everyone role gets on Discord today (a fair default for tests).
     DEFAULT_EVERYONE = (
         CREATE_INSTANT_INVITE
@@ -131,6 +132,7 @@ class User:
     username: str
     bot: bool = False
     global_name: str | None = None
+    dms_open: bool = True  # False: the user does not accept DMs from this bot (50007)
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -266,6 +268,7 @@ class Channel:
     locked: bool = False
     thread_member_ids: list[int] = field(default_factory=list)
     created_at: dt.datetime | None = None
+    recipient: User | None = None  # DM channels only (their guild_id is 0)
     # messages, oldest first (ids increase); pinned message id -> when it was pinned
     messages: list[dict[str, Any]] = field(default_factory=list)
     pins: dict[str, dt.datetime] = field(default_factory=dict)
@@ -278,7 +281,21 @@ class Channel:
     def last_message_id(self) -> str | None:
         return self.messages[-1]["id"] if self.messages else None
 
+    def where(self) -> dict[str, str]:
+        """`channel_id` and (outside DMs) `guild_id`, as message events carry them."""
+        if not self.guild_id:
+            return {"channel_id": str(self.id)}
+        return {"channel_id": str(self.id), "guild_id": str(self.guild_id)}
+
     def payload(self) -> dict[str, Any]:
+        if self.type == ChannelType.dm:
+            return {
+                "id": str(self.id),
+                "type": 1,
+                "last_message_id": self.last_message_id,
+                "recipients": [self.recipient.payload()] if self.recipient else [],
+                "flags": 0,
+            }
         data: dict[str, Any] = {
             "id": str(self.id),
             "guild_id": str(self.guild_id),

@@ -78,6 +78,7 @@ OP_RECONNECT, OP_REQUEST_MEMBERS, OP_INVALID_SESSION, OP_HELLO, OP_HEARTBEAT_ACK
 
 INTENT_GUILD_MEMBERS = 1 << 1
 INTENT_GUILD_MESSAGES = 1 << 9
+INTENT_DIRECT_MESSAGES = 1 << 12
 INTENT_MESSAGE_CONTENT = 1 << 15
 MESSAGE_EVENTS = {"MESSAGE_CREATE", "MESSAGE_UPDATE", "MESSAGE_DELETE"}
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
@@ -360,8 +361,11 @@ class FakeDiscord:
 
     # ------------------------------------------------------------------ state builders
 
-    def add_user(self, username: str, *, bot: bool = False, id: int | None = None) -> User:
-        user = User(id or self.ids.next(), username, bot=bot)
+    def add_user(
+        self, username: str, *, bot: bool = False, id: int | None = None, dms_open: bool = True
+    ) -> User:
+        """A user; `dms_open=False` makes DMs to them fail with 50007, as with closed DMs."""
+        user = User(id or self.ids.next(), username, bot=bot, dms_open=dms_open)
         self.users[user.id] = user
         return user
 
@@ -542,8 +546,7 @@ class FakeDiscord:
             message["message_reference"] = {
                 "type": 0,
                 "message_id": str(ref_id),
-                "channel_id": str(channel.id),
-                "guild_id": str(channel.guild_id),
+                **channel.where(),
             }
             message["referenced_message"] = referenced
         channel.messages.append(message)
@@ -589,8 +592,19 @@ class FakeDiscord:
                 return message
         return None
 
+    def dm_channel(self, user: User) -> Channel:
+        """The bot's DM channel with `user` (made on first use, like POST /users/@me/channels)."""
+        for channel in self.channels.values():
+            if channel.type == ChannelType.dm and channel.recipient is user:
+                return channel
+        channel = Channel(self.ids.next(), 0, "", ChannelType.dm, recipient=user)
+        self.channels[channel.id] = channel
+        return channel
+
     def permissions_for(self, channel: Channel, user: User | None = None) -> int:
         """`user`'s (default: the bot's) permissions in `channel`, as Discord computes them."""
+        if channel.type == ChannelType.dm:
+            return P.DM
         guild = self.guilds[channel.guild_id]
         member = guild.members.get((user or self.bot_user).id)
         if member is None:
@@ -618,7 +632,6 @@ class FakeDiscord:
         message: dict[str, Any] = {
             "id": str(msg_id),
             "channel_id": str(channel.id),
-            "guild_id": str(channel.guild_id),
             "author": author.payload(),
             "content": content,
             "timestamp": iso(when),
@@ -634,6 +647,8 @@ class FakeDiscord:
             "flags": flags,
             "components": components or [],
         }
+        if channel.guild_id:
+            message["guild_id"] = str(channel.guild_id)
         if webhook_id is not None:
             message["webhook_id"] = str(webhook_id)
             message["application_id"] = str(self.application_id)
@@ -644,7 +659,11 @@ class FakeDiscord:
 
     def visible_message(self, message: dict[str, Any]) -> dict[str, Any]:
         """The message as the bot may read it (content blanked without Message Content)."""
-        if self.message_content or message["author"]["id"] == str(self.bot_user.id):
+        if (
+            self.message_content
+            or message["author"]["id"] == str(self.bot_user.id)
+            or "guild_id" not in message  # DMs are exempt
+        ):
             return message
         return {**message, "content": "", "embeds": [], "attachments": [], "components": []}
 
@@ -767,10 +786,12 @@ class FakeDiscord:
 
     async def _send_dispatch(self, session: _Session, event: str, data: dict[str, Any]) -> None:
         if event in MESSAGE_EVENTS:
-            if not session.intents & INTENT_GUILD_MESSAGES:
-                return  # Discord sends guild message events only with the Guild Messages intent
+            needed = INTENT_GUILD_MESSAGES if data.get("guild_id") else INTENT_DIRECT_MESSAGES
+            if not session.intents & needed:
+                return  # Discord sends message events only with the matching intent
             if (
                 event != "MESSAGE_DELETE"
+                and data.get("guild_id")  # DMs are exempt
                 and not session.intents & INTENT_MESSAGE_CONTENT
                 and data.get("author", {}).get("id") != str(self.bot_user.id)
                 and not any(u.get("id") == str(self.bot_user.id) for u in data.get("mentions", []))
@@ -902,7 +923,7 @@ class FakeDiscord:
         channel.messages[:] = [m for m in channel.messages if m["id"] != mid]
         self.dispatch(
             "MESSAGE_DELETE",
-            {"id": mid, "channel_id": str(channel.id), "guild_id": str(channel.guild_id)},
+            {"id": mid, **channel.where()},
         )
 
     def delete_channel(self, channel: Channel) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import discord
+import pytest
 from fakes.discord_server import FakeDiscord, MessageType
 
 from .conftest import World
@@ -125,3 +126,20 @@ async def test_bot_starts_threads_and_reacts(discord_fake: FakeDiscord, world: W
     assert fake.channels[standalone.id].name == "Notes"
     assert fake.sent_messages(from_message.id)[0].content == "summary goes here"
     assert fake.requests_to("PUT", "/reactions/")[0].status == 204
+
+
+async def test_direct_messages(discord_fake: FakeDiscord, world: World) -> None:
+    fake = discord_fake
+    closed = fake.add_user("closed", dms_open=False)
+    fake.add_member(world.guild, closed)
+    bot = client()
+    async with fake.run_client(bot):
+        alice = await bot.fetch_user(world.alice.id)
+        sent = await alice.send("your summary")
+        with pytest.raises(discord.Forbidden) as info:
+            await (await bot.fetch_user(closed.id)).send("hi")
+    assert info.value.code == 50007
+    dm = fake.dm_channel(world.alice)
+    [record] = fake.sent_messages(dm.id)
+    assert record.content == "your summary" and sent.channel.id == dm.id
+    assert "guild_id" not in record.message
