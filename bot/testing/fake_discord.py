@@ -988,6 +988,11 @@ class FakeDiscord:
         handle = FakeInteraction(interaction_id, token, itype, payload, channel.id, 0.0)
         return payload, handle
 
+    def age_interaction(self, interaction: FakeInteraction, seconds: float) -> None:
+        """Pretend `interaction` was dispatched `seconds` earlier (past `ack_deadline`, or
+        past `token_ttl` to expire its token) without waiting."""
+        interaction.dispatched_at -= seconds
+
     async def _send_interaction(self, handle: FakeInteraction) -> FakeInteraction:
         if not self.connected:
             raise RuntimeError("no client is connected to the fake gateway")

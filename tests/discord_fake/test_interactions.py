@@ -337,3 +337,16 @@ async def test_modal_with_labels_mirrors_the_layout_and_checks_input(
         await discord_fake.wait_for(lambda: sub.acknowledged)
     assert got == ["sources"]
     assert sub.payload["data"]["components"][0]["type"] == 18
+
+
+async def test_aged_interaction_token_expires(discord_fake: FakeDiscord, world: World) -> None:
+    rec = Recorder()
+    bot = make_bot(rec)
+    async with discord_fake.run_client(bot):
+        it = await discord_fake.interaction(world.alice, world.general, "vote")
+        await discord_fake.wait_for(lambda: it.acknowledged)
+        discord_fake.age_interaction(it, 15 * 60 + 1)
+        webhook = discord.Webhook.partial(discord_fake.application_id, it.token, client=bot)
+        with pytest.raises(discord.HTTPException) as info:
+            await webhook.fetch_message(int(it.original["id"]))
+    assert info.value.status == 401 and info.value.code == 50027
