@@ -406,14 +406,18 @@ class Guild:
     def create_payload(self, bot_user_id: int, *, all_members: bool = True) -> dict[str, Any]:
         """The GUILD_CREATE dispatch: the guild with channels, active threads and members.
 
-        Without the Guild Members intent Discord sends only the bot's own member.
+        Without the Guild Members intent Discord sends only the bot's own member; threads are
+        the active ones the bot can view.
         """
         data = self.payload()
         channels = [c.payload() for c in self.channels.values() if not c.is_thread]
         threads = []
         for thread in self.threads():
-            if thread.archived:
+            bot_member = self.members.get(bot_user_id)
+            if thread.archived or bot_member is None:
                 continue  # GUILD_CREATE carries active threads only
+            if not channel_permissions(self, thread, bot_member) & P.VIEW_CHANNEL:
+                continue
             t = thread.payload()
             if bot_user_id in thread.thread_member_ids:
                 t["member"] = {
