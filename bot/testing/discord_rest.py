@@ -55,6 +55,8 @@ MAX_EMBED_TOTAL = 6000
 
 
 class ApiError(Exception):
+    """An error answer in Discord's shape: status, JSON code, message, form errors."""
+
     def __init__(
         self, status: int, code: int, message: str, errors: dict[str, Any] | None = None
     ) -> None:
@@ -678,6 +680,7 @@ class Router:
         return 200, channel.payload()
 
     async def get_messages(self, match: re.Match[str], record: RecordedRequest) -> Result:
+        """History: up to `limit` (1..100) around/before/after an id, newest first."""
         channel = self._channel(match)
         perms = self._readable(channel)
         if not perms & P.READ_MESSAGE_HISTORY:
@@ -950,6 +953,7 @@ class Router:
     # ------------------------------------------------------------------ interactions
 
     async def callback(self, match: re.Match[str], record: RecordedRequest) -> Result:
+        """The interaction response, with the deadline and the single-ack rule enforced."""
         fake = self.fake
         handle = fake.interactions.get(int(match["interaction"]))
         if handle is None or handle.token != match["token"]:
@@ -1093,6 +1097,7 @@ class Router:
         raise unknown_message()
 
     async def followup(self, match: re.Match[str], record: RecordedRequest) -> Result:
+        """A follow-up message (POST /webhooks/{app}/{token})."""
         handle = self._webhook(match)
         if not handle.acknowledged:
             raise ApiError(404, 10015, "Unknown Webhook")

@@ -66,6 +66,8 @@ class P:
 
 
 class ChannelType(IntEnum):
+    """Discord channel types (the ones the fake models)."""
+
     text = 0
     dm = 1
     voice = 2
@@ -82,6 +84,8 @@ THREAD_TYPES = {ChannelType.news_thread, ChannelType.public_thread, ChannelType.
 
 
 class MessageType(IntEnum):
+    """Discord message types the fake generates (system messages included)."""
+
     default = 0
     pins_add = 6
     new_member = 7
@@ -119,15 +123,19 @@ class Snowflakes:
 
 
 def snowflake_time(snowflake: int) -> dt.datetime:
+    """When a snowflake was made (UTC)."""
     return dt.datetime.fromtimestamp(((snowflake >> 22) + DISCORD_EPOCH_MS) / 1000, tz=dt.UTC)
 
 
 def iso(when: dt.datetime) -> str:
+    """Discord's ISO 8601 timestamp text."""
     return when.isoformat()
 
 
 @dataclass
 class User:
+    """A Discord user (`bot=True` for bot accounts)."""
+
     id: int
     username: str
     bot: bool = False
@@ -148,6 +156,8 @@ class User:
 
 @dataclass
 class Role:
+    """A guild role; the @everyone role has the guild's id."""
+
     id: int
     guild_id: int
     name: str
@@ -205,6 +215,8 @@ class Overwrite:
 
 @dataclass
 class Member:
+    """A user's membership of a guild, with role ids (without @everyone)."""
+
     user: User
     guild_id: int
     role_ids: list[int] = field(default_factory=list)
@@ -253,6 +265,8 @@ class Attachment:
 
 @dataclass
 class Channel:
+    """A guild channel, thread or DM, with its messages (oldest first)."""
+
     id: int
     guild_id: int
     name: str
@@ -356,6 +370,8 @@ class Channel:
 
 @dataclass
 class Guild:
+    """A guild with roles, members and channels (threads included) by id."""
+
     id: int
     name: str
     owner_id: int

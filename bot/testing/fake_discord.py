@@ -135,18 +135,22 @@ class SentMessage:
 
     @property
     def content(self) -> str:
+        """The message content after this request."""
         return self.message.get("content", "")
 
     @property
     def embeds(self) -> list[dict[str, Any]]:
+        """The message embeds after this request (Discord's JSON shape)."""
         return self.message.get("embeds", [])
 
     @property
     def allowed_mentions(self) -> dict[str, Any] | None:
+        """`allowed_mentions` exactly as the bot sent it (None if it sent none)."""
         return self.payload.get("allowed_mentions")
 
     @property
     def components(self) -> list[dict[str, Any]]:
+        """The message components (action rows, buttons) after this request."""
         return self.message.get("components", [])
 
 
@@ -171,14 +175,17 @@ class FakeInteraction:
 
     @property
     def acknowledged(self) -> bool:
+        """Whether a callback was accepted."""
         return self.response_type is not None
 
     @property
     def deferred(self) -> bool:
+        """Whether the accepted callback was a deferral (5 or 6)."""
         return self.response_type in (5, 6)
 
     @property
     def ephemeral(self) -> bool:
+        """Whether the accepted callback carried the ephemeral flag (64)."""
         return bool(self.response_flags & 64)
 
 
@@ -279,17 +286,21 @@ class FakeDiscord:
 
     @property
     def base_url(self) -> str:
+        """http://127.0.0.1:PORT (attachments are served under it)."""
         return f"http://127.0.0.1:{self.port}"
 
     @property
     def api_base(self) -> str:
+        """What discord.py's `Route.BASE` is set to."""
         return f"{self.base_url}/api/v10"
 
     @property
     def gateway_url(self) -> str:
+        """The websocket URL (READY's resume_gateway_url and GET /gateway's url)."""
         return f"ws://127.0.0.1:{self.port}/gateway/"
 
     async def start(self) -> FakeDiscord:
+        """Listen on a free port of 127.0.0.1."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_get("/gateway/", self._gateway_handler)
         app.router.add_get("/gateway", self._gateway_handler)
@@ -304,6 +315,7 @@ class FakeDiscord:
         return self
 
     async def stop(self) -> None:
+        """Close gateway connections and the server."""
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=1)
         for session in list(self._sessions):
@@ -399,6 +411,7 @@ class FakeDiscord:
     def add_role(
         self, guild: Guild, name: str, permissions: int = 0, *, position: int | None = None
     ) -> Role:
+        """A role (`permissions`: a bitfield of `P` flags); position defaults to the next."""
         role = Role(
             self.ids.next(),
             guild.id,
@@ -412,14 +425,17 @@ class FakeDiscord:
     def add_member(
         self, guild: Guild, user: User, roles: Iterable[Role] = (), *, nick: str | None = None
     ) -> Member:
+        """Make `user` a member of `guild` with `roles` (@everyone is implied)."""
         member = Member(user, guild.id, [r.id for r in roles], nick=nick)
         guild.members[user.id] = member
         return member
 
     def member(self, guild: Guild, user: User) -> Member:
+        """`user`'s member in `guild` (KeyError if not a member)."""
         return guild.members[user.id]
 
     def bot_member(self, guild: Guild) -> Member:
+        """The bot's member in `guild` (add roles to it to change what the bot may do)."""
         return guild.members[self.bot_user.id]
 
     def add_channel(
@@ -584,6 +600,7 @@ class FakeDiscord:
         return out
 
     def find_message(self, channel_id: int, message_id: int) -> dict[str, Any] | None:
+        """The stored message (the same dict the fake serves and edits), or None."""
         channel = self.channels.get(channel_id)
         if channel is None:
             return None
@@ -779,6 +796,7 @@ class FakeDiscord:
         task.add_done_callback(self._tasks.discard)
 
     async def dispatch_async(self, event: str, data: dict[str, Any]) -> None:
+        """Send a dispatch event to every identified connection and wait until it is sent."""
         for session in list(self._sessions):
             if session.identified and not session.closed:
                 await self._send_dispatch(session, event, data)
@@ -805,6 +823,7 @@ class FakeDiscord:
 
     @property
     def connected(self) -> bool:
+        """Whether a client has identified (or resumed) and is still connected."""
         return any(s.identified and not s.closed for s in self._sessions)
 
     @property
@@ -912,6 +931,7 @@ class FakeDiscord:
 
     @property
     def application_flags(self) -> int:
+        """The application flags of READY and GET /applications/@me."""
         # GATEWAY_GUILD_MEMBERS_LIMITED | GATEWAY_MESSAGE_CONTENT_LIMITED (if enabled)
         return (1 << 15) | ((1 << 19) if self.message_content else 0)
 
