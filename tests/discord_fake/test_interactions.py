@@ -350,3 +350,25 @@ async def test_aged_interaction_token_expires(discord_fake: FakeDiscord, world: 
         with pytest.raises(discord.HTTPException) as info:
             await webhook.fetch_message(int(it.original["id"]))
     assert info.value.status == 401 and info.value.code == 50027
+
+
+async def test_refused_response_leaves_the_interaction_open(
+    discord_fake: FakeDiscord, world: World
+) -> None:
+    bot = commands.Bot(command_prefix="!", intents=discord.Intents.default())
+    errors: list[discord.HTTPException] = []
+
+    @bot.tree.command(name="long", description="d")
+    async def long(interaction: discord.Interaction) -> None:
+        try:
+            await interaction.response.send_message(embed=discord.Embed(title="x" * 300))
+        except discord.HTTPException as exc:
+            errors.append(exc)
+            await interaction.response.send_message("The summary was too long.", ephemeral=True)
+
+    async with discord_fake.run_client(bot):
+        it = await discord_fake.interaction(world.alice, world.general, "long")
+        await discord_fake.wait_for(lambda: it.acknowledged)
+    assert errors[0].code == 50035 and it.response_type == 4 and it.ephemeral
+    assert discord_fake.limit_violations[0]["problems"] == ["embeds[0].title: 300 > 256"]
+    assert len(it.rejections) == 1 and it.original["content"] == "The summary was too long."
