@@ -1036,13 +1036,17 @@ class FakeDiscord:
         options: dict[str, Any] | None = None,
         *,
         locale: str = "en-US",
+        attachments: dict[str, Attachment] | None = None,
     ) -> FakeInteraction:
         """Dispatch a slash command. `command` may name a subcommand ("digest summarize").
+
+        `attachments` is a convenience: attachment options by name, merged into `options`.
 
         Option values: str, bool, int, float, an `Attachment` (from `add_attachment`), a
         `User` or a `Channel`. When the command was synced, option types come from its
         definition (so an int for a NUMBER option is sent as type 10).
         """
+        options = {**(options or {}), **(attachments or {})}
         payload, handle = self._interaction_base(2, user, channel, locale)
         guild = self.guilds[channel.guild_id]
         parts = command.split()

@@ -240,7 +240,9 @@ async def test_attachment_option_is_readable(discord_fake: FakeDiscord, world: W
     rec = Recorder()
     att = discord_fake.add_attachment("thread.txt", "alice: yes\nbob: no\n")
     async with discord_fake.run_client(make_bot(rec)):
-        it = await discord_fake.interaction(world.alice, world.general, "file", {"source": att})
+        it = await discord_fake.interaction(
+            world.alice, world.general, command="file", attachments={"source": att}
+        )
         await discord_fake.wait_for(lambda: it.acknowledged)
     assert rec.seen == [b"alice: yes\nbob: no\n"]
     [sent] = discord_fake.sent_messages()
