@@ -7,8 +7,10 @@ shape `{"message", "code"}` (plus `errors` for 50035 Invalid Form Body).
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hashlib
 import json
+import logging
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -21,12 +23,15 @@ from bot.testing.discord_state import Attachment, Channel, ChannelType, MessageT
 if TYPE_CHECKING:
     from bot.testing.fake_discord import FakeDiscord, FakeInteraction, RecordedRequest
 
+log = logging.getLogger(__name__)
+
 Result = tuple[int, Any]
 Handler = Callable[[re.Match[str], "RecordedRequest"], Awaitable[Result]]
 
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
 TEXT_TYPES = {
+    ChannelType.dm,
     ChannelType.text,
     ChannelType.news,
     ChannelType.voice,
@@ -50,6 +55,8 @@ MAX_EMBED_TOTAL = 6000
 
 
 class ApiError(Exception):
+    """An error answer in Discord's shape: status, JSON code, message, form errors."""
+
     def __init__(
         self, status: int, code: int, message: str, errors: dict[str, Any] | None = None
     ) -> None:
@@ -173,6 +180,7 @@ class Router:
         # (method, path, handler, needs bot auth)
         add("GET", r"/users/@me", self.get_me)
         add("GET", r"/users/(?P<user>\d+)", self.get_user)
+        add("POST", r"/users/@me/channels", self.open_dm)
         add("GET", r"/oauth2/applications/@me", self.get_application)
         add("GET", r"/applications/@me", self.get_application)
         add("GET", r"/gateway", self.get_gateway, auth=False)
@@ -205,12 +213,16 @@ class Router:
         )
         add("GET", rf"/channels/{ch}", self.get_channel)
         add("GET", rf"/channels/{ch}/messages", self.get_messages)
+        add("GET", rf"/channels/{ch}/messages/pins", self.get_pins)
         add("GET", rf"/channels/{ch}/messages/{msg}", self.get_message)
         add("POST", rf"/channels/{ch}/messages", self.post_message)
         add("PATCH", rf"/channels/{ch}/messages/{msg}", self.edit_message)
         add("DELETE", rf"/channels/{ch}/messages/{msg}", self.delete_message)
         add("POST", rf"/channels/{ch}/typing", self.typing)
         add("GET", rf"/channels/{ch}/thread-members", self.thread_members)
+        add("POST", rf"/channels/{ch}/threads", self.start_thread)
+        add("POST", rf"/channels/{ch}/messages/{msg}/threads", self.start_thread)
+        add("PUT", rf"/channels/{ch}/messages/{msg}/reactions/(?P<emoji>[^/]+)/@me", self.react)
         add(
             "GET",
             rf"/channels/{ch}/threads/archived/(?P<kind>public|private)",
@@ -319,6 +331,7 @@ class Router:
             except ApiError as exc:
                 return exc.status, exc.body()
         fake.unknown_requests.append(record)
+        log.warning("fake Discord has no route for %s %s", method, path)
         return 404, {"message": "404: Not Found", "code": 0}
 
     async def handle_unrouted(self, request: web.Request) -> web.StreamResponse:
@@ -373,6 +386,22 @@ class Router:
         if user is None:
             raise ApiError(404, 10013, "Unknown User")
         return 200, user.payload()
+
+    async def open_dm(self, match: re.Match[str], record: RecordedRequest) -> Result:
+        body = record.json if isinstance(record.json, dict) else {}
+        user = self.fake.users.get(int(body.get("recipient_id") or 0))
+        if user is None:
+            raise ApiError(
+                400,
+                50035,
+                "Invalid Form Body",
+                {
+                    "recipient_id": {
+                        "_errors": [{"code": "USER_NOT_FOUND", "message": "Unknown user"}]
+                    }
+                },
+            )
+        return 200, self.fake.dm_channel(user).payload()
 
     async def get_application(self, match: re.Match[str], record: RecordedRequest) -> Result:
         fake = self.fake
@@ -572,8 +601,7 @@ class Router:
             message["message_reference"] = {
                 "type": 0,
                 "message_id": str(ref["message_id"]),
-                "channel_id": str(channel.id),
-                "guild_id": str(channel.guild_id),
+                **channel.where(),
             }
             message["referenced_message"] = referenced
         if interaction is not None:
@@ -641,10 +669,8 @@ class Router:
     def _dispatch_message(self, event: str, message: dict[str, Any]) -> None:
         fake = self.fake
         for session in fake._sessions:
-            if session.identified and session.intents & (1 << 9):
-                asyncio.get_running_loop().create_task(
-                    fake._send_dispatch(session, event, dict(message))
-                )
+            if session.identified:
+                fake._spawn(fake._send_dispatch(session, event, dict(message)))
 
     # ------------------------------------------------------------------ channels
 
@@ -654,6 +680,7 @@ class Router:
         return 200, channel.payload()
 
     async def get_messages(self, match: re.Match[str], record: RecordedRequest) -> Result:
+        """History: up to `limit` (1..100) around/before/after an id, newest first."""
         channel = self._channel(match)
         perms = self._readable(channel)
         if not perms & P.READ_MESSAGE_HISTORY:
@@ -708,6 +735,42 @@ class Router:
             raise unknown_message()
         return 200, self.fake.visible_message(message)
 
+    async def get_pins(self, match: re.Match[str], record: RecordedRequest) -> Result:
+        channel = self._channel(match)
+        perms = self._readable(channel)
+        if not perms & P.READ_MESSAGE_HISTORY:
+            raise missing_permissions()
+        limit = int(record.query.get("limit", 50))
+        if not 1 <= limit <= 50:
+            raise ApiError(
+                400,
+                50035,
+                "Invalid Form Body",
+                {
+                    "limit": {
+                        "_errors": [
+                            {
+                                "code": "NUMBER_TYPE_MAX",
+                                "message": "int value should be between 1 and 50.",
+                            }
+                        ]
+                    }
+                },
+            )
+        pins = sorted(channel.pins.items(), key=lambda kv: kv[1], reverse=True)
+        if "before" in record.query:
+            # a "+" of the offset may arrive decoded as a space
+            before = dt.datetime.fromisoformat(record.query["before"].replace(" ", "+"))
+            pins = [(mid, when) for mid, when in pins if when < before]
+        items = []
+        for mid, when in pins[:limit]:
+            message = self.fake.find_message(channel.id, int(mid))
+            if message is not None:
+                items.append(
+                    {"pinned_at": iso(when), "message": self.fake.visible_message(message)}
+                )
+        return 200, {"items": items, "has_more": len(pins) > limit}
+
     async def post_message(self, match: re.Match[str], record: RecordedRequest) -> Result:
         channel = self._channel(match)
         perms = self._readable(channel)
@@ -718,6 +781,8 @@ class Router:
             raise missing_permissions()
         if record.files and not perms & P.ATTACH_FILES:
             raise missing_permissions()
+        if channel.recipient is not None and not channel.recipient.dms_open:
+            raise ApiError(403, 50007, "Cannot send messages to this user")
         if (
             channel.is_thread
             and (channel.locked or channel.archived)
@@ -752,7 +817,7 @@ class Router:
         channel.messages.remove(message)
         self._dispatch_message(
             "MESSAGE_DELETE",
-            {"id": message["id"], "channel_id": str(channel.id), "guild_id": str(channel.guild_id)},
+            {"id": message["id"], **channel.where()},
         )
         return 204, None
 
@@ -761,6 +826,44 @@ class Router:
         perms = self._readable(channel)
         if not perms & (P.SEND_MESSAGES_IN_THREADS if channel.is_thread else P.SEND_MESSAGES):
             raise missing_permissions()
+        return 204, None
+
+    async def start_thread(self, match: re.Match[str], record: RecordedRequest) -> Result:
+        """A thread started by the bot (from a message or not); THREAD_CREATE is dispatched."""
+        channel = self._channel(match)
+        perms = self._readable(channel)
+        body = record.json if isinstance(record.json, dict) else {}
+        from_message = match.groupdict().get("message")
+        private = not from_message and body.get("type") == ChannelType.private_thread
+        needed = P.CREATE_PRIVATE_THREADS if private else P.CREATE_PUBLIC_THREADS
+        if channel.is_thread or channel.type not in (ChannelType.text, ChannelType.news):
+            raise ApiError(400, 50024, "Cannot execute action on this channel type")
+        if not perms & needed:
+            raise missing_permissions()
+        name = body.get("name") or ""
+        if not 1 <= len(name) <= 100:
+            raise ApiError(400, 50035, "Invalid Form Body", {"name": {"_errors": _too_long(100)}})
+        if from_message and self.fake.find_message(channel.id, int(from_message)) is None:
+            raise unknown_message()
+        # a thread started from a message takes the message's id, as on Discord
+        thread = self.fake.add_thread(
+            channel,
+            name,
+            private=private,
+            owner=self.fake.bot_user,
+            id=int(from_message) if from_message else None,
+        )
+        data = thread.payload()
+        self.fake.dispatch("THREAD_CREATE", {**data, "newly_created": True})
+        return 201, data
+
+    async def react(self, match: re.Match[str], record: RecordedRequest) -> Result:
+        channel = self._channel(match)
+        perms = self._readable(channel)
+        if not perms & P.READ_MESSAGE_HISTORY:
+            raise missing_permissions()
+        if self.fake.find_message(channel.id, int(match["message"])) is None:
+            raise unknown_message()
         return 204, None
 
     def _thread_member(self, thread: Channel, user_id: int) -> dict[str, Any]:
@@ -850,6 +953,7 @@ class Router:
     # ------------------------------------------------------------------ interactions
 
     async def callback(self, match: re.Match[str], record: RecordedRequest) -> Result:
+        """The interaction response, with the deadline and the single-ack rule enforced."""
         fake = self.fake
         handle = fake.interactions.get(int(match["interaction"]))
         if handle is None or handle.token != match["token"]:
@@ -882,8 +986,6 @@ class Router:
                 )
                 handle.original = message
             elif rtype == 5:
-                if handle.type == 3:
-                    pass  # components may defer with a new "thinking" message too
                 message = fake._message_payload(
                     channel,
                     fake.bot_user,
@@ -995,6 +1097,7 @@ class Router:
         raise unknown_message()
 
     async def followup(self, match: re.Match[str], record: RecordedRequest) -> Result:
+        """A follow-up message (POST /webhooks/{app}/{token})."""
         handle = self._webhook(match)
         if not handle.acknowledged:
             raise ApiError(404, 10015, "Unknown Webhook")
@@ -1047,8 +1150,7 @@ class Router:
                 "MESSAGE_DELETE",
                 {
                     "id": message["id"],
-                    "channel_id": str(channel.id),
-                    "guild_id": str(channel.guild_id),
+                    **channel.where(),
                 },
             )
         if message is handle.original:

@@ -45,6 +45,7 @@ class P:
     CREATE_PRIVATE_THREADS = 1 << 36
     SEND_MESSAGES_IN_THREADS = 1 << 38
     ALL = (1 << 51) - 1
+    DM = VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | ATTACH_FILES | READ_MESSAGE_HISTORY
     # What a new guild's @everyone role gets on Discord today (a fair default for tests).
     DEFAULT_EVERYONE = (
         CREATE_INSTANT_INVITE
@@ -65,6 +66,8 @@ class P:
 
 
 class ChannelType(IntEnum):
+    """Discord channel types (the ones the fake models)."""
+
     text = 0
     dm = 1
     voice = 2
@@ -81,6 +84,8 @@ THREAD_TYPES = {ChannelType.news_thread, ChannelType.public_thread, ChannelType.
 
 
 class MessageType(IntEnum):
+    """Discord message types the fake generates (system messages included)."""
+
     default = 0
     pins_add = 6
     new_member = 7
@@ -118,19 +123,24 @@ class Snowflakes:
 
 
 def snowflake_time(snowflake: int) -> dt.datetime:
+    """When a snowflake was made (UTC)."""
     return dt.datetime.fromtimestamp(((snowflake >> 22) + DISCORD_EPOCH_MS) / 1000, tz=dt.UTC)
 
 
 def iso(when: dt.datetime) -> str:
+    """Discord's ISO 8601 timestamp text."""
     return when.isoformat()
 
 
 @dataclass
 class User:
+    """A Discord user (`bot=True` for bot accounts)."""
+
     id: int
     username: str
     bot: bool = False
     global_name: str | None = None
+    dms_open: bool = True  # False: the user does not accept DMs from this bot (50007)
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -146,6 +156,8 @@ class User:
 
 @dataclass
 class Role:
+    """A guild role; the @everyone role has the guild's id."""
+
     id: int
     guild_id: int
     name: str
@@ -203,6 +215,8 @@ class Overwrite:
 
 @dataclass
 class Member:
+    """A user's membership of a guild, with role ids (without @everyone)."""
+
     user: User
     guild_id: int
     role_ids: list[int] = field(default_factory=list)
@@ -251,6 +265,8 @@ class Attachment:
 
 @dataclass
 class Channel:
+    """A guild channel, thread or DM, with its messages (oldest first)."""
+
     id: int
     guild_id: int
     name: str
@@ -266,8 +282,10 @@ class Channel:
     locked: bool = False
     thread_member_ids: list[int] = field(default_factory=list)
     created_at: dt.datetime | None = None
-    # messages, oldest first (ids increase)
+    recipient: User | None = None  # DM channels only (their guild_id is 0)
+    # messages, oldest first (ids increase); pinned message id -> when it was pinned
     messages: list[dict[str, Any]] = field(default_factory=list)
+    pins: dict[str, dt.datetime] = field(default_factory=dict)
 
     @property
     def is_thread(self) -> bool:
@@ -277,7 +295,21 @@ class Channel:
     def last_message_id(self) -> str | None:
         return self.messages[-1]["id"] if self.messages else None
 
+    def where(self) -> dict[str, str]:
+        """`channel_id` and (outside DMs) `guild_id`, as message events carry them."""
+        if not self.guild_id:
+            return {"channel_id": str(self.id)}
+        return {"channel_id": str(self.id), "guild_id": str(self.guild_id)}
+
     def payload(self) -> dict[str, Any]:
+        if self.type == ChannelType.dm:
+            return {
+                "id": str(self.id),
+                "type": 1,
+                "last_message_id": self.last_message_id,
+                "recipients": [self.recipient.payload()] if self.recipient else [],
+                "flags": 0,
+            }
         data: dict[str, Any] = {
             "id": str(self.id),
             "guild_id": str(self.guild_id),
@@ -338,6 +370,8 @@ class Channel:
 
 @dataclass
 class Guild:
+    """A guild with roles, members and channels (threads included) by id."""
+
     id: int
     name: str
     owner_id: int
@@ -388,14 +422,18 @@ class Guild:
     def create_payload(self, bot_user_id: int, *, all_members: bool = True) -> dict[str, Any]:
         """The GUILD_CREATE dispatch: the guild with channels, active threads and members.
 
-        Without the Guild Members intent Discord sends only the bot's own member.
+        Without the Guild Members intent Discord sends only the bot's own member; threads are
+        the active ones the bot can view.
         """
         data = self.payload()
         channels = [c.payload() for c in self.channels.values() if not c.is_thread]
         threads = []
         for thread in self.threads():
-            if thread.archived:
+            bot_member = self.members.get(bot_user_id)
+            if thread.archived or bot_member is None:
                 continue  # GUILD_CREATE carries active threads only
+            if not channel_permissions(self, thread, bot_member) & P.VIEW_CHANNEL:
+                continue
             t = thread.payload()
             if bot_user_id in thread.thread_member_ids:
                 t["member"] = {

@@ -31,7 +31,7 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -78,7 +78,9 @@ OP_RECONNECT, OP_REQUEST_MEMBERS, OP_INVALID_SESSION, OP_HELLO, OP_HEARTBEAT_ACK
 
 INTENT_GUILD_MEMBERS = 1 << 1
 INTENT_GUILD_MESSAGES = 1 << 9
+INTENT_DIRECT_MESSAGES = 1 << 12
 INTENT_MESSAGE_CONTENT = 1 << 15
+MESSAGE_EVENTS = {"MESSAGE_CREATE", "MESSAGE_UPDATE", "MESSAGE_DELETE"}
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 
 
@@ -133,18 +135,22 @@ class SentMessage:
 
     @property
     def content(self) -> str:
+        """The message content after this request."""
         return self.message.get("content", "")
 
     @property
     def embeds(self) -> list[dict[str, Any]]:
+        """The message embeds after this request (Discord's JSON shape)."""
         return self.message.get("embeds", [])
 
     @property
     def allowed_mentions(self) -> dict[str, Any] | None:
+        """`allowed_mentions` exactly as the bot sent it (None if it sent none)."""
         return self.payload.get("allowed_mentions")
 
     @property
     def components(self) -> list[dict[str, Any]]:
+        """The message components (action rows, buttons) after this request."""
         return self.message.get("components", [])
 
 
@@ -169,14 +175,17 @@ class FakeInteraction:
 
     @property
     def acknowledged(self) -> bool:
+        """Whether a callback was accepted."""
         return self.response_type is not None
 
     @property
     def deferred(self) -> bool:
+        """Whether the accepted callback was a deferral (5 or 6)."""
         return self.response_type in (5, 6)
 
     @property
     def ephemeral(self) -> bool:
+        """Whether the accepted callback carried the ephemeral flag (64)."""
         return bool(self.response_flags & 64)
 
 
@@ -221,7 +230,8 @@ class FakeDiscord:
     interaction and its callback, default 3), `token_ttl` (interaction token lifetime, default
     15 min), `latency` (seconds added to every REST answer), `rate_limit_next` (answer the next
     N REST requests with 429), `require_synced` (refuse to dispatch a command the bot has not
-    synced, with LookupError, as Discord would never send it), `message_content` (whether the
+    synced, or options its definition lacks or requires, with LookupError, as Discord would
+    never send them), `message_content` (whether the
     application has the Message Content intent enabled; without it Discord blanks other users'
     message content over REST and closes the gateway with 4014 when the bot asks for it).
     """
@@ -266,6 +276,7 @@ class FakeDiscord:
         self._by_token: dict[str, FakeInteraction] = {}
 
         self._sessions: list[_Session] = []
+        self._tasks: set[asyncio.Task[None]] = set()
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -275,17 +286,21 @@ class FakeDiscord:
 
     @property
     def base_url(self) -> str:
+        """http://127.0.0.1:PORT (attachments are served under it)."""
         return f"http://127.0.0.1:{self.port}"
 
     @property
     def api_base(self) -> str:
+        """What discord.py's `Route.BASE` is set to."""
         return f"{self.base_url}/api/v10"
 
     @property
     def gateway_url(self) -> str:
+        """The websocket URL (READY's resume_gateway_url and GET /gateway's url)."""
         return f"ws://127.0.0.1:{self.port}/gateway/"
 
     async def start(self) -> FakeDiscord:
+        """Listen on a free port of 127.0.0.1."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_get("/gateway/", self._gateway_handler)
         app.router.add_get("/gateway", self._gateway_handler)
@@ -300,6 +315,9 @@ class FakeDiscord:
         return self
 
     async def stop(self) -> None:
+        """Close gateway connections and the server."""
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=1)
         for session in list(self._sessions):
             if not session.ws.closed:
                 await session.ws.close()
@@ -314,8 +332,9 @@ class FakeDiscord:
         await self.stop()
 
     def patched(self) -> contextlib.AbstractContextManager[None]:
-        """`patched_urls` for this server."""
-        return patched_urls(self.api_base, self.gateway_url)
+        """`patched_urls` for this server (the CDN too: asset fetches land in
+        `unknown_requests` instead of the internet)."""
+        return patched_urls(self.api_base, self.gateway_url, f"{self.base_url}/cdn")
 
     @contextlib.asynccontextmanager
     async def run_client(
@@ -354,8 +373,11 @@ class FakeDiscord:
 
     # ------------------------------------------------------------------ state builders
 
-    def add_user(self, username: str, *, bot: bool = False, id: int | None = None) -> User:
-        user = User(id or self.ids.next(), username, bot=bot)
+    def add_user(
+        self, username: str, *, bot: bool = False, id: int | None = None, dms_open: bool = True
+    ) -> User:
+        """A user; `dms_open=False` makes DMs to them fail with 50007, as with closed DMs."""
+        user = User(id or self.ids.next(), username, bot=bot, dms_open=dms_open)
         self.users[user.id] = user
         return user
 
@@ -389,6 +411,7 @@ class FakeDiscord:
     def add_role(
         self, guild: Guild, name: str, permissions: int = 0, *, position: int | None = None
     ) -> Role:
+        """A role (`permissions`: a bitfield of `P` flags); position defaults to the next."""
         role = Role(
             self.ids.next(),
             guild.id,
@@ -402,14 +425,17 @@ class FakeDiscord:
     def add_member(
         self, guild: Guild, user: User, roles: Iterable[Role] = (), *, nick: str | None = None
     ) -> Member:
+        """Make `user` a member of `guild` with `roles` (@everyone is implied)."""
         member = Member(user, guild.id, [r.id for r in roles], nick=nick)
         guild.members[user.id] = member
         return member
 
     def member(self, guild: Guild, user: User) -> Member:
+        """`user`'s member in `guild` (KeyError if not a member)."""
         return guild.members[user.id]
 
     def bot_member(self, guild: Guild) -> Member:
+        """The bot's member in `guild` (add roles to it to change what the bot may do)."""
         return guild.members[self.bot_user.id]
 
     def add_channel(
@@ -449,6 +475,7 @@ class FakeDiscord:
         members: Iterable[User] = (),
         archived: bool = False,
         locked: bool = False,
+        id: int | None = None,
     ) -> Channel:
         """A thread in `parent` (its permissions are the parent's). The bot is a member only if
         listed in `members`."""
@@ -465,7 +492,7 @@ class FakeDiscord:
         owner = owner or guild.members[guild.owner_id].user
         member_ids = [owner.id] + [u.id for u in members if u.id != owner.id]
         thread = Channel(
-            self.ids.next(),
+            id or self.ids.next(),
             guild.id,
             name,
             kind,
@@ -510,10 +537,11 @@ class FakeDiscord:
         attachments: Iterable[Attachment] = (),
         at: dt.datetime | None = None,
         dispatch: bool = False,
+        pinned: bool = False,
     ) -> dict[str, Any]:
         """Append a message (timestamps one minute apart unless `at`). Returns its payload.
 
-        `dispatch=True` also sends MESSAGE_CREATE to connected clients.
+        `dispatch=True` also sends MESSAGE_CREATE to connected clients; `pinned=True` pins it.
         """
         when = at or self.ids.tick(60)
         msg_type = int(type)
@@ -534,13 +562,15 @@ class FakeDiscord:
             message["message_reference"] = {
                 "type": 0,
                 "message_id": str(ref_id),
-                "channel_id": str(channel.id),
-                "guild_id": str(channel.guild_id),
+                **channel.where(),
             }
             message["referenced_message"] = referenced
         channel.messages.append(message)
+        if pinned:
+            message["pinned"] = True
+            channel.pins[message["id"]] = when
         if dispatch:
-            self.dispatch("MESSAGE_CREATE", self._gateway_message(message))
+            self.dispatch("MESSAGE_CREATE", dict(message))
         return message
 
     def add_messages(
@@ -570,6 +600,7 @@ class FakeDiscord:
         return out
 
     def find_message(self, channel_id: int, message_id: int) -> dict[str, Any] | None:
+        """The stored message (the same dict the fake serves and edits), or None."""
         channel = self.channels.get(channel_id)
         if channel is None:
             return None
@@ -578,8 +609,19 @@ class FakeDiscord:
                 return message
         return None
 
+    def dm_channel(self, user: User) -> Channel:
+        """The bot's DM channel with `user` (made on first use, like POST /users/@me/channels)."""
+        for channel in self.channels.values():
+            if channel.type == ChannelType.dm and channel.recipient is user:
+                return channel
+        channel = Channel(self.ids.next(), 0, "", ChannelType.dm, recipient=user)
+        self.channels[channel.id] = channel
+        return channel
+
     def permissions_for(self, channel: Channel, user: User | None = None) -> int:
         """`user`'s (default: the bot's) permissions in `channel`, as Discord computes them."""
+        if channel.type == ChannelType.dm:
+            return P.DM
         guild = self.guilds[channel.guild_id]
         member = guild.members.get((user or self.bot_user).id)
         if member is None:
@@ -607,7 +649,6 @@ class FakeDiscord:
         message: dict[str, Any] = {
             "id": str(msg_id),
             "channel_id": str(channel.id),
-            "guild_id": str(channel.guild_id),
             "author": author.payload(),
             "content": content,
             "timestamp": iso(when),
@@ -623,6 +664,8 @@ class FakeDiscord:
             "flags": flags,
             "components": components or [],
         }
+        if channel.guild_id:
+            message["guild_id"] = str(channel.guild_id)
         if webhook_id is not None:
             message["webhook_id"] = str(webhook_id)
             message["application_id"] = str(self.application_id)
@@ -631,12 +674,13 @@ class FakeDiscord:
             message["member"] = guild.members[author.id].payload(with_user=False)
         return message
 
-    def _gateway_message(self, message: dict[str, Any]) -> dict[str, Any]:
-        return dict(message)
-
     def visible_message(self, message: dict[str, Any]) -> dict[str, Any]:
         """The message as the bot may read it (content blanked without Message Content)."""
-        if self.message_content or message["author"]["id"] == str(self.bot_user.id):
+        if (
+            self.message_content
+            or message["author"]["id"] == str(self.bot_user.id)
+            or "guild_id" not in message  # DMs are exempt
+        ):
             return message
         return {**message, "content": "", "embeds": [], "attachments": [], "components": []}
 
@@ -665,6 +709,23 @@ class FakeDiscord:
             if (channel_id is None or s.channel_id == channel_id)
             and (kind is None or s.kind == kind)
         ]
+
+    def problems(self) -> list[str]:
+        """Everything Discord would have refused: unknown routes, limit violations, rejected
+        interaction callbacks, and other 4xx answers (429s excepted)."""
+        out = [f"unknown route {r.method} {r.path}" for r in self.unknown_requests]
+        out += [f"limits {v['path']}: {'; '.join(v['problems'])}" for v in self.limit_violations]
+        seen = {id(r) for r in self.unknown_requests}
+        for r in self.requests:
+            if 400 <= r.status < 500 and r.status != 429 and id(r) not in seen:
+                code = r.response.get("code") if isinstance(r.response, dict) else None
+                out.append(f"{r.status} ({code}) {r.method} {r.path}")
+        return out
+
+    def assert_clean(self) -> None:
+        """Fail (AssertionError listing them) if `problems()` is not empty."""
+        problems = self.problems()
+        assert not problems, "the bot did things Discord refuses:\n" + "\n".join(problems)
 
     async def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0) -> Any:
         """Wait until `predicate()` is truthy and return its value; TimeoutError otherwise.
@@ -722,19 +783,38 @@ class FakeDiscord:
             await self._notify()
 
         if self.connected:
-            asyncio.get_running_loop().create_task(send())
+            self._spawn(send())
 
     def dispatch(self, event: str, data: dict[str, Any]) -> None:
         """Send a dispatch event to every identified connection (scheduled on the loop)."""
-        asyncio.get_running_loop().create_task(self.dispatch_async(event, data))
+        self._spawn(self.dispatch_async(event, data))
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        # keep a reference: the loop holds tasks only weakly
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def dispatch_async(self, event: str, data: dict[str, Any]) -> None:
+        """Send a dispatch event to every identified connection and wait until it is sent."""
         for session in list(self._sessions):
             if session.identified and not session.closed:
                 await self._send_dispatch(session, event, data)
         await self._notify()
 
     async def _send_dispatch(self, session: _Session, event: str, data: dict[str, Any]) -> None:
+        if event in MESSAGE_EVENTS:
+            needed = INTENT_GUILD_MESSAGES if data.get("guild_id") else INTENT_DIRECT_MESSAGES
+            if not session.intents & needed:
+                return  # Discord sends message events only with the matching intent
+            if (
+                event != "MESSAGE_DELETE"
+                and data.get("guild_id")  # DMs are exempt
+                and not session.intents & INTENT_MESSAGE_CONTENT
+                and data.get("author", {}).get("id") != str(self.bot_user.id)
+                and not any(u.get("id") == str(self.bot_user.id) for u in data.get("mentions", []))
+            ):
+                data = {**data, "content": "", "embeds": [], "attachments": [], "components": []}
         session.seq += 1
         with contextlib.suppress(ConnectionError, RuntimeError):
             await session.ws.send_str(
@@ -743,6 +823,7 @@ class FakeDiscord:
 
     @property
     def connected(self) -> bool:
+        """Whether a client has identified (or resumed) and is still connected."""
         return any(s.identified and not s.closed for s in self._sessions)
 
     @property
@@ -850,6 +931,7 @@ class FakeDiscord:
 
     @property
     def application_flags(self) -> int:
+        """The application flags of READY and GET /applications/@me."""
         # GATEWAY_GUILD_MEMBERS_LIMITED | GATEWAY_MESSAGE_CONTENT_LIMITED (if enabled)
         return (1 << 15) | ((1 << 19) if self.message_content else 0)
 
@@ -861,7 +943,7 @@ class FakeDiscord:
         channel.messages[:] = [m for m in channel.messages if m["id"] != mid]
         self.dispatch(
             "MESSAGE_DELETE",
-            {"id": mid, "channel_id": str(channel.id), "guild_id": str(channel.guild_id)},
+            {"id": mid, **channel.where()},
         )
 
     def delete_channel(self, channel: Channel) -> None:
@@ -926,6 +1008,11 @@ class FakeDiscord:
         handle = FakeInteraction(interaction_id, token, itype, payload, channel.id, 0.0)
         return payload, handle
 
+    def age_interaction(self, interaction: FakeInteraction, seconds: float) -> None:
+        """Pretend `interaction` was dispatched `seconds` earlier (past `ack_deadline`, or
+        past `token_ttl` to expire its token) without waiting."""
+        interaction.dispatched_at -= seconds
+
     async def _send_interaction(self, handle: FakeInteraction) -> FakeInteraction:
         if not self.connected:
             raise RuntimeError("no client is connected to the fake gateway")
@@ -949,13 +1036,17 @@ class FakeDiscord:
         options: dict[str, Any] | None = None,
         *,
         locale: str = "en-US",
+        attachments: dict[str, Attachment] | None = None,
     ) -> FakeInteraction:
         """Dispatch a slash command. `command` may name a subcommand ("digest summarize").
+
+        `attachments` is a convenience: attachment options by name, merged into `options`.
 
         Option values: str, bool, int, float, an `Attachment` (from `add_attachment`), a
         `User` or a `Channel`. When the command was synced, option types come from its
         definition (so an int for a NUMBER option is sent as type 10).
         """
+        options = {**(options or {}), **(attachments or {})}
         payload, handle = self._interaction_base(2, user, channel, locale)
         guild = self.guilds[channel.guild_id]
         parts = command.split()
@@ -966,6 +1057,14 @@ class FakeDiscord:
         for sub in parts[1:]:
             sub_def = definitions.get(sub, {})
             definitions = {o["name"]: o for o in sub_def.get("options", [])}
+        if registered is not None and self.require_synced:
+            unknown = set(options or {}) - set(definitions)
+            missing = {n for n, o in definitions.items() if o.get("required")} - set(options or {})
+            if unknown or missing:
+                raise LookupError(
+                    f"/{command}: options {sorted(unknown)} are not defined, "
+                    f"required {sorted(missing)} are missing"
+                )
         resolved: dict[str, dict[str, Any]] = {}
         opts = [
             self._option(name, value, definitions.get(name), guild, resolved)
@@ -1077,31 +1176,46 @@ class FakeDiscord:
         user: User,
         channel: Channel,
         custom_id: str,
-        values: dict[str, str],
+        values: dict[str, str | list[str]],
         *,
         message: dict[str, Any] | None = None,
+        components: list[dict[str, Any]] | None = None,
     ) -> FakeInteraction:
-        """Dispatch a modal submission: `values` maps text-input custom_id to the text typed."""
+        """Dispatch a modal submission: `values` maps an input's custom_id to the text typed
+        (or to the chosen values of a select). `components` (the modal as the bot sent it)
+        makes the submission mirror its layout (action rows or labels), as Discord does."""
         payload, handle = self._interaction_base(5, user, channel)
-        payload["data"] = {
-            "custom_id": custom_id,
-            "components": [
-                {"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]}
-                for k, v in values.items()
-            ],
-        }
+        if components is None:
+            submitted = [
+                {"type": 1, "components": [_submitted_input(4, k, v)]} for k, v in values.items()
+            ]
+        else:
+            submitted = _mirror_modal(components, values)
+        payload["data"] = {"custom_id": custom_id, "components": submitted}
         if message is not None:
             payload["message"] = message
         return await self._send_interaction(handle)
 
     async def submit_modal(
-        self, user: User, after: FakeInteraction, values: dict[str, str]
+        self, user: User, after: FakeInteraction, values: dict[str, str | list[str]]
     ) -> FakeInteraction:
-        """Submit the modal that the bot opened in answer to `after` (callback type 9)."""
+        """Submit the modal that the bot opened in answer to `after` (callback type 9).
+
+        Like Discord's client, it refuses (ValueError) a submission that leaves a required
+        text input empty, breaks its length bounds, or names an input the modal lacks.
+        """
         if after.modal is None:
             raise ValueError("the bot did not answer this interaction with a modal")
         channel = self.channels[after.channel_id]
-        return await self.modal_submit(user, channel, after.modal["custom_id"], values)
+        message = after.payload.get("message")
+        return await self.modal_submit(
+            user,
+            channel,
+            after.modal["custom_id"],
+            values,
+            components=after.modal.get("components") or [],
+            message=message,
+        )
 
     # ------------------------------------------------------------------ attachments
 
@@ -1110,3 +1224,54 @@ class FakeDiscord:
         if att is None:
             return web.Response(status=404, text="Not Found")
         return web.Response(body=att.data, content_type=att.content_type.split(";")[0])
+
+
+def _submitted_input(ctype: int, custom_id: str, value: str | list[str]) -> dict[str, Any]:
+    if isinstance(value, list):
+        return {"type": ctype, "custom_id": custom_id, "values": value}
+    return {"type": ctype, "custom_id": custom_id, "value": value}
+
+
+def _check_input(component: dict[str, Any], value: str | list[str] | None) -> None:
+    custom_id = component.get("custom_id")
+    if component.get("type") != 4:
+        return
+    text = value if isinstance(value, str) else ""
+    if component.get("required", True) and not text:
+        raise ValueError(f"modal input {custom_id!r} is required")
+    if text and len(text) < int(component.get("min_length") or 0):
+        raise ValueError(f"modal input {custom_id!r} is shorter than min_length")
+    if len(text) > int(component.get("max_length") or 4000):
+        raise ValueError(f"modal input {custom_id!r} is longer than max_length")
+
+
+def _mirror_modal(
+    components: list[dict[str, Any]], values: dict[str, str | list[str]]
+) -> list[dict[str, Any]]:
+    """The modal-submit components for the modal the bot sent, filled with `values`."""
+    known: set[str] = set()
+    out: list[dict[str, Any]] = []
+
+    def fill(component: dict[str, Any]) -> dict[str, Any] | None:
+        custom_id = component.get("custom_id")
+        if custom_id is None:
+            return None
+        known.add(custom_id)
+        value = values.get(custom_id)
+        _check_input(component, value)
+        if value is None:
+            value = [] if component["type"] != 4 else ""
+        return _submitted_input(component["type"], custom_id, value)
+
+    for top in components:
+        if top.get("type") == 1:
+            children = [c for c in map(fill, top.get("components", [])) if c is not None]
+            out.append({"type": 1, "components": children})
+        elif top.get("type") == 18 and "component" in top:
+            child = fill(top["component"])
+            if child is not None:
+                out.append({"type": 18, "id": top.get("id"), "component": child})
+    unknown = set(values) - known
+    if unknown:
+        raise ValueError(f"the modal has no inputs {sorted(unknown)}")
+    return out

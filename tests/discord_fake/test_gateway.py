@@ -152,3 +152,29 @@ async def test_resume_after_disconnect(discord_fake: FakeDiscord, world: World) 
         assert discord_fake.resume_payloads[0]["session_id"] == session
         assert len(discord_fake.identify_payloads) == 1
         assert bot.get_guild(world.guild.id) is not None
+
+
+async def test_message_events_follow_the_intents(discord_fake: FakeDiscord, world: World) -> None:
+    intents = discord.Intents.default()
+    intents.message_content = False
+    bot = discord.Client(intents=intents)
+    seen: list[discord.Message] = []
+
+    async def on_message(message: discord.Message) -> None:
+        seen.append(message)
+
+    bot.on_message = on_message  # type: ignore[attr-defined]
+    async with discord_fake.run_client(bot):
+        discord_fake.post_message(world.general, world.alice, "private words")
+        await discord_fake.wait_for(lambda: seen)
+    assert seen[0].content == ""  # no Message Content intent requested
+
+    quiet = discord.Intents.default()
+    quiet.guild_messages = False
+    bot = discord.Client(intents=quiet)
+    bot.on_message = on_message  # type: ignore[attr-defined]
+    seen.clear()
+    async with discord_fake.run_client(bot):
+        discord_fake.post_message(world.general, world.alice, "unseen")
+        await asyncio.sleep(0.1)
+    assert seen == []

@@ -160,6 +160,7 @@ async def test_slash_command_defer_and_followup(discord_fake: FakeDiscord, world
     # the first follow-up replaced the "thinking" message, as on Discord
     assert sent.message["id"] == it.original["id"]
     assert discord_fake.unknown_requests == [] and discord_fake.limit_violations == []
+    discord_fake.assert_clean()
 
 
 async def test_subcommand_options_are_nested(discord_fake: FakeDiscord, world: World) -> None:
@@ -218,6 +219,7 @@ async def test_second_acknowledgement_is_rejected(discord_fake: FakeDiscord, wor
     assert isinstance(rec.errors[0], discord.HTTPException)
     assert rec.errors[0].status == 400 and rec.errors[0].code == 40060
     assert it.response_type == 4 and len(it.rejections) == 1
+    assert discord_fake.problems() == [f"400 (40060) POST {it.rejections[0].path}"]
 
 
 async def test_expired_token_is_401(discord_fake: FakeDiscord, world: World) -> None:
@@ -238,7 +240,9 @@ async def test_attachment_option_is_readable(discord_fake: FakeDiscord, world: W
     rec = Recorder()
     att = discord_fake.add_attachment("thread.txt", "alice: yes\nbob: no\n")
     async with discord_fake.run_client(make_bot(rec)):
-        it = await discord_fake.interaction(world.alice, world.general, "file", {"source": att})
+        it = await discord_fake.interaction(
+            world.alice, world.general, command="file", attachments={"source": att}
+        )
         await discord_fake.wait_for(lambda: it.acknowledged)
     assert rec.seen == [b"alice: yes\nbob: no\n"]
     [sent] = discord_fake.sent_messages()
@@ -302,3 +306,71 @@ async def test_interaction_payload_shape(discord_fake: FakeDiscord, world: World
     assert rec.seen[0]["app_permissions"].view_channel is False
     assert rec.seen[0]["user_permissions"].view_channel is False
     assert rec.seen[0]["locale"] is discord.Locale.german
+
+
+async def test_modal_with_labels_mirrors_the_layout_and_checks_input(
+    discord_fake: FakeDiscord, world: World
+) -> None:
+    bot = commands.Bot(command_prefix="!", intents=discord.Intents.default())
+    got: list[str] = []
+
+    class Feedback(discord.ui.Modal, title="Feedback"):
+        text = discord.ui.Label(
+            text="What was missing?",
+            component=discord.ui.TextInput(custom_id="missing", min_length=3, max_length=20),
+        )
+
+        async def on_submit(self, interaction: discord.Interaction) -> None:
+            got.append(self.text.component.value)  # type: ignore[attr-defined]
+            await interaction.response.send_message("noted", ephemeral=True)
+
+    @bot.tree.command(name="feedback", description="d")
+    async def feedback(interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(Feedback())
+
+    async with discord_fake.run_client(bot):
+        it = await discord_fake.interaction(world.alice, world.general, "feedback")
+        await discord_fake.wait_for(lambda: it.modal)
+        assert it.modal["components"][0]["type"] == 18
+        for bad in ({"missing": "no"}, {"missing": ""}, {"other": "x"}, {"missing": "x" * 21}):
+            with pytest.raises(ValueError):
+                await discord_fake.submit_modal(world.alice, it, bad)
+        sub = await discord_fake.submit_modal(world.alice, it, {"missing": "sources"})
+        await discord_fake.wait_for(lambda: sub.acknowledged)
+    assert got == ["sources"]
+    assert sub.payload["data"]["components"][0]["type"] == 18
+
+
+async def test_aged_interaction_token_expires(discord_fake: FakeDiscord, world: World) -> None:
+    rec = Recorder()
+    bot = make_bot(rec)
+    async with discord_fake.run_client(bot):
+        it = await discord_fake.interaction(world.alice, world.general, "vote")
+        await discord_fake.wait_for(lambda: it.acknowledged)
+        discord_fake.age_interaction(it, 15 * 60 + 1)
+        webhook = discord.Webhook.partial(discord_fake.application_id, it.token, client=bot)
+        with pytest.raises(discord.HTTPException) as info:
+            await webhook.fetch_message(int(it.original["id"]))
+    assert info.value.status == 401 and info.value.code == 50027
+
+
+async def test_refused_response_leaves_the_interaction_open(
+    discord_fake: FakeDiscord, world: World
+) -> None:
+    bot = commands.Bot(command_prefix="!", intents=discord.Intents.default())
+    errors: list[discord.HTTPException] = []
+
+    @bot.tree.command(name="long", description="d")
+    async def long(interaction: discord.Interaction) -> None:
+        try:
+            await interaction.response.send_message(embed=discord.Embed(title="x" * 300))
+        except discord.HTTPException as exc:
+            errors.append(exc)
+            await interaction.response.send_message("The summary was too long.", ephemeral=True)
+
+    async with discord_fake.run_client(bot):
+        it = await discord_fake.interaction(world.alice, world.general, "long")
+        await discord_fake.wait_for(lambda: it.acknowledged)
+    assert errors[0].code == 50035 and it.response_type == 4 and it.ephemeral
+    assert discord_fake.limit_violations[0]["problems"] == ["embeds[0].title: 300 > 256"]
+    assert len(it.rejections) == 1 and it.original["content"] == "The summary was too long."

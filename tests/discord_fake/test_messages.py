@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import discord
+import pytest
 from fakes.discord_server import FakeDiscord, MessageType
 
 from .conftest import World
@@ -94,3 +95,51 @@ async def test_auto_sharded_client_uses_gateway_bot(
     async with discord_fake.run_client(bot):
         assert bot.shard_count == 1 and bot.get_guild(world.guild.id) is not None
     assert discord_fake.requests_to("GET", "^/gateway/bot$")
+
+
+async def test_pins(discord_fake: FakeDiscord, world: World) -> None:
+    fake = discord_fake
+    fake.add_message(world.general, world.alice, "rules", pinned=True)
+    fake.add_message(world.general, world.alice, "chatter")
+    fake.add_message(world.general, world.bob, "faq", pinned=True)
+    bot = client()
+    async with fake.run_client(bot):
+        pins = [m.content async for m in bot.get_channel(world.general.id).pins()]
+    assert pins == ["faq", "rules"]
+
+
+async def test_bot_starts_threads_and_reacts(discord_fake: FakeDiscord, world: World) -> None:
+    fake = discord_fake
+    [claim] = fake.add_messages(world.general, [(world.alice, "claim")])
+    bot = client()
+    async with fake.run_client(bot):
+        channel = bot.get_channel(world.general.id)
+        message = await channel.fetch_message(int(claim["id"]))
+        await message.add_reaction("👍")
+        from_message = await message.create_thread(name="Digest")
+        standalone = await channel.create_thread(
+            name="Notes", type=discord.ChannelType.public_thread
+        )
+        await from_message.send("summary goes here")
+        await fake.wait_for(lambda: bot.get_channel(standalone.id))
+    assert from_message.id == int(claim["id"]) and from_message.parent_id == world.general.id
+    assert fake.channels[standalone.id].name == "Notes"
+    assert fake.sent_messages(from_message.id)[0].content == "summary goes here"
+    assert fake.requests_to("PUT", "/reactions/")[0].status == 204
+
+
+async def test_direct_messages(discord_fake: FakeDiscord, world: World) -> None:
+    fake = discord_fake
+    closed = fake.add_user("closed", dms_open=False)
+    fake.add_member(world.guild, closed)
+    bot = client()
+    async with fake.run_client(bot):
+        alice = await bot.fetch_user(world.alice.id)
+        sent = await alice.send("your summary")
+        with pytest.raises(discord.Forbidden) as info:
+            await (await bot.fetch_user(closed.id)).send("hi")
+    assert info.value.code == 50007
+    dm = fake.dm_channel(world.alice)
+    [record] = fake.sent_messages(dm.id)
+    assert record.content == "your summary" and sent.channel.id == dm.id
+    assert "guild_id" not in record.message

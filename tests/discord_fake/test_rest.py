@@ -78,6 +78,7 @@ async def test_thread_history_and_private_thread_access(
     outsider = discord_fake.add_thread(world.general, "not for the bot", private=True)
     bot = client()
     async with discord_fake.run_client(bot):
+        assert bot.get_guild(world.guild.id).get_thread(outsider.id) is None
         thread = bot.get_guild(world.guild.id).get_thread(world.private_thread.id)
         assert [m.content async for m in thread.history()] == ["psst"]
         with pytest.raises(discord.Forbidden):

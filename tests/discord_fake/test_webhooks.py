@@ -92,8 +92,8 @@ async def test_unsynced_command_can_be_refused(discord_fake: FakeDiscord, world:
     bot = commands.Bot(command_prefix="!", intents=discord.Intents.default())
 
     @bot.tree.command(name="real", description="d")
-    async def real(interaction: discord.Interaction) -> None:
-        await interaction.response.send_message("ok")
+    async def real(interaction: discord.Interaction, topic: str) -> None:
+        await interaction.response.send_message(topic)
 
     discord_fake.require_synced = True
     async with discord_fake.run_client(bot):
@@ -104,6 +104,13 @@ async def test_unsynced_command_can_be_refused(discord_fake: FakeDiscord, world:
         else:
             raise AssertionError("an unsynced command was dispatched")
         await bot.tree.sync()
-        it = await discord_fake.interaction(world.alice, world.general, "real")
+        for bad in ({}, {"topic": "x", "extra": 1}):
+            try:
+                await discord_fake.interaction(world.alice, world.general, "real", bad)
+            except LookupError:
+                pass
+            else:
+                raise AssertionError(f"options {bad} were dispatched")
+        it = await discord_fake.interaction(world.alice, world.general, "real", {"topic": "x"})
         await discord_fake.wait_for(lambda: it.acknowledged)
     assert it.payload["data"]["id"] == discord_fake.global_commands[0]["id"]
