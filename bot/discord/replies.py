@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
 # Discord keeps an interaction token for 15 minutes; leave room for the last request.
 TOKEN_LIFETIME_S = 14.5 * 60
+INVALID_WEBHOOK_TOKEN = 50027
 
 
 class Reply:
@@ -170,18 +171,40 @@ class Reply:
             if self.expired:
                 return await self._post_late(content=content, embeds=embeds, files=files, view=view)
             if not self.deferred:
-                await self.interaction.response.send_message(
-                    content=content,
-                    embeds=list(embeds),
-                    files=list(files),
-                    view=view if view is not None else discord.utils.MISSING,
-                    ephemeral=self.private,
-                    allowed_mentions=NO_MENTIONS,
+                return await self._respond(content=content, embeds=embeds, files=files, view=view)
+            try:
+                return await self._edit_status(
+                    content=content, embeds=list(embeds), attachments=list(files), view=view
                 )
-                return await self.interaction.original_response()
-            return await self._edit_status(
-                content=content, embeds=list(embeds), attachments=list(files), view=view
-            )
+            except discord.HTTPException as err:
+                if err.code != INVALID_WEBHOOK_TOKEN:
+                    raise
+                # Our clock said the token was alive, Discord's did not: post it anyway.
+                log.info(
+                    "interaction %s token expired early; posting the answer", self.interaction.id
+                )
+                for file in files:
+                    file.reset()
+                return await self._post_late(content=content, embeds=embeds, files=files, view=view)
+
+    async def _respond(
+        self,
+        *,
+        content: str | None,
+        embeds: Sequence[discord.Embed],
+        files: Sequence[discord.File],
+        view: discord.ui.View | None,
+    ) -> Any:
+        """The answer as the first response itself (when no defer was needed)."""
+        await self.interaction.response.send_message(
+            content=content,
+            embeds=list(embeds),
+            files=list(files),
+            view=view if view is not None else discord.utils.MISSING,
+            ephemeral=self.private,
+            allowed_mentions=NO_MENTIONS,
+        )
+        return await self.interaction.original_response()
 
     async def error(self, text: str) -> None:
         """A short, specific error, seen only by the person who asked (once)."""

@@ -286,3 +286,22 @@ async def test_answer_after_the_token_expired_goes_to_the_channel(
     assert posted.allowed_mentions == {"parse": []}
     assert it.response_type == 5
     assert not any("SECRET" in t for t in [all_text(fake)])
+
+
+async def test_token_that_discord_expired_early_still_gets_the_answer_posted(
+    discord_fake, world: World, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "test")
+    fake = discord_fake
+    with FakeOpenAI(latency=0.5, responder=debate_responder) as llm:
+        settings = make_settings(tmp_path, model="openai/fake-model", api_base=llm.url)
+        async with running(fake, settings):
+            it = await fake.interaction(world.bob, world.general, "summarize", {"text": PASTE})
+            await fake.wait_for(lambda: it.acknowledged)
+            fake.age_interaction(it, 16 * 60)  # Discord's clock: the token is gone
+            await fake.wait_for(
+                lambda: fake.sent_messages(world.general.id, kind="channel"), timeout=20
+            )
+    [posted] = fake.sent_messages(world.general.id, kind="channel")
+    assert posted.embeds and [f.filename for f in posted.files] == ["debate-digest.md"]
+    assert posted.allowed_mentions == {"parse": []}
