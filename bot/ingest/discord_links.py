@@ -15,6 +15,7 @@ This module, the embed renderer and `bot.discord` are the only ones that import 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Callable, Iterable
@@ -318,4 +319,6 @@ async def read_history(
     name = getattr(channel, "name", None)
     url = source.link.url if source.link else getattr(channel, "jump_url", None)
     log.info("read %d messages of channel %s", len(messages), channel.id)
-    return messages_to_thread(messages, title=name, url=url, notes=notes)
+    # Thousands of pydantic models: built in a worker thread, off the event loop (the
+    # messages are only read there).
+    return await asyncio.to_thread(messages_to_thread, messages, title=name, url=url, notes=notes)

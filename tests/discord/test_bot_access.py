@@ -135,3 +135,18 @@ async def test_sync_commands_and_run(discord_fake, world: World, tmp_path) -> No
         bad = make_settings(tmp_path, discord_token=SecretStr("wrong.token.here"))
         with pytest.raises(ConfigError, match="rejected"):
             await main(bad)
+
+
+async def test_auto_sharded_bot(discord_fake, world: World, settings) -> None:
+    from bot.discord.app import build_bot
+    from bot.discord.client import AutoShardedDigestBot
+    from bot.store import open_store
+
+    fake = discord_fake
+    async with open_store(settings.database_url) as store:
+        bot = build_bot(settings, store=store, shards="auto")
+        assert isinstance(bot, AutoShardedDigestBot)
+        async with fake.run_client(bot):
+            it = await fake.interaction(world.bob, world.thread, "summarize", {})
+            await fake.wait_for(lambda: has_embeds(it), timeout=20)
+    assert f"{len(DEBATE)} comments read" in it.original["embeds"][0]["description"]

@@ -46,3 +46,15 @@ def test_zero_cooldown() -> None:
 def test_budget_message_and_day() -> None:
     assert "1,000 of 500" in budget_message(1000, 500)
     assert utc_day(datetime(2025, 3, 4, 23, 30, tzinfo=UTC)) == "2025-03-04"
+
+
+def test_progress_lines() -> None:
+    from bot.discord.jobs import progress_text
+
+    assert progress_text("history", 800, 2300) == "Read 800 of ~2,300 messages…"
+    assert progress_text("history", 800, 0) == "Read 800 messages…"
+    assert progress_text("fetching", 5, 40) == "Fetched 5 of ~40 comments…"
+    assert progress_text("deduplicating", 0, 9) == "Removing duplicates…"
+    # Engine stages count comments or chunks; the person sees one word for all of them.
+    for stage in ("summarizing", "reading", "linking", "assigning", "extracting"):
+        assert progress_text(stage, 3, 1050) == "Summarizing…"
