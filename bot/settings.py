@@ -97,6 +97,12 @@ class Settings(BaseSettings):
     progress_interval_s: float = Field(
         1.5, ge=0, le=60, description="least seconds between two progress edits of a reply"
     )
+    cpu_workers: int = Field(
+        2,
+        ge=1,
+        le=32,
+        description="worker threads for CPU work in the bot (parse, dedupe, engines)",
+    )
     message_content_intent: bool = Field(
         True, description="ask for the privileged Message Content intent (needed for links)"
     )

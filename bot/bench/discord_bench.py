@@ -11,9 +11,9 @@ Reported:
   allows 3 s), and to the answer;
 - event-loop lag: a ticker sleeps 5 ms in a loop and records how late it wakes (max and p99;
   target: no stall over 100 ms);
-- LLM calls: every identical request on one thread must cost one LLM run (single flight shared
-  across the bot), so calls = the calls of one run; a second scenario spreads the 50 requests
-  over several threads (one run each).
+- LLM calls: every identical request on one thread must cost one LLM run (shared reads and the
+  pipeline's single flight), so the burst's calls = the calls of one request alone (measured
+  first); a second scenario spreads the 50 requests over several threads (one run each).
 
     python -m bot.bench.discord_bench [--requests 50] [--messages 400] [--threads 5]
                                       [--latency 0.2] [--json]
@@ -205,8 +205,14 @@ async def scenario(
 async def run(
     *, requests: int = 50, messages: int = 400, threads: int = 5, latency: float = 0.2
 ) -> dict[str, Any]:
-    """Both scenarios: every request on one thread, then spread over `threads` threads."""
+    """One request alone (the calls of one LLM run), then both scenarios: every request on one
+    thread, and spread over `threads` threads."""
     with tempfile.TemporaryDirectory(prefix="debate-digest-discord-bench-") as folder:
+        # One request alone: what one LLM run of this thread costs.
+        solo = await scenario(
+            requests=1, messages=messages, threads=1, latency=latency,
+            folder=Path(folder) / "solo",
+        )  # fmt: skip
         same = await scenario(
             requests=requests, messages=messages, threads=1, latency=latency,
             folder=Path(folder) / "same",
@@ -215,12 +221,11 @@ async def run(
             requests=requests, messages=messages, threads=threads, latency=latency,
             folder=Path(folder) / "spread",
         )  # fmt: skip
-    per_run = spread["llm_calls"] / spread["threads"]
     return {
         "same_thread": same,
         "spread": spread,
-        "calls_per_run": per_run,
-        "identical_requests_cost_one_run": same["llm_calls"] == per_run,
+        "calls_per_run": solo["llm_calls"],
+        "identical_requests_cost_one_run": same["llm_calls"] == solo["llm_calls"],
     }
 
 
@@ -264,7 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         lines = _line("same thread", result["same_thread"]) + _line("spread", result["spread"])
         lines.append(
-            f"one LLM run = {result['calls_per_run']} calls; identical requests cost one run: "
+            f"one request alone: {result['calls_per_run']} LLM calls; "
+            f"{result['same_thread']['requests']} identical requests cost one run: "
             f"{result['identical_requests_cost_one_run']}"
         )
         sys.stdout.write("\n".join(lines) + "\n")

@@ -20,6 +20,7 @@ async def test_small_load_run(monkeypatch: pytest.MonkeyPatch) -> None:
     # Identical requests share one read and one LLM run.
     assert result["identical_requests_cost_one_run"]
     assert same["history_requests"] == spread["history_requests"] / 2
+    assert result["calls_per_run"] >= 1
 
 
 def test_percentile() -> None:
