@@ -115,7 +115,10 @@ async def scenario(
             guild = fake.add_guild("Bench")
             general = fake.add_channel(guild, "general")
             members = [fake.add_user(f"member{i}") for i in range(requests)]
-            for user in members:
+            # The debate's authors do not depend on how many ask, so one thread is the same
+            # text (and the same LLM run) in every scenario.
+            debaters = [fake.add_user(f"debater{i}") for i in range(40)]
+            for user in members + debaters:
                 fake.add_member(guild, user)
             synthetic, _ = build_thread(messages, seed=11)
             debate_threads = []
@@ -128,7 +131,7 @@ async def scenario(
                     posted.setdefault(
                         comment.id,
                         fake.add_message(
-                            thread, members[index % len(members)], text, reply_to=parent
+                            thread, debaters[index % len(debaters)], text, reply_to=parent
                         ),
                     )
                 debate_threads.append(thread)
