@@ -5,9 +5,10 @@
 Order matters and is the contract the tests check: cheap checks (cooldown, the input itself),
 then the defer (within Discord's 3 s), then who may read the source (a refusal requests no
 history), then who would see the answer (private when not everyone there may read the source),
-then reading, the pipeline (`bot.pipeline.summarize_thread`, shared single flight), and one
-answer. CPU work (parsing a paste or a file) runs in a worker thread; dedupe and the offline
-engine already do inside the pipeline.
+then reading, the pipeline (`bot.pipeline.summarize_thread`, with the bot's one single
+flight), and one answer. Concurrent requests for the same Discord source share one history read
+and one pipeline run. CPU work (parsing a paste, a file or a page of messages) runs in a worker
+thread; dedupe and the engines already do inside the pipeline.
 """
 
 from __future__ import annotations
