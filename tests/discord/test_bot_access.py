@@ -150,3 +150,11 @@ async def test_auto_sharded_bot(discord_fake, world: World, settings) -> None:
             it = await fake.interaction(world.bob, world.thread, "summarize", {})
             await fake.wait_for(lambda: has_embeds(it), timeout=20)
     assert f"{len(DEBATE)} comments read" in it.original["embeds"][0]["description"]
+
+
+async def test_intent_not_granted_by_the_portal_is_one_clear_error(tmp_path) -> None:
+    async with FakeDiscord(message_content=False) as fake:
+        fake.add_guild("Debates")
+        settings = make_settings(tmp_path, discord_token=SecretStr(fake.token))
+        with fake.patched(), pytest.raises(ConfigError, match="Message Content intent"):
+            await asyncio.wait_for(main(settings), 20)
