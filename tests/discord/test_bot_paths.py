@@ -305,3 +305,41 @@ async def test_token_that_discord_expired_early_still_gets_the_answer_posted(
     [posted] = fake.sent_messages(world.general.id, kind="channel")
     assert posted.embeds and [f.filename for f in posted.files] == ["debate-digest.md"]
     assert posted.allowed_mentions == {"parse": []}
+
+
+async def test_bad_requests_are_refused_before_any_work(
+    discord_fake, world: World, tmp_path
+) -> None:
+    fake = discord_fake
+    settings = make_settings(tmp_path, max_input_mb=0.001)  # about 1 KB
+    big = fake.add_attachment("big.txt", "a line of debate text\n" * 200)
+    async with running(fake, settings):
+        both = await fake.interaction(
+            world.bob, world.general, "summarize", {"text": "x", "link": link(world.thread)}
+        )
+        large = await fake.interaction(world.carol, world.general, "summarize", {"file": big})
+        bad = await fake.interaction(
+            world.dave, world.general, "summarize", {"link": "ftp://example.com/thread"}
+        )
+        for it in (both, large, bad):
+            await fake.wait_for(lambda it=it: texts_for(fake, it), timeout=10)
+    assert "not text and link" in texts_for(fake, both)
+    assert "big.txt" in texts_for(fake, large) and "limit" in texts_for(fake, large)
+    assert "http(s) URL" in texts_for(fake, bad)
+    for it in (both, large, bad):
+        assert it.response_type == 4 and it.ephemeral  # answered at once, privately, no defer
+    assert fake.history_requests(world.thread.id) == []
+
+
+async def test_leaving_a_guild_forgets_its_summaries(discord_fake, world: World, settings) -> None:
+    fake = discord_fake
+    async with running(fake, settings) as bot:
+        it = await fake.interaction(world.bob, world.general, "summarize", {"text": PASTE})
+        await fake.wait_for(lambda: has_embeds(it), timeout=20)
+        assert (await bot.store.stats()).entries == 1
+        fake.dispatch("GUILD_DELETE", {"id": str(world.guild.id)})
+
+        async def gone() -> bool:
+            return (await bot.store.stats()).entries == 0
+
+        await eventually(gone)
