@@ -111,3 +111,22 @@ async def test_mentions_in_a_thread_ping_nobody(discord_fake, world: World, tmp_
         assert sent.message.get("mention_everyone") is False
         assert sent.message.get("mention_roles") == []
         assert sent.message.get("mentions") == []
+
+
+async def test_progress_edits_are_throttled(discord_fake, world: World, tmp_path) -> None:
+    import time
+
+    fake = discord_fake
+    fake.latency = 0.01  # every REST answer takes a little while, as on Discord
+    thread = add_long_thread(fake, world, 1000)
+    settings = make_settings(tmp_path, progress_interval_s=0.3)
+    async with running(fake, settings):
+        started = time.monotonic()
+        it = await fake.interaction(world.bob, world.general, "summarize", {"link": link(thread)})
+        await fake.wait_for(lambda: it.original and it.original.get("embeds"), timeout=60)
+        elapsed = time.monotonic() - started
+    edits = [s for s in fake.sent_messages(kind="original") if s.interaction is it]
+    progress = edits[:-1]  # the last edit is the answer
+    assert progress, "some progress was shown"
+    assert len(progress) <= elapsed / 0.3 + 2
+    assert edits[-1].embeds
