@@ -1,4 +1,5 @@
-"""The command-line interface: `debate-digest summarize`, `demo`, `cache`, `bench`.
+"""The command-line interface: `debate-digest summarize`, `demo`, `cache`, `bench`, and the
+Discord bot's `run`, `invite-url` and `sync-commands`.
 
 Every user error ends as one line on stderr and a non-zero exit; stdout carries only the result
 (so `--json` output can be piped). Heavy imports (litellm, discord) happen only on the paths that
@@ -166,7 +167,10 @@ def _fetch_progress():
     from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
     with Progress(
-        SpinnerColumn(), TextColumn("Fetching"), MofNCompleteColumn(), console=console,
+        SpinnerColumn(),
+        TextColumn("Fetching"),
+        MofNCompleteColumn(),
+        console=console,
         transient=True,
     ) as bar:
         task = bar.add_task("fetching", total=None)
@@ -453,6 +457,80 @@ def bench(
         from bot.bench import print_report
 
         print_report(report)
+
+
+GuildOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--guild",
+        help="Sync to this guild (server) id only: instant, for testing "
+        "(default: DEBATE_DIGEST_DEV_GUILD_ID, else global).",
+    ),
+]
+
+
+@app.command()
+def run(
+    shards: Annotated[
+        bool, typer.Option("--auto-shard", help="Shard automatically (large bots).")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Log only warnings (default: INFO).")
+    ] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Run the Discord bot (needs DEBATE_DIGEST_DISCORD_TOKEN). Ctrl-C stops it."""
+    _setup_logging(not quiet)
+    with _user_errors(debug):
+        settings = _settings()
+        from bot.discord.app import main as bot_main
+        from bot.discord.app import token_of
+
+        token_of(settings)  # a missing token is one line, before anything starts
+        _run(lambda: bot_main(settings, shards="auto" if shards else None))
+
+
+@app.command("invite-url")
+def invite_url(
+    client_id: Annotated[
+        int | None,
+        typer.Option(
+            "--client-id",
+            help="Application id (default: DEBATE_DIGEST_DISCORD_CLIENT_ID, else read from "
+            "the token).",
+        ),
+    ] = None,
+) -> None:
+    """Print the URL that adds the bot to a server with only the permissions it needs."""
+    _setup_logging(False)
+    with _user_errors():
+        from bot.discord.app import invite_url as make_url
+
+        url, permissions = make_url(_settings(), client_id)
+        typer.echo(url)
+        typer.echo(
+            f"permissions integer: {permissions} (View Channels, Send Messages, Send Messages "
+            "in Threads, Embed Links, Attach Files, Read Message History)",
+            err=True,
+        )
+
+
+@app.command("sync-commands")
+def sync_commands(
+    guild: GuildOpt = None, verbose: VerboseOpt = False, debug: DebugOpt = False
+) -> None:
+    """Register the slash command and context menus with Discord (run again after upgrades)."""
+    _setup_logging(verbose)
+    with _user_errors(debug):
+        settings = _settings()
+        from bot.discord.app import sync_commands as do_sync
+        from bot.discord.app import token_of
+
+        token_of(settings)
+        target = guild if guild is not None else settings.dev_guild_id
+        names = _run(lambda: do_sync(settings, target))
+        where = f"guild {target}" if target is not None else "all guilds (may take up to an hour)"
+        typer.echo(f"synced {len(names)} commands to {where}: {', '.join(sorted(names))}")
 
 
 def _version(value: bool) -> None:

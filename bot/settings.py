@@ -78,6 +78,35 @@ class Settings(BaseSettings):
     )
     reddit_base: str = Field("https://www.reddit.com", description="Reddit JSON API base")
 
+    # The Discord bot (bot.discord).
+    discord_client_id: int | None = Field(
+        None, description="application id for invite-url; default: read from the token"
+    )
+    dev_guild_id: int | None = Field(
+        None, description="guild that `sync-commands` and `run` sync to when no --guild is given"
+    )
+    history_limit: int = Field(
+        2000, ge=1, le=50_000, description="Discord messages read per summary (100 a request)"
+    )
+    cooldown_s: float = Field(
+        30.0, ge=0, description="seconds between one person's fresh (uncached) summaries"
+    )
+    guild_daily_tokens: int = Field(
+        200_000, ge=0, description="LLM tokens one guild may use per UTC day; 0 = no limit"
+    )
+    progress_interval_s: float = Field(
+        1.5, ge=0, le=60, description="least seconds between two progress edits of a reply"
+    )
+    cpu_workers: int = Field(
+        2,
+        ge=1,
+        le=32,
+        description="worker threads for CPU work in the bot (parse, dedupe, engines)",
+    )
+    message_content_intent: bool = Field(
+        True, description="ask for the privileged Message Content intent (needed for links)"
+    )
+
     @field_validator("fallback_models", mode="before")
     @classmethod
     def _split(cls, value: object) -> object:

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from fakes.discord_server import discord_fake as discord_fake  # the fixture, for every test
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "seed-thread.txt"

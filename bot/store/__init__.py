@@ -18,13 +18,14 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 from bot.errors import ConfigError
-from bot.store.base import CacheStats, NullStore, Store
+from bot.store.base import CacheStats, GuildUsage, NullStore, Store
 from bot.store.keys import KEY_ALGORITHM, cache_key
 from bot.store.sqlite import DATABASE_ERRORS, MEMORY, SQLiteStore
 
 __all__ = [
     "KEY_ALGORITHM",
     "CacheStats",
+    "GuildUsage",
     "NullStore",
     "SQLiteStore",
     "Store",

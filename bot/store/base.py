@@ -7,6 +7,7 @@ never raises; callers do not need a try block around the cache.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
@@ -38,6 +39,20 @@ class CacheStats(BaseModel):
     location: str
 
 
+class GuildUsage(BaseModel):
+    """What one guild asked for on one UTC day (`day` is YYYY-MM-DD). `tokens` are the LLM
+    prompt + completion tokens of fresh runs; cached answers count in `cached` only."""
+
+    model_config = ConfigDict(frozen=True)
+
+    guild_id: int
+    day: str
+    requests: int = 0
+    cached: int = 0
+    llm_calls: int = 0
+    tokens: int = 0
+
+
 @runtime_checkable
 class Store(Protocol):
     """A content-addressed cache of `DigestResult`s, keyed by `bot.store.keys.cache_key`."""
@@ -64,6 +79,42 @@ class Store(Protocol):
         """Release the connection. Idempotent; never raises."""
         ...
 
+    # The Discord bot's bookkeeping. Like the cache, best effort: failures are logged.
+
+    async def record_usage(
+        self, guild_id: int, day: str, *, tokens: int, llm_calls: int, cached: bool
+    ) -> None:
+        """Add one answered request to the guild's figures for `day`."""
+        ...
+
+    async def guild_usage(self, guild_id: int, day: str) -> GuildUsage:
+        """The guild's figures for `day` (zeros when none, or when the database fails)."""
+        ...
+
+    async def link_sources(
+        self,
+        key: str,
+        *,
+        guild_id: int | None,
+        channel_ids: Sequence[int] = (),
+        message_ids: Sequence[int] = (),
+    ) -> None:
+        """Record that the result under `key` holds text of these channels and messages (or,
+        with neither, that it was asked for in `guild_id`)."""
+        ...
+
+    async def forget_messages(self, message_ids: Sequence[int]) -> int:
+        """Remove every result made from any of these messages; the number removed."""
+        ...
+
+    async def forget_channels(self, channel_ids: Sequence[int]) -> int:
+        """Remove every result made from any of these channels or threads."""
+        ...
+
+    async def purge_guild(self, guild_id: int) -> int:
+        """Remove every result asked for in, or made from, this guild."""
+        ...
+
 
 class NullStore:
     """The store used when there is no usable cache: every get misses, nothing is saved.
@@ -88,3 +139,30 @@ class NullStore:
 
     async def close(self) -> None:
         return None
+
+    async def record_usage(
+        self, guild_id: int, day: str, *, tokens: int, llm_calls: int, cached: bool
+    ) -> None:
+        return None
+
+    async def guild_usage(self, guild_id: int, day: str) -> GuildUsage:
+        return GuildUsage(guild_id=guild_id, day=day)
+
+    async def link_sources(
+        self,
+        key: str,
+        *,
+        guild_id: int | None,
+        channel_ids: Sequence[int] = (),
+        message_ids: Sequence[int] = (),
+    ) -> None:
+        return None
+
+    async def forget_messages(self, message_ids: Sequence[int]) -> int:
+        return 0
+
+    async def forget_channels(self, channel_ids: Sequence[int]) -> int:
+        return 0
+
+    async def purge_guild(self, guild_id: int) -> int:
+        return 0

@@ -32,13 +32,15 @@ from pathlib import Path
 import aiosqlite
 from pydantic import ValidationError
 
-from bot.store.base import CacheStats
+from bot.store.base import CacheStats, GuildUsage
 from bot.summarize.schema import DigestResult
 
 log = logging.getLogger(__name__)
 
 MEMORY = ":memory:"
 BUSY_TIMEOUT_MS = 2000
+# Rows per INSERT of source links (4 parameters each; SQLite allows 32,766 parameters).
+_LINK_BATCH = 500
 # What a failing database raises through aiosqlite (it re-exports sqlite3's classes) or the OS.
 DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, OSError)
 
@@ -379,6 +381,108 @@ class SQLiteStore:
         else:
             removed = await self._write("purge", "DELETE FROM results", ())
         return removed or 0
+
+    # --- the Discord bot's bookkeeping (see `Store`) ---
+
+    async def record_usage(
+        self, guild_id: int, day: str, *, tokens: int, llm_calls: int, cached: bool
+    ) -> None:
+        """See `Store.record_usage`: one upsert, atomic by itself."""
+        await self._write(
+            "record usage",
+            """
+            INSERT INTO guild_usage (guild_id, day, requests, cached, llm_calls, tokens)
+            VALUES (?, ?, 1, ?, ?, ?)
+            ON CONFLICT (guild_id, day) DO UPDATE SET
+                requests = requests + 1,
+                cached = cached + excluded.cached,
+                llm_calls = llm_calls + excluded.llm_calls,
+                tokens = tokens + excluded.tokens
+            """,
+            (guild_id, day, int(cached), llm_calls, tokens),
+        )
+
+    async def guild_usage(self, guild_id: int, day: str) -> GuildUsage:
+        """See `Store.guild_usage`."""
+        conn = self._usable()
+        empty = GuildUsage(guild_id=guild_id, day=day)
+        if conn is None:
+            return empty
+        try:
+            rows = await conn.execute_fetchall(
+                "SELECT requests, cached, llm_calls, tokens FROM guild_usage"
+                " WHERE guild_id = ? AND day = ?",
+                (guild_id, day),
+            )
+        except DATABASE_ERRORS as error:
+            self._failed("read usage", error)
+            return empty
+        if not rows:
+            return empty
+        requests, cached, calls, tokens = rows[0]
+        return GuildUsage(
+            guild_id=guild_id,
+            day=day,
+            requests=requests,
+            cached=cached,
+            llm_calls=calls,
+            tokens=tokens,
+        )
+
+    async def link_sources(
+        self,
+        key: str,
+        *,
+        guild_id: int | None,
+        channel_ids: Sequence[int] = (),
+        message_ids: Sequence[int] = (),
+    ) -> None:
+        """See `Store.link_sources`. Repeated links are ignored (a unique index)."""
+        rows: list[tuple[object, ...]] = [(key, guild_id, None, None)]
+        rows += [(key, guild_id, channel, None) for channel in channel_ids]
+        rows += [(key, guild_id, None, message) for message in message_ids]
+        for start in range(0, len(rows), _LINK_BATCH):
+            batch = rows[start : start + _LINK_BATCH]
+            values = ", ".join("(?, ?, ?, ?)" for _ in batch)
+            params = [value for row in batch for value in row]
+            await self._write(
+                "link sources",
+                "INSERT OR IGNORE INTO result_sources (key, guild_id, channel_id, message_id)"
+                f" VALUES {values}",
+                params,
+            )
+
+    async def forget_messages(self, message_ids: Sequence[int]) -> int:
+        """See `Store.forget_messages`."""
+        return await self._forget("message_id", message_ids)
+
+    async def forget_channels(self, channel_ids: Sequence[int]) -> int:
+        """See `Store.forget_channels`."""
+        return await self._forget("channel_id", channel_ids)
+
+    async def purge_guild(self, guild_id: int) -> int:
+        """See `Store.purge_guild`."""
+        return await self._forget("guild_id", [guild_id])
+
+    async def _forget(self, column: str, ids: Sequence[int]) -> int:
+        # The results go first: if the second statement fails, the leftover links point at
+        # nothing, which is harmless; the other order could leave a result with no links.
+        removed = 0
+        ids = list(dict.fromkeys(ids))
+        for start in range(0, len(ids), _LINK_BATCH):
+            batch = ids[start : start + _LINK_BATCH]
+            marks = ", ".join("?" for _ in batch)
+            keys = f"SELECT key FROM result_sources WHERE {column} IN ({marks})"
+            removed += (
+                await self._write("forget", f"DELETE FROM results WHERE key IN ({keys})", batch)
+                or 0
+            )
+            await self._write(
+                "forget links", f"DELETE FROM result_sources WHERE key IN ({keys})", batch
+            )
+        if removed:
+            log.info("forgot %d cached result(s) by %s", removed, column)
+        return removed
 
     async def close(self) -> None:
         """Close the connection (and its worker thread). Idempotent; never raises."""

@@ -739,7 +739,9 @@ class _Run:
                     _reask("invalid", error=_error_text(err)),
                 ]
                 continue
-            failures = verification_failures(summary, known)
+            # Folding every cited comment is CPU work: off the event loop (the bot serves
+            # other requests meanwhile).
+            failures = await asyncio.to_thread(verification_failures, summary, known)
             if failures and not repaired:
                 repaired = True
                 self.repairs += 1
@@ -749,7 +751,7 @@ class _Run:
                     _reask("repair", failures="\n".join(failures)),
                 ]
                 continue
-            cleaned, verification = verify(summary, known)
+            cleaned, verification = await asyncio.to_thread(verify, summary, known)
             if not any(side.points for side in cleaned.sides):
                 raise _ModelFailed("no point of the answer survived verification")
             return _Part(cleaned, verification, model)

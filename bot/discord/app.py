@@ -1,0 +1,197 @@
+"""The composition root: settings in, resources opened, the bot built and run.
+
+    debate-digest run              → run(settings)
+    debate-digest sync-commands    → sync_commands(settings, guild_id)
+    debate-digest invite-url       → invite_url(settings, client_id)
+
+`main` opens the store and the guarded web client with `async with`, warms litellm in a worker
+thread when a model is configured (so that the first request does not stall the event loop on
+the import), and injects everything into the bot. Nothing is set up in `on_ready`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import logging
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.discord.client import AutoShardedDigestBot, DigestBot
+from bot.errors import ConfigError
+from bot.store import NullStore, open_store
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from bot.summarize.llm import LLMConfig
+
+log = logging.getLogger(__name__)
+
+# What the bot needs, and nothing more: read history, answer in channels and threads, embeds,
+# the Markdown attachment. (Interaction replies need none of these; posting after the
+# 15-minute token and reading linked channels do.)
+INVITE_PERMISSIONS = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    send_messages_in_threads=True,
+    embed_links=True,
+    attach_files=True,
+    read_message_history=True,
+)
+INVITE_SCOPES = ("bot", "applications.commands")
+
+
+def token_of(settings: Settings) -> str:
+    """The bot token, or `ConfigError` naming the setting."""
+    token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
+    if not token:
+        raise ConfigError(
+            "DEBATE_DIGEST_DISCORD_TOKEN is not set (Developer Portal > your application > "
+            "Bot > Reset Token)"
+        )
+    return token
+
+
+def client_id_from_token(token: str) -> int:
+    """A bot token starts with the bot's user id (= the application id) in base64."""
+    first = token.split(".", 1)[0]
+    try:
+        decoded = base64.b64decode(first + "=" * (-len(first) % 4), validate=False).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        decoded = ""
+    if not decoded.isdigit():
+        raise ConfigError(
+            "DEBATE_DIGEST_DISCORD_TOKEN does not look like a bot token (cannot read the "
+            "application id from it); pass --client-id"
+        )
+    return int(decoded)
+
+
+def invite_url(settings: Settings, client_id: int | None = None) -> tuple[str, int]:
+    """The OAuth2 URL that adds the bot with only the permissions it needs, and the
+    permissions integer."""
+    if client_id is None:
+        client_id = settings.discord_client_id or client_id_from_token(token_of(settings))
+    url = discord.utils.oauth_url(client_id, permissions=INVITE_PERMISSIONS, scopes=INVITE_SCOPES)
+    return url, INVITE_PERMISSIONS.value
+
+
+def llm_config(settings: Settings) -> LLMConfig | None:
+    """The LLM engine's configuration, or None for the offline engine."""
+    if not settings.model.strip():
+        return None
+    from bot.cli import _llm_config
+
+    return _llm_config(settings, settings.model.strip(), None)
+
+
+def warm_litellm() -> None:
+    """Import litellm and load its tokenizer: seconds of CPU that must not run on the loop."""
+    from bot.summarize.llm import _litellm
+
+    llm = _litellm()
+    try:
+        llm.token_counter(model="gpt-4o-mini", text="warm up")
+    except Exception as err:  # a warm-up failure only costs the first request some time
+        log.info("litellm warm-up incomplete: %s", err)
+
+
+def build_bot(settings: Settings, **resources: Any) -> DigestBot:
+    """The bot with its resources; sharded automatically when `shards` is "auto"."""
+    shards = resources.pop("shards", None)
+    if shards == "auto":
+        return AutoShardedDigestBot(settings=settings, **resources)
+    return DigestBot(settings=settings, **resources)
+
+
+@contextmanager
+def _latency_tuned(workers: int) -> Iterator[None]:
+    """Keep the event loop responsive while worker threads do CPU work.
+
+    Threads share one interpreter lock with the loop: every CPU-bound worker is one more
+    thread the loop may wait behind each time it needs the lock back. So the loop's default
+    executor (what `asyncio.to_thread` uses: parse, dedupe, the engines) gets only `workers`
+    threads, and a thread holds the lock for at most 1 ms before a waiting one may take it
+    (CPython's default is 5 ms). Measured in `bot.bench.discord_bench`: worst loop stall with
+    50 requests over five 2,000-message threads 117-181 ms before, 59-69 ms after.
+    """
+    loop = asyncio.get_running_loop()
+    executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="digest-cpu")
+    loop.set_default_executor(executor)
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(0.001)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
+
+
+@asynccontextmanager
+async def assembled(settings: Settings, **bot_options: Any) -> AsyncIterator[DigestBot]:
+    """The bot with its resources open: the store, the guarded web client, the LLM
+    configuration (litellm imported and warmed in a worker thread first). Everything is closed
+    on exit. `main`, the tests and the benchmark all build the bot here."""
+    from bot.ingest.web.client import WebClient
+
+    llm = llm_config(settings)
+    async with AsyncExitStack() as stack:
+        stack.enter_context(_latency_tuned(settings.cpu_workers))
+        store = await stack.enter_async_context(open_store(settings.database_url))
+        web = await stack.enter_async_context(WebClient.from_settings(settings))
+        if llm is not None:
+            await asyncio.to_thread(warm_litellm)
+        yield build_bot(settings, store=store, web=web, llm=llm, **bot_options)
+
+
+async def main(
+    settings: Settings,
+    *,
+    ready: Callable[[DigestBot], Awaitable[None]] | None = None,
+    shards: str | None = None,
+) -> None:
+    """Open the resources, build the bot, run it until it is closed; everything is closed on
+    the way out. `ready(bot)` is awaited after login, before the gateway connects."""
+    token = token_of(settings)
+    async with assembled(settings, shards=shards) as bot, bot:
+        try:
+            await bot.login(token)
+        except discord.LoginFailure:
+            raise ConfigError(
+                "Discord rejected DEBATE_DIGEST_DISCORD_TOKEN (reset it in the Developer "
+                "Portal and set it again)"
+            ) from None
+        if ready is not None:
+            await ready(bot)
+        try:
+            await bot.connect(reconnect=True)
+        except discord.PrivilegedIntentsRequired:
+            raise ConfigError(
+                "the Message Content intent is not enabled for this bot: enable it in the "
+                "Developer Portal (Bot > Privileged Gateway Intents), or set "
+                "DEBATE_DIGEST_MESSAGE_CONTENT_INTENT=false (Discord links will not work)"
+            ) from None
+
+
+async def sync_commands(settings: Settings, guild_id: int | None) -> list[str]:
+    """Register the commands with Discord: in one guild (instant) or globally (up to an hour).
+    Returns the names synced."""
+    token = token_of(settings)
+    bot = build_bot(settings, store=NullStore())
+    async with bot:
+        try:
+            await bot.login(token)  # runs setup_hook: the cogs add their commands
+        except discord.LoginFailure:
+            raise ConfigError("Discord rejected DEBATE_DIGEST_DISCORD_TOKEN") from None
+        if guild_id is not None:
+            guild = discord.Object(id=guild_id)
+            bot.tree.copy_global_to(guild=guild)
+            synced = await bot.tree.sync(guild=guild)
+        else:
+            synced = await bot.tree.sync()
+    return [command.name for command in synced]

@@ -1,0 +1,1 @@
+"""The command cogs: `summarize` (slash command and context menus) and `admin`."""

@@ -1,0 +1,324 @@
+"""Discord links: parse them, check who may read them, and read their history as a `Thread`.
+
+    link = parse_discord_link("https://discord.com/channels/1/2/3")
+    source = await resolve_source(client, link, user)   # raises Refused / BotCannotRead
+    thread = await read_history(source, limit=2000, progress=progress)
+
+The person asking must be a member of the source guild with View Channel and Read Message
+History there (a private thread also needs membership or Manage Threads); otherwise the answer
+is `Refused`, whose message is the same whatever the reason, so that it reveals nothing of the
+source (not even whether it exists), and no history is requested. Only after that are the bot's
+own permissions checked (`BotCannotRead` names what to enable).
+
+This module, the embed renderer and `bot.discord` are the only ones that import `discord`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+
+from bot.errors import UserError
+from bot.thread import Comment, Thread
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+
+# https://discord.com/channels/<guild or @me>/<channel>[/<message>], on every host Discord uses.
+_LINK = re.compile(
+    r"https?://(?:(?:ptb|canary|www)\.)?discord(?:app)?\.com/channels/"
+    r"(?P<guild>\d{15,21}|@me)/(?P<channel>\d{15,21})(?:/(?P<message>\d{15,21}))?",
+    re.IGNORECASE,
+)
+
+REFUSED = (
+    "I can't summarize that link: it isn't a channel you can read in a server I'm in. "
+    "You need to be a member there with View Channel and Read Message History."
+)
+
+
+class Refused(UserError):
+    """The person may not read the source (or it does not exist, or the bot is not there).
+    The message is always `REFUSED`, so that a refusal tells nothing about the source."""
+
+    def __init__(self) -> None:
+        super().__init__(REFUSED)
+
+
+class BotCannotRead(UserError):
+    """The person may read the source but the bot may not; the message names what to enable."""
+
+
+@dataclass(frozen=True)
+class DiscordLink:
+    """A parsed link. `guild_id` is None for a DM (`@me`); `message_id` for a message link."""
+
+    guild_id: int | None
+    channel_id: int
+    message_id: int | None = None
+    url: str = ""
+
+
+def parse_discord_link(text: str) -> DiscordLink | None:
+    """The Discord message, thread or channel link in `text` (the whole of it, trimmed), or
+    None when it is not one."""
+    match = _LINK.fullmatch(text.strip().strip("<>").rstrip("/"))
+    if match is None:
+        return None
+    guild = match["guild"]
+    return DiscordLink(
+        guild_id=None if guild == "@me" else int(guild),
+        channel_id=int(match["channel"]),
+        message_id=int(match["message"]) if match["message"] else None,
+        url=match.group(0),
+    )
+
+
+def find_discord_links(text: str) -> list[DiscordLink]:
+    """Every Discord link in a message, in order, without repeats."""
+    seen: dict[tuple[int | None, int, int | None], DiscordLink] = {}
+    for match in _LINK.finditer(text or ""):
+        link = parse_discord_link(match.group(0))
+        if link is not None:
+            seen.setdefault((link.guild_id, link.channel_id, link.message_id), link)
+    return list(seen.values())
+
+
+# --- messages to comments -----------------------------------------------------------------------
+
+
+def message_to_comment(message: Any) -> Comment | None:
+    """One Discord message as a `Comment`, or None for a system message (joins, pins, thread
+    renames, ...) or a message with no text. Keeps the author's display name, the reply
+    reference (when it points into the same channel) and the jump URL. Attachments and embeds
+    are named, not read: their text is not the debate."""
+    if message.is_system():
+        return None
+    text = (message.content or "").strip()
+    extras = [f"[attachment: {a.filename}]" for a in getattr(message, "attachments", ()) or ()]
+    if not text and not extras:
+        return None
+    reply_to = None
+    reference = getattr(message, "reference", None)
+    if reference is not None and reference.message_id is not None:
+        same_channel = reference.channel_id in (None, message.channel.id)
+        reply_to = str(reference.message_id) if same_channel else None
+    author = message.author
+    return Comment(
+        id=str(message.id),
+        text=text or " ".join(extras),
+        author=getattr(author, "display_name", None) or getattr(author, "name", None),
+        time=message.created_at,
+        reply_to=reply_to,
+        url=message.jump_url,
+        is_bot=bool(getattr(author, "bot", False)),
+    )
+
+
+def messages_to_thread(
+    messages: Iterable[Any],
+    *,
+    title: str | None = None,
+    url: str | None = None,
+    notes: Iterable[str] = (),
+) -> Thread:
+    """Messages (oldest first) as a thread; replies to messages outside it lose their link."""
+    comments = [c for c in map(message_to_comment, messages) if c is not None]
+    ids = {c.id for c in comments}
+    comments = [
+        c if c.reply_to is None or c.reply_to in ids else c.model_copy(update={"reply_to": None})
+        for c in comments
+    ]
+    return Thread(
+        comments=tuple(comments), title=title, source="discord", url=url, notes=tuple(notes)
+    )
+
+
+# --- who may read what --------------------------------------------------------------------------
+
+
+def can_read(permissions: discord.Permissions) -> bool:
+    """View Channel and Read Message History: what reading a channel's history takes."""
+    return permissions.view_channel and permissions.read_message_history
+
+
+def missing_bot_permissions(permissions: discord.Permissions) -> list[str]:
+    """The permissions the bot lacks to read a channel's history, by their names in Discord."""
+    missing = []
+    if not permissions.view_channel:
+        missing.append("View Channel")
+    if not permissions.read_message_history:
+        missing.append("Read Message History")
+    return missing
+
+
+@dataclass(frozen=True)
+class Source:
+    """A channel or thread the asker may read, and where to start reading in it."""
+
+    channel: Any  # discord.TextChannel | discord.Thread | discord.VoiceChannel ...
+    start: Any | None = None  # discord.Message to read from (inclusive)
+    link: DiscordLink | None = None
+
+    @property
+    def guild_id(self) -> int | None:
+        guild = getattr(self.channel, "guild", None)
+        return guild.id if guild is not None else None
+
+
+async def _member(guild: discord.Guild, user: discord.abc.User) -> discord.Member | None:
+    if isinstance(user, discord.Member) and user.guild.id == guild.id:
+        return user
+    member = guild.get_member(user.id)
+    if member is not None:
+        return member
+    try:
+        return await guild.fetch_member(user.id)
+    except (discord.NotFound, discord.Forbidden):
+        return None
+
+
+async def _channel(client: discord.Client, guild: discord.Guild, channel_id: int) -> Any | None:
+    channel = guild.get_channel_or_thread(channel_id)
+    if channel is not None:
+        return channel
+    try:  # an archived thread is not in the cache
+        channel = await client.fetch_channel(channel_id)
+    except (discord.NotFound, discord.Forbidden, discord.InvalidData):
+        return None
+    return (
+        channel if getattr(channel, "guild", None) is not None and channel.guild == guild else None
+    )
+
+
+async def check_reader(channel: Any, member: discord.Member) -> None:
+    """Raise `Refused` unless `member` may read the history of `channel`."""
+    try:
+        permissions = channel.permissions_for(member)
+    except discord.ClientException:  # a thread whose parent is not cached
+        raise Refused() from None
+    if not can_read(permissions):
+        raise Refused()
+    if isinstance(channel, discord.Thread) and channel.is_private():
+        if permissions.manage_threads or channel.owner_id == member.id:
+            return
+        if any(m.id == member.id for m in channel.members):  # the cached thread members
+            return
+        try:
+            await channel.fetch_member(member.id)
+        except (discord.NotFound, discord.Forbidden):
+            raise Refused() from None
+
+
+def check_bot(channel: Any, me: discord.Member, *, message_content: bool) -> None:
+    """Raise `BotCannotRead` naming what to enable when the bot cannot read `channel`."""
+    missing = missing_bot_permissions(channel.permissions_for(me))
+    if missing:
+        raise BotCannotRead(
+            f"I need {' and '.join(missing)} in <#{channel.id}> to read it. Ask a server "
+            "admin to give my role those permissions there."
+        )
+    if not message_content:
+        raise BotCannotRead(
+            "Reading Discord messages needs the Message Content intent: enable it in the "
+            "Developer Portal (Bot > Privileged Gateway Intents) and set "
+            "DEBATE_DIGEST_MESSAGE_CONTENT_INTENT=true."
+        )
+
+
+async def resolve_source(
+    client: discord.Client,
+    link: DiscordLink,
+    user: discord.abc.User,
+    *,
+    message_content: bool = True,
+) -> Source:
+    """The source a link names, once the asker is known to be allowed to read it.
+
+    Makes no history request. Raises `Refused` (the asker is not a member of the guild, the
+    channel does not exist or they may not read it, the bot is not in the guild, or the link is
+    to a DM) and then `BotCannotRead`.
+    """
+    if link.guild_id is None:
+        raise Refused()
+    guild = client.get_guild(link.guild_id)
+    if guild is None:
+        raise Refused()
+    member = await _member(guild, user)
+    if member is None:
+        raise Refused()
+    channel = await _channel(client, guild, link.channel_id)
+    if channel is None or not hasattr(channel, "history"):
+        raise Refused()
+    await check_reader(channel, member)
+    check_bot(channel, guild.me, message_content=message_content)
+    start = None
+    if link.message_id is not None:
+        try:
+            start = await channel.fetch_message(link.message_id)
+        except discord.NotFound:
+            raise UserError("That message was deleted, or is not in that channel.") from None
+    return Source(channel=channel, start=start, link=link)
+
+
+# --- reading history ----------------------------------------------------------------------------
+
+
+def estimated_total(channel: Any, limit: int) -> int | None:
+    """About how many messages will be read (a thread knows its count; a channel does not)."""
+    count = getattr(channel, "message_count", None)
+    if isinstance(count, int) and count > 0:
+        return min(count + 1, limit)  # + the starter message of a forum post
+    return None
+
+
+async def read_history(
+    source: Source,
+    *,
+    limit: int,
+    progress: Progress | None = None,
+) -> Thread:
+    """Read up to `limit` messages of `source` (100 a request) into a thread, oldest first.
+
+    A thread (or forum post) is read from its start; a message link or "from here" from that
+    message on; a channel, which has no start that matters, as its latest `limit` messages.
+    System messages are skipped. A note says when the limit cut the conversation.
+    `progress("history", read, estimated total or 0)` is called every 100 messages.
+    """
+    channel = source.channel
+    notify = progress or (lambda stage, done, total: None)
+    total = estimated_total(channel, limit) if source.start is None else None
+    messages: list[Any] = []
+    if source.start is not None:
+        messages.append(source.start)
+        history = channel.history(limit=limit - 1, after=source.start, oldest_first=True)
+    elif isinstance(channel, discord.Thread):
+        history = channel.history(limit=limit, oldest_first=True)
+    else:
+        history = channel.history(limit=limit)  # newest first; reversed below
+    async for message in history:
+        messages.append(message)
+        if len(messages) % 100 == 0:
+            notify("history", len(messages), total or 0)
+    notify("history", len(messages), len(messages))
+    if source.start is None and not isinstance(channel, discord.Thread):
+        messages.reverse()
+    notes = []
+    if len(messages) >= limit:
+        notes.append(
+            f"Only {limit:,} messages were read (DEBATE_DIGEST_HISTORY_LIMIT); the "
+            "conversation goes on past them."
+        )
+    name = getattr(channel, "name", None)
+    url = source.link.url if source.link else getattr(channel, "jump_url", None)
+    log.info("read %d messages of channel %s", len(messages), channel.id)
+    # Thousands of pydantic models: built in a worker thread, off the event loop (the
+    # messages are only read there).
+    return await asyncio.to_thread(messages_to_thread, messages, title=name, url=url, notes=notes)

@@ -1,0 +1,44 @@
+"""Test doubles that speak real protocols, shipped with the package so benchmarks can use them.
+
+`FakeDiscord` is a loopback Discord (REST API v10 and gateway) for the real discord.py client.
+"""
+
+from bot.testing.discord_state import (
+    Attachment,
+    Channel,
+    ChannelType,
+    Guild,
+    Member,
+    MessageType,
+    Overwrite,
+    P,
+    Role,
+    User,
+)
+from bot.testing.fake_discord import (
+    FakeDiscord,
+    FakeInteraction,
+    RecordedFile,
+    RecordedRequest,
+    SentMessage,
+    patched_urls,
+)
+
+__all__ = [
+    "Attachment",
+    "Channel",
+    "ChannelType",
+    "Guild",
+    "Member",
+    "Role",
+    "User",
+    "FakeDiscord",
+    "FakeInteraction",
+    "MessageType",
+    "Overwrite",
+    "P",
+    "RecordedFile",
+    "RecordedRequest",
+    "SentMessage",
+    "patched_urls",
+]

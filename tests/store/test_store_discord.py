@@ -1,0 +1,56 @@
+"""The Discord bot's bookkeeping in the store: guild usage, and forgetting deleted sources."""
+
+from __future__ import annotations
+
+from bot.store import NullStore
+from bot.store.sqlite import SQLiteStore
+from bot.summarize.schema import DigestResult
+
+
+async def test_usage_adds_up_per_guild_and_day(store: SQLiteStore) -> None:
+    await store.record_usage(1, "2025-01-01", tokens=500, llm_calls=2, cached=False)
+    await store.record_usage(1, "2025-01-01", tokens=0, llm_calls=0, cached=True)
+    await store.record_usage(1, "2025-01-02", tokens=7, llm_calls=1, cached=False)
+    await store.record_usage(2, "2025-01-01", tokens=9, llm_calls=1, cached=False)
+    usage = await store.guild_usage(1, "2025-01-01")
+    assert (usage.requests, usage.cached, usage.llm_calls, usage.tokens) == (2, 1, 2, 500)
+    assert (await store.guild_usage(1, "2025-01-02")).tokens == 7
+    assert (await store.guild_usage(3, "2025-01-01")).requests == 0
+
+
+async def test_deleted_message_or_channel_forgets_its_results(
+    store: SQLiteStore, result: DigestResult
+) -> None:
+    for key in ("k1", "k2", "k3"):
+        assert await store.put(key, result, ttl_seconds=None)
+    await store.link_sources("k1", guild_id=10, channel_ids=[100], message_ids=[1000, 1001])
+    await store.link_sources("k1", guild_id=10, channel_ids=[100], message_ids=[1000])  # again
+    await store.link_sources("k2", guild_id=10, channel_ids=[200], message_ids=[2000])
+    await store.link_sources("k3", guild_id=20)  # pasted text asked for in guild 20
+
+    assert await store.forget_messages([999]) == 0
+    assert await store.forget_messages([1001]) == 1
+    assert await store.get("k1") is None
+    assert await store.get("k2") is not None
+    assert await store.forget_channels([200]) == 1
+    assert await store.get("k2") is None
+    assert await store.get("k3") is not None
+    assert await store.purge_guild(20) == 1
+    assert await store.get("k3") is None
+
+
+async def test_purge_guild_leaves_other_guilds(store: SQLiteStore, result: DigestResult) -> None:
+    await store.put("a", result, ttl_seconds=None)
+    await store.put("b", result, ttl_seconds=None)
+    await store.link_sources("a", guild_id=1, message_ids=list(range(1, 1200)))  # batched
+    await store.link_sources("b", guild_id=2)
+    assert await store.purge_guild(1) == 1
+    assert await store.get("b") is not None
+    assert await store.forget_messages(list(range(1, 1200))) == 0
+
+
+async def test_null_store_keeps_nothing() -> None:
+    null = NullStore()
+    await null.record_usage(1, "d", tokens=1, llm_calls=1, cached=False)
+    assert (await null.guild_usage(1, "d")).tokens == 0
+    assert await null.purge_guild(1) == 0
