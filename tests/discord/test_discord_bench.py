@@ -6,9 +6,7 @@ import pytest
 
 from bot.bench import discord_bench
 
-pytestmark = pytest.mark.asyncio
-
-
+@pytest.mark.asyncio
 async def test_small_load_run(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "test")
     result = await discord_bench.run(requests=8, messages=120, threads=2, latency=0.05)
