@@ -43,6 +43,13 @@ Two adjacent words swapped across a segment boundary are one edit but spoil two 
 segment is also indexed with its boundary word swapped; the search then misses no pair within the
 budget (the benchmark checks this against comparing every pair).
 
+Threads of `BULK_MIN_COMMENTS` or more run the same search in bulk before the walk
+(`bot.dedupe_bulk`: numpy and rapidfuzz, imported only then): every segment and lookup of every
+distinct comment is hashed, lookups are joined to segments by sorting, the exact length and
+word-set filters run on all candidate pairs at once, and rapidfuzz computes the distance of the
+few survivors. The walk then takes, for each comment, its closest partner that was kept before
+it: the same answer as the index, without per-candidate Python bytecode.
+
 Choosing `NEAR_THRESHOLD` = 0.85. ``python -m bot.bench.dedupe_bench --sweep`` (seed 0) plants
 near edits of 1-3 word edits (typo, swap, insertion, deletion, substitution) in synthetic threads
 of real ArgKP arguments and counts recall (edits removed as duplicates of their own original)
@@ -108,6 +115,9 @@ TRIVIAL_WORDS = frozenset(
 )
 # A run of at least this many consecutive removed comments that copy consecutive kept ones.
 MIN_BLOCK = 3
+# From this many comments on, near-duplicate pairs are found all at once in arrays
+# (`bot.dedupe_bulk`, numpy and rapidfuzz); smaller threads use the index below, in pure Python.
+BULK_MIN_COMMENTS = 2000
 
 
 class RemovedComment(BaseModel):
@@ -243,7 +253,7 @@ class _Budget:
         self.words_per_edit = words_per_edit
         self._edits: dict[int, int] = {}
         self._tau: dict[int, int] = {}
-        self._plans: dict[int, tuple[tuple[int, int, int], ...]] = {}
+        self._plans: dict[tuple[int, bool], tuple[tuple[int, int, int], ...]] = {}
 
     def max_edits(self, longer: int) -> int:
         """Most edits allowed between two comments whose longer one has `longer` words."""
@@ -265,17 +275,22 @@ class _Budget:
             self._tau[length] = t
         return t
 
-    def plan(self, n: int) -> tuple[tuple[int, int, int], ...]:
+    def partner_lengths(self, n: int) -> tuple[int, int]:
+        """Shortest and longest length a near partner of an `n`-word comment may have (some
+        lengths in between may still be out of the budget)."""
+        lo = max(MIN_NEAR_WORDS, n - self.max_edits(n))
+        return lo, n + self.max_edits(int(n / self.threshold + 1e-9))
+
+    def plan(self, n: int, *, no_longer: bool = False) -> tuple[tuple[int, int, int], ...]:
         """Every (segment number, start, size) that an `n`-word comment looks up: for each
-        partner length L within the budget, the segments of L at the positions that Pass-Join's
-        position-aware and multi-match-aware windows allow."""
-        plan = self._plans.get(n)
+        partner length L within the budget (only L <= n with `no_longer`), the segments of L at
+        the positions that Pass-Join's position-aware and multi-match-aware windows allow."""
+        plan = self._plans.get((n, no_longer))
         if plan is not None:
             return plan
         out: set[tuple[int, int, int]] = set()
-        lo = max(MIN_NEAR_WORDS, n - self.max_edits(n))
-        hi = n + self.max_edits(int(n / self.threshold + 1e-9))
-        for length in range(lo, hi + 1):
+        lo, hi = self.partner_lengths(n)
+        for length in range(lo, (n if no_longer else hi) + 1):
             if length > n and length - n > self.max_edits(length):
                 continue
             tau = self.tau(length)
@@ -287,7 +302,7 @@ class _Budget:
                 )
                 out.update((i, p, size) for p in range(first, last + 1))
         plan = tuple(sorted(out))
-        self._plans[n] = plan
+        self._plans[(n, no_longer)] = plan
         return plan
 
 
@@ -521,6 +536,9 @@ class _Deduper:
         self.bitmaps: list[int] = []  # by kept index; 0 for comments too short to be near
         self.long_kept: list[int] = []  # kept indices with >= MIN_NEAR_WORDS words (pairwise)
         self.plain = False  # exact and normalized only (see `_dedupe`)
+        # Bulk mode: every code's near partners, found before the walk (`_find_partners`):
+        # code -> [(edits, partner code)]. None: use the segment index.
+        self.partners: dict[str, list[tuple[int, str]]] | None = None
         # quote_only: encoded word -> kept indices, only for words that some quote looks up.
         self.quote_chars: set[str] = set()
         self.quote_postings: dict[str, list[int]] = {}
@@ -611,6 +629,8 @@ class _Deduper:
         earliest on a tie), if any. `bitmap` is `code`'s word-set bitmap."""
         n = len(code)
         budget = self.budget
+        if self.partners is not None:
+            return self._near_partner(code)
         if self.pairwise:
             found: Iterable[int] = self.long_kept
         else:
@@ -647,6 +667,20 @@ class _Deduper:
                 best = (k, 1.0 - d / longer)
         return best
 
+    def _near_partner(self, code: str) -> tuple[int, float] | None:
+        """`near_of` in bulk mode: the partners found before the walk that are kept by now."""
+        partners = self.partners.get(code) if self.partners else None
+        if not partners:
+            return None
+        get = self.by_code.get
+        # Kept partners (all earlier: the walk keeps comments in order), fewest edits, earliest.
+        found = sorted((d, k) for d, other in partners if (k := get(other)) is not None)
+        for d, k in found:
+            other = self.codes[k]
+            if not _rewording(code, other, d, self.vocab.words):
+                return k, 1.0 - d / max(len(code), len(other))
+        return None
+
     # -- bookkeeping ---------------------------------------------------------------------------
 
     def keep(self, comment_id: str, stripped: str, code: str, bitmap: int | None) -> None:
@@ -667,8 +701,8 @@ class _Deduper:
         if self.quote_chars:
             for ch in self.quote_chars.intersection(code):
                 self.quote_postings.setdefault(ch, []).append(k)
-        if n < MIN_NEAR_WORDS:
-            self.bitmaps.append(0)
+        if n < MIN_NEAR_WORDS or self.partners is not None:
+            self.bitmaps.append(0)  # bulk mode: partners are known, no index nor bitmap
             return
         self.bitmaps.append(self.vocab.bitmap(code) if bitmap is None else bitmap)
         self.long_kept.append(k)
@@ -742,6 +776,11 @@ def _walk(thread: Thread, walk: _Deduper) -> tuple[Thread, DedupeReport]:
         if len(words) >= QUOTE_MIN_WORDS:
             walk.quote_chars.add(walk.vocab[min(words, key=lambda w: (-len(w), w))])
 
+    encoded: list[str] | None = None
+    if not walk.plain and not walk.pairwise and len(comments) >= BULK_MIN_COMMENTS:
+        encoded = _encode_all(comments, stripped_all, walk.vocab)
+        walk.partners = _find_partners(encoded, walk.budget)
+
     seen_ids: dict[str, str] = {}  # id -> the kept id it stands for
     removed: list[RemovedComment] = []
     removed_at: list[int | None] = [None] * len(comments)  # kept index duplicated, by position
@@ -760,8 +799,11 @@ def _walk(thread: Thread, walk: _Deduper) -> tuple[Thread, DedupeReport]:
         if k is not None:
             _remove(removed, removed_at, seen_ids, walk, pos, cid, "exact", k)
             continue
-        words = _words(text)
-        code = " ".join(words) if plain else "".join(map(vocab_get, words))
+        if encoded is not None:
+            code = encoded[pos]
+        else:
+            words = _words(text)
+            code = " ".join(words) if plain else "".join(map(vocab_get, words))
         if code:
             k = by_code.get(code)
             if k is not None:
@@ -780,7 +822,7 @@ def _walk(thread: Thread, walk: _Deduper) -> tuple[Thread, DedupeReport]:
                     _remove(removed, removed_at, seen_ids, walk, pos, cid, "repeated_block", k)
                     continue
             if len(code) >= MIN_NEAR_WORDS:
-                bitmap = walk.vocab.bitmap(code)
+                bitmap = 0 if encoded is not None else walk.vocab.bitmap(code)
                 near = walk.near_of(code, bitmap)
                 if near is not None:
                     k, sim = near
@@ -806,6 +848,39 @@ def _walk(thread: Thread, walk: _Deduper) -> tuple[Thread, DedupeReport]:
     )
     log.debug("dedupe: %d in, %d kept, by kind %s", len(comments), len(kept), by_kind)
     return out, report
+
+
+def _encode_all(comments: tuple[Comment, ...], stripped: list[str], vocab: _Vocab) -> list[str]:
+    """Every comment's encoded words, in thread order ('' for a repeated id, which the walk
+    removes unread). Encodes the same words the walk would, so the vocabulary fills alike."""
+    seen: set[str] = set()
+    memo: dict[str, str] = {}
+    get = vocab.__getitem__
+    out: list[str] = []
+    for comment, text in zip(comments, stripped, strict=True):
+        if comment.id in seen:
+            out.append("")
+            continue
+        seen.add(comment.id)
+        code = memo.get(text)
+        if code is None:
+            code = memo[text] = "".join(map(get, _words(text)))
+        out.append(code)
+    return out
+
+
+def _find_partners(encoded: list[str], budget: _Budget) -> dict[str, list[tuple[int, str]]]:
+    """code -> [(edits, partner code)] for every pair of distinct codes with
+    `MIN_NEAR_WORDS` words or more within the edit budget (`bot.dedupe_bulk.near_pairs`)."""
+    from bot.dedupe_bulk import near_pairs  # numpy and rapidfuzz: only for large threads
+
+    codes = [c for c in dict.fromkeys(encoded) if len(c) >= MIN_NEAR_WORDS]
+    a, b, d = near_pairs(codes, budget)
+    partners: dict[str, list[tuple[int, str]]] = {}
+    for i, j, e in zip(a.tolist(), b.tolist(), d.tolist(), strict=True):
+        partners.setdefault(codes[i], []).append((e, codes[j]))
+        partners.setdefault(codes[j], []).append((e, codes[i]))
+    return partners
 
 
 def _remove(

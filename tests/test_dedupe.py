@@ -10,11 +10,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import bot.dedupe as dedupe_module
 from bot.bench.synth import build_thread
 from bot.dedupe import (
+    NEAR_MAX_EDITS,
     NEAR_THRESHOLD,
+    NEAR_WORDS_PER_EDIT,
     DedupeReport,
     _banded,
+    _Budget,
     _dedupe,
     _Deduper,
     _distance,
@@ -516,3 +520,89 @@ def test_build_thread_planted_duplicates_are_found() -> None:
     assert found / sum(1 for d in truth.planted if d.kind != "same_id") > 0.8
     removed_ids = {r.id for r in report.removed if r.kind != "same_id"}
     assert not removed_ids & set(truth.base_ids)  # no real argument merged into another
+
+
+# --- bulk mode (large threads: every near pair found at once, in arrays) -------------------------
+
+
+@pytest.fixture
+def bulk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bulk mode for threads of any size."""
+    monkeypatch.setattr(dedupe_module, "BULK_MIN_COMMENTS", 0)
+
+
+@pytest.mark.usefixtures("bulk")
+def test_bulk_finds_exactly_what_comparing_every_pair_finds() -> None:
+    thread, _ = build_thread(1500, seed=5)
+    _, bulk_report = _dedupe(thread, _Deduper(NEAR_THRESHOLD))
+    _, pairwise = _dedupe(thread, _Deduper(NEAR_THRESHOLD, pairwise=True))
+    assert bulk_report.removed == pairwise.removed
+    assert bulk_report.blocks == pairwise.blocks
+    assert bulk_report.by_kind.get("near", 0) > 50
+
+
+def test_bulk_and_index_agree_on_a_larger_thread() -> None:
+    thread, _ = build_thread(dedupe_module.BULK_MIN_COMMENTS * 2, seed=9)
+    walk = _Deduper(NEAR_THRESHOLD)
+    out, report = _dedupe(thread, walk)
+    assert walk.partners is not None  # large enough for bulk mode
+    small = dedupe_module.BULK_MIN_COMMENTS
+    dedupe_module.BULK_MIN_COMMENTS = 10**9
+    try:
+        out2, report2 = _dedupe(thread, _Deduper(NEAR_THRESHOLD))
+    finally:
+        dedupe_module.BULK_MIN_COMMENTS = small
+    assert (out, report) == (out2, report2)
+
+
+@pytest.mark.usefixtures("bulk")
+def test_bulk_is_exact_on_random_word_edits() -> None:
+    rng = random.Random(11)
+    base = ("w%d " * 60 % tuple(range(60))).split()
+    texts = [" ".join(base)]
+    for _ in range(400):
+        words = list(base[: rng.randint(8, 60)])
+        for _ in range(rng.randint(1, 4)):
+            i = rng.randrange(len(words) - 1)
+            op = rng.randrange(4)
+            if op == 0:
+                words[i], words[i + 1] = words[i + 1], words[i]
+            elif op == 1:
+                words[i] = f"x{rng.randrange(99)}"
+            elif op == 2:
+                del words[i]
+            else:
+                words.insert(i, f"y{rng.randrange(99)}")
+        texts.append(" ".join(words))
+    thread = thread_of(*texts)
+    _, bulk_report = _dedupe(thread, _Deduper(NEAR_THRESHOLD))
+    _, pairwise = _dedupe(thread, _Deduper(NEAR_THRESHOLD, pairwise=True))
+    assert bulk_report.removed == pairwise.removed
+    assert bulk_report.by_kind.get("near", 0) > 100
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.lists(st.sampled_from("abcdefg"), min_size=6, max_size=30), max_size=30),
+    st.integers(0, 0x10FF00),
+)
+def test_near_pairs_is_every_pair_within_the_budget(words: list[list[str]], first: int) -> None:
+    # Codes as dedupe makes them (one character per word), from any point of the character
+    # range (surrogates included): the pairs are exactly those within the edit budget.
+    from bot.dedupe_bulk import near_pairs
+
+    codes = list(dict.fromkeys("".join(chr(first + ord(w) - 97) for w in ws) for ws in words))
+    budget = _Budget(NEAR_THRESHOLD, NEAR_MAX_EDITS, NEAR_WORDS_PER_EDIT)
+    a, b, d = near_pairs(codes, budget)
+    got = {
+        (min(i, j), max(i, j), e)
+        for i, j, e in zip(a.tolist(), b.tolist(), d.tolist(), strict=True)
+    }
+    want = set()
+    for i in range(len(codes)):
+        for j in range(i + 1, len(codes)):
+            limit = budget.max_edits(max(len(codes[i]), len(codes[j])))
+            e = _distance(codes[i], codes[j], limit)
+            if e is not None:
+                want.add((i, j, e))
+    assert got == want

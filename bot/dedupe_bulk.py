@@ -1,0 +1,204 @@
+"""Every near-duplicate pair of a large thread at once, in arrays (numpy and rapidfuzz).
+
+`near_pairs(codes, budget)` takes distinct encoded comments (one character per word, see
+`bot.dedupe`) and returns every pair of them whose word edit distance is within the near budget,
+with that distance. It is the same Pass-Join search as the comment-by-comment index in
+`bot.dedupe` (the same segments, boundary-swapped segments and position windows, so it misses no
+pair within the budget), done in bulk:
+
+1. every segment each comment is cut into, and every substring each comment looks up, is hashed
+   (a polynomial hash mod 2**64 of its word numbers, from prefix sums);
+2. lookups are joined to segments by sorting the hashes; each pair is kept once;
+3. exact length and word-set filters run on all candidate pairs at once (a comment's word set
+   as a 256-bit bitmap: an edit adds or removes at most one distinct word on each side);
+4. rapidfuzz computes the optimal-string-alignment distance of the survivors (in C).
+
+A hash collision only adds a candidate, which the exact distance then rejects, so the result is
+exact whatever the text. Imported lazily: numpy and rapidfuzz are only needed for large threads.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import cpdist
+
+if TYPE_CHECKING:
+    from bot.dedupe import _Budget
+
+_U64 = np.uint64
+_BASE = 0x9E3779B97F4A7C15  # odd, so it has an inverse mod 2**64
+_BASE_INV = pow(_BASE, -1, 2**64)
+_MIX = 0xBF58476D1CE4E5B9
+_TAG = 0x94D049BB133111EB
+_BITMAP_WORDS = 4  # 256 bits
+
+
+class _Hashes:
+    """Position-independent hashes of the substrings of the concatenated codes, from prefix sums:
+    ``hash(s, e) = sum(v[t] * B**(s - t) for t in [s, e))`` mod 2**64."""
+
+    def __init__(self, words: np.ndarray) -> None:
+        total = len(words)
+        self.power = _powers(_BASE, total + 1)
+        self.inverse = _powers(_BASE_INV, total + 1)
+        values = (words.astype(_U64) + _U64(1)) * _U64(_MIX)
+        values *= self.inverse[:total]
+        self.prefix = np.zeros(total + 1, dtype=_U64)
+        np.cumsum(values, out=self.prefix[1:])
+
+    def of(self, s: np.ndarray, e: np.ndarray) -> np.ndarray:
+        """Hash of each ``[s, e)``."""
+        return (self.prefix[e] - self.prefix[s]) * self.power[s]
+
+    def joined(self, x0: np.ndarray, x1: np.ndarray, y0: np.ndarray, y1: np.ndarray) -> np.ndarray:
+        """Hash of each ``[x0, x1)`` followed by ``[y0, y1)``: hash(x) + hash(y) * B**-len(x)."""
+        return self.of(x0, x1) + self.of(y0, y1) * self.inverse[x1 - x0]
+
+
+def _powers(base: int, count: int) -> np.ndarray:
+    out = np.full(count, base, dtype=_U64)
+    out[0] = 1
+    return np.cumprod(out)  # wraps mod 2**64, as the hash wants
+
+
+def _tagged(key: np.ndarray, segment: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """`key` mixed with the segment number and size it stands for (in place)."""
+    key ^= (segment * 65536 + size).astype(_U64) * _U64(_TAG)
+    return key.ravel()
+
+
+def near_pairs(codes: list[str], budget: _Budget) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(a, b, d): every pair of `codes` (indices, each pair once in one order) whose word edit
+    distance ``d`` is at most ``budget.max_edits`` of the longer one's length. `codes` are
+    distinct and none is empty (dedupe passes those of `MIN_NEAR_WORDS` words or more)."""
+    from bot.dedupe import _segments
+
+    lengths = np.fromiter(map(len, codes), dtype=np.int64, count=len(codes))
+    empty = np.zeros(0, dtype=np.int64)
+    if len(codes) < 2:
+        return empty, empty, empty
+    words = np.frombuffer("".join(codes).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    offsets = np.zeros(len(codes) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    hashes = _Hashes(words)
+
+    index_keys: list[np.ndarray] = []
+    index_ids: list[np.ndarray] = []
+    probe_keys: list[np.ndarray] = []
+    probe_ids: list[np.ndarray] = []
+    ids = np.arange(len(codes), dtype=np.int64)
+    for n in np.unique(lengths).tolist():
+        chosen = ids[lengths == n]
+        base = offsets[chosen][:, None]
+        # The segments this length is indexed under, each also with its boundary word swapped:
+        # (segment, size, x0, x1, y0, y1) for the string code[x0:x1] + code[y0:y1].
+        segs = _segments(n, budget.tau(n))
+        last = len(segs) - 1
+        cols: list[tuple[int, int, int, int, int, int]] = []
+        for i, (start, size) in enumerate(segs):
+            end = start + size
+            cols.append((i, size, start, end, end, end))
+            if i < last:  # its last word replaced by the next segment's first
+                cols.append((i, size, start, end - 1, end, end + 1))
+            if i:  # the previous segment's last word, then all but its own first
+                cols.append((i, size, start - 1, start, start + 1, end))
+        seg = np.array(cols, dtype=np.int64)
+        key = hashes.joined(base + seg[:, 2], base + seg[:, 3], base + seg[:, 4], base + seg[:, 5])
+        index_keys.append(_tagged(key, seg[:, 0], seg[:, 1]))
+        index_ids.append(np.repeat(chosen, len(cols)))
+        # The substrings this length looks up: Pass-Join's windows for each partner length no
+        # longer than itself (each pair is found from both sides; the longer side is enough).
+        plan = np.array(budget.plan(n, no_longer=True), dtype=np.int64).reshape(-1, 3)
+        if len(plan):
+            start = base + plan[:, 1]
+            key = hashes.of(start, start + plan[:, 2])
+            probe_keys.append(_tagged(key, plan[:, 0], plan[:, 2]))
+            probe_ids.append(np.repeat(chosen, len(plan)))
+    del hashes
+    if not probe_keys:
+        return empty, empty, empty
+    # Join lookups to segments by sorting. An indexed key packs (hash, length, comment) into 64
+    # bits, hash on top, so that one plain sort orders it and a lookup finds, with two binary
+    # searches, the segments with its hash among the lengths from its shortest partner's to its
+    # own.
+    shortest = np.array(
+        [budget.partner_lengths(k)[0] for k in range(int(lengths.max()) + 1)], dtype=_U64
+    )
+    id_bits = max(1, (len(codes) - 1).bit_length())
+    len_bits = (int(lengths.max()) + 2).bit_length()
+    shift = _U64(id_bits + len_bits)
+    low = (_U64(1) << _U64(id_bits)) - _U64(1)
+    ids_with_length = [
+        i.astype(_U64) | (lengths[i].astype(_U64) << _U64(id_bits)) for i in index_ids
+    ]
+    index = _packed(index_keys, ids_with_length, shift)
+    probes = _packed(probe_keys, [i.astype(_U64) for i in probe_ids], shift)
+    del index_keys, index_ids, probe_keys, probe_ids, ids_with_length
+    top = (probes >> shift) << shift
+    n = lengths[(probes & low).astype(np.int64)]
+    lo = np.searchsorted(index, top | (shortest[n] << _U64(id_bits)), side="left")
+    counts = np.searchsorted(index, top | ((n + 1).astype(_U64) << _U64(id_bits)), side="left") - lo
+    del top, n
+    hit = counts > 0
+    lo, counts = lo[hit], counts[hit]
+    pids = (probes[hit] & low).astype(np.int64)
+    del probes, hit
+    # Expand every lookup into its matches: a = the looking comment, b = the indexed one.
+    a = np.repeat(pids, counts)
+    at = np.repeat(lo - (np.cumsum(counts) - counts), counts)
+    at += np.arange(len(a), dtype=np.int64)
+    b = (index[at] & low).astype(np.int64)
+    del at, counts, lo, pids, index
+    # Exact filters in bulk: lengths, then word sets.
+    la, lb = lengths[a], lengths[b]
+    keep = (la > lb) | (a > b)  # a pair of equal lengths is found from both sides
+    a, b, la, lb = a[keep], b[keep], la[keep], lb[keep]
+    edits = np.array([budget.max_edits(k) for k in range(int(lengths.max()) + 1)], dtype=np.int64)
+    limit = edits[np.maximum(la, lb)]
+    keep = np.abs(la - lb) <= limit
+    a, b, limit = a[keep], b[keep], limit[keep]
+    pair = np.sort(a * len(codes) + b)
+    pair = pair[np.diff(pair, prepend=-1) != 0]  # each pair once
+    a, b = pair // len(codes), pair % len(codes)
+    limit = edits[np.maximum(lengths[a], lengths[b])]
+    bitmaps = _bitmaps(words, offsets, len(codes))
+    diff = np.bitwise_count(bitmaps[a] ^ bitmaps[b]).sum(axis=1, dtype=np.int64)
+    keep = diff <= 2 * limit
+    a, b, limit = a[keep], b[keep], limit[keep]
+    if not len(a):
+        return empty, empty, empty
+    d = cpdist(
+        [codes[i] for i in a.tolist()],
+        [codes[i] for i in b.tolist()],
+        scorer=OSA.distance,
+        score_cutoff=int(limit.max()),
+        dtype=np.int64,
+        workers=1,
+    )
+    keep = d <= limit
+    return a[keep], b[keep], d[keep]
+
+
+def _packed(keys: list[np.ndarray], tails: list[np.ndarray], shift: np.uint64) -> np.ndarray:
+    """Sorted ``top bits of the hash | tail``, for the concatenated keys and their tails."""
+    key = np.concatenate(keys)
+    key >>= shift
+    key <<= shift
+    key |= np.concatenate(tails)
+    key.sort()
+    return key
+
+
+def _bitmaps(words: np.ndarray, offsets: np.ndarray, count: int) -> np.ndarray:
+    """Each code's word set as 256 bits (four uint64): a word sets bit ``hash(word) % 256``."""
+    bit = (words.astype(_U64) * _U64(_MIX)) >> _U64(56)  # 0..255
+    lane = bit >> _U64(6)
+    value = _U64(1) << (bit & _U64(63))
+    out = np.empty((count, _BITMAP_WORDS), dtype=_U64)
+    zero = _U64(0)
+    for k in range(_BITMAP_WORDS):
+        out[:, k] = np.bitwise_or.reduceat(np.where(lane == k, value, zero), offsets[:-1])
+    return out
