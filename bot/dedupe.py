@@ -539,6 +539,10 @@ class _Deduper:
         # Bulk mode: every code's near partners, found before the walk (`_find_partners`):
         # code -> [(edits, partner code)]. None: use the segment index.
         self.partners: dict[str, list[tuple[int, str]]] | None = None
+        # ... and the lengths of each code's prefixes (suffixes) that may be other codes.
+        self.part_starts: dict[str, list[int]] = {}
+        self.part_ends: dict[str, list[int]] = {}
+        self.quote_holders: set[str] = set()  # codes holding a quote's rarest word
         # quote_only: encoded word -> kept indices, only for words that some quote looks up.
         self.quote_chars: set[str] = set()
         self.quote_postings: dict[str, list[int]] = {}
@@ -566,7 +570,14 @@ class _Deduper:
         n = len(code)
         kept = self.by_code
         # Endings are more varied than openings ("I think ..."), so that side is checked first.
-        if not self._has_part(code, False) or not self._has_part(code, True):
+        if self.partners is not None:
+            cuts = self.part_ends.get(code)
+            if not cuts or not any(code[n - e :] in kept for e in cuts):
+                return None
+            cuts = self.part_starts.get(code)
+            if not cuts or not any(code[:e] in kept for e in cuts):
+                return None
+        elif not self._has_part(code, False) or not self._has_part(code, True):
             return None
         memo: dict[int, list[int] | None] = {}
 
@@ -668,18 +679,24 @@ class _Deduper:
         return best
 
     def _near_partner(self, code: str) -> tuple[int, float] | None:
-        """`near_of` in bulk mode: the partners found before the walk that are kept by now."""
+        """`near_of` in bulk mode: the partners found before the walk that are kept by now (all
+        earlier ones: the walk keeps comments in order), fewest edits first, then earliest."""
         partners = self.partners.get(code) if self.partners else None
         if not partners:
             return None
         get = self.by_code.get
-        # Kept partners (all earlier: the walk keeps comments in order), fewest edits, earliest.
-        found = sorted((d, k) for d, other in partners if (k := get(other)) is not None)
-        for d, k in found:
-            other = self.codes[k]
+        best_d, best_k = 0, -1
+        for d, other in partners:  # by edits, fewest first
+            if best_k >= 0 and d > best_d:
+                break
+            k = get(other)
+            if k is None or (best_k >= 0 and k > best_k):
+                continue
             if not _rewording(code, other, d, self.vocab.words):
-                return k, 1.0 - d / max(len(code), len(other))
-        return None
+                best_d, best_k = d, k
+        if best_k < 0:
+            return None
+        return best_k, 1.0 - best_d / max(len(code), len(self.codes[best_k]))
 
     # -- bookkeeping ---------------------------------------------------------------------------
 
@@ -695,14 +712,20 @@ class _Deduper:
                 self.by_code.setdefault(code, k)
             return
         self.by_code.setdefault(code, k)
+        if self.partners is not None:  # bulk mode: near partners and parts are known
+            if code in self.quote_holders:
+                for ch in self.quote_chars.intersection(code):
+                    self.quote_postings.setdefault(ch, []).append(k)
+            self.bitmaps.append(0)
+            return
         j = min(3, n)  # keyed by its first (last) three words, or all of them when shorter
         self.start_lens.setdefault(code[:j], set()).add(n)
         self.end_lens.setdefault(code[n - j :], set()).add(n)
         if self.quote_chars:
             for ch in self.quote_chars.intersection(code):
                 self.quote_postings.setdefault(ch, []).append(k)
-        if n < MIN_NEAR_WORDS or self.partners is not None:
-            self.bitmaps.append(0)  # bulk mode: partners are known, no index nor bitmap
+        if n < MIN_NEAR_WORDS:
+            self.bitmaps.append(0)
             return
         self.bitmaps.append(self.vocab.bitmap(code) if bitmap is None else bitmap)
         self.long_kept.append(k)
@@ -779,7 +802,7 @@ def _walk(thread: Thread, walk: _Deduper) -> tuple[Thread, DedupeReport]:
     encoded: list[str] | None = None
     if not walk.plain and not walk.pairwise and len(comments) >= BULK_MIN_COMMENTS:
         encoded = _encode_all(comments, stripped_all, walk.vocab)
-        walk.partners = _find_partners(encoded, walk.budget)
+        _bulk_tables(walk, encoded, quote_parts.values())
 
     seen_ids: dict[str, str] = {}  # id -> the kept id it stands for
     removed: list[RemovedComment] = []
@@ -869,18 +892,32 @@ def _encode_all(comments: tuple[Comment, ...], stripped: list[str], vocab: _Voca
     return out
 
 
-def _find_partners(encoded: list[str], budget: _Budget) -> dict[str, list[tuple[int, str]]]:
-    """code -> [(edits, partner code)] for every pair of distinct codes with
-    `MIN_NEAR_WORDS` words or more within the edit budget (`bot.dedupe_bulk.near_pairs`)."""
-    from bot.dedupe_bulk import near_pairs  # numpy and rapidfuzz: only for large threads
+def _bulk_tables(walk: _Deduper, encoded: list[str], quotes: Iterable[str]) -> None:
+    """Fill `walk`'s bulk tables (`bot.dedupe_bulk.analyse`): every code's near partners, the
+    lengths of its prefixes and suffixes that may be other codes, and for quotes, the rarest word
+    of each (instead of the longest: the same answers from shorter postings)."""
+    from bot.dedupe_bulk import analyse  # numpy and rapidfuzz: only for large threads
 
-    codes = [c for c in dict.fromkeys(encoded) if len(c) >= MIN_NEAR_WORDS]
-    a, b, d = near_pairs(codes, budget)
+    codes = [c for c in dict.fromkeys(encoded) if c]
+    needles = []
+    vocab = walk.vocab
+    for quoted in quotes:
+        words = _words(quoted)
+        if len(words) >= QUOTE_MIN_WORDS and all(w in vocab for w in words):
+            needles.append("".join([vocab[w] for w in words]))
+    found = analyse(codes, walk.budget, MIN_NEAR_WORDS, needles)
     partners: dict[str, list[tuple[int, str]]] = {}
-    for i, j, e in zip(a.tolist(), b.tolist(), d.tolist(), strict=True):
+    a, b, d = found.pairs
+    for e, i, j in sorted(zip(d.tolist(), a.tolist(), b.tolist(), strict=True)):
         partners.setdefault(codes[i], []).append((e, codes[j]))
         partners.setdefault(codes[j], []).append((e, codes[i]))
-    return partners
+    walk.partners = partners  # each list by edits, fewest first
+    for table, (owner, size) in ((walk.part_starts, found.starts), (walk.part_ends, found.ends)):
+        for i, n in zip(owner.tolist(), size.tolist(), strict=True):
+            table.setdefault(codes[i], []).append(n)
+    if needles:
+        walk.quote_chars = set(found.rare)
+        walk.quote_holders = {codes[i] for i in found.holders.tolist()}
 
 
 def _remove(

@@ -19,7 +19,7 @@ exact whatever the text. Imported lazily: numpy and rapidfuzz are only needed fo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from rapidfuzz.distance import OSA
@@ -70,27 +70,111 @@ def _tagged(key: np.ndarray, segment: np.ndarray, size: np.ndarray) -> np.ndarra
     return key.ravel()
 
 
+class Analysis(NamedTuple):
+    """What `analyse` finds; comments are indices into its `codes`.
+
+    `pairs`: (a, b, d) arrays, every near pair once (in one order) with its distance.
+    `starts` / `ends`: (comment, length) arrays, every proper prefix / suffix of a comment that
+    may be another of the codes (its hash matches: check before use).
+    `rare`: for each needle, its rarest word (character); `holders`: the comments holding any.
+    """
+
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray]
+    starts: tuple[np.ndarray, np.ndarray]
+    ends: tuple[np.ndarray, np.ndarray]
+    rare: list[str]
+    holders: np.ndarray
+
+
 def near_pairs(codes: list[str], budget: _Budget) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(a, b, d): every pair of `codes` (indices, each pair once in one order) whose word edit
     distance ``d`` is at most ``budget.max_edits`` of the longer one's length. `codes` are
-    distinct and none is empty (dedupe passes those of `MIN_NEAR_WORDS` words or more)."""
-    from bot.dedupe import _segments
+    distinct and none is empty."""
+    return analyse(codes, budget, 1).pairs
 
-    lengths = np.fromiter(map(len, codes), dtype=np.int64, count=len(codes))
+
+def analyse(codes: list[str], budget: _Budget, min_words: int, needles: list[str] = ()) -> Analysis:
+    """Near pairs among the `codes` of `min_words` words or more; the prefixes and suffixes of
+    every code that may be another code (for ``repeated_block``); and for each of the `needles`
+    (quoted words, for ``quote_only``) the word fewest codes hold. `codes` are distinct and none
+    is empty."""
     empty = np.zeros(0, dtype=np.int64)
-    if len(codes) < 2:
-        return empty, empty, empty
+    if not codes:
+        return Analysis((empty, empty, empty), (empty, empty), (empty, empty), [], empty)
+    lengths = np.fromiter(map(len, codes), dtype=np.int64, count=len(codes))
     words = np.frombuffer("".join(codes).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     offsets = np.zeros(len(codes) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
     hashes = _Hashes(words)
+    starts, ends = _parts(hashes, lengths, offsets)
+    pairs = _near_pairs(codes, budget, min_words, hashes, lengths, offsets, words)
+    counts = np.bincount(words)
+    rare = [min(needle, key=lambda ch: (counts[ord(ch)], ch)) for needle in needles]
+    owner = np.repeat(np.arange(len(codes), dtype=np.int64), lengths)
+    rare_words = np.array(sorted({ord(ch) for ch in rare}), dtype=np.uint32)
+    holders = np.unique(owner[np.isin(words, rare_words)])
+    return Analysis(pairs, starts, ends, rare, holders)
 
+
+def _parts(
+    hashes: _Hashes, lengths: np.ndarray, offsets: np.ndarray
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """(comment, length) of every proper prefix, and of every proper suffix, whose hash (with
+    its length) is that of a whole code."""
+    count = len(lengths)
+    whole = np.sort(_with_length(hashes.of(offsets[:-1], offsets[1:]), lengths))
+    # A table of the whole codes' low hash bits rules out most cuts before the binary search.
+    bits = max(16, min(26, (64 * count).bit_length()))
+    mask = _U64((1 << bits) - 1)
+    table = np.zeros(1 << bits, dtype=np.bool_)
+    table[(whole & mask).astype(np.int64)] = True
+    inner = lengths - 1  # cuts per code
+    owner = np.repeat(np.arange(count, dtype=np.int64), inner)
+    cut = np.arange(len(owner), dtype=np.int64) + owner + 1  # positions strictly inside a code
+    at_cut = hashes.prefix[cut]
+    size = cut - np.repeat(offsets[:-1], inner)
+    # hash(s, e) = (prefix[e] - prefix[s]) * B**s: per-code factors repeated, not gathered.
+    first = offsets[:-1]
+    heads = (at_cut - np.repeat(hashes.prefix[first], inner)) * np.repeat(
+        hashes.power[first], inner
+    )
+    tails = (np.repeat(hashes.prefix[offsets[1:]], inner) - at_cut) * hashes.power[cut]
+    del at_cut, cut
+    out = []
+    for key, n in ((heads, size), (tails, np.repeat(lengths, inner) - size)):
+        key = _with_length(key, n)
+        maybe = np.flatnonzero(table[(key & mask).astype(np.int64)])
+        key = key[maybe]
+        at = np.minimum(np.searchsorted(whole, key), len(whole) - 1)
+        hit = maybe[whole[at] == key]
+        out.append((owner[hit], n[hit]))
+    return out[0], out[1]
+
+
+def _with_length(key: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """`key` mixed with a length (in place)."""
+    key ^= size.astype(_U64) * _U64(_MIX)
+    return key
+
+
+def _near_pairs(
+    codes: list[str],
+    budget: _Budget,
+    min_words: int,
+    hashes: _Hashes,
+    lengths: np.ndarray,
+    offsets: np.ndarray,
+    words: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    from bot.dedupe import _segments
+
+    empty = np.zeros(0, dtype=np.int64)
     index_keys: list[np.ndarray] = []
     index_ids: list[np.ndarray] = []
     probe_keys: list[np.ndarray] = []
     probe_ids: list[np.ndarray] = []
     ids = np.arange(len(codes), dtype=np.int64)
-    for n in np.unique(lengths).tolist():
+    for n in np.unique(lengths[lengths >= min_words]).tolist():
         chosen = ids[lengths == n]
         base = offsets[chosen][:, None]
         # The segments this length is indexed under, each also with its boundary word swapped:
@@ -117,7 +201,6 @@ def near_pairs(codes: list[str], budget: _Budget) -> tuple[np.ndarray, np.ndarra
             key = hashes.of(start, start + plan[:, 2])
             probe_keys.append(_tagged(key, plan[:, 0], plan[:, 2]))
             probe_ids.append(np.repeat(chosen, len(plan)))
-    del hashes
     if not probe_keys:
         return empty, empty, empty
     # Join lookups to segments by sorting. An indexed key packs (hash, length, comment) into 64
@@ -152,22 +235,26 @@ def near_pairs(codes: list[str], budget: _Budget) -> tuple[np.ndarray, np.ndarra
     at += np.arange(len(a), dtype=np.int64)
     b = (index[at] & low).astype(np.int64)
     del at, counts, lo, pids, index
-    # Exact filters in bulk: lengths, then word sets.
+    # Exact filters in bulk: lengths, then word sets (a lane of 64 bits at a time, each a lower
+    # bound on its own), then each pair once.
     la, lb = lengths[a], lengths[b]
     keep = (la > lb) | (a > b)  # a pair of equal lengths is found from both sides
     a, b, la, lb = a[keep], b[keep], la[keep], lb[keep]
     edits = np.array([budget.max_edits(k) for k in range(int(lengths.max()) + 1)], dtype=np.int64)
     limit = edits[np.maximum(la, lb)]
     keep = np.abs(la - lb) <= limit
-    a, b, limit = a[keep], b[keep], limit[keep]
+    a, b, limit = a[keep], b[keep], 2 * limit[keep]
+    del la, lb, keep
+    lanes = _bitmaps(words, offsets, len(codes))
+    diff = np.zeros(len(a), dtype=np.uint16)
+    for lane in lanes:
+        diff += np.bitwise_count(lane[a] ^ lane[b])
+        keep = diff <= limit
+        a, b, limit, diff = a[keep], b[keep], limit[keep], diff[keep]
     pair = np.sort(a * len(codes) + b)
     pair = pair[np.diff(pair, prepend=-1) != 0]  # each pair once
     a, b = pair // len(codes), pair % len(codes)
     limit = edits[np.maximum(lengths[a], lengths[b])]
-    bitmaps = _bitmaps(words, offsets, len(codes))
-    diff = np.bitwise_count(bitmaps[a] ^ bitmaps[b]).sum(axis=1, dtype=np.int64)
-    keep = diff <= 2 * limit
-    a, b, limit = a[keep], b[keep], limit[keep]
     if not len(a):
         return empty, empty, empty
     d = cpdist(
@@ -192,13 +279,14 @@ def _packed(keys: list[np.ndarray], tails: list[np.ndarray], shift: np.uint64) -
     return key
 
 
-def _bitmaps(words: np.ndarray, offsets: np.ndarray, count: int) -> np.ndarray:
-    """Each code's word set as 256 bits (four uint64): a word sets bit ``hash(word) % 256``."""
+def _bitmaps(words: np.ndarray, offsets: np.ndarray, count: int) -> list[np.ndarray]:
+    """Each code's word set as 256 bits, in four lanes of uint64 (one array per lane, by code):
+    a word sets bit ``hash(word) % 256``."""
     bit = (words.astype(_U64) * _U64(_MIX)) >> _U64(56)  # 0..255
     lane = bit >> _U64(6)
     value = _U64(1) << (bit & _U64(63))
-    out = np.empty((count, _BITMAP_WORDS), dtype=_U64)
     zero = _U64(0)
-    for k in range(_BITMAP_WORDS):
-        out[:, k] = np.bitwise_or.reduceat(np.where(lane == k, value, zero), offsets[:-1])
-    return out
+    return [
+        np.bitwise_or.reduceat(np.where(lane == k, value, zero), offsets[:-1])
+        for k in range(_BITMAP_WORDS)
+    ]
