@@ -712,12 +712,6 @@ class _Deduper:
                 self.by_code.setdefault(code, k)
             return
         self.by_code.setdefault(code, k)
-        if self.partners is not None:  # bulk mode: near partners and parts are known
-            if code in self.quote_holders:
-                for ch in self.quote_chars.intersection(code):
-                    self.quote_postings.setdefault(ch, []).append(k)
-            self.bitmaps.append(0)
-            return
         j = min(3, n)  # keyed by its first (last) three words, or all of them when shorter
         self.start_lens.setdefault(code[:j], set()).add(n)
         self.end_lens.setdefault(code[n - j :], set()).add(n)
@@ -811,6 +805,8 @@ def _walk(thread: Thread, walk: _Deduper) -> tuple[Thread, DedupeReport]:
     vocab_get = walk.vocab.__getitem__
     by_text, by_code = walk.by_text, walk.by_code
     plain = walk.plain
+    kept_ids, kept_codes, quote_holders = walk.kept_ids, walk.codes, walk.quote_holders
+    part_starts, part_ends, partners = walk.part_starts, walk.part_ends, walk.partners or {}
     for pos, comment in enumerate(comments):
         cid = comment.id
         if cid in seen_ids:
@@ -839,12 +835,13 @@ def _walk(thread: Thread, walk: _Deduper) -> tuple[Thread, DedupeReport]:
                 if k is not None:
                     _remove(removed, removed_at, seen_ids, walk, pos, cid, "quote_only", k)
                     continue
-            if len(code) >= 2:
+            # In bulk mode, only codes with a candidate part or partner are looked at.
+            if len(code) >= 2 and (encoded is None or (code in part_ends and code in part_starts)):
                 k = walk.block_of(code)
                 if k is not None:
                     _remove(removed, removed_at, seen_ids, walk, pos, cid, "repeated_block", k)
                     continue
-            if len(code) >= MIN_NEAR_WORDS:
+            if len(code) >= MIN_NEAR_WORDS and (encoded is None or code in partners):
                 bitmap = 0 if encoded is not None else walk.vocab.bitmap(code)
                 near = walk.near_of(code, bitmap)
                 if near is not None:
@@ -853,7 +850,18 @@ def _walk(thread: Thread, walk: _Deduper) -> tuple[Thread, DedupeReport]:
                     continue
         seen_ids[cid] = cid
         kept_pos.append(pos)
-        walk.keep(cid, text, code, bitmap)
+        if encoded is not None:  # `keep` in bulk mode, inline: no index to update
+            k = len(kept_ids)
+            kept_ids.append(cid)
+            kept_codes.append(code)
+            by_text.setdefault(text, k)
+            if code:
+                by_code.setdefault(code, k)
+                if code in quote_holders:
+                    for ch in walk.quote_chars.intersection(code):
+                        walk.quote_postings.setdefault(ch, []).append(k)
+        else:
+            walk.keep(cid, text, code, bitmap)
 
     kept = [_rewire(comments[p], seen_ids) for p in kept_pos]
     by_kind: dict[str, int] = {}

@@ -74,8 +74,9 @@ class Analysis(NamedTuple):
     """What `analyse` finds; comments are indices into its `codes`.
 
     `pairs`: (a, b, d) arrays, every near pair once (in one order) with its distance.
-    `starts` / `ends`: (comment, length) arrays, every proper prefix / suffix of a comment that
-    may be another of the codes (its hash matches: check before use).
+    `ends` / `starts`: (comment, length) arrays, every proper suffix of a comment that may be
+    another of the codes (its hash matches: check before use), and every such prefix of the
+    comments that have one (``repeated_block`` needs both).
     `rare`: for each needle, its rarest word (character); `holders`: the comments holding any.
     """
 
@@ -119,8 +120,8 @@ def analyse(codes: list[str], budget: _Budget, min_words: int, needles: list[str
 def _parts(
     hashes: _Hashes, lengths: np.ndarray, offsets: np.ndarray
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """(comment, length) of every proper prefix, and of every proper suffix, whose hash (with
-    its length) is that of a whole code."""
+    """(comment, length) of every proper suffix whose hash (with its length) is that of a whole
+    code, and the same for prefixes of the comments that have such a suffix."""
     count = len(lengths)
     whole = np.sort(_with_length(hashes.of(offsets[:-1], offsets[1:]), lengths))
     # A table of the whole codes' low hash bits rules out most cuts before the binary search.
@@ -128,27 +129,47 @@ def _parts(
     mask = _U64((1 << bits) - 1)
     table = np.zeros(1 << bits, dtype=np.bool_)
     table[(whole & mask).astype(np.int64)] = True
-    inner = lengths - 1  # cuts per code
-    owner = np.repeat(np.arange(count, dtype=np.int64), inner)
-    cut = np.arange(len(owner), dtype=np.int64) + owner + 1  # positions strictly inside a code
-    at_cut = hashes.prefix[cut]
-    size = cut - np.repeat(offsets[:-1], inner)
-    # hash(s, e) = (prefix[e] - prefix[s]) * B**s: per-code factors repeated, not gathered.
-    first = offsets[:-1]
-    heads = (at_cut - np.repeat(hashes.prefix[first], inner)) * np.repeat(
-        hashes.power[first], inner
+    # Suffixes first: only the codes that end with another code need their prefixes checked.
+    ends = _cuts(hashes, lengths, offsets, np.arange(count, dtype=np.int64), whole, table, False)
+    starts = _cuts(hashes, lengths, offsets, np.unique(ends[0]), whole, table, True)
+    return starts, ends
+
+
+def _cuts(
+    hashes: _Hashes,
+    lengths: np.ndarray,
+    offsets: np.ndarray,
+    chosen: np.ndarray,
+    whole: np.ndarray,
+    table: np.ndarray,
+    heads: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(comment, length) of the proper prefixes (`heads`) or suffixes of the `chosen` codes that
+    hash like a whole code (`whole`, sorted; `table`, its low bits)."""
+    inner = lengths[chosen] - 1  # cuts per code
+    first, stop = offsets[chosen], offsets[chosen + 1]
+    owner = np.repeat(chosen, inner)
+    # Positions strictly inside each chosen code.
+    cut = np.arange(len(owner), dtype=np.int64) + np.repeat(
+        first + 1 - np.cumsum(inner) + inner, inner
     )
-    tails = (np.repeat(hashes.prefix[offsets[1:]], inner) - at_cut) * hashes.power[cut]
-    del at_cut, cut
-    out = []
-    for key, n in ((heads, size), (tails, np.repeat(lengths, inner) - size)):
-        key = _with_length(key, n)
-        maybe = np.flatnonzero(table[(key & mask).astype(np.int64)])
-        key = key[maybe]
-        at = np.minimum(np.searchsorted(whole, key), len(whole) - 1)
-        hit = maybe[whole[at] == key]
-        out.append((owner[hit], n[hit]))
-    return out[0], out[1]
+    # hash(s, e) = (prefix[e] - prefix[s]) * B**s: per-code factors repeated, not gathered.
+    if heads:
+        size = cut - np.repeat(first, inner)
+        key = (hashes.prefix[cut] - np.repeat(hashes.prefix[first], inner)) * np.repeat(
+            hashes.power[first], inner
+        )
+    else:
+        size = np.repeat(stop, inner) - cut
+        key = (np.repeat(hashes.prefix[stop], inner) - hashes.prefix[cut]) * hashes.power[cut]
+    del cut
+    key = _with_length(key, size)
+    mask = _U64(len(table) - 1)
+    maybe = np.flatnonzero(table[(key & mask).astype(np.int64)])
+    key = key[maybe]
+    at = np.minimum(np.searchsorted(whole, key), len(whole) - 1)
+    hit = maybe[whole[at] == key]
+    return owner[hit], size[hit]
 
 
 def _with_length(key: np.ndarray, size: np.ndarray) -> np.ndarray:
