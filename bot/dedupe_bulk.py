@@ -34,6 +34,7 @@ _BASE_INV = pow(_BASE, -1, 2**64)
 _MIX = 0xBF58476D1CE4E5B9
 _TAG = 0x94D049BB133111EB
 _BITMAP_WORDS = 4  # 256 bits
+_CHUNK = 1 << 19  # cuts or lookups per chunk, to bound the memory of temporaries
 
 
 class _Hashes:
@@ -106,9 +107,25 @@ def analyse(codes: list[str], budget: _Budget, min_words: int, needles: list[str
     words = np.frombuffer("".join(codes).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     offsets = np.zeros(len(codes) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
+    # Stage by stage, each dropping what the next does not need (peak memory).
     hashes = _Hashes(words)
     starts, ends = _parts(hashes, lengths, offsets)
-    pairs = _near_pairs(codes, budget, min_words, hashes, lengths, offsets, words)
+    found = _lookups(budget, min_words, hashes, lengths, offsets)
+    del hashes
+    pairs = (empty, empty, empty)
+    if found is not None:
+        index, probes, id_bits = found
+        del found
+        lanes = _bitmaps(words, offsets, len(codes))
+        edits = np.array([budget.max_edits(k) for k in range(int(lengths.max()) + 1)])
+        # Lookups a chunk at a time: the candidate pairs are many, the survivors few.
+        kept = [(empty, empty)]
+        for i in range(0, len(probes), _CHUNK):
+            a, b = _candidates(index, probes[i : i + _CHUNK], id_bits, lengths, budget)
+            kept.append(_filtered(a, b, lengths, lanes, edits))
+        del index, probes, lanes
+        a, b = np.concatenate([k[0] for k in kept]), np.concatenate([k[1] for k in kept])
+        pairs = _verified(codes, a, b, lengths, edits)
     counts = np.bincount(words)
     rare = [min(needle, key=lambda ch: (counts[ord(ch)], ch)) for needle in needles]
     owner = np.repeat(np.arange(len(codes), dtype=np.int64), lengths)
@@ -130,9 +147,16 @@ def _parts(
     table = np.zeros(1 << bits, dtype=np.bool_)
     table[(whole & mask).astype(np.int64)] = True
     # Suffixes first: only the codes that end with another code need their prefixes checked.
-    ends = _cuts(hashes, lengths, offsets, np.arange(count, dtype=np.int64), whole, table, False)
-    starts = _cuts(hashes, lengths, offsets, np.unique(ends[0]), whole, table, True)
-    return starts, ends
+    out: list[tuple[np.ndarray, np.ndarray]] = []
+    for heads in (False, True):
+        chosen = np.unique(out[0][0]) if heads else np.arange(count, dtype=np.int64)
+        step = max(1, len(chosen) * _CHUNK // max(1, int((lengths[chosen] - 1).sum())))
+        found = [(chosen[:0], chosen[:0])] + [
+            _cuts(hashes, lengths, offsets, chosen[i : i + step], whole, table, heads)
+            for i in range(0, len(chosen), step)
+        ]
+        out.append((np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])))
+    return out[1], out[0]
 
 
 def _cuts(
@@ -178,23 +202,27 @@ def _with_length(key: np.ndarray, size: np.ndarray) -> np.ndarray:
     return key
 
 
-def _near_pairs(
-    codes: list[str],
+def _lookups(
     budget: _Budget,
     min_words: int,
     hashes: _Hashes,
     lengths: np.ndarray,
     offsets: np.ndarray,
-    words: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """The Pass-Join index and lookups of every code of `min_words` words or more, as sorted
+    packed keys: (index, lookups, bits of the comment number); None when nothing looks up.
+
+    An indexed key packs (hash, length, comment) into 64 bits, hash on top, so that one plain
+    sort orders it and a lookup finds, with two binary searches, the segments with its hash among
+    the lengths from its shortest partner's to its own; a lookup key packs (hash, comment).
+    """
     from bot.dedupe import _segments
 
-    empty = np.zeros(0, dtype=np.int64)
     index_keys: list[np.ndarray] = []
     index_ids: list[np.ndarray] = []
     probe_keys: list[np.ndarray] = []
     probe_ids: list[np.ndarray] = []
-    ids = np.arange(len(codes), dtype=np.int64)
+    ids = np.arange(len(lengths), dtype=np.int64)
     for n in np.unique(lengths[lengths >= min_words]).tolist():
         chosen = ids[lengths == n]
         base = offsets[chosen][:, None]
@@ -223,61 +251,75 @@ def _near_pairs(
             probe_keys.append(_tagged(key, plan[:, 0], plan[:, 2]))
             probe_ids.append(np.repeat(chosen, len(plan)))
     if not probe_keys:
-        return empty, empty, empty
-    # Join lookups to segments by sorting. An indexed key packs (hash, length, comment) into 64
-    # bits, hash on top, so that one plain sort orders it and a lookup finds, with two binary
-    # searches, the segments with its hash among the lengths from its shortest partner's to its
-    # own.
+        return None
+    id_bits = max(1, (len(lengths) - 1).bit_length())
+    len_bits = (int(lengths.max()) + 2).bit_length()
+    shift = _U64(id_bits + len_bits)
+    tails = [i.astype(_U64) | (lengths[i].astype(_U64) << _U64(id_bits)) for i in index_ids]
+    index = _packed(index_keys, tails, shift)
+    del index_keys, index_ids, tails
+    probes = _packed(probe_keys, [i.astype(_U64) for i in probe_ids], shift)
+    return index, probes, id_bits
+
+
+def _candidates(
+    index: np.ndarray, probes: np.ndarray, id_bits: int, lengths: np.ndarray, budget: _Budget
+) -> tuple[np.ndarray, np.ndarray]:
+    """(a, b): the comments each lookup (a) found in the index (b)."""
+    shift = _U64(id_bits + (int(lengths.max()) + 2).bit_length())
+    low = (_U64(1) << _U64(id_bits)) - _U64(1)
     shortest = np.array(
         [budget.partner_lengths(k)[0] for k in range(int(lengths.max()) + 1)], dtype=_U64
     )
-    id_bits = max(1, (len(codes) - 1).bit_length())
-    len_bits = (int(lengths.max()) + 2).bit_length()
-    shift = _U64(id_bits + len_bits)
-    low = (_U64(1) << _U64(id_bits)) - _U64(1)
-    ids_with_length = [
-        i.astype(_U64) | (lengths[i].astype(_U64) << _U64(id_bits)) for i in index_ids
-    ]
-    index = _packed(index_keys, ids_with_length, shift)
-    probes = _packed(probe_keys, [i.astype(_U64) for i in probe_ids], shift)
-    del index_keys, index_ids, probe_keys, probe_ids, ids_with_length
     top = (probes >> shift) << shift
     n = lengths[(probes & low).astype(np.int64)]
     lo = np.searchsorted(index, top | (shortest[n] << _U64(id_bits)), side="left")
-    counts = np.searchsorted(index, top | ((n + 1).astype(_U64) << _U64(id_bits)), side="left") - lo
+    top |= (n + 1).astype(_U64) << _U64(id_bits)
+    counts = np.searchsorted(index, top, side="left") - lo
     del top, n
-    hit = counts > 0
+    hit = np.flatnonzero(counts)
     lo, counts = lo[hit], counts[hit]
-    pids = (probes[hit] & low).astype(np.int64)
-    del probes, hit
-    # Expand every lookup into its matches: a = the looking comment, b = the indexed one.
-    a = np.repeat(pids, counts)
+    a = np.repeat((probes[hit] & low).astype(np.int64), counts)
+    del hit
+    # Every match of each lookup: positions lo .. lo + count - 1 in the index.
     at = np.repeat(lo - (np.cumsum(counts) - counts), counts)
+    del lo, counts
     at += np.arange(len(a), dtype=np.int64)
-    b = (index[at] & low).astype(np.int64)
-    del at, counts, lo, pids, index
-    # Exact filters in bulk: lengths, then word sets (a lane of 64 bits at a time, each a lower
-    # bound on its own), then each pair once.
+    b = index[at]
+    del at
+    b &= low
+    return a, b.astype(np.int64)
+
+
+def _filtered(
+    a: np.ndarray, b: np.ndarray, lengths: np.ndarray, lanes: list[np.ndarray], edits: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The candidate pairs (a, b) that pass the exact length and word-set filters: a 64-bit lane
+    of the word-set bitmaps at a time, each a lower bound on its own."""
     la, lb = lengths[a], lengths[b]
-    keep = (la > lb) | (a > b)  # a pair of equal lengths is found from both sides
-    a, b, la, lb = a[keep], b[keep], la[keep], lb[keep]
-    edits = np.array([budget.max_edits(k) for k in range(int(lengths.max()) + 1)], dtype=np.int64)
-    limit = edits[np.maximum(la, lb)]
-    keep = np.abs(la - lb) <= limit
+    limit = edits[la]  # la >= lb: a lookup finds partners no longer than itself
+    keep = (la - lb <= limit) & ((la > lb) | (a > b))  # equal lengths are found from both sides
     a, b, limit = a[keep], b[keep], 2 * limit[keep]
     del la, lb, keep
-    lanes = _bitmaps(words, offsets, len(codes))
     diff = np.zeros(len(a), dtype=np.uint16)
     for lane in lanes:
         diff += np.bitwise_count(lane[a] ^ lane[b])
         keep = diff <= limit
         a, b, limit, diff = a[keep], b[keep], limit[keep], diff[keep]
+    return a, b
+
+
+def _verified(
+    codes: list[str], a: np.ndarray, b: np.ndarray, lengths: np.ndarray, edits: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each pair (a, b) once, with its optimal-string-alignment distance (rapidfuzz), when that
+    is within the budget."""
     pair = np.sort(a * len(codes) + b)
     pair = pair[np.diff(pair, prepend=-1) != 0]  # each pair once
     a, b = pair // len(codes), pair % len(codes)
-    limit = edits[np.maximum(lengths[a], lengths[b])]
     if not len(a):
-        return empty, empty, empty
+        return a, b, a
+    limit = edits[np.maximum(lengths[a], lengths[b])]
     d = cpdist(
         [codes[i] for i in a.tolist()],
         [codes[i] for i in b.tolist()],
