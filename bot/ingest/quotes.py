@@ -63,7 +63,9 @@ _COMPARISON_COST = 100
 
 def fold(text: str) -> str:
     """Fold typographic quotes and dashes to ASCII, runs of white space to one space, and case."""
-    return _SPACE.sub(" ", text.translate(_FOLD_TABLE)).strip().casefold()
+    if not text.isascii():  # the table maps only non-ASCII characters
+        text = text.translate(_FOLD_TABLE)
+    return _SPACE.sub(" ", text).strip().casefold()
 
 
 def split_quote(text: str) -> tuple[str | None, str]:
