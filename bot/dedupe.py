@@ -542,7 +542,8 @@ class _Deduper:
         # ... and the lengths of each code's prefixes (suffixes) that may be other codes.
         self.part_starts: dict[str, list[int]] = {}
         self.part_ends: dict[str, list[int]] = {}
-        self.quote_holders: set[str] = set()  # codes holding a quote's rarest word
+        # ... and for quotes: each quote's rarest word -> the codes holding it, in order.
+        self.quote_holders: dict[str, list[str]] = {}
         # quote_only: encoded word -> kept indices, only for words that some quote looks up.
         self.quote_chars: set[str] = set()
         self.quote_postings: dict[str, list[int]] = {}
@@ -560,6 +561,14 @@ class _Deduper:
         lookups = self.quote_chars.intersection(needle)
         if not lookups:
             return None
+        if self.partners is not None:  # bulk mode: the codes holding the word, kept or not
+            get = self.by_code.get
+            best = None
+            for other in min((self.quote_holders.get(ch, ()) for ch in lookups), key=len):
+                k = get(other)
+                if k is not None and (best is None or k < best) and needle in other:
+                    best = k
+            return best
         best = min((self.quote_postings.get(ch, ()) for ch in lookups), key=len)
         hits = map(str.__contains__, map(self.codes.__getitem__, best), repeat(needle))
         return next(compress(best, hits), None)
@@ -805,7 +814,7 @@ def _walk(thread: Thread, walk: _Deduper) -> tuple[Thread, DedupeReport]:
     vocab_get = walk.vocab.__getitem__
     by_text, by_code = walk.by_text, walk.by_code
     plain = walk.plain
-    kept_ids, kept_codes, quote_holders = walk.kept_ids, walk.codes, walk.quote_holders
+    kept_ids, kept_codes = walk.kept_ids, walk.codes
     part_starts, part_ends, partners = walk.part_starts, walk.part_ends, walk.partners or {}
     for pos, comment in enumerate(comments):
         cid = comment.id
@@ -857,9 +866,6 @@ def _walk(thread: Thread, walk: _Deduper) -> tuple[Thread, DedupeReport]:
             by_text.setdefault(text, k)
             if code:
                 by_code.setdefault(code, k)
-                if code in quote_holders:
-                    for ch in walk.quote_chars.intersection(code):
-                        walk.quote_postings.setdefault(ch, []).append(k)
         else:
             walk.keep(cid, text, code, bitmap)
 
@@ -923,9 +929,8 @@ def _bulk_tables(walk: _Deduper, encoded: list[str], quotes: Iterable[str]) -> N
     for table, (owner, size) in ((walk.part_starts, found.starts), (walk.part_ends, found.ends)):
         for i, n in zip(owner.tolist(), size.tolist(), strict=True):
             table.setdefault(codes[i], []).append(n)
-    if needles:
-        walk.quote_chars = set(found.rare)
-        walk.quote_holders = {codes[i] for i in found.holders.tolist()}
+    walk.quote_chars = set(found.rare)
+    walk.quote_holders = {ch: [codes[i] for i in held] for ch, held in found.holders.items()}
 
 
 def _remove(

@@ -78,14 +78,15 @@ class Analysis(NamedTuple):
     `ends` / `starts`: (comment, length) arrays, every proper suffix of a comment that may be
     another of the codes (its hash matches: check before use), and every such prefix of the
     comments that have one (``repeated_block`` needs both).
-    `rare`: for each needle, its rarest word (character); `holders`: the comments holding any.
+    `rare`: for each needle, its rarest word (character); `holders`: for each of those words,
+    the comments holding it, in order.
     """
 
     pairs: tuple[np.ndarray, np.ndarray, np.ndarray]
     starts: tuple[np.ndarray, np.ndarray]
     ends: tuple[np.ndarray, np.ndarray]
     rare: list[str]
-    holders: np.ndarray
+    holders: dict[str, list[int]]
 
 
 def near_pairs(codes: list[str], budget: _Budget) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -102,7 +103,7 @@ def analyse(codes: list[str], budget: _Budget, min_words: int, needles: list[str
     is empty."""
     empty = np.zeros(0, dtype=np.int64)
     if not codes:
-        return Analysis((empty, empty, empty), (empty, empty), (empty, empty), [], empty)
+        return Analysis((empty, empty, empty), (empty, empty), (empty, empty), [], {})
     lengths = np.fromiter(map(len, codes), dtype=np.int64, count=len(codes))
     words = np.frombuffer("".join(codes).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     offsets = np.zeros(len(codes) + 1, dtype=np.int64)
@@ -128,10 +129,23 @@ def analyse(codes: list[str], budget: _Budget, min_words: int, needles: list[str
         pairs = _verified(codes, a, b, lengths, edits)
     counts = np.bincount(words)
     rare = [min(needle, key=lambda ch: (counts[ord(ch)], ch)) for needle in needles]
-    owner = np.repeat(np.arange(len(codes), dtype=np.int64), lengths)
-    rare_words = np.array(sorted({ord(ch) for ch in rare}), dtype=np.uint32)
-    holders = np.unique(owner[np.isin(words, rare_words)])
-    return Analysis(pairs, starts, ends, rare, holders)
+    return Analysis(pairs, starts, ends, rare, _holders(words, lengths, rare))
+
+
+def _holders(words: np.ndarray, lengths: np.ndarray, chosen: list[str]) -> dict[str, list[int]]:
+    """For each of the `chosen` words (characters), the codes that hold it, in order."""
+    if not chosen:
+        return {}
+    at = np.flatnonzero(np.isin(words, np.array([ord(ch) for ch in set(chosen)], np.uint32)))
+    owner = np.searchsorted(np.cumsum(lengths), at, side="right")
+    key = np.unique((words[at].astype(np.int64) << 32) | owner)  # (word, code), each once
+    word, code = key >> 32, key & 0xFFFFFFFF
+    cuts = np.flatnonzero(np.diff(word)) + 1
+    return {
+        chr(int(w[0])): c.tolist()
+        for w, c in zip(np.split(word, cuts), np.split(code, cuts), strict=True)
+        if len(w)
+    }
 
 
 def _parts(

@@ -606,3 +606,18 @@ def test_near_pairs_is_every_pair_within_the_budget(words: list[list[str]], firs
             if e is not None:
                 want.add((i, j, e))
     assert got == want
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 12), _TEXT), max_size=25))
+def test_bulk_mode_gives_the_same_result(items: list[tuple[int, str]]) -> None:
+    # Quotes, pasted blocks, near edits and repeated ids of any small thread: bulk mode (forced)
+    # and the comment-by-comment index agree exactly.
+    thread = Thread(comments=tuple(Comment(id=f"i{n}", text=t) for n, t in items))
+    expected = dedupe(thread)
+    small = dedupe_module.BULK_MIN_COMMENTS
+    dedupe_module.BULK_MIN_COMMENTS = 0
+    try:
+        assert dedupe(thread) == expected
+    finally:
+        dedupe_module.BULK_MIN_COMMENTS = small
