@@ -138,7 +138,7 @@ def _holders(words: np.ndarray, lengths: np.ndarray, chosen: list[str]) -> dict[
         return {}
     at = np.flatnonzero(np.isin(words, np.array([ord(ch) for ch in set(chosen)], np.uint32)))
     owner = np.searchsorted(np.cumsum(lengths), at, side="right")
-    key = np.unique((words[at].astype(np.int64) << 32) | owner)  # (word, code), each once
+    key = _distinct((words[at].astype(np.int64) << 32) | owner)  # (word, code), each once
     word, code = key >> 32, key & 0xFFFFFFFF
     cuts = np.flatnonzero(np.diff(word)) + 1
     return {
@@ -163,7 +163,7 @@ def _parts(
     # Suffixes first: only the codes that end with another code need their prefixes checked.
     out: list[tuple[np.ndarray, np.ndarray]] = []
     for heads in (False, True):
-        chosen = np.unique(out[0][0]) if heads else np.arange(count, dtype=np.int64)
+        chosen = _distinct(out[0][0]) if heads else np.arange(count, dtype=np.int64)
         step = max(1, len(chosen) * _CHUNK // max(1, int((lengths[chosen] - 1).sum())))
         found = [(chosen[:0], chosen[:0])] + [
             _cuts(hashes, lengths, offsets, chosen[i : i + step], whole, table, heads)
@@ -237,7 +237,7 @@ def _lookups(
     probe_keys: list[np.ndarray] = []
     probe_ids: list[np.ndarray] = []
     ids = np.arange(len(lengths), dtype=np.int64)
-    for n in np.unique(lengths[lengths >= min_words]).tolist():
+    for n in _distinct(lengths[lengths >= min_words]).tolist():
         chosen = ids[lengths == n]
         base = offsets[chosen][:, None]
         # The segments this length is indexed under, each also with its boundary word swapped:
@@ -328,8 +328,7 @@ def _verified(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each pair (a, b) once, with its optimal-string-alignment distance (rapidfuzz), when that
     is within the budget."""
-    pair = np.sort(a * len(codes) + b)
-    pair = pair[np.diff(pair, prepend=-1) != 0]  # each pair once
+    pair = _distinct(a * len(codes) + b)  # each pair once
     a, b = pair // len(codes), pair % len(codes)
     if not len(a):
         return a, b, a
@@ -344,6 +343,12 @@ def _verified(
     )
     keep = d <= limit
     return a[keep], b[keep], d[keep]
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (`np.unique` of non-negative integers, by a plain sort)."""
+    values = np.sort(values)
+    return values[np.diff(values, prepend=-1) != 0]
 
 
 def _packed(keys: list[np.ndarray], tails: list[np.ndarray], shift: np.uint64) -> np.ndarray:
