@@ -127,8 +127,13 @@ def analyse(codes: list[str], budget: _Budget, min_words: int, needles: list[str
         del index, probes, lanes
         a, b = np.concatenate([k[0] for k in kept]), np.concatenate([k[1] for k in kept])
         pairs = _verified(codes, a, b, lengths, edits)
-    counts = np.bincount(words)
-    rare = [min(needle, key=lambda ch: (counts[ord(ch)], ch)) for needle in needles]
+    counts = np.bincount(words).tolist()
+    top = len(counts)  # a needle may hold a word no code has (from a repeated id): count 0
+
+    def rarity(ch: str) -> tuple[int, str]:
+        return (counts[ord(ch)] if ord(ch) < top else 0, ch)
+
+    rare = [min(needle, key=rarity) for needle in needles]
     return Analysis(pairs, starts, ends, rare, _holders(words, lengths, rare))
 
 

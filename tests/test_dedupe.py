@@ -621,3 +621,20 @@ def test_bulk_mode_gives_the_same_result(items: list[tuple[int, str]]) -> None:
         assert dedupe(thread) == expected
     finally:
         dedupe_module.BULK_MIN_COMMENTS = small
+
+
+@pytest.mark.usefixtures("bulk")
+def test_bulk_quote_of_words_only_a_repeated_id_has() -> None:
+    # The quoted words are in the vocabulary (every quote's longest word is) but in no comment
+    # that is read: nothing to quote, and no error.
+    out, report = dedupe(
+        thread_of(
+            "> xylophonic zebras quietly\n+1",
+            "> zebras xylophonic quietly\n+1",
+            "> quietly zebras hum\n+1",
+            "> zebras quietly xylophonic\n+1",
+            ids=["a", "a", "a", "b"],
+        )
+    )
+    assert [(r.id, r.kind) for r in report.removed] == [("a", "same_id"), ("a", "same_id")]
+    assert kept_ids(out) == ["a", "b"]
