@@ -1,20 +1,24 @@
 """Every near-duplicate pair of a large thread at once, in arrays (numpy and rapidfuzz).
 
-`near_pairs(codes, budget)` takes distinct encoded comments (one character per word, see
-`bot.dedupe`) and returns every pair of them whose word edit distance is within the near budget,
-with that distance. It is the same Pass-Join search as the comment-by-comment index in
-`bot.dedupe` (the same segments, boundary-swapped segments and position windows, so it misses no
-pair within the budget), done in bulk:
+`analyse(codes, budget, min_words, needles)` takes the distinct encoded comments of a thread (one
+character per word, see `bot.dedupe`) and returns every pair of them whose word edit distance is
+within the near budget, with that distance; the prefixes and suffixes of each that may be other
+comments (for ``repeated_block``); and each quote's rarest word with the comments that hold it
+(for ``quote_only``). The pair search is the same Pass-Join search as the comment-by-comment
+index in `bot.dedupe` (the same segments, boundary-swapped segments and position windows, so it
+misses no pair within the budget), done in bulk:
 
 1. every segment each comment is cut into, and every substring each comment looks up, is hashed
    (a polynomial hash mod 2**64 of its word numbers, from prefix sums);
-2. lookups are joined to segments by sorting the hashes; each pair is kept once;
+2. lookups are joined to segments by sorting packed (hash, length, comment) keys, a lookup
+   meeting only partners of its own length or shorter; each pair is kept once;
 3. exact length and word-set filters run on all candidate pairs at once (a comment's word set
    as a 256-bit bitmap: an edit adds or removes at most one distinct word on each side);
 4. rapidfuzz computes the optimal-string-alignment distance of the survivors (in C).
 
-A hash collision only adds a candidate, which the exact distance then rejects, so the result is
-exact whatever the text. Imported lazily: numpy and rapidfuzz are only needed for large threads.
+A hash collision only adds a candidate, which the exact checks then reject, so the result is
+exact whatever the text. Work is done in stages and chunks so that the temporaries stay small
+(about 150 MB at 100,000 comments). Imported lazily: only large threads need numpy and rapidfuzz.
 """
 
 from __future__ import annotations
