@@ -23,6 +23,7 @@ exact whatever the text. Work is done in stages and chunks so that the temporari
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -100,7 +101,9 @@ def near_pairs(codes: list[str], budget: _Budget) -> tuple[np.ndarray, np.ndarra
     return analyse(codes, budget, 1).pairs
 
 
-def analyse(codes: list[str], budget: _Budget, min_words: int, needles: list[str] = ()) -> Analysis:
+def analyse(
+    codes: list[str], budget: _Budget, min_words: int, needles: Sequence[str] = ()
+) -> Analysis:
     """Near pairs among the `codes` of `min_words` words or more; the prefixes and suffixes of
     every code that may be another code (for ``repeated_block``); and for each of the `needles`
     (quoted words, for ``quote_only``) the word fewest codes hold. `codes` are distinct and none
@@ -131,7 +134,7 @@ def analyse(codes: list[str], budget: _Budget, min_words: int, needles: list[str
         del index, probes, lanes
         a, b = np.concatenate([k[0] for k in kept]), np.concatenate([k[1] for k in kept])
         pairs = _verified(codes, a, b, lengths, edits)
-    counts = np.bincount(words).tolist()
+    counts = np.bincount(words).tolist() if needles else []
     top = len(counts)  # a needle may hold a word no code has (from a repeated id): count 0
 
     def rarity(ch: str) -> tuple[int, str]:

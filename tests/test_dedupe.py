@@ -638,3 +638,33 @@ def test_bulk_quote_of_words_only_a_repeated_id_has() -> None:
     )
     assert [(r.id, r.kind) for r in report.removed] == [("a", "same_id"), ("a", "same_id")]
     assert kept_ids(out) == ["a", "b"]
+
+
+@pytest.mark.usefixtures("bulk")
+def test_bulk_is_exact_on_long_comments() -> None:
+    # 150-400 words: budgets of 6 to 16 edits, many segments, edits in clusters and spread out.
+    rng = random.Random(3)
+    texts = []
+    for base in range(4):
+        words = [f"b{base}w{i % 97}" for i in range(rng.randint(150, 400))]
+        texts.append(" ".join(words))
+        for _ in range(40):
+            edited = list(words)
+            at = rng.randrange(len(edited) - 20)
+            for _ in range(rng.randint(1, 20)):
+                i = at + rng.randrange(20) if rng.random() < 0.5 else rng.randrange(len(edited) - 1)
+                op = rng.randrange(4)
+                if op == 0:
+                    edited[i], edited[i + 1] = edited[i + 1], edited[i]
+                elif op == 1:
+                    edited[i] = f"x{rng.randrange(50)}"
+                elif op == 2:
+                    del edited[i]
+                else:
+                    edited.insert(i, f"y{rng.randrange(50)}")
+            texts.append(" ".join(edited))
+    thread = thread_of(*texts)
+    _, bulk_report = _dedupe(thread, _Deduper(NEAR_THRESHOLD))
+    _, pairwise = _dedupe(thread, _Deduper(NEAR_THRESHOLD, pairwise=True))
+    assert bulk_report.removed == pairwise.removed
+    assert 20 < bulk_report.by_kind.get("near", 0) < 160
