@@ -896,20 +896,51 @@ def _walk(thread: Thread, walk: _Deduper) -> tuple[Thread, DedupeReport]:
 
 def _encode_all(comments: tuple[Comment, ...], stripped: list[str], vocab: _Vocab) -> list[str]:
     """Every comment's encoded words, in thread order ('' for a repeated id, which the walk
-    removes unread). Encodes the same words the walk would, so the vocabulary fills alike."""
+    removes unread): the words of every comment the walk reads, so the vocabulary holds the
+    same words (in another order, which changes no result)."""
     seen: set[str] = set()
-    memo: dict[str, str] = {}
-    get = vocab.__getitem__
-    out: list[str] = []
+    first: dict[str, None] = {}  # distinct texts, in order
+    read: list[str | None] = []
     for comment, text in zip(comments, stripped, strict=True):
         if comment.id in seen:
-            out.append("")
-            continue
-        seen.add(comment.id)
-        code = memo.get(text)
-        if code is None:
-            code = memo[text] = "".join(map(get, _words(text)))
-        out.append(code)
+            read.append(None)
+        else:
+            seen.add(comment.id)
+            first[text] = None
+            read.append(text)
+    codes = _encode_texts(list(first), vocab)
+    return ["" if text is None else codes[text] for text in read]
+
+
+# `_ASCII_FOLD_BYTES`, keeping \x01 (the separator of `_encode_texts`).
+_ASCII_FOLD_KEEP_1 = _ASCII_FOLD_BYTES[:1] + b"\x01" + _ASCII_FOLD_BYTES[2:]
+_ENCODE_CHUNK = 10_000  # texts
+
+
+def _encode_texts(texts: list[str], vocab: _Vocab) -> dict[str, str]:
+    """text -> ``"".join(map(vocab.__getitem__, _words(text)))``. Plain ASCII texts (no link, no
+    \\x01) take `_words`'s steps together, joined by \\x01, a chunk at a time, and are encoded
+    in arrays (`bot.dedupe_bulk.encode_folded`) rather than word by word."""
+    from bot.dedupe_bulk import encode_folded
+
+    get = vocab.__getitem__
+    out: dict[str, str] = {}
+    plain: list[str] = []
+    for text in texts:
+        if text.isascii() and "](" not in text and "\x01" not in text:
+            plain.append(text)
+        else:
+            out[text] = "".join(map(get, _words(text)))
+    for i in range(0, len(plain), _ENCODE_CHUNK):
+        chunk = plain[i : i + _ENCODE_CHUNK]
+        joined = "\x01".join(
+            _NUMBERED.sub(r"\1", t) if "\n" in t or t[:1] in _NUMBERED_HINT else t for t in chunk
+        )
+        folded = joined.replace("'", "").encode("ascii").translate(_ASCII_FOLD_KEEP_1)
+        codes = encode_folded(folded, get)
+        if codes is None:  # a very long word, or a hash collision: word by word
+            codes = ["".join(map(get, f.split())) for f in folded.decode("ascii").split("\x01")]
+        out.update(zip(chunk, codes, strict=True))
     return out
 
 

@@ -23,7 +23,7 @@ exact whatever the text. Work is done in stages and chunks so that the temporari
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -384,3 +384,57 @@ def _bitmaps(words: np.ndarray, offsets: np.ndarray, count: int) -> list[np.ndar
         np.bitwise_or.reduceat(np.where(lane == k, value, zero), offsets[:-1])
         for k in range(_BITMAP_WORDS)
     ]
+
+
+_PACK_MASKS = np.array([(1 << (8 * i)) - 1 for i in range(8)] + [2**64 - 1], dtype=_U64)
+_LONGEST_PACKED = 24  # bytes: three uint64 per word
+
+
+def encode_folded(folded: bytes, vocab_get: Callable[[str], str]) -> list[str] | None:
+    """The codes of texts already folded (`bot.dedupe`'s ASCII fold: lower-case letters and
+    digits, any other byte a space) and joined by \\x01: each word becomes ``vocab_get(word)``.
+    The same as ``"".join(map(vocab_get, text.split()))`` for each text, without a Python string
+    per word: words are packed into integers (exactly, up to 24 bytes), grouped by a hash of the
+    packing and checked to be equal within each group. None (do it word by word) when a word is
+    longer than that or two words share a hash."""
+    arr = np.frombuffer(folded, dtype=np.uint8)
+    edges = np.diff((arr > 32).view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    del edges
+    size = ends - starts
+    if len(size) and int(size.max()) > _LONGEST_PACKED:
+        return None
+    # Unaligned little-endian reads of 8 bytes at any position (zero padding at the end).
+    padded = np.concatenate([arr, np.zeros(_LONGEST_PACKED, dtype=np.uint8)])
+    view = np.ndarray((len(arr) + 2 * 8 + 1,), dtype="<u8", buffer=padded, strides=(1,))
+    packs = [view[starts] & _PACK_MASKS[np.minimum(size, 8)]]
+    for i in range(1, _LONGEST_PACKED // 8):  # further bytes: only the longer words have them
+        pack = np.zeros(len(starts), dtype=_U64)
+        longer = np.flatnonzero(size > 8 * i)
+        pack[longer] = (
+            view[starts[longer] + 8 * i] & _PACK_MASKS[np.minimum(size[longer] - 8 * i, 8)]
+        )
+        packs.append(pack)
+    mixed = packs[0] * _U64(_MIX) + packs[1] * _U64(_TAG) + packs[2] * _U64(_BASE)
+    bits = max(1, len(starts).bit_length())
+    key = ((mixed >> _U64(bits)) << _U64(bits)) | np.arange(len(starts), dtype=_U64)
+    key.sort()
+    order = (key & ((_U64(1) << _U64(bits)) - _U64(1))).astype(np.int64)
+    new = np.diff(key >> _U64(bits), prepend=~(key[:1] >> _U64(bits))) != 0
+    group = np.empty(len(order), dtype=np.int64)
+    group[order] = np.cumsum(new) - 1
+    first = order[new]  # each group's first word (a group's words are sorted by position)
+    same = first[group]
+    if not all(np.array_equal(p, p[same]) for p in packs):
+        return None  # a hash shared by different words
+    # Each distinct word once, in order of first appearance, through the vocabulary.
+    chars = np.empty(len(first), dtype=np.uint32)
+    for g in np.argsort(first).tolist():
+        at = int(first[g])
+        chars[g] = ord(vocab_get(folded[starts[at] : ends[at]].decode("ascii")))
+    text = chars[group].astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    # Words before each text's end (the \x01 after it, or the end).
+    cuts = np.searchsorted(starts, np.flatnonzero(arr == 1)).tolist()
+    bounds = [0, *cuts, len(starts)]
+    return [text[bounds[i] : bounds[i + 1]] for i in range(len(bounds) - 1)]

@@ -668,3 +668,46 @@ def test_bulk_is_exact_on_long_comments() -> None:
     _, pairwise = _dedupe(thread, _Deduper(NEAR_THRESHOLD, pairwise=True))
     assert bulk_report.removed == pairwise.removed
     assert 20 < bulk_report.by_kind.get("near", 0) < 160
+
+
+_PASTE_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(["don't", "1.", "2)", "> q", "\n", "  ", "--", "A_b", "x" * 30, "[a](b)"]),
+        st.text(alphabet="abcXYZ019 .,'\n\x01-", max_size=12),
+        st.text(max_size=6),
+    ),
+    max_size=12,
+).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PASTE_TEXT, max_size=30), st.integers(1, 4))
+def test_encoding_texts_in_bulk_is_encoding_their_words(texts: list[str], chunk: int) -> None:
+    # ASCII texts go through arrays a chunk at a time, the others word by word: every text's
+    # code spells `_words` of it.
+    vocab = _Vocab()
+    small = dedupe_module._ENCODE_CHUNK
+    dedupe_module._ENCODE_CHUNK = chunk
+    try:
+        codes = dedupe_module._encode_texts(list(dict.fromkeys(texts)), vocab)
+    finally:
+        dedupe_module._ENCODE_CHUNK = small
+    assert {t: [vocab.words[ord(c)] for c in code] for t, code in codes.items()} == {
+        t: dedupe_module._words(t) for t in texts
+    }
+
+
+def test_encoding_in_bulk_falls_back_when_words_share_a_hash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import bot.dedupe_bulk as bulk
+
+    for name in ("_MIX", "_TAG", "_BASE"):  # every word hashes alike
+        monkeypatch.setattr(bulk, name, 0)
+    assert bulk.encode_folded(b"a b\x01c a", _Vocab().__getitem__) is None
+    vocab = _Vocab()
+    codes = dedupe_module._encode_texts(["A b!", "c, a"], vocab)
+    assert {t: [vocab.words[ord(c)] for c in code] for t, code in codes.items()} == {
+        "A b!": ["a", "b"],
+        "c, a": ["c", "a"],
+    }
