@@ -543,7 +543,7 @@ class _Deduper:
         self.bitmaps: list[int] = []  # by kept index; 0 for comments too short to be near
         self.long_kept: list[int] = []  # kept indices with >= MIN_NEAR_WORDS words (pairwise)
         self.plain = False  # exact and normalized only (see `_dedupe`)
-        # Bulk mode: every code's near partners, found before the walk (`_find_partners`):
+        # Bulk mode: every code's near partners, found before the walk (`_bulk_tables`):
         # code -> [(edits, partner code)]. None: use the segment index.
         self.partners: dict[str, list[tuple[int, str]]] | None = None
         # ... and the lengths of each code's prefixes (suffixes) that may be other codes.
@@ -803,7 +803,8 @@ def _walk(thread: Thread, walk: _Deduper) -> tuple[Thread, DedupeReport]:
             if parts is not None and _is_trivial(parts[1]):
                 quote_parts[pos] = parts[0]
     # Kept comments are indexed for quotes only under each quote's longest word: every kept
-    # comment that contains the quote contains that word, so its postings are complete.
+    # comment that contains the quote contains that word, so its postings are complete. (Bulk
+    # mode then looks quotes up under their rarest word instead: `_bulk_tables`.)
     for quoted in quote_parts.values():
         words = _words(quoted)
         if len(words) >= QUOTE_MIN_WORDS:
