@@ -320,15 +320,19 @@ def _candidates(
 def _filtered(
     a: np.ndarray, b: np.ndarray, lengths: np.ndarray, lanes: list[np.ndarray], edits: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The candidate pairs (a, b) that pass the exact length and word-set filters: a 64-bit lane
-    of the word-set bitmaps at a time, each a lower bound on its own."""
+    """The candidate pairs (a, b) that pass the exact length and word-set filters: the 64-bit
+    word-set bitmaps first, then the 256-bit ones a 64-bit lane at a time (each a lower bound on
+    its own)."""
     la, lb = lengths[a], lengths[b]
     limit = edits[la]  # la >= lb: a lookup finds partners no longer than itself
     keep = (la - lb <= limit) & ((la > lb) | (a > b))  # equal lengths are found from both sides
     a, b, limit = a[keep], b[keep], 2 * limit[keep]
     del la, lb, keep
+    # The coarse bitmap is the cheaper first test: it sees every differing word, a lane a quarter.
+    keep = np.bitwise_count(lanes[0][a] ^ lanes[0][b]) <= limit
+    a, b, limit = a[keep], b[keep], limit[keep]
     diff = np.zeros(len(a), dtype=np.uint16)
-    for lane in lanes:
+    for lane in lanes[1:]:
         diff += np.bitwise_count(lane[a] ^ lane[b])
         keep = diff <= limit
         a, b, limit, diff = a[keep], b[keep], limit[keep], diff[keep]
@@ -374,16 +378,19 @@ def _packed(keys: list[np.ndarray], tails: list[np.ndarray], shift: np.uint64) -
 
 
 def _bitmaps(words: np.ndarray, offsets: np.ndarray, count: int) -> list[np.ndarray]:
-    """Each code's word set as 256 bits, in four lanes of uint64 (one array per lane, by code):
-    a word sets bit ``hash(word) % 256``."""
+    """Each code's word set as 64 bits (a word sets bit ``hash(word) % 64``), then as 256 bits
+    in four lanes of 64 (``hash(word) % 256``): one uint64 array by code for each."""
     bit = (words.astype(_U64) * _U64(_MIX)) >> _U64(56)  # 0..255
+    first = offsets[:-1]
+    out = [np.bitwise_or.reduceat(_U64(1) << (bit & _U64(63)), first)]
     lane = bit >> _U64(6)
     value = _U64(1) << (bit & _U64(63))
     zero = _U64(0)
-    return [
-        np.bitwise_or.reduceat(np.where(lane == k, value, zero), offsets[:-1])
+    out += [
+        np.bitwise_or.reduceat(np.where(lane == k, value, zero), first)
         for k in range(_BITMAP_WORDS)
     ]
+    return out
 
 
 _PACK_MASKS = np.array([(1 << (8 * i)) - 1 for i in range(8)] + [2**64 - 1], dtype=_U64)
