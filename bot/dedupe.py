@@ -813,7 +813,8 @@ def _walk(thread: Thread, walk: _Deduper) -> tuple[Thread, DedupeReport]:
     encoded: list[str] | None = None
     if not walk.plain and not walk.pairwise and len(comments) >= BULK_MIN_COMMENTS:
         encoded = _encode_all(comments, stripped_all, walk.vocab)
-        _bulk_tables(walk, encoded, quote_parts.values())
+        if not _bulk_tables(walk, encoded, quote_parts.values()):
+            encoded = None  # too many candidate pairs: the index, as for small threads
 
     seen_ids: dict[str, str] = {}  # id -> the kept id it stands for
     removed: list[RemovedComment] = []
@@ -945,10 +946,11 @@ def _encode_texts(texts: list[str], vocab: _Vocab) -> dict[str, str]:
     return out
 
 
-def _bulk_tables(walk: _Deduper, encoded: list[str], quotes: Iterable[str]) -> None:
+def _bulk_tables(walk: _Deduper, encoded: list[str], quotes: Iterable[str]) -> bool:
     """Fill `walk`'s bulk tables (`bot.dedupe_bulk.analyse`): every code's near partners, the
     lengths of its prefixes and suffixes that may be other codes, and for quotes, the rarest word
-    of each (instead of the longest: the same answers from shorter postings)."""
+    of each (instead of the longest: the same answers from shorter postings). False, leaving
+    `walk` as it was, when `analyse` declines (too many candidate pairs)."""
     from bot.dedupe_bulk import analyse  # numpy and rapidfuzz: only for large threads
 
     codes = [c for c in dict.fromkeys(encoded) if c]
@@ -959,6 +961,9 @@ def _bulk_tables(walk: _Deduper, encoded: list[str], quotes: Iterable[str]) -> N
         if len(words) >= QUOTE_MIN_WORDS and all(w in vocab for w in words):
             needles.append("".join([vocab[w] for w in words]))
     found = analyse(codes, walk.budget, MIN_NEAR_WORDS, needles)
+    if found is None:
+        log.info("dedupe: too many near-duplicate candidates for bulk mode; comparing one by one")
+        return False
     partners: dict[str, list[tuple[int, str]]] = {}
     a, b, d = found.pairs
     for e, i, j in sorted(zip(d.tolist(), a.tolist(), b.tolist(), strict=True)):
@@ -970,6 +975,7 @@ def _bulk_tables(walk: _Deduper, encoded: list[str], quotes: Iterable[str]) -> N
             table.setdefault(codes[i], []).append(n)
     walk.quote_chars = set(found.rare)
     walk.quote_holders = {ch: [codes[i] for i in held] for ch, held in found.holders.items()}
+    return True
 
 
 def _remove(

@@ -39,7 +39,13 @@ _BASE_INV = pow(_BASE, -1, 2**64)
 _MIX = 0xBF58476D1CE4E5B9
 _TAG = 0x94D049BB133111EB
 _BITMAP_WORDS = 4  # 256 bits
-_CHUNK = 1 << 19  # cuts or lookups per chunk, to bound the memory of temporaries
+_CHUNK = 1 << 19  # cuts or candidate pairs per chunk, to bound the memory of temporaries
+# Past this many candidate pairs (Pass-Join matches), or pairs that pass the filters, `analyse`
+# gives up: see there. (The 100,000-comment benchmark: 3.1 M candidates, 17,000 pass.)
+_MIN_CANDIDATES = 1 << 24
+_CANDIDATES_PER_CODE = 256
+_MIN_SURVIVORS = 1 << 18
+_SURVIVORS_PER_CODE = 8
 
 
 class _Hashes:
@@ -98,16 +104,20 @@ def near_pairs(codes: list[str], budget: _Budget) -> tuple[np.ndarray, np.ndarra
     """(a, b, d): every pair of `codes` (indices, each pair once in one order) whose word edit
     distance ``d`` is at most ``budget.max_edits`` of the longer one's length. `codes` are
     distinct and none is empty."""
-    return analyse(codes, budget, 1).pairs
+    found = analyse(codes, budget, 1)
+    if found is None:
+        raise ValueError("too many candidate pairs")
+    return found.pairs
 
 
 def analyse(
     codes: list[str], budget: _Budget, min_words: int, needles: Sequence[str] = ()
-) -> Analysis:
+) -> Analysis | None:
     """Near pairs among the `codes` of `min_words` words or more; the prefixes and suffixes of
     every code that may be another code (for ``repeated_block``); and for each of the `needles`
     (quoted words, for ``quote_only``) the word fewest codes hold. `codes` are distinct and none
-    is empty."""
+    is empty. None when the near-pair search would meet more than a few hundred candidates per
+    code (then comparing comment by comment, against kept comments only, is the better way)."""
     empty = np.zeros(0, dtype=np.int64)
     if not codes:
         return Analysis((empty, empty, empty), (empty, empty), (empty, empty), [], {})
@@ -124,14 +134,29 @@ def analyse(
     if found is not None:
         index, probes, id_bits = found
         del found
+        top = int(lengths.max())
+        shortest = np.array([budget.partner_lengths(k)[0] for k in range(top + 1)], dtype=_U64)
+        looking, lo, counts = _matches(index, probes, id_bits, lengths, shortest)
+        del probes
+        # Many comments sharing segments (a spam run of one message with a number changed)
+        # make pairs by the square: past a linear bound, leave it to the walk's index, which
+        # indexes only the comments it keeps.
+        if int(counts.sum()) > max(_MIN_CANDIDATES, _CANDIDATES_PER_CODE * len(codes)):
+            return None
         lanes = _bitmaps(words, offsets, len(codes))
-        edits = np.array([budget.max_edits(k) for k in range(int(lengths.max()) + 1)])
-        # Lookups a chunk at a time: the candidate pairs are many, the survivors few.
+        edits = np.array([budget.max_edits(k) for k in range(top + 1)])
+        # The candidate pairs a chunk at a time: they are many, the survivors few.
+        bounds = np.searchsorted(np.cumsum(counts), np.arange(0, int(counts.sum()), _CHUNK))
+        bounds = [*_distinct(bounds).tolist(), len(counts)]
         kept = [(empty, empty)]
-        for i in range(0, len(probes), _CHUNK):
-            a, b = _candidates(index, probes[i : i + _CHUNK], id_bits, lengths, budget)
+        room = max(_MIN_SURVIVORS, _SURVIVORS_PER_CODE * len(codes))
+        for i, j in zip(bounds[:-1], bounds[1:], strict=True):
+            a, b = _candidates(index, looking[i:j], lo[i:j], counts[i:j], id_bits)
             kept.append(_filtered(a, b, lengths, lanes, edits))
-        del index, probes, lanes
+            room -= len(kept[-1][0])
+            if room < 0:  # as many near pairs as that: the same square, found later
+                return None
+        del index, lanes, looking, lo, counts
         a, b = np.concatenate([k[0] for k in kept]), np.concatenate([k[1] for k in kept])
         pairs = _verified(codes, a, b, lengths, edits)
     counts = np.bincount(words).tolist() if needles else []
@@ -288,15 +313,13 @@ def _lookups(
     return index, probes, id_bits
 
 
-def _candidates(
-    index: np.ndarray, probes: np.ndarray, id_bits: int, lengths: np.ndarray, budget: _Budget
-) -> tuple[np.ndarray, np.ndarray]:
-    """(a, b): the comments each lookup (a) found in the index (b)."""
+def _matches(
+    index: np.ndarray, probes: np.ndarray, id_bits: int, lengths: np.ndarray, shortest: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(lookup, first, count): for each lookup that finds anything, the comment looking, and
+    where its matches start in the index and how many there are."""
     shift = _U64(id_bits + (int(lengths.max()) + 2).bit_length())
     low = (_U64(1) << _U64(id_bits)) - _U64(1)
-    shortest = np.array(
-        [budget.partner_lengths(k)[0] for k in range(int(lengths.max()) + 1)], dtype=_U64
-    )
     top = (probes >> shift) << shift
     n = lengths[(probes & low).astype(np.int64)]
     lo = np.searchsorted(index, top | (shortest[n] << _U64(id_bits)), side="left")
@@ -304,16 +327,20 @@ def _candidates(
     counts = np.searchsorted(index, top, side="left") - lo
     del top, n
     hit = np.flatnonzero(counts)
-    lo, counts = lo[hit], counts[hit]
-    a = np.repeat((probes[hit] & low).astype(np.int64), counts)
-    del hit
+    return (probes[hit] & low).astype(np.int64), lo[hit], counts[hit]
+
+
+def _candidates(
+    index: np.ndarray, looking: np.ndarray, lo: np.ndarray, counts: np.ndarray, id_bits: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(a, b): each looking comment (a) with each comment it found in the index (b)."""
+    a = np.repeat(looking, counts)
     # Every match of each lookup: positions lo .. lo + count - 1 in the index.
     at = np.repeat(lo - (np.cumsum(counts) - counts), counts)
-    del lo, counts
     at += np.arange(len(a), dtype=np.int64)
     b = index[at]
     del at
-    b &= low
+    b &= (_U64(1) << _U64(id_bits)) - _U64(1)
     return a, b.astype(np.int64)
 
 

@@ -711,3 +711,24 @@ def test_encoding_in_bulk_falls_back_when_words_share_a_hash(
         "A b!": ["a", "b"],
         "c, a": ["c", "a"],
     }
+
+
+@pytest.mark.usefixtures("bulk")
+def test_bulk_gives_way_to_the_index_when_candidates_abound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A spam run (one message, a number changed) pairs every copy with every other: past the
+    # bound, the walk compares against kept comments only, with the same result.
+    import bot.dedupe_bulk as bulk
+
+    texts = [f"Vote for the best candidate today number {i} at the polls" for i in range(300)]
+    thread = thread_of(LONG, *texts, OTHER)
+    expected = _dedupe(thread, _Deduper(NEAR_THRESHOLD, pairwise=True))
+    assert expected[1].by_kind == {"near": 299}
+    for bound in ("CANDIDATES", "SURVIVORS"):
+        with monkeypatch.context() as patch:
+            patch.setattr(bulk, f"_MIN_{bound}", 1000)
+            patch.setattr(bulk, f"_{bound}_PER_CODE", 1)
+            walk = _Deduper(NEAR_THRESHOLD)
+            assert _dedupe(thread, walk) == expected
+            assert walk.partners is None  # it gave way
