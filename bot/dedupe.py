@@ -55,7 +55,10 @@ comment may be whole comments (so the walk only tries those), and for ``quote_on
 rarest word, whose holders are the only comments searched. Hash collisions only add candidates
 that the exact checks reject, so bulk mode gives the same result as the index (tests compare
 both, and both with comparing every pair). On the 100,000-comment benchmark thread the index
-spent about 6 s filtering candidates in Python; bulk mode takes about 0.7 s for all of it.
+spent about 6 s filtering candidates in Python; bulk mode takes about 0.7 s for all of it. Bulk
+mode pairs every distinct comment, kept or not, so a run of many copies of one message with a
+word changed would pair by the square: past a linear bound on candidate pairs it gives way to
+the index, which holds kept comments only.
 
 Choosing `NEAR_THRESHOLD` = 0.85. ``python -m bot.bench.dedupe_bench --sweep`` (seed 0) plants
 near edits of 1-3 word edits (typo, swap, insertion, deletion, substitution) in synthetic threads
