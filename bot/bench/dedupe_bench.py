@@ -214,8 +214,7 @@ def measure_large(thread: Thread, repeats: int, threshold: float) -> dict:
     result["target_seconds"] = TARGET_SECONDS
     result["target_peak_mb"] = TARGET_PEAK_MB
     result["within_targets"] = (
-        result["ingest_dedupe_seconds"] < TARGET_SECONDS
-        and result["peak_rss_mb"] < TARGET_PEAK_MB
+        result["ingest_dedupe_seconds"] < TARGET_SECONDS and result["peak_rss_mb"] < TARGET_PEAK_MB
     )
     return result
 
