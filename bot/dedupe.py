@@ -43,6 +43,23 @@ Two adjacent words swapped across a segment boundary are one edit but spoil two 
 segment is also indexed with its boundary word swapped; the search then misses no pair within the
 budget (the benchmark checks this against comparing every pair).
 
+Threads of `BULK_MIN_COMMENTS` (2,000) comments or more run the same search in bulk before the
+walk (`bot.dedupe_bulk`; numpy and rapidfuzz, imported only then, about 0.1 s): every segment and
+lookup of every distinct comment is hashed, lookups are joined to segments by sorting (a lookup
+only meets partners of its own length or shorter: each pair is found from both sides), the
+exact length and word-set filters run on all candidate pairs at once, and rapidfuzz computes the
+optimal-string-alignment distance of the few survivors. The walk then takes, for each comment,
+its closest partner kept before it (fewest edits, earliest), checking the rewritten-phrase rule
+on that pair only. The same arrays find, for ``repeated_block``, which prefixes and suffixes of a
+comment may be whole comments (so the walk only tries those), and for ``quote_only`` each quote's
+rarest word, whose holders are the only comments searched. Hash collisions only add candidates
+that the exact checks reject, so bulk mode gives the same result as the index (tests compare
+both, and both with comparing every pair). On the 100,000-comment benchmark thread the index
+spent about 6 s filtering candidates in Python; bulk mode takes about 0.7 s for all of it. Bulk
+mode pairs every distinct comment, kept or not, so a run of many copies of one message with a
+word changed would pair by the square: past a linear bound on candidate pairs it gives way to
+the index, which holds kept comments only.
+
 Choosing `NEAR_THRESHOLD` = 0.85. ``python -m bot.bench.dedupe_bench --sweep`` (seed 0) plants
 near edits of 1-3 word edits (typo, swap, insertion, deletion, substitution) in synthetic threads
 of real ArgKP arguments and counts recall (edits removed as duplicates of their own original)
@@ -108,6 +125,9 @@ TRIVIAL_WORDS = frozenset(
 )
 # A run of at least this many consecutive removed comments that copy consecutive kept ones.
 MIN_BLOCK = 3
+# From this many comments on, near-duplicate pairs are found all at once in arrays
+# (`bot.dedupe_bulk`, numpy and rapidfuzz); smaller threads use the index below, in pure Python.
+BULK_MIN_COMMENTS = 2000
 
 
 class RemovedComment(BaseModel):
@@ -243,7 +263,7 @@ class _Budget:
         self.words_per_edit = words_per_edit
         self._edits: dict[int, int] = {}
         self._tau: dict[int, int] = {}
-        self._plans: dict[int, tuple[tuple[int, int, int], ...]] = {}
+        self._plans: dict[tuple[int, bool], tuple[tuple[int, int, int], ...]] = {}
 
     def max_edits(self, longer: int) -> int:
         """Most edits allowed between two comments whose longer one has `longer` words."""
@@ -265,17 +285,22 @@ class _Budget:
             self._tau[length] = t
         return t
 
-    def plan(self, n: int) -> tuple[tuple[int, int, int], ...]:
+    def partner_lengths(self, n: int) -> tuple[int, int]:
+        """Shortest and longest length a near partner of an `n`-word comment may have (some
+        lengths in between may still be out of the budget)."""
+        lo = max(MIN_NEAR_WORDS, n - self.max_edits(n))
+        return lo, n + self.max_edits(int(n / self.threshold + 1e-9))
+
+    def plan(self, n: int, *, no_longer: bool = False) -> tuple[tuple[int, int, int], ...]:
         """Every (segment number, start, size) that an `n`-word comment looks up: for each
-        partner length L within the budget, the segments of L at the positions that Pass-Join's
-        position-aware and multi-match-aware windows allow."""
-        plan = self._plans.get(n)
+        partner length L within the budget (only L <= n with `no_longer`), the segments of L at
+        the positions that Pass-Join's position-aware and multi-match-aware windows allow."""
+        plan = self._plans.get((n, no_longer))
         if plan is not None:
             return plan
         out: set[tuple[int, int, int]] = set()
-        lo = max(MIN_NEAR_WORDS, n - self.max_edits(n))
-        hi = n + self.max_edits(int(n / self.threshold + 1e-9))
-        for length in range(lo, hi + 1):
+        lo, hi = self.partner_lengths(n)
+        for length in range(lo, (n if no_longer else hi) + 1):
             if length > n and length - n > self.max_edits(length):
                 continue
             tau = self.tau(length)
@@ -287,7 +312,7 @@ class _Budget:
                 )
                 out.update((i, p, size) for p in range(first, last + 1))
         plan = tuple(sorted(out))
-        self._plans[n] = plan
+        self._plans[(n, no_longer)] = plan
         return plan
 
 
@@ -521,6 +546,14 @@ class _Deduper:
         self.bitmaps: list[int] = []  # by kept index; 0 for comments too short to be near
         self.long_kept: list[int] = []  # kept indices with >= MIN_NEAR_WORDS words (pairwise)
         self.plain = False  # exact and normalized only (see `_dedupe`)
+        # Bulk mode: every code's near partners, found before the walk (`_bulk_tables`):
+        # code -> [(edits, partner code)]. None: use the segment index.
+        self.partners: dict[str, list[tuple[int, str]]] | None = None
+        # ... and the lengths of each code's prefixes (suffixes) that may be other codes.
+        self.part_starts: dict[str, list[int]] = {}
+        self.part_ends: dict[str, list[int]] = {}
+        # ... and for quotes: each quote's rarest word -> the codes holding it, in order.
+        self.quote_holders: dict[str, list[str]] = {}
         # quote_only: encoded word -> kept indices, only for words that some quote looks up.
         self.quote_chars: set[str] = set()
         self.quote_postings: dict[str, list[int]] = {}
@@ -538,6 +571,14 @@ class _Deduper:
         lookups = self.quote_chars.intersection(needle)
         if not lookups:
             return None
+        if self.partners is not None:  # bulk mode: the codes holding the word, kept or not
+            get = self.by_code.get
+            best = None
+            for other in min((self.quote_holders.get(ch, ()) for ch in lookups), key=len):
+                k = get(other)
+                if k is not None and (best is None or k < best) and needle in other:
+                    best = k
+            return best
         best = min((self.quote_postings.get(ch, ()) for ch in lookups), key=len)
         hits = map(str.__contains__, map(self.codes.__getitem__, best), repeat(needle))
         return next(compress(best, hits), None)
@@ -548,7 +589,14 @@ class _Deduper:
         n = len(code)
         kept = self.by_code
         # Endings are more varied than openings ("I think ..."), so that side is checked first.
-        if not self._has_part(code, False) or not self._has_part(code, True):
+        if self.partners is not None:
+            cuts = self.part_ends.get(code)
+            if not cuts or not any(code[n - e :] in kept for e in cuts):
+                return None
+            cuts = self.part_starts.get(code)
+            if not cuts or not any(code[:e] in kept for e in cuts):
+                return None
+        elif not self._has_part(code, False) or not self._has_part(code, True):
             return None
         memo: dict[int, list[int] | None] = {}
 
@@ -611,6 +659,8 @@ class _Deduper:
         earliest on a tie), if any. `bitmap` is `code`'s word-set bitmap."""
         n = len(code)
         budget = self.budget
+        if self.partners is not None:
+            return self._near_partner(code)
         if self.pairwise:
             found: Iterable[int] = self.long_kept
         else:
@@ -646,6 +696,26 @@ class _Deduper:
                 best_d = d
                 best = (k, 1.0 - d / longer)
         return best
+
+    def _near_partner(self, code: str) -> tuple[int, float] | None:
+        """`near_of` in bulk mode: the partners found before the walk that are kept by now (all
+        earlier ones: the walk keeps comments in order), fewest edits first, then earliest."""
+        partners = self.partners.get(code) if self.partners else None
+        if not partners:
+            return None
+        get = self.by_code.get
+        best_d, best_k = 0, -1
+        for d, other in partners:  # by edits, fewest first
+            if best_k >= 0 and d > best_d:
+                break
+            k = get(other)
+            if k is None or (best_k >= 0 and k > best_k):
+                continue
+            if not _rewording(code, other, d, self.vocab.words):
+                best_d, best_k = d, k
+        if best_k < 0:
+            return None
+        return best_k, 1.0 - best_d / max(len(code), len(self.codes[best_k]))
 
     # -- bookkeeping ---------------------------------------------------------------------------
 
@@ -736,11 +806,18 @@ def _walk(thread: Thread, walk: _Deduper) -> tuple[Thread, DedupeReport]:
             if parts is not None and _is_trivial(parts[1]):
                 quote_parts[pos] = parts[0]
     # Kept comments are indexed for quotes only under each quote's longest word: every kept
-    # comment that contains the quote contains that word, so its postings are complete.
+    # comment that contains the quote contains that word, so its postings are complete. (Bulk
+    # mode then looks quotes up under their rarest word instead: `_bulk_tables`.)
     for quoted in quote_parts.values():
         words = _words(quoted)
         if len(words) >= QUOTE_MIN_WORDS:
             walk.quote_chars.add(walk.vocab[min(words, key=lambda w: (-len(w), w))])
+
+    encoded: list[str] | None = None
+    if not walk.plain and not walk.pairwise and len(comments) >= BULK_MIN_COMMENTS:
+        encoded = _encode_all(comments, stripped_all, walk.vocab)
+        if not _bulk_tables(walk, encoded, quote_parts.values()):
+            encoded = None  # too many candidate pairs: the index, as for small threads
 
     seen_ids: dict[str, str] = {}  # id -> the kept id it stands for
     removed: list[RemovedComment] = []
@@ -749,6 +826,8 @@ def _walk(thread: Thread, walk: _Deduper) -> tuple[Thread, DedupeReport]:
     vocab_get = walk.vocab.__getitem__
     by_text, by_code = walk.by_text, walk.by_code
     plain = walk.plain
+    kept_ids, kept_codes = walk.kept_ids, walk.codes
+    part_starts, part_ends, partners = walk.part_starts, walk.part_ends, walk.partners or {}
     for pos, comment in enumerate(comments):
         cid = comment.id
         if cid in seen_ids:
@@ -760,8 +839,11 @@ def _walk(thread: Thread, walk: _Deduper) -> tuple[Thread, DedupeReport]:
         if k is not None:
             _remove(removed, removed_at, seen_ids, walk, pos, cid, "exact", k)
             continue
-        words = _words(text)
-        code = " ".join(words) if plain else "".join(map(vocab_get, words))
+        if encoded is not None:
+            code = encoded[pos]
+        else:
+            words = _words(text)
+            code = " ".join(words) if plain else "".join(map(vocab_get, words))
         if code:
             k = by_code.get(code)
             if k is not None:
@@ -774,13 +856,14 @@ def _walk(thread: Thread, walk: _Deduper) -> tuple[Thread, DedupeReport]:
                 if k is not None:
                     _remove(removed, removed_at, seen_ids, walk, pos, cid, "quote_only", k)
                     continue
-            if len(code) >= 2:
+            # In bulk mode, only codes with a candidate part or partner are looked at.
+            if len(code) >= 2 and (encoded is None or (code in part_ends and code in part_starts)):
                 k = walk.block_of(code)
                 if k is not None:
                     _remove(removed, removed_at, seen_ids, walk, pos, cid, "repeated_block", k)
                     continue
-            if len(code) >= MIN_NEAR_WORDS:
-                bitmap = walk.vocab.bitmap(code)
+            if len(code) >= MIN_NEAR_WORDS and (encoded is None or code in partners):
+                bitmap = 0 if encoded is not None else walk.vocab.bitmap(code)
                 near = walk.near_of(code, bitmap)
                 if near is not None:
                     k, sim = near
@@ -788,7 +871,15 @@ def _walk(thread: Thread, walk: _Deduper) -> tuple[Thread, DedupeReport]:
                     continue
         seen_ids[cid] = cid
         kept_pos.append(pos)
-        walk.keep(cid, text, code, bitmap)
+        if encoded is not None:  # `keep` in bulk mode, inline: no index to update
+            k = len(kept_ids)
+            kept_ids.append(cid)
+            kept_codes.append(code)
+            by_text.setdefault(text, k)
+            if code:
+                by_code.setdefault(code, k)
+        else:
+            walk.keep(cid, text, code, bitmap)
 
     kept = [_rewire(comments[p], seen_ids) for p in kept_pos]
     by_kind: dict[str, int] = {}
@@ -806,6 +897,88 @@ def _walk(thread: Thread, walk: _Deduper) -> tuple[Thread, DedupeReport]:
     )
     log.debug("dedupe: %d in, %d kept, by kind %s", len(comments), len(kept), by_kind)
     return out, report
+
+
+def _encode_all(comments: tuple[Comment, ...], stripped: list[str], vocab: _Vocab) -> list[str]:
+    """Every comment's encoded words, in thread order ('' for a repeated id, which the walk
+    removes unread): the words of every comment the walk reads, so the vocabulary holds the
+    same words (in another order, which changes no result)."""
+    seen: set[str] = set()
+    first: dict[str, None] = {}  # distinct texts, in order
+    read: list[str | None] = []
+    for comment, text in zip(comments, stripped, strict=True):
+        if comment.id in seen:
+            read.append(None)
+        else:
+            seen.add(comment.id)
+            first[text] = None
+            read.append(text)
+    codes = _encode_texts(list(first), vocab)
+    return ["" if text is None else codes[text] for text in read]
+
+
+# `_ASCII_FOLD_BYTES`, keeping \x01 (the separator of `_encode_texts`).
+_ASCII_FOLD_KEEP_1 = _ASCII_FOLD_BYTES[:1] + b"\x01" + _ASCII_FOLD_BYTES[2:]
+_ENCODE_CHUNK = 10_000  # texts
+
+
+def _encode_texts(texts: list[str], vocab: _Vocab) -> dict[str, str]:
+    """text -> ``"".join(map(vocab.__getitem__, _words(text)))``. Plain ASCII texts (no link, no
+    \\x01) take `_words`'s steps together, joined by \\x01, a chunk at a time, and are encoded
+    in arrays (`bot.dedupe_bulk.encode_folded`) rather than word by word."""
+    from bot.dedupe_bulk import encode_folded
+
+    get = vocab.__getitem__
+    out: dict[str, str] = {}
+    plain: list[str] = []
+    for text in texts:
+        if text.isascii() and "](" not in text and "\x01" not in text:
+            plain.append(text)
+        else:
+            out[text] = "".join(map(get, _words(text)))
+    for i in range(0, len(plain), _ENCODE_CHUNK):
+        chunk = plain[i : i + _ENCODE_CHUNK]
+        joined = "\x01".join(
+            _NUMBERED.sub(r"\1", t) if "\n" in t or t[:1] in _NUMBERED_HINT else t for t in chunk
+        )
+        folded = joined.replace("'", "").encode("ascii").translate(_ASCII_FOLD_KEEP_1)
+        codes = encode_folded(folded, get)
+        if codes is None:  # a very long word, or a hash collision: word by word
+            codes = ["".join(map(get, f.split())) for f in folded.decode("ascii").split("\x01")]
+        out.update(zip(chunk, codes, strict=True))
+    return out
+
+
+def _bulk_tables(walk: _Deduper, encoded: list[str], quotes: Iterable[str]) -> bool:
+    """Fill `walk`'s bulk tables (`bot.dedupe_bulk.analyse`): every code's near partners, the
+    lengths of its prefixes and suffixes that may be other codes, and for quotes, the rarest word
+    of each (instead of the longest: the same answers from shorter postings). False, leaving
+    `walk` as it was, when `analyse` declines (too many candidate pairs)."""
+    from bot.dedupe_bulk import analyse  # numpy and rapidfuzz: only for large threads
+
+    codes = [c for c in dict.fromkeys(encoded) if c]
+    needles = []
+    vocab = walk.vocab
+    for quoted in quotes:
+        words = _words(quoted)
+        if len(words) >= QUOTE_MIN_WORDS and all(w in vocab for w in words):
+            needles.append("".join([vocab[w] for w in words]))
+    found = analyse(codes, walk.budget, MIN_NEAR_WORDS, needles)
+    if found is None:
+        log.info("dedupe: too many near-duplicate candidates for bulk mode; comparing one by one")
+        return False
+    partners: dict[str, list[tuple[int, str]]] = {}
+    a, b, d = found.pairs
+    for e, i, j in sorted(zip(d.tolist(), a.tolist(), b.tolist(), strict=True)):
+        partners.setdefault(codes[i], []).append((e, codes[j]))
+        partners.setdefault(codes[j], []).append((e, codes[i]))
+    walk.partners = partners  # each list by edits, fewest first
+    for table, (owner, size) in ((walk.part_starts, found.starts), (walk.part_ends, found.ends)):
+        for i, n in zip(owner.tolist(), size.tolist(), strict=True):
+            table.setdefault(codes[i], []).append(n)
+    walk.quote_chars = set(found.rare)
+    walk.quote_holders = {ch: [codes[i] for i in held] for ch, held in found.holders.items()}
+    return True
 
 
 def _remove(

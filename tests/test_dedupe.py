@@ -10,11 +10,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import bot.dedupe as dedupe_module
 from bot.bench.synth import build_thread
 from bot.dedupe import (
+    NEAR_MAX_EDITS,
     NEAR_THRESHOLD,
+    NEAR_WORDS_PER_EDIT,
     DedupeReport,
     _banded,
+    _Budget,
     _dedupe,
     _Deduper,
     _distance,
@@ -516,3 +520,215 @@ def test_build_thread_planted_duplicates_are_found() -> None:
     assert found / sum(1 for d in truth.planted if d.kind != "same_id") > 0.8
     removed_ids = {r.id for r in report.removed if r.kind != "same_id"}
     assert not removed_ids & set(truth.base_ids)  # no real argument merged into another
+
+
+# --- bulk mode (large threads: every near pair found at once, in arrays) -------------------------
+
+
+@pytest.fixture
+def bulk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bulk mode for threads of any size."""
+    monkeypatch.setattr(dedupe_module, "BULK_MIN_COMMENTS", 0)
+
+
+@pytest.mark.usefixtures("bulk")
+def test_bulk_finds_exactly_what_comparing_every_pair_finds() -> None:
+    thread, _ = build_thread(1500, seed=5)
+    _, bulk_report = _dedupe(thread, _Deduper(NEAR_THRESHOLD))
+    _, pairwise = _dedupe(thread, _Deduper(NEAR_THRESHOLD, pairwise=True))
+    assert bulk_report.removed == pairwise.removed
+    assert bulk_report.blocks == pairwise.blocks
+    assert bulk_report.by_kind.get("near", 0) > 50
+
+
+def test_bulk_and_index_agree_on_a_larger_thread() -> None:
+    thread, _ = build_thread(dedupe_module.BULK_MIN_COMMENTS * 2, seed=9)
+    walk = _Deduper(NEAR_THRESHOLD)
+    out, report = _dedupe(thread, walk)
+    assert walk.partners is not None  # large enough for bulk mode
+    small = dedupe_module.BULK_MIN_COMMENTS
+    dedupe_module.BULK_MIN_COMMENTS = 10**9
+    try:
+        out2, report2 = _dedupe(thread, _Deduper(NEAR_THRESHOLD))
+    finally:
+        dedupe_module.BULK_MIN_COMMENTS = small
+    assert (out, report) == (out2, report2)
+
+
+@pytest.mark.usefixtures("bulk")
+def test_bulk_is_exact_on_random_word_edits() -> None:
+    rng = random.Random(11)
+    base = ("w%d " * 60 % tuple(range(60))).split()
+    texts = [" ".join(base)]
+    for _ in range(400):
+        words = list(base[: rng.randint(8, 60)])
+        for _ in range(rng.randint(1, 4)):
+            i = rng.randrange(len(words) - 1)
+            op = rng.randrange(4)
+            if op == 0:
+                words[i], words[i + 1] = words[i + 1], words[i]
+            elif op == 1:
+                words[i] = f"x{rng.randrange(99)}"
+            elif op == 2:
+                del words[i]
+            else:
+                words.insert(i, f"y{rng.randrange(99)}")
+        texts.append(" ".join(words))
+    thread = thread_of(*texts)
+    _, bulk_report = _dedupe(thread, _Deduper(NEAR_THRESHOLD))
+    _, pairwise = _dedupe(thread, _Deduper(NEAR_THRESHOLD, pairwise=True))
+    assert bulk_report.removed == pairwise.removed
+    assert bulk_report.by_kind.get("near", 0) > 100
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.lists(st.sampled_from("abcdefg"), min_size=6, max_size=30), max_size=30),
+    st.integers(0, 0x10FF00),
+)
+def test_near_pairs_is_every_pair_within_the_budget(words: list[list[str]], first: int) -> None:
+    # Codes as dedupe makes them (one character per word), from any point of the character
+    # range (surrogates included): the pairs are exactly those within the edit budget.
+    from bot.dedupe_bulk import near_pairs
+
+    codes = list(dict.fromkeys("".join(chr(first + ord(w) - 97) for w in ws) for ws in words))
+    budget = _Budget(NEAR_THRESHOLD, NEAR_MAX_EDITS, NEAR_WORDS_PER_EDIT)
+    a, b, d = near_pairs(codes, budget)
+    got = {
+        (min(i, j), max(i, j), e)
+        for i, j, e in zip(a.tolist(), b.tolist(), d.tolist(), strict=True)
+    }
+    want = set()
+    for i in range(len(codes)):
+        for j in range(i + 1, len(codes)):
+            limit = budget.max_edits(max(len(codes[i]), len(codes[j])))
+            e = _distance(codes[i], codes[j], limit)
+            if e is not None:
+                want.add((i, j, e))
+    assert got == want
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 12), _TEXT), max_size=25))
+def test_bulk_mode_gives_the_same_result(items: list[tuple[int, str]]) -> None:
+    # Quotes, pasted blocks, near edits and repeated ids of any small thread: bulk mode (forced)
+    # and the comment-by-comment index agree exactly.
+    thread = Thread(comments=tuple(Comment(id=f"i{n}", text=t) for n, t in items))
+    expected = dedupe(thread)
+    small = dedupe_module.BULK_MIN_COMMENTS
+    dedupe_module.BULK_MIN_COMMENTS = 0
+    try:
+        assert dedupe(thread) == expected
+    finally:
+        dedupe_module.BULK_MIN_COMMENTS = small
+
+
+@pytest.mark.usefixtures("bulk")
+def test_bulk_quote_of_words_only_a_repeated_id_has() -> None:
+    # The quoted words are in the vocabulary (every quote's longest word is) but in no comment
+    # that is read: nothing to quote, and no error.
+    out, report = dedupe(
+        thread_of(
+            "> xylophonic zebras quietly\n+1",
+            "> zebras xylophonic quietly\n+1",
+            "> quietly zebras hum\n+1",
+            "> zebras quietly xylophonic\n+1",
+            ids=["a", "a", "a", "b"],
+        )
+    )
+    assert [(r.id, r.kind) for r in report.removed] == [("a", "same_id"), ("a", "same_id")]
+    assert kept_ids(out) == ["a", "b"]
+
+
+@pytest.mark.usefixtures("bulk")
+def test_bulk_is_exact_on_long_comments() -> None:
+    # 150-400 words: budgets of 6 to 16 edits, many segments, edits in clusters and spread out.
+    rng = random.Random(3)
+    texts = []
+    for base in range(4):
+        words = [f"b{base}w{i % 97}" for i in range(rng.randint(150, 400))]
+        texts.append(" ".join(words))
+        for _ in range(40):
+            edited = list(words)
+            at = rng.randrange(len(edited) - 20)
+            for _ in range(rng.randint(1, 20)):
+                i = at + rng.randrange(20) if rng.random() < 0.5 else rng.randrange(len(edited) - 1)
+                op = rng.randrange(4)
+                if op == 0:
+                    edited[i], edited[i + 1] = edited[i + 1], edited[i]
+                elif op == 1:
+                    edited[i] = f"x{rng.randrange(50)}"
+                elif op == 2:
+                    del edited[i]
+                else:
+                    edited.insert(i, f"y{rng.randrange(50)}")
+            texts.append(" ".join(edited))
+    thread = thread_of(*texts)
+    _, bulk_report = _dedupe(thread, _Deduper(NEAR_THRESHOLD))
+    _, pairwise = _dedupe(thread, _Deduper(NEAR_THRESHOLD, pairwise=True))
+    assert bulk_report.removed == pairwise.removed
+    assert 20 < bulk_report.by_kind.get("near", 0) < 160
+
+
+_PASTE_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(["don't", "1.", "2)", "> q", "\n", "  ", "--", "A_b", "x" * 30, "[a](b)"]),
+        st.text(alphabet="abcXYZ019 .,'\n\x01-", max_size=12),
+        st.text(max_size=6),
+    ),
+    max_size=12,
+).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PASTE_TEXT, max_size=30), st.integers(1, 4))
+def test_encoding_texts_in_bulk_is_encoding_their_words(texts: list[str], chunk: int) -> None:
+    # ASCII texts go through arrays a chunk at a time, the others word by word: every text's
+    # code spells `_words` of it.
+    vocab = _Vocab()
+    small = dedupe_module._ENCODE_CHUNK
+    dedupe_module._ENCODE_CHUNK = chunk
+    try:
+        codes = dedupe_module._encode_texts(list(dict.fromkeys(texts)), vocab)
+    finally:
+        dedupe_module._ENCODE_CHUNK = small
+    assert {t: [vocab.words[ord(c)] for c in code] for t, code in codes.items()} == {
+        t: dedupe_module._words(t) for t in texts
+    }
+
+
+def test_encoding_in_bulk_falls_back_when_words_share_a_hash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import bot.dedupe_bulk as bulk
+
+    for name in ("_MIX", "_TAG", "_BASE"):  # every word hashes alike
+        monkeypatch.setattr(bulk, name, 0)
+    assert bulk.encode_folded(b"a b\x01c a", _Vocab().__getitem__) is None
+    vocab = _Vocab()
+    codes = dedupe_module._encode_texts(["A b!", "c, a"], vocab)
+    assert {t: [vocab.words[ord(c)] for c in code] for t, code in codes.items()} == {
+        "A b!": ["a", "b"],
+        "c, a": ["c", "a"],
+    }
+
+
+@pytest.mark.usefixtures("bulk")
+def test_bulk_gives_way_to_the_index_when_candidates_abound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A spam run (one message, a number changed) pairs every copy with every other: past the
+    # bound, the walk compares against kept comments only, with the same result.
+    import bot.dedupe_bulk as bulk
+
+    texts = [f"Vote for the best candidate today number {i} at the polls" for i in range(300)]
+    thread = thread_of(LONG, *texts, OTHER)
+    expected = _dedupe(thread, _Deduper(NEAR_THRESHOLD, pairwise=True))
+    assert expected[1].by_kind == {"near": 299}
+    for bound in ("CANDIDATES", "SURVIVORS"):
+        with monkeypatch.context() as patch:
+            patch.setattr(bulk, f"_MIN_{bound}", 1000)
+            patch.setattr(bulk, f"_{bound}_PER_CODE", 1)
+            walk = _Deduper(NEAR_THRESHOLD)
+            assert _dedupe(thread, walk) == expected
+            assert walk.partners is None  # it gave way

@@ -55,7 +55,8 @@ SNIFF_LINES = 5000
 
 def split_lines(text: str) -> list[str]:
     """Split on \\r\\n, \\r and \\n only (see `_NEWLINE`)."""
-    return _NEWLINE.split(text)
+    # Without a \r, only \n ends a line, and str.split does that several times faster.
+    return _NEWLINE.split(text) if "\r" in text else text.split("\n")
 
 
 def _is_blank(line: str) -> bool:
@@ -82,7 +83,7 @@ def parse_text(text: str, *, id_start: int = 1) -> list[Comment]:
     lines = split_lines(text)
     paragraphs: list[list[str]] = [[]]
     for line in lines:
-        if _is_blank(line):
+        if not line.strip():  # a blank line (`_is_blank`, inline: this loop sees every line)
             if paragraphs[-1]:
                 paragraphs.append([])
         else:
@@ -94,13 +95,17 @@ def parse_text(text: str, *, id_start: int = 1) -> list[Comment]:
         items = []
         pending_quote: list[str] = []
         for line in lines:
-            if _is_blank(line):
+            stripped = line.strip()
+            if not stripped:
                 continue
-            if _QUOTE_START.match(line):
+            if stripped[0] == ">" and _QUOTE_START.match(line):
                 pending_quote.append(line.rstrip())
                 continue
-            items.append("\n".join([*pending_quote, line.rstrip()]).strip())
-            pending_quote = []
+            if pending_quote:
+                items.append("\n".join([*pending_quote, line.rstrip()]).strip())
+                pending_quote = []
+            else:
+                items.append(stripped)
         if pending_quote:  # a quote with no reply after it is still text someone pasted
             items.append("\n".join(pending_quote).strip())
     return resolve_quote_replies(_numbered([i for i in items if i], id_start))

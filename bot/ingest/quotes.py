@@ -42,7 +42,6 @@ _FOLD_TABLE = str.maketrans(
         "\u00a0": " ",
     }
 )
-_SPACE = re.compile(r"\s+")
 _QUOTE_LINE = re.compile(r"^[ \t]*>+[ \t]?(?P<quoted>.*)$")
 # `"quoted words" - reply`: the first closing quote that is followed by a dash and the reply.
 _QUOTED_DASH = re.compile(
@@ -63,7 +62,11 @@ _COMPARISON_COST = 100
 
 def fold(text: str) -> str:
     """Fold typographic quotes and dashes to ASCII, runs of white space to one space, and case."""
-    return _SPACE.sub(" ", text.translate(_FOLD_TABLE)).strip().casefold()
+    if not text.isascii():  # the table maps only non-ASCII characters
+        text = text.translate(_FOLD_TABLE)
+    # Runs of white space to one space, ends stripped: str.split() takes white space to be
+    # what the regex \s does (str.isspace), and is several times faster than re.sub.
+    return " ".join(text.split()).casefold()
 
 
 def split_quote(text: str) -> tuple[str | None, str]:
