@@ -123,11 +123,12 @@ def _load_inputs(inputs: list[str], *, settings: Any, fmt: InputFormat):  # noqa
     """Files, standard input and links, in the order given, as one thread. Links are fetched
     together through one guarded client (`bot.ingest.web`); `--format` applies to files."""
     from bot.ingest import merge_threads, parse_sources, read_source
-    from bot.ingest.web import classify_url, is_url
+    from bot.ingest.web import classify_url, is_url, looks_like_link
 
+    for arg in inputs:
+        if looks_like_link(arg):
+            classify_url(arg)  # a malformed link fails before any file is read or fetched
     urls = [arg.strip() for arg in inputs if is_url(arg)]
-    for url in urls:
-        classify_url(url)  # a malformed link fails before any file is read or fetched
     sources = [
         read_source(arg, max_bytes=settings.max_input_bytes) for arg in inputs if not is_url(arg)
     ]

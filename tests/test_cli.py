@@ -302,3 +302,16 @@ def test_no_progress_display_when_short_or_not_a_terminal(tmp_path: Path) -> Non
     for proc in (short, piped):
         assert proc.returncode == 0, proc.stderr
         assert "Deduplicating" not in proc.stderr and "Summarizing" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("arg", "message"),
+    [
+        ("ftp://example.com/thread.txt", "only http and https links"),
+        ("https://discord.com/channels/1/2/3", "read by the bot"),
+    ],
+)
+def test_links_the_cli_cannot_read_are_one_line_errors(arg: str, message: str,
+                                                       tmp_path: Path) -> None:
+    proc = run("summarize", arg, "--db", str(tmp_path / "c.sqlite3"))
+    assert message in assert_one_line_error(proc)

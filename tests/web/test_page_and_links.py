@@ -78,6 +78,24 @@ def test_non_web_links(url: str) -> None:
         classify_url(url)
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://discord.com/channels/1/2/3",
+        "https://canary.discordapp.com/channels/1/2",
+        "http://ptb.discord.com/channels/@me/5",
+    ],
+)
+def test_discord_links_are_left_to_the_bot(url: str) -> None:
+    """A Discord link is never fetched as a web page: only the bot can check who may read it."""
+    with pytest.raises(InputError, match="read by the bot"):
+        classify_url(url)
+
+
+def test_discord_pages_that_are_not_channels_are_pages() -> None:
+    assert classify_url("https://discord.com/blog/some-post").kind == "page"
+
+
 def test_html_to_text_keeps_paragraphs_and_quotes_and_drops_markup() -> None:
     html = (
         "<p>First <b>bold</b> and <i>it</i>.</p><p>Second<br>line</p>"

@@ -43,6 +43,18 @@ _DISCOURSE_PATH = re.compile(
 _REDDIT_PATH = re.compile(r"^(?:/r/[^/]+)?/comments/(?P<id>[a-z0-9]+)(?:/|$)", re.IGNORECASE)
 
 
+def _is_discord_host(host: str) -> bool:
+    return host in ("discord.com", "discordapp.com") or host.endswith(
+        (".discord.com", ".discordapp.com")
+    )
+
+
+def looks_like_link(text: str) -> bool:
+    """Whether a command-line input is meant as a link of any scheme (`ftp://…`), so that it is
+    refused as a link rather than looked for as a file."""
+    return bool(re.match(r"^[a-z][a-z0-9+.-]*://", text.strip(), re.IGNORECASE))
+
+
 def is_url(text: str) -> bool:
     """Whether a command-line input is a web link (http or https) rather than a file."""
     return bool(re.match(r"^https?://", text.strip(), re.IGNORECASE))
@@ -94,6 +106,12 @@ def classify_url(url: str) -> Link:
         raise InputError(f"{text[:120]}: not a valid URL ({err})") from None
     if parts.scheme.lower() not in ("http", "https") or not host:
         raise InputError(f"{text[:120]}: only http and https links can be summarized")
+    if _is_discord_host(host) and parts.path.startswith("/channels/"):
+        raise InputError(
+            f"{text[:120]}: a Discord link is read by the bot (/summarize link:), which checks "
+            "that you may read the channel; here, summarize an export of it "
+            "(DiscordChatExporter JSON or TXT)"
+        )
     origin = f"{parts.scheme.lower()}://{parts.netloc.rsplit('@', 1)[-1]}"
     query = dict(parse_qsl(parts.query))
     path = parts.path or "/"
