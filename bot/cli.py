@@ -198,8 +198,13 @@ def _summarize_thread(
     from bot.store import open_store
 
     chosen = model if model is not None else settings.model
+    llm = None
+    if chosen.strip():
+        from bot.summarize.llm import LLMConfig
+
+        llm = LLMConfig.from_settings(settings, chosen, language)
     options = Options(
-        llm=_llm_config(settings, chosen.strip(), language) if chosen and chosen.strip() else None,
+        llm=llm,
         max_points_per_side=max_points or settings.max_points_per_side,
         near_threshold=settings.near_duplicate_threshold,
         use_cache=not no_cache,
@@ -234,22 +239,6 @@ def _summarize_thread(
     from bot.render.terminal import render
 
     render(result, Console(), layout=layout.value)  # type: ignore[arg-type]
-
-
-def _llm_config(settings: Any, model: str, language: str | None):  # noqa: ANN202
-    from bot.summarize.llm import LLMConfig
-
-    return LLMConfig(
-        model=model,
-        api_base=settings.api_base,
-        fallback_models=tuple(settings.fallback_models),
-        timeout_s=settings.llm_timeout_s,
-        max_retries=settings.llm_max_retries,
-        concurrency=settings.llm_concurrency,
-        context_tokens=settings.context_tokens,
-        max_points_per_side=settings.max_points_per_side,
-        language=language,
-    )
 
 
 @contextmanager

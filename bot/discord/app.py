@@ -86,9 +86,9 @@ def llm_config(settings: Settings) -> LLMConfig | None:
     """The LLM engine's configuration, or None for the offline engine."""
     if not settings.model.strip():
         return None
-    from bot.cli import _llm_config
+    from bot.summarize.llm import LLMConfig
 
-    return _llm_config(settings, settings.model.strip(), None)
+    return LLMConfig.from_settings(settings)
 
 
 def warm_litellm() -> None:

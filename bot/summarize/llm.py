@@ -41,7 +41,7 @@ import secrets
 import time
 from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -51,6 +51,9 @@ from bot.summarize.prompts import load_prompt
 from bot.summarize.schema import Point, Summary, Usage, Verification
 from bot.summarize.verify import quote_matches, verify
 from bot.thread import Comment, Thread
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +98,27 @@ class LLMConfig:
     language: str | None = None
     backoff_s: float = 0.5
     max_backoff_s: float = 8.0
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, model: str | None = None, language: str | None = None
+    ) -> LLMConfig | None:
+        """The configuration the settings give for `model` (default: the configured one), or
+        None when that is empty (the offline engine). Shared by the CLI and the bot."""
+        chosen = (settings.model if model is None else model).strip()
+        if not chosen:
+            return None
+        return cls(
+            model=chosen,
+            api_base=settings.api_base,
+            fallback_models=tuple(settings.fallback_models),
+            timeout_s=settings.llm_timeout_s,
+            max_retries=settings.llm_max_retries,
+            concurrency=settings.llm_concurrency,
+            context_tokens=settings.context_tokens,
+            max_points_per_side=settings.max_points_per_side,
+            language=language,
+        )
 
 
 class LLMOutcome(BaseModel):
