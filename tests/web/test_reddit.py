@@ -1,4 +1,5 @@
-"""Reddit: the saved two-listing page, and the live fetch with `more` stubs expanded."""
+"""Reddit: the saved two-listing page, and the live fetch with `more` and "continue this thread"
+stubs expanded."""
 
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ LISTING = json.loads((FIXTURES / "thread.json").read_text("utf-8"))
 MORE = json.loads((FIXTURES / "morechildren.json").read_text("utf-8"))
 MORE_2 = json.loads((FIXTURES / "morechildren-2.json").read_text("utf-8"))
 THREAD_URL = "https://www.reddit.com/r/urbanism/comments/abc123/should_cities_ban_cars/"
+LIMIT_NOTE = (
+    "(DEBATE_DIGEST_REDDIT_MORE_LIMIT, which counts "
+    '"load more" and "continue this thread" requests alike; DEBATE_DIGEST_WEB_MAX_COMMENTS).'
+)
 
 
 def serve(server: FakeWeb) -> list[str]:
@@ -83,10 +88,7 @@ async def test_more_limit_leaves_a_note(server: FakeWeb) -> None:
     thread = await fetch_thread(THREAD_URL, settings=settings_for(server, reddit_more_limit=1))
     assert asked == ["c9,c7,c8"]
     assert "reddit_t1_c10" not in {c.id for c in thread.comments}
-    assert thread.notes == (
-        "1 more comments on Reddit were not loaded "
-        "(DEBATE_DIGEST_REDDIT_MORE_LIMIT, DEBATE_DIGEST_WEB_MAX_COMMENTS).",
-    )
+    assert thread.notes == (f"1 more comments on Reddit were not loaded {LIMIT_NOTE}",)
 
 
 async def test_comment_limit(server: FakeWeb) -> None:
@@ -117,3 +119,154 @@ def test_reddit_links_that_are_not_threads() -> None:
         classify_url("https://www.reddit.com/r/urbanism/")
     with pytest.raises(InputError, match="share links"):
         classify_url("https://www.reddit.com/r/urbanism/s/AbCdEf")
+
+
+# -- "continue this thread" ---------------------------------------------------------------------
+# continue-thread.json cuts two chains with `count: 0` stubs: under d3 (whose continuation cuts
+# again under d6, and has a `more` stub for d12) and under d4.
+
+TRAM_URL = "https://www.reddit.com/r/transit/comments/def456/should_the_city_build_a_tram/"
+TRAM = {
+    name: json.loads((FIXTURES / f"continue-{name}.json").read_text("utf-8"))
+    for name in ("thread", "d3", "d4", "d6", "morechildren")
+}
+EVERYTHING = [
+    ("reddit_t3_def456", None),
+    ("reddit_t1_d1", None),
+    ("reddit_t1_d2", "reddit_t1_d1"),
+    ("reddit_t1_d3", "reddit_t1_d2"),
+    ("reddit_t1_d5", "reddit_t1_d3"),  # from the continuation of d3
+    ("reddit_t1_d6", "reddit_t1_d5"),
+    ("reddit_t1_d9", "reddit_t1_d6"),  # from the continuation of d6, nested in d3's
+    ("reddit_t1_d10", "reddit_t1_d9"),
+    ("reddit_t1_d12", "reddit_t1_d5"),  # morechildren, from a stub inside d3's continuation
+    ("reddit_t1_d8", "reddit_t1_d3"),  # under the [deleted] d7
+    ("reddit_t1_d4", None),
+    ("reddit_t1_d11", "reddit_t1_d4"),  # from the continuation of d4 (d13 was [removed])
+]
+
+
+def serve_tram(server: FakeWeb, **answers: Answer) -> None:
+    """Serve the thread, its continuations (or `answers[comment id]` instead) and morechildren."""
+    server.json("/comments/def456/.json", TRAM["thread"])
+    for name in ("d3", "d4", "d6"):
+        path = f"/comments/def456/_/{name}/.json"
+        server.route(path, answers.get(name) or Answer(body=json.dumps(TRAM[name])))
+
+    def more(request: web.Request) -> Answer:
+        assert request.query["link_id"] == "t3_def456" and request.query["children"] == "d12"
+        return Answer(body=json.dumps(TRAM["morechildren"]))
+
+    server.route("/api/morechildren.json", more)
+
+
+def fetched(server: FakeWeb) -> list[str]:
+    """The requests made, as `listing`, `more` or the comment whose thread was continued."""
+    names = []
+    for path in server.requests:
+        if path.startswith("/api/morechildren.json"):
+            names.append("more")
+        elif path.startswith("/comments/def456/_/"):
+            names.append(path.split("/")[4])
+        else:
+            names.append("listing")
+    return names
+
+
+async def test_continue_this_thread_is_followed(server: FakeWeb) -> None:
+    serve_tram(server)
+    thread = await fetch_thread(TRAM_URL, settings=settings_for(server))
+    assert [(c.id, c.reply_to) for c in thread.comments] == EVERYTHING
+    assert thread.notes == ()
+    # one request per stub, in the documented shape; morechildren before the next continuation
+    assert fetched(server) == ["listing", "d3", "more", "d4", "d6"]
+    assert server.requests[1] == "/comments/def456/_/d3/.json?raw_json=1&limit=500"
+    by_id = thread.by_id()
+    assert by_id["reddit_t1_d5"].url == TRAM_URL + "d5/"
+    assert by_id["reddit_t1_d11"].url == TRAM_URL + "d11/"
+    assert by_id["reddit_t1_d11"].author == "rail_engineer"
+    assert by_id["reddit_t1_d3"].text.startswith("Capacity, mostly")  # the root, read once
+
+
+async def test_nested_continuation(server: FakeWeb) -> None:
+    serve_tram(server)
+    thread = await fetch_thread(TRAM_URL, settings=settings_for(server))
+    assert server.requests[-1] == "/comments/def456/_/d6/.json?raw_json=1&limit=500"
+    by_id = thread.by_id()
+    assert by_id["reddit_t1_d9"].reply_to == "reddit_t1_d6"
+    assert by_id["reddit_t1_d10"].reply_to == "reddit_t1_d9"
+    assert by_id["reddit_t1_d10"].url == TRAM_URL + "d10/"
+    ids = [c.id for c in thread.comments]
+    assert len(ids) == len(set(ids))  # continuation roots (d3, d6) are not repeated
+
+
+@pytest.mark.parametrize(
+    ("limit", "requests", "note"),
+    [
+        (0, ["listing"], '2 "continue this thread" branches'),
+        (1, ["listing", "d3"], '1 more comments and 2 "continue this thread" branches'),
+        (2, ["listing", "d3", "more"], '2 "continue this thread" branches'),
+        (3, ["listing", "d3", "more", "d4"], '1 "continue this thread" branch'),
+    ],
+)
+async def test_continuations_count_against_the_more_limit(
+    server: FakeWeb, limit: int, requests: list[str], note: str
+) -> None:
+    serve_tram(server)
+    settings = settings_for(server, reddit_more_limit=limit)
+    thread = await fetch_thread(TRAM_URL, settings=settings)
+    assert fetched(server) == requests
+    assert thread.notes == (f"{note} on Reddit were not loaded {LIMIT_NOTE}",)
+    assert [(c.id, c.reply_to) for c in thread.comments] == [
+        pair for pair in EVERYTHING if pair[0] in {c.id for c in thread.comments}
+    ]  # what was loaded is in place
+    if limit < 3:
+        assert "reddit_t1_d11" not in {c.id for c in thread.comments}
+
+
+async def test_continuations_stop_at_the_comment_cap(server: FakeWeb) -> None:
+    serve_tram(server)
+    thread = await fetch_thread(TRAM_URL, settings=settings_for(server, web_max_comments=6))
+    # 4 comments in the listing: d3's continuation asks for the 2 that fit, then no more
+    assert server.requests[1:] == ["/comments/def456/_/d3/.json?raw_json=1&limit=2"]
+    assert len(thread.comments) == 6
+    assert thread.notes == (
+        "Only the first 6 comments were kept (DEBATE_DIGEST_WEB_MAX_COMMENTS).",
+        f'1 more comments and 2 "continue this thread" branches on Reddit were not loaded '
+        f"{LIMIT_NOTE}",
+    )
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        (Answer(body=b'{"message": "Forbidden", "error": 403}', status=403), "HTTP 403"),
+        (Answer(body="<html><p>whoa there, pardner!</p></html>", content_type="text/html"),
+         "answered with text/html"),
+        (Answer(body=b'{"message": "Not Found", "error": 404}'), "not the listing of comment d4"),
+        (Answer(body=json.dumps(TRAM["d6"])), "not the listing of comment d4"),  # another root
+    ],
+)  # fmt: skip
+async def test_a_continuation_that_fails_is_noted(
+    server: FakeWeb, answer: Answer, reason: str
+) -> None:
+    serve_tram(server, d4=answer)
+    thread = await fetch_thread(TRAM_URL, settings=settings_for(server))
+    assert fetched(server) == ["listing", "d3", "more", "d4", "d6"]  # the rest is still read
+    assert [(c.id, c.reply_to) for c in thread.comments] == [
+        pair for pair in EVERYTHING if pair[0] != "reddit_t1_d11"
+    ]
+    [note] = thread.notes
+    assert note.startswith(
+        'Part of the Reddit thread could not be read: 1 "continue this thread" branch failed ('
+    )
+    assert "/comments/def456/_/d4/.json" in note and reason in note
+
+
+def test_saved_listing_notes_continue_this_thread_stubs() -> None:
+    data = (FIXTURES / "continue-thread.json").read_bytes()
+    thread = parse_source(InputSource(name="continue-thread.json", data=data))
+    assert [c.id for c in thread.comments] == [
+        "reddit_t3_def456", "reddit_t1_d1", "reddit_t1_d2", "reddit_t1_d3", "reddit_t1_d4"
+    ]  # fmt: skip
+    assert thread.notes == ('2 "continue this thread" branches were not in the saved file.',)

@@ -3,8 +3,13 @@
 Live: `{base}/comments/<id>/.json?raw_json=1&limit=N` gives two listings (the post, then the
 comment tree with `replies` nested); each `more` stub lists the ids of comments not sent, which
 `{base}/api/morechildren.json?api_type=json&raw_json=1&link_id=t3_<id>&children=a,b,...` returns
-flat (with `parent_id`), up to 100 a request and at most `more_limit` requests a thread.
-"Continue this thread" stubs (no ids) are not followed. A note says what was left unloaded.
+flat (with `parent_id`), up to 100 a request. A "continue this thread" stub (`count` 0, no
+ids, `parent_id` the t1 comment whose replies were cut) is followed like the web UI's link:
+`{base}/comments/<id>/_/<comment id>/.json?raw_json=1&limit=N` gives the same two listings
+with that comment as the root of the second; its replies join the thread under it (stubs in
+them are followed too). Both kinds of request count against `more_limit` (morechildren
+first: it loads the most comments a request) and stop at `max_comments`. Notes say what was
+left unloaded, and which continuations could not be read (the rest of the thread is kept).
 
 Saved files (`--format reddit`, or detected): the two-listing array of the `.json` page.
 
@@ -16,14 +21,18 @@ replies are kept, linked to the nearest kept ancestor); the post's self text is 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from bot.errors import InputError
 from bot.ingest.source import fail
 from bot.ingest.web.tree import Node, flatten, unix_time
 from bot.thread import Thread
 
 if TYPE_CHECKING:
+    from yarl import URL
+
     from bot.ingest.web.client import WebClient
 
 log = logging.getLogger(__name__)
@@ -34,6 +43,7 @@ DEFAULT_BASE = SITE
 MORE_BATCH = 100  # morechildren takes at most 100 ids
 LISTING_LIMIT = 500  # the most comments Reddit sends in one listing
 _GONE = frozenset({"[deleted]", "[removed]"})
+_COMMENT_ID = re.compile(r"[a-z0-9]+", re.IGNORECASE)  # base 36, safe in a URL path
 
 Progress = Callable[[str, int, int], None]
 
@@ -55,7 +65,8 @@ def is_reddit(data: object) -> bool:
 
 
 class _Tree:
-    """The comments read so far, the `more` stubs still to expand, and the post."""
+    """The comments read so far, the `more` and "continue this thread" stubs still to
+    expand, and the post."""
 
     def __init__(self, post: dict[str, Any]) -> None:
         self.post = post
@@ -63,7 +74,9 @@ class _Tree:
         self.nodes: dict[str, Node] = {}
         self.children: dict[str, list[str]] = {}
         self.more: list[tuple[str, list[str]]] = []  # (parent fullname, comment ids)
-        self.unfollowed = 0  # comments behind "continue this thread" stubs
+        self.continued: list[str] = []  # t1 fullnames behind "continue this thread" stubs
+        self._queued: set[str] = set()  # every fullname ever put in `continued`
+        self.unfollowed = 0  # comments behind stubs that can be neither expanded nor followed
         text = post.get("selftext") if isinstance(post.get("selftext"), str) else ""
         permalink = post.get("permalink")
         self.nodes[self._key(self.post_name)] = Node(
@@ -94,6 +107,10 @@ class _Tree:
                 ids = [c for c in data.get("children") or [] if isinstance(c, str)]
                 if ids and parent:
                     self.more.append((parent, ids))
+                elif not ids and parent and _continuable(parent):
+                    if parent not in self._queued:  # "continue this thread"
+                        self._queued.add(parent)
+                        self.continued.append(parent)
                 else:
                     count = data.get("count")
                     self.unfollowed += count if isinstance(count, int) else 0
@@ -121,6 +138,34 @@ class _Tree:
                 stack.extend((reply, name) for reply in reversed(replies))
         return added
 
+    def add_continuation(self, data: object, parent: str) -> int | None:
+        """Add the replies of comment `parent` (a t1 fullname already in the tree) from the
+        listing of its "continue this thread" page; None when `data` is not that listing."""
+        if not is_reddit(data) or self._key(parent) not in self.nodes:
+            return None
+        post = _data(_data(data[0])["children"][0])  # type: ignore[index]
+        if f"t3_{post.get('id')}" != self.post_name:
+            return None
+        for thing in _data(data[1]).get("children") or []:  # type: ignore[index]
+            comment = _data(thing)
+            if comment and thing.get("kind") == "t1" and f"t1_{comment.get('id')}" == parent:
+                replies = _data(comment.get("replies")).get("children")
+                # the root is already here: only its replies are new (`add` skips repeats)
+                return sum(self.add(r, parent) for r in replies) if isinstance(replies, list) else 0
+        return None
+
+    def pending(self) -> str | None:
+        """What the stubs still hold, e.g. `3 more comments and 1 "continue this thread"
+        branch`; None when nothing is left."""
+        parts = []
+        left = sum(len(ids) for _, ids in self.more) + self.unfollowed
+        if left:
+            parts.append(f"{left} more comments")
+        if self.continued:
+            count = len(self.continued)
+            parts.append(f'{count} "continue this thread" branch{"es" if count > 1 else ""}')
+        return " and ".join(parts) or None
+
     def thread(self, notes: tuple[str, ...] = ()) -> Thread:
         root = self._key(self.post_name)
         permalink = self.post.get("permalink")
@@ -136,6 +181,11 @@ class _Tree:
     @property
     def comment_count(self) -> int:
         return len(self.nodes) - 1
+
+
+def _continuable(parent: str) -> bool:
+    kind, _, comment_id = parent.partition("_")
+    return kind == "t1" and _COMMENT_ID.fullmatch(comment_id) is not None
 
 
 def _author(data: dict[str, Any]) -> str | None:
@@ -154,12 +204,13 @@ def _read_listing(data: object, name: str) -> _Tree:
 
 
 def parse_reddit(data: object, name: str) -> Thread:
-    """Read a saved `.json` page of a thread (`more` stubs are left as they are)."""
+    """Read a saved `.json` page of a thread (`more` and "continue this thread" stubs are left
+    as they are)."""
     tree = _read_listing(data, name)
     notes = ()
-    pending = sum(len(ids) for _, ids in tree.more) + tree.unfollowed
+    pending = tree.pending()
     if pending:
-        notes = (f"{pending} more comments were not in the saved file.",)
+        notes = (f"{pending} were not in the saved file.",)
     return tree.thread(notes)
 
 
@@ -172,7 +223,8 @@ async def fetch_reddit(
     more_limit: int = 10,
     progress: Progress | None = None,
 ) -> Thread:
-    """Fetch thread `post_id` and expand `more` stubs (see the module docstring)."""
+    """Fetch thread `post_id`, expand `more` stubs and follow "continue this thread" ones (see
+    the module docstring)."""
     from yarl import URL
 
     root = URL(base.rstrip("/"))
@@ -183,44 +235,94 @@ async def fetch_reddit(
     notify = progress or (lambda stage, done, total: None)
     notify("fetching", tree.comment_count, tree.comment_count)
     requests = 0
-    while tree.more and requests < more_limit and tree.comment_count < max_comments:
-        batch: list[str] = []
-        while tree.more and len(batch) < MORE_BATCH:
-            parent, ids = tree.more[0]
-            room = MORE_BATCH - len(batch)
-            batch.extend(ids[:room])
-            if len(ids) > room:
-                tree.more[0] = (parent, ids[room:])
-            else:
-                tree.more.pop(0)
-        more_url = (root / "api" / "morechildren.json").with_query(
-            api_type="json",
-            raw_json="1",
-            link_id=tree.post_name,
-            children=",".join(batch),
-            limit_children="false",
-        )
-        answer = await client.get_json(more_url)
+    unreadable: list[str] = []  # why each failed continuation failed
+    while (
+        (tree.more or tree.continued)
+        and requests < more_limit
+        and tree.comment_count < max_comments
+    ):
         requests += 1
-        things = _data(answer.get("json") if isinstance(answer, dict) else None).get("things")
-        for thing in things if isinstance(things, list) else []:
-            tree.add(thing)
-        notify("fetching", tree.comment_count, tree.comment_count + len(tree.more))
+        if not tree.more:
+            await _follow(client, tree, root, post_id, max_comments, unreadable)
+        else:
+            await _expand_more(client, tree, root)
+        notify(
+            "fetching",
+            tree.comment_count,
+            tree.comment_count + len(tree.more) + len(tree.continued),
+        )
     notes: list[str] = []
     if tree.comment_count > max_comments:
         notes.append(
             f"Only the first {max_comments} comments were kept (DEBATE_DIGEST_WEB_MAX_COMMENTS)."
         )
-    left = sum(len(ids) for _, ids in tree.more) + tree.unfollowed
-    if left:
+    if unreadable:
+        count = len(unreadable)
         notes.append(
-            f"{left} more comments on Reddit were not loaded "
-            "(DEBATE_DIGEST_REDDIT_MORE_LIMIT, DEBATE_DIGEST_WEB_MAX_COMMENTS)."
+            f'Part of the Reddit thread could not be read: {count} "continue this thread" '
+            f"branch{'es' if count > 1 else ''} failed ({unreadable[0]})."
+        )
+    pending = tree.pending()
+    if pending:
+        notes.append(
+            f"{pending} on Reddit were not loaded (DEBATE_DIGEST_REDDIT_MORE_LIMIT, which counts "
+            '"load more" and "continue this thread" requests alike; '
+            "DEBATE_DIGEST_WEB_MAX_COMMENTS)."
         )
     thread = tree.thread(tuple(notes))
     if len(thread.comments) > max_comments:
         thread = thread.model_copy(update={"comments": thread.comments[:max_comments]})
     log.info(
-        "reddit %s: %d comments, %d morechildren requests", post_id, len(thread.comments), requests
+        "reddit %s: %d comments, %d more/continue requests", post_id, len(thread.comments), requests
     )
     return thread
+
+
+async def _expand_more(client: WebClient, tree: _Tree, root: URL) -> None:
+    """One morechildren request for the next (up to) 100 ids of the `more` stubs."""
+    batch: list[str] = []
+    while tree.more and len(batch) < MORE_BATCH:
+        parent, ids = tree.more[0]
+        room = MORE_BATCH - len(batch)
+        batch.extend(ids[:room])
+        if len(ids) > room:
+            tree.more[0] = (parent, ids[room:])
+        else:
+            tree.more.pop(0)
+    more_url = (root / "api" / "morechildren.json").with_query(
+        api_type="json",
+        raw_json="1",
+        link_id=tree.post_name,
+        children=",".join(batch),
+        limit_children="false",
+    )
+    answer = await client.get_json(more_url)
+    things = _data(answer.get("json") if isinstance(answer, dict) else None).get("things")
+    for thing in things if isinstance(things, list) else []:
+        tree.add(thing)
+
+
+async def _follow(
+    client: WebClient,
+    tree: _Tree,
+    root: URL,
+    post_id: str,
+    max_comments: int,
+    unreadable: list[str],
+) -> None:
+    """One "continue this thread" request: the replies of the first queued comment. A failed
+    or unexpected answer is noted in `unreadable` (the rest of the thread is still read)."""
+    parent = tree.continued.pop(0)
+    comment_id = parent.partition("_")[2]
+    url = (root / "comments" / post_id / "_" / comment_id / ".json").with_query(
+        raw_json="1", limit=str(min(max_comments - tree.comment_count, LISTING_LIMIT))
+    )
+    try:
+        answer = await client.get_json(url)
+    except InputError as err:
+        log.warning("reddit %s: continuation of %s not read: %s", post_id, parent, err)
+        unreadable.append(str(err))
+        return
+    if tree.add_continuation(answer, parent) is None:
+        log.warning("reddit %s: continuation of %s is not its listing", post_id, parent)
+        unreadable.append(f"{url}: not the listing of comment {comment_id}")
