@@ -68,7 +68,10 @@ class Settings(BaseSettings):
         2000, ge=1, le=100_000, description="comments fetched per linked discussion"
     )
     reddit_more_limit: int = Field(
-        10, ge=0, le=100, description="Reddit 'load more comments' requests per thread"
+        10,
+        ge=0,
+        le=100,
+        description="Reddit 'load more comments' and 'continue this thread' requests per thread",
     )
     user_agent: str = Field(
         "", description="User-Agent of web requests; empty = debate-digest/<version>"
