@@ -116,8 +116,10 @@ async def map_reduce(
     context_tokens: int = BENCH_CONTEXT_TOKENS,
 ) -> dict[str, Any]:
     """Part (b): one summarize run against the fake server; wall time from the call to the
-    outcome, after a warm-up call (litellm's one-off first-call set-up is reported apart), with
-    the time spent counting tokens and planning chunks reported on its own."""
+    outcome, after a warm-up call (litellm's one-off first-call set-up is reported apart).
+    `planning_s` is when the chunk plan was complete (the first "summarizing" progress report;
+    the map requests of the chunks closed first run meanwhile), `map_s` the map step after it,
+    `reduce_s` the merge."""
     llm = await asyncio.to_thread(_litellm)
     thread = chained_thread(comments)
     with FakeOpenAI(latency=latency, responder=debate_responder) as server:
@@ -214,7 +216,8 @@ def _report(result: dict[str, Any]) -> str:
             f"concurrency {m['concurrency']}, context {m['context_tokens']}):",
             f"  chunks {m['chunks']}, calls {m['calls']} (reduce {m['reduce_calls']}), "
             f"max in flight {m['max_in_flight']}",
-            f"  wall {m['wall_s']} s (planning {m['planning_s']} s, map {m['map_s']} s, reduce "
+            f"  wall {m['wall_s']} s (plan complete at {m['planning_s']} s, map {m['map_s']} s "
+            f"more, reduce "
             f"{m['reduce_s']} s in {m['reduce_rounds']} round(s)), ideal {m['ideal_s']} s, "
             f"ratio {m['wall_over_ideal']}; one-off first-call set-up {m['first_call_setup_s']} s",
         ]

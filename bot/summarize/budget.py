@@ -12,9 +12,9 @@ models, and a wrong guess only costs an extra chunk, never a failed request.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from bot.thread import Comment
 
@@ -107,6 +107,72 @@ def pack(items: Sequence[T], costs: Sequence[int], budget: int) -> list[list[int
     return groups
 
 
+class Planned(NamedTuple):
+    """One chunk of `iter_chunks`. `start` is the thread position of its first comment (the
+    chunk order). `split` is True when the chunk was closed before the end of the input (the
+    next tree did not fit, or a tree over budget was cut), which shows that the thread as a whole
+    is over budget; the chunk closed at the end of the input has False. So the first chunk has
+    False exactly when the whole thread fits one request (its costs sum to at most `budget`)."""
+
+    start: int
+    chunk: Chunk
+    split: bool
+
+
+def iter_chunks(
+    comments: Sequence[Comment],
+    measure: Callable[[int], tuple[str, int]],
+    budget: int,
+) -> Iterator[Planned]:
+    """The plan of `plan_chunks`, produced incrementally: each chunk as soon as it is closed,
+    measuring comments only as far as needed to close it (`measure(i)` gives the data line of
+    `comments[i]` and its token cost, and is called once per comment, tree by tree).
+
+    Chunks come in the order they close, which is not always the order of their first comment
+    (the later pieces of a cut tree come before the trees that start inside it): sort by
+    `Planned.start` when the order matters, as `plan_chunks` does.
+    """
+    if budget <= 0:
+        raise ValueError("budget must be positive")
+    trees: dict[str, list[int]] = {}
+    for index, root in enumerate(reply_roots(comments)):
+        trees.setdefault(root, []).append(index)
+
+    lines: dict[int, str] = {}
+    costs: dict[int, int] = {}
+
+    def chunk(indices: list[int], split: bool) -> Planned:
+        indices = sorted(indices)
+        made = Chunk(
+            comments=tuple(comments[i] for i in indices),
+            lines=tuple(lines[i] for i in indices),
+            tokens=sum(costs[i] for i in indices),
+        )
+        return Planned(indices[0], made, split)
+
+    current: list[int] = []
+    used = 0
+    for members in trees.values():  # dicts keep insertion order: first comment of each tree
+        for i in members:
+            lines[i], costs[i] = measure(i)
+        size = sum(costs[i] for i in members)
+        if size > budget:
+            # Too big for any chunk: close the current one and cut the tree in thread order.
+            if current:
+                yield chunk(current, True)
+                current, used = [], 0
+            for group in pack(members, [costs[i] for i in members], budget):
+                yield chunk([members[i] for i in group], True)
+            continue
+        if current and used + size > budget:
+            yield chunk(current, True)
+            current, used = [], 0
+        current.extend(members)
+        used += size
+    if current:
+        yield chunk(current, False)
+
+
 def plan_chunks(
     comments: Sequence[Comment],
     lines: Sequence[str],
@@ -119,46 +185,11 @@ def plan_chunks(
     over budget must already be truncated by the caller). Comments are grouped into conversation
     trees (a comment goes with its `reply_to` ancestor); trees are packed greedily in order of
     their first comment; a tree larger than the budget is split in thread order. Inside a chunk
-    comments keep thread order, and chunks are ordered by their first comment.
+    comments keep thread order, and chunks are ordered by their first comment. (`iter_chunks`
+    with the chunks sorted.)
     """
-    if budget <= 0:
-        raise ValueError("budget must be positive")
-    roots = reply_roots(comments)
-    trees: dict[str, list[int]] = {}
-    for index, root in enumerate(roots):
-        trees.setdefault(root, []).append(index)
-
-    chunks: list[list[int]] = []
-    current: list[int] = []
-    used = 0
-    for members in trees.values():  # dicts keep insertion order: first comment of each tree
-        size = sum(costs[i] for i in members)
-        if size > budget:
-            # Too big for any chunk: close the current one and cut the tree in thread order.
-            if current:
-                chunks.append(current)
-                current, used = [], 0
-            for group in pack(members, [costs[i] for i in members], budget):
-                chunks.append([members[i] for i in group])
-            continue
-        if current and used + size > budget:
-            chunks.append(current)
-            current, used = [], 0
-        current.extend(members)
-        used += size
-    if current:
-        chunks.append(current)
-
-    out = []
-    for indices in sorted((sorted(c) for c in chunks), key=lambda c: c[0]):
-        out.append(
-            Chunk(
-                comments=tuple(comments[i] for i in indices),
-                lines=tuple(lines[i] for i in indices),
-                tokens=sum(costs[i] for i in indices),
-            )
-        )
-    return out
+    planned = iter_chunks(comments, lambda i: (lines[i], costs[i]), budget)
+    return [p.chunk for p in sorted(planned, key=lambda p: p.start)]
 
 
 def truncate_to_tokens(text: str, max_tokens: int, count: Callable[[str], int]) -> str:

@@ -23,7 +23,8 @@ Contract of `summarize_llm`:
   A model that still cannot answer counts as failed; when every model failed, `LLMError`.
 * Long threads are summarized in chunks that keep reply chains together (bounded concurrency)
   and merged by a reduce call (`prompts/reduce.v2.md`) whose quotes are verified against the
-  original comments. See `bot.summarize.budget`.
+  original comments. A chunk's request starts as soon as the plan has closed it, while the
+  tokens of the rest are still being counted. See `bot.summarize.budget`.
 
 litellm is imported inside functions only: importing this module costs nothing when no model is
 configured.
@@ -32,6 +33,7 @@ configured.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import os
@@ -39,7 +41,7 @@ import random
 import re
 import secrets
 import time
-from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -179,7 +181,12 @@ def _litellm() -> Any:
 def summary_json_schema() -> dict[str, Any]:
     """The JSON schema of `Summary` in the strict form OpenAI-style structured output wants:
     every property required, no extra properties, no defaults, no array length keywords (the
-    side cap is still enforced when the reply is validated)."""
+    side cap is still enforced when the reply is validated). A new dict on each call."""
+    return json.loads(_summary_schema_text())
+
+
+def _strict(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` in the strict form described at `summary_json_schema`."""
 
     def clean(node: Any) -> Any:
         if isinstance(node, list):
@@ -199,7 +206,14 @@ def summary_json_schema() -> dict[str, Any]:
             out["additionalProperties"] = False
         return out
 
-    return clean(Summary.model_json_schema())
+    return clean(schema)
+
+
+@functools.cache
+def _summary_schema_text() -> str:
+    # pydantic builds the schema anew on each call (2-3 ms); every request carries it, so it is
+    # built once per process, and parsed per use so that no caller can change the shared copy.
+    return json.dumps(_strict(Summary.model_json_schema()), separators=(",", ":"))
 
 
 def response_format(route: Route) -> dict[str, Any] | None:
@@ -459,6 +473,8 @@ class _Run:
         self.models = list(dict.fromkeys([config.model, *config.fallback_models]))
         self.semaphore = asyncio.Semaphore(max(1, config.concurrency))
         self.routes: dict[str, Route] = {}
+        self.reasoning: dict[str, bool] = {}
+        self._selected: tuple[Any] | None = None  # (tokenizer,) once looked up
         self.down: dict[str, str] = {}
         self.failures: dict[str, str] = {}
         self.notes: list[str] = []
@@ -524,10 +540,13 @@ class _Run:
         return route
 
     def _reasons(self, model: str) -> bool:
-        try:
-            return bool(self.llm.supports_reasoning(model=model))
-        except Exception:  # as above: unknown models do not reason as far as we know
-            return False
+        # Looked up once per model and run: litellm's capability lookups cost per call.
+        if model not in self.reasoning:
+            try:
+                self.reasoning[model] = bool(self.llm.supports_reasoning(model=model))
+            except Exception:  # as above: unknown models do not reason as far as we know
+                self.reasoning[model] = False
+        return self.reasoning[model]
 
     def _same_endpoint(self, model: str) -> bool:
         """Whether `api_base`/`api_key` apply to `model`: the primary model and every model of
@@ -547,7 +566,23 @@ class _Run:
         """
         if messages is not None:
             return int(self.llm.token_counter(model=self.config.model, messages=messages))
-        return len(self.llm.encode(model=self.config.model, text=text or ""))
+        return len(
+            self.llm.encode(
+                model=self.config.model, text=text or "", custom_tokenizer=self._tokenizer()
+            )
+        )
+
+    def _tokenizer(self) -> Any:
+        """The tokenizer litellm's `encode` picks for the primary model, picked once per run:
+        `encode` looks it up anew on every call, about 40% of the cost of counting a comment
+        line. None (`encode` picks it per call) when this litellm does not expose the lookup."""
+        if self._selected is None:
+            utils = getattr(self.llm, "utils", None)
+            select = getattr(utils, "select_tokenizer", None) or getattr(
+                utils, "_select_tokenizer", None
+            )
+            self._selected = (select(model=self.config.model) if select else None,)
+        return self._selected[0]
 
     # -- transport -----------------------------------------------------------------------------
 
@@ -831,9 +866,9 @@ def _cap_points(summary: Summary, cap: int) -> tuple[Summary, int]:
     return summary.model_copy(update={"sides": sides}), cut
 
 
-def _prepare(run: _Run, thread: Thread) -> tuple[list[str], list[int], int]:
-    """The data line of every comment, its token cost, and the data budget of one request.
-    A comment over the budget is truncated for the prompt (at a word boundary, with a mark)."""
+def _room(run: _Run, thread: Thread) -> int:
+    """The data budget of one map request: the context window less the answer's reserve and the
+    fixed prompt. `LLMError` when that leaves (almost) nothing."""
     cfg = run.config
     # The fixed prompt is measured with an empty data block, by the widest route in use.
     fixed = max(
@@ -856,24 +891,42 @@ def _prepare(run: _Run, thread: Thread) -> tuple[list[str], list[int], int]:
             f"({fixed} tokens) and an answer ({run.reserve} tokens).",
             run.usage(),
         )
-    lines: list[str] = []
-    costs: list[int] = []
-    for comment in thread.comments:
+    return room
+
+
+def _measure(
+    run: _Run, comments: Sequence[Comment], room: int, truncated: dict[int, str]
+) -> Callable[[int], tuple[str, int]]:
+    """`measure(i)` for `budget.iter_chunks`: the data line of `comments[i]` and its token cost.
+    A comment over the budget is truncated for the prompt (at a word boundary, with a mark), and
+    its note goes into `truncated` under its position (the caller adds the notes in thread
+    order: comments are measured tree by tree)."""
+
+    def measure(index: int) -> tuple[str, int]:
+        comment = comments[index]
         line = comment_line(comment)
         cost = run.count(text=line) + 1  # + the newline
         if cost > room:
             shortened = budget.truncate_to_tokens(
-                comment.text, room, lambda t, c=comment: run.count(text=comment_line(c, t)) + 1
+                comment.text, room, lambda t: run.count(text=comment_line(comment, t)) + 1
             )
             line = comment_line(comment, shortened)
             cost = run.count(text=line) + 1
-            run.note(
+            truncated[index] = (
                 f"comment {comment.id} is longer than one request can hold; the model saw it "
                 "truncated (quotes are still checked against the full text)"
             )
-        lines.append(line)
-        costs.append(cost)
-    return lines, costs, room
+        return line, cost
+
+    return measure
+
+
+def _plan(run: _Run, thread: Thread, truncated: dict[int, str]) -> Iterator[budget.Planned]:
+    """The chunk plan of `thread`, chunk by chunk as each closes (see `budget.iter_chunks`);
+    the budget is checked on the first step."""
+    comments = list(thread.comments)
+    room = _room(run, thread)
+    yield from budget.iter_chunks(comments, _measure(run, comments, room, truncated), room)
 
 
 async def summarize_llm(
@@ -888,6 +941,8 @@ async def summarize_llm(
     included), usage summed over every call made, notes for the reader (chunking, truncated
     comments, fallbacks, repairs, dropped extra points) and the number of map chunks.
     `progress(stage, done, total)` is called with stages "summarizing" (chunks) and "merging".
+    A thread in chunks is planned while the first chunks are being answered: its first
+    "summarizing" report comes when the plan is complete, with the chunks answered so far.
     Raises `LLMError` when no model produced a usable answer; never returns an invented summary.
     """
     if not thread.comments:
@@ -911,23 +966,39 @@ async def summarize_llm(
             title=thread.title,
         )
 
-    # Counting tokens of thousands of comments is CPU work: keep it off the event loop.
-    lines, costs, room = await asyncio.to_thread(_prepare, run, thread)
+    # Counting tokens of thousands of comments is CPU work: off the event loop, one chunk per
+    # step, so that the map requests of the first chunks run while the rest is counted.
+    truncated: dict[int, str] = {}
+    steps = _plan(run, thread, truncated)
 
-    if sum(costs) <= room:
+    async def step() -> budget.Planned | None:
+        return await asyncio.to_thread(next, steps, None)
+
+    def planned_notes() -> None:
+        # In thread order and ahead of any note of the map step, as when counting came first.
+        run.notes[0:0] = [t for _, t in sorted(truncated.items()) if t not in run.notes]
+
+    first = await step()
+    assert first is not None  # the thread has comments
+    if not first.split:
+        # The whole thread fits one request (the plan ended with its first chunk).
+        planned_notes()
         run.progress("summarizing", 0, 1)
-        part = await run.answer(map_messages(lines), known)
+        part = await run.answer(map_messages(first.chunk.lines), known)
         run.progress("summarizing", 1, 1)
         final, carried, chunks = part, Verification(), 1
     else:
-        plan = budget.plan_chunks(comments, lines, costs, room)
-        total = len(plan)
-        done = 0
-        log.info("thread of %d comments split into %d chunks", len(comments), total)
-        run.progress("summarizing", 0, total)
+        # The total is known once the plan is complete; until then progress is held back (the
+        # first report is (chunks answered so far, total)). A cut-off chunk adds one to it.
+        planned: int | None = None
+        extra = done = 0
+
+        def report() -> None:
+            if planned is not None:
+                run.progress("summarizing", done, planned + extra)
 
         async def summarize_chunk(chunk: budget.Chunk) -> list[_Part]:
-            nonlocal done, total
+            nonlocal done, extra
             chunk_known = {c.id: c for c in chunk.comments}
             try:
                 part = await run.answer(
@@ -940,15 +1011,31 @@ async def summarize_llm(
                     budget.Chunk(chunk.comments[:half], chunk.lines[:half], 0),
                     budget.Chunk(chunk.comments[half:], chunk.lines[half:], 0),
                 ]
-                total += 1
+                extra += 1
                 run.note("an answer was cut off at the length limit; its chunk was split in two")
                 results = await _all(summarize_chunk(h) for h in halves)
                 return [p for r in results for p in r]
             done += 1
-            run.progress("summarizing", done, total)
+            report()
             return [part]
 
-        nested = await _all(summarize_chunk(chunk) for chunk in plan)
+        # Chunks close in planning order; the partial summaries are merged (and numbered) in
+        # the order of their first comment, as `budget.plan_chunks` orders them.
+        tasks: list[tuple[int, asyncio.Task[list[_Part]]]] = []
+        try:
+            async with asyncio.TaskGroup() as group:
+                current: budget.Planned | None = first
+                while current is not None:
+                    tasks.append((current.start, group.create_task(summarize_chunk(current.chunk))))
+                    current = await step()
+                planned = len(tasks)
+                planned_notes()
+                log.info("thread of %d comments split into %d chunks", len(comments), planned)
+                report()
+        except BaseExceptionGroup as failed:
+            # The first failure cancels the rest (see `_all`) and is raised as itself.
+            raise failed.exceptions[0] from None
+        nested = [task.result() for _, task in sorted(tasks, key=lambda t: t[0])]
         parts = [p for group in nested for p in group]
         chunks = len(parts)
         carried = Verification()

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from fakes.openai_server import FakeOpenAI, Reply, data_block, debate_responder
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import bot
 from bot.summarize import budget
@@ -236,3 +238,117 @@ def test_carry_members_puts_partial_sides_members_back_after_the_merge() -> None
     assert out.sides[1].comment_ids == ["b1"]
     # The reduce request itself does not carry the member lists.
     assert "a2" not in part_line(1, part1)
+
+
+def _reference_plan(comments: list[Comment], costs: list[int], limit: int) -> list[list[int]]:
+    """The plan as `plan_chunks` made it before planning became incremental: index lists."""
+    roots = budget.reply_roots(comments)
+    trees: dict[str, list[int]] = {}
+    for index, root in enumerate(roots):
+        trees.setdefault(root, []).append(index)
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    used = 0
+    for members in trees.values():
+        size = sum(costs[i] for i in members)
+        if size > limit:
+            if current:
+                chunks.append(current)
+                current, used = [], 0
+            for group in budget.pack(members, [costs[i] for i in members], limit):
+                chunks.append([members[i] for i in group])
+            continue
+        if current and used + size > limit:
+            chunks.append(current)
+            current, used = [], 0
+        current.extend(members)
+        used += size
+    if current:
+        chunks.append(current)
+    return sorted((sorted(c) for c in chunks), key=lambda c: c[0])
+
+
+@st.composite
+def _threads(draw: st.DrawFn) -> tuple[list[Comment], list[int], int]:
+    n = draw(st.integers(1, 40))
+    ids = [f"c{i}" for i in range(n)]
+    comments = []
+    for i in range(n):
+        # Replies to earlier or later comments, to itself, or to ids not in the thread; repeated
+        # ids too: `reply_roots` must cope with all of it.
+        target = draw(st.one_of(st.none(), st.sampled_from([*ids, "gone"])))
+        cid = ids[i] if draw(st.integers(0, 9)) else ids[draw(st.integers(0, n - 1))]
+        comments.append(Comment(id=cid, text=f"text {i}", reply_to=target))
+    costs = draw(st.lists(st.integers(1, 30), min_size=n, max_size=n))
+    limit = draw(st.integers(1, 60))
+    return comments, costs, limit
+
+
+@settings(max_examples=400, deadline=None)
+@given(_threads())
+def test_incremental_plan_agrees_with_the_whole_plan(
+    case: tuple[list[Comment], list[int], int],
+) -> None:
+    comments, costs, limit = case
+    lines = [f"line {i}" for i in range(len(comments))]
+    measured: list[int] = []
+
+    def measure(i: int) -> tuple[str, int]:
+        measured.append(i)
+        return lines[i], costs[i]
+
+    steps = list(budget.iter_chunks(comments, measure, limit))
+    assert sorted(measured) == list(range(len(comments)))  # each comment measured once
+    plan = budget.plan_chunks(comments, lines, costs, limit)
+    expected = _reference_plan(comments, costs, limit)
+    assert [p.chunk for p in sorted(steps, key=lambda p: p.start)] == plan
+    assert len(plan) == len(expected)
+    for chunk, indices in zip(plan, expected, strict=True):
+        assert chunk.comments == tuple(comments[i] for i in indices)
+        assert chunk.lines == tuple(lines[i] for i in indices)
+        assert chunk.tokens == sum(costs[i] for i in indices)
+    for step in steps:
+        assert step.chunk.lines[0] == lines[step.start]
+    # Only the chunk closed at the end of the input says it may be the only one, and the first
+    # chunk says so exactly when the whole thread fits the budget.
+    assert [s.split for s in steps[:-1]] == [True] * (len(steps) - 1)
+    assert steps[0].split == (sum(costs) > limit)
+
+
+async def test_chunks_that_close_out_of_order_are_merged_in_thread_order(
+    fake_openai: FakeOpenAI, chunk_config: LLMConfig
+) -> None:
+    # A reply tree too big for one request, rooted at a0, with a small tree (b0) starting inside
+    # it: the later pieces of a0's tree close before b0's chunk, which comes second in order.
+    base = chained_thread(160).comments
+    comments = [Comment(id="a0", text=base[0].text, author="u0")]
+    comments.append(Comment(id="b0", text=base[1].text, author="u1"))
+    comments += [
+        Comment(id=f"b{i}", text=base[i].text, author="u1", reply_to="b0") for i in range(2, 6)
+    ]
+    comments += [
+        Comment(id=f"a{i}", text=base[i].text, author="u2", reply_to="a0") for i in range(6, 160)
+    ]
+    thread = Thread(comments=tuple(comments))
+    position = {c.id: n for n, c in enumerate(comments)}
+    fake_openai.responder = debate_responder
+    stages: list[tuple[str, int, int]] = []
+    outcome = await summarize_llm(
+        thread, chunk_config, progress=lambda s, d, t: stages.append((s, d, t))
+    )
+
+    maps = [ids_of(r) for r in fake_openai.requests if kind(r) == "THREAD"]
+    assert outcome.chunks == len(maps) >= 3
+    assert any(ids[0] == "b0" for ids in maps)
+    reduces = [r for r in fake_openai.requests if kind(r) == "PARTS"]
+    assert len(reduces) == 1
+    block = data_block(reduces[0])
+    assert block is not None
+    # Each part's first point cites the first comment of its chunk (see `debate_summary`).
+    firsts = [item["summary"]["sides"][0]["points"][0]["comment_ids"][0] for item in block[2]]
+    assert sorted(firsts, key=position.__getitem__) == firsts
+    assert sorted(firsts) == sorted(ids[0] for ids in maps)
+    # Progress: the total once the plan is complete, never more done than total.
+    summarizing = [(d, t) for s, d, t in stages if s == "summarizing"]
+    assert summarizing[-1] == (outcome.chunks, outcome.chunks)
+    assert all(d <= t == outcome.chunks for d, t in summarizing)
