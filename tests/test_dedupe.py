@@ -405,26 +405,35 @@ def test_index_finds_exactly_what_comparing_every_pair_finds() -> None:
     assert indexed.by_kind.get("near", 0) > 50
 
 
-def test_index_is_exact_on_random_word_edits() -> None:
-    # Many edits of one text, swaps included, at every position: the index must miss none.
-    rng = random.Random(7)
-    base = ("w%d " * 40 % tuple(range(40))).split()
+def edited_copies(
+    *, seed: int, words: int, copies: int, min_words: int, max_edits: int
+) -> list[str]:
+    """A text of `words` distinct words, then `copies` copies of a prefix of it (at least
+    `min_words` long) with 1 to `max_edits` random word edits each: swaps, substitutions,
+    deletions, insertions, at every position."""
+    rng = random.Random(seed)
+    base = [f"w{i}" for i in range(words)]
     texts = [" ".join(base)]
-    for _ in range(300):
-        words = list(base)
-        for _ in range(rng.randint(1, 3)):
-            i = rng.randrange(len(words) - 1)
+    for _ in range(copies):
+        copy = base[: rng.randint(min_words, words)]
+        for _ in range(rng.randint(1, max_edits)):
+            i = rng.randrange(len(copy) - 1)
             op = rng.randrange(4)
             if op == 0:
-                words[i], words[i + 1] = words[i + 1], words[i]
+                copy[i], copy[i + 1] = copy[i + 1], copy[i]
             elif op == 1:
-                words[i] = f"x{rng.randrange(99)}"
+                copy[i] = f"x{rng.randrange(99)}"
             elif op == 2:
-                del words[i]
+                del copy[i]
             else:
-                words.insert(i, f"y{rng.randrange(99)}")
-        texts.append(" ".join(words))
-    thread = thread_of(*texts)
+                copy.insert(i, f"y{rng.randrange(99)}")
+        texts.append(" ".join(copy))
+    return texts
+
+
+def test_index_is_exact_on_random_word_edits() -> None:
+    # Many edits of one text, swaps included, at every position: the index must miss none.
+    thread = thread_of(*edited_copies(seed=7, words=40, copies=300, min_words=40, max_edits=3))
     _, indexed = _dedupe(thread, _Deduper(NEAR_THRESHOLD))
     _, pairwise = _dedupe(thread, _Deduper(NEAR_THRESHOLD, pairwise=True))
     assert indexed.removed == pairwise.removed
@@ -557,24 +566,7 @@ def test_bulk_and_index_agree_on_a_larger_thread() -> None:
 
 @pytest.mark.usefixtures("bulk")
 def test_bulk_is_exact_on_random_word_edits() -> None:
-    rng = random.Random(11)
-    base = ("w%d " * 60 % tuple(range(60))).split()
-    texts = [" ".join(base)]
-    for _ in range(400):
-        words = list(base[: rng.randint(8, 60)])
-        for _ in range(rng.randint(1, 4)):
-            i = rng.randrange(len(words) - 1)
-            op = rng.randrange(4)
-            if op == 0:
-                words[i], words[i + 1] = words[i + 1], words[i]
-            elif op == 1:
-                words[i] = f"x{rng.randrange(99)}"
-            elif op == 2:
-                del words[i]
-            else:
-                words.insert(i, f"y{rng.randrange(99)}")
-        texts.append(" ".join(words))
-    thread = thread_of(*texts)
+    thread = thread_of(*edited_copies(seed=11, words=60, copies=400, min_words=8, max_edits=4))
     _, bulk_report = _dedupe(thread, _Deduper(NEAR_THRESHOLD))
     _, pairwise = _dedupe(thread, _Deduper(NEAR_THRESHOLD, pairwise=True))
     assert bulk_report.removed == pairwise.removed
