@@ -91,6 +91,30 @@ async def test_more_limit_leaves_a_note(server: FakeWeb) -> None:
     assert thread.notes == (f"1 more comments on Reddit were not loaded {LIMIT_NOTE}",)
 
 
+async def test_a_failed_load_more_keeps_the_rest_and_says_so(server: FakeWeb) -> None:
+    """A "load more" that fails (here 503) does not lose the thread: what was read is
+    summarized, no more requests are made, and the notes say what is missing and why."""
+    server.json("/comments/abc123/.json", LISTING)
+    asked: list[str] = []
+
+    def more(request: web.Request) -> Answer:
+        asked.append(request.query["children"])
+        return Answer(body='{"error": "busy"}', status=503)
+
+    server.route("/api/morechildren.json", more)
+    thread = await fetch_thread(THREAD_URL, settings=settings_for(server))
+    assert set(asked) == {"c9,c7,c8"}  # the client's retries of one batch, no other batch
+    assert [c.id for c in thread.comments] == [
+        "reddit_t3_abc123", "reddit_t1_c1", "reddit_t1_c2", "reddit_t1_c3", "reddit_t1_c5",
+    ]  # fmt: skip
+    failed, pending = thread.notes
+    assert failed.startswith(
+        'Part of the Reddit thread could not be read: a "load more comments" request failed ('
+    )
+    assert "503" in failed and failed.endswith("no more were asked for.")
+    assert pending == f"3 more comments on Reddit were not loaded {LIMIT_NOTE}"
+
+
 async def test_comment_limit(server: FakeWeb) -> None:
     serve(server)
     thread = await fetch_thread(THREAD_URL, settings=settings_for(server, web_max_comments=3))

@@ -236,6 +236,7 @@ async def fetch_reddit(
     notify("fetching", tree.comment_count, tree.comment_count)
     requests = 0
     unreadable: list[str] = []  # why each failed continuation failed
+    more_failed: str | None = None  # why a "load more" request failed (then no more are made)
     while (
         (tree.more or tree.continued)
         and requests < more_limit
@@ -245,7 +246,14 @@ async def fetch_reddit(
         if not tree.more:
             await _follow(client, tree, root, post_id, max_comments, unreadable)
         else:
-            await _expand_more(client, tree, root)
+            try:
+                await _expand_more(client, tree, root)
+            except InputError as err:
+                # What was read is kept; the next request would most likely fail the same way
+                # (a rate limit, an outage), so no more are made.
+                log.warning("reddit %s: load more failed: %s", post_id, err)
+                more_failed = str(err)
+                break
         notify(
             "fetching",
             tree.comment_count,
@@ -261,6 +269,11 @@ async def fetch_reddit(
         notes.append(
             f'Part of the Reddit thread could not be read: {count} "continue this thread" '
             f"branch{'es' if count > 1 else ''} failed ({unreadable[0]})."
+        )
+    if more_failed:
+        notes.append(
+            'Part of the Reddit thread could not be read: a "load more comments" request '
+            f"failed ({more_failed}); no more were asked for."
         )
     pending = tree.pending()
     if pending:
@@ -296,7 +309,11 @@ async def _expand_more(client: WebClient, tree: _Tree, root: URL) -> None:
         children=",".join(batch),
         limit_children="false",
     )
-    answer = await client.get_json(more_url)
+    try:
+        answer = await client.get_json(more_url)
+    except InputError:
+        tree.unfollowed += len(batch)  # still counted as not loaded
+        raise
     things = _data(answer.get("json") if isinstance(answer, dict) else None).get("things")
     for thing in things if isinstance(things, list) else []:
         tree.add(thing)
