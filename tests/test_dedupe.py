@@ -417,18 +417,23 @@ def edited_copies(
     for _ in range(copies):
         copy = base[: rng.randint(min_words, words)]
         for _ in range(rng.randint(1, max_edits)):
-            i = rng.randrange(len(copy) - 1)
-            op = rng.randrange(4)
-            if op == 0:
-                copy[i], copy[i + 1] = copy[i + 1], copy[i]
-            elif op == 1:
-                copy[i] = f"x{rng.randrange(99)}"
-            elif op == 2:
-                del copy[i]
-            else:
-                copy.insert(i, f"y{rng.randrange(99)}")
+            edit_word(rng, copy, rng.randrange(len(copy) - 1), vocabulary=99)
         texts.append(" ".join(copy))
     return texts
+
+
+def edit_word(rng: random.Random, words: list[str], i: int, *, vocabulary: int) -> None:
+    """One random word edit at `i`, in place: a swap with the next word, a substitution, a
+    deletion or an insertion (new words drawn from `vocabulary` others)."""
+    op = rng.randrange(4)
+    if op == 0:
+        words[i], words[i + 1] = words[i + 1], words[i]
+    elif op == 1:
+        words[i] = f"x{rng.randrange(vocabulary)}"
+    elif op == 2:
+        del words[i]
+    else:
+        words.insert(i, f"y{rng.randrange(vocabulary)}")
 
 
 def test_index_is_exact_on_random_word_edits() -> None:
@@ -645,15 +650,7 @@ def test_bulk_is_exact_on_long_comments() -> None:
             at = rng.randrange(len(edited) - 20)
             for _ in range(rng.randint(1, 20)):
                 i = at + rng.randrange(20) if rng.random() < 0.5 else rng.randrange(len(edited) - 1)
-                op = rng.randrange(4)
-                if op == 0:
-                    edited[i], edited[i + 1] = edited[i + 1], edited[i]
-                elif op == 1:
-                    edited[i] = f"x{rng.randrange(50)}"
-                elif op == 2:
-                    del edited[i]
-                else:
-                    edited.insert(i, f"y{rng.randrange(50)}")
+                edit_word(rng, edited, i, vocabulary=50)
             texts.append(" ".join(edited))
     thread = thread_of(*texts)
     _, bulk_report = _dedupe(thread, _Deduper(NEAR_THRESHOLD))

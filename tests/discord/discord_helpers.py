@@ -23,6 +23,7 @@ DEBATE = [
     ("carol", "Both sides agree that a few office days a month help onboarding."),
     ("dave", "Who pays for home office equipment is still an open question."),
 ]
+PASTE = "\n".join(text for _, text in DEBATE)  # the debate as pasted text
 
 
 @dataclass

@@ -10,6 +10,7 @@ import time
 import pytest
 from discord_helpers import (
     DEBATE,
+    PASTE,
     World,
     all_text,
     link,
@@ -25,7 +26,6 @@ from bot.discord.views import PASTE_INPUT_ID
 
 pytestmark = pytest.mark.asyncio
 
-PASTE = "\n".join(text for _, text in DEBATE)
 
 
 def has_embeds(it) -> bool:  # noqa: ANN001

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from discord_helpers import (
-    DEBATE,
+    PASTE,
     World,
     all_text,
     link,
@@ -21,7 +21,6 @@ from bot.settings import Settings
 
 pytestmark = pytest.mark.asyncio
 
-PASTE = "\n".join(text for _, text in DEBATE)
 
 
 def answered(it) -> bool:  # noqa: ANN001
