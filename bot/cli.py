@@ -14,7 +14,7 @@ import logging
 import sys
 from collections.abc import Callable, Coroutine
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from importlib import resources
 from typing import Annotated, Any, TypeVar
 
@@ -41,7 +41,7 @@ cache_app = typer.Typer(help="Inspect or empty the result cache.", no_args_is_he
 app.add_typer(cache_app, name="cache")
 
 
-class InputFormat(str, Enum):
+class InputFormat(StrEnum):
     auto = "auto"
     text = "text"
     chat = "chat"
@@ -53,7 +53,7 @@ class InputFormat(str, Enum):
     discourse = "discourse"
 
 
-class Layout(str, Enum):
+class Layout(StrEnum):
     stacked = "stacked"
     columns = "columns"
 

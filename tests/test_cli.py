@@ -12,16 +12,26 @@ import pytest
 
 from bot.summarize.verify import quote_matches
 
-SEED_LINES = Path(__file__).parent.joinpath("fixtures", "seed-thread.txt").read_text("utf-8").splitlines()
+SEED_LINES = (
+    Path(__file__).parent.joinpath("fixtures", "seed-thread.txt").read_text("utf-8").splitlines()
+)
 
 
-def run(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None,
-        cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str,
+    stdin: bytes | None = None,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **(env or {})}
     proc = subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin.decode("utf-8", "surrogateescape") if stdin is not None else None,
-        capture_output=True, text=True, env=full_env, cwd=cwd, timeout=120,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd,
+        timeout=120,
     )
     return proc
 
@@ -29,7 +39,10 @@ def run(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = Non
 def run_bytes(*args: str, stdin: bytes, db: Path) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [sys.executable, "-m", "bot", *args, "--db", str(db)],
-        input=stdin, capture_output=True, env=dict(os.environ), timeout=120,
+        input=stdin,
+        capture_output=True,
+        env=dict(os.environ),
+        timeout=120,
     )
 
 
@@ -66,8 +79,11 @@ def test_seed_thread_json_end_to_end(seed_path: Path, tmp_path: Path) -> None:
     assert data["model"] is None
     assert data["cached"] is False
     assert data["input"] == {
-        "comments": 53, "unique_comments": 27, "duplicates_removed": 26,
-        "duplicates_by_kind": {"exact": 26}, "participants": 0,
+        "comments": 53,
+        "unique_comments": 27,
+        "duplicates_removed": 26,
+        "duplicates_by_kind": {"exact": 26},
+        "participants": 0,
     }
     assert [c["id"] for c in data["comments"]] == [f"c{i}" for i in range(1, 27)] + ["c35"]
     assert [c["text"] for c in data["comments"]] == SEED_LINES[:26] + [SEED_LINES[34]]
@@ -76,8 +92,12 @@ def test_seed_thread_json_end_to_end(seed_path: Path, tmp_path: Path) -> None:
     v = data["verification"]
     assert quotes > 0 and v["quotes_checked"] == v["quotes_verified"] == quotes
     assert v["quotes_dropped"] == 0 and v["citations_dropped"] == 0
-    assert data["usage"] == {"llm_calls": 0, "prompt_tokens": 0, "completion_tokens": 0,
-                             "cost_usd": None}
+    assert data["usage"] == {
+        "llm_calls": 0,
+        "prompt_tokens": 0,
+        "completion_tokens": 0,
+        "cost_usd": None,
+    }
 
     again = run("summarize", str(seed_path), "--json", "--db", str(db))
     assert again.returncode == 0, again.stderr
@@ -107,8 +127,9 @@ def test_cache_key_is_the_content_not_the_paste(seed_path: Path, tmp_path: Path)
 
 
 def test_stdin_and_markdown(seed_path: Path, tmp_path: Path) -> None:
-    proc = run_bytes("summarize", "-", "--markdown", stdin=seed_path.read_bytes(),
-                     db=tmp_path / "c.sqlite3")
+    proc = run_bytes(
+        "summarize", "-", "--markdown", stdin=seed_path.read_bytes(), db=tmp_path / "c.sqlite3"
+    )
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout.decode()
     assert out.startswith("# Debate digest")
@@ -117,19 +138,29 @@ def test_stdin_and_markdown(seed_path: Path, tmp_path: Path) -> None:
 
 
 def test_terminal_rendering_shows_sides_and_quotes(seed_path: Path, tmp_path: Path) -> None:
-    proc = run("summarize", str(seed_path), "--db", str(tmp_path / "c.sqlite3"),
-               env={"COLUMNS": "120"})
+    proc = run(
+        "summarize", str(seed_path), "--db", str(tmp_path / "c.sqlite3"), env={"COLUMNS": "120"}
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Side 1:" in proc.stdout and "Side 2:" in proc.stdout
     assert "quotes verified" in proc.stdout
-    side_by_side = run("summarize", str(seed_path), "--layout", "columns", "--db",
-                       str(tmp_path / "c.sqlite3"), env={"COLUMNS": "160"})
+    side_by_side = run(
+        "summarize",
+        str(seed_path),
+        "--layout",
+        "columns",
+        "--db",
+        str(tmp_path / "c.sqlite3"),
+        env={"COLUMNS": "160"},
+    )
     assert side_by_side.returncode == 0 and "Side 2:" in side_by_side.stdout
 
 
 def test_thread_text_is_never_rich_markup(tmp_path: Path) -> None:
-    text = ("[bold red]I disagree[/bold red], the evidence for [link=http://x]this[/link] is weak.\n"
-            "I think the opposite: the evidence is strong and [red]well documented[/red].\n")
+    text = (
+        "[bold red]I disagree[/bold red], the evidence for [link=http://x]this[/link] is weak.\n"
+        "I think the opposite: the evidence is strong and [red]well documented[/red].\n"
+    )
     src = tmp_path / "t.txt"
     src.write_text(text)
     proc = run("summarize", str(src), "--db", str(tmp_path / "c.sqlite3"))
@@ -150,7 +181,9 @@ def test_offline_path_imports_neither_litellm_nor_discord(seed_path: Path, tmp_p
         "import sys\n"
         "from typer.testing import CliRunner\n"
         "from bot.cli import app\n"
-        f"r = CliRunner().invoke(app, ['summarize', {str(seed_path)!r}, '--json', '--db', {str(tmp_path / 'c.sqlite3')!r}])\n"
+        f"db = {str(tmp_path / 'c.sqlite3')!r}\n"
+        f"args = ['summarize', {str(seed_path)!r}, '--json', '--db', db]\n"
+        "r = CliRunner().invoke(app, args)\n"
         "assert r.exit_code == 0, r.output\n"
         "print(sorted(m for m in ('litellm', 'discord', 'openai') if m in sys.modules))\n"
     )
@@ -248,17 +281,29 @@ def test_model_setting_runs_the_llm_engine_through_litellm(seed_path: Path, tmp_
     from fakes.openai_server import FakeOpenAI, debate_responder
 
     with FakeOpenAI(responder=debate_responder) as server:
-        env = {"DEBATE_DIGEST_MODEL": "openai/fake-model", "DEBATE_DIGEST_API_BASE": server.url,
-               "OPENAI_API_KEY": "test"}
-        proc = run("summarize", str(seed_path), "--json", "--db", str(tmp_path / "c.sqlite3"),
-                   env=env)
+        env = {
+            "DEBATE_DIGEST_MODEL": "openai/fake-model",
+            "DEBATE_DIGEST_API_BASE": server.url,
+            "OPENAI_API_KEY": "test",
+        }
+        proc = run(
+            "summarize", str(seed_path), "--json", "--db", str(tmp_path / "c.sqlite3"), env=env
+        )
         assert proc.returncode == 0, proc.stderr
         data = json.loads(proc.stdout)  # litellm printed nothing on stdout
         assert data["engine"] == "llm" and data["model"] == "openai/fake-model"
         assert data["usage"]["llm_calls"] == len(server.requests) >= 1
         check_faithful(data)
-        offline = run("summarize", str(seed_path), "--json", "--model", "", "--db",
-                      str(tmp_path / "c.sqlite3"), env=env)
+        offline = run(
+            "summarize",
+            str(seed_path),
+            "--json",
+            "--model",
+            "",
+            "--db",
+            str(tmp_path / "c.sqlite3"),
+            env=env,
+        )
         assert json.loads(offline.stdout)["engine"] == "offline"
         assert len(server.requests) == data["usage"]["llm_calls"]
 
@@ -267,8 +312,12 @@ def test_unreachable_llm_falls_back_with_a_visible_note(seed_path: Path, tmp_pat
     from fakes.openai_server import FakeOpenAI, Reply
 
     with FakeOpenAI(responder=lambda request: Reply(status=500)) as server:
-        env = {"DEBATE_DIGEST_MODEL": "openai/fake-model", "DEBATE_DIGEST_API_BASE": server.url,
-               "OPENAI_API_KEY": "test", "DEBATE_DIGEST_LLM_MAX_RETRIES": "0"}
+        env = {
+            "DEBATE_DIGEST_MODEL": "openai/fake-model",
+            "DEBATE_DIGEST_API_BASE": server.url,
+            "OPENAI_API_KEY": "test",
+            "DEBATE_DIGEST_LLM_MAX_RETRIES": "0",
+        }
         proc = run("summarize", str(seed_path), "--db", str(tmp_path / "c.sqlite3"), env=env)
     assert proc.returncode == 0, proc.stderr
     assert "The LLM was unavailable" in proc.stdout
@@ -285,8 +334,15 @@ def _long_paste(n: int) -> bytes:
 def test_progress_display_on_long_input_in_a_terminal(tmp_path: Path) -> None:
     """Rich's progress goes to stderr when it is a terminal (forced here with TTY_COMPATIBLE);
     stdout keeps only the JSON."""
-    proc = run("summarize", "-", "--json", "--db", str(tmp_path / "c.sqlite3"),
-               stdin=_long_paste(1500), env={"TTY_COMPATIBLE": "1", "COLUMNS": "100"})
+    proc = run(
+        "summarize",
+        "-",
+        "--json",
+        "--db",
+        str(tmp_path / "c.sqlite3"),
+        stdin=_long_paste(1500),
+        env={"TTY_COMPATIBLE": "1", "COLUMNS": "100"},
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["input"]["comments"] == 1500
     assert "Deduplicating" in proc.stderr
@@ -295,10 +351,24 @@ def test_progress_display_on_long_input_in_a_terminal(tmp_path: Path) -> None:
 
 
 def test_no_progress_display_when_short_or_not_a_terminal(tmp_path: Path) -> None:
-    short = run("summarize", "-", "--json", "--db", str(tmp_path / "c.sqlite3"),
-                stdin=_long_paste(50), env={"TTY_COMPATIBLE": "1"})
-    piped = run("summarize", "-", "--json", "--db", str(tmp_path / "d.sqlite3"),
-                stdin=_long_paste(1500), env={"TTY_COMPATIBLE": "0"})
+    short = run(
+        "summarize",
+        "-",
+        "--json",
+        "--db",
+        str(tmp_path / "c.sqlite3"),
+        stdin=_long_paste(50),
+        env={"TTY_COMPATIBLE": "1"},
+    )
+    piped = run(
+        "summarize",
+        "-",
+        "--json",
+        "--db",
+        str(tmp_path / "d.sqlite3"),
+        stdin=_long_paste(1500),
+        env={"TTY_COMPATIBLE": "0"},
+    )
     for proc in (short, piped):
         assert proc.returncode == 0, proc.stderr
         assert "Deduplicating" not in proc.stderr and "Summarizing" not in proc.stderr
@@ -311,7 +381,8 @@ def test_no_progress_display_when_short_or_not_a_terminal(tmp_path: Path) -> Non
         ("https://discord.com/channels/1/2/3", "read by the bot"),
     ],
 )
-def test_links_the_cli_cannot_read_are_one_line_errors(arg: str, message: str,
-                                                       tmp_path: Path) -> None:
+def test_links_the_cli_cannot_read_are_one_line_errors(
+    arg: str, message: str, tmp_path: Path
+) -> None:
     proc = run("summarize", arg, "--db", str(tmp_path / "c.sqlite3"))
     assert message in assert_one_line_error(proc)

@@ -19,7 +19,9 @@ def test_defaults_select_offline_and_sqlite(tmp_path: Path) -> None:
     assert str(tmp_path) in settings.database_url  # XDG_CACHE_HOME from conftest
 
 
-def test_env_example_names_every_setting_and_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_env_example_names_every_setting_and_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     text = EXAMPLE.read_text("utf-8")
     names = set(re.findall(r"^#?\s*DEBATE_DIGEST_([A-Z_]+)=", text, re.MULTILINE))
     expected = {name.upper() for name in Settings.model_fields}

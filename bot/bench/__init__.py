@@ -29,9 +29,7 @@ def run_all(*, quick: bool = False) -> dict[str, Any]:
     report["llm"] = asyncio.run(
         llm_bench.run(comments=500 if quick else 5000, latency=0.05 if quick else 0.2)
     )
-    report["web_fetch"] = web_bench.run(
-        comments=200 if quick else 1000, repeats=1 if quick else 3
-    )
+    report["web_fetch"] = web_bench.run(comments=200 if quick else 1000, repeats=1 if quick else 3)
     return report
 
 

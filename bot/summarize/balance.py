@@ -3,8 +3,9 @@
 For each side: its share of the summary's points and quotes against its share of the source
 comments the summary assigns to it: the comments it lists as taking its side (`comment_ids`),
 those written by its participants, and those its points cite. Where comments have no authors
-(a pasted thread), `comment_ids` is what shows a side that got one point for twenty comments. A side is flagged as starved when it has source comments but no
-point, or when its share of points is under half its share of the comments.
+(a pasted thread), `comment_ids` is what shows a side that got one point for twenty comments.
+A side is flagged as starved when it has source comments but no point, or when its share of
+points is under half its share of the comments.
 """
 
 from __future__ import annotations

@@ -147,8 +147,9 @@ def verify(
     `comment_ids` are dropped (repeated ids are kept once); a verified quote's comment is added to
     its point's `comment_ids`. A point left with no citation (in a side or in common ground) is
     dropped. A side's own `comment_ids` lose unknown ids (counted as dropped citations) and gain
-    the ids its remaining points cite. A side left with no points stays, with its label and position, so that a lopsided
-    result stays visible. The question, open questions and participants are kept as they are.
+    the ids its remaining points cite. A side left with no points stays, with its label and
+    position, so that a lopsided result stays visible. The question, open questions and
+    participants are kept as they are.
     Pure and deterministic; where an id repeats in a sequence, the first comment wins.
     """
     items = comments.items() if isinstance(comments, Mapping) else ((c.id, c) for c in comments)

@@ -27,7 +27,6 @@ from bot.discord.views import PASTE_INPUT_ID
 pytestmark = pytest.mark.asyncio
 
 
-
 def has_embeds(it) -> bool:  # noqa: ANN001
     return bool(
         (it.original and it.original.get("embeds")) or any(f.get("embeds") for f in it.followups)

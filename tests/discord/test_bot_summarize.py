@@ -22,7 +22,6 @@ from bot.settings import Settings
 pytestmark = pytest.mark.asyncio
 
 
-
 def answered(it) -> bool:  # noqa: ANN001
     """The deferred reply was replaced by the answer (embeds), or an error arrived."""
     if it.original and it.original.get("embeds"):

@@ -6,6 +6,7 @@ import pytest
 
 from bot.bench import discord_bench
 
+
 @pytest.mark.asyncio
 async def test_small_load_run(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "test")

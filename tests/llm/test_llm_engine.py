@@ -263,8 +263,12 @@ async def test_answer_with_no_supported_point_is_not_accepted(
     invented = {
         "question": "?",
         "sides": [
-            {"label": "A", "position": "a", "participants": [], "points": [
-                {"text": "x", "comment_ids": ["c77"], "quotes": []}]},
+            {
+                "label": "A",
+                "position": "a",
+                "participants": [],
+                "points": [{"text": "x", "comment_ids": ["c77"], "quotes": []}],
+            },
         ],
         "common_ground": [],
         "open_questions": [],
@@ -446,12 +450,30 @@ async def test_injection_stays_inside_the_data_block(
     answer = {
         "question": "Uniforms?",
         "sides": [
-            {"label": "For", "position": "p", "participants": [], "points": [
-                {"text": "t", "comment_ids": ["c1"],
-                 "quotes": [{"comment_id": "c1", "text": "Uniforms reduce bullying"}]}]},
-            {"label": "Against", "position": "p", "participants": [], "points": [
-                {"text": "t", "comment_ids": ["c3"],
-                 "quotes": [{"comment_id": "c3", "text": "limit how students express"}]}]},
+            {
+                "label": "For",
+                "position": "p",
+                "participants": [],
+                "points": [
+                    {
+                        "text": "t",
+                        "comment_ids": ["c1"],
+                        "quotes": [{"comment_id": "c1", "text": "Uniforms reduce bullying"}],
+                    }
+                ],
+            },
+            {
+                "label": "Against",
+                "position": "p",
+                "participants": [],
+                "points": [
+                    {
+                        "text": "t",
+                        "comment_ids": ["c3"],
+                        "quotes": [{"comment_id": "c3", "text": "limit how students express"}],
+                    }
+                ],
+            },
         ],
         "common_ground": [],
         "open_questions": [],
@@ -503,12 +525,30 @@ async def test_seed_thread_each_unique_line_appears_once(
     answer = {
         "question": "Do the alignment-faking experiments show real deception?",
         "sides": [
-            {"label": "Role-play", "position": "p", "participants": [], "points": [
-                {"text": "t", "comment_ids": [c[10].id],
-                 "quotes": [{"comment_id": c[10].id, "text": c[10].text[:40]}]}]},
-            {"label": "Real risk", "position": "p", "participants": [], "points": [
-                {"text": "t", "comment_ids": [c[11].id],
-                 "quotes": [{"comment_id": c[11].id, "text": c[11].text[:40]}]}]},
+            {
+                "label": "Role-play",
+                "position": "p",
+                "participants": [],
+                "points": [
+                    {
+                        "text": "t",
+                        "comment_ids": [c[10].id],
+                        "quotes": [{"comment_id": c[10].id, "text": c[10].text[:40]}],
+                    }
+                ],
+            },
+            {
+                "label": "Real risk",
+                "position": "p",
+                "participants": [],
+                "points": [
+                    {
+                        "text": "t",
+                        "comment_ids": [c[11].id],
+                        "quotes": [{"comment_id": c[11].id, "text": c[11].text[:40]}],
+                    }
+                ],
+            },
         ],
         "common_ground": [],
         "open_questions": [],

@@ -88,8 +88,11 @@ def test_parse_prompt_and_dollar_escape() -> None:
     [
         (GOOD.replace('variables = ["who"]', "variables = []"), None, "undeclared \\['who'\\]"),
         (GOOD.replace('variables = ["who"]', 'variables = ["who", "x"]'), None, "unused \\['x'\\]"),
-        (GOOD.replace('description = "A demo."\n', 'description = "A demo."\ncolour = 1\n'), None,
-         "Extra inputs"),
+        (
+            GOOD.replace('description = "A demo."\n', 'description = "A demo."\ncolour = 1\n'),
+            None,
+            "Extra inputs",
+        ),
         (GOOD.replace("version = 2", 'version = "two"'), None, "version"),
         (GOOD, "demo.v1.md", "file name must be demo.v2.md"),
         (GOOD.replace("+++\nname", "name", 1), None, "must start with a \\+\\+\\+"),
@@ -97,8 +100,17 @@ def test_parse_prompt_and_dollar_escape() -> None:
         (GOOD + "=== system ===\nagain\n", None, "appears twice"),
         (GOOD.replace("$who,", "${who,"), None, "malformed"),
     ],
-    ids=["undeclared", "unused", "extra-key", "bad-version", "file-name", "no-header",
-         "stray-text", "duplicate-section", "bad-placeholder"],
+    ids=[
+        "undeclared",
+        "unused",
+        "extra-key",
+        "bad-version",
+        "file-name",
+        "no-header",
+        "stray-text",
+        "duplicate-section",
+        "bad-placeholder",
+    ],
 )
 def test_malformed_prompt_files_are_rejected(text: str, file_name: str | None, error: str) -> None:
     with pytest.raises(PromptError, match=error):
@@ -122,7 +134,10 @@ def test_source_checkout_prompts_are_found(monkeypatch: pytest.MonkeyPatch, tmp_
 
 def test_the_summarize_prompt_says_what_it_must() -> None:
     messages = summarize_messages(
-        ['{"id":"c1","text":"hi"}'], route="json_schema", max_points=3, language=None,
+        ['{"id":"c1","text":"hi"}'],
+        route="json_schema",
+        max_points=3,
+        language=None,
         boundary="ab" * 8,
     )
     system = messages[0]["content"]

@@ -42,9 +42,7 @@ def test_a_crowded_side_with_one_point_is_starved_on_an_anonymous_thread() -> No
 def test_without_side_members_the_same_summary_looks_fair() -> None:
     # What the check saw before sides listed their comments: only the cited ones.
     ids = [c.id for c in ANON]
-    summary = Summary(
-        question="Q?", sides=[_side("Many", [], ids[:1]), _side("Few", [], ids[20:])]
-    )
+    summary = Summary(question="Q?", sides=[_side("Many", [], ids[:1]), _side("Few", [], ids[20:])])
     assert not check_balance(summary, ANON).flagged
 
 
@@ -75,8 +73,7 @@ def test_one_side_is_never_flagged() -> None:
 
 def test_named_threads_count_the_participants_comments() -> None:
     named = [
-        Comment(id=f"m{i}", text="Words here.", author="ann" if i < 9 else "bob")
-        for i in range(10)
+        Comment(id=f"m{i}", text="Words here.", author="ann" if i < 9 else "bob") for i in range(10)
     ]
     summary = Summary(
         question="Q?",
