@@ -105,6 +105,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from bot.gcpause import paused_gc
+from bot.textfold import CHAR_TABLE
 from bot.thread import Comment, Thread
 
 log = logging.getLogger(__name__)
@@ -177,13 +178,6 @@ class DedupeReport(BaseModel):
 
 # --- normalization -------------------------------------------------------------------------------
 
-_TYPOGRAPHIC = str.maketrans(
-    {
-        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u02bc\uff07", "'"),
-        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb\uff02", '"'),
-        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"),
-    }
-)
 # ASCII: upper case to lower, every other non-alphanumeric character to a space. A bytes table:
 # bytes.translate is several times faster than str.translate with a dict.
 _ASCII_FOLD_BYTES = bytes(
@@ -208,7 +202,7 @@ def normalize(text: str) -> str:
 
 def _words(text: str) -> list[str]:
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHIC)
+        text = unicodedata.normalize("NFKC", text.translate(CHAR_TABLE))
     if "](" in text:
         text = _LINK.sub(r"\1", text)
     if "\n" in text or text[:1] in _NUMBERED_HINT:

@@ -11,6 +11,22 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
+class Copy(BaseModel):
+    """A duplicate folded into the comment it repeats (DESIGN: dedupe folds, never deletes).
+
+    `kind` is the dedupe rule that folded it (``exact``, ``near``, …). The copy's author still
+    counts wherever participants, support or balance are counted.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(min_length=1)
+    kind: str
+    author: str | None = None
+    time: datetime | None = None
+    url: str | None = None
+
+
 class Comment(BaseModel):
     """One message of a debate.
 
@@ -27,6 +43,8 @@ class Comment(BaseModel):
     reply_to: str | None = None
     url: str | None = None
     is_bot: bool = False
+    # Filled by dedupe only: the comments folded into this one, in thread order.
+    copies: tuple[Copy, ...] = ()
 
     @field_validator("time")
     @classmethod
@@ -35,6 +53,15 @@ class Comment(BaseModel):
         if value is not None and value.tzinfo is None:
             raise ValueError("comment time must be timezone-aware")
         return value
+
+    @property
+    def authors(self) -> list[str]:
+        """This comment's author and the authors of its folded copies: distinct, in order."""
+        seen: dict[str, None] = {}
+        for name in (self.author, *(copy.author for copy in self.copies)):
+            if name:
+                seen.setdefault(name, None)
+        return list(seen)
 
 
 class Thread(BaseModel):
@@ -54,11 +81,12 @@ class Thread(BaseModel):
 
     @property
     def participants(self) -> list[str]:
-        """Distinct authors in order of first appearance (anonymous comments are not counted)."""
+        """Distinct authors in order of first appearance, the authors of folded copies included
+        (anonymous comments are not counted)."""
         seen: dict[str, None] = {}
         for comment in self.comments:
-            if comment.author:
-                seen.setdefault(comment.author, None)
+            for name in comment.authors:
+                seen.setdefault(name, None)
         return list(seen)
 
     def by_id(self) -> dict[str, Comment]:

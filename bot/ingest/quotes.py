@@ -12,36 +12,11 @@ import logging
 import re
 from collections.abc import Sequence
 
+from bot.textfold import fold_casefold as fold
 from bot.thread import Comment
 
 log = logging.getLogger(__name__)
 
-# Typographic forms folded to ASCII as the quote verifier does (DESIGN: "A quote is verified").
-_FOLD_TABLE = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u2033": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2012": "-",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2015": "-",
-        "\u2212": "-",
-        "\u2026": "...",
-        "\u00a0": " ",
-    }
-)
 _QUOTE_LINE = re.compile(r"^[ \t]*>+[ \t]?(?P<quoted>.*)$")
 # `"quoted words" - reply`: the first closing quote that is followed by a dash and the reply.
 _QUOTED_DASH = re.compile(
@@ -58,15 +33,6 @@ _MIN_QUOTE_WORDS = 2
 MAX_LOOKBACK = 2000
 SEARCH_BUDGET = 30_000_000
 _COMPARISON_COST = 100
-
-
-def fold(text: str) -> str:
-    """Fold typographic quotes and dashes to ASCII, runs of white space to one space, and case."""
-    if not text.isascii():  # the table maps only non-ASCII characters
-        text = text.translate(_FOLD_TABLE)
-    # Runs of white space to one space, ends stripped: str.split() takes white space to be
-    # what the regex \s does (str.isspace), and is several times faster than re.sub.
-    return " ".join(text.split()).casefold()
 
 
 def split_quote(text: str) -> tuple[str | None, str]:

@@ -48,7 +48,7 @@ def authors_by_id(result: DigestResult) -> dict[str, str | None]:
 def text_repeats_quote(point_text: str, quote_texts: list[str]) -> bool:
     """True when a point's text is only (a shortened copy of) one of its quotes, as the
     extractive engine writes them: then renderers show the quote alone instead of twice."""
-    from bot.summarize.verify import fold
+    from bot.textfold import fold
 
     stem = fold(point_text).rstrip(".…").rstrip()
     if not stem:

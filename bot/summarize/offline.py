@@ -56,6 +56,7 @@ from bot.summarize.text import (
     word_count,
 )
 from bot.summarize.verify import quote_matches
+from bot.textfold import CHAR_TABLE
 from bot.thread import Comment, Thread
 
 ENGINE_VERSION = "offline-2"  # 2: sides list their member comments
@@ -72,20 +73,6 @@ REPLY_WINDOW = 6
 OPENING_SENTENCES = 3
 REFINE_ROUNDS = 3
 
-# Cues are matched on text with typographic apostrophes and dashes made ASCII, one character for
-# one, so that match offsets are offsets into the comment.
-_CUE_TABLE = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2013": "-",
-        "\u2014": "-",
-    }
-)
 _I = re.IGNORECASE
 
 _ADVERBS = (
@@ -508,7 +495,7 @@ def _cue(doc: _Doc) -> _Cue | None:
     opening = doc.spans[:OPENING_SENTENCES]
     if not opening:
         return None
-    text = doc.comment.text[: opening[-1][1]].translate(_CUE_TABLE)
+    text = doc.comment.text[: opening[-1][1]].translate(CHAR_TABLE)
     found: list[tuple[int, int, str]] = []  # (sentence, position, kind)
     for at, kind in _find_cues(text, opening[0][0]):
         k = next(i for i, (_, e) in enumerate(opening) if at < e or i == len(opening) - 1)
@@ -572,7 +559,7 @@ def _find_cues(text: str, begin: int) -> list[tuple[int, str]]:
 def _without_cue(text: str, span: tuple[int, int]) -> str:
     """The agreeing clause `text[span]` without its agreement phrase: what is agreed with."""
     clause = text[span[0] : span[1]]
-    match = _AGREE.search(clause.translate(_CUE_TABLE))
+    match = _AGREE.search(clause.translate(CHAR_TABLE))
     if match is None:
         return clause
     return clause[: match.start()] + " " + clause[match.end() :]

@@ -16,50 +16,11 @@ import re
 from collections.abc import Mapping, Sequence
 
 from bot.summarize.schema import Point, Quote, Side, Summary, Verification
+from bot.textfold import fold
 from bot.thread import Comment
 
-_WHITESPACE = re.compile(r"\s+")
-
-# One table, applied with str.translate: every entry maps one character to its ASCII form.
-_FOLD_TABLE = str.maketrans(
-    {
-        "\u2018": "'",  # ‘
-        "\u2019": "'",  # ’
-        "\u201a": "'",  # ‚
-        "\u201b": "'",  # ‛
-        "\u2032": "'",  # ′
-        "\u2039": "'",  # ‹
-        "\u203a": "'",  # ›
-        "\u201c": '"',  # “
-        "\u201d": '"',  # ”
-        "\u201e": '"',  # „
-        "\u201f": '"',  # ‟
-        "\u2033": '"',  # ″
-        "\u00ab": '"',  # «
-        "\u00bb": '"',  # »
-        "\u2010": "-",  # ‐ hyphen
-        "\u2011": "-",  # ‑ non-breaking hyphen
-        "\u2012": "-",  # ‒ figure dash
-        "\u2013": "-",  # – en dash
-        "\u2014": "-",  # — em dash
-        "\u2015": "-",  # ― horizontal bar
-        "\u2212": "-",  # − minus sign
-        "\u2026": "...",  # … ellipsis
-    }
-)
 
 ELISION = "..."
-
-
-def fold(text: str) -> str:
-    """Fold `text` for quote comparison.
-
-    Runs of white space become one space; typographic single quotes, primes and single
-    guillemets become ``'``; typographic double quotes, double primes and guillemets become ``"``;
-    hyphen and dash variants and the minus sign become ``-``; ``…`` becomes ``...``; the result is
-    stripped. Case, letters and words never change.
-    """
-    return _WHITESPACE.sub(" ", text.translate(_FOLD_TABLE)).strip()
 
 
 def _fragments(folded_quote: str) -> list[str]:
