@@ -229,8 +229,13 @@ async def score_pipeline(
     return score_result(gold, summary["sides"], result.notes, folded_into(thread, near_threshold))
 
 
-def run_gold(debates: Sequence[GoldDebate], near_threshold: float) -> tuple[SetScore, list[dict]]:
+def run_gold(
+    debates: Sequence[GoldDebate], near_threshold: float
+) -> tuple[SetScore, dict[str, dict[str, Any]], list[dict]]:
+    """Score every debate in process: the set's figures, the same per input format, and one
+    row per debate. A debate that fails to run is a miss, not a crash of the bench."""
     scores, failures, rows = [], [], []
+    per_format: dict[str, list[ThreadScore]] = {}
     for debate in debates:
         try:
             score = asyncio.run(score_pipeline(debate.thread(), debate.gold, near_threshold))
@@ -238,9 +243,22 @@ def run_gold(debates: Sequence[GoldDebate], near_threshold: float) -> tuple[SetS
             failures.append(f"{debate.name}: {type(err).__name__}: {err}")
             continue
         scores.append(score)
+        per_format.setdefault(debate.format, []).append(score)
         rows.append(_row(debate.name, score))
         failures.extend(_verdicts(debate.name, score))
-    return score_set(scores, failures), rows
+    by_format = {fmt: _brief(score_set(group)) for fmt, group in sorted(per_format.items())}
+    return score_set(scores, failures), by_format, rows
+
+
+def _brief(score: SetScore) -> dict[str, Any]:
+    figures = score.as_dict()
+    return {
+        "threads": score.threads,
+        "separated": f"{score.separated}/{score.two_camp_threads}",
+        "false_no_disagreement": score.false_no_disagreement,
+        "purity": figures["purity"],
+        "coverage": figures["coverage"],
+    }
 
 
 def _row(name: str, score: ThreadScore) -> dict[str, Any]:
@@ -333,15 +351,20 @@ def run_cli(debates: Sequence[GoldDebate], near_threshold: float) -> SetScore:
 
 
 def _folds_in_json(result: Mapping[str, Any]) -> dict[str, str]:
-    """The folds a `--json` result lists (`duplicates`: id, duplicate_of), if it lists them."""
+    """The folds a `--json` result lists, if it lists them: `duplicates` (id, duplicate_of), or
+    the `copies` each kept comment names (DESIGN's contract for folded duplicates)."""
+    folds: dict[str, str] = {}
     listed = result.get("duplicates")
-    if not isinstance(listed, list):
-        return {}
-    return {
-        str(d["id"]): str(d["duplicate_of"])
-        for d in listed
-        if isinstance(d, dict) and "id" in d and "duplicate_of" in d
-    }
+    for d in listed if isinstance(listed, list) else []:
+        if isinstance(d, dict) and "id" in d and "duplicate_of" in d:
+            folds[str(d["id"])] = str(d["duplicate_of"])
+    for comment in result.get("comments") or []:
+        copies = comment.get("copies") if isinstance(comment, dict) else None
+        for copy in copies if isinstance(copies, list) else []:
+            copy_id = copy.get("id") if isinstance(copy, dict) else copy
+            if isinstance(copy_id, str) and "id" in comment:
+                folds.setdefault(copy_id, str(comment["id"]))
+    return folds
 
 
 # --- the command ----------------------------------------------------------------------------
@@ -353,8 +376,10 @@ def run(
     """Every figure, as plain data: one entry per set, and the gold set's per-thread rows."""
     debates = load_set(folder)
     threshold = _near_threshold()
-    gold, rows = run_gold(debates, threshold)
-    report: dict[str, Any] = {"gold_set": {"debates": len(debates), **gold.as_dict()}}
+    gold, by_format, rows = run_gold(debates, threshold)
+    report: dict[str, Any] = {
+        "gold_set": {"debates": len(debates), **gold.as_dict(), "by_format": by_format}
+    }
     if argkp:
         for name, score in run_argkp(threshold).items():
             report[name] = score.as_dict()
@@ -376,6 +401,12 @@ def _print(report: Mapping[str, Any], verbose: bool) -> None:
         out(f"{name}\n")
         for key, value in figures.items():
             if key in ("failures", "debates") and isinstance(value, list):
+                continue
+            if isinstance(value, dict):
+                out(f"  {key}:\n")
+                for inner, figures_of in value.items():
+                    out(f"    {inner}: " + ", ".join(f"{k} {v}" for k, v in figures_of.items()))
+                    out("\n")
                 continue
             out(f"  {key}: {value}\n")
         failures = figures.get("failures", [])
