@@ -37,6 +37,7 @@ from bot.bench.sides_metrics import (
     SetScore,
     ThreadScore,
     claims_no_disagreement,
+    one_side_purity,
     score_set,
     score_thread,
 )
@@ -284,22 +285,30 @@ def _verdicts(name: str, score: ThreadScore) -> list[str]:
     return out
 
 
-def run_argkp(near_threshold: float) -> dict[str, SetScore]:
+def run_argkp(near_threshold: float) -> dict[str, dict[str, Any]]:
     """One thread per ArgKP dev topic, linked and pasted, scored against the stance labels."""
     from bot.bench.offline_bench import build_argkp_thread, load_arguments, topics
 
     arguments = load_arguments()
-    out: dict[str, SetScore] = {}
+    out: dict[str, dict[str, Any]] = {}
     for variant, pasted in (("argkp_linked", False), ("argkp_pasted", True)):
-        scores, failures = [], []
+        scores, failures, golds = [], [], []
         for n, topic in enumerate(topics(arguments)):
             thread, stances = build_argkp_thread(arguments, topic, pasted=pasted, seed=n)
             gold: dict[str, Camp] = {cid: "A" if s == 1 else "B" for cid, s in stances.items()}
             score = asyncio.run(score_pipeline(thread, gold, near_threshold))
             scores.append(score)
+            golds.append(gold)
             failures.extend(_verdicts(topic, score))
-        out[variant] = score_set(scores, failures)
+        out[variant] = {
+            **score_set(scores, failures).as_dict(),
+            "one_side_baseline_purity": _round(one_side_purity(golds)),
+        }
     return out
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
 
 
 def cli_picks(debates: Sequence[GoldDebate], k: int) -> list[GoldDebate]:
@@ -378,11 +387,15 @@ def run(
     threshold = _near_threshold()
     gold, by_format, rows = run_gold(debates, threshold)
     report: dict[str, Any] = {
-        "gold_set": {"debates": len(debates), **gold.as_dict(), "by_format": by_format}
+        "gold_set": {
+            "debates": len(debates),
+            **gold.as_dict(),
+            "one_side_baseline_purity": _round(one_side_purity(d.gold for d in debates)),
+            "by_format": by_format,
+        }
     }
     if argkp:
-        for name, score in run_argkp(threshold).items():
-            report[name] = score.as_dict()
+        report.update(run_argkp(threshold))
     if cli_runs:
         picks = cli_picks(debates, cli_runs)
         report["cli_json"] = {
