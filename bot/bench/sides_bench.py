@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -48,6 +49,7 @@ SET_DIR = CHECKOUT / "tests" / "fixtures" / "sides"
 # Formats a gold debate may declare (the ingest formats a person pastes or exports).
 GOLD_FORMATS = ("text", "chat", "discord-json", "discord-txt", "discord-csv")
 DEFAULT_CLI_RUNS = 6
+_OTHER = re.compile(r"\s*other points\b", re.IGNORECASE)
 
 
 class GoldError(ValueError):
@@ -207,13 +209,16 @@ def score_result(
     notes: Sequence[str],
     folded: Mapping[str, str],
 ) -> ThreadScore:
-    """Score one result given as `--json` shows it (sides as dicts with `comment_ids`)."""
-    placed = placement(gold, [s.get("comment_ids", []) for s in sides], folded)
+    """Score one result given as `--json` shows it (sides as dicts with `comment_ids`).
+
+    A side labelled "Other points" is where an engine lists comments it could not place (issue
+    9): those comments count as on no side, and it is not counted as a side.
+    """
+    labels = [str(s.get("label", "")) for s in sides]
+    camps = [s for s, label in zip(sides, labels, strict=True) if not _OTHER.match(label)]
+    placed = placement(gold, [s.get("comment_ids", []) for s in camps], folded)
     return score_thread(
-        gold,
-        placed,
-        sides=len(sides),
-        claims_none=claims_no_disagreement(notes, [str(s.get("label", "")) for s in sides]),
+        gold, placed, sides=len(camps), claims_none=claims_no_disagreement(notes, labels)
     )
 
 

@@ -124,3 +124,15 @@ def test_the_one_side_baseline_is_each_threads_larger_camp() -> None:
     second = {"x1": "A", "x2": "A", "x3": "A", "y1": "B", "n": None}
     assert one_side_purity([GOLD, second, {"z": None}]) == pytest.approx(6 / 10)
     assert one_side_purity([{"z": None}]) is None
+
+
+def test_an_other_points_side_is_no_side() -> None:
+    gold = {"c1": "A", "c2": "B", "c3": "A", "c4": None}
+    sides = [
+        {"label": "For: a four-day week", "comment_ids": ["c1"]},
+        {"label": "Against: customers", "comment_ids": ["c2"]},
+        {"label": "Other points", "comment_ids": ["c3", "c4"]},
+    ]
+    score = score_result(gold, sides, [], {})
+    assert score.sides == 2
+    assert (score.purity, score.coverage, score.forced) == (1.0, pytest.approx(2 / 3), 0)
