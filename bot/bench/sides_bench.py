@@ -49,6 +49,9 @@ SET_DIR = CHECKOUT / "tests" / "fixtures" / "sides"
 # Formats a gold debate may declare (the ingest formats a person pastes or exports).
 GOLD_FORMATS = ("text", "chat", "discord-json", "discord-txt", "discord-csv")
 DEFAULT_CLI_RUNS = 6
+# Issue 9's targets for the gold set.
+SEPARATED_TARGET = 0.95
+PURITY_TARGET = 0.9
 _OTHER = re.compile(r"\s*other points\b", re.IGNORECASE)
 
 
@@ -312,6 +315,17 @@ def run_argkp(near_threshold: float) -> dict[str, dict[str, Any]]:
     return out
 
 
+def targets_met(score: SetScore) -> dict[str, bool]:
+    """Issue 9's targets on the gold set: separated >= 95% of the two-camp threads, purity
+    >= 0.9, no false "no disagreement" claim."""
+    share = score.separated / score.two_camp_threads if score.two_camp_threads else 0.0
+    return {
+        f"separated>={SEPARATED_TARGET}": share >= SEPARATED_TARGET,
+        f"purity>={PURITY_TARGET}": (score.purity or 0.0) >= PURITY_TARGET,
+        "no_false_no_disagreement": score.false_no_disagreement == 0,
+    }
+
+
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
@@ -396,6 +410,7 @@ def run(
             "debates": len(debates),
             **gold.as_dict(),
             "one_side_baseline_purity": _round(one_side_purity(d.gold for d in debates)),
+            "targets_met": targets_met(gold),
             "by_format": by_format,
         }
     }
@@ -420,12 +435,13 @@ def _print(report: Mapping[str, Any], verbose: bool) -> None:
         for key, value in figures.items():
             if key in ("failures", "debates") and isinstance(value, list):
                 continue
-            if isinstance(value, dict):
+            if isinstance(value, dict) and any(isinstance(v, dict) for v in value.values()):
                 out(f"  {key}:\n")
-                for inner, figures_of in value.items():
-                    out(f"    {inner}: " + ", ".join(f"{k} {v}" for k, v in figures_of.items()))
-                    out("\n")
+                for inner, nested in value.items():
+                    out(f"    {inner}: {_flat(nested) if isinstance(nested, dict) else nested}\n")
                 continue
+            if isinstance(value, dict):
+                value = _flat(value)
             out(f"  {key}: {value}\n")
         failures = figures.get("failures", [])
         if failures:
@@ -438,6 +454,10 @@ def _print(report: Mapping[str, Any], verbose: bool) -> None:
         out("per thread\n")
         for row in report["per_thread"]:
             out("  " + "  ".join(f"{k}={v}" for k, v in row.items()) + "\n")
+
+
+def _flat(figures: Mapping[str, Any]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in figures.items())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

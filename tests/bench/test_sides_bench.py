@@ -53,11 +53,18 @@ def test_folds_are_read_from_either_json_shape() -> None:
     assert _folds_in_json({"comments": [{"id": "c1", "text": "x"}]}) == {}
 
 
-def test_json_output_and_a_missing_set(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_json_and_text_output_and_a_missing_set(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     assert main(["--json", "--no-argkp", "--cli-runs", "0"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["gold_set"]["debates"] == len(list(SET_DIR.glob("*.toml")))
     assert set(report) == {"gold_set", "per_thread"}
+
+    assert main(["--no-argkp", "--cli-runs", "0"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("gold_set\n") and "  separated: " in text
+    assert "  targets_met: separated>=0.95 " in text and "    chat: threads " in text
 
     assert main(["--set", str(tmp_path / "nowhere"), "--no-argkp"]) == 2
     err = capsys.readouterr().err

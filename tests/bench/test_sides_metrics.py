@@ -136,3 +136,12 @@ def test_an_other_points_side_is_no_side() -> None:
     score = score_result(gold, sides, [], {})
     assert score.sides == 2
     assert (score.purity, score.coverage, score.forced) == (1.0, pytest.approx(2 / 3), 0)
+
+
+def test_targets_are_checked_against_the_issue() -> None:
+    from bot.bench.sides_bench import targets_met
+
+    good = score_thread(GOLD, {"a1": 0, "a2": 0, "b1": 1}, sides=2, claims_none=False)
+    bad = score_thread(GOLD, {cid: 0 for cid in GOLD}, sides=1, claims_none=True)
+    assert all(targets_met(score_set([good])).values())
+    assert not any(targets_met(score_set([bad])).values())
