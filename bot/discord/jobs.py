@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.discord.access import private_reason
+from bot.discord.access import private_before_reading, private_reason
 from bot.discord.errors import on_interaction_error, reply_for
 from bot.discord.guards import BudgetExhausted, budget_message, utc_day
 from bot.discord.replies import Reply
@@ -156,7 +156,7 @@ class Summarizer:
         fresh = False
         try:
             read = self._plan(interaction, request)
-            await reply.defer(private=request.private)
+            await reply.defer(private=request.private or self._private_first(interaction, request))
             thread, origin, result = await read(reply)
             if result is None:
                 result = await self._summarize(
@@ -232,6 +232,15 @@ class Summarizer:
             )
         classify_url(urls[0])  # a malformed link fails here, before the defer
         return lambda reply: self._unshared(self._read_web(reply, urls[0]))
+
+    def _private_first(self, interaction: discord.Interaction, request: Request) -> bool:
+        """Defer ephemerally when the answer will be private or a refusal (from the cache)."""
+        if request.link is not None:
+            link = parse_discord_link(request.link.strip())
+            return link is not None and private_before_reading(self.bot, interaction, link=link)
+        if request.start is not None or request.here:
+            return private_before_reading(self.bot, interaction)
+        return False
 
     def plan_linked_message(self, message: discord.Message) -> Request:
         """ "Summarize linked discussion": the first Discord link in a message, else its first
@@ -325,7 +334,7 @@ class Summarizer:
         reason = private_reason(
             source.channel, interaction.channel, destination_guild_id=interaction.guild_id
         )
-        if reason is not None and not reply.private:
+        if reason is not None:
             await reply.go_private(reason)
         start_id = getattr(source.start, "id", None)
         key = (source.channel.id, start_id, interaction.guild_id or 0, language)

@@ -44,7 +44,7 @@ async def test_private_thread_needs_membership_or_manage_threads(
         owner = await fake.interaction(
             world.alice, world.general, "summarize", {"link": link(private)}
         )
-        await fake.wait_for(lambda: any(f.get("embeds") for f in owner.followups), timeout=20)
+        await fake.wait_for(lambda: has_embeds(owner), timeout=20)
     assert "can't summarize that link" in texts_for(fake, refused)
     reads = fake.history_requests(private.id)
     assert len(reads) >= 1  # only alice's request read it
@@ -158,3 +158,36 @@ async def test_intent_not_granted_by_the_portal_is_one_clear_error(tmp_path) -> 
         settings = make_settings(tmp_path, discord_token=SecretStr(fake.token))
         with fake.patched(), pytest.raises(ConfigError, match="Message Content intent"):
             await asyncio.wait_for(main(settings), 20)
+
+
+@pytest.mark.parametrize(
+    "deny", [P.VIEW_CHANNEL, P.READ_MESSAGE_HISTORY], ids=["view-channel", "read-history"]
+)
+async def test_role_combination_server_answers_privately(discord_fake, settings, deny: int) -> None:
+    """A verification gate (@everyone may view nothing, `Member` may) and `Muted`, denied View
+    Channel (or Read Message History) on #serious: a member with both sees #lobby, not
+    #serious. A #serious summary asked in #lobby by someone who may read it is private."""
+    fake = discord_fake
+    guild = fake.add_guild("Gated", everyone_permissions=P.DEFAULT_EVERYONE & ~P.VIEW_CHANNEL)
+    member_role = fake.add_role(guild, "Member", P.DEFAULT_EVERYONE)
+    muted = fake.add_role(guild, "Muted")
+    fake.bot_member(guild).role_ids.append(member_role.id)
+    asker, silenced = fake.add_user("asker"), fake.add_user("silenced")
+    fake.add_member(guild, asker, [member_role])
+    fake.add_member(guild, silenced, [member_role, muted])
+    lobby = fake.add_channel(guild, "lobby")
+    serious = fake.add_channel(guild, "serious", overwrites=[Overwrite.role(muted, deny=deny)])
+    fake.add_messages(serious, [(asker, "SERIOUS-TALK: the moderators will vote on Friday.")])
+    # The setting the issue describes, as Discord computes it.
+    assert fake.permissions_for(lobby, silenced) & P.VIEW_CHANNEL
+    assert not fake.permissions_for(serious, silenced) & deny
+    async with running(fake, settings):
+        it = await fake.interaction(asker, lobby, "summarize", {"link": link(serious)})
+        await fake.wait_for(lambda: has_embeds(it), timeout=20)
+    assert "Sent only to you" in texts_for(fake, it)
+    answers = [s for s in fake.sent_messages() if s.interaction is it and s.embeds]
+    assert answers and all(s.ephemeral for s in answers)
+    # Nothing public was shown, not even a "thinking" message that later disappeared.
+    assert it.ephemeral
+    public = [s for s in fake.sent_messages() if not s.ephemeral]
+    assert all("SERIOUS-TALK" not in str(s.payload) for s in public)

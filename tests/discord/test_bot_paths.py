@@ -120,7 +120,7 @@ async def test_linked_discussion_with_a_discord_link_checks_permissions(
         allowed = await fake.message_command(
             world.alice, world.general, "Summarize linked discussion", message
         )
-        await fake.wait_for(lambda: any(f.get("embeds") for f in allowed.followups), timeout=20)
+        await fake.wait_for(lambda: has_embeds(allowed), timeout=20)
     assert "can't summarize that link" in texts_for(fake, refused)
     assert "Sent only to you" in texts_for(fake, allowed)
     # Bob's refusal came before any read of the secret channel; Alice's read it.
