@@ -22,6 +22,15 @@ PRIVATE_THREAD = "the source is a private thread"
 NSFW = "the source is age-restricted and this channel is not"
 NOT_EVERYONE = "not everyone who can see this channel can read the source"
 GROUP_CHAT = "this conversation is not a server channel or a DM with me"
+# What to do about a private thread the bot is not in: no role permission helps there.
+ADD_ME_TO_THREAD = (
+    "I'm not in that private thread, so I can't read it. Add me to the thread (mention me in "
+    "it, or use Add Members), then ask again."
+)
+
+
+def is_private_thread(channel: Any) -> bool:
+    return isinstance(channel, discord.Thread) and channel.is_private()
 
 
 def _permission_channel(channel: Any) -> Any:

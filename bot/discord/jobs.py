@@ -23,7 +23,12 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.discord.access import private_before_reading, private_reason
+from bot.discord.access import (
+    ADD_ME_TO_THREAD,
+    is_private_thread,
+    private_before_reading,
+    private_reason,
+)
 from bot.discord.errors import on_interaction_error, reply_for
 from bot.discord.guards import BudgetExhausted, budget_message, utc_day
 from bot.discord.replies import Reply
@@ -264,6 +269,8 @@ class Summarizer:
         if not can_read(interaction.permissions):
             raise Refused()
         missing = missing_bot_permissions(interaction.app_permissions)
+        if missing and is_private_thread(channel):
+            raise UserError(ADD_ME_TO_THREAD)
         if missing:
             raise UserError(
                 f"I need {' and '.join(missing)} in this channel to read it. Ask a server "
@@ -365,11 +372,18 @@ class Summarizer:
         language: str | None,
         shared: _Shared,
     ) -> Prepared:
-        thread = await read_history(
-            source,
-            limit=self.settings.history_limit,
-            progress=lambda stage, done, total: shared.progress(progress_text(stage, done, total)),
-        )
+        try:
+            thread = await read_history(
+                source,
+                limit=self.settings.history_limit,
+                progress=lambda stage, done, total: shared.progress(
+                    progress_text(stage, done, total)
+                ),
+            )
+        except discord.Forbidden:
+            if is_private_thread(source.channel):
+                raise UserError(ADD_ME_TO_THREAD) from None
+            raise
         if not thread.comments:
             raise UserError("There are no messages with text to summarize there.")
         channel = source.channel

@@ -40,7 +40,8 @@ _LINK = re.compile(
 
 REFUSED = (
     "I can't summarize that link: it isn't a channel you can read in a server I'm in. "
-    "You need to be a member there with View Channel and Read Message History."
+    "You need to be a member there with View Channel and Read Message History. "
+    "For a private thread, add me to the thread first."
 )
 
 

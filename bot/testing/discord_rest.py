@@ -287,7 +287,14 @@ class Router:
         if fake.latency:
             await asyncio.sleep(fake.latency)
         extra_headers: dict[str, str] = {}
-        if fake.rate_limit_next > 0:
+        failing = next(
+            (p for p, n in fake.server_errors.items() if n > 0 and re.search(p, path)), None
+        )
+        if failing is not None:
+            fake.server_errors[failing] -= 1
+            status, payload = 503, {"message": "503: Service Unavailable", "code": 0}
+            remaining = 49
+        elif fake.rate_limit_next > 0:
             fake.rate_limit_next -= 1
             status, payload = (
                 429,

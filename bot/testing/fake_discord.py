@@ -229,7 +229,8 @@ class FakeDiscord:
     Knobs (attributes, change them any time): `ack_deadline` (seconds between dispatching an
     interaction and its callback, default 3), `token_ttl` (interaction token lifetime, default
     15 min), `latency` (seconds added to every REST answer), `rate_limit_next` (answer the next
-    N REST requests with 429), `require_synced` (refuse to dispatch a command the bot has not
+    N REST requests with 429), `server_errors` (path regex -> answer the next N requests to it
+    with 503), `require_synced` (refuse to dispatch a command the bot has not
     synced, or options its definition lacks or requires, with LookupError, as Discord would
     never send them), `message_content` (whether the
     application has the Message Content intent enabled; without it Discord blanks other users'
@@ -252,6 +253,8 @@ class FakeDiscord:
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.message_content = message_content
         self.rate_limit_next = 0
+        # path regex -> how many more requests to it are answered 503 (Discord having trouble)
+        self.server_errors: dict[str, int] = {}
         self.require_synced = False
         self.token = "fake-bot-token." + secrets.token_hex(8)
 
