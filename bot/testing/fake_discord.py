@@ -978,6 +978,8 @@ class FakeDiscord:
     def _interaction_base(
         self, itype: int, user: User, channel: Channel, locale: str = "en-US"
     ) -> tuple[dict[str, Any], FakeInteraction]:
+        if channel.type == ChannelType.dm:
+            return self._dm_interaction_base(itype, user, channel, locale)
         guild = self.guilds[channel.guild_id]
         member = guild.members.get(user.id)
         if member is None:
@@ -1011,6 +1013,47 @@ class FakeDiscord:
         handle = FakeInteraction(interaction_id, token, itype, payload, channel.id, 0.0)
         return payload, handle
 
+    def _dm_interaction_base(
+        self, itype: int, user: User, channel: Channel, locale: str
+    ) -> tuple[dict[str, Any], FakeInteraction]:
+        """An interaction in the bot's DM with `user` (context 1, BOT_DM): no guild, a `user`
+        instead of a `member`, and DM permissions, as Discord sends it."""
+        if channel.recipient is not user:
+            raise ValueError(f"{user.username} is not the recipient of DM channel {channel.id}")
+        interaction_id = self.ids.next()
+        token = "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(48)
+        payload: dict[str, Any] = {
+            "id": str(interaction_id),
+            "application_id": str(self.application_id),
+            "type": itype,
+            "token": token,
+            "version": 1,
+            "channel_id": str(channel.id),
+            "channel": channel.payload(),
+            "user": user.payload(),
+            "app_permissions": str(P.DM),
+            "locale": locale,
+            "entitlements": [],
+            "entitlement_sku_ids": [],
+            "authorizing_integration_owners": {"0": "0"},
+            "context": 1,
+            "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
+        }
+        handle = FakeInteraction(interaction_id, token, itype, payload, channel.id, 0.0)
+        return payload, handle
+
+    def _check_context(self, command: dict[str, Any] | None, channel: Channel) -> None:
+        """Discord offers a command only in its contexts (0 guild, 1 bot DM, 2 private channel);
+        `dm_permission: false` hides it from DMs too."""
+        if command is None:
+            return
+        context = 1 if channel.type == ChannelType.dm else 0
+        contexts = command.get("contexts")
+        if contexts is not None and context not in contexts:
+            raise LookupError(f"{command['name']!r} is not offered in context {context}")
+        if context == 1 and command.get("dm_permission") is False:
+            raise LookupError(f"{command['name']!r} is not offered in DMs")
+
     def age_interaction(self, interaction: FakeInteraction, seconds: float) -> None:
         """Pretend `interaction` was dispatched `seconds` earlier (past `ack_deadline`, or
         past `token_ttl` to expire its token) without waiting."""
@@ -1042,6 +1085,7 @@ class FakeDiscord:
         attachments: dict[str, Attachment] | None = None,
     ) -> FakeInteraction:
         """Dispatch a slash command. `command` may name a subcommand ("digest summarize").
+        In `dm_channel(user)` it is a DM interaction (no guild, context 1).
 
         `attachments` is a convenience: attachment options by name, merged into `options`.
 
@@ -1051,11 +1095,12 @@ class FakeDiscord:
         """
         options = {**(options or {}), **(attachments or {})}
         payload, handle = self._interaction_base(2, user, channel, locale)
-        guild = self.guilds[channel.guild_id]
+        guild = self.guilds.get(channel.guild_id) or Guild(0, "DM", 0)
         parts = command.split()
         registered = self._command(guild.id, parts[0], 1)
         if registered is None and self.require_synced:
             raise LookupError(f"/{parts[0]} was not synced (globally or to {guild.name})")
+        self._check_context(registered, channel)
         definitions = {o["name"]: o for o in (registered or {}).get("options", [])}
         for sub in parts[1:]:
             sub_def = definitions.get(sub, {})
@@ -1143,6 +1188,7 @@ class FakeDiscord:
         registered = self._command(channel.guild_id, name, 3)
         if registered is None and self.require_synced:
             raise LookupError(f"message command {name!r} was not synced")
+        self._check_context(registered, channel)
         payload["data"] = {
             "id": str(registered["id"]) if registered else str(self.ids.next()),
             "name": name,
