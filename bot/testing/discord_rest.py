@@ -1013,6 +1013,13 @@ class Router:
                     message = self._edit(
                         channel, stored, data, record, kind="update", interaction=handle
                     )
+            elif rtype == 8:
+                if handle.type != 4:
+                    raise ApiError(400, 40004, "Interaction type does not support this response")
+                choices = data.get("choices")
+                if not isinstance(choices, list) or len(choices) > 25:
+                    raise ApiError(400, 50035, "Invalid Form Body", {"choices": {"_errors": []}})
+                handle.choices = choices
             elif rtype == 9:
                 if handle.type == 5:
                     raise ApiError(400, 40004, "Interaction type does not support this response")

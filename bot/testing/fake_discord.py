@@ -171,6 +171,7 @@ class FakeInteraction:
     original: dict[str, Any] | None = None  # the original response message, once there is one
     followups: list[dict[str, Any]] = field(default_factory=list)
     modal: dict[str, Any] | None = None  # callback type 9 data
+    choices: list[dict[str, Any]] | None = None  # callback type 8 (autocomplete result)
     source_message_id: int | None = None  # component interactions: the message clicked
 
     @property
@@ -1083,6 +1084,7 @@ class FakeDiscord:
         *,
         locale: str = "en-US",
         attachments: dict[str, Attachment] | None = None,
+        focused: str | None = None,
     ) -> FakeInteraction:
         """Dispatch a slash command. `command` may name a subcommand ("digest summarize").
         In `dm_channel(user)` it is a DM interaction (no guild, context 1).
@@ -1094,7 +1096,7 @@ class FakeDiscord:
         definition (so an int for a NUMBER option is sent as type 10).
         """
         options = {**(options or {}), **(attachments or {})}
-        payload, handle = self._interaction_base(2, user, channel, locale)
+        payload, handle = self._interaction_base(4 if focused else 2, user, channel, locale)
         guild = self.guilds.get(channel.guild_id) or Guild(0, "DM", 0)
         parts = command.split()
         registered = self._command(guild.id, parts[0], 1)
@@ -1118,6 +1120,9 @@ class FakeDiscord:
             self._option(name, value, definitions.get(name), guild, resolved)
             for name, value in (options or {}).items()
         ]
+        for option in opts:
+            if option["name"] == focused:
+                option["focused"] = True
         for depth, sub in reversed(list(enumerate(parts[1:], 1))):
             # the innermost name is a subcommand (1), any outer one a group (2)
             opts = [{"name": sub, "type": 1 if depth == len(parts) - 1 else 2, "options": opts}]
@@ -1133,6 +1138,22 @@ class FakeDiscord:
             data["resolved"] = resolved
         payload["data"] = data
         return await self._send_interaction(handle)
+
+    async def autocomplete(
+        self,
+        user: User,
+        channel: Channel,
+        command: str,
+        options: dict[str, Any],
+        focused: str,
+        *,
+        locale: str = "en-US",
+    ) -> FakeInteraction:
+        """Dispatch an autocomplete interaction (type 4): `options` as typed so far, `focused`
+        the one being typed. The bot's choices land in `.choices` (callback type 8)."""
+        return await self.interaction(
+            user, channel, command, options, locale=locale, focused=focused
+        )
 
     def _option(
         self,
