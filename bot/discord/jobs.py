@@ -30,7 +30,7 @@ from bot.discord.access import (
     private_reason,
 )
 from bot.discord.errors import on_interaction_error, reply_for
-from bot.discord.guards import BudgetExhausted, budget_message, utc_day
+from bot.discord.guards import BudgetExhausted, budget_key, budget_message, utc_day
 from bot.discord.replies import Reply
 from bot.discord.views import Pager
 from bot.errors import UserError
@@ -138,6 +138,10 @@ class _BudgetGate:
         return hit
 
 
+def _bucket(interaction: discord.Interaction) -> int:
+    return budget_key(interaction.guild_id, interaction.user.id)
+
+
 class Summarizer:
     """Runs requests for one bot. Holds no per-request state."""
 
@@ -158,18 +162,21 @@ class Summarizer:
         except UserError as err:
             await reply.error(str(err))
             return
-        fresh = False
+        pause: float = 0
         try:
             read = self._plan(interaction, request)
             await reply.defer(private=request.private or self._private_first(interaction, request))
             thread, origin, result = await read(reply)
             if result is None:
                 result = await self._summarize(
-                    interaction.guild_id, interaction.id, reply.progress, thread, request.language
+                    _bucket(interaction), interaction.id, reply.progress, thread, request.language
                 )
-            # Only the request that paid for a fresh run starts the person's cooldown; cached
-            # answers, and waiters of a run someone else started, are free.
-            fresh = await self._record(interaction, result, thread, origin)
+            # Only the request that paid for a fresh run starts the person's cooldown (the
+            # LLM's, or the lighter offline one); cached answers, and waiters of a run someone
+            # else started, are free.
+            if await self._record(interaction, result, thread, origin):
+                llm = result.engine == "llm"
+                pause = self.settings.cooldown_s if llm else self.settings.offline_cooldown_s
             await self._send(interaction, reply, result, thread)
         except UserError as err:
             log.info("request %s refused: %s", interaction.id, type(err).__name__)
@@ -177,7 +184,7 @@ class Summarizer:
         except Exception as err:  # the one error policy: log with context, apologise once
             await on_interaction_error(interaction, err)
         finally:
-            self.bot.cooldowns.end(user_id, fresh=fresh)
+            self.bot.cooldowns.end(user_id, fresh=pause > 0, seconds=pause)
 
     # -- which source --------------------------------------------------------------------------
 
@@ -344,13 +351,13 @@ class Summarizer:
         if reason is not None:
             await reply.go_private(reason)
         start_id = getattr(source.start, "id", None)
-        key = (source.channel.id, start_id, interaction.guild_id or 0, language)
+        key = (source.channel.id, start_id, _bucket(interaction), language)
         shared = self._reads.get(key)
         if shared is None:
             shared = _Shared()
             shared.future = asyncio.ensure_future(
                 self._read_and_summarize(
-                    interaction.guild_id, interaction.id, source, language, shared
+                    _bucket(interaction), interaction.id, source, language, shared
                 )
             )
             # Retrieved here too, so that a run whose waiters all went away logs no warning.
@@ -366,7 +373,7 @@ class Summarizer:
 
     async def _read_and_summarize(
         self,
-        guild_id: int | None,
+        bucket: int,
         request_id: int,
         source: Source,
         language: str | None,
@@ -396,7 +403,7 @@ class Summarizer:
             channel_ids=channels,
             message_ids=[int(c.id) for c in thread.comments if c.id.isdigit()],
         )
-        result = await self._summarize(guild_id, request_id, shared.progress, thread, language)
+        result = await self._summarize(bucket, request_id, shared.progress, thread, language)
         return thread, origin, result
 
     # -- the pipeline --------------------------------------------------------------------------
@@ -416,7 +423,7 @@ class Summarizer:
 
     async def _summarize(
         self,
-        guild_id: int | None,
+        bucket: int,
         request_id: int,
         progress: Callable[[str], None],
         thread: Thread,
@@ -424,11 +431,13 @@ class Summarizer:
     ) -> DigestResult:
         options = self._options(language)
         store: Any = self.bot.store
-        limit = self.settings.guild_daily_tokens
+        # A server's budget, or in a DM the person's own (`budget_key`).
+        dm = bucket < 0
+        limit = self.settings.dm_daily_tokens if dm else self.settings.guild_daily_tokens
         if options.llm is not None and limit:
-            used = (await self.bot.store.guild_usage(guild_id or 0, utc_day())).tokens
+            used = (await self.bot.store.guild_usage(bucket, utc_day())).tokens
             if used >= limit:
-                store = _BudgetGate(self.bot.store, budget_message(used, limit))
+                store = _BudgetGate(self.bot.store, budget_message(used, limit, dm=dm))
         progress("Summarizing…")
         result = await summarize_thread(
             thread,
@@ -468,7 +477,7 @@ class Summarizer:
                     self._charged.pop(next(iter(self._charged)))
         tokens = result.usage.prompt_tokens + result.usage.completion_tokens if charge else 0
         await store.record_usage(
-            interaction.guild_id or 0,
+            _bucket(interaction),
             utc_day(),
             tokens=tokens,
             llm_calls=result.usage.llm_calls if charge else 0,

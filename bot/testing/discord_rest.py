@@ -615,8 +615,11 @@ class Router:
             message["interaction_metadata"] = {
                 "id": str(interaction.id),
                 "type": interaction.type,
-                "user": interaction.payload["member"]["user"],
-                "authorizing_integration_owners": {"0": str(channel.guild_id)},
+                # a DM interaction has a `user`, a guild one a `member` with its user
+                "user": interaction.payload.get("member", interaction.payload)["user"],
+                "authorizing_integration_owners": interaction.payload[
+                    "authorizing_integration_owners"
+                ],
             }
         ephemeral = bool(flags & EPHEMERAL)
         if not ephemeral:

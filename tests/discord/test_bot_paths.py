@@ -142,7 +142,7 @@ async def test_message_without_a_link(discord_fake, world: World, settings) -> N
 
 async def test_cooldown(discord_fake, world: World, tmp_path) -> None:
     fake = discord_fake
-    settings = make_settings(tmp_path, cooldown_s=600)
+    settings = make_settings(tmp_path, cooldown_s=600, offline_cooldown_s=600)
     async with running(fake, settings):
         first = await fake.interaction(world.bob, world.general, "summarize", {"text": PASTE})
         await fake.wait_for(lambda: has_embeds(first), timeout=20)
