@@ -510,7 +510,12 @@ class Summarizer:
         file = discord.File(io.BytesIO(markdown.encode("utf-8")), filename=ATTACHMENT_NAME)
         view = None
         if len(pages) > 1:
-            view = Pager(pages, owner_id=interaction.user.id, on_error_hook=on_interaction_error)
+            view = Pager(
+                pages,
+                owner_id=interaction.user.id,
+                token_left=None if reply.expired else reply.token_left,
+                on_error_hook=on_interaction_error,
+            )
         message = await reply.answer(embeds=pages[0], files=[file], view=view)
         if view is not None:
             view.message = message

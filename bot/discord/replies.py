@@ -68,6 +68,11 @@ class Reply:
     # -- state ---------------------------------------------------------------------------------
 
     @property
+    def token_left(self) -> float:
+        """Seconds the interaction token has left by our clock (negative once expired)."""
+        return self._token_lifetime_s - (self._clock() - self._received)
+
+    @property
     def expired(self) -> bool:
         """True when the interaction token can no longer be used (follow-ups, edits)."""
         return self._clock() - self._received > self._token_lifetime_s
