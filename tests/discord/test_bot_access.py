@@ -11,6 +11,7 @@ from pydantic import SecretStr
 
 from bot.discord.app import main, sync_commands
 from bot.errors import ConfigError
+from bot.ingest.discord_links import REFUSED
 from bot.testing import ChannelType, FakeDiscord, Overwrite, P
 
 pytestmark = pytest.mark.asyncio
@@ -191,3 +192,43 @@ async def test_role_combination_server_answers_privately(discord_fake, settings,
     assert it.ephemeral
     public = [s for s in fake.sent_messages() if not s.ephemeral]
     assert all("SERIOUS-TALK" not in str(s.payload) for s in public)
+
+
+async def test_every_refusal_costs_the_same_requests(discord_fake, world: World, settings) -> None:
+    """Whether the channel exists, whether the bot is in that server, whether the asker is a
+    member there or the source is a private thread: the same refusal, deferred privately, after
+    the same lookups (nothing to tell them apart by), and no history read."""
+    import re
+
+    fake = discord_fake
+    elsewhere = fake.add_guild("Elsewhere")  # the bot is there, bob is not
+    elsewhere_channel = fake.add_channel(elsewhere, "talk")
+    hidden = fake.add_thread(
+        world.general, "hidden", private=True, owner=world.alice, members=[fake.bot_user]
+    )
+    fake.add_messages(hidden, [(world.alice, "HIDDEN: a private thread bob is not in.")])
+    ghost_id = 123456789012345678
+    links = {
+        "exists, unreadable": link(world.secret),
+        "no such channel": f"https://discord.com/channels/{world.guild.id}/{ghost_id}",
+        "bot not in server": f"https://discord.com/channels/{ghost_id}/{ghost_id + 1}",
+        "asker not a member": link(elsewhere_channel),
+        "private thread": link(hidden),
+    }
+    costs: dict[str, list[str]] = {}
+    async with running(fake, settings):
+        for name, url in links.items():
+            before = len(fake.requests)
+            it = await fake.interaction(world.bob, world.general, "summarize", {"link": url})
+            await fake.wait_for(lambda it=it: texts_for(fake, it), timeout=10)
+            lookups = [
+                f"{r.method} {re.sub(r'[0-9]{15,21}', '#', r.path)}"
+                for r in fake.requests[before:]
+                if not r.path.startswith(("/interactions/", "/webhooks/"))
+            ]
+            costs[name] = sorted(lookups)
+            assert texts_for(fake, it) == REFUSED, name
+            assert it.ephemeral, name  # deferred privately: nothing public came and went
+    first = next(iter(costs.values()))
+    assert first and all(cost == first for cost in costs.values()), costs
+    assert not any("/messages" in c for cost in costs.values() for c in cost)
