@@ -123,8 +123,14 @@ class GuildAccess:
         if witness is not None:
             return Leak(witness)
         members = {o.target_id for o in (*source, *destination) if o.is_member} - {self.id}
+        # Members whose overwrites set the same audience bits are decided once; those whose
+        # overwrites touch neither bit are the member without overwrites, decided above.
+        decided: dict[tuple[int, ...], bool] = {(0, 0, 0, 0): False}
         for member_id in sorted(members):
-            if _leak_roles(self, src, dst, member=member_id) is None:
+            shape = (*_audience_pair(src, member_id), *_audience_pair(dst, member_id))
+            if shape not in decided:
+                decided[shape] = _leak_roles(self, src, dst, member=member_id) is not None
+            if not decided[shape]:
                 continue  # no role set makes this member a leak
             known = member_roles(member_id)
             if known is None:
@@ -248,6 +254,13 @@ class _ChannelBits:
                 self.roles[o.target_id] = Overwrite(
                     o.target_id, previous.allow | o.allow, previous.deny | o.deny
                 )
+
+
+def _audience_pair(bits: _ChannelBits, member_id: int) -> tuple[int, int]:
+    own = bits.members.get(member_id)
+    if own is None:
+        return (0, 0)
+    return (own.allow & AUDIENCE_BITS, own.deny & AUDIENCE_BITS)
 
 
 def _cases(
