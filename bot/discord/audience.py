@@ -217,6 +217,8 @@ def channel_from_discord(channel: Any) -> Channel:
 
     if isinstance(channel, discord.Thread):
         return Channel(channel.id, (), channel.parent_id, is_thread=True)
+    if not isinstance(channel, discord.abc.GuildChannel):
+        return Channel(channel.id, None)  # a partial channel: its overwrites are unknown
     overwrites = []
     for target, overwrite in getattr(channel, "overwrites", {}).items():
         allow, deny = overwrite.pair()

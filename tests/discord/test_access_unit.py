@@ -217,3 +217,11 @@ def test_several_sources_are_public_only_when_all_are() -> None:
     lobby, serious = guild.get_channel(30), guild.get_channel(31)
     assert private_reason_for_all([lobby], lobby, destination_guild_id=G) is None
     assert private_reason_for_all([lobby, serious], lobby, destination_guild_id=G) == NOT_EVERYONE
+
+
+def test_a_partial_channel_is_undecided_so_private() -> None:
+    """A destination known only by id (not cached): its overwrites are unknown, so private."""
+    guild = gated_guild(source_deny=0)
+    lobby = guild.get_channel(30)
+    partial = discord.PartialMessageable(state=guild._state, id=32, guild_id=G)
+    assert private_reason(lobby, partial, destination_guild_id=G) == NOT_EVERYONE
