@@ -232,3 +232,28 @@ async def test_every_refusal_costs_the_same_requests(discord_fake, world: World,
     first = next(iter(costs.values()))
     assert first and all(cost == first for cost in costs.values()), costs
     assert not any("/messages" in c for cost in costs.values() for c in cost)
+
+
+async def test_send_messages_overwrite_does_not_make_answers_private(
+    discord_fake, world: World, settings
+) -> None:
+    """One member denied Send Messages in #lobby (the bot has no members intent, so it cannot
+    look them up) does not make a public channel's summary there private; one member allowed
+    View Channel in #lobby but denied it on the source does."""
+    fake = discord_fake
+    lobby = fake.add_channel(
+        world.guild, "lobby", overwrites=[Overwrite.member(world.dave, deny=P.SEND_MESSAGES)]
+    )
+    public = fake.add_channel(world.guild, "public")
+    fake.add_messages(public, [(world.bob, "PUBLIC-NEWS: the picnic is on Sunday.")])
+    hiding = fake.add_channel(
+        world.guild, "hiding", overwrites=[Overwrite.member(world.dave, deny=P.VIEW_CHANNEL)]
+    )
+    fake.add_messages(hiding, [(world.bob, "NOT-FOR-DAVE: the gift is a bike.")])
+    async with running(fake, settings):
+        shown = await fake.interaction(world.bob, lobby, "summarize", {"link": link(public)})
+        await fake.wait_for(lambda: has_embeds(shown), timeout=20)
+        hidden = await fake.interaction(world.bob, lobby, "summarize", {"link": link(hiding)})
+        await fake.wait_for(lambda: has_embeds(hidden), timeout=20)
+    assert not shown.ephemeral and "Sent only to you" not in texts_for(fake, shown)
+    assert hidden.ephemeral and "Sent only to you" in texts_for(fake, hidden)
