@@ -30,8 +30,11 @@ from typing import Any
 VIEW_CHANNEL = 1 << 10
 READ_MESSAGE_HISTORY = 1 << 16
 ADMINISTRATOR = 1 << 3
+CONNECT = 1 << 20
 # The only bits the rule depends on: an overwrite that touches neither View Channel nor Read
-# Message History (one member denied Send Messages) changes nothing about who may read.
+# Message History (one member denied Send Messages) changes nothing about who may read. (A
+# voice or stage channel's text chat is taken to need Connect too: one more way to be unable to
+# read a source, so only ever more private.)
 AUDIENCE_BITS = VIEW_CHANNEL | READ_MESSAGE_HISTORY
 
 
@@ -62,6 +65,7 @@ class Channel:
     parent_id: int | None = None
     is_thread: bool = False
     synced: bool = False
+    voice: bool = False  # a voice or stage channel
 
 
 @dataclass(frozen=True)
@@ -85,8 +89,9 @@ class GuildAccess:
 
     # -- the channels whose overwrites apply -------------------------------------------------
 
-    def overwrites_of(self, channel_id: int) -> tuple[Overwrite, ...] | None:
-        """The overwrites Discord applies in `channel_id`, or None when unknown."""
+    def permission_channel(self, channel_id: int) -> Channel | None:
+        """The channel whose overwrites Discord applies in `channel_id` (a thread's parent, an
+        unknown synced channel's category), or None when unknown."""
         seen: set[int] = set()
         current = self.channels.get(channel_id)
         while current is not None and current.id not in seen:
@@ -96,8 +101,19 @@ class GuildAccess:
                     self.channels.get(current.parent_id) if current.parent_id is not None else None
                 )
                 continue
-            return current.overwrites
+            return current
         return None
+
+    def overwrites_of(self, channel_id: int) -> tuple[Overwrite, ...] | None:
+        """The overwrites Discord applies in `channel_id`, or None when unknown."""
+        channel = self.permission_channel(channel_id)
+        return None if channel is None else channel.overwrites
+
+    def read_bits(self, channel_id: int) -> int:
+        """What a member needs to read the history of `channel_id`."""
+        channel = self.permission_channel(channel_id)
+        voice = channel is not None and channel.voice
+        return AUDIENCE_BITS | (CONNECT if voice else 0)
 
     # -- the rule -------------------------------------------------------------------------------
 
@@ -119,7 +135,8 @@ class GuildAccess:
             return Leak(frozenset())  # cannot be decided: private
         src = _ChannelBits(self, source)
         dst = _ChannelBits(self, destination)
-        witness = _leak_roles(self, src, dst, member=None)
+        needed = self.read_bits(source_id)
+        witness = _leak_roles(self, src, dst, needed, member=None)
         if witness is not None:
             return Leak(witness)
         members = {o.target_id for o in (*source, *destination) if o.is_member} - {self.id}
@@ -129,7 +146,7 @@ class GuildAccess:
         for member_id in sorted(members):
             shape = (*_audience_pair(src, member_id), *_audience_pair(dst, member_id))
             if shape not in decided:
-                decided[shape] = _leak_roles(self, src, dst, member=member_id) is not None
+                decided[shape] = _leak_roles(self, src, dst, needed, member=member_id) is not None
             if not decided[shape]:
                 continue  # no role set makes this member a leak
             known = member_roles(member_id)
@@ -152,7 +169,8 @@ class GuildAccess:
             return True
         dst = self.permissions(destination, roles, member_id)
         src = self.permissions(source, roles, member_id)
-        return bool(dst & VIEW_CHANNEL) and (src & AUDIENCE_BITS) != AUDIENCE_BITS
+        needed = self.read_bits(source_id)
+        return bool(dst & VIEW_CHANNEL) and (src & needed) != needed
 
     def permissions(
         self, overwrites: Iterable[Overwrite], role_ids: set[int], member_id: int | None
@@ -227,7 +245,8 @@ def channel_from_discord(channel: Any) -> Channel:
         )
         overwrites.append(Overwrite(target.id, allow.value, deny.value, is_member))
     category_id = getattr(channel, "category_id", None)
-    return Channel(channel.id, tuple(overwrites), category_id)
+    voice = isinstance(channel, discord.VoiceChannel | discord.StageChannel)
+    return Channel(channel.id, tuple(overwrites), category_id, voice=voice)
 
 
 # -- the per-bit reasoning -----------------------------------------------------------------------
@@ -262,7 +281,7 @@ def _audience_pair(bits: _ChannelBits, member_id: int) -> tuple[int, int]:
     own = bits.members.get(member_id)
     if own is None:
         return (0, 0)
-    return (own.allow & AUDIENCE_BITS, own.deny & AUDIENCE_BITS)
+    return (own.allow & (AUDIENCE_BITS | CONNECT), own.deny & (AUDIENCE_BITS | CONNECT))
 
 
 def _cases(
@@ -332,15 +351,17 @@ def _is_admin(role_id: int, perms: dict[int, int]) -> bool:
 
 
 def _leak_roles(
-    guild: GuildAccess, src: _ChannelBits, dst: _ChannelBits, *, member: int | None
+    guild: GuildAccess, src: _ChannelBits, dst: _ChannelBits, needed: int, *, member: int | None
 ) -> frozenset[int] | None:
     """A role set with which `member` (None: a member without overwrites) views the destination
-    and cannot view or read the source, or None when there is none."""
+    and lacks one of the `needed` bits in the source, or None when there is none."""
     perms = {r.id: r.permissions for r in guild.roles}
     no_admin: _Literal = ("none", lambda role_id: _is_admin(role_id, perms))
     sees = _cases(guild, dst, VIEW_CHANNEL, True, member)
-    blind = _cases(guild, src, VIEW_CHANNEL, False, member)
-    blind += _cases(guild, src, READ_MESSAGE_HISTORY, False, member)
+    blind: list[_Case] = []
+    for bit in (VIEW_CHANNEL, READ_MESSAGE_HISTORY, CONNECT):
+        if needed & bit:
+            blind += _cases(guild, src, bit, False, member)
     for see in sees:
         for miss in blind:
             witness = _satisfiable(guild, (no_admin, *see, *miss))

@@ -37,6 +37,7 @@ BITS = (
     P.VIEW_CHANNEL | P.READ_MESSAGE_HISTORY,
     P.SEND_MESSAGES,
     P.VIEW_CHANNEL | P.SEND_MESSAGES,
+    P.CONNECT,  # matters only in a voice channel, where reading its chat takes Connect too
 )
 ROLE_PERMS = (*BITS, P.ADMINISTRATOR, P.MANAGE_THREADS | P.VIEW_CHANNEL)
 
@@ -52,6 +53,7 @@ class Case:
     actual_roles: dict[int, list[int]]
     source: int
     destination: int
+    voice: set[int]  # voice channels among CHAN_A, CHAN_B
 
 
 def _overwrites(pick: Pick, role_ids: list[int], members: list[int]) -> list[FakeOverwrite]:
@@ -90,6 +92,7 @@ def build_case(pick: Pick) -> Case:
     parent = (CHAN_A, CHAN_B)[pick(0, 1)]
     channels[THREAD] = FakeChannel(THREAD, GUILD, "t", ChannelType.public_thread, parent_id=parent)
     fake.channels.update(channels)
+    voice = {cid for cid in (CHAN_A, CHAN_B) if pick(0, 3) == 0}
     ids = (CHAN_A, CHAN_B, THREAD)
     source, destination = ids[pick(0, 2)], ids[pick(0, 2)]
     actual = {m: [r for r in role_ids if pick(0, 1)] for m in members}
@@ -98,18 +101,19 @@ def build_case(pick: Pick) -> Case:
         GUILD,
         fake.roles[GUILD].permissions,
         tuple(Role(r, fake.roles[r].permissions) for r in role_ids),
-        {cid: _model(ch) for cid, ch in channels.items()},
+        {cid: _model(ch, cid in voice) for cid, ch in channels.items()},
     )
-    return Case(guild, fake, channels, known, actual, source, destination)
+    return Case(guild, fake, channels, known, actual, source, destination, voice)
 
 
-def _model(channel: FakeChannel) -> Channel:
+def _model(channel: FakeChannel, voice: bool) -> Channel:
     if channel.is_thread:
         return Channel(channel.id, (), channel.parent_id, is_thread=True)
     return Channel(
         channel.id,
         tuple(Overwrite(o.id, o.allow, o.deny, o.type == 1) for o in channel.overwrites),
         channel.parent_id,
+        voice=voice,
     )
 
 
@@ -127,6 +131,10 @@ def oracle_leak(case: Case) -> bool:
         for n in range(len(role_ids) + 1)
         for combo in itertools.combinations(role_ids, n)
     ]
+    needed = P.VIEW_CHANNEL | P.READ_MESSAGE_HISTORY
+    permission_channel = source.parent_id if source.is_thread else source.id
+    if permission_channel in case.voice:
+        needed |= P.CONNECT
     who = [0, *case.actual_roles]
     for member_id in who:
         options = [case.roles_known[member_id]] if member_id in case.roles_known else subsets
@@ -135,9 +143,7 @@ def oracle_leak(case: Case) -> bool:
             member = Member(user, GUILD, roles)
             sees = channel_permissions(fake, destination, member) & P.VIEW_CHANNEL
             reads = channel_permissions(fake, source, member)
-            readable = (reads & (P.VIEW_CHANNEL | P.READ_MESSAGE_HISTORY)) == (
-                P.VIEW_CHANNEL | P.READ_MESSAGE_HISTORY
-            )
+            readable = (reads & needed) == needed
             if sees and not readable:
                 return True
     return False

@@ -225,3 +225,27 @@ def test_a_partial_channel_is_undecided_so_private() -> None:
     lobby = guild.get_channel(30)
     partial = discord.PartialMessageable(state=guild._state, id=32, guild_id=G)
     assert private_reason(lobby, partial, destination_guild_id=G) == NOT_EVERYONE
+
+
+def test_voice_chat_needs_connect_too() -> None:
+    """A voice channel's text chat: a role denied Connect there is taken to be unable to read
+    it (only ever more private)."""
+    connect = 1 << 20
+    guild = gated_guild(source_deny=0)
+    voice = {
+        **channel(33, "voice"),
+        "type": 2,
+        "bitrate": 64000,
+        "user_limit": 0,
+        "permission_overwrites": [
+            {"id": "4000", "type": 0, "allow": "0", "deny": str(connect)},
+        ],
+    }
+    guild._add_channel(discord.VoiceChannel(state=guild._state, guild=guild, data=voice))
+    guild._roles[3000]._permissions = VIEW | READ | connect
+    lobby = guild.get_channel(30)
+    assert private_reason(guild.get_channel(33), lobby, destination_guild_id=G) == NOT_EVERYONE
+    # Without the Connect deny, everyone with Member may read it: public.
+    voice["permission_overwrites"] = []
+    guild._add_channel(discord.VoiceChannel(state=guild._state, guild=guild, data=voice))
+    assert private_reason(guild.get_channel(33), lobby, destination_guild_id=G) is None
