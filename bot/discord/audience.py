@@ -1,8 +1,8 @@
 """The audience rule, decided on plain data: may everyone who sees one channel read another?
 
-    guild = GuildAccess.from_discord(discord_guild)          # at the edge, once per request
-    leak = guild.leak(source=ChannelRef(...), destination=ChannelRef(...))
-    if leak is not None: answer privately
+    guild = GuildAccess.from_discord(discord_guild, (source, destination))  # at the edge
+    leak = guild.leak(source.id, destination.id, member_roles=lambda member_id: None)
+    if leak is not None: ...  # answer privately (`bot.discord.access.private_reason`)
 
 No Discord here: frozen models of a guild's roles and channels (each with its overwrites, its
 parent, and for a channel in a category whether it is synced) and the permission algorithm of
