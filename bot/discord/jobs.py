@@ -5,9 +5,9 @@
 Order matters and is the contract the tests check: cheap checks (cooldown, the input itself),
 then the defer (within Discord's 3 s; ephemeral already when the cache shows that the answer
 will be private or a refusal, so that nothing public appears and disappears), then who may
-read the source (a refusal requests no history), then who would see the answer (private when not everyone there may read the source),
-then reading, the pipeline (`bot.pipeline.summarize_thread`, with the bot's one single
-flight), and one answer. Concurrent requests for the same Discord source share one history read
+read the source (a refusal requests no history), then who would see the answer (private when
+not everyone there may read the source), then reading, the pipeline
+(`bot.pipeline.summarize_thread`, with the bot's one single flight), and one answer. Concurrent requests for the same Discord source share one history read
 and one pipeline run. CPU work (parsing a paste, a file or a page of messages) runs in a worker
 thread; dedupe and the engines already do inside the pipeline.
 """
