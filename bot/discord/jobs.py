@@ -7,9 +7,10 @@ then the defer (within Discord's 3 s; ephemeral already when the cache shows tha
 will be private or a refusal, so that nothing public appears and disappears), then who may
 read the source (a refusal requests no history), then who would see the answer (private when
 not everyone there may read the source), then reading, the pipeline
-(`bot.pipeline.summarize_thread`, with the bot's one single flight), and one answer. Concurrent requests for the same Discord source share one history read
-and one pipeline run. CPU work (parsing a paste, a file or a page of messages) runs in a worker
-thread; dedupe and the engines already do inside the pipeline.
+(`bot.pipeline.summarize_thread`, with the bot's one single flight), and one answer.
+Concurrent requests for the same Discord source share one history read and one pipeline run.
+CPU work (parsing a paste, a file or a page of messages) runs in a worker thread; dedupe and
+the engines already do inside the pipeline.
 """
 
 from __future__ import annotations
