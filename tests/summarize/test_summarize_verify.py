@@ -38,20 +38,29 @@ def test_fold_is_idempotent() -> None:
     assert fold(fold(text)) == fold(text)
 
 
+LONG = (
+    "It\u2019s \u201cjust\u201d role\u2011play \u2014 the models were told to act, and they "
+    "did exactly what the prompt asked of them.\nReally, that is all there is to it."
+)
+
+
 @pytest.mark.parametrize(
-    "quote",
+    ("quote", "source"),
     [
-        'It\'s "just" role-play - nothing more.',  # ASCII forms of the typographic text
-        "It\u2019s \u201cjust\u201d role\u2011play \u2014 nothing   more.",  # verbatim
-        "role-play - nothing more. Really.",  # white space folded across the line break
-        "It's ... nothing more",  # elision
-        "It's\u2026Really.",  # typographic elision, no spaces
-        "It's ... role-play ... Really",  # two elisions, in order
-        "...nothing more...",  # leading and trailing elisions
+        ('It\'s "just" role-play - nothing more.', COMMENTS[0].text),  # ASCII forms
+        ("It\u2019s \u201cjust\u201d role\u2011play \u2014 nothing   more.", COMMENTS[0].text),
+        ("role-play - nothing more. Really.", COMMENTS[0].text),  # white space across the break
+        ("...nothing more...", COMMENTS[0].text),  # leading and trailing elisions leave out
+        ("\u2026 \u201cjust\u201d role-play", COMMENTS[0].text),  # nothing in the middle
+        ('It\'s "just" role-play ... they did exactly what', LONG),  # one elision
+        ("the models were\u2026exactly what the prompt", LONG),  # typographic, no spaces
+        ('It\'s "just" role-play ... the models were ... that is all', LONG),  # two, in order
+        ("Well... I do think so", "Well... I do think so."),  # the comment's own ellipsis
+        ("I do not ... power is safe", "I do not think nuclear power is safe"),  # kept negation
     ],
 )
-def test_quote_matches(quote: str) -> None:
-    assert quote_matches(quote, COMMENTS[0].text)
+def test_quote_matches(quote: str, source: str) -> None:
+    assert quote_matches(quote, source)
 
 
 @pytest.mark.parametrize(
@@ -73,9 +82,55 @@ def test_quote_does_not_match(quote: str) -> None:
     assert not quote_matches(quote, COMMENTS[0].text)
 
 
+NUCLEAR = "I do not think nuclear power is safe, and I never said the waste is harmless."
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "I do ... think nuclear power is safe",  # leaves out "not"
+        "I do\u2026think nuclear power is safe",
+        "I do n... think nuclear power is safe",  # leaves out part of "not"
+        "and I ... said the waste is harmless",  # leaves out "never"
+        "a ... e",  # fragments of one word
+        "I ... s",
+        "I do not ... power is",  # a fragment of two words
+        "I do not ... power is safe, ... I never said ... waste is harmless.",  # three elisions
+    ],
+)
+def test_an_elision_cannot_change_the_meaning(quote: str) -> None:
+    assert not quote_matches(quote, NUCLEAR)
+
+
+def test_the_negation_rule_covers_contractions_and_chat_spellings() -> None:
+    for source in (
+        "Honestly I really don\u2019t believe the plan will work out.",
+        "Honestly I really dont believe the plan will work out.",
+        "Honestly I really cannot believe the plan will work out.",
+    ):
+        assert not quote_matches("Honestly I really ... believe the plan will work", source)
+    assert quote_matches(
+        "Honestly I really ... believe the plan will work",
+        "Honestly I really, truly believe the plan will work.",
+    )
+
+
+def test_a_placement_without_a_negation_in_its_gap_is_found() -> None:
+    # The leftmost placement leaves out "not"; a later one leaves out nothing that negates.
+    source = "so we should not build it here. so we should really build it in the north."
+    assert quote_matches("so we should ... build it in the north", source)
+    assert not quote_matches("so we should ... build it here", source)
+
+
 def test_overlapping_fragments_do_not_match() -> None:
-    assert not quote_matches("abcab ... bcd", "abcabcd")
-    assert quote_matches("abc ... abcd", "abcabcd")
+    assert not quote_matches("ab cd ab ... cd ab ef", "ab cd ab ef")
+    assert quote_matches("ab cd ab ... ab cd ab ef", "ab cd ab x ab cd ab ef")
+
+
+def test_elided_quotes_stay_fast_on_repetitive_text() -> None:
+    source = "a b c " * 20_000
+    assert not quote_matches("a b c ... a b c ... x y z", source)
+    assert quote_matches("a b c ... a b c ... a b c", source)
 
 
 def _summary(*points: Point, common: tuple[Point, ...] = ()) -> Summary:
@@ -166,9 +221,9 @@ def test_verify_accepts_a_mapping_and_is_pure() -> None:
     second = verify(summary, by_id)
     assert first == second
     cleaned, report = first
-    # The case-changed quote is dropped, the point survives on its citation.
-    assert cleaned.sides[0].points == [Point(text="x", comment_ids=["c1"], quotes=[])]
-    assert report.quotes_dropped == 1 and report.points_dropped == 0
+    # The case-changed quote is dropped, and the point with it: a citation is not a quote.
+    assert cleaned.sides[0].points == []
+    assert report.quotes_dropped == 1 and report.points_dropped == 1
     assert summary.sides[0].points[0].quotes  # the input is untouched
 
 
@@ -178,3 +233,20 @@ def test_verify_first_comment_wins_on_repeated_ids() -> None:
     cleaned, report = verify(_summary(point), comments)
     assert cleaned.sides[0].points == []
     assert report.points_dropped == 1 and report.quotes_dropped == 1
+
+
+def test_a_claim_without_a_verified_quote_is_dropped_wherever_it_stands() -> None:
+    # The model's own claim, citing a real comment but quoting nothing of it (issue 14).
+    invented = Point(
+        text="Everyone agrees LLMs secretly plan to deceive.", comment_ids=["c2"], quotes=[]
+    )
+    supported = Point(
+        text="It is role-play.",
+        comment_ids=["c1"],
+        quotes=[Quote(comment_id="c1", text="role-play - nothing more")],
+    )
+    cleaned, report = verify(_summary(invented, supported, common=(invented,)), COMMENTS)
+    assert cleaned.sides[0].points == [supported]
+    assert cleaned.common_ground == []
+    assert report.points_dropped == 2 and report.quotes_verified == 1
+    assert report.citations_dropped == 0  # c2 exists: the point fell for want of a quote
