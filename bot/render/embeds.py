@@ -135,8 +135,8 @@ def _with_fields(
 
 def _header(result: DigestResult, title: str | None) -> discord.Embed:
     s = result.summary
-    lines = [f"**Question:** {clip(safe(s.question), 1000)}", "", counts_line(result)]
-    lines.append(engine_line(result))
+    lines = [f"**Question:** {clip(safe(s.question), 1000)}", "", safe(counts_line(result))]
+    lines.append(safe(engine_line(result)))
     if result.reading_minutes_saved >= 1:
         lines.append(f"About {result.reading_minutes_saved:.0f} minutes of reading saved.")
     for note in result.notes[:5]:

@@ -77,15 +77,16 @@ def sanitize_result(result: DigestResult) -> DigestResult:
 # Inline syntax of CommonMark (and GFM) and Discord, escaped wherever it stands: `\` (escapes,
 # hard breaks), `*` `_` (emphasis, thematic breaks), `` ` `` (code), `~` (strikethrough,
 # fences), `|` (tables, spoilers), `[` `]` (links, images, footnotes, reference definitions),
-# `<` `>` (HTML, autolinks, mentions, timestamps, block quotes).
-_INLINE = re.compile(r"([\\`*_~|\[\]<>])")
+# `<` `>` (HTML, autolinks, mentions, timestamps, block quotes), and `#` after white space (a
+# closing sequence of an ATX heading would be eaten).
+_INLINE = re.compile(r"([\\`*_~|\[\]<>]|(?<!\S)#)")
 # Block syntax at the start of a line (and of the text, which may follow a "- " or "> " that
 # makes it a line start): ATX headings and Discord's -# subtext, lists (- + and "1." "1)"),
 # setext underlines and thematic breaks (= -), block quotes (> is escaped anyway).
 _LINE_START = re.compile(r"^([ \t]*)(?:([#=+\-])|(\d{1,9})([.)]))", re.MULTILINE)
 # "&amp;" or "&#91;" would show as "&" or "[": a CommonMark entity is escaped to show as written.
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
-_MENTION = re.compile(r"@(everyone|here)\b", re.IGNORECASE)
+_MENTION = re.compile(r"@(everyone|here)", re.IGNORECASE)
 
 
 def neutralize_mentions(text: str) -> str:
@@ -131,7 +132,8 @@ def safe_url(url: str | None) -> str | None:
 
     Safe means: http or https, a host name or IPv4 address and no user part (so
     ``https://discord.com@evil.example`` is refused), at most 2000 characters, and only URL
-    characters other than ``( ) [ ] < >``, quotes, white space and controls.
+    characters other than ``( ) [ ] < >``, quotes, white space and controls. Returns the URL
+    with any ``@`` after the host percent-encoded.
     """
     if not url or len(url) > 2000 or not _URL_CHARS.fullmatch(url):
         return None
@@ -145,7 +147,10 @@ def safe_url(url: str | None) -> str | None:
     host = parts.netloc.rsplit(":", 1)[0]
     if not host or not _HOST.fullmatch(host):
         return None
-    return url
+    # An "@" after the host (a path like /@everyone) is percent-encoded: no client reads a
+    # mention in it.
+    head, sep, tail = url.partition(parts.netloc)
+    return head + sep + tail.replace("@", "%40")
 
 
 def link(label: str, url: str | None) -> str:
