@@ -812,7 +812,11 @@ class _Run:
                 continue
             cleaned, verification = await asyncio.to_thread(verify, summary, known)
             if not any(side.points for side in cleaned.sides):
-                raise _ModelFailed("no point of the answer survived verification")
+                raise _ModelFailed(  # said only when verification dropped something
+                    "no point of the answer survived verification"
+                    if verification.points_dropped
+                    else "the answer has no point"
+                )
             return _Part(cleaned, verification, model)
 
     # -- reporting -----------------------------------------------------------------------------
