@@ -125,6 +125,7 @@ def escape(text: str, *, inline: bool = True) -> str:
 # escapes, minus the ones that end a Markdown link or open another ( ) [ ] < > and quotes.
 _URL_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#@!$&*+,;=%]+")
 _HOST = re.compile(r"[A-Za-z0-9.\-]+")
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def safe_url(url: str | None) -> str | None:
@@ -132,10 +133,14 @@ def safe_url(url: str | None) -> str | None:
 
     Safe means: http or https, a host name or IPv4 address and no user part (so
     ``https://discord.com@evil.example`` is refused), at most 2000 characters, and only URL
-    characters other than ``( ) [ ] < >``, quotes, white space and controls. Returns the URL
+    characters other than ``( ) [ ] < >``, quotes, white space and controls, no ``%`` but in a
+    percent escape and nothing a viewer would decode as an HTML entity. Returns the URL
     with any ``@`` after the host percent-encoded.
     """
     if not url or len(url) > 2000 or not _URL_CHARS.fullmatch(url):
+        return None
+    # A viewer would decode "&amp;" or re-encode a stray "%": the link would not be this URL.
+    if _ENTITY.search(url) or _BAD_PERCENT.search(url):
         return None
     try:
         parts = urlsplit(url)

@@ -220,3 +220,12 @@ def test_clip_never_leaves_a_dangling_escape(limit: int) -> None:
     assert len(clipped) <= limit
     body = clipped.removesuffix(E.ELLIPSIS)
     assert (len(body) - len(body.rstrip("\\"))) % 2 == 0
+
+
+@pytest.mark.parametrize(
+    "url", ["https://h.example/&amp;", "https://h.example/a&#91;b", "https://h.example/%zz"]
+)
+def test_a_url_a_viewer_would_rewrite_gets_no_link(url: str) -> None:
+    # CommonMark decodes entities and re-encodes a stray "%": the link would go elsewhere.
+    assert safe_url(url) is None
+    assert link("label", url) == "label"
