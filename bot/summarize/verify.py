@@ -73,19 +73,45 @@ def quote_matches(quote: str, source: str) -> bool:
     return _matches_folded(fold(quote), fold(source))
 
 
+def quote_problem(quote: str, source: str) -> str | None:
+    """Why `quote` does not verify against `source` (`quote_matches`), or None when it does: a
+    phrase to put between the quote and the comment's id in a re-ask ("is not verbatim text of",
+    "leaves out a negation (...) with an elision in"), so the model learns which rule it broke."""
+    return _problem(fold(quote), fold(source))
+
+
 def _matches_folded(folded_quote: str, folded_source: str) -> bool:
+    return _problem(folded_quote, folded_source) is None
+
+
+NOT_VERBATIM = "is not verbatim text of"
+
+
+def _problem(folded_quote: str, folded_source: str) -> str | None:
     fragments = _fragments(folded_quote)
     if not fragments:
-        return False
+        return "is empty; quote words of"
     if folded_quote in folded_source:  # verbatim, any ellipsis in it included
-        return True
+        return None
     if len(fragments) == 1:  # only leading or trailing elisions: nothing left out between
-        return fragments[0] in folded_source
+        return None if fragments[0] in folded_source else NOT_VERBATIM
     if len(fragments) - 1 > MAX_ELISIONS:
-        return False
+        return f"has more than {MAX_ELISIONS} elisions; see"
     if any(_word_count(fragment) < MIN_FRAGMENT_WORDS for fragment in fragments):
-        return False
-    neg_starts, neg_ends = _negation_spans(folded_source)
+        return f"has a part of fewer than {MIN_FRAGMENT_WORDS} words next to an elision in"
+    if _placed(fragments, folded_source, _negation_spans(folded_source)):
+        return None
+    if _placed(fragments, folded_source, ([], [])):
+        return "leaves out a negation (not, no, never, n't, without, ...) with an elision in"
+    return NOT_VERBATIM
+
+
+def _placed(
+    fragments: list[str], folded_source: str, negations: tuple[list[int], list[int]]
+) -> bool:
+    """True when `fragments` appear in order, without overlapping, and no text left out
+    between two of them overlaps a negation word (`negations`: their starts and ends)."""
+    neg_starts, neg_ends = negations
 
     def gap_is_clean(end: int, start: int) -> bool:
         # Some negation word overlaps [end, start) iff the first one ending after `end`

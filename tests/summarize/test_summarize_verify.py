@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.summarize.schema import Point, Quote, Side, Summary, Verification
-from bot.summarize.verify import fold, quote_matches, verify
+from bot.summarize.verify import fold, quote_matches, quote_problem, verify
 from bot.thread import Comment
 
 COMMENTS = [
@@ -250,3 +250,21 @@ def test_a_claim_without_a_verified_quote_is_dropped_wherever_it_stands() -> Non
     assert cleaned.common_ground == []
     assert report.points_dropped == 2 and report.quotes_verified == 1
     assert report.citations_dropped == 0  # c2 exists: the point fell for want of a quote
+
+
+@pytest.mark.parametrize(
+    ("quote", "problem"),
+    [
+        ("I do not think nuclear power is safe", None),
+        ("safe, and I ... said the waste is harmless", "leaves out a negation"),
+        ("I do not ... power is", "fewer than 3 words"),
+        ("I do not ... power is safe, ... I never said ... waste is harmless.", "more than 2"),
+        ("I do think nuclear power is safe", "is not verbatim text of"),
+        ("...", "is empty"),
+    ],
+)
+def test_quote_problem_names_the_rule_that_failed(quote: str, problem: str | None) -> None:
+    found = quote_problem(quote, NUCLEAR)
+    assert (found is None) == (problem is None)
+    assert problem is None or (found is not None and problem in found)
+    assert quote_matches(quote, NUCLEAR) == (found is None)
