@@ -23,11 +23,15 @@ from strangers (and from the model, which read it) cannot act on the reader's sc
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
+
+from pydantic import BaseModel
 
 if TYPE_CHECKING:
     from bot.summarize.schema import DigestResult
+
+_M = TypeVar("_M", bound=BaseModel)
 
 REPLACEMENT = "\ufffd"
 ZWSP = "\u200b"
@@ -65,13 +69,34 @@ def _sanitize_value(value: Any) -> Any:
     return value
 
 
-def sanitize_result(result: DigestResult) -> DigestResult:
-    """`result` with `sanitize` applied to every string in it: the entry of every renderer."""
-    data = result.model_dump()
+def _sanitize_model(model: _M) -> _M:
+    data = model.model_dump()
     clean = _sanitize_value(data)
-    if clean == data:
-        return result
-    return type(result).model_validate(clean)
+    return model if clean == data else type(model).model_validate(clean)
+
+
+def sanitize_result(result: DigestResult) -> DigestResult:
+    """`result` with `sanitize` applied to every string a renderer shows: the summary, notes,
+    model, balance labels and the comments (their text only where another of their fields needs
+    it, since no renderer shows a comment's whole text: a 20,000-comment result costs no copy).
+    The entry of every renderer; `result` itself when nothing needed it."""
+    update: dict[str, Any] = {}
+    for name in ("summary", "balance"):
+        part = getattr(result, name)
+        clean = _sanitize_model(part)
+        if clean is not part:
+            update[name] = clean
+    notes = [sanitize(note) for note in result.notes]
+    if notes != result.notes:
+        update["notes"] = notes
+    if result.model is not None and sanitize(result.model) != result.model:
+        update["model"] = sanitize(result.model)
+    if any(
+        _UNSAFE.search(c.id) or _UNSAFE.search(c.author or "") or _UNSAFE.search(c.url or "")
+        for c in result.comments
+    ):
+        update["comments"] = [_sanitize_model(c) for c in result.comments]
+    return result.model_copy(update=update) if update else result
 
 
 # Inline syntax of CommonMark (and GFM) and Discord, escaped wherever it stands: `\` (escapes,
