@@ -7,7 +7,7 @@ The key is `"sha256:" + hexdigest` of a canonical JSON document::
      "engine": ..., "model": ..., "options": {...}, "prompt_version": ..., "v": 2}
 
 serialised with `sort_keys=True`, `separators=(",", ":")`, `ensure_ascii=False`, UTF-8 (times
-as ISO 8601 with their offset, absent ones as null). The algorithm name is part of the key on
+as ISO 8601 in UTC, absent ones as null). The algorithm name is part of the key on
 purpose: if we ever change the hash (or `v`, the layout of the document), old rows simply stop
 matching instead of being confused with new ones, and a reader can tell which function made a
 key without guessing from its length.
@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bot.thread import Comment, Copy, Thread
 
@@ -50,7 +50,8 @@ def _utf8(text: str) -> bytes:
 
 
 def _time(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
+    # In UTC: two exports of one message written in different local offsets are one instant.
+    return value.astimezone(UTC).isoformat() if value is not None else None
 
 
 def _copy_row(copy: Copy) -> list[object]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -49,7 +49,7 @@ DECORATED = Thread(
             author="ana",
             text="Tabs.",
             url="https://discord.com/channels/1/2/1182",
-            time=datetime(2024, 5, 1, 12, tzinfo=UTC),
+            time=datetime(2024, 5, 1, 14, tzinfo=timezone(timedelta(hours=2))),
             is_bot=True,
             copies=(
                 Copy(id="1190", kind="exact", author="ben", url="https://x.example/1190"),
@@ -73,10 +73,10 @@ def test_streamed_hash_equals_the_documented_one_shot_json(thread: Thread) -> No
                 c.text,
                 c.reply_to,
                 c.url,
-                c.time.isoformat() if c.time else None,
+                c.time.astimezone(UTC).isoformat() if c.time else None,
                 c.is_bot,
                 [
-                    [k.id, k.kind, k.author, k.time.isoformat() if k.time else None, k.url]
+                    [k.id, k.kind, k.author, k.time and k.time.astimezone(UTC).isoformat(), k.url]
                     for k in c.copies
                 ],
             ]
@@ -190,6 +190,12 @@ def test_different_copies_are_another_key() -> None:
 )
 def test_every_shown_comment_field_is_hashed(changes: dict) -> None:
     assert key(_with(0, **changes)) != key()
+
+
+def test_one_instant_in_two_offsets_is_one_key() -> None:
+    utc = _with(0, time=datetime(2024, 5, 1, 12, tzinfo=UTC))
+    paris = _with(0, time=datetime(2024, 5, 1, 14, tzinfo=timezone(timedelta(hours=2))))
+    assert key(utc) == key(paris)
 
 
 def test_thread_fields_kept_out_of_the_result_are_not_hashed() -> None:
