@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.summarize.schema import Point, Quote, Side, Summary, Verification
 from bot.summarize.verify import fold, quote_matches, quote_problem, verify
@@ -268,3 +270,50 @@ def test_quote_problem_names_the_rule_that_failed(quote: str, problem: str | Non
     assert (found is None) == (problem is None)
     assert problem is None or (found is not None and problem in found)
     assert quote_matches(quote, NUCLEAR) == (found is None)
+
+
+def _brute_force(fragments: list[str], source: str) -> bool:
+    """Every in-order, non-overlapping placement of `fragments`, tried one by one: true when one
+    leaves no negation word (whole or in part) out between two fragments."""
+    import re
+    from itertools import product
+
+    from bot.summarize.verify import NEGATIONS
+
+    negations = [
+        (m.start(), m.end())
+        for m in re.finditer(r"\w+(?:'\w+)*", source)
+        if m.group().casefold() in NEGATIONS or m.group().casefold().endswith("n't")
+    ]
+    spots = [[i for i in range(len(source)) if source.startswith(f, i)] for f in fragments]
+    for starts in product(*spots):
+        ends = [s + len(f) for s, f in zip(starts, fragments, strict=True)]
+        if any(starts[i + 1] < ends[i] for i in range(len(fragments) - 1)):
+            continue
+        gaps = [(ends[i], starts[i + 1]) for i in range(len(fragments) - 1)]
+        if not any(a < ne and ns < b for a, b in gaps if a < b for ns, ne in negations):
+            return True
+    return False
+
+
+_VOCAB = ["it", "is", "not", "safe", "no", "never", "we", "can't", "build", "I", "do", "think"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_VOCAB), min_size=3, max_size=18),
+    st.lists(st.tuples(st.integers(0, 17), st.integers(3, 5)), min_size=2, max_size=3),
+)
+def test_elided_quotes_agree_with_brute_force(
+    words: list[str], cuts: list[tuple[int, int]]
+) -> None:
+    """The verifier's placement search (latest end before each fragment) finds a placement
+    exactly when trying every placement does."""
+    source = " ".join(words)
+    fragments = [" ".join(words[i : i + n]) for i, n in cuts if len(words[i : i + n]) == n]
+    if len(fragments) < 2:
+        return
+    quote = " ... ".join(fragments)
+    if quote in source:
+        return  # verbatim: no elision to judge
+    assert quote_matches(quote, source) == _brute_force(fragments, source)
