@@ -227,7 +227,9 @@ def _summarize_thread(
             update={"notes": [*thread.notes, *(n for n in result.notes if n not in thread.notes)]}
         )
     if as_json:
-        sys.stdout.write(result.model_dump_json(indent=2, exclude={"cache_key"}) + "\n")
+        from bot.render.safe import to_json
+
+        sys.stdout.write(to_json(result, indent=2, exclude={"cache_key"}) + "\n")
         return
     if markdown:
         from bot.render.markdown import to_markdown

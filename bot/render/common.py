@@ -25,8 +25,19 @@ def engine_line(result: DigestResult) -> str:
     quotes = f"{v.quotes_verified}/{v.quotes_checked} quotes verified"
     if v.quotes_dropped or v.citations_dropped:
         quotes += f", {v.quotes_dropped} quotes and {v.citations_dropped} citations dropped"
+    if v.points_dropped:
+        quotes += f", {v.points_dropped} point{'s' if v.points_dropped != 1 else ''} without a "
+        quotes += "verified quote dropped"
     state = "cached" if result.cached else "fresh"
     return f"{engine} · {state} · {quotes}"
+
+
+def empty_side_line(result: DigestResult) -> str:
+    """What to say for a side with no point: that verification dropped points only when it did
+    (which side they were on is not recorded, so the wording stays true either way)."""
+    if result.verification.points_dropped:
+        return "No point of this side has a verified quote."
+    return "No point was found for this side."
 
 
 def side_support(side: Side) -> str | None:

@@ -6,9 +6,9 @@ message and 10 embeds a message; message content 2000. A long summary becomes se
 (the command layer shows them with buttons); nothing is lost, because the full summary is
 attached as Markdown (`bot.render.markdown`).
 
-Text from the thread and from the model is data: its Markdown is escaped (so a quote cannot
-turn into a masked link or a heading) and mentions in it are shown, never parsed (the sender
-also allows no mentions).
+Text from the thread and from the model is data: it goes through `bot.render.safe.escape` (so a
+quote cannot turn into a masked link or a heading, and a mention in it is shown, never parsed;
+the sender also allows no mentions), and jump links through `bot.render.safe.link`.
 """
 
 from __future__ import annotations
@@ -19,11 +19,13 @@ from bot.render.common import (
     authors_by_id,
     balance_warning,
     counts_line,
+    empty_side_line,
     engine_line,
     quote_ref,
     side_support,
     text_repeats_quote,
 )
+from bot.render.safe import escape, link, neutralize_mentions, sanitize, sanitize_result
 from bot.summarize.schema import DigestResult, Point
 
 TITLE = 256
@@ -53,21 +55,23 @@ def clip(text: str, limit: int) -> str:
     """`text` cut to at most `limit` characters, with an ellipsis when cut."""
     if len(text) <= limit:
         return text
-    return text[: max(0, limit - 1)].rstrip() + ELLIPSIS
+    cut = text[: max(0, limit - 1)].rstrip()
+    if (len(cut) - len(cut.rstrip("\\"))) % 2:  # a cut escape would escape the ellipsis
+        cut = cut[:-1]
+    return cut + ELLIPSIS
 
 
 def safe(text: str) -> str:
-    """Thread or model text for an embed: Markdown escaped, so it shows as written."""
-    return discord.utils.escape_markdown(" ".join(text.split()))
+    """Thread or model text for an embed: on one line, escaped (`bot.render.safe.escape`), so it
+    shows as written."""
+    return escape(text)
 
 
 def clip_content(text: str) -> str:
-    """Message content within 2000 characters, with mentions neutralised as well."""
-    return clip(discord.utils.escape_mentions(text), CONTENT)
-
-
-def _link(label: str, url: str | None) -> str:
-    return f"[{label}]({url})" if url else label
+    """Message content within 2000 characters, with controls removed and mentions neutralised
+    (user and role mentions as `discord.utils.escape_mentions` does, plus @everyone/@here in any
+    case)."""
+    return clip(neutralize_mentions(discord.utils.escape_mentions(sanitize(text))), CONTENT)
 
 
 class _Context:
@@ -76,7 +80,7 @@ class _Context:
         self.urls = {c.id: c.url for c in result.comments}
 
     def ref(self, comment_id: str) -> str:
-        return _link(
+        return link(
             safe(quote_ref(comment_id, self.authors.get(comment_id))), self.urls.get(comment_id)
         )
 
@@ -131,8 +135,8 @@ def _with_fields(
 
 def _header(result: DigestResult, title: str | None) -> discord.Embed:
     s = result.summary
-    lines = [f"**Question:** {clip(safe(s.question), 1000)}", "", counts_line(result)]
-    lines.append(engine_line(result))
+    lines = [f"**Question:** {clip(safe(s.question), 1000)}", "", safe(counts_line(result))]
+    lines.append(safe(engine_line(result)))
     if result.reading_minutes_saved >= 1:
         lines.append(f"About {result.reading_minutes_saved:.0f} minutes of reading saved.")
     for note in result.notes[:5]:
@@ -146,6 +150,7 @@ def _header(result: DigestResult, title: str | None) -> discord.Embed:
 def blocks(result: DigestResult, *, title: str | None = None) -> list[discord.Embed]:
     """Every embed of the summary in order (header, one or more per side, common ground, open
     questions), each within the single-embed limits and under 6000 characters."""
+    result = sanitize_result(result)
     ctx = _Context(result)
     s = result.summary
     out = [_header(result, title)]
@@ -157,7 +162,7 @@ def blocks(result: DigestResult, *, title: str | None = None) -> list[discord.Em
         if side.participants:
             desc.append(f"**Participants:** {clip(safe(', '.join(side.participants)), 600)}")
         if not side.points:
-            desc.append("_No point of this side survived verification._")
+            desc.append(f"_{empty_side_line(result)}_")
         fields = [_point_field(p, ctx) for p in side.points]
         colour = SIDE_COLOURS[(number - 1) % len(SIDE_COLOURS)]
         out += _with_fields(label, "\n".join(desc), colour, fields)

@@ -1,4 +1,10 @@
-"""The result as Markdown: the full summary, for files and for Discord attachments."""
+"""The result as Markdown: the full summary, for files and for Discord attachments.
+
+Every piece of thread or model text goes through `bot.render.safe.escape` (one line where it
+must stay one line: list items, headings, bold lines), and jump links only through
+`bot.render.safe.link`, so nothing from the thread becomes a link, image, heading, list, HTML or
+mention in CommonMark or in Discord's Markdown.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,13 @@ from bot.render.common import (
     authors_by_id,
     balance_warning,
     counts_line,
+    empty_side_line,
     engine_line,
     quote_ref,
     side_support,
     text_repeats_quote,
 )
+from bot.render.safe import escape, link, sanitize_result
 from bot.summarize.schema import DigestResult, Point
 
 
@@ -20,58 +28,67 @@ def _quote_block(text: str) -> str:
 
 
 def _point(point: Point, authors: dict[str, str | None], urls: dict[str, str | None]) -> list[str]:
-    cites = ", ".join(
-        f"[{cid}]({urls[cid]})" if urls.get(cid) else cid for cid in point.comment_ids
-    )
+    cites = ", ".join(link(escape(cid), urls.get(cid)) for cid in point.comment_ids)
 
     def ref(cid: str) -> str:
-        label = quote_ref(cid, authors.get(cid))
-        return f"[{label}]({urls[cid]})" if urls.get(cid) else label
+        return link(escape(quote_ref(cid, authors.get(cid))), urls.get(cid))
 
-    quotes = [f"“{q.text}” — {ref(q.comment_id)}" for q in point.quotes]
-    if quotes and text_repeats_quote(point.text, [q.text for q in point.quotes]):
+    if point.quotes and text_repeats_quote(point.text, [q.text for q in point.quotes]):
         # The extractive engine's point text is its quote: say it once, as the quote.
+        first, *rest = point.quotes
         quoted = {q.comment_id for q in point.quotes}
         extra = ", ".join(ref(cid) for cid in point.comment_ids if cid not in quoted)
-        lines = [f"- {quotes[0]}" + (f" (also {extra})" if extra else "")]
-        return lines + [_quote_block(q) for q in quotes[1:]]
-    lines = [f"- {point.text}" + (f" ({cites})" if cites else "")]
-    return lines + [_quote_block(q) for q in quotes]
+        lines = [
+            f"- “{escape(first.text)}” — {ref(first.comment_id)}"
+            + (f" (also {extra})" if extra else "")
+        ]
+    else:
+        rest = list(point.quotes)
+        lines = [f"- {escape(point.text)}" + (f" ({cites})" if cites else "")]
+    for quote in rest:
+        body = escape(quote.text, inline=False).splitlines() or [""]
+        body[0] = "“" + body[0]
+        body[-1] += f"” — {ref(quote.comment_id)}"
+        lines.append(_quote_block("\n".join(body)))
+    return lines
 
 
 def to_markdown(result: DigestResult) -> str:
-    """Render the whole result. Quotes are verbatim; nothing is truncated here."""
+    """Render the whole result. Quotes are verbatim (line breaks kept inside block quotes,
+    Markdown escaped so that it shows as written); nothing is truncated here."""
+    result = sanitize_result(result)
     s = result.summary
     authors = authors_by_id(result)
     urls = {c.id: c.url for c in result.comments}
     out = [
         "# Debate digest",
         "",
-        f"**Question:** {s.question}",
+        f"**Question:** {escape(s.question)}",
         "",
-        f"_{counts_line(result)}_  ",
-        f"_{engine_line(result)}_",
+        f"_{escape(counts_line(result))}_  ",
+        f"_{escape(engine_line(result))}_",
         "",
     ]
     for note in result.notes:
-        out.append(f"> **Note:** {note}")
+        out.append(f"> **Note:** {escape(note)}")
         out.append("")
     if warning := balance_warning(result):
-        out += [f"> **{warning}**", ""]
+        out += [f"> **{escape(warning)}**", ""]
     for number, side in enumerate(s.sides, 1):
-        out.append(f"## Side {number}: {side.label}" if len(s.sides) > 1 else f"## {side.label}")
+        label = escape(side.label)
+        out.append(f"## Side {number}: {label}" if len(s.sides) > 1 else f"## {label}")
         out.append("")
-        lines = [f"**Position:** {side.position}"]
+        lines = [f"**Position:** {escape(side.position)}"]
         if support := side_support(side):
             lines.append(f"**Support:** {support}")
         if side.participants:
-            lines.append(f"**Participants:** {', '.join(side.participants)}")
+            lines.append(f"**Participants:** {escape(', '.join(side.participants))}")
         out.append("  \n".join(lines))  # hard line breaks: one paragraph, one line each
         out.append("")
         for point in side.points:
             out.extend(_point(point, authors, urls))
         if not side.points:
-            out.append("- _No point of this side survived verification._")
+            out.append(f"- _{empty_side_line(result)}_")
         out.append("")
     if s.common_ground:
         out += ["## Common ground", ""]
@@ -80,6 +97,6 @@ def to_markdown(result: DigestResult) -> str:
         out.append("")
     if s.open_questions:
         out += ["## Open questions", ""]
-        out += [f"- {q}" for q in s.open_questions]
+        out += [f"- {escape(q)}" for q in s.open_questions]
         out.append("")
     return "\n".join(out).rstrip() + "\n"

@@ -1,7 +1,9 @@
 """The result in a terminal, with rich.
 
 All thread text goes in as `rich.text.Text`, never as markup: a comment that contains
-`[bold]` or `[link=…]` must print as written, not restyle the output.
+`[bold]` or `[link=…]` must print as written, not restyle the output. And the result is
+sanitized first (`bot.render.safe.sanitize_result`): rich passes ESC through, so a comment
+carrying ``ESC ] 52`` (a clipboard write) or ``ESC [ 2J`` would act on the terminal.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from bot.render.common import (
     authors_by_id,
     balance_warning,
     counts_line,
+    empty_side_line,
     engine_line,
     quote_ref,
     side_support,
     text_repeats_quote,
 )
+from bot.render.safe import sanitize_result
 from bot.summarize.schema import DigestResult, Point, Side
 
 SIDE_COLOURS = ("cyan", "magenta", "green", "yellow")
@@ -46,7 +50,9 @@ def _point(point: Point, authors: dict[str, str | None]) -> Text:
     return text
 
 
-def _side_panel(number: int, side: Side, colour: str, authors: dict[str, str | None]) -> Panel:
+def _side_panel(
+    number: int, side: Side, colour: str, authors: dict[str, str | None], empty: str
+) -> Panel:
     body: list[RenderableType] = [Text(side.position, style="bold")]
     support = [side_support(side)] if side.comment_ids else []
     if side.participants:
@@ -56,7 +62,7 @@ def _side_panel(number: int, side: Side, colour: str, authors: dict[str, str | N
         body.append(Text(line[:1].upper() + line[1:], style="dim"))
     body.extend(_point(p, authors) for p in side.points)
     if not side.points:
-        body.append(Text("No point of this side survived verification.", style="dim italic"))
+        body.append(Text(empty, style="dim italic"))
     title = Text(f"Side {number}: ", style=f"bold {colour}")
     title.append(side.label, style=f"bold {colour}")
     return Panel(Group(*body), title=title, title_align="left", border_style=colour)
@@ -65,6 +71,7 @@ def _side_panel(number: int, side: Side, colour: str, authors: dict[str, str | N
 def render(result: DigestResult, console: Console, *, layout: Layout = "stacked") -> None:
     """Print the whole summary: header, the sides (one after the other or side by side),
     common ground, open questions and notes."""
+    result = sanitize_result(result)
     s = result.summary
     authors = authors_by_id(result)
     header = Text()
@@ -79,7 +86,9 @@ def render(result: DigestResult, console: Console, *, layout: Layout = "stacked"
         console.print(Text(warning, style="bold red"))
 
     panels = [
-        _side_panel(n, side, SIDE_COLOURS[(n - 1) % len(SIDE_COLOURS)], authors)
+        _side_panel(
+            n, side, SIDE_COLOURS[(n - 1) % len(SIDE_COLOURS)], authors, empty_side_line(result)
+        )
         for n, side in enumerate(s.sides, 1)
     ]
     if layout == "columns" and len(panels) > 1:

@@ -1,19 +1,24 @@
-"""Cache keys: a content address of everything that decides what a summary says.
+"""Cache keys: a content address of everything that decides what a cached result shows.
 
 The key is `"sha256:" + hexdigest` of a canonical JSON document::
 
-    {"comments": [[id, author, text, reply_to], ...], "engine": ..., "model": ...,
-     "options": {...}, "prompt_version": ..., "v": 1}
+    {"comments": [[id, author, text, reply_to, url, time, is_bot,
+                   [[copy id, kind, author, time, url], ...]], ...],
+     "engine": ..., "model": ..., "options": {...}, "prompt_version": ..., "v": 2}
 
-serialised with `sort_keys=True`, `separators=(",", ":")`, `ensure_ascii=False`, UTF-8. The
-algorithm name is part of the key on purpose: if we ever change the hash (or `v`, the layout of
-the document), old rows simply stop matching instead of being confused with new ones, and a
-reader can tell which function made a key without guessing from its length.
+serialised with `sort_keys=True`, `separators=(",", ":")`, `ensure_ascii=False`, UTF-8 (times
+as ISO 8601 in UTC, absent ones as null). The algorithm name is part of the key on
+purpose: if we ever change the hash (or `v`, the layout of the document), old rows simply stop
+matching instead of being confused with new ones, and a reader can tell which function made a
+key without guessing from its length.
 
-Only the comments' id, author, text and reply_to count: timestamps, urls, the thread's title or
-source do not change the summary, so two exports of the same debate share one cache entry.
-The thread must already be deduplicated, so that dedupe settings that change the comments also
-change the key.
+A cached result is shown as it was stored, jump links and authors included, so every field of
+every deduplicated comment that a result can show or count is hashed: two exports of the same
+messages from two servers (or posts ``p1``... of two forums) have different URLs, and must not
+be answered with each other's links; a different set of folded copies changes who is counted.
+The thread's title, url, source and notes are not stored in the result (the caller shows them
+from the thread it has), so they are not hashed. The thread must already be deduplicated, so
+that dedupe settings that change the comments also change the key.
 """
 
 from __future__ import annotations
@@ -21,12 +26,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from datetime import UTC, datetime
 
-from bot.thread import Thread
+from bot.thread import Comment, Copy, Thread
 
 KEY_ALGORITHM = "sha256"
 # Bump when the layout of the hashed document changes; it is hashed too (the "v" member).
-KEY_LAYOUT_VERSION = 1
+KEY_LAYOUT_VERSION = 2
 # Comments are serialised this many at a time: one json.dumps call per comment is slow, one
 # for the whole thread would build a string as big as the thread.
 _CHUNK = 1024
@@ -43,6 +49,29 @@ def _utf8(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
+def _time(value: datetime | None) -> str | None:
+    # In UTC: two exports of one message written in different local offsets are one instant.
+    return value.astimezone(UTC).isoformat() if value is not None else None
+
+
+def _copy_row(copy: Copy) -> list[object]:
+    return [copy.id, copy.kind, copy.author, _time(copy.time), copy.url]
+
+
+def comment_row(comment: Comment) -> list[object]:
+    """The hashed form of one comment: every field a cached result can show or count."""
+    return [
+        comment.id,
+        comment.author,
+        comment.text,
+        comment.reply_to,
+        comment.url,
+        _time(comment.time),
+        comment.is_bot,
+        [_copy_row(copy) for copy in comment.copies],
+    ]
+
+
 def cache_key(
     thread: Thread,
     *,
@@ -54,7 +83,7 @@ def cache_key(
     """The cache key of summarising `thread` (already deduplicated) with these settings.
 
     Returns `"sha256:<64 hex digits>"`, stable across runs, processes and machines. Any change
-    to a comment's id, author, text or reply_to, to their order, or to engine, model,
+    to a comment's field (`comment_row`: its copies included), to their order, or to engine, model,
     prompt_version or options gives a different key; the order of `options` does not matter.
     `options` must be JSON-serialisable with string keys (TypeError otherwise).
 
@@ -76,7 +105,7 @@ def cache_key(
     hasher.update(b'{"comments":[')
     comments = thread.comments
     for start in range(0, len(comments), _CHUNK):
-        rows = [[c.id, c.author, c.text, c.reply_to] for c in comments[start : start + _CHUNK]]
+        rows = [comment_row(c) for c in comments[start : start + _CHUNK]]
         chunk = _canonical(rows)[1:-1]  # the rows without the list's brackets
         hasher.update(_utf8(chunk if start == 0 else "," + chunk))
     hasher.update(b"],")

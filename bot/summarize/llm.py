@@ -51,7 +51,7 @@ from bot.errors import UserError
 from bot.summarize import budget
 from bot.summarize.prompts import load_prompt
 from bot.summarize.schema import Point, Summary, Usage, Verification
-from bot.summarize.verify import quote_matches, verify
+from bot.summarize.verify import quote_problem, verify
 from bot.thread import Comment, Thread
 
 if TYPE_CHECKING:
@@ -270,10 +270,10 @@ def verification_failures(summary: Summary, comments: Mapping[str, Comment]) -> 
                     f"- {where}: quote {json.dumps(quote.text, ensure_ascii=False)} cites comment"
                     f" id {json.dumps(cid)}, which is not in the thread"
                 )
-            elif not quote_matches(quote.text, comments[cid].text):
+            elif problem := quote_problem(quote.text, comments[cid].text):
                 lines.append(
-                    f"- {where}: quote {json.dumps(quote.text, ensure_ascii=False)} is not"
-                    f" verbatim text of comment {json.dumps(cid)}"
+                    f"- {where}: quote {json.dumps(quote.text, ensure_ascii=False)} {problem}"
+                    f" comment {json.dumps(cid)}"
                 )
     return list(dict.fromkeys(lines))
 
@@ -812,7 +812,11 @@ class _Run:
                 continue
             cleaned, verification = await asyncio.to_thread(verify, summary, known)
             if not any(side.points for side in cleaned.sides):
-                raise _ModelFailed("no point of the answer survived verification")
+                raise _ModelFailed(  # said only when verification dropped something
+                    "no point of the answer survived verification"
+                    if verification.points_dropped
+                    else "the answer has no point"
+                )
             return _Part(cleaned, verification, model)
 
     # -- reporting -----------------------------------------------------------------------------

@@ -1,15 +1,15 @@
-"""cache_key: stable, sensitive to everything that shapes a summary, blind to option order."""
+"""cache_key: stable, sensitive to everything a cached result shows, blind to option order."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from bot.store.keys import KEY_ALGORITHM, cache_key
-from bot.thread import Comment, Thread
+from bot.store.keys import KEY_ALGORITHM, KEY_LAYOUT_VERSION, cache_key
+from bot.thread import Comment, Copy, Thread
 
 SMALL = Thread(
     comments=(
@@ -19,7 +19,7 @@ SMALL = Thread(
 )
 SETTINGS: dict = {"engine": "offline", "model": None, "prompt_version": None}
 # Computed once and written here: a change means every cached result is silently orphaned.
-PINNED = "sha256:9a35b3d187fb5c502e8b4b5a089576c072eec356c1e5b4bf7aa983c314b4299d"
+PINNED = "sha256:5b706bc4fb8e63ac032a88966650ee0c5b4bc8aaa4595f97f52aa776f605f284"
 
 
 def key(thread: Thread = SMALL, **changes: object) -> str:
@@ -42,11 +42,46 @@ LONG = Thread(
 )
 
 
-@pytest.mark.parametrize("thread", [SMALL, LONG, Thread()], ids=["small", "long", "empty"])
+DECORATED = Thread(
+    comments=(
+        Comment(
+            id="1182",
+            author="ana",
+            text="Tabs.",
+            url="https://discord.com/channels/1/2/1182",
+            time=datetime(2024, 5, 1, 14, tzinfo=timezone(timedelta(hours=2))),
+            is_bot=True,
+            copies=(
+                Copy(id="1190", kind="exact", author="ben", url="https://x.example/1190"),
+                Copy(id="1191", kind="near", time=datetime(2024, 5, 1, 13, tzinfo=UTC)),
+            ),
+        ),
+    )
+)
+
+
+@pytest.mark.parametrize(
+    "thread", [SMALL, LONG, Thread(), DECORATED], ids=["small", "long", "empty", "every-field"]
+)
 def test_streamed_hash_equals_the_documented_one_shot_json(thread: Thread) -> None:
     document = {
-        "v": 1,
-        "comments": [[c.id, c.author, c.text, c.reply_to] for c in thread.comments],
+        "v": 2,
+        "comments": [
+            [
+                c.id,
+                c.author,
+                c.text,
+                c.reply_to,
+                c.url,
+                c.time.astimezone(UTC).isoformat() if c.time else None,
+                c.is_bot,
+                [
+                    [k.id, k.kind, k.author, k.time and k.time.astimezone(UTC).isoformat(), k.url]
+                    for k in c.copies
+                ],
+            ]
+            for c in thread.comments
+        ],
         "engine": "offline",
         "model": None,
         "prompt_version": None,
@@ -107,14 +142,70 @@ def test_option_order_does_not_matter() -> None:
     assert one == other
 
 
-def test_fields_that_do_not_shape_the_summary_are_not_hashed() -> None:
+def test_the_key_layout_version_is_hashed_and_was_bumped_for_urls_and_copies() -> None:
+    assert KEY_LAYOUT_VERSION == 2
+
+
+def test_same_texts_with_other_urls_are_another_key() -> None:
+    """A second export of the same messages from another server (or posts p1... of another
+    forum) must not be answered with the first one's jump links."""
+
+    def at(server: str) -> Thread:
+        return Thread(
+            comments=tuple(
+                c.model_copy(update={"url": f"https://{server}/t/slug/{c.id}"})
+                for c in SMALL.comments
+            )
+        )
+
+    assert key(at("forum-a.example")) != key(at("forum-b.example"))
+    assert key(at("forum-a.example")) != key()  # no url at all is another key too
+    assert key(at("forum-a.example")) == key(at("forum-a.example"))
+
+
+def test_different_copies_are_another_key() -> None:
+    """Copies are who else said it: another folded copy changes the counts a result shows."""
+    copies = [
+        (),
+        (Copy(id="c7", kind="exact", author="ben"),),
+        (Copy(id="c7", kind="exact", author="cy"),),  # another author
+        (Copy(id="c8", kind="exact", author="ben"),),  # another id
+        (Copy(id="c7", kind="near", author="ben"),),  # another kind
+        (Copy(id="c7", kind="exact", author="ben", url="https://x.example/c7"),),
+        (Copy(id="c7", kind="exact", author="ben", time=datetime(2024, 5, 1, tzinfo=UTC)),),
+        (Copy(id="c7", kind="exact", author="ben"), Copy(id="c9", kind="exact")),  # one more
+    ]
+    assert len({key(_with(0, copies=c)) for c in copies}) == len(copies)
+    assert key(_with(0, copies=())) == key()
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"url": "https://x.example/c1"},
+        {"time": datetime(2024, 5, 1, tzinfo=UTC)},
+        {"is_bot": True},
+    ],
+    ids=["url", "time", "is_bot"],
+)
+def test_every_shown_comment_field_is_hashed(changes: dict) -> None:
+    assert key(_with(0, **changes)) != key()
+
+
+def test_one_instant_in_two_offsets_is_one_key() -> None:
+    utc = _with(0, time=datetime(2024, 5, 1, 12, tzinfo=UTC))
+    paris = _with(0, time=datetime(2024, 5, 1, 14, tzinfo=timezone(timedelta(hours=2))))
+    assert key(utc) == key(paris)
+
+
+def test_thread_fields_kept_out_of_the_result_are_not_hashed() -> None:
+    # Title, url, source and notes are shown from the thread in hand, never from the cache.
     decorated = Thread(
-        comments=tuple(
-            c.model_copy(update={"time": datetime(2024, 5, 1, tzinfo=UTC), "url": "https://x"})
-            for c in SMALL.comments
-        ),
+        comments=SMALL.comments,
         title="A title",
         source="paste",
+        url="https://x.example/t/1",
+        notes=("cut at 5,000 comments",),
     )
     assert key(decorated) == key()
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.summarize.schema import Point, Quote, Side, Summary, Verification
-from bot.summarize.verify import fold, quote_matches, verify
+from bot.summarize.verify import fold, quote_matches, quote_problem, verify
 from bot.thread import Comment
 
 COMMENTS = [
@@ -38,20 +40,29 @@ def test_fold_is_idempotent() -> None:
     assert fold(fold(text)) == fold(text)
 
 
+LONG = (
+    "It\u2019s \u201cjust\u201d role\u2011play \u2014 the models were told to act, and they "
+    "did exactly what the prompt asked of them.\nReally, that is all there is to it."
+)
+
+
 @pytest.mark.parametrize(
-    "quote",
+    ("quote", "source"),
     [
-        'It\'s "just" role-play - nothing more.',  # ASCII forms of the typographic text
-        "It\u2019s \u201cjust\u201d role\u2011play \u2014 nothing   more.",  # verbatim
-        "role-play - nothing more. Really.",  # white space folded across the line break
-        "It's ... nothing more",  # elision
-        "It's\u2026Really.",  # typographic elision, no spaces
-        "It's ... role-play ... Really",  # two elisions, in order
-        "...nothing more...",  # leading and trailing elisions
+        ('It\'s "just" role-play - nothing more.', COMMENTS[0].text),  # ASCII forms
+        ("It\u2019s \u201cjust\u201d role\u2011play \u2014 nothing   more.", COMMENTS[0].text),
+        ("role-play - nothing more. Really.", COMMENTS[0].text),  # white space across the break
+        ("...nothing more...", COMMENTS[0].text),  # leading and trailing elisions leave out
+        ("\u2026 \u201cjust\u201d role-play", COMMENTS[0].text),  # nothing in the middle
+        ('It\'s "just" role-play ... they did exactly what', LONG),  # one elision
+        ("the models were\u2026exactly what the prompt", LONG),  # typographic, no spaces
+        ('It\'s "just" role-play ... the models were ... that is all', LONG),  # two, in order
+        ("Well... I do think so", "Well... I do think so."),  # the comment's own ellipsis
+        ("I do not ... power is safe", "I do not think nuclear power is safe"),  # kept negation
     ],
 )
-def test_quote_matches(quote: str) -> None:
-    assert quote_matches(quote, COMMENTS[0].text)
+def test_quote_matches(quote: str, source: str) -> None:
+    assert quote_matches(quote, source)
 
 
 @pytest.mark.parametrize(
@@ -73,9 +84,55 @@ def test_quote_does_not_match(quote: str) -> None:
     assert not quote_matches(quote, COMMENTS[0].text)
 
 
+NUCLEAR = "I do not think nuclear power is safe, and I never said the waste is harmless."
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "I do ... think nuclear power is safe",  # leaves out "not"
+        "I do\u2026think nuclear power is safe",
+        "I do n... think nuclear power is safe",  # leaves out part of "not"
+        "and I ... said the waste is harmless",  # leaves out "never"
+        "a ... e",  # fragments of one word
+        "I ... s",
+        "I do not ... power is",  # a fragment of two words
+        "I do not ... power is safe, ... I never said ... waste is harmless.",  # three elisions
+    ],
+)
+def test_an_elision_cannot_change_the_meaning(quote: str) -> None:
+    assert not quote_matches(quote, NUCLEAR)
+
+
+def test_the_negation_rule_covers_contractions_and_chat_spellings() -> None:
+    for source in (
+        "Honestly I really don\u2019t believe the plan will work out.",
+        "Honestly I really dont believe the plan will work out.",
+        "Honestly I really cannot believe the plan will work out.",
+    ):
+        assert not quote_matches("Honestly I really ... believe the plan will work", source)
+    assert quote_matches(
+        "Honestly I really ... believe the plan will work",
+        "Honestly I really, truly believe the plan will work.",
+    )
+
+
+def test_a_placement_without_a_negation_in_its_gap_is_found() -> None:
+    # The leftmost placement leaves out "not"; a later one leaves out nothing that negates.
+    source = "so we should not build it here. so we should really build it in the north."
+    assert quote_matches("so we should ... build it in the north", source)
+    assert not quote_matches("so we should ... build it here", source)
+
+
 def test_overlapping_fragments_do_not_match() -> None:
-    assert not quote_matches("abcab ... bcd", "abcabcd")
-    assert quote_matches("abc ... abcd", "abcabcd")
+    assert not quote_matches("ab cd ab ... cd ab ef", "ab cd ab ef")
+    assert quote_matches("ab cd ab ... ab cd ab ef", "ab cd ab x ab cd ab ef")
+
+
+def test_elided_quotes_stay_fast_on_repetitive_text() -> None:
+    source = "a b c " * 20_000
+    assert not quote_matches("a b c ... a b c ... x y z", source)
+    assert quote_matches("a b c ... a b c ... a b c", source)
 
 
 def _summary(*points: Point, common: tuple[Point, ...] = ()) -> Summary:
@@ -166,9 +223,9 @@ def test_verify_accepts_a_mapping_and_is_pure() -> None:
     second = verify(summary, by_id)
     assert first == second
     cleaned, report = first
-    # The case-changed quote is dropped, the point survives on its citation.
-    assert cleaned.sides[0].points == [Point(text="x", comment_ids=["c1"], quotes=[])]
-    assert report.quotes_dropped == 1 and report.points_dropped == 0
+    # The case-changed quote is dropped, and the point with it: a citation is not a quote.
+    assert cleaned.sides[0].points == []
+    assert report.quotes_dropped == 1 and report.points_dropped == 1
     assert summary.sides[0].points[0].quotes  # the input is untouched
 
 
@@ -178,3 +235,85 @@ def test_verify_first_comment_wins_on_repeated_ids() -> None:
     cleaned, report = verify(_summary(point), comments)
     assert cleaned.sides[0].points == []
     assert report.points_dropped == 1 and report.quotes_dropped == 1
+
+
+def test_a_claim_without_a_verified_quote_is_dropped_wherever_it_stands() -> None:
+    # The model's own claim, citing a real comment but quoting nothing of it (issue 14).
+    invented = Point(
+        text="Everyone agrees LLMs secretly plan to deceive.", comment_ids=["c2"], quotes=[]
+    )
+    supported = Point(
+        text="It is role-play.",
+        comment_ids=["c1"],
+        quotes=[Quote(comment_id="c1", text="role-play - nothing more")],
+    )
+    cleaned, report = verify(_summary(invented, supported, common=(invented,)), COMMENTS)
+    assert cleaned.sides[0].points == [supported]
+    assert cleaned.common_ground == []
+    assert report.points_dropped == 2 and report.quotes_verified == 1
+    assert report.citations_dropped == 0  # c2 exists: the point fell for want of a quote
+
+
+@pytest.mark.parametrize(
+    ("quote", "problem"),
+    [
+        ("I do not think nuclear power is safe", None),
+        ("safe, and I ... said the waste is harmless", "leaves out a negation"),
+        ("I do not ... power is", "fewer than 3 words"),
+        ("I do not ... power is safe, ... I never said ... waste is harmless.", "more than 2"),
+        ("I do think nuclear power is safe", "is not verbatim text of"),
+        ("...", "is empty"),
+    ],
+)
+def test_quote_problem_names_the_rule_that_failed(quote: str, problem: str | None) -> None:
+    found = quote_problem(quote, NUCLEAR)
+    assert (found is None) == (problem is None)
+    assert problem is None or (found is not None and problem in found)
+    assert quote_matches(quote, NUCLEAR) == (found is None)
+
+
+def _brute_force(fragments: list[str], source: str) -> bool:
+    """Every in-order, non-overlapping placement of `fragments`, tried one by one: true when one
+    leaves no negation word (whole or in part) out between two fragments."""
+    import re
+    from itertools import product
+
+    from bot.summarize.verify import NEGATIONS
+
+    negations = [
+        (m.start(), m.end())
+        for m in re.finditer(r"\w+(?:'\w+)*", source)
+        if m.group().casefold() in NEGATIONS or m.group().casefold().endswith("n't")
+    ]
+    spots = [[i for i in range(len(source)) if source.startswith(f, i)] for f in fragments]
+    for starts in product(*spots):
+        ends = [s + len(f) for s, f in zip(starts, fragments, strict=True)]
+        if any(starts[i + 1] < ends[i] for i in range(len(fragments) - 1)):
+            continue
+        gaps = [(ends[i], starts[i + 1]) for i in range(len(fragments) - 1)]
+        if not any(a < ne and ns < b for a, b in gaps if a < b for ns, ne in negations):
+            return True
+    return False
+
+
+_VOCAB = ["it", "is", "not", "safe", "no", "never", "we", "can't", "build", "I", "do", "think"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_VOCAB), min_size=3, max_size=18),
+    st.lists(st.tuples(st.integers(0, 17), st.integers(3, 5)), min_size=2, max_size=3),
+)
+def test_elided_quotes_agree_with_brute_force(
+    words: list[str], cuts: list[tuple[int, int]]
+) -> None:
+    """The verifier's placement search (latest end before each fragment) finds a placement
+    exactly when trying every placement does."""
+    source = " ".join(words)
+    fragments = [" ".join(words[i : i + n]) for i, n in cuts if len(words[i : i + n]) == n]
+    if len(fragments) < 2:
+        return
+    quote = " ... ".join(fragments)
+    if quote in source:
+        return  # verbatim: no elision to judge
+    assert quote_matches(quote, source) == _brute_force(fragments, source)
