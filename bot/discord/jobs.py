@@ -5,19 +5,24 @@
 Order matters and is the contract the tests check: cheap checks (cooldown, the input itself),
 then the defer (within Discord's 3 s), then who may read the source (a refusal requests no
 history), then who would see the answer (private when not everyone there may read the source),
-then reading, the pipeline (`bot.pipeline.summarize_thread`, with the bot's one single
-flight), and one answer. Concurrent requests for the same Discord source share one history read
-and one pipeline run. CPU work (parsing a paste, a file or a page of messages) runs in a worker
-thread; dedupe and the engines already do inside the pipeline.
+then who opted out (their messages are left out before they become comments, and counted), then
+reading, the pipeline (`bot.pipeline.summarize_thread`, with the bot's one single flight), and
+one answer. A public answer is recorded with what it was made from, so that `Forgetting` can
+withdraw it when one of those messages is deleted or edited. Concurrent requests for the same
+Discord source share one history read and one pipeline run. CPU work (parsing a paste, a file or
+a page of messages) runs in a worker thread; dedupe and the engines already do inside the
+pipeline.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import io
 import logging
-from collections.abc import Awaitable, Callable
+import weakref
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +48,7 @@ from bot.ingest.discord_links import (
 from bot.pipeline import Options, summarize_thread
 from bot.render.embeds import render_pages
 from bot.render.markdown import to_markdown
-from bot.store import Store
+from bot.store import PostedAnswer, SourceRef, Store, StoreUnavailable
 from bot.summarize.schema import DigestResult
 from bot.thread import Thread
 
@@ -56,6 +61,33 @@ ATTACHMENT_NAME = "debate-digest.md"
 # Charges already counted, by (cache key, creation time): waiters of one single-flight run get
 # the same result object and must not pay for it again.
 _CHARGED_MAX = 4096
+# Seconds between retries of a withdrawal that could not be done yet (the last one repeats).
+RETRY_DELAYS_S: tuple[float, ...] = (1.0, 2.0, 5.0, 15.0, 30.0, 60.0)
+
+# What stands in a withdrawn answer, by why it was withdrawn. No word of the summary is left.
+WITHDRAWN = {
+    "deleted": "This summary was withdrawn because a message in it was deleted.",
+    "edited": "This summary was withdrawn because a message in it was edited.",
+    "channel": "This summary was withdrawn because the channel or thread it came from was deleted.",
+    "guild": "This summary was withdrawn because I was removed from the server it came from.",
+}
+BUDGET_UNKNOWN = (
+    "I can't check this server's LLM budget right now (my database is not answering), so I "
+    "won't start a new LLM summary. Summaries already made are still served; try again in a "
+    "minute."
+)
+OPT_OUTS_UNKNOWN = (
+    "I can't check which members opted out of summaries right now (my database is not "
+    "answering), so I won't summarize those messages. Try again in a minute."
+)
+
+
+def left_out_note(messages: int, members: int) -> str:
+    """The note that counts, without showing, the messages of members who opted out."""
+    if messages == 1:
+        return "1 message from a member who opted out was left out."
+    who = "a member" if members == 1 else "members"
+    return f"{messages:,} messages from {who} who opted out were left out."
 
 
 @dataclass(frozen=True)
@@ -74,11 +106,24 @@ class Request:
 
 @dataclass
 class Origin:
-    """Where a thread came from, for the store's source links (forget on delete)."""
+    """Where a thread came from, for the store's source links (forget on delete), whose words
+    it holds (forget on opt-out), and the link that "Summarize again" asks for."""
 
     guild_id: int | None = None
     channel_ids: list[int] = field(default_factory=list)
     message_ids: list[int] = field(default_factory=list)
+    author_ids: list[int] = field(default_factory=list)
+    again_url: str | None = None
+
+    def sources(self) -> list[SourceRef]:
+        """What an answer made from this quotes or links: the channels (and parent), and each
+        message (in the channel read, the first of `channel_ids`)."""
+        if self.guild_id is None:
+            return []
+        channel = self.channel_ids[0] if self.channel_ids else None
+        refs: list[SourceRef] = [(self.guild_id, c, None) for c in self.channel_ids]
+        refs += [(self.guild_id, channel, m) for m in self.message_ids]
+        return refs
 
 
 # A source read: the thread, where it came from, and its summary when the read already made one.
@@ -141,6 +186,9 @@ class Summarizer:
         self.settings = bot.settings
         self._charged: dict[tuple[str, str], None] = {}
         self._reads: dict[tuple[int, int | None, int, str | None], _Shared] = {}
+        # Pagers by the message they page, so that a withdrawn answer's pager stops (its
+        # timeout would otherwise edit the withdrawn message again).
+        self.pagers: weakref.WeakValueDictionary[int, Pager] = weakref.WeakValueDictionary()
 
     # -- entry point ---------------------------------------------------------------------------
 
@@ -165,7 +213,7 @@ class Summarizer:
             # Only the request that paid for a fresh run starts the person's cooldown; cached
             # answers, and waiters of a run someone else started, are free.
             fresh = await self._record(interaction, result, thread, origin)
-            await self._send(interaction, reply, result, thread)
+            await self._send(interaction, reply, result, thread, origin)
         except UserError as err:
             log.info("request %s refused: %s", interaction.id, type(err).__name__)
             await reply.error(str(err))
@@ -356,25 +404,64 @@ class Summarizer:
         language: str | None,
         shared: _Shared,
     ) -> Prepared:
+        opted_out = await self.opted_out(source.guild_id)
+        me = getattr(self.bot.user, "id", None)
+        authors: dict[int, None] = {}
+        left_out: dict[int, int] = {}
+
+        def keep(message: Any) -> bool:
+            author_id = getattr(message.author, "id", None)
+            if author_id is not None and author_id == me:
+                return False  # our own progress line or answer is not part of the debate
+            if author_id in opted_out:
+                if not message.is_system():
+                    left_out[author_id] = left_out.get(author_id, 0) + 1
+                return False
+            if author_id is not None:
+                authors[author_id] = None
+            return True
+
         thread = await read_history(
             source,
             limit=self.settings.history_limit,
             progress=lambda stage, done, total: shared.progress(progress_text(stage, done, total)),
+            keep=keep,
         )
+        note = left_out_note(sum(left_out.values()), len(left_out)) if left_out else None
         if not thread.comments:
-            raise UserError("There are no messages with text to summarize there.")
+            raise UserError(
+                "There are no messages with text to summarize there"
+                + (f" ({note[0].lower()}{note[1:-1]})." if note else ".")
+            )
+        if note is not None:
+            thread = thread.model_copy(update={"notes": (*thread.notes, note)})
         channel = source.channel
         channels = [channel.id]
         parent_id = getattr(channel, "parent_id", None)
         if parent_id:
             channels.append(parent_id)
+        start_id = getattr(source.start, "id", None)
+        again = f"https://discord.com/channels/{source.guild_id}/{channel.id}"
         origin = Origin(
             guild_id=source.guild_id,
             channel_ids=channels,
             message_ids=[int(c.id) for c in thread.comments if c.id.isdigit()],
+            author_ids=list(authors),
+            again_url=f"{again}/{start_id}" if start_id is not None else again,
         )
         result = await self._summarize(guild_id, request_id, shared.progress, thread, language)
         return thread, origin, result
+
+    async def opted_out(self, guild_id: int | None) -> frozenset[int]:
+        """The members of `guild_id` whose messages are left out. Fails closed: a store that
+        cannot tell refuses the summary (`UserError`), it never assumes "nobody"."""
+        if guild_id is None:
+            return frozenset()
+        try:
+            return await self.bot.store.opted_out(guild_id)
+        except StoreUnavailable as err:
+            log.warning("opt-outs of guild %s unknown: %s", guild_id, err)
+            raise UserError(OPT_OUTS_UNKNOWN) from None
 
     # -- the pipeline --------------------------------------------------------------------------
 
@@ -403,9 +490,15 @@ class Summarizer:
         store: Any = self.bot.store
         limit = self.settings.guild_daily_tokens
         if options.llm is not None and limit:
-            used = (await self.bot.store.guild_usage(guild_id or 0, utc_day())).tokens
-            if used >= limit:
-                store = _BudgetGate(self.bot.store, budget_message(used, limit))
+            try:
+                used = (await self.bot.store.guild_usage(guild_id or 0, utc_day())).tokens
+            except StoreUnavailable as err:
+                # Fail closed: an unknown budget is a spent one (cached answers stay free).
+                log.warning("LLM budget of guild %s unknown: %s", guild_id, err)
+                store = _BudgetGate(self.bot.store, BUDGET_UNKNOWN)
+            else:
+                if used >= limit:
+                    store = _BudgetGate(self.bot.store, budget_message(used, limit))
         progress("Summarizing…")
         result = await summarize_thread(
             thread,
@@ -459,6 +552,7 @@ class Summarizer:
                 guild_id=origin.guild_id,
                 channel_ids=origin.channel_ids,
                 message_ids=origin.message_ids,
+                author_ids=origin.author_ids,
             )
         if interaction.guild_id is not None and interaction.guild_id != origin.guild_id:
             await store.link_sources(result.cache_key, guild_id=interaction.guild_id)
@@ -472,6 +566,7 @@ class Summarizer:
         reply: Reply,
         result: DigestResult,
         thread: Thread,
+        origin: Origin,
     ) -> None:
         markdown = to_markdown(result)
         pages = render_pages(result, title=thread.title, attachment=ATTACHMENT_NAME)
@@ -482,3 +577,214 @@ class Summarizer:
         message = await reply.answer(embeds=pages[0], files=[file], view=view)
         if view is not None:
             view.message = message
+            if message is not None:
+                self.pagers[message.id] = view
+        await self._record_post(message, reply, result, origin)
+
+    async def _record_post(
+        self, message: Any, reply: Reply, result: DigestResult, origin: Origin
+    ) -> None:
+        """Remember a public answer made from Discord messages, so that deleting or editing
+        one of them withdraws it. Private answers are not recorded: they are left to expire."""
+        sources = origin.sources()
+        if message is None or reply.private or not sources:
+            return
+        flags = getattr(message, "flags", None)
+        if flags is not None and flags.ephemeral:
+            return
+        channel_id = getattr(message, "channel_id", None) or message.channel.id
+        post = PostedAnswer(
+            message_id=message.id,
+            channel_id=channel_id,
+            guild_id=getattr(message.guild, "id", None) or reply.interaction.guild_id,
+            key=result.cache_key,
+            again_url=origin.again_url,
+        )
+        if not await self.bot.store.record_post(post, sources):
+            log.warning(
+                "answer %s could not be recorded; it cannot be withdrawn if a source goes",
+                message.id,
+            )
+
+
+# -- forgetting reaches what was posted ----------------------------------------------------------
+
+
+class SummarizeAgain(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"digest:again:(?P<guild>[0-9]{1,20}):(?P<channel>[0-9]{1,20}):(?P<message>[0-9]{1,20})",
+):
+    """The button of a withdrawn answer: summarize the same conversation again, as it is now,
+    with the permission checks of `/summarize link:` for whoever clicks. Persistent (its
+    custom id carries the source), so it works after a restart."""
+
+    def __init__(self, guild_id: int, channel_id: int, message_id: int = 0) -> None:
+        self.source = (guild_id, channel_id, message_id)
+        super().__init__(
+            discord.ui.Button(
+                label="Summarize again",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"digest:again:{guild_id}:{channel_id}:{message_id}",
+            )
+        )
+
+    @classmethod
+    def for_url(cls, url: str | None) -> SummarizeAgain | None:
+        link = parse_discord_link(url or "")
+        if link is None or link.guild_id is None:
+            return None
+        return cls(link.guild_id, link.channel_id, link.message_id or 0)
+
+    @property
+    def url(self) -> str:
+        guild, channel, message = self.source
+        base = f"https://discord.com/channels/{guild}/{channel}"
+        return f"{base}/{message}" if message else base
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Button[Any],
+        match: Any,
+    ) -> SummarizeAgain:
+        return cls(int(match["guild"]), int(match["channel"]), int(match["message"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        cog: Any = interaction.client.get_cog("Summarize")  # type: ignore[attr-defined]
+        if cog is None:
+            await reply_for(interaction).error("Summaries are not available right now.")
+            return
+        await cog.jobs.run(interaction, Request(link=self.url))
+
+
+class Forgetting:
+    """What a deleted or edited source message, a deleted channel or thread, or leaving a
+    server does: the cached results made from it are forgotten (the store retries a forget
+    until it is written), and the public answers that quote or link it are edited to say they
+    were withdrawn, with a "Summarize again" button and no word of the summary left. An edit
+    that cannot be made yet (the store cannot say which answers, Discord fails) is retried with
+    back-off in memory while the bot runs; answers whose message is gone are forgotten."""
+
+    def __init__(self, bot: DigestBot, *, retry_delays_s: Sequence[float] = RETRY_DELAYS_S) -> None:
+        self.bot = bot
+        self._delays = tuple(retry_delays_s) or RETRY_DELAYS_S
+        self._retries: set[asyncio.Task[None]] = set()
+
+    async def messages_deleted(self, message_ids: Sequence[int]) -> None:
+        ids = list(message_ids)
+        store = self.bot.store
+        await store.drop_posts(message_ids=ids)  # an answer of ours that was deleted
+        await store.forget_messages(ids)
+        await self.withdraw("deleted", message_ids=ids)
+
+    async def message_edited(self, message_id: int) -> None:
+        """The pre-edit text leaves the store now, not at expiry; answers quoting it go."""
+        await self.bot.store.forget_messages([message_id])
+        await self.withdraw("edited", message_ids=[message_id])
+
+    async def channels_deleted(self, channel_ids: Sequence[int]) -> None:
+        ids = list(channel_ids)
+        await self.bot.store.drop_posts(channel_ids=ids)  # answers posted there are gone too
+        await self.bot.store.forget_channels(ids)
+        await self.withdraw("channel", channel_ids=ids)
+
+    async def guild_left(self, guild_id: int) -> None:
+        # Answers posted in that server can no longer be edited (nor seen by the bot).
+        await self.bot.store.drop_posts(guild_id=guild_id)
+        await self.bot.store.purge_guild(guild_id)
+        await self.withdraw("guild", guild_id=guild_id)
+
+    async def withdraw(
+        self,
+        why: str,
+        *,
+        message_ids: Sequence[int] = (),
+        channel_ids: Sequence[int] = (),
+        guild_id: int | None = None,
+        attempt: int = 0,
+    ) -> int:
+        """Edit every public answer quoting these messages, made from these channels, or (with
+        `guild_id`) from that server; the number withdrawn now."""
+        try:
+            posts = await self.bot.store.posts_quoting(
+                message_ids=message_ids, channel_ids=channel_ids, guild_id=guild_id
+            )
+        except StoreUnavailable as err:
+            log.warning("cannot look up answers to withdraw (%s); retrying", err)
+            self._retry(
+                attempt,
+                lambda n: self.withdraw(
+                    why,
+                    message_ids=message_ids,
+                    channel_ids=channel_ids,
+                    guild_id=guild_id,
+                    attempt=n,
+                ),
+            )
+            return 0
+        done = 0
+        for post in posts:
+            done += await self._withdraw_post(post, why, attempt)
+        return done
+
+    async def _withdraw_post(self, post: PostedAnswer, why: str, attempt: int) -> int:
+        summarizer = self._summarizer()
+        if summarizer is not None:
+            pager = summarizer.pagers.pop(post.message_id, None)
+            if pager is not None:
+                pager.stop()  # its timeout must not edit the withdrawn answer again
+        view = None
+        button = SummarizeAgain.for_url(post.again_url)
+        if button is not None:
+            view = discord.ui.View(timeout=None)
+            view.add_item(button)
+        channel = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
+        message = channel.get_partial_message(post.message_id)
+        try:
+            await message.edit(
+                content=WITHDRAWN[why],
+                embeds=[],
+                attachments=[],
+                view=view,
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        except discord.NotFound:
+            await self.bot.store.drop_posts(message_ids=[post.message_id])
+            return 0
+        except discord.Forbidden as err:
+            # No access any more: nobody the bot could edit for; keep nothing to retry.
+            log.warning("cannot withdraw answer %s: %s", post.message_id, err)
+            await self.bot.store.drop_posts(message_ids=[post.message_id])
+            return 0
+        except discord.HTTPException as err:
+            log.warning("withdrawing answer %s failed (%s); retrying", post.message_id, err)
+            self._retry(attempt, lambda n: self._withdraw_post(post, why, n))
+            return 0
+        await self.bot.store.mark_withdrawn([post.message_id])
+        log.info("withdrew answer %s (%s)", post.message_id, why)
+        return 1
+
+    def _summarizer(self) -> Summarizer | None:
+        cog: Any = self.bot.get_cog("Summarize")
+        return getattr(cog, "jobs", None)
+
+    def _retry(self, attempt: int, again: Callable[[int], Awaitable[int]]) -> None:
+        delay = self._delays[min(attempt, len(self._delays) - 1)]
+
+        async def later() -> None:
+            await asyncio.sleep(delay)
+            await again(attempt + 1)
+
+        task = asyncio.get_running_loop().create_task(later(), name="withdraw-retry")
+        self._retries.add(task)
+        task.add_done_callback(self._retries.discard)
+
+    async def close(self) -> None:
+        """Cancel the retries still waiting (the store keeps its own queued forgets)."""
+        tasks, self._retries = list(self._retries), set()
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
