@@ -861,7 +861,8 @@ class SQLiteStore:
         self, action: str, sql: str, params: Sequence[object], *, guarded: bool = False
     ) -> int | None:
         """Run one autocommit statement; its row count, or None after a (logged) failure.
-        A `guarded` write is tried even while the cache is switched off."""
+        A `guarded` write is tried even while the cache is switched off, and its failure does
+        not switch the cache off (its caller fails closed instead)."""
         conn = self._conn if guarded else self._usable()
         if conn is None:
             return None
@@ -869,9 +870,14 @@ class SQLiteStore:
             async with conn.execute(sql, params) as cursor:
                 count = cursor.rowcount
         except (*DATABASE_ERRORS, UnicodeError) as error:
-            self._failed(action, error)
+            if guarded:
+                # Not the cache's failure: its caller fails closed; the cache goes on.
+                log.warning("store %s failed: %s", action, error)
+            else:
+                self._failed(action, error)
             return None
-        self._ok()
+        if not guarded:
+            self._ok()
         return count
 
     async def _guarded_read(
@@ -884,9 +890,9 @@ class SQLiteStore:
         try:
             rows = list(await conn.execute_fetchall(sql, params))
         except DATABASE_ERRORS as error:
-            self._failed(action, error)
+            # Raised to a caller that refuses; the cache (other tables) is not switched off.
+            log.warning("store %s failed: %s", action, error)
             raise StoreUnavailable(f"{self.location}: {action} failed: {error}") from error
-        self._ok()
         return rows
 
     def _ok(self) -> None:

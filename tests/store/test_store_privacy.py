@@ -50,13 +50,19 @@ async def test_budget_reads_fail_closed_and_never_read_zero(
     run_sql(db_path, "DROP TABLE guild_usage")
     with pytest.raises(StoreUnavailable):
         await store.guild_usage(1, "2025-01-01")
-    # The cache is switched off now; the budget still is not read as 0 used.
-    assert store.disabled
+    # Again (never "0 used"); the cache itself, other tables, goes on.
+    assert not store.disabled
     with pytest.raises(StoreUnavailable):
         await store.guild_usage(1, "2025-01-01")
     run_sql(db_path, "DROP TABLE opt_outs")
     with pytest.raises(StoreUnavailable):
         await store.opted_out(1)
+    # Switched off by a failure of the cache itself, the guarded reads still fail closed.
+    run_sql(db_path, "DROP TABLE results")
+    assert await store.get("k") is None
+    assert store.disabled
+    with pytest.raises(StoreUnavailable):
+        await store.guild_usage(1, "2025-01-01")
 
 
 async def test_a_closed_store_fails_closed(db_path: Path) -> None:
