@@ -21,6 +21,7 @@ import contextlib
 import dataclasses
 import io
 import logging
+import time
 import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -61,6 +62,9 @@ ATTACHMENT_NAME = "debate-digest.md"
 # Charges already counted, by (cache key, creation time): waiters of one single-flight run get
 # the same result object and must not pay for it again.
 _CHARGED_MAX = 4096
+# How long a deletion is remembered, for runs that read the message before it went (longer
+# than a run may take: the 15-minute interaction token).
+RECENT_S = 20 * 60
 # Seconds between retries of a withdrawal that could not be done yet (the last one repeats).
 RETRY_DELAYS_S: tuple[float, ...] = (1.0, 2.0, 5.0, 15.0, 30.0, 60.0)
 
@@ -114,6 +118,7 @@ class Origin:
     message_ids: list[int] = field(default_factory=list)
     author_ids: list[int] = field(default_factory=list)
     again_url: str | None = None
+    read_at: float = 0.0  # time.monotonic() when reading began (see `Forgetting.catch_up`)
 
     def sources(self) -> list[SourceRef]:
         """What an answer made from this quotes or links: the channels (and parent), and each
@@ -404,6 +409,7 @@ class Summarizer:
         language: str | None,
         shared: _Shared,
     ) -> Prepared:
+        read_at = time.monotonic()
         opted_out = await self.opted_out(source.guild_id)
         me = getattr(self.bot.user, "id", None)
         authors: dict[int, None] = {}
@@ -448,6 +454,7 @@ class Summarizer:
             message_ids=[int(c.id) for c in thread.comments if c.id.isdigit()],
             author_ids=list(authors),
             again_url=f"{again}/{start_id}" if start_id is not None else again,
+            read_at=read_at,
         )
         result = await self._summarize(guild_id, request_id, shared.progress, thread, language)
         return thread, origin, result
@@ -556,7 +563,16 @@ class Summarizer:
             )
         if interaction.guild_id is not None and interaction.guild_id != origin.guild_id:
             await store.link_sources(result.cache_key, guild_id=interaction.guild_id)
+        forgetting = self._forgetting()
+        if forgetting is not None:
+            # A source deleted or edited while this run read and summarized it: its forget
+            # already ran, before this result was stored and linked. Forget it again now.
+            await forgetting.catch_up(origin)
         return charge
+
+    def _forgetting(self) -> Forgetting | None:
+        cog: Any = self.bot.get_cog("Forget")
+        return getattr(cog, "forgetting", None)
 
     # -- the answer ----------------------------------------------------------------------------
 
@@ -605,6 +621,9 @@ class Summarizer:
                 "answer %s could not be recorded; it cannot be withdrawn if a source goes",
                 message.id,
             )
+        forgetting = self._forgetting()
+        if forgetting is not None:
+            await forgetting.catch_up(origin, post=post)
 
 
 # -- forgetting reaches what was posted ----------------------------------------------------------
@@ -670,9 +689,46 @@ class Forgetting:
         self.bot = bot
         self._delays = tuple(retry_delays_s) or RETRY_DELAYS_S
         self._retries: set[asyncio.Task[None]] = set()
+        # Message and channel ids deleted or edited lately, with when and why, so that a run
+        # that read one of them before the event is forgotten or withdrawn when it finishes.
+        self._recent: dict[int, tuple[float, str]] = {}
+        self._claimed: dict[int, None] = {}  # answers withdrawn (or being withdrawn) by us
+
+    def _note(self, ids: Sequence[int], why: str) -> None:
+        now = time.monotonic()
+        if len(self._recent) > 50_000 or (
+            self._recent and now - next(iter(self._recent.values()))[0] > RECENT_S
+        ):
+            self._recent = {i: v for i, v in self._recent.items() if now - v[0] <= RECENT_S}
+        for i in ids:
+            self._recent.pop(i, None)
+            self._recent[i] = (now, why)
+
+    async def catch_up(self, origin: Origin, *, post: PostedAnswer | None = None) -> None:
+        """After a run stored (or posted) what it made from `origin`: if a source went while
+        it ran, forget the result now (and withdraw the answer just posted)."""
+        if not self._recent or not origin.read_at:
+            return
+
+        def went(i: int) -> bool:
+            event = self._recent.get(i)
+            return event is not None and event[0] >= origin.read_at
+
+        messages = [i for i in origin.message_ids if went(i)]
+        channels = [i for i in origin.channel_ids if went(i)]
+        if not messages and not channels:
+            return
+        if messages:
+            await self.bot.store.forget_messages(messages)
+        if channels:
+            await self.bot.store.forget_channels(channels)
+        if post is not None:
+            why = self._recent[(messages or channels)[0]][1]
+            await self._withdraw_post(post, why, 0)
 
     async def messages_deleted(self, message_ids: Sequence[int]) -> None:
         ids = list(message_ids)
+        self._note(ids, "deleted")
         store = self.bot.store
         await store.drop_posts(message_ids=ids)  # an answer of ours that was deleted
         await store.forget_messages(ids)
@@ -680,11 +736,13 @@ class Forgetting:
 
     async def message_edited(self, message_id: int) -> None:
         """The pre-edit text leaves the store now, not at expiry; answers quoting it go."""
+        self._note([message_id], "edited")
         await self.bot.store.forget_messages([message_id])
         await self.withdraw("edited", message_ids=[message_id])
 
     async def channels_deleted(self, channel_ids: Sequence[int]) -> None:
         ids = list(channel_ids)
+        self._note(ids, "channel")
         await self.bot.store.drop_posts(channel_ids=ids)  # answers posted there are gone too
         await self.bot.store.forget_channels(ids)
         await self.withdraw("channel", channel_ids=ids)
@@ -729,6 +787,20 @@ class Forgetting:
         return done
 
     async def _withdraw_post(self, post: PostedAnswer, why: str, attempt: int) -> int:
+        # Claimed first: a delete event and a run's `catch_up` may both reach one answer.
+        if post.message_id in self._claimed:
+            return 0
+        self._claimed[post.message_id] = None
+        if len(self._claimed) > 10_000:
+            self._claimed.pop(next(iter(self._claimed)))
+        try:
+            done = await self._edit_withdrawn(post, why, attempt)
+        finally:
+            if not done:
+                self._claimed.pop(post.message_id, None)  # a retry may claim it again
+        return done
+
+    async def _edit_withdrawn(self, post: PostedAnswer, why: str, attempt: int) -> int:
         summarizer = self._summarizer()
         if summarizer is not None:
             pager = summarizer.pagers.pop(post.message_id, None)

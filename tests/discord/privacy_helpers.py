@@ -74,3 +74,9 @@ async def eventually(predicate: Any, timeout: float = 10.0) -> None:
     async with asyncio.timeout(timeout):
         while not predicate():
             await asyncio.sleep(0.02)
+
+
+async def posted(tmp_path: Path, count: int = 1) -> None:
+    """Wait until `count` public answers are recorded (just after each is sent), so that a
+    delete event that follows is one the bot can act on."""
+    await eventually(lambda: query(tmp_path, "SELECT count(*) FROM posted_answers") == [(count,)])

@@ -14,6 +14,7 @@ from privacy_helpers import (
     edit_as_author,
     edits_of,
     eventually,
+    posted,
     query,
     remove_bot_from,
 )
@@ -49,7 +50,8 @@ async def test_deleting_a_quoted_message_withdraws_the_posted_answer(
         answer = answer_of(it)
         assert QUOTED_WORDS in str(answer["embeds"])
         assert query(tmp_path, "SELECT count(*) FROM results") == [(1,)]
-        assert query(tmp_path, "SELECT count(*) FROM posted_answers") == [(1,)]
+        # Recorded just after the answer is sent.
+        await posted(tmp_path)
 
         fake.delete_message(world.thread, quoted_message["id"])
         await fake.wait_for(lambda: edits_of(fake, answer), timeout=10)
@@ -67,7 +69,9 @@ async def test_deleting_a_quoted_message_withdraws_the_posted_answer(
         assert QUOTED_WORDS not in str(shown)
         # And the cached result made from it is gone.
         assert query(tmp_path, "SELECT count(*) FROM results") == [(0,)]
-        assert query(tmp_path, "SELECT withdrawn_at IS NOT NULL FROM posted_answers") == [(1,)]
+        await eventually(
+            lambda: query(tmp_path, "SELECT withdrawn_at IS NOT NULL FROM posted_answers") == [(1,)]
+        )
 
         # A second delete event from the same source does not edit it again (checked at the
         # end, after the click below was handled: gateway events are handled in order).
@@ -93,6 +97,7 @@ async def test_a_bulk_delete_withdraws_too(discord_fake, world: World, settings,
         it = await fake.interaction(world.alice, world.thread, "summarize", {})
         await fake.wait_for(lambda: answered(it), timeout=20)
         answer = answer_of(it)
+        await posted(tmp_path)
         bulk_delete(fake, world.thread, world.thread.messages[2:4])
         await fake.wait_for(lambda: edits_of(fake, answer), timeout=10)
         assert withdrawn_body(fake, answer, "deleted")["content"] == WITHDRAWN["deleted"]
@@ -108,6 +113,7 @@ async def test_an_edited_source_invalidates_the_summary_and_its_old_text(
         it = await fake.interaction(world.alice, world.thread, "summarize", {})
         await fake.wait_for(lambda: answered(it), timeout=20)
         answer = answer_of(it)
+        await posted(tmp_path)
         stored = query(tmp_path, "SELECT result_json FROM results")
         assert len(stored) == 1 and QUOTED_WORDS in stored[0][0]
 
@@ -140,6 +146,7 @@ async def test_deleting_the_thread_withdraws_answers_posted_elsewhere(
         await fake.wait_for(lambda: answered(it), timeout=20)
         answer = answer_of(it)
         assert int(answer["channel_id"]) == world.general.id
+        await posted(tmp_path)
         fake.delete_channel(world.thread)
         await fake.wait_for(lambda: edits_of(fake, answer), timeout=10)
         assert withdrawn_body(fake, answer, "channel")["content"] == WITHDRAWN["channel"]
@@ -153,7 +160,8 @@ async def test_leaving_a_server_forgets_its_results_and_answers(
     async with running(fake, settings) as bot:
         it = await fake.interaction(world.alice, world.thread, "summarize", {})
         await fake.wait_for(lambda: answered(it), timeout=20)
-        assert query(tmp_path, "SELECT count(*) FROM posted_answers") == [(1,)]
+        # Recorded just after the answer is sent.
+        await posted(tmp_path)
         remove_bot_from(fake, world.guild)
         await fake.wait_for(lambda: bot.get_guild(world.guild.id) is None, timeout=10)
         await eventually(lambda: query(tmp_path, "SELECT count(*) FROM posted_answers") == [(0,)])
@@ -172,7 +180,12 @@ async def test_private_answers_are_not_recorded(
         )
         await fake.wait_for(lambda: any(f.get("embeds") for f in it.followups), timeout=20)
         assert query(tmp_path, "SELECT count(*) FROM results") == [(1,)]
-        assert query(tmp_path, "SELECT count(*) FROM posted_answers") == [(0,)]
+        # A public answer asked afterwards is recorded: by then the private one would be too.
+        public = await fake.interaction(world.alice, world.thread, "summarize", {})
+        await fake.wait_for(lambda: answered(public), timeout=20)
+        await posted(tmp_path)
+        recorded = query(tmp_path, "SELECT message_id FROM posted_answers")
+        assert recorded == [(int(answer_of(public)["id"]),)]
 
 
 async def test_the_bot_purges_expired_results_periodically(discord_fake, tmp_path) -> None:
