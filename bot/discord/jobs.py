@@ -190,6 +190,9 @@ class Summarizer:
         self.bot = bot
         self.settings = bot.settings
         self._charged: dict[tuple[str, str], None] = {}
+        # LLM tokens and calls the store could not record, by (guild, UTC day): still counted
+        # against the budget, and added to the next record (a budget never fails open).
+        self._unrecorded: dict[tuple[int, str], tuple[int, int]] = {}
         self._reads: dict[tuple[int, int | None, int, str | None], _Shared] = {}
         # Pagers by the message they page, so that a withdrawn answer's pager stops (its
         # timeout would otherwise edit the withdrawn message again).
@@ -504,6 +507,7 @@ class Summarizer:
                 log.warning("LLM budget of guild %s unknown: %s", guild_id, err)
                 store = _BudgetGate(self.bot.store, BUDGET_UNKNOWN)
             else:
+                used += self._unrecorded.get((guild_id or 0, utc_day()), (0, 0))[0]
                 if used >= limit:
                     store = _BudgetGate(self.bot.store, budget_message(used, limit))
         progress("Summarizing…")
@@ -544,13 +548,21 @@ class Summarizer:
                 if len(self._charged) > _CHARGED_MAX:
                     self._charged.pop(next(iter(self._charged)))
         tokens = result.usage.prompt_tokens + result.usage.completion_tokens if charge else 0
-        await store.record_usage(
-            interaction.guild_id or 0,
-            utc_day(),
-            tokens=tokens,
-            llm_calls=result.usage.llm_calls if charge else 0,
+        calls = result.usage.llm_calls if charge else 0
+        where = (interaction.guild_id or 0, utc_day())
+        for old in [k for k in self._unrecorded if k[1] != where[1]]:
+            del self._unrecorded[old]  # yesterday's budget is over
+        owed_tokens, owed_calls = self._unrecorded.pop(where, (0, 0))
+        recorded = await store.record_usage(
+            where[0],
+            where[1],
+            tokens=tokens + owed_tokens,
+            llm_calls=calls + owed_calls,
             cached=not charge,
         )
+        if not recorded and (tokens or owed_tokens):
+            log.warning("usage of guild %s not recorded; counted in memory", where[0])
+            self._unrecorded[where] = (tokens + owed_tokens, calls + owed_calls)
         if result.cache_key is None:
             return charge
         if origin.guild_id is not None:

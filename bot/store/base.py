@@ -110,8 +110,9 @@ class Store(Protocol):
 
     async def record_usage(
         self, guild_id: int, day: str, *, tokens: int, llm_calls: int, cached: bool
-    ) -> None:
-        """Add one answered request to the guild's figures for `day`."""
+    ) -> bool:
+        """Add one answered request to the guild's figures for `day`; False if it could not be
+        written (the caller keeps the tokens counted, see `Summarizer`)."""
         ...
 
     async def guild_usage(self, guild_id: int, day: str) -> GuildUsage:
@@ -220,8 +221,8 @@ class NullStore:
 
     async def record_usage(
         self, guild_id: int, day: str, *, tokens: int, llm_calls: int, cached: bool
-    ) -> None:
-        return None
+    ) -> bool:
+        return False
 
     async def guild_usage(self, guild_id: int, day: str) -> GuildUsage:
         raise StoreUnavailable(f"no usable database ({self.location or 'none'})")

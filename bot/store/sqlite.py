@@ -469,9 +469,9 @@ class SQLiteStore:
 
     async def record_usage(
         self, guild_id: int, day: str, *, tokens: int, llm_calls: int, cached: bool
-    ) -> None:
+    ) -> bool:
         """See `Store.record_usage`: one upsert, atomic by itself."""
-        await self._write(
+        done = await self._write(
             "record usage",
             """
             INSERT INTO guild_usage (guild_id, day, requests, cached, llm_calls, tokens)
@@ -485,6 +485,7 @@ class SQLiteStore:
             (guild_id, day, int(cached), llm_calls, tokens),
             guarded=True,
         )
+        return done is not None
 
     async def guild_usage(self, guild_id: int, day: str) -> GuildUsage:
         """See `Store.guild_usage`: `StoreUnavailable` when it cannot be read."""

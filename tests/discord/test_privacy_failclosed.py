@@ -19,6 +19,10 @@ from privacy_helpers import (
 
 from bot.discord.jobs import BUDGET_UNKNOWN, OPT_OUTS_UNKNOWN, WITHDRAWN
 
+BLOCK_USAGE = (
+    "CREATE TRIGGER block_usage BEFORE INSERT ON guild_usage "
+    "BEGIN SELECT RAISE(ABORT, 'read-only'); END"
+)
 BLOCK_DELETES = (
     "CREATE TRIGGER block_deletes BEFORE DELETE ON results "
     "BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
@@ -107,3 +111,29 @@ async def test_a_forget_the_database_refused_is_retried_until_written(
         await eventually(lambda: query(tmp_path, "SELECT count(*) FROM results") == [(0,)])
         await eventually(lambda: not journal.exists())
         assert bot.store.pending_forgets == 0
+
+
+async def test_usage_that_cannot_be_written_still_counts(
+    discord_fake, world: World, tmp_path, fake_llm
+) -> None:
+    fake = discord_fake
+    settings = make_settings(
+        tmp_path, model="openai/fake-model", api_base=fake_llm.url, guild_daily_tokens=1
+    )
+    other = PASTE.replace("Remote work", "Working from home")
+    async with running(fake, settings):
+        run_sql(tmp_path, BLOCK_USAGE)  # reads work, writes of the day's figures fail
+        first = await fake.interaction(world.alice, world.general, "summarize", {"text": PASTE})
+        await fake.wait_for(lambda: has_answer(first), timeout=30)
+        calls = len(fake_llm.requests)
+        assert query(tmp_path, "SELECT count(*) FROM guild_usage") == [(0,)]
+
+        second = await fake.interaction(world.bob, world.general, "summarize", {"text": other})
+        await fake.wait_for(lambda: "used its LLM budget" in said(fake, second), timeout=10)
+        assert len(fake_llm.requests) == calls
+
+        run_sql(tmp_path, "DROP TRIGGER block_usage")
+        # The next answered request writes what was owed.
+        cached = await fake.interaction(world.carol, world.general, "summarize", {"text": PASTE})
+        await fake.wait_for(lambda: has_answer(cached), timeout=30)
+        await eventually(lambda: query(tmp_path, "SELECT tokens > 0 FROM guild_usage") == [(1,)])
