@@ -202,3 +202,21 @@ async def test_the_bot_purges_expired_results_periodically(discord_fake, tmp_pat
         await bot.store.put("short", realistic_result(), ttl_seconds=0.5)
         assert ("short",) in query(tmp_path, "SELECT key FROM results")
         await eventually(lambda: query(tmp_path, "SELECT key FROM results") == [("kept",)])
+
+
+async def test_a_message_deleted_while_it_is_summarized_is_caught_up(
+    discord_fake, world: World, tmp_path, fake_llm
+) -> None:
+    fake = discord_fake
+    fake_llm.latency = 0.3  # the summary is still being made after the history was read
+    settings = make_settings(tmp_path, model="openai/fake-model", api_base=fake_llm.url)
+    async with running(fake, settings):
+        it = await fake.interaction(world.alice, world.thread, "summarize", {})
+        await fake.wait_for(lambda: fake_llm.requests, timeout=20)
+        fake.delete_message(world.thread, world.thread.messages[QUOTED]["id"])
+        await fake.wait_for(lambda: answered(it), timeout=30)
+        answer = answer_of(it)
+        # Stored and posted after the delete event: forgotten and withdrawn when the run ended.
+        await fake.wait_for(lambda: edits_of(fake, answer), timeout=10)
+        assert edits_of(fake, answer)[0].json["content"] == WITHDRAWN["deleted"]
+        assert query(tmp_path, "SELECT count(*) FROM results") == [(0,)]
