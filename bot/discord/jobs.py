@@ -612,19 +612,27 @@ class Summarizer:
     async def _record_post(
         self, message: Any, reply: Reply, result: DigestResult, origin: Origin
     ) -> None:
-        """Remember a public answer made from Discord messages, so that deleting or editing
-        one of them withdraws it. Private answers are not recorded: they are left to expire."""
+        """Remember an answer made from Discord messages, so that deleting or editing one of
+        them withdraws it: a channel or DM message in the store (it can be edited as long as it
+        exists), an ephemeral one in memory while its interaction token lasts (after that it
+        cannot be edited, and is left to expire)."""
         sources = origin.sources()
-        if message is None or reply.private or not sources:
+        if message is None or not sources:
             return
+        forgetting = self._forgetting()
         flags = getattr(message, "flags", None)
-        if flags is not None and flags.ephemeral:
+        in_dm = isinstance(getattr(message, "channel", None), discord.DMChannel)
+        if (flags is not None and flags.ephemeral) or (reply.private and not in_dm):
+            if forgetting is not None:
+                forgetting.remember_private(message, reply, origin)
+                await forgetting.catch_up(origin)
             return
         channel_id = getattr(message, "channel_id", None) or message.channel.id
+        guild = getattr(message, "guild", None)
         post = PostedAnswer(
             message_id=message.id,
             channel_id=channel_id,
-            guild_id=getattr(message.guild, "id", None) or reply.interaction.guild_id,
+            guild_id=None if in_dm else (guild.id if guild else reply.interaction.guild_id),
             key=result.cache_key,
             again_url=origin.again_url,
         )
@@ -633,7 +641,6 @@ class Summarizer:
                 "answer %s could not be recorded; it cannot be withdrawn if a source goes",
                 message.id,
             )
-        forgetting = self._forgetting()
         if forgetting is not None:
             await forgetting.catch_up(origin, post=post)
 
@@ -689,6 +696,17 @@ class SummarizeAgain(
         await cog.jobs.run(interaction, Request(link=self.url))
 
 
+@dataclass
+class _PrivateAnswer:
+    """An ephemeral answer that can be edited while its interaction token lasts."""
+
+    message: Any
+    reply: Reply
+    ids: set[int]  # the message and channel ids it was made from
+    guild_id: int | None
+    origin: Origin
+
+
 class Forgetting:
     """What a deleted or edited source message, a deleted channel or thread, or leaving a
     server does: the cached results made from it are forgotten (the store retries a forget
@@ -705,6 +723,46 @@ class Forgetting:
         # that read one of them before the event is forgotten or withdrawn when it finishes.
         self._recent: dict[int, tuple[float, str]] = {}
         self._claimed: dict[int, None] = {}  # answers withdrawn (or being withdrawn) by us
+        # Ephemeral answers, editable only through their interaction token (15 minutes).
+        self._private: dict[int, _PrivateAnswer] = {}
+
+    def remember_private(self, message: Any, reply: Reply, origin: Origin) -> None:
+        """Keep an ephemeral answer while it can still be edited."""
+        self._private = {k: v for k, v in self._private.items() if not v.reply.expired}
+        ids = {*origin.message_ids, *origin.channel_ids}
+        self._private[message.id] = _PrivateAnswer(message, reply, ids, origin.guild_id, origin)
+
+    async def _withdraw_private(
+        self, why: str, message_ids: Sequence[int], channel_ids: Sequence[int], guild_id: int | None
+    ) -> int:
+        wanted = {*message_ids, *channel_ids}
+        done = 0
+        for key, answer in list(self._private.items()):
+            if answer.reply.expired:
+                self._private.pop(key, None)
+                continue
+            if not (answer.ids & wanted or (guild_id is not None and answer.guild_id == guild_id)):
+                continue
+            self._private.pop(key, None)
+            view = None
+            button = SummarizeAgain.for_url(answer.origin.again_url)
+            if button is not None:
+                view = discord.ui.View(timeout=None)
+                view.add_item(button)
+            try:
+                await answer.message.edit(
+                    content=WITHDRAWN[why],
+                    embeds=[],
+                    attachments=[],
+                    view=view,
+                    allowed_mentions=discord.AllowedMentions.none(),
+                )
+            except discord.HTTPException as err:
+                # The token ran out early or the message was dismissed: it expires by itself.
+                log.info("private answer %s not withdrawn: %s", key, err)
+                continue
+            done += 1
+        return done
 
     def _note(self, ids: Sequence[int], why: str) -> None:
         now = time.monotonic()
@@ -734,8 +792,9 @@ class Forgetting:
             await self.bot.store.forget_messages(messages)
         if channels:
             await self.bot.store.forget_channels(channels)
+        why = self._recent[(messages or channels)[0]][1]
+        await self._withdraw_private(why, messages, channels, None)
         if post is not None:
-            why = self._recent[(messages or channels)[0]][1]
             await self._withdraw_post(post, why, 0)
 
     async def messages_deleted(self, message_ids: Sequence[int]) -> None:
@@ -774,8 +833,12 @@ class Forgetting:
         guild_id: int | None = None,
         attempt: int = 0,
     ) -> int:
-        """Edit every public answer quoting these messages, made from these channels, or (with
-        `guild_id`) from that server; the number withdrawn now."""
+        """Edit every answer quoting these messages, made from these channels, or (with
+        `guild_id`) from that server; the number withdrawn now. Ephemeral ones first: they
+        need no store, only a live token."""
+        done = 0
+        if attempt == 0:
+            done += await self._withdraw_private(why, message_ids, channel_ids, guild_id)
         try:
             posts = await self.bot.store.posts_quoting(
                 message_ids=message_ids, channel_ids=channel_ids, guild_id=guild_id
@@ -792,8 +855,7 @@ class Forgetting:
                     attempt=n,
                 ),
             )
-            return 0
-        done = 0
+            return done
         for post in posts:
             done += await self._withdraw_post(post, why, attempt)
         return done

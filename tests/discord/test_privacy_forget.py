@@ -170,15 +170,18 @@ async def test_leaving_a_server_forgets_its_results_and_answers(
         assert edits_of(fake, answer_of(it)) == []
 
 
-async def test_private_answers_are_not_recorded(
+async def test_private_answers_are_withdrawn_while_their_token_lasts_never_stored(
     discord_fake, world: World, settings, tmp_path
 ) -> None:
     fake = discord_fake
+    secret_message = world.secret.messages[1]
     async with running(fake, settings):
         it = await fake.interaction(
             world.alice, world.general, "summarize", {"link": link(world.secret)}
         )
         await fake.wait_for(lambda: any(f.get("embeds") for f in it.followups), timeout=20)
+        private = next(f for f in it.followups if f.get("embeds"))
+        assert "SECRET-PLAN" in str(private)
         assert query(tmp_path, "SELECT count(*) FROM results") == [(1,)]
         # A public answer asked afterwards is recorded: by then the private one would be too.
         public = await fake.interaction(world.alice, world.thread, "summarize", {})
@@ -186,6 +189,29 @@ async def test_private_answers_are_not_recorded(
         await posted(tmp_path)
         recorded = query(tmp_path, "SELECT message_id FROM posted_answers")
         assert recorded == [(int(answer_of(public)["id"]),)]
+
+        # Its interaction token is alive: the private answer is edited through it.
+        path = f"/messages/{private['id']}"
+
+        def webhook_edits() -> list:
+            return [
+                r
+                for r in fake.requests
+                if r.method == "PATCH" and r.path.startswith("/webhooks/") and r.path.endswith(path)
+            ]
+
+        before = len(webhook_edits())  # the edit that put the answer there
+        fake.delete_message(world.secret, secret_message["id"])
+        await fake.wait_for(lambda: len(webhook_edits()) > before, timeout=10)
+        body = webhook_edits()[-1].json
+        assert body["content"] == WITHDRAWN["deleted"]
+        assert body["embeds"] == [] and body["attachments"] == []
+        assert "SECRET-PLAN" not in str(body)
+        # Only the thread's result is left in the store.
+        left = query(tmp_path, "SELECT result_json FROM results")
+        assert len(left) == 1 and "SECRET-PLAN" not in left[0][0]
+        # The public answer was not made from #secret: untouched.
+        assert edits_of(fake, answer_of(public)) == []
 
 
 async def test_the_bot_purges_expired_results_periodically(discord_fake, tmp_path) -> None:
