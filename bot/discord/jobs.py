@@ -875,6 +875,8 @@ class Forgetting:
         return done
 
     async def _edit_withdrawn(self, post: PostedAnswer, why: str, attempt: int) -> int:
+        if attempt == 0:  # marked first, so that a restart finishes the job (`resume`)
+            await self.bot.store.mark_to_withdraw([post.message_id], why)
         summarizer = self._summarizer()
         if summarizer is not None:
             pager = summarizer.pagers.pop(post.message_id, None)
@@ -910,6 +912,21 @@ class Forgetting:
         await self.bot.store.mark_withdrawn([post.message_id])
         log.info("withdrew answer %s (%s)", post.message_id, why)
         return 1
+
+    async def resume(self) -> int:
+        """Withdraw the answers an earlier run marked and could not edit (it stopped, Discord
+        failed); the number withdrawn now."""
+        try:
+            pending = await self.bot.store.pending_withdrawals()
+        except StoreUnavailable as err:
+            log.warning("cannot look up answers left to withdraw: %s", err)
+            return 0
+        if pending:
+            log.info("withdrawing %d answer(s) an earlier run could not", len(pending))
+        done = 0
+        for post, why in pending:
+            done += await self._withdraw_post(post, why if why in WITHDRAWN else "deleted", 1)
+        return done
 
     def _summarizer(self) -> Summarizer | None:
         cog: Any = self.bot.get_cog("Summarize")

@@ -179,6 +179,15 @@ class Store(Protocol):
         `StoreUnavailable` when it cannot tell."""
         ...
 
+    async def mark_to_withdraw(self, message_ids: Sequence[int], reason: str) -> None:
+        """These answers must be edited (a source went): kept until `mark_withdrawn`, so that
+        a restart finishes the job (`pending_withdrawals`)."""
+        ...
+
+    async def pending_withdrawals(self) -> list[tuple[PostedAnswer, str]]:
+        """Answers marked to withdraw and not yet edited, with the reason."""
+        ...
+
     async def mark_withdrawn(self, message_ids: Sequence[int]) -> None:
         """These answers were edited to say they were withdrawn."""
         ...
@@ -270,6 +279,12 @@ class NullStore:
         channel_ids: Sequence[int] = (),
         guild_id: int | None = None,
     ) -> list[PostedAnswer]:
+        return []
+
+    async def mark_to_withdraw(self, message_ids: Sequence[int], reason: str) -> None:
+        return None
+
+    async def pending_withdrawals(self) -> list[tuple[PostedAnswer, str]]:
         return []
 
     async def mark_withdrawn(self, message_ids: Sequence[int]) -> None:

@@ -761,6 +761,41 @@ class SQLiteStore:
                     )
         return list(found.values())
 
+    async def mark_to_withdraw(self, message_ids: Sequence[int], reason: str) -> None:
+        """See `Store.mark_to_withdraw`."""
+        for start in range(0, len(message_ids), _LINK_BATCH):
+            batch = list(message_ids[start : start + _LINK_BATCH])
+            marks = ", ".join("?" for _ in batch)
+            await self._write(
+                "mark answers to withdraw",
+                "UPDATE posted_answers SET withdraw_reason = ?"
+                f" WHERE withdrawn_at IS NULL AND message_id IN ({marks})",
+                [reason, *batch],
+                guarded=True,
+            )
+
+    async def pending_withdrawals(self) -> list[tuple[PostedAnswer, str]]:
+        """See `Store.pending_withdrawals`."""
+        rows = await self._guarded_read(
+            "find answers to withdraw",
+            "SELECT message_id, channel_id, guild_id, key, again_url, withdraw_reason"
+            " FROM posted_answers WHERE withdraw_reason IS NOT NULL AND withdrawn_at IS NULL",
+            (),
+        )
+        return [
+            (
+                PostedAnswer(
+                    message_id=message_id,
+                    channel_id=channel_id,
+                    guild_id=guild,
+                    key=key,
+                    again_url=again_url,
+                ),
+                reason,
+            )
+            for message_id, channel_id, guild, key, again_url, reason in rows
+        ]
+
     async def mark_withdrawn(self, message_ids: Sequence[int]) -> None:
         """See `Store.mark_withdrawn`. Their source links go: nothing left there to withdraw."""
         for start in range(0, len(message_ids), _LINK_BATCH):

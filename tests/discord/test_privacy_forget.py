@@ -20,6 +20,7 @@ from privacy_helpers import (
 )
 
 from bot.discord.jobs import WITHDRAWN
+from bot.store import PostedAnswer
 from bot.store.bench import realistic_result
 from bot.store.sqlite import SQLiteStore
 
@@ -246,3 +247,27 @@ async def test_a_message_deleted_while_it_is_summarized_is_caught_up(
         await fake.wait_for(lambda: edits_of(fake, answer), timeout=10)
         assert edits_of(fake, answer)[0].json["content"] == WITHDRAWN["deleted"]
         assert query(tmp_path, "SELECT count(*) FROM results") == [(0,)]
+
+
+async def test_a_withdrawal_left_unfinished_is_finished_at_start(
+    discord_fake, world: World, settings, tmp_path
+) -> None:
+    fake = discord_fake
+    old_answer = fake.add_message(world.thread, fake.bot_user, "OLD-SUMMARY: quotes of carol")
+    store = await SQLiteStore(tmp_path / "bot.sqlite3").open()
+    post = PostedAnswer(
+        message_id=int(old_answer["id"]),
+        channel_id=world.thread.id,
+        guild_id=world.guild.id,
+        again_url=link(world.thread),
+    )
+    await store.record_post(post, [(world.guild.id, world.thread.id, None)])
+    await store.mark_to_withdraw([post.message_id], "deleted")  # then the process stopped
+    await store.close()
+    async with running(fake, settings):
+        await fake.wait_for(lambda: edits_of(fake, old_answer), timeout=10)
+        assert edits_of(fake, old_answer)[0].json["content"] == WITHDRAWN["deleted"]
+        assert "OLD-SUMMARY" not in str(fake.find_message(world.thread.id, post.message_id))
+        await eventually(
+            lambda: query(tmp_path, "SELECT withdrawn_at IS NOT NULL FROM posted_answers") == [(1,)]
+        )

@@ -42,6 +42,7 @@ PRIVACY_COLUMNS = {
         "key": ("TEXT", 0, 0),
         "again_url": ("TEXT", 0, 0),
         "posted_at": ("TEXT", 1, 0),
+        "withdraw_reason": ("TEXT", 0, 0),
         "withdrawn_at": ("TEXT", 0, 0),
     },
     "posted_sources": {
@@ -67,7 +68,7 @@ PRIVACY_COLUMNS = {
 SHIPPED = {
     "0001_init.sql": "e5e29ca419090a73f1e84769191214a7f6a55b752938db09b747ca39981e6782",
     "0002_discord.sql": "66a9adadcba1d07e9dbae5036b75156ca6ac8391c067c595d6f37476a27b7792",
-    "0003_privacy.sql": "57b481c8ec9c58ce1f1a138bfcd58b87fceac5b4ee6fc160d52b676d3ef23dee",
+    "0003_privacy.sql": "3ba8ab17d430d4d1845dcad9085c722e937e1b52dea6cf2547085b6f11900539",
 }
 
 

@@ -217,7 +217,10 @@ async def test_posted_answers_are_found_by_what_they_quote(store: SQLiteStore) -
     assert await store.posts_quoting(channel_ids=[30]) == [two]
     assert await store.posts_quoting(guild_id=6) == [two]
     assert await store.posts_quoting(message_ids=[999], channel_ids=[999]) == []
+    await store.mark_to_withdraw([1], "deleted")
+    assert await store.pending_withdrawals() == [(one, "deleted")]
     await store.mark_withdrawn([1])
+    assert await store.pending_withdrawals() == []
     assert await store.posts_quoting(message_ids=[101]) == []  # withdrawn once only
     assert await store.drop_posts(channel_ids=[10]) == 2
     assert await store.posts_quoting(guild_id=6) == []

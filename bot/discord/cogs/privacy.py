@@ -7,6 +7,7 @@ intent (message events come with the Guild Messages intent, which is not privile
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -128,8 +129,14 @@ class Forget(commands.Cog):
         # The "Summarize again" button of withdrawn answers works after a restart too.
         self.bot.add_dynamic_items(SummarizeAgain)
         self.purge_expired.start()
+        self._resume = asyncio.create_task(self._resume_withdrawals(), name="resume-withdrawals")
+
+    async def _resume_withdrawals(self) -> None:
+        await self.bot.wait_until_ready()
+        await self.forgetting.resume()
 
     async def cog_unload(self) -> None:
+        self._resume.cancel()
         self.purge_expired.cancel()
         self.bot.remove_dynamic_items(SummarizeAgain)
         await self.forgetting.close()

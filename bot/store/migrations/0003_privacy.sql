@@ -1,10 +1,11 @@
 -- Privacy: the answers the bot posted (so that forgetting reaches them), members who opted
 -- out of summaries, and which members' words each cached result holds.
 
--- One row per public answer the bot posted. `key` is the cache key of the result it shows;
--- `again_url` is the Discord link that "Summarize again" asks for. `withdrawn_at` is set once
--- the message was edited to say the summary was withdrawn (it is then kept only so that a
--- second delete event does not edit it again).
+-- One row per answer the bot posted in a channel or DM. `key` is the cache key of the result it
+-- shows; `again_url` is the Discord link that "Summarize again" asks for. `withdraw_reason` is
+-- set when a source went and the message must be edited (kept until it is, so that a restart
+-- finishes the job); `withdrawn_at` once it was edited (then kept only so that a second delete
+-- event does not edit it again).
 CREATE TABLE posted_answers (
     message_id INTEGER PRIMARY KEY NOT NULL,
     channel_id INTEGER NOT NULL,
@@ -12,8 +13,11 @@ CREATE TABLE posted_answers (
     key TEXT,
     again_url TEXT,
     posted_at TEXT NOT NULL,
+    withdraw_reason TEXT,
     withdrawn_at TEXT
 );
+CREATE INDEX posted_answers_pending ON posted_answers (withdraw_reason)
+    WHERE withdraw_reason IS NOT NULL AND withdrawn_at IS NULL;
 CREATE INDEX posted_answers_channel ON posted_answers (channel_id);
 CREATE INDEX posted_answers_guild ON posted_answers (guild_id);
 
