@@ -710,10 +710,13 @@ class _PrivateAnswer:
 class Forgetting:
     """What a deleted or edited source message, a deleted channel or thread, or leaving a
     server does: the cached results made from it are forgotten (the store retries a forget
-    until it is written), and the public answers that quote or link it are edited to say they
-    were withdrawn, with a "Summarize again" button and no word of the summary left. An edit
+    until it is written), and the answers that quote or link it are edited to say they were
+    withdrawn, with a "Summarize again" button and no word of the summary left: channel and DM
+    answers found in the store, ephemeral ones kept in memory while their token lasts. An answer
+    is marked in the store before its edit, so that `resume` finishes it after a restart; an edit
     that cannot be made yet (the store cannot say which answers, Discord fails) is retried with
-    back-off in memory while the bot runs; answers whose message is gone are forgotten."""
+    back-off in memory. Answers whose message is gone are forgotten. `catch_up` handles a source
+    that went while a run was reading it."""
 
     def __init__(self, bot: DigestBot, *, retry_delays_s: Sequence[float] = RETRY_DELAYS_S) -> None:
         self.bot = bot
