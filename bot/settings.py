@@ -108,6 +108,9 @@ class Settings(BaseSettings):
     progress_interval_s: float = Field(
         1.5, ge=0, le=60, description="least seconds between two progress edits of a reply"
     )
+    purge_interval_minutes: float = Field(
+        60.0, gt=0, le=10_080, description="minutes between the bot's purges of expired results"
+    )
     cpu_workers: int = Field(
         2,
         ge=1,

@@ -6,20 +6,25 @@ Order matters and is the contract the tests check: cheap checks (cooldown, the i
 then the defer (within Discord's 3 s; ephemeral already when the cache shows that the answer
 will be private or a refusal, so that nothing public appears and disappears), then who may
 read the source (a refusal requests no history), then who would see the answer (private when
-not everyone there may read the source), then reading, the pipeline
-(`bot.pipeline.summarize_thread`, with the bot's one single flight), and one answer.
-Concurrent requests for the same Discord source share one history read and one pipeline run.
-CPU work (parsing a paste, a file or a page of messages) runs in a worker thread; dedupe and
-the engines already do inside the pipeline.
+not everyone there may read the source), then who opted out (their messages are left out
+before they become comments, and counted), then reading, the pipeline
+(`bot.pipeline.summarize_thread`, with the bot's one single flight), and one answer. A public
+answer is recorded with what it was made from, so that `Forgetting` can withdraw it when one
+of those messages is deleted or edited. Concurrent requests for the same Discord source share
+one history read and one pipeline run. CPU work (parsing a paste, a file or a page of
+messages) runs in a worker thread; dedupe and the engines already do inside the pipeline.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import io
 import logging
-from collections.abc import Awaitable, Callable
+import time
+import weakref
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -50,7 +55,7 @@ from bot.ingest.discord_links import (
 from bot.pipeline import Options, summarize_thread
 from bot.render.embeds import render_pages
 from bot.render.markdown import to_markdown
-from bot.store import Store
+from bot.store import PostedAnswer, SourceRef, Store, StoreUnavailable
 from bot.summarize.schema import DigestResult
 from bot.thread import Thread
 
@@ -63,6 +68,36 @@ ATTACHMENT_NAME = "debate-digest.md"
 # Charges already counted, by (cache key, creation time): waiters of one single-flight run get
 # the same result object and must not pay for it again.
 _CHARGED_MAX = 4096
+# How long a deletion is remembered, for runs that read the message before it went (longer
+# than a run may take: the 15-minute interaction token).
+RECENT_S = 20 * 60
+# Seconds between retries of a withdrawal that could not be done yet (the last one repeats).
+RETRY_DELAYS_S: tuple[float, ...] = (1.0, 2.0, 5.0, 15.0, 30.0, 60.0)
+
+# What stands in a withdrawn answer, by why it was withdrawn. No word of the summary is left.
+WITHDRAWN = {
+    "deleted": "This summary was withdrawn because a message in it was deleted.",
+    "edited": "This summary was withdrawn because a message in it was edited.",
+    "channel": "This summary was withdrawn because the channel or thread it came from was deleted.",
+    "guild": "This summary was withdrawn because I was removed from the server it came from.",
+}
+BUDGET_UNKNOWN = (
+    "I can't check this server's LLM budget right now (my database is not answering), so I "
+    "won't start a new LLM summary. Summaries already made are still served; try again in a "
+    "minute."
+)
+OPT_OUTS_UNKNOWN = (
+    "I can't check which members opted out of summaries right now (my database is not "
+    "answering), so I won't summarize those messages. Try again in a minute."
+)
+
+
+def left_out_note(messages: int, members: int) -> str:
+    """The note that counts, without showing, the messages of members who opted out."""
+    if messages == 1:
+        return "1 message from a member who opted out was left out."
+    who = "a member" if members == 1 else "members"
+    return f"{messages:,} messages from {who} who opted out were left out."
 
 
 @dataclass(frozen=True)
@@ -81,11 +116,25 @@ class Request:
 
 @dataclass
 class Origin:
-    """Where a thread came from, for the store's source links (forget on delete)."""
+    """Where a thread came from, for the store's source links (forget on delete), whose words
+    it holds (forget on opt-out), and the link that "Summarize again" asks for."""
 
     guild_id: int | None = None
     channel_ids: list[int] = field(default_factory=list)
     message_ids: list[int] = field(default_factory=list)
+    author_ids: list[int] = field(default_factory=list)
+    again_url: str | None = None
+    read_at: float = 0.0  # time.monotonic() when reading began (see `Forgetting.catch_up`)
+
+    def sources(self) -> list[SourceRef]:
+        """What an answer made from this quotes or links: the channels (and parent), and each
+        message (in the channel read, the first of `channel_ids`)."""
+        if self.guild_id is None:
+            return []
+        channel = self.channel_ids[0] if self.channel_ids else None
+        refs: list[SourceRef] = [(self.guild_id, c, None) for c in self.channel_ids]
+        refs += [(self.guild_id, channel, m) for m in self.message_ids]
+        return refs
 
 
 # A source read: the thread, where it came from, and its summary when the read already made one.
@@ -151,7 +200,13 @@ class Summarizer:
         self.bot = bot
         self.settings = bot.settings
         self._charged: dict[tuple[str, str], None] = {}
+        # LLM tokens and calls the store could not record, by (guild, UTC day): still counted
+        # against the budget, and added to the next record (a budget never fails open).
+        self._unrecorded: dict[tuple[int, str], tuple[int, int]] = {}
         self._reads: dict[tuple[int, int | None, int, str | None], _Shared] = {}
+        # Pagers by the message they page, so that a withdrawn answer's pager stops (its
+        # timeout would otherwise edit the withdrawn message again).
+        self.pagers: weakref.WeakValueDictionary[int, Pager] = weakref.WeakValueDictionary()
 
     # -- entry point ---------------------------------------------------------------------------
 
@@ -179,7 +234,7 @@ class Summarizer:
             if await self._record(interaction, result, thread, origin):
                 llm = result.engine == "llm"
                 pause = self.settings.cooldown_s if llm else self.settings.offline_cooldown_s
-            await self._send(interaction, reply, result, thread)
+            await self._send(interaction, reply, result, thread, origin)
         except UserError as err:
             log.info("request %s refused: %s", interaction.id, type(err).__name__)
             await reply.error(str(err))
@@ -381,6 +436,24 @@ class Summarizer:
         language: str | None,
         shared: _Shared,
     ) -> Prepared:
+        read_at = time.monotonic()
+        opted_out = await self.opted_out(source.guild_id)
+        me = getattr(self.bot.user, "id", None)
+        authors: dict[int, None] = {}
+        left_out: dict[int, int] = {}
+
+        def keep(message: Any) -> bool:
+            author_id = getattr(message.author, "id", None)
+            if author_id is not None and author_id == me:
+                return False  # our own progress line or answer is not part of the debate
+            if author_id in opted_out:
+                if not message.is_system():
+                    left_out[author_id] = left_out.get(author_id, 0) + 1
+                return False
+            if author_id is not None:
+                authors[author_id] = None
+            return True
+
         try:
             thread = await read_history(
                 source,
@@ -388,25 +461,48 @@ class Summarizer:
                 progress=lambda stage, done, total: shared.progress(
                     progress_text(stage, done, total)
                 ),
+                keep=keep,
             )
         except discord.Forbidden:
             if is_private_thread(source.channel):
                 raise UserError(ADD_ME_TO_THREAD) from None
             raise
+        note = left_out_note(sum(left_out.values()), len(left_out)) if left_out else None
         if not thread.comments:
-            raise UserError("There are no messages with text to summarize there.")
+            raise UserError(
+                "There are no messages with text to summarize there"
+                + (f" ({note[0].lower()}{note[1:-1]})." if note else ".")
+            )
+        if note is not None:
+            thread = thread.model_copy(update={"notes": (*thread.notes, note)})
         channel = source.channel
         channels = [channel.id]
         parent_id = getattr(channel, "parent_id", None)
         if parent_id:
             channels.append(parent_id)
+        start_id = getattr(source.start, "id", None)
+        again = f"https://discord.com/channels/{source.guild_id}/{channel.id}"
         origin = Origin(
             guild_id=source.guild_id,
             channel_ids=channels,
             message_ids=[int(c.id) for c in thread.comments if c.id.isdigit()],
+            author_ids=list(authors),
+            again_url=f"{again}/{start_id}" if start_id is not None else again,
+            read_at=read_at,
         )
         result = await self._summarize(bucket, request_id, shared.progress, thread, language)
         return thread, origin, result
+
+    async def opted_out(self, guild_id: int | None) -> frozenset[int]:
+        """The members of `guild_id` whose messages are left out. Fails closed: a store that
+        cannot tell refuses the summary (`UserError`), it never assumes "nobody"."""
+        if guild_id is None:
+            return frozenset()
+        try:
+            return await self.bot.store.opted_out(guild_id)
+        except StoreUnavailable as err:
+            log.warning("opt-outs of guild %s unknown: %s", guild_id, err)
+            raise UserError(OPT_OUTS_UNKNOWN) from None
 
     # -- the pipeline --------------------------------------------------------------------------
 
@@ -437,9 +533,16 @@ class Summarizer:
         dm = bucket < 0
         limit = self.settings.dm_daily_tokens if dm else self.settings.guild_daily_tokens
         if options.llm is not None and limit:
-            used = (await self.bot.store.guild_usage(bucket, utc_day())).tokens
-            if used >= limit:
-                store = _BudgetGate(self.bot.store, budget_message(used, limit, dm=dm))
+            try:
+                used = (await self.bot.store.guild_usage(bucket, utc_day())).tokens
+            except StoreUnavailable as err:
+                # Fail closed: an unknown budget is a spent one (cached answers stay free).
+                log.warning("LLM budget of %s unknown: %s", bucket, err)
+                store = _BudgetGate(self.bot.store, BUDGET_UNKNOWN)
+            else:
+                used += self._unrecorded.get((bucket, utc_day()), (0, 0))[0]
+                if used >= limit:
+                    store = _BudgetGate(self.bot.store, budget_message(used, limit, dm=dm))
         progress("Summarizing…")
         result = await summarize_thread(
             thread,
@@ -478,13 +581,21 @@ class Summarizer:
                 if len(self._charged) > _CHARGED_MAX:
                     self._charged.pop(next(iter(self._charged)))
         tokens = result.usage.prompt_tokens + result.usage.completion_tokens if charge else 0
-        await store.record_usage(
-            _bucket(interaction),
-            utc_day(),
-            tokens=tokens,
-            llm_calls=result.usage.llm_calls if charge else 0,
+        calls = result.usage.llm_calls if charge else 0
+        where = (_bucket(interaction), utc_day())
+        for old in [k for k in self._unrecorded if k[1] != where[1]]:
+            del self._unrecorded[old]  # yesterday's budget is over
+        owed_tokens, owed_calls = self._unrecorded.pop(where, (0, 0))
+        recorded = await store.record_usage(
+            where[0],
+            where[1],
+            tokens=tokens + owed_tokens,
+            llm_calls=calls + owed_calls,
             cached=not charge,
         )
+        if not recorded and (tokens or owed_tokens):
+            log.warning("usage of guild %s not recorded; counted in memory", where[0])
+            self._unrecorded[where] = (tokens + owed_tokens, calls + owed_calls)
         if result.cache_key is None:
             return charge
         if origin.guild_id is not None:
@@ -493,10 +604,20 @@ class Summarizer:
                 guild_id=origin.guild_id,
                 channel_ids=origin.channel_ids,
                 message_ids=origin.message_ids,
+                author_ids=origin.author_ids,
             )
         if interaction.guild_id is not None and interaction.guild_id != origin.guild_id:
             await store.link_sources(result.cache_key, guild_id=interaction.guild_id)
+        forgetting = self._forgetting()
+        if forgetting is not None:
+            # A source deleted or edited while this run read and summarized it: its forget
+            # already ran, before this result was stored and linked. Forget it again now.
+            await forgetting.catch_up(origin)
         return charge
+
+    def _forgetting(self) -> Forgetting | None:
+        cog: Any = self.bot.get_cog("Forget")
+        return getattr(cog, "forgetting", None)
 
     # -- the answer ----------------------------------------------------------------------------
 
@@ -506,6 +627,7 @@ class Summarizer:
         reply: Reply,
         result: DigestResult,
         thread: Thread,
+        origin: Origin,
     ) -> None:
         markdown = to_markdown(result)
         pages = render_pages(result, title=thread.title, attachment=ATTACHMENT_NAME)
@@ -521,3 +643,352 @@ class Summarizer:
         message = await reply.answer(embeds=pages[0], files=[file], view=view)
         if view is not None:
             view.message = message
+            if message is not None:
+                self.pagers[message.id] = view
+        await self._record_post(message, reply, result, origin)
+
+    async def _record_post(
+        self, message: Any, reply: Reply, result: DigestResult, origin: Origin
+    ) -> None:
+        """Remember an answer made from Discord messages, so that deleting or editing one of
+        them withdraws it: a channel or DM message in the store (it can be edited as long as it
+        exists), an ephemeral one in memory while its interaction token lasts (after that it
+        cannot be edited, and is left to expire)."""
+        sources = origin.sources()
+        if message is None or not sources:
+            return
+        forgetting = self._forgetting()
+        flags = getattr(message, "flags", None)
+        in_dm = isinstance(getattr(message, "channel", None), discord.DMChannel)
+        if (flags is not None and flags.ephemeral) or (reply.private and not in_dm):
+            if forgetting is not None:
+                forgetting.remember_private(message, reply, origin)
+                await forgetting.catch_up(origin)
+            return
+        channel_id = getattr(message, "channel_id", None) or message.channel.id
+        guild = getattr(message, "guild", None)
+        post = PostedAnswer(
+            message_id=message.id,
+            channel_id=channel_id,
+            guild_id=None if in_dm else (guild.id if guild else reply.interaction.guild_id),
+            key=result.cache_key,
+            again_url=origin.again_url,
+        )
+        if not await self.bot.store.record_post(post, sources):
+            log.warning(
+                "answer %s could not be recorded; it cannot be withdrawn if a source goes",
+                message.id,
+            )
+        if forgetting is not None:
+            await forgetting.catch_up(origin, post=post)
+
+
+# -- forgetting reaches what was posted ----------------------------------------------------------
+
+
+class SummarizeAgain(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"digest:again:(?P<guild>[0-9]{1,20}):(?P<channel>[0-9]{1,20}):(?P<message>[0-9]{1,20})",
+):
+    """The button of a withdrawn answer: summarize the same conversation again, as it is now,
+    with the permission checks of `/summarize link:` for whoever clicks. Persistent (its
+    custom id carries the source), so it works after a restart."""
+
+    def __init__(self, guild_id: int, channel_id: int, message_id: int = 0) -> None:
+        self.source = (guild_id, channel_id, message_id)
+        super().__init__(
+            discord.ui.Button(
+                label="Summarize again",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"digest:again:{guild_id}:{channel_id}:{message_id}",
+            )
+        )
+
+    @classmethod
+    def for_url(cls, url: str | None) -> SummarizeAgain | None:
+        link = parse_discord_link(url or "")
+        if link is None or link.guild_id is None:
+            return None
+        return cls(link.guild_id, link.channel_id, link.message_id or 0)
+
+    @property
+    def url(self) -> str:
+        guild, channel, message = self.source
+        base = f"https://discord.com/channels/{guild}/{channel}"
+        return f"{base}/{message}" if message else base
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Button[Any],
+        match: Any,
+    ) -> SummarizeAgain:
+        return cls(int(match["guild"]), int(match["channel"]), int(match["message"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        cog: Any = interaction.client.get_cog("Summarize")  # type: ignore[attr-defined]
+        if cog is None:
+            await reply_for(interaction).error("Summaries are not available right now.")
+            return
+        await cog.jobs.run(interaction, Request(link=self.url))
+
+
+@dataclass
+class _PrivateAnswer:
+    """An ephemeral answer that can be edited while its interaction token lasts."""
+
+    message: Any
+    reply: Reply
+    ids: set[int]  # the message and channel ids it was made from
+    guild_id: int | None
+    origin: Origin
+
+
+class Forgetting:
+    """What a deleted or edited source message, a deleted channel or thread, or leaving a
+    server does: the cached results made from it are forgotten (the store retries a forget
+    until it is written), and the answers that quote or link it are edited to say they were
+    withdrawn, with a "Summarize again" button and no word of the summary left: channel and DM
+    answers found in the store, ephemeral ones kept in memory while their token lasts. An answer
+    is marked in the store before its edit, so that `resume` finishes it after a restart; an edit
+    that cannot be made yet (the store cannot say which answers, Discord fails) is retried with
+    back-off in memory. Answers whose message is gone are forgotten. `catch_up` handles a source
+    that went while a run was reading it."""
+
+    def __init__(self, bot: DigestBot, *, retry_delays_s: Sequence[float] = RETRY_DELAYS_S) -> None:
+        self.bot = bot
+        self._delays = tuple(retry_delays_s) or RETRY_DELAYS_S
+        self._retries: set[asyncio.Task[None]] = set()
+        # Message and channel ids deleted or edited lately, with when and why, so that a run
+        # that read one of them before the event is forgotten or withdrawn when it finishes.
+        self._recent: dict[int, tuple[float, str]] = {}
+        self._claimed: dict[int, None] = {}  # answers withdrawn (or being withdrawn) by us
+        # Ephemeral answers, editable only through their interaction token (15 minutes).
+        self._private: dict[int, _PrivateAnswer] = {}
+
+    def remember_private(self, message: Any, reply: Reply, origin: Origin) -> None:
+        """Keep an ephemeral answer while it can still be edited."""
+        self._private = {k: v for k, v in self._private.items() if not v.reply.expired}
+        ids = {*origin.message_ids, *origin.channel_ids}
+        self._private[message.id] = _PrivateAnswer(message, reply, ids, origin.guild_id, origin)
+
+    async def _withdraw_private(
+        self, why: str, message_ids: Sequence[int], channel_ids: Sequence[int], guild_id: int | None
+    ) -> int:
+        wanted = {*message_ids, *channel_ids}
+        done = 0
+        for key, answer in list(self._private.items()):
+            if answer.reply.expired:
+                self._private.pop(key, None)
+                continue
+            if not (answer.ids & wanted or (guild_id is not None and answer.guild_id == guild_id)):
+                continue
+            self._private.pop(key, None)
+            view = None
+            button = SummarizeAgain.for_url(answer.origin.again_url)
+            if button is not None:
+                view = discord.ui.View(timeout=None)
+                view.add_item(button)
+            try:
+                await answer.message.edit(
+                    content=WITHDRAWN[why],
+                    embeds=[],
+                    attachments=[],
+                    view=view,
+                    allowed_mentions=discord.AllowedMentions.none(),
+                )
+            except discord.HTTPException as err:
+                # The token ran out early or the message was dismissed: it expires by itself.
+                log.info("private answer %s not withdrawn: %s", key, err)
+                continue
+            done += 1
+        return done
+
+    def _note(self, ids: Sequence[int], why: str) -> None:
+        now = time.monotonic()
+        if len(self._recent) > 50_000 or (
+            self._recent and now - next(iter(self._recent.values()))[0] > RECENT_S
+        ):
+            self._recent = {i: v for i, v in self._recent.items() if now - v[0] <= RECENT_S}
+        for i in ids:
+            self._recent.pop(i, None)
+            self._recent[i] = (now, why)
+
+    async def catch_up(self, origin: Origin, *, post: PostedAnswer | None = None) -> None:
+        """After a run stored (or posted) what it made from `origin`: if a source went while
+        it ran, forget the result now (and withdraw the answer just posted)."""
+        if not self._recent or not origin.read_at:
+            return
+
+        def went(i: int) -> bool:
+            event = self._recent.get(i)
+            return event is not None and event[0] >= origin.read_at
+
+        messages = [i for i in origin.message_ids if went(i)]
+        channels = [i for i in origin.channel_ids if went(i)]
+        if not messages and not channels:
+            return
+        if messages:
+            await self.bot.store.forget_messages(messages)
+        if channels:
+            await self.bot.store.forget_channels(channels)
+        why = self._recent[(messages or channels)[0]][1]
+        await self._withdraw_private(why, messages, channels, None)
+        if post is not None:
+            await self._withdraw_post(post, why, 0)
+
+    async def messages_deleted(self, message_ids: Sequence[int]) -> None:
+        ids = list(message_ids)
+        self._note(ids, "deleted")
+        store = self.bot.store
+        await store.drop_posts(message_ids=ids)  # an answer of ours that was deleted
+        await store.forget_messages(ids)
+        await self.withdraw("deleted", message_ids=ids)
+
+    async def message_edited(self, message_id: int) -> None:
+        """The pre-edit text leaves the store now, not at expiry; answers quoting it go."""
+        self._note([message_id], "edited")
+        await self.bot.store.forget_messages([message_id])
+        await self.withdraw("edited", message_ids=[message_id])
+
+    async def channels_deleted(self, channel_ids: Sequence[int]) -> None:
+        ids = list(channel_ids)
+        self._note(ids, "channel")
+        await self.bot.store.drop_posts(channel_ids=ids)  # answers posted there are gone too
+        await self.bot.store.forget_channels(ids)
+        await self.withdraw("channel", channel_ids=ids)
+
+    async def guild_left(self, guild_id: int) -> None:
+        # Answers posted in that server can no longer be edited (nor seen by the bot).
+        await self.bot.store.drop_posts(guild_id=guild_id)
+        await self.bot.store.purge_guild(guild_id)
+        await self.withdraw("guild", guild_id=guild_id)
+
+    async def withdraw(
+        self,
+        why: str,
+        *,
+        message_ids: Sequence[int] = (),
+        channel_ids: Sequence[int] = (),
+        guild_id: int | None = None,
+        attempt: int = 0,
+    ) -> int:
+        """Edit every answer quoting these messages, made from these channels, or (with
+        `guild_id`) from that server; the number withdrawn now. Ephemeral ones first: they
+        need no store, only a live token."""
+        done = 0
+        if attempt == 0:
+            done += await self._withdraw_private(why, message_ids, channel_ids, guild_id)
+        try:
+            posts = await self.bot.store.posts_quoting(
+                message_ids=message_ids, channel_ids=channel_ids, guild_id=guild_id
+            )
+        except StoreUnavailable as err:
+            log.warning("cannot look up answers to withdraw (%s); retrying", err)
+            self._retry(
+                attempt,
+                lambda n: self.withdraw(
+                    why,
+                    message_ids=message_ids,
+                    channel_ids=channel_ids,
+                    guild_id=guild_id,
+                    attempt=n,
+                ),
+            )
+            return done
+        for post in posts:
+            done += await self._withdraw_post(post, why, attempt)
+        return done
+
+    async def _withdraw_post(self, post: PostedAnswer, why: str, attempt: int) -> int:
+        # Claimed first: a delete event and a run's `catch_up` may both reach one answer.
+        if post.message_id in self._claimed:
+            return 0
+        self._claimed[post.message_id] = None
+        if len(self._claimed) > 10_000:
+            self._claimed.pop(next(iter(self._claimed)))
+        try:
+            done = await self._edit_withdrawn(post, why, attempt)
+        finally:
+            if not done:
+                self._claimed.pop(post.message_id, None)  # a retry may claim it again
+        return done
+
+    async def _edit_withdrawn(self, post: PostedAnswer, why: str, attempt: int) -> int:
+        if attempt == 0:  # marked first, so that a restart finishes the job (`resume`)
+            await self.bot.store.mark_to_withdraw([post.message_id], why)
+        summarizer = self._summarizer()
+        if summarizer is not None:
+            pager = summarizer.pagers.pop(post.message_id, None)
+            if pager is not None:
+                pager.stop()  # its timeout must not edit the withdrawn answer again
+        view = None
+        button = SummarizeAgain.for_url(post.again_url)
+        if button is not None:
+            view = discord.ui.View(timeout=None)
+            view.add_item(button)
+        channel = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
+        message = channel.get_partial_message(post.message_id)
+        try:
+            await message.edit(
+                content=WITHDRAWN[why],
+                embeds=[],
+                attachments=[],
+                view=view,
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        except discord.NotFound:
+            await self.bot.store.drop_posts(message_ids=[post.message_id])
+            return 0
+        except discord.Forbidden as err:
+            # No access any more: nobody the bot could edit for; keep nothing to retry.
+            log.warning("cannot withdraw answer %s: %s", post.message_id, err)
+            await self.bot.store.drop_posts(message_ids=[post.message_id])
+            return 0
+        except discord.HTTPException as err:
+            log.warning("withdrawing answer %s failed (%s); retrying", post.message_id, err)
+            self._retry(attempt, lambda n: self._withdraw_post(post, why, n))
+            return 0
+        await self.bot.store.mark_withdrawn([post.message_id])
+        log.info("withdrew answer %s (%s)", post.message_id, why)
+        return 1
+
+    async def resume(self) -> int:
+        """Withdraw the answers an earlier run marked and could not edit (it stopped, Discord
+        failed); the number withdrawn now."""
+        try:
+            pending = await self.bot.store.pending_withdrawals()
+        except StoreUnavailable as err:
+            log.warning("cannot look up answers left to withdraw: %s", err)
+            return 0
+        if pending:
+            log.info("withdrawing %d answer(s) an earlier run could not", len(pending))
+        done = 0
+        for post, why in pending:
+            done += await self._withdraw_post(post, why if why in WITHDRAWN else "deleted", 1)
+        return done
+
+    def _summarizer(self) -> Summarizer | None:
+        cog: Any = self.bot.get_cog("Summarize")
+        return getattr(cog, "jobs", None)
+
+    def _retry(self, attempt: int, again: Callable[[int], Awaitable[int]]) -> None:
+        delay = self._delays[min(attempt, len(self._delays) - 1)]
+
+        async def later() -> None:
+            await asyncio.sleep(delay)
+            await again(attempt + 1)
+
+        task = asyncio.get_running_loop().create_task(later(), name="withdraw-retry")
+        self._retries.add(task)
+        task.add_done_callback(self._retries.discard)
+
+    async def close(self) -> None:
+        """Cancel the retries still waiting (the store keeps its own queued forgets)."""
+        tasks, self._retries = list(self._retries), set()
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

@@ -326,6 +326,7 @@ async def read_history(
     *,
     limit: int,
     progress: Progress | None = None,
+    keep: Callable[[Any], bool] | None = None,
 ) -> Thread:
     """Read up to `limit` messages of `source` (100 a request) into a thread, oldest first.
 
@@ -333,6 +334,7 @@ async def read_history(
     message on; a channel, which has no start that matters, as its latest `limit` messages.
     System messages are skipped. A note says when the limit cut the conversation.
     `progress("history", read, estimated total or 0)` is called every 100 messages.
+    `keep(message)` False leaves a message out before it becomes a comment.
     """
     channel = source.channel
     notify = progress or (lambda stage, done, total: None)
@@ -352,6 +354,8 @@ async def read_history(
     notify("history", len(messages), len(messages))
     if source.start is None and not isinstance(channel, discord.Thread):
         messages.reverse()
+    if keep is not None:  # e.g. members who opted out (bot.discord.jobs): never converted
+        messages = [message for message in messages if keep(message)]
     notes = []
     if len(messages) >= limit:
         notes.append(

@@ -18,7 +18,15 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 from bot.errors import ConfigError
-from bot.store.base import CacheStats, GuildUsage, NullStore, Store
+from bot.store.base import (
+    CacheStats,
+    GuildUsage,
+    NullStore,
+    PostedAnswer,
+    SourceRef,
+    Store,
+    StoreUnavailable,
+)
 from bot.store.keys import KEY_ALGORITHM, cache_key
 from bot.store.sqlite import DATABASE_ERRORS, MEMORY, SQLiteStore
 
@@ -27,8 +35,11 @@ __all__ = [
     "CacheStats",
     "GuildUsage",
     "NullStore",
+    "PostedAnswer",
     "SQLiteStore",
+    "SourceRef",
     "Store",
+    "StoreUnavailable",
     "cache_key",
     "open_store",
     "sqlite_path",

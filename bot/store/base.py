@@ -3,6 +3,11 @@
 A store is a cache: losing it costs time, never an answer. So every backend answers `get` with
 `None` and `put` with `False` when its database is broken, locked or gone, logs a warning, and
 never raises; callers do not need a try block around the cache.
+
+What the store guards fails closed instead (issue 14): a read that a budget or an opt-out
+depends on raises `StoreUnavailable`, so that the caller refuses rather than assume "nothing
+used" or "nobody opted out"; and a forget that could not be written is kept and retried until it
+is (see `SQLiteStore`), while `get` serves nothing that a pending forget may cover.
 """
 
 from __future__ import annotations
@@ -14,6 +19,28 @@ from typing import Protocol, runtime_checkable
 from pydantic import BaseModel, ConfigDict
 
 from bot.summarize.schema import DigestResult
+
+
+class StoreUnavailable(Exception):
+    """The store could not answer a question that guards something (a budget, an opt-out, an
+    opt-out being saved). The caller must refuse, never assume the answer."""
+
+
+class PostedAnswer(BaseModel):
+    """A public answer the bot posted: where it is, the cache key of the result it shows, and
+    the Discord link that "Summarize again" asks for."""
+
+    model_config = ConfigDict(frozen=True)
+
+    message_id: int
+    channel_id: int
+    guild_id: int | None = None
+    key: str | None = None
+    again_url: str | None = None
+
+
+# What a posted answer quotes or links: (guild id, channel id, message id or None).
+SourceRef = tuple[int | None, int | None, int | None]
 
 
 class CacheStats(BaseModel):
@@ -83,12 +110,14 @@ class Store(Protocol):
 
     async def record_usage(
         self, guild_id: int, day: str, *, tokens: int, llm_calls: int, cached: bool
-    ) -> None:
-        """Add one answered request to the guild's figures for `day`."""
+    ) -> bool:
+        """Add one answered request to the guild's figures for `day`; False if it could not be
+        written (the caller keeps the tokens counted, see `Summarizer`)."""
         ...
 
     async def guild_usage(self, guild_id: int, day: str) -> GuildUsage:
-        """The guild's figures for `day` (zeros when none, or when the database fails)."""
+        """The guild's figures for `day` (zeros when none). A budget depends on it, so a
+        database that cannot answer raises `StoreUnavailable` (fails closed)."""
         ...
 
     async def link_sources(
@@ -98,21 +127,80 @@ class Store(Protocol):
         guild_id: int | None,
         channel_ids: Sequence[int] = (),
         message_ids: Sequence[int] = (),
+        author_ids: Sequence[int] = (),
     ) -> None:
         """Record that the result under `key` holds text of these channels and messages (or,
-        with neither, that it was asked for in `guild_id`)."""
+        with neither, that it was asked for in `guild_id`), written by these members of
+        `guild_id` (so that an opt-out drops it)."""
         ...
 
     async def forget_messages(self, message_ids: Sequence[int]) -> int:
-        """Remove every result made from any of these messages; the number removed."""
+        """Remove every result made from any of these messages; the number removed. A forget
+        that cannot be written now is kept and retried until it is (durable, never dropped)."""
         ...
 
     async def forget_channels(self, channel_ids: Sequence[int]) -> int:
-        """Remove every result made from any of these channels or threads."""
+        """Remove every result made from any of these channels or threads (durable)."""
         ...
 
     async def purge_guild(self, guild_id: int) -> int:
-        """Remove every result asked for in, or made from, this guild."""
+        """Remove every result asked for in, or made from, this guild (durable)."""
+        ...
+
+    async def forget_authors(self, guild_id: int, user_ids: Sequence[int]) -> int:
+        """Remove every result holding words these members wrote in this guild (durable)."""
+        ...
+
+    # Members' opt-out (guild-scoped). Both fail closed: `StoreUnavailable`.
+
+    async def set_opt_out(self, guild_id: int, user_id: int, *, opted_out: bool) -> bool:
+        """Record the member's choice; True when it changed anything."""
+        ...
+
+    async def opted_out(self, guild_id: int) -> frozenset[int]:
+        """The members of this guild who opted out."""
+        ...
+
+    # The answers the bot posted, so that forgetting reaches them.
+
+    async def record_post(self, post: PostedAnswer, sources: Sequence[SourceRef]) -> bool:
+        """Remember a public answer and what it quotes or links; False if it could not be."""
+        ...
+
+    async def posts_quoting(
+        self,
+        *,
+        message_ids: Sequence[int] = (),
+        channel_ids: Sequence[int] = (),
+        guild_id: int | None = None,
+    ) -> list[PostedAnswer]:
+        """The answers not yet withdrawn that quote any of these messages, that were made from
+        any of these channels, or (with `guild_id`) from anything in that guild. Raises
+        `StoreUnavailable` when it cannot tell."""
+        ...
+
+    async def mark_to_withdraw(self, message_ids: Sequence[int], reason: str) -> None:
+        """These answers must be edited (a source went): kept until `mark_withdrawn`, so that
+        a restart finishes the job (`pending_withdrawals`)."""
+        ...
+
+    async def pending_withdrawals(self) -> list[tuple[PostedAnswer, str]]:
+        """Answers marked to withdraw and not yet edited, with the reason."""
+        ...
+
+    async def mark_withdrawn(self, message_ids: Sequence[int]) -> None:
+        """These answers were edited to say they were withdrawn."""
+        ...
+
+    async def drop_posts(
+        self,
+        *,
+        message_ids: Sequence[int] = (),
+        channel_ids: Sequence[int] = (),
+        guild_id: int | None = None,
+    ) -> int:
+        """Forget answers that are gone (deleted, in a deleted channel, in a guild the bot
+        left); the number forgotten."""
         ...
 
 
@@ -142,11 +230,11 @@ class NullStore:
 
     async def record_usage(
         self, guild_id: int, day: str, *, tokens: int, llm_calls: int, cached: bool
-    ) -> None:
-        return None
+    ) -> bool:
+        return False
 
     async def guild_usage(self, guild_id: int, day: str) -> GuildUsage:
-        return GuildUsage(guild_id=guild_id, day=day)
+        raise StoreUnavailable(f"no usable database ({self.location or 'none'})")
 
     async def link_sources(
         self,
@@ -155,8 +243,11 @@ class NullStore:
         guild_id: int | None,
         channel_ids: Sequence[int] = (),
         message_ids: Sequence[int] = (),
+        author_ids: Sequence[int] = (),
     ) -> None:
         return None
+
+    # Nothing is kept, so there is nothing to forget.
 
     async def forget_messages(self, message_ids: Sequence[int]) -> int:
         return 0
@@ -165,4 +256,45 @@ class NullStore:
         return 0
 
     async def purge_guild(self, guild_id: int) -> int:
+        return 0
+
+    async def forget_authors(self, guild_id: int, user_ids: Sequence[int]) -> int:
+        return 0
+
+    # What guards something fails closed: with no database nobody's opt-out can be honoured.
+
+    async def set_opt_out(self, guild_id: int, user_id: int, *, opted_out: bool) -> bool:
+        raise StoreUnavailable(f"no usable database ({self.location or 'none'})")
+
+    async def opted_out(self, guild_id: int) -> frozenset[int]:
+        raise StoreUnavailable(f"no usable database ({self.location or 'none'})")
+
+    async def record_post(self, post: PostedAnswer, sources: Sequence[SourceRef]) -> bool:
+        return False
+
+    async def posts_quoting(
+        self,
+        *,
+        message_ids: Sequence[int] = (),
+        channel_ids: Sequence[int] = (),
+        guild_id: int | None = None,
+    ) -> list[PostedAnswer]:
+        return []
+
+    async def mark_to_withdraw(self, message_ids: Sequence[int], reason: str) -> None:
+        return None
+
+    async def pending_withdrawals(self) -> list[tuple[PostedAnswer, str]]:
+        return []
+
+    async def mark_withdrawn(self, message_ids: Sequence[int]) -> None:
+        return None
+
+    async def drop_posts(
+        self,
+        *,
+        message_ids: Sequence[int] = (),
+        channel_ids: Sequence[int] = (),
+        guild_id: int | None = None,
+    ) -> int:
         return 0

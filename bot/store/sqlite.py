@@ -9,20 +9,30 @@ Every statement outside migrations is a single autocommit statement: it is atomi
 tasks sharing a store need no lock, and SQLite's busy handler retries it when another process
 holds the write lock.
 
-Failure policy (see `bot.store.base`): a database error during a call is logged and answered as
-a miss / not saved. "Database is locked" or "busy" is transient and only fails that call; any
-other error (corrupt file, disk I/O, read-only, table gone) switches the store to no-cache for
-the rest of the run, with one warning.
+Failure policy (see `bot.store.base`): a database error during a cache call is logged and
+answered as a miss / not saved. "Database is locked" or "busy" is transient and only fails that
+call; any other error (corrupt file, disk I/O, read-only, table gone) switches the cache off with
+one warning, and it is tried again after a back-off (`disabled` meanwhile), not only after a
+restart. One bad row (text that is not UTF-8, JSON that no longer validates) is deleted and
+counted as a miss; it does not switch anything off.
+
+What the store guards never fails open: `guild_usage` and `opted_out` raise `StoreUnavailable`
+whenever they cannot be answered, even while the cache is switched off. A forget that cannot be
+written is queued, in memory and in a journal file beside the database
+(`<database>-forget.jsonl`), retried with back-off until it is written, and replayed from the
+journal when a store opens the file; while one is queued, `get` serves nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import math
 import re
 import sqlite3
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -31,8 +41,9 @@ from pathlib import Path
 
 import aiosqlite
 from pydantic import ValidationError
+from pydantic_core import PydanticSerializationError
 
-from bot.store.base import CacheStats, GuildUsage
+from bot.store.base import CacheStats, GuildUsage, PostedAnswer, SourceRef, StoreUnavailable
 from bot.summarize.schema import DigestResult
 
 log = logging.getLogger(__name__)
@@ -43,6 +54,11 @@ BUSY_TIMEOUT_MS = 2000
 _LINK_BATCH = 500
 # What a failing database raises through aiosqlite (it re-exports sqlite3's classes) or the OS.
 DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, OSError)
+# Seconds before a switched-off cache is tried again, and between retries of a queued forget
+# (the last figure repeats).
+RETRY_DELAYS_S: tuple[float, ...] = (1.0, 2.0, 5.0, 15.0, 30.0, 60.0)
+# What a forget is keyed by: the column of `result_sources`, or "author" (`result_authors`).
+_FORGET_KINDS = ("message_id", "channel_id", "guild_id", "author")
 
 Clock = Callable[[], datetime]
 
@@ -60,7 +76,16 @@ def to_text(moment: datetime) -> str:
 
 
 def from_text(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
+    """The time `to_text` wrote, or None for none or for text that is not an ISO time (a
+    damaged row must not crash `cache stats`)."""
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(text))
+    except ValueError:
+        log.warning("cache row holds a time that is not ISO 8601: %r", str(text)[:40])
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 # --- migrations ------------------------------------------------------------------------------
@@ -192,6 +217,11 @@ def _is_transient(error: BaseException) -> bool:
     return "locked" in message or "busy" in message
 
 
+def _is_bad_row(error: BaseException) -> bool:
+    """True when one row, not the database, is damaged: text that is not valid UTF-8."""
+    return isinstance(error, sqlite3.OperationalError) and "could not decode" in str(error).lower()
+
+
 def _expiry(now: datetime, ttl_seconds: float | None) -> datetime | None:
     if ttl_seconds is None or ttl_seconds == 0 or ttl_seconds == math.inf:
         return None
@@ -212,14 +242,17 @@ INSERT OR REPLACE INTO results (
 ) VALUES (?, ?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, ?, ?, ?, ?)
 """
 
+# Rows whose created_at is not a time (a damaged row) are left out of oldest/newest.
+_ISO_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*"
+
 _STATS = """
 SELECT
     COUNT(*),
     COALESCE(SUM(expires_at IS NOT NULL AND expires_at <= :now), 0),
     COALESCE(SUM(hits), 0),
     COALESCE(SUM(size_bytes), 0),
-    MIN(created_at),
-    MAX(created_at),
+    MIN(CASE WHEN created_at GLOB :iso THEN created_at END),
+    MAX(CASE WHEN created_at GLOB :iso THEN created_at END),
     COALESCE(SUM(hits * elapsed_ms), 0) / 1000.0,
     COALESCE(SUM(hits * reading_minutes_saved), 0)
 FROM results
@@ -229,10 +262,12 @@ FROM results
 class SQLiteStore:
     """A `Store` on one SQLite file (or `":memory:"`).
 
-    Call `await store.open()` before use (it connects, sets the pragmas and migrates, raising
-    `sqlite3.Error` or `OSError` when the file cannot be used; `open_store` turns that into a
-    `NullStore`). After that, no method raises for a database problem. `clock` returns the
-    current timezone-aware time; tests pass their own to move time without sleeping.
+    Call `await store.open()` before use (it connects, sets the pragmas, migrates and replays
+    the forget journal, raising `sqlite3.Error` or `OSError` when the file cannot be used;
+    `open_store` turns that into a `NullStore`). After that, no cache method raises for a
+    database problem; the guarded reads raise `StoreUnavailable`. `clock` returns the current
+    timezone-aware time; tests pass their own to move time without sleeping, and
+    `retry_delays_s` to retry sooner.
     """
 
     backend = "sqlite"
@@ -243,12 +278,21 @@ class SQLiteStore:
         *,
         clock: Clock = utcnow,
         busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+        retry_delays_s: Sequence[float] = RETRY_DELAYS_S,
     ) -> None:
         self.path = path if path == MEMORY else Path(path)
         self.busy_timeout_ms = busy_timeout_ms
         self._clock = clock
         self._conn: aiosqlite.Connection | None = None
         self._disabled = False
+        self._retry_delays = tuple(retry_delays_s) or RETRY_DELAYS_S
+        self._failures = 0  # consecutive non-transient failures: the back-off step
+        self._retry_at = 0.0  # time.monotonic() when a switched-off cache is tried again
+        # Forgets not yet written: (kind, guild_id, ids), oldest first.
+        self._pending: list[tuple[str, int | None, list[int]]] = []
+        self._pending_lock = asyncio.Lock()
+        self._retry_task: asyncio.Task[None] | None = None
+        self._retry_attempt = 0
 
     @property
     def location(self) -> str:
@@ -256,11 +300,22 @@ class SQLiteStore:
 
     @property
     def disabled(self) -> bool:
-        """True once a failure switched this store to no-cache for the rest of the run."""
-        return self._disabled
+        """True while a failure has switched the cache off (until the back-off ends)."""
+        return self._disabled and time.monotonic() < self._retry_at
+
+    @property
+    def pending_forgets(self) -> int:
+        """Forgets waiting to be written (retried with back-off; journaled beside the file)."""
+        return len(self._pending)
+
+    @property
+    def journal_path(self) -> Path | None:
+        """Where queued forgets are journaled (None for an in-memory database)."""
+        return None if self.path == MEMORY else Path(f"{self.path}-forget.jsonl")
 
     async def open(self) -> SQLiteStore:
-        """Connect, configure and migrate; returns self. Raises on an unusable database."""
+        """Connect, configure and migrate; returns self. Raises on an unusable database.
+        Forgets journaled by an earlier run that could not write them are applied now."""
         if self._conn is not None:
             return self
         if isinstance(self.path, Path):
@@ -285,20 +340,35 @@ class SQLiteStore:
             await _close_quietly(conn)
             raise
         self._conn = conn
+        self._pending = self._read_journal()
+        if self._pending:
+            log.warning(
+                "replaying %d forget(s) that an earlier run could not write", len(self._pending)
+            )
+            if not await self.flush_forgets():
+                self._schedule_retry()
         return self
 
     async def get(self, key: str) -> DigestResult | None:
         """See `Store.get`. Expired rows are not served (they stay until purged); a row that
-        no longer validates is deleted and counted as a miss."""
+        is not UTF-8 or no longer validates is deleted and counted as a miss. Nothing is served
+        while a forget is queued (it may cover this result)."""
         conn = self._usable()
         if conn is None:
+            return None
+        if self._pending and not await self.flush_forgets():
             return None
         now = self._now_text()
         try:
             rows = await conn.execute_fetchall(_GET, (key, now))
         except DATABASE_ERRORS as error:
+            if _is_bad_row(error):
+                log.warning("cached result %s is not valid text; dropping it", key)
+                await self._write("drop", "DELETE FROM results WHERE key = ?", (key,))
+                return None
             self._failed("read", error)
             return None
+        self._ok()
         if not rows:
             return None
         try:
@@ -322,12 +392,18 @@ class SQLiteStore:
 
     async def put(self, key: str, result: DigestResult, *, ttl_seconds: float | None) -> bool:
         """See `Store.put`. Saved with `cached=False`; replaces any entry under `key` (and so
-        resets its hit count). ValueError for a negative or NaN ttl (a caller bug)."""
+        resets its hit count). ValueError for a negative or NaN ttl (a caller bug). A result
+        that cannot be written as UTF-8 JSON (a lone surrogate) is not saved (False)."""
         now = self._now()
         expires_at = _expiry(now, ttl_seconds)
         if self._usable() is None:
             return False
-        payload = result.model_copy(update={"cached": False}).model_dump_json()
+        try:
+            payload = result.model_copy(update={"cached": False}).model_dump_json()
+            size = len(payload.encode("utf-8"))
+        except (PydanticSerializationError, UnicodeError) as error:
+            log.warning("result %s cannot be cached (%s); not saved", key, error)
+            return False
         changed = await self._write(
             "save",
             _PUT,
@@ -344,7 +420,7 @@ class SQLiteStore:
                 result.usage.cost_usd,
                 result.elapsed_ms,
                 result.reading_minutes_saved,
-                len(payload.encode("utf-8")),
+                size,
             ),
         )
         return changed is not None
@@ -355,7 +431,7 @@ class SQLiteStore:
         if conn is None:
             return CacheStats(backend="none", location=self.location)
         try:
-            rows = await conn.execute_fetchall(_STATS, {"now": self._now_text()})
+            rows = await conn.execute_fetchall(_STATS, {"now": self._now_text(), "iso": _ISO_GLOB})
         except DATABASE_ERRORS as error:
             self._failed("read stats", error)
             return CacheStats(backend="none", location=self.location)
@@ -374,21 +450,28 @@ class SQLiteStore:
         )
 
     async def purge(self, *, expired_only: bool = False) -> int:
-        """See `Store.purge`."""
+        """See `Store.purge`. Source and author links of removed results go with them."""
         if expired_only:
             sql = "DELETE FROM results WHERE expires_at IS NOT NULL AND expires_at <= ?"
             removed = await self._write("purge", sql, (self._now_text(),))
         else:
             removed = await self._write("purge", "DELETE FROM results", ())
+        if removed:
+            for table in ("result_sources", "result_authors"):
+                await self._write(
+                    "purge links",
+                    f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM results)",
+                    (),
+                )
         return removed or 0
 
     # --- the Discord bot's bookkeeping (see `Store`) ---
 
     async def record_usage(
         self, guild_id: int, day: str, *, tokens: int, llm_calls: int, cached: bool
-    ) -> None:
+    ) -> bool:
         """See `Store.record_usage`: one upsert, atomic by itself."""
-        await self._write(
+        done = await self._write(
             "record usage",
             """
             INSERT INTO guild_usage (guild_id, day, requests, cached, llm_calls, tokens)
@@ -400,25 +483,20 @@ class SQLiteStore:
                 tokens = tokens + excluded.tokens
             """,
             (guild_id, day, int(cached), llm_calls, tokens),
+            guarded=True,
         )
+        return done is not None
 
     async def guild_usage(self, guild_id: int, day: str) -> GuildUsage:
-        """See `Store.guild_usage`."""
-        conn = self._usable()
-        empty = GuildUsage(guild_id=guild_id, day=day)
-        if conn is None:
-            return empty
-        try:
-            rows = await conn.execute_fetchall(
-                "SELECT requests, cached, llm_calls, tokens FROM guild_usage"
-                " WHERE guild_id = ? AND day = ?",
-                (guild_id, day),
-            )
-        except DATABASE_ERRORS as error:
-            self._failed("read usage", error)
-            return empty
+        """See `Store.guild_usage`: `StoreUnavailable` when it cannot be read."""
+        rows = await self._guarded_read(
+            "read usage",
+            "SELECT requests, cached, llm_calls, tokens FROM guild_usage"
+            " WHERE guild_id = ? AND day = ?",
+            (guild_id, day),
+        )
         if not rows:
-            return empty
+            return GuildUsage(guild_id=guild_id, day=day)
         requests, cached, calls, tokens = rows[0]
         return GuildUsage(
             guild_id=guild_id,
@@ -436,56 +514,350 @@ class SQLiteStore:
         guild_id: int | None,
         channel_ids: Sequence[int] = (),
         message_ids: Sequence[int] = (),
+        author_ids: Sequence[int] = (),
     ) -> None:
         """See `Store.link_sources`. Repeated links are ignored (a unique index)."""
         rows: list[tuple[object, ...]] = [(key, guild_id, None, None)]
         rows += [(key, guild_id, channel, None) for channel in channel_ids]
         rows += [(key, guild_id, None, message) for message in message_ids]
-        for start in range(0, len(rows), _LINK_BATCH):
-            batch = rows[start : start + _LINK_BATCH]
-            values = ", ".join("(?, ?, ?, ?)" for _ in batch)
-            params = [value for row in batch for value in row]
-            await self._write(
-                "link sources",
-                "INSERT OR IGNORE INTO result_sources (key, guild_id, channel_id, message_id)"
-                f" VALUES {values}",
-                params,
+        await self._insert_many(
+            "link sources",
+            "INSERT OR IGNORE INTO result_sources (key, guild_id, channel_id, message_id)",
+            rows,
+        )
+        if guild_id is not None and author_ids:
+            await self._insert_many(
+                "link authors",
+                "INSERT OR IGNORE INTO result_authors (key, guild_id, user_id)",
+                [(key, guild_id, user) for user in dict.fromkeys(author_ids)],
             )
 
     async def forget_messages(self, message_ids: Sequence[int]) -> int:
         """See `Store.forget_messages`."""
-        return await self._forget("message_id", message_ids)
+        return await self._forget("message_id", None, message_ids)
 
     async def forget_channels(self, channel_ids: Sequence[int]) -> int:
         """See `Store.forget_channels`."""
-        return await self._forget("channel_id", channel_ids)
+        return await self._forget("channel_id", None, channel_ids)
 
     async def purge_guild(self, guild_id: int) -> int:
         """See `Store.purge_guild`."""
-        return await self._forget("guild_id", [guild_id])
+        return await self._forget("guild_id", None, [guild_id])
 
-    async def _forget(self, column: str, ids: Sequence[int]) -> int:
-        # The results go first: if the second statement fails, the leftover links point at
-        # nothing, which is harmless; the other order could leave a result with no links.
+    async def forget_authors(self, guild_id: int, user_ids: Sequence[int]) -> int:
+        """See `Store.forget_authors`."""
+        return await self._forget("author", guild_id, user_ids)
+
+    async def flush_forgets(self) -> bool:
+        """Write the queued forgets, oldest first; True when none is left. Never raises."""
+        async with self._pending_lock:
+            if not self._pending:
+                return True
+            while self._pending:
+                kind, guild_id, ids = self._pending[0]
+                try:
+                    await self._forget_now(kind, guild_id, ids)
+                except DATABASE_ERRORS as error:
+                    log.warning("queued forget still cannot be written (%s); retrying later", error)
+                    return False
+                self._pending.pop(0)
+                self._write_journal()
+            log.info("every queued forget is written")
+            return True
+
+    async def _forget(self, kind: str, guild_id: int | None, ids: Sequence[int]) -> int:
+        ids = list(dict.fromkeys(int(i) for i in ids))
+        if not ids:
+            return 0
+        if self._pending and not await self.flush_forgets():
+            self._queue(kind, guild_id, ids)
+            return 0
+        try:
+            removed = await self._forget_now(kind, guild_id, ids)
+        except DATABASE_ERRORS as error:
+            log.warning("forget by %s failed (%s); queued and retried until written", kind, error)
+            self._queue(kind, guild_id, ids)
+            return 0
+        if removed:
+            log.info("forgot %d cached result(s) by %s", removed, kind)
+        return removed
+
+    async def _forget_now(self, kind: str, guild_id: int | None, ids: list[int]) -> int:
+        """Remove the results (and their links) keyed by `kind`; raises the database's errors.
+        Idempotent, so that a retry after a partial failure finishes the job: the results go
+        first, then the links that found them."""
+        conn = self._conn
+        if conn is None:
+            raise sqlite3.ProgrammingError("the store is closed")
         removed = 0
-        ids = list(dict.fromkeys(ids))
         for start in range(0, len(ids), _LINK_BATCH):
             batch = ids[start : start + _LINK_BATCH]
             marks = ", ".join("?" for _ in batch)
-            keys = f"SELECT key FROM result_sources WHERE {column} IN ({marks})"
-            removed += (
-                await self._write("forget", f"DELETE FROM results WHERE key IN ({keys})", batch)
-                or 0
-            )
-            await self._write(
-                "forget links", f"DELETE FROM result_sources WHERE key IN ({keys})", batch
-            )
-        if removed:
-            log.info("forgot %d cached result(s) by %s", removed, column)
+            if kind == "author":
+                keys = f"SELECT key FROM result_authors WHERE guild_id = ? AND user_id IN ({marks})"
+                params: list[object] = [guild_id, *batch]
+            else:
+                keys = f"SELECT key FROM result_sources WHERE {kind} IN ({marks})"
+                params = list(batch)
+            async with conn.execute(f"DELETE FROM results WHERE key IN ({keys})", params) as cur:
+                removed += max(cur.rowcount, 0)
+            for table in ("result_sources", "result_authors"):
+                await conn.execute(
+                    f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM results)"
+                )
         return removed
 
+    def _queue(self, kind: str, guild_id: int | None, ids: list[int]) -> None:
+        self._pending.append((kind, guild_id, ids))
+        self._write_journal()
+        self._schedule_retry()
+
+    def _schedule_retry(self) -> None:
+        if self._retry_task is not None and not self._retry_task.done():
+            return
+        self._retry_attempt = 0
+        self._retry_task = asyncio.get_running_loop().create_task(
+            self._retry_forgets(), name="store-forget-retry"
+        )
+
+    async def _retry_forgets(self) -> None:
+        while self._pending and self._conn is not None:
+            step = min(self._retry_attempt, len(self._retry_delays) - 1)
+            await asyncio.sleep(self._retry_delays[step])
+            self._retry_attempt += 1
+            if await self.flush_forgets():
+                return
+
+    def _read_journal(self) -> list[tuple[str, int | None, list[int]]]:
+        path = self.journal_path
+        if path is None or not path.exists():
+            return []
+        pending: list[tuple[str, int | None, list[int]]] = []
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeError) as error:
+            log.error("cannot read the forget journal %s: %s", path, error)
+            return []
+        for line in lines:
+            try:
+                entry = json.loads(line)
+                kind, guild_id, ids = entry["kind"], entry["guild_id"], entry["ids"]
+                if kind not in _FORGET_KINDS:
+                    raise ValueError(kind)
+                pending.append((kind, guild_id, [int(i) for i in ids]))
+            except (ValueError, KeyError, TypeError) as error:
+                # A torn last line (the process died while writing it): skip it, keep the rest.
+                log.warning("skipping a damaged forget journal line: %s", error)
+        return pending
+
+    def _write_journal(self) -> None:
+        """Rewrite the journal with the queued forgets (removed when none is queued). Small:
+        a forget is queued only while the database fails."""
+        path = self.journal_path
+        if path is None:
+            return
+        try:
+            if not self._pending:
+                path.unlink(missing_ok=True)
+                return
+            text = "".join(
+                json.dumps({"kind": kind, "guild_id": guild_id, "ids": ids}) + "\n"
+                for kind, guild_id, ids in self._pending
+            )
+            temporary = path.with_name(path.name + ".tmp")
+            temporary.write_text(text, encoding="utf-8")
+            temporary.replace(path)
+        except OSError as error:
+            # Still retried from memory while this process runs.
+            log.error("cannot write the forget journal %s: %s", path, error)
+
+    # --- members' opt-out (fails closed) ---
+
+    async def set_opt_out(self, guild_id: int, user_id: int, *, opted_out: bool) -> bool:
+        """See `Store.set_opt_out`. An opt-out also forgets the results holding their words."""
+        if opted_out:
+            sql = (
+                "INSERT OR IGNORE INTO opt_outs (guild_id, user_id, opted_out_at) VALUES (?, ?, ?)"
+            )
+            params: tuple[object, ...] = (guild_id, user_id, self._now_text())
+        else:
+            sql = "DELETE FROM opt_outs WHERE guild_id = ? AND user_id = ?"
+            params = (guild_id, user_id)
+        changed = await self._write("save an opt-out", sql, params, guarded=True)
+        if changed is None:
+            raise StoreUnavailable(f"{self.location}: the opt-out could not be saved")
+        if opted_out:
+            await self.forget_authors(guild_id, [user_id])
+        return changed > 0
+
+    async def opted_out(self, guild_id: int) -> frozenset[int]:
+        """See `Store.opted_out`."""
+        rows = await self._guarded_read(
+            "read opt-outs", "SELECT user_id FROM opt_outs WHERE guild_id = ?", (guild_id,)
+        )
+        return frozenset(int(row[0]) for row in rows)
+
+    # --- posted answers ---
+
+    async def record_post(self, post: PostedAnswer, sources: Sequence[SourceRef]) -> bool:
+        """See `Store.record_post`."""
+        saved = await self._write(
+            "record a posted answer",
+            "INSERT OR REPLACE INTO posted_answers"
+            " (message_id, channel_id, guild_id, key, again_url, posted_at, withdrawn_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, NULL)",
+            (
+                post.message_id,
+                post.channel_id,
+                post.guild_id,
+                post.key,
+                post.again_url,
+                self._now_text(),
+            ),
+            guarded=True,
+        )
+        if saved is None:
+            return False
+        rows = [(post.message_id, *source) for source in dict.fromkeys(sources)]
+        return await self._insert_many(
+            "record a posted answer's sources",
+            "INSERT INTO posted_sources"
+            " (message_id, source_guild_id, source_channel_id, source_message_id)",
+            rows,
+        )
+
+    async def posts_quoting(
+        self,
+        *,
+        message_ids: Sequence[int] = (),
+        channel_ids: Sequence[int] = (),
+        guild_id: int | None = None,
+    ) -> list[PostedAnswer]:
+        """See `Store.posts_quoting`."""
+        found: dict[int, PostedAnswer] = {}
+        columns = [
+            ("source_message_id", list(message_ids)),
+            ("source_channel_id", list(channel_ids)),
+            ("source_guild_id", [] if guild_id is None else [guild_id]),
+        ]
+        for column, ids in columns:
+            for start in range(0, len(ids), _LINK_BATCH):
+                batch = ids[start : start + _LINK_BATCH]
+                marks = ", ".join("?" for _ in batch)
+                rows = await self._guarded_read(
+                    "find posted answers",
+                    "SELECT message_id, channel_id, guild_id, key, again_url FROM posted_answers"
+                    " WHERE withdrawn_at IS NULL AND message_id IN (SELECT message_id FROM"
+                    f" posted_sources WHERE {column} IN ({marks}))",
+                    batch,
+                )
+                for message_id, channel_id, guild, key, again_url in rows:
+                    found[message_id] = PostedAnswer(
+                        message_id=message_id,
+                        channel_id=channel_id,
+                        guild_id=guild,
+                        key=key,
+                        again_url=again_url,
+                    )
+        return list(found.values())
+
+    async def mark_to_withdraw(self, message_ids: Sequence[int], reason: str) -> None:
+        """See `Store.mark_to_withdraw`."""
+        for start in range(0, len(message_ids), _LINK_BATCH):
+            batch = list(message_ids[start : start + _LINK_BATCH])
+            marks = ", ".join("?" for _ in batch)
+            await self._write(
+                "mark answers to withdraw",
+                "UPDATE posted_answers SET withdraw_reason = ?"
+                f" WHERE withdrawn_at IS NULL AND message_id IN ({marks})",
+                [reason, *batch],
+                guarded=True,
+            )
+
+    async def pending_withdrawals(self) -> list[tuple[PostedAnswer, str]]:
+        """See `Store.pending_withdrawals`."""
+        rows = await self._guarded_read(
+            "find answers to withdraw",
+            "SELECT message_id, channel_id, guild_id, key, again_url, withdraw_reason"
+            " FROM posted_answers WHERE withdraw_reason IS NOT NULL AND withdrawn_at IS NULL",
+            (),
+        )
+        return [
+            (
+                PostedAnswer(
+                    message_id=message_id,
+                    channel_id=channel_id,
+                    guild_id=guild,
+                    key=key,
+                    again_url=again_url,
+                ),
+                reason,
+            )
+            for message_id, channel_id, guild, key, again_url, reason in rows
+        ]
+
+    async def mark_withdrawn(self, message_ids: Sequence[int]) -> None:
+        """See `Store.mark_withdrawn`. Their source links go: nothing left there to withdraw."""
+        for start in range(0, len(message_ids), _LINK_BATCH):
+            batch = list(message_ids[start : start + _LINK_BATCH])
+            marks = ", ".join("?" for _ in batch)
+            await self._write(
+                "mark answers withdrawn",
+                f"UPDATE posted_answers SET withdrawn_at = ? WHERE message_id IN ({marks})",
+                [self._now_text(), *batch],
+                guarded=True,
+            )
+            await self._write(
+                "mark answers withdrawn",
+                f"DELETE FROM posted_sources WHERE message_id IN ({marks})",
+                batch,
+                guarded=True,
+            )
+
+    async def drop_posts(
+        self,
+        *,
+        message_ids: Sequence[int] = (),
+        channel_ids: Sequence[int] = (),
+        guild_id: int | None = None,
+    ) -> int:
+        """See `Store.drop_posts`."""
+        dropped = 0
+        columns = [
+            ("message_id", list(message_ids)),
+            ("channel_id", list(channel_ids)),
+            ("guild_id", [] if guild_id is None else [guild_id]),
+        ]
+        for column, ids in columns:
+            for start in range(0, len(ids), _LINK_BATCH):
+                batch = ids[start : start + _LINK_BATCH]
+                marks = ", ".join("?" for _ in batch)
+                answers = f"SELECT message_id FROM posted_answers WHERE {column} IN ({marks})"
+                await self._write(
+                    "drop posted answers",
+                    f"DELETE FROM posted_sources WHERE message_id IN ({answers})",
+                    batch,
+                    guarded=True,
+                )
+                dropped += (
+                    await self._write(
+                        "drop posted answers",
+                        f"DELETE FROM posted_answers WHERE {column} IN ({marks})",
+                        batch,
+                        guarded=True,
+                    )
+                    or 0
+                )
+        return dropped
+
     async def close(self) -> None:
-        """Close the connection (and its worker thread). Idempotent; never raises."""
+        """Close the connection (and its worker thread). Idempotent; never raises. Forgets
+        still queued stay in the journal for the next start."""
+        task, self._retry_task = self._retry_task, None
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         conn, self._conn = self._conn, None
         if conn is not None:
             await _close_quietly(conn)
@@ -493,7 +865,10 @@ class SQLiteStore:
     # --- helpers ---
 
     def _usable(self) -> aiosqlite.Connection | None:
-        return None if self._disabled else self._conn
+        """The connection for cache calls: None while the cache is switched off."""
+        if self._disabled and time.monotonic() < self._retry_at:
+            return None
+        return self._conn
 
     def _now(self) -> datetime:
         moment = self._clock()
@@ -504,21 +879,73 @@ class SQLiteStore:
     def _now_text(self) -> str:
         return to_text(self._now())
 
-    async def _write(self, action: str, sql: str, params: Sequence[object]) -> int | None:
-        """Run one autocommit statement; its row count, or None after a (logged) failure."""
-        conn = self._usable()
+    async def _insert_many(
+        self, action: str, insert: str, rows: Sequence[tuple[object, ...]]
+    ) -> bool:
+        """`insert` (up to VALUES) for every row, in batches; False if a batch failed."""
+        ok = True
+        for start in range(0, len(rows), _LINK_BATCH):
+            batch = rows[start : start + _LINK_BATCH]
+            row_marks = "(" + ", ".join("?" for _ in batch[0]) + ")"
+            values = ", ".join(row_marks for _ in batch)
+            params = [value for row in batch for value in row]
+            done = await self._write(action, f"{insert} VALUES {values}", params, guarded=True)
+            ok = ok and done is not None
+        return ok
+
+    async def _write(
+        self, action: str, sql: str, params: Sequence[object], *, guarded: bool = False
+    ) -> int | None:
+        """Run one autocommit statement; its row count, or None after a (logged) failure.
+        A `guarded` write is tried even while the cache is switched off, and its failure does
+        not switch the cache off (its caller fails closed instead)."""
+        conn = self._conn if guarded else self._usable()
         if conn is None:
             return None
         try:
             async with conn.execute(sql, params) as cursor:
-                return cursor.rowcount
-        except DATABASE_ERRORS as error:
-            self._failed(action, error)
+                count = cursor.rowcount
+        except (*DATABASE_ERRORS, UnicodeError) as error:
+            if guarded:
+                # Not the cache's failure: its caller fails closed; the cache goes on.
+                log.warning("store %s failed: %s", action, error)
+            else:
+                self._failed(action, error)
             return None
+        if not guarded:
+            self._ok()
+        return count
+
+    async def _guarded_read(
+        self, action: str, sql: str, params: Sequence[object]
+    ) -> list[sqlite3.Row]:
+        """A read that something depends on: its rows, or `StoreUnavailable`."""
+        conn = self._conn
+        if conn is None:
+            raise StoreUnavailable(f"{self.location}: the store is closed")
+        try:
+            rows = list(await conn.execute_fetchall(sql, params))
+        except DATABASE_ERRORS as error:
+            # Raised to a caller that refuses; the cache (other tables) is not switched off.
+            log.warning("store %s failed: %s", action, error)
+            raise StoreUnavailable(f"{self.location}: {action} failed: {error}") from error
+        return rows
+
+    def _ok(self) -> None:
+        if self._disabled:
+            log.warning("cache available again (%s)", self.location)
+        self._disabled = False
+        self._failures = 0
 
     def _failed(self, action: str, error: Exception) -> None:
         if _is_transient(error):
             log.warning("cache %s failed (%s); continuing without it", action, error)
+            return
+        step = min(self._failures, len(self._retry_delays) - 1)
+        self._failures += 1
+        self._retry_at = time.monotonic() + self._retry_delays[step] * 30
+        if self._disabled:
+            log.info("cache %s failed again (%s)", action, error)
             return
         self._disabled = True
         reason = f"{self.location}: {action} failed: {error}"

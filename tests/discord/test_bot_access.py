@@ -112,6 +112,7 @@ async def test_sync_commands_and_run(discord_fake, world: World, tmp_path) -> No
             "Summarize from here",
             "Summarize linked discussion",
             "digest-admin",
+            "privacy",
             "summarize",
         ]
         registered = {c["name"]: c for c in fake.guild_commands[world.guild.id]}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.store import NullStore
+import pytest
+
+from bot.store import NullStore, StoreUnavailable
 from bot.store.sqlite import SQLiteStore
 from bot.summarize.schema import DigestResult
 
@@ -52,5 +54,9 @@ async def test_purge_guild_leaves_other_guilds(store: SQLiteStore, result: Diges
 async def test_null_store_keeps_nothing() -> None:
     null = NullStore()
     await null.record_usage(1, "d", tokens=1, llm_calls=1, cached=False)
-    assert (await null.guild_usage(1, "d")).tokens == 0
+    # A budget cannot be checked without a database: it fails closed, never "0 used".
+    with pytest.raises(StoreUnavailable):
+        await null.guild_usage(1, "d")
+    with pytest.raises(StoreUnavailable):
+        await null.opted_out(1)
     assert await null.purge_guild(1) == 0

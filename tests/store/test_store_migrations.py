@@ -33,11 +33,42 @@ RESULTS_COLUMNS = {
     "size_bytes": ("INTEGER", 1, 0),
 }
 
+# 0003: the answers the bot posted, what they quote, members' opt-outs, whose words a result holds.
+PRIVACY_COLUMNS = {
+    "posted_answers": {
+        "message_id": ("INTEGER", 1, 1),
+        "channel_id": ("INTEGER", 1, 0),
+        "guild_id": ("INTEGER", 0, 0),
+        "key": ("TEXT", 0, 0),
+        "again_url": ("TEXT", 0, 0),
+        "posted_at": ("TEXT", 1, 0),
+        "withdraw_reason": ("TEXT", 0, 0),
+        "withdrawn_at": ("TEXT", 0, 0),
+    },
+    "posted_sources": {
+        "message_id": ("INTEGER", 1, 0),
+        "source_guild_id": ("INTEGER", 0, 0),
+        "source_channel_id": ("INTEGER", 0, 0),
+        "source_message_id": ("INTEGER", 0, 0),
+    },
+    "opt_outs": {
+        "guild_id": ("INTEGER", 1, 1),
+        "user_id": ("INTEGER", 1, 2),
+        "opted_out_at": ("TEXT", 1, 0),
+    },
+    "result_authors": {
+        "key": ("TEXT", 1, 1),
+        "guild_id": ("INTEGER", 1, 2),
+        "user_id": ("INTEGER", 1, 3),
+    },
+}
+
 # Applied migrations must never change: a file edited after release would leave databases
 # that ran the old text with a different schema than new ones. Add a new file instead.
 SHIPPED = {
     "0001_init.sql": "e5e29ca419090a73f1e84769191214a7f6a55b752938db09b747ca39981e6782",
     "0002_discord.sql": "66a9adadcba1d07e9dbae5036b75156ca6ac8391c067c595d6f37476a27b7792",
+    "0003_privacy.sql": "3ba8ab17d430d4d1845dcad9085c722e937e1b52dea6cf2547085b6f11900539",
 }
 
 
@@ -55,7 +86,32 @@ async def test_migrate_blank_database(db_path: Path) -> None:
     conn = sqlite3.connect(db_path)
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        assert tables == {"schema_migrations", "results", "guild_usage", "result_sources"}
+        assert tables == {
+            "schema_migrations",
+            "results",
+            "guild_usage",
+            "result_sources",
+            "posted_answers",
+            "posted_sources",
+            "opt_outs",
+            "result_authors",
+        }
+        for table, expected in PRIVACY_COLUMNS.items():
+            found = {
+                name: (kind, notnull, pk)
+                for _, name, kind, notnull, _, pk in conn.execute(f"PRAGMA table_info({table})")
+            }
+            assert found == expected, table
+        indexed = {
+            (r[1], tuple(c[2] for c in conn.execute(f"PRAGMA index_info({r[1]})")))
+            for table in ("posted_sources", "result_authors")
+            for r in conn.execute(f"PRAGMA index_list({table})")
+        }
+        # Every delete event looks answers up by the message, channel or guild they quote.
+        assert ("posted_sources_message", ("source_message_id",)) in indexed
+        assert ("posted_sources_channel", ("source_channel_id",)) in indexed
+        assert ("posted_sources_guild", ("source_guild_id",)) in indexed
+        assert ("result_authors_user", ("guild_id", "user_id")) in indexed
 
         columns = {
             name: (kind, notnull, pk)

@@ -1,5 +1,5 @@
-"""`/digest-admin usage|purge` for server managers, and forgetting cached summaries whose
-source messages or channels are deleted."""
+"""`/digest-admin usage|purge` for server managers. (Forgetting deleted sources lives in
+`bot.discord.cogs.privacy`.)"""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.discord.guards import utc_day
 from bot.discord.replies import NO_MENTIONS
+from bot.store import StoreUnavailable
 
 if TYPE_CHECKING:
     from bot.discord.client import DigestBot
@@ -38,7 +39,16 @@ class Admin(commands.Cog):
     @admin.command(name="usage", description="Today's summaries and LLM tokens in this server")
     async def usage(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
-        usage = await self.bot.store.guild_usage(interaction.guild_id, utc_day())
+        try:
+            usage = await self.bot.store.guild_usage(interaction.guild_id, utc_day())
+        except StoreUnavailable:
+            await interaction.response.send_message(
+                "I can't read today's usage right now (my database is not answering); new LLM "
+                "summaries are refused until I can. Please try again in a minute.",
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+            return
         limit = self.bot.settings.guild_daily_tokens
         budget = f"{usage.tokens:,} of {limit:,} tokens" if limit else f"{usage.tokens:,} tokens"
         lines = [
@@ -65,33 +75,5 @@ class Admin(commands.Cog):
         )
 
 
-class Forget(commands.Cog):
-    """Cached content of a deleted message, thread or channel is not served again."""
-
-    def __init__(self, bot: DigestBot) -> None:
-        self.bot = bot
-
-    @commands.Cog.listener()
-    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
-        await self.bot.store.forget_messages([payload.message_id])
-
-    @commands.Cog.listener()
-    async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
-        await self.bot.store.forget_messages(list(payload.message_ids))
-
-    @commands.Cog.listener()
-    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
-        await self.bot.store.forget_channels([channel.id])
-
-    @commands.Cog.listener()
-    async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
-        await self.bot.store.forget_channels([payload.thread_id])
-
-    @commands.Cog.listener()
-    async def on_guild_remove(self, guild: discord.Guild) -> None:
-        await self.bot.store.purge_guild(guild.id)
-
-
 async def setup(bot: DigestBot) -> None:
     await bot.add_cog(Admin(bot))
-    await bot.add_cog(Forget(bot))
