@@ -49,6 +49,10 @@ class Cooldowns:
             return 0.0
         return max(0.0, until - self._clock())
 
+    def busy(self, user_id: int) -> bool:
+        """True while a request of `user_id` is running (sending and recording included)."""
+        return user_id in self._busy
+
     def begin(self, user_id: int) -> None:
         if user_id in self._busy:
             raise CooldownActive(

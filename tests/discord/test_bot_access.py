@@ -251,9 +251,12 @@ async def test_send_messages_overwrite_does_not_make_answers_private(
         world.guild, "hiding", overwrites=[Overwrite.member(world.dave, deny=P.VIEW_CHANNEL)]
     )
     fake.add_messages(hiding, [(world.bob, "NOT-FOR-DAVE: the gift is a bike.")])
-    async with running(fake, settings):
+    async with running(fake, settings) as bot:
         shown = await fake.interaction(world.bob, lobby, "summarize", {"link": link(public)})
-        await fake.wait_for(lambda: has_embeds(shown), timeout=20)
+        # Done means answered and recorded: only then may bob ask again.
+        await fake.wait_for(
+            lambda: has_embeds(shown) and not bot.cooldowns.busy(world.bob.id), timeout=20
+        )
         hidden = await fake.interaction(world.bob, lobby, "summarize", {"link": link(hiding)})
         await fake.wait_for(lambda: has_embeds(hidden), timeout=20)
     assert not shown.ephemeral and "Sent only to you" not in texts_for(fake, shown)

@@ -180,8 +180,15 @@ async def test_private_answers_are_withdrawn_while_their_token_lasts_never_store
         it = await fake.interaction(
             world.alice, world.general, "summarize", {"link": link(world.secret)}
         )
-        await fake.wait_for(lambda: any(f.get("embeds") for f in it.followups), timeout=20)
-        private = next(f for f in it.followups if f.get("embeds"))
+
+        # Private from its first "thinking" message, the answer replaces the original.
+        def private_answer() -> dict | None:
+            shown = [it.original, *it.followups]
+            return next((m for m in shown if m and m.get("embeds")), None)
+
+        await fake.wait_for(private_answer, timeout=20)
+        private = private_answer()
+        assert private is not None and it.ephemeral
         assert "SECRET-PLAN" in str(private)
         assert query(tmp_path, "SELECT count(*) FROM results") == [(1,)]
         # A public answer asked afterwards is recorded: by then the private one would be too.
@@ -192,13 +199,16 @@ async def test_private_answers_are_withdrawn_while_their_token_lasts_never_store
         assert recorded == [(int(answer_of(public)["id"]),)]
 
         # Its interaction token is alive: the private answer is edited through it.
-        path = f"/messages/{private['id']}"
+        paths = (f"/messages/{private['id']}", "/messages/@original")
 
         def webhook_edits() -> list:
             return [
                 r
                 for r in fake.requests
-                if r.method == "PATCH" and r.path.startswith("/webhooks/") and r.path.endswith(path)
+                if r.method == "PATCH"
+                and r.path.startswith("/webhooks/")
+                and it.token in r.path
+                and r.path.endswith(paths)
             ]
 
         before = len(webhook_edits())  # the edit that put the answer there
