@@ -7,6 +7,8 @@ from bot.render.common import (
     balance_warning,
     counts_line,
     engine_line,
+    fold_account,
+    fold_lines,
     quote_ref,
     side_support,
     text_repeats_quote,
@@ -81,5 +83,9 @@ def to_markdown(result: DigestResult) -> str:
     if s.open_questions:
         out += ["## Open questions", ""]
         out += [f"- {q}" for q in s.open_questions]
+        out.append("")
+    if result.duplicates:
+        out += ["## Appendix: copies folded", "", f"{fold_account(result)}.", ""]
+        out += [f"- {line}" for line in fold_lines(result)]
         out.append("")
     return "\n".join(out).rstrip() + "\n"

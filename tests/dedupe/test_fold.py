@@ -106,3 +106,33 @@ def test_replies_to_a_folded_copy_point_at_the_kept_comment() -> None:
     )
     out, _ = dedupe(thread)
     assert {c.id: c.reply_to for c in out.comments} == {"a": None, "c": "a"}
+
+
+def test_the_balance_check_counts_every_copy_and_copy_author() -> None:
+    from bot.summarize.balance import check_balance
+    from bot.summarize.schema import Point, Quote, Side, Summary
+
+    thread = Thread(
+        comments=(
+            Comment(id="a1", text=TEXT, author="Alice"),
+            Comment(id="a2", text=TEXT.upper(), author="Ann"),
+            Comment(id="a3", text=TEXT + "!", author="Amy"),
+            Comment(
+                id="b1",
+                text="Customers call on Fridays, so the office must stay open",
+                author="Bob",
+            ),
+        )
+    )
+    out, _ = dedupe(thread)
+    point = Point(text="p", quotes=[Quote(comment_id="b1", text="Customers call on Fridays")])
+    summary = Summary(
+        question="q",
+        sides=[
+            Side(label="For", position="p", participants=["Ann"]),  # Ann only wrote a copy
+            Side(label="Against", position="p", participants=["Bob"], points=[point]),
+        ],
+    )
+    balance = check_balance(summary, out.comments)
+    assert [s.comments for s in balance.sides] == [3, 1]
+    assert balance.sides[0].starved
