@@ -16,6 +16,7 @@ thread is one message posted over and over with small changes, which the cap kee
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from itertools import chain, compress, repeat
 
 from rapidfuzz.distance import Hamming
@@ -30,6 +31,9 @@ NEAR_MAX_EDITS = 3
 NEAR_WORDS_PER_EDIT = 25
 # Each segment, opening or ending remembers at most this many kept comments (see above).
 POSTINGS_CAP = 64
+# A pasted block is looked for only in comments of at most this many words: splitting a comment
+# into kept comments tries each kept length at each reached position.
+BLOCK_MAX_WORDS = 5000
 
 
 class VocabFull(Exception):
@@ -101,6 +105,7 @@ class Index:
         self.kept_ids: list[str] = []
         self.by_text: dict[str, int] = {}
         self.by_code: dict[str, int] = {}
+        self.lengths: list[int] = []  # the distinct lengths of kept codes, sorted
         # pasted blocks: lengths of the kept comments that start / end with these (up to three)
         # words, so that only those prefixes and suffixes are looked up.
         self.start_lens: dict[str, set[int]] = {}
@@ -153,6 +158,8 @@ class Index:
         """Kept index of the first part when `code` is >= 2 kept comments back to back (at
         least one of them `MIN_NEAR_WORDS` words or longer)."""
         n = len(code)
+        if n > BLOCK_MAX_WORDS:
+            return None
         kept = self.by_code
         # Endings are more varied than openings ("I think ..."), so that side is checked first.
         if self.bulk:
@@ -164,12 +171,13 @@ class Index:
                 return None
         elif not self._has_part(code, False) or not self._has_part(code, True):
             return None
-        lengths = sorted({len(c) for c in self.codes if 0 < len(c) < n}, reverse=True)
+        lengths = self.lengths[: bisect_left(self.lengths, n)]  # kept lengths under n
         memo: dict[int, list[int] | None] = {}
 
         def ends(p: int) -> list[int]:
             # Every e > p with code[p:e] a kept comment, longest first.
-            return [p + m for m in lengths if p + m <= n and code[p : p + m] in kept]
+            fits = lengths[: bisect_right(lengths, n - p)]
+            return [p + m for m in reversed(fits) if code[p : p + m] in kept]
 
         def split(p: int) -> list[int] | None:
             # Kept indices that make up code[p:], longest first part first.
@@ -281,6 +289,9 @@ class Index:
         if not n:
             return
         self.by_code.setdefault(code, k)
+        at = bisect_left(self.lengths, n)
+        if at == len(self.lengths) or self.lengths[at] != n:
+            self.lengths.insert(at, n)
         if self.plain:
             return
         j = min(3, n)  # keyed by its first (last) three words, or all of them when shorter
