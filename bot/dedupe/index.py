@@ -9,14 +9,19 @@ segments: the work is linear in its length, whatever the length (there are no le
 or shifted positions to enumerate, as an edit distance with insertions needs).
 
 Candidate caps bound the cost of many similar comments: a segment or opening remembers at most
-`POSTINGS_CAP` kept comments (the earliest). A near duplicate is missed only when every one of
-its unchanged segments is shared by that many earlier comments before its original; such a
-thread is one message posted over and over with small changes, which the cap keeps linear.
+`POSTINGS_CAP` kept comments (the earliest), and a new comment is compared with at most
+`CANDIDATES_CAP` of the kept comments it meets (those sharing the most segments), so each
+comment costs at most a constant times its length. The trade-off: a near duplicate is missed
+when each of its unchanged segments is shared by `POSTINGS_CAP` earlier comments before its
+original, or more than `CANDIDATES_CAP` comments share more segments with it; such a thread is
+one message posted over and over with small changes, and each copy is then kept (shown, never
+lost) rather than folded.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from itertools import chain, compress, repeat
 
 from rapidfuzz.distance import Hamming
@@ -31,6 +36,8 @@ NEAR_MAX_EDITS = 3
 NEAR_WORDS_PER_EDIT = 25
 # Each segment, opening or ending remembers at most this many kept comments (see above).
 POSTINGS_CAP = 64
+# A new comment is compared with at most this many of the kept comments its segments meet.
+CANDIDATES_CAP = 256
 # A pasted block is looked for only in comments of at most this many words: splitting a comment
 # into kept comments tries each kept length at each reached position.
 BLOCK_MAX_WORDS = 5000
@@ -218,16 +225,20 @@ class Index:
             return None
         cuts = segments(n, len(tables) - 1)
         hits = filter(None, map(dict.get, tables, [code[s:e] for s, e in cuts]))
-        found = set(chain.from_iterable(hits))
-        if not found:
+        shared = Counter(chain.from_iterable(hits))  # kept index -> segments in common
+        if not shared:
             return None
+        if len(shared) > CANDIDATES_CAP:  # those sharing the most segments (fewest changes)
+            found = sorted(k for k, _ in shared.most_common(CANDIDATES_CAP))
+        else:
+            found = sorted(shared)
         limit = self.budget.max_edits(n)
         hamming = Hamming.distance
         codes = self.codes
         best: tuple[int, int] | None = None
         words = self.vocab.words
         mine: frozenset[str] | None = None
-        for k in sorted(found):
+        for k in found:
             other = codes[k]
             cutoff = best[1] - 1 if best else limit
             if hamming(code, other, score_cutoff=cutoff) > cutoff:  # in C, stops at the cutoff

@@ -111,3 +111,30 @@ def test_one_very_long_comment_and_its_copy() -> None:
     copy = Comment(id="c2", text=" ".join(words))
     out, report = dedupe(Thread(comments=(*thread.comments, copy)))
     assert [(r.id, r.kind) for r in report.removed] == [("c2", "near")]
+
+
+def test_each_comment_is_compared_with_at_most_the_candidate_cap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import bot.dedupe.index as index_module
+
+    calls: list[int] = []
+    real = index_module.Hamming
+
+    class Counting:
+        @staticmethod
+        def distance(a: str, b: str, score_cutoff: int) -> int:
+            calls[-1] += 1
+            return real.distance(a, b, score_cutoff=score_cutoff)
+
+    near_of = Index.near_of
+
+    def counted(self: Index, code: str, text: str) -> tuple[int, int] | None:
+        calls.append(0)
+        return near_of(self, code, text)
+
+    monkeypatch.setattr(index_module, "Hamming", Counting)
+    monkeypatch.setattr(Index, "near_of", counted)
+    monkeypatch.setattr(index_module, "CANDIDATES_CAP", 40)
+    dedupe(similar_comments(300, words=60, changed=4))
+    assert max(calls) == 40  # reached, never passed
