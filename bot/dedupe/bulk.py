@@ -14,9 +14,14 @@ threads need numpy.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
+from rapidfuzz.distance import Hamming
+from rapidfuzz.process import cpdist
+
+if TYPE_CHECKING:
+    from bot.dedupe.index import Budget
 
 _U64 = np.uint64
 _BASE = 0x9E3779B97F4A7C15  # odd, so it has an inverse mod 2**64
@@ -58,27 +63,33 @@ class Analysis(NamedTuple):
     comments that have one (``repeated_block`` needs both).
     `rare`: for each needle, its rarest word (character); `holders`: for each of those words,
     the comments holding it, in order.
+    `pairs`: (a, b, d) arrays, b < a, every candidate pair of equal length within the
+    misspelling budget by Hamming distance ``d`` (the walk applies the meaning guard).
     """
 
     starts: tuple[np.ndarray, np.ndarray]
     ends: tuple[np.ndarray, np.ndarray]
     rare: list[str]
     holders: dict[str, list[int]]
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
-def analyse(codes: list[str], needles: Sequence[str] = ()) -> Analysis:
+def analyse(
+    codes: list[str], needles: Sequence[str] = (), budget: Budget | None = None
+) -> Analysis:
     """The prefixes and suffixes of every code that may be another code (for
     ``repeated_block``) and for each of the `needles` (quoted words, for ``quote_only``) the word
     fewest codes hold. `codes` are distinct and none is empty."""
     empty = np.zeros(0, dtype=np.int64)
     if not codes:
-        return Analysis((empty, empty), (empty, empty), [], {})
+        return Analysis((empty, empty), (empty, empty), [], {}, (empty, empty, empty))
     lengths = np.fromiter(map(len, codes), dtype=np.int64, count=len(codes))
     words = np.frombuffer("".join(codes).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     offsets = np.zeros(len(codes) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
     hashes = _Hashes(words)
     starts, ends = _parts(hashes, lengths, offsets)
+    pairs = None if budget is None else _near_pairs(codes, budget, hashes, lengths, offsets, words)
     del hashes
     counts = np.bincount(words).tolist() if needles else []
     top = len(counts)  # a needle may hold a word no code has (from a repeated id): count 0
@@ -87,7 +98,113 @@ def analyse(codes: list[str], needles: Sequence[str] = ()) -> Analysis:
         return (counts[ord(ch)] if ord(ch) < top else 0, ch)
 
     rare = [min(needle, key=rarity) for needle in needles]
-    return Analysis(starts, ends, rare, _holders(words, lengths, rare))
+    return Analysis(starts, ends, rare, _holders(words, lengths, rare), pairs)
+
+
+def _near_pairs(
+    codes: list[str],
+    budget: Budget,
+    hashes: _Hashes,
+    lengths: np.ndarray,
+    offsets: np.ndarray,
+    words: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The index of `bot.dedupe.index` in bulk: every code of `MIN_NEAR_WORDS` words or more
+    hashed by its fixed segments (tagged with its length and segment number); codes sharing a
+    segment hash pair up, each with at most `POSTINGS_CAP` earlier ones per segment, and each
+    keeps at most `CANDIDATES_CAP` partners (those sharing the most segments); then the
+    word-set filter and the Hamming distance (rapidfuzz) keep the pairs within the budget."""
+    from bot.dedupe.index import CANDIDATES_CAP, MIN_NEAR_WORDS, POSTINGS_CAP, segments
+
+    empty = np.zeros(0, dtype=np.int64)
+    keys: list[np.ndarray] = []
+    owners: list[np.ndarray] = []
+    ids = np.arange(len(codes), dtype=np.int64)
+    for n in _distinct(lengths[lengths >= MIN_NEAR_WORDS]).tolist():
+        chosen = ids[lengths == n]
+        cuts = np.array(segments(n, budget.max_edits(n)), dtype=np.int64)
+        base = offsets[chosen][:, None]
+        key = hashes.of(base + cuts[:, 0], base + cuts[:, 1])
+        key ^= (np.arange(len(cuts), dtype=np.uint64) * _U64(65536) + _U64(n)) * _U64(_TAG)
+        keys.append(key.ravel())
+        owners.append(np.repeat(chosen, len(cuts)))
+    if not keys:
+        return empty, empty, empty
+    id_bits = max(1, (len(codes) - 1).bit_length())
+    low = (_U64(1) << _U64(id_bits)) - _U64(1)
+    packed = np.concatenate(keys)
+    packed >>= _U64(id_bits)
+    packed <<= _U64(id_bits)
+    packed |= np.concatenate(owners).astype(_U64)
+    packed.sort()  # by hash, then by code: earlier codes first within a group
+    del keys, owners
+    group = packed >> _U64(id_bits)
+    owner = (packed & low).astype(np.int64)
+    del packed
+    new = np.empty(len(group), dtype=bool)
+    new[:1] = True
+    np.not_equal(group[1:], group[:-1], out=new[1:])
+    del group
+    first = np.flatnonzero(new)
+    start = np.repeat(first, np.diff(np.append(first, len(new))))
+    rank = np.arange(len(new), dtype=np.int64) - start
+    count = np.minimum(rank, POSTINGS_CAP)  # partners of each: earlier ones in its group
+    total = int(count.sum())
+    if not total:
+        return empty, empty, empty
+    a = np.repeat(owner, count)
+    at = np.repeat(start - (np.cumsum(count) - count), count) + np.arange(total, dtype=np.int64)
+    b = owner[at]
+    del at, start, rank, count, new
+    keep = lengths[a] == lengths[b]  # a hash collision across lengths
+    pair = a[keep] * len(codes) + b[keep]
+    pair.sort()
+    distinct = np.empty(len(pair), dtype=bool)
+    distinct[:1] = True
+    np.not_equal(pair[1:], pair[:-1], out=distinct[1:])
+    first = np.flatnonzero(distinct)
+    shared = np.diff(np.append(first, len(pair)))  # segments in common
+    pair = pair[first]
+    a, b = pair // len(codes), pair % len(codes)
+    # At most CANDIDATES_CAP partners per code: those sharing the most segments, then earliest.
+    order = np.lexsort((b, -shared, a))
+    a, b = a[order], b[order]
+    head = np.empty(len(a), dtype=bool)
+    head[:1] = True
+    np.not_equal(a[1:], a[:-1], out=head[1:])
+    starts_at = np.flatnonzero(head)
+    rank = np.arange(len(a)) - np.repeat(starts_at, np.diff(np.append(starts_at, len(a))))
+    a, b = a[rank < CANDIDATES_CAP], b[rank < CANDIDATES_CAP]
+    limit = np.array([budget.max_edits(k) for k in range(int(lengths.max()) + 1)])[lengths[a]]
+    lanes = _bitmaps(words, offsets)
+    diff = np.zeros(len(a), dtype=np.int64)
+    for lane in lanes:
+        diff += np.bitwise_count(lane[a] ^ lane[b])
+    ok = diff <= 2 * limit  # a misspelling changes at most one word on each side
+    a, b, limit = a[ok], b[ok], limit[ok]
+    if not len(a):
+        return empty, empty, empty
+    d = cpdist(
+        [codes[i] for i in a.tolist()],
+        [codes[i] for i in b.tolist()],
+        scorer=Hamming.distance,
+        score_cutoff=int(limit.max()),
+        dtype=np.int64,
+        workers=1,
+    )
+    keep = d <= limit
+    return a[keep], b[keep], d[keep]
+
+
+def _bitmaps(words: np.ndarray, offsets: np.ndarray) -> list[np.ndarray]:
+    """Each code's word set as 256 bits in four lanes of 64 (a word sets bit
+    ``hash(word) % 256``): one uint64 array by code for each lane."""
+    bit = (words.astype(_U64) * _U64(_MIX)) >> _U64(56)  # 0..255
+    first = offsets[:-1]
+    lane = bit >> _U64(6)
+    value = _U64(1) << (bit & _U64(63))
+    zero = _U64(0)
+    return [np.bitwise_or.reduceat(np.where(lane == k, value, zero), first) for k in range(4)]
 
 
 def _holders(words: np.ndarray, lengths: np.ndarray, chosen: list[str]) -> dict[str, list[int]]:

@@ -20,14 +20,18 @@ lost) rather than folded.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter
+from collections.abc import Callable
 from itertools import chain, compress, repeat
+from typing import TypeVar
 
 from rapidfuzz.distance import Hamming
 
 from bot.dedupe.distance import same_meaning
 from bot.dedupe.normalize import QUOTE_MIN_WORDS, ends_cut, names_in, words_of
+
+T = TypeVar("T")
 
 NEAR_THRESHOLD: float = 0.85
 MIN_NEAR_WORDS = 6
@@ -36,6 +40,9 @@ NEAR_MAX_EDITS = 3
 NEAR_WORDS_PER_EDIT = 25
 # Each segment, opening or ending remembers at most this many kept comments (see above).
 POSTINGS_CAP = 64
+# An opening (the first MIN_NEAR_WORDS words) remembers at most this many kept comments for the
+# cut-off copy check: a cut-off copy is missed when more comments open the same way before it.
+HEADS_CAP = 8
 # A new comment is compared with at most this many of the kept comments its segments meet.
 CANDIDATES_CAP = 256
 # A pasted block is looked for only in comments of at most this many words: splitting a comment
@@ -109,10 +116,13 @@ class Index:
         self.vocab = Vocab()
         self.codes: list[str] = []  # encoded words of each kept comment, by kept index
         self.texts: list[str] = []  # the text each kept comment shows
+        self.names: dict[int, frozenset[str]] = {}  # kept index -> `names_in` its text, cached
         self.kept_ids: list[str] = []
         self.by_text: dict[str, int] = {}
         self.by_code: dict[str, int] = {}
         self.lengths: list[int] = []  # the distinct lengths of kept codes, sorted
+        self.length_set: set[int] = set()
+        self._cuts: dict[int, list[tuple[int, int]]] = {}
         # pasted blocks: lengths of the kept comments that start / end with these (up to three)
         # words, so that only those prefixes and suffixes are looked up.
         self.start_lens: dict[str, set[int]] = {}
@@ -120,7 +130,7 @@ class Index:
         # near: comment length -> per segment number, encoded segment -> kept indices.
         self.tables: dict[int, list[dict[str, list[int]]]] = {}
         # cut-off copies: the first MIN_NEAR_WORDS words -> kept indices.
-        self.heads: dict[str, list[int]] = {}
+        self.heads: dict[str, list[tuple[str, int]]] = {}  # ... -> (all but the last word, k)
         self.plain = False  # exact and normalized only (more distinct words than characters)
         # Bulk mode (`bot.dedupe.bulk`): the lengths of each code's prefixes (suffixes) that may
         # be other codes, and each quote's rarest word -> the codes holding it, in order.
@@ -128,6 +138,8 @@ class Index:
         self.part_starts: dict[str, list[int]] = {}
         self.part_ends: dict[str, list[int]] = {}
         self.quote_holders: dict[str, list[str]] = {}
+        # ... and each code's near candidates, (misspellings, earlier code), fewest first.
+        self.partners: dict[str, list[tuple[int, str]]] = {}
         # quotes: encoded word -> kept indices, only for words that some quote looks up.
         self.quote_chars: set[str] = set()
         self.quote_postings: dict[str, list[int]] = {}
@@ -152,9 +164,11 @@ class Index:
         if self.bulk:  # the codes holding the word, kept or not
             get = self.by_code.get
             best = None
-            for other in min((self.quote_holders.get(ch, ()) for ch in lookups), key=len):
+            holders = min((self.quote_holders.get(ch, ()) for ch in lookups), key=len)
+            # The holders that contain the quote, in C; then the earliest of them kept.
+            for other in compress(holders, map(str.__contains__, holders, repeat(needle))):
                 k = get(other)
-                if k is not None and (best is None or k < best) and needle in other:
+                if k is not None and (best is None or k < best):
                     best = k
             return best
         best_list = min((self.quote_postings.get(ch, ()) for ch in lookups), key=len)
@@ -219,42 +233,56 @@ class Index:
     def near_of(self, code: str, text: str) -> tuple[int, int] | None:
         """(kept index, misspelt words) of the closest near duplicate of `code` (fewest
         misspellings, earliest on a tie), if any. `text` is its original text (for names)."""
+        if self.bulk:
+            return self._near_partner(code, text)
         n = len(code)
         tables = self.tables.get(n)
         if tables is None:
             return None
-        cuts = segments(n, len(tables) - 1)
+        cuts = self.cuts(n, len(tables) - 1)
         hits = filter(None, map(dict.get, tables, [code[s:e] for s, e in cuts]))
-        shared = Counter(chain.from_iterable(hits))  # kept index -> segments in common
-        if not shared:
+        postings = list(hits)
+        met = set(chain.from_iterable(postings))
+        if not met:
             return None
-        if len(shared) > CANDIDATES_CAP:  # those sharing the most segments (fewest changes)
+        if len(met) > CANDIDATES_CAP:  # those sharing the most segments (fewest changes)
+            shared = Counter(chain.from_iterable(postings))  # kept index -> segments in common
             found = sorted(k for k, _ in shared.most_common(CANDIDATES_CAP))
         else:
-            found = sorted(shared)
+            found = sorted(met)
         limit = self.budget.max_edits(n)
         hamming = Hamming.distance
         codes = self.codes
         best: tuple[int, int] | None = None
         words = self.vocab.words
-        mine: frozenset[str] | None = None
+        mine = _Names(self, text)
         for k in found:
             other = codes[k]
             cutoff = best[1] - 1 if best else limit
             if hamming(code, other, score_cutoff=cutoff) > cutoff:  # in C, stops at the cutoff
                 continue
-
-            def names(k: int = k) -> frozenset[str]:
-                nonlocal mine
-                if mine is None:
-                    mine = names_in(text)
-                return mine | names_in(self.texts[k])
-
-            d = same_meaning(code, other, words, names)
+            d = same_meaning(code, other, words, mine.both(k))
             if d is not None and (best is None or d < best[1]):
                 best = (k, d)
                 if d <= 1:
                     break
+        return best
+
+    def _near_partner(self, code: str, text: str) -> tuple[int, int] | None:
+        """`near_of` in bulk mode: the candidates found before the walk that are kept by now,
+        fewest misspellings first, then earliest; the meaning guard decides."""
+        mine = _Names(self, text)
+        best: tuple[int, int] | None = None
+        get = self.by_code.get
+        for d, other in self.partners.get(code, ()):
+            if best is not None and d > best[1]:
+                break
+            k = get(other)
+            if k is None or (best is not None and k > best[0]):
+                continue
+
+            if same_meaning(code, self.codes[k], self.vocab.words, mine.both(k)) is not None:
+                best = (k, d)
         return best
 
     def cut_of(self, code: str, text: str) -> tuple[int, bool] | None:
@@ -265,8 +293,16 @@ class Index:
         n = len(code)
         if n < MIN_NEAR_WORDS:
             return None
+        postings = self.heads.get(code[:MIN_NEAR_WORDS])
+        if not postings:
+            return None
+        # All but the last word of the shorter one opens the longer one (in C, per posting).
+        stem, starts = code[:-1], code.startswith
+        found = [k for s, k in postings if starts(s)] + [
+            k for s, k in postings if s.startswith(stem)
+        ]
         words = self.vocab.words
-        for k in self.heads.get(code[:MIN_NEAR_WORDS], ()):
+        for k in sorted(set(found)):
             other = self.codes[k]
             m = len(other)
             if m == n:
@@ -284,6 +320,13 @@ class Index:
 
     # -- bookkeeping ---------------------------------------------------------------------------
 
+    def cuts(self, n: int, tau: int) -> list[tuple[int, int]]:
+        """`segments(n, tau)`, cached by length."""
+        got = self._cuts.get(n)
+        if got is None:
+            got = self._cuts[n] = segments(n, tau)
+        return got
+
     def keep(self, comment_id: str, stripped: str, code: str) -> int:
         k = len(self.kept_ids)
         self.kept_ids.append(comment_id)
@@ -300,10 +343,14 @@ class Index:
         if not n:
             return
         self.by_code.setdefault(code, k)
-        at = bisect_left(self.lengths, n)
-        if at == len(self.lengths) or self.lengths[at] != n:
-            self.lengths.insert(at, n)
         if self.plain:
+            return
+        if n not in self.length_set:
+            self.length_set.add(n)
+            insort(self.lengths, n)
+        if self.bulk:  # near candidates, pasted parts and quote holders were found before
+            if n >= MIN_NEAR_WORDS:
+                _post(self.heads, code[:MIN_NEAR_WORDS], (code[:-1], k), HEADS_CAP)
             return
         j = min(3, n)  # keyed by its first (last) three words, or all of them when shorter
         self.start_lens.setdefault(code[:j], set()).add(n)
@@ -313,18 +360,39 @@ class Index:
                 self.quote_postings.setdefault(ch, []).append(k)
         if n < MIN_NEAR_WORDS:
             return
-        _post(self.heads, code[:MIN_NEAR_WORDS], k)
+        _post(self.heads, code[:MIN_NEAR_WORDS], (code[:-1], k), HEADS_CAP)
         tables = self.tables.get(n)
         if tables is None:
             tau = self.budget.max_edits(n)
             tables = self.tables[n] = [{} for _ in range(tau + 1)]
-        for table, (s, e) in zip(tables, segments(n, len(tables) - 1), strict=True):
+        for table, (s, e) in zip(tables, self.cuts(n, len(tables) - 1), strict=True):
             _post(table, code[s:e], k)
 
 
-def _post(table: dict[str, list[int]], key: str, k: int) -> None:
+class _Names:
+    """The names of a new comment's text and of a kept comment's, computed when first asked."""
+
+    def __init__(self, index: Index, text: str) -> None:
+        self.index = index
+        self.text = text
+        self.own: frozenset[str] | None = None
+
+    def both(self, k: int) -> Callable[[], frozenset[str]]:
+        def names() -> frozenset[str]:
+            if self.own is None:
+                self.own = names_in(self.text)
+            cache = self.index.names
+            theirs = cache.get(k)
+            if theirs is None:
+                theirs = cache[k] = names_in(self.index.texts[k])
+            return self.own | theirs
+
+        return names
+
+
+def _post(table: dict[str, list[T]], key: str, k: T, cap: int = POSTINGS_CAP) -> None:
     found = table.get(key)
     if found is None:
         table[key] = [k]
-    elif len(found) < POSTINGS_CAP:
+    elif len(found) < cap:
         found.append(k)

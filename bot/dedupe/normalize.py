@@ -97,13 +97,15 @@ def names_in(text: str) -> frozenset[str]:
     """Words written capitalized other than at the start of a sentence or line ("Alice",
     "Paris"), in `normalize`'s form: the names and proper nouns of `text`. All-capitals words
     ("NATO") count too, unless most of the text is in capitals (shouting names nothing)."""
-    letters = [c for c in text if c.isalpha()]
-    shouting = sum(map(str.isupper, letters)) > len(letters) // 2
+    shouting: bool | None = None
     out = set()
     for m in _CAPITALIZED.finditer(text):
         word = m.group(0)
-        if shouting and word.isupper():
-            continue
+        if len(word) > 1 and word.isupper():
+            if shouting is None:
+                shouting = sum(map(str.isupper, text)) > sum(map(str.isalpha, text)) // 2
+            if shouting:
+                continue
         before = text[max(0, m.start() - 40) : m.start()].rstrip(_OPENERS)
         while before and before.rsplit(None, 1)[-1].lower().strip(",") in FILLER_WORDS:
             before = before.rsplit(None, 1)[0] if " " in before.strip() else ""

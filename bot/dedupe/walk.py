@@ -190,6 +190,7 @@ def _walk(thread: Thread, index: Index) -> tuple[Thread, DedupeReport]:
                     if kept_is_cut:  # the complete text is the one kept, shown and quoted
                         completed[k] = comment.text
                         index.texts[k] = text
+                        index.names.pop(k, None)
                         index.codes[k] = code
                         index.index(k, text, code)
                     fold(pos, "truncated", k)
@@ -312,8 +313,13 @@ def _bulk_tables(index: Index, encoded: list[str], quotes: Iterable[str]) -> Non
         words = words_of(quoted)
         if len(words) >= QUOTE_MIN_WORDS and all(w in vocab for w in words):
             needles.append("".join([vocab[w] for w in words]))
-    found = analyse(codes, needles)
+    found = analyse(codes, needles, index.budget)
     index.bulk = True
+    partners = index.partners
+    assert found.pairs is not None
+    a, b, d = found.pairs
+    for e, i, j in sorted(zip(d.tolist(), b.tolist(), a.tolist(), strict=True)):
+        partners.setdefault(codes[j], []).append((e, codes[i]))  # fewest, then earliest
     for table, (owner, size) in ((index.part_starts, found.starts), (index.part_ends, found.ends)):
         for i, n in zip(owner.tolist(), size.tolist(), strict=True):
             table.setdefault(codes[i], []).append(n)

@@ -7,6 +7,7 @@ import random
 
 import pytest
 
+import bot.dedupe.walk as walk_module
 from bot.bench.dedupe_bench import long_comment, similar_comments
 from bot.bench.synth import build_thread, near_edit
 from bot.dedupe import MIN_NEAR_WORDS, POSTINGS_CAP, dedupe, same_meaning
@@ -34,6 +35,14 @@ def pairwise_near_of(self: Index, code: str, text: str) -> tuple[int, int] | Non
     return best
 
 
+@pytest.fixture(params=[False, True], ids=["index", "bulk"])
+def bulk(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Both paths: the comment-by-comment index, and bulk mode (forced) for any size."""
+    if request.param:
+        monkeypatch.setattr(walk_module, "BULK_MIN_COMMENTS", 0)
+    return request.param
+
+
 def both(thread: Thread, monkeypatch: pytest.MonkeyPatch) -> tuple:
     indexed = dedupe(thread)
     with monkeypatch.context() as patch:
@@ -43,7 +52,7 @@ def both(thread: Thread, monkeypatch: pytest.MonkeyPatch) -> tuple:
 
 
 def test_index_finds_exactly_what_comparing_every_pair_finds(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, bulk: bool
 ) -> None:
     thread, _ = build_thread(1500, seed=5)
     indexed, oracle = both(thread, monkeypatch)
@@ -52,7 +61,7 @@ def test_index_finds_exactly_what_comparing_every_pair_finds(
 
 
 def test_index_is_exact_on_many_misspelt_copies_of_long_comments(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, bulk: bool
 ) -> None:
     # 150-400 words: budgets of 6 to 16 misspellings, spread out or in clusters.
     rng = random.Random(3)
