@@ -176,11 +176,8 @@ def _near_pairs(
     rank = np.arange(len(a)) - np.repeat(starts_at, np.diff(np.append(starts_at, len(a))))
     a, b = a[rank < CANDIDATES_CAP], b[rank < CANDIDATES_CAP]
     limit = np.array([budget.max_edits(k) for k in range(int(lengths.max()) + 1)])[lengths[a]]
-    lanes = _bitmaps(words, offsets)
-    diff = np.zeros(len(a), dtype=np.int64)
-    for lane in lanes:
-        diff += np.bitwise_count(lane[a] ^ lane[b])
-    ok = diff <= 2 * limit  # a misspelling changes at most one word on each side
+    lane = _bitmap(words, offsets)
+    ok = np.bitwise_count(lane[a] ^ lane[b]) <= 2 * limit  # a misspelling: a word each side
     a, b, limit = a[ok], b[ok], limit[ok]
     if not len(a):
         return empty, empty, empty
@@ -196,15 +193,10 @@ def _near_pairs(
     return a[keep], b[keep], d[keep]
 
 
-def _bitmaps(words: np.ndarray, offsets: np.ndarray) -> list[np.ndarray]:
-    """Each code's word set as 256 bits in four lanes of 64 (a word sets bit
-    ``hash(word) % 256``): one uint64 array by code for each lane."""
-    bit = (words.astype(_U64) * _U64(_MIX)) >> _U64(56)  # 0..255
-    first = offsets[:-1]
-    lane = bit >> _U64(6)
-    value = _U64(1) << (bit & _U64(63))
-    zero = _U64(0)
-    return [np.bitwise_or.reduceat(np.where(lane == k, value, zero), first) for k in range(4)]
+def _bitmap(words: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Each code's word set as 64 bits (a word sets bit ``hash(word) % 64``)."""
+    bit = (words.astype(_U64) * _U64(_MIX)) >> _U64(58)  # 0..63
+    return np.bitwise_or.reduceat(_U64(1) << bit, offsets[:-1])
 
 
 def _holders(words: np.ndarray, lengths: np.ndarray, chosen: list[str]) -> dict[str, list[int]]:

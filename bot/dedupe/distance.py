@@ -11,7 +11,9 @@ differ in length.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Iterable
+
+from rapidfuzz.distance import OSA
 
 from bot.dedupe.normalize import FUNCTION_WORDS, NEGATIONS, NUMBER_WORDS
 
@@ -105,7 +107,8 @@ def is_typo(a: str, b: str) -> bool:
         return False
     if a in FUNCTION_WORDS and b in FUNCTION_WORDS:
         return False
-    return osa_distance(a, b, 2 if max(len(a), len(b)) >= 8 else 1) is not None
+    limit = 2 if max(len(a), len(b)) >= 8 else 1
+    return OSA.distance(a, b, score_cutoff=limit) <= limit
 
 
 def protected(word: str) -> bool:
@@ -117,20 +120,18 @@ def same_meaning(
     a: str,
     b: str,
     words: list[str],
-    names: Callable[[], Collection[str]],
+    is_name: Callable[[str], bool],
 ) -> int | None:
     """The number of misspelt words by which two encoded comments (one character per word,
     `words` decodes) of equal length differ, when every difference is a misspelling (`is_typo`)
-    of a word that is not a name; else None. `names()` gives the names of both comments'
-    original texts, computed only when a pair gets that far."""
+    of a word that is not a name; else None. `is_name(word)` says whether a word is a name in
+    either comment's original text (asked only when a pair gets that far)."""
     if len(a) != len(b):
         return None
     diffs = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
     for x, y in diffs:
         if not is_typo(words[ord(x)], words[ord(y)]):
             return None
-    if diffs:
-        known = names()
-        if any(words[ord(x)] in known or words[ord(y)] in known for x, y in diffs):
-            return None
+    if any(is_name(words[ord(x)]) or is_name(words[ord(y)]) for x, y in diffs):
+        return None
     return len(diffs)

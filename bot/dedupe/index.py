@@ -29,7 +29,7 @@ from typing import TypeVar
 from rapidfuzz.distance import Hamming
 
 from bot.dedupe.distance import same_meaning
-from bot.dedupe.normalize import QUOTE_MIN_WORDS, ends_cut, names_in, words_of
+from bot.dedupe.normalize import QUOTE_MIN_WORDS, ends_cut, looks_cut, names_in, words_of
 
 T = TypeVar("T")
 
@@ -131,6 +131,7 @@ class Index:
         self.tables: dict[int, list[dict[str, list[int]]]] = {}
         # cut-off copies: the first MIN_NEAR_WORDS words -> kept indices.
         self.heads: dict[str, list[tuple[str, int]]] = {}  # ... -> (all but the last word, k)
+        self.cut_heads: dict[str, list[tuple[str, int]]] = {}  # the same, kept ones that look cut
         self.plain = False  # exact and normalized only (more distinct words than characters)
         # Bulk mode (`bot.dedupe.bulk`): the lengths of each code's prefixes (suffixes) that may
         # be other codes, and each quote's rarest word -> the codes holding it, in order.
@@ -293,14 +294,15 @@ class Index:
         n = len(code)
         if n < MIN_NEAR_WORDS:
             return None
-        postings = self.heads.get(code[:MIN_NEAR_WORDS])
-        if not postings:
-            return None
-        # All but the last word of the shorter one opens the longer one (in C, per posting).
+        head = code[:MIN_NEAR_WORDS]
+        # All but the last word of the shorter one opens the longer one (in C, per posting): a
+        # kept one that looks cut off, or any kept one when this one looks cut off.
         stem, starts = code[:-1], code.startswith
-        found = [k for s, k in postings if starts(s)] + [
-            k for s, k in postings if s.startswith(stem)
-        ]
+        found = [k for s, k in self.cut_heads.get(head, ()) if starts(s)]
+        if looks_cut(text):
+            found += [k for s, k in self.heads.get(head, ()) if s.startswith(stem)]
+        if not found:
+            return None
         words = self.vocab.words
         for k in sorted(set(found)):
             other = self.codes[k]
@@ -319,6 +321,12 @@ class Index:
         return None
 
     # -- bookkeeping ---------------------------------------------------------------------------
+
+    def _post_head(self, code: str, text: str, k: int) -> None:
+        entry = (code[:-1], k)
+        _post(self.heads, code[:MIN_NEAR_WORDS], entry, HEADS_CAP)
+        if looks_cut(text):
+            _post(self.cut_heads, code[:MIN_NEAR_WORDS], entry, HEADS_CAP)
 
     def cuts(self, n: int, tau: int) -> list[tuple[int, int]]:
         """`segments(n, tau)`, cached by length."""
@@ -350,7 +358,7 @@ class Index:
             insort(self.lengths, n)
         if self.bulk:  # near candidates, pasted parts and quote holders were found before
             if n >= MIN_NEAR_WORDS:
-                _post(self.heads, code[:MIN_NEAR_WORDS], (code[:-1], k), HEADS_CAP)
+                self._post_head(code, stripped, k)
             return
         j = min(3, n)  # keyed by its first (last) three words, or all of them when shorter
         self.start_lens.setdefault(code[:j], set()).add(n)
@@ -360,7 +368,7 @@ class Index:
                 self.quote_postings.setdefault(ch, []).append(k)
         if n < MIN_NEAR_WORDS:
             return
-        _post(self.heads, code[:MIN_NEAR_WORDS], (code[:-1], k), HEADS_CAP)
+        self._post_head(code, stripped, k)
         tables = self.tables.get(n)
         if tables is None:
             tau = self.budget.max_edits(n)
@@ -370,24 +378,41 @@ class Index:
 
 
 class _Names:
-    """The names of a new comment's text and of a kept comment's, computed when first asked."""
+    """Whether a word is a name in a new comment's text or a kept comment's: `names_in` of a
+    text is computed (and for kept comments cached) only when the word is written capitalized
+    somewhere in it."""
 
     def __init__(self, index: Index, text: str) -> None:
         self.index = index
         self.text = text
         self.own: frozenset[str] | None = None
 
-    def both(self, k: int) -> Callable[[], frozenset[str]]:
-        def names() -> frozenset[str]:
-            if self.own is None:
-                self.own = names_in(self.text)
-            cache = self.index.names
-            theirs = cache.get(k)
-            if theirs is None:
-                theirs = cache[k] = names_in(self.index.texts[k])
-            return self.own | theirs
+    def both(self, k: int) -> Callable[[str], bool]:
+        index = self.index
+        theirs = index.texts[k]
 
-        return names
+        def is_name(word: str) -> bool:
+            if _maybe_capitalized(word, self.text):
+                if self.own is None:
+                    self.own = names_in(self.text)
+                if word in self.own:
+                    return True
+            if _maybe_capitalized(word, theirs):
+                names = index.names.get(k)
+                if names is None:
+                    names = index.names[k] = names_in(theirs)
+                if word in names:
+                    return True
+            return False
+
+        return is_name
+
+
+def _maybe_capitalized(word: str, text: str) -> bool:
+    """False when `word` is surely not written capitalized in `text` (a plain substring test)."""
+    if not text.isascii():
+        return True
+    return (word[:1].upper() + word[1:]) in text or word.upper() in text
 
 
 def _post(table: dict[str, list[T]], key: str, k: T, cap: int = POSTINGS_CAP) -> None:

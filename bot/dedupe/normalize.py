@@ -119,12 +119,18 @@ def names_in(text: str) -> frozenset[str]:
 
 # --- truncation -------------------------------------------------------------------------------
 
-_CUT_MARK = re.compile(r"(?:\.\.\.|\u2026|\[\u2026\]|\(\u2026\)|\[\.\.\.\]|\(\.\.\.\))\s*$")
+_CUT_MARKS = ("...", "\u2026", "[\u2026]", "(\u2026)", "[...]", "(...)")
 
 
 def ends_cut(text: str) -> bool:
     """True when `text` ends in an ellipsis: it may be a cut-off copy of a longer comment."""
-    return bool(_CUT_MARK.search(text))
+    return text.rstrip().endswith(_CUT_MARKS)
+
+
+def looks_cut(text: str) -> bool:
+    """True when `text` may be cut off: it ends in an ellipsis or in the middle of a word."""
+    end = text.rstrip()[-1:]
+    return end.isalnum() or ends_cut(text)
 
 
 # --- quotes ------------------------------------------------------------------------------------

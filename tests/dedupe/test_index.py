@@ -28,7 +28,7 @@ def pairwise_near_of(self: Index, code: str, text: str) -> tuple[int, int] | Non
             code,
             other,
             self.vocab.words,
-            lambda k=k: names_in(text) | names_in(self.texts[k]),
+            lambda word, k=k: word in names_in(text) | names_in(self.texts[k]),
         )
         if d is not None and d <= limit and (best is None or d < best[1]):
             best = (k, d)
