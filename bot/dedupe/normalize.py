@@ -124,13 +124,16 @@ _CUT_MARKS = ("...", "\u2026", "[\u2026]", "(\u2026)", "[...]", "(...)")
 
 def ends_cut(text: str) -> bool:
     """True when `text` ends in an ellipsis: it may be a cut-off copy of a longer comment."""
-    return text.rstrip().endswith(_CUT_MARKS)
+    if text[-1:].isspace():
+        text = text.rstrip()
+    return text.endswith(_CUT_MARKS)
 
 
 def looks_cut(text: str) -> bool:
     """True when `text` may be cut off: it ends in an ellipsis or in the middle of a word."""
-    end = text.rstrip()[-1:]
-    return end.isalnum() or ends_cut(text)
+    if text[-1:].isspace():
+        text = text.rstrip()
+    return text[-1:].isalnum() or text.endswith(_CUT_MARKS)
 
 
 # --- quotes ------------------------------------------------------------------------------------
