@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.dedupe import dedupe, is_typo, normalize
 from bot.thread import Comment, Thread
@@ -159,3 +161,30 @@ def test_a_capitalized_word_after_a_filler_at_a_sentence_start_is_no_name() -> N
     a = "School uniforms make schools safer for students. Students cannot wear gang colors."
     b = "School uniforms make schools safer for studnets. Um, Students cannot wear gang colors."
     assert folded(a, b)
+
+
+_WORD = st.sampled_from(
+    "remote work should be allowed for all engineers people office week days Friday customers "
+    "phone rested productive think agree policy team budget".split()
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(_WORD, min_size=6, max_size=40),
+    st.integers(0, 40),
+    st.sampled_from(["not", "never", "no", "don't", "can't", "without", "nobody", "7", "three"]),
+    st.booleans(),
+)
+def test_a_negation_or_number_added_or_swapped_in_is_never_folded(
+    words: list[str], at: int, word: str, replace: bool
+) -> None:
+    at %= len(words)
+    edited = list(words)
+    if replace:
+        edited[at] = word
+    else:
+        edited.insert(at, word)
+    a, b = " ".join(words), " ".join(edited)
+    _, report = dedupe(pair(a, b))
+    assert report.removed == () or normalize(a) == normalize(b)
