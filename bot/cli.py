@@ -193,6 +193,7 @@ def _summarize_thread(
     layout: Layout,
     max_points: int | None,
     language: str | None = None,
+    show_duplicates: bool = False,
 ) -> None:
     from bot.pipeline import Options, summarize_thread
     from bot.store import open_store
@@ -240,7 +241,12 @@ def _summarize_thread(
 
     from bot.render.terminal import render
 
-    render(result, Console(), layout=layout.value)  # type: ignore[arg-type]
+    render(
+        result,
+        Console(),
+        layout=layout.value,  # type: ignore[arg-type]
+        show_duplicates=show_duplicates,
+    )
 
 
 @contextmanager
@@ -292,6 +298,12 @@ MaxPointsOpt = Annotated[
         "--max-points", min=1, max=10, help="Points per side (the same cap for every side)."
     ),
 ]
+ShowDuplicatesOpt = Annotated[
+    bool,
+    typer.Option(
+        "--show-duplicates", help="List every copy folded into the comment it repeats, and by whom."
+    ),
+]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens to stderr.")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
 
@@ -324,6 +336,7 @@ def summarize(
             "--language", help="Write the LLM summary in this language (default: the thread's)."
         ),
     ] = None,
+    show_duplicates: ShowDuplicatesOpt = False,
     verbose: VerboseOpt = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -346,6 +359,7 @@ def summarize(
             layout=layout,
             max_points=max_points,
             language=language,
+            show_duplicates=show_duplicates,
         )
 
 
@@ -356,6 +370,7 @@ def demo(
     no_cache: NoCacheOpt = False,
     db: DbOpt = None,
     layout: LayoutOpt = Layout.stacked,
+    show_duplicates: ShowDuplicatesOpt = False,
     verbose: VerboseOpt = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -375,6 +390,7 @@ def demo(
             no_cache=no_cache,
             layout=layout,
             max_points=None,
+            show_duplicates=show_duplicates,
         )
 
 

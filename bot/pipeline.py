@@ -20,7 +20,14 @@ from bot.singleflight import SingleFlight
 from bot.store import Store
 from bot.store.keys import cache_key
 from bot.summarize.balance import check_balance
-from bot.summarize.schema import CommentOut, DigestResult, InputStats, Summary, Usage
+from bot.summarize.schema import (
+    CommentOut,
+    DigestResult,
+    Duplicate,
+    InputStats,
+    Summary,
+    Usage,
+)
 from bot.thread import Thread
 
 if TYPE_CHECKING:
@@ -56,6 +63,14 @@ def input_stats(raw: Thread, unique: Thread, report: DedupeReport) -> InputStats
         duplicates_by_kind=dict(report.by_kind),
         participants=len(unique.participants),
     )
+
+
+def duplicates(report: DedupeReport) -> list[Duplicate]:
+    """Every fold of the report, for the result's `duplicates` list."""
+    return [
+        Duplicate(id=r.id, kind=r.kind, duplicate_of=r.duplicate_of, author=r.author)
+        for r in report.removed
+    ]
 
 
 def _words(text: str) -> int:
@@ -134,6 +149,7 @@ async def summarize_thread(
         )
     notify("deduplicating", len(thread.comments), len(thread.comments))
     stats = input_stats(thread, unique, report)
+    folds = duplicates(report)
     key_options = {
         "max_points_per_side": options.max_points_per_side,
         "near_threshold": report.near_threshold,
@@ -141,7 +157,7 @@ async def summarize_thread(
     }
 
     def finish(result: DigestResult) -> DigestResult:
-        return result.model_copy(update={"input": stats})
+        return result.model_copy(update={"input": stats, "duplicates": folds})
 
     def build(summary: Summary, verification, **fields) -> DigestResult:  # noqa: ANN001, ANN003
         return DigestResult(
@@ -153,6 +169,7 @@ async def summarize_thread(
                 CommentOut(id=c.id, author=c.author, text=c.text, url=c.url, reply_to=c.reply_to)
                 for c in unique.comments
             ],
+            duplicates=folds,
             elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
             reading_minutes_saved=reading_minutes_saved(thread, summary),
             created_at=datetime.now(UTC),

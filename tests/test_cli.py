@@ -111,16 +111,19 @@ def test_seed_thread_json_end_to_end(seed_path: Path, tmp_path: Path) -> None:
 
 
 def test_cache_key_is_the_content_not_the_paste(seed_path: Path, tmp_path: Path) -> None:
-    """The thread with more of it pasted again has the same unique comments (and ids) as the
-    seed: a cache hit, with the input counts of the request actually made. An edit is a miss."""
+    """The same thread pasted again is a cache hit. More of it pasted again folds more copies,
+    which the result shows (who posted what, how often), so it is a miss; so is an edit."""
     db = tmp_path / "c.sqlite3"
     assert run("summarize", str(seed_path), "--json", "--db", str(db)).returncode == 0
+    again = run_bytes("summarize", "-", "--json", stdin=seed_path.read_bytes(), db=db)
+    assert json.loads(again.stdout)["cached"] is True
     more = "\n".join(SEED_LINES + SEED_LINES[:10]).encode()
     proc = run_bytes("summarize", "-", "--json", stdin=more, db=db)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
-    assert data["cached"] is True
+    assert data["cached"] is False
     assert data["input"]["comments"] == 63 and data["input"]["duplicates_removed"] == 36
+    assert len(data["duplicates"]) == 36
     edited = "\n".join(SEED_LINES[:-1] + ["A new comment that nobody made before."]).encode()
     miss = json.loads(run_bytes("summarize", "-", "--json", stdin=edited, db=db).stdout)
     assert miss["cached"] is False

@@ -1,7 +1,6 @@
 """Dedupe benchmark: speed, memory and quality on synthetic threads of real ArgKP text.
 
-    python -m bot.bench.dedupe_bench            # the figures quoted in bot/dedupe.py
-    python -m bot.bench.dedupe_bench --sweep    # recall and false merges across thresholds
+    python -m bot.bench.dedupe_bench            # every figure (README: "Dedupe figures")
     python -m bot.bench.dedupe_bench --quick    # small sizes, a smoke run
 
 What `run()` measures (medians over `repeats`; machines are shared and noisy):
@@ -10,19 +9,24 @@ What `run()` measures (medians over `repeats`; machines are shared and noisy):
   peak RSS is the benchmark's own: the texts pasted one per line, read by
   `bot.ingest.parse_source` and deduplicated, the product's own path. Targets: ingest + dedupe
   under 3 s on one core, peak RSS under 600 MB.
-* ``pairwise``: the same dedupe against baselines that compare every earlier kept comment
-  (O(n^2)), at 5,000 comments, in one process: with the same similarity function on every pair,
-  and with the exact length and word-set filters first; the speed-ups, and whether all three
-  removed exactly the same comments (the index must miss nothing).
-* ``quality``: on the large thread, the share of planted duplicates of each kind that were
-  removed as duplicates of their own original (near target: recall >= 0.99), and false merges:
-  distinct base comments that were removed (target 0). ``quality_single_arguments``: the same
-  on a 1,300-comment thread whose bases are single arguments (short comments: 3 edits in 17
-  words are below the threshold by design).
-* ``argkp``: the 932 real ArgKP arguments as one thread: what dedupe removes (target: nothing,
-  they were written by different people), and every pair of them within a few word edits.
+* ``shapes``: the hostile shapes of issue 14: one comment of 16,000 words (target < 0.5 s),
+  1,999 and 2,000 long similar comments (200 words, 14 changed words each; target < 5 s, no
+  cliff between them), 200 comments of 2,000 words, and the time per word as sizes grow
+  (linear: microseconds per word stay about the same).
+* ``quality``: on the large thread, the share of planted duplicates of each kind folded into
+  their own original (near target: recall >= 0.99), and false merges: distinct base comments
+  that were folded (target 0). ``quality_single_arguments``: the same on a 1,300-comment thread
+  whose bases are single arguments.
+* ``edits``: planted copy edits (misspellings, case, punctuation, filler words, markup) and
+  planted meaning edits (negation, number, name, content word) on the real ArgKP arguments:
+  recall on copy edits (target >= 0.99), merges of meaning edits (target 0).
+* ``argkp``: the 932 real ArgKP arguments as one thread: what dedupe folds (target: nothing,
+  they were written by different people).
 * ``calibration``: how fast this machine runs a plain Python loop, to compare figures across
   machines.
+
+Figures measured when the meaning guard and the linear index came in (and what the earlier
+edit-distance dedupe measured): README, "Dedupe figures".
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import resource
 import statistics
 import subprocess
@@ -37,29 +42,26 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from bot.bench.synth import PlantedDuplicate, PlantedTruth, build_thread, load_arguments
-from bot.dedupe import (
-    MIN_NEAR_WORDS,
-    NEAR_MAX_EDITS,
-    NEAR_THRESHOLD,
-    DedupeReport,
-    _dedupe,
-    _Deduper,
-    _split_quote,
-    dedupe,
-    edit_distance,
-    normalize,
+from bot.bench.synth import (
+    MEANING_KINDS,
+    PlantedDuplicate,
+    PlantedTruth,
+    build_thread,
+    load_arguments,
+    meaning_edit,
+    near_edit,
 )
+from bot.dedupe import MIN_NEAR_WORDS, NEAR_THRESHOLD, DedupeReport, dedupe, normalize, split_quote
 from bot.thread import Comment, Thread
 
 TARGET_SECONDS = 3.0
 TARGET_PEAK_MB = 600.0
 TARGET_NEAR_RECALL = 0.99
-SWEEP_THRESHOLDS = (0.70, 0.75, 0.80, 0.82, 0.85, 0.88, 0.90, 0.95)
+TARGET_LONG_COMMENT_SECONDS = 0.5
+TARGET_SIMILAR_SECONDS = 5.0
 
 
 def calibrate(iterations: int = 3_000_000) -> float:
@@ -106,7 +108,7 @@ def quality(thread: Thread, truth: PlantedTruth, out: Thread, report: DedupeRepo
             return True
         # A quote is rightly matched to any earlier comment holding the quoted words (combined
         # bases share arguments, so the first holder is often another comment).
-        parts = _split_quote(thread.comments[d.position].text) if d.kind == "quote_only" else None
+        parts = split_quote(thread.comments[d.position].text) if d.kind == "quote_only" else None
         return parts is not None and normalize(parts[0]) in normalize(texts[r.duplicate_of])
 
     kinds: dict[str, dict[str, float]] = {}
@@ -219,115 +221,149 @@ def measure_large(thread: Thread, repeats: int, threshold: float) -> dict:
     return result
 
 
-def measure_pairwise(n: int, repeats: int, threshold: float, seed: int = 0) -> dict:
-    """Indexed dedupe against two O(n^2) baselines on the same thread, in one process: every
-    earlier kept comment compared with the same similarity function (`plain`, timed once: it is
-    slow), and the same with the exact length and word-set filters first (`filtered`)."""
-    thread, _ = build_thread(n, seed=seed)
-    indexed, filtered = [], []
-    same = True
+# --- hostile shapes (issue 14) ---------------------------------------------------------------
+
+
+def _random_words(rng: random.Random, count: int) -> list[str]:
+    vocabulary = sorted({w for a in load_arguments() for w in normalize(a.text).split()})
+    return [rng.choice(vocabulary) for _ in range(count)]
+
+
+def long_comment(words: int, seed: int = 0) -> Thread:
+    """One comment of `words` words (real ArgKP words in random order)."""
+    rng = random.Random(seed)
+    return Thread(comments=(Comment(id="c1", text=" ".join(_random_words(rng, words))),))
+
+
+def similar_comments(n: int, words: int = 200, changed: int = 14, seed: int = 0) -> Thread:
+    """`n` comments of `words` words: one text with `changed` words replaced in each (similar,
+    but beyond the misspelling budget: nothing is folded, many pairs are candidates)."""
+    rng = random.Random(seed)
+    base = _random_words(rng, words)
+    pool = _random_words(rng, 2000)
+    comments = []
+    for i in range(n):
+        text = list(base)
+        for j in rng.sample(range(words), changed):
+            text[j] = rng.choice(pool)
+        comments.append(Comment(id=f"c{i + 1}", text=" ".join(text)))
+    return Thread(comments=tuple(comments))
+
+
+def _timed(thread: Thread, repeats: int, threshold: float) -> float:
+    times = []
     for _ in range(repeats):
         started = time.perf_counter()
-        _, a = _dedupe(thread, _Deduper(threshold))
-        indexed.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        _, b = _dedupe(thread, _Deduper(threshold, pairwise=True))
-        filtered.append(time.perf_counter() - started)
-        same = same and a.removed == b.removed
-    started = time.perf_counter()
-    _, c = _dedupe(thread, _Deduper(threshold, pairwise=True, prefilter=False))
-    plain = time.perf_counter() - started
-    same = same and a.removed == c.removed
-    fast = statistics.median(indexed)
-    slow = statistics.median(filtered)
+        dedupe(thread, near_threshold=threshold)
+        times.append(time.perf_counter() - started)
+    return round(statistics.median(times), 4)
+
+
+def measure_shapes(repeats: int, threshold: float, *, quick: bool = False) -> dict:
+    """Seconds for each hostile shape, and microseconds per word as sizes grow."""
+    out: dict[str, Any] = {}
+    out["long_comment_16000_words_s"] = _timed(long_comment(16_000), repeats, threshold)
+    for n in (1999, 2000):
+        out[f"similar_{n}_x_200_words_s"] = _timed(similar_comments(n), repeats, threshold)
+    if not quick:
+        out["comments_200_x_2000_words_s"] = _timed(
+            similar_comments(200, words=2000, changed=140), repeats, threshold
+        )
+    scaling: list[dict[str, Any]] = []
+    for words in (8_000, 16_000, 32_000) if quick else (16_000, 64_000, 256_000):
+        scaling.append({"words": words, "seconds": _timed(long_comment(words), repeats, threshold)})
+    for n in (500, 1000, 2000) if quick else (1000, 2000, 4000, 8000):
+        seconds = _timed(similar_comments(n), repeats, threshold)
+        scaling.append({"similar_comments": n, "words": n * 200, "seconds": seconds})
+    for row in scaling:
+        row["us_per_word"] = round(row["seconds"] / row["words"] * 1e6, 3)
+    out["scaling"] = scaling
+    out["within_targets"] = (
+        out["long_comment_16000_words_s"] < TARGET_LONG_COMMENT_SECONDS
+        and out["similar_1999_x_200_words_s"] < TARGET_SIMILAR_SECONDS
+        and out["similar_2000_x_200_words_s"] < TARGET_SIMILAR_SECONDS
+    )
+    return out
+
+
+# --- copy edits and meaning edits on real arguments -------------------------------------------
+
+
+def edits_check(threshold: float = NEAR_THRESHOLD, rounds: int = 3, seed: int = 0) -> dict:
+    """Planted edits of the real ArgKP arguments, each kind in one thread with the originals.
+
+    Copy edits (1-3 misspelt words, at most dedupe's budget for the length, and at random a
+    filler word, case, punctuation or markup) of every argument of `MIN_NEAR_WORDS` words or
+    more, `rounds` times: recall is the share folded into their own original. Meaning edits of
+    every argument, per kind: a merge is an edited text folded into anything."""
+    from bot.dedupe.index import Budget
+
+    args = load_arguments()
+    rng = random.Random(seed)
+    budget = Budget(threshold)
+    vocabulary = sorted({w for a in args for w in normalize(a.text).split() if len(w) >= 4})
+    originals = [Comment(id=a.arg_id, text=a.text) for a in args]
+    by_id = {a.arg_id: a.text for a in args}
+    copies: list[Comment] = []
+    source: dict[str, str] = {}
+    for r in range(rounds):
+        for a in args:
+            n = len(normalize(a.text).split())
+            if n < MIN_NEAR_WORDS:
+                continue
+            cid = f"copy{r}-{a.arg_id}"
+            typos = rng.randint(1, max(1, min(3, budget.max_edits(n))))
+            copies.append(Comment(id=cid, text=near_edit(a.text, typos, rng)))
+            source[cid] = a.arg_id
+    _, report = dedupe(Thread(comments=(*originals, *copies)), near_threshold=threshold)
+    folded = {r.id: r.duplicate_of for r in report.removed}
+    found = sum(1 for cid, aid in source.items() if folded.get(cid) == aid)
+    text_of = {c.id: c.text for c in copies}
+    meaning: dict[str, dict[str, Any]] = {}
+    for kind in MEANING_KINDS:
+        pairs = [meaning_edit(a.text, kind, rng, vocabulary) for a in args]
+        thread = Thread(
+            comments=tuple(Comment(id=f"o{i}", text=o) for i, (o, _) in enumerate(pairs))
+            + tuple(Comment(id=f"e{i}", text=e) for i, (_, e) in enumerate(pairs))
+        )
+        _, rep = dedupe(thread, near_threshold=threshold)
+        merged = [r for r in rep.removed if r.id.startswith("e")]
+        meaning[kind] = {
+            "planted": len(pairs),
+            "merged": len(merged),
+            "examples": [(pairs[int(r.id[1:])][1], r.kind, r.duplicate_of) for r in merged[:3]],
+        }
     return {
-        "comments": n,
-        "indexed_seconds": round(fast, 3),
-        "pairwise_plain_seconds": round(plain, 3),
-        "speedup_vs_plain": round(plain / fast, 1),
-        "pairwise_filtered_seconds": round(slow, 3),
-        "speedup_vs_filtered": round(slow / fast, 1),
-        "identical_result": same,
+        "copy_edits": len(source),
+        "copy_recall": round(found / len(source), 4) if source else 1.0,
+        "copy_folds_by_kind": _kinds(report, set(source)),
+        "copies_missed_examples": [
+            (by_id[aid], text_of[cid]) for cid, aid in source.items() if folded.get(cid) != aid
+        ][:5],
+        "originals_merged": sum(1 for r in report.removed if r.id in by_id),
+        "meaning_edits": meaning,
+        "meaning_merges": sum(m["merged"] for m in meaning.values()),
     }
 
 
-# --- real arguments ------------------------------------------------------------------------------
+def _kinds(report: DedupeReport, ids: set[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for r in report.removed:
+        if r.id in ids:
+            out[r.kind] = out.get(r.kind, 0) + 1
+    return out
 
 
-def argkp_check(threshold: float = NEAR_THRESHOLD, show: int = 8) -> dict:
-    """The 932 ArgKP arguments as one thread, and every pair of them within the near budget of
-    a loose threshold (0.7), with its word edit distance and similarity."""
+def argkp_check(threshold: float = NEAR_THRESHOLD) -> dict:
+    """The 932 ArgKP arguments as one thread: what dedupe folds (written by different people:
+    nothing should be)."""
     args = load_arguments()
     thread = Thread(comments=tuple(Comment(id=a.arg_id, text=a.text) for a in args))
     _, report = dedupe(thread, near_threshold=threshold)
-    words = [normalize(a.text).split() for a in args]
-    sets = [set(w) for w in words]
-    close = []
-    for i, j in combinations(range(len(args)), 2):
-        a, b = words[i], words[j]
-        if min(len(a), len(b)) < MIN_NEAR_WORDS:
-            continue
-        longer = max(len(a), len(b))
-        limit = int(0.3 * longer)
-        if abs(len(a) - len(b)) > limit or len(sets[i] ^ sets[j]) > 2 * limit:
-            continue
-        d = edit_distance(a, b, limit)
-        if d is not None:
-            close.append((round(1 - d / longer, 4), d, args[i], args[j]))
-    close.sort(key=lambda x: (-x[0], x[2].arg_id))
-    thresholds = sorted({0.7, 0.75, 0.8, 0.85, threshold, 0.9})
     return {
         "arguments": len(args),
         "removed_at_threshold": [(r.id, r.kind, r.duplicate_of) for r in report.removed],
-        "pairs_at_or_above": {str(t): sum(1 for c in close if c[0] >= t) for t in thresholds},
-        "pairs_within_3_edits_at_or_above": {
-            str(t): sum(1 for c in close if c[0] >= t and c[1] <= NEAR_MAX_EDITS)
-            for t in thresholds
-        },
-        "closest_pairs": [
-            {
-                "similarity": s,
-                "edits": d,
-                "a": f"{x.arg_id}: {x.text}",
-                "b": f"{y.arg_id}: {y.text}",
-            }
-            for s, d, x, y in close[:show]
-        ],
     }
-
-
-# --- threshold sweep -----------------------------------------------------------------------------
-
-
-def sweep(
-    thresholds: Sequence[float] = SWEEP_THRESHOLDS, *, n: int = 20_000, seed: int = 0
-) -> list[dict]:
-    """Recall of planted near edits and false merges across thresholds, for the edit budget
-    dedupe uses (at most 3 edits, one more per 25 words) and for a relative threshold alone.
-
-    Three populations: a synthetic thread of `n` comments whose bases combine 2-3 arguments, a
-    thread whose bases are single real arguments (1,300 comments), and the 932 raw arguments.
-    """
-    combined, truth_c = build_thread(n, seed=seed)
-    singles, truth_s = build_thread(1300, seed=seed)
-    args = load_arguments()
-    raw = Thread(comments=tuple(Comment(id=a.arg_id, text=a.text) for a in args))
-    rows = []
-    for budget, floor in (("3 edits + 1/25 words", NEAR_MAX_EDITS), ("relative only", None)):
-        for t in thresholds:
-            row: dict[str, Any] = {"budget": budget, "threshold": t}
-            for name, thread, truth in (
-                ("combined", combined, truth_c),
-                ("singles", singles, truth_s),
-            ):
-                out, report = _dedupe(thread, _Deduper(t, edit_floor=floor))
-                q = quality(thread, truth, out, report)
-                row[f"{name}_near_recall"] = q["near_recall"]
-                row[f"{name}_false_merges"] = q["false_merges"]
-            _, report = _dedupe(raw, _Deduper(t, edit_floor=floor))
-            row["argkp_merged"] = len(report.removed)
-            rows.append(row)
-    return rows
 
 
 # --- the whole run -------------------------------------------------------------------------------
@@ -337,16 +373,13 @@ def run(
     *,
     quick: bool = False,
     n: int | None = None,
-    pairwise_n: int | None = None,
     repeats: int | None = None,
     seed: int = 0,
     threshold: float = NEAR_THRESHOLD,
-    with_sweep: bool = False,
 ) -> dict:
-    """Every measurement above, as plain numbers. `quick` uses 10,000 / 1,000 comments and one
-    repeat (a smoke run: those are not the quoted figures)."""
+    """Every measurement above, as plain numbers. `quick` uses 10,000 comments, smaller shapes
+    and one repeat (a smoke run: those are not the quoted figures)."""
     n = n or (10_000 if quick else 100_000)
-    pairwise_n = pairwise_n or (1_000 if quick else 5_000)
     repeats = repeats or (1 if quick else 3)
     result: dict[str, Any] = {"threshold": threshold, "calibration_ns_per_loop": calibrate()}
     thread, truth = build_thread(n, seed=seed)
@@ -361,82 +394,72 @@ def run(
     small, small_truth = build_thread(1300, seed=seed)
     small_out, small_report = dedupe(small, near_threshold=threshold)
     result["quality_single_arguments"] = quality(small, small_truth, small_out, small_report)
-    result["pairwise"] = measure_pairwise(pairwise_n, repeats, threshold, seed)
+    result["shapes"] = measure_shapes(repeats, threshold, quick=quick)
+    result["edits"] = edits_check(threshold, rounds=1 if quick else 3, seed=seed)
     result["argkp"] = argkp_check(threshold)
-    if with_sweep:
-        result["sweep"] = sweep(n=min(n, 20_000), seed=seed)
     return result
 
 
 def format_result(result: dict) -> str:
     """The run as a small table, for people."""
-    large, pw, q = result["large"], result["pairwise"], result["quality"]
-    indexed_label = f"indexed dedupe, s ({pw['comments']} comments)"
+    large, q, sh, ed = result["large"], result["quality"], result["shapes"], result["edits"]
     rows = [
         f"threshold {result['threshold']}  (this machine: {result['calibration_ns_per_loop']} ns"
         " per Python loop iteration)",
-        f"{'':36}{'value':>12}  target",
-        f"{'comments (large thread)':36}{large['comments']:>12}",
-        f"{'ingest: parse_source (text), s':36}{large['parse_source_seconds']:>12}",
-        f"{'dedupe, s (median)':36}{large['dedupe_seconds']:>12}",
-        f"{'ingest + dedupe, s (median)':36}{large['ingest_dedupe_seconds']:>12}"
+        f"{'':40}{'value':>12}  target",
+        f"{'comments (large thread)':40}{large['comments']:>12}",
+        f"{'ingest: parse_source (text), s':40}{large['parse_source_seconds']:>12}",
+        f"{'dedupe, s (median)':40}{large['dedupe_seconds']:>12}",
+        f"{'ingest + dedupe, s (median)':40}{large['ingest_dedupe_seconds']:>12}"
         f"  < {TARGET_SECONDS}",
-        f"{'  each run':36}{' / '.join(map(str, large['ingest_dedupe_seconds_all'])):>12}",
+        f"{'  each run':40}{' / '.join(map(str, large['ingest_dedupe_seconds_all'])):>12}",
+        f"{'peak RSS, MB (ingest + dedupe)':40}{large['peak_rss_mb']:>12}  < {TARGET_PEAK_MB}",
+        f"{'folded by kind':40}{json.dumps(large['by_kind'])}",
+        f"{'one comment of 16,000 words, s':40}{sh['long_comment_16000_words_s']:>12}"
+        f"  < {TARGET_LONG_COMMENT_SECONDS}",
+        f"{'1,999 similar 200-word comments, s':40}{sh['similar_1999_x_200_words_s']:>12}"
+        f"  < {TARGET_SIMILAR_SECONDS}",
+        f"{'2,000 similar 200-word comments, s':40}{sh['similar_2000_x_200_words_s']:>12}"
+        f"  < {TARGET_SIMILAR_SECONDS}",
     ]
+    if "comments_200_x_2000_words_s" in sh:
+        rows.append(f"{'200 comments of 2,000 words, s':40}{sh['comments_200_x_2000_words_s']:>12}")
+    for row in sh["scaling"]:
+        what = (
+            f"{row['similar_comments']} similar comments"
+            if "similar_comments" in row
+            else f"one comment of {row['words']} words"
+        )
+        rows.append(f"{'  ' + what + ', us/word':40}{row['us_per_word']:>12}  ({row['seconds']} s)")
     rows += [
-        f"{'peak RSS, MB (ingest + dedupe)':36}{large['peak_rss_mb']:>12}  < {TARGET_PEAK_MB}",
-        f"{'removed by kind':36}{json.dumps(large['by_kind'])}",
-        f"{indexed_label:36}{pw['indexed_seconds']:>12}",
-        f"{'pairwise, similarity on every pair, s':36}{pw['pairwise_plain_seconds']:>12}",
-        f"{'  speed-up':36}{pw['speedup_vs_plain']:>12}",
-        f"{'pairwise, exact filters first, s':36}{pw['pairwise_filtered_seconds']:>12}",
-        f"{'  speed-up':36}{pw['speedup_vs_filtered']:>12}",
-        f"{'same result as pairwise':36}{pw['identical_result']!s:>12}",
-        f"{'near recall':36}{q['near_recall']:>12}  >= {TARGET_NEAR_RECALL}",
-        f"{'near recall by number of edits':36}{json.dumps(q['near_recall_by_edits'])}",
-        f"{'false merges of base comments':36}{q['false_merges']:>12}  0",
+        f"{'near recall (planted misspellings)':40}{q['near_recall']:>12}  >= {TARGET_NEAR_RECALL}",
+        f"{'false merges of base comments':40}{q['false_merges']:>12}  0",
     ]
     for kind, figures in q["kinds"].items():
         found = f"{figures['found']} ({figures['as_kind']} as {kind})"
-        rows.append(f"{'  planted ' + kind + ' found':36}{found:>12}")
+        rows.append(f"{'  planted ' + kind + ' found':40}{found:>12}")
     qs = result["quality_single_arguments"]
     rows.append(
-        f"{'single-argument thread: near recall':36}{qs['near_recall']:>12}"
-        f"  by edits {json.dumps(qs['near_recall_by_edits'])}, false merges {qs['false_merges']}"
+        f"{'single-argument thread: near recall':40}{qs['near_recall']:>12}"
+        f"  false merges {qs['false_merges']}"
     )
-    ak = result["argkp"]
-    rows.append(f"{'ArgKP arguments merged':36}{len(ak['removed_at_threshold']):>12}  0")
-    rows.append(f"{'ArgKP pairs at or above':36}{json.dumps(ak['pairs_at_or_above'])}")
-    for pair in ak["closest_pairs"]:
-        rows.append(f"  {pair['similarity']} ({pair['edits']} edits)")
-        rows.append(f"    {pair['a']}")
-        rows.append(f"    {pair['b']}")
-    if "sweep" in result:
-        rows.append(format_sweep(result["sweep"]))
+    rows.append(
+        f"{'ArgKP copy edits: recall':40}{ed['copy_recall']:>12}  >= {TARGET_NEAR_RECALL}"
+        f"  ({ed['copy_edits']} copies)"
+    )
+    for kind, m in ed["meaning_edits"].items():
+        rows.append(f"{'ArgKP meaning edits (' + kind + '): merged':40}{m['merged']:>12}  0")
+    rows.append(
+        f"{'ArgKP arguments merged':40}{len(result['argkp']['removed_at_threshold']):>12}  0"
+    )
     return "\n".join(rows)
-
-
-def format_sweep(rows: list[dict]) -> str:
-    """The sweep as a table: near recall / false merges per population and threshold."""
-    out = [
-        "budget                threshold  combined recall / false   singles recall / false  argkp"
-    ]
-    for r in rows:
-        out.append(
-            f"{r['budget']:22}{r['threshold']:>9}  {r['combined_near_recall']:>8} /"
-            f" {r['combined_false_merges']:<14}{r['singles_near_recall']:>8} /"
-            f" {r['singles_false_merges']:<12}{r['argkp_merged']:>5}"
-        )
-    return "\n".join(out)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Command line: run the benchmark and print a table (or JSON with --json)."""
     parser = argparse.ArgumentParser(prog="python -m bot.bench.dedupe_bench")
     parser.add_argument("--quick", action="store_true", help="small sizes, one repeat")
-    parser.add_argument("--sweep", action="store_true", help="only the threshold sweep")
     parser.add_argument("--n", type=int, help="comments in the large thread (default 100000)")
-    parser.add_argument("--pairwise-n", type=int, help="comments for the pairwise comparison")
     parser.add_argument("--repeats", type=int, help="repeats per timing (default 3)")
     parser.add_argument("--threshold", type=float, default=NEAR_THRESHOLD)
     parser.add_argument("--json", action="store_true", help="print JSON")
@@ -444,17 +467,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.child:
         text = json.dumps(_child(args.child, args.repeats or 1, args.threshold))
-    elif args.sweep:
-        rows = sweep(n=args.n or 20_000)
-        text = json.dumps(rows, indent=2) if args.json else format_sweep(rows)
     else:
-        result = run(
-            quick=args.quick,
-            n=args.n,
-            pairwise_n=args.pairwise_n,
-            repeats=args.repeats,
-            threshold=args.threshold,
-        )
+        result = run(quick=args.quick, n=args.n, repeats=args.repeats, threshold=args.threshold)
         text = json.dumps(result, indent=2) if args.json else format_result(result)
     print(text)  # noqa: T201 - the one place this module writes to stdout
 

@@ -11,10 +11,14 @@ Bar-Haim et al., ACL 2020), written by crowd workers on four topics. A thread of
   two by construction;
 * planted duplicates of every kind dedupe knows, each placed somewhere after its original:
   exact copies (one of them a re-pasted run of consecutive comments), normalized variants
-  (case, punctuation, white space, markdown, typographic quotes), near edits (1 to 3 word edits:
-  typo, adjacent-word swap, insertion, deletion, substitution), quote-only replies (a `> quote`
+  (case, punctuation, white space, markdown, typographic quotes), near edits (1 to 3 misspelt
+  words, within dedupe's budget for the length, maybe with a filler word, case, punctuation or
+  markup changed: copies that cannot say anything else), quote-only replies (a `> quote`
   or a `"quote"`, with at most a trivial "+1"), same-id repeats (an overlapping export, the text
   as is or edited) and pasted blocks (one comment that is 2 or 3 consecutive earlier comments).
+
+`meaning_edit` makes the opposite: two texts that differ in a negation, a number, a name or a
+content word, which dedupe must keep apart.
 
 `PlantedTruth` says which comment is which. Everything is a pure function of `(n, seed,
 dup_rate)`, so the benchmark and the tests see the same threads on every machine.
@@ -34,6 +38,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from bot.dedupe import NEAR_MAX_EDITS, edit_distance, normalize
+from bot.dedupe.distance import protected
+from bot.dedupe.index import Budget
+from bot.dedupe.normalize import FUNCTION_WORDS
 from bot.thread import Comment, Thread
 
 log = logging.getLogger(__name__)
@@ -51,10 +58,12 @@ KIND_SHARES: dict[PlantedKind, float] = {
 }
 # Near edits are only planted on comments long enough to be near duplicates (dedupe's rule).
 MIN_NEAR_WORDS = 6
+_BUDGET = Budget(0.85)
 # One re-pasted run of consecutive exact copies, like the seed thread's second half.
 PASTED_RUN = 20
 
-_FILLERS = ("really", "just", "also", "very", "actually", "clearly", "simply", "still", "so")
+# Filler words people drop into a copy (`bot.dedupe.FILLER_WORDS`: they carry no meaning).
+_FILLERS = ("um", "uh", "basically", "honestly", "actually", "literally", "tbh", "lol")
 _TRIVIAL = ("+1", "this", "this!", "^", "exactly", "Exactly.", "^ this")
 _KEYBOARD = "qwertyuiopasdfghjklzxcvbnm"
 
@@ -251,43 +260,126 @@ def _normalized_variant(text: str, rng: random.Random) -> str:
 
 
 def _typo(word: str, rng: random.Random) -> str:
+    """A realistic misspelling inside the word: two letters swapped, one dropped (words of five
+    letters or more), one doubled, or one replaced by another letter; never the first one."""
     i = rng.randrange(1, len(word) - 1)
     op = rng.randrange(4)
-    if op == 0:
+    if op == 0 and word[i] != word[i + 1]:
         return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
-    if op == 1:
+    if op == 1 and len(word) >= 5:
         return word[:i] + word[i + 1 :]
     if op == 2:
         return word[:i] + word[i] + word[i:]
-    return word[:i] + rng.choice(_KEYBOARD) + word[i + 1 :]
+    return word[:i] + rng.choice(_KEYBOARD.replace(word[i].lower(), "")) + word[i + 1 :]
 
 
-def near_edit(text: str, edits: int, rng: random.Random, vocabulary: Sequence[str]) -> str:
-    """`text` with `edits` word edits: typo, adjacent swap, insertion, deletion, substitution.
+def _typo_slots(words: list[str]) -> list[int]:
+    """Where a misspelling cannot change the meaning: a word of letters only, at least four,
+    not a negation, number, function word or name (capitalized after the first word)."""
+    out = []
+    for i, w in enumerate(words):
+        core = w.strip('.,!?;:"()')
+        low = core.lower()
+        if len(core) < 4 or not core.isalpha() or protected(low) or low in FUNCTION_WORDS:
+            continue
+        if i and core[:1].isupper() and words[i - 1][-1:] not in ".!?":
+            continue
+        out.append(i)
+    return out
 
-    The result is exactly `edits` word edits from `text` (edits that undo or overlap each other
-    are drawn again), so it differs in its words, not only in case or punctuation.
-    """
-    want = _word_key(text)
-    for _ in range(50):
-        words = text.split()
-        for _ in range(edits):
-            op = rng.choice(("typo", "swap", "insert", "delete", "substitute"))
-            i = rng.randrange(len(words))
-            if op == "typo" and len(words[i]) >= 4 and words[i].isalpha():
-                words[i] = _typo(words[i], rng)
-            elif op == "swap" and i + 1 < len(words) and words[i] != words[i + 1]:
-                words[i], words[i + 1] = words[i + 1], words[i]
-            elif op == "delete" and len(words) > MIN_NEAR_WORDS:
-                del words[i]
-            elif op == "substitute":
-                words[i] = rng.choice(vocabulary)
+
+def near_edit(text: str, edits: int, rng: random.Random, vocabulary: Sequence[str] = ()) -> str:
+    """A copy of `text` with `edits` misspelt words (`_typo`), and maybe changes that carry no
+    meaning either: a filler word, different case, punctuation or markup. `vocabulary` is
+    unused (kept for callers)."""
+    words = text.split()
+    slots = _typo_slots(words)
+    for i in rng.sample(slots, min(edits, len(slots))):
+        core = words[i].strip('.,!?;:"()')
+        words[i] = words[i].replace(core, _typo(core, rng), 1)
+    if rng.random() < 0.3:
+        words.insert(rng.randrange(len(words) + 1), rng.choice(_FILLERS))
+    out = " ".join(words)
+    if rng.random() < 0.3:
+        out = _normalized_variant(out, rng)
+    return out
+
+
+MeaningKind = Literal["negation", "number", "name", "content"]
+MEANING_KINDS: tuple[MeaningKind, ...] = ("negation", "number", "name", "content")
+_AUXILIARIES = (
+    "is are was were should can could will would do does must has have had might may need"
+).split()
+_CONTRACTED = {"should": "shouldn't", "can": "can't", "is": "isn't", "are": "aren't",
+               "do": "don't", "does": "doesn't", "will": "won't", "would": "wouldn't",
+               "was": "wasn't", "were": "weren't", "could": "couldn't", "has": "hasn't",
+               "have": "haven't", "must": "mustn't"}  # fmt: skip
+_UN = ("legal", "fair", "safe", "ethical", "necessary", "likely", "able", "just", "moral")
+_NAME_PAIRS = (("Mark", "Mary"), ("Anna", "Anne"), ("Carl", "Karl"), ("Dave", "Dane"))
+_NUMBER_WORDS = ("two", "three", "four", "five", "ten", "twenty", "hundred")
+
+
+def meaning_edit(
+    text: str, kind: MeaningKind, rng: random.Random, vocabulary: Sequence[str]
+) -> tuple[str, str]:
+    """(original, edited): two texts that differ in what they say, by `kind`: a negation added
+    or taken out (often as a contraction: "should" -> "shouldn't", or a prefix: "legal" ->
+    "illegal"), a number changed (by one digit where there is one), a name changed (often by
+    one letter: "I agree with Mark" / "... Mary"), or one content word swapped for another.
+    The original is `text` itself except for names, where both get the name."""
+    words = text.split()
+    low = [w.strip('.,!?;:"()').lower() for w in words]
+    if kind == "negation":
+        negs = [i for i, w in enumerate(low) if w in ("not", "no", "never")]
+        auxs = [i for i, w in enumerate(low) if w in _AUXILIARIES]
+        uns = [i for i, w in enumerate(low) if w in _UN]
+        pick = rng.random()
+        if negs and pick < 0.3:
+            del words[rng.choice(negs)]
+        elif uns and pick < 0.6:
+            i = rng.choice(uns)
+            prefix = "il" if low[i] == "legal" else "im" if low[i] == "moral" else "un"
+            words[i] = _swap(words[i], prefix + low[i])
+        elif auxs:
+            i = rng.choice(auxs)
+            if low[i] in _CONTRACTED and rng.random() < 0.6:
+                words[i] = _swap(words[i], _CONTRACTED[low[i]])
             else:
-                words.insert(i, rng.choice(_FILLERS))
-        out = " ".join(words)
-        if edit_distance(_word_key(out), want, edits) == edits:
-            return out
-    return text + " " + " ".join(rng.choice(_FILLERS) for _ in range(edits))
+                words.insert(i + 1, "not")
+        else:
+            words.insert(rng.randrange(1, len(words)), "never")
+        return text, " ".join(words)
+    if kind == "number":
+        nums = [i for i, w in enumerate(low) if w.isdigit()]
+        if nums:
+            i = rng.choice(nums)
+            n = int(low[i])
+            words[i] = _swap(words[i], str(n + rng.choice((1, -1, 9 * n or 1))))
+        else:
+            dets = [i for i, w in enumerate(low) if w in ("a", "an", "the", "some", "many")]
+            i = rng.choice(dets) if dets else rng.randrange(len(words))
+            number = rng.choice(_NUMBER_WORDS + ("2", "3", "10"))
+            if dets:
+                words[i] = number
+            else:
+                words.insert(i, number)
+        return text, " ".join(words)
+    if kind == "name":
+        a, b = rng.choice(_NAME_PAIRS)
+        if rng.random() < 0.5:
+            a, b = b, a
+        return f"I agree with {a}: {text}", f"I agree with {b}: {text}"
+    slots = _typo_slots(words) or list(range(len(words)))
+    i = rng.choice(slots)
+    core = words[i].strip('.,!?;:"()').lower()
+    words[i] = _swap(words[i], rng.choice([v for v in vocabulary if v != core] or ["other"]))
+    return text, " ".join(words)
+
+
+def _swap(word: str, new: str) -> str:
+    """`word` with its letters and digits replaced by `new`, its punctuation kept."""
+    core = word.strip('.,!?;:"()')
+    return word.replace(core, new, 1) if core else new
 
 
 def _word_key(text: str) -> list[str]:
@@ -370,7 +462,8 @@ def build_thread(n: int, *, seed: int = 0, dup_rate: float = 0.3) -> tuple[Threa
             )
         for _ in range(counts["near"]):
             i = rng.choice(long_bases)
-            k = rng.randint(1, 3)
+            # Misspelt words within dedupe's budget for the comment's length (15%, at least one).
+            k = rng.randint(1, max(1, min(3, _BUDGET.max_edits(len(normalize(bases[i]).split())))))
             text = near_edit(bases[i], k, rng, vocabulary)
             items.append(_Item(key=after(i), text=text, base=i, kind="near", edits=k))
         for _ in range(counts["quote_only"]):

@@ -78,3 +78,46 @@ def balance_warning(result: DigestResult) -> str | None:
         for s in starved
     ]
     return "Balance check: " + "; ".join(parts) + "."
+
+
+def id_ranges(ids: list[str], limit: int = 6) -> str:
+    """Ids as compressed runs, in order: "c28–c53, c60" (a run is one prefix with consecutive
+    numbers); past `limit` runs, "… and N more"."""
+    import re
+
+    runs: list[list[str]] = []
+    last: tuple[str, int] | None = None
+    for cid in ids:
+        m = re.fullmatch(r"(.*?)(\d+)", cid)
+        key = (m.group(1), int(m.group(2))) if m else None
+        if runs and key and last and key[0] == last[0] and key[1] == last[1] + 1:
+            runs[-1][1] = cid
+        else:
+            runs.append([cid, cid])
+        last = key
+    parts = [a if a == b else f"{a}–{b}" for a, b in runs]
+    if len(parts) > limit:
+        return ", ".join(parts[:limit]) + f" … and {len(parts) - limit} more"
+    return ", ".join(parts)
+
+
+def fold_account(result: DigestResult) -> str | None:
+    """One line on what dedupe folded ("26 copies folded: c28–c53 repeat c1–c27"), or None."""
+    folds = result.duplicates
+    if not folds:
+        return None
+    originals = list(dict.fromkeys(d.duplicate_of for d in folds))
+    n = len(folds)
+    verb = "repeats" if n == 1 else "repeat"
+    return (
+        f"{n} {'copy' if n == 1 else 'copies'} folded: {id_ranges([d.id for d in folds])} "
+        f"{verb} {id_ranges(originals)}"
+    )
+
+
+def fold_lines(result: DigestResult) -> list[str]:
+    """Each fold on one line: "c28 (exact, by Bob) repeats c1"."""
+    return [
+        f"{d.id} ({d.kind}{', by ' + d.author if d.author else ''}) repeats {d.duplicate_of}"
+        for d in result.duplicates
+    ]

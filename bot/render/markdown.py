@@ -14,6 +14,8 @@ from bot.render.common import (
     counts_line,
     empty_side_line,
     engine_line,
+    fold_account,
+    fold_lines,
     quote_ref,
     side_support,
     text_repeats_quote,
@@ -98,5 +100,9 @@ def to_markdown(result: DigestResult) -> str:
     if s.open_questions:
         out += ["## Open questions", ""]
         out += [f"- {escape(q)}" for q in s.open_questions]
+        out.append("")
+    if result.duplicates:
+        out += ["## Appendix: copies folded", "", f"{escape(fold_account(result) or '')}.", ""]
+        out += [f"- {escape(line)}" for line in fold_lines(result)]
         out.append("")
     return "\n".join(out).rstrip() + "\n"

@@ -77,8 +77,9 @@ def _sanitize_model(model: _M) -> _M:
 
 def sanitize_result(result: DigestResult) -> DigestResult:
     """`result` with `sanitize` applied to every string a renderer shows: the summary, notes,
-    model, balance labels and the comments (their text only where another of their fields needs
-    it, since no renderer shows a comment's whole text: a 20,000-comment result costs no copy).
+    model, balance labels, the folded copies and the comments (their text only where another of
+    their fields needs it, since no renderer shows a comment's whole text: a 20,000-comment
+    result costs no copy).
     The entry of every renderer; `result` itself when nothing needed it."""
     update: dict[str, Any] = {}
     for name in ("summary", "balance"):
@@ -96,6 +97,8 @@ def sanitize_result(result: DigestResult) -> DigestResult:
         for c in result.comments
     ):
         update["comments"] = [_sanitize_model(c) for c in result.comments]
+    if any(_UNSAFE.search(f"{d.id}{d.author or ''}{d.kind}") for d in result.duplicates):
+        update["duplicates"] = [_sanitize_model(d) for d in result.duplicates]
     return result.model_copy(update=update) if update else result
 
 

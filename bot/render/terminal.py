@@ -21,6 +21,8 @@ from bot.render.common import (
     counts_line,
     empty_side_line,
     engine_line,
+    fold_account,
+    fold_lines,
     quote_ref,
     side_support,
     text_repeats_quote,
@@ -68,9 +70,15 @@ def _side_panel(
     return Panel(Group(*body), title=title, title_align="left", border_style=colour)
 
 
-def render(result: DigestResult, console: Console, *, layout: Layout = "stacked") -> None:
+def render(
+    result: DigestResult,
+    console: Console,
+    *,
+    layout: Layout = "stacked",
+    show_duplicates: bool = False,
+) -> None:
     """Print the whole summary: header, the sides (one after the other or side by side),
-    common ground, open questions and notes."""
+    common ground, open questions and notes; with `show_duplicates`, every folded copy."""
     result = sanitize_result(result)
     s = result.summary
     authors = authors_by_id(result)
@@ -79,6 +87,8 @@ def render(result: DigestResult, console: Console, *, layout: Layout = "stacked"
     header.append(s.question)
     header.append("\n" + counts_line(result), style="dim")
     header.append("\n" + engine_line(result), style="dim")
+    if account := fold_account(result):
+        header.append("\n" + account, style="dim")
     console.print(Panel(header, title="Debate digest", title_align="left"))
     for note in result.notes:
         console.print(Text("Note: ", style="bold yellow") + Text(note))
@@ -112,3 +122,6 @@ def render(result: DigestResult, console: Console, *, layout: Layout = "stacked"
     if s.open_questions:
         body = Group(*(Text("• ") + Text(q) for q in s.open_questions))
         console.print(Panel(body, title="Open questions", title_align="left", border_style="white"))
+    if show_duplicates and result.duplicates:
+        body = Group(*(Text("• ") + Text(line) for line in fold_lines(result)))
+        console.print(Panel(body, title="Copies folded", title_align="left", border_style="white"))

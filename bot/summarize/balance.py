@@ -28,11 +28,13 @@ def check_balance(summary: Summary, comments: Sequence[Comment]) -> Balance:
     assigned: list[set[str]] = []
     for side in summary.sides:
         names = set(side.participants)
-        ids = {c.id for c in comments if c.author and c.author in names}
+        ids = {c.id for c in comments if names.intersection(c.authors)}
         ids.update(side.comment_ids)
         for point in side.points:
             ids.update(point.comment_ids)
             ids.update(q.comment_id for q in point.quotes)
+        # A comment's folded copies are comments of its side too (dedupe folds, never deletes).
+        ids.update(copy.id for c in comments if c.id in ids for copy in c.copies)
         assigned.append(ids)
     total_comments = sum(len(ids) for ids in assigned)
     total_points = sum(len(side.points) for side in summary.sides)

@@ -108,6 +108,15 @@ class CommentOut(_Strict):
     reply_to: str | None = None
 
 
+class Duplicate(_Strict):
+    """One comment dedupe folded into a kept one (`duplicate_of`), and who wrote it."""
+
+    id: str
+    kind: str
+    duplicate_of: str
+    author: str | None = None
+
+
 class DigestResult(_Strict):
     """Everything one summarize run produces. Saved to the store as JSON and loaded back as is,
     with `cached` set to true on the way out."""
@@ -123,6 +132,7 @@ class DigestResult(_Strict):
     usage: Usage = Field(default_factory=Usage)
     balance: Balance = Field(default_factory=Balance)
     comments: list[CommentOut] = Field(default_factory=list)
+    duplicates: list[Duplicate] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     elapsed_ms: float = 0.0
     reading_minutes_saved: float = 0.0
