@@ -197,18 +197,8 @@ def _summarize_thread(
     from bot.pipeline import Options, summarize_thread
     from bot.store import open_store
 
-    chosen = model if model is not None else settings.model
-    llm = None
-    if chosen.strip():
-        from bot.summarize.llm import LLMConfig
-
-        llm = LLMConfig.from_settings(settings, chosen, language)
-    options = Options(
-        llm=llm,
-        max_points_per_side=max_points or settings.max_points_per_side,
-        near_threshold=settings.near_duplicate_threshold,
-        use_cache=not no_cache,
-        ttl_seconds=settings.cache_ttl_days * 86400 or None,
+    options = Options.from_settings(
+        settings, model=model, max_points=max_points, language=language, use_cache=not no_cache
     )
 
     async def go():  # noqa: ANN202

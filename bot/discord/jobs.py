@@ -14,7 +14,6 @@ thread; dedupe and the engines already do inside the pipeline.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import io
 import logging
 from collections.abc import Awaitable, Callable
@@ -379,17 +378,7 @@ class Summarizer:
     # -- the pipeline --------------------------------------------------------------------------
 
     def _options(self, language: str | None) -> Options:
-        settings = self.settings
-        llm = self.bot.llm
-        if llm is not None and language:
-            llm = dataclasses.replace(llm, language=language)
-        return Options(
-            llm=llm,
-            max_points_per_side=settings.max_points_per_side,
-            near_threshold=settings.near_duplicate_threshold,
-            use_cache=True,
-            ttl_seconds=settings.cache_ttl_days * 86400 or None,
-        )
+        return Options.from_settings(self.settings, llm=self.bot.llm, language=language)
 
     async def _summarize(
         self,

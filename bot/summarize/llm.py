@@ -59,11 +59,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PROMPTS: Mapping[str, int] = {"summarize": 2, "reduce": 2, "reask": 1}
+PROMPTS: Mapping[str, int] = {"summarize": 3, "reduce": 2, "reask": 1}
 """The prompt files this engine uses, pinned by version (see `bot.summarize.prompts`)."""
 
 PROMPT_VERSION: str = "+".join(load_prompt(name, v).tag for name, v in PROMPTS.items())
-"""e.g. "summarize-v2+reduce-v2+reask-v1": part of the cache key."""
+"""e.g. "summarize-v3+reduce-v2+reask-v1": part of the cache key."""
 
 DEFAULT_CONTEXT_TOKENS = budget.DEFAULT_CONTEXT_TOKENS
 
@@ -96,17 +96,15 @@ class LLMConfig:
     max_retries: int = 2
     concurrency: int = 4
     context_tokens: int | None = None
-    max_points_per_side: int = 4
-    language: str | None = None
     backoff_s: float = 0.5
     max_backoff_s: float = 8.0
 
     @classmethod
-    def from_settings(
-        cls, settings: Settings, model: str | None = None, language: str | None = None
-    ) -> LLMConfig | None:
+    def from_settings(cls, settings: Settings, model: str | None = None) -> LLMConfig | None:
         """The configuration the settings give for `model` (default: the configured one), or
-        None when that is empty (the offline engine). Shared by the CLI and the bot."""
+        None when that is empty (the offline engine). Shared by the CLI and the bot. The
+        per-request choices (points per side, language) are not here: they come from
+        `bot.pipeline.Options`, the one place that holds them for both engines."""
         chosen = (settings.model if model is None else model).strip()
         if not chosen:
             return None
@@ -118,8 +116,6 @@ class LLMConfig:
             max_retries=settings.llm_max_retries,
             concurrency=settings.llm_concurrency,
             context_tokens=settings.context_tokens,
-            max_points_per_side=settings.max_points_per_side,
-            language=language,
         )
 
 
@@ -302,16 +298,130 @@ def _drops_only(v: Verification) -> Verification:
 # -- prompt rendering --------------------------------------------------------------------------
 
 
-def comment_line(comment: Comment, text: str | None = None) -> str:
-    """One comment as one line of the data block: JSON, so that no text can span lines or close
-    the block. Empty author and reply_to are left out to save tokens."""
-    obj: dict[str, str] = {"id": comment.id}
+_SHORT_ID = re.compile(r"c[1-9][0-9]{0,5}")
+
+# Every separator `str.splitlines` knows: a comment's text must stay on its one line.
+_LINE_BREAKS = re.compile("[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """`text` with every run of line breaks as one space (the verifier folds white space, so a
+    quote across a break still matches the original)."""
+    return _LINE_BREAKS.sub(" ", text)
+
+
+@dataclass(frozen=True)
+class ShortNames:
+    """The thread as the model sees it: comments renamed c1, c2, … in thread order and authors
+    as handles @1, @2, … in order of first appearance (a platform id like `reddit_t1_d8r4im1`
+    costs about nine tokens, and again in every reply to it; a name, again in every comment).
+
+    `thread` has the short ids (a `reply_to` outside the thread is left out); `originals` maps a
+    short id back, `handles` a name to its handle, `names` a handle to its name.
+    """
+
+    thread: Thread
+    originals: dict[str, str]
+    handles: dict[str, str]
+    names: dict[str, str]
+
+    def handle_lines(self, comments: Iterable[Comment]) -> list[str]:
+        """The `@N name` lines of the authors of `comments` (copies' authors included)."""
+        used = {self.handles[a] for c in comments for a in c.authors}
+        return [f"{h} {one_line(self.names[h])}" for h in sorted(used, key=lambda h: int(h[1:]))]
+
+
+def short_names(thread: Thread) -> ShortNames:
+    """Short ids and author handles for `thread` (see `ShortNames`). Ids that are short already
+    (`c1`, `c2`, … of a paste, gaps left by dedupe included) are kept as they are."""
+    ids = [c.id for c in thread.comments]
+    if len(set(ids)) == len(ids) and all(_SHORT_ID.fullmatch(i) for i in ids):
+        renamed = {i: i for i in ids}
+    else:
+        renamed = {}
+        for index, comment in enumerate(thread.comments, start=1):
+            renamed.setdefault(comment.id, f"c{index}")
+    handles: dict[str, str] = {}
+    for comment in thread.comments:
+        for name in comment.authors:
+            handles.setdefault(name, f"@{len(handles) + 1}")
+    short = [renamed[i] if renamed[i] == i else f"c{n}" for n, i in enumerate(ids, start=1)]
+    comments = tuple(
+        comment.model_copy(
+            update={
+                "id": new_id,
+                "reply_to": renamed.get(comment.reply_to) if comment.reply_to else None,
+            }
+        )
+        for comment, new_id in zip(thread.comments, short, strict=True)
+    )
+    return ShortNames(
+        thread=thread.model_copy(update={"comments": comments}),
+        originals=dict(zip(short, ids, strict=True)),
+        handles=handles,
+        names={h: n for n, h in handles.items()},
+    )
+
+
+def comment_line(
+    comment: Comment, handles: Mapping[str, str] | None = None, text: str | None = None
+) -> str:
+    """One comment as one line of the data block: `c7 @3 >c2 +@5,@8: text` (see the summarize
+    prompt). Line breaks in the text become spaces, so that no text can span lines or close the
+    block; what is unknown is left out to save tokens. `handles` maps author names to handles
+    (without it, a name is shown as given)."""
+    names = handles or {}
+    head = [comment.id]
     if comment.author:
-        obj["author"] = comment.author
+        head.append(names.get(comment.author) or one_line(comment.author))
     if comment.reply_to:
-        obj["reply_to"] = comment.reply_to
-    obj["text"] = comment.text if text is None else text
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+        head.append(">" + comment.reply_to)
+    also = [names.get(a) or one_line(a) for a in comment.authors if a != comment.author]
+    if also:
+        head.append("+" + ",".join(also))
+    return " ".join(head) + ": " + one_line(comment.text if text is None else text)
+
+
+def restore_names(summary: Summary, names: ShortNames) -> Summary:
+    """`summary` (verified against the short-id thread) in the thread's own ids and names.
+
+    Ids go back to the originals. A side's participants are its handles as names (a name the
+    thread does not hold is dropped: the model invented it) joined by the authors of the
+    comments the side rests on, folded copies included, so that no author of a view is lost.
+    """
+    by_id = names.thread.by_id()
+    known_names = set(names.handles)
+
+    def ids(values: Iterable[str]) -> list[str]:
+        return [names.originals.get(v, v) for v in values]
+
+    def point(p: Point) -> Point:
+        quotes = [q.model_copy(update={"comment_id": ids([q.comment_id])[0]}) for q in p.quotes]
+        return p.model_copy(update={"comment_ids": ids(p.comment_ids), "quotes": quotes})
+
+    sides = []
+    for side in summary.sides:
+        people: dict[str, None] = {}
+        for who in side.participants:
+            name = names.names.get(who.strip()) or (who if who in known_names else None)
+            if name:
+                people.setdefault(name, None)
+        rests_on = [*side.comment_ids, *(i for p in side.points for i in p.comment_ids)]
+        for cid in rests_on:
+            if cid in by_id:
+                people.update(dict.fromkeys(by_id[cid].authors))
+        sides.append(
+            side.model_copy(
+                update={
+                    "participants": list(people),
+                    "comment_ids": ids(side.comment_ids),
+                    "points": [point(p) for p in side.points],
+                }
+            )
+        )
+    return summary.model_copy(
+        update={"sides": sides, "common_ground": [point(p) for p in summary.common_ground]}
+    )
 
 
 def new_boundary(lines: Sequence[str] = ()) -> str:
@@ -352,11 +462,11 @@ def summarize_messages(
     language: str | None,
     boundary: str,
     title: str | None = None,
+    people: Sequence[str] = (),
 ) -> list[dict[str, str]]:
-    """System and user messages of a map (or single) request over the given data lines."""
-    data = list(lines)
-    if title:
-        data.insert(0, json.dumps({"thread_title": title}, ensure_ascii=False))
+    """System and user messages of a map (or single) request over the given comment lines;
+    `people` are the `@N name` lines of their authors (see `ShortNames.handle_lines`)."""
+    data = [*([f"title: {one_line(title)}"] if title else []), *people, *lines]
     return _messages(
         "summarize",
         route=route,
@@ -466,8 +576,18 @@ class _Part:
 class _Run:
     """State of one `summarize_llm` call: usage counters, notes, routes, models that are down."""
 
-    def __init__(self, config: LLMConfig, progress: Progress | None, llm: Any) -> None:
+    def __init__(
+        self,
+        config: LLMConfig,
+        progress: Progress | None,
+        llm: Any,
+        *,
+        max_points: int = 4,
+        language: str | None = None,
+    ) -> None:
         self.config = config
+        self.max_points = max_points
+        self.language = language
         self.llm = llm
         self.progress = progress or (lambda stage, done, total: None)
         self.models = list(dict.fromkeys([config.model, *config.fallback_models]))
@@ -571,6 +691,14 @@ class _Run:
                 model=self.config.model, text=text or "", custom_tokenizer=self._tokenizer()
             )
         )
+
+    def prompt_cost(self, messages: list[dict[str, str]], route: Route) -> int:
+        """Prompt tokens of a request: its messages and, on the json_schema route, the schema
+        sent as `response_format` (the provider counts it as prompt)."""
+        cost = self.count(messages=messages)
+        if route == "json_schema":
+            cost += self.count(text=_summary_schema_text())
+        return cost
 
     def _tokenizer(self) -> Any:
         """The tokenizer litellm's `encode` picks for the primary model, picked once per run:
@@ -780,7 +908,7 @@ class _Run:
                     raise _ModelFailed("answer cut off at the length limit twice")
                 shortened = True
                 self.shortened += 1
-                fewer = max(1, self.config.max_points_per_side // 2)
+                fewer = max(1, self.max_points // 2)
                 messages = [*messages, _reask("shorter", max_points=fewer)]
                 continue
             try:
@@ -868,19 +996,20 @@ def _cap_points(summary: Summary, cap: int) -> tuple[Summary, int]:
 
 def _room(run: _Run, thread: Thread) -> int:
     """The data budget of one map request: the context window less the answer's reserve and the
-    fixed prompt. `LLMError` when that leaves (almost) nothing."""
-    cfg = run.config
+    fixed prompt (the `response_format` schema included). `LLMError` when that leaves (almost)
+    nothing."""
     # The fixed prompt is measured with an empty data block, by the widest route in use.
     fixed = max(
-        run.count(
-            messages=summarize_messages(
+        run.prompt_cost(
+            summarize_messages(
                 [],
                 route=r,
-                max_points=cfg.max_points_per_side,
-                language=cfg.language,
+                max_points=run.max_points,
+                language=run.language,
                 boundary="0" * 16,
                 title=thread.title,
-            )
+            ),
+            r,
         )
         for r in {run.route(m) for m in run.models}
     )
@@ -895,44 +1024,91 @@ def _room(run: _Run, thread: Thread) -> int:
 
 
 def _measure(
-    run: _Run, comments: Sequence[Comment], room: int, truncated: dict[int, str]
+    run: _Run, names: ShortNames, room: int, truncated: dict[int, str]
 ) -> Callable[[int], tuple[str, int]]:
-    """`measure(i)` for `budget.iter_chunks`: the data line of `comments[i]` and its token cost.
-    A comment over the budget is truncated for the prompt (at a word boundary, with a mark), and
-    its note goes into `truncated` under its position (the caller adds the notes in thread
-    order: comments are measured tree by tree)."""
+    """`measure(i)` for `budget.iter_chunks`: the data line of comment `i` and its token cost,
+    with the `@N name` lines of its authors (counted with every comment of theirs, since a
+    chunk lists the authors it holds: an over-estimate, never an under-estimate). A comment
+    over the budget is truncated for the prompt (at a word boundary, with a mark), and its note
+    goes into `truncated` under its position (the caller adds the notes in thread order:
+    comments are measured tree by tree)."""
+    comments = names.thread.comments
+    handles = names.handles
 
     def measure(index: int) -> tuple[str, int]:
         comment = comments[index]
-        line = comment_line(comment)
-        cost = run.count(text=line) + 1  # + the newline
+        people = sum(run.count(text=line) + 1 for line in names.handle_lines([comment]))
+        line = comment_line(comment, handles)
+        cost = run.count(text=line) + 1 + people  # + the newline
         if cost > room:
             shortened = budget.truncate_to_tokens(
-                comment.text, room, lambda t: run.count(text=comment_line(comment, t)) + 1
+                comment.text,
+                room - people,
+                lambda t: run.count(text=comment_line(comment, handles, t)) + 1,
             )
-            line = comment_line(comment, shortened)
-            cost = run.count(text=line) + 1
+            line = comment_line(comment, handles, shortened)
+            cost = run.count(text=line) + 1 + people
             truncated[index] = (
-                f"comment {comment.id} is longer than one request can hold; the model saw it "
-                "truncated (quotes are still checked against the full text)"
+                f"comment {names.originals[comment.id]} is longer than one request can hold; "
+                "the model saw it truncated (quotes are still checked against the full text)"
             )
         return line, cost
 
     return measure
 
 
-def _plan(run: _Run, thread: Thread, truncated: dict[int, str]) -> Iterator[budget.Planned]:
-    """The chunk plan of `thread`, chunk by chunk as each closes (see `budget.iter_chunks`);
-    the budget is checked on the first step."""
+def upper_bound_tokens(messages: Sequence[Mapping[str, str]], route: Route) -> int:
+    """A count no tokenizer exceeds: every token of a byte-level tokenizer covers at least one
+    byte, plus a few tokens of framing per message (and the `response_format` schema)."""
+    total = sum(len(m["content"].encode("utf-8")) + 8 for m in messages) + 8
+    if route == "json_schema":
+        total += len(_summary_schema_text().encode("utf-8"))
+    return total
+
+
+def _plan(run: _Run, names: ShortNames, truncated: dict[int, str]) -> Iterator[budget.Planned]:
+    """The chunk plan of the thread, chunk by chunk as each closes (see `budget.iter_chunks`);
+    the budget is checked on the first step.
+
+    A thread that obviously fits one request (its byte count bounds its token count) is one
+    chunk with no token counted and no tokenizer loaded; one that may fit is counted whole,
+    once; only a thread that does not fit is measured comment by comment.
+    """
+    thread = names.thread
     comments = list(thread.comments)
+    lines = [comment_line(c, names.handles) for c in comments]
+    people = names.handle_lines(comments)
+    routes = {run.route(m) for m in run.models}
+    limit = int((run.context_tokens - run.reserve) * budget.SAFETY)
+
+    def whole(route: Route) -> list[dict[str, str]]:
+        return summarize_messages(
+            lines,
+            route=route,
+            max_points=run.max_points,
+            language=run.language,
+            boundary="0" * 16,
+            title=thread.title,
+            people=people,
+        )
+
+    bound = max(upper_bound_tokens(whole(r), r) for r in routes)
+    # Past eight bytes a token on average the exact count cannot fit either: not worth it.
+    if bound <= limit or (
+        bound <= 8 * limit and max(run.prompt_cost(whole(r), r) for r in routes) <= limit
+    ):
+        yield budget.Planned(0, budget.Chunk(tuple(comments), tuple(lines), 0), False)
+        return
     room = _room(run, thread)
-    yield from budget.iter_chunks(comments, _measure(run, comments, room, truncated), room)
+    yield from budget.iter_chunks(comments, _measure(run, names, room, truncated), room)
 
 
 async def summarize_llm(
     thread: Thread,
     config: LLMConfig,
     *,
+    max_points_per_side: int = 4,
+    language: str | None = None,
     progress: Progress | None = None,
 ) -> LLMOutcome:
     """Summarize an already deduplicated `thread` with `config.model` (then its fallbacks).
@@ -950,26 +1126,30 @@ async def summarize_llm(
     # Importing litellm takes seconds: not on the event loop (a Discord gateway would miss
     # heartbeats).
     llm = await asyncio.to_thread(_litellm)
-    run = _Run(config, progress, llm)
+    run = _Run(config, progress, llm, max_points=max_points_per_side, language=language)
     comments = list(thread.comments)
-    known = thread.by_id()
-    cfg = config
+    # The model sees short ids and author handles; the answer is checked in those terms and
+    # mapped back to the thread's own ids and names at the end (`restore_names`).
+    names = short_names(thread)
+    known = names.thread.by_id()
 
-    def map_messages(lines: Sequence[str]) -> MessagesFor:
-        boundary = new_boundary(lines)
+    def map_messages(chunk: budget.Chunk) -> MessagesFor:
+        boundary = new_boundary(chunk.lines)
+        people = names.handle_lines(chunk.comments)
         return lambda route: summarize_messages(
-            lines,
+            chunk.lines,
             route=route,
-            max_points=cfg.max_points_per_side,
-            language=cfg.language,
+            max_points=run.max_points,
+            language=run.language,
             boundary=boundary,
             title=thread.title,
+            people=people,
         )
 
     # Counting tokens of thousands of comments is CPU work: off the event loop, one chunk per
     # step, so that the map requests of the first chunks run while the rest is counted.
     truncated: dict[int, str] = {}
-    steps = _plan(run, thread, truncated)
+    steps = _plan(run, names, truncated)
 
     async def step() -> budget.Planned | None:
         return await asyncio.to_thread(next, steps, None)
@@ -984,7 +1164,7 @@ async def summarize_llm(
         # The whole thread fits one request (the plan ended with its first chunk).
         planned_notes()
         run.progress("summarizing", 0, 1)
-        part = await run.answer(map_messages(first.chunk.lines), known)
+        part = await run.answer(map_messages(first.chunk), known)
         run.progress("summarizing", 1, 1)
         final, carried, chunks = part, Verification(), 1
     else:
@@ -1002,7 +1182,7 @@ async def summarize_llm(
             chunk_known = {c.id: c for c in chunk.comments}
             try:
                 part = await run.answer(
-                    map_messages(chunk.lines), chunk_known, split_on_cutoff=len(chunk.comments) > 1
+                    map_messages(chunk), chunk_known, split_on_cutoff=len(chunk.comments) > 1
                 )
             except _CutOff:
                 # The answer did not fit: two halves give two shorter answers.
@@ -1050,9 +1230,10 @@ async def summarize_llm(
         )
         carried = _add(carried, reduced_drops)
 
-    summary, cut = _cap_points(final.summary, cfg.max_points_per_side)
+    summary, cut = _cap_points(final.summary, run.max_points)
+    summary = restore_names(summary, names)
     if cut:
-        run.note(f"{cut} points beyond {cfg.max_points_per_side} per side were left out")
+        run.note(f"{cut} points beyond {run.max_points} per side were left out")
     if len(summary.sides) == 1:
         run.note(f'no disagreement found: the summary has one side, "{summary.sides[0].label}"')
     if run.repairs:
@@ -1095,17 +1276,17 @@ async def _reduce(
     """Merge partial summaries into one, in rounds when they do not fit one request. Returns the
     final part and the drops of intermediate rounds (one round, and so one call, when the
     partial summaries fit one request)."""
-    cfg = run.config
     routes = {run.route(m) for m in run.models}
     fixed = max(
-        run.count(
-            messages=reduce_messages(
+        run.prompt_cost(
+            reduce_messages(
                 [],
                 route=r,
-                max_points=cfg.max_points_per_side,
-                language=cfg.language,
+                max_points=run.max_points,
+                language=run.language,
                 boundary="0" * 16,
-            )
+            ),
+            r,
         )
         for r in routes
     )
@@ -1116,8 +1297,8 @@ async def _reduce(
         return lambda route: reduce_messages(
             lines,
             route=route,
-            max_points=cfg.max_points_per_side,
-            language=cfg.language,
+            max_points=run.max_points,
+            language=run.language,
             boundary=boundary,
         )
 
