@@ -258,18 +258,20 @@ _BLOCK = re.compile(
 
 
 _COMMENT = re.compile(
-    r"^(?P<id>c[0-9]+)(?: (?P<author>@[0-9]+))?(?: >(?P<reply_to>c[0-9]+))?"
-    r"(?: \+(?P<also>@[0-9]+(?:,@[0-9]+)*))?: (?P<text>.*)$"
+    r"^(?P<id>[0-9]+)(?: (?P<author>[^ >^+:][^ :]*))?(?: (?P<reply_to>\^|>[0-9]+))?"
+    r"(?: \+(?P<also>[^ :]+))?: (?P<text>.*)$"
 )
 _HANDLE = re.compile(r"^(?P<handle>@[0-9]+) (?P<name>.*)$")
 
 
 def thread_items(body: str) -> list[dict[str, Any]]:
     """The lines of a THREAD block as objects: {"thread_title"} for the title line, {"id",
-    "text", and where given "author" (the name), "handle", "reply_to", "also" (names)} for a
-    comment. A line of another shape raises ValueError: the prompt promised none."""
+    "text", and where given "author" (the name), "handle" (as shown: a handle or the name),
+    "reply_to", "also" (names)} for a comment. A line of another shape raises ValueError: the
+    prompt promised none."""
     names: dict[str, str] = {}
     items: list[dict[str, Any]] = []
+    previous: str | None = None
     for line in body.split("\n"):
         if not line.strip():
             continue
@@ -286,13 +288,15 @@ def thread_items(body: str) -> list[dict[str, Any]]:
         item: dict[str, Any] = {"id": comment["id"]}
         if comment["author"]:
             item["handle"] = comment["author"]
-            item["author"] = names[comment["author"]]
+            item["author"] = names.get(comment["author"], comment["author"])
         if comment["reply_to"]:
-            item["reply_to"] = comment["reply_to"]
+            reply = comment["reply_to"]
+            item["reply_to"] = previous if reply == "^" else reply[1:]
         if comment["also"]:
-            item["also"] = [names[h] for h in comment["also"].split(",")]
+            item["also"] = [names.get(h, h) for h in comment["also"].split(",")]
         item["text"] = comment["text"]
         items.append(item)
+        previous = comment["id"]
     return items
 
 

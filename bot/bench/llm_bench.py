@@ -21,8 +21,10 @@ import csv
 import json
 import logging
 import math
+import random
 import sys
 import time
+from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
@@ -31,10 +33,13 @@ from bot.summarize.llm import (
     LLMConfig,
     _litellm,
     comment_line,
+    short_names,
     summarize_llm,
     summarize_messages,
+    summary_json_schema,
+    thread_lines,
 )
-from bot.thread import Comment, Thread
+from bot.thread import Comment, Copy, Thread
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +111,205 @@ def prompt_economy(model: str = DEFAULT_TOKEN_MODEL) -> dict[str, Any]:
         "ratio_vs_raw_paste": round(request / raw_request, 3),
         "targets": {"ratio_vs_unique_plus_prompt": 1.15, "ratio_vs_raw_paste": 0.6},
     }
+
+
+# -- a Reddit-shaped thread --------------------------------------------------------------------
+
+_SHORT_REPLIES = (
+    "This.", "Source?", "Exactly this.", "Agreed.", "I disagree.", "lol", "Not true at all.",
+    "Came here to say this.", "This is the way.", "Underrated comment.", "Well said.",
+    "Citation needed.", "Nope.", "100% agree.", "That's not how any of this works.",
+)  # fmt: skip
+_NAME_WORDS = (
+    "pedestrian", "driver", "throwaway", "quiet", "angry", "lazy", "happy", "pixel", "rusty",
+    "cosmic", "river", "tiger", "panda", "coffee", "taco", "ninja", "wizard", "potato",
+    "forest", "urban", "retired", "night", "owl", "captain", "doctor", "random", "account",
+    "reader", "lurker", "gamer", "cyclist", "teacher", "nurse", "engineer", "banana", "moose",
+)  # fmt: skip
+
+
+def _reddit_name(rng: random.Random) -> str:
+    """A user name in one of the shapes Reddit users pick (words, digits, underscores)."""
+    a, b, c = rng.sample(_NAME_WORDS, 3)
+    shape = rng.randrange(6)
+    if shape == 0:
+        return f"{a}_{b}"
+    if shape == 1:
+        return f"{a.capitalize()}{b.capitalize()}{rng.randrange(10, 9999)}"
+    if shape == 2:
+        return f"{a}-{b}-{c}"
+    if shape == 3:
+        return f"Throwaway_{rng.randrange(1000, 99999)}"
+    if shape == 4:
+        return f"{a}{rng.randrange(1, 99)}"
+    return f"The_{a.capitalize()}_{b.capitalize()}"
+
+
+def _reddit_text(rng: random.Random, arguments: Sequence[str]) -> str:
+    """A comment body: short reactions, part of an argument, one, or several paragraphs (the
+    long tail of real threads); now and then a Markdown quote of another argument first."""
+    roll = rng.random()
+    if roll < 0.12:
+        return rng.choice(_SHORT_REPLIES)
+    if roll < 0.32:
+        words = rng.choice(arguments).split()
+        return " ".join(words[: rng.randrange(4, 12)])
+    count = 1 if roll < 0.8 else rng.choice((2, 2, 3, 3, 4, 6))
+    text = "\n\n".join(rng.sample(list(arguments), count))
+    if rng.random() < 0.08:
+        text = "> " + " ".join(rng.choice(arguments).split()[:10]) + "\n\n" + text
+    return text
+
+
+def reddit_listing(n: int = 470, *, seed: int = 13) -> list[dict[str, Any]]:
+    """A Reddit `.json` thread page (the two listings of the API's documented shape) of `n`
+    comments of real ArgKP arguments: reply chains where the one answered often answers back,
+    the poster defending the post, a dozen regulars, many who post once, `[deleted]` comments,
+    Reddit's base-36 ids."""
+    rng = random.Random(seed)
+    arguments = argkp_arguments()
+    regulars = [_reddit_name(rng) for _ in range(12)]
+    post = {
+        "id": "5abc12",
+        "name": "t3_5abc12",
+        "title": "Should we ban the sale of violent video games to minors?",
+        "selftext": arguments[0],
+        "author": regulars[0],
+        "created_utc": 1_700_000_000.0,
+        "permalink": "/r/changemyview/comments/5abc12/violent_games/",
+    }
+    things: list[dict[str, Any]] = []
+    by_name: dict[str, dict[str, Any]] = {}
+    replies: dict[str, list[dict[str, Any]]] = {}
+    for i in range(n):
+        cid = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(7))
+        if i == 0 or rng.random() < 0.25:
+            parent = post["name"]
+        elif rng.random() < 0.5:
+            parent = things[-1]["name"]
+        else:
+            parent = rng.choice(things[max(0, len(things) - 60) :])["name"]
+        gone = rng.random() < 0.02
+        above = by_name.get(parent)
+        if above is not None and above["parent_id"] in by_name and rng.random() < 0.4:
+            # A back-and-forth: the one answered answers back.
+            author = by_name[above["parent_id"]]["author"]
+        elif rng.random() < 0.12:
+            author = post["author"]  # the poster defends the post
+        elif rng.random() < 0.25:
+            author = rng.choice(regulars)
+        else:
+            author = _reddit_name(rng)
+        data = {
+            "id": cid,
+            "name": f"t1_{cid}",
+            "parent_id": parent,
+            "link_id": post["name"],
+            "author": "[deleted]" if gone else author,
+            "body": "[deleted]" if gone else _reddit_text(rng, arguments),
+            "created_utc": 1_700_000_100.0 + 60 * i,
+            "permalink": f"{post['permalink']}{cid}/",
+        }
+        thing = {"kind": "t1", "data": data}
+        things.append(data)
+        by_name[data["name"]] = data
+        replies.setdefault(parent, []).append(thing)
+    for data in things:
+        children = replies.get(data["name"], [])
+        data["replies"] = {"kind": "Listing", "data": {"children": children}} if children else ""
+
+    def listing(children: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"kind": "Listing", "data": {"after": None, "before": None, "children": children}}
+
+    return [listing([{"kind": "t3", "data": post}]), listing(replies.get(post["name"], []))]
+
+
+def _with_copies(unique: Thread, raw: Thread, report: Any) -> Thread:
+    """`unique` with each kept comment's folded copies, where dedupe has not filled them."""
+    if any(c.copies for c in unique.comments):
+        return unique
+    by_id = raw.by_id()
+    copies: dict[str, list[Copy]] = {}
+    for removed in report.removed:
+        source = by_id[removed.id]
+        copies.setdefault(removed.duplicate_of, []).append(
+            Copy(id=removed.id, kind=str(removed.kind), author=source.author)
+        )
+    comments = tuple(
+        c.model_copy(update={"copies": tuple(copies.get(c.id, ()))}) for c in unique.comments
+    )
+    return unique.model_copy(update={"comments": comments})
+
+
+def reddit_economy(model: str = DEFAULT_TOKEN_MODEL, comments: int = 470) -> dict[str, Any]:
+    """Prompt economy on a Reddit-shaped thread of `comments` comments (`reddit_listing`, read
+    by the Reddit parser, deduplicated): the request the engine sends (the `response_format`
+    schema counted) against (a) the unique texts plus each author's name once plus the fixed
+    prompt, (b) the naive request: every comment as `author: text`, duplicates included, under
+    the same instructions and schema."""
+    from bot.dedupe import dedupe
+    from bot.ingest.web.reddit import parse_reddit
+
+    llm = _litellm()
+    raw = parse_reddit(reddit_listing(comments), "reddit-shaped.json")
+    unique, report = dedupe(raw)
+    unique = _with_copies(unique, raw, report)
+    names = short_names(unique)
+    shown = names.thread
+
+    def count(**kwargs: Any) -> int:
+        return int(llm.token_counter(model=model, **kwargs))
+
+    schema = count(text=json.dumps(summary_json_schema(), separators=(",", ":")))
+
+    def request(lines: list[str], people: list[str]) -> int:
+        messages = summarize_messages(
+            lines,
+            route="json_schema",
+            max_points=4,
+            language=None,
+            boundary="0" * 16,
+            title=unique.title,
+            people=people,
+        )
+        return count(messages=messages) + schema
+
+    sent = request(
+        thread_lines(shown.comments, names.shown),
+        names.handle_lines(shown.comments),
+    )
+    fixed = request([], [])
+    texts = sum(count(text=c.text) for c in unique.comments)
+    authors = sum(count(text=a) for a in names.shown)
+    naive_lines = [f"{c.author or '[deleted]'}: {c.text}" for c in raw.comments]
+    naive = request(naive_lines, [])
+    old_lines = [_v2_line(c) for c in unique.comments]
+    old = request(old_lines, [])
+    return {
+        "token_model": model,
+        "comments": len(raw.comments),
+        "unique_comments": len(unique.comments),
+        "authors": len(names.shown),
+        "authors_shown_by_handle": len(names.names),
+        "request_tokens": sent,
+        "fixed_prompt_tokens": fixed,
+        "schema_tokens": schema,
+        "unique_text_tokens": texts,
+        "author_name_tokens": authors,
+        "naive_request_tokens": naive,
+        "json_lines_request_tokens": old,
+        "ratio_vs_unique_plus_authors_plus_prompt": round(sent / (texts + authors + fixed), 3),
+        "ratio_vs_naive": round(sent / naive, 3),
+        "targets": {"ratio_vs_unique_plus_authors_plus_prompt": 1.15, "ratio_vs_naive": 0.8},
+    }
+
+
+def _v2_line(comment: Comment) -> str:
+    # The framing of prompt summarize v2 (one JSON object per comment, platform ids), for the
+    # before/after figure.
+    obj = {"id": comment.id, "author": comment.author, "reply_to": comment.reply_to}
+    obj = {k: v for k, v in obj.items() if v} | {"text": comment.text}
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
 async def map_reduce(

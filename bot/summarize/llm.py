@@ -298,7 +298,8 @@ def _drops_only(v: Verification) -> Verification:
 # -- prompt rendering --------------------------------------------------------------------------
 
 
-_SHORT_ID = re.compile(r"c[1-9][0-9]{0,5}")
+_CITED_ID = re.compile(r"[c#]?([1-9][0-9]*)")
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
 
 # Every separator `str.splitlines` knows: a comment's text must stay on its one line.
 _LINE_BREAKS = re.compile("[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
@@ -312,40 +313,51 @@ def one_line(text: str) -> str:
 
 @dataclass(frozen=True)
 class ShortNames:
-    """The thread as the model sees it: comments renamed c1, c2, … in thread order and authors
-    as handles @1, @2, … in order of first appearance (a platform id like `reddit_t1_d8r4im1`
-    costs about nine tokens, and again in every reply to it; a name, again in every comment).
+    """The thread as the model sees it: comments renamed 1, 2, … in thread order (a platform
+    id like `reddit_t1_d8r4im1` costs about nine tokens, and again in every reply to it; a
+    number below 1000 costs one), and
+    each author who appears more than once (copies included) named once, as a handle @1, @2, …
+    in order of first appearance; an author seen once is shown by name where the name is plain
+    (letters, digits, `_ . -`), which costs less than a handle and its line.
 
     `thread` has the short ids (a `reply_to` outside the thread is left out); `originals` maps a
-    short id back, `handles` a name to its handle, `names` a handle to its name.
+    short id back; `shown` maps every author name to how the data block shows it (a handle or
+    the name); `names` maps a handle to its name.
     """
 
     thread: Thread
     originals: dict[str, str]
-    handles: dict[str, str]
+    shown: dict[str, str]
     names: dict[str, str]
 
     def handle_lines(self, comments: Iterable[Comment]) -> list[str]:
-        """The `@N name` lines of the authors of `comments` (copies' authors included)."""
-        used = {self.handles[a] for c in comments for a in c.authors}
-        return [f"{h} {one_line(self.names[h])}" for h in sorted(used, key=lambda h: int(h[1:]))]
+        """The `@N name` lines of the authors of `comments` shown by handle (copies' authors
+        included), by handle number."""
+        used = {self.shown[a] for c in comments for a in c.authors}
+        handles = sorted((h for h in used if h in self.names), key=lambda h: int(h[1:]))
+        return [f"{h} {one_line(self.names[h])}" for h in handles]
 
 
 def short_names(thread: Thread) -> ShortNames:
-    """Short ids and author handles for `thread` (see `ShortNames`). Ids that are short already
-    (`c1`, `c2`, … of a paste, gaps left by dedupe included) are kept as they are."""
+    """Short ids and author handles for `thread` (see `ShortNames`)."""
     ids = [c.id for c in thread.comments]
-    if len(set(ids)) == len(ids) and all(_SHORT_ID.fullmatch(i) for i in ids):
-        renamed = {i: i for i in ids}
-    else:
-        renamed = {}
-        for index, comment in enumerate(thread.comments, start=1):
-            renamed.setdefault(comment.id, f"c{index}")
-    handles: dict[str, str] = {}
+    renamed: dict[str, str] = {}
+    for index, cid in enumerate(ids, start=1):
+        renamed.setdefault(cid, str(index))
+    seen: dict[str, int] = {}
     for comment in thread.comments:
         for name in comment.authors:
-            handles.setdefault(name, f"@{len(handles) + 1}")
-    short = [renamed[i] if renamed[i] == i else f"c{n}" for n, i in enumerate(ids, start=1)]
+            seen[name] = seen.get(name, 0) + 1
+    shown: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for name, times in seen.items():
+        if times == 1 and _PLAIN_NAME.fullmatch(name) and not name.isdigit():
+            shown[name] = name
+        else:
+            handle = f"@{len(names) + 1}"
+            shown[name] = handle
+            names[handle] = name
+    short = [str(n) for n in range(1, len(ids) + 1)]
     comments = tuple(
         comment.model_copy(
             update={
@@ -358,28 +370,78 @@ def short_names(thread: Thread) -> ShortNames:
     return ShortNames(
         thread=thread.model_copy(update={"comments": comments}),
         originals=dict(zip(short, ids, strict=True)),
-        handles=handles,
-        names={h: n for n, h in handles.items()},
+        shown=shown,
+        names=names,
     )
 
 
 def comment_line(
-    comment: Comment, handles: Mapping[str, str] | None = None, text: str | None = None
+    comment: Comment,
+    shown: Mapping[str, str] | None = None,
+    text: str | None = None,
+    *,
+    previous: str | None = None,
 ) -> str:
-    """One comment as one line of the data block: `c7 @3 >c2 +@5,@8: text` (see the summarize
-    prompt). Line breaks in the text become spaces, so that no text can span lines or close the
-    block; what is unknown is left out to save tokens. `handles` maps author names to handles
-    (without it, a name is shown as given)."""
-    names = handles or {}
+    """One comment as one line of the data block: `7 @3 >2 +@5,bob: text` (see the summarize
+    prompt); `^` instead of `>2` when it answers `previous`, the comment on the line above.
+    Line breaks in the text become spaces, so that no text can span lines or close the block;
+    what is unknown is left out to save tokens. `shown` maps author names to their handle or
+    name in the block (see `ShortNames`; without it, names are shown as given)."""
+    names = shown or {}
     head = [comment.id]
     if comment.author:
         head.append(names.get(comment.author) or one_line(comment.author))
     if comment.reply_to:
-        head.append(">" + comment.reply_to)
+        head.append("^" if comment.reply_to == previous else ">" + comment.reply_to)
     also = [names.get(a) or one_line(a) for a in comment.authors if a != comment.author]
     if also:
         head.append("+" + ",".join(also))
     return " ".join(head) + ": " + one_line(comment.text if text is None else text)
+
+
+def thread_lines(comments: Sequence[Comment], shown: Mapping[str, str]) -> list[str]:
+    """The data lines of consecutive comments (a reply to the line above is shown as `^`)."""
+    lines: list[str] = []
+    previous: str | None = None
+    for comment in comments:
+        lines.append(comment_line(comment, shown, previous=previous))
+        previous = comment.id
+    return lines
+
+
+def canonical_ids(summary: Summary, known: Mapping[str, Comment]) -> Summary:
+    """`summary` with each cited id that is not known but is a known id written as `c7` or
+    `#7` (or `7` for `c7`) replaced by that id: the model's way of writing an id is not a reason
+    to drop its citation. Other unknown ids stay, for verification to list and drop."""
+
+    def fix(cid: str) -> str:
+        if cid in known:
+            return cid
+        match = _CITED_ID.fullmatch(cid.strip())
+        if match:
+            for candidate in (match.group(1), f"c{match.group(1)}"):
+                if candidate in known:
+                    return candidate
+        return cid
+
+    def point(p: Point) -> Point:
+        quotes = [q.model_copy(update={"comment_id": fix(q.comment_id)}) for q in p.quotes]
+        return p.model_copy(
+            update={"comment_ids": [fix(i) for i in p.comment_ids], "quotes": quotes}
+        )
+
+    sides = [
+        side.model_copy(
+            update={
+                "comment_ids": [fix(i) for i in side.comment_ids],
+                "points": [point(p) for p in side.points],
+            }
+        )
+        for side in summary.sides
+    ]
+    return summary.model_copy(
+        update={"sides": sides, "common_ground": [point(p) for p in summary.common_ground]}
+    )
 
 
 def restore_names(summary: Summary, names: ShortNames) -> Summary:
@@ -390,7 +452,7 @@ def restore_names(summary: Summary, names: ShortNames) -> Summary:
     comments the side rests on, folded copies included, so that no author of a view is lost.
     """
     by_id = names.thread.by_id()
-    known_names = set(names.handles)
+    known_names = set(names.shown)
 
     def ids(values: Iterable[str]) -> list[str]:
         return [names.originals.get(v, v) for v in values]
@@ -926,6 +988,7 @@ class _Run:
                     _reask("invalid", error=_error_text(err)),
                 ]
                 continue
+            summary = canonical_ids(summary, known)
             # Folding every cited comment is CPU work: off the event loop (the bot serves
             # other requests meanwhile).
             failures = await asyncio.to_thread(verification_failures, summary, known)
@@ -1033,7 +1096,7 @@ def _measure(
     goes into `truncated` under its position (the caller adds the notes in thread order:
     comments are measured tree by tree)."""
     comments = names.thread.comments
-    handles = names.handles
+    handles = names.shown
 
     def measure(index: int) -> tuple[str, int]:
         comment = comments[index]
@@ -1076,7 +1139,7 @@ def _plan(run: _Run, names: ShortNames, truncated: dict[int, str]) -> Iterator[b
     """
     thread = names.thread
     comments = list(thread.comments)
-    lines = [comment_line(c, names.handles) for c in comments]
+    lines = thread_lines(comments, names.shown)
     people = names.handle_lines(comments)
     routes = {run.route(m) for m in run.models}
     limit = int((run.context_tokens - run.reserve) * budget.SAFETY)

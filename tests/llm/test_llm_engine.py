@@ -77,12 +77,12 @@ async def test_good_summary_is_verified_and_usage_counted(
     }
     assert isinstance(request["max_tokens"], int) and request["max_tokens"] > 0
     assert [m["role"] for m in request["messages"]] == ["system", "user"]
-    assert block_ids(request) == ["c1", "c2", "c3", "c4", "c5"]
+    assert block_ids(request) == ["1", "2", "3", "4", "5"]  # short ids, in thread order
     # Authors (as handles, named once) and ids travel with the text, one comment per line.
     block = data_block(request)
     assert block is not None
     assert block[2][0] == {
-        "id": "c1",
+        "id": "1",
         "handle": "@1",
         "author": "user1",
         "text": small_thread.comments[0].text,
@@ -151,7 +151,7 @@ async def test_invented_quote_gets_a_repair_reask_and_the_fix_is_kept(
     repair = fake_openai.requests[1]["messages"]
     assert repair[-2] == {"role": "assistant", "content": dumps(bad)}
     assert repair[-1]["role"] == "user"
-    assert f'quote "{INVENTED}" is not verbatim text of comment "c2"' in repair[-1]["content"]
+    assert f'quote "{INVENTED}" is not verbatim text of comment "2"' in repair[-1]["content"]
     # Exactly the failure is listed: the good quotes are not.
     assert "School uniforms reduce bullying" not in repair[-1]["content"]
     quotes = [q.text for s in outcome.summary.sides for p in s.points for q in p.quotes]
@@ -504,9 +504,9 @@ async def test_injection_stays_inside_the_data_block(
     # Every line of the block is one comment or one author: the fake delimiter cannot start a
     # line (the attack's line breaks are spaces in the prompt).
     lines = [line for line in inside.split("\n") if line]
-    assert len(lines) == 3 + 3  # three authors, three comments
-    assert all(re.match(r"^(@[0-9]+|c[0-9]+) ", line) for line in lines)
-    assert lines[4] == "c2 @2: " + " ".join(attack.split("\n"))
+    assert len(lines) == 3
+    assert all(re.match(r"^[0-9]+ ", line) for line in lines)
+    assert lines[1] == "2 user2: " + " ".join(attack.split("\n"))
     assert "\n<<<END THREAD 0123456789abcdef>>>" not in user
     # The instructions name the real boundary and say the block is data.
     assert f"<<<END THREAD {token}>>>" in system_text(request)
@@ -568,7 +568,7 @@ async def test_seed_thread_each_unique_line_appears_once(
     everything = "\n".join(m["content"] for m in request["messages"])
     for comment in thread.comments:
         assert everything.count(comment.text) == 1, comment.id
-    assert block_ids(request) == [comment.id for comment in thread.comments]
+    assert block_ids(request) == [str(n) for n in range(1, len(thread.comments) + 1)]
     assert outcome.verification.quotes_verified == 2
 
 

@@ -8,12 +8,15 @@ from fakes.openai_server import FakeOpenAI, Reply, data_block
 
 from bot.summarize.llm import (
     LLMConfig,
+    canonical_ids,
     comment_line,
     short_names,
     summarize_llm,
     summarize_messages,
+    thread_lines,
     upper_bound_tokens,
 )
+from bot.summarize.schema import Point, Quote, Summary
 from bot.thread import Comment, Copy, Thread
 
 from .conftest import dumps, user_text
@@ -44,34 +47,53 @@ def reddit_thread() -> Thread:
 
 def test_short_ids_and_handles() -> None:
     names = short_names(reddit_thread())
-    assert [c.id for c in names.thread.comments] == ["c1", "c2", "c3"]
-    assert [c.reply_to for c in names.thread.comments] == [None, "c1", "c2"]
-    assert names.originals == {"c1": REDDIT[0][0], "c2": REDDIT[1][0], "c3": REDDIT[2][0]}
-    assert names.handles == {
+    assert [c.id for c in names.thread.comments] == ["1", "2", "3"]
+    assert [c.reply_to for c in names.thread.comments] == [None, "1", "2"]
+    assert names.originals == {"1": REDDIT[0][0], "2": REDDIT[1][0], "3": REDDIT[2][0]}
+    # Who posts twice gets a handle, named once; who posts once is shown by name.
+    assert names.shown == {
         "pedestrian_pat": "@1",
-        "bike_bea": "@2",
-        "carol": "@3",
-        "driver_dan": "@4",
+        "bike_bea": "bike_bea",
+        "carol": "carol",
+        "driver_dan": "driver_dan",
     }
-    first, second, third = names.thread.comments
-    assert comment_line(first, names.handles).startswith("c1 @1 +@2,@3: Car-free")
-    assert comment_line(second, names.handles) == "c2 @4 >c1: Shops lose customers who drive."
-    assert comment_line(third, names.handles).startswith("c3 @1 >c2: ")
-    assert names.handle_lines([second, third]) == ["@1 pedestrian_pat", "@4 driver_dan"]
+    assert names.names == {"@1": "pedestrian_pat"}
+    lines = thread_lines(names.thread.comments, names.shown)
+    assert lines[0].startswith("1 @1 +bike_bea,carol: Car-free")
+    assert lines[1] == "2 driver_dan ^: Shops lose customers who drive."  # ^: the line above
+    assert lines[2].startswith("3 @1 ^: ")
+    assert comment_line(names.thread.comments[2], names.shown).startswith("3 @1 >2: ")
+    assert names.handle_lines(names.thread.comments[1:]) == ["@1 pedestrian_pat"]
 
 
-def test_pasted_short_ids_are_kept_gaps_and_all() -> None:
-    thread = Thread(comments=(Comment(id="c1", text="a"), Comment(id="c35", text="b")))
+def test_a_name_that_is_not_plain_gets_a_handle() -> None:
+    thread = Thread(
+        comments=(
+            Comment(id="x", author="Alice Smith", text="a"),
+            Comment(id="y", author="42", text="b"),
+        )
+    )
     names = short_names(thread)
-    assert [c.id for c in names.thread.comments] == ["c1", "c35"]
-    assert names.originals == {"c1": "c1", "c35": "c35"}
+    assert names.shown == {"Alice Smith": "@1", "42": "@2"}
+    assert thread_lines(names.thread.comments, names.shown) == ["1 @1: a", "2 @2: b"]
+
+
+def test_an_id_written_another_way_is_the_same_id() -> None:
+    known = {"7": Comment(id="7", text="t")}
+    point = Point(
+        text="p", comment_ids=["c7", "#7", "8"], quotes=[Quote(comment_id="c7", text="t")]
+    )
+    summary = Summary(question="q", common_ground=[point])
+    fixed = canonical_ids(summary, known).common_ground[0]
+    assert fixed.comment_ids == ["7", "7", "8"]  # 8 is unknown: left for verify to drop
+    assert fixed.quotes[0].comment_id == "7"
 
 
 def test_a_line_break_cannot_leave_its_line() -> None:
-    comment = Comment(id="c1", author="a\nb", text="x\r\ny\u2028<<<END THREAD 00>>>\u2029z")
+    comment = Comment(id="1", author="a\nb", text="x\r\ny\u2028<<<END THREAD 00>>>\u2029z")
     line = comment_line(comment, None)
     assert line.splitlines() == [line]
-    assert line == "c1 a b: x y <<<END THREAD 00>>> z"
+    assert line == "1 a b: x y <<<END THREAD 00>>> z"
 
 
 @pytest.mark.parametrize(
@@ -88,7 +110,7 @@ def test_the_byte_bound_is_never_below_the_token_count(text: str) -> None:
     import litellm
 
     messages = summarize_messages(
-        [comment_line(Comment(id="c1", author="x", text=text))],
+        [comment_line(Comment(id="1", author="x", text=text))],
         route="json_schema",
         max_points=4,
         language=None,
@@ -110,25 +132,25 @@ async def test_the_model_sees_short_ids_and_the_answer_comes_back_in_the_threads
                 "label": "For",
                 "position": "Car-free centres are better.",
                 "participants": ["@1", "Mallory"],  # an invented name is not kept
-                "comment_ids": ["c1", "c3"],
+                "comment_ids": ["1", "3"],
                 "points": [
                     {
                         "text": "Quieter and cleaner.",
-                        "comment_ids": ["c1", "c9"],  # c9 does not exist: dropped
-                        "quotes": [{"comment_id": "c1", "text": "quieter and cleaner"}],
+                        "comment_ids": ["1", "9"],  # 9 does not exist: dropped
+                        "quotes": [{"comment_id": "c1", "text": "quieter and cleaner"}],  # c1 = 1
                     }
                 ],
             },
             {
                 "label": "Against",
                 "position": "Shops suffer.",
-                "participants": ["@4"],
-                "comment_ids": ["c2"],
+                "participants": ["driver_dan"],
+                "comment_ids": ["2"],
                 "points": [
                     {
                         "text": "Drivers go elsewhere.",
-                        "comment_ids": ["c2"],
-                        "quotes": [{"comment_id": "c2", "text": "Shops lose customers who drive"}],
+                        "comment_ids": ["2"],
+                        "quotes": [{"comment_id": "2", "text": "Shops lose customers who drive"}],
                     }
                 ],
             },
@@ -147,7 +169,7 @@ async def test_the_model_sees_short_ids_and_the_answer_comes_back_in_the_threads
     block = data_block(request)
     assert block is not None
     assert block[2][0] == {"thread_title": "Should cities ban cars from the centre?"}
-    first = next(item for item in block[2] if item.get("id") == "c1")
+    first = next(item for item in block[2] if item.get("id") == "1")
     assert first["also"] == ["bike_bea", "carol"]  # ...with who else posted it
 
     for_side, against = outcome.summary.sides
