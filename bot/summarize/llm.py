@@ -782,7 +782,7 @@ class _Run:
             delay = max(delay, retry_after)
         return min(delay, self.config.max_backoff_s)
 
-    def _classify(self, err: BaseException, route: Route) -> tuple[str, str, bool]:
+    def _classify(self, err: BaseException, route: Route, model: str) -> tuple[str, str, bool]:
         """(action, short reason, model is down) for an exception from one call; action is
         "retry", "route" (ask again without response_format) or "fail"."""
         llm = self.llm
@@ -793,8 +793,15 @@ class _Run:
             return "retry", "rate limited (HTTP 429)", True
         if isinstance(err, llm.ContextWindowExceededError):
             return "fail", "context window exceeded", False
-        if isinstance(err, llm.APIConnectionError):
-            return "retry", "could not connect", True
+        if isinstance(err, llm.APIConnectionError) or _connection_failed(err):
+            # litellm reports a refused connection as HTTP 500 "Connection error.": the cause
+            # chain says what happened.
+            where = self.config.api_base if self._same_endpoint(model) else None
+            return (
+                "retry",
+                "could not connect to the model server" + (f" at {where}" if where else ""),
+                True,
+            )
         if isinstance(err, llm.AuthenticationError):
             return "fail", "authentication failed (HTTP 401)", True
         if isinstance(err, llm.PermissionDeniedError):
@@ -862,7 +869,7 @@ class _Run:
                         self.llm.acompletion(**kwargs), timeout=cfg.timeout_s * 1.5 + 1
                     )
             except Exception as err:
-                action, reason, down = self._classify(err, route)
+                action, reason, down = self._classify(err, route, model)
                 log.info(
                     "llm call model=%s failed: %s (attempt %d/%d, %.0f ms)",
                     model,
@@ -1019,6 +1026,22 @@ class _Run:
             completion_tokens=self.completion_tokens,
             cost_usd=round(self.cost, 6) if self.cost_known else None,
         )
+
+
+def _connection_failed(err: BaseException) -> bool:
+    """Whether `err` or an exception it was raised from is a failure to connect (refused, no
+    route, DNS), not a timeout and not an answer from the server."""
+    seen: set[int] = set()
+    current: BaseException | None = err
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        name = type(current).__name__
+        if isinstance(current, TimeoutError) or "Timeout" in name:
+            return False
+        if isinstance(current, ConnectionError) or name in ("ConnectError", "APIConnectionError"):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _error_text(err: ValueError) -> str:

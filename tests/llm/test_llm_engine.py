@@ -605,3 +605,20 @@ def test_importing_the_engine_does_not_import_litellm() -> None:
 async def test_empty_thread_is_an_error(config: LLMConfig) -> None:
     with pytest.raises(LLMError, match="no comments"):
         await summarize_llm(Thread(), config)
+
+
+async def test_a_dead_endpoint_is_could_not_connect_not_a_server_error(
+    config: LLMConfig, small_thread: Thread
+) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    dead = replace(config, api_base=f"http://127.0.0.1:{port}/v1", max_retries=1)
+    with pytest.raises(LLMError) as failed:
+        await summarize_llm(small_thread, dead)
+    message = str(failed.value)
+    assert f"could not connect to the model server at http://127.0.0.1:{port}/v1" in message
+    assert "after 2 attempts" in message
+    assert "HTTP 500" not in message and "server error" not in message
