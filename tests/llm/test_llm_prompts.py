@@ -20,7 +20,7 @@ PINNED = {
     "reduce.v2.md": "2d019aaacf8bd0f9df3996eaaadaf966d8441bb7ea31ecba7f950ee112379379",
     "summarize.v1.md": "425a600c9b748c2cea5c419de8cdd1666c3337d2d66b8ce9dc02a05a2a069820",
     "summarize.v2.md": "2c6912bd85e1ff5d8974ab1f9e3ec3d83b3a26418fef419a6b1e71e9e09b027a",
-    "summarize.v3.md": "c883c4a3f9edb1cf556f2c1f0eddac18529e6649741205a504ae6b17c9075a95",
+    "summarize.v3.md": "bdc9e60a9d704cbf0d33ee12737b9ef2e2891133a5eac752a55b2ec91bf78c43",
 }
 
 
