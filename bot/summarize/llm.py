@@ -1121,9 +1121,19 @@ def _measure(
     comments = names.thread.comments
     handles = names.shown
 
+    handle_costs: dict[str, int] = {}  # an author's `@N name` line, counted once per run
+
+    def handle_cost(author: str) -> int:
+        handle = names.shown[author]
+        if handle not in names.names:
+            return 0  # shown by name in the line itself
+        if handle not in handle_costs:
+            handle_costs[handle] = run.count(text=f"{handle} {one_line(author)}") + 1
+        return handle_costs[handle]
+
     def measure(index: int) -> tuple[str, int]:
         comment = comments[index]
-        people = sum(run.count(text=line) + 1 for line in names.handle_lines([comment]))
+        people = sum(handle_cost(author) for author in comment.authors)
         line = comment_line(comment, handles)
         cost = run.count(text=line) + 1 + people  # + the newline
         if cost > room:
@@ -1162,10 +1172,16 @@ def _plan(run: _Run, names: ShortNames, truncated: dict[int, str]) -> Iterator[b
     """
     thread = names.thread
     comments = list(thread.comments)
-    lines = thread_lines(comments, names.shown)
-    people = names.handle_lines(comments)
     routes = {run.route(m) for m in run.models}
     limit = int((run.context_tokens - run.reserve) * budget.SAFETY)
+    if sum(len(c.text) for c in comments) > 8 * limit:
+        # Far too long for one request (see below): plan at once, so that the first chunk's
+        # request leaves as early as it can.
+        room = _room(run, thread)
+        yield from budget.iter_chunks(comments, _measure(run, names, room, truncated), room)
+        return
+    lines = thread_lines(comments, names.shown)
+    people = names.handle_lines(comments)
 
     def whole(route: Route) -> list[dict[str, str]]:
         return summarize_messages(
