@@ -13,7 +13,7 @@ from bot.summarize.prompts import PromptError, iter_prompt_files, load_prompt, p
 
 # Changing a prompt's text changes what the model does, so it must change the version (and the
 # cache key). When this test fails: keep the old file, copy it to the next version, edit the
-# copy, pin the new version in bot/summarize/llm.py (PROMPTS) and add its hash here.
+# copy, pin the new version in bot/summarize/llm/config.py (PROMPTS) and add its hash here.
 PINNED = {
     "reask.v1.md": "2be567e1287aa7479f253b8018e6a1cb0dc679006f95c6926f37a83cb5014d98",
     "reduce.v1.md": "bbb30b6f353e10d18783c113e7e603e3acb9069148a37365c92d44ceddd29c7f",
