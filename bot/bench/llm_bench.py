@@ -182,7 +182,7 @@ def reddit_listing(n: int = 470, *, seed: int = 13) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     arguments = argkp_arguments()
     regulars = [_reddit_name(rng) for _ in range(12)]
-    post = {
+    post: dict[str, Any] = {
         "id": "5abc12",
         "name": "t3_5abc12",
         "title": "Should we ban the sale of violent video games to minors?",
@@ -196,6 +196,7 @@ def reddit_listing(n: int = 470, *, seed: int = 13) -> list[dict[str, Any]]:
     replies: dict[str, list[dict[str, Any]]] = {}
     for i in range(n):
         cid = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(7))
+        parent: str
         if i == 0 or rng.random() < 0.25:
             parent = post["name"]
         elif rng.random() < 0.5:
@@ -213,7 +214,7 @@ def reddit_listing(n: int = 470, *, seed: int = 13) -> list[dict[str, Any]]:
             author = rng.choice(regulars)
         else:
             author = _reddit_name(rng)
-        data = {
+        data: dict[str, Any] = {
             "id": cid,
             "name": f"t1_{cid}",
             "parent_id": parent,
@@ -323,8 +324,8 @@ def reddit_economy(model: str = DEFAULT_TOKEN_MODEL, comments: int = 470) -> dic
 def _v2_line(comment: Comment) -> str:
     # The framing of prompt summarize v2 (one JSON object per comment, platform ids), for the
     # before/after figure.
-    obj = {"id": comment.id, "author": comment.author, "reply_to": comment.reply_to}
-    obj = {k: v for k, v in obj.items() if v} | {"text": comment.text}
+    given = {"id": comment.id, "author": comment.author, "reply_to": comment.reply_to}
+    obj = {k: v for k, v in given.items() if v} | {"text": comment.text}
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
