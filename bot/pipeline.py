@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
 from bot.dedupe import DedupeReport, dedupe
+from bot.progress import Progress
 from bot.singleflight import SingleFlight
 from bot.store import Store
 from bot.store.keys import cache_key
@@ -27,12 +28,11 @@ if TYPE_CHECKING:
     from bot.settings import Settings
     from bot.summarize.llm import LLMConfig
 
+
 log = logging.getLogger(__name__)
 
 # Average silent reading speed for non-fiction (Brysbaert 2019: ~238 words per minute).
 READING_WPM = 238.0
-
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)

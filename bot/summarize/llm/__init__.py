@@ -40,6 +40,7 @@ answer), `mapreduce` (`summarize_llm`: one request or chunks and reduce rounds).
 
 from __future__ import annotations
 
+from bot.progress import Progress
 from bot.summarize.llm.config import (
     DEFAULT_CONTEXT_TOKENS,
     PROMPT_VERSION,
@@ -48,7 +49,6 @@ from bot.summarize.llm.config import (
     LLMError,
     LLMOutcome,
     MessagesFor,
-    Progress,
     Route,
 )
 from bot.summarize.llm.mapreduce import summarize_llm

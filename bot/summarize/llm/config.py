@@ -28,9 +28,6 @@ PROMPT_VERSION: str = "+".join(load_prompt(name, v).tag for name, v in PROMPTS.i
 DEFAULT_CONTEXT_TOKENS = budget.DEFAULT_CONTEXT_TOKENS
 
 
-Progress = Callable[[str, int, int], None]
-
-
 Route = Literal["json_schema", "json_object", "prompt"]
 
 

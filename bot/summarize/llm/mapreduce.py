@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
+from bot.progress import Progress
 from bot.summarize import budget
 from bot.summarize.llm.config import (
     PROMPT_VERSION,
@@ -15,7 +16,6 @@ from bot.summarize.llm.config import (
     LLMError,
     LLMOutcome,
     MessagesFor,
-    Progress,
     Route,
     _add,
     _CutOff,

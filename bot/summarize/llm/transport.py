@@ -12,13 +12,13 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from bot.progress import Progress
 from bot.summarize import budget
 from bot.summarize.llm.config import (
     DEFAULT_CONTEXT_TOKENS,
     LLMConfig,
     LLMError,
     MessagesFor,
-    Progress,
     Route,
     _CutOff,
     _ModelFailed,
