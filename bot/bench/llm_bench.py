@@ -16,6 +16,7 @@
     ideal (ceil(chunks / concurrency) + reduce rounds) x latency, and their ratio.
 
     python -m bot.bench.llm_bench [--comments 5000] [--latency 0.2] [--json]
+    python -m bot.bench.llm_bench --cold-start   # CPU and RSS of whole processes
 """
 
 from __future__ import annotations
@@ -26,7 +27,10 @@ import csv
 import json
 import logging
 import math
+import os
 import random
+import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -407,6 +411,83 @@ async def map_reduce(
     }
 
 
+_RAW_CALL = """
+import sys, httpx
+text = open(sys.argv[2], encoding="utf-8").read()
+body = {"model": "x", "messages": [{"role": "user", "content": text}]}
+httpx.post(sys.argv[1] + "/chat/completions", json=body, timeout=30)
+"""
+
+
+# A child's peak RSS counts the memory image it was forked from, so children are started by a
+# small launcher (python -S) rather than by this process (tens of MB of imports).
+_LAUNCHER = """
+import json, os, sys
+pid = os.fork()
+if pid == 0:
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.execv(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+cpu = usage.ru_utime + usage.ru_stime
+print(json.dumps([os.waitstatus_to_exitcode(status), cpu, usage.ru_maxrss]))
+"""
+
+
+def _child(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(CPU seconds, peak RSS in MB) of one child process, from its own rusage."""
+    proc = subprocess.run(
+        [sys.executable, "-S", "-c", _LAUNCHER, *cmd],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    try:
+        code, cpu, rss_kb = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        code, cpu, rss_kb = proc.returncode or 1, 0.0, 0
+    if code != 0:
+        raise RuntimeError(f"{cmd[1:4]} failed: {proc.stderr[-300:]}")
+    return cpu, rss_kb / 1024  # kilobytes on Linux
+
+
+def cold_start(runs: int = 3) -> dict[str, Any]:
+    """CPU and peak RSS of whole processes (medians of `runs`): a seed summary with a model
+    set against the loopback server (an unknown window, so the thread is counted once; and
+    `openai/gpt-4o-mini`, whose 128k window needs no counting), `import litellm` alone, one raw
+    `httpx` POST of the seed to the same server, the offline summary, and `--help`."""
+    seed = str(resources.files("bot") / "data" / "seed-thread.txt")
+    with FakeOpenAI(responder=debate_responder) as server:
+        env = {
+            **os.environ,
+            "OPENAI_API_KEY": "bench",
+            "DEBATE_DIGEST_API_BASE": server.url,
+            "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+        }
+        summary = [sys.executable, "-m", "bot", "summarize", seed, "--json", "--no-cache"]
+        commands = {
+            "summary_model_unknown_window": [*summary, "--model", "openai/x"],
+            "summary_model_known_window": [*summary, "--model", "openai/gpt-4o-mini"],
+            "import_litellm": [sys.executable, "-c", "import litellm"],
+            "raw_http_call": [sys.executable, "-c", _RAW_CALL, server.url, seed],
+            "summary_offline": [*summary, "--model", ""],
+            "help": [sys.executable, "-m", "bot", "--help"],
+        }
+        out: dict[str, Any] = {}
+        for name, cmd in commands.items():
+            measured = [_child(cmd, env) for _ in range(runs)]
+            out[name] = {
+                "cpu_s": round(statistics.median(m[0] for m in measured), 2),
+                "rss_mb": round(statistics.median(m[1] for m in measured)),
+            }
+    out["model_over_raw_cpu"] = round(
+        out["summary_model_unknown_window"]["cpu_s"] / out["raw_http_call"]["cpu_s"], 1
+    )
+    return out
+
+
 async def run(
     *,
     comments: int = 5000,
@@ -464,8 +545,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--context", type=int, default=BENCH_CONTEXT_TOKENS)
     parser.add_argument("--token-model", default=DEFAULT_TOKEN_MODEL)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--cold-start",
+        action="store_true",
+        help="measure whole processes instead: CPU and RSS of a summary with a model set, "
+        "of import litellm, of a raw HTTP call, offline, --help (about a minute)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    if args.cold_start:
+        figures = cold_start()
+        sys.stdout.write(json.dumps(figures, indent=2) + "\n")
+        return 0
     result = asyncio.run(
         run(
             comments=args.comments,

@@ -35,6 +35,17 @@ def test_reddit_listing_reads_as_a_reddit_thread() -> None:
     assert sum(1 for c in thread.comments if c.reply_to) > 20
 
 
+def test_cold_start_measures_a_child_by_its_own_rusage() -> None:
+    import os
+    import sys
+
+    cpu, rss_mb = llm_bench._child(
+        [sys.executable, "-S", "-c", "x = bytearray(64 << 20)"], {**os.environ}
+    )
+    assert cpu > 0
+    assert 64 <= rss_mb < 64 + 40  # the child's own peak, not this test process's image
+
+
 # litellm imports a provider module lazily on its first call, and pydantic warns about that
 # module's TypedDicts; whichever test makes the first call in the process sees it.
 @pytest.mark.filterwarnings("ignore:Item.*ReadOnly:UserWarning")
