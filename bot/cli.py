@@ -8,9 +8,9 @@ need them.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Coroutine
 from contextlib import contextmanager
@@ -35,9 +35,14 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    # Plain help and usage errors: rendering them with rich costs more than the rest of
+    # `--help` (and a usage error is then a box, not a line).
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-cache_app = typer.Typer(help="Inspect or empty the result cache.", no_args_is_help=True)
+cache_app = typer.Typer(
+    help="Inspect or empty the result cache.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(cache_app, name="cache")
 
 
@@ -116,6 +121,8 @@ def _user_errors(debug: bool = False):
 
 
 def _run(coro_fn: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    import asyncio  # not at the top: `--help` and usage errors need no event loop
+
     return asyncio.run(coro_fn())
 
 
@@ -158,9 +165,19 @@ async def _fetch_all(urls: list[str], settings: Any) -> list:  # list[Thread]
             return threads
 
 
+def _stderr_may_be_a_terminal() -> bool:
+    """False when stderr is surely no terminal for rich (so rich need not be imported): not a
+    TTY and none of the variables rich reads to force one."""
+    forced = ("TTY_COMPATIBLE", "FORCE_COLOR", "TTY_INTERACTIVE", "FORCE_TERMINAL")
+    return sys.stderr.isatty() or any(os.environ.get(name) for name in forced)
+
+
 @contextmanager
 def _fetch_progress():
     """A transient "Fetching" display on stderr when it is a terminal; None otherwise."""
+    if not _stderr_may_be_a_terminal():
+        yield None
+        return
     console = _stderr_console()
     if not console.is_terminal:
         yield None
@@ -198,18 +215,8 @@ def _summarize_thread(
     from bot.pipeline import Options, summarize_thread
     from bot.store import open_store
 
-    chosen = model if model is not None else settings.model
-    llm = None
-    if chosen.strip():
-        from bot.summarize.llm import LLMConfig
-
-        llm = LLMConfig.from_settings(settings, chosen, language)
-    options = Options(
-        llm=llm,
-        max_points_per_side=max_points or settings.max_points_per_side,
-        near_threshold=settings.near_duplicate_threshold,
-        use_cache=not no_cache,
-        ttl_seconds=settings.cache_ttl_days * 86400 or None,
+    options = Options.from_settings(
+        settings, model=model, max_points=max_points, language=language, use_cache=not no_cache
     )
 
     async def go():  # noqa: ANN202
@@ -252,8 +259,11 @@ def _summarize_thread(
 @contextmanager
 def _progress(total_comments: int):
     """A progress display on stderr for long inputs in a terminal; a no-op callback otherwise."""
+    if total_comments < PROGRESS_MIN_COMMENTS or not _stderr_may_be_a_terminal():
+        yield None
+        return
     console = _stderr_console()
-    if total_comments < PROGRESS_MIN_COMMENTS or not console.is_terminal:
+    if not console.is_terminal:
         yield None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn

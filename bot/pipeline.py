@@ -13,9 +13,10 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from bot.dedupe import DedupeReport, dedupe
+from bot.progress import Progress
 from bot.singleflight import SingleFlight
 from bot.store import Store
 from bot.store.keys import cache_key
@@ -31,27 +32,67 @@ from bot.summarize.schema import (
 from bot.thread import Thread
 
 if TYPE_CHECKING:
+    from bot.settings import Settings
     from bot.summarize.llm import LLMConfig
+
 
 log = logging.getLogger(__name__)
 
 # Average silent reading speed for non-fiction (Brysbaert 2019: ~238 words per minute).
 READING_WPM = 238.0
 
-Progress = Callable[[str, int, int], None]
-
 
 @dataclass(frozen=True)
 class Options:
     """What a caller chooses per request. `llm` set = the LLM engine (offline otherwise).
-    Everything here that changes the output is part of the cache key."""
+    Everything here that changes the output is part of the cache key.
+
+    The one place the per-request choices live: `max_points_per_side` and `language` reach
+    whichever engine runs from here (the LLM config holds only how to reach the model). Build
+    it with `Options.from_settings`, as the CLI and the bot do.
+    """
 
     llm: LLMConfig | None = None
     max_points_per_side: int = 4
+    language: str | None = None
     near_threshold: float | None = None
     use_cache: bool = True
     ttl_seconds: float | None = None
     extra: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        model: str | None = None,
+        llm: LLMConfig | None | Literal["settings"] = "settings",
+        max_points: int | None = None,
+        language: str | None = None,
+        use_cache: bool = True,
+    ) -> Options:
+        """The options of one request: the settings, overridden by what the caller chose.
+
+        `model` overrides `DEBATE_DIGEST_MODEL` (empty = offline); `llm` is an already built
+        configuration (the bot's, made once at start-up; None = offline) and excludes `model`.
+        `max_points` and `language` override the settings' defaults for this request only.
+        """
+        if model is not None and not isinstance(llm, str):
+            raise ValueError("give either model or llm, not both")
+        if isinstance(llm, str):
+            from bot.summarize.llm import LLMConfig
+
+            llm = LLMConfig.from_settings(settings, model)
+        if max_points is not None and max_points < 1:
+            raise ValueError("max_points must be at least 1")
+        return cls(
+            llm=llm,
+            max_points_per_side=max_points or settings.max_points_per_side,
+            language=(language or "").strip() or None,
+            near_threshold=settings.near_duplicate_threshold,
+            use_cache=use_cache,
+            ttl_seconds=settings.cache_ttl_days * 86400 or None,
+        )
 
 
 def input_stats(raw: Thread, unique: Thread, report: DedupeReport) -> InputStats:
@@ -218,14 +259,20 @@ async def summarize_thread(
         prompt_version=PROMPT_VERSION,
         options={
             **key_options,
-            "language": config.language,
+            "language": options.language,
             "fallback_models": list(config.fallback_models),
         },
     )
 
     async def run_llm() -> DigestResult:
         try:
-            outcome = await summarize_llm(unique, config, progress=progress)
+            outcome = await summarize_llm(
+                unique,
+                config,
+                max_points_per_side=options.max_points_per_side,
+                language=options.language,
+                progress=progress,
+            )
         except LLMError as err:
             log.warning("LLM unavailable, answering with the offline engine: %s", err)
             fallback = await offline()

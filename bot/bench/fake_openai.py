@@ -257,9 +257,53 @@ _BLOCK = re.compile(
 )
 
 
+_COMMENT = re.compile(
+    r"^(?P<id>[0-9]+)(?: (?P<author>[^ >^+:][^ :]*))?(?: (?P<reply_to>\^|>[0-9]+))?"
+    r"(?: \+(?P<also>[^ :]+))?: (?P<text>.*)$"
+)
+_HANDLE = re.compile(r"^(?P<handle>@[0-9]+) (?P<name>.*)$")
+
+
+def thread_items(body: str) -> list[dict[str, Any]]:
+    """The lines of a THREAD block as objects: {"thread_title"} for the title line, {"id",
+    "text", and where given "author" (the name), "handle" (as shown: a handle or the name),
+    "reply_to", "also" (names)} for a comment. A line of another shape raises ValueError: the
+    prompt promised none."""
+    names: dict[str, str] = {}
+    items: list[dict[str, Any]] = []
+    previous: str | None = None
+    for line in body.split("\n"):
+        if not line.strip():
+            continue
+        if line.startswith("title: "):
+            items.append({"thread_title": line[len("title: ") :]})
+            continue
+        handle = _HANDLE.match(line)
+        if handle:
+            names[handle["handle"]] = handle["name"]
+            continue
+        comment = _COMMENT.match(line)
+        if comment is None:
+            raise ValueError(f"not a data line: {line[:80]!r}")
+        item: dict[str, Any] = {"id": comment["id"]}
+        if comment["author"]:
+            item["handle"] = comment["author"]
+            item["author"] = names.get(comment["author"], comment["author"])
+        if comment["reply_to"]:
+            reply = comment["reply_to"]
+            item["reply_to"] = previous if reply == "^" else reply[1:]
+        if comment["also"]:
+            item["also"] = [names.get(h, h) for h in comment["also"].split(",")]
+        item["text"] = comment["text"]
+        items.append(item)
+        previous = comment["id"]
+    return items
+
+
 def data_block(request: dict[str, Any]) -> tuple[str, str, list[dict[str, Any]]] | None:
     """(kind "THREAD" or "PARTS", boundary token, one parsed object per data line) of the first
-    message of `request` that holds a data block, or None."""
+    message of `request` that holds a data block, or None. Thread lines are read as
+    `thread_items` reads them; partial-summary lines are JSON."""
     for message in request.get("messages") or []:
         content = message.get("content")
         if not isinstance(content, str):
@@ -267,7 +311,10 @@ def data_block(request: dict[str, Any]) -> tuple[str, str, list[dict[str, Any]]]
         match = _BLOCK.search(content)
         if match:
             body = match.group("body")
-            items = [json.loads(line) for line in body.split("\n") if line.strip()]
+            if match.group("kind") == "THREAD":
+                items = thread_items(body)
+            else:
+                items = [json.loads(line) for line in body.split("\n") if line.strip()]
             return match.group("kind"), match.group("token"), items
     return None
 
@@ -300,7 +347,7 @@ def debate_summary(request: dict[str, Any], max_points: int = 4) -> dict[str, An
                 }
                 for c in group[:max_points]
             ]
-            authors = list(dict.fromkeys(c["author"] for c in group if c.get("author")))
+            authors = list(dict.fromkeys(c["handle"] for c in group if c.get("handle")))
             sides.append(
                 {
                     "label": label,

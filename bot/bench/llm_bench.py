@@ -3,14 +3,20 @@
 (a) Prompt economy on the seed thread (53 pasted lines, 27 distinct): tokens of the request we
     send, against the tokens of the distinct comments plus the fixed prompt (target <= 1.15:
     the per-comment framing is cheap) and against the same prompt over the raw paste (target
-    <= 0.6: duplicates are not paid for). Counted with `litellm.token_counter` for a named model
-    (default gpt-4o-mini, offline through litellm's local cost map and bundled tokenizer).
+    <= 0.6: duplicates are not paid for). The same on a Reddit-shaped thread of about 470
+    comments (`reddit_listing`, read by the Reddit parser and deduplicated): against the unique
+    texts plus each author's name once plus the fixed prompt (target <= 1.15), and against the
+    naive request, every comment as `author: text` under the same instructions (target <= 0.8).
+    The `response_format` schema is counted in every request. Counted with
+    `litellm.token_counter` for a named model (default gpt-4o-mini, offline through litellm's
+    local cost map and bundled tokenizer).
 (b) Map-reduce against the fake OpenAI-compatible server (`bot.bench.fake_openai`) with a fixed
     added latency: a thread of real ArgKP arguments (5,000 by default, in reply chains of four)
     and a context window small enough to chunk it. Reports calls, chunks, wall time and the
     ideal (ceil(chunks / concurrency) + reduce rounds) x latency, and their ratio.
 
     python -m bot.bench.llm_bench [--comments 5000] [--latency 0.2] [--json]
+    python -m bot.bench.llm_bench --cold-start   # CPU and RSS of whole processes
 """
 
 from __future__ import annotations
@@ -21,8 +27,13 @@ import csv
 import json
 import logging
 import math
+import os
+import random
+import statistics
+import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
@@ -30,11 +41,13 @@ from bot.bench.fake_openai import FakeOpenAI, Reply, debate_responder
 from bot.summarize.llm import (
     LLMConfig,
     _litellm,
-    comment_line,
+    short_names,
     summarize_llm,
     summarize_messages,
+    summary_json_schema,
+    thread_lines,
 )
-from bot.thread import Comment, Thread
+from bot.thread import Comment, Copy, Thread
 
 log = logging.getLogger(__name__)
 
@@ -76,36 +89,248 @@ def chained_thread(n: int) -> Thread:
 
 def prompt_economy(model: str = DEFAULT_TOKEN_MODEL) -> dict[str, Any]:
     """Part (a). The distinct comments are the seed lines deduplicated by exact text, which is
-    what dedupe keeps for this paste (27 of 53)."""
+    what dedupe keeps for this paste (27 of 53). Every request counts the `response_format`
+    schema it carries."""
     llm = _litellm()
     raw = seed_lines()
     unique = list(dict.fromkeys(raw))
 
-    def messages(texts: list[str]) -> list[dict[str, str]]:
-        lines = [comment_line(Comment(id=f"c{i}", text=t)) for i, t in enumerate(texts, 1)]
-        return summarize_messages(
-            lines, route="json_schema", max_points=4, language=None, boundary="0" * 16
-        )
-
     def count(**kwargs: Any) -> int:
         return int(llm.token_counter(model=model, **kwargs))
 
-    request = count(messages=messages(unique))
-    fixed = count(messages=messages([]))
+    schema = count(text=json.dumps(summary_json_schema(), separators=(",", ":")))
+
+    def request(texts: list[str]) -> int:
+        thread = Thread(comments=tuple(Comment(id=f"c{i}", text=t) for i, t in enumerate(texts, 1)))
+        names = short_names(thread)
+        messages = summarize_messages(
+            thread_lines(names.thread.comments, names.shown),
+            route="json_schema",
+            max_points=4,
+            language=None,
+            boundary="0" * 16,
+        )
+        return count(messages=messages) + schema
+
+    sent = request(unique)
+    fixed = request([])
     comments = sum(count(text=t) for t in unique)
-    raw_request = count(messages=messages(raw))
+    raw_request = request(raw)
     return {
         "token_model": model,
         "lines": len(raw),
         "unique_comments": len(unique),
-        "request_tokens": request,
+        "request_tokens": sent,
         "fixed_prompt_tokens": fixed,
         "unique_comment_tokens": comments,
         "raw_paste_request_tokens": raw_request,
-        "ratio_vs_unique_plus_prompt": round(request / (comments + fixed), 3),
-        "ratio_vs_raw_paste": round(request / raw_request, 3),
+        "ratio_vs_unique_plus_prompt": round(sent / (comments + fixed), 3),
+        "ratio_vs_raw_paste": round(sent / raw_request, 3),
         "targets": {"ratio_vs_unique_plus_prompt": 1.15, "ratio_vs_raw_paste": 0.6},
     }
+
+
+# -- a Reddit-shaped thread --------------------------------------------------------------------
+
+_SHORT_REPLIES = (
+    "This.", "Source?", "Exactly this.", "Agreed.", "I disagree.", "lol", "Not true at all.",
+    "Came here to say this.", "This is the way.", "Underrated comment.", "Well said.",
+    "Citation needed.", "Nope.", "100% agree.", "That's not how any of this works.",
+)  # fmt: skip
+_NAME_WORDS = (
+    "pedestrian", "driver", "throwaway", "quiet", "angry", "lazy", "happy", "pixel", "rusty",
+    "cosmic", "river", "tiger", "panda", "coffee", "taco", "ninja", "wizard", "potato",
+    "forest", "urban", "retired", "night", "owl", "captain", "doctor", "random", "account",
+    "reader", "lurker", "gamer", "cyclist", "teacher", "nurse", "engineer", "banana", "moose",
+)  # fmt: skip
+
+
+def _reddit_name(rng: random.Random) -> str:
+    """A user name in one of the shapes Reddit users pick (words, digits, underscores)."""
+    a, b, c = rng.sample(_NAME_WORDS, 3)
+    shape = rng.randrange(6)
+    if shape == 0:
+        return f"{a}_{b}"
+    if shape == 1:
+        return f"{a.capitalize()}{b.capitalize()}{rng.randrange(10, 9999)}"
+    if shape == 2:
+        return f"{a}-{b}-{c}"
+    if shape == 3:
+        return f"Throwaway_{rng.randrange(1000, 99999)}"
+    if shape == 4:
+        return f"{a}{rng.randrange(1, 99)}"
+    return f"The_{a.capitalize()}_{b.capitalize()}"
+
+
+def _reddit_text(rng: random.Random, arguments: Sequence[str]) -> str:
+    """A comment body: short reactions, part of an argument, one, or several paragraphs (the
+    long tail of real threads); now and then a Markdown quote of another argument first."""
+    roll = rng.random()
+    if roll < 0.12:
+        return rng.choice(_SHORT_REPLIES)
+    if roll < 0.32:
+        words = rng.choice(arguments).split()
+        return " ".join(words[: rng.randrange(4, 12)])
+    count = 1 if roll < 0.8 else rng.choice((2, 2, 3, 3, 4, 6))
+    text = "\n\n".join(rng.sample(list(arguments), count))
+    if rng.random() < 0.08:
+        text = "> " + " ".join(rng.choice(arguments).split()[:10]) + "\n\n" + text
+    return text
+
+
+def reddit_listing(n: int = 470, *, seed: int = 13) -> list[dict[str, Any]]:
+    """A Reddit `.json` thread page (the two listings of the API's documented shape) of `n`
+    comments of real ArgKP arguments: reply chains where the one answered often answers back,
+    the poster defending the post, a dozen regulars, many who post once, `[deleted]` comments,
+    Reddit's base-36 ids."""
+    rng = random.Random(seed)
+    arguments = argkp_arguments()
+    regulars = [_reddit_name(rng) for _ in range(12)]
+    post: dict[str, Any] = {
+        "id": "5abc12",
+        "name": "t3_5abc12",
+        "title": "Should we ban the sale of violent video games to minors?",
+        "selftext": arguments[0],
+        "author": regulars[0],
+        "created_utc": 1_700_000_000.0,
+        "permalink": "/r/changemyview/comments/5abc12/violent_games/",
+    }
+    things: list[dict[str, Any]] = []
+    by_name: dict[str, dict[str, Any]] = {}
+    replies: dict[str, list[dict[str, Any]]] = {}
+    for i in range(n):
+        cid = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(7))
+        parent: str
+        if i == 0 or rng.random() < 0.25:
+            parent = post["name"]
+        elif rng.random() < 0.5:
+            parent = things[-1]["name"]
+        else:
+            parent = rng.choice(things[max(0, len(things) - 60) :])["name"]
+        gone = rng.random() < 0.02
+        above = by_name.get(parent)
+        if above is not None and above["parent_id"] in by_name and rng.random() < 0.4:
+            # A back-and-forth: the one answered answers back.
+            author = by_name[above["parent_id"]]["author"]
+        elif rng.random() < 0.12:
+            author = post["author"]  # the poster defends the post
+        elif rng.random() < 0.25:
+            author = rng.choice(regulars)
+        else:
+            author = _reddit_name(rng)
+        data: dict[str, Any] = {
+            "id": cid,
+            "name": f"t1_{cid}",
+            "parent_id": parent,
+            "link_id": post["name"],
+            "author": "[deleted]" if gone else author,
+            "body": "[deleted]" if gone else _reddit_text(rng, arguments),
+            "created_utc": 1_700_000_100.0 + 60 * i,
+            "permalink": f"{post['permalink']}{cid}/",
+        }
+        thing = {"kind": "t1", "data": data}
+        things.append(data)
+        by_name[data["name"]] = data
+        replies.setdefault(parent, []).append(thing)
+    for data in things:
+        children = replies.get(data["name"], [])
+        data["replies"] = {"kind": "Listing", "data": {"children": children}} if children else ""
+
+    def listing(children: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"kind": "Listing", "data": {"after": None, "before": None, "children": children}}
+
+    return [listing([{"kind": "t3", "data": post}]), listing(replies.get(post["name"], []))]
+
+
+def _with_copies(unique: Thread, raw: Thread, report: Any) -> Thread:
+    """`unique` with each kept comment's folded copies, where dedupe has not filled them."""
+    if any(c.copies for c in unique.comments):
+        return unique
+    by_id = raw.by_id()
+    copies: dict[str, list[Copy]] = {}
+    for removed in report.removed:
+        source = by_id[removed.id]
+        copies.setdefault(removed.duplicate_of, []).append(
+            Copy(id=removed.id, kind=str(removed.kind), author=source.author)
+        )
+    comments = tuple(
+        c.model_copy(update={"copies": tuple(copies.get(c.id, ()))}) for c in unique.comments
+    )
+    return unique.model_copy(update={"comments": comments})
+
+
+def reddit_economy(model: str = DEFAULT_TOKEN_MODEL, comments: int = 470) -> dict[str, Any]:
+    """Prompt economy on a Reddit-shaped thread of `comments` comments (`reddit_listing`, read
+    by the Reddit parser, deduplicated): the request the engine sends (the `response_format`
+    schema counted) against (a) the unique texts plus each author's name once plus the fixed
+    prompt, (b) the naive request: every comment as `author: text`, duplicates included, under
+    the same instructions and schema."""
+    from bot.dedupe import dedupe
+    from bot.ingest.web.reddit import parse_reddit
+
+    llm = _litellm()
+    raw = parse_reddit(reddit_listing(comments), "reddit-shaped.json")
+    unique, report = dedupe(raw)
+    unique = _with_copies(unique, raw, report)
+    names = short_names(unique)
+    shown = names.thread
+
+    def count(**kwargs: Any) -> int:
+        return int(llm.token_counter(model=model, **kwargs))
+
+    schema = count(text=json.dumps(summary_json_schema(), separators=(",", ":")))
+
+    def request(lines: list[str], people: list[str]) -> int:
+        messages = summarize_messages(
+            lines,
+            route="json_schema",
+            max_points=4,
+            language=None,
+            boundary="0" * 16,
+            title=unique.title,
+            people=people,
+        )
+        return count(messages=messages) + schema
+
+    sent = request(
+        thread_lines(shown.comments, names.shown),
+        names.handle_lines(shown.comments),
+    )
+    fixed = request([], [])
+    texts = sum(count(text=c.text) for c in unique.comments)
+    authors = sum(count(text=a) for a in names.shown)
+    naive_lines = [f"{c.author or '[deleted]'}: {c.text}" for c in raw.comments]
+    naive = request(naive_lines, [])
+    old_lines = [_v2_line(c) for c in unique.comments]
+    old = request(old_lines, [])
+    return {
+        "token_model": model,
+        "comments": len(raw.comments),
+        "unique_comments": len(unique.comments),
+        "authors": len(names.shown),
+        "authors_shown_by_handle": len(names.names),
+        "request_tokens": sent,
+        "fixed_prompt_tokens": fixed,
+        "schema_tokens": schema,
+        "unique_text_tokens": texts,
+        "author_name_tokens": authors,
+        "naive_request_tokens": naive,
+        "json_lines_request_tokens": old,
+        "ratio_vs_unique_plus_authors_plus_prompt": round(sent / (texts + authors + fixed), 3),
+        "ratio_vs_naive": round(sent / naive, 3),
+        # What no lossless framing can beat: the floor itself against the naive request.
+        "floor_vs_naive": round((texts + authors + fixed) / naive, 3),
+        "json_lines_vs_naive": round(old / naive, 3),
+        "targets": {"ratio_vs_unique_plus_authors_plus_prompt": 1.15, "ratio_vs_naive": 0.8},
+    }
+
+
+def _v2_line(comment: Comment) -> str:
+    # The framing of prompt summarize v2 (one JSON object per comment, platform ids), for the
+    # before/after figure.
+    given = {"id": comment.id, "author": comment.author, "reply_to": comment.reply_to}
+    obj = {k: v for k, v in given.items() if v} | {"text": comment.text}
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
 async def map_reduce(
@@ -186,6 +411,83 @@ async def map_reduce(
     }
 
 
+_RAW_CALL = """
+import sys, httpx
+text = open(sys.argv[2], encoding="utf-8").read()
+body = {"model": "x", "messages": [{"role": "user", "content": text}]}
+httpx.post(sys.argv[1] + "/chat/completions", json=body, timeout=30)
+"""
+
+
+# A child's peak RSS counts the memory image it was forked from, so children are started by a
+# small launcher (python -S) rather than by this process (tens of MB of imports).
+_LAUNCHER = """
+import json, os, sys
+pid = os.fork()
+if pid == 0:
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.execv(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+cpu = usage.ru_utime + usage.ru_stime
+print(json.dumps([os.waitstatus_to_exitcode(status), cpu, usage.ru_maxrss]))
+"""
+
+
+def _child(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(CPU seconds, peak RSS in MB) of one child process, from its own rusage."""
+    proc = subprocess.run(
+        [sys.executable, "-S", "-c", _LAUNCHER, *cmd],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    try:
+        code, cpu, rss_kb = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        code, cpu, rss_kb = proc.returncode or 1, 0.0, 0
+    if code != 0:
+        raise RuntimeError(f"{cmd[1:4]} failed: {proc.stderr[-300:]}")
+    return cpu, rss_kb / 1024  # kilobytes on Linux
+
+
+def cold_start(runs: int = 3) -> dict[str, Any]:
+    """CPU and peak RSS of whole processes (medians of `runs`): a seed summary with a model
+    set against the loopback server (an unknown window, so the thread is counted once; and
+    `openai/gpt-4o-mini`, whose 128k window needs no counting), `import litellm` alone, one raw
+    `httpx` POST of the seed to the same server, the offline summary, and `--help`."""
+    seed = str(resources.files("bot") / "data" / "seed-thread.txt")
+    with FakeOpenAI(responder=debate_responder) as server:
+        env = {
+            **os.environ,
+            "OPENAI_API_KEY": "bench",
+            "DEBATE_DIGEST_API_BASE": server.url,
+            "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+        }
+        summary = [sys.executable, "-m", "bot", "summarize", seed, "--json", "--no-cache"]
+        commands = {
+            "summary_model_unknown_window": [*summary, "--model", "openai/x"],
+            "summary_model_known_window": [*summary, "--model", "openai/gpt-4o-mini"],
+            "import_litellm": [sys.executable, "-c", "import litellm"],
+            "raw_http_call": [sys.executable, "-c", _RAW_CALL, server.url, seed],
+            "summary_offline": [*summary, "--model", ""],
+            "help": [sys.executable, "-m", "bot", "--help"],
+        }
+        out: dict[str, Any] = {}
+        for name, cmd in commands.items():
+            measured = [_child(cmd, env) for _ in range(runs)]
+            out[name] = {
+                "cpu_s": round(statistics.median(m[0] for m in measured), 2),
+                "rss_mb": round(statistics.median(m[1] for m in measured)),
+            }
+    out["model_over_raw_cpu"] = round(
+        out["summary_model_unknown_window"]["cpu_s"] / out["raw_http_call"]["cpu_s"], 1
+    )
+    return out
+
+
 async def run(
     *,
     comments: int = 5000,
@@ -196,14 +498,15 @@ async def run(
 ) -> dict[str, Any]:
     """Both parts; a dict of plain numbers (see the module docstring)."""
     economy = await asyncio.to_thread(prompt_economy, token_model)
+    reddit = await asyncio.to_thread(reddit_economy, token_model)
     speed = await map_reduce(
         comments=comments, latency=latency, concurrency=concurrency, context_tokens=context_tokens
     )
-    return {"prompt_economy": economy, "map_reduce": speed}
+    return {"prompt_economy": economy, "reddit_economy": reddit, "map_reduce": speed}
 
 
 def _report(result: dict[str, Any]) -> str:
-    e, m = result["prompt_economy"], result["map_reduce"]
+    e, m, r = result["prompt_economy"], result["map_reduce"], result["reddit_economy"]
     return "\n".join(
         [
             f"prompt economy (seed thread, {e['token_model']} tokens):",
@@ -212,6 +515,15 @@ def _report(result: dict[str, Any]) -> str:
             f"{e['fixed_prompt_tokens']})  [target <= 1.15]",
             f"  request / raw paste request ({e['raw_paste_request_tokens']}) = "
             f"{e['ratio_vs_raw_paste']}  [target <= 0.6]",
+            f"prompt economy (Reddit-shaped thread: {r['comments']} comments, "
+            f"{r['unique_comments']} unique, {r['authors']} authors; schema counted):",
+            f"  request {r['request_tokens']} = {r['ratio_vs_unique_plus_authors_plus_prompt']} x "
+            f"(unique texts {r['unique_text_tokens']} + authors {r['author_name_tokens']} + "
+            f"fixed prompt {r['fixed_prompt_tokens']})  [target <= 1.15]",
+            f"  request / naive request ({r['naive_request_tokens']}, every comment as "
+            f"'author: text') = {r['ratio_vs_naive']}  [target <= 0.8; the floor itself is "
+            f"{r['floor_vs_naive']} x naive; JSON lines with platform ids were "
+            f"{r['json_lines_vs_naive']} x]",
             f"map-reduce ({m['comments']} comments, {m['latency_s'] * 1000:.0f} ms latency, "
             f"concurrency {m['concurrency']}, context {m['context_tokens']}):",
             f"  chunks {m['chunks']}, calls {m['calls']} (reduce {m['reduce_calls']}), "
@@ -233,8 +545,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--context", type=int, default=BENCH_CONTEXT_TOKENS)
     parser.add_argument("--token-model", default=DEFAULT_TOKEN_MODEL)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--cold-start",
+        action="store_true",
+        help="measure whole processes instead: CPU and RSS of a summary with a model set, "
+        "of import litellm, of a raw HTTP call, offline, --help (about a minute)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    if args.cold_start:
+        figures = cold_start()
+        sys.stdout.write(json.dumps(figures, indent=2) + "\n")
+        return 0
     result = asyncio.run(
         run(
             comments=args.comments,

@@ -104,6 +104,9 @@ def warm_litellm() -> None:
 
 def build_bot(settings: Settings, **resources: Any) -> DigestBot:
     """The bot with its resources; sharded automatically when `shards` is "auto"."""
+    # The bot has no voice: discord.py's "PyNaCl is not installed, voice will NOT be
+    # supported" warning (logged when a client is made) would only alarm the operator.
+    discord.VoiceClient.warn_nacl = False
     shards = resources.pop("shards", None)
     if shards == "auto":
         return AutoShardedDigestBot(settings=settings, **resources)

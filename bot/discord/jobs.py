@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import io
 import logging
 import time
@@ -507,17 +506,7 @@ class Summarizer:
     # -- the pipeline --------------------------------------------------------------------------
 
     def _options(self, language: str | None) -> Options:
-        settings = self.settings
-        llm = self.bot.llm
-        if llm is not None and language:
-            llm = dataclasses.replace(llm, language=language)
-        return Options(
-            llm=llm,
-            max_points_per_side=settings.max_points_per_side,
-            near_threshold=settings.near_duplicate_threshold,
-            use_cache=True,
-            ttl_seconds=settings.cache_ttl_days * 86400 or None,
-        )
+        return Options.from_settings(self.settings, llm=self.bot.llm, language=language)
 
     async def _summarize(
         self,

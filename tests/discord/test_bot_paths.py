@@ -342,3 +342,23 @@ async def test_leaving_a_guild_forgets_its_summaries(discord_fake, world: World,
             return (await bot.store.stats()).entries == 0
 
         await eventually(gone)
+
+
+async def test_language_and_the_points_setting_reach_the_llm_prompt(
+    discord_fake, world: World, tmp_path, monkeypatch
+) -> None:
+    """The bot builds its options with `Options.from_settings`, like the CLI."""
+    monkeypatch.setenv("OPENAI_API_KEY", "test")
+    fake = discord_fake
+    with FakeOpenAI(responder=debate_responder) as llm:
+        settings = make_settings(
+            tmp_path, model="openai/fake-model", api_base=llm.url, max_points_per_side=2
+        )
+        async with running(fake, settings):
+            it = await fake.interaction(
+                world.bob, world.general, "summarize", {"text": PASTE, "language": "German"}
+            )
+            await fake.wait_for(lambda: has_embeds(it), timeout=30)
+    system = llm.requests[0]["messages"][0]["content"]
+    assert "Write the summary in German." in system
+    assert "at most 2 " in system

@@ -68,3 +68,20 @@ def test_help_lists_the_bot_commands() -> None:
     result = runner.invoke(app, ["--help"])
     for name in ("run", "invite-url", "sync-commands"):
         assert name in result.stdout
+
+
+def test_no_voice_warning_for_a_bot_without_voice(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tmp_path
+) -> None:
+    import logging
+
+    import discord
+    from discord_helpers import make_settings
+
+    from bot.discord.app import build_bot
+    from bot.store import NullStore
+
+    monkeypatch.setattr(discord.VoiceClient, "warn_nacl", True)  # as without PyNaCl
+    with caplog.at_level(logging.WARNING):
+        build_bot(make_settings(tmp_path), store=NullStore())
+    assert "PyNaCl" not in caplog.text

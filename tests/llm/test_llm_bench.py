@@ -15,6 +15,37 @@ def test_prompt_economy_meets_the_targets() -> None:
     assert result["ratio_vs_raw_paste"] <= 0.6
 
 
+def test_reddit_shaped_thread_economy() -> None:
+    result = llm_bench.reddit_economy()
+    assert 400 <= result["comments"] <= 480 and result["unique_comments"] < result["comments"]
+    assert result["authors"] > result["authors_shown_by_handle"] > 0
+    assert result["ratio_vs_unique_plus_authors_plus_prompt"] <= 1.15
+    # Against the naive request: better than the JSON lines with platform ids were, and within
+    # 15% of the floor no framing can go below (the unique texts, names once, the prompt).
+    assert result["ratio_vs_naive"] < result["json_lines_vs_naive"]
+    assert result["ratio_vs_naive"] <= result["floor_vs_naive"] * 1.15
+
+
+def test_reddit_listing_reads_as_a_reddit_thread() -> None:
+    from bot.ingest.web.reddit import parse_reddit
+
+    thread = parse_reddit(llm_bench.reddit_listing(60, seed=3), "x.json")
+    assert thread.title and 50 <= len(thread.comments) <= 61
+    assert all(c.id.startswith("reddit_t") for c in thread.comments)
+    assert sum(1 for c in thread.comments if c.reply_to) > 20
+
+
+def test_cold_start_measures_a_child_by_its_own_rusage() -> None:
+    import os
+    import sys
+
+    cpu, rss_mb = llm_bench._child(
+        [sys.executable, "-S", "-c", "x = bytearray(64 << 20)"], {**os.environ}
+    )
+    assert cpu > 0
+    assert 64 <= rss_mb < 64 + 40  # the child's own peak, not this test process's image
+
+
 # litellm imports a provider module lazily on its first call, and pydantic warns about that
 # module's TypedDicts; whichever test makes the first call in the process sees it.
 @pytest.mark.filterwarnings("ignore:Item.*ReadOnly:UserWarning")

@@ -76,17 +76,19 @@ async def test_over_budget_thread_is_mapped_then_reduced_once(
     assert outcome.chunks == len(maps) >= 3
     assert len(reduces) == 1
     assert outcome.usage.llm_calls == len(fake_openai.requests) == outcome.chunks + 1
-    # Every comment is sent exactly once, in thread order, each chunk holding only its own.
+    # Every comment is sent exactly once (under its short id 1, 2, ... in thread order), each
+    # chunk holding only its own.
+    short = {c.id: str(i) for i, c in enumerate(thread.comments, start=1)}
     sent = [cid for r in maps for cid in ids_of(r)]
-    assert sorted(sent) == sorted(c.id for c in thread.comments)
+    assert sorted(sent) == sorted(short.values())
     assert len(sent) == len(set(sent))
     for request in maps:
         ids = ids_of(request)
-        assert ids == sorted(ids, key=lambda cid: int(cid[1:]))
+        assert ids == sorted(ids, key=int)
         # A reply travels with the comment it answers.
         for cid in ids:
-            n = int(cid[1:])
-            assert f"a{n - n % 4}" in ids
+            n = int(cid) - 1
+            assert short[f"a{n - n % 4}"] in ids
     # The map requests ran two at a time (concurrency=2), never more.
     assert fake_openai.max_in_flight == 2
     # The reduce request holds one partial summary per chunk, in order.
@@ -173,7 +175,7 @@ async def test_a_comment_larger_than_the_budget_is_truncated_for_the_prompt(
         if kind(r) == "THREAD"
         for item in (data_block(r) or ("", "", []))[2]
     ]
-    sent = next(item["text"] for item in lines if item.get("id") == "c2")
+    sent = next(item["text"] for item in lines if item.get("id") == "2")
     assert sent.endswith(budget.TRUNCATION_MARK)
     assert long_text.startswith(sent[: -len(budget.TRUNCATION_MARK)])
     assert len(sent) < len(long_text)
@@ -337,7 +339,8 @@ async def test_chunks_that_close_out_of_order_are_merged_in_thread_order(
         thread, chunk_config, progress=lambda s, d, t: stages.append((s, d, t))
     )
 
-    maps = [ids_of(r) for r in fake_openai.requests if kind(r) == "THREAD"]
+    short = {str(n): c.id for n, c in enumerate(comments, start=1)}
+    maps = [[short[i] for i in ids_of(r)] for r in fake_openai.requests if kind(r) == "THREAD"]
     assert outcome.chunks == len(maps) >= 3
     assert any(ids[0] == "b0" for ids in maps)
     reduces = [r for r in fake_openai.requests if kind(r) == "PARTS"]
@@ -345,7 +348,9 @@ async def test_chunks_that_close_out_of_order_are_merged_in_thread_order(
     block = data_block(reduces[0])
     assert block is not None
     # Each part's first point cites the first comment of its chunk (see `debate_summary`).
-    firsts = [item["summary"]["sides"][0]["points"][0]["comment_ids"][0] for item in block[2]]
+    firsts = [
+        short[item["summary"]["sides"][0]["points"][0]["comment_ids"][0]] for item in block[2]
+    ]
     assert sorted(firsts, key=position.__getitem__) == firsts
     assert sorted(firsts) == sorted(ids[0] for ids in maps)
     # Progress: the total once the plan is complete, never more done than total.

@@ -77,11 +77,17 @@ async def test_good_summary_is_verified_and_usage_counted(
     }
     assert isinstance(request["max_tokens"], int) and request["max_tokens"] > 0
     assert [m["role"] for m in request["messages"]] == ["system", "user"]
-    assert block_ids(request) == ["c1", "c2", "c3", "c4", "c5"]
-    # Authors and ids travel with the text, one JSON object per line.
+    assert block_ids(request) == ["1", "2", "3", "4", "5"]  # short ids, in thread order
+    # Authors (as handles, named once) and ids travel with the text, one comment per line.
     block = data_block(request)
     assert block is not None
-    assert block[2][0] == {"id": "c1", "author": "user1", "text": small_thread.comments[0].text}
+    assert block[2][0] == {
+        "id": "1",
+        "handle": "@1",
+        "author": "user1",
+        "text": small_thread.comments[0].text,
+    }
+    assert user_text(request).count("user1") == 1
     assert "at most 4" in system_text(request)
 
 
@@ -145,7 +151,7 @@ async def test_invented_quote_gets_a_repair_reask_and_the_fix_is_kept(
     repair = fake_openai.requests[1]["messages"]
     assert repair[-2] == {"role": "assistant", "content": dumps(bad)}
     assert repair[-1]["role"] == "user"
-    assert f'quote "{INVENTED}" is not verbatim text of comment "c2"' in repair[-1]["content"]
+    assert f'quote "{INVENTED}" is not verbatim text of comment "2"' in repair[-1]["content"]
     # Exactly the failure is listed: the good quotes are not.
     assert "School uniforms reduce bullying" not in repair[-1]["content"]
     quotes = [q.text for s in outcome.summary.sides for p in s.points for q in p.quotes]
@@ -495,10 +501,12 @@ async def test_injection_stays_inside_the_data_block(
     inside = user[start:end]
     assert "Ignore previous instructions" in inside
     assert "Ignore previous instructions" not in user[:start] + user[end:]
-    # Every line of the block is one JSON object: the fake delimiter cannot start a line.
+    # Every line of the block is one comment or one author: the fake delimiter cannot start a
+    # line (the attack's line breaks are spaces in the prompt).
     lines = [line for line in inside.split("\n") if line]
     assert len(lines) == 3
-    assert json.loads(lines[1])["text"] == attack
+    assert all(re.match(r"^[0-9]+ ", line) for line in lines)
+    assert lines[1] == "2 user2: " + " ".join(attack.split("\n"))
     assert "\n<<<END THREAD 0123456789abcdef>>>" not in user
     # The instructions name the real boundary and say the block is data.
     assert f"<<<END THREAD {token}>>>" in system_text(request)
@@ -559,9 +567,8 @@ async def test_seed_thread_each_unique_line_appears_once(
     [request] = fake_openai.requests
     everything = "\n".join(m["content"] for m in request["messages"])
     for comment in thread.comments:
-        encoded = json.dumps(comment.text, ensure_ascii=False)[1:-1]
-        assert everything.count(encoded) == 1, comment.id
-    assert block_ids(request) == [comment.id for comment in thread.comments]
+        assert everything.count(comment.text) == 1, comment.id
+    assert block_ids(request) == [str(n) for n in range(1, len(thread.comments) + 1)]
     assert outcome.verification.quotes_verified == 2
 
 
@@ -569,7 +576,7 @@ async def test_language_override_reaches_the_prompt(
     fake_openai: FakeOpenAI, config: LLMConfig, small_thread: Thread
 ) -> None:
     fake_openai.queue(Reply(content=dumps(good_summary(small_thread))))
-    await summarize_llm(small_thread, replace(config, language="French"))
+    await summarize_llm(small_thread, config, language="French")
     assert "Write the summary in French." in system_text(fake_openai.requests[0])
 
 
@@ -578,7 +585,7 @@ async def test_points_beyond_the_cap_are_left_out(
 ) -> None:
     answer = good_summary(small_thread)
     fake_openai.queue(Reply(content=dumps(answer)))
-    outcome = await summarize_llm(small_thread, replace(config, max_points_per_side=1))
+    outcome = await summarize_llm(small_thread, config, max_points_per_side=1)
     assert [len(s.points) for s in outcome.summary.sides] == [1, 1]
     assert "at most 1" in system_text(fake_openai.requests[0])
     assert any("2 points beyond 1 per side" in n for n in outcome.notes)
@@ -598,3 +605,20 @@ def test_importing_the_engine_does_not_import_litellm() -> None:
 async def test_empty_thread_is_an_error(config: LLMConfig) -> None:
     with pytest.raises(LLMError, match="no comments"):
         await summarize_llm(Thread(), config)
+
+
+async def test_a_dead_endpoint_is_could_not_connect_not_a_server_error(
+    config: LLMConfig, small_thread: Thread
+) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    dead = replace(config, api_base=f"http://127.0.0.1:{port}/v1", max_retries=1)
+    with pytest.raises(LLMError) as failed:
+        await summarize_llm(small_thread, dead)
+    message = str(failed.value)
+    assert f"could not connect to the model server at http://127.0.0.1:{port}/v1" in message
+    assert "after 2 attempts" in message
+    assert "HTTP 500" not in message and "server error" not in message

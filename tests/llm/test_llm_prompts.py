@@ -13,13 +13,14 @@ from bot.summarize.prompts import PromptError, iter_prompt_files, load_prompt, p
 
 # Changing a prompt's text changes what the model does, so it must change the version (and the
 # cache key). When this test fails: keep the old file, copy it to the next version, edit the
-# copy, pin the new version in bot/summarize/llm.py (PROMPTS) and add its hash here.
+# copy, pin the new version in bot/summarize/llm/config.py (PROMPTS) and add its hash here.
 PINNED = {
     "reask.v1.md": "2be567e1287aa7479f253b8018e6a1cb0dc679006f95c6926f37a83cb5014d98",
     "reduce.v1.md": "bbb30b6f353e10d18783c113e7e603e3acb9069148a37365c92d44ceddd29c7f",
     "reduce.v2.md": "2d019aaacf8bd0f9df3996eaaadaf966d8441bb7ea31ecba7f950ee112379379",
     "summarize.v1.md": "425a600c9b748c2cea5c419de8cdd1666c3337d2d66b8ce9dc02a05a2a069820",
     "summarize.v2.md": "2c6912bd85e1ff5d8974ab1f9e3ec3d83b3a26418fef419a6b1e71e9e09b027a",
+    "summarize.v3.md": "bdc9e60a9d704cbf0d33ee12737b9ef2e2891133a5eac752a55b2ec91bf78c43",
 }
 
 
@@ -45,7 +46,7 @@ def test_prompt_texts_are_pinned_to_their_versions() -> None:
 
 
 def test_prompt_version_names_the_pinned_files() -> None:
-    assert PROMPT_VERSION == "summarize-v2+reduce-v2+reask-v1"
+    assert PROMPT_VERSION == "summarize-v3+reduce-v2+reask-v1"
     assert PROMPT_VERSION == "+".join(f"{n}-v{v}" for n, v in PROMPTS.items())
 
 
@@ -134,7 +135,7 @@ def test_source_checkout_prompts_are_found(monkeypatch: pytest.MonkeyPatch, tmp_
 
 def test_the_summarize_prompt_says_what_it_must() -> None:
     messages = summarize_messages(
-        ['{"id":"c1","text":"hi"}'],
+        ["c1: hi"],
         route="json_schema",
         max_points=3,
         language=None,
@@ -158,5 +159,5 @@ def test_the_summarize_prompt_says_what_it_must() -> None:
     ]:
         assert phrase in system, phrase
     user = messages[1]["content"]
-    assert user.index("<<<THREAD abababababababab>>>") < user.index('{"id":"c1"')
-    assert user.index('{"id":"c1"') < user.index("<<<END THREAD abababababababab>>>")
+    assert user.index("<<<THREAD abababababababab>>>") < user.index("c1: hi")
+    assert user.index("c1: hi") < user.index("<<<END THREAD abababababababab>>>")

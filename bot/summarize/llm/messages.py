@@ -1,0 +1,476 @@
+"""What the model is sent and what comes back: the strict schema, parsing, the compact data
+lines (short ids, author handles, folded copies), prompt rendering, and mapping the answer back
+to the thread's own ids and names."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from bot.summarize.llm.config import PROMPTS, Route
+from bot.summarize.prompts import load_prompt
+from bot.summarize.schema import Point, Summary
+from bot.summarize.verify import quote_problem
+from bot.thread import Comment, Thread
+
+_MAX_ERROR_CHARS = 1500  # of a validation error shown back to the model
+
+
+_FENCE = re.compile(r"^```[a-zA-Z]*\s*\n(?P<body>.*?)\n?```$", re.DOTALL)
+
+
+def summary_json_schema() -> dict[str, Any]:
+    """The JSON schema of `Summary` in the strict form OpenAI-style structured output wants:
+    every property required, no extra properties, no defaults, no array length keywords (the
+    side cap is still enforced when the reply is validated). A new dict on each call."""
+    return json.loads(_summary_schema_text())
+
+
+def _strict(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` in the strict form described at `summary_json_schema`."""
+
+    def clean(node: Any) -> Any:
+        if isinstance(node, list):
+            return [clean(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key in ("default", "title", "maxItems", "minItems", "description"):
+                continue
+            if key in ("properties", "$defs"):
+                out[key] = {name: clean(sub) for name, sub in value.items()}
+            else:
+                out[key] = clean(value)
+        if out.get("type") == "object" and "properties" in out:
+            out["required"] = list(out["properties"])
+            out["additionalProperties"] = False
+        return out
+
+    return clean(schema)
+
+
+@functools.cache
+def _summary_schema_text() -> str:
+    # pydantic builds the schema anew on each call (2-3 ms); every request carries it, so it is
+    # built once per process, and parsed per use so that no caller can change the shared copy.
+    return json.dumps(_strict(Summary.model_json_schema()), separators=(",", ":"))
+
+
+def response_format(route: Route) -> dict[str, Any] | None:
+    """The `response_format` argument for a route (None: ask in the prompt only)."""
+    if route == "json_schema":
+        return {
+            "type": "json_schema",
+            "json_schema": {"name": "summary", "schema": summary_json_schema(), "strict": True},
+        }
+    if route == "json_object":
+        return {"type": "json_object"}
+    return None
+
+
+def parse_summary(content: str | None) -> Summary:
+    """Validate a reply as a `Summary`; a surrounding ```json fence is stripped. Raises
+    `ValueError` (pydantic's `ValidationError` included) when it is not one."""
+    if content is None or not content.strip():
+        raise ValueError("the reply was empty")
+    text = content.strip()
+    fenced = _FENCE.match(text)
+    if fenced:
+        text = fenced.group("body").strip()
+    return Summary.model_validate_json(text)
+
+
+def _all_points(summary: Summary) -> list[tuple[str, Point]]:
+    points = [(f'side "{side.label}"', p) for side in summary.sides for p in side.points]
+    points += [("common ground", p) for p in summary.common_ground]
+    return points
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def verification_failures(summary: Summary, comments: Mapping[str, Comment]) -> list[str]:
+    """One line per quote that is not verbatim text of the comment it cites, per quote citing an
+    unknown id, and per unknown id in `comment_ids`, for the repair re-ask (same rules as
+    `verify`)."""
+    lines: list[str] = []
+    for where, point in _all_points(summary):
+        for cid in point.comment_ids:
+            if cid not in comments:
+                lines.append(
+                    f'- {where}, point "{_clip(point.text)}": cites comment id {json.dumps(cid)}'
+                    ", which is not in the thread"
+                )
+        for quote in point.quotes:
+            cid = quote.comment_id
+            if cid not in comments:
+                lines.append(
+                    f"- {where}: quote {json.dumps(quote.text, ensure_ascii=False)} cites comment"
+                    f" id {json.dumps(cid)}, which is not in the thread"
+                )
+            elif problem := quote_problem(quote.text, comments[cid].text):
+                lines.append(
+                    f"- {where}: quote {json.dumps(quote.text, ensure_ascii=False)} {problem}"
+                    f" comment {json.dumps(cid)}"
+                )
+    return list(dict.fromkeys(lines))
+
+
+_CITED_ID = re.compile(r"[c#]?([1-9][0-9]*)")
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
+
+
+# Every separator `str.splitlines` knows: a comment's text must stay on its one line.
+_LINE_BREAKS = re.compile("[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """`text` with every run of line breaks as one space (the verifier folds white space, so a
+    quote across a break still matches the original)."""
+    return _LINE_BREAKS.sub(" ", text)
+
+
+@dataclass(frozen=True)
+class ShortNames:
+    """The thread as the model sees it: comments renamed 1, 2, … in thread order (a platform
+    id like `reddit_t1_d8r4im1` costs about nine tokens, and again in every reply to it; a
+    number below 1000 costs one), and
+    each author who appears more than once (copies included) named once, as a handle @1, @2, …
+    in order of first appearance; an author seen once is shown by name where the name is plain
+    (letters, digits, `_ . -`), which costs less than a handle and its line.
+
+    `thread` has the short ids (a `reply_to` outside the thread is left out); `originals` maps a
+    short id back; `shown` maps every author name to how the data block shows it (a handle or
+    the name); `names` maps a handle to its name.
+    """
+
+    thread: Thread
+    originals: dict[str, str]
+    shown: dict[str, str]
+    names: dict[str, str]
+
+    def handle_lines(self, comments: Iterable[Comment]) -> list[str]:
+        """The `@N name` lines of the authors of `comments` shown by handle (copies' authors
+        included), by handle number."""
+        used = {self.shown[a] for c in comments for a in c.authors}
+        handles = sorted((h for h in used if h in self.names), key=lambda h: int(h[1:]))
+        return [f"{h} {one_line(self.names[h])}" for h in handles]
+
+
+def short_names(thread: Thread) -> ShortNames:
+    """Short ids and author handles for `thread` (see `ShortNames`)."""
+    ids = [c.id for c in thread.comments]
+    renamed: dict[str, str] = {}
+    for index, cid in enumerate(ids, start=1):
+        renamed.setdefault(cid, str(index))
+    seen: dict[str, int] = {}
+    for comment in thread.comments:
+        for name in comment.authors:
+            seen[name] = seen.get(name, 0) + 1
+    shown: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for name, times in seen.items():
+        if times == 1 and _PLAIN_NAME.fullmatch(name) and not name.isdigit():
+            shown[name] = name
+        else:
+            handle = f"@{len(names) + 1}"
+            shown[name] = handle
+            names[handle] = name
+    short = [str(n) for n in range(1, len(ids) + 1)]
+    comments = tuple(
+        comment.model_copy(
+            update={
+                "id": new_id,
+                "reply_to": renamed.get(comment.reply_to) if comment.reply_to else None,
+            }
+        )
+        for comment, new_id in zip(thread.comments, short, strict=True)
+    )
+    return ShortNames(
+        thread=thread.model_copy(update={"comments": comments}),
+        originals=dict(zip(short, ids, strict=True)),
+        shown=shown,
+        names=names,
+    )
+
+
+def comment_line(
+    comment: Comment,
+    shown: Mapping[str, str] | None = None,
+    text: str | None = None,
+    *,
+    previous: str | None = None,
+) -> str:
+    """One comment as one line of the data block: `7 @3 >2 +@5,bob: text` (see the summarize
+    prompt); `^` instead of `>2` when it answers `previous`, the comment on the line above.
+    Line breaks in the text become spaces, so that no text can span lines or close the block;
+    what is unknown is left out to save tokens. `shown` maps author names to their handle or
+    name in the block (see `ShortNames`; without it, names are shown as given)."""
+    names = shown or {}
+    head = [comment.id]
+    if comment.author:
+        head.append(names.get(comment.author) or one_line(comment.author))
+    if comment.reply_to:
+        head.append("^" if comment.reply_to == previous else ">" + comment.reply_to)
+    also = [names.get(a) or one_line(a) for a in comment.authors if a != comment.author]
+    if also:
+        head.append("+" + ",".join(also))
+    return " ".join(head) + ": " + one_line(comment.text if text is None else text)
+
+
+def thread_lines(comments: Sequence[Comment], shown: Mapping[str, str]) -> list[str]:
+    """The data lines of consecutive comments (a reply to the line above is shown as `^`)."""
+    lines: list[str] = []
+    previous: str | None = None
+    for comment in comments:
+        lines.append(comment_line(comment, shown, previous=previous))
+        previous = comment.id
+    return lines
+
+
+def canonical_ids(summary: Summary, known: Mapping[str, Comment]) -> Summary:
+    """`summary` with each cited id that is not known but is a known id written as `c7` or
+    `#7` (or `7` for `c7`) replaced by that id: the model's way of writing an id is not a reason
+    to drop its citation. Other unknown ids stay, for verification to list and drop."""
+
+    def fix(cid: str) -> str:
+        if cid in known:
+            return cid
+        match = _CITED_ID.fullmatch(cid.strip())
+        if match:
+            for candidate in (match.group(1), f"c{match.group(1)}"):
+                if candidate in known:
+                    return candidate
+        return cid
+
+    def point(p: Point) -> Point:
+        quotes = [q.model_copy(update={"comment_id": fix(q.comment_id)}) for q in p.quotes]
+        return p.model_copy(
+            update={"comment_ids": [fix(i) for i in p.comment_ids], "quotes": quotes}
+        )
+
+    sides = [
+        side.model_copy(
+            update={
+                "comment_ids": [fix(i) for i in side.comment_ids],
+                "points": [point(p) for p in side.points],
+            }
+        )
+        for side in summary.sides
+    ]
+    return summary.model_copy(
+        update={"sides": sides, "common_ground": [point(p) for p in summary.common_ground]}
+    )
+
+
+def restore_names(summary: Summary, names: ShortNames) -> Summary:
+    """`summary` (verified against the short-id thread) in the thread's own ids and names.
+
+    Ids go back to the originals. A side's participants are its handles as names (a name the
+    thread does not hold is dropped: the model invented it) joined by the authors of the
+    comments the side rests on, folded copies included, so that no author of a view is lost.
+    """
+    by_id = names.thread.by_id()
+    known_names = set(names.shown)
+
+    def ids(values: Iterable[str]) -> list[str]:
+        return [names.originals.get(v, v) for v in values]
+
+    def point(p: Point) -> Point:
+        quotes = [q.model_copy(update={"comment_id": ids([q.comment_id])[0]}) for q in p.quotes]
+        return p.model_copy(update={"comment_ids": ids(p.comment_ids), "quotes": quotes})
+
+    sides = []
+    for side in summary.sides:
+        people: dict[str, None] = {}
+        for who in side.participants:
+            name = names.names.get(who.strip()) or (who if who in known_names else None)
+            if name:
+                people.setdefault(name, None)
+        rests_on = [*side.comment_ids, *(i for p in side.points for i in p.comment_ids)]
+        for cid in rests_on:
+            if cid in by_id:
+                people.update(dict.fromkeys(by_id[cid].authors))
+        sides.append(
+            side.model_copy(
+                update={
+                    "participants": list(people),
+                    "comment_ids": ids(side.comment_ids),
+                    "points": [point(p) for p in side.points],
+                }
+            )
+        )
+    return summary.model_copy(
+        update={"sides": sides, "common_ground": [point(p) for p in summary.common_ground]}
+    )
+
+
+def new_boundary(lines: Sequence[str] = ()) -> str:
+    """A random token for the data block's boundary lines, absent from every data line."""
+    while True:
+        token = secrets.token_hex(8)
+        if not any(token in line for line in lines):
+            return token
+
+
+def _language_rule(language: str | None) -> str:
+    if language:
+        return f"Write the summary in {language}. Quotes stay exactly as written in the comments."
+    return (
+        "Write the summary in the language the thread is written in. Quotes stay exactly as "
+        "written in the comments."
+    )
+
+
+def _format_rule(route: Route) -> str:
+    if route == "json_schema":
+        return (
+            "Answer with one JSON object that follows the response schema you were given, "
+            "and nothing else."
+        )
+    schema = json.dumps(summary_json_schema(), separators=(",", ":"))
+    return (
+        "Answer with one JSON object and nothing else (no Markdown fence, no text before or "
+        f"after it). It must follow this JSON schema:\n{schema}"
+    )
+
+
+def summarize_messages(
+    lines: Sequence[str],
+    *,
+    route: Route,
+    max_points: int,
+    language: str | None,
+    boundary: str,
+    title: str | None = None,
+    people: Sequence[str] = (),
+) -> list[dict[str, str]]:
+    """System and user messages of a map (or single) request over the given comment lines;
+    `people` are the `@N name` lines of their authors (see `ShortNames.handle_lines`)."""
+    data = [*([f"title: {one_line(title)}"] if title else []), *people, *lines]
+    return _messages(
+        "summarize",
+        route=route,
+        max_points=max_points,
+        language=language,
+        boundary=boundary,
+        count=len(lines),
+        comments="\n".join(data),
+    )
+
+
+def _messages(
+    name: str,
+    *,
+    route: Route,
+    max_points: int,
+    language: str | None,
+    boundary: str,
+    count: int,
+    **data: str,
+) -> list[dict[str, str]]:
+    """The system and user messages of prompt `name`; `data` fills the user message's block."""
+    prompt = load_prompt(name, PROMPTS[name])
+    system = prompt.render(
+        "system",
+        boundary=boundary,
+        max_points=max_points,
+        language_rule=_language_rule(language),
+        format_rule=_format_rule(route),
+    )
+    user = prompt.render("user", boundary=boundary, count=count, **data)
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+# A side's members can run to hundreds of ids per part: the reduce request goes without them,
+# and `carry_members` puts them back from the parts (see there).
+_NO_MEMBERS = {"sides": {"__all__": {"comment_ids"}}}
+
+
+def part_line(index: int, summary: Summary) -> str:
+    """One partial summary as one line of the reduce data block (without the sides' member
+    ids, which `carry_members` restores after the merge)."""
+    return json.dumps(
+        {"part": index, "summary": summary.model_dump(mode="json", exclude=_NO_MEMBERS)},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def carry_members(merged: Summary, parts: Sequence[Summary]) -> Summary:
+    """`merged` with each side's `comment_ids` joined by the members of the partial sides it
+    came from: the side whose points cite most of a partial side's cited comments (the reduce
+    step copies points with their ids), else the side with the same label; a partial side that
+    matches neither (all its points were merged away) adds its members nowhere."""
+    cited = [{i for p in side.points for i in p.comment_ids} for side in merged.sides]
+    labels = {side.label.casefold(): n for n, side in enumerate(merged.sides)}
+    members: list[dict[str, None]] = [dict.fromkeys(side.comment_ids) for side in merged.sides]
+    for part in parts:
+        for side in part.sides:
+            own = {i for p in side.points for i in p.comment_ids}
+            overlap = [len(own & ids) for ids in cited]
+            best = max(range(len(cited)), key=overlap.__getitem__, default=None)
+            target = best if best is not None and overlap[best] else None
+            if target is None:
+                target = labels.get(side.label.casefold())
+            if target is not None:
+                members[target].update(dict.fromkeys(side.comment_ids))
+    sides = [
+        side.model_copy(update={"comment_ids": list(m)})
+        for side, m in zip(merged.sides, members, strict=True)
+    ]
+    return merged.model_copy(update={"sides": sides})
+
+
+def reduce_messages(
+    lines: Sequence[str], *, route: Route, max_points: int, language: str | None, boundary: str
+) -> list[dict[str, str]]:
+    """System and user messages of a reduce request over partial-summary lines."""
+    return _messages(
+        "reduce",
+        route=route,
+        max_points=max_points,
+        language=language,
+        boundary=boundary,
+        count=len(lines),
+        parts="\n".join(lines),
+    )
+
+
+def _reask(section: str, **values: object) -> dict[str, str]:
+    prompt = load_prompt("reask", PROMPTS["reask"])
+    return {"role": "user", "content": prompt.render(section, **values)}
+
+
+def _error_text(err: ValueError) -> str:
+    if isinstance(err, ValidationError):
+        # include_input=False: the model has its reply already; keep the re-ask short.
+        lines = [
+            f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}"
+            for e in err.errors(include_url=False, include_input=False)
+        ]
+        text = "\n".join(lines)
+    else:
+        text = str(err)
+    return text[:_MAX_ERROR_CHARS]
+
+
+def upper_bound_tokens(messages: Sequence[Mapping[str, str]], route: Route) -> int:
+    """A count no tokenizer exceeds: every token of a byte-level tokenizer covers at least one
+    byte, plus a few tokens of framing per message (and the `response_format` schema)."""
+    total = sum(len(m["content"].encode("utf-8")) + 8 for m in messages) + 8
+    if route == "json_schema":
+        total += len(_summary_schema_text().encode("utf-8"))
+    return total

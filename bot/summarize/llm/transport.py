@@ -1,0 +1,468 @@
+"""Provider capabilities and transport: one `_Run` per `summarize_llm` call asks litellm what a
+model supports, counts tokens, calls with retries and backoff, classifies failures, accounts
+usage and cost, and gets one verified structured answer (re-asks included)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from bot.progress import Progress
+from bot.summarize import budget
+from bot.summarize.llm.config import (
+    DEFAULT_CONTEXT_TOKENS,
+    LLMConfig,
+    LLMError,
+    MessagesFor,
+    Route,
+    _CutOff,
+    _ModelFailed,
+    _Part,
+    _RouteRejected,
+)
+from bot.summarize.llm.messages import (
+    _error_text,
+    _reask,
+    _summary_schema_text,
+    canonical_ids,
+    parse_summary,
+    response_format,
+    verification_failures,
+)
+from bot.summarize.schema import Usage
+from bot.summarize.verify import verify
+from bot.thread import Comment
+
+log = logging.getLogger(__name__)
+
+
+# HTTP statuses worth another try: throttling, server trouble, timeouts.
+_RETRY_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504, 529})
+
+
+def _litellm() -> Any:
+    # Offline cost map: no network fetch at import; quiet: litellm prints help text to stdout
+    # on errors unless told not to, and stdout belongs to `--json`.
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    import litellm
+
+    litellm.suppress_debug_info = True
+    return litellm
+
+
+class _Run:
+    """State of one `summarize_llm` call: usage counters, notes, routes, models that are down."""
+
+    def __init__(
+        self,
+        config: LLMConfig,
+        progress: Progress | None,
+        llm: Any,
+        *,
+        max_points: int = 4,
+        language: str | None = None,
+    ) -> None:
+        self.config = config
+        self.max_points = max_points
+        self.language = language
+        self.llm = llm
+        self.progress = progress or (lambda stage, done, total: None)
+        self.models = list(dict.fromkeys([config.model, *config.fallback_models]))
+        self.semaphore = asyncio.Semaphore(max(1, config.concurrency))
+        self.routes: dict[str, Route] = {}
+        self.reasoning: dict[str, bool] = {}
+        self._selected: tuple[Any] | None = None  # (tokenizer,) once looked up
+        self.down: dict[str, str] = {}
+        self.failures: dict[str, str] = {}
+        self.notes: list[str] = []
+        self.calls = 0
+        self.prompt_tokens = 0
+        self.completion_tokens = 0
+        self.cost = 0.0
+        self.cost_known = False
+        self.cost_unknown: set[str] = set()
+        self.repairs = 0
+        self.reasks = 0
+        self.shortened = 0
+        self.fallbacks_used: set[str] = set()
+        self.primary_provider = self._provider(config.model)
+        self.context_tokens, max_output = self._limits()
+        self.reserve = budget.answer_reserve(self.context_tokens, max_output)
+
+    # -- model facts ---------------------------------------------------------------------------
+
+    def _provider(self, model: str) -> str | None:
+        try:
+            return str(self.llm.get_llm_provider(model=model)[1])
+        except Exception:  # unknown provider: litellm raises BadRequestError; decided at call time
+            return None
+
+    def _model_info(self, model: str) -> dict[str, Any]:
+        try:
+            return dict(self.llm.get_model_info(model=model))
+        except Exception:  # not in litellm's map (self-hosted, new models): use our defaults
+            return {}
+
+    def _limits(self) -> tuple[int, int | None]:
+        infos = [self._model_info(m) for m in self.models]
+        outputs = [i["max_output_tokens"] for i in infos if i.get("max_output_tokens")]
+        max_output = min(outputs) if outputs else None
+        if self.config.context_tokens:
+            return self.config.context_tokens, max_output
+        # The smallest known window: every chunk must fit whichever model ends up answering it.
+        windows = [i["max_input_tokens"] for i in infos if i.get("max_input_tokens")]
+        if windows:
+            return min(windows), max_output
+        log.info("context window unknown for %s; assuming %d", self.models, DEFAULT_CONTEXT_TOKENS)
+        return DEFAULT_CONTEXT_TOKENS, max_output
+
+    def route(self, model: str) -> Route:
+        """How to ask `model` for JSON (decided once per model and run)."""
+        if model in self.routes:
+            return self.routes[model]
+        try:
+            schema = bool(self.llm.supports_response_schema(model=model))
+        except Exception:  # litellm's capability lookups raise for unknown providers
+            schema = False
+        self_hosted = bool(self.config.api_base) and self._same_endpoint(model)
+        if schema or (model.startswith("openai/") and self_hosted):
+            route: Route = "json_schema"
+        else:
+            try:
+                params = self.llm.get_supported_openai_params(model=model) or []
+            except Exception:  # as above
+                params = []
+            route = "json_object" if "response_format" in params else "prompt"
+        self.routes[model] = route
+        return route
+
+    def _reasons(self, model: str) -> bool:
+        # Looked up once per model and run: litellm's capability lookups cost per call.
+        if model not in self.reasoning:
+            try:
+                self.reasoning[model] = bool(self.llm.supports_reasoning(model=model))
+            except Exception:  # as above: unknown models do not reason as far as we know
+                self.reasoning[model] = False
+        return self.reasoning[model]
+
+    def _same_endpoint(self, model: str) -> bool:
+        """Whether `api_base`/`api_key` apply to `model`: the primary model and every model of
+        the same provider."""
+        return model == self.config.model or (
+            self.primary_provider is not None and self._provider(model) == self.primary_provider
+        )
+
+    def count(
+        self, *, text: str | None = None, messages: list[dict[str, str]] | None = None
+    ) -> int:
+        """Tokens by the primary model's tokenizer (litellm falls back to tiktoken's).
+
+        Messages go through `token_counter` (it adds the per-message overhead); a data line
+        through `encode`, the same tokenizer without `token_counter`'s per-call model lookup,
+        which is five times faster: it matters at thousands of comments.
+        """
+        if messages is not None:
+            return int(self.llm.token_counter(model=self.config.model, messages=messages))
+        return len(
+            self.llm.encode(
+                model=self.config.model, text=text or "", custom_tokenizer=self._tokenizer()
+            )
+        )
+
+    def prompt_cost(self, messages: list[dict[str, str]], route: Route) -> int:
+        """Prompt tokens of a request: its messages and, on the json_schema route, the schema
+        sent as `response_format` (the provider counts it as prompt)."""
+        cost = self.count(messages=messages)
+        if route == "json_schema":
+            cost += self.count(text=_summary_schema_text())
+        return cost
+
+    def _tokenizer(self) -> Any:
+        """The tokenizer litellm's `encode` picks for the primary model, picked once per run:
+        `encode` looks it up anew on every call, about 40% of the cost of counting a comment
+        line. None (`encode` picks it per call) when this litellm does not expose the lookup."""
+        if self._selected is None:
+            utils = getattr(self.llm, "utils", None)
+            select = getattr(utils, "select_tokenizer", None) or getattr(
+                utils, "_select_tokenizer", None
+            )
+            self._selected = (select(model=self.config.model) if select else None,)
+        return self._selected[0]
+
+    # -- transport -----------------------------------------------------------------------------
+
+    def _backoff(self, attempt: int, retry_after: float | None) -> float:
+        delay = self.config.backoff_s * (2 ** (attempt - 1)) * (0.5 + random.random() / 2)
+        if retry_after is not None:
+            delay = max(delay, retry_after)
+        return min(delay, self.config.max_backoff_s)
+
+    def _classify(self, err: BaseException, route: Route, model: str) -> tuple[str, str, bool]:
+        """(action, short reason, model is down) for an exception from one call; action is
+        "retry", "route" (ask again without response_format) or "fail"."""
+        llm = self.llm
+        status = getattr(err, "status_code", None)
+        if isinstance(err, (asyncio.TimeoutError, llm.Timeout)):
+            return "retry", "timed out", True
+        if isinstance(err, llm.RateLimitError):
+            return "retry", "rate limited (HTTP 429)", True
+        if isinstance(err, llm.ContextWindowExceededError):
+            return "fail", "context window exceeded", False
+        if isinstance(err, llm.APIConnectionError) or _connection_failed(err):
+            # litellm reports a refused connection as HTTP 500 "Connection error.": the cause
+            # chain says what happened.
+            where = self.config.api_base if self._same_endpoint(model) else None
+            return (
+                "retry",
+                "could not connect to the model server" + (f" at {where}" if where else ""),
+                True,
+            )
+        if isinstance(err, llm.AuthenticationError):
+            return "fail", "authentication failed (HTTP 401)", True
+        if isinstance(err, llm.PermissionDeniedError):
+            return "fail", "permission denied (HTTP 403)", True
+        if isinstance(err, llm.NotFoundError):
+            return "fail", "model not found (HTTP 404)", True
+        if isinstance(err, (llm.InternalServerError, llm.ServiceUnavailableError)) or (
+            isinstance(status, int) and status in _RETRY_STATUS
+        ):
+            return "retry", (f"server error (HTTP {status})" if status else "server error"), True
+        if isinstance(err, (llm.BadRequestError, llm.UnprocessableEntityError)) or status in (
+            400,
+            422,
+        ):
+            action = "route" if route != "prompt" else "fail"
+            return action, f"request rejected (HTTP {status})", False
+        return "fail", type(err).__name__, False
+
+    @staticmethod
+    def _retry_after(err: BaseException) -> float | None:
+        headers = getattr(getattr(err, "response", None), "headers", None)
+        try:
+            value = headers.get("retry-after") if headers is not None else None
+            return float(value) if value is not None else None
+        except (TypeError, ValueError):  # an HTTP date or junk: use our own backoff
+            return None
+
+    async def call(
+        self, model: str, messages: list[dict[str, str]], route: Route
+    ) -> tuple[str | None, str | None]:
+        """One request with retries: (content, finish_reason). Raises `_ModelFailed` when the
+        retries are spent or the error is not worth retrying, `_RouteRejected` on a 400/422
+        while asking for structured output."""
+        cfg = self.config
+        kwargs: dict[str, Any] = {
+            "model": model,
+            "messages": messages,
+            "timeout": cfg.timeout_s,
+            "num_retries": 0,  # retries are ours (see module docstring)
+        }
+        if not self._reasons(model):
+            # The room we kept for the answer. Not for reasoning models: their hidden reasoning
+            # counts against the same limit and would cut every answer off.
+            kwargs["max_tokens"] = self.reserve
+        if self._same_endpoint(model):
+            if cfg.api_base:
+                kwargs["api_base"] = cfg.api_base
+            if cfg.api_key:
+                kwargs["api_key"] = cfg.api_key
+        fmt = response_format(route)
+        if fmt is not None:
+            kwargs["response_format"] = fmt
+
+        attempts = max(0, cfg.max_retries) + 1
+        reason = "no attempt made"
+        started = time.perf_counter()
+        for attempt in range(attempts):
+            try:
+                async with self.semaphore:
+                    self.calls += 1
+                    started = time.perf_counter()
+                    # Belt and braces over litellm's own timeout, which bounds each read but
+                    # not a server that trickles bytes.
+                    response = await asyncio.wait_for(
+                        self.llm.acompletion(**kwargs), timeout=cfg.timeout_s * 1.5 + 1
+                    )
+            except Exception as err:
+                action, reason, down = self._classify(err, route, model)
+                log.info(
+                    "llm call model=%s failed: %s (attempt %d/%d, %.0f ms)",
+                    model,
+                    reason,
+                    attempt + 1,
+                    attempts,
+                    (time.perf_counter() - started) * 1000,
+                )
+                if action == "route":
+                    raise _RouteRejected(reason) from None
+                if action == "fail":
+                    raise _ModelFailed(reason, model_down=down) from None
+                if attempt + 1 < attempts:
+                    await asyncio.sleep(self._backoff(attempt + 1, self._retry_after(err)))
+                continue
+            return self._account(model, response, started)
+        raise _ModelFailed(f"{reason} after {attempts} attempts", model_down=True)
+
+    def _account(self, model: str, response: Any, started: float) -> tuple[str | None, str | None]:
+        usage = getattr(response, "usage", None)
+        prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
+        completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
+        self.prompt_tokens += prompt_tokens
+        self.completion_tokens += completion_tokens
+        try:
+            cost = self.llm.completion_cost(completion_response=response)
+        except Exception:  # litellm raises for models missing from its price map
+            cost = None
+        if cost is None:
+            self.cost_unknown.add(model)
+        else:
+            self.cost += float(cost)
+            self.cost_known = True
+        choices = getattr(response, "choices", None) or []
+        content = choices[0].message.content if choices else None
+        finish = choices[0].finish_reason if choices else None
+        log.info(
+            "llm call model=%s prompt_tokens=%d completion_tokens=%d duration_ms=%.0f "
+            "finish_reason=%s",
+            model,
+            prompt_tokens,
+            completion_tokens,
+            (time.perf_counter() - started) * 1000,
+            finish,
+        )
+        return content, finish
+
+    # -- one structured answer -----------------------------------------------------------------
+
+    async def answer(
+        self,
+        messages_for: MessagesFor,
+        known: Mapping[str, Comment],
+        *,
+        split_on_cutoff: bool = False,
+    ) -> _Part:
+        """A verified summary from the first model that manages one; `LLMError` when none
+        does. `known` is what quotes and ids are checked against."""
+        reasons: list[str] = []
+        for model in self.models:
+            if model in self.down:
+                reasons.append(f"{model}: {self.down[model]}")
+                continue
+            try:
+                part = await self._answer_on(model, messages_for, known, split_on_cutoff)
+            except _ModelFailed as failed:
+                log.warning("model %s failed: %s", model, failed.reason)
+                if failed.model_down:
+                    self.down.setdefault(model, failed.reason)
+                self.failures[model] = failed.reason
+                reasons.append(f"{model}: {failed.reason}")
+                continue
+            if model != self.config.model:
+                self.fallbacks_used.add(model)
+            return part
+        raise LLMError("all models failed: " + "; ".join(reasons) + ".", self.usage())
+
+    async def _answer_on(
+        self,
+        model: str,
+        messages_for: MessagesFor,
+        known: Mapping[str, Comment],
+        split_on_cutoff: bool,
+    ) -> _Part:
+        route = self.route(model)
+        messages = messages_for(route)
+        reasked = repaired = shortened = False
+        while True:
+            try:
+                content, finish = await self.call(model, messages, route)
+            except _RouteRejected as rejected:
+                if route == "prompt":  # pragma: no cover - call() never raises it for "prompt"
+                    raise _ModelFailed(rejected.args[0]) from None
+                # The server does not take response_format: ask again with the schema in the
+                # prompt, and remember it for the rest of the run.
+                self.note(f"{model} rejected structured output; the JSON schema went in the prompt")
+                route = self.routes[model] = "prompt"
+                messages = messages_for(route)
+                continue
+            if finish == "length":
+                # A cut-off answer is never parsed, even when the cut left valid JSON.
+                if split_on_cutoff:
+                    raise _CutOff()
+                if shortened:
+                    raise _ModelFailed("answer cut off at the length limit twice")
+                shortened = True
+                self.shortened += 1
+                fewer = max(1, self.max_points // 2)
+                messages = [*messages, _reask("shorter", max_points=fewer)]
+                continue
+            try:
+                summary = parse_summary(content)
+            except ValueError as err:
+                if reasked:
+                    raise _ModelFailed(
+                        "reply was not valid JSON for the schema after a re-ask"
+                    ) from None
+                reasked = True
+                self.reasks += 1
+                messages = [
+                    *messages,
+                    {"role": "assistant", "content": content or ""},
+                    _reask("invalid", error=_error_text(err)),
+                ]
+                continue
+            summary = canonical_ids(summary, known)
+            # Folding every cited comment is CPU work: off the event loop (the bot serves
+            # other requests meanwhile).
+            failures = await asyncio.to_thread(verification_failures, summary, known)
+            if failures and not repaired:
+                repaired = True
+                self.repairs += 1
+                messages = [
+                    *messages,
+                    {"role": "assistant", "content": content or ""},
+                    _reask("repair", failures="\n".join(failures)),
+                ]
+                continue
+            cleaned, verification = await asyncio.to_thread(verify, summary, known)
+            if not any(side.points for side in cleaned.sides):
+                raise _ModelFailed(  # said only when verification dropped something
+                    "no point of the answer survived verification"
+                    if verification.points_dropped
+                    else "the answer has no point"
+                )
+            return _Part(cleaned, verification, model)
+
+    # -- reporting -----------------------------------------------------------------------------
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def usage(self) -> Usage:
+        return Usage(
+            llm_calls=self.calls,
+            prompt_tokens=self.prompt_tokens,
+            completion_tokens=self.completion_tokens,
+            cost_usd=round(self.cost, 6) if self.cost_known else None,
+        )
+
+
+def _connection_failed(err: BaseException) -> bool:
+    """Whether `err` or an exception it was raised from is a failure to connect (refused, no
+    route, DNS), not a timeout and not an answer from the server."""
+    seen: set[int] = set()
+    current: BaseException | None = err
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        name = type(current).__name__
+        if isinstance(current, TimeoutError) or "Timeout" in name:
+            return False
+        if isinstance(current, ConnectionError) or name in ("ConnectError", "APIConnectionError"):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
