@@ -30,11 +30,22 @@ def engine_line(result: DigestResult) -> str:
 
 
 def side_support(side: Side) -> str | None:
-    """How many comments take this side ("14 comments"), when the engine said."""
+    """How many comments take this side ("14 comments take this side"), when the engine said."""
     n = len(side.comment_ids)
     if not n:
         return None
-    return f"{n} comment{'s' if n != 1 else ''}"
+    return f"{n} comment{'s take' if n != 1 else ' takes'} this side"
+
+
+MAX_NAMES = 10
+
+
+def participants_line(names: list[str], limit: int = MAX_NAMES) -> str:
+    """Names, capped: "Alice, Bob, Carol and 203 others"."""
+    if len(names) <= limit:
+        return ", ".join(names)
+    rest = len(names) - limit
+    return ", ".join(names[:limit]) + f" and {rest} other{'s' if rest != 1 else ''}"
 
 
 def quote_ref(comment_id: str, author: str | None) -> str:
@@ -50,10 +61,11 @@ def text_repeats_quote(point_text: str, quote_texts: list[str]) -> bool:
     extractive engine writes them: then renderers show the quote alone instead of twice."""
     from bot.textfold import fold
 
-    stem = fold(point_text).rstrip(".…").rstrip()
+    # Case folded: the engine capitalizes a point cut from the middle of its quote.
+    stem = fold(point_text).rstrip(".…").rstrip().casefold()
     if not stem:
         return True
-    return any(stem in fold(quote) for quote in quote_texts)
+    return any(stem in fold(quote).casefold() for quote in quote_texts)
 
 
 def balance_warning(result: DigestResult) -> str | None:

@@ -7,6 +7,7 @@ from bot.render.common import (
     balance_warning,
     counts_line,
     engine_line,
+    participants_line,
     quote_ref,
     side_support,
     text_repeats_quote,
@@ -65,13 +66,18 @@ def to_markdown(result: DigestResult) -> str:
         if support := side_support(side):
             lines.append(f"**Support:** {support}")
         if side.participants:
-            lines.append(f"**Participants:** {', '.join(side.participants)}")
+            lines.append(f"**Participants:** {participants_line(side.participants)}")
         out.append("  \n".join(lines))  # hard line breaks: one paragraph, one line each
         out.append("")
         for point in side.points:
             out.extend(_point(point, authors, urls))
         if not side.points:
             out.append("- _No point of this side survived verification._")
+        out.append("")
+    if s.other_points:
+        out += ["## Other points", "", "_From comments that take no side._", ""]
+        for point in s.other_points:
+            out.extend(_point(point, authors, urls))
         out.append("")
     if s.common_ground:
         out += ["## Common ground", ""]

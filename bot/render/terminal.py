@@ -18,6 +18,7 @@ from bot.render.common import (
     balance_warning,
     counts_line,
     engine_line,
+    participants_line,
     quote_ref,
     side_support,
     text_repeats_quote,
@@ -50,7 +51,7 @@ def _side_panel(number: int, side: Side, colour: str, authors: dict[str, str | N
     body: list[RenderableType] = [Text(side.position, style="bold")]
     support = [side_support(side)] if side.comment_ids else []
     if side.participants:
-        support.append("participants: " + ", ".join(side.participants))
+        support.append("participants: " + participants_line(side.participants))
     if support:
         line = " · ".join(s for s in support if s)
         body.append(Text(line[:1].upper() + line[1:], style="dim"))
@@ -91,6 +92,15 @@ def render(result: DigestResult, console: Console, *, layout: Layout = "stacked"
         for panel in panels:
             console.print(panel)
 
+    if s.other_points:
+        console.print(
+            Panel(
+                Group(*(_point(p, authors) for p in s.other_points)),
+                title="Other points (comments that take no side)",
+                title_align="left",
+                border_style="white",
+            )
+        )
     if s.common_ground:
         console.print(
             Panel(

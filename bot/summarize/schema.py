@@ -47,12 +47,15 @@ class Side(_Strict):
 
 class Summary(_Strict):
     """The balanced summary. 2-4 sides for a real disagreement; exactly one side ("Main points")
-    when an engine found no disagreement, which it must say in the result's notes."""
+    when an engine found no disagreement or could not tell the camps apart, which it must say in
+    the result's notes. `other_points` come from comments on no side."""
 
     question: str
     sides: list[Side] = Field(default_factory=list, max_length=4)
     common_ground: list[Point] = Field(default_factory=list)
     open_questions: list[str] = Field(default_factory=list)
+    # Points from comments that take no side (no stance evidence): shown, never forced onto one.
+    other_points: list[Point] = Field(default_factory=list)
 
 
 class InputStats(_Strict):

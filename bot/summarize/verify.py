@@ -12,13 +12,11 @@ appear, in order. Case and words are never changed.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
 from bot.summarize.schema import Point, Quote, Side, Summary, Verification
 from bot.textfold import fold
 from bot.thread import Comment
-
 
 ELISION = "..."
 
@@ -138,11 +136,13 @@ def verify(
     common_ground = [
         p for p in (_clean_point(p, folded, counts) for p in summary.common_ground) if p
     ]
+    other_points = [p for p in (_clean_point(p, folded, counts) for p in summary.other_points) if p]
     cleaned = Summary(
         question=summary.question,
         sides=sides,
         common_ground=common_ground,
         open_questions=list(summary.open_questions),
+        other_points=other_points,
     )
     verification = Verification(
         quotes_checked=counts.checked,

@@ -1,0 +1,361 @@
+"""Stage 1: stance cues. What a comment's own words say about what it answers.
+
+A cue is explicit evidence: "I disagree", "No way", "That's wrong", "not true", "fake",
+"source?", "I agree", "+1", "This.", "Exactly". Cues count wherever they are in the comment's
+own words (a leading quotation of someone else is skipped); the opening sentences weigh more.
+Agreement followed by a contrast ("I agree ..., but ...") is a concession: partial disagreement,
+with its agreeing clause kept as possible common ground. Which comment a cue answers is the
+linking stage's business; this module only reads text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from bot.summarize.offline.model import Cue
+from bot.summarize.text import word_count
+from bot.textfold import CHAR_TABLE
+
+OPENING_SENTENCES = 3
+
+_I = re.IGNORECASE
+
+_ADVERBS = (
+    r"(?:(?:fully|completely|totally|entirely|strongly|absolutely|really|do|also|mostly|largely|"
+    r"certainly|definitely|100%|wholeheartedly|would|tend to|kind of|sort of|somewhat|partly|"
+    r"partially|generally|broadly|actually|very much|both) )"
+)
+# Each cue: its kind, words one of which must be in the (lowercased) text for it to match, and
+# the pattern. The words are a cheap filter: running every pattern over every comment of a large
+# thread costs far more than a few substring tests.
+_CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
+    ("disagree", ("disagree",), r"\bdisagree\b(?<!agree to disagree)"),
+    ("disagree", ("agree",), r"\bI (?:do not|don'?t|can'?t|cannot) agree\b"),
+    (
+        "disagree",
+        ("sure", "convinced"),
+        r"\bnot (?:so |too |that |really |entirely |at all )sure\b|\bnot (?:\w+ )?convinced\b",
+    ),
+    (
+        "disagree",
+        ("opposit",),
+        r"\b(?:think|believe|would say|'d say|would argue|'d argue|argue) (?:just |quite "
+        r"|exactly |rather )?the opposit|\bquite the opposite\b|\bthe opposite is (?:true|the "
+        r"case)\b",
+    ),
+    ("disagree", ("contrary",), r"\bon the contrary\b"),
+    (
+        "disagree",
+        ("wrong", "incorrect", "false", "untrue", "mistaken", "nonsense", "fake", "hoax", "lie"),
+        r"\b(?:that'?s|that is|this is|you'?re|you are|it'?s|it is|sounds|looks) (?:just "
+        r"|simply |completely |totally |plain |plainly |flat out |dead |so |obviously |clearly "
+        r"|probably |absolutely )?(?:wrong|incorrect|false|untrue|mistaken|nonsense|fake"
+        r"|(?:a |an )?(?:hoax|lie|fake))\b",
+    ),
+    (
+        "disagree",
+        ("not true", "not correct", "not right", "not accurate", "not the case", "isn't true"),
+        r"\b(?:that'?s|that is|this is|it'?s|it is) not (?:true|correct|right|accurate|the case)"
+        r"\b|\bnot (?:true|accurate|the case)\b|\bis ?n'?t (?:true|correct|accurate|the case)\b",
+    ),
+    (
+        "disagree",
+        ("evidence", "argument", "proof", "reason"),
+        r"(?:n't|\bnot|\bhardly) (?:\w+ ){0,4}?(?:strong|good|convincing|compelling|solid"
+        r"|sufficient|enough|real) (?:evidence|argument|proof|reason)"
+        r"|\b(?:there is|there's|that's|that is) no evidence\b",
+    ),
+    (
+        "disagree",
+        ("see why", "see how"),
+        r"\bI (?:just |really |still |simply )?(?:do not|don'?t|can'?t|cannot|fail to) see "
+        r"(?:why|how)\b",
+    ),
+    (
+        "disagree",
+        ("as far as",),
+        r"\bas far as I (?:know|can tell|am aware|'m aware),? (?:there (?:is|are|was|were|has "
+        r"been|have been) no|nobody|no one)\b",
+    ),
+    (
+        "disagree",
+        ("even if you",),
+        r"\beven if you (?:\w+ ){0,2}?(?:hold|believe|think|accept|assume|grant|take|buy)\b",
+    ),
+    (
+        "disagree",
+        ("different",),
+        r"\bwe (?:\w+ )?have (?:very )?different (?:ideas|views|opinions|definitions)\b",
+    ),
+    ("disagree", ("think so", "believe so"), r"\bI (?:don'?t|do not) (?:think|believe) so\b"),
+    ("disagree", ("buy",), r"\bI (?:don'?t|do not) buy (?:it|that|this|the)\b"),
+    ("disagree", ("the point",), r"\b(?:miss(?:es|ing)?|missed) the point\b"),
+    (
+        "disagree",
+        ("straw", "dichotomy", "equivalence", "sequitur"),
+        r"\bthat(?:'s| is) (?:a |an )?(?:straw ?man|false dichotomy|false equivalence"
+        r"|non[- ]sequitur)\b",
+    ),
+    ("disagree", ("citation needed",), r"\bcitation needed\b"),
+    ("disagree", ("no way",), r"\bno way\b(?! to\b)"),
+    ("disagree", ("debunked",), r"\b(?:been |was |is |already )debunked\b"),
+    ("disagree", ("doubt",), r"\bI (?:really |seriously |highly |strongly )?doubt\b"),
+    ("disagree", ("fake news",), r"\bfake news\b"),
+    (
+        "disagree",
+        ("bullshit", "bs"),
+        r"\b(?:that'?s|this is|what|such|total|utter) (?:bs|bullshit)\b",
+    ),
+    ("disagree", ("makes no sense",), r"\bmakes no sense\b"),
+    ("disagree", ("not at all",), r"^\W*not at all\b"),
+    ("partial", ("yes and no",), r"\byes and no\b"),
+    ("partial", ("of but", "of, but"), r"\b(?:sort|kind) of,? but\b"),
+    ("partial", ("up to a point",), r"\bup to a point\b"),
+    ("partial", ("extent",), r"\bto (?:some|a certain) extent\b"),
+    (
+        "partial",
+        ("entirely", "completely", "quite", "necessarily", "always"),
+        r"\bnot (?:entirely|completely|quite|necessarily|always) (?:true|right|correct|accurate"
+        r"|the case)\b",
+    ),
+    ("agree", ("agree",), rf"\bI {_ADVERBS}{{0,2}}agree\b(?! to disagree)"),
+    ("agree", ("agree",), r"^\W*(?:totally |fully |completely |strongly )?agree\b"),
+    ("agree", ("agreed",), r"\bagreed\b"),
+    ("agree", ("agree more",), r"\bcould ?n'?t agree more\b"),
+    ("agree", ("board",), r"\bI'?m (?:fully |completely |totally |100% |all |so )?on board\b"),
+    ("agree", ("point",), r"\b(?:good|great|fair|excellent|valid|strong) point\b"),
+    ("agree", ("well said",), r"\bwell said\b"),
+    ("agree", ("spot on",), r"\bspot on\b"),
+    (
+        "agree",
+        ("right",),
+        r"\byou(?:'re| are) (?:absolutely |so |totally |completely |quite |exactly )?right\b",
+    ),
+    ("agree", ("+1",), r"\+1\b(?<![\w+]\+1)"),
+    ("agree", ("same here",), r"\bsame here\b"),
+    ("agree", ("said",), r"\bwhat (?:\w+ ){1,2}said\b|\bwell said\b"),
+    (
+        "agree",
+        ("right", "true", "correct"),
+        r"\bthat'?s (?:exactly |so |very )?(?:right|true|correct)\b",
+    ),
+]
+_CUE_ORDER = {"disagree": 0, "partial": 1, "agree": 2}
+_CUE_PATTERNS = [(kind, words, re.compile(p, _I | re.M)) for kind, words, p in _CUE_TABLE_ROWS]
+AGREE = re.compile("|".join(p for kind, _, p in _CUE_TABLE_ROWS if kind == "agree"), _I | re.M)
+# Cues that are a whole sentence or its first words; used with match(text, begin, end).
+_AGREE_SENTENCE = re.compile(
+    r"\W*(?:exactly|precisely|this|same|so true|true|indeed|correct|yes|yep|yup|absolutely"
+    r"|100%|\^+|\^+ ?this|this,? so much|this is it|bingo)\W*$"
+    r"|\W*(?:exactly|precisely|\^+ ?this)\b",
+    _I,
+)
+# "No, ..." but not "No-one ...". Short denials that are a whole sentence: "Fake.", "Source?".
+_DISAGREE_SENTENCE = re.compile(
+    r"\W*(?:no|nope|nah|wrong|false|fake|hoax|lies|untrue|bs|bullshit|rubbish|nonsense"
+    r"|not true|not really|not at all)(?:\s*[,.!:;?]|\s+[-\u2013\u2014]\s|\W*$)"
+    r"|\W*(?:(?:any|got a|have a|what'?s (?:the|your)|need a|where'?s (?:the|your))\s+)?"
+    r"(?:source|sources|proof|citation|evidence|link)s?\s*(?:please|pls|for (?:this|that))?"
+    r"\s*\?+",
+    _I,
+)
+# After an agreement, these turn it into a concession ("I agree ..., but ...").
+# A contrast after a comma or dash ("I agree, but", "on board with you - yet"), or within a
+# few words of the agreement ("I agree but"); "no one but the police" is not one.
+_CONTRAST = re.compile(
+    r"(?P<after_comma>(?:[,;:]|\s[-\u2013\u2014])\s*(?:but(?! also\b| rather\b)|yet|however|though"
+    r"|although|that said|having said that)\b)|^\W*(?:\w+\W+){0,3}?(?P<near>(?:but|yet)\b)"
+    r"(?! also\b)",
+    _I,
+)
+_CONTRAST_OPENING = re.compile(
+    r"\W*(?:but|yet|however|though|still|that said|having said that|then again)\b", _I
+)
+_WEAK_OPENING = re.compile(r"\W*(?:but|however|actually|well,? actually|except)\b", _I)
+
+# --- junk and praise -------------------------------------------------------------------------
+
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_MENTION = re.compile(r"<[@#][!&]?\d+>|<a?:\w+:\d+>|:[a-z0-9_+-]+:|(?<!\w)@[\w.\-]+")
+_TEST_POST = re.compile(
+    r"\W*(?:test(?:ing|ed)?|asdf\w*|qwerty|ping|lorem ipsum)(?:[\W\d_]|(?:test(?:ing)?))*$", _I
+)
+_GREETING = re.compile(
+    r"\W*(?:hi|hello|hey|hiya|yo|howdy|greetings|gm|welcome|good (?:morning|afternoon|evening"
+    r"|night)|sup|wassup)(?:\W+(?:all|everyone|everybody|guys|folks|there|team|y'?all|friends"
+    r"|people))?[\W\d_]*$",
+    _I,
+)
+_THANKS_ONLY = re.compile(
+    r"\W*(?:thanks?|thank you|thx|ty|cheers|much appreciated)(?:\W+\w+){0,3}[\W_]*$", _I
+)
+PRAISE = re.compile(
+    r"\b(?:thank(?:s| you)|kudos|cheers|bravo|(?:great|super|nice|excellent|wonderful|brilliant|"
+    r"fascinating|amazing|awesome|fantastic|good|interesting) (?:article|post|piece|read|write-?up|"
+    r"work|job|summary|video)|well written|this is (?:fascinating|great|brilliant|amazing)|"
+    r"loved (?:this|it|reading))\b",
+    _I,
+)
+_PRAISE_WORDS = (
+    "thank",
+    "kudos",
+    "cheers",
+    "bravo",
+    "article",
+    "post",
+    "piece",
+    "read",
+    "write",
+    "work",
+    "job",
+    "summary",
+    "video",
+    "well written",
+    "this is",
+    "loved",
+)
+
+
+def is_junk(text: str) -> bool:
+    """A comment with nothing to quote: a test post ("Test 123141235"), a greeting, a bare link,
+    an emoji or a mention alone, thanks alone, or fewer than two words once those are removed."""
+    bare = _MENTION.sub(" ", _URL.sub(" ", text)).strip()
+    if word_count(bare) < 2:
+        return True
+    return bool(_TEST_POST.match(bare) or _GREETING.match(bare) or _THANKS_ONLY.match(bare))
+
+
+def is_praise(text: str) -> bool:
+    lowered = text.lower()
+    return any(word in lowered for word in _PRAISE_WORDS) and PRAISE.search(text) is not None
+
+
+# --- cues ------------------------------------------------------------------------------------
+
+
+def find_cues(text: str, begin: int) -> list[tuple[int, str]]:
+    """(position, kind) of every agreement or disagreement cue in `text[begin:]`, in order; at
+    one position disagreement wins ("I don't agree" is never read as agreement)."""
+    lowered = text[begin:].lower()
+    hits: list[tuple[int, int, str]] = []
+    for kind, words, pattern in _CUE_PATTERNS:
+        if any(word in lowered for word in words):
+            hits.extend((m.start(), _CUE_ORDER[kind], kind) for m in pattern.finditer(text, begin))
+    hits.sort()
+    out: list[tuple[int, str]] = []
+    for at, _, kind in hits:
+        if not out or out[-1][0] != at:
+            out.append((at, kind))
+    return out
+
+
+def _sentence_cues(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """(sentence, position, kind) of every cue in the sentences `spans` of `text`, sorted."""
+    if not spans:
+        return []
+    ends = [e for _, e in spans]
+    found: list[tuple[int, int, str]] = []
+    for at, kind in find_cues(text, spans[0][0]):
+        k = min(bisect.bisect_right(ends, at), len(spans) - 1)
+        found.append((k, at, kind))
+    for k, (b, e) in enumerate(spans):
+        if _AGREE_SENTENCE.match(text, b, e):
+            found.append((k, b, "agree"))
+        elif _DISAGREE_SENTENCE.match(text, b, e):
+            found.append((k, b, "disagree"))
+    found.sort()
+    return found
+
+
+def _weight(sentence: int) -> float:
+    if sentence == 0:
+        return 1.0
+    return 0.7 if sentence < OPENING_SENTENCES else 0.5
+
+
+def read_cue(text: str, spans: list[tuple[int, int]]) -> tuple[Cue | None, bool]:
+    """The stance cue of a comment whose own sentences are `spans`, and whether it holds any
+    disagreement cue at all. The first cue decides (the opening sentences weigh more than later
+    ones); agreement turned by a contrast or a later disagreement is a concession."""
+    if not spans:
+        return None, False
+    folded = text[: spans[-1][1]].translate(CHAR_TABLE)
+    found = _sentence_cues(folded, spans)
+    disagrees = any(kind != "agree" for _, _, kind in found)
+    if not found:
+        b, e = spans[0]
+        if _WEAK_OPENING.match(folded, b, e):
+            return Cue(-1, 0.35, "contrast", weak=True), False
+        return None, False
+    k, at, kind = found[0]
+    if kind == "agree":
+        cue = _agreement(folded, spans, found, k, at)
+        return cue, disagrees or cue.sign < 0
+    if kind == "partial" and not any(f[2] == "disagree" and f[0] == k for f in found):
+        return Cue(-1, 0.6 * _weight(k), "partial"), True
+    return Cue(-1, _weight(k), "disagree"), True
+
+
+def _agreement(
+    text: str, spans: list[tuple[int, int]], found: list[tuple[int, int, str]], k: int, at: int
+) -> Cue:
+    b, e = spans[k]
+    match = AGREE.match(text, at, e)
+    after = match.end() if match is not None else at
+    contrast = _CONTRAST.search(text[after:e])
+    near = spans[k + 1 : k + 1 + OPENING_SENTENCES]
+    turned = (
+        contrast is not None
+        # A disagreement cue turns it only from a later sentence: within the agreeing one,
+        # "that is wrong" is usually what is agreed with.
+        or any(k < f[0] <= k + OPENING_SENTENCES and f[2] != "agree" for f in found)
+        or any(_CONTRAST_OPENING.match(text, b2, e2) for b2, e2 in near)
+    )
+    clause_end = e
+    if contrast is not None:
+        clause_end = after + contrast.start(contrast.lastgroup or 0)
+    while clause_end > b and (text[clause_end - 1].isspace() or text[clause_end - 1] in ",;:-"):
+        clause_end -= 1
+    clause = (b, clause_end)
+    if turned:
+        return Cue(-1, 0.6, "concession", agreement=clause)
+    return Cue(+1, _weight(k), "agree", agreement=clause)
+
+
+def without_cue(text: str, span: tuple[int, int]) -> str:
+    """The agreeing clause `text[span]` without its agreement phrase: what is agreed with."""
+    clause = text[span[0] : span[1]]
+    match = AGREE.search(clause.translate(CHAR_TABLE))
+    if match is None:
+        return clause
+    return clause[: match.start()] + " " + clause[match.end() :]
+
+
+# --- named people ----------------------------------------------------------------------------
+
+_NAMED = re.compile(
+    r"(?:\b(?:agree|agreeing|disagree|disagreeing|side|siding|with|against)\s+(?:with\s+)?"
+    r"@?(?P<with>[^\W\d_][\w.\-']*(?:\s+[^\W\d_][\w.\-']*)?)"
+    r"|(?<![\w@])@(?P<at>[\w.\-]+(?:\s+[\w.\-]+)?)"
+    r"|\bwhat\s+@?(?P<said>[^\W\d_][\w.\-']*)\s+said\b"
+    r"|^\W*@?(?P<lead>[^\W\d_][\w.\-']*(?:\s+[^\W\d_][\w.\-']*)?)(?:\s*[,:]|\s+(?:is|was|'s)\s+"
+    r"(?:\w+\s+)?(?:right|wrong|correct|mistaken|spot on)\b))",
+    _I | re.M,
+)
+
+
+def named_person(text: str, begin: int, end: int, names: dict[str, str]) -> str | None:
+    """The first person of `names` (casefolded name -> name) named in `text[begin:end]` as the
+    one answered: "I agree with Alice", "@Bob", "what Carol said", "Dan is right", "Eve: ..."."""
+    if not names:
+        return None
+    for match in _NAMED.finditer(text, begin, end):
+        words = (match.group(match.lastgroup or 0) or "").split()
+        # "Alice Smith" or "Alice": the longer name first.
+        for n in (2, 1):
+            if len(words) >= n:
+                key = " ".join(words[:n]).rstrip(".,'").casefold()
+                if key in names:
+                    return names[key]
+    return None
