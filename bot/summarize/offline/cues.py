@@ -30,7 +30,8 @@ _ADVERBS = (
 # the pattern. The words are a cheap filter: running every pattern over every comment of a large
 # thread costs far more than a few substring tests.
 _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
-    ("disagree", ("disagree",), r"\bdisagree\b(?<!agree to disagree)"),
+    ("disagree", ("disagree",), r"\bdisagree[sd]?\b(?<!agree to disagree)"),
+    ("disagree", ("counter",), r"^\W*counter[- ]?(?:point|argument)\b"),
     ("disagree", ("agree",), r"\bI (?:do not|don'?t|can'?t|cannot) agree\b"),
     (
         "disagree",
@@ -97,7 +98,15 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"\bthat(?:'s| is) (?:a |an )?(?:straw ?man|false dichotomy|false equivalence"
         r"|non[- ]sequitur)\b",
     ),
-    ("disagree", ("citation needed",), r"\bcitation needed\b"),
+    ("query", ("citation needed",), r"\bcitation needed\b"),
+    (
+        "query",
+        ("where did", "says who", "source", "proof", "confirm", "true?", "real?", "legit"),
+        r"\bwhere did (?:you|they|u) (?:hear|read|see|get|find) (?:that|this|it)\b"
+        r"|\bsays who\b|\b(?:any|got a|have a|what'?s (?:the|your)|need a|where'?s (?:the|your))"
+        r" (?:source|proof|confirmation|evidence|link)s?\b"
+        r"|\bis (?:this|that|it) (?:even |actually |really )?(?:true|confirmed|real|legit)\s*\?",
+    ),
     ("disagree", ("no way",), r"\bno way\b(?! to\b)"),
     ("disagree", ("debunked",), r"\b(?:been |was |is |already )debunked\b"),
     ("disagree", ("doubt",), r"\bI (?:really |seriously |highly |strongly )?doubt\b"),
@@ -141,23 +150,29 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"\bthat'?s (?:exactly |so |very )?(?:right|true|correct)\b",
     ),
 ]
-_CUE_ORDER = {"disagree": 0, "partial": 1, "agree": 2}
+_CUE_ORDER = {"disagree": 0, "query": 1, "partial": 2, "agree": 3}
 _CUE_PATTERNS = [(kind, words, re.compile(p, _I | re.M)) for kind, words, p in _CUE_TABLE_ROWS]
 AGREE = re.compile("|".join(p for kind, _, p in _CUE_TABLE_ROWS if kind == "agree"), _I | re.M)
-# Cues that are a whole sentence or its first words; used with match(text, begin, end).
+# Cues that are a whole sentence or its first words; used with match(text, begin, end). A
+# leading @mention or filler ("honestly", "lol") may come first.
+_LEAD = r"\W*(?:@[\w.\-]+[,:]?\s+)?(?:(?:please|oh|hell|honestly|tbh|imo|lol|haha|well|um|uh)\W+)*"
 _AGREE_SENTENCE = re.compile(
-    r"\W*(?:exactly|precisely|this|same|so true|true|indeed|correct|yes|yep|yup|absolutely"
-    r"|100%|\^+|\^+ ?this|this,? so much|this is it|bingo)\W*$"
-    r"|\W*(?:exactly|precisely|\^+ ?this)\b",
+    _LEAD + r"(?:(?:exactly|precisely|this|same|so true|true|indeed|correct|yes|yep|yup|yeah"
+    r"|absolutely|100%|\^+|\^+ ?this|this,? so much|this is it|bingo|confirmed|definitely"
+    r"|same here|agreed|agree)(?:\s*[,.!:;]|\s+[-\u2013\u2014]\s|\W*$)"
+    r"|(?:yes|yep|yup|yeah|exactly|precisely|\^+ ?this)\b)",
     _I,
 )
-# "No, ..." but not "No-one ...". Short denials that are a whole sentence: "Fake.", "Source?".
+# "No, ..." but not "No-one ...". Short denials that are a whole sentence: "Fake.", "Nah ...".
 _DISAGREE_SENTENCE = re.compile(
-    r"\W*(?:no|nope|nah|wrong|false|fake|hoax|lies|untrue|bs|bullshit|rubbish|nonsense"
-    r"|not true|not really|not at all)(?:\s*[,.!:;?]|\s+[-\u2013\u2014]\s|\W*$)"
-    r"|\W*(?:(?:any|got a|have a|what'?s (?:the|your)|need a|where'?s (?:the|your))\s+)?"
-    r"(?:source|sources|proof|citation|evidence|link)s?\s*(?:please|pls|for (?:this|that))?"
-    r"\s*\?+",
+    _LEAD + r"(?:(?:no|wrong|false|fake|hoax|lies|untrue|bs|bullshit|rubbish|nonsense"
+    r"|not true|not really|not at all|hardly)(?:\s*[,.!:;?]|\s+[-\u2013\u2014]\s|\W*$)"
+    r"|(?:nope|nah|meh)\b)",
+    _I,
+)
+_QUERY_SENTENCE = re.compile(
+    _LEAD + r"(?:(?:any|got a|have a|need a)\s+)?(?:source|sources|proof|citation|evidence"
+    r"|link|confirmation)s?\s*(?:please|pls|for (?:this|that))?\s*\?+",
     _I,
 )
 # After an agreement, these turn it into a concession ("I agree ..., but ...").
@@ -260,10 +275,12 @@ def _sentence_cues(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, i
         k = min(bisect.bisect_right(ends, at), len(spans) - 1)
         found.append((k, at, kind))
     for k, (b, e) in enumerate(spans):
-        if _AGREE_SENTENCE.match(text, b, e):
-            found.append((k, b, "agree"))
-        elif _DISAGREE_SENTENCE.match(text, b, e):
+        if _DISAGREE_SENTENCE.match(text, b, e):
             found.append((k, b, "disagree"))
+        elif _QUERY_SENTENCE.match(text, b, e):
+            found.append((k, b, "query"))
+        elif _AGREE_SENTENCE.match(text, b, e):
+            found.append((k, b, "agree"))
     found.sort()
     return found
 
@@ -294,6 +311,8 @@ def read_cue(text: str, spans: list[tuple[int, int]]) -> tuple[Cue | None, bool]
         return cue, disagrees or cue.sign < 0
     if kind == "partial" and not any(f[2] == "disagree" and f[0] == k for f in found):
         return Cue(-1, 0.6 * _weight(k), "partial"), True
+    if kind == "query":
+        return Cue(-1, 0.6 * _weight(k), "query"), True
     return Cue(-1, _weight(k), "disagree"), True
 
 
@@ -339,6 +358,7 @@ _NAMED = re.compile(
     r"@?(?P<with>[^\W\d_][\w.\-']*(?:\s+[^\W\d_][\w.\-']*)?)"
     r"|(?<![\w@])@(?P<at>[\w.\-]+(?:\s+[\w.\-]+)?)"
     r"|\bwhat\s+@?(?P<said>[^\W\d_][\w.\-']*)\s+said\b"
+    r"|\+1\s+(?:to\s+)?@?(?P<plus>[^\W\d_][\w.\-']*)"
     r"|^\W*@?(?P<lead>[^\W\d_][\w.\-']*(?:\s+[^\W\d_][\w.\-']*)?)(?:\s*[,:]|\s+(?:is|was|'s)\s+"
     r"(?:\w+\s+)?(?:right|wrong|correct|mistaken|spot on)\b))",
     _I | re.M,
@@ -359,3 +379,50 @@ def named_person(text: str, begin: int, end: int, names: dict[str, str]) -> str 
                 if key in names:
                     return names[key]
     return None
+
+
+_CONTRAST_WORDS = re.compile(
+    r"\b(?:not|no|never|nothing|nobody|but|however|actually|tho|though|instead|rather|first)\b"
+    r"|n'?t\b",
+    _I,
+)
+_NEGATION = frozenset("not no never n't nor neither without cannot".split())
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+
+
+def reply_contrast(text: str, quoted: bool) -> Cue | None:
+    """A reply with no cue: weak disagreement when it answers a quotation or holds a negation or
+    a contrast ("The crashes were at the junction, not on the straight"). Only ever used with an
+    explicit reply link or quote."""
+    if quoted or _CONTRAST_WORDS.search(text.translate(CHAR_TABLE)):
+        return Cue(-1, 0.3, "contrast", weak=True)
+    return None
+
+
+def _tokens(text: str) -> list[str]:
+    out = []
+    for token in _TOKEN.findall(text.translate(CHAR_TABLE).lower()):
+        if token.endswith("n't"):
+            out += [token[:-3], "n't"]
+        else:
+            out.append(token)
+    return out
+
+
+def negates(text: str, other: str) -> bool:
+    """True when `text` says what `other` says with the negation flipped ("X should be allowed"
+    / "X should not be allowed"): the same words once negations are removed, and a different
+    number of negations. Linear; texts of very different length are never compared."""
+    if not (0.5 <= (len(text) + 1) / (len(other) + 1) <= 2.0) or len(text) > 2000:
+        return False
+    a, b = _tokens(text), _tokens(other)
+    neg_a = sum(1 for t in a if t in _NEGATION)
+    neg_b = sum(1 for t in b if t in _NEGATION)
+    if neg_a == neg_b:
+        return False
+    rest_a = [t for t in a if t not in _NEGATION]
+    rest_b = [t for t in b if t not in _NEGATION]
+    if len(rest_a) < 3:
+        return False
+    shared = len(set(rest_a) & set(rest_b))
+    return shared >= 0.8 * max(len(set(rest_a)), len(set(rest_b)))

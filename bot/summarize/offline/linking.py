@@ -13,13 +13,25 @@ One pass, constant work per comment: linear in the thread.
 
 from __future__ import annotations
 
-from bot.summarize.offline.cues import OPENING_SENTENCES, is_junk, named_person, read_cue
-from bot.summarize.offline.model import ROOT, Doc, Reporter
+from collections import deque
+
+from bot.summarize.offline.cues import (
+    OPENING_SENTENCES,
+    is_junk,
+    named_person,
+    negates,
+    read_cue,
+    reply_contrast,
+)
+from bot.summarize.offline.model import ROOT, Cue, Doc, Reporter
+from bot.summarize.text import dot
 from bot.textfold import CHAR_TABLE
 from bot.thread import Thread
 
 # Sources whose comments without a reply link answer the story (tree.py's convention).
 TREE_SOURCES = frozenset({"hackernews", "reddit", "discourse"})
+# How many earlier speakers a chat message without a link may be answering.
+REPLY_WINDOW = 6
 
 
 def opening_index(docs: list[Doc]) -> int | None:
@@ -39,9 +51,7 @@ def link(docs: list[Doc], thread: Thread, report: Reporter) -> None:
     tree = thread.source in TREE_SOURCES
     opening = opening_index(docs)
     latest: dict[str, int] = {}  # author -> their latest comment so far
-    # The latest eligible comment, and the latest one by someone else than its author.
-    last: tuple[int, str] | None = None
-    last_other: tuple[int, str] | None = None
+    recent: deque[tuple[int, str]] = deque(maxlen=2 * REPLY_WINDOW)  # (doc, who), latest last
     total = len(docs)
     report("linking", 0, total)
     for doc in docs:
@@ -50,28 +60,66 @@ def link(docs: list[Doc], thread: Thread, report: Reporter) -> None:
         if comment.is_bot:
             continue
         who = comment.author or f"#{doc.index}"  # anonymous comments are each their own person
+        own = comment.text[doc.body :]
         doc.cue, doc.disagrees = read_cue(comment.text, doc.spans)
         target, how = _explicit_target(doc, ids, names, latest, who)
-        if target is None and doc.cue is not None and not doc.cue.weak and doc.index != opening:
+        if target is None and doc.index != opening and (doc.cue is None or not doc.cue.weak):
             if tree:
                 target, how = ROOT, "root"
             else:
-                previous = last if last is not None and last[1] != who else last_other
+                agreeing = doc.cue is not None and doc.cue.sign > 0
+                previous = _previous_speaker(docs, doc, recent, who, agreeing)
                 if previous is not None:
-                    target, how = previous[0], "previous"
-        if how == "named" or how == "reply" or (doc.cue is not None and not doc.cue.weak):
-            doc.target, doc.link = target, how
-        if doc.target is not None and doc.target != ROOT:
-            parent = docs[doc.target]
+                    target, how = previous, "previous"
+        if doc.cue is None and target is not None and target != ROOT:
+            if negates(own, docs[target].comment.text[docs[target].body :]):
+                doc.cue, doc.disagrees = Cue(-1, 1.0, "disagree"), True
+            elif how == "reply":
+                doc.cue = reply_contrast(own, quoted=doc.body > 0)
+        if doc.cue is None and how not in ("reply", "named"):
+            target, how = None, ""
+        if doc.cue is not None and doc.cue.weak and how != "reply":
+            target, how = None, ""
+        doc.target, doc.link = target, how
+        if target is not None and target != ROOT:
+            parent = docs[target]
             parent.replies += 1
             if doc.cue is not None and doc.cue.sign < 0:
                 parent.disputed = True
         if comment.author:
             latest[comment.author] = doc.index
         if doc.cue is not None or not doc.junk:
-            if last is not None and last[1] != who:
-                last_other = last
-            last = (doc.index, who)
+            recent.append((doc.index, who))
+
+
+def _previous_speaker(
+    docs: list[Doc], doc: Doc, recent: deque[tuple[int, str]], who: str, agreeing: bool
+) -> int | None:
+    """The comment a chat message with no link answers: the previous speaker's, unless one of
+    the few before shares clearly more words with it (a reply echoes what it answers). An
+    agreement ("Yes, ...") never answers a question such as "source?": it answers what was
+    asked about."""
+    candidates: list[int] = []
+    for index, other in reversed(recent):
+        if other == who:
+            continue
+        cue = docs[index].cue
+        if agreeing and cue is not None and cue.kind == "query":
+            continue
+        candidates.append(index)
+        if len(candidates) == REPLY_WINDOW:
+            break
+    if not candidates:
+        return None
+    nearest = candidates[0]
+    near_sim = dot(doc.vector, docs[nearest].vector)
+    best, best_sim = nearest, near_sim
+    for index in candidates[1:]:
+        sim = dot(doc.vector, docs[index].vector)
+        if sim > best_sim + 1e-12:
+            best, best_sim = index, sim
+    # Comments on one topic all share words: only a clearly closer one beats the nearest.
+    return best if best_sim >= 2.0 * near_sim + 0.05 else nearest
 
 
 def _explicit_target(
