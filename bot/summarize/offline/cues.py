@@ -281,8 +281,14 @@ def _sentence_cues(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, i
             found.append((k, b, "query"))
         elif _AGREE_SENTENCE.match(text, b, e):
             found.append((k, b, "agree"))
-    found.sort()
+    # At one position disagreement wins: "Yes and no." is partial, not agreement.
+    found.sort(key=lambda f: (f[0], f[1], _CUE_ORDER[f[2]]))
     return found
+
+
+# Disagreement about the topic rather than with someone, unless it says "you".
+_TOPICAL = ("see why", "see how", "as far as", "evidence", "doubt", "argument", "proof")
+_SECOND_PERSON = re.compile(r"\byou(?:r|rs|'re|'ve|'d)?\b")
 
 
 def _weight(sentence: int) -> float:
@@ -313,7 +319,9 @@ def read_cue(text: str, spans: list[tuple[int, int]]) -> tuple[Cue | None, bool]
         return Cue(-1, 0.6 * _weight(k), "partial"), True
     if kind == "query":
         return Cue(-1, 0.6 * _weight(k), "query"), True
-    return Cue(-1, _weight(k), "disagree"), True
+    lowered = folded[spans[0][0] : spans[min(k + 1, len(spans)) - 1][1]].lower()
+    topical = any(word in lowered for word in _TOPICAL) and not _SECOND_PERSON.search(lowered)
+    return Cue(-1, _weight(k), "disagree", addressed=not topical), True
 
 
 def _agreement(

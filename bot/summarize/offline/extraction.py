@@ -406,7 +406,8 @@ def notes(docs: list[Doc], two_sides: bool, conflicts: int) -> list[str]:
             if previous
             else ""
         )
-        note = f"Sides come from {plural(len(linked), 'comment')} that agree or disagree{detail}"
+        verb = "agrees or disagrees" if len(linked) == 1 else "agree or disagree"
+        note = f"Sides come from {plural(len(linked), 'comment')} that {verb}{detail}"
         if unplaced:
             note += (
                 f"; {plural(unplaced, 'comment')} with no such evidence "

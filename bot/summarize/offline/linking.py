@@ -66,7 +66,7 @@ def link(docs: list[Doc], thread: Thread, report: Reporter) -> None:
         if target is None and doc.index != opening and (doc.cue is None or not doc.cue.weak):
             if tree:
                 target, how = ROOT, "root"
-            else:
+            elif doc.cue is None or doc.cue.addressed:
                 agreeing = doc.cue is not None and doc.cue.sign > 0
                 previous = _previous_speaker(docs, doc, recent, who, agreeing)
                 if previous is not None:

@@ -30,6 +30,9 @@ class Cue:
     weak: bool = False  # only trusted with an explicit reply link ("But ...")
     agreement: tuple[int, int] | None = None
     name: str | None = None
+    # Speaks to someone (an answer, "you", a short "No."), rather than about the topic ("I don't
+    # see why we should ..."): only then may it answer the previous speaker of a chat.
+    addressed: bool = True
 
 
 @dataclass(slots=True)
