@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 
-from bot.summarize.offline.cues import without_cue
+from bot.summarize.offline.cues import reply_contrast, without_cue
 from bot.summarize.offline.model import ROOT, Doc
 from bot.summarize.schema import Point, Quote
 from bot.summarize.text import (
@@ -390,6 +390,14 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
+def _contested(doc: Doc) -> bool:
+    """A comment that may argue against another without saying so: a negation or a contrast,
+    and no agreement cue."""
+    if doc.junk or (doc.cue is not None and doc.cue.sign > 0):
+        return False
+    return reply_contrast(doc.comment.text[doc.body :], quoted=doc.body > 0) is not None
+
+
 def notes(docs: list[Doc], two_sides: bool, conflicts: int) -> list[str]:
     """True sentences about what the engine found, with plurals right."""
     out = []
@@ -420,6 +428,14 @@ def notes(docs: list[Doc], two_sides: bool, conflicts: int) -> list[str]:
         out.append("No disagreement found: the thread has no comments.")
     elif len(live) == 1:
         out.append("No disagreement found: the thread has a single comment.")
+    elif any(_contested(d) for d in live[1:]):
+        # Arguments side by side with no cue ("School uniforms suppress expression" / "... help
+        # everyone feel included"): the engine found none, but cannot say there is none.
+        out.append(
+            "No comment says outright that it disagrees with another; without a model the "
+            "engine cannot tell whether the comments take different sides, so the main points "
+            "are listed together."
+        )
     else:
         out.append(
             "No disagreement found: no comment says it disagrees, so the main points are "
