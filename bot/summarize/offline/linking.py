@@ -41,55 +41,77 @@ def opening_index(docs: list[Doc]) -> int | None:
 
 def link(docs: list[Doc], thread: Thread, report: Reporter) -> None:
     """Set every doc's cue, `disagrees`, `target` and `link`; count replies and disputes."""
-    names: dict[str, str] = {}
-    for doc in docs:
-        if doc.comment.author and not doc.comment.is_bot:
-            names.setdefault(doc.comment.author.casefold(), doc.comment.author)
-    ids: dict[str, int] = {}
-    for doc in docs:
-        ids.setdefault(doc.comment.id, doc.index)
-    tree = thread.source in TREE_SOURCES
-    opening = opening_index(docs)
-    latest: dict[str, int] = {}  # author -> their latest comment so far
-    recent: deque[tuple[int, str]] = deque(maxlen=2 * REPLY_WINDOW)  # (doc, who), latest last
+    linker = _Linker(docs, thread)
     total = len(docs)
     report("linking", 0, total)
     for doc in docs:
         report("linking", doc.index + 1, total)
+        if not doc.comment.is_bot:
+            linker.link(doc)
+
+
+class _Linker:
+    """The state of one pass over a thread: who is who, and who spoke last."""
+
+    def __init__(self, docs: list[Doc], thread: Thread) -> None:
+        self.docs = docs
+        self.names: dict[str, str] = {}
+        self.ids: dict[str, int] = {}
+        for doc in docs:
+            self.ids.setdefault(doc.comment.id, doc.index)
+            if doc.comment.author and not doc.comment.is_bot:
+                self.names.setdefault(doc.comment.author.casefold(), doc.comment.author)
+        self.tree = thread.source in TREE_SOURCES
+        self.opening = opening_index(docs)
+        self.latest: dict[str, int] = {}  # author -> their latest comment so far
+        # (doc, who) of the latest comments that can be answered, latest last.
+        self.recent: deque[tuple[int, str]] = deque(maxlen=2 * REPLY_WINDOW)
+
+    def link(self, doc: Doc) -> None:
         comment = doc.comment
-        if comment.is_bot:
-            continue
         who = comment.author or f"#{doc.index}"  # anonymous comments are each their own person
-        own = comment.text[doc.body :]
         doc.cue, doc.disagrees = read_cue(comment.text, doc.spans)
-        target, how = _explicit_target(doc, ids, names, latest, who)
-        if target is None and doc.index != opening and (doc.cue is None or not doc.cue.weak):
-            if tree:
-                target, how = ROOT, "root"
-            elif doc.cue is None or doc.cue.addressed:
-                agreeing = doc.cue is not None and doc.cue.sign > 0
-                previous = _previous_speaker(docs, doc, recent, who, agreeing)
-                if previous is not None:
-                    target, how = previous, "previous"
+        target, how = _explicit_target(doc, self.ids, self.names, self.latest, who)
+        if target is None:
+            target, how = self._implicit_target(doc, who)
         if doc.cue is None and target is not None and target != ROOT:
-            if negates(own, docs[target].comment.text[docs[target].body :]):
-                doc.cue, doc.disagrees = Cue(-1, 1.0, "disagree"), True
-            elif how == "reply":
-                doc.cue = reply_contrast(own, quoted=doc.body > 0)
+            self._read_uncued(doc, target, how)
         if doc.cue is None and how not in ("reply", "named"):
-            target, how = None, ""
+            target, how = None, ""  # a link without a cue counts replies only where explicit
         if doc.cue is not None and doc.cue.weak and how != "reply":
-            target, how = None, ""
+            target, how = None, ""  # "But ..." alone is too ambiguous without a reply link
         doc.target, doc.link = target, how
         if target is not None and target != ROOT:
-            parent = docs[target]
+            parent = self.docs[target]
             parent.replies += 1
-            if doc.cue is not None and doc.cue.sign < 0:
-                parent.disputed = True
+            parent.disputed = parent.disputed or (doc.cue is not None and doc.cue.sign < 0)
         if comment.author:
-            latest[comment.author] = doc.index
+            self.latest[comment.author] = doc.index
         if doc.cue is not None or not doc.junk:
-            recent.append((doc.index, who))
+            self.recent.append((doc.index, who))
+
+    def _implicit_target(self, doc: Doc, who: str) -> tuple[int | None, str]:
+        """With no name and no link: the story in a tree, else the previous speaker."""
+        cue = doc.cue
+        if doc.index == self.opening or (cue is not None and cue.weak):
+            return None, ""
+        if self.tree:
+            return ROOT, "root"
+        if cue is not None and not cue.addressed:
+            return None, ""  # about the topic, not an answer to whoever spoke last
+        agreeing = cue is not None and cue.sign > 0
+        previous = _previous_speaker(self.docs, doc, self.recent, who, agreeing)
+        return (previous, "previous") if previous is not None else (None, "")
+
+    def _read_uncued(self, doc: Doc, target: int, how: str) -> None:
+        """A comment with no cue still disagrees when it negates what it answers, and weakly
+        when it answers a quote or a reply link with a contrast."""
+        own = doc.comment.text[doc.body :]
+        other = self.docs[target]
+        if negates(own, other.comment.text[other.body :]):
+            doc.cue, doc.disagrees = Cue(-1, 1.0, "disagree"), True
+        elif how == "reply":
+            doc.cue = reply_contrast(own, quoted=doc.body > 0)
 
 
 def _previous_speaker(
