@@ -151,7 +151,10 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     ),
 ]
 _CUE_ORDER = {"disagree": 0, "query": 1, "partial": 2, "agree": 3}
-_CUE_PATTERNS = [(kind, words, re.compile(p, _I | re.M)) for kind, words, p in _CUE_TABLE_ROWS]
+_CUE_PATTERNS = [
+    (kind, frozenset(words), re.compile(p, _I | re.M)) for kind, words, p in _CUE_TABLE_ROWS
+]
+_CUE_WORDS = tuple(sorted({word for _, words, _ in _CUE_TABLE_ROWS for word in words}))
 AGREE = re.compile("|".join(p for kind, _, p in _CUE_TABLE_ROWS if kind == "agree"), _I | re.M)
 # Cues that are a whole sentence or its first words; used with match(text, begin, end). A
 # leading @mention or filler ("honestly", "lol") may come first.
@@ -235,6 +238,8 @@ _PRAISE_WORDS = (
 def is_junk(text: str) -> bool:
     """A comment with nothing to quote: a test post ("Test 123141235"), a greeting, a bare link,
     an emoji or a mention alone, thanks alone, or fewer than two words once those are removed."""
+    if len(text.split()) > 12:
+        return False  # every kind of junk is short; this keeps long threads cheap
     bare = _MENTION.sub(" ", _URL.sub(" ", text)).strip()
     if word_count(bare) < 2:
         return True
@@ -253,9 +258,10 @@ def find_cues(text: str, begin: int) -> list[tuple[int, str]]:
     """(position, kind) of every agreement or disagreement cue in `text[begin:]`, in order; at
     one position disagreement wins ("I don't agree" is never read as agreement)."""
     lowered = text[begin:].lower()
+    present = {word for word in _CUE_WORDS if word in lowered}
     hits: list[tuple[int, int, str]] = []
     for kind, words, pattern in _CUE_PATTERNS:
-        if any(word in lowered for word in words):
+        if not words.isdisjoint(present):
             hits.extend((m.start(), _CUE_ORDER[kind], kind) for m in pattern.finditer(text, begin))
     hits.sort()
     out: list[tuple[int, str]] = []
@@ -423,6 +429,8 @@ def negates(text: str, other: str) -> bool:
     number of negations. Linear; texts of very different length are never compared."""
     if not (0.5 <= (len(text) + 1) / (len(other) + 1) <= 2.0) or len(text) > 2000:
         return False
+    if abs(len(text.split()) - len(other.split())) > 3:
+        return False  # a flipped negation adds or removes a word or two
     a, b = _tokens(text), _tokens(other)
     neg_a = sum(1 for t in a if t in _NEGATION)
     neg_b = sum(1 for t in b if t in _NEGATION)

@@ -100,7 +100,9 @@ class _Linker:
         if cue is not None and not cue.addressed:
             return None, ""  # about the topic, not an answer to whoever spoke last
         agreeing = cue is not None and cue.sign > 0
-        previous = _previous_speaker(self.docs, doc, self.recent, who, agreeing)
+        # Without a cue only a negated restatement of the nearest speaker could count: the
+        # similarity search is not needed for it.
+        previous = _previous_speaker(self.docs, doc, self.recent, who, agreeing, cue is not None)
         return (previous, "previous") if previous is not None else (None, "")
 
     def _read_uncued(self, doc: Doc, target: int, how: str) -> None:
@@ -115,7 +117,12 @@ class _Linker:
 
 
 def _previous_speaker(
-    docs: list[Doc], doc: Doc, recent: deque[tuple[int, str]], who: str, agreeing: bool
+    docs: list[Doc],
+    doc: Doc,
+    recent: deque[tuple[int, str]],
+    who: str,
+    agreeing: bool,
+    echo: bool = True,
 ) -> int | None:
     """The comment a chat message with no link answers: the previous speaker's, unless one of
     the few before shares clearly more words with it (a reply echoes what it answers). An
@@ -134,6 +141,8 @@ def _previous_speaker(
     if not candidates:
         return None
     nearest = candidates[0]
+    if not echo:
+        return nearest
     near_sim = dot(doc.vector, docs[nearest].vector)
     best, best_sim = nearest, near_sim
     for index in candidates[1:]:
