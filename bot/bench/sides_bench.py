@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -37,6 +38,7 @@ from bot.bench.sides_metrics import (
     SetScore,
     ThreadScore,
     claims_no_disagreement,
+    one_side_purity,
     score_set,
     score_thread,
 )
@@ -47,6 +49,10 @@ SET_DIR = CHECKOUT / "tests" / "fixtures" / "sides"
 # Formats a gold debate may declare (the ingest formats a person pastes or exports).
 GOLD_FORMATS = ("text", "chat", "discord-json", "discord-txt", "discord-csv")
 DEFAULT_CLI_RUNS = 6
+# Issue 9's targets for the gold set.
+SEPARATED_TARGET = 0.95
+PURITY_TARGET = 0.9
+_OTHER = re.compile(r"\s*other points\b", re.IGNORECASE)
 
 
 class GoldError(ValueError):
@@ -206,13 +212,16 @@ def score_result(
     notes: Sequence[str],
     folded: Mapping[str, str],
 ) -> ThreadScore:
-    """Score one result given as `--json` shows it (sides as dicts with `comment_ids`)."""
-    placed = placement(gold, [s.get("comment_ids", []) for s in sides], folded)
+    """Score one result given as `--json` shows it (sides as dicts with `comment_ids`).
+
+    A side labelled "Other points" is where an engine lists comments it could not place (issue
+    9): those comments count as on no side, and it is not counted as a side.
+    """
+    labels = [str(s.get("label", "")) for s in sides]
+    camps = [s for s, label in zip(sides, labels, strict=True) if not _OTHER.match(label)]
+    placed = placement(gold, [s.get("comment_ids", []) for s in camps], folded)
     return score_thread(
-        gold,
-        placed,
-        sides=len(sides),
-        claims_none=claims_no_disagreement(notes, [str(s.get("label", "")) for s in sides]),
+        gold, placed, sides=len(camps), claims_none=claims_no_disagreement(notes, labels)
     )
 
 
@@ -229,8 +238,13 @@ async def score_pipeline(
     return score_result(gold, summary["sides"], result.notes, folded_into(thread, near_threshold))
 
 
-def run_gold(debates: Sequence[GoldDebate], near_threshold: float) -> tuple[SetScore, list[dict]]:
+def run_gold(
+    debates: Sequence[GoldDebate], near_threshold: float
+) -> tuple[SetScore, dict[str, dict[str, Any]], list[dict]]:
+    """Score every debate in process: the set's figures, the same per input format, and one
+    row per debate. A debate that fails to run is a miss, not a crash of the bench."""
     scores, failures, rows = [], [], []
+    per_format: dict[str, list[ThreadScore]] = {}
     for debate in debates:
         try:
             score = asyncio.run(score_pipeline(debate.thread(), debate.gold, near_threshold))
@@ -238,9 +252,22 @@ def run_gold(debates: Sequence[GoldDebate], near_threshold: float) -> tuple[SetS
             failures.append(f"{debate.name}: {type(err).__name__}: {err}")
             continue
         scores.append(score)
+        per_format.setdefault(debate.format, []).append(score)
         rows.append(_row(debate.name, score))
         failures.extend(_verdicts(debate.name, score))
-    return score_set(scores, failures), rows
+    by_format = {fmt: _brief(score_set(group)) for fmt, group in sorted(per_format.items())}
+    return score_set(scores, failures), by_format, rows
+
+
+def _brief(score: SetScore) -> dict[str, Any]:
+    figures = score.as_dict()
+    return {
+        "threads": score.threads,
+        "separated": f"{score.separated}/{score.two_camp_threads}",
+        "false_no_disagreement": score.false_no_disagreement,
+        "purity": figures["purity"],
+        "coverage": figures["coverage"],
+    }
 
 
 def _row(name: str, score: ThreadScore) -> dict[str, Any]:
@@ -266,22 +293,41 @@ def _verdicts(name: str, score: ThreadScore) -> list[str]:
     return out
 
 
-def run_argkp(near_threshold: float) -> dict[str, SetScore]:
+def run_argkp(near_threshold: float) -> dict[str, dict[str, Any]]:
     """One thread per ArgKP dev topic, linked and pasted, scored against the stance labels."""
     from bot.bench.offline_bench import build_argkp_thread, load_arguments, topics
 
     arguments = load_arguments()
-    out: dict[str, SetScore] = {}
+    out: dict[str, dict[str, Any]] = {}
     for variant, pasted in (("argkp_linked", False), ("argkp_pasted", True)):
-        scores, failures = [], []
+        scores, failures, golds = [], [], []
         for n, topic in enumerate(topics(arguments)):
             thread, stances = build_argkp_thread(arguments, topic, pasted=pasted, seed=n)
             gold: dict[str, Camp] = {cid: "A" if s == 1 else "B" for cid, s in stances.items()}
             score = asyncio.run(score_pipeline(thread, gold, near_threshold))
             scores.append(score)
+            golds.append(gold)
             failures.extend(_verdicts(topic, score))
-        out[variant] = score_set(scores, failures)
+        out[variant] = {
+            **score_set(scores, failures).as_dict(),
+            "one_side_baseline_purity": _round(one_side_purity(golds)),
+        }
     return out
+
+
+def targets_met(score: SetScore) -> dict[str, bool]:
+    """Issue 9's targets on the gold set: separated >= 95% of the two-camp threads, purity
+    >= 0.9, no false "no disagreement" claim."""
+    share = score.separated / score.two_camp_threads if score.two_camp_threads else 0.0
+    return {
+        f"separated>={SEPARATED_TARGET}": share >= SEPARATED_TARGET,
+        f"purity>={PURITY_TARGET}": (score.purity or 0.0) >= PURITY_TARGET,
+        "no_false_no_disagreement": score.false_no_disagreement == 0,
+    }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
 
 
 def cli_picks(debates: Sequence[GoldDebate], k: int) -> list[GoldDebate]:
@@ -333,15 +379,20 @@ def run_cli(debates: Sequence[GoldDebate], near_threshold: float) -> SetScore:
 
 
 def _folds_in_json(result: Mapping[str, Any]) -> dict[str, str]:
-    """The folds a `--json` result lists (`duplicates`: id, duplicate_of), if it lists them."""
+    """The folds a `--json` result lists, if it lists them: `duplicates` (id, duplicate_of), or
+    the `copies` each kept comment names (DESIGN's contract for folded duplicates)."""
+    folds: dict[str, str] = {}
     listed = result.get("duplicates")
-    if not isinstance(listed, list):
-        return {}
-    return {
-        str(d["id"]): str(d["duplicate_of"])
-        for d in listed
-        if isinstance(d, dict) and "id" in d and "duplicate_of" in d
-    }
+    for d in listed if isinstance(listed, list) else []:
+        if isinstance(d, dict) and "id" in d and "duplicate_of" in d:
+            folds[str(d["id"])] = str(d["duplicate_of"])
+    for comment in result.get("comments") or []:
+        copies = comment.get("copies") if isinstance(comment, dict) else None
+        for copy in copies if isinstance(copies, list) else []:
+            copy_id = copy.get("id") if isinstance(copy, dict) else copy
+            if isinstance(copy_id, str) and "id" in comment:
+                folds.setdefault(copy_id, str(comment["id"]))
+    return folds
 
 
 # --- the command ----------------------------------------------------------------------------
@@ -353,11 +404,18 @@ def run(
     """Every figure, as plain data: one entry per set, and the gold set's per-thread rows."""
     debates = load_set(folder)
     threshold = _near_threshold()
-    gold, rows = run_gold(debates, threshold)
-    report: dict[str, Any] = {"gold_set": {"debates": len(debates), **gold.as_dict()}}
+    gold, by_format, rows = run_gold(debates, threshold)
+    report: dict[str, Any] = {
+        "gold_set": {
+            "debates": len(debates),
+            **gold.as_dict(),
+            "one_side_baseline_purity": _round(one_side_purity(d.gold for d in debates)),
+            "targets_met": targets_met(gold),
+            "by_format": by_format,
+        }
+    }
     if argkp:
-        for name, score in run_argkp(threshold).items():
-            report[name] = score.as_dict()
+        report.update(run_argkp(threshold))
     if cli_runs:
         picks = cli_picks(debates, cli_runs)
         report["cli_json"] = {
@@ -377,6 +435,13 @@ def _print(report: Mapping[str, Any], verbose: bool) -> None:
         for key, value in figures.items():
             if key in ("failures", "debates") and isinstance(value, list):
                 continue
+            if isinstance(value, dict) and any(isinstance(v, dict) for v in value.values()):
+                out(f"  {key}:\n")
+                for inner, nested in value.items():
+                    out(f"    {inner}: {_flat(nested) if isinstance(nested, dict) else nested}\n")
+                continue
+            if isinstance(value, dict):
+                value = _flat(value)
             out(f"  {key}: {value}\n")
         failures = figures.get("failures", [])
         if failures:
@@ -389,6 +454,10 @@ def _print(report: Mapping[str, Any], verbose: bool) -> None:
         out("per thread\n")
         for row in report["per_thread"]:
             out("  " + "  ".join(f"{k}={v}" for k, v in row.items()) + "\n")
+
+
+def _flat(figures: Mapping[str, Any]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in figures.items())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -191,3 +191,13 @@ def score_set(scores: Sequence[ThreadScore], failures: Sequence[str] = ()) -> Se
         mean_purity=sum(purities) / len(purities) if purities else None,
         failures=list(failures),
     )
+
+
+def one_side_purity(golds: Iterable[Mapping[str, Camp]]) -> float | None:
+    """The pooled purity of the laziest answer, every comment on one side: the yardstick a
+    real split must beat (each thread scores its larger camp's share)."""
+    matched = placed = 0
+    for gold in golds:
+        score = score_thread(gold, dict.fromkeys(gold, 0), sides=1, claims_none=False)
+        matched, placed = matched + score.matched, placed + score.placed
+    return matched / placed if placed else None

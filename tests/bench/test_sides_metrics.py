@@ -8,6 +8,7 @@ from bot.bench.sides_bench import placement, score_result
 from bot.bench.sides_metrics import (
     best_matching,
     claims_no_disagreement,
+    one_side_purity,
     score_set,
     score_thread,
     side_camp_counts,
@@ -116,3 +117,31 @@ def test_a_folded_copy_counts_on_the_side_of_what_it_repeats() -> None:
     sides = [{"label": "For", "comment_ids": ["c1"]}, {"label": "Against", "comment_ids": ["c2"]}]
     score = score_result(gold, sides, ["Sides come from 2 replies"], {"c3": "c1", "c4": "c3"})
     assert (score.purity, score.coverage, score.separated) == (1.0, 1.0, True)
+
+
+def test_the_one_side_baseline_is_each_threads_larger_camp() -> None:
+    # GOLD: 3 A and 3 B → 3 of 6; a second thread of 3 A and 1 B → 3 of 4; none-only: nothing.
+    second = {"x1": "A", "x2": "A", "x3": "A", "y1": "B", "n": None}
+    assert one_side_purity([GOLD, second, {"z": None}]) == pytest.approx(6 / 10)
+    assert one_side_purity([{"z": None}]) is None
+
+
+def test_an_other_points_side_is_no_side() -> None:
+    gold = {"c1": "A", "c2": "B", "c3": "A", "c4": None}
+    sides = [
+        {"label": "For: a four-day week", "comment_ids": ["c1"]},
+        {"label": "Against: customers", "comment_ids": ["c2"]},
+        {"label": "Other points", "comment_ids": ["c3", "c4"]},
+    ]
+    score = score_result(gold, sides, [], {})
+    assert score.sides == 2
+    assert (score.purity, score.coverage, score.forced) == (1.0, pytest.approx(2 / 3), 0)
+
+
+def test_targets_are_checked_against_the_issue() -> None:
+    from bot.bench.sides_bench import targets_met
+
+    good = score_thread(GOLD, {"a1": 0, "a2": 0, "b1": 1}, sides=2, claims_none=False)
+    bad = score_thread(GOLD, {cid: 0 for cid in GOLD}, sides=1, claims_none=True)
+    assert all(targets_met(score_set([good])).values())
+    assert not any(targets_met(score_set([bad])).values())

@@ -24,6 +24,22 @@ def test_the_set_is_big_and_varied() -> None:
     assert len(two_camps) >= 35 and no_camp and one_camp
     sizes = [len({c.author for c in d.comments if c.author}) for d in debates]
     assert min(sizes) <= 3 and max(sizes) >= 15
+    styles = {s for d in debates for s in d.styles}
+    for wanted in (
+        "quoting",
+        "@mentions",
+        "named agreement",
+        "agreement chain",
+        "denial words",
+        "rumour",
+        "joke",
+        "junk",
+        "no disagreement",
+        "discord copy-paste",
+        "reply links",
+        "typos",
+    ):
+        assert wanted in styles, wanted
 
 
 @pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
