@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import replace
 
 from bot.summarize.offline.model import Cue
 from bot.summarize.text import word_count
@@ -143,6 +144,13 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     ),
     ("agree", ("+1",), r"\+1\b(?<![\w+]\+1)"),
     ("agree", ("same here",), r"\bsame here\b"),
+    (
+        "agree",
+        ("same", "confirm", "fits", "checks out", "tracks", "adds up"),
+        r"\b(?:told|heard|said|got|saw|seen|read|say|says|hearing) (?:me |us |him |her |them )?"
+        r"(?:the )?same(?: thing)?\b|\bcan confirm\b"
+        r"|^\W*(?:it|that|this) (?:fits|checks out|tracks|adds up)\b",
+    ),
     ("agree", ("said",), r"\bwhat (?:\w+ ){1,2}said\b|\bwell said\b"),
     (
         "agree",
@@ -166,9 +174,17 @@ _AGREE_SENTENCE = re.compile(
     r"|(?:yes|yep|yup|yeah|exactly|precisely|\^+ ?this)\b)",
     _I,
 )
+# A bare yes or no at the start of a comment is a vote on the question, not an answer to
+# whoever spoke last (unless it says "you").
+_VOTE = re.compile(
+    _LEAD + r"(?:yes|yeah|yep|yup|no|nope|nah|hell (?:yes|no)|absolutely(?: not)?"
+    r"|definitely(?: not)?|god no|not again|keep it)\b(?!-)",
+    _I,
+)
 # "No, ..." but not "No-one ...". Short denials that are a whole sentence: "Fake.", "Nah ...".
 _DISAGREE_SENTENCE = re.compile(
-    _LEAD + r"(?:(?:no|wrong|false|fake|hoax|lies|untrue|bs|bullshit|rubbish|nonsense"
+    _LEAD + r"(?:(?:no|wrong|false|fake|hoax|lies|untrue|bs|bullshit|rubbish|nonsense|hell no"
+    r"|absolutely not|definitely not|not again|god no|please don'?t|keep it"
     r"|not true|not really|not at all|hardly)(?:\s*[,.!:;?]|\s+[-\u2013\u2014]\s|\W*$)"
     r"|(?:nope|nah|meh)\b)",
     _I,
@@ -318,6 +334,22 @@ def read_cue(text: str, spans: list[tuple[int, int]]) -> tuple[Cue | None, bool]
             return Cue(-1, 0.35, "contrast", weak=True), False
         return None, False
     k, at, kind = found[0]
+    cue, disagrees = _first_cue(folded, spans, found, disagrees)
+    b, e = spans[0]
+    if (
+        k == 0
+        and cue.kind in ("agree", "disagree")
+        and _VOTE.match(folded, b, e)
+        and not _SECOND_PERSON.search(folded[b:e].lower())
+    ):
+        cue = replace(cue, vote=True)
+    return cue, disagrees
+
+
+def _first_cue(
+    folded: str, spans: list[tuple[int, int]], found: list[tuple[int, int, str]], disagrees: bool
+) -> tuple[Cue, bool]:
+    k, at, kind = found[0]
     if kind == "agree":
         cue = _agreement(folded, spans, found, k, at)
         return cue, disagrees or cue.sign < 0
@@ -367,32 +399,59 @@ def without_cue(text: str, span: tuple[int, int]) -> str:
 
 # --- named people ----------------------------------------------------------------------------
 
+
+def _name(group: str, words: int = 2) -> str:
+    more = r"(?:\s+[^\W\d_][\w.\-]*)?" if words == 2 else ""
+    return rf"@?(?P<{group}>[^\W\d_][\w.\-]*{more})"
+
+
 _NAMED = re.compile(
-    r"(?:\b(?:agree|agreeing|disagree|disagreeing|side|siding|with|against)\s+(?:with\s+)?"
-    r"@?(?P<with>[^\W\d_][\w.\-']*(?:\s+[^\W\d_][\w.\-']*)?)"
-    r"|(?<![\w@])@(?P<at>[\w.\-]+(?:\s+[\w.\-]+)?)"
-    r"|\bwhat\s+@?(?P<said>[^\W\d_][\w.\-']*)\s+said\b"
-    r"|\+1\s+(?:to\s+)?@?(?P<plus>[^\W\d_][\w.\-']*)"
-    r"|^\W*@?(?P<lead>[^\W\d_][\w.\-']*(?:\s+[^\W\d_][\w.\-']*)?)(?:\s*[,:]|\s+(?:is|was|'s)\s+"
-    r"(?:\w+\s+)?(?:right|wrong|correct|mistaken|spot on)\b))",
+    "|".join(
+        [
+            r"\b(?:agree|agreeing|disagree|disagreeing|side|siding|with|against)\s+(?:with\s+)?"
+            + _name("with"),
+            r"(?<![\w@])@(?P<at>[\w.\-]+(?:\s+[\w.\-]+)?)",
+            r"\bwhat\s+" + _name("said", 1) + r"\s+said\b",
+            r"\+1\s+(?:to\s+)?" + _name("plus", 1),
+            r"\b(?:I'?m|I am|we'?re|we are)\s+with\s+" + _name("imwith"),
+            r"\bsame\s+as\s+" + _name("sameas"),
+            _name("saidit", 1) + r"\s+(?:said|nailed|put)\s+it\b",
+            r"^\W*" + _name("lead") + r"(?:\s*[,:]|(?:'s|\s+(?:is|was))\s+(?:\w+\s+)?"
+            r"(?P<verdict>right|wrong|correct|mistaken|spot on)\b)",
+        ]
+    ),
     _I | re.M,
 )
+_AGREEING_GROUPS = frozenset({"said", "plus", "imwith", "sameas", "saidit"})
+# Who else may be named: the opening poster and "the parent" (the comment answered).
+OP = "\x00op"
+PARENT = "\x00parent"
+_SPECIAL = {"op": OP, "the op": OP, "parent": PARENT, "the parent": PARENT}
 
 
-def named_person(text: str, begin: int, end: int, names: dict[str, str]) -> str | None:
+def named_person(text: str, begin: int, end: int, names: dict[str, str]) -> tuple[str | None, int]:
     """The first person of `names` (casefolded name -> name) named in `text[begin:end]` as the
-    one answered: "I agree with Alice", "@Bob", "what Carol said", "Dan is right", "Eve: ..."."""
-    if not names:
-        return None
+    one answered ("I agree with Alice", "@Bob", "what Carol said", "Dan is right", "Eve: ..."),
+    or `OP` / `PARENT`; and what naming them says: +1 ("I'm with Bob", "same as Dan", "+1
+    Abi", "Fitz is right"), -1 ("Gio is wrong"), 0 (only who is answered)."""
     for match in _NAMED.finditer(text, begin, end):
-        words = (match.group(match.lastgroup or 0) or "").split()
+        group = match.lastgroup or ""
+        if group == "verdict":
+            group = "lead"
+        words = (match.group(group) or "").split()
+        sign = 1 if group in _AGREEING_GROUPS else 0
+        verdict = match.group("verdict")
+        if verdict:
+            sign = -1 if verdict.lower() in ("wrong", "mistaken") else 1
         # "Alice Smith" or "Alice": the longer name first.
         for n in (2, 1):
             if len(words) >= n:
-                key = " ".join(words[:n]).rstrip(".,'").casefold()
+                key = " ".join(words[:n]).rstrip(".,").casefold()
                 if key in names:
-                    return names[key]
-    return None
+                    return names[key], sign
+                if key in _SPECIAL and group != "lead":
+                    return _SPECIAL[key], sign
+    return None, 0
 
 
 _CONTRAST_WORDS = re.compile(

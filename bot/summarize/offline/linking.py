@@ -5,8 +5,11 @@ answers that person's latest comment; then an explicit reply link (exports, web 
 `> quote` / `"quote" - reply` links that ingest finds in pasted text); then, for a comment with a
 cue and no link, the thread's shape decides: in a tree (Hacker News, Reddit, Discourse) a
 top-level comment answers the story, so the question; in chat it answers the previous speaker
-(the latest comment by someone else). The opening comment answers nothing. A comment without a
-cue is linked only by an explicit link or a name; it never gets a stance from its neighbours.
+(the latest comment by someone else), except a bare "Yes," / "No," / "nah" opening, which is a
+vote on the question. The opening comment answers nothing. Naming can be the cue itself ("I'm
+with Bruno", "Gio is right"). A comment without a cue is linked only by an explicit link or a
+name; it never gets a stance from its neighbours, except by restating what it answers with the
+negation flipped.
 
 One pass, constant work per comment: linear in the thread.
 """
@@ -16,7 +19,9 @@ from __future__ import annotations
 from collections import deque
 
 from bot.summarize.offline.cues import (
+    OP,
     OPENING_SENTENCES,
+    PARENT,
     is_junk,
     named_person,
     negates,
@@ -24,13 +29,12 @@ from bot.summarize.offline.cues import (
     reply_contrast,
 )
 from bot.summarize.offline.model import ROOT, Cue, Doc, Reporter
-from bot.summarize.text import dot
 from bot.textfold import CHAR_TABLE
 from bot.thread import Thread
 
 # Sources whose comments without a reply link answer the story (tree.py's convention).
 TREE_SOURCES = frozenset({"hackernews", "reddit", "discourse"})
-# How many earlier speakers a chat message without a link may be answering.
+# How many recent comments are remembered as possible targets (a query is skipped over).
 REPLY_WINDOW = 6
 
 
@@ -71,7 +75,7 @@ class _Linker:
         comment = doc.comment
         who = comment.author or f"#{doc.index}"  # anonymous comments are each their own person
         doc.cue, doc.disagrees = read_cue(comment.text, doc.spans)
-        target, how = _explicit_target(doc, self.ids, self.names, self.latest, who)
+        target, how = self._explicit_target(doc, who)
         if target is None:
             target, how = self._implicit_target(doc, who)
         if doc.cue is None and target is not None and target != ROOT:
@@ -85,7 +89,7 @@ class _Linker:
             parent = self.docs[target]
             parent.replies += 1
             parent.disputed = parent.disputed or (doc.cue is not None and doc.cue.sign < 0)
-        if comment.author:
+        if comment.author and (doc.cue is not None or not doc.junk):
             self.latest[comment.author] = doc.index
         if doc.cue is not None or not doc.junk:
             self.recent.append((doc.index, who))
@@ -95,15 +99,45 @@ class _Linker:
         cue = doc.cue
         if doc.index == self.opening or (cue is not None and cue.weak):
             return None, ""
-        if self.tree:
+        if self.tree or (cue is not None and cue.vote):
             return ROOT, "root"
         if cue is not None and not cue.addressed:
             return None, ""  # about the topic, not an answer to whoever spoke last
         agreeing = cue is not None and cue.sign > 0
-        # Without a cue only a negated restatement of the nearest speaker could count: the
-        # similarity search is not needed for it.
-        previous = _previous_speaker(self.docs, doc, self.recent, who, agreeing, cue is not None)
+        previous = _previous_speaker(self.docs, doc, self.recent, who, agreeing)
         return (previous, "previous") if previous is not None else (None, "")
+
+    def _explicit_target(self, doc: Doc, who: str) -> tuple[int | None, str]:
+        """A named person's latest comment, else the reply link; (None, "") without either.
+        Naming can be the cue itself ("I'm with Bruno", "Gio is right", "same as Dimitri")."""
+        if doc.spans:
+            end = doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]
+            text = doc.comment.text[:end].translate(CHAR_TABLE)
+            name, sign = named_person(text, doc.spans[0][0], end, self.names)
+            target = self._named_target(doc, name, who)
+            if target is not None:
+                if sign:
+                    doc.cue = Cue(sign, 1.0, "agree" if sign > 0 else "disagree")
+                    doc.disagrees = doc.disagrees or sign < 0
+                return target, "named"
+        reply_to = doc.comment.reply_to
+        if reply_to:
+            parent = self.ids.get(reply_to)
+            if parent is not None and parent < doc.index:
+                return parent, "reply"
+        return None, ""
+
+    def _named_target(self, doc: Doc, name: str | None, who: str) -> int | None:
+        if name is None or name == who:
+            return None
+        if name == OP:
+            return self.opening if self.opening is not None and self.opening < doc.index else None
+        if name == PARENT:
+            parent = self.ids.get(doc.comment.reply_to or "")
+            if parent is not None and parent < doc.index:
+                return parent
+            return _previous_speaker(self.docs, doc, self.recent, who, False)
+        return self.latest.get(name)
 
     def _read_uncued(self, doc: Doc, target: int, how: str) -> None:
         """A comment with no cue still disagrees when it negates what it answers, and weakly
@@ -117,58 +151,19 @@ class _Linker:
 
 
 def _previous_speaker(
-    docs: list[Doc],
-    doc: Doc,
-    recent: deque[tuple[int, str]],
-    who: str,
-    agreeing: bool,
-    echo: bool = True,
+    docs: list[Doc], doc: Doc, recent: deque[tuple[int, str]], who: str, agreeing: bool
 ) -> int | None:
-    """The comment a chat message with no link answers: the previous speaker's, unless one of
-    the few before shares clearly more words with it (a reply echoes what it answers). An
-    agreement ("Yes, ...") never answers a question such as "source?": it answers what was
-    asked about."""
-    candidates: list[int] = []
+    """The comment a chat message with no link answers: the previous speaker's (the latest
+    comment by someone else). An agreement ("Yes, ...") never answers a question such as
+    "source?": it answers what was asked about."""
     for index, other in reversed(recent):
         if other == who:
             continue
         cue = docs[index].cue
         if agreeing and cue is not None and cue.kind == "query":
             continue
-        candidates.append(index)
-        if len(candidates) == REPLY_WINDOW:
-            break
-    if not candidates:
-        return None
-    nearest = candidates[0]
-    if not echo:
-        return nearest
-    near_sim = dot(doc.vector, docs[nearest].vector)
-    best, best_sim = nearest, near_sim
-    for index in candidates[1:]:
-        sim = dot(doc.vector, docs[index].vector)
-        if sim > best_sim + 1e-12:
-            best, best_sim = index, sim
-    # Comments on one topic all share words: only a clearly closer one beats the nearest.
-    return best if best_sim >= 2.0 * near_sim + 0.05 else nearest
-
-
-def _explicit_target(
-    doc: Doc, ids: dict[str, int], names: dict[str, str], latest: dict[str, int], who: str
-) -> tuple[int | None, str]:
-    """A named person's latest comment, else the reply link; (None, "") without either."""
-    if doc.spans:
-        end = doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]
-        text = doc.comment.text[:end].translate(CHAR_TABLE)
-        name = named_person(text, doc.spans[0][0], end, names)
-        if name is not None and name != who and name in latest:
-            return latest[name], "named"
-    reply_to = doc.comment.reply_to
-    if reply_to:
-        parent = ids.get(reply_to)
-        if parent is not None and parent < doc.index:
-            return parent, "reply"
-    return None, ""
+        return index
+    return None
 
 
 def mark_junk(docs: list[Doc]) -> None:

@@ -33,6 +33,7 @@ class Cue:
     # Speaks to someone (an answer, "you", a short "No."), rather than about the topic ("I don't
     # see why we should ..."): only then may it answer the previous speaker of a chat.
     addressed: bool = True
+    vote: bool = False  # a bare "Yes," / "No," / "nah" opening: a vote on the question
 
 
 @dataclass(slots=True)

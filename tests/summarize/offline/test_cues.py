@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.summarize.offline.cues import is_junk, named_person, negates, read_cue
+from bot.summarize.offline.cues import PARENT, is_junk, named_person, negates, read_cue
 from bot.summarize.text import sentence_spans
 
 
@@ -75,18 +75,22 @@ def test_no_cue_in_an_argument_and_agree_to_disagree_is_none() -> None:
     assert cue is None and not disagrees
 
 
-def test_named_person() -> None:
-    names = {"alice": "Alice", "bob smith": "Bob Smith", "dario": "Dario"}
-    text = "I agree with Alice, people would be more rested."
-    assert named_person(text, 0, len(text), names) == "Alice"
-    text = "@Bob Smith that's wrong"
-    assert named_person(text, 0, len(text), names) == "Bob Smith"
-    text = "what Dario said"
-    assert named_person(text, 0, len(text), names) == "Dario"
-    text = "+1 to alice, also the rooms have carpets"
-    assert named_person(text, 0, len(text), names) == "Alice"
-    text = "I agree with everyone here."
-    assert named_person(text, 0, len(text), names) is None
+def test_named_person_and_what_naming_says() -> None:
+    names = {"alice": "Alice", "bob smith": "Bob Smith", "dario": "Dario", "jake": "Jake"}
+
+    def named(text: str):
+        return named_person(text, 0, len(text), names)
+
+    assert named("I agree with Alice, people would be more rested.") == ("Alice", 0)
+    assert named("@Bob Smith that's wrong") == ("Bob Smith", 0)
+    assert named("what Dario said") == ("Dario", 1)
+    assert named("+1 to alice, also the rooms have carpets") == ("Alice", 1)
+    assert named("I'm with Dario, run it in the park instead.") == ("Dario", 1)
+    assert named("same as Jake, my shop lost a whole Sunday") == ("Jake", 1)
+    assert named("Jake's right though, small shops get nothing.") == ("Jake", 1)
+    assert named("Dario is wrong about the roof.") == ("Dario", -1)
+    assert named("Strongly agree with the parent.") == (PARENT, 0)
+    assert named("I agree with everyone here.") == (None, 0)
 
 
 def test_negated_restatement() -> None:

@@ -39,13 +39,12 @@ def test_a_cue_answers_the_named_person_else_the_previous_speaker() -> None:
             "Dan: No way, the workload would just get squeezed into four longer days.",
         )
     )
-    # Dan's "No way" echoes Alice's words ("four ... days") and none of Carol's: a reply echoes
-    # what it answers, so the earlier speaker wins over the nearest one.
+    # Dan's "No way, ..." opens with a bare no: a vote on the question, not on Carol.
     assert [(d.target, d.link) for d in docs] == [
         (None, ""),
         (0, "previous"),
         (0, "named"),
-        (0, "previous"),
+        (ROOT, "root"),
     ]
     docs = linked(
         chat(
