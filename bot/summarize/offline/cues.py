@@ -31,7 +31,17 @@ _ADVERBS = (
 # the pattern. The words are a cheap filter: running every pattern over every comment of a large
 # thread costs far more than a few substring tests.
 _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
-    ("disagree", ("disagree",), r"\bdisagree[sd]?\b(?<!agree to disagree)"),
+    (
+        "disagree",
+        ("disagree",),
+        r"(?<!n't )(?<!not )(?<!never )\bdisagree[sd]?\b(?<!agree to disagree)",
+    ),
+    (
+        "disagree",
+        ("against", "opposed"),
+        r"^\W*(?:I'?m |I am |we'?re )?(?:strongly |totally |completely |firmly |very much )?"
+        r"(?:against|opposed)\W*$|^\W*(?:strongly |totally |firmly )(?:against|opposed)\b",
+    ),
     ("disagree", ("counter",), r"^\W*counter[- ]?(?:point|argument)\b"),
     ("disagree", ("agree",), r"\bI (?:do not|don'?t|can'?t|cannot) agree\b"),
     (
@@ -146,6 +156,12 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     ("agree", ("same here",), r"\bsame here\b"),
     (
         "agree",
+        ("argue with", "objection", "disagree"),
+        r"\bcan'?t argue with (?:that|this)\b|\bno objections?\b"
+        r"|\b(?:don'?t|do not|can'?t|cannot) disagree\b",
+    ),
+    (
+        "agree",
         ("same", "confirm", "fits", "checks out", "tracks", "adds up"),
         r"\b(?:told|heard|said|got|saw|seen|read|say|says|hearing) (?:me |us |him |her |them )?"
         r"(?:the )?same(?: thing)?\b|\bcan confirm\b"
@@ -177,7 +193,7 @@ _AGREE_SENTENCE = re.compile(
 # A bare yes or no at the start of a comment is a vote on the question, not an answer to
 # whoever spoke last (unless it says "you").
 _VOTE = re.compile(
-    _LEAD + r"(?:yes|yeah|yep|yup|no|nope|nah|hell (?:yes|no)|absolutely(?: not)?"
+    _LEAD + r"(?:yes|yeah|yep|yup|no(?! way)|nope|nah|hell (?:yes|no)|absolutely(?: not)?"
     r"|definitely(?: not)?|god no|not again|keep it)\b(?!-)",
     _I,
 )

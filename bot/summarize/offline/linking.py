@@ -89,7 +89,8 @@ class _Linker:
             parent = self.docs[target]
             parent.replies += 1
             parent.disputed = parent.disputed or (doc.cue is not None and doc.cue.sign < 0)
-        if comment.author and (doc.cue is not None or not doc.junk):
+        # A name answers that person's latest argument, not their "thanks for the agenda".
+        if comment.author and (doc.cue is not None or not (doc.junk or doc.off_topic)):
             self.latest[comment.author] = doc.index
         if doc.cue is not None or not doc.junk:
             self.recent.append((doc.index, who))
@@ -103,8 +104,7 @@ class _Linker:
             return ROOT, "root"
         if cue is not None and not cue.addressed:
             return None, ""  # about the topic, not an answer to whoever spoke last
-        agreeing = cue is not None and cue.sign > 0
-        previous = _previous_speaker(self.docs, doc, self.recent, who, agreeing)
+        previous = _previous_speaker(self.docs, doc, self.recent, who)
         return (previous, "previous") if previous is not None else (None, "")
 
     def _explicit_target(self, doc: Doc, who: str) -> tuple[int | None, str]:
@@ -136,7 +136,7 @@ class _Linker:
             parent = self.ids.get(doc.comment.reply_to or "")
             if parent is not None and parent < doc.index:
                 return parent
-            return _previous_speaker(self.docs, doc, self.recent, who, False)
+            return _previous_speaker(self.docs, doc, self.recent, who)
         return self.latest.get(name)
 
     def _read_uncued(self, doc: Doc, target: int, how: str) -> None:
@@ -151,16 +151,16 @@ class _Linker:
 
 
 def _previous_speaker(
-    docs: list[Doc], doc: Doc, recent: deque[tuple[int, str]], who: str, agreeing: bool
+    docs: list[Doc], doc: Doc, recent: deque[tuple[int, str]], who: str
 ) -> int | None:
     """The comment a chat message with no link answers: the previous speaker's (the latest
-    comment by someone else). An agreement ("Yes, ...") never answers a question such as
-    "source?": it answers what was asked about."""
+    comment by someone else). A cue never answers a question such as "source?": "Yes, ..." or
+    "This is a hoax." after one answers what was asked about."""
     for index, other in reversed(recent):
         if other == who:
             continue
         cue = docs[index].cue
-        if agreeing and cue is not None and cue.kind == "query":
+        if cue is not None and cue.kind == "query":
             continue
         return index
     return None
