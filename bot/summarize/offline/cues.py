@@ -167,6 +167,12 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"(?:the )?same(?: thing)?\b|\bcan confirm\b"
         r"|^\W*(?:it|that|this) (?:fits|checks out|tracks|adds up)\b",
     ),
+    (
+        "agree",
+        ("love", "good idea", "great idea", "sounds good", "fan"),
+        r"^\W*(?:I )?(?:love|like) (?:it|this|that|the idea)\b|^\W*(?:(?:that|this)(?:'s| is) a )?"
+        r"(?:good|great|brilliant) idea\b|^\W*sounds (?:good|great)\b|\bI'?m (?:a )?(?:big )?fan\b",
+    ),
     ("agree", ("said",), r"\bwhat (?:\w+ ){1,2}said\b|\bwell said\b"),
     (
         "agree",
@@ -199,10 +205,10 @@ _VOTE = re.compile(
 )
 # "No, ..." but not "No-one ...". Short denials that are a whole sentence: "Fake.", "Nah ...".
 _DISAGREE_SENTENCE = re.compile(
-    _LEAD + r"(?:(?:no|wrong|false|fake|hoax|lies|untrue|bs|bullshit|rubbish|nonsense|hell no"
-    r"|absolutely not|definitely not|not again|god no|please don'?t|keep it"
+    _LEAD + r"(?:(?:no|wrong|false|fake|hoax|lies|untrue|bs|bullshit|rubbish|nonsense|keep it"
     r"|not true|not really|not at all|hardly)(?:\s*[,.!:;?]|\s+[-\u2013\u2014]\s|\W*$)"
-    r"|(?:nope|nah|meh)\b)",
+    r"|(?:nope|nah|meh|hell no|absolutely not|definitely not|not again|god no|please don'?t"
+    r"|I'?d rather not|rather not|bad idea|terrible idea|I'?m not a fan|not a fan)\b)",
     _I,
 )
 _QUERY_SENTENCE = re.compile(
@@ -267,11 +273,19 @@ _PRAISE_WORDS = (
 )
 
 
+# A site's header line copied with the text ("kellan 4 hours ago | parent | next [-]").
+_HEADER_LINE = re.compile(
+    r"\s*\S+ \d+ (?:second|minute|hour|day|week|month|year)s? ago\b[^\n]*\|[^\n]*$", _I
+)
+
+
 def is_junk(text: str) -> bool:
     """A comment with nothing to quote: a test post ("Test 123141235"), a greeting, a bare link,
     an emoji or a mention alone, thanks alone, or fewer than two words once those are removed."""
     if len(text.split()) > 12:
         return False  # every kind of junk is short; this keeps long threads cheap
+    if _HEADER_LINE.match(text):
+        return True
     bare = _MENTION.sub(" ", _URL.sub(" ", text)).strip()
     if word_count(bare) < 2:
         return True

@@ -75,7 +75,10 @@ class _Linker:
         comment = doc.comment
         who = comment.author or f"#{doc.index}"  # anonymous comments are each their own person
         doc.cue, doc.disagrees = read_cue(comment.text, doc.spans)
+        vote = doc.cue.sign if doc.cue is not None and doc.cue.vote else 0
         target, how = self._explicit_target(doc, who)
+        if target is not None and vote and not self.tree:
+            doc.vote = vote  # "nah Cheng said it": agrees with Cheng and votes no
         if target is None:
             target, how = self._implicit_target(doc, who)
         if doc.cue is None and target is not None and target != ROOT:
@@ -90,7 +93,7 @@ class _Linker:
             parent.replies += 1
             parent.disputed = parent.disputed or (doc.cue is not None and doc.cue.sign < 0)
         # A name answers that person's latest argument, not their "thanks for the agenda".
-        if comment.author and (doc.cue is not None or not (doc.junk or doc.off_topic)):
+        if comment.author and (doc.cue is not None or not (doc.junk or doc.praise)):
             self.latest[comment.author] = doc.index
         if doc.cue is not None or not doc.junk:
             self.recent.append((doc.index, who))

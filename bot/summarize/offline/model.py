@@ -47,10 +47,12 @@ class Doc:
     cue: Cue | None = None
     disagrees: bool = False  # holds a disagreement cue anywhere in its own words
     target: int | None = None  # a doc index, ROOT, or None: what the cue answers
+    vote: int = 0  # a bare yes (+1) or no (-1) on the question beside a named or reply target
     link: str = ""  # how the target was found: reply, named, previous, root
     replies: int = 0
     disputed: bool = False  # received a disagreeing reply
     junk: bool = False  # test post, greeting, bare link, emoji, bot output: never quoted
+    praise: bool = False  # thanks or praise with little else
     off_topic: bool = False  # thanks or praise with little else, or shares no terms: not quoted
     side: int | None = None
 

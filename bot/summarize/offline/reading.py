@@ -107,7 +107,7 @@ def _mark_off_topic(docs: list[Doc]) -> None:
             text = doc.comment.text
             own = sum(word_count(text[b:e]) for b, e in doc.spans if not PRAISE.search(text[b:e]))
             if own < 8 or (enough and rel < median and own < 25):
-                doc.off_topic = True
+                doc.off_topic = doc.praise = True
                 continue
         if enough and rel < 0.35 * median:
             doc.off_topic = True

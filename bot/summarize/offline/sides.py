@@ -22,6 +22,8 @@ from bot.thread import Thread
 
 # The opening comment states the question: the strongest evidence there is.
 OPENING_WEIGHT = 3.0
+# A yes or no beside a named answer ("nah Cheng said it"): weaker than the answer itself.
+VOTE_WEIGHT = 0.7
 REFINE_ROUNDS = 5
 
 
@@ -73,6 +75,8 @@ def _edges(docs: list[Doc], thread: Thread) -> dict[tuple[int, int], float]:
             continue
         other = 0 if doc.target == ROOT else docs[doc.target].unit
         add(doc.unit, other, cue.sign * cue.weight)
+        if doc.vote:
+            add(doc.unit, 0, doc.vote * VOTE_WEIGHT)
     return weights
 
 

@@ -39,13 +39,21 @@ def test_a_cue_answers_the_named_person_else_the_previous_speaker() -> None:
             "Dan: No way, the workload would just get squeezed into four longer days.",
         )
     )
-    # Dan's "No way, ..." opens with a bare no: a vote on the question, not on Carol.
     assert [(d.target, d.link) for d in docs] == [
         (None, ""),
         (0, "previous"),
         (0, "named"),
-        (ROOT, "root"),
+        (2, "previous"),
     ]
+    # A bare "No," or "nah" opening a comment is a vote on the question, not on whoever spoke.
+    docs = linked(
+        chat(
+            "Ana: We should move the meetup to Tuesdays.",
+            "Ben: Agreed, Mondays are packed.",
+            "Cai: nah, Tuesday is league night.",
+        )
+    )
+    assert (docs[2].target, docs[2].link) == (ROOT, "root")
     docs = linked(
         chat(
             "Ana: The cafeteria should stay open until eight.",
