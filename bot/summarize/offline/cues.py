@@ -119,6 +119,13 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"|\bis (?:this|that|it) (?:even |actually |really )?(?:true|confirmed|real|legit)\s*\?",
     ),
     ("disagree", ("no way",), r"\bno way\b(?! to\b)"),
+    (
+        "disagree",
+        ("not what", "not how", "waste of", "skill issue", "overrated", "cope"),
+        r"\b(?:that|this|it)(?:'s| is) not (?:what|how)\b|^\W*(?:what a |such a |total |complete )?"
+        r"waste of (?:money|time|space)\b|\bskill issue\b|^\W*(?:so |massively |hugely )?"
+        r"overrated\b|^\W*cope\b",
+    ),
     ("disagree", ("debunked",), r"\b(?:been |was |is |already )debunked\b"),
     ("disagree", ("doubt",), r"\bI (?:really |seriously |highly |strongly )?doubt\b"),
     ("disagree", ("fake news",), r"\bfake news\b"),
@@ -132,6 +139,11 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     ("partial", ("yes and no",), r"\byes and no\b"),
     ("partial", ("of but", "of, but"), r"\b(?:sort|kind) of,? but\b"),
     ("partial", ("up to a point",), r"\bup to a point\b"),
+    (
+        "partial",
+        ("only true", "only the case"),
+        r"\b(?:that'?s|that is|it'?s|it is) only (?:true|the case)\b",
+    ),
     ("partial", ("extent",), r"\bto (?:some|a certain) extent\b"),
     (
         "partial",
