@@ -350,6 +350,7 @@ def _sentence_cues(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, i
     return found
 
 
+_PLUS_ONE_TO_A_THING = re.compile(r"\+1\s+(?:to|for)\s+(?:the|a|an|this|that|more|less)\b", _I)
 # Disagreement about the topic rather than with someone, unless it says "you".
 _TOPICAL = ("see why", "see how", "as far as", "evidence", "doubt", "argument", "proof")
 _SECOND_PERSON = re.compile(r"\byou(?:r|rs|'re|'ve|'d)?\b")
@@ -394,6 +395,10 @@ def _first_cue(
     k, at, kind = found[0]
     if kind == "agree":
         cue = _agreement(folded, spans, found, k, at)
+        if _PLUS_ONE_TO_A_THING.match(folded, at):
+            cue = replace(
+                cue, addressed=False
+            )  # "+1 to the ban": agrees with a thing, not a person
         return cue, disagrees or cue.sign < 0
     if kind == "partial" and not any(f[2] == "disagree" and f[0] == k for f in found):
         return Cue(-1, 0.6 * _weight(k), "partial"), True
