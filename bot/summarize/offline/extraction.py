@@ -45,6 +45,7 @@ _POINT_LEAD = re.compile(
     r"^(?:(?:but|and|so|again|also|yet|however|well|actually|still|plus|then)\b[,:]?\s+"
     r"|(?:\+1|yes|yeah|exactly|indeed|agreed|true|yes and no|(?:good|fair|great) point|well said"
     r"|I (?:fully |totally |completely )?agree(?: with [\w.\-']+)?|no way|nope|nah"
+    r"|I'?m (?:fully |completely |totally |100% |all )?on board(?: with (?:you|this|that))?"
     r"|I (?:strongly |respectfully )?disagree(?: with [\w.\-']+)?"
     r"|(?:I think |I'd say )?(?:quite )?the opposite|on the contrary|I'?m not (?:so )?sure"
     r"|that'?s (?:just |simply )?(?:wrong|not true)|not true|no)\s*[,.!:;\-\u2013\u2014]\s*)+",
@@ -370,8 +371,10 @@ def open_questions(
         if not quotable(doc) or not (doc.disputed or doc.replies == 0):
             continue
         for span, sentence in _questions_in(doc):
-            if sentence in seen or any(
-                d == doc.index and not (span[1] <= u[0] or span[0] >= u[1]) for d, u in used
+            if (
+                sentence in seen
+                or sentence in question_text
+                or any(d == doc.index and not (span[1] <= u[0] or span[0] >= u[1]) for d, u in used)
             ):
                 continue
             seen.add(sentence)
