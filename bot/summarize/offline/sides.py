@@ -186,7 +186,13 @@ def place(docs: list[Doc], units: list[Unit], thread: Thread) -> Camps:
         u = doc.unit
         if u < 0 or component[u] != anchor or colour[u] is None:
             continue
-        if doc.junk and doc.cue is None:
-            continue  # a test post or a greeting takes no side, whoever wrote it
+        if doc.cue is None and doc.target is None and (doc.junk or _only_questions(doc)):
+            # A test post, a greeting or a plain question takes no side, whoever wrote it.
+            continue
         doc.side = colour[u] ^ flip
     return Camps(True, anchored, conflicts)
+
+
+def _only_questions(doc: Doc) -> bool:
+    text = doc.comment.text
+    return bool(doc.spans) and all(text[b:e].rstrip(" \"')]").endswith("?") for b, e in doc.spans)
