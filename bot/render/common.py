@@ -79,3 +79,11 @@ def balance_warning(result: DigestResult) -> str | None:
         for s in starved
     ]
     return "Balance check: " + "; ".join(parts) + "."
+
+
+def no_points_line(result: DigestResult) -> str:
+    """Why a side shows no point: true to what happened (issue 9: "no point survived
+    verification" only when quotes were checked and dropped)."""
+    if result.verification.points_dropped or result.verification.quotes_dropped:
+        return "No point of this side survived verification."
+    return "No statement of this side could be quoted."

@@ -20,6 +20,7 @@ from bot.render.common import (
     balance_warning,
     counts_line,
     engine_line,
+    no_points_line,
     participants_line,
     quote_ref,
     side_support,
@@ -160,7 +161,7 @@ def blocks(result: DigestResult, *, title: str | None = None) -> list[discord.Em
                 f"**Participants:** {clip(safe(participants_line(side.participants)), 600)}"
             )
         if not side.points:
-            desc.append("_No point of this side survived verification._")
+            desc.append(f"_{no_points_line(result)}_")
         fields = [_point_field(p, ctx) for p in side.points]
         colour = SIDE_COLOURS[(number - 1) % len(SIDE_COLOURS)]
         out += _with_fields(label, "\n".join(desc), colour, fields)

@@ -7,6 +7,7 @@ from bot.render.common import (
     balance_warning,
     counts_line,
     engine_line,
+    no_points_line,
     participants_line,
     quote_ref,
     side_support,
@@ -72,7 +73,7 @@ def to_markdown(result: DigestResult) -> str:
         for point in side.points:
             out.extend(_point(point, authors, urls))
         if not side.points:
-            out.append("- _No point of this side survived verification._")
+            out.append(f"- _{no_points_line(result)}_")
         out.append("")
     if s.other_points:
         out += ["## Other points", "", "_From comments that take no side._", ""]

@@ -18,6 +18,7 @@ from bot.render.common import (
     balance_warning,
     counts_line,
     engine_line,
+    no_points_line,
     participants_line,
     quote_ref,
     side_support,
@@ -47,7 +48,13 @@ def _point(point: Point, authors: dict[str, str | None]) -> Text:
     return text
 
 
-def _side_panel(number: int, side: Side, colour: str, authors: dict[str, str | None]) -> Panel:
+def _side_panel(
+    number: int,
+    side: Side,
+    colour: str,
+    authors: dict[str, str | None],
+    empty: str = "No statement of this side could be quoted.",
+) -> Panel:
     body: list[RenderableType] = [Text(side.position, style="bold")]
     support = [side_support(side)] if side.comment_ids else []
     if side.participants:
@@ -57,7 +64,7 @@ def _side_panel(number: int, side: Side, colour: str, authors: dict[str, str | N
         body.append(Text(line[:1].upper() + line[1:], style="dim"))
     body.extend(_point(p, authors) for p in side.points)
     if not side.points:
-        body.append(Text("No point of this side survived verification.", style="dim italic"))
+        body.append(Text(empty, style="dim italic"))
     title = Text(f"Side {number}: ", style=f"bold {colour}")
     title.append(side.label, style=f"bold {colour}")
     return Panel(Group(*body), title=title, title_align="left", border_style=colour)
@@ -80,7 +87,9 @@ def render(result: DigestResult, console: Console, *, layout: Layout = "stacked"
         console.print(Text(warning, style="bold red"))
 
     panels = [
-        _side_panel(n, side, SIDE_COLOURS[(n - 1) % len(SIDE_COLOURS)], authors)
+        _side_panel(
+            n, side, SIDE_COLOURS[(n - 1) % len(SIDE_COLOURS)], authors, no_points_line(result)
+        )
         for n, side in enumerate(s.sides, 1)
     ]
     if layout == "columns" and len(panels) > 1:
