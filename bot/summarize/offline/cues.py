@@ -452,23 +452,36 @@ def _name(group: str, words: int = 2) -> str:
     return rf"@?(?P<{group}>[^\W\d_][\w.\-]*{more})"
 
 
-_NAMED = re.compile(
-    "|".join(
-        [
+# Ways of naming the person answered, each with words one of which must be in the (lowercased)
+# text for it to be tried: most comments name nobody, and a pattern that starts with a name
+# would otherwise be tried at every word.
+_NAMED_ROWS: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
+    (
+        ("agree", "side", "with", "against"),
+        re.compile(
             r"\b(?:agree|agreeing|disagree|disagreeing|side|siding|with|against)\s+(?:with\s+)?"
             + _name("with"),
-            r"(?<![\w@])@(?P<at>[\w.\-]+(?:\s+[\w.\-]+)?)",
-            r"\bwhat\s+" + _name("said", 1) + r"\s+said\b",
-            r"\+1\s+(?:to\s+)?" + _name("plus", 1),
-            r"\b(?:I'?m|I am|we'?re|we are)\s+with\s+" + _name("imwith"),
-            r"\bsame\s+as\s+" + _name("sameas"),
-            _name("saidit", 1) + r"\s+(?:said|nailed|put)\s+it\b",
+            _I,
+        ),
+    ),
+    (("@",), re.compile(r"(?<![\w@])@(?P<at>[\w.\-]+(?:\s+[\w.\-]+)?)", _I)),
+    (("said",), re.compile(r"\bwhat\s+" + _name("said", 1) + r"\s+said\b", _I)),
+    (("+1",), re.compile(r"\+1\s+(?:to\s+)?" + _name("plus", 1), _I)),
+    (("with",), re.compile(r"\b(?:I'?m|I am|we'?re|we are)\s+with\s+" + _name("imwith"), _I)),
+    (("same as",), re.compile(r"\bsame\s+as\s+" + _name("sameas"), _I)),
+    (
+        ("said it", "nailed it", "put it"),
+        re.compile(r"(?<![\w@])" + _name("saidit", 1) + r"\s+(?:said|nailed|put)\s+it\b", _I),
+    ),
+    (
+        (),
+        re.compile(
             r"^\W*" + _name("lead") + r"(?:\s*[,:]|(?:'s|\s+(?:is|was))\s+(?:\w+\s+)?"
             r"(?P<verdict>right|wrong|correct|mistaken|spot on)\b)",
-        ]
+            _I | re.M,
+        ),
     ),
-    _I | re.M,
-)
+]
 _AGREEING_GROUPS = frozenset({"said", "plus", "imwith", "sameas", "saidit"})
 # Who else may be named: the opening poster and "the parent" (the comment answered).
 OP = "\x00op"
@@ -481,13 +494,19 @@ def named_person(text: str, begin: int, end: int, names: dict[str, str]) -> tupl
     one answered ("I agree with Alice", "@Bob", "what Carol said", "Dan is right", "Eve: ..."),
     or `OP` / `PARENT`; and what naming them says: +1 ("I'm with Bob", "same as Dan", "+1
     Abi", "Fitz is right"), -1 ("Gio is wrong"), 0 (only who is answered)."""
-    for match in _NAMED.finditer(text, begin, end):
-        group = match.lastgroup or ""
-        if group == "verdict":
-            group = "lead"
-        words = (match.group(group) or "").split()
+    lowered = text[begin:end].lower()
+    if not names and "op" not in lowered and "parent" not in lowered:
+        return None, 0  # nobody has a name here
+    matches = []
+    for words, pattern in _NAMED_ROWS:
+        if not words or any(word in lowered for word in words):
+            matches.extend(pattern.finditer(text, begin, end))
+    matches.sort(key=lambda m: m.start())
+    for match in matches:
+        group = next(g for g, v in match.groupdict().items() if v is not None and g != "verdict")
+        words = match.group(group).split()
         sign = 1 if group in _AGREEING_GROUPS else 0
-        verdict = match.group("verdict")
+        verdict = match.groupdict().get("verdict")
         if verdict:
             sign = -1 if verdict.lower() in ("wrong", "mistaken") else 1
         # "Alice Smith" or "Alice": the longer name first.
