@@ -200,7 +200,7 @@ _CUE_WORDS = tuple(sorted({word for _, words, _ in _CUE_TABLE_ROWS for word in w
 AGREE = re.compile("|".join(p for kind, _, p in _CUE_TABLE_ROWS if kind == "agree"), _I | re.M)
 # Cues that are a whole sentence or its first words; used with match(text, begin, end). A
 # leading @mention or filler ("honestly", "lol") may come first.
-_LEAD = r"\W*(?:@[\w.\-]+[,:]?\s+)?(?:(?:please|oh|hell|honestly|tbh|imo|lol|haha|well|um|uh)\W+)*"
+_LEAD = r"\W*(?:@[\w.\-]+[,:]?\s+)*(?:(?:please|oh|hell|honestly|tbh|imo|lol|haha|well|um|uh)\W+)*"
 _AGREE_SENTENCE = re.compile(
     _LEAD + r"(?:(?:exactly|precisely|this|same|so true|true|indeed|correct|yes|yep|yup|yeah"
     r"|absolutely|100%|\^+|\^+ ?this|this,? so much|this is it|bingo|confirmed|definitely"

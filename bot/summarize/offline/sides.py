@@ -65,7 +65,9 @@ def _edges(docs: list[Doc], thread: Thread) -> dict[tuple[int, int], float]:
         weights[key] = weights.get(key, 0.0) + w
 
     opening = opening_index(docs)
-    if opening is not None and (thread.source not in TREE_SOURCES or not thread.title):
+    if opening is not None and (
+        thread.source not in TREE_SOURCES or not thread.title or _is_post(docs[opening], thread)
+    ):
         add(docs[opening].unit, 0, OPENING_WEIGHT)
     for doc in docs:
         cue = doc.cue
@@ -196,3 +198,16 @@ def place(docs: list[Doc], units: list[Unit], thread: Thread) -> Camps:
 def _only_questions(doc: Doc) -> bool:
     text = doc.comment.text
     return bool(doc.spans) and all(text[b:e].rstrip(" \"')]").endswith("?") for b, e in doc.spans)
+
+
+def _is_post(doc: Doc, thread: Thread) -> bool:
+    """In a web tree, whether the opening comment is the story or post itself (its author's
+    stance is the title's) rather than the first top-level comment."""
+    comment = doc.comment
+    if comment.reply_to is not None:
+        return False
+    return (
+        "_t3_" in comment.id  # a Reddit post
+        or (thread.source == "discourse" and comment.id == "p1")  # a Discourse topic's first post
+        or (comment.url is not None and comment.url == thread.url)  # a Hacker News story
+    )

@@ -151,3 +151,30 @@ def test_no_disagreement_found_only_without_any_disagreement() -> None:
     summary, notes = summarize_offline(thread)
     assert [s.label for s in summary.sides] == ["Main points"]
     assert any(n.startswith("No disagreement found") for n in notes)
+
+
+def test_a_web_post_stands_for_the_title_and_top_level_denials_answer_it() -> None:
+    comments = (
+        Comment(id="reddit_t3_abc", author="op", text="Our city just banned e-scooters downtown."),
+        Comment(id="reddit_t1_1", author="ann", text="Source? Nothing on the council site."),
+        Comment(
+            id="reddit_t1_2",
+            author="op",
+            text="That's wrong, I saw the signs myself.",
+            reply_to="reddit_t1_1",
+        ),
+        Comment(id="reddit_t1_3", author="ben", text="@op yes, confirmed on the news tonight."),
+        Comment(
+            id="reddit_t1_4",
+            author="cat",
+            text="That's wrong, it is only the pedestrian zone.",
+            reply_to="reddit_t1_3",
+        ),
+    )
+    thread = Thread(
+        comments=comments, source="reddit", title="Our city just banned e-scooters downtown"
+    )
+    side = sides(thread)
+    # The post is "for" (side 0); ann's top-level "Source?" answers the post, so the title.
+    assert side["reddit_t3_abc"] == side["reddit_t1_2"] == side["reddit_t1_3"] == 0
+    assert side["reddit_t1_1"] == side["reddit_t1_4"] == 1
