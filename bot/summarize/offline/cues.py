@@ -525,6 +525,12 @@ _CONTRAST_WORDS = re.compile(
     r"|n'?t\b",
     _I,
 )
+# Negations that express dismay or belief, not disagreement ("I can't believe this happened").
+_DISMAY = re.compile(
+    r"\b(?:can'?t|cannot|couldn'?t) (?:believe|wait)\b|\bnot (?:surprised|shocked)\b"
+    r"|\bno (?:words|surprise)\b|\bdon'?t know what to (?:say|think)\b",
+    _I,
+)
 _NEGATION = frozenset("not no never n't nor neither without cannot".split())
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 
@@ -533,7 +539,8 @@ def reply_contrast(text: str, quoted: bool) -> Cue | None:
     """A reply with no cue: weak disagreement when it answers a quotation or holds a negation or
     a contrast ("The crashes were at the junction, not on the straight"). Only ever used with an
     explicit reply link or quote."""
-    if quoted or _CONTRAST_WORDS.search(text.translate(CHAR_TABLE)):
+    folded = text.translate(CHAR_TABLE)
+    if quoted or (_CONTRAST_WORDS.search(folded) and not _DISMAY.search(folded)):
         return Cue(-1, 0.3, "contrast", weak=True)
     return None
 
