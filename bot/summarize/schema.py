@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 
 class _Strict(BaseModel):
@@ -55,7 +56,9 @@ class Summary(_Strict):
     common_ground: list[Point] = Field(default_factory=list)
     open_questions: list[str] = Field(default_factory=list)
     # Points from comments that take no side (no stance evidence): shown, never forced onto one.
-    other_points: list[Point] = Field(default_factory=list)
+    # The offline engine fills it; it is left out of the JSON schema, so the LLM's structured
+    # output (and its prompt, and its cache keys) stay as they were.
+    other_points: SkipJsonSchema[list[Point]] = Field(default_factory=list)
 
 
 class InputStats(_Strict):
