@@ -118,7 +118,9 @@ def question(title: str | None, docs: list[Doc], opening: int | None) -> str:
     for b, e in doc.spans:
         if text[b] == ">":
             continue
-        parts.append(strip_markup(text[b:e]))
+        # Cut before stripping markup: what is shown is short, and a hostile sentence of
+        # thousands of underscores must not cost more than its first few hundred characters.
+        parts.append(strip_markup(text[b : min(e, b + 2 * MAX_QUESTION_CHARS)]))
         if word_count(" ".join(parts)) >= 6:
             break
     if not parts:

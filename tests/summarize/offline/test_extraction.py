@@ -116,3 +116,22 @@ def test_cost_grows_linearly_with_the_input() -> None:
     small = seconds(long_similar_comments(100))
     large = seconds(long_similar_comments(800))
     assert large < 8 * small * 2.0  # 8x the input: within a small factor of 8x the time
+
+
+def test_hostile_shapes_stay_cheap() -> None:
+    """Markup, mentions, cue words and brackets repeated tens of thousands of times in one
+    sentence: no pattern goes quadratic (each of these takes well under a second)."""
+    import time
+
+    for text in ("_a " * 60000, "@a " * 60000, "I agree, but " * 20000, "(" * 100000):
+        thread = Thread(
+            comments=(
+                Comment(id="c1", author="a", text=text),
+                Comment(id="c2", author="b", text=text),
+            ),
+            source="paste",
+        )
+        started = time.perf_counter()
+        summary, _ = summarize_offline(thread)
+        assert time.perf_counter() - started < 5.0
+        assert summary.question.count("(") == summary.question.count(")")
