@@ -107,7 +107,9 @@ def summarize_offline(
         text, origin = extraction.position(docs, s, terms, a.opening, a.camps.anchored)
         skip = {origin} if origin is not None else set()
         other = centroids[1 - s] if two else {}
-        points = extraction.pick_points(members[s], centroids[s], other, idf, terms, cap, skip)
+        points = extraction.pick_points(
+            members[s], centroids[s], other, idf, terms, cap, skip, question if two else ""
+        )
         if origin is None and points:
             text = points[0].text  # no opening sentence of its own: the best point states it
         positions.append(text)

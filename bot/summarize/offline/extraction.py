@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 
-from bot.summarize.offline.cues import reply_contrast, without_cue
+from bot.summarize.offline.cues import is_junk, reply_contrast, without_cue
 from bot.summarize.offline.model import ROOT, Doc
 from bot.summarize.schema import Point, Quote
 from bot.summarize.text import (
@@ -149,8 +149,8 @@ def _statements(doc: Doc, terms: Terms) -> list[tuple[int, int]]:
         piece = _URL.sub(" ", text[b:e])
         if text[b] == ">" or not terms(piece):
             continue
-        if not _POINT_LEAD.sub("", " ".join(piece.split())).strip():
-            continue  # only a cue ("I disagree.")
+        if not _POINT_LEAD.sub("", " ".join(piece.split())).strip() or is_junk(piece):
+            continue  # only a cue ("I disagree.") or thanks ("Thanks!")
         out.append((b, e))
     return sorted(out, key=lambda s: (_QUESTION_END.search(text[s[0] : s[1]]) is not None, s))
 
@@ -159,7 +159,8 @@ def position(
     docs: list[Doc], side: int, terms: Terms, opening: int | None, anchored: bool
 ) -> tuple[str, tuple[int, tuple[int, int]] | None]:
     """The side's position, and the sentence it was cut from (so that no point repeats it): a
-    sentence of the comment that opened the side."""
+    sentence of the comment that opened the side (the opening claim, or the first comment that
+    disagreed with the other side), else of any comment on the side."""
     members = [d for d in docs if d.side == side and quotable(d)]
     openers: list[Doc] = []
     if anchored and side == 0 and opening is not None and docs[opening].side == 0:
@@ -201,9 +202,12 @@ def pick_points(
     terms: Terms,
     cap: int,
     skip: set[tuple[int, tuple[int, int]]],
+    shown: str = "",
 ) -> list[Point]:
     """Up to `cap` central, mutually different sentences of `members` (maximal marginal
-    relevance), most central first, none of the sentences in `skip`."""
+    relevance), most central first, none of the sentences in `skip` nor any the text `shown`
+    (the question) already holds."""
+    said = " ".join(shown.split()).casefold()
     members = [d for d in members if quotable(d)]
 
     def comment_score(d: Doc) -> float:
@@ -214,7 +218,7 @@ def pick_points(
     candidates: list[tuple[float, int, tuple[int, int], Vector]] = []
     for strict in (True, False):
         for d in ranked:
-            candidates.extend(_candidates(d, mine, other, idf, terms, strict, skip))
+            candidates.extend(_candidates(d, mine, other, idf, terms, strict, skip, said))
         if candidates:
             break  # short comments only: then any sentence with content will do
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
@@ -266,6 +270,7 @@ def _candidates(
     terms: Terms,
     strict: bool,
     skip: set[tuple[int, tuple[int, int]]],
+    said: str = "",
 ) -> list[tuple[float, int, tuple[int, int], Vector]]:
     """The quotable sentences of comment `d`, scored: close to the side, away from the other
     side, of a sane length, in a comment people replied to; statements before questions."""
@@ -282,6 +287,8 @@ def _candidates(
             continue
         span = clause_cut(text, b, e, MAX_QUOTE_CHARS)
         piece = text[span[0] : span[1]]
+        if said and point_text(piece).casefold().rstrip(".…") in said:
+            continue  # the question already says it
         vector = tfidf(terms(piece), idf)
         if not vector:
             continue
