@@ -142,7 +142,7 @@ def summarize_offline(
         open_questions=extraction.open_questions(docs, terms, idf, question, used),
         other_points=other_points,
     )
-    return summary, extraction.notes(docs, two, a.camps.conflicts)
+    return summary, extraction.notes(docs, two, a.camps.conflicts, bool(other_points))
 
 
 def _spans_of(docs: list[Doc], points) -> set[tuple[int, tuple[int, int]]]:

@@ -410,7 +410,9 @@ def _contested(doc: Doc) -> bool:
     return reply_contrast(doc.comment.text[doc.body :], quoted=doc.body > 0) is not None
 
 
-def notes(docs: list[Doc], two_sides: bool, conflicts: int) -> list[str]:
+def notes(
+    docs: list[Doc], two_sides: bool, conflicts: int, other_points: bool = False
+) -> list[str]:
     """True sentences about what the engine found, with plurals right."""
     out = []
     live = [d for d in docs if not d.comment.is_bot]
@@ -431,7 +433,8 @@ def notes(docs: list[Doc], two_sides: bool, conflicts: int) -> list[str]:
         if unplaced:
             note += (
                 f"; {plural(unplaced, 'comment')} with no such evidence "
-                f"{'is' if unplaced == 1 else 'are'} on no side (see Other points)"
+                f"{'is' if unplaced == 1 else 'are'} on no side"
+                + (" (see Other points)" if other_points else "")
             )
         out.append(note + ".")
     elif any(d.disagrees for d in live):
