@@ -464,6 +464,15 @@ _NAMED_ROWS: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
             _I,
         ),
     ),
+    (
+        ("previous", "above", "parent", "last"),
+        re.compile(
+            r"\b(?:agree|agreeing|disagree|disagreeing|with|to)\s+(?:with\s+)?(?P<parent>the\s+"
+            r"(?:previous|last|above|parent)\s+(?:commenter|poster|comment|post|speaker|reply)"
+            r"|the\s+(?:commenter|poster|comment|post)\s+above)\b",
+            _I,
+        ),
+    ),
     (("@",), re.compile(r"(?<![\w@])@(?P<at>[\w.\-]+(?:\s+[\w.\-]+)?)", _I)),
     (("said",), re.compile(r"\bwhat\s+" + _name("said", 1) + r"\s+said\b", _I)),
     (("+1",), re.compile(r"\+1\s+(?:to\s+)?" + _name("plus", 1), _I)),
@@ -495,7 +504,7 @@ def named_person(text: str, begin: int, end: int, names: dict[str, str]) -> tupl
     or `OP` / `PARENT`; and what naming them says: +1 ("I'm with Bob", "same as Dan", "+1
     Abi", "Fitz is right"), -1 ("Gio is wrong"), 0 (only who is answered)."""
     lowered = text[begin:end].lower()
-    if not names and "op" not in lowered and "parent" not in lowered:
+    if not names and not any(word in lowered for word in ("op", "parent", "previous", "above")):
         return None, 0  # nobody has a name here
     matches = []
     for words, pattern in _NAMED_ROWS:
@@ -504,6 +513,8 @@ def named_person(text: str, begin: int, end: int, names: dict[str, str]) -> tupl
     matches.sort(key=lambda m: m.start())
     for match in matches:
         group = next(g for g, v in match.groupdict().items() if v is not None and g != "verdict")
+        if group == "parent":
+            return PARENT, 0
         words = match.group(group).split()
         sign = 1 if group in _AGREEING_GROUPS else 0
         verdict = match.groupdict().get("verdict")

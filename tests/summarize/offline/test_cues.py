@@ -90,6 +90,7 @@ def test_named_person_and_what_naming_says() -> None:
     assert named("Jake's right though, small shops get nothing.") == ("Jake", 1)
     assert named("Dario is wrong about the roof.") == ("Dario", -1)
     assert named("Strongly agree with the parent.") == (PARENT, 0)
+    assert named("I disagree with the previous commenter on costs.") == (PARENT, 0)
     assert named("I agree with everyone here.") == (None, 0)
 
 
