@@ -127,6 +127,24 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"overrated\b|^\W*cope\b",
     ),
     ("disagree", ("debunked",), r"\b(?:been |was |is |already )debunked\b"),
+    (
+        "disagree",
+        (
+            "confirmed",
+            "misinformation",
+            "disinformation",
+            "misleading",
+            "satire",
+            "photoshop",
+            "doctored",
+            "not real",
+            "old photo",
+            "old video",
+        ),
+        r"\b(?:unconfirmed|not (?:been )?confirmed|misinformation|disinformation|misleading"
+        r"|(?:it'?s|this is|that'?s) (?:a |just )?satire|photoshopped|doctored|not real"
+        r"|(?:an? )?old (?:photo|picture|video|pic)\b)",
+    ),
     ("disagree", ("doubt",), r"\bI (?:really |seriously |highly |strongly )?doubt\b"),
     ("disagree", ("fake news",), r"\bfake news\b"),
     (
@@ -154,6 +172,7 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     ("agree", ("agree",), rf"\bI {_ADVERBS}{{0,2}}agree\b(?! to disagree)"),
     ("agree", ("agree",), r"^\W*(?:totally |fully |completely |strongly )?agree\b"),
     ("agree", ("agreed",), r"\bagreed\b"),
+    ("agree", ("true", "real"), r"^\W*(?:it|this)(?:'s| is) (?:true|real|legit)\b(?! that)"),
     ("agree", ("agree more",), r"\bcould ?n'?t agree more\b"),
     ("agree", ("board",), r"\bI'?m (?:fully |completely |totally |100% |all |so )?on board\b"),
     ("agree", ("point",), r"\b(?:good|great|fair|excellent|valid|strong) point\b"),
@@ -212,7 +231,8 @@ _AGREE_SENTENCE = re.compile(
 # whoever spoke last (unless it says "you").
 _VOTE = re.compile(
     _LEAD + r"(?:yes|yeah|yep|yup|no(?! way)|nope|nah|hell (?:yes|no)|absolutely(?: not)?"
-    r"|definitely(?: not)?|god no|not again|keep it)\b(?!-)",
+    r"|definitely(?: not)?|god no|not again|keep it|confirmed|(?:it|this)(?:'s| is) (?:true|real"
+    r"|legit|fake|false|a hoax))\b(?!-)",
     _I,
 )
 # "No, ..." but not "No-one ...". Short denials that are a whole sentence: "Fake.", "Nah ...".
@@ -225,7 +245,8 @@ _DISAGREE_SENTENCE = re.compile(
 )
 _QUERY_SENTENCE = re.compile(
     _LEAD + r"(?:(?:any|got a|have a|need a)\s+)?(?:source|sources|proof|citation|evidence"
-    r"|link|confirmation)s?\s*(?:please|pls|for (?:this|that))?\s*\?+",
+    r"|link|confirmation)s?\s*(?:please|pls|for (?:this|that))?\s*\?+"
+    r"|\W*(?:really|seriously|is it)\s*\?+\W*$",
     _I,
 )
 # After an agreement, these turn it into a concession ("I agree ..., but ...").

@@ -24,6 +24,8 @@ def cue_of(text: str):
         "nah ranked is the only reason i log in",
         "lol the trail crew i volunteer with disagrees, we fix the same corners",
         "Counterpoint: the edge cases were written down in our old tests.",
+        "That's an old photo from the 2019 floods.",
+        "Unconfirmed, the police have said nothing yet.",
     ],
 )
 def test_disagreement_cues_anywhere_with_no_words_in_common(text: str) -> None:
@@ -32,7 +34,8 @@ def test_disagreement_cues_anywhere_with_no_words_in_common(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["source?", "Where did you hear that? Nothing on the district site yet."]
+    "text",
+    ["source?", "Where did you hear that? Nothing on the district site yet.", "Really?"],
 )
 def test_queries_doubt_the_claim(text: str) -> None:
     cue, disagrees = cue_of(text)

@@ -178,3 +178,17 @@ def test_a_web_post_stands_for_the_title_and_top_level_denials_answer_it() -> No
     # The post is "for" (side 0); ann's top-level "Source?" answers the post, so the title.
     assert side["reddit_t3_abc"] == side["reddit_t1_2"] == side["reddit_t1_3"] == 0
     assert side["reddit_t1_1"] == side["reddit_t1_4"] == 1
+
+
+def test_rumour_denial_query_and_support_relative_to_the_rumour() -> None:
+    side = sides(
+        chat(
+            "Mags: Greenway supermarket is closing down next month, staff were told this morning",
+            "Terry: fake. my neighbour manages the deli there, nothing announced",
+            "Louise: It's true, they've stopped restocking the freezers.",
+            "Bea: source?",
+            "Olu: Yes, confirmed by the union rep.",
+        )
+    )
+    assert side["c1"] == side["c3"] == side["c5"] == 0
+    assert side["c2"] == side["c4"] == 1
