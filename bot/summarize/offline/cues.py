@@ -38,6 +38,12 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     ),
     (
         "disagree",
+        ("oppose", "object", "against"),
+        r"\bI (?:strongly |firmly |must |would )?(?:oppose|object to)\b"
+        r"|\bI'?m (?:strongly |firmly |totally )?(?:against|opposed to) (?:this|it|the)\b",
+    ),
+    (
+        "disagree",
         ("against", "opposed"),
         r"^\W*(?:I'?m |I am |we'?re )?(?:strongly |totally |completely |firmly |very much )?"
         r"(?:against|opposed)\W*$|^\W*(?:strongly |totally |firmly )(?:against|opposed)\b",
@@ -172,6 +178,12 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     ("agree", ("agree",), rf"\bI {_ADVERBS}{{0,2}}agree\b(?! to disagree)"),
     ("agree", ("agree",), r"^\W*(?:totally |fully |completely |strongly )?agree\b"),
     ("agree", ("agreed",), r"\bagreed\b"),
+    (
+        "agree",
+        ("support", "favor", "favour", "endorse", "for it", "for this"),
+        r"\bI (?:strongly |fully |wholeheartedly |would )?(?:support|endorse|favou?r)\b"
+        r"|\bI'?m (?:strongly |fully |all |very much )?(?:in favou?r|for it|for this)\b",
+    ),
     ("agree", ("true", "real"), r"^\W*(?:it|this)(?:'s| is) (?:true|real|legit)\b(?! that)"),
     ("agree", ("agree more",), r"\bcould ?n'?t agree more\b"),
     ("agree", ("board",), r"\bI'?m (?:fully |completely |totally |100% |all |so )?on board\b"),
@@ -232,7 +244,9 @@ _AGREE_SENTENCE = re.compile(
 _VOTE = re.compile(
     _LEAD + r"(?:yes|yeah|yep|yup|no(?! way)|nope|nah|hell (?:yes|no)|absolutely(?: not)?"
     r"|definitely(?: not)?|god no|not again|keep it|confirmed|(?:it|this)(?:'s| is) (?:true|real"
-    r"|legit|fake|false|a hoax))\b(?!-)",
+    r"|legit|fake|false|a hoax)|I (?:strongly |fully |firmly |wholeheartedly |would |must )?"
+    r"(?:support|endorse|favou?r|oppose|object to)|I'?m (?:strongly |firmly |fully |all |very much"
+    r" |totally )?(?:in favou?r|for it|for this|against|opposed))\b(?!-)",
     _I,
 )
 # "No, ..." but not "No-one ...". Short denials that are a whole sentence: "Fake.", "Nah ...".

@@ -192,3 +192,19 @@ def test_rumour_denial_query_and_support_relative_to_the_rumour() -> None:
     )
     assert side["c1"] == side["c3"] == side["c5"] == 0
     assert side["c2"] == side["c4"] == 1
+
+
+def test_support_and_opposition_are_votes_on_the_proposal() -> None:
+    docs = linked(
+        chat(
+            "Chair: The council proposes a congestion charge for the city centre.",
+            "Ann: I oppose this proposal, it taxes the people with no bus route.",
+            "Ben: I strongly support the charge, the air on Main Street is unbreathable.",
+            "Cai: I'm in favour too.",
+        )
+    )
+    assert [(d.target, d.cue.sign if d.cue else 0) for d in docs[1:]] == [
+        (ROOT, -1),
+        (ROOT, 1),
+        (ROOT, 1),
+    ]
