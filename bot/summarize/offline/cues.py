@@ -242,11 +242,17 @@ _AGREE_SENTENCE = re.compile(
 # A bare yes or no at the start of a comment is a vote on the question, not an answer to
 # whoever spoke last (unless it says "you").
 _VOTE = re.compile(
-    _LEAD + r"(?:yes|yeah|yep|yup|no(?! way)|nope|nah|hell (?:yes|no)|absolutely(?: not)?"
-    r"|definitely(?: not)?|god no|not again|keep it|confirmed|(?:it|this)(?:'s| is) (?:true|real"
-    r"|legit|fake|false|a hoax)|I (?:strongly |fully |firmly |wholeheartedly |would |must )?"
-    r"(?:support|endorse|favou?r|oppose|object to)|I'?m (?:strongly |firmly |fully |all |very much"
-    r" |totally )?(?:in favou?r|for it|for this|against|opposed))\b(?!-)",
+    _LEAD + r"(?:no(?! way)|nope|nah|hell no|absolutely not|definitely not|god no|not again"
+    r"|keep it)\b(?!-)",
+    _I,
+)
+# Openings that can only be about the claim itself: a rumour's truth, a proposal's merit.
+_CLAIM_VOTE = re.compile(
+    _LEAD + r"(?:yes|yeah|yep|yup|hell yes|absolutely|definitely|confirmed"
+    r"|(?:it|this)(?:'s| is) (?:true|real|legit|fake|false|a hoax)"
+    r"|I (?:strongly |fully |firmly |wholeheartedly |would |must )?(?:support|endorse|favou?r"
+    r"|oppose|object to)|I'?m (?:strongly |firmly |fully |all |very much |totally )?(?:in favou?r"
+    r"|for it|for this|against|opposed))\b",
     _I,
 )
 # "No, ..." but not "No-one ...". Short denials that are a whole sentence: "Fake.", "Nah ...".
@@ -417,10 +423,12 @@ def read_cue(text: str, spans: list[tuple[int, int]]) -> tuple[Cue | None, bool]
     if (
         k == 0
         and cue.kind in ("agree", "disagree")
-        and _VOTE.match(folded, b, e)
         and not _SECOND_PERSON.search(folded[b:e].lower())
     ):
-        cue = replace(cue, vote=True)
+        if _CLAIM_VOTE.match(folded, b, e):
+            cue = replace(cue, vote=2)
+        elif _VOTE.match(folded, b, e):
+            cue = replace(cue, vote=1)
     return cue, disagrees
 
 

@@ -16,6 +16,7 @@ One pass, constant work per comment: linear in the thread.
 
 from __future__ import annotations
 
+import re
 from collections import deque
 
 from bot.summarize.offline.cues import (
@@ -34,6 +35,13 @@ from bot.thread import Thread
 
 # Sources whose comments without a reply link answer the story (tree.py's convention).
 TREE_SOURCES = frozenset({"hackernews", "reddit", "discourse"})
+# An opening post that asks or proposes: yes and no answer it.
+_POLL = re.compile(
+    r"\?|\b(?:proposal|propose|poll|vote|should|shall we|can we|could we|let'?s|how about"
+    r"|ought to|need to"
+    r"|what do (?:you|people|we|y'?all) think|thoughts)\b",
+    re.IGNORECASE,
+)
 # How many recent comments are remembered as possible targets (a query is skipped over).
 REPLY_WINDOW = 6
 
@@ -67,6 +75,9 @@ class _Linker:
                 self.names.setdefault(doc.comment.author.casefold(), doc.comment.author)
         self.tree = thread.source in TREE_SOURCES
         self.opening = opening_index(docs)
+        self.poll = self.opening is not None and bool(
+            _POLL.search(docs[self.opening].comment.text[:500])
+        )
         self.latest: dict[str, int] = {}  # author -> their latest comment so far
         # (doc, who) of the latest comments that can be answered, latest last.
         self.recent: deque[tuple[int, str]] = deque(maxlen=2 * REPLY_WINDOW)
@@ -75,7 +86,7 @@ class _Linker:
         comment = doc.comment
         who = comment.author or f"#{doc.index}"  # anonymous comments are each their own person
         doc.cue, doc.disagrees = read_cue(comment.text, doc.spans)
-        vote = doc.cue.sign if doc.cue is not None and doc.cue.vote else 0
+        vote = doc.cue.sign if doc.cue is not None and self._votes(doc.cue) else 0
         target, how = self._explicit_target(doc, who)
         if target is not None and vote and not self.tree:
             doc.vote = vote  # "nah Cheng said it": agrees with Cheng and votes no
@@ -103,12 +114,18 @@ class _Linker:
         cue = doc.cue
         if doc.index == self.opening or (cue is not None and cue.weak):
             return None, ""
-        if self.tree or (cue is not None and cue.vote):
+        if self.tree or (cue is not None and self._votes(cue)):
             return ROOT, "root"
         if cue is not None and not cue.addressed:
             return None, ""  # about the topic, not an answer to whoever spoke last
         previous = _previous_speaker(self.docs, doc, self.recent, who)
         return (previous, "previous") if previous is not None else (None, "")
+
+    def _votes(self, cue: Cue) -> bool:
+        """Whether a cue is a vote on the question: "Yes,", "It's true", "I oppose" always; a
+        bare no only where the opening post asks or proposes (else it answers the last speaker:
+        "No, that's not how it works")."""
+        return cue.vote == 2 or (cue.vote == 1 and self.poll)
 
     def _explicit_target(self, doc: Doc, who: str) -> tuple[int | None, str]:
         """A named person's latest comment, else the reply link; (None, "") without either.

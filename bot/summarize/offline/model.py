@@ -33,7 +33,10 @@ class Cue:
     # Speaks to someone (an answer, "you", a short "No."), rather than about the topic ("I don't
     # see why we should ..."): only then may it answer the previous speaker of a chat.
     addressed: bool = True
-    vote: bool = False  # a bare "Yes," / "No," / "nah" opening: a vote on the question
+    # An opening that votes on the question: 1 a bare "No," / "nah" (a vote where the opening
+    # post asks or proposes, else an answer to the last speaker), 2 "Yes," / "It's true" / "I
+    # oppose" (about the claim: agreeing with a person takes "exactly", "agreed", "+1").
+    vote: int = 0
 
 
 @dataclass(slots=True)

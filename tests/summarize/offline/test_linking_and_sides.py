@@ -208,3 +208,15 @@ def test_support_and_opposition_are_votes_on_the_proposal() -> None:
         (ROOT, 1),
         (ROOT, 1),
     ]
+
+
+def test_a_bare_no_after_a_plain_claim_answers_the_last_speaker() -> None:
+    side = sides(
+        chat(
+            "Ana: Pineapple belongs on pizza.",
+            "Ben: That's wrong, fruit has no place on a pizza.",
+            "Cai: No, ham and pineapple is a classic.",
+            "Dee: Yes, the sweet and salty mix works.",
+        )
+    )
+    assert side == {"c1": 0, "c2": 1, "c3": 0, "c4": 0}
