@@ -61,6 +61,7 @@ def check_faithful(data: dict) -> int:
     comments = {c["id"]: c["text"] for c in data["comments"]}
     points = [p for side in data["summary"]["sides"] for p in side["points"]]
     points += data["summary"]["common_ground"]
+    points += data["summary"].get("other_points", [])
     quotes = 0
     for point in points:
         assert set(point["comment_ids"]) <= set(comments)

@@ -24,6 +24,7 @@ def run_all(*, quick: bool = False) -> dict[str, Any]:
     report["offline_engine"] = offline_bench.run(
         n=1000 if quick else 10_000, repeats=1 if quick else 3
     )
+    report["offline_shapes"] = offline_bench.run_shapes(1 if quick else 3, quick=quick)
     report["cache_hit"] = asyncio.run(bench_cache_hit(50 if quick else 200))
     report["cache_hit_end_to_end"] = asyncio.run(pipeline_cache_hit(20 if quick else 100))
     report["llm"] = asyncio.run(

@@ -6,7 +6,9 @@ three arguments of one stance, and a share of comments reply to an earlier comme
 a disagreement cue when the stances differ and an agreement cue when they match. The stance
 labels then say which side every comment belongs on, so side purity can be measured.
 
-`run()` times `summarize_offline` on a 10,000-comment thread (target: under 10 s on one core).
+`run()` times `summarize_offline` on a 10,000-comment thread (target: under 10 s on one core);
+`run_shapes()` times the pathological shapes of issue 14 (one 16,000-word comment, 1,999 and
+2,000 long similar comments), whose time must grow linearly with the input.
 """
 
 from __future__ import annotations
@@ -215,9 +217,59 @@ def run(n: int = 10_000, repeats: int = 3) -> dict:
     }
 
 
+def one_long_comment(words: int, seed: int = 0) -> Thread:
+    """One comment of about `words` words, in sentences of twelve (issue 14's first shape)."""
+    rng = random.Random(seed)
+    vocabulary = [f"w{i}" for i in range(3000)] + "the a not but I this that is was".split()
+    sentences = [
+        " ".join(rng.choice(vocabulary) for _ in range(12)) + "." for _ in range(words // 12)
+    ]
+    return Thread(comments=(Comment(id="c1", text=" ".join(sentences)),), source="paste")
+
+
+def long_similar_comments(n: int, words: int = 200, edits: int = 14, seed: int = 0) -> Thread:
+    """`n` comments of `words` words, each the same text with `edits` words changed, one in
+    three opening with "I disagree." (issue 14's second shape: beyond any edit budget)."""
+    rng = random.Random(seed)
+    vocabulary = [f"w{i}" for i in range(3000)]
+    base = [rng.choice(vocabulary) for _ in range(words)]
+    comments = []
+    for i in range(n):
+        text = list(base)
+        for _ in range(edits):
+            text[rng.randrange(words)] = rng.choice(vocabulary)
+        cue = "I disagree. " if i % 3 == 0 else ""
+        comments.append(Comment(id=f"c{i + 1}", author=f"u{i % 50}", text=cue + " ".join(text)))
+    return Thread(comments=tuple(comments), source="paste")
+
+
+def _median_seconds(thread: Thread, repeats: int) -> float:
+    timings = []
+    for _ in range(max(1, repeats)):
+        started = time.perf_counter()
+        summarize_offline(thread)
+        timings.append(time.perf_counter() - started)
+    return round(statistics.median(timings), 3)
+
+
+def run_shapes(repeats: int = 3, *, quick: bool = False) -> dict[str, float]:
+    """Median seconds of the pathological shapes: time must grow linearly with the input.
+    `quick` runs a tenth of each size (a smoke run, not the README's figures)."""
+    scale = 10 if quick else 1
+    out = {}
+    for words in (4000, 16000):
+        thread = one_long_comment(words // scale)
+        out[f"one_comment_{words // scale}_words_s"] = _median_seconds(thread, repeats)
+    for n in (500, 1999, 2000):
+        thread = long_similar_comments(max(2, n // scale))
+        out[f"long_similar_{max(2, n // scale)}_s"] = _median_seconds(thread, repeats)
+    return out
+
+
 def main() -> None:
-    """Print the benchmark result, one `key: value` a line."""
-    result = run()
+    """Print the benchmark result, one `key: value` a line: the 10,000-comment run, then the
+    pathological shapes of issue 14."""
+    result = {**run(), **run_shapes()}
     for key, value in result.items():
         print(f"{key}: {value}")  # noqa: T201 - the bench's output is its purpose
 

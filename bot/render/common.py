@@ -32,20 +32,23 @@ def engine_line(result: DigestResult) -> str:
     return f"{engine} · {state} · {quotes}"
 
 
-def empty_side_line(result: DigestResult) -> str:
-    """What to say for a side with no point: that verification dropped points only when it did
-    (which side they were on is not recorded, so the wording stays true either way)."""
-    if result.verification.points_dropped:
-        return "No point of this side has a verified quote."
-    return "No point was found for this side."
-
-
 def side_support(side: Side) -> str | None:
-    """How many comments take this side ("14 comments"), when the engine said."""
+    """How many comments take this side ("14 comments take this side"), when the engine said."""
     n = len(side.comment_ids)
     if not n:
         return None
-    return f"{n} comment{'s' if n != 1 else ''}"
+    return f"{n} comment{'s take' if n != 1 else ' takes'} this side"
+
+
+MAX_NAMES = 10
+
+
+def participants_line(names: list[str], limit: int = MAX_NAMES) -> str:
+    """Names, capped: "Alice, Bob, Carol and 203 others"."""
+    if len(names) <= limit:
+        return ", ".join(names)
+    rest = len(names) - limit
+    return ", ".join(names[:limit]) + f" and {rest} other{'s' if rest != 1 else ''}"
 
 
 def quote_ref(comment_id: str, author: str | None) -> str:
@@ -61,10 +64,11 @@ def text_repeats_quote(point_text: str, quote_texts: list[str]) -> bool:
     extractive engine writes them: then renderers show the quote alone instead of twice."""
     from bot.textfold import fold
 
-    stem = fold(point_text).rstrip(".…").rstrip()
+    # Case folded: the engine capitalizes a point cut from the middle of its quote.
+    stem = fold(point_text).rstrip(".…").rstrip().casefold()
     if not stem:
         return True
-    return any(stem in fold(quote) for quote in quote_texts)
+    return any(stem in fold(quote).casefold() for quote in quote_texts)
 
 
 def balance_warning(result: DigestResult) -> str | None:
@@ -121,3 +125,11 @@ def fold_lines(result: DigestResult) -> list[str]:
         f"{d.id} ({d.kind}{', by ' + d.author if d.author else ''}) repeats {d.duplicate_of}"
         for d in result.duplicates
     ]
+
+
+def no_points_line(result: DigestResult) -> str:
+    """Why a side shows no point: true to what happened (issue 9: "no point survived
+    verification" only when quotes were checked and dropped)."""
+    if result.verification.points_dropped or result.verification.quotes_dropped:
+        return "No point of this side survived verification."
+    return "No statement of this side could be quoted."

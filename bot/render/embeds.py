@@ -19,8 +19,9 @@ from bot.render.common import (
     authors_by_id,
     balance_warning,
     counts_line,
-    empty_side_line,
     engine_line,
+    no_points_line,
+    participants_line,
     quote_ref,
     side_support,
     text_repeats_quote,
@@ -160,12 +161,19 @@ def blocks(result: DigestResult, *, title: str | None = None) -> list[discord.Em
         if support := side_support(side):
             desc.append(f"**Support:** {support}")
         if side.participants:
-            desc.append(f"**Participants:** {clip(safe(', '.join(side.participants)), 600)}")
+            desc.append(
+                f"**Participants:** {clip(safe(participants_line(side.participants)), 600)}"
+            )
         if not side.points:
-            desc.append(f"_{empty_side_line(result)}_")
+            desc.append(f"_{no_points_line(result)}_")
         fields = [_point_field(p, ctx) for p in side.points]
         colour = SIDE_COLOURS[(number - 1) % len(SIDE_COLOURS)]
         out += _with_fields(label, "\n".join(desc), colour, fields)
+    if s.other_points:
+        fields = [_point_field(p, ctx) for p in s.other_points]
+        out += _with_fields(
+            "Other points", "From comments that take no side.", COMMON_COLOUR, fields
+        )
     if s.common_ground:
         fields = [_point_field(p, ctx) for p in s.common_ground]
         out += _with_fields("Common ground", None, COMMON_COLOUR, fields)

@@ -12,10 +12,11 @@ from bot.render.common import (
     authors_by_id,
     balance_warning,
     counts_line,
-    empty_side_line,
     engine_line,
     fold_account,
     fold_lines,
+    no_points_line,
+    participants_line,
     quote_ref,
     side_support,
     text_repeats_quote,
@@ -84,13 +85,18 @@ def to_markdown(result: DigestResult) -> str:
         if support := side_support(side):
             lines.append(f"**Support:** {support}")
         if side.participants:
-            lines.append(f"**Participants:** {escape(', '.join(side.participants))}")
+            lines.append(f"**Participants:** {escape(participants_line(side.participants))}")
         out.append("  \n".join(lines))  # hard line breaks: one paragraph, one line each
         out.append("")
         for point in side.points:
             out.extend(_point(point, authors, urls))
         if not side.points:
-            out.append(f"- _{empty_side_line(result)}_")
+            out.append(f"- _{no_points_line(result)}_")
+        out.append("")
+    if s.other_points:
+        out += ["## Other points", "", "_From comments that take no side._", ""]
+        for point in s.other_points:
+            out.extend(_point(point, authors, urls))
         out.append("")
     if s.common_ground:
         out += ["## Common ground", ""]

@@ -19,10 +19,11 @@ from bot.render.common import (
     authors_by_id,
     balance_warning,
     counts_line,
-    empty_side_line,
     engine_line,
     fold_account,
     fold_lines,
+    no_points_line,
+    participants_line,
     quote_ref,
     side_support,
     text_repeats_quote,
@@ -53,12 +54,16 @@ def _point(point: Point, authors: dict[str, str | None]) -> Text:
 
 
 def _side_panel(
-    number: int, side: Side, colour: str, authors: dict[str, str | None], empty: str
+    number: int,
+    side: Side,
+    colour: str,
+    authors: dict[str, str | None],
+    empty: str = "No statement of this side could be quoted.",
 ) -> Panel:
     body: list[RenderableType] = [Text(side.position, style="bold")]
     support = [side_support(side)] if side.comment_ids else []
     if side.participants:
-        support.append("participants: " + ", ".join(side.participants))
+        support.append("participants: " + participants_line(side.participants))
     if support:
         line = " · ".join(s for s in support if s)
         body.append(Text(line[:1].upper() + line[1:], style="dim"))
@@ -97,7 +102,7 @@ def render(
 
     panels = [
         _side_panel(
-            n, side, SIDE_COLOURS[(n - 1) % len(SIDE_COLOURS)], authors, empty_side_line(result)
+            n, side, SIDE_COLOURS[(n - 1) % len(SIDE_COLOURS)], authors, no_points_line(result)
         )
         for n, side in enumerate(s.sides, 1)
     ]
@@ -110,6 +115,15 @@ def render(
         for panel in panels:
             console.print(panel)
 
+    if s.other_points:
+        console.print(
+            Panel(
+                Group(*(_point(p, authors) for p in s.other_points)),
+                title="Other points (comments that take no side)",
+                title_align="left",
+                border_style="white",
+            )
+        )
     if s.common_ground:
         console.print(
             Panel(

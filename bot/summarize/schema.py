@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 
 class _Strict(BaseModel):
@@ -47,12 +48,17 @@ class Side(_Strict):
 
 class Summary(_Strict):
     """The balanced summary. 2-4 sides for a real disagreement; exactly one side ("Main points")
-    when an engine found no disagreement, which it must say in the result's notes."""
+    when an engine found no disagreement or could not tell the camps apart, which it must say in
+    the result's notes. `other_points` come from comments on no side."""
 
     question: str
     sides: list[Side] = Field(default_factory=list, max_length=4)
     common_ground: list[Point] = Field(default_factory=list)
     open_questions: list[str] = Field(default_factory=list)
+    # Points from comments that take no side (no stance evidence): shown, never forced onto one.
+    # The offline engine fills it; it is left out of the JSON schema, so the LLM's structured
+    # output (and its prompt, and its cache keys) stay as they were.
+    other_points: SkipJsonSchema[list[Point]] = Field(default_factory=list)
 
 
 class InputStats(_Strict):

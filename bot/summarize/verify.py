@@ -235,11 +235,13 @@ def verify(
     common_ground = [
         p for p in (_clean_point(p, folded, counts) for p in summary.common_ground) if p
     ]
+    other_points = [p for p in (_clean_point(p, folded, counts) for p in summary.other_points) if p]
     cleaned = Summary(
         question=summary.question,
         sides=sides,
         common_ground=common_ground,
         open_questions=list(summary.open_questions),
+        other_points=other_points,
     )
     verification = Verification(
         quotes_checked=counts.checked,

@@ -58,13 +58,16 @@ def sides_by_id(thread: Thread) -> dict[str, int | None]:
     return {c.id: s for c, s in zip(thread.comments, assign_sides(thread), strict=True)}
 
 
-def camp_accuracy(thread: Thread) -> int:
-    """How many of the listed camp comments land on their camp's side (camp A = side of c1)."""
+def camp_purity(thread: Thread) -> tuple[int, int]:
+    """(comments placed on the side their camp is on, comments of the camps placed at all)."""
     side = sides_by_id(thread)
-    a = side["c1"]
-    return sum(side[c] == a for c in CAMP_A) + sum(
-        side[c] is not None and side[c] != a for c in CAMP_B
+    placed = [c for c in CAMP_A + CAMP_B if side[c] is not None]
+    a_sides = [side[c] for c in CAMP_A if side[c] is not None]
+    a = max(set(a_sides), key=a_sides.count) if a_sides else 0
+    right = sum(side[c] == a for c in CAMP_A if side[c] is not None) + sum(
+        side[c] != a for c in CAMP_B if side[c] is not None
     )
+    return right, len(placed)
 
 
 def all_quotes(summary: Summary) -> list[tuple[str, str]]:
@@ -107,7 +110,9 @@ def test_seed_has_two_sides_with_equal_caps_and_verified_quotes(seed) -> None:
 
 def test_seed_question_common_ground_and_open_questions(seed) -> None:
     thread, summary, notes = seed
-    assert summary.question == "Why call this reasoning?"
+    # The opening claim, shortened on a word boundary.
+    assert summary.question.startswith("Why call this reasoning? I think we share a frame")
+    assert len(summary.question) <= 161
     assert any("real-world consequences" in p.text for p in summary.common_ground)
     assert 1 <= len(summary.common_ground) <= 3
     assert len(summary.open_questions) <= 3
@@ -127,16 +132,24 @@ def test_seed_never_quotes_the_thank_you_comments(seed) -> None:
 
 def test_seed_sides_follow_the_replies() -> None:
     side = sides_by_id(seed_thread())
-    assert side["c5"] is not None and side["c5"] != side["c3"]
-    assert side["c10"] is not None and side["c10"] != side["c9"]
+    # As pasted: c5 quotes c3 and says the opposite; c4 concedes to c3 ("on board - yet").
+    assert None not in (side["c3"], side["c4"], side["c5"])
+    assert side["c5"] != side["c3"] and side["c4"] != side["c3"]
     assert side["c24"] is None and side["c26"] is None
+    side = sides_by_id(seed_thread(all_links=True))
+    # With the links: the longest exchange, c11 <- c12 <- c17 <- c20 <- c21, alternates.
+    chain = [side[c] for c in ("c11", "c12", "c17", "c20", "c21")]
+    assert None not in chain and chain == [chain[0], 1 - chain[0]] * 2 + [chain[0]]
 
 
 def test_seed_camps_are_recognisable() -> None:
-    """A measurement kept as a floor against regressions: 17 of the 20 listed comments land on
-    their camp's side as pasted (one reply link), 20 of 20 with the visible reply links."""
-    assert camp_accuracy(seed_thread()) >= 15
-    assert camp_accuracy(seed_thread(all_links=True)) >= 19
+    """Sides come from evidence only: every comment placed is on its camp's side (measured:
+    as pasted 3 of 3 placed, with the visible reply links 5 of 5); comments with no stance
+    evidence are on no side rather than guessed."""
+    right, placed = camp_purity(seed_thread())
+    assert placed >= 3 and right == placed
+    right, placed = camp_purity(seed_thread(all_links=True))
+    assert placed >= 5 and right == placed
 
 
 def test_seed_is_deterministic(seed) -> None:
@@ -149,7 +162,9 @@ def test_cap_is_the_same_for_every_side() -> None:
     thread = seed_thread()
     for cap in (1, 2, 3):
         summary, _ = summarize_offline(thread, max_points_per_side=cap)
-        assert [len(s.points) for s in summary.sides] == [cap, cap]
+        # The same cap for every side; a side with fewer quotable sentences shows fewer.
+        assert len(summary.sides) == 2
+        assert all(1 <= len(s.points) <= cap for s in summary.sides)
 
 
 def test_progress_is_reported() -> None:
@@ -293,21 +308,21 @@ def test_a_reply_without_link_takes_its_cue_from_reading_order() -> None:
 
 
 def test_argkp_threads_sides_match_stances() -> None:
-    """Side accuracy against ArgKP stance labels, 30% of comments replying with a cue (the rest
-    are placed by similarity). Measured 0.71-0.91 per topic (mean 0.83) with this seed; the floor
-    guards regressions."""
+    """Side purity against ArgKP stance labels, 30% of comments replying with a cue. Only the
+    comments the evidence connects to the anchoring dispute are placed (the others are on no
+    side, never guessed from vocabulary): purity is 1.0 on every topic with this seed."""
     arguments = load_arguments()
     accuracies = []
     for topic in topics(arguments):
         thread, stances = build_argkp_thread(arguments, topic, link_fraction=0.3, seed=0)
         quality = side_quality(assign_sides(thread), [stances[c.id] for c in thread.comments])
-        assert quality.coverage > 0.9
-        accuracies.append(quality.accuracy)
+        assert quality.placed >= 2
+        accuracies.append(quality.purity)
         summary, _ = summarize_offline(thread)
         assert len(summary.sides) == 2
         _, report = verify(summary, thread.comments)
         assert report.quotes_dropped == 0 and report.quotes_verified > 0
-    assert sum(accuracies) / len(accuracies) >= 0.75
+    assert sum(accuracies) / len(accuracies) >= 0.9
 
 
 def test_two_thousand_comments_are_fast() -> None:

@@ -1,0 +1,168 @@
+"""The offline engine: an extractive, deterministic summary with no LLM and no network.
+
+Stages, one module each:
+
+0. `reading`: sentences, terms and TF-IDF vectors; where a comment's own words start; junk
+   (test posts, greetings, bare links, emoji, bots), thanks and off-topic comments, never quoted.
+1. `cues`: the stance evidence in a comment's own words ("I disagree", "No way", "fake",
+   "source?", "I agree", "+1", "This.").
+2. `linking`: what each cue answers: a named or @mentioned person, a reply link or quote, the
+   story (tree threads), else the previous speaker (chat).
+3. `sides`: the signed graph of those answers, 2-coloured, relative to the question. A comment
+   with no evidence is on no side; it may appear under "Other points".
+4. `extraction`: question, labels, positions, points, other points, common ground, open
+   questions and notes, all from the commenters' own sentences.
+
+Everything is linear in the size of the thread and sorted with position tie-breakers, so two
+runs on the same thread give the same summary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.summarize.offline import extraction
+from bot.summarize.offline.linking import link, opening_index
+from bot.summarize.offline.model import Doc, Progress, Reporter, Unit
+from bot.summarize.offline.reading import read
+from bot.summarize.offline.sides import Camps, build_units, place
+from bot.summarize.schema import Side, Summary
+from bot.summarize.text import Terms
+from bot.thread import Thread
+
+__all__ = ["ENGINE_VERSION", "Progress", "assign_sides", "summarize_offline"]
+
+ENGINE_VERSION = "offline-3"  # 3: sides from stance evidence only; other points
+
+MAX_PARTICIPANTS = 50  # a side lists at most this many names (renderers cap further)
+
+
+@dataclass(slots=True)
+class _Analysis:
+    docs: list[Doc]
+    units: list[Unit]
+    terms: Terms
+    idf: dict[str, float]
+    camps: Camps
+    opening: int | None
+
+
+def _analyse(thread: Thread, report: Reporter) -> _Analysis:
+    terms = Terms()
+    docs, idf = read(thread, terms, report)
+    link(docs, thread, report)
+    units = build_units(docs)
+    report("assigning", 0, 1)
+    camps = place(docs, units, thread)
+    if not camps.two_sides:
+        for doc in docs:
+            if extraction.quotable(doc):
+                doc.side = 0
+    report("assigning", 1, 1)
+    return _Analysis(docs, units, terms, idf, camps, opening_index(docs))
+
+
+def assign_sides(thread: Thread) -> list[int | None]:
+    """The side (an index into `summarize_offline(thread)[0].sides`) of every comment of
+    `thread`, in thread order; None for a comment on no side (no stance evidence, a bot, junk).
+
+    This is what the summary's sides are built from; it exists so that side quality can be
+    measured against labels, which a summary alone (it quotes only a few comments) cannot show.
+    """
+    return [doc.side for doc in _analyse(thread, Reporter(None)).docs]
+
+
+def summarize_offline(
+    thread: Thread,
+    *,
+    max_points_per_side: int = 4,
+    progress: Progress | None = None,
+) -> tuple[Summary, list[str]]:
+    """Summarize a deduplicated `thread` extractively, with no LLM and no network.
+
+    Returns the summary and notes: true sentences about what the engine found (for example
+    "No disagreement found: ..." only when no comment holds a disagreement cue). With a
+    disagreement whose camps the evidence separates there are two sides with at most
+    `max_points_per_side` points each, and comments with no stance evidence give up to as many
+    "other points"; otherwise exactly one side, "Main points". Every quote is a verbatim span of
+    the comment it cites; point texts, labels and positions are the commenters' sentences,
+    shortened, never invented claims. Deterministic, and linear in the size of the thread.
+    `progress` is called with (stage, done, total) every few hundred comments.
+    """
+    report = Reporter(progress)
+    cap = max(1, max_points_per_side)
+    a = _analyse(thread, report)
+    docs, terms, idf = a.docs, a.terms, a.idf
+    two = a.camps.two_sides
+    n_sides = 2 if two else 1
+    question = extraction.question(thread.title, docs, a.opening)
+
+    report("extracting", 0, n_sides)
+    members = [[d for d in docs if d.side == s] for s in range(n_sides)]
+    centroids = [extraction.centroid([d for d in m if extraction.quotable(d)]) for m in members]
+    used: set[tuple[int, tuple[int, int]]] = set()
+    positions: list[str] = []
+    side_points = []
+    for s in range(n_sides):
+        text, origin = extraction.position(docs, s, terms, a.opening, a.camps.anchored)
+        skip = {origin} if origin is not None else set()
+        other = centroids[1 - s] if two else {}
+        points = extraction.pick_points(
+            members[s], centroids[s], other, idf, terms, cap, skip, question if two else ""
+        )
+        if origin is None and points:
+            text = points[0].text  # no opening sentence of its own: the best point states it
+        positions.append(text)
+        side_points.append(points)
+        used.update(skip)
+        used.update(_spans_of(docs, points))
+        report("extracting", s + 1, n_sides)
+    labels = extraction.labels(question, positions, a.camps.anchored) if two else ["Main points"]
+    sides = [
+        Side(
+            label=labels[s] or f"Side {s + 1}",
+            position=positions[s],
+            participants=_participants(a.units, docs, s),
+            comment_ids=[d.comment.id for d in members[s]],
+            points=side_points[s],
+        )
+        for s in range(n_sides)
+    ]
+    other_points = []
+    if two:
+        rest = [d for d in docs if d.side is None and extraction.quotable(d)]
+        other_points = extraction.pick_points(
+            rest, extraction.centroid(rest), {}, idf, terms, cap, used
+        )
+        used.update(_spans_of(docs, other_points))
+    summary = Summary(
+        question=question,
+        sides=sides,
+        common_ground=extraction.common_ground(docs, terms, used, two),
+        open_questions=extraction.open_questions(docs, terms, idf, question, used),
+        other_points=other_points,
+    )
+    return summary, extraction.notes(docs, two, a.camps.conflicts, bool(other_points))
+
+
+def _spans_of(docs: list[Doc], points) -> set[tuple[int, tuple[int, int]]]:
+    """The (doc, span) of every point's quote, so that nothing is quoted twice."""
+    index = {d.comment.id: d for d in docs}
+    out = set()
+    for point in points:
+        for quote in point.quotes:
+            doc = index[quote.comment_id]
+            at = doc.comment.text.find(quote.text)
+            if at >= 0:
+                out.add((doc.index, (at, at + len(quote.text))))
+    return out
+
+
+def _participants(units: list[Unit], docs: list[Doc], side: int) -> list[str]:
+    """Everyone on the side, the authors of folded copies included, in order of first comment."""
+    seen: dict[str, None] = {}
+    for doc in docs:
+        if doc.side == side:
+            for name in doc.comment.authors:
+                seen.setdefault(name, None)
+    return list(seen)

@@ -1,0 +1,630 @@
+"""Stage 1: stance cues. What a comment's own words say about what it answers.
+
+A cue is explicit evidence: "I disagree", "No way", "That's wrong", "not true", "fake",
+"source?", "I agree", "+1", "This.", "Exactly". Cues count wherever they are in the comment's
+own words (a leading quotation of someone else is skipped); the opening sentences weigh more.
+Agreement followed by a contrast ("I agree ..., but ...") is a concession: partial disagreement,
+with its agreeing clause kept as possible common ground. Which comment a cue answers is the
+linking stage's business; this module only reads text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import replace
+
+from bot.summarize.offline.model import Cue
+from bot.summarize.text import word_count
+from bot.textfold import CHAR_TABLE
+
+OPENING_SENTENCES = 3
+
+_I = re.IGNORECASE
+
+_ADVERBS = (
+    r"(?:(?:fully|completely|totally|entirely|strongly|absolutely|really|do|also|mostly|largely|"
+    r"certainly|definitely|100%|wholeheartedly|would|tend to|kind of|sort of|somewhat|partly|"
+    r"partially|generally|broadly|actually|very much|both) )"
+)
+# Each cue: its kind, words one of which must be in the (lowercased) text for it to match, and
+# the pattern. The words are a cheap filter: running every pattern over every comment of a large
+# thread costs far more than a few substring tests.
+_CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
+    (
+        "disagree",
+        ("disagree",),
+        r"(?<!n't )(?<!not )(?<!never )\bdisagree[sd]?\b(?<!agree to disagree)",
+    ),
+    (
+        "disagree",
+        ("oppose", "object", "against"),
+        r"\bI (?:strongly |firmly |must |would )?(?:oppose|object to)\b"
+        r"|\bI'?m (?:strongly |firmly |totally )?(?:against|opposed to) (?:this|it|the)\b",
+    ),
+    (
+        "disagree",
+        ("against", "opposed"),
+        r"^\W*(?:I'?m |I am |we'?re )?(?:strongly |totally |completely |firmly |very much )?"
+        r"(?:against|opposed)\W*$|^\W*(?:strongly |totally |firmly )(?:against|opposed)\b",
+    ),
+    ("disagree", ("counter",), r"^\W*counter[- ]?(?:point|argument)\b"),
+    ("disagree", ("agree",), r"\bI (?:do not|don'?t|can'?t|cannot) agree\b"),
+    (
+        "disagree",
+        ("sure", "convinced"),
+        r"\bnot (?:so |too |that |really |entirely |at all )sure\b|\bnot (?:\w+ )?convinced\b",
+    ),
+    (
+        "disagree",
+        ("opposit",),
+        r"\b(?:think|believe|would say|'d say|would argue|'d argue|argue) (?:just |quite "
+        r"|exactly |rather )?the opposit|\bquite the opposite\b|\bthe opposite is (?:true|the "
+        r"case)\b",
+    ),
+    ("disagree", ("contrary",), r"\bon the contrary\b"),
+    (
+        "disagree",
+        ("wrong", "incorrect", "false", "untrue", "mistaken", "nonsense", "fake", "hoax", "lie"),
+        r"\b(?:that'?s|that is|this is|you'?re|you are|it'?s|it is|sounds|looks) (?:just "
+        r"|simply |completely |totally |plain |plainly |flat out |dead |so |obviously |clearly "
+        r"|probably |absolutely )?(?:wrong|incorrect|false|untrue|mistaken|nonsense|fake"
+        r"|(?:a |an )?(?:hoax|lie|fake))\b",
+    ),
+    (
+        "disagree",
+        ("not true", "not correct", "not right", "not accurate", "not the case", "isn't true"),
+        r"\b(?:that'?s|that is|this is|it'?s|it is) not (?:true|correct|right|accurate|the case)"
+        r"\b|\bnot (?:true|accurate|the case)\b|\bis ?n'?t (?:true|correct|accurate|the case)\b",
+    ),
+    (
+        "disagree",
+        ("evidence", "argument", "proof", "reason"),
+        r"(?:n't|\bnot|\bhardly) (?:\w+ ){0,4}?(?:strong|good|convincing|compelling|solid"
+        r"|sufficient|enough|real) (?:evidence|argument|proof|reason)"
+        r"|\b(?:there is|there's|that's|that is) no evidence\b",
+    ),
+    (
+        "disagree",
+        ("see why", "see how"),
+        r"\bI (?:just |really |still |simply )?(?:do not|don'?t|can'?t|cannot|fail to) see "
+        r"(?:why|how)\b",
+    ),
+    (
+        "disagree",
+        ("as far as",),
+        r"\bas far as I (?:know|can tell|am aware|'m aware),? (?:there (?:is|are|was|were|has "
+        r"been|have been) no|nobody|no one)\b",
+    ),
+    (
+        "disagree",
+        ("even if you",),
+        r"\beven if you (?:\w+ ){0,2}?(?:hold|believe|think|accept|assume|grant|take|buy)\b",
+    ),
+    (
+        "disagree",
+        ("different",),
+        r"\bwe (?:\w+ )?have (?:very )?different (?:ideas|views|opinions|definitions)\b",
+    ),
+    ("disagree", ("think so", "believe so"), r"\bI (?:don'?t|do not) (?:think|believe) so\b"),
+    ("disagree", ("buy",), r"\bI (?:don'?t|do not) buy (?:it|that|this|the)\b"),
+    ("disagree", ("the point",), r"\b(?:miss(?:es|ing)?|missed) the point\b"),
+    (
+        "disagree",
+        ("straw", "dichotomy", "equivalence", "sequitur"),
+        r"\bthat(?:'s| is) (?:a |an )?(?:straw ?man|false dichotomy|false equivalence"
+        r"|non[- ]sequitur)\b",
+    ),
+    ("query", ("citation needed",), r"\bcitation needed\b"),
+    (
+        "query",
+        ("where did", "says who", "source", "proof", "confirm", "true?", "real?", "legit"),
+        r"\bwhere did (?:you|they|u) (?:hear|read|see|get|find) (?:that|this|it)\b"
+        r"|\bsays who\b|\b(?:any|got a|have a|what'?s (?:the|your)|need a|where'?s (?:the|your))"
+        r" (?:source|proof|confirmation|evidence|link)s?\b"
+        r"|\bis (?:this|that|it) (?:even |actually |really )?(?:true|confirmed|real|legit)\s*\?",
+    ),
+    ("disagree", ("no way",), r"\bno way\b(?! to\b)"),
+    (
+        "disagree",
+        ("not what", "not how", "waste of", "skill issue", "overrated", "cope"),
+        r"\b(?:that|this|it)(?:'s| is) not (?:what|how)\b|^\W*(?:what a |such a |total |complete )?"
+        r"waste of (?:money|time|space)\b|\bskill issue\b|^\W*(?:so |massively |hugely )?"
+        r"overrated\b|^\W*cope\b",
+    ),
+    ("disagree", ("debunked",), r"\b(?:been |was |is |already )debunked\b"),
+    (
+        "disagree",
+        (
+            "confirmed",
+            "misinformation",
+            "disinformation",
+            "misleading",
+            "satire",
+            "photoshop",
+            "doctored",
+            "not real",
+            "old photo",
+            "old video",
+        ),
+        r"\b(?:unconfirmed|not (?:been )?confirmed|misinformation|disinformation|misleading"
+        r"|(?:it'?s|this is|that'?s) (?:a |just )?satire|photoshopped|doctored|not real"
+        r"|(?:an? )?old (?:photo|picture|video|pic)\b)",
+    ),
+    ("disagree", ("doubt",), r"\bI (?:really |seriously |highly |strongly )?doubt\b"),
+    ("disagree", ("fake news",), r"\bfake news\b"),
+    (
+        "disagree",
+        ("bullshit", "bs"),
+        r"\b(?:that'?s|this is|what|such|total|utter) (?:bs|bullshit)\b",
+    ),
+    ("disagree", ("makes no sense",), r"\bmakes no sense\b"),
+    ("disagree", ("not at all",), r"^\W*not at all\b"),
+    ("partial", ("yes and no",), r"\byes and no\b"),
+    ("partial", ("of but", "of, but"), r"\b(?:sort|kind) of,? but\b"),
+    ("partial", ("up to a point",), r"\bup to a point\b"),
+    (
+        "partial",
+        ("only true", "only the case"),
+        r"\b(?:that'?s|that is|it'?s|it is) only (?:true|the case)\b",
+    ),
+    ("partial", ("extent",), r"\bto (?:some|a certain) extent\b"),
+    (
+        "partial",
+        ("entirely", "completely", "quite", "necessarily", "always"),
+        r"\bnot (?:entirely|completely|quite|necessarily|always) (?:true|right|correct|accurate"
+        r"|the case)\b",
+    ),
+    ("agree", ("agree",), rf"\bI {_ADVERBS}{{0,2}}agree\b(?! to disagree)"),
+    ("agree", ("agree",), r"^\W*(?:totally |fully |completely |strongly )?agree\b"),
+    ("agree", ("agreed",), r"\bagreed\b"),
+    (
+        "agree",
+        ("support", "favor", "favour", "endorse", "for it", "for this"),
+        r"\bI (?:strongly |fully |wholeheartedly |would )?(?:support|endorse|favou?r)\b"
+        r"|\bI'?m (?:strongly |fully |all |very much )?(?:in favou?r|for it|for this)\b",
+    ),
+    ("agree", ("true", "real"), r"^\W*(?:it|this)(?:'s| is) (?:true|real|legit)\b(?! that)"),
+    ("agree", ("agree more",), r"\bcould ?n'?t agree more\b"),
+    ("agree", ("board",), r"\bI'?m (?:fully |completely |totally |100% |all |so )?on board\b"),
+    ("agree", ("point",), r"\b(?:good|great|fair|excellent|valid|strong) point\b"),
+    ("agree", ("well said",), r"\bwell said\b"),
+    ("agree", ("spot on",), r"\bspot on\b"),
+    (
+        "agree",
+        ("right",),
+        r"\byou(?:'re| are) (?:absolutely |so |totally |completely |quite |exactly )?right\b",
+    ),
+    ("agree", ("+1",), r"\+1\b(?<![\w+]\+1)"),
+    ("agree", ("same here",), r"\bsame here\b"),
+    (
+        "agree",
+        ("argue with", "objection", "disagree"),
+        r"\bcan'?t argue with (?:that|this)\b|\bno objections?\b"
+        r"|\b(?:don'?t|do not|can'?t|cannot) disagree\b",
+    ),
+    (
+        "agree",
+        ("same", "confirm", "fits", "checks out", "tracks", "adds up"),
+        r"\b(?:told|heard|said|got|saw|seen|read|say|says|hearing) (?:me |us |him |her |them )?"
+        r"(?:the )?same(?: thing)?\b|\bcan confirm\b"
+        r"|^\W*(?:it|that|this) (?:fits|checks out|tracks|adds up)\b",
+    ),
+    (
+        "agree",
+        ("love", "good idea", "great idea", "sounds good", "fan"),
+        r"^\W*(?:I )?(?:love|like) (?:it|this|that|the idea)\b|^\W*(?:(?:that|this)(?:'s| is) a )?"
+        r"(?:good|great|brilliant) idea\b|^\W*sounds (?:good|great)\b|\bI'?m (?:a )?(?:big )?fan\b",
+    ),
+    ("agree", ("said",), r"\bwhat (?:\w+ ){1,2}said\b|\bwell said\b"),
+    (
+        "agree",
+        ("right", "true", "correct"),
+        r"\bthat'?s (?:exactly |so |very )?(?:right|true|correct)\b",
+    ),
+]
+_CUE_ORDER = {"disagree": 0, "query": 1, "partial": 2, "agree": 3}
+_CUE_PATTERNS = [
+    (kind, frozenset(words), re.compile(p, _I | re.M)) for kind, words, p in _CUE_TABLE_ROWS
+]
+_CUE_WORDS = tuple(sorted({word for _, words, _ in _CUE_TABLE_ROWS for word in words}))
+AGREE = re.compile("|".join(p for kind, _, p in _CUE_TABLE_ROWS if kind == "agree"), _I | re.M)
+# Cues that are a whole sentence or its first words; used with match(text, begin, end). A
+# leading @mention or filler ("honestly", "lol") may come first.
+_LEAD = r"\W*(?:@[\w.\-]+[,:]?\s+)*(?:(?:please|oh|hell|honestly|tbh|imo|lol|haha|well|um|uh)\W+)*"
+_AGREE_SENTENCE = re.compile(
+    _LEAD + r"(?:(?:exactly|precisely|this|same|so true|true|indeed|correct|yes|yep|yup|yeah"
+    r"|absolutely|100%|\^+|\^+ ?this|this,? so much|this is it|bingo|confirmed|definitely"
+    r"|same here|agreed|agree)(?:\s*[,.!:;]|\s+[-\u2013\u2014]\s|\W*$)"
+    r"|(?:yes|yep|yup|yeah|exactly|precisely|\^+ ?this)\b)",
+    _I,
+)
+# A bare yes or no at the start of a comment is a vote on the question, not an answer to
+# whoever spoke last (unless it says "you").
+_VOTE = re.compile(
+    _LEAD + r"(?:no(?! way)|nope|nah|hell no|absolutely not|definitely not|god no|not again"
+    r"|keep it)\b(?!-)",
+    _I,
+)
+# Openings that can only be about the claim itself: a rumour's truth, a proposal's merit.
+_CLAIM_VOTE = re.compile(
+    _LEAD + r"(?:yes|yeah|yep|yup|hell yes|absolutely|definitely|confirmed"
+    r"|(?:it|this)(?:'s| is) (?:true|real|legit|fake|false|a hoax)"
+    r"|I (?:strongly |fully |firmly |wholeheartedly |would |must )?(?:support|endorse|favou?r"
+    r"|oppose|object to)|I'?m (?:strongly |firmly |fully |all |very much |totally )?(?:in favou?r"
+    r"|for it|for this|against|opposed))\b",
+    _I,
+)
+# "No, ..." but not "No-one ...". Short denials that are a whole sentence: "Fake.", "Nah ...".
+_DISAGREE_SENTENCE = re.compile(
+    _LEAD + r"(?:(?:no|wrong|false|fake|hoax|lies|untrue|bs|bullshit|rubbish|nonsense|keep it"
+    r"|not true|not really|not at all|hardly)(?:\s*[,.!:;?]|\s+[-\u2013\u2014]\s|\W*$)"
+    r"|(?:nope|nah|meh|hell no|absolutely not|definitely not|not again|god no|please don'?t"
+    r"|I'?d rather not|rather not|bad idea|terrible idea|I'?m not a fan|not a fan)\b)",
+    _I,
+)
+_QUERY_SENTENCE = re.compile(
+    _LEAD + r"(?:(?:any|got a|have a|need a)\s+)?(?:source|sources|proof|citation|evidence"
+    r"|link|confirmation)s?\s*(?:please|pls|for (?:this|that))?\s*\?+"
+    r"|\W*(?:really|seriously|is it)\s*\?+\W*$",
+    _I,
+)
+# After an agreement, these turn it into a concession ("I agree ..., but ...").
+# A contrast after a comma or dash ("I agree, but", "on board with you - yet"), or within a
+# few words of the agreement ("I agree but"); "no one but the police" is not one.
+_CONTRAST = re.compile(
+    r"(?P<after_comma>(?:[,;:]|\s[-\u2013\u2014])\s*(?:but(?! also\b| rather\b)|yet|however|though"
+    r"|although|that said|having said that)\b)|^\W*(?:\w+\W+){0,3}?(?P<near>(?:but|yet)\b)"
+    r"(?! also\b)",
+    _I,
+)
+_CONTRAST_OPENING = re.compile(
+    r"\W*(?:but|yet|however|though|still|that said|having said that|then again)\b", _I
+)
+_WEAK_OPENING = re.compile(r"\W*(?:but|however|actually|well,? actually|except)\b", _I)
+
+# --- junk and praise -------------------------------------------------------------------------
+
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_MENTION = re.compile(r"<[@#][!&]?\d+>|<a?:\w+:\d+>|:[a-z0-9_+-]+:|(?<!\w)@[\w.\-]+")
+_TEST_POST = re.compile(
+    r"\W*(?:test(?:ing|ed)?|asdf\w*|qwerty|ping|lorem ipsum)(?:[\W\d_]|(?:test(?:ing)?))*$", _I
+)
+_GREETING = re.compile(
+    r"\W*(?:hi|hello|hey|hiya|yo|howdy|greetings|gm|welcome|good (?:morning|afternoon|evening"
+    r"|night)|sup|wassup)(?:\W+(?:all|everyone|everybody|guys|folks|there|team|y'?all|friends"
+    r"|people))?[\W\d_]*$",
+    _I,
+)
+_THANKS_ONLY = re.compile(
+    r"\W*(?:thanks?|thank you|thx|ty|cheers|much appreciated)(?:\W+\w+){0,3}[\W_]*$", _I
+)
+PRAISE = re.compile(
+    r"\b(?:thank(?:s| you)|kudos|cheers|bravo|(?:great|super|nice|excellent|wonderful|brilliant|"
+    r"fascinating|amazing|awesome|fantastic|good|interesting) (?:article|post|piece|read|write-?up|"
+    r"work|job|summary|video)|well written|this is (?:fascinating|great|brilliant|amazing)|"
+    r"loved (?:this|it|reading))\b",
+    _I,
+)
+_PRAISE_WORDS = (
+    "thank",
+    "kudos",
+    "cheers",
+    "bravo",
+    "article",
+    "post",
+    "piece",
+    "read",
+    "write",
+    "work",
+    "job",
+    "summary",
+    "video",
+    "well written",
+    "this is",
+    "loved",
+)
+
+
+# A site's header line copied with the text ("kellan 4 hours ago | parent | next [-]").
+_HEADER_LINE = re.compile(
+    r"\s*\S+ \d+ (?:second|minute|hour|day|week|month|year)s? ago\b[^\n]*\|[^\n]*$", _I
+)
+
+
+def is_junk(text: str) -> bool:
+    """A comment with nothing to quote: a test post ("Test 123141235"), a greeting, a bare link,
+    an emoji or a mention alone, thanks alone, or fewer than two words once those are removed."""
+    if len(text.split()) > 12:
+        return False  # every kind of junk is short; this keeps long threads cheap
+    if _HEADER_LINE.match(text):
+        return True
+    bare = _MENTION.sub(" ", _URL.sub(" ", text)).strip()
+    if word_count(bare) < 2:
+        return True
+    return bool(_TEST_POST.match(bare) or _GREETING.match(bare) or _THANKS_ONLY.match(bare))
+
+
+def is_praise(text: str) -> bool:
+    lowered = text.lower()
+    return any(word in lowered for word in _PRAISE_WORDS) and PRAISE.search(text) is not None
+
+
+# --- cues ------------------------------------------------------------------------------------
+
+
+def find_cues(text: str, begin: int) -> list[tuple[int, str]]:
+    """(position, kind) of every agreement or disagreement cue in `text[begin:]`, in order; at
+    one position disagreement wins ("I don't agree" is never read as agreement)."""
+    lowered = text[begin:].lower()
+    present = {word for word in _CUE_WORDS if word in lowered}
+    hits: list[tuple[int, int, str]] = []
+    for kind, words, pattern in _CUE_PATTERNS:
+        if not words.isdisjoint(present):
+            hits.extend((m.start(), _CUE_ORDER[kind], kind) for m in pattern.finditer(text, begin))
+    hits.sort()
+    out: list[tuple[int, str]] = []
+    for at, _, kind in hits:
+        if not out or out[-1][0] != at:
+            out.append((at, kind))
+    return out
+
+
+def _sentence_cues(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """(sentence, position, kind) of every cue in the sentences `spans` of `text`, sorted."""
+    if not spans:
+        return []
+    ends = [e for _, e in spans]
+    found: list[tuple[int, int, str]] = []
+    for at, kind in find_cues(text, spans[0][0]):
+        k = min(bisect.bisect_right(ends, at), len(spans) - 1)
+        found.append((k, at, kind))
+    for k, (b, e) in enumerate(spans):
+        if _DISAGREE_SENTENCE.match(text, b, e):
+            found.append((k, b, "disagree"))
+        elif _QUERY_SENTENCE.match(text, b, e):
+            found.append((k, b, "query"))
+        elif _AGREE_SENTENCE.match(text, b, e):
+            found.append((k, b, "agree"))
+    # At one position disagreement wins: "Yes and no." is partial, not agreement.
+    found.sort(key=lambda f: (f[0], f[1], _CUE_ORDER[f[2]]))
+    return found
+
+
+_PLUS_ONE_TO_A_THING = re.compile(r"\+1\s+(?:to|for)\s+(?:the|a|an|this|that|more|less)\b", _I)
+# Disagreement about the topic rather than with someone, unless it says "you".
+_TOPICAL = ("see why", "see how", "as far as", "evidence", "doubt", "argument", "proof")
+_SECOND_PERSON = re.compile(r"\byou(?:r|rs|'re|'ve|'d)?\b")
+
+
+def _weight(sentence: int) -> float:
+    if sentence == 0:
+        return 1.0
+    return 0.7 if sentence < OPENING_SENTENCES else 0.5
+
+
+def read_cue(text: str, spans: list[tuple[int, int]]) -> tuple[Cue | None, bool]:
+    """The stance cue of a comment whose own sentences are `spans`, and whether it holds any
+    disagreement cue at all. The first cue decides (the opening sentences weigh more than later
+    ones); agreement turned by a contrast or a later disagreement is a concession."""
+    if not spans:
+        return None, False
+    folded = text[: spans[-1][1]].translate(CHAR_TABLE)
+    found = _sentence_cues(folded, spans)
+    disagrees = any(kind != "agree" for _, _, kind in found)
+    if not found:
+        b, e = spans[0]
+        if _WEAK_OPENING.match(folded, b, e):
+            return Cue(-1, 0.35, "contrast", weak=True), False
+        return None, False
+    k, at, kind = found[0]
+    cue, disagrees = _first_cue(folded, spans, found, disagrees)
+    b, e = spans[0]
+    if (
+        k == 0
+        and cue.kind in ("agree", "disagree")
+        and not _SECOND_PERSON.search(folded[b:e].lower())
+    ):
+        if _CLAIM_VOTE.match(folded, b, e):
+            cue = replace(cue, vote=2)
+        elif _VOTE.match(folded, b, e):
+            cue = replace(cue, vote=1)
+    return cue, disagrees
+
+
+def _first_cue(
+    folded: str, spans: list[tuple[int, int]], found: list[tuple[int, int, str]], disagrees: bool
+) -> tuple[Cue, bool]:
+    k, at, kind = found[0]
+    if kind == "agree":
+        cue = _agreement(folded, spans, found, k, at)
+        if _PLUS_ONE_TO_A_THING.match(folded, at):
+            cue = replace(
+                cue, addressed=False
+            )  # "+1 to the ban": agrees with a thing, not a person
+        return cue, disagrees or cue.sign < 0
+    if kind == "partial" and not any(f[2] == "disagree" and f[0] == k for f in found):
+        return Cue(-1, 0.6 * _weight(k), "partial"), True
+    if kind == "query":
+        return Cue(-1, 0.6 * _weight(k), "query"), True
+    lowered = folded[spans[0][0] : spans[min(k + 1, len(spans)) - 1][1]].lower()
+    topical = any(word in lowered for word in _TOPICAL) and not _SECOND_PERSON.search(lowered)
+    return Cue(-1, _weight(k), "disagree", addressed=not topical), True
+
+
+def _agreement(
+    text: str, spans: list[tuple[int, int]], found: list[tuple[int, int, str]], k: int, at: int
+) -> Cue:
+    b, e = spans[k]
+    match = AGREE.match(text, at, e)
+    after = match.end() if match is not None else at
+    contrast = _CONTRAST.search(text[after:e])
+    near = spans[k + 1 : k + 1 + OPENING_SENTENCES]
+    turned = (
+        contrast is not None
+        # A disagreement cue turns it only from a later sentence: within the agreeing one,
+        # "that is wrong" is usually what is agreed with.
+        or any(k < f[0] <= k + OPENING_SENTENCES and f[2] != "agree" for f in found)
+        or any(_CONTRAST_OPENING.match(text, b2, e2) for b2, e2 in near)
+    )
+    clause_end = e
+    if contrast is not None:
+        clause_end = after + contrast.start(contrast.lastgroup or 0)
+    while clause_end > b and (text[clause_end - 1].isspace() or text[clause_end - 1] in ",;:-"):
+        clause_end -= 1
+    clause = (b, clause_end)
+    if turned:
+        return Cue(-1, 0.6, "concession", agreement=clause)
+    return Cue(+1, _weight(k), "agree", agreement=clause)
+
+
+def without_cue(text: str, span: tuple[int, int]) -> str:
+    """The agreeing clause `text[span]` without its agreement phrase: what is agreed with."""
+    clause = text[span[0] : span[1]]
+    match = AGREE.search(clause.translate(CHAR_TABLE))
+    if match is None:
+        return clause
+    return clause[: match.start()] + " " + clause[match.end() :]
+
+
+# --- named people ----------------------------------------------------------------------------
+
+
+def _name(group: str, words: int = 2) -> str:
+    more = r"(?:\s+[^\W\d_][\w.\-]*)?" if words == 2 else ""
+    return rf"@?(?P<{group}>[^\W\d_][\w.\-]*{more})"
+
+
+# Ways of naming the person answered, each with words one of which must be in the (lowercased)
+# text for it to be tried: most comments name nobody, and a pattern that starts with a name
+# would otherwise be tried at every word.
+_NAMED_ROWS: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
+    (
+        ("agree", "side", "with", "against"),
+        re.compile(
+            r"\b(?:agree|agreeing|disagree|disagreeing|side|siding|with|against)\s+(?:with\s+)?"
+            + _name("with"),
+            _I,
+        ),
+    ),
+    (
+        ("previous", "above", "parent", "last"),
+        re.compile(
+            r"\b(?:agree|agreeing|disagree|disagreeing|with|to)\s+(?:with\s+)?(?P<parent>the\s+"
+            r"(?:previous|last|above|parent)\s+(?:commenter|poster|comment|post|speaker|reply)"
+            r"|the\s+(?:commenter|poster|comment|post)\s+above)\b",
+            _I,
+        ),
+    ),
+    (("@",), re.compile(r"(?<![\w@])@(?P<at>[\w.\-]+(?:\s+[\w.\-]+)?)", _I)),
+    (("said",), re.compile(r"\bwhat\s+" + _name("said", 1) + r"\s+said\b", _I)),
+    (("+1",), re.compile(r"\+1\s+(?:to\s+)?" + _name("plus", 1), _I)),
+    (("with",), re.compile(r"\b(?:I'?m|I am|we'?re|we are)\s+with\s+" + _name("imwith"), _I)),
+    (("same as",), re.compile(r"\bsame\s+as\s+" + _name("sameas"), _I)),
+    (
+        ("said it", "nailed it", "put it"),
+        re.compile(r"(?<![\w@])" + _name("saidit", 1) + r"\s+(?:said|nailed|put)\s+it\b", _I),
+    ),
+    (
+        (),
+        re.compile(
+            r"^\W*" + _name("lead") + r"(?:\s*[,:]|(?:'s|\s+(?:is|was))\s+(?:\w+\s+)?"
+            r"(?P<verdict>right|wrong|correct|mistaken|spot on)\b)",
+            _I | re.M,
+        ),
+    ),
+]
+_AGREEING_GROUPS = frozenset({"said", "plus", "imwith", "sameas", "saidit"})
+# Who else may be named: the opening poster and "the parent" (the comment answered).
+OP = "\x00op"
+PARENT = "\x00parent"
+_SPECIAL = {"op": OP, "the op": OP, "parent": PARENT, "the parent": PARENT}
+
+
+def named_person(text: str, begin: int, end: int, names: dict[str, str]) -> tuple[str | None, int]:
+    """The first person of `names` (casefolded name -> name) named in `text[begin:end]` as the
+    one answered ("I agree with Alice", "@Bob", "what Carol said", "Dan is right", "Eve: ..."),
+    or `OP` / `PARENT`; and what naming them says: +1 ("I'm with Bob", "same as Dan", "+1
+    Abi", "Fitz is right"), -1 ("Gio is wrong"), 0 (only who is answered)."""
+    lowered = text[begin:end].lower()
+    if not names and not any(word in lowered for word in ("op", "parent", "previous", "above")):
+        return None, 0  # nobody has a name here
+    matches = []
+    for words, pattern in _NAMED_ROWS:
+        if not words or any(word in lowered for word in words):
+            matches.extend(pattern.finditer(text, begin, end))
+    matches.sort(key=lambda m: m.start())
+    for match in matches:
+        group = next(g for g, v in match.groupdict().items() if v is not None and g != "verdict")
+        if group == "parent":
+            return PARENT, 0
+        words = match.group(group).split()
+        sign = 1 if group in _AGREEING_GROUPS else 0
+        verdict = match.groupdict().get("verdict")
+        if verdict:
+            sign = -1 if verdict.lower() in ("wrong", "mistaken") else 1
+        # "Alice Smith" or "Alice": the longer name first.
+        for n in (2, 1):
+            if len(words) >= n:
+                key = " ".join(words[:n]).rstrip(".,").casefold()
+                if key in names:
+                    return names[key], sign
+                if key in _SPECIAL and group != "lead":
+                    return _SPECIAL[key], sign
+    return None, 0
+
+
+_CONTRAST_WORDS = re.compile(
+    r"\b(?:not|no|never|nothing|nobody|but|however|actually|tho|though|instead|rather|first)\b"
+    r"|n'?t\b",
+    _I,
+)
+# Negations that express dismay or belief, not disagreement ("I can't believe this happened").
+_DISMAY = re.compile(
+    r"\b(?:can'?t|cannot|couldn'?t) (?:believe|wait)\b|\bnot (?:surprised|shocked)\b"
+    r"|\bno (?:words|surprise)\b|\bdon'?t know what to (?:say|think)\b",
+    _I,
+)
+_NEGATION = frozenset("not no never n't nor neither without cannot".split())
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+
+
+def reply_contrast(text: str, quoted: bool) -> Cue | None:
+    """A reply with no cue: weak disagreement when it answers a quotation or holds a negation or
+    a contrast ("The crashes were at the junction, not on the straight"). Only ever used with an
+    explicit reply link or quote."""
+    folded = text.translate(CHAR_TABLE)
+    if quoted or (_CONTRAST_WORDS.search(folded) and not _DISMAY.search(folded)):
+        return Cue(-1, 0.3, "contrast", weak=True)
+    return None
+
+
+def _tokens(text: str) -> list[str]:
+    out = []
+    for token in _TOKEN.findall(text.translate(CHAR_TABLE).lower()):
+        if token.endswith("n't"):
+            out += [token[:-3], "n't"]
+        else:
+            out.append(token)
+    return out
+
+
+def negates(text: str, other: str) -> bool:
+    """True when `text` says what `other` says with the negation flipped ("X should be allowed"
+    / "X should not be allowed"): the same words once negations are removed, and a different
+    number of negations. Linear; texts of very different length are never compared."""
+    if not (0.5 <= (len(text) + 1) / (len(other) + 1) <= 2.0) or len(text) > 2000:
+        return False
+    if abs(len(text.split()) - len(other.split())) > 3:
+        return False  # a flipped negation adds or removes a word or two
+    a, b = _tokens(text), _tokens(other)
+    neg_a = sum(1 for t in a if t in _NEGATION)
+    neg_b = sum(1 for t in b if t in _NEGATION)
+    if neg_a == neg_b:
+        return False
+    rest_a = [t for t in a if t not in _NEGATION]
+    rest_b = [t for t in b if t not in _NEGATION]
+    if len(rest_a) < 3:
+        return False
+    shared = len(set(rest_a) & set(rest_b))
+    return shared >= 0.8 * max(len(set(rest_a)), len(set(rest_b)))

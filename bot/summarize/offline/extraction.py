@@ -1,0 +1,475 @@
+"""Stage 4: extraction. The question, each side's label, position and points, other points,
+common ground, open questions and notes, all cut from the commenters' own sentences.
+
+For each side, sentences close to the side's centroid and away from the other side's (weighted
+by replies received and a sane length) are picked with maximal marginal relevance, up to the
+same cap for every side; each quotes its sentence verbatim (cut on a clause boundary when long).
+The position is the sentence of the comment that opened the side (the opening claim, or the
+first reply that disagreed with the other side) and is never repeated as a point. Junk, thanks
+and off-topic comments are never quoted.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from bot.summarize.offline.cues import is_junk, reply_contrast, without_cue
+from bot.summarize.offline.model import ROOT, Doc
+from bot.summarize.schema import Point, Quote
+from bot.summarize.text import (
+    Terms,
+    Vector,
+    add_into,
+    clause_cut,
+    dot,
+    normalized,
+    shorten,
+    tfidf,
+    word_count,
+)
+from bot.summarize.verify import quote_matches
+
+MAX_QUOTE_CHARS = 300
+MAX_POINT_CHARS = 200
+MAX_QUESTION_CHARS = 160
+MAX_LABEL_CHARS = 60
+MAX_COMMON_GROUND = 3
+MAX_OPEN_QUESTIONS = 3
+
+_I = re.IGNORECASE
+_QUESTION_END = re.compile(r"\?[\"'\u201d\u2019)\]]*$")
+_URL = re.compile(r"https?://\S+")
+# Leading discourse markers and cues dropped from a point's own text (never from a quote).
+_POINT_LEAD = re.compile(
+    r"^(?:(?:but|and|so|again|also|yet|however|well|actually|still|plus|then)\b[,:]?\s+"
+    r"|(?:\+1|yes|yeah|exactly|indeed|agreed|true|yes and no|(?:good|fair|great) point|well said"
+    r"|I (?:fully |totally |completely )?agree(?: with [\w.\-']+)?|no way|nope|nah"
+    r"|I'?m (?:fully |completely |totally |100% |all )?on board(?: with (?:you|this|that))?"
+    r"|I (?:strongly |respectfully )?disagree(?: with [\w.\-']+)?"
+    r"|(?:I think |I'd say )?(?:quite )?the opposite|on the contrary|I'?m not (?:so )?sure"
+    r"|that'?s (?:just |simply )?(?:wrong|not true)|not true|no)\s*[,.!:;\-\u2013\u2014]\s*)+",
+    _I,
+)
+# Markup that is not the words: emphasis marks, list markers, a leading @name or > quote mark.
+_LEAD_MARKUP = re.compile(r"^(?:\s*(?:[-*+\u2022>]|\d{1,3}[.)])\s+|\s*@[\w.\-]+[,:]?\s+)+")
+_EMPHASIS = re.compile(r"(?<!\w)(\*{1,3}|_{1,3}|~~|`)(?=\S)(.+?)(?<=\S)\1(?!\w)")
+_BRACKETS = {")": "(", "]": "[", "}": "{"}
+
+
+def strip_markup(text: str) -> str:
+    """`text` without Markdown emphasis, list markers and a leading @name, white space folded."""
+    text = " ".join(text.split())
+    text = _LEAD_MARKUP.sub("", text)
+    return _EMPHASIS.sub(r"\2", text)
+
+
+def balanced(text: str) -> str:
+    """`text` without unmatched brackets: a cut fragment never shows "(PG: what ..."."""
+    stack: list[int] = []
+    drop: set[int] = set()
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            stack.append(i)
+        elif ch in _BRACKETS:
+            if stack and text[stack[-1]] == _BRACKETS[ch]:
+                stack.pop()
+            else:
+                drop.add(i)
+    drop.update(stack)
+    if not drop:
+        return text
+    return " ".join("".join(ch for i, ch in enumerate(text) if i not in drop).split())
+
+
+def point_text(quote: str) -> str:
+    """A point's own text: its quote without markup, leading connectives and cues ("But",
+    "+1,", "That's wrong:"), capitalized and shortened. Never used as a quote."""
+    text = strip_markup(quote)
+    text = _POINT_LEAD.sub("", text) or text
+    if text[:1].islower():
+        text = text[0].upper() + text[1:]
+    return shorten(text, MAX_POINT_CHARS)
+
+
+def quotable(doc: Doc) -> bool:
+    return not doc.junk and not doc.off_topic and bool(doc.vector)
+
+
+# --- question and labels ---------------------------------------------------------------------
+
+
+def _sentence_like(title: str) -> bool:
+    """A title that says something: three words or more, not a channel name."""
+    return len(title.split()) >= 3 and not title.startswith("#") and any(c.isalpha() for c in title)
+
+
+def question(title: str | None, docs: list[Doc], opening: int | None) -> str:
+    """The thread's title when it is a sentence, else the opening claim (its first sentence or
+    two), shortened on a word boundary, brackets balanced, markup stripped."""
+    title = " ".join((title or "").split())
+    if _sentence_like(title):
+        return balanced(shorten(title, MAX_QUESTION_CHARS))
+    if opening is None:
+        return "No question could be read from the thread."
+    doc = docs[opening]
+    text = doc.comment.text
+    parts: list[str] = []
+    for b, e in doc.spans:
+        if text[b] == ">":
+            continue
+        # Cut before stripping markup: what is shown is short, and a hostile sentence of
+        # thousands of underscores must not cost more than its first few hundred characters.
+        parts.append(strip_markup(text[b : min(e, b + 2 * MAX_QUESTION_CHARS)]))
+        if word_count(" ".join(parts)) >= 6:
+            break
+    if not parts:
+        return "No question could be read from the thread."
+    return balanced(shorten(" ".join(parts), MAX_QUESTION_CHARS))
+
+
+def labels(question_text: str, positions: list[str], anchored: bool) -> list[str]:
+    """Labels in words: "For: <claim>" / "Against: <claim>" when side 0 is the question's side
+    and the question is a claim, else the head of each side's position."""
+    claim = question_text.rstrip(" .!")
+    if anchored and len(positions) == 2 and not claim.endswith("?"):
+        head = shorten(claim, MAX_LABEL_CHARS)
+        return [f"For: {head}", f"Against: {head}"]
+    return [shorten(p.rstrip(" ."), MAX_LABEL_CHARS) for p in positions]
+
+
+# --- positions and points --------------------------------------------------------------------
+
+
+def _statements(doc: Doc, terms: Terms) -> list[tuple[int, int]]:
+    """The quotable sentences of a comment, statements before questions."""
+    text = doc.comment.text
+    out = []
+    for b, e in doc.spans:
+        piece = _URL.sub(" ", text[b:e])
+        if text[b] == ">" or not terms(piece):
+            continue
+        if not _POINT_LEAD.sub("", " ".join(piece.split())).strip() or is_junk(piece):
+            continue  # only a cue ("I disagree.") or thanks ("Thanks!")
+        out.append((b, e))
+    return sorted(out, key=lambda s: (_QUESTION_END.search(text[s[0] : s[1]]) is not None, s))
+
+
+def position(
+    docs: list[Doc], side: int, terms: Terms, opening: int | None, anchored: bool
+) -> tuple[str, tuple[int, tuple[int, int]] | None]:
+    """The side's position, and the sentence it was cut from (so that no point repeats it): a
+    sentence of the comment that opened the side (the opening claim, or the first comment that
+    disagreed with the other side), else of any comment on the side."""
+    members = [d for d in docs if d.side == side and quotable(d)]
+    openers: list[Doc] = []
+    if anchored and side == 0 and opening is not None and docs[opening].side == 0:
+        openers.append(docs[opening])
+    for d in members:
+        target = d.target
+        if d.cue is None or d.cue.sign > 0 or target is None:
+            continue
+        if (target == ROOT and side == 1) or (target != ROOT and docs[target].side == 1 - side):
+            openers.append(d)
+    for d in [*openers, *members]:
+        spans = _statements(d, terms)
+        if spans:
+            b, e = clause_cut(d.comment.text, *spans[0], MAX_QUOTE_CHARS)
+            return point_text(d.comment.text[b:e]), (d.index, spans[0])
+    return "No statement of this side could be quoted.", None
+
+
+def centroid(docs: list[Doc]) -> Vector:
+    acc: Vector = {}
+    for doc in docs:
+        add_into(acc, doc.vector)
+    return normalized(acc)
+
+
+def _length_factor(words: int) -> float:
+    if words < 8:
+        return 0.7
+    if words <= 45:
+        return 1.0
+    return max(0.5, 45.0 / words)
+
+
+def pick_points(
+    members: list[Doc],
+    mine: Vector,
+    other: Vector,
+    idf: dict[str, float],
+    terms: Terms,
+    cap: int,
+    skip: set[tuple[int, tuple[int, int]]],
+    shown: str = "",
+) -> list[Point]:
+    """Up to `cap` central, mutually different sentences of `members` (maximal marginal
+    relevance), most central first, none of the sentences in `skip` nor any the text `shown`
+    (the question) already holds."""
+    said = " ".join(shown.split()).casefold()
+    members = [d for d in members if quotable(d)]
+
+    def comment_score(d: Doc) -> float:
+        return (dot(d.vector, mine) - 0.3 * dot(d.vector, other)) * (1.0 + 0.1 * min(d.replies, 5))
+
+    # Only the most central comments are split into sentence vectors: linear, and enough.
+    ranked = sorted(members, key=lambda d: (-comment_score(d), d.index))[: max(12, 4 * cap)]
+    candidates: list[tuple[float, int, tuple[int, int], Vector]] = []
+    for strict in (True, False):
+        for d in ranked:
+            candidates.extend(_candidates(d, mine, other, idf, terms, strict, skip, said))
+        if candidates:
+            break  # short comments only: then any sentence with content will do
+    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+    chosen: list[tuple[float, int, tuple[int, int], Vector]] = []
+    per_doc: dict[int, int] = {}
+    pool = candidates[: 20 * cap]
+    while pool and len(chosen) < cap:
+        best_i, best_value = 0, -math.inf
+        for i, cand in enumerate(pool):
+            redundancy = max((dot(cand[3], c[3]) for c in chosen), default=0.0)
+            value = cand[0] - 0.5 * redundancy * max(cand[0], 0.05)
+            value -= 0.05 * per_doc.get(cand[1], 0)
+            if value > best_value + 1e-12:
+                best_i, best_value = i, value
+        pick = pool.pop(best_i)
+        if any(dot(pick[3], c[3]) > 0.9 for c in chosen):
+            continue  # a near repeat of a chosen point says nothing new
+        chosen.append(pick)
+        per_doc[pick[1]] = per_doc.get(pick[1], 0) + 1
+    by_index = {d.index: d for d in members}
+    points = []
+    for _, index, span, _ in chosen:
+        comment = by_index[index].comment
+        quote = comment.text[span[0] : span[1]]
+        if quote_matches(quote, comment.text):  # only pure punctuation could fail this
+            points.append(
+                Point(
+                    text=point_text(quote),
+                    comment_ids=[comment.id],
+                    quotes=[Quote(comment_id=comment.id, text=quote)],
+                )
+            )
+    return points
+
+
+def _sentence_ok(text: str, terms: Terms, strict: bool) -> bool:
+    """A sentence worth quoting: five words and three distinct terms (strict), or any content."""
+    without_urls = _URL.sub(" ", text)
+    if strict:
+        return word_count(without_urls) >= 5 and len(set(terms(without_urls))) >= 3
+    return bool(terms(without_urls))
+
+
+def _candidates(
+    d: Doc,
+    mine: Vector,
+    other: Vector,
+    idf: dict[str, float],
+    terms: Terms,
+    strict: bool,
+    skip: set[tuple[int, tuple[int, int]]],
+    said: str = "",
+) -> list[tuple[float, int, tuple[int, int], Vector]]:
+    """The quotable sentences of comment `d`, scored: close to the side, away from the other
+    side, of a sane length, in a comment people replied to; statements before questions."""
+    out = []
+    text = d.comment.text
+    for b, e in d.spans:
+        if (
+            text[b] == ">"
+            or (d.index, (b, e)) in skip
+            or not _sentence_ok(text[b:e], terms, strict)
+        ):
+            continue
+        if not _POINT_LEAD.sub("", " ".join(text[b:e].split())).strip():
+            continue
+        span = clause_cut(text, b, e, MAX_QUOTE_CHARS)
+        piece = text[span[0] : span[1]]
+        if said and point_text(piece).casefold().rstrip(".…") in said:
+            continue  # the question already says it
+        vector = tfidf(terms(piece), idf)
+        if not vector:
+            continue
+        score = dot(vector, mine) - 0.3 * dot(vector, other)
+        score *= _length_factor(word_count(piece)) * (1.0 + 0.1 * min(d.replies, 5))
+        if _QUESTION_END.search(piece):
+            score *= 0.8
+        out.append((score, d.index, span, vector))
+    return out
+
+
+# --- common ground and open questions --------------------------------------------------------
+
+
+def common_ground(
+    docs: list[Doc], terms: Terms, used: set[tuple[int, tuple[int, int]]], two_sides: bool
+) -> list[Point]:
+    """Up to three agreeing clauses, in thread order: agreement with the other side first ("I
+    fully agree regarding ..."), then concessions ("I agree ..., but"); with one side, any
+    agreement. Each needs some content besides the cue and is not already a point."""
+    found: list[tuple[int, int, Point]] = []
+    for doc in docs:
+        cue = doc.cue
+        if not quotable(doc) or cue is None or cue.agreement is None:
+            continue
+        b, e = cue.agreement
+        text = doc.comment.text
+        clause = text[b:e]
+        if any(d == doc.index and not (e <= s[0] or b >= s[1]) for d, s in used):
+            continue
+        if len(set(terms(without_cue(text, (b, e))))) < 2 or not quote_matches(clause, text):
+            continue
+        parent = docs[doc.target] if doc.target is not None and doc.target >= 0 else None
+        across = (
+            parent is not None
+            and parent.side is not None
+            and doc.side is not None
+            and parent.side != doc.side
+        )
+        # With two sides, agreement inside one side is not common ground; a concession is
+        # (it grants the other side something, whoever it was addressed to).
+        if two_sides and not across and cue.kind != "concession":
+            continue
+        ids = [doc.comment.id]
+        if across and parent is not None and parent.comment.id not in ids:
+            ids.append(parent.comment.id)
+        point = Point(
+            text=point_text(clause),
+            comment_ids=ids,
+            quotes=[Quote(comment_id=doc.comment.id, text=clause)],
+        )
+        found.append((0 if across else 1, doc.index, point))
+    found.sort(key=lambda item: (item[0], item[1]))
+    chosen = found[:MAX_COMMON_GROUND]
+    chosen.sort(key=lambda item: item[1])
+    return [point for _, _, point in chosen]
+
+
+def _questions_in(doc: Doc) -> list[tuple[tuple[int, int], str]]:
+    """Short questions of a comment, verbatim, with their spans."""
+    text = doc.comment.text
+    out = []
+    for b, e in doc.spans:
+        sentence = text[b:e]
+        if (
+            _QUESTION_END.search(sentence)
+            and not sentence.startswith(">")
+            and 3 <= word_count(sentence) <= 40
+            and len(sentence) <= 220
+        ):
+            out.append(((b, e), sentence))
+    return out
+
+
+def open_questions(
+    docs: list[Doc],
+    terms: Terms,
+    idf: dict[str, float],
+    question_text: str,
+    used: set[tuple[int, tuple[int, int]]],
+) -> list[str]:
+    """Up to three short questions, verbatim, from comments that were disputed or got no
+    answer, other than the main question and the points' sentences; the most on-topic three,
+    listed in thread order."""
+    thread_vec = centroid([d for d in docs if quotable(d)])
+    found: list[tuple[float, int, str]] = []
+    seen = {question_text}
+    for doc in docs:
+        if not quotable(doc) or not (doc.disputed or doc.replies == 0):
+            continue
+        for span, sentence in _questions_in(doc):
+            if (
+                sentence in seen
+                or sentence in question_text
+                or any(d == doc.index and not (span[1] <= u[0] or span[0] >= u[1]) for d, u in used)
+            ):
+                continue
+            seen.add(sentence)
+            score = dot(tfidf(terms(sentence), idf), thread_vec)
+            if score > 0:
+                found.append((score, doc.index, sentence))
+    found.sort(key=lambda item: (-item[0], item[1]))
+    chosen = sorted(found[:MAX_OPEN_QUESTIONS], key=lambda item: item[1])
+    return [sentence for _, _, sentence in chosen]
+
+
+# --- notes -----------------------------------------------------------------------------------
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _contested(doc: Doc) -> bool:
+    """A comment that may argue against another without saying so: a negation or a contrast,
+    and no agreement cue."""
+    if doc.junk or (doc.cue is not None and doc.cue.sign > 0):
+        return False
+    return reply_contrast(doc.comment.text[doc.body :], quoted=doc.body > 0) is not None
+
+
+def notes(
+    docs: list[Doc], two_sides: bool, conflicts: int, other_points: bool = False
+) -> list[str]:
+    """True sentences about what the engine found, with plurals right."""
+    out = []
+    live = [d for d in docs if not d.comment.is_bot]
+    if two_sides:
+        linked = [
+            d for d in docs if d.side is not None and d.cue is not None and d.target is not None
+        ]
+        previous = sum(1 for d in linked if d.link == "previous")
+        unplaced = sum(1 for d in live if d.side is None and not d.junk)
+        detail = (
+            f" ({previous} of them taken as answering the previous speaker, as the thread has "
+            "no reply link for them)"
+            if previous
+            else ""
+        )
+        verb = "agrees or disagrees" if len(linked) == 1 else "agree or disagree"
+        note = f"Sides come from {plural(len(linked), 'comment')} that {verb}{detail}"
+        if unplaced:
+            note += (
+                f"; {plural(unplaced, 'comment')} with no such evidence "
+                f"{'is' if unplaced == 1 else 'are'} on no side"
+                + (" (see Other points)" if other_points else "")
+            )
+        out.append(note + ".")
+    elif any(d.disagrees for d in live):
+        out.append("Sides could not be told apart without a model; main points below.")
+    elif not live:
+        out.append("No disagreement found: the thread has no comments.")
+    elif len(live) == 1:
+        out.append("No disagreement found: the thread has a single comment.")
+    elif any(_contested(d) for d in live[1:]):
+        # Arguments side by side with no cue ("School uniforms suppress expression" / "... help
+        # everyone feel included"): the engine found none, but cannot say there is none.
+        out.append(
+            "No comment says outright that it disagrees with another; without a model the "
+            "engine cannot tell whether the comments take different sides, so the main points "
+            "are listed together."
+        )
+    else:
+        out.append(
+            "No disagreement found: no comment says it disagrees, so the main points are "
+            "listed as one side."
+        )
+    if conflicts:
+        out.append(
+            f"{plural(conflicts, 'agree/disagree cue')} contradicted stronger evidence and "
+            f"{'was' if conflicts == 1 else 'were'} ignored."
+        )
+    left_out = [d.comment.id for d in live if d.junk or d.off_topic]
+    if left_out:
+        shown = ", ".join(left_out[:10]) + (" …" if len(left_out) > 10 else "")
+        out.append(
+            f"Not quoted as greetings, tests, thanks, praise, bare links or off-topic: "
+            f"{plural(len(left_out), 'comment')} ({shown})."
+        )
+    out.append(
+        "Extractive summary: points and positions are commenters' own sentences, shortened; "
+        "quotes are verbatim."
+    )
+    return out

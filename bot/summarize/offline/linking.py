@@ -1,0 +1,192 @@
+"""Stage 2: linking. Which comment (or the question itself) each comment answers.
+
+In order of evidence: a person the cue names ("I agree with Alice", "@Bob", "what Carol said")
+answers that person's latest comment; then an explicit reply link (exports, web threads, and the
+`> quote` / `"quote" - reply` links that ingest finds in pasted text); then, for a comment with a
+cue and no link, the thread's shape decides: in a tree (Hacker News, Reddit, Discourse) a
+top-level comment answers the story, so the question; in chat it answers the previous speaker
+(the latest comment by someone else), except a bare "Yes," / "No," / "nah" opening, which is a
+vote on the question. The opening comment answers nothing. Naming can be the cue itself ("I'm
+with Bruno", "Gio is right"). A comment without a cue is linked only by an explicit link or a
+name; it never gets a stance from its neighbours, except by restating what it answers with the
+negation flipped.
+
+One pass, constant work per comment: linear in the thread.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+
+from bot.summarize.offline.cues import (
+    OP,
+    OPENING_SENTENCES,
+    PARENT,
+    is_junk,
+    named_person,
+    negates,
+    read_cue,
+    reply_contrast,
+)
+from bot.summarize.offline.model import ROOT, Cue, Doc, Reporter
+from bot.textfold import CHAR_TABLE
+from bot.thread import Thread
+
+# Sources whose comments without a reply link answer the story (tree.py's convention).
+TREE_SOURCES = frozenset({"hackernews", "reddit", "discourse"})
+# An opening post that asks or proposes: yes and no answer it.
+_POLL = re.compile(
+    r"\?|\b(?:proposal|propose|poll|vote|should|shall we|can we|could we|let'?s|how about"
+    r"|ought to|need to"
+    r"|what do (?:you|people|we|y'?all) think|thoughts)\b",
+    re.IGNORECASE,
+)
+# How many recent comments are remembered as possible targets (a query is skipped over).
+REPLY_WINDOW = 6
+
+
+def opening_index(docs: list[Doc]) -> int | None:
+    """The opening post: the first comment that is neither a bot's nor junk."""
+    return next((d.index for d in docs if not d.comment.is_bot and not d.junk), None)
+
+
+def link(docs: list[Doc], thread: Thread, report: Reporter) -> None:
+    """Set every doc's cue, `disagrees`, `target` and `link`; count replies and disputes."""
+    linker = _Linker(docs, thread)
+    total = len(docs)
+    report("linking", 0, total)
+    for doc in docs:
+        report("linking", doc.index + 1, total)
+        if not doc.comment.is_bot:
+            linker.link(doc)
+
+
+class _Linker:
+    """The state of one pass over a thread: who is who, and who spoke last."""
+
+    def __init__(self, docs: list[Doc], thread: Thread) -> None:
+        self.docs = docs
+        self.names: dict[str, str] = {}
+        self.ids: dict[str, int] = {}
+        for doc in docs:
+            self.ids.setdefault(doc.comment.id, doc.index)
+            if doc.comment.author and not doc.comment.is_bot:
+                self.names.setdefault(doc.comment.author.casefold(), doc.comment.author)
+        self.tree = thread.source in TREE_SOURCES
+        self.opening = opening_index(docs)
+        self.poll = self.opening is not None and bool(
+            _POLL.search(docs[self.opening].comment.text[:500])
+        )
+        self.latest: dict[str, int] = {}  # author -> their latest comment so far
+        # (doc, who) of the latest comments that can be answered, latest last.
+        self.recent: deque[tuple[int, str]] = deque(maxlen=2 * REPLY_WINDOW)
+
+    def link(self, doc: Doc) -> None:
+        comment = doc.comment
+        who = comment.author or f"#{doc.index}"  # anonymous comments are each their own person
+        doc.cue, doc.disagrees = read_cue(comment.text, doc.spans)
+        vote = doc.cue.sign if doc.cue is not None and self._votes(doc.cue) else 0
+        target, how = self._explicit_target(doc, who)
+        if target is not None and vote and not self.tree:
+            doc.vote = vote  # "nah Cheng said it": agrees with Cheng and votes no
+        if target is None:
+            target, how = self._implicit_target(doc, who)
+        if doc.cue is None and target is not None and target != ROOT:
+            self._read_uncued(doc, target, how)
+        if doc.cue is None and how not in ("reply", "named"):
+            target, how = None, ""  # a link without a cue counts replies only where explicit
+        if doc.cue is not None and doc.cue.weak and how != "reply":
+            target, how = None, ""  # "But ..." alone is too ambiguous without a reply link
+        doc.target, doc.link = target, how
+        if target is not None and target != ROOT:
+            parent = self.docs[target]
+            parent.replies += 1
+            parent.disputed = parent.disputed or (doc.cue is not None and doc.cue.sign < 0)
+        # A name answers that person's latest argument, not their "thanks for the agenda".
+        if comment.author and (doc.cue is not None or not (doc.junk or doc.praise)):
+            self.latest[comment.author] = doc.index
+        if doc.cue is not None or not doc.junk:
+            self.recent.append((doc.index, who))
+
+    def _implicit_target(self, doc: Doc, who: str) -> tuple[int | None, str]:
+        """With no name and no link: the story in a tree, else the previous speaker."""
+        cue = doc.cue
+        if doc.index == self.opening or (cue is not None and cue.weak):
+            return None, ""
+        if self.tree or (cue is not None and self._votes(cue)):
+            return ROOT, "root"
+        if cue is not None and not cue.addressed:
+            return None, ""  # about the topic, not an answer to whoever spoke last
+        previous = _previous_speaker(self.docs, doc, self.recent, who)
+        return (previous, "previous") if previous is not None else (None, "")
+
+    def _votes(self, cue: Cue) -> bool:
+        """Whether a cue is a vote on the question: "Yes,", "It's true", "I oppose" always; a
+        bare no only where the opening post asks or proposes (else it answers the last speaker:
+        "No, that's not how it works")."""
+        return cue.vote == 2 or (cue.vote == 1 and self.poll)
+
+    def _explicit_target(self, doc: Doc, who: str) -> tuple[int | None, str]:
+        """A named person's latest comment, else the reply link; (None, "") without either.
+        Naming can be the cue itself ("I'm with Bruno", "Gio is right", "same as Dimitri")."""
+        if doc.spans:
+            end = doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]
+            text = doc.comment.text[:end].translate(CHAR_TABLE)
+            name, sign = named_person(text, doc.spans[0][0], end, self.names)
+            target = self._named_target(doc, name, who)
+            if target is not None:
+                if sign:
+                    doc.cue = Cue(sign, 1.0, "agree" if sign > 0 else "disagree")
+                    doc.disagrees = doc.disagrees or sign < 0
+                return target, "named"
+        reply_to = doc.comment.reply_to
+        if reply_to:
+            parent = self.ids.get(reply_to)
+            if parent is not None and parent < doc.index:
+                return parent, "reply"
+        return None, ""
+
+    def _named_target(self, doc: Doc, name: str | None, who: str) -> int | None:
+        if name is None or name == who:
+            return None
+        if name == OP:
+            return self.opening if self.opening is not None and self.opening < doc.index else None
+        if name == PARENT:
+            parent = self.ids.get(doc.comment.reply_to or "")
+            if parent is not None and parent < doc.index:
+                return parent
+            return _previous_speaker(self.docs, doc, self.recent, who)
+        return self.latest.get(name)
+
+    def _read_uncued(self, doc: Doc, target: int, how: str) -> None:
+        """A comment with no cue still disagrees when it negates what it answers, and weakly
+        when it answers a quote or a reply link with a contrast."""
+        own = doc.comment.text[doc.body :]
+        other = self.docs[target]
+        if negates(own, other.comment.text[other.body :]):
+            doc.cue, doc.disagrees = Cue(-1, 1.0, "disagree"), True
+        elif how == "reply":
+            doc.cue = reply_contrast(own, quoted=doc.body > 0)
+
+
+def _previous_speaker(
+    docs: list[Doc], doc: Doc, recent: deque[tuple[int, str]], who: str
+) -> int | None:
+    """The comment a chat message with no link answers: the previous speaker's (the latest
+    comment by someone else). A cue never answers a question such as "source?": "Yes, ..." or
+    "This is a hoax." after one answers what was asked about."""
+    for index, other in reversed(recent):
+        if other == who:
+            continue
+        cue = docs[index].cue
+        if cue is not None and cue.kind == "query":
+            continue
+        return index
+    return None
+
+
+def mark_junk(docs: list[Doc]) -> None:
+    """Bots and junk (test posts, greetings, bare links, emoji) are never quoted."""
+    for doc in docs:
+        doc.junk = doc.comment.is_bot or is_junk(doc.comment.text[doc.body :])

@@ -1,0 +1,82 @@
+"""The working data of the offline engine, shared by its stages (cues, linking, sides,
+extraction): one `Doc` per comment, one `Unit` per person, and the progress reporter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.summarize.text import Vector
+from bot.thread import Comment
+
+Progress = Callable[[str, int, int], None]
+
+PROGRESS_EVERY = 250
+# The question (the title or the opening claim) is a node of the stance graph: this target.
+ROOT = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """Stance evidence in one comment: agreement (+1) or disagreement (-1) with what it answers.
+
+    `name` is a person the cue names ("I agree with Alice", "@Bob"): then it answers them.
+    `agreement` is the agreeing clause, as a span of the comment (possible common ground).
+    """
+
+    sign: int
+    weight: float
+    kind: str  # agree, disagree, partial, concession, contrast
+    weak: bool = False  # only trusted with an explicit reply link ("But ...")
+    agreement: tuple[int, int] | None = None
+    name: str | None = None
+    # Speaks to someone (an answer, "you", a short "No."), rather than about the topic ("I don't
+    # see why we should ..."): only then may it answer the previous speaker of a chat.
+    addressed: bool = True
+    # An opening that votes on the question: 1 a bare "No," / "nah" (a vote where the opening
+    # post asks or proposes, else an answer to the last speaker), 2 "Yes," / "It's true" / "I
+    # oppose" (about the claim: agreeing with a person takes "exactly", "agreed", "+1").
+    vote: int = 0
+
+
+@dataclass(slots=True)
+class Doc:
+    index: int
+    comment: Comment
+    body: int  # where the commenter's own words start (after a leading quotation)
+    spans: list[tuple[int, int]]
+    vector: Vector
+    unit: int = -1
+    cue: Cue | None = None
+    disagrees: bool = False  # holds a disagreement cue anywhere in its own words
+    target: int | None = None  # a doc index, ROOT, or None: what the cue answers
+    vote: int = 0  # a bare yes (+1) or no (-1) on the question beside a named or reply target
+    link: str = ""  # how the target was found: reply, named, previous, root
+    replies: int = 0
+    disputed: bool = False  # received a disagreeing reply
+    junk: bool = False  # test post, greeting, bare link, emoji, bot output: never quoted
+    praise: bool = False  # thanks or praise with little else
+    off_topic: bool = False  # thanks or praise with little else, or shares no terms: not quoted
+    side: int | None = None
+
+
+@dataclass(slots=True)
+class Unit:
+    """One person (all comments of one author), or one anonymous comment; ROOT's unit is the
+    question itself."""
+
+    docs: list[int] = field(default_factory=list)
+    author: str | None = None
+
+
+class Reporter:
+    """Calls the progress callback every `PROGRESS_EVERY` items and at the end of a stage."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self._progress = progress
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self._progress is not None and (
+            done == total or done == 0 or done % PROGRESS_EVERY == 0
+        ):
+            self._progress(stage, done, total)

@@ -1,0 +1,113 @@
+"""Stage 0: reading. Sentences, content terms and a TF-IDF vector per comment; where its own
+words start (after a leading quotation of someone else); what is junk, thanks or off-topic.
+
+The vectors only choose which sentences to quote (extraction); they never place a comment on a
+side.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from bot.summarize.offline.cues import PRAISE, is_praise
+from bot.summarize.offline.linking import mark_junk, opening_index
+from bot.summarize.offline.model import Doc, Reporter
+from bot.summarize.text import (
+    Terms,
+    Vector,
+    add_into,
+    document_frequencies,
+    dot,
+    idf_weights,
+    sentence_spans,
+    tfidf,
+    word_count,
+)
+from bot.thread import Thread
+
+_LEADING_QUOTE = re.compile(
+    r"\s*(?:(?:>[^\n]*(?:\n|$))+|[\"\u201c\u201e][^\"\u201c\u201d\u201e\n]{8,}[\"\u201d\u201f]"
+    r"\s*[-\u2010-\u2015:,]?)\s*"
+)
+
+
+def read(thread: Thread, terms: Terms, report: Reporter) -> tuple[list[Doc], dict[str, float]]:
+    """One `Doc` per comment, in thread order, and the IDF weights of the thread's terms."""
+    comments = list(thread.comments)
+    total = len(comments)
+    bodies: list[int] = []
+    term_lists: list[list[str]] = []
+    report("reading", 0, total)
+    for i, comment in enumerate(comments):
+        body = body_start(comment.text)
+        bodies.append(body)
+        term_lists.append([] if comment.is_bot else terms(comment.text[body:]))
+        report("reading", i + 1, total)
+    df = document_frequencies(term_lists)
+    if total >= 5:
+        # A word only one comment uses says nothing about the thread; keeping it would only
+        # inflate the norms of long comments.
+        df = {term: count for term, count in df.items() if count >= 2}
+    idf = idf_weights(df, max(1, total))
+    docs = [
+        Doc(
+            index=i,
+            comment=comment,
+            body=bodies[i],
+            spans=sentence_spans(comment.text, bodies[i]),
+            vector=tfidf(term_lists[i], idf),
+        )
+        for i, comment in enumerate(comments)
+    ]
+    mark_junk(docs)
+    _mark_off_topic(docs)
+    return docs, idf
+
+
+def body_start(text: str) -> int:
+    """Where the commenter's own words start: after a leading quotation of someone else."""
+    match = _LEADING_QUOTE.match(text)
+    if match is None or match.end() >= len(text.rstrip()):
+        return 0
+    return match.end()
+
+
+def _mark_off_topic(docs: list[Doc]) -> None:
+    """Mark comments not worth quoting: thanks or praise with little topic in them, or sharing
+    almost no terms with the thread (jokes, asides). The opening post is never one of them (it
+    frames the question, whatever thanks it ends with)."""
+    opening = opening_index(docs)
+    live = [d for d in docs if not d.junk]
+    for doc in docs:
+        if doc.junk or not doc.vector:
+            doc.off_topic = True
+    total: Vector = {}
+    for doc in live:
+        add_into(total, doc.vector)
+    total_sq = sum(v * v for v in total.values())
+    relevance: dict[int, float] = {}
+    for doc in live:
+        if not doc.vector:
+            continue
+        # Leave-one-out: a comment is not relevant to the thread because it is part of it.
+        overlap = dot(doc.vector, total)
+        rest_sq = total_sq - 2 * overlap + 1.0
+        overlap -= 1.0
+        relevance[doc.index] = overlap / math.sqrt(rest_sq) if rest_sq > 1e-9 else 0.0
+    values = sorted(relevance.values())
+    enough = len(values) >= 5
+    median = values[len(values) // 2] if values else 0.0
+    for doc in live:
+        if doc.index not in relevance or doc.index == opening:
+            continue
+        rel = relevance[doc.index]
+        if is_praise(doc.comment.text):
+            # Thanks inside an argument do not make it thanks: count the words said besides.
+            text = doc.comment.text
+            own = sum(word_count(text[b:e]) for b, e in doc.spans if not PRAISE.search(text[b:e]))
+            if own < 8 or (enough and rel < median and own < 25):
+                doc.off_topic = doc.praise = True
+                continue
+        if enough and rel < 0.35 * median:
+            doc.off_topic = True

@@ -1,0 +1,213 @@
+"""Stage 3: sides. A signed graph of who agrees or disagrees with whom, split in two camps
+relative to the question.
+
+Nodes are people (every comment of one author), anonymous comments (one node each) and the
+question itself (the title or the opening claim, which the opening comment stands for in chat).
+Each linked cue is an edge: agreement +, disagreement -, its weight the cue's. The edges are
+2-coloured by a maximum spanning forest (strongest evidence first; a contradicting weaker edge
+is dropped and counted), then nodes flip where the weighted majority of their edges says so.
+The camp of the question is side 0 ("for"); agreeing with someone who disagrees with the
+question is disagreeing with it. Where the question's component holds no disagreement, the
+largest component that does defines the two sides. Everything outside that component (no
+evidence, or evidence about another exchange) is on no side: never placed by vocabulary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.summarize.offline.linking import TREE_SOURCES, opening_index
+from bot.summarize.offline.model import ROOT, Doc, Unit
+from bot.thread import Thread
+
+# The opening comment states the question: the strongest evidence there is.
+OPENING_WEIGHT = 3.0
+# A yes or no beside a named answer ("nah Cheng said it"): weaker than the answer itself.
+VOTE_WEIGHT = 0.7
+REFINE_ROUNDS = 5
+
+
+@dataclass(slots=True)
+class Camps:
+    two_sides: bool
+    anchored: bool  # side 0 is the question's side ("for")
+    conflicts: int
+
+
+def build_units(docs: list[Doc]) -> list[Unit]:
+    """Unit 0 is the question; then one per author, one per anonymous comment. Bots: none."""
+    units: list[Unit] = [Unit()]
+    by_author: dict[str, int] = {}
+    for doc in docs:
+        if doc.comment.is_bot:
+            continue
+        author = doc.comment.author
+        if author:
+            index = by_author.get(author)
+            if index is None:
+                index = by_author[author] = len(units)
+                units.append(Unit(author=author))
+        else:
+            index = len(units)
+            units.append(Unit())
+        doc.unit = index
+        units[index].docs.append(doc.index)
+    return units
+
+
+def _edges(docs: list[Doc], thread: Thread) -> dict[tuple[int, int], float]:
+    weights: dict[tuple[int, int], float] = {}
+
+    def add(a: int, b: int, w: float) -> None:
+        if a < 0 or b < 0 or a == b:
+            return
+        key = (a, b) if a < b else (b, a)
+        weights[key] = weights.get(key, 0.0) + w
+
+    opening = opening_index(docs)
+    if opening is not None and (
+        thread.source not in TREE_SOURCES or not thread.title or _is_post(docs[opening], thread)
+    ):
+        add(docs[opening].unit, 0, OPENING_WEIGHT)
+    for doc in docs:
+        cue = doc.cue
+        if cue is None or doc.target is None:
+            continue
+        if cue.weak and doc.link != "reply":
+            continue
+        other = 0 if doc.target == ROOT else docs[doc.target].unit
+        add(doc.unit, other, cue.sign * cue.weight)
+        if doc.vote:
+            add(doc.unit, 0, doc.vote * VOTE_WEIGHT)
+    return weights
+
+
+class _Parity:
+    """Union-find that keeps each node's colour parity relative to its root."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+        self.parity = [0] * n
+
+    def find(self, x: int) -> tuple[int, int]:
+        path = []
+        while self.parent[x] != x:
+            path.append(x)
+            x = self.parent[x]
+        acc = 0
+        for node in reversed(path):  # compress, accumulating parity from the root down
+            acc ^= self.parity[node]
+            self.parity[node] = acc
+            self.parent[node] = x
+        return x, (self.parity[path[0]] if path else 0)
+
+    def union(self, a: int, b: int, different: int) -> bool:
+        """Join a and b with colours equal (0) or different (1); False on a contradiction."""
+        ra, pa = self.find(a)
+        rb, pb = self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+            self.parity[rb] = pa ^ pb ^ different
+            return True
+        return pa ^ pb == different
+
+
+def _colour(
+    n: int, weights: dict[tuple[int, int], float]
+) -> tuple[list[int | None], list[int], list[tuple[int, int, float]], int]:
+    """(colour per unit or None when unlinked, component root per unit, kept edges,
+    contradicted edges)."""
+    # Strongest evidence first; ties by position, so the order never depends on hashing.
+    edges = sorted(
+        ((key, w) for key, w in weights.items() if w != 0.0),
+        key=lambda item: (-abs(item[1]), item[0]),
+    )
+    forest = _Parity(n)
+    conflicts = 0
+    kept: list[tuple[int, int, float]] = []
+    for (a, b), w in edges:
+        if not forest.union(a, b, 1 if w < 0 else 0):
+            conflicts += 1
+        kept.append((a, b, w))
+    colour: list[int | None] = [None] * n
+    component = [forest.find(u)[0] for u in range(n)]
+    linked = sorted({u for a, b, _ in kept for u in (a, b)})
+    for u in linked:
+        colour[u] = forest.find(u)[1]
+    _refine(colour, linked, kept)
+    return colour, component, kept, conflicts
+
+
+def _refine(
+    colour: list[int | None], linked: list[int], kept: list[tuple[int, int, float]]
+) -> None:
+    """Majority refinement: a node flips when the weight of its edges favours the other colour
+    (agreement votes for the neighbour's colour, disagreement against it)."""
+    adjacency: dict[int, list[tuple[int, float]]] = {}
+    for a, b, w in kept:
+        adjacency.setdefault(a, []).append((b, w))
+        adjacency.setdefault(b, []).append((a, w))
+    for _ in range(REFINE_ROUNDS):
+        changed = False
+        for u in linked:
+            vote = sum(w if colour[v] == 0 else -w for v, w in adjacency[u])
+            mine = colour[u]
+            if (vote > 1e-9 and mine == 1) or (vote < -1e-9 and mine == 0):
+                colour[u] = 1 - mine
+                changed = True
+        if not changed:
+            break
+
+
+def place(docs: list[Doc], units: list[Unit], thread: Thread) -> Camps:
+    """Put each comment on side 0 or 1 where the evidence connects it to the anchoring dispute;
+    every other comment stays on no side (`doc.side` None)."""
+    colour, component, kept, conflicts = _colour(len(units), _edges(docs, thread))
+    disputed = {
+        component[a]
+        for a, b, w in kept
+        if w < 0 and colour[a] is not None and colour[a] != colour[b]
+    }
+    if not disputed:
+        return Camps(False, False, conflicts)
+    anchored = component[0] in disputed
+    if anchored:
+        anchor, flip = component[0], colour[0] or 0
+    else:
+        size: dict[int, int] = {}
+        first: dict[int, int] = {}
+        for u, unit in enumerate(units):
+            if component[u] in disputed and unit.docs:
+                size[component[u]] = size.get(component[u], 0) + len(unit.docs)
+                first[component[u]] = min(first.get(component[u], unit.docs[0]), unit.docs[0])
+        anchor = min(disputed, key=lambda c: (-size.get(c, 0), first.get(c, 0)))
+        # Side 0 holds the earliest comment of the anchoring dispute.
+        earliest = docs[first[anchor]].unit
+        flip = colour[earliest] or 0
+    for doc in docs:
+        u = doc.unit
+        if u < 0 or component[u] != anchor or colour[u] is None:
+            continue
+        if doc.cue is None and doc.target is None and (doc.junk or _only_questions(doc)):
+            # A test post, a greeting or a plain question takes no side, whoever wrote it.
+            continue
+        doc.side = colour[u] ^ flip
+    return Camps(True, anchored, conflicts)
+
+
+def _only_questions(doc: Doc) -> bool:
+    text = doc.comment.text
+    return bool(doc.spans) and all(text[b:e].rstrip(" \"')]").endswith("?") for b, e in doc.spans)
+
+
+def _is_post(doc: Doc, thread: Thread) -> bool:
+    """In a web tree, whether the opening comment is the story or post itself (its author's
+    stance is the title's) rather than the first top-level comment."""
+    comment = doc.comment
+    if comment.reply_to is not None:
+        return False
+    return (
+        "_t3_" in comment.id  # a Reddit post
+        or (thread.source == "discourse" and comment.id == "p1")  # a Discourse topic's first post
+        or (comment.url is not None and comment.url == thread.url)  # a Hacker News story
+    )

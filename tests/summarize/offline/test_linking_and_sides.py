@@ -1,0 +1,222 @@
+"""Stages 2 and 3: who answers whom, and the camps relative to the question."""
+
+from __future__ import annotations
+
+from bot.summarize.offline import assign_sides, summarize_offline
+from bot.summarize.offline.linking import link
+from bot.summarize.offline.model import ROOT, Reporter
+from bot.summarize.offline.reading import read
+from bot.summarize.text import Terms
+from bot.thread import Comment, Thread
+
+
+def chat(*lines: str, source: str = "paste", title: str | None = None, **replies: str) -> Thread:
+    comments = []
+    for n, line in enumerate(lines, 1):
+        author, _, text = line.partition(": ")
+        comments.append(
+            Comment(id=f"c{n}", author=author or None, text=text, reply_to=replies.get(f"c{n}"))
+        )
+    return Thread(comments=tuple(comments), source=source, title=title)
+
+
+def sides(thread: Thread) -> dict[str, int | None]:
+    return {c.id: s for c, s in zip(thread.comments, assign_sides(thread), strict=True)}
+
+
+def linked(thread: Thread):
+    docs, _ = read(thread, Terms(), Reporter(None))
+    link(docs, thread, Reporter(None))
+    return docs
+
+
+def test_a_cue_answers_the_named_person_else_the_previous_speaker() -> None:
+    docs = linked(
+        chat(
+            "Alice: We should switch the office to a four-day work week.",
+            "Bob: I disagree, customers expect us to answer the phone on Fridays.",
+            "Carol: I agree with Alice, people would be more rested and productive.",
+            "Dan: No way, the workload would just get squeezed into four longer days.",
+        )
+    )
+    assert [(d.target, d.link) for d in docs] == [
+        (None, ""),
+        (0, "previous"),
+        (0, "named"),
+        (2, "previous"),
+    ]
+    # A bare "No," or "nah" opening a comment is a vote on the question, not on whoever spoke.
+    docs = linked(
+        chat(
+            "Ana: We should move the meetup to Tuesdays.",
+            "Ben: Agreed, Mondays are packed.",
+            "Cai: nah, Tuesday is league night.",
+        )
+    )
+    assert (docs[2].target, docs[2].link) == (ROOT, "root")
+    docs = linked(
+        chat(
+            "Ana: The cafeteria should stay open until eight.",
+            "Ben: Nobody eats there after six.",
+            "Cai: Exactly.",
+        )
+    )
+    assert (docs[2].target, docs[2].link) == (1, "previous")
+
+
+def test_reply_links_win_over_reading_order_and_top_level_cues_answer_the_story() -> None:
+    thread = chat(
+        "op: The bridge on Route 9 is closed for the whole weekend.",
+        "ann: Fake, I drove over it an hour ago.",
+        "ben: Same, it is open.",
+        "cat: That's wrong, the council posted the closure notice.",
+        source="reddit",
+        title="The bridge on Route 9 is closed for the whole weekend",
+        c3="c2",
+    )
+    docs = linked(thread)
+    assert docs[1].target == ROOT and docs[1].link == "root"
+    assert docs[2].target == 1 and docs[2].link == "reply"
+    assert docs[3].target == ROOT
+
+
+def test_agreeing_with_the_dissenter_is_disagreeing_with_the_claim() -> None:
+    side = sides(
+        chat(
+            "Ana: Pineapple belongs on pizza, the sweet and salty mix works.",
+            "Ben: No, fruit has no place on a pizza.",
+            "Cai: I agree with Ben.",
+            "Dee: +1 to Cai",
+            "Eve: I agree with Ana, ham and pineapple is a classic.",
+        )
+    )
+    assert side == {"c1": 0, "c2": 1, "c3": 1, "c4": 1, "c5": 0}
+
+
+def test_a_comment_without_stance_evidence_is_on_no_side() -> None:
+    thread = chat(
+        "Ana: We should ban cars from the old town centre.",
+        "Ben: I disagree, the shops depend on drivers from the villages.",
+        "Cai: The old town centre has a lot of cars on market days.",
+        "Dee: Does anyone know when the market opens on Saturday?",
+    )
+    side = sides(thread)
+    assert side["c3"] is None and side["c4"] is None
+    assert side["c1"] != side["c2"]
+    summary, notes = summarize_offline(thread)
+    assert len(summary.sides) == 2
+    quoted = {q.comment_id for p in summary.other_points for q in p.quotes}
+    assert quoted <= {"c3", "c4"} and quoted
+    assert any("on no side" in n for n in notes)
+
+
+def test_negated_restatement_makes_two_sides() -> None:
+    thread = chat(
+        "Alice: I think remote work should be allowed for all our engineers",
+        "Bob: I think remote work should not be allowed for all our engineers",
+    )
+    summary, notes = summarize_offline(thread)
+    assert [s.participants for s in summary.sides] == [["Alice"], ["Bob"]]
+
+
+def test_one_author_is_one_person_on_one_side() -> None:
+    side = sides(
+        chat(
+            "Ana: Tabs are better for accessibility.",
+            "Ben: That's wrong, spaces render the same everywhere.",
+            "Ana: Screen readers announce tabs once, spaces one by one.",
+            "Cai: Exactly, and people can pick their own width.",
+        )
+    )
+    assert side["c1"] == side["c3"] == side["c4"] != side["c2"]
+
+
+def test_disagreement_seen_but_camps_unknown_is_said_so() -> None:
+    # Two cues, each answering nobody: the opening comment itself, and a topical doubt.
+    thread = chat(
+        ": I disagree with the new parking policy announced this week.",
+    )
+    summary, notes = summarize_offline(thread)
+    assert [s.label for s in summary.sides] == ["Main points"]
+    assert "Sides could not be told apart without a model; main points below." in notes
+    assert not any(n.startswith("No disagreement") for n in notes)
+
+
+def test_no_disagreement_found_only_without_any_disagreement() -> None:
+    thread = chat(
+        "Ana: Let's put the bike racks by the north entrance.",
+        "Ben: Agreed, that's where everyone arrives.",
+        "Cai: +1, and it is covered.",
+    )
+    summary, notes = summarize_offline(thread)
+    assert [s.label for s in summary.sides] == ["Main points"]
+    assert any(n.startswith("No disagreement found") for n in notes)
+
+
+def test_a_web_post_stands_for_the_title_and_top_level_denials_answer_it() -> None:
+    comments = (
+        Comment(id="reddit_t3_abc", author="op", text="Our city just banned e-scooters downtown."),
+        Comment(id="reddit_t1_1", author="ann", text="Source? Nothing on the council site."),
+        Comment(
+            id="reddit_t1_2",
+            author="op",
+            text="That's wrong, I saw the signs myself.",
+            reply_to="reddit_t1_1",
+        ),
+        Comment(id="reddit_t1_3", author="ben", text="@op yes, confirmed on the news tonight."),
+        Comment(
+            id="reddit_t1_4",
+            author="cat",
+            text="That's wrong, it is only the pedestrian zone.",
+            reply_to="reddit_t1_3",
+        ),
+    )
+    thread = Thread(
+        comments=comments, source="reddit", title="Our city just banned e-scooters downtown"
+    )
+    side = sides(thread)
+    # The post is "for" (side 0); ann's top-level "Source?" answers the post, so the title.
+    assert side["reddit_t3_abc"] == side["reddit_t1_2"] == side["reddit_t1_3"] == 0
+    assert side["reddit_t1_1"] == side["reddit_t1_4"] == 1
+
+
+def test_rumour_denial_query_and_support_relative_to_the_rumour() -> None:
+    side = sides(
+        chat(
+            "Mags: Greenway supermarket is closing down next month, staff were told this morning",
+            "Terry: fake. my neighbour manages the deli there, nothing announced",
+            "Louise: It's true, they've stopped restocking the freezers.",
+            "Bea: source?",
+            "Olu: Yes, confirmed by the union rep.",
+        )
+    )
+    assert side["c1"] == side["c3"] == side["c5"] == 0
+    assert side["c2"] == side["c4"] == 1
+
+
+def test_support_and_opposition_are_votes_on_the_proposal() -> None:
+    docs = linked(
+        chat(
+            "Chair: The council proposes a congestion charge for the city centre.",
+            "Ann: I oppose this proposal, it taxes the people with no bus route.",
+            "Ben: I strongly support the charge, the air on Main Street is unbreathable.",
+            "Cai: I'm in favour too.",
+        )
+    )
+    assert [(d.target, d.cue.sign if d.cue else 0) for d in docs[1:]] == [
+        (ROOT, -1),
+        (ROOT, 1),
+        (ROOT, 1),
+    ]
+
+
+def test_a_bare_no_after_a_plain_claim_answers_the_last_speaker() -> None:
+    side = sides(
+        chat(
+            "Ana: Pineapple belongs on pizza.",
+            "Ben: That's wrong, fruit has no place on a pizza.",
+            "Cai: No, ham and pineapple is a classic.",
+            "Dee: Yes, the sweet and salty mix works.",
+        )
+    )
+    assert side == {"c1": 0, "c2": 1, "c3": 0, "c4": 0}

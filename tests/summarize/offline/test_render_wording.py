@@ -1,0 +1,84 @@
+"""What the renderers say about sides: counted support, capped participants, other points, and
+a true line for a side without points."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from bot.render.common import no_points_line, participants_line, side_support
+from bot.render.markdown import to_markdown
+from bot.render.terminal import render
+from bot.summarize.schema import (
+    DigestResult,
+    InputStats,
+    Point,
+    Quote,
+    Side,
+    Summary,
+    Verification,
+)
+
+
+def result(**verification: int) -> DigestResult:
+    names = [f"user{i}" for i in range(213)]
+    summary = Summary(
+        question="We should switch to a four-day week.",
+        sides=[
+            Side(
+                label="For: We should switch to a four-day week",
+                position="We should switch to a four-day week.",
+                participants=names,
+                comment_ids=[f"c{i}" for i in range(14)],
+                points=[
+                    Point(
+                        text="People would be more rested.",
+                        comment_ids=["c3"],
+                        quotes=[Quote(comment_id="c3", text="people would be more rested")],
+                    )
+                ],
+            ),
+            Side(
+                label="Against: We should switch to a four-day week",
+                position="No statement of this side could be quoted.",
+                comment_ids=["c20"],
+            ),
+        ],
+        other_points=[
+            Point(
+                text="When does the market open?",
+                comment_ids=["c30"],
+                quotes=[Quote(comment_id="c30", text="When does the market open?")],
+            )
+        ],
+    )
+    return DigestResult(
+        engine="offline",
+        input=InputStats(comments=31, unique_comments=31, duplicates_removed=0),
+        summary=summary,
+        verification=Verification(**verification),
+    )
+
+
+def test_wording_helpers() -> None:
+    assert participants_line(["a", "b"]) == "a, b"
+    names = [f"n{i}" for i in range(213)]
+    assert participants_line(names).endswith("n9 and 203 others")
+    assert participants_line(names[:11]).endswith("and 1 other")
+    assert side_support(result().summary.sides[0]) == "14 comments take this side"
+    assert side_support(result().summary.sides[1]) == "1 comment takes this side"
+    assert no_points_line(result()) == "No statement of this side could be quoted."
+    assert no_points_line(result(points_dropped=1)).startswith("No point of this side survived")
+
+
+def test_terminal_and_markdown_show_other_points_and_cap_names() -> None:
+    console = Console(file=io.StringIO(), width=200, color_system=None)
+    render(result(), console)
+    out = console.file.getvalue()
+    markdown = to_markdown(result())
+    for text in (out, markdown):
+        assert "14 comments take this side" in text
+        assert "and 203 others" in text and "user200" not in text
+        assert "Other points" in text and "When does the market open?" in text
+        assert "survived verification" not in text
