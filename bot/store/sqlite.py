@@ -33,6 +33,7 @@ import aiosqlite
 from pydantic import ValidationError
 
 from bot.store.base import CacheStats, GuildUsage
+from bot.store.digests import DigestTables
 from bot.summarize.schema import DigestResult
 
 log = logging.getLogger(__name__)
@@ -226,7 +227,7 @@ FROM results
 """
 
 
-class SQLiteStore:
+class SQLiteStore(DigestTables):
     """A `Store` on one SQLite file (or `":memory:"`).
 
     Call `await store.open()` before use (it connects, sets the pragmas and migrates, raising

@@ -38,6 +38,7 @@ RESULTS_COLUMNS = {
 SHIPPED = {
     "0001_init.sql": "e5e29ca419090a73f1e84769191214a7f6a55b752938db09b747ca39981e6782",
     "0002_discord.sql": "66a9adadcba1d07e9dbae5036b75156ca6ac8391c067c595d6f37476a27b7792",
+    "0003_digests.sql": "837c99f1d52b441ac394a7eb082882bc4e37ff2aeae773c5d5fc09f11e3a94f3",
 }
 
 
@@ -55,7 +56,8 @@ async def test_migrate_blank_database(db_path: Path) -> None:
     conn = sqlite3.connect(db_path)
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        assert tables == {"schema_migrations", "results", "guild_usage", "result_sources"}
+        assert tables >= {"schema_migrations", "results", "guild_usage", "result_sources"}
+        assert tables >= {"digests", "digest_runs", "digest_posts", "digest_threads"}
 
         columns = {
             name: (kind, notnull, pk)
