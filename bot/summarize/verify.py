@@ -12,13 +12,11 @@ appear, in order. Case and words are never changed.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
 from bot.summarize.schema import Point, Quote, Side, Summary, Verification
 from bot.textfold import fold
 from bot.thread import Comment
-
 
 ELISION = "..."
 
