@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     guild_daily_tokens: int = Field(
         200_000, ge=0, description="LLM tokens one guild may use per UTC day; 0 = no limit"
     )
+    digest_tick_s: float = Field(
+        60.0, ge=0, le=3600, description="seconds between two looks for due digests; 0 = off"
+    )
     progress_interval_s: float = Field(
         1.5, ge=0, le=60, description="least seconds between two progress edits of a reply"
     )

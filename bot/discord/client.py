@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.discord.cogs.summarize", "bot.discord.cogs.admin")
+EXTENSIONS = ("bot.discord.cogs.summarize", "bot.discord.cogs.admin", "bot.discord.cogs.digest")
 
 
 def intents_for(settings: Settings) -> discord.Intents:
