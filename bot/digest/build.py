@@ -149,8 +149,8 @@ def header_text(report: DigestReport) -> str:
     lines = [f"**{safe(report.name)}** · {period} ({report.tz})"]
     if report.missed_runs:
         lines.append(
-            f"Catch-up: covers {_plural(report.missed_runs + 1, 'scheduled digest')} missed "
-            "while the bot was away."
+            f"Catch-up: {_plural(report.missed_runs, 'scheduled digest')} missed while the bot "
+            "was away; this one covers the whole gap."
         )
     lines.append(
         f"{_plural(report.threads_active, 'thread')} with activity · "

@@ -66,7 +66,7 @@ def test_header_counts_plurals_catch_up_and_ranking() -> None:
     )
     header = header_text(report)
     assert "1 thread with activity · 12 messages · 1 person · 1 debate shown" in header
-    assert "Catch-up: covers 3 scheduled digests missed" in header
+    assert "Catch-up: 2 scheduled digests missed while the bot was away" in header
     assert "Ranked by" in header
     assert "Sat 02 May 09:00 (Europe/Berlin)" in header
 
