@@ -47,9 +47,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# How many candidates are summarized per digest, at most (then ranked), and at once.
-SUMMARIZE_FACTOR = 2
-MAX_SUMMARIZED = 25
+# How many eligible candidates are ranked by an offline summary (the rest are listed under
+# "more"), and how many summaries run at once.
+MAX_RANKED = 200
 CONCURRENCY = 4
 ARCHIVED_PER_CHANNEL = 50
 THREAD_NAME = 100  # Discord's limit for a thread name
@@ -303,28 +303,33 @@ class DigestRunner:
     async def _report(
         self, row: DigestRow, period: Period, candidates: list[Candidate], left_out: list[str]
     ) -> tuple[DigestReport, list[str]]:
+        """Rank every eligible candidate by an offline summary (cheap, no tokens), then
+        summarize the debates shown with the configured engine (the LLM, when set)."""
         config = row.config
         ranked = rank([c.activity for c in candidates])
         by_id = {c.activity.source_id: c for c in candidates}
-        budget = min(MAX_SUMMARIZED, config.max_debates * SUMMARIZE_FACTOR)
-        chosen = [by_id[a.source_id] for a in ranked[:budget]]
+        scanned = [by_id[a.source_id] for a in ranked[:MAX_RANKED]]
         failed: list[str] = []
-        await asyncio.gather(*(self._summarize(c, config.language, failed) for c in chosen))
+        await asyncio.gather(*(self._summarize(c, None, failed) for c in scanned))
         scored = [
             c.activity.model_copy(update={"side_shares": _shares(c.result)})
-            for c in chosen
+            for c in scanned
             if c.result is not None
         ]
         order = rank(scored)
         shown = order[: config.max_debates]
-        more = order[config.max_debates :] + ranked[budget:]
+        more = order[config.max_debates :] + ranked[MAX_RANKED:]
+        if self.bot.llm is not None:
+            await asyncio.gather(*(self._summarize(by_id[a.source_id], self.bot.llm, failed)
+                                   for a in shown))  # fmt: skip
         previous = (
             row.last_end.astimezone(UTC).isoformat(timespec="seconds") if row.last_end else ""
         )
         entries = []
         for activity in shown:
             candidate = by_id[activity.source_id]
-            assert candidate.result is not None
+            if candidate.result is None:
+                continue
             _, mark_period, _ = await self.store.thread_mark(row.id, activity.source_id)
             entries.append(
                 entry_from_result(
@@ -333,25 +338,22 @@ class DigestRunner:
                     new_since_last=bool(previous) and mark_period == previous,
                 )
             )
-        messages_total = sum(c.activity.new_messages for c in candidates)
         people = {m.author.id for c in candidates for m in c.window if not m.author.bot}
         report = DigestReport(
             name=config.name,
             period=period,
             tz=config.schedule.tz,
             threads_active=len(candidates),
-            messages=messages_total,
+            messages=sum(c.activity.new_messages for c in candidates),
             people=len(people),
             entries=tuple(entries),
             more=tuple(more),
-            left_out=tuple(failed),
+            left_out=tuple(dict.fromkeys(failed)),
             missed_runs=period.missed,
         )
         return report, failed
 
-    async def _summarize(
-        self, candidate: Candidate, language: str | None, failed: list[str]
-    ) -> None:
+    async def _summarize(self, candidate: Candidate, llm: Any, failed: list[str]) -> None:
         async with self._limit:
             thread = messages_to_thread(
                 candidate.window, title=candidate.activity.name, url=candidate.activity.url
@@ -360,7 +362,7 @@ class DigestRunner:
                 candidate.result = await summarize_thread(
                     thread,
                     store=self.bot.store,
-                    options=Options(llm=self.bot.llm, max_points_per_side=2),
+                    options=Options(llm=llm, max_points_per_side=2),
                     flights=self.bot.flights,
                 )
             except Exception:  # one thread failing leaves the digest posted, with a note

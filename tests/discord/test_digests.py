@@ -296,3 +296,39 @@ async def test_digest_commands_set_up_show_pause_and_refuse_bad_input(
         refused = await fake.interaction(world.bob, world.general, "digest show", {})
         await fake.wait_for(lambda: said(fake, refused), timeout=10)
         assert refused.ephemeral and "Next run" not in said(fake, refused)
+
+
+async def test_the_llm_summarizes_only_the_debates_shown(
+    discord_fake: FakeDiscord, world: World, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.bench.fake_openai import FakeOpenAI, debate_responder
+
+    monkeypatch.setenv("OPENAI_API_KEY", "test")
+    fake = discord_fake
+    log = mod_log(fake, world)
+    # Two more debates beside the world's: three candidates, one shown.
+    for n in range(2):
+        thread = fake.add_thread(world.general, f"debate {n}", owner=world.bob)
+        for name, text in DEBATE:
+            fake.add_message(thread, world.users[name], f"{text} ({n})")
+    with FakeOpenAI(responder=debate_responder) as llm:
+        settings = make_settings(
+            tmp_path, model="openai/fake-model", api_base=llm.url, digest_tick_s=0
+        )
+        async with running(fake, settings) as bot:
+            row_id = await bot.store.save_digest(
+                config(world, log, max_debates=1), created_by=None, next_run=START
+            )
+            runner = runner_of(bot, START + timedelta(hours=2))
+            outcome = await runner.run_now(await bot.store.digest(row_id))
+        assert outcome.state == "posted", outcome.text
+        # Ranked offline (no tokens); one LLM summary, of the one debate shown.
+        prompts = [str(r) for r in llm.requests]
+        assert len(prompts) == 1
+    header = posts(fake, log.id)[0]
+    assert (
+        "3 debate" not in header.payload["content"]
+        and "1 debate shown" in header.payload["content"]
+    )
+    more = posts(fake, int(header.message["id"]))[-1].payload["content"]
+    assert more.startswith("2 more active threads")
