@@ -78,6 +78,8 @@ class Outcome:
     text: str
     posted: int = 0
     left_out: list[str] = field(default_factory=list)
+    llm_calls: int = 0
+    tokens: int = 0  # prompt + completion tokens of this run's fresh LLM summaries
 
 
 class DigestRunner:
@@ -193,7 +195,15 @@ class DigestRunner:
         text = f"Posted {n} debate{'s' if n != 1 else ''}" + (
             f"; {len(failed)} left out" if failed else ""
         )
-        return Outcome("posted", text + ".", posted, left_out)
+        fresh = [c.result for c in candidates if c.result is not None and not c.result.cached]
+        return Outcome(
+            "posted",
+            text + ".",
+            posted,
+            left_out,
+            llm_calls=sum(r.usage.llm_calls for r in fresh),
+            tokens=sum(r.usage.prompt_tokens + r.usage.completion_tokens for r in fresh),
+        )
 
     async def _skip(
         self, row: DigestRow, claim: Claim, destination: Any, why: str, left_out: list[str]
