@@ -92,10 +92,18 @@ class Settings(BaseSettings):
         2000, ge=1, le=50_000, description="Discord messages read per summary (100 a request)"
     )
     cooldown_s: float = Field(
-        30.0, ge=0, description="seconds between one person's fresh (uncached) summaries"
+        30.0, ge=0, description="seconds between one person's fresh (uncached) LLM summaries"
+    )
+    offline_cooldown_s: float = Field(
+        5.0, ge=0, description="seconds between one person's fresh offline-engine summaries"
     )
     guild_daily_tokens: int = Field(
         200_000, ge=0, description="LLM tokens one guild may use per UTC day; 0 = no limit"
+    )
+    dm_daily_tokens: int = Field(
+        50_000,
+        ge=0,
+        description="LLM tokens one person may use per UTC day in DMs with the bot; 0 = no limit",
     )
     digest_tick_s: float = Field(
         60.0, ge=0, le=3600, description="seconds between two looks for due digests; 0 = off"

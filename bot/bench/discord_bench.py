@@ -140,6 +140,7 @@ async def scenario(
                 model="openai/fake-model",
                 api_base=llm.url,
                 cooldown_s=0,
+                offline_cooldown_s=0,
                 guild_daily_tokens=0,
                 llm_max_retries=0,
                 history_limit=max(messages, 100),

@@ -3,7 +3,9 @@
 `private_reason(source, destination)` is the audience rule: an answer is shown publicly only
 when everyone who can see the destination can also read the source. Otherwise it is sent only
 to the person who asked, and they are told why. The rule is conservative: when in doubt
-(another server, a private thread, overwrites for single members we cannot check), private.
+(another server, a private thread, a member overwrite that could matter for a member whose
+roles we do not know), private. Who may view and read is decided in `bot.discord.audience`
+over every combination of roles, not role by role.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 import discord
 
+from bot.discord.audience import GuildAccess
 from bot.ingest.discord_links import can_read
 
 OTHER_SERVER = "the source is in another server"
@@ -19,6 +22,15 @@ PRIVATE_THREAD = "the source is a private thread"
 NSFW = "the source is age-restricted and this channel is not"
 NOT_EVERYONE = "not everyone who can see this channel can read the source"
 GROUP_CHAT = "this conversation is not a server channel or a DM with me"
+# What to do about a private thread the bot is not in: no role permission helps there.
+ADD_ME_TO_THREAD = (
+    "I'm not in that private thread, so I can't read it. Add me to the thread (mention me in "
+    "it, or use Add Members), then ask again."
+)
+
+
+def is_private_thread(channel: Any) -> bool:
+    return isinstance(channel, discord.Thread) and channel.is_private()
 
 
 def _permission_channel(channel: Any) -> Any:
@@ -47,39 +59,72 @@ def private_reason(
     source_guild = getattr(source, "guild", None)
     if source_guild is None or source_guild.id != destination_guild_id:
         return OTHER_SERVER
-    if destination is not None and getattr(destination, "id", None) == source.id:
-        return None  # the very thread or channel that is summarized
-    if isinstance(source, discord.Thread) and source.is_private():
+    # In the very thread or channel that is summarized its members are its audience, but
+    # someone there may still lack Read Message History: the rule below decides that too.
+    same = destination is not None and getattr(destination, "id", None) == source.id
+    if not same and isinstance(source, discord.Thread) and source.is_private():
         return PRIVATE_THREAD
-    if _nsfw(source) and not _nsfw(destination):
+    if not same and _nsfw(source) and not _nsfw(destination):
         return NSFW
     if destination is None:
         return NOT_EVERYONE
-    # A thread is seen by those who see its parent (a private thread by some of them).
-    destination_view = _permission_channel(destination)
-    source_perm = _permission_channel(source)
-    if source_perm is None or destination_view is None:
+    # Everyone who may view the destination (a thread: its parent, a superset) must view and
+    # read the history of the source, whatever roles and member overwrites they have.
+    if _permission_channel(source) is None or _permission_channel(destination) is None:
         return NOT_EVERYONE
-    for role in source_guild.roles:  # includes @everyone
-        if destination_view.permissions_for(role).view_channel and not can_read(
-            source_perm.permissions_for(role)
-        ):
-            return NOT_EVERYONE
-    # Overwrites for single members: check each one that could see the destination.
-    for target, overwrite in _member_overwrites(destination_view):
-        if overwrite.view_channel is False:
-            continue
-        member = source_guild.get_member(target.id)
-        if member is None or not can_read(source_perm.permissions_for(member)):
-            return NOT_EVERYONE
-    for target, overwrite in _member_overwrites(source_perm):
-        if overwrite.view_channel is False or overwrite.read_message_history is False:
-            member = source_guild.get_member(target.id)
-            if member is None or destination_view.permissions_for(member).view_channel:
-                return NOT_EVERYONE
+    guild = GuildAccess.from_discord(source_guild, (source, destination))
+    leak = guild.leak(source.id, destination.id, member_roles=_member_roles(source_guild))
+    return None if leak is None else NOT_EVERYONE
+
+
+def private_reason_for_all(
+    sources: Any, destination: Any, *, destination_guild_id: int | None
+) -> str | None:
+    """The audience rule for an answer drawn from several sources (a digest): the first
+    reason any of them gives, or None when every one may be shown in `destination`."""
+    for source in sources:
+        reason = private_reason(source, destination, destination_guild_id=destination_guild_id)
+        if reason is not None:
+            return reason
     return None
 
 
-def _member_overwrites(channel: Any) -> list[tuple[Any, discord.PermissionOverwrite]]:
-    overwrites = getattr(channel, "overwrites", {}) or {}
-    return [(t, o) for t, o in overwrites.items() if not isinstance(t, discord.Role)]
+def _member_roles(guild: Any):  # noqa: ANN202
+    """The roles of a cached member (more precise for a member overwrite), else None."""
+
+    def roles(member_id: int) -> list[int] | None:
+        member = guild.get_member(member_id)
+        return None if member is None else [r.id for r in member.roles]
+
+    return roles
+
+
+def private_before_reading(client: Any, interaction: Any, *, link: Any = None) -> bool:
+    """Whether the first response should already be ephemeral, decided from the cache alone
+    (no request: it comes before the 3-second defer). True when the answer is sure or likely to
+    be private or a refusal: the source is another server's, unknown to the cache, not readable
+    by the asker, or fails `private_reason`. False only when it will be public, so that nothing
+    public appears and then disappears. `link` is a `DiscordLink`; without it the source is the
+    channel the command was used in."""
+    if link is None:
+        source = interaction.channel
+    else:
+        guild = client.get_guild(link.guild_id) if link.guild_id is not None else None
+        if guild is None:
+            return True
+        source = guild.get_channel_or_thread(link.channel_id)
+        if source is None:
+            return True  # unknown (a refusal) or an archived thread: private is safe
+        asker = interaction.user
+        if isinstance(asker, discord.Member) and asker.guild.id == guild.id:
+            try:
+                if not can_read(source.permissions_for(asker)):
+                    return True  # a refusal
+            except discord.ClientException:
+                return True
+    if source is None:
+        return True
+    return (
+        private_reason(source, interaction.channel, destination_guild_id=interaction.guild_id)
+        is not None
+    )

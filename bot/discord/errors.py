@@ -19,6 +19,8 @@ from bot.errors import UserError
 log = logging.getLogger(__name__)
 
 APOLOGY = "Sorry, something went wrong on my side. It has been logged; please try again later."
+# Discord answered 5xx (discord.py already retried 500/502/504): not our bug, and it passes.
+DISCORD_TROUBLE = "Discord is having trouble; try again in a minute."
 REPLY_KEY = "debate_digest_reply"
 
 
@@ -37,6 +39,8 @@ def user_message(error: BaseException) -> str | None:
         error = error.original
     if isinstance(error, UserError):
         return str(error)
+    if isinstance(error, discord.DiscordServerError):
+        return DISCORD_TROUBLE
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Slow down: try again in {error.retry_after:.0f} s."
     if isinstance(error, app_commands.MissingPermissions):
@@ -62,6 +66,14 @@ def _permission_names(names: list[str]) -> str:
 async def on_interaction_error(interaction: discord.Interaction, error: BaseException) -> None:
     """Answer a failed interaction once with a safe message (tree, views and modals)."""
     message = user_message(error)
+    original = getattr(error, "original", error)
+    if isinstance(original, discord.DiscordServerError):
+        log.warning(
+            "interaction %s: Discord answered %s after retries (%s)",
+            interaction.id,
+            original.status,
+            original.response.url.path if original.response is not None else "?",
+        )
     if message is None:
         original = getattr(error, "original", error)
         command = interaction.command.qualified_name if interaction.command else "component"

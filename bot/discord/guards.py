@@ -1,8 +1,9 @@
 """Guard rails: a per-person cooldown and a per-guild daily LLM token budget.
 
 Plain Python (no Discord), so that the rules are tested directly. Cached answers are free:
-the cooldown starts only after a fresh run, and the budget counts only LLM tokens of fresh
-runs (the store keeps the daily figures, see `Store.record_usage`).
+the cooldown starts only after a fresh run (the full one after an LLM run, a lighter one after
+an offline run), and the budget counts only LLM tokens of fresh runs: per server, and per
+person in DMs (the store keeps the daily figures, see `Store.record_usage`).
 """
 
 from __future__ import annotations
@@ -28,23 +29,25 @@ def utc_day(moment: datetime | None = None) -> str:
 
 
 class Cooldowns:
-    """One request at a time per person, and `seconds` between their fresh runs.
+    """One request at a time per person, and a pause after each of their fresh runs.
 
     `begin(user)` raises `CooldownActive` (with the wait in its message) or marks the person
-    busy; `end(user, fresh=...)` clears it and, after a fresh run, starts the cooldown.
+    busy; `end(user, fresh=..., seconds=...)` clears it and, after a fresh run, starts a pause
+    of `seconds` (default `self.seconds`): the LLM's cooldown after an LLM run, a lighter one
+    after an offline run, none after a cached answer.
     """
 
     def __init__(self, seconds: float, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.seconds = seconds
         self._clock = clock
-        self._last: dict[int, float] = {}
+        self._until: dict[int, float] = {}
         self._busy: set[int] = set()
 
     def remaining(self, user_id: int) -> float:
-        last = self._last.get(user_id)
-        if last is None:
+        until = self._until.get(user_id)
+        if until is None:
             return 0.0
-        return max(0.0, self.seconds - (self._clock() - last))
+        return max(0.0, until - self._clock())
 
     def begin(self, user_id: int) -> None:
         if user_id in self._busy:
@@ -61,18 +64,30 @@ class Cooldowns:
             )
         self._busy.add(user_id)
 
-    def end(self, user_id: int, *, fresh: bool) -> None:
+    def end(self, user_id: int, *, fresh: bool, seconds: float | None = None) -> None:
         self._busy.discard(user_id)
-        if fresh and self.seconds > 0:
-            self._last[user_id] = self._clock()
-        if len(self._last) > 10_000:  # forget people whose cooldown is long over
+        pause = self.seconds if seconds is None else seconds
+        if fresh and pause > 0:
+            self._until[user_id] = self._clock() + pause
+        if len(self._until) > 10_000:  # forget people whose cooldown is over
             now = self._clock()
-            self._last = {u: t for u, t in self._last.items() if now - t < self.seconds}
+            self._until = {u: t for u, t in self._until.items() if t > now}
 
 
-def budget_message(used: int, limit: int) -> str:
+def budget_key(guild_id: int | None, user_id: int) -> int:
+    """Whose daily LLM budget a request spends: its server's, or in a DM the person's own
+    (negative, so that it never meets a server id), not one bucket shared by every DM."""
+    return guild_id if guild_id else -user_id
+
+
+def budget_message(used: int, limit: int, *, dm: bool = False) -> str:
+    whose = (
+        "You have used your LLM budget for direct messages"
+        if dm
+        else ("This server has used its LLM budget")
+    )
     return (
-        f"This server has used its LLM budget for today ({used:,} of {limit:,} tokens). "
+        f"{whose} for today ({used:,} of {limit:,} tokens). "
         "Summaries that were already made are still free; new ones can be made after "
         "midnight UTC."
     )

@@ -3,12 +3,14 @@
     await Summarizer(bot).run(interaction, Request(link="https://discord.com/channels/…"))
 
 Order matters and is the contract the tests check: cheap checks (cooldown, the input itself),
-then the defer (within Discord's 3 s), then who may read the source (a refusal requests no
-history), then who would see the answer (private when not everyone there may read the source),
-then reading, the pipeline (`bot.pipeline.summarize_thread`, with the bot's one single
-flight), and one answer. Concurrent requests for the same Discord source share one history read
-and one pipeline run. CPU work (parsing a paste, a file or a page of messages) runs in a worker
-thread; dedupe and the engines already do inside the pipeline.
+then the defer (within Discord's 3 s; ephemeral already when the cache shows that the answer
+will be private or a refusal, so that nothing public appears and disappears), then who may
+read the source (a refusal requests no history), then who would see the answer (private when
+not everyone there may read the source), then reading, the pipeline
+(`bot.pipeline.summarize_thread`, with the bot's one single flight), and one answer.
+Concurrent requests for the same Discord source share one history read and one pipeline run.
+CPU work (parsing a paste, a file or a page of messages) runs in a worker thread; dedupe and
+the engines already do inside the pipeline.
 """
 
 from __future__ import annotations
@@ -23,9 +25,14 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.discord.access import private_reason
+from bot.discord.access import (
+    ADD_ME_TO_THREAD,
+    is_private_thread,
+    private_before_reading,
+    private_reason,
+)
 from bot.discord.errors import on_interaction_error, reply_for
-from bot.discord.guards import BudgetExhausted, budget_message, utc_day
+from bot.discord.guards import BudgetExhausted, budget_key, budget_message, utc_day
 from bot.discord.replies import Reply
 from bot.discord.views import Pager
 from bot.errors import UserError
@@ -133,6 +140,10 @@ class _BudgetGate:
         return hit
 
 
+def _bucket(interaction: discord.Interaction) -> int:
+    return budget_key(interaction.guild_id, interaction.user.id)
+
+
 class Summarizer:
     """Runs requests for one bot. Holds no per-request state."""
 
@@ -153,18 +164,21 @@ class Summarizer:
         except UserError as err:
             await reply.error(str(err))
             return
-        fresh = False
+        pause: float = 0
         try:
             read = self._plan(interaction, request)
-            await reply.defer(private=request.private)
+            await reply.defer(private=request.private or self._private_first(interaction, request))
             thread, origin, result = await read(reply)
             if result is None:
                 result = await self._summarize(
-                    interaction.guild_id, interaction.id, reply.progress, thread, request.language
+                    _bucket(interaction), interaction.id, reply.progress, thread, request.language
                 )
-            # Only the request that paid for a fresh run starts the person's cooldown; cached
-            # answers, and waiters of a run someone else started, are free.
-            fresh = await self._record(interaction, result, thread, origin)
+            # Only the request that paid for a fresh run starts the person's cooldown (the
+            # LLM's, or the lighter offline one); cached answers, and waiters of a run someone
+            # else started, are free.
+            if await self._record(interaction, result, thread, origin):
+                llm = result.engine == "llm"
+                pause = self.settings.cooldown_s if llm else self.settings.offline_cooldown_s
             await self._send(interaction, reply, result, thread)
         except UserError as err:
             log.info("request %s refused: %s", interaction.id, type(err).__name__)
@@ -172,7 +186,7 @@ class Summarizer:
         except Exception as err:  # the one error policy: log with context, apologise once
             await on_interaction_error(interaction, err)
         finally:
-            self.bot.cooldowns.end(user_id, fresh=fresh)
+            self.bot.cooldowns.end(user_id, fresh=pause > 0, seconds=pause)
 
     # -- which source --------------------------------------------------------------------------
 
@@ -233,6 +247,15 @@ class Summarizer:
         classify_url(urls[0])  # a malformed link fails here, before the defer
         return lambda reply: self._unshared(self._read_web(reply, urls[0]))
 
+    def _private_first(self, interaction: discord.Interaction, request: Request) -> bool:
+        """Defer ephemerally when the answer will be private or a refusal (from the cache)."""
+        if request.link is not None:
+            link = parse_discord_link(request.link.strip())
+            return link is not None and private_before_reading(self.bot, interaction, link=link)
+        if request.start is not None or request.here:
+            return private_before_reading(self.bot, interaction)
+        return False
+
     def plan_linked_message(self, message: discord.Message) -> Request:
         """ "Summarize linked discussion": the first Discord link in a message, else its first
         web link."""
@@ -255,6 +278,8 @@ class Summarizer:
         if not can_read(interaction.permissions):
             raise Refused()
         missing = missing_bot_permissions(interaction.app_permissions)
+        if missing and is_private_thread(channel):
+            raise UserError(ADD_ME_TO_THREAD)
         if missing:
             raise UserError(
                 f"I need {' and '.join(missing)} in this channel to read it. Ask a server "
@@ -325,16 +350,16 @@ class Summarizer:
         reason = private_reason(
             source.channel, interaction.channel, destination_guild_id=interaction.guild_id
         )
-        if reason is not None and not reply.private:
+        if reason is not None:
             await reply.go_private(reason)
         start_id = getattr(source.start, "id", None)
-        key = (source.channel.id, start_id, interaction.guild_id or 0, language)
+        key = (source.channel.id, start_id, _bucket(interaction), language)
         shared = self._reads.get(key)
         if shared is None:
             shared = _Shared()
             shared.future = asyncio.ensure_future(
                 self._read_and_summarize(
-                    interaction.guild_id, interaction.id, source, language, shared
+                    _bucket(interaction), interaction.id, source, language, shared
                 )
             )
             # Retrieved here too, so that a run whose waiters all went away logs no warning.
@@ -350,17 +375,24 @@ class Summarizer:
 
     async def _read_and_summarize(
         self,
-        guild_id: int | None,
+        bucket: int,
         request_id: int,
         source: Source,
         language: str | None,
         shared: _Shared,
     ) -> Prepared:
-        thread = await read_history(
-            source,
-            limit=self.settings.history_limit,
-            progress=lambda stage, done, total: shared.progress(progress_text(stage, done, total)),
-        )
+        try:
+            thread = await read_history(
+                source,
+                limit=self.settings.history_limit,
+                progress=lambda stage, done, total: shared.progress(
+                    progress_text(stage, done, total)
+                ),
+            )
+        except discord.Forbidden:
+            if is_private_thread(source.channel):
+                raise UserError(ADD_ME_TO_THREAD) from None
+            raise
         if not thread.comments:
             raise UserError("There are no messages with text to summarize there.")
         channel = source.channel
@@ -373,7 +405,7 @@ class Summarizer:
             channel_ids=channels,
             message_ids=[int(c.id) for c in thread.comments if c.id.isdigit()],
         )
-        result = await self._summarize(guild_id, request_id, shared.progress, thread, language)
+        result = await self._summarize(bucket, request_id, shared.progress, thread, language)
         return thread, origin, result
 
     # -- the pipeline --------------------------------------------------------------------------
@@ -393,7 +425,7 @@ class Summarizer:
 
     async def _summarize(
         self,
-        guild_id: int | None,
+        bucket: int,
         request_id: int,
         progress: Callable[[str], None],
         thread: Thread,
@@ -401,11 +433,13 @@ class Summarizer:
     ) -> DigestResult:
         options = self._options(language)
         store: Any = self.bot.store
-        limit = self.settings.guild_daily_tokens
+        # A server's budget, or in a DM the person's own (`budget_key`).
+        dm = bucket < 0
+        limit = self.settings.dm_daily_tokens if dm else self.settings.guild_daily_tokens
         if options.llm is not None and limit:
-            used = (await self.bot.store.guild_usage(guild_id or 0, utc_day())).tokens
+            used = (await self.bot.store.guild_usage(bucket, utc_day())).tokens
             if used >= limit:
-                store = _BudgetGate(self.bot.store, budget_message(used, limit))
+                store = _BudgetGate(self.bot.store, budget_message(used, limit, dm=dm))
         progress("Summarizing…")
         result = await summarize_thread(
             thread,
@@ -445,7 +479,7 @@ class Summarizer:
                     self._charged.pop(next(iter(self._charged)))
         tokens = result.usage.prompt_tokens + result.usage.completion_tokens if charge else 0
         await store.record_usage(
-            interaction.guild_id or 0,
+            _bucket(interaction),
             utc_day(),
             tokens=tokens,
             llm_calls=result.usage.llm_calls if charge else 0,
@@ -478,7 +512,12 @@ class Summarizer:
         file = discord.File(io.BytesIO(markdown.encode("utf-8")), filename=ATTACHMENT_NAME)
         view = None
         if len(pages) > 1:
-            view = Pager(pages, owner_id=interaction.user.id, on_error_hook=on_interaction_error)
+            view = Pager(
+                pages,
+                owner_id=interaction.user.id,
+                token_left=None if reply.expired else reply.token_left,
+                on_error_hook=on_interaction_error,
+            )
         message = await reply.answer(embeds=pages[0], files=[file], view=view)
         if view is not None:
             view.message = message

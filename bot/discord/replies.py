@@ -68,6 +68,11 @@ class Reply:
     # -- state ---------------------------------------------------------------------------------
 
     @property
+    def token_left(self) -> float:
+        """Seconds the interaction token has left by our clock (negative once expired)."""
+        return self._token_lifetime_s - (self._clock() - self._received)
+
+    @property
     def expired(self) -> bool:
         """True when the interaction token can no longer be used (follow-ups, edits)."""
         return self._clock() - self._received > self._token_lifetime_s
@@ -85,8 +90,11 @@ class Reply:
 
     async def go_private(self, reason: str) -> None:
         """Make the rest of the answer visible only to the person who asked, and tell them why
-        (`reason` completes "Sent only to you: …"). Nothing was shown publicly before."""
+        (`reason` completes "Sent only to you: …"). Nothing was shown publicly before. When
+        the reply is already private (deferred ephemerally), the reason is still told."""
         if self.private:
+            if self.private_reason is None:
+                self.private_reason = reason
             return
         self.private_reason = reason
         notice = f"Sent only to you: {reason}."

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -19,10 +18,19 @@ ErrorHook = Callable[[discord.Interaction, Exception], Awaitable[None]]
 PASTE_MAX = 4000
 
 
+# Leave this much of an interaction token's life for the edit that removes the buttons.
+TOKEN_MARGIN_S = 30.0
+
+
 class Pager(discord.ui.View):
     """Previous / next buttons over pages of embeds. Only the person who asked turns the pages
     (in a public channel a page turn changes the message for everyone); others are pointed to
-    the attached file. The buttons go when the view times out."""
+    the attached file.
+
+    The buttons go when the view times out, never left dead: the view times out while the
+    token that can edit the message still lives (`token_left`: what the answer's interaction
+    token has left; each page turn brings a fresh 15-minute token), and if Discord refuses the
+    token anyway, a public message is edited through the bot's own channel message."""
 
     def __init__(
         self,
@@ -30,13 +38,17 @@ class Pager(discord.ui.View):
         *,
         owner_id: int,
         timeout: float = 600,
+        token_left: float | None = None,
         on_error_hook: ErrorHook | None = None,
     ) -> None:
-        super().__init__(timeout=timeout)
+        first = timeout if token_left is None else min(timeout, token_left - TOKEN_MARGIN_S)
+        super().__init__(timeout=max(first, 0.1))
+        self._full_timeout = timeout
         self.pages = pages
         self.owner_id = owner_id
         self.index = 0
         self.message: Any = None  # set by the sender: the message to edit on timeout
+        self._last_turn: discord.Interaction | None = None  # its token edits the message too
         self._on_error_hook = on_error_hook
         self._sync()
 
@@ -61,6 +73,9 @@ class Pager(discord.ui.View):
         await interaction.response.edit_message(
             embeds=self.pages[self.index], view=self, allowed_mentions=NO_MENTIONS
         )
+        # A page turn's token lives 15 minutes, longer than the full timeout.
+        self._last_turn = interaction
+        self.timeout = self._full_timeout
 
     @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
     async def previous(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
@@ -77,9 +92,26 @@ class Pager(discord.ui.View):
         await self._show(interaction)
 
     async def on_timeout(self) -> None:
-        if self.message is not None:
-            with contextlib.suppress(discord.HTTPException):
+        """Remove the buttons: through the latest live token, else the bot's own message."""
+        try:
+            if self._last_turn is not None:
+                await self._last_turn.edit_original_response(view=None)
+            elif self.message is not None:
                 await self.message.edit(view=None, allowed_mentions=NO_MENTIONS)
+            return
+        except discord.HTTPException as err:
+            log.info("pager: the token could not remove the buttons (%s)", err)
+        message = self.message
+        flags = getattr(message, "flags", None)
+        channel = getattr(message, "channel", None)
+        if message is None or (flags is not None and flags.ephemeral):
+            return  # only its token can edit an ephemeral message; it expires with it
+        if channel is None or not hasattr(channel, "get_partial_message"):
+            return
+        try:
+            await channel.get_partial_message(message.id).edit(view=None)
+        except discord.HTTPException as err:
+            log.warning("pager: could not remove the buttons of message %s: %s", message.id, err)
 
     async def on_error(
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]

@@ -40,7 +40,8 @@ _LINK = re.compile(
 
 REFUSED = (
     "I can't summarize that link: it isn't a channel you can read in a server I'm in. "
-    "You need to be a member there with View Channel and Read Message History."
+    "You need to be a member there with View Channel and Read Message History. "
+    "For a private thread, add me to the thread first."
 )
 
 
@@ -173,22 +174,54 @@ class Source:
         return guild.id if guild is not None else None
 
 
-async def _member(guild: discord.Guild, user: discord.abc.User) -> discord.Member | None:
+class _Lookups:
+    """Which lookups a link check requested. A refusal makes the ones it skipped too, so that
+    every refusal costs the same requests (a member, the channel, a thread member) whether the
+    channel exists, whether the bot is in that server, or why it was refused."""
+
+    def __init__(self) -> None:
+        self.member = self.channel = self.thread_member = False
+
+    async def even_out(self, client: discord.Client, link: DiscordLink, user_id: int) -> None:
+        http = client.http
+        pending = []
+        if not self.member:
+            pending.append(http.get_member(link.guild_id or 0, user_id))
+        if not self.channel:
+            pending.append(http.get_channel(link.channel_id))
+        if not self.thread_member:
+            pending.append(http.get_thread_member(link.channel_id, user_id))
+        for request in pending:
+            try:
+                await request
+            except (discord.HTTPException, discord.InvalidData):
+                pass  # the answer does not matter, only that it was asked
+
+
+async def _member(
+    guild: discord.Guild, user: discord.abc.User, lookups: _Lookups | None = None
+) -> discord.Member | None:
     if isinstance(user, discord.Member) and user.guild.id == guild.id:
         return user
     member = guild.get_member(user.id)
     if member is not None:
         return member
+    if lookups is not None:
+        lookups.member = True
     try:
         return await guild.fetch_member(user.id)
     except (discord.NotFound, discord.Forbidden):
         return None
 
 
-async def _channel(client: discord.Client, guild: discord.Guild, channel_id: int) -> Any | None:
+async def _channel(
+    client: discord.Client, guild: discord.Guild, channel_id: int, lookups: _Lookups | None = None
+) -> Any | None:
     channel = guild.get_channel_or_thread(channel_id)
     if channel is not None:
         return channel
+    if lookups is not None:
+        lookups.channel = True
     try:  # an archived thread is not in the cache
         channel = await client.fetch_channel(channel_id)
     except (discord.NotFound, discord.Forbidden, discord.InvalidData):
@@ -198,7 +231,9 @@ async def _channel(client: discord.Client, guild: discord.Guild, channel_id: int
     )
 
 
-async def check_reader(channel: Any, member: discord.Member) -> None:
+async def check_reader(
+    channel: Any, member: discord.Member, lookups: _Lookups | None = None
+) -> None:
     """Raise `Refused` unless `member` may read the history of `channel`."""
     try:
         permissions = channel.permissions_for(member)
@@ -211,6 +246,8 @@ async def check_reader(channel: Any, member: discord.Member) -> None:
             return
         if any(m.id == member.id for m in channel.members):  # the cached thread members
             return
+        if lookups is not None:
+            lookups.thread_member = True
         try:
             await channel.fetch_member(member.id)
         except (discord.NotFound, discord.Forbidden):
@@ -246,18 +283,23 @@ async def resolve_source(
     channel does not exist or they may not read it, the bot is not in the guild, or the link is
     to a DM) and then `BotCannotRead`.
     """
-    if link.guild_id is None:
-        raise Refused()
-    guild = client.get_guild(link.guild_id)
-    if guild is None:
-        raise Refused()
-    member = await _member(guild, user)
-    if member is None:
-        raise Refused()
-    channel = await _channel(client, guild, link.channel_id)
-    if channel is None or not hasattr(channel, "history"):
-        raise Refused()
-    await check_reader(channel, member)
+    lookups = _Lookups()
+    try:
+        if link.guild_id is None:
+            raise Refused()
+        guild = client.get_guild(link.guild_id)
+        if guild is None:
+            raise Refused()
+        member = await _member(guild, user, lookups)
+        if member is None:
+            raise Refused()
+        channel = await _channel(client, guild, link.channel_id, lookups)
+        if channel is None or not hasattr(channel, "history"):
+            raise Refused()
+        await check_reader(channel, member, lookups)
+    except Refused:
+        await lookups.even_out(client, link, user.id)
+        raise
     check_bot(channel, guild.me, message_content=message_content)
     start = None
     if link.message_id is not None:

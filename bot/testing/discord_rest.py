@@ -297,7 +297,14 @@ class Router:
         if fake.latency:
             await asyncio.sleep(fake.latency)
         extra_headers: dict[str, str] = {}
-        if fake.rate_limit_next > 0:
+        failing = next(
+            (p for p, n in fake.server_errors.items() if n > 0 and re.search(p, path)), None
+        )
+        if failing is not None:
+            fake.server_errors[failing] -= 1
+            status, payload = 503, {"message": "503: Service Unavailable", "code": 0}
+            remaining = 49
+        elif fake.rate_limit_next > 0:
             fake.rate_limit_next -= 1
             status, payload = (
                 429,
@@ -618,8 +625,11 @@ class Router:
             message["interaction_metadata"] = {
                 "id": str(interaction.id),
                 "type": interaction.type,
-                "user": interaction.payload["member"]["user"],
-                "authorizing_integration_owners": {"0": str(channel.guild_id)},
+                # a DM interaction has a `user`, a guild one a `member` with its user
+                "user": interaction.payload.get("member", interaction.payload)["user"],
+                "authorizing_integration_owners": interaction.payload[
+                    "authorizing_integration_owners"
+                ],
             }
         ephemeral = bool(flags & EPHEMERAL)
         if not ephemeral:
@@ -1037,6 +1047,13 @@ class Router:
                     message = self._edit(
                         channel, stored, data, record, kind="update", interaction=handle
                     )
+            elif rtype == 8:
+                if handle.type != 4:
+                    raise ApiError(400, 40004, "Interaction type does not support this response")
+                choices = data.get("choices")
+                if not isinstance(choices, list) or len(choices) > 25:
+                    raise ApiError(400, 50035, "Invalid Form Body", {"choices": {"_errors": []}})
+                handle.choices = choices
             elif rtype == 9:
                 if handle.type == 5:
                     raise ApiError(400, 40004, "Interaction type does not support this response")

@@ -171,6 +171,7 @@ class FakeInteraction:
     original: dict[str, Any] | None = None  # the original response message, once there is one
     followups: list[dict[str, Any]] = field(default_factory=list)
     modal: dict[str, Any] | None = None  # callback type 9 data
+    choices: list[dict[str, Any]] | None = None  # callback type 8 (autocomplete result)
     source_message_id: int | None = None  # component interactions: the message clicked
 
     @property
@@ -229,7 +230,8 @@ class FakeDiscord:
     Knobs (attributes, change them any time): `ack_deadline` (seconds between dispatching an
     interaction and its callback, default 3), `token_ttl` (interaction token lifetime, default
     15 min), `latency` (seconds added to every REST answer), `rate_limit_next` (answer the next
-    N REST requests with 429), `require_synced` (refuse to dispatch a command the bot has not
+    N REST requests with 429), `server_errors` (path regex -> answer the next N requests to it
+    with 503), `require_synced` (refuse to dispatch a command the bot has not
     synced, or options its definition lacks or requires, with LookupError, as Discord would
     never send them), `message_content` (whether the
     application has the Message Content intent enabled; without it Discord blanks other users'
@@ -252,6 +254,8 @@ class FakeDiscord:
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.message_content = message_content
         self.rate_limit_next = 0
+        # path regex -> how many more requests to it are answered 503 (Discord having trouble)
+        self.server_errors: dict[str, int] = {}
         self.require_synced = False
         self.token = "fake-bot-token." + secrets.token_hex(8)
 
@@ -975,6 +979,8 @@ class FakeDiscord:
     def _interaction_base(
         self, itype: int, user: User, channel: Channel, locale: str = "en-US"
     ) -> tuple[dict[str, Any], FakeInteraction]:
+        if channel.type == ChannelType.dm:
+            return self._dm_interaction_base(itype, user, channel, locale)
         guild = self.guilds[channel.guild_id]
         member = guild.members.get(user.id)
         if member is None:
@@ -1008,6 +1014,47 @@ class FakeDiscord:
         handle = FakeInteraction(interaction_id, token, itype, payload, channel.id, 0.0)
         return payload, handle
 
+    def _dm_interaction_base(
+        self, itype: int, user: User, channel: Channel, locale: str
+    ) -> tuple[dict[str, Any], FakeInteraction]:
+        """An interaction in the bot's DM with `user` (context 1, BOT_DM): no guild, a `user`
+        instead of a `member`, and DM permissions, as Discord sends it."""
+        if channel.recipient is not user:
+            raise ValueError(f"{user.username} is not the recipient of DM channel {channel.id}")
+        interaction_id = self.ids.next()
+        token = "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(48)
+        payload: dict[str, Any] = {
+            "id": str(interaction_id),
+            "application_id": str(self.application_id),
+            "type": itype,
+            "token": token,
+            "version": 1,
+            "channel_id": str(channel.id),
+            "channel": channel.payload(),
+            "user": user.payload(),
+            "app_permissions": str(P.DM),
+            "locale": locale,
+            "entitlements": [],
+            "entitlement_sku_ids": [],
+            "authorizing_integration_owners": {"0": "0"},
+            "context": 1,
+            "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
+        }
+        handle = FakeInteraction(interaction_id, token, itype, payload, channel.id, 0.0)
+        return payload, handle
+
+    def _check_context(self, command: dict[str, Any] | None, channel: Channel) -> None:
+        """Discord offers a command only in its contexts (0 guild, 1 bot DM, 2 private channel);
+        `dm_permission: false` hides it from DMs too."""
+        if command is None:
+            return
+        context = 1 if channel.type == ChannelType.dm else 0
+        contexts = command.get("contexts")
+        if contexts is not None and context not in contexts:
+            raise LookupError(f"{command['name']!r} is not offered in context {context}")
+        if context == 1 and command.get("dm_permission") is False:
+            raise LookupError(f"{command['name']!r} is not offered in DMs")
+
     def age_interaction(self, interaction: FakeInteraction, seconds: float) -> None:
         """Pretend `interaction` was dispatched `seconds` earlier (past `ack_deadline`, or
         past `token_ttl` to expire its token) without waiting."""
@@ -1037,8 +1084,10 @@ class FakeDiscord:
         *,
         locale: str = "en-US",
         attachments: dict[str, Attachment] | None = None,
+        focused: str | None = None,
     ) -> FakeInteraction:
         """Dispatch a slash command. `command` may name a subcommand ("digest summarize").
+        In `dm_channel(user)` it is a DM interaction (no guild, context 1).
 
         `attachments` is a convenience: attachment options by name, merged into `options`.
 
@@ -1047,12 +1096,13 @@ class FakeDiscord:
         definition (so an int for a NUMBER option is sent as type 10).
         """
         options = {**(options or {}), **(attachments or {})}
-        payload, handle = self._interaction_base(2, user, channel, locale)
-        guild = self.guilds[channel.guild_id]
+        payload, handle = self._interaction_base(4 if focused else 2, user, channel, locale)
+        guild = self.guilds.get(channel.guild_id) or Guild(0, "DM", 0)
         parts = command.split()
         registered = self._command(guild.id, parts[0], 1)
         if registered is None and self.require_synced:
             raise LookupError(f"/{parts[0]} was not synced (globally or to {guild.name})")
+        self._check_context(registered, channel)
         definitions = {o["name"]: o for o in (registered or {}).get("options", [])}
         for sub in parts[1:]:
             sub_def = definitions.get(sub, {})
@@ -1070,6 +1120,9 @@ class FakeDiscord:
             self._option(name, value, definitions.get(name), guild, resolved)
             for name, value in (options or {}).items()
         ]
+        for option in opts:
+            if option["name"] == focused:
+                option["focused"] = True
         for depth, sub in reversed(list(enumerate(parts[1:], 1))):
             # the innermost name is a subcommand (1), any outer one a group (2)
             opts = [{"name": sub, "type": 1 if depth == len(parts) - 1 else 2, "options": opts}]
@@ -1085,6 +1138,22 @@ class FakeDiscord:
             data["resolved"] = resolved
         payload["data"] = data
         return await self._send_interaction(handle)
+
+    async def autocomplete(
+        self,
+        user: User,
+        channel: Channel,
+        command: str,
+        options: dict[str, Any],
+        focused: str,
+        *,
+        locale: str = "en-US",
+    ) -> FakeInteraction:
+        """Dispatch an autocomplete interaction (type 4): `options` as typed so far, `focused`
+        the one being typed. The bot's choices land in `.choices` (callback type 8)."""
+        return await self.interaction(
+            user, channel, command, options, locale=locale, focused=focused
+        )
 
     def _option(
         self,
@@ -1140,6 +1209,7 @@ class FakeDiscord:
         registered = self._command(channel.guild_id, name, 3)
         if registered is None and self.require_synced:
             raise LookupError(f"message command {name!r} was not synced")
+        self._check_context(registered, channel)
         payload["data"] = {
             "id": str(registered["id"]) if registered else str(self.ids.next()),
             "name": name,

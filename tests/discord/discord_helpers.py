@@ -44,6 +44,7 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "database_url": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
         "cooldown_s": 0,
+        "offline_cooldown_s": 0,
         "progress_interval_s": 0,
         "allow_private_urls": True,  # loopback web servers in tests only (UNSAFE otherwise)
         "model": "",

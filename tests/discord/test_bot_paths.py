@@ -120,7 +120,7 @@ async def test_linked_discussion_with_a_discord_link_checks_permissions(
         allowed = await fake.message_command(
             world.alice, world.general, "Summarize linked discussion", message
         )
-        await fake.wait_for(lambda: any(f.get("embeds") for f in allowed.followups), timeout=20)
+        await fake.wait_for(lambda: has_embeds(allowed), timeout=20)
     assert "can't summarize that link" in texts_for(fake, refused)
     assert "Sent only to you" in texts_for(fake, allowed)
     # Bob's refusal came before any read of the secret channel; Alice's read it.
@@ -142,7 +142,7 @@ async def test_message_without_a_link(discord_fake, world: World, settings) -> N
 
 async def test_cooldown(discord_fake, world: World, tmp_path) -> None:
     fake = discord_fake
-    settings = make_settings(tmp_path, cooldown_s=600)
+    settings = make_settings(tmp_path, cooldown_s=600, offline_cooldown_s=600)
     async with running(fake, settings):
         first = await fake.interaction(world.bob, world.general, "summarize", {"text": PASTE})
         await fake.wait_for(lambda: has_embeds(first), timeout=20)

@@ -157,7 +157,7 @@ async def test_private_source_into_public_channel_is_sent_privately(
         it = await fake.interaction(
             world.alice, world.general, "summarize", {"link": link(world.secret)}
         )
-        await fake.wait_for(lambda: any(f.get("embeds") for f in it.followups), timeout=20)
+        await fake.wait_for(lambda: answered(it), timeout=20)
     private = [s for s in fake.sent_messages() if s.interaction is it and s.embeds]
     assert private and all(s.ephemeral for s in private)
     assert "Sent only to you" in " ".join(

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.discord.guards import CooldownActive, Cooldowns, budget_message, utc_day
+from bot.discord.guards import CooldownActive, Cooldowns, budget_key, budget_message, utc_day
 
 
 class Clock:
@@ -34,6 +34,24 @@ def test_cooldown_after_fresh_run_only() -> None:
         cd.begin(1)
     clock.t += 1
     cd.begin(1)
+
+
+def test_pause_per_run_kind_and_dm_buckets() -> None:
+    """An offline run starts the lighter pause it is given; budgets: a server's, or in a DM
+    the person's own."""
+    clock = Clock()
+    cd = Cooldowns(30, clock=clock)
+    cd.begin(1)
+    cd.end(1, fresh=True, seconds=5)
+    with pytest.raises(CooldownActive, match="5 s"):
+        cd.begin(1)
+    clock.t += 5
+    cd.begin(1)
+    cd.end(1, fresh=True, seconds=0)  # no pause at all
+    cd.begin(1)
+    assert budget_key(77, 5) == 77
+    assert budget_key(None, 5) == -5 and budget_key(None, 6) == -6
+    assert "direct messages" in budget_message(10, 5, dm=True)
 
 
 def test_zero_cooldown() -> None:

@@ -374,3 +374,43 @@ async def test_refused_response_leaves_the_interaction_open(
     assert errors[0].code == 50035 and it.response_type == 4 and it.ephemeral
     assert discord_fake.limit_violations[0]["problems"] == ["embeds[0].title: 300 > 256"]
     assert len(it.rejections) == 1 and it.original["content"] == "The summary was too long."
+
+
+async def test_dm_interaction(discord_fake: FakeDiscord, world: World) -> None:
+    """A slash command in the bot's DM: no guild, a user not a member, DM permissions, and the
+    answer lands in the DM channel."""
+    rec = Recorder()
+    dm = discord_fake.dm_channel(world.bob)
+    async with discord_fake.run_client(make_bot(rec)):
+        it = await discord_fake.interaction(world.bob, dm, "summarize", {"limit": 5}, locale="fr")
+        await discord_fake.wait_for(lambda: it.followups)
+    assert rec.errors == []
+    seen = rec.seen[0]
+    assert isinstance(seen["channel"], discord.DMChannel)
+    assert seen["locale"] is discord.Locale.french
+    assert seen["app_permissions"].read_message_history
+    assert "guild_id" not in it.payload and it.payload["context"] == 1
+    assert it.payload["user"]["id"] == str(world.bob.id) and "member" not in it.payload
+    [sent] = discord_fake.sent_messages(dm.id)
+    assert sent.interaction is it and sent.embeds[0]["title"] == "Summary"
+    with pytest.raises(ValueError, match="not the recipient"):
+        await discord_fake.interaction(world.alice, dm, "summarize")
+
+
+async def test_commands_are_offered_only_in_their_contexts(
+    discord_fake: FakeDiscord, world: World
+) -> None:
+    """Discord does not offer a command outside its `contexts` (or in DMs with
+    `dm_permission: false`): the fake refuses to dispatch it."""
+    rec = Recorder()
+    bot = make_bot(rec)
+    bot.tree.get_command("summarize").allowed_contexts = app_commands.AppCommandContext(
+        guild=True, dm_channel=False
+    )
+    dm = discord_fake.dm_channel(world.bob)
+    async with discord_fake.run_client(bot):
+        await bot.tree.sync()  # globally: guild commands are never offered in DMs
+        with pytest.raises(LookupError, match="context 1"):
+            await discord_fake.interaction(world.bob, dm, "summarize")
+        it = await discord_fake.interaction(world.bob, world.general, "summarize")
+        await discord_fake.wait_for(lambda: it.followups)

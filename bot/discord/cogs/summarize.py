@@ -12,11 +12,14 @@ from discord.ext import commands
 
 from bot.discord.errors import on_interaction_error, reply_for
 from bot.discord.jobs import Request, Summarizer
+from bot.discord.languages import language_for, suggestions
 from bot.discord.views import PasteModal
 from bot.errors import UserError
 
 if TYPE_CHECKING:
     from bot.discord.client import DigestBot
+
+SERVER_OR_BOT_DM = app_commands.AppCommandContext(guild=True, dm_channel=True)
 
 
 class Summarize(commands.Cog):
@@ -27,11 +30,18 @@ class Summarize(commands.Cog):
         self.jobs = Summarizer(bot)
         # Context menus cannot be declared with a decorator inside a cog: build them here and
         # remove them in cog_unload.
+        # Offered only where they can work: "from here" reads a server channel (never a DM);
+        # a linked discussion can be summarized in a server or in a DM with the bot.
         self.from_here = app_commands.ContextMenu(
-            name="Summarize from here", callback=self.summarize_from_here
+            name="Summarize from here",
+            callback=self.summarize_from_here,
+            allowed_contexts=app_commands.AppCommandContext(guild=True),
         )
+        self.from_here.guild_only = True  # dm_permission: false, for clients that read it
         self.linked = app_commands.ContextMenu(
-            name="Summarize linked discussion", callback=self.summarize_linked
+            name="Summarize linked discussion",
+            callback=self.summarize_linked,
+            allowed_contexts=SERVER_OR_BOT_DM,
         )
         self.bot.tree.add_command(self.from_here)
         self.bot.tree.add_command(self.linked)
@@ -44,12 +54,13 @@ class Summarize(commands.Cog):
         name="summarize",
         description="Balanced summary of a debate: each side's points with verified quotes.",
     )
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.describe(
         text="The debate, pasted (one comment per line or copied messages)",
         link="A Discord message/thread/channel link, or Hacker News, Reddit, Discourse, any page",
         file="A text file or a DiscordChatExporter export",
         private="Answer only to me",
-        language="Write the summary in this language (LLM engine only)",
+        language="Write the summary in this language (LLM engine only; pick from the list)",
     )
     async def summarize(
         self,
@@ -61,7 +72,12 @@ class Summarize(commands.Cog):
         language: app_commands.Range[str, 1, 40] | None = None,
     ) -> None:
         """With none of text/link/file: this thread inside a thread or forum post, else a
-        modal to paste into."""
+        modal to paste into. `language` must be one of the offered languages."""
+        try:
+            language = language_for(language)
+        except UserError as err:
+            await reply_for(interaction).error(str(err))
+            return
         if text is None and link is None and file is None:
             if isinstance(interaction.channel, discord.Thread):
                 request = Request(here=True, private=private, language=language)
@@ -79,6 +95,16 @@ class Summarize(commands.Cog):
             return
         request = Request(text=text, link=link, attachment=file, private=private, language=language)
         await self.jobs.run(interaction, request)
+
+    @summarize.autocomplete("language")
+    async def language_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """The fixed list of languages, the asker's Discord language first."""
+        return [
+            app_commands.Choice(name=name, value=name)
+            for name in suggestions(current, str(interaction.locale))
+        ]
 
     async def summarize_from_here(
         self, interaction: discord.Interaction, message: discord.Message
