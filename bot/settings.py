@@ -105,6 +105,9 @@ class Settings(BaseSettings):
         ge=0,
         description="LLM tokens one person may use per UTC day in DMs with the bot; 0 = no limit",
     )
+    digest_tick_s: float = Field(
+        60.0, ge=0, le=3600, description="seconds between two looks for due digests; 0 = off"
+    )
     progress_interval_s: float = Field(
         1.5, ge=0, le=60, description="least seconds between two progress edits of a reply"
     )

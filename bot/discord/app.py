@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # What the bot needs, and nothing more: read history, answer in channels and threads, embeds,
-# the Markdown attachment. (Interaction replies need none of these; posting after the
-# 15-minute token and reading linked channels do.)
+# the Markdown attachment, and a thread under each moderator digest's header. (Interaction
+# replies need none of these; posting after the 15-minute token and reading linked channels do.)
 INVITE_PERMISSIONS = discord.Permissions(
     view_channel=True,
     send_messages=True,
@@ -43,6 +43,7 @@ INVITE_PERMISSIONS = discord.Permissions(
     embed_links=True,
     attach_files=True,
     read_message_history=True,
+    create_public_threads=True,
 )
 INVITE_SCOPES = ("bot", "applications.commands")
 

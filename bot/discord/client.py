@@ -28,7 +28,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.discord.cogs.summarize", "bot.discord.cogs.admin", "bot.discord.cogs.privacy")
+EXTENSIONS = (
+    "bot.discord.cogs.summarize",
+    "bot.discord.cogs.admin",
+    "bot.discord.cogs.privacy",
+    "bot.discord.cogs.digest",
+)
 
 
 def intents_for(settings: Settings) -> discord.Intents:

@@ -44,6 +44,7 @@ from pydantic import ValidationError
 from pydantic_core import PydanticSerializationError
 
 from bot.store.base import CacheStats, GuildUsage, PostedAnswer, SourceRef, StoreUnavailable
+from bot.store.digests import DigestTables
 from bot.summarize.schema import DigestResult
 
 log = logging.getLogger(__name__)
@@ -259,7 +260,7 @@ FROM results
 """
 
 
-class SQLiteStore:
+class SQLiteStore(DigestTables):
     """A `Store` on one SQLite file (or `":memory:"`).
 
     Call `await store.open()` before use (it connects, sets the pragmas, migrates and replays

@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot.testing.discord_state import Attachment, Channel, ChannelType, MessageType, P, iso
+from bot.testing.discord_state import (
+    Attachment,
+    Channel,
+    ChannelType,
+    MessageType,
+    P,
+    iso,
+    snowflake_time,
+)
 
 if TYPE_CHECKING:
     from bot.testing.fake_discord import FakeDiscord, FakeInteraction, RecordedRequest
@@ -43,6 +51,8 @@ TEXT_TYPES = {
 
 # Discord's message limits (https://discord.com/developers/docs/resources/message#embed-object)
 MAX_CONTENT = 2000
+# How long Discord remembers a message nonce for `enforce_nonce` ("a few minutes").
+NONCE_WINDOW = dt.timedelta(minutes=5)
 MAX_EMBEDS = 10
 MAX_FILES = 10
 EMBED_LIMITS = {"title": 256, "description": 4096}
@@ -800,8 +810,29 @@ class Router:
         ):
             raise ApiError(400, 50083, "Thread is archived")
         payload = record.json if isinstance(record.json, dict) else {}
+        earlier = self._same_nonce(channel, payload)
+        if earlier is not None:
+            return 200, earlier
         message = self._create(channel, payload, record, kind="channel")
+        if payload.get("nonce") is not None:
+            message["nonce"] = str(payload["nonce"])
         return 200, message
+
+    def _same_nonce(self, channel: Channel, payload: dict[str, Any]) -> dict[str, Any] | None:
+        """Discord's `enforce_nonce`: a message with the same nonce from the same author in the
+        last few minutes is returned instead of creating a second one."""
+        nonce = payload.get("nonce")
+        if not payload.get("enforce_nonce") or nonce is None:
+            return None
+        horizon = self.fake.ids.now - NONCE_WINDOW
+        for message in reversed(channel.messages):
+            if snowflake_time(int(message["id"])) < horizon:
+                break
+            if message.get("nonce") == str(nonce) and message["author"]["id"] == str(
+                self.fake.bot_user.id
+            ):
+                return message
+        return None
 
     async def edit_message(self, match: re.Match[str], record: RecordedRequest) -> Result:
         channel = self._channel(match)

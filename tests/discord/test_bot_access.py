@@ -111,6 +111,7 @@ async def test_sync_commands_and_run(discord_fake, world: World, tmp_path) -> No
         assert sorted(names) == [
             "Summarize from here",
             "Summarize linked discussion",
+            "digest",
             "digest-admin",
             "privacy",
             "summarize",

@@ -33,6 +33,7 @@ def test_invite_url_has_only_the_needed_permissions(monkeypatch: pytest.MonkeyPa
         embed_links=True,
         attach_files=True,
         read_message_history=True,
+        create_public_threads=True,
     ).value
     assert INVITE_PERMISSIONS.value == expected
     assert f"client_id={APP_ID}" in url

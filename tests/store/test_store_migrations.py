@@ -69,6 +69,7 @@ SHIPPED = {
     "0001_init.sql": "e5e29ca419090a73f1e84769191214a7f6a55b752938db09b747ca39981e6782",
     "0002_discord.sql": "66a9adadcba1d07e9dbae5036b75156ca6ac8391c067c595d6f37476a27b7792",
     "0003_privacy.sql": "3ba8ab17d430d4d1845dcad9085c722e937e1b52dea6cf2547085b6f11900539",
+    "0004_digests.sql": "837c99f1d52b441ac394a7eb082882bc4e37ff2aeae773c5d5fc09f11e3a94f3",
 }
 
 
@@ -95,6 +96,11 @@ async def test_migrate_blank_database(db_path: Path) -> None:
             "posted_sources",
             "opt_outs",
             "result_authors",
+            "digests",
+            "digest_runs",
+            "digest_posts",
+            "digest_threads",
+            "sqlite_sequence",  # digests.id is AUTOINCREMENT: ids are never reused
         }
         for table, expected in PRIVACY_COLUMNS.items():
             found = {

@@ -1,0 +1,567 @@
+"""Moderator digests on Discord: one run, from reading the sources to the last message posted.
+
+The scheduler (`bot.discord.cogs.digest`) calls `DigestRunner.tick` from a `discord.ext.tasks`
+loop; `/digest now` calls `run_now`. A run:
+
+1. claims its period in the store (`claim_period`): a period claimed by a live run, or already
+   done, is never run again; a run this process left unfinished (a crash) is resumed;
+2. decides which sources the digest may draw on: channels the bot can read, minus those that
+   not everyone who can see the destination may read (the audience rule of `/summarize`);
+3. reads what moved in the period (active and recently archived threads and forum posts, and
+   channel conversations), skips quiet threads, summarizes the best candidates with bounded
+   concurrency, and ranks them (`bot.digest.rank`);
+4. posts a header (with the whole digest attached as Markdown), then one message per debate,
+   in a thread under the header where the destination allows it, each message sent with a
+   deterministic `nonce` (`enforce_nonce`) and recorded in the store as soon as it is sent;
+5. marks the period done and moves the schedule on, in one transaction.
+
+A restarted run skips the messages it recorded, so a crash between the claim and done never
+posts a second header. A period skipped for a reason posts one short line saying why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.digest.build import DigestReport, entry_from_result, jump_url, messages, to_markdown
+from bot.digest.rank import Activity, rank
+from bot.digest.schedule import Period, period_now
+from bot.discord.access import private_reason
+from bot.discord.jobs import left_out_note
+from bot.discord.replies import NO_MENTIONS
+from bot.ingest.discord_links import can_read, messages_to_thread
+from bot.pipeline import Options, summarize_thread
+from bot.store.base import PostedAnswer, StoreUnavailable
+from bot.store.digests import Claim, DigestRow, DigestStoreError
+from bot.summarize.schema import DigestResult
+
+if TYPE_CHECKING:
+    from bot.discord.client import DigestBot
+
+log = logging.getLogger(__name__)
+
+# How many eligible candidates are ranked by an offline summary (the rest are listed under
+# "more"), and how many summaries run at once.
+MAX_RANKED = 200
+CONCURRENCY = 4
+ARCHIVED_PER_CHANNEL = 50
+THREAD_NAME = 100  # Discord's limit for a thread name
+_READABLE_TYPES = (discord.ChannelType.text, discord.ChannelType.news, discord.ChannelType.forum)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Candidate:
+    """A thread or channel that moved in the period, with its messages in the window."""
+
+    channel: Any
+    window: list[Any]
+    activity: Activity
+    result: DigestResult | None = None
+
+
+@dataclass
+class Outcome:
+    """What a run did, for `/digest show`, `/digest now` and the logs."""
+
+    state: str  # posted | quiet | skipped | busy
+    text: str
+    posted: int = 0
+    left_out: list[str] = field(default_factory=list)
+    llm_calls: int = 0
+    tokens: int = 0  # prompt + completion tokens of this run's fresh LLM summaries
+
+
+class DigestRunner:
+    """Runs the digests of one bot process. `owner` names this process in period claims (a
+    process restarting under the same name resumes its unfinished runs at once)."""
+
+    def __init__(
+        self,
+        bot: DigestBot,
+        *,
+        owner: str,
+        clock: Callable[[], datetime] = utcnow,
+        concurrency: int = CONCURRENCY,
+    ) -> None:
+        self.bot = bot
+        self.owner = owner
+        self.clock = clock
+        self._limit = asyncio.Semaphore(concurrency)
+
+    @property
+    def store(self) -> Any:
+        return self.bot.store
+
+    # --- entry points -------------------------------------------------------------------------
+
+    async def tick(self) -> list[Outcome]:
+        """Run every due digest once (the scheduler's loop body)."""
+        now = self.clock()
+        outcomes = []
+        for row in await self.store.due_digests(now):
+            outcome = await self.run_scheduled(row, now)
+            if outcome is not None:
+                outcomes.append(outcome)
+        return outcomes
+
+    async def recover(self) -> list[Outcome]:
+        """Resume the runs this process left claimed but unfinished (called at start-up)."""
+        outcomes = []
+        for digest_id, period in await self.store.unfinished_claims(self.owner):
+            row = await self.store.digest(digest_id)
+            claim = await self.store.claim_period(digest_id, period, owner=self.owner)
+            if row is not None and claim is not None:
+                log.info("resuming digest %d period %s", digest_id, period.key)
+                outcomes.append(await self.execute(row, claim))
+        return outcomes
+
+    async def run_scheduled(self, row: DigestRow, now: datetime) -> Outcome | None:
+        from bot.digest.schedule import due_period
+
+        schedule = row.config.schedule
+        period = due_period(schedule, now, created_at=row.created_at, last_end=row.last_end)
+        if period is None:
+            await self.store.set_digest_enabled(row.id, True, next_run=schedule.next_after(now))
+            return None
+        claim = await self.store.claim_period(row.id, period, owner=self.owner)
+        if claim is None:
+            return None
+        return await self.execute(row, claim)
+
+    async def run_now(self, row: DigestRow) -> Outcome:
+        """`/digest now`: the period so far, posted at once."""
+        now = self.clock()
+        period = period_now(row.config.schedule, now, last_end=row.last_end)
+        claim = await self.store.claim_period(row.id, period, owner=self.owner)
+        if claim is None:
+            return Outcome("busy", "A digest for this moment is already being posted.")
+        return await self.execute(row, claim)
+
+    # --- one run ------------------------------------------------------------------------------
+
+    async def execute(self, row: DigestRow, claim: Claim) -> Outcome:
+        """Build and post the claimed period, then mark it done (or skipped, saying why)."""
+        period = claim.period
+        now = self.clock()
+        next_run = row.config.schedule.next_after(max(now, period.end))
+        try:
+            outcome = await self._build_and_post(row, claim)
+        except DigestStoreError:
+            # Nothing more can be recorded: stop posting. The claim stays; its lease decides
+            # when it may be resumed, from the messages recorded so far.
+            log.exception("digest %d: the store failed mid-run; stopping", row.id)
+            return Outcome("skipped", "The digest store could not be written; stopped.")
+        except discord.HTTPException as error:
+            log.warning("digest %d: Discord refused a request (%s)", row.id, error.status)
+            outcome = Outcome("skipped", f"Discord refused a request (HTTP {error.status}).")
+        state = "skipped" if outcome.state == "skipped" else "done"
+        await self.store.finish_period(
+            row.id, period, state=state, outcome=outcome.text, next_run=next_run
+        )
+        log.info("digest %d period %s: %s", row.id, period.key, outcome.text)
+        return outcome
+
+    async def _build_and_post(self, row: DigestRow, claim: Claim) -> Outcome:
+        config = row.config
+        guild = self.bot.get_guild(config.guild_id)
+        if guild is None:
+            return Outcome("skipped", "I am no longer in this server.")
+        destination = await self._channel(guild, config.destination_id)
+        if destination is None or not self._can_post(destination, guild):
+            return Outcome("skipped", "I cannot post in the digest's channel.")
+        sources, left_out = self.readable_sources(guild, destination, row)
+        if not sources:
+            return await self._skip(
+                row, claim, destination, "no source channel is readable by everyone here", left_out
+            )
+        try:
+            opted_out = await self.store.opted_out(guild.id)
+        except StoreUnavailable:
+            # Who opted out cannot be checked: their words must not be risked.
+            return await self._skip(
+                row, claim, destination, "who opted out cannot be checked right now", left_out
+            )
+        skipped: dict[int, int] = {}
+        candidates = await self._candidates(guild, sources, claim.period, opted_out, skipped)
+        report, failed = await self._report(row, claim.period, candidates, left_out)
+        if skipped:
+            note = left_out_note(sum(skipped.values()), len(skipped))
+            report = report.model_copy(update={"notes": (*report.notes, note)})
+        if report.empty and not config.quiet_day:
+            return Outcome("quiet", "Nothing moved in this period; nothing posted.", 0, left_out)
+        posted = await self._post(row, claim, destination, report, candidates)
+        await self._mark(row, claim.period, report, candidates)
+        n = len(report.entries)
+        text = f"Posted {n} debate{'s' if n != 1 else ''}" + (
+            f"; {len(failed)} left out" if failed else ""
+        )
+        fresh = [c.result for c in candidates if c.result is not None and not c.result.cached]
+        return Outcome(
+            "posted",
+            text + ".",
+            posted,
+            left_out,
+            llm_calls=sum(r.usage.llm_calls for r in fresh),
+            tokens=sum(r.usage.prompt_tokens + r.usage.completion_tokens for r in fresh),
+        )
+
+    async def _skip(
+        self, row: DigestRow, claim: Claim, destination: Any, why: str, left_out: list[str]
+    ) -> Outcome:
+        # Never silent: one short visible line, once per period.
+        if not claim.posts:
+            sent = await destination.send(
+                f"Digest **{discord.utils.escape_markdown(row.config.name)}** skipped: {why}.",
+                allowed_mentions=NO_MENTIONS,
+                nonce=self._nonce(row.id, claim.period, 0),
+            )
+            await self.store.record_digest_post(
+                row.id, claim.period.key, seq=0, channel_id=destination.id,
+                message_id=sent.id, nonce=self._nonce(row.id, claim.period, 0), owner=self.owner,
+            )  # fmt: skip
+        return Outcome("skipped", f"Skipped: {why}.", 1, left_out)
+
+    # --- sources ------------------------------------------------------------------------------
+
+    def readable_sources(
+        self, guild: discord.Guild, destination: Any, row: DigestRow
+    ) -> tuple[list[Any], list[str]]:
+        """The channels the digest may read, and the ones left out with why."""
+        me = guild.me
+        wanted: dict[int, Any] = {}
+        for ref in row.config.sources:
+            if ref.kind == "guild":
+                chosen = list(guild.channels)
+            else:
+                channel = guild.get_channel(ref.id)
+                if channel is None:
+                    continue
+                chosen = (
+                    list(channel.channels)
+                    if isinstance(channel, discord.CategoryChannel)
+                    else [channel]
+                )
+            for channel in chosen:
+                if getattr(channel, "type", None) in _READABLE_TYPES:
+                    wanted.setdefault(channel.id, channel)
+        excluded = row.config.exclude
+        sources, left_out = [], []
+        for channel in wanted.values():
+            if channel.id in excluded or getattr(channel, "category_id", None) in excluded:
+                continue
+            if not can_read(channel.permissions_for(me)):
+                left_out.append(f"#{channel.name}: I cannot read it")
+                continue
+            reason = private_reason(channel, destination, destination_guild_id=guild.id)
+            if reason is not None:
+                left_out.append(f"#{channel.name}: {reason}")
+                continue
+            sources.append(channel)
+        return sources, left_out
+
+    async def _candidates(
+        self,
+        guild: discord.Guild,
+        sources: Sequence[Any],
+        period: Period,
+        opted_out: frozenset[int] = frozenset(),
+        skipped: dict[int, int] | None = None,
+    ) -> list[Candidate]:
+        """What moved: threads and channel conversations with messages in the period. The
+        messages of members who opted out (counted in `skipped`) and the bot's own are left
+        out before anything else sees them."""
+        ids = {channel.id for channel in sources}
+        threads: dict[int, Any] = {}
+        for thread in await guild.active_threads():
+            if thread.parent_id in ids and not thread.is_private():
+                threads[thread.id] = thread
+        for channel in sources:
+            if not hasattr(channel, "archived_threads"):
+                continue
+            async for thread in channel.archived_threads(limit=ARCHIVED_PER_CHANNEL):
+                stamp = thread.archive_timestamp
+                if stamp is not None and stamp < period.start:
+                    break  # newest first: the rest were archived before the period
+                if not thread.is_private():
+                    threads.setdefault(thread.id, thread)
+        conversations = [c for c in sources if c.type != discord.ChannelType.forum]
+        found = []
+        for channel in [*threads.values(), *conversations]:
+            window = self._keep(await self._window(channel, period), opted_out, skipped)
+            if window:
+                found.append(self._candidate(guild, channel, window))
+        return found
+
+    async def _window(self, channel: Any, period: Period) -> list[Any]:
+        """The channel's messages in the period, oldest first; the newest are kept when the
+        history limit cuts (never the newest dropped)."""
+        limit = self.bot.settings.history_limit
+        history = channel.history(
+            limit=limit, after=period.start, before=period.end + timedelta(microseconds=1)
+        )
+        newest_first = [m async for m in history if not m.is_system()]
+        newest_first.sort(key=lambda m: m.id, reverse=True)
+        return list(reversed(newest_first[:limit]))
+
+    def _keep(
+        self, window: list[Any], opted_out: frozenset[int], skipped: dict[int, int] | None
+    ) -> list[Any]:
+        me = getattr(self.bot.user, "id", None)
+        kept = []
+        for message in window:
+            author = message.author.id
+            if author in opted_out:
+                if skipped is not None:
+                    skipped[author] = skipped.get(author, 0) + 1
+            elif author != me:
+                kept.append(message)
+        return kept
+
+    def _candidate(self, guild: discord.Guild, channel: Any, window: list[Any]) -> Candidate:
+        humans = [m for m in window if not m.author.bot]
+        activity = Activity(
+            source_id=channel.id,
+            name=getattr(channel, "name", str(channel.id)),
+            url=jump_url(guild.id, channel.id),
+            new_messages=len(window),
+            new_human_messages=len(humans),
+            people=len({m.author.id for m in humans}),
+            last_activity=window[-1].created_at if window else None,
+        )
+        return Candidate(channel, window, activity)
+
+    # --- summaries and ranking ----------------------------------------------------------------
+
+    async def _report(
+        self, row: DigestRow, period: Period, candidates: list[Candidate], left_out: list[str]
+    ) -> tuple[DigestReport, list[str]]:
+        """Rank every eligible candidate by an offline summary (cheap, no tokens), then
+        summarize the debates shown with the configured engine (the LLM, when set)."""
+        config = row.config
+        ranked = rank([c.activity for c in candidates])
+        by_id = {c.activity.source_id: c for c in candidates}
+        scanned = [by_id[a.source_id] for a in ranked[:MAX_RANKED]]
+        failed: list[str] = []
+        await asyncio.gather(*(self._summarize(c, None, failed) for c in scanned))
+        scored = [
+            c.activity.model_copy(update={"side_shares": _shares(c.result)})
+            for c in scanned
+            if c.result is not None
+        ]
+        order = rank(scored)
+        shown = order[: config.max_debates]
+        more = order[config.max_debates :] + ranked[MAX_RANKED:]
+        if self.bot.llm is not None:
+            await asyncio.gather(*(self._summarize(by_id[a.source_id], self.bot.llm, failed)
+                                   for a in shown))  # fmt: skip
+        previous = (
+            row.last_end.astimezone(UTC).isoformat(timespec="seconds") if row.last_end else ""
+        )
+        entries = []
+        for activity in shown:
+            candidate = by_id[activity.source_id]
+            if candidate.result is None:
+                continue
+            _, mark_period, _ = await self.store.thread_mark(row.id, activity.source_id)
+            entries.append(
+                entry_from_result(
+                    activity,
+                    candidate.result,
+                    new_since_last=bool(previous) and mark_period == previous,
+                )
+            )
+        people = {m.author.id for c in candidates for m in c.window if not m.author.bot}
+        report = DigestReport(
+            name=config.name,
+            period=period,
+            tz=config.schedule.tz,
+            threads_active=len(candidates),
+            messages=sum(c.activity.new_messages for c in candidates),
+            people=len(people),
+            entries=tuple(entries),
+            more=tuple(more),
+            left_out=tuple(dict.fromkeys(failed)),
+            missed_runs=period.missed,
+        )
+        return report, failed
+
+    async def _summarize(self, candidate: Candidate, llm: Any, failed: list[str]) -> None:
+        async with self._limit:
+            thread = messages_to_thread(
+                candidate.window, title=candidate.activity.name, url=candidate.activity.url
+            )
+            try:
+                candidate.result = await summarize_thread(
+                    thread,
+                    store=self.bot.store,
+                    options=Options(llm=llm, max_points_per_side=2),
+                    flights=self.bot.flights,
+                )
+            except Exception:  # one thread failing leaves the digest posted, with a note
+                log.exception("digest: summarizing %s failed", candidate.activity.source_id)
+                failed.append(f"{candidate.activity.name}: could not be summarized")
+
+    # --- posting ------------------------------------------------------------------------------
+
+    async def _post(
+        self,
+        row: DigestRow,
+        claim: Claim,
+        destination: Any,
+        report: DigestReport,
+        candidates: Sequence[Candidate] = (),
+    ) -> int:
+        """Post what is not posted yet, each message recorded at once: in the digest's run (to
+        resume without posting twice) and as a posted answer with the messages it quotes (so
+        that deleting or editing one of them withdraws it, like any answer)."""
+        period = claim.period
+        refs = {
+            c.activity.source_id: [(row.config.guild_id, c.channel.id, m.id) for m in c.window]
+            for c in candidates
+        }
+        shown = [ref for entry in report.entries for ref in refs.get(entry.source_id, [])]
+        done = {p.seq: p for p in claim.posts}
+        texts = messages(report)
+        sent = 0
+        target = destination
+        if 0 in done:
+            target = await self._entries_target(destination, done[0], report, create=True)
+        else:
+            attachment = discord.File(
+                io.BytesIO(to_markdown(report).encode("utf-8")), filename="debate-digest.md"
+            )
+            nonce = self._nonce(row.id, period, 0)
+            if isinstance(destination, discord.ForumChannel):
+                made = await destination.create_thread(
+                    name=_thread_name(report), content=texts[0], file=attachment,
+                    allowed_mentions=NO_MENTIONS,
+                )  # fmt: skip
+                header, target = made.message, made.thread
+            else:
+                header = await destination.send(
+                    texts[0], file=attachment, allowed_mentions=NO_MENTIONS, nonce=nonce
+                )
+                target = await self._entries_target(destination, None, report, header=header)
+            await self.store.record_digest_post(
+                row.id, period.key, seq=0, channel_id=header.channel.id, message_id=header.id,
+                nonce=nonce, owner=self.owner,
+            )  # fmt: skip
+            await self._record_answer(header, row, shown, None)  # its attachment quotes all
+            sent += 1
+        for seq, text in enumerate(texts[1:], 1):
+            if seq in done:
+                continue
+            nonce = self._nonce(row.id, period, seq)
+            message = await target.send(text, allowed_mentions=NO_MENTIONS, nonce=nonce)
+            source = report.entries[seq - 1].source_id if seq <= len(report.entries) else None
+            await self.store.record_digest_post(
+                row.id, period.key, seq=seq, channel_id=target.id, message_id=message.id,
+                nonce=nonce, source_id=source, owner=self.owner,
+            )  # fmt: skip
+            quoted = refs.get(source, []) if source is not None else []
+            await self._record_answer(message, row, quoted, source)
+            sent += 1
+        return sent
+
+    async def _record_answer(
+        self, message: Any, row: DigestRow, sources: list[Any], source_id: int | None
+    ) -> None:
+        if not sources:
+            return
+        guild_id = row.config.guild_id
+        again = jump_url(guild_id, source_id) if source_id is not None else None
+        post = PostedAnswer(
+            message_id=message.id,
+            channel_id=message.channel.id,
+            guild_id=guild_id,
+            again_url=again,
+        )
+        if not await self.store.record_post(post, sources):
+            log.warning("digest message %s not recorded; it cannot be withdrawn", message.id)
+
+    async def _entries_target(
+        self,
+        destination: Any,
+        posted: Any,
+        report: DigestReport,
+        *,
+        header: Any = None,
+        create: bool = False,
+    ) -> Any:
+        """Where the entries go: a thread under the header when the destination can hold one
+        (its id is the header's), else the destination itself."""
+        if isinstance(destination, discord.Thread):
+            return destination
+        if isinstance(destination, discord.ForumChannel):
+            return await self._channel(destination.guild, posted.channel_id) or destination
+        if not isinstance(destination, discord.TextChannel):
+            return destination
+        me = destination.guild.me
+        if not destination.permissions_for(me).create_public_threads:
+            return destination
+        if header is None:
+            existing = await self._channel(destination.guild, posted.message_id)
+            if existing is not None or not create:
+                return existing or destination
+            header = await destination.fetch_message(posted.message_id)
+        return await header.create_thread(name=_thread_name(report))
+
+    async def _mark(
+        self, row: DigestRow, period: Period, report: DigestReport, candidates: list[Candidate]
+    ) -> None:
+        last = {c.activity.source_id: c.window[-1].id for c in candidates if c.window}
+        for entry in report.entries:
+            await self.store.set_thread_mark(
+                row.id, entry.source_id, last_message_id=last[entry.source_id],
+                period_key=period.key, result_key=None,
+            )  # fmt: skip
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _nonce(digest_id: int, period: Period, seq: int) -> str:
+        # Discord keeps a nonce for a few minutes: a retried request in that time posts once.
+        digest = hashlib.sha256(f"{digest_id}:{period.key}:{seq}".encode()).hexdigest()
+        return digest[:25]  # Discord's nonce is at most 25 characters
+
+    @staticmethod
+    def _can_post(destination: Any, guild: discord.Guild) -> bool:
+        perms = destination.permissions_for(guild.me)
+        if isinstance(destination, discord.Thread):
+            return perms.send_messages_in_threads and perms.view_channel
+        return perms.send_messages and perms.view_channel
+
+    async def _channel(self, guild: discord.Guild, channel_id: int) -> Any | None:
+        channel = guild.get_channel_or_thread(channel_id)
+        if channel is not None:
+            return channel
+        try:
+            return await self.bot.fetch_channel(channel_id)
+        except (discord.NotFound, discord.Forbidden, discord.InvalidData):
+            return None
+
+
+def _shares(result: DigestResult | None) -> tuple[float, ...]:
+    if result is None:
+        return ()
+    sizes = [len(side.comment_ids) for side in result.summary.sides]
+    total = sum(sizes)
+    return tuple(size / total for size in sizes) if total else ()
+
+
+def _thread_name(report: DigestReport) -> str:
+    moment = report.period.end.astimezone(UTC).strftime("%Y-%m-%d")
+    return f"{report.name} · {moment}"[:THREAD_NAME]
