@@ -24,8 +24,8 @@ from bot.store import PostedAnswer
 from bot.store.bench import realistic_result
 from bot.store.sqlite import SQLiteStore
 
-QUOTED = 2  # carol's message, which the offline summary quotes (its side's position)
-QUOTED_WORDS = "remote work lets people live where they want"
+QUOTED = 4  # alice's message, which the offline summary quotes as a point
+QUOTED_WORDS = "Async writing makes remote teams document decisions"
 
 
 def again_id(world: World, channel: object = None) -> str:
