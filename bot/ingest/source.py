@@ -46,10 +46,23 @@ class InputSource(BaseModel):
     data: bytes
 
 
+# Lone surrogates (from a JSON escape such as "\ud83d", or a file name that is not UTF-8)
+# cannot be written as UTF-8: the store, the JSON writer and the terminal would all fail on them.
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(text: str) -> str:
+    """`text` with each lone surrogate replaced by U+FFFD (paired ones never reach a `str`)."""
+    return SURROGATE.sub("\ufffd", text) if SURROGATE.search(text) else text
+
+
 def fail(name: str, message: str) -> InputError:
-    """An `InputError` reading `name: message`, kept to one line whatever the name contains."""
+    """An `InputError` reading `name: message`, kept to one line whatever the name contains,
+    and printable (no control characters, no lone surrogates)."""
     line = f"{name}: {message}"
-    return InputError(" ".join(line.splitlines()) if "\n" in line or "\r" in line else line)
+    if "\n" in line or "\r" in line:
+        line = " ".join(line.splitlines())
+    return InputError(_CONTROL.sub("\ufffd", replace_surrogates(line)))
 
 
 def describe_limit(max_bytes: int) -> str:

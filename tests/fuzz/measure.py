@@ -9,6 +9,7 @@ stray exceptions by type and place, and prints one line per group.
 from __future__ import annotations
 
 import argparse
+import sys
 import collections
 import logging
 import traceback
@@ -54,11 +55,13 @@ def main() -> None:
     outcomes, samples = measure(args.examples, args.seed)
     total = sum(outcomes.values())
     crashes = sum(n for key, n in outcomes.items() if key.startswith("crash"))
-    print(f"{total} inputs: {outcomes['thread']} threads, {outcomes['clean']} clean errors, "
-          f"{crashes} other ({100 * crashes / max(total, 1):.2f}%)")
+    sys.stdout.write(
+        f"{total} inputs: {outcomes['thread']} threads, {outcomes['clean']} clean errors, "
+        f"{crashes} other ({100 * crashes / max(total, 1):.2f}%)\n"
+    )
     for key, count in outcomes.most_common():
         if key.startswith("crash"):
-            print(f"  {count:5d}  {key}  e.g. {samples[key.removeprefix('crash: ')]}")
+            sys.stdout.write(f"  {count:5d}  {key}  e.g. {samples[key.removeprefix('crash: ')]}\n")
 
 
 if __name__ == "__main__":

@@ -183,7 +183,9 @@ def _shaped(old: Any) -> st.SearchStrategy[Any]:
         return st.sampled_from(HOSTILE_NUMBERS)
     if isinstance(old, str):
         bad = st.sampled_from(("\ud83d", "\udc00", "\x00", "\x1b[2J", "\u2028", "", "http://[x"))
-        return st.tuples(st.integers(0, len(old)), bad).map(lambda t: old[: t[0]] + t[1] + old[t[0] :])
+        return st.tuples(st.integers(0, len(old)), bad).map(
+            lambda t: old[: t[0]] + t[1] + old[t[0] :]
+        )
     return HOSTILE_VALUES
 
 

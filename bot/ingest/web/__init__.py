@@ -158,13 +158,15 @@ async def fetch_thread(
     the thread (`Thread.notes`) say when the discussion was cut at `web_max_comments` or Reddit
     comments were left unexpanded.
     """
+    from bot.ingest.schema import scrub_thread
+
     link = classify_url(url)
     if client is None:
         from bot.ingest.web.client import WebClient
 
         async with WebClient.from_settings(settings) as own:
-            return await _fetch(link, settings, own, progress)
-    return await _fetch(link, settings, client, progress)
+            return scrub_thread(await _fetch(link, settings, own, progress))
+    return scrub_thread(await _fetch(link, settings, client, progress))
 
 
 async def _fetch(

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,9 @@ log = logging.getLogger(__name__)
 SOURCE = "discourse"
 BATCH = 20
 _REGULAR = 1  # post_type: 1 regular, 2 moderator action, 3 small action, 4 whisper
+# A post number in a quote's `data-post` attribute: ASCII digits only ("²" is a digit to
+# str.isdigit but not to int), and short (int() refuses past 4,300 digits).
+_POST_NUMBER = re.compile(r"[0-9]{1,9}")
 
 Progress = Callable[[str, int, int], None]
 
@@ -81,7 +85,9 @@ def _comment(
         quoted = {
             int(p)
             for t, p in quotes
-            if p and p.isdigit() and (t is None or topic_id is None or t == str(topic_id))
+            if p
+            and _POST_NUMBER.fullmatch(p)
+            and (t is None or topic_id is None or t == str(topic_id))
         }
         if len(quoted) == 1 and (only := quoted.pop()) < number:
             reply = only
