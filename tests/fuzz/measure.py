@@ -9,9 +9,9 @@ stray exceptions by type and place, and prints one line per group.
 from __future__ import annotations
 
 import argparse
-import sys
 import collections
 import logging
+import sys
 import traceback
 
 from hypothesis import HealthCheck, Phase, given, seed, settings
