@@ -7,10 +7,11 @@ so that the CLI can print it as is and the Discord layer can show it.
 from __future__ import annotations
 
 import codecs
+import json
 import re
 import sys
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from pydantic import BaseModel, ConfigDict
 
@@ -54,6 +55,41 @@ SURROGATE = re.compile("[\ud800-\udfff]")
 def replace_surrogates(text: str) -> str:
     """`text` with each lone surrogate replaced by U+FFFD (paired ones never reach a `str`)."""
     return SURROGATE.sub("\ufffd", text) if SURROGATE.search(text) else text
+
+
+# A JSON escape of a surrogate (`\ud83d`, `\uDC00`): only then can json.loads make a lone one.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def loads_json(text: str) -> Any:
+    """`json.loads(text)` with every lone surrogate in its strings (keys too) replaced by
+    U+FFFD, so that no parser meets one. Raises what json.loads raises."""
+    value = json.loads(text)
+    if not _SURROGATE_ESCAPE.search(text):
+        return value
+    # Iterative: the document may be nested as deep as json.loads allows.
+    root: list[Any] = [value]
+    stack: list[list[Any] | dict[str, Any]] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                if isinstance(item, str):
+                    node[index] = replace_surrogates(item)
+                elif isinstance(item, list | dict):
+                    stack.append(item)
+        else:
+            for key in list(node):
+                item = node[key]
+                if isinstance(item, str):
+                    item = replace_surrogates(item)
+                elif isinstance(item, list | dict):
+                    stack.append(item)
+                clean = replace_surrogates(key)
+                if clean != key:
+                    del node[key]
+                node[clean] = item
+    return root[0]
 
 
 def fail(name: str, message: str) -> InputError:
