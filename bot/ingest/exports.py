@@ -47,7 +47,10 @@ _TXT_RULE = re.compile(r"^={10,}[ \t]*$")
 _TXT_FOOTER = re.compile(r"^Exported [\d,.\s\u00a0\u202f']+ message\(s\)[ \t]*$")
 # `[3/14/2024 10:32 AM] alice` (with ` (pinned)` on pinned messages). The brackets are short
 # and hold a time; the length bound keeps a long line of digits from making the match slow.
-_TXT_HEADER = re.compile(r"^\[(?P<when>[^\[\]\n]{4,60})\] (?P<author>\S.*?)(?: \(pinned\))?[ \t]*$")
+# The author is the rest of the line, trimmed in Python (`_txt_author`): a lazy `.*?` before an
+# optional suffix and trailing blanks made the match quadratic on a line of spaces.
+_TXT_HEADER = re.compile(r"^\[(?P<when>[^\[\]\n]{4,60})\] (?P<author>\S.*)$")
+_PINNED = " (pinned)"
 _HAS_TIME = re.compile(r"\d[:.]\d\d")
 _TXT_BLOCK = re.compile(r"^\{(?P<block>Attachments|Embed|Stickers|Reactions)\}[ \t]*$")
 _PREAMBLE_KEYS = ("Guild:", "Channel:")
@@ -249,7 +252,9 @@ def parse_discord_txt(text: str, name: str, *, id_start: int = 1) -> Thread:
         if header and not _HAS_TIME.search(header["when"]):
             header = None
         if header:
-            raw.append((header["author"].strip(), header["when"].strip(), []))
+            author = header["author"].rstrip(" \t")
+            author = author.removesuffix(_PINNED)
+            raw.append((author.strip(), header["when"].strip(), []))
         elif raw:
             raw[-1][2].append(line)
         previous_blank = not line.strip()
