@@ -18,7 +18,7 @@ from bot.errors import InputError
 from bot.ingest import InputSource, parse_source
 from bot.ingest.exports import _attachment_name
 from bot.ingest.timestamps import parse_iso
-from bot.ingest.web import fetch_thread
+from bot.ingest.web import classify_url, fetch_thread
 from bot.settings import Settings
 from bot.thread import Thread
 
@@ -385,3 +385,28 @@ async def test_lone_surrogate_in_a_live_answer(server: FakeWeb) -> None:
     settings = Settings(allow_private_urls=True, hn_api_base=f"{server.url}/v0")
     thread = usable(await fetch_thread(HN_URL, settings=settings))
     assert [(c.author, c.text) for c in thread.comments] == [("op\ufffd", "a\ufffdb")]
+
+
+# --- links whose ids are no numbers ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://news.ycombinator.com/item?id=\u00b2",
+        "https://news.ycombinator.com/item?id=" + "9" * 5000,
+        "https://news.ycombinator.com/item?id=\u0663",
+    ],
+)
+def test_hn_link_with_an_id_that_is_no_number(url: str) -> None:
+    with pytest.raises(InputError, match="not a Hacker News discussion"):
+        classify_url(url)
+
+
+@pytest.mark.parametrize(
+    "path", ["/t/x/" + "9" * 5000, "/t/x/\u0663", "/t/x/1/" + "9" * 5000, "/t/x/\u00b2"]
+)
+def test_discourse_like_link_with_an_id_that_is_no_number_is_a_page(path: str) -> None:
+    link = classify_url("https://forum.example" + path)
+    assert link.kind == "page"
+    assert classify_url("https://forum.example/t/x/12/3").item == "12"

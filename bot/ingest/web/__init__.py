@@ -38,7 +38,7 @@ Progress = Callable[[str, int, int], None]
 _URL = re.compile(r"https?://[^\s<>\"'`|\\^{}]+", re.IGNORECASE)
 _TRAILING = ".,;:!?*_~'\""
 _DISCOURSE_PATH = re.compile(
-    r"^(?P<prefix>(?:/[^/]+)*?)/t/(?:(?P<slug>[^/]+)/)?(?P<id>\d+)(?:/(?P<post>\d+))?/?$"
+    r"^(?P<prefix>(?:/[^/]+)*?)/t/(?:(?P<slug>[^/]+)/)?(?P<id>[0-9]{1,18})(?:/(?P<post>[0-9]{1,18}))?/?$"
 )
 _REDDIT_PATH = re.compile(r"^(?:/r/[^/]+)?/comments/(?P<id>[a-z0-9]+)(?:/|$)", re.IGNORECASE)
 

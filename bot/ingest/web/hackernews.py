@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, TypeGuard
 
@@ -50,7 +51,9 @@ def item_id_from_url(path: str, query: dict[str, str]) -> int | None:
     if path.rstrip("/") != "/item":
         return None
     value = query.get("id", "")
-    return int(value) if value.isdigit() else None
+    # ASCII digits, short: "²" is a digit to str.isdigit but not to int, and int() refuses
+    # more than 4,300 digits.
+    return int(value) if re.fullmatch(r"[0-9]{1,18}", value) else None
 
 
 class FirebaseItem(SiteModel):
