@@ -56,7 +56,8 @@ class Sample:
         except RecursionError:
             self._json_error = fail(self.name, "not readable JSON (nested too deeply)")
         except ValueError as err:  # e.g. an integer longer than Python's digit limit
-            self._json_error = fail(self.name, f"not readable JSON ({err})")
+            reason = "a number of more than 4,300 digits" if "digits" in str(err) else str(err)
+            self._json_error = fail(self.name, f"not readable JSON ({reason})")
 
     def json(self) -> object:
         """The parsed JSON; raises `InputError` (with line and column) when it is not JSON."""

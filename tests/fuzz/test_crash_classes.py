@@ -387,6 +387,13 @@ async def test_lone_surrogate_in_a_live_answer(server: FakeWeb) -> None:
     assert [(c.author, c.text) for c in thread.comments] == [("op\ufffd", "a\ufffdb")]
 
 
+def test_json_number_past_the_digit_limit_is_a_clean_error() -> None:
+    data = b'{"messages": [{"id": 1' + b"0" * 5000 + b"}]}"
+    with pytest.raises(InputError) as err:
+        parse_source(InputSource(name="x.json", data=data))
+    assert str(err.value) == "x.json: not readable JSON (a number of more than 4,300 digits)"
+
+
 # --- links whose ids are no numbers ------------------------------------------------------------
 
 
