@@ -417,3 +417,26 @@ def test_discourse_like_link_with_an_id_that_is_no_number_is_a_page(path: str) -
     link = classify_url("https://forum.example" + path)
     assert link.kind == "page"
     assert classify_url("https://forum.example/t/x/12/3").item == "12"
+
+
+# --- what a hostile server says about its answer -----------------------------------------------
+
+PAGE = (Path(__file__).parents[1] / "fixtures" / "web" / "page-with-comments.html").read_text()
+
+
+async def test_unknown_charset_in_the_header(server: FakeWeb) -> None:
+    server.route("/blog", Answer(body=PAGE, content_type="text/html; charset=foo-bar"))
+    topic = json.dumps({"post_stream": {"posts": [{"post_number": 1, "cooked": "<p>hi</p>"}]}})
+    server.route("/t/1.json", Answer(body=topic, content_type="application/json; charset=x-no"))
+    settings = Settings(allow_private_urls=True)
+    page = await fetch_thread(f"{server.url}/blog", settings=settings)
+    assert [c.id for c in page.comments] == ["page", "w1", "w2"]
+    topic_thread = await fetch_thread(f"{server.url}/t/x/1", settings=settings)
+    assert [c.text for c in topic_thread.comments] == ["hi"]
+
+
+async def test_a_linked_discussion_without_comments_is_a_clean_error(server: FakeWeb) -> None:
+    server.route("/t/1.json", Answer(body=b'{"post_stream": {"posts": []}}'))
+    with pytest.raises(InputError) as err:
+        await fetch_thread(f"{server.url}/t/x/1", settings=Settings(allow_private_urls=True))
+    assert str(err.value) == f"{server.url}/t/x/1: no comments found (read as a Discourse topic)"

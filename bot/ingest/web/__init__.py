@@ -40,6 +40,12 @@ _TRAILING = ".,;:!?*_~'\""
 _DISCOURSE_PATH = re.compile(
     r"^(?P<prefix>(?:/[^/]+)*?)/t/(?:(?P<slug>[^/]+)/)?(?P<id>[0-9]{1,18})(?:/(?P<post>[0-9]{1,18}))?/?$"
 )
+_KIND_LABELS = {
+    "hackernews": "Hacker News discussion",
+    "reddit": "Reddit thread",
+    "discourse": "Discourse topic",
+    "page": "web page",
+}
 _REDDIT_PATH = re.compile(r"^(?:/r/[^/]+)?/comments/(?P<id>[a-z0-9]+)(?:/|$)", re.IGNORECASE)
 
 
@@ -158,15 +164,26 @@ async def fetch_thread(
     the thread (`Thread.notes`) say when the discussion was cut at `web_max_comments` or Reddit
     comments were left unexpanded.
     """
-    from bot.ingest.schema import scrub_thread
-
     link = classify_url(url)
     if client is None:
         from bot.ingest.web.client import WebClient
 
         async with WebClient.from_settings(settings) as own:
-            return scrub_thread(await _fetch(link, settings, own, progress))
-    return scrub_thread(await _fetch(link, settings, client, progress))
+            return _checked(link, await _fetch(link, settings, own, progress))
+    return _checked(link, await _fetch(link, settings, client, progress))
+
+
+def _checked(link: Link, thread: Thread) -> Thread:
+    """Like a file, a link that yields no comments is a clean error, not an empty summary;
+    lone surrogates are replaced as on every ingest path."""
+    from bot.ingest.schema import scrub_thread
+    from bot.ingest.source import fail
+    from bot.ingest.web.guard import display_url
+
+    if not thread.comments:
+        kind = _KIND_LABELS.get(link.kind, link.kind)
+        raise fail(display_url(link.url), f"no comments found (read as a {kind})")
+    return scrub_thread(thread)
 
 
 async def _fetch(

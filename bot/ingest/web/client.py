@@ -125,7 +125,8 @@ class WebClient:
         """GET a JSON document; `InputError` when the answer is not JSON."""
         fetched = await self.get(url, accept=JSON_TYPES)
         try:
-            return loads_json(fetched.body.decode(fetched.charset or "utf-8"))
+            # JSON is UTF-8 (RFC 8259); a charset Python does not know is not a reason to fail.
+            return loads_json(fetched.body.decode(fetched.known_charset or "utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError) as err:
             raise ContentTypeError(f"{display_url(url)}: the answer is not valid JSON") from err
 
