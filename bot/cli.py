@@ -39,18 +39,30 @@ class _OneLineErrors(TyperGroup):
     `debate-digest: error: ...`, exit 2, like every other user error, instead of click's
     usage block and rich's error box. Help (`-h`, and no arguments at all) is unchanged."""
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+    def main(  # type: ignore[override]
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        def run(standalone: bool) -> Any:
+            return super(_OneLineErrors, self).main(
+                args, prog_name, complete_var, standalone_mode=standalone, **extra
+            )
+
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return run(False)
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            code = run(False)
         except click.NoArgsIsHelpError as err:
             err.show()
             sys.exit(err.exit_code)
         except click.ClickException as err:
             sys.stderr.write(f"debate-digest: error: {_usage_line(err)}\n")
             sys.exit(err.exit_code)
-        except click.Abort:
+        except typer.Abort:
             sys.stderr.write("debate-digest: aborted\n")
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)

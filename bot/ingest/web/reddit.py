@@ -290,7 +290,7 @@ def parse_reddit(data: object, name: str) -> Thread:
     """Read a saved `.json` page of a thread (`more` and "continue this thread" stubs are left
     as they are)."""
     tree = _read_listing(data, name)
-    notes = ()
+    notes: tuple[str, ...] = ()
     pending = tree.pending()
     if pending:
         notes = (f"{pending} were not in the saved file.",)
