@@ -2,4 +2,14 @@
 
 from __future__ import annotations
 
-from tests.web.conftest import server as server  # noqa: F401 - the fixture
+from collections.abc import Iterator
+
+import pytest
+
+from bot.bench.fake_web import FakeWeb
+
+
+@pytest.fixture
+def server() -> Iterator[FakeWeb]:
+    with FakeWeb() as web:
+        yield web

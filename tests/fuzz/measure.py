@@ -16,7 +16,7 @@ import traceback
 
 from hypothesis import HealthCheck, Phase, given, seed, settings
 
-from tests.fuzz.mutations import CASES, Seed, check_outcome
+from .mutations import CASES, Seed, check_outcome
 
 
 def measure(examples: int, random_seed: int) -> tuple[collections.Counter, dict[str, str]]:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.fuzz.mutations import SEEDS, Seed, check_outcome, mutated
+from .mutations import SEEDS, Seed, check_outcome, mutated
 
 FORMATS = sorted({seed.fmt for seed in SEEDS})
 
