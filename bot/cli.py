@@ -20,6 +20,10 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+# typer vendors click (as typer._click) and raises that copy's exceptions.
+from typer._click import exceptions as click
+from typer.core import TyperGroup
+
 from bot import __version__
 from bot.errors import ConfigError, UserError
 
@@ -29,8 +33,55 @@ T = TypeVar("T")
 # Inputs this long get a progress display on stderr (when stderr is a terminal).
 PROGRESS_MIN_COMMENTS = 1000
 
+
+class _OneLineErrors(TyperGroup):
+    """Usage errors (`--format foo`, `--max-points 0`, a missing input) as one line on stderr,
+    `debate-digest: error: ...`, exit 2, like every other user error, instead of click's
+    usage block and rich's error box. Help (`-h`, and no arguments at all) is unchanged."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        def run(standalone: bool) -> Any:
+            return super(_OneLineErrors, self).main(
+                args, prog_name, complete_var, standalone_mode=standalone, **extra
+            )
+
+        if not standalone_mode:
+            return run(False)
+        try:
+            code = run(False)
+        except click.NoArgsIsHelpError as err:
+            err.show()
+            sys.exit(err.exit_code)
+        except click.ClickException as err:
+            sys.stderr.write(f"debate-digest: error: {_usage_line(err)}\n")
+            sys.exit(err.exit_code)
+        except typer.Abort:
+            sys.stderr.write("debate-digest: aborted\n")
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_line(err: click.ClickException) -> str:
+    message = " ".join(err.format_message().replace("Value error, ", "").split())
+    param = getattr(err, "param", None)
+    if isinstance(err, click.MissingParameter) and param is not None and param.name == "inputs":
+        message = "no input given: name a file, - for standard input, or a link"
+    ctx = getattr(err, "ctx", None)
+    if isinstance(err, click.UsageError) and ctx is not None:
+        message += f" (see '{ctx.command_path} --help')"
+    return message
+
+
 app = typer.Typer(
     name="debate-digest",
+    cls=_OneLineErrors,
     help="Balanced, verifiable summaries of online debates (Discord bot and command line).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,

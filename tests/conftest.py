@@ -7,6 +7,18 @@ from pathlib import Path
 
 import pytest
 from fakes.discord_server import discord_fake as discord_fake  # the fixture, for every test
+from hypothesis import HealthCheck, settings
+
+# Hypothesis profiles: `default` (hypothesis's own: 100 examples a test, seconds for the suite)
+# and `fuzz` (HYPOTHESIS_PROFILE=fuzz: 10,000 examples for every property test that does not fix
+# its own count, e.g. `HYPOTHESIS_PROFILE=fuzz pytest tests/fuzz` in CI).
+settings.register_profile(
+    "fuzz",
+    max_examples=10_000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "seed-thread.txt"

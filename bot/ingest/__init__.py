@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from bot.errors import InputError
 from bot.gcpause import paused_gc
 from bot.ingest.detect import SPECS, FormatSpec, Sample, detect
+from bot.ingest.schema import scrub_thread
 from bot.ingest.source import InputSource, decode_text, fail, read_source
 from bot.thread import Comment, Thread
 
@@ -78,6 +79,7 @@ def _parse(sample: Sample, spec: FormatSpec, id_start: int) -> Thread:
         raise fail(sample.name, f"could not be read as {spec.label}") from err
     if not thread.comments:
         raise fail(sample.name, f"no comments found (read as {spec.label})")
+    thread = scrub_thread(thread)
     log.debug("%s: %d comments read as %s", sample.name, len(thread.comments), spec.name)
     return thread
 

@@ -22,7 +22,7 @@ from bot.ingest.exports import (
     parse_discord_txt,
 )
 from bot.ingest.paste import looks_like_chat, parse_chat, parse_text
-from bot.ingest.source import fail
+from bot.ingest.source import fail, loads_json
 from bot.ingest.web.discourse import is_discourse, parse_discourse
 from bot.ingest.web.hackernews import is_hackernews, parse_hackernews
 from bot.ingest.web.reddit import is_reddit, parse_reddit
@@ -48,7 +48,7 @@ class Sample:
         if self._json is not _NOT_PARSED or self._json_error is not None:
             return
         try:
-            self._json = json.loads(self.text)
+            self._json = loads_json(self.text)
         except json.JSONDecodeError as err:
             self._json_error = fail(
                 self.name, f"not valid JSON (line {err.lineno}, column {err.colno}): {err.msg}"
@@ -56,7 +56,8 @@ class Sample:
         except RecursionError:
             self._json_error = fail(self.name, "not readable JSON (nested too deeply)")
         except ValueError as err:  # e.g. an integer longer than Python's digit limit
-            self._json_error = fail(self.name, f"not readable JSON ({err})")
+            reason = "a number of more than 4,300 digits" if "digits" in str(err) else str(err)
+            self._json_error = fail(self.name, f"not readable JSON ({reason})")
 
     def json(self) -> object:
         """The parsed JSON; raises `InputError` (with line and column) when it is not JSON."""

@@ -25,6 +25,7 @@ from typing import Any
 import discord
 
 from bot.errors import UserError
+from bot.ingest.schema import scrub_thread
 from bot.thread import Comment, Thread
 
 log = logging.getLogger(__name__)
@@ -137,8 +138,9 @@ def messages_to_thread(
         c if c.reply_to is None or c.reply_to in ids else c.model_copy(update={"reply_to": None})
         for c in comments
     ]
-    return Thread(
-        comments=tuple(comments), title=title, source="discord", url=url, notes=tuple(notes)
+    # Like every ingest path: no lone surrogate (from a JSON escape) goes further.
+    return scrub_thread(
+        Thread(comments=tuple(comments), title=title, source="discord", url=url, notes=tuple(notes))
     )
 
 

@@ -14,11 +14,12 @@ import csv
 import io
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any, TypeGuard
 from urllib.parse import unquote, urlsplit
 
 from bot.ingest.paste import split_lines
+from bot.ingest.schema import SiteModel, Snowflake, validate
 from bot.ingest.source import fail
 from bot.ingest.timestamps import infer_date_order, parse_date_time, parse_iso
 from bot.thread import Comment, Thread
@@ -46,15 +47,24 @@ _TXT_RULE = re.compile(r"^={10,}[ \t]*$")
 _TXT_FOOTER = re.compile(r"^Exported [\d,.\s\u00a0\u202f']+ message\(s\)[ \t]*$")
 # `[3/14/2024 10:32 AM] alice` (with ` (pinned)` on pinned messages). The brackets are short
 # and hold a time; the length bound keeps a long line of digits from making the match slow.
-_TXT_HEADER = re.compile(r"^\[(?P<when>[^\[\]\n]{4,60})\] (?P<author>\S.*?)(?: \(pinned\))?[ \t]*$")
+# The author is the rest of the line, trimmed in Python (`_txt_author`): a lazy `.*?` before an
+# optional suffix and trailing blanks made the match quadratic on a line of spaces.
+_TXT_HEADER = re.compile(r"^\[(?P<when>[^\[\]\n]{4,60})\] (?P<author>\S.*)$")
+_PINNED = " (pinned)"
 _HAS_TIME = re.compile(r"\d[:.]\d\d")
 _TXT_BLOCK = re.compile(r"^\{(?P<block>Attachments|Embed|Stickers|Reactions)\}[ \t]*$")
 _PREAMBLE_KEYS = ("Guild:", "Channel:")
 
 
 def _attachment_name(url: str) -> str:
-    path = urlsplit(url.strip()).path or url.strip()
-    return unquote(path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]) or url.strip()
+    """The file name at the end of an attachment URL (or path); the text itself when it has
+    none. Any text is accepted: a URL that does not parse (`http://[x`) is read as a path."""
+    text = url.strip()
+    try:
+        path = urlsplit(text).path or text
+    except ValueError:
+        path = text.split("?", 1)[0].split("#", 1)[0]
+    return unquote(path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]) or text
 
 
 def _attachment_text(names: Iterable[str]) -> str:
@@ -74,22 +84,53 @@ def is_discord_json(data: object) -> TypeGuard[dict[str, Any]]:
     )
 
 
-def _snowflake(value: object) -> str | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
+class _Author(SiteModel):
+    name: str | None = None
+    nickname: str | None = None
+    isBot: bool = False  # noqa: N815 - the exporter's key
 
 
-def _mapping(value: object) -> Mapping[str, Any]:
-    return value if isinstance(value, dict) else {}
+class _Attachment(SiteModel):
+    url: str | None = None
+    fileName: str | None = None  # noqa: N815
 
 
-def _nonempty_str(value: object) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
+class _Reference(SiteModel):
+    messageId: Snowflake | None = None  # noqa: N815
+    type: str | None = None  # "Default" for a reply; a forward also carries a reference
+
+
+class _Message(SiteModel):
+    id: Snowflake
+    type: str | int = "Default"
+    # Read by `parse_iso`: a time it cannot read is no time, not a reason to refuse the export.
+    timestamp: Any = None
+    content: str | None = None
+    author: _Author = _Author()
+    attachments: list[_Attachment] | None = None
+    reference: _Reference | None = None
+
+
+class _Guild(SiteModel):
+    id: Snowflake | None = None
+
+
+class _Channel(SiteModel):
+    id: Snowflake | None = None
+    type: str | int | None = None
+    name: str | None = None
+
+
+class DiscordExport(SiteModel):
+    """A DiscordChatExporter JSON export, as far as we read it (`JsonMessageWriter`)."""
+
+    guild: _Guild | None = None
+    channel: _Channel | None = None
+    messages: list[_Message]
+
+
+def _nonempty_str(value: str | None) -> str | None:
+    return value if value and value.strip() else None
 
 
 def parse_discord_json(data: object, name: str) -> Thread:
@@ -98,7 +139,8 @@ def parse_discord_json(data: object, name: str) -> Thread:
     Keeps messages of type Default and Reply; the author is the nickname, else the user name;
     `reply_to` is `reference.messageId`; `url` links the message when the guild and channel ids
     are known (`@me` for direct messages, whose guild id is 0). Raises `InputError` when `data` is
-    not an export or a message has no id or a content that is not a string.
+    not an export, or a part of it is not what the exporter writes (a message without a numeric
+    id, a content that is not a string, ...), naming the first such place.
     """
     if not is_discord_json(data):
         raise fail(
@@ -106,11 +148,11 @@ def parse_discord_json(data: object, name: str) -> Thread:
             'not a DiscordChatExporter JSON export (expected an object with "guild", "channel" '
             'and "messages")',
         )
-    guild, channel = _mapping(data.get("guild")), _mapping(data.get("channel"))
-    guild_id, channel_id = _snowflake(guild.get("id")), _snowflake(channel.get("id"))
-    channel_type = channel.get("type")
+    export = validate(DiscordExport, data, name, "DiscordChatExporter JSON export")
+    guild, channel = export.guild or _Guild(), export.channel or _Channel()
+    guild_id, channel_id = guild.id, channel.id
     direct = guild_id == "0" or (
-        isinstance(channel_type, str) and channel_type.startswith("Direct")
+        isinstance(channel.type, str) and channel.type.startswith("Direct")
     )
     base = None
     if channel_id and (direct or guild_id):
@@ -118,54 +160,41 @@ def parse_discord_json(data: object, name: str) -> Thread:
 
     comments: list[Comment] = []
     skipped = 0
-    for index, message in enumerate(data["messages"], start=1):
-        if not isinstance(message, dict):
-            raise fail(name, f"message {index} is not a JSON object")
-        kind = message.get("type", "Default")
-        # bool is an int, and a list or object type would not hash: neither is a person's kind.
-        if not isinstance(kind, str | int) or isinstance(kind, bool) or kind not in _PEOPLE_KINDS:
+    for message in export.messages:
+        # bool is an int to Python; strict validation has already refused it.
+        if message.type not in _PEOPLE_KINDS:
             skipped += 1
             continue
-        message_id = _snowflake(message.get("id"))
-        if message_id is None:
-            raise fail(name, f'message {index} has no "id"')
-        content = message.get("content")
-        if content is None:
-            content = ""
-        if not isinstance(content, str):
-            raise fail(name, f'message {index} ({message_id}): "content" is not a string')
-        text = content.strip()
+        message_id = message.id
+        text = (message.content or "").strip()
         if not text:
-            attachments = message.get("attachments")
             text = _attachment_text(
-                _nonempty_str(a.get("fileName")) or _attachment_name(str(a.get("url") or ""))
-                for a in (attachments if isinstance(attachments, list) else [])
-                if isinstance(a, dict)
+                _nonempty_str(a.fileName) or _attachment_name(a.url or "")
+                for a in message.attachments or []
             )
         if not text:
             skipped += 1  # an embed, a sticker or a poll with no words of its own
             continue
-        author = _mapping(message.get("author"))
-        reference = _mapping(message.get("reference"))
+        reference = message.reference
         # A forward also carries a reference; only a plain reference is a reply.
         reply_to = None
-        if reference.get("type") in (None, "Default"):
-            reply_to = _snowflake(reference.get("messageId"))
+        if reference is not None and reference.type in (None, "Default"):
+            reply_to = reference.messageId
         comments.append(
             Comment(
                 id=message_id,
                 text=text,
-                author=_nonempty_str(author.get("nickname")) or _nonempty_str(author.get("name")),
-                time=parse_iso(message.get("timestamp")),
+                author=_nonempty_str(message.author.nickname) or _nonempty_str(message.author.name),
+                time=parse_iso(message.timestamp),
                 reply_to=reply_to,
                 url=f"{base}/{message_id}" if base else None,
-                is_bot=author.get("isBot") is True,
+                is_bot=message.author.isBot,
             )
         )
     log.debug("%s: %d messages kept, %d skipped", name, len(comments), skipped)
     return Thread(
         comments=tuple(comments),
-        title=_nonempty_str(channel.get("name")),
+        title=_nonempty_str(channel.name),
         source=SOURCE,
         url=base,
     )
@@ -223,7 +252,9 @@ def parse_discord_txt(text: str, name: str, *, id_start: int = 1) -> Thread:
         if header and not _HAS_TIME.search(header["when"]):
             header = None
         if header:
-            raw.append((header["author"].strip(), header["when"].strip(), []))
+            author = header["author"].rstrip(" \t")
+            author = author.removesuffix(_PINNED)
+            raw.append((author.strip(), header["when"].strip(), []))
         elif raw:
             raw[-1][2].append(line)
         previous_blank = not line.strip()

@@ -118,7 +118,14 @@ class _Message:
     lines: list[str] = field(default_factory=list)
 
 
+# A header is a name of at most 40 characters, a dash and a date and time: a longer line is
+# text, and is not handed to the regex (whose name-then-blanks search is slow on long blank runs).
+_MAX_HEADER_CHARS = 200
+
+
 def _discord_header(line: str) -> re.Match[str] | None:
+    if len(line) > _MAX_HEADER_CHARS:
+        return None
     match = _DISCORD_HEADER.match(line)
     return match if match and match["name"].strip() else None
 

@@ -7,10 +7,11 @@ so that the CLI can print it as is and the Discord layer can show it.
 from __future__ import annotations
 
 import codecs
+import json
 import re
 import sys
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from pydantic import BaseModel, ConfigDict
 
@@ -46,10 +47,58 @@ class InputSource(BaseModel):
     data: bytes
 
 
+# Lone surrogates (from a JSON escape such as "\ud83d", or a file name that is not UTF-8)
+# cannot be written as UTF-8: the store, the JSON writer and the terminal would all fail on them.
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(text: str) -> str:
+    """`text` with each lone surrogate replaced by U+FFFD (paired ones never reach a `str`)."""
+    return SURROGATE.sub("\ufffd", text) if SURROGATE.search(text) else text
+
+
+# A JSON escape of a surrogate (`\ud83d`, `\uDC00`): only then can json.loads make a lone one.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def loads_json(text: str) -> Any:
+    """`json.loads(text)` with every lone surrogate in its strings (keys too) replaced by
+    U+FFFD, so that no parser meets one. Raises what json.loads raises."""
+    value = json.loads(text)
+    if not _SURROGATE_ESCAPE.search(text):
+        return value
+    # Iterative: the document may be nested as deep as json.loads allows.
+    root: list[Any] = [value]
+    stack: list[list[Any] | dict[str, Any]] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                if isinstance(item, str):
+                    node[index] = replace_surrogates(item)
+                elif isinstance(item, list | dict):
+                    stack.append(item)
+        else:
+            for key in list(node):
+                item = node[key]
+                if isinstance(item, str):
+                    item = replace_surrogates(item)
+                elif isinstance(item, list | dict):
+                    stack.append(item)
+                clean = replace_surrogates(key)
+                if clean != key:
+                    del node[key]
+                node[clean] = item
+    return root[0]
+
+
 def fail(name: str, message: str) -> InputError:
-    """An `InputError` reading `name: message`, kept to one line whatever the name contains."""
+    """An `InputError` reading `name: message`, kept to one line whatever the name contains,
+    and printable (no control characters, no lone surrogates)."""
     line = f"{name}: {message}"
-    return InputError(" ".join(line.splitlines()) if "\n" in line or "\r" in line else line)
+    if "\n" in line or "\r" in line:
+        line = " ".join(line.splitlines())
+    return InputError(_CONTROL.sub("\ufffd", replace_surrogates(line)))
 
 
 def describe_limit(max_bytes: int) -> str:

@@ -137,8 +137,11 @@ def parse_date_time(text: str, order: DateOrder = "mdy") -> datetime | None:
 
 
 def parse_iso(value: object) -> datetime | None:
-    """An ISO 8601 timestamp with an offset, converted to UTC; None when missing, naive or bad."""
+    """An ISO 8601 timestamp with an offset, converted to UTC; None when missing, naive, bad or
+    out of range (a missing time, not an error: the rest of the message is fine)."""
     if not isinstance(value, str) or not value:
+        return None
+    if len(value) > _MAX_STAMP:
         return None
     try:
         moment = datetime.fromisoformat(value)
@@ -146,4 +149,7 @@ def parse_iso(value: object) -> datetime | None:
         return None
     if moment.tzinfo is None:
         return None  # a naive time would be a guess about the zone; see Comment.time
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+01:00 is before the first UTC moment Python has
+        return None

@@ -122,10 +122,14 @@ def test_json_forward_reference_is_not_a_reply() -> None:
 @pytest.mark.parametrize(
     ("messages", "expected"),
     [
-        (["not an object"], "message 1 is not a JSON object"),
-        ([{"type": "Default", "content": "x"}], 'message 1 has no "id"'),
-        ([{"id": "", "content": "x"}], 'message 1 has no "id"'),
-        ([{"id": "9", "content": ["x"]}], '"content" is not a string'),
+        (["not an object"], "messages[0]: should be an object"),
+        ([{"type": "Default", "content": "x"}], "messages[0].id: is missing"),
+        ([{"id": "", "content": "x"}], "messages[0].id: should be a Discord id"),
+        ([{"id": "9)[x](https://evil.example", "content": "x"}], "messages[0].id: should be"),
+        ([{"id": True, "content": "x"}], "messages[0].id: should be a Discord id"),
+        ([{"id": "9", "content": ["x"]}], "messages[0].content: should be a string"),
+        ([{"id": "9", "type": ["Default"], "content": "x"}], "messages[0].type: should be"),
+        ([{"id": "9", "content": "x", "author": {"isBot": "yes"}}], "author.isBot: should be"),
         ([{"id": "9", "type": "GuildMemberJoin", "content": "Joined the server."}], "no comments"),
     ],
 )

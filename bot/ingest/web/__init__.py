@@ -38,8 +38,14 @@ Progress = Callable[[str, int, int], None]
 _URL = re.compile(r"https?://[^\s<>\"'`|\\^{}]+", re.IGNORECASE)
 _TRAILING = ".,;:!?*_~'\""
 _DISCOURSE_PATH = re.compile(
-    r"^(?P<prefix>(?:/[^/]+)*?)/t/(?:(?P<slug>[^/]+)/)?(?P<id>\d+)(?:/(?P<post>\d+))?/?$"
+    r"^(?P<prefix>(?:/[^/]+)*?)/t/(?:(?P<slug>[^/]+)/)?(?P<id>[0-9]{1,18})(?:/(?P<post>[0-9]{1,18}))?/?$"
 )
+_KIND_LABELS = {
+    "hackernews": "Hacker News discussion",
+    "reddit": "Reddit thread",
+    "discourse": "Discourse topic",
+    "page": "web page",
+}
 _REDDIT_PATH = re.compile(r"^(?:/r/[^/]+)?/comments/(?P<id>[a-z0-9]+)(?:/|$)", re.IGNORECASE)
 
 
@@ -163,8 +169,21 @@ async def fetch_thread(
         from bot.ingest.web.client import WebClient
 
         async with WebClient.from_settings(settings) as own:
-            return await _fetch(link, settings, own, progress)
-    return await _fetch(link, settings, client, progress)
+            return _checked(link, await _fetch(link, settings, own, progress))
+    return _checked(link, await _fetch(link, settings, client, progress))
+
+
+def _checked(link: Link, thread: Thread) -> Thread:
+    """Like a file, a link that yields no comments is a clean error, not an empty summary;
+    lone surrogates are replaced as on every ingest path."""
+    from bot.ingest.schema import scrub_thread
+    from bot.ingest.source import fail
+    from bot.ingest.web.guard import display_url
+
+    if not thread.comments:
+        kind = _KIND_LABELS.get(link.kind, link.kind)
+        raise fail(display_url(link.url), f"no comments found (read as a {kind})")
+    return scrub_thread(thread)
 
 
 async def _fetch(

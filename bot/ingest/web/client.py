@@ -10,7 +10,6 @@ request is checked by `bot.ingest.web.guard` and counted (`requests`, for the be
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
@@ -19,6 +18,7 @@ import aiohttp
 from yarl import URL
 
 from bot import __version__
+from bot.ingest.source import loads_json
 from bot.ingest.web.errors import ContentTypeError
 from bot.ingest.web.guard import (
     HTML_TYPES,
@@ -125,7 +125,8 @@ class WebClient:
         """GET a JSON document; `InputError` when the answer is not JSON."""
         fetched = await self.get(url, accept=JSON_TYPES)
         try:
-            return json.loads(fetched.body.decode(fetched.charset or "utf-8"))
+            # JSON is UTF-8 (RFC 8259); a charset Python does not know is not a reason to fail.
+            return loads_json(fetched.body.decode(fetched.known_charset or "utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError) as err:
             raise ContentTypeError(f"{display_url(url)}: the answer is not valid JSON") from err
 

@@ -22,9 +22,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
+from urllib.parse import quote
 
+from pydantic import Field
+
+from bot.ingest.schema import Id, SiteModel, validate
 from bot.ingest.source import fail
 from bot.ingest.timestamps import parse_iso
 from bot.ingest.web.errors import ContentTypeError, HTTPStatusError
@@ -40,12 +45,51 @@ log = logging.getLogger(__name__)
 SOURCE = "discourse"
 BATCH = 20
 _REGULAR = 1  # post_type: 1 regular, 2 moderator action, 3 small action, 4 whisper
+# A post number in a quote's `data-post` attribute: ASCII digits only ("²" is a digit to
+# str.isdigit but not to int), and short (int() refuses past 4,300 digits).
+_POST_NUMBER = re.compile(r"[0-9]{1,9}")
+MAX_POST_NUMBER = 2**31 - 1
 
 Progress = Callable[[str, int, int], None]
 
 
 class NotDiscourse(Exception):
     """The site did not answer like Discourse (no JSON topic at /t/{id}.json)."""
+
+
+class Post(SiteModel):
+    """A post of a topic's `post_stream`, as far as we read it."""
+
+    id: Id | None = None
+    post_number: Annotated[int, Field(ge=1, le=MAX_POST_NUMBER)]
+    post_type: int = _REGULAR
+    cooked: str | None = None
+    username: str | None = None
+    created_at: Any = None  # read by `parse_iso`: a time it cannot read is no time
+    reply_to_post_number: int | None = None
+    topic_id: Id | None = None
+    topic_slug: str | None = None
+    deleted_at: str | None = None
+    user_deleted: bool | None = None
+    hidden: bool | None = None
+
+
+class PostStream(SiteModel):
+    posts: list[Post]
+    stream: list[Id] | None = None
+
+
+class Topic(SiteModel):
+    """A `/t/{id}.json` topic, or a `/t/{id}/posts.json` answer (only `post_stream`)."""
+
+    id: Id | None = None
+    slug: str | None = None
+    title: str | None = None
+    fancy_title: str | None = None
+    post_stream: PostStream
+
+
+_WHAT = "Discourse topic"
 
 
 def is_discourse(data: object) -> bool:
@@ -57,67 +101,65 @@ def is_discourse(data: object) -> bool:
     )
 
 
-def _number(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+def _slug(value: str | None) -> str | None:
+    """A topic slug fit for a URL path: percent-encoded, so that a hostile one (`x)[a](b`)
+    stays one path segment and cannot end a Markdown link."""
+    return quote(value, safe="-_", errors="replace") if value else None
 
 
 def _comment(
-    post: dict[str, Any], topic_id: int | None, site: str | None, slug: str | None
+    post: Post, topic_id: int | None, site: str | None, slug: str | None
 ) -> Comment | None:
-    number = _number(post.get("post_number"))
-    if number is None:
+    number = post.post_number
+    if post.post_type != _REGULAR:
         return None
-    if post.get("post_type", _REGULAR) != _REGULAR:
+    if post.deleted_at or post.user_deleted or post.hidden:
         return None
-    if post.get("deleted_at") or post.get("user_deleted") or post.get("hidden"):
-        return None
-    cooked = post.get("cooked")
-    text, quotes = html_text_and_quotes(cooked if isinstance(cooked, str) else "")
+    text, quotes = html_text_and_quotes(post.cooked or "")
     if not text.strip():
         return None  # an image alone, or nothing
-    reply = _number(post.get("reply_to_post_number"))
+    reply = post.reply_to_post_number
     if reply is None:
         # A quote of one earlier post of this topic is a reply to it.
         quoted = {
             int(p)
             for t, p in quotes
-            if p and p.isdigit() and (t is None or topic_id is None or t == str(topic_id))
+            if p
+            and _POST_NUMBER.fullmatch(p)
+            and (t is None or topic_id is None or t == str(topic_id))
         }
         if len(quoted) == 1 and (only := quoted.pop()) < number:
             reply = only
-    author = post.get("username") if isinstance(post.get("username"), str) else None
     url = None
-    post_topic = _number(post.get("topic_id")) or topic_id
-    post_slug = post.get("topic_slug") if isinstance(post.get("topic_slug"), str) else slug
+    post_topic = post.topic_id or topic_id
+    post_slug = _slug(post.topic_slug) or slug
     if site and post_topic is not None:
         url = f"{site}/t/{post_slug or 'topic'}/{post_topic}/{number}"
     return Comment(
         id=f"p{number}",
         text=text,
-        author=author or None,
-        time=parse_iso(post.get("created_at")),
+        author=post.username or None,
+        time=parse_iso(post.created_at),
         reply_to=f"p{reply}" if reply is not None and reply != number else None,
         url=url,
     )
 
 
 def thread_from_posts(
-    topic: dict[str, Any], posts: list[Any], site: str | None, notes: tuple[str, ...] = ()
+    topic: Topic, posts: list[Post], site: str | None, notes: tuple[str, ...] = ()
 ) -> Thread:
     """A thread of `posts` (any order; repeats once) of the topic `topic` describes."""
-    topic_id = _number(topic.get("id"))
-    slug = topic.get("slug") if isinstance(topic.get("slug"), str) else None
+    topic_id = topic.id
+    slug = _slug(topic.slug)
     by_number: dict[int, Comment] = {}
     for post in posts:
-        if not isinstance(post, dict):
-            continue
         if topic_id is None:
-            topic_id = _number(post.get("topic_id"))
-        if slug is None and isinstance(post.get("topic_slug"), str):
-            slug = post["topic_slug"]
+            topic_id = post.topic_id
+        if slug is None:
+            slug = _slug(post.topic_slug)
         comment = _comment(post, topic_id, site, slug)
         if comment is not None:
-            by_number.setdefault(int(comment.id[1:]), comment)
+            by_number.setdefault(post.post_number, comment)
     comments = [by_number[n] for n in sorted(by_number)]
     present = {c.id for c in comments}
     # A reply to a post that is not in the thread (deleted, or past the limit) answers nothing.
@@ -127,13 +169,13 @@ def thread_from_posts(
         else c.model_copy(update={"reply_to": None})
         for c in comments
     ]
-    title = topic.get("title") or topic.get("fancy_title")
+    title = topic.title or topic.fancy_title
     url = None
     if site and topic_id is not None:
         url = f"{site}/t/{slug or 'topic'}/{topic_id}"
     return Thread(
         comments=tuple(comments),
-        title=title if isinstance(title, str) and title else None,
+        title=title or None,
         source=SOURCE,
         url=url,
         notes=notes,
@@ -144,13 +186,13 @@ def parse_discourse(data: object, name: str) -> Thread:
     """Read a saved `/t/{id}.json` topic or `/t/{id}/posts.json` answer."""
     if not is_discourse(data):
         raise fail(name, "not a Discourse topic (expected post_stream.posts)")
-    stream = data["post_stream"]  # type: ignore[index]
-    posts = stream["posts"]
+    topic = validate(Topic, data, name, _WHAT)
+    posts = topic.post_stream.posts
     notes: tuple[str, ...] = ()
-    ids = stream.get("stream")
-    if isinstance(ids, list) and len(ids) > len(posts):
+    ids = topic.post_stream.stream
+    if ids is not None and len(ids) > len(posts):
         notes = (f"The saved topic lists {len(ids)} posts but holds {len(posts)}.",)
-    return thread_from_posts(data, posts, None, notes)  # type: ignore[arg-type]
+    return thread_from_posts(topic, posts, None, notes)
 
 
 async def fetch_discourse(
@@ -169,20 +211,22 @@ async def fetch_discourse(
     from yarl import URL
 
     base = URL(site.rstrip("/"))
+    from bot.ingest.web.guard import display_url
+
     try:
-        topic = await client.get_json(base / "t" / f"{topic_id}.json")
+        answer = await client.get_json(base / "t" / f"{topic_id}.json")
     except (ContentTypeError, HTTPStatusError) as err:
         # An HTML page or a 404 at /t/{id}.json: this site is not Discourse. (A 403 is a
         # Discourse that wants a login: say so rather than read its login page.)
         if isinstance(err, HTTPStatusError) and err.status in (401, 403):
             raise
         raise NotDiscourse(str(err)) from err
-    if not is_discourse(topic):
+    if not is_discourse(answer):
         raise NotDiscourse(f"{site}: no Discourse topic at /t/{topic_id}.json")
-    stream = topic["post_stream"]
-    posts: list[Any] = list(stream["posts"])
-    have = {p.get("id") for p in posts if isinstance(p, dict)}
-    ids = [i for i in stream.get("stream") or [] if _number(i) is not None]
+    topic = validate(Topic, answer, display_url(base / "t" / f"{topic_id}.json"), _WHAT)
+    posts: list[Post] = list(topic.post_stream.posts)
+    have = {p.id for p in posts}
+    ids = topic.post_stream.stream or []
     missing = [i for i in ids if i not in have]
     room = max(0, max_comments - len(posts))
     wanted, skipped = missing[:room], missing[room:]
@@ -190,12 +234,13 @@ async def fetch_discourse(
     total = len(posts) + len(wanted)
     notify("fetching", len(posts), total)
 
-    async def batch(numbers: list[int]) -> list[Any]:
+    async def batch(numbers: list[int]) -> list[Post]:
         query = [("post_ids[]", str(n)) for n in numbers]
         url = (base / "t" / str(topic_id) / "posts.json").with_query(query)
         answer = await client.get_json(url)
-        got = answer.get("post_stream", {}).get("posts") if isinstance(answer, dict) else None
-        return got if isinstance(got, list) else []
+        if not is_discourse(answer):
+            return []  # not the posts we asked for: the thread is read without them
+        return list(validate(Topic, answer, display_url(url), _WHAT).post_stream.posts)
 
     try:
         async with asyncio.TaskGroup() as group:

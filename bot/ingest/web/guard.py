@@ -32,6 +32,7 @@ explicit `Policy.allow` predicate; neither is read from anywhere else.
 from __future__ import annotations
 
 import asyncio
+import codecs
 import email.utils
 import ipaddress
 import logging
@@ -463,8 +464,20 @@ class Fetched:
     charset: str | None
     body: bytes
 
+    @property
+    def known_charset(self) -> str | None:
+        """The header's charset when Python knows it; None when there is none or it is unknown
+        (`charset=foo-bar` from a hostile server must not end in a LookupError)."""
+        if not self.charset:
+            return None
+        try:
+            codecs.lookup(self.charset)
+        except LookupError:
+            return None
+        return self.charset
+
     def text(self) -> str:
-        return self.body.decode(self.charset or "utf-8", errors="replace")
+        return self.body.decode(self.known_charset or "utf-8", errors="replace")
 
 
 @dataclass(frozen=True)

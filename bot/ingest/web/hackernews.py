@@ -18,10 +18,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import TYPE_CHECKING, Any, Literal, TypeGuard
+
+from pydantic import TypeAdapter
 
 from bot.errors import InputError
+from bot.ingest.schema import Id, SiteModel, validate, validate_as
 from bot.ingest.source import fail
 from bot.ingest.web.html import html_to_text
 from bot.ingest.web.tree import Node, first_input_error, flatten, unix_time
@@ -47,7 +51,42 @@ def item_id_from_url(path: str, query: dict[str, str]) -> int | None:
     if path.rstrip("/") != "/item":
         return None
     value = query.get("id", "")
-    return int(value) if value.isdigit() else None
+    # ASCII digits, short: "²" is a digit to str.isdigit but not to int, and int() refuses
+    # more than 4,300 digits.
+    return int(value) if re.fullmatch(r"[0-9]{1,18}", value) else None
+
+
+class FirebaseItem(SiteModel):
+    """An item of the Firebase API (`/v0/item/N.json`); deleted items have little but `id`."""
+
+    id: Id
+    type: Literal["story", "comment", "job", "poll", "pollopt"]
+    by: str | None = None
+    time: int | float | None = None
+    text: str | None = None
+    title: str | None = None
+    kids: list[Id] | None = None
+    parent: Id | None = None
+    deleted: bool = False
+    dead: bool = False
+    descendants: int | None = None
+
+
+class AlgoliaItem(SiteModel):
+    """A node of the Algolia tree (`/api/v1/items/N`). Its `children` are read one node at a
+    time as the tree is walked (no recursion however deep the thread)."""
+
+    id: Id
+    type: str | None = None
+    author: str | None = None
+    text: str | None = None
+    title: str | None = None
+    created_at_i: int | float | None = None
+    children: list[dict[str, Any]] | None = None
+
+
+_FIREBASE_LIST = TypeAdapter(list[FirebaseItem | None])
+_WHAT = "Hacker News API item"
 
 
 def _hn_id(value: object) -> int | None:
@@ -57,10 +96,13 @@ def _hn_id(value: object) -> int | None:
 
 
 def _is_item(value: object) -> TypeGuard[dict[str, Any]]:
+    """Looks like a Firebase item (detection only: `FirebaseItem` checks every field)."""
+    if not isinstance(value, dict) or _hn_id(value.get("id")) is None:
+        return False
+    kind = value.get("type")
     return (
-        isinstance(value, dict)
-        and _hn_id(value.get("id")) is not None
-        and value.get("type") in _TYPES
+        isinstance(kind, str)
+        and kind in _TYPES
         and ("time" in value or "deleted" in value or "by" in value)
     )
 
@@ -90,28 +132,20 @@ def is_hackernews(data: object) -> bool:
     return is_algolia(data) or is_firebase(data)
 
 
-def _node(item: dict[str, Any]) -> Node:
-    item_id = item["id"]
-    text = html_to_text(item.get("text") or "") if isinstance(item.get("text"), str) else ""
-    author = item.get("by") if isinstance(item.get("by"), str) else None
+def _node(item: FirebaseItem) -> Node:
     return Node(
-        id=f"hn{item_id}",
-        text=text,
-        author=author,
-        time=unix_time(item.get("time")),
-        url=ITEM_URL.format(id=item_id),
-        keep=not item.get("deleted") and not item.get("dead"),
-        is_post=item.get("type") in _POSTS,
+        id=f"hn{item.id}",
+        text=html_to_text(item.text or ""),
+        author=item.by,
+        time=unix_time(item.time),
+        url=ITEM_URL.format(id=item.id),
+        keep=not item.deleted and not item.dead,
+        is_post=item.type in _POSTS,
     )
 
 
-def _kids(item: dict[str, Any]) -> list[int]:
-    kids = item.get("kids")
-    return [k for k in kids if _hn_id(k) is not None] if isinstance(kids, list) else []
-
-
 def thread_from_items(
-    items: dict[int, dict[str, Any]], root: int | None, notes: tuple[str, ...] = ()
+    items: dict[int, FirebaseItem], root: int | None, notes: tuple[str, ...] = ()
 ) -> Thread:
     """A thread from Firebase items keyed by id; `root` None = every item whose parent is not
     among them is a root (in id order)."""
@@ -120,18 +154,17 @@ def thread_from_items(
     # Order replies by the parent's `kids` (the site's ranking); items the parent does not
     # list (a saved list without `kids`) follow in id order.
     for item_id, item in items.items():
-        listed = [k for k in _kids(item) if k in items]
+        listed = [k for k in item.kids or [] if k in items]
         children[f"hn{item_id}"] = [f"hn{k}" for k in listed]
     for item_id in sorted(items):
-        parent = _hn_id(items[item_id].get("parent"))
+        parent = items[item_id].parent
         if parent in items and f"hn{item_id}" not in children[f"hn{parent}"]:
             children[f"hn{parent}"].append(f"hn{item_id}")
     if root is None:
-        roots = [i for i in sorted(items) if _hn_id(items[i].get("parent")) not in items]
+        roots = [i for i in sorted(items) if items[i].parent not in items]
     else:
         roots = [root]
-    first = items[roots[0]] if roots else {}
-    title = first.get("title") if isinstance(first.get("title"), str) else None
+    title = items[roots[0]].title if roots else None
     return Thread(
         comments=tuple(flatten(nodes, children, [f"hn{r}" for r in roots])),
         title=title or None,
@@ -145,8 +178,8 @@ def parse_firebase(data: object, name: str) -> Thread:
     """Read a saved Firebase item or list of items (see the module docstring)."""
     if not is_firebase(data):
         raise fail(name, "not Hacker News API JSON (expected items with id, type and time)")
-    listed = data if isinstance(data, list) else [data]
-    items = {item["id"]: item for item in listed if _is_item(item)}
+    listed = validate_as(_FIREBASE_LIST, data if isinstance(data, list) else [data], name, _WHAT)
+    items = {item.id: item for item in listed if item is not None}
     return thread_from_items(items, None)
 
 
@@ -154,36 +187,34 @@ def parse_algolia(data: object, name: str) -> Thread:
     """Read a saved Algolia `items/{id}` tree."""
     if not is_algolia(data):
         raise fail(name, "not a Hacker News Algolia item tree")
+    what = "Hacker News Algolia item tree"
+    root = validate(AlgoliaItem, data, name, what)
     nodes: dict[str, Node] = {}
     children: dict[str, list[str]] = {}
-    stack: list[dict[str, Any]] = [data]  # type: ignore[list-item]
+    stack: list[AlgoliaItem] = [root]
     while stack:
         item = stack.pop()
-        item_id = _hn_id(item.get("id"))
-        if item_id is None:
-            continue
-        text = item.get("text")
-        author = item.get("author")
         # Algolia keeps deleted items with no author and no text; there is no `dead` flag.
-        nodes[f"hn{item_id}"] = Node(
-            id=f"hn{item_id}",
-            text=html_to_text(text) if isinstance(text, str) else "",
-            author=author if isinstance(author, str) else None,
-            time=unix_time(item.get("created_at_i")),
-            url=ITEM_URL.format(id=item_id),
-            keep=isinstance(author, str) and bool(author),
-            is_post=item.get("type") in _POSTS,
+        nodes[f"hn{item.id}"] = Node(
+            id=f"hn{item.id}",
+            text=html_to_text(item.text or ""),
+            author=item.author,
+            time=unix_time(item.created_at_i),
+            url=ITEM_URL.format(id=item.id),
+            keep=bool(item.author),
+            is_post=item.type in _POSTS,
         )
-        kids = [k for k in item.get("children") or [] if isinstance(k, dict)]
-        children[f"hn{item_id}"] = [f"hn{k.get('id')}" for k in kids]
+        kids = [
+            validate(AlgoliaItem, kid, name, what, f"item {item.id}: children[{index}].")
+            for index, kid in enumerate(item.children or [])
+        ]
+        children[f"hn{item.id}"] = [f"hn{kid.id}" for kid in kids]
         stack.extend(kids)
-    root = f"hn{data['id']}"  # type: ignore[index]
-    title = data.get("title")  # type: ignore[union-attr]
     return Thread(
-        comments=tuple(flatten(nodes, children, [root])),
-        title=title if isinstance(title, str) and title else None,
+        comments=tuple(flatten(nodes, children, [f"hn{root.id}"])),
+        title=root.title or None,
         source=SOURCE,
-        url=ITEM_URL.format(id=data["id"]),  # type: ignore[index]
+        url=ITEM_URL.format(id=root.id),
     )
 
 
@@ -208,24 +239,29 @@ async def fetch_hackernews(
     requests in flight. At most `max_comments` items below the root are requested; a note says
     when the tree was cut. Raises `InputError` when the root does not exist or a request fails.
     """
+    from bot.ingest.web.guard import display_url
+
     base = api_base.rstrip("/")
-    items: dict[int, dict[str, Any]] = {}
+    items: dict[int, FirebaseItem] = {}
     scheduled = 0
     cut = False
     notify = progress or (lambda stage, done, total: None)
 
-    async def get(number: int) -> dict[str, Any] | None:
-        data = await client.get_json(f"{base}/item/{number}.json")
-        return data if _is_item(data) else None
+    async def get(number: int) -> FirebaseItem | None:
+        url = f"{base}/item/{number}.json"
+        data = await client.get_json(url)
+        if data is None:
+            return None  # null: an item that does not exist (any more)
+        return validate(FirebaseItem, data, display_url(url), _WHAT)
 
     root = await get(item_id)
     if root is None:
         raise InputError(f"{ITEM_URL.format(id=item_id)}: no such Hacker News item")
     items[item_id] = root
 
-    async def visit(group: asyncio.TaskGroup, item: dict[str, Any]) -> None:
+    async def visit(group: asyncio.TaskGroup, item: FirebaseItem) -> None:
         nonlocal scheduled, cut
-        for kid in _kids(item):
+        for kid in item.kids or []:
             if scheduled >= max_comments:
                 cut = True
                 return
@@ -247,8 +283,8 @@ async def fetch_hackernews(
         raise first_input_error(group) from None
     notes: tuple[str, ...] = ()
     if cut:
-        total = root.get("descendants")
-        of = f" of {total}" if isinstance(total, int) and total > max_comments else ""
+        total = root.descendants
+        of = f" of {total}" if total is not None and total > max_comments else ""
         notes = (
             f"Only the first {max_comments}{of} comments were fetched "
             "(DEBATE_DIGEST_WEB_MAX_COMMENTS).",

@@ -62,6 +62,6 @@ def extract_page(html: str | bytes, url: str) -> Thread:
 async def fetch_page(client: WebClient, url: str) -> Thread:
     """Fetch `url` (HTML only) and extract it off the event loop."""
     fetched = await client.get_html(url)
-    # Without a charset in the header, trafilatura reads the page's own <meta charset>.
-    html = fetched.text() if fetched.charset else fetched.body
+    # Without a (known) charset in the header, trafilatura reads the page's own <meta charset>.
+    html = fetched.text() if fetched.known_charset else fetched.body
     return await asyncio.to_thread(extract_page, html, str(fetched.url))

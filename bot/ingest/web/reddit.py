@@ -23,9 +23,12 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import Field, TypeAdapter
 
 from bot.errors import InputError
+from bot.ingest.schema import SiteModel, validate, validate_as
 from bot.ingest.source import fail
 from bot.ingest.web.tree import Node, flatten, unix_time
 from bot.thread import Thread
@@ -44,14 +47,72 @@ MORE_BATCH = 100  # morechildren takes at most 100 ids
 LISTING_LIMIT = 500  # the most comments Reddit sends in one listing
 _GONE = frozenset({"[deleted]", "[removed]"})
 _COMMENT_ID = re.compile(r"[a-z0-9]+", re.IGNORECASE)  # base 36, safe in a URL path
+# A permalink path as Reddit writes it (`/r/sub/comments/id/slug/`): no characters that could
+# end a Markdown link or start another URL.
+_PERMALINK = re.compile(r"/[A-Za-z0-9_/%.~+-]*")
 
 Progress = Callable[[str, int, int], None]
 
 
-def _data(value: object) -> dict[str, Any]:
-    if isinstance(value, dict) and isinstance(value.get("data"), dict):
-        return value["data"]
-    return {}
+class Thing(SiteModel):
+    """Any Reddit object (`t1` comment, `t3` post, `more` stub, ...); `data` is read by the
+    model of its kind when the walk reaches it (so that nesting costs no recursion)."""
+
+    kind: str
+    data: dict[str, Any]
+
+
+class _ListingData(SiteModel):
+    children: list[Thing] = []
+
+
+class Listing(SiteModel):
+    kind: Literal["Listing"]
+    data: _ListingData
+
+
+class _Post(SiteModel):
+    id: str
+    title: str | None = None
+    selftext: str | None = None
+    author: str | None = None
+    created_utc: int | float | None = None
+    permalink: str | None = None
+
+
+class _Comment(SiteModel):
+    id: str
+    body: str | None = None
+    author: str | None = None
+    created_utc: int | float | None = None
+    permalink: str | None = None
+    parent_id: str | None = None
+    replies: Listing | Literal[""] | None = None  # "" when there are none
+
+
+class _More(SiteModel):
+    children: list[str] = []
+    count: int = 0
+    parent_id: str | None = None
+
+
+class _MoreData(SiteModel):
+    things: list[Thing] = []
+
+
+class _MoreJson(SiteModel):
+    data: _MoreData | None = None  # absent when Reddit answers with `errors`
+
+
+class MoreAnswer(SiteModel):
+    """The `/api/morechildren` answer (api_type=json)."""
+
+    json_: _MoreJson = Field(alias="json")
+
+
+# The `.json` page of a thread: the post's listing, then the comments' listing.
+_PAGE = TypeAdapter(Annotated[list[Listing], Field(min_length=2)])
+_WHAT = "Reddit thread listing"
 
 
 def is_reddit(data: object) -> bool:
@@ -60,31 +121,47 @@ def is_reddit(data: object) -> bool:
         return False
     if not all(isinstance(x, dict) and x.get("kind") == "Listing" for x in data[:2]):
         return False
-    posts = _data(data[0]).get("children")
-    return isinstance(posts, list) and bool(posts) and posts[0].get("kind") == "t3"
+    listing = data[0].get("data")
+    posts = listing.get("children") if isinstance(listing, dict) else None
+    return (
+        isinstance(posts, list)
+        and bool(posts)
+        and isinstance(posts[0], dict)
+        and posts[0].get("kind") == "t3"
+    )
+
+
+def _page(data: object, source: str) -> tuple[_Post, list[Thing]]:
+    """The post and the top-level things of a thread's `.json` page (`InputError` when it is
+    not one)."""
+    if not is_reddit(data):
+        raise fail(source, "not a Reddit thread listing (expected the two listings of .json)")
+    listings: list[Listing] = validate_as(_PAGE, data, source, _WHAT)
+    post = validate(_Post, listings[0].data.children[0].data, source, _WHAT, "[0] post: ")
+    return post, listings[1].data.children
 
 
 class _Tree:
     """The comments read so far, the `more` and "continue this thread" stubs still to
     expand, and the post."""
 
-    def __init__(self, post: dict[str, Any]) -> None:
+    def __init__(self, post: _Post, source: str) -> None:
         self.post = post
-        self.post_name = f"t3_{post.get('id')}"
+        self.source = source  # names the answer in error messages
+        self.post_name = f"t3_{post.id}"
         self.nodes: dict[str, Node] = {}
         self.children: dict[str, list[str]] = {}
         self.more: list[tuple[str, list[str]]] = []  # (parent fullname, comment ids)
         self.continued: list[str] = []  # t1 fullnames behind "continue this thread" stubs
         self._queued: set[str] = set()  # every fullname ever put in `continued`
         self.unfollowed = 0  # comments behind stubs that can be neither expanded nor followed
-        text = post.get("selftext") if isinstance(post.get("selftext"), str) else ""
-        permalink = post.get("permalink")
+        text = post.selftext or ""
         self.nodes[self._key(self.post_name)] = Node(
             id=self._key(self.post_name),
             text="" if text.strip() in _GONE else text,
-            author=_author(post),
-            time=unix_time(post.get("created_utc")),
-            url=SITE + permalink if isinstance(permalink, str) else None,
+            author=_author(post.author),
+            time=unix_time(post.created_utc),
+            url=_permalink(post.permalink),
             is_post=True,
         )
 
@@ -92,66 +169,69 @@ class _Tree:
     def _key(fullname: str) -> str:
         return f"reddit_{fullname}"
 
-    def add(self, thing: object, parent_hint: str | None = None) -> int:
+    def add(self, thing: Thing, parent_hint: str | None = None, source: str | None = None) -> int:
         """Add a t1 comment (and the replies nested in it) or a `more` stub; returns how many
-        comments were added."""
+        comments were added. Raises `InputError` (naming `source`) for a thing that is not
+        what Reddit sends."""
+        source = source or self.source
         added = 0
-        stack: list[tuple[object, str | None]] = [(thing, parent_hint)]
+        stack: list[tuple[Thing, str | None]] = [(thing, parent_hint)]
         while stack:
             item, hint = stack.pop()
-            if not isinstance(item, dict):
-                continue
-            kind, data = item.get("kind"), _data(item)
-            parent = data.get("parent_id") if isinstance(data.get("parent_id"), str) else hint
-            if kind == "more":
-                ids = [c for c in data.get("children") or [] if isinstance(c, str)]
-                if ids and parent:
-                    self.more.append((parent, ids))
-                elif not ids and parent and _continuable(parent):
+            if item.kind == "more":
+                more = validate(_More, item.data, source, _WHAT, "a 'more' stub: ")
+                parent = more.parent_id or hint
+                if more.children and parent:
+                    self.more.append((parent, more.children))
+                elif not more.children and parent and _continuable(parent):
                     if parent not in self._queued:  # "continue this thread"
                         self._queued.add(parent)
                         self.continued.append(parent)
                 else:
-                    count = data.get("count")
-                    self.unfollowed += count if isinstance(count, int) else 0
+                    self.unfollowed += max(more.count, 0)
                 continue
-            if kind != "t1" or not isinstance(data.get("id"), str):
+            if item.kind != "t1":
                 continue
-            name = f"t1_{data['id']}"
+            data = validate(_Comment, item.data, source, _WHAT, "a comment: ")
+            parent = data.parent_id or hint
+            name = f"t1_{data.id}"
             key = self._key(name)
             if key in self.nodes:
                 continue
-            body = data.get("body") if isinstance(data.get("body"), str) else ""
-            permalink = data.get("permalink")
+            body = data.body or ""
             self.nodes[key] = Node(
                 id=key,
                 text=body,
-                author=_author(data),
-                time=unix_time(data.get("created_utc")),
-                url=SITE + permalink if isinstance(permalink, str) else None,
+                author=_author(data.author),
+                time=unix_time(data.created_utc),
+                url=_permalink(data.permalink),
                 keep=body.strip() not in _GONE,
             )
             self.children.setdefault(self._key(parent or self.post_name), []).append(key)
             added += 1
-            replies = _data(data.get("replies")).get("children")
-            if isinstance(replies, list):
-                stack.extend((reply, name) for reply in reversed(replies))
+            if isinstance(data.replies, Listing):
+                stack.extend((reply, name) for reply in reversed(data.replies.data.children))
         return added
 
-    def add_continuation(self, data: object, parent: str) -> int | None:
+    def add_continuation(self, data: object, parent: str, source: str) -> int | None:
         """Add the replies of comment `parent` (a t1 fullname already in the tree) from the
-        listing of its "continue this thread" page; None when `data` is not that listing."""
+        listing of its "continue this thread" page; None when `data` is not that listing.
+        Raises `InputError` when it is malformed."""
         if not is_reddit(data) or self._key(parent) not in self.nodes:
             return None
-        post = _data(_data(data[0])["children"][0])  # type: ignore[index]
-        if f"t3_{post.get('id')}" != self.post_name:
+        post, things = _page(data, source)
+        if f"t3_{post.id}" != self.post_name:
             return None
-        for thing in _data(data[1]).get("children") or []:  # type: ignore[index]
-            comment = _data(thing)
-            if comment and thing.get("kind") == "t1" and f"t1_{comment.get('id')}" == parent:
-                replies = _data(comment.get("replies")).get("children")
+        for thing in things:
+            if thing.kind != "t1":
+                continue
+            comment = validate(_Comment, thing.data, source, _WHAT, "a comment: ")
+            if f"t1_{comment.id}" == parent:
+                replies = comment.replies
+                if not isinstance(replies, Listing):
+                    return 0
                 # the root is already here: only its replies are new (`add` skips repeats)
-                return sum(self.add(r, parent) for r in replies) if isinstance(replies, list) else 0
+                return sum(self.add(r, parent, source) for r in replies.data.children)
         return None
 
     def pending(self) -> str | None:
@@ -168,13 +248,11 @@ class _Tree:
 
     def thread(self, notes: tuple[str, ...] = ()) -> Thread:
         root = self._key(self.post_name)
-        permalink = self.post.get("permalink")
-        title = self.post.get("title")
         return Thread(
             comments=tuple(flatten(self.nodes, self.children, [root])),
-            title=title if isinstance(title, str) and title else None,
+            title=self.post.title or None,
             source=SOURCE,
-            url=SITE + permalink if isinstance(permalink, str) else None,
+            url=_permalink(self.post.permalink),
             notes=notes,
         )
 
@@ -183,22 +261,27 @@ class _Tree:
         return len(self.nodes) - 1
 
 
+def _permalink(path: str | None) -> str | None:
+    """The www.reddit.com URL of a permalink path; None for anything but a path on the site
+    (a link is built only from what this parser can vouch for)."""
+    if not path or not _PERMALINK.fullmatch(path):
+        return None
+    return SITE + path
+
+
 def _continuable(parent: str) -> bool:
     kind, _, comment_id = parent.partition("_")
     return kind == "t1" and _COMMENT_ID.fullmatch(comment_id) is not None
 
 
-def _author(data: dict[str, Any]) -> str | None:
-    author = data.get("author")
-    return author if isinstance(author, str) and author and author not in _GONE else None
+def _author(author: str | None) -> str | None:
+    return author if author and author not in _GONE else None
 
 
 def _read_listing(data: object, name: str) -> _Tree:
-    if not is_reddit(data):
-        raise fail(name, "not a Reddit thread listing (expected the two listings of .json)")
-    post = _data(_data(data[0])["children"][0])  # type: ignore[index]
-    tree = _Tree(post)
-    for thing in _data(data[1]).get("children") or []:  # type: ignore[index]
+    post, things = _page(data, name)
+    tree = _Tree(post, name)
+    for thing in things:
         tree.add(thing)
     return tree
 
@@ -207,7 +290,7 @@ def parse_reddit(data: object, name: str) -> Thread:
     """Read a saved `.json` page of a thread (`more` and "continue this thread" stubs are left
     as they are)."""
     tree = _read_listing(data, name)
-    notes = ()
+    notes: tuple[str, ...] = ()
     pending = tree.pending()
     if pending:
         notes = (f"{pending} were not in the saved file.",)
@@ -309,14 +392,16 @@ async def _expand_more(client: WebClient, tree: _Tree, root: URL) -> None:
         children=",".join(batch),
         limit_children="false",
     )
+    from bot.ingest.web.guard import display_url
+
+    source = display_url(more_url)
     try:
-        answer = await client.get_json(more_url)
+        answer = validate(MoreAnswer, await client.get_json(more_url), source, "Reddit answer")
     except InputError:
         tree.unfollowed += len(batch)  # still counted as not loaded
         raise
-    things = _data(answer.get("json") if isinstance(answer, dict) else None).get("things")
-    for thing in things if isinstance(things, list) else []:
-        tree.add(thing)
+    for thing in answer.json_.data.things if answer.json_.data else []:
+        tree.add(thing, source=source)
 
 
 async def _follow(
@@ -340,6 +425,14 @@ async def _follow(
         log.warning("reddit %s: continuation of %s not read: %s", post_id, parent, err)
         unreadable.append(str(err))
         return
-    if tree.add_continuation(answer, parent) is None:
+    from bot.ingest.web.guard import display_url
+
+    try:
+        added = tree.add_continuation(answer, parent, display_url(url))
+    except InputError as err:
+        log.warning("reddit %s: continuation of %s not read: %s", post_id, parent, err)
+        unreadable.append(str(err))
+        return
+    if added is None:
         log.warning("reddit %s: continuation of %s is not its listing", post_id, parent)
         unreadable.append(f"{url}: not the listing of comment {comment_id}")
