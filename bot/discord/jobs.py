@@ -24,7 +24,7 @@ import logging
 import time
 import weakref
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -37,6 +37,7 @@ from bot.discord.access import (
 )
 from bot.discord.errors import on_interaction_error, reply_for
 from bot.discord.guards import BudgetExhausted, budget_key, budget_message, utc_day
+from bot.discord.languages import LOCALES
 from bot.discord.replies import Reply
 from bot.discord.views import Pager
 from bot.errors import UserError
@@ -219,6 +220,10 @@ class Summarizer:
             await reply.error(str(err))
             return
         pause: float = 0
+        if request.language is None and self.bot.llm is not None:
+            # No language asked for: the asker's Discord language (the LLM engine only; the
+            # offline engine quotes, it does not write).
+            request = replace(request, language=LOCALES.get(str(interaction.locale)))
         try:
             read = self._plan(interaction, request)
             await reply.defer(private=request.private or self._private_first(interaction, request))

@@ -362,3 +362,19 @@ async def test_language_and_the_points_setting_reach_the_llm_prompt(
     system = llm.requests[0]["messages"][0]["content"]
     assert "Write the summary in German." in system
     assert "at most 2 " in system
+
+
+async def test_without_a_language_the_askers_discord_language_is_the_default(
+    discord_fake, world: World, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "test")
+    fake = discord_fake
+    with FakeOpenAI(responder=debate_responder) as llm:
+        settings = make_settings(tmp_path, model="openai/fake-model", api_base=llm.url)
+        async with running(fake, settings):
+            it = await fake.interaction(
+                world.bob, world.general, "summarize", {"text": PASTE}, locale="fr"
+            )
+            await fake.wait_for(lambda: has_embeds(it), timeout=30)
+    system = llm.requests[0]["messages"][0]["content"]
+    assert "Write the summary in French." in system
