@@ -902,6 +902,7 @@ class Forgetting:
         self._claimed[post.message_id] = None
         if len(self._claimed) > 10_000:
             self._claimed.pop(next(iter(self._claimed)))
+        done = 0
         try:
             done = await self._edit_withdrawn(post, why, attempt)
         finally:
