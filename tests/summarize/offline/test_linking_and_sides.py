@@ -220,3 +220,36 @@ def test_a_bare_no_after_a_plain_claim_answers_the_last_speaker() -> None:
         )
     )
     assert side == {"c1": 0, "c2": 1, "c3": 0, "c4": 0}
+
+
+def test_a_two_person_back_and_forth_is_a_disagreement_without_cue_words() -> None:
+    thread = chat(
+        "Mira: The village hall should get solar panels on the south roof.",
+        "Olek: The roof is sixty years old and would need replacing first.",
+        "Mira: The survey last spring said it has twenty good years left.",
+        "Olek: Twenty years is shorter than the panels last, so we'd pay twice.",
+    )
+    placed = sides(thread)
+    assert placed["c1"] == placed["c3"] != placed["c2"] == placed["c4"]
+    summary, notes = summarize_offline(thread)
+    assert len(summary.sides) == 2
+    assert not any("no disagreement" in n.lower() for n in notes)
+
+
+def test_two_people_coordinating_are_not_a_back_and_forth() -> None:
+    thread = chat(
+        "Kit: build is green, tagging 4.2 now",
+        "Amara: nice. changelog is in the PR description",
+        "Kit: pushed. docs deploy takes about ten minutes",
+        "Amara: anyone seen the download counter?",
+    )
+    assert set(sides(thread).values()) <= {0}
+    assert len(summarize_offline(thread)[0].sides) == 1
+    # A third person makes it a conversation, not an exchange: counter-claims need a cue there.
+    thread = chat(
+        "Mira: The village hall should get solar panels on the south roof.",
+        "Olek: The roof is sixty years old and would need replacing first.",
+        "Pia: The hall committee meets on Thursday.",
+        "Mira: The survey last spring said it has twenty good years left.",
+    )
+    assert len(summarize_offline(thread)[0].sides) == 1
