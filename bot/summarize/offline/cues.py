@@ -521,6 +521,7 @@ _NAMED_ROWS: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
     (("+1",), re.compile(r"\+1\s+(?:to\s+)?" + _name("plus", 1), _I)),
     (("with",), re.compile(r"\b(?:I'?m|I am|we'?re|we are)\s+with\s+" + _name("imwith"), _I)),
     (("same as",), re.compile(r"\bsame\s+as\s+" + _name("sameas"), _I)),
+    (("side",), re.compile(r"\bon\s+" + _name("onside", 1) + r"'s\s+side\b", _I)),
     (
         ("said it", "nailed it", "put it"),
         re.compile(r"(?<![\w@])" + _name("saidit", 1) + r"\s+(?:said|nailed|put)\s+it\b", _I),
@@ -534,7 +535,7 @@ _NAMED_ROWS: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
         ),
     ),
 ]
-_AGREEING_GROUPS = frozenset({"said", "plus", "imwith", "sameas", "saidit"})
+_AGREEING_GROUPS = frozenset({"said", "plus", "imwith", "sameas", "saidit", "onside"})
 # Who else may be named: the opening poster and "the parent" (the comment answered).
 OP = "\x00op"
 PARENT = "\x00parent"
@@ -628,3 +629,48 @@ def negates(text: str, other: str) -> bool:
         return False
     shared = len(set(rest_a) & set(rest_b))
     return shared >= 0.8 * max(len(set(rest_a)), len(set(rest_b)))
+
+
+# --- camps named by a stance phrase ------------------------------------------------------------
+
+_WORD = r"([^\W\d_][\w\-]*)"
+_AFTER = (
+    r"(?=\s*(?:[,.!:;)]|$|(?:obviously|all the way|forever|for sure|for life|ftw|100%|here|tbh"
+    r"|always|every time|any day)\b))"
+)
+# "team cats", "#teamdogs", "coffee all the way", "cats > dogs", "tea ftw", "dogs forever".
+_TEAM = re.compile(
+    _LEAD + r"(?:#?team\s*" + _WORD + _AFTER + r"|" + _WORD + r"\s+(?:all the way|ftw|forever"
+    r"|for life|every (?:single )?time|any day)\b|" + _WORD + r"\s*>+\s*[^\W\d_])",
+    _I,
+)
+_BARE_WORD = re.compile(_LEAD + _WORD + r"\s*(?:[.!]+(?:\s|$)|$)", _I)
+_CLAUSE_BREAK = re.compile(r"[.!?;]+\s+")
+
+
+def team_word(word: str) -> str:
+    """The camp a stance phrase names, folded so that "Cats" and "cat" are one camp."""
+    word = word.casefold()
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def team_phrase(text: str, spans: list[tuple[int, int]]) -> str | None:
+    """The camp a comment declares with a stance phrase ("team cats",
+    "dogs all the way", "cats > dogs") at the start of one of its opening sentences, folded by
+    `team_word`; None without one."""
+    for b, e in spans[:OPENING_SENTENCES]:
+        # Chat often runs sentences together in lower case ("settle this. cats > dogs").
+        starts = [b] + [b + m.end() for m in _CLAUSE_BREAK.finditer(text[b:e])]
+        for at in starts[:OPENING_SENTENCES]:
+            match = _TEAM.match(text, at, e)
+            if match is not None:
+                return team_word(next(g for g in match.groups() if g))
+    return None
+
+
+def bare_word(text: str, spans: list[tuple[int, int]]) -> str | None:
+    """A first sentence that is one word ("dogs."): a camp's name when others use it as one."""
+    if not spans:
+        return None
+    match = _BARE_WORD.match(text, *spans[0])
+    return team_word(match.group(1)) if match else None

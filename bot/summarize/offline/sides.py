@@ -14,8 +14,10 @@ evidence, or evidence about another exchange) is on no side: never placed by voc
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from bot.summarize.offline.cues import bare_word, team_phrase, team_word
 from bot.summarize.offline.linking import TREE_SOURCES, opening_index
 from bot.summarize.offline.model import ROOT, Doc, Unit
 from bot.thread import Thread
@@ -24,6 +26,9 @@ from bot.thread import Thread
 OPENING_WEIGHT = 3.0
 # A yes or no beside a named answer ("nah Cheng said it"): weaker than the answer itself.
 VOTE_WEIGHT = 0.7
+# Two people who name the same camp ("team cats") agree; different camps disagree.
+TEAM_WEIGHT = 0.8
+MAX_TEAMS = 6  # camps named beyond these are chatter, not a dispute (and keep the work linear)
 REFINE_ROUNDS = 5
 
 
@@ -79,7 +84,47 @@ def _edges(docs: list[Doc], thread: Thread) -> dict[tuple[int, int], float]:
         add(doc.unit, other, cue.sign * cue.weight)
         if doc.vote:
             add(doc.unit, 0, doc.vote * VOTE_WEIGHT)
+    _team_edges(docs, opening, add)
     return weights
+
+
+def _team_edges(docs: list[Doc], opening: int | None, add) -> None:
+    """Camps named by stance phrases ("team cats", "dogs all the way", "cats > dogs"): the first
+    person of each camp agrees with every later one and disagrees with the first of every other
+    camp. A one-word answer ("dogs.") joins a camp that two or more phrases name, and an opening
+    claim that mentions one camp only is on it."""
+    first: dict[str, int] = {}
+    members: list[tuple[str, int]] = []
+    for doc in docs:
+        if doc.unit < 0 or doc.comment.is_bot:
+            continue
+        word = team_phrase(doc.comment.text, doc.spans)
+        if word is not None:
+            first.setdefault(word, doc.unit)
+            members.append((word, doc.unit))
+    if not first:
+        return
+    if len(first) >= 2:
+        for doc in docs:
+            if doc.unit >= 0 and not doc.comment.is_bot and doc.cue is None:
+                word = bare_word(doc.comment.text, doc.spans)
+                if word in first and (word, doc.unit) not in members:
+                    members.append((word, doc.unit))
+    if opening is not None and docs[opening].unit >= 0:
+        text = docs[opening].comment.text
+        named = {team_word(w) for w in _WORDS.findall(text)} & set(first)
+        if len(named) == 1 and not any(u == docs[opening].unit for _, u in members):
+            members.append((named.pop(), docs[opening].unit))
+    for word, unit in members:
+        if unit != first[word]:
+            add(unit, first[word], TEAM_WEIGHT)
+    heads = sorted(first.items(), key=lambda item: item[1])[:MAX_TEAMS]
+    for i, (_, a) in enumerate(heads):
+        for _, b in heads[i + 1 :]:
+            add(a, b, -TEAM_WEIGHT)
+
+
+_WORDS = re.compile(r"[^\W\d_][\w\-]*")
 
 
 class _Parity:

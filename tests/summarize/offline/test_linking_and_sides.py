@@ -253,3 +253,33 @@ def test_two_people_coordinating_are_not_a_back_and_forth() -> None:
         "Mira: The survey last spring said it has twenty good years left.",
     )
     assert len(summarize_offline(thread)[0].sides) == 1
+
+
+def test_camps_named_by_stance_phrases() -> None:
+    thread = chat(
+        "Imogen: The kitchen budget should go on a proper coffee machine.",
+        "Bastian: Most of the floor drinks tea, spend it on a hot water tap.",
+        "Corinne: coffee all the way",
+        "Dev: Team tea. Someone would have to descale the machine.",
+        "Olu: I'm on Imogen's side, we lose half an hour a day walking to the cafe.",
+        "Sanne: Does anyone know when the budget closes?",
+    )
+    placed = sides(thread)
+    assert placed["c1"] == placed["c3"] == placed["c5"] == 0
+    assert placed["c4"] == 1
+    assert placed["c6"] is None
+    # A one-word answer joins a camp that others name; "team meeting at 3" names no camp.
+    thread = chat(
+        "pixel: settle this once and for all. cats > dogs",
+        "rowan: dogs. they come when you call them",
+        "juni: team cats obviously",
+        "dash: team dog, a cat has never once been happy to see me",
+    )
+    placed = sides(thread)
+    assert placed["c1"] == placed["c3"] != placed["c2"] == placed["c4"]
+    thread = chat(
+        "Ana: Team meeting at 3 in the big room.",
+        "Ben: Team standup moves to Thursday.",
+        "Cai: ok",
+    )
+    assert len(summarize_offline(thread)[0].sides) == 1
