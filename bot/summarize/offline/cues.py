@@ -107,6 +107,12 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"\bwe (?:\w+ )?have (?:very )?different (?:ideas|views|opinions|definitions)\b",
     ),
     ("disagree", ("think so", "believe so"), r"\bI (?:don'?t|do not) (?:think|believe) so\b"),
+    (
+        "disagree",
+        ("think", "believe"),
+        r"^\W*I (?:really |just |honestly )?(?:don'?t|do not) (?:think|believe) (?:that )?"
+        r"(?:a|an|the|this|that|it|they|we|banning|making|having|[\w\-]+ing) ",
+    ),
     ("disagree", ("buy",), r"\bI (?:don'?t|do not) buy (?:it|that|this|the)\b"),
     ("disagree", ("the point",), r"\b(?:miss(?:es|ing)?|missed) the point\b"),
     (
@@ -523,6 +529,15 @@ _NAMED_ROWS: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
     (("same as",), re.compile(r"\bsame\s+as\s+" + _name("sameas"), _I)),
     (("side",), re.compile(r"\bon\s+" + _name("onside", 1) + r"'s\s+side\b", _I)),
     (
+        ("support", "back", "second", "share", "echo"),
+        re.compile(
+            r"\b(?:support|back|second|share|echo)\s+"
+            + _name("views", 1)
+            + r"'s\s+(?:view|point|idea|proposal|position|suggestion|concern)s?\b",
+            _I,
+        ),
+    ),
+    (
         ("said it", "nailed it", "put it"),
         re.compile(r"(?<![\w@])" + _name("saidit", 1) + r"\s+(?:said|nailed|put)\s+it\b", _I),
     ),
@@ -530,12 +545,13 @@ _NAMED_ROWS: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
         (),
         re.compile(
             r"^\W*" + _name("lead") + r"(?:\s*[,:]|(?:'s|\s+(?:is|was))\s+(?:\w+\s+)?"
-            r"(?P<verdict>right|wrong|correct|mistaken|spot on)\b)",
+            r"(?P<verdict>right|wrong|correct|mistaken|spot on)\b"
+            r"|\s+(?P<haspoint>has|had|makes|made)\s+a\s+(?:good\s+|fair\s+|valid\s+)?point\b)",
             _I | re.M,
         ),
     ),
 ]
-_AGREEING_GROUPS = frozenset({"said", "plus", "imwith", "sameas", "saidit", "onside"})
+_AGREEING_GROUPS = frozenset({"said", "plus", "imwith", "sameas", "saidit", "onside", "views"})
 # Who else may be named: the opening poster and "the parent" (the comment answered).
 OP = "\x00op"
 PARENT = "\x00parent"
@@ -556,7 +572,11 @@ def named_person(text: str, begin: int, end: int, names: dict[str, str]) -> tupl
             matches.extend(pattern.finditer(text, begin, end))
     matches.sort(key=lambda m: m.start())
     for match in matches:
-        group = next(g for g, v in match.groupdict().items() if v is not None and g != "verdict")
+        group = next(
+            g
+            for g, v in match.groupdict().items()
+            if v is not None and g not in ("verdict", "haspoint")
+        )
         if group == "parent":
             return PARENT, 0
         words = match.group(group).split()
@@ -564,6 +584,8 @@ def named_person(text: str, begin: int, end: int, names: dict[str, str]) -> tupl
         verdict = match.groupdict().get("verdict")
         if verdict:
             sign = -1 if verdict.lower() in ("wrong", "mistaken") else 1
+        if match.groupdict().get("haspoint"):
+            sign = 1  # "Sylvie has a point"
         # "Alice Smith" or "Alice": the longer name first.
         for n in (2, 1):
             if len(words) >= n:

@@ -75,6 +75,15 @@ class _Linker:
             self.ids.setdefault(doc.comment.id, doc.index)
             if doc.comment.author and not doc.comment.is_bot:
                 self.names.setdefault(doc.comment.author.casefold(), doc.comment.author)
+        # "Gregory" names "Gregory Ashe" when no other author is a Gregory.
+        given: dict[str, set[str]] = {}
+        for name in list(self.names.values()):
+            head = name.split()[0].casefold() if " " in name else ""
+            if len(head) > 2 and head.isalpha():
+                given.setdefault(head, set()).add(name)
+        for head, full in given.items():
+            if len(full) == 1:
+                self.names.setdefault(head, next(iter(full)))
         self.tree = thread.source in TREE_SOURCES
         self.opening = opening_index(docs)
         self.poll = self.opening is not None and bool(

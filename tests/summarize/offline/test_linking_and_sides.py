@@ -283,3 +283,31 @@ def test_camps_named_by_stance_phrases() -> None:
         "Cai: ok",
     )
     assert len(summarize_offline(thread)[0].sides) == 1
+
+
+def test_first_names_views_and_has_a_point_name_the_person_answered() -> None:
+    thread = chat(
+        "Chair: Tonight's question is whether the library should open on Sundays.",
+        "Gregory Ashe: I support it, Sunday is the only day working parents can come.",
+        "Nadia Osei: I oppose it, the overtime would close the branches on Mondays.",
+        "Paul Lindqvist: I agree with Gregory, a closed library serves nobody.",
+        "Helene Marchand: The branches matter more to people without cars. I support Nadia's view.",
+        "Fabio: Paul has a point, weekends are when people are free.",
+    )
+    docs = linked(thread)
+    assert [(d.target, d.link) for d in docs[3:]] == [(1, "named"), (2, "named"), (3, "named")]
+    placed = sides(thread)
+    assert placed["c2"] == placed["c4"] == placed["c6"] != placed["c3"] == placed["c5"]
+
+
+def test_i_dont_think_opening_a_comment_is_disagreement() -> None:
+    thread = chat(
+        "Evander: The newsletter should ban AI-generated images.",
+        "Marisol: Agreed, it's unfair on people who went out at 5am for the shot.",
+        "Theo: I don't think a ban works. Label them and let members decide.",
+    )
+    placed = sides(thread)
+    assert placed["c1"] == placed["c2"] != placed["c3"]
+    # Not a disagreement: "I don't think so" is already one; "I think" is not one at all.
+    docs = linked(chat("Ana: The bus should run later.", "Ben: I think it runs until ten."))
+    assert docs[1].cue is None
