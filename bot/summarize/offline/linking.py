@@ -36,7 +36,7 @@ from bot.thread import Thread
 # Sources whose comments without a reply link answer the story (tree.py's convention).
 TREE_SOURCES = frozenset({"hackernews", "reddit", "discourse"})
 # An opening post that asks or proposes: yes and no answer it.
-_POLL = re.compile(
+POLL = re.compile(
     r"\?|\b(?:proposal|propose|poll|vote|should|shall we|can we|could we|let'?s|how about"
     r"|ought to|need to"
     r"|what do (?:you|people|we|y'?all) think|thoughts)\b",
@@ -87,7 +87,7 @@ class _Linker:
         self.tree = thread.source in TREE_SOURCES
         self.opening = opening_index(docs)
         self.poll = self.opening is not None and bool(
-            _POLL.search(docs[self.opening].comment.text[:500])
+            POLL.search(docs[self.opening].comment.text[:500])
         )
         self.duel = not self.tree and _back_and_forth(docs, self.opening)
         self.latest: dict[str, int] = {}  # author -> their latest comment so far

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from bot.summarize.offline.cues import bare_word, team_phrase, team_word
-from bot.summarize.offline.linking import TREE_SOURCES, opening_index
+from bot.summarize.offline.linking import POLL, TREE_SOURCES, opening_index
 from bot.summarize.offline.model import ROOT, Doc, Unit
 from bot.thread import Thread
 
@@ -28,6 +28,8 @@ OPENING_WEIGHT = 3.0
 VOTE_WEIGHT = 0.7
 # Two people who name the same camp ("team cats") agree; different camps disagree.
 TEAM_WEIGHT = 0.8
+# A rival view that others back, answering the opening claim (see `_rival`).
+RIVAL_WEIGHT = 0.5
 MAX_TEAMS = 6  # camps named beyond these are chatter, not a dispute (and keep the work linear)
 REFINE_ROUNDS = 5
 
@@ -207,12 +209,15 @@ def _refine(
 def place(docs: list[Doc], units: list[Unit], thread: Thread) -> Camps:
     """Put each comment on side 0 or 1 where the evidence connects it to the anchoring dispute;
     every other comment stays on no side (`doc.side` None)."""
-    colour, component, kept, conflicts = _colour(len(units), _edges(docs, thread))
-    disputed = {
-        component[a]
-        for a, b, w in kept
-        if w < 0 and colour[a] is not None and colour[a] != colour[b]
-    }
+    weights = _edges(docs, thread)
+    colour, component, kept, conflicts = _colour(len(units), weights)
+    disputed = _disputed(colour, component, kept)
+    if not disputed:
+        rival = _rival(docs, units, component, thread)
+        if rival is not None:
+            weights[(0, rival)] = -RIVAL_WEIGHT
+            colour, component, kept, conflicts = _colour(len(units), weights)
+            disputed = _disputed(colour, component, kept)
     if not disputed:
         return Camps(False, False, conflicts)
     anchored = component[0] in disputed
@@ -238,6 +243,43 @@ def place(docs: list[Doc], units: list[Unit], thread: Thread) -> Camps:
             continue
         doc.side = colour[u] ^ flip
     return Camps(True, anchored, conflicts)
+
+
+def _disputed(
+    colour: list[int | None], component: list[int], kept: list[tuple[int, int, float]]
+) -> set[int]:
+    return {
+        component[a]
+        for a, b, w in kept
+        if w < 0 and colour[a] is not None and colour[a] != colour[b]
+    }
+
+
+def _rival(docs: list[Doc], units: list[Unit], component: list[int], thread: Thread) -> int | None:
+    """With no disagreement cue linked: a person who answers the opening proposal or question
+    right after it with a claim of their own (no agreement), whom someone else then backs ("Fitz
+    is right", "agree with Ronan", "I agree"), while nobody links them to the opening claim,
+    leads a second camp: a reader sees a rival view, not an aside. Their unit, else None."""
+    opening = opening_index(docs)
+    if opening is None or thread.source in TREE_SOURCES:
+        return None
+    if not POLL.search(docs[opening].comment.text[:500]):
+        return None  # only a proposal or a question has a rival answer ("Release is out": none)
+    answer = next(
+        (d for d in docs[opening + 1 :] if not d.comment.is_bot and not d.junk and d.unit >= 0),
+        None,
+    )
+    if answer is None or answer.cue is not None or answer.praise or _only_questions(answer):
+        return None
+    head = answer.unit
+    if head == docs[opening].unit or component[head] == component[0] or not units[head].author:
+        return None
+    backers = {
+        d.unit
+        for d in docs
+        if d.unit >= 0 and d.unit != head and component[d.unit] == component[head]
+    }
+    return head if backers else None
 
 
 def _only_questions(doc: Doc) -> bool:

@@ -311,3 +311,35 @@ def test_i_dont_think_opening_a_comment_is_disagreement() -> None:
     # Not a disagreement: "I don't think so" is already one; "I think" is not one at all.
     docs = linked(chat("Ana: The bus should run later.", "Ben: I think it runs until ten."))
     assert docs[1].cue is None
+
+
+def test_a_backed_rival_answer_to_the_opening_claim_is_the_other_camp() -> None:
+    thread = chat(
+        "Sylvie: Dogs should be allowed off the lead in the park before 9am.",
+        "Ronan: There are plenty of runners before 9, I was knocked over last month.",
+        "Wendell: @Ronan exactly, and kids walk through on the way to school.",
+        "Fabio: Sylvie has a point, the dogs need somewhere to run.",
+    )
+    placed = sides(thread)
+    assert placed["c1"] == placed["c4"] != placed["c2"] == placed["c3"]
+    # Nobody backs the answer: no camp is guessed from it.
+    thread = chat(
+        "Sylvie: Dogs should be allowed off the lead in the park before 9am.",
+        "Ronan: There are plenty of runners before 9, I was knocked over last month.",
+        "Fabio: Sylvie has a point, the dogs need somewhere to run.",
+    )
+    assert len(summarize_offline(thread)[0].sides) == 1
+    # Backing an answer that itself agrees with the opening claim is one camp.
+    thread = chat(
+        "Beatrix: Let's do the potluck on the last Friday of the month.",
+        "Cyrus: Sounds good, I'll bring a curry.",
+        "Ode: +1 to Cyrus",
+    )
+    assert len(summarize_offline(thread)[0].sides) == 1
+    # A statement of fact has no rival answer, backed or not.
+    thread = chat(
+        "Kit: Release 4.2 is out.",
+        "Amara: The changelog is in the PR description.",
+        "Tobi: Amara is right, it has the whole list.",
+    )
+    assert len(summarize_offline(thread)[0].sides) == 1
