@@ -686,7 +686,8 @@ def team_phrase(text: str, spans: list[tuple[int, int]]) -> str | None:
         for at in starts[:OPENING_SENTENCES]:
             match = _TEAM.match(text, at, e)
             if match is not None:
-                return team_word(next(g for g in match.groups() if g))
+                word = team_word(next(g for g in match.groups() if g))
+                return word if len(word) >= 3 else None  # "a > b" is code, not a camp
     return None
 
 
