@@ -666,6 +666,7 @@ _TEAM = re.compile(
     r"|for life|every (?:single )?time|any day)\b|" + _WORD + r"\s*>+\s*[^\W\d_])",
     _I,
 )
+_TEAM_WORDS = ("team", "all the way", ">", "ftw", "forever", "for life", "every ", "any day")
 _BARE_WORD = re.compile(_LEAD + _WORD + r"\s*(?:[.!]+(?:\s|$)|$)", _I)
 _CLAUSE_BREAK = re.compile(r"[.!?;]+\s+")
 
@@ -680,6 +681,11 @@ def team_phrase(text: str, spans: list[tuple[int, int]]) -> str | None:
     """The camp a comment declares with a stance phrase ("team cats",
     "dogs all the way", "cats > dogs") at the start of one of its opening sentences, folded by
     `team_word`; None without one."""
+    if not spans:
+        return None
+    head = text[spans[0][0] : spans[min(len(spans), OPENING_SENTENCES) - 1][1]].lower()
+    if not any(word in head for word in _TEAM_WORDS):
+        return None  # most comments name no camp: skip the pattern
     for b, e in spans[:OPENING_SENTENCES]:
         # Chat often runs sentences together in lower case ("settle this. cats > dogs").
         starts = [b] + [b + m.end() for m in _CLAUSE_BREAK.finditer(text[b:e])]
