@@ -81,6 +81,8 @@ def parse_text(text: str, *, id_start: int = 1) -> list[Comment]:
     Quoted replies (`> ...`, `"..." - ...`) set `reply_to`; see `bot.ingest.quotes`.
     """
     lines = split_lines(text)
+    if _uses_hn_headers(lines):
+        return resolve_quote_replies(_parse_hn(lines, id_start))
     paragraphs: list[list[str]] = [[]]
     for line in lines:
         if not line.strip():  # a blank line (`_is_blank`, inline: this loop sees every line)
@@ -109,6 +111,84 @@ def parse_text(text: str, *, id_start: int = 1) -> list[Comment]:
         if pending_quote:  # a quote with no reply after it is still text someone pasted
             items.append("\n".join(pending_quote).strip())
     return resolve_quote_replies(_numbered([i for i in items if i], id_start))
+
+
+# A copy of a Hacker News comment page: each comment starts with a header line,
+# `user 4 hours ago | parent | next [–]` (indented by its depth when the copy keeps it), and ends
+# with a `reply` link line. Both are page furniture, not text anyone wrote.
+_HN_HEADER = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<name>[A-Za-z0-9_\-]{1,40})[ \t]+(?P<age>\d{1,4}[ \t]+(?:second|minute"
+    r"|hour|day|week|month|year)s?[ \t]+ago|on[ \t]+[A-Z][a-z]{2}[ \t]+\d{1,2},[ \t]+\d{4})"
+    r"(?:(?P<links>[ \t]*\|[^|\n]{0,40}(?:\|[^|\n]{0,40})*)|[ \t]+\[[\u2013\u2014+\-]\][ \t]*)$"
+)
+_HN_REPLY = re.compile(r"^[ \t]*reply[ \t]*$")
+
+
+def _hn_header(line: str) -> re.Match[str] | None:
+    if len(line) > _MAX_HEADER_CHARS or (" ago" not in line and " on " not in line):
+        return None
+    match = _HN_HEADER.match(line)
+    # A bare "alice 3 hours ago" could be a sentence: a header carries the page's links or the
+    # collapse button "[–]".
+    return match
+
+
+def _uses_hn_headers(lines: list[str]) -> bool:
+    """A Hacker News page copy: it starts with a comment header, or has two of them."""
+    first = next((line for line in lines if not _is_blank(line)), "")
+    if _hn_header(first):
+        return True
+    return sum(1 for line in lines[:SNIFF_LINES] if _hn_header(line)) >= 2
+
+
+def _parse_hn(lines: list[str], id_start: int) -> list[Comment]:
+    """Comments of a Hacker News page copy: the header gives the author; nesting comes from the
+    header's indentation where the copy kept it, else a header with `parent` answers the
+    comment before it. `reply` lines and the headers are dropped; the text is kept verbatim,
+    less the indentation of its depth."""
+    found: list[tuple[str, int, bool, list[str]]] = []  # name, indent, has parent, lines
+    preamble: list[str] = []
+    for line in lines:
+        header = _hn_header(line)
+        if header:
+            links = header["links"].lower()
+            indent = len(header["indent"].expandtabs(4))
+            found.append((header["name"], indent, "parent" in links, []))
+        elif _HN_REPLY.match(line):
+            continue
+        elif found:
+            found[-1][3].append(line)
+        else:
+            preamble.append(line)
+    comments: list[Comment] = []
+    stack: list[tuple[int, str]] = []  # (indent, id) of the open comments, shallowest first
+    indented = any(indent for _, indent, _, _ in found)
+    head = "\n".join(preamble).strip()
+    if head:
+        comments.append(Comment(id=f"c{id_start}", text=head))
+    for name, indent, has_parent, body in found:
+        text = _dedent(body, indent)
+        if not text:
+            continue
+        cid = f"c{id_start + len(comments)}"
+        parent: str | None = None
+        if indented:
+            while stack and stack[-1][0] >= indent:
+                stack.pop()
+            parent = stack[-1][1] if stack else None
+            stack.append((indent, cid))
+        elif has_parent and comments:
+            parent = comments[-1].id
+        comments.append(Comment(id=cid, text=text, author=name, reply_to=parent))
+    return comments
+
+
+def _dedent(body: list[str], indent: int) -> str:
+    out = []
+    for line in body:
+        lead = len(line) - len(line.lstrip(" \t"))
+        out.append(line[min(lead, indent) :] if indent else line)
+    return "\n".join(out).strip()
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.summarize.schema import DigestResult, Side
+from bot.summarize.schema import DigestResult, Quote, Side
 
 
 def counts_line(result: DigestResult) -> str:
@@ -69,6 +69,15 @@ def text_repeats_quote(point_text: str, quote_texts: list[str]) -> bool:
     if not stem:
         return True
     return any(stem in fold(quote).casefold() for quote in quote_texts)
+
+
+def repeated_quote(point_text: str, quotes: list[Quote]) -> Quote | None:
+    """The quote a point's text only repeats (see `text_repeats_quote`), else None: renderers
+    show that quote, verbatim, in place of the text."""
+    for quote in quotes:
+        if text_repeats_quote(point_text, [quote.text]):
+            return quote
+    return None
 
 
 def balance_warning(result: DigestResult) -> str | None:

@@ -23,8 +23,8 @@ from bot.render.common import (
     no_points_line,
     participants_line,
     quote_ref,
+    repeated_quote,
     side_support,
-    text_repeats_quote,
 )
 from bot.render.safe import escape, link, neutralize_mentions, sanitize, sanitize_result
 from bot.summarize.schema import DigestResult, Point
@@ -87,25 +87,31 @@ class _Context:
 
 
 def _point_field(point: Point, ctx: _Context) -> tuple[str, str]:
-    """(name, value) of one point: its text as the name, quotes with jump links as the value."""
-    quotes = [q for q in point.quotes]
-    only_quote = bool(quotes) and text_repeats_quote(point.text, [q.text for q in quotes])
-    name = clip(safe(point.text), FIELD_NAME)
-    lines: list[str] = []
-    quoted = {q.comment_id for q in quotes}
+    """(name, value) of one point: its text as the name, quotes with jump links as the value.
+
+    A point that is only its quote (the extractive engine's) is shown as that quote, verbatim,
+    once: the quote is the name and its citation the value, so a reader can check the words
+    against the comment rather than a cleaned, re-capitalized copy of them."""
+    quotes = list(point.quotes)
+    shown = repeated_quote(point.text, quotes)
+    if shown is not None:
+        name = "“" + clip(safe(shown.text), FIELD_NAME - 2) + "”"
+        quotes = [q for q in quotes if q is not shown]
+    else:
+        name = clip(safe(point.text), FIELD_NAME)
+    lines: list[str] = [f"— {ctx.ref(shown.comment_id)}"] if shown is not None else []
+    quoted = {q.comment_id for q in point.quotes}
     cites = [ctx.ref(cid) for cid in point.comment_ids if cid not in quoted]
     tail = ("Also: " + ", ".join(cites)) if cites else ""
-    room = FIELD_VALUE - len(tail) - 1
+    room = FIELD_VALUE - len(tail) - 1 - sum(len(line) + 1 for line in lines)
     if room < 200:  # too many citations: keep the quotes, cut the list
         tail = clip(tail, 200)
-        room = FIELD_VALUE - len(tail) - 1
-    for quote in quotes[1:] if only_quote and len(quotes) > 1 else quotes:
+        room = FIELD_VALUE - len(tail) - 1 - sum(len(line) + 1 for line in lines)
+    for quote in quotes:
         ref = " — " + ctx.ref(quote.comment_id)
         body = safe(quote.text)
         share = max(40, room // max(1, len(quotes)) - len(ref) - 4)
         lines.append(f"> “{clip(body, share)}”{ref}")
-    if only_quote and len(quotes) == 1:
-        lines = [f"— {ctx.ref(quotes[0].comment_id)}"]
     if tail:
         lines.append(tail)
     value = "\n".join(lines) or "No citation."

@@ -18,8 +18,8 @@ from bot.render.common import (
     no_points_line,
     participants_line,
     quote_ref,
+    repeated_quote,
     side_support,
-    text_repeats_quote,
 )
 from bot.render.safe import escape, link, sanitize_result
 from bot.summarize.schema import DigestResult, Point
@@ -36,9 +36,10 @@ def _point(point: Point, authors: dict[str, str | None], urls: dict[str, str | N
     def ref(cid: str) -> str:
         return link(escape(quote_ref(cid, authors.get(cid))), urls.get(cid))
 
-    if point.quotes and text_repeats_quote(point.text, [q.text for q in point.quotes]):
+    first = repeated_quote(point.text, list(point.quotes))
+    if first is not None:
         # The extractive engine's point text is its quote: say it once, as the quote.
-        first, *rest = point.quotes
+        rest = [q for q in point.quotes if q is not first]
         quoted = {q.comment_id for q in point.quotes}
         extra = ", ".join(ref(cid) for cid in point.comment_ids if cid not in quoted)
         lines = [

@@ -25,8 +25,8 @@ from bot.render.common import (
     no_points_line,
     participants_line,
     quote_ref,
+    repeated_quote,
     side_support,
-    text_repeats_quote,
 )
 from bot.render.safe import sanitize_result
 from bot.summarize.schema import DigestResult, Point, Side
@@ -38,14 +38,16 @@ Layout = Literal["stacked", "columns"]
 
 def _point(point: Point, authors: dict[str, str | None]) -> Text:
     text = Text("• ", style="bold")
-    quotes_only = bool(point.quotes) and text_repeats_quote(
-        point.text, [q.text for q in point.quotes]
-    )
-    if not quotes_only:
+    shown = repeated_quote(point.text, list(point.quotes))
+    quotes_only = shown is not None
+    quotes = list(point.quotes)
+    if shown is not None:  # the point is its quote: the verbatim quote leads, once
+        quotes = [shown, *(q for q in quotes if q is not shown)]
+    else:
         text.append(point.text)
         if point.comment_ids:
             text.append(f"  [{', '.join(point.comment_ids)}]", style="dim")
-    for n, quote in enumerate(point.quotes):
+    for n, quote in enumerate(quotes):
         text.append("“" if quotes_only and n == 0 else "\n    “", style="dim")
         text.append(quote.text, style="italic")
         text.append("”", style="dim")

@@ -10,7 +10,8 @@ import pytest
 from bot.bench.sides_bench import SET_DIR, GoldError, load_debate, load_set
 from bot.ingest import detect_format
 
-PATHS = sorted(SET_DIR.glob("*.toml"))
+# The held-out set (tests/fixtures/sides/heldout) is checked the same way.
+PATHS = sorted(SET_DIR.glob("*.toml")) + sorted((SET_DIR / "heldout").glob("*.toml"))
 
 
 def test_the_set_is_big_and_varied() -> None:

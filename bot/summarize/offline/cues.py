@@ -107,6 +107,12 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"\bwe (?:\w+ )?have (?:very )?different (?:ideas|views|opinions|definitions)\b",
     ),
     ("disagree", ("think so", "believe so"), r"\bI (?:don'?t|do not) (?:think|believe) so\b"),
+    (
+        "disagree",
+        ("think", "believe"),
+        r"^\W*I (?:really |just |honestly )?(?:don'?t|do not) (?:think|believe) (?:that )?"
+        r"(?:a|an|the|this|that|it|they|we|banning|making|having|[\w\-]+ing) ",
+    ),
     ("disagree", ("buy",), r"\bI (?:don'?t|do not) buy (?:it|that|this|the)\b"),
     ("disagree", ("the point",), r"\b(?:miss(?:es|ing)?|missed) the point\b"),
     (
@@ -521,6 +527,16 @@ _NAMED_ROWS: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
     (("+1",), re.compile(r"\+1\s+(?:to\s+)?" + _name("plus", 1), _I)),
     (("with",), re.compile(r"\b(?:I'?m|I am|we'?re|we are)\s+with\s+" + _name("imwith"), _I)),
     (("same as",), re.compile(r"\bsame\s+as\s+" + _name("sameas"), _I)),
+    (("side",), re.compile(r"\bon\s+" + _name("onside", 1) + r"'s\s+side\b", _I)),
+    (
+        ("support", "back", "second", "share", "echo"),
+        re.compile(
+            r"\b(?:support|back|second|share|echo)\s+"
+            + _name("views", 1)
+            + r"'s\s+(?:view|point|idea|proposal|position|suggestion|concern)s?\b",
+            _I,
+        ),
+    ),
     (
         ("said it", "nailed it", "put it"),
         re.compile(r"(?<![\w@])" + _name("saidit", 1) + r"\s+(?:said|nailed|put)\s+it\b", _I),
@@ -529,12 +545,13 @@ _NAMED_ROWS: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
         (),
         re.compile(
             r"^\W*" + _name("lead") + r"(?:\s*[,:]|(?:'s|\s+(?:is|was))\s+(?:\w+\s+)?"
-            r"(?P<verdict>right|wrong|correct|mistaken|spot on)\b)",
+            r"(?P<verdict>right|wrong|correct|mistaken|spot on)\b"
+            r"|\s+(?P<haspoint>has|had|makes|made)\s+a\s+(?:good\s+|fair\s+|valid\s+)?point\b)",
             _I | re.M,
         ),
     ),
 ]
-_AGREEING_GROUPS = frozenset({"said", "plus", "imwith", "sameas", "saidit"})
+_AGREEING_GROUPS = frozenset({"said", "plus", "imwith", "sameas", "saidit", "onside", "views"})
 # Who else may be named: the opening poster and "the parent" (the comment answered).
 OP = "\x00op"
 PARENT = "\x00parent"
@@ -555,7 +572,11 @@ def named_person(text: str, begin: int, end: int, names: dict[str, str]) -> tupl
             matches.extend(pattern.finditer(text, begin, end))
     matches.sort(key=lambda m: m.start())
     for match in matches:
-        group = next(g for g, v in match.groupdict().items() if v is not None and g != "verdict")
+        group = next(
+            g
+            for g, v in match.groupdict().items()
+            if v is not None and g not in ("verdict", "haspoint")
+        )
         if group == "parent":
             return PARENT, 0
         words = match.group(group).split()
@@ -563,6 +584,8 @@ def named_person(text: str, begin: int, end: int, names: dict[str, str]) -> tupl
         verdict = match.groupdict().get("verdict")
         if verdict:
             sign = -1 if verdict.lower() in ("wrong", "mistaken") else 1
+        if match.groupdict().get("haspoint"):
+            sign = 1  # "Sylvie has a point"
         # "Alice Smith" or "Alice": the longer name first.
         for n in (2, 1):
             if len(words) >= n:
@@ -628,3 +651,55 @@ def negates(text: str, other: str) -> bool:
         return False
     shared = len(set(rest_a) & set(rest_b))
     return shared >= 0.8 * max(len(set(rest_a)), len(set(rest_b)))
+
+
+# --- camps named by a stance phrase ------------------------------------------------------------
+
+_WORD = r"([^\W\d_][\w\-]*)"
+_AFTER = (
+    r"(?=\s*(?:[,.!:;)]|$|(?:obviously|all the way|forever|for sure|for life|ftw|100%|here|tbh"
+    r"|always|every time|any day)\b))"
+)
+# "team cats", "#teamdogs", "coffee all the way", "cats > dogs", "tea ftw", "dogs forever".
+_TEAM = re.compile(
+    _LEAD + r"(?:#?team\s*" + _WORD + _AFTER + r"|" + _WORD + r"\s+(?:all the way|ftw|forever"
+    r"|for life|every (?:single )?time|any day)\b|" + _WORD + r"\s*>+\s*[^\W\d_])",
+    _I,
+)
+_TEAM_WORDS = ("team", "all the way", ">", "ftw", "forever", "for life", "every ", "any day")
+_BARE_WORD = re.compile(_LEAD + _WORD + r"\s*(?:[.!]+(?:\s|$)|$)", _I)
+_CLAUSE_BREAK = re.compile(r"[.!?;]+\s+")
+
+
+def team_word(word: str) -> str:
+    """The camp a stance phrase names, folded so that "Cats" and "cat" are one camp."""
+    word = word.casefold()
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def team_phrase(text: str, spans: list[tuple[int, int]]) -> str | None:
+    """The camp a comment declares with a stance phrase ("team cats",
+    "dogs all the way", "cats > dogs") at the start of one of its opening sentences, folded by
+    `team_word`; None without one."""
+    if not spans:
+        return None
+    head = text[spans[0][0] : spans[min(len(spans), OPENING_SENTENCES) - 1][1]].lower()
+    if not any(word in head for word in _TEAM_WORDS):
+        return None  # most comments name no camp: skip the pattern
+    for b, e in spans[:OPENING_SENTENCES]:
+        # Chat often runs sentences together in lower case ("settle this. cats > dogs").
+        starts = [b] + [b + m.end() for m in _CLAUSE_BREAK.finditer(text[b:e])]
+        for at in starts[:OPENING_SENTENCES]:
+            match = _TEAM.match(text, at, e)
+            if match is not None:
+                word = team_word(next(g for g in match.groups() if g))
+                return word if len(word) >= 3 else None  # "a > b" is code, not a camp
+    return None
+
+
+def bare_word(text: str, spans: list[tuple[int, int]]) -> str | None:
+    """A first sentence that is one word ("dogs."): a camp's name when others use it as one."""
+    if not spans:
+        return None
+    match = _BARE_WORD.match(text, *spans[0])
+    return team_word(match.group(1)) if match else None

@@ -36,7 +36,7 @@ from bot.thread import Thread
 # Sources whose comments without a reply link answer the story (tree.py's convention).
 TREE_SOURCES = frozenset({"hackernews", "reddit", "discourse"})
 # An opening post that asks or proposes: yes and no answer it.
-_POLL = re.compile(
+POLL = re.compile(
     r"\?|\b(?:proposal|propose|poll|vote|should|shall we|can we|could we|let'?s|how about"
     r"|ought to|need to"
     r"|what do (?:you|people|we|y'?all) think|thoughts)\b",
@@ -44,6 +44,8 @@ _POLL = re.compile(
 )
 # How many recent comments are remembered as possible targets (a query is skipped over).
 REPLY_WINDOW = 6
+# A counter-claim in a two-person exchange: weaker than any spoken cue.
+COUNTER_WEIGHT = 0.4
 
 
 def opening_index(docs: list[Doc]) -> int | None:
@@ -73,11 +75,21 @@ class _Linker:
             self.ids.setdefault(doc.comment.id, doc.index)
             if doc.comment.author and not doc.comment.is_bot:
                 self.names.setdefault(doc.comment.author.casefold(), doc.comment.author)
+        # "Gregory" names "Gregory Ashe" when no other author is a Gregory.
+        given: dict[str, set[str]] = {}
+        for name in list(self.names.values()):
+            head = name.split()[0].casefold() if " " in name else ""
+            if len(head) > 2 and head.isalpha():
+                given.setdefault(head, set()).add(name)
+        for head, full in given.items():
+            if len(full) == 1:
+                self.names.setdefault(head, next(iter(full)))
         self.tree = thread.source in TREE_SOURCES
         self.opening = opening_index(docs)
         self.poll = self.opening is not None and bool(
-            _POLL.search(docs[self.opening].comment.text[:500])
+            POLL.search(docs[self.opening].comment.text[:500])
         )
+        self.duel = not self.tree and _back_and_forth(docs, self.opening)
         self.latest: dict[str, int] = {}  # author -> their latest comment so far
         # (doc, who) of the latest comments that can be answered, latest last.
         self.recent: deque[tuple[int, str]] = deque(maxlen=2 * REPLY_WINDOW)
@@ -94,6 +106,8 @@ class _Linker:
             target, how = self._implicit_target(doc, who)
         if doc.cue is None and target is not None and target != ROOT:
             self._read_uncued(doc, target, how)
+            if doc.cue is None and self.duel and how == "previous" and _counter_claim(doc):
+                doc.cue, doc.disagrees = Cue(-1, COUNTER_WEIGHT, "counter"), True
         if doc.cue is None and how not in ("reply", "named"):
             target, how = None, ""  # a link without a cue counts replies only where explicit
         if doc.cue is not None and doc.cue.weak and how != "reply":
@@ -168,6 +182,41 @@ class _Linker:
             doc.cue, doc.disagrees = Cue(-1, 1.0, "disagree"), True
         elif how == "reply":
             doc.cue = reply_contrast(own, quoted=doc.body > 0)
+
+
+def _back_and_forth(docs: list[Doc], opening: int | None) -> bool:
+    """A two-person exchange in chat where each person answers the other with a statement of
+    their own (a counter-claim: no cue, not a question, an acknowledgement or junk), both of
+    them at least once. Then each turn answers the other, and a counter-claim is disagreement;
+    a chat of two people coordinating ("tagging 4.2 now" / "nice, changelog is up") is not."""
+    speakers = {d.comment.author for d in docs if d.comment.author and not d.comment.is_bot}
+    if len(speakers) != 2 or any(not d.comment.author for d in docs):
+        return False
+    countering = {
+        d.comment.author
+        for d in docs
+        if d.index != opening and _counter_claim(d) and read_cue(d.comment.text, d.spans)[0] is None
+    }
+    return len(countering) == 2
+
+
+# A turn that acknowledges rather than answers back.
+_ACK = re.compile(
+    r"\W*(?:nice|ok(?:ay)?|cool|great|perfect|sure|done|sounds (?:good|great)|fine|noted"
+    r"|got it|will do|lol|haha|thanks|thank you|ty|cheers)\b",
+    re.IGNORECASE,
+)
+
+
+def _counter_claim(doc: Doc) -> bool:
+    """A turn that states something: not junk, thanks, praise or an acknowledgement, and not
+    only questions."""
+    if doc.junk or doc.praise or doc.comment.is_bot or not doc.spans:
+        return False
+    text = doc.comment.text
+    if _ACK.match(text, doc.spans[0][0]):
+        return False
+    return not all(text[b:e].rstrip(" \"')]").endswith("?") for b, e in doc.spans)
 
 
 def _previous_speaker(

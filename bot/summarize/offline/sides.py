@@ -14,9 +14,11 @@ evidence, or evidence about another exchange) is on no side: never placed by voc
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from bot.summarize.offline.linking import TREE_SOURCES, opening_index
+from bot.summarize.offline.cues import bare_word, team_phrase, team_word
+from bot.summarize.offline.linking import POLL, TREE_SOURCES, opening_index
 from bot.summarize.offline.model import ROOT, Doc, Unit
 from bot.thread import Thread
 
@@ -24,6 +26,11 @@ from bot.thread import Thread
 OPENING_WEIGHT = 3.0
 # A yes or no beside a named answer ("nah Cheng said it"): weaker than the answer itself.
 VOTE_WEIGHT = 0.7
+# Two people who name the same camp ("team cats") agree; different camps disagree.
+TEAM_WEIGHT = 0.8
+# A rival view that others back, answering the opening claim (see `_rival`).
+RIVAL_WEIGHT = 0.5
+MAX_TEAMS = 6  # camps named beyond these are chatter, not a dispute (and keep the work linear)
 REFINE_ROUNDS = 5
 
 
@@ -79,7 +86,47 @@ def _edges(docs: list[Doc], thread: Thread) -> dict[tuple[int, int], float]:
         add(doc.unit, other, cue.sign * cue.weight)
         if doc.vote:
             add(doc.unit, 0, doc.vote * VOTE_WEIGHT)
+    _team_edges(docs, opening, add)
     return weights
+
+
+def _team_edges(docs: list[Doc], opening: int | None, add) -> None:
+    """Camps named by stance phrases ("team cats", "dogs all the way", "cats > dogs"): the first
+    person of each camp agrees with every later one and disagrees with the first of every other
+    camp. A one-word answer ("dogs.") joins a camp that two or more phrases name, and an opening
+    claim that mentions one camp only is on it."""
+    first: dict[str, int] = {}
+    members: list[tuple[str, int]] = []
+    for doc in docs:
+        if doc.unit < 0 or doc.comment.is_bot:
+            continue
+        word = team_phrase(doc.comment.text, doc.spans)
+        if word is not None:
+            first.setdefault(word, doc.unit)
+            members.append((word, doc.unit))
+    if not first:
+        return
+    if len(first) >= 2:
+        for doc in docs:
+            if doc.unit >= 0 and not doc.comment.is_bot and doc.cue is None:
+                word = bare_word(doc.comment.text, doc.spans)
+                if word in first and (word, doc.unit) not in members:
+                    members.append((word, doc.unit))
+    if opening is not None and docs[opening].unit >= 0:
+        text = docs[opening].comment.text
+        named = {team_word(w) for w in _WORDS.findall(text)} & set(first)
+        if len(named) == 1 and not any(u == docs[opening].unit for _, u in members):
+            members.append((named.pop(), docs[opening].unit))
+    for word, unit in members:
+        if unit != first[word]:
+            add(unit, first[word], TEAM_WEIGHT)
+    heads = sorted(first.items(), key=lambda item: item[1])[:MAX_TEAMS]
+    for i, (_, a) in enumerate(heads):
+        for _, b in heads[i + 1 :]:
+            add(a, b, -TEAM_WEIGHT)
+
+
+_WORDS = re.compile(r"[^\W\d_][\w\-]*")
 
 
 class _Parity:
@@ -162,12 +209,15 @@ def _refine(
 def place(docs: list[Doc], units: list[Unit], thread: Thread) -> Camps:
     """Put each comment on side 0 or 1 where the evidence connects it to the anchoring dispute;
     every other comment stays on no side (`doc.side` None)."""
-    colour, component, kept, conflicts = _colour(len(units), _edges(docs, thread))
-    disputed = {
-        component[a]
-        for a, b, w in kept
-        if w < 0 and colour[a] is not None and colour[a] != colour[b]
-    }
+    weights = _edges(docs, thread)
+    colour, component, kept, conflicts = _colour(len(units), weights)
+    disputed = _disputed(colour, component, kept)
+    if not disputed:
+        rival = _rival(docs, units, component, thread)
+        if rival is not None:
+            weights[(0, rival)] = -RIVAL_WEIGHT
+            colour, component, kept, conflicts = _colour(len(units), weights)
+            disputed = _disputed(colour, component, kept)
     if not disputed:
         return Camps(False, False, conflicts)
     anchored = component[0] in disputed
@@ -193,6 +243,43 @@ def place(docs: list[Doc], units: list[Unit], thread: Thread) -> Camps:
             continue
         doc.side = colour[u] ^ flip
     return Camps(True, anchored, conflicts)
+
+
+def _disputed(
+    colour: list[int | None], component: list[int], kept: list[tuple[int, int, float]]
+) -> set[int]:
+    return {
+        component[a]
+        for a, b, w in kept
+        if w < 0 and colour[a] is not None and colour[a] != colour[b]
+    }
+
+
+def _rival(docs: list[Doc], units: list[Unit], component: list[int], thread: Thread) -> int | None:
+    """With no disagreement cue linked: a person who answers the opening proposal or question
+    right after it with a claim of their own (no agreement), whom someone else then backs ("Fitz
+    is right", "agree with Ronan", "I agree"), while nobody links them to the opening claim,
+    leads a second camp: a reader sees a rival view, not an aside. Their unit, else None."""
+    opening = opening_index(docs)
+    if opening is None or thread.source in TREE_SOURCES:
+        return None
+    if not POLL.search(docs[opening].comment.text[:500]):
+        return None  # only a proposal or a question has a rival answer ("Release is out": none)
+    answer = next(
+        (d for d in docs[opening + 1 :] if not d.comment.is_bot and not d.junk and d.unit >= 0),
+        None,
+    )
+    if answer is None or answer.cue is not None or answer.praise or _only_questions(answer):
+        return None
+    head = answer.unit
+    if head == docs[opening].unit or component[head] == component[0] or not units[head].author:
+        return None
+    backers = {
+        d.unit
+        for d in docs
+        if d.unit >= 0 and d.unit != head and component[d.unit] == component[head]
+    }
+    return head if backers else None
 
 
 def _only_questions(doc: Doc) -> bool:

@@ -220,3 +220,126 @@ def test_a_bare_no_after_a_plain_claim_answers_the_last_speaker() -> None:
         )
     )
     assert side == {"c1": 0, "c2": 1, "c3": 0, "c4": 0}
+
+
+def test_a_two_person_back_and_forth_is_a_disagreement_without_cue_words() -> None:
+    thread = chat(
+        "Mira: The village hall should get solar panels on the south roof.",
+        "Olek: The roof is sixty years old and would need replacing first.",
+        "Mira: The survey last spring said it has twenty good years left.",
+        "Olek: Twenty years is shorter than the panels last, so we'd pay twice.",
+    )
+    placed = sides(thread)
+    assert placed["c1"] == placed["c3"] != placed["c2"] == placed["c4"]
+    summary, notes = summarize_offline(thread)
+    assert len(summary.sides) == 2
+    assert not any("no disagreement" in n.lower() for n in notes)
+
+
+def test_two_people_coordinating_are_not_a_back_and_forth() -> None:
+    thread = chat(
+        "Kit: build is green, tagging 4.2 now",
+        "Amara: nice. changelog is in the PR description",
+        "Kit: pushed. docs deploy takes about ten minutes",
+        "Amara: anyone seen the download counter?",
+    )
+    assert set(sides(thread).values()) <= {0}
+    assert len(summarize_offline(thread)[0].sides) == 1
+    # A third person makes it a conversation, not an exchange: counter-claims need a cue there.
+    thread = chat(
+        "Mira: The village hall should get solar panels on the south roof.",
+        "Olek: The roof is sixty years old and would need replacing first.",
+        "Pia: The hall committee meets on Thursday.",
+        "Mira: The survey last spring said it has twenty good years left.",
+    )
+    assert len(summarize_offline(thread)[0].sides) == 1
+
+
+def test_camps_named_by_stance_phrases() -> None:
+    thread = chat(
+        "Imogen: The kitchen budget should go on a proper coffee machine.",
+        "Bastian: Most of the floor drinks tea, spend it on a hot water tap.",
+        "Corinne: coffee all the way",
+        "Dev: Team tea. Someone would have to descale the machine.",
+        "Olu: I'm on Imogen's side, we lose half an hour a day walking to the cafe.",
+        "Sanne: Does anyone know when the budget closes?",
+    )
+    placed = sides(thread)
+    assert placed["c1"] == placed["c3"] == placed["c5"] == 0
+    assert placed["c4"] == 1
+    assert placed["c6"] is None
+    # A one-word answer joins a camp that others name; "team meeting at 3" names no camp.
+    thread = chat(
+        "pixel: settle this once and for all. cats > dogs",
+        "rowan: dogs. they come when you call them",
+        "juni: team cats obviously",
+        "dash: team dog, a cat has never once been happy to see me",
+    )
+    placed = sides(thread)
+    assert placed["c1"] == placed["c3"] != placed["c2"] == placed["c4"]
+    thread = chat(
+        "Ana: Team meeting at 3 in the big room.",
+        "Ben: Team standup moves to Thursday.",
+        "Cai: ok",
+    )
+    assert len(summarize_offline(thread)[0].sides) == 1
+
+
+def test_first_names_views_and_has_a_point_name_the_person_answered() -> None:
+    thread = chat(
+        "Chair: Tonight's question is whether the library should open on Sundays.",
+        "Gregory Ashe: I support it, Sunday is the only day working parents can come.",
+        "Nadia Osei: I oppose it, the overtime would close the branches on Mondays.",
+        "Paul Lindqvist: I agree with Gregory, a closed library serves nobody.",
+        "Helene Marchand: The branches matter more to people without cars. I support Nadia's view.",
+        "Fabio: Paul has a point, weekends are when people are free.",
+    )
+    docs = linked(thread)
+    assert [(d.target, d.link) for d in docs[3:]] == [(1, "named"), (2, "named"), (3, "named")]
+    placed = sides(thread)
+    assert placed["c2"] == placed["c4"] == placed["c6"] != placed["c3"] == placed["c5"]
+
+
+def test_i_dont_think_opening_a_comment_is_disagreement() -> None:
+    thread = chat(
+        "Evander: The newsletter should ban AI-generated images.",
+        "Marisol: Agreed, it's unfair on people who went out at 5am for the shot.",
+        "Theo: I don't think a ban works. Label them and let members decide.",
+    )
+    placed = sides(thread)
+    assert placed["c1"] == placed["c2"] != placed["c3"]
+    # Not a disagreement: "I don't think so" is already one; "I think" is not one at all.
+    docs = linked(chat("Ana: The bus should run later.", "Ben: I think it runs until ten."))
+    assert docs[1].cue is None
+
+
+def test_a_backed_rival_answer_to_the_opening_claim_is_the_other_camp() -> None:
+    thread = chat(
+        "Sylvie: Dogs should be allowed off the lead in the park before 9am.",
+        "Ronan: There are plenty of runners before 9, I was knocked over last month.",
+        "Wendell: @Ronan exactly, and kids walk through on the way to school.",
+        "Fabio: Sylvie has a point, the dogs need somewhere to run.",
+    )
+    placed = sides(thread)
+    assert placed["c1"] == placed["c4"] != placed["c2"] == placed["c3"]
+    # Nobody backs the answer: no camp is guessed from it.
+    thread = chat(
+        "Sylvie: Dogs should be allowed off the lead in the park before 9am.",
+        "Ronan: There are plenty of runners before 9, I was knocked over last month.",
+        "Fabio: Sylvie has a point, the dogs need somewhere to run.",
+    )
+    assert len(summarize_offline(thread)[0].sides) == 1
+    # Backing an answer that itself agrees with the opening claim is one camp.
+    thread = chat(
+        "Beatrix: Let's do the potluck on the last Friday of the month.",
+        "Cyrus: Sounds good, I'll bring a curry.",
+        "Ode: +1 to Cyrus",
+    )
+    assert len(summarize_offline(thread)[0].sides) == 1
+    # A statement of fact has no rival answer, backed or not.
+    thread = chat(
+        "Kit: Release 4.2 is out.",
+        "Amara: The changelog is in the PR description.",
+        "Tobi: Amara is right, it has the whole list.",
+    )
+    assert len(summarize_offline(thread)[0].sides) == 1
