@@ -302,7 +302,7 @@ def _summarize_thread(
     render(
         result,
         Console(),
-        layout=layout.value,  # type: ignore[arg-type]
+        layout=layout.value,
         show_duplicates=show_duplicates,
     )
 

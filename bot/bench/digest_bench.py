@@ -42,6 +42,7 @@ async def run(threads: int, messages: int, debates: int, latency: float, folder:
     from bot.digest.schedule import Schedule
     from bot.discord.app import assembled
     from bot.settings import Settings
+    from bot.store.sqlite import SQLiteStore
     from bot.testing import FakeDiscord
 
     os.environ.setdefault("OPENAI_API_KEY", "bench")
@@ -73,6 +74,7 @@ async def run(threads: int, messages: int, debates: int, latency: float, folder:
             )
             start = datetime(2026, 1, 1, tzinfo=UTC)
             async with assembled(settings) as bot, fake.run_client(bot):
+                assert isinstance(bot.store, SQLiteStore)  # the digest tables are SQLite's
                 row_id = await bot.store.save_digest(
                     DigestConfig(
                         guild_id=guild.id,

@@ -66,7 +66,8 @@ def seed_lines() -> list[str]:
 def argkp_arguments() -> list[str]:
     """The `argument` column of the ArgKP dev split shipped in `bot/data/argkp`."""
     path = resources.files("bot") / "data" / "argkp" / "arguments_dev.csv"
-    with path.open("r", encoding="utf-8", newline="") as handle:
+    # typeshed's Traversable.open omits `newline`; Path.open and zipfile.Path.open take it.
+    with path.open("r", encoding="utf-8", newline="") as handle:  # type: ignore[call-overload]
         return [row["argument"] for row in csv.DictReader(handle) if row["argument"].strip()]
 
 

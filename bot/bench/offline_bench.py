@@ -88,9 +88,9 @@ def build_argkp_thread(
     if not pool[1] or not pool[-1]:
         raise ValueError(f"topic {topic!r} needs arguments of both stances")
     if n is None:
-        order = [a for a in arguments if a.topic == topic]
-        rng.shuffle(order)
-        bodies = [([a.text], a.stance) for a in order]
+        topical = [a for a in arguments if a.topic == topic]
+        rng.shuffle(topical)
+        bodies = [([a.text], a.stance) for a in topical]
     else:
         bodies = []
         for _ in range(n):
@@ -130,7 +130,7 @@ def build_argkp_thread(
         Comment(
             id=f"c{i + 1}",
             text=texts[i],
-            reply_to=None if pasted or parents[i] is None else f"c{parents[i] + 1}",
+            reply_to=None if pasted or (up := parents[i]) is None else f"c{up + 1}",
         )
         for i in order
     )

@@ -80,7 +80,8 @@ def best_matching(counts: Mapping[int, Mapping[str, int]]) -> tuple[int, dict[in
     side: (comments matched, side → camp). Exhaustive: there are few sides and camps."""
     sides = sorted(counts)
     camps = sorted({camp for per_side in counts.values() for camp in per_side})
-    best, best_map = 0, {}
+    best = 0
+    best_map: dict[int, str] = {}
     # Pad with None so that a side may stay unmatched (more sides than camps) and vice versa.
     slots: list[str | None] = [*camps, *([None] * len(sides))]
     for chosen in set(permutations(slots, len(sides))):

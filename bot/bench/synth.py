@@ -180,8 +180,8 @@ def _base_texts(count: int, rng: random.Random) -> tuple[list[str], bool]:
         return [args[i].text for i in picked], False
     family = argument_families()
     by_topic: dict[str, list[int]] = {}
-    for i, a in enumerate(args):
-        by_topic.setdefault(a.topic, []).append(i)
+    for i, arg in enumerate(args):
+        by_topic.setdefault(arg.topic, []).append(i)
     topics = sorted(by_topic)
     spent: set[tuple[int, int]] = set()
     combos: list[tuple[int, ...]] = []

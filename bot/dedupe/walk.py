@@ -166,9 +166,9 @@ def _walk(thread: Thread, index: Index) -> tuple[Thread, DedupeReport]:
                 fold(pos, "normalized", k)
                 continue
         if not plain:
-            quoted = quote_parts.get(pos)
-            if quoted is not None:
-                k = index.quoted_in(quoted)
+            only_quote = quote_parts.get(pos)
+            if only_quote is not None:
+                k = index.quoted_in(only_quote)
                 if k is not None:
                     fold(pos, "quote_only", k)
                     continue

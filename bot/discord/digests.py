@@ -40,7 +40,7 @@ from bot.discord.jobs import left_out_note
 from bot.discord.replies import NO_MENTIONS
 from bot.ingest.discord_links import can_read, messages_to_thread
 from bot.pipeline import Options, summarize_thread
-from bot.store.base import PostedAnswer, StoreUnavailable
+from bot.store.base import NullStore, PostedAnswer, StoreUnavailable
 from bot.store.digests import Claim, DigestRow, DigestStoreError
 from bot.summarize.schema import DigestResult
 
@@ -103,7 +103,11 @@ class DigestRunner:
 
     @property
     def store(self) -> Any:
-        return self.bot.store
+        store = self.bot.store
+        if isinstance(store, NullStore):
+            # No usable database (open_store fell back): no digest tables to read or claim in.
+            raise DigestStoreError(f"no usable database ({store.location}): no digests")
+        return store
 
     # --- entry points -------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+import aiohttp
 import discord
 from discord import app_commands
 
@@ -72,7 +73,10 @@ async def on_interaction_error(interaction: discord.Interaction, error: BaseExce
             "interaction %s: Discord answered %s after retries (%s)",
             interaction.id,
             original.status,
-            original.response.url.path if original.response is not None else "?",
+            # (a `requests` response, of discord.py's sync webhooks, has a str url and no path)
+            original.response.url.path
+            if isinstance(original.response, aiohttp.ClientResponse)
+            else "?",
         )
     if message is None:
         original = getattr(error, "original", error)

@@ -427,6 +427,7 @@ class Summarizer:
             self._reads[key] = shared
         shared.replies.append(reply)
         reply.progress("Reading messages…")
+        assert shared.future is not None  # set when the entry was made
         try:
             return await asyncio.shield(shared.future)
         finally:
@@ -715,7 +716,7 @@ class SummarizeAgain(
     async def from_custom_id(
         cls,
         interaction: discord.Interaction,
-        item: discord.ui.Button[Any],
+        item: discord.ui.Item[Any],
         match: Any,
     ) -> SummarizeAgain:
         return cls(int(match["guild"]), int(match["channel"]), int(match["message"]))

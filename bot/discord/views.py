@@ -151,7 +151,9 @@ class PasteModal(discord.ui.Modal, title="Summarize a debate"):
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await self._on_paste(interaction, self.text.value)
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+    # discord.py's own Modal.on_error drops BaseView.on_error's `item` argument; this matches
+    # Modal's, which is what discord.py calls.
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
         if self._on_error_hook is not None:
             await self._on_error_hook(interaction, error)
         else:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -186,7 +186,7 @@ class _Lookups:
 
     async def even_out(self, client: discord.Client, link: DiscordLink, user_id: int) -> None:
         http = client.http
-        pending = []
+        pending: list[Coroutine[Any, Any, object]] = []
         if not self.member:
             pending.append(http.get_member(link.guild_id or 0, user_id))
         if not self.channel:
@@ -219,7 +219,7 @@ async def _member(
 async def _channel(
     client: discord.Client, guild: discord.Guild, channel_id: int, lookups: _Lookups | None = None
 ) -> Any | None:
-    channel = guild.get_channel_or_thread(channel_id)
+    channel: Any = guild.get_channel_or_thread(channel_id)
     if channel is not None:
         return channel
     if lookups is not None:

@@ -331,7 +331,7 @@ class SQLiteStore(DigestTables):
             await conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
             await conn.execute("PRAGMA foreign_keys = ON")
             # The first statement that reads the file: "file is not a database" surfaces here.
-            rows = await conn.execute_fetchall("PRAGMA journal_mode = WAL")
+            rows = list(await conn.execute_fetchall("PRAGMA journal_mode = WAL"))
             mode = str(rows[0][0]) if rows else "?"
             if mode not in ("wal", "memory"):
                 log.info("cache journal mode is %s, not wal (%s)", mode, self.location)
@@ -361,7 +361,7 @@ class SQLiteStore(DigestTables):
             return None
         now = self._now_text()
         try:
-            rows = await conn.execute_fetchall(_GET, (key, now))
+            rows = list(await conn.execute_fetchall(_GET, (key, now)))
         except DATABASE_ERRORS as error:
             if _is_bad_row(error):
                 log.warning("cached result %s is not valid text; dropping it", key)
@@ -432,7 +432,9 @@ class SQLiteStore(DigestTables):
         if conn is None:
             return CacheStats(backend="none", location=self.location)
         try:
-            rows = await conn.execute_fetchall(_STATS, {"now": self._now_text(), "iso": _ISO_GLOB})
+            rows = list(
+                await conn.execute_fetchall(_STATS, {"now": self._now_text(), "iso": _ISO_GLOB})
+            )
         except DATABASE_ERRORS as error:
             self._failed("read stats", error)
             return CacheStats(backend="none", location=self.location)
@@ -906,7 +908,7 @@ class SQLiteStore(DigestTables):
         try:
             async with conn.execute(sql, params) as cursor:
                 count = cursor.rowcount
-        except (*DATABASE_ERRORS, UnicodeError) as error:
+        except DATABASE_ERRORS + (UnicodeError,) as error:
             if guarded:
                 # Not the cache's failure: its caller fails closed; the cache goes on.
                 log.warning("store %s failed: %s", action, error)
@@ -963,5 +965,5 @@ def _probe(location: str) -> None:
 async def _close_quietly(conn: aiosqlite.Connection) -> None:
     try:
         await conn.close()
-    except (*DATABASE_ERRORS, ValueError) as error:  # aiosqlite: ValueError when already closed
+    except DATABASE_ERRORS + (ValueError,) as error:  # aiosqlite: ValueError when already closed
         log.debug("closing the cache connection failed: %s", error)

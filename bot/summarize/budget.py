@@ -63,7 +63,7 @@ class Chunk:
 def reply_roots(comments: Sequence[Comment]) -> list[str]:
     """For each comment, the id of the earliest ancestor reachable through `reply_to` within the
     thread (itself when it answers nothing in the thread). Cycles and dangling ids are safe."""
-    by_id = {}
+    by_id: dict[str, Comment] = {}
     for comment in comments:
         by_id.setdefault(comment.id, comment)
     roots: dict[str, str] = {}

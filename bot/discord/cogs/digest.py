@@ -115,7 +115,7 @@ class Digests(commands.Cog):
         return True
 
     async def _row(self, guild_id: int, name: str) -> DigestRow:
-        rows = await self.bot.store.digests(guild_id)
+        rows = await self.runner.store.digests(guild_id)
         for row in rows:
             if row.config.name.casefold() == " ".join(name.split()).casefold():
                 return row
@@ -127,7 +127,7 @@ class Digests(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
-        rows = await self.bot.store.digests(interaction.guild_id)
+        rows = await self.runner.store.digests(interaction.guild_id)
         return [
             app_commands.Choice(name=r.config.name, value=r.config.name)
             for r in rows
@@ -180,7 +180,9 @@ class Digests(commands.Cog):
         )
         now = self.runner.clock()
         next_run = schedule.next_after(now)
-        await self.bot.store.save_digest(config, created_by=interaction.user.id, next_run=next_run)
+        await self.runner.store.save_digest(
+            config, created_by=interaction.user.id, next_run=next_run
+        )
         stamp = discord.utils.format_dt(next_run, "F")
         await interaction.response.send_message(
             f"Digest **{discord.utils.escape_markdown(config.name)}** set: "
@@ -240,7 +242,7 @@ class Digests(commands.Cog):
     async def pause(self, interaction: discord.Interaction, name: str = "digest") -> None:
         assert interaction.guild_id is not None
         row = await self._row(interaction.guild_id, name)
-        await self.bot.store.set_digest_enabled(row.id, False)
+        await self.runner.store.set_digest_enabled(row.id, False)
         await self._ok(interaction, f"Digest **{row.config.name}** paused.")
 
     @digest.command(name="resume", description="Post a paused digest again")
@@ -248,7 +250,7 @@ class Digests(commands.Cog):
         assert interaction.guild_id is not None
         row = await self._row(interaction.guild_id, name)
         next_run = row.config.schedule.next_after(self.runner.clock())
-        await self.bot.store.set_digest_enabled(row.id, True, next_run=next_run)
+        await self.runner.store.set_digest_enabled(row.id, True, next_run=next_run)
         when = discord.utils.format_dt(next_run, "F")
         await self._ok(interaction, f"Digest **{row.config.name}** resumed; next run {when}.")
 
@@ -256,7 +258,7 @@ class Digests(commands.Cog):
     async def stop(self, interaction: discord.Interaction, name: str = "digest") -> None:
         assert interaction.guild_id is not None
         row = await self._row(interaction.guild_id, name)
-        await self.bot.store.delete_digest(row.id)
+        await self.runner.store.delete_digest(row.id)
         await self._ok(interaction, f"Digest **{row.config.name}** deleted.")
 
     for _command in (now, show, pause, resume, stop):

@@ -237,8 +237,8 @@ def address_problem(address: IPAddress) -> str | None:
             if address in network:
                 return reason
         return None if address.is_global else "a reserved address"
-    for network, reason in _V6_CLASSES:
-        if address in network:
+    for network6, reason in _V6_CLASSES:
+        if address in network6:
             return reason
     embedded = _embedded_v4(address)
     if embedded is not None:

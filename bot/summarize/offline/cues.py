@@ -566,9 +566,9 @@ def named_person(text: str, begin: int, end: int, names: dict[str, str]) -> tupl
     lowered = text[begin:end].lower()
     if not names and not any(word in lowered for word in ("op", "parent", "previous", "above")):
         return None, 0  # nobody has a name here
-    matches = []
-    for words, pattern in _NAMED_ROWS:
-        if not words or any(word in lowered for word in words):
+    matches: list[re.Match[str]] = []
+    for cue_words, pattern in _NAMED_ROWS:
+        if not cue_words or any(word in lowered for word in cue_words):
             matches.extend(pattern.finditer(text, begin, end))
     matches.sort(key=lambda m: m.start())
     for match in matches:

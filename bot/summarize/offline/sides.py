@@ -236,12 +236,12 @@ def place(docs: list[Doc], units: list[Unit], thread: Thread) -> Camps:
         flip = colour[earliest] or 0
     for doc in docs:
         u = doc.unit
-        if u < 0 or component[u] != anchor or colour[u] is None:
+        if u < 0 or component[u] != anchor or (colour_u := colour[u]) is None:
             continue
         if doc.cue is None and doc.target is None and (doc.junk or _only_questions(doc)):
             # A test post, a greeting or a plain question takes no side, whoever wrote it.
             continue
-        doc.side = colour[u] ^ flip
+        doc.side = colour_u ^ flip
     return Camps(True, anchored, conflicts)
 
 
