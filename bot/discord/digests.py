@@ -309,8 +309,13 @@ class DigestRunner:
         """The channel's messages in the period, oldest first; the newest are kept when the
         history limit cuts (never the newest dropped)."""
         limit = self.bot.settings.history_limit
+        # Newest first: with `after` alone discord.py reads oldest first, and a cut by `limit`
+        # would drop the newest messages.
         history = channel.history(
-            limit=limit, after=period.start, before=period.end + timedelta(microseconds=1)
+            limit=limit,
+            after=period.start,
+            before=period.end + timedelta(microseconds=1),
+            oldest_first=False,
         )
         newest_first = [m async for m in history if not m.is_system()]
         newest_first.sort(key=lambda m: m.id, reverse=True)

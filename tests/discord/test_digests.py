@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from discord_helpers import DEBATE, World, make_settings, running
+from discord_helpers import DEBATE, World, all_text, link, make_settings, running
 
 from bot.digest.config import DigestConfig, SourceRef
 from bot.digest.schedule import Schedule
@@ -369,3 +369,87 @@ async def test_opted_out_members_are_left_out_and_counted_and_deletion_withdraws
         body = withdrawn(entry.message["id"])[-1].json
         assert body["content"].startswith("This summary was withdrawn")
         assert alices[0]["content"][:30] not in str(body)
+
+
+# --- /summarize since: a personal catch-up --------------------------------------------------
+
+
+def _answer(fake: FakeDiscord, it: Any) -> list[Any]:
+    return [s for s in fake.sent_messages() if s.interaction is it and (s.embeds or s.files)]
+
+
+def _said(fake: FakeDiscord, it: Any) -> str:
+    sent = [s for s in fake.sent_messages() if s.interaction is it]
+    files = [f.content.decode("utf-8", "replace") for s in sent for f in s.files]
+    return "\n".join([str(s.embeds) + (s.content or "") for s in sent] + files)
+
+
+async def test_summarize_since_my_last_message_reads_only_what_came_after_privately(
+    discord_fake: FakeDiscord, world: World, digest_settings: Any
+) -> None:
+    fake = discord_fake
+    later = [
+        ("alice", "CATCHUP-1: remote work still saves everyone the daily commute time."),
+        ("dave", "CATCHUP-2: I disagree, offices keep teams aligned on the hard problems."),
+        ("carol", "CATCHUP-3: remote teams write things down, which helps new people."),
+    ]
+    for name, text in later:
+        fake.add_message(world.thread, world.users[name], text)
+    async with running(fake, digest_settings):
+        it = await fake.interaction(
+            world.bob, world.thread, "summarize", {"since": "my last message"}
+        )
+        await fake.wait_for(lambda: bool(_answer(fake, it)), timeout=20)
+    assert it.response_type == 5 and it.ephemeral  # private from the first "thinking"
+    assert all(s.ephemeral for s in fake.sent_messages() if s.interaction is it)
+    said = _said(fake, it)
+    # bob's last message was DEBATE[5]: two debate lines and the three new ones come after it.
+    assert "5 comments read" in said, said[:500]
+    assert "since your last message" in said
+    assert "CATCHUP-" in said
+    assert "Remote work is better because people skip" not in said  # before bob's message
+    assert [s for s in fake.sent_messages() if not s.ephemeral] == []
+
+
+async def test_summarize_since_a_span_of_a_linked_channel_and_clear_errors(
+    discord_fake: FakeDiscord, world: World, digest_settings: Any
+) -> None:
+    fake = discord_fake
+    fake.add_message(world.general, world.carol, "OLD-TALK: this is from long ago.")
+    fake.ids.tick(3 * 86400)
+    fresh = [
+        ("alice", "FRESH-1: we should adopt the four day week for the whole team."),
+        ("bob", "FRESH-2: I disagree, clients expect us to answer on Fridays."),
+        ("carol", "FRESH-3: I agree with alice, people would be rested and sharper."),
+    ]
+    for name, text in fresh:
+        fake.add_message(world.general, world.users[name], text)
+    async with running(fake, digest_settings):
+        it = await fake.interaction(
+            world.dave, world.thread, "summarize", {"since": "24h", "link": link(world.general)}
+        )
+        await fake.wait_for(lambda: bool(_answer(fake, it)), timeout=20)
+        said = _said(fake, it)
+        assert it.ephemeral and "3 comments read" in said and "FRESH-" in said
+        assert "OLD-TALK" not in said and "from the last day" in said
+
+        bad = await fake.interaction(world.dave, world.general, "summarize", {"since": "soon"})
+        await fake.wait_for(lambda: "not a span" in _said(fake, bad), timeout=10)
+        text = await fake.interaction(
+            world.dave, world.general, "summarize", {"since": "24h", "text": "a\nb"}
+        )
+        await fake.wait_for(lambda: "not with text" in _said(fake, text), timeout=10)
+        # dave never wrote in #general.
+        mine = await fake.interaction(
+            world.dave, world.general, "summarize", {"since": "my last message"}
+        )
+        await fake.wait_for(lambda: "no message in the last" in _said(fake, mine), timeout=10)
+        # A channel the asker cannot read: the same refusal as /summarize, nothing read.
+        secret = await fake.interaction(
+            world.bob, world.general, "summarize", {"since": "7d", "link": link(world.secret)}
+        )
+        await fake.wait_for(lambda: "can't summarize that link" in _said(fake, secret), 10)
+    assert fake.history_requests(world.secret.id) == []
+    assert "SECRET-PLAN" not in all_text(fake)
+    for each in (bad, text, mine, secret):
+        assert all(s.ephemeral for s in fake.sent_messages() if s.interaction is each)
