@@ -36,6 +36,7 @@ from bot.digest.build import DigestReport, entry_from_result, jump_url, messages
 from bot.digest.rank import Activity, rank
 from bot.digest.schedule import Period, period_now
 from bot.discord.access import private_reason
+from bot.discord.guards import utc_day
 from bot.discord.jobs import left_out_note
 from bot.discord.replies import NO_MENTIONS
 from bot.ingest.discord_links import can_read, messages_to_thread
@@ -70,6 +71,8 @@ class Candidate:
     window: list[Any]
     activity: Activity
     result: DigestResult | None = None
+    older: list[Any] = field(default_factory=list)  # the part an earlier digest summarized
+    mark: str | None = None  # the incremental mark of its LLM summary (`bot.digest.update`)
 
 
 @dataclass
@@ -194,8 +197,12 @@ class DigestRunner:
             return await self._skip(
                 row, claim, destination, "who opted out cannot be checked right now", left_out
             )
+        budget = await self._budget(row)
+        if budget.spent:
+            return await self._skip(row, claim, destination, budget.spent, left_out)
         skipped: dict[int, int] = {}
         candidates = await self._candidates(guild, sources, claim.period, opted_out, skipped)
+        self._opted_out = opted_out
         report, failed = await self._report(row, claim.period, candidates, left_out)
         if skipped:
             note = left_out_note(sum(skipped.values()), len(skipped))
@@ -209,7 +216,7 @@ class DigestRunner:
             f"; {len(failed)} left out" if failed else ""
         )
         fresh = [c.result for c in candidates if c.result is not None and not c.result.cached]
-        return Outcome(
+        outcome = Outcome(
             "posted",
             text + ".",
             posted,
@@ -217,6 +224,39 @@ class DigestRunner:
             llm_calls=sum(r.usage.llm_calls for r in fresh),
             tokens=sum(r.usage.prompt_tokens + r.usage.completion_tokens for r in fresh),
         )
+        await self._charge(budget, outcome)
+        return outcome
+
+    async def _budget(self, row: DigestRow) -> _Budget:
+        """The daily LLM token budget this digest draws on: the server's, shared with
+        `/summarize` (`GUILD_DAILY_TOKENS`), or the digest's own (`own_budget_tokens`). Spent,
+        or unknown because the store cannot tell (fail closed), the period is skipped."""
+        config = row.config
+        own = config.own_budget_tokens
+        bucket, limit = (-row.id, own) if own is not None else (config.guild_id, None)
+        if limit is None:
+            limit = self.bot.settings.guild_daily_tokens
+        budget = _Budget(bucket, utc_day(self.clock()), limit)
+        if self.bot.llm is None or not limit:
+            return budget
+        try:
+            used = (await self.store.guild_usage(bucket, budget.day)).tokens
+        except StoreUnavailable:
+            budget.spent = "the LLM budget cannot be checked right now"
+            return budget
+        if used >= limit:
+            whose = "this digest's" if own is not None else "the server's"
+            budget.spent = f"{whose} daily LLM budget is spent ({used:,} of {limit:,} tokens)"
+        return budget
+
+    async def _charge(self, budget: _Budget, outcome: Outcome) -> None:
+        if outcome.tokens or outcome.llm_calls:
+            recorded = await self.store.record_usage(
+                budget.bucket, budget.day, tokens=outcome.tokens,
+                llm_calls=outcome.llm_calls, cached=False,
+            )  # fmt: skip
+            if not recorded:
+                log.warning("digest usage of %s not recorded", budget.bucket)
 
     async def _skip(
         self, row: DigestRow, claim: Claim, destination: Any, why: str, left_out: list[str]
@@ -370,7 +410,7 @@ class DigestRunner:
         shown = order[: config.max_debates]
         more = order[config.max_debates :] + ranked[MAX_RANKED:]
         if self.bot.llm is not None:
-            await asyncio.gather(*(self._summarize(by_id[a.source_id], self.bot.llm, failed)
+            await asyncio.gather(*(self._summarize_llm(row, by_id[a.source_id], failed)
                                    for a in shown))  # fmt: skip
         previous = (
             row.last_end.astimezone(UTC).isoformat(timespec="seconds") if row.last_end else ""
@@ -419,6 +459,106 @@ class DigestRunner:
                 log.exception("digest: summarizing %s failed", candidate.activity.source_id)
                 failed.append(f"{candidate.activity.name}: could not be summarized")
 
+    async def _summarize_llm(self, row: DigestRow, candidate: Candidate, failed: list[str]) -> None:
+        """The LLM summary of a debate shown: an update of the previous digest's summary when
+        the part it summarized is unchanged (same messages, none edited), else the whole thread
+        since it was first summarized; every model failing falls back to the offline engine,
+        with a note in the entry."""
+        from bot.digest.update import Mark, fingerprint, summarize_digest_llm
+        from bot.summarize.llm import LLMError
+
+        config = row.config
+        activity = candidate.activity
+        async with self._limit:
+            try:
+                last_id, _, result_key = await self.store.thread_mark(row.id, activity.source_id)
+                mark = Mark.decode(result_key)
+                previous, older, notes = None, [], []
+                if mark is not None:
+                    older = await self._older(candidate.channel, mark.first_id, last_id)
+                    if older and fingerprint(older) == mark.fingerprint:
+                        previous = await self.store.get(mark.key)
+                    if previous is None:
+                        notes.append(
+                            "Messages summarized before were edited or deleted (or the earlier "
+                            "summary expired): the thread was read again in full."
+                        )
+                new = [m for m in candidate.window if m.id > last_id]
+                if not new:
+                    new, older, previous = candidate.window, [], None
+                every = [*older, *new]
+                candidate.older = older
+                thread = messages_to_thread(every, title=activity.name, url=activity.url)
+                try:
+                    result = await summarize_digest_llm(
+                        thread,
+                        old_ids=frozenset(str(m.id) for m in older) if previous else frozenset(),
+                        previous=previous,
+                        config=self.bot.llm,
+                        max_points=2,
+                        language=config.language,
+                        focus=config.focus,
+                    )
+                except LLMError as err:
+                    log.warning("digest: the LLM failed for %s: %s", activity.source_id, err)
+                    fallback = await summarize_thread(
+                        thread, store=self.bot.store,
+                        options=Options(llm=None, max_points_per_side=2), flights=self.bot.flights,
+                    )  # fmt: skip
+                    note = f"The LLM was unavailable ({err}); this is the offline engine's summary."
+                    candidate.result = fallback.model_copy(
+                        update={"notes": [note, *notes, *fallback.notes], "usage": err.usage}
+                    )
+                    return
+                candidate.result = result.model_copy(update={"notes": [*notes, *result.notes]})
+                await self._keep_result(row, candidate, result, every)
+            except Exception:  # one thread failing leaves the digest posted, with a note
+                log.exception("digest: summarizing %s failed", activity.source_id)
+                failed.append(f"{activity.name}: could not be summarized")
+
+    async def _older(self, channel: Any, first_id: int, last_id: int) -> list[Any]:
+        """The messages an earlier digest summarized (from `first_id` to `last_id`), as they
+        are now, with the same members left out; empty when the history limit cannot hold them
+        (then the thread is read again in full)."""
+        limit = self.bot.settings.history_limit
+        history = channel.history(
+            limit=limit + 1,
+            after=discord.Object(first_id - 1),
+            before=discord.Object(last_id + 1),
+            oldest_first=True,
+        )
+        found = [m async for m in history if not m.is_system()]
+        if len(found) > limit:
+            return []
+        return self._keep(found, getattr(self, "_opted_out", frozenset()), None)
+
+    async def _keep_result(
+        self, row: DigestRow, candidate: Candidate, result: DigestResult, every: list[Any]
+    ) -> None:
+        """Store the summary (linked to its messages, so that forgetting one forgets it) and
+        remember where it ended, for the next digest's update."""
+        from bot.digest.update import Mark, fingerprint
+
+        key = result.cache_key
+        if key is None or not every:
+            return
+        ttl = self.bot.settings.cache_ttl_days * 86400 or None
+        if not await self.store.put(key, result, ttl_seconds=ttl):
+            return
+        channel = candidate.channel
+        channels = [
+            channel.id,
+            *([channel.parent_id] if getattr(channel, "parent_id", None) else []),
+        ]
+        await self.store.link_sources(
+            key,
+            guild_id=row.config.guild_id,
+            channel_ids=channels,
+            message_ids=[m.id for m in every],
+            author_ids=list({m.author.id for m in every}),
+        )
+        candidate.mark = Mark(key, every[0].id, fingerprint(every)).encode()
+
     # --- posting ------------------------------------------------------------------------------
 
     async def _post(
@@ -437,6 +577,10 @@ class DigestRunner:
             c.activity.source_id: [(row.config.guild_id, c.channel.id, m.id) for m in c.window]
             for c in candidates
         }
+        for c in candidates:  # an updated summary may quote what an earlier digest read
+            refs[c.activity.source_id] += [
+                (row.config.guild_id, c.channel.id, m.id) for m in c.older
+            ]
         shown = [ref for entry in report.entries for ref in refs.get(entry.source_id, [])]
         done = {p.seq: p for p in claim.posts}
         texts = messages(report)
@@ -528,10 +672,11 @@ class DigestRunner:
         self, row: DigestRow, period: Period, report: DigestReport, candidates: list[Candidate]
     ) -> None:
         last = {c.activity.source_id: c.window[-1].id for c in candidates if c.window}
+        marks = {c.activity.source_id: c.mark for c in candidates}
         for entry in report.entries:
             await self.store.set_thread_mark(
                 row.id, entry.source_id, last_message_id=last[entry.source_id],
-                period_key=period.key, result_key=None,
+                period_key=period.key, result_key=marks.get(entry.source_id),
             )  # fmt: skip
 
     # --- helpers ------------------------------------------------------------------------------
@@ -557,6 +702,14 @@ class DigestRunner:
             return await self.bot.fetch_channel(channel_id)
         except (discord.NotFound, discord.Forbidden, discord.InvalidData):
             return None
+
+
+@dataclass
+class _Budget:
+    bucket: int
+    day: str
+    limit: int
+    spent: str | None = None
 
 
 def _shares(result: DigestResult | None) -> tuple[float, ...]:
