@@ -73,6 +73,7 @@ class Candidate:
     result: DigestResult | None = None
     older: list[Any] = field(default_factory=list)  # the part an earlier digest summarized
     mark: str | None = None  # the incremental mark of its LLM summary (`bot.digest.update`)
+    opted_out: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -202,7 +203,8 @@ class DigestRunner:
             return await self._skip(row, claim, destination, budget.spent, left_out)
         skipped: dict[int, int] = {}
         candidates = await self._candidates(guild, sources, claim.period, opted_out, skipped)
-        self._opted_out = opted_out
+        for candidate in candidates:
+            candidate.opted_out = opted_out
         report, failed = await self._report(row, claim.period, candidates, left_out)
         if skipped:
             note = left_out_note(sum(skipped.values()), len(skipped))
@@ -475,7 +477,7 @@ class DigestRunner:
                 mark = Mark.decode(result_key)
                 previous, older, notes = None, [], []
                 if mark is not None:
-                    older = await self._older(candidate.channel, mark.first_id, last_id)
+                    older = await self._older(candidate, mark.first_id, last_id)
                     if older and fingerprint(older) == mark.fingerprint:
                         previous = await self.store.get(mark.key)
                     if previous is None:
@@ -516,12 +518,12 @@ class DigestRunner:
                 log.exception("digest: summarizing %s failed", activity.source_id)
                 failed.append(f"{activity.name}: could not be summarized")
 
-    async def _older(self, channel: Any, first_id: int, last_id: int) -> list[Any]:
+    async def _older(self, candidate: Candidate, first_id: int, last_id: int) -> list[Any]:
         """The messages an earlier digest summarized (from `first_id` to `last_id`), as they
         are now, with the same members left out; empty when the history limit cannot hold them
         (then the thread is read again in full)."""
         limit = self.bot.settings.history_limit
-        history = channel.history(
+        history = candidate.channel.history(
             limit=limit + 1,
             after=discord.Object(first_id - 1),
             before=discord.Object(last_id + 1),
@@ -530,7 +532,7 @@ class DigestRunner:
         found = [m async for m in history if not m.is_system()]
         if len(found) > limit:
             return []
-        return self._keep(found, getattr(self, "_opted_out", frozenset()), None)
+        return self._keep(found, candidate.opted_out, None)
 
     async def _keep_result(
         self, row: DigestRow, candidate: Candidate, result: DigestResult, every: list[Any]
