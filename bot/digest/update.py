@@ -199,7 +199,10 @@ async def summarize_digest_llm(
     lines = thread_lines(new, names.shown)
     people = names.handle_lines(new)
     prev_line = _summary_line(previous.summary, names) if previous is not None else None
-    boundary = _boundary(previous.cache_key if previous is not None else None, lines)
+    # The boundary must not occur in any data: the comments, the title, the focus line or the
+    # previous summary (which quotes comments).
+    data = [*lines, *people, thread.title or "", focus or "", prev_line or ""]
+    boundary = _boundary(previous.cache_key if previous is not None else None, data)
 
     def messages_for() -> MessagesFor:
         return lambda route: update_messages(

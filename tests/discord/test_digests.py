@@ -268,13 +268,15 @@ async def test_digest_commands_set_up_show_pause_and_refuse_bad_input(
         setup = await fake.interaction(
             boss, world.general, "digest setup",
             {"destination": log, "time": "9:00", "timezone": "Europe/Berlin",
-             "days": "mon,thu", "debates": 3},
+             "days": "mon,thu", "debates": 3, "language": "German",
+             "focus": "Which costs each side names"},
         )  # fmt: skip
         await fake.wait_for(lambda: said(fake, setup), timeout=10)
         assert setup.ephemeral
         assert "Mon, Thu at 09:00 Europe/Berlin, 3 debates" in said(fake, setup)
         (row,) = await bot.store.digests(world.guild.id)
         assert row.config.destination_id == log.id and row.config.max_debates == 3
+        assert row.config.language == "German" and row.config.focus == "Which costs each side names"
         assert row.next_run is not None and row.next_run.weekday() in (0, 3)
 
         bad = await fake.interaction(
@@ -283,10 +285,18 @@ async def test_digest_commands_set_up_show_pause_and_refuse_bad_input(
         )  # fmt: skip
         await fake.wait_for(lambda: said(fake, bad), timeout=10)
         assert bad.ephemeral and "unknown time zone" in said(fake, bad)
+        klingon = await fake.interaction(
+            boss, world.general, "digest setup",
+            {"destination": log, "time": "9:00", "timezone": "UTC", "language": "Klingonese"},
+        )  # fmt: skip
+        await fake.wait_for(lambda: said(fake, klingon), timeout=10)
+        assert klingon.ephemeral and "Pick a language from the list" in said(fake, klingon)
 
         show = await fake.interaction(boss, world.general, "digest show", {})
         await fake.wait_for(lambda: said(fake, show), timeout=10)
         assert "Next run:" in said(fake, show) and show.ephemeral
+        assert "Language: German" in said(fake, show)
+        assert "LLM budget: the server's, shared with /summarize" in said(fake, show)
 
         pause = await fake.interaction(boss, world.general, "digest pause", {})
         await fake.wait_for(lambda: said(fake, pause), timeout=10)
