@@ -41,6 +41,7 @@ from bot.summarize.llm.messages import (
     ShortNames,
     _format_rule,
     _language_rule,
+    carry_members,
     new_boundary,
     one_line,
     restore_names,
@@ -48,7 +49,7 @@ from bot.summarize.llm.messages import (
     thread_lines,
 )
 from bot.summarize.prompts import load_prompt
-from bot.summarize.schema import CommentOut, DigestResult, Summary
+from bot.summarize.schema import CommentOut, DigestResult, Point, Summary
 from bot.thread import Thread
 
 UPDATE_PROMPT = ("update", 1)
@@ -88,39 +89,44 @@ class Mark:
         return cls(parts[0], int(parts[1]), parts[2])
 
 
-def _summary_line(summary: Summary, names: ShortNames) -> str:
-    """The previous summary as one JSON line, in the short ids and handles the model sees
-    (participants are left out: the program fills them in)."""
+def short_summary(summary: Summary, names: ShortNames) -> Summary:
+    """The previous summary in the short ids the model sees (ids it does not know dropped)."""
     short = {original: s for s, original in names.originals.items()}
 
     def ids(values: Sequence[str]) -> list[str]:
         return [short[v] for v in values if v in short]
 
-    def point(p: Any) -> dict[str, Any]:
-        return {
-            "text": p.text,
-            "comment_ids": ids(p.comment_ids),
-            "quotes": [
-                {"comment_id": short[q.comment_id], "text": q.text}
-                for q in p.quotes
-                if q.comment_id in short
-            ],
-        }
+    def point(p: Point) -> Point:
+        quotes = [
+            q.model_copy(update={"comment_id": short[q.comment_id]})
+            for q in p.quotes
+            if q.comment_id in short
+        ]
+        return p.model_copy(update={"comment_ids": ids(p.comment_ids), "quotes": quotes})
 
-    data = {
-        "question": summary.question,
-        "sides": [
-            {
-                "label": side.label,
-                "position": side.position,
+    sides = [
+        side.model_copy(
+            update={
                 "comment_ids": ids(side.comment_ids),
                 "points": [point(p) for p in side.points],
+                "participants": [],
             }
-            for side in summary.sides
-        ],
-        "common_ground": [point(p) for p in summary.common_ground],
-        "open_questions": list(summary.open_questions),
-    }
+        )
+        for side in summary.sides
+    ]
+    return summary.model_copy(
+        update={"sides": sides, "common_ground": [point(p) for p in summary.common_ground]}
+    )
+
+
+# The sides' member lists grow with the thread: the model goes without them, and
+# `carry_members` puts them back (as after a reduce step).
+_NO_MEMBERS = {"sides": {"__all__": {"comment_ids", "participants"}}}
+
+
+def _summary_line(summary: Summary) -> str:
+    """A previous summary (in short ids) as one JSON line, without the sides' members."""
+    data = summary.model_dump(mode="json", exclude=_NO_MEMBERS)
     return one_line(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
@@ -198,7 +204,8 @@ async def summarize_digest_llm(
         raise LLMError("there are no new comments to update the summary with.")
     lines = thread_lines(new, names.shown)
     people = names.handle_lines(new)
-    prev_line = _summary_line(previous.summary, names) if previous is not None else None
+    prev_short = short_summary(previous.summary, names) if previous is not None else None
+    prev_line = _summary_line(prev_short) if prev_short is not None else None
     # The boundary must not occur in any data: the comments, the title, the focus line or the
     # previous summary (which quotes comments).
     data = [*lines, *people, thread.title or "", focus or "", prev_line or ""]
@@ -218,7 +225,10 @@ async def summarize_digest_llm(
         )
 
     part = await run.answer(messages_for(), known)
-    summary = restore_names(part.summary, names)
+    answer = part.summary
+    if prev_short is not None:
+        answer = carry_members(answer, [prev_short])
+    summary = restore_names(answer, names)
     cut = sum(max(0, len(side.points) - max_points) for side in summary.sides)
     if cut:
         summary = summary.model_copy(

@@ -74,6 +74,7 @@ class Candidate:
     older: list[Any] = field(default_factory=list)  # the part an earlier digest summarized
     mark: str | None = None  # the incremental mark of its LLM summary (`bot.digest.update`)
     opted_out: frozenset[int] = frozenset()
+    updated: bool = False  # its LLM summary updated the previous one
 
 
 @dataclass
@@ -86,6 +87,8 @@ class Outcome:
     left_out: list[str] = field(default_factory=list)
     llm_calls: int = 0
     tokens: int = 0  # prompt + completion tokens of this run's fresh LLM summaries
+    shown: list[int] = field(default_factory=list)  # the source ids of the debates shown
+    updated: int = 0  # LLM summaries that updated a previous digest's summary
 
 
 class DigestRunner:
@@ -225,6 +228,8 @@ class DigestRunner:
             left_out,
             llm_calls=sum(r.usage.llm_calls for r in fresh),
             tokens=sum(r.usage.prompt_tokens + r.usage.completion_tokens for r in fresh),
+            shown=[entry.source_id for entry in report.entries],
+            updated=sum(1 for c in candidates if c.updated),
         )
         await self._charge(budget, outcome)
         return outcome
@@ -513,6 +518,7 @@ class DigestRunner:
                     )
                     return
                 candidate.result = result.model_copy(update={"notes": [*notes, *result.notes]})
+                candidate.updated = previous is not None
                 await self._keep_result(row, candidate, result, every)
             except Exception:  # one thread failing leaves the digest posted, with a note
                 log.exception("digest: summarizing %s failed", activity.source_id)

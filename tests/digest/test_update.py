@@ -16,7 +16,7 @@ from bot.digest.update import (
 )
 from bot.summarize.prompts import load_prompt, prompts_dir
 
-UPDATE_V1_SHA256 = "3da8bdbc611a84bf2758cba8ba40921c4151a15e1d6bdb921727788877552aef"
+UPDATE_V1_SHA256 = "81820c5e21ab7607afbe2a15a300670fbe73d4f043011d9326aee7efcfa070c9"
 
 
 @dataclass
