@@ -2,9 +2,10 @@
 
 The real bot (`bot.discord.app.assembled`) on the loopback Discord (`bot.testing`), the loopback
 LLM with a fixed latency (200 ms by default). A guild has `--threads` active debate threads
-(each `--messages` messages from 4-6 people, replies included) in one channel; a digest covering
-them all runs once a day for `--days` days (`/digest now`'s path); after the first day each
-thread grows by `--grow` messages a day. Every eligible thread is ranked by an offline summary
+in one channel, messages from 4-6 people each, replies included: the `--debates` hot ones start
+with `--messages` messages and grow by `--grow` a day, the others start with half and grow by a
+third of that. A digest covering them all runs once a day for `--days` days (`/digest now`'s
+path). Every eligible thread is ranked by an offline summary
 (no tokens); only the debates shown are summarized by the LLM, and from the second day on a
 debate shown before is updated from its previous summary (`prompts/update.v1.md`).
 
@@ -27,6 +28,7 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Any
 
@@ -42,11 +44,16 @@ LINES = [
 ]
 
 
-def _post(fake: Any, thread: Any, people: list[Any], number: int, index: int) -> None:
+def _post(fake: Any, thread: Any, people: list[Any], number: int, index: int, step: float) -> None:
     author = people[(number + index % (4 + number % 3)) % len(people)]
     text = f"{LINES[index % len(LINES)]} (thread {number}, note {index})"
     previous = thread.messages[-1] if thread.messages and index % 2 else None
-    fake.add_message(thread, author, text, reply_to=previous)
+    fake.add_message(thread, author, text, reply_to=previous, at=fake.ids.tick(step))
+
+
+def _spread(counts: list[int]) -> float:
+    # A day's messages all fall within 20 hours, so that one daily digest covers them.
+    return 20 * 3600 / max(1, sum(counts))
 
 
 async def _full_reread_tokens(bot: Any, thread_ids: list[int]) -> int:
@@ -97,12 +104,18 @@ async def run(
             people = [fake.add_user(f"member{i}") for i in range(30)]
             for user in people:
                 fake.add_member(guild, user)
-            made = []
-            for number in range(threads):
-                thread = fake.add_thread(general, f"debate {number}", owner=people[0])
-                made.append(thread)
-                for index in range(messages):
-                    _post(fake, thread, people, number, index)
+            made = [
+                fake.add_thread(general, f"debate {number}", owner=people[0])
+                for number in range(threads)
+            ]
+            first = [messages if n < debates else messages // 2 for n in range(threads)]
+            # The hot debates stay hot: the first `debates` threads grow by `grow` a day, the
+            # others by a third of that.
+            daily = [grow if n < debates else max(3, grow // 3) for n in range(threads)]
+            step = _spread(first)
+            for number, thread in enumerate(made):
+                for index in range(first[number]):
+                    _post(fake, thread, people, number, index, step)
             settings = Settings(
                 database_url=f"sqlite:///{folder / 'bench.sqlite3'}",
                 model="openai/fake-model",
@@ -118,7 +131,7 @@ async def run(
                         guild_id=guild.id,
                         destination_id=log.id,
                         sources=(SourceRef(kind="channel", id=general.id),),
-                        schedule=Schedule(tz="UTC"),
+                        schedule=Schedule(at=dt_time(0, 0), tz="UTC"),
                         max_debates=debates,
                     ),
                     created_by=None,
@@ -127,10 +140,12 @@ async def run(
                 cog: Any = bot.get_cog("Digests")
                 for day in range(1, days + 1):
                     if day > 1:
-                        fake.ids.tick(86400 - 3600)
+                        fake.ids.tick(3 * 3600)
+                        step = _spread(daily)
                         for number, thread in enumerate(made):
-                            for index in range(grow):
-                                _post(fake, thread, people, number, messages + day * grow + index)
+                            for index in range(daily[number]):
+                                note = first[number] + day * daily[number] + index
+                                _post(fake, thread, people, number, note, step)
                     moment = fake.ids.now + timedelta(minutes=1)
                     cog.runner.clock = lambda moment=moment: moment
                     row = await bot.store.digest(row_id)
@@ -146,7 +161,9 @@ async def run(
                         {
                             "day": day,
                             "outcome": outcome.text,
+                            "shown": sorted(made.index(t) for t in made if t.id in outcome.shown),
                             "wall_s": round(wall, 3),
+                            "llm_phase_s": round(outcome.llm_s, 3),
                             "llm_calls": calls,
                             "tokens": outcome.tokens,
                             "updates": outcome.updated,
@@ -155,7 +172,6 @@ async def run(
                             "llm_phase_ideal_s": round(ideal, 3),
                         }
                     )
-                    fake.ids.tick(3600)
     return {
         "threads": threads,
         "messages_per_thread": messages,

@@ -25,6 +25,7 @@ import asyncio
 import hashlib
 import io
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -89,6 +90,7 @@ class Outcome:
     tokens: int = 0  # prompt + completion tokens of this run's fresh LLM summaries
     shown: list[int] = field(default_factory=list)  # the source ids of the debates shown
     updated: int = 0  # LLM summaries that updated a previous digest's summary
+    llm_s: float = 0.0  # wall time of the LLM phase (the debates shown, in parallel)
 
 
 class DigestRunner:
@@ -208,7 +210,7 @@ class DigestRunner:
         candidates = await self._candidates(guild, sources, claim.period, opted_out, skipped)
         for candidate in candidates:
             candidate.opted_out = opted_out
-        report, failed = await self._report(row, claim.period, candidates, left_out)
+        report, failed, llm_s = await self._report(row, claim.period, candidates, left_out)
         if skipped:
             note = left_out_note(sum(skipped.values()), len(skipped))
             report = report.model_copy(update={"notes": (*report.notes, note)})
@@ -230,6 +232,7 @@ class DigestRunner:
             tokens=sum(r.usage.prompt_tokens + r.usage.completion_tokens for r in fresh),
             shown=[entry.source_id for entry in report.entries],
             updated=sum(1 for c in candidates if c.updated),
+            llm_s=llm_s,
         )
         await self._charge(budget, outcome)
         return outcome
@@ -399,7 +402,7 @@ class DigestRunner:
 
     async def _report(
         self, row: DigestRow, period: Period, candidates: list[Candidate], left_out: list[str]
-    ) -> tuple[DigestReport, list[str]]:
+    ) -> tuple[DigestReport, list[str], float]:
         """Rank every eligible candidate by an offline summary (cheap, no tokens), then
         summarize the debates shown with the configured engine (the LLM, when set)."""
         config = row.config
@@ -416,9 +419,11 @@ class DigestRunner:
         order = rank(scored)
         shown = order[: config.max_debates]
         more = order[config.max_debates :] + ranked[MAX_RANKED:]
+        began = time.perf_counter()
         if self.bot.llm is not None:
-            await asyncio.gather(*(self._summarize_llm(row, by_id[a.source_id], failed)
+            await asyncio.gather(*(self._summarize_llm(row, period, by_id[a.source_id], failed)
                                    for a in shown))  # fmt: skip
+        llm_s = time.perf_counter() - began
         previous = (
             row.last_end.astimezone(UTC).isoformat(timespec="seconds") if row.last_end else ""
         )
@@ -448,7 +453,7 @@ class DigestRunner:
             left_out=tuple(dict.fromkeys(failed)),
             missed_runs=period.missed,
         )
-        return report, failed
+        return report, failed, llm_s
 
     async def _summarize(self, candidate: Candidate, llm: Any, failed: list[str]) -> None:
         async with self._limit:
@@ -466,7 +471,9 @@ class DigestRunner:
                 log.exception("digest: summarizing %s failed", candidate.activity.source_id)
                 failed.append(f"{candidate.activity.name}: could not be summarized")
 
-    async def _summarize_llm(self, row: DigestRow, candidate: Candidate, failed: list[str]) -> None:
+    async def _summarize_llm(
+        self, row: DigestRow, period: Period, candidate: Candidate, failed: list[str]
+    ) -> None:
         """The LLM summary of a debate shown: an update of the previous digest's summary when
         the part it summarized is unchanged (same messages, none edited), else the whole thread
         since it was first summarized; every model failing falls back to the offline engine,
@@ -494,7 +501,13 @@ class DigestRunner:
                 if not new:
                     new, older, previous = candidate.window, [], None
                 every = [*older, *new]
-                candidate.older = older
+                if previous is None and isinstance(candidate.channel, discord.Thread):
+                    # A thread's first summary (or a full re-read) covers the whole thread,
+                    # up to the history limit (the newest kept), not only this period.
+                    every = await self._whole(candidate, period)
+                in_window = {m.id for m in candidate.window}
+                candidate.older = [m for m in every if m.id not in in_window]
+                older = candidate.older
                 thread = messages_to_thread(every, title=activity.name, url=activity.url)
                 try:
                     result = await summarize_digest_llm(
@@ -523,6 +536,17 @@ class DigestRunner:
             except Exception:  # one thread failing leaves the digest posted, with a note
                 log.exception("digest: summarizing %s failed", activity.source_id)
                 failed.append(f"{activity.name}: could not be summarized")
+
+    async def _whole(self, candidate: Candidate, period: Period) -> list[Any]:
+        """The thread up to the period's end, oldest first: its latest `history_limit`
+        messages, with the same members left out."""
+        limit = self.bot.settings.history_limit
+        history = candidate.channel.history(
+            limit=limit, before=period.end + timedelta(microseconds=1), oldest_first=False
+        )
+        newest_first = [m async for m in history if not m.is_system()]
+        every = self._keep(list(reversed(newest_first)), candidate.opted_out, None)
+        return every or candidate.window
 
     async def _older(self, candidate: Candidate, first_id: int, last_id: int) -> list[Any]:
         """The messages an earlier digest summarized (from `first_id` to `last_id`), as they
