@@ -483,33 +483,33 @@ class DigestRunner:
 
         config = row.config
         activity = candidate.activity
-        async with self._limit:
+        try:
+            last_id, _, result_key = await self.store.thread_mark(row.id, activity.source_id)
+            mark = Mark.decode(result_key)
+            previous, older, notes = None, [], []
+            if mark is not None:
+                older = await self._older(candidate, mark.first_id, last_id)
+                if older and fingerprint(older) == mark.fingerprint:
+                    previous = await self.store.get(mark.key)
+                if previous is None:
+                    notes.append(
+                        "Messages summarized before were edited or deleted (or the earlier "
+                        "summary expired): the thread was read again in full."
+                    )
+            new = [m for m in candidate.window if m.id > last_id]
+            if not new:
+                new, older, previous = candidate.window, [], None
+            every = [*older, *new]
+            if previous is None and isinstance(candidate.channel, discord.Thread):
+                # A thread's first summary (or a full re-read) covers the whole thread,
+                # up to the history limit (the newest kept), not only this period.
+                every = await self._whole(candidate, period)
+            in_window = {m.id for m in candidate.window}
+            candidate.older = [m for m in every if m.id not in in_window]
+            older = candidate.older
+            thread = messages_to_thread(every, title=activity.name, url=activity.url)
             try:
-                last_id, _, result_key = await self.store.thread_mark(row.id, activity.source_id)
-                mark = Mark.decode(result_key)
-                previous, older, notes = None, [], []
-                if mark is not None:
-                    older = await self._older(candidate, mark.first_id, last_id)
-                    if older and fingerprint(older) == mark.fingerprint:
-                        previous = await self.store.get(mark.key)
-                    if previous is None:
-                        notes.append(
-                            "Messages summarized before were edited or deleted (or the earlier "
-                            "summary expired): the thread was read again in full."
-                        )
-                new = [m for m in candidate.window if m.id > last_id]
-                if not new:
-                    new, older, previous = candidate.window, [], None
-                every = [*older, *new]
-                if previous is None and isinstance(candidate.channel, discord.Thread):
-                    # A thread's first summary (or a full re-read) covers the whole thread,
-                    # up to the history limit (the newest kept), not only this period.
-                    every = await self._whole(candidate, period)
-                in_window = {m.id for m in candidate.window}
-                candidate.older = [m for m in every if m.id not in in_window]
-                older = candidate.older
-                thread = messages_to_thread(every, title=activity.name, url=activity.url)
-                try:
+                async with self._limit:  # the LLM calls only: reading Discord is not held
                     result = await summarize_digest_llm(
                         thread,
                         old_ids=frozenset(str(m.id) for m in older) if previous else frozenset(),
@@ -519,23 +519,23 @@ class DigestRunner:
                         language=config.language,
                         focus=config.focus,
                     )
-                except LLMError as err:
-                    log.warning("digest: the LLM failed for %s: %s", activity.source_id, err)
-                    fallback = await summarize_thread(
-                        thread, store=self.bot.store,
-                        options=Options(llm=None, max_points_per_side=2), flights=self.bot.flights,
-                    )  # fmt: skip
-                    note = f"The LLM was unavailable ({err}); this is the offline engine's summary."
-                    candidate.result = fallback.model_copy(
-                        update={"notes": [note, *notes, *fallback.notes], "usage": err.usage}
-                    )
-                    return
-                candidate.result = result.model_copy(update={"notes": [*notes, *result.notes]})
-                candidate.updated = previous is not None
-                await self._keep_result(row, candidate, result, every)
-            except Exception:  # one thread failing leaves the digest posted, with a note
-                log.exception("digest: summarizing %s failed", activity.source_id)
-                failed.append(f"{activity.name}: could not be summarized")
+            except LLMError as err:
+                log.warning("digest: the LLM failed for %s: %s", activity.source_id, err)
+                fallback = await summarize_thread(
+                    thread, store=self.bot.store,
+                    options=Options(llm=None, max_points_per_side=2), flights=self.bot.flights,
+                )  # fmt: skip
+                note = f"The LLM was unavailable ({err}); this is the offline engine's summary."
+                candidate.result = fallback.model_copy(
+                    update={"notes": [note, *notes, *fallback.notes], "usage": err.usage}
+                )
+                return
+            candidate.result = result.model_copy(update={"notes": [*notes, *result.notes]})
+            candidate.updated = previous is not None
+            await self._keep_result(row, candidate, result, every)
+        except Exception:  # one thread failing leaves the digest posted, with a note
+            log.exception("digest: summarizing %s failed", activity.source_id)
+            failed.append(f"{activity.name}: could not be summarized")
 
     async def _whole(self, candidate: Candidate, period: Period) -> list[Any]:
         """The thread up to the period's end, oldest first: its latest `history_limit`
