@@ -612,3 +612,35 @@ async def test_a_spent_budget_skips_the_period_with_one_line_and_llm_failure_fal
     assert len(llm.requests) == asked
     lines = [s.payload["content"] for s in posts(fake, log.id) if "skipped" in s.payload["content"]]
     assert len(lines) == 1 and "daily LLM budget is spent" in lines[0]
+
+
+async def test_the_message_cap_per_thread_drops_the_oldest_never_the_newest(
+    discord_fake: FakeDiscord, world: World, tmp_path: Any
+) -> None:
+    fake = discord_fake
+    log = mod_log(fake, world)
+    busy = fake.add_thread(world.general, "busy", owner=world.bob)
+    names = ["alice", "bob", "carol", "dave"]
+    for n in range(150):  # two pages of history, more than the cap
+        who = names[n % 4]
+        fake.add_message(busy, world.users[who], f"NOTE-{n:03d}: {DEBATE[n % 8][1]}")
+    settings = make_settings(tmp_path, digest_tick_s=0, history_limit=120)
+    async with running(fake, settings) as bot:
+        row_id = await bot.store.save_digest(
+            config(world, log, max_debates=2), created_by=None, next_run=START
+        )
+        runner = runner_of(bot, fake.ids.now + timedelta(minutes=1))
+        outcome = await runner.run_now(await bot.store.digest(row_id))
+        assert outcome.state == "posted", outcome.text
+        # What a run reads of the busy thread: the newest 120, the oldest 30 left out.
+        from bot.digest.schedule import Period
+
+        channel = bot.get_channel(busy.id) or await bot.fetch_channel(busy.id)
+        window = await runner._window(
+            channel, Period(start=START, end=fake.ids.now + timedelta(minutes=1))
+        )
+    assert len(window) == 120
+    assert window[-1].id == int(busy.messages[-1]["id"])
+    assert window[0].id == int(busy.messages[30]["id"])
+    attached = posts(fake, log.id)[0].files[0].content.decode()
+    assert "120 new messages" in attached  # the entry counts what was read
