@@ -34,6 +34,7 @@ from typing import Any
 from bot.dedupe import dedupe
 from bot.pipeline import duplicates, input_stats, reading_minutes_saved
 from bot.store.keys import cache_key
+from bot.summarize import budget
 from bot.summarize.balance import check_balance
 from bot.summarize.llm import LLMConfig, LLMError
 from bot.summarize.llm.config import MessagesFor, Route
@@ -47,6 +48,7 @@ from bot.summarize.llm.messages import (
     restore_names,
     short_names,
     thread_lines,
+    upper_bound_tokens,
 )
 from bot.summarize.prompts import load_prompt
 from bot.summarize.schema import CommentOut, DigestResult, Point, Summary
@@ -55,6 +57,11 @@ from bot.thread import Thread
 UPDATE_PROMPT = ("update", 1)
 PROMPT_VERSION = load_prompt(*UPDATE_PROMPT).tag + "+reask-v1"
 _SECRET = secrets.token_bytes(16)  # per process: boundaries cannot be guessed from outside
+
+
+class TooLong(Exception):
+    """The request does not fit one call of the model's context window: the caller
+    summarizes the thread in parts with the `/summarize` engine instead."""
 
 
 def fingerprint(messages: Iterable[Any]) -> str:
@@ -224,7 +231,15 @@ async def summarize_digest_llm(
             language=language,
         )
 
-    part = await run.answer(messages_for(), known)
+    routes = {run.route(m) for m in run.models}
+    limit = int((run.context_tokens - run.reserve) * budget.SAFETY)
+    ask = messages_for()
+    # The byte count bounds the token count: only a request that may not fit is counted.
+    if any(upper_bound_tokens(ask(r), r) > limit for r in routes) and any(
+        run.prompt_cost(ask(r), r) > limit for r in routes
+    ):
+        raise TooLong(f"{len(unique.comments)} comments do not fit one request")
+    part = await run.answer(ask, known)
     answer = part.summary
     if prev_short is not None:
         answer = carry_members(answer, [prev_short])

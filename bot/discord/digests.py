@@ -478,7 +478,7 @@ class DigestRunner:
         the part it summarized is unchanged (same messages, none edited), else the whole thread
         since it was first summarized; every model failing falls back to the offline engine,
         with a note in the entry."""
-        from bot.digest.update import Mark, fingerprint, summarize_digest_llm
+        from bot.digest.update import Mark, TooLong, fingerprint, summarize_digest_llm
         from bot.summarize.llm import LLMError
 
         config = row.config
@@ -519,6 +519,20 @@ class DigestRunner:
                         language=config.language,
                         focus=config.focus,
                     )
+            except TooLong:
+                # Too long for one request: in parts, by the engine of /summarize (without the
+                # focus line, which that engine does not take).
+                async with self._limit:
+                    whole = await summarize_thread(
+                        thread, store=self.bot.store,
+                        options=Options(llm=self.bot.llm, max_points_per_side=2,
+                                        language=config.language),
+                        flights=self.bot.flights,
+                    )  # fmt: skip
+                note = "The thread is too long for one request: it was summarized in parts"
+                note += " without the digest's focus line." if config.focus else "."
+                candidate.result = whole.model_copy(update={"notes": [note, *notes, *whole.notes]})
+                return
             except LLMError as err:
                 log.warning("digest: the LLM failed for %s: %s", activity.source_id, err)
                 fallback = await summarize_thread(

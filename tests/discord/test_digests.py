@@ -644,3 +644,33 @@ async def test_the_message_cap_per_thread_drops_the_oldest_never_the_newest(
     assert window[0].id == int(busy.messages[30]["id"])
     attached = posts(fake, log.id)[0].files[0].content.decode()
     assert "120 new messages" in attached  # the entry counts what was read
+
+
+async def test_a_thread_too_long_for_one_request_is_summarized_in_parts(
+    discord_fake: FakeDiscord, world: World, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.bench.fake_openai import FakeOpenAI, debate_responder
+
+    monkeypatch.setenv("OPENAI_API_KEY", "test")
+    fake = discord_fake
+    log = mod_log(fake, world)
+    for n in range(30):
+        for name, text in DEBATE:
+            fake.add_message(world.thread, world.users[name], f"{text} (round {n})")
+    with FakeOpenAI(responder=debate_responder) as llm:
+        settings = make_settings(
+            tmp_path, model="openai/fake-model", api_base=llm.url, digest_tick_s=0,
+            context_tokens=6000,
+        )  # fmt: skip
+        async with running(fake, settings) as bot:
+            row_id = await bot.store.save_digest(
+                config(world, log, max_debates=1, focus="costs"), created_by=None, next_run=START
+            )
+            now = fake.ids.now + timedelta(minutes=1)
+            outcome = await runner_of(bot, now).run_now(await bot.store.digest(row_id))
+    assert outcome.state == "posted", outcome.text
+    kinds = ["PARTS" if "<<<PARTS" in str(r) else "THREAD" for r in llm.requests]
+    assert kinds.count("THREAD") >= 2 and kinds[-1] == "PARTS"  # map, then reduce
+    assert all("<<<SUMMARY" not in str(r) for r in llm.requests)
+    said = "\n".join(s.payload.get("content", "") for s in fake.sent_messages())
+    assert "too long for one request" in said
