@@ -1,15 +1,21 @@
-"""Benchmark of one moderator digest over many active threads, with no network.
+"""Benchmark of a moderator digest over many active threads and consecutive days, no network.
 
 The real bot (`bot.discord.app.assembled`) on the loopback Discord (`bot.testing`), the loopback
 LLM with a fixed latency (200 ms by default). A guild has `--threads` active debate threads
-(each `--messages` messages from 4-6 people, replies included) in one channel; a digest covering
-them all runs once (`/digest now`'s path). Reported: wall time of the run, of which the LLM
-phase; LLM calls and tokens; and the ideal for the LLM phase, (debates shown / LLM concurrency
-+ 1) × latency: every eligible thread is ranked by an offline summary (no tokens), and only the
-debates shown are summarized by the LLM.
+in one channel, messages from 4-6 people each, replies included: the `--debates` hot ones start
+with `--messages` messages and grow by `--grow` a day, the others start with half and grow by a
+third of that. A digest covering them all runs once a day for `--days` days (`/digest now`'s
+path). Every eligible thread is ranked by an offline summary
+(no tokens); only the debates shown are summarized by the LLM, and from the second day on a
+debate shown before is updated from its previous summary (`prompts/update.v1.md`).
 
-    python -m bot.bench.digest_bench [--threads 200] [--messages 20] [--debates 10]
-                                     [--latency 0.2] [--json]
+Reported per day: wall time of the run, LLM calls and tokens, how many summaries were updates,
+the tokens of re-reading the same threads in full (the same engine, no previous summary: the
+control, run after the day's digest and not timed) and the ratio; and the ideal wall time of the
+LLM phase, (threads summarized / concurrency + 1) × latency.
+
+    python -m bot.bench.digest_bench [--threads 200] [--messages 150] [--grow 15] [--days 3]
+                                     [--debates 10] [--latency 0.2] [--json]
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Any
 
@@ -37,16 +44,59 @@ LINES = [
 ]
 
 
-async def run(threads: int, messages: int, debates: int, latency: float, folder: Path) -> dict:
+def _post(fake: Any, thread: Any, people: list[Any], number: int, index: int, step: float) -> None:
+    author = people[(number + index % (4 + number % 3)) % len(people)]
+    text = f"{LINES[index % len(LINES)]} (thread {number}, note {index})"
+    previous = thread.messages[-1] if thread.messages and index % 2 else None
+    fake.add_message(thread, author, text, reply_to=previous, at=fake.ids.tick(step))
+
+
+def _spread(counts: list[int]) -> float:
+    # A day's messages all fall within 20 hours, so that one daily digest covers them.
+    return 20 * 3600 / max(1, sum(counts))
+
+
+async def _full_reread_tokens(bot: Any, thread_ids: list[int]) -> int:
+    """Tokens of summarizing each thread whole, as a digest would with no previous summary."""
+    from bot.digest.update import summarize_digest_llm
+    from bot.ingest.discord_links import messages_to_thread
+
+    limit = asyncio.Semaphore(4)
+
+    async def one(thread_id: int) -> int:
+        async with limit:
+            channel = bot.get_channel(thread_id) or await bot.fetch_channel(thread_id)
+            every = [m async for m in channel.history(limit=None, oldest_first=True)]
+            thread = messages_to_thread(every, title=channel.name)
+            result = await summarize_digest_llm(
+                thread, previous=None, config=bot.llm, max_points=2, language=None, focus=None
+            )
+            return result.usage.prompt_tokens + result.usage.completion_tokens
+
+    return sum(await asyncio.gather(*(one(t) for t in thread_ids)))
+
+
+async def run(
+    threads: int,
+    messages: int,
+    debates: int,
+    latency: float,
+    folder: Path,
+    *,
+    days: int = 3,
+    grow: int = 15,
+) -> dict:
     from bot.digest.config import DigestConfig, SourceRef
     from bot.digest.schedule import Schedule
     from bot.discord.app import assembled
+    from bot.discord.digests import CONCURRENCY
     from bot.settings import Settings
     from bot.store.sqlite import SQLiteStore
     from bot.testing import FakeDiscord
 
     os.environ.setdefault("OPENAI_API_KEY", "bench")
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    per_day: list[dict[str, Any]] = []
     with FakeOpenAI(latency=latency, responder=debate_responder) as llm:
         async with FakeDiscord() as fake:
             guild = fake.add_guild("Bench")
@@ -55,15 +105,18 @@ async def run(threads: int, messages: int, debates: int, latency: float, folder:
             people = [fake.add_user(f"member{i}") for i in range(30)]
             for user in people:
                 fake.add_member(guild, user)
-            for number in range(threads):
-                thread = fake.add_thread(general, f"debate {number}", owner=people[0])
-                previous = None
-                for index in range(messages):
-                    author = people[(number + index % (4 + number % 3)) % len(people)]
-                    text = f"{LINES[index % len(LINES)]} (thread {number}, note {index})"
-                    previous = fake.add_message(
-                        thread, author, text, reply_to=previous if index % 2 else None
-                    )
+            made = [
+                fake.add_thread(general, f"debate {number}", owner=people[0])
+                for number in range(threads)
+            ]
+            first = [messages if n < debates else messages // 2 for n in range(threads)]
+            # The hot debates stay hot: the first `debates` threads grow by `grow` a day, the
+            # others by a third of that.
+            daily = [grow if n < debates else max(3, grow // 3) for n in range(threads)]
+            step = _spread(first)
+            for number, thread in enumerate(made):
+                for index in range(first[number]):
+                    _post(fake, thread, people, number, index, step)
             settings = Settings(
                 database_url=f"sqlite:///{folder / 'bench.sqlite3'}",
                 model="openai/fake-model",
@@ -80,51 +133,87 @@ async def run(threads: int, messages: int, debates: int, latency: float, folder:
                         guild_id=guild.id,
                         destination_id=log.id,
                         sources=(SourceRef(kind="channel", id=general.id),),
-                        schedule=Schedule(tz="UTC"),
+                        schedule=Schedule(at=dt_time(0, 0), tz="UTC"),
                         max_debates=debates,
                     ),
                     created_by=None,
                     next_run=start,
                 )
                 cog: Any = bot.get_cog("Digests")
-                cog.runner.clock = lambda: fake.ids.now + timedelta(minutes=1)
-                row = await bot.store.digest(row_id)
-                llm_before = len(llm.requests)
-                began = time.perf_counter()
-                outcome = await cog.runner.run_now(row)
-                wall = time.perf_counter() - began
-    concurrency = 4
-    ideal = (min(debates, threads) / concurrency + 1) * latency
+                for day in range(1, days + 1):
+                    if day > 1:
+                        fake.ids.tick(3 * 3600)
+                        step = _spread(daily)
+                        for number, thread in enumerate(made):
+                            for index in range(daily[number]):
+                                note = first[number] + day * daily[number] + index
+                                _post(fake, thread, people, number, note, step)
+                    moment = fake.ids.now + timedelta(minutes=1)
+                    cog.runner.clock = lambda moment=moment: moment
+                    row = await bot.store.digest(row_id)
+                    llm_before = len(llm.requests)
+                    began = time.perf_counter()
+                    outcome = await cog.runner.run_now(row)
+                    wall = time.perf_counter() - began
+                    calls = len(llm.requests) - llm_before
+                    full = await _full_reread_tokens(bot, outcome.shown)
+                    summarized = len(outcome.shown)
+                    ideal = (summarized / CONCURRENCY + 1) * latency
+                    per_day.append(
+                        {
+                            "day": day,
+                            "outcome": outcome.text,
+                            "shown": sorted(made.index(t) for t in made if t.id in outcome.shown),
+                            "wall_s": round(wall, 3),
+                            "llm_phase_s": round(outcome.llm_s, 3),
+                            "llm_calls": calls,
+                            "tokens": outcome.tokens,
+                            "updates": outcome.updated,
+                            "full_reread_tokens": full,
+                            "tokens_vs_full": round(outcome.tokens / full, 3) if full else None,
+                            "llm_phase_ideal_s": round(ideal, 3),
+                        }
+                    )
     return {
         "threads": threads,
         "messages_per_thread": messages,
+        "grow_per_day": grow,
         "debates_shown": debates,
         "llm_latency_s": latency,
-        "outcome": outcome.text,
-        "wall_s": round(wall, 3),
-        "llm_calls": len(llm.requests) - llm_before,
-        "tokens": outcome.tokens,
-        "llm_phase_ideal_s": round(ideal, 3),
+        "days": per_day,
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--threads", type=int, default=200)
-    parser.add_argument("--messages", type=int, default=20)
+    parser.add_argument("--messages", type=int, default=150)
+    parser.add_argument("--grow", type=int, default=15)
+    parser.add_argument("--days", type=int, default=3)
     parser.add_argument("--debates", type=int, default=10)
     parser.add_argument("--latency", type=float, default=0.2)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         report = asyncio.run(
-            run(args.threads, args.messages, args.debates, args.latency, Path(folder))
+            run(
+                args.threads,
+                args.messages,
+                args.debates,
+                args.latency,
+                Path(folder),
+                days=args.days,
+                grow=args.grow,
+            )  # fmt: skip
         )
     if args.json:
         sys.stdout.write(json.dumps(report) + "\n")
     else:
         for key, value in report.items():
-            sys.stdout.write(f"{key:>22}: {value}\n")
+            if key != "days":
+                sys.stdout.write(f"{key:>22}: {value}\n")
+        for day in report["days"]:
+            sys.stdout.write("  ".join(f"{k}={v}" for k, v in day.items()) + "\n")
     return 0
 
 

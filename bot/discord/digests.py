@@ -25,6 +25,7 @@ import asyncio
 import hashlib
 import io
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -36,6 +37,7 @@ from bot.digest.build import DigestReport, entry_from_result, jump_url, messages
 from bot.digest.rank import Activity, rank
 from bot.digest.schedule import Period, period_now
 from bot.discord.access import private_reason
+from bot.discord.guards import utc_day
 from bot.discord.jobs import left_out_note
 from bot.discord.replies import NO_MENTIONS
 from bot.ingest.discord_links import can_read, messages_to_thread
@@ -70,6 +72,10 @@ class Candidate:
     window: list[Any]
     activity: Activity
     result: DigestResult | None = None
+    older: list[Any] = field(default_factory=list)  # the part an earlier digest summarized
+    mark: str | None = None  # the incremental mark of its LLM summary (`bot.digest.update`)
+    opted_out: frozenset[int] = frozenset()
+    updated: bool = False  # its LLM summary updated the previous one
 
 
 @dataclass
@@ -82,6 +88,9 @@ class Outcome:
     left_out: list[str] = field(default_factory=list)
     llm_calls: int = 0
     tokens: int = 0  # prompt + completion tokens of this run's fresh LLM summaries
+    shown: list[int] = field(default_factory=list)  # the source ids of the debates shown
+    updated: int = 0  # LLM summaries that updated a previous digest's summary
+    llm_s: float = 0.0  # wall time of the LLM phase (the debates shown, in parallel)
 
 
 class DigestRunner:
@@ -198,9 +207,14 @@ class DigestRunner:
             return await self._skip(
                 row, claim, destination, "who opted out cannot be checked right now", left_out
             )
+        budget = await self._budget(row)
+        if budget.spent:
+            return await self._skip(row, claim, destination, budget.spent, left_out)
         skipped: dict[int, int] = {}
         candidates = await self._candidates(guild, sources, claim.period, opted_out, skipped)
-        report, failed = await self._report(row, claim.period, candidates, left_out)
+        for candidate in candidates:
+            candidate.opted_out = opted_out
+        report, failed, llm_s = await self._report(row, claim.period, candidates, left_out)
         if skipped:
             note = left_out_note(sum(skipped.values()), len(skipped))
             report = report.model_copy(update={"notes": (*report.notes, note)})
@@ -213,14 +227,50 @@ class DigestRunner:
             f"; {len(failed)} left out" if failed else ""
         )
         fresh = [c.result for c in candidates if c.result is not None and not c.result.cached]
-        return Outcome(
+        outcome = Outcome(
             "posted",
             text + ".",
             posted,
             left_out,
             llm_calls=sum(r.usage.llm_calls for r in fresh),
             tokens=sum(r.usage.prompt_tokens + r.usage.completion_tokens for r in fresh),
+            shown=[entry.source_id for entry in report.entries],
+            updated=sum(1 for c in candidates if c.updated),
+            llm_s=llm_s,
         )
+        await self._charge(budget, outcome)
+        return outcome
+
+    async def _budget(self, row: DigestRow) -> _Budget:
+        """The daily LLM token budget this digest draws on: the server's, shared with
+        `/summarize` (`GUILD_DAILY_TOKENS`), or the digest's own (`own_budget_tokens`). Spent,
+        or unknown because the store cannot tell (fail closed), the period is skipped."""
+        config = row.config
+        own = config.own_budget_tokens
+        bucket, limit = (-row.id, own) if own is not None else (config.guild_id, None)
+        if limit is None:
+            limit = self.bot.settings.guild_daily_tokens
+        budget = _Budget(bucket, utc_day(self.clock()), limit)
+        if self.bot.llm is None or not limit:
+            return budget
+        try:
+            used = (await self.store.guild_usage(bucket, budget.day)).tokens
+        except StoreUnavailable:
+            budget.spent = "the LLM budget cannot be checked right now"
+            return budget
+        if used >= limit:
+            whose = "this digest's" if own is not None else "the server's"
+            budget.spent = f"{whose} daily LLM budget is spent ({used:,} of {limit:,} tokens)"
+        return budget
+
+    async def _charge(self, budget: _Budget, outcome: Outcome) -> None:
+        if outcome.tokens or outcome.llm_calls:
+            recorded = await self.store.record_usage(
+                budget.bucket, budget.day, tokens=outcome.tokens,
+                llm_calls=outcome.llm_calls, cached=False,
+            )  # fmt: skip
+            if not recorded:
+                log.warning("digest usage of %s not recorded", budget.bucket)
 
     async def _skip(
         self, row: DigestRow, claim: Claim, destination: Any, why: str, left_out: list[str]
@@ -313,8 +363,13 @@ class DigestRunner:
         """The channel's messages in the period, oldest first; the newest are kept when the
         history limit cuts (never the newest dropped)."""
         limit = self.bot.settings.history_limit
+        # Newest first: with `after` alone discord.py reads oldest first, and a cut by `limit`
+        # would drop the newest messages.
         history = channel.history(
-            limit=limit, after=period.start, before=period.end + timedelta(microseconds=1)
+            limit=limit,
+            after=period.start,
+            before=period.end + timedelta(microseconds=1),
+            oldest_first=False,
         )
         newest_first = [m async for m in history if not m.is_system()]
         newest_first.sort(key=lambda m: m.id, reverse=True)
@@ -351,7 +406,7 @@ class DigestRunner:
 
     async def _report(
         self, row: DigestRow, period: Period, candidates: list[Candidate], left_out: list[str]
-    ) -> tuple[DigestReport, list[str]]:
+    ) -> tuple[DigestReport, list[str], float]:
         """Rank every eligible candidate by an offline summary (cheap, no tokens), then
         summarize the debates shown with the configured engine (the LLM, when set)."""
         config = row.config
@@ -368,9 +423,11 @@ class DigestRunner:
         order = rank(scored)
         shown = order[: config.max_debates]
         more = order[config.max_debates :] + ranked[MAX_RANKED:]
+        began = time.perf_counter()
         if self.bot.llm is not None:
-            await asyncio.gather(*(self._summarize(by_id[a.source_id], self.bot.llm, failed)
+            await asyncio.gather(*(self._summarize_llm(row, period, by_id[a.source_id], failed)
                                    for a in shown))  # fmt: skip
+        llm_s = time.perf_counter() - began
         previous = (
             row.last_end.astimezone(UTC).isoformat(timespec="seconds") if row.last_end else ""
         )
@@ -400,7 +457,7 @@ class DigestRunner:
             left_out=tuple(dict.fromkeys(failed)),
             missed_runs=period.missed,
         )
-        return report, failed
+        return report, failed, llm_s
 
     async def _summarize(self, candidate: Candidate, llm: Any, failed: list[str]) -> None:
         async with self._limit:
@@ -417,6 +474,140 @@ class DigestRunner:
             except Exception:  # one thread failing leaves the digest posted, with a note
                 log.exception("digest: summarizing %s failed", candidate.activity.source_id)
                 failed.append(f"{candidate.activity.name}: could not be summarized")
+
+    async def _summarize_llm(
+        self, row: DigestRow, period: Period, candidate: Candidate, failed: list[str]
+    ) -> None:
+        """The LLM summary of a debate shown: an update of the previous digest's summary when
+        the part it summarized is unchanged (same messages, none edited), else the whole thread
+        since it was first summarized; every model failing falls back to the offline engine,
+        with a note in the entry."""
+        from bot.digest.update import Mark, TooLong, fingerprint, summarize_digest_llm
+        from bot.summarize.llm import LLMError
+
+        config = row.config
+        activity = candidate.activity
+        try:
+            last_id, _, result_key = await self.store.thread_mark(row.id, activity.source_id)
+            mark = Mark.decode(result_key)
+            previous, older, notes = None, [], []
+            if mark is not None:
+                older = await self._older(candidate, mark.first_id, last_id)
+                if older and fingerprint(older) == mark.fingerprint:
+                    previous = await self.store.get(mark.key)
+                if previous is None:
+                    notes.append(
+                        "Messages summarized before were edited or deleted (or the earlier "
+                        "summary expired): the thread was read again in full."
+                    )
+            new = [m for m in candidate.window if m.id > last_id]
+            if not new:
+                new, older, previous = candidate.window, [], None
+            every = [*older, *new]
+            if previous is None and isinstance(candidate.channel, discord.Thread):
+                # A thread's first summary (or a full re-read) covers the whole thread,
+                # up to the history limit (the newest kept), not only this period.
+                every = await self._whole(candidate, period)
+            in_window = {m.id for m in candidate.window}
+            candidate.older = [m for m in every if m.id not in in_window]
+            older = candidate.older
+            thread = messages_to_thread(every, title=activity.name, url=activity.url)
+            try:
+                async with self._limit:  # the LLM calls only: reading Discord is not held
+                    result = await summarize_digest_llm(
+                        thread,
+                        old_ids=frozenset(str(m.id) for m in older) if previous else frozenset(),
+                        previous=previous,
+                        config=self.bot.llm,
+                        max_points=2,
+                        language=config.language,
+                        focus=config.focus,
+                    )
+            except TooLong:
+                # Too long for one request: in parts, by the engine of /summarize (without the
+                # focus line, which that engine does not take).
+                async with self._limit:
+                    whole = await summarize_thread(
+                        thread, store=self.bot.store,
+                        options=Options(llm=self.bot.llm, max_points_per_side=2,
+                                        language=config.language),
+                        flights=self.bot.flights,
+                    )  # fmt: skip
+                note = "The thread is too long for one request: it was summarized in parts"
+                note += " without the digest's focus line." if config.focus else "."
+                candidate.result = whole.model_copy(update={"notes": [note, *notes, *whole.notes]})
+                return
+            except LLMError as err:
+                log.warning("digest: the LLM failed for %s: %s", activity.source_id, err)
+                fallback = await summarize_thread(
+                    thread, store=self.bot.store,
+                    options=Options(llm=None, max_points_per_side=2), flights=self.bot.flights,
+                )  # fmt: skip
+                note = f"The LLM was unavailable ({err}); this is the offline engine's summary."
+                candidate.result = fallback.model_copy(
+                    update={"notes": [note, *notes, *fallback.notes], "usage": err.usage}
+                )
+                return
+            candidate.result = result.model_copy(update={"notes": [*notes, *result.notes]})
+            candidate.updated = previous is not None
+            await self._keep_result(row, candidate, result, every)
+        except Exception:  # one thread failing leaves the digest posted, with a note
+            log.exception("digest: summarizing %s failed", activity.source_id)
+            failed.append(f"{activity.name}: could not be summarized")
+
+    async def _whole(self, candidate: Candidate, period: Period) -> list[Any]:
+        """The thread up to the period's end, oldest first: its latest `history_limit`
+        messages, with the same members left out."""
+        limit = self.bot.settings.history_limit
+        history = candidate.channel.history(
+            limit=limit, before=period.end + timedelta(microseconds=1), oldest_first=False
+        )
+        newest_first = [m async for m in history if not m.is_system()]
+        every = self._keep(list(reversed(newest_first)), candidate.opted_out, None)
+        return every or candidate.window
+
+    async def _older(self, candidate: Candidate, first_id: int, last_id: int) -> list[Any]:
+        """The messages an earlier digest summarized (from `first_id` to `last_id`), as they
+        are now, with the same members left out; empty when the history limit cannot hold them
+        (then the thread is read again in full)."""
+        limit = self.bot.settings.history_limit
+        history = candidate.channel.history(
+            limit=limit + 1,
+            after=discord.Object(first_id - 1),
+            before=discord.Object(last_id + 1),
+            oldest_first=True,
+        )
+        found = [m async for m in history if not m.is_system()]
+        if len(found) > limit:
+            return []
+        return self._keep(found, candidate.opted_out, None)
+
+    async def _keep_result(
+        self, row: DigestRow, candidate: Candidate, result: DigestResult, every: list[Any]
+    ) -> None:
+        """Store the summary (linked to its messages, so that forgetting one forgets it) and
+        remember where it ended, for the next digest's update."""
+        from bot.digest.update import Mark, fingerprint
+
+        key = result.cache_key
+        if key is None or not every:
+            return
+        ttl = self.bot.settings.cache_ttl_days * 86400 or None
+        if not await self.store.put(key, result, ttl_seconds=ttl):
+            return
+        channel = candidate.channel
+        channels = [
+            channel.id,
+            *([channel.parent_id] if getattr(channel, "parent_id", None) else []),
+        ]
+        await self.store.link_sources(
+            key,
+            guild_id=row.config.guild_id,
+            channel_ids=channels,
+            message_ids=[m.id for m in every],
+            author_ids=list({m.author.id for m in every}),
+        )
+        candidate.mark = Mark(key, every[0].id, fingerprint(every)).encode()
 
     # --- posting ------------------------------------------------------------------------------
 
@@ -436,6 +627,10 @@ class DigestRunner:
             c.activity.source_id: [(row.config.guild_id, c.channel.id, m.id) for m in c.window]
             for c in candidates
         }
+        for c in candidates:  # an updated summary may quote what an earlier digest read
+            refs[c.activity.source_id] += [
+                (row.config.guild_id, c.channel.id, m.id) for m in c.older
+            ]
         shown = [ref for entry in report.entries for ref in refs.get(entry.source_id, [])]
         done = {p.seq: p for p in claim.posts}
         texts = messages(report)
@@ -527,10 +722,11 @@ class DigestRunner:
         self, row: DigestRow, period: Period, report: DigestReport, candidates: list[Candidate]
     ) -> None:
         last = {c.activity.source_id: c.window[-1].id for c in candidates if c.window}
+        marks = {c.activity.source_id: c.mark for c in candidates}
         for entry in report.entries:
             await self.store.set_thread_mark(
                 row.id, entry.source_id, last_message_id=last[entry.source_id],
-                period_key=period.key, result_key=None,
+                period_key=period.key, result_key=marks.get(entry.source_id),
             )  # fmt: skip
 
     # --- helpers ------------------------------------------------------------------------------
@@ -556,6 +752,14 @@ class DigestRunner:
             return await self.bot.fetch_channel(channel_id)
         except (discord.NotFound, discord.Forbidden, discord.InvalidData):
             return None
+
+
+@dataclass
+class _Budget:
+    bucket: int
+    day: str
+    limit: int
+    spent: str | None = None
 
 
 def _shares(result: DigestResult | None) -> tuple[float, ...]:

@@ -112,6 +112,7 @@ class Request:
     here: bool = False
     private: bool = False
     language: str | None = None
+    since: str | None = None  # a personal catch-up (`bot.digest.since`): always private
 
 
 @dataclass
@@ -226,7 +227,11 @@ class Summarizer:
             request = replace(request, language=LOCALES.get(str(interaction.locale)))
         try:
             read = self._plan(interaction, request)
-            await reply.defer(private=request.private or self._private_first(interaction, request))
+            await reply.defer(
+                private=request.private
+                or request.since is not None
+                or self._private_first(interaction, request)
+            )
             thread, origin, result = await read(reply)
             if result is None:
                 result = await self._summarize(
@@ -251,6 +256,8 @@ class Summarizer:
 
     def _plan(self, interaction: discord.Interaction, request: Request):  # noqa: ANN202
         """Check the request without I/O and return the coroutine function that reads it."""
+        if request.since is not None:
+            return self._plan_since(interaction, request)
         given = [
             name
             for name, value in (
@@ -305,6 +312,51 @@ class Summarizer:
             )
         classify_url(urls[0])  # a malformed link fails here, before the defer
         return lambda reply: self._unshared(self._read_web(reply, urls[0]))
+
+    def _plan_since(self, interaction: discord.Interaction, request: Request):  # noqa: ANN202
+        """`since:`: a catch-up of this channel or thread, or a linked one, read through the
+        same checks as any Discord source and answered only to the asker."""
+        from bot.digest.since import Since, parse_since
+
+        if request.text is not None or request.attachment is not None:
+            raise UserError(
+                "since catches up on a Discord channel or thread: use it there or with a link "
+                "to one, not with text or a file."
+            )
+        since = Since(parse_since(request.since or ""), interaction.user.id, interaction.created_at)
+        if request.link is not None:
+            link = parse_discord_link(request.link.strip())
+            if link is None:
+                raise UserError(
+                    "since needs a Discord channel or thread link (or none, to catch up here)."
+                )
+
+            async def read_link(reply: Reply) -> Prepared:
+                source = await resolve_source(
+                    self.bot, link, interaction.user,
+                    message_content=self.settings.message_content_intent,
+                )  # fmt: skip
+                return await self._read_since(interaction, reply, source, request.language, since)
+
+            return read_link
+        source = self._here(interaction, start=None)
+        return lambda reply: self._read_since(interaction, reply, source, request.language, since)
+
+    async def _read_since(
+        self,
+        interaction: discord.Interaction,
+        reply: Reply,
+        source: Source,
+        language: str | None,
+        since: Any,
+    ) -> Prepared:
+        """A personal catch-up is the asker's own: not shared with other requests."""
+        shared = _Shared()
+        shared.replies.append(reply)
+        reply.progress("Reading messages…")
+        return await self._read_and_summarize(
+            _bucket(interaction), interaction.id, source, language, shared, since=since
+        )
 
     def _private_first(self, interaction: discord.Interaction, request: Request) -> bool:
         """Defer ephemerally when the answer will be private or a refusal (from the cache)."""
@@ -440,6 +492,7 @@ class Summarizer:
         source: Source,
         language: str | None,
         shared: _Shared,
+        since: Any = None,
     ) -> Prepared:
         read_at = time.monotonic()
         opted_out = await self.opted_out(source.guild_id)
@@ -460,14 +513,21 @@ class Summarizer:
             return True
 
         try:
-            thread = await read_history(
-                source,
-                limit=self.settings.history_limit,
-                progress=lambda stage, done, total: shared.progress(
-                    progress_text(stage, done, total)
-                ),
-                keep=keep,
-            )
+            if since is not None:
+                from bot.digest.since import read_since
+
+                thread = await read_since(
+                    source.channel, since, limit=self.settings.history_limit, keep=keep
+                )
+            else:
+                thread = await read_history(
+                    source,
+                    limit=self.settings.history_limit,
+                    progress=lambda stage, done, total: shared.progress(
+                        progress_text(stage, done, total)
+                    ),
+                    keep=keep,
+                )
         except discord.Forbidden:
             if is_private_thread(source.channel):
                 raise UserError(ADD_ME_TO_THREAD) from None

@@ -118,7 +118,7 @@ async def test_sync_commands_and_run(discord_fake, world: World, tmp_path) -> No
         ]
         registered = {c["name"]: c for c in fake.guild_commands[world.guild.id]}
         assert {o["name"] for o in registered["summarize"]["options"]} == {
-            "text", "link", "file", "private", "language",
+            "text", "link", "file", "private", "language", "since",
         }  # fmt: skip
         assert registered["Summarize from here"]["type"] == 3
         assert fake.global_commands == []

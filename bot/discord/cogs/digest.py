@@ -24,6 +24,7 @@ from bot.digest.schedule import (
     zone_choices,
 )
 from bot.discord.digests import DigestRunner
+from bot.discord.languages import language_for, suggestions
 from bot.discord.replies import NO_MENTIONS
 from bot.errors import InputError
 from bot.store.digests import DigestRow, DigestStoreError
@@ -146,6 +147,7 @@ class Digests(commands.Cog):
         debates="How many debates to show (1-10)",
         focus="A short focus line for the summaries (treated as data, not instructions)",
         quiet_day="Post a short 'quiet day' line when nothing moved",
+        language="Write the summaries in this language (LLM engine only; pick from the list)",
     )
     async def setup(
         self,
@@ -160,6 +162,7 @@ class Digests(commands.Cog):
         debates: app_commands.Range[int, 1, 10] = 5,
         focus: app_commands.Range[str, 1, 200] | None = None,
         quiet_day: bool = False,
+        language: app_commands.Range[str, 1, 40] | None = None,
     ) -> None:
         guild = interaction.guild
         assert guild is not None
@@ -177,6 +180,7 @@ class Digests(commands.Cog):
             max_debates=debates,
             focus=focus,
             quiet_day=quiet_day,
+            language=language_for(language),
         )
         now = self.runner.clock()
         next_run = schedule.next_after(now)
@@ -191,6 +195,15 @@ class Digests(commands.Cog):
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
+
+    @setup.autocomplete("language")
+    async def _languages(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=name, value=name)
+            for name in suggestions(current, str(interaction.locale))
+        ]
 
     @setup.autocomplete("timezone")
     async def _zones(
@@ -220,6 +233,19 @@ class Digests(commands.Cog):
             f"Posts in: {destination.mention if destination else 'a channel that is gone'}",
             f"Debates per digest: {config.max_debates}",
         ]
+        if config.language:
+            lines.append(f"Language: {config.language}")
+        if config.focus:
+            lines.append(f"Focus: {discord.utils.escape_markdown(config.focus)}")
+        own = config.own_budget_tokens
+        lines.append(
+            "LLM budget: "
+            + (
+                f"its own, {own:,} tokens a day"
+                if own is not None
+                else "the server's, shared with /summarize"
+            )
+        )
         if row.enabled and row.next_run:
             lines.append(f"Next run: {discord.utils.format_dt(row.next_run, 'F')}")
         if row.last_end:

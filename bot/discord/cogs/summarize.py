@@ -61,6 +61,7 @@ class Summarize(commands.Cog):
         file="A text file or a DiscordChatExporter export",
         private="Answer only to me",
         language="Write the summary in this language (LLM engine only; pick from the list)",
+        since="Catch up, privately: 24h, 7d, or 'my last message' (here or a linked channel)",
     )
     async def summarize(
         self,
@@ -70,13 +71,23 @@ class Summarize(commands.Cog):
         file: discord.Attachment | None = None,
         private: bool = False,
         language: app_commands.Range[str, 1, 40] | None = None,
+        since: app_commands.Range[str, 1, 40] | None = None,
     ) -> None:
         """With none of text/link/file: this thread inside a thread or forum post, else a
-        modal to paste into. `language` must be one of the offered languages."""
+        modal to paste into. `language` must be one of the offered languages. `since`: a
+        private catch-up of this channel or thread (or a linked one) from that point on."""
         try:
             language = language_for(language)
         except UserError as err:
             await reply_for(interaction).error(str(err))
+            return
+        if since is not None:
+            # A personal catch-up: this channel or thread (or the linked one), only to the asker.
+            request = Request(
+                text=text, link=link, attachment=file, here=link is None, private=True,
+                language=language, since=since,
+            )  # fmt: skip
+            await self.jobs.run(interaction, request)
             return
         if text is None and link is None and file is None:
             if isinstance(interaction.channel, discord.Thread):
