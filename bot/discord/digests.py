@@ -512,13 +512,15 @@ class DigestRunner:
             candidate.older = [m for m in every if m.id not in in_window]
             older = candidate.older
             thread = messages_to_thread(every, title=activity.name, url=activity.url)
+            llm = self.bot.llm
+            assert llm is not None  # only called when a model is configured
             try:
                 async with self._limit:  # the LLM calls only: reading Discord is not held
                     result = await summarize_digest_llm(
                         thread,
                         old_ids=frozenset(str(m.id) for m in older) if previous else frozenset(),
                         previous=previous,
-                        config=self.bot.llm,
+                        config=llm,
                         max_points=2,
                         language=config.language,
                         focus=config.focus,
