@@ -12,7 +12,9 @@ is (see `SQLiteStore`), while `get` serves nothing that a pending forget may cov
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
@@ -96,6 +98,12 @@ class Store(Protocol):
 
     async def stats(self) -> CacheStats:
         """Current figures; a failing database reports backend "none"."""
+        ...
+
+    def claim(self, key: str) -> AbstractAsyncContextManager[None]:
+        """Hold `key` while its result is computed, against other processes sharing the
+        store: entered once no other process holds it (then read the store before running).
+        A no-op where one process owns the store (SQLite); never raises for the database."""
         ...
 
     async def purge(self, *, expired_only: bool = False) -> int:
@@ -221,6 +229,10 @@ class NullStore:
 
     async def stats(self) -> CacheStats:
         return CacheStats(backend="none", location=self.location)
+
+    @contextlib.asynccontextmanager
+    async def claim(self, key: str) -> AsyncIterator[None]:
+        yield
 
     async def purge(self, *, expired_only: bool = False) -> int:
         return 0

@@ -439,6 +439,11 @@ class SQLiteStore(DigestTables):
         )
         return changed is not None
 
+    @contextlib.asynccontextmanager
+    async def claim(self, key: str) -> AsyncIterator[None]:
+        """See `Store.claim`: a no-op, the pipeline's single flight is enough in one process."""
+        yield
+
     async def stats(self) -> CacheStats:
         """See `Store.stats` and `CacheStats`."""
         conn = self._usable()
