@@ -128,6 +128,12 @@ class Store(Protocol):
         database that cannot answer raises `StoreUnavailable` (fails closed)."""
         ...
 
+    async def spend_tokens(self, guild_id: int, day: str, tokens: int, *, limit: int) -> int | None:
+        """Add `tokens` to the guild's figures for `day` only if the total stays within
+        `limit`: the new total, or None (nothing added) when it would go over. Atomic, also
+        across processes sharing the database; `StoreUnavailable` when it cannot be written."""
+        ...
+
     async def link_sources(
         self,
         key: str,
@@ -246,6 +252,9 @@ class NullStore:
         return False
 
     async def guild_usage(self, guild_id: int, day: str) -> GuildUsage:
+        raise StoreUnavailable(f"no usable database ({self.location or 'none'})")
+
+    async def spend_tokens(self, guild_id: int, day: str, tokens: int, *, limit: int) -> int | None:
         raise StoreUnavailable(f"no usable database ({self.location or 'none'})")
 
     async def link_sources(

@@ -16,8 +16,9 @@ What differs, because other processes share the database:
 - `claim(key)`: one engine run per cache key across processes. The claimant holds a session
   advisory lock on the key (released by PostgreSQL if its process dies); the others poll
   `pg_try_advisory_lock` and read the store between tries, so they take the stored result.
-- `spend_tokens` charges a budget in one `INSERT … ON CONFLICT … WHERE … RETURNING`: two
-  processes never overspend it. Digest periods are claimed by the mixin's one-statement insert.
+- `spend_tokens` (shared with SQLite) charges a budget in one `INSERT … ON CONFLICT … WHERE …
+  RETURNING`: two processes never overspend it. Digest periods are claimed by the mixin's
+  one-statement insert.
 
 asyncpg is imported only here, and this module only for a `postgresql://` URL.
 """
@@ -275,17 +276,6 @@ SELECT
 FROM results
 """
 
-# Add `tokens` to the day's figures only while the total stays within `limit`; the new total,
-# or no row when it would go over. One statement: atomic across processes.
-_SPEND = """
-INSERT INTO guild_usage AS usage (guild_id, day, requests, cached, llm_calls, tokens)
-SELECT CAST(? AS BIGINT), CAST(? AS TEXT), 0, 0, 0, CAST(? AS BIGINT)
-WHERE CAST(? AS BIGINT) <= CAST(? AS BIGINT)
-ON CONFLICT (guild_id, day) DO UPDATE SET tokens = usage.tokens + excluded.tokens
-    WHERE usage.tokens + excluded.tokens <= CAST(? AS BIGINT)
-RETURNING tokens
-"""
-
 
 class PostgresStore(SQLiteStore):
     """A `Store` on a PostgreSQL database, shared by any number of processes.
@@ -432,15 +422,6 @@ class PostgresStore(SQLiteStore):
         except DATABASE_ERRORS:
             return False
         return bool(rows)
-
-    async def spend_tokens(self, guild_id: int, day: str, tokens: int, *, limit: int) -> int | None:
-        """Add `tokens` to the guild's figures for `day` if the total stays within `limit`:
-        the new total, or None when it would go over (nothing added). One statement, so two
-        processes never overspend. `StoreUnavailable` when it cannot be written."""
-        rows = await self._guarded_read(
-            "spend a budget", _SPEND, (guild_id, day, tokens, tokens, limit, limit)
-        )
-        return int(rows[0][0]) if rows else None
 
     # --- backend hooks of SQLiteStore ---
 

@@ -271,6 +271,18 @@ FROM results
 """
 
 
+# Add `tokens` to the day's figures only while the total stays within `limit`; the new total,
+# or no row when it would go over. One statement: atomic across processes.
+_SPEND = """
+INSERT INTO guild_usage AS usage (guild_id, day, requests, cached, llm_calls, tokens)
+SELECT CAST(? AS BIGINT), CAST(? AS TEXT), 0, 0, 0, CAST(? AS BIGINT)
+WHERE CAST(? AS BIGINT) <= CAST(? AS BIGINT)
+ON CONFLICT (guild_id, day) DO UPDATE SET tokens = usage.tokens + excluded.tokens
+    WHERE usage.tokens + excluded.tokens <= CAST(? AS BIGINT)
+RETURNING tokens
+"""
+
+
 class SQLiteStore(DigestTables):
     """A `Store` on one SQLite file (or `":memory:"`).
 
@@ -506,6 +518,15 @@ class SQLiteStore(DigestTables):
             guarded=True,
         )
         return done is not None
+
+    async def spend_tokens(self, guild_id: int, day: str, tokens: int, *, limit: int) -> int | None:
+        """Add `tokens` to the guild's figures for `day` if the total stays within `limit`:
+        the new total, or None when it would go over (nothing added). One statement, so two
+        processes never overspend. `StoreUnavailable` when it cannot be written."""
+        rows = await self._guarded_read(
+            "spend a budget", _SPEND, (guild_id, day, tokens, tokens, limit, limit)
+        )
+        return int(rows[0][0]) if rows else None
 
     async def guild_usage(self, guild_id: int, day: str) -> GuildUsage:
         """See `Store.guild_usage`: `StoreUnavailable` when it cannot be read."""
