@@ -20,7 +20,7 @@ from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.summarize.schema import DigestResult
+from bot.result import DigestResult
 
 
 class StoreUnavailable(Exception):

@@ -19,10 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from time import perf_counter
 
-from bot.store import open_store
-from bot.store.keys import cache_key
-from bot.store.sqlite import SQLiteStore
-from bot.summarize.schema import (
+from bot.result import (
     CommentOut,
     DigestResult,
     InputStats,
@@ -33,6 +30,9 @@ from bot.summarize.schema import (
     Usage,
     Verification,
 )
+from bot.store import open_store
+from bot.store.keys import cache_key
+from bot.store.sqlite import SQLiteStore
 from bot.thread import Comment, Thread
 
 log = logging.getLogger(__name__)

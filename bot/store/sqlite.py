@@ -43,9 +43,9 @@ import aiosqlite
 from pydantic import ValidationError
 from pydantic_core import PydanticSerializationError
 
+from bot.result import DigestResult
 from bot.store.base import CacheStats, GuildUsage, PostedAnswer, SourceRef, StoreUnavailable
 from bot.store.digests import DigestTables
-from bot.summarize.schema import DigestResult
 
 log = logging.getLogger(__name__)
 
