@@ -436,6 +436,22 @@ class PostgresStore(SQLiteStore):
         async with conn.transaction() as inside:
             yield inside
 
+    async def _record_hit(self, key: str, now: str) -> None:
+        """Count a hit without waiting for the server to flush it to disk (asynchronous
+        commit): a counter a crash may lose, which a hit must not pay a WAL flush for."""
+        conn = self._usable()
+        if conn is None:
+            return
+        try:
+            async with conn.transaction() as inside:
+                await inside.execute("SET LOCAL synchronous_commit = off")
+                await inside.execute(
+                    "UPDATE results SET hits = hits + 1, last_hit_at = ? WHERE key = ?",
+                    (now, key),
+                )
+        except DATABASE_ERRORS as error:
+            self._failed("record a hit", error)
+
     def _is_transient(self, error: BaseException) -> bool:
         return isinstance(error, _TRANSIENT)
 

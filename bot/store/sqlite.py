@@ -409,12 +409,15 @@ class SQLiteStore(DigestTables):
             await self._write("drop", "DELETE FROM results WHERE key = ?", (key,))
             return None
         # We already hold the answer: failing to count the hit must not cost it.
+        await self._record_hit(key, now)
+        return result.model_copy(update={"cached": True})
+
+    async def _record_hit(self, key: str, now: str) -> None:
         await self._write(
             "record a hit",
             "UPDATE results SET hits = hits + 1, last_hit_at = ? WHERE key = ?",
             (now, key),
         )
-        return result.model_copy(update={"cached": True})
 
     async def put(self, key: str, result: DigestResult, *, ttl_seconds: float | None) -> bool:
         """See `Store.put`. Saved with `cached=False`; replaces any entry under `key` (and so
