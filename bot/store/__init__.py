@@ -22,6 +22,7 @@ import re
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bot.errors import ConfigError
 from bot.store.base import (
@@ -79,6 +80,10 @@ def postgres_url(database_url: str) -> str:
         raise ConfigError(
             f"unsupported DATABASE_URL scheme {scheme!r}: use postgresql://user@host/database"
         )
+    try:
+        urlsplit(url).port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as error:
+        raise ConfigError(f"cannot read the PostgreSQL URL: {error}") from None
     return url
 
 

@@ -237,7 +237,10 @@ async def test_an_unreachable_postgresql_gives_a_null_store(
     assert "secret" not in caplog.text
 
 
-@pytest.mark.parametrize("url", ["mysql://host/db", "redis://x", "", "  ", "sqlite://host/x"])
+@pytest.mark.parametrize(
+    "url",
+    ["mysql://host/db", "redis://x", "", "  ", "sqlite://host/x", "postgresql://h:port/db"],
+)
 def test_a_url_we_cannot_read_is_a_config_error(url: str) -> None:
     with pytest.raises(ConfigError):
         open_store(url)

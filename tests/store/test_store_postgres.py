@@ -70,6 +70,26 @@ async def conn(pg_url: str) -> AsyncIterator[asyncpg.Connection]:
 
 # --- migrations ------------------------------------------------------------------------------
 
+SHIPPED = {
+    "0001_init.sql": "27c12f2562ee05ae72bb3dfcda2f062e673df164858ae57e4200b48a8f32a945",
+    "0002_discord.sql": "30cc6c1001b80a0f60188ec6c2d64533208285b11f79f62c924938da1b1f1f18",
+    "0003_privacy.sql": "5be2725cca29c17b4c32a2104be3daf6c85d48cae98d7022fc746fa2a2c7f304",
+    "0004_digests.sql": "58123f1faa1ba7a8db4df32756a128a149587eb2bb6f281a1b429c2c3709bb02",
+}
+
+
+def test_shipped_postgresql_migrations_are_unchanged() -> None:
+    import hashlib
+    from importlib import resources
+
+    folder = resources.files("bot.store.migrations.postgres")
+    files = sorted(entry.name for entry in folder.iterdir() if entry.name.endswith(".sql"))
+    hashes = {
+        name: hashlib.sha256(folder.joinpath(name).read_bytes()).hexdigest() for name in files
+    }
+    # A new migration needs its hash added here; an old one must keep its hash.
+    assert hashes == SHIPPED
+
 
 def test_the_postgresql_migrations_mirror_the_sqlite_ones() -> None:
     from bot.store.sqlite import load_migrations
