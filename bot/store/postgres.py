@@ -58,6 +58,10 @@ CONNECT_TIMEOUT_S = 5.0
 ACQUIRE_TIMEOUT_S = 5.0
 COMMAND_TIMEOUT_S = 30.0
 POOL_MAX = 10
+# Connections that hold cache-key claims, apart from the store's pool: a claim is held for a
+# whole engine run, and runs must not starve the store's other calls of connections. When all
+# are busy, a request runs without a claim (at worst a second run, never a stall).
+CLAIM_POOL_MAX = 20
 # Polling of a cache key claimed by another process: first and longest pause, in seconds.
 CLAIM_POLL_S = (0.02, 0.25)
 
@@ -301,6 +305,7 @@ class PostgresStore(SQLiteStore):
         self.url = url
         self.pool_max = pool_max
         self._conn: _PgConnection | None = None  # type: ignore[assignment]
+        self._claims: asyncpg.Pool | None = None
 
     @property
     def location(self) -> str:
@@ -341,6 +346,14 @@ class PostgresStore(SQLiteStore):
                 state.latest,
             )
         self._conn = _PgConnection(pool)
+        # min_size 0: no connection until the first claim (a CLI hit opens none).
+        self._claims = await asyncpg.create_pool(
+            self.url,
+            min_size=0,
+            max_size=CLAIM_POOL_MAX,
+            timeout=CONNECT_TIMEOUT_S,
+            command_timeout=COMMAND_TIMEOUT_S,
+        )
         return self
 
     async def close(self) -> None:
@@ -354,12 +367,16 @@ class PostgresStore(SQLiteStore):
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         conn, self._conn = self._conn, None
-        if conn is not None:
+        claims, self._claims = self._claims, None
+        pools = [conn.pool] if conn is not None else []
+        if claims is not None:
+            pools.append(claims)
+        for pool in pools:
             try:
-                await asyncio.wait_for(conn.close(), CONNECT_TIMEOUT_S)
+                await asyncio.wait_for(pool.close(), CONNECT_TIMEOUT_S)
             except DATABASE_ERRORS as error:
-                log.debug("closing the PostgreSQL pool failed: %s", error)
-                conn.pool.terminate()
+                log.debug("closing a PostgreSQL pool failed: %s", error)
+                pool.terminate()
 
     # --- across processes ---
 
@@ -369,27 +386,27 @@ class PostgresStore(SQLiteStore):
         when no other process holds it (the caller then reads the store before running). A
         database that cannot be asked gives no claim rather than no answer (the cache fails
         open: at worst a second run)."""
-        conn = self._usable()
-        if conn is None:
+        claims = self._claims
+        if self._usable() is None or claims is None:
             yield
             return
         held: asyncpg.Connection | None = None
         pause, longest = CLAIM_POLL_S
         try:
             while held is None:
-                candidate = await conn.pool.acquire(timeout=ACQUIRE_TIMEOUT_S)
+                candidate = await claims.acquire(timeout=ACQUIRE_TIMEOUT_S)
                 try:
                     got = await candidate.fetchval(
                         "SELECT pg_try_advisory_lock(hashtextextended($1, 0))", key
                     )
                 except BaseException:
-                    await conn.pool.release(candidate)
+                    await claims.release(candidate)
                     raise
                 if got:
                     held = candidate
                     break
-                # Another process runs it: wait without holding a pooled connection.
-                await conn.pool.release(candidate)
+                # Another process runs it: wait without holding a connection.
+                await claims.release(candidate)
                 if await self._stored(key):
                     break
                 await asyncio.sleep(pause)
@@ -407,7 +424,7 @@ class PostgresStore(SQLiteStore):
                     log.warning("releasing the cache claim of %s failed: %s", key, error)
                     held.terminate()
                 with contextlib.suppress(*DATABASE_ERRORS):
-                    await conn.pool.release(held)
+                    await claims.release(held)
 
     async def _stored(self, key: str) -> bool:
         """True when a live result is stored under `key` (no hit is counted)."""

@@ -304,3 +304,16 @@ async def test_a_cache_read_fails_open_when_postgresql_goes(
 
     with pytest.raises(StoreUnavailable):
         await first.guild_usage(1, "2025-01-01")
+
+
+async def test_claims_held_through_runs_leave_the_store_its_connections(
+    pg_migrated: str, clock: FakeClock, result: DigestResult
+) -> None:
+    store = await PostgresStore(pg_migrated, clock=clock, pool_max=1).open()
+    try:
+        async with store.claim("a"), store.claim("b"), store.claim("c"):
+            async with asyncio.timeout(5):
+                assert await store.put("a", result, ttl_seconds=None)
+                assert await store.get("a") is not None
+    finally:
+        await store.close()
