@@ -23,6 +23,7 @@ from bot.errors import ConfigError
 from bot.pipeline import Options, _cached_or_run
 from bot.singleflight import SingleFlight
 from bot.store import open_store
+from bot.store.digests import DigestStoreError
 from bot.store.postgres import (
     PostgresStore,
     SchemaOutdated,
@@ -304,6 +305,13 @@ async def test_a_cache_read_fails_open_when_postgresql_goes(
 
     with pytest.raises(StoreUnavailable):
         await first.guild_usage(1, "2025-01-01")
+    with pytest.raises(StoreUnavailable):
+        await first.opted_out(1)
+    with pytest.raises(DigestStoreError):
+        await first.claim_period(1, period(), owner="p")
+    # A forget that cannot be written is kept, and nothing is served meanwhile.
+    assert await first.forget_messages([42]) == 0
+    assert first.pending_forgets == 1
 
 
 async def test_claims_held_through_runs_leave_the_store_its_connections(
