@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
+import asyncpg  # type: ignore[import-untyped]
 
 from bot.errors import ConfigError
 from bot.store.sqlite import (
@@ -316,7 +316,7 @@ class PostgresStore(SQLiteStore):
         """No journal file: queued forgets are retried from memory while the process runs."""
         return None
 
-    async def open(self) -> PostgresStore:  # type: ignore[override]
+    async def open(self) -> PostgresStore:
         """Connect and check the schema version; returns self. See the class docstring."""
         if self._conn is not None:
             return self
@@ -456,7 +456,7 @@ class PostgresStore(SQLiteStore):
     async def _record_hit(self, key: str, now: str) -> None:
         """Count a hit without waiting for the server to flush it to disk (asynchronous
         commit): a counter a crash may lose, which a hit must not pay a WAL flush for."""
-        conn = self._usable()
+        conn: _PgConnection | None = self._usable()  # type: ignore[assignment]
         if conn is None:
             return
         try:

@@ -86,7 +86,7 @@ async def _sqlite(path: str, *, upgrade: bool) -> SchemaReport:
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
             )
             rows = (
-                await conn.execute_fetchall("SELECT MAX(version) FROM schema_migrations")
+                list(await conn.execute_fetchall("SELECT MAX(version) FROM schema_migrations"))
                 if exists
                 else []
             )

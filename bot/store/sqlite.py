@@ -975,7 +975,7 @@ class SQLiteStore(DigestTables):
         try:
             async with conn.execute(sql, params) as cursor:
                 count = cursor.rowcount
-        except (*self.errors, UnicodeError) as error:
+        except (*self.errors, UnicodeError) as error:  # type: ignore[misc]
             if guarded:
                 # Not the cache's failure: its caller fails closed; the cache goes on.
                 log.warning("store %s failed: %s", action, error)
