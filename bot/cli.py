@@ -508,6 +508,37 @@ def cache_purge(
         typer.echo(f"removed {removed} cached result{'s' if removed != 1 else ''}")
 
 
+db_app = typer.Typer(
+    help="The database schema: see its version, apply migrations (PostgreSQL: before the bot).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(db_app, name="db")
+
+
+def _db_schema(db: str | None, *, upgrade: bool, verbose: bool) -> None:
+    _setup_logging(verbose)
+    with _user_errors():
+        from bot.store.schema import database_schema
+
+        settings = _settings(db)
+        report = _run(lambda: database_schema(settings.database_url, upgrade=upgrade))
+        typer.echo(report.line)
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOpt = None, verbose: VerboseOpt = False) -> None:
+    """Apply the pending migrations (each in one transaction; safe to run from several
+    processes at once; a no-op when up to date). PostgreSQL needs it before `run`."""
+    _db_schema(db, upgrade=True, verbose=verbose)
+
+
+@db_app.command("current")
+def db_current(db: DbOpt = None, verbose: VerboseOpt = False) -> None:
+    """Show the schema version of the database and the version this program needs."""
+    _db_schema(db, upgrade=False, verbose=verbose)
+
+
 @app.command()
 def bench(
     quick: Annotated[bool, typer.Option("--quick", help="Smaller sizes, for a smoke run.")] = False,

@@ -151,10 +151,19 @@ async def _cached_or_run(
             return hit
 
     async def run_and_store() -> DigestResult:
-        result = await run()
-        if options.use_cache and save(result):
-            await store.put(key, result, ttl_seconds=options.ttl_seconds)
-        return result
+        if not options.use_cache:
+            return await run()
+        # Other processes sharing the store (PostgreSQL): one of them runs, the others wait
+        # and take its stored result. A no-op on SQLite.
+        async with store.claim(key):
+            hit = await store.get(key)
+            if hit is not None:
+                log.info("cache hit %s (computed by another process)", key)
+                return hit
+            result = await run()
+            if save(result):
+                await store.put(key, result, ttl_seconds=options.ttl_seconds)
+            return result
 
     return await flights.run(key, run_and_store)
 

@@ -12,13 +12,15 @@ is (see `SQLiteStore`), while `get` serves nothing that a pending forget may cov
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.summarize.schema import DigestResult
+from bot.result import DigestResult
 
 
 class StoreUnavailable(Exception):
@@ -98,6 +100,12 @@ class Store(Protocol):
         """Current figures; a failing database reports backend "none"."""
         ...
 
+    def claim(self, key: str) -> AbstractAsyncContextManager[None]:
+        """Hold `key` while its result is computed, against other processes sharing the
+        store: entered once no other process holds it (then read the store before running).
+        A no-op where one process owns the store (SQLite); never raises for the database."""
+        ...
+
     async def purge(self, *, expired_only: bool = False) -> int:
         """Remove every entry, or only the expired ones; the number removed (0 on failure)."""
         ...
@@ -118,6 +126,12 @@ class Store(Protocol):
     async def guild_usage(self, guild_id: int, day: str) -> GuildUsage:
         """The guild's figures for `day` (zeros when none). A budget depends on it, so a
         database that cannot answer raises `StoreUnavailable` (fails closed)."""
+        ...
+
+    async def spend_tokens(self, guild_id: int, day: str, tokens: int, *, limit: int) -> int | None:
+        """Add `tokens` to the guild's figures for `day` only if the total stays within
+        `limit`: the new total, or None (nothing added) when it would go over. Atomic, also
+        across processes sharing the database; `StoreUnavailable` when it cannot be written."""
         ...
 
     async def link_sources(
@@ -222,6 +236,10 @@ class NullStore:
     async def stats(self) -> CacheStats:
         return CacheStats(backend="none", location=self.location)
 
+    @contextlib.asynccontextmanager
+    async def claim(self, key: str) -> AsyncIterator[None]:
+        yield
+
     async def purge(self, *, expired_only: bool = False) -> int:
         return 0
 
@@ -234,6 +252,9 @@ class NullStore:
         return False
 
     async def guild_usage(self, guild_id: int, day: str) -> GuildUsage:
+        raise StoreUnavailable(f"no usable database ({self.location or 'none'})")
+
+    async def spend_tokens(self, guild_id: int, day: str, tokens: int, *, limit: int) -> int | None:
         raise StoreUnavailable(f"no usable database ({self.location or 'none'})")
 
     async def link_sources(

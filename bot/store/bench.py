@@ -1,22 +1,25 @@
-"""How fast a cache hit is answered, on a temporary SQLite file.
+"""How fast a cache hit is answered, on a temporary SQLite file; and at scale (100,000 stored
+results) on SQLite or PostgreSQL: `python -m bot.store.bench [--postgres URL]`.
 
 Target: under 50 ms for a hit, including opening the store, because every CLI run opens it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import itertools
 import logging
 import math
+import secrets
 import statistics
 import tempfile
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from time import perf_counter
 
-from bot.store import open_store
-from bot.store.keys import cache_key
-from bot.store.sqlite import SQLiteStore
-from bot.summarize.schema import (
+from bot.result import (
     CommentOut,
     DigestResult,
     InputStats,
@@ -27,6 +30,9 @@ from bot.summarize.schema import (
     Usage,
     Verification,
 )
+from bot.store import open_store
+from bot.store.keys import cache_key
+from bot.store.sqlite import SQLiteStore
 from bot.thread import Comment, Thread
 
 log = logging.getLogger(__name__)
@@ -182,3 +188,257 @@ async def bench_cache_hit(n: int = 200) -> dict[str, object]:
     }
     log.info("cache hit bench: %s", figures)
     return figures
+
+
+# --- at scale: a large table, on either backend -------------------------------------------------
+
+
+def _filler_rows(
+    result: DigestResult, stored: int, created_at: str
+) -> Iterator[tuple[object, ...]]:
+    """`stored` rows of the `results` table holding `result` under distinct keys."""
+    payload = result.model_copy(update={"cached": False}).model_dump_json()
+    size = len(payload.encode("utf-8"))
+    for number in range(stored):
+        key = "sha256:" + hashlib.sha256(f"bench-{number}".encode()).hexdigest()
+        yield (key, "llm", result.model, result.prompt_version, payload, created_at, None, size)
+
+
+_FILL_COLUMNS = (
+    "key",
+    "engine",
+    "model",
+    "prompt_version",
+    "result_json",
+    "created_at",
+    "expires_at",
+    "size_bytes",
+)
+
+
+async def _fill_sqlite(store: SQLiteStore, rows: Iterator[tuple[object, ...]]) -> None:
+    conn = store._conn
+    assert conn is not None
+    marks = ", ".join("?" for _ in _FILL_COLUMNS)
+    sql = f"INSERT INTO results ({', '.join(_FILL_COLUMNS)}) VALUES ({marks})"
+    async with store._transaction():
+        while batch := list(itertools.islice(rows, 5000)):
+            await conn.executemany(sql, batch)
+
+
+async def _fill_postgres(store: SQLiteStore, rows: Iterator[tuple[object, ...]]) -> None:
+    conn = store._conn
+    assert conn is not None
+    async with conn.pool.acquire() as pg:  # type: ignore[attr-defined]
+        while batch := list(itertools.islice(rows, 5000)):
+            await pg.copy_records_to_table("results", records=batch, columns=_FILL_COLUMNS)
+
+
+async def bench_cache_hit_at_scale(
+    postgres_url: str | None = None, *, stored: int = 100_000, n: int = 200
+) -> dict[str, object]:
+    """Median and p95 of `n` cache hits (`get` on an open store, random keys) among `stored`
+    realistic results: on a temporary SQLite file, or with `postgres_url` in a temporary schema
+    of that PostgreSQL database (created, migrated and dropped here). `fill_s` is the time to
+    store the rows (not part of the figures)."""
+    import random
+
+    if n < 1 or stored < 1:
+        raise ValueError("n and stored must be at least 1")
+    result = realistic_result()
+    created = datetime(2025, 1, 1, tzinfo=UTC).isoformat(timespec="microseconds")
+    keys = ["sha256:" + hashlib.sha256(f"bench-{i}".encode()).hexdigest() for i in range(stored)]
+    chooser = random.Random(12)
+    hits: list[float] = []
+    async with contextlib.AsyncExitStack() as stack:
+        if postgres_url is None:
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="debate-digest-"))
+            store: SQLiteStore = await SQLiteStore(Path(folder) / "cache.sqlite3").open()
+            stack.push_async_callback(store.close)
+            fill = _fill_sqlite
+        else:
+            from bot.store.postgres import PostgresStore, connect, upgrade
+
+            schema = f"bench_{secrets.token_hex(6)}"
+            admin = await connect(postgres_url)
+            stack.push_async_callback(admin.close)
+            await admin.execute(f"CREATE SCHEMA {schema}")
+            stack.push_async_callback(admin.execute, f"DROP SCHEMA {schema} CASCADE")
+            url = f"{postgres_url}{'&' if '?' in postgres_url else '?'}search_path={schema}"
+            migrating = await connect(url)
+            try:
+                await upgrade(migrating)
+            finally:
+                await migrating.close()
+            store = await PostgresStore(url).open()
+            stack.push_async_callback(store.close)
+            fill = _fill_postgres
+        started = perf_counter()
+        await fill(store, _filler_rows(result, stored, created))
+        fill_s = perf_counter() - started
+        if postgres_url is not None:
+            await store._conn.execute("ANALYZE results")  # type: ignore[union-attr]
+        for _ in range(n):
+            key = chooser.choice(keys)
+            started = perf_counter()
+            served = await store.get(key)
+            hits.append(perf_counter() - started)
+            if served is None:
+                raise RuntimeError("bench: a stored result was not served")
+    median, p95 = _ms(hits)
+    figures: dict[str, object] = {
+        "backend": "sqlite" if postgres_url is None else "postgresql",
+        "stored": stored,
+        "n": n,
+        "result_bytes": len(result.model_dump_json().encode("utf-8")),
+        "fill_s": round(fill_s, 1),
+        "hit_median_ms": median,
+        "hit_p95_ms": p95,
+    }
+    log.info("cache hit bench at scale: %s", figures)
+    return figures
+
+
+async def _worker(url: str, api_base: str, requests: int) -> dict[str, object]:
+    """One bot process: `requests` identical LLM requests at once on the PostgreSQL store,
+    started when the parent writes a line to stdin (so that every process starts together)."""
+    import asyncio
+    import sys
+
+    from bot.pipeline import Options, summarize_thread
+    from bot.singleflight import SingleFlight
+    from bot.store.postgres import PostgresStore
+    from bot.summarize.llm import LLMConfig
+
+    thread = realistic_thread()
+    config = LLMConfig(
+        model="openai/fake-model",
+        api_base=api_base,
+        api_key="bench",
+        max_retries=0,
+        timeout_s=60.0,
+    )
+    options = Options(llm=config)
+    flights: SingleFlight[DigestResult] = SingleFlight()
+    store = await PostgresStore(url).open()
+    try:
+        sys.stdout.write("ready\n")
+        sys.stdout.flush()
+        await asyncio.to_thread(sys.stdin.readline)
+        results = await asyncio.gather(
+            *(
+                summarize_thread(thread, store=store, options=options, flights=flights)
+                for _ in range(requests)
+            )
+        )
+    finally:
+        await store.close()
+    return {
+        "answers": len(results),
+        "engines": sorted({r.engine for r in results}),
+        "cached": sum(r.cached for r in results),
+        "llm_calls_reported": sum(r.usage.llm_calls for r in results if not r.cached),
+    }
+
+
+async def bench_processes(
+    postgres_url: str, *, processes: int = 2, requests: int = 50, latency: float = 1.0
+) -> dict[str, object]:
+    """`requests` identical LLM requests spread over `processes` bot processes sharing one
+    PostgreSQL (a temporary schema), against the loopback OpenAI-compatible server with
+    `latency` seconds per call. `llm_requests` is what the server received: one run's calls
+    when the cross-process claim holds."""
+    import asyncio
+    import json
+    import sys
+
+    from bot.bench.fake_openai import FakeOpenAI, debate_responder
+    from bot.store.postgres import connect, upgrade
+
+    schema = f"bench_{secrets.token_hex(6)}"
+    url = f"{postgres_url}{'&' if '?' in postgres_url else '?'}search_path={schema}"
+    admin = await connect(postgres_url)
+    await admin.execute(f"CREATE SCHEMA {schema}")
+    try:
+        migrating = await connect(url)
+        try:
+            await upgrade(migrating)
+        finally:
+            await migrating.close()
+        with FakeOpenAI(latency=latency, responder=debate_responder) as server:
+            shares = [requests // processes + (i < requests % processes) for i in range(processes)]
+            workers = [
+                await asyncio.create_subprocess_exec(
+                    sys.executable,
+                    "-m",
+                    "bot.store.bench",
+                    "--worker",
+                    url,
+                    server.url,
+                    str(share),
+                    stdin=asyncio.subprocess.PIPE,
+                    stdout=asyncio.subprocess.PIPE,
+                )
+                for share in shares
+            ]
+            for worker in workers:
+                assert worker.stdout is not None
+                if (await worker.stdout.readline()).strip() != b"ready":
+                    raise RuntimeError("bench: a worker process did not start")
+            started = perf_counter()
+            outputs = await asyncio.gather(*(worker.communicate(b"go\n") for worker in workers))
+            wall = perf_counter() - started
+            if any(worker.returncode for worker in workers):
+                raise RuntimeError("bench: a worker process failed")
+            reports = [json.loads(out.decode().strip().splitlines()[-1]) for out, _ in outputs]
+            llm_requests = len(server.requests)
+    finally:
+        await admin.execute(f"DROP SCHEMA {schema} CASCADE")
+        await admin.close()
+    figures: dict[str, object] = {
+        "processes": processes,
+        "requests": requests,
+        "answers": sum(r["answers"] for r in reports),
+        "cached_answers": sum(r["cached"] for r in reports),
+        "engines": sorted({e for r in reports for e in r["engines"]}),
+        "llm_requests": llm_requests,
+        "wall_s": round(wall, 2),
+        "per_process": reports,
+    }
+    log.info("two-process bench: %s", figures)
+    return figures
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """`python -m bot.store.bench [--postgres URL] [--stored N] [--n N]`: one JSON line."""
+    import argparse
+    import asyncio
+    import json
+    import sys
+
+    parser = argparse.ArgumentParser(description=bench_cache_hit_at_scale.__doc__)
+    parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL URL (default: SQLite)")
+    parser.add_argument("--stored", type=int, default=100_000, help="results stored first")
+    parser.add_argument("--n", type=int, default=200, help="hits timed")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=0,
+        help="instead: 50 identical LLM requests over this many processes (needs --postgres)",
+    )
+    parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        url, api_base, requests = args.worker
+        figures = asyncio.run(_worker(url, api_base, int(requests)))
+    elif args.processes:
+        if not args.postgres:
+            parser.error("--processes needs --postgres URL")
+        figures = asyncio.run(bench_processes(args.postgres, processes=args.processes))
+    else:
+        figures = asyncio.run(bench_cache_hit_at_scale(args.postgres, stored=args.stored, n=args.n))
+    sys.stdout.write(json.dumps(figures) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -12,8 +12,8 @@ UPDATE) may post. `record_digest_post` stores each message id as soon as it is s
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
@@ -79,6 +79,10 @@ class DigestTables:
     """Mixed into `SQLiteStore` (it provides `_conn`, `_now`, `to_text`/`from_text`)."""
 
     _conn: aiosqlite.Connection | None
+    errors: tuple[type[Exception], ...]
+
+    def _transaction(self) -> AbstractAsyncContextManager[aiosqlite.Connection]:  # pragma: no cover
+        raise NotImplementedError
 
     def _now(self) -> datetime:  # pragma: no cover - provided by the store
         raise NotImplementedError
@@ -89,20 +93,16 @@ class DigestTables:
         return self._conn
 
     async def _rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple[object, ...]]:
-        from bot.store.sqlite import DATABASE_ERRORS
-
         try:
             return [tuple(row) for row in await self._digest_conn().execute_fetchall(sql, params)]
-        except DATABASE_ERRORS as error:
+        except self.errors as error:
             raise DigestStoreError(f"digest store read failed: {error}") from error
 
     async def _exec(self, sql: str, params: Sequence[object] = ()) -> int:
-        from bot.store.sqlite import DATABASE_ERRORS
-
         try:
             async with self._digest_conn().execute(sql, params) as cursor:
                 return cursor.rowcount
-        except DATABASE_ERRORS as error:
+        except self.errors as error:
             raise DigestStoreError(f"digest store write failed: {error}") from error
 
     # --- schedules ---
@@ -277,29 +277,25 @@ class DigestTables:
         next_run: datetime,
     ) -> None:
         """Mark the period done (or skipped) and move the digest on, in one transaction."""
-        from bot.store.sqlite import DATABASE_ERRORS, to_text
+        from bot.store.sqlite import to_text
 
-        conn = self._digest_conn()
+        self._digest_conn()
         now = to_text(self._now())
+        end = to_text(period.end)
         try:
-            await conn.execute("BEGIN IMMEDIATE")
-            try:
+            async with self._transaction() as conn:
                 await conn.execute(
                     "UPDATE digest_runs SET state = ?, outcome = ?, finished_at = ?"
                     " WHERE digest_id = ? AND period_key = ?",
                     (state, outcome[:500], now, digest_id, period.key),
                 )
+                # Portable "the later of the two" (no two-argument MAX in PostgreSQL).
                 await conn.execute(
-                    "UPDATE digests SET last_end = MAX(COALESCE(last_end, ''), ?),"
-                    " last_outcome = ?, next_run = ? WHERE id = ?",
-                    (to_text(period.end), outcome[:500], to_text(next_run), digest_id),
+                    "UPDATE digests SET last_end = CASE WHEN last_end IS NULL OR last_end < ?"
+                    " THEN ? ELSE last_end END, last_outcome = ?, next_run = ? WHERE id = ?",
+                    (end, end, outcome[:500], to_text(next_run), digest_id),
                 )
-                await conn.execute("COMMIT")
-            except BaseException:
-                with contextlib.suppress(*DATABASE_ERRORS):
-                    await conn.execute("ROLLBACK")
-                raise
-        except DATABASE_ERRORS as error:
+        except self.errors as error:
             raise DigestStoreError(f"digest store write failed: {error}") from error
 
     async def unfinished_claims(self, owner: str | None = None) -> list[tuple[int, Period]]:

@@ -33,7 +33,7 @@ import math
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from importlib import resources
@@ -43,9 +43,9 @@ import aiosqlite
 from pydantic import ValidationError
 from pydantic_core import PydanticSerializationError
 
+from bot.result import DigestResult
 from bot.store.base import CacheStats, GuildUsage, PostedAnswer, SourceRef, StoreUnavailable
 from bot.store.digests import DigestTables
-from bot.summarize.schema import DigestResult
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,8 @@ DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, OSError)
 # Seconds before a switched-off cache is tried again, and between retries of a queued forget
 # (the last figure repeats).
 RETRY_DELAYS_S: tuple[float, ...] = (1.0, 2.0, 5.0, 15.0, 30.0, 60.0)
+# Portable "ignore a row that is already there" (SQLite 3.24+, PostgreSQL 9.5+).
+_IGNORE = "ON CONFLICT DO NOTHING"
 # What a forget is keyed by: the column of `result_sources`, or "author" (`result_authors`).
 _FORGET_KINDS = ("message_id", "channel_id", "guild_id", "author")
 
@@ -112,11 +114,12 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 """
 
 
-def load_migrations() -> list[Migration]:
-    """Every shipped migration, in order. RuntimeError if a file is misnamed or the numbers are
-    not 1, 2, 3, … without gaps (a packaging or editing mistake, not a database problem)."""
+def load_migrations(package: str = "bot.store.migrations") -> list[Migration]:
+    """Every migration shipped in `package` (default: SQLite's), in order. RuntimeError if a
+    file is misnamed or the numbers are not 1, 2, 3, … without gaps (a packaging or editing
+    mistake, not a database problem)."""
     found: list[Migration] = []
-    for entry in resources.files("bot.store.migrations").iterdir():
+    for entry in resources.files(package).iterdir():
         if not entry.name.endswith(".sql"):
             continue
         match = _MIGRATION_FILE.match(entry.name)
@@ -236,11 +239,19 @@ SELECT result_json FROM results
 WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)
 """
 
+# Portable SQL (SQLite and PostgreSQL): an upsert rather than INSERT OR REPLACE.
 _PUT = """
-INSERT OR REPLACE INTO results (
+INSERT INTO results (
     key, engine, model, prompt_version, result_json, created_at, expires_at, hits, last_hit_at,
     prompt_tokens, completion_tokens, cost_usd, elapsed_ms, reading_minutes_saved, size_bytes
 ) VALUES (?, ?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (key) DO UPDATE SET
+    engine = excluded.engine, model = excluded.model, prompt_version = excluded.prompt_version,
+    result_json = excluded.result_json, created_at = excluded.created_at,
+    expires_at = excluded.expires_at, hits = 0, last_hit_at = NULL,
+    prompt_tokens = excluded.prompt_tokens, completion_tokens = excluded.completion_tokens,
+    cost_usd = excluded.cost_usd, elapsed_ms = excluded.elapsed_ms,
+    reading_minutes_saved = excluded.reading_minutes_saved, size_bytes = excluded.size_bytes
 """
 
 # Rows whose created_at is not a time (a damaged row) are left out of oldest/newest.
@@ -260,6 +271,18 @@ FROM results
 """
 
 
+# Add `tokens` to the day's figures only while the total stays within `limit`; the new total,
+# or no row when it would go over. One statement: atomic across processes.
+_SPEND = """
+INSERT INTO guild_usage AS usage (guild_id, day, requests, cached, llm_calls, tokens)
+SELECT CAST(? AS BIGINT), CAST(? AS TEXT), 0, 0, 0, CAST(? AS BIGINT)
+WHERE CAST(? AS BIGINT) <= CAST(? AS BIGINT)
+ON CONFLICT (guild_id, day) DO UPDATE SET tokens = usage.tokens + excluded.tokens
+    WHERE usage.tokens + excluded.tokens <= CAST(? AS BIGINT)
+RETURNING tokens
+"""
+
+
 class SQLiteStore(DigestTables):
     """A `Store` on one SQLite file (or `":memory:"`).
 
@@ -272,6 +295,8 @@ class SQLiteStore(DigestTables):
     """
 
     backend = "sqlite"
+    # What a failing database raises (a backend on another driver names its own).
+    errors: tuple[type[Exception], ...] = DATABASE_ERRORS
 
     def __init__(
         self,
@@ -362,8 +387,8 @@ class SQLiteStore(DigestTables):
         now = self._now_text()
         try:
             rows = list(await conn.execute_fetchall(_GET, (key, now)))
-        except DATABASE_ERRORS as error:
-            if _is_bad_row(error):
+        except self.errors as error:
+            if self._is_bad_row(error):
                 log.warning("cached result %s is not valid text; dropping it", key)
                 await self._write("drop", "DELETE FROM results WHERE key = ?", (key,))
                 return None
@@ -384,12 +409,15 @@ class SQLiteStore(DigestTables):
             await self._write("drop", "DELETE FROM results WHERE key = ?", (key,))
             return None
         # We already hold the answer: failing to count the hit must not cost it.
+        await self._record_hit(key, now)
+        return result.model_copy(update={"cached": True})
+
+    async def _record_hit(self, key: str, now: str) -> None:
         await self._write(
             "record a hit",
             "UPDATE results SET hits = hits + 1, last_hit_at = ? WHERE key = ?",
             (now, key),
         )
-        return result.model_copy(update={"cached": True})
 
     async def put(self, key: str, result: DigestResult, *, ttl_seconds: float | None) -> bool:
         """See `Store.put`. Saved with `cached=False`; replaces any entry under `key` (and so
@@ -426,16 +454,20 @@ class SQLiteStore(DigestTables):
         )
         return changed is not None
 
+    @contextlib.asynccontextmanager
+    async def claim(self, key: str) -> AsyncIterator[None]:
+        """See `Store.claim`: a no-op, the pipeline's single flight is enough in one process."""
+        yield
+
     async def stats(self) -> CacheStats:
         """See `Store.stats` and `CacheStats`."""
         conn = self._usable()
         if conn is None:
             return CacheStats(backend="none", location=self.location)
         try:
-            rows = list(
-                await conn.execute_fetchall(_STATS, {"now": self._now_text(), "iso": _ISO_GLOB})
-            )
-        except DATABASE_ERRORS as error:
+            sql, params = self._stats_query(self._now_text())
+            rows = list(await conn.execute_fetchall(sql, params))
+        except self.errors as error:
             self._failed("read stats", error)
             return CacheStats(backend="none", location=self.location)
         entries, expired, hits, size, oldest, newest, seconds, minutes = rows[0]
@@ -480,15 +512,24 @@ class SQLiteStore(DigestTables):
             INSERT INTO guild_usage (guild_id, day, requests, cached, llm_calls, tokens)
             VALUES (?, ?, 1, ?, ?, ?)
             ON CONFLICT (guild_id, day) DO UPDATE SET
-                requests = requests + 1,
-                cached = cached + excluded.cached,
-                llm_calls = llm_calls + excluded.llm_calls,
-                tokens = tokens + excluded.tokens
+                requests = guild_usage.requests + 1,
+                cached = guild_usage.cached + excluded.cached,
+                llm_calls = guild_usage.llm_calls + excluded.llm_calls,
+                tokens = guild_usage.tokens + excluded.tokens
             """,
             (guild_id, day, int(cached), llm_calls, tokens),
             guarded=True,
         )
         return done is not None
+
+    async def spend_tokens(self, guild_id: int, day: str, tokens: int, *, limit: int) -> int | None:
+        """Add `tokens` to the guild's figures for `day` if the total stays within `limit`:
+        the new total, or None when it would go over (nothing added). One statement, so two
+        processes never overspend. `StoreUnavailable` when it cannot be written."""
+        rows = await self._guarded_read(
+            "spend a budget", _SPEND, (guild_id, day, tokens, tokens, limit, limit)
+        )
+        return int(rows[0][0]) if rows else None
 
     async def guild_usage(self, guild_id: int, day: str) -> GuildUsage:
         """See `Store.guild_usage`: `StoreUnavailable` when it cannot be read."""
@@ -525,14 +566,16 @@ class SQLiteStore(DigestTables):
         rows += [(key, guild_id, None, message) for message in message_ids]
         await self._insert_many(
             "link sources",
-            "INSERT OR IGNORE INTO result_sources (key, guild_id, channel_id, message_id)",
+            "INSERT INTO result_sources (key, guild_id, channel_id, message_id)",
             rows,
+            _IGNORE,
         )
         if guild_id is not None and author_ids:
             await self._insert_many(
                 "link authors",
-                "INSERT OR IGNORE INTO result_authors (key, guild_id, user_id)",
+                "INSERT INTO result_authors (key, guild_id, user_id)",
                 [(key, guild_id, user) for user in dict.fromkeys(author_ids)],
+                _IGNORE,
             )
 
     async def forget_messages(self, message_ids: Sequence[int]) -> int:
@@ -560,7 +603,7 @@ class SQLiteStore(DigestTables):
                 kind, guild_id, ids = self._pending[0]
                 try:
                     await self._forget_now(kind, guild_id, ids)
-                except DATABASE_ERRORS as error:
+                except self.errors as error:
                     log.warning("queued forget still cannot be written (%s); retrying later", error)
                     return False
                 self._pending.pop(0)
@@ -577,7 +620,7 @@ class SQLiteStore(DigestTables):
             return 0
         try:
             removed = await self._forget_now(kind, guild_id, ids)
-        except DATABASE_ERRORS as error:
+        except self.errors as error:
             log.warning("forget by %s failed (%s); queued and retried until written", kind, error)
             self._queue(kind, guild_id, ids)
             return 0
@@ -591,7 +634,7 @@ class SQLiteStore(DigestTables):
         first, then the links that found them."""
         conn = self._conn
         if conn is None:
-            raise sqlite3.ProgrammingError("the store is closed")
+            raise ConnectionError("the store is closed")
         removed = 0
         for start in range(0, len(ids), _LINK_BATCH):
             batch = ids[start : start + _LINK_BATCH]
@@ -680,7 +723,7 @@ class SQLiteStore(DigestTables):
         """See `Store.set_opt_out`. An opt-out also forgets the results holding their words."""
         if opted_out:
             sql = (
-                "INSERT OR IGNORE INTO opt_outs (guild_id, user_id, opted_out_at) VALUES (?, ?, ?)"
+                f"INSERT INTO opt_outs (guild_id, user_id, opted_out_at) VALUES (?, ?, ?) {_IGNORE}"
             )
             params: tuple[object, ...] = (guild_id, user_id, self._now_text())
         else:
@@ -706,9 +749,12 @@ class SQLiteStore(DigestTables):
         """See `Store.record_post`."""
         saved = await self._write(
             "record a posted answer",
-            "INSERT OR REPLACE INTO posted_answers"
+            "INSERT INTO posted_answers"
             " (message_id, channel_id, guild_id, key, again_url, posted_at, withdrawn_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, NULL)",
+            " VALUES (?, ?, ?, ?, ?, ?, NULL) ON CONFLICT (message_id) DO UPDATE SET"
+            " channel_id = excluded.channel_id, guild_id = excluded.guild_id,"
+            " key = excluded.key, again_url = excluded.again_url,"
+            " posted_at = excluded.posted_at, withdraw_reason = NULL, withdrawn_at = NULL",
             (
                 post.message_id,
                 post.channel_id,
@@ -867,6 +913,25 @@ class SQLiteStore(DigestTables):
 
     # --- helpers ---
 
+    def _stats_query(self, now: str) -> tuple[str, Sequence[object] | dict[str, object]]:
+        return _STATS, {"now": now, "iso": _ISO_GLOB}
+
+    @contextlib.asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """The connection inside one write transaction: committed on exit, rolled back when
+        the body raises. Raises the database's errors."""
+        conn = self._conn
+        if conn is None:
+            raise ConnectionError("the store is closed")
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            with contextlib.suppress(*self.errors):
+                await conn.execute("ROLLBACK")
+            raise
+        await conn.execute("COMMIT")
+
     def _usable(self) -> aiosqlite.Connection | None:
         """The connection for cache calls: None while the cache is switched off."""
         if self._disabled and time.monotonic() < self._retry_at:
@@ -883,16 +948,18 @@ class SQLiteStore(DigestTables):
         return to_text(self._now())
 
     async def _insert_many(
-        self, action: str, insert: str, rows: Sequence[tuple[object, ...]]
+        self, action: str, insert: str, rows: Sequence[tuple[object, ...]], suffix: str = ""
     ) -> bool:
-        """`insert` (up to VALUES) for every row, in batches; False if a batch failed."""
+        """`insert` (up to VALUES) for every row, in batches, then `suffix` (an ON CONFLICT
+        clause); False if a batch failed."""
         ok = True
         for start in range(0, len(rows), _LINK_BATCH):
             batch = rows[start : start + _LINK_BATCH]
             row_marks = "(" + ", ".join("?" for _ in batch[0]) + ")"
             values = ", ".join(row_marks for _ in batch)
             params = [value for row in batch for value in row]
-            done = await self._write(action, f"{insert} VALUES {values}", params, guarded=True)
+            sql = f"{insert} VALUES {values} {suffix}".rstrip()
+            done = await self._write(action, sql, params, guarded=True)
             ok = ok and done is not None
         return ok
 
@@ -908,7 +975,7 @@ class SQLiteStore(DigestTables):
         try:
             async with conn.execute(sql, params) as cursor:
                 count = cursor.rowcount
-        except DATABASE_ERRORS + (UnicodeError,) as error:
+        except self.errors + (UnicodeError,) as error:
             if guarded:
                 # Not the cache's failure: its caller fails closed; the cache goes on.
                 log.warning("store %s failed: %s", action, error)
@@ -928,7 +995,7 @@ class SQLiteStore(DigestTables):
             raise StoreUnavailable(f"{self.location}: the store is closed")
         try:
             rows = list(await conn.execute_fetchall(sql, params))
-        except DATABASE_ERRORS as error:
+        except self.errors as error:
             # Raised to a caller that refuses; the cache (other tables) is not switched off.
             log.warning("store %s failed: %s", action, error)
             raise StoreUnavailable(f"{self.location}: {action} failed: {error}") from error
@@ -940,8 +1007,14 @@ class SQLiteStore(DigestTables):
         self._disabled = False
         self._failures = 0
 
+    def _is_transient(self, error: BaseException) -> bool:
+        return _is_transient(error)
+
+    def _is_bad_row(self, error: BaseException) -> bool:
+        return _is_bad_row(error)
+
     def _failed(self, action: str, error: Exception) -> None:
-        if _is_transient(error):
+        if self._is_transient(error):
             log.warning("cache %s failed (%s); continuing without it", action, error)
             return
         step = min(self._failures, len(self._retry_delays) - 1)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from bot.store.bench import TARGET_MS, bench_cache_hit, realistic_result
+import pytest
+
+from bot.store.bench import TARGET_MS, bench_cache_hit, bench_cache_hit_at_scale, realistic_result
+
+from .conftest import POSTGRES_URL, POSTGRES_URL_ENV
 
 
 def test_the_bench_result_is_realistic() -> None:
@@ -23,3 +27,15 @@ async def test_bench_cache_hit_reports_latencies() -> None:
         assert 0 < median <= p95
     # Generous for a loaded test machine; the target itself is checked by running the bench.
     assert figures["hit_median_ms"] < TARGET_MS
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+async def test_bench_at_scale_serves_hits_among_many_rows(backend: str) -> None:
+    url = None
+    if backend == "postgresql":
+        if not POSTGRES_URL:
+            pytest.skip(f"{POSTGRES_URL_ENV} is not set: no PostgreSQL to test against")
+        url = POSTGRES_URL
+    figures = await bench_cache_hit_at_scale(url, stored=300, n=10)
+    assert figures["backend"] == backend and figures["stored"] == 300
+    assert 0 < figures["hit_median_ms"] <= figures["hit_p95_ms"]  # type: ignore[operator]

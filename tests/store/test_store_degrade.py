@@ -13,7 +13,7 @@ import pytest
 
 from bot.errors import ConfigError
 from bot.settings import default_database_url
-from bot.store import NullStore, open_store, sqlite_path
+from bot.store import NullStore, is_postgres_url, open_store, postgres_url, sqlite_path
 from bot.store.sqlite import BUSY_TIMEOUT_MS, SQLiteStore
 from bot.summarize.schema import DigestResult
 
@@ -219,12 +219,28 @@ def test_the_settings_default_url_names_an_absolute_file(monkeypatch: pytest.Mon
     "url",
     ["postgresql://user@host/db", "postgres://host/db", "postgresql+asyncpg://host/db"],
 )
-def test_postgresql_is_not_built_yet(url: str) -> None:
-    with pytest.raises(ConfigError, match="^PostgreSQL support is not built yet$"):
-        open_store(url)
+def test_a_postgresql_url_selects_postgresql_and_names_no_sqlite_file(url: str) -> None:
+    assert is_postgres_url(url)
+    assert postgres_url(url).startswith(("postgresql://", "postgres://"))
+    with pytest.raises(ConfigError, match="names no SQLite file"):
+        sqlite_path(url)
 
 
-@pytest.mark.parametrize("url", ["mysql://host/db", "redis://x", "", "  ", "sqlite://host/x"])
+async def test_an_unreachable_postgresql_gives_a_null_store(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    async with open_store("postgresql://nobody:secret@127.0.0.1:1/none") as store:
+        assert isinstance(store, NullStore)
+        assert await store.get("k") is None
+    assert "cache unavailable" in caplog.text
+    assert "secret" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["mysql://host/db", "redis://x", "", "  ", "sqlite://host/x", "postgresql://h:port/db"],
+)
 def test_a_url_we_cannot_read_is_a_config_error(url: str) -> None:
     with pytest.raises(ConfigError):
         open_store(url)

@@ -60,3 +60,19 @@ async def test_null_store_keeps_nothing() -> None:
     with pytest.raises(StoreUnavailable):
         await null.opted_out(1)
     assert await null.purge_guild(1) == 0
+
+
+async def test_a_budget_is_spent_only_within_its_limit(store: SQLiteStore) -> None:
+    assert await store.spend_tokens(5, "2025-01-01", 60, limit=100) == 60
+    assert await store.spend_tokens(5, "2025-01-01", 50, limit=100) is None  # would go over
+    assert await store.spend_tokens(5, "2025-01-01", 40, limit=100) == 100
+    assert await store.spend_tokens(5, "2025-01-02", 500, limit=100) is None
+    await store.record_usage(5, "2025-01-01", tokens=0, llm_calls=0, cached=True)
+    usage = await store.guild_usage(5, "2025-01-01")
+    assert (usage.tokens, usage.requests, usage.cached) == (100, 1, 1)
+    assert (await store.guild_usage(5, "2025-01-02")).tokens == 0
+
+
+async def test_spending_on_a_store_that_cannot_answer_fails_closed() -> None:
+    with pytest.raises(StoreUnavailable):
+        await NullStore().spend_tokens(5, "2025-01-01", 1, limit=100)

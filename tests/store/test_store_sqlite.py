@@ -256,8 +256,8 @@ async def test_two_stores_share_one_file_under_concurrent_use(
         await second.close()
 
 
-async def test_busy_timeout_is_set(store: SQLiteStore) -> None:
-    conn = store._conn
+async def test_busy_timeout_is_set(sqlite_store: SQLiteStore) -> None:
+    conn = sqlite_store._conn
     assert conn is not None
     rows = await conn.execute_fetchall("PRAGMA busy_timeout")
     assert list(rows)[0][0] == TEST_BUSY_TIMEOUT_MS
