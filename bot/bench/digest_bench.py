@@ -1,6 +1,6 @@
 """Benchmark of one moderator digest over many active threads, with no network.
 
-The real bot (`bot.discord.app.assembled`) on the loopback Discord (`bot.testing`), the loopback
+The real bot (`bot.discord.app.assembled`) on the loopback Discord (`fakes.discord`), the loopback
 LLM with a fixed latency (200 ms by default). A guild has `--threads` active debate threads
 (each `--messages` messages from 4-6 people, replies included) in one channel; a digest covering
 them all runs once (`/digest now`'s path). Reported: wall time of the run, of which the LLM
@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.bench.fake_openai import FakeOpenAI, debate_responder
+from fakes.fake_openai import FakeOpenAI, debate_responder
 
 LINES = [
     "We should move the weekly meeting to Thursday, Mondays are too busy for everyone.",
@@ -38,11 +38,12 @@ LINES = [
 
 
 async def run(threads: int, messages: int, debates: int, latency: float, folder: Path) -> dict:
+    from fakes.discord import FakeDiscord
+
     from bot.digest.config import DigestConfig, SourceRef
     from bot.digest.schedule import Schedule
     from bot.discord.app import assembled
     from bot.settings import Settings
-    from bot.testing import FakeDiscord
 
     os.environ.setdefault("OPENAI_API_KEY", "bench")
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")

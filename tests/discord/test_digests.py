@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 from discord_helpers import DEBATE, World, make_settings, running
+from fakes.discord import FakeDiscord, Overwrite, P
 
 from bot.digest.config import DigestConfig, SourceRef
 from bot.digest.schedule import Schedule
 from bot.discord.digests import DigestRunner
-from bot.testing import FakeDiscord, Overwrite, P
 
 START = datetime(2026, 1, 1, tzinfo=UTC)  # the fake's clock starts here
 
@@ -301,7 +301,7 @@ async def test_digest_commands_set_up_show_pause_and_refuse_bad_input(
 async def test_the_llm_summarizes_only_the_debates_shown(
     discord_fake: FakeDiscord, world: World, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.bench.fake_openai import FakeOpenAI, debate_responder
+    from fakes.fake_openai import FakeOpenAI, debate_responder
 
     monkeypatch.setenv("OPENAI_API_KEY", "test")
     fake = discord_fake

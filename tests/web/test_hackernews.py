@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from fakes.fake_web import FakeWeb, hn_tree, serve_hn
 
-from bot.bench.fake_web import FakeWeb, hn_tree, serve_hn
 from bot.errors import InputError
 from bot.ingest import InputSource, detect_format, parse_source
 from bot.ingest.web import fetch_thread

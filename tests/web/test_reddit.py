@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
+from fakes.fake_web import Answer, FakeWeb
 
-from bot.bench.fake_web import Answer, FakeWeb
 from bot.errors import InputError
 from bot.ingest import InputSource, detect_format, parse_source
 from bot.ingest.web import classify_url, fetch_thread

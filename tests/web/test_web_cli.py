@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.bench.fake_web import FakeWeb, Trap, hn_tree, serve_hn
+from fakes.fake_web import FakeWeb, Trap, hn_tree, serve_hn
 
 HN_URL = "https://news.ycombinator.com/item?id=1"
 
