@@ -54,7 +54,7 @@ if not _find_checkout():
     if sys.argv[:1] == ["-m"]:
         # `python -m bot.bench.<part>` (argv[0] is "-m" while runpy imports the parents): one
         # line and exit 2, as the CLI does, rather than a traceback.
-        sys.stderr.write(f"error: {MISSING}\n")
+        sys.stderr.write(f"debate-digest: error: {MISSING}\n")
         raise SystemExit(2)
     raise CheckoutMissing(MISSING)
 
