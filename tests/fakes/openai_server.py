@@ -1,7 +1,7 @@
 """The fake OpenAI-compatible server as a pytest fixture.
 
-The server itself lives in `fakes.fake_openai` so that the benchmark runs from an installed
-package; this module re-exports it for tests.
+The server itself lives in `fakes.fake_openai`, which the benchmarks import without pytest;
+this module re-exports it for tests.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Test doubles that speak real protocols, shipped with the package so benchmarks can use them.
+"""The loopback Discord, for tests and the Discord benchmarks (not shipped in the wheel).
 
 `FakeDiscord` is a loopback Discord (REST API v10 and gateway) for the real discord.py client.
 """
