@@ -44,7 +44,7 @@ def _find_checkout() -> bool:
         return False
     tests = str(FAKES.parent)
     if tests not in sys.path:
-        # Appended, not prepended: test folders (`tests/llm`, `tests/store`, ...) must never
+        # Appended, not prepended: test folders (`tests/store`, `tests/digest`, ...) must never
         # shadow an installed module of the same name.
         sys.path.append(tests)
     return True

@@ -14,7 +14,7 @@ from bot.ingest.web import fetch_thread
 from bot.ingest.web.hackernews import parse_algolia, parse_firebase
 from bot.settings import Settings
 
-FIXTURES = Path(__file__).parents[1] / "fixtures" / "formats" / "hackernews"
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "formats" / "hackernews"
 
 
 def settings_for(server: FakeWeb, **values) -> Settings:

@@ -151,7 +151,7 @@ def test_reddit_discourse_and_page_links_end_to_end(server: FakeWeb, tmp_path: P
 
 
 def test_saved_reddit_and_discourse_files_are_detected(tmp_path: Path) -> None:
-    fixtures = Path(__file__).parents[1] / "fixtures" / "formats"
+    fixtures = Path(__file__).parents[2] / "fixtures" / "formats"
     for path, first in (
         (fixtures / "reddit" / "thread.json", "reddit_t3_abc123"),
         (fixtures / "discourse" / "topic.json", "p1"),
