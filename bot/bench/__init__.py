@@ -3,6 +3,9 @@
 Each part lives in its own module with a `run()` returning plain numbers, so a part can also be
 run alone (`python -m bot.bench.dedupe_bench`, `offline_bench`, `llm_bench`, `web_bench`,
 `bot.store.bench`).
+The benchmarks run from a source checkout: their loopback fakes (`tests/fakes`) and data
+(`tests/fixtures/argkp`) are test material and are not shipped in the wheel. Importing this
+package finds them beside `bot/` or raises `CheckoutMissing` (one line, exit 2 from the CLI).
 Machines are shared and noisy: every timing is a median, and speed-ups are ratios against a
 baseline measured in the same process.
 """
@@ -10,7 +13,50 @@ baseline measured in the same process.
 from __future__ import annotations
 
 import asyncio
+import sys
+from pathlib import Path
 from typing import Any
+
+from bot.errors import UserError
+
+CHECKOUT = Path(__file__).resolve().parents[2]
+"""The source checkout this package runs from (the folder holding `bot/` and `tests/`)."""
+FAKES = CHECKOUT / "tests" / "fakes"
+"""The loopback fakes (OpenAI, web, Discord): test doubles, not shipped in the wheel."""
+FIXTURES = CHECKOUT / "tests" / "fixtures"
+"""Benchmark and test data (`argkp/`, `sides/`), not shipped in the wheel."""
+ARGKP_DEV = FIXTURES / "argkp" / "arguments_dev.csv"
+
+MISSING = (
+    f"the benchmarks need a source checkout of debate-digest (its tests/fakes and "
+    f"tests/fixtures/argkp); there is none beside {CHECKOUT / 'bot'}: run them from a clone"
+)
+
+
+class CheckoutMissing(UserError):
+    """The benchmarks run from a source checkout; an installed wheel ships without their fakes
+    and data."""
+
+
+def _find_checkout() -> bool:
+    """Put the checkout's `tests/` on the import path so `fakes` imports; False if absent."""
+    if not (FAKES / "__init__.py").is_file() or not ARGKP_DEV.is_file():
+        return False
+    tests = str(FAKES.parent)
+    if tests not in sys.path:
+        # Appended, not prepended: test folders (`tests/store`, `tests/digest`, ...) must never
+        # shadow an installed module of the same name.
+        sys.path.append(tests)
+    return True
+
+
+if not _find_checkout():
+    if sys.argv[:1] == ["-m"]:
+        # `python -m bot.bench.<part>` (argv[0] is "-m" while runpy imports the parents): one
+        # line and exit 2, as the CLI does, rather than a traceback.
+        sys.stderr.write(f"debate-digest: error: {MISSING}\n")
+        raise SystemExit(2)
+    raise CheckoutMissing(MISSING)
 
 
 def run_all(*, quick: bool = False) -> dict[str, Any]:

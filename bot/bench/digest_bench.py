@@ -1,6 +1,6 @@
 """Benchmark of a moderator digest over many active threads and consecutive days, no network.
 
-The real bot (`bot.discord.app.assembled`) on the loopback Discord (`bot.testing`), the loopback
+The real bot (`bot.discord.app.assembled`) on the loopback Discord (`fakes.discord`), the loopback
 LLM with a fixed latency (200 ms by default). A guild has `--threads` active debate threads
 in one channel, messages from 4-6 people each, replies included: the `--debates` hot ones start
 with `--messages` messages and grow by `--grow` a day, the others start with half and grow by a
@@ -32,7 +32,7 @@ from datetime import time as dt_time
 from pathlib import Path
 from typing import Any
 
-from bot.bench.fake_openai import FakeOpenAI, debate_responder
+from fakes.fake_openai import FakeOpenAI, debate_responder
 
 LINES = [
     "We should move the weekly meeting to Thursday, Mondays are too busy for everyone.",
@@ -86,13 +86,14 @@ async def run(
     days: int = 3,
     grow: int = 15,
 ) -> dict:
+    from fakes.discord import FakeDiscord
+
     from bot.digest.config import DigestConfig, SourceRef
     from bot.digest.schedule import Schedule
     from bot.discord.app import assembled
     from bot.discord.digests import CONCURRENCY
     from bot.settings import Settings
     from bot.store.sqlite import SQLiteStore
-    from bot.testing import FakeDiscord
 
     os.environ.setdefault("OPENAI_API_KEY", "bench")
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")

@@ -2,7 +2,7 @@
 
 50 members ask `/summarize link:<thread>` at the same moment. The bot is the real one, built as
 `debate-digest run` builds it (`bot.discord.app.assembled`: store, guarded web client, litellm
-warmed in a worker thread), and discord.py talks to the loopback Discord (`bot.testing`) on the
+warmed in a worker thread), and discord.py talks to the loopback Discord (`fakes.discord`) on the
 same event loop. The LLM is the fake OpenAI-compatible server with a fixed latency (200 ms by
 default) answering from the prompt (`debate_responder`).
 
@@ -33,7 +33,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bot.bench.fake_openai import FakeOpenAI, debate_responder
+from fakes.fake_openai import FakeOpenAI, debate_responder
+
 from bot.bench.synth import build_thread
 
 log = logging.getLogger(__name__)
@@ -104,9 +105,10 @@ async def scenario(
     folder: Path,
 ) -> dict[str, Any]:
     """One load run: `requests` members ask at once, spread round-robin over `threads`."""
+    from fakes.discord import FakeDiscord
+
     from bot.discord.app import assembled
     from bot.settings import Settings
-    from bot.testing import FakeDiscord
 
     os.environ.setdefault("OPENAI_API_KEY", "bench")
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")

@@ -10,7 +10,7 @@
     The `response_format` schema is counted in every request. Counted with
     `litellm.token_counter` for a named model (default gpt-4o-mini, offline through litellm's
     local cost map and bundled tokenizer).
-(b) Map-reduce against the fake OpenAI-compatible server (`bot.bench.fake_openai`) with a fixed
+(b) Map-reduce against the fake OpenAI-compatible server (`fakes.fake_openai`) with a fixed
     added latency: a thread of real ArgKP arguments (5,000 by default, in reply chains of four)
     and a context window small enough to chunk it. Reports calls, chunks, wall time and the
     ideal (ceil(chunks / concurrency) + reduce rounds) x latency, and their ratio.
@@ -37,7 +37,9 @@ from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
-from bot.bench.fake_openai import FakeOpenAI, Reply, debate_responder
+from fakes.fake_openai import FakeOpenAI, Reply, debate_responder
+
+from bot.bench import ARGKP_DEV
 from bot.summarize.llm import (
     LLMConfig,
     _litellm,
@@ -64,10 +66,8 @@ def seed_lines() -> list[str]:
 
 
 def argkp_arguments() -> list[str]:
-    """The `argument` column of the ArgKP dev split shipped in `bot/data/argkp`."""
-    path = resources.files("bot") / "data" / "argkp" / "arguments_dev.csv"
-    # typeshed's Traversable.open omits `newline`; Path.open and zipfile.Path.open take it.
-    with path.open("r", encoding="utf-8", newline="") as handle:  # type: ignore[call-overload]
+    """The `argument` column of the ArgKP dev split (`tests/fixtures/argkp`)."""
+    with ARGKP_DEV.open("r", encoding="utf-8", newline="") as handle:
         return [row["argument"] for row in csv.DictReader(handle) if row["argument"].strip()]
 
 

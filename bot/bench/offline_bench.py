@@ -21,11 +21,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.bench import ARGKP_DEV
 from bot.summarize.offline import assign_sides, summarize_offline
 from bot.summarize.schema import Summary
 from bot.thread import Comment, Thread
 
-ARGKP_DEV = Path(__file__).resolve().parent.parent / "data" / "argkp" / "arguments_dev.csv"
 TARGET_SECONDS = 10.0
 
 DISAGREE_CUES = (

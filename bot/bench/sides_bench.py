@@ -6,7 +6,7 @@ Three runs, each scored by `bot.bench.sides_metrics` (purity, coverage, threads 
 - the gold set: the debates in `tests/fixtures/sides/*.toml` (written for this project; the
   format is in that folder's README), each read as the CLI reads it (ingest in its declared
   format → dedupe → engine → verify, through `bot.pipeline.summarize_thread`);
-- ArgKP dev: one thread per topic of `bot/data/argkp/arguments_dev.csv` built as
+- ArgKP dev: one thread per topic of `tests/fixtures/argkp/arguments_dev.csv` built as
   `bot.bench.offline_bench` builds it (stance 1 is camp A, -1 camp B), once with reply links and
   once pasted (no links, replies right after what they answer);
 - the CLI: `python -m bot summarize FILE --json --no-cache` in a subprocess on a few debates of the
@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.bench import CHECKOUT, FIXTURES
 from bot.bench.sides_metrics import (
     CAMPS,
     Camp,
@@ -44,8 +45,7 @@ from bot.bench.sides_metrics import (
 )
 from bot.thread import Thread
 
-CHECKOUT = Path(__file__).resolve().parent.parent.parent
-SET_DIR = CHECKOUT / "tests" / "fixtures" / "sides"
+SET_DIR = FIXTURES / "sides"
 # Formats a gold debate may declare (the ingest formats a person pastes or exports).
 GOLD_FORMATS = ("text", "chat", "discord-json", "discord-txt", "discord-csv")
 DEFAULT_CLI_RUNS = 6

@@ -1,7 +1,8 @@
 """Large synthetic debate threads built from real text, with the duplicates they contain known.
 
-The text is real: the 932 arguments of the IBM ArgKP dev split (`bot/data/argkp`, CDLA-Sharing-1.0,
-Bar-Haim et al., ACL 2020), written by crowd workers on four topics. A thread of `n` comments holds
+The text is real: the 932 arguments of the IBM ArgKP dev split (`tests/fixtures/argkp`,
+CDLA-Sharing-1.0, Bar-Haim et al., ACL 2020), written by crowd workers on four topics. A thread
+of `n` comments holds
 
 * distinct *base* comments: the arguments themselves while there are enough of them; beyond
   that, two or three arguments of one topic joined into one comment (a person making several
@@ -32,11 +33,11 @@ import logging
 import random
 from collections.abc import Sequence
 from functools import cache
-from importlib import resources
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.bench import ARGKP_DEV
 from bot.dedupe import NEAR_MAX_EDITS, edit_distance, normalize
 from bot.dedupe.distance import protected
 from bot.dedupe.index import Budget
@@ -118,7 +119,7 @@ class PlantedTruth(BaseModel):
 @cache
 def load_arguments() -> tuple[Argument, ...]:
     """The 932 ArgKP dev arguments, in file order (read once, from the installed package)."""
-    raw = resources.files("bot").joinpath("data/argkp/arguments_dev.csv").read_text("utf-8")
+    raw = ARGKP_DEV.read_text("utf-8")
     rows = csv.DictReader(io.StringIO(raw))
     return tuple(
         Argument(

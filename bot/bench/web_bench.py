@@ -1,6 +1,6 @@
 """Fetching a Hacker News tree: bounded concurrency against a sequential fetch.
 
-A synthetic 1,000-comment tree (`bot.bench.fake_web.hn_tree`, HN-like: ~20% top-level, the
+A synthetic 1,000-comment tree (`fakes.fake_web.hn_tree`, HN-like: ~20% top-level, the
 rest under a random earlier comment) is served on 127.0.0.1 with a fixed latency per request
 (50 ms), and fetched through the real client and guard as `debate-digest summarize URL` does:
 
@@ -27,7 +27,8 @@ import sys
 import time
 from typing import Any
 
-from bot.bench.fake_web import FakeWeb, hn_tree, serve_hn, tree_depth
+from fakes.fake_web import FakeWeb, hn_tree, serve_hn, tree_depth
+
 from bot.ingest.web.client import WebClient
 from bot.ingest.web.guard import Policy, allow_only
 from bot.ingest.web.hackernews import fetch_hackernews

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from bot.errors import InputError, UserError
-from bot.ingest.discord_links import messages_to_thread
-from bot.thread import Thread
+from bot.errors import InputError
 
 # A catch-up reaches back at most this far: history is read 100 messages a request.
 MAX_SINCE = timedelta(days=30)
@@ -67,51 +62,3 @@ def _span_words(span: timedelta) -> str:
             n = minutes // size
             return word if n == 1 else f"{n} {word}s"
     return f"{minutes} minutes"  # pragma: no cover - every span is whole minutes
-
-
-async def read_since(
-    channel: Any,
-    since: Since,
-    *,
-    limit: int,
-    keep: Callable[[Any], bool] | None = None,
-    url: str | None = None,
-) -> Thread:
-    """The messages of `channel` after the catch-up point, oldest first, as a thread.
-
-    History is read newest first (100 a request), so a cut by `limit` drops the oldest, never
-    the newest. For "my last message" reading stops at the asker's latest message; when none is
-    within `limit` messages, a clean error says so. Nothing new is an error too (nothing to
-    summarize), said in the asker's terms.
-    """
-    newest_first: list[Any] = []
-    found_own = False
-    history = channel.history(limit=limit, after=since.after, oldest_first=False)
-    async for message in history:
-        if since.span is None and getattr(message.author, "id", None) == since.user_id:
-            found_own = True
-            break
-        if not message.is_system():
-            newest_first.append(message)
-    if since.span is None and not found_own:
-        raise UserError(
-            f"You have no message in the last {limit:,} messages here; "
-            "use a span instead, like since: 24h or 7d."
-        )
-    cut = since.span is not None and len(newest_first) >= limit
-    messages = list(reversed(newest_first))
-    if keep is not None:
-        messages = [m for m in messages if keep(m)]
-    if not messages:
-        raise UserError(f"Nothing new to catch up on here {since.describe()}.")
-    notes = [f"A catch-up of the messages {since.describe()} ({len(messages):,} read)."]
-    if cut:
-        notes.append(
-            f"Only the latest {limit:,} messages were read (DEBATE_DIGEST_HISTORY_LIMIT); "
-            "earlier ones in that span are not in this summary."
-        )
-    name = getattr(channel, "name", None)
-    return await asyncio.to_thread(
-        messages_to_thread, messages, title=name, url=url or getattr(channel, "jump_url", None),
-        notes=notes,
-    )  # fmt: skip

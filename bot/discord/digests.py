@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.digest.build import DigestReport, entry_from_result, jump_url, messages, to_markdown
+from bot.digest.build import DigestReport, entry_from_result, jump_url
 from bot.digest.rank import Activity, rank
 from bot.digest.schedule import Period, period_now
 from bot.discord.access import private_reason
@@ -42,6 +42,7 @@ from bot.discord.jobs import left_out_note
 from bot.discord.replies import NO_MENTIONS
 from bot.ingest.discord_links import can_read, messages_to_thread
 from bot.pipeline import Options, summarize_thread
+from bot.render.digest import messages, to_markdown
 from bot.store.base import NullStore, PostedAnswer, StoreUnavailable
 from bot.store.digests import Claim, DigestRow, DigestStoreError
 from bot.summarize.schema import DigestResult

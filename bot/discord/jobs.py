@@ -514,7 +514,7 @@ class Summarizer:
 
         try:
             if since is not None:
-                from bot.digest.since import read_since
+                from bot.discord.since import read_since
 
                 thread = await read_since(
                     source.channel, since, limit=self.settings.history_limit, keep=keep

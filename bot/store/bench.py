@@ -341,74 +341,6 @@ async def _worker(url: str, api_base: str, requests: int) -> dict[str, object]:
     }
 
 
-async def bench_processes(
-    postgres_url: str, *, processes: int = 2, requests: int = 50, latency: float = 1.0
-) -> dict[str, object]:
-    """`requests` identical LLM requests spread over `processes` bot processes sharing one
-    PostgreSQL (a temporary schema), against the loopback OpenAI-compatible server with
-    `latency` seconds per call. `llm_requests` is what the server received: one run's calls
-    when the cross-process claim holds."""
-    import asyncio
-    import json
-    import sys
-
-    from bot.bench.fake_openai import FakeOpenAI, debate_responder
-    from bot.store.postgres import connect, upgrade
-
-    schema = f"bench_{secrets.token_hex(6)}"
-    url = f"{postgres_url}{'&' if '?' in postgres_url else '?'}search_path={schema}"
-    admin = await connect(postgres_url)
-    await admin.execute(f"CREATE SCHEMA {schema}")
-    try:
-        migrating = await connect(url)
-        try:
-            await upgrade(migrating)
-        finally:
-            await migrating.close()
-        with FakeOpenAI(latency=latency, responder=debate_responder) as server:
-            shares = [requests // processes + (i < requests % processes) for i in range(processes)]
-            workers = [
-                await asyncio.create_subprocess_exec(
-                    sys.executable,
-                    "-m",
-                    "bot.store.bench",
-                    "--worker",
-                    url,
-                    server.url,
-                    str(share),
-                    stdin=asyncio.subprocess.PIPE,
-                    stdout=asyncio.subprocess.PIPE,
-                )
-                for share in shares
-            ]
-            for worker in workers:
-                assert worker.stdout is not None
-                if (await worker.stdout.readline()).strip() != b"ready":
-                    raise RuntimeError("bench: a worker process did not start")
-            started = perf_counter()
-            outputs = await asyncio.gather(*(worker.communicate(b"go\n") for worker in workers))
-            wall = perf_counter() - started
-            if any(worker.returncode for worker in workers):
-                raise RuntimeError("bench: a worker process failed")
-            reports = [json.loads(out.decode().strip().splitlines()[-1]) for out, _ in outputs]
-            llm_requests = len(server.requests)
-    finally:
-        await admin.execute(f"DROP SCHEMA {schema} CASCADE")
-        await admin.close()
-    figures: dict[str, object] = {
-        "processes": processes,
-        "requests": requests,
-        "answers": sum(r["answers"] for r in reports),
-        "cached_answers": sum(r["cached"] for r in reports),
-        "engines": sorted({e for r in reports for e in r["engines"]}),
-        "llm_requests": llm_requests,
-        "wall_s": round(wall, 2),
-        "per_process": reports,
-    }
-    log.info("two-process bench: %s", figures)
-    return figures
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     """`python -m bot.store.bench [--postgres URL] [--stored N] [--n N]`: one JSON line."""
     import argparse
@@ -420,21 +352,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL URL (default: SQLite)")
     parser.add_argument("--stored", type=int, default=100_000, help="results stored first")
     parser.add_argument("--n", type=int, default=200, help="hits timed")
-    parser.add_argument(
-        "--processes",
-        type=int,
-        default=0,
-        help="instead: 50 identical LLM requests over this many processes (needs --postgres)",
-    )
     parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         url, api_base, requests = args.worker
         figures = asyncio.run(_worker(url, api_base, int(requests)))
-    elif args.processes:
-        if not args.postgres:
-            parser.error("--processes needs --postgres URL")
-        figures = asyncio.run(bench_processes(args.postgres, processes=args.processes))
     else:
         figures = asyncio.run(bench_cache_hit_at_scale(args.postgres, stored=args.stored, n=args.n))
     sys.stdout.write(json.dumps(figures) + "\n")

@@ -8,18 +8,10 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.digest.build import (
-    CONTENT_LIMIT,
-    DigestReport,
-    entry_from_result,
-    entry_text,
-    header_text,
-    jump_url,
-    messages,
-    to_markdown,
-)
+from bot.digest.build import CONTENT_LIMIT, DigestReport, entry_from_result, jump_url
 from bot.digest.rank import Activity
 from bot.digest.schedule import Period
+from bot.render.digest import entry_text, header_text, messages, to_markdown
 from bot.store.bench import realistic_result
 from bot.summarize.schema import Quote
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from discord_helpers import DEBATE, World, make_settings
+from fakes.discord import ChannelType, FakeDiscord, Overwrite, P  # noqa: F401
+from fakes.fake_openai import FakeOpenAI, debate_responder
 
-from bot.bench.fake_openai import FakeOpenAI, debate_responder
 from bot.settings import Settings
-from bot.testing import ChannelType, FakeDiscord, Overwrite, P  # noqa: F401
 
 
 @pytest.fixture

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fakes.discord import FakeDiscord
+
 from bot.discord.app import assembled
 from bot.discord.client import DigestBot
 from bot.settings import Settings
-from bot.testing import FakeDiscord
 
 DEBATE = [
     ("alice", "Remote work is better because people skip the commute and get hours back."),

@@ -9,8 +9,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from bot.testing import FakeDiscord
-from bot.testing.fake_discord import FakeInteraction
+from fakes.discord import FakeDiscord
+from fakes.discord.fake_discord import FakeInteraction
 
 
 def db_file(tmp_path: Path) -> Path:

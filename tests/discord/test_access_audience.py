@@ -1,7 +1,7 @@
 """The audience rule against a brute-force oracle.
 
 The oracle is independent of `bot.discord.audience`: it is the loopback Discord's own
-permission computation (`bot.testing.discord_state.channel_permissions`, the one the fake serves
+permission computation (`fakes.discord.discord_state.channel_permissions`, the one the fake serves
 to the real client), run for every subset of roles a member could hold, for a member without
 overwrites and for each member with one (with any roles, or with their known roles). The rule
 must never say "public" when the oracle finds a member who sees the destination and cannot read
@@ -16,15 +16,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from fakes.discord.discord_state import Channel as FakeChannel
+from fakes.discord.discord_state import ChannelType, Member, P, User, channel_permissions
+from fakes.discord.discord_state import Guild as FakeGuild
+from fakes.discord.discord_state import Overwrite as FakeOverwrite
+from fakes.discord.discord_state import Role as FakeRole
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.discord.audience import Channel, GuildAccess, Overwrite, Role
-from bot.testing.discord_state import Channel as FakeChannel
-from bot.testing.discord_state import ChannelType, Member, P, User, channel_permissions
-from bot.testing.discord_state import Guild as FakeGuild
-from bot.testing.discord_state import Overwrite as FakeOverwrite
-from bot.testing.discord_state import Role as FakeRole
 
 GUILD, OWNER = 1, 2
 CATEGORY, CHAN_A, CHAN_B, THREAD = 10, 11, 12, 13

@@ -7,12 +7,12 @@ import asyncio
 
 import pytest
 from discord_helpers import DEBATE, World, link, make_settings, no_mentions_anywhere, running
+from fakes.discord import ChannelType, FakeDiscord, Overwrite, P
 from pydantic import SecretStr
 
 from bot.discord.app import main, sync_commands
 from bot.errors import ConfigError
 from bot.ingest.discord_links import REFUSED
-from bot.testing import ChannelType, FakeDiscord, Overwrite, P
 
 pytestmark = pytest.mark.asyncio
 

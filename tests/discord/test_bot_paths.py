@@ -18,9 +18,9 @@ from discord_helpers import (
     no_mentions_anywhere,
     running,
 )
+from fakes.fake_openai import FakeOpenAI, Reply, debate_responder
+from fakes.fake_web import FakeWeb, hn_tree, serve_hn
 
-from bot.bench.fake_openai import FakeOpenAI, Reply, debate_responder
-from bot.bench.fake_web import FakeWeb, hn_tree, serve_hn
 from bot.discord.guards import utc_day
 from bot.discord.views import PASTE_INPUT_ID
 

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 from discord_helpers import DEBATE, World, all_text, link, make_settings, running
+from fakes.discord import FakeDiscord, Overwrite, P
 
 from bot.digest.config import DigestConfig, SourceRef
 from bot.digest.schedule import Schedule
 from bot.discord.digests import DigestRunner
-from bot.testing import FakeDiscord, Overwrite, P
 
 START = datetime(2026, 1, 1, tzinfo=UTC)  # the fake's clock starts here
 
@@ -311,7 +311,7 @@ async def test_digest_commands_set_up_show_pause_and_refuse_bad_input(
 async def test_the_llm_summarizes_only_the_debates_shown(
     discord_fake: FakeDiscord, world: World, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.bench.fake_openai import FakeOpenAI, debate_responder
+    from fakes.fake_openai import FakeOpenAI, debate_responder
 
     monkeypatch.setenv("OPENAI_API_KEY", "test")
     fake = discord_fake
@@ -478,7 +478,7 @@ def _block(request: dict[str, Any], kind: str) -> str:
 
 
 def _comment_lines(request: dict[str, Any]) -> list[str]:
-    from bot.bench.fake_openai import data_block
+    from fakes.fake_openai import data_block
 
     block = data_block(request)
     assert block is not None
@@ -488,7 +488,7 @@ def _comment_lines(request: dict[str, Any]) -> list[str]:
 async def test_a_grown_thread_is_updated_from_its_previous_summary_for_fewer_tokens(
     discord_fake: FakeDiscord, world: World, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.bench.fake_openai import FakeOpenAI, debate_responder
+    from fakes.fake_openai import FakeOpenAI, debate_responder
 
     monkeypatch.setenv("OPENAI_API_KEY", "test")
     fake = discord_fake
@@ -576,7 +576,8 @@ async def test_a_grown_thread_is_updated_from_its_previous_summary_for_fewer_tok
 async def test_a_spent_budget_skips_the_period_with_one_line_and_llm_failure_falls_back(
     discord_fake: FakeDiscord, world: World, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.bench.fake_openai import FakeOpenAI, Reply
+    from fakes.fake_openai import FakeOpenAI, Reply
+
     from bot.discord.guards import utc_day
 
     monkeypatch.setenv("OPENAI_API_KEY", "test")
@@ -649,7 +650,7 @@ async def test_the_message_cap_per_thread_drops_the_oldest_never_the_newest(
 async def test_a_thread_too_long_for_one_request_is_summarized_in_parts(
     discord_fake: FakeDiscord, world: World, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.bench.fake_openai import FakeOpenAI, debate_responder
+    from fakes.fake_openai import FakeOpenAI, debate_responder
 
     monkeypatch.setenv("OPENAI_API_KEY", "test")
     fake = discord_fake

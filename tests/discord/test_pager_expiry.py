@@ -7,10 +7,10 @@ from __future__ import annotations
 import discord
 import pytest
 from discord.ext import commands
+from fakes.discord import FakeDiscord
 
 from bot.discord.replies import Reply
 from bot.discord.views import TOKEN_MARGIN_S, Pager
-from bot.testing import FakeDiscord
 
 pytestmark = pytest.mark.asyncio
 

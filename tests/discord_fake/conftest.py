@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from fakes.discord.discord_state import Channel, Guild, Role, User
 from fakes.discord_server import ChannelType, FakeDiscord, Overwrite, P
-
-from bot.testing.discord_state import Channel, Guild, Role, User
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The fake Discord (REST API v10 and gateway) as a pytest fixture.
 
-The server lives in `bot.testing.fake_discord`; this module re-exports it for tests. It runs on
+The server lives in `fakes.discord.fake_discord`; this module re-exports it for tests. It runs on
 the test's own event loop, so the fixture is async and tests using it are async.
 """
 
@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 
 import pytest_asyncio
 
-from bot.testing import (
+from fakes.discord import (
     Attachment,
     Channel,
     ChannelType,

@@ -1,7 +1,7 @@
 """The fake OpenAI-compatible server as a pytest fixture.
 
-The server itself lives in `bot.bench.fake_openai` so that the benchmark runs from an installed
-package; this module re-exports it for tests.
+The server itself lives in `fakes.fake_openai`, which the benchmarks import without pytest;
+this module re-exports it for tests.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.bench.fake_openai import (
+from fakes.fake_openai import (
     FakeOpenAI,
     Reply,
     data_block,

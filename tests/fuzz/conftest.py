@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-
-from bot.bench.fake_web import FakeWeb
+from fakes.fake_web import FakeWeb
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from fakes.fake_web import Answer, FakeWeb, serve_hn
 
-from bot.bench.fake_web import Answer, FakeWeb, serve_hn
 from bot.errors import InputError
 from bot.ingest import InputSource, parse_source
 from bot.ingest.exports import _attachment_name

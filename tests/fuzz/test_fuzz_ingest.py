@@ -43,6 +43,6 @@ def test_mutated_input_ends_in_a_thread_or_the_clean_error(fmt: str, data: st.Da
 
 @pytest.mark.parametrize("seed", SEEDS, ids=[s.name for s in SEEDS])
 def test_every_seed_itself_is_read(seed: Seed) -> None:
-    # A story without text and without its comments is no thread (tests/web/test_hackernews).
+    # A story without text and without its comments is no thread (tests/ingest/web/test_hackernews).
     expected = "clean" if seed.name == "item_8863.json" else "thread"
     assert check_outcome(seed, seed.data, seed.fmt) == expected

@@ -4,8 +4,8 @@ the listener standing in for the refused address must see no connection at all."
 from __future__ import annotations
 
 import pytest
+from fakes.fake_web import Answer, FakeWeb, Trap
 
-from bot.bench.fake_web import Answer, FakeWeb, Trap
 from bot.errors import InputError
 from bot.ingest.web.client import WebClient
 from bot.ingest.web.guard import Limits, Policy, allow_only

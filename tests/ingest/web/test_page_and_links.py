@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from fakes.fake_web import Answer, FakeWeb
 
-from bot.bench.fake_web import Answer, FakeWeb
 from bot.errors import InputError
 from bot.ingest.web import classify_url, fetch_thread, find_urls
 from bot.ingest.web.html import html_to_text

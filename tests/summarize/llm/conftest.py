@@ -12,7 +12,7 @@ from fakes.openai_server import fake_openai as fake_openai  # the fixture, re-ex
 from bot.summarize.llm import LLMConfig
 from bot.thread import Comment, Thread
 
-SEED = Path(__file__).parents[1] / "fixtures" / "seed-thread.txt"
+SEED = Path(__file__).parents[2] / "fixtures" / "seed-thread.txt"
 
 MODEL = "openai/fake-model"
 FALLBACK = "openai/fake-b"

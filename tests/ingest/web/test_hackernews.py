@@ -6,15 +6,15 @@ import json
 from pathlib import Path
 
 import pytest
+from fakes.fake_web import FakeWeb, hn_tree, serve_hn
 
-from bot.bench.fake_web import FakeWeb, hn_tree, serve_hn
 from bot.errors import InputError
 from bot.ingest import InputSource, detect_format, parse_source
 from bot.ingest.web import fetch_thread
 from bot.ingest.web.hackernews import parse_algolia, parse_firebase
 from bot.settings import Settings
 
-FIXTURES = Path(__file__).parents[1] / "fixtures" / "formats" / "hackernews"
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "formats" / "hackernews"
 
 
 def settings_for(server: FakeWeb, **values) -> Settings:

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
+from fakes.fake_web import Answer, FakeWeb
 
-from bot.bench.fake_web import Answer, FakeWeb
 from bot.errors import InputError
 from bot.ingest import InputSource, detect_format, parse_source
 from bot.ingest.web import classify_url, fetch_thread
 from bot.settings import Settings
 
-FIXTURES = Path(__file__).parents[1] / "fixtures" / "formats" / "discourse"
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "formats" / "discourse"
 TOPIC = json.loads((FIXTURES / "topic.json").read_text("utf-8"))
 SETTINGS = Settings(allow_private_urls=True)
 

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
+from fakes.fake_web import Answer, FakeWeb
 
-from bot.bench.fake_web import Answer, FakeWeb
 from bot.errors import InputError
 from bot.ingest import InputSource, detect_format, parse_source
 from bot.ingest.web import classify_url, fetch_thread
 from bot.settings import Settings
 
-FIXTURES = Path(__file__).parents[1] / "fixtures" / "formats" / "reddit"
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "formats" / "reddit"
 LISTING = json.loads((FIXTURES / "thread.json").read_text("utf-8"))
 MORE = json.loads((FIXTURES / "morechildren.json").read_text("utf-8"))
 MORE_2 = json.loads((FIXTURES / "morechildren-2.json").read_text("utf-8"))

@@ -37,8 +37,8 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
-from bot.testing import discord_rest
-from bot.testing.discord_state import (
+from fakes.discord import discord_rest
+from fakes.discord.discord_state import (
     Attachment,
     Channel,
     ChannelType,

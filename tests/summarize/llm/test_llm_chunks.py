@@ -9,19 +9,18 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from fakes.openai_server import FakeOpenAI, Reply, data_block, debate_responder
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import bot
+from bot.bench import ARGKP_DEV
 from bot.summarize import budget
 from bot.summarize.llm import LLMConfig, summarize_llm
 from bot.thread import Comment, Thread
 
-ARGKP = Path(bot.__file__).parent / "data" / "argkp" / "arguments_dev.csv"
+ARGKP = ARGKP_DEV  # the ArgKP dev split, in tests/fixtures/argkp
 
 
 def chained_thread(n: int) -> Thread:

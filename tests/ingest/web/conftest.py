@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from fakes.fake_web import FakeWeb, Trap
 
-from bot.bench.fake_web import FakeWeb, Trap
 from bot.ingest.web.client import WebClient
 from bot.ingest.web.guard import Limits, Policy, allow_only
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot.testing.discord_state import (
+from fakes.discord.discord_state import (
     Attachment,
     Channel,
     ChannelType,
@@ -29,7 +29,7 @@ from bot.testing.discord_state import (
 )
 
 if TYPE_CHECKING:
-    from bot.testing.fake_discord import FakeDiscord, FakeInteraction, RecordedRequest
+    from fakes.discord.fake_discord import FakeDiscord, FakeInteraction, RecordedRequest
 
 log = logging.getLogger(__name__)
 
@@ -250,7 +250,7 @@ class Router:
     # ------------------------------------------------------------------ plumbing
 
     async def _read(self, request: web.Request) -> tuple[Any, list[Any]]:
-        from bot.testing.fake_discord import RecordedFile
+        from fakes.discord.fake_discord import RecordedFile
 
         ctype = request.headers.get("Content-Type", "")
         files: list[RecordedFile] = []
@@ -280,7 +280,7 @@ class Router:
         return body, files
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
-        from bot.testing.fake_discord import RecordedRequest
+        from fakes.discord.fake_discord import RecordedRequest
 
         fake = self.fake
         path = request.match_info["path"] or "/"
@@ -352,7 +352,7 @@ class Router:
         return 404, {"message": "404: Not Found", "code": 0}
 
     async def handle_unrouted(self, request: web.Request) -> web.StreamResponse:
-        from bot.testing.fake_discord import RecordedRequest
+        from fakes.discord.fake_discord import RecordedRequest
 
         body, files = await self._read(request)
         record = RecordedRequest(
@@ -571,7 +571,7 @@ class Router:
         flags: int = 0,
         msg_type: int = MessageType.default,
     ) -> dict[str, Any]:
-        from bot.testing.fake_discord import SentMessage
+        from fakes.discord.fake_discord import SentMessage
 
         fake = self.fake
         self._validate(payload, record)
@@ -652,7 +652,7 @@ class Router:
         kind: str,
         interaction: FakeInteraction | None = None,
     ) -> dict[str, Any]:
-        from bot.testing.fake_discord import SentMessage
+        from fakes.discord.fake_discord import SentMessage
 
         self._validate(payload, record)
         for key in ("content", "embeds", "components"):

@@ -1,9 +1,9 @@
-"""Test doubles that speak real protocols, shipped with the package so benchmarks can use them.
+"""The loopback Discord, for tests and the Discord benchmarks (not shipped in the wheel).
 
 `FakeDiscord` is a loopback Discord (REST API v10 and gateway) for the real discord.py client.
 """
 
-from bot.testing.discord_state import (
+from fakes.discord.discord_state import (
     Attachment,
     Channel,
     ChannelType,
@@ -15,7 +15,7 @@ from bot.testing.discord_state import (
     Role,
     User,
 )
-from bot.testing.fake_discord import (
+from fakes.discord.fake_discord import (
     FakeDiscord,
     FakeInteraction,
     RecordedFile,

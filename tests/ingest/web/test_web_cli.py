@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.bench.fake_web import FakeWeb, Trap, hn_tree, serve_hn
+from fakes.fake_web import FakeWeb, Trap, hn_tree, serve_hn
 
 HN_URL = "https://news.ycombinator.com/item?id=1"
 
@@ -151,7 +151,7 @@ def test_reddit_discourse_and_page_links_end_to_end(server: FakeWeb, tmp_path: P
 
 
 def test_saved_reddit_and_discourse_files_are_detected(tmp_path: Path) -> None:
-    fixtures = Path(__file__).parents[1] / "fixtures" / "formats"
+    fixtures = Path(__file__).parents[2] / "fixtures" / "formats"
     for path, first in (
         (fixtures / "reddit" / "thread.json", "reddit_t3_abc123"),
         (fixtures / "discourse" / "topic.json", "p1"),
