@@ -11,8 +11,10 @@ before they become comments, and counted), then reading, the pipeline
 (`bot.pipeline.summarize_thread`, with the bot's one single flight), and one answer. A public
 answer is recorded with what it was made from, so that `Forgetting` can withdraw it when one
 of those messages is deleted or edited. Concurrent requests for the same Discord source share
-one history read and one pipeline run. CPU work (parsing a paste, a file or a page of
-messages) runs in a worker thread; dedupe and the engines already do inside the pipeline.
+one history read and one pipeline run. CPU work runs off the loop: parsing a paste or a file,
+dedupe and the offline engine in the bot's worker processes (`bot.workers`, each step capped at
+`REQUEST_CPU_S` of CPU time: beyond it the person reads "too large to summarize here"), a page
+of messages in a worker thread.
 """
 
 from __future__ import annotations
@@ -357,7 +359,11 @@ class Summarizer:
     async def _read_text(self, name: str, data: bytes) -> tuple[Thread, Origin]:
         from bot.ingest import InputSource, load_thread
 
-        thread = await asyncio.to_thread(load_thread, [InputSource(name=name, data=data)], "auto")
+        sources = [InputSource(name=name, data=data)]
+        if self.bot.cpu is None:
+            thread = await asyncio.to_thread(load_thread, sources, "auto")
+        else:
+            thread = await self.bot.cpu.request().parse(sources, "auto")
         return thread, Origin()
 
     async def _read_file(self, attachment: discord.Attachment) -> tuple[Thread, Origin]:
@@ -539,6 +545,7 @@ class Summarizer:
             options=options,
             progress=lambda stage, done, total: progress(progress_text(stage, done, total)),
             flights=self.bot.flights,
+            cpu=self.bot.cpu.request() if self.bot.cpu is not None else None,
         )
         if thread.notes:
             notes = [*thread.notes, *(n for n in result.notes if n not in thread.notes)]
