@@ -196,8 +196,10 @@ class _Worker:
         self.pid = 0
 
     async def start(self) -> _Worker:
-        loop = asyncio.get_running_loop()
-        self.pid = await loop.run_in_executor(self.executor, _pid)
+        # The first submit starts the process (and the fork server, the first time: a second
+        # of imports), so it is made from a thread, not on the loop.
+        future = await asyncio.to_thread(self.executor.submit, _pid)
+        self.pid = await asyncio.wrap_future(future)
         return self
 
     def kill(self) -> None:
@@ -241,7 +243,7 @@ class CpuPool:
         return self
 
     async def _new(self) -> _Worker:
-        worker = _Worker(self._initializer)
+        worker = await asyncio.to_thread(_Worker, self._initializer)
         self._all.add(worker)
         return await worker.start()
 

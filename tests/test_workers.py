@@ -50,7 +50,8 @@ async def test_bad_input_is_the_input_error_and_keeps_the_worker() -> None:
 
 async def test_cpu_cap_stops_the_task_and_keeps_the_worker() -> None:
     spin = await IN_PROCESS.parse([InputSource(name="s.txt", data=f"a {SPIN}\nb".encode())])
-    async with CpuPool(1, 0.5, initializer=hostile) as pool:
+    # A generous wall-clock limit: on a loaded machine 0.5 s of CPU can take seconds.
+    async with CpuPool(1, 0.5, initializer=hostile, hard_factor=60) as pool:
         request = pool.request()
         with pytest.raises(TooLarge, match="too large to summarize here"):
             await request.dedupe(spin)
