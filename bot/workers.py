@@ -269,9 +269,13 @@ class CpuPool:
         """The CPU steps of one request, sharing one allowance of `cap_s` CPU seconds."""
         return PooledRequest(self, self.cap_s)
 
-    def _replace(self, worker: _Worker) -> None:
-        """Kill `worker` and put a fresh one in its place (in the background)."""
-        worker.kill()
+    def _replace(self, worker: _Worker, *, kill: bool = True) -> None:
+        """Kill `worker` (unless it is dead already: its process id may be someone else's by
+        now) and put a fresh one in its place (in the background)."""
+        if kill:
+            worker.kill()
+        else:
+            worker.executor.shutdown(wait=False, cancel_futures=True)
         self._all.discard(worker)
         self.replaced += 1
         if self._closed:
@@ -300,7 +304,7 @@ class CpuPool:
         worker = await self._idle.get()
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(worker.executor, _capped, allowance_s, task, *args)
-        keep = False
+        keep = dead = False
         try:
             async with asyncio.timeout(allowance_s * self.hard_factor):
                 result = await future
@@ -315,6 +319,7 @@ class CpuPool:
             raise
         except BrokenProcessPool:
             log.error("CPU worker %s died; replacing it", worker.pid)
+            dead = True
             raise
         except BaseException:
             # The task's own exception (a bad input: keep the worker), or this request was
@@ -325,7 +330,7 @@ class CpuPool:
             if keep:
                 self._idle.put_nowait(worker)
             else:
-                self._replace(worker)
+                self._replace(worker, kill=not dead)
 
 
 class PooledRequest:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
@@ -15,7 +16,7 @@ from bot.ingest import InputSource
 from bot.workers import IN_PROCESS, CpuPool, TooLarge
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "discord"))
-from cpu_helpers import HANG, SPIN, hostile  # noqa: E402
+from cpu_helpers import EXIT, HANG, SPIN, hostile  # noqa: E402
 
 pytestmark = pytest.mark.asyncio
 
@@ -89,6 +90,17 @@ async def test_a_cancelled_request_does_not_leave_its_worker_busy() -> None:
             await task
         assert pool.replaced == 1
         ok = await IN_PROCESS.parse([InputSource(name="o.txt", data=b"yes\nno")])
+        unique, _ = await asyncio.wait_for(pool.request().dedupe(ok), 20)
+    assert len(unique.comments) == 2
+
+
+async def test_a_worker_that_dies_is_replaced() -> None:
+    dies = await IN_PROCESS.parse([InputSource(name="x.txt", data=f"a {EXIT}\nb".encode())])
+    ok = await IN_PROCESS.parse([InputSource(name="o.txt", data=b"yes\nno")])
+    async with CpuPool(1, 60, initializer=hostile) as pool:
+        with pytest.raises(BrokenProcessPool):
+            await pool.request().dedupe(dies)
+        assert pool.replaced == 1
         unique, _ = await asyncio.wait_for(pool.request().dedupe(ok), 20)
     assert len(unique.comments) == 2
 
