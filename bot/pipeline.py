@@ -7,7 +7,6 @@ key is computed from exactly what the engine sees plus everything that changes i
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -15,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
-from bot.dedupe import DedupeReport, dedupe
+from bot.dedupe import DedupeReport
 from bot.progress import Progress
 from bot.singleflight import SingleFlight
 from bot.store import Store
@@ -30,6 +29,7 @@ from bot.summarize.schema import (
     Usage,
 )
 from bot.thread import Thread
+from bot.workers import IN_PROCESS, Cpu
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -175,6 +175,7 @@ async def summarize_thread(
     options: Options | None = None,
     progress: Progress | None = None,
     flights: SingleFlight[DigestResult] | None = None,
+    cpu: Cpu | None = None,
 ) -> DigestResult:
     """Summarize `thread` (as given, duplicates and all) and return the full result.
 
@@ -184,19 +185,18 @@ async def summarize_thread(
     requests sharing `flights` cost one engine run. The store never makes this fail: a broken
     cache is a miss. When every LLM fails, the answer is the offline summary with a note saying
     so (and it is not stored under the LLM's key, so the LLM is asked again next time).
+
+    `cpu` runs dedupe and the offline engine: the bot's capped worker processes
+    (`bot.workers.CpuPool.request()`); by default a worker thread of this process.
     """
     options = options or Options()
     flights = flights or SingleFlight()
+    cpu = cpu or IN_PROCESS
     started = time.perf_counter()
     notify = progress or (lambda stage, done, total: None)
 
     notify("deduplicating", 0, len(thread.comments))
-    if options.near_threshold is None:
-        unique, report = await asyncio.to_thread(dedupe, thread)
-    else:
-        unique, report = await asyncio.to_thread(
-            dedupe, thread, near_threshold=options.near_threshold
-        )
+    unique, report = await cpu.dedupe(thread, options.near_threshold)
     notify("deduplicating", len(thread.comments), len(thread.comments))
     stats = input_stats(thread, unique, report)
     folds = duplicates(report)
@@ -227,8 +227,7 @@ async def summarize_thread(
         )
 
     async def offline() -> DigestResult:
-        from bot.summarize.offline import ENGINE_VERSION, summarize_offline
-        from bot.summarize.verify import verify
+        from bot.summarize.offline import ENGINE_VERSION
 
         key = cache_key(
             unique, engine="offline", model=None, prompt_version=ENGINE_VERSION, options=key_options
@@ -236,13 +235,9 @@ async def summarize_thread(
 
         async def run() -> DigestResult:
             notify("summarizing", 0, len(unique.comments))
-            summary, notes = await asyncio.to_thread(
-                summarize_offline,
-                unique,
-                max_points_per_side=options.max_points_per_side,
-                progress=progress,
+            summary, verification, notes = await cpu.offline(
+                unique, max_points_per_side=options.max_points_per_side, progress=progress
             )
-            summary, verification = verify(summary, unique.comments)
             notify("summarizing", len(unique.comments), len(unique.comments))
             return build(
                 summary,

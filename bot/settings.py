@@ -118,7 +118,14 @@ class Settings(BaseSettings):
         2,
         ge=1,
         le=32,
-        description="worker threads for CPU work in the bot (parse, dedupe, engines)",
+        description="worker processes for CPU work in the bot (parse, dedupe, offline engine)",
+    )
+    request_cpu_s: float = Field(
+        30.0,
+        gt=0,
+        le=3600,
+        description="CPU seconds the bot's parse, or its dedupe and offline engine, may take "
+        "for one request; beyond it: too large to summarize here",
     )
     message_content_intent: bool = Field(
         True, description="ask for the privileged Message Content intent (needed for links)"

@@ -15,8 +15,11 @@ Reported:
   pipeline's single flight), so the burst's calls = the calls of one request alone (measured
   first); a second scenario spreads the 50 requests over several threads (one run each).
 
+With `--offline` the bot has no model: the offline engine answers, in the bot's CPU worker
+processes like dedupe (`bot.workers`), and there are no LLM calls.
+
     python -m bot.bench.discord_bench [--requests 50] [--messages 400] [--threads 5]
-                                      [--latency 0.2] [--json]
+                                      [--latency 0.2] [--offline] [--json]
 """
 
 from __future__ import annotations
@@ -103,6 +106,7 @@ async def scenario(
     threads: int,
     latency: float,
     folder: Path,
+    offline: bool = False,
 ) -> dict[str, Any]:
     """One load run: `requests` members ask at once, spread round-robin over `threads`."""
     from fakes.discord import FakeDiscord
@@ -139,7 +143,7 @@ async def scenario(
                 debate_threads.append(thread)
             settings = Settings(
                 database_url=f"sqlite:///{folder / 'bench.sqlite3'}",
-                model="openai/fake-model",
+                model="" if offline else "openai/fake-model",
                 api_base=llm.url,
                 cooldown_s=0,
                 offline_cooldown_s=0,
@@ -195,6 +199,7 @@ async def scenario(
         "threads": threads,
         "messages_per_thread": messages,
         "llm_latency_s": latency,
+        "engine": "offline" if offline else "llm",
         "startup_s": round(startup_s, 3),
         "wall_s": round(wall, 3),
         "time_to_defer": _ms(defer),
@@ -209,7 +214,12 @@ async def scenario(
 
 
 async def run(
-    *, requests: int = 50, messages: int = 400, threads: int = 5, latency: float = 0.2
+    *,
+    requests: int = 50,
+    messages: int = 400,
+    threads: int = 5,
+    latency: float = 0.2,
+    offline: bool = False,
 ) -> dict[str, Any]:
     """One request alone (the calls of one LLM run), then both scenarios: every request on one
     thread, and spread over `threads` threads."""
@@ -217,15 +227,15 @@ async def run(
         # One request alone: what one LLM run of this thread costs.
         solo = await scenario(
             requests=1, messages=messages, threads=1, latency=latency,
-            folder=Path(folder) / "solo",
+            folder=Path(folder) / "solo", offline=offline,
         )  # fmt: skip
         same = await scenario(
             requests=requests, messages=messages, threads=1, latency=latency,
-            folder=Path(folder) / "same",
+            folder=Path(folder) / "same", offline=offline,
         )  # fmt: skip
         spread = await scenario(
             requests=requests, messages=messages, threads=threads, latency=latency,
-            folder=Path(folder) / "spread",
+            folder=Path(folder) / "spread", offline=offline,
         )  # fmt: skip
     return {
         "same_thread": same,
@@ -258,6 +268,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--messages", type=int, default=400)
     parser.add_argument("--threads", type=int, default=5)
     parser.add_argument("--latency", type=float, default=0.2, help="seconds per LLM reply")
+    parser.add_argument(
+        "--offline", action="store_true", help="no model: the offline engine answers"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
@@ -268,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
             messages=args.messages,
             threads=args.threads,
             latency=args.latency,
+            offline=args.offline,
         )
     )
     if args.json:

@@ -26,6 +26,7 @@ import discord
 from bot.discord.client import AutoShardedDigestBot, DigestBot
 from bot.errors import ConfigError
 from bot.store import NullStore, open_store
+from bot.workers import CpuPool
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -116,7 +117,9 @@ def build_bot(settings: Settings, **resources: Any) -> DigestBot:
 
 @contextmanager
 def _latency_tuned(workers: int) -> Iterator[None]:
-    """Keep the event loop responsive while worker threads do CPU work.
+    """Keep the event loop responsive while worker threads do CPU work (what is left in
+    threads: discord.py's history pages, the LLM engine's token counting; parse, dedupe and the
+    offline engine run in worker processes, `bot.workers`).
 
     Threads share one interpreter lock with the loop: every CPU-bound worker is one more
     thread the loop may wait behind each time it needs the lock back. So the loop's default
@@ -136,21 +139,33 @@ def _latency_tuned(workers: int) -> Iterator[None]:
         sys.setswitchinterval(previous)
 
 
+def cpu_pool(settings: Settings, **options: Any) -> CpuPool:
+    """The bot's worker processes for parse, dedupe and the offline engine: `CPU_WORKERS` of
+    them, each request capped at `REQUEST_CPU_S` seconds of CPU time (`bot.workers`)."""
+    return CpuPool(settings.cpu_workers, settings.request_cpu_s, **options)
+
+
 @asynccontextmanager
-async def assembled(settings: Settings, **bot_options: Any) -> AsyncIterator[DigestBot]:
+async def assembled(
+    settings: Settings, *, cpu: CpuPool | None = None, **bot_options: Any
+) -> AsyncIterator[DigestBot]:
     """The bot with its resources open: the store, the guarded web client, the LLM
-    configuration (litellm imported and warmed in a worker thread first). Everything is closed
+    configuration (litellm imported and warmed in a worker thread first), the CPU worker
+    processes (`cpu`, or `cpu_pool(settings)`; started here either way). Everything is closed
     on exit. `main`, the tests and the benchmark all build the bot here."""
     from bot.ingest.web.client import WebClient
 
     llm = llm_config(settings)
     async with AsyncExitStack() as stack:
         stack.enter_context(_latency_tuned(settings.cpu_workers))
+        pool = await stack.enter_async_context(cpu or cpu_pool(settings))
         store = await stack.enter_async_context(open_store(settings.database_url))
         web = await stack.enter_async_context(WebClient.from_settings(settings))
         if llm is not None:
             await asyncio.to_thread(warm_litellm)
-        yield build_bot(settings, store=store, web=web, llm=llm, **bot_options)
+        bot = build_bot(settings, store=store, web=web, llm=llm, **bot_options)
+        bot.cpu = pool
+        yield bot
 
 
 async def main(

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from bot.ingest.web.client import WebClient
     from bot.settings import Settings
     from bot.summarize.llm import LLMConfig
+    from bot.workers import CpuPool
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,9 @@ def intents_for(settings: Settings) -> discord.Intents:
 
 class _DigestMixin:
     """What the bot holds: injected resources and the per-process shared state."""
+
+    # The CPU worker processes (`bot.discord.app.assembled` sets them); None = worker threads.
+    cpu: CpuPool | None = None
 
     def _wire(
         self,

@@ -471,6 +471,7 @@ class DigestRunner:
                     store=self.bot.store,
                     options=Options(llm=llm, max_points_per_side=2),
                     flights=self.bot.flights,
+                    cpu=self.bot.cpu.request() if self.bot.cpu is not None else None,
                 )
             except Exception:  # one thread failing leaves the digest posted, with a note
                 log.exception("digest: summarizing %s failed", candidate.activity.source_id)

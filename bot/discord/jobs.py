@@ -11,8 +11,10 @@ before they become comments, and counted), then reading, the pipeline
 (`bot.pipeline.summarize_thread`, with the bot's one single flight), and one answer. A public
 answer is recorded with what it was made from, so that `Forgetting` can withdraw it when one
 of those messages is deleted or edited. Concurrent requests for the same Discord source share
-one history read and one pipeline run. CPU work (parsing a paste, a file or a page of
-messages) runs in a worker thread; dedupe and the engines already do inside the pipeline.
+one history read and one pipeline run. CPU work runs off the loop: parsing a paste or a file,
+dedupe and the offline engine in the bot's worker processes (`bot.workers`, each step capped at
+`REQUEST_CPU_S` of CPU time: beyond it the person reads "too large to summarize here"), a page
+of messages in a worker thread.
 """
 
 from __future__ import annotations
@@ -73,6 +75,14 @@ _CHARGED_MAX = 4096
 RECENT_S = 20 * 60
 # Seconds between retries of a withdrawal that could not be done yet (the last one repeats).
 RETRY_DELAYS_S: tuple[float, ...] = (1.0, 2.0, 5.0, 15.0, 30.0, 60.0)
+
+# Renders of recent results kept for the other waiters of the same run (`Summarizer._render`).
+_RENDERS_KEPT = 8
+
+
+def _render(result: DigestResult, title: str | None) -> tuple[str, list[list[discord.Embed]]]:
+    return to_markdown(result), render_pages(result, title=title, attachment=ATTACHMENT_NAME)
+
 
 # What stands in a withdrawn answer, by why it was withdrawn. No word of the summary is left.
 WITHDRAWN = {
@@ -208,6 +218,8 @@ class Summarizer:
         # Pagers by the message they page, so that a withdrawn answer's pager stops (its
         # timeout would otherwise edit the withdrawn message again).
         self.pagers: weakref.WeakValueDictionary[int, Pager] = weakref.WeakValueDictionary()
+        # Renders in progress or done, by (result, title): the waiters of one run share one.
+        self._renders: dict[tuple[int, str | None], tuple[DigestResult, asyncio.Future[Any]]] = {}
 
     # -- entry point ---------------------------------------------------------------------------
 
@@ -414,7 +426,11 @@ class Summarizer:
     async def _read_text(self, name: str, data: bytes) -> tuple[Thread, Origin]:
         from bot.ingest import InputSource, load_thread
 
-        thread = await asyncio.to_thread(load_thread, [InputSource(name=name, data=data)], "auto")
+        sources = [InputSource(name=name, data=data)]
+        if self.bot.cpu is None:
+            thread = await asyncio.to_thread(load_thread, sources, "auto")
+        else:
+            thread = await self.bot.cpu.request().parse(sources, "auto")
         return thread, Origin()
 
     async def _read_file(self, attachment: discord.Attachment) -> tuple[Thread, Origin]:
@@ -605,6 +621,7 @@ class Summarizer:
             options=options,
             progress=lambda stage, done, total: progress(progress_text(stage, done, total)),
             flights=self.bot.flights,
+            cpu=self.bot.cpu.request() if self.bot.cpu is not None else None,
         )
         if thread.notes:
             notes = [*thread.notes, *(n for n in result.notes if n not in thread.notes)]
@@ -684,8 +701,7 @@ class Summarizer:
         thread: Thread,
         origin: Origin,
     ) -> None:
-        markdown = to_markdown(result)
-        pages = render_pages(result, title=thread.title, attachment=ATTACHMENT_NAME)
+        markdown, pages = await self._render(result, thread.title)
         file = discord.File(io.BytesIO(markdown.encode("utf-8")), filename=ATTACHMENT_NAME)
         view = None
         if len(pages) > 1:
@@ -701,6 +717,28 @@ class Summarizer:
             if message is not None:
                 self.pagers[message.id] = view
         await self._record_post(message, reply, result, origin)
+
+    async def _render(
+        self, result: DigestResult, title: str | None
+    ) -> tuple[str, list[list[discord.Embed]]]:
+        """The Markdown export and the embed pages of `result`: made in a worker thread (a
+        2,000-comment result is over 100 ms of CPU, which stalled the loop), and once for all
+        the requests answered with the same result object (the waiters of one run); each
+        request gets its own copy of the embeds."""
+        key = (id(result), title)
+        entry = self._renders.get(key)
+        if entry is None or entry[0] is not result:
+            future = asyncio.ensure_future(asyncio.to_thread(_render, result, title))
+            entry = self._renders[key] = (result, future)
+            while len(self._renders) > _RENDERS_KEPT:
+                self._renders.pop(next(iter(self._renders)))
+        try:
+            markdown, pages = await asyncio.shield(entry[1])
+        except Exception:
+            if self._renders.get(key) is entry:
+                del self._renders[key]
+            raise
+        return markdown, [[embed.copy() for embed in page] for page in pages]
 
     async def _record_post(
         self, message: Any, reply: Reply, result: DigestResult, origin: Origin

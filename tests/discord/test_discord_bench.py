@@ -25,3 +25,13 @@ async def test_small_load_run(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_percentile() -> None:
     assert discord_bench.percentile([1.0, 2.0, 3.0, 4.0], 0.5) == 2.0
     assert discord_bench.percentile([1.0, 2.0, 3.0, 4.0], 0.99) == 4.0
+
+
+@pytest.mark.asyncio
+async def test_small_offline_run() -> None:
+    """With no model the offline engine answers every request, in the CPU worker processes."""
+    result = await discord_bench.run(requests=4, messages=120, threads=2, offline=True)
+    for run in (result["same_thread"], result["spread"]):
+        assert run["engine"] == "offline" and run["llm_calls"] == 0
+        assert run["defers_within_3s"] == run["requests"]
+        assert run["limit_violations"] == 0 and run["rejected_callbacks"] == 0
