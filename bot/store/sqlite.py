@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 
 MEMORY = ":memory:"
 BUSY_TIMEOUT_MS = 2000
+MIGRATE_BUSY_TIMEOUT_MS = 30_000
 # Rows per INSERT of source links (4 parameters each; SQLite allows 32,766 parameters).
 _LINK_BATCH = 500
 # What a failing database raises through aiosqlite (it re-exports sqlite3's classes) or the OS.
@@ -361,7 +362,11 @@ class SQLiteStore(DigestTables):
             if mode not in ("wal", "memory"):
                 log.info("cache journal mode is %s, not wal (%s)", mode, self.location)
             await conn.execute("PRAGMA synchronous = NORMAL")
+            # Several processes opening a new file at once queue for the migrations: a one-time
+            # wait, so it may be longer than a request's busy timeout (a loaded machine).
+            await conn.execute(f"PRAGMA busy_timeout = {MIGRATE_BUSY_TIMEOUT_MS}")
             await migrate(conn, clock=self._clock)
+            await conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
         except BaseException:
             await _close_quietly(conn)
             raise
