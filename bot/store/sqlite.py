@@ -357,7 +357,7 @@ class SQLiteStore(DigestTables):
             await conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
             await conn.execute("PRAGMA foreign_keys = ON")
             # The first statement that reads the file: "file is not a database" surfaces here.
-            rows = list(await conn.execute_fetchall("PRAGMA journal_mode = WAL"))
+            rows = await _journal_wal(conn)
             mode = str(rows[0][0]) if rows else "?"
             if mode not in ("wal", "memory"):
                 log.info("cache journal mode is %s, not wal (%s)", mode, self.location)
@@ -1031,6 +1031,22 @@ class SQLiteStore(DigestTables):
         self._disabled = True
         reason = f"{self.location}: {action} failed: {error}"
         log.warning("cache unavailable (%s); continuing without cache", reason)
+
+
+async def _journal_wal(conn: aiosqlite.Connection) -> list[sqlite3.Row]:
+    """`PRAGMA journal_mode = WAL`, retried while another connection holds the new file: the
+    switch needs a moment of exclusive access, and a second connection opening the file at that
+    moment gets "database is locked" without SQLite's busy handler being asked."""
+    delay = 0.01
+    deadline = time.monotonic() + MIGRATE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return list(await conn.execute_fetchall("PRAGMA journal_mode = WAL"))
+        except sqlite3.OperationalError as error:
+            if not _is_transient(error) or time.monotonic() > deadline:
+                raise
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 0.5)
 
 
 def _probe(location: str) -> None:
