@@ -357,7 +357,7 @@ class SQLiteStore(DigestTables):
             await conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
             await conn.execute("PRAGMA foreign_keys = ON")
             # The first statement that reads the file: "file is not a database" surfaces here.
-            rows = await _journal_wal(conn)
+            rows = await _journal_wal(conn, self.busy_timeout_ms / 1000)
             mode = str(rows[0][0]) if rows else "?"
             if mode not in ("wal", "memory"):
                 log.info("cache journal mode is %s, not wal (%s)", mode, self.location)
@@ -1033,12 +1033,13 @@ class SQLiteStore(DigestTables):
         log.warning("cache unavailable (%s); continuing without cache", reason)
 
 
-async def _journal_wal(conn: aiosqlite.Connection) -> list[sqlite3.Row]:
+async def _journal_wal(conn: aiosqlite.Connection, timeout_s: float) -> list[sqlite3.Row]:
     """`PRAGMA journal_mode = WAL`, retried while another connection holds the new file: the
     switch needs a moment of exclusive access, and a second connection opening the file at that
-    moment gets "database is locked" without SQLite's busy handler being asked."""
+    moment gets "database is locked" without SQLite's busy handler being asked. Within the
+    store's busy timeout, like any other call: a file locked for longer is a failure."""
     delay = 0.01
-    deadline = time.monotonic() + MIGRATE_BUSY_TIMEOUT_MS / 1000
+    deadline = time.monotonic() + timeout_s
     while True:
         try:
             return list(await conn.execute_fetchall("PRAGMA journal_mode = WAL"))
