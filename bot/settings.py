@@ -87,7 +87,7 @@ class Settings(BaseSettings):
     )
     dev_guild_id: int | None = Field(
         None,
-        description="guild that `sync-commands` syncs to when no --guild is given (`run` never syncs)",
+        description="guild `sync-commands` syncs to when no --guild is given (`run` never syncs)",
     )
     history_limit: int = Field(
         2000, ge=1, le=50_000, description="Discord messages read per summary (100 a request)"
