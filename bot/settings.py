@@ -86,7 +86,8 @@ class Settings(BaseSettings):
         None, description="application id for invite-url; default: read from the token"
     )
     dev_guild_id: int | None = Field(
-        None, description="guild that `sync-commands` and `run` sync to when no --guild is given"
+        None,
+        description="guild `sync-commands` syncs to when no --guild is given (`run` never syncs)",
     )
     history_limit: int = Field(
         2000, ge=1, le=50_000, description="Discord messages read per summary (100 a request)"

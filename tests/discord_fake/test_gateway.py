@@ -173,8 +173,16 @@ async def test_message_events_follow_the_intents(discord_fake: FakeDiscord, worl
     quiet.guild_messages = False
     bot = discord.Client(intents=quiet)
     bot.on_message = on_message  # type: ignore[attr-defined]
+    events: list[str] = []
+
+    async def on_socket_event_type(event_type: str) -> None:
+        events.append(event_type)
+
+    bot.on_socket_event_type = on_socket_event_type  # type: ignore[attr-defined]
     seen.clear()
     async with discord_fake.run_client(bot):
         discord_fake.post_message(world.general, world.alice, "unseen")
-        await asyncio.sleep(0.1)
-    assert seen == []
+        # The gateway is ordered: once a later event has arrived, the message would have too.
+        discord_fake.dispatch("GUILD_UPDATE", {"id": str(world.guild.id), "name": "later"})
+        await discord_fake.wait_for(lambda: "GUILD_UPDATE" in events)
+    assert seen == [] and "MESSAGE_CREATE" not in events

@@ -510,6 +510,101 @@ def _type_ok(content_type: str, accept: Collection[str]) -> bool:
     return "application/json" in accept and content_type.endswith("+json")
 
 
+@dataclass(frozen=True)
+class _Redirect:
+    target: URL
+
+
+@dataclass(frozen=True)
+class _Retry:
+    wait_s: float
+
+
+_Step = Fetched | _Redirect | _Retry
+
+
+class _Request:
+    """One guarded GET of `guarded_get`: what to send, and how to name a failure in one line."""
+
+    def __init__(
+        self, url: str | URL, accept: Collection[str], limits: Limits, headers: dict[str, str]
+    ) -> None:
+        self.shown = display_url(url)
+        self.accept = accept
+        self.limits = limits
+        self.headers = {"Accept": ", ".join(sorted(accept)), **headers}
+
+    def fail(self, reason: str, kind: type[InputError] = InputError) -> InputError:
+        return kind(" ".join(f"{self.shown}: {reason}".split()))
+
+    def status_error(self, reason: str, status: int) -> InputError:
+        return HTTPStatusError(" ".join(f"{self.shown}: {reason}".split()), status)
+
+    async def step(self, session: ClientSession, current: URL, attempt: int) -> _Step:
+        """Send one request to `current` (already checked): a body, a redirect or a retry.
+
+        Raises the one-line `InputError` for every other outcome, network errors included.
+        """
+        host = current.raw_host or "?"
+        try:
+            async with asyncio.timeout(self.limits.timeout_s):
+                async with session.get(
+                    current, allow_redirects=False, headers=self.headers
+                ) as response:
+                    return await self._answer(response, current, host, attempt)
+        except TimeoutError:
+            raise self.fail(f"timed out after {self.limits.timeout_s:g} s") from None
+        except ClientConnectorDNSError as err:
+            if isinstance(err.__cause__, Refused):
+                raise self.fail(f"refused: {err.__cause__.reason}") from None
+            raise self.fail(f"cannot resolve {host}") from None
+        except ClientError as err:
+            raise self.fail(f"connection to {host} failed ({type(err).__name__})") from None
+
+    async def _answer(
+        self, response: ClientResponse, current: URL, host: str, attempt: int
+    ) -> _Step:
+        status = response.status
+        if status in REDIRECT_STATUSES:
+            return _Redirect(self._redirect_target(response, current, host))
+        if status in RETRY_STATUSES and attempt < self.limits.attempts:
+            wait = retry_after_seconds(response.headers.get("Retry-After"))
+            wait = DEFAULT_BACKOFF_S * attempt if wait is None else wait
+            if wait > self.limits.max_retry_after_s:
+                raise self.fail(f"rate limited by {host} (HTTP {status}, retry after {wait:.0f} s)")
+            return _Retry(wait)
+        if status == 429:
+            raise self.fail(f"rate limited by {host} (HTTP 429)")
+        if status >= 400:
+            raise self.status_error(f"HTTP {status} from {host}", status)
+        if status != 200:
+            raise self.status_error(f"unexpected HTTP {status} from {host}", status)
+        content_type = response.content_type.lower()
+        if not _type_ok(content_type, self.accept):
+            raise self.fail(
+                f"{host} answered with {content_type or 'no content type'}, "
+                f"expected {' or '.join(sorted(self.accept))}",
+                ContentTypeError,
+            )
+        too_large = f"response larger than {describe_bytes(self.limits.max_bytes)}"
+        length = response.content_length
+        if length is not None and length > self.limits.max_bytes:
+            raise self.fail(too_large)
+        body = await _read_capped(response, self.limits.max_bytes)
+        if body is None:
+            raise self.fail(too_large)
+        return Fetched(current, status, content_type, response.charset, body)
+
+    def _redirect_target(self, response: ClientResponse, current: URL, host: str) -> URL:
+        location = response.headers.get("Location")
+        if not location:
+            raise self.fail(f"HTTP {response.status} from {host} without a Location")
+        try:
+            return current.join(URL(location.strip()))
+        except ValueError:
+            raise self.fail(f"{host} redirected to an invalid URL") from None
+
+
 async def guarded_get(
     session: ClientSession,
     guard: Guard,
@@ -523,96 +618,36 @@ async def guarded_get(
     """GET `url` under the guard; see the module docstring for every check.
 
     `session` must use a connector whose resolver is `PinnedResolver(guard)` (as `WebClient`
-    builds it). Raises `InputError` whose one line names the URL and the reason: refused
-    address, too many redirects, timeout, HTTP error status, unexpected content type, body over
-    the cap, rate limited.
+    builds it). Every hop's target is checked before it is requested; a retry asks the same
+    target again after its wait. Raises `InputError` whose one line names the URL and the
+    reason: refused address, too many redirects, timeout, HTTP error status, unexpected content
+    type, body over the cap, rate limited.
     """
-    shown = display_url(url)
-
-    def fail(reason: str, kind: type[InputError] = InputError) -> InputError:
-        return kind(" ".join(f"{shown}: {reason}".split()))
-
-    def status_error(reason: str, status: int) -> InputError:
-        return HTTPStatusError(" ".join(f"{shown}: {reason}".split()), status)
-
+    request = _Request(url, accept, limits, headers or {})
     try:
         current = guard.parse(url)
     except Refused as err:
-        raise fail(f"refused: {err.reason}") from None
-    for _hop in range(limits.max_redirects + 1):
-        try:
-            await guard.check(current)
-        except Refused as err:
-            raise fail(f"refused: {err.reason}") from None
-        host = current.raw_host or "?"
-        attempt = 0
-        while True:
-            attempt += 1
-            wait: float | None = None
+        raise request.fail(f"refused: {err.reason}") from None
+    hops = attempt = 0
+    while hops <= limits.max_redirects:
+        if attempt == 0:
             try:
-                async with asyncio.timeout(limits.timeout_s):
-                    async with session.get(
-                        current,
-                        allow_redirects=False,
-                        headers={"Accept": ", ".join(sorted(accept)), **(headers or {})},
-                    ) as response:
-                        status = response.status
-                        if status in REDIRECT_STATUSES:
-                            location = response.headers.get("Location")
-                            if not location:
-                                raise fail(f"HTTP {status} from {host} without a Location")
-                            try:
-                                target = current.join(URL(location.strip()))
-                            except ValueError:
-                                raise fail(f"{host} redirected to an invalid URL") from None
-                            log.debug("redirect %s -> %s", current, target)
-                            current = target
-                            break
-                        if status in RETRY_STATUSES and attempt < limits.attempts:
-                            wait = retry_after_seconds(response.headers.get("Retry-After"))
-                            if wait is None:
-                                wait = DEFAULT_BACKOFF_S * attempt
-                            if wait > limits.max_retry_after_s:
-                                raise fail(
-                                    f"rate limited by {host} (HTTP {status}, retry after "
-                                    f"{wait:.0f} s)"
-                                )
-                        elif status == 429:
-                            raise fail(f"rate limited by {host} (HTTP 429)")
-                        elif status >= 400:
-                            raise status_error(f"HTTP {status} from {host}", status)
-                        elif status != 200:
-                            raise status_error(f"unexpected HTTP {status} from {host}", status)
-                        else:
-                            content_type = response.content_type.lower()
-                            if not _type_ok(content_type, accept):
-                                raise fail(
-                                    f"{host} answered with {content_type or 'no content type'}, "
-                                    f"expected {' or '.join(sorted(accept))}",
-                                    ContentTypeError,
-                                )
-                            length = response.content_length
-                            if length is not None and length > limits.max_bytes:
-                                raise fail(
-                                    f"response larger than {describe_bytes(limits.max_bytes)}"
-                                )
-                            body = await _read_capped(response, limits.max_bytes)
-                            if body is None:
-                                raise fail(
-                                    f"response larger than {describe_bytes(limits.max_bytes)}"
-                                )
-                            return Fetched(current, status, content_type, response.charset, body)
-            except TimeoutError:
-                raise fail(f"timed out after {limits.timeout_s:g} s") from None
-            except ClientConnectorDNSError as err:
-                cause = err.__cause__ if isinstance(err.__cause__, Refused) else None
-                if cause is not None:
-                    raise fail(f"refused: {cause.reason}") from None
-                raise fail(f"cannot resolve {host}") from None
-            except ClientError as err:
-                raise fail(f"connection to {host} failed ({type(err).__name__})") from None
-            if wait is None:
-                break  # redirected
-            log.info("%s: HTTP 429/5xx from %s, retrying in %.1f s", shown, host, wait)
-            await sleep(wait)
-    raise fail(f"too many redirects (more than {limits.max_redirects})")
+                await guard.check(current)
+            except Refused as err:
+                raise request.fail(f"refused: {err.reason}") from None
+        attempt += 1
+        step = await request.step(session, current, attempt)
+        if isinstance(step, Fetched):
+            return step
+        if isinstance(step, _Redirect):
+            log.debug("redirect %s -> %s", current, step.target)
+            current, hops, attempt = step.target, hops + 1, 0
+            continue
+        log.info(
+            "%s: HTTP 429/5xx from %s, retrying in %.1f s",
+            request.shown,
+            current.raw_host or "?",
+            step.wait_s,
+        )
+        await sleep(step.wait_s)
+    raise request.fail(f"too many redirects (more than {limits.max_redirects})")
