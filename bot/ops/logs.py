@@ -52,7 +52,9 @@ def formatter(kind: Literal["text", "json"]) -> logging.Formatter:
 
 
 def use_format(kind: Literal["text", "json"]) -> None:
-    """Give every handler of the root logger the formatter of `kind` (the CLI sets the
-    handlers up first, then the settings say which format)."""
+    """Switch the root logger's handlers to JSON when `kind` is "json" (the CLI sets them up
+    as text first, then the settings say which format); text leaves them as they are."""
+    if kind != "json":
+        return
     for handler in logging.getLogger().handlers:
         handler.setFormatter(formatter(kind))
