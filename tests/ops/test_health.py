@@ -166,3 +166,34 @@ def test_the_port_setting_is_optional_and_bounded(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("DEBATE_DIGEST_HEALTH_PORT", "70000")
     with pytest.raises(ValueError, match="health_port"):
         Settings()
+
+
+class Shard:
+    def __init__(self, closed: bool) -> None:
+        self.closed = closed
+
+    def is_closed(self) -> bool:
+        return self.closed
+
+
+class ShardedBot:
+    """What `gateway_problem` reads of an AutoShardedClient."""
+
+    def __init__(self, shards: dict[int, Shard], *, ready: bool = True) -> None:
+        self.shards, self.ready = shards, ready
+
+    def is_closed(self) -> bool:
+        return False
+
+    def is_ready(self) -> bool:
+        return self.ready
+
+
+def test_every_shard_of_the_process_must_be_connected() -> None:
+    from bot.ops.server import gateway_problem
+
+    assert gateway_problem(ShardedBot({0: Shard(False), 1: Shard(False)})) is None
+    assert gateway_problem(ShardedBot({0: Shard(False), 2: Shard(True)})) == (
+        "Discord shards disconnected: [2]"
+    )
+    assert gateway_problem(ShardedBot({}, ready=False)) == "Discord gateway not ready"
