@@ -142,6 +142,9 @@ def _settings(db: str | None = None):  # noqa: ANN202
         raise ConfigError(f"invalid setting {name}: {first['msg']}") from None
     if db:
         settings = settings.model_copy(update={"database_url": db})
+    from bot.ops.logs import use_format
+
+    use_format(settings.log_format)
     return settings
 
 

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
 from bot.dedupe import DedupeReport
+from bot.ops import metrics
 from bot.progress import Progress
 from bot.singleflight import SingleFlight
 from bot.store import Store
@@ -168,6 +169,7 @@ async def _cached_or_run(
     return await flights.run(key, run_and_store)
 
 
+@metrics.observed_summary
 async def summarize_thread(
     thread: Thread,
     *,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -130,6 +130,20 @@ class Settings(BaseSettings):
     )
     message_content_intent: bool = Field(
         True, description="ask for the privileged Message Content intent (needed for links)"
+    )
+
+    # Operations (bot.ops): the optional health and metrics port, the log format.
+    health_port: int | None = Field(
+        None,
+        ge=1,
+        le=65535,
+        description="serve /healthz and Prometheus /metrics on this port; empty = off",
+    )
+    health_host: str = Field(
+        "127.0.0.1", description="address the health port binds (0.0.0.0: every address)"
+    )
+    log_format: Literal["text", "json"] = Field(
+        "text", description="text, or json: one JSON object per log line"
     )
 
     @field_validator("fallback_models", mode="before")

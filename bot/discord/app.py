@@ -25,6 +25,7 @@ import discord
 
 from bot.discord.client import AutoShardedDigestBot, DigestBot
 from bot.errors import ConfigError
+from bot.ops.server import serve_ops
 from bot.store import NullStore, open_store
 from bot.workers import CpuPool
 
@@ -165,6 +166,7 @@ async def assembled(
             await asyncio.to_thread(warm_litellm)
         bot = build_bot(settings, store=store, web=web, llm=llm, **bot_options)
         bot.cpu = pool
+        await stack.enter_async_context(serve_ops(settings, bot))  # HEALTH_PORT: off by default
         yield bot
 
 

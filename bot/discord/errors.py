@@ -16,6 +16,7 @@ from discord import app_commands
 
 from bot.discord.replies import NO_MENTIONS, Reply
 from bot.errors import UserError
+from bot.ops import metrics
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ async def on_interaction_error(interaction: discord.Interaction, error: BaseExce
     """Answer a failed interaction once with a safe message (tree, views and modals)."""
     message = user_message(error)
     original = getattr(error, "original", error)
+    metrics.error("interaction", original)
     if isinstance(original, discord.DiscordServerError):
         log.warning(
             "interaction %s: Discord answered %s after retries (%s)",

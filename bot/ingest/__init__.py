@@ -75,7 +75,9 @@ def _parse(sample: Sample, spec: FormatSpec, id_start: int) -> Thread:
             thread = spec.parse(sample, id_start)
     except ValidationError as err:
         # Parsers build valid comments; this keeps the promise that no input ends in a traceback.
-        log.warning("%s: %s input failed validation: %s", sample.name, spec.name, err)
+        # Where, never what: pydantic's message quotes the input (message text).
+        where = ", ".join(".".join(map(str, e["loc"])) for e in err.errors()[:3])
+        log.warning("%s: %s input failed validation at %s", sample.name, spec.name, where)
         raise fail(sample.name, f"could not be read as {spec.label}") from err
     if not thread.comments:
         raise fail(sample.name, f"no comments found (read as {spec.label})")

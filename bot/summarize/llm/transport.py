@@ -12,6 +12,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from bot.ops import metrics
 from bot.progress import Progress
 from bot.summarize import budget
 from bot.summarize.llm.config import (
@@ -290,6 +291,7 @@ class _Run:
                     )
             except Exception as err:
                 action, reason, down = self._classify(err, route, model)
+                metrics.llm_call_failed(model, err, started)
                 log.info(
                     "llm call model=%s failed: %s (attempt %d/%d, %.0f ms)",
                     model,
@@ -323,6 +325,7 @@ class _Run:
         else:
             self.cost += float(cost)
             self.cost_known = True
+        metrics.llm_call(model, prompt_tokens, completion_tokens, cost, started)
         choices = getattr(response, "choices", None) or []
         content = choices[0].message.content if choices else None
         finish = choices[0].finish_reason if choices else None
