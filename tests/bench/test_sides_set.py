@@ -10,8 +10,8 @@ import pytest
 from bot.bench.sides_bench import SET_DIR, GoldError, load_debate, load_set
 from bot.ingest import detect_format
 
-# The held-out sets (tests/fixtures/sides/heldout, heldout-2) are checked the same way.
-HELDOUT_DIRS = ("heldout", "heldout-2")
+# The held-out sets (tests/fixtures/sides/heldout, heldout-2, heldout-3) are checked the same way.
+HELDOUT_DIRS = ("heldout", "heldout-2", "heldout-3")
 PATHS = sorted(SET_DIR.glob("*.toml")) + [
     p for d in HELDOUT_DIRS for p in sorted((SET_DIR / d).glob("*.toml"))
 ]
@@ -60,6 +60,28 @@ def test_the_second_heldout_set_is_whole() -> None:
     assert (
         kinds.count("rumour") == 7 and kinds.count("deliberation") == 5 and kinds.count("args") == 5
     )
+    assert sum(1 for d in debates if set(d.camps) == {"A", "B"}) == 25
+    assert sum(1 for d in debates if len(d.camps) == 1) == 3
+    assert sum(1 for d in debates if not d.camps) == 2
+    assert all(6 <= len(d.comments) <= 30 for d in debates)
+
+
+def test_the_third_heldout_set_is_whole() -> None:
+    debates = load_set(SET_DIR / "heldout-3")
+    assert len(debates) == 30
+    assert {d.format for d in debates} == {
+        "chat",
+        "text",
+        "discord-json",
+        "discord-txt",
+        "discord-csv",
+    }
+    kinds = [d.name.split("-")[0] for d in debates]
+    assert kinds.count("rumour") == 7
+    assert kinds.count("deliberation") == 5
+    assert kinds.count("args") == 5
+    assert kinds.count("reddit") + kinds.count("hn") == 4
+    assert kinds.count("discord") == 4
     assert sum(1 for d in debates if set(d.camps) == {"A", "B"}) == 25
     assert sum(1 for d in debates if len(d.camps) == 1) == 3
     assert sum(1 for d in debates if not d.camps) == 2
