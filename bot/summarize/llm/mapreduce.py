@@ -279,7 +279,7 @@ async def summarize_llm(
             return [part]
 
         # Chunks close in planning order; the partial summaries are merged (and numbered) in
-        # the order of their first comment, as `budget.plan_chunks` orders them.
+        # the order of their first comment (`budget.Planned.start`).
         tasks: list[tuple[int, asyncio.Task[list[_Part]]]] = []
         try:
             async with asyncio.TaskGroup() as group:
