@@ -1,8 +1,9 @@
 """The summarize pipeline: thread → dedupe → cache lookup → engine → verify → store.
 
 Plain Python with no Discord and no CLI in it, so that the command-line interface, the bot and
-the tests all call the same thing. Engines are functions of the deduplicated thread; the cache
-key is computed from exactly what the engine sees plus everything that changes its output.
+the tests all call the same thing. An engine (`bot.summarize.engine.Engine`) is a function of
+the deduplicated thread; the cache key is computed from exactly what the engine sees plus what
+the engine declares changes its output (its name, model, version and options).
 """
 
 from __future__ import annotations
@@ -20,14 +21,8 @@ from bot.singleflight import SingleFlight
 from bot.store import Store
 from bot.store.keys import cache_key
 from bot.summarize.balance import check_balance
-from bot.summarize.schema import (
-    CommentOut,
-    DigestResult,
-    Duplicate,
-    InputStats,
-    Summary,
-    Usage,
-)
+from bot.summarize.engine import Draft, Engine, EngineUnavailable, LLMEngine, OfflineEngine
+from bot.summarize.schema import CommentOut, DigestResult, Duplicate, InputStats, Summary
 from bot.thread import Thread
 from bot.workers import IN_PROCESS, Cpu
 
@@ -168,6 +163,106 @@ async def _cached_or_run(
     return await flights.run(key, run_and_store)
 
 
+def engine_for(options: Options, cpu: Cpu = IN_PROCESS) -> Engine:
+    """The engine `options` choose: the LLM engine when `options.llm` is set, else offline."""
+    if options.llm is None:
+        return OfflineEngine(cpu, options.max_points_per_side)
+    return LLMEngine(options.llm, options.max_points_per_side, options.language)
+
+
+@dataclass(frozen=True)
+class _Request:
+    """One thread being summarized: as given and deduplicated, and where answers come from."""
+
+    thread: Thread
+    unique: Thread
+    report: DedupeReport
+    options: Options
+    store: Store
+    flights: SingleFlight[DigestResult]
+    progress: Progress | None
+    started: float
+
+    def key(self, engine: Engine) -> str:
+        """The cache key of `engine`'s answer: the deduplicated comments, the engine's identity
+        and options, and the dedupe threshold that made the comments."""
+        options = {
+            **engine.options,
+            "near_threshold": self.report.near_threshold,
+            **self.options.extra,
+        }
+        return cache_key(
+            self.unique,
+            engine=engine.name,
+            model=engine.model,
+            prompt_version=engine.version,
+            options=options,
+        )
+
+    def own(self, result: DigestResult) -> DigestResult:
+        """`result` (fresh or cached) with this request's input counts and folds."""
+        return result.model_copy(
+            update={
+                "input": input_stats(self.thread, self.unique, self.report),
+                "duplicates": duplicates(self.report),
+            }
+        )
+
+    def build(self, engine: Engine, draft: Draft, key: str) -> DigestResult:
+        unique = self.unique
+        return DigestResult(
+            engine=engine.name,
+            model=draft.model,
+            prompt_version=draft.prompt_version,
+            cache_key=key,
+            input=input_stats(self.thread, unique, self.report),
+            summary=draft.summary,
+            verification=draft.verification,
+            usage=draft.usage,
+            balance=check_balance(draft.summary, unique.comments),
+            comments=[
+                CommentOut(id=c.id, author=c.author, text=c.text, url=c.url, reply_to=c.reply_to)
+                for c in unique.comments
+            ],
+            duplicates=duplicates(self.report),
+            notes=list(draft.notes),
+            elapsed_ms=round((time.perf_counter() - self.started) * 1000, 1),
+            reading_minutes_saved=reading_minutes_saved(self.thread, draft.summary),
+            created_at=datetime.now(UTC),
+        )
+
+    async def answer(self, engine: Engine, fallback: Engine | None = None) -> DigestResult:
+        """`engine`'s result, from the store or run once per key; when the engine is
+        unavailable, `fallback`'s with a note saying so (never stored under `engine`'s key, so
+        that the engine is asked again next time)."""
+        key = self.key(engine)
+
+        async def run() -> DigestResult:
+            try:
+                draft = await engine.summarize(self.unique, progress=self.progress)
+            except EngineUnavailable as err:
+                if fallback is None:
+                    raise
+                log.warning(
+                    "%s unavailable, answering with %s: %s", engine.name, fallback.name, err
+                )
+                answer = await self.answer(fallback)
+                note = f"The LLM was unavailable ({err}); this is the offline engine's summary."
+                return answer.model_copy(
+                    update={"notes": [note, *answer.notes], "usage": err.usage}
+                )
+            return self.build(engine, draft, key)
+
+        return await _cached_or_run(
+            key,
+            self.options,
+            self.store,
+            self.flights,
+            run,
+            lambda result: result.engine == engine.name,
+        )
+
+
 async def summarize_thread(
     thread: Thread,
     *,
@@ -190,116 +285,21 @@ async def summarize_thread(
     (`bot.workers.CpuPool.request()`); by default a worker thread of this process.
     """
     options = options or Options()
-    flights = flights or SingleFlight()
     cpu = cpu or IN_PROCESS
     started = time.perf_counter()
-    notify = progress or (lambda stage, done, total: None)
-
-    notify("deduplicating", 0, len(thread.comments))
+    total = len(thread.comments)
+    if progress is not None:
+        progress("deduplicating", 0, total)
     unique, report = await cpu.dedupe(thread, options.near_threshold)
-    notify("deduplicating", len(thread.comments), len(thread.comments))
-    stats = input_stats(thread, unique, report)
-    folds = duplicates(report)
-    key_options = {
-        "max_points_per_side": options.max_points_per_side,
-        "near_threshold": report.near_threshold,
-        **options.extra,
-    }
-
-    def finish(result: DigestResult) -> DigestResult:
-        return result.model_copy(update={"input": stats, "duplicates": folds})
-
-    def build(summary: Summary, verification, **fields) -> DigestResult:  # noqa: ANN001, ANN003
-        return DigestResult(
-            input=stats,
-            summary=summary,
-            verification=verification,
-            balance=check_balance(summary, unique.comments),
-            comments=[
-                CommentOut(id=c.id, author=c.author, text=c.text, url=c.url, reply_to=c.reply_to)
-                for c in unique.comments
-            ],
-            duplicates=folds,
-            elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
-            reading_minutes_saved=reading_minutes_saved(thread, summary),
-            created_at=datetime.now(UTC),
-            **fields,
-        )
-
-    async def offline() -> DigestResult:
-        from bot.summarize.offline import ENGINE_VERSION
-
-        key = cache_key(
-            unique, engine="offline", model=None, prompt_version=ENGINE_VERSION, options=key_options
-        )
-
-        async def run() -> DigestResult:
-            notify("summarizing", 0, len(unique.comments))
-            summary, verification, notes = await cpu.offline(
-                unique, max_points_per_side=options.max_points_per_side, progress=progress
-            )
-            notify("summarizing", len(unique.comments), len(unique.comments))
-            return build(
-                summary,
-                verification,
-                engine="offline",
-                cache_key=key,
-                notes=list(notes),
-                usage=Usage(),
-            )
-
-        return await _cached_or_run(key, options, store, flights, run, lambda _r: True)
-
-    if options.llm is None:
-        return finish(await offline())
-
-    from bot.summarize.llm import PROMPT_VERSION, LLMError, summarize_llm
-
-    config = options.llm
-    key = cache_key(
-        unique,
-        engine="llm",
-        model=config.model,
-        prompt_version=PROMPT_VERSION,
-        options={
-            **key_options,
-            "language": options.language,
-            "fallback_models": list(config.fallback_models),
-        },
+    if progress is not None:
+        progress("deduplicating", total, total)
+    request = _Request(
+        thread, unique, report, options, store, flights or SingleFlight(), progress, started
     )
-
-    async def run_llm() -> DigestResult:
-        try:
-            outcome = await summarize_llm(
-                unique,
-                config,
-                max_points_per_side=options.max_points_per_side,
-                language=options.language,
-                progress=progress,
-            )
-        except LLMError as err:
-            log.warning("LLM unavailable, answering with the offline engine: %s", err)
-            fallback = await offline()
-            note = f"The LLM was unavailable ({err}); this is the offline engine's summary."
-            return fallback.model_copy(
-                update={
-                    "notes": [note, *fallback.notes],
-                    "usage": err.usage,
-                }
-            )
-        return build(
-            outcome.summary,
-            outcome.verification,
-            engine="llm",
-            model=outcome.model,
-            prompt_version=outcome.prompt_version,
-            cache_key=key,
-            notes=list(outcome.notes),
-            usage=outcome.usage,
-        )
-
-    # An offline fallback is never saved under the LLM's key.
-    result = await _cached_or_run(
-        key, options, store, flights, run_llm, lambda r: r.engine == "llm"
+    engine = engine_for(options, cpu)
+    fallback = (
+        None
+        if isinstance(engine, OfflineEngine)
+        else OfflineEngine(cpu, options.max_points_per_side)
     )
-    return finish(result)
+    return request.own(await request.answer(engine, fallback))
