@@ -10,25 +10,29 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
-from bot.dedupe import DedupeReport
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from bot import __version__
 from bot.progress import Progress
 from bot.singleflight import SingleFlight
 from bot.store import Store
-from bot.store.keys import cache_key
+from bot.store.keys import cache_key, raw_key
 from bot.summarize.balance import check_balance
 from bot.summarize.engine import Draft, Engine, EngineUnavailable, LLMEngine, OfflineEngine
 from bot.summarize.schema import CommentOut, DigestResult, Duplicate, InputStats, Summary
 from bot.thread import Thread
-from bot.workers import IN_PROCESS, Cpu
 
 if TYPE_CHECKING:
+    from bot.dedupe import DedupeReport
+    from bot.ingest.source import InputSource
     from bot.settings import Settings
     from bot.summarize.llm import LLMConfig
+    from bot.workers import Cpu
 
 
 log = logging.getLogger(__name__)
@@ -75,9 +79,12 @@ class Options:
         if model is not None and not isinstance(llm, str):
             raise ValueError("give either model or llm, not both")
         if isinstance(llm, str):
-            from bot.summarize.llm import LLMConfig
+            if not (settings.model if model is None else model).strip():
+                llm = None  # offline: no need to import the LLM engine (see LLMConfig)
+            else:
+                from bot.summarize.llm import LLMConfig
 
-            llm = LLMConfig.from_settings(settings, model)
+                llm = LLMConfig.from_settings(settings, model)
         if max_points is not None and max_points < 1:
             raise ValueError("max_points must be at least 1")
         return cls(
@@ -163,8 +170,9 @@ async def _cached_or_run(
     return await flights.run(key, run_and_store)
 
 
-def engine_for(options: Options, cpu: Cpu = IN_PROCESS) -> Engine:
-    """The engine `options` choose: the LLM engine when `options.llm` is set, else offline."""
+def engine_for(options: Options, cpu: Cpu | None = None) -> Engine:
+    """The engine `options` choose: the LLM engine when `options.llm` is set, else offline
+    (on `cpu`, by default a worker thread of this process)."""
     if options.llm is None:
         return OfflineEngine(cpu, options.max_points_per_side)
     return LLMEngine(options.llm, options.max_points_per_side, options.language)
@@ -285,7 +293,10 @@ async def summarize_thread(
     (`bot.workers.CpuPool.request()`); by default a worker thread of this process.
     """
     options = options or Options()
-    cpu = cpu or IN_PROCESS
+    if cpu is None:
+        from bot.workers import IN_PROCESS  # on use: a cache hit needs no worker machinery
+
+        cpu = IN_PROCESS
     started = time.perf_counter()
     total = len(thread.comments)
     if progress is not None:
@@ -303,3 +314,86 @@ async def summarize_thread(
         else OfflineEngine(cpu, options.max_points_per_side)
     )
     return request.own(await request.answer(engine, fallback))
+
+
+class _InputOfKey(BaseModel):
+    """What a raw key keeps of the input it was made from (not of the result it leads to): its
+    counts, folds and reading notes, so that a raw hit answers as a cache hit after parsing
+    and dedupe would."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    input: InputStats
+    duplicates: list[Duplicate]
+    notes: list[str]
+
+
+def source_key(sources: Sequence[InputSource], fmt: str, options: Options) -> str:
+    """The first-level cache key of `sources` (`bot.store.keys.raw_key`): their bytes, the
+    format, the engine the options choose (name, model, version, options), the dedupe threshold
+    and the program version."""
+    engine = engine_for(options)
+    return raw_key(
+        [(s.name, s.data) for s in sources],
+        fmt=fmt,
+        engine=engine.name,
+        model=engine.model,
+        prompt_version=engine.version,
+        options={
+            **engine.options,
+            "near_threshold": options.near_threshold,
+            **options.extra,
+        },
+        program_version=__version__,
+    )
+
+
+async def summarize_sources(
+    sources: Sequence[InputSource],
+    fmt: str = "auto",
+    *,
+    store: Store,
+    options: Options | None = None,
+    progress: Progress | None = None,
+    flights: SingleFlight[DigestResult] | None = None,
+    cpu: Cpu | None = None,
+) -> tuple[DigestResult, list[str]]:
+    """Summarize inputs whose bytes are their whole content (files, standard input): parse,
+    then `summarize_thread`. Returns the result and the thread's reading notes (how the input
+    was read: cut at a limit, ...), which the caller shows with the result.
+
+    A repeat of the same bytes with the same format, options, engine and program version is
+    answered through the first-level key (`source_key`) without parsing or dedupe: the cost is
+    reading and hashing the bytes and one store lookup. The raw key leads to the result's own
+    cache key, so whatever removes the result (forgetting, purge, expiry) leaves the raw key
+    leading nowhere. Links never come here: their content can change behind one address.
+    """
+    options = options or Options()
+    raw = source_key(sources, fmt, options) if options.use_cache else None
+    if raw is not None:
+        hit = await store.get_raw(raw)
+        if hit is not None:
+            result, saved = hit
+            try:
+                seen = _InputOfKey.model_validate_json(saved)
+            except ValidationError:
+                log.warning("raw key %s holds an unreadable input record; a miss", raw)
+            else:
+                log.info("cache hit %s (raw key %s)", result.cache_key, raw)
+                update = {"input": seen.input, "duplicates": seen.duplicates}
+                return result.model_copy(update=update), list(seen.notes)
+    if cpu is None:
+        from bot.workers import IN_PROCESS
+
+        cpu = IN_PROCESS
+    thread = await cpu.parse(sources, fmt)
+    result = await summarize_thread(
+        thread, store=store, options=options, progress=progress, flights=flights, cpu=cpu
+    )
+    # Only the chosen engine's stored answer: an offline fallback is not the LLM's answer.
+    if raw is not None and result.cache_key and result.engine == engine_for(options).name:
+        seen = _InputOfKey(
+            input=result.input, duplicates=result.duplicates, notes=list(thread.notes)
+        )
+        await store.put_raw(raw, result.cache_key, seen.model_dump_json())
+    return result, list(thread.notes)

@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 
 EngineName = Literal["offline", "llm"]
 
+OFFLINE_ENGINE_VERSION = "offline-3"  # 3: sides from stance evidence only; other points
+"""The offline engine's version, part of its cache keys: bump it when its output changes. Kept
+here, not in `bot.summarize.offline`, so that a cache hit need not import the engine."""
+
 
 class EngineUnavailable(UserError):
     """The engine produced no usable answer. The message is safe to show; `usage` is what the
@@ -81,19 +85,16 @@ class Engine(Protocol):
 
 @dataclass(frozen=True)
 class OfflineEngine:
-    """The extractive engine (`bot.summarize.offline`), verified, on `cpu`."""
+    """The extractive engine (`bot.summarize.offline`), verified, on `cpu` (by default a worker
+    thread of this process)."""
 
-    cpu: Cpu
+    cpu: Cpu | None
     max_points_per_side: int = 4
 
     name: ClassVar[EngineName] = "offline"
     model: ClassVar[None] = None
 
-    @property
-    def version(self) -> str:
-        from bot.summarize.offline import ENGINE_VERSION
-
-        return ENGINE_VERSION
+    version: ClassVar[str] = OFFLINE_ENGINE_VERSION
 
     @property
     def options(self) -> dict[str, object]:
@@ -102,7 +103,12 @@ class OfflineEngine:
     async def summarize(self, thread: Thread, *, progress: Progress | None = None) -> Draft:
         if progress is not None:
             progress("summarizing", 0, len(thread.comments))
-        summary, verification, notes = await self.cpu.offline(
+        cpu = self.cpu
+        if cpu is None:
+            from bot.workers import IN_PROCESS
+
+            cpu = IN_PROCESS
+        summary, verification, notes = await cpu.offline(
             thread, max_points_per_side=self.max_points_per_side, progress=progress
         )
         if progress is not None:
