@@ -3,9 +3,13 @@ once that result is gone, on SQLite and PostgreSQL (see tests/store/conftest.py)
 
 from __future__ import annotations
 
+from bot.ingest import InputSource
+from bot.pipeline import Options, summarize_sources
+from bot.store.bench import realistic_thread
 from bot.store.keys import raw_key
 from bot.store.sqlite import SQLiteStore
 from bot.summarize.schema import DigestResult
+from bot.workers import IN_PROCESS
 
 from .conftest import FakeClock
 
@@ -121,3 +125,44 @@ def test_the_raw_key_covers_bytes_names_format_engine_options_and_version() -> N
         changed.append(raw_key(inputs, **{**base, field: value}))  # type: ignore[arg-type]
     assert len(set(changed)) == len(changed) and RAW not in changed
     assert RAW.startswith("sha256:") and len(RAW) == 7 + 64
+
+
+class CountingCpu:
+    """The in-process CPU steps, with the parses counted."""
+
+    def __init__(self) -> None:
+        self.parsed = 0
+
+    async def parse(self, sources, fmt="auto"):  # noqa: ANN001, ANN201
+        self.parsed += 1
+        return await IN_PROCESS.parse(sources, fmt)
+
+    async def dedupe(self, thread, near_threshold=None):  # noqa: ANN001, ANN201
+        return await IN_PROCESS.dedupe(thread, near_threshold)
+
+    async def offline(self, thread, *, max_points_per_side, progress=None):  # noqa: ANN001, ANN201
+        return await IN_PROCESS.offline(
+            thread, max_points_per_side=max_points_per_side, progress=progress
+        )
+
+
+async def test_the_pipeline_answers_a_repeat_through_the_raw_key(store: SQLiteStore) -> None:
+    cpu = CountingCpu()
+    paste = [InputSource(name="t.txt", data=realistic_paste())]
+    first, _ = await summarize_sources(paste, store=store, cpu=cpu)
+    again, _ = await summarize_sources(paste, store=store, cpu=cpu)
+    assert cpu.parsed == 1 and not first.cached and again.cached
+    assert again.summary == first.summary and again.input == first.input
+    # Other bytes, other options: misses.
+    edited = [InputSource(name="t.txt", data=paste[0].data + b"One more comment here.\n")]
+    await summarize_sources(edited, store=store, cpu=cpu)
+    await summarize_sources(paste, store=store, cpu=cpu, options=Options(max_points_per_side=2))
+    assert cpu.parsed == 3
+    # Invalidation reaches it: purged, the same input is parsed and summarized again.
+    assert await store.purge() >= 1
+    fresh, _ = await summarize_sources(paste, store=store, cpu=cpu)
+    assert cpu.parsed == 4 and not fresh.cached
+
+
+def realistic_paste() -> bytes:
+    return "".join(f"{c.text}\n" for c in realistic_thread(30).comments).encode()
