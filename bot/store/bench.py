@@ -349,19 +349,21 @@ RAW_TARGET_S = 1.0
 
 
 def raw_input(megabytes: float, *, seed: int = 0) -> bytes:
-    """A pasted thread of about `megabytes` MB, one comment per line: two to four of the bench
+    """A pasted thread of just under `megabytes` MB, one comment per line: two to four of the bench
     sentences with a number that makes most comments unique, and one in five an exact copy of
     an earlier one (so that dedupe has folds to report)."""
     rng = random.Random(seed)
     target = int(megabytes * 1024 * 1024)
     lines: list[bytes] = []
     size = 0
-    while size < target:
+    while True:
         if lines and rng.random() < 0.2:
             line = lines[rng.randrange(len(lines))]
         else:
             words = " ".join(rng.choice(_SENTENCES) for _ in range(rng.randint(2, 4)))
             line = f"{words} (point {len(lines)})\n".encode()
+        if size + len(line) > target:
+            break  # at most `megabytes`: 20 MB is the default input limit
         lines.append(line)
         size += len(line)
     return b"".join(lines)
