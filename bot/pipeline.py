@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot import __version__
+from bot.gcpause import paused_gc
 from bot.progress import Progress
 from bot.singleflight import SingleFlight
 from bot.store import Store
@@ -375,7 +376,8 @@ async def summarize_sources(
         if hit is not None:
             result, saved = hit
             try:
-                seen = _InputOfKey.model_validate_json(saved)
+                with paused_gc():
+                    seen = _InputOfKey.model_validate_json(saved)
             except ValidationError:
                 log.warning("raw key %s holds an unreadable input record; a miss", raw)
             else:
