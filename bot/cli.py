@@ -177,13 +177,22 @@ def _user_errors(debug: bool = False):
 def _run(coro_fn: Callable[[], Coroutine[Any, Any, T]]) -> T:
     import asyncio  # not at the top: `--help` and usage errors need no event loop
 
-    return asyncio.run(coro_fn())
+    # The value comes back through a box, not as the main task's result: on the way out
+    # asyncio.run (3.11) makes `signal.getsignal` repr its SIGINT handler, which holds the
+    # main task and so the repr of its result: 5 s for the result of a 20 MB input.
+    box: list[T] = []
+
+    async def main() -> None:
+        box.append(await coro_fn())
+
+    asyncio.run(main())
+    return box[0]
 
 
-def _load_inputs(inputs: list[str], *, settings: Any, fmt: InputFormat):  # noqa: ANN202
-    """Files, standard input and links, in the order given, as one thread. Links are fetched
-    together through one guarded client (`bot.ingest.web`); `--format` applies to files."""
-    from bot.ingest import merge_threads, parse_sources, read_source
+def _read_inputs(inputs: list[str], *, settings: Any) -> tuple[list[str], list]:  # noqa: ANN202
+    """The links among `inputs` (checked, not fetched) and every file and standard input read
+    (`list[InputSource]`), within the size limit."""
+    from bot.ingest import read_source
     from bot.ingest.web import classify_url, is_url, looks_like_link
 
     for arg in inputs:
@@ -199,6 +208,17 @@ def _load_inputs(inputs: list[str], *, settings: Any, fmt: InputFormat):  # noqa
             f"inputs total {total / 1048576:.1f} MB, over the {settings.max_input_mb:g} MB "
             "limit (DEBATE_DIGEST_MAX_INPUT_MB)"
         )
+    return urls, sources
+
+
+def _load_inputs(  # noqa: ANN202
+    inputs: list[str], urls: list[str], sources: list, *, settings: Any, fmt: InputFormat
+):
+    """Files, standard input and links, in the order given, as one thread. Links are fetched
+    together through one guarded client (`bot.ingest.web`); `--format` applies to files."""
+    from bot.ingest import merge_threads, parse_sources
+    from bot.ingest.web import is_url
+
     file_threads = iter(parse_sources(sources, fmt.value) if sources else [])
     fetched = iter(_run(lambda: _fetch_all(urls, settings)) if urls else [])
     threads = [next(fetched) if is_url(arg) else next(file_threads) for arg in inputs]
@@ -253,9 +273,11 @@ def _fetch_progress():
         yield update
 
 
-def _summarize_thread(
-    thread: Any,  # Thread
+def _summarize_input(
+    thread: Any = None,  # Thread
     *,
+    sources: Any = None,  # list[InputSource], when there is no thread (files, stdin only)
+    fmt: InputFormat = InputFormat.auto,
     settings: Any,
     as_json: bool,
     markdown: bool,
@@ -266,27 +288,37 @@ def _summarize_thread(
     language: str | None = None,
     show_duplicates: bool = False,
 ) -> None:
-    from bot.pipeline import Options, summarize_thread
+    """Summarize a thread, or files and standard input given as bytes (`sources`: a repeat of
+    the same bytes is answered from the cache without parsing, see
+    `bot.pipeline.summarize_sources`), and print the result."""
+    from bot.pipeline import Options, summarize_sources, summarize_thread
     from bot.store import open_store
 
     options = Options.from_settings(
         settings, model=model, max_points=max_points, language=language, use_cache=not no_cache
     )
+    # Before parsing, the line count stands in for the comment count.
+    size = len(thread.comments) if thread is not None else sum(s.data.count(b"\n") for s in sources)
 
     async def go():  # noqa: ANN202
         async with open_store(settings.database_url) as store:
-            with _progress(len(thread.comments)) as progress:
-                return await summarize_thread(
+            with _progress(size) as progress:
+                if thread is None:
+                    return await summarize_sources(
+                        sources, fmt.value, store=store, options=options, progress=progress
+                    )
+                answer = await summarize_thread(
                     thread, store=store, options=options, progress=progress
                 )
+                return answer, list(thread.notes)
 
-    result = _run(go)
-    if thread.notes:
+    result, notes = _run(go)
+    if notes:
         # How the thread was read (cut at a limit, ...) is news whether or not it was cached.
-        for note in thread.notes:
+        for note in notes:
             log.warning("%s", note)
         result = result.model_copy(
-            update={"notes": [*thread.notes, *(n for n in result.notes if n not in thread.notes)]}
+            update={"notes": [*notes, *(n for n in result.notes if n not in notes)]}
         )
     if as_json:
         from bot.render.safe import to_json
@@ -412,9 +444,14 @@ def summarize(
         if inputs.count("-") > 1:
             raise UserError("standard input (-) can be read only once")
         settings = _settings(db)
-        thread = _load_inputs(inputs, settings=settings, fmt=fmt)
-        _summarize_thread(
+        urls, sources = _read_inputs(inputs, settings=settings)
+        # Links are fetched and parsed every time (their content can change); files and
+        # standard input alone go to the pipeline as bytes.
+        thread = _load_inputs(inputs, urls, sources, settings=settings, fmt=fmt) if urls else None
+        _summarize_input(
             thread,
+            sources=sources,
+            fmt=fmt,
             settings=settings,
             as_json=as_json,
             markdown=markdown,
@@ -441,12 +478,13 @@ def demo(
     """Summarize the bundled real debate (a thread pasted twice), offline."""
     _setup_logging(verbose)
     with _user_errors(debug):
-        from bot.ingest import InputSource, load_thread
+        from bot.ingest import InputSource
 
         data = resources.files("bot").joinpath("data/seed-thread.txt").read_bytes()
         source = InputSource(name="seed-thread.txt (bundled)", data=data)
-        _summarize_thread(
-            load_thread([source], InputFormat.text.value),
+        _summarize_input(
+            sources=[source],
+            fmt=InputFormat.text,
             settings=_settings(db),
             as_json=as_json,
             markdown=markdown,

@@ -1,40 +1,40 @@
 """The summarize pipeline: thread → dedupe → cache lookup → engine → verify → store.
 
 Plain Python with no Discord and no CLI in it, so that the command-line interface, the bot and
-the tests all call the same thing. Engines are functions of the deduplicated thread; the cache
-key is computed from exactly what the engine sees plus everything that changes its output.
+the tests all call the same thing. An engine (`bot.summarize.engine.Engine`) is a function of
+the deduplicated thread; the cache key is computed from exactly what the engine sees plus what
+the engine declares changes its output (its name, model, version and options).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
-from bot.dedupe import DedupeReport
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from bot import __version__
+from bot.gcpause import paused_gc
 from bot.ops import metrics
 from bot.progress import Progress
 from bot.singleflight import SingleFlight
 from bot.store import Store
-from bot.store.keys import cache_key
+from bot.store.keys import cache_key, raw_key
 from bot.summarize.balance import check_balance
-from bot.summarize.schema import (
-    CommentOut,
-    DigestResult,
-    Duplicate,
-    InputStats,
-    Summary,
-    Usage,
-)
+from bot.summarize.engine import Draft, Engine, EngineUnavailable, LLMEngine, OfflineEngine
+from bot.summarize.schema import CommentOut, DigestResult, Duplicate, InputStats, Summary
 from bot.thread import Thread
-from bot.workers import IN_PROCESS, Cpu
 
 if TYPE_CHECKING:
+    from bot.dedupe import DedupeReport
+    from bot.ingest.source import InputSource
     from bot.settings import Settings
     from bot.summarize.llm import LLMConfig
+    from bot.workers import Cpu
 
 
 log = logging.getLogger(__name__)
@@ -81,9 +81,12 @@ class Options:
         if model is not None and not isinstance(llm, str):
             raise ValueError("give either model or llm, not both")
         if isinstance(llm, str):
-            from bot.summarize.llm import LLMConfig
+            if not (settings.model if model is None else model).strip():
+                llm = None  # offline: no need to import the LLM engine (see LLMConfig)
+            else:
+                from bot.summarize.llm import LLMConfig
 
-            llm = LLMConfig.from_settings(settings, model)
+                llm = LLMConfig.from_settings(settings, model)
         if max_points is not None and max_points < 1:
             raise ValueError("max_points must be at least 1")
         return cls(
@@ -169,6 +172,107 @@ async def _cached_or_run(
     return await flights.run(key, run_and_store)
 
 
+def engine_for(options: Options, cpu: Cpu | None = None) -> Engine:
+    """The engine `options` choose: the LLM engine when `options.llm` is set, else offline
+    (on `cpu`, by default a worker thread of this process)."""
+    if options.llm is None:
+        return OfflineEngine(cpu, options.max_points_per_side)
+    return LLMEngine(options.llm, options.max_points_per_side, options.language)
+
+
+@dataclass(frozen=True)
+class _Request:
+    """One thread being summarized: as given and deduplicated, and where answers come from."""
+
+    thread: Thread
+    unique: Thread
+    report: DedupeReport
+    options: Options
+    store: Store
+    flights: SingleFlight[DigestResult]
+    progress: Progress | None
+    started: float
+
+    def key(self, engine: Engine) -> str:
+        """The cache key of `engine`'s answer: the deduplicated comments, the engine's identity
+        and options, and the dedupe threshold that made the comments."""
+        options = {
+            **engine.options,
+            "near_threshold": self.report.near_threshold,
+            **self.options.extra,
+        }
+        return cache_key(
+            self.unique,
+            engine=engine.name,
+            model=engine.model,
+            prompt_version=engine.version,
+            options=options,
+        )
+
+    def own(self, result: DigestResult) -> DigestResult:
+        """`result` (fresh or cached) with this request's input counts and folds."""
+        return result.model_copy(
+            update={
+                "input": input_stats(self.thread, self.unique, self.report),
+                "duplicates": duplicates(self.report),
+            }
+        )
+
+    def build(self, engine: Engine, draft: Draft, key: str) -> DigestResult:
+        unique = self.unique
+        return DigestResult(
+            engine=engine.name,
+            model=draft.model,
+            prompt_version=draft.prompt_version,
+            cache_key=key,
+            input=input_stats(self.thread, unique, self.report),
+            summary=draft.summary,
+            verification=draft.verification,
+            usage=draft.usage,
+            balance=check_balance(draft.summary, unique.comments),
+            comments=[
+                CommentOut(id=c.id, author=c.author, text=c.text, url=c.url, reply_to=c.reply_to)
+                for c in unique.comments
+            ],
+            duplicates=duplicates(self.report),
+            notes=list(draft.notes),
+            elapsed_ms=round((time.perf_counter() - self.started) * 1000, 1),
+            reading_minutes_saved=reading_minutes_saved(self.thread, draft.summary),
+            created_at=datetime.now(UTC),
+        )
+
+    async def answer(self, engine: Engine, fallback: Engine | None = None) -> DigestResult:
+        """`engine`'s result, from the store or run once per key; when the engine is
+        unavailable, `fallback`'s with a note saying so (never stored under `engine`'s key, so
+        that the engine is asked again next time)."""
+        key = self.key(engine)
+
+        async def run() -> DigestResult:
+            try:
+                draft = await engine.summarize(self.unique, progress=self.progress)
+            except EngineUnavailable as err:
+                if fallback is None:
+                    raise
+                log.warning(
+                    "%s unavailable, answering with %s: %s", engine.name, fallback.name, err
+                )
+                answer = await self.answer(fallback)
+                note = f"The LLM was unavailable ({err}); this is the offline engine's summary."
+                return answer.model_copy(
+                    update={"notes": [note, *answer.notes], "usage": err.usage}
+                )
+            return self.build(engine, draft, key)
+
+        return await _cached_or_run(
+            key,
+            self.options,
+            self.store,
+            self.flights,
+            run,
+            lambda result: result.engine == engine.name,
+        )
+
+
 @metrics.observed_summary
 async def summarize_thread(
     thread: Thread,
@@ -192,116 +296,108 @@ async def summarize_thread(
     (`bot.workers.CpuPool.request()`); by default a worker thread of this process.
     """
     options = options or Options()
-    flights = flights or SingleFlight()
-    cpu = cpu or IN_PROCESS
+    if cpu is None:
+        from bot.workers import IN_PROCESS  # on use: a cache hit needs no worker machinery
+
+        cpu = IN_PROCESS
     started = time.perf_counter()
-    notify = progress or (lambda stage, done, total: None)
-
-    notify("deduplicating", 0, len(thread.comments))
+    total = len(thread.comments)
+    if progress is not None:
+        progress("deduplicating", 0, total)
     unique, report = await cpu.dedupe(thread, options.near_threshold)
-    notify("deduplicating", len(thread.comments), len(thread.comments))
-    stats = input_stats(thread, unique, report)
-    folds = duplicates(report)
-    key_options = {
-        "max_points_per_side": options.max_points_per_side,
-        "near_threshold": report.near_threshold,
-        **options.extra,
-    }
+    if progress is not None:
+        progress("deduplicating", total, total)
+    request = _Request(
+        thread, unique, report, options, store, flights or SingleFlight(), progress, started
+    )
+    engine = engine_for(options, cpu)
+    fallback = (
+        None
+        if isinstance(engine, OfflineEngine)
+        else OfflineEngine(cpu, options.max_points_per_side)
+    )
+    return request.own(await request.answer(engine, fallback))
 
-    def finish(result: DigestResult) -> DigestResult:
-        return result.model_copy(update={"input": stats, "duplicates": folds})
 
-    def build(summary: Summary, verification, **fields) -> DigestResult:  # noqa: ANN001, ANN003
-        return DigestResult(
-            input=stats,
-            summary=summary,
-            verification=verification,
-            balance=check_balance(summary, unique.comments),
-            comments=[
-                CommentOut(id=c.id, author=c.author, text=c.text, url=c.url, reply_to=c.reply_to)
-                for c in unique.comments
-            ],
-            duplicates=folds,
-            elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
-            reading_minutes_saved=reading_minutes_saved(thread, summary),
-            created_at=datetime.now(UTC),
-            **fields,
-        )
+class _InputOfKey(BaseModel):
+    """What a raw key keeps of the input it was made from (not of the result it leads to): its
+    counts, folds and reading notes, so that a raw hit answers as a cache hit after parsing
+    and dedupe would."""
 
-    async def offline() -> DigestResult:
-        from bot.summarize.offline import ENGINE_VERSION
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
-        key = cache_key(
-            unique, engine="offline", model=None, prompt_version=ENGINE_VERSION, options=key_options
-        )
+    input: InputStats
+    duplicates: list[Duplicate]
+    notes: list[str]
 
-        async def run() -> DigestResult:
-            notify("summarizing", 0, len(unique.comments))
-            summary, verification, notes = await cpu.offline(
-                unique, max_points_per_side=options.max_points_per_side, progress=progress
-            )
-            notify("summarizing", len(unique.comments), len(unique.comments))
-            return build(
-                summary,
-                verification,
-                engine="offline",
-                cache_key=key,
-                notes=list(notes),
-                usage=Usage(),
-            )
 
-        return await _cached_or_run(key, options, store, flights, run, lambda _r: True)
-
-    if options.llm is None:
-        return finish(await offline())
-
-    from bot.summarize.llm import PROMPT_VERSION, LLMError, summarize_llm
-
-    config = options.llm
-    key = cache_key(
-        unique,
-        engine="llm",
-        model=config.model,
-        prompt_version=PROMPT_VERSION,
+def source_key(sources: Sequence[InputSource], fmt: str, options: Options) -> str:
+    """The first-level cache key of `sources` (`bot.store.keys.raw_key`): their bytes, the
+    format, the engine the options choose (name, model, version, options), the dedupe threshold
+    and the program version."""
+    engine = engine_for(options)
+    return raw_key(
+        [(s.name, s.data) for s in sources],
+        fmt=fmt,
+        engine=engine.name,
+        model=engine.model,
+        prompt_version=engine.version,
         options={
-            **key_options,
-            "language": options.language,
-            "fallback_models": list(config.fallback_models),
+            **engine.options,
+            "near_threshold": options.near_threshold,
+            **options.extra,
         },
+        program_version=__version__,
     )
 
-    async def run_llm() -> DigestResult:
-        try:
-            outcome = await summarize_llm(
-                unique,
-                config,
-                max_points_per_side=options.max_points_per_side,
-                language=options.language,
-                progress=progress,
-            )
-        except LLMError as err:
-            log.warning("LLM unavailable, answering with the offline engine: %s", err)
-            fallback = await offline()
-            note = f"The LLM was unavailable ({err}); this is the offline engine's summary."
-            return fallback.model_copy(
-                update={
-                    "notes": [note, *fallback.notes],
-                    "usage": err.usage,
-                }
-            )
-        return build(
-            outcome.summary,
-            outcome.verification,
-            engine="llm",
-            model=outcome.model,
-            prompt_version=outcome.prompt_version,
-            cache_key=key,
-            notes=list(outcome.notes),
-            usage=outcome.usage,
+
+async def summarize_sources(
+    sources: Sequence[InputSource],
+    fmt: str = "auto",
+    *,
+    store: Store,
+    options: Options | None = None,
+    progress: Progress | None = None,
+    flights: SingleFlight[DigestResult] | None = None,
+    cpu: Cpu | None = None,
+) -> tuple[DigestResult, list[str]]:
+    """Summarize inputs whose bytes are their whole content (files, standard input): parse,
+    then `summarize_thread`. Returns the result and the thread's reading notes (how the input
+    was read: cut at a limit, ...), which the caller shows with the result.
+
+    A repeat of the same bytes with the same format, options, engine and program version is
+    answered through the first-level key (`source_key`) without parsing or dedupe: the cost is
+    reading and hashing the bytes and one store lookup. The raw key leads to the result's own
+    cache key, so whatever removes the result (forgetting, purge, expiry) leaves the raw key
+    leading nowhere. Links never come here: their content can change behind one address.
+    """
+    options = options or Options()
+    raw = source_key(sources, fmt, options) if options.use_cache else None
+    if raw is not None:
+        hit = await store.get_raw(raw)
+        if hit is not None:
+            result, saved = hit
+            try:
+                with paused_gc():
+                    seen = _InputOfKey.model_validate_json(saved)
+            except ValidationError:
+                log.warning("raw key %s holds an unreadable input record; a miss", raw)
+            else:
+                log.info("cache hit %s (raw key %s)", result.cache_key, raw)
+                update = {"input": seen.input, "duplicates": seen.duplicates}
+                return result.model_copy(update=update), list(seen.notes)
+    if cpu is None:
+        from bot.workers import IN_PROCESS
+
+        cpu = IN_PROCESS
+    thread = await cpu.parse(sources, fmt)
+    result = await summarize_thread(
+        thread, store=store, options=options, progress=progress, flights=flights, cpu=cpu
+    )
+    # Only the chosen engine's stored answer: an offline fallback is not the LLM's answer.
+    if raw is not None and result.cache_key and result.engine == engine_for(options).name:
+        seen = _InputOfKey(
+            input=result.input, duplicates=result.duplicates, notes=list(thread.notes)
         )
-
-    # An offline fallback is never saved under the LLM's key.
-    result = await _cached_or_run(
-        key, options, store, flights, run_llm, lambda r: r.engine == "llm"
-    )
-    return finish(result)
+        await store.put_raw(raw, result.cache_key, seen.model_dump_json())
+    return result, list(thread.notes)

@@ -62,7 +62,7 @@ if not _find_checkout():
 def run_all(*, quick: bool = False) -> dict[str, Any]:
     """Run every benchmark; `quick` shrinks the sizes for a smoke run (figures then are not the
     README's)."""
-    from bot.bench import dedupe_bench, llm_bench, offline_bench, web_bench
+    from bot.bench import cli_bench, dedupe_bench, llm_bench, offline_bench, web_bench
     from bot.store.bench import bench_cache_hit
 
     report: dict[str, Any] = {"quick": quick}
@@ -73,6 +73,7 @@ def run_all(*, quick: bool = False) -> dict[str, Any]:
     report["offline_shapes"] = offline_bench.run_shapes(1 if quick else 3, quick=quick)
     report["cache_hit"] = asyncio.run(bench_cache_hit(50 if quick else 200))
     report["cache_hit_end_to_end"] = asyncio.run(pipeline_cache_hit(20 if quick else 100))
+    report["cache_hit_raw_input"] = cli_bench.bench_raw_hit(1 if quick else 20, 2 if quick else 5)
     report["llm"] = asyncio.run(
         llm_bench.run(comments=500 if quick else 5000, latency=0.05 if quick else 0.2)
     )

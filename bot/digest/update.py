@@ -231,12 +231,12 @@ async def summarize_digest_llm(
             language=language,
         )
 
-    routes = {run.route(m) for m in run.models}
-    limit = int((run.context_tokens - run.reserve) * budget.SAFETY)
+    routes = {run.provider.route(m) for m in run.provider.models}
+    limit = int((run.provider.context_tokens - run.provider.reserve) * budget.SAFETY)
     ask = messages_for()
     # The byte count bounds the token count: only a request that may not fit is counted.
     if any(upper_bound_tokens(ask(r), r) > limit for r in routes) and any(
-        run.prompt_cost(ask(r), r) > limit for r in routes
+        run.provider.prompt_cost(ask(r), r) > limit for r in routes
     ):
         raise TooLong(f"{len(unique.comments)} comments do not fit one request")
     part = await run.answer(ask, known)
@@ -258,7 +258,7 @@ async def summarize_digest_llm(
             f"updated from the previous digest's summary with {len(new)} new comment"
             + ("" if len(new) == 1 else "s")
         )
-    if run.repairs:
+    if run.state.repairs:
         run.note("some quotes or citations failed verification; what still failed was dropped")
     key = digest_key(unique, config, max_points, language, focus, previous)
     return DigestResult(
@@ -276,7 +276,7 @@ async def summarize_digest_llm(
             for c in unique.comments
         ],
         duplicates=duplicates(report),
-        notes=list(run.notes),
+        notes=list(run.state.notes),
         elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
         reading_minutes_saved=reading_minutes_saved(thread, summary),
         created_at=datetime.now(UTC),

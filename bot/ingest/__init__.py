@@ -16,15 +16,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from bot.errors import InputError
 from bot.gcpause import paused_gc
-from bot.ingest.detect import SPECS, FormatSpec, Sample, detect
 from bot.ingest.schema import scrub_thread
 from bot.ingest.source import InputSource, decode_text, fail, read_source
 from bot.thread import Comment, Thread
+
+if TYPE_CHECKING:
+    # The parsers are imported on first use: reading a file (a cache hit) needs none of them.
+    from bot.ingest.detect import FormatSpec, Sample
 
 __all__ = [
     "FORMATS",
@@ -58,11 +62,15 @@ def detect_format(text: str, name: str = "") -> str:
 
     Raises `InputError` when the text is JSON but malformed or not a supported JSON format.
     """
+    from bot.ingest.detect import Sample, detect
+
     # A caller that decoded with "utf-8" rather than "utf-8-sig" passes the BOM along.
     return detect(Sample(text.removeprefix("\ufeff"), name)).name
 
 
 def _prepare(src: InputSource, fmt: str) -> tuple[Sample, FormatSpec]:
+    from bot.ingest.detect import SPECS, Sample, detect
+
     if fmt not in FORMATS:
         raise fail(src.name, f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
     sample = Sample(decode_text(src), src.name)

@@ -26,11 +26,11 @@ import discord
 
 from bot.errors import UserError
 from bot.ingest.schema import scrub_thread
+from bot.progress import Progress
 from bot.thread import Comment, Thread
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[str, int, int], None]
 
 # https://discord.com/channels/<guild or @me>/<channel>[/<message>], on every host Discord uses.
 _LINK = re.compile(

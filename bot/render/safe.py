@@ -205,6 +205,8 @@ def to_json(result: DigestResult, **dump: Any) -> str:
         text = result.model_dump_json(**dump)
     except ValueError:  # a lone surrogate somewhere: UTF-8 cannot encode it
         text = sanitize_surrogates(result).model_dump_json(**dump)
+    if text.isascii() and "\x7f" not in text:
+        return text  # nothing to escape: two C scans instead of a regex over every character
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

@@ -96,6 +96,18 @@ class Store(Protocol):
         forever. True if it was saved, False if the database failed (logged, never raised)."""
         ...
 
+    async def get_raw(self, raw_key: str) -> tuple[DigestResult, str] | None:
+        """The result a first-level key (`bot.store.keys.raw_key`) leads to, as `get` serves
+        it, and the input JSON saved with the key; None when the key is unknown, the result is
+        gone (forgotten, purged, expired, unreadable) or the database fails."""
+        ...
+
+    async def put_raw(self, raw_key: str, result_key: str, input_json: str) -> bool:
+        """Map `raw_key` to the result stored under `result_key`, with `input_json` (what belongs
+        to that input, not to the result). Nothing is saved (False) when no result is stored
+        under `result_key`; the mapping goes when that result goes."""
+        ...
+
     async def stats(self) -> CacheStats:
         """Current figures; a failing database reports backend "none"."""
         ...
@@ -231,6 +243,12 @@ class NullStore:
         return None
 
     async def put(self, key: str, result: DigestResult, *, ttl_seconds: float | None) -> bool:
+        return False
+
+    async def get_raw(self, raw_key: str) -> tuple[DigestResult, str] | None:
+        return None
+
+    async def put_raw(self, raw_key: str, result_key: str, input_json: str) -> bool:
         return False
 
     async def stats(self) -> CacheStats:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from bot.thread import Comment, Copy, Thread
@@ -110,4 +110,46 @@ def cache_key(
         hasher.update(_utf8(chunk if start == 0 else "," + chunk))
     hasher.update(b"],")
     hasher.update(_utf8(rest[1:]))  # the other members, without their opening brace
+    return f"{KEY_ALGORITHM}:{hasher.hexdigest()}"
+
+
+RAW_KEY_LAYOUT_VERSION = 1
+
+
+def raw_key(
+    inputs: Sequence[tuple[str, bytes]],
+    *,
+    fmt: str,
+    engine: str,
+    model: str | None,
+    prompt_version: str | None,
+    options: Mapping[str, object],
+    program_version: str,
+) -> str:
+    """The first-level cache key of summarising these raw inputs (name, bytes), in this order.
+
+    Unlike `cache_key` it needs no parsing and no dedupe: `"sha256:"` + the SHA-256 of a
+    canonical JSON header (format, engine, model, prompt version, options, program version,
+    each input's name and length, layout "raw" version) followed by the bytes of each input.
+    The lengths in the header make the boundaries between inputs unambiguous. The program
+    version stands for everything parsing and dedupe do: a new version never answers from an
+    older one's raw keys. Only for inputs whose bytes are the whole content (files, standard
+    input): a link's content can change behind the same address.
+    """
+    header = _canonical(
+        {
+            "engine": engine,
+            "format": fmt,
+            "inputs": [[name, len(data)] for name, data in inputs],
+            "model": model,
+            "options": dict(options),
+            "program": program_version,
+            "prompt_version": prompt_version,
+            "raw": RAW_KEY_LAYOUT_VERSION,
+        }
+    )
+    hasher = hashlib.new(KEY_ALGORITHM)
+    hasher.update(_utf8(header))
+    for _, data in inputs:
+        hasher.update(data)
     return f"{KEY_ALGORITHM}:{hasher.hexdigest()}"

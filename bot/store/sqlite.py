@@ -43,6 +43,7 @@ import aiosqlite
 from pydantic import ValidationError
 from pydantic_core import PydanticSerializationError
 
+from bot.gcpause import paused_gc
 from bot.result import DigestResult
 from bot.store.base import CacheStats, GuildUsage, PostedAnswer, SourceRef, StoreUnavailable
 from bot.store.digests import DigestTables
@@ -255,6 +256,15 @@ ON CONFLICT (key) DO UPDATE SET
     reading_minutes_saved = excluded.reading_minutes_saved, size_bytes = excluded.size_bytes
 """
 
+# Only for a stored result: a raw key never leads nowhere (and the foreign key would fail).
+_PUT_RAW = """
+INSERT INTO raw_keys (raw_key, result_key, input_json, created_at)
+SELECT ?, key, ?, ? FROM results WHERE key = ?
+ON CONFLICT (raw_key) DO UPDATE SET
+    result_key = excluded.result_key, input_json = excluded.input_json,
+    created_at = excluded.created_at
+"""
+
 # Rows whose created_at is not a time (a damaged row) are left out of oldest/newest.
 _ISO_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*"
 
@@ -403,7 +413,10 @@ class SQLiteStore(DigestTables):
         if not rows:
             return None
         try:
-            result = DigestResult.model_validate_json(rows[0][0])
+            # A large result is tens of thousands of objects: the collector walking them as they
+            # are made took half the time of loading a 20 MB input's result.
+            with paused_gc():
+                result = DigestResult.model_validate_json(rows[0][0])
         except ValidationError as error:
             # The schema changed or the row was damaged: recomputing beats a wrong answer.
             log.warning(
@@ -458,6 +471,29 @@ class SQLiteStore(DigestTables):
             ),
         )
         return changed is not None
+
+    async def get_raw(self, raw_key: str) -> tuple[DigestResult, str] | None:
+        """See `Store.get_raw`: the mapping, then `get` of its result (so that expiry, queued
+        forgets and unreadable rows apply as they do to `get`)."""
+        conn = self._usable()
+        if conn is None:
+            return None
+        sql = "SELECT result_key, input_json FROM raw_keys WHERE raw_key = ?"
+        try:
+            rows = list(await conn.execute_fetchall(sql, (raw_key,)))
+        except self.errors as error:
+            self._failed("read", error)
+            return None
+        if not rows:
+            return None
+        result_key, input_json = rows[0]
+        result = await self.get(result_key)
+        return None if result is None else (result, input_json)
+
+    async def put_raw(self, raw_key: str, result_key: str, input_json: str) -> bool:
+        """See `Store.put_raw`."""
+        params = (raw_key, input_json, self._now_text(), result_key)
+        return bool(await self._write("save a raw key", _PUT_RAW, params))
 
     @contextlib.asynccontextmanager
     async def claim(self, key: str) -> AsyncIterator[None]:

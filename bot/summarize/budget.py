@@ -124,13 +124,17 @@ def iter_chunks(
     measure: Callable[[int], tuple[str, int]],
     budget: int,
 ) -> Iterator[Planned]:
-    """The plan of `plan_chunks`, produced incrementally: each chunk as soon as it is closed,
-    measuring comments only as far as needed to close it (`measure(i)` gives the data line of
-    `comments[i]` and its token cost, and is called once per comment, tree by tree).
+    """Split a thread into chunks of at most `budget` tokens that keep reply chains together,
+    each chunk as soon as it is closed, measuring comments only as far as needed to close it
+    (`measure(i)` gives the data line of `comments[i]` and its token cost, and is called once per
+    comment, tree by tree; a line over budget must already be truncated by `measure`).
 
-    Chunks come in the order they close, which is not always the order of their first comment
-    (the later pieces of a cut tree come before the trees that start inside it): sort by
-    `Planned.start` when the order matters, as `plan_chunks` does.
+    Comments are grouped into conversation trees (a comment goes with its `reply_to` ancestor);
+    trees are packed greedily in order of their first comment; a tree larger than the budget is
+    split in thread order. Inside a chunk comments keep thread order. Chunks come in the order
+    they close, which is not always the order of their first comment (the later pieces of a cut
+    tree come before the trees that start inside it): sort by `Planned.start` when the order
+    matters.
     """
     if budget <= 0:
         raise ValueError("budget must be positive")
@@ -171,25 +175,6 @@ def iter_chunks(
         used += size
     if current:
         yield chunk(current, False)
-
-
-def plan_chunks(
-    comments: Sequence[Comment],
-    lines: Sequence[str],
-    costs: Sequence[int],
-    budget: int,
-) -> list[Chunk]:
-    """Split a thread into chunks of at most `budget` tokens that keep reply chains together.
-
-    `lines[i]` is the rendered data line of `comments[i]` and `costs[i]` its token count (a line
-    over budget must already be truncated by the caller). Comments are grouped into conversation
-    trees (a comment goes with its `reply_to` ancestor); trees are packed greedily in order of
-    their first comment; a tree larger than the budget is split in thread order. Inside a chunk
-    comments keep thread order, and chunks are ordered by their first comment. (`iter_chunks`
-    with the chunks sorted.)
-    """
-    planned = iter_chunks(comments, lambda i: (lines[i], costs[i]), budget)
-    return [p.chunk for p in sorted(planned, key=lambda p: p.start)]
 
 
 def truncate_to_tokens(text: str, max_tokens: int, count: Callable[[str], int]) -> str:

@@ -52,6 +52,7 @@ TABLES = {
     "digest_runs",
     "digest_posts",
     "digest_threads",
+    "raw_keys",
 }
 
 
@@ -76,6 +77,7 @@ SHIPPED = {
     "0002_discord.sql": "30cc6c1001b80a0f60188ec6c2d64533208285b11f79f62c924938da1b1f1f18",
     "0003_privacy.sql": "5be2725cca29c17b4c32a2104be3daf6c85d48cae98d7022fc746fa2a2c7f304",
     "0004_digests.sql": "58123f1faa1ba7a8db4df32756a128a149587eb2bb6f281a1b429c2c3709bb02",
+    "0005_raw_keys.sql": "d73d9394fed15f3b9236ccd9fe49565d0aff3658bb416d8856f610f6e42b237b",
 }
 
 

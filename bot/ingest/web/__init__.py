@@ -17,12 +17,12 @@ stays light; this module imports the client only when a URL is fetched.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
 from bot.errors import InputError
+from bot.progress import Progress
 from bot.thread import Thread
 
 if TYPE_CHECKING:
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Link", "classify_url", "fetch_thread", "find_urls", "is_url"]
 
-Progress = Callable[[str, int, int], None]
 
 # A URL in chat text: http(s), up to white space or a character that cannot end one. Discord's
 # `<https://...>` (no embed) and Markdown's `[text](https://...)` are handled by the trimming.

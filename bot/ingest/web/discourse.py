@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import quote
 
@@ -35,6 +34,7 @@ from bot.ingest.timestamps import parse_iso
 from bot.ingest.web.errors import ContentTypeError, HTTPStatusError
 from bot.ingest.web.html import html_text_and_quotes
 from bot.ingest.web.tree import first_input_error
+from bot.progress import Progress
 from bot.thread import Comment, Thread
 
 if TYPE_CHECKING:
@@ -49,8 +49,6 @@ _REGULAR = 1  # post_type: 1 regular, 2 moderator action, 3 small action, 4 whis
 # str.isdigit but not to int), and short (int() refuses past 4,300 digits).
 _POST_NUMBER = re.compile(r"[0-9]{1,9}")
 MAX_POST_NUMBER = 2**31 - 1
-
-Progress = Callable[[str, int, int], None]
 
 
 class NotDiscourse(Exception):

@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, TypeGuard
 
 from pydantic import TypeAdapter
@@ -29,6 +28,7 @@ from bot.ingest.schema import Id, SiteModel, validate, validate_as
 from bot.ingest.source import fail
 from bot.ingest.web.html import html_to_text
 from bot.ingest.web.tree import Node, first_input_error, flatten, unix_time
+from bot.progress import Progress
 from bot.thread import Thread
 
 if TYPE_CHECKING:
@@ -42,8 +42,6 @@ HOSTS = frozenset({"news.ycombinator.com", "ycombinator.com"})
 DEFAULT_API_BASE = "https://hacker-news.firebaseio.com/v0"
 _TYPES = frozenset({"story", "comment", "job", "poll", "pollopt"})
 _POSTS = frozenset({"story", "job", "poll"})
-
-Progress = Callable[[str, int, int], None]
 
 
 def item_id_from_url(path: str, query: dict[str, str]) -> int | None:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter
@@ -31,6 +30,7 @@ from bot.errors import InputError
 from bot.ingest.schema import SiteModel, validate, validate_as
 from bot.ingest.source import fail
 from bot.ingest.web.tree import Node, flatten, unix_time
+from bot.progress import Progress
 from bot.thread import Thread
 
 if TYPE_CHECKING:
@@ -50,8 +50,6 @@ _COMMENT_ID = re.compile(r"[a-z0-9]+", re.IGNORECASE)  # base 36, safe in a URL 
 # A permalink path as Reddit writes it (`/r/sub/comments/id/slug/`): no characters that could
 # end a Markdown link or start another URL.
 _PERMALINK = re.compile(r"/[A-Za-z0-9_/%.~+-]*")
-
-Progress = Callable[[str, int, int], None]
 
 
 class Thing(SiteModel):

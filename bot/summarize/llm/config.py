@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.errors import UserError
 from bot.summarize import budget
+from bot.summarize.engine import EngineUnavailable
 from bot.summarize.prompts import load_prompt
 from bot.summarize.schema import Summary, Usage, Verification
 
@@ -89,13 +89,9 @@ class LLMOutcome(BaseModel):
     chunks: int
 
 
-class LLMError(UserError):
+class LLMError(EngineUnavailable):
     """No model produced a usable answer. The message is one sentence naming each model and why
     it failed (no secrets, no prompt text). `usage` is what the failed attempts consumed."""
-
-    def __init__(self, message: str, usage: Usage | None = None) -> None:
-        super().__init__(message)
-        self.usage = usage or Usage()
 
 
 class _ModelFailed(Exception):

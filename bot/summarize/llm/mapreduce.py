@@ -72,7 +72,7 @@ def _room(run: _Run, thread: Thread) -> int:
     nothing."""
     # The fixed prompt is measured with an empty data block, by the widest route in use.
     fixed = max(
-        run.prompt_cost(
+        run.provider.prompt_cost(
             summarize_messages(
                 [],
                 route=r,
@@ -83,13 +83,13 @@ def _room(run: _Run, thread: Thread) -> int:
             ),
             r,
         )
-        for r in {run.route(m) for m in run.models}
+        for r in {run.provider.route(m) for m in run.provider.models}
     )
-    room = budget.data_budget(run.context_tokens, fixed, run.reserve)
+    room = budget.data_budget(run.provider.context_tokens, fixed, run.provider.reserve)
     if room < 64:
         raise LLMError(
-            f"the context window ({run.context_tokens} tokens) is too small for the prompt "
-            f"({fixed} tokens) and an answer ({run.reserve} tokens).",
+            f"the context window ({run.provider.context_tokens} tokens) is too small for the "
+            f"prompt ({fixed} tokens) and an answer ({run.provider.reserve} tokens).",
             run.usage(),
         )
     return room
@@ -114,22 +114,22 @@ def _measure(
         if handle not in names.names:
             return 0  # shown by name in the line itself
         if handle not in handle_costs:
-            handle_costs[handle] = run.count(text=f"{handle} {one_line(author)}") + 1
+            handle_costs[handle] = run.provider.count(text=f"{handle} {one_line(author)}") + 1
         return handle_costs[handle]
 
     def measure(index: int) -> tuple[str, int]:
         comment = comments[index]
         people = sum(handle_cost(author) for author in comment.authors)
         line = comment_line(comment, handles)
-        cost = run.count(text=line) + 1 + people  # + the newline
+        cost = run.provider.count(text=line) + 1 + people  # + the newline
         if cost > room:
             shortened = budget.truncate_to_tokens(
                 comment.text,
                 room - people,
-                lambda t: run.count(text=comment_line(comment, handles, t)) + 1,
+                lambda t: run.provider.count(text=comment_line(comment, handles, t)) + 1,
             )
             line = comment_line(comment, handles, shortened)
-            cost = run.count(text=line) + 1 + people
+            cost = run.provider.count(text=line) + 1 + people
             truncated[index] = (
                 f"comment {names.originals[comment.id]} is longer than one request can hold; "
                 "the model saw it truncated (quotes are still checked against the full text)"
@@ -149,8 +149,8 @@ def _plan(run: _Run, names: ShortNames, truncated: dict[int, str]) -> Iterator[b
     """
     thread = names.thread
     comments = list(thread.comments)
-    routes = {run.route(m) for m in run.models}
-    limit = int((run.context_tokens - run.reserve) * budget.SAFETY)
+    routes = {run.provider.route(m) for m in run.provider.models}
+    limit = int((run.provider.context_tokens - run.provider.reserve) * budget.SAFETY)
     if sum(len(c.text) for c in comments) > 8 * limit:
         # Far too long for one request (see below): plan at once, so that the first chunk's
         # request leaves as early as it can.
@@ -174,7 +174,7 @@ def _plan(run: _Run, names: ShortNames, truncated: dict[int, str]) -> Iterator[b
     bound = max(upper_bound_tokens(whole(r), r) for r in routes)
     # Past eight bytes a token on average the exact count cannot fit either: not worth it.
     if bound <= limit or (
-        bound <= 8 * limit and max(run.prompt_cost(whole(r), r) for r in routes) <= limit
+        bound <= 8 * limit and max(run.provider.prompt_cost(whole(r), r) for r in routes) <= limit
     ):
         yield budget.Planned(0, budget.Chunk(tuple(comments), tuple(lines), 0), False)
         return
@@ -235,7 +235,7 @@ async def summarize_llm(
 
     def planned_notes() -> None:
         # In thread order and ahead of any note of the map step, as when counting came first.
-        run.notes[0:0] = [t for _, t in sorted(truncated.items()) if t not in run.notes]
+        run.state.notes[0:0] = [t for _, t in sorted(truncated.items()) if t not in run.state.notes]
 
     first = await step()
     assert first is not None  # the thread has comments
@@ -279,7 +279,7 @@ async def summarize_llm(
             return [part]
 
         # Chunks close in planning order; the partial summaries are merged (and numbered) in
-        # the order of their first comment, as `budget.plan_chunks` orders them.
+        # the order of their first comment (`budget.Planned.start`).
         tasks: list[tuple[int, asyncio.Task[list[_Part]]]] = []
         try:
             async with asyncio.TaskGroup() as group:
@@ -315,34 +315,34 @@ async def summarize_llm(
         run.note(f"{cut} points beyond {run.max_points} per side were left out")
     if len(summary.sides) == 1:
         run.note(f'no disagreement found: the summary has one side, "{summary.sides[0].label}"')
-    if run.repairs:
+    if run.state.repairs:
         run.note(
-            f"quotes or citations failed verification in {run.repairs} answer(s); the model was "
-            "asked once to fix them, and what still failed was dropped"
+            f"quotes or citations failed verification in {run.state.repairs} answer(s); the model "
+            "was asked once to fix them, and what still failed was dropped"
         )
-    for model in sorted(run.fallbacks_used):
-        reason = run.failures.get(config.model, "it failed")
+    for model in sorted(run.state.fallbacks_used):
+        reason = run.state.failures.get(config.model, "it failed")
         run.note(f"{config.model} was unavailable ({reason}); {model} answered instead")
-    if run.cost_known and run.cost_unknown:
+    if run.ledger.cost_known and run.ledger.cost_unknown:
         run.note(
             "cost leaves out calls to "
-            + ", ".join(sorted(run.cost_unknown))
+            + ", ".join(sorted(run.ledger.cost_unknown))
             + " (price unknown to litellm)"
         )
     log.info(
         "llm run model=%s calls=%d chunks=%d reasks=%d repairs=%d shortened=%d",
         final.model,
-        run.calls,
+        run.ledger.calls,
         chunks,
-        run.reasks,
-        run.repairs,
-        run.shortened,
+        run.state.reasks,
+        run.state.repairs,
+        run.state.shortened,
     )
     return LLMOutcome(
         summary=summary,
         verification=_add(final.verification, carried),
         usage=run.usage(),
-        notes=run.notes,
+        notes=run.state.notes,
         model=final.model,
         prompt_version=PROMPT_VERSION,
         chunks=chunks,
@@ -355,9 +355,9 @@ async def _reduce(
     """Merge partial summaries into one, in rounds when they do not fit one request. Returns the
     final part and the drops of intermediate rounds (one round, and so one call, when the
     partial summaries fit one request)."""
-    routes = {run.route(m) for m in run.models}
+    routes = {run.provider.route(m) for m in run.provider.models}
     fixed = max(
-        run.prompt_cost(
+        run.provider.prompt_cost(
             reduce_messages(
                 [],
                 route=r,
@@ -369,7 +369,7 @@ async def _reduce(
         )
         for r in routes
     )
-    room = max(1, budget.data_budget(run.context_tokens, fixed, run.reserve))
+    room = max(1, budget.data_budget(run.provider.context_tokens, fixed, run.provider.reserve))
 
     def messages_for(lines: Sequence[str]) -> MessagesFor:
         boundary = new_boundary(lines)
@@ -386,7 +386,7 @@ async def _reduce(
     while True:
         level += 1
         lines = [part_line(i + 1, s) for i, s in enumerate(summaries)]
-        costs = [run.count(text=line) + 1 for line in lines]
+        costs = [run.provider.count(text=line) + 1 for line in lines]
         groups = budget.pack(lines, costs, room)
         if len(groups) == 1:
             run.progress("merging", 0, 1)

@@ -1,6 +1,14 @@
-"""Provider capabilities and transport: one `_Run` per `summarize_llm` call asks litellm what a
-model supports, counts tokens, calls with retries and backoff, classifies failures, accounts
-usage and cost, and gets one verified structured answer (re-asks included)."""
+"""Provider capabilities and transport, by concern, for one `summarize_llm` call:
+
+* `Provider`: what litellm says the run's models support (route, reasoning, window), token
+  counting; each fact looked up once per model and run.
+* `Ledger`: usage and cost summed over every call.
+* `Transport`: one request with retries, backoff and failure classification, accounted in the
+  ledger.
+* `RunState`: what the run learned (models that are down, notes, re-ask counters).
+* `_Run`: those four and the request's choices; gets one verified structured answer (re-asks
+  included).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +18,7 @@ import os
 import random
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.ops import metrics
@@ -56,46 +65,20 @@ def _litellm() -> Any:
     return litellm
 
 
-class _Run:
-    """State of one `summarize_llm` call: usage counters, notes, routes, models that are down."""
+class Provider:
+    """What the run's models support and how many tokens a text costs, by litellm's model map;
+    each lookup made once per model and run (litellm's capability lookups cost per call)."""
 
-    def __init__(
-        self,
-        config: LLMConfig,
-        progress: Progress | None,
-        llm: Any,
-        *,
-        max_points: int = 4,
-        language: str | None = None,
-    ) -> None:
+    def __init__(self, config: LLMConfig, llm: Any) -> None:
         self.config = config
-        self.max_points = max_points
-        self.language = language
         self.llm = llm
-        self.progress = progress or (lambda stage, done, total: None)
         self.models = list(dict.fromkeys([config.model, *config.fallback_models]))
-        self.semaphore = asyncio.Semaphore(max(1, config.concurrency))
         self.routes: dict[str, Route] = {}
         self.reasoning: dict[str, bool] = {}
         self._selected: tuple[Any] | None = None  # (tokenizer,) once looked up
-        self.down: dict[str, str] = {}
-        self.failures: dict[str, str] = {}
-        self.notes: list[str] = []
-        self.calls = 0
-        self.prompt_tokens = 0
-        self.completion_tokens = 0
-        self.cost = 0.0
-        self.cost_known = False
-        self.cost_unknown: set[str] = set()
-        self.repairs = 0
-        self.reasks = 0
-        self.shortened = 0
-        self.fallbacks_used: set[str] = set()
         self.primary_provider = self._provider(config.model)
         self.context_tokens, max_output = self._limits()
         self.reserve = budget.answer_reserve(self.context_tokens, max_output)
-
-    # -- model facts ---------------------------------------------------------------------------
 
     def _provider(self, model: str) -> str | None:
         try:
@@ -130,7 +113,7 @@ class _Run:
             schema = bool(self.llm.supports_response_schema(model=model))
         except Exception:  # litellm's capability lookups raise for unknown providers
             schema = False
-        self_hosted = bool(self.config.api_base) and self._same_endpoint(model)
+        self_hosted = bool(self.config.api_base) and self.same_endpoint(model)
         if schema or (model.startswith("openai/") and self_hosted):
             route: Route = "json_schema"
         else:
@@ -142,8 +125,8 @@ class _Run:
         self.routes[model] = route
         return route
 
-    def _reasons(self, model: str) -> bool:
-        # Looked up once per model and run: litellm's capability lookups cost per call.
+    def reasons(self, model: str) -> bool:
+        """Whether `model` is a reasoning model (its hidden reasoning counts against max_tokens)."""
         if model not in self.reasoning:
             try:
                 self.reasoning[model] = bool(self.llm.supports_reasoning(model=model))
@@ -151,7 +134,7 @@ class _Run:
                 self.reasoning[model] = False
         return self.reasoning[model]
 
-    def _same_endpoint(self, model: str) -> bool:
+    def same_endpoint(self, model: str) -> bool:
         """Whether `api_base`/`api_key` apply to `model`: the primary model and every model of
         the same provider."""
         return model == self.config.model or (
@@ -195,7 +178,54 @@ class _Run:
             self._selected = (select(model=self.config.model) if select else None,)
         return self._selected[0]
 
-    # -- transport -----------------------------------------------------------------------------
+
+@dataclass
+class Ledger:
+    """Usage summed over every call of a run; cost is unknown until litellm prices a call."""
+
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost: float = 0.0
+    cost_known: bool = False
+    cost_unknown: set[str] = field(default_factory=set)  # models litellm could not price
+
+    def usage(self) -> Usage:
+        return Usage(
+            llm_calls=self.calls,
+            prompt_tokens=self.prompt_tokens,
+            completion_tokens=self.completion_tokens,
+            cost_usd=round(self.cost, 6) if self.cost_known else None,
+        )
+
+
+@dataclass
+class RunState:
+    """What a run learned along the way: models that are down and why each failed, the notes
+    for the reader, and how often it had to re-ask."""
+
+    down: dict[str, str] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    repairs: int = 0
+    reasks: int = 0
+    shortened: int = 0
+    fallbacks_used: set[str] = field(default_factory=set)
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+
+class Transport:
+    """One request with retries: call, classify a failure, back off, account the usage."""
+
+    def __init__(self, config: LLMConfig, llm: Any, provider: Provider, ledger: Ledger) -> None:
+        self.config = config
+        self.llm = llm
+        self.provider = provider
+        self.ledger = ledger
+        self.semaphore = asyncio.Semaphore(max(1, config.concurrency))
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         delay = self.config.backoff_s * (2 ** (attempt - 1)) * (0.5 + random.random() / 2)
@@ -217,7 +247,7 @@ class _Run:
         if isinstance(err, llm.APIConnectionError) or _connection_failed(err):
             # litellm reports a refused connection as HTTP 500 "Connection error.": the cause
             # chain says what happened.
-            where = self.config.api_base if self._same_endpoint(model) else None
+            where = self.config.api_base if self.provider.same_endpoint(model) else None
             return (
                 "retry",
                 "could not connect to the model server" + (f" at {where}" if where else ""),
@@ -263,11 +293,11 @@ class _Run:
             "timeout": cfg.timeout_s,
             "num_retries": 0,  # retries are ours (see module docstring)
         }
-        if not self._reasons(model):
+        if not self.provider.reasons(model):
             # The room we kept for the answer. Not for reasoning models: their hidden reasoning
             # counts against the same limit and would cut every answer off.
-            kwargs["max_tokens"] = self.reserve
-        if self._same_endpoint(model):
+            kwargs["max_tokens"] = self.provider.reserve
+        if self.provider.same_endpoint(model):
             if cfg.api_base:
                 kwargs["api_base"] = cfg.api_base
             if cfg.api_key:
@@ -282,7 +312,7 @@ class _Run:
         for attempt in range(attempts):
             try:
                 async with self.semaphore:
-                    self.calls += 1
+                    self.ledger.calls += 1
                     started = time.perf_counter()
                     # Belt and braces over litellm's own timeout, which bounds each read but
                     # not a server that trickles bytes.
@@ -311,20 +341,21 @@ class _Run:
         raise _ModelFailed(f"{reason} after {attempts} attempts", model_down=True)
 
     def _account(self, model: str, response: Any, started: float) -> tuple[str | None, str | None]:
+        ledger = self.ledger
         usage = getattr(response, "usage", None)
         prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
         completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
-        self.prompt_tokens += prompt_tokens
-        self.completion_tokens += completion_tokens
+        ledger.prompt_tokens += prompt_tokens
+        ledger.completion_tokens += completion_tokens
         try:
             cost = self.llm.completion_cost(completion_response=response)
         except Exception:  # litellm raises for models missing from its price map
             cost = None
         if cost is None:
-            self.cost_unknown.add(model)
+            ledger.cost_unknown.add(model)
         else:
-            self.cost += float(cost)
-            self.cost_known = True
+            ledger.cost += float(cost)
+            ledger.cost_known = True
         metrics.llm_call(model, prompt_tokens, completion_tokens, cost, started)
         choices = getattr(response, "choices", None) or []
         content = choices[0].message.content if choices else None
@@ -340,7 +371,29 @@ class _Run:
         )
         return content, finish
 
-    # -- one structured answer -----------------------------------------------------------------
+
+class _Run:
+    """One `summarize_llm` call: the request's choices (`max_points`, `language`, `progress`)
+    over its `provider`, `transport`, `ledger` and `state`; `answer` gets one verified
+    structured answer from the first model that manages one."""
+
+    def __init__(
+        self,
+        config: LLMConfig,
+        progress: Progress | None,
+        llm: Any,
+        *,
+        max_points: int = 4,
+        language: str | None = None,
+    ) -> None:
+        self.config = config
+        self.max_points = max_points
+        self.language = language
+        self.progress: Progress = progress or (lambda stage, done, total: None)
+        self.provider = Provider(config, llm)
+        self.ledger = Ledger()
+        self.transport = Transport(config, llm, self.provider, self.ledger)
+        self.state = RunState()
 
     async def answer(
         self,
@@ -351,22 +404,23 @@ class _Run:
     ) -> _Part:
         """A verified summary from the first model that manages one; `LLMError` when none
         does. `known` is what quotes and ids are checked against."""
+        state = self.state
         reasons: list[str] = []
-        for model in self.models:
-            if model in self.down:
-                reasons.append(f"{model}: {self.down[model]}")
+        for model in self.provider.models:
+            if model in state.down:
+                reasons.append(f"{model}: {state.down[model]}")
                 continue
             try:
                 part = await self._answer_on(model, messages_for, known, split_on_cutoff)
             except _ModelFailed as failed:
                 log.warning("model %s failed: %s", model, failed.reason)
                 if failed.model_down:
-                    self.down.setdefault(model, failed.reason)
-                self.failures[model] = failed.reason
+                    state.down.setdefault(model, failed.reason)
+                state.failures[model] = failed.reason
                 reasons.append(f"{model}: {failed.reason}")
                 continue
             if model != self.config.model:
-                self.fallbacks_used.add(model)
+                state.fallbacks_used.add(model)
             return part
         raise LLMError("all models failed: " + "; ".join(reasons) + ".", self.usage())
 
@@ -377,19 +431,20 @@ class _Run:
         known: Mapping[str, Comment],
         split_on_cutoff: bool,
     ) -> _Part:
-        route = self.route(model)
+        state = self.state
+        route = self.provider.route(model)
         messages = messages_for(route)
         reasked = repaired = shortened = False
         while True:
             try:
-                content, finish = await self.call(model, messages, route)
+                content, finish = await self.transport.call(model, messages, route)
             except _RouteRejected as rejected:
                 if route == "prompt":  # pragma: no cover - call() never raises it for "prompt"
                     raise _ModelFailed(rejected.args[0]) from None
                 # The server does not take response_format: ask again with the schema in the
                 # prompt, and remember it for the rest of the run.
                 self.note(f"{model} rejected structured output; the JSON schema went in the prompt")
-                route = self.routes[model] = "prompt"
+                route = self.provider.routes[model] = "prompt"
                 messages = messages_for(route)
                 continue
             if finish == "length":
@@ -399,7 +454,7 @@ class _Run:
                 if shortened:
                     raise _ModelFailed("answer cut off at the length limit twice")
                 shortened = True
-                self.shortened += 1
+                state.shortened += 1
                 fewer = max(1, self.max_points // 2)
                 messages = [*messages, _reask("shorter", max_points=fewer)]
                 continue
@@ -411,7 +466,7 @@ class _Run:
                         "reply was not valid JSON for the schema after a re-ask"
                     ) from None
                 reasked = True
-                self.reasks += 1
+                state.reasks += 1
                 messages = [
                     *messages,
                     {"role": "assistant", "content": content or ""},
@@ -424,7 +479,7 @@ class _Run:
             failures = await asyncio.to_thread(verification_failures, summary, known)
             if failures and not repaired:
                 repaired = True
-                self.repairs += 1
+                state.repairs += 1
                 messages = [
                     *messages,
                     {"role": "assistant", "content": content or ""},
@@ -440,19 +495,13 @@ class _Run:
                 )
             return _Part(cleaned, verification, model)
 
-    # -- reporting -----------------------------------------------------------------------------
-
     def note(self, text: str) -> None:
-        if text not in self.notes:
-            self.notes.append(text)
+        """Add a note for the reader (once)."""
+        self.state.note(text)
 
     def usage(self) -> Usage:
-        return Usage(
-            llm_calls=self.calls,
-            prompt_tokens=self.prompt_tokens,
-            completion_tokens=self.completion_tokens,
-            cost_usd=round(self.cost, 6) if self.cost_known else None,
-        )
+        """What the run's calls have consumed so far."""
+        return self.ledger.usage()
 
 
 def _connection_failed(err: BaseException) -> bool:

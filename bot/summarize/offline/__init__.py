@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.summarize.engine import OFFLINE_ENGINE_VERSION
 from bot.summarize.offline import extraction
 from bot.summarize.offline.linking import link, opening_index
 from bot.summarize.offline.model import Doc, Progress, Reporter, Unit
@@ -32,7 +33,7 @@ from bot.thread import Thread
 
 __all__ = ["ENGINE_VERSION", "Progress", "assign_sides", "summarize_offline"]
 
-ENGINE_VERSION = "offline-3"  # 3: sides from stance evidence only; other points
+ENGINE_VERSION = OFFLINE_ENGINE_VERSION  # defined beside the Engine protocol (light to import)
 
 MAX_PARTICIPANTS = 50  # a side lists at most this many names (renderers cap further)
 

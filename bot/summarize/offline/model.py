@@ -3,13 +3,11 @@ extraction): one `Doc` per comment, one `Unit` per person, and the progress repo
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.progress import Progress
 from bot.summarize.text import Vector
 from bot.thread import Comment
-
-Progress = Callable[[str, int, int], None]
 
 PROGRESS_EVERY = 250
 # The question (the title or the opening claim) is a node of the stance graph: this target.

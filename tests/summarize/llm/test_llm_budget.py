@@ -11,11 +11,12 @@ from bot.summarize.budget import (
     answer_reserve,
     data_budget,
     pack,
-    plan_chunks,
     reply_roots,
     truncate_to_tokens,
 )
 from bot.thread import Comment
+
+from .chunk_plan import plan_chunks
 
 
 def c(cid: str, reply_to: str | None = None) -> Comment:

@@ -20,6 +20,8 @@ from bot.summarize import budget
 from bot.summarize.llm import LLMConfig, summarize_llm
 from bot.thread import Comment, Thread
 
+from .chunk_plan import plan_chunks
+
 ARGKP = ARGKP_DEV  # the ArgKP dev split, in tests/fixtures/argkp
 
 
@@ -187,7 +189,7 @@ def test_chunk_plan_keeps_chains_and_order() -> None:
     thread = chained_thread(40)
     lines = [json.dumps({"id": c.id}) for c in thread.comments]
     costs = [10] * len(lines)
-    plan = budget.plan_chunks(list(thread.comments), lines, costs, budget=75)
+    plan = plan_chunks(list(thread.comments), lines, costs, budget=75)
     assert [c.id for chunk in plan for c in chunk.comments] == [c.id for c in thread.comments]
     for chunk in plan:
         assert chunk.tokens <= 75
@@ -300,7 +302,7 @@ def test_incremental_plan_agrees_with_the_whole_plan(
 
     steps = list(budget.iter_chunks(comments, measure, limit))
     assert sorted(measured) == list(range(len(comments)))  # each comment measured once
-    plan = budget.plan_chunks(comments, lines, costs, limit)
+    plan = plan_chunks(comments, lines, costs, limit)
     expected = _reference_plan(comments, costs, limit)
     assert [p.chunk for p in sorted(steps, key=lambda p: p.start)] == plan
     assert len(plan) == len(expected)

@@ -1,0 +1,164 @@
+"""The one interface the pipeline runs a summary through: an `Engine`.
+
+An engine turns a deduplicated thread into a verified `Draft` and says who it is: `name`,
+`model` and `version` (the engine or prompt version) and the request `options` that change its
+output. Those four are the engine's part of the cache key, so an engine's identity and the key
+its results are stored under cannot drift apart.
+
+Two engines implement it: `OfflineEngine` (extractive, no network; runs on the request's `Cpu`)
+and `LLMEngine` (any model litellm supports). An engine that cannot answer raises
+`EngineUnavailable` (the LLM engine's `LLMError` is one), with what the attempt used; the
+pipeline then answers with the offline engine. litellm and the offline engine's modules are
+imported only when an engine runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
+
+from bot.errors import UserError
+from bot.progress import Progress
+from bot.result import Summary, Usage, Verification
+from bot.thread import Thread
+
+if TYPE_CHECKING:
+    from bot.summarize.llm.config import LLMConfig
+    from bot.workers import Cpu
+
+
+EngineName = Literal["offline", "llm"]
+
+OFFLINE_ENGINE_VERSION = "offline-3"  # 3: sides from stance evidence only; other points
+"""The offline engine's version, part of its cache keys: bump it when its output changes. Kept
+here, not in `bot.summarize.offline`, so that a cache hit need not import the engine."""
+
+
+class EngineUnavailable(UserError):
+    """The engine produced no usable answer. The message is safe to show; `usage` is what the
+    failed attempts consumed."""
+
+    def __init__(self, message: str, usage: Usage | None = None) -> None:
+        super().__init__(message)
+        self.usage = usage or Usage()
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What an engine produced for one thread: the verified summary and how it got there.
+    `model` is the model that wrote it (a fallback model, possibly); `prompt_version` what the
+    result reports (None for the offline engine)."""
+
+    summary: Summary
+    verification: Verification
+    notes: list[str] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+    model: str | None = None
+    prompt_version: str | None = None
+
+
+class Engine(Protocol):
+    """A summarizer of deduplicated threads.
+
+    `name` is the result's `engine`; `name`, `model`, `version` and `options` are everything of
+    the engine that the cache key holds (besides the comments and the dedupe settings):
+    anything that changes the output must be in one of them.
+    """
+
+    @property
+    def name(self) -> EngineName: ...
+
+    @property
+    def model(self) -> str | None: ...
+
+    @property
+    def version(self) -> str: ...
+
+    @property
+    def options(self) -> dict[str, object]: ...
+
+    async def summarize(self, thread: Thread, *, progress: Progress | None = None) -> Draft:
+        """A verified summary of `thread` (already deduplicated); `EngineUnavailable` when the
+        engine cannot make one. Never an invented default."""
+        ...
+
+
+@dataclass(frozen=True)
+class OfflineEngine:
+    """The extractive engine (`bot.summarize.offline`), verified, on `cpu` (by default a worker
+    thread of this process)."""
+
+    cpu: Cpu | None
+    max_points_per_side: int = 4
+
+    name: ClassVar[EngineName] = "offline"
+    model: ClassVar[None] = None
+
+    version: ClassVar[str] = OFFLINE_ENGINE_VERSION
+
+    @property
+    def options(self) -> dict[str, object]:
+        return {"max_points_per_side": self.max_points_per_side}
+
+    async def summarize(self, thread: Thread, *, progress: Progress | None = None) -> Draft:
+        if progress is not None:
+            progress("summarizing", 0, len(thread.comments))
+        cpu = self.cpu
+        if cpu is None:
+            from bot.workers import IN_PROCESS
+
+            cpu = IN_PROCESS
+        summary, verification, notes = await cpu.offline(
+            thread, max_points_per_side=self.max_points_per_side, progress=progress
+        )
+        if progress is not None:
+            progress("summarizing", len(thread.comments), len(thread.comments))
+        return Draft(summary, verification, notes=list(notes))
+
+
+@dataclass(frozen=True)
+class LLMEngine:
+    """The LLM engine (`bot.summarize.llm.summarize_llm`): `config.model`, then its fallbacks."""
+
+    config: LLMConfig
+    max_points_per_side: int = 4
+    language: str | None = None
+
+    name: ClassVar[EngineName] = "llm"
+
+    @property
+    def model(self) -> str:
+        return self.config.model
+
+    @property
+    def version(self) -> str:
+        from bot.summarize.llm.config import PROMPT_VERSION
+
+        return PROMPT_VERSION
+
+    @property
+    def options(self) -> dict[str, object]:
+        return {
+            "max_points_per_side": self.max_points_per_side,
+            "language": self.language,
+            "fallback_models": list(self.config.fallback_models),
+        }
+
+    async def summarize(self, thread: Thread, *, progress: Progress | None = None) -> Draft:
+        from bot.summarize.llm import summarize_llm
+
+        outcome = await summarize_llm(
+            thread,
+            self.config,
+            max_points_per_side=self.max_points_per_side,
+            language=self.language,
+            progress=progress,
+        )
+        return Draft(
+            outcome.summary,
+            outcome.verification,
+            notes=list(outcome.notes),
+            usage=outcome.usage,
+            model=outcome.model,
+            prompt_version=outcome.prompt_version,
+        )
