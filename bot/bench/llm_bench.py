@@ -32,12 +32,13 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
-from fakes.fake_openai import FakeOpenAI, Reply, debate_responder
+from fakes.fake_openai import FakeOpenAI, Reply, data_block, debate_responder
 
 from bot.bench import ARGKP_DEV
 from bot.summarize.llm import (
@@ -583,19 +584,41 @@ def _child(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     return cpu, rss_kb / 1024  # kilobytes on Linux
 
 
+LLM_CLI = os.environ.get("DEBATE_DIGEST_BENCH_LLM", "/work/venv-llm/bin/llm")
+"""simonw's `llm` for the comparison, installed in a venv of its own (never a dependency of
+this project); its run is skipped where it is not installed."""
+
+
+def _reply_anything(body: dict[str, Any]) -> Reply:
+    """The debate answer for our requests; a short text for a request with no data block
+    (`llm`'s plain prompt)."""
+    if data_block(body) is None:
+        return Reply(content="A short summary of the thread.")
+    return debate_responder(body)
+
+
 def cold_start(runs: int = 3) -> dict[str, Any]:
     """CPU and peak RSS of whole processes (medians of `runs`): a seed summary with a model
     set against the loopback server (an unknown window, so the thread is counted once; and
-    `openai/gpt-4o-mini`, whose 128k window needs no counting), `import litellm` alone, one raw
-    `httpx` POST of the seed to the same server, the offline summary, and `--help`."""
+    `openai/gpt-4o-mini`, whose 128k window needs no counting), `import litellm` alone, simonw's
+    `llm` sending the seed to the same server (where it is installed, see `LLM_CLI`), one raw
+    `httpx` POST of the seed, the offline summary, and `--help`."""
     seed = str(resources.files("bot") / "data" / "seed-thread.txt")
-    with FakeOpenAI(responder=debate_responder) as server:
+    with (
+        FakeOpenAI(responder=_reply_anything) as server,
+        tempfile.TemporaryDirectory() as llm_home,
+    ):
         env = {
             **os.environ,
             "OPENAI_API_KEY": "bench",
             "DEBATE_DIGEST_API_BASE": server.url,
             "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+            "LLM_USER_PATH": llm_home,
         }
+        with open(os.path.join(llm_home, "extra-openai-models.yaml"), "w") as handle:
+            handle.write(
+                f'- model_id: fake\n  model_name: fake-model\n  api_base: "{server.url}"\n'
+            )
         summary = [sys.executable, "-m", "bot", "summarize", seed, "--json", "--no-cache"]
         commands = {
             "summary_model_unknown_window": [*summary, "--model", "openai/x"],
@@ -605,6 +628,10 @@ def cold_start(runs: int = 3) -> dict[str, Any]:
             "summary_offline": [*summary, "--model", ""],
             "help": [sys.executable, "-m", "bot", "--help"],
         }
+        if os.access(LLM_CLI, os.X_OK):
+            # `llm -m fake -n --no-stream "$(cat seed)"`: one call, no log database.
+            text = open(seed, encoding="utf-8").read()
+            commands["llm_cli_same_call"] = [LLM_CLI, "-m", "fake", "-n", "--no-stream", text]
         out: dict[str, Any] = {}
         for name, cmd in commands.items():
             measured = [_child(cmd, env) for _ in range(runs)]
@@ -612,9 +639,10 @@ def cold_start(runs: int = 3) -> dict[str, Any]:
                 "cpu_s": round(statistics.median(m[0] for m in measured), 2),
                 "rss_mb": round(statistics.median(m[1] for m in measured)),
             }
-    out["model_over_raw_cpu"] = round(
-        out["summary_model_unknown_window"]["cpu_s"] / out["raw_http_call"]["cpu_s"], 1
-    )
+    model_cpu = out["summary_model_unknown_window"]["cpu_s"]
+    out["model_over_raw_cpu"] = round(model_cpu / out["raw_http_call"]["cpu_s"], 1)
+    if "llm_cli_same_call" in out:
+        out["model_over_llm_cli_cpu"] = round(model_cpu / out["llm_cli_same_call"]["cpu_s"], 2)
     return out
 
 
