@@ -598,18 +598,22 @@ def _reply_anything(body: dict[str, Any]) -> Reply:
 
 
 def cold_start(runs: int = 3) -> dict[str, Any]:
-    """CPU and peak RSS of whole processes (medians of `runs`): a seed summary with a model
-    set against the loopback server (an unknown window, so the thread is counted once; and
-    `openai/gpt-4o-mini`, whose 128k window needs no counting), `import litellm` alone, simonw's
-    `llm` sending the seed to the same server (where it is installed, see `LLM_CLI`), one raw
-    `httpx` POST of the seed, the offline summary, and `--help`."""
+    """CPU and peak RSS of whole processes (medians of `runs` after one run not counted): a
+    seed summary with a model set against the loopback server (an unknown window, so the
+    thread is counted once; and `openai/gpt-4o-mini`, whose 128k window needs no counting),
+    `import litellm` alone, simonw's `llm` sending the seed to the same server (where it is
+    installed, see `LLM_CLI`), one raw `httpx` POST of the seed, the offline summary, and
+    `--help`."""
     seed = str(resources.files("bot") / "data" / "seed-thread.txt")
     with (
         FakeOpenAI(responder=_reply_anything) as server,
         tempfile.TemporaryDirectory() as llm_home,
     ):
+        # Bytecode is written and a first run of each command is not counted, as for an
+        # installed package (pip compiles it): a checkout run with PYTHONDONTWRITEBYTECODE=1
+        # would compile this package's modules on every start (about 0.3 s CPU).
         env = {
-            **os.environ,
+            **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
             "OPENAI_API_KEY": "bench",
             "DEBATE_DIGEST_API_BASE": server.url,
             "LITELLM_LOCAL_MODEL_COST_MAP": "True",
@@ -634,6 +638,7 @@ def cold_start(runs: int = 3) -> dict[str, Any]:
             commands["llm_cli_same_call"] = [LLM_CLI, "-m", "fake", "-n", "--no-stream", text]
         out: dict[str, Any] = {}
         for name, cmd in commands.items():
+            _child(cmd, env)  # writes bytecode and warms the page cache
             measured = [_child(cmd, env) for _ in range(runs)]
             out[name] = {
                 "cpu_s": round(statistics.median(m[0] for m in measured), 2),

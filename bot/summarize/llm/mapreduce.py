@@ -208,7 +208,7 @@ async def summarize_llm(
     comments = list(thread.comments)
     # The model sees short ids and author handles; the answer is checked in those terms and
     # mapped back to the thread's own ids and names at the end (`restore_names`).
-    names = short_names(thread, compact=True)
+    names = await asyncio.to_thread(short_names, thread, compact=True)  # seconds at 100k
     known = names.thread.by_id()
 
     def map_messages(chunk: budget.Chunk) -> MessagesFor:

@@ -148,8 +148,12 @@ def one_line(text: str) -> str:
 
 # A link in a comment: long ones are shown as `<site#N>` (N: the link's place among the
 # comment's links) and put back in quotes before they are checked (`canonical_ids`).
-_URL = re.compile(r"https?://[^\s<>()\[\]{}\"'`]+[^\s<>()\[\]{}\"'`.,;:!?*_~]")
-_SHORT_URL = re.compile(r"<([A-Za-z0-9.-]+)#([1-9][0-9]{0,3})>")
+_URL_CHAR = r"[^\s<>()\[\]{}\"'`]"
+_URL_PARENS = rf"\({_URL_CHAR}*\)"  # balanced, as in Wikipedia's Foo_(bar)
+_URL = re.compile(
+    rf"https?://(?:{_URL_CHAR}|{_URL_PARENS})*(?:[^\s<>()\[\]{{}}\"'`.,;:!?*_~]|{_URL_PARENS})"
+)
+_SHORT_URL = re.compile(r"<([^<>\s#]+)#([1-9][0-9]{0,3})>")
 _LONG_URL = 40  # characters; a shorter link costs about what its reference would
 # A Markdown quote line (`> words`), as dedupe's `split_quote` reads one.
 _QUOTE_LINE = re.compile(r"^[ \t]*>+[ \t]?(.*)$")

@@ -247,6 +247,10 @@ def test_long_links_are_shortened_and_written_out_again_in_quotes() -> None:
     # A reference that names another site, or a link the comment does not have, stays as is.
     assert expand_links("see <example.com#1> now", text) == "see <example.com#1> now"
     assert expand_links("see <example.org#9> now", text) == "see <example.org#9> now"
+    # Balanced parentheses belong to a link; a sentence's closing ones do not.
+    wiki = "(see https://en.wikipedia.org/wiki/Car-free_zone_(Europe_and_Asia))."
+    assert shown_text(wiki) == "(see <en.wikipedia.org#1>)."
+    assert expand_links(shown_text(wiki), wiki) == wiki
 
 
 def test_a_quote_of_the_comment_answered_is_cut_to_its_first_words() -> None:
