@@ -3,20 +3,23 @@
 (a) Prompt economy on the seed thread (53 pasted lines, 27 distinct): tokens of the request we
     send, against the tokens of the distinct comments plus the fixed prompt (target <= 1.15:
     the per-comment framing is cheap) and against the same prompt over the raw paste (target
-    <= 0.6: duplicates are not paid for). The same on a Reddit-shaped thread of about 470
-    comments (`reddit_listing`, read by the Reddit parser and deduplicated): against the unique
-    texts plus each author's name once plus the fixed prompt (target <= 1.15), and against the
-    naive request, every comment as `author: text` under the same instructions (target <= 0.8).
-    The `response_format` schema is counted in every request. Counted with
-    `litellm.token_counter` for a named model (default gpt-4o-mini, offline through litellm's
-    local cost map and bundled tokenizer).
+    <= 0.6: duplicates are not paid for). The same on two Reddit `.json` pages read by the
+    Reddit parser and deduplicated: `reddit_casual_listing`, shaped like the real 470-comment
+    thread issue 13 measured (short comments, quoted replies, links, copies), and
+    `reddit_listing` (whole ArgKP arguments, few copies); against the unique texts plus each
+    author's name once plus the fixed prompt (target <= 1.15), and against the naive request,
+    every comment as `author: text` under the same instructions (target <= 0.8). `--reddit
+    FILE` measures a saved thread. The `response_format` schema is counted in every request.
+    Counted with `litellm.token_counter` for a named model (default gpt-4o-mini, offline
+    through litellm's local cost map and bundled tokenizer).
 (b) Map-reduce against the fake OpenAI-compatible server (`fakes.fake_openai`) with a fixed
     added latency: a thread of real ArgKP arguments (5,000 by default, in reply chains of four)
     and a context window small enough to chunk it. Reports calls, chunks, wall time and the
     ideal (ceil(chunks / concurrency) + reduce rounds) x latency, and their ratio.
 
     python -m bot.bench.llm_bench [--comments 5000] [--latency 0.2] [--json]
-    python -m bot.bench.llm_bench --cold-start   # CPU and RSS of whole processes
+    python -m bot.bench.llm_bench --cold-start   # CPU and RSS of whole processes, and llm's
+    python -m bot.bench.llm_bench --reddit FILE  # the prompt economy of a saved Reddit thread
 """
 
 from __future__ import annotations
@@ -736,7 +739,8 @@ def main(argv: list[str] | None = None) -> int:
         "--cold-start",
         action="store_true",
         help="measure whole processes instead: CPU and RSS of a summary with a model set, "
-        "of import litellm, of a raw HTTP call, offline, --help (about a minute)",
+        "of import litellm, of simonw's llm making the same call (where installed, see "
+        "DEBATE_DIGEST_BENCH_LLM), of a raw HTTP call, offline, --help (a few minutes)",
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)

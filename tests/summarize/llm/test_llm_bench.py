@@ -38,6 +38,19 @@ def test_thread_shaped_like_the_issues_meets_both_targets() -> None:
     assert result["ratio_vs_naive"] <= 0.8
 
 
+def test_a_saved_reddit_thread_is_measured_from_the_command_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import json
+    from pathlib import Path
+
+    saved = Path(__file__).parents[2] / "fixtures" / "formats" / "reddit" / "thread.json"
+    assert llm_bench.main(["--reddit", str(saved), "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["comments"] == 5  # the post and four kept comments
+    assert figures["request_tokens"] > figures["fixed_prompt_tokens"] > 0
+
+
 def test_reddit_listing_reads_as_a_reddit_thread() -> None:
     from bot.ingest.web.reddit import parse_reddit
 
