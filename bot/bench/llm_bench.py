@@ -3,20 +3,23 @@
 (a) Prompt economy on the seed thread (53 pasted lines, 27 distinct): tokens of the request we
     send, against the tokens of the distinct comments plus the fixed prompt (target <= 1.15:
     the per-comment framing is cheap) and against the same prompt over the raw paste (target
-    <= 0.6: duplicates are not paid for). The same on a Reddit-shaped thread of about 470
-    comments (`reddit_listing`, read by the Reddit parser and deduplicated): against the unique
-    texts plus each author's name once plus the fixed prompt (target <= 1.15), and against the
-    naive request, every comment as `author: text` under the same instructions (target <= 0.8).
-    The `response_format` schema is counted in every request. Counted with
-    `litellm.token_counter` for a named model (default gpt-4o-mini, offline through litellm's
-    local cost map and bundled tokenizer).
+    <= 0.6: duplicates are not paid for). The same on two Reddit `.json` pages read by the
+    Reddit parser and deduplicated: `reddit_casual_listing`, shaped like the real 470-comment
+    thread issue 13 measured (short comments, quoted replies, links, copies), and
+    `reddit_listing` (whole ArgKP arguments, few copies); against the unique texts plus each
+    author's name once plus the fixed prompt (target <= 1.15), and against the naive request,
+    every comment as `author: text` under the same instructions (target <= 0.8). `--reddit
+    FILE` measures a saved thread. The `response_format` schema is counted in every request.
+    Counted with `litellm.token_counter` for a named model (default gpt-4o-mini, offline
+    through litellm's local cost map and bundled tokenizer).
 (b) Map-reduce against the fake OpenAI-compatible server (`fakes.fake_openai`) with a fixed
     added latency: a thread of real ArgKP arguments (5,000 by default, in reply chains of four)
     and a context window small enough to chunk it. Reports calls, chunks, wall time and the
     ideal (ceil(chunks / concurrency) + reduce rounds) x latency, and their ratio.
 
     python -m bot.bench.llm_bench [--comments 5000] [--latency 0.2] [--json]
-    python -m bot.bench.llm_bench --cold-start   # CPU and RSS of whole processes
+    python -m bot.bench.llm_bench --cold-start   # CPU and RSS of whole processes, and llm's
+    python -m bot.bench.llm_bench --reddit FILE  # the prompt economy of a saved Reddit thread
 """
 
 from __future__ import annotations
@@ -32,12 +35,13 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
-from fakes.fake_openai import FakeOpenAI, Reply, debate_responder
+from fakes.fake_openai import FakeOpenAI, Reply, data_block, debate_responder
 
 from bot.bench import ARGKP_DEV
 from bot.summarize.llm import (
@@ -47,7 +51,6 @@ from bot.summarize.llm import (
     summarize_llm,
     summarize_messages,
     summary_json_schema,
-    thread_lines,
 )
 from bot.thread import Comment, Copy, Thread
 
@@ -103,13 +106,13 @@ def prompt_economy(model: str = DEFAULT_TOKEN_MODEL) -> dict[str, Any]:
 
     def request(texts: list[str]) -> int:
         thread = Thread(comments=tuple(Comment(id=f"c{i}", text=t) for i, t in enumerate(texts, 1)))
-        names = short_names(thread)
+        names = short_names(thread, compact=True)
         messages = summarize_messages(
-            thread_lines(names.thread.comments, names.shown),
+            names.lines(names.thread.comments),
             route="json_schema",
             max_points=4,
             language=None,
-            boundary="0" * 16,
+            boundary="0" * 8,
         )
         return count(messages=messages) + schema
 
@@ -243,6 +246,128 @@ def reddit_listing(n: int = 470, *, seed: int = 13) -> list[dict[str, Any]]:
     return [listing([{"kind": "t3", "data": post}]), listing(replies.get(post["name"], []))]
 
 
+# -- a thread shaped like the issue's real one ----------------------------------------------------
+
+_AUTOMOD = (
+    "Hello, users of CMV! This is a footnote from your moderators. We'd just like to remind "
+    "you of a couple of things. Firstly, please read through our rules. If you see a comment "
+    "that has broken one, it is more effective to report it than downvote it. Speaking of "
+    "which, downvotes don't change views! Any questions or concerns? Feel free to message us. "
+    "*I am a bot, and this action was performed automatically. Please contact the moderators "
+    "of this subreddit if you have any questions or concerns.*"
+)
+_SOURCES = (
+    "https://www.ncbi.nlm.nih.gov/pmc/articles/PMC{n}/",
+    "https://www.theguardian.com/games/20{y}/mar/{d}/video-games-violence-study-{n}",
+    "https://en.wikipedia.org/wiki/Video_game_controversies#Violence_and_aggression",
+    "https://www.apa.org/news/press/releases/20{y}/08/violent-video-games?utm_source=reddit",
+    "https://www.reddit.com/r/changemyview/comments/{c}/comment/{n}/?context=3",
+)
+_EDITS = (
+    "Edit: typo", "EDIT: thanks for the replies, I'm reading them all.", "Edit: spelling",
+    "Edit: a word", "EDIT: ok, fair point about the ratings board.",
+)  # fmt: skip
+
+
+def _casual_text(rng: random.Random, arguments: Sequence[str], parent: str | None) -> str:
+    """A comment of a casual thread: mostly short (reactions, half an argument), now and then a
+    whole argument or two; a reply often opens by quoting a sentence of the comment it answers
+    (`> …`); some cite a source by a long link, some end with an edit note."""
+    roll = rng.random()
+    if roll < 0.22:
+        text = rng.choice(_SHORT_REPLIES)
+    elif roll < 0.62:
+        words = rng.choice(arguments).split()
+        text = " ".join(words[: rng.randrange(3, 14)])
+    elif roll < 0.92:
+        text = rng.choice(arguments)
+    else:
+        text = "\n\n".join(rng.sample(list(arguments), rng.choice((2, 2, 3))))
+    if parent and len(parent.split()) >= 12 and rng.random() < 0.18:
+        sentence = parent.split("\n\n")[0]
+        text = "> " + sentence + "\n\n" + text
+    if rng.random() < 0.05:
+        link = rng.choice(_SOURCES).format(
+            n=rng.randrange(10**6, 10**7), y=rng.randrange(10, 24), d=rng.randrange(1, 28),
+            c="".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(6)),
+        )  # fmt: skip
+        text += f" [source]({link})" if rng.random() < 0.6 else f"\n\n{link}"
+    if rng.random() < 0.03:
+        text += "\n\n" + rng.choice(_EDITS)
+    return text
+
+
+def reddit_casual_listing(n: int = 470, *, seed: int = 13) -> list[dict[str, Any]]:
+    """A Reddit `.json` thread page shaped like the real thread issue 13 measured (470
+    comments; median comment 13 tokens; naive request about 11,400 tokens): ArgKP sentences cut
+    short or whole, reactions that repeat ("This.", "Source?"), replies that open by quoting
+    the comment they answer, long source links, edit notes, the moderators' AutoModerator
+    notice at the top, `[deleted]` and `[removed]` comments; most people post once, a few
+    regulars and the poster argue back and forth."""
+    rng = random.Random(seed)
+    arguments = argkp_arguments()
+    regulars = [_reddit_name(rng) for _ in range(15)]
+    post: dict[str, Any] = {
+        "id": "6cmv13",
+        "name": "t3_6cmv13",
+        "title": "CMV: The sale of violent video games to minors should be banned",
+        "selftext": "\n\n".join(arguments[:2]),
+        "author": regulars[0],
+        "created_utc": 1_700_000_000.0,
+        "permalink": "/r/changemyview/comments/6cmv13/cmv_violent_games/",
+    }
+    things: list[dict[str, Any]] = []
+    by_name: dict[str, dict[str, Any]] = {}
+    replies: dict[str, list[dict[str, Any]]] = {}
+    for i in range(n):
+        cid = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(7))
+        if i == 0 or rng.random() < 0.3:
+            parent = post["name"]
+        elif rng.random() < 0.55:
+            parent = things[-1]["name"]
+        else:
+            parent = rng.choice(things[max(0, len(things) - 80) :])["name"]
+        above = by_name.get(parent)
+        if i == 0:
+            author = "AutoModerator"
+        elif above is not None and above["parent_id"] in by_name and rng.random() < 0.35:
+            author = by_name[above["parent_id"]]["author"]  # the one answered answers back
+        elif rng.random() < 0.08:
+            author = post["author"]
+        elif rng.random() < 0.15:
+            author = rng.choice(regulars)
+        else:
+            author = _reddit_name(rng)
+        gone = rng.choice(("[deleted]", "[removed]")) if i and rng.random() < 0.05 else None
+        if i == 0:
+            body = _AUTOMOD
+        else:
+            body = gone or _casual_text(rng, arguments, above["body"] if above else None)
+        data: dict[str, Any] = {
+            "id": cid,
+            "name": f"t1_{cid}",
+            "parent_id": parent,
+            "link_id": post["name"],
+            "author": "[deleted]" if gone else author,
+            "body": body,
+            "created_utc": 1_700_000_100.0 + 60 * i,
+            "permalink": f"{post['permalink']}{cid}/",
+            "stickied": i == 0,
+        }
+        thing = {"kind": "t1", "data": data}
+        things.append(data)
+        by_name[data["name"]] = data
+        replies.setdefault(parent, []).append(thing)
+    for data in things:
+        children = replies.get(data["name"], [])
+        data["replies"] = {"kind": "Listing", "data": {"children": children}} if children else ""
+
+    def listing(children: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"kind": "Listing", "data": {"after": None, "before": None, "children": children}}
+
+    return [listing([{"kind": "t3", "data": post}]), listing(replies.get(post["name"], []))]
+
+
 def _with_copies(unique: Thread, raw: Thread, report: Any) -> Thread:
     """`unique` with each kept comment's folded copies, where dedupe has not filled them."""
     if any(c.copies for c in unique.comments):
@@ -260,20 +385,25 @@ def _with_copies(unique: Thread, raw: Thread, report: Any) -> Thread:
     return unique.model_copy(update={"comments": comments})
 
 
-def reddit_economy(model: str = DEFAULT_TOKEN_MODEL, comments: int = 470) -> dict[str, Any]:
-    """Prompt economy on a Reddit-shaped thread of `comments` comments (`reddit_listing`, read
-    by the Reddit parser, deduplicated): the request the engine sends (the `response_format`
-    schema counted) against (a) the unique texts plus each author's name once plus the fixed
-    prompt, (b) the naive request: every comment as `author: text`, duplicates included, under
-    the same instructions and schema."""
+def reddit_economy(
+    model: str = DEFAULT_TOKEN_MODEL,
+    comments: int = 470,
+    *,
+    listing: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Prompt economy on a Reddit thread: `listing` (a `.json` page), by default
+    `reddit_listing(comments)`; read by the Reddit parser and deduplicated. The request the
+    engine sends (the `response_format` schema counted) against (a) the unique texts plus each
+    author's name once plus the fixed prompt, (b) the naive request: every comment the parser
+    keeps as `author: text`, duplicates included, under the same instructions and schema."""
     from bot.dedupe import dedupe
     from bot.ingest.web.reddit import parse_reddit
 
     llm = _litellm()
-    raw = parse_reddit(reddit_listing(comments), "reddit-shaped.json")
+    raw = parse_reddit(listing or reddit_listing(comments), "reddit-shaped.json")
     unique, report = dedupe(raw)
     unique = _with_copies(unique, raw, report)
-    names = short_names(unique)
+    names = short_names(unique, compact=True)
     shown = names.thread
 
     def count(**kwargs: Any) -> int:
@@ -287,19 +417,18 @@ def reddit_economy(model: str = DEFAULT_TOKEN_MODEL, comments: int = 470) -> dic
             route="json_schema",
             max_points=4,
             language=None,
-            boundary="0" * 16,
+            boundary="0" * 8,
             title=unique.title,
             people=people,
         )
         return count(messages=messages) + schema
 
-    sent = request(
-        thread_lines(shown.comments, names.shown),
-        names.handle_lines(shown.comments),
-    )
+    sent = request(names.lines(shown.comments), names.handle_lines(shown.comments))
     fixed = request([], [])
+    text_tokens = [count(text=c.text) for c in raw.comments]
     texts = sum(count(text=c.text) for c in unique.comments)
-    authors = sum(count(text=a) for a in names.shown)
+    everyone = {a for c in unique.comments for a in c.authors}
+    authors = sum(count(text=a) for a in everyone)
     naive_lines = [f"{c.author or '[deleted]'}: {c.text}" for c in raw.comments]
     naive = request(naive_lines, [])
     old_lines = [_v2_line(c) for c in unique.comments]
@@ -308,8 +437,11 @@ def reddit_economy(model: str = DEFAULT_TOKEN_MODEL, comments: int = 470) -> dic
         "token_model": model,
         "comments": len(raw.comments),
         "unique_comments": len(unique.comments),
-        "authors": len(names.shown),
+        "median_comment_tokens": statistics.median(text_tokens),
+        "authors": len(everyone),
         "authors_shown_by_handle": len(names.names),
+        "authors_not_shown": sum(1 for v in names.shown.values() if not v),
+        "texts_shortened": len(names.texts),
         "request_tokens": sent,
         "fixed_prompt_tokens": fixed,
         "schema_tokens": schema,
@@ -319,7 +451,8 @@ def reddit_economy(model: str = DEFAULT_TOKEN_MODEL, comments: int = 470) -> dic
         "json_lines_request_tokens": old,
         "ratio_vs_unique_plus_authors_plus_prompt": round(sent / (texts + authors + fixed), 3),
         "ratio_vs_naive": round(sent / naive, 3),
-        # What no lossless framing can beat: the floor itself against the naive request.
+        # The unique texts, every name once and the prompt against the naive request: what a
+        # framing that shows every text and name whole cannot beat.
         "floor_vs_naive": round((texts + authors + fixed) / naive, 3),
         "json_lines_vs_naive": round(old / naive, 3),
         "targets": {"ratio_vs_unique_plus_authors_plus_prompt": 1.15, "ratio_vs_naive": 0.8},
@@ -454,19 +587,45 @@ def _child(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     return cpu, rss_kb / 1024  # kilobytes on Linux
 
 
+LLM_CLI = os.environ.get("DEBATE_DIGEST_BENCH_LLM", "/work/venv-llm/bin/llm")
+"""simonw's `llm` for the comparison, installed in a venv of its own (never a dependency of
+this project); its run is skipped where it is not installed."""
+
+
+def _reply_anything(body: dict[str, Any]) -> Reply:
+    """The debate answer for our requests; a short text for a request with no data block
+    (`llm`'s plain prompt)."""
+    if data_block(body) is None:
+        return Reply(content="A short summary of the thread.")
+    return debate_responder(body)
+
+
 def cold_start(runs: int = 3) -> dict[str, Any]:
-    """CPU and peak RSS of whole processes (medians of `runs`): a seed summary with a model
-    set against the loopback server (an unknown window, so the thread is counted once; and
-    `openai/gpt-4o-mini`, whose 128k window needs no counting), `import litellm` alone, one raw
-    `httpx` POST of the seed to the same server, the offline summary, and `--help`."""
+    """CPU and peak RSS of whole processes (medians of `runs` after one run not counted): a
+    seed summary with a model set against the loopback server (an unknown window, so the
+    thread is counted once; and `openai/gpt-4o-mini`, whose 128k window needs no counting),
+    `import litellm` alone, simonw's `llm` sending the seed to the same server (where it is
+    installed, see `LLM_CLI`), one raw `httpx` POST of the seed, the offline summary, and
+    `--help`."""
     seed = str(resources.files("bot") / "data" / "seed-thread.txt")
-    with FakeOpenAI(responder=debate_responder) as server:
+    with (
+        FakeOpenAI(responder=_reply_anything) as server,
+        tempfile.TemporaryDirectory() as llm_home,
+    ):
+        # Bytecode is written and a first run of each command is not counted, as for an
+        # installed package (pip compiles it): a checkout run with PYTHONDONTWRITEBYTECODE=1
+        # would compile this package's modules on every start (about 0.3 s CPU).
         env = {
-            **os.environ,
+            **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
             "OPENAI_API_KEY": "bench",
             "DEBATE_DIGEST_API_BASE": server.url,
             "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+            "LLM_USER_PATH": llm_home,
         }
+        with open(os.path.join(llm_home, "extra-openai-models.yaml"), "w") as handle:
+            handle.write(
+                f'- model_id: fake\n  model_name: fake-model\n  api_base: "{server.url}"\n'
+            )
         summary = [sys.executable, "-m", "bot", "summarize", seed, "--json", "--no-cache"]
         commands = {
             "summary_model_unknown_window": [*summary, "--model", "openai/x"],
@@ -476,16 +635,22 @@ def cold_start(runs: int = 3) -> dict[str, Any]:
             "summary_offline": [*summary, "--model", ""],
             "help": [sys.executable, "-m", "bot", "--help"],
         }
+        if os.access(LLM_CLI, os.X_OK):
+            # `llm -m fake -n --no-stream "$(cat seed)"`: one call, no log database.
+            text = open(seed, encoding="utf-8").read()
+            commands["llm_cli_same_call"] = [LLM_CLI, "-m", "fake", "-n", "--no-stream", text]
         out: dict[str, Any] = {}
         for name, cmd in commands.items():
+            _child(cmd, env)  # writes bytecode and warms the page cache
             measured = [_child(cmd, env) for _ in range(runs)]
             out[name] = {
                 "cpu_s": round(statistics.median(m[0] for m in measured), 2),
                 "rss_mb": round(statistics.median(m[1] for m in measured)),
             }
-    out["model_over_raw_cpu"] = round(
-        out["summary_model_unknown_window"]["cpu_s"] / out["raw_http_call"]["cpu_s"], 1
-    )
+    model_cpu = out["summary_model_unknown_window"]["cpu_s"]
+    out["model_over_raw_cpu"] = round(model_cpu / out["raw_http_call"]["cpu_s"], 1)
+    if "llm_cli_same_call" in out:
+        out["model_over_llm_cli_cpu"] = round(model_cpu / out["llm_cli_same_call"]["cpu_s"], 2)
     return out
 
 
@@ -500,10 +665,34 @@ async def run(
     """Both parts; a dict of plain numbers (see the module docstring)."""
     economy = await asyncio.to_thread(prompt_economy, token_model)
     reddit = await asyncio.to_thread(reddit_economy, token_model)
+    casual = await asyncio.to_thread(
+        lambda: reddit_economy(token_model, listing=reddit_casual_listing())
+    )
     speed = await map_reduce(
         comments=comments, latency=latency, concurrency=concurrency, context_tokens=context_tokens
     )
-    return {"prompt_economy": economy, "reddit_economy": reddit, "map_reduce": speed}
+    return {
+        "prompt_economy": economy,
+        "reddit_economy": reddit,
+        "reddit_casual_economy": casual,
+        "map_reduce": speed,
+    }
+
+
+def _reddit_report(name: str, r: dict[str, Any]) -> list[str]:
+    return [
+        f"prompt economy ({name}: {r['comments']} comments, {r['unique_comments']} unique, "
+        f"median {r['median_comment_tokens']} tokens, {r['authors']} authors of whom "
+        f"{r['authors_not_shown']} not shown, {r['texts_shortened']} texts shortened; "
+        "schema counted):",
+        f"  request {r['request_tokens']} = {r['ratio_vs_unique_plus_authors_plus_prompt']} x "
+        f"(unique texts {r['unique_text_tokens']} + authors {r['author_name_tokens']} + "
+        f"fixed prompt {r['fixed_prompt_tokens']})  [target <= 1.15]",
+        f"  request / naive request ({r['naive_request_tokens']}, every comment as "
+        f"'author: text') = {r['ratio_vs_naive']}  [target <= 0.8; texts and names whole "
+        f"would be {r['floor_vs_naive']} x; JSON lines with platform ids were "
+        f"{r['json_lines_vs_naive']} x]",
+    ]
 
 
 def _report(result: dict[str, Any]) -> str:
@@ -516,15 +705,10 @@ def _report(result: dict[str, Any]) -> str:
             f"{e['fixed_prompt_tokens']})  [target <= 1.15]",
             f"  request / raw paste request ({e['raw_paste_request_tokens']}) = "
             f"{e['ratio_vs_raw_paste']}  [target <= 0.6]",
-            f"prompt economy (Reddit-shaped thread: {r['comments']} comments, "
-            f"{r['unique_comments']} unique, {r['authors']} authors; schema counted):",
-            f"  request {r['request_tokens']} = {r['ratio_vs_unique_plus_authors_plus_prompt']} x "
-            f"(unique texts {r['unique_text_tokens']} + authors {r['author_name_tokens']} + "
-            f"fixed prompt {r['fixed_prompt_tokens']})  [target <= 1.15]",
-            f"  request / naive request ({r['naive_request_tokens']}, every comment as "
-            f"'author: text') = {r['ratio_vs_naive']}  [target <= 0.8; the floor itself is "
-            f"{r['floor_vs_naive']} x naive; JSON lines with platform ids were "
-            f"{r['json_lines_vs_naive']} x]",
+            *_reddit_report("Reddit-shaped thread of long arguments", r),
+            *_reddit_report(
+                "Reddit thread shaped like the issue's", result["reddit_casual_economy"]
+            ),
             f"map-reduce ({m['comments']} comments, {m['latency_s'] * 1000:.0f} ms latency, "
             f"concurrency {m['concurrency']}, context {m['context_tokens']}):",
             f"  chunks {m['chunks']}, calls {m['calls']} (reduce {m['reduce_calls']}), "
@@ -547,13 +731,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--token-model", default=DEFAULT_TOKEN_MODEL)
     parser.add_argument("--json", action="store_true")
     parser.add_argument(
+        "--reddit",
+        metavar="FILE",
+        help="only the prompt economy of a saved Reddit thread (its .json page)",
+    )
+    parser.add_argument(
         "--cold-start",
         action="store_true",
         help="measure whole processes instead: CPU and RSS of a summary with a model set, "
-        "of import litellm, of a raw HTTP call, offline, --help (about a minute)",
+        "of import litellm, of simonw's llm making the same call (where installed, see "
+        "DEBATE_DIGEST_BENCH_LLM), of a raw HTTP call, offline, --help (a few minutes)",
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    if args.reddit:
+        with open(args.reddit, encoding="utf-8") as handle:
+            page = json.load(handle)
+        figures = reddit_economy(args.token_model, listing=page)
+        out = (
+            json.dumps(figures, indent=2)
+            if args.json
+            else "\n".join(_reddit_report(args.reddit, figures))
+        )
+        sys.stdout.write(out + "\n")
+        return 0
     if args.cold_start:
         figures = cold_start()
         sys.stdout.write(json.dumps(figures, indent=2) + "\n")

@@ -5,10 +5,14 @@ Contract of `summarize_llm`:
 
 * The thread goes to the model once, each comment as one line inside a data block whose
   boundary is a random token per request, so thread text can neither close the block nor pass
-  for instructions (`prompts/summarize.v3.md`). Lines are compact: short numeric ids mapped back
-  before anything is checked, authors who post more than once named once as handles, a folded
-  copy shown once with who else posted it (see `messages.ShortNames`). Points per side and
-  language are per-request arguments (the caller's `Options`), not configuration.
+  for instructions (`prompts/summarize.v4.md`). Lines are compact: short numeric ids mapped back
+  before anything is checked, authors who post more than once as handles, names only where a
+  comment writes them (the participants come from the comments cited), a folded copy shown
+  once with how many others posted it, long links as `<site#N>` and a quote of the comment
+  answered cut to its first words; a quote of a shortened link is written out again before it
+  is checked against the original text (see `messages.ShortNames`, `messages.shown_text`).
+  Points per side and language are per-request arguments (the caller's `Options`), not
+  configuration.
 * Structured output: a strict JSON schema derived from `Summary` as `response_format` where
   litellm says the model supports one (and for `openai/<name>` with an `api_base`: self-hosted
   OpenAI-compatible servers implement it); else `{"type": "json_object"}` where the provider
@@ -57,6 +61,7 @@ from bot.summarize.llm.messages import (
     canonical_ids,
     carry_members,
     comment_line,
+    expand_links,
     new_boundary,
     one_line,
     parse_summary,
@@ -65,6 +70,7 @@ from bot.summarize.llm.messages import (
     response_format,
     restore_names,
     short_names,
+    shown_text,
     summarize_messages,
     summary_json_schema,
     thread_lines,
@@ -88,6 +94,7 @@ __all__ = [
     "canonical_ids",
     "carry_members",
     "comment_line",
+    "expand_links",
     "new_boundary",
     "one_line",
     "parse_summary",
@@ -96,6 +103,7 @@ __all__ = [
     "response_format",
     "restore_names",
     "short_names",
+    "shown_text",
     "summarize_llm",
     "summarize_messages",
     "summary_json_schema",

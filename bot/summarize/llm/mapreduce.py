@@ -33,7 +33,6 @@ from bot.summarize.llm.messages import (
     restore_names,
     short_names,
     summarize_messages,
-    thread_lines,
     upper_bound_tokens,
 )
 from bot.summarize.llm.transport import _litellm, _Run
@@ -120,11 +119,11 @@ def _measure(
     def measure(index: int) -> tuple[str, int]:
         comment = comments[index]
         people = sum(handle_cost(author) for author in comment.authors)
-        line = comment_line(comment, handles)
+        line = comment_line(comment, handles, names.text_of(comment))
         cost = run.provider.count(text=line) + 1 + people  # + the newline
         if cost > room:
             shortened = budget.truncate_to_tokens(
-                comment.text,
+                names.text_of(comment),
                 room - people,
                 lambda t: run.provider.count(text=comment_line(comment, handles, t)) + 1,
             )
@@ -157,7 +156,7 @@ def _plan(run: _Run, names: ShortNames, truncated: dict[int, str]) -> Iterator[b
         room = _room(run, thread)
         yield from budget.iter_chunks(comments, _measure(run, names, room, truncated), room)
         return
-    lines = thread_lines(comments, names.shown)
+    lines = names.lines(comments)
     people = names.handle_lines(comments)
 
     def whole(route: Route) -> list[dict[str, str]]:
@@ -209,7 +208,7 @@ async def summarize_llm(
     comments = list(thread.comments)
     # The model sees short ids and author handles; the answer is checked in those terms and
     # mapped back to the thread's own ids and names at the end (`restore_names`).
-    names = short_names(thread)
+    names = await asyncio.to_thread(short_names, thread, compact=True)  # seconds at 100k
     known = names.thread.by_id()
 
     def map_messages(chunk: budget.Chunk) -> MessagesFor:

@@ -9,15 +9,16 @@ import json
 import re
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
 from bot.summarize.llm.config import PROMPTS, Route
 from bot.summarize.prompts import load_prompt
-from bot.summarize.schema import Point, Summary
+from bot.summarize.schema import Point, Quote, Summary
 from bot.summarize.verify import quote_problem
+from bot.textfold import fold
 from bot.thread import Comment, Thread
 
 _MAX_ERROR_CHARS = 1500  # of a validation error shown back to the model
@@ -129,6 +130,9 @@ def verification_failures(summary: Summary, comments: Mapping[str, Comment]) -> 
 _CITED_ID = re.compile(r"[c#]?([1-9][0-9]*)")
 
 
+_HANDLE = re.compile(r"@[1-9][0-9]*(?![0-9])")
+
+
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
 
 
@@ -142,6 +146,93 @@ def one_line(text: str) -> str:
     return _LINE_BREAKS.sub(" ", text)
 
 
+# A link in a comment: long ones are shown as `<site#N>` (N: the link's place among the
+# comment's links) and put back in quotes before they are checked (`canonical_ids`).
+_URL_CHAR = r"[^\s<>()\[\]{}\"'`]"
+_URL_PARENS = rf"\({_URL_CHAR}*\)"  # balanced, as in Wikipedia's Foo_(bar)
+_URL = re.compile(
+    rf"https?://(?:{_URL_CHAR}|{_URL_PARENS})*(?:[^\s<>()\[\]{{}}\"'`.,;:!?*_~]|{_URL_PARENS})"
+)
+_SHORT_URL = re.compile(r"<([^<>\s#]+)#([1-9][0-9]{0,3})>")
+_LONG_URL = 40  # characters; a shorter link costs about what its reference would
+# A Markdown quote line (`> words`), as dedupe's `split_quote` reads one.
+_QUOTE_LINE = re.compile(r"^[ \t]*>+[ \t]?(.*)$")
+_QUOTE_MIN_WORDS = 10  # a shorter quote is left whole: its reference would save little
+_QUOTE_KEEP_WORDS = 6  # words of a folded quote still shown, so the model knows what it answers
+_WORD = re.compile(r"[\w-]+")
+
+
+def _host(url: str) -> str:
+    host = url.split("://", 1)[1].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    host = host.rsplit("@", 1)[-1].split(":", 1)[0].lower()
+    return host.removeprefix("www.") or "link"
+
+
+def shown_text(text: str, parent: str | None = None) -> str:
+    """`text` as the model is shown it: a link longer than 40 characters as `<site#N>` (mapped
+    back before quotes are checked), and a Markdown quote of at least ten words that repeats
+    the comment answered (`parent`) cut to its first six words and `…` (the model has that
+    comment on its own line). Nothing else changes, so every quote of the shown text is a
+    quote of `text` (a link reference put back), or spans a cut and fails verification."""
+    original = text
+    if "://" in text:
+        count = 0
+
+        def link(match: re.Match[str]) -> str:
+            nonlocal count
+            count += 1
+            url = match.group(0)
+            return url if len(url) <= _LONG_URL else f"<{_host(url)}#{count}>"
+
+        text = _URL.sub(link, text)
+    if parent is not None and ">" in text:
+        text = _fold_parent_quotes(text, original, fold(parent).casefold())
+    return text
+
+
+def _fold_parent_quotes(text: str, original: str, parent: str) -> str:
+    # `text` has its links shortened (numbered in `original`): a quoted block is compared
+    # with the parent with its links written out.
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if not _QUOTE_LINE.match(lines[i]):
+            out.append(lines[i])
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and _QUOTE_LINE.match(lines[j]):
+            j += 1
+        block = [m.group(1) for line in lines[i:j] if (m := _QUOTE_LINE.match(line))]
+        quoted = fold(" ".join(block))
+        words = quoted.split()
+        if (
+            len(words) >= _QUOTE_MIN_WORDS
+            and fold(expand_links(quoted, original)).casefold() in parent
+        ):
+            out.append("> " + " ".join(words[:_QUOTE_KEEP_WORDS]) + " \u2026")
+        else:
+            out.extend(lines[i:j])
+        i = j
+    return "\n".join(out)
+
+
+def expand_links(quote: str, source: str) -> str:
+    """`quote` with each `<site#N>` that stands for the N-th link of `source` written out."""
+    if "#" not in quote or "<" not in quote:
+        return quote
+    urls = _URL.findall(source)
+
+    def back(match: re.Match[str]) -> str:
+        n = int(match.group(2))
+        if n <= len(urls) and _host(urls[n - 1]) == match.group(1).lower():
+            return urls[n - 1]
+        return match.group(0)
+
+    return _SHORT_URL.sub(back, quote)
+
+
 @dataclass(frozen=True)
 class ShortNames:
     """The thread as the model sees it: comments renamed 1, 2, … in thread order (a platform
@@ -151,25 +242,60 @@ class ShortNames:
     in order of first appearance; an author seen once is shown by name where the name is plain
     (letters, digits, `_ . -`), which costs less than a handle and its line.
 
-    `thread` has the short ids (a `reply_to` outside the thread is left out); `originals` maps a
-    short id back; `shown` maps every author name to how the data block shows it (a handle or
-    the name); `names` maps a handle to its name.
+    Compact (`short_names(..., compact=True)`, what the summarize request uses): names are
+    given only where a comment's text (or the title) writes them, since the program fills in
+    participants from the comments cited: an author seen once whom no text names is not shown
+    at all (`shown` maps the name to ""; a copy's such author is shown as `?`), and a handle
+    whose name no text writes gets no `@N name` line (`unnamed`). Texts are shown by
+    `shown_text` (`texts`, by short id, where they differ).
+
+    `thread` has the short ids and the original texts (what quotes are checked against; a
+    `reply_to` outside the thread is left out); `originals` maps a short id back; `shown`
+    maps every author name to how the data block shows it (a handle, the name, or "");
+    `names` maps a handle to its name.
     """
 
     thread: Thread
     originals: dict[str, str]
     shown: dict[str, str]
     names: dict[str, str]
+    texts: dict[str, str] = field(default_factory=dict)
+    unnamed: frozenset[str] = frozenset()
+
+    def text_of(self, comment: Comment) -> str:
+        """The text of `comment` (of `thread`) as the data block shows it."""
+        return self.texts.get(comment.id, comment.text)
+
+    def lines(self, comments: Sequence[Comment]) -> list[str]:
+        """`thread_lines` of consecutive comments of `thread`, texts as shown."""
+        return thread_lines(comments, self.shown, self.texts)
 
     def handle_lines(self, comments: Iterable[Comment]) -> list[str]:
         """The `@N name` lines of the authors of `comments` shown by handle (copies' authors
         included), by handle number."""
         used = {self.shown[a] for c in comments for a in c.authors}
-        handles = sorted((h for h in used if h in self.names), key=lambda h: int(h[1:]))
+        listed = (h for h in used if h in self.names and h not in self.unnamed)
+        handles = sorted(listed, key=lambda h: int(h[1:]))
         return [f"{h} {one_line(self.names[h])}" for h in handles]
 
 
-def short_names(thread: Thread) -> ShortNames:
+def _named_in(thread: Thread, names: Iterable[str]) -> set[str]:
+    """The names among `names` that the title or some comment's text writes, case ignored (as
+    a whole word, so `u/name` and `@name` count; a name with other characters, anywhere)."""
+    texts = [c.text for c in thread.comments]
+    if thread.title:
+        texts.append(thread.title)
+    lowered = "\n".join(texts).casefold()
+    words = set(_WORD.findall(lowered))
+    found: set[str] = set()
+    for name in names:
+        key = name.casefold()
+        if key in words if _WORD.fullmatch(key) else key in lowered:
+            found.add(name)
+    return found
+
+
+def short_names(thread: Thread, *, compact: bool = False) -> ShortNames:
     """Short ids and author handles for `thread` (see `ShortNames`)."""
     ids = [c.id for c in thread.comments]
     renamed: dict[str, str] = {}
@@ -179,10 +305,13 @@ def short_names(thread: Thread) -> ShortNames:
     for comment in thread.comments:
         for name in comment.authors:
             seen[name] = seen.get(name, 0) + 1
+    named = _named_in(thread, seen) if compact else set(seen)
     shown: dict[str, str] = {}
     names: dict[str, str] = {}
     for name, times in seen.items():
-        if times == 1 and _PLAIN_NAME.fullmatch(name) and not name.isdigit():
+        if times == 1 and name not in named:
+            shown[name] = ""
+        elif times == 1 and _PLAIN_NAME.fullmatch(name) and not name.isdigit():
             shown[name] = name
         else:
             handle = f"@{len(names) + 1}"
@@ -198,11 +327,21 @@ def short_names(thread: Thread) -> ShortNames:
         )
         for comment, new_id in zip(thread.comments, short, strict=True)
     )
+    texts: dict[str, str] = {}
+    if compact:
+        by_id = {c.id: c for c in comments}
+        for comment in comments:
+            parent = by_id.get(comment.reply_to) if comment.reply_to else None
+            text = shown_text(comment.text, parent.text if parent else None)
+            if text != comment.text:
+                texts[comment.id] = text
     return ShortNames(
         thread=thread.model_copy(update={"comments": comments}),
         originals=dict(zip(short, ids, strict=True)),
         shown=shown,
         names=names,
+        texts=texts,
+        unnamed=frozenset(h for h, name in names.items() if name not in named),
     )
 
 
@@ -217,25 +356,37 @@ def comment_line(
     prompt); `^` instead of `>2` when it answers `previous`, the comment on the line above.
     Line breaks in the text become spaces, so that no text can span lines or close the block;
     what is unknown is left out to save tokens. `shown` maps author names to their handle or
-    name in the block (see `ShortNames`; without it, names are shown as given)."""
+    name in the block, or to "" for an author not shown (see `ShortNames`; without it, names
+    are shown as given)."""
     names = shown or {}
+
+    def who(name: str) -> str:
+        as_shown = names.get(name)
+        return one_line(name) if as_shown is None else as_shown
+
     head = [comment.id]
-    if comment.author:
-        head.append(names.get(comment.author) or one_line(comment.author))
+    if comment.author and who(comment.author):
+        head.append(who(comment.author))
     if comment.reply_to:
         head.append("^" if comment.reply_to == previous else ">" + comment.reply_to)
-    also = [names.get(a) or one_line(a) for a in comment.authors if a != comment.author]
+    also = [who(a) or "?" for a in comment.authors if a != comment.author]
     if also:
         head.append("+" + ",".join(also))
     return " ".join(head) + ": " + one_line(comment.text if text is None else text)
 
 
-def thread_lines(comments: Sequence[Comment], shown: Mapping[str, str]) -> list[str]:
-    """The data lines of consecutive comments (a reply to the line above is shown as `^`)."""
+def thread_lines(
+    comments: Sequence[Comment],
+    shown: Mapping[str, str],
+    texts: Mapping[str, str] | None = None,
+) -> list[str]:
+    """The data lines of consecutive comments (a reply to the line above is shown as `^`);
+    `texts` maps a comment id to its text as shown, where that differs (`ShortNames.texts`)."""
+    shown_texts = texts or {}
     lines: list[str] = []
     previous: str | None = None
     for comment in comments:
-        lines.append(comment_line(comment, shown, previous=previous))
+        lines.append(comment_line(comment, shown, shown_texts.get(comment.id), previous=previous))
         previous = comment.id
     return lines
 
@@ -243,7 +394,9 @@ def thread_lines(comments: Sequence[Comment], shown: Mapping[str, str]) -> list[
 def canonical_ids(summary: Summary, known: Mapping[str, Comment]) -> Summary:
     """`summary` with each cited id that is not known but is a known id written as `c7` or
     `#7` (or `7` for `c7`) replaced by that id: the model's way of writing an id is not a reason
-    to drop its citation. Other unknown ids stay, for verification to list and drop."""
+    to drop its citation. Other unknown ids stay, for verification to list and drop. A quote's
+    link references (`<site#N>`, see `shown_text`) are written out from the comment it cites,
+    where the quote does not verify as written."""
 
     def fix(cid: str) -> str:
         if cid in known:
@@ -255,8 +408,16 @@ def canonical_ids(summary: Summary, known: Mapping[str, Comment]) -> Summary:
                     return candidate
         return cid
 
+    def quote(q: Quote) -> Quote:
+        cid = fix(q.comment_id)
+        text = q.text
+        source = known.get(cid)
+        if source is not None and _SHORT_URL.search(text) and quote_problem(text, source.text):
+            text = expand_links(text, source.text)
+        return q.model_copy(update={"comment_id": cid, "text": text})
+
     def point(p: Point) -> Point:
-        quotes = [q.model_copy(update={"comment_id": fix(q.comment_id)}) for q in p.quotes]
+        quotes = [quote(q) for q in p.quotes]
         return p.model_copy(
             update={"comment_ids": [fix(i) for i in p.comment_ids], "quotes": quotes}
         )
@@ -281,6 +442,8 @@ def restore_names(summary: Summary, names: ShortNames) -> Summary:
     Ids go back to the originals. A side's participants are its handles as names (a name the
     thread does not hold is dropped: the model invented it) joined by the authors of the
     comments the side rests on, folded copies included, so that no author of a view is lost.
+    A handle the model wrote in its own words (question, labels, positions, point texts) is
+    replaced by its name; quotes are left as the comment wrote them.
     """
     by_id = names.thread.by_id()
     known_names = set(names.shown)
@@ -288,9 +451,15 @@ def restore_names(summary: Summary, names: ShortNames) -> Summary:
     def ids(values: Iterable[str]) -> list[str]:
         return [names.originals.get(v, v) for v in values]
 
+    def prose(text: str) -> str:
+        # A handle written in the summary's own words (not in a quote) is read as its name.
+        return _HANDLE.sub(lambda m: names.names.get(m.group(0), m.group(0)), text)
+
     def point(p: Point) -> Point:
         quotes = [q.model_copy(update={"comment_id": ids([q.comment_id])[0]}) for q in p.quotes]
-        return p.model_copy(update={"comment_ids": ids(p.comment_ids), "quotes": quotes})
+        return p.model_copy(
+            update={"text": prose(p.text), "comment_ids": ids(p.comment_ids), "quotes": quotes}
+        )
 
     sides = []
     for side in summary.sides:
@@ -306,6 +475,8 @@ def restore_names(summary: Summary, names: ShortNames) -> Summary:
         sides.append(
             side.model_copy(
                 update={
+                    "label": prose(side.label),
+                    "position": prose(side.position),
                     "participants": list(people),
                     "comment_ids": ids(side.comment_ids),
                     "points": [point(p) for p in side.points],
@@ -313,14 +484,19 @@ def restore_names(summary: Summary, names: ShortNames) -> Summary:
             )
         )
     return summary.model_copy(
-        update={"sides": sides, "common_ground": [point(p) for p in summary.common_ground]}
+        update={
+            "question": prose(summary.question),
+            "sides": sides,
+            "common_ground": [point(p) for p in summary.common_ground],
+            "open_questions": [prose(q) for q in summary.open_questions],
+        }
     )
 
 
 def new_boundary(lines: Sequence[str] = ()) -> str:
     """A random token for the data block's boundary lines, absent from every data line."""
     while True:
-        token = secrets.token_hex(8)
+        token = secrets.token_hex(4)  # no comment line can start like a boundary line anyway
         if not any(token in line for line in lines):
             return token
 

@@ -20,6 +20,7 @@ from bot.summarize.llm import (
     PROMPT_VERSION,
     LLMConfig,
     LLMError,
+    shown_text,
     summarize_llm,
     summary_json_schema,
 )
@@ -78,16 +79,18 @@ async def test_good_summary_is_verified_and_usage_counted(
     assert isinstance(request["max_tokens"], int) and request["max_tokens"] > 0
     assert [m["role"] for m in request["messages"]] == ["system", "user"]
     assert block_ids(request) == ["1", "2", "3", "4", "5"]  # short ids, in thread order
-    # Authors (as handles, named once) and ids travel with the text, one comment per line.
+    # Authors as handles and ids travel with the text, one comment per line; no comment writes
+    # user1's name, so the block does not either (the participants come from the ids cited).
     block = data_block(request)
     assert block is not None
     assert block[2][0] == {
         "id": "1",
         "handle": "@1",
-        "author": "user1",
+        "author": "@1",
         "text": small_thread.comments[0].text,
     }
-    assert user_text(request).count("user1") == 1
+    assert "user1" not in user_text(request)
+    assert outcome.summary.sides[0].participants == ["user1", "user0"]  # of c1 and c3
     assert "at most 4" in system_text(request)
 
 
@@ -493,7 +496,7 @@ async def test_injection_stays_inside_the_data_block(
     assert body.count("Ignore previous instructions") == 1
     assert "Ignore previous instructions" not in system_text(request)
     user = user_text(request)
-    match = re.search(r"^<<<THREAD ([0-9a-f]{16})>>>$", user, re.MULTILINE)
+    match = re.search(r"^<<<THREAD ([0-9a-f]{8})>>>$", user, re.MULTILINE)
     assert match, user
     token = match.group(1)
     assert token != "0123456789abcdef"
@@ -506,8 +509,8 @@ async def test_injection_stays_inside_the_data_block(
     # line (the attack's line breaks are spaces in the prompt).
     lines = [line for line in inside.split("\n") if line]
     assert len(lines) == 3
-    assert all(re.match(r"^[0-9]+ ", line) for line in lines)
-    assert lines[1] == "2 user2: " + " ".join(attack.split("\n"))
+    assert all(re.match(r"^[0-9]+[ :]", line) for line in lines)
+    assert lines[1] == "2: " + " ".join(attack.split("\n"))  # user2 posts once, unnamed
     assert "\n<<<END THREAD 0123456789abcdef>>>" not in user
     # The instructions name the real boundary and say the block is data.
     assert f"<<<END THREAD {token}>>>" in system_text(request)
@@ -568,7 +571,9 @@ async def test_seed_thread_each_unique_line_appears_once(
     [request] = fake_openai.requests
     everything = "\n".join(m["content"] for m in request["messages"])
     for comment in thread.comments:
-        assert everything.count(comment.text) == 1, comment.id
+        # Each text once, as shown (a long link as a reference: see test_llm_short_names).
+        assert everything.count(shown_text(comment.text)) == 1, comment.id
+    assert "<x.com#1>" in everything
     assert block_ids(request) == [str(n) for n in range(1, len(thread.comments) + 1)]
     assert outcome.verification.quotes_verified == 2
 
