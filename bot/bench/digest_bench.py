@@ -125,6 +125,9 @@ async def run(
                 guild_daily_tokens=0,
                 llm_max_retries=0,
                 digest_tick_s=0,
+                # A window that holds a whole thread (the 8,192 assumed for an unknown model
+                # would send day 2's 165-message re-read through map-reduce).
+                context_tokens=32768,
             )
             start = datetime(2026, 1, 1, tzinfo=UTC)
             async with assembled(settings) as bot, fake.run_client(bot):

@@ -182,7 +182,78 @@ def _boundary(previous_key: str | None, lines: Sequence[str]) -> str:
     return token
 
 
-async def summarize_digest_llm(
+@dataclass
+class DigestCall:
+    """A digest's LLM request, read, deduplicated, built and checked to fit: `send` asks the
+    model. Preparing is CPU and I/O work that runs before a slot of the LLM concurrency limit
+    is taken, so that a slot is held only while a request is in flight."""
+
+    thread: Thread
+    unique: Thread
+    report: Any
+    run: Any
+    ask: MessagesFor
+    known: dict[str, Any]
+    names: ShortNames
+    prev_short: Summary | None
+    previous: DigestResult | None
+    new: int
+    config: LLMConfig
+    max_points: int
+    language: str | None
+    focus: str | None
+    started: float
+
+    async def send(self) -> DigestResult:
+        """The verified result; `LLMError` when no model answers."""
+        run = self.run
+        part = await run.answer(self.ask, self.known)
+        answer = part.summary
+        if self.prev_short is not None:
+            answer = carry_members(answer, [self.prev_short])
+        summary = restore_names(answer, self.names)
+        max_points = self.max_points
+        if any(len(side.points) > max_points for side in summary.sides):
+            summary = summary.model_copy(
+                update={
+                    "sides": [
+                        s.model_copy(update={"points": s.points[:max_points]})
+                        for s in summary.sides
+                    ]
+                }
+            )
+        if self.previous is not None:
+            run.note(
+                f"updated from the previous summary with {self.new} new comment"
+                + ("" if self.new == 1 else "s")
+            )
+        if run.repairs:
+            run.note("some quotes or citations failed verification; what still failed was dropped")
+        unique = self.unique
+        key = digest_key(unique, self.config, max_points, self.language, self.focus, self.previous)
+        return DigestResult(
+            engine="llm",
+            model=part.model,
+            prompt_version=PROMPT_VERSION,
+            cache_key=key,
+            input=input_stats(self.thread, unique, self.report),
+            summary=summary,
+            verification=part.verification,
+            usage=run.usage(),
+            balance=check_balance(summary, unique.comments),
+            comments=[
+                CommentOut(id=c.id, author=c.author, text=c.text, url=c.url, reply_to=c.reply_to)
+                for c in unique.comments
+            ],
+            duplicates=duplicates(self.report),
+            notes=list(run.notes),
+            elapsed_ms=round((time.perf_counter() - self.started) * 1000, 1),
+            reading_minutes_saved=reading_minutes_saved(self.thread, summary),
+            created_at=datetime.now(UTC),
+        )
+
+
+async def prepare_digest_llm(
     thread: Thread,
     *,
     old_ids: frozenset[str] = frozenset(),
@@ -191,11 +262,10 @@ async def summarize_digest_llm(
     max_points: int,
     language: str | None,
     focus: str | None,
-) -> DigestResult:
-    """Summarize `thread` for a digest with the LLM: an update of `previous` with the comments
-    whose ids are not in `old_ids`, or (`previous` None, no `old_ids`) a first summary.
-
-    Raises `LLMError` when no model answers (the caller falls back to the offline engine).
+) -> DigestCall:
+    """The request that summarizes `thread` with the LLM: an update of `previous` with the
+    comments whose ids are not in `old_ids`, or (`previous` None, no `old_ids`) a first
+    summary. `TooLong` when it does not fit one request; `LLMError` when there is nothing new.
     """
     from bot.summarize.llm.transport import _litellm, _Run
 
@@ -218,8 +288,8 @@ async def summarize_digest_llm(
     data = [*lines, *people, thread.title or "", focus or "", prev_line or ""]
     boundary = _boundary(previous.cache_key if previous is not None else None, data)
 
-    def messages_for() -> MessagesFor:
-        return lambda route: update_messages(
+    def ask(route: Route) -> list[dict[str, str]]:
+        return update_messages(
             route=route,
             boundary=boundary,
             title=thread.title,
@@ -233,54 +303,35 @@ async def summarize_digest_llm(
 
     routes = {run.route(m) for m in run.models}
     limit = int((run.context_tokens - run.reserve) * budget.SAFETY)
-    ask = messages_for()
     # The byte count bounds the token count: only a request that may not fit is counted.
     if any(upper_bound_tokens(ask(r), r) > limit for r in routes) and any(
         run.prompt_cost(ask(r), r) > limit for r in routes
     ):
         raise TooLong(f"{len(unique.comments)} comments do not fit one request")
-    part = await run.answer(ask, known)
-    answer = part.summary
-    if prev_short is not None:
-        answer = carry_members(answer, [prev_short])
-    summary = restore_names(answer, names)
-    cut = sum(max(0, len(side.points) - max_points) for side in summary.sides)
-    if cut:
-        summary = summary.model_copy(
-            update={
-                "sides": [
-                    s.model_copy(update={"points": s.points[:max_points]}) for s in summary.sides
-                ]
-            }
-        )
-    if previous is not None:
-        run.note(
-            f"updated from the previous digest's summary with {len(new)} new comment"
-            + ("" if len(new) == 1 else "s")
-        )
-    if run.repairs:
-        run.note("some quotes or citations failed verification; what still failed was dropped")
-    key = digest_key(unique, config, max_points, language, focus, previous)
-    return DigestResult(
-        engine="llm",
-        model=part.model,
-        prompt_version=PROMPT_VERSION,
-        cache_key=key,
-        input=input_stats(thread, unique, report),
-        summary=summary,
-        verification=part.verification,
-        usage=run.usage(),
-        balance=check_balance(summary, unique.comments),
-        comments=[
-            CommentOut(id=c.id, author=c.author, text=c.text, url=c.url, reply_to=c.reply_to)
-            for c in unique.comments
-        ],
-        duplicates=duplicates(report),
-        notes=list(run.notes),
-        elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
-        reading_minutes_saved=reading_minutes_saved(thread, summary),
-        created_at=datetime.now(UTC),
-    )
+    return DigestCall(
+        thread=thread, unique=unique, report=report, run=run, ask=ask, known=known,
+        names=names, prev_short=prev_short, previous=previous, new=len(new), config=config,
+        max_points=max_points, language=language, focus=focus, started=started,
+    )  # fmt: skip
+
+
+async def summarize_digest_llm(
+    thread: Thread,
+    *,
+    old_ids: frozenset[str] = frozenset(),
+    previous: DigestResult | None,
+    config: LLMConfig,
+    max_points: int,
+    language: str | None,
+    focus: str | None,
+) -> DigestResult:
+    """`prepare_digest_llm`, then `send`: raises `TooLong`, or `LLMError` when no model
+    answers (the caller falls back to the offline engine)."""
+    call = await prepare_digest_llm(
+        thread, old_ids=old_ids, previous=previous, config=config,
+        max_points=max_points, language=language, focus=focus,
+    )  # fmt: skip
+    return await call.send()
 
 
 def digest_key(
