@@ -296,12 +296,33 @@ async def test_digest_commands_set_up_show_pause_and_refuse_bad_input(
         await fake.wait_for(lambda: said(fake, show), timeout=10)
         assert "Next run:" in said(fake, show) and show.ephemeral
         assert "Language: German" in said(fake, show)
-        assert "LLM budget: the server's, shared with /summarize" in said(fake, show)
+        assert "LLM budget: the server's daily budget, shared with /summarize" in said(fake, show)
+
+        # A digest with its own budget: set by the command, shown, and a bad one refused.
+        own = await fake.interaction(
+            boss, world.general, "digest setup",
+            {"destination": log, "time": "9:00", "timezone": "UTC", "name": "own",
+             "budget": "50k"},
+        )  # fmt: skip
+        await fake.wait_for(lambda: said(fake, own), timeout=10)
+        assert "its own, 50,000 tokens a day" in said(fake, own)
+        row_own = next(r for r in await bot.store.digests(world.guild.id) if r.config.name == "own")
+        assert row_own.config.own_budget_tokens == 50_000
+        show_own = await fake.interaction(boss, world.general, "digest show", {"name": "own"})
+        await fake.wait_for(lambda: said(fake, show_own), timeout=10)
+        assert "LLM budget: its own, 50,000 tokens a day" in said(fake, show_own)
+        lots = await fake.interaction(
+            boss, world.general, "digest setup",
+            {"destination": log, "time": "9:00", "timezone": "UTC", "name": "x", "budget": "lots"},
+        )  # fmt: skip
+        await fake.wait_for(lambda: said(fake, lots), timeout=10)
+        assert lots.ephemeral and "daily token count like 50000" in said(fake, lots)
+        assert len(await bot.store.digests(world.guild.id)) == 2
 
         pause = await fake.interaction(boss, world.general, "digest pause", {})
         await fake.wait_for(lambda: said(fake, pause), timeout=10)
-        (row,) = await bot.store.digests(world.guild.id)
-        assert not row.enabled
+        enabled = {r.config.name: r.enabled for r in await bot.store.digests(world.guild.id)}
+        assert enabled == {"digest": False, "own": True}
 
         refused = await fake.interaction(world.bob, world.general, "digest show", {})
         await fake.wait_for(lambda: said(fake, refused), timeout=10)
@@ -613,6 +634,48 @@ async def test_a_spent_budget_skips_the_period_with_one_line_and_llm_failure_fal
     assert len(llm.requests) == asked
     lines = [s.payload["content"] for s in posts(fake, log.id) if "skipped" in s.payload["content"]]
     assert len(lines) == 1 and "daily LLM budget is spent" in lines[0]
+
+
+async def test_a_digest_with_its_own_budget_draws_on_it_not_on_the_servers(
+    discord_fake: FakeDiscord, world: World, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fakes.fake_openai import FakeOpenAI, debate_responder
+
+    from bot.discord.guards import utc_day
+
+    monkeypatch.setenv("OPENAI_API_KEY", "test")
+    fake = discord_fake
+    log = mod_log(fake, world)
+    with FakeOpenAI(responder=debate_responder) as llm:
+        settings = make_settings(
+            tmp_path, model="openai/fake-model", api_base=llm.url, digest_tick_s=0,
+            guild_daily_tokens=1000,
+        )  # fmt: skip
+        async with running(fake, settings) as bot:
+            now = START + timedelta(hours=1)
+            day = utc_day(now)
+            # /summarize spent the server's budget today; this digest has its own.
+            await bot.store.record_usage(
+                world.guild.id, day, tokens=1000, llm_calls=1, cached=False
+            )
+            row_id = await bot.store.save_digest(
+                config(world, log, own_budget_tokens=1500), created_by=None, next_run=START
+            )
+            first = await runner_of(bot, now).run_now(await bot.store.digest(row_id))
+            assert first.state == "posted", first.text
+            assert len(llm.requests) == 1 and first.tokens > 0
+            own = await bot.store.guild_usage(-row_id, day)
+            server = await bot.store.guild_usage(world.guild.id, day)
+            assert own.tokens == first.tokens and server.tokens == 1000
+
+            # Its own budget spent: skipped with one line saying whose budget, no request.
+            await bot.store.record_usage(-row_id, day, tokens=1500, llm_calls=1, cached=False)
+            fake.ids.tick(3600)
+            fake.add_message(world.thread, world.alice, "One more thought on remote work today.")
+            later = fake.ids.now + timedelta(minutes=1)
+            skipped = await runner_of(bot, later).run_now(await bot.store.digest(row_id))
+    assert skipped.state == "skipped" and "this digest's daily LLM budget is spent" in skipped.text
+    assert len(llm.requests) == 1
 
 
 async def test_the_message_cap_per_thread_drops_the_oldest_never_the_newest(

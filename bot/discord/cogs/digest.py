@@ -16,7 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot.digest.config import DigestConfig, SourceRef
+from bot.digest.config import DigestConfig, SourceRef, describe_budget, parse_budget
 from bot.digest.schedule import (
     Schedule,
     parse_time_of_day,
@@ -148,6 +148,7 @@ class Digests(commands.Cog):
         focus="A short focus line for the summaries (treated as data, not instructions)",
         quiet_day="Post a short 'quiet day' line when nothing moved",
         language="Write the summaries in this language (LLM engine only; pick from the list)",
+        budget="LLM tokens a day: shared (the server's, with /summarize) or its own, like 50k",
     )
     async def setup(
         self,
@@ -163,6 +164,7 @@ class Digests(commands.Cog):
         focus: app_commands.Range[str, 1, 200] | None = None,
         quiet_day: bool = False,
         language: app_commands.Range[str, 1, 40] | None = None,
+        budget: app_commands.Range[str, 1, 20] | None = None,
     ) -> None:
         guild = interaction.guild
         assert guild is not None
@@ -181,6 +183,7 @@ class Digests(commands.Cog):
             focus=focus,
             quiet_day=quiet_day,
             language=language_for(language),
+            own_budget_tokens=parse_budget(budget),
         )
         now = self.runner.clock()
         next_run = schedule.next_after(now)
@@ -191,7 +194,7 @@ class Digests(commands.Cog):
         await interaction.response.send_message(
             f"Digest **{discord.utils.escape_markdown(config.name)}** set: "
             f"{schedule.describe()}, {debates} debates, in {destination.mention}. "
-            f"First run {stamp}.",
+            f"LLM budget: {describe_budget(config.own_budget_tokens)}. First run {stamp}.",
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
@@ -237,15 +240,7 @@ class Digests(commands.Cog):
             lines.append(f"Language: {config.language}")
         if config.focus:
             lines.append(f"Focus: {discord.utils.escape_markdown(config.focus)}")
-        own = config.own_budget_tokens
-        lines.append(
-            "LLM budget: "
-            + (
-                f"its own, {own:,} tokens a day"
-                if own is not None
-                else "the server's, shared with /summarize"
-            )
-        )
+        lines.append(f"LLM budget: {describe_budget(config.own_budget_tokens)}")
         if row.enabled and row.next_run:
             lines.append(f"Next run: {discord.utils.format_dt(row.next_run, 'F')}")
         if row.last_end:
