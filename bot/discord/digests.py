@@ -444,6 +444,11 @@ class DigestRunner:
         if self.bot.llm is not None:
             await asyncio.gather(*(self._summarize_llm(row, period, by_id[a.source_id], failed)
                                    for a in shown))  # fmt: skip
+        else:
+            # Offline, a debate shown is summarized again from the whole thread (cheap), so
+            # that it says what the LLM's update of its earlier summary would.
+            await asyncio.gather(*(self._summarize_whole(period, by_id[a.source_id])
+                                   for a in shown))  # fmt: skip
         llm_s = time.perf_counter() - began
         previous = (
             row.last_end.astimezone(UTC).isoformat(timespec="seconds") if row.last_end else ""
@@ -492,6 +497,39 @@ class DigestRunner:
             except Exception:  # one thread failing leaves the digest posted, with a note
                 log.exception("digest: summarizing %s failed", candidate.activity.source_id)
                 failed.append(f"{candidate.activity.name}: could not be summarized")
+
+    async def _summarize_whole(self, period: Period, candidate: Candidate) -> None:
+        """The offline summary of a debate shown, from the whole thread up to the history limit
+        (the newest kept) rather than the period's messages; a channel conversation stays the
+        period's, as with the LLM."""
+        if candidate.whole or not isinstance(candidate.channel, discord.Thread):
+            return
+        try:
+            async with self._reading:
+                every = await self._whole(candidate, period)
+            if len(every) <= len(candidate.window):
+                return
+            in_window = {m.id for m in candidate.window}
+            thread = messages_to_thread(
+                every, title=candidate.activity.name, url=candidate.activity.url
+            )
+            async with self._limit:
+                result = await summarize_thread(
+                    thread,
+                    store=self.bot.store,
+                    options=Options(llm=None, max_points_per_side=2),
+                    flights=self.bot.flights,
+                    cpu=self.bot.cpu.request() if self.bot.cpu is not None else None,
+                )
+        except Exception:  # the period's summary stands, with a note
+            log.exception("digest: reading %s whole failed", candidate.activity.source_id)
+            if candidate.result is not None:
+                note = "Only this period's messages could be read for this summary."
+                notes = [note, *candidate.result.notes]
+                candidate.result = candidate.result.model_copy(update={"notes": notes})
+            return
+        candidate.older = [m for m in every if m.id not in in_window]
+        candidate.result = result
 
     async def _summarize_llm(
         self, row: DigestRow, period: Period, candidate: Candidate, failed: list[str]

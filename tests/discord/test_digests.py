@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -676,6 +677,33 @@ async def test_a_digest_with_its_own_budget_draws_on_it_not_on_the_servers(
             skipped = await runner_of(bot, later).run_now(await bot.store.digest(row_id))
     assert skipped.state == "skipped" and "this digest's daily LLM budget is spent" in skipped.text
     assert len(llm.requests) == 1
+
+
+async def test_an_offline_digest_summarizes_the_whole_thread_and_counts_the_period(
+    discord_fake: FakeDiscord, world: World, digest_settings: Any
+) -> None:
+    fake = discord_fake
+    log = mod_log(fake, world)
+    fake.ids.tick(3 * 86400)  # the debate is three days old; three messages are new
+    late = [
+        ("alice", "LATE-1: the commute is the biggest cost of office work for most of us."),
+        ("bob", "LATE-2: I disagree with alice, the office is where the juniors learn."),
+        ("alice", "LATE-3: remote teams that write things down teach juniors just as well."),
+    ]
+    for name, text in late:
+        fake.add_message(world.thread, world.users[name], text)
+    async with running(fake, digest_settings) as bot:
+        row_id = await bot.store.save_digest(config(world, log), created_by=None, next_run=START)
+        now = fake.ids.now + timedelta(minutes=1)
+        outcome = await runner_of(bot, now).run_now(await bot.store.digest(row_id))
+    assert outcome.state == "posted", outcome.text
+    header = posts(fake, log.id)[0]
+    (entry,) = [s.payload["content"] for s in posts(fake, int(header.message["id"]))]
+    assert "3 new messages" in entry  # the counts are the period's
+    # The summary is the whole thread's: sides carry the older messages too.
+    assert any(text[:40] in entry for _, text in DEBATE), entry
+    counts = [int(n) for n in re.findall(r"\((\d+) comments?\)", entry)]
+    assert sum(counts) > len(late), entry
 
 
 async def test_the_message_cap_per_thread_drops_the_oldest_never_the_newest(
