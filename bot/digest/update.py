@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.dedupe import dedupe
+from bot.dedupe import DedupeReport, dedupe
 from bot.pipeline import duplicates, input_stats, reading_minutes_saved
 from bot.store.keys import cache_key
 from bot.summarize import budget
@@ -190,7 +190,7 @@ class DigestCall:
 
     thread: Thread
     unique: Thread
-    report: Any
+    report: DedupeReport
     run: Any
     ask: MessagesFor
     known: dict[str, Any]
@@ -203,6 +203,13 @@ class DigestCall:
     language: str | None
     focus: str | None
     started: float
+
+    @property
+    def key(self) -> str:
+        """The cache key of the result `send` will give."""
+        return digest_key(
+            self.unique, self.config, self.max_points, self.language, self.focus, self.previous
+        )
 
     async def send(self) -> DigestResult:
         """The verified result; `LLMError` when no model answers."""
@@ -262,15 +269,19 @@ async def prepare_digest_llm(
     max_points: int,
     language: str | None,
     focus: str | None,
+    deduped: tuple[Thread, DedupeReport] | None = None,
 ) -> DigestCall:
     """The request that summarizes `thread` with the LLM: an update of `previous` with the
     comments whose ids are not in `old_ids`, or (`previous` None, no `old_ids`) a first
     summary. `TooLong` when it does not fit one request; `LLMError` when there is nothing new.
+    `deduped` is `thread` already deduplicated, when the caller has it.
     """
     from bot.summarize.llm.transport import _litellm, _Run
 
     started = time.perf_counter()
-    unique, report = await asyncio.to_thread(dedupe, thread)
+    if deduped is None:
+        deduped = await asyncio.to_thread(dedupe, thread)
+    unique, report = deduped
     llm = await asyncio.to_thread(_litellm)
     run = _Run(config, None, llm, max_points=max_points, language=language)
     names = short_names(unique)
@@ -356,3 +367,36 @@ def digest_key(
             "fallback_models": list(config.fallback_models),
         },
     )
+
+
+def grown_from(previous: DigestResult, thread: Thread, unique: Thread) -> frozenset[str] | None:
+    """The ids of the comments `previous` was made from, when `thread` is exactly those
+    comments, in the same order and unchanged, followed by new ones only; None when one of them
+    was edited, deleted or left out (opt-out, the history limit) or one was inserted among them:
+    then the thread must be read again in full. `unique` is `thread` deduplicated (a kept
+    comment's text is compared as dedupe left it, which a later comment does not change)."""
+    kept = {c.id: c.text for c in previous.comments}
+    old = set(kept) | {d.id for d in previous.duplicates}
+    ids = [c.id for c in thread.comments]
+    if not old or set(ids[: len(old)]) != old:
+        return None
+    now = {c.id: c.text for c in unique.comments}
+    if any(now.get(cid) != text for cid, text in kept.items()):
+        return None
+    return frozenset(old)
+
+
+def latest_key(channel_id: int, config: LLMConfig, max_points: int, language: str | None) -> str:
+    """Where the latest LLM summary of a channel or thread is kept for `/summarize`'s updates:
+    one per channel and everything that changes the output (model, fallbacks, points, language).
+    """
+    document = {
+        "latest": int(channel_id),
+        "model": config.model,
+        "fallback_models": list(config.fallback_models),
+        "max_points_per_side": max_points,
+        "language": language,
+        "prompt_version": PROMPT_VERSION,
+    }
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
