@@ -7,7 +7,7 @@ with `--messages` messages and grow by `--grow` a day, the others start with hal
 third of that. A digest covering them all runs once a day for `--days` days (`/digest now`'s
 path). Every eligible thread is ranked by an offline summary
 (no tokens); only the debates shown are summarized by the LLM, and from the second day on a
-debate shown before is updated from its previous summary (`prompts/update.v1.md`).
+debate shown before is updated from its previous summary (`prompts/update.v2.md`).
 
 Reported per day: wall time of the run, LLM calls and tokens, how many summaries were updates,
 the tokens of re-reading the same threads in full (the same engine, no previous summary: the

@@ -2,12 +2,14 @@
 
 A thread summarized by an earlier digest that has grown is not re-read from the start: its
 previous (verified) summary and the comments posted since go to the model with
-`prompts/update.v1.md`. The model sees the previous summary in a context block and only the new
+`prompts/update.v2.md`. The model sees the previous summary in a context block and only the new
 comments in the data block; quotes are verified against every comment, old and new, so a quote
 kept from the previous summary still has to match its comment. The input is append-only after a
-fixed prefix (system prompt, then the previous summary, then the new comments), and the
+fixed prefix: the system prompt holds no per-request data (the same for every thread with the
+same settings, response schema included), then the previous summary, then the new comments; the
 boundary of an update is derived from the previous result's key with a per-process secret, so
 two updates on the same previous summary send the same prefix and providers' prompt caches hit.
+The same update serves `/summarize` (`bot.discord.cogs.summarize.Updates`).
 
 The digest's optional `focus` line and `language` reach the model here: the focus as a
 `focus: …` line inside the context data block (never as an instruction; the same rules as
@@ -54,7 +56,7 @@ from bot.summarize.prompts import load_prompt
 from bot.summarize.schema import CommentOut, DigestResult, Point, Summary
 from bot.thread import Thread
 
-UPDATE_PROMPT = ("update", 1)
+UPDATE_PROMPT = ("update", 2)
 PROMPT_VERSION = load_prompt(*UPDATE_PROMPT).tag + "+reask-v1"
 _SECRET = secrets.token_bytes(16)  # per process: boundaries cannot be guessed from outside
 
@@ -132,9 +134,18 @@ _NO_MEMBERS = {"sides": {"__all__": {"comment_ids", "participants"}}}
 
 
 def _summary_line(summary: Summary) -> str:
-    """A previous summary (in short ids) as one JSON line, without the sides' members."""
-    data = summary.model_dump(mode="json", exclude=_NO_MEMBERS)
+    """A previous summary (in short ids) as one compact JSON line: without the sides' members
+    and without empty fields."""
+    data = _pruned(summary.model_dump(mode="json", exclude=_NO_MEMBERS))
     return one_line(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def _pruned(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _pruned(v) for k, v in value.items() if v not in (None, "", [], {})}
+    if isinstance(value, list):
+        return [_pruned(v) for v in value]
+    return value
 
 
 def update_messages(

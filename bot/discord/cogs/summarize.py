@@ -37,7 +37,7 @@ REREAD_NOTE = (
 class Updates:
     """`/summarize` of a whole Discord thread or channel whose last LLM summary (same model,
     fallbacks, points and language) is stored and that has only grown since: the previous
-    summary and the new messages go to the model with `prompts/update.v1.md` (far fewer
+    summary and the new messages go to the model with `prompts/update.v2.md` (far fewer
     tokens than a re-read), quotes are verified against the whole thread, and the answer says
     it was updated. A message edited, deleted or left out in the old part, a thread too long
     for one request, or no previous summary: the ordinary pipeline reads it in full. The last
