@@ -296,6 +296,9 @@ async def test_digest_commands_set_up_show_pause_and_refuse_bad_input(
         show = await fake.interaction(boss, world.general, "digest show", {})
         await fake.wait_for(lambda: said(fake, show), timeout=10)
         assert "Next run:" in said(fake, show) and show.ephemeral
+        assert re.search(
+            r"Next run: (Mon|Thu) \d{4}-\d\d-\d\d 09:00 Europe/Berlin", said(fake, show)
+        )
         assert "Language: German" in said(fake, show)
         assert "LLM budget: the server's daily budget, shared with /summarize" in said(fake, show)
 

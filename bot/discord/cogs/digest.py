@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import socket
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -22,6 +23,7 @@ from bot.digest.schedule import (
     parse_time_of_day,
     parse_weekdays,
     zone_choices,
+    zone_of,
 )
 from bot.discord.digests import DigestRunner
 from bot.discord.languages import language_for, suggestions
@@ -69,6 +71,12 @@ def parse_sources(text: str | None, guild: discord.Guild) -> tuple[SourceRef, ..
 
 def parse_exclusions(text: str | None) -> frozenset[int]:
     return frozenset(int(m[1] or m[2]) for m in _CHANNEL_REF.finditer(text or ""))
+
+
+def _in_zone(moment: datetime, tz: str) -> str:
+    """`moment` in the digest's time zone, then in the reader's own (Discord's timestamp)."""
+    local = moment.astimezone(zone_of(tz)).strftime("%a %Y-%m-%d %H:%M")
+    return f"{local} {tz} ({discord.utils.format_dt(moment, 'F')})"
 
 
 class Digests(commands.Cog):
@@ -168,8 +176,6 @@ class Digests(commands.Cog):
     ) -> None:
         guild = interaction.guild
         assert guild is not None
-        from bot.digest.schedule import zone_of
-
         zone_of(timezone)
         schedule = Schedule(weekdays=parse_weekdays(days), at=parse_time_of_day(time), tz=timezone)
         config = DigestConfig(
@@ -241,11 +247,12 @@ class Digests(commands.Cog):
         if config.focus:
             lines.append(f"Focus: {discord.utils.escape_markdown(config.focus)}")
         lines.append(f"LLM budget: {describe_budget(config.own_budget_tokens)}")
+        tz = config.schedule.tz
         if row.enabled and row.next_run:
-            lines.append(f"Next run: {discord.utils.format_dt(row.next_run, 'F')}")
+            lines.append(f"Next run: {_in_zone(row.next_run, tz)}")
         if row.last_end:
             lines.append(
-                f"Last run: covered up to {discord.utils.format_dt(row.last_end, 'F')}; "
+                f"Last run: covered up to {_in_zone(row.last_end, tz)}; "
                 f"{row.last_outcome or 'no outcome recorded'}"
             )
         if destination is not None:
