@@ -73,6 +73,12 @@ async def test_a_grown_thread_is_updated_and_an_edit_in_the_old_part_forces_a_fu
             assert "updated from the previous summary with 3 new comments" in said
             assert f"{old_count + 3} comments" in said or str(old_count + 3) in said
 
+            # Nothing new since: the updated summary is served as it is, with no request.
+            again = await fake.interaction(world.dave, world.thread, "summarize", {})
+            await fake.wait_for(lambda: _answered(fake, again), timeout=20)
+            assert len(llm.requests) == 2
+            assert "updated from the previous summary" in _said(fake, again)
+
             # An old message edited (while the bot was away: no event), then one more message:
             # the old part changed, so the thread is read again in full.
             old = world.thread.messages[0]

@@ -74,7 +74,9 @@ class Updates:
             old = grown_from(previous, thread, deduped[0])
             if old is None:
                 note = REREAD_NOTE
-            elif len(old) < len(thread.comments):
+            elif len(old) == len(thread.comments):
+                return previous  # nothing new: the stored summary is this thread's (cached)
+            else:
                 updated = await self._update(thread, previous, old, deduped, run, kwargs)
                 if updated is not None:
                     if updated.engine == "llm":
