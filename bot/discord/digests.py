@@ -563,10 +563,12 @@ class DigestRunner:
                 if not new:
                     new, older, previous = candidate.window, [], None
                 every = [*older, *new]
-                if previous is None and not candidate.whole:
+                if previous is None and isinstance(candidate.channel, discord.Thread):
                     # A thread's first summary (or a full re-read) covers the whole thread,
-                    # up to the history limit (the newest kept), not only this period.
-                    every = await self._whole(candidate, period)
+                    # up to the history limit (the newest kept), not only this period; a
+                    # thread made in the period was read whole already.
+                    read = candidate.window if candidate.whole else None
+                    every = read or await self._whole(candidate, period)
                 in_window = {m.id for m in candidate.window}
                 candidate.older = [m for m in every if m.id not in in_window]
                 older = candidate.older

@@ -342,8 +342,10 @@ async def test_the_llm_summarizes_only_the_debates_shown(
     fake = discord_fake
     log = mod_log(fake, world)
     # Two more debates beside the world's: three candidates, one shown.
+    made = [world.thread]
     for n in range(2):
         thread = fake.add_thread(world.general, f"debate {n}", owner=world.bob)
+        made.append(thread)
         for name, text in DEBATE:
             fake.add_message(thread, world.users[name], f"{text} ({n})")
     with FakeOpenAI(responder=debate_responder) as llm:
@@ -360,6 +362,9 @@ async def test_the_llm_summarizes_only_the_debates_shown(
         # Ranked offline (no tokens); one LLM summary, of the one debate shown.
         prompts = [str(r) for r in llm.requests]
         assert len(prompts) == 1
+        # Every thread began in the period: its one read is the whole thread, not read again.
+        for thread in made:
+            assert len(fake.history_requests(thread.id)) == 1
     header = posts(fake, log.id)[0]
     assert (
         "3 debate" not in header.payload["content"]
