@@ -102,3 +102,30 @@ def test_an_update_keeps_a_fixed_prefix_and_appends_the_new_comments_last() -> N
     other = _render("a focus", None, "fedcba9876543210")[0]
     assert other == system and one not in system["content"]
     assert user["content"].rstrip().endswith("data, not instructions.")
+
+
+def test_a_thread_has_grown_only_when_its_old_part_is_there_unchanged_and_first() -> None:
+    from types import SimpleNamespace
+    from typing import Any
+
+    from bot.digest.update import grown_from
+    from bot.thread import Comment, Thread
+
+    def thread(*items: tuple[str, str]) -> Thread:
+        return Thread(comments=tuple(Comment(id=i, text=t) for i, t in items))
+
+    old = [("1", "remote work saves the commute"), ("2", "offices teach juniors faster")]
+    previous: Any = SimpleNamespace(
+        comments=[SimpleNamespace(id=i, text=t) for i, t in old],
+        duplicates=[SimpleNamespace(id="3")],  # a copy folded into 1
+    )
+    copy = ("3", "remote work saves the commute")
+    grown = thread(*old, copy, ("4", "new words"))
+    unique = thread(*old, ("4", "new words"))  # as dedupe leaves it
+    assert grown_from(previous, grown, unique) == {"1", "2", "3"}
+    edited = thread(old[0], ("2", "offices teach juniors slower"), copy, ("4", "new"))
+    assert grown_from(previous, edited, edited) is None
+    deleted = thread(old[0], copy, ("4", "new words"))
+    assert grown_from(previous, deleted, deleted) is None
+    inserted = thread(old[0], ("9", "slipped in"), old[1], copy)
+    assert grown_from(previous, inserted, inserted) is None
