@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
@@ -102,3 +103,31 @@ async def test_a_grown_thread_is_updated_and_an_edit_in_the_old_part_forces_a_fu
     assert size(update) < size(full) < size(reread)
     data = len(_block(update, "SUMMARY") or "") + len(_block(update, "THREAD") or "")
     assert data < 0.6 * len(_block(reread, "THREAD") or "")
+
+
+async def test_deleting_a_message_forgets_the_kept_summary_so_the_next_one_reads_in_full(
+    discord_fake: FakeDiscord, world: World, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fakes.fake_openai import FakeOpenAI, debate_responder
+
+    monkeypatch.setenv("OPENAI_API_KEY", "test")
+    fake = discord_fake
+    with FakeOpenAI(responder=debate_responder) as llm:
+        settings = make_settings(tmp_path, model="openai/fake-model", api_base=llm.url)
+        async with running(fake, settings) as bot:
+            first = await fake.interaction(world.alice, world.thread, "summarize", {})
+            await fake.wait_for(lambda: _answered(fake, first), timeout=20)
+            assert (await bot.store.stats()).entries == 2  # the summary and the kept copy
+            gone = world.thread.messages[3]
+            fake.delete_message(world.thread, gone["id"])
+            async with asyncio.timeout(10):  # the bot forgets in its event handler
+                while (await bot.store.stats()).entries:
+                    await asyncio.sleep(0.02)
+            for name, text in GROWN:
+                fake.add_message(world.thread, world.users[name], text)
+            second = await fake.interaction(world.bob, world.thread, "summarize", {})
+            await fake.wait_for(lambda: _answered(fake, second), timeout=20)
+    assert len(llm.requests) == 2
+    assert _block(llm.requests[1], "SUMMARY") is None  # a full read, not an update
+    assert len(_comment_lines(llm.requests[1])) == len(DEBATE) - 1 + len(GROWN)
+    assert gone["content"][:30] not in str(llm.requests[1])
