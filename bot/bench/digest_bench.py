@@ -9,6 +9,9 @@ path). Every eligible thread is ranked by an offline summary
 (no tokens); only the debates shown are summarized by the LLM, and from the second day on a
 debate shown before is updated from its previous summary (`prompts/update.v2.md`).
 
+The model is given a 32k context window, so that a whole thread fits one request (map-reduce
+in parts is another benchmark's subject).
+
 Reported per day: wall time of the run, LLM calls and tokens, how many summaries were updates,
 the tokens of re-reading the same threads in full (the same engine, no previous summary: the
 control, run after the day's digest and not timed) and the ratio; and the ideal wall time of the
