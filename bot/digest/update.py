@@ -27,6 +27,7 @@ import hashlib
 import hmac
 import json
 import secrets
+import sys
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -293,7 +294,8 @@ async def prepare_digest_llm(
     if deduped is None:
         deduped = await asyncio.to_thread(dedupe, thread)
     unique, report = deduped
-    llm = await asyncio.to_thread(_litellm)
+    # Imported (seconds of CPU) off the loop once; after that no thread hop is needed.
+    llm = _litellm() if "litellm" in sys.modules else await asyncio.to_thread(_litellm)
     run = _Run(config, None, llm, max_points=max_points, language=language)
     names = short_names(unique)
     known = names.thread.by_id()
