@@ -7,7 +7,10 @@ with `--messages` messages and grow by `--grow` a day, the others start with hal
 third of that. A digest covering them all runs once a day for `--days` days (`/digest now`'s
 path). Every eligible thread is ranked by an offline summary
 (no tokens); only the debates shown are summarized by the LLM, and from the second day on a
-debate shown before is updated from its previous summary (`prompts/update.v1.md`).
+debate shown before is updated from its previous summary (`prompts/update.v2.md`).
+
+The model is given a 32k context window, so that a whole thread fits one request (map-reduce
+in parts is another benchmark's subject).
 
 Reported per day: wall time of the run, LLM calls and tokens, how many summaries were updates,
 the tokens of re-reading the same threads in full (the same engine, no previous summary: the
@@ -125,6 +128,9 @@ async def run(
                 guild_daily_tokens=0,
                 llm_max_retries=0,
                 digest_tick_s=0,
+                # A window that holds a whole thread (the 8,192 assumed for an unknown model
+                # would send day 2's 165-message re-read through map-reduce).
+                context_tokens=32768,
             )
             start = datetime(2026, 1, 1, tzinfo=UTC)
             async with assembled(settings) as bot, fake.run_client(bot):

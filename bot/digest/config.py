@@ -9,12 +9,14 @@ instruction; it is short and has no markup or control characters.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.digest.schedule import Schedule
+from bot.errors import InputError
 
 MAX_DEBATES = 10
 MAX_SOURCES = 25
@@ -64,6 +66,35 @@ class DigestConfig(BaseModel):
             return None
         cleaned = " ".join(_printable(value).split())
         return cleaned or None
+
+
+MIN_OWN_BUDGET = 1000
+_BUDGET = re.compile(r"(\d+(?:\.\d+)?)\s*([km]?)")
+
+
+def parse_budget(text: str | None) -> int | None:
+    """`/digest setup budget:`: "shared" (or nothing) draws on the server's daily budget shared
+    with /summarize (None); a token count like `50000`, `50k` or `1.5m` is the digest's own."""
+    if text is None or text.strip().casefold() in ("", "shared", "server"):
+        return None
+    flat = text.strip().casefold().replace(",", "").replace("_", "")
+    match = _BUDGET.fullmatch(flat.removesuffix("tokens").strip())
+    if match is None:
+        raise InputError(
+            f"budget {text[:20]!r}: say shared (the server's budget, with /summarize) or a "
+            "daily token count like 50000 or 50k"
+        )
+    tokens = int(float(match[1]) * {"": 1, "k": 1000, "m": 1_000_000}[match[2]])
+    if tokens < MIN_OWN_BUDGET:
+        raise InputError(f"a digest's own budget is at least {MIN_OWN_BUDGET:,} tokens a day")
+    return tokens
+
+
+def describe_budget(own: int | None) -> str:
+    """Which daily LLM budget a digest draws on, in words."""
+    if own is None:
+        return "the server's daily budget, shared with /summarize"
+    return f"its own, {own:,} tokens a day (not counted against /summarize's)"
 
 
 def _printable(text: str) -> str:

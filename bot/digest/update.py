@@ -2,12 +2,14 @@
 
 A thread summarized by an earlier digest that has grown is not re-read from the start: its
 previous (verified) summary and the comments posted since go to the model with
-`prompts/update.v1.md`. The model sees the previous summary in a context block and only the new
+`prompts/update.v2.md`. The model sees the previous summary in a context block and only the new
 comments in the data block; quotes are verified against every comment, old and new, so a quote
 kept from the previous summary still has to match its comment. The input is append-only after a
-fixed prefix (system prompt, then the previous summary, then the new comments), and the
+fixed prefix: the system prompt holds no per-request data (the same for every thread with the
+same settings, response schema included), then the previous summary, then the new comments; the
 boundary of an update is derived from the previous result's key with a per-process secret, so
 two updates on the same previous summary send the same prefix and providers' prompt caches hit.
+The same update serves `/summarize` (`bot.discord.cogs.summarize.Updates`).
 
 The digest's optional `focus` line and `language` reach the model here: the focus as a
 `focus: …` line inside the context data block (never as an instruction; the same rules as
@@ -25,13 +27,14 @@ import hashlib
 import hmac
 import json
 import secrets
+import sys
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.dedupe import dedupe
+from bot.dedupe import DedupeReport, dedupe
 from bot.pipeline import duplicates, input_stats, reading_minutes_saved
 from bot.store.keys import cache_key
 from bot.summarize import budget
@@ -54,7 +57,7 @@ from bot.summarize.prompts import load_prompt
 from bot.summarize.schema import CommentOut, DigestResult, Point, Summary
 from bot.thread import Thread
 
-UPDATE_PROMPT = ("update", 1)
+UPDATE_PROMPT = ("update", 2)
 PROMPT_VERSION = load_prompt(*UPDATE_PROMPT).tag + "+reask-v1"
 _SECRET = secrets.token_bytes(16)  # per process: boundaries cannot be guessed from outside
 
@@ -132,9 +135,18 @@ _NO_MEMBERS = {"sides": {"__all__": {"comment_ids", "participants"}}}
 
 
 def _summary_line(summary: Summary) -> str:
-    """A previous summary (in short ids) as one JSON line, without the sides' members."""
-    data = summary.model_dump(mode="json", exclude=_NO_MEMBERS)
+    """A previous summary (in short ids) as one compact JSON line: without the sides' members
+    and without empty fields."""
+    data = _pruned(summary.model_dump(mode="json", exclude=_NO_MEMBERS))
     return one_line(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def _pruned(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _pruned(v) for k, v in value.items() if v not in (None, "", [], {})}
+    if isinstance(value, list):
+        return [_pruned(v) for v in value]
+    return value
 
 
 def update_messages(
@@ -182,7 +194,85 @@ def _boundary(previous_key: str | None, lines: Sequence[str]) -> str:
     return token
 
 
-async def summarize_digest_llm(
+@dataclass
+class DigestCall:
+    """A digest's LLM request, read, deduplicated, built and checked to fit: `send` asks the
+    model. Preparing is CPU and I/O work that runs before a slot of the LLM concurrency limit
+    is taken, so that a slot is held only while a request is in flight."""
+
+    thread: Thread
+    unique: Thread
+    report: DedupeReport
+    run: Any
+    ask: MessagesFor
+    known: dict[str, Any]
+    names: ShortNames
+    prev_short: Summary | None
+    previous: DigestResult | None
+    new: int
+    config: LLMConfig
+    max_points: int
+    language: str | None
+    focus: str | None
+    started: float
+
+    @property
+    def key(self) -> str:
+        """The cache key of the result `send` will give."""
+        return digest_key(
+            self.unique, self.config, self.max_points, self.language, self.focus, self.previous
+        )
+
+    async def send(self) -> DigestResult:
+        """The verified result; `LLMError` when no model answers."""
+        run = self.run
+        part = await run.answer(self.ask, self.known)
+        answer = part.summary
+        if self.prev_short is not None:
+            answer = carry_members(answer, [self.prev_short])
+        summary = restore_names(answer, self.names)
+        max_points = self.max_points
+        if any(len(side.points) > max_points for side in summary.sides):
+            summary = summary.model_copy(
+                update={
+                    "sides": [
+                        s.model_copy(update={"points": s.points[:max_points]})
+                        for s in summary.sides
+                    ]
+                }
+            )
+        if self.previous is not None:
+            run.note(
+                f"updated from the previous summary with {self.new} new comment"
+                + ("" if self.new == 1 else "s")
+            )
+        if run.state.repairs:
+            run.note("some quotes or citations failed verification; what still failed was dropped")
+        unique = self.unique
+        key = digest_key(unique, self.config, max_points, self.language, self.focus, self.previous)
+        return DigestResult(
+            engine="llm",
+            model=part.model,
+            prompt_version=PROMPT_VERSION,
+            cache_key=key,
+            input=input_stats(self.thread, unique, self.report),
+            summary=summary,
+            verification=part.verification,
+            usage=run.usage(),
+            balance=check_balance(summary, unique.comments),
+            comments=[
+                CommentOut(id=c.id, author=c.author, text=c.text, url=c.url, reply_to=c.reply_to)
+                for c in unique.comments
+            ],
+            duplicates=duplicates(self.report),
+            notes=list(run.state.notes),
+            elapsed_ms=round((time.perf_counter() - self.started) * 1000, 1),
+            reading_minutes_saved=reading_minutes_saved(self.thread, summary),
+            created_at=datetime.now(UTC),
+        )
+
+
+async def prepare_digest_llm(
     thread: Thread,
     *,
     old_ids: frozenset[str] = frozenset(),
@@ -191,17 +281,21 @@ async def summarize_digest_llm(
     max_points: int,
     language: str | None,
     focus: str | None,
-) -> DigestResult:
-    """Summarize `thread` for a digest with the LLM: an update of `previous` with the comments
-    whose ids are not in `old_ids`, or (`previous` None, no `old_ids`) a first summary.
-
-    Raises `LLMError` when no model answers (the caller falls back to the offline engine).
+    deduped: tuple[Thread, DedupeReport] | None = None,
+) -> DigestCall:
+    """The request that summarizes `thread` with the LLM: an update of `previous` with the
+    comments whose ids are not in `old_ids`, or (`previous` None, no `old_ids`) a first
+    summary. `TooLong` when it does not fit one request; `LLMError` when there is nothing new.
+    `deduped` is `thread` already deduplicated, when the caller has it.
     """
     from bot.summarize.llm.transport import _litellm, _Run
 
     started = time.perf_counter()
-    unique, report = await asyncio.to_thread(dedupe, thread)
-    llm = await asyncio.to_thread(_litellm)
+    if deduped is None:
+        deduped = await asyncio.to_thread(dedupe, thread)
+    unique, report = deduped
+    # Imported (seconds of CPU) off the loop once; after that no thread hop is needed.
+    llm = _litellm() if "litellm" in sys.modules else await asyncio.to_thread(_litellm)
     run = _Run(config, None, llm, max_points=max_points, language=language)
     names = short_names(unique)
     known = names.thread.by_id()
@@ -218,8 +312,8 @@ async def summarize_digest_llm(
     data = [*lines, *people, thread.title or "", focus or "", prev_line or ""]
     boundary = _boundary(previous.cache_key if previous is not None else None, data)
 
-    def messages_for() -> MessagesFor:
-        return lambda route: update_messages(
+    def ask(route: Route) -> list[dict[str, str]]:
+        return update_messages(
             route=route,
             boundary=boundary,
             title=thread.title,
@@ -233,54 +327,35 @@ async def summarize_digest_llm(
 
     routes = {run.provider.route(m) for m in run.provider.models}
     limit = int((run.provider.context_tokens - run.provider.reserve) * budget.SAFETY)
-    ask = messages_for()
     # The byte count bounds the token count: only a request that may not fit is counted.
     if any(upper_bound_tokens(ask(r), r) > limit for r in routes) and any(
         run.provider.prompt_cost(ask(r), r) > limit for r in routes
     ):
         raise TooLong(f"{len(unique.comments)} comments do not fit one request")
-    part = await run.answer(ask, known)
-    answer = part.summary
-    if prev_short is not None:
-        answer = carry_members(answer, [prev_short])
-    summary = restore_names(answer, names)
-    cut = sum(max(0, len(side.points) - max_points) for side in summary.sides)
-    if cut:
-        summary = summary.model_copy(
-            update={
-                "sides": [
-                    s.model_copy(update={"points": s.points[:max_points]}) for s in summary.sides
-                ]
-            }
-        )
-    if previous is not None:
-        run.note(
-            f"updated from the previous digest's summary with {len(new)} new comment"
-            + ("" if len(new) == 1 else "s")
-        )
-    if run.state.repairs:
-        run.note("some quotes or citations failed verification; what still failed was dropped")
-    key = digest_key(unique, config, max_points, language, focus, previous)
-    return DigestResult(
-        engine="llm",
-        model=part.model,
-        prompt_version=PROMPT_VERSION,
-        cache_key=key,
-        input=input_stats(thread, unique, report),
-        summary=summary,
-        verification=part.verification,
-        usage=run.usage(),
-        balance=check_balance(summary, unique.comments),
-        comments=[
-            CommentOut(id=c.id, author=c.author, text=c.text, url=c.url, reply_to=c.reply_to)
-            for c in unique.comments
-        ],
-        duplicates=duplicates(report),
-        notes=list(run.state.notes),
-        elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
-        reading_minutes_saved=reading_minutes_saved(thread, summary),
-        created_at=datetime.now(UTC),
-    )
+    return DigestCall(
+        thread=thread, unique=unique, report=report, run=run, ask=ask, known=known,
+        names=names, prev_short=prev_short, previous=previous, new=len(new), config=config,
+        max_points=max_points, language=language, focus=focus, started=started,
+    )  # fmt: skip
+
+
+async def summarize_digest_llm(
+    thread: Thread,
+    *,
+    old_ids: frozenset[str] = frozenset(),
+    previous: DigestResult | None,
+    config: LLMConfig,
+    max_points: int,
+    language: str | None,
+    focus: str | None,
+) -> DigestResult:
+    """`prepare_digest_llm`, then `send`: raises `TooLong`, or `LLMError` when no model
+    answers (the caller falls back to the offline engine)."""
+    call = await prepare_digest_llm(
+        thread, old_ids=old_ids, previous=previous, config=config,
+        max_points=max_points, language=language, focus=focus,
+    )  # fmt: skip
+    return await call.send()
 
 
 def digest_key(
@@ -305,3 +380,36 @@ def digest_key(
             "fallback_models": list(config.fallback_models),
         },
     )
+
+
+def grown_from(previous: DigestResult, thread: Thread, unique: Thread) -> frozenset[str] | None:
+    """The ids of the comments `previous` was made from, when `thread` is exactly those
+    comments, in the same order and unchanged, followed by new ones only; None when one of them
+    was edited, deleted or left out (opt-out, the history limit) or one was inserted among them:
+    then the thread must be read again in full. `unique` is `thread` deduplicated (a kept
+    comment's text is compared as dedupe left it, which a later comment does not change)."""
+    kept = {c.id: c.text for c in previous.comments}
+    old = set(kept) | {d.id for d in previous.duplicates}
+    ids = [c.id for c in thread.comments]
+    if not old or set(ids[: len(old)]) != old:
+        return None
+    now = {c.id: c.text for c in unique.comments}
+    if any(now.get(cid) != text for cid, text in kept.items()):
+        return None
+    return frozenset(old)
+
+
+def latest_key(channel_id: int, config: LLMConfig, max_points: int, language: str | None) -> str:
+    """Where the latest LLM summary of a channel or thread is kept for `/summarize`'s updates:
+    one per channel and everything that changes the output (model, fallbacks, points, language).
+    """
+    document = {
+        "latest": int(channel_id),
+        "model": config.model,
+        "fallback_models": list(config.fallback_models),
+        "max_points_per_side": max_points,
+        "language": language,
+        "prompt_version": PROMPT_VERSION,
+    }
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()

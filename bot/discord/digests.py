@@ -56,6 +56,7 @@ log = logging.getLogger(__name__)
 # "more"), and how many summaries run at once.
 MAX_RANKED = 200
 CONCURRENCY = 4
+READ_AHEAD = 1
 ARCHIVED_PER_CHANNEL = 50
 THREAD_NAME = 100  # Discord's limit for a thread name
 _READABLE_TYPES = (discord.ChannelType.text, discord.ChannelType.news, discord.ChannelType.forum)
@@ -76,6 +77,7 @@ class Candidate:
     older: list[Any] = field(default_factory=list)  # the part an earlier digest summarized
     mark: str | None = None  # the incremental mark of its LLM summary (`bot.digest.update`)
     opted_out: frozenset[int] = frozenset()
+    whole: bool = False  # `window` is the whole thread (it began in the period, nothing cut)
     updated: bool = False  # its LLM summary updated the previous one
 
 
@@ -110,6 +112,9 @@ class DigestRunner:
         self.owner = owner
         self.clock = clock
         self._limit = asyncio.Semaphore(concurrency)
+        # One thread read and prepared at a time, in rank order: the first request goes out
+        # after one read, not after all of them, and the rest are read while it is in flight.
+        self._reading = asyncio.Semaphore(READ_AHEAD)
 
     @property
     def store(self) -> Any:
@@ -354,10 +359,21 @@ class DigestRunner:
                     threads.setdefault(thread.id, thread)
         conversations = [c for c in sources if c.type != discord.ChannelType.forum]
         found = []
+        limit = self.bot.settings.history_limit
         for channel in [*threads.values(), *conversations]:
-            window = self._keep(await self._window(channel, period), opted_out, skipped)
+            read = await self._window(channel, period)
+            window = self._keep(read, opted_out, skipped)
             if window:
-                found.append(self._candidate(guild, channel, window))
+                candidate = self._candidate(guild, channel, window)
+                # A thread made in the period with nothing cut: the window is all of it.
+                made = getattr(channel, "created_at", None)
+                candidate.whole = (
+                    isinstance(channel, discord.Thread)
+                    and made is not None
+                    and made >= period.start
+                    and len(read) < limit
+                )
+                found.append(candidate)
         return found
 
     async def _window(self, channel: Any, period: Period) -> list[Any]:
@@ -428,6 +444,11 @@ class DigestRunner:
         if self.bot.llm is not None:
             await asyncio.gather(*(self._summarize_llm(row, period, by_id[a.source_id], failed)
                                    for a in shown))  # fmt: skip
+        else:
+            # Offline, a debate shown is summarized again from the whole thread (cheap), so
+            # that it says what the LLM's update of its earlier summary would.
+            await asyncio.gather(*(self._summarize_whole(period, by_id[a.source_id])
+                                   for a in shown))  # fmt: skip
         llm_s = time.perf_counter() - began
         previous = (
             row.last_end.astimezone(UTC).isoformat(timespec="seconds") if row.last_end else ""
@@ -477,6 +498,39 @@ class DigestRunner:
                 log.exception("digest: summarizing %s failed", candidate.activity.source_id)
                 failed.append(f"{candidate.activity.name}: could not be summarized")
 
+    async def _summarize_whole(self, period: Period, candidate: Candidate) -> None:
+        """The offline summary of a debate shown, from the whole thread up to the history limit
+        (the newest kept) rather than the period's messages; a channel conversation stays the
+        period's, as with the LLM."""
+        if candidate.whole or not isinstance(candidate.channel, discord.Thread):
+            return
+        try:
+            async with self._reading:
+                every = await self._whole(candidate, period)
+            if len(every) <= len(candidate.window):
+                return
+            in_window = {m.id for m in candidate.window}
+            thread = messages_to_thread(
+                every, title=candidate.activity.name, url=candidate.activity.url
+            )
+            async with self._limit:
+                result = await summarize_thread(
+                    thread,
+                    store=self.bot.store,
+                    options=Options(llm=None, max_points_per_side=2),
+                    flights=self.bot.flights,
+                    cpu=self.bot.cpu.request() if self.bot.cpu is not None else None,
+                )
+        except Exception:  # the period's summary stands, with a note
+            log.exception("digest: reading %s whole failed", candidate.activity.source_id)
+            if candidate.result is not None:
+                note = "Only this period's messages could be read for this summary."
+                notes = [note, *candidate.result.notes]
+                candidate.result = candidate.result.model_copy(update={"notes": notes})
+            return
+        candidate.older = [m for m in every if m.id not in in_window]
+        candidate.result = result
+
     async def _summarize_llm(
         self, row: DigestRow, period: Period, candidate: Candidate, failed: list[str]
     ) -> None:
@@ -484,41 +538,46 @@ class DigestRunner:
         the part it summarized is unchanged (same messages, none edited), else the whole thread
         since it was first summarized; every model failing falls back to the offline engine,
         with a note in the entry."""
-        from bot.digest.update import Mark, TooLong, fingerprint, summarize_digest_llm
+        from bot.digest.update import DigestCall, Mark, TooLong, fingerprint, prepare_digest_llm
         from bot.summarize.llm import LLMError
 
         config = row.config
         activity = candidate.activity
         try:
-            last_id, _, result_key = await self.store.thread_mark(row.id, activity.source_id)
-            mark = Mark.decode(result_key)
-            previous, older, notes = None, [], []
-            if mark is not None:
-                older = await self._older(candidate, mark.first_id, last_id)
-                if older and fingerprint(older) == mark.fingerprint:
-                    previous = await self.store.get(mark.key)
-                if previous is None:
-                    notes.append(
-                        "Messages summarized before were edited or deleted (or the earlier "
-                        "summary expired): the thread was read again in full."
-                    )
-            new = [m for m in candidate.window if m.id > last_id]
-            if not new:
-                new, older, previous = candidate.window, [], None
-            every = [*older, *new]
-            if previous is None and isinstance(candidate.channel, discord.Thread):
-                # A thread's first summary (or a full re-read) covers the whole thread,
-                # up to the history limit (the newest kept), not only this period.
-                every = await self._whole(candidate, period)
-            in_window = {m.id for m in candidate.window}
-            candidate.older = [m for m in every if m.id not in in_window]
-            older = candidate.older
-            thread = messages_to_thread(every, title=activity.name, url=activity.url)
-            llm = self.bot.llm
-            assert llm is not None  # only called when a model is configured
-            try:
-                async with self._limit:  # the LLM calls only: reading Discord is not held
-                    result = await summarize_digest_llm(
+            # Read and prepared one thread at a time, in rank order (the semaphore is fair);
+            # an LLM slot is held only by a request being answered.
+            async with self._reading:
+                last_id, _, result_key = await self.store.thread_mark(row.id, activity.source_id)
+                mark = Mark.decode(result_key)
+                previous, older, notes = None, [], []
+                if mark is not None:
+                    older = await self._older(candidate, mark.first_id, last_id)
+                    if older and fingerprint(older) == mark.fingerprint:
+                        previous = await self.store.get(mark.key)
+                    if previous is None:
+                        notes.append(
+                            "Messages summarized before were edited or deleted (or the earlier "
+                            "summary expired): the thread was read again in full."
+                        )
+                new = [m for m in candidate.window if m.id > last_id]
+                if not new:
+                    new, older, previous = candidate.window, [], None
+                every = [*older, *new]
+                if previous is None and isinstance(candidate.channel, discord.Thread):
+                    # A thread's first summary (or a full re-read) covers the whole thread,
+                    # up to the history limit (the newest kept), not only this period; a
+                    # thread made in the period was read whole already.
+                    read = candidate.window if candidate.whole else None
+                    every = read or await self._whole(candidate, period)
+                in_window = {m.id for m in candidate.window}
+                candidate.older = [m for m in every if m.id not in in_window]
+                older = candidate.older
+                thread = messages_to_thread(every, title=activity.name, url=activity.url)
+                llm = self.bot.llm
+                assert llm is not None  # only called when a model is configured
+                call: DigestCall | TooLong | LLMError
+                try:
+                    call = await prepare_digest_llm(
                         thread,
                         old_ids=frozenset(str(m.id) for m in older) if previous else frozenset(),
                         previous=previous,
@@ -527,6 +586,13 @@ class DigestRunner:
                         language=config.language,
                         focus=config.focus,
                     )
+                except (TooLong, LLMError) as err:
+                    call = err  # answered below, outside the reading slot
+            try:
+                if isinstance(call, Exception):
+                    raise call
+                async with self._limit:  # the LLM calls only
+                    result = await call.send()
             except TooLong:
                 # Too long for one request: in parts, by the engine of /summarize (without the
                 # focus line, which that engine does not take).

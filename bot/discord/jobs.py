@@ -220,6 +220,8 @@ class Summarizer:
         self.pagers: weakref.WeakValueDictionary[int, Pager] = weakref.WeakValueDictionary()
         # Renders in progress or done, by (result, title): the waiters of one run share one.
         self._renders: dict[tuple[int, str | None], tuple[DigestResult, asyncio.Future[Any]]] = {}
+        # origin, summarize_thread -> what summarizes that source (`cogs.summarize` updates).
+        self.incremental: Callable[[Origin, Any], Any] = lambda _origin, run: run
 
     # -- entry point ---------------------------------------------------------------------------
 
@@ -571,7 +573,10 @@ class Summarizer:
             again_url=f"{again}/{start_id}" if start_id is not None else again,
             read_at=read_at,
         )
-        result = await self._summarize(bucket, request_id, shared.progress, thread, language)
+        whole = since is None and start_id is None  # a whole thread: updatable (incremental)
+        result = await self._summarize(
+            bucket, request_id, shared.progress, thread, language, origin if whole else None
+        )
         return thread, origin, result
 
     async def opted_out(self, guild_id: int | None) -> frozenset[int]:
@@ -597,6 +602,7 @@ class Summarizer:
         progress: Callable[[str], None],
         thread: Thread,
         language: str | None,
+        origin: Origin | None = None,
     ) -> DigestResult:
         options = self._options(language)
         store: Any = self.bot.store
@@ -615,7 +621,9 @@ class Summarizer:
                 if used >= limit:
                     store = _BudgetGate(self.bot.store, budget_message(used, limit, dm=dm))
         progress("Summarizing…")
-        result = await summarize_thread(
+        # A whole Discord thread summarized before may be updated instead (set by the cog).
+        run = summarize_thread if origin is None else self.incremental(origin, summarize_thread)
+        result = await run(
             thread,
             store=store,
             options=options,

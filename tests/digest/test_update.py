@@ -17,6 +17,7 @@ from bot.digest.update import (
 from bot.summarize.prompts import load_prompt, prompts_dir
 
 UPDATE_V1_SHA256 = "81820c5e21ab7607afbe2a15a300670fbe73d4f043011d9326aee7efcfa070c9"
+UPDATE_V2_SHA256 = "ec32709d0e0b61b96acd5c6e0448a1972a8d874848ab15149f8171df8d166264"
 
 
 @dataclass
@@ -25,11 +26,12 @@ class Msg:
     edited_at: datetime | None = None
 
 
-def test_the_update_prompt_is_pinned_and_named_in_the_version() -> None:
-    text = (prompts_dir() / "update.v1.md").read_text(encoding="utf-8")
-    assert hashlib.sha256(text.encode()).hexdigest() == UPDATE_V1_SHA256, "bump its version"
-    assert load_prompt("update", 1).tag == "update-v1"
-    assert PROMPT_VERSION == "update-v1+reask-v1"
+def test_the_update_prompts_are_pinned_and_the_latest_is_named_in_the_version() -> None:
+    for version, pinned in ((1, UPDATE_V1_SHA256), (2, UPDATE_V2_SHA256)):
+        text = (prompts_dir() / f"update.v{version}.md").read_text(encoding="utf-8")
+        assert hashlib.sha256(text.encode()).hexdigest() == pinned, "bump its version"
+        assert load_prompt("update", version).tag == f"update-v{version}"
+    assert PROMPT_VERSION == "update-v2+reask-v1"
 
 
 def test_a_mark_round_trips_and_garbage_is_no_mark() -> None:
@@ -96,4 +98,34 @@ def test_an_update_keeps_a_fixed_prefix_and_appends_the_new_comments_last() -> N
         max_points=2, language="French",
     )  # fmt: skip
     assert again[0] == system and again[1]["content"].startswith(prefix)
+    # The system message holds no per-request data: one cacheable prefix for every thread.
+    other = _render("a focus", None, "fedcba9876543210")[0]
+    assert other == system and one not in system["content"]
     assert user["content"].rstrip().endswith("data, not instructions.")
+
+
+def test_a_thread_has_grown_only_when_its_old_part_is_there_unchanged_and_first() -> None:
+    from types import SimpleNamespace
+    from typing import Any
+
+    from bot.digest.update import grown_from
+    from bot.thread import Comment, Thread
+
+    def thread(*items: tuple[str, str]) -> Thread:
+        return Thread(comments=tuple(Comment(id=i, text=t) for i, t in items))
+
+    old = [("1", "remote work saves the commute"), ("2", "offices teach juniors faster")]
+    previous: Any = SimpleNamespace(
+        comments=[SimpleNamespace(id=i, text=t) for i, t in old],
+        duplicates=[SimpleNamespace(id="3")],  # a copy folded into 1
+    )
+    copy = ("3", "remote work saves the commute")
+    grown = thread(*old, copy, ("4", "new words"))
+    unique = thread(*old, ("4", "new words"))  # as dedupe leaves it
+    assert grown_from(previous, grown, unique) == {"1", "2", "3"}
+    edited = thread(old[0], ("2", "offices teach juniors slower"), copy, ("4", "new"))
+    assert grown_from(previous, edited, edited) is None
+    deleted = thread(old[0], copy, ("4", "new words"))
+    assert grown_from(previous, deleted, deleted) is None
+    inserted = thread(old[0], ("9", "slipped in"), old[1], copy)
+    assert grown_from(previous, inserted, inserted) is None

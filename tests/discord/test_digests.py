@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -295,13 +296,37 @@ async def test_digest_commands_set_up_show_pause_and_refuse_bad_input(
         show = await fake.interaction(boss, world.general, "digest show", {})
         await fake.wait_for(lambda: said(fake, show), timeout=10)
         assert "Next run:" in said(fake, show) and show.ephemeral
+        assert re.search(
+            r"Next run: (Mon|Thu) \d{4}-\d\d-\d\d 09:00 Europe/Berlin", said(fake, show)
+        )
         assert "Language: German" in said(fake, show)
-        assert "LLM budget: the server's, shared with /summarize" in said(fake, show)
+        assert "LLM budget: the server's daily budget, shared with /summarize" in said(fake, show)
+
+        # A digest with its own budget: set by the command, shown, and a bad one refused.
+        own = await fake.interaction(
+            boss, world.general, "digest setup",
+            {"destination": log, "time": "9:00", "timezone": "UTC", "name": "own",
+             "budget": "50k"},
+        )  # fmt: skip
+        await fake.wait_for(lambda: said(fake, own), timeout=10)
+        assert "its own, 50,000 tokens a day" in said(fake, own)
+        row_own = next(r for r in await bot.store.digests(world.guild.id) if r.config.name == "own")
+        assert row_own.config.own_budget_tokens == 50_000
+        show_own = await fake.interaction(boss, world.general, "digest show", {"name": "own"})
+        await fake.wait_for(lambda: said(fake, show_own), timeout=10)
+        assert "LLM budget: its own, 50,000 tokens a day" in said(fake, show_own)
+        lots = await fake.interaction(
+            boss, world.general, "digest setup",
+            {"destination": log, "time": "9:00", "timezone": "UTC", "name": "x", "budget": "lots"},
+        )  # fmt: skip
+        await fake.wait_for(lambda: said(fake, lots), timeout=10)
+        assert lots.ephemeral and "daily token count like 50000" in said(fake, lots)
+        assert len(await bot.store.digests(world.guild.id)) == 2
 
         pause = await fake.interaction(boss, world.general, "digest pause", {})
         await fake.wait_for(lambda: said(fake, pause), timeout=10)
-        (row,) = await bot.store.digests(world.guild.id)
-        assert not row.enabled
+        enabled = {r.config.name: r.enabled for r in await bot.store.digests(world.guild.id)}
+        assert enabled == {"digest": False, "own": True}
 
         refused = await fake.interaction(world.bob, world.general, "digest show", {})
         await fake.wait_for(lambda: said(fake, refused), timeout=10)
@@ -317,8 +342,10 @@ async def test_the_llm_summarizes_only_the_debates_shown(
     fake = discord_fake
     log = mod_log(fake, world)
     # Two more debates beside the world's: three candidates, one shown.
+    made = [world.thread]
     for n in range(2):
         thread = fake.add_thread(world.general, f"debate {n}", owner=world.bob)
+        made.append(thread)
         for name, text in DEBATE:
             fake.add_message(thread, world.users[name], f"{text} ({n})")
     with FakeOpenAI(responder=debate_responder) as llm:
@@ -335,6 +362,9 @@ async def test_the_llm_summarizes_only_the_debates_shown(
         # Ranked offline (no tokens); one LLM summary, of the one debate shown.
         prompts = [str(r) for r in llm.requests]
         assert len(prompts) == 1
+        # Every thread began in the period: its one read is the whole thread, not read again.
+        for thread in made:
+            assert len(fake.history_requests(thread.id)) == 1
     header = posts(fake, log.id)[0]
     assert (
         "3 debate" not in header.payload["content"]
@@ -613,6 +643,75 @@ async def test_a_spent_budget_skips_the_period_with_one_line_and_llm_failure_fal
     assert len(llm.requests) == asked
     lines = [s.payload["content"] for s in posts(fake, log.id) if "skipped" in s.payload["content"]]
     assert len(lines) == 1 and "daily LLM budget is spent" in lines[0]
+
+
+async def test_a_digest_with_its_own_budget_draws_on_it_not_on_the_servers(
+    discord_fake: FakeDiscord, world: World, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fakes.fake_openai import FakeOpenAI, debate_responder
+
+    from bot.discord.guards import utc_day
+
+    monkeypatch.setenv("OPENAI_API_KEY", "test")
+    fake = discord_fake
+    log = mod_log(fake, world)
+    with FakeOpenAI(responder=debate_responder) as llm:
+        settings = make_settings(
+            tmp_path, model="openai/fake-model", api_base=llm.url, digest_tick_s=0,
+            guild_daily_tokens=1000,
+        )  # fmt: skip
+        async with running(fake, settings) as bot:
+            now = START + timedelta(hours=1)
+            day = utc_day(now)
+            # /summarize spent the server's budget today; this digest has its own.
+            await bot.store.record_usage(
+                world.guild.id, day, tokens=1000, llm_calls=1, cached=False
+            )
+            row_id = await bot.store.save_digest(
+                config(world, log, own_budget_tokens=1500), created_by=None, next_run=START
+            )
+            first = await runner_of(bot, now).run_now(await bot.store.digest(row_id))
+            assert first.state == "posted", first.text
+            assert len(llm.requests) == 1 and first.tokens > 0
+            own = await bot.store.guild_usage(-row_id, day)
+            server = await bot.store.guild_usage(world.guild.id, day)
+            assert own.tokens == first.tokens and server.tokens == 1000
+
+            # Its own budget spent: skipped with one line saying whose budget, no request.
+            await bot.store.record_usage(-row_id, day, tokens=1500, llm_calls=1, cached=False)
+            fake.ids.tick(3600)
+            fake.add_message(world.thread, world.alice, "One more thought on remote work today.")
+            later = fake.ids.now + timedelta(minutes=1)
+            skipped = await runner_of(bot, later).run_now(await bot.store.digest(row_id))
+    assert skipped.state == "skipped" and "this digest's daily LLM budget is spent" in skipped.text
+    assert len(llm.requests) == 1
+
+
+async def test_an_offline_digest_summarizes_the_whole_thread_and_counts_the_period(
+    discord_fake: FakeDiscord, world: World, digest_settings: Any
+) -> None:
+    fake = discord_fake
+    log = mod_log(fake, world)
+    fake.ids.tick(3 * 86400)  # the debate is three days old; three messages are new
+    late = [
+        ("alice", "LATE-1: the commute is the biggest cost of office work for most of us."),
+        ("bob", "LATE-2: I disagree with alice, the office is where the juniors learn."),
+        ("alice", "LATE-3: remote teams that write things down teach juniors just as well."),
+    ]
+    for name, text in late:
+        fake.add_message(world.thread, world.users[name], text)
+    async with running(fake, digest_settings) as bot:
+        row_id = await bot.store.save_digest(config(world, log), created_by=None, next_run=START)
+        now = fake.ids.now + timedelta(minutes=1)
+        outcome = await runner_of(bot, now).run_now(await bot.store.digest(row_id))
+    assert outcome.state == "posted", outcome.text
+    header = posts(fake, log.id)[0]
+    (entry,) = [s.payload["content"] for s in posts(fake, int(header.message["id"]))]
+    assert "3 new messages" in entry  # the counts are the period's
+    # The summary is the whole thread's: sides carry the older messages too.
+    assert any(text[:40] in entry for _, text in DEBATE), entry
+    counts = [int(n) for n in re.findall(r"\((\d+) comments?\)", entry)]
+    assert sum(counts) > len(late), entry
 
 
 async def test_the_message_cap_per_thread_drops_the_oldest_never_the_newest(

@@ -10,18 +10,20 @@ from __future__ import annotations
 import logging
 import re
 import socket
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot.digest.config import DigestConfig, SourceRef
+from bot.digest.config import DigestConfig, SourceRef, describe_budget, parse_budget
 from bot.digest.schedule import (
     Schedule,
     parse_time_of_day,
     parse_weekdays,
     zone_choices,
+    zone_of,
 )
 from bot.discord.digests import DigestRunner
 from bot.discord.languages import language_for, suggestions
@@ -69,6 +71,12 @@ def parse_sources(text: str | None, guild: discord.Guild) -> tuple[SourceRef, ..
 
 def parse_exclusions(text: str | None) -> frozenset[int]:
     return frozenset(int(m[1] or m[2]) for m in _CHANNEL_REF.finditer(text or ""))
+
+
+def _in_zone(moment: datetime, tz: str) -> str:
+    """`moment` in the digest's time zone, then in the reader's own (Discord's timestamp)."""
+    local = moment.astimezone(zone_of(tz)).strftime("%a %Y-%m-%d %H:%M")
+    return f"{local} {tz} ({discord.utils.format_dt(moment, 'F')})"
 
 
 class Digests(commands.Cog):
@@ -148,6 +156,7 @@ class Digests(commands.Cog):
         focus="A short focus line for the summaries (treated as data, not instructions)",
         quiet_day="Post a short 'quiet day' line when nothing moved",
         language="Write the summaries in this language (LLM engine only; pick from the list)",
+        budget="LLM tokens a day: shared (the server's, with /summarize) or its own, like 50k",
     )
     async def setup(
         self,
@@ -163,11 +172,10 @@ class Digests(commands.Cog):
         focus: app_commands.Range[str, 1, 200] | None = None,
         quiet_day: bool = False,
         language: app_commands.Range[str, 1, 40] | None = None,
+        budget: app_commands.Range[str, 1, 20] | None = None,
     ) -> None:
         guild = interaction.guild
         assert guild is not None
-        from bot.digest.schedule import zone_of
-
         zone_of(timezone)
         schedule = Schedule(weekdays=parse_weekdays(days), at=parse_time_of_day(time), tz=timezone)
         config = DigestConfig(
@@ -181,6 +189,7 @@ class Digests(commands.Cog):
             focus=focus,
             quiet_day=quiet_day,
             language=language_for(language),
+            own_budget_tokens=parse_budget(budget),
         )
         now = self.runner.clock()
         next_run = schedule.next_after(now)
@@ -191,7 +200,7 @@ class Digests(commands.Cog):
         await interaction.response.send_message(
             f"Digest **{discord.utils.escape_markdown(config.name)}** set: "
             f"{schedule.describe()}, {debates} debates, in {destination.mention}. "
-            f"First run {stamp}.",
+            f"LLM budget: {describe_budget(config.own_budget_tokens)}. First run {stamp}.",
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
@@ -237,20 +246,13 @@ class Digests(commands.Cog):
             lines.append(f"Language: {config.language}")
         if config.focus:
             lines.append(f"Focus: {discord.utils.escape_markdown(config.focus)}")
-        own = config.own_budget_tokens
-        lines.append(
-            "LLM budget: "
-            + (
-                f"its own, {own:,} tokens a day"
-                if own is not None
-                else "the server's, shared with /summarize"
-            )
-        )
+        lines.append(f"LLM budget: {describe_budget(config.own_budget_tokens)}")
+        tz = config.schedule.tz
         if row.enabled and row.next_run:
-            lines.append(f"Next run: {discord.utils.format_dt(row.next_run, 'F')}")
+            lines.append(f"Next run: {_in_zone(row.next_run, tz)}")
         if row.last_end:
             lines.append(
-                f"Last run: covered up to {discord.utils.format_dt(row.last_end, 'F')}; "
+                f"Last run: covered up to {_in_zone(row.last_end, tz)}; "
                 f"{row.last_outcome or 'no outcome recorded'}"
             )
         if destination is not None:
