@@ -18,13 +18,13 @@ import discord
 from bot.render.common import (
     authors_by_id,
     balance_warning,
+    copies_by_comment,
     counts_line,
     engine_line,
     no_points_line,
     participants_line,
     quote_ref,
     repeated_quote,
-    copies_by_comment,
     side_support,
 )
 from bot.render.safe import escape, link, neutralize_mentions, sanitize, sanitize_result

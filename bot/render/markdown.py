@@ -11,6 +11,7 @@ from __future__ import annotations
 from bot.render.common import (
     authors_by_id,
     balance_warning,
+    copies_by_comment,
     counts_line,
     engine_line,
     fold_account,
@@ -19,7 +20,6 @@ from bot.render.common import (
     participants_line,
     quote_ref,
     repeated_quote,
-    copies_by_comment,
     side_support,
 )
 from bot.render.safe import escape, link, sanitize_result

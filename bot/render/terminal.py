@@ -18,6 +18,7 @@ from rich.text import Text
 from bot.render.common import (
     authors_by_id,
     balance_warning,
+    copies_by_comment,
     counts_line,
     engine_line,
     fold_account,
@@ -26,7 +27,6 @@ from bot.render.common import (
     participants_line,
     quote_ref,
     repeated_quote,
-    copies_by_comment,
     side_support,
 )
 from bot.render.safe import sanitize_result

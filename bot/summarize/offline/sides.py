@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.summarize.offline.cues import bare_word, team_phrase, team_word
-from bot.summarize.offline.linking import POLL, TREE_SOURCES, opening_index
+from bot.summarize.offline.cues import bare_word, pick, question_options, team_phrase, team_word
+from bot.summarize.offline.linking import POLL, TREE_SOURCES, is_post, opening_index
 from bot.summarize.offline.model import ROOT, Doc, Unit
 from bot.thread import Thread
 
@@ -30,6 +30,8 @@ VOTE_WEIGHT = 0.7
 TEAM_WEIGHT = 0.8
 # A rival view that others back, answering the opening claim (see `_rival`).
 RIVAL_WEIGHT = 0.5
+# An answer that picks an option ("I'd go with Python", "the cabins, no question").
+PICK_WEIGHT = 0.6
 MAX_TEAMS = 6  # camps named beyond these are chatter, not a dispute (and keep the work linear)
 REFINE_ROUNDS = 5
 
@@ -72,9 +74,7 @@ def _edges(docs: list[Doc], thread: Thread) -> dict[tuple[int, int], float]:
         weights[key] = weights.get(key, 0.0) + w
 
     opening = opening_index(docs)
-    if opening is not None and (
-        thread.source not in TREE_SOURCES or not thread.title or _is_post(docs[opening], thread)
-    ):
+    if opening is not None and _states_question(docs[opening], thread):
         add(docs[opening].unit, 0, OPENING_WEIGHT)
     for doc in docs:
         cue = doc.cue
@@ -104,6 +104,7 @@ def _team_edges(docs: list[Doc], opening: int | None, add) -> None:
         if word is not None:
             first.setdefault(word, doc.unit)
             members.append((word, doc.unit))
+    _pick_edges(docs, opening, first, members, add)
     if not first:
         return
     if len(first) >= 2:
@@ -127,6 +128,40 @@ def _team_edges(docs: list[Doc], opening: int | None, add) -> None:
 
 
 _WORDS = re.compile(r"[^\W\d_][\w\-]*")
+
+
+def _pick_edges(
+    docs: list[Doc], opening: int | None, first: dict[str, int], members: list, add
+) -> None:
+    """Answers to an opening question that pick an option. Where it offers options ("Python or
+    Rust?"), each pick joins that option's camp (as "team X" does). Where it asks yes or no
+    ("Should we read Middlemarch next?"), picking what it names is a yes and picking anything
+    else with a choice verb ("I'd keep Java", "I'd go with something shorter") a no."""
+    if opening is None or docs[opening].unit < 0:
+        return
+    doc0 = docs[opening]
+    if not doc0.spans:
+        return
+    asked = doc0.comment.text[: doc0.spans[min(2, len(doc0.spans)) - 1][1]]
+    if "?" not in asked:
+        return
+    options = question_options(asked)
+    named = {team_word(w) for w in _WORDS.findall(asked)}
+    for doc in docs[opening + 1 :]:
+        if doc.unit < 0 or doc.comment.is_bot or doc.cue is not None:
+            continue
+        found = pick(doc.comment.text, doc.spans)
+        if options:
+            word = found[0] if found else bare_word(doc.comment.text, doc.spans)
+            if word in options:
+                first.setdefault(word, doc.unit)
+                members.append((word, doc.unit))
+        elif found is not None and doc.unit != doc0.unit:
+            word, verb = found
+            if word in named:
+                add(doc.unit, 0, PICK_WEIGHT)
+            elif verb:
+                add(doc.unit, 0, -PICK_WEIGHT)
 
 
 class _Parity:
@@ -287,14 +322,10 @@ def _only_questions(doc: Doc) -> bool:
     return bool(doc.spans) and all(text[b:e].rstrip(" \"')]").endswith("?") for b, e in doc.spans)
 
 
-def _is_post(doc: Doc, thread: Thread) -> bool:
-    """In a web tree, whether the opening comment is the story or post itself (its author's
-    stance is the title's) rather than the first top-level comment."""
-    comment = doc.comment
-    if comment.reply_to is not None:
-        return False
-    return (
-        "_t3_" in comment.id  # a Reddit post
-        or (thread.source == "discourse" and comment.id == "p1")  # a Discourse topic's first post
-        or (comment.url is not None and comment.url == thread.url)  # a Hacker News story
-    )
+def _states_question(doc: Doc, thread: Thread) -> bool:
+    """Whether the opening comment stands for the question: in chat always; in a web tree only
+    the post itself, and not when its title only asks ("Is a hot dog a sandwich?": the poster
+    asks, and may answer it either way in the post)."""
+    if thread.source not in TREE_SOURCES or not thread.title:
+        return True
+    return is_post(doc, thread) and "?" not in thread.title
