@@ -38,6 +38,7 @@ _INTENSIFIERS = frozenset(
 _DET = frozenset("a an the this that these those some any our their its my your his her".split())
 # Pronouns that stand for the claim's subject.
 _PRON = frozenset("it they this that these those".split())
+_DEONTIC = frozenset("should must ought need".split())
 _SUBJECT_PRON = frozenset("we you i he she".split())
 # Words before a question's verb that make it a question, not a claim ("Should we ...?").
 _OPENERS = frozenset("so ok okay hey guys folks honestly well".split())
@@ -248,6 +249,8 @@ def _verb_group(claim: Claim, toks: list[str], verb: int) -> tuple[int, bool] | 
     subject = toks[j]
     if subject in _PRON or (claim.subject is not None and subject == claim.subject):
         return negations, auxiliary
+    if subject == "we" and any(t in _DEONTIC for t in toks[j + 1 : verb]):
+        return negations, auxiliary  # "we shouldn't ban cars": a proposal's own voice
     if not _content(subject) or root(subject) not in claim.words:
         return None
     if not claim.auxiliary and not auxiliary:

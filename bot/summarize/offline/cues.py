@@ -95,7 +95,7 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         ("evidence", "argument", "proof", "reason"),
         r"(?:n't|\bnot|\bhardly) (?:\w+ ){0,4}?(?:strong|good|convincing|compelling|solid"
         r"|sufficient|enough|real) (?:evidence|argument|proof|reason)"
-        r"|\b(?:there is|there's|that's|that is) no evidence\b",
+        r"|\b(?:there is|there's|that's|that is) (?:no|little|zero) (?:\w+ )?evidence\b",
     ),
     (
         "disagree",

@@ -160,7 +160,11 @@ class _Linker:
         if self.tree or (cue is not None and self._votes(cue)):
             return ROOT, "root"
         if cue is not None and not cue.addressed:
-            return None, ""  # about the topic, not an answer to whoever spoke last
+            # About the topic, not an answer to whoever spoke last ("There is no good evidence
+            # that uniforms help"): a disagreement with the opening claim itself.
+            if cue.sign < 0 and cue.kind == "disagree" and self.opening is not None:
+                return ROOT, "topic"
+            return None, ""
         previous = _previous_speaker(self.docs, doc, self.recent, who)
         return (previous, "previous") if previous is not None else (None, "")
 
