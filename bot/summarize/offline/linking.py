@@ -47,8 +47,11 @@ POLL = re.compile(
 # A comment that opens by @mentioning someone answers them, as a reply link would.
 _MENTION_LED = re.compile(r"\s*@[\w.\-]+")
 _ADDITIVE = re.compile(
-    r"[\s,:]*(?:and|also|plus|too|yes|yeah|yep|exactly|same|agreed|right)\b", re.IGNORECASE
+    r"[\s,:]*(?:and|also|plus|too|yes|yeah|yep|exactly|same|agreed|right|to add|adding)\b",
+    re.IGNORECASE,
 )
+# A reply on a web forum that answers back without a cue word (`_answers_back`).
+REBUTTAL_WEIGHT = 0.25
 # How many recent comments are remembered as possible targets (a query is skipped over).
 REPLY_WINDOW = 6
 # A counter-claim in a two-person exchange: weaker than any spoken cue.
@@ -229,6 +232,17 @@ class _Linker:
             if led is not None and _ADDITIVE.match(own, led.end()):
                 return  # "@lumi and the pick rate is 40%": adds to what Lumi said
             doc.cue = reply_contrast(own, quoted=doc.body > 0)
+            if doc.cue is None and self.tree and self._answers_back(doc, other, own):
+                doc.cue = Cue(-1, REBUTTAL_WEIGHT, "rebuttal", weak=True)
+
+    def _answers_back(self, doc: Doc, parent: Doc, own: str) -> bool:
+        """On a web forum, a reply by someone else that neither agrees nor adds ("and ...",
+        "also ...") nor only asks answers back: people reply to a comment to argue with it."""
+        if parent.comment.author == doc.comment.author or parent.index == self.opening:
+            return False
+        if doc.junk or doc.praise or _only_questions_in(doc):
+            return False
+        return _ADDITIVE.match(own) is None
 
 
 def is_post(doc: Doc, thread: Thread) -> bool:
@@ -254,6 +268,11 @@ def _claim(thread: Thread, docs: list[Doc], opening: int | None) -> Claim | None
         return None
     b, e = docs[opening].spans[0]
     return read_claim(docs[opening].comment.text[b:e])
+
+
+def _only_questions_in(doc: Doc) -> bool:
+    text = doc.comment.text
+    return bool(doc.spans) and all(text[b:e].rstrip(" \"')]").endswith("?") for b, e in doc.spans)
 
 
 def _back_and_forth(docs: list[Doc], opening: int | None) -> bool:

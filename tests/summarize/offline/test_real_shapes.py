@@ -194,3 +194,28 @@ def test_a_disagreement_about_the_topic_answers_the_opening_claim() -> None:
     got = sides(t)
     assert got[0] is not None and got[1] is not None and got[0] != got[1]
     assert got[2] is None  # no evidence of a stance: on no side
+
+
+def test_a_forum_reply_that_answers_back_is_weak_disagreement_and_one_that_adds_is_not() -> None:
+    def rd(n: str, text: str, author: str, parent: str | None = None) -> Comment:
+        return Comment(
+            id=f"reddit_t1_{n}",
+            text=text,
+            author=author,
+            reply_to=f"reddit_t1_{parent}" if parent else "reddit_t3_p",
+        )
+
+    post = Comment(id="reddit_t3_p", text="Title says it all.", author="op")
+    t = Thread(
+        comments=(
+            post,
+            rd("a", "Pineapple on pizza is great, because the sweet cuts the salty ham.", "x1"),
+            rd("b", "Fruit belongs in a dessert. Mango on lasagne would be a crime.", "x2", "a"),
+            rd("c", "Also the acidity balances the cheese, a chef told me that.", "x3", "a"),
+        ),
+        source="reddit",
+        title="Pineapple is great on pizza",
+    )
+    got = sides(t)
+    assert got[1] is not None and got[2] is not None and got[1] != got[2]
+    assert got[3] is None or got[3] == got[1]
