@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.summarize.text import STOPWORDS
 from bot.textfold import CHAR_TABLE
@@ -43,6 +44,13 @@ _SUBJECT_PRON = frozenset("we you i he she".split())
 # Words before a question's verb that make it a question, not a claim ("Should we ...?").
 _OPENERS = frozenset("so ok okay hey guys folks honestly well".split())
 _TOKEN = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
+_TOKEN_OR_BREAK = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*|[,;:()]|\s-\s")
+# What ends a clause: punctuation, and the conjunctions that start a reason, a result or a
+# contrast ("..., so zoos should not be abolished").
+_BREAKS = frozenset(
+    ", ; : ( ) - because since so but although though while whereas unless and yet".split()
+    + [" - "]
+)
 _CONTRACTION = re.compile(r"(?:n't|'s|'re|'ll|'d|'ve|'m)$")
 # Clauses: a comment's sentence splits at punctuation and at the conjunctions that start a
 # reason, a result or a contrast ("..., so zoos should not be abolished").
@@ -61,11 +69,13 @@ _VERBS = frozenset("make makes made use uses used using get gets go goes see lik
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 
 
-def tokens(text: str) -> list[str]:
+def tokens(text: str, *, breaks: bool = False) -> list[str]:
     """Lowercased words with contractions split ("don't" -> "do", "n't"; "it's" -> "it",
-    "'s"; "can't" -> "ca", "n't"; "cannot" -> "can", "not")."""
+    "'s"; "can't" -> "ca", "n't"; "cannot" -> "can", "not"). With `breaks`, the punctuation
+    that ends a clause is a token of its own (see `_BREAKS`)."""
     out: list[str] = []
-    for word in _TOKEN.findall(text.translate(CHAR_TABLE).lower()):
+    pattern = _TOKEN_OR_BREAK if breaks else _TOKEN
+    for word in pattern.findall(text.translate(CHAR_TABLE).lower()):
         if word == "cannot":
             out += ["can", "not"]
             continue
@@ -77,6 +87,7 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def root(word: str) -> str:
     """A light stem that also undoubles a final consonant ("banned", "banning" -> "ban")."""
     if len(word) <= 3:
@@ -177,22 +188,37 @@ def stance(claim: Claim, text: str, spans: list[tuple[int, int]], sentences: int
     sentence), -1 when it states it with the negation flipped, 0 otherwise. The first clause
     that states it decides. A bare restatement with nothing added ("we would switch back") may
     use the words in another sense: it is no evidence."""
+    if not spans:
+        return 0
+    head = text[spans[0][0] : spans[min(sentences, len(spans)) - 1][1]].lower()
+    if not any(verb in head for verb in claim.verbs):
+        return 0  # most comments never use the claim's verb: skip the tokenizing
     clauses: list[list[str]] = []
+    others = 0  # sentences without the verb: only counted (a reason beside a restatement)
     for b, e in spans[:sentences]:
         sentence = text[b:e].strip()
         if sentence.endswith("?"):
             continue
-        for clause in _CLAUSE.split(sentence[:600]):
-            toks = tokens(clause)[:MAX_CLAUSE_TOKENS]
-            if toks:
-                clauses.append(toks)
+        if not any(verb in sentence.lower() for verb in claim.verbs):
+            others += 1
+            continue
+        clause: list[str] = []
+        for token in tokens(sentence[:600], breaks=True):
+            if token in _BREAKS:
+                if clause:
+                    clauses.append(clause[:MAX_CLAUSE_TOKENS])
+                clause = []
+            else:
+                clause.append(token)
+        if clause:
+            clauses.append(clause[:MAX_CLAUSE_TOKENS])
     for toks in clauses:
         found = _clause_stance(claim, toks)
         if found < 0:
             return found
         if found > 0:
             intensified = any(t in _INTENSIFIERS for t in toks)
-            return 1 if intensified or len(clauses) > 1 else 0
+            return 1 if intensified or len(clauses) + others > 1 else 0
     return 0
 
 

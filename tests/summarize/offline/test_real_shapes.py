@@ -219,3 +219,17 @@ def test_a_forum_reply_that_answers_back_is_weak_disagreement_and_one_that_adds_
     got = sides(t)
     assert got[1] is not None and got[2] is not None and got[1] != got[2]
     assert got[3] is None or got[3] == got[1]
+
+
+def test_sides_answering_a_which_question_are_labelled_with_the_options() -> None:
+    from bot.summarize.offline import summarize_offline
+
+    t = thread(
+        "Hana: Team lunch on Friday, tacos or ramen?",
+        "Olu: Tacos, obviously. The ramen place takes forty minutes to serve a table of six.",
+        "Pia: ramen for me, it's supposed to rain and the taco truck has no seats",
+        "Quin: I'd go with tacos, they do a vegan plate now",
+    )
+    summary, notes = summarize_offline(t)
+    assert [s.label for s in summary.sides] == ["Tacos", "Ramen"]
+    assert any("pick a side" in note for note in notes)
