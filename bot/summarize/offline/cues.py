@@ -597,6 +597,16 @@ _NAMED_ROWS.append(
         ),
     )
 )
+_NAMED_ROWS.append(
+    (
+        ("point of",),
+        re.compile(
+            r"\b(?:take|accept|see|hear|understand|get|appreciate)\s+the\s+points?\s+(?:made\s+)?"
+            r"(?:of|by)\s+" + _name("pointof"),
+            _I,
+        ),
+    )
+)
 _AGREEING_GROUPS = frozenset({"said", "plus", "imwith", "sameas", "saidit", "onside", "views"})
 # Who else may be named: the opening poster and "the parent" (the comment answered).
 OP = "\x00op"

@@ -233,3 +233,16 @@ def test_sides_answering_a_which_question_are_labelled_with_the_options() -> Non
     summary, notes = summarize_offline(t)
     assert [s.label for s in summary.sides] == ["Tacos", "Ramen"]
     assert any("pick a side" in note for note in notes)
+
+
+def test_taking_the_point_of_a_named_speaker_but_is_a_concession_to_them() -> None:
+    t = thread(
+        "Ms Reyes: The parish should sell the old school hall to pay for the new roof.",
+        "Mr Pike: For the record, the roof leaks onto the organ every time it rains.",
+        "Mr Dunne: I take the point of Ms Reyes, but the hall is the only space the youth "
+        "club has left.",
+        "Mrs Kaur: I agree with Mr Dunne, and the roof can wait another winter.",
+    )
+    got = sides(t)
+    assert got[0] is not None and got[2] is not None and got[2] != got[0]
+    assert got[3] == got[2]
