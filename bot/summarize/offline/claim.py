@@ -79,7 +79,7 @@ def tokens(text: str, *, breaks: bool = False) -> list[str]:
         if word == "cannot":
             out += ["can", "not"]
             continue
-        match = _CONTRACTION.search(word)
+        match = _CONTRACTION.search(word) if "'" in word else None
         if match is not None and match.start() > 0:
             out += [word[: match.start()], match.group()]
         else:
