@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections import deque
 
-from bot.summarize.offline.claim import Claim, read_claim, stance
+from bot.summarize.offline.claim import Claim, read_claim, root, stance, tokens
 from bot.summarize.offline.cues import (
     OP,
     OPENING_SENTENCES,
@@ -165,11 +165,26 @@ class _Linker:
         if cue is not None and not cue.addressed:
             # About the topic, not an answer to whoever spoke last ("There is no good evidence
             # that uniforms help"): a disagreement with the opening claim itself.
-            if cue.sign < 0 and cue.kind == "disagree" and self.opening is not None:
+            if cue.sign < 0 and cue.kind == "disagree" and self._about_claim(doc):
                 return ROOT, "topic"
             return None, ""
         previous = _previous_speaker(self.docs, doc, self.recent, who)
         return (previous, "previous") if previous is not None else (None, "")
+
+    def _about_claim(self, doc: Doc) -> bool:
+        """Whether a comment's first sentences name what the opening claim is about (one of
+        its content words), where the opening states a claim rather than asking."""
+        if self.claim is None or self.opening is None or not doc.spans:
+            return False
+        opening = self.docs[self.opening]
+        if not opening.spans:
+            return False
+        b, e = opening.spans[0]
+        if opening.comment.text[b:e].rstrip().endswith("?"):
+            return False
+        b, e = doc.spans[0][0], doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]
+        said = {root(t) for t in tokens(doc.comment.text[b:e])}
+        return not said.isdisjoint(self.claim.words)
 
     def _asked_about(self, target: int) -> int:
         """A "Yes," / "It's true" replying to a doubter's question ("where did you hear
