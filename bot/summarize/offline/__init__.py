@@ -32,7 +32,7 @@ from bot.thread import Thread
 
 __all__ = ["ENGINE_VERSION", "Progress", "assign_sides", "summarize_offline"]
 
-ENGINE_VERSION = "offline-3"  # 3: sides from stance evidence only; other points
+ENGINE_VERSION = "offline-4"  # 4: claim stance, picks, meetings, forum replies (cache key)
 
 MAX_PARTICIPANTS = 50  # a side lists at most this many names (renderers cap further)
 
