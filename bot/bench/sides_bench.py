@@ -47,7 +47,17 @@ from bot.thread import Thread
 
 SET_DIR = FIXTURES / "sides"
 # Formats a gold debate may declare (the ingest formats a person pastes or exports).
-GOLD_FORMATS = ("text", "chat", "discord-json", "discord-txt", "discord-csv")
+GOLD_FORMATS = (
+    "text",
+    "chat",
+    "discord-json",
+    "discord-txt",
+    "discord-csv",
+    "hackernews",
+    "reddit",
+    "discourse",
+)
+_JSON_FORMATS = ("discord-json", "hackernews", "reddit", "discourse")
 DEFAULT_CLI_RUNS = 6
 # Issue 9's targets for the gold set.
 SEPARATED_TARGET = 0.95
@@ -86,7 +96,9 @@ class GoldDebate:
 
     @property
     def suffix(self) -> str:
-        return {"discord-json": ".json", "discord-csv": ".csv"}.get(self.format, ".txt")
+        if self.format in _JSON_FORMATS:
+            return ".json"
+        return ".csv" if self.format == "discord-csv" else ".txt"
 
     def thread(self) -> Thread:
         """The input parsed in its declared format, as `debate-digest summarize` reads it."""

@@ -32,11 +32,28 @@ def engine_line(result: DigestResult) -> str:
     return f"{engine} · {state} · {quotes}"
 
 
-def side_support(side: Side) -> str | None:
-    """How many comments take this side ("14 comments take this side"), when the engine said."""
+def copies_by_comment(result: DigestResult) -> dict[str, int]:
+    """How many folded copies each kept comment stands for (a copy of a copy counts for the
+    comment it finally resolves to)."""
+    folded = {d.id: d.duplicate_of for d in result.duplicates}
+    out: dict[str, int] = {}
+    for copy_id in folded:
+        kept, seen = copy_id, set()
+        while kept in folded and kept not in seen:
+            seen.add(kept)
+            kept = folded[kept]
+        out[kept] = out.get(kept, 0) + 1
+    return out
+
+
+def side_support(side: Side, copies: dict[str, int] | None = None) -> str | None:
+    """How many comments take this side ("14 comments take this side"), when the engine said:
+    every folded copy of a comment on the side counts (`copies`, from `copies_by_comment`)."""
     n = len(side.comment_ids)
     if not n:
         return None
+    if copies:
+        n += sum(copies.get(cid, 0) for cid in set(side.comment_ids))
     return f"{n} comment{'s take' if n != 1 else ' takes'} this side"
 
 

@@ -18,6 +18,7 @@ import discord
 from bot.render.common import (
     authors_by_id,
     balance_warning,
+    copies_by_comment,
     counts_line,
     engine_line,
     no_points_line,
@@ -79,6 +80,7 @@ class _Context:
     def __init__(self, result: DigestResult) -> None:
         self.authors = authors_by_id(result)
         self.urls = {c.id: c.url for c in result.comments}
+        self.copies = copies_by_comment(result)
 
     def ref(self, comment_id: str) -> str:
         return link(
@@ -164,7 +166,7 @@ def blocks(result: DigestResult, *, title: str | None = None) -> list[discord.Em
     for number, side in enumerate(s.sides, 1):
         label = f"Side {number}: {safe(side.label)}" if len(s.sides) > 1 else safe(side.label)
         desc = [f"**Position:** {clip(safe(side.position), 1200)}"]
-        if support := side_support(side):
+        if support := side_support(side, ctx.copies):
             desc.append(f"**Support:** {support}")
         if side.participants:
             desc.append(

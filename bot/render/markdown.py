@@ -11,6 +11,7 @@ from __future__ import annotations
 from bot.render.common import (
     authors_by_id,
     balance_warning,
+    copies_by_comment,
     counts_line,
     engine_line,
     fold_account,
@@ -64,6 +65,7 @@ def to_markdown(result: DigestResult) -> str:
     s = result.summary
     authors = authors_by_id(result)
     urls = {c.id: c.url for c in result.comments}
+    copies = copies_by_comment(result)
     out = [
         "# Debate digest",
         "",
@@ -83,7 +85,7 @@ def to_markdown(result: DigestResult) -> str:
         out.append(f"## Side {number}: {label}" if len(s.sides) > 1 else f"## {label}")
         out.append("")
         lines = [f"**Position:** {escape(side.position)}"]
-        if support := side_support(side):
+        if support := side_support(side, copies):
             lines.append(f"**Support:** {support}")
         if side.participants:
             lines.append(f"**Participants:** {escape(participants_line(side.participants))}")

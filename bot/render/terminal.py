@@ -18,6 +18,7 @@ from rich.text import Text
 from bot.render.common import (
     authors_by_id,
     balance_warning,
+    copies_by_comment,
     counts_line,
     engine_line,
     fold_account,
@@ -61,9 +62,10 @@ def _side_panel(
     colour: str,
     authors: dict[str, str | None],
     empty: str = "No statement of this side could be quoted.",
+    copies: dict[str, int] | None = None,
 ) -> Panel:
     body: list[RenderableType] = [Text(side.position, style="bold")]
-    support = [side_support(side)] if side.comment_ids else []
+    support = [side_support(side, copies)] if side.comment_ids else []
     if side.participants:
         support.append("participants: " + participants_line(side.participants))
     if support:
@@ -102,9 +104,15 @@ def render(
     if warning := balance_warning(result):
         console.print(Text(warning, style="bold red"))
 
+    copies = copies_by_comment(result)
     panels = [
         _side_panel(
-            n, side, SIDE_COLOURS[(n - 1) % len(SIDE_COLOURS)], authors, no_points_line(result)
+            n,
+            side,
+            SIDE_COLOURS[(n - 1) % len(SIDE_COLOURS)],
+            authors,
+            no_points_line(result),
+            copies,
         )
         for n, side in enumerate(s.sides, 1)
     ]

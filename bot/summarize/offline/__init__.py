@@ -119,6 +119,9 @@ def summarize_offline(
         used.update(_spans_of(docs, points))
         report("extracting", s + 1, n_sides)
     labels = extraction.labels(question, positions, a.camps.anchored) if two else ["Main points"]
+    if two and a.camps.names:
+        # The answers to "Python or Rust?": each side is the option its people picked.
+        labels = [name[:1].upper() + name[1:] for name in a.camps.names]
     sides = [
         Side(
             label=labels[s] or f"Side {s + 1}",

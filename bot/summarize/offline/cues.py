@@ -52,8 +52,9 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     ("disagree", ("agree",), r"\bI (?:do not|don'?t|can'?t|cannot) agree\b"),
     (
         "disagree",
-        ("sure", "convinced"),
-        r"\bnot (?:so |too |that |really |entirely |at all )sure\b|\bnot (?:\w+ )?convinced\b",
+        ("sure", "convinced", "persuaded"),
+        r"\bnot (?:so |too |that |really |entirely |at all )sure\b|\bnot (?:\w+ )?convinced\b"
+        r"|\bnot (?:\w+ )?persuaded\b",
     ),
     (
         "disagree",
@@ -63,6 +64,18 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"case)\b",
     ),
     ("disagree", ("contrary",), r"\bon the contrary\b"),
+    # The courtesy that opens a rebuttal in a meeting: "With respect, that survey was ...".
+    (
+        "disagree",
+        ("respect",),
+        r"^\W*(?:with (?:the )?(?:greatest |all (?:due )?)?respect|respectfully)\b",
+    ),
+    (
+        "disagree",
+        ("support",),
+        r"\bI (?:can'?t|cannot|could ?n'?t|could not|won'?t|will not|do ?n'?t|do not) support\b",
+    ),
+    ("disagree", ("by that logic",), r"^\W*by that logic\b"),
     (
         "disagree",
         ("wrong", "incorrect", "false", "untrue", "mistaken", "nonsense", "fake", "hoax", "lie"),
@@ -82,7 +95,7 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         ("evidence", "argument", "proof", "reason"),
         r"(?:n't|\bnot|\bhardly) (?:\w+ ){0,4}?(?:strong|good|convincing|compelling|solid"
         r"|sufficient|enough|real) (?:evidence|argument|proof|reason)"
-        r"|\b(?:there is|there's|that's|that is) no evidence\b",
+        r"|\b(?:there is|there's|that's|that is) (?:no|little|zero) (?:\w+ )?evidence\b",
     ),
     (
         "disagree",
@@ -187,11 +200,21 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     (
         "agree",
         ("support", "favor", "favour", "endorse", "for it", "for this"),
-        r"\bI (?:strongly |fully |wholeheartedly |would )?(?:support|endorse|favou?r)\b"
+        r"\bI(?:'d| would)? (?:strongly |fully |wholeheartedly )?(?:support|endorse|favou?r)\b"
         r"|\bI'?m (?:strongly |fully |all |very much )?(?:in favou?r|for it|for this)\b",
     ),
     ("agree", ("true", "real"), r"^\W*(?:it|this)(?:'s| is) (?:true|real|legit)\b(?! that)"),
     ("agree", ("agree more",), r"\bcould ?n'?t agree more\b"),
+    (
+        "agree",
+        ("point", "saying", "says", "said", "build"),
+        r"\bI (?:take|accept|see|hear|understand|get|appreciate) (?:the|your|his|her|their"
+        r"|[\w.\-]+'s|[\w.\-]+ [\w.\-]+'s) point\b"
+        r"|\bI (?:hear|understand|see|get|appreciate) what (?:\w+ ){1,2}(?:is saying|was saying"
+        r"|says|said|means|is getting at)\b"
+        r"|^\W*(?:I (?:would|'d) like to )?build(?:ing)? on (?:what|\w+(?: \w+)?'s (?:point|idea"
+        r"|comment|remarks?))\b",
+    ),
     ("agree", ("board",), r"\bI'?m (?:fully |completely |totally |100% |all |so )?on board\b"),
     ("agree", ("point",), r"\b(?:good|great|fair|excellent|valid|strong) point\b"),
     ("agree", ("well said",), r"\bwell said\b"),
@@ -214,7 +237,7 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         ("same", "confirm", "fits", "checks out", "tracks", "adds up"),
         r"\b(?:told|heard|said|got|saw|seen|read|say|says|hearing) (?:me |us |him |her |them )?"
         r"(?:the )?same(?: thing)?\b|\bcan confirm\b"
-        r"|^\W*(?:it|that|this) (?:fits|checks out|tracks|adds up)\b",
+        r"|(?:^\W*|\bso |\band )(?:it|that|this) (?:fits|checks out|tracks|adds up)\b",
     ),
     (
         "agree",
@@ -254,10 +277,11 @@ _VOTE = re.compile(
 )
 # Openings that can only be about the claim itself: a rumour's truth, a proposal's merit.
 _CLAIM_VOTE = re.compile(
-    _LEAD + r"(?:yes|yeah|yep|yup|hell yes|absolutely|definitely|confirmed"
+    _LEAD + r"(?:yes|yeah|yep|yup|hell yes|absolutely|definitely|confirmed|can confirm"
     r"|(?:it|this)(?:'s| is) (?:true|real|legit|fake|false|a hoax)"
-    r"|I (?:strongly |fully |firmly |wholeheartedly |would |must )?(?:support|endorse|favou?r"
-    r"|oppose|object to)|I'?m (?:strongly |firmly |fully |all |very much |totally )?(?:in favou?r"
+    r"|I(?:'d)? (?:strongly |fully |firmly |wholeheartedly |would |must )?"
+    r"(?:support|endorse|favou?r|oppose|object to)"
+    r"|I'?m (?:strongly |firmly |fully |all |very much |totally )?(?:in favou?r"
     r"|for it|for this|against|opposed))\b",
     _I,
 )
@@ -496,9 +520,17 @@ def without_cue(text: str, span: tuple[int, int]) -> str:
 # --- named people ----------------------------------------------------------------------------
 
 
+# Titles before a surname in meetings ("Councillor Brandt", "Dr Ferreira"): the name follows.
+TITLES = frozenset(
+    "councillor cllr mr mrs ms miss mx dr prof professor senator sen rep representative minister "
+    "mayor judge justice sir dame lord lady president commissioner delegate member".split()
+)
+_TITLE = r"(?:(?:" + "|".join(sorted(TITLES)) + r")\.?\s+)?"
+
+
 def _name(group: str, words: int = 2) -> str:
     more = r"(?:\s+[^\W\d_][\w.\-]*)?" if words == 2 else ""
-    return rf"@?(?P<{group}>[^\W\d_][\w.\-]*{more})"
+    return rf"@?(?P<{group}>{_TITLE}[^\W\d_][\w.\-]*{more})"
 
 
 # Ways of naming the person answered, each with words one of which must be in the (lowercased)
@@ -529,9 +561,9 @@ _NAMED_ROWS: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
     (("same as",), re.compile(r"\bsame\s+as\s+" + _name("sameas"), _I)),
     (("side",), re.compile(r"\bon\s+" + _name("onside", 1) + r"'s\s+side\b", _I)),
     (
-        ("support", "back", "second", "share", "echo"),
+        ("support", "back", "second", "share", "echo", "build"),
         re.compile(
-            r"\b(?:support|back|second|share|echo)\s+"
+            r"\b(?:support|back|second|share|echo|build(?:ing)?\s+on)\s+"
             + _name("views", 1)
             + r"'s\s+(?:view|point|idea|proposal|position|suggestion|concern)s?\b",
             _I,
@@ -546,11 +578,35 @@ _NAMED_ROWS: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
         re.compile(
             r"^\W*" + _name("lead") + r"(?:\s*[,:]|(?:'s|\s+(?:is|was))\s+(?:\w+\s+)?"
             r"(?P<verdict>right|wrong|correct|mistaken|spot on)\b"
-            r"|\s+(?P<haspoint>has|had|makes|made)\s+a\s+(?:good\s+|fair\s+|valid\s+)?point\b)",
+            r"|\s+(?P<haspoint>has|had|makes|made|raises|raised)\s+a\s+(?:good\s+|fair\s+"
+            r"|valid\s+)?point\b)",
             _I | re.M,
         ),
     ),
 ]
+_NAMED_ROWS.append(
+    (
+        ("point", "saying", "says", "said"),
+        re.compile(
+            r"\b(?:take|accept|see|hear|understand|get|appreciate)\s+(?:the\s+point\s+(?:that\s+)?"
+            r"|what\s+)?"
+            + _name("heard")
+            + r"(?:'s\s+point\b|\s+(?:makes|made|is\s+making|raises|raised|is\s+saying|was\s+saying"
+            r"|says|said|means)\b)",
+            _I,
+        ),
+    )
+)
+_NAMED_ROWS.append(
+    (
+        ("point of",),
+        re.compile(
+            r"\b(?:take|accept|see|hear|understand|get|appreciate)\s+the\s+points?\s+(?:made\s+)?"
+            r"(?:of|by)\s+" + _name("pointof"),
+            _I,
+        ),
+    )
+)
 _AGREEING_GROUPS = frozenset({"said", "plus", "imwith", "sameas", "saidit", "onside", "views"})
 # Who else may be named: the opening poster and "the parent" (the comment answered).
 OP = "\x00op"
@@ -580,6 +636,8 @@ def named_person(text: str, begin: int, end: int, names: dict[str, str]) -> tupl
         if group == "parent":
             return PARENT, 0
         words = match.group(group).split()
+        if len(words) > 1 and words[0].rstrip(".").casefold() in TITLES:
+            words = words[1:]  # "Councillor Brandt": Brandt
         sign = 1 if group in _AGREEING_GROUPS else 0
         verdict = match.groupdict().get("verdict")
         if verdict:
@@ -703,3 +761,90 @@ def bare_word(text: str, spans: list[tuple[int, int]]) -> str | None:
         return None
     match = _BARE_WORD.match(text, *spans[0])
     return team_word(match.group(1)) if match else None
+
+
+# --- answers that pick an option ---------------------------------------------------------------
+
+# "I'd go with Python", "I vote Piranesi", "my vote is the hotel", "has to be Rust".
+_PICK = re.compile(
+    _LEAD + r"(?:(?:I'?d|I would|I'?ll|I will|I)\s+(?:(?:probably|definitely|still|rather|just"
+    r"|personally)\s+)?(?:go (?:with|for)|pick|choose|vote(?: for)?|stick with|keep|prefer|take"
+    r"|recommend|start with)|my (?:vote|pick|choice|money)(?: is| goes to| would be|'s)?"
+    r"(?: on| for)?"
+    r"|(?:it )?has to be)\s+(?:the\s+|a\s+|an\s+)?" + _WORD,
+    _I,
+)
+# "The cabins, no question.", "hotel for me.", "Rust, honestly."
+_PICKED = re.compile(
+    _LEAD + r"(?:the\s+)?" + _WORD + r"(?:\s+for me\b|\s*,\s*(?:no question|honestly|definitely"
+    r"|obviously|easily|hands down|every time|for sure|of course)\b)",
+    _I,
+)
+_PICK_WORDS = (
+    "go with",
+    "go for",
+    "pick",
+    "choose",
+    "vote",
+    "stick",
+    "keep",
+    "prefer",
+    "take",
+    "recommend",
+    "start with",
+    "has to be",
+    "for me",
+    ",",
+)
+_VAGUE = frozenset({"something", "anything", "neither", "another", "else"})
+_OPTION_EDGE = re.compile(r"[,:;(]|\b(?:between|either|choose|pick|prefer)\b", _I)
+
+
+def pick(text: str, spans: list[tuple[int, int]]) -> tuple[str, bool] | None:
+    """The option a comment's first sentence picks, folded by `team_word`, and whether it was
+    picked with a choice verb ("I'd go with X", "my vote is X") rather than named alone ("X
+    for me", "X, honestly"); None without a pick. "something"/"neither" are picks of no named
+    option."""
+    if not spans:
+        return None
+    b, e = spans[0]
+    head = text[b:e].lower()
+    if not any(word in head for word in _PICK_WORDS):
+        return None
+    for pattern, verb in ((_PICK, True), (_PICKED, False)):
+        match = pattern.match(text, b, e)
+        if match is None:
+            continue
+        word = match.group(1).casefold()
+        if word in _VAGUE:
+            return word, verb
+        if not _stop(word):
+            return team_word(word), verb
+    return None
+
+
+def _stop(word: str) -> bool:
+    from bot.summarize.text import STOPWORDS
+
+    return word in STOPWORDS or len(word) < 2
+
+
+def question_options(text: str) -> tuple[str, ...]:
+    """The options an opening question offers ("..., Python or Rust?", "the lake cabins or the
+    city hotel?"): the head word of each side of its "or", folded by `team_word`; () when its
+    first question offers none."""
+    for sentence in re.split(r"(?<=[.!?])\s+", text[:600]):
+        if not sentence.rstrip().endswith("?") or " or " not in sentence:
+            continue
+        body = sentence.rstrip(" ?")
+        left, right = body.split(" or ", 1)
+        left = _OPTION_EDGE.split(left)[-1]
+        right = _OPTION_EDGE.split(right)[0]
+        lw = [w for w in re.findall(r"[^\W\d_][\w\-]*", left) if not _stop(w.lower())]
+        rw = [w for w in re.findall(r"[^\W\d_][\w\-]*", right) if not _stop(w.lower())]
+        if lw and rw and len(lw) <= 4 and len(rw) <= 4:
+            a, b = team_word(lw[-1]), team_word(rw[-1])
+            if a != b:
+                return (a, b)
+        return ()
+    return ()

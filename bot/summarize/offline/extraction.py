@@ -418,7 +418,10 @@ def notes(
     live = [d for d in docs if not d.comment.is_bot]
     if two_sides:
         linked = [
-            d for d in docs if d.side is not None and d.cue is not None and d.target is not None
+            d
+            for d in docs
+            if d.side is not None
+            and ((d.cue is not None and d.target is not None) or d.link in ("team", "pick"))
         ]
         previous = sum(1 for d in linked if d.link == "previous")
         unplaced = sum(1 for d in live if d.side is None and not d.junk)
@@ -429,6 +432,8 @@ def notes(
             else ""
         )
         verb = "agrees or disagrees" if len(linked) == 1 else "agree or disagree"
+        if any(d.link in ("team", "pick") for d in linked):
+            verb = "takes a side" if len(linked) == 1 else "agree, disagree or pick a side"
         note = f"Sides come from {plural(len(linked), 'comment')} that {verb}{detail}"
         if unplaced:
             note += (

@@ -19,10 +19,12 @@ from __future__ import annotations
 import re
 from collections import deque
 
+from bot.summarize.offline.claim import Claim, read_claim, root, stance, tokens
 from bot.summarize.offline.cues import (
     OP,
     OPENING_SENTENCES,
     PARENT,
+    TITLES,
     is_junk,
     named_person,
     negates,
@@ -42,10 +44,21 @@ POLL = re.compile(
     r"|what do (?:you|people|we|y'?all) think|thoughts)\b",
     re.IGNORECASE,
 )
+# A comment that opens by @mentioning someone answers them, as a reply link would.
+_MENTION_LED = re.compile(r"\s*@[\w.\-]+")
+_ADDITIVE = re.compile(
+    r"[\s,:]*(?:and|also|plus|too|yes|yeah|yep|exactly|same|agreed|right|to add|adding)\b",
+    re.IGNORECASE,
+)
+# A reply on a web forum that answers back without a cue word (`_answers_back`).
+REBUTTAL_WEIGHT = 0.25
 # How many recent comments are remembered as possible targets (a query is skipped over).
 REPLY_WINDOW = 6
 # A counter-claim in a two-person exchange: weaker than any spoken cue.
 COUNTER_WEIGHT = 0.4
+# Restating or denying the opening claim in one's own words (`claim.stance`): weaker than "I
+# disagree", stronger than a bare contrast.
+CLAIM_WEIGHT = 0.6
 
 
 def opening_index(docs: list[Doc]) -> int | None:
@@ -75,21 +88,33 @@ class _Linker:
             self.ids.setdefault(doc.comment.id, doc.index)
             if doc.comment.author and not doc.comment.is_bot:
                 self.names.setdefault(doc.comment.author.casefold(), doc.comment.author)
-        # "Gregory" names "Gregory Ashe" when no other author is a Gregory.
+        # "Gregory" names "Gregory Ashe" when no other author is a Gregory; "Ashe" too, and
+        # "Brandt" names "Cllr Brandt" (a title is not a name).
         given: dict[str, set[str]] = {}
         for name in list(self.names.values()):
-            head = name.split()[0].casefold() if " " in name else ""
-            if len(head) > 2 and head.isalpha():
-                given.setdefault(head, set()).add(name)
+            parts = name.split()
+            if len(parts) > 1 and parts[0].rstrip(".").casefold() in TITLES:
+                parts = parts[1:]
+            heads = {parts[0].casefold(), parts[-1].casefold()} if len(parts) > 1 else set()
+            if len(parts) == 1 and parts[0] != name:
+                heads = {parts[0].casefold()}
+            for head in heads:
+                if len(head) > 2 and head.isalpha():
+                    given.setdefault(head, set()).add(name)
         for head, full in given.items():
             if len(full) == 1:
                 self.names.setdefault(head, next(iter(full)))
         self.tree = thread.source in TREE_SOURCES
         self.opening = opening_index(docs)
+        if self.tree and thread.title and self.opening is not None:
+            if not is_post(docs[self.opening], thread):
+                # The story is the title alone: the first comment is one top-level answer.
+                self.opening = None
         self.poll = self.opening is not None and bool(
             POLL.search(docs[self.opening].comment.text[:500])
         )
         self.duel = not self.tree and _back_and_forth(docs, self.opening)
+        self.claim = _claim(thread, docs, self.opening)
         self.latest: dict[str, int] = {}  # author -> their latest comment so far
         # (doc, who) of the latest comments that can be answered, latest last.
         self.recent: deque[tuple[int, str]] = deque(maxlen=2 * REPLY_WINDOW)
@@ -104,6 +129,13 @@ class _Linker:
             doc.vote = vote  # "nah Cheng said it": agrees with Cheng and votes no
         if target is None:
             target, how = self._implicit_target(doc, who)
+        elif how == "reply" and doc.cue is not None and doc.cue.vote == 2:
+            target = self._asked_about(target)
+        if doc.cue is None and self.claim is not None and doc.index != self.opening:
+            sign = 0 if doc.junk else stance(self.claim, comment.text, doc.spans)
+            if sign:
+                doc.cue, doc.disagrees = Cue(sign, CLAIM_WEIGHT, "claim", addressed=False), sign < 0
+                target, how = ROOT, "claim"
         if doc.cue is None and target is not None and target != ROOT:
             self._read_uncued(doc, target, how)
             if doc.cue is None and self.duel and how == "previous" and _counter_claim(doc):
@@ -131,9 +163,36 @@ class _Linker:
         if self.tree or (cue is not None and self._votes(cue)):
             return ROOT, "root"
         if cue is not None and not cue.addressed:
-            return None, ""  # about the topic, not an answer to whoever spoke last
+            # About the topic, not an answer to whoever spoke last ("There is no good evidence
+            # that uniforms help"): a disagreement with the opening claim itself.
+            if cue.sign < 0 and cue.kind == "disagree" and self._about_claim(doc):
+                return ROOT, "topic"
+            return None, ""
         previous = _previous_speaker(self.docs, doc, self.recent, who)
         return (previous, "previous") if previous is not None else (None, "")
+
+    def _about_claim(self, doc: Doc) -> bool:
+        """Whether a comment's first sentences name what the opening claim is about (one of
+        its content words), where the opening states a claim rather than asking."""
+        if self.claim is None or self.opening is None or not doc.spans:
+            return False
+        opening = self.docs[self.opening]
+        if not opening.spans:
+            return False
+        b, e = opening.spans[0]
+        if opening.comment.text[b:e].rstrip().endswith("?"):
+            return False
+        b, e = doc.spans[0][0], doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]
+        said = {root(t) for t in tokens(doc.comment.text[b:e])}
+        return not said.isdisjoint(self.claim.words)
+
+    def _asked_about(self, target: int) -> int:
+        """A "Yes," / "It's true" replying to a doubter's question ("where did you hear
+        that?") answers what was asked about, not the asker."""
+        asked = self.docs[target]
+        if asked.cue is not None and asked.cue.kind == "query" and asked.target is not None:
+            return asked.target
+        return target
 
     def _votes(self, cue: Cue) -> bool:
         """Whether a cue is a vote on the question: "Yes,", "It's true", "I oppose" always; a
@@ -150,9 +209,12 @@ class _Linker:
             name, sign = named_person(text, doc.spans[0][0], end, self.names)
             target = self._named_target(doc, name, who)
             if target is not None:
-                if sign:
+                # "Mr K raises a fair point, but ...": naming him does not undo the "but".
+                if sign and not (doc.cue is not None and doc.cue.kind == "concession"):
                     doc.cue = Cue(sign, 1.0, "agree" if sign > 0 else "disagree")
                     doc.disagrees = doc.disagrees or sign < 0
+                if not sign and doc.cue is None and _MENTION_LED.match(text, doc.body):
+                    return target, "reply"  # "@Okoro that's the scaffolding": a reply to Okoro
                 return target, "named"
         reply_to = doc.comment.reply_to
         if reply_to:
@@ -181,7 +243,51 @@ class _Linker:
         if negates(own, other.comment.text[other.body :]):
             doc.cue, doc.disagrees = Cue(-1, 1.0, "disagree"), True
         elif how == "reply":
+            led = _MENTION_LED.match(own)
+            if led is not None and _ADDITIVE.match(own, led.end()):
+                return  # "@lumi and the pick rate is 40%": adds to what Lumi said
             doc.cue = reply_contrast(own, quoted=doc.body > 0)
+            if doc.cue is None and self.tree and self._answers_back(doc, other, own):
+                doc.cue = Cue(-1, REBUTTAL_WEIGHT, "rebuttal", weak=True)
+
+    def _answers_back(self, doc: Doc, parent: Doc, own: str) -> bool:
+        """On a web forum, a reply by someone else that neither agrees nor adds ("and ...",
+        "also ...") nor only asks answers back: people reply to a comment to argue with it."""
+        if parent.comment.author == doc.comment.author or parent.index == self.opening:
+            return False
+        if doc.junk or doc.praise or _only_questions_in(doc):
+            return False
+        return _ADDITIVE.match(own) is None
+
+
+def is_post(doc: Doc, thread: Thread) -> bool:
+    """In a web tree, whether the opening comment is the story or post itself (its author's
+    stance is the title's) rather than the first top-level comment."""
+    comment = doc.comment
+    if comment.reply_to is not None:
+        return False
+    return (
+        "_t3_" in comment.id  # a Reddit post
+        or (thread.source == "discourse" and comment.id == "p1")  # a Discourse topic's first post
+        or (comment.url is not None and comment.url == thread.url)  # a Hacker News story
+    )
+
+
+def _claim(thread: Thread, docs: list[Doc], opening: int | None) -> Claim | None:
+    """The claim that stance is relative to: the thread's title when it is a sentence, else the
+    opening comment's first sentence."""
+    title = (thread.title or "").strip()
+    if len(title.split()) >= 3 and not title.startswith("#"):
+        return read_claim(title)
+    if opening is None or not docs[opening].spans:
+        return None
+    b, e = docs[opening].spans[0]
+    return read_claim(docs[opening].comment.text[b:e])
+
+
+def _only_questions_in(doc: Doc) -> bool:
+    text = doc.comment.text
+    return bool(doc.spans) and all(text[b:e].rstrip(" \"')]").endswith("?") for b, e in doc.spans)
 
 
 def _back_and_forth(docs: list[Doc], opening: int | None) -> bool:

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.summarize.offline.cues import bare_word, team_phrase, team_word
-from bot.summarize.offline.linking import POLL, TREE_SOURCES, opening_index
+from bot.summarize.offline.cues import bare_word, pick, question_options, team_phrase, team_word
+from bot.summarize.offline.linking import POLL, TREE_SOURCES, is_post, opening_index
 from bot.summarize.offline.model import ROOT, Doc, Unit
 from bot.thread import Thread
 
@@ -30,6 +30,8 @@ VOTE_WEIGHT = 0.7
 TEAM_WEIGHT = 0.8
 # A rival view that others back, answering the opening claim (see `_rival`).
 RIVAL_WEIGHT = 0.5
+# An answer that picks an option ("I'd go with Python", "the cabins, no question").
+PICK_WEIGHT = 0.6
 MAX_TEAMS = 6  # camps named beyond these are chatter, not a dispute (and keep the work linear)
 REFINE_ROUNDS = 5
 
@@ -39,6 +41,8 @@ class Camps:
     two_sides: bool
     anchored: bool  # side 0 is the question's side ("for")
     conflicts: int
+    # The options of an opening question the two sides picked ("Python", "Rust"), by side.
+    names: tuple[str, str] | None = None
 
 
 def build_units(docs: list[Doc]) -> list[Unit]:
@@ -62,7 +66,11 @@ def build_units(docs: list[Doc]) -> list[Unit]:
     return units
 
 
-def _edges(docs: list[Doc], thread: Thread) -> dict[tuple[int, int], float]:
+def _edges(
+    docs: list[Doc], thread: Thread
+) -> tuple[dict[tuple[int, int], float], dict[str, tuple[str, int]]]:
+    """The signed evidence between units, and the options of an opening question with the
+    first unit that picked each (see `_pick_edges`)."""
     weights: dict[tuple[int, int], float] = {}
 
     def add(a: int, b: int, w: float) -> None:
@@ -72,9 +80,7 @@ def _edges(docs: list[Doc], thread: Thread) -> dict[tuple[int, int], float]:
         weights[key] = weights.get(key, 0.0) + w
 
     opening = opening_index(docs)
-    if opening is not None and (
-        thread.source not in TREE_SOURCES or not thread.title or _is_post(docs[opening], thread)
-    ):
+    if opening is not None and _states_question(docs[opening], thread):
         add(docs[opening].unit, 0, OPENING_WEIGHT)
     for doc in docs:
         cue = doc.cue
@@ -86,11 +92,11 @@ def _edges(docs: list[Doc], thread: Thread) -> dict[tuple[int, int], float]:
         add(doc.unit, other, cue.sign * cue.weight)
         if doc.vote:
             add(doc.unit, 0, doc.vote * VOTE_WEIGHT)
-    _team_edges(docs, opening, add)
-    return weights
+    options = _team_edges(docs, opening, add)
+    return weights, options
 
 
-def _team_edges(docs: list[Doc], opening: int | None, add) -> None:
+def _team_edges(docs: list[Doc], opening: int | None, add) -> dict[str, tuple[str, int]]:
     """Camps named by stance phrases ("team cats", "dogs all the way", "cats > dogs"): the first
     person of each camp agrees with every later one and disagrees with the first of every other
     camp. A one-word answer ("dogs.") joins a camp that two or more phrases name, and an opening
@@ -104,14 +110,18 @@ def _team_edges(docs: list[Doc], opening: int | None, add) -> None:
         if word is not None:
             first.setdefault(word, doc.unit)
             members.append((word, doc.unit))
+            doc.link = doc.link or "team"
+    surfaces = _pick_edges(docs, opening, first, members, add)
+    options = {w: (surface, first[w]) for w, surface in surfaces.items() if w in first}
     if not first:
-        return
+        return options
     if len(first) >= 2:
         for doc in docs:
             if doc.unit >= 0 and not doc.comment.is_bot and doc.cue is None:
                 word = bare_word(doc.comment.text, doc.spans)
                 if word in first and (word, doc.unit) not in members:
                     members.append((word, doc.unit))
+                    doc.link = doc.link or "team"
     if opening is not None and docs[opening].unit >= 0:
         text = docs[opening].comment.text
         named = {team_word(w) for w in _WORDS.findall(text)} & set(first)
@@ -124,9 +134,51 @@ def _team_edges(docs: list[Doc], opening: int | None, add) -> None:
     for i, (_, a) in enumerate(heads):
         for _, b in heads[i + 1 :]:
             add(a, b, -TEAM_WEIGHT)
+    return options
 
 
 _WORDS = re.compile(r"[^\W\d_][\w\-]*")
+
+
+def _pick_edges(
+    docs: list[Doc], opening: int | None, first: dict[str, int], members: list, add
+) -> dict[str, str]:
+    """Answers to an opening question that pick an option. Where it offers options ("Python or
+    Rust?"), each pick joins that option's camp (as "team X" does). Where it asks yes or no
+    ("Should we read Middlemarch next?"), picking what it names is a yes and picking anything
+    else with a choice verb ("I'd keep Java", "I'd go with something shorter") a no."""
+    if opening is None or docs[opening].unit < 0:
+        return {}
+    doc0 = docs[opening]
+    if not doc0.spans:
+        return {}
+    asked = doc0.comment.text[: doc0.spans[min(2, len(doc0.spans)) - 1][1]]
+    if "?" not in asked:
+        return {}
+    options = question_options(asked)
+    # How the question spells each option ("the lake cabins" -> "cabins"), for the labels.
+    surfaces = {team_word(w): w for w in reversed(_WORDS.findall(asked))}
+    surfaces = {w: surfaces.get(w, w) for w in options}
+    named = {team_word(w) for w in _WORDS.findall(asked)}
+    for doc in docs[opening + 1 :]:
+        if doc.unit < 0 or doc.comment.is_bot or doc.cue is not None:
+            continue
+        found = pick(doc.comment.text, doc.spans)
+        if options:
+            word = found[0] if found else bare_word(doc.comment.text, doc.spans)
+            if word in options:
+                first.setdefault(word, doc.unit)
+                members.append((word, doc.unit))
+                doc.link = doc.link or "pick"
+        elif found is not None and doc.unit != doc0.unit:
+            word, verb = found
+            if word in named:
+                add(doc.unit, 0, PICK_WEIGHT)
+                doc.link = doc.link or "pick"
+            elif verb:
+                add(doc.unit, 0, -PICK_WEIGHT)
+                doc.link = doc.link or "pick"
+    return surfaces
 
 
 class _Parity:
@@ -209,7 +261,7 @@ def _refine(
 def place(docs: list[Doc], units: list[Unit], thread: Thread) -> Camps:
     """Put each comment on side 0 or 1 where the evidence connects it to the anchoring dispute;
     every other comment stays on no side (`doc.side` None)."""
-    weights = _edges(docs, thread)
+    weights, options = _edges(docs, thread)
     colour, component, kept, conflicts = _colour(len(units), weights)
     disputed = _disputed(colour, component, kept)
     if not disputed:
@@ -242,7 +294,27 @@ def place(docs: list[Doc], units: list[Unit], thread: Thread) -> Camps:
             # A test post, a greeting or a plain question takes no side, whoever wrote it.
             continue
         doc.side = colour_u ^ flip
-    return Camps(True, anchored, conflicts)
+    return Camps(True, anchored, conflicts, _option_names(options, colour, component, anchor, flip))
+
+
+def _option_names(
+    options: dict[str, tuple[str, int]],
+    colour: list[int | None],
+    component: list[int],
+    anchor: int,
+    flip: int,
+) -> tuple[str, str] | None:
+    """The two options of the opening question, by side, when the sides are the answers that
+    picked them (each option's first picker on a different side of the anchoring dispute)."""
+    by_side: dict[int, str] = {}
+    for surface, unit in options.values():
+        c = colour[unit]
+        if c is None or component[unit] != anchor:
+            continue
+        by_side.setdefault(c ^ flip, surface)
+    if len(by_side) != 2:
+        return None
+    return by_side[0], by_side[1]
 
 
 def _disputed(
@@ -287,14 +359,10 @@ def _only_questions(doc: Doc) -> bool:
     return bool(doc.spans) and all(text[b:e].rstrip(" \"')]").endswith("?") for b, e in doc.spans)
 
 
-def _is_post(doc: Doc, thread: Thread) -> bool:
-    """In a web tree, whether the opening comment is the story or post itself (its author's
-    stance is the title's) rather than the first top-level comment."""
-    comment = doc.comment
-    if comment.reply_to is not None:
-        return False
-    return (
-        "_t3_" in comment.id  # a Reddit post
-        or (thread.source == "discourse" and comment.id == "p1")  # a Discourse topic's first post
-        or (comment.url is not None and comment.url == thread.url)  # a Hacker News story
-    )
+def _states_question(doc: Doc, thread: Thread) -> bool:
+    """Whether the opening comment stands for the question: in chat always; in a web tree only
+    the post itself, and not when its title only asks ("Is a hot dog a sandwich?": the poster
+    asks, and may answer it either way in the post)."""
+    if thread.source not in TREE_SOURCES or not thread.title:
+        return True
+    return is_post(doc, thread) and "?" not in thread.title

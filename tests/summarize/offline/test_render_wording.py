@@ -82,3 +82,28 @@ def test_terminal_and_markdown_show_other_points_and_cap_names() -> None:
         assert "and 203 others" in text and "user200" not in text
         assert "Other points" in text and "When does the market open?" in text
         assert "survived verification" not in text
+
+
+def test_side_support_counts_every_folded_copy_in_every_renderer() -> None:
+    """Three copies of c3 (one a copy of a copy) and one of c20 were folded: 'N comments take
+    this side' counts them, in the terminal, the Markdown export and the Discord embeds."""
+    from bot.render.embeds import blocks
+    from bot.summarize.schema import Duplicate
+
+    folded = result().model_copy(
+        update={
+            "duplicates": [
+                Duplicate(id="c40", kind="exact", duplicate_of="c3", author="x"),
+                Duplicate(id="c41", kind="near", duplicate_of="c3", author="y"),
+                Duplicate(id="c42", kind="exact", duplicate_of="c41", author="z"),
+                Duplicate(id="c43", kind="exact", duplicate_of="c20", author="w"),
+            ]
+        }
+    )
+    console = Console(file=io.StringIO(), width=200, color_system=None)
+    render(folded, console)
+    embeds = "\n".join(e.description or "" for e in blocks(folded))
+    for text in (console.file.getvalue(), to_markdown(folded), embeds):
+        assert "17 comments take this side" in text
+        assert "2 comments take this side" in text
+        assert "14 comments take this side" not in text

@@ -1,0 +1,287 @@
+"""Stance relative to the opening claim, for a comment that answers nobody in particular.
+
+A comment clause that states the claim's own predicate ("Zoos should be abolished because ...",
+"Speed bumps would really slow drivers down") is for the claim; one that states it with a
+negation more or less than the claim ("We should not abolish zoos", "Speed bumps don't slow
+drivers down", "Not a sandwich.") is against it. The predicate must be used as a verb phrase of
+a subject the claim names (or "it", "they", "this", "that"): a clause whose subject is the claim
+itself ("Banning homework would widen the gap ...") is about its consequences, not a stance, and
+sharing topic words is never enough. Questions and conditionals state nothing.
+
+This reads words only, so it is weaker evidence than a reply that says "I disagree"; it is used
+for comments without any other cue (argument collections, top-level comments, chat turns that
+restate or deny the opening claim without naming anyone). Constant work per comment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.summarize.text import STOPWORDS
+from bot.textfold import CHAR_TABLE
+
+_AUX = frozenset(
+    "should must would will can could may might shall is are was were be been being do does did "
+    "has have had need needs ought 's 're am wo ca".split()
+)
+_NEG = frozenset({"not", "n't", "never", "no"})
+_SKIP = frozenset(
+    "really definitely absolutely certainly clearly totally obviously surely just also still "
+    "actually simply probably already even so too truly indeed honestly fully completely ever "
+    "always then only".split()
+)
+_INTENSIFIERS = frozenset(
+    "really definitely absolutely certainly clearly totally obviously surely truly indeed must "
+    "100".split()
+)
+_DET = frozenset("a an the this that these those some any our their its my your his her".split())
+# Pronouns that stand for the claim's subject.
+_PRON = frozenset("it they this that these those".split())
+_DEONTIC = frozenset("should must ought need".split())
+_SUBJECT_PRON = frozenset("we you i he she".split())
+# Words before a question's verb that make it a question, not a claim ("Should we ...?").
+_OPENERS = frozenset("so ok okay hey guys folks honestly well".split())
+_TOKEN = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
+_TOKEN_OR_BREAK = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*|[,;:()]|\s-\s")
+# What ends a clause: punctuation, and the conjunctions that start a reason, a result or a
+# contrast ("..., so zoos should not be abolished").
+_BREAKS = frozenset(
+    ", ; : ( ) - because since so but although though while whereas unless and yet".split()
+    + [" - "]
+)
+_CONTRACTION = re.compile(r"(?:n't|'s|'re|'ll|'d|'ve|'m)$")
+# Clauses: a comment's sentence splits at punctuation and at the conjunctions that start a
+# reason, a result or a contrast ("..., so zoos should not be abolished").
+_CLAUSE = re.compile(
+    r"[,;:()\u2013\u2014]|\s-\s|\b(?:because|since|so|but|although|though|while|whereas|unless"
+    r"|and|yet)\b",
+    re.IGNORECASE,
+)
+_NOT_STATED = frozenset(
+    "if whether unless when why how what which who does do did is are should would could can "
+    "will".split()
+)
+MAX_CLAUSE_TOKENS = 40
+# Verbs the term stopwords drop that a claim may turn on ("Remote work makes ...", "use").
+_VERBS = frozenset("make makes made use uses used using get gets go goes see like help".split())
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+
+
+def tokens(text: str, *, breaks: bool = False) -> list[str]:
+    """Lowercased words with contractions split ("don't" -> "do", "n't"; "it's" -> "it",
+    "'s"; "can't" -> "ca", "n't"; "cannot" -> "can", "not"). With `breaks`, the punctuation
+    that ends a clause is a token of its own (see `_BREAKS`)."""
+    out: list[str] = []
+    pattern = _TOKEN_OR_BREAK if breaks else _TOKEN
+    for word in pattern.findall(text.translate(CHAR_TABLE).lower()):
+        if word == "cannot":
+            out += ["can", "not"]
+            continue
+        match = _CONTRACTION.search(word) if "'" in word else None
+        if match is not None and match.start() > 0:
+            out += [word[: match.start()], match.group()]
+        else:
+            out.append(word)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def root(word: str) -> str:
+    """A light stem that also undoubles a final consonant ("banned", "banning" -> "ban")."""
+    if len(word) <= 3:
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("eed"):
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                continue
+            if suffix == "es" and not word.endswith(("shes", "ches", "xes", "sses", "zes")):
+                continue
+            stem = word[: -len(suffix)]
+            if len(stem) >= 4 and stem[-1] == stem[-2] and stem[-1] not in "lsaeiou":
+                stem = stem[:-1]
+            return stem
+    return word
+
+
+def _content(word: str) -> bool:
+    if word in _VERBS:
+        return True
+    return word not in STOPWORDS and word not in _AUX and any(c.isalpha() for c in word)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """The opening claim's predicate: the roots a restating clause uses as its verb, the roots
+    of all its content words, its negation parity, and the pronoun it uses as a subject."""
+
+    verbs: frozenset[str]
+    words: frozenset[str]
+    negated: bool
+    subject: str | None = None
+    # Whether the claim has an auxiliary ("should", "is"): then a restatement needs one too
+    # ("zoos should be abolished"), and a bare noun ("startup") is never its verb.
+    auxiliary: bool = True
+    # Without an auxiliary: (subject word, verb) pairs as the claim has them ("work", "make").
+    pairs: frozenset[tuple[str, str]] = frozenset()
+
+
+def read_claim(text: str) -> Claim | None:
+    """The claim of an opening sentence or title; None when it has no predicate to restate
+    (a bare topic, a "which ...?" question, a greeting)."""
+    text = _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
+    if ":" in text:
+        after = text.rsplit(":", 1)[1]
+        if len(after.split()) >= 3:
+            text = after  # "Ask HN: Should ...", "Our question this morning: should ..."
+    clause = next((c for c in _CLAUSE.split(text) if len(c.split()) >= 3), text)
+    toks = tokens(clause)[:MAX_CLAUSE_TOKENS]
+    while toks and toks[0] in _OPENERS:
+        toks = toks[1:]
+    if not toks:
+        return None
+    words = frozenset(root(t) for t in toks if _content(t))
+    negated = sum(t in _NEG for t in toks) % 2 == 1
+    if toks[0] in _AUX:
+        # An inverted question ("Should a small team use Kubernetes?", "Is a hot dog a
+        # sandwich?"): the subject follows the auxiliary; any later content word may be the verb.
+        rest = toks[1:]
+        at = [i for i, t in enumerate(rest) if _content(t)]
+        if not at:
+            return None
+        pronoun = next((t for t in rest[:1] if t in _SUBJECT_PRON), None)
+        start = 0 if pronoun is not None else 1
+        verbs = frozenset(root(rest[i]) for i in at[start:])
+        return Claim(verbs, words, negated, pronoun) if verbs else None
+    first_content = next((i for i, t in enumerate(toks) if _content(t)), None)
+    aux = next((i for i, t in enumerate(toks) if t in _AUX), None)
+    pronoun = next((t for t in toks[: aux or 0] if t in _SUBJECT_PRON), None)
+    if aux is not None:
+        verb = next(
+            (t for t in toks[aux + 1 :] if _content(t) and t not in _SKIP and t != "be"), None
+        )
+        return Claim(frozenset({root(verb)}), words, negated, pronoun) if verb else None
+    if first_content is None:
+        return None
+    # No auxiliary ("Remote work makes juniors worse"): the verb is a content word right after
+    # another that ends in -s or -ed, or follows a plural ("uniforms reduce"; a "cycle lane" is
+    # a noun); a restatement repeats the pair ("remote work really makes"), a denial needs an
+    # auxiliary anyway ("does not make").
+    content = [t for t in toks[first_content:] if _content(t)]
+    pairs = frozenset(
+        (root(a), root(b))
+        for a, b in zip(content, content[1:], strict=False)
+        if b.endswith(("s", "ed")) or (a.endswith("s") and not a.endswith("ss"))
+    )
+    verbs = frozenset(v for _, v in pairs)
+    if not verbs:
+        return None
+    return Claim(verbs, words, negated, pronoun, auxiliary=False, pairs=pairs)
+
+
+def stance(claim: Claim, text: str, spans: list[tuple[int, int]], sentences: int = 3) -> int:
+    """+1 when a clause of the first `sentences` sentences of `text` states the claim's
+    predicate with an intensifier or a reason beside it ("..., because ...", another clause or
+    sentence), -1 when it states it with the negation flipped, 0 otherwise. The first clause
+    that states it decides. A bare restatement with nothing added ("we would switch back") may
+    use the words in another sense: it is no evidence."""
+    if not spans:
+        return 0
+    head = text[spans[0][0] : spans[min(sentences, len(spans)) - 1][1]].lower()
+    if not any(verb in head for verb in claim.verbs):
+        return 0  # most comments never use the claim's verb: skip the tokenizing
+    clauses: list[list[str]] = []
+    others = 0  # sentences without the verb: only counted (a reason beside a restatement)
+    for b, e in spans[:sentences]:
+        sentence = text[b:e].strip()
+        if sentence.endswith("?"):
+            continue
+        if not any(verb in sentence.lower() for verb in claim.verbs):
+            others += 1
+            continue
+        clause: list[str] = []
+        for token in tokens(sentence[:600], breaks=True):
+            if token in _BREAKS:
+                if clause:
+                    clauses.append(clause[:MAX_CLAUSE_TOKENS])
+                clause = []
+            else:
+                clause.append(token)
+        if clause:
+            clauses.append(clause[:MAX_CLAUSE_TOKENS])
+    for toks in clauses:
+        found = _clause_stance(claim, toks)
+        if found < 0:
+            return found
+        if found > 0:
+            intensified = any(t in _INTENSIFIERS for t in toks)
+            return 1 if intensified or len(clauses) + others > 1 else 0
+    return 0
+
+
+def _clause_stance(claim: Claim, toks: list[str]) -> int:
+    if len(toks) < 2 or toks[0] in _NOT_STATED:
+        return 0
+    # "Not a sandwich." / "Definitely not a sandwich": an elliptical denial.
+    i = 0
+    while i < len(toks) and toks[i] in _SKIP:
+        i += 1
+    if i < len(toks) and toks[i] in ("not", "never"):
+        j = i + 1
+        while j < len(toks) and toks[j] in _DET:
+            j += 1
+        if j < len(toks) and j <= i + 2 and root(toks[j]) in claim.verbs:
+            return -1 if not claim.negated else 1
+    plain: int | None = None
+    for i, word in enumerate(toks):
+        if root(word) not in claim.verbs or not _content(word):
+            continue
+        if i == 0 and word.endswith("ing"):
+            return 0  # "Banning homework would ...": the claim as a subject, not a stance
+        group = _verb_group(claim, toks, i)
+        if group is None:
+            continue
+        negations, auxiliary = group
+        found = -1 if (negations % 2 == 1) != claim.negated else 1
+        if not claim.auxiliary and auxiliary and not negations:
+            continue  # "It's a tax": without the claim's own verb form, no restatement
+        if auxiliary:
+            return found  # a verb phrase ("does not make") outweighs a bare noun ("work")
+        if plain is None and not claim.auxiliary:
+            plain = found
+    return plain or 0
+
+
+def _verb_group(claim: Claim, toks: list[str], verb: int) -> tuple[int, bool] | None:
+    """(negations, whether an auxiliary or negation came between) when `toks[verb]` is used as
+    the verb of a subject the claim names ("zoos should not be abolished", "it's a sandwich",
+    "remote work really makes"); None when it is not."""
+    j = verb - 1
+    while j >= 0 and (toks[j] in _SKIP or toks[j] in _DET):
+        j -= 1
+    if j < 0:
+        return None
+    negations = 0
+    auxiliary = toks[j] in _AUX or toks[j] in _NEG
+    if auxiliary:
+        while j >= 0 and (toks[j] in _AUX or toks[j] in _NEG or toks[j] in _SKIP):
+            negations += toks[j] in _NEG
+            j -= 1
+        if j < 0:
+            return None
+    subject = toks[j]
+    if subject in _PRON or (claim.subject is not None and subject == claim.subject):
+        return negations, auxiliary
+    if subject == "we" and any(t in _DEONTIC for t in toks[j + 1 : verb]):
+        return negations, auxiliary  # "we shouldn't ban cars": a proposal's own voice
+    if not _content(subject) or root(subject) not in claim.words:
+        return None
+    if not claim.auxiliary and not auxiliary:
+        pair = (root(subject), root(toks[verb]))
+        return (negations, auxiliary) if pair in claim.pairs else None
+    if root(subject) not in claim.verbs or j < verb - 1:
+        return negations, auxiliary
+    return None

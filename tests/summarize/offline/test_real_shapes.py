@@ -1,0 +1,248 @@
+"""Sides on the shapes real threads have: argument collections that restate or deny the opening
+claim, question openers answered by picks, rumours with @mentions and doubters, meetings with a
+chair and titled speakers, and Reddit / Hacker News trees whose title is the question."""
+
+from __future__ import annotations
+
+from bot.summarize.offline import assign_sides
+from bot.summarize.offline.claim import read_claim, stance
+from bot.summarize.text import sentence_spans
+from bot.thread import Comment, Thread
+
+
+def thread(*lines: str, source: str = "paste", title: str | None = None, **replies: str) -> Thread:
+    comments = []
+    for n, line in enumerate(lines, 1):
+        author, sep, text = line.partition(": ")
+        if not sep:
+            author, text = "", line
+        comments.append(
+            Comment(id=f"c{n}", author=author or None, text=text, reply_to=replies.get(f"c{n}"))
+        )
+    return Thread(comments=tuple(comments), source=source, title=title)
+
+
+def sides(t: Thread) -> list[int | None]:
+    return assign_sides(t)
+
+
+def claim_stance(claim: str, text: str) -> int:
+    parsed = read_claim(claim)
+    assert parsed is not None, claim
+    return stance(parsed, text, sentence_spans(text))
+
+
+def test_the_claims_predicate_negated_is_against_and_restated_with_a_reason_is_for() -> None:
+    claim = "Cities should ban cars from the old town."
+    assert claim_stance(claim, "Cars should not be banned from the old town, deliveries die.") == -1
+    assert claim_stance(claim, "We shouldn't ban cars there: the buses are full already.") == -1
+    assert claim_stance(claim, "Cars should really be banned, the air is filthy.") == 1
+    assert claim_stance(claim, "Cars should be banned because kids walk to school there.") == 1
+    # The claim as a subject is about its consequences; a shared topic word is no stance.
+    assert claim_stance(claim, "Banning cars would empty the shops on the square.") == 0
+    assert claim_stance(claim, "Cars are noisy and the old town is tiny.") == 0
+    # A question or a condition states nothing; a bare restatement may be another sense.
+    assert claim_stance(claim, "Should cars really be banned?") == 0
+    assert claim_stance(claim, "If cars are banned, where do I park?") == 0
+    # Without an auxiliary, a denial needs one ("does not cut"); "it's a tax" is no restatement.
+    claim = "The congestion charge cuts traffic in the centre."
+    assert claim_stance(claim, "The congestion charge does not cut traffic, people just pay.") == -1
+    assert claim_stance(claim, "The charge really cuts traffic, my bus is ten minutes faster.") == 1
+    assert claim_stance(claim, "It's a charge on the poor, full stop.") == 0
+
+
+def test_a_question_title_is_answered_by_repeating_or_denying_its_predicate() -> None:
+    claim = "Is cereal a soup? Asking for a friend"
+    assert claim_stance(claim, "It's a soup. Milk is the broth, end of story.") == 1
+    assert claim_stance(claim, "Not a soup. Soup is cooked.") == -1
+    assert claim_stance(claim, "Gazpacho is a soup and nobody cooks that.") == 0
+
+
+def test_an_argument_collection_without_replies_gets_two_sides_from_its_restatements() -> None:
+    t = thread(
+        "We should scrap the school run drop-off zone.",
+        "The drop-off zone should be scrapped, because idling cars poison the playground.",
+        "We should not scrap the drop-off zone, parents with toddlers have nowhere else to stop.",
+        "Scrapping the zone would push the cars onto the side streets.",
+        "The drop-off zone really should be scrapped; the crossing is chaos at 8.45.",
+        "Honestly the zone should never be scrapped, it is the only safe place to stop.",
+    )
+    got = sides(t)
+    assert got[0] is not None and got[1] == got[0] and got[4] == got[0]
+    assert got[2] is not None and got[2] != got[0] and got[5] == got[2]
+    assert got[3] is None  # the claim as a subject: a consequence, no stance
+
+
+def test_competing_answers_to_a_which_question_are_the_camps() -> None:
+    t = thread(
+        "Hana: Team lunch on Friday, tacos or ramen?",
+        "Olu: Tacos, obviously. The ramen place takes forty minutes.",
+        "Pia: ramen for me, it's supposed to rain",
+        "Quin: I'd go with tacos, they do a vegan plate",
+        "Rafe: My vote is ramen. Tacos every week gets old.",
+        "Hana: booking at 12:30 either way",
+    )
+    got = sides(t)
+    assert got[1] is not None and got[3] == got[1]
+    assert got[2] is not None and got[2] != got[1] and got[4] == got[2]
+    assert got[0] is None and got[5] is None
+
+
+def test_picking_something_else_answers_a_yes_no_question_no() -> None:
+    t = thread(
+        "Ines: Should we switch the team wiki to Notion?",
+        "Joss: I'd stick with Confluence, the Jira links alone are worth it.",
+        "Kai: Notion for me, search in Confluence is hopeless.",
+        "Lev: I vote Confluence, nobody wants another migration.",
+    )
+    got = sides(t)
+    assert got[2] is not None  # the opener only asks: it may be on no side
+    assert got[1] is not None and got[1] != got[2] and got[3] == got[1]
+
+
+def test_rumour_doubters_mentions_and_a_yes_to_a_doubter() -> None:
+    t = thread(
+        "newsy: the old cinema on Dock Street is being turned into flats, work starts in May",
+        "Ulla: @newsy where did you hear that?",
+        "Vik: Can confirm, my uncle is on the planning committee.",
+        "Wes: @Vik that application was refused last year, not approved.",
+        "Xan: It's true, the notice went up on the door this morning.",
+    )
+    t = t.model_copy(
+        update={
+            "comments": tuple(
+                c.model_copy(update={"reply_to": "c2"}) if c.id == "c5" else c for c in t.comments
+            )
+        }
+    )
+    got = sides(t)
+    # "Can confirm" confirms the report; "It's true" replying to a doubter answers what was
+    # asked about; "@Vik ..., not approved" is a reply to Vik that contrasts.
+    assert got[0] is not None and got[2] == got[0] and got[4] == got[0]
+    assert got[1] is not None and got[1] != got[0] and got[3] == got[1]
+
+
+def test_an_additive_mention_is_not_a_contrast() -> None:
+    t = thread(
+        "Yan: the new ranked map is way too dark to see anyone",
+        "Zoe: nah it's fine, turn your gamma up",
+        "Abe: @Yan and the minimap doesn't even show the stairs",
+    )
+    got = sides(t)
+    assert got[2] is None or got[2] == got[0]
+
+
+def test_a_meeting_with_a_chair_titles_and_addressed_turns() -> None:
+    t = thread(
+        "Chair: Next item, the proposal to close the branch library on Sundays.",
+        "Cllr Amadi: I propose we close it on Sundays. Footfall is under thirty people a day.",
+        "Ms Varga: I take the point Councillor Amadi makes about footfall, but Sunday is the "
+        "only day shift workers can come in.",
+        "Dr Lund: I would like to build on what Councillor Amadi said: the savings keep the "
+        "mobile library running.",
+        "Mr Osei: With respect, the mobile library does not stop anywhere near the estate.",
+        "Chair: Thank you. We will vote after the break.",
+    )
+    got = sides(t)
+    assert got[1] is not None and got[3] == got[1]
+    assert got[2] is not None and got[2] != got[1] and got[4] == got[2]
+    assert got[5] is None
+
+
+def test_a_tree_titled_with_a_claim_and_no_post_text() -> None:
+    def hn(n: int, text: str, author: str, parent: int | None = None) -> Comment:
+        return Comment(
+            id=f"hn{n}",
+            text=text,
+            author=author,
+            reply_to=f"hn{parent}" if parent else None,
+            url=f"https://news.ycombinator.com/item?id={n}",
+        )
+
+    t = Thread(
+        comments=(
+            hn(
+                2,
+                "Static typing really catches bugs early, because the compiler sees every "
+                "call site.",
+                "a1",
+            ),
+            hn(
+                3,
+                "Static typing does not catch the bugs that matter; logic errors type-check.",
+                "b1",
+            ),
+            hn(4, "This. Our worst outage passed every type check.", "b2", 3),
+            hn(5, "Anyone have numbers on this?", "c1"),
+        ),
+        source="hackernews",
+        title="Static typing catches bugs early",
+        url="https://news.ycombinator.com/item?id=1",
+    )
+    got = sides(t)
+    # The first top-level comment is one answer to the title, not the question's own post.
+    assert got[0] is not None and got[1] is not None and got[0] != got[1]
+    assert got[2] == got[1] and got[3] is None
+
+
+def test_a_disagreement_about_the_topic_answers_the_opening_claim() -> None:
+    t = thread(
+        "Offices should install standing desks for everyone.",
+        "There is little real evidence that standing desks improve health.",
+        "Standing desks are expensive to buy for a whole floor.",
+    )
+    got = sides(t)
+    assert got[0] is not None and got[1] is not None and got[0] != got[1]
+    assert got[2] is None  # no evidence of a stance: on no side
+
+
+def test_a_forum_reply_that_answers_back_is_weak_disagreement_and_one_that_adds_is_not() -> None:
+    def rd(n: str, text: str, author: str, parent: str | None = None) -> Comment:
+        return Comment(
+            id=f"reddit_t1_{n}",
+            text=text,
+            author=author,
+            reply_to=f"reddit_t1_{parent}" if parent else "reddit_t3_p",
+        )
+
+    post = Comment(id="reddit_t3_p", text="Title says it all.", author="op")
+    t = Thread(
+        comments=(
+            post,
+            rd("a", "Pineapple on pizza is great, because the sweet cuts the salty ham.", "x1"),
+            rd("b", "Fruit belongs in a dessert. Mango on lasagne would be a crime.", "x2", "a"),
+            rd("c", "Also the acidity balances the cheese, a chef told me that.", "x3", "a"),
+        ),
+        source="reddit",
+        title="Pineapple is great on pizza",
+    )
+    got = sides(t)
+    assert got[1] is not None and got[2] is not None and got[1] != got[2]
+    assert got[3] is None or got[3] == got[1]
+
+
+def test_sides_answering_a_which_question_are_labelled_with_the_options() -> None:
+    from bot.summarize.offline import summarize_offline
+
+    t = thread(
+        "Hana: Team lunch on Friday, tacos or ramen?",
+        "Olu: Tacos, obviously. The ramen place takes forty minutes to serve a table of six.",
+        "Pia: ramen for me, it's supposed to rain and the taco truck has no seats",
+        "Quin: I'd go with tacos, they do a vegan plate now",
+    )
+    summary, notes = summarize_offline(t)
+    assert [s.label for s in summary.sides] == ["Tacos", "Ramen"]
+    assert any("pick a side" in note for note in notes)
+
+
+def test_taking_the_point_of_a_named_speaker_but_is_a_concession_to_them() -> None:
+    t = thread(
+        "Ms Reyes: The parish should sell the old school hall to pay for the new roof.",
+        "Mr Pike: For the record, the roof leaks onto the organ every time it rains.",
+        "Mr Dunne: I take the point of Ms Reyes, but the hall is the only space the youth "
+        "club has left.",
+        "Mrs Kaur: I agree with Mr Dunne, and the roof can wait another winter.",
+    )
+    got = sides(t)
+    assert got[0] is not None and got[2] is not None and got[2] != got[0]
+    assert got[3] == got[2]
