@@ -823,6 +823,34 @@ def pick(text: str, spans: list[tuple[int, int]]) -> tuple[str, bool] | None:
     return None
 
 
+# "not godot", "anything but Unity", "never the Crown": an option named to be refused.
+_REFUSED_BEFORE = frozenset({"not", "no", "never", "but", "avoid", "against", "over", "hate"})
+
+
+def named_option(text: str, spans: list[tuple[int, int]], options: tuple[str, ...]) -> str | None:
+    """The option of an "A or B?" question that an answer's first sentence names, when it names
+    exactly one and does not refuse it ("godot 4 is basically unity without the drama" names
+    both: None; "macbook air. battery lasts all day" names one); a refused option ("not unity")
+    picks the other when there are two; None otherwise. Questions are no picks."""
+    if not spans or not options:
+        return None
+    b, e = spans[0]
+    sentence = text[b:e]
+    if sentence.rstrip().endswith("?"):
+        return None
+    words = [w.casefold() for w in re.findall(r"[^\W\d_][\w\-]*", sentence)]
+    folded = [team_word(w) for w in words]
+    named = {w for w in folded if w in options}
+    if len(named) != 1:
+        return None
+    (option,) = named
+    at = folded.index(option)
+    if _REFUSED_BEFORE & set(words[max(0, at - 2) : at]):
+        others = [o for o in options if o != option]
+        return others[0] if len(options) == 2 else None
+    return option
+
+
 def _stop(word: str) -> bool:
     from bot.summarize.text import STOPWORDS
 

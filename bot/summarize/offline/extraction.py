@@ -100,8 +100,15 @@ def quotable(doc: Doc) -> bool:
 
 
 def _sentence_like(title: str) -> bool:
-    """A title that says something: three words or more, not a channel name."""
-    return len(title.split()) >= 3 and not title.startswith("#") and any(c.isalpha() for c in title)
+    """A title that says something: three words or more, not a channel name. An export's
+    "Category / channel" path ("Class / general", "governance / weekly-meeting") is a channel
+    name, whatever its word count; a Discord thread whose name is a sentence is a title."""
+    if title.startswith("#"):
+        return False
+    words = [w for w in title.split() if any(c.isalpha() for c in w)]
+    if " / " in title and all(len(part.split()) <= 2 for part in title.split(" / ")):
+        return False
+    return len(words) >= 3
 
 
 def question(title: str | None, docs: list[Doc], opening: int | None) -> str:

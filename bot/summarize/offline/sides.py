@@ -17,7 +17,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.summarize.offline.cues import bare_word, pick, question_options, team_phrase, team_word
+from bot.summarize.offline.cues import (
+    bare_word,
+    named_option,
+    pick,
+    question_options,
+    team_phrase,
+    team_word,
+)
 from bot.summarize.offline.linking import POLL, TREE_SOURCES, is_post, opening_index
 from bot.summarize.offline.model import ROOT, Doc, Unit
 from bot.thread import Thread
@@ -160,13 +167,20 @@ def _pick_edges(
     surfaces = {team_word(w): w for w in reversed(_WORDS.findall(asked))}
     surfaces = {w: surfaces.get(w, w) for w in options}
     named = {team_word(w) for w in _WORDS.findall(asked)}
+    picked: set[int] = set()
     for doc in docs[opening + 1 :]:
         if doc.unit < 0 or doc.comment.is_bot or doc.cue is not None:
             continue
         found = pick(doc.comment.text, doc.spans)
         if options:
             word = found[0] if found else bare_word(doc.comment.text, doc.spans)
+            if word not in options and doc.unit not in picked:
+                # Naming one option is a pick only as a person's first answer: later, naming
+                # the other option is how people argue against it ("the habits Python lets
+                # them get away with").
+                word = named_option(doc.comment.text, doc.spans, options)
             if word in options:
+                picked.add(doc.unit)
                 first.setdefault(word, doc.unit)
                 members.append((word, doc.unit))
                 doc.link = doc.link or "pick"

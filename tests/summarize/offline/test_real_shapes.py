@@ -246,3 +246,34 @@ def test_taking_the_point_of_a_named_speaker_but_is_a_concession_to_them() -> No
     got = sides(t)
     assert got[0] is not None and got[2] is not None and got[2] != got[0]
     assert got[3] == got[2]
+
+
+def test_an_answer_naming_one_option_picks_it_and_a_later_mention_does_not_switch() -> None:
+    t = thread(
+        "Ines: ok folks, the offsite is in May. which city are we booking, lisbon or porto?",
+        "Ravi: porto. cheaper flights and the venue has a terrace",
+        "Ines: i'd actually rather lisbon, more direct trains for the people coming by rail",
+        "Kato: agree with Ravi, we did lisbon two years ago",
+        "Mara: lisbon gets my vote, the hotel is next to the station",
+        "Ravi: the trains to lisbon are slower than the flight anyway",
+    )
+    placed = sides(t)
+    assert placed[1] is not None and placed[2] is not None and placed[1] != placed[2]
+    assert placed[3] == placed[1]  # agrees with Ravi (porto)
+    assert placed[4] == placed[2]  # names lisbon only
+    assert placed[5] == placed[1]  # Ravi's later mention of lisbon argues against it
+    # A refusal names an option to pick the other; a question or both options pick nothing.
+    from bot.summarize.offline.cues import named_option
+
+    options = ("lisbon", "porto")
+    assert named_option("not lisbon, too hot", [(0, 19)], options) == "porto"
+    assert named_option("lisbon or porto, both fine", [(0, 26)], options) is None
+    assert named_option("is porto even cheaper?", [(0, 22)], options) is None
+
+
+def test_an_exports_category_and_channel_path_is_never_the_question() -> None:
+    from bot.summarize.offline.extraction import question
+
+    assert not question("Class / general", [], None).startswith("Class")
+    assert not question("governance / weekly-meeting", [], None).startswith("governance")
+    assert question("Should the library open on Sundays?", [], None).startswith("Should")
