@@ -68,7 +68,8 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     (
         "disagree",
         ("respect",),
-        r"^\W*(?:with (?:the )?(?:greatest |all (?:due )?)?respect|respectfully)\b",
+        r"^\W*(?:with (?:the )?(?:greatest |all (?:due )?)?respect|respectfully)\b"
+        r"(?!\s+to\s+(?:the|a|an|this|that|these|those|your|our|their|its|my|his|her)\b)",
     ),
     (
         "disagree",
@@ -290,7 +291,17 @@ _DISAGREE_SENTENCE = re.compile(
     _LEAD + r"(?:(?:no|wrong|false|fake|hoax|lies|untrue|bs|bullshit|rubbish|nonsense|keep it"
     r"|not true|not really|not at all|hardly)(?:\s*[,.!:;?]|\s+[-\u2013\u2014]\s|\W*$)"
     r"|(?:nope|nah|meh|hell no|absolutely not|definitely not|not again|god no|please don'?t"
-    r"|I'?d rather not|rather not|bad idea|terrible idea|I'?m not a fan|not a fan)\b)",
+    r"|I'?d rather not|rather not|bad idea|terrible idea|I'?m not a fan|not a fan)\b"
+    # A meeting's rebuttal, at any sentence: "With respect to Ms Marsh, we can't ...", "With
+    # respect, ...", "I'd like to answer Patrick directly.", "If I may push back on that."
+    # ("with respect to the budget" is "regarding": only a person, by title or capital, counts).
+    r"|with (?:all (?:due )?|the greatest |great )?respect(?:\s+to\s+(?:(?:mr|mrs|ms|dr|cllr"
+    r"|councillor|trustee|professor|prof|senator|commissioner)\.?\s+)?(?-i:[A-Z])[\w\-]*)?\s*,"
+    r"|(?:I'?d like to|I would like to|let me|if I (?:may|might|could)|can I|may I|I want to)\s+"
+    r"(?:directly\s+)?(?:answer|respond to|reply to|push back on|challenge|take issue with)\b"
+    # A concession that opens the sentence and turns: "I appreciate the data, Superintendent,
+    # but ...", "I understand the worry, but ...".
+    r"|I (?:appreciate|understand|respect|hear|accept|see|get|know) [^.!?]{0,80}?,\s*but\b)",
     _I,
 )
 _QUERY_SENTENCE = re.compile(
@@ -603,6 +614,16 @@ _NAMED_ROWS.append(
         re.compile(
             r"\b(?:take|accept|see|hear|understand|get|appreciate)\s+the\s+points?\s+(?:made\s+)?"
             r"(?:of|by)\s+" + _name("pointof"),
+            _I,
+        ),
+    )
+)
+_NAMED_ROWS.append(
+    (
+        ("respect to", "answer", "respond to", "reply to", "push back", "challenge", "issue with"),
+        re.compile(
+            r"\b(?:respect\s+to|answer|respond\s+to|reply\s+to|push\s+back\s+on|challenge"
+            r"|take\s+issue\s+with)\s+" + _name("answered"),
             _I,
         ),
     )

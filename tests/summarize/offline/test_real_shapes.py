@@ -277,3 +277,27 @@ def test_an_exports_category_and_channel_path_is_never_the_question() -> None:
     assert not question("Class / general", [], None).startswith("Class")
     assert not question("governance / weekly-meeting", [], None).startswith("governance")
     assert question("Should the library open on Sundays?", [], None).startswith("Should")
+
+
+def test_a_meetings_rebuttals_are_disagreement_with_the_person_named() -> None:
+    t = thread(
+        "Chair: Item 2 is the plan to close the branch library on Mondays.",
+        "Oduya: The library is empty on Mondays, we counted eleven visitors in a month.",
+        "Brennan: I'd like to answer Councillor Oduya directly. Those counts leave out the "
+        "homework club.",
+        "Lutz: With respect to Ms Brennan, the homework club meets on Tuesdays.",
+        "Farah: I'm with Brennan, the counts were taken in August.",
+        "Chair: With respect to the time, we'll take one more.",
+    )
+    placed = sides(t)
+    assert placed[1] is not None and placed[2] is not None and placed[1] != placed[2]
+    assert placed[3] == placed[1]  # answers Brennan with "With respect to Ms Brennan,"
+    assert placed[4] == placed[2]
+    from bot.summarize.offline.cues import read_cue
+
+    text = "I appreciate the data, Superintendent, but one school tells us little."
+    cue, _ = read_cue(text, sentence_spans(text))
+    assert cue is not None and cue.sign < 0
+    text = "With respect to the budget, the numbers are in the annex."
+    cue, _ = read_cue(text, sentence_spans(text))
+    assert cue is None or cue.sign >= 0  # "regarding", not a rebuttal
