@@ -69,6 +69,13 @@ _VERBS = frozenset("make makes made use uses used using get gets go goes see lik
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 
 
+# Negative contractions typed without their apostrophe, as "don't" splits ("ca", "wo" too).
+_BARE_NEGATIVES = {
+    word + "nt": word
+    for word in "should would could must need do does did is are was were has have had".split()
+} | {"cant": "ca", "wont": "wo"}
+
+
 def tokens(text: str, *, breaks: bool = False) -> list[str]:
     """Lowercased words with contractions split ("don't" -> "do", "n't"; "it's" -> "it",
     "'s"; "can't" -> "ca", "n't"; "cannot" -> "can", "not"). With `breaks`, the punctuation
@@ -78,6 +85,9 @@ def tokens(text: str, *, breaks: bool = False) -> list[str]:
     for word in pattern.findall(text.translate(CHAR_TABLE).lower()):
         if word == "cannot":
             out += ["can", "not"]
+            continue
+        if word in _BARE_NEGATIVES:  # "shouldnt", "dont": chat drops the apostrophe
+            out += [_BARE_NEGATIVES[word], "n't"]
             continue
         match = _CONTRACTION.search(word) if "'" in word else None
         if match is not None and match.start() > 0:
@@ -104,6 +114,9 @@ def root(word: str) -> str:
             if len(stem) >= 4 and stem[-1] == stem[-2] and stem[-1] not in "lsaeiou":
                 stem = stem[:-1]
             return stem
+    # "phase" / "phased" / "phasing", "make" / "making": the silent e goes as the suffixes take it.
+    if word.endswith("e") and not word.endswith(("ee", "ie", "ye")) and len(word) > 4:
+        return word[:-1]
     return word
 
 

@@ -301,3 +301,11 @@ def test_a_meetings_rebuttals_are_disagreement_with_the_person_named() -> None:
     text = "With respect to the budget, the numbers are in the annex."
     cue, _ = read_cue(text, sentence_spans(text))
     assert cue is None or cue.sign >= 0  # "regarding", not a rebuttal
+
+
+def test_chat_spelling_of_a_denial_and_the_claims_verb_in_another_form_still_count() -> None:
+    assert claim_stance("Voting should be compulsory.", "voting shouldnt be compulsory, ever") == -1
+    assert claim_stance("Voting should be compulsory.", "voting should really be compulsory") == 1
+    claim = "Zoos should be phased out because the enclosures are tiny."
+    assert claim_stance(claim, "We should not phase them out, kids learn there.") == -1
+    assert claim_stance(claim, "Zoos are fun and the cafe is nice.") == 0
