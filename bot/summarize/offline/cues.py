@@ -263,7 +263,8 @@ AGREE = re.compile("|".join(p for kind, _, p in _CUE_TABLE_ROWS if kind == "agre
 # leading @mention or filler ("honestly", "lol") may come first.
 _LEAD = r"\W*(?:@[\w.\-]+[,:]?\s+)*(?:(?:please|oh|hell|honestly|tbh|imo|lol|haha|well|um|uh)\W+)*"
 _AGREE_SENTENCE = re.compile(
-    _LEAD + r"(?:(?:exactly|precisely|this|same|so true|true|indeed|correct|yes|yep|yup|yeah"
+    # "NTA": Reddit's verdict "not the asshole" sides with the poster (see `named_person`).
+    _LEAD + r"(?:(?:exactly|precisely|this|same|so true|true|indeed|correct|yes|yep|yup|yeah|nta"
     r"|absolutely|100%|\^+|\^+ ?this|this,? so much|this is it|bingo|confirmed|definitely"
     r"|same here|agreed|agree)(?:\s*[,.!:;]|\s+[-\u2013\u2014]\s|\W*$)"
     r"|(?:yes|yep|yup|yeah|exactly|precisely|\^+ ?this)\b)",
@@ -288,7 +289,10 @@ _CLAIM_VOTE = re.compile(
 )
 # "No, ..." but not "No-one ...". Short denials that are a whole sentence: "Fake.", "Nah ...".
 _DISAGREE_SENTENCE = re.compile(
-    _LEAD + r"(?:(?:no|wrong|false|fake|hoax|lies|untrue|bs|bullshit|rubbish|nonsense|keep it"
+    # "YTA" / "ESH": Reddit's verdicts against the poster ("you're the asshole", "everyone sucks
+    # here"), answering the poster whoever spoke last (see `named_person`).
+    _LEAD
+    + r"(?:(?:no|wrong|false|fake|hoax|lies|untrue|bs|bullshit|rubbish|nonsense|keep it|yta|esh"
     r"|not true|not really|not at all|hardly)(?:\s*[,.!:;?]|\s+[-\u2013\u2014]\s|\W*$)"
     r"|(?:nope|nah|meh|hell no|absolutely not|definitely not|not again|god no|please don'?t"
     r"|I'?d rather not|rather not|bad idea|terrible idea|I'?m not a fan|not a fan)\b"
@@ -628,6 +632,7 @@ _NAMED_ROWS.append(
         ),
     )
 )
+_NAMED_ROWS.append((("nta", "yta", "esh"), re.compile(r"^\W*(?P<aita>nta|yta|esh)\b", _I | re.M)))
 _AGREEING_GROUPS = frozenset({"said", "plus", "imwith", "sameas", "saidit", "onside", "views"})
 # Who else may be named: the opening poster and "the parent" (the comment answered).
 OP = "\x00op"
@@ -656,6 +661,8 @@ def named_person(text: str, begin: int, end: int, names: dict[str, str]) -> tupl
         )
         if group == "parent":
             return PARENT, 0
+        if group == "aita":  # a verdict on the poster's question, not on the last speaker
+            return OP, 1 if match.group("aita").lower() == "nta" else -1
         words = match.group(group).split()
         if len(words) > 1 and words[0].rstrip(".").casefold() in TITLES:
             words = words[1:]  # "Councillor Brandt": Brandt

@@ -309,3 +309,17 @@ def test_chat_spelling_of_a_denial_and_the_claims_verb_in_another_form_still_cou
     claim = "Zoos should be phased out because the enclosures are tiny."
     assert claim_stance(claim, "We should not phase them out, kids learn there.") == -1
     assert claim_stance(claim, "Zoos are fun and the cafe is nice.") == 0
+
+
+def test_reddit_verdicts_answer_the_poster_not_the_last_speaker() -> None:
+    t = thread(
+        "AITA for not inviting my cousin to my wedding? She said my fiance was boring in front "
+        "of everyone.",
+        "NTA. your wedding, your guest list.",
+        "YTA, a little. family is family and one comment is not a crime.",
+        "NTA, she insulted your partner in public.",
+        "ESH honestly. you could have talked to her first.",
+    )
+    placed = sides(t)
+    assert placed[1] == placed[3] and placed[1] is not None
+    assert placed[2] == placed[4] and placed[2] is not None and placed[2] != placed[1]
