@@ -646,7 +646,9 @@ def named_person(text: str, begin: int, end: int, names: dict[str, str]) -> tupl
     or `OP` / `PARENT`; and what naming them says: +1 ("I'm with Bob", "same as Dan", "+1
     Abi", "Fitz is right"), -1 ("Gio is wrong"), 0 (only who is answered)."""
     lowered = text[begin:end].lower()
-    if not names and not any(word in lowered for word in ("op", "parent", "previous", "above")):
+    if not names and not any(
+        word in lowered for word in ("op", "parent", "previous", "above", "nta", "yta", "esh")
+    ):
         return None, 0  # nobody has a name here
     matches: list[re.Match[str]] = []
     for cue_words, pattern in _NAMED_ROWS:
