@@ -168,8 +168,27 @@ class _Linker:
             if cue.sign < 0 and cue.kind == "disagree" and self._about_claim(doc):
                 return ROOT, "topic"
             return None, ""
+        if cue is not None and cue.sign < 0 and self._denies_report(doc):
+            # "fake.", "thats false", "source?" with nobody named: a verdict on the report the
+            # thread opened with, whoever spoke last (a rumour's deniers answer the rumour).
+            return ROOT, "topic"
         previous = _previous_speaker(self.docs, doc, self.recent, who)
         return (previous, "previous") if previous is not None else (None, "")
+
+    def _denies_report(self, doc: Doc) -> bool:
+        """Whether a comment's first sentences deny or doubt a fact ("fake", "that's false",
+        "debunked", "source?", "is this confirmed?") where the opening reports one (states a
+        claim rather than asking or proposing)."""
+        if self.claim is None or self.opening is None or self.poll or not doc.spans:
+            return False
+        opening = self.docs[self.opening]
+        if not opening.spans:
+            return False
+        b, e = opening.spans[0]
+        if opening.comment.text[b:e].rstrip().endswith("?"):
+            return False
+        b, e = doc.spans[0][0], doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]
+        return _REPORT_DENIAL.search(doc.comment.text[b:e].translate(CHAR_TABLE)) is not None
 
     def _about_claim(self, doc: Doc) -> bool:
         """Whether a comment's first sentences name what the opening claim is about (one of
@@ -323,6 +342,13 @@ def _counter_claim(doc: Doc) -> bool:
     if _ACK.match(text, doc.spans[0][0]):
         return False
     return not all(text[b:e].rstrip(" \"')]").endswith("?") for b, e in doc.spans)
+
+
+_REPORT_DENIAL = re.compile(
+    r"\b(?:fake|false|hoax|debunked|untrue|not true|made up|misinformation|fake news|rumou?r"
+    r"|source|sources|confirmed|citation|proof)\b",
+    re.IGNORECASE,
+)
 
 
 def _previous_speaker(

@@ -323,3 +323,16 @@ def test_reddit_verdicts_answer_the_poster_not_the_last_speaker() -> None:
     placed = sides(t)
     assert placed[1] == placed[3] and placed[1] is not None
     assert placed[2] == placed[4] and placed[2] is not None and placed[2] != placed[1]
+
+
+def test_a_rumours_deniers_answer_the_rumour_whoever_spoke_last() -> None:
+    t = thread(
+        "Gus: The ferry to the island is being scrapped in March, my aunt works at the port.",
+        "Ola: makes sense, they cut the winter sailings already",
+        "Pia: thats false, the council renewed the contract last month",
+        "Ned: sounds right to me, the boat is ancient",
+        "Ivy: source? nothing on the council site",
+    )
+    placed = sides(t)
+    assert placed[0] is not None and placed[2] is not None and placed[0] != placed[2]
+    assert placed[4] == placed[2]  # doubts the report, not Ned
