@@ -159,3 +159,14 @@ def no_points_line(result: DigestResult) -> str:
     if result.verification.points_dropped or result.verification.quotes_dropped:
         return "No point of this side survived verification."
     return "No statement of this side could be quoted."
+
+
+def position_is_first_point(side: Side) -> bool:
+    """Whether a side's first point says its position (a side whose only statement is the one
+    its position was cut from): then the position is shown once, as that quoted point."""
+    if not side.points:
+        return False
+    return (
+        " ".join(side.points[0].text.split()).casefold()
+        == " ".join(side.position.split()).casefold()
+    )

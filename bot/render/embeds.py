@@ -23,6 +23,7 @@ from bot.render.common import (
     engine_line,
     no_points_line,
     participants_line,
+    position_is_first_point,
     quote_ref,
     repeated_quote,
     side_support,
@@ -165,7 +166,11 @@ def blocks(result: DigestResult, *, title: str | None = None) -> list[discord.Em
     out = [_header(result, title)]
     for number, side in enumerate(s.sides, 1):
         label = f"Side {number}: {safe(side.label)}" if len(s.sides) > 1 else safe(side.label)
-        desc = [f"**Position:** {clip(safe(side.position), 1200)}"]
+        desc = (
+            []
+            if position_is_first_point(side)
+            else [f"**Position:** {clip(safe(side.position), 1200)}"]
+        )
         if support := side_support(side, ctx.copies):
             desc.append(f"**Support:** {support}")
         if side.participants:

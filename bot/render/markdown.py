@@ -18,6 +18,7 @@ from bot.render.common import (
     fold_lines,
     no_points_line,
     participants_line,
+    position_is_first_point,
     quote_ref,
     repeated_quote,
     side_support,
@@ -84,7 +85,7 @@ def to_markdown(result: DigestResult) -> str:
         label = escape(side.label)
         out.append(f"## Side {number}: {label}" if len(s.sides) > 1 else f"## {label}")
         out.append("")
-        lines = [f"**Position:** {escape(side.position)}"]
+        lines = [] if position_is_first_point(side) else [f"**Position:** {escape(side.position)}"]
         if support := side_support(side, copies):
             lines.append(f"**Support:** {support}")
         if side.participants:

@@ -25,6 +25,7 @@ from bot.render.common import (
     fold_lines,
     no_points_line,
     participants_line,
+    position_is_first_point,
     quote_ref,
     repeated_quote,
     side_support,
@@ -64,7 +65,9 @@ def _side_panel(
     empty: str = "No statement of this side could be quoted.",
     copies: dict[str, int] | None = None,
 ) -> Panel:
-    body: list[RenderableType] = [Text(side.position, style="bold")]
+    body: list[RenderableType] = (
+        [] if position_is_first_point(side) else [Text(side.position, style="bold")]
+    )
     support = [side_support(side, copies)] if side.comment_ids else []
     if side.participants:
         support.append("participants: " + participants_line(side.participants))

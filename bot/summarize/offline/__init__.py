@@ -113,6 +113,11 @@ def summarize_offline(
         )
         if origin is None and points:
             text = points[0].text  # no opening sentence of its own: the best point states it
+        elif origin is not None and not points:
+            # The side's only statement is the one its position was cut from: it is also its
+            # point, quoted and cited, so that the position is checkable (renderers show it
+            # once, see `bot.render.common.position_is_first_point`).
+            points = [extraction.position_point(docs[origin[0]], origin[1], text)]
         positions.append(text)
         side_points.append(points)
         used.update(skip)

@@ -135,10 +135,19 @@ def question(title: str | None, docs: list[Doc], opening: int | None) -> str:
     return balanced(shorten(" ".join(parts), MAX_QUESTION_CHARS))
 
 
+# "I think remote work should be allowed": the label names the claim, not the hedge.
+_HEDGE = re.compile(
+    r"^(?:I (?:really |honestly )?(?:think|believe|feel|reckon)|IMO|IMHO|In my (?:honest )?opinion"
+    r"|Personally)[,:]?\s+(?:that\s+)?",
+    re.IGNORECASE,
+)
+
+
 def labels(question_text: str, positions: list[str], anchored: bool) -> list[str]:
     """Labels in words: "For: <claim>" / "Against: <claim>" when side 0 is the question's side
     and the question is a claim, else the head of each side's position."""
-    claim = question_text.rstrip(" .!")
+    claim = _HEDGE.sub("", question_text.rstrip(" .!"), count=1) or question_text
+    claim = claim[:1].upper() + claim[1:]
     if anchored and len(positions) == 2 and not claim.endswith("?"):
         head = shorten(claim, MAX_LABEL_CHARS)
         return [f"For: {head}", f"Against: {head}"]
@@ -184,6 +193,18 @@ def position(
             b, e = clause_cut(d.comment.text, *spans[0], MAX_QUOTE_CHARS)
             return point_text(d.comment.text[b:e]), (d.index, spans[0])
     return "No statement of this side could be quoted.", None
+
+
+def position_point(doc: Doc, span: tuple[int, int], text: str) -> Point:
+    """The sentence a position was cut from, as a point: the position's text, its verbatim
+    (shortened) quote and the comment it cites."""
+    b, e = clause_cut(doc.comment.text, *span, MAX_QUOTE_CHARS)
+    quote = doc.comment.text[b:e]
+    return Point(
+        text=text,
+        comment_ids=[doc.comment.id],
+        quotes=[Quote(comment_id=doc.comment.id, text=quote)],
+    )
 
 
 def centroid(docs: list[Doc]) -> Vector:
