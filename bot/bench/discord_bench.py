@@ -18,21 +18,32 @@ Reported:
 With `--offline` the bot has no model: the offline engine answers, in the bot's CPU worker
 processes like dedupe (`bot.workers`), and there are no LLM calls.
 
+`--burn N` runs N CPU burners (`python -c 'while True: pass'`) during both scenarios, as a
+busy machine would; `--runs N` repeats the whole run and reports the distribution of the loop
+lag (each run's max and p99, the median run's, runs with a stall over 100 ms); `--where` samples
+the loop thread's stack whenever a tick is `--where-ms` late (`bot.bench.stalls`) and prints
+where the loop was, garbage collections included, on stderr.
+
     python -m bot.bench.discord_bench [--requests 50] [--messages 400] [--threads 5]
-                                      [--latency 0.2] [--offline] [--json]
+                                      [--latency 0.2] [--offline] [--burn 2] [--runs 3]
+                                      [--where] [--where-ms 50] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import math
 import os
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -107,8 +118,10 @@ async def scenario(
     latency: float,
     folder: Path,
     offline: bool = False,
+    where_ms: float | None = None,
 ) -> dict[str, Any]:
-    """One load run: `requests` members ask at once, spread round-robin over `threads`."""
+    """One load run: `requests` members ask at once, spread round-robin over `threads`.
+    `where_ms`: sample the loop's stack whenever it is that late (`bot.bench.stalls`)."""
     from fakes.discord import FakeDiscord
 
     from bot.discord.app import assembled
@@ -157,6 +170,12 @@ async def scenario(
                 async with fake.run_client(bot):
                     lag = LoopLag()
                     lag.start()
+                    sampler = None
+                    if where_ms is not None:
+                        from bot.bench.stalls import StallSampler
+
+                        sampler = StallSampler(threshold_s=where_ms / 1000)
+                        sampler.start()
                     begin = time.perf_counter()
                     handles = await asyncio.gather(
                         *(
@@ -182,6 +201,8 @@ async def scenario(
                     await fake.wait_for(done, timeout=120)
                     wall = time.perf_counter() - begin
                     await lag.stop()
+                    if sampler is not None:
+                        sampler.stop()
             defer = []
             answer = []
             for handle in handles:
@@ -210,6 +231,7 @@ async def scenario(
         "history_requests": sum(len(fake.history_requests(t.id)) for t in debate_threads),
         "limit_violations": len(fake.limit_violations),
         "rejected_callbacks": sum(len(h.rejections) for h in handles),
+        **({"stalls": sampler.summary()} if sampler is not None else {}),
     }
 
 
@@ -220,29 +242,60 @@ async def run(
     threads: int = 5,
     latency: float = 0.2,
     offline: bool = False,
+    burn: int = 0,
+    where_ms: float | None = None,
 ) -> dict[str, Any]:
     """One request alone (the calls of one LLM run), then both scenarios: every request on one
-    thread, and spread over `threads` threads."""
+    thread, and spread over `threads` threads (the two under `burn` CPU burners)."""
+    common: dict[str, Any] = {"messages": messages, "latency": latency, "offline": offline}
     with tempfile.TemporaryDirectory(prefix="debate-digest-discord-bench-") as folder:
         # One request alone: what one LLM run of this thread costs.
-        solo = await scenario(
-            requests=1, messages=messages, threads=1, latency=latency,
-            folder=Path(folder) / "solo", offline=offline,
-        )  # fmt: skip
-        same = await scenario(
-            requests=requests, messages=messages, threads=1, latency=latency,
-            folder=Path(folder) / "same", offline=offline,
-        )  # fmt: skip
-        spread = await scenario(
-            requests=requests, messages=messages, threads=threads, latency=latency,
-            folder=Path(folder) / "spread", offline=offline,
-        )  # fmt: skip
+        solo = await scenario(requests=1, threads=1, folder=Path(folder) / "solo", **common)
+        common["where_ms"] = where_ms
+        with burners(burn):
+            same = await scenario(
+                requests=requests, threads=1, folder=Path(folder) / "same", **common
+            )
+            spread = await scenario(
+                requests=requests, threads=threads, folder=Path(folder) / "spread", **common
+            )
     return {
+        "burners": burn,
         "same_thread": same,
         "spread": spread,
         "calls_per_run": solo["llm_calls"],
         "identical_requests_cost_one_run": same["llm_calls"] == solo["llm_calls"],
     }
+
+
+def distribution(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The loop lag over several runs, per scenario: each run's max and p99, the median run's,
+    and how many runs stalled over 100 ms."""
+    out: dict[str, Any] = {"runs": len(runs)}
+    for name in ("same_thread", "spread"):
+        maxes = [r[name]["loop_lag"]["max_ms"] for r in runs]
+        p99s = [r[name]["loop_lag"]["p99_ms"] for r in runs]
+        out[name] = {
+            "max_ms": maxes,
+            "p99_ms": p99s,
+            "median_max_ms": statistics.median(maxes),
+            "median_p99_ms": statistics.median(p99s),
+            "runs_over_100ms": sum(1 for m in maxes if m > 100),
+            "answer_p99_ms": [r[name]["time_to_answer"]["p99_ms"] for r in runs],
+        }
+    return out
+
+
+@contextlib.contextmanager
+def burners(count: int) -> Iterator[None]:
+    """`count` processes spinning on a CPU each (a busy machine), stopped on the way out."""
+    spinning = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
+    try:
+        yield
+    finally:
+        for process in spinning:
+            process.kill()
+            process.wait()
 
 
 def _line(name: str, r: dict[str, Any]) -> list[str]:
@@ -271,29 +324,67 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--offline", action="store_true", help="no model: the offline engine answers"
     )
+    parser.add_argument("--runs", type=int, default=1, help="repeat; report the distribution")
+    parser.add_argument("--burn", type=int, default=0, help="CPU burner processes meanwhile")
+    parser.add_argument(
+        "--where", action="store_true", help="sample the loop's stack during stalls (stderr)"
+    )
+    parser.add_argument(
+        "--where-ms", type=float, default=50.0, help="how late a tick is a stall (--where)"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     logging.getLogger("discord").setLevel(logging.ERROR)
-    result = asyncio.run(
-        run(
-            requests=args.requests,
-            messages=args.messages,
-            threads=args.threads,
-            latency=args.latency,
-            offline=args.offline,
+    results = []
+    for _ in range(max(1, args.runs)):
+        result = asyncio.run(
+            run(
+                requests=args.requests,
+                messages=args.messages,
+                threads=args.threads,
+                latency=args.latency,
+                offline=args.offline,
+                burn=args.burn,
+                where_ms=args.where_ms if args.where else None,
+            )
         )
+        results.append(result)
+        if args.where:
+            from bot.bench.stalls import format_summary
+
+            for name in ("same_thread", "spread"):
+                sys.stderr.write(f"== {name}\n{format_summary(result[name]['stalls'])}\n")
+    report: dict[str, Any] = (
+        results[0]
+        if len(results) == 1
+        else {
+            "distribution": distribution(results),
+            "runs": results,
+        }
     )
     if args.json:
-        sys.stdout.write(json.dumps(result, indent=2) + "\n")
-    else:
-        lines = _line("same thread", result["same_thread"]) + _line("spread", result["spread"])
+        sys.stdout.write(json.dumps(report, indent=2) + "\n")
+        return 0
+    lines = []
+    for result in results:
+        lines += _line("same thread", result["same_thread"]) + _line("spread", result["spread"])
         lines.append(
             f"one request alone: {result['calls_per_run']} LLM calls; "
             f"{result['same_thread']['requests']} identical requests cost one run: "
             f"{result['identical_requests_cost_one_run']}"
         )
-        sys.stdout.write("\n".join(lines) + "\n")
+    if len(results) > 1:
+        dist = report["distribution"]
+        for name in ("same_thread", "spread"):
+            d = dist[name]
+            lines.append(
+                f"{name}, {dist['runs']} runs ({args.burn} burners): loop lag max "
+                f"{d['max_ms']} ms (median run {d['median_max_ms']}), p99 {d['p99_ms']} ms "
+                f"(median {d['median_p99_ms']}); runs over 100 ms: {d['runs_over_100ms']} of "
+                f"{dist['runs']}"
+            )
+    sys.stdout.write("\n".join(lines) + "\n")
     return 0
 
 
