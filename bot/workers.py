@@ -36,6 +36,7 @@ so that the loop only hashes them.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import multiprocessing
 import os
@@ -62,6 +63,10 @@ T = TypeVar("T")
 # A task still running this many times its CPU allowance in wall-clock time is killed: the
 # timer inside the worker stops pure-Python work on time; this catches what it cannot.
 HARD_FACTOR = 3.0
+# How much lower the workers' CPU priority is than the bot's process (`os.nice`): on a busy
+# machine the event loop then gets a core before its own workers do, rather than waiting behind
+# them (stalls measured in `bot.bench.discord_bench --offline --burn 2`, README).
+WORKER_NICE = 5
 # The largest serialised comments (`_dedupe_keyed`) sent back to the bot's process with a
 # deduplicated thread (about 300 bytes a comment): beyond it the loop serialises them itself.
 PREPARED_MAX_BYTES = 32 * 1024 * 1024
@@ -171,6 +176,18 @@ def _pid() -> int:
     return os.getpid()
 
 
+def _start_worker(nice: int, initializer: Callable[[], None] | None) -> None:
+    """A worker's first act: yield the CPU to the bot's own process (its event loop) when the
+    machine is busy, then the caller's initializer."""
+    if nice:
+        try:
+            os.nice(nice)
+        except OSError as err:  # not allowed here (a sandbox): the worker runs as it is
+            log.info("CPU worker priority unchanged: %s", err)
+    if initializer is not None:
+        initializer()
+
+
 # -- in this process ---------------------------------------------------------------------------
 
 
@@ -208,9 +225,11 @@ def _context() -> multiprocessing.context.BaseContext:
 class _Worker:
     """One worker process: a one-process executor, so that killing it breaks nothing else."""
 
-    def __init__(self, initializer: Callable[[], None] | None) -> None:
+    def __init__(self, initializer: Callable[[], None] | None, nice: int = 0) -> None:
         self.executor = ProcessPoolExecutor(
-            max_workers=1, mp_context=_context(), initializer=initializer
+            max_workers=1,
+            mp_context=_context(),
+            initializer=functools.partial(_start_worker, nice, initializer),
         )
         self.pid = 0
 
@@ -232,7 +251,8 @@ class _Worker:
 
 class CpuPool:
     """`workers` worker processes shared by every request; each request may use `cap_s`
-    seconds of CPU time. `initializer` runs in each worker as it starts (tests use it)."""
+    seconds of CPU time. `initializer` runs in each worker as it starts (tests use it). Workers
+    run `nice` steps below this process's priority (`WORKER_NICE`)."""
 
     def __init__(
         self,
@@ -241,6 +261,7 @@ class CpuPool:
         *,
         initializer: Callable[[], None] | None = None,
         hard_factor: float = HARD_FACTOR,
+        nice: int = WORKER_NICE,
     ) -> None:
         if workers < 1 or cap_s <= 0:
             raise ValueError("a pool needs at least one worker and a positive cap")
@@ -248,6 +269,7 @@ class CpuPool:
         self.cap_s = cap_s
         self.hard_factor = hard_factor
         self._initializer = initializer
+        self.nice = nice
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._replacing: set[asyncio.Task[None]] = set()
         self._all: set[_Worker] = set()
@@ -262,7 +284,7 @@ class CpuPool:
         return self
 
     async def _new(self) -> _Worker:
-        worker = await asyncio.to_thread(_Worker, self._initializer)
+        worker = await asyncio.to_thread(_Worker, self._initializer, self.nice)
         self._all.add(worker)
         return await worker.start()
 

@@ -127,3 +127,12 @@ async def test_pool_dedupe_prepares_the_cache_key() -> None:
         update={"comments": (unique.comments[0].model_copy(update={"text": "changed"}),)}
     )
     assert keys.cache_key(changed, **fields) != keys.cache_key(unique, **fields)
+
+
+async def test_workers_run_below_the_bots_priority() -> None:
+    """On a busy machine the event loop's process gets a core before its own workers."""
+    from bot.workers import WORKER_NICE
+
+    async with CpuPool(1, 60) as pool:
+        _used, niceness = await pool.run(10, os.nice, 0)
+    assert niceness == min(19, os.nice(0) + WORKER_NICE)
