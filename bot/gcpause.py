@@ -28,3 +28,24 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+# The bot's collector thresholds (young, middle, old generation). CPython's default third
+# number, 10, allows a full collection every 70,000 net allocations; right after the heap is
+# frozen (`DigestBot`: nothing counts as long-lived yet) a burst of large requests then ran
+# several full collections, each walking every object the requests hold (thousands of messages
+# per thread): 140-640 ms pauses of the event loop on a busy machine (`bot.bench.stalls`).
+# At 100 a full collection waits for about ten times the growth. Young collections, which
+# free most short cycles, are unchanged.
+LATENCY_THRESHOLDS = (700, 10, 100)
+
+
+@contextmanager
+def latency_thresholds(thresholds: tuple[int, int, int] = LATENCY_THRESHOLDS) -> Iterator[None]:
+    """Run the block with the collector's `thresholds`; the previous ones are restored after."""
+    previous = gc.get_threshold()
+    gc.set_threshold(*thresholds)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)

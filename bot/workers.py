@@ -28,12 +28,15 @@ person reads `TooLarge`: "this thread is too large to summarize here".
 What crosses the process boundary is the pydantic models themselves, pickled (by the
 executor's own threads, not on the loop): for a 2,000-comment thread pickle takes 10-20 ms each
 way, while JSON (`model_dump_json` 3-8 ms, then `model_validate_json` 66-80 ms, which runs the
-models' validators again) would cost the receiving side several times more (README).
+models' validators again) would cost the receiving side several times more (README). With a
+deduplicated thread come its comments serialised for the cache key (`bot.store.keys.prepare`),
+so that the loop only hashes them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import multiprocessing
 import os
@@ -60,10 +63,18 @@ T = TypeVar("T")
 # A task still running this many times its CPU allowance in wall-clock time is killed: the
 # timer inside the worker stops pure-Python work on time; this catches what it cannot.
 HARD_FACTOR = 3.0
+# How much lower the workers' CPU priority is than the bot's process (`os.nice`): on a busy
+# machine the event loop then gets a core before its own workers do, rather than waiting behind
+# them (stalls measured in `bot.bench.discord_bench --offline --burn 2`, README).
+WORKER_NICE = 5
+# The largest serialised comments (`_dedupe_keyed`) sent back to the bot's process with a
+# deduplicated thread (about 300 bytes a comment): beyond it the loop serialises them itself.
+PREPARED_MAX_BYTES = 32 * 1024 * 1024
 # Modules every worker needs, imported once in the fork server (forkserver start method), so
 # that a replaced worker is ready in milliseconds rather than the second an import takes.
 PRELOAD = [
     "bot.workers",
+    "bot.store.keys",
     "bot.dedupe",
     "bot.summarize.offline",
     "bot.summarize.verify",
@@ -118,6 +129,19 @@ def _dedupe(thread: Thread, near_threshold: float | None) -> tuple[Thread, Dedup
     return bot.dedupe.dedupe(thread, near_threshold=near_threshold)
 
 
+def _dedupe_keyed(
+    thread: Thread, near_threshold: float | None
+) -> tuple[Thread, DedupeReport, bytes | None]:
+    """Dedupe, and serialise the deduplicated comments for the cache key while here: in the
+    bot's process that is ~20 ms of CPU per 2,000 comments on the event loop
+    (`bot.store.keys.prepare`). Left to the loop past `PREPARED_MAX_BYTES`."""
+    from bot.store.keys import comments_bytes
+
+    unique, report = _dedupe(thread, near_threshold)
+    data = comments_bytes(unique)
+    return unique, report, data if len(data) <= PREPARED_MAX_BYTES else None
+
+
 def _offline(
     thread: Thread, max_points_per_side: int, progress: Progress | None = None
 ) -> tuple[Summary, Verification, list[str]]:
@@ -150,6 +174,18 @@ def _capped(cpu_s: float, task: Callable[..., T], *args: Any) -> tuple[float, T]
 
 def _pid() -> int:
     return os.getpid()
+
+
+def _start_worker(nice: int, initializer: Callable[[], None] | None) -> None:
+    """A worker's first act: yield the CPU to the bot's own process (its event loop) when the
+    machine is busy, then the caller's initializer."""
+    if nice:
+        try:
+            os.nice(nice)
+        except OSError as err:  # not allowed here (a sandbox): the worker runs as it is
+            log.info("CPU worker priority unchanged: %s", err)
+    if initializer is not None:
+        initializer()
 
 
 # -- in this process ---------------------------------------------------------------------------
@@ -189,9 +225,11 @@ def _context() -> multiprocessing.context.BaseContext:
 class _Worker:
     """One worker process: a one-process executor, so that killing it breaks nothing else."""
 
-    def __init__(self, initializer: Callable[[], None] | None) -> None:
+    def __init__(self, initializer: Callable[[], None] | None, nice: int = 0) -> None:
         self.executor = ProcessPoolExecutor(
-            max_workers=1, mp_context=_context(), initializer=initializer
+            max_workers=1,
+            mp_context=_context(),
+            initializer=functools.partial(_start_worker, nice, initializer),
         )
         self.pid = 0
 
@@ -213,7 +251,8 @@ class _Worker:
 
 class CpuPool:
     """`workers` worker processes shared by every request; each request may use `cap_s`
-    seconds of CPU time. `initializer` runs in each worker as it starts (tests use it)."""
+    seconds of CPU time. `initializer` runs in each worker as it starts (tests use it). Workers
+    run `nice` steps below this process's priority (`WORKER_NICE`)."""
 
     def __init__(
         self,
@@ -222,6 +261,7 @@ class CpuPool:
         *,
         initializer: Callable[[], None] | None = None,
         hard_factor: float = HARD_FACTOR,
+        nice: int = WORKER_NICE,
     ) -> None:
         if workers < 1 or cap_s <= 0:
             raise ValueError("a pool needs at least one worker and a positive cap")
@@ -229,6 +269,7 @@ class CpuPool:
         self.cap_s = cap_s
         self.hard_factor = hard_factor
         self._initializer = initializer
+        self.nice = nice
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._replacing: set[asyncio.Task[None]] = set()
         self._all: set[_Worker] = set()
@@ -243,7 +284,7 @@ class CpuPool:
         return self
 
     async def _new(self) -> _Worker:
-        worker = await asyncio.to_thread(_Worker, self._initializer)
+        worker = await asyncio.to_thread(_Worker, self._initializer, self.nice)
         self._all.add(worker)
         return await worker.start()
 
@@ -356,7 +397,12 @@ class PooledRequest:
     async def dedupe(
         self, thread: Thread, near_threshold: float | None = None
     ) -> tuple[Thread, DedupeReport]:
-        return await self._run(_dedupe, thread, near_threshold)
+        unique, report, data = await self._run(_dedupe_keyed, thread, near_threshold)
+        if data is not None:
+            from bot.store.keys import prepare
+
+            prepare(unique, data)  # the cache key of `unique` hashes these bytes
+        return unique, report
 
     async def offline(
         self, thread: Thread, *, max_points_per_side: int, progress: Progress | None = None

@@ -108,3 +108,31 @@ async def test_a_worker_that_dies_is_replaced() -> None:
 async def _until(predicate) -> None:  # noqa: ANN001
     while not predicate():
         await asyncio.sleep(0.02)
+
+
+async def test_pool_dedupe_prepares_the_cache_key() -> None:
+    """The worker serialises the deduplicated comments for the cache key: the key is the one
+    made from scratch, and a different thread never gets another's bytes."""
+    from bot.store import keys
+
+    thread, _ = build_thread(300, seed=5)
+    async with CpuPool(1, 60) as pool:
+        unique, _report = await pool.request().dedupe(thread, 0.85)
+    assert keys._prepared_for(unique) == keys.comments_bytes(unique)
+    fields = {"engine": "offline", "model": None, "prompt_version": "1", "options": {"n": 4}}
+    fresh = unique.model_copy()  # equal comments, another object: serialised from scratch
+    assert keys._prepared_for(fresh) is None
+    assert keys.cache_key(unique, **fields) == keys.cache_key(fresh, **fields)
+    changed = unique.model_copy(
+        update={"comments": (unique.comments[0].model_copy(update={"text": "changed"}),)}
+    )
+    assert keys.cache_key(changed, **fields) != keys.cache_key(unique, **fields)
+
+
+async def test_workers_run_below_the_bots_priority() -> None:
+    """On a busy machine the event loop's process gets a core before its own workers."""
+    from bot.workers import WORKER_NICE
+
+    async with CpuPool(1, 60) as pool:
+        _used, niceness = await pool.run(10, os.nice, 0)
+    assert niceness == min(19, os.nice(0) + WORKER_NICE)

@@ -18,21 +18,34 @@ Reported:
 With `--offline` the bot has no model: the offline engine answers, in the bot's CPU worker
 processes like dedupe (`bot.workers`), and there are no LLM calls.
 
+`--burn N` runs N CPU burners (`python -c 'while True: pass'`) during both scenarios, as a
+busy machine would; `--runs N` repeats the whole run and reports the distribution of the loop
+lag (each run's max and p99, the median run's, runs with a stall over 100 ms); `--where` samples
+the loop thread's stack whenever a tick is `--where-ms` late (`bot.bench.stalls`) and prints
+where the loop was, garbage collections included, on stderr.
+
     python -m bot.bench.discord_bench [--requests 50] [--messages 400] [--threads 5]
-                                      [--latency 0.2] [--offline] [--json]
+                                      [--latency 0.2] [--offline] [--burn 2] [--runs 3]
+                                      [--where] [--where-ms 50] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import math
+import multiprocessing
 import os
+import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +95,67 @@ class LoopLag:
         }
 
 
+class _LLMThread:
+    """The loopback LLM in a thread of this process."""
+
+    def __init__(self, latency: float) -> None:
+        self.server = FakeOpenAI(latency=latency, responder=debate_responder)
+
+    def __enter__(self) -> _LLMThread:
+        self.server.start()
+        self.url = self.server.url
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.stop()
+
+    def calls(self) -> int:
+        return len(self.server.requests)
+
+
+def _serve_llm(latency: float, conn: Any) -> None:
+    """The loopback LLM in a process of its own: sends its URL, then on any message the number
+    of requests it answered, and stops."""
+    with FakeOpenAI(latency=latency, responder=debate_responder) as server:
+        conn.send(server.url)
+        conn.recv()
+        conn.send(len(server.requests))
+
+
+class _LLMProcess:
+    """The loopback LLM in a process of its own, as a provider is: its work (reading prompts
+    of hundreds of kB, building replies) does not compete with the bot for this process's
+    interpreter lock."""
+
+    def __init__(self, latency: float) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(target=_serve_llm, args=(latency, child), daemon=True)
+        self._calls: int | None = None
+
+    def __enter__(self) -> _LLMProcess:
+        self._process.start()
+        self.url: str = self._conn.recv()
+        return self
+
+    def calls(self) -> int:
+        if self._calls is None:
+            self._conn.send("stop")
+            self._calls = int(self._conn.recv())
+        return self._calls
+
+    def __exit__(self, *exc: object) -> None:
+        self.calls()
+        self._process.join(10)
+        if self._process.is_alive():
+            self._process.kill()
+
+
+def llm_server(latency: float, *, separate: bool) -> _LLMThread | _LLMProcess:
+    """The loopback LLM (`fakes.fake_openai`), in its own process when `separate`."""
+    return _LLMProcess(latency) if separate else _LLMThread(latency)
+
+
 def percentile(ordered: list[float], q: float) -> float:
     """Nearest-rank percentile of sorted values."""
     if not ordered:
@@ -107,8 +181,12 @@ async def scenario(
     latency: float,
     folder: Path,
     offline: bool = False,
+    where_ms: float | None = None,
+    llm_process: bool = True,
 ) -> dict[str, Any]:
-    """One load run: `requests` members ask at once, spread round-robin over `threads`."""
+    """One load run: `requests` members ask at once, spread round-robin over `threads`.
+    `where_ms`: sample the loop's stack whenever it is that late (`bot.bench.stalls`).
+    `llm_process`: the loopback LLM in a process of its own (else a thread of this one)."""
     from fakes.discord import FakeDiscord
 
     from bot.discord.app import assembled
@@ -116,7 +194,7 @@ async def scenario(
 
     os.environ.setdefault("OPENAI_API_KEY", "bench")
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-    with FakeOpenAI(latency=latency, responder=debate_responder) as llm:
+    with llm_server(latency, separate=llm_process) as llm:
         async with FakeDiscord() as fake:
             guild = fake.add_guild("Bench")
             general = fake.add_channel(guild, "general")
@@ -157,6 +235,17 @@ async def scenario(
                 async with fake.run_client(bot):
                     lag = LoopLag()
                     lag.start()
+                    sampler = None
+                    if where_ms is not None:
+                        from bot.bench.stalls import StallSampler
+
+                        sampler = StallSampler(threshold_s=where_ms / 1000)
+                        sampler.start()
+                    # CPU time, which a busy machine does not change as it does stalls: of
+                    # this process (its threads included), and of the loop thread alone.
+                    loop_clock = time.pthread_getcpuclockid(threading.get_ident())
+                    loop_cpu = time.clock_gettime(loop_clock)
+                    process_cpu = time.process_time()
                     begin = time.perf_counter()
                     handles = await asyncio.gather(
                         *(
@@ -181,7 +270,11 @@ async def scenario(
 
                     await fake.wait_for(done, timeout=120)
                     wall = time.perf_counter() - begin
+                    loop_cpu = time.clock_gettime(loop_clock) - loop_cpu
+                    process_cpu = time.process_time() - process_cpu
                     await lag.stop()
+                    if sampler is not None:
+                        sampler.stop()
             defer = []
             answer = []
             for handle in handles:
@@ -193,7 +286,7 @@ async def scenario(
                     if r.method == "PATCH" and handle.token in r.path and r.json.get("embeds")
                 ]
                 answer.append(edits[-1].at - handle.dispatched_at)
-            llm_calls = len(llm.requests)
+            llm_calls = llm.calls()
     return {
         "requests": requests,
         "threads": threads,
@@ -202,6 +295,8 @@ async def scenario(
         "engine": "offline" if offline else "llm",
         "startup_s": round(startup_s, 3),
         "wall_s": round(wall, 3),
+        "cpu_s": {"loop_thread": round(loop_cpu, 2), "process": round(process_cpu, 2)},
+        "llm_in_process": not llm_process,
         "time_to_defer": _ms(defer),
         "defers_within_3s": sum(1 for d in defer if d <= 3.0),
         "time_to_answer": _ms(answer),
@@ -210,6 +305,7 @@ async def scenario(
         "history_requests": sum(len(fake.history_requests(t.id)) for t in debate_threads),
         "limit_violations": len(fake.limit_violations),
         "rejected_callbacks": sum(len(h.rejections) for h in handles),
+        **({"stalls": sampler.summary()} if sampler is not None else {}),
     }
 
 
@@ -220,29 +316,68 @@ async def run(
     threads: int = 5,
     latency: float = 0.2,
     offline: bool = False,
+    burn: int = 0,
+    where_ms: float | None = None,
+    llm_process: bool = True,
 ) -> dict[str, Any]:
     """One request alone (the calls of one LLM run), then both scenarios: every request on one
-    thread, and spread over `threads` threads."""
+    thread, and spread over `threads` threads (the two under `burn` CPU burners)."""
+    common: dict[str, Any] = {
+        "messages": messages,
+        "latency": latency,
+        "offline": offline,
+        "llm_process": llm_process,
+    }
     with tempfile.TemporaryDirectory(prefix="debate-digest-discord-bench-") as folder:
         # One request alone: what one LLM run of this thread costs.
-        solo = await scenario(
-            requests=1, messages=messages, threads=1, latency=latency,
-            folder=Path(folder) / "solo", offline=offline,
-        )  # fmt: skip
-        same = await scenario(
-            requests=requests, messages=messages, threads=1, latency=latency,
-            folder=Path(folder) / "same", offline=offline,
-        )  # fmt: skip
-        spread = await scenario(
-            requests=requests, messages=messages, threads=threads, latency=latency,
-            folder=Path(folder) / "spread", offline=offline,
-        )  # fmt: skip
+        solo = await scenario(requests=1, threads=1, folder=Path(folder) / "solo", **common)
+        common["where_ms"] = where_ms
+        with burners(burn):
+            same = await scenario(
+                requests=requests, threads=1, folder=Path(folder) / "same", **common
+            )
+            spread = await scenario(
+                requests=requests, threads=threads, folder=Path(folder) / "spread", **common
+            )
     return {
+        "burners": burn,
         "same_thread": same,
         "spread": spread,
         "calls_per_run": solo["llm_calls"],
         "identical_requests_cost_one_run": same["llm_calls"] == solo["llm_calls"],
     }
+
+
+def distribution(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The loop lag over several runs, per scenario: each run's max and p99, the median run's,
+    and how many runs stalled over 100 ms."""
+    out: dict[str, Any] = {"runs": len(runs)}
+    for name in ("same_thread", "spread"):
+        maxes = [r[name]["loop_lag"]["max_ms"] for r in runs]
+        p99s = [r[name]["loop_lag"]["p99_ms"] for r in runs]
+        out[name] = {
+            "max_ms": maxes,
+            "p99_ms": p99s,
+            "median_max_ms": statistics.median(maxes),
+            "median_p99_ms": statistics.median(p99s),
+            "runs_over_100ms": sum(1 for m in maxes if m > 100),
+            "answer_p99_ms": [r[name]["time_to_answer"]["p99_ms"] for r in runs],
+            "loop_thread_cpu_s": [r[name]["cpu_s"]["loop_thread"] for r in runs],
+            "process_cpu_s": [r[name]["cpu_s"]["process"] for r in runs],
+        }
+    return out
+
+
+@contextlib.contextmanager
+def burners(count: int) -> Iterator[None]:
+    """`count` processes spinning on a CPU each (a busy machine), stopped on the way out."""
+    spinning = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
+    try:
+        yield
+    finally:
+        for process in spinning:
+            process.kill()
+            process.wait()
 
 
 def _line(name: str, r: dict[str, Any]) -> list[str]:
@@ -252,7 +387,8 @@ def _line(name: str, r: dict[str, Any]) -> list[str]:
         f"{r['messages_per_thread']} messages, LLM latency {r['llm_latency_s'] * 1000:.0f} ms",
         f"  defer: p50 {d['p50_ms']} ms, p99 {d['p99_ms']} ms, max {d['max_ms']} ms "
         f"({r['defers_within_3s']}/{r['requests']} within 3 s)",
-        f"  answer: p50 {a['p50_ms']} ms, p99 {a['p99_ms']} ms; wall {r['wall_s']} s",
+        f"  answer: p50 {a['p50_ms']} ms, p99 {a['p99_ms']} ms; wall {r['wall_s']} s; CPU "
+        f"{r['cpu_s']['loop_thread']} s on the loop thread, {r['cpu_s']['process']} s in all",
         f"  loop lag: max {lag['max_ms']} ms, p99 {lag['p99_ms']} ms, ticks over 100 ms: "
         f"{lag['over_100ms']} of {lag.get('ticks', 0)}",
         f"  LLM calls: {r['llm_calls']}; history requests: {r['history_requests']}; "
@@ -271,29 +407,73 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--offline", action="store_true", help="no model: the offline engine answers"
     )
+    parser.add_argument("--runs", type=int, default=1, help="repeat; report the distribution")
+    parser.add_argument("--burn", type=int, default=0, help="CPU burner processes meanwhile")
+    parser.add_argument(
+        "--where", action="store_true", help="sample the loop's stack during stalls (stderr)"
+    )
+    parser.add_argument(
+        "--where-ms", type=float, default=50.0, help="how late a tick is a stall (--where)"
+    )
+    parser.add_argument(
+        "--llm-in-process",
+        action="store_true",
+        help="the loopback LLM in a thread of the bot's process (it competes for its lock)",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     logging.getLogger("discord").setLevel(logging.ERROR)
-    result = asyncio.run(
-        run(
-            requests=args.requests,
-            messages=args.messages,
-            threads=args.threads,
-            latency=args.latency,
-            offline=args.offline,
+    results = []
+    for _ in range(max(1, args.runs)):
+        result = asyncio.run(
+            run(
+                requests=args.requests,
+                messages=args.messages,
+                threads=args.threads,
+                latency=args.latency,
+                offline=args.offline,
+                burn=args.burn,
+                where_ms=args.where_ms if args.where else None,
+                llm_process=not args.llm_in_process,
+            )
         )
+        results.append(result)
+        if args.where:
+            from bot.bench.stalls import format_summary
+
+            for name in ("same_thread", "spread"):
+                sys.stderr.write(f"== {name}\n{format_summary(result[name]['stalls'])}\n")
+    report: dict[str, Any] = (
+        results[0]
+        if len(results) == 1
+        else {
+            "distribution": distribution(results),
+            "runs": results,
+        }
     )
     if args.json:
-        sys.stdout.write(json.dumps(result, indent=2) + "\n")
-    else:
-        lines = _line("same thread", result["same_thread"]) + _line("spread", result["spread"])
+        sys.stdout.write(json.dumps(report, indent=2) + "\n")
+        return 0
+    lines = []
+    for result in results:
+        lines += _line("same thread", result["same_thread"]) + _line("spread", result["spread"])
         lines.append(
             f"one request alone: {result['calls_per_run']} LLM calls; "
             f"{result['same_thread']['requests']} identical requests cost one run: "
             f"{result['identical_requests_cost_one_run']}"
         )
-        sys.stdout.write("\n".join(lines) + "\n")
+    if len(results) > 1:
+        dist = report["distribution"]
+        for name in ("same_thread", "spread"):
+            d = dist[name]
+            lines.append(
+                f"{name}, {dist['runs']} runs ({args.burn} burners): loop lag max "
+                f"{d['max_ms']} ms (median run {d['median_max_ms']}), p99 {d['p99_ms']} ms "
+                f"(median {d['median_p99_ms']}); runs over 100 ms: {d['runs_over_100ms']} of "
+                f"{dist['runs']}"
+            )
+    sys.stdout.write("\n".join(lines) + "\n")
     return 0
 
 

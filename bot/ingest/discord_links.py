@@ -32,6 +32,9 @@ from bot.thread import Comment, Thread
 log = logging.getLogger(__name__)
 
 
+# Messages read between two turns of the event loop (`read_history`).
+YIELD_EVERY = 10
+
 # https://discord.com/channels/<guild or @me>/<channel>[/<message>], on every host Discord uses.
 _LINK = re.compile(
     r"https?://(?:(?:ptb|canary|www)\.)?discord(?:app)?\.com/channels/"
@@ -353,6 +356,11 @@ async def read_history(
         messages.append(message)
         if len(messages) % 100 == 0:
             notify("history", len(messages), total or 0)
+        if len(messages) % YIELD_EVERY == 0:
+            # discord.py builds a page's 100 messages one by one as they are iterated, with no
+            # await between them: tens of ms of CPU on the loop per page (more on a busy
+            # machine). A turn of the loop every few messages keeps the others answered.
+            await asyncio.sleep(0)
     notify("history", len(messages), len(messages))
     if source.start is None and not isinstance(channel, discord.Thread):
         messages.reverse()

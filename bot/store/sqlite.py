@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 import logging
 import math
@@ -996,9 +997,11 @@ class SQLiteStore(DigestTables):
         ok = True
         for start in range(0, len(rows), _LINK_BATCH):
             batch = rows[start : start + _LINK_BATCH]
-            row_marks = "(" + ", ".join("?" for _ in batch[0]) + ")"
-            values = ", ".join(row_marks for _ in batch)
-            params = [value for row in batch for value in row]
+            # Built with C-level joins: an answer's sources are thousands of rows, per answer,
+            # on the event loop.
+            row_marks = "(" + ", ".join("?" * len(batch[0])) + ")"
+            values = ", ".join([row_marks] * len(batch))
+            params = list(itertools.chain.from_iterable(batch))
             sql = f"{insert} VALUES {values} {suffix}".rstrip()
             done = await self._write(action, sql, params, guarded=True)
             ok = ok and done is not None

@@ -220,3 +220,24 @@ def test_a_big_thread_is_hashed_quickly() -> None:
     hundred = tuple(Comment(id=f"c{i}", author=f"user{i}", text="word " * 40) for i in range(100))
     thread = Thread(comments=hundred * 1000)
     assert key(thread).startswith("sha256:")
+
+
+def test_prepared_comments_give_the_same_key_and_only_to_their_thread() -> None:
+    """`prepare` (the CPU workers serialise the comments): the pinned key, for that object only,
+    and forgotten with it."""
+    import gc
+
+    from bot.store import keys
+
+    thread = SMALL.model_copy()
+    keys.prepare(thread, keys.comments_bytes(thread))
+    assert keys._prepared_for(thread) is not None
+    assert key(thread) == PINNED
+    assert keys._prepared_for(SMALL) is None  # equal, but another object
+    other = SMALL.model_copy()
+    keys.prepare(other, b'["c9"]')  # the key hashes what was prepared, not the comments again
+    assert key(other) != PINNED
+    ident = id(thread)
+    del thread
+    gc.collect()
+    assert ident not in keys._prepared
