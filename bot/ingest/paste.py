@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.ingest.copies import find_shape, parse_copy
 from bot.ingest.quotes import resolve_quote_replies
 from bot.ingest.timestamps import (
     DATE_PATTERN,
@@ -83,6 +84,9 @@ def parse_text(text: str, *, id_start: int = 1) -> list[Comment]:
     lines = split_lines(text)
     if _uses_hn_headers(lines):
         return resolve_quote_replies(_parse_hn(lines, id_start))
+    shape = find_shape(lines)
+    if shape is not None:
+        return resolve_quote_replies(parse_copy(shape, lines, id_start))
     paragraphs: list[list[str]] = [[]]
     for line in lines:
         if not line.strip():  # a blank line (`_is_blank`, inline: this loop sees every line)
@@ -92,7 +96,7 @@ def parse_text(text: str, *, id_start: int = 1) -> list[Comment]:
             paragraphs[-1].append(line)
     paragraphs = [p for p in paragraphs if p]
     if len(paragraphs) >= 2 and any(len(p) > 1 for p in paragraphs):
-        items = ["\n".join(p).strip() for p in paragraphs]
+        items = _join_quote_paragraphs(paragraphs)
     else:
         items = []
         pending_quote: list[str] = []
@@ -111,6 +115,22 @@ def parse_text(text: str, *, id_start: int = 1) -> list[Comment]:
         if pending_quote:  # a quote with no reply after it is still text someone pasted
             items.append("\n".join(pending_quote).strip())
     return resolve_quote_replies(_numbered([i for i in items if i], id_start))
+
+
+def _join_quote_paragraphs(paragraphs: list[list[str]]) -> list[str]:
+    """One item per paragraph, except that a paragraph of `> quoted` lines only is kept with the
+    paragraph after it: a quote alone is not a comment when the reply follows a blank line."""
+    items: list[str] = []
+    pending: list[str] = []
+    for paragraph in paragraphs:
+        if all(_QUOTE_START.match(line) for line in paragraph):
+            pending.append("\n".join(paragraph).strip())
+            continue
+        items.append("\n\n".join([*pending, "\n".join(paragraph).strip()]))
+        pending = []
+    if pending:  # a quote with no reply after it is still text someone pasted
+        items.append("\n\n".join(pending))
+    return items
 
 
 # A copy of a Hacker News comment page: each comment starts with a header line,
@@ -242,6 +262,8 @@ def looks_like_chat(text: str) -> bool:
     lines = split_lines(text)[:SNIFF_LINES]
     if _uses_discord_headers(lines):
         return True
+    if find_shape(lines) is not None:
+        return False  # a Reddit or X page copy (read by `parse_text` and `parse_chat` alike)
     non_empty = 0
     starts = 0
     for line in lines:
@@ -271,6 +293,9 @@ def parse_chat(text: str, *, id_start: int = 1) -> list[Comment]:
     """
     lines = split_lines(text)
     discord_mode = _uses_discord_headers(lines)
+    shape = None if discord_mode else find_shape(lines)
+    if shape is not None:
+        return resolve_quote_replies(parse_copy(shape, lines, id_start))
     messages: list[_Message] = []
     current: _Message | None = None
     for line in lines:
