@@ -60,7 +60,11 @@ class _Shape:
 # `[–][deleted] 4 points 2 hours ago`, `[–]name [score hidden] 5 minutes ago`. The collapse button
 # may be missing from a copy, and then so must a flair be (a sentence is not a header).
 _OLD_SCORE = r"(?:-?\d[\d,]{0,9}[ \t]+points?|\[?score[ \t]+hidden\]?)"
-_OLD_AGE = rf"\d{{1,4}}[ \t]+{_AGE_WORDS}[ \t]+ago\*?(?:[ \t]+[^\n]{{0,80}})?"
+# After the age: an edit mark, `(3 children)` on a collapsed comment, `stickied comment`.
+_OLD_AGE = (
+    rf"\d{{1,4}}[ \t]+{_AGE_WORDS}[ \t]+ago\*?(?:[ \t]*\(\d{{1,6}}[ \t]+child(?:ren)?\))?"
+    r"(?:[ \t]*stickied[ \t]+comment)?"
+)
 _OLD_NAME = r"(?P<name>\[deleted\]|\[removed\]|[A-Za-z0-9_\-]{2,20})(?:[ \t]*\[[SMA]\])?"
 _OLD_HEADER = re.compile(
     rf"^[ \t]*(?:{_DASH_BUTTON}[ \t]*{_OLD_NAME}(?:[ \t]+[^\n]{{1,64}}?)?"
@@ -192,7 +196,7 @@ _X_HANDLE = re.compile(
     r"^[ \t]*@(?P<handle>\w{1,15})(?:[ \t]*[\u00b7\u2022][ \t]*" + _X_AGE + ")?$"
 )
 _X_AGE_LINE = re.compile(rf"^[ \t]*(?:[\u00b7\u2022][ \t]*)?{_X_AGE}[ \t]*$")
-_X_REPLYING = re.compile(r"^[ \t]*Replying[ \t]+to\b(?P<rest>[^\n]{0,400})$")
+_X_REPLYING = re.compile(r"^[ \t]*Replying[ \t]+to\b(?P<rest>[^\n]*)$")
 _X_HANDLES_ONLY = re.compile(r"^[ \t]*(?:(?:@\w{1,15}|,|and|\d+[ \t]+others?)[ \t]*)+$")
 _HANDLE_IN = re.compile(r"@(\w{1,15})")
 _X_BUTTON_WORDS = (
@@ -285,13 +289,18 @@ def find_shape(lines: list[str]) -> _Shape | None:
 
 
 def _body(shape: _Shape, lines: list[str]) -> list[str]:
-    kept = [line for line in lines if not shape.furniture(line)]
+    # Furniture lines are short: a long line is text, and never reaches a regex.
+    kept = [line for line in lines if len(line) > _MAX_HEADER_CHARS or not shape.furniture(line)]
     start, end = 0, len(kept)
-    while start < end and (not kept[start].strip() or shape.edge(kept[start])):
+    while start < end and _dropped_at_edge(shape, kept[start]):
         start += 1
-    while end > start and (not kept[end - 1].strip() or shape.edge(kept[end - 1])):
+    while end > start and _dropped_at_edge(shape, kept[end - 1]):
         end -= 1
     return kept[start:end]
+
+
+def _dropped_at_edge(shape: _Shape, line: str) -> bool:
+    return not line.strip() or (len(line) <= _MAX_HEADER_CHARS and shape.edge(line))
 
 
 def _replying(shape: _Shape, body: list[str]) -> tuple[list[str], list[str]]:
@@ -299,12 +308,17 @@ def _replying(shape: _Shape, body: list[str]) -> tuple[list[str], list[str]]:
     (the handles, the body without that line)."""
     if shape.name != "x" or not body:
         return [], body
-    match = _X_REPLYING.match(body[0])
+    match = _X_REPLYING.match(body[0]) if len(body[0]) <= _MAX_HEADER_CHARS else None
     if not match:
         return [], body
     handles = _HANDLE_IN.findall(match["rest"])
     rest = 1
-    while rest < len(body) and rest <= 3 and _X_HANDLES_ONLY.match(body[rest]):
+    while (
+        rest < len(body)
+        and rest <= 3
+        and len(body[rest]) <= _MAX_HEADER_CHARS
+        and _X_HANDLES_ONLY.match(body[rest])
+    ):
         handles += _HANDLE_IN.findall(body[rest])
         rest += 1
     while rest < len(body) and not body[rest].strip():

@@ -134,11 +134,13 @@ def _join_quote_paragraphs(paragraphs: list[list[str]]) -> list[str]:
 
 
 # A copy of a Hacker News comment page: each comment starts with a header line,
-# `user 4 hours ago | parent | next [–]` (indented by its depth when the copy keeps it), and ends
+# `user 4 hours ago | parent | next [–]` (`12 points by user ...` where the page shows points;
+# indented by its depth when the copy keeps it), and ends
 # with a `reply` link line. Both are page furniture, not text anyone wrote.
 _HN_HEADER = re.compile(
-    r"^(?P<indent>[ \t]*)(?P<name>[A-Za-z0-9_\-]{1,40})[ \t]+(?P<age>\d{1,4}[ \t]+(?:second|minute"
-    r"|hour|day|week|month|year)s?[ \t]+ago|on[ \t]+[A-Z][a-z]{2}[ \t]+\d{1,2},[ \t]+\d{4})"
+    r"^(?P<indent>[ \t]*)(?:\d{1,7}[ \t]+points?[ \t]+by[ \t]+)?(?P<name>[A-Za-z0-9_\-]{1,40})"
+    r"[ \t]+(?P<age>\d{1,4}[ \t]+(?:second|minute|hour|day|week|month|year)s?[ \t]+ago"
+    r"|on[ \t]+[A-Z][a-z]{2}[ \t]+\d{1,2},[ \t]+\d{4})"
     r"(?:(?P<links>[ \t]*\|[^|\n]{0,40}(?:\|[^|\n]{0,40})*)|[ \t]+\[[\u2013\u2014+\-]\][ \t]*)$"
 )
 _HN_REPLY = re.compile(r"^[ \t]*reply[ \t]*$")
