@@ -45,7 +45,7 @@ class _Header:
 
 
 @dataclass
-class _Shape:
+class Shape:
     name: str
     header_at: Callable[[list[str], int], _Header | None]
     # Lines dropped wherever they are (unmistakable furniture).
@@ -127,7 +127,8 @@ _NEW_ONE_LINE = re.compile(
 )
 # Badges a copy puts between the name and the age.
 _NEW_BADGE = re.compile(
-    r"^[ \t]*(?:OP|MOD|Mod|Top[ \t]+\d{1,2}%[ \t]+(?:Commenter|Poster)|Verified)[ \t]*$"
+    r"^[ \t]*(?:OP|MOD|Mod|Top[ \t]+\d{1,2}%[ \t]+(?:Commenter|Poster)|Verified"
+    r"|Profile[ \t]+Badge[ \t]+for[^\n]{0,80})[ \t]*$"
 )
 _LEVEL = re.compile(r"^[ \t]*level[ \t]+(?P<n>\d{1,3})[ \t]*$", re.IGNORECASE)
 _NEW_BUTTON_WORDS = (
@@ -202,7 +203,7 @@ _HANDLE_IN = re.compile(r"@(\w{1,15})")
 _X_BUTTON_WORDS = (
     r"retweets?|reposts?|quote[ \t]tweets?|quotes?|likes?|bookmarks?|views?|replies|reply|share"
     r"|show[ \t]this[ \t]thread|show[ \t]replies|show[ \t]more|translate[ \t](?:post|tweet)"
-    r"|copy[ \t]link"
+    r"|copy[ \t]link|post[ \t]your[ \t]reply|show[ \t]additional[ \t]replies[^\n]{0,80}"
 )
 _X_BUTTONS = re.compile(
     rf"^[ \t]*(?:(?:\d[\d.,]{{0,9}}[kKmM]?[ \t]+)?(?:{_X_BUTTON_WORDS})[ \t]*)+$", re.IGNORECASE
@@ -246,16 +247,16 @@ def _x_edge(line: str) -> bool:
 
 
 _SHAPES = (
-    _Shape("old-reddit", _old_header, _old_furniture, lambda line: False),
-    _Shape("x", _x_header, _x_furniture, _x_edge),
-    _Shape("new-reddit", _new_header, _new_furniture, _new_edge),
+    Shape("old-reddit", _old_header, _old_furniture, lambda line: False),
+    Shape("x", _x_header, _x_furniture, _x_edge),
+    Shape("new-reddit", _new_header, _new_furniture, _new_edge),
 )
 
 
 # --- reading ------------------------------------------------------------------------------------
 
 
-def _headers(shape: _Shape, lines: list[str], limit: int | None = None) -> list[_Header]:
+def _headers(shape: Shape, lines: list[str], limit: int | None = None) -> list[_Header]:
     found: list[_Header] = []
     i = 0
     stop = len(lines) if limit is None else min(limit, len(lines))
@@ -272,23 +273,24 @@ def _headers(shape: _Shape, lines: list[str], limit: int | None = None) -> list[
     return found
 
 
-def find_shape(lines: list[str]) -> _Shape | None:
-    """The copy shape of a paste: its first non-blank line opens a header, or it has at least
-    two headers among its first `SNIFF_LINES` lines."""
+def find_shape(lines: list[str]) -> tuple[Shape, int] | None:
+    """The copy shape of a paste and how many of its headers it has among its first
+    `SNIFF_LINES` lines, when its first non-blank line opens a header or it has at least two."""
     sniff = lines[:SNIFF_LINES]
     first = next((n for n, line in enumerate(sniff) if line.strip()), None)
     if first is None:
         return None
     for shape in _SHAPES:
         if shape.header_at(sniff, first) is not None:
-            return shape
+            return shape, len(_headers(shape, sniff))
     for shape in _SHAPES:
-        if len(_headers(shape, sniff)) >= 2:
-            return shape
+        count = len(_headers(shape, sniff))
+        if count >= 2:
+            return shape, count
     return None
 
 
-def _body(shape: _Shape, lines: list[str]) -> list[str]:
+def _body(shape: Shape, lines: list[str]) -> list[str]:
     # Furniture lines are short: a long line is text, and never reaches a regex.
     kept = [line for line in lines if len(line) > _MAX_HEADER_CHARS or not shape.furniture(line)]
     start, end = 0, len(kept)
@@ -299,11 +301,11 @@ def _body(shape: _Shape, lines: list[str]) -> list[str]:
     return kept[start:end]
 
 
-def _dropped_at_edge(shape: _Shape, line: str) -> bool:
+def _dropped_at_edge(shape: Shape, line: str) -> bool:
     return not line.strip() or (len(line) <= _MAX_HEADER_CHARS and shape.edge(line))
 
 
-def _replying(shape: _Shape, body: list[str]) -> tuple[list[str], list[str]]:
+def _replying(shape: Shape, body: list[str]) -> tuple[list[str], list[str]]:
     """X's `Replying to @a and @b` at the top of a post (the handles may sit on the next line):
     (the handles, the body without that line)."""
     if shape.name != "x" or not body:
@@ -326,7 +328,7 @@ def _replying(shape: _Shape, body: list[str]) -> tuple[list[str], list[str]]:
     return handles, body[rest:]
 
 
-def parse_copy(shape: _Shape, lines: list[str], id_start: int) -> list[Comment]:
+def parse_copy(shape: Shape, lines: list[str], id_start: int) -> list[Comment]:
     """The comments of a page copy of `shape` (see the module docstring). Text before the first
     header (a post title) is a comment without an author."""
     headers = _headers(shape, lines)
@@ -373,7 +375,7 @@ def _first_level(before: list[str]) -> int | None:
 
 
 def _parent(
-    shape: _Shape,
+    shape: Shape,
     header: _Header,
     level: int | None,
     levels: dict[int, str],

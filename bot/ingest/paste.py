@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.ingest.copies import find_shape, parse_copy
+from bot.ingest.copies import Shape, find_shape, parse_copy
 from bot.ingest.quotes import resolve_quote_replies
 from bot.ingest.timestamps import (
     DATE_PATTERN,
@@ -84,7 +84,7 @@ def parse_text(text: str, *, id_start: int = 1) -> list[Comment]:
     lines = split_lines(text)
     if _uses_hn_headers(lines):
         return resolve_quote_replies(_parse_hn(lines, id_start))
-    shape = find_shape(lines)
+    shape = _page_copy(lines)
     if shape is not None:
         return resolve_quote_replies(parse_copy(shape, lines, id_start))
     paragraphs: list[list[str]] = [[]]
@@ -257,15 +257,8 @@ def _uses_discord_headers(lines: list[str]) -> bool:
     return False
 
 
-def looks_like_chat(text: str) -> bool:
-    """True for a Discord copy-paste (headers) or a transcript where most non-empty lines are
-    `Name: text` or `[time] Name: text`, with at least two such lines. Only the first
-    `SNIFF_LINES` lines are looked at: a paste does not change its kind halfway through."""
-    lines = split_lines(text)[:SNIFF_LINES]
-    if _uses_discord_headers(lines):
-        return True
-    if find_shape(lines) is not None:
-        return False  # a Reddit or X page copy (read by `parse_text` and `parse_chat` alike)
+def _chat_starts(lines: list[str]) -> tuple[int, int]:
+    """(non-empty lines, lines that start a chat message) among `lines`."""
     non_empty = 0
     starts = 0
     for line in lines:
@@ -274,6 +267,29 @@ def looks_like_chat(text: str) -> bool:
         non_empty += 1
         if _compact_line(line) or _name_line(line):
             starts += 1
+    return non_empty, starts
+
+
+def _page_copy(lines: list[str]) -> Shape | None:
+    """The shape of a Reddit or X page copy (`bot.ingest.copies`), unless the paste has more
+    `Name: text` lines than copy headers: a chat that pastes a post or two stays a chat."""
+    found = find_shape(lines)
+    if found is None:
+        return None
+    shape, headers = found
+    return shape if headers >= _chat_starts(lines[:SNIFF_LINES])[1] else None
+
+
+def looks_like_chat(text: str) -> bool:
+    """True for a Discord copy-paste (headers) or a transcript where most non-empty lines are
+    `Name: text` or `[time] Name: text`, with at least two such lines. Only the first
+    `SNIFF_LINES` lines are looked at: a paste does not change its kind halfway through."""
+    lines = split_lines(text)[:SNIFF_LINES]
+    if _uses_discord_headers(lines):
+        return True
+    if _page_copy(lines) is not None:
+        return False  # a Reddit or X page copy (read by `parse_text` and `parse_chat` alike)
+    non_empty, starts = _chat_starts(lines)
     return starts >= 2 and starts >= CHAT_LINE_SHARE * non_empty
 
 
@@ -295,7 +311,7 @@ def parse_chat(text: str, *, id_start: int = 1) -> list[Comment]:
     """
     lines = split_lines(text)
     discord_mode = _uses_discord_headers(lines)
-    shape = None if discord_mode else find_shape(lines)
+    shape = None if discord_mode else _page_copy(lines)
     if shape is not None:
         return resolve_quote_replies(parse_copy(shape, lines, id_start))
     messages: list[_Message] = []

@@ -348,3 +348,36 @@ def test_reading_a_copy_is_linear_in_its_size(fixture_source: Loader) -> None:
     small_s = statistics.median(_seconds(small) for _ in range(3))
     big_s = statistics.median(_seconds(big) for _ in range(3))
     assert big_s < 30 * small_s + 0.05  # ten times the text: about ten times the time
+
+
+def test_a_chat_that_pastes_two_posts_stays_a_chat() -> None:
+    text = (
+        "Mia: did you see this\n"
+        "Metro Desk @metrodesk \u00b7 3h\n"
+        "The old town goes car-free from 1 June.\n"
+        "Dan: and the reply\n"
+        "Sven's Hardware @svenshardware \u00b7 2h\n"
+        "This will finish off half the shops.\n"
+        "Mia: he has a point\n"
+        "Dan: no he doesn't\n"
+    )
+    assert detect_format(text) == "chat"
+    thread = _parse(text)
+    assert [c.author for c in thread.comments] == ["Mia", "Dan", "Mia", "Dan"]
+    assert thread.comments[0].text == (
+        "did you see this\nMetro Desk @metrodesk \u00b7 3h\nThe old town goes car-free from 1 June."
+    )
+    assert _parse(text, "text").comments[0].author is None  # `--format text` stays plain too
+
+
+def test_new_reddit_badges_between_the_name_and_the_age() -> None:
+    text = (
+        "pedal_pat\nProfile Badge for the Achievement Top 1% Commenter\nTop 1% Commenter\n"
+        "\u2022\n6h ago\nYes, close it.\n\nReply\n\n"
+        "shopkeep_sven\nOP\n\u2022\n5h ago\nNo.\n"
+    )
+    thread = _parse(text)
+    assert [(c.author, c.text) for c in thread.comments] == [
+        ("pedal_pat", "Yes, close it."),
+        ("shopkeep_sven", "No."),
+    ]
