@@ -1,8 +1,9 @@
 """Pasted text: plain lines or paragraphs (`text`) and chat transcripts (`chat`).
 
 Comment ids are `c1`, `c2`, ... in paste order (from `id_start`). Comment text is the pasted text
-with only the format's own markup removed (a chat line's `Name: ` prefix, a Discord header line)
-and leading/trailing white space stripped; inner characters are never changed, because the
+with only the format's own markup removed (a chat line's `Name: ` prefix, a Discord header line,
+a copied page's headers and buttons: `bot.ingest.copies`) and leading/trailing white space
+stripped; inner characters are never changed, because the
 summary's quotes are later verified against it.
 """
 
@@ -77,8 +78,9 @@ def parse_text(text: str, *, id_start: int = 1) -> list[Comment]:
     """Plain text: one comment per paragraph or per line.
 
     Paragraphs (blocks between blank lines) are used when there are at least two of them and one
-    has more than one line; otherwise every non-blank line is a comment. In line mode, `> quoted`
-    lines are kept with the line that follows them, since a quote is not a comment of its own.
+    has more than one line; otherwise every non-blank line is a comment. A `> quoted` line (or
+    paragraph) is kept with the line (or paragraph) that follows it, since a quote is not a
+    comment of its own. A copy of a Hacker News, Reddit or X page is read by its headers.
     Quoted replies (`> ...`, `"..." - ...`) set `reply_to`; see `bot.ingest.quotes`.
     """
     lines = split_lines(text)
