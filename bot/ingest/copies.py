@@ -344,22 +344,26 @@ def parse_copy(shape: Shape, lines: list[str], id_start: int) -> list[Comment]:
         raw = lines[header.end : stop]
         level = pending_level
         pending_level = None
-        for line in raw:  # the `level N` line of the next comment sits in this one's tail
-            match = _LEVEL.match(line)
-            if match:
-                pending_level = int(match["n"])
-        if n == 0:
-            level = _first_level(lines[: header.start])
+        if shape.name == "new-reddit":
+            # The `level N` line of the next comment sits in this one's tail.
+            pending_level = _first_level(raw)
+            if n == 0:
+                level = _first_level(lines[: header.start])
         replying, body = _replying(shape, _body(shape, raw))
         text = "\n".join(body).strip()
+        cid = f"c{id_start + len(comments)}"
+        if level is not None:
+            # An empty comment (nothing but buttons) still holds its place for its replies.
+            parent = levels.get(level - 1) if level > 1 else None
+            for deeper in [k for k in levels if k >= level]:
+                del levels[deeper]
+            if text:
+                levels[level] = cid
+            elif parent is not None:
+                levels[level] = parent
         if not text:
             continue
-        cid = f"c{id_start + len(comments)}"
         parent = _parent(shape, header, level, levels, replying, by_handle, comments, raw, text)
-        if level is not None:
-            levels[level] = cid
-            for deeper in [k for k in levels if k > level]:
-                del levels[deeper]
         if header.handle:
             by_handle[header.handle.casefold()] = cid
         comments.append(Comment(id=cid, text=text, author=header.author, reply_to=parent))
@@ -367,6 +371,7 @@ def parse_copy(shape: Shape, lines: list[str], id_start: int) -> list[Comment]:
 
 
 def _first_level(before: list[str]) -> int | None:
+    """The `level N` among the last lines of `before` (where a copy puts it, above a header)."""
     for line in reversed(before[-_WINDOW:]):
         match = _LEVEL.match(line)
         if match:
@@ -398,7 +403,9 @@ def _parent(
             return by_handle[lead[1].casefold()]
     if shape.name == "old-reddit" and comments and not text.lstrip().startswith(">"):
         # Only a reply has a `parent` button; a `> quote` names its comment more surely.
-        buttons = [line for line in raw if _OLD_BUTTONS.match(line)]
+        buttons = [
+            line for line in raw if len(line) <= _MAX_HEADER_CHARS and _OLD_BUTTONS.match(line)
+        ]
         if buttons and "parent" in buttons[-1].lower():
             return comments[-1].id
     return None

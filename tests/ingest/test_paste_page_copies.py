@@ -381,3 +381,17 @@ def test_new_reddit_badges_between_the_name_and_the_age() -> None:
         ("pedal_pat", "Yes, close it."),
         ("shopkeep_sven", "No."),
     ]
+
+
+def test_new_reddit_reply_under_an_empty_comment_answers_the_one_above_it() -> None:
+    text = (
+        "level 1\nana_b\n\u00b7\n3h\nClose the old town to cars.\nReply\n\n"
+        "level 2\nbo_c\n\u00b7\n2h\nReply\nShare\n\n"  # nothing but buttons: no comment
+        "level 3\ncy_d\n\u00b7\n1h\nAgreed.\nReply\n\n"
+        "level 1\ndee_e\n\u00b7\n1h\nNo.\n"
+    )
+    assert [(c.id, c.author, c.reply_to) for c in _parse(text).comments] == [
+        ("c1", "ana_b", None),
+        ("c2", "cy_d", "c1"),
+        ("c3", "dee_e", None),
+    ]
