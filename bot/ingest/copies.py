@@ -120,6 +120,7 @@ _NEW_AGE_CORE = (
 )
 _NEW_AGE = re.compile(rf"^[ \t]*(?:[\u00b7\u2022][ \t]*)?{_NEW_AGE_CORE}[ \t]*$")
 _DOT = re.compile(r"^[ \t]*[\u00b7\u2022][ \t]*$")
+_DOTTED_OR_AGO = re.compile(r"[\u00b7\u2022]|\bago\b")
 # `name · 6h`, `u/name • 6h ago` on one line.
 _NEW_ONE_LINE = re.compile(
     r"^[ \t]*(?P<name>(?:u/)?[A-Za-z0-9_\-]{3,20}|\[deleted\])(?:[ \t]+OP)?"
@@ -162,10 +163,14 @@ def _new_header(lines: list[str], i: int) -> _Header | None:
     # name, then (blank lines,) badges and a lone dot, then the age.
     stop = i + _WINDOW
     j = _next_filled(lines, i + 1, stop)
+    dotted = False
     while j is not None and (_NEW_BADGE.match(lines[j]) or _DOT.match(lines[j])):
+        dotted = dotted or bool(_DOT.match(lines[j]))
         j = _next_filled(lines, j + 1, stop)
     if j is None or len(lines[j]) > _MAX_HEADER_CHARS or not _NEW_AGE.match(lines[j]):
         return None
+    if not dotted and not _DOTTED_OR_AGO.search(lines[j]):
+        return None  # "Monday" above "2h" is a timetable, not a comment header
     return _Header(i, j + 1, _reddit_name(match["name"]))
 
 

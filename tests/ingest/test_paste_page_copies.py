@@ -277,6 +277,7 @@ def test_a_quote_with_nothing_after_it_is_still_a_comment() -> None:
         "Mia: see what @dan_r said · 2h ago\nDan: thanks @mia\nMia: np\n",
         "alice\nbob\ncarol\n2h\n",
         "12\nReply\nShare\n",
+        "Monday\n2h\nTuesday\n3h\nWednesday\n1h\n",
         "Great thread @metrodesk\nAgreed @svenshardware\n",
     ],
 )
