@@ -1,8 +1,9 @@
 """Pasted text: plain lines or paragraphs (`text`) and chat transcripts (`chat`).
 
 Comment ids are `c1`, `c2`, ... in paste order (from `id_start`). Comment text is the pasted text
-with only the format's own markup removed (a chat line's `Name: ` prefix, a Discord header line)
-and leading/trailing white space stripped; inner characters are never changed, because the
+with only the format's own markup removed (a chat line's `Name: ` prefix, a Discord header line,
+a copied page's headers and buttons: `bot.ingest.copies`) and leading/trailing white space
+stripped; inner characters are never changed, because the
 summary's quotes are later verified against it.
 """
 
@@ -12,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.ingest.copies import Shape, find_shape, parse_copy
 from bot.ingest.quotes import resolve_quote_replies
 from bot.ingest.timestamps import (
     DATE_PATTERN,
@@ -76,13 +78,17 @@ def parse_text(text: str, *, id_start: int = 1) -> list[Comment]:
     """Plain text: one comment per paragraph or per line.
 
     Paragraphs (blocks between blank lines) are used when there are at least two of them and one
-    has more than one line; otherwise every non-blank line is a comment. In line mode, `> quoted`
-    lines are kept with the line that follows them, since a quote is not a comment of its own.
+    has more than one line; otherwise every non-blank line is a comment. A `> quoted` line (or
+    paragraph) is kept with the line (or paragraph) that follows it, since a quote is not a
+    comment of its own. A copy of a Hacker News, Reddit or X page is read by its headers.
     Quoted replies (`> ...`, `"..." - ...`) set `reply_to`; see `bot.ingest.quotes`.
     """
     lines = split_lines(text)
     if _uses_hn_headers(lines):
         return resolve_quote_replies(_parse_hn(lines, id_start))
+    shape = _page_copy(lines)
+    if shape is not None:
+        return resolve_quote_replies(parse_copy(shape, lines, id_start))
     paragraphs: list[list[str]] = [[]]
     for line in lines:
         if not line.strip():  # a blank line (`_is_blank`, inline: this loop sees every line)
@@ -92,7 +98,7 @@ def parse_text(text: str, *, id_start: int = 1) -> list[Comment]:
             paragraphs[-1].append(line)
     paragraphs = [p for p in paragraphs if p]
     if len(paragraphs) >= 2 and any(len(p) > 1 for p in paragraphs):
-        items = ["\n".join(p).strip() for p in paragraphs]
+        items = _join_quote_paragraphs(paragraphs)
     else:
         items = []
         pending_quote: list[str] = []
@@ -113,12 +119,30 @@ def parse_text(text: str, *, id_start: int = 1) -> list[Comment]:
     return resolve_quote_replies(_numbered([i for i in items if i], id_start))
 
 
+def _join_quote_paragraphs(paragraphs: list[list[str]]) -> list[str]:
+    """One item per paragraph, except that a paragraph of `> quoted` lines only is kept with the
+    paragraph after it: a quote alone is not a comment when the reply follows a blank line."""
+    items: list[str] = []
+    pending: list[str] = []
+    for paragraph in paragraphs:
+        if all(_QUOTE_START.match(line) for line in paragraph):
+            pending.append("\n".join(paragraph).strip())
+            continue
+        items.append("\n\n".join([*pending, "\n".join(paragraph).strip()]))
+        pending = []
+    if pending:  # a quote with no reply after it is still text someone pasted
+        items.append("\n\n".join(pending))
+    return items
+
+
 # A copy of a Hacker News comment page: each comment starts with a header line,
-# `user 4 hours ago | parent | next [–]` (indented by its depth when the copy keeps it), and ends
+# `user 4 hours ago | parent | next [–]` (`12 points by user ...` where the page shows points;
+# indented by its depth when the copy keeps it), and ends
 # with a `reply` link line. Both are page furniture, not text anyone wrote.
 _HN_HEADER = re.compile(
-    r"^(?P<indent>[ \t]*)(?P<name>[A-Za-z0-9_\-]{1,40})[ \t]+(?P<age>\d{1,4}[ \t]+(?:second|minute"
-    r"|hour|day|week|month|year)s?[ \t]+ago|on[ \t]+[A-Z][a-z]{2}[ \t]+\d{1,2},[ \t]+\d{4})"
+    r"^(?P<indent>[ \t]*)(?:\d{1,7}[ \t]+points?[ \t]+by[ \t]+)?(?P<name>[A-Za-z0-9_\-]{1,40})"
+    r"[ \t]+(?P<age>\d{1,4}[ \t]+(?:second|minute|hour|day|week|month|year)s?[ \t]+ago"
+    r"|on[ \t]+[A-Z][a-z]{2}[ \t]+\d{1,2},[ \t]+\d{4})"
     r"(?:(?P<links>[ \t]*\|[^|\n]{0,40}(?:\|[^|\n]{0,40})*)|[ \t]+\[[\u2013\u2014+\-]\][ \t]*)$"
 )
 _HN_REPLY = re.compile(r"^[ \t]*reply[ \t]*$")
@@ -235,13 +259,8 @@ def _uses_discord_headers(lines: list[str]) -> bool:
     return False
 
 
-def looks_like_chat(text: str) -> bool:
-    """True for a Discord copy-paste (headers) or a transcript where most non-empty lines are
-    `Name: text` or `[time] Name: text`, with at least two such lines. Only the first
-    `SNIFF_LINES` lines are looked at: a paste does not change its kind halfway through."""
-    lines = split_lines(text)[:SNIFF_LINES]
-    if _uses_discord_headers(lines):
-        return True
+def _chat_starts(lines: list[str]) -> tuple[int, int]:
+    """(non-empty lines, lines that start a chat message) among `lines`."""
     non_empty = 0
     starts = 0
     for line in lines:
@@ -250,6 +269,29 @@ def looks_like_chat(text: str) -> bool:
         non_empty += 1
         if _compact_line(line) or _name_line(line):
             starts += 1
+    return non_empty, starts
+
+
+def _page_copy(lines: list[str]) -> Shape | None:
+    """The shape of a Reddit or X page copy (`bot.ingest.copies`), unless the paste has more
+    `Name: text` lines than copy headers: a chat that pastes a post or two stays a chat."""
+    found = find_shape(lines)
+    if found is None:
+        return None
+    shape, headers = found
+    return shape if headers >= _chat_starts(lines[:SNIFF_LINES])[1] else None
+
+
+def looks_like_chat(text: str) -> bool:
+    """True for a Discord copy-paste (headers) or a transcript where most non-empty lines are
+    `Name: text` or `[time] Name: text`, with at least two such lines. Only the first
+    `SNIFF_LINES` lines are looked at: a paste does not change its kind halfway through."""
+    lines = split_lines(text)[:SNIFF_LINES]
+    if _uses_discord_headers(lines):
+        return True
+    if _page_copy(lines) is not None:
+        return False  # a Reddit or X page copy (read by `parse_text` and `parse_chat` alike)
+    non_empty, starts = _chat_starts(lines)
     return starts >= 2 and starts >= CHAT_LINE_SHARE * non_empty
 
 
@@ -271,6 +313,9 @@ def parse_chat(text: str, *, id_start: int = 1) -> list[Comment]:
     """
     lines = split_lines(text)
     discord_mode = _uses_discord_headers(lines)
+    shape = None if discord_mode else _page_copy(lines)
+    if shape is not None:
+        return resolve_quote_replies(parse_copy(shape, lines, id_start))
     messages: list[_Message] = []
     current: _Message | None = None
     for line in lines:

@@ -22,6 +22,11 @@ DETECTION_CASES = [
     ("paste/name-lines.txt", "chat"),
     ("paste/paragraphs.txt", "text"),
     ("paste/prose-with-note.txt", "text"),
+    ("paste/old-reddit-copy.txt", "text"),
+    ("paste/new-reddit-copy.txt", "text"),
+    ("paste/new-reddit-shreddit-copy.txt", "text"),
+    ("paste/x-copy.txt", "text"),
+    ("paste/x-copy-multiline.txt", "text"),
     ("seed-thread.txt", "text"),
 ]
 
