@@ -113,6 +113,10 @@ class _Linker:
         self.poll = self.opening is not None and bool(
             POLL.search(docs[self.opening].comment.text[:500])
         )
+        # "How do you keep the data?": a "yep," after it agrees with someone, not with a claim.
+        self.open_question = self.opening is not None and bool(
+            OPEN_QUESTION.search(docs[self.opening].comment.text[:500])
+        )
         self.duel = not self.tree and _back_and_forth(docs, self.opening)
         self.claim = _claim(thread, docs, self.opening)
         self.latest: dict[str, int] = {}  # author -> their latest comment so far
@@ -217,6 +221,8 @@ class _Linker:
         """Whether a cue is a vote on the question: "Yes,", "It's true", "I oppose" always; a
         bare no only where the opening post asks or proposes (else it answers the last speaker:
         "No, that's not how it works")."""
+        if self.open_question and not self.poll:
+            return False  # a yes or no answers no "how", "what" or "why"
         return cue.vote == 2 or (cue.vote == 1 and self.poll)
 
     def _explicit_target(self, doc: Doc, who: str) -> tuple[int | None, str]:
@@ -344,6 +350,12 @@ def _counter_claim(doc: Doc) -> bool:
     return not all(text[b:e].rstrip(" \"')]").endswith("?") for b, e in doc.spans)
 
 
+# A question that asks how, what, why ... (not yes or no): its first words, after a sentence
+# start or a "noob q:" lead.
+OPEN_QUESTION = re.compile(
+    r"(?:^|[.!:]\s+|\n)\W*(?:how|what|why|where|when|who|which|whats|what's|hows|how's)\b[^.!?\n]*\?",
+    re.IGNORECASE,
+)
 _REPORT_DENIAL = re.compile(
     r"\b(?:fake|false|hoax|debunked|untrue|not true|made up|misinformation|fake news|rumou?r"
     r"|source|sources|confirmed|citation|proof)\b",

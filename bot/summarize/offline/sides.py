@@ -25,7 +25,13 @@ from bot.summarize.offline.cues import (
     team_phrase,
     team_word,
 )
-from bot.summarize.offline.linking import POLL, TREE_SOURCES, is_post, opening_index
+from bot.summarize.offline.linking import (
+    OPEN_QUESTION,
+    POLL,
+    TREE_SOURCES,
+    is_post,
+    opening_index,
+)
 from bot.summarize.offline.model import ROOT, Doc, Unit
 from bot.thread import Thread
 
@@ -351,6 +357,8 @@ def _rival(docs: list[Doc], units: list[Unit], component: list[int], thread: Thr
         return None
     if not POLL.search(docs[opening].comment.text[:500]):
         return None  # only a proposal or a question has a rival answer ("Release is out": none)
+    if OPEN_QUESTION.search(docs[opening].comment.text[:500]):
+        return None  # "how do I ...?" is answered, not opposed: its answers are no rival camp
     answer = next(
         (d for d in docs[opening + 1 :] if not d.comment.is_bot and not d.junk and d.unit >= 0),
         None,

@@ -336,3 +336,15 @@ def test_a_rumours_deniers_answer_the_rumour_whoever_spoke_last() -> None:
     placed = sides(t)
     assert placed[0] is not None and placed[2] is not None and placed[0] != placed[2]
     assert placed[4] == placed[2]  # doubts the report, not Ned
+
+
+def test_a_yes_after_a_how_question_agrees_with_someone_not_with_a_claim() -> None:
+    t = thread(
+        "Kim: how do you keep a sourdough starter alive over a holiday?",
+        "Lou: put it in the fridge, it sleeps for two weeks easily",
+        "Max: yep, fridge. feed it once before you go",
+        "Kim: oh nice, trying that",
+    )
+    placed = sides(t)
+    assert placed[1] is None or placed[1] == placed[2]
+    assert len({p for p in placed if p is not None}) <= 1  # Q&A, nobody disagrees
