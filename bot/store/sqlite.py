@@ -44,7 +44,14 @@ from pydantic import ValidationError
 from pydantic_core import PydanticSerializationError
 
 from bot.result import DigestResult
-from bot.store.base import CacheStats, GuildUsage, PostedAnswer, SourceRef, StoreUnavailable
+from bot.store.base import (
+    CacheStats,
+    Cooldown,
+    GuildUsage,
+    PostedAnswer,
+    SourceRef,
+    StoreUnavailable,
+)
 from bot.store.digests import DigestTables
 
 log = logging.getLogger(__name__)
@@ -281,6 +288,24 @@ WHERE CAST(? AS BIGINT) <= CAST(? AS BIGINT)
 ON CONFLICT (guild_id, day) DO UPDATE SET tokens = usage.tokens + excluded.tokens
     WHERE usage.tokens + excluded.tokens <= CAST(? AS BIGINT)
 RETURNING tokens
+"""
+
+# Mark a person busy (`owner`, until the lease `busy_until`) unless they are busy already or
+# in their pause: a row when it was marked, none when refused. One statement: atomic across
+# processes (two requests of one person never both start).
+_BEGIN_COOLDOWN = """
+INSERT INTO cooldowns AS c (user_id, owner, busy_until, until)
+VALUES (CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), '')
+ON CONFLICT (user_id) DO UPDATE SET owner = excluded.owner, busy_until = excluded.busy_until
+    WHERE c.busy_until <= CAST(? AS TEXT) AND c.until <= CAST(? AS TEXT)
+RETURNING user_id
+"""
+# Clear the owner's mark and start a pause that ends at `until` ('' = none; a later pause
+# already there is kept).
+_END_COOLDOWN = """
+UPDATE cooldowns SET owner = '', busy_until = '',
+    until = CASE WHEN until > CAST(? AS TEXT) THEN until ELSE CAST(? AS TEXT) END
+WHERE user_id = CAST(? AS BIGINT) AND owner = CAST(? AS TEXT)
 """
 
 
@@ -535,6 +560,43 @@ class SQLiteStore(DigestTables):
             "spend a budget", _SPEND, (guild_id, day, tokens, tokens, limit, limit)
         )
         return int(rows[0][0]) if rows else None
+
+    async def begin_cooldown(self, user_id: int, owner: str, *, lease_s: float) -> Cooldown | None:
+        """See `Store.begin_cooldown`: one statement, so two processes never both start a
+        request of one person. `StoreUnavailable` when it cannot be written."""
+        now = self._now()
+        now_text = to_text(now)
+        busy_until = to_text(now + timedelta(seconds=lease_s))
+        rows = await self._guarded_read(
+            "begin a cooldown", _BEGIN_COOLDOWN, (user_id, owner, busy_until, now_text, now_text)
+        )
+        if rows:
+            return None
+        rows = await self._guarded_read(
+            "read a cooldown",
+            "SELECT busy_until, until FROM cooldowns WHERE user_id = ?",
+            (user_id,),
+        )
+        if not rows:  # gone between the two statements: ask again
+            return Cooldown(busy=False, wait_s=0.0)
+        busy_text, until_text = rows[0]
+
+        def left(text: str) -> float:
+            moment = from_text(text) if text else None
+            return max(0.0, (moment - now).total_seconds()) if moment is not None else 0.0
+
+        if busy_text > now_text:
+            return Cooldown(busy=True, wait_s=left(busy_text))
+        return Cooldown(busy=False, wait_s=left(until_text))
+
+    async def end_cooldown(self, user_id: int, owner: str, *, pause_s: float) -> bool:
+        """See `Store.end_cooldown`: False when it could not be written (the person stays
+        busy until the lease runs out)."""
+        until = to_text(self._now() + timedelta(seconds=pause_s)) if pause_s > 0 else ""
+        done = await self._write(
+            "end a cooldown", _END_COOLDOWN, (until, until, user_id, owner), guarded=True
+        )
+        return done is not None
 
     async def guild_usage(self, guild_id: int, day: str) -> GuildUsage:
         """See `Store.guild_usage`: `StoreUnavailable` when it cannot be read."""
