@@ -12,7 +12,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from bot.dedupe import DedupeReport
 from bot.progress import Progress
@@ -37,6 +37,18 @@ if TYPE_CHECKING:
 
 
 log = logging.getLogger(__name__)
+
+
+class Meter(Protocol):
+    """Charges the engine runs made for one request (the bot's `bot.discord.ledger.Account`):
+    `before_llm` reserves an LLM run's cost before anything is sent, and raises a `UserError`
+    to refuse it; `spent` settles each run made, with what it really used. A request answered
+    from the cache, or by a run another request started, is charged nothing."""
+
+    async def before_llm(self, thread: Thread, config: LLMConfig) -> None: ...
+
+    async def spent(self, usage: Usage) -> None: ...
+
 
 # Average silent reading speed for non-fiction (Brysbaert 2019: ~238 words per minute).
 READING_WPM = 238.0
@@ -176,6 +188,7 @@ async def summarize_thread(
     progress: Progress | None = None,
     flights: SingleFlight[DigestResult] | None = None,
     cpu: Cpu | None = None,
+    meter: Meter | None = None,
 ) -> DigestResult:
     """Summarize `thread` (as given, duplicates and all) and return the full result.
 
@@ -187,7 +200,8 @@ async def summarize_thread(
     so (and it is not stored under the LLM's key, so the LLM is asked again next time).
 
     `cpu` runs dedupe and the offline engine: the bot's capped worker processes
-    (`bot.workers.CpuPool.request()`); by default a worker thread of this process.
+    (`bot.workers.CpuPool.request()`); by default a worker thread of this process. `meter`
+    charges the runs made for this request (`Meter`).
     """
     options = options or Options()
     flights = flights or SingleFlight()
@@ -239,6 +253,8 @@ async def summarize_thread(
                 unique, max_points_per_side=options.max_points_per_side, progress=progress
             )
             notify("summarizing", len(unique.comments), len(unique.comments))
+            if meter is not None:
+                await meter.spent(Usage())
             return build(
                 summary,
                 verification,
@@ -269,6 +285,8 @@ async def summarize_thread(
     )
 
     async def run_llm() -> DigestResult:
+        if meter is not None:
+            await meter.before_llm(unique, config)  # may refuse: nothing is sent then
         try:
             outcome = await summarize_llm(
                 unique,
@@ -279,6 +297,8 @@ async def summarize_thread(
             )
         except LLMError as err:
             log.warning("LLM unavailable, answering with the offline engine: %s", err)
+            if meter is not None:
+                await meter.spent(err.usage)
             fallback = await offline()
             note = f"The LLM was unavailable ({err}); this is the offline engine's summary."
             return fallback.model_copy(
@@ -287,6 +307,8 @@ async def summarize_thread(
                     "usage": err.usage,
                 }
             )
+        if meter is not None:
+            await meter.spent(outcome.usage)
         return build(
             outcome.summary,
             outcome.verification,

@@ -16,7 +16,8 @@ import discord
 from discord.ext import commands
 
 from bot.discord.errors import on_interaction_error
-from bot.discord.guards import Cooldowns
+from bot.discord.guards import SharedCooldowns
+from bot.discord.ledger import Ledger
 from bot.singleflight import SingleFlight
 from bot.store import Store
 from bot.summarize.schema import DigestResult
@@ -68,7 +69,9 @@ class _DigestMixin:
         self.llm = llm
         # One single flight for the whole bot: identical requests cost one engine run.
         self.flights: SingleFlight[DigestResult] = flights or SingleFlight()
-        self.cooldowns = Cooldowns(settings.cooldown_s)
+        # Cooldowns and budgets are kept in the store: they hold across processes sharing it.
+        self.cooldowns = SharedCooldowns(store, settings.cooldown_s)
+        self.ledger = Ledger(store, settings)
 
 
 class DigestBot(_DigestMixin, commands.Bot):
