@@ -20,7 +20,6 @@ from discord_helpers import (
 )
 from fakes.fake_openai import FakeOpenAI, Reply, debate_responder
 from fakes.fake_web import FakeWeb, hn_tree, serve_hn
-
 from privacy_helpers import query
 
 from bot.discord.guards import utc_day
