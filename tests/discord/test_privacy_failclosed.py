@@ -133,6 +133,8 @@ async def test_a_budget_that_cannot_be_charged_refuses_llm_runs(
         await fake.wait_for(lambda: has_answer(again), timeout=30)
         assert fake_llm.requests
         await eventually(
-            lambda: query(tmp_path, "SELECT tokens FROM guild_usage")
-            == query(tmp_path, "SELECT prompt_tokens + completion_tokens FROM results")
+            lambda: (
+                query(tmp_path, "SELECT tokens FROM guild_usage")
+                == query(tmp_path, "SELECT prompt_tokens + completion_tokens FROM results")
+            )
         )
