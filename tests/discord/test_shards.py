@@ -23,7 +23,6 @@ from bot.digest.schedule import Schedule
 from bot.discord.app import ShardPlan, assembled, shard_plan
 from bot.errors import ConfigError
 
-
 TOKEN = base64.b64encode(b"1234567890123456789").decode().rstrip("=") + ".GhIjKl.abcdefgh"
 
 
