@@ -7,6 +7,7 @@ key is computed from exactly what the engine sees plus everything that changes i
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -255,13 +256,15 @@ async def summarize_thread(
             notify("summarizing", len(unique.comments), len(unique.comments))
             if meter is not None:
                 await meter.spent(Usage())
-            return build(
-                summary,
-                verification,
-                engine="offline",
-                cache_key=key,
-                notes=list(notes),
-                usage=Usage(),
+            return await asyncio.to_thread(
+                lambda: build(
+                    summary,
+                    verification,
+                    engine="offline",
+                    cache_key=key,
+                    notes=list(notes),
+                    usage=Usage(),
+                )
             )
 
         return await _cached_or_run(key, options, store, flights, run, lambda _r: True)
@@ -309,15 +312,19 @@ async def summarize_thread(
             )
         if meter is not None:
             await meter.spent(outcome.usage)
-        return build(
-            outcome.summary,
-            outcome.verification,
-            engine="llm",
-            model=outcome.model,
-            prompt_version=outcome.prompt_version,
-            cache_key=key,
-            notes=list(outcome.notes),
-            usage=outcome.usage,
+        # In a worker thread: the comments and the balance check of a large thread are tens of
+        # milliseconds of CPU that stalled the bot's event loop.
+        return await asyncio.to_thread(
+            lambda: build(
+                outcome.summary,
+                outcome.verification,
+                engine="llm",
+                model=outcome.model,
+                prompt_version=outcome.prompt_version,
+                cache_key=key,
+                notes=list(outcome.notes),
+                usage=outcome.usage,
+            )
         )
 
     # An offline fallback is never saved under the LLM's key.

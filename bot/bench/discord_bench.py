@@ -18,21 +18,31 @@ Reported:
 With `--offline` the bot has no model: the offline engine answers, in the bot's CPU worker
 processes like dedupe (`bot.workers`), and there are no LLM calls.
 
+`--burn N` runs N CPU burners (`python -c 'while True: pass'`) for the whole run, as a busy
+machine would; `--where` samples what the loop was running while it stalled: a watchdog thread
+reads the loop thread's stack whenever a tick is 50 ms late, and the report counts the
+innermost frames of the bot and its libraries (`stalls`).
+
     python -m bot.bench.discord_bench [--requests 50] [--messages 400] [--threads 5]
-                                      [--latency 0.2] [--offline] [--json]
+                                      [--latency 0.2] [--offline] [--burn 2] [--where] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
+import contextlib
 import json
 import logging
 import math
 import os
+import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,23 +55,53 @@ log = logging.getLogger(__name__)
 TICK_S = 0.005
 
 
-class LoopLag:
-    """A ticker on the event loop: how late each 5 ms sleep wakes up is the loop's lag."""
+# A tick this late has the watchdog read the loop thread's stack (`--where`).
+STALL_S = 0.05
+# Where a stack's innermost interesting frame may be: ours, and the libraries the bot runs.
+_OURS = ("/bot/", "/discord/", "/litellm/", "/pydantic/", "/aiohttp/", "/fakes/", "/aiosqlite/")
 
-    def __init__(self) -> None:
+
+class LoopLag:
+    """A ticker on the event loop: how late each 5 ms sleep wakes up is the loop's lag. With
+    `where`, a watchdog thread samples the loop thread's stack during each stall."""
+
+    def __init__(self, *, where: bool = False) -> None:
         self.samples: list[float] = []
         self._task: asyncio.Task[None] | None = None
+        self._where = where
+        self._woke = time.perf_counter()
+        self._loop_thread = threading.get_ident()
+        self._stop = threading.Event()
+        self._watchdog: threading.Thread | None = None
+        self.stalls: collections.Counter[str] = collections.Counter()
 
     async def _run(self) -> None:
         while True:
             started = time.perf_counter()
             await asyncio.sleep(TICK_S)
-            self.samples.append(max(0.0, time.perf_counter() - started - TICK_S))
+            self._woke = time.perf_counter()
+            self.samples.append(max(0.0, self._woke - started - TICK_S))
+
+    def _watch(self) -> None:
+        seen = 0.0
+        while not self._stop.wait(0.01):
+            woke = self._woke
+            if time.perf_counter() - woke < STALL_S + TICK_S or woke == seen:
+                continue
+            seen = woke  # one sample per stall
+            frame = sys._current_frames().get(self._loop_thread)
+            self.stalls[_where(frame)] += 1
 
     def start(self) -> None:
+        self._loop_thread = threading.get_ident()
+        self._woke = time.perf_counter()
         self._task = asyncio.create_task(self._run(), name="loop-lag")
+        if self._where:
+            self._watchdog = threading.Thread(target=self._watch, name="stall-watch", daemon=True)
+            self._watchdog.start()
 
     async def stop(self) -> None:
+        self._stop.set()
         if self._task is not None:
             self._task.cancel()
             try:
@@ -80,6 +120,34 @@ class LoopLag:
             "over_100ms": sum(1 for s in ordered if s > 0.1),
             "ticks": len(ordered),
         }
+
+
+def _where(frame: Any) -> str:
+    """The innermost frames of the bot or its libraries on a stack, as `file:function` from
+    the outside in (up to three), or what the thread was doing when none is ours."""
+    found: list[str] = []
+    while frame is not None and len(found) < 3:
+        name = frame.f_code.co_filename
+        if any(part in name for part in _OURS):
+            short = name.split("/site-packages/")[-1].split("/jobs-2/")[-1]
+            found.append(f"{short}:{frame.f_code.co_name}")
+        frame = frame.f_back
+    if not found:
+        return "(no frame of ours: the loop waiting or not scheduled)"
+    return " < ".join(found)
+
+
+@contextlib.contextmanager
+def burners(count: int) -> Iterator[None]:
+    """`count` CPU burner processes for the duration (a busy machine), stopped after."""
+    started = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
+    try:
+        yield
+    finally:
+        for process in started:
+            process.kill()
+        for process in started:
+            process.wait()
 
 
 def percentile(ordered: list[float], q: float) -> float:
@@ -107,6 +175,7 @@ async def scenario(
     latency: float,
     folder: Path,
     offline: bool = False,
+    where: bool = False,
 ) -> dict[str, Any]:
     """One load run: `requests` members ask at once, spread round-robin over `threads`."""
     from fakes.discord import FakeDiscord
@@ -155,7 +224,7 @@ async def scenario(
             async with assembled(settings) as bot:
                 startup_s = time.perf_counter() - started
                 async with fake.run_client(bot):
-                    lag = LoopLag()
+                    lag = LoopLag(where=where)
                     lag.start()
                     begin = time.perf_counter()
                     handles = await asyncio.gather(
@@ -210,6 +279,7 @@ async def scenario(
         "history_requests": sum(len(fake.history_requests(t.id)) for t in debate_threads),
         "limit_violations": len(fake.limit_violations),
         "rejected_callbacks": sum(len(h.rejections) for h in handles),
+        **({"stalls": dict(lag.stalls.most_common(12))} if where else {}),
     }
 
 
@@ -220,24 +290,28 @@ async def run(
     threads: int = 5,
     latency: float = 0.2,
     offline: bool = False,
+    burn: int = 0,
+    where: bool = False,
 ) -> dict[str, Any]:
     """One request alone (the calls of one LLM run), then both scenarios: every request on one
-    thread, and spread over `threads` threads."""
+    thread, and spread over `threads` threads (the two under `burn` CPU burners)."""
     with tempfile.TemporaryDirectory(prefix="debate-digest-discord-bench-") as folder:
         # One request alone: what one LLM run of this thread costs.
         solo = await scenario(
             requests=1, messages=messages, threads=1, latency=latency,
             folder=Path(folder) / "solo", offline=offline,
         )  # fmt: skip
-        same = await scenario(
-            requests=requests, messages=messages, threads=1, latency=latency,
-            folder=Path(folder) / "same", offline=offline,
-        )  # fmt: skip
-        spread = await scenario(
-            requests=requests, messages=messages, threads=threads, latency=latency,
-            folder=Path(folder) / "spread", offline=offline,
-        )  # fmt: skip
+        with burners(burn):
+            same = await scenario(
+                requests=requests, messages=messages, threads=1, latency=latency,
+                folder=Path(folder) / "same", offline=offline, where=where,
+            )  # fmt: skip
+            spread = await scenario(
+                requests=requests, messages=messages, threads=threads, latency=latency,
+                folder=Path(folder) / "spread", offline=offline, where=where,
+            )  # fmt: skip
     return {
+        "burners": burn,
         "same_thread": same,
         "spread": spread,
         "calls_per_run": solo["llm_calls"],
@@ -258,6 +332,7 @@ def _line(name: str, r: dict[str, Any]) -> list[str]:
         f"  LLM calls: {r['llm_calls']}; history requests: {r['history_requests']}; "
         f"limit violations: {r['limit_violations']}; start-up (store, litellm warm-up) "
         f"{r['startup_s']} s",
+        *(f"  stalled in ({n}x): {where}" for where, n in r.get("stalls", {}).items()),
     ]
 
 
@@ -271,6 +346,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--offline", action="store_true", help="no model: the offline engine answers"
     )
+    parser.add_argument("--burn", type=int, default=0, help="CPU burner processes meanwhile")
+    parser.add_argument(
+        "--where", action="store_true", help="sample the loop's stack during stalls"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
@@ -282,6 +361,8 @@ def main(argv: list[str] | None = None) -> int:
             threads=args.threads,
             latency=args.latency,
             offline=args.offline,
+            burn=args.burn,
+            where=args.where,
         )
     )
     if args.json:

@@ -136,6 +136,9 @@ class Origin:
     author_ids: list[int] = field(default_factory=list)
     again_url: str | None = None
     read_at: float = 0.0  # time.monotonic() when reading began (see `Forgetting.catch_up`)
+    # Cache keys already linked to these sources: the waiters of one shared read hold the same
+    # Origin, and linking thousands of message ids once per waiter stalled the loop.
+    linked: set[str] = field(default_factory=set)
 
     def sources(self) -> list[SourceRef]:
         """What an answer made from this quotes or links: the channels (and parent), and each
@@ -625,7 +628,8 @@ class Summarizer:
             log.warning("request count of %s not recorded", account.bucket)
         if result.cache_key is None:
             return charge
-        if origin.guild_id is not None:
+        if origin.guild_id is not None and result.cache_key not in origin.linked:
+            origin.linked.add(result.cache_key)
             await store.link_sources(
                 result.cache_key,
                 guild_id=origin.guild_id,
