@@ -10,6 +10,7 @@ processes.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import time
@@ -117,6 +118,8 @@ def budget_message(used: int, limit: int, *, dm: bool = False) -> str:
 # How long a request may hold its person's mark in the store: longer than a request may take
 # (the 15-minute interaction token), so that only a process that died leaves it to run out.
 COOLDOWN_LEASE_S = 16 * 60
+# How long the check may wait for the store: it comes before the defer, due within 3 s.
+COOLDOWN_CHECK_S = 1.0
 
 
 class SharedCooldowns:
@@ -132,6 +135,7 @@ class SharedCooldowns:
         self.local = local or Cooldowns(seconds)
         # The mark each running request of this process holds in the store ("" = in `local`).
         self._owners: dict[int, str] = {}
+        self._degraded = False  # warned that the store cannot keep cooldowns (once per outage)
 
     def busy(self, user_id: int) -> bool:
         """True while a request of `user_id` runs in this process."""
@@ -147,9 +151,17 @@ class SharedCooldowns:
         owner = secrets.token_hex(8)
         self._owners[user_id] = owner  # before the await: a second request here is refused
         try:
-            refusal = await self.store.begin_cooldown(user_id, owner, lease_s=COOLDOWN_LEASE_S)
+            async with asyncio.timeout(COOLDOWN_CHECK_S):
+                refusal = await self.store.begin_cooldown(user_id, owner, lease_s=COOLDOWN_LEASE_S)
+        except TimeoutError:
+            # A slow database must not cost the interaction its 3 s: let this one through.
+            # The mark may still land; `end` clears it with the same owner token.
+            log.warning("cooldown check of %s timed out; request let through", user_id)
+            return
         except StoreUnavailable as err:
-            log.warning("cooldown of %s kept in this process only: %s", user_id, err)
+            if not self._degraded:
+                log.warning("cooldowns kept in this process only until the store answers: %s", err)
+            self._degraded = True
             del self._owners[user_id]
             self.local.begin(user_id)
             self._owners[user_id] = ""
@@ -157,6 +169,9 @@ class SharedCooldowns:
         except BaseException:
             del self._owners[user_id]
             raise
+        if self._degraded:
+            log.warning("cooldowns kept in the store again")
+            self._degraded = False
         if refusal is not None:
             del self._owners[user_id]
             raise cooldown_active(busy=refusal.busy, wait_s=refusal.wait_s)

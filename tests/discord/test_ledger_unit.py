@@ -180,3 +180,32 @@ async def test_subscribers_of_one_flight_all_hear_its_progress() -> None:
     assert runs == 1
     assert heard == {"a": ["reading", "summarizing"], "b": ["summarizing"]}
     assert not flights.in_flight("k")
+
+
+async def test_a_slow_cooldown_check_lets_the_request_through_and_end_clears_its_mark(
+    store: FlakyStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check comes before the defer (due within 3 s): a store that does not answer in
+    time must not cost the interaction; the mark it may still write is cleared by `end`."""
+    import bot.discord.guards as guards
+
+    monkeypatch.setattr(guards, "COOLDOWN_CHECK_S", 0.05)
+    release = asyncio.Event()
+    real = store.begin_cooldown
+    landed: list[object] = []
+
+    async def slow(user_id: int, owner: str, *, lease_s: float):  # noqa: ANN202
+        await release.wait()
+        return await real(user_id, owner, lease_s=lease_s)
+
+    monkeypatch.setattr(store, "begin_cooldown", slow)
+    cooldowns = SharedCooldowns(store, 0)
+    await cooldowns.begin(1)  # let through after the timeout
+    assert cooldowns.busy(1)
+    monkeypatch.setattr(store, "begin_cooldown", real)
+    # The mark lands late (as a write the timeout could not stop would).
+    landed.append(await real(1, cooldowns._owners[1], lease_s=600))
+    assert landed == [None]
+    await cooldowns.end(1, fresh=False)
+    assert await store.begin_cooldown(1, "next", lease_s=600) is None  # not left busy
+    release.set()
