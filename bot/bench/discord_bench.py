@@ -137,6 +137,48 @@ def _where(frame: Any) -> str:
     return " < ".join(found)
 
 
+# A loop step that used this much CPU is listed (`--where`): CPU time of the loop thread, which
+# a busy machine does not inflate (wall-clock lag also counts the time the thread waits for a
+# core).
+STEP_CPU_S = 0.02
+
+
+@contextlib.contextmanager
+def loop_cpu(steps: collections.Counter[str], worst: list[float]) -> Iterator[None]:
+    """Measure the loop thread's CPU time of every callback and task step while inside:
+    `worst[0]` is the largest, `steps` counts those over `STEP_CPU_S` by what ran (a task's
+    coroutine, or the callback)."""
+    from asyncio import events
+
+    original = events.Handle._run
+
+    def timed(handle: Any) -> None:
+        started = time.thread_time()
+        original(handle)
+        used = time.thread_time() - started
+        if used > worst[0]:
+            worst[0] = used
+        if used > STEP_CPU_S:
+            steps[f"{_step_name(handle)} ({used * 1000:.0f} ms)"] += 1
+
+    events.Handle._run = timed  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        events.Handle._run = original  # type: ignore[method-assign]
+
+
+def _step_name(handle: Any) -> str:
+    callback = getattr(handle, "_callback", None)
+    task = getattr(callback, "__self__", None)
+    coro = task.get_coro() if isinstance(task, asyncio.Task) else None
+    if coro is not None:
+        frame = getattr(coro, "cr_frame", None)
+        where = f"{frame.f_code.co_filename.split('/')[-1]}:{frame.f_lineno}" if frame else ""
+        return f"task {getattr(coro, '__qualname__', coro)} {where}".strip()
+    return getattr(callback, "__qualname__", repr(callback))
+
+
 @contextlib.contextmanager
 def burners(count: int) -> Iterator[None]:
     """`count` CPU burner processes for the duration (a busy machine), stopped after."""
@@ -225,6 +267,10 @@ async def scenario(
                 startup_s = time.perf_counter() - started
                 async with fake.run_client(bot):
                     lag = LoopLag(where=where)
+                    steps: collections.Counter[str] = collections.Counter()
+                    worst = [0.0]
+                    measuring = loop_cpu(steps, worst) if where else contextlib.nullcontext()
+                    measuring.__enter__()
                     lag.start()
                     begin = time.perf_counter()
                     handles = await asyncio.gather(
@@ -251,6 +297,7 @@ async def scenario(
                     await fake.wait_for(done, timeout=120)
                     wall = time.perf_counter() - begin
                     await lag.stop()
+                    measuring.__exit__(None, None, None)
             defer = []
             answer = []
             for handle in handles:
@@ -279,7 +326,15 @@ async def scenario(
         "history_requests": sum(len(fake.history_requests(t.id)) for t in debate_threads),
         "limit_violations": len(fake.limit_violations),
         "rejected_callbacks": sum(len(h.rejections) for h in handles),
-        **({"stalls": dict(lag.stalls.most_common(12))} if where else {}),
+        **(
+            {
+                "stalls": dict(lag.stalls.most_common(12)),
+                "loop_step_cpu_max_ms": round(worst[0] * 1000, 1),
+                "loop_steps_over_20ms_cpu": dict(steps.most_common(12)),
+            }
+            if where
+            else {}
+        ),
     }
 
 
@@ -333,6 +388,15 @@ def _line(name: str, r: dict[str, Any]) -> list[str]:
         f"limit violations: {r['limit_violations']}; start-up (store, litellm warm-up) "
         f"{r['startup_s']} s",
         *(f"  stalled in ({n}x): {where}" for where, n in r.get("stalls", {}).items()),
+        *(
+            [f"  loop step CPU: max {r['loop_step_cpu_max_ms']} ms"]
+            if "loop_step_cpu_max_ms" in r
+            else []
+        ),
+        *(
+            f"  step over 20 ms CPU ({n}x): {s}"
+            for s, n in r.get("loop_steps_over_20ms_cpu", {}).items()
+        ),
     ]
 
 

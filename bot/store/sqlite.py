@@ -309,6 +309,20 @@ WHERE user_id = CAST(? AS BIGINT) AND owner = CAST(? AS TEXT)
 """
 
 
+def _batches(
+    insert: str, rows: Sequence[tuple[object, ...]], suffix: str
+) -> list[tuple[str, list[object]]]:
+    """Multi-row INSERT statements of at most `_LINK_BATCH` rows each, with their parameters."""
+    batches: list[tuple[str, list[object]]] = []
+    for start in range(0, len(rows), _LINK_BATCH):
+        batch = rows[start : start + _LINK_BATCH]
+        row_marks = "(" + ", ".join("?" for _ in batch[0]) + ")"
+        values = ", ".join(row_marks for _ in batch)
+        params = [value for row in batch for value in row]
+        batches.append((f"{insert} VALUES {values} {suffix}".rstrip(), params))
+    return batches
+
+
 class SQLiteStore(DigestTables):
     """A `Store` on one SQLite file (or `":memory:"`).
 
@@ -1020,12 +1034,13 @@ class SQLiteStore(DigestTables):
         """`insert` (up to VALUES) for every row, in batches, then `suffix` (an ON CONFLICT
         clause); False if a batch failed."""
         ok = True
-        for start in range(0, len(rows), _LINK_BATCH):
-            batch = rows[start : start + _LINK_BATCH]
-            row_marks = "(" + ", ".join("?" for _ in batch[0]) + ")"
-            values = ", ".join(row_marks for _ in batch)
-            params = [value for row in batch for value in row]
-            sql = f"{insert} VALUES {values} {suffix}".rstrip()
+        if len(rows) > _LINK_BATCH:
+            # Thousands of rows (a 2,000-message answer's sources) are milliseconds of CPU to
+            # lay out: in a worker thread, not on the event loop.
+            batches = await asyncio.to_thread(_batches, insert, rows, suffix)
+        else:
+            batches = _batches(insert, rows, suffix)
+        for sql, params in batches:
             done = await self._write(action, sql, params, guarded=True)
             ok = ok and done is not None
         return ok
