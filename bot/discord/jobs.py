@@ -139,16 +139,20 @@ class Origin:
     # Cache keys already linked to these sources: the waiters of one shared read hold the same
     # Origin, and linking thousands of message ids once per waiter stalled the loop.
     linked: set[str] = field(default_factory=set)
+    _sources: list[SourceRef] | None = field(default=None, repr=False)
 
     def sources(self) -> list[SourceRef]:
         """What an answer made from this quotes or links: the channels (and parent), and each
-        message (in the channel read, the first of `channel_ids`)."""
+        message (in the channel read, the first of `channel_ids`). Made once: the waiters of
+        one shared read hold the same Origin."""
         if self.guild_id is None:
             return []
-        channel = self.channel_ids[0] if self.channel_ids else None
-        refs: list[SourceRef] = [(self.guild_id, c, None) for c in self.channel_ids]
-        refs += [(self.guild_id, channel, m) for m in self.message_ids]
-        return refs
+        if self._sources is None:
+            channel = self.channel_ids[0] if self.channel_ids else None
+            refs: list[SourceRef] = [(self.guild_id, c, None) for c in self.channel_ids]
+            refs += [(self.guild_id, channel, m) for m in self.message_ids]
+            self._sources = refs
+        return self._sources
 
 
 # A source read: the thread, where it came from, and its summary when the read already made one.

@@ -848,7 +848,12 @@ class SQLiteStore(DigestTables):
         )
         if saved is None:
             return False
-        rows = [(post.message_id, *source) for source in dict.fromkeys(sources)]
+
+        def rows_of() -> list[tuple[object, ...]]:
+            return [(post.message_id, *source) for source in dict.fromkeys(sources)]
+
+        # An answer from 2,000 messages has 2,000 sources: laid out off the event loop.
+        rows = await asyncio.to_thread(rows_of) if len(sources) > _LINK_BATCH else rows_of()
         return await self._insert_many(
             "record a posted answer's sources",
             "INSERT INTO posted_sources"
