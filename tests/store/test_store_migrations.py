@@ -33,7 +33,8 @@ RESULTS_COLUMNS = {
     "size_bytes": ("INTEGER", 1, 0),
 }
 
-# 0003: the answers the bot posted, what they quote, members' opt-outs, whose words a result holds.
+# 0003: the answers the bot posted, what they quote, members' opt-outs, whose words a result holds;
+# 0005: first-level (raw input) keys.
 PRIVACY_COLUMNS = {
     "posted_answers": {
         "message_id": ("INTEGER", 1, 1),
@@ -56,6 +57,12 @@ PRIVACY_COLUMNS = {
         "user_id": ("INTEGER", 1, 2),
         "opted_out_at": ("TEXT", 1, 0),
     },
+    "raw_keys": {
+        "raw_key": ("TEXT", 1, 1),
+        "result_key": ("TEXT", 1, 0),
+        "input_json": ("TEXT", 1, 0),
+        "created_at": ("TEXT", 1, 0),
+    },
     "result_authors": {
         "key": ("TEXT", 1, 1),
         "guild_id": ("INTEGER", 1, 2),
@@ -70,8 +77,7 @@ SHIPPED = {
     "0002_discord.sql": "66a9adadcba1d07e9dbae5036b75156ca6ac8391c067c595d6f37476a27b7792",
     "0003_privacy.sql": "3ba8ab17d430d4d1845dcad9085c722e937e1b52dea6cf2547085b6f11900539",
     "0004_digests.sql": "837c99f1d52b441ac394a7eb082882bc4e37ff2aeae773c5d5fc09f11e3a94f3",
-    # Holds the number of pipeline-2's 0005 (raw cache key) until the branches are merged.
-    "0005_reserved.sql": "c48c334af9cd42f024a171109b6b4b9627cd64d1395bee2bf8f0b354e040ca91",
+    "0005_raw_keys.sql": "4816563f1f012f695749c403be68cb3fbb4912dbb9497bbd8b687905da29d63b",
     "0006_cooldowns.sql": "f3c2efbe9c704c525d0d35a33b3bdaf7a13a8fe1f25a64ac27f758c2e6331d01",
 }
 
@@ -103,6 +109,7 @@ async def test_migrate_blank_database(db_path: Path) -> None:
             "digest_runs",
             "digest_posts",
             "digest_threads",
+            "raw_keys",
             "cooldowns",
             "sqlite_sequence",  # digests.id is AUTOINCREMENT: ids are never reused
         }

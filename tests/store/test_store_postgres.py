@@ -52,6 +52,7 @@ TABLES = {
     "digest_runs",
     "digest_posts",
     "digest_threads",
+    "raw_keys",
     "cooldowns",
 }
 
@@ -77,8 +78,7 @@ SHIPPED = {
     "0002_discord.sql": "30cc6c1001b80a0f60188ec6c2d64533208285b11f79f62c924938da1b1f1f18",
     "0003_privacy.sql": "5be2725cca29c17b4c32a2104be3daf6c85d48cae98d7022fc746fa2a2c7f304",
     "0004_digests.sql": "58123f1faa1ba7a8db4df32756a128a149587eb2bb6f281a1b429c2c3709bb02",
-    # Holds the number of pipeline-2's 0005 (raw cache key) until the branches are merged.
-    "0005_reserved.sql": "c48c334af9cd42f024a171109b6b4b9627cd64d1395bee2bf8f0b354e040ca91",
+    "0005_raw_keys.sql": "d73d9394fed15f3b9236ccd9fe49565d0aff3658bb416d8856f610f6e42b237b",
     "0006_cooldowns.sql": "5edc43f11a8d1d67fcc16efc1a0a4ab2593abd4933fac30f21e1cae124d9b8f3",
 }
 
@@ -318,7 +318,7 @@ async def test_reservations_raced_from_two_processes_never_overspend(
     used = await asyncio.gather(*(run(two[i % 2]) for i in range(40)))
     total = (await two[0].guild_usage(9, "2025-01-01")).tokens
     assert total == sum(used) <= 1000
-    assert total >= 1000 - 300  # refunds let more runs in than 1000 // 300
+    assert used.count(200) >= 1000 // 300  # as many runs as fit, at least
 
 
 async def test_a_digest_period_is_claimed_once_across_processes(
