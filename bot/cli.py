@@ -612,23 +612,47 @@ GuildOpt = Annotated[
 
 @app.command()
 def run(
-    shards: Annotated[
-        bool, typer.Option("--auto-shard", help="Shard automatically (large bots).")
+    auto_shard: Annotated[
+        bool,
+        typer.Option("--auto-shard", help="Run every shard Discord recommends in this process."),
     ] = False,
+    shard_count: Annotated[
+        int | None,
+        typer.Option(
+            "--shard-count",
+            min=1,
+            help="Total shards over all the bot's processes (default: "
+            "DEBATE_DIGEST_SHARD_COUNT, else one unsharded connection).",
+        ),
+    ] = None,
+    shard_ids: Annotated[
+        str | None,
+        typer.Option(
+            "--shard-ids",
+            help="The shards this process runs, e.g. 0,1 (default: DEBATE_DIGEST_SHARD_IDS, "
+            "else all of --shard-count).",
+        ),
+    ] = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Log only warnings (default: INFO).")
     ] = False,
     debug: DebugOpt = False,
 ) -> None:
-    """Run the Discord bot (needs DEBATE_DIGEST_DISCORD_TOKEN). Ctrl-C stops it."""
+    """Run the Discord bot (needs DEBATE_DIGEST_DISCORD_TOKEN). Ctrl-C stops it.
+
+    Several processes share one bot on PostgreSQL by each running some of its shards:
+    `run --shard-count 4 --shard-ids 0,1` here and `--shard-ids 2,3` in another.
+    """
     _setup_logging(not quiet)
     with _user_errors(debug):
         settings = _settings()
+        from bot.discord.app import api_base, shard_plan, token_of
         from bot.discord.app import main as bot_main
-        from bot.discord.app import token_of
 
         token_of(settings)  # a missing token is one line, before anything starts
-        _run(lambda: bot_main(settings, shards="auto" if shards else None))
+        api_base(settings)
+        shards = shard_plan(settings, count=shard_count, ids=shard_ids, auto=auto_shard)
+        _run(lambda: bot_main(settings, shards=shards))
 
 
 @app.command("invite-url")

@@ -8,12 +8,13 @@ the engine declares changes its output (its name, model, version and options).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -26,7 +27,14 @@ from bot.store import Store
 from bot.store.keys import cache_key, raw_key
 from bot.summarize.balance import check_balance
 from bot.summarize.engine import Draft, Engine, EngineUnavailable, LLMEngine, OfflineEngine
-from bot.summarize.schema import CommentOut, DigestResult, Duplicate, InputStats, Summary
+from bot.summarize.schema import (
+    CommentOut,
+    DigestResult,
+    Duplicate,
+    InputStats,
+    Summary,
+    Usage,
+)
 from bot.thread import Thread
 
 if TYPE_CHECKING:
@@ -38,6 +46,18 @@ if TYPE_CHECKING:
 
 
 log = logging.getLogger(__name__)
+
+
+class Meter(Protocol):
+    """Charges the engine runs made for one request (the bot's `bot.discord.ledger.Account`):
+    `before_llm` reserves an LLM run's cost before anything is sent, and raises a `UserError`
+    to refuse it; `spent` settles each run made, with what it really used. A request answered
+    from the cache, or by a run another request started, is charged nothing."""
+
+    async def before_llm(self, thread: Thread, config: LLMConfig) -> None: ...
+
+    async def spent(self, usage: Usage) -> None: ...
+
 
 # Average silent reading speed for non-fiction (Brysbaert 2019: ~238 words per minute).
 READING_WPM = 238.0
@@ -192,6 +212,7 @@ class _Request:
     flights: SingleFlight[DigestResult]
     progress: Progress | None
     started: float
+    meter: Meter | None = None
 
     def key(self, engine: Engine) -> str:
         """The cache key of `engine`'s answer: the deduplicated comments, the engine's identity
@@ -245,12 +266,19 @@ class _Request:
         """`engine`'s result, from the store or run once per key; when the engine is
         unavailable, `fallback`'s with a note saying so (never stored under `engine`'s key, so
         that the engine is asked again next time)."""
-        key = self.key(engine)
+        # Hashing the comments of a large thread is tens of milliseconds: off the event loop.
+        key = await asyncio.to_thread(self.key, engine)
+        meter = self.meter
+        llm = self.options.llm if isinstance(engine, LLMEngine) else None
 
         async def run() -> DigestResult:
+            if meter is not None and llm is not None:
+                await meter.before_llm(self.unique, llm)  # may refuse: nothing is sent then
             try:
                 draft = await engine.summarize(self.unique, progress=self.progress)
             except EngineUnavailable as err:
+                if meter is not None:
+                    await meter.spent(err.usage)
                 if fallback is None:
                     raise
                 log.warning(
@@ -261,7 +289,10 @@ class _Request:
                 return answer.model_copy(
                     update={"notes": [note, *answer.notes], "usage": err.usage}
                 )
-            return self.build(engine, draft, key)
+            if meter is not None:
+                await meter.spent(draft.usage)
+            # The comments and the balance check of a large thread: in a worker thread too.
+            return await asyncio.to_thread(self.build, engine, draft, key)
 
         return await _cached_or_run(
             key,
@@ -282,6 +313,7 @@ async def summarize_thread(
     progress: Progress | None = None,
     flights: SingleFlight[DigestResult] | None = None,
     cpu: Cpu | None = None,
+    meter: Meter | None = None,
 ) -> DigestResult:
     """Summarize `thread` (as given, duplicates and all) and return the full result.
 
@@ -293,7 +325,8 @@ async def summarize_thread(
     so (and it is not stored under the LLM's key, so the LLM is asked again next time).
 
     `cpu` runs dedupe and the offline engine: the bot's capped worker processes
-    (`bot.workers.CpuPool.request()`); by default a worker thread of this process.
+    (`bot.workers.CpuPool.request()`); by default a worker thread of this process. `meter`
+    charges the runs made for this request (`Meter`).
     """
     options = options or Options()
     if cpu is None:
@@ -308,7 +341,7 @@ async def summarize_thread(
     if progress is not None:
         progress("deduplicating", total, total)
     request = _Request(
-        thread, unique, report, options, store, flights or SingleFlight(), progress, started
+        thread, unique, report, options, store, flights or SingleFlight(), progress, started, meter
     )
     engine = engine_for(options, cpu)
     fallback = (
@@ -316,7 +349,9 @@ async def summarize_thread(
         if isinstance(engine, OfflineEngine)
         else OfflineEngine(cpu, options.max_points_per_side)
     )
-    return request.own(await request.answer(engine, fallback))
+    answer = await request.answer(engine, fallback)
+    # Counting a large thread's input is tens of milliseconds: off the event loop.
+    return await asyncio.to_thread(request.own, answer)
 
 
 class _InputOfKey(BaseModel):

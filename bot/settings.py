@@ -131,6 +131,34 @@ class Settings(BaseSettings):
     message_content_intent: bool = Field(
         True, description="ask for the privileged Message Content intent (needed for links)"
     )
+    shard_count: int | None = Field(
+        None,
+        ge=1,
+        le=65_536,
+        description="total number of shards of the bot, over all its processes; empty = one "
+        "connection (or --auto-shard)",
+    )
+    shard_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list,
+        description="the shards this process runs, comma-separated ids below SHARD_COUNT; "
+        "empty = all of them",
+    )
+    discord_api_base: str | None = Field(
+        None,
+        description="base URL of Discord's REST API for every call (interactions and webhooks "
+        "too), e.g. a shared rate-limit proxy http://proxy:3000/api/v10; empty = Discord",
+    )
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        # "0,1,2" (or a JSON list); a bad id fails validation with the setting's name.
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
 
     # Operations (bot.ops): the optional health and metrics port, the log format.
     health_port: int | None = Field(

@@ -7,6 +7,12 @@
 `main` opens the store and the guarded web client with `async with`, warms litellm in a worker
 thread when a model is configured (so that the first request does not stall the event loop on
 the import), and injects everything into the bot. Nothing is set up in `on_ready`.
+
+Several processes: `shard_plan` turns `--shard-count`/`--shard-ids` (or the settings
+`SHARD_COUNT`/`SHARD_IDS`) into the shards this process runs, on discord.py's
+`AutoShardedBot` (`shard_ids`); the default stays one connection for everything.
+`DISCORD_API_BASE` points every REST call (interaction responses and follow-up webhooks too)
+at a proxy shared by the processes (`bot.discord.client.rest_base`).
 """
 
 from __future__ import annotations
@@ -16,14 +22,15 @@ import base64
 import binascii
 import logging
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 
-from bot.discord.client import AutoShardedDigestBot, DigestBot
+from bot.discord.client import AutoShardedDigestBot, DigestBot, api_base
 from bot.errors import ConfigError
 from bot.gcpause import latency_thresholds
 from bot.ops.server import serve_ops
@@ -106,14 +113,84 @@ def warm_litellm() -> None:
         log.info("litellm warm-up incomplete: %s", err)
 
 
+@dataclass(frozen=True)
+class ShardPlan:
+    """The shards this process runs: `ids` of `count` (None: all of them)."""
+
+    count: int
+    ids: tuple[int, ...] | None = None
+
+    def owns(self, guild_id: int) -> bool:
+        """Whether this process's shards receive `guild_id`'s events (Discord's rule)."""
+        return self.ids is None or (guild_id >> 22) % self.count in self.ids
+
+
+Shards = ShardPlan | Literal["auto"] | None
+
+
+def shard_plan(
+    settings: Settings,
+    *,
+    count: int | None = None,
+    ids: str | Sequence[int] | None = None,
+    auto: bool = False,
+) -> Shards:
+    """What `run` connects: the options (`count`, `ids` as "0,1,…") over the settings
+    (`SHARD_COUNT`, `SHARD_IDS`); "auto" for `--auto-shard` (discord.py asks Discord for the
+    count and runs all shards here); None for one unsharded connection. `ConfigError`, in one
+    line, for anything inconsistent."""
+    if isinstance(ids, str):
+        try:
+            ids = [int(part) for part in ids.split(",") if part.strip()]
+        except ValueError:
+            raise ConfigError(
+                f"--shard-ids must be comma-separated shard numbers (e.g. 0,1), not {ids!r}"
+            ) from None
+    count = count if count is not None else settings.shard_count
+    chosen = list(ids) if ids is not None else list(settings.shard_ids)
+    if auto:
+        if count is not None or chosen:
+            raise ConfigError(
+                "--auto-shard runs every shard Discord recommends: give it without "
+                "--shard-count/--shard-ids (or DEBATE_DIGEST_SHARD_COUNT/SHARD_IDS)"
+            )
+        return "auto"
+    if count is None:
+        if chosen:
+            raise ConfigError(
+                "shard ids need the total shard count: give --shard-count "
+                "(or DEBATE_DIGEST_SHARD_COUNT) with --shard-ids"
+            )
+        return None
+    if count < 1:
+        raise ConfigError(f"the shard count must be at least 1, not {count}")
+    wrong = [i for i in chosen if not 0 <= i < count]
+    if wrong:
+        raise ConfigError(
+            f"shard ids run from 0 to {count - 1} for a shard count of {count}; "
+            f"not {', '.join(map(str, wrong))}"
+        )
+    if len(set(chosen)) != len(chosen):
+        raise ConfigError(f"shard ids must not repeat: {','.join(map(str, chosen))}")
+    return ShardPlan(count, tuple(sorted(chosen)) if chosen else None)
+
+
 def build_bot(settings: Settings, **resources: Any) -> DigestBot:
-    """The bot with its resources; sharded automatically when `shards` is "auto"."""
+    """The bot with its resources: on one connection, or on the shards of `shards` (a
+    `ShardPlan`, or "auto" for discord.py's automatic sharding)."""
     # The bot has no voice: discord.py's "PyNaCl is not installed, voice will NOT be
     # supported" warning (logged when a client is made) would only alarm the operator.
     discord.VoiceClient.warn_nacl = False
     shards = resources.pop("shards", None)
     if shards == "auto":
         return AutoShardedDigestBot(settings=settings, **resources)
+    if isinstance(shards, ShardPlan):
+        ids = list(shards.ids) if shards.ids is not None else None
+        bot = AutoShardedDigestBot(
+            settings=settings, shard_count=shards.count, shard_ids=ids, **resources
+        )
+        bot.shard_plan = shards
+        return bot
     return DigestBot(settings=settings, **resources)
 
 
@@ -159,6 +236,7 @@ async def assembled(
     from bot.ingest.web.client import WebClient
 
     llm = llm_config(settings)
+    api_base(settings)  # a malformed DISCORD_API_BASE fails here, before anything opens
     async with AsyncExitStack() as stack:
         stack.enter_context(_latency_tuned(settings.cpu_workers))
         pool = await stack.enter_async_context(cpu or cpu_pool(settings))
@@ -176,10 +254,11 @@ async def main(
     settings: Settings,
     *,
     ready: Callable[[DigestBot], Awaitable[None]] | None = None,
-    shards: str | None = None,
+    shards: Shards = None,
 ) -> None:
     """Open the resources, build the bot, run it until it is closed; everything is closed on
-    the way out. `ready(bot)` is awaited after login, before the gateway connects."""
+    the way out. `ready(bot)` is awaited after login, before the gateway connects. `shards`:
+    see `shard_plan`."""
     token = token_of(settings)
     async with assembled(settings, shards=shards) as bot, bot:
         try:

@@ -131,6 +131,8 @@ class DigestRunner:
         now = self.clock()
         outcomes = []
         for row in await self.store.due_digests(now):
+            if not self.bot.owns_guild(row.config.guild_id):
+                continue  # on another process's shard: that process runs it
             outcome = await self.run_scheduled(row, now)
             if outcome is not None:
                 outcomes.append(outcome)

@@ -3,16 +3,24 @@
 Plain Python (no Discord), so that the rules are tested directly. Cached answers are free:
 the cooldown starts only after a fresh run (the full one after an LLM run, a lighter one after
 an offline run), and the budget counts only LLM tokens of fresh runs: per server, and per
-person in DMs (the store keeps the daily figures, see `Store.record_usage`).
+person in DMs (the store keeps the daily figures and charges them, see `bot.discord.ledger`).
+The bot's cooldowns live in the store too (`SharedCooldowns`), so that they hold across
+processes.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import secrets
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bot.errors import UserError
+from bot.store import Store, StoreUnavailable
+
+log = logging.getLogger(__name__)
 
 
 class CooldownActive(UserError):
@@ -20,12 +28,29 @@ class CooldownActive(UserError):
 
 
 class BudgetExhausted(UserError):
-    """The guild has used its LLM tokens for today."""
+    """The guild (or a person's DMs: `bucket`, see `budget_key`) has used its LLM tokens for
+    today, or its budget cannot be read."""
+
+    def __init__(self, message: str, *, bucket: int | None = None) -> None:
+        super().__init__(message)
+        self.bucket = bucket
 
 
 def utc_day(moment: datetime | None = None) -> str:
     """The UTC day of `moment` (default now) as YYYY-MM-DD, the key of the daily budget."""
     return (moment or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d")
+
+
+def cooldown_active(*, busy: bool, wait_s: float) -> CooldownActive:
+    """The refusal of a request made while the person's previous one runs, or in their pause."""
+    if busy:
+        return CooldownActive("Your previous summary is still running; you'll get it in a moment.")
+    return CooldownActive(
+        f"You can ask for another summary in {wait_s:.0f} s (a cooldown per person; "
+        "summaries already made are free, but this one may not be)."
+        if wait_s >= 1
+        else "You can ask for another summary in a second."
+    )
 
 
 class Cooldowns:
@@ -55,17 +80,10 @@ class Cooldowns:
 
     def begin(self, user_id: int) -> None:
         if user_id in self._busy:
-            raise CooldownActive(
-                "Your previous summary is still running; you'll get it in a moment."
-            )
+            raise cooldown_active(busy=True, wait_s=0)
         wait = self.remaining(user_id)
         if wait > 0:
-            raise CooldownActive(
-                f"You can ask for another summary in {wait:.0f} s (a cooldown per person; "
-                "summaries already made are free, but this one may not be)."
-                if wait >= 1
-                else "You can ask for another summary in a second."
-            )
+            raise cooldown_active(busy=False, wait_s=wait)
         self._busy.add(user_id)
 
     def end(self, user_id: int, *, fresh: bool, seconds: float | None = None) -> None:
@@ -95,3 +113,79 @@ def budget_message(used: int, limit: int, *, dm: bool = False) -> str:
         "Summaries that were already made are still free; new ones can be made after "
         "midnight UTC."
     )
+
+
+# How long a request may hold its person's mark in the store: longer than a request may take
+# (the 15-minute interaction token), so that only a process that died leaves it to run out.
+COOLDOWN_LEASE_S = 16 * 60
+# How long the check may wait for the store: it comes before the defer, due within 3 s.
+COOLDOWN_CHECK_S = 1.0
+
+
+class SharedCooldowns:
+    """`Cooldowns` kept in the store, so that every process sharing the database enforces
+    them (`Store.begin_cooldown`: one request at a time per person, then the pause), with the
+    same rules and messages. When the store cannot answer, this process's own `Cooldowns`
+    decide (logged): a cooldown spaces requests out, and refusing everyone while the database
+    is away would cost more than it saves (the budget, which guards money, fails closed)."""
+
+    def __init__(self, store: Store, seconds: float, *, local: Cooldowns | None = None) -> None:
+        self.store = store
+        self.seconds = seconds
+        self.local = local or Cooldowns(seconds)
+        # The mark each running request of this process holds in the store ("" = in `local`).
+        self._owners: dict[int, str] = {}
+        self._degraded = False  # warned that the store cannot keep cooldowns (once per outage)
+
+    def busy(self, user_id: int) -> bool:
+        """True while a request of `user_id` runs in this process."""
+        return user_id in self._owners
+
+    async def begin(self, user_id: int) -> None:
+        """Mark `user_id` busy, or raise `CooldownActive`."""
+        if user_id in self._owners:
+            raise cooldown_active(busy=True, wait_s=0)
+        wait = self.local.remaining(user_id)  # a pause the store could not record
+        if wait > 0:
+            raise cooldown_active(busy=False, wait_s=wait)
+        owner = secrets.token_hex(8)
+        self._owners[user_id] = owner  # before the await: a second request here is refused
+        try:
+            async with asyncio.timeout(COOLDOWN_CHECK_S):
+                refusal = await self.store.begin_cooldown(user_id, owner, lease_s=COOLDOWN_LEASE_S)
+        except TimeoutError:
+            # A slow database must not cost the interaction its 3 s: let this one through.
+            # The mark may still land; `end` clears it with the same owner token.
+            log.warning("cooldown check of %s timed out; request let through", user_id)
+            return
+        except StoreUnavailable as err:
+            if not self._degraded:
+                log.warning("cooldowns kept in this process only until the store answers: %s", err)
+            self._degraded = True
+            del self._owners[user_id]
+            self.local.begin(user_id)
+            self._owners[user_id] = ""
+            return
+        except BaseException:
+            del self._owners[user_id]
+            raise
+        if self._degraded:
+            log.warning("cooldowns kept in the store again")
+            self._degraded = False
+        if refusal is not None:
+            del self._owners[user_id]
+            raise cooldown_active(busy=refusal.busy, wait_s=refusal.wait_s)
+
+    async def end(self, user_id: int, *, fresh: bool, seconds: float | None = None) -> None:
+        """Clear the mark and, after a fresh run, start a pause of `seconds` (default
+        `self.seconds`)."""
+        owner = self._owners.pop(user_id, None)
+        if owner is None:
+            return
+        pause = (self.seconds if seconds is None else seconds) if fresh else 0.0
+        if owner == "":
+            self.local.end(user_id, fresh=fresh, seconds=pause)
+            return
+        if not await self.store.end_cooldown(user_id, owner, pause_s=pause):
+            log.warning("cooldown of %s not written; paused in this process only", user_id)
+            self.local.end(user_id, fresh=fresh, seconds=pause)

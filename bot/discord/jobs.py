@@ -11,7 +11,11 @@ before they become comments, and counted), then reading, the pipeline
 (`bot.pipeline.summarize_thread`, with the bot's one single flight), and one answer. A public
 answer is recorded with what it was made from, so that `Forgetting` can withdraw it when one
 of those messages is deleted or edited. Concurrent requests for the same Discord source share
-one history read and one pipeline run. CPU work runs off the loop: parsing a paste or a file,
+one history read and one pipeline run (`bot.singleflight`, whose subscribers all see the
+progress). Budgets and cooldowns are kept in the store, so that they hold across processes: a
+fresh LLM run is charged through the usage ledger (`bot.discord.ledger`: an estimate reserved
+atomically before the run, settled with the real usage after), the person's cooldown through
+`SharedCooldowns`. CPU work runs off the loop: parsing a paste or a file,
 dedupe and the offline engine in the bot's worker processes (`bot.workers`, each step capped at
 `REQUEST_CPU_S` of CPU time: beyond it the person reads "too large to summarize here"), a page
 of messages in a worker thread.
@@ -38,8 +42,9 @@ from bot.discord.access import (
     private_reason,
 )
 from bot.discord.errors import on_interaction_error, reply_for
-from bot.discord.guards import BudgetExhausted, budget_key, budget_message, utc_day
+from bot.discord.guards import BudgetExhausted, budget_key, utc_day
 from bot.discord.languages import LOCALES
+from bot.discord.ledger import BUDGET_UNKNOWN, Account
 from bot.discord.replies import Reply
 from bot.discord.views import Pager
 from bot.errors import UserError
@@ -57,7 +62,8 @@ from bot.ingest.discord_links import (
 from bot.pipeline import Options, summarize_thread
 from bot.render.embeds import render_pages
 from bot.render.markdown import to_markdown
-from bot.store import PostedAnswer, SourceRef, Store, StoreUnavailable
+from bot.singleflight import SingleFlight, Subscriber
+from bot.store import PostedAnswer, SourceRef, StoreUnavailable
 from bot.summarize.schema import DigestResult
 from bot.thread import Thread
 
@@ -66,10 +72,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+__all__ = ["BUDGET_UNKNOWN", "Forgetting", "Request", "Summarizer"]
+
 ATTACHMENT_NAME = "debate-digest.md"
-# Charges already counted, by (cache key, creation time): waiters of one single-flight run get
-# the same result object and must not pay for it again.
-_CHARGED_MAX = 4096
 # How long a deletion is remembered, for runs that read the message before it went (longer
 # than a run may take: the 15-minute interaction token).
 RECENT_S = 20 * 60
@@ -91,11 +96,6 @@ WITHDRAWN = {
     "channel": "This summary was withdrawn because the channel or thread it came from was deleted.",
     "guild": "This summary was withdrawn because I was removed from the server it came from.",
 }
-BUDGET_UNKNOWN = (
-    "I can't check this server's LLM budget right now (my database is not answering), so I "
-    "won't start a new LLM summary. Summaries already made are still served; try again in a "
-    "minute."
-)
 OPT_OUTS_UNKNOWN = (
     "I can't check which members opted out of summaries right now (my database is not "
     "answering), so I won't summarize those messages. Try again in a minute."
@@ -136,32 +136,27 @@ class Origin:
     author_ids: list[int] = field(default_factory=list)
     again_url: str | None = None
     read_at: float = 0.0  # time.monotonic() when reading began (see `Forgetting.catch_up`)
+    # Cache keys already linked to these sources: the waiters of one shared read hold the same
+    # Origin, and linking thousands of message ids once per waiter stalled the loop.
+    linked: set[str] = field(default_factory=set)
+    _sources: list[SourceRef] | None = field(default=None, repr=False)
 
     def sources(self) -> list[SourceRef]:
         """What an answer made from this quotes or links: the channels (and parent), and each
-        message (in the channel read, the first of `channel_ids`)."""
+        message (in the channel read, the first of `channel_ids`). Made once: the waiters of
+        one shared read hold the same Origin."""
         if self.guild_id is None:
             return []
-        channel = self.channel_ids[0] if self.channel_ids else None
-        refs: list[SourceRef] = [(self.guild_id, c, None) for c in self.channel_ids]
-        refs += [(self.guild_id, channel, m) for m in self.message_ids]
-        return refs
+        if self._sources is None:
+            channel = self.channel_ids[0] if self.channel_ids else None
+            refs: list[SourceRef] = [(self.guild_id, c, None) for c in self.channel_ids]
+            refs += [(self.guild_id, channel, m) for m in self.message_ids]
+            self._sources = refs
+        return self._sources
 
 
 # A source read: the thread, where it came from, and its summary when the read already made one.
 Prepared = tuple[Thread, "Origin", DigestResult | None]
-
-
-class _Shared:
-    """One in-flight read + summary of a Discord source, and the replies waiting for it."""
-
-    def __init__(self) -> None:
-        self.replies: list[Reply] = []
-        self.future: asyncio.Future[Prepared] | None = None
-
-    def progress(self, text: str) -> None:
-        for reply in list(self.replies):
-            reply.progress(text)
 
 
 def progress_text(stage: str, done: int, total: int) -> str:
@@ -182,24 +177,6 @@ def progress_text(stage: str, done: int, total: int) -> str:
     return "Summarizing…"
 
 
-class _BudgetGate:
-    """The store, except that a miss is refused: used when the guild's LLM budget is spent,
-    so that cached answers stay free and nothing new is computed."""
-
-    def __init__(self, store: Store, message: str) -> None:
-        self._store = store
-        self._message = message
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._store, name)
-
-    async def get(self, key: str) -> DigestResult | None:
-        hit = await self._store.get(key)
-        if hit is None:
-            raise BudgetExhausted(self._message)
-        return hit
-
-
 def _bucket(interaction: discord.Interaction) -> int:
     return budget_key(interaction.guild_id, interaction.user.id)
 
@@ -210,11 +187,9 @@ class Summarizer:
     def __init__(self, bot: DigestBot) -> None:
         self.bot = bot
         self.settings = bot.settings
-        self._charged: dict[tuple[str, str], None] = {}
-        # LLM tokens and calls the store could not record, by (guild, UTC day): still counted
-        # against the budget, and added to the next record (a budget never fails open).
-        self._unrecorded: dict[tuple[int, str], tuple[int, int]] = {}
-        self._reads: dict[tuple[int, int | None, int, str | None], _Shared] = {}
+        # Reads of Discord sources in flight, by (channel, start, budget, language): everyone
+        # asking about one thread at once shares one history read and one summary.
+        self._reads: SingleFlight[Prepared] = SingleFlight()
         # Pagers by the message they page, so that a withdrawn answer's pager stops (its
         # timeout would otherwise edit the withdrawn message again).
         self.pagers: weakref.WeakValueDictionary[int, Pager] = weakref.WeakValueDictionary()
@@ -230,17 +205,19 @@ class Summarizer:
         reply = reply_for(interaction, progress_interval_s=self.settings.progress_interval_s)
         user_id = interaction.user.id
         try:
-            self.bot.cooldowns.begin(user_id)
+            await self.bot.cooldowns.begin(user_id)
         except UserError as err:
             await reply.error(str(err))
             return
+        # What this request is charged (the server's budget, or in a DM the person's own).
+        account = self.bot.ledger.account(_bucket(interaction))
         pause: float = 0
         if request.language is None and self.bot.llm is not None:
             # No language asked for: the asker's Discord language (the LLM engine only; the
             # offline engine quotes, it does not write).
             request = replace(request, language=LOCALES.get(str(interaction.locale)))
         try:
-            read = self._plan(interaction, request)
+            read = self._plan(interaction, request, account)
             await reply.defer(
                 private=request.private
                 or request.since is not None
@@ -249,12 +226,12 @@ class Summarizer:
             thread, origin, result = await read(reply)
             if result is None:
                 result = await self._summarize(
-                    _bucket(interaction), interaction.id, reply.progress, thread, request.language
+                    account, interaction.id, reply.progress, thread, request.language
                 )
             # Only the request that paid for a fresh run starts the person's cooldown (the
             # LLM's, or the lighter offline one); cached answers, and waiters of a run someone
             # else started, are free.
-            if await self._record(interaction, result, thread, origin):
+            if await self._record(interaction, result, origin, account):
                 llm = result.engine == "llm"
                 pause = self.settings.cooldown_s if llm else self.settings.offline_cooldown_s
             await self._send(interaction, reply, result, thread, origin)
@@ -264,14 +241,17 @@ class Summarizer:
         except Exception as err:  # the one error policy: log with context, apologise once
             await on_interaction_error(interaction, err)
         finally:
-            self.bot.cooldowns.end(user_id, fresh=pause > 0, seconds=pause)
+            await self.bot.cooldowns.end(user_id, fresh=pause > 0, seconds=pause)
 
     # -- which source --------------------------------------------------------------------------
 
-    def _plan(self, interaction: discord.Interaction, request: Request):  # noqa: ANN202
-        """Check the request without I/O and return the coroutine function that reads it."""
+    def _plan(  # noqa: ANN202
+        self, interaction: discord.Interaction, request: Request, account: Account
+    ):
+        """Check the request without I/O and return the coroutine function that reads it
+        (a Discord source is summarized as it is read, charged to `account`)."""
         if request.since is not None:
-            return self._plan_since(interaction, request)
+            return self._plan_since(interaction, request, account)
         given = [
             name
             for name, value in (
@@ -300,14 +280,16 @@ class Summarizer:
                 )
             return lambda reply: self._unshared(self._read_file(attachment))
         if request.link is not None:
-            return self._plan_link(interaction, request.link.strip(), request.language)
+            return self._plan_link(interaction, request.link.strip(), request.language, account)
         if request.start is not None or request.here:
             source = self._here(interaction, start=request.start)
-            return lambda reply: self._read_discord(interaction, reply, source, request.language)
+            return lambda reply: self._read_discord(
+                interaction, reply, source, request.language, account
+            )
         raise UserError("Give text, a file or a link to summarize.")
 
     def _plan_link(  # noqa: ANN202
-        self, interaction: discord.Interaction, text: str, language: str | None
+        self, interaction: discord.Interaction, text: str, language: str | None, account: Account
     ):
         discord_link = parse_discord_link(text)
         if discord_link is None and "discord" in text.lower() and "/channels/" in text:
@@ -315,7 +297,9 @@ class Summarizer:
                 "That Discord link is not one I can read (a message, thread or channel link)."
             )
         if discord_link is not None:
-            return lambda reply: self._read_link(interaction, reply, discord_link, language)
+            return lambda reply: self._read_link(
+                interaction, reply, discord_link, language, account
+            )
         from bot.ingest.web import classify_url, find_urls
 
         urls = find_urls(text)
@@ -327,7 +311,9 @@ class Summarizer:
         classify_url(urls[0])  # a malformed link fails here, before the defer
         return lambda reply: self._unshared(self._read_web(reply, urls[0]))
 
-    def _plan_since(self, interaction: discord.Interaction, request: Request):  # noqa: ANN202
+    def _plan_since(  # noqa: ANN202
+        self, interaction: discord.Interaction, request: Request, account: Account
+    ):
         """`since:`: a catch-up of this channel or thread, or a linked one, read through the
         same checks as any Discord source and answered only to the asker."""
         from bot.digest.since import Since, parse_since
@@ -350,26 +336,24 @@ class Summarizer:
                     self.bot, link, interaction.user,
                     message_content=self.settings.message_content_intent,
                 )  # fmt: skip
-                return await self._read_since(interaction, reply, source, request.language, since)
+                return await self._read_since(reply, source, request.language, since, account)
 
             return read_link
         source = self._here(interaction, start=None)
-        return lambda reply: self._read_since(interaction, reply, source, request.language, since)
+        return lambda reply: self._read_since(reply, source, request.language, since, account)
 
     async def _read_since(
         self,
-        interaction: discord.Interaction,
         reply: Reply,
         source: Source,
         language: str | None,
         since: Any,
+        account: Account,
     ) -> Prepared:
         """A personal catch-up is the asker's own: not shared with other requests."""
-        shared = _Shared()
-        shared.replies.append(reply)
         reply.progress("Reading messages…")
         return await self._read_and_summarize(
-            _bucket(interaction), interaction.id, source, language, shared, since=since
+            account, reply.interaction.id, source, language, reply.progress, since=since
         )
 
     def _private_first(self, interaction: discord.Interaction, request: Request) -> bool:
@@ -459,11 +443,12 @@ class Summarizer:
         reply: Reply,
         link: DiscordLink,
         language: str | None,
+        account: Account,
     ) -> Prepared:
         source = await resolve_source(
             self.bot, link, interaction.user, message_content=self.settings.message_content_intent
         )
-        return await self._read_discord(interaction, reply, source, language)
+        return await self._read_discord(interaction, reply, source, language, account)
 
     async def _read_discord(
         self,
@@ -471,45 +456,36 @@ class Summarizer:
         reply: Reply,
         source: Source,
         language: str | None,
+        account: Account,
     ) -> Prepared:
         """Read and summarize a Discord source the asker may read, after deciding who may see
         the answer. Concurrent requests for the same source (and guild and language) share one
-        history read and one pipeline run: Discord rate-limits history, and 50 members asking
-        about one hot thread must not cost 50 reads. Each of them was checked on its own."""
+        history read and one pipeline run (charged to the first of them): Discord rate-limits
+        history, and 50 members asking about one hot thread must not cost 50 reads. Each of
+        them was checked on its own."""
         reason = private_reason(
             source.channel, interaction.channel, destination_guild_id=interaction.guild_id
         )
         if reason is not None:
             await reply.go_private(reason)
         start_id = getattr(source.start, "id", None)
-        key = (source.channel.id, start_id, _bucket(interaction), language)
-        shared = self._reads.get(key)
-        if shared is None:
-            shared = _Shared()
-            shared.future = asyncio.ensure_future(
-                self._read_and_summarize(
-                    _bucket(interaction), interaction.id, source, language, shared
-                )
-            )
-            # Retrieved here too, so that a run whose waiters all went away logs no warning.
-            shared.future.add_done_callback(lambda f: f.cancelled() or f.exception())
-            shared.future.add_done_callback(lambda _f: self._reads.pop(key, None))
-            self._reads[key] = shared
-        shared.replies.append(reply)
+        key = (source.channel.id, start_id, account.bucket, language)
         reply.progress("Reading messages…")
-        assert shared.future is not None  # set when the entry was made
-        try:
-            return await asyncio.shield(shared.future)
-        finally:
-            shared.replies.remove(reply)
+        return await self._reads.run(
+            key,
+            lambda: self._read_and_summarize(
+                account, interaction.id, source, language, self._reads.progress(key)
+            ),
+            subscriber=reply.progress,
+        )
 
     async def _read_and_summarize(
         self,
-        bucket: int,
+        account: Account,
         request_id: int,
         source: Source,
         language: str | None,
-        shared: _Shared,
+        progress: Subscriber,
         since: Any = None,
     ) -> Prepared:
         read_at = time.monotonic()
@@ -541,9 +517,7 @@ class Summarizer:
                 thread = await read_history(
                     source,
                     limit=self.settings.history_limit,
-                    progress=lambda stage, done, total: shared.progress(
-                        progress_text(stage, done, total)
-                    ),
+                    progress=lambda stage, done, total: progress(progress_text(stage, done, total)),
                     keep=keep,
                 )
         except discord.Forbidden:
@@ -575,7 +549,7 @@ class Summarizer:
         )
         whole = since is None and start_id is None  # a whole thread: updatable (incremental)
         result = await self._summarize(
-            bucket, request_id, shared.progress, thread, language, origin if whole else None
+            account, request_id, progress, thread, language, origin if whole else None
         )
         return thread, origin, result
 
@@ -597,40 +571,39 @@ class Summarizer:
 
     async def _summarize(
         self,
-        bucket: int,
+        account: Account,
         request_id: int,
-        progress: Callable[[str], None],
+        progress: Subscriber,
         thread: Thread,
         language: str | None,
         origin: Origin | None = None,
     ) -> DigestResult:
+        """The pipeline with the bot's single flight; a fresh LLM run is charged to `account`
+        (reserved before, settled after: `bot.discord.ledger`), cached answers are free."""
         options = self._options(language)
-        store: Any = self.bot.store
-        # A server's budget, or in a DM the person's own (`budget_key`).
-        dm = bucket < 0
-        limit = self.settings.dm_daily_tokens if dm else self.settings.guild_daily_tokens
-        if options.llm is not None and limit:
-            try:
-                used = (await self.bot.store.guild_usage(bucket, utc_day())).tokens
-            except StoreUnavailable as err:
-                # Fail closed: an unknown budget is a spent one (cached answers stay free).
-                log.warning("LLM budget of %s unknown: %s", bucket, err)
-                store = _BudgetGate(self.bot.store, BUDGET_UNKNOWN)
-            else:
-                used += self._unrecorded.get((bucket, utc_day()), (0, 0))[0]
-                if used >= limit:
-                    store = _BudgetGate(self.bot.store, budget_message(used, limit, dm=dm))
         progress("Summarizing…")
         # A whole Discord thread summarized before may be updated instead (set by the cog).
         run = summarize_thread if origin is None else self.incremental(origin, summarize_thread)
-        result = await run(
-            thread,
-            store=store,
-            options=options,
-            progress=lambda stage, done, total: progress(progress_text(stage, done, total)),
-            flights=self.bot.flights,
-            cpu=self.bot.cpu.request() if self.bot.cpu is not None else None,
-        )
+
+        async def summarize() -> DigestResult:
+            return await run(
+                thread,
+                store=self.bot.store,
+                options=options,
+                progress=lambda stage, done, total: progress(progress_text(stage, done, total)),
+                flights=self.bot.flights,
+                cpu=self.bot.cpu.request() if self.bot.cpu is not None else None,
+                meter=account,
+            )
+
+        try:
+            result = await summarize()
+        except BudgetExhausted as err:
+            if err.bucket in (None, account.bucket):
+                raise
+            # This request joined an identical run that another server's budget refused:
+            # ask again on its own budget (the refused run has left the single flight).
+            result = await summarize()
         if thread.notes:
             notes = [*thread.notes, *(n for n in result.notes if n not in thread.notes)]
             result = result.model_copy(update={"notes": notes})
@@ -646,39 +619,29 @@ class Summarizer:
         return result
 
     async def _record(
-        self, interaction: discord.Interaction, result: DigestResult, thread: Thread, origin: Origin
+        self,
+        interaction: discord.Interaction,
+        result: DigestResult,
+        origin: Origin,
+        account: Account,
     ) -> bool:
-        """Count the request in the guild's usage and link the result to its sources. True
-        when this request paid for a fresh run (the first of the waiters of one run)."""
+        """Count the request in the guild's figures (its tokens were charged by the ledger as
+        the run went) and link the result to its sources. True when a run was made for this
+        request (not for a cached answer, nor for a waiter of a run another request made)."""
         store = self.bot.store
-        charge = not result.cached
-        if charge and result.cache_key and result.created_at is not None:
-            mark = (result.cache_key, result.created_at.isoformat())
-            if mark in self._charged:
-                charge = False  # another waiter of the same run already paid
-            else:
-                self._charged[mark] = None
-                if len(self._charged) > _CHARGED_MAX:
-                    self._charged.pop(next(iter(self._charged)))
-        tokens = result.usage.prompt_tokens + result.usage.completion_tokens if charge else 0
-        calls = result.usage.llm_calls if charge else 0
-        where = (_bucket(interaction), utc_day())
-        for old in [k for k in self._unrecorded if k[1] != where[1]]:
-            del self._unrecorded[old]  # yesterday's budget is over
-        owed_tokens, owed_calls = self._unrecorded.pop(where, (0, 0))
-        recorded = await store.record_usage(
-            where[0],
-            where[1],
-            tokens=tokens + owed_tokens,
-            llm_calls=calls + owed_calls,
+        charge = account.ran
+        if not await store.record_usage(
+            account.bucket,
+            utc_day(),
+            tokens=0,
+            llm_calls=account.llm_calls if charge else 0,
             cached=not charge,
-        )
-        if not recorded and (tokens or owed_tokens):
-            log.warning("usage of guild %s not recorded; counted in memory", where[0])
-            self._unrecorded[where] = (tokens + owed_tokens, calls + owed_calls)
+        ):
+            log.warning("request count of %s not recorded", account.bucket)
         if result.cache_key is None:
             return charge
-        if origin.guild_id is not None:
+        if origin.guild_id is not None and result.cache_key not in origin.linked:
+            origin.linked.add(result.cache_key)
             await store.link_sources(
                 result.cache_key,
                 guild_id=origin.guild_id,

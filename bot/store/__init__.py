@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 from bot.errors import ConfigError
 from bot.store.base import (
     CacheStats,
+    Cooldown,
     GuildUsage,
     NullStore,
     PostedAnswer,
@@ -40,6 +41,7 @@ from bot.store.sqlite import DATABASE_ERRORS, MEMORY, SQLiteStore
 __all__ = [
     "KEY_ALGORITHM",
     "CacheStats",
+    "Cooldown",
     "GuildUsage",
     "NullStore",
     "PostedAnswer",

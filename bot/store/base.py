@@ -82,6 +82,16 @@ class GuildUsage(BaseModel):
     tokens: int = 0
 
 
+class Cooldown(BaseModel):
+    """Why a person cannot start a request now: one of theirs is running (`busy`, for at most
+    `wait_s` more: the lease), or they are in the pause after a fresh run (`wait_s` left)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    busy: bool
+    wait_s: float
+
+
 @runtime_checkable
 class Store(Protocol):
     """A content-addressed cache of `DigestResult`s, keyed by `bot.store.keys.cache_key`."""
@@ -144,6 +154,18 @@ class Store(Protocol):
         """Add `tokens` to the guild's figures for `day` only if the total stays within
         `limit`: the new total, or None (nothing added) when it would go over. Atomic, also
         across processes sharing the database; `StoreUnavailable` when it cannot be written."""
+        ...
+
+    async def begin_cooldown(self, user_id: int, owner: str, *, lease_s: float) -> Cooldown | None:
+        """Mark a request of `user_id` as running (for `owner`, at most `lease_s` seconds, so
+        that a process that dies frees the person): None when marked, else why not (a request
+        of theirs runs, or their pause is not over). Atomic, also across processes sharing the
+        database; `StoreUnavailable` when it cannot be written."""
+        ...
+
+    async def end_cooldown(self, user_id: int, owner: str, *, pause_s: float) -> bool:
+        """Clear `owner`'s mark of `user_id` and start a pause of `pause_s` seconds (0: none);
+        False when it could not be written."""
         ...
 
     async def link_sources(
@@ -274,6 +296,12 @@ class NullStore:
 
     async def spend_tokens(self, guild_id: int, day: str, tokens: int, *, limit: int) -> int | None:
         raise StoreUnavailable(f"no usable database ({self.location or 'none'})")
+
+    async def begin_cooldown(self, user_id: int, owner: str, *, lease_s: float) -> Cooldown | None:
+        raise StoreUnavailable(f"no usable database ({self.location or 'none'})")
+
+    async def end_cooldown(self, user_id: int, owner: str, *, pause_s: float) -> bool:
+        return False
 
     async def link_sources(
         self,

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import re
 import time
@@ -119,8 +120,11 @@ def latest_version() -> int:
     return max((m.version for m in migrations()), default=0)
 
 
+@functools.lru_cache(maxsize=256)
 def _numbered(sql: str) -> str:
-    """`?` placeholders as asyncpg's `$1, $2, …` (the store's SQL has no `?` in literals)."""
+    """`?` placeholders as asyncpg's `$1, $2, …` (the store's SQL has no `?` in literals).
+    Cached: the store sends the same statements again and again, multi-row inserts of
+    thousands of placeholders among them (numbering those took milliseconds on the loop)."""
     count = 0
 
     def number(_match: re.Match[str]) -> str:

@@ -46,7 +46,14 @@ from pydantic_core import PydanticSerializationError
 
 from bot.gcpause import paused_gc
 from bot.result import DigestResult
-from bot.store.base import CacheStats, GuildUsage, PostedAnswer, SourceRef, StoreUnavailable
+from bot.store.base import (
+    CacheStats,
+    Cooldown,
+    GuildUsage,
+    PostedAnswer,
+    SourceRef,
+    StoreUnavailable,
+)
 from bot.store.digests import DigestTables
 
 log = logging.getLogger(__name__)
@@ -293,6 +300,39 @@ ON CONFLICT (guild_id, day) DO UPDATE SET tokens = usage.tokens + excluded.token
     WHERE usage.tokens + excluded.tokens <= CAST(? AS BIGINT)
 RETURNING tokens
 """
+
+# Mark a person busy (`owner`, until the lease `busy_until`) unless they are busy already or
+# in their pause: a row when it was marked, none when refused. One statement: atomic across
+# processes (two requests of one person never both start).
+_BEGIN_COOLDOWN = """
+INSERT INTO cooldowns AS c (user_id, owner, busy_until, until)
+VALUES (CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), '')
+ON CONFLICT (user_id) DO UPDATE SET owner = excluded.owner, busy_until = excluded.busy_until
+    WHERE c.busy_until <= CAST(? AS TEXT) AND c.until <= CAST(? AS TEXT)
+RETURNING user_id
+"""
+# Clear the owner's mark and start a pause that ends at `until` ('' = none; a later pause
+# already there is kept).
+_END_COOLDOWN = """
+UPDATE cooldowns SET owner = '', busy_until = '',
+    until = CASE WHEN until > CAST(? AS TEXT) THEN until ELSE CAST(? AS TEXT) END
+WHERE user_id = CAST(? AS BIGINT) AND owner = CAST(? AS TEXT)
+"""
+
+
+def _batches(
+    insert: str, rows: Sequence[tuple[object, ...]], suffix: str
+) -> list[tuple[str, list[object]]]:
+    """Multi-row INSERT statements of at most `_LINK_BATCH` rows each, with their parameters."""
+    batches: list[tuple[str, list[object]]] = []
+    for start in range(0, len(rows), _LINK_BATCH):
+        batch = rows[start : start + _LINK_BATCH]
+        # C-level joins: an answer's sources are thousands of rows.
+        row_marks = "(" + ", ".join("?" * len(batch[0])) + ")"
+        values = ", ".join([row_marks] * len(batch))
+        params = list(itertools.chain.from_iterable(batch))
+        batches.append((f"{insert} VALUES {values} {suffix}".rstrip(), params))
+    return batches
 
 
 class SQLiteStore(DigestTables):
@@ -573,6 +613,43 @@ class SQLiteStore(DigestTables):
         )
         return int(rows[0][0]) if rows else None
 
+    async def begin_cooldown(self, user_id: int, owner: str, *, lease_s: float) -> Cooldown | None:
+        """See `Store.begin_cooldown`: one statement, so two processes never both start a
+        request of one person. `StoreUnavailable` when it cannot be written."""
+        now = self._now()
+        now_text = to_text(now)
+        busy_until = to_text(now + timedelta(seconds=lease_s))
+        rows = await self._guarded_read(
+            "begin a cooldown", _BEGIN_COOLDOWN, (user_id, owner, busy_until, now_text, now_text)
+        )
+        if rows:
+            return None
+        rows = await self._guarded_read(
+            "read a cooldown",
+            "SELECT busy_until, until FROM cooldowns WHERE user_id = ?",
+            (user_id,),
+        )
+        if not rows:  # gone between the two statements: ask again
+            return Cooldown(busy=False, wait_s=0.0)
+        busy_text, until_text = rows[0]
+
+        def left(text: str) -> float:
+            moment = from_text(text) if text else None
+            return max(0.0, (moment - now).total_seconds()) if moment is not None else 0.0
+
+        if busy_text > now_text:
+            return Cooldown(busy=True, wait_s=left(busy_text))
+        return Cooldown(busy=False, wait_s=left(until_text))
+
+    async def end_cooldown(self, user_id: int, owner: str, *, pause_s: float) -> bool:
+        """See `Store.end_cooldown`: False when it could not be written (the person stays
+        busy until the lease runs out)."""
+        until = to_text(self._now() + timedelta(seconds=pause_s)) if pause_s > 0 else ""
+        done = await self._write(
+            "end a cooldown", _END_COOLDOWN, (until, until, user_id, owner), guarded=True
+        )
+        return done is not None
+
     async def guild_usage(self, guild_id: int, day: str) -> GuildUsage:
         """See `Store.guild_usage`: `StoreUnavailable` when it cannot be read."""
         rows = await self._guarded_read(
@@ -809,7 +886,12 @@ class SQLiteStore(DigestTables):
         )
         if saved is None:
             return False
-        rows = [(post.message_id, *source) for source in dict.fromkeys(sources)]
+
+        def rows_of() -> list[tuple[object, ...]]:
+            return [(post.message_id, *source) for source in dict.fromkeys(sources)]
+
+        # An answer from 2,000 messages has 2,000 sources: laid out off the event loop.
+        rows = await asyncio.to_thread(rows_of) if len(sources) > _LINK_BATCH else rows_of()
         return await self._insert_many(
             "record a posted answer's sources",
             "INSERT INTO posted_sources"
@@ -995,14 +1077,13 @@ class SQLiteStore(DigestTables):
         """`insert` (up to VALUES) for every row, in batches, then `suffix` (an ON CONFLICT
         clause); False if a batch failed."""
         ok = True
-        for start in range(0, len(rows), _LINK_BATCH):
-            batch = rows[start : start + _LINK_BATCH]
-            # Built with C-level joins: an answer's sources are thousands of rows, per answer,
-            # on the event loop.
-            row_marks = "(" + ", ".join("?" * len(batch[0])) + ")"
-            values = ", ".join([row_marks] * len(batch))
-            params = list(itertools.chain.from_iterable(batch))
-            sql = f"{insert} VALUES {values} {suffix}".rstrip()
+        if len(rows) > _LINK_BATCH:
+            # Thousands of rows (a 2,000-message answer's sources) are milliseconds of CPU to
+            # lay out: in a worker thread, not on the event loop.
+            batches = await asyncio.to_thread(_batches, insert, rows, suffix)
+        else:
+            batches = _batches(insert, rows, suffix)
+        for sql, params in batches:
             done = await self._write(action, sql, params, guarded=True)
             ok = ok and done is not None
         return ok

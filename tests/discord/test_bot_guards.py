@@ -58,12 +58,12 @@ async def test_direct_messages_have_a_budget_per_person(
 ) -> None:
     fake = discord_fake
     settings = make_settings(
-        tmp_path, model="openai/fake-model", api_base=fake_llm.url, dm_daily_tokens=1000
+        tmp_path, model="openai/fake-model", api_base=fake_llm.url, dm_daily_tokens=20_000
     )
     async with running(fake, settings) as bot:
         # Bob spent his DM budget today; the server's and Carol's are untouched.
         await bot.store.record_usage(
-            budget_key(None, world.bob.id), utc_day(), tokens=5000, llm_calls=1, cached=False
+            budget_key(None, world.bob.id), utc_day(), tokens=50_000, llm_calls=1, cached=False
         )
         bob = await fake.interaction(
             world.bob, fake.dm_channel(world.bob), "summarize", {"text": PASTE}
@@ -77,7 +77,7 @@ async def test_direct_messages_have_a_budget_per_person(
         carol_used = await bot.store.guild_usage(budget_key(None, world.carol.id), utc_day())
         server_used = await bot.store.guild_usage(world.guild.id, utc_day())
     assert "You have used your LLM budget for direct messages for today" in texts_for(fake, bob)
-    assert "5,000 of 1,000 tokens" in texts_for(fake, bob)
+    assert "50,000 of 20,000 tokens" in texts_for(fake, bob)
     assert carol_used.tokens > 0 and server_used.tokens == 0
     assert fake_llm.requests  # Carol's summary was made
     sent = [s for s in fake.sent_messages() if s.interaction is carol]

@@ -73,6 +73,42 @@ async def test_a_budget_is_spent_only_within_its_limit(store: SQLiteStore) -> No
     assert (await store.guild_usage(5, "2025-01-02")).tokens == 0
 
 
+async def test_a_budget_reservation_is_refunded_and_topped_up(store: SQLiteStore) -> None:
+    """What `bot.discord.ledger` does: reserve an estimate, then give back what was not used
+    (a negative amount) or add what the run used beyond it (no limit: it was spent)."""
+    assert await store.spend_tokens(5, "2025-01-01", 80, limit=100) == 80
+    assert await store.spend_tokens(5, "2025-01-01", 30, limit=100) is None
+    assert await store.spend_tokens(5, "2025-01-01", -50, limit=100) == 30  # refund
+    assert await store.spend_tokens(5, "2025-01-01", 60, limit=100) == 90
+    assert await store.spend_tokens(5, "2025-01-01", 25, limit=2**62) == 115  # spent beyond
+    assert await store.spend_tokens(5, "2025-01-01", 1, limit=100) is None
+
+
+async def test_a_cooldown_marks_one_request_then_a_pause(store: SQLiteStore, clock) -> None:  # noqa: ANN001
+    assert await store.begin_cooldown(1, "a", lease_s=600) is None
+    busy = await store.begin_cooldown(1, "b", lease_s=600)
+    assert busy is not None and busy.busy and busy.wait_s == pytest.approx(600)
+    assert await store.begin_cooldown(2, "c", lease_s=600) is None  # per person
+    assert await store.end_cooldown(1, "b", pause_s=30)  # not b's mark: nothing changes
+    assert (await store.begin_cooldown(1, "d", lease_s=600)).busy  # type: ignore[union-attr]
+    assert await store.end_cooldown(1, "a", pause_s=30)
+    clock.advance(10)
+    paused = await store.begin_cooldown(1, "e", lease_s=600)
+    assert paused is not None and not paused.busy and paused.wait_s == pytest.approx(20)
+    clock.advance(20)
+    assert await store.begin_cooldown(1, "f", lease_s=600) is None
+    assert await store.end_cooldown(1, "f", pause_s=0)  # a cached answer: no pause
+    assert await store.begin_cooldown(1, "g", lease_s=5) is None
+    clock.advance(6)  # the process that marked it died: the lease runs out
+    assert await store.begin_cooldown(1, "h", lease_s=5) is None
+
+
+async def test_cooldowns_on_a_store_that_cannot_answer_fail_closed() -> None:
+    with pytest.raises(StoreUnavailable):
+        await NullStore().begin_cooldown(1, "a", lease_s=1)
+    assert not await NullStore().end_cooldown(1, "a", pause_s=1)
+
+
 async def test_spending_on_a_store_that_cannot_answer_fails_closed() -> None:
     with pytest.raises(StoreUnavailable):
         await NullStore().spend_tokens(5, "2025-01-01", 1, limit=100)

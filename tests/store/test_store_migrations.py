@@ -78,6 +78,7 @@ SHIPPED = {
     "0003_privacy.sql": "3ba8ab17d430d4d1845dcad9085c722e937e1b52dea6cf2547085b6f11900539",
     "0004_digests.sql": "837c99f1d52b441ac394a7eb082882bc4e37ff2aeae773c5d5fc09f11e3a94f3",
     "0005_raw_keys.sql": "4816563f1f012f695749c403be68cb3fbb4912dbb9497bbd8b687905da29d63b",
+    "0006_cooldowns.sql": "f3c2efbe9c704c525d0d35a33b3bdaf7a13a8fe1f25a64ac27f758c2e6331d01",
 }
 
 
@@ -109,6 +110,7 @@ async def test_migrate_blank_database(db_path: Path) -> None:
             "digest_posts",
             "digest_threads",
             "raw_keys",
+            "cooldowns",
             "sqlite_sequence",  # digests.id is AUTOINCREMENT: ids are never reused
         }
         for table, expected in PRIVACY_COLUMNS.items():

@@ -53,6 +53,7 @@ TABLES = {
     "digest_posts",
     "digest_threads",
     "raw_keys",
+    "cooldowns",
 }
 
 
@@ -78,6 +79,7 @@ SHIPPED = {
     "0003_privacy.sql": "5be2725cca29c17b4c32a2104be3daf6c85d48cae98d7022fc746fa2a2c7f304",
     "0004_digests.sql": "58123f1faa1ba7a8db4df32756a128a149587eb2bb6f281a1b429c2c3709bb02",
     "0005_raw_keys.sql": "d73d9394fed15f3b9236ccd9fe49565d0aff3658bb416d8856f610f6e42b237b",
+    "0006_cooldowns.sql": "5edc43f11a8d1d67fcc16efc1a0a4ab2593abd4933fac30f21e1cae124d9b8f3",
 }
 
 
@@ -278,6 +280,45 @@ async def test_a_budget_spent_from_two_processes_never_goes_over(
     assert usage.tokens == 90
     assert await two[1].spend_tokens(7, "2025-01-01", 20, limit=95) is None
     assert await two[1].spend_tokens(8, "2025-01-01", 200, limit=95) is None  # alone too big
+
+
+async def test_a_cooldown_raced_from_two_processes_starts_one_request(
+    two: tuple[CountingStore, CountingStore], clock: FakeClock
+) -> None:
+    began = await asyncio.gather(
+        *(two[i % 2].begin_cooldown(42, f"request-{i}", lease_s=900) for i in range(30))
+    )
+    assert [i for i, refusal in enumerate(began) if refusal is None] == [began.index(None)]
+    assert all(refusal.busy for refusal in began if refusal is not None)
+    owner = f"request-{began.index(None)}"
+    assert await two[1].end_cooldown(42, owner, pause_s=30)
+    # The pause is seen from the other process too, then ends for both.
+    paused = await two[0].begin_cooldown(42, "later", lease_s=900)
+    assert paused is not None and not paused.busy and paused.wait_s == pytest.approx(30)
+    clock.advance(30)
+    again = await asyncio.gather(
+        *(two[i % 2].begin_cooldown(42, f"again-{i}", lease_s=900) for i in range(10))
+    )
+    assert again.count(None) == 1
+
+
+async def test_reservations_raced_from_two_processes_never_overspend(
+    two: tuple[CountingStore, CountingStore],
+) -> None:
+    """The ledger's pattern: reserve an estimate, settle (refund part of it) while others
+    reserve; the day's total never passes the limit."""
+
+    async def run(store: CountingStore) -> int:
+        if await store.spend_tokens(9, "2025-01-01", 300, limit=1000) is None:
+            return 0
+        await asyncio.sleep(0)
+        await store.spend_tokens(9, "2025-01-01", -100, limit=2**62)  # used 200 of 300
+        return 200
+
+    used = await asyncio.gather(*(run(two[i % 2]) for i in range(40)))
+    total = (await two[0].guild_usage(9, "2025-01-01")).tokens
+    assert total == sum(used) <= 1000
+    assert used.count(200) >= 1000 // 300  # as many runs as fit, at least
 
 
 async def test_a_digest_period_is_claimed_once_across_processes(

@@ -66,7 +66,7 @@ class Updates:
         latest = latest_key(
             origin.channel_ids[0], config, options.max_points_per_side, options.language
         )
-        previous = await self.bot.store.get(latest)  # not the budget gate: a miss is no refusal
+        previous = await self.bot.store.get(latest)
         note = None
         if previous is not None:
             cpu = kwargs.get("cpu") or IN_PROCESS
@@ -114,18 +114,25 @@ class Updates:
         except (TooLong, LLMError):
             return None
         store = kwargs["store"]
-        hit = await store.get(call.key)  # the budget gate refuses a miss when it is spent
+        hit = await store.get(call.key)
         if hit is not None:
-            return hit
+            return hit  # a cached update is free
+        meter = kwargs.get("meter")  # the request's budget account (`bot.discord.ledger`)
+        if meter is not None:
+            await meter.before_llm(thread, options.llm)  # may refuse: nothing is sent then
         try:
             result = await call.send()
         except LLMError as err:
+            if meter is not None:
+                await meter.spent(err.usage)
             log.warning("LLM unavailable for an update, answering offline: %s", err)
             fallback = await run(thread, **{**kwargs, "options": replace(options, llm=None)})
             note = f"The LLM was unavailable ({err}); this is the offline engine's summary."
             return fallback.model_copy(
                 update={"notes": [note, *fallback.notes], "usage": err.usage}
             )
+        if meter is not None:
+            await meter.spent(result.usage)
         await self.bot.store.put(call.key, result, ttl_seconds=options.ttl_seconds)
         return result
 

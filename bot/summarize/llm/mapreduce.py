@@ -309,7 +309,7 @@ async def summarize_llm(
         carried = _add(carried, reduced_drops)
 
     summary, cut = _cap_points(final.summary, run.max_points)
-    summary = restore_names(summary, names)
+    summary = await asyncio.to_thread(restore_names, summary, names)
     if cut:
         run.note(f"{cut} points beyond {run.max_points} per side were left out")
     if len(summary.sides) == 1:
@@ -355,19 +355,24 @@ async def _reduce(
     final part and the drops of intermediate rounds (one round, and so one call, when the
     partial summaries fit one request)."""
     routes = {run.provider.route(m) for m in run.provider.models}
-    fixed = max(
-        run.provider.prompt_cost(
-            reduce_messages(
-                [],
-                route=r,
-                max_points=run.max_points,
-                language=run.language,
-                boundary="0" * 16,
-            ),
-            r,
+
+    def fixed_cost() -> int:
+        return max(
+            run.provider.prompt_cost(
+                reduce_messages(
+                    [],
+                    route=r,
+                    max_points=run.max_points,
+                    language=run.language,
+                    boundary="0" * 16,
+                ),
+                r,
+            )
+            for r in routes
         )
-        for r in routes
-    )
+
+    # Token counting is CPU work: off the event loop (it stalled it under load).
+    fixed = await asyncio.to_thread(fixed_cost)
     room = max(1, budget.data_budget(run.provider.context_tokens, fixed, run.provider.reserve))
 
     def messages_for(lines: Sequence[str]) -> MessagesFor:
@@ -380,12 +385,15 @@ async def _reduce(
             boundary=boundary,
         )
 
+    def line_costs(lines: Sequence[str]) -> list[int]:
+        return [run.provider.count(text=line) + 1 for line in lines]
+
     carried = Verification()
     level = 0
     while True:
         level += 1
         lines = [part_line(i + 1, s) for i, s in enumerate(summaries)]
-        costs = [run.provider.count(text=line) + 1 for line in lines]
+        costs = await asyncio.to_thread(line_costs, lines)
         groups = budget.pack(lines, costs, room)
         if len(groups) == 1:
             run.progress("merging", 0, 1)

@@ -337,20 +337,27 @@ class Transport:
                 if attempt + 1 < attempts:
                     await asyncio.sleep(self._backoff(attempt + 1, self._retry_after(err)))
                 continue
-            return self._account(model, response, started)
+            # litellm's price lookup is 5-10 ms of CPU per call: off the event loop.
+            cost = await asyncio.to_thread(self._price, response)
+            return self._account(model, response, started, cost)
         raise _ModelFailed(f"{reason} after {attempts} attempts", model_down=True)
 
-    def _account(self, model: str, response: Any, started: float) -> tuple[str | None, str | None]:
+    def _price(self, response: Any) -> float | None:
+        try:
+            cost = self.llm.completion_cost(completion_response=response)
+        except Exception:  # litellm raises for models missing from its price map
+            return None
+        return None if cost is None else float(cost)
+
+    def _account(
+        self, model: str, response: Any, started: float, cost: float | None
+    ) -> tuple[str | None, str | None]:
         ledger = self.ledger
         usage = getattr(response, "usage", None)
         prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
         completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
         ledger.prompt_tokens += prompt_tokens
         ledger.completion_tokens += completion_tokens
-        try:
-            cost = self.llm.completion_cost(completion_response=response)
-        except Exception:  # litellm raises for models missing from its price map
-            cost = None
         if cost is None:
             ledger.cost_unknown.add(model)
         else:

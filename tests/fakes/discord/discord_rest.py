@@ -448,7 +448,7 @@ class Router:
     async def get_gateway_bot(self, match: re.Match[str], record: RecordedRequest) -> Result:
         return 200, {
             "url": self.fake.gateway_url,
-            "shards": 1,
+            "shards": self.fake.shard_count,
             "session_start_limit": {
                 "total": 1000,
                 "remaining": 999,

@@ -222,6 +222,15 @@ class _Session:
         self.identified = False
         self.intents = 0
         self.closed = False
+        self.shard = (0, 1)  # [shard_id, num_shards] of its IDENTIFY
+
+    def serves(self, guild_id: int | None) -> bool:
+        """Whether Discord routes this guild's events to this connection: shard
+        (guild_id >> 22) % num_shards; direct messages (no guild) go to shard 0."""
+        shard_id, count = self.shard
+        if guild_id is None:
+            return shard_id == 0
+        return (guild_id >> 22) % count == shard_id
 
 
 class FakeDiscord:
@@ -257,6 +266,8 @@ class FakeDiscord:
         # path regex -> how many more requests to it are answered 503 (Discord having trouble)
         self.server_errors: dict[str, int] = {}
         self.require_synced = False
+        # The shard count that GET /gateway/bot recommends (what an auto-sharded client uses).
+        self.shard_count = 1
         self.token = "fake-bot-token." + secrets.token_hex(8)
 
         self.ids = Snowflakes()
@@ -780,7 +791,7 @@ class FakeDiscord:
 
         async def send() -> None:
             for session in list(self._sessions):
-                if session.identified and not session.closed:
+                if session.identified and not session.closed and session.serves(guild.id):
                     await self._send_dispatch(
                         session, event, self._guild_create(session, guild, joined=True)
                     )
@@ -800,9 +811,11 @@ class FakeDiscord:
         task.add_done_callback(self._tasks.discard)
 
     async def dispatch_async(self, event: str, data: dict[str, Any]) -> None:
-        """Send a dispatch event to every identified connection and wait until it is sent."""
+        """Send a dispatch event to every identified connection of the shard that serves its
+        guild (all of them when unsharded) and wait until it is sent."""
+        guild_id = int(data["guild_id"]) if data.get("guild_id") else None
         for session in list(self._sessions):
-            if session.identified and not session.closed:
+            if session.identified and not session.closed and session.serves(guild_id):
                 await self._send_dispatch(session, event, data)
         await self._notify()
 
@@ -834,6 +847,11 @@ class FakeDiscord:
     def intents(self) -> int | None:
         """The intents of the last IDENTIFY (None before any)."""
         return self.identify_payloads[-1]["intents"] if self.identify_payloads else None
+
+    @property
+    def shards_connected(self) -> list[tuple[int, int]]:
+        """[shard_id, num_shards] of every identified connection, sorted."""
+        return sorted(s.shard for s in self._sessions if s.identified and not s.closed)
 
     async def disconnect_clients(self, code: int = 4000) -> None:
         """Close every gateway connection with `code` (4000: the client should resume)."""
@@ -881,13 +899,19 @@ class FakeDiscord:
             if intents & INTENT_MESSAGE_CONTENT and not self.message_content:
                 await session.ws.close(code=4014, message=b"Disallowed intent(s).")
                 return
+            shard = data.get("shard") or [0, 1]
+            if not (len(shard) == 2 and 0 <= int(shard[0]) < int(shard[1])):
+                await session.ws.close(code=4010, message=b"Invalid shard.")
+                return
+            session.shard = (int(shard[0]), int(shard[1]))
             session.intents = intents
             session.identified = True
             await self._send_dispatch(session, "READY", self._ready_payload(session))
             for guild in list(self.guilds.values()):
-                await self._send_dispatch(
-                    session, "GUILD_CREATE", self._guild_create(session, guild)
-                )
+                if session.serves(guild.id):
+                    await self._send_dispatch(
+                        session, "GUILD_CREATE", self._guild_create(session, guild)
+                    )
             await self._notify()
         elif op == OP_RESUME:
             self.resume_payloads.append(data)
@@ -924,10 +948,12 @@ class FakeDiscord:
         return {
             "v": 10,
             "user": {**self.bot_user.payload(), "verified": True, "mfa_enabled": False, "flags": 0},
-            "guilds": [{"id": str(g), "unavailable": True} for g in self.guilds],
+            "guilds": [
+                {"id": str(g), "unavailable": True} for g in self.guilds if session.serves(g)
+            ],
             "session_id": session.session_id,
             "resume_gateway_url": self.gateway_url,
-            "shard": [0, 1],
+            "shard": list(session.shard),
             "application": {"id": str(self.application_id), "flags": self.application_flags},
             "private_channels": [],
             "relationships": [],
