@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from operator import attrgetter
 
 from bot.dedupe.index import MIN_NEAR_WORDS, NEAR_THRESHOLD, Index, Vocab, VocabFull
 from bot.dedupe.normalize import (
@@ -249,17 +250,18 @@ def _kept(
 def _encode_all(comments: tuple[Comment, ...], stripped: list[str], vocab: Vocab) -> list[str]:
     """Every comment's encoded words, in thread order ('' for a repeated id, which the walk
     folds unread)."""
-    seen: set[str] = set()
-    first: dict[str, None] = {}  # distinct texts, in order
-    read: list[str | None] = []
-    for comment, text in zip(comments, stripped, strict=True):
-        if comment.id in seen:
-            read.append(None)
-        else:
-            seen.add(comment.id)
-            first[text] = None
-            read.append(text)
-    codes = _encode_texts(list(first), vocab)
+    ids = list(map(attrgetter("id"), comments))
+    # Position of each id's first comment (a dict keeps the last value, so fill it backwards).
+    firsts = dict(zip(reversed(ids), range(len(ids) - 1, -1, -1)))
+    if len(firsts) == len(ids):
+        read: list[str | None] = list(stripped)
+    else:
+        read = [None] * len(ids)
+        for pos in sorted(firsts.values()):
+            read[pos] = stripped[pos]
+    first = dict.fromkeys(read)  # distinct texts, in order
+    first.pop(None, None)
+    codes = _encode_texts(list(first), vocab)  # type: ignore[arg-type]
     return ["" if text is None else codes[text] for text in read]
 
 
