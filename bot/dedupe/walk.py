@@ -252,7 +252,7 @@ def _encode_all(comments: tuple[Comment, ...], stripped: list[str], vocab: Vocab
     folds unread)."""
     ids = list(map(attrgetter("id"), comments))
     # Position of each id's first comment (a dict keeps the last value, so fill it backwards).
-    firsts = dict(zip(reversed(ids), range(len(ids) - 1, -1, -1)))
+    firsts = dict(zip(reversed(ids), range(len(ids) - 1, -1, -1), strict=True))
     if len(firsts) == len(ids):
         read: list[str | None] = list(stripped)
     else:
