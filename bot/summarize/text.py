@@ -9,13 +9,36 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 Vector = dict[str, float]
 
 # Words in any script; an apostrophe or a hyphen may join parts ("don't", "role-play").
 _WORD = re.compile(r"[^\W_]+(?:['\u2019\-\u2010\u2011][^\W_]+)*")
 _JOINERS = re.compile(r"[\-\u2010\u2011]")
+# ASCII: letters, digits and the two ASCII joiners kept, everything else a space (bytes.translate
+# is several times faster than the regex, which the rest of Unicode still takes).
+_ASCII_KEEP = bytes(c if chr(c).isalnum() or chr(c) in "'-" else 32 for c in range(128)) + bytes(
+    range(128, 256)
+)
+
+
+def words(text: str) -> list[str]:
+    """The words of `text` (`_WORD`: runs of letters or digits, joined by apostrophes or
+    hyphens), in order: ``_WORD.findall(text)``, computed by splitting where it can."""
+    if not text.isascii():
+        return _WORD.findall(text)
+    chunks = text.encode("ascii").translate(_ASCII_KEEP).decode("ascii").split()
+    if "'" not in text and "-" not in text:
+        return chunks
+    out: list[str] = []
+    for chunk in chunks:
+        if "'" in chunk or "-" in chunk:  # a joiner joins only between two letters or digits
+            out += _WORD.findall(chunk)
+        else:
+            out.append(chunk)
+    return out
+
 
 STOPWORDS = frozenset(
     """
@@ -39,6 +62,62 @@ STOPWORDS = frozenset(
     you've your yours yourself yourselves
     """.split()
 )
+
+
+class Substrings:
+    """Which of a fixed set of strings occur in a text, as substrings: the same answer as
+    ``{w for w in words if w in text}``, for many texts, without a search per string.
+
+    A string of letters and digits occurs in a text only inside one of the text's runs of
+    letters and digits (ASCII), so the text is split into those runs (in C) and each distinct
+    run is looked up: which of the strings it holds is worked out once per run and remembered.
+    A string with other characters ("not true", "+1") is searched for only when its longest run
+    of letters and digits was found; one with none is always searched for.
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = frozenset(words)
+        if "" in self.words:
+            raise ValueError("the empty string is in every text")
+        self._plain = frozenset(w for w in self.words if _ALNUM_RUN.fullmatch(w))
+        self._keyed: dict[str, list[str]] = {}  # a longest run -> the strings holding it
+        self._always: list[str] = []
+        for word in sorted(self.words - self._plain):
+            runs = _ALNUM_RUN.findall(word)
+            if runs:
+                self._keyed.setdefault(max(runs, key=len), []).append(word)
+            else:
+                self._always.append(word)
+        self._probes = sorted(self._plain | self._keyed.keys())
+        self._within: dict[str | bytes, frozenset[str]] = {}  # a run -> the probes it holds
+
+    def found_in(self, text: str) -> set[str]:
+        """The strings that occur in `text` (case-sensitive: lowercase the text for words)."""
+        if text.isascii():
+            runs: Sequence[str | bytes] = text.encode("ascii").translate(_ALNUM_ONLY).split()
+        else:
+            runs = _ALNUM_RUN.findall(text)
+        within = self._within
+        if len(within) > _MAX_RUNS_REMEMBERED:
+            within.clear()  # a bound for a long-running process that reads many threads
+        hit: set[str] = set()
+        for run in set(runs):
+            probes = within.get(run)
+            if probes is None:
+                plain = run.decode("ascii") if isinstance(run, bytes) else run
+                probes = within[run] = frozenset(p for p in self._probes if p in plain)
+            if probes:
+                hit |= probes
+        found = hit & self._plain
+        for key in hit.intersection(self._keyed):
+            found.update(w for w in self._keyed[key] if w in text)
+        found.update(w for w in self._always if w in text)
+        return found
+
+
+_ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
+_ALNUM_ONLY = bytes(c if chr(c).isalnum() else 32 for c in range(128)) + bytes(range(128, 256))
+_MAX_RUNS_REMEMBERED = 200_000
 
 
 def _stem(word: str) -> str:
@@ -94,7 +173,7 @@ class Terms:
         out: list[str] = []
         cache = self._cache
         seen = self._seen
-        for token in _WORD.findall(text.lower()):
+        for token in words(text.lower()):
             expanded = cache.get(token)
             if expanded is None:
                 expanded = self._expand(token)
@@ -119,7 +198,7 @@ class Terms:
 
 def word_count(text: str) -> int:
     """Number of words (runs of letters or digits, joined by apostrophes or hyphens)."""
-    return sum(1 for _ in _WORD.finditer(text))
+    return len(words(text))
 
 
 # A sentence ends at . ! ? or … (possibly repeated, possibly followed by closing quotes or
