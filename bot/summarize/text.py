@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
 
 Vector = dict[str, float]
 
@@ -171,15 +172,17 @@ class Terms:
     def __call__(self, text: str) -> list[str]:
         """Content terms of `text`, in order: lowercased, stopwords removed, lightly stemmed."""
         out: list[str] = []
-        cache = self._cache
+        extend = out.extend
+        cached = self._cache.get
         seen = self._seen
+        count = seen.get
         for token in words(text.lower()):
-            expanded = cache.get(token)
+            expanded = cached(token)
             if expanded is None:
                 expanded = self._expand(token)
                 self._surface = None
-            seen[token] = seen.get(token, 0) + 1
-            out.extend(expanded)
+            seen[token] = count(token, 0) + 1
+            extend(expanded)
         return out
 
     def surface_form(self, term: str) -> str:
@@ -319,6 +322,33 @@ def dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
         if other is not None:
             total += value * other
     return total
+
+
+# From this many vectors on, `sum_vectors` adds in arrays (numpy, imported only then).
+SUM_IN_ARRAYS = 2000
+
+
+def sum_vectors(vectors: Iterable[Mapping[str, float]]) -> Vector:
+    """The sum of `vectors`: the same floats, in the same key order, as `add_into` of each in
+    turn into an empty vector. Many vectors are added with `numpy.bincount`, which adds each
+    term's values one by one in input order, as `add_into` does (so no rounding differs)."""
+    vectors = list(vectors)
+    if len(vectors) < SUM_IN_ARRAYS:
+        total: Vector = {}
+        for vector in vectors:
+            add_into(total, vector)
+        return total
+    import numpy as np
+
+    terms = list(chain.from_iterable(vectors))
+    order = dict.fromkeys(terms)  # every term, in order of first appearance: add_into's order
+    number = dict(zip(order, range(len(order)), strict=True))
+    at = np.fromiter(map(number.__getitem__, terms), dtype=np.intp, count=len(terms))
+    values = np.fromiter(
+        chain.from_iterable(v.values() for v in vectors), dtype=np.float64, count=len(terms)
+    )
+    sums = np.bincount(at, weights=values, minlength=len(order))
+    return dict(zip(order, sums.tolist(), strict=True))
 
 
 def add_into(target: Vector, vector: Mapping[str, float], scale: float = 1.0) -> None:

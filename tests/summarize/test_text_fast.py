@@ -4,14 +4,24 @@ text and on a few hundred real ArgKP comments."""
 
 from __future__ import annotations
 
+import random
 import re
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot.bench.offline_bench import build_argkp_thread, load_arguments, topics
 from bot.summarize.offline import cues
-from bot.summarize.text import Substrings, Terms, word_count, words
+from bot.summarize.text import (
+    SUM_IN_ARRAYS,
+    Substrings,
+    Terms,
+    add_into,
+    sum_vectors,
+    word_count,
+    words,
+)
 
 # The tokenizer the fast path replaced.
 _WORD = re.compile(r"[^\W_]+(?:['\u2019\-\u2010\u2011][^\W_]+)*")
@@ -102,3 +112,19 @@ def test_real_comments_read_as_before() -> None:
         t: old.surface_form(t) for t in set(old(" ".join(texts)))
     }
     assert any(cues.find_cues(text, 0) for text in texts)  # the comparison saw cues
+
+
+@pytest.mark.parametrize("count", [5, SUM_IN_ARRAYS + 7])
+def test_sum_vectors_adds_as_add_into(count: int) -> None:
+    rng = random.Random(count)
+    vocabulary = [f"t{i}" for i in range(300)]
+    vectors = [
+        {t: rng.uniform(-1, 1) / rng.choice((1, 3, 7e5)) for t in rng.sample(vocabulary, 30)}
+        for _ in range(count)
+    ]
+    expected: dict[str, float] = {}
+    for vector in vectors:
+        add_into(expected, vector)
+    got = sum_vectors(vectors)
+    assert list(got) == list(expected)  # the same key order: later sums iterate it
+    assert all(got[t] == expected[t] for t in expected)  # the same floats, not close ones

@@ -235,6 +235,8 @@ _CUE_PATTERNS = [
 ]
 _CUE_WORDS = tuple(sorted({word for _, words, _ in _CUE_TABLE_ROWS for word in words}))
 _CUE_FINDER = Substrings(_CUE_WORDS)  # the words of _CUE_WORDS in a text, in one scan
+# A word -> the rows of _CUE_PATTERNS it lets run.
+_CUE_ROWS_OF = {w: [r for r, row in enumerate(_CUE_PATTERNS) if w in row[1]] for w in _CUE_WORDS}
 AGREE = re.compile("|".join(p for kind, _, p in _CUE_TABLE_ROWS if kind == "agree"), _I | re.M)
 # Cues that are a whole sentence or its first words; used with match(text, begin, end). A
 # leading @mention or filler ("honestly", "lol") may come first.
@@ -366,9 +368,9 @@ def find_cues(text: str, begin: int) -> list[tuple[int, str]]:
     lowered = text[begin:].lower()
     present = _CUE_FINDER.found_in(lowered)
     hits: list[tuple[int, int, str]] = []
-    for kind, words, pattern in _CUE_PATTERNS:
-        if not words.isdisjoint(present):
-            hits.extend((m.start(), _CUE_ORDER[kind], kind) for m in pattern.finditer(text, begin))
+    for row in sorted({row for word in present for row in _CUE_ROWS_OF[word]}):
+        kind, _, pattern = _CUE_PATTERNS[row]
+        hits.extend((m.start(), _CUE_ORDER[kind], kind) for m in pattern.finditer(text, begin))
     hits.sort()
     out: list[tuple[int, str]] = []
     for at, _, kind in hits:

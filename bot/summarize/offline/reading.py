@@ -15,12 +15,11 @@ from bot.summarize.offline.linking import mark_junk, opening_index
 from bot.summarize.offline.model import Doc, Reporter
 from bot.summarize.text import (
     Terms,
-    Vector,
-    add_into,
     document_frequencies,
     dot,
     idf_weights,
     sentence_spans,
+    sum_vectors,
     tfidf,
     word_count,
 )
@@ -82,9 +81,7 @@ def _mark_off_topic(docs: list[Doc]) -> None:
     for doc in docs:
         if doc.junk or not doc.vector:
             doc.off_topic = True
-    total: Vector = {}
-    for doc in live:
-        add_into(total, doc.vector)
+    total = sum_vectors(doc.vector for doc in live)
     total_sq = sum(v * v for v in total.values())
     relevance: dict[int, float] = {}
     for doc in live:
