@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import chain
+from itertools import chain, repeat
 
 Vector = dict[str, float]
 
@@ -302,6 +302,49 @@ def tfidf(terms: Iterable[str], idf: Mapping[str, float]) -> Vector:
         if weight is not None:
             vector[term] = (1.0 + math.log(count)) * weight
     return normalized(vector)
+
+
+def tfidf_all(term_lists: Sequence[Sequence[str]], idf: Mapping[str, float]) -> list[Vector]:
+    """``[tfidf(terms, idf) for terms in term_lists]``: the same floats in the same key order.
+    From `SUM_IN_ARRAYS` lists on, the counts and weights are computed in arrays (numpy); each
+    product is the same IEEE operation, and each norm is the same `sum` over the same floats."""
+    if len(term_lists) < SUM_IN_ARRAYS:
+        return [tfidf(terms, idf) for terms in term_lists]
+    import numpy as np
+
+    names = list(idf)
+    number = dict(zip(names, range(len(names)), strict=True))
+    sizes = np.fromiter(map(len, term_lists), dtype=np.int64, count=len(term_lists))
+    flat = np.fromiter(
+        map(number.get, chain.from_iterable(term_lists), repeat(-1)),
+        dtype=np.int64,
+        count=int(sizes.sum()),
+    )
+    doc = np.repeat(np.arange(len(term_lists), dtype=np.int64), sizes)
+    known = flat >= 0  # a term without a weight is left out, as tfidf does
+    key = doc[known] * max(1, len(names)) + flat[known]
+    # Each (comment, term) once, ordered by its first occurrence: tfidf's key order.
+    pairs, first, counts = np.unique(key, return_index=True, return_counts=True)
+    order = np.argsort(first, kind="stable")
+    pairs, counts = pairs[order], counts[order]
+    owner, term = np.divmod(pairs, max(1, len(names)))
+    top = int(counts.max(initial=0))
+    logs = np.array([1.0 + math.log(c) if c else 0.0 for c in range(top + 1)], dtype=np.float64)
+    weights = np.array([idf[name] for name in names], dtype=np.float64)
+    values = logs[counts] * weights[term]
+    bounds = np.searchsorted(owner, np.arange(len(term_lists) + 1)).tolist()
+    squares = (values * values).tolist()
+    plain = values.tolist()
+    labels = [names[t] for t in term.tolist()]
+    out: list[Vector] = []
+    for i in range(len(term_lists)):
+        b, e = bounds[i], bounds[i + 1]
+        norm = math.sqrt(sum(squares[b:e]))
+        if norm == 0.0:
+            out.append({})
+        else:
+            out.append({t: v / norm for t, v in zip(labels[b:e], plain[b:e], strict=True)})
+    return out
 
 
 def normalized(vector: Mapping[str, float]) -> Vector:

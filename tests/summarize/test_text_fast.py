@@ -18,7 +18,11 @@ from bot.summarize.text import (
     Substrings,
     Terms,
     add_into,
+    document_frequencies,
+    idf_weights,
     sum_vectors,
+    tfidf,
+    tfidf_all,
     word_count,
     words,
 )
@@ -128,3 +132,16 @@ def test_sum_vectors_adds_as_add_into(count: int) -> None:
     got = sum_vectors(vectors)
     assert list(got) == list(expected)  # the same key order: later sums iterate it
     assert all(got[t] == expected[t] for t in expected)  # the same floats, not close ones
+
+
+def test_tfidf_all_is_tfidf_of_each() -> None:
+    terms = Terms()
+    texts = _real_comments(SUM_IN_ARRAYS + 50) + ["", "the and of", "Cats cats CATS dogs"]
+    lists = [terms(t) for t in texts]
+    idf = idf_weights(document_frequencies(lists[: len(lists) // 2]), len(lists))  # some unknown
+    expected = [tfidf(terms_of, idf) for terms_of in lists]
+    got = tfidf_all(lists, idf)
+    assert [list(v) for v in got] == [list(v) for v in expected]  # the same key order
+    assert got == expected  # the same floats
+    assert tfidf_all(lists[:3], idf) == expected[:3]  # the small path
+    assert any(not v for v in got) and any(v for v in got)

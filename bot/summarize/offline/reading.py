@@ -20,7 +20,7 @@ from bot.summarize.text import (
     idf_weights,
     sentence_spans,
     sum_vectors,
-    tfidf,
+    tfidf_all,
     word_count,
 )
 from bot.thread import Thread
@@ -49,13 +49,14 @@ def read(thread: Thread, terms: Terms, report: Reporter) -> tuple[list[Doc], dic
         # inflate the norms of long comments.
         df = {term: count for term, count in df.items() if count >= 2}
     idf = idf_weights(df, max(1, total))
+    vectors = tfidf_all(term_lists, idf)
     docs = [
         Doc(
             index=i,
             comment=comment,
             body=bodies[i],
             spans=sentence_spans(comment.text, bodies[i]),
-            vector=tfidf(term_lists[i], idf),
+            vector=vectors[i],
         )
         for i, comment in enumerate(comments)
     ]
