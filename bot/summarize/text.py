@@ -310,9 +310,21 @@ def tfidf_all(term_lists: Sequence[Sequence[str]], idf: Mapping[str, float]) -> 
     product is the same IEEE operation, and each norm is the same `sum` over the same floats."""
     if len(term_lists) < SUM_IN_ARRAYS:
         return [tfidf(terms, idf) for terms in term_lists]
+    names = list(idf)
+    out: list[Vector] = []
+    for start in range(0, len(term_lists), _TFIDF_CHUNK):  # bounds the temporary lists
+        out += _tfidf_arrays(term_lists[start : start + _TFIDF_CHUNK], idf, names)
+    return out
+
+
+_TFIDF_CHUNK = 10_000  # comments
+
+
+def _tfidf_arrays(
+    term_lists: Sequence[Sequence[str]], idf: Mapping[str, float], names: list[str]
+) -> list[Vector]:
     import numpy as np
 
-    names = list(idf)
     number = dict(zip(names, range(len(names)), strict=True))
     sizes = np.fromiter(map(len, term_lists), dtype=np.int64, count=len(term_lists))
     flat = np.fromiter(
@@ -373,7 +385,7 @@ SUM_IN_ARRAYS = 2000
 
 def sum_vectors(vectors: Iterable[Mapping[str, float]]) -> Vector:
     """The sum of `vectors`: the same floats, in the same key order, as `add_into` of each in
-    turn into an empty vector. Many vectors are added with `numpy.bincount`, which adds each
+    turn into an empty vector. Many vectors are added with `numpy.add.at`, which adds each
     term's values one by one in input order, as `add_into` does (so no rounding differs)."""
     vectors = list(vectors)
     if len(vectors) < SUM_IN_ARRAYS:
@@ -383,15 +395,19 @@ def sum_vectors(vectors: Iterable[Mapping[str, float]]) -> Vector:
         return total
     import numpy as np
 
-    terms = list(chain.from_iterable(vectors))
-    order = dict.fromkeys(terms)  # every term, in order of first appearance: add_into's order
+    order = dict.fromkeys(chain.from_iterable(vectors))  # every term, in add_into's order
     number = dict(zip(order, range(len(order)), strict=True))
-    at = np.fromiter(map(number.__getitem__, terms), dtype=np.intp, count=len(terms))
-    values = np.fromiter(
-        chain.from_iterable(v.values() for v in vectors), dtype=np.float64, count=len(terms)
-    )
-    sums = np.bincount(at, weights=values, minlength=len(order))
+    sums = np.zeros(len(order), dtype=np.float64)
+    for start in range(0, len(vectors), _SUM_CHUNK):  # bounds the temporary arrays
+        part = vectors[start : start + _SUM_CHUNK]
+        count = sum(map(len, part))
+        at = np.fromiter(map(number.__getitem__, chain.from_iterable(part)), np.intp, count)
+        values = np.fromiter(chain.from_iterable(v.values() for v in part), np.float64, count)
+        np.add.at(sums, at, values)  # unbuffered: term by term, in input order
     return dict(zip(order, sums.tolist(), strict=True))
+
+
+_SUM_CHUNK = 10_000  # vectors
 
 
 def add_into(target: Vector, vector: Mapping[str, float], scale: float = 1.0) -> None:

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+import bot.summarize.text as text_module
 from bot.bench.offline_bench import build_argkp_thread, load_arguments, topics
 from bot.summarize.offline import cues
 from bot.summarize.text import (
@@ -119,7 +120,8 @@ def test_real_comments_read_as_before() -> None:
 
 
 @pytest.mark.parametrize("count", [5, SUM_IN_ARRAYS + 7])
-def test_sum_vectors_adds_as_add_into(count: int) -> None:
+def test_sum_vectors_adds_as_add_into(count: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(text_module, "_SUM_CHUNK", 999)  # partial sums carried across chunks
     rng = random.Random(count)
     vocabulary = [f"t{i}" for i in range(300)]
     vectors = [
@@ -134,7 +136,8 @@ def test_sum_vectors_adds_as_add_into(count: int) -> None:
     assert all(got[t] == expected[t] for t in expected)  # the same floats, not close ones
 
 
-def test_tfidf_all_is_tfidf_of_each() -> None:
+def test_tfidf_all_is_tfidf_of_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(text_module, "_TFIDF_CHUNK", 777)
     terms = Terms()
     texts = _real_comments(SUM_IN_ARRAYS + 50) + ["", "the and of", "Cats cats CATS dogs"]
     lists = [terms(t) for t in texts]
