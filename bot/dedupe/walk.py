@@ -297,7 +297,14 @@ def _encode_texts(texts: list[str], vocab: Vocab) -> dict[str, str]:
         fillers = [vocab[w] for w in FILLER_WORDS if w in vocab]
         if fillers:
             filler = re.compile("[" + re.escape("".join(fillers)) + "]")
-            codes = [filler.sub("", c) if filler.search(c) else c for c in codes]
+            if len(vocab) < Vocab.limit:
+                # All codes of the chunk at once, joined by a character no word has yet.
+                sep = chr(len(vocab))
+                joined = sep.join(codes)
+                if filler.search(joined):
+                    codes = filler.sub("", joined).split(sep)
+            else:
+                codes = [filler.sub("", c) if filler.search(c) else c for c in codes]
         out.update(zip(chunk, codes, strict=True))
     return out
 
