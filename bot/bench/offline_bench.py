@@ -6,7 +6,8 @@ three arguments of one stance, and a share of comments reply to an earlier comme
 a disagreement cue when the stances differ and an agreement cue when they match. The stance
 labels then say which side every comment belongs on, so side purity can be measured.
 
-`run()` times `summarize_offline` on a 10,000-comment thread (target: under 10 s on one core);
+`run()` times `summarize_offline` on a 10,000-comment thread (target: under 10 s on one core),
+`run_large()` on 100,000 comments (target: 5 s on one core, peak memory under 600 MB);
 `run_shapes()` times the pathological shapes of issue 14 (one 16,000-word comment, 1,999 and
 2,000 long similar comments), whose time must grow linearly with the input.
 """
@@ -27,6 +28,9 @@ from bot.summarize.schema import Summary
 from bot.thread import Comment, Thread
 
 TARGET_SECONDS = 10.0
+# 100,000 comments (issue 13): on one core, and the process's peak memory.
+TARGET_LARGE_SECONDS = 5.0
+TARGET_LARGE_PEAK_MB = 600.0
 
 DISAGREE_CUES = (
     "I disagree. ",
@@ -217,6 +221,35 @@ def run(n: int = 10_000, repeats: int = 3) -> dict:
     }
 
 
+def run_large(n: int = 100_000, repeats: int = 3) -> dict:
+    """Time `summarize_offline` on an `n`-comment ArgKP thread built as `run` builds it (target:
+    5 s on one core): the median of `repeats` runs, their CPU seconds, and this process's peak
+    resident memory (the thread included; target under 600 MB)."""
+    from bot.bench.dedupe_bench import peak_rss_mb
+
+    arguments = load_arguments()
+    thread, _ = build_argkp_thread(
+        arguments, topics(arguments)[0], n=n, link_fraction=0.3, max_combined=3, seed=1
+    )
+    timings, cpu = [], []
+    for _ in range(max(1, repeats)):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        summarize_offline(thread)
+        timings.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    median = statistics.median(timings)
+    peak = peak_rss_mb()
+    return {
+        "large_comments": len(thread.comments),
+        "large_timings_s": [round(t, 3) for t in timings],
+        "large_cpu_s": [round(t, 3) for t in cpu],
+        "large_median_s": round(median, 3),
+        "large_peak_rss_mb": peak,
+        "large_target_s": TARGET_LARGE_SECONDS,
+        "large_within_target": median <= TARGET_LARGE_SECONDS and peak < TARGET_LARGE_PEAK_MB,
+    }
+
+
 def one_long_comment(words: int, seed: int = 0) -> Thread:
     """One comment of about `words` words, in sentences of twelve (issue 14's first shape)."""
     rng = random.Random(seed)
@@ -267,9 +300,9 @@ def run_shapes(repeats: int = 3, *, quick: bool = False) -> dict[str, float]:
 
 
 def main() -> None:
-    """Print the benchmark result, one `key: value` a line: the 10,000-comment run, then the
-    pathological shapes of issue 14."""
-    result = {**run(), **run_shapes()}
+    """Print the benchmark result, one `key: value` a line: the 10,000-comment run, the
+    100,000-comment run, then the pathological shapes of issue 14."""
+    result = {**run(), **run_large(), **run_shapes()}
     for key, value in result.items():
         print(f"{key}: {value}")  # noqa: T201 - the bench's output is its purpose
 

@@ -193,31 +193,13 @@ class Index:
                 return None
         elif not self._has_part(code, False) or not self._has_part(code, True):
             return None
-        lengths = self.lengths[: bisect_left(self.lengths, n)]  # kept lengths under n
-        memo: dict[int, list[int] | None] = {}
-
-        def ends(p: int) -> list[int]:
-            # Every e > p with code[p:e] a kept comment, longest first.
-            fits = lengths[: bisect_right(lengths, n - p)]
-            return [p + m for m in reversed(fits) if code[p : p + m] in kept]
-
-        def split(p: int) -> list[int] | None:
-            # Kept indices that make up code[p:], longest first part first.
-            if p not in memo:
-                memo[p] = None
-                for e in ends(p):
-                    rest = [] if e == n else split(e)
-                    if rest is not None:
-                        memo[p] = [kept[code[p:e]], *rest]
-                        break
-            return memo[p]
-
-        for e in ends(0):
-            rest = split(e)
+        parts = _Parts(code, kept, self.lengths[: bisect_left(self.lengths, n)])
+        for e in parts.ends(0):
+            rest = parts.split(e)
             if rest is not None:
-                parts = [kept[code[:e]], *rest]
-                if any(len(self.codes[i]) >= MIN_NEAR_WORDS for i in parts):
-                    return parts[0]
+                found = [kept[code[:e]], *rest]
+                if any(len(self.codes[i]) >= MIN_NEAR_WORDS for i in found):
+                    return found[0]
         return None
 
     def _has_part(self, code: str, start: bool) -> bool:
@@ -272,10 +254,13 @@ class Index:
     def _near_partner(self, code: str, text: str) -> tuple[int, int] | None:
         """`near_of` in bulk mode: the candidates found before the walk that are kept by now,
         fewest misspellings first, then earliest; the meaning guard decides."""
+        partners = self.partners.get(code)
+        if partners is None:
+            return None  # most comments: no candidate at all
         mine = _Names(self, text)
         best: tuple[int, int] | None = None
         get = self.by_code.get
-        for d, other in self.partners.get(code, ()):
+        for d, other in partners:
             if best is not None and d > best[1]:
                 break
             k = get(other)
@@ -375,6 +360,36 @@ class Index:
             tables = self.tables[n] = [{} for _ in range(tau + 1)]
         for table, (s, e) in zip(tables, self.cuts(n, len(tables) - 1), strict=True):
             _post(table, code[s:e], k)
+
+
+class _Parts:
+    """Ways to cut `code` into kept comments (`kept`: code -> kept index; `lengths`: the sorted
+    kept lengths under len(code)). A class rather than recursive closures, which would make a
+    reference cycle per comment (kept alive, with the index, until a full garbage collection)."""
+
+    def __init__(self, code: str, kept: dict[str, int], lengths: list[int]) -> None:
+        self.code = code
+        self.kept = kept
+        self.lengths = lengths
+        self.memo: dict[int, list[int] | None] = {}
+
+    def ends(self, p: int) -> list[int]:
+        """Every e > p with code[p:e] a kept comment, longest first."""
+        code = self.code
+        fits = self.lengths[: bisect_right(self.lengths, len(code) - p)]
+        return [p + m for m in reversed(fits) if code[p : p + m] in self.kept]
+
+    def split(self, p: int) -> list[int] | None:
+        """Kept indices that make up code[p:], longest first part first."""
+        memo = self.memo
+        if p not in memo:
+            memo[p] = None
+            for e in self.ends(p):
+                rest = [] if e == len(self.code) else self.split(e)
+                if rest is not None:
+                    memo[p] = [self.kept[self.code[p:e]], *rest]
+                    break
+        return memo[p]
 
 
 class _Names:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from operator import attrgetter
 
 from bot.dedupe.index import MIN_NEAR_WORDS, NEAR_THRESHOLD, Index, Vocab, VocabFull
 from bot.dedupe.normalize import (
@@ -249,17 +250,18 @@ def _kept(
 def _encode_all(comments: tuple[Comment, ...], stripped: list[str], vocab: Vocab) -> list[str]:
     """Every comment's encoded words, in thread order ('' for a repeated id, which the walk
     folds unread)."""
-    seen: set[str] = set()
-    first: dict[str, None] = {}  # distinct texts, in order
-    read: list[str | None] = []
-    for comment, text in zip(comments, stripped, strict=True):
-        if comment.id in seen:
-            read.append(None)
-        else:
-            seen.add(comment.id)
-            first[text] = None
-            read.append(text)
-    codes = _encode_texts(list(first), vocab)
+    ids = list(map(attrgetter("id"), comments))
+    # Position of each id's first comment (a dict keeps the last value, so fill it backwards).
+    firsts = dict(zip(reversed(ids), range(len(ids) - 1, -1, -1), strict=True))
+    if len(firsts) == len(ids):
+        read: list[str | None] = list(stripped)
+    else:
+        read = [None] * len(ids)
+        for pos in sorted(firsts.values()):
+            read[pos] = stripped[pos]
+    first = dict.fromkeys(read)  # distinct texts, in order
+    first.pop(None, None)
+    codes = _encode_texts(list(first), vocab)  # type: ignore[arg-type]
     return ["" if text is None else codes[text] for text in read]
 
 
@@ -295,7 +297,14 @@ def _encode_texts(texts: list[str], vocab: Vocab) -> dict[str, str]:
         fillers = [vocab[w] for w in FILLER_WORDS if w in vocab]
         if fillers:
             filler = re.compile("[" + re.escape("".join(fillers)) + "]")
-            codes = [filler.sub("", c) if filler.search(c) else c for c in codes]
+            if len(vocab) < Vocab.limit:
+                # All codes of the chunk at once, joined by a character no word has yet.
+                sep = chr(len(vocab))
+                joined = sep.join(codes)
+                if filler.search(joined):
+                    codes = filler.sub("", joined).split(sep)
+            else:
+                codes = [filler.sub("", c) if filler.search(c) else c for c in codes]
         out.update(zip(chunk, codes, strict=True))
     return out
 

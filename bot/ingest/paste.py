@@ -89,21 +89,26 @@ def parse_text(text: str, *, id_start: int = 1) -> list[Comment]:
     shape = _page_copy(lines)
     if shape is not None:
         return resolve_quote_replies(parse_copy(shape, lines, id_start))
+    stripped_lines = list(map(str.strip, lines))
     paragraphs: list[list[str]] = [[]]
-    for line in lines:
-        if not line.strip():  # a blank line (`_is_blank`, inline: this loop sees every line)
-            if paragraphs[-1]:
-                paragraphs.append([])
-        else:
-            paragraphs[-1].append(line)
-    paragraphs = [p for p in paragraphs if p]
+    if all(stripped_lines):  # no blank line: one paragraph, so a comment per line
+        paragraphs = [lines]
+    else:
+        for line, stripped in zip(lines, stripped_lines, strict=True):
+            if not stripped:  # a blank line (`_is_blank`)
+                if paragraphs[-1]:
+                    paragraphs.append([])
+            else:
+                paragraphs[-1].append(line)
+        paragraphs = [p for p in paragraphs if p]
     if len(paragraphs) >= 2 and any(len(p) > 1 for p in paragraphs):
         items = _join_quote_paragraphs(paragraphs)
+    elif ">" not in text:  # no quote to keep with its reply
+        items = list(filter(None, stripped_lines))
     else:
         items = []
         pending_quote: list[str] = []
-        for line in lines:
-            stripped = line.strip()
+        for line, stripped in zip(lines, stripped_lines, strict=True):
             if not stripped:
                 continue
             if stripped[0] == ">" and _QUOTE_START.match(line):

@@ -12,6 +12,8 @@ validated one node at a time by the walker, so that depth costs no recursion.
 from __future__ import annotations
 
 import re
+from itertools import chain, filterfalse
+from operator import attrgetter
 from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, TypeAdapter, ValidationError
@@ -132,6 +134,17 @@ def _has_surrogate(value: str | None) -> bool:
     return value is not None and SURROGATE.search(value) is not None
 
 
+def _any_surrogate(thread: Thread) -> bool:
+    """Whether any text field of `thread` holds a surrogate (iterated in C: ASCII values, nearly
+    all of them, need no search)."""
+    top = filter(None, (thread.title, thread.url, *thread.notes))
+    fields = (filter(None, map(attrgetter(f), thread.comments)) for f in _TEXT_FIELDS)
+    return any(map(SURROGATE.search, filterfalse(str.isascii, chain(top, *fields))))
+
+
+_TEXT_FIELDS = ("id", "text", "author", "reply_to", "url")
+
+
 def _clean(value: str | None) -> str | None:
     return None if value is None else replace_surrogates(value)
 
@@ -141,6 +154,8 @@ def scrub_thread(thread: Thread) -> Thread:
 
     Every ingest path ends here, whatever the format; a thread without one is returned as is.
     """
+    if not _any_surrogate(thread):
+        return thread  # the usual case, checked field by field in C rather than comment by comment
     comments = list(thread.comments)
     changed = False
     for index, comment in enumerate(comments):

@@ -9,13 +9,37 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain, repeat
 
 Vector = dict[str, float]
 
 # Words in any script; an apostrophe or a hyphen may join parts ("don't", "role-play").
 _WORD = re.compile(r"[^\W_]+(?:['\u2019\-\u2010\u2011][^\W_]+)*")
 _JOINERS = re.compile(r"[\-\u2010\u2011]")
+# ASCII: letters, digits and the two ASCII joiners kept, everything else a space (bytes.translate
+# is several times faster than the regex, which the rest of Unicode still takes).
+_ASCII_KEEP = bytes(c if chr(c).isalnum() or chr(c) in "'-" else 32 for c in range(128)) + bytes(
+    range(128, 256)
+)
+
+
+def words(text: str) -> list[str]:
+    """The words of `text` (`_WORD`: runs of letters or digits, joined by apostrophes or
+    hyphens), in order: ``_WORD.findall(text)``, computed by splitting where it can."""
+    if not text.isascii():
+        return _WORD.findall(text)
+    chunks = text.encode("ascii").translate(_ASCII_KEEP).decode("ascii").split()
+    if "'" not in text and "-" not in text:
+        return chunks
+    out: list[str] = []
+    for chunk in chunks:
+        if "'" in chunk or "-" in chunk:  # a joiner joins only between two letters or digits
+            out += _WORD.findall(chunk)
+        else:
+            out.append(chunk)
+    return out
+
 
 STOPWORDS = frozenset(
     """
@@ -39,6 +63,62 @@ STOPWORDS = frozenset(
     you've your yours yourself yourselves
     """.split()
 )
+
+
+class Substrings:
+    """Which of a fixed set of strings occur in a text, as substrings: the same answer as
+    ``{w for w in words if w in text}``, for many texts, without a search per string.
+
+    A string of letters and digits occurs in a text only inside one of the text's runs of
+    letters and digits (ASCII), so the text is split into those runs (in C) and each distinct
+    run is looked up: which of the strings it holds is worked out once per run and remembered.
+    A string with other characters ("not true", "+1") is searched for only when its longest run
+    of letters and digits was found; one with none is always searched for.
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = frozenset(words)
+        if "" in self.words:
+            raise ValueError("the empty string is in every text")
+        self._plain = frozenset(w for w in self.words if _ALNUM_RUN.fullmatch(w))
+        self._keyed: dict[str, list[str]] = {}  # a longest run -> the strings holding it
+        self._always: list[str] = []
+        for word in sorted(self.words - self._plain):
+            runs = _ALNUM_RUN.findall(word)
+            if runs:
+                self._keyed.setdefault(max(runs, key=len), []).append(word)
+            else:
+                self._always.append(word)
+        self._probes = sorted(self._plain | self._keyed.keys())
+        self._within: dict[str | bytes, frozenset[str]] = {}  # a run -> the probes it holds
+
+    def found_in(self, text: str) -> set[str]:
+        """The strings that occur in `text` (case-sensitive: lowercase the text for words)."""
+        if text.isascii():
+            runs: Sequence[str | bytes] = text.encode("ascii").translate(_ALNUM_ONLY).split()
+        else:
+            runs = _ALNUM_RUN.findall(text)
+        within = self._within
+        if len(within) > _MAX_RUNS_REMEMBERED:
+            within.clear()  # a bound for a long-running process that reads many threads
+        hit: set[str] = set()
+        for run in set(runs):
+            probes = within.get(run)
+            if probes is None:
+                plain = run.decode("ascii") if isinstance(run, bytes) else run
+                probes = within[run] = frozenset(p for p in self._probes if p in plain)
+            if probes:
+                hit |= probes
+        found = hit & self._plain
+        for key in hit.intersection(self._keyed):
+            found.update(w for w in self._keyed[key] if w in text)
+        found.update(w for w in self._always if w in text)
+        return found
+
+
+_ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
+_ALNUM_ONLY = bytes(c if chr(c).isalnum() else 32 for c in range(128)) + bytes(range(128, 256))
+_MAX_RUNS_REMEMBERED = 200_000
 
 
 def _stem(word: str) -> str:
@@ -92,15 +172,17 @@ class Terms:
     def __call__(self, text: str) -> list[str]:
         """Content terms of `text`, in order: lowercased, stopwords removed, lightly stemmed."""
         out: list[str] = []
-        cache = self._cache
+        extend = out.extend
+        cached = self._cache.get
         seen = self._seen
-        for token in _WORD.findall(text.lower()):
-            expanded = cache.get(token)
+        count = seen.get
+        for token in words(text.lower()):
+            expanded = cached(token)
             if expanded is None:
                 expanded = self._expand(token)
                 self._surface = None
-            seen[token] = seen.get(token, 0) + 1
-            out.extend(expanded)
+            seen[token] = count(token, 0) + 1
+            extend(expanded)
         return out
 
     def surface_form(self, term: str) -> str:
@@ -119,7 +201,7 @@ class Terms:
 
 def word_count(text: str) -> int:
     """Number of words (runs of letters or digits, joined by apostrophes or hyphens)."""
-    return sum(1 for _ in _WORD.finditer(text))
+    return len(words(text))
 
 
 # A sentence ends at . ! ? or … (possibly repeated, possibly followed by closing quotes or
@@ -222,6 +304,61 @@ def tfidf(terms: Iterable[str], idf: Mapping[str, float]) -> Vector:
     return normalized(vector)
 
 
+def tfidf_all(term_lists: Sequence[Sequence[str]], idf: Mapping[str, float]) -> list[Vector]:
+    """``[tfidf(terms, idf) for terms in term_lists]``: the same floats in the same key order.
+    From `SUM_IN_ARRAYS` lists on, the counts and weights are computed in arrays (numpy); each
+    product is the same IEEE operation, and each norm is the same `sum` over the same floats."""
+    if len(term_lists) < SUM_IN_ARRAYS:
+        return [tfidf(terms, idf) for terms in term_lists]
+    names = list(idf)
+    out: list[Vector] = []
+    for start in range(0, len(term_lists), _TFIDF_CHUNK):  # bounds the temporary lists
+        out += _tfidf_arrays(term_lists[start : start + _TFIDF_CHUNK], idf, names)
+    return out
+
+
+_TFIDF_CHUNK = 10_000  # comments
+
+
+def _tfidf_arrays(
+    term_lists: Sequence[Sequence[str]], idf: Mapping[str, float], names: list[str]
+) -> list[Vector]:
+    import numpy as np
+
+    number = dict(zip(names, range(len(names)), strict=True))
+    sizes = np.fromiter(map(len, term_lists), dtype=np.int64, count=len(term_lists))
+    flat = np.fromiter(
+        map(number.get, chain.from_iterable(term_lists), repeat(-1)),
+        dtype=np.int64,
+        count=int(sizes.sum()),
+    )
+    doc = np.repeat(np.arange(len(term_lists), dtype=np.int64), sizes)
+    known = flat >= 0  # a term without a weight is left out, as tfidf does
+    key = doc[known] * max(1, len(names)) + flat[known]
+    # Each (comment, term) once, ordered by its first occurrence: tfidf's key order.
+    pairs, first, counts = np.unique(key, return_index=True, return_counts=True)
+    order = np.argsort(first, kind="stable")
+    pairs, counts = pairs[order], counts[order]
+    owner, term = np.divmod(pairs, max(1, len(names)))
+    top = int(counts.max(initial=0))
+    logs = np.array([1.0 + math.log(c) if c else 0.0 for c in range(top + 1)], dtype=np.float64)
+    weights = np.array([idf[name] for name in names], dtype=np.float64)
+    values = logs[counts] * weights[term]
+    bounds = np.searchsorted(owner, np.arange(len(term_lists) + 1)).tolist()
+    squares = (values * values).tolist()
+    plain = values.tolist()
+    labels = [names[t] for t in term.tolist()]
+    out: list[Vector] = []
+    for i in range(len(term_lists)):
+        b, e = bounds[i], bounds[i + 1]
+        norm = math.sqrt(sum(squares[b:e]))
+        if norm == 0.0:
+            out.append({})
+        else:
+            out.append({t: v / norm for t, v in zip(labels[b:e], plain[b:e], strict=True)})
+    return out
+
+
 def normalized(vector: Mapping[str, float]) -> Vector:
     """`vector` scaled to unit length (an empty or zero vector stays empty)."""
     norm = math.sqrt(sum(v * v for v in vector.values()))
@@ -240,6 +377,37 @@ def dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
         if other is not None:
             total += value * other
     return total
+
+
+# From this many vectors on, `sum_vectors` adds in arrays (numpy, imported only then).
+SUM_IN_ARRAYS = 2000
+
+
+def sum_vectors(vectors: Iterable[Mapping[str, float]]) -> Vector:
+    """The sum of `vectors`: the same floats, in the same key order, as `add_into` of each in
+    turn into an empty vector. Many vectors are added with `numpy.add.at`, which adds each
+    term's values one by one in input order, as `add_into` does (so no rounding differs)."""
+    vectors = list(vectors)
+    if len(vectors) < SUM_IN_ARRAYS:
+        total: Vector = {}
+        for vector in vectors:
+            add_into(total, vector)
+        return total
+    import numpy as np
+
+    order = dict.fromkeys(chain.from_iterable(vectors))  # every term, in add_into's order
+    number = dict(zip(order, range(len(order)), strict=True))
+    sums = np.zeros(len(order), dtype=np.float64)
+    for start in range(0, len(vectors), _SUM_CHUNK):  # bounds the temporary arrays
+        part = vectors[start : start + _SUM_CHUNK]
+        count = sum(map(len, part))
+        at = np.fromiter(map(number.__getitem__, chain.from_iterable(part)), np.intp, count)
+        values = np.fromiter(chain.from_iterable(v.values() for v in part), np.float64, count)
+        np.add.at(sums, at, values)  # unbuffered: term by term, in input order
+    return dict(zip(order, sums.tolist(), strict=True))
+
+
+_SUM_CHUNK = 10_000  # vectors
 
 
 def add_into(target: Vector, vector: Mapping[str, float], scale: float = 1.0) -> None:

@@ -15,7 +15,7 @@ import re
 from dataclasses import replace
 
 from bot.summarize.offline.model import Cue
-from bot.summarize.text import word_count
+from bot.summarize.text import Substrings, word_count
 from bot.textfold import CHAR_TABLE
 
 OPENING_SENTENCES = 3
@@ -258,6 +258,9 @@ _CUE_PATTERNS = [
     (kind, frozenset(words), re.compile(p, _I | re.M)) for kind, words, p in _CUE_TABLE_ROWS
 ]
 _CUE_WORDS = tuple(sorted({word for _, words, _ in _CUE_TABLE_ROWS for word in words}))
+_CUE_FINDER = Substrings(_CUE_WORDS)  # the words of _CUE_WORDS in a text, in one scan
+# A word -> the rows of _CUE_PATTERNS it lets run.
+_CUE_ROWS_OF = {w: [r for r, row in enumerate(_CUE_PATTERNS) if w in row[1]] for w in _CUE_WORDS}
 AGREE = re.compile("|".join(p for kind, _, p in _CUE_TABLE_ROWS if kind == "agree"), _I | re.M)
 # Cues that are a whole sentence or its first words; used with match(text, begin, end). A
 # leading @mention or filler ("honestly", "lol") may come first.
@@ -402,11 +405,11 @@ def find_cues(text: str, begin: int) -> list[tuple[int, str]]:
     """(position, kind) of every agreement or disagreement cue in `text[begin:]`, in order; at
     one position disagreement wins ("I don't agree" is never read as agreement)."""
     lowered = text[begin:].lower()
-    present = {word for word in _CUE_WORDS if word in lowered}
+    present = _CUE_FINDER.found_in(lowered)
     hits: list[tuple[int, int, str]] = []
-    for kind, words, pattern in _CUE_PATTERNS:
-        if not words.isdisjoint(present):
-            hits.extend((m.start(), _CUE_ORDER[kind], kind) for m in pattern.finditer(text, begin))
+    for row in sorted({row for word in present for row in _CUE_ROWS_OF[word]}):
+        kind, _, pattern = _CUE_PATTERNS[row]
+        hits.extend((m.start(), _CUE_ORDER[kind], kind) for m in pattern.finditer(text, begin))
     hits.sort()
     out: list[tuple[int, str]] = []
     for at, _, kind in hits:

@@ -20,11 +20,11 @@ from bot.summarize.schema import Point, Quote
 from bot.summarize.text import (
     Terms,
     Vector,
-    add_into,
     clause_cut,
     dot,
     normalized,
     shorten,
+    sum_vectors,
     tfidf,
     word_count,
 )
@@ -208,10 +208,7 @@ def position_point(doc: Doc, span: tuple[int, int], text: str) -> Point:
 
 
 def centroid(docs: list[Doc]) -> Vector:
-    acc: Vector = {}
-    for doc in docs:
-        add_into(acc, doc.vector)
-    return normalized(acc)
+    return normalized(sum_vectors(doc.vector for doc in docs))
 
 
 def _length_factor(words: int) -> float:

@@ -15,13 +15,12 @@ from bot.summarize.offline.linking import mark_junk, opening_index
 from bot.summarize.offline.model import Doc, Reporter
 from bot.summarize.text import (
     Terms,
-    Vector,
-    add_into,
     document_frequencies,
     dot,
     idf_weights,
     sentence_spans,
-    tfidf,
+    sum_vectors,
+    tfidf_all,
     word_count,
 )
 from bot.thread import Thread
@@ -50,13 +49,14 @@ def read(thread: Thread, terms: Terms, report: Reporter) -> tuple[list[Doc], dic
         # inflate the norms of long comments.
         df = {term: count for term, count in df.items() if count >= 2}
     idf = idf_weights(df, max(1, total))
+    vectors = tfidf_all(term_lists, idf)
     docs = [
         Doc(
             index=i,
             comment=comment,
             body=bodies[i],
             spans=sentence_spans(comment.text, bodies[i]),
-            vector=tfidf(term_lists[i], idf),
+            vector=vectors[i],
         )
         for i, comment in enumerate(comments)
     ]
@@ -82,9 +82,7 @@ def _mark_off_topic(docs: list[Doc]) -> None:
     for doc in docs:
         if doc.junk or not doc.vector:
             doc.off_topic = True
-    total: Vector = {}
-    for doc in live:
-        add_into(total, doc.vector)
+    total = sum_vectors(doc.vector for doc in live)
     total_sq = sum(v * v for v in total.values())
     relevance: dict[int, float] = {}
     for doc in live:

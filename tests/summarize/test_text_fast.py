@@ -1,0 +1,150 @@
+"""The fast paths of `bot.summarize.text` and the cue scan against the computations they
+replaced (kept here as oracles): the same words, the same substrings, the same cues, on generated
+text and on a few hundred real ArgKP comments."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+import bot.summarize.text as text_module
+from bot.bench.offline_bench import build_argkp_thread, load_arguments, topics
+from bot.summarize.offline import cues
+from bot.summarize.text import (
+    SUM_IN_ARRAYS,
+    Substrings,
+    Terms,
+    add_into,
+    document_frequencies,
+    idf_weights,
+    sum_vectors,
+    tfidf,
+    tfidf_all,
+    word_count,
+    words,
+)
+
+# The tokenizer the fast path replaced.
+_WORD = re.compile(r"[^\W_]+(?:['\u2019\-\u2010\u2011][^\W_]+)*")
+# Characters that make the cases: letters, digits, joiners, blanks, punctuation, non-ASCII.
+_TEXT = st.text(
+    alphabet="abAB09'-_ .,!?+\n\u2019\u2010\u00e9\u0130\u00df\u212a\U0001f600", max_size=60
+)
+
+
+def _real_comments(n: int = 300) -> list[str]:
+    arguments = load_arguments()
+    thread, _ = build_argkp_thread(
+        arguments, topics(arguments)[0], n=n, link_fraction=0.3, max_combined=3, seed=5
+    )
+    return [c.text for c in thread.comments]
+
+
+def _old_find_cues(text: str, begin: int) -> list[tuple[int, str]]:
+    """`cues.find_cues` as it was: one substring test per cue word."""
+    lowered = text[begin:].lower()
+    present = {word for word in cues._CUE_WORDS if word in lowered}
+    hits = []
+    for kind, cue_words, pattern in cues._CUE_PATTERNS:
+        if not cue_words.isdisjoint(present):
+            hits.extend(
+                (m.start(), cues._CUE_ORDER[kind], kind) for m in pattern.finditer(text, begin)
+            )
+    hits.sort()
+    out: list[tuple[int, str]] = []
+    for at, _, kind in hits:
+        if not out or out[-1][0] != at:
+            out.append((at, kind))
+    return out
+
+
+class _OldTerms(Terms):
+    """`Terms.__call__` as it was: the regex tokenizer."""
+
+    def __call__(self, text: str) -> list[str]:
+        out: list[str] = []
+        for token in _WORD.findall(text.lower()):
+            expanded = self._cache.get(token)
+            if expanded is None:
+                expanded = self._expand(token)
+            self._seen[token] = self._seen.get(token, 0) + 1
+            out.extend(expanded)
+        return out
+
+
+@given(_TEXT)
+def test_words_are_the_regex_words(text: str) -> None:
+    assert words(text) == _WORD.findall(text)
+    assert words(text.lower()) == _WORD.findall(text.lower())
+    assert word_count(text) == len(_WORD.findall(text))
+
+
+@given(
+    st.lists(st.text(alphabet="ab0 +?'", min_size=1, max_size=4), max_size=8),
+    st.text(alphabet="abA0 +?'\u00e9", max_size=40),
+)
+@example(["a", "ab", "b0", "+1", "b?", "?", "a b"], "xab +1 b? a bb0\u00e9ab")
+def test_substrings_are_found_as_by_one_search_each(needles: list[str], text: str) -> None:
+    finder = Substrings(needles)
+    assert finder.found_in(text) == {w for w in needles if w in text}
+    assert finder.found_in(text) == {w for w in needles if w in text}  # from the remembered runs
+
+
+@given(st.lists(st.sampled_from([*cues._CUE_WORDS, " ", "x", "A", "\u00e9", "dis", "?"])))
+def test_cue_words_are_found_as_before(parts: list[str]) -> None:
+    lowered = "".join(parts).lower()
+    assert cues._CUE_FINDER.found_in(lowered) == {w for w in cues._CUE_WORDS if w in lowered}
+
+
+def test_real_comments_read_as_before() -> None:
+    texts = _real_comments()
+    phrases = [
+        "I don't agree, that's not true?",
+        "+1, well said. Not at all; yes and no",
+        "It's real? I'm on board.",
+        "Na\u00efve \u2018quotes\u2019 \u2014 that\u2019s wrong",
+    ]
+    old, new = _OldTerms(), Terms()
+    for text in texts + phrases:
+        assert cues.find_cues(text, 0) == _old_find_cues(text, 0)
+        assert new(text) == old(text)
+        assert word_count(text) == len(_WORD.findall(text))
+    assert {t: new.surface_form(t) for t in set(new(" ".join(texts)))} == {
+        t: old.surface_form(t) for t in set(old(" ".join(texts)))
+    }
+    assert any(cues.find_cues(text, 0) for text in texts)  # the comparison saw cues
+
+
+@pytest.mark.parametrize("count", [5, SUM_IN_ARRAYS + 7])
+def test_sum_vectors_adds_as_add_into(count: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(text_module, "_SUM_CHUNK", 999)  # partial sums carried across chunks
+    rng = random.Random(count)
+    vocabulary = [f"t{i}" for i in range(300)]
+    vectors = [
+        {t: rng.uniform(-1, 1) / rng.choice((1, 3, 7e5)) for t in rng.sample(vocabulary, 30)}
+        for _ in range(count)
+    ]
+    expected: dict[str, float] = {}
+    for vector in vectors:
+        add_into(expected, vector)
+    got = sum_vectors(vectors)
+    assert list(got) == list(expected)  # the same key order: later sums iterate it
+    assert all(got[t] == expected[t] for t in expected)  # the same floats, not close ones
+
+
+def test_tfidf_all_is_tfidf_of_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(text_module, "_TFIDF_CHUNK", 777)
+    terms = Terms()
+    texts = _real_comments(SUM_IN_ARRAYS + 50) + ["", "the and of", "Cats cats CATS dogs"]
+    lists = [terms(t) for t in texts]
+    idf = idf_weights(document_frequencies(lists[: len(lists) // 2]), len(lists))  # some unknown
+    expected = [tfidf(terms_of, idf) for terms_of in lists]
+    got = tfidf_all(lists, idf)
+    assert [list(v) for v in got] == [list(v) for v in expected]  # the same key order
+    assert got == expected  # the same floats
+    assert tfidf_all(lists[:3], idf) == expected[:3]  # the small path
+    assert any(not v for v in got) and any(v for v in got)
