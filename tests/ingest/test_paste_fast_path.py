@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.ingest.paste import _QUOTE_START, parse_text, split_lines
+from bot.ingest.paste import _QUOTE_START, _join_quote_paragraphs, parse_text, split_lines
 
 _LINE = st.sampled_from(
     ["Cats are better.", "  > quoted words here", ">", "   ", "", "\t", "Dogs > cats", "\u2028x"]
@@ -26,7 +26,7 @@ def _old_items(text: str) -> list[str]:
             paragraphs[-1].append(line)
     paragraphs = [p for p in paragraphs if p]
     if len(paragraphs) >= 2 and any(len(p) > 1 for p in paragraphs):
-        return ["\n".join(p).strip() for p in paragraphs]
+        return _join_quote_paragraphs(paragraphs)  # a quote-only paragraph joins its reply
     items: list[str] = []
     pending: list[str] = []
     for line in lines:
