@@ -275,7 +275,9 @@ def test_the_single_process_unit_keeps_sqlite_in_its_state_directory() -> None:
 def test_the_shard_template_runs_the_instances_shards() -> None:
     service = unit(TEMPLATE)["Service"]
     (start,) = service["ExecStart"]
-    assert "run --shard-count ${DEBATE_DIGEST_SHARD_COUNT} --shard-ids %i" in start
+    # %I: the instance name unescaped ("2,3"); systemd-escape turns the comma into "\x2c",
+    # which %i would pass on as it is.
+    assert "run --shard-count ${DEBATE_DIGEST_SHARD_COUNT} --shard-ids %I" in start
     assert "StateDirectory" not in service  # everything is in PostgreSQL
     env = dict(e.split("=", 1) for e in service["Environment"])
     assert "DEBATE_DIGEST_DATABASE_URL" not in env  # it must come from the env file
