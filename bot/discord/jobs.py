@@ -59,6 +59,7 @@ from bot.ingest.discord_links import (
     read_history,
     resolve_source,
 )
+from bot.ops import metrics
 from bot.pipeline import Options, summarize_thread
 from bot.render.embeds import render_pages
 from bot.render.markdown import to_markdown
@@ -207,6 +208,7 @@ class Summarizer:
         try:
             await self.bot.cooldowns.begin(user_id)
         except UserError as err:
+            metrics.error("refused", err)
             await reply.error(str(err))
             return
         # What this request is charged (the server's budget, or in a DM the person's own).
@@ -237,6 +239,7 @@ class Summarizer:
             await self._send(interaction, reply, result, thread, origin)
         except UserError as err:
             log.info("request %s refused: %s", interaction.id, type(err).__name__)
+            metrics.error("refused", err)  # cooldowns, budgets, access: counted by kind
             await reply.error(str(err))
         except Exception as err:  # the one error policy: log with context, apologise once
             await on_interaction_error(interaction, err)

@@ -84,6 +84,7 @@ def world(fake: FakeDiscord) -> tuple[Any, Any]:
     guild = fake.add_guild("Debates")
     user = fake.add_user("bob")
     fake.add_member(guild, user)
+    fake.add_member(guild, fake.add_user("alice"))
     return user, fake.add_channel(guild, "general")
 
 
@@ -92,7 +93,7 @@ async def test_healthz_follows_the_gateway_and_metrics_count_a_summary(
 ) -> None:
     fake = discord_fake
     bob, general = world(fake)
-    settings = make_settings(tmp_path)
+    settings = make_settings(tmp_path, offline_cooldown_s=600)
     base = f"http://127.0.0.1:{settings.health_port}"
     async with assembled(settings) as bot:
         status, body = await get(f"{base}/healthz")
@@ -108,12 +109,25 @@ async def test_healthz_follows_the_gateway_and_metrics_count_a_summary(
 
             it = await fake.interaction(bob, general, "summarize", {"text": TEXT})
             await fake.wait_for(lambda: it.original and it.original.get("embeds"), timeout=20)
-            again = await fake.interaction(bob, general, "summarize", {"text": TEXT})
+            alice = next(
+                m.user for m in fake.guilds[general.guild_id].members.values() if m.user is not bob
+            )
+            again = await fake.interaction(alice, general, "summarize", {"text": TEXT})
             await fake.wait_for(lambda: again.original and again.original.get("embeds"), 20)
+
+            # A fresh request within the person's cooldown is refused, and counted as such.
+            third = await fake.interaction(bob, general, "summarize", {"text": TEXT + "\nmore"})
+            await fake.wait_for(lambda: third.original or third.followups, 20)
 
             status, text = await get(f"{base}/metrics")
             assert status == 200
             got = samples(text)
+            refused = [
+                v
+                for (name, labels), v in got.items()
+                if name == "debate_digest_errors_total" and ("where", "refused") in labels
+            ]
+            assert refused == [1], got
             summaries = "debate_digest_summaries_total"
             assert got[(summaries, (("engine", "offline"), ("outcome", "fresh")))] == 1
             assert got[(summaries, (("engine", "offline"), ("outcome", "cached")))] == 1
