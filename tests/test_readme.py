@@ -35,3 +35,16 @@ def test_anchors_name_headings() -> None:
     for link in _links(text):
         if link.startswith("#"):
             assert link[1:] in headings, f"{link} names no heading"
+
+
+def test_the_layout_names_every_module_of_the_package() -> None:
+    text = README.read_text("utf-8")
+    layout = text.split("\n## Layout\n", 1)[1].split("\n## ", 1)[0]
+    words = set(re.findall(r"[\w.]+", layout))
+    missing = sorted(
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "bot").rglob("*.py")
+        if path.stem != "__init__" and path.stem not in words and path.name not in words
+    )
+    assert missing == [], "modules the README's Layout section does not name"
+    assert all((ROOT / "deploy" / name).exists() for name in ("Dockerfile", "compose.yaml"))
