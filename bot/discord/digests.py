@@ -716,11 +716,19 @@ class DigestRunner:
             )
             nonce = self._nonce(row.id, period, 0)
             if isinstance(destination, discord.ForumChannel):
-                made = await destination.create_thread(
-                    name=_thread_name(report), content=texts[0], file=attachment,
-                    allowed_mentions=NO_MENTIONS,
-                )  # fmt: skip
-                header, target = made.message, made.thread
+                # A forum post takes no nonce: a post made before a crash, and never recorded,
+                # is found by its name (the digest's and the period's) and used, not made again.
+                earlier = _own_post(destination, _thread_name(report))
+                if earlier is not None:
+                    header = earlier.starter_message or await earlier.fetch_message(earlier.id)
+                    target = earlier
+                    sent -= 1  # posted by the run that crashed
+                else:
+                    made = await destination.create_thread(
+                        name=_thread_name(report), content=texts[0], file=attachment,
+                        allowed_mentions=NO_MENTIONS,
+                    )  # fmt: skip
+                    header, target = made.message, made.thread
             else:
                 header = await destination.send(
                     texts[0], file=attachment, allowed_mentions=NO_MENTIONS, nonce=nonce
@@ -840,6 +848,15 @@ def _shares(result: DigestResult | None) -> tuple[float, ...]:
     sizes = [len(side.comment_ids) for side in result.summary.sides]
     total = sum(sizes)
     return tuple(size / total for size in sizes) if total else ()
+
+
+def _own_post(forum: Any, name: str) -> Any:
+    """The bot's own active post named `name` in `forum`, or None."""
+    me = forum.guild.me
+    for thread in forum.threads:
+        if thread.name == name and me is not None and thread.owner_id == me.id:
+            return thread
+    return None
 
 
 def _thread_name(report: DigestReport) -> str:

@@ -774,3 +774,50 @@ async def test_a_thread_too_long_for_one_request_is_summarized_in_parts(
     assert all("<<<SUMMARY" not in str(r) for r in llm.requests)
     said = "\n".join(s.payload.get("content", "") for s in fake.sent_messages())
     assert "too long for one request" in said
+
+
+def mod_forum(fake: FakeDiscord, world: World) -> Any:
+    from fakes.discord.discord_state import ChannelType
+
+    return fake.add_channel(
+        world.guild,
+        "mod-digests",
+        ChannelType.forum,
+        overwrites=[
+            Overwrite.role(world.guild.everyone, deny=P.VIEW_CHANNEL),
+            Overwrite.role(world.mods, allow=P.VIEW_CHANNEL),
+            Overwrite.member(fake.bot_user, allow=P.VIEW_CHANNEL | P.SEND_MESSAGES),
+        ],
+    )
+
+
+async def test_a_forum_digest_is_one_post_even_when_a_crash_hides_it_from_the_store(
+    discord_fake: FakeDiscord, world: World, digest_settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = discord_fake
+    forum = mod_forum(fake, world)
+    async with running(fake, digest_settings) as bot:
+        row_id = await bot.store.save_digest(config(world, forum), created_by=None, next_run=START)
+        runner = runner_of(bot, START + timedelta(hours=1))
+        record = bot.store.record_digest_post
+
+        async def crash(*args: Any, **kwargs: Any) -> Any:
+            raise SystemExit("killed after Discord made the post, before the store heard of it")
+
+        monkeypatch.setattr(bot.store, "record_digest_post", crash)
+        with pytest.raises(SystemExit):
+            await runner.run_now(await bot.store.digest(row_id))
+        monkeypatch.setattr(bot.store, "record_digest_post", record)
+        made = requests(fake, "POST", f"/channels/{forum.id}/threads")
+        assert len(made) == 1  # the post exists; the store has no record of it
+
+        # The process restarts: the run resumes in the post it made, and makes no second one.
+        (outcome,) = await runner.recover()
+        assert outcome.state == "posted", outcome.text
+        assert len(requests(fake, "POST", f"/channels/{forum.id}/threads")) == 1
+        threads = [c for c in fake.channels.values() if c.parent_id == forum.id]
+        assert len(threads) == 1
+        (starter, *entries) = threads[0].messages
+        assert "1 debate shown" in starter["content"]
+        assert len(entries) == 1 and entries[0]["content"].startswith("**1. ")
+        assert await runner.recover() == []

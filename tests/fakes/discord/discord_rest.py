@@ -875,6 +875,8 @@ class Router:
         perms = self._readable(channel)
         body = record.json if isinstance(record.json, dict) else {}
         from_message = match.groupdict().get("message")
+        if channel.type == ChannelType.forum and not from_message:
+            return self._forum_post(channel, perms, body, record)
         private = not from_message and body.get("type") == ChannelType.private_thread
         needed = P.CREATE_PRIVATE_THREADS if private else P.CREATE_PUBLIC_THREADS
         if channel.is_thread or channel.type not in (ChannelType.text, ChannelType.news):
@@ -897,6 +899,24 @@ class Router:
         data = thread.payload()
         self.fake.dispatch("THREAD_CREATE", {**data, "newly_created": True})
         return 201, data
+
+    def _forum_post(
+        self, forum: Channel, perms: int, body: dict[str, Any], record: RecordedRequest
+    ) -> Result:
+        """A forum post: a thread and its starter message (whose id is the thread's, as on
+        Discord), answered as the thread with its `message`; a forum post takes no nonce."""
+        if not perms & P.SEND_MESSAGES:  # "Create Posts" is Send Messages in a forum
+            raise missing_permissions()
+        name = body.get("name") or ""
+        if not 1 <= len(name) <= 100:
+            raise ApiError(400, 50035, "Invalid Form Body", {"name": {"_errors": _too_long(100)}})
+        thread = self.fake.add_thread(forum, name, owner=self.fake.bot_user)
+        payload = body.get("message") if isinstance(body.get("message"), dict) else {}
+        message = self._create(thread, payload, record, kind="channel")
+        message["id"] = str(thread.id)
+        data = thread.payload()
+        self.fake.dispatch("THREAD_CREATE", {**data, "newly_created": True})
+        return 201, {**data, "message": message}
 
     async def react(self, match: re.Match[str], record: RecordedRequest) -> Result:
         channel = self._channel(match)
