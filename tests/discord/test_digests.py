@@ -676,6 +676,13 @@ async def test_a_digest_with_its_own_budget_draws_on_it_not_on_the_servers(
             own = await bot.store.guild_usage(-row_id, day)
             server = await bot.store.guild_usage(world.guild.id, day)
             assert own.tokens == first.tokens and server.tokens == 1000
+            # /digest-admin usage shows the digest's own budget beside the server's.
+            owner = fake.users[world.guild.owner_id]
+            admin = await fake.interaction(owner, world.general, "digest-admin usage", {})
+            await fake.wait_for(lambda: admin.original, timeout=10)
+            shown = admin.original["content"]  # today's (the wall clock's) usage
+            assert re.search(r"Digest \*\*daily\*\*, own budget: [\d,]+ of 1,500 tokens", shown)
+            assert "of 1,000 tokens (shared by `/summarize` and digests without their own)" in shown
 
             # Its own budget spent: skipped with one line saying whose budget, no request.
             await bot.store.record_usage(-row_id, day, tokens=1500, llm_calls=1, cached=False)

@@ -55,12 +55,33 @@ class Admin(commands.Cog):
             f"**Today ({usage.day} UTC)**",
             f"Summaries: {usage.requests:,} ({usage.cached:,} from the cache, free)",
             f"LLM calls: {usage.llm_calls:,}",
-            f"LLM budget: {budget}",
+            f"LLM budget: {budget} (shared by `/summarize` and digests without their own)",
             f"Engine: {self.bot.llm.model if self.bot.llm else 'offline (extractive)'}",
+            *await self._own_budgets(interaction.guild_id, usage.day),
         ]
         await interaction.response.send_message(
             "\n".join(lines), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
+
+    async def _own_budgets(self, guild_id: int, day: str) -> list[str]:
+        """One line per digest of the server that draws on a budget of its own (its usage is
+        kept under the digest, not the server: `bot.discord.digests`)."""
+        lines: list[str] = []
+        digests = getattr(self.bot.store, "digests", None)  # a null store keeps no digests
+        if digests is None:
+            return lines
+        try:
+            rows = await digests(guild_id)
+            for row in rows:
+                own = row.config.own_budget_tokens
+                if own is None:
+                    continue
+                used = await self.bot.store.guild_usage(-row.id, day)
+                name = discord.utils.escape_markdown(row.config.name)
+                lines.append(f"Digest **{name}**, own budget: {used.tokens:,} of {own:,} tokens")
+        except StoreUnavailable:
+            lines.append("Digests with their own budget: not readable right now")
+        return lines
 
     @admin.command(
         name="purge", description="Delete every cached summary made in or from this server"
