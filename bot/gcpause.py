@@ -12,6 +12,12 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+# Survivors are aged only after a bulk step (a large ingest or dedupe): aging everything after
+# every small step (a cache load, a 150-message thread) put short-lived cycles in the oldest
+# generation too, and the full collections that followed made a digest's LLM phase twice as
+# slow (`python -m bot.bench.digest_bench`: 1.6 s against 0.77 s).
+AGE_AFTER_ALLOCATIONS = 200_000
+
 
 @contextmanager
 def paused_gc() -> Iterator[None]:
@@ -30,13 +36,6 @@ def paused_gc() -> Iterator[None]:
             if gc.get_count()[0] > AGE_AFTER_ALLOCATIONS:
                 _age_survivors()
             gc.enable()
-
-
-# Survivors are aged only after a bulk step (a large ingest or dedupe): aging everything after
-# every small step (a cache load, a 150-message thread) put short-lived cycles in the oldest
-# generation too, and the full collections that followed made a digest's LLM phase twice as
-# slow (`python -m bot.bench.digest_bench`: 1.6 s against 0.77 s).
-AGE_AFTER_ALLOCATIONS = 200_000
 
 
 # The bot's collector thresholds (young, middle, old generation). CPython's default third

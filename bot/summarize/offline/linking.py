@@ -183,31 +183,32 @@ class _Linker:
         """Whether a comment's first sentences deny or doubt a fact ("fake", "that's false",
         "debunked", "source?", "is this confirmed?") where the opening reports one (states a
         claim rather than asking or proposing)."""
-        if self.claim is None or self.opening is None or self.poll or not doc.spans:
+        head = self._head_answering_claim(doc)
+        if head is None or self.poll:
             return False
-        opening = self.docs[self.opening]
-        if not opening.spans:
-            return False
-        b, e = opening.spans[0]
-        if opening.comment.text[b:e].rstrip().endswith("?"):
-            return False
-        b, e = doc.spans[0][0], doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]
-        return _REPORT_DENIAL.search(doc.comment.text[b:e].translate(CHAR_TABLE)) is not None
+        return _REPORT_DENIAL.search(head.translate(CHAR_TABLE)) is not None
 
     def _about_claim(self, doc: Doc) -> bool:
         """Whether a comment's first sentences name what the opening claim is about (one of
         its content words), where the opening states a claim rather than asking."""
-        if self.claim is None or self.opening is None or not doc.spans:
+        head = self._head_answering_claim(doc)
+        if head is None or self.claim is None:
             return False
+        return not {root(t) for t in tokens(head)}.isdisjoint(self.claim.words)
+
+    def _head_answering_claim(self, doc: Doc) -> str | None:
+        """A comment's first sentences, where the opening states a claim (its first sentence
+        is not a question); None otherwise."""
+        if self.claim is None or self.opening is None or not doc.spans:
+            return None
         opening = self.docs[self.opening]
         if not opening.spans:
-            return False
+            return None
         b, e = opening.spans[0]
         if opening.comment.text[b:e].rstrip().endswith("?"):
-            return False
+            return None
         b, e = doc.spans[0][0], doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]
-        said = {root(t) for t in tokens(doc.comment.text[b:e])}
-        return not said.isdisjoint(self.claim.words)
+        return doc.comment.text[b:e]
 
     def _asked_about(self, target: int) -> int:
         """A "Yes," / "It's true" replying to a doubter's question ("where did you hear
