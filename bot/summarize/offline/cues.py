@@ -27,6 +27,16 @@ _ADVERBS = (
     r"certainly|definitely|100%|wholeheartedly|would|tend to|kind of|sort of|somewhat|partly|"
     r"partially|generally|broadly|actually|very much|both) )"
 )
+# Minutes' votes on the motion, in the third person.
+_REPORTED_AGAINST = (
+    r"\b(?:spoke|argued|voted|came out|was|were) (?:strongly |firmly |firmly )?(?:against"
+    r"|opposed to) (?:it|the|this|a|an|any|such)\b|\b(?:spoke|argued|voted) (?:strongly )?against\b"
+    r"|\b(?:opposed|objected to) the\b"
+)
+_REPORTED_FOR = (
+    r"\b(?:spoke|argued|voted|came out|was|were) (?:strongly |warmly )?in favou?r\b"
+    r"|\b(?:supported|backed|endorsed|welcomed) the\b"
+)
 # Each cue: its kind, words one of which must be in the (lowercased) text for it to match, and
 # the pattern. The words are a cheap filter: running every pattern over every comment of a large
 # thread costs far more than a few substring tests.
@@ -40,13 +50,20 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         "disagree",
         ("oppose", "object", "against"),
         r"\bI (?:strongly |firmly |must |would )?(?:oppose|object to)\b"
-        r"|\bI'?m (?:strongly |firmly |totally )?(?:against|opposed to) (?:this|it|the)\b",
+        r"|\b(?:I'?m|I am) (?:strongly |firmly |totally )?(?:against|opposed to) "
+        r"(?:this|it|the|a|an|any|that|these|those|such)\b",
     ),
     (
         "disagree",
         ("against", "opposed"),
         r"^\W*(?:I'?m |I am |we'?re )?(?:strongly |totally |completely |firmly |very much )?"
         r"(?:against|opposed)\W*$|^\W*(?:strongly |totally |firmly )(?:against|opposed)\b",
+    ),
+    # Minutes in reported speech: "Mr Abara spoke against.", "She opposed the cap."
+    (
+        "disagree",
+        ("against", "opposed", "objected"),
+        _REPORTED_AGAINST,
     ),
     ("disagree", ("counter",), r"^\W*counter[- ]?(?:point|argument)\b"),
     ("disagree", ("agree",), r"\bI (?:do not|don'?t|can'?t|cannot) agree\b"),
@@ -195,6 +212,7 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"\bnot (?:entirely|completely|quite|necessarily|always) (?:true|right|correct|accurate"
         r"|the case)\b",
     ),
+    ("agree", ("favour", "favor", "supported", "backed", "endorsed", "welcomed"), _REPORTED_FOR),
     ("agree", ("agree",), rf"\bI {_ADVERBS}{{0,2}}agree\b(?! to disagree)"),
     ("agree", ("agree",), r"^\W*(?:totally |fully |completely |strongly )?agree\b"),
     ("agree", ("agreed",), r"\bagreed\b"),
@@ -451,6 +469,22 @@ def _weight(sentence: int) -> float:
     return 0.7 if sentence < OPENING_SENTENCES else 0.5
 
 
+# Support for or opposition to a proposal, in any sentence: "I support the full-day policy.",
+# "But I am against a council." It is a vote on the question, not an answer to the last speaker
+# or to the person a reply names ("@Dmitri the tiebreaker is the bottleneck. I support the
+# council.").
+_THING_VOTE = re.compile(
+    r"\bI(?:'d| would)? (?:strongly |fully |firmly |wholeheartedly |still |do )?(?:support|oppose"
+    r"|endorse|favou?r) (?:the|this|a|an|any)\b(?! (?:\w+ )?(?:point|view|comment|idea of \w+)s?\b)"
+    r"|\b(?:I'?m|I am) (?:strongly |firmly |fully |totally |very much |still )?"
+    r"(?:against|opposed to|in favou?r of) (?:the|this|a|an|any)\b|"
+    + _REPORTED_AGAINST
+    + "|"
+    + _REPORTED_FOR,
+    _I,
+)
+
+
 def read_cue(text: str, spans: list[tuple[int, int]]) -> tuple[Cue | None, bool]:
     """The stance cue of a comment whose own sentences are `spans`, and whether it holds any
     disagreement cue at all. The first cue decides (the opening sentences weigh more than later
@@ -477,6 +511,11 @@ def read_cue(text: str, spans: list[tuple[int, int]]) -> tuple[Cue | None, bool]
             cue = replace(cue, vote=2)
         elif _VOTE.match(folded, b, e):
             cue = replace(cue, vote=1)
+    if cue.kind in ("agree", "disagree") and cue.vote != 2:
+        b, e = spans[k]
+        thing = _THING_VOTE.search(folded, b, e)
+        if thing is not None and thing.start() <= at + 2:
+            cue = replace(cue, vote=2, addressed=False, about_claim=True)
     return cue, disagrees
 
 
@@ -688,9 +727,12 @@ def named_person(text: str, begin: int, end: int, names: dict[str, str]) -> tupl
     return None, 0
 
 
+# A negative contraction with its apostrophe ("don't") or typed without it ("dont", "isnt"):
+# a bare "nt" would find every "went", "point" and "front".
 _CONTRAST_WORDS = re.compile(
     r"\b(?:not|no|never|nothing|nobody|but|however|actually|tho|though|instead|rather|first)\b"
-    r"|n'?t\b",
+    r"|n't\b|\b(?:do|does|did|is|are|was|were|has|have|had|ca|wo|should|would|could|must|need"
+    r"|ai)nt\b",
     _I,
 )
 # Negations that express dismay or belief, not disagreement ("I can't believe this happened").

@@ -65,7 +65,7 @@ def build_units(docs: list[Doc]) -> list[Unit]:
     for doc in docs:
         if doc.comment.is_bot:
             continue
-        author = doc.comment.author
+        author = doc.speaker
         if author:
             index = by_author.get(author)
             if index is None:
@@ -95,11 +95,14 @@ def _edges(
     opening = opening_index(docs)
     if opening is not None and _states_question(docs[opening], thread):
         add(docs[opening].unit, 0, OPENING_WEIGHT)
+    # "How do I keep the data?": its answers add tips and caveats ("just don't run down -v"); a
+    # bare contrast there is advice, not a camp.
+    asks_how = opening is not None and _asks_how(docs[opening])
     for doc in docs:
         cue = doc.cue
         if cue is None or doc.target is None:
             continue
-        if cue.weak and doc.link != "reply":
+        if cue.weak and (doc.link != "reply" or asks_how):
             continue
         other = 0 if doc.target == ROOT else docs[doc.target].unit
         add(doc.unit, other, cue.sign * cue.weight)
@@ -374,6 +377,20 @@ def _rival(docs: list[Doc], units: list[Unit], component: list[int], thread: Thr
         if d.unit >= 0 and d.unit != head and component[d.unit] == component[head]
     }
     return head if backers else None
+
+
+# An open question that asks for help or facts, not for a choice or a verdict.
+_ASKS_HOW = re.compile(
+    r"(?:^|[.!:]\s+|\n)\W*(?:how|what|why|where|when|who|whats|what's|hows|how's)\b"
+    r"(?![^.!?\n]*\b(?:or|better|best|worse|should|prefer|vs|versus|think|opinion)\b)[^.!?\n]*\?",
+    re.IGNORECASE,
+)
+
+
+def _asks_how(doc: Doc) -> bool:
+    """Whether an opening asks an open question for help or facts ("how do I keep the data?")
+    rather than for a choice or a view ("what's better, X or Y?", "what do you think?")."""
+    return _ASKS_HOW.search(doc.comment.text[:500]) is not None
 
 
 def _only_questions(doc: Doc) -> bool:

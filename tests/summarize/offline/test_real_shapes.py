@@ -348,3 +348,82 @@ def test_a_yes_after_a_how_question_agrees_with_someone_not_with_a_claim() -> No
     placed = sides(t)
     assert placed[1] is None or placed[1] == placed[2]
     assert len({p for p in placed if p is not None}) <= 1  # Q&A, nobody disagrees
+
+
+def test_a_negative_contraction_is_never_the_claims_verb() -> None:
+    # "We shouldn't ban kites" turns on "ban": a later "don't" is no restatement of it.
+    parsed = read_claim("We shouldn't ban kites on the beach.")
+    assert parsed is not None and parsed.verbs == frozenset({"ban"})
+    assert claim_stance("We shouldn't ban kites on the beach.", "I don't fly kites, lol.") == 0
+
+
+def test_a_reply_ending_in_nt_is_no_contrast() -> None:
+    # "went", "point", "front": only a real negative contraction ("don't", "dont") is one.
+    from bot.summarize.offline.cues import reply_contrast
+
+    assert reply_contrast("my cousin went to the front desk and they said yes", False) is None
+    assert reply_contrast("they dont open on sundays", False) is not None
+    assert reply_contrast("they don't open on sundays", False) is not None
+
+
+def test_an_argument_list_whose_opening_argues_takes_its_motion_from_a_later_line() -> None:
+    # No line says "I agree"; the opening argues for a motion it never states, a later line
+    # rejects the motion in so many words and another proposes it.
+    t = thread(
+        "Mandatory swimming lessons make kids safe around every lake and river.",
+        "Parents already pay for lessons, the state has better things to fund.",
+        "swimming lessons shouldnt be mandatory, some kids are terrified of water",
+        "Drowning is a leading cause of death for children and lessons cut it.",
+        "Swimming lessons should be mandatory in every primary school, full stop.",
+    )
+    got = sides(t)
+    assert got[0] is not None and got[2] is not None and got[0] != got[2]
+    assert got[4] == got[0]
+    assert got[1] is None and got[3] is None  # no words for or against: on no side
+
+
+def test_a_chair_naming_the_proposer_puts_the_proposer_with_the_proposal() -> None:
+    t = thread(
+        "chair: Welcome all. Agenda: 1) budget 2) proposal 7 from rafa: move meetups to Sundays",
+        "rafa: Short version: Fridays clash with half the members' shifts.",
+        "ines: I agree with rafa, Sundays work for me.",
+        "tomas: I am against a move, Sundays are family time for most of us.",
+    )
+    got = sides(t)
+    assert got[1] is not None and got[1] == got[2] and got[3] is not None and got[3] != got[1]
+
+
+def test_support_for_the_proposal_in_a_later_sentence_is_a_vote_not_an_answer_to_the_last() -> None:
+    t = thread(
+        "Dana: Proposal: the library opens on Sunday afternoons from March.",
+        "Eli: I'm against the Sunday opening, staff need one day off together.",
+        "Fay: Eli raises staffing and that matters, but we can hire two weekend staff. "
+        "I support the proposal.",
+    )
+    got = sides(t)
+    assert got[0] is not None and got[2] == got[0] and got[1] is not None and got[1] != got[0]
+
+
+def test_minutes_in_reported_speech_know_who_spoke_and_how_they_voted() -> None:
+    t = thread(
+        "Minutes of the allotment society, 3 May. Ms Ode in the chair. Item 2, a ban on "
+        "bonfires on the plots.",
+        "Mr Lamb spoke in favour. He said smoke drifts into the houses on Mill Lane.",
+        "Mrs Rye said she disagreed with Mr Lamb. Bonfires are the only way to burn diseased wood.",
+        "Dr Cole supported the proposal and said the council collects green waste anyway.",
+        "Mr Penn said he agreed with Mrs Rye and that a ban would be unenforceable.",
+    )
+    got = sides(t)
+    assert got[1] is not None and got[3] == got[1]
+    assert got[2] is not None and got[2] != got[1] and got[4] == got[2]
+
+
+def test_a_caveat_in_answer_to_a_how_question_is_no_camp() -> None:
+    t = thread(
+        "sam: how do you keep a sourdough starter alive over a holiday?",
+        "kit: put it in the fridge, it sleeps for two weeks fine",
+        "sam: thanks, that worked",
+        "lou: just dont leave it more than a month",
+        c4="c3",
+    )
+    assert len({s for s in sides(t) if s is not None}) < 2
