@@ -10,8 +10,8 @@ import pytest
 from bot.bench.sides_bench import SET_DIR, GoldError, load_debate, load_set
 from bot.ingest import detect_format
 
-# The held-out sets (tests/fixtures/sides/heldout, heldout-2, heldout-3) are checked the same way.
-HELDOUT_DIRS = ("heldout", "heldout-2", "heldout-3")
+# The held-out sets (tests/fixtures/sides/heldout, heldout-2, ...) are checked the same way.
+HELDOUT_DIRS = ("heldout", "heldout-2", "heldout-3", "heldout-5")
 PATHS = sorted(SET_DIR.glob("*.toml")) + [
     p for d in HELDOUT_DIRS for p in sorted((SET_DIR / d).glob("*.toml"))
 ]
@@ -86,6 +86,27 @@ def test_the_third_heldout_set_is_whole() -> None:
     assert sum(1 for d in debates if len(d.camps) == 1) == 3
     assert sum(1 for d in debates if not d.camps) == 2
     assert all(6 <= len(d.comments) <= 30 for d in debates)
+
+
+def test_the_fifth_heldout_set_is_whole() -> None:
+    debates = load_set(SET_DIR / "heldout-5")
+    assert len(debates) == 36
+    assert {d.format for d in debates} == {
+        "chat",
+        "text",
+        "discord-json",
+        "discord-txt",
+        "discord-csv",
+        "hackernews",
+        "reddit",
+        "discourse",
+    }
+    assert sum(1 for d in debates if "rumour" in d.styles) == 4
+    assert sum(1 for d in debates if d.name.startswith("args-")) == 3
+    assert sum(1 for d in debates if set(d.camps) == {"A", "B"}) == 32
+    assert sum(1 for d in debates if len(d.camps) == 1) == 2
+    assert sum(1 for d in debates if not d.camps) == 2
+    assert all(6 <= len(d.comments) <= 40 for d in debates)
 
 
 @pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
