@@ -170,6 +170,19 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"overrated\b|^\W*cope\b",
     ),
     ("disagree", ("debunked",), r"\b(?:been |was |is |already )debunked\b"),
+    # A rumour called one: "till then it's a rumour", "false alarm".
+    (
+        "disagree",
+        ("rumour", "rumor", "false alarm"),
+        r"\b(?:it'?s|that'?s|this is|it is|that is) (?:just |only |still |all )?(?:a |an )?"
+        r"(?:unfounded |baseless )?rumou?r\b|\bfalse alarm\b",
+    ),
+    (
+        "query",
+        ("asked", "checked", "confirmed", "verified"),
+        r"\b(?:has|did|have) (?:anyone|anybody|someone|somebody|you) (?:actually |even )?"
+        r"(?:asked|checked|confirmed|verified)\b",
+    ),
     (
         "disagree",
         (
@@ -264,7 +277,13 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"^\W*(?:I )?(?:love|like) (?:it|this|that|the idea)\b|^\W*(?:(?:that|this)(?:'s| is) a )?"
         r"(?:good|great|brilliant) idea\b|^\W*sounds (?:good|great)\b|\bI'?m (?:a )?(?:big )?fan\b",
     ),
-    ("agree", ("said",), r"\bwhat (?:\w+ ){1,2}said\b|\bwell said\b"),
+    # "what Bob said", not "that's what they said last year too" (nobody here).
+    (
+        "agree",
+        ("said",),
+        r"\bwhat (?!(?:they|people|everyone|someone|somebody|others|the \w+) )(?:\w+ ){1,2}said\b"
+        r"|\bwell said\b",
+    ),
     (
         "agree",
         ("right", "true", "correct"),

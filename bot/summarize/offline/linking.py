@@ -218,6 +218,8 @@ class _Linker:
         head = self._head_answering_claim(doc)
         if head is None or self.poll:
             return False
+        if doc.cue is not None and doc.cue.kind == "query":
+            return True  # "has anyone asked facilities?": doubts the report, not the last word
         return _REPORT_DENIAL.search(head.translate(CHAR_TABLE)) is not None
 
     def _about_claim(self, doc: Doc) -> bool:
