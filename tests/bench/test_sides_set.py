@@ -11,7 +11,7 @@ from bot.bench.sides_bench import SET_DIR, GoldError, load_debate, load_set
 from bot.ingest import detect_format
 
 # The held-out sets (tests/fixtures/sides/heldout, heldout-2, ...) are checked the same way.
-HELDOUT_DIRS = ("heldout", "heldout-2", "heldout-3", "heldout-5")
+HELDOUT_DIRS = ("heldout", "heldout-2", "heldout-3", "heldout-4", "heldout-5")
 PATHS = sorted(SET_DIR.glob("*.toml")) + [
     p for d in HELDOUT_DIRS for p in sorted((SET_DIR / d).glob("*.toml"))
 ]
@@ -106,6 +106,18 @@ def test_the_fifth_heldout_set_is_whole() -> None:
     assert sum(1 for d in debates if set(d.camps) == {"A", "B"}) == 32
     assert sum(1 for d in debates if len(d.camps) == 1) == 2
     assert sum(1 for d in debates if not d.camps) == 2
+
+
+def test_the_fourth_heldout_set_is_whole() -> None:
+    debates = load_set(SET_DIR / "heldout-4")
+    assert len(debates) == 36
+    kinds = [d.name.split("-")[0] for d in debates]
+    assert kinds.count("rumour") == 9 and kinds.count("deliberation") == 9
+    assert kinds.count("args") == 9 and kinds.count("reddit") + kinds.count("hn") == 9
+    assert {"reddit", "hackernews", "discord-json", "discord-txt", "chat", "text"} <= {
+        d.format for d in debates
+    }
+    assert sum(1 for d in debates if set(d.camps) == {"A", "B"}) == 32
     assert all(6 <= len(d.comments) <= 40 for d in debates)
 
 
