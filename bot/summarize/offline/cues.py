@@ -29,7 +29,9 @@ _ADVERBS = (
 )
 # Minutes' votes on the motion, in the third person.
 _REPORTED_AGAINST = (
-    r"\b(?:spoke|argued|voted|came out|was|were) (?:strongly |firmly |firmly )?(?:against"
+    r"\b(?:he|she|they|I|we) (?:could|can|would|will|did|does|do) ?(?:not|n'?t) support (?:it|the"
+    r"|this|a|an|any|such)\b"
+    r"|\b(?:spoke|argued|voted|came out|was|were) (?:strongly |firmly )?(?:against"
     r"|opposed to) (?:it|the|this|a|an|any|such)\b|\b(?:spoke|argued|voted) (?:strongly )?against\b"
     r"|\b(?:opposed|objected to) the\b"
 )
@@ -91,7 +93,8 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     (
         "disagree",
         ("support",),
-        r"\bI (?:can'?t|cannot|could ?n'?t|could not|won'?t|will not|do ?n'?t|do not) support\b",
+        r"\b(?:I|he|she|they|we) (?:can'?t|cannot|could ?n'?t|could not|won'?t|will not|would not"
+        r"|wouldn'?t|do ?n'?t|do not|does ?n'?t|does not|did ?n'?t|did not) support\b",
     ),
     ("disagree", ("by that logic",), r"^\W*by that logic\b"),
     (
@@ -173,9 +176,11 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     # A rumour called one: "till then it's a rumour", "false alarm".
     (
         "disagree",
-        ("rumour", "rumor", "false alarm"),
+        ("rumour", "rumor", "false alarm", "parody"),
         r"\b(?:it'?s|that'?s|this is|it is|that is) (?:just |only |still |all )?(?:a |an )?"
-        r"(?:unfounded |baseless )?rumou?r\b|\bfalse alarm\b",
+        r"(?:unfounded |baseless )?rumou?r\b|\bfalse alarm\b"
+        r"|\b(?:is|it'?s|that'?s|was) (?:a |just a |obviously a |clearly a )?parody\b"
+        r"|\bparody (?:account|site|page)\b",
     ),
     (
         "query",
