@@ -311,7 +311,9 @@ _AGREE_SENTENCE = re.compile(
     # "NTA": Reddit's verdict "not the asshole" sides with the poster (see `named_person`).
     _LEAD + r"(?:(?:exactly|precisely|this|same|so true|true|indeed|correct|yes|yep|yup|yeah|nta"
     r"|absolutely|100%|\^+|\^+ ?this|this,? so much|this is it|bingo|confirmed|definitely"
-    r"|same here|agreed|agree)(?:\s*[,.!:;]|\s+[-\u2013\u2014]\s|\W*$)"
+    r"|same here|agreed|agree|in favou?r|(?:so )?still (?:a )?yes|yes from me)"
+    r"(?:\s*[,.!:;]|\s+[-\u2013\u2014]\s|\W*$)"
+    r"|I'?m (?:leaning|inclined) (?:towards?|to) (?:a )?yes\b"
     r"|(?:yes|yep|yup|yeah|exactly|precisely|\^+ ?this)\b)",
     _I,
 )
@@ -329,7 +331,12 @@ _CLAIM_VOTE = re.compile(
     r"|I(?:'d)? (?:strongly |fully |firmly |wholeheartedly |would |must )?"
     r"(?:support|endorse|favou?r|oppose|object to)"
     r"|I'?m (?:strongly |firmly |fully |all |very much |totally )?(?:in favou?r"
-    r"|for it|for this|against|opposed))\b",
+    r"|for it|for this|against|opposed)"
+    # A deliberation's votes: "Against.", "Still no.", "I'm leaning towards yes", "I have
+    # strong reservations".
+    r"|against|opposed|in favou?r|(?:so )?still (?:a )?(?:no|yes)|(?:no|yes) from me"
+    r"|I'?m (?:leaning|inclined) (?:towards?|to) (?:a )?(?:yes|no)"
+    r"|I (?:still )?have (?:strong |serious |real |some |grave |major )?(?:reservations|doubts))\b",
     _I,
 )
 # "No, ..." but not "No-one ...". Short denials that are a whole sentence: "Fake.", "Nah ...".
@@ -338,7 +345,11 @@ _DISAGREE_SENTENCE = re.compile(
     # here"), answering the poster whoever spoke last (see `named_person`).
     _LEAD
     + r"(?:(?:no|wrong|false|fake|hoax|lies|untrue|bs|bullshit|rubbish|nonsense|keep it|yta|esh"
-    r"|not true|not really|not at all|hardly)(?:\s*[,.!:;?]|\s+[-\u2013\u2014]\s|\W*$)"
+    r"|not true|not really|not at all|hardly|against|opposed|(?:so )?still (?:a )?no|no from me)"
+    r"(?:\s*[,.!:;?]|\s+[-\u2013\u2014]\s|\W*$)"
+    r"|I'?m (?:leaning|inclined) (?:towards?|to) (?:a )?no\b"
+    r"|I (?:still )?have (?:strong |serious |real |some |grave |major )?(?:reservations|doubts)\b"
+    r"|I'?m (?:also |still |strongly |firmly )?against (?:it |this )?(?:as well|too)\b"
     r"|(?:nope|nah|meh|hell no|absolutely not|definitely not|not again|god no|please don'?t"
     r"|I'?d rather not|rather not|bad idea|terrible idea|I'?m not a fan|not a fan)\b"
     # A meeting's rebuttal, at any sentence: "With respect to Ms Marsh, we can't ...", "With
@@ -499,7 +510,8 @@ def _weight(sentence: int) -> float:
 # council.").
 _THING_VOTE = re.compile(
     r"\bI(?:'d| would)? (?:strongly |fully |firmly |wholeheartedly |still |do )?(?:support|oppose"
-    r"|endorse|favou?r) (?:the|this|a|an|any)\b(?! (?:\w+ )?(?:point|view|comment|idea of \w+)s?\b)"
+    r"|endorse|favou?r) (?:it\b|(?:the|this|a|an|any)\b(?! (?:\w+ )?(?:point|view|comment"
+    r"|idea of \w+)s?\b))"
     r"|\b(?:I'?m|I am) (?:strongly |firmly |fully |totally |very much |still )?"
     r"(?:against|opposed to|in favou?r of) (?:the|this|a|an|any)\b|"
     + _REPORTED_AGAINST

@@ -427,3 +427,35 @@ def test_a_caveat_in_answer_to_a_how_question_is_no_camp() -> None:
         c4="c3",
     )
     assert len({s for s in sides(t) if s is not None}) < 2
+
+
+def test_a_deliberations_votes_in_few_words_take_sides_on_the_proposal() -> None:
+    # "Against.", "I'm against as well", "Still no.", "I have reservations", "Then I support it."
+    t = thread(
+        "Facilitator: Proposal: a late-night bus on Fridays, paid from the parking fund.",
+        "Ann: I'm in favour. Shift workers walk home at 2am now.",
+        "Bo: Against. The parking fund pays for the pothole repairs.",
+        "Cy: I'm against as well, nobody rides a bus at 3am.",
+        "Di: I agree with Ann. My son works nights at the hospital.",
+        "Ed: Then I support it. The hospital shifts settle it for me.",
+        "Fi: I have strong reservations about the cost.",
+        "Bo: Still no.",
+    )
+    got = sides(t)
+    yes, no = got[1], got[2]
+    assert yes is not None and no is not None and yes != no
+    assert got[4] == yes and got[5] == yes
+    assert got[3] == no and got[6] == no and got[7] == no
+
+
+def test_a_rumour_called_a_parody_or_a_rumour_is_denied_and_has_anyone_checked_doubts_it() -> None:
+    t = thread(
+        "ana: the ferry to the island is being scrapped next spring, heard it at the harbour",
+        "ben: makes sense, they cut the winter sailings already",
+        "cy: has anyone actually checked with the ferry company?",
+        "di: till someone official says it, it's a rumour",
+        "eve: the 'harbour news' page that posted it is a parody account lol",
+    )
+    got = sides(t)
+    assert got[0] is not None and got[3] is not None and got[0] != got[3]
+    assert got[2] == got[3] and got[4] == got[3]
