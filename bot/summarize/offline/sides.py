@@ -93,7 +93,8 @@ def _edges(
         weights[key] = weights.get(key, 0.0) + w
 
     opening = opening_index(docs)
-    if opening is not None and _states_question(docs[opening], thread):
+    marked = _marker_edges(docs, add)
+    if opening is not None and opening not in marked and _states_question(docs[opening], thread):
         add(docs[opening].unit, 0, OPENING_WEIGHT)
     # "How do I keep the data?": its answers add tips and caveats ("just don't run down -v"); a
     # bare contrast there is advice, not a camp.
@@ -110,6 +111,53 @@ def _edges(
             add(doc.unit, 0, doc.vote * VOTE_WEIGHT)
     options = _team_edges(docs, opening, add)
     return weights, options
+
+
+# An argument list that marks each line pro or con ("(+) ...", "[-] ...", "Pro: ...", "Con -
+# ...", "👍 ..."), or sorts them under headings ("Pros:", "Arguments against"): the marks are
+# the stance, as a reader takes them.
+_PRO = "pro"
+_CON = "con"
+_MARK = re.compile(
+    r"\s*(?:(?P<pro>\(\+\)|\[\+\]|\+\s*:|pro\s*[:\-\u2013\u2014]|for\s*:|\u2705|\U0001f44d)"
+    r"|(?P<con>\(-\)|\(\u2212\)|\[-\]|-\s*:|con\s*[:\-\u2013\u2014]|against\s*:|\u274c"
+    r"|\U0001f44e))\s*(?=\S)",
+    re.IGNORECASE,
+)
+_HEADING = re.compile(
+    r"\s*(?:#+\s*)?(?:(?P<pro>pros|arguments? for(?: it)?|(?:for|in favou?r|pro)\s*:)"
+    r"|(?P<con>cons|arguments? against(?: it)?|(?:against|con)\s*:))\s*:?\s*$",
+    re.IGNORECASE,
+)
+MARK_WEIGHT = 1.0
+MIN_MARKED = 2  # one "Pro:" is a word; a list marks several lines
+
+
+def _marker_edges(docs: list[Doc], add) -> set[int]:
+    """Edges to the question from pro / con marks and headings; the docs marked (none unless
+    at least `MIN_MARKED` are, with both marks present)."""
+    found: dict[int, int] = {}
+    section = 0
+    for doc in docs:
+        if doc.comment.is_bot or doc.unit < 0:
+            continue
+        text = doc.comment.text
+        # Headings sort a list that nobody signs; in a chat "Pros:" is somebody's message.
+        heading = _HEADING.match(text) if len(text) < 40 and not doc.speaker else None
+        if heading is not None:
+            section = 1 if heading.group("pro") else -1
+            continue
+        mark = _MARK.match(text)
+        if mark is not None:
+            found[doc.index] = 1 if mark.group("pro") else -1
+        elif section:
+            found[doc.index] = section
+    if len(found) < MIN_MARKED or len(set(found.values())) < 2:
+        return set()
+    for index, sign in found.items():
+        add(docs[index].unit, 0, sign * MARK_WEIGHT)
+        docs[index].link = docs[index].link or "marked"
+    return set(found)
 
 
 def _team_edges(docs: list[Doc], opening: int | None, add) -> dict[str, tuple[str, int]]:

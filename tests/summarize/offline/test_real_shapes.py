@@ -459,3 +459,26 @@ def test_a_rumour_called_a_parody_or_a_rumour_is_denied_and_has_anyone_checked_d
     got = sides(t)
     assert got[0] is not None and got[3] is not None and got[0] != got[3]
     assert got[2] == got[3] and got[4] == got[3]
+
+
+def test_an_argument_list_marked_pro_and_con_is_sorted_by_its_marks() -> None:
+    marked = thread(
+        "(+) the four-day week cuts commuting and emissions",
+        "(-) customers expect answers on Fridays",
+        "(+) rested staff make fewer mistakes",
+        "(-) the same work squeezed into four days means longer, worse days",
+    )
+    got = sides(marked)
+    assert got[0] is not None and got[1] is not None and got[0] != got[1]
+    assert got[2] == got[0] and got[3] == got[1]
+    headed = thread(
+        "Pros:",
+        "the four-day week cuts commuting and emissions",
+        "rested staff make fewer mistakes",
+        "Cons:",
+        "customers expect answers on Fridays",
+    )
+    got = sides(headed)
+    assert got[1] is not None and got[1] == got[2] and got[4] is not None and got[4] != got[1]
+    # One "Pro:" in a chat is a word, not a list.
+    assert len({s for s in sides(thread("ann: pro: cheap", "bo: sure")) if s is not None}) < 2
