@@ -311,7 +311,8 @@ _AGREE_SENTENCE = re.compile(
     # "NTA": Reddit's verdict "not the asshole" sides with the poster (see `named_person`).
     _LEAD + r"(?:(?:exactly|precisely|this|same|so true|true|indeed|correct|yes|yep|yup|yeah|nta"
     r"|absolutely|100%|\^+|\^+ ?this|this,? so much|this is it|bingo|confirmed|definitely"
-    r"|same here|agreed|agree|in favou?r|(?:so )?still (?:a )?yes|yes from me)"
+    r"|same here|agreed|agree|in favou?r|(?:so )?still (?:a )?yes|yes from me"
+    r"|(?:wholeheartedly |fully |strongly |totally |100% )?support(?:ed)?)"
     r"(?:\s*[,.!:;]|\s+[-\u2013\u2014]\s|\W*$)"
     r"|I'?m (?:leaning|inclined) (?:towards?|to) (?:a )?yes\b"
     r"|(?:yes|yep|yup|yeah|exactly|precisely|\^+ ?this)\b)",
@@ -335,6 +336,7 @@ _CLAIM_VOTE = re.compile(
     # A deliberation's votes: "Against.", "Still no.", "I'm leaning towards yes", "I have
     # strong reservations".
     r"|against|opposed|in favou?r|(?:so )?still (?:a )?(?:no|yes)|(?:no|yes) from me"
+    r"|(?:wholeheartedly |fully |strongly |totally |100% )?support(?:ed)?(?=\s*[.!]|\W*$)"
     r"|I'?m (?:leaning|inclined) (?:towards?|to) (?:a )?(?:yes|no)"
     r"|I (?:still )?have (?:strong |serious |real |some |grave |major )?(?:reservations|doubts))\b",
     _I,

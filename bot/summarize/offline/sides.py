@@ -429,16 +429,29 @@ def _rival(docs: list[Doc], units: list[Unit], component: list[int], thread: Thr
 
 # An open question that asks for help or facts, not for a choice or a verdict.
 _ASKS_HOW = re.compile(
-    r"(?:^|[.!:]\s+|\n)\W*(?:how|what|why|where|when|who|whats|what's|hows|how's)\b"
+    r"(?:^|[.!:]\s+|\n)\W*(?:how|what|why|where|when|who|whats|what's|hows|how's"
+    r"|(?:does |do )?(?:any ?one|any ?body|someone|somebody|you guys) (?:know|knows|remember)"
+    r"|(?:can|could) (?:any ?one|any ?body|someone|somebody) (?:tell|explain|help))\b"
     r"(?![^.!?\n]*\b(?:or|better|best|worse|should|prefer|vs|versus|think|opinion)\b)[^.!?\n]*\?",
+    re.IGNORECASE,
+)
+
+
+# An opening that passes on a report ("screenshot going round says ..."): its question ("anyone
+# know more?") asks whether the report is true, and the answers take sides on it.
+_REPORTS = re.compile(
+    r"\b(?:says|said|apparently|reportedly|rumou?red|rumou?rs?|heard|hearing|going (?:round|around)"
+    r"|claims?|screenshot|breaking|leaked?)\b",
     re.IGNORECASE,
 )
 
 
 def _asks_how(doc: Doc) -> bool:
     """Whether an opening asks an open question for help or facts ("how do I keep the data?")
-    rather than for a choice or a view ("what's better, X or Y?", "what do you think?")."""
-    return _ASKS_HOW.search(doc.comment.text[:500]) is not None
+    rather than for a choice or a view ("what's better, X or Y?", "what do you think?"), or
+    about a report it passes on."""
+    head = doc.comment.text[:500]
+    return _ASKS_HOW.search(head) is not None and _REPORTS.search(head) is None
 
 
 def _only_questions(doc: Doc) -> bool:

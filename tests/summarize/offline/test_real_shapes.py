@@ -482,3 +482,26 @@ def test_an_argument_list_marked_pro_and_con_is_sorted_by_its_marks() -> None:
     assert got[1] is not None and got[1] == got[2] and got[4] is not None and got[4] != got[1]
     # One "Pro:" in a chat is a word, not a list.
     assert len({s for s in sides(thread("ann: pro: cheap", "bo: sure")) if s is not None}) < 2
+
+
+def test_answers_to_anyone_know_what_it_was_are_no_camps_but_a_reports_are() -> None:
+    # "Anyone know what it was?" asks for facts: a caveat answering it is no camp. "Screenshot
+    # says X. Anyone know more?" passes on a report: doubting it takes a side.
+    asked = thread(
+        "ana: huge bang just now, windows rattled. anyone know what it was?",
+        "bo: fireworks at the rugby club maybe",
+        "ana: didn't know they did fireworks on a tuesday",
+        c3="c2",
+    )
+    assert len({s for s in sides(asked) if s is not None}) < 2
+    reported = thread(
+        "ana: screenshot going round says the lido closes for good in May. anyone know more?",
+        "bo: source? the council site says it reopens in June",
+        "ana: it's just a screenshot, I can't find the original",
+        "bo: that's not a source, stories vanish in a day",
+        c2="c1",
+        c3="c2",
+        c4="c3",
+    )
+    got = sides(reported)
+    assert got[0] is not None and got[1] is not None and got[0] != got[1]
