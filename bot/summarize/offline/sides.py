@@ -103,8 +103,10 @@ def _edges(
         cue = doc.cue
         if cue is None or doc.target is None:
             continue
-        if cue.weak and (doc.link != "reply" or asks_how):
+        if cue.weak and doc.link != "reply":
             continue
+        if asks_how and (cue.weak or cue.kind == "counter"):
+            continue  # an answer to "how do I ...?" is a tip, not a counter-claim
         other = 0 if doc.target == ROOT else docs[doc.target].unit
         add(doc.unit, other, cue.sign * cue.weight)
         if doc.vote:

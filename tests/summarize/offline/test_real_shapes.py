@@ -495,7 +495,7 @@ def test_answers_to_anyone_know_what_it_was_are_no_camps_but_a_reports_are() -> 
     )
     assert len({s for s in sides(asked) if s is not None}) < 2
     reported = thread(
-        "ana: screenshot going round says the lido closes for good in May. anyone know more?",
+        "ana: screenshot going round says the lido closes for good in May. Anyone know more?",
         "bo: source? the council site says it reopens in June",
         "ana: it's just a screenshot, I can't find the original",
         "bo: that's not a source, stories vanish in a day",
