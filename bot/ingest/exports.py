@@ -19,6 +19,7 @@ from typing import Any, TypeGuard
 from urllib.parse import unquote, urlsplit
 
 from bot.ingest.paste import split_lines
+from bot.ingest.quotes import resolve_quote_replies
 from bot.ingest.schema import SiteModel, Snowflake, validate
 from bot.ingest.source import fail
 from bot.ingest.timestamps import infer_date_order, parse_date_time, parse_iso
@@ -193,7 +194,9 @@ def parse_discord_json(data: object, name: str) -> Thread:
         )
     log.debug("%s: %d messages kept, %d skipped", name, len(comments), skipped)
     return Thread(
-        comments=tuple(comments),
+        # A message that quotes an earlier one ("> ..." in Discord) without a reply reference
+        # answers it, as in a paste.
+        comments=tuple(resolve_quote_replies(comments)),
         title=_nonempty_str(channel.name),
         source=SOURCE,
         url=base,
@@ -287,7 +290,7 @@ def parse_discord_txt(text: str, name: str, *, id_start: int = 1) -> Thread:
                 time=parse_date_time(when, order),
             )
         )
-    return Thread(comments=tuple(comments), title=title, source=SOURCE)
+    return Thread(comments=tuple(resolve_quote_replies(comments)), title=title, source=SOURCE)
 
 
 # --- CSV ----------------------------------------------------------------------------------------
@@ -355,4 +358,4 @@ def parse_discord_csv(text: str, name: str, *, id_start: int = 1) -> Thread:
                 time=parse_date_time(cell(row, "date"), order),
             )
         )
-    return Thread(comments=tuple(comments), source=SOURCE)
+    return Thread(comments=tuple(resolve_quote_replies(comments)), source=SOURCE)

@@ -240,6 +240,22 @@ def test_txt_without_preamble_or_footer() -> None:
     assert [(c.id, c.text) for c in thread.comments] == [("m1", "first"), ("m2", "second")]
 
 
+def test_txt_message_quoting_an_earlier_one_replies_to_it() -> None:
+    # Discord's "> quote" markdown with no reply reference: it answers the message it quotes.
+    text = (
+        "[3/14/2024 10:32 AM] ana\nwe should move raids to Sunday\n\n\n"
+        "[3/14/2024 10:33 AM] ben\nno idea\n\n\n"
+        "[3/14/2024 10:34 AM] cy\n> move raids to Sunday\nSunday is family day\n"
+    )
+    thread = parse_source(InputSource(name="raid.txt", data=text.encode()), "discord-txt")
+    assert [(c.id, c.reply_to) for c in thread.comments] == [
+        ("m1", None),
+        ("m2", None),
+        ("m3", "m1"),
+    ]
+    assert thread.comments[2].text.startswith("> move raids")  # the text itself is unchanged
+
+
 # --- CSV ----------------------------------------------------------------------------------------
 
 

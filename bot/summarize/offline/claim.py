@@ -123,7 +123,12 @@ def root(word: str) -> str:
 def _content(word: str) -> bool:
     if word in _VERBS:
         return True
-    return word not in STOPWORDS and word not in _AUX and any(c.isalpha() for c in word)
+    return (
+        word not in STOPWORDS
+        and word not in _AUX
+        and word not in _NEG  # "n't" is no verb: "We shouldn't ban zoos" turns on "ban"
+        and any(c.isalpha() for c in word)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,18 @@ _ADVERBS = (
     r"certainly|definitely|100%|wholeheartedly|would|tend to|kind of|sort of|somewhat|partly|"
     r"partially|generally|broadly|actually|very much|both) )"
 )
+# Minutes' votes on the motion, in the third person.
+_REPORTED_AGAINST = (
+    r"\b(?:he|she|they|I|we) (?:could|can|would|will|did|does|do) ?(?:not|n'?t) support (?:it|the"
+    r"|this|a|an|any|such)\b"
+    r"|\b(?:spoke|argued|voted|came out|was|were) (?:strongly |firmly )?(?:against"
+    r"|opposed to) (?:it|the|this|a|an|any|such)\b|\b(?:spoke|argued|voted) (?:strongly )?against\b"
+    r"|\b(?:opposed|objected to) the\b"
+)
+_REPORTED_FOR = (
+    r"\b(?:spoke|argued|voted|came out|was|were) (?:strongly |warmly )?in favou?r\b"
+    r"|\b(?:supported|backed|endorsed|welcomed) the\b"
+)
 # Each cue: its kind, words one of which must be in the (lowercased) text for it to match, and
 # the pattern. The words are a cheap filter: running every pattern over every comment of a large
 # thread costs far more than a few substring tests.
@@ -40,13 +52,20 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         "disagree",
         ("oppose", "object", "against"),
         r"\bI (?:strongly |firmly |must |would )?(?:oppose|object to)\b"
-        r"|\bI'?m (?:strongly |firmly |totally )?(?:against|opposed to) (?:this|it|the)\b",
+        r"|\b(?:I'?m|I am) (?:strongly |firmly |totally )?(?:against|opposed to) "
+        r"(?:this|it|the|a|an|any|that|these|those|such)\b",
     ),
     (
         "disagree",
         ("against", "opposed"),
         r"^\W*(?:I'?m |I am |we'?re )?(?:strongly |totally |completely |firmly |very much )?"
         r"(?:against|opposed)\W*$|^\W*(?:strongly |totally |firmly )(?:against|opposed)\b",
+    ),
+    # Minutes in reported speech: "Mr Abara spoke against.", "She opposed the cap."
+    (
+        "disagree",
+        ("against", "opposed", "objected"),
+        _REPORTED_AGAINST,
     ),
     ("disagree", ("counter",), r"^\W*counter[- ]?(?:point|argument)\b"),
     ("disagree", ("agree",), r"\bI (?:do not|don'?t|can'?t|cannot) agree\b"),
@@ -74,7 +93,8 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     (
         "disagree",
         ("support",),
-        r"\bI (?:can'?t|cannot|could ?n'?t|could not|won'?t|will not|do ?n'?t|do not) support\b",
+        r"\b(?:I|he|she|they|we) (?:can'?t|cannot|could ?n'?t|could not|won'?t|will not|would not"
+        r"|wouldn'?t|do ?n'?t|do not|does ?n'?t|does not|did ?n'?t|did not) support\b",
     ),
     ("disagree", ("by that logic",), r"^\W*by that logic\b"),
     (
@@ -153,6 +173,21 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"overrated\b|^\W*cope\b",
     ),
     ("disagree", ("debunked",), r"\b(?:been |was |is |already )debunked\b"),
+    # A rumour called one: "till then it's a rumour", "false alarm".
+    (
+        "disagree",
+        ("rumour", "rumor", "false alarm", "parody"),
+        r"\b(?:it'?s|that'?s|this is|it is|that is) (?:just |only |still |all )?(?:a |an )?"
+        r"(?:unfounded |baseless )?rumou?r\b|\bfalse alarm\b"
+        r"|\b(?:is|it'?s|that'?s|was) (?:a |just a |obviously a |clearly a )?parody\b"
+        r"|\bparody (?:account|site|page)\b",
+    ),
+    (
+        "query",
+        ("asked", "checked", "confirmed", "verified"),
+        r"\b(?:has|did|have) (?:anyone|anybody|someone|somebody|you) (?:actually |even )?"
+        r"(?:asked|checked|confirmed|verified)\b",
+    ),
     (
         "disagree",
         (
@@ -195,6 +230,7 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"\bnot (?:entirely|completely|quite|necessarily|always) (?:true|right|correct|accurate"
         r"|the case)\b",
     ),
+    ("agree", ("favour", "favor", "supported", "backed", "endorsed", "welcomed"), _REPORTED_FOR),
     ("agree", ("agree",), rf"\bI {_ADVERBS}{{0,2}}agree\b(?! to disagree)"),
     ("agree", ("agree",), r"^\W*(?:totally |fully |completely |strongly )?agree\b"),
     ("agree", ("agreed",), r"\bagreed\b"),
@@ -246,7 +282,13 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"^\W*(?:I )?(?:love|like) (?:it|this|that|the idea)\b|^\W*(?:(?:that|this)(?:'s| is) a )?"
         r"(?:good|great|brilliant) idea\b|^\W*sounds (?:good|great)\b|\bI'?m (?:a )?(?:big )?fan\b",
     ),
-    ("agree", ("said",), r"\bwhat (?:\w+ ){1,2}said\b|\bwell said\b"),
+    # "what Bob said", not "that's what they said last year too" (nobody here).
+    (
+        "agree",
+        ("said",),
+        r"\bwhat (?!(?:they|people|everyone|someone|somebody|others|the \w+) )(?:\w+ ){1,2}said\b"
+        r"|\bwell said\b",
+    ),
     (
         "agree",
         ("right", "true", "correct"),
@@ -269,7 +311,10 @@ _AGREE_SENTENCE = re.compile(
     # "NTA": Reddit's verdict "not the asshole" sides with the poster (see `named_person`).
     _LEAD + r"(?:(?:exactly|precisely|this|same|so true|true|indeed|correct|yes|yep|yup|yeah|nta"
     r"|absolutely|100%|\^+|\^+ ?this|this,? so much|this is it|bingo|confirmed|definitely"
-    r"|same here|agreed|agree)(?:\s*[,.!:;]|\s+[-\u2013\u2014]\s|\W*$)"
+    r"|same here|agreed|agree|in favou?r|(?:so )?still (?:a )?yes|yes from me"
+    r"|(?:wholeheartedly |fully |strongly |totally |100% )?support(?:ed)?)"
+    r"(?:\s*[,.!:;]|\s+[-\u2013\u2014]\s|\W*$)"
+    r"|I'?m (?:leaning|inclined) (?:towards?|to) (?:a )?yes\b"
     r"|(?:yes|yep|yup|yeah|exactly|precisely|\^+ ?this)\b)",
     _I,
 )
@@ -287,7 +332,13 @@ _CLAIM_VOTE = re.compile(
     r"|I(?:'d)? (?:strongly |fully |firmly |wholeheartedly |would |must )?"
     r"(?:support|endorse|favou?r|oppose|object to)"
     r"|I'?m (?:strongly |firmly |fully |all |very much |totally )?(?:in favou?r"
-    r"|for it|for this|against|opposed))\b",
+    r"|for it|for this|against|opposed)"
+    # A deliberation's votes: "Against.", "Still no.", "I'm leaning towards yes", "I have
+    # strong reservations".
+    r"|against|opposed|in favou?r|(?:so )?still (?:a )?(?:no|yes)|(?:no|yes) from me"
+    r"|(?:wholeheartedly |fully |strongly |totally |100% )?support(?:ed)?(?=\s*[.!]|\W*$)"
+    r"|I'?m (?:leaning|inclined) (?:towards?|to) (?:a )?(?:yes|no)"
+    r"|I (?:still )?have (?:strong |serious |real |some |grave |major )?(?:reservations|doubts))\b",
     _I,
 )
 # "No, ..." but not "No-one ...". Short denials that are a whole sentence: "Fake.", "Nah ...".
@@ -296,7 +347,11 @@ _DISAGREE_SENTENCE = re.compile(
     # here"), answering the poster whoever spoke last (see `named_person`).
     _LEAD
     + r"(?:(?:no|wrong|false|fake|hoax|lies|untrue|bs|bullshit|rubbish|nonsense|keep it|yta|esh"
-    r"|not true|not really|not at all|hardly)(?:\s*[,.!:;?]|\s+[-\u2013\u2014]\s|\W*$)"
+    r"|not true|not really|not at all|hardly|against|opposed|(?:so )?still (?:a )?no|no from me)"
+    r"(?:\s*[,.!:;?]|\s+[-\u2013\u2014]\s|\W*$)"
+    r"|I'?m (?:leaning|inclined) (?:towards?|to) (?:a )?no\b"
+    r"|I (?:still )?have (?:strong |serious |real |some |grave |major )?(?:reservations|doubts)\b"
+    r"|I'?m (?:also |still |strongly |firmly )?against (?:it |this )?(?:as well|too)\b"
     r"|(?:nope|nah|meh|hell no|absolutely not|definitely not|not again|god no|please don'?t"
     r"|I'?d rather not|rather not|bad idea|terrible idea|I'?m not a fan|not a fan)\b"
     # A meeting's rebuttal, at any sentence: "With respect to Ms Marsh, we can't ...", "With
@@ -451,6 +506,23 @@ def _weight(sentence: int) -> float:
     return 0.7 if sentence < OPENING_SENTENCES else 0.5
 
 
+# Support for or opposition to a proposal, in any sentence: "I support the full-day policy.",
+# "But I am against a council." It is a vote on the question, not an answer to the last speaker
+# or to the person a reply names ("@Dmitri the tiebreaker is the bottleneck. I support the
+# council.").
+_THING_VOTE = re.compile(
+    r"\bI(?:'d| would)? (?:strongly |fully |firmly |wholeheartedly |still |do )?(?:support|oppose"
+    r"|endorse|favou?r) (?:it\b|(?:the|this|a|an|any)\b(?! (?:\w+ )?(?:point|view|comment"
+    r"|idea of \w+)s?\b))"
+    r"|\b(?:I'?m|I am) (?:strongly |firmly |fully |totally |very much |still )?"
+    r"(?:against|opposed to|in favou?r of) (?:the|this|a|an|any)\b|"
+    + _REPORTED_AGAINST
+    + "|"
+    + _REPORTED_FOR,
+    _I,
+)
+
+
 def read_cue(text: str, spans: list[tuple[int, int]]) -> tuple[Cue | None, bool]:
     """The stance cue of a comment whose own sentences are `spans`, and whether it holds any
     disagreement cue at all. The first cue decides (the opening sentences weigh more than later
@@ -477,6 +549,11 @@ def read_cue(text: str, spans: list[tuple[int, int]]) -> tuple[Cue | None, bool]
             cue = replace(cue, vote=2)
         elif _VOTE.match(folded, b, e):
             cue = replace(cue, vote=1)
+    if cue.kind in ("agree", "disagree") and cue.vote != 2:
+        b, e = spans[k]
+        thing = _THING_VOTE.search(folded, b, e)
+        if thing is not None and thing.start() <= at + 2:
+            cue = replace(cue, vote=2, addressed=False, about_claim=True)
     return cue, disagrees
 
 
@@ -688,9 +765,12 @@ def named_person(text: str, begin: int, end: int, names: dict[str, str]) -> tupl
     return None, 0
 
 
+# A negative contraction with its apostrophe ("don't") or typed without it ("dont", "isnt"):
+# a bare "nt" would find every "went", "point" and "front".
 _CONTRAST_WORDS = re.compile(
     r"\b(?:not|no|never|nothing|nobody|but|however|actually|tho|though|instead|rather|first)\b"
-    r"|n'?t\b",
+    r"|n't\b|\b(?:do|does|did|is|are|was|were|has|have|had|ca|wo|should|would|could|must|need"
+    r"|ai)nt\b",
     _I,
 )
 # Negations that express dismay or belief, not disagreement ("I can't believe this happened").

@@ -427,12 +427,26 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
+# A comment of this many words with no cue is an argument in its own right (`_contested`).
+ARGUMENT_WORDS = 6
+
+
 def _contested(doc: Doc) -> bool:
     """A comment that may argue against another without saying so: a negation or a contrast,
     and no agreement cue."""
     if doc.junk or (doc.cue is not None and doc.cue.sign > 0):
         return False
-    return reply_contrast(doc.comment.text[doc.body :], quoted=doc.body > 0) is not None
+    own = doc.comment.text[doc.body :]
+    if reply_contrast(own, quoted=doc.body > 0) is not None:
+        return True
+    # An argument of its own, with no cue either way ("parents have the right to choose how
+    # their children are educated"): nothing says it agrees, so nobody can say it does.
+    return (
+        doc.cue is None
+        and not (doc.praise or doc.off_topic)
+        and len(own.split()) >= ARGUMENT_WORDS
+        and not own.rstrip().endswith("?")
+    )
 
 
 def notes(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from dataclasses import replace
 
 from bot.summarize.offline.claim import Claim, read_claim, root, stance, tokens
 from bot.summarize.offline.cues import (
@@ -84,10 +85,11 @@ class _Linker:
         self.docs = docs
         self.names: dict[str, str] = {}
         self.ids: dict[str, int] = {}
+        set_speakers(docs)
         for doc in docs:
             self.ids.setdefault(doc.comment.id, doc.index)
-            if doc.comment.author and not doc.comment.is_bot:
-                self.names.setdefault(doc.comment.author.casefold(), doc.comment.author)
+            if doc.speaker and not doc.comment.is_bot:
+                self.names.setdefault(doc.speaker.casefold(), doc.speaker)
         # "Gregory" names "Gregory Ashe" when no other author is a Gregory; "Ashe" too, and
         # "Brandt" names "Cllr Brandt" (a title is not a name).
         given: dict[str, set[str]] = {}
@@ -119,24 +121,54 @@ class _Linker:
         )
         self.duel = not self.tree and _back_and_forth(docs, self.opening)
         self.claim = _claim(thread, docs, self.opening)
+        self.motion = (
+            _motion(docs, self.opening, self.claim) if not self.tree and not thread.title else None
+        )
+        # A chair's agenda that names whose proposal it is ("proposal 14 from hartmut"): the
+        # proposer speaks for it.
+        self.proposer = (
+            _proposer(docs[self.opening].comment.text[:2000], self.names)
+            if self.opening is not None
+            else None
+        )
         self.latest: dict[str, int] = {}  # author -> their latest comment so far
         # (doc, who) of the latest comments that can be answered, latest last.
         self.recent: deque[tuple[int, str]] = deque(maxlen=2 * REPLY_WINDOW)
 
     def link(self, doc: Doc) -> None:
         comment = doc.comment
-        who = comment.author or f"#{doc.index}"  # anonymous comments are each their own person
+        who = doc.speaker or f"#{doc.index}"  # anonymous comments are each their own person
         doc.cue, doc.disagrees = read_cue(comment.text, doc.spans)
         vote = doc.cue.sign if doc.cue is not None and self._votes(doc.cue) else 0
         target, how = self._explicit_target(doc, who)
         if target is not None and vote and not self.tree:
             doc.vote = vote  # "nah Cheng said it": agrees with Cheng and votes no
+        if doc.cue is not None and doc.cue.about_claim and doc.index != self.opening:
+            target, how = ROOT, "root"
         if target is None:
             target, how = self._implicit_target(doc, who)
         elif how == "reply" and doc.cue is not None and doc.cue.vote == 2:
             target = self._asked_about(target)
-        if doc.cue is None and self.claim is not None and doc.index != self.opening:
-            sign = 0 if doc.junk else stance(self.claim, comment.text, doc.spans)
+        if (
+            doc.cue is None
+            and self.proposer is not None
+            and doc.speaker == self.proposer
+            and doc.index != self.opening
+            and not doc.junk
+        ):
+            doc.cue = Cue(+1, 1.0, "proposer", addressed=False)
+            target, how = ROOT, "claim"
+        if (
+            doc.cue is None
+            and (self.claim is not None or self.motion is not None)
+            and doc.index != self.opening
+        ):
+            # A motion stated in so many words is plainer evidence than the opening's own
+            # predicate without an auxiliary, so it is read first.
+            sign = 0
+            for claim in (self.motion, self.claim):
+                if not sign and claim is not None and not doc.junk:
+                    sign = stance(claim, comment.text, doc.spans)
             if sign:
                 doc.cue, doc.disagrees = Cue(sign, CLAIM_WEIGHT, "claim", addressed=False), sign < 0
                 target, how = ROOT, "claim"
@@ -154,8 +186,8 @@ class _Linker:
             parent.replies += 1
             parent.disputed = parent.disputed or (doc.cue is not None and doc.cue.sign < 0)
         # A name answers that person's latest argument, not their "thanks for the agenda".
-        if comment.author and (doc.cue is not None or not (doc.junk or doc.praise)):
-            self.latest[comment.author] = doc.index
+        if doc.speaker and (doc.cue is not None or not (doc.junk or doc.praise)):
+            self.latest[doc.speaker] = doc.index
         if doc.cue is not None or not doc.junk:
             self.recent.append((doc.index, who))
 
@@ -186,6 +218,8 @@ class _Linker:
         head = self._head_answering_claim(doc)
         if head is None or self.poll:
             return False
+        if doc.cue is not None and doc.cue.kind == "query":
+            return True  # "has anyone asked facilities?": doubts the report, not the last word
         return _REPORT_DENIAL.search(head.translate(CHAR_TABLE)) is not None
 
     def _about_claim(self, doc: Doc) -> bool:
@@ -279,11 +313,35 @@ class _Linker:
     def _answers_back(self, doc: Doc, parent: Doc, own: str) -> bool:
         """On a web forum, a reply by someone else that neither agrees nor adds ("and ...",
         "also ...") nor only asks answers back: people reply to a comment to argue with it."""
-        if parent.comment.author == doc.comment.author or parent.index == self.opening:
+        if parent.speaker == doc.speaker or parent.index == self.opening:
             return False
         if doc.junk or doc.praise or _only_questions_in(doc):
             return False
         return _ADDITIVE.match(own) is None
+
+
+_PROPOSAL = r"(?:proposal|motion|amendment|plan|suggestion|idea|rfc|pr|pull request|request)"
+_NAMED = r"@?(?P<{}>[^\W\d_][\w.\-]*(?:\s+[^\W\d_][\w.\-]*)?)"
+_PROPOSED_BY = re.compile(
+    rf"\b{_PROPOSAL}\s*(?:#?\d+\s*)?(?:\([^)]*\)\s*)?(?:from|by)\s+{_NAMED.format('name')}"
+    rf"|\b(?:proposed|moved|tabled|suggested|raised|put forward)\s+by\s+{_NAMED.format('by')}"
+    rf"|(?<![\w.])(?P<owner>[^\W\d_][\w.\-]*)'s\s+(?:\w+\s+)?{_PROPOSAL}\b",
+    re.IGNORECASE,
+)
+
+
+def _proposer(text: str, names: dict[str, str]) -> str | None:
+    """The author a chair's opening names as the proposal's owner ("proposal 14 from hartmut",
+    "the motion moved by Cllr Brandt", "Dana's proposal"), when they take part; else None."""
+    for match in _PROPOSED_BY.finditer(text.translate(CHAR_TABLE)):
+        words = (match.group("name") or match.group("by") or match.group("owner") or "").split()
+        if words and words[0].rstrip(".").casefold() in TITLES:
+            words = words[1:]
+        for n in (2, 1):
+            key = " ".join(words[:n]).rstrip(".,:;").casefold()
+            if len(words) >= n and key in names:
+                return names[key]
+    return None
 
 
 def is_post(doc: Doc, thread: Thread) -> bool:
@@ -311,6 +369,68 @@ def _claim(thread: Thread, docs: list[Doc], opening: int | None) -> Claim | None
     return read_claim(docs[opening].comment.text[b:e])
 
 
+# A sentence that proposes or rejects something in so many words.
+_DEONTIC = re.compile(r"\b(?:should|must|ought|shouldn'?t|mustn'?t)\b", re.IGNORECASE)
+# How far into the thread a motion is looked for (the work stays constant per comment).
+MOTION_WINDOW = 200
+
+
+def _motion(docs: list[Doc], opening: int | None, claim: Claim | None) -> Claim | None:
+    """Where the opening argues without stating what it argues for ("Compulsory voting makes
+    governments answer to everyone"), the first later sentence that proposes or rejects it in
+    so many words ("voting shouldn't be compulsory"): its proposal, in the positive, is what the
+    opening argues for, when it is about the opening's subject (two of its content words, or its
+    predicate, are the opening's). An argument collection's camps are for or against that."""
+    if opening is None or (claim is not None and claim.auxiliary) or not docs[opening].spans:
+        return None
+    first = docs[opening]
+    b, e = first.spans[0][0], first.spans[min(2, len(first.spans)) - 1][1]
+    head = first.comment.text[b:e]
+    if head.rstrip().endswith("?") or _DEONTIC.search(head):
+        return None
+    words = {root(t) for t in tokens(head)}
+    for doc in docs[opening + 1 : opening + 1 + MOTION_WINDOW]:
+        if doc.junk or doc.comment.is_bot:
+            continue
+        text = doc.comment.text
+        for sb, se in doc.spans[:OPENING_SENTENCES]:
+            sentence = text[sb:se]
+            if not _DEONTIC.search(sentence) or sentence.rstrip().endswith("?"):
+                continue
+            found = read_claim(sentence)
+            if found is None or not found.auxiliary or found.subject in ("i", "you"):
+                continue
+            shared = found.words & words
+            if len(shared) >= 2 or not found.verbs.isdisjoint(words):
+                return replace(found, negated=False)
+    return None
+
+
+# Minutes in reported speech: a paragraph that opens with who spoke ("Mr Abara spoke in
+# favour.", "Cllr Hart argued that ...", "Dr Hussain supported the proposal").
+_REPORTED = re.compile(
+    r"\W*(?P<name>(?:(?:" + "|".join(sorted(TITLES)) + r")\.?\s+)?(?-i:[A-Z])[\w'\-]+"
+    r"(?:\s+(?-i:[A-Z])[\w'\-]+)?)\s+(?:(?:then|also|again|briefly|strongly)\s+)?"
+    r"(?:said|says|spoke|asked|replied|responded|argued|added|noted|agreed|disagreed|supported"
+    r"|opposed|objected|suggested|proposed|moved|questioned|stated|explained|felt|thought"
+    r"|pointed|countered|urged|welcomed|raised|warned|insisted|accepted|conceded|expressed"
+    r"|wondered|commented|remarked|observed|queried|challenged|seconded|reported|asked)\b",
+    re.IGNORECASE,
+)
+
+
+def set_speakers(docs: list[Doc]) -> None:
+    """Each doc's speaker: its author; where no comment of the thread has one (minutes pasted
+    as paragraphs), the person a paragraph opens by reporting, if any."""
+    if any(d.comment.author for d in docs):
+        for doc in docs:
+            doc.speaker = doc.comment.author
+        return
+    for doc in docs:
+        match = _REPORTED.match(doc.comment.text, 0, 200)
+        doc.speaker = match.group("name") if match is not None else None
+
+
 def _only_questions_in(doc: Doc) -> bool:
     text = doc.comment.text
     return bool(doc.spans) and all(text[b:e].rstrip(" \"')]").endswith("?") for b, e in doc.spans)
@@ -321,11 +441,11 @@ def _back_and_forth(docs: list[Doc], opening: int | None) -> bool:
     their own (a counter-claim: no cue, not a question, an acknowledgement or junk), both of
     them at least once. Then each turn answers the other, and a counter-claim is disagreement;
     a chat of two people coordinating ("tagging 4.2 now" / "nice, changelog is up") is not."""
-    speakers = {d.comment.author for d in docs if d.comment.author and not d.comment.is_bot}
-    if len(speakers) != 2 or any(not d.comment.author for d in docs):
+    speakers = {d.speaker for d in docs if d.speaker and not d.comment.is_bot}
+    if len(speakers) != 2 or any(not d.speaker for d in docs):
         return False
     countering = {
-        d.comment.author
+        d.speaker
         for d in docs
         if d.index != opening and _counter_claim(d) and read_cue(d.comment.text, d.spans)[0] is None
     }
@@ -359,7 +479,7 @@ OPEN_QUESTION = re.compile(
 )
 _REPORT_DENIAL = re.compile(
     r"\b(?:fake|false|hoax|debunked|untrue|not true|made up|misinformation|fake news|rumou?r"
-    r"|source|sources|confirmed|citation|proof)\b",
+    r"|source|sources|confirmed|citation|proof|parody|satire|false alarm)\b",
     re.IGNORECASE,
 )
 

@@ -35,6 +35,9 @@ class Cue:
     # post asks or proposes, else an answer to the last speaker), 2 "Yes," / "It's true" / "I
     # oppose" (about the claim: agreeing with a person takes "exactly", "agreed", "+1").
     vote: int = 0
+    # A vote on a proposal in so many words ("I support the policy", "I am against a council"):
+    # it answers the question whoever the comment names or replies to.
+    about_claim: bool = False
 
 
 @dataclass(slots=True)
@@ -56,6 +59,9 @@ class Doc:
     praise: bool = False  # thanks or praise with little else
     off_topic: bool = False  # thanks or praise with little else, or shares no terms: not quoted
     side: int | None = None
+    # Who speaks: the author, or in minutes without authors the person a paragraph reports
+    # ("Mr Abara said that ..."); None for an anonymous comment.
+    speaker: str | None = None
 
 
 @dataclass(slots=True)

@@ -65,7 +65,7 @@ def build_units(docs: list[Doc]) -> list[Unit]:
     for doc in docs:
         if doc.comment.is_bot:
             continue
-        author = doc.comment.author
+        author = doc.speaker
         if author:
             index = by_author.get(author)
             if index is None:
@@ -93,20 +93,73 @@ def _edges(
         weights[key] = weights.get(key, 0.0) + w
 
     opening = opening_index(docs)
-    if opening is not None and _states_question(docs[opening], thread):
+    marked = _marker_edges(docs, add)
+    if opening is not None and opening not in marked and _states_question(docs[opening], thread):
         add(docs[opening].unit, 0, OPENING_WEIGHT)
+    # "How do I keep the data?": its answers add tips and caveats ("just don't run down -v"); a
+    # bare contrast there is advice, not a camp.
+    asks_how = opening is not None and _asks_how(docs[opening])
     for doc in docs:
         cue = doc.cue
         if cue is None or doc.target is None:
             continue
         if cue.weak and doc.link != "reply":
             continue
+        if asks_how and (cue.weak or cue.kind == "counter"):
+            continue  # an answer to "how do I ...?" is a tip, not a counter-claim
         other = 0 if doc.target == ROOT else docs[doc.target].unit
         add(doc.unit, other, cue.sign * cue.weight)
         if doc.vote:
             add(doc.unit, 0, doc.vote * VOTE_WEIGHT)
     options = _team_edges(docs, opening, add)
     return weights, options
+
+
+# An argument list that marks each line pro or con ("(+) ...", "[-] ...", "Pro: ...", "Con -
+# ...", "👍 ..."), or sorts them under headings ("Pros:", "Arguments against"): the marks are
+# the stance, as a reader takes them.
+_PRO = "pro"
+_CON = "con"
+_MARK = re.compile(
+    r"\s*(?:(?P<pro>\(\+\)|\[\+\]|\+\s*:|pro\s*[:\-\u2013\u2014]|for\s*:|\u2705|\U0001f44d)"
+    r"|(?P<con>\(-\)|\(\u2212\)|\[-\]|-\s*:|con\s*[:\-\u2013\u2014]|against\s*:|\u274c"
+    r"|\U0001f44e))\s*(?=\S)",
+    re.IGNORECASE,
+)
+_HEADING = re.compile(
+    r"\s*(?:#+\s*)?(?:(?P<pro>pros|arguments? for(?: it)?|(?:for|in favou?r|pro)\s*:)"
+    r"|(?P<con>cons|arguments? against(?: it)?|(?:against|con)\s*:))\s*:?\s*$",
+    re.IGNORECASE,
+)
+MARK_WEIGHT = 1.0
+MIN_MARKED = 2  # one "Pro:" is a word; a list marks several lines
+
+
+def _marker_edges(docs: list[Doc], add) -> set[int]:
+    """Edges to the question from pro / con marks and headings; the docs marked (none unless
+    at least `MIN_MARKED` are, with both marks present)."""
+    found: dict[int, int] = {}
+    section = 0
+    for doc in docs:
+        if doc.comment.is_bot or doc.unit < 0:
+            continue
+        text = doc.comment.text
+        # Headings sort a list that nobody signs; in a chat "Pros:" is somebody's message.
+        heading = _HEADING.match(text) if len(text) < 40 and not doc.speaker else None
+        if heading is not None:
+            section = 1 if heading.group("pro") else -1
+            continue
+        mark = _MARK.match(text)
+        if mark is not None:
+            found[doc.index] = 1 if mark.group("pro") else -1
+        elif section:
+            found[doc.index] = section
+    if len(found) < MIN_MARKED or len(set(found.values())) < 2:
+        return set()
+    for index, sign in found.items():
+        add(docs[index].unit, 0, sign * MARK_WEIGHT)
+        docs[index].link = docs[index].link or "marked"
+    return set(found)
 
 
 def _team_edges(docs: list[Doc], opening: int | None, add) -> dict[str, tuple[str, int]]:
@@ -374,6 +427,33 @@ def _rival(docs: list[Doc], units: list[Unit], component: list[int], thread: Thr
         if d.unit >= 0 and d.unit != head and component[d.unit] == component[head]
     }
     return head if backers else None
+
+
+# An open question that asks for help or facts, not for a choice or a verdict.
+_ASKS_HOW = re.compile(
+    r"(?:^|[.!:]\s+|\n)\W*(?:how|what|why|where|when|who|whats|what's|hows|how's"
+    r"|(?:does |do )?(?:any ?one|any ?body|someone|somebody|you guys) (?:know|knows|remember)"
+    r"|(?:can|could) (?:any ?one|any ?body|someone|somebody) (?:tell|explain|help))\b"
+    r"(?![^.!?\n]*\b(?:or|better|best|worse|should|prefer|vs|versus|think|opinion)\b)[^.!?\n]*\?",
+    re.IGNORECASE,
+)
+
+
+# An opening that passes on a report ("screenshot going round says ..."): its question ("anyone
+# know more?") asks whether the report is true, and the answers take sides on it.
+_REPORTS = re.compile(
+    r"\b(?:says|said|apparently|reportedly|rumou?red|rumou?rs?|heard|hearing|going (?:round|around)"
+    r"|claims?|screenshot|breaking|leaked?)\b",
+    re.IGNORECASE,
+)
+
+
+def _asks_how(doc: Doc) -> bool:
+    """Whether an opening asks an open question for help or facts ("how do I keep the data?")
+    rather than for a choice or a view ("what's better, X or Y?", "what do you think?"), or
+    about a report it passes on."""
+    head = doc.comment.text[:500]
+    return _ASKS_HOW.search(head) is not None and _REPORTS.search(head) is None
 
 
 def _only_questions(doc: Doc) -> bool:

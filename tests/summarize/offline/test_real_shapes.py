@@ -348,3 +348,160 @@ def test_a_yes_after_a_how_question_agrees_with_someone_not_with_a_claim() -> No
     placed = sides(t)
     assert placed[1] is None or placed[1] == placed[2]
     assert len({p for p in placed if p is not None}) <= 1  # Q&A, nobody disagrees
+
+
+def test_a_negative_contraction_is_never_the_claims_verb() -> None:
+    # "We shouldn't ban kites" turns on "ban": a later "don't" is no restatement of it.
+    parsed = read_claim("We shouldn't ban kites on the beach.")
+    assert parsed is not None and parsed.verbs == frozenset({"ban"})
+    assert claim_stance("We shouldn't ban kites on the beach.", "I don't fly kites, lol.") == 0
+
+
+def test_a_reply_ending_in_nt_is_no_contrast() -> None:
+    # "went", "point", "front": only a real negative contraction ("don't", "dont") is one.
+    from bot.summarize.offline.cues import reply_contrast
+
+    assert reply_contrast("my cousin went to the front desk and they said yes", False) is None
+    assert reply_contrast("they dont open on sundays", False) is not None
+    assert reply_contrast("they don't open on sundays", False) is not None
+
+
+def test_an_argument_list_whose_opening_argues_takes_its_motion_from_a_later_line() -> None:
+    # No line says "I agree"; the opening argues for a motion it never states, a later line
+    # rejects the motion in so many words and another proposes it.
+    t = thread(
+        "Mandatory swimming lessons make kids safe around every lake and river.",
+        "Parents already pay for lessons, the state has better things to fund.",
+        "swimming lessons shouldnt be mandatory, some kids are terrified of water",
+        "Drowning is a leading cause of death for children and lessons cut it.",
+        "Swimming lessons should be mandatory in every primary school, full stop.",
+    )
+    got = sides(t)
+    assert got[0] is not None and got[2] is not None and got[0] != got[2]
+    assert got[4] == got[0]
+    assert got[1] is None and got[3] is None  # no words for or against: on no side
+
+
+def test_a_chair_naming_the_proposer_puts_the_proposer_with_the_proposal() -> None:
+    t = thread(
+        "chair: Welcome all. Agenda: 1) budget 2) proposal 7 from rafa: move meetups to Sundays",
+        "rafa: Short version: Fridays clash with half the members' shifts.",
+        "ines: I agree with rafa, Sundays work for me.",
+        "tomas: I am against a move, Sundays are family time for most of us.",
+    )
+    got = sides(t)
+    assert got[1] is not None and got[1] == got[2] and got[3] is not None and got[3] != got[1]
+
+
+def test_support_for_the_proposal_in_a_later_sentence_is_a_vote_not_an_answer_to_the_last() -> None:
+    t = thread(
+        "Dana: Proposal: the library opens on Sunday afternoons from March.",
+        "Eli: I'm against the Sunday opening, staff need one day off together.",
+        "Fay: Eli raises staffing and that matters, but we can hire two weekend staff. "
+        "I support the proposal.",
+    )
+    got = sides(t)
+    assert got[0] is not None and got[2] == got[0] and got[1] is not None and got[1] != got[0]
+
+
+def test_minutes_in_reported_speech_know_who_spoke_and_how_they_voted() -> None:
+    t = thread(
+        "Minutes of the allotment society, 3 May. Ms Ode in the chair. Item 2, a ban on "
+        "bonfires on the plots.",
+        "Mr Lamb spoke in favour. He said smoke drifts into the houses on Mill Lane.",
+        "Mrs Rye said she disagreed with Mr Lamb. Bonfires are the only way to burn diseased wood.",
+        "Dr Cole supported the proposal and said the council collects green waste anyway.",
+        "Mr Penn said he agreed with Mrs Rye and that a ban would be unenforceable.",
+    )
+    got = sides(t)
+    assert got[1] is not None and got[3] == got[1]
+    assert got[2] is not None and got[2] != got[1] and got[4] == got[2]
+
+
+def test_a_caveat_in_answer_to_a_how_question_is_no_camp() -> None:
+    t = thread(
+        "sam: how do you keep a sourdough starter alive over a holiday?",
+        "kit: put it in the fridge, it sleeps for two weeks fine",
+        "sam: thanks, that worked",
+        "lou: just dont leave it more than a month",
+        c4="c3",
+    )
+    assert len({s for s in sides(t) if s is not None}) < 2
+
+
+def test_a_deliberations_votes_in_few_words_take_sides_on_the_proposal() -> None:
+    # "Against.", "I'm against as well", "Still no.", "I have reservations", "Then I support it."
+    t = thread(
+        "Facilitator: Proposal: a late-night bus on Fridays, paid from the parking fund.",
+        "Ann: I'm in favour. Shift workers walk home at 2am now.",
+        "Bo: Against. The parking fund pays for the pothole repairs.",
+        "Cy: I'm against as well, nobody rides a bus at 3am.",
+        "Di: I agree with Ann. My son works nights at the hospital.",
+        "Ed: Then I support it. The hospital shifts settle it for me.",
+        "Fi: I have strong reservations about the cost.",
+        "Bo: Still no.",
+    )
+    got = sides(t)
+    yes, no = got[1], got[2]
+    assert yes is not None and no is not None and yes != no
+    assert got[4] == yes and got[5] == yes
+    assert got[3] == no and got[6] == no and got[7] == no
+
+
+def test_a_rumour_called_a_parody_or_a_rumour_is_denied_and_has_anyone_checked_doubts_it() -> None:
+    t = thread(
+        "ana: the ferry to the island is being scrapped next spring, heard it at the harbour",
+        "ben: makes sense, they cut the winter sailings already",
+        "cy: has anyone actually checked with the ferry company?",
+        "di: till someone official says it, it's a rumour",
+        "eve: the 'harbour news' page that posted it is a parody account lol",
+    )
+    got = sides(t)
+    assert got[0] is not None and got[3] is not None and got[0] != got[3]
+    assert got[2] == got[3] and got[4] == got[3]
+
+
+def test_an_argument_list_marked_pro_and_con_is_sorted_by_its_marks() -> None:
+    marked = thread(
+        "(+) the four-day week cuts commuting and emissions",
+        "(-) customers expect answers on Fridays",
+        "(+) rested staff make fewer mistakes",
+        "(-) the same work squeezed into four days means longer, worse days",
+    )
+    got = sides(marked)
+    assert got[0] is not None and got[1] is not None and got[0] != got[1]
+    assert got[2] == got[0] and got[3] == got[1]
+    headed = thread(
+        "Pros:",
+        "the four-day week cuts commuting and emissions",
+        "rested staff make fewer mistakes",
+        "Cons:",
+        "customers expect answers on Fridays",
+    )
+    got = sides(headed)
+    assert got[1] is not None and got[1] == got[2] and got[4] is not None and got[4] != got[1]
+    # One "Pro:" in a chat is a word, not a list.
+    assert len({s for s in sides(thread("ann: pro: cheap", "bo: sure")) if s is not None}) < 2
+
+
+def test_answers_to_anyone_know_what_it_was_are_no_camps_but_a_reports_are() -> None:
+    # "Anyone know what it was?" asks for facts: a caveat answering it is no camp. "Screenshot
+    # says X. Anyone know more?" passes on a report: doubting it takes a side.
+    asked = thread(
+        "ana: huge bang just now, windows rattled. anyone know what it was?",
+        "bo: fireworks at the rugby club maybe",
+        "ana: didn't know they did fireworks on a tuesday",
+        c3="c2",
+    )
+    assert len({s for s in sides(asked) if s is not None}) < 2
+    reported = thread(
+        "ana: screenshot going round says the lido closes for good in May. Anyone know more?",
+        "bo: source? the council site says it reopens in June",
+        "ana: it's just a screenshot, I can't find the original",
+        "bo: that's not a source, stories vanish in a day",
+        c2="c1",
+        c3="c2",
+        c4="c3",
+    )
+    got = sides(reported)
+    assert got[0] is not None and got[1] is not None and got[0] != got[1]
