@@ -133,9 +133,9 @@ def test_installed_wheel_runs_the_product(wheel: Path, tmp_path: Path) -> None:
     result = json.loads(done.stdout)
     assert result["input"]["comments"] == 53 and result["summary"]["question"]
     script = (
-        "from bot.summarize.prompts import iter_prompt_files, prompts_dir\n"
+        "from bot.summarize.prompts import prompts_dir\n"
         "print(prompts_dir())\n"
-        "print(len(list(iter_prompt_files())))\n"
+        "print(len([e for e in prompts_dir().iterdir() if e.name.endswith('.md')]))\n"
     )
     done = _run(["-c", script], env, tmp_path)
     assert done.returncode == 0, done.stderr

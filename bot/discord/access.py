@@ -77,18 +77,6 @@ def private_reason(
     return None if leak is None else NOT_EVERYONE
 
 
-def private_reason_for_all(
-    sources: Any, destination: Any, *, destination_guild_id: int | None
-) -> str | None:
-    """The audience rule for an answer drawn from several sources (a digest): the first
-    reason any of them gives, or None when every one may be shown in `destination`."""
-    for source in sources:
-        reason = private_reason(source, destination, destination_guild_id=destination_guild_id)
-        if reason is not None:
-            return reason
-    return None
-
-
 def _member_roles(guild: Any):  # noqa: ANN202
     """The roles of a cached member (more precise for a member overwrite), else None."""
 

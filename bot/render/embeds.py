@@ -221,8 +221,3 @@ def render_pages(
         if parts:
             page[-1].set_footer(text=clip(" · ".join(parts), _FOOTER_ROOM))
     return pages
-
-
-def page_size(page: list[discord.Embed]) -> int:
-    """Characters of a page as Discord counts them against the 6000 limit."""
-    return sum(len(e) for e in page)

@@ -29,7 +29,6 @@ from __future__ import annotations
 import re
 import string
 import tomllib
-from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -150,14 +149,6 @@ def prompts_dir() -> Traversable:
     if checkout.is_dir():
         return checkout
     raise PromptError("prompt files not found (neither bot/_prompts nor <repo>/prompts)")
-
-
-def iter_prompt_files(folder: Traversable | None = None) -> Iterator[tuple[str, str]]:
-    """(file name, text) of every `*.vN.md` file in the prompt folder, sorted by name."""
-    base = folder if folder is not None else prompts_dir()
-    for entry in sorted(base.iterdir(), key=lambda e: e.name):
-        if _FILE_NAME.match(entry.name):
-            yield entry.name, entry.read_text(encoding="utf-8")
 
 
 @cache

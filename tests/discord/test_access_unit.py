@@ -13,7 +13,6 @@ from bot.discord.access import (
     OTHER_SERVER,
     PRIVATE_THREAD,
     private_reason,
-    private_reason_for_all,
 )
 from bot.ingest.discord_links import REFUSED, Refused, check_reader
 
@@ -210,13 +209,6 @@ def test_same_channel_without_history_is_private() -> None:
     assert private_reason(serious, serious, destination_guild_id=G) == NOT_EVERYONE
     lobby = guild.get_channel(30)
     assert private_reason(lobby, lobby, destination_guild_id=G) is None
-
-
-def test_several_sources_are_public_only_when_all_are() -> None:
-    guild = gated_guild(source_deny=VIEW)
-    lobby, serious = guild.get_channel(30), guild.get_channel(31)
-    assert private_reason_for_all([lobby], lobby, destination_guild_id=G) is None
-    assert private_reason_for_all([lobby, serious], lobby, destination_guild_id=G) == NOT_EVERYONE
 
 
 def test_a_partial_channel_is_undecided_so_private() -> None:

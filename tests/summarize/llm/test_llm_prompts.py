@@ -9,7 +9,14 @@ import pytest
 
 from bot.summarize import prompts
 from bot.summarize.llm import PROMPT_VERSION, PROMPTS, summarize_messages
-from bot.summarize.prompts import PromptError, iter_prompt_files, load_prompt, parse_prompt
+from bot.summarize.prompts import _FILE_NAME, PromptError, load_prompt, parse_prompt, prompts_dir
+
+
+def iter_prompt_files() -> list[tuple[str, str]]:
+    """(file name, text) of every `*.vN.md` file in the prompt folder, sorted by name."""
+    entries = sorted(prompts_dir().iterdir(), key=lambda e: e.name)
+    return [(e.name, e.read_text(encoding="utf-8")) for e in entries if _FILE_NAME.match(e.name)]
+
 
 # Changing a prompt's text changes what the model does, so it must change the version (and the
 # cache key). When this test fails: keep the old file, copy it to the next version, edit the
