@@ -549,11 +549,17 @@ def read_cue(text: str, spans: list[tuple[int, int]]) -> tuple[Cue | None, bool]
             cue = replace(cue, vote=2)
         elif _VOTE.match(folded, b, e):
             cue = replace(cue, vote=1)
-    if cue.kind in ("agree", "disagree") and cue.vote != 2:
+    if cue.kind in ("agree", "disagree", "concession") and cue.vote != 2:
         b, e = spans[k]
         thing = _THING_VOTE.search(folded, b, e)
         if thing is not None and thing.start() <= at + 2:
-            cue = replace(cue, vote=2, addressed=False, about_claim=True)
+            if cue.kind == "concession" and _CONTRAST.search(folded[thing.end() : e]) is None:
+                # "I support the proposal. ... I don't see why we'd allow more of that.": a vote
+                # in so many words is not turned by a later sentence arguing against the other
+                # side; only a "but" in its own sentence turns it.
+                cue = Cue(+1, _weight(k), "agree", agreement=cue.agreement)
+            if cue.kind != "concession":
+                cue = replace(cue, vote=2, addressed=False, about_claim=True)
     return cue, disagrees
 
 

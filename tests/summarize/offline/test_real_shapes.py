@@ -505,3 +505,15 @@ def test_answers_to_anyone_know_what_it_was_are_no_camps_but_a_reports_are() -> 
     )
     got = sides(reported)
     assert got[0] is not None and got[1] is not None and got[0] != got[1]
+
+
+def test_a_stated_vote_is_not_turned_by_a_later_sentence_against_the_other_side() -> None:
+    t = thread(
+        "Facilitator: Recommendation 2 would close the old pier to cars. Support, oppose?",
+        "Uma: Thank you. I support the proposal. The pier shakes when a van goes over. "
+        "I don't see why we'd wait for it to fall in.",
+        "Vic: I'm against it, the fishermen need to drive to their boats.",
+    )
+    got = sides(t)
+    assert got[1] is not None and got[2] is not None and got[1] != got[2]
+    assert got[0] == got[1]  # Uma is for the recommendation, as the chair's opening is
