@@ -917,6 +917,10 @@ _PICK_WORDS = (
 )
 _VAGUE = frozenset({"something", "anything", "neither", "another", "else"})
 _OPTION_EDGE = re.compile(r"[,:;(]|\b(?:between|either|choose|pick|prefer)\b", _I)
+# What follows the second option ("Rust for the CLI?", "hammock on the coast trip?").
+_RIGHT_EDGE = re.compile(
+    r"\s(?:for|on|in|at|to|with|this|next|when|if|because|during|from|by|then)\b", _I
+)
 
 
 def pick(text: str, spans: list[tuple[int, int]]) -> tuple[str, bool] | None:
@@ -986,7 +990,7 @@ def question_options(text: str) -> tuple[str, ...]:
         body = sentence.rstrip(" ?")
         left, right = body.split(" or ", 1)
         left = _OPTION_EDGE.split(left)[-1]
-        right = _OPTION_EDGE.split(right)[0]
+        right = _RIGHT_EDGE.split(_OPTION_EDGE.split(right)[0])[0]
         lw = [w for w in re.findall(r"[^\W\d_][\w\-]*", left) if not _stop(w.lower())]
         rw = [w for w in re.findall(r"[^\W\d_][\w\-]*", right) if not _stop(w.lower())]
         if lw and rw and len(lw) <= 4 and len(rw) <= 4:

@@ -211,6 +211,16 @@ class _Linker:
         previous = _previous_speaker(self.docs, doc, self.recent, who)
         return (previous, "previous") if previous is not None else (None, "")
 
+    def _opening_asks(self) -> bool:
+        """Whether the opening's first sentences ask a question (a choice, a how, a yes/no)."""
+        if self.opening is None:
+            return False
+        opening = self.docs[self.opening]
+        if not opening.spans:
+            return False
+        end = opening.spans[min(len(opening.spans), OPENING_SENTENCES) - 1][1]
+        return "?" in opening.comment.text[:end]
+
     def _denies_report(self, doc: Doc) -> bool:
         """Whether a comment's first sentences deny or doubt a fact ("fake", "that's false",
         "debunked", "source?", "is this confirmed?") where the opening reports one (states a
@@ -302,6 +312,8 @@ class _Linker:
         other = self.docs[target]
         if negates(own, other.comment.text[other.body :]):
             doc.cue, doc.disagrees = Cue(-1, 1.0, "disagree"), True
+        elif how == "reply" and target == self.opening and self._opening_asks():
+            return  # an answer to the question asked ("anki. n=1 but still"), not a contrast
         elif how == "reply":
             led = _MENTION_LED.match(own)
             if led is not None and _ADDITIVE.match(own, led.end()):

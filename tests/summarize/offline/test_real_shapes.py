@@ -517,3 +517,25 @@ def test_a_stated_vote_is_not_turned_by_a_later_sentence_against_the_other_side(
     got = sides(t)
     assert got[1] is not None and got[2] is not None and got[1] != got[2]
     assert got[0] == got[1]  # Uma is for the recommendation, as the chair's opening is
+
+
+def test_an_answer_replying_to_the_question_is_no_contrast_with_the_asker() -> None:
+    t = thread(
+        "mo: tent or hammock for the coast trip? can't carry both",
+        "ny: hammock. lighter, but you need two trees",
+        "oz: tent, there are no trees on the dunes",
+        "ny: hammock still, the campsite has a pine wood",
+        c2="c1",
+        c3="c1",
+    )
+    got = sides(t)
+    assert got[1] is not None and got[2] is not None and got[1] != got[2]
+    assert got[0] is None  # the asker picked nothing
+
+
+def test_an_option_is_the_word_before_what_the_question_is_for() -> None:
+    from bot.summarize.offline.cues import question_options
+
+    assert question_options("tent or hammock for the coast trip?") == ("tent", "hammock")
+    assert question_options("Python or Rust for the new CLI?") == ("python", "rust")
+    assert question_options("the lake cabins or the city hotel?") == ("cabin", "hotel")
