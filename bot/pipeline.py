@@ -50,11 +50,13 @@ log = logging.getLogger(__name__)
 
 class Meter(Protocol):
     """Charges the engine runs made for one request (the bot's `bot.discord.ledger.Account`):
-    `before_llm` reserves an LLM run's cost before anything is sent, and raises a `UserError`
-    to refuse it; `spent` settles each run made, with what it really used. A request answered
-    from the cache, or by a run another request started, is charged nothing."""
+    `before_run` comes before any fresh engine run (`config` None: the offline engine), may
+    refuse it with a `UserError` (a cooldown, a budget) and reserves an LLM run's cost before
+    anything is sent; `spent` settles each run made, with what it really used. A request
+    answered from the cache, or by a run another request started, is neither refused nor
+    charged."""
 
-    async def before_llm(self, thread: Thread, config: LLMConfig) -> None: ...
+    async def before_run(self, thread: Thread, config: LLMConfig | None) -> None: ...
 
     async def spent(self, usage: Usage) -> None: ...
 
@@ -272,8 +274,8 @@ class _Request:
         llm = self.options.llm if isinstance(engine, LLMEngine) else None
 
         async def run() -> DigestResult:
-            if meter is not None and llm is not None:
-                await meter.before_llm(self.unique, llm)  # may refuse: nothing is sent then
+            if meter is not None:
+                await meter.before_run(self.unique, llm)  # may refuse: nothing is sent then
             try:
                 draft = await engine.summarize(self.unique, progress=self.progress)
             except EngineUnavailable as err:

@@ -1,11 +1,12 @@
 """Guard rails: a per-person cooldown and a per-guild daily LLM token budget.
 
-Plain Python (no Discord), so that the rules are tested directly. Cached answers are free:
-the cooldown starts only after a fresh run (the full one after an LLM run, a lighter one after
-an offline run), and the budget counts only LLM tokens of fresh runs: per server, and per
-person in DMs (the store keeps the daily figures and charges them, see `bot.discord.ledger`).
-The bot's cooldowns live in the store too (`SharedCooldowns`), so that they hold across
-processes.
+Plain Python (no Discord), so that the rules are tested directly. Cached answers are free: the
+cooldown starts only after a fresh run (the full one after an LLM run, a lighter one after an
+offline run) and, in the bot, refuses only a request that needs a fresh run (a repeat answered from
+the cache is served during the pause), and the budget counts only LLM tokens of fresh runs: per
+server, and per person in DMs (the store keeps the daily figures and charges them, see
+`bot.discord.ledger`). The bot's cooldowns live in the store too (`SharedCooldowns`), so that they
+hold across processes.
 """
 
 from __future__ import annotations
@@ -86,6 +87,15 @@ class Cooldowns:
             raise cooldown_active(busy=False, wait_s=wait)
         self._busy.add(user_id)
 
+    def mark(self, user_id: int) -> float:
+        """Mark `user_id` busy even in their pause, and return what is left of it (the
+        request may be answered from the cache, not start a run); `CooldownActive` when a
+        request of theirs runs."""
+        if user_id in self._busy:
+            raise cooldown_active(busy=True, wait_s=0)
+        self._busy.add(user_id)
+        return self.remaining(user_id)
+
     def end(self, user_id: int, *, fresh: bool, seconds: float | None = None) -> None:
         self._busy.discard(user_id)
         pause = self.seconds if seconds is None else seconds
@@ -127,15 +137,37 @@ class SharedCooldowns:
     them (`Store.begin_cooldown`: one request at a time per person, then the pause), with the
     same rules and messages. When the store cannot answer, this process's own `Cooldowns`
     decide (logged): a cooldown spaces requests out, and refusing everyone while the database
-    is away would cost more than it saves (the budget, which guards money, fails closed)."""
+    is away would cost more than it saves (the budget, which guards money, fails closed).
 
-    def __init__(self, store: Store, seconds: float, *, local: Cooldowns | None = None) -> None:
+    The pause guards engine runs, not answers: `begin` refuses only a person whose request is
+    running; one in their pause is let in, and `may_run` (called before a fresh run, see
+    `bot.discord.ledger.Account.gate`) refuses it there. So a repeat of an answered request is
+    served from the cache, while a request that needs a run waits out the pause as before."""
+
+    def __init__(
+        self,
+        store: Store,
+        seconds: float,
+        *,
+        local: Cooldowns | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.store = store
         self.seconds = seconds
         self.local = local or Cooldowns(seconds)
+        self._clock = clock
         # The mark each running request of this process holds in the store ("" = in `local`).
         self._owners: dict[int, str] = {}
+        # When the pause of each person with a request running here ends (`self._clock`).
+        self._pause_until: dict[int, float] = {}
         self._degraded = False  # warned that the store cannot keep cooldowns (once per outage)
+
+    def may_run(self, user_id: int) -> None:
+        """Raise `CooldownActive` when `user_id`'s running request may not start a fresh run
+        (their pause is not over)."""
+        left = self._pause_until.get(user_id, 0.0) - self._clock()
+        if left > 0:
+            raise cooldown_active(busy=False, wait_s=left)
 
     def busy(self, user_id: int) -> bool:
         """True while a request of `user_id` runs in this process."""
@@ -145,9 +177,7 @@ class SharedCooldowns:
         """Mark `user_id` busy, or raise `CooldownActive`."""
         if user_id in self._owners:
             raise cooldown_active(busy=True, wait_s=0)
-        wait = self.local.remaining(user_id)  # a pause the store could not record
-        if wait > 0:
-            raise cooldown_active(busy=False, wait_s=wait)
+        self._pause(user_id, self.local.remaining(user_id))  # one the store could not record
         owner = secrets.token_hex(8)
         self._owners[user_id] = owner  # before the await: a second request here is refused
         try:
@@ -163,23 +193,38 @@ class SharedCooldowns:
                 log.warning("cooldowns kept in this process only until the store answers: %s", err)
             self._degraded = True
             del self._owners[user_id]
-            self.local.begin(user_id)
+            try:
+                self._pause(user_id, self.local.mark(user_id))
+            except CooldownActive:
+                self._pause_until.pop(user_id, None)
+                raise
             self._owners[user_id] = ""
             return
         except BaseException:
             del self._owners[user_id]
+            self._pause_until.pop(user_id, None)
             raise
         if self._degraded:
             log.warning("cooldowns kept in the store again")
             self._degraded = False
-        if refusal is not None:
+        if refusal is not None and refusal.busy:
             del self._owners[user_id]
-            raise cooldown_active(busy=refusal.busy, wait_s=refusal.wait_s)
+            self._pause_until.pop(user_id, None)
+            raise cooldown_active(busy=True, wait_s=refusal.wait_s)
+        if refusal is not None:  # marked, in the pause: cached answers only
+            self._pause(user_id, refusal.wait_s)
+
+    def _pause(self, user_id: int, wait_s: float) -> None:
+        """Remember the longest pause of `user_id` seen for the request starting now."""
+        until = self._clock() + wait_s
+        if wait_s > 0 and until > self._pause_until.get(user_id, 0.0):
+            self._pause_until[user_id] = until
 
     async def end(self, user_id: int, *, fresh: bool, seconds: float | None = None) -> None:
         """Clear the mark and, after a fresh run, start a pause of `seconds` (default
         `self.seconds`)."""
         owner = self._owners.pop(user_id, None)
+        self._pause_until.pop(user_id, None)
         if owner is None:
             return
         pause = (self.seconds if seconds is None else seconds) if fresh else 0.0

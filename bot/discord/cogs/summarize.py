@@ -119,7 +119,7 @@ class Updates:
             return hit  # a cached update is free
         meter = kwargs.get("meter")  # the request's budget account (`bot.discord.ledger`)
         if meter is not None:
-            await meter.before_llm(thread, options.llm)  # may refuse: nothing is sent then
+            await meter.before_run(thread, options.llm)  # may refuse: nothing is sent then
         try:
             result = await call.send()
         except LLMError as err:
