@@ -17,6 +17,12 @@ loop; `/digest now` calls `run_now`. A run:
 
 A restarted run skips the messages it recorded, so a crash between the claim and done never
 posts a second header. A period skipped for a reason posts one short line saying why.
+
+Budgets: a digest draws on the server's daily LLM budget (shared with `/summarize`) or on its
+own. A budget already spent skips the period; then each LLM request is reserved on it before it
+is sent and settled after (`bot.discord.ledger`, atomic in the store, so that digests and
+`/summarize` in any number of processes never overcommit it), and a request the budget cannot
+take leaves that debate to the offline engine, with a note.
 """
 
 from __future__ import annotations
@@ -39,7 +45,7 @@ from bot.digest.schedule import Period, period_now
 from bot.discord.access import private_reason
 from bot.discord.guards import BudgetExhausted, utc_day
 from bot.discord.jobs import left_out_note
-from bot.discord.ledger import estimate_messages
+from bot.discord.ledger import estimate_call
 from bot.discord.replies import NO_MENTIONS
 from bot.ingest.discord_links import can_read, messages_to_thread
 from bot.pipeline import Options, summarize_thread
@@ -894,11 +900,8 @@ class _Budget:
 
 
 def _estimate(call: Any) -> int:
-    """The tokens a digest's prepared request may cost (`bot.discord.ledger`): its messages on
-    the first model's route, the room kept for the answer, one re-ask."""
-    run = call.run
-    route = run.provider.route(run.provider.models[0])
-    return estimate_messages(call.ask(route), run.provider.reserve)
+    """The tokens a digest's prepared request may cost (see `bot.discord.ledger`)."""
+    return estimate_call(call)
 
 
 def _budget_note(budget: _Budget) -> str:

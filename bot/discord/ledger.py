@@ -39,6 +39,7 @@ from bot.discord.guards import BudgetExhausted, budget_message, utc_day
 from bot.store import Store, StoreUnavailable
 
 if TYPE_CHECKING:
+    from bot.digest.update import DigestCall
     from bot.result import Usage
     from bot.settings import Settings
     from bot.summarize.llm import LLMConfig
@@ -95,6 +96,13 @@ def estimate_messages(messages: Sequence[Mapping[str, str]], answer: int) -> int
     chars = sum(len(m.get("content", "")) for m in messages)
     prompt = math.ceil(chars / CHARS_PER_TOKEN) + FRAMING_TOKENS * len(messages)
     return prompt + answer + reask_tokens(prompt, answer)
+
+
+def estimate_call(call: DigestCall) -> int:
+    """The estimate of a prepared single request (a digest's, or an update of a summary):
+    its messages on the first model's route, with the room for the answer and one re-ask."""
+    provider = call.run.provider
+    return estimate_messages(call.ask(provider.route(provider.models[0])), provider.reserve)
 
 
 class Ledger:
@@ -196,6 +204,14 @@ class Account:
             self.gate()
         if config is not None and self._limit():
             await self.reserve(estimate_tokens(thread, config))
+
+    async def before_call(self, call: DigestCall) -> None:
+        """`before_run` for a prepared single request (an update): the gate, then its own
+        estimate (`estimate_call`) rather than the whole thread's."""
+        if self.gate is not None:
+            self.gate()
+        if self._limit():
+            await self.reserve(estimate_call(call))
 
     async def reserve(self, estimate: int) -> None:
         """Reserve `estimate` tokens, or raise `BudgetExhausted` (no limit: nothing to do)."""

@@ -65,6 +65,22 @@ def test_the_estimate_grows_with_the_thread_and_counts_each_request() -> None:
     assert large - 2000 * (200 // 3 + 12) > 10 * 2048
 
 
+def test_the_estimate_covers_one_re_ask_of_the_largest_request() -> None:
+    """The engine re-asks (a reply that is not JSON, quotes to repair, a cut-off answer) by
+    sending the conversation again: the reservation holds one such re-ask."""
+    from bot.discord.ledger import FIXED_PROMPT_TOKENS, REASK_TOKENS
+
+    answer = 2048  # a quarter of the 8,192-token context
+    data = -(-5 * 200 // 3) + 5 * 12  # characters at three a token, rounded up, and framing
+    first = FIXED_PROMPT_TOKENS + data + answer
+    reask = (FIXED_PROMPT_TOKENS + data) + answer + REASK_TOKENS + answer
+    assert estimate_tokens(thread(5), CONFIG) == first + reask
+    # In chunks, the re-ask is priced on the largest request (a chunk or the reduce).
+    large = estimate_tokens(thread(2000), CONFIG)
+    without = large - (FIXED_PROMPT_TOKENS + 2 * answer + REASK_TOKENS)
+    assert without > 2000 * (200 // 3 + 12) + 10 * 2048
+
+
 async def test_a_run_reserves_its_estimate_then_pays_what_it_used(store: FlakyStore) -> None:
     ledger = Ledger(store, settings(guild_daily_tokens=50_000))
     account = ledger.account(7)
@@ -239,3 +255,49 @@ async def test_a_slow_cooldown_check_lets_the_request_through_and_end_clears_its
     await cooldowns.end(1, fresh=False)
     assert await store.begin_cooldown(1, "next", lease_s=600) is None  # not left busy
     release.set()
+
+
+async def test_re_asks_past_the_reservation_are_charged_and_refuse_the_next(
+    store: FlakyStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real LLM run (the engine against the loopback OpenAI server) whose reply is cut off,
+    then not JSON, then right: three requests where the reservation planned for one and one
+    re-ask. Settled, the budget is charged all the run used (past its limit), and the next
+    request on it is refused before anything is sent."""
+    import dataclasses
+
+    from discord_helpers import DEBATE
+    from fakes.fake_openai import FakeOpenAI, Reply, debate_responder
+
+    from bot.pipeline import Options, summarize_thread
+
+    monkeypatch.setenv("OPENAI_API_KEY", "test")
+    debate = Thread(comments=[Comment(id=f"c{i}", author=a, text=t) for i, (a, t) in
+                              enumerate(DEBATE)])  # fmt: skip
+    config = LLMConfig(model="openai/fake-model", context_tokens=8192, max_retries=0)
+    estimate = estimate_tokens(debate, config)
+    calls = 0
+
+    def responder(request: dict[str, object]) -> Reply:
+        nonlocal calls
+        calls += 1
+        bad = {1: Reply(content='{"question": "cut', finish_reason="length"),
+               2: Reply(content="Sure! Here is the summary you asked for.")}  # fmt: skip
+        reply = bad.get(calls) or debate_responder(request)
+        return dataclasses.replace(reply, prompt_tokens=estimate // 2, completion_tokens=100)
+
+    ledger = Ledger(store, settings(guild_daily_tokens=estimate + 1000))
+    account = ledger.account(9)
+    with FakeOpenAI(responder=responder) as llm:
+        options = Options(llm=dataclasses.replace(config, api_base=llm.url))
+        result = await summarize_thread(debate, store=store, options=options, meter=account)
+        assert result.engine == "llm" and result.usage.llm_calls == 3
+        used = result.usage.prompt_tokens + result.usage.completion_tokens
+        assert used > estimate  # the re-asks spent more than was reserved
+        assert await tokens(store, 9) == used  # all of it charged, past the limit
+        sent = len(llm.requests)
+        other = Thread(comments=[Comment(id="x", text="Tabs are better than spaces, I say.")])
+        with pytest.raises(BudgetExhausted, match=f"{used:,} of {estimate + 1000:,}"):
+            await summarize_thread(other, store=store, options=options, meter=ledger.account(9))
+        assert len(llm.requests) == sent  # refused before anything was sent
+    assert await tokens(store, 9) == used
