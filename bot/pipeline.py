@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot import __version__
+from bot.errors import RunRefused
 from bot.gcpause import paused_gc
 from bot.ops import metrics
 from bot.progress import Progress
@@ -272,8 +273,11 @@ class _Request:
         key = await asyncio.to_thread(self.key, engine)
         meter = self.meter
         llm = self.options.llm if isinstance(engine, LLMEngine) else None
+        ran = False  # whether this request started the run (not joined another's)
 
         async def run() -> DigestResult:
+            nonlocal ran
+            ran = True
             if meter is not None:
                 await meter.before_run(self.unique, llm)  # may refuse: nothing is sent then
             try:
@@ -296,14 +300,24 @@ class _Request:
             # The comments and the balance check of a large thread: in a worker thread too.
             return await asyncio.to_thread(self.build, engine, draft, key)
 
-        return await _cached_or_run(
-            key,
-            self.options,
-            self.store,
-            self.flights,
-            run,
-            lambda result: result.engine == engine.name,
-        )
+        def answer() -> Awaitable[DigestResult]:
+            return _cached_or_run(
+                key,
+                self.options,
+                self.store,
+                self.flights,
+                run,
+                lambda result: result.engine == engine.name,
+            )
+
+        try:
+            return await answer()
+        except RunRefused:
+            if ran:
+                raise
+            # This request joined a run that its starter's cooldown or budget refused: ask
+            # again on its own meter (the refused run has left the single flight).
+            return await answer()
 
 
 @metrics.observed_summary

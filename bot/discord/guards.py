@@ -18,17 +18,22 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from bot.errors import UserError
+from bot.errors import RunRefused
 from bot.store import Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
 
-class CooldownActive(UserError):
-    """The person asked again too soon."""
+class CooldownActive(RunRefused):
+    """The person asked again too soon. `user_id`: whose pause refused a fresh run (so that
+    others who joined that run ask again on their own; None when it is the asker's)."""
+
+    def __init__(self, message: str, *, user_id: int | None = None) -> None:
+        super().__init__(message)
+        self.user_id = user_id
 
 
-class BudgetExhausted(UserError):
+class BudgetExhausted(RunRefused):
     """The guild (or a person's DMs: `bucket`, see `budget_key`) has used its LLM tokens for
     today, or its budget cannot be read."""
 
@@ -42,15 +47,16 @@ def utc_day(moment: datetime | None = None) -> str:
     return (moment or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d")
 
 
-def cooldown_active(*, busy: bool, wait_s: float) -> CooldownActive:
+def cooldown_active(*, busy: bool, wait_s: float, user_id: int | None = None) -> CooldownActive:
     """The refusal of a request made while the person's previous one runs, or in their pause."""
     if busy:
         return CooldownActive("Your previous summary is still running; you'll get it in a moment.")
     return CooldownActive(
         f"You can ask for another summary in {wait_s:.0f} s (a cooldown per person; "
-        "summaries already made are free, but this one may not be)."
+        "summaries already made are free, but this one is not)."
         if wait_s >= 1
-        else "You can ask for another summary in a second."
+        else "You can ask for another summary in a second.",
+        user_id=user_id,
     )
 
 
@@ -167,7 +173,7 @@ class SharedCooldowns:
         (their pause is not over)."""
         left = self._pause_until.get(user_id, 0.0) - self._clock()
         if left > 0:
-            raise cooldown_active(busy=False, wait_s=left)
+            raise cooldown_active(busy=False, wait_s=left, user_id=user_id)
 
     def busy(self, user_id: int) -> bool:
         """True while a request of `user_id` runs in this process."""

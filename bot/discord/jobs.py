@@ -42,7 +42,7 @@ from bot.discord.access import (
     private_reason,
 )
 from bot.discord.errors import on_interaction_error, reply_for
-from bot.discord.guards import BudgetExhausted, budget_key, utc_day
+from bot.discord.guards import BudgetExhausted, CooldownActive, budget_key, utc_day
 from bot.discord.languages import LOCALES
 from bot.discord.ledger import BUDGET_UNKNOWN, Account
 from bot.discord.replies import Reply
@@ -178,6 +178,11 @@ def progress_text(stage: str, done: int, total: int) -> str:
     return "Summarizing…"
 
 
+def _someone_elses(err: CooldownActive, account: Account) -> bool:
+    """Whether `err` is another person's pause refusing a run this request had joined."""
+    return err.user_id is not None and err.user_id != account.user
+
+
 def _bucket(interaction: discord.Interaction) -> int:
     return budget_key(interaction.guild_id, interaction.user.id)
 
@@ -215,7 +220,7 @@ class Summarizer:
         # a person in their pause is refused only when the request needs a fresh run (a
         # cached answer is served).
         account = self.bot.ledger.account(
-            _bucket(interaction), gate=lambda: self.bot.cooldowns.may_run(user_id)
+            _bucket(interaction), user=user_id, gate=lambda: self.bot.cooldowns.may_run(user_id)
         )
         pause: float = 0
         if request.language is None and self.bot.llm is not None:
@@ -478,13 +483,24 @@ class Summarizer:
         start_id = getattr(source.start, "id", None)
         key = (source.channel.id, start_id, account.bucket, language)
         reply.progress("Reading messages…")
-        return await self._reads.run(
-            key,
-            lambda: self._read_and_summarize(
-                account, interaction.id, source, language, self._reads.progress(key)
-            ),
-            subscriber=reply.progress,
-        )
+
+        def read() -> Awaitable[Prepared]:
+            return self._reads.run(
+                key,
+                lambda: self._read_and_summarize(
+                    account, interaction.id, source, language, self._reads.progress(key)
+                ),
+                subscriber=reply.progress,
+            )
+
+        try:
+            return await read()
+        except CooldownActive as err:
+            if not _someone_elses(err, account):
+                raise
+            # This request joined a read whose asker's pause refused the run: read again on
+            # its own (the refused read has left the single flight).
+            return await read()
 
     async def _read_and_summarize(
         self,
@@ -611,6 +627,7 @@ class Summarizer:
             # This request joined an identical run that another server's budget refused:
             # ask again on its own budget (the refused run has left the single flight).
             result = await summarize()
+
         if thread.notes:
             notes = [*thread.notes, *(n for n in result.notes if n not in thread.notes)]
             result = result.model_copy(update={"notes": notes})

@@ -126,11 +126,13 @@ class Ledger:
         limit: int | None = None,
         day: str | None = None,
         gate: Callable[[], None] | None = None,
+        user: int | None = None,
     ) -> Account:
         """A fresh account for one request charged to `bucket`: its daily `limit` (default
         the bot's, see `limit`; 0 = none), the UTC `day` it is charged to (default the day of
-        each reservation) and `gate`, called before any fresh run (it raises to refuse one)."""
-        return Account(self, bucket, limit=limit, day=day, gate=gate)
+        each reservation), `gate`, called before any fresh run (it raises to refuse one), and
+        the `user` who asked."""
+        return Account(self, bucket, limit=limit, day=day, gate=gate, user=user)
 
     async def reserve(
         self, bucket: int, day: str, tokens: int, *, limit: int | None = None
@@ -191,6 +193,7 @@ class Account:
     limit: int | None = None  # None: the ledger's limit of `bucket`
     day: str | None = None  # None: the UTC day of the reservation
     gate: Callable[[], None] | None = None
+    user: int | None = None  # who asked (whose cooldown `gate` checks)
     _held: list[tuple[str, int]] = field(default_factory=list)
 
     def _limit(self) -> int:

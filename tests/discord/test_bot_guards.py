@@ -131,3 +131,29 @@ async def test_direct_messages_have_a_budget_per_person(
     assert sent and all(
         s.message["channel_id"] == str(fake.dm_channel(world.carol).id) for s in sent
     )
+
+
+async def test_a_run_refused_by_one_persons_pause_is_made_for_the_others_who_joined(
+    discord_fake, world: World, tmp_path
+) -> None:
+    """Bob, in his pause, and Carol ask about one thread at once: they share one read, whose
+    run Bob's pause refuses. Carol is not refused for Bob's pause: her request reads and
+    summarizes on its own."""
+    fake = discord_fake
+    settings = make_settings(tmp_path, cooldown_s=600, offline_cooldown_s=600)
+    async with running(fake, settings) as bot:
+        first = await fake.interaction(world.bob, world.general, "summarize", {"text": PASTE})
+        await fake.wait_for(lambda: has_embeds(first), timeout=20)
+        await fake.wait_for(lambda: not bot.cooldowns.busy(world.bob.id), timeout=10)
+        fake.latency = 0.2  # Bob's read is still in flight when Carol asks
+        bob = await fake.interaction(
+            world.bob, world.general, "summarize", {"link": link(world.thread)}
+        )
+        carol = await fake.interaction(
+            world.carol, world.general, "summarize", {"link": link(world.thread)}
+        )
+        await fake.wait_for(lambda: refusals(fake, bob), timeout=30)
+        await fake.wait_for(lambda: has_embeds(carol) or texts_for(fake, carol), timeout=30)
+        await fake.wait_for(lambda: has_embeds(carol) or refusals(fake, carol), timeout=30)
+    assert not has_embeds(bob)
+    assert has_embeds(carol) and not refusals(fake, carol)
