@@ -45,7 +45,7 @@ from bot.digest.schedule import Period, period_now
 from bot.discord.access import private_reason
 from bot.discord.guards import BudgetExhausted, utc_day
 from bot.discord.jobs import left_out_note
-from bot.discord.ledger import estimate_call
+from bot.discord.ledger import BUDGET_UNKNOWN, estimate_call
 from bot.discord.replies import NO_MENTIONS
 from bot.ingest.discord_links import can_read, messages_to_thread
 from bot.pipeline import Options, summarize_thread
@@ -260,7 +260,7 @@ class DigestRunner:
         """The daily LLM token budget this digest draws on: the server's, shared with
         `/summarize` (`GUILD_DAILY_TOKENS`), or the digest's own (`own_budget_tokens`). Spent,
         or unknown because the store cannot tell (fail closed), the period is skipped. This
-        is a first look; each LLM request is then reserved atomically (`_reserve`)."""
+        is a first look; each LLM request is then reserved atomically (`_summarize_llm`)."""
         config = row.config
         own = config.own_budget_tokens
         bucket, limit = (-row.id, own) if own is not None else (config.guild_id, None)
@@ -639,17 +639,17 @@ class DigestRunner:
                                             language=config.language),
                             flights=self.bot.flights, meter=account,
                         )  # fmt: skip
-                except BudgetExhausted:
-                    await self._offline(candidate, thread, _budget_note(budget), notes)
+                except BudgetExhausted as refused:
+                    await self._offline(candidate, thread, _budget_note(budget, refused), notes)
                     return
                 note = "The thread is too long for one request: it was summarized in parts"
                 note += " without the digest's focus line." if config.focus else "."
                 candidate.result = whole.model_copy(update={"notes": [note, *notes, *whole.notes]})
                 return
-            except BudgetExhausted:
-                log.info("digest %d: budget of %s spent before %s", row.id, budget.bucket,
+            except BudgetExhausted as refused:
+                log.info("digest %d: budget of %s refused %s", row.id, budget.bucket,
                          activity.source_id)  # fmt: skip
-                await self._offline(candidate, thread, _budget_note(budget), notes)
+                await self._offline(candidate, thread, _budget_note(budget, refused), notes)
                 return
             except LLMError as err:
                 await account.spent(err.usage)
@@ -904,8 +904,13 @@ def _estimate(call: Any) -> int:
     return estimate_call(call)
 
 
-def _budget_note(budget: _Budget) -> str:
+def _budget_note(budget: _Budget, refused: BudgetExhausted) -> str:
     whose = "This digest's" if budget.own else "The server's"
+    if str(refused) == BUDGET_UNKNOWN:  # the store stopped answering: fail closed
+        return (
+            f"{whose} daily LLM budget could not be checked during this digest; this is the "
+            "offline engine's summary."
+        )
     return (
         f"{whose} daily LLM budget ran out during this digest; this is the offline "
         "engine's summary."
