@@ -1,12 +1,13 @@
 """Guard rails: a per-person cooldown and a per-guild daily LLM token budget.
 
-Plain Python (no Discord), so that the rules are tested directly. Cached answers are free: the
-cooldown starts only after a fresh run (the full one after an LLM run, a lighter one after an
-offline run) and, in the bot, refuses only a request that needs a fresh run (a repeat answered from
-the cache is served during the pause), and the budget counts only LLM tokens of fresh runs: per
-server, and per person in DMs (the store keeps the daily figures and charges them, see
-`bot.discord.ledger`). The bot's cooldowns live in the store too (`SharedCooldowns`), so that they
-hold across processes.
+Plain Python (no Discord), so that the rules are tested directly. Cached answers are free:
+the cooldown starts only after a fresh run (the full one after an LLM run, a lighter one after
+an offline run) and, in the bot, refuses only a request that needs a fresh run (a repeat
+answered from the cache is served in the pause), and the budget counts only LLM tokens of
+fresh runs: per server, and per
+person in DMs (the store keeps the daily figures and charges them, see `bot.discord.ledger`).
+The bot's cooldowns live in the store too (`SharedCooldowns`), so that they hold across
+processes.
 """
 
 from __future__ import annotations

@@ -2,23 +2,24 @@
 
     await Summarizer(bot).run(interaction, Request(link="https://discord.com/channels/…"))
 
-Order matters and is the contract the tests check: cheap checks (a request of the person's already
-running, the input itself), then the defer (within Discord's 3 s; ephemeral already when the cache
-shows that the answer will be private or a refusal, so that nothing public appears and disappears),
-then who may read the source (a refusal requests no history), then who would see the answer (private
-when not everyone there may read the source), then who opted out (their messages are left out before
-they become comments, and counted), then reading, the pipeline (`bot.pipeline.summarize_thread`,
-with the bot's one single flight: a cached answer first; the person's pause after their last fresh
-run refuses only a new run), and one answer. A public answer is recorded with what it was made from,
-so that `Forgetting` can withdraw it when one of those messages is deleted or edited. Concurrent
-requests for the same Discord source share one history read and one pipeline run
-(`bot.singleflight`, whose subscribers all see the progress). Budgets and cooldowns are kept in the
-store, so that they hold across processes: a fresh LLM run is charged through the usage ledger
-(`bot.discord.ledger`: an estimate reserved atomically before the run, settled with the real usage
-after), the person's cooldown through `SharedCooldowns`. CPU work runs off the loop: parsing a paste
-or a file, dedupe and the offline engine in the bot's worker processes (`bot.workers`, each step
-capped at `REQUEST_CPU_S` of CPU time: beyond it the person reads "too large to summarize here"), a
-page of messages in a worker thread.
+Order matters and is the contract the tests check: cheap checks (cooldown, the input itself),
+then the defer (within Discord's 3 s; ephemeral already when the cache shows that the answer
+will be private or a refusal, so that nothing public appears and disappears), then who may
+read the source (a refusal requests no history), then who would see the answer (private when
+not everyone there may read the source), then who opted out (their messages are left out
+before they become comments, and counted), then reading, the pipeline
+(`bot.pipeline.summarize_thread`, with the bot's one single flight: the cache first, and the
+person's pause after their last fresh run refuses only a new run), and one answer. A public
+answer is recorded with what it was made from, so that `Forgetting` can withdraw it when one
+of those messages is deleted or edited. Concurrent requests for the same Discord source share
+one history read and one pipeline run (`bot.singleflight`, whose subscribers all see the
+progress). Budgets and cooldowns are kept in the store, so that they hold across processes: a
+fresh LLM run is charged through the usage ledger (`bot.discord.ledger`: an estimate reserved
+atomically before the run, settled with the real usage after), the person's cooldown through
+`SharedCooldowns`. CPU work runs off the loop: parsing a paste or a file,
+dedupe and the offline engine in the bot's worker processes (`bot.workers`, each step capped at
+`REQUEST_CPU_S` of CPU time: beyond it the person reads "too large to summarize here"), a page
+of messages in a worker thread.
 """
 
 from __future__ import annotations
