@@ -17,3 +17,9 @@ class InputError(UserError):
 
 class ConfigError(UserError):
     """A setting is missing or invalid."""
+
+
+class RunRefused(UserError):
+    """A fresh engine run refused for the person who asked (their cooldown, their budget: see
+    `bot.pipeline.Meter`). Another request that only joined that run is not refused by it: it
+    asks again on its own."""

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot import __version__
+from bot.errors import RunRefused
 from bot.gcpause import paused_gc
 from bot.ops import metrics
 from bot.progress import Progress
@@ -50,11 +51,13 @@ log = logging.getLogger(__name__)
 
 class Meter(Protocol):
     """Charges the engine runs made for one request (the bot's `bot.discord.ledger.Account`):
-    `before_llm` reserves an LLM run's cost before anything is sent, and raises a `UserError`
-    to refuse it; `spent` settles each run made, with what it really used. A request answered
-    from the cache, or by a run another request started, is charged nothing."""
+    `before_run` comes before any fresh engine run (`config` None: the offline engine), may
+    refuse it with a `UserError` (a cooldown, a budget) and reserves an LLM run's cost before
+    anything is sent; `spent` settles each run made, with what it really used. A request
+    answered from the cache, or by a run another request started, is neither refused nor
+    charged."""
 
-    async def before_llm(self, thread: Thread, config: LLMConfig) -> None: ...
+    async def before_run(self, thread: Thread, config: LLMConfig | None) -> None: ...
 
     async def spent(self, usage: Usage) -> None: ...
 
@@ -270,10 +273,13 @@ class _Request:
         key = await asyncio.to_thread(self.key, engine)
         meter = self.meter
         llm = self.options.llm if isinstance(engine, LLMEngine) else None
+        ran = False  # whether this request started the run (not joined another's)
 
         async def run() -> DigestResult:
-            if meter is not None and llm is not None:
-                await meter.before_llm(self.unique, llm)  # may refuse: nothing is sent then
+            nonlocal ran
+            ran = True
+            if meter is not None:
+                await meter.before_run(self.unique, llm)  # may refuse: nothing is sent then
             try:
                 draft = await engine.summarize(self.unique, progress=self.progress)
             except EngineUnavailable as err:
@@ -294,14 +300,24 @@ class _Request:
             # The comments and the balance check of a large thread: in a worker thread too.
             return await asyncio.to_thread(self.build, engine, draft, key)
 
-        return await _cached_or_run(
-            key,
-            self.options,
-            self.store,
-            self.flights,
-            run,
-            lambda result: result.engine == engine.name,
-        )
+        def answer() -> Awaitable[DigestResult]:
+            return _cached_or_run(
+                key,
+                self.options,
+                self.store,
+                self.flights,
+                run,
+                lambda result: result.engine == engine.name,
+            )
+
+        try:
+            return await answer()
+        except RunRefused:
+            if ran:
+                raise
+            # This request joined a run that its starter's cooldown or budget refused: ask
+            # again on its own meter (the refused run has left the single flight).
+            return await answer()
 
 
 @metrics.observed_summary

@@ -149,3 +149,62 @@ async def test_prompt_injection_stays_inside_the_data_block(
     assert rendered.count("Ignore previous instructions") == 1
     _, _, comments = data_block(request)
     assert any(evil == c["text"] for c in comments)
+
+
+async def test_a_run_refused_by_its_starters_meter_is_made_for_a_request_that_joined(
+    tmp_path: Path,
+) -> None:
+    """Two identical requests share one run; the first one's meter refuses it (its person's
+    cooldown or budget). The second, which only joined that run, is not refused by it: it asks
+    again and runs on its own meter."""
+    from bot.errors import RunRefused
+    from bot.result import Usage
+
+    entered, joined, release = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    class Flights(SingleFlight):  # type: ignore[type-arg]
+        calls = 0
+
+        async def run(self, key, work, *, subscriber=None):  # noqa: ANN001, ANN202
+            self.calls += 1
+            if self.calls == 2:
+                joined.set()
+            return await super().run(key, work, subscriber=subscriber)
+
+    class Refusing:
+        async def before_run(self, thread, config) -> None:  # noqa: ANN001
+            entered.set()
+            await release.wait()
+            raise RunRefused("your pause is not over")
+
+        async def spent(self, usage: Usage) -> None:
+            raise AssertionError("a refused run spends nothing")
+
+    class Counting:
+        runs = 0
+
+        async def before_run(self, thread, config) -> None:  # noqa: ANN001
+            self.runs += 1
+
+        async def spent(self, usage: Usage) -> None:
+            return None
+
+    flights, counting = Flights(), Counting()
+    async with open_store(str(tmp_path / "c.sqlite3")) as store:
+        first = asyncio.create_task(
+            summarize_thread(seed_thread(), store=store, flights=flights, meter=Refusing())
+        )
+        await asyncio.wait_for(entered.wait(), 30)  # the first started the run
+        second = asyncio.create_task(
+            summarize_thread(seed_thread(), store=store, flights=flights, meter=counting)
+        )
+        await asyncio.wait_for(joined.wait(), 30)  # the second joined the first's run
+        release.set()
+        answered = await second
+        try:
+            await first
+        except RunRefused:
+            refused = True
+        else:
+            refused = False
+    assert refused and not answered.cached and counting.runs == 1

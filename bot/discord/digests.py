@@ -17,6 +17,12 @@ loop; `/digest now` calls `run_now`. A run:
 
 A restarted run skips the messages it recorded, so a crash between the claim and done never
 posts a second header. A period skipped for a reason posts one short line saying why.
+
+Budgets: a digest draws on the server's daily LLM budget (shared with `/summarize`) or on its
+own. A budget already spent skips the period; then each LLM request is reserved on it before it
+is sent and settled after (`bot.discord.ledger`, atomic in the store, so that digests and
+`/summarize` in any number of processes never overcommit it), and a request the budget cannot
+take leaves that debate to the offline engine, with a note.
 """
 
 from __future__ import annotations
@@ -37,8 +43,9 @@ from bot.digest.build import DigestReport, entry_from_result, jump_url
 from bot.digest.rank import Activity, rank
 from bot.digest.schedule import Period, period_now
 from bot.discord.access import private_reason
-from bot.discord.guards import utc_day
+from bot.discord.guards import BudgetExhausted, utc_day
 from bot.discord.jobs import left_out_note
+from bot.discord.ledger import BUDGET_UNKNOWN, estimate_call
 from bot.discord.replies import NO_MENTIONS
 from bot.ingest.discord_links import can_read, messages_to_thread
 from bot.pipeline import Options, summarize_thread
@@ -222,7 +229,7 @@ class DigestRunner:
         candidates = await self._candidates(guild, sources, claim.period, opted_out, skipped)
         for candidate in candidates:
             candidate.opted_out = opted_out
-        report, failed, llm_s = await self._report(row, claim.period, candidates, left_out)
+        report, failed, llm_s = await self._report(row, claim.period, candidates, left_out, budget)
         if skipped:
             note = left_out_note(sum(skipped.values()), len(skipped))
             report = report.model_copy(update={"notes": (*report.notes, note)})
@@ -252,13 +259,14 @@ class DigestRunner:
     async def _budget(self, row: DigestRow) -> _Budget:
         """The daily LLM token budget this digest draws on: the server's, shared with
         `/summarize` (`GUILD_DAILY_TOKENS`), or the digest's own (`own_budget_tokens`). Spent,
-        or unknown because the store cannot tell (fail closed), the period is skipped."""
+        or unknown because the store cannot tell (fail closed), the period is skipped. This
+        is a first look; each LLM request is then reserved atomically (`_summarize_llm`)."""
         config = row.config
         own = config.own_budget_tokens
         bucket, limit = (-row.id, own) if own is not None else (config.guild_id, None)
         if limit is None:
             limit = self.bot.settings.guild_daily_tokens
-        budget = _Budget(bucket, utc_day(self.clock()), limit)
+        budget = _Budget(bucket, utc_day(self.clock()), limit, own=own is not None)
         if self.bot.llm is None or not limit:
             return budget
         try:
@@ -272,11 +280,12 @@ class DigestRunner:
         return budget
 
     async def _charge(self, budget: _Budget, outcome: Outcome) -> None:
+        """Count the run in the budget's figures: its tokens were charged request by request
+        through the ledger (reserved, then settled); the request and its LLM calls here."""
         if outcome.tokens or outcome.llm_calls:
             recorded = await self.store.record_usage(
-                budget.bucket, budget.day, tokens=outcome.tokens,
-                llm_calls=outcome.llm_calls, cached=False,
-            )  # fmt: skip
+                budget.bucket, budget.day, tokens=0, llm_calls=outcome.llm_calls, cached=False
+            )
             if not recorded:
                 log.warning("digest usage of %s not recorded", budget.bucket)
 
@@ -424,7 +433,12 @@ class DigestRunner:
     # --- summaries and ranking ----------------------------------------------------------------
 
     async def _report(
-        self, row: DigestRow, period: Period, candidates: list[Candidate], left_out: list[str]
+        self,
+        row: DigestRow,
+        period: Period,
+        candidates: list[Candidate],
+        left_out: list[str],
+        budget: _Budget | None = None,
     ) -> tuple[DigestReport, list[str], float]:
         """Rank every eligible candidate by an offline summary (cheap, no tokens), then
         summarize the debates shown with the configured engine (the LLM, when set)."""
@@ -444,7 +458,9 @@ class DigestRunner:
         more = order[config.max_debates :] + ranked[MAX_RANKED:]
         began = time.perf_counter()
         if self.bot.llm is not None:
-            await asyncio.gather(*(self._summarize_llm(row, period, by_id[a.source_id], failed)
+            budget = budget or await self._budget(row)
+            await asyncio.gather(*(self._summarize_llm(row, period, by_id[a.source_id], failed,
+                                                       budget)
                                    for a in shown))  # fmt: skip
         else:
             # Offline, a debate shown is summarized again from the whole thread (cheap), so
@@ -534,17 +550,26 @@ class DigestRunner:
         candidate.result = result
 
     async def _summarize_llm(
-        self, row: DigestRow, period: Period, candidate: Candidate, failed: list[str]
+        self,
+        row: DigestRow,
+        period: Period,
+        candidate: Candidate,
+        failed: list[str],
+        budget: _Budget,
     ) -> None:
         """The LLM summary of a debate shown: an update of the previous digest's summary when
         the part it summarized is unchanged (same messages, none edited), else the whole thread
         since it was first summarized; every model failing falls back to the offline engine,
-        with a note in the entry."""
+        with a note in the entry. Its tokens are reserved on the digest's budget before the
+        request (atomically, across processes) and settled after: a budget that cannot take
+        the request leaves this debate to the offline engine, with a note."""
         from bot.digest.update import DigestCall, Mark, TooLong, fingerprint, prepare_digest_llm
         from bot.summarize.llm import LLMError
 
         config = row.config
         activity = candidate.activity
+        # One account per request: concurrent requests settle their own reservations.
+        account = self.bot.ledger.account(budget.bucket, limit=budget.limit, day=budget.day)
         try:
             # Read and prepared one thread at a time, in rank order (the semaphore is fair);
             # an LLM slot is held only by a request being answered.
@@ -593,23 +618,41 @@ class DigestRunner:
             try:
                 if isinstance(call, Exception):
                     raise call
+                await account.reserve(_estimate(call))
                 async with self._limit:  # the LLM calls only
-                    result = await call.send()
+                    try:
+                        result = await call.send()
+                    except LLMError:
+                        raise
+                    except Exception:
+                        await account.spent(call.run.usage())  # what it used before failing
+                        raise
+                await account.spent(result.usage)
             except TooLong:
                 # Too long for one request: in parts, by the engine of /summarize (without the
-                # focus line, which that engine does not take).
-                async with self._limit:
-                    whole = await summarize_thread(
-                        thread, store=self.bot.store,
-                        options=Options(llm=self.bot.llm, max_points_per_side=2,
-                                        language=config.language),
-                        flights=self.bot.flights,
-                    )  # fmt: skip
+                # focus line, which that engine does not take), charged to the same budget.
+                try:
+                    async with self._limit:
+                        whole = await summarize_thread(
+                            thread, store=self.bot.store,
+                            options=Options(llm=self.bot.llm, max_points_per_side=2,
+                                            language=config.language),
+                            flights=self.bot.flights, meter=account,
+                        )  # fmt: skip
+                except BudgetExhausted as refused:
+                    await self._offline(candidate, thread, _budget_note(budget, refused), notes)
+                    return
                 note = "The thread is too long for one request: it was summarized in parts"
                 note += " without the digest's focus line." if config.focus else "."
                 candidate.result = whole.model_copy(update={"notes": [note, *notes, *whole.notes]})
                 return
+            except BudgetExhausted as refused:
+                log.info("digest %d: budget of %s refused %s", row.id, budget.bucket,
+                         activity.source_id)  # fmt: skip
+                await self._offline(candidate, thread, _budget_note(budget, refused), notes)
+                return
             except LLMError as err:
+                await account.spent(err.usage)
                 log.warning("digest: the LLM failed for %s: %s", activity.source_id, err)
                 fallback = await summarize_thread(
                     thread, store=self.bot.store,
@@ -680,6 +723,16 @@ class DigestRunner:
             author_ids=list({m.author.id for m in every}),
         )
         candidate.mark = Mark(key, every[0].id, fingerprint(every)).encode()
+
+    async def _offline(
+        self, candidate: Candidate, thread: Any, note: str, notes: list[str]
+    ) -> None:
+        """The offline engine's summary of a debate the LLM could not be asked for, with why."""
+        fallback = await summarize_thread(
+            thread, store=self.bot.store,
+            options=Options(llm=None, max_points_per_side=2), flights=self.bot.flights,
+        )  # fmt: skip
+        candidate.result = fallback.model_copy(update={"notes": [note, *notes, *fallback.notes]})
 
     # --- posting ------------------------------------------------------------------------------
 
@@ -836,10 +889,32 @@ class DigestRunner:
 
 @dataclass
 class _Budget:
+    """The daily budget a digest run draws on: a bucket of the store's usage figures (the
+    server's, or `-digest id` for the digest's own), its UTC day and limit (0 = none)."""
+
     bucket: int
     day: str
     limit: int
+    own: bool = False
     spent: str | None = None
+
+
+def _estimate(call: Any) -> int:
+    """The tokens a digest's prepared request may cost (see `bot.discord.ledger`)."""
+    return estimate_call(call)
+
+
+def _budget_note(budget: _Budget, refused: BudgetExhausted) -> str:
+    whose = "This digest's" if budget.own else "The server's"
+    if str(refused) == BUDGET_UNKNOWN:  # the store stopped answering: fail closed
+        return (
+            f"{whose} daily LLM budget could not be checked during this digest; this is the "
+            "offline engine's summary."
+        )
+    return (
+        f"{whose} daily LLM budget ran out during this digest; this is the offline "
+        "engine's summary."
+    )
 
 
 def _shares(result: DigestResult | None) -> tuple[float, ...]:

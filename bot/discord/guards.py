@@ -2,7 +2,9 @@
 
 Plain Python (no Discord), so that the rules are tested directly. Cached answers are free:
 the cooldown starts only after a fresh run (the full one after an LLM run, a lighter one after
-an offline run), and the budget counts only LLM tokens of fresh runs: per server, and per
+an offline run) and, in the bot, refuses only a request that needs a fresh run (a repeat
+answered from the cache is served in the pause), and the budget counts only LLM tokens of
+fresh runs: per server, and per
 person in DMs (the store keeps the daily figures and charges them, see `bot.discord.ledger`).
 The bot's cooldowns live in the store too (`SharedCooldowns`), so that they hold across
 processes.
@@ -17,17 +19,22 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from bot.errors import UserError
+from bot.errors import RunRefused
 from bot.store import Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
 
-class CooldownActive(UserError):
-    """The person asked again too soon."""
+class CooldownActive(RunRefused):
+    """The person asked again too soon. `user_id`: whose pause refused a fresh run (so that
+    others who joined that run ask again on their own; None when it is the asker's)."""
+
+    def __init__(self, message: str, *, user_id: int | None = None) -> None:
+        super().__init__(message)
+        self.user_id = user_id
 
 
-class BudgetExhausted(UserError):
+class BudgetExhausted(RunRefused):
     """The guild (or a person's DMs: `bucket`, see `budget_key`) has used its LLM tokens for
     today, or its budget cannot be read."""
 
@@ -41,15 +48,16 @@ def utc_day(moment: datetime | None = None) -> str:
     return (moment or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d")
 
 
-def cooldown_active(*, busy: bool, wait_s: float) -> CooldownActive:
+def cooldown_active(*, busy: bool, wait_s: float, user_id: int | None = None) -> CooldownActive:
     """The refusal of a request made while the person's previous one runs, or in their pause."""
     if busy:
         return CooldownActive("Your previous summary is still running; you'll get it in a moment.")
     return CooldownActive(
         f"You can ask for another summary in {wait_s:.0f} s (a cooldown per person; "
-        "summaries already made are free, but this one may not be)."
+        "summaries already made are free, but this one is not)."
         if wait_s >= 1
-        else "You can ask for another summary in a second."
+        else "You can ask for another summary in a second.",
+        user_id=user_id,
     )
 
 
@@ -85,6 +93,15 @@ class Cooldowns:
         if wait > 0:
             raise cooldown_active(busy=False, wait_s=wait)
         self._busy.add(user_id)
+
+    def mark(self, user_id: int) -> float:
+        """Mark `user_id` busy even in their pause, and return what is left of it (the
+        request may be answered from the cache, not start a run); `CooldownActive` when a
+        request of theirs runs."""
+        if user_id in self._busy:
+            raise cooldown_active(busy=True, wait_s=0)
+        self._busy.add(user_id)
+        return self.remaining(user_id)
 
     def end(self, user_id: int, *, fresh: bool, seconds: float | None = None) -> None:
         self._busy.discard(user_id)
@@ -127,15 +144,37 @@ class SharedCooldowns:
     them (`Store.begin_cooldown`: one request at a time per person, then the pause), with the
     same rules and messages. When the store cannot answer, this process's own `Cooldowns`
     decide (logged): a cooldown spaces requests out, and refusing everyone while the database
-    is away would cost more than it saves (the budget, which guards money, fails closed)."""
+    is away would cost more than it saves (the budget, which guards money, fails closed).
 
-    def __init__(self, store: Store, seconds: float, *, local: Cooldowns | None = None) -> None:
+    The pause guards engine runs, not answers: `begin` refuses only a person whose request is
+    running; one in their pause is let in, and `may_run` (called before a fresh run, see
+    `bot.discord.ledger.Account.gate`) refuses it there. So a repeat of an answered request is
+    served from the cache, while a request that needs a run waits out the pause as before."""
+
+    def __init__(
+        self,
+        store: Store,
+        seconds: float,
+        *,
+        local: Cooldowns | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.store = store
         self.seconds = seconds
         self.local = local or Cooldowns(seconds)
+        self._clock = clock
         # The mark each running request of this process holds in the store ("" = in `local`).
         self._owners: dict[int, str] = {}
+        # When the pause of each person with a request running here ends (`self._clock`).
+        self._pause_until: dict[int, float] = {}
         self._degraded = False  # warned that the store cannot keep cooldowns (once per outage)
+
+    def may_run(self, user_id: int) -> None:
+        """Raise `CooldownActive` when `user_id`'s running request may not start a fresh run
+        (their pause is not over)."""
+        left = self._pause_until.get(user_id, 0.0) - self._clock()
+        if left > 0:
+            raise cooldown_active(busy=False, wait_s=left, user_id=user_id)
 
     def busy(self, user_id: int) -> bool:
         """True while a request of `user_id` runs in this process."""
@@ -145,9 +184,7 @@ class SharedCooldowns:
         """Mark `user_id` busy, or raise `CooldownActive`."""
         if user_id in self._owners:
             raise cooldown_active(busy=True, wait_s=0)
-        wait = self.local.remaining(user_id)  # a pause the store could not record
-        if wait > 0:
-            raise cooldown_active(busy=False, wait_s=wait)
+        self._pause(user_id, self.local.remaining(user_id))  # one the store could not record
         owner = secrets.token_hex(8)
         self._owners[user_id] = owner  # before the await: a second request here is refused
         try:
@@ -163,23 +200,38 @@ class SharedCooldowns:
                 log.warning("cooldowns kept in this process only until the store answers: %s", err)
             self._degraded = True
             del self._owners[user_id]
-            self.local.begin(user_id)
+            try:
+                self._pause(user_id, self.local.mark(user_id))
+            except CooldownActive:
+                self._pause_until.pop(user_id, None)
+                raise
             self._owners[user_id] = ""
             return
         except BaseException:
             del self._owners[user_id]
+            self._pause_until.pop(user_id, None)
             raise
         if self._degraded:
             log.warning("cooldowns kept in the store again")
             self._degraded = False
-        if refusal is not None:
+        if refusal is not None and refusal.busy:
             del self._owners[user_id]
-            raise cooldown_active(busy=refusal.busy, wait_s=refusal.wait_s)
+            self._pause_until.pop(user_id, None)
+            raise cooldown_active(busy=True, wait_s=refusal.wait_s)
+        if refusal is not None:  # marked, in the pause: cached answers only
+            self._pause(user_id, refusal.wait_s)
+
+    def _pause(self, user_id: int, wait_s: float) -> None:
+        """Remember the longest pause of `user_id` seen for the request starting now."""
+        until = self._clock() + wait_s
+        if wait_s > 0 and until > self._pause_until.get(user_id, 0.0):
+            self._pause_until[user_id] = until
 
     async def end(self, user_id: int, *, fresh: bool, seconds: float | None = None) -> None:
         """Clear the mark and, after a fresh run, start a pause of `seconds` (default
         `self.seconds`)."""
         owner = self._owners.pop(user_id, None)
+        self._pause_until.pop(user_id, None)
         if owner is None:
             return
         pause = (self.seconds if seconds is None else seconds) if fresh else 0.0

@@ -8,7 +8,8 @@ will be private or a refusal, so that nothing public appears and disappears), th
 read the source (a refusal requests no history), then who would see the answer (private when
 not everyone there may read the source), then who opted out (their messages are left out
 before they become comments, and counted), then reading, the pipeline
-(`bot.pipeline.summarize_thread`, with the bot's one single flight), and one answer. A public
+(`bot.pipeline.summarize_thread`, with the bot's one single flight: the cache first, and the
+person's pause after their last fresh run refuses only a new run), and one answer. A public
 answer is recorded with what it was made from, so that `Forgetting` can withdraw it when one
 of those messages is deleted or edited. Concurrent requests for the same Discord source share
 one history read and one pipeline run (`bot.singleflight`, whose subscribers all see the
@@ -42,7 +43,7 @@ from bot.discord.access import (
     private_reason,
 )
 from bot.discord.errors import on_interaction_error, reply_for
-from bot.discord.guards import BudgetExhausted, budget_key, utc_day
+from bot.discord.guards import BudgetExhausted, CooldownActive, budget_key, utc_day
 from bot.discord.languages import LOCALES
 from bot.discord.ledger import BUDGET_UNKNOWN, Account
 from bot.discord.replies import Reply
@@ -178,6 +179,11 @@ def progress_text(stage: str, done: int, total: int) -> str:
     return "Summarizing…"
 
 
+def _someone_elses(err: CooldownActive, account: Account) -> bool:
+    """Whether `err` is another person's pause refusing a run this request had joined."""
+    return err.user_id is not None and err.user_id != account.user
+
+
 def _bucket(interaction: discord.Interaction) -> int:
     return budget_key(interaction.guild_id, interaction.user.id)
 
@@ -211,8 +217,12 @@ class Summarizer:
             metrics.error("refused", err)
             await reply.error(str(err))
             return
-        # What this request is charged (the server's budget, or in a DM the person's own).
-        account = self.bot.ledger.account(_bucket(interaction))
+        # What this request is charged (the server's budget, or in a DM the person's own);
+        # a person in their pause is refused only when the request needs a fresh run (a
+        # cached answer is served).
+        account = self.bot.ledger.account(
+            _bucket(interaction), user=user_id, gate=lambda: self.bot.cooldowns.may_run(user_id)
+        )
         pause: float = 0
         if request.language is None and self.bot.llm is not None:
             # No language asked for: the asker's Discord language (the LLM engine only; the
@@ -474,13 +484,24 @@ class Summarizer:
         start_id = getattr(source.start, "id", None)
         key = (source.channel.id, start_id, account.bucket, language)
         reply.progress("Reading messages…")
-        return await self._reads.run(
-            key,
-            lambda: self._read_and_summarize(
-                account, interaction.id, source, language, self._reads.progress(key)
-            ),
-            subscriber=reply.progress,
-        )
+
+        def read() -> Awaitable[Prepared]:
+            return self._reads.run(
+                key,
+                lambda: self._read_and_summarize(
+                    account, interaction.id, source, language, self._reads.progress(key)
+                ),
+                subscriber=reply.progress,
+            )
+
+        try:
+            return await read()
+        except CooldownActive as err:
+            if not _someone_elses(err, account):
+                raise
+            # This request joined a read whose asker's pause refused the run: read again on
+            # its own (the refused read has left the single flight).
+            return await read()
 
     async def _read_and_summarize(
         self,
@@ -607,6 +628,7 @@ class Summarizer:
             # This request joined an identical run that another server's budget refused:
             # ask again on its own budget (the refused run has left the single flight).
             result = await summarize()
+
         if thread.notes:
             notes = [*thread.notes, *(n for n in result.notes if n not in thread.notes)]
             result = result.model_copy(update={"notes": notes})

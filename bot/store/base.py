@@ -83,8 +83,9 @@ class GuildUsage(BaseModel):
 
 
 class Cooldown(BaseModel):
-    """Why a person cannot start a request now: one of theirs is running (`busy`, for at most
-    `wait_s` more: the lease), or they are in the pause after a fresh run (`wait_s` left)."""
+    """A person's cooldown as `Store.begin_cooldown` found it: one of their requests is
+    running (`busy`, for at most `wait_s` more: the lease), or they are in the pause after a
+    fresh run (`wait_s` left)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -129,7 +130,8 @@ class Store(Protocol):
         ...
 
     async def purge(self, *, expired_only: bool = False) -> int:
-        """Remove every entry, or only the expired ones; the number removed (0 on failure)."""
+        """Remove every entry, or only the expired ones; the number removed (0 on failure).
+        Cooldowns that are over are removed too (not counted)."""
         ...
 
     async def close(self) -> None:
@@ -158,9 +160,11 @@ class Store(Protocol):
 
     async def begin_cooldown(self, user_id: int, owner: str, *, lease_s: float) -> Cooldown | None:
         """Mark a request of `user_id` as running (for `owner`, at most `lease_s` seconds, so
-        that a process that dies frees the person): None when marked, else why not (a request
-        of theirs runs, or their pause is not over). Atomic, also across processes sharing the
-        database; `StoreUnavailable` when it cannot be written."""
+        that a process that dies frees the person), unless one of theirs runs already. None:
+        marked, no pause; `Cooldown(busy=False, wait_s)`: marked, but the pause after their
+        last fresh run has `wait_s` left (the request may be answered from the cache, not start
+        a run); `Cooldown(busy=True)`: not marked, a request of theirs runs. Atomic, also
+        across processes sharing the database; `StoreUnavailable` when it cannot be written."""
         ...
 
     async def end_cooldown(self, user_id: int, owner: str, *, pause_s: float) -> bool:

@@ -301,15 +301,21 @@ ON CONFLICT (guild_id, day) DO UPDATE SET tokens = usage.tokens + excluded.token
 RETURNING tokens
 """
 
-# Mark a person busy (`owner`, until the lease `busy_until`) unless they are busy already or
-# in their pause: a row when it was marked, none when refused. One statement: atomic across
-# processes (two requests of one person never both start).
+# Mark a person busy (`owner`, until the lease `busy_until`) unless a request of theirs is
+# running: a row (with the end of their pause, '' = none) when it was marked, none when
+# refused. A person in their pause is marked too: their request may still be answered from the
+# cache, and the caller refuses it only when it would start a run. One statement: atomic
+# across processes (two requests of one person never both run).
 _BEGIN_COOLDOWN = """
 INSERT INTO cooldowns AS c (user_id, owner, busy_until, until)
 VALUES (CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), '')
 ON CONFLICT (user_id) DO UPDATE SET owner = excluded.owner, busy_until = excluded.busy_until
-    WHERE c.busy_until <= CAST(? AS TEXT) AND c.until <= CAST(? AS TEXT)
-RETURNING user_id
+    WHERE c.busy_until <= CAST(? AS TEXT)
+RETURNING until
+"""
+# Rows of people with no request running and no pause left: they say nothing any more.
+_PURGE_COOLDOWNS = """
+DELETE FROM cooldowns WHERE busy_until <= CAST(? AS TEXT) AND until <= CAST(? AS TEXT)
 """
 # Clear the owner's mark and start a pause that ends at `until` ('' = none; a later pause
 # already there is kept).
@@ -567,12 +573,17 @@ class SQLiteStore(DigestTables):
         )
 
     async def purge(self, *, expired_only: bool = False) -> int:
-        """See `Store.purge`. Source and author links of removed results go with them."""
+        """See `Store.purge`. Source and author links of removed results go with them, and
+        cooldown rows that no longer hold anything (no request running, no pause left)."""
         if expired_only:
             sql = "DELETE FROM results WHERE expires_at IS NOT NULL AND expires_at <= ?"
             removed = await self._write("purge", sql, (self._now_text(),))
         else:
             removed = await self._write("purge", "DELETE FROM results", ())
+        # Cooldowns that are over go with the expired results (a row per person otherwise
+        # stays forever); never one that still holds.
+        now = self._now_text()
+        await self._write("purge cooldowns", _PURGE_COOLDOWNS, (now, now))
         if removed:
             for table in ("result_sources", "result_authors"):
                 await self._write(
@@ -620,26 +631,21 @@ class SQLiteStore(DigestTables):
         now_text = to_text(now)
         busy_until = to_text(now + timedelta(seconds=lease_s))
         rows = await self._guarded_read(
-            "begin a cooldown", _BEGIN_COOLDOWN, (user_id, owner, busy_until, now_text, now_text)
+            "begin a cooldown", _BEGIN_COOLDOWN, (user_id, owner, busy_until, now_text)
         )
-        if rows:
-            return None
-        rows = await self._guarded_read(
-            "read a cooldown",
-            "SELECT busy_until, until FROM cooldowns WHERE user_id = ?",
-            (user_id,),
-        )
-        if not rows:  # gone between the two statements: ask again
-            return Cooldown(busy=False, wait_s=0.0)
-        busy_text, until_text = rows[0]
 
         def left(text: str) -> float:
             moment = from_text(text) if text else None
             return max(0.0, (moment - now).total_seconds()) if moment is not None else 0.0
 
-        if busy_text > now_text:
-            return Cooldown(busy=True, wait_s=left(busy_text))
-        return Cooldown(busy=False, wait_s=left(until_text))
+        if rows:  # marked: in a pause or not
+            pause = left(str(rows[0][0] or ""))
+            return Cooldown(busy=False, wait_s=pause) if pause > 0 else None
+        rows = await self._guarded_read(
+            "read a cooldown", "SELECT busy_until FROM cooldowns WHERE user_id = ?", (user_id,)
+        )
+        # Gone between the two statements (purged, or the lease ended): ask again.
+        return Cooldown(busy=True, wait_s=left(str(rows[0][0])) if rows else 0.0)
 
     async def end_cooldown(self, user_id: int, owner: str, *, pause_s: float) -> bool:
         """See `Store.end_cooldown`: False when it could not be written (the person stays

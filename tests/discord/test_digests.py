@@ -616,7 +616,7 @@ async def test_a_spent_budget_skips_the_period_with_one_line_and_llm_failure_fal
     with FakeOpenAI(responder=lambda request: Reply(status=503)) as llm:
         settings = make_settings(
             tmp_path, model="openai/fake-model", api_base=llm.url, digest_tick_s=0,
-            guild_daily_tokens=1000, llm_max_retries=0,
+            guild_daily_tokens=50_000, llm_max_retries=0,
         )  # fmt: skip
         async with running(fake, settings) as bot:
             row_id = await bot.store.save_digest(
@@ -633,7 +633,7 @@ async def test_a_spent_budget_skips_the_period_with_one_line_and_llm_failure_fal
 
             # The server's budget (shared with /summarize) spent: one line, no LLM request.
             await bot.store.record_usage(
-                world.guild.id, utc_day(now), tokens=1000, llm_calls=1, cached=False
+                world.guild.id, utc_day(now), tokens=50_000, llm_calls=1, cached=False
             )
             asked = len(llm.requests)
             fake.ids.tick(3600)
@@ -668,7 +668,7 @@ async def test_a_digest_with_its_own_budget_draws_on_it_not_on_the_servers(
                 world.guild.id, day, tokens=1000, llm_calls=1, cached=False
             )
             row_id = await bot.store.save_digest(
-                config(world, log, own_budget_tokens=1500), created_by=None, next_run=START
+                config(world, log, own_budget_tokens=50_000), created_by=None, next_run=START
             )
             first = await runner_of(bot, now).run_now(await bot.store.digest(row_id))
             assert first.state == "posted", first.text
@@ -681,17 +681,75 @@ async def test_a_digest_with_its_own_budget_draws_on_it_not_on_the_servers(
             admin = await fake.interaction(owner, world.general, "digest-admin usage", {})
             await fake.wait_for(lambda: admin.original, timeout=10)
             shown = admin.original["content"]  # today's (the wall clock's) usage
-            assert re.search(r"Digest \*\*daily\*\*, own budget: [\d,]+ of 1,500 tokens", shown)
+            assert re.search(r"Digest \*\*daily\*\*, own budget: [\d,]+ of 50,000 tokens", shown)
             assert "of 1,000 tokens (shared by `/summarize` and digests without their own)" in shown
 
             # Its own budget spent: skipped with one line saying whose budget, no request.
-            await bot.store.record_usage(-row_id, day, tokens=1500, llm_calls=1, cached=False)
+            await bot.store.record_usage(-row_id, day, tokens=50_000, llm_calls=1, cached=False)
             fake.ids.tick(3600)
             fake.add_message(world.thread, world.alice, "One more thought on remote work today.")
             later = fake.ids.now + timedelta(minutes=1)
             skipped = await runner_of(bot, later).run_now(await bot.store.digest(row_id))
     assert skipped.state == "skipped" and "this digest's daily LLM budget is spent" in skipped.text
     assert len(llm.requests) == 1
+
+
+@pytest.mark.parametrize("own", [True, False])
+async def test_a_digest_reserves_each_request_and_never_passes_its_budget(
+    discord_fake: FakeDiscord,
+    world: World,
+    tmp_path: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    own: bool,
+) -> None:
+    """Each LLM request of a digest is reserved on its budget (its own, or the server's
+    shared with /summarize) before it is sent, and settled after: a budget that can take one
+    request but not two sends one, and the other debate gets the offline summary with a note
+    saying why; the day's total never passes the limit."""
+    from fakes.fake_openai import FakeOpenAI, debate_responder
+
+    import bot.discord.digests as digests
+    from bot.discord.guards import utc_day
+
+    monkeypatch.setenv("OPENAI_API_KEY", "test")
+    # A fixed estimate, so that the budget's room is exact (the estimate itself is tested in
+    # tests/discord/test_ledger_unit.py).
+    monkeypatch.setattr(digests, "_estimate", lambda call: 10_000)
+    fake = discord_fake
+    log = mod_log(fake, world)
+    other = fake.add_thread(world.general, "four-day week", owner=world.bob)
+    for name, text in [
+        ("bob", "We should move to a four-day week, people would be far more focused."),
+        ("carol", "I disagree, customers expect us on Fridays and support would suffer."),
+        ("dave", "I agree with bob, the trials in Iceland showed output held steady."),
+        ("alice", "No, our on-call rota cannot cover three-day weekends without hiring."),
+    ]:
+        fake.add_message(other, world.users[name], text)
+    with FakeOpenAI(responder=debate_responder) as llm:
+        settings = make_settings(
+            tmp_path, model="openai/fake-model", api_base=llm.url, digest_tick_s=0,
+            guild_daily_tokens=0 if own else 15_000,
+        )  # fmt: skip
+        async with running(fake, settings) as bot:
+            now = START + timedelta(hours=1)
+            day = utc_day(now)
+            row_id = await bot.store.save_digest(
+                config(world, log, own_budget_tokens=15_000 if own else None),
+                created_by=None, next_run=START,
+            )  # fmt: skip
+            bucket = -row_id if own else world.guild.id
+            # Used earlier today: room for one reservation (4,500 + 10,000), never for two,
+            # even after the first settles with what it really used.
+            await bot.store.record_usage(bucket, day, tokens=4_500, llm_calls=1, cached=False)
+            outcome = await runner_of(bot, now).run_now(await bot.store.digest(row_id))
+            used = await bot.store.guild_usage(bucket, day)
+    assert outcome.state == "posted", outcome.text
+    assert len(llm.requests) == 1  # one debate's request; the other was never sent
+    assert 0 < outcome.tokens and used.tokens == 4_500 + outcome.tokens <= 15_000
+    said = "\n".join(s.payload.get("content", "") for s in fake.sent_messages())
+    whose = "This digest's" if own else "The server's"
+    assert f"{whose} daily LLM budget ran out during this digest" in said
+    assert said.count("ran out during this digest") == 1
 
 
 async def test_an_offline_digest_summarizes_the_whole_thread_and_counts_the_period(

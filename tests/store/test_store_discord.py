@@ -93,14 +93,47 @@ async def test_a_cooldown_marks_one_request_then_a_pause(store: SQLiteStore, clo
     assert (await store.begin_cooldown(1, "d", lease_s=600)).busy  # type: ignore[union-attr]
     assert await store.end_cooldown(1, "a", pause_s=30)
     clock.advance(10)
+    # In the pause the request is marked (it may be answered from the cache), with what is
+    # left of the pause; while it runs, no other request of theirs starts.
     paused = await store.begin_cooldown(1, "e", lease_s=600)
     assert paused is not None and not paused.busy and paused.wait_s == pytest.approx(20)
+    assert (await store.begin_cooldown(1, "e2", lease_s=600)).busy  # type: ignore[union-attr]
+    assert await store.end_cooldown(1, "e", pause_s=0)  # answered from the cache
+    assert (await store.begin_cooldown(1, "e3", lease_s=600)).wait_s == pytest.approx(20)  # type: ignore[union-attr]
+    assert await store.end_cooldown(1, "e3", pause_s=0)
     clock.advance(20)
     assert await store.begin_cooldown(1, "f", lease_s=600) is None
     assert await store.end_cooldown(1, "f", pause_s=0)  # a cached answer: no pause
     assert await store.begin_cooldown(1, "g", lease_s=5) is None
     clock.advance(6)  # the process that marked it died: the lease runs out
     assert await store.begin_cooldown(1, "h", lease_s=5) is None
+
+
+async def test_cooldowns_that_are_over_are_purged(store: SQLiteStore, clock) -> None:  # noqa: ANN001
+    """A row per person would stay forever: the purge of expired results removes the ones
+    that hold nothing (no request running, the pause over), and never one that still holds."""
+    assert await store.begin_cooldown(1, "a", lease_s=600) is None
+    assert await store.end_cooldown(1, "a", pause_s=30)  # pausing for 30 s
+    assert await store.begin_cooldown(2, "b", lease_s=600) is None
+    assert await store.end_cooldown(2, "b", pause_s=0)  # over at once
+    assert await store.begin_cooldown(3, "c", lease_s=60) is None  # running
+    assert await store.begin_cooldown(4, "d", lease_s=5) is None  # its process died
+
+    async def rows() -> list[int]:
+        found = await store._guarded_read("test", "SELECT user_id FROM cooldowns", ())
+        return sorted(int(row[0]) for row in found)
+
+    clock.advance(10)
+    assert await store.purge(expired_only=True) == 0  # no cached result removed
+    assert await rows() == [1, 3]
+    paused = await store.begin_cooldown(1, "e", lease_s=600)  # the pause still holds
+    assert paused is not None and paused.wait_s == pytest.approx(20)
+    assert await store.end_cooldown(1, "e", pause_s=0)
+    assert (await store.begin_cooldown(3, "f", lease_s=60)).busy  # type: ignore[union-attr]
+    clock.advance(60)
+    await store.purge()  # a full purge too
+    assert await rows() == []
+    assert await store.begin_cooldown(1, "g", lease_s=60) is None  # a new row, as before
 
 
 async def test_cooldowns_on_a_store_that_cannot_answer_fail_closed() -> None:

@@ -295,6 +295,9 @@ async def test_a_cooldown_raced_from_two_processes_starts_one_request(
     # The pause is seen from the other process too, then ends for both.
     paused = await two[0].begin_cooldown(42, "later", lease_s=900)
     assert paused is not None and not paused.busy and paused.wait_s == pytest.approx(30)
+    # Marked in its pause (a cached answer may be served): the other process sees it busy.
+    assert (await two[1].begin_cooldown(42, "meanwhile", lease_s=900)).busy  # type: ignore[union-attr]
+    assert await two[0].end_cooldown(42, "later", pause_s=0)
     clock.advance(30)
     again = await asyncio.gather(
         *(two[i % 2].begin_cooldown(42, f"again-{i}", lease_s=900) for i in range(10))

@@ -17,6 +17,7 @@ from discord.ext import commands
 from bot.discord.errors import on_interaction_error, reply_for
 from bot.discord.jobs import Origin, Request, Summarizer
 from bot.discord.languages import language_for, suggestions
+from bot.discord.ledger import Account
 from bot.discord.views import PasteModal
 from bot.errors import UserError
 from bot.pipeline import Options
@@ -118,8 +119,10 @@ class Updates:
         if hit is not None:
             return hit  # a cached update is free
         meter = kwargs.get("meter")  # the request's budget account (`bot.discord.ledger`)
-        if meter is not None:
-            await meter.before_llm(thread, options.llm)  # may refuse: nothing is sent then
+        if isinstance(meter, Account):
+            await meter.before_call(call)  # this request's estimate; may refuse: nothing sent
+        elif meter is not None:
+            await meter.before_run(thread, options.llm)
         try:
             result = await call.send()
         except LLMError as err:
