@@ -112,7 +112,10 @@ def names_in(text: str) -> frozenset[str]:
             before = before.rstrip(_OPENERS)
         if not before or before[-1] in ".!?:\n":  # the start of the text, a sentence, a line
             continue
-        out.update(raw_words(word))
+        if word.isalpha() and word.isascii():
+            out.add(word.lower())  # `raw_words` of a plain word, without its general steps
+        else:
+            out.update(raw_words(word))
     out.discard("i")
     return frozenset(out)
 
