@@ -337,7 +337,11 @@ class Index:
         if self.plain:
             return
         j = min(3, n)  # keyed by its first (last) three words, or all of them when shorter
-        self.start_lens.setdefault(code[:j], set()).add(n)
+        lens = self.start_lens.get(code[:j])
+        if lens is None:
+            self.start_lens[code[:j]] = {n}
+        else:
+            lens.add(n)
         if self.bulk:  # near candidates, pasted parts and quote holders were found before
             if n >= MIN_NEAR_WORDS:
                 self._post_head(code, stripped, k, cut_like)
