@@ -405,6 +405,17 @@ def run(
     return result
 
 
+def write_folds(path: Path, *, n: int, threshold: float, seed: int = 0) -> str:
+    """Write every fold of the large thread (`n` comments) as JSON rows ``[id, duplicate_of,
+    kind]``, in thread order; return a one-line summary. Two versions fold alike when the files
+    are equal."""
+    thread, _ = build_thread(n, seed=seed)
+    _, report = dedupe(thread, near_threshold=threshold)
+    rows = [[r.id, r.duplicate_of, r.kind] for r in report.removed]
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    return f"{len(rows)} folds of {n} comments written to {path}"
+
+
 def format_result(result: dict) -> str:
     """The run as a small table, for people."""
     large, q, sh, ed = result["large"], result["quality"], result["shapes"], result["edits"]
@@ -469,10 +480,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, help="repeats per timing (default 3)")
     parser.add_argument("--threshold", type=float, default=NEAR_THRESHOLD)
     parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument(
+        "--folds",
+        metavar="PATH",
+        help="only write every fold (id, duplicate_of, kind) of the large thread to PATH as JSON, "
+        "to compare two versions' decisions",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         text = json.dumps(_child(args.child, args.repeats or 1, args.threshold))
+    elif args.folds:
+        text = write_folds(Path(args.folds), n=args.n or 100_000, threshold=args.threshold)
     else:
         result = run(quick=args.quick, n=args.n, repeats=args.repeats, threshold=args.threshold)
         text = json.dumps(result, indent=2) if args.json else format_result(result)
