@@ -174,8 +174,9 @@ def _child(path: str, repeats: int, threshold: float) -> dict:
     # The same texts pasted one per line (line breaks inside a comment become spaces).
     pasted = "\n".join(" ".join(c.text.split()) for c in comments).encode("utf-8")
     del comments
-    parse_times, dedupe_times, totals = [], [], []
+    parse_times, dedupe_times, totals, cpu_totals = [], [], [], []
     for _ in range(repeats):
+        cpu_started = time.process_time()
         started = time.perf_counter()
         thread = parse_source(InputSource(name="bench", data=pasted), "text")
         parsed = time.perf_counter()
@@ -184,6 +185,8 @@ def _child(path: str, repeats: int, threshold: float) -> dict:
         parse_times.append(parsed - started)
         dedupe_times.append(done - parsed)
         totals.append(done - started)
+        # CPU seconds: on a shared machine, less moved by other processes than wall time.
+        cpu_totals.append(time.process_time() - cpu_started)
         del thread
     return {
         "comments": count,
@@ -197,6 +200,8 @@ def _child(path: str, repeats: int, threshold: float) -> dict:
         "dedupe_seconds_all": [round(t, 3) for t in dedupe_times],
         "ingest_dedupe_seconds": round(statistics.median(totals), 3),
         "ingest_dedupe_seconds_all": [round(t, 3) for t in totals],
+        "ingest_dedupe_cpu_seconds": round(statistics.median(cpu_totals), 3),
+        "ingest_dedupe_cpu_seconds_all": [round(t, 3) for t in cpu_totals],
         "peak_rss_mb": peak_rss_mb(),
         "rss_after_imports_mb": rss_start,
     }
@@ -400,6 +405,17 @@ def run(
     return result
 
 
+def write_folds(path: Path, *, n: int, threshold: float, seed: int = 0) -> str:
+    """Write every fold of the large thread (`n` comments) as JSON rows ``[id, duplicate_of,
+    kind]``, in thread order; return a one-line summary. Two versions fold alike when the files
+    are equal."""
+    thread, _ = build_thread(n, seed=seed)
+    _, report = dedupe(thread, near_threshold=threshold)
+    rows = [[r.id, r.duplicate_of, r.kind] for r in report.removed]
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    return f"{len(rows)} folds of {n} comments written to {path}"
+
+
 def format_result(result: dict) -> str:
     """The run as a small table, for people."""
     large, q, sh, ed = result["large"], result["quality"], result["shapes"], result["edits"]
@@ -413,6 +429,7 @@ def format_result(result: dict) -> str:
         f"{'ingest + dedupe, s (median)':40}{large['ingest_dedupe_seconds']:>12}"
         f"  < {TARGET_SECONDS}",
         f"{'  each run':40}{' / '.join(map(str, large['ingest_dedupe_seconds_all'])):>12}",
+        f"{'ingest + dedupe, CPU s (median)':40}{large['ingest_dedupe_cpu_seconds']:>12}",
         f"{'peak RSS, MB (ingest + dedupe)':40}{large['peak_rss_mb']:>12}  < {TARGET_PEAK_MB}",
         f"{'folded by kind':40}{json.dumps(large['by_kind'])}",
         f"{'one comment of 16,000 words, s':40}{sh['long_comment_16000_words_s']:>12}"
@@ -463,10 +480,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, help="repeats per timing (default 3)")
     parser.add_argument("--threshold", type=float, default=NEAR_THRESHOLD)
     parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument(
+        "--folds",
+        metavar="PATH",
+        help="only write every fold (id, duplicate_of, kind) of the large thread to PATH as JSON, "
+        "to compare two versions' decisions",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         text = json.dumps(_child(args.child, args.repeats or 1, args.threshold))
+    elif args.folds:
+        text = write_folds(Path(args.folds), n=args.n or 100_000, threshold=args.threshold)
     else:
         result = run(quick=args.quick, n=args.n, repeats=args.repeats, threshold=args.threshold)
         text = json.dumps(result, indent=2) if args.json else format_result(result)

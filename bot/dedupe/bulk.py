@@ -300,13 +300,43 @@ _PACK_MASKS = np.array([(1 << (8 * i)) - 1 for i in range(8)] + [2**64 - 1], dty
 _LONGEST_PACKED = 24  # bytes: three uint64 per word
 
 
+_SALTS = (1, _BASE, _TAG, _MIX, _BASE_INV)  # odd multipliers: a new bucket order per round
+
+
+def _first_of_hash(mixed: np.ndarray) -> np.ndarray | None:
+    """For each value, the position of its first occurrence in `mixed`, without sorting: the
+    values are scattered into a table by their top bits, each bucket keeping its first position
+    (`np.minimum.at`); values whose bucket another value won are placed again, with the table
+    indexed by other bits, until every one is placed (None after a few rounds: fall back)."""
+    count = len(mixed)
+    rep = np.empty(count, dtype=np.int64)
+    # A small table stays in the processor's cache; a word is repeated many times, so few
+    # distinct values share it even at 2**18 buckets (and those are placed in a next round).
+    bits = max(10, min(18, (2 * count).bit_length()))
+    table = np.full(1 << bits, count, dtype=np.int64)
+    pending = np.arange(count, dtype=np.int64)
+    values = mixed
+    for salt in _SALTS:
+        if not len(pending):
+            return rep
+        bucket = ((values * _U64(salt)) >> _U64(64 - bits)).astype(np.intp)
+        np.minimum.at(table, bucket, pending)
+        winner = table[bucket]
+        table[bucket] = count  # reset only what was touched
+        placed = mixed[winner] == values
+        rep[pending[placed]] = winner[placed]
+        keep = ~placed
+        pending, values = pending[keep], values[keep]
+    return rep if not len(pending) else None
+
+
 def encode_folded(folded: bytes, vocab_get: Callable[[str], str]) -> list[str] | None:
     """The codes of texts already folded (`bot.dedupe`'s ASCII fold: lower-case letters and
     digits, any other byte a space) and joined by \\x01: each word becomes ``vocab_get(word)``.
     The same as ``"".join(map(vocab_get, text.split()))`` for each text, without a Python string
     per word: words are packed into integers (exactly, up to 24 bytes), grouped by a hash of the
-    packing and checked to be equal within each group. None (do it word by word) when a word is
-    longer than that or two words share a hash."""
+    packing (`_first_of_hash`, no sort) and checked to be equal within each group. None (do it
+    word by word) when a word is longer than that or two words share a hash."""
     arr = np.frombuffer(folded, dtype=np.uint8)
     edges = np.diff((arr > 32).view(np.int8), prepend=np.int8(0), append=np.int8(0))
     starts = np.flatnonzero(edges == 1)
@@ -327,23 +357,15 @@ def encode_folded(folded: bytes, vocab_get: Callable[[str], str]) -> list[str] |
         )
         packs.append(pack)
     mixed = packs[0] * _U64(_MIX) + packs[1] * _U64(_TAG) + packs[2] * _U64(_BASE)
-    bits = max(1, len(starts).bit_length())
-    key = ((mixed >> _U64(bits)) << _U64(bits)) | np.arange(len(starts), dtype=_U64)
-    key.sort()
-    order = (key & ((_U64(1) << _U64(bits)) - _U64(1))).astype(np.int64)
-    new = np.diff(key >> _U64(bits), prepend=~(key[:1] >> _U64(bits))) != 0
-    group = np.empty(len(order), dtype=np.int64)
-    group[order] = np.cumsum(new) - 1
-    first = order[new]  # each group's first word (a group's words are sorted by position)
-    same = first[group]
-    if not all(np.array_equal(p, p[same]) for p in packs):
+    rep = _first_of_hash(mixed)
+    if rep is None or not all(np.array_equal(p, p[rep]) for p in packs):
         return None  # a hash shared by different words
     # Each distinct word once, in order of first appearance, through the vocabulary.
-    chars = np.empty(len(first), dtype=np.uint32)
-    for g in np.argsort(first).tolist():
-        at = int(first[g])
-        chars[g] = ord(vocab_get(folded[starts[at] : ends[at]].decode("ascii")))
-    text = chars[group].astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    first = np.flatnonzero(rep == np.arange(len(rep)))
+    chars = np.empty(len(rep), dtype=np.uint32)
+    for at in first.tolist():
+        chars[at] = ord(vocab_get(folded[starts[at] : ends[at]].decode("ascii")))
+    text = chars[rep].astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
     # Words before each text's end (the \x01 after it, or the end).
     cuts = np.searchsorted(starts, np.flatnonzero(arr == 1)).tolist()
     bounds = [0, *cuts, len(starts)]

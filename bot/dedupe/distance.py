@@ -12,8 +12,9 @@ differ in length.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import cast
 
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Hamming
 
 from bot.dedupe.normalize import FUNCTION_WORDS, NEGATIONS, NUMBER_WORDS
 
@@ -128,7 +129,9 @@ def same_meaning(
     either comment's original text (asked only when a pair gets that far)."""
     if len(a) != len(b):
         return None
-    diffs = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    # The differing positions, found in C (equal lengths: only substitutions, in order).
+    ops = cast("list[tuple[str, int, int]]", Hamming.editops(a, b).as_list())
+    diffs = [(a[i], b[i]) for _, i, _ in ops]
     for x, y in diffs:
         if not is_typo(words[ord(x)], words[ord(y)]):
             return None

@@ -20,7 +20,6 @@ lost) rather than folded.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from collections.abc import Callable
 from itertools import chain, compress, repeat
@@ -120,11 +119,10 @@ class Index:
         self.kept_ids: list[str] = []
         self.by_text: dict[str, int] = {}
         self.by_code: dict[str, int] = {}
-        self.lengths: list[int] = []  # the distinct lengths of kept codes, sorted
-        self.length_set: set[int] = set()
         self._cuts: dict[int, list[tuple[int, int]]] = {}
         # pasted blocks: lengths of the kept comments that start / end with these (up to three)
-        # words, so that only those prefixes and suffixes are looked up.
+        # words, so that only those prefixes and suffixes are looked up (the ends in bulk mode
+        # come from `part_ends` instead).
         self.start_lens: dict[str, set[int]] = {}
         self.end_lens: dict[str, set[int]] = {}
         # near: comment length -> per segment number, encoded segment -> kept indices.
@@ -163,15 +161,11 @@ class Index:
         if not lookups:
             return None
         if self.bulk:  # the codes holding the word, kept or not
-            get = self.by_code.get
-            best = None
             holders = min((self.quote_holders.get(ch, ()) for ch in lookups), key=len)
             # The holders that contain the quote, in C; then the earliest of them kept.
-            for other in compress(holders, map(str.__contains__, holders, repeat(needle))):
-                k = get(other)
-                if k is not None and (best is None or k < best):
-                    best = k
-            return best
+            found = compress(holders, map(str.__contains__, holders, repeat(needle)))
+            kept = [k for k in map(self.by_code.get, found) if k is not None]
+            return min(kept) if kept else None
         best_list = min((self.quote_postings.get(ch, ()) for ch in lookups), key=len)
         hits = map(str.__contains__, map(self.codes.__getitem__, best_list), repeat(needle))
         return next(compress(best_list, hits), None)
@@ -193,7 +187,7 @@ class Index:
                 return None
         elif not self._has_part(code, False) or not self._has_part(code, True):
             return None
-        parts = _Parts(code, kept, self.lengths[: bisect_left(self.lengths, n)])
+        parts = _Parts(code, kept, self.start_lens)
         for e in parts.ends(0):
             rest = parts.split(e)
             if rest is not None:
@@ -217,7 +211,9 @@ class Index:
         """(kept index, misspelt words) of the closest near duplicate of `code` (fewest
         misspellings, earliest on a tie), if any. `text` is its original text (for names)."""
         if self.bulk:
-            return self._near_partner(code, text)
+            partners = self.partners.get(code)
+            # Most comments have no candidate at all.
+            return None if partners is None else self._near_partner(code, text, partners)
         n = len(code)
         tables = self.tables.get(n)
         if tables is None:
@@ -251,12 +247,11 @@ class Index:
                     break
         return best
 
-    def _near_partner(self, code: str, text: str) -> tuple[int, int] | None:
-        """`near_of` in bulk mode: the candidates found before the walk that are kept by now,
-        fewest misspellings first, then earliest; the meaning guard decides."""
-        partners = self.partners.get(code)
-        if partners is None:
-            return None  # most comments: no candidate at all
+    def _near_partner(
+        self, code: str, text: str, partners: list[tuple[int, str]]
+    ) -> tuple[int, int] | None:
+        """`near_of` in bulk mode: the candidates found before the walk (`partners`) that are
+        kept by now, fewest misspellings first, then earliest; the meaning guard decides."""
         mine = _Names(self, text)
         best: tuple[int, int] | None = None
         get = self.by_code.get
@@ -271,21 +266,24 @@ class Index:
                 best = (k, d)
         return best
 
-    def cut_of(self, code: str, text: str) -> tuple[int, bool] | None:
+    def cut_of(self, code: str, text: str, cut_like: bool | None = None) -> tuple[int, bool] | None:
         """A kept comment that `code` is the complete form of, or a cut-off copy of: (kept
         index, True when the kept one is the cut-off one). Cut off means a prefix of the other
         (all but its last word, which may be cut mid-word) that ends in an ellipsis or with its
-        last word cut mid-word; both have at least `MIN_NEAR_WORDS` words."""
+        last word cut mid-word; both have at least `MIN_NEAR_WORDS` words. `cut_like`:
+        `looks_cut(text)` if the caller knows it."""
         n = len(code)
         if n < MIN_NEAR_WORDS:
             return None
         head = code[:MIN_NEAR_WORDS]
         # All but the last word of the shorter one opens the longer one (in C, per posting): a
         # kept one that looks cut off, or any kept one when this one looks cut off.
-        stem, starts = code[:-1], code.startswith
-        found = [k for s, k in self.cut_heads.get(head, ()) if starts(s)]
-        if looks_cut(text):
-            found += [k for s, k in self.heads.get(head, ()) if s.startswith(stem)]
+        posted = self.cut_heads.get(head)
+        found = [k for s, k in posted if code.startswith(s)] if posted else []
+        posted = self.heads.get(head)
+        if posted and (looks_cut(text) if cut_like is None else cut_like):
+            stem = code[:-1]
+            found += [k for s, k in posted if s.startswith(stem)]
         if not found:
             return None
         words = self.vocab.words
@@ -307,10 +305,10 @@ class Index:
 
     # -- bookkeeping ---------------------------------------------------------------------------
 
-    def _post_head(self, code: str, text: str, k: int) -> None:
+    def _post_head(self, code: str, text: str, k: int, cut_like: bool | None) -> None:
         entry = (code[:-1], k)
         _post(self.heads, code[:MIN_NEAR_WORDS], entry, HEADS_CAP)
-        if looks_cut(text):
+        if looks_cut(text) if cut_like is None else cut_like:
             _post(self.cut_heads, code[:MIN_NEAR_WORDS], entry, HEADS_CAP)
 
     def cuts(self, n: int, tau: int) -> list[tuple[int, int]]:
@@ -320,17 +318,17 @@ class Index:
             got = self._cuts[n] = segments(n, tau)
         return got
 
-    def keep(self, comment_id: str, stripped: str, code: str) -> int:
+    def keep(self, comment_id: str, stripped: str, code: str, cut_like: bool | None = None) -> int:
         k = len(self.kept_ids)
         self.kept_ids.append(comment_id)
         self.codes.append(code)
         self.texts.append(stripped)
-        self.index(k, stripped, code)
+        self.index(k, stripped, code, cut_like)
         return k
 
-    def index(self, k: int, stripped: str, code: str) -> None:
+    def index(self, k: int, stripped: str, code: str, cut_like: bool | None = None) -> None:
         """Make kept comment `k` findable by `stripped` and `code` (also after its text was
-        replaced by a more complete copy)."""
+        replaced by a more complete copy). `cut_like`: `looks_cut(stripped)` if known."""
         self.by_text.setdefault(stripped, k)
         n = len(code)
         if not n:
@@ -338,22 +336,23 @@ class Index:
         self.by_code.setdefault(code, k)
         if self.plain:
             return
-        if n not in self.length_set:
-            self.length_set.add(n)
-            insort(self.lengths, n)
+        j = min(3, n)  # keyed by its first (last) three words, or all of them when shorter
+        lens = self.start_lens.get(code[:j])
+        if lens is None:
+            self.start_lens[code[:j]] = {n}
+        else:
+            lens.add(n)
         if self.bulk:  # near candidates, pasted parts and quote holders were found before
             if n >= MIN_NEAR_WORDS:
-                self._post_head(code, stripped, k)
+                self._post_head(code, stripped, k, cut_like)
             return
-        j = min(3, n)  # keyed by its first (last) three words, or all of them when shorter
-        self.start_lens.setdefault(code[:j], set()).add(n)
         self.end_lens.setdefault(code[n - j :], set()).add(n)
         if self.quote_chars:
             for ch in self.quote_chars.intersection(code):
                 self.quote_postings.setdefault(ch, []).append(k)
         if n < MIN_NEAR_WORDS:
             return
-        self._post_head(code, stripped, k)
+        self._post_head(code, stripped, k, cut_like)
         tables = self.tables.get(n)
         if tables is None:
             tau = self.budget.max_edits(n)
@@ -363,21 +362,28 @@ class Index:
 
 
 class _Parts:
-    """Ways to cut `code` into kept comments (`kept`: code -> kept index; `lengths`: the sorted
-    kept lengths under len(code)). A class rather than recursive closures, which would make a
+    """Ways to cut `code` into kept comments shorter than it (`kept`: code -> kept index;
+    `start_lens`: `Index.start_lens`). A class rather than recursive closures, which would make a
     reference cycle per comment (kept alive, with the index, until a full garbage collection)."""
 
-    def __init__(self, code: str, kept: dict[str, int], lengths: list[int]) -> None:
+    def __init__(self, code: str, kept: dict[str, int], start_lens: dict[str, set[int]]) -> None:
         self.code = code
         self.kept = kept
-        self.lengths = lengths
+        self.start_lens = start_lens
         self.memo: dict[int, list[int] | None] = {}
 
     def ends(self, p: int) -> list[int]:
-        """Every e > p with code[p:e] a kept comment, longest first."""
+        """Every e > p with code[p:e] a kept comment (not all of `code`), longest first."""
         code = self.code
-        fits = self.lengths[: bisect_right(self.lengths, len(code) - p)]
-        return [p + m for m in reversed(fits) if code[p : p + m] in self.kept]
+        room = len(code) - p - (p == 0)
+        # Only the lengths of kept comments that open like code[p:] (keyed by up to 3 words).
+        fits: set[int] = set()
+        for j in range(1, min(3, room) + 1):
+            lens = self.start_lens.get(code[p : p + j])
+            if lens:
+                fits.update(lens)
+        kept = self.kept
+        return [p + m for m in sorted(fits, reverse=True) if m <= room and code[p : p + m] in kept]
 
     def split(self, p: int) -> list[int] | None:
         """Kept indices that make up code[p:], longest first part first."""

@@ -55,6 +55,13 @@ NUMBERED = re.compile(r"(?m)^([ \t>]*)\d{1,3}[.)](?=[ \t])")
 NUMBERED_HINT = frozenset("0123456789> \t")  # first characters a numbered list may start with
 
 
+_TABLE_CHARS = re.compile("[" + re.escape("".join(map(chr, CHAR_TABLE))) + "]")
+
+
+def _table_char(match: re.Match[str]) -> str:
+    return CHAR_TABLE[ord(match[0])]
+
+
 def normalize(text: str) -> str:
     """The words of `text` that carry meaning, lower case, separated by single spaces.
 
@@ -69,7 +76,9 @@ def normalize(text: str) -> str:
 def raw_words(text: str) -> list[str]:
     """`normalize`'s words before filler words are dropped."""
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text.translate(CHAR_TABLE))
+        # Only the few table characters a text holds are replaced: `str.translate` with a dict
+        # looks up every character, most of the time of reading a long non-ASCII comment.
+        text = unicodedata.normalize("NFKC", _TABLE_CHARS.sub(_table_char, text))
     if "](" in text:
         text = _LINK.sub(r"\1", text)
     if "\n" in text or text[:1] in NUMBERED_HINT:
@@ -112,7 +121,10 @@ def names_in(text: str) -> frozenset[str]:
             before = before.rstrip(_OPENERS)
         if not before or before[-1] in ".!?:\n":  # the start of the text, a sentence, a line
             continue
-        out.update(raw_words(word))
+        if word.isalpha() and word.isascii():
+            out.add(word.lower())  # `raw_words` of a plain word, without its general steps
+        else:
+            out.update(raw_words(word))
     out.discard("i")
     return frozenset(out)
 

@@ -37,6 +37,7 @@ from bot.dedupe.normalize import (
     NUMBERED_HINT,
     QUOTE_MIN_WORDS,
     is_trivial,
+    looks_cut,
     split_quote,
     words_of,
 )
@@ -166,6 +167,7 @@ def _walk(thread: Thread, index: Index) -> tuple[Thread, DedupeReport]:
             if k is not None:
                 fold(pos, "normalized", k)
                 continue
+        cut_like: bool | None = None  # looks_cut(text), once known
         if not plain:
             only_quote = quote_parts.get(pos)
             if only_quote is not None:
@@ -180,12 +182,13 @@ def _walk(thread: Thread, index: Index) -> tuple[Thread, DedupeReport]:
                     fold(pos, "repeated_block", k)
                     continue
             if len(code) >= MIN_NEAR_WORDS:
+                cut_like = looks_cut(text)  # asked by cut_of and again by keep
                 near = index.near_of(code, text)
                 if near is not None:
                     k, d = near
                     fold(pos, "near", k, round(1.0 - d / len(code), 4))
                     continue
-                cut = index.cut_of(code, text)
+                cut = index.cut_of(code, text, cut_like)
                 if cut is not None:
                     k, kept_is_cut = cut
                     if kept_is_cut:  # the complete text is the one kept, shown and quoted
@@ -193,15 +196,17 @@ def _walk(thread: Thread, index: Index) -> tuple[Thread, DedupeReport]:
                         index.texts[k] = text
                         index.names.pop(k, None)
                         index.codes[k] = code
-                        index.index(k, text, code)
+                        index.index(k, text, code, cut_like)
                     fold(pos, "truncated", k)
                     continue
         seen_ids[cid] = cid
         kept_pos.append(pos)
-        index.keep(cid, text, code)
+        index.keep(cid, text, code, cut_like)
 
     kept = [
         _kept(comments[p], seen_ids, copies.get(k), completed.get(k))
+        if k in copies or k in completed or comments[p].reply_to is not None
+        else comments[p]
         for k, p in enumerate(kept_pos)
     ]
     by_kind: dict[str, int] = {}

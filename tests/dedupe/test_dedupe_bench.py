@@ -14,6 +14,7 @@ def test_small_run_reports_consistent_figures() -> None:
     # The combined figure is the one held to the target; it is the sum of its two parts.
     total = large["parse_source_seconds"] + large["dedupe_seconds"]
     assert abs(large["ingest_dedupe_seconds"] - total) < 0.01
+    assert 0 < large["ingest_dedupe_cpu_seconds"] == large["ingest_dedupe_cpu_seconds_all"][0]
     assert result["edits"]["copy_recall"] >= 0.99
     assert result["edits"]["meaning_merges"] == 0
     assert result["edits"]["originals_merged"] == 0
