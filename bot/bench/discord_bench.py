@@ -156,6 +156,30 @@ def llm_server(latency: float, *, separate: bool) -> _LLMThread | _LLMProcess:
     return _LLMProcess(latency) if separate else _LLMThread(latency)
 
 
+def _threads_cpu(before: dict[str, float] | None = None) -> dict[str, float]:
+    """CPU seconds of this process's Python threads by name (numbers folded: `digest-cpu_3`
+    counts as `digest-cpu`), since `before` when given (threads that ended are missed)."""
+    import re
+
+    spent: dict[str, float] = {}
+    for thread in threading.enumerate():
+        if thread.ident is None or thread is threading.main_thread():
+            continue
+        try:
+            used = time.clock_gettime(time.pthread_getcpuclockid(thread.ident))
+        except (OSError, ProcessLookupError):
+            continue
+        name = re.sub(r"[-_ ]?\d+(?:_\d+)?$", "", re.sub(r" \(.*\)$", "", thread.name))
+        spent[name] = spent.get(name, 0.0) + used
+    if before is None:
+        return spent
+    return {
+        name: round(used - before.get(name, 0.0), 2)
+        for name, used in sorted(spent.items(), key=lambda kv: -kv[1])
+        if used - before.get(name, 0.0) >= 0.01
+    }
+
+
 def percentile(ordered: list[float], q: float) -> float:
     """Nearest-rank percentile of sorted values."""
     if not ordered:
@@ -183,10 +207,12 @@ async def scenario(
     offline: bool = False,
     where_ms: float | None = None,
     llm_process: bool = True,
+    profile: Path | None = None,
 ) -> dict[str, Any]:
     """One load run: `requests` members ask at once, spread round-robin over `threads`.
     `where_ms`: sample the loop's stack whenever it is that late (`bot.bench.stalls`).
-    `llm_process`: the loopback LLM in a process of its own (else a thread of this one)."""
+    `llm_process`: the loopback LLM in a process of its own (else a thread of this one).
+    `profile`: write a cProfile of the loop thread's CPU time (not wall time) there."""
     from fakes.discord import FakeDiscord
 
     from bot.discord.app import assembled
@@ -235,17 +261,28 @@ async def scenario(
                 async with fake.run_client(bot):
                     lag = LoopLag()
                     lag.start()
-                    sampler = None
+                    sampler = steps = None
+                    measuring: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
                     if where_ms is not None:
-                        from bot.bench.stalls import StallSampler
+                        from bot.bench.stalls import LoopSteps, StallSampler
 
                         sampler = StallSampler(threshold_s=where_ms / 1000)
                         sampler.start()
+                        steps = LoopSteps()
+                        measuring = steps.measuring()
+                    measuring.__enter__()
+                    profiler = None
+                    if profile is not None:
+                        import cProfile
+
+                        profiler = cProfile.Profile(time.thread_time)
+                        profiler.enable()  # this thread only: the loop's
                     # CPU time, which a busy machine does not change as it does stalls: of
                     # this process (its threads included), and of the loop thread alone.
                     loop_clock = time.pthread_getcpuclockid(threading.get_ident())
                     loop_cpu = time.clock_gettime(loop_clock)
                     process_cpu = time.process_time()
+                    threads_cpu = _threads_cpu()
                     begin = time.perf_counter()
                     handles = await asyncio.gather(
                         *(
@@ -272,7 +309,12 @@ async def scenario(
                     wall = time.perf_counter() - begin
                     loop_cpu = time.clock_gettime(loop_clock) - loop_cpu
                     process_cpu = time.process_time() - process_cpu
+                    threads_cpu = _threads_cpu(threads_cpu)
                     await lag.stop()
+                    measuring.__exit__(None, None, None)
+                    if profiler is not None and profile is not None:
+                        profiler.disable()
+                        profiler.dump_stats(profile)
                     if sampler is not None:
                         sampler.stop()
             defer = []
@@ -295,7 +337,13 @@ async def scenario(
         "engine": "offline" if offline else "llm",
         "startup_s": round(startup_s, 3),
         "wall_s": round(wall, 3),
-        "cpu_s": {"loop_thread": round(loop_cpu, 2), "process": round(process_cpu, 2)},
+        "cpu_s": {
+            "loop_thread": round(loop_cpu, 2),
+            "process": round(process_cpu, 2),
+            # the other threads of the process, by name: what competes with the loop for the
+            # interpreter lock
+            "threads": threads_cpu,
+        },
         "llm_in_process": not llm_process,
         "time_to_defer": _ms(defer),
         "defers_within_3s": sum(1 for d in defer if d <= 3.0),
@@ -306,6 +354,7 @@ async def scenario(
         "limit_violations": len(fake.limit_violations),
         "rejected_callbacks": sum(len(h.rejections) for h in handles),
         **({"stalls": sampler.summary()} if sampler is not None else {}),
+        **({"loop_steps": steps.summary()} if steps is not None else {}),
     }
 
 
@@ -319,6 +368,7 @@ async def run(
     burn: int = 0,
     where_ms: float | None = None,
     llm_process: bool = True,
+    profile: Path | None = None,
 ) -> dict[str, Any]:
     """One request alone (the calls of one LLM run), then both scenarios: every request on one
     thread, and spread over `threads` threads (the two under `burn` CPU burners)."""
@@ -334,10 +384,18 @@ async def run(
         common["where_ms"] = where_ms
         with burners(burn):
             same = await scenario(
-                requests=requests, threads=1, folder=Path(folder) / "same", **common
+                requests=requests,
+                threads=1,
+                folder=Path(folder) / "same",
+                profile=profile.with_suffix(".same.prof") if profile else None,
+                **common,
             )
             spread = await scenario(
-                requests=requests, threads=threads, folder=Path(folder) / "spread", **common
+                requests=requests,
+                threads=threads,
+                folder=Path(folder) / "spread",
+                profile=profile.with_suffix(".spread.prof") if profile else None,
+                **common,
             )
     return {
         "burners": burn,
@@ -364,6 +422,14 @@ def distribution(runs: list[dict[str, Any]]) -> dict[str, Any]:
             "answer_p99_ms": [r[name]["time_to_answer"]["p99_ms"] for r in runs],
             "loop_thread_cpu_s": [r[name]["cpu_s"]["loop_thread"] for r in runs],
             "process_cpu_s": [r[name]["cpu_s"]["process"] for r in runs],
+            **(
+                {
+                    "loop_step_cpu_max_ms": [r[name]["loop_steps"]["worst_ms"] for r in runs],
+                    "loop_steps_over_20ms": [r[name]["loop_steps"]["over_20ms"] for r in runs],
+                }
+                if all("loop_steps" in r[name] for r in runs)
+                else {}
+            ),
         }
     return out
 
@@ -420,6 +486,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="the loopback LLM in a thread of the bot's process (it competes for its lock)",
     )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="cProfile the loop thread's CPU time into PATH.same.prof and PATH.spread.prof",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
@@ -436,6 +507,7 @@ def main(argv: list[str] | None = None) -> int:
                 burn=args.burn,
                 where_ms=args.where_ms if args.where else None,
                 llm_process=not args.llm_in_process,
+                profile=args.profile,
             )
         )
         results.append(result)
@@ -443,7 +515,18 @@ def main(argv: list[str] | None = None) -> int:
             from bot.bench.stalls import format_summary
 
             for name in ("same_thread", "spread"):
-                sys.stderr.write(f"== {name}\n{format_summary(result[name]['stalls'])}\n")
+                steps = result[name]["loop_steps"]
+                sys.stderr.write(
+                    f"== {name}\n{format_summary(result[name]['stalls'])}\n"
+                    f"-- loop steps: {steps['steps']}, largest {steps['worst_ms']} ms of CPU, "
+                    f"{steps['over_20ms']} over 20 ms:\n"
+                    + "".join(f"  {step}\n" for step in steps["largest"])
+                    + f"-- loop iterations: callbacks took {steps['callbacks_wall_s']} s "
+                    f"(CPU {steps['callbacks_cpu_s']} s); {steps['iterations_over_50ms']} "
+                    f"iterations over 50 ms ({steps['iterations_over_50ms_wall_s']} s, CPU "
+                    f"{steps['iterations_over_50ms_cpu_s']} s), the worst:\n"
+                    + "".join(f"  {line}\n" for line in steps["worst_iterations"])
+                )
     report: dict[str, Any] = (
         results[0]
         if len(results) == 1
