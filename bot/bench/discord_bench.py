@@ -45,7 +45,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -197,6 +197,202 @@ def _ms(values: list[float]) -> dict[str, float]:
     }
 
 
+def _world(fake: Any, *, requests: int, messages: int, threads: int) -> dict[str, Any]:
+    """The guild, its members and `threads` debate threads of `messages` messages."""
+    guild = fake.add_guild("Bench")
+    general = fake.add_channel(guild, "general")
+    members = [fake.add_user(f"member{i}") for i in range(requests)]
+    # The debate's authors do not depend on how many ask, so one thread is the same text (and
+    # the same LLM run) in every scenario.
+    debaters = [fake.add_user(f"debater{i}") for i in range(40)]
+    for user in members + debaters:
+        fake.add_member(guild, user)
+    synthetic, _ = build_thread(messages, seed=11)
+    debate_threads = []
+    for number in range(threads):
+        thread = fake.add_thread(general, f"debate {number}", owner=members[0])
+        posted: dict[str, dict[str, Any]] = {}
+        for index, comment in enumerate(synthetic.comments):
+            parent = posted.get(comment.reply_to or "")
+            text = comment.text[:1900] + ("" if number == 0 else f" (thread {number})")
+            posted.setdefault(
+                comment.id,
+                fake.add_message(thread, debaters[index % len(debaters)], text, reply_to=parent),
+            )
+        debate_threads.append(thread)
+    return {"guild": guild, "general": general, "members": members, "threads": debate_threads}
+
+
+async def _burst(fake: Any, world: dict[str, Any]) -> dict[str, Any]:
+    """Every member asks `/summarize link:` at once (round-robin over the threads); waits for
+    every answer. Returns what Discord saw: time to each defer and answer, history requests,
+    limit violations, rejected callbacks."""
+    threads = world["threads"]
+    guild = world["guild"]
+    begin = time.perf_counter()
+    handles = await asyncio.gather(
+        *(
+            fake.interaction(
+                user,
+                world["general"],
+                "summarize",
+                {"link": f"https://discord.com/channels/{guild.id}/{threads[i % len(threads)].id}"},
+            )
+            for i, user in enumerate(world["members"])
+        )
+    )
+
+    def done() -> bool:
+        return all(h.original and (h.original.get("embeds") or h.followups) for h in handles)
+
+    await fake.wait_for(done, timeout=120)
+    wall = time.perf_counter() - begin
+    defer = []
+    answer = []
+    for handle in handles:
+        callback = next(r for r in handle.callbacks if r.status < 300)
+        defer.append(callback.at - handle.dispatched_at)
+        edits = [
+            r
+            for r in fake.requests
+            if r.method == "PATCH" and handle.token in r.path and r.json.get("embeds")
+        ]
+        answer.append(edits[-1].at - handle.dispatched_at)
+    return {
+        "wall_s": wall,
+        "defer": defer,
+        "answer": answer,
+        "history_requests": sum(len(fake.history_requests(t.id)) for t in threads),
+        "limit_violations": len(fake.limit_violations),
+        "rejected_callbacks": sum(len(h.rejections) for h in handles),
+    }
+
+
+def _serve_discord(world: dict[str, int], conn: Any) -> None:
+    """The loopback Discord in a process of its own: builds the world, sends what a client
+    needs to connect, then on "go" runs the burst and sends its outcome; stops on "stop"."""
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+
+    async def serve() -> None:
+        from fakes.discord import FakeDiscord
+
+        async with FakeDiscord() as fake:
+            built = _world(fake, **world)
+            conn.send(
+                {
+                    "token": fake.token,
+                    "api_base": fake.api_base,
+                    "gateway_url": fake.gateway_url,
+                    "cdn": f"{fake.base_url}/cdn",
+                }
+            )
+            await asyncio.to_thread(conn.recv)  # "go": the bot is connected
+            conn.send(await _burst(fake, built))
+            await asyncio.to_thread(conn.recv)  # "stop": the bot has closed
+
+    asyncio.run(serve())
+
+
+class _DiscordProcess:
+    """The loopback Discord in a process of its own, as Discord is remote: serving history
+    pages and reading the bot's requests does not run on the bot's event loop."""
+
+    def __init__(self, world: dict[str, int]) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(target=_serve_discord, args=(world, child), daemon=True)
+
+    def __enter__(self) -> _DiscordProcess:
+        self._process.start()
+        self.info: dict[str, str] = self._conn.recv()
+        return self
+
+    async def burst(self) -> dict[str, Any]:
+        self._conn.send("go")
+        return dict(await asyncio.to_thread(self._conn.recv))
+
+    def __exit__(self, *exc: object) -> None:
+        with contextlib.suppress(OSError):
+            self._conn.send("stop")
+        self._process.join(10)
+        if self._process.is_alive():
+            self._process.kill()
+
+
+@contextlib.asynccontextmanager
+async def _connected(bot: Any, info: dict[str, str]) -> AsyncIterator[None]:
+    """`bot` logged in to the loopback Discord of another process (as `FakeDiscord.run_client`
+    does for one of this process)."""
+    from fakes.discord.fake_discord import patched_urls
+
+    bot._connection.guild_ready_timeout = 0.05
+    with patched_urls(info["api_base"], info["gateway_url"], info["cdn"]):
+        task = asyncio.create_task(bot.start(info["token"]), name="bench-client")
+        ready = asyncio.create_task(bot.wait_until_ready())
+        try:
+            done, _ = await asyncio.wait(
+                {task, ready}, timeout=30, return_when=asyncio.FIRST_COMPLETED
+            )
+            if ready not in done:
+                task.result() if task in done else None  # the client's error, if any
+                raise RuntimeError("the bot did not connect to the loopback Discord")
+            yield
+        finally:
+            ready.cancel()
+            await bot.close()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(task, timeout=5)
+
+
+class _Measures:
+    """What the benchmark measures on the bot's loop during a burst: lag, and with `where_ms`
+    the stall sampler and the CPU of each loop step; with `profile` a cProfile of the loop
+    thread's CPU; CPU time of the loop thread, the process and its other threads."""
+
+    def __init__(self, where_ms: float | None, profile: Path | None) -> None:
+        self.lag = LoopLag()
+        self.where_ms = where_ms
+        self.profile = profile
+        self.sampler: Any = None
+        self.steps: Any = None
+        self._measuring: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
+        self._profiler: Any = None
+
+    def start(self) -> None:
+        self.lag.start()
+        if self.where_ms is not None:
+            from bot.bench.stalls import LoopSteps, StallSampler
+
+            self.sampler = StallSampler(threshold_s=self.where_ms / 1000)
+            self.sampler.start()
+            self.steps = LoopSteps()
+            self._measuring = self.steps.measuring()
+        self._measuring.__enter__()
+        if self.profile is not None:
+            import cProfile
+
+            self._profiler = cProfile.Profile(time.thread_time)
+            self._profiler.enable()  # this thread only: the loop's
+        # CPU time, which a busy machine does not change as it does stalls: of this process
+        # (its threads included), and of the loop thread alone.
+        self._loop_clock = time.pthread_getcpuclockid(threading.get_ident())
+        self.loop_cpu = time.clock_gettime(self._loop_clock)
+        self.process_cpu = time.process_time()
+        self.threads_cpu = _threads_cpu()
+
+    async def stop(self) -> None:
+        self.loop_cpu = time.clock_gettime(self._loop_clock) - self.loop_cpu
+        self.process_cpu = time.process_time() - self.process_cpu
+        self.threads_cpu = _threads_cpu(self.threads_cpu)
+        await self.lag.stop()
+        self._measuring.__exit__(None, None, None)
+        if self._profiler is not None and self.profile is not None:
+            self._profiler.disable()
+            self._profiler.dump_stats(self.profile)
+        if self.sampler is not None:
+            self.sampler.stop()
+
+
 async def scenario(
     *,
     requests: int,
@@ -207,11 +403,13 @@ async def scenario(
     offline: bool = False,
     where_ms: float | None = None,
     llm_process: bool = True,
+    discord_process: bool = True,
     profile: Path | None = None,
 ) -> dict[str, Any]:
     """One load run: `requests` members ask at once, spread round-robin over `threads`.
     `where_ms`: sample the loop's stack whenever it is that late (`bot.bench.stalls`).
-    `llm_process`: the loopback LLM in a process of its own (else a thread of this one).
+    `llm_process`, `discord_process`: the loopback LLM, the loopback Discord in a process of
+    its own (else on this process's loop or a thread of it).
     `profile`: write a cProfile of the loop thread's CPU time (not wall time) there."""
     from fakes.discord import FakeDiscord
 
@@ -220,115 +418,44 @@ async def scenario(
 
     os.environ.setdefault("OPENAI_API_KEY", "bench")
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    sizes = {"requests": requests, "messages": messages, "threads": threads}
+    settings = Settings(
+        database_url=f"sqlite:///{folder / 'bench.sqlite3'}",
+        model="" if offline else "openai/fake-model",
+        cooldown_s=0,
+        offline_cooldown_s=0,
+        guild_daily_tokens=0,
+        llm_max_retries=0,
+        history_limit=max(messages, 100),
+    )
+    measures = _Measures(where_ms, profile)
     with llm_server(latency, separate=llm_process) as llm:
-        async with FakeDiscord() as fake:
-            guild = fake.add_guild("Bench")
-            general = fake.add_channel(guild, "general")
-            members = [fake.add_user(f"member{i}") for i in range(requests)]
-            # The debate's authors do not depend on how many ask, so one thread is the same
-            # text (and the same LLM run) in every scenario.
-            debaters = [fake.add_user(f"debater{i}") for i in range(40)]
-            for user in members + debaters:
-                fake.add_member(guild, user)
-            synthetic, _ = build_thread(messages, seed=11)
-            debate_threads = []
-            for number in range(threads):
-                thread = fake.add_thread(general, f"debate {number}", owner=members[0])
-                posted: dict[str, dict[str, Any]] = {}
-                for index, comment in enumerate(synthetic.comments):
-                    parent = posted.get(comment.reply_to or "")
-                    text = comment.text[:1900] + ("" if number == 0 else f" (thread {number})")
-                    posted.setdefault(
-                        comment.id,
-                        fake.add_message(
-                            thread, debaters[index % len(debaters)], text, reply_to=parent
-                        ),
-                    )
-                debate_threads.append(thread)
-            settings = Settings(
-                database_url=f"sqlite:///{folder / 'bench.sqlite3'}",
-                model="" if offline else "openai/fake-model",
-                api_base=llm.url,
-                cooldown_s=0,
-                offline_cooldown_s=0,
-                guild_daily_tokens=0,
-                llm_max_retries=0,
-                history_limit=max(messages, 100),
-            )
-            started = time.perf_counter()
-            async with assembled(settings) as bot:
-                startup_s = time.perf_counter() - started
-                async with fake.run_client(bot):
-                    lag = LoopLag()
-                    lag.start()
-                    sampler = steps = None
-                    measuring: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
-                    if where_ms is not None:
-                        from bot.bench.stalls import LoopSteps, StallSampler
-
-                        sampler = StallSampler(threshold_s=where_ms / 1000)
-                        sampler.start()
-                        steps = LoopSteps()
-                        measuring = steps.measuring()
-                    measuring.__enter__()
-                    profiler = None
-                    if profile is not None:
-                        import cProfile
-
-                        profiler = cProfile.Profile(time.thread_time)
-                        profiler.enable()  # this thread only: the loop's
-                    # CPU time, which a busy machine does not change as it does stalls: of
-                    # this process (its threads included), and of the loop thread alone.
-                    loop_clock = time.pthread_getcpuclockid(threading.get_ident())
-                    loop_cpu = time.clock_gettime(loop_clock)
-                    process_cpu = time.process_time()
-                    threads_cpu = _threads_cpu()
-                    begin = time.perf_counter()
-                    handles = await asyncio.gather(
-                        *(
-                            fake.interaction(
-                                user,
-                                general,
-                                "summarize",
-                                {
-                                    "link": "https://discord.com/channels/"
-                                    f"{guild.id}/{debate_threads[i % threads].id}"
-                                },
-                            )
-                            for i, user in enumerate(members)
-                        )
-                    )
-
-                    def done() -> bool:
-                        return all(
-                            h.original and (h.original.get("embeds") or h.followups)
-                            for h in handles
-                        )
-
-                    await fake.wait_for(done, timeout=120)
-                    wall = time.perf_counter() - begin
-                    loop_cpu = time.clock_gettime(loop_clock) - loop_cpu
-                    process_cpu = time.process_time() - process_cpu
-                    threads_cpu = _threads_cpu(threads_cpu)
-                    await lag.stop()
-                    measuring.__exit__(None, None, None)
-                    if profiler is not None and profile is not None:
-                        profiler.disable()
-                        profiler.dump_stats(profile)
-                    if sampler is not None:
-                        sampler.stop()
-            defer = []
-            answer = []
-            for handle in handles:
-                callback = next(r for r in handle.callbacks if r.status < 300)
-                defer.append(callback.at - handle.dispatched_at)
-                edits = [
-                    r
-                    for r in fake.requests
-                    if r.method == "PATCH" and handle.token in r.path and r.json.get("embeds")
-                ]
-                answer.append(edits[-1].at - handle.dispatched_at)
-            llm_calls = llm.calls()
+        settings = settings.model_copy(update={"api_base": llm.url})
+        if discord_process:
+            with _DiscordProcess(sizes) as remote:
+                started = time.perf_counter()
+                async with assembled(settings) as bot:
+                    startup_s = time.perf_counter() - started
+                    async with _connected(bot, remote.info):
+                        measures.start()
+                        outcome = await remote.burst()
+                        await measures.stop()
+        else:
+            async with FakeDiscord() as fake:
+                world = _world(fake, **sizes)
+                started = time.perf_counter()
+                async with assembled(settings) as bot:
+                    startup_s = time.perf_counter() - started
+                    async with fake.run_client(bot):
+                        measures.start()
+                        outcome = await _burst(fake, world)
+                        await measures.stop()
+        llm_calls = llm.calls()
+    sampler, steps = measures.sampler, measures.steps
+    lag, wall = measures.lag, outcome["wall_s"]
+    loop_cpu, process_cpu = measures.loop_cpu, measures.process_cpu
+    threads_cpu = measures.threads_cpu
+    defer, answer = outcome["defer"], outcome["answer"]
     return {
         "requests": requests,
         "threads": threads,
@@ -350,9 +477,10 @@ async def scenario(
         "time_to_answer": _ms(answer),
         "loop_lag": lag.report(),
         "llm_calls": llm_calls,
-        "history_requests": sum(len(fake.history_requests(t.id)) for t in debate_threads),
-        "limit_violations": len(fake.limit_violations),
-        "rejected_callbacks": sum(len(h.rejections) for h in handles),
+        "discord_in_process": not discord_process,
+        "history_requests": outcome["history_requests"],
+        "limit_violations": outcome["limit_violations"],
+        "rejected_callbacks": outcome["rejected_callbacks"],
         **({"stalls": sampler.summary()} if sampler is not None else {}),
         **({"loop_steps": steps.summary()} if steps is not None else {}),
     }
@@ -368,6 +496,7 @@ async def run(
     burn: int = 0,
     where_ms: float | None = None,
     llm_process: bool = True,
+    discord_process: bool = True,
     profile: Path | None = None,
 ) -> dict[str, Any]:
     """One request alone (the calls of one LLM run), then both scenarios: every request on one
@@ -377,6 +506,7 @@ async def run(
         "latency": latency,
         "offline": offline,
         "llm_process": llm_process,
+        "discord_process": discord_process,
     }
     with tempfile.TemporaryDirectory(prefix="debate-digest-discord-bench-") as folder:
         # One request alone: what one LLM run of this thread costs.
@@ -487,6 +617,11 @@ def main(argv: list[str] | None = None) -> int:
         help="the loopback LLM in a thread of the bot's process (it competes for its lock)",
     )
     parser.add_argument(
+        "--discord-in-process",
+        action="store_true",
+        help="the loopback Discord on the bot's own event loop (its work counts as the bot's)",
+    )
+    parser.add_argument(
         "--profile",
         type=Path,
         help="cProfile the loop thread's CPU time into PATH.same.prof and PATH.spread.prof",
@@ -507,6 +642,7 @@ def main(argv: list[str] | None = None) -> int:
                 burn=args.burn,
                 where_ms=args.where_ms if args.where else None,
                 llm_process=not args.llm_in_process,
+                discord_process=not args.discord_in_process,
                 profile=args.profile,
             )
         )
