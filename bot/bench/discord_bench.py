@@ -2,8 +2,9 @@
 
 50 members ask `/summarize link:<thread>` at the same moment. The bot is the real one, built as
 `debate-digest run` builds it (`bot.discord.app.assembled`: store, guarded web client, litellm
-warmed in a worker thread), and discord.py talks to the loopback Discord (`fakes.discord`) on the
-same event loop. The LLM is the fake OpenAI-compatible server with a fixed latency (200 ms by
+warmed in a worker thread), and discord.py talks to the loopback Discord (`fakes.discord`),
+which runs in a process of its own as Discord is remote (`--discord-in-process`: on the bot's
+event loop, where its serving of history pages counts as the bot's work). The LLM is the fake OpenAI-compatible server with a fixed latency (200 ms by
 default) answering from the prompt (`debate_responder`).
 
 Reported:
