@@ -4,8 +4,9 @@
 `debate-digest run` builds it (`bot.discord.app.assembled`: store, guarded web client, litellm
 warmed in a worker thread), and discord.py talks to the loopback Discord (`fakes.discord`),
 which runs in a process of its own as Discord is remote (`--discord-in-process`: on the bot's
-event loop, where its serving of history pages counts as the bot's work). The LLM is the fake OpenAI-compatible server with a fixed latency (200 ms by
-default) answering from the prompt (`debate_responder`).
+event loop, where its serving of history pages counts as the bot's work). The LLM is the fake
+OpenAI-compatible server with a fixed latency (200 ms by default) answering from the prompt
+(`debate_responder`).
 
 Reported:
 - time from dispatching each interaction to its defer reaching Discord (p50, p99, max; Discord
@@ -155,6 +156,17 @@ class _LLMProcess:
 def llm_server(latency: float, *, separate: bool) -> _LLMThread | _LLMProcess:
     """The loopback LLM (`fakes.fake_openai`), in its own process when `separate`."""
     return _LLMProcess(latency) if separate else _LLMThread(latency)
+
+
+def _run_delay() -> float:
+    """Seconds the calling thread has spent runnable but waiting for a CPU (Linux schedstat;
+    0 where it cannot be read). Waiting for the interpreter lock is not in it: that thread
+    sleeps."""
+    try:
+        with open(f"/proc/self/task/{threading.get_native_id()}/schedstat") as stat:
+            return int(stat.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 def _threads_cpu(before: dict[str, float] | None = None) -> dict[str, float]:
@@ -380,8 +392,10 @@ class _Measures:
         self.loop_cpu = time.clock_gettime(self._loop_clock)
         self.process_cpu = time.process_time()
         self.threads_cpu = _threads_cpu()
+        self.run_delay = _run_delay()
 
     async def stop(self) -> None:
+        self.run_delay = _run_delay() - self.run_delay
         self.loop_cpu = time.clock_gettime(self._loop_clock) - self.loop_cpu
         self.process_cpu = time.process_time() - self.process_cpu
         self.threads_cpu = _threads_cpu(self.threads_cpu)
@@ -472,6 +486,8 @@ async def scenario(
             # interpreter lock
             "threads": threads_cpu,
         },
+        # how long the loop thread was ready to run but had no CPU (a busy machine)
+        "loop_thread_waiting_for_cpu_s": round(measures.run_delay, 2),
         "llm_in_process": not llm_process,
         "time_to_defer": _ms(defer),
         "defers_within_3s": sum(1 for d in defer if d <= 3.0),
