@@ -362,7 +362,11 @@ class _Measures:
     the stall sampler and the CPU of each loop step; with `profile` a cProfile of the loop
     thread's CPU; CPU time of the loop thread, the process and its other threads."""
 
-    def __init__(self, where_ms: float | None, profile: Path | None) -> None:
+    def __init__(
+        self, where_ms: float | None, profile: Path | None, loop_nice: int | None = None
+    ) -> None:
+        self.loop_nice = loop_nice
+        self._nice_before: int | None = None
         self.lag = LoopLag()
         self.where_ms = where_ms
         self.profile = profile
@@ -393,8 +397,16 @@ class _Measures:
         self.process_cpu = time.process_time()
         self.threads_cpu = _threads_cpu()
         self.run_delay = _run_delay()
+        if self.loop_nice is not None:
+            # This thread only (Linux: a thread's own priority), and only now, after every
+            # process of the run has started, so that none inherits it.
+            tid = threading.get_native_id()
+            self._nice_before = os.getpriority(os.PRIO_PROCESS, tid)
+            os.setpriority(os.PRIO_PROCESS, tid, self.loop_nice)
 
     async def stop(self) -> None:
+        if self._nice_before is not None:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), self._nice_before)
         self.run_delay = _run_delay() - self.run_delay
         self.loop_cpu = time.clock_gettime(self._loop_clock) - self.loop_cpu
         self.process_cpu = time.process_time() - self.process_cpu
@@ -420,12 +432,15 @@ async def scenario(
     llm_process: bool = True,
     discord_process: bool = True,
     profile: Path | None = None,
+    loop_nice: int | None = None,
 ) -> dict[str, Any]:
     """One load run: `requests` members ask at once, spread round-robin over `threads`.
     `where_ms`: sample the loop's stack whenever it is that late (`bot.bench.stalls`).
     `llm_process`, `discord_process`: the loopback LLM, the loopback Discord in a process of
     its own (else on this process's loop or a thread of it).
-    `profile`: write a cProfile of the loop thread's CPU time (not wall time) there."""
+    `profile`: write a cProfile of the loop thread's CPU time (not wall time) there.
+    `loop_nice`: the loop thread's CPU priority during the burst (an experiment: what an
+    operator's CPU weight for the bot does; raising it needs the privilege)."""
     from fakes.discord import FakeDiscord
 
     from bot.discord.app import assembled
@@ -443,7 +458,7 @@ async def scenario(
         llm_max_retries=0,
         history_limit=max(messages, 100),
     )
-    measures = _Measures(where_ms, profile)
+    measures = _Measures(where_ms, profile, loop_nice)
     with llm_server(latency, separate=llm_process) as llm:
         settings = settings.model_copy(update={"api_base": llm.url})
         if discord_process:
@@ -495,6 +510,7 @@ async def scenario(
         "loop_lag": lag.report(),
         "llm_calls": llm_calls,
         "discord_in_process": not discord_process,
+        "loop_nice": loop_nice,
         "history_requests": outcome["history_requests"],
         "limit_violations": outcome["limit_violations"],
         "rejected_callbacks": outcome["rejected_callbacks"],
@@ -515,6 +531,7 @@ async def run(
     llm_process: bool = True,
     discord_process: bool = True,
     profile: Path | None = None,
+    loop_nice: int | None = None,
 ) -> dict[str, Any]:
     """One request alone (the calls of one LLM run), then both scenarios: every request on one
     thread, and spread over `threads` threads (the two under `burn` CPU burners)."""
@@ -529,6 +546,7 @@ async def run(
         # One request alone: what one LLM run of this thread costs.
         solo = await scenario(requests=1, threads=1, folder=Path(folder) / "solo", **common)
         common["where_ms"] = where_ms
+        common["loop_nice"] = loop_nice
         with burners(burn):
             same = await scenario(
                 requests=requests,
@@ -639,6 +657,11 @@ def main(argv: list[str] | None = None) -> int:
         help="the loopback Discord on the bot's own event loop (its work counts as the bot's)",
     )
     parser.add_argument(
+        "--loop-nice",
+        type=int,
+        help="the loop thread's nice value during the burst (an experiment; < 0 needs root)",
+    )
+    parser.add_argument(
         "--profile",
         type=Path,
         help="cProfile the loop thread's CPU time into PATH.same.prof and PATH.spread.prof",
@@ -661,6 +684,7 @@ def main(argv: list[str] | None = None) -> int:
                 llm_process=not args.llm_in_process,
                 discord_process=not args.discord_in_process,
                 profile=args.profile,
+                loop_nice=args.loop_nice,
             )
         )
         results.append(result)
