@@ -13,8 +13,10 @@ long call in C (which holds the interpreter lock, and so keeps the watchdog from
 charged to the line that made it, as the first sample after it returns.
 
 What a sample says:
-- the loop thread inside our code or a library: that code ran on the loop (the report's
-  "loop" tables: the innermost frame, and every frame of the stack, by time);
+- the loop thread inside our code or a library: that code was on the loop (the report's
+  "loop" tables: the innermost frame, and every frame of the stack, by time). Running it, or
+  runnable but preempted there on a busy machine: a sample cannot tell, `LoopSteps` can (the
+  CPU time of each step against its wall-clock time);
 - the loop thread in `select` (waiting for events): it is not running Python. Either the
   process is not scheduled (a busy machine), or the loop thread woke and waits for the
   interpreter lock while another thread of this process holds it: the report's "other threads"
@@ -226,9 +228,10 @@ def format_summary(s: dict[str, Any]) -> str:
     """`StallSampler.summary()` as lines of text."""
     lines = [
         f"stalls over {s['threshold_ms']:.0f} ms: {s['stalls']}; worst {s['worst_ms']} ms",
-        f"during them the loop thread ran Python for {s['loop_running_ms']} ms and waited "
-        f"(not scheduled, or for the interpreter lock) for {s['loop_waiting_ms']} ms; "
-        f"of the running time, {s['fakes_ms']} ms was in the loopback fakes (tests/fakes)",
+        f"during them the loop thread was in Python code (running it, or preempted there) for "
+        f"{s['loop_running_ms']} ms and in select (not scheduled, or waiting for the "
+        f"interpreter lock) for {s['loop_waiting_ms']} ms; of the former, {s['fakes_ms']} ms "
+        "was in the loopback fakes (tests/fakes)",
         f"garbage collections on the loop thread: {s['gc']}",
     ]
     for title, key in (
