@@ -13,8 +13,10 @@ long call in C (which holds the interpreter lock, and so keeps the watchdog from
 charged to the line that made it, as the first sample after it returns.
 
 What a sample says:
-- the loop thread inside our code or a library: that code ran on the loop (the report's
-  "loop" tables: the innermost frame, and every frame of the stack, by time);
+- the loop thread inside our code or a library: that code was on the loop (the report's
+  "loop" tables: the innermost frame, and every frame of the stack, by time). Running it, or
+  runnable but preempted there on a busy machine: a sample cannot tell, `LoopSteps` can (the
+  CPU time of each step against its wall-clock time);
 - the loop thread in `select` (waiting for events): it is not running Python. Either the
   process is not scheduled (a busy machine), or the loop thread woke and waits for the
   interpreter lock while another thread of this process holds it: the report's "other threads"
@@ -26,13 +28,15 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import gc
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from types import FrameType
-from typing import Any
+from typing import Any, cast
 
 BEAT_S = 0.005
 POLL_S = 0.002
@@ -224,9 +228,10 @@ def format_summary(s: dict[str, Any]) -> str:
     """`StallSampler.summary()` as lines of text."""
     lines = [
         f"stalls over {s['threshold_ms']:.0f} ms: {s['stalls']}; worst {s['worst_ms']} ms",
-        f"during them the loop thread ran Python for {s['loop_running_ms']} ms and waited "
-        f"(not scheduled, or for the interpreter lock) for {s['loop_waiting_ms']} ms; "
-        f"of the running time, {s['fakes_ms']} ms was in the loopback fakes (tests/fakes)",
+        f"during them the loop thread was in Python code (running it, or preempted there) for "
+        f"{s['loop_running_ms']} ms and in select (not scheduled, or waiting for the "
+        f"interpreter lock) for {s['loop_waiting_ms']} ms; of the former, {s['fakes_ms']} ms "
+        "was in the loopback fakes (tests/fakes)",
         f"garbage collections on the loop thread: {s['gc']}",
     ]
     for title, key in (
@@ -238,6 +243,117 @@ def format_summary(s: dict[str, Any]) -> str:
         lines.append(f"-- {title} (ms)")
         lines += [f"  {v:8.1f}  {k}" for k, v in s[key]]
     return "\n".join(lines)
+
+
+# A loop step that used this much CPU is listed (`LoopSteps`).
+STEP_CPU_S = 0.02
+BATCH_WALL_S = 0.05
+
+
+class LoopSteps:
+    """The CPU time of every step of the event loop (a callback, or one step of a task), in
+    the loop thread's own CPU clock: a busy machine stretches stalls, not this. While
+    `measuring()`, `worst_s` is the largest step and `over` counts the steps over
+    `STEP_CPU_S` by what ran (a task's coroutine and where it stopped, or the callback)."""
+
+    def __init__(self) -> None:
+        self.worst_s = 0.0
+        self.total = 0
+        self.over: collections.Counter[str] = collections.Counter()
+        # Loop iterations whose callbacks took over `BATCH_WALL_S` of wall-clock time: (wall,
+        # CPU, callbacks, the three longest by wall as (wall, CPU, name)). Wall far above CPU
+        # is time the loop thread did not run: not scheduled, or waiting for the interpreter
+        # lock inside a callback (a socket write, a lock) while another thread held it.
+        self.batches: list[tuple[float, float, int, list[tuple[float, float, str]]]] = []
+        self.wall_s = self.cpu_s = 0.0
+
+    @contextlib.contextmanager
+    def measuring(self) -> Iterator[None]:
+        from asyncio import base_events, events
+
+        original = events.Handle._run
+        loop_class: Any = base_events.BaseEventLoop
+        original_once = loop_class._run_once
+        loop_thread = threading.get_ident()
+        clock, wall = time.thread_time, time.perf_counter
+        batch: list[tuple[float, float, Any]] = []
+
+        def timed(handle: Any) -> None:
+            if threading.get_ident() != loop_thread:  # another loop (a fake's thread)
+                original(handle)
+                return
+            started, started_wall = clock(), wall()
+            original(handle)
+            used, took = clock() - started, wall() - started_wall
+            batch.append((took, used, handle))
+            self.total += 1
+            if used > self.worst_s:
+                self.worst_s = used
+            if used > STEP_CPU_S:
+                self.over[f"{_step_name(handle)} ({used * 1000:.0f} ms)"] += 1
+
+        def once(loop: Any) -> None:
+            batch.clear()
+            original_once(loop)
+            if threading.get_ident() != loop_thread or not batch:
+                return
+            took = sum(b[0] for b in batch)
+            used = sum(b[1] for b in batch)
+            self.wall_s += took
+            self.cpu_s += used
+            if took > BATCH_WALL_S:
+                longest = sorted(batch, key=lambda b: -b[0])[:3]
+                named = [(t, u, _step_name(h)) for t, u, h in longest]
+                self.batches.append((took, used, len(batch), named))
+            batch.clear()
+
+        events.Handle._run = timed  # type: ignore[method-assign,assignment]
+        loop_class._run_once = once
+        try:
+            yield
+        finally:
+            events.Handle._run = original  # type: ignore[method-assign]
+            loop_class._run_once = original_once
+
+    def summary(self, top: int = 15) -> dict[str, Any]:
+        worst = sorted(self.batches, key=lambda b: -b[0])[:top]
+        return {
+            "steps": self.total,
+            "worst_ms": round(self.worst_s * 1000, 1),
+            "over_20ms": sum(self.over.values()),
+            "largest": [
+                name for name, _ in sorted(self.over.items(), key=lambda kv: -_ms_of(kv[0]))
+            ][:top],
+            "callbacks_wall_s": round(self.wall_s, 2),
+            "callbacks_cpu_s": round(self.cpu_s, 2),
+            "iterations_over_50ms": len(self.batches),
+            "iterations_over_50ms_wall_s": round(sum(b[0] for b in self.batches), 2),
+            "iterations_over_50ms_cpu_s": round(sum(b[1] for b in self.batches), 2),
+            "worst_iterations": [
+                f"wall {t * 1000:.0f} ms, CPU {u * 1000:.0f} ms, {n} callbacks; longest: "
+                + "; ".join(f"{a * 1000:.0f}/{b * 1000:.0f} ms {name}" for a, b, name in named)
+                for t, u, n, named in worst
+            ],
+        }
+
+
+def _ms_of(name: str) -> float:
+    return float(name.rsplit("(", 1)[1].split(" ", 1)[0])
+
+
+def _step_name(handle: Any) -> str:
+    callback = getattr(handle, "_callback", None)
+    task = getattr(callback, "__self__", None)
+    coro = task.get_coro() if isinstance(task, asyncio.Task) else None
+    if coro is not None:
+        # Where the task stopped after this step: the innermost coroutine it awaits (the step
+        # ran from the previous stop to here; a task that finished has no frame).
+        where, inner = "", cast(Any, coro)
+        while inner is not None and getattr(inner, "cr_frame", None) is not None:
+            where = _where(inner.cr_frame)
+            inner = getattr(inner, "cr_await", None)
+        return f"task {getattr(coro, '__qualname__', coro)} @ {where}".strip()
+    return getattr(callback, "__qualname__", repr(callback))
 
 
 def _ours(stack: tuple[str, ...]) -> str:
