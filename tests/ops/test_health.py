@@ -117,7 +117,16 @@ async def test_healthz_follows_the_gateway_and_metrics_count_a_summary(
 
             # A fresh request within the person's cooldown is refused, and counted as such.
             third = await fake.interaction(bob, general, "summarize", {"text": TEXT + "\nmore"})
-            await fake.wait_for(lambda: third.original or third.followups, 20)
+            # The refusal comes after a public "thinking…" (the cache is asked first): wait for
+            # the refusal itself.
+            await fake.wait_for(
+                lambda: any(
+                    s.interaction is third
+                    and "another summary in" in (s.payload.get("content") or "")
+                    for s in fake.sent_messages()
+                ),
+                20,
+            )
 
             status, text = await get(f"{base}/metrics")
             assert status == 200
