@@ -138,7 +138,8 @@ def test_hostile_shapes_stay_cheap() -> None:
         return time.thread_time() - started, summary
 
     for unit, n in (("_a ", 10000), ("@a ", 10000), ("I agree, but ", 3000), ("(", 20000)):
-        small, _ = cost(unit * n)
-        large, summary = cost(unit * (2 * n))
+        # The least of two runs each: interference only ever adds time.
+        small = min(cost(unit * n)[0] for _ in range(2))
+        large, summary = min((cost(unit * (2 * n)) for _ in range(2)), key=lambda r: r[0])
         assert large < 3.2 * small + 0.05, (unit, small, large)
         assert summary.question.count("(") == summary.question.count(")")
