@@ -15,6 +15,7 @@ import re
 from dataclasses import replace
 
 from bot.summarize.offline.model import Cue
+from bot.summarize.literals import filterable, needs
 from bot.summarize.text import Substrings, word_count
 from bot.textfold import CHAR_TABLE
 
@@ -257,6 +258,9 @@ _CUE_ORDER = {"disagree": 0, "query": 1, "partial": 2, "agree": 3}
 _CUE_PATTERNS = [
     (kind, frozenset(words), re.compile(p, _I | re.M)) for kind, words, p in _CUE_TABLE_ROWS
 ]
+# What each row's pattern needs in the lowercased text before it can match (a second, exact
+# filter after the words: see `bot.summarize.literals`).
+_CUE_NEEDS = [needs(pattern) for _, _, pattern in _CUE_PATTERNS]
 _CUE_WORDS = tuple(sorted({word for _, words, _ in _CUE_TABLE_ROWS for word in words}))
 _CUE_FINDER = Substrings(_CUE_WORDS)  # the words of _CUE_WORDS in a text, in one scan
 # A word -> the rows of _CUE_PATTERNS it lets run.
@@ -407,7 +411,10 @@ def find_cues(text: str, begin: int) -> list[tuple[int, str]]:
     lowered = text[begin:].lower()
     present = _CUE_FINDER.found_in(lowered)
     hits: list[tuple[int, int, str]] = []
+    exact = filterable(lowered)
     for row in sorted({row for word in present for row in _CUE_ROWS_OF[word]}):
+        if exact and not _CUE_NEEDS[row](lowered):
+            continue  # the pattern cannot match: skip the search
         kind, _, pattern = _CUE_PATTERNS[row]
         hits.extend((m.start(), _CUE_ORDER[kind], kind) for m in pattern.finditer(text, begin))
     hits.sort()
