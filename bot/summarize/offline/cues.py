@@ -14,10 +14,10 @@ import bisect
 import re
 from dataclasses import replace
 
-from bot.summarize.offline.model import Cue
 from bot.summarize.literals import filterable, needs
+from bot.summarize.offline.model import Cue
 from bot.summarize.text import Substrings, word_count
-from bot.textfold import CHAR_TABLE
+from bot.textfold import fold_chars
 
 OPENING_SENTENCES = 3
 
@@ -464,7 +464,7 @@ def read_cue(text: str, spans: list[tuple[int, int]]) -> tuple[Cue | None, bool]
     ones); agreement turned by a contrast or a later disagreement is a concession."""
     if not spans:
         return None, False
-    folded = text[: spans[-1][1]].translate(CHAR_TABLE)
+    folded = fold_chars(text[: spans[-1][1]])
     found = _sentence_cues(folded, spans)
     disagrees = any(kind != "agree" for _, _, kind in found)
     if not found:
@@ -536,7 +536,7 @@ def _agreement(
 def without_cue(text: str, span: tuple[int, int]) -> str:
     """The agreeing clause `text[span]` without its agreement phrase: what is agreed with."""
     clause = text[span[0] : span[1]]
-    match = AGREE.search(clause.translate(CHAR_TABLE))
+    match = AGREE.search(fold_chars(clause))
     if match is None:
         return clause
     return clause[: match.start()] + " " + clause[match.end() :]
@@ -714,7 +714,7 @@ def reply_contrast(text: str, quoted: bool) -> Cue | None:
     """A reply with no cue: weak disagreement when it answers a quotation or holds a negation or
     a contrast ("The crashes were at the junction, not on the straight"). Only ever used with an
     explicit reply link or quote."""
-    folded = text.translate(CHAR_TABLE)
+    folded = fold_chars(text)
     if quoted or (_CONTRAST_WORDS.search(folded) and not _DISMAY.search(folded)):
         return Cue(-1, 0.3, "contrast", weak=True)
     return None
@@ -722,7 +722,7 @@ def reply_contrast(text: str, quoted: bool) -> Cue | None:
 
 def _tokens(text: str) -> list[str]:
     out = []
-    for token in _TOKEN.findall(text.translate(CHAR_TABLE).lower()):
+    for token in _TOKEN.findall(fold_chars(text).lower()):
         if token.endswith("n't"):
             out += [token[:-3], "n't"]
         else:

@@ -32,7 +32,7 @@ from bot.summarize.offline.cues import (
     reply_contrast,
 )
 from bot.summarize.offline.model import ROOT, Cue, Doc, Reporter
-from bot.textfold import CHAR_TABLE
+from bot.textfold import fold_chars
 from bot.thread import Thread
 
 # Sources whose comments without a reply link answer the story (tree.py's convention).
@@ -186,7 +186,7 @@ class _Linker:
         head = self._head_answering_claim(doc)
         if head is None or self.poll:
             return False
-        return _REPORT_DENIAL.search(head.translate(CHAR_TABLE)) is not None
+        return _REPORT_DENIAL.search(fold_chars(head)) is not None
 
     def _about_claim(self, doc: Doc) -> bool:
         """Whether a comment's first sentences name what the opening claim is about (one of
@@ -231,7 +231,7 @@ class _Linker:
         Naming can be the cue itself ("I'm with Bruno", "Gio is right", "same as Dimitri")."""
         if doc.spans:
             end = doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]
-            text = doc.comment.text[:end].translate(CHAR_TABLE)
+            text = fold_chars(doc.comment.text[:end])
             name, sign = named_person(text, doc.spans[0][0], end, self.names)
             target = self._named_target(doc, name, who)
             if target is not None:
