@@ -13,8 +13,9 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import replace
+from functools import cache
 
-from bot.summarize.literals import filterable, needs
+from bot.summarize.literals import Test, filterable, needs
 from bot.summarize.offline.model import Cue
 from bot.summarize.text import Substrings, word_count
 from bot.textfold import fold_chars
@@ -650,19 +651,32 @@ PARENT = "\x00parent"
 _SPECIAL = {"op": OP, "the op": OP, "parent": PARENT, "the parent": PARENT}
 
 
+_NAMELESS_WORDS = ("op", "parent", "previous", "above", "nta", "yta", "esh")
+
+
+@cache
+def _named_plan() -> tuple[Substrings, list[Test]]:
+    """One finder for the cue words of every row of `_NAMED_ROWS` (and `_NAMELESS_WORDS`), and
+    what each row's pattern needs before it can match (`bot.summarize.literals`). Built on first
+    use, once every row is in the list."""
+    words = {w for cue_words, _ in _NAMED_ROWS for w in cue_words} | set(_NAMELESS_WORDS)
+    return Substrings(words), [needs(pattern) for _, pattern in _NAMED_ROWS]
+
+
 def named_person(text: str, begin: int, end: int, names: dict[str, str]) -> tuple[str | None, int]:
     """The first person of `names` (casefolded name -> name) named in `text[begin:end]` as the
     one answered ("I agree with Alice", "@Bob", "what Carol said", "Dan is right", "Eve: ..."),
     or `OP` / `PARENT`; and what naming them says: +1 ("I'm with Bob", "same as Dan", "+1
     Abi", "Fitz is right"), -1 ("Gio is wrong"), 0 (only who is answered)."""
     lowered = text[begin:end].lower()
-    if not names and not any(
-        word in lowered for word in ("op", "parent", "previous", "above", "nta", "yta", "esh")
-    ):
+    if not names and not any(word in lowered for word in _NAMELESS_WORDS):
         return None, 0  # nobody has a name here
+    finder, needed = _named_plan()
+    present = finder.found_in(lowered)  # which cue words the text holds, in one scan
+    exact = filterable(lowered)
     matches: list[re.Match[str]] = []
-    for cue_words, pattern in _NAMED_ROWS:
-        if not cue_words or any(word in lowered for word in cue_words):
+    for (cue_words, pattern), need in zip(_NAMED_ROWS, needed, strict=True):
+        if (not cue_words or not present.isdisjoint(cue_words)) and (not exact or need(lowered)):
             matches.extend(pattern.finditer(text, begin, end))
     matches.sort(key=lambda m: m.start())
     for match in matches:
