@@ -381,6 +381,35 @@ def dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
 SUM_IN_ARRAYS = 2000
 
 
+def dots(vectors: Sequence[Mapping[str, float]], b: Mapping[str, float]) -> list[float]:
+    """``[dot(v, b) for v in vectors]``: the same floats. From `SUM_IN_ARRAYS` vectors on, the
+    products are taken in arrays and each vector's are added with `numpy.bincount`, which adds
+    them one by one in order from 0.0, as `dot` does (a vector longer than `b`, which `dot`
+    walks in `b`'s order, is left to `dot`)."""
+    if len(vectors) < SUM_IN_ARRAYS:
+        return [dot(v, b) for v in vectors]
+    import numpy as np
+
+    out: list[float] = []
+    for start in range(0, len(vectors), _SUM_CHUNK):  # bounds the temporary arrays
+        part = vectors[start : start + _SUM_CHUNK]
+        short = [v if len(v) <= len(b) else {} for v in part]
+        sizes = np.fromiter(map(len, short), np.int64, len(short))
+        count = int(sizes.sum())
+        keys = list(chain.from_iterable(short))
+        held = np.fromiter(map(b.__contains__, keys), np.bool_, count)
+        other = np.fromiter(map(b.get, keys, repeat(0.0)), np.float64, count)
+        mine = np.fromiter(chain.from_iterable(v.values() for v in short), np.float64, count)
+        owner = np.repeat(np.arange(len(short), dtype=np.int64), sizes)
+        sums = np.bincount(
+            owner[held], weights=mine[held] * other[held], minlength=len(short)
+        ).tolist()
+        out += [
+            total if len(v) <= len(b) else dot(v, b) for v, total in zip(part, sums, strict=True)
+        ]
+    return out
+
+
 def sum_vectors(vectors: Iterable[Mapping[str, float]]) -> Vector:
     """The sum of `vectors`: the same floats, in the same key order, as `add_into` of each in
     turn into an empty vector. Many vectors are added with `numpy.add.at`, which adds each
