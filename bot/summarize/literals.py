@@ -36,8 +36,9 @@ _MAX_STRINGS = 32
 _MAX_BRANCH_CLAUSES = 3
 # A clause with a string this short says almost nothing about a text: it is dropped.
 _MIN_LENGTH = 2
-# Non-ASCII characters that match an ASCII letter case-insensitively but do not lowercase to it.
-_UNFOLDED = re.compile("[\u0130\u0131\u017f]")
+# Non-ASCII characters that match an ASCII letter case-insensitively but do not lowercase to it:
+# "ı" and "ſ" stay themselves, "İ" lowercases to "i" and a combining dot (U+0307).
+_UNFOLDED = re.compile("[\u0130\u0131\u017f\u0307]")
 
 
 def filterable(lowered: str) -> bool:
