@@ -44,3 +44,10 @@ def fold(text: str) -> str:
 def fold_casefold(text: str) -> str:
     """`fold`, then case folded: for finding a quote's source, where case may differ."""
     return fold(text).casefold()
+
+
+def fold_chars(text: str) -> str:
+    """``text.translate(CHAR_TABLE)``: the one-for-one folds (offsets kept). An ASCII text is
+    returned as it is, since the table maps only non-ASCII characters (the common case, and a
+    translation through a dict costs a lookup per character)."""
+    return text if text.isascii() else text.translate(CHAR_TABLE)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain, repeat
 
@@ -148,7 +149,7 @@ class Terms:
 
     def __init__(self) -> None:
         self._cache: dict[str, tuple[str, ...]] = {}
-        self._seen: dict[str, int] = {}
+        self._seen: Counter[str] = Counter()
         self._surface: dict[str, str] | None = None
 
     def _expand(self, token: str) -> tuple[str, ...]:
@@ -171,19 +172,17 @@ class Terms:
 
     def __call__(self, text: str) -> list[str]:
         """Content terms of `text`, in order: lowercased, stopwords removed, lightly stemmed."""
-        out: list[str] = []
-        extend = out.extend
-        cached = self._cache.get
-        seen = self._seen
-        count = seen.get
-        for token in words(text.lower()):
-            expanded = cached(token)
-            if expanded is None:
-                expanded = self._expand(token)
-                self._surface = None
-            seen[token] = count(token, 0) + 1
-            extend(expanded)
-        return out
+        tokens = words(text.lower())
+        self._seen.update(tokens)  # each token counted, in order (a loop in C)
+        cache = self._cache
+        try:
+            return list(chain.from_iterable(map(cache.__getitem__, tokens)))
+        except KeyError:  # a word not seen before in this run
+            for token in tokens:
+                if token not in cache:
+                    self._expand(token)
+                    self._surface = None
+            return list(chain.from_iterable(map(cache.__getitem__, tokens)))
 
     def surface_form(self, term: str) -> str:
         """The most frequent single word that produced `term` (the first seen on a tie)."""
@@ -279,11 +278,10 @@ def shorten(text: str, limit: int = 200) -> str:
 
 def document_frequencies(docs: Iterable[Iterable[str]]) -> dict[str, int]:
     """How many documents contain each term."""
-    df: dict[str, int] = {}
+    df: Counter[str] = Counter()
     for terms in docs:
-        for term in dict.fromkeys(terms):
-            df[term] = df.get(term, 0) + 1
-    return df
+        df.update(dict.fromkeys(terms).keys())  # each term once, in order of first use
+    return dict(df)
 
 
 def idf_weights(df: Mapping[str, int], n_docs: int) -> dict[str, float]:
@@ -381,6 +379,35 @@ def dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
 
 # From this many vectors on, `sum_vectors` adds in arrays (numpy, imported only then).
 SUM_IN_ARRAYS = 2000
+
+
+def dots(vectors: Sequence[Mapping[str, float]], b: Mapping[str, float]) -> list[float]:
+    """``[dot(v, b) for v in vectors]``: the same floats. From `SUM_IN_ARRAYS` vectors on, the
+    products are taken in arrays and each vector's are added with `numpy.bincount`, which adds
+    them one by one in order from 0.0, as `dot` does (a vector longer than `b`, which `dot`
+    walks in `b`'s order, is left to `dot`)."""
+    if len(vectors) < SUM_IN_ARRAYS:
+        return [dot(v, b) for v in vectors]
+    import numpy as np
+
+    out: list[float] = []
+    for start in range(0, len(vectors), _SUM_CHUNK):  # bounds the temporary arrays
+        part = vectors[start : start + _SUM_CHUNK]
+        short = [v if len(v) <= len(b) else {} for v in part]
+        sizes = np.fromiter(map(len, short), np.int64, len(short))
+        count = int(sizes.sum())
+        keys = list(chain.from_iterable(short))
+        held = np.fromiter(map(b.__contains__, keys), np.bool_, count)
+        other = np.fromiter(map(b.get, keys, repeat(0.0)), np.float64, count)
+        mine = np.fromiter(chain.from_iterable(v.values() for v in short), np.float64, count)
+        owner = np.repeat(np.arange(len(short), dtype=np.int64), sizes)
+        sums = np.bincount(
+            owner[held], weights=mine[held] * other[held], minlength=len(short)
+        ).tolist()
+        out += [
+            total if len(v) <= len(b) else dot(v, b) for v, total in zip(part, sums, strict=True)
+        ]
+    return out
 
 
 def sum_vectors(vectors: Iterable[Mapping[str, float]]) -> Vector:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.gcpause import paused_gc
 from bot.summarize.engine import OFFLINE_ENGINE_VERSION
 from bot.summarize.offline import extraction
 from bot.summarize.offline.linking import link, opening_index
@@ -63,6 +64,9 @@ def _analyse(thread: Thread, report: Reporter) -> _Analysis:
     return _Analysis(docs, units, terms, idf, camps, opening_index(docs))
 
 
+# No step makes reference cycles: the collector would only walk the comments' objects again and
+# again (`bot.gcpause`).
+@paused_gc()
 def assign_sides(thread: Thread) -> list[int | None]:
     """The side (an index into `summarize_offline(thread)[0].sides`) of every comment of
     `thread`, in thread order; None for a comment on no side (no stance evidence, a bot, junk).
@@ -73,6 +77,7 @@ def assign_sides(thread: Thread) -> list[int | None]:
     return [doc.side for doc in _analyse(thread, Reporter(None)).docs]
 
 
+@paused_gc()
 def summarize_offline(
     thread: Thread,
     *,

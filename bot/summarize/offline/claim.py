@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.summarize.text import STOPWORDS
-from bot.textfold import CHAR_TABLE
+from bot.textfold import fold_chars
 
 _AUX = frozenset(
     "should must would will can could may might shall is are was were be been being do does did "
@@ -82,7 +82,7 @@ def tokens(text: str, *, breaks: bool = False) -> list[str]:
     that ends a clause is a token of its own (see `_BREAKS`)."""
     out: list[str] = []
     pattern = _TOKEN_OR_BREAK if breaks else _TOKEN
-    for word in pattern.findall(text.translate(CHAR_TABLE).lower()):
+    for word in pattern.findall(fold_chars(text).lower()):
         if word == "cannot":
             out += ["can", "not"]
             continue

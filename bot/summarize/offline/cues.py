@@ -13,10 +13,12 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import replace
+from functools import cache
 
+from bot.summarize.literals import Test, filterable, needs
 from bot.summarize.offline.model import Cue
 from bot.summarize.text import Substrings, word_count
-from bot.textfold import CHAR_TABLE
+from bot.textfold import fold_chars
 
 OPENING_SENTENCES = 3
 
@@ -299,6 +301,9 @@ _CUE_ORDER = {"disagree": 0, "query": 1, "partial": 2, "agree": 3}
 _CUE_PATTERNS = [
     (kind, frozenset(words), re.compile(p, _I | re.M)) for kind, words, p in _CUE_TABLE_ROWS
 ]
+# What each row's pattern needs in the lowercased text before it can match (a second, exact
+# filter after the words: see `bot.summarize.literals`).
+_CUE_NEEDS = [needs(pattern) for _, _, pattern in _CUE_PATTERNS]
 _CUE_WORDS = tuple(sorted({word for _, words, _ in _CUE_TABLE_ROWS for word in words}))
 _CUE_FINDER = Substrings(_CUE_WORDS)  # the words of _CUE_WORDS in a text, in one scan
 # A word -> the rows of _CUE_PATTERNS it lets run.
@@ -462,7 +467,10 @@ def find_cues(text: str, begin: int) -> list[tuple[int, str]]:
     lowered = text[begin:].lower()
     present = _CUE_FINDER.found_in(lowered)
     hits: list[tuple[int, int, str]] = []
+    exact = filterable(lowered)
     for row in sorted({row for word in present for row in _CUE_ROWS_OF[word]}):
+        if exact and not _CUE_NEEDS[row](lowered):
+            continue  # the pattern cannot match: skip the search
         kind, _, pattern = _CUE_PATTERNS[row]
         hits.extend((m.start(), _CUE_ORDER[kind], kind) for m in pattern.finditer(text, begin))
     hits.sort()
@@ -529,7 +537,7 @@ def read_cue(text: str, spans: list[tuple[int, int]]) -> tuple[Cue | None, bool]
     ones); agreement turned by a contrast or a later disagreement is a concession."""
     if not spans:
         return None, False
-    folded = text[: spans[-1][1]].translate(CHAR_TABLE)
+    folded = fold_chars(text[: spans[-1][1]])
     found = _sentence_cues(folded, spans)
     disagrees = any(kind != "agree" for _, _, kind in found)
     if not found:
@@ -612,7 +620,7 @@ def _agreement(
 def without_cue(text: str, span: tuple[int, int]) -> str:
     """The agreeing clause `text[span]` without its agreement phrase: what is agreed with."""
     clause = text[span[0] : span[1]]
-    match = AGREE.search(clause.translate(CHAR_TABLE))
+    match = AGREE.search(fold_chars(clause))
     if match is None:
         return clause
     return clause[: match.start()] + " " + clause[match.end() :]
@@ -726,19 +734,32 @@ PARENT = "\x00parent"
 _SPECIAL = {"op": OP, "the op": OP, "parent": PARENT, "the parent": PARENT}
 
 
+_NAMELESS_WORDS = ("op", "parent", "previous", "above", "nta", "yta", "esh")
+
+
+@cache
+def _named_plan() -> tuple[Substrings, list[Test]]:
+    """One finder for the cue words of every row of `_NAMED_ROWS` (and `_NAMELESS_WORDS`), and
+    what each row's pattern needs before it can match (`bot.summarize.literals`). Built on first
+    use, once every row is in the list."""
+    words = {w for cue_words, _ in _NAMED_ROWS for w in cue_words} | set(_NAMELESS_WORDS)
+    return Substrings(words), [needs(pattern) for _, pattern in _NAMED_ROWS]
+
+
 def named_person(text: str, begin: int, end: int, names: dict[str, str]) -> tuple[str | None, int]:
     """The first person of `names` (casefolded name -> name) named in `text[begin:end]` as the
     one answered ("I agree with Alice", "@Bob", "what Carol said", "Dan is right", "Eve: ..."),
     or `OP` / `PARENT`; and what naming them says: +1 ("I'm with Bob", "same as Dan", "+1
     Abi", "Fitz is right"), -1 ("Gio is wrong"), 0 (only who is answered)."""
     lowered = text[begin:end].lower()
-    if not names and not any(
-        word in lowered for word in ("op", "parent", "previous", "above", "nta", "yta", "esh")
-    ):
+    if not names and not any(word in lowered for word in _NAMELESS_WORDS):
         return None, 0  # nobody has a name here
+    finder, needed = _named_plan()
+    present = finder.found_in(lowered)  # which cue words the text holds, in one scan
+    exact = filterable(lowered)
     matches: list[re.Match[str]] = []
-    for cue_words, pattern in _NAMED_ROWS:
-        if not cue_words or any(word in lowered for word in cue_words):
+    for (cue_words, pattern), need in zip(_NAMED_ROWS, needed, strict=True):
+        if (not cue_words or not present.isdisjoint(cue_words)) and (not exact or need(lowered)):
             matches.extend(pattern.finditer(text, begin, end))
     matches.sort(key=lambda m: m.start())
     for match in matches:
@@ -793,7 +814,7 @@ def reply_contrast(text: str, quoted: bool) -> Cue | None:
     """A reply with no cue: weak disagreement when it answers a quotation or holds a negation or
     a contrast ("The crashes were at the junction, not on the straight"). Only ever used with an
     explicit reply link or quote."""
-    folded = text.translate(CHAR_TABLE)
+    folded = fold_chars(text)
     if quoted or (_CONTRAST_WORDS.search(folded) and not _DISMAY.search(folded)):
         return Cue(-1, 0.3, "contrast", weak=True)
     return None
@@ -801,7 +822,7 @@ def reply_contrast(text: str, quoted: bool) -> Cue | None:
 
 def _tokens(text: str) -> list[str]:
     out = []
-    for token in _TOKEN.findall(text.translate(CHAR_TABLE).lower()):
+    for token in _TOKEN.findall(fold_chars(text).lower()):
         if token.endswith("n't"):
             out += [token[:-3], "n't"]
         else:

@@ -22,6 +22,7 @@ from bot.summarize.text import (
     Vector,
     clause_cut,
     dot,
+    dots,
     normalized,
     shorten,
     sum_vectors,
@@ -235,11 +236,14 @@ def pick_points(
     said = " ".join(shown.split()).casefold()
     members = [d for d in members if quotable(d)]
 
-    def comment_score(d: Doc) -> float:
-        return (dot(d.vector, mine) - 0.3 * dot(d.vector, other)) * (1.0 + 0.1 * min(d.replies, 5))
+    vectors = [d.vector for d in members]
+    scores = {
+        d.index: (near - 0.3 * far) * (1.0 + 0.1 * min(d.replies, 5))
+        for d, near, far in zip(members, dots(vectors, mine), dots(vectors, other), strict=True)
+    }
 
     # Only the most central comments are split into sentence vectors: linear, and enough.
-    ranked = sorted(members, key=lambda d: (-comment_score(d), d.index))[: max(12, 4 * cap)]
+    ranked = sorted(members, key=lambda d: (-scores[d.index], d.index))[: max(12, 4 * cap)]
     candidates: list[tuple[float, int, tuple[int, int], Vector]] = []
     for strict in (True, False):
         for d in ranked:

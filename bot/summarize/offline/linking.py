@@ -33,7 +33,7 @@ from bot.summarize.offline.cues import (
     reply_contrast,
 )
 from bot.summarize.offline.model import ROOT, Cue, Doc, Reporter
-from bot.textfold import CHAR_TABLE
+from bot.textfold import fold_chars
 from bot.thread import Thread
 
 # Sources whose comments without a reply link answer the story (tree.py's convention).
@@ -230,7 +230,7 @@ class _Linker:
             return False
         if doc.cue is not None and doc.cue.kind == "query":
             return True  # "has anyone asked facilities?": doubts the report, not the last word
-        return _REPORT_DENIAL.search(head.translate(CHAR_TABLE)) is not None
+        return _REPORT_DENIAL.search(fold_chars(head)) is not None
 
     def _about_claim(self, doc: Doc) -> bool:
         """Whether a comment's first sentences name what the opening claim is about (one of
@@ -275,7 +275,7 @@ class _Linker:
         Naming can be the cue itself ("I'm with Bruno", "Gio is right", "same as Dimitri")."""
         if doc.spans:
             end = doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]
-            text = doc.comment.text[:end].translate(CHAR_TABLE)
+            text = fold_chars(doc.comment.text[:end])
             name, sign = named_person(text, doc.spans[0][0], end, self.names)
             target = self._named_target(doc, name, who)
             if target is not None:
@@ -345,7 +345,7 @@ _PROPOSED_BY = re.compile(
 def _proposer(text: str, names: dict[str, str]) -> str | None:
     """The author a chair's opening names as the proposal's owner ("proposal 14 from hartmut",
     "the motion moved by Cllr Brandt", "Dana's proposal"), when they take part; else None."""
-    for match in _PROPOSED_BY.finditer(text.translate(CHAR_TABLE)):
+    for match in _PROPOSED_BY.finditer(fold_chars(text)):
         words = (match.group("name") or match.group("by") or match.group("owner") or "").split()
         if words and words[0].rstrip(".").casefold() in TITLES:
             words = words[1:]

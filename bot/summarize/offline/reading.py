@@ -16,7 +16,7 @@ from bot.summarize.offline.model import Doc, Reporter
 from bot.summarize.text import (
     Terms,
     document_frequencies,
-    dot,
+    dots,
     idf_weights,
     sentence_spans,
     sum_vectors,
@@ -85,11 +85,9 @@ def _mark_off_topic(docs: list[Doc]) -> None:
     total = sum_vectors(doc.vector for doc in live)
     total_sq = sum(v * v for v in total.values())
     relevance: dict[int, float] = {}
-    for doc in live:
-        if not doc.vector:
-            continue
+    scored = [doc for doc in live if doc.vector]
+    for doc, overlap in zip(scored, dots([d.vector for d in scored], total), strict=True):
         # Leave-one-out: a comment is not relevant to the thread because it is part of it.
-        overlap = dot(doc.vector, total)
         rest_sq = total_sq - 2 * overlap + 1.0
         overlap -= 1.0
         relevance[doc.index] = overlap / math.sqrt(rest_sq) if rest_sq > 1e-9 else 0.0

@@ -1,0 +1,80 @@
+"""`bot.summarize.literals`: what a pattern needs is in every text it matches (so skipping the
+search when it is missing changes no answer), and `text.dots` is `dot` of each vector."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from bot.summarize.literals import filterable, needs, required_clauses
+from bot.summarize.offline import cues
+from bot.summarize.text import SUM_IN_ARRAYS, dot, dots
+
+_OWN = [
+    re.compile(r"\bcan confirm\b", re.I),
+    re.compile(r"(?<!not )\bsure\b(?= thing)", re.I),
+    re.compile(r"^\W*(?:yes|no)\b|\bmaybe(?: so)?\b", re.I | re.M),
+    re.compile(r"(?:a|b)?c{2,}(?:dd)+|x(?!yz)", re.I),
+    re.compile(r"(?-i:[A-Z])ab(?i:CD)", re.I),
+]
+_PATTERNS = (
+    [pattern for _, _, pattern in cues._CUE_PATTERNS]
+    + [pattern for _, pattern in cues._NAMED_ROWS]
+    + _OWN
+)
+# Pieces of what the patterns need, and characters that make the edge cases (case, the letters
+# that match case-insensitively without lowercasing to ASCII, line breaks).
+_PIECES = sorted(
+    {s for p in _PATTERNS for clause in required_clauses(p) for s in clause}
+    | {" ", "\n", "I ", "A", "Z", ".", ",", "'", "\u017f", "\u0130", "\u212a", "\u00e9", "x"}
+)
+
+
+def test_clauses_read_from_the_pattern() -> None:
+    assert required_clauses(re.compile(r"\bcan confirm\b", re.I)) == [("can confirm",)]
+    # A lookbehind and an optional part require nothing; a lookahead does.
+    assert required_clauses(_OWN[1]) == [(" thing",), ("sure",)]
+    # One of the alternatives: the union, with the shorter string standing for the longer.
+    assert required_clauses(_OWN[2]) == [("no", "yes", "maybe")]
+    assert required_clauses(_OWN[3]) == []  # "x" alone says nothing
+    assert required_clauses(re.compile(r"[ab]+|.*", re.I)) == []
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=12), st.integers(0, 5))
+@example(["I ", "can confirm"], 0)
+@example(["\u017f", "ure thing"], 0)  # "ſ" matches "s" case-insensitively
+@example(["\u0130", "t's true"], 0)
+def test_a_match_holds_what_its_pattern_needs(parts: list[str], begin: int) -> None:
+    text = "".join(parts)
+    begin = min(begin, len(text))
+    lowered = text[begin:].lower()
+    for pattern in _PATTERNS:
+        if next(pattern.finditer(text, begin), None) is not None and filterable(lowered):
+            assert needs(pattern)(lowered), (pattern.pattern, text)
+
+
+def test_texts_that_cannot_be_filtered() -> None:
+    assert filterable("plain ascii") and filterable("caf\u00e9 \u212a")
+    assert not filterable("\u017fure") and not filterable("\u0131") and not filterable("i\u0307")
+    sure = re.compile(r"\bsure\b", re.I)
+    assert sure.search("\u017fure") and not needs(sure)("\u017fure".lower())
+
+
+@pytest.mark.parametrize("count", [5, SUM_IN_ARRAYS + 7])
+def test_dots_are_dot_of_each(count: int) -> None:
+    rng = random.Random(count)
+    terms = [f"t{i}" for i in range(300)]
+    b = {t: rng.random() for t in rng.sample(terms, 40)}
+    vectors = [
+        {
+            t: rng.random() * rng.choice((1e-9, 1.0, 1e9))
+            for t in rng.sample(terms, rng.randint(0, 60))
+        }
+        for _ in range(count)
+    ]
+    assert dots(vectors, b) == [dot(v, b) for v in vectors]  # the same floats, longer ones too
+    assert dots(vectors, {}) == [0.0] * count
