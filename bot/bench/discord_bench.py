@@ -115,6 +115,11 @@ class _LLMThread:
         return len(self.server.requests)
 
 
+# The model the bench's bot is configured with by default: a name litellm does not price, so
+# every call also searches litellm's map for a price (see `--model`).
+FAKE_MODEL = "openai/fake-model"
+
+
 def _serve_llm(latency: float, conn: Any) -> None:
     """The loopback LLM in a process of its own: sends its URL, then on any message the number
     of requests it answered, and stops."""
@@ -433,6 +438,7 @@ async def scenario(
     discord_process: bool = True,
     profile: Path | None = None,
     loop_nice: int | None = None,
+    model: str = FAKE_MODEL,
 ) -> dict[str, Any]:
     """One load run: `requests` members ask at once, spread round-robin over `threads`.
     `where_ms`: sample the loop's stack whenever it is that late (`bot.bench.stalls`).
@@ -451,7 +457,10 @@ async def scenario(
     sizes = {"requests": requests, "messages": messages, "threads": threads}
     settings = Settings(
         database_url=f"sqlite:///{folder / 'bench.sqlite3'}",
-        model="" if offline else "openai/fake-model",
+        model="" if offline else model,
+        # A model litellm prices keeps its window at the unknown model's 8,192 tokens, so that
+        # the burst makes the same calls whichever name is used.
+        context_tokens=None if offline or model == FAKE_MODEL else 8192,
         cooldown_s=0,
         offline_cooldown_s=0,
         guild_daily_tokens=0,
@@ -532,6 +541,7 @@ async def run(
     discord_process: bool = True,
     profile: Path | None = None,
     loop_nice: int | None = None,
+    model: str = FAKE_MODEL,
 ) -> dict[str, Any]:
     """One request alone (the calls of one LLM run), then both scenarios: every request on one
     thread, and spread over `threads` threads (the two under `burn` CPU burners)."""
@@ -541,6 +551,7 @@ async def run(
         "offline": offline,
         "llm_process": llm_process,
         "discord_process": discord_process,
+        "model": model,
     }
     with tempfile.TemporaryDirectory(prefix="debate-digest-discord-bench-") as folder:
         # One request alone: what one LLM run of this thread costs.
@@ -666,6 +677,12 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="cProfile the loop thread's CPU time into PATH.same.prof and PATH.spread.prof",
     )
+    parser.add_argument(
+        "--model",
+        default=FAKE_MODEL,
+        help="the model name the bot is configured with (the loopback LLM answers any); a name "
+        "in litellm's price map (openai/gpt-4o-mini) skips its per-call search for a price",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
@@ -685,6 +702,7 @@ def main(argv: list[str] | None = None) -> int:
                 discord_process=not args.discord_in_process,
                 profile=args.profile,
                 loop_nice=args.loop_nice,
+                model=args.model,
             )
         )
         results.append(result)
