@@ -107,17 +107,21 @@ def warm_litellm(model: str | None = None) -> None:
     mock answer (litellm's `mock_response`: nothing is sent): seconds of CPU at start, and about
     0.15 s that the first real request would otherwise pay, off the event loop."""
     from bot.summarize.llm import _litellm
+    from bot.summarize.llm.transport import _CallLoop
 
     llm = _litellm()
     try:
         llm.token_counter(model="gpt-4o-mini", text="warm up")
         if model:
-            asyncio.run(
+            # On the loop where the real calls run (`_CallLoop`), as litellm binds its
+            # logging worker to the loop of its calls.
+            _CallLoop.run_blocking(
                 llm.acompletion(
                     model=model,
                     messages=[{"role": "user", "content": "warm up"}],
                     mock_response="ok",
-                )
+                ),
+                timeout=60,
             )
     except Exception as err:  # a warm-up failure only costs the first request some time
         log.info("litellm warm-up incomplete: %s", err)

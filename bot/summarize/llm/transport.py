@@ -16,8 +16,9 @@ import asyncio
 import logging
 import os
 import random
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,6 +64,39 @@ def _litellm() -> Any:
 
     litellm.suppress_debug_info = True
     return litellm
+
+
+class _CallLoop:
+    """An event loop of its own, in a daemon thread, where litellm's calls run.
+
+    litellm does tens of milliseconds of Python per call (building the request, its price and
+    capability lookups, response objects, success logging). On the bot's event loop that work
+    stalls the gateway and every other answer; here the loop thread only waits for the
+    interpreter lock, which Python hands over every few milliseconds. Cancelling the awaiting
+    task (a timeout, a failed sibling chunk) cancels the call in this loop."""
+
+    _lock = threading.Lock()
+    _loop: asyncio.AbstractEventLoop | None = None
+
+    @classmethod
+    def loop(cls) -> asyncio.AbstractEventLoop:
+        with cls._lock:
+            if cls._loop is None or cls._loop.is_closed():
+                loop = asyncio.new_event_loop()
+                threading.Thread(target=loop.run_forever, name="llm-calls", daemon=True).start()
+                cls._loop = loop
+            return cls._loop
+
+    @classmethod
+    async def run(cls, coro: Coroutine[Any, Any, Any]) -> Any:
+        future = asyncio.run_coroutine_threadsafe(coro, cls.loop())
+        return await asyncio.wrap_future(future)
+
+    @classmethod
+    def run_blocking(cls, coro: Coroutine[Any, Any, Any], timeout: float) -> Any:
+        """From a thread that is not an event loop's (the bot's start-up warm-up): litellm
+        binds its logging worker to the loop of its calls, so every call uses this one."""
+        return asyncio.run_coroutine_threadsafe(coro, cls.loop()).result(timeout)
 
 
 class Provider:
@@ -317,7 +351,8 @@ class Transport:
                     # Belt and braces over litellm's own timeout, which bounds each read but
                     # not a server that trickles bytes.
                     response = await asyncio.wait_for(
-                        self.llm.acompletion(**kwargs), timeout=cfg.timeout_s * 1.5 + 1
+                        _CallLoop.run(self.llm.acompletion(**kwargs)),
+                        timeout=cfg.timeout_s * 1.5 + 1,
                     )
             except Exception as err:
                 action, reason, down = self._classify(err, route, model)
