@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.bench.sides_bench import SET_DIR, GoldError, load_debate, load_set
+from bot.bench.sides_bench import GOLD_FORMATS, SET_DIR, GoldError, load_debate, load_set
 from bot.ingest import detect_format
 
 # The held-out sets (tests/fixtures/sides/heldout, heldout-2, ...) are checked the same way.
@@ -46,79 +46,64 @@ def test_the_set_is_big_and_varied() -> None:
         assert wanted in styles, wanted
 
 
-def test_the_second_heldout_set_is_whole() -> None:
-    debates = load_set(SET_DIR / "heldout-2")
-    assert len(debates) == 30
-    assert {d.format for d in debates} == {
-        "chat",
-        "text",
-        "discord-json",
-        "discord-txt",
-        "discord-csv",
-    }
-    kinds = [d.name.split("-")[0] for d in debates]
-    assert (
-        kinds.count("rumour") == 7 and kinds.count("deliberation") == 5 and kinds.count("args") == 5
-    )
-    assert sum(1 for d in debates if set(d.camps) == {"A", "B"}) == 25
-    assert sum(1 for d in debates if len(d.camps) == 1) == 3
-    assert sum(1 for d in debates if not d.camps) == 2
-    assert all(6 <= len(d.comments) <= 30 for d in debates)
+_ALL_FORMATS = set(GOLD_FORMATS)
+_CHAT_FORMATS = _ALL_FORMATS - {"hackernews", "reddit", "discourse"}
 
 
-def test_the_third_heldout_set_is_whole() -> None:
-    debates = load_set(SET_DIR / "heldout-3")
-    assert len(debates) == 30
-    assert {d.format for d in debates} == {
-        "chat",
-        "text",
-        "discord-json",
-        "discord-txt",
-        "discord-csv",
-    }
-    kinds = [d.name.split("-")[0] for d in debates]
-    assert kinds.count("rumour") == 7
-    assert kinds.count("deliberation") == 5
-    assert kinds.count("args") == 5
-    assert kinds.count("reddit") + kinds.count("hn") == 4
-    assert kinds.count("discord") == 4
-    assert sum(1 for d in debates if set(d.camps) == {"A", "B"}) == 25
-    assert sum(1 for d in debates if len(d.camps) == 1) == 3
-    assert sum(1 for d in debates if not d.camps) == 2
-    assert all(6 <= len(d.comments) <= 30 for d in debates)
-
-
-def test_the_fifth_heldout_set_is_whole() -> None:
-    debates = load_set(SET_DIR / "heldout-5")
-    assert len(debates) == 36
-    assert {d.format for d in debates} == {
-        "chat",
-        "text",
-        "discord-json",
-        "discord-txt",
-        "discord-csv",
-        "hackernews",
-        "reddit",
-        "discourse",
-    }
-    assert sum(1 for d in debates if "rumour" in d.styles) == 4
-    assert sum(1 for d in debates if d.name.startswith("args-")) == 3
-    assert sum(1 for d in debates if set(d.camps) == {"A", "B"}) == 32
-    assert sum(1 for d in debates if len(d.camps) == 1) == 2
-    assert sum(1 for d in debates if not d.camps) == 2
-
-
-def test_the_fourth_heldout_set_is_whole() -> None:
-    debates = load_set(SET_DIR / "heldout-4")
-    assert len(debates) == 36
-    kinds = [d.name.split("-")[0] for d in debates]
-    assert kinds.count("rumour") == 9 and kinds.count("deliberation") == 9
-    assert kinds.count("args") == 9 and kinds.count("reddit") + kinds.count("hn") == 9
-    assert {"reddit", "hackernews", "discord-json", "discord-txt", "chat", "text"} <= {
-        d.format for d in debates
-    }
-    assert sum(1 for d in debates if set(d.camps) == {"A", "B"}) == 32
-    assert all(6 <= len(d.comments) <= 40 for d in debates)
+# Each held-out set as its README describes it: (folder, debates, formats it must have exactly
+# or at least, kinds by file-name prefix, two-camp / one-camp / no-camp debates, comments).
+@pytest.mark.parametrize(
+    ("folder", "debates", "formats", "kinds", "camps", "sizes"),
+    [
+        (
+            "heldout-2",
+            30,
+            _CHAT_FORMATS,
+            {"rumour": 7, "deliberation": 5, "args": 5},
+            (25, 3, 2),
+            (6, 30),
+        ),
+        (
+            "heldout-3",
+            30,
+            _CHAT_FORMATS,
+            {"rumour": 7, "deliberation": 5, "args": 5, "reddit+hn": 4, "discord": 4},
+            (25, 3, 2),
+            (6, 30),
+        ),
+        (
+            "heldout-4",
+            36,
+            {"reddit", "hackernews", "discord-json", "discord-txt", "chat", "text"},
+            {"rumour": 9, "deliberation": 9, "args": 9, "reddit+hn": 9},
+            (32, 2, 2),
+            (6, 40),
+        ),
+        ("heldout-5", 36, _ALL_FORMATS, {"args": 3}, (32, 2, 2), (6, 40)),
+    ],
+)
+def test_each_heldout_set_is_whole(
+    folder: str,
+    debates: int,
+    formats: set[str],
+    kinds: dict[str, int],
+    camps: tuple[int, int, int],
+    sizes: tuple[int, int],
+) -> None:
+    found = load_set(SET_DIR / folder)
+    assert len(found) == debates
+    have = {d.format for d in found}
+    assert have == formats if folder != "heldout-4" else formats <= have
+    prefixes = [d.name.split("-")[0] for d in found]
+    for kind, count in kinds.items():
+        assert sum(prefixes.count(k) for k in kind.split("+")) == count, kind
+    two = sum(1 for d in found if set(d.camps) == {"A", "B"})
+    one = sum(1 for d in found if len(d.camps) == 1)
+    none = sum(1 for d in found if not d.camps)
+    assert (two, one, none) == camps
+    assert all(sizes[0] <= len(d.comments) <= sizes[1] for d in found)
+    if folder == "heldout-5":
+        assert sum(1 for d in found if "rumour" in d.styles) == 4
 
 
 @pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
