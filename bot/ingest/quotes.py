@@ -22,8 +22,14 @@ _QUOTE_LINE = re.compile(r"^[ \t]*>+[ \t]?(?P<quoted>.*)$")
 _QUOTED_DASH = re.compile(
     r"^\s*[\"\u201c\u201e](?P<quoted>[^\n]+?)[\"\u201d]\s*[-\u2013\u2014]{1,2}\s+\S"
 )
+# `"quoted words" can mean anything`: a comment that opens by quoting words of an earlier one
+# and goes on about them (chat has no dash). Only resolved when the words are found.
+_QUOTED_LEAD = re.compile(
+    r"^\s*(?:[\"\u201c\u201e](?P<double>[^\"\u201c\u201d\n]{3,200}?)[\"\u201d]"
+    r"|['\u2018](?P<single>[^'\u2018\u2019\n]{3,200}?)['\u2019])(?=\s+\S)"
+)
 # Cheap test before split_quote: only a comment opening with `>` or a quote mark can quote.
-_MAY_QUOTE = re.compile(r"\s*[>\"\u201c\u201e]")
+_MAY_QUOTE = re.compile(r"\s*[>\"\u201c\u201e'\u2018]")
 _EDGE_PUNCTUATION = " .,;:!?\"'"
 # A quote of one word ("Yes" - no) matches too much to name a comment.
 _MIN_QUOTE_WORDS = 2
@@ -50,6 +56,9 @@ def split_quote(text: str) -> tuple[str | None, str]:
     if match:
         rest = text[match.end() - 1 :]
         return match["quoted"], rest
+    match = _QUOTED_LEAD.match(text)
+    if match:
+        return match["double"] or match["single"], text[match.end() :]
     return None, text
 
 

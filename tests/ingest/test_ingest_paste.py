@@ -129,6 +129,19 @@ def test_unmatched_or_one_word_quotes_set_no_reply() -> None:
     assert [c.reply_to for c in thread.comments] == [None, None, None]
 
 
+def test_a_comment_opening_with_quoted_words_of_an_earlier_one_replies_to_it() -> None:
+    # Chat quotes inline with no dash: "..." can mean anything / '...' includes every ...
+    thread = _parse(
+        "The prof said we'll look at the distribution at the end.\n"
+        "Sounds like a curve to me.\n"
+        '"look at the distribution" can mean anything, they might drop a question.\n'
+        "'a curve to me' is wishful thinking.\n"
+        '"Move fast and break things" is a bad motto.'
+    )
+    assert [c.reply_to for c in thread.comments] == [None, None, "c1", "c2", None]
+    assert split_quote("'don't' is one word") == (None, "'don't' is one word")
+
+
 def test_split_quote_and_fold() -> None:
     assert split_quote('"a b c" - reply') == ("a b c", "reply")
     assert split_quote("> one\n>two\nreply") == ("one two", "reply")
