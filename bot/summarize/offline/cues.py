@@ -41,6 +41,21 @@ _REPORTED_FOR = (
     r"\b(?:spoke|argued|voted|came out|was|were) (?:strongly |warmly )?in favou?r\b"
     r"|\b(?:supported|backed|endorsed|welcomed) the\b"
 )
+RETRACT = (
+    r"\bI(?:'?ll| will)? stand corrected\b|\bI'?(?:ve| have) been had\b"
+    r"|\b(?:you'?ve|you have|that'?s|that has|ok,? you'?ve) (?:\w+ )?(?:convinced|persuaded) me\b"
+    r"|\bI(?:'ve| have)? changed my mind\b|\bI take (?:it|that) back\b|\bI was wrong\b"
+    r"|^\W*(?:ok,? )?retract(?:ing|ed)?\b"
+)
+_RETRACTS = re.compile(RETRACT, re.IGNORECASE | re.M)
+
+
+def retracts(text: str) -> bool:
+    """Whether a comment says its author changed their mind ("I stand corrected", "ok I've
+    been had", "you've convinced me")."""
+    return _RETRACTS.search(fold_chars(text[:600])) is not None
+
+
 # Each cue: its kind, words one of which must be in the (lowercased) text for it to match, and
 # the pattern. The words are a cheap filter: running every pattern over every comment of a large
 # thread costs far more than a few substring tests.
@@ -265,6 +280,23 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     ),
     ("agree", ("+1",), r"\+1\b(?<![\w+]\+1)"),
     ("agree", ("same here",), r"\bsame here\b"),
+    # A change of mind: agrees with whoever corrected them, and from here on the person
+    # speaks for the other side (see `sides.build_units`).
+    (
+        "agree",
+        (
+            "corrected",
+            "been had",
+            "convinced me",
+            "persuaded me",
+            "changed my mind",
+            "take it back",
+            "take that back",
+            "i was wrong",
+            "retract",
+        ),
+        RETRACT,
+    ),
     (
         "agree",
         ("argue with", "objection", "disagree"),

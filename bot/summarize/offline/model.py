@@ -71,6 +71,8 @@ class Unit:
 
     docs: list[int] = field(default_factory=list)
     author: str | None = None
+    # The same author's unit before they changed their mind ("I stand corrected"), if any.
+    before: int | None = None
 
 
 class Reporter:

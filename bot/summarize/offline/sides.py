@@ -22,6 +22,7 @@ from bot.summarize.offline.cues import (
     named_option,
     pick,
     question_options,
+    retracts,
     team_phrase,
     team_word,
 )
@@ -45,6 +46,8 @@ TEAM_WEIGHT = 0.8
 RIVAL_WEIGHT = 0.5
 # An answer that picks an option ("I'd go with Python", "the cabins, no question").
 PICK_WEIGHT = 0.6
+# A change of mind ("I stand corrected") parts a person from what they said before it.
+RETRACT_WEIGHT = 1.0
 MAX_TEAMS = 6  # camps named beyond these are chatter, not a dispute (and keep the work linear)
 REFINE_ROUNDS = 5
 
@@ -68,9 +71,19 @@ def build_units(docs: list[Doc]) -> list[Unit]:
         author = doc.speaker
         if author:
             index = by_author.get(author)
+            if (
+                index is not None
+                and doc.cue is not None
+                and doc.cue.sign > 0
+                and retracts(doc.comment.text[doc.body :])
+            ):
+                before = index
+                index = None  # changed their mind: from here on a person of the other view
+            else:
+                before = None
             if index is None:
                 index = by_author[author] = len(units)
-                units.append(Unit(author=author))
+                units.append(Unit(author=author, before=before))
         else:
             index = len(units)
             units.append(Unit())
@@ -335,6 +348,10 @@ def place(docs: list[Doc], units: list[Unit], thread: Thread) -> Camps:
     """Put each comment on side 0 or 1 where the evidence connects it to the anchoring dispute;
     every other comment stays on no side (`doc.side` None)."""
     weights, options = _edges(docs, thread)
+    for u, unit in enumerate(units):
+        if unit.before is not None:  # "I stand corrected": no longer of their earlier view
+            key = (unit.before, u) if unit.before < u else (u, unit.before)
+            weights[key] = weights.get(key, 0.0) - RETRACT_WEIGHT
     colour, component, kept, conflicts = _colour(len(units), weights)
     disputed = _disputed(colour, component, kept)
     if not disputed:

@@ -539,3 +539,20 @@ def test_an_option_is_the_word_before_what_the_question_is_for() -> None:
     assert question_options("tent or hammock for the coast trip?") == ("tent", "hammock")
     assert question_options("Python or Rust for the new CLI?") == ("python", "rust")
     assert question_options("the lake cabins or the city hotel?") == ("cabin", "hotel")
+
+
+def test_a_person_who_changes_their_mind_speaks_for_the_other_side_from_then_on() -> None:
+    t = thread(
+        "hal: the mayor just resigned, it's all over twitter",
+        "ivy: fake. that account is a parody, look at the handle",
+        "hal: it's got 40k followers though",
+        "jo: her real page has her at a conference an hour ago",
+        "hal: ok I stand corrected, deleting my share",
+    )
+    got = sides(t)
+    assert got[0] is not None and got[1] is not None and got[0] != got[1]
+    assert got[4] == got[1]  # the retraction is on the deniers' side
+    assert got[2] == got[0]  # what hal said before it stays where it was
+    from bot.summarize.offline.cues import retracts
+
+    assert retracts("ok i've been had") and retracts("You've convinced me, fair.")
