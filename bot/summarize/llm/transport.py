@@ -254,12 +254,22 @@ class RunState:
 class Transport:
     """One request with retries: call, classify a failure, back off, account the usage."""
 
-    def __init__(self, config: LLMConfig, llm: Any, provider: Provider, ledger: Ledger) -> None:
+    def __init__(
+        self,
+        config: LLMConfig,
+        llm: Any,
+        provider: Provider,
+        ledger: Ledger,
+        down: dict[str, str] | None = None,
+    ) -> None:
         self.config = config
         self.llm = llm
         self.provider = provider
         self.ledger = ledger
         self.semaphore = asyncio.Semaphore(max(1, config.concurrency))
+        # The run's models that are down (`RunState.down`), model -> why: a request that was
+        # waiting for a slot when its model went down is not sent.
+        self.down: dict[str, str] = down if down is not None else {}
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         delay = self.config.backoff_s * (2 ** (attempt - 1)) * (0.5 + random.random() / 2)
@@ -346,6 +356,8 @@ class Transport:
         for attempt in range(attempts):
             try:
                 async with self.semaphore:
+                    if model in self.down:
+                        raise _ModelFailed(self.down[model], model_down=True)
                     self.ledger.calls += 1
                     started = time.perf_counter()
                     # Belt and braces over litellm's own timeout, which bounds each read but
@@ -354,6 +366,8 @@ class Transport:
                         _CallLoop.run(self.llm.acompletion(**kwargs)),
                         timeout=cfg.timeout_s * 1.5 + 1,
                     )
+            except _ModelFailed:
+                raise  # went down while this request waited for a slot: nothing was sent
             except Exception as err:
                 action, reason, down = self._classify(err, route, model)
                 metrics.llm_call_failed(model, err, started)
@@ -368,6 +382,8 @@ class Transport:
                 if action == "route":
                     raise _RouteRejected(reason) from None
                 if action == "fail":
+                    if down:
+                        self.down.setdefault(model, reason)  # before the slot is handed on
                     raise _ModelFailed(reason, model_down=down) from None
                 if attempt + 1 < attempts:
                     await asyncio.sleep(self._backoff(attempt + 1, self._retry_after(err)))
@@ -434,8 +450,8 @@ class _Run:
         self.progress: Progress = progress or (lambda stage, done, total: None)
         self.provider = Provider(config, llm)
         self.ledger = Ledger()
-        self.transport = Transport(config, llm, self.provider, self.ledger)
         self.state = RunState()
+        self.transport = Transport(config, llm, self.provider, self.ledger, self.state.down)
 
     async def answer(
         self,
