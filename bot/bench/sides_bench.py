@@ -43,20 +43,12 @@ from bot.bench.sides_metrics import (
     score_set,
     score_thread,
 )
+from bot.ingest import FORMATS
 from bot.thread import Thread
 
 SET_DIR = FIXTURES / "sides"
-# Formats a gold debate may declare (the ingest formats a person pastes or exports).
-GOLD_FORMATS = (
-    "text",
-    "chat",
-    "discord-json",
-    "discord-txt",
-    "discord-csv",
-    "hackernews",
-    "reddit",
-    "discourse",
-)
+# Formats a gold debate may declare: the ingest formats a person pastes or exports.
+GOLD_FORMATS = tuple(f for f in FORMATS if f != "auto")
 _JSON_FORMATS = ("discord-json", "hackernews", "reddit", "discourse")
 DEFAULT_CLI_RUNS = 6
 # Issue 9's targets for the gold set.

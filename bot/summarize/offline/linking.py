@@ -119,6 +119,8 @@ class _Linker:
         self.open_question = self.opening is not None and bool(
             OPEN_QUESTION.search(docs[self.opening].comment.text[:500])
         )
+        # An answer replying to a question the opening asks is no contrast with the asker.
+        self.opening_asks = self._opening_asks()
         self.duel = not self.tree and _back_and_forth(docs, self.opening)
         self.claim = _claim(thread, docs, self.opening)
         self.motion = (
@@ -312,7 +314,7 @@ class _Linker:
         other = self.docs[target]
         if negates(own, other.comment.text[other.body :]):
             doc.cue, doc.disagrees = Cue(-1, 1.0, "disagree"), True
-        elif how == "reply" and target == self.opening and self._opening_asks():
+        elif how == "reply" and target == self.opening and self.opening_asks:
             return  # an answer to the question asked ("anki. n=1 but still"), not a contrast
         elif how == "reply":
             led = _MENTION_LED.match(own)
