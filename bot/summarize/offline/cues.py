@@ -720,7 +720,11 @@ _NAMED_ROWS: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
             r"^\W*" + _name("lead") + r"(?:\s*[,:]|(?:'s|\s+(?:is|was))\s+(?:\w+\s+)?"
             r"(?P<verdict>right|wrong|correct|mistaken|spot on)\b"
             r"|\s+(?P<haspoint>has|had|makes|made|raises|raised)\s+a\s+(?:good\s+|fair\s+"
-            r"|valid\s+)?point\b)",
+            r"|valid\s+)?point\b"
+            # "lucia's point is the real one", "Sam's idea is a good one"
+            r"|'s\s+(?:point|argument|idea|take|version|suggestion|proposal)\s+(?:is|was)\s+"
+            r"(?:the\s+|a\s+)?(?:very\s+)?(?P<goodpoint>real|right|best|key|valid|good|fair|strong"
+            r"|spot\s+on)\b)",
             _I | re.M,
         ),
     ),
@@ -798,7 +802,7 @@ def named_person(text: str, begin: int, end: int, names: dict[str, str]) -> tupl
         group = next(
             g
             for g, v in match.groupdict().items()
-            if v is not None and g not in ("verdict", "haspoint")
+            if v is not None and g not in ("verdict", "haspoint", "goodpoint")
         )
         if group == "parent":
             return PARENT, 0
@@ -811,8 +815,8 @@ def named_person(text: str, begin: int, end: int, names: dict[str, str]) -> tupl
         verdict = match.groupdict().get("verdict")
         if verdict:
             sign = -1 if verdict.lower() in ("wrong", "mistaken") else 1
-        if match.groupdict().get("haspoint"):
-            sign = 1  # "Sylvie has a point"
+        if match.groupdict().get("haspoint") or match.groupdict().get("goodpoint"):
+            sign = 1  # "Sylvie has a point", "Sylvie's point is the real one"
         # "Alice Smith" or "Alice": the longer name first.
         for n in (2, 1):
             if len(words) >= n:
@@ -1001,6 +1005,13 @@ def pick(text: str, spans: list[tuple[int, int]]) -> tuple[str, bool] | None:
 
 # "not godot", "anything but Unity", "never the Crown": an option named to be refused.
 _REFUSED_BEFORE = frozenset({"not", "no", "never", "but", "avoid", "against", "over", "hate"})
+# The words after an option that refuse it ("Discord also isn't indexed", "Unity is not free",
+# "godot never worked for me"), as `named_option` splits them ("isn't" is "isn t").
+_REFUSED_AFTER = re.compile(
+    r"(?:(?:also|just|still|really|simply|even)\s+)?(?:(?:is|are|was|does|do|did|has|have|can"
+    r"|could|will|would|wo|ca)(?:n\s+t|\s+not|\s+never)|isnt|doesnt|cant|wont|never|has\s+no"
+    r"|is\s+no\s+longer|(?:is|are)\s+(?:too|worse|awful|terrible|useless))\b"
+)
 
 
 def named_option(text: str, spans: list[tuple[int, int]], options: tuple[str, ...]) -> str | None:
@@ -1014,6 +1025,9 @@ def named_option(text: str, spans: list[tuple[int, int]], options: tuple[str, ..
     sentence = text[b:e]
     if sentence.rstrip().endswith("?"):
         return None
+    # "then add a bot that copies them to Discussions? keep the help here": what is asked in
+    # passing is no pick either.
+    sentence = sentence[sentence.rfind("?") + 1 :]
     words = [w.casefold() for w in re.findall(r"[^\W\d_][\w\-]*", sentence)]
     folded = [team_word(w) for w in words]
     named = {w for w in folded if w in options}
@@ -1021,7 +1035,10 @@ def named_option(text: str, spans: list[tuple[int, int]], options: tuple[str, ..
         return None
     (option,) = named
     at = folded.index(option)
-    if _REFUSED_BEFORE & set(words[max(0, at - 2) : at]):
+    # "not unity", or "Discord also isn't indexed": an option named to be refused.
+    if _REFUSED_BEFORE & set(words[max(0, at - 2) : at]) or _REFUSED_AFTER.match(
+        " ".join(words[at + 1 : at + 5])
+    ):
         others = [o for o in options if o != option]
         return others[0] if len(options) == 2 else None
     return option
@@ -1043,12 +1060,43 @@ def question_options(text: str) -> tuple[str, ...]:
         body = sentence.rstrip(" ?")
         left, right = body.split(" or ", 1)
         left = _OPTION_EDGE.split(left)[-1]
-        right = _RIGHT_EDGE.split(_OPTION_EDGE.split(right)[0])[0]
-        lw = [w for w in re.findall(r"[^\W\d_][\w\-]*", left) if not _stop(w.lower())]
-        rw = [w for w in re.findall(r"[^\W\d_][\w\-]*", right) if not _stop(w.lower())]
+        right = _OPTION_EDGE.split(right)[0]
+        # "live in GitHub Discussions or stay here in the Discord channel": each option is
+        # what follows its own preposition (the verbs before them are not the choice).
+        before = _LAST_PREPOSITION.search(left)
+        after = _LEAD_VERB_PREPOSITION.match(right)
+        if before is not None and after is not None:
+            left, right = left[before.end() :], right[after.end() :]
+        right = _RIGHT_EDGE.split(right)[0]
+        lw = _option_words(left)
+        rw = _option_words(right)
         if lw and rw and len(lw) <= 4 and len(rw) <= 4:
-            a, b = team_word(lw[-1]), team_word(rw[-1])
+            a, b = team_word(_head(lw)), team_word(_head(rw))
             if a != b:
                 return (a, b)
         return ()
     return ()
+
+
+# The preposition an option follows ("live in X"), and a second option's own verb and
+# preposition ("stay here in Y", "move to Y").
+_LAST_PREPOSITION = re.compile(r".*\s(?:in|on|at|to|into|onto|with|via|through)\s", _I)
+_LEAD_VERB_PREPOSITION = re.compile(
+    r"\s*[^\W\d_]+(?:\s+(?:here|there|back|over|on|out|up))?\s+(?:in|on|at|to|into|onto|with"
+    r"|via|through)\s",
+    _I,
+)
+
+
+def _option_words(phrase: str) -> list[str]:
+    return [w for w in re.findall(r"[^\W\d_][\w\-]*", phrase) if not _stop(w.lower())]
+
+
+def _head(words: list[str]) -> str:
+    """An option's head word: its last word, or its last proper name where a common noun
+    follows it ("the Discord help channel": Discord)."""
+    if words[-1][:1].islower():
+        for word in reversed(words[:-1]):
+            if word[:1].isupper():
+                return word
+    return words[-1]

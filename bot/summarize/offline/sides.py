@@ -240,13 +240,17 @@ def _pick_edges(
     surfaces = {w: surfaces.get(w, w) for w in options}
     named = {team_word(w) for w in _WORDS.findall(asked)}
     picked: set[int] = set()
+    spoke: set[int] = set()  # units that answered already
     for doc in docs[opening + 1 :]:
+        first_answer = doc.unit not in spoke and not doc.junk
+        if not doc.junk:
+            spoke.add(doc.unit)
         if doc.unit < 0 or doc.comment.is_bot or doc.cue is not None:
             continue
         found = pick(doc.comment.text, doc.spans)
         if options:
             word = found[0] if found else bare_word(doc.comment.text, doc.spans)
-            if word not in options and doc.unit not in picked:
+            if word not in options and first_answer:
                 # Naming one option is a pick only as a person's first answer: later, naming
                 # the other option is how people argue against it ("the habits Python lets
                 # them get away with").

@@ -556,3 +556,49 @@ def test_a_person_who_changes_their_mind_speaks_for_the_other_side_from_then_on(
     from bot.summarize.offline.cues import retracts
 
     assert retracts("ok i've been had") and retracts("You've convinced me, fair.")
+
+
+def test_options_offered_after_their_own_verbs_are_what_follows_each_preposition() -> None:
+    from bot.summarize.offline.cues import question_options
+
+    asked = "should support live in GitHub Discussions or stay here in the Discord help channel?"
+    assert question_options(asked) == ("discussion", "discord")
+    assert question_options("Do we host on Fly or move to a VPS?") == ("fly", "vps")
+
+
+def test_an_option_named_to_be_refused_or_asked_about_in_passing_is_no_pick_of_it() -> None:
+    from bot.summarize.offline.cues import named_option
+
+    options = ("discussion", "discord")
+
+    def named(text: str) -> str | None:
+        return named_option(text, sentence_spans(text), options)
+
+    assert named("Discord also isn't indexed and needs an account to read") == "discussion"
+    assert named("Discord gets the same spam, we ban two bots a week") == "discord"
+    assert named("then add a bot that copies threads to Discussions? keep help where it is") is None
+
+
+def test_naming_an_option_picks_it_only_in_a_persons_first_answer() -> None:
+    t = thread(
+        "Nadia: Should support live in GitHub Discussions or in the Discord help channel?",
+        "Ferris: Discussions. Answers there are searchable, Discord answers vanish.",
+        "Kobe: Discord. People want an answer in ten minutes, not on Tuesday.",
+        "Rasmus: The community is here though, three thousand people in this server.",
+        "Lila: ok then Discussions, that's basically a Q&A site for us",
+        "Rasmus: Also Discussions spam is a real thing on my other project.",
+    )
+    got = sides(t)
+    assert got[1] is not None and got[2] is not None and got[1] != got[2]
+    assert got[4] == got[1]  # Lila's first answer picks Discussions
+    assert got[5] != got[1]  # Rasmus names Discussions to argue against it: no pick of it
+
+
+def test_a_named_persons_point_called_the_real_one_is_agreement_with_them() -> None:
+    from bot.summarize.offline.cues import named_person
+
+    names = {"lucia": "Lucia", "sam": "Sam"}
+    text = "lucia's point is the real one. it's not Friday, it's the on-call hours"
+    assert named_person(text, 0, len(text), names) == ("Lucia", 1)
+    text = "Sam's idea is a good one, let's try it"
+    assert named_person(text, 0, len(text), names) == ("Sam", 1)
