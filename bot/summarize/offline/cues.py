@@ -717,14 +717,18 @@ _NAMED_ROWS: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
     (
         (),
         re.compile(
-            r"^\W*" + _name("lead") + r"(?:\s*[,:]|(?:'s|\s+(?:is|was))\s+(?:\w+\s+)?"
+            # "fair, Lou's point ...", "yeah Gio is right": a lead-in word before the name
+            r"^\W*(?:(?:fair|ok|okay|yeah|yes|yep|true|honestly|tbh|actually)\b[\s,.!]+)?"
+            + _name("lead")
+            + r"(?:\s*[,:]|(?:'s|\s+(?:is|was))\s+(?:\w+\s+)?"
             r"(?P<verdict>right|wrong|correct|mistaken|spot on)\b"
             r"|\s+(?P<haspoint>has|had|makes|made|raises|raised)\s+a\s+(?:good\s+|fair\s+"
             r"|valid\s+)?point\b"
             # "lucia's point is the real one", "Sam's idea is a good one"
-            r"|'s\s+(?:point|argument|idea|take|version|suggestion|proposal)\s+(?:is|was)\s+"
-            r"(?:the\s+|a\s+)?(?:very\s+)?(?P<goodpoint>real|right|best|key|valid|good|fair|strong"
-            r"|spot\s+on)\b)",
+            r"|'s\s+(?:point|argument|idea|take|version|suggestion|proposal)"
+            r"(?:\s+(?:about|on|re)\s+[^.,;!?\n]{1,40}?)?\s+(?:is|was)\s+(?:the\s+|a\s+)?"
+            r"(?:very\s+|pretty\s+|really\s+|quite\s+)?(?P<goodpoint>real|right|best|key|valid"
+            r"|good|fair|strong|spot\s+on|convincing|persuasive|compelling)\b)",
             _I | re.M,
         ),
     ),

@@ -602,3 +602,5 @@ def test_a_named_persons_point_called_the_real_one_is_agreement_with_them() -> N
     assert named_person(text, 0, len(text), names) == ("Lucia", 1)
     text = "Sam's idea is a good one, let's try it"
     assert named_person(text, 0, len(text), names) == ("Sam", 1)
+    text = "fair, Lucia's point about the job title is pretty convincing actually"
+    assert named_person(text, 0, len(text), names) == ("Lucia", 1)
