@@ -48,6 +48,10 @@ class Side(_Strict):
     points: list[Point] = Field(default_factory=list)
 
 
+# The label of the one side of a summary whose engine told no sides apart.
+MAIN_POINTS = "Main points"
+
+
 class Summary(_Strict):
     """The balanced summary. 2-4 sides for a real disagreement; exactly one side ("Main points")
     when an engine found no disagreement or could not tell the camps apart, which it must say in

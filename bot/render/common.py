@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.result import MAIN_POINTS
 from bot.summarize.schema import DigestResult, Quote, Side
 
 
@@ -54,6 +55,8 @@ def side_support(side: Side, copies: dict[str, int] | None = None) -> str | None
         return None
     if copies:
         n += sum(copies.get(cid, 0) for cid in set(side.comment_ids))
+    if side.label == MAIN_POINTS:  # no sides were told apart: nobody "takes" this one
+        return f"drawn from {n} comment{'s' if n != 1 else ''}"
     return f"{n} comment{'s take' if n != 1 else ' takes'} this side"
 
 

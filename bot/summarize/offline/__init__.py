@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.gcpause import paused_gc
+from bot.result import MAIN_POINTS
 from bot.summarize.engine import OFFLINE_ENGINE_VERSION
 from bot.summarize.offline import extraction
 from bot.summarize.offline.linking import link, opening_index
@@ -128,7 +129,7 @@ def summarize_offline(
         used.update(skip)
         used.update(_spans_of(docs, points))
         report("extracting", s + 1, n_sides)
-    labels = extraction.labels(question, positions, a.camps.anchored) if two else ["Main points"]
+    labels = extraction.labels(question, positions, a.camps.anchored) if two else [MAIN_POINTS]
     if two and a.camps.names:
         # The answers to "Python or Rust?": each side is the option its people picked.
         labels = [name[:1].upper() + name[1:] for name in a.camps.names]

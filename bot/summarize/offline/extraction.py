@@ -53,7 +53,18 @@ _POINT_LEAD = re.compile(
     _I,
 )
 # Markup that is not the words: emphasis marks, list markers, a leading @name or > quote mark.
-_LEAD_MARKUP = re.compile(r"^(?:\s*(?:[-*+\u2022>]|\d{1,3}[.)])\s+|\s*@[\w.\-]+[,:]?\s+)+")
+_LEAD_MARKUP = re.compile(r"^(?:\s*(?:[-*+\u2022>]|\d{1,3}[.)])(?:\s+|$)|\s*@[\w.\-]+[,:]?\s+)+")
+# A list marker at the start of a sentence ("2. a basic income ...", "- cheaper"): a quote
+# starts after it (what follows is still verbatim).
+_LIST_MARKER = re.compile(r"(?:[-*+\u2022]|\d{1,3}[.)])\s+(?=\S)")
+
+
+def after_marker(text: str, b: int, e: int) -> int:
+    """Where the sentence `text[b:e]` starts once a leading list marker is skipped."""
+    match = _LIST_MARKER.match(text, b, e)
+    return match.end() if match is not None else b
+
+
 _EMPHASIS = re.compile(r"(?<!\w)(\*{1,3}|_{1,3}|~~|`)(?=\S)(.+?)(?<=\S)\1(?!\w)")
 _BRACKETS = {")": "(", "]": "[", "}": "{"}
 
@@ -191,7 +202,10 @@ def position(
     for d in [*openers, *members]:
         spans = _statements(d, terms)
         if spans:
-            b, e = clause_cut(d.comment.text, *spans[0], MAX_QUOTE_CHARS)
+            b, e = spans[0]
+            b, e = clause_cut(
+                d.comment.text, after_marker(d.comment.text, b, e), e, MAX_QUOTE_CHARS
+            )
             return point_text(d.comment.text[b:e]), (d.index, spans[0])
     return "No statement of this side could be quoted.", None
 
@@ -199,8 +213,9 @@ def position(
 def position_point(doc: Doc, span: tuple[int, int], text: str) -> Point:
     """The sentence a position was cut from, as a point: the position's text, its verbatim
     (shortened) quote and the comment it cites."""
-    b, e = clause_cut(doc.comment.text, *span, MAX_QUOTE_CHARS)
-    quote = doc.comment.text[b:e]
+    text = doc.comment.text
+    b, e = clause_cut(text, after_marker(text, *span), span[1], MAX_QUOTE_CHARS)
+    quote = text[b:e]
     return Point(
         text=text,
         comment_ids=[doc.comment.id],
@@ -314,7 +329,7 @@ def _candidates(
             continue
         if not _POINT_LEAD.sub("", " ".join(text[b:e].split())).strip():
             continue
-        span = clause_cut(text, b, e, MAX_QUOTE_CHARS)
+        span = clause_cut(text, after_marker(text, b, e), e, MAX_QUOTE_CHARS)
         piece = text[span[0] : span[1]]
         if said and point_text(piece).casefold().rstrip(".…") in said:
             continue  # the question already says it

@@ -604,3 +604,22 @@ def test_a_named_persons_point_called_the_real_one_is_agreement_with_them() -> N
     assert named_person(text, 0, len(text), names) == ("Sam", 1)
     text = "fair, Lucia's point about the job title is pretty convincing actually"
     assert named_person(text, 0, len(text), names) == ("Lucia", 1)
+
+
+def test_a_numbered_list_shows_no_list_numbers_in_the_question_or_the_quotes() -> None:
+    from bot.summarize.offline import summarize_offline
+
+    t = thread(
+        "1. We should introduce a universal basic income.",
+        "2. a basic income gives people the security to retrain or start a business",
+        "3. It would cost far more than the current welfare budget and taxes would rise.",
+        "4. automation is going to remove millions of jobs and people need an income",
+    )
+    summary, _ = summarize_offline(t)
+    assert summary.question == "We should introduce a universal basic income."
+    texts = {c.id: c.text for c in t.comments}
+    quotes = [q for s in summary.sides for p in s.points for q in p.quotes]
+    assert quotes
+    for quote in quotes:
+        assert quote.text in texts[quote.comment_id]  # still verbatim
+        assert not quote.text[:1].isdigit(), quote.text

@@ -68,6 +68,8 @@ def test_wording_helpers() -> None:
     assert participants_line(names[:11]).endswith("and 1 other")
     assert side_support(result().summary.sides[0]) == "14 comments take this side"
     assert side_support(result().summary.sides[1]) == "1 comment takes this side"
+    main = result().summary.sides[0].model_copy(update={"label": "Main points"})
+    assert side_support(main) == "drawn from 14 comments"
     assert no_points_line(result()) == "No statement of this side could be quoted."
     assert no_points_line(result(points_dropped=1)).startswith("No point of this side survived")
 
