@@ -1067,7 +1067,7 @@ def question_options(text: str) -> tuple[str, ...]:
         right = _OPTION_EDGE.split(right)[0]
         # "live in GitHub Discussions or stay here in the Discord channel": each option is
         # what follows its own preposition (the verbs before them are not the choice).
-        before = _LAST_PREPOSITION.search(left)
+        before = _LAST_PREPOSITION.match(left)
         after = _LEAD_VERB_PREPOSITION.match(right)
         if before is not None and after is not None:
             left, right = left[before.end() :], right[after.end() :]
