@@ -11,7 +11,7 @@ from bot.bench.sides_bench import GOLD_FORMATS, SET_DIR, GoldError, load_debate,
 from bot.ingest import detect_format
 
 # The held-out sets (tests/fixtures/sides/heldout, heldout-2, ...) are checked the same way.
-HELDOUT_DIRS = ("heldout", "heldout-2", "heldout-3", "heldout-4", "heldout-5")
+HELDOUT_DIRS = ("heldout", "heldout-2", "heldout-3", "heldout-4", "heldout-5", "heldout-6")
 PATHS = sorted(SET_DIR.glob("*.toml")) + [
     p for d in HELDOUT_DIRS for p in sorted((SET_DIR / d).glob("*.toml"))
 ]
@@ -80,6 +80,14 @@ _CHAT_FORMATS = _ALL_FORMATS - {"hackernews", "reddit", "discourse"}
             (6, 40),
         ),
         ("heldout-5", 36, _ALL_FORMATS, {"args": 3}, (32, 2, 2), (6, 40)),
+        (
+            "heldout-6",
+            36,
+            _ALL_FORMATS,
+            {"args": 3, "deliberation": 5, "reddit+hn": 13, "dce+discord": 14},
+            (32, 2, 2),
+            (6, 40),
+        ),
     ],
 )
 def test_each_heldout_set_is_whole(
@@ -102,8 +110,9 @@ def test_each_heldout_set_is_whole(
     none = sum(1 for d in found if not d.camps)
     assert (two, one, none) == camps
     assert all(sizes[0] <= len(d.comments) <= sizes[1] for d in found)
-    if folder == "heldout-5":
-        assert sum(1 for d in found if "rumour" in d.styles) == 4
+    rumours = {"heldout-5": 4, "heldout-6": 5}
+    if folder in rumours:
+        assert sum(1 for d in found if "rumour" in d.styles) == rumours[folder]
 
 
 @pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
