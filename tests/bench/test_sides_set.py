@@ -11,7 +11,15 @@ from bot.bench.sides_bench import GOLD_FORMATS, SET_DIR, GoldError, load_debate,
 from bot.ingest import detect_format
 
 # The held-out sets (tests/fixtures/sides/heldout, heldout-2, ...) are checked the same way.
-HELDOUT_DIRS = ("heldout", "heldout-2", "heldout-3", "heldout-4", "heldout-5", "heldout-6")
+HELDOUT_DIRS = (
+    "heldout",
+    "heldout-2",
+    "heldout-3",
+    "heldout-4",
+    "heldout-5",
+    "heldout-6",
+    "heldout-long",
+)
 PATHS = sorted(SET_DIR.glob("*.toml")) + [
     p for d in HELDOUT_DIRS for p in sorted((SET_DIR / d).glob("*.toml"))
 ]
@@ -88,6 +96,15 @@ _CHAT_FORMATS = _ALL_FORMATS - {"hackernews", "reddit", "discourse"}
             (32, 2, 2),
             (6, 40),
         ),
+        # Long threads (issue 9): 60 to 150 comments each, one debate per format and kind.
+        (
+            "heldout-long",
+            8,
+            {"reddit", "hackernews", "discourse", "discord-json", "chat", "text"},
+            {"reddit+hn": 3, "dce": 1, "chat": 1, "deliberation": 1, "discourse": 1, "args": 1},
+            (8, 0, 0),
+            (60, 150),
+        ),
     ],
 )
 def test_each_heldout_set_is_whole(
@@ -110,7 +127,7 @@ def test_each_heldout_set_is_whole(
     none = sum(1 for d in found if not d.camps)
     assert (two, one, none) == camps
     assert all(sizes[0] <= len(d.comments) <= sizes[1] for d in found)
-    rumours = {"heldout-5": 4, "heldout-6": 5}
+    rumours = {"heldout-5": 4, "heldout-6": 5, "heldout-long": 1}
     if folder in rumours:
         assert sum(1 for d in found if "rumour" in d.styles) == rumours[folder]
 
