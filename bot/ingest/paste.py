@@ -67,7 +67,18 @@ def _is_blank(line: str) -> bool:
 
 def _name_ok(name: str) -> bool:
     name = name.strip()
-    return bool(name) and len(name.split()) <= _MAX_NAME_WORDS
+    return (
+        bool(name) and len(name.split()) <= _MAX_NAME_WORDS and not _LINE_LABEL.fullmatch(name)
+    )
+
+
+# Labels people write inside a message ("Edit: I meant next sprint", "PS: ...", "Update 2:"):
+# a line that starts with one continues the message above it; it is not a speaker.
+_LINE_LABEL = re.compile(
+    r"(?:edit(?:ed)?|update[sd]?|eta|note|ps|pps|nb|tldr|sources?|links?|fyi|btw|spoilers?"
+    r"|disclaimer|correction|addendum|reminder)(?:[ \t]*\d{1,2}|[ \t]*\([^)]*\))?",
+    re.IGNORECASE,
+)
 
 
 def _numbered(texts: list[str], id_start: int) -> list[Comment]:

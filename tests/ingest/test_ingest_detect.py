@@ -117,8 +117,21 @@ def test_override_reads_a_name_line_paste_as_text(fixture_source: Loader) -> Non
 
 def test_override_reads_prose_as_chat(fixture_source: Loader) -> None:
     thread = parse_source(fixture_source("paste/prose-with-note.txt"), "chat")
-    authors = [c.author for c in thread.comments]
-    assert authors == [None, "Note"]
+    # Read as chat, yet "Note: ..." is a label inside the message, not a speaker called Note.
+    assert [c.author for c in thread.comments] == [None]
+    assert "Note: the council's own survey" in thread.comments[0].text
+
+
+def test_labels_inside_a_chat_message_are_no_speakers() -> None:
+    from bot.ingest.paste import parse_chat
+
+    comments = parse_chat(
+        "Alice: we should move to Linear\nEdit: I mean next sprint\nBob: no way\n"
+        "PS: jira is fine\nUpdate 2: still fine\nCarol: agreed with Bob"
+    )
+    assert [c.author for c in comments] == ["Alice", "Bob", "Carol"]
+    assert comments[0].text == "we should move to Linear\nEdit: I mean next sprint"
+    assert comments[1].text.endswith("Update 2: still fine")
 
 
 def test_override_reads_a_json_export_as_text(fixture_source: Loader) -> None:
