@@ -67,9 +67,7 @@ def _is_blank(line: str) -> bool:
 
 def _name_ok(name: str) -> bool:
     name = name.strip()
-    return (
-        bool(name) and len(name.split()) <= _MAX_NAME_WORDS and not _LINE_LABEL.fullmatch(name)
-    )
+    return bool(name) and len(name.split()) <= _MAX_NAME_WORDS and not _LINE_LABEL.fullmatch(name)
 
 
 # Labels people write inside a message ("Edit: I meant next sprint", "PS: ...", "Update 2:"):
