@@ -44,7 +44,10 @@ _REPORTED_FOR = (
 RETRACT = (
     r"\bI(?:'?ll| will)? stand corrected\b|\bI'?(?:ve| have) been had\b"
     r"|\b(?:you'?ve|you have|that'?s|that has|ok,? you'?ve) (?:\w+ )?(?:convinced|persuaded) me\b"
-    r"|\bI(?:'ve| have)? changed my mind\b|\bI take (?:it|that) back\b|\bI was wrong\b"
+    r"|\b(?:I(?:'ve| have)?|you(?:'ve| have)|(?:that|this|it)(?:'s| has)) changed my mind\b"
+    r"|\bI take (?:it|that) back\b|\bI was wrong\b"
+    r"|\bmore (?:convincing|persuasive) than I (?:thought|expected)\b"
+    r"|\bI(?:'m| am) coming (?:a)?round\b|\b(?:ok|okay|fine),? you win\b"
     r"|^\W*(?:ok,? )?retract(?:ing|ed)?\b"
 )
 _RETRACTS = re.compile(RETRACT, re.IGNORECASE | re.M)

@@ -623,3 +623,13 @@ def test_a_numbered_list_shows_no_list_numbers_in_the_question_or_the_quotes() -
     for quote in quotes:
         assert quote.text in texts[quote.comment_id]  # still verbatim
         assert not quote.text[:1].isdigit(), quote.text
+
+
+def test_more_ways_of_saying_one_changed_ones_mind() -> None:
+    from bot.summarize.offline.cues import retracts
+
+    assert retracts("ok you win, double elim it is")
+    assert retracts("you've changed my mind on this")
+    assert retracts("I'm coming round to it, the report is more convincing than I thought")
+    assert not retracts("I haven't changed my mind")
+    assert not retracts("nothing here has changed my mind")
