@@ -182,8 +182,10 @@ def _near_pairs(
     starts_at = np.flatnonzero(head)
     rank = np.arange(len(a)) - np.repeat(starts_at, np.diff(np.append(starts_at, len(a))))
     a, b = a[rank < CANDIDATES_CAP], b[rank < CANDIDATES_CAP]
+    if not len(a):  # every shared hash was a collision across lengths
+        return empty, empty, empty
     limit = np.array([budget.max_edits(k) for k in range(int(lengths.max()) + 1)])[lengths[a]]
-    lane = _bitmap(words, offsets)
+    lane = _bitmap(words, offsets, _distinct(np.concatenate([a, b])))
     ok = np.bitwise_count(lane[a] ^ lane[b]) <= 2 * limit  # a misspelling: a word each side
     a, b, limit = a[ok], b[ok], limit[ok]
     if not len(a):
@@ -200,10 +202,17 @@ def _near_pairs(
     return a[keep], b[keep], d[keep]
 
 
-def _bitmap(words: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """Each code's word set as 64 bits (a word sets bit ``hash(word) % 64``)."""
-    bit = (words.astype(_U64) * _U64(_MIX)) >> _U64(58)  # 0..63
-    return np.bitwise_or.reduceat(_U64(1) << bit, offsets[:-1])
+def _bitmap(words: np.ndarray, offsets: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """Each code's word set as 64 bits (a word sets bit ``hash(word) % 64``), for the `chosen`
+    codes (distinct, none empty; the others are 0): only those in a candidate pair need it."""
+    size = offsets[chosen + 1] - offsets[chosen]
+    ends = np.cumsum(size)
+    # The positions of the chosen codes' words, code after code.
+    at = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(offsets[chosen] - (ends - size), size)
+    bit = (words[at].astype(_U64) * _U64(_MIX)) >> _U64(58)  # 0..63
+    lane = np.zeros(len(offsets) - 1, dtype=_U64)
+    lane[chosen] = np.bitwise_or.reduceat(_U64(1) << bit, ends - size)
+    return lane
 
 
 def _holders(words: np.ndarray, lengths: np.ndarray, chosen: list[str]) -> dict[str, list[int]]:

@@ -119,7 +119,7 @@ def _walk(thread: Thread, index: Index) -> tuple[Thread, DedupeReport]:
     seen_ids: dict[str, str] = {}  # id -> the kept id it stands for
     removed: list[RemovedComment] = []
     removed_at: list[int | None] = [None] * len(comments)  # kept index folded into, by position
-    kept_pos: list[int] = []  # position of each kept comment, by kept index
+    kept_pos = index.kept_pos  # position of each kept comment, by kept index
     copies: dict[int, list[Copy]] = {}
     completed: dict[int, str] = {}  # kept index -> the complete text of a cut-off one
     by_text, by_code = index.by_text, index.by_code
@@ -171,7 +171,7 @@ def _walk(thread: Thread, index: Index) -> tuple[Thread, DedupeReport]:
         if not plain:
             only_quote = quote_parts.get(pos)
             if only_quote is not None:
-                k = index.quoted_in(only_quote)
+                k = index.quoted_in(only_quote, pos)
                 if k is not None:
                     fold(pos, "quote_only", k)
                     continue
@@ -193,10 +193,7 @@ def _walk(thread: Thread, index: Index) -> tuple[Thread, DedupeReport]:
                     k, kept_is_cut = cut
                     if kept_is_cut:  # the complete text is the one kept, shown and quoted
                         completed[k] = comment.text
-                        index.texts[k] = text
-                        index.names.pop(k, None)
-                        index.codes[k] = code
-                        index.index(k, text, code, cut_like)
+                        index.complete(k, text, code, cut_like)
                     fold(pos, "truncated", k)
                     continue
         seen_ids[cid] = cid
@@ -338,4 +335,11 @@ def _bulk_tables(index: Index, encoded: list[str], quotes: Iterable[str]) -> Non
         for i, n in zip(owner.tolist(), size.tolist(), strict=True):
             table.setdefault(codes[i], []).append(n)
     index.quote_chars = set(found.rare)
-    index.quote_holders = {ch: [codes[i] for i in held] for ch, held in found.holders.items()}
+    if found.holders:
+        # The position of each holder's first comment (a dict keeps the last value: fill it
+        # backwards); codes are in order of first comment, so the positions ascend.
+        first = dict(zip(reversed(encoded), range(len(encoded) - 1, -1, -1), strict=True))
+        index.quote_holders = {
+            ch: [first[codes[i]] for i in held] for ch, held in found.holders.items()
+        }
+    index.quote_codes = encoded
