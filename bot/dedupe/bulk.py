@@ -38,11 +38,15 @@ class _Hashes:
     def __init__(self, words: np.ndarray) -> None:
         total = len(words)
         self.power = _powers(_BASE, total + 1)
-        self.inverse = _powers(_BASE_INV, total + 1)
-        values = (words.astype(_U64) + _U64(1)) * _U64(_MIX)
-        values *= self.inverse[:total]
-        self.prefix = np.zeros(total + 1, dtype=_U64)
-        np.cumsum(values, out=self.prefix[1:])
+        # The values are made and summed in place in the prefix array: each array the size of
+        # all the words is fresh memory, slow to map on some machines.
+        self.prefix = np.empty(total + 1, dtype=_U64)
+        self.prefix[0] = 0
+        values = self.prefix[1:]
+        np.add(words, _U64(1), out=values, dtype=_U64)
+        values *= _U64(_MIX)
+        values *= _powers(_BASE_INV, total)
+        np.cumsum(values, out=values)
 
     def of(self, s: np.ndarray, e: np.ndarray) -> np.ndarray:
         """Hash of each ``[s, e)``."""
@@ -68,14 +72,16 @@ class Analysis(NamedTuple):
     `ends` / `starts`: (comment, length) arrays, every proper suffix of a comment that may be
     another of the codes (its hash matches: check before use), and every such prefix of the
     comments that have one (``repeated_block`` needs both).
-    `holders`: for each needle, the comments that hold it (its words in a row), in order.
+    `rare`: for each needle, its rarest word (character); `holders`: for each of those words,
+    the comments holding it, in order.
     `pairs`: (a, b, d) arrays, b < a, every candidate pair of equal length within the
     misspelling budget by Hamming distance ``d`` (the walk applies the meaning guard).
     """
 
     starts: tuple[np.ndarray, np.ndarray]
     ends: tuple[np.ndarray, np.ndarray]
-    holders: list[list[int]]
+    rare: list[str]
+    holders: dict[str, list[int]]
     pairs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
@@ -83,13 +89,11 @@ def analyse(
     codes: list[str], needles: Sequence[str] = (), budget: Budget | None = None
 ) -> Analysis:
     """The prefixes and suffixes of every code that may be another code (for
-    ``repeated_block``) and for each of the `needles` (quoted words, for ``quote_only``) the
-    codes that hold it. `codes` are distinct and none is empty."""
+    ``repeated_block``) and for each of the `needles` (quoted words, for ``quote_only``) the word
+    fewest codes hold. `codes` are distinct and none is empty."""
     empty = np.zeros(0, dtype=np.int64)
     if not codes:
-        return Analysis(
-            (empty, empty), (empty, empty), [[] for _ in needles], (empty, empty, empty)
-        )
+        return Analysis((empty, empty), (empty, empty), [], {}, (empty, empty, empty))
     lengths = np.fromiter(map(len, codes), dtype=np.int64, count=len(codes))
     words = np.frombuffer("".join(codes).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     offsets = np.zeros(len(codes) + 1, dtype=np.int64)
@@ -98,7 +102,14 @@ def analyse(
     starts, ends = _parts(hashes, lengths, offsets)
     pairs = None if budget is None else _near_pairs(codes, budget, hashes, lengths, offsets, words)
     del hashes
-    return Analysis(starts, ends, _holders(words, offsets, needles), pairs)
+    counts = np.bincount(words).tolist() if needles else []
+    top = len(counts)  # a needle may hold a word no code has (from a repeated id): count 0
+
+    def rarity(ch: str) -> tuple[int, str]:
+        return (counts[ord(ch)] if ord(ch) < top else 0, ch)
+
+    rare = [min(needle, key=rarity) for needle in needles]
+    return Analysis(starts, ends, rare, _holders(words, lengths, rare), pairs)
 
 
 def _near_pairs(
@@ -208,42 +219,20 @@ def _bitmap(words: np.ndarray, offsets: np.ndarray, chosen: np.ndarray) -> np.nd
     return lane
 
 
-def _holders(words: np.ndarray, offsets: np.ndarray, needles: Sequence[str]) -> list[list[int]]:
-    """For each needle, the codes that hold its words in a row, in order. Each needle is looked
-    for where its rarest word stands (the word fewest codes' positions hold), then checked word
-    by word there, all in arrays."""
-    if not needles:
-        return []
-    counts = np.bincount(words).tolist()
-    top = len(counts)  # a needle may hold a word no code has (from a repeated id): count 0
-
-    def rarity(ch: str) -> tuple[int, str]:
-        return (counts[ord(ch)] if ord(ch) < top else 0, ch)
-
-    rare = [min(needle, key=rarity) for needle in needles]
-    # Every position of a rare word, by word then position.
-    chars = np.array(sorted({ord(ch) for ch in rare}), dtype=np.uint32)
-    at = np.flatnonzero(np.isin(words, chars))
-    keyed = np.sort((words[at].astype(np.int64) << 32) | at)
-    word, at = keyed >> 32, keyed & 0xFFFFFFFF
-    owner = np.searchsorted(offsets, at, side="right") - 1
-    out: list[list[int]] = []
-    for needle, ch in zip(needles, rare, strict=True):
-        lo, hi = np.searchsorted(word, [ord(ch), ord(ch) + 1]).tolist()
-        j, n = needle.index(ch), len(needle)
-        start, own = at[lo:hi] - j, owner[lo:hi]
-        fits = (start >= offsets[own]) & (start + n <= offsets[own + 1])
-        start, own = start[fits], own[fits]
-        if n > 1 and len(start):  # one neighbour first: most places differ there
-            t = j + 1 if j + 1 < n else j - 1
-            same = words[start + t] == ord(needle[t])
-            start, own = start[same], own[same]
-        if len(start):
-            values = np.frombuffer(needle.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-            same = (words[start[:, None] + np.arange(n)] == values).all(axis=1)
-            own = own[same]
-        out.append(_distinct(own).tolist())
-    return out
+def _holders(words: np.ndarray, lengths: np.ndarray, chosen: list[str]) -> dict[str, list[int]]:
+    """For each of the `chosen` words (characters), the codes that hold it, in order."""
+    if not chosen:
+        return {}
+    at = np.flatnonzero(np.isin(words, np.array([ord(ch) for ch in set(chosen)], np.uint32)))
+    owner = np.searchsorted(np.cumsum(lengths), at, side="right")
+    key = _distinct((words[at].astype(np.int64) << 32) | owner)  # (word, code), each once
+    word, code = key >> 32, key & 0xFFFFFFFF
+    cuts = np.flatnonzero(np.diff(word)) + 1
+    return {
+        chr(int(w[0])): c.tolist()
+        for w, c in zip(np.split(word, cuts), np.split(code, cuts), strict=True)
+        if len(w)
+    }
 
 
 def _parts(

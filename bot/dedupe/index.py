@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import chain, compress, islice, repeat
 from typing import TypeVar
 
@@ -138,9 +138,9 @@ class Index:
         self.bulk = False
         self.part_starts: dict[str, list[int]] = {}
         self.part_ends: dict[str, list[int]] = {}
-        # (A quote's encoded words -> the thread position of the first comment of each code that
-        # holds them, ascending; `quote_codes` is each position's code, and `replaced` the codes
-        # a complete text gave an older kept index, see `complete`.)
+        # (Holders as the thread position of each code's first comment, ascending; `quote_codes`
+        # is each position's code, and `replaced` the codes a complete text gave an older kept
+        # index, see `complete`.)
         self.quote_holders: dict[str, list[int]] = {}
         self.quote_codes: list[str] = []
         self.replaced: list[str] = []
@@ -165,26 +165,29 @@ class Index:
         if any(w not in self.vocab for w in words):
             return None  # a word no earlier comment has
         needle = "".join([self.vocab[w] for w in words])
-        if self.bulk:  # the codes holding the quote were found before the walk, kept or not
-            holders = self.quote_holders.get(needle)
-            return None if holders is None else self._first_holder(needle, holders, pos)
         lookups = self.quote_chars.intersection(needle)
         if not lookups:
             return None
+        if self.bulk:  # the codes holding the word, kept or not
+            holders = min((self.quote_holders.get(ch, ()) for ch in lookups), key=len)
+            return self._first_holder(needle, holders, pos)
         best_list = min((self.quote_postings.get(ch, ()) for ch in lookups), key=len)
         hits = map(str.__contains__, map(self.codes.__getitem__, best_list), repeat(needle))
         return next(compress(best_list, hits), None)
 
-    def _first_holder(self, needle: str, holders: list[int], pos: int) -> int | None:
-        """`quoted_in` in bulk mode: the least kept index of the codes that hold `needle`
-        (`holders`: the position of each one's first comment, ascending). A code first seen at
-        or after `pos` is not kept yet; and a code first seen at position p was kept at p or
-        later, so its kept index is at least the number of comments kept before p: once that
-        reaches the best found, no later holder can be earlier. Only a code that a complete text
-        gave to an older kept comment (`replaced`) escapes that bound; those are checked apart."""
+    def _first_holder(self, needle: str, holders: Sequence[int], pos: int) -> int | None:
+        """`quoted_in` in bulk mode: the least kept index of the codes in `holders` (first
+        positions, ascending) that contain `needle`. A code first seen at or after `pos` is not
+        kept yet; and a code first seen at position p was kept at p or later, so its kept index
+        is at least the number of comments kept before p: once that reaches the best found, no
+        later holder can be earlier. Only a code that a complete text gave to an older kept
+        comment (`replaced`) escapes that bound, and those are checked apart."""
+        seen = bisect_left(holders, pos)
         codes, kept_pos, get = self.quote_codes, self.kept_pos, self.by_code.get
+        # The holders that contain the quote, found in C, lazily: the scan stops at the bound.
+        hits = map(str.__contains__, map(codes.__getitem__, islice(holders, seen)), repeat(needle))
         best: int | None = None
-        for at in islice(holders, bisect_left(holders, pos)):
+        for at in compress(islice(holders, seen), hits):
             if best is not None and bisect_left(kept_pos, at) >= best:
                 break
             k = get(codes[at])

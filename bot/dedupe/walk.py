@@ -313,18 +313,18 @@ def _encode_texts(texts: list[str], vocab: Vocab) -> dict[str, str]:
 
 def _bulk_tables(index: Index, encoded: list[str], quotes: Iterable[str]) -> None:
     """Fill `index`'s bulk tables (`bot.dedupe.bulk.analyse`): the lengths of each code's
-    prefixes and suffixes that may be other codes, each code's near candidates, and for each
-    quote, the codes that hold its words."""
+    prefixes and suffixes that may be other codes, and for quotes, the rarest word of each
+    (instead of the longest: the same answers from shorter postings)."""
     from bot.dedupe.bulk import analyse  # numpy: only for large threads
 
     codes = [c for c in dict.fromkeys(encoded) if c]
-    needles: dict[str, None] = {}  # each quote's words, encoded, each once
+    needles = []
     vocab = index.vocab
     for quoted in quotes:
         words = words_of(quoted)
         if len(words) >= QUOTE_MIN_WORDS and all(w in vocab for w in words):
-            needles["".join([vocab[w] for w in words])] = None
-    found = analyse(codes, list(needles), index.budget)
+            needles.append("".join([vocab[w] for w in words]))
+    found = analyse(codes, needles, index.budget)
     index.bulk = True
     partners = index.partners
     assert found.pairs is not None
@@ -334,12 +334,12 @@ def _bulk_tables(index: Index, encoded: list[str], quotes: Iterable[str]) -> Non
     for table, (owner, size) in ((index.part_starts, found.starts), (index.part_ends, found.ends)):
         for i, n in zip(owner.tolist(), size.tolist(), strict=True):
             table.setdefault(codes[i], []).append(n)
-    if needles:
+    index.quote_chars = set(found.rare)
+    if found.holders:
         # The position of each holder's first comment (a dict keeps the last value: fill it
         # backwards); codes are in order of first comment, so the positions ascend.
         first = dict(zip(reversed(encoded), range(len(encoded) - 1, -1, -1), strict=True))
         index.quote_holders = {
-            needle: [first[codes[i]] for i in held]
-            for needle, held in zip(needles, found.holders, strict=True)
+            ch: [first[codes[i]] for i in held] for ch, held in found.holders.items()
         }
     index.quote_codes = encoded
