@@ -223,14 +223,25 @@ def _holders(words: np.ndarray, lengths: np.ndarray, chosen: list[str]) -> dict[
     """For each of the `chosen` words (characters), the codes that hold it, in order."""
     if not chosen:
         return {}
-    at = np.flatnonzero(np.isin(words, np.array([ord(ch) for ch in set(chosen)], np.uint32)))
+    wanted = sorted({ord(ch) for ch in chosen})
+    table = np.zeros(max(wanted[-1], int(words.max(initial=0))) + 1, dtype=np.bool_)
+    table[wanted] = True
+    at = np.flatnonzero(table[words])  # a look-up per word, no sort (as np.isin would)
     owner = np.searchsorted(np.cumsum(lengths), at, side="right")
-    key = _distinct((words[at].astype(np.int64) << 32) | owner)  # (word, code), each once
-    word, code = key >> 32, key & 0xFFFFFFFF
+    word = words[at]
+    # Grouped by word, positions (so codes) ascending within each: a stable sort, by radix when
+    # the words fit in 16 bits.
+    order = np.argsort(word.astype(np.uint16) if wanted[-1] < 1 << 16 else word, kind="stable")
+    word, owner = word[order], owner[order]
+    new = np.empty(len(word), dtype=np.bool_)
+    new[:1] = True
+    np.not_equal(word[1:], word[:-1], out=new[1:])
+    new[1:] |= owner[1:] != owner[:-1]
+    word, owner = word[new], owner[new]  # (word, code), each once
     cuts = np.flatnonzero(np.diff(word)) + 1
     return {
         chr(int(w[0])): c.tolist()
-        for w, c in zip(np.split(word, cuts), np.split(code, cuts), strict=True)
+        for w, c in zip(np.split(word, cuts), np.split(owner, cuts), strict=True)
         if len(w)
     }
 
