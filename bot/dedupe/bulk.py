@@ -207,15 +207,19 @@ def _near_pairs(
 
 
 def _bitmap(words: np.ndarray, offsets: np.ndarray, chosen: np.ndarray) -> np.ndarray:
-    """Each code's word set as 64 bits (a word sets bit ``hash(word) % 64``), for the `chosen`
-    codes (distinct, none empty; the others are 0): only those in a candidate pair need it."""
+    """Each code's word set as 64 bits (word ``w`` sets bit ``w % 64``; any mapping keeps the
+    filter sound), for the `chosen` codes (distinct, none empty; the others are 0): only those
+    in a candidate pair need it. Few and small temporaries: each is fresh memory."""
     size = offsets[chosen + 1] - offsets[chosen]
     ends = np.cumsum(size)
     # The positions of the chosen codes' words, code after code.
-    at = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(offsets[chosen] - (ends - size), size)
-    bit = (words[at].astype(_U64) * _U64(_MIX)) >> _U64(58)  # 0..63
+    at = np.repeat(offsets[chosen] - (ends - size), size)
+    at += np.arange(len(at), dtype=np.int64)
+    bit = words[at]
+    del at
+    bit &= 63
     lane = np.zeros(len(offsets) - 1, dtype=_U64)
-    lane[chosen] = np.bitwise_or.reduceat(_U64(1) << bit, ends - size)
+    lane[chosen] = np.bitwise_or.reduceat(np.left_shift(_U64(1), bit, dtype=_U64), ends - size)
     return lane
 
 
