@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
+from itertools import accumulate
 from operator import attrgetter
 
 from bot.dedupe.index import MIN_NEAR_WORDS, NEAR_THRESHOLD, Index, Vocab, VocabFull
@@ -269,7 +271,10 @@ def _encode_all(comments: tuple[Comment, ...], stripped: list[str], vocab: Vocab
 
 # `ASCII_FOLD_BYTES`, keeping \x01 (the separator of `_encode_texts`).
 _ASCII_FOLD_KEEP_1 = ASCII_FOLD_BYTES[:1] + b"\x01" + ASCII_FOLD_BYTES[2:]
-_ENCODE_CHUNK = 10_000  # texts
+# Characters of text per chunk: the chunk's arrays then stay in the processor's cache (on the
+# 100,000-comment thread, 0.35 s in chunks of 1 M characters, 0.50 s in chunks of 10,000 texts
+# or 2.8 M characters).
+_ENCODE_CHUNK = 1 << 20
 
 
 def _encode_texts(texts: list[str], vocab: Vocab) -> dict[str, str]:
@@ -287,8 +292,7 @@ def _encode_texts(texts: list[str], vocab: Vocab) -> dict[str, str]:
             plain.append(text)
         else:
             out[text] = "".join(map(get, words_of(text)))
-    for i in range(0, len(plain), _ENCODE_CHUNK):
-        chunk = plain[i : i + _ENCODE_CHUNK]
+    for chunk in _chunks(plain, _ENCODE_CHUNK):
         joined = "\x01".join(
             NUMBERED.sub(r"\1", t) if "\n" in t or t[:1] in NUMBERED_HINT else t for t in chunk
         )
@@ -309,6 +313,16 @@ def _encode_texts(texts: list[str], vocab: Vocab) -> dict[str, str]:
                 codes = [filler.sub("", c) if filler.search(c) else c for c in codes]
         out.update(zip(chunk, codes, strict=True))
     return out
+
+
+def _chunks(texts: list[str], chars: int) -> Iterator[list[str]]:
+    """`texts` in consecutive runs of about `chars` characters (at least one text each)."""
+    ends = list(accumulate(map(len, texts)))
+    start = 0
+    while start < len(texts):
+        stop = max(start + 1, bisect_left(ends, (ends[start - 1] if start else 0) + chars))
+        yield texts[start:stop]
+        start = stop
 
 
 def _bulk_tables(index: Index, encoded: list[str], quotes: Iterable[str]) -> None:
