@@ -28,7 +28,7 @@ _BASE = 0x9E3779B97F4A7C15  # odd, so it has an inverse mod 2**64
 _BASE_INV = pow(_BASE, -1, 2**64)
 _MIX = 0xBF58476D1CE4E5B9
 _TAG = 0x94D049BB133111EB
-_CHUNK = 1 << 19  # cuts per chunk, to bound the memory of temporaries
+_CHUNK = 1 << 17  # cuts per chunk: bounds the temporaries (and keeps them in cache)
 
 
 class _Hashes:
@@ -130,9 +130,15 @@ def _near_pairs(
     empty = np.zeros(0, dtype=np.int64)
     keys: list[np.ndarray] = []
     owners: list[np.ndarray] = []
-    ids = np.arange(len(codes), dtype=np.int64)
-    for n in _distinct(lengths[lengths >= MIN_NEAR_WORDS]).tolist():
-        chosen = ids[lengths == n]
+    # The codes grouped by length (ascending within each), found by one stable sort rather than
+    # a pass over every length per length.
+    by_length = np.argsort(lengths, kind="stable")
+    sizes = lengths[by_length]
+    near = int(np.searchsorted(sizes, MIN_NEAR_WORDS))
+    groups = np.flatnonzero(np.diff(sizes[near:], prepend=-1, append=-1)) + near
+    for lo, hi in zip(groups[:-1].tolist(), groups[1:].tolist(), strict=True):
+        n = int(sizes[lo])
+        chosen = by_length[lo:hi]
         cuts = np.array(segments(n, budget.max_edits(n)), dtype=np.int64)
         base = offsets[chosen][:, None]
         key = hashes.of(base + cuts[:, 0], base + cuts[:, 1])
