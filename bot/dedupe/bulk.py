@@ -81,7 +81,7 @@ class Analysis(NamedTuple):
     starts: tuple[np.ndarray, np.ndarray]
     ends: tuple[np.ndarray, np.ndarray]
     rare: list[str]
-    holders: dict[str, list[int]]
+    holders: dict[str, np.ndarray]
     pairs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
@@ -229,7 +229,7 @@ def _bitmap(words: np.ndarray, offsets: np.ndarray, chosen: np.ndarray) -> np.nd
     return lane
 
 
-def _holders(words: np.ndarray, lengths: np.ndarray, chosen: list[str]) -> dict[str, list[int]]:
+def _holders(words: np.ndarray, lengths: np.ndarray, chosen: list[str]) -> dict[str, np.ndarray]:
     """For each of the `chosen` words (characters), the codes that hold it, in order."""
     if not chosen:
         return {}
@@ -250,7 +250,7 @@ def _holders(words: np.ndarray, lengths: np.ndarray, chosen: list[str]) -> dict[
     word, owner = word[new], owner[new]  # (word, code), each once
     cuts = np.flatnonzero(np.diff(word)) + 1
     return {
-        chr(int(w[0])): c.tolist()
+        chr(int(w[0])): c
         for w, c in zip(np.split(word, cuts), np.split(owner, cuts), strict=True)
         if len(w)
     }

@@ -329,7 +329,9 @@ def _bulk_tables(index: Index, encoded: list[str], quotes: Iterable[str]) -> Non
     """Fill `index`'s bulk tables (`bot.dedupe.bulk.analyse`): the lengths of each code's
     prefixes and suffixes that may be other codes, and for quotes, the rarest word of each
     (instead of the longest: the same answers from shorter postings)."""
-    from bot.dedupe.bulk import analyse  # numpy: only for large threads
+    import numpy as np  # only for large threads
+
+    from bot.dedupe.bulk import analyse
 
     codes = [c for c in dict.fromkeys(encoded) if c]
     needles = []
@@ -353,7 +355,6 @@ def _bulk_tables(index: Index, encoded: list[str], quotes: Iterable[str]) -> Non
         # The position of each holder's first comment (a dict keeps the last value: fill it
         # backwards); codes are in order of first comment, so the positions ascend.
         first = dict(zip(reversed(encoded), range(len(encoded) - 1, -1, -1), strict=True))
-        index.quote_holders = {
-            ch: [first[codes[i]] for i in held] for ch, held in found.holders.items()
-        }
+        first_at = np.fromiter(map(first.__getitem__, codes), dtype=np.int64, count=len(codes))
+        index.quote_holders = {ch: first_at[held].tolist() for ch, held in found.holders.items()}
     index.quote_codes = encoded
