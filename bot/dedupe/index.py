@@ -217,7 +217,8 @@ class Index:
                 return None
         elif not self._has_part(code, False) or not self._has_part(code, True):
             return None
-        parts = _Parts(code, kept, self.start_lens)
+        # In bulk mode the first part's lengths are known (`part_starts`): fewer to try.
+        parts = _Parts(code, kept, self.start_lens, cuts if self.bulk else None)
         for e in parts.ends(0):
             rest = parts.split(e)
             if rest is not None:
@@ -403,25 +404,37 @@ class Index:
 
 class _Parts:
     """Ways to cut `code` into kept comments shorter than it (`kept`: code -> kept index;
-    `start_lens`: `Index.start_lens`). A class rather than recursive closures, which would make a
-    reference cycle per comment (kept alive, with the index, until a full garbage collection)."""
+    `start_lens`: `Index.start_lens`; `heads`, if known, every length of a prefix of `code` that
+    may be a kept comment, as bulk mode's `part_starts`). A class rather than recursive closures,
+    which would make a reference cycle per comment (kept alive, with the index, until a full
+    garbage collection)."""
 
-    def __init__(self, code: str, kept: dict[str, int], start_lens: dict[str, set[int]]) -> None:
+    def __init__(
+        self,
+        code: str,
+        kept: dict[str, int],
+        start_lens: dict[str, set[int]],
+        heads: list[int] | None = None,
+    ) -> None:
         self.code = code
         self.kept = kept
         self.start_lens = start_lens
+        self.heads = heads
         self.memo: dict[int, list[int] | None] = {}
 
     def ends(self, p: int) -> list[int]:
         """Every e > p with code[p:e] a kept comment (not all of `code`), longest first."""
         code = self.code
         room = len(code) - p - (p == 0)
-        # Only the lengths of kept comments that open like code[p:] (keyed by up to 3 words).
         fits: set[int] = set()
-        for j in range(1, min(3, room) + 1):
-            lens = self.start_lens.get(code[p : p + j])
-            if lens:
-                fits.update(lens)
+        if p == 0 and self.heads is not None:
+            fits.update(self.heads)
+        else:
+            # Only the lengths of kept comments that open like code[p:] (keyed by up to 3 words).
+            for j in range(1, min(3, room) + 1):
+                lens = self.start_lens.get(code[p : p + j])
+                if lens:
+                    fits.update(lens)
         kept = self.kept
         return [p + m for m in sorted(fits, reverse=True) if m <= room and code[p : p + m] in kept]
 
