@@ -72,8 +72,8 @@ class Analysis(NamedTuple):
     `ends` / `starts`: (comment, length) arrays, every proper suffix of a comment that may be
     another of the codes (its hash matches: check before use), and every such prefix of the
     comments that have one (``repeated_block`` needs both).
-    `rare`: for each needle, its rarest word (character); `holders`: for each of those words,
-    the comments holding it, in order.
+    `rare`: for each needle, its rarest word (character); `holders`: for each needle, the
+    comments that may hold it (its rarest word and, by word sets, all its words), in order.
     `pairs`: (a, b, d) arrays, b < a, every candidate pair of equal length within the
     misspelling budget by Hamming distance ``d`` (the walk applies the meaning guard).
     """
@@ -81,7 +81,7 @@ class Analysis(NamedTuple):
     starts: tuple[np.ndarray, np.ndarray]
     ends: tuple[np.ndarray, np.ndarray]
     rare: list[str]
-    holders: dict[str, np.ndarray]
+    holders: list[np.ndarray]
     pairs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
@@ -93,7 +93,7 @@ def analyse(
     fewest codes hold. `codes` are distinct and none is empty."""
     empty = np.zeros(0, dtype=np.int64)
     if not codes:
-        return Analysis((empty, empty), (empty, empty), [], {}, (empty, empty, empty))
+        return Analysis((empty, empty), (empty, empty), [], [], (empty, empty, empty))
     lengths = np.fromiter(map(len, codes), dtype=np.int64, count=len(codes))
     words = np.frombuffer("".join(codes).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     offsets = np.zeros(len(codes) + 1, dtype=np.int64)
@@ -109,7 +109,7 @@ def analyse(
         return (counts[ord(ch)] if ord(ch) < top else 0, ch)
 
     rare = [min(needle, key=rarity) for needle in needles]
-    return Analysis(starts, ends, rare, _holders(words, lengths, rare), pairs)
+    return Analysis(starts, ends, rare, _holders(words, offsets, needles, rare), pairs)
 
 
 def _near_pairs(
@@ -229,15 +229,19 @@ def _bitmap(words: np.ndarray, offsets: np.ndarray, chosen: np.ndarray) -> np.nd
     return lane
 
 
-def _holders(words: np.ndarray, lengths: np.ndarray, chosen: list[str]) -> dict[str, np.ndarray]:
-    """For each of the `chosen` words (characters), the codes that hold it, in order."""
-    if not chosen:
-        return {}
-    wanted = sorted({ord(ch) for ch in chosen})
+def _holders(
+    words: np.ndarray, offsets: np.ndarray, needles: Sequence[str], rare: list[str]
+) -> list[np.ndarray]:
+    """For each needle, the codes that may hold it, in order: those that hold its `rare` word
+    and, by their 64-bit word sets (`_bitmap`), every other word of it (a code holding the
+    needle passes both)."""
+    if not needles:
+        return []
+    wanted = sorted({ord(ch) for ch in rare})
     table = np.zeros(max(wanted[-1], int(words.max(initial=0))) + 1, dtype=np.bool_)
     table[wanted] = True
     at = np.flatnonzero(table[words])  # a look-up per word, no sort (as np.isin would)
-    owner = np.searchsorted(np.cumsum(lengths), at, side="right")
+    owner = np.searchsorted(offsets[1:], at, side="right")
     word = words[at]
     # Grouped by word, positions (so codes) ascending within each: a stable sort, by radix when
     # the words fit in 16 bits.
@@ -248,12 +252,26 @@ def _holders(words: np.ndarray, lengths: np.ndarray, chosen: list[str]) -> dict[
     np.not_equal(word[1:], word[:-1], out=new[1:])
     new[1:] |= owner[1:] != owner[:-1]
     word, owner = word[new], owner[new]  # (word, code), each once
-    cuts = np.flatnonzero(np.diff(word)) + 1
-    return {
-        chr(int(w[0])): c
-        for w, c in zip(np.split(word, cuts), np.split(owner, cuts), strict=True)
-        if len(w)
-    }
+    # Each needle's candidates: the codes holding its rare word.
+    rare_word = np.fromiter(map(ord, rare), dtype=np.int64, count=len(rare))
+    lo = np.searchsorted(word, rare_word)
+    found = np.searchsorted(word, rare_word + 1) - lo
+    needle = np.repeat(np.arange(len(needles), dtype=np.int64), found)
+    code = owner[
+        np.arange(len(needle), dtype=np.int64) + np.repeat(lo - np.cumsum(found) + found, found)
+    ]
+    # ... whose word set covers the needle's.
+    flat = np.frombuffer("".join(needles).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    size = np.fromiter(map(len, needles), dtype=np.int64, count=len(needles))
+    bits = np.left_shift(_U64(1), flat & 63, dtype=_U64)
+    need = np.bitwise_or.reduceat(bits, np.cumsum(size) - size)[needle]
+    lane = np.bitwise_or.reduceat(np.left_shift(_U64(1), words & 63, dtype=_U64), offsets[:-1])
+    fits = (lane[code] & need) == need
+    kept = np.zeros(len(fits) + 1, dtype=np.int64)
+    np.cumsum(fits, out=kept[1:])
+    ends = np.cumsum(found)
+    per_needle = kept[ends] - kept[ends - found]
+    return np.split(code[fits], np.cumsum(per_needle)[:-1])
 
 
 def _parts(

@@ -141,7 +141,7 @@ class Index:
         # (Holders as the thread position of each code's first comment, ascending; `quote_codes`
         # is each position's code, and `replaced` the codes a complete text gave an older kept
         # index, see `complete`.)
-        self.quote_holders: dict[str, list[int]] = {}
+        self.quote_holders: dict[str, list[int]] = {}  # a quote's encoded words -> ...
         self.quote_codes: list[str] = []
         self.replaced: list[str] = []
         # ... and each code's near candidates, (misspellings, earlier code), fewest first.
@@ -168,9 +168,8 @@ class Index:
         lookups = self.quote_chars.intersection(needle)
         if not lookups:
             return None
-        if self.bulk:  # the codes holding the word, kept or not
-            holders = min((self.quote_holders.get(ch, ()) for ch in lookups), key=len)
-            return self._first_holder(needle, holders, pos)
+        if self.bulk:  # the codes that may hold the quote, kept or not
+            return self._first_holder(needle, self.quote_holders.get(needle, ()), pos)
         best_list = min((self.quote_postings.get(ch, ()) for ch in lookups), key=len)
         hits = map(str.__contains__, map(self.codes.__getitem__, best_list), repeat(needle))
         return next(compress(best_list, hits), None)

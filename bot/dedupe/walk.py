@@ -334,13 +334,13 @@ def _bulk_tables(index: Index, encoded: list[str], quotes: Iterable[str]) -> Non
     from bot.dedupe.bulk import analyse
 
     codes = [c for c in dict.fromkeys(encoded) if c]
-    needles = []
+    needles: dict[str, None] = {}  # each quote's encoded words, once
     vocab = index.vocab
     for quoted in quotes:
         words = words_of(quoted)
         if len(words) >= QUOTE_MIN_WORDS and all(w in vocab for w in words):
-            needles.append("".join([vocab[w] for w in words]))
-    found = analyse(codes, needles, index.budget)
+            needles["".join([vocab[w] for w in words])] = None
+    found = analyse(codes, list(needles), index.budget)
     index.bulk = True
     partners = index.partners
     assert found.pairs is not None
@@ -351,10 +351,13 @@ def _bulk_tables(index: Index, encoded: list[str], quotes: Iterable[str]) -> Non
         for i, n in zip(owner.tolist(), size.tolist(), strict=True):
             table.setdefault(codes[i], []).append(n)
     index.quote_chars = set(found.rare)
-    if found.holders:
+    if needles:
         # The position of each holder's first comment (a dict keeps the last value: fill it
         # backwards); codes are in order of first comment, so the positions ascend.
         first = dict(zip(reversed(encoded), range(len(encoded) - 1, -1, -1), strict=True))
         first_at = np.fromiter(map(first.__getitem__, codes), dtype=np.int64, count=len(codes))
-        index.quote_holders = {ch: first_at[held].tolist() for ch, held in found.holders.items()}
+        index.quote_holders = {
+            needle: first_at[held].tolist()
+            for needle, held in zip(needles, found.holders, strict=True)
+        }
     index.quote_codes = encoded
