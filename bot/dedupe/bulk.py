@@ -28,7 +28,7 @@ _BASE = 0x9E3779B97F4A7C15  # odd, so it has an inverse mod 2**64
 _BASE_INV = pow(_BASE, -1, 2**64)
 _MIX = 0xBF58476D1CE4E5B9
 _TAG = 0x94D049BB133111EB
-_CHUNK = 1 << 19  # cuts per chunk, to bound the memory of temporaries
+_CHUNK = 1 << 17  # cuts per chunk: bounds the temporaries (and keeps them in cache)
 
 
 class _Hashes:
@@ -38,11 +38,15 @@ class _Hashes:
     def __init__(self, words: np.ndarray) -> None:
         total = len(words)
         self.power = _powers(_BASE, total + 1)
-        self.inverse = _powers(_BASE_INV, total + 1)
-        values = (words.astype(_U64) + _U64(1)) * _U64(_MIX)
-        values *= self.inverse[:total]
-        self.prefix = np.zeros(total + 1, dtype=_U64)
-        np.cumsum(values, out=self.prefix[1:])
+        # The values are made and summed in place in the prefix array: each array the size of
+        # all the words is fresh memory, slow to map on some machines.
+        self.prefix = np.empty(total + 1, dtype=_U64)
+        self.prefix[0] = 0
+        values = self.prefix[1:]
+        np.add(words, _U64(1), out=values, dtype=_U64)
+        values *= _U64(_MIX)
+        values *= _powers(_BASE_INV, total)
+        np.cumsum(values, out=values)
 
     def of(self, s: np.ndarray, e: np.ndarray) -> np.ndarray:
         """Hash of each ``[s, e)``."""
@@ -68,8 +72,8 @@ class Analysis(NamedTuple):
     `ends` / `starts`: (comment, length) arrays, every proper suffix of a comment that may be
     another of the codes (its hash matches: check before use), and every such prefix of the
     comments that have one (``repeated_block`` needs both).
-    `rare`: for each needle, its rarest word (character); `holders`: for each of those words,
-    the comments holding it, in order.
+    `rare`: for each needle, its rarest word (character); `holders`: for each needle, the
+    comments that may hold it (its rarest word and, by word sets, all its words), in order.
     `pairs`: (a, b, d) arrays, b < a, every candidate pair of equal length within the
     misspelling budget by Hamming distance ``d`` (the walk applies the meaning guard).
     """
@@ -77,7 +81,7 @@ class Analysis(NamedTuple):
     starts: tuple[np.ndarray, np.ndarray]
     ends: tuple[np.ndarray, np.ndarray]
     rare: list[str]
-    holders: dict[str, list[int]]
+    holders: list[np.ndarray]
     pairs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
@@ -89,7 +93,7 @@ def analyse(
     fewest codes hold. `codes` are distinct and none is empty."""
     empty = np.zeros(0, dtype=np.int64)
     if not codes:
-        return Analysis((empty, empty), (empty, empty), [], {}, (empty, empty, empty))
+        return Analysis((empty, empty), (empty, empty), [], [], (empty, empty, empty))
     lengths = np.fromiter(map(len, codes), dtype=np.int64, count=len(codes))
     words = np.frombuffer("".join(codes).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     offsets = np.zeros(len(codes) + 1, dtype=np.int64)
@@ -105,7 +109,7 @@ def analyse(
         return (counts[ord(ch)] if ord(ch) < top else 0, ch)
 
     rare = [min(needle, key=rarity) for needle in needles]
-    return Analysis(starts, ends, rare, _holders(words, lengths, rare), pairs)
+    return Analysis(starts, ends, rare, _holders(words, offsets, needles, rare), pairs)
 
 
 def _near_pairs(
@@ -126,9 +130,15 @@ def _near_pairs(
     empty = np.zeros(0, dtype=np.int64)
     keys: list[np.ndarray] = []
     owners: list[np.ndarray] = []
-    ids = np.arange(len(codes), dtype=np.int64)
-    for n in _distinct(lengths[lengths >= MIN_NEAR_WORDS]).tolist():
-        chosen = ids[lengths == n]
+    # The codes grouped by length (ascending within each), found by one stable sort rather than
+    # a pass over every length per length.
+    by_length = np.argsort(lengths, kind="stable")
+    sizes = lengths[by_length]
+    near = int(np.searchsorted(sizes, MIN_NEAR_WORDS))
+    groups = np.flatnonzero(np.diff(sizes[near:], prepend=-1, append=-1)) + near
+    for lo, hi in zip(groups[:-1].tolist(), groups[1:].tolist(), strict=True):
+        n = int(sizes[lo])
+        chosen = by_length[lo:hi]
         cuts = np.array(segments(n, budget.max_edits(n)), dtype=np.int64)
         base = offsets[chosen][:, None]
         key = hashes.of(base + cuts[:, 0], base + cuts[:, 1])
@@ -182,8 +192,10 @@ def _near_pairs(
     starts_at = np.flatnonzero(head)
     rank = np.arange(len(a)) - np.repeat(starts_at, np.diff(np.append(starts_at, len(a))))
     a, b = a[rank < CANDIDATES_CAP], b[rank < CANDIDATES_CAP]
+    if not len(a):  # every shared hash was a collision across lengths
+        return empty, empty, empty
     limit = np.array([budget.max_edits(k) for k in range(int(lengths.max()) + 1)])[lengths[a]]
-    lane = _bitmap(words, offsets)
+    lane = _bitmap(words, offsets, _distinct(np.concatenate([a, b])))
     ok = np.bitwise_count(lane[a] ^ lane[b]) <= 2 * limit  # a misspelling: a word each side
     a, b, limit = a[ok], b[ok], limit[ok]
     if not len(a):
@@ -200,26 +212,66 @@ def _near_pairs(
     return a[keep], b[keep], d[keep]
 
 
-def _bitmap(words: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """Each code's word set as 64 bits (a word sets bit ``hash(word) % 64``)."""
-    bit = (words.astype(_U64) * _U64(_MIX)) >> _U64(58)  # 0..63
-    return np.bitwise_or.reduceat(_U64(1) << bit, offsets[:-1])
+def _bitmap(words: np.ndarray, offsets: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """Each code's word set as 64 bits (word ``w`` sets bit ``w % 64``; any mapping keeps the
+    filter sound), for the `chosen` codes (distinct, none empty; the others are 0): only those
+    in a candidate pair need it. Few and small temporaries: each is fresh memory."""
+    size = offsets[chosen + 1] - offsets[chosen]
+    ends = np.cumsum(size)
+    # The positions of the chosen codes' words, code after code.
+    at = np.repeat(offsets[chosen] - (ends - size), size)
+    at += np.arange(len(at), dtype=np.int64)
+    bit = words[at]
+    del at
+    bit &= 63
+    lane = np.zeros(len(offsets) - 1, dtype=_U64)
+    lane[chosen] = np.bitwise_or.reduceat(np.left_shift(_U64(1), bit, dtype=_U64), ends - size)
+    return lane
 
 
-def _holders(words: np.ndarray, lengths: np.ndarray, chosen: list[str]) -> dict[str, list[int]]:
-    """For each of the `chosen` words (characters), the codes that hold it, in order."""
-    if not chosen:
-        return {}
-    at = np.flatnonzero(np.isin(words, np.array([ord(ch) for ch in set(chosen)], np.uint32)))
-    owner = np.searchsorted(np.cumsum(lengths), at, side="right")
-    key = _distinct((words[at].astype(np.int64) << 32) | owner)  # (word, code), each once
-    word, code = key >> 32, key & 0xFFFFFFFF
-    cuts = np.flatnonzero(np.diff(word)) + 1
-    return {
-        chr(int(w[0])): c.tolist()
-        for w, c in zip(np.split(word, cuts), np.split(code, cuts), strict=True)
-        if len(w)
-    }
+def _holders(
+    words: np.ndarray, offsets: np.ndarray, needles: Sequence[str], rare: list[str]
+) -> list[np.ndarray]:
+    """For each needle, the codes that may hold it, in order: those that hold its `rare` word
+    and, by their 64-bit word sets (`_bitmap`), every other word of it (a code holding the
+    needle passes both)."""
+    if not needles:
+        return []
+    wanted = sorted({ord(ch) for ch in rare})
+    table = np.zeros(max(wanted[-1], int(words.max(initial=0))) + 1, dtype=np.bool_)
+    table[wanted] = True
+    at = np.flatnonzero(table[words])  # a look-up per word, no sort (as np.isin would)
+    owner = np.searchsorted(offsets[1:], at, side="right")
+    word = words[at]
+    # Grouped by word, positions (so codes) ascending within each: a stable sort, by radix when
+    # the words fit in 16 bits.
+    order = np.argsort(word.astype(np.uint16) if wanted[-1] < 1 << 16 else word, kind="stable")
+    word, owner = word[order], owner[order]
+    new = np.empty(len(word), dtype=np.bool_)
+    new[:1] = True
+    np.not_equal(word[1:], word[:-1], out=new[1:])
+    new[1:] |= owner[1:] != owner[:-1]
+    word, owner = word[new], owner[new]  # (word, code), each once
+    # Each needle's candidates: the codes holding its rare word.
+    rare_word = np.fromiter(map(ord, rare), dtype=np.int64, count=len(rare))
+    lo = np.searchsorted(word, rare_word)
+    found = np.searchsorted(word, rare_word + 1) - lo
+    needle = np.repeat(np.arange(len(needles), dtype=np.int64), found)
+    code = owner[
+        np.arange(len(needle), dtype=np.int64) + np.repeat(lo - np.cumsum(found) + found, found)
+    ]
+    # ... whose word set covers the needle's.
+    flat = np.frombuffer("".join(needles).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    size = np.fromiter(map(len, needles), dtype=np.int64, count=len(needles))
+    bits = np.left_shift(_U64(1), flat & 63, dtype=_U64)
+    need = np.bitwise_or.reduceat(bits, np.cumsum(size) - size)[needle]
+    lane = np.bitwise_or.reduceat(np.left_shift(_U64(1), words & 63, dtype=_U64), offsets[:-1])
+    fits = (lane[code] & need) == need
+    kept = np.zeros(len(fits) + 1, dtype=np.int64)
+    np.cumsum(fits, out=kept[1:])
+    ends = np.cumsum(found)
+    per_needle = kept[ends] - kept[ends - found]
+    return np.split(code[fits], np.cumsum(per_needle)[:-1])
 
 
 def _parts(

@@ -20,9 +20,10 @@ lost) rather than folded.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable
-from itertools import chain, compress, repeat
+from collections.abc import Callable, Sequence
+from itertools import chain, compress, islice, repeat
 from typing import TypeVar
 
 from rapidfuzz.distance import Hamming
@@ -117,6 +118,7 @@ class Index:
         self.texts: list[str] = []  # the text each kept comment shows
         self.names: dict[int, frozenset[str]] = {}  # kept index -> `names_in` its text, cached
         self.kept_ids: list[str] = []
+        self.kept_pos: list[int] = []  # position in the thread of each kept comment
         self.by_text: dict[str, int] = {}
         self.by_code: dict[str, int] = {}
         self._cuts: dict[int, list[tuple[int, int]]] = {}
@@ -136,7 +138,12 @@ class Index:
         self.bulk = False
         self.part_starts: dict[str, list[int]] = {}
         self.part_ends: dict[str, list[int]] = {}
-        self.quote_holders: dict[str, list[str]] = {}
+        # (Holders as the thread position of each code's first comment, ascending; `quote_codes`
+        # is each position's code, and `replaced` the codes a complete text gave an older kept
+        # index, see `complete`.)
+        self.quote_holders: dict[str, list[int]] = {}  # a quote's encoded words -> ...
+        self.quote_codes: list[str] = []
+        self.replaced: list[str] = []
         # ... and each code's near candidates, (misspellings, earlier code), fewest first.
         self.partners: dict[str, list[tuple[int, str]]] = {}
         # quotes: encoded word -> kept indices, only for words that some quote looks up.
@@ -149,8 +156,9 @@ class Index:
 
     # -- checks --------------------------------------------------------------------------------
 
-    def quoted_in(self, quoted: str) -> int | None:
-        """Kept index of the first kept comment containing `quoted`'s words, in order."""
+    def quoted_in(self, quoted: str, pos: int) -> int | None:
+        """Kept index of the first kept comment containing `quoted`'s words, in order. `pos`:
+        the quoting comment's position in the thread."""
         words = words_of(quoted)
         if len(words) < QUOTE_MIN_WORDS:
             return None
@@ -160,15 +168,36 @@ class Index:
         lookups = self.quote_chars.intersection(needle)
         if not lookups:
             return None
-        if self.bulk:  # the codes holding the word, kept or not
-            holders = min((self.quote_holders.get(ch, ()) for ch in lookups), key=len)
-            # The holders that contain the quote, in C; then the earliest of them kept.
-            found = compress(holders, map(str.__contains__, holders, repeat(needle)))
-            kept = [k for k in map(self.by_code.get, found) if k is not None]
-            return min(kept) if kept else None
+        if self.bulk:  # the codes that may hold the quote, kept or not
+            return self._first_holder(needle, self.quote_holders.get(needle, ()), pos)
         best_list = min((self.quote_postings.get(ch, ()) for ch in lookups), key=len)
         hits = map(str.__contains__, map(self.codes.__getitem__, best_list), repeat(needle))
         return next(compress(best_list, hits), None)
+
+    def _first_holder(self, needle: str, holders: Sequence[int], pos: int) -> int | None:
+        """`quoted_in` in bulk mode: the least kept index of the codes in `holders` (first
+        positions, ascending) that contain `needle`. A code first seen at or after `pos` is not
+        kept yet; and a code first seen at position p was kept at p or later, so its kept index
+        is at least the number of comments kept before p: once that reaches the best found, no
+        later holder can be earlier. Only a code that a complete text gave to an older kept
+        comment (`replaced`) escapes that bound, and those are checked apart."""
+        seen = bisect_left(holders, pos)
+        codes, kept_pos, get = self.quote_codes, self.kept_pos, self.by_code.get
+        # The holders that contain the quote, found in C, lazily: the scan stops at the bound.
+        hits = map(str.__contains__, map(codes.__getitem__, islice(holders, seen)), repeat(needle))
+        best: int | None = None
+        for at in compress(islice(holders, seen), hits):
+            if best is not None and bisect_left(kept_pos, at) >= best:
+                break
+            k = get(codes[at])
+            if k is not None and (best is None or k < best):
+                best = k
+        for code in self.replaced:
+            if needle in code:
+                k = get(code)
+                if k is not None and (best is None or k < best):
+                    best = k
+        return best
 
     def block_of(self, code: str) -> int | None:
         """Kept index of the first part when `code` is >= 2 kept comments back to back (at
@@ -187,7 +216,8 @@ class Index:
                 return None
         elif not self._has_part(code, False) or not self._has_part(code, True):
             return None
-        parts = _Parts(code, kept, self.start_lens)
+        # In bulk mode the first part's lengths are known (`part_starts`): fewer to try.
+        parts = _Parts(code, kept, self.start_lens, cuts if self.bulk else None)
         for e in parts.ends(0):
             rest = parts.split(e)
             if rest is not None:
@@ -305,6 +335,16 @@ class Index:
 
     # -- bookkeeping ---------------------------------------------------------------------------
 
+    def complete(self, k: int, stripped: str, code: str, cut_like: bool | None = None) -> None:
+        """Kept comment `k` was cut off and `stripped` is its complete text: it shows that text
+        and is findable by it too."""
+        self.texts[k] = stripped
+        self.names.pop(k, None)
+        self.codes[k] = code
+        if code:
+            self.replaced.append(code)
+        self.index(k, stripped, code, cut_like)
+
     def _post_head(self, code: str, text: str, k: int, cut_like: bool | None) -> None:
         entry = (code[:-1], k)
         _post(self.heads, code[:MIN_NEAR_WORDS], entry, HEADS_CAP)
@@ -363,25 +403,37 @@ class Index:
 
 class _Parts:
     """Ways to cut `code` into kept comments shorter than it (`kept`: code -> kept index;
-    `start_lens`: `Index.start_lens`). A class rather than recursive closures, which would make a
-    reference cycle per comment (kept alive, with the index, until a full garbage collection)."""
+    `start_lens`: `Index.start_lens`; `heads`, if known, every length of a prefix of `code` that
+    may be a kept comment, as bulk mode's `part_starts`). A class rather than recursive closures,
+    which would make a reference cycle per comment (kept alive, with the index, until a full
+    garbage collection)."""
 
-    def __init__(self, code: str, kept: dict[str, int], start_lens: dict[str, set[int]]) -> None:
+    def __init__(
+        self,
+        code: str,
+        kept: dict[str, int],
+        start_lens: dict[str, set[int]],
+        heads: list[int] | None = None,
+    ) -> None:
         self.code = code
         self.kept = kept
         self.start_lens = start_lens
+        self.heads = heads
         self.memo: dict[int, list[int] | None] = {}
 
     def ends(self, p: int) -> list[int]:
         """Every e > p with code[p:e] a kept comment (not all of `code`), longest first."""
         code = self.code
         room = len(code) - p - (p == 0)
-        # Only the lengths of kept comments that open like code[p:] (keyed by up to 3 words).
         fits: set[int] = set()
-        for j in range(1, min(3, room) + 1):
-            lens = self.start_lens.get(code[p : p + j])
-            if lens:
-                fits.update(lens)
+        if p == 0 and self.heads is not None:
+            fits.update(self.heads)
+        else:
+            # Only the lengths of kept comments that open like code[p:] (keyed by up to 3 words).
+            for j in range(1, min(3, room) + 1):
+                lens = self.start_lens.get(code[p : p + j])
+                if lens:
+                    fits.update(lens)
         kept = self.kept
         return [p + m for m in sorted(fits, reverse=True) if m <= room and code[p : p + m] in kept]
 

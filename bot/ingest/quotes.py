@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from itertools import compress
 
 from bot.textfold import fold_casefold as fold
 from bot.thread import Comment
@@ -69,27 +70,37 @@ def resolve_quote_replies(comments: Sequence[Comment]) -> list[Comment]:
     contain the quoted words, both folded (see `fold`). Comments that already have a
     `reply_to`, or whose quote is not found, are returned unchanged.
     """
-    own_raw: list[str] = []
+    texts = [c.text for c in comments]
+    # Only a comment opening with `>` or a quote mark can quote: those are picked out in C, and
+    # every other comment's own words are its text.
+    may_quote = list(compress(range(len(texts)), map(_MAY_QUOTE.match, texts)))
+    if not may_quote:
+        return list(comments)
+    own_raw = texts
     own_folded: dict[int, str] = {}  # folded lazily: most pastes quote little or nothing
-    out: list[Comment] = []
+    out = list(comments)
     budget = SEARCH_BUDGET
-    for index, comment in enumerate(comments):
-        quoted, rest = split_quote(comment.text) if _MAY_QUOTE.match(comment.text) else (None, "")
-        own_raw.append(rest if quoted is not None else comment.text)
-        target = None
-        if quoted is not None and comment.reply_to is None and budget > 0:
-            needle = fold(quoted).strip(_EDGE_PUNCTUATION)
-            if len(needle.split()) >= _MIN_QUOTE_WORDS:
-                for earlier in range(index - 1, max(-1, index - 1 - MAX_LOOKBACK), -1):
-                    haystack = own_folded.get(earlier)
-                    if haystack is None:
-                        haystack = own_folded[earlier] = fold(own_raw[earlier])
-                    budget -= len(haystack) + _COMPARISON_COST
-                    if needle in haystack:
-                        target = comments[earlier].id
-                        break
-                    if budget <= 0:
-                        log.info("quote search budget spent; later quotes are not resolved")
-                        break
-        out.append(comment.model_copy(update={"reply_to": target}) if target else comment)
+    for index in may_quote:
+        comment = comments[index]
+        quoted, rest = split_quote(comment.text)
+        if quoted is None:
+            continue
+        own_raw[index] = rest
+        if comment.reply_to is not None or budget <= 0:
+            continue
+        needle = fold(quoted).strip(_EDGE_PUNCTUATION)
+        if len(needle.split()) < _MIN_QUOTE_WORDS:
+            continue
+        # Earlier comments' own words are final by now: a later comment never changes them.
+        for earlier in range(index - 1, max(-1, index - 1 - MAX_LOOKBACK), -1):
+            haystack = own_folded.get(earlier)
+            if haystack is None:
+                haystack = own_folded[earlier] = fold(own_raw[earlier])
+            budget -= len(haystack) + _COMPARISON_COST
+            if needle in haystack:
+                out[index] = comment.model_copy(update={"reply_to": comments[earlier].id})
+                break
+            if budget <= 0:
+                log.info("quote search budget spent; later quotes are not resolved")
+                break
     return out

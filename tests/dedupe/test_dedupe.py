@@ -493,6 +493,27 @@ def test_bulk_quote_of_words_only_a_repeated_id_has(monkeypatch: pytest.MonkeyPa
     assert kept_ids(out) == ["a", "b"]
 
 
+def test_bulk_quote_of_words_a_complete_copy_gave_an_older_comment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # c3 completes the cut-off c1 (c1 then shows c3's text); c4 quotes words that c2 and c3
+    # hold: the first kept comment holding them is c1, older than c2 although c3 comes after c2.
+    monkeypatch.setattr(walk_module, "BULK_MIN_COMMENTS", 0)
+    out, report = dedupe(
+        thread_of(
+            "we should build more bike lanes in the city cent",
+            "center because traffic is bad and that is all",
+            "we should build more bike lanes in the city center because traffic is bad",
+            "> center because traffic is bad\n+1",
+        )
+    )
+    assert [(r.id, r.kind, r.duplicate_of) for r in report.removed] == [
+        ("c3", "truncated", "c1"),
+        ("c4", "quote_only", "c1"),
+    ]
+    assert kept_ids(out) == ["c1", "c2"]
+
+
 _PASTE_TEXT = st.lists(
     st.one_of(
         st.sampled_from(
