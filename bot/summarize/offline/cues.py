@@ -258,7 +258,15 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         "agree",
         ("support", "favor", "favour", "endorse", "for it", "for this"),
         r"\bI(?:'d| would)? (?:strongly |fully |wholeheartedly )?(?:support|endorse|favou?r)\b"
-        r"|\bI'?m (?:strongly |fully |all |very much )?(?:in favou?r|for it|for this)\b",
+        r"|\bI'?m (?:strongly |fully |all |very much )?(?:in favou?r|for it|for this)\b"
+        r"|\bI(?:'ll| will|'m| am)? (?:now )?(?:move|moving|switch|switching|come round) to "
+        r"(?:supporting|backing)\b",
+    ),
+    (
+        "disagree",
+        ("opposing",),
+        r"\bI(?:'ll| will|'m| am)? (?:now )?(?:move|moving|switch|switching|come round) to "
+        r"opposing\b",
     ),
     ("agree", ("true", "real"), r"^\W*(?:it|this)(?:'s| is) (?:true|real|legit)\b(?! that)"),
     ("agree", ("agree more",), r"\bcould ?n'?t agree more\b"),
@@ -310,7 +318,8 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         "agree",
         ("same", "confirm", "fits", "checks out", "tracks", "adds up"),
         r"\b(?:told|heard|said|got|saw|seen|read|say|says|hearing) (?:me |us |him |her |them )?"
-        r"(?:the )?same(?: thing)?\b|\bcan confirm\b"
+        # "I heard the same", not "they said the same about Bridge St" (an analogy)
+        r"(?:the )?same(?: thing)?\b(?! (?:about|of|when|for|with|before)\b)|\bcan confirm\b"
         r"|(?:^\W*|\bso |\band )(?:it|that|this) (?:fits|checks out|tracks|adds up)\b",
     ),
     (
@@ -554,9 +563,12 @@ def _weight(sentence: int) -> float:
 # or to the person a reply names ("@Dmitri the tiebreaker is the bottleneck. I support the
 # council.").
 _THING_VOTE = re.compile(
-    r"\bI(?:'d| would)? (?:strongly |fully |firmly |wholeheartedly |still |do )?(?:support|oppose"
-    r"|endorse|favou?r) (?:it\b|(?:the|this|a|an|any)\b(?! (?:\w+ )?(?:point|view|comment"
-    r"|idea of \w+)s?\b))"
+    r"\bI(?:'d| would)? (?:strongly |fully |firmly |wholeheartedly |still |do |now )?(?:support"
+    r"|oppose|endorse|favou?r) (?:it\b|(?:the|this|a|an|any)\b(?! (?:\w+ )?(?:point|view"
+    r"|comment|idea of \w+)s?\b))"
+    # "I'll move to supporting it", "I'm switching to opposing the plan"
+    r"|\bI(?:'ll| will|'m| am)? (?:now )?(?:move|moving|switch|switching|come round) to "
+    r"(?:supporting|opposing|backing) (?:it\b|(?:the|this)\b)"
     r"|\b(?:I'?m|I am) (?:strongly |firmly |fully |totally |very much |still )?"
     r"(?:against|opposed to|in favou?r of) (?:the|this|a|an|any)\b|"
     + _REPORTED_AGAINST

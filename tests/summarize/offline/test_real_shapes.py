@@ -633,3 +633,28 @@ def test_more_ways_of_saying_one_changed_ones_mind() -> None:
     assert retracts("I'm coming round to it, the report is more convincing than I thought")
     assert not retracts("I haven't changed my mind")
     assert not retracts("nothing here has changed my mind")
+
+
+def test_they_said_the_same_about_another_case_is_no_agreement() -> None:
+    from bot.summarize.offline.cues import read_cue
+
+    text = "They said the same about pedestrianising Bridge St and footfall went up 12%."
+    assert read_cue(text, sentence_spans(text))[0] is None
+    text = "I heard the same from a teller last week."
+    cue = read_cue(text, sentence_spans(text))[0]
+    assert cue is not None and cue.sign > 0
+
+
+def test_a_person_who_moves_to_supporting_the_proposal_is_for_it_from_then_on() -> None:
+    t = thread(
+        "Chair: The proposal is to turn the Market Street car park into a shaded park.",
+        "Lena: I don't support it as it stands, the traders would lose a third of trade.",
+        "Hugh: Agree with Lena, street trees on the roads would do most of the cooling.",
+        "Fatima: I support it. The car park is the hottest surface in town.",
+        "Hugh: Reading the report now and it's more convincing than I thought. "
+        "I'll move to supporting it with the blue badge bays kept.",
+    )
+    got = sides(t)
+    assert got[1] is not None and got[3] is not None and got[1] != got[3]
+    assert got[2] == got[1]  # Hugh agreed with Lena
+    assert got[4] == got[3]  # then moved to supporting it
