@@ -103,6 +103,12 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"case)\b",
     ),
     ("disagree", ("contrary",), r"\bon the contrary\b"),
+    # Sarcasm: "yeah right 🙄", "Yeah, right." standing alone (not "yeah right, and ...").
+    (
+        "disagree",
+        ("right",),
+        r"^\W*(?:yeah|yea|ya|oh yeah|sure),? right\b(?=[^\w,]*(?:lol|lmao)?[^\w,]*$)",
+    ),
     # The courtesy that opens a rebuttal in a meeting: "With respect, that survey was ...".
     (
         "disagree",
@@ -801,6 +807,11 @@ def _named_plan() -> tuple[Substrings, list[Test]]:
     return Substrings(words), [needs(pattern) for _, pattern in _NAMED_ROWS]
 
 
+def _has_verdict(match: re.Match[str]) -> bool:
+    groups = match.groupdict()
+    return bool(groups.get("verdict") or groups.get("haspoint") or groups.get("goodpoint"))
+
+
 def named_person(text: str, begin: int, end: int, names: dict[str, str]) -> tuple[str | None, int]:
     """The first person of `names` (casefolded name -> name) named in `text[begin:end]` as the
     one answered ("I agree with Alice", "@Bob", "what Carol said", "Dan is right", "Eve: ..."),
@@ -816,7 +827,8 @@ def named_person(text: str, begin: int, end: int, names: dict[str, str]) -> tupl
     for (cue_words, pattern), need in zip(_NAMED_ROWS, needed, strict=True):
         if (not cue_words or not present.isdisjoint(cue_words)) and (not exact or need(lowered)):
             matches.extend(pattern.finditer(text, begin, end))
-    matches.sort(key=lambda m: m.start())
+    # At one place a verdict wins: "@Coach Dee is right" says more than "@Coach Dee".
+    matches.sort(key=lambda m: (m.start(), not _has_verdict(m)))
     for match in matches:
         group = next(
             g

@@ -149,7 +149,7 @@ class _Linker:
             target, how = ROOT, "root"
         if target is None:
             target, how = self._implicit_target(doc, who)
-        elif how == "reply" and doc.cue is not None and doc.cue.vote == 2:
+        elif how == "reply" and doc.cue is not None and doc.cue.vote:
             target = self._asked_about(target)
         if (
             doc.cue is None
@@ -260,7 +260,11 @@ class _Linker:
         """A "Yes," / "It's true" replying to a doubter's question ("where did you hear
         that?") answers what was asked about, not the asker."""
         asked = self.docs[target]
-        if asked.cue is not None and asked.cue.kind == "query" and asked.target is not None:
+        if asked.cue is None or asked.target is None:
+            return target
+        if asked.cue.kind == "query" or _asks(asked):
+            # "is it confirmed as a great white or not?" - "No. It was dolphins.": the answer
+            # is about what was asked, not a disagreement with the one who asked it.
             return asked.target
         return target
 
@@ -496,6 +500,15 @@ _REPORT_DENIAL = re.compile(
     r"|source|sources|confirmed|citation|proof|parody|satire|false alarm)\b",
     re.IGNORECASE,
 )
+
+
+def _asks(doc: Doc) -> bool:
+    """Whether a comment's first sentence asks a question (a "?" followed by a lowercase word
+    does not end the sentence: "is it confirmed or not? your headline says so")."""
+    if not doc.spans:
+        return False
+    b, e = doc.spans[0]
+    return "?" in doc.comment.text[b:e]
 
 
 def _previous_speaker(

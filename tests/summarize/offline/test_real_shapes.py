@@ -658,3 +658,40 @@ def test_a_person_who_moves_to_supporting_the_proposal_is_for_it_from_then_on() 
     assert got[1] is not None and got[3] is not None and got[1] != got[3]
     assert got[2] == got[1]  # Hugh agreed with Lena
     assert got[4] == got[3]  # then moved to supporting it
+
+
+def test_a_mention_with_a_verdict_is_the_verdict() -> None:
+    from bot.summarize.offline.cues import named_person
+
+    names = {"coach dee": "Coach Dee", "lars": "Lars"}
+    text = "@Coach Dee is right, heat exhaustion is no joke"
+    assert named_person(text, 0, len(text), names) == ("Coach Dee", 1)
+    text = "@Lars bring the kids, the 5k group goes slower"
+    assert named_person(text, 0, len(text), names) == ("Lars", 0)
+
+
+def test_yeah_right_alone_is_sarcasm() -> None:
+    from bot.summarize.offline.cues import read_cue
+
+    for text in ("yeah right 🙄", "Yeah, right.", "yeah right lol"):
+        cue = read_cue(text, sentence_spans(text))[0]
+        assert cue is not None and cue.sign < 0, text
+    text = "yeah right, and the council agreed"
+    cue = read_cue(text, sentence_spans(text))[0]
+    assert cue is not None and cue.sign > 0
+
+
+def test_a_no_answering_a_doubters_question_answers_what_was_asked() -> None:
+    t = thread(
+        "news: BREAKING: a great white was spotted off Harbour Beach this morning",
+        "club: This is false. Beach is open, it was dolphins.",
+        "news: UPDATE: the council confirms the beach was closed after a shark sighting.",
+        "mel: is it confirmed as a great white or not? your headline says great white",
+        "club: No. We checked the drone footage, it was dolphins.",
+        c2="c1",
+        c4="c3",
+        c5="c4",
+    )
+    got = sides(t)
+    assert got[0] is not None and got[1] is not None and got[0] != got[1]
+    assert got[3] == got[1]  # the doubter is with the club, whose "No." answers her question
