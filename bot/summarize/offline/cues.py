@@ -1098,6 +1098,15 @@ def question_options(text: str) -> tuple[str, ...]:
         after = _LEAD_VERB_PREPOSITION.match(right)
         if before is not None and after is not None:
             left, right = left[before.end() :], right[after.end() :]
+        else:
+            asked = _MODAL_SUBJECT.search(left)
+            verbs = _option_words(left[asked.end() :])[:1] if asked is not None else []
+            first = re.match(r"\s*([a-z]+)\b", right)  # lowercase: a verb, not a name
+            if verbs and first is not None and not _stop(first.group(1)):
+                # "Should OP overpay the mortgage or invest the money?": the options are the
+                # verbs (an answer says "I'd overpay", "invest in the ISA").
+                a, b = team_word(verbs[0]), team_word(first.group(1))
+                return (a, b) if a != b else ()
         right = _RIGHT_EDGE.split(right)[0]
         lw = _option_words(left)
         rw = _option_words(right)
@@ -1109,6 +1118,10 @@ def question_options(text: str) -> tuple[str, ...]:
     return ()
 
 
+# "should I", "do we", "would OP": what follows is what the asker might do.
+_MODAL_SUBJECT = re.compile(
+    r"\b(?:should|shall|do|would|could|can|must)\s+(?:I|we|you|OP|they|he|she)\s+", re.IGNORECASE
+)
 # The preposition an option follows ("live in X"), and a second option's own verb and
 # preposition ("stay here in Y", "move to Y").
 _LAST_PREPOSITION = re.compile(r".*\s(?:in|on|at|to|into|onto|with|via|through)\s", _I)

@@ -124,7 +124,7 @@ def _edges(
         add(doc.unit, other, cue.sign * cue.weight)
         if doc.vote:
             add(doc.unit, 0, doc.vote * VOTE_WEIGHT)
-    options = _team_edges(docs, opening, add)
+    options = _team_edges(docs, opening, add, thread.title)
     return weights, options
 
 
@@ -175,7 +175,9 @@ def _marker_edges(docs: list[Doc], add) -> set[int]:
     return set(found)
 
 
-def _team_edges(docs: list[Doc], opening: int | None, add) -> dict[str, tuple[str, int]]:
+def _team_edges(
+    docs: list[Doc], opening: int | None, add, title: str | None = None
+) -> dict[str, tuple[str, int]]:
     """Camps named by stance phrases ("team cats", "dogs all the way", "cats > dogs"): the first
     person of each camp agrees with every later one and disagrees with the first of every other
     camp. A one-word answer ("dogs.") joins a camp that two or more phrases name, and an opening
@@ -190,7 +192,7 @@ def _team_edges(docs: list[Doc], opening: int | None, add) -> dict[str, tuple[st
             first.setdefault(word, doc.unit)
             members.append((word, doc.unit))
             doc.link = doc.link or "team"
-    surfaces = _pick_edges(docs, opening, first, members, add)
+    surfaces, asked_in_title = _pick_edges(docs, opening, first, members, add, title)
     options = {w: (surface, first[w]) for w, surface in surfaces.items() if w in first}
     if not first:
         return options
@@ -201,7 +203,8 @@ def _team_edges(docs: list[Doc], opening: int | None, add) -> dict[str, tuple[st
                 if word in first and (word, doc.unit) not in members:
                     members.append((word, doc.unit))
                     doc.link = doc.link or "team"
-    if opening is not None and docs[opening].unit >= 0:
+    if opening is not None and docs[opening].unit >= 0 and not asked_in_title:
+        # (Where the title asks "A or B?", the asker takes no camp by naming one in the post.)
         text = docs[opening].comment.text
         named = {team_word(w) for w in _WORDS.findall(text)} & set(first)
         if len(named) == 1 and not any(u == docs[opening].unit for _, u in members):
@@ -220,20 +223,28 @@ _WORDS = re.compile(r"[^\W\d_][\w\-]*")
 
 
 def _pick_edges(
-    docs: list[Doc], opening: int | None, first: dict[str, int], members: list, add
-) -> dict[str, str]:
+    docs: list[Doc],
+    opening: int | None,
+    first: dict[str, int],
+    members: list,
+    add,
+    title: str | None = None,
+) -> tuple[dict[str, str], bool]:
     """Answers to an opening question that pick an option. Where it offers options ("Python or
     Rust?"), each pick joins that option's camp (as "team X" does). Where it asks yes or no
     ("Should we read Middlemarch next?"), picking what it names is a yes and picking anything
     else with a choice verb ("I'd keep Java", "I'd go with something shorter") a no."""
     if opening is None or docs[opening].unit < 0:
-        return {}
+        return {}, False
     doc0 = docs[opening]
     if not doc0.spans:
-        return {}
+        return {}, False
     asked = doc0.comment.text[: doc0.spans[min(2, len(doc0.spans)) - 1][1]]
+    in_title = bool(title and " or " in title and "?" in title and not question_options(asked))
+    if in_title:
+        asked = (title or "")[:600]  # "Overpay mortgage or invest?": the title asks it
     if "?" not in asked:
-        return {}
+        return {}, False
     options = question_options(asked)
     # How the question spells each option ("the lake cabins" -> "cabins"), for the labels.
     surfaces = {team_word(w): w for w in reversed(_WORDS.findall(asked))}
@@ -268,7 +279,7 @@ def _pick_edges(
             elif verb:
                 add(doc.unit, 0, -PICK_WEIGHT)
                 doc.link = doc.link or "pick"
-    return surfaces
+    return surfaces, in_title and bool(options)
 
 
 class _Parity:

@@ -695,3 +695,38 @@ def test_a_no_answering_a_doubters_question_answers_what_was_asked() -> None:
     got = sides(t)
     assert got[0] is not None and got[1] is not None and got[0] != got[1]
     assert got[3] == got[1]  # the doubter is with the club, whose "No." answers her question
+
+
+def test_options_that_are_what_the_asker_might_do_are_the_verbs() -> None:
+    from bot.summarize.offline.cues import question_options
+
+    assert question_options("Should OP overpay the mortgage or invest the spare money?") == (
+        "overpay",
+        "invest",
+    )
+    assert question_options("should we keep the old logo or commission a new one?") == (
+        "keep",
+        "commission",
+    )
+    assert question_options("Do I buy a MacBook or a ThinkPad?") == ("macbook", "thinkpad")
+
+
+def test_a_title_that_asks_a_or_b_gives_the_options_and_the_asker_takes_no_camp() -> None:
+    t = thread(
+        "sally: Mortgage is 210k at 4.6% fixed, 400 a month spare. Thinking I should overpay.",
+        "fired: At 4.6% I'd overpay. That's a guaranteed, tax free return.",
+        "crumbs: Invest in the ISA, then pay a lump sum off when the fix ends.",
+        "sally: oh that's a good point, I hadn't thought about flexibility",
+        "quiet: Agree with crumbs. Also check the rate after fees.",
+        source="reddit",
+        title="Overpay mortgage or invest? 34, 400/month spare",
+        c4="c3",
+    )
+    from bot.summarize.offline import summarize_offline
+
+    got = sides(t)
+    assert got[1] is not None and got[2] is not None and got[1] != got[2]
+    assert got[4] == got[2]  # quiet agrees with crumbs
+    assert got[0] == got[2]  # naming "overpay" in her post put the asker in no camp; agreeing did
+    labels = [side.label for side in summarize_offline(t)[0].sides]
+    assert sorted(labels) == ["Invest", "Overpay"]  # the sides are the options picked
