@@ -48,7 +48,8 @@ RETRACT = (
     r"|\bI take (?:it|that) back\b|\bI was wrong\b"
     r"|\bmore (?:convincing|persuasive) than I (?:thought|expected)\b"
     r"|\bI(?:'m| am) coming (?:a)?round\b|\b(?:ok|okay|fine),? you win\b"
-    r"|^\W*(?:ok,? )?retract(?:ing|ed)?\b"
+    # "Retracted.", "retracting my earlier comment"; not "retracted or not, my count is mine"
+    r"|^\W*(?:ok,? )?retract(?:ing|ed)?(?:\s*(?:[.!]|$)|\s+(?:my|that|this|what|the above)\b)"
 )
 _RETRACTS = re.compile(RETRACT, re.IGNORECASE | re.M)
 
@@ -431,8 +432,8 @@ _QUERY_SENTENCE = re.compile(
 # A contrast after a comma or dash ("I agree, but", "on board with you - yet"), or within a
 # few words of the agreement ("I agree but"); "no one but the police" is not one.
 _CONTRAST = re.compile(
-    r"(?P<after_comma>(?:[,;:]|\s[-\u2013\u2014])\s*(?:but(?! also\b| rather\b)|yet|however|though"
-    r"|although|that said|having said that)\b)|^\W*(?:\w+\W+){0,3}?(?P<near>(?:but|yet)\b)"
+    r"(?P<after_comma>(?:[,;:.!]|\s[-\u2013\u2014])\s*(?:but(?! also\b| rather\b)|yet|however"
+    r"|though|although|that said|having said that)\b)|^\W*(?:\w+\W+){0,3}?(?P<near>(?:but|yet)\b)"
     r"(?! also\b)",
     _I,
 )
@@ -692,7 +693,7 @@ _TITLE = r"(?:(?:" + "|".join(sorted(TITLES)) + r")\.?\s+)?"
 
 def _name(group: str, words: int = 2) -> str:
     more = r"(?:\s+[^\W\d_][\w.\-]*)?" if words == 2 else ""
-    return rf"@?(?P<{group}>{_TITLE}[^\W\d_][\w.\-]*{more})"
+    return rf"@?(?:/?u/)?(?P<{group}>{_TITLE}[^\W\d_][\w.\-]*{more})"
 
 
 # Ways of naming the person answered, each with words one of which must be in the (lowercased)
@@ -787,8 +788,17 @@ _NAMED_ROWS.append(
         ),
     )
 )
+_NAMED_ROWS.append(
+    (
+        ("point",),
+        # "fair point u/meadow_maker", "good point Mira": agrees with the one named
+        re.compile(r"\b(?:good|fair|great|valid|excellent)\s+point,?\s+" + _name("goodpt", 1), _I),
+    )
+)
 _NAMED_ROWS.append((("nta", "yta", "esh"), re.compile(r"^\W*(?P<aita>nta|yta|esh)\b", _I | re.M)))
-_AGREEING_GROUPS = frozenset({"said", "plus", "imwith", "sameas", "saidit", "onside", "views"})
+_AGREEING_GROUPS = frozenset(
+    {"said", "plus", "imwith", "sameas", "saidit", "onside", "views", "goodpt"}
+)
 # Who else may be named: the opening poster and "the parent" (the comment answered).
 OP = "\x00op"
 PARENT = "\x00parent"

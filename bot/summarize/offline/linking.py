@@ -100,6 +100,15 @@ class _Linker:
             heads = {parts[0].casefold(), parts[-1].casefold()} if len(parts) > 1 else set()
             if len(parts) == 1 and parts[0] != name:
                 heads = {parts[0].casefold()}
+            if len(parts) == 1:
+                # A handle: "u/bumble_and_bramble" is "bumble_and_bramble" and "bumble";
+                # "dazza_surfs" is "dazza"; "kobe.dev" is "kobe".
+                handle = _REDDIT_USER.sub("", parts[0]).casefold()
+                if handle != name.casefold():
+                    self.names.setdefault(handle, name)
+                pieces = [p for p in _HANDLE_SPLIT.split(handle) if p]
+                if len(pieces) > 1:
+                    heads.add(pieces[0])
             for head in heads:
                 if len(head) > 2 and head.isalpha():
                     given.setdefault(head, set()).add(name)
@@ -500,6 +509,10 @@ _REPORT_DENIAL = re.compile(
     r"|source|sources|confirmed|citation|proof|parody|satire|false alarm)\b",
     re.IGNORECASE,
 )
+
+
+_REDDIT_USER = re.compile(r"^(?:/?u/|@)", re.IGNORECASE)
+_HANDLE_SPLIT = re.compile(r"[_.\-\d]+")
 
 
 def _asks(doc: Doc) -> bool:

@@ -730,3 +730,25 @@ def test_a_title_that_asks_a_or_b_gives_the_options_and_the_asker_takes_no_camp(
     assert got[0] == got[2]  # naming "overpay" in her post put the asker in no camp; agreeing did
     labels = [side.label for side in summarize_offline(t)[0].sides]
     assert sorted(labels) == ["Invest", "Overpay"]  # the sides are the options picked
+
+
+def test_a_handle_is_named_by_its_first_piece_and_without_u_slash() -> None:
+    t = thread(
+        "u/bumble_and_bramble: Did No Mow May again, counted four times the bees on my lawn.",
+        "u/soil_nerd: I disagree, the study behind it was retracted for data errors.",
+        "u/meadow_maker: I agree with bumble, leaving flowers in a cold spring obviously helps.",
+        "u/soil_nerd: fair point u/meadow_maker about cold springs, I'll give you that. but "
+        "cutting every two weeks is better for bees.",
+    )
+    got = sides(t)
+    assert got[0] is not None and got[1] is not None and got[0] != got[1]
+    assert got[2] == got[0]  # "bumble" names u/bumble_and_bramble
+    assert got[3] == got[1]  # a concession to meadow_maker, then "but": still against
+
+
+def test_retracted_about_a_study_is_no_change_of_mind() -> None:
+    from bot.summarize.offline.cues import retracts
+
+    assert not retracts("retracted or not, my own count is my own count")
+    assert retracts("Retracted.")
+    assert retracts("retracting my earlier comment, I misread the chart")
