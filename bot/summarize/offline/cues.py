@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import cache
 
@@ -485,19 +486,31 @@ def is_junk(text: str) -> bool:
     return bool(_TEST_POST.match(bare) or _GREETING.match(bare) or _THANKS_ONLY.match(bare))
 
 
-def is_praise(text: str) -> bool:
-    lowered = text.lower()
-    return any(word in lowered for word in _PRAISE_WORDS) and PRAISE.search(text) is not None
+def is_praise(text: str, words: frozenset[str] | None = None) -> bool:
+    """Whether `text` thanks or praises (`PRAISE`). `words`, when given, is `own_words` of an
+    ASCII `text` whose own sentences are all of it but white space (no leading quotation)."""
+    if words is not None:
+        if words.isdisjoint(_PRAISE_WORDS):
+            return False
+    else:
+        lowered = text.lower()
+        if not any(word in lowered for word in _PRAISE_WORDS):
+            return False
+    return PRAISE.search(text) is not None
 
 
 # --- cues ------------------------------------------------------------------------------------
 
 
-def find_cues(text: str, begin: int) -> list[tuple[int, str]]:
+def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> list[tuple[int, str]]:
     """(position, kind) of every agreement or disagreement cue in `text[begin:]`, in order; at
-    one position disagreement wins ("I don't agree" is never read as agreement)."""
+    one position disagreement wins ("I don't agree" is never read as agreement). `words`, when
+    given, is `own_words` of `text[begin:]` (the prefilter words it holds, found once)."""
     lowered = text[begin:].lower()
-    present = _CUE_FINDER.found_in(lowered)
+    if words is None:
+        present: Iterable[str] = _CUE_FINDER.found_in(lowered)
+    else:
+        present = words.intersection(_CUE_ROWS_OF)
     hits: list[tuple[int, int, str]] = []
     exact = filterable(lowered)
     for row in sorted({row for word in present for row in _CUE_ROWS_OF[word]}):
@@ -513,13 +526,15 @@ def find_cues(text: str, begin: int) -> list[tuple[int, str]]:
     return out
 
 
-def _sentence_cues(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+def _sentence_cues(
+    text: str, spans: list[tuple[int, int]], words: frozenset[str] | None = None
+) -> list[tuple[int, int, str]]:
     """(sentence, position, kind) of every cue in the sentences `spans` of `text`, sorted."""
     if not spans:
         return []
     ends = [e for _, e in spans]
     found: list[tuple[int, int, str]] = []
-    for at, kind in find_cues(text, spans[0][0]):
+    for at, kind in find_cues(text, spans[0][0], words):
         k = min(bisect.bisect_right(ends, at), len(spans) - 1)
         found.append((k, at, kind))
     for k, (b, e) in enumerate(spans):
@@ -563,14 +578,17 @@ _THING_VOTE = re.compile(
 )
 
 
-def read_cue(text: str, spans: list[tuple[int, int]]) -> tuple[Cue | None, bool]:
+def read_cue(
+    text: str, spans: list[tuple[int, int]], words: frozenset[str] | None = None
+) -> tuple[Cue | None, bool]:
     """The stance cue of a comment whose own sentences are `spans`, and whether it holds any
     disagreement cue at all. The first cue decides (the opening sentences weigh more than later
-    ones); agreement turned by a contrast or a later disagreement is a concession."""
+    ones); agreement turned by a contrast or a later disagreement is a concession. `words`, when
+    given, is `own_words(text, spans)`."""
     if not spans:
         return None, False
     folded = fold_chars(text[: spans[-1][1]])
-    found = _sentence_cues(folded, spans)
+    found = _sentence_cues(folded, spans, words)
     disagrees = any(kind != "agree" for _, _, kind in found)
     if not found:
         b, e = spans[0]
@@ -778,16 +796,23 @@ def _named_plan() -> tuple[Substrings, list[Test]]:
     return Substrings(words), [needs(pattern) for _, pattern in _NAMED_ROWS]
 
 
-def named_person(text: str, begin: int, end: int, names: dict[str, str]) -> tuple[str | None, int]:
+def named_person(
+    text: str, begin: int, end: int, names: dict[str, str], own: frozenset[str] | None = None
+) -> tuple[str | None, int]:
     """The first person of `names` (casefolded name -> name) named in `text[begin:end]` as the
     one answered ("I agree with Alice", "@Bob", "what Carol said", "Dan is right", "Eve: ..."),
     or `OP` / `PARENT`; and what naming them says: +1 ("I'm with Bob", "same as Dan", "+1
-    Abi", "Fitz is right"), -1 ("Gio is wrong"), 0 (only who is answered)."""
-    lowered = text[begin:end].lower()
-    if not names and not any(word in lowered for word in _NAMELESS_WORDS):
+    Abi", "Fitz is right"), -1 ("Gio is wrong"), 0 (only who is answered). `own`, when given,
+    is `own_words` of a comment whose own sentences are `text[begin:end]` (at most
+    `OPENING_SENTENCES` of them)."""
+    if own is not None and not names and own.isdisjoint(_NAMELESS_WORDS):
         return None, 0  # nobody has a name here
+    lowered = text[begin:end].lower()
+    if own is None and not names and not any(word in lowered for word in _NAMELESS_WORDS):
+        return None, 0
     finder, needed = _named_plan()
-    present = finder.found_in(lowered)  # which cue words the text holds, in one scan
+    # Which cue words the text holds, in one scan (`own` holds every one of them).
+    present = finder.found_in(lowered) if own is None else own
     exact = filterable(lowered)
     matches: list[re.Match[str]] = []
     for (cue_words, pattern), need in zip(_NAMED_ROWS, needed, strict=True):
@@ -907,15 +932,22 @@ def team_word(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
-def team_phrase(text: str, spans: list[tuple[int, int]]) -> str | None:
+def team_phrase(
+    text: str, spans: list[tuple[int, int]], words: frozenset[str] | None = None
+) -> str | None:
     """The camp a comment declares with a stance phrase ("team cats",
     "dogs all the way", "cats > dogs") at the start of one of its opening sentences, folded by
-    `team_word`; None without one."""
+    `team_word`; None without one. `words`, when given, is `own_words(text, spans)` and `text`
+    is ASCII with at most `OPENING_SENTENCES` sentences (the same text as the head looked in)."""
     if not spans:
         return None
-    head = text[spans[0][0] : spans[min(len(spans), OPENING_SENTENCES) - 1][1]].lower()
-    if not any(word in head for word in _TEAM_WORDS):
-        return None  # most comments name no camp: skip the pattern
+    if words is not None:
+        if words.isdisjoint(_TEAM_WORDS):
+            return None
+    else:
+        head = text[spans[0][0] : spans[min(len(spans), OPENING_SENTENCES) - 1][1]].lower()
+        if not any(word in head for word in _TEAM_WORDS):
+            return None  # most comments name no camp: skip the pattern
     for b, e in spans[:OPENING_SENTENCES]:
         # Chat often runs sentences together in lower case ("settle this. cats > dogs").
         starts = [b] + [b + m.end() for m in _CLAUSE_BREAK.finditer(text[b:e])]
@@ -1052,3 +1084,31 @@ def question_options(text: str) -> tuple[str, ...]:
                 return (a, b)
         return ()
     return ()
+
+
+# --- the prefilter words of a comment, found once ---------------------------------------------
+
+
+@cache
+def _own_words_finder() -> Substrings:
+    """Every word a prefilter of this module looks for (cues, named people, praise, camps)."""
+    named, _ = _named_plan()
+    return Substrings(
+        set(_CUE_WORDS) | named.words | set(_NAMELESS_WORDS) | set(_PRAISE_WORDS) | set(_TEAM_WORDS)
+    )
+
+
+_NO_WORDS: frozenset[str] = frozenset()
+
+
+def own_words(text: str, spans: list[tuple[int, int]]) -> frozenset[str]:
+    """The prefilter words (of cues, named people, praise and camps) that occur in a comment's
+    own sentences `spans`, lowercased and folded: ``fold_chars(text[: spans[-1][1]])[
+    spans[0][0] :].lower()``, the text `read_cue` looks for cues in. One scan per comment
+    serves `find_cues`, `named_person`, `is_praise` and `team_phrase` (issue 13), each where the
+    text it looks in is that same text (its docstring says when)."""
+    if not spans:
+        return _NO_WORDS
+    lowered = fold_chars(text[: spans[-1][1]])[spans[0][0] :].lower()
+    found = _own_words_finder().found_in(lowered)
+    return frozenset(found) if found else _NO_WORDS
