@@ -100,6 +100,46 @@ def test_cue_words_are_found_as_before(parts: list[str]) -> None:
     assert cues._CUE_FINDER.found_in(lowered) == {w for w in cues._CUE_WORDS if w in lowered}
 
 
+# The sentence end `sentence_spans` used before it was written to start with a character class.
+_OLD_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s)|\n")
+
+
+@given(
+    st.text(alphabet=".!?\u2026\n \t\"')]\u201d\u2019\u00a0\u2028ab", max_size=40),
+    st.integers(0, 3),
+)
+def test_sentence_ends_are_found_as_before(text: str, start: int) -> None:
+    new = [m.span() for m in text_module._SENTENCE_END.finditer(text, start)]
+    assert new == [m.span() for m in _OLD_SENTENCE_END.finditer(text, start)]
+
+
+def test_own_words_serve_as_each_search() -> None:
+    """A comment's prefilter words found once give every function the answer it finds alone."""
+    texts = _real_comments() + [
+        "I agree with the op. Exactly! @op yes",
+        "the parent comment above is wrong, nta",
+        "team cats all the way. dogs > cats",
+        "Great article, thanks! I read it at work.",
+        "\u201cNo.\u201d \u2014 that\u2019s not\u00a0true; well written",
+    ]
+    for text in texts:
+        spans = text_module.sentence_spans(text)
+        own = cues.own_words(text, spans)
+        assert cues.read_cue(text, spans, own) == cues.read_cue(text, spans)
+        if spans:
+            assert cues.find_cues(text, spans[0][0], own) == cues.find_cues(text, spans[0][0])
+        if spans and len(spans) <= cues.OPENING_SENTENCES:
+            for names in ({}, {"op": "op", "alice": "Alice"}):
+                b, e = spans[0][0], spans[-1][1]
+                assert cues.named_person(text, b, e, names, own) == cues.named_person(
+                    text, b, e, names
+                )
+            if text.isascii():
+                assert cues.team_phrase(text, spans, own) == cues.team_phrase(text, spans)
+        if text.isascii():  # its own sentences are all of it (no leading quotation)
+            assert cues.is_praise(text, own) == cues.is_praise(text)
+
+
 def test_real_comments_read_as_before() -> None:
     texts = _real_comments()
     phrases = [

@@ -338,6 +338,7 @@ _CUE_PATTERNS = [
 # filter after the words: see `bot.summarize.literals`).
 _CUE_NEEDS = [needs(pattern) for _, _, pattern in _CUE_PATTERNS]
 _CUE_WORDS = tuple(sorted({word for _, words, _ in _CUE_TABLE_ROWS for word in words}))
+_CUE_WORD_SET = frozenset(_CUE_WORDS)
 _CUE_FINDER = Substrings(_CUE_WORDS)  # the words of _CUE_WORDS in a text, in one scan
 # A word -> the rows of _CUE_PATTERNS it lets run.
 _CUE_ROWS_OF = {w: [r for r, row in enumerate(_CUE_PATTERNS) if w in row[1]] for w in _CUE_WORDS}
@@ -510,7 +511,7 @@ def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> lis
     if words is None:
         present: Iterable[str] = _CUE_FINDER.found_in(lowered)
     else:
-        present = words.intersection(_CUE_ROWS_OF)
+        present = words & _CUE_WORD_SET
     hits: list[tuple[int, int, str]] = []
     exact = filterable(lowered)
     for row in sorted({row for word in present for row in _CUE_ROWS_OF[word]}):
