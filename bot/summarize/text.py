@@ -346,17 +346,16 @@ def _tfidf_arrays(
     weights = np.array([idf[name] for name in names], dtype=np.float64)
     values = logs[counts] * weights[term]
     bounds = np.searchsorted(owner, np.arange(len(term_lists) + 1)).tolist()
-    squares = (values * values).tolist()
-    plain = values.tolist()
+    # Each norm is `sum` of its squares, in order from 0 (`bincount` adds them so), then the
+    # same correctly rounded square root and divisions as `normalized`.
+    norms = np.sqrt(np.bincount(owner, weights=values * values, minlength=len(term_lists)))
+    scaled = (values / np.where(norms == 0.0, 1.0, norms)[owner]).tolist()
+    zero = (norms == 0.0).tolist()
     labels = [names[t] for t in term.tolist()]
     out: list[Vector] = []
     for i in range(len(term_lists)):
         b, e = bounds[i], bounds[i + 1]
-        norm = math.sqrt(sum(squares[b:e]))
-        if norm == 0.0:
-            out.append({})
-        else:
-            out.append({t: v / norm for t, v in zip(labels[b:e], plain[b:e], strict=True)})
+        out.append({} if zero[i] else dict(zip(labels[b:e], scaled[b:e], strict=True)))
     return out
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import cache
 
 from bot.summarize.literals import Test, filterable, needs
@@ -788,13 +788,29 @@ _SPECIAL = {"op": OP, "the op": OP, "parent": PARENT, "the parent": PARENT}
 _NAMELESS_WORDS = ("op", "parent", "previous", "above", "nta", "yta", "esh")
 
 
+@dataclass(frozen=True)
+class _NamedPlan:
+    finder: Substrings  # the cue words of every row, and `_NAMELESS_WORDS`
+    needed: list[Test]  # what each row's pattern needs before it can match
+    rows_of: dict[str, tuple[int, ...]]  # a cue word -> the rows it lets run
+    always: frozenset[int]  # the rows without cue words
+
+
 @cache
-def _named_plan() -> tuple[Substrings, list[Test]]:
-    """One finder for the cue words of every row of `_NAMED_ROWS` (and `_NAMELESS_WORDS`), and
-    what each row's pattern needs before it can match (`bot.summarize.literals`). Built on first
-    use, once every row is in the list."""
+def _named_plan() -> _NamedPlan:
+    """One finder for the cue words of every row of `_NAMED_ROWS` (and `_NAMELESS_WORDS`), the
+    rows each word lets run, and what each row's pattern needs before it can match
+    (`bot.summarize.literals`). Built on first use, once every row is in the list."""
     words = {w for cue_words, _ in _NAMED_ROWS for w in cue_words} | set(_NAMELESS_WORDS)
-    return Substrings(words), [needs(pattern) for _, pattern in _NAMED_ROWS]
+    rows_of = {
+        w: tuple(r for r, (cue_words, _) in enumerate(_NAMED_ROWS) if w in cue_words) for w in words
+    }
+    return _NamedPlan(
+        Substrings(words),
+        [needs(pattern) for _, pattern in _NAMED_ROWS],
+        {w: rows for w, rows in rows_of.items() if rows},
+        frozenset(r for r, (cue_words, _) in enumerate(_NAMED_ROWS) if not cue_words),
+    )
 
 
 def named_person(
@@ -811,14 +827,17 @@ def named_person(
     lowered = text[begin:end].lower()
     if own is None and not names and not any(word in lowered for word in _NAMELESS_WORDS):
         return None, 0
-    finder, needed = _named_plan()
+    plan = _named_plan()
     # Which cue words the text holds, in one scan (`own` holds every one of them).
-    present = finder.found_in(lowered) if own is None else own
+    present = plan.finder.found_in(lowered) if own is None else own
+    rows = set(plan.always)
+    for word in present:
+        rows.update(plan.rows_of.get(word, ()))
     exact = filterable(lowered)
     matches: list[re.Match[str]] = []
-    for (cue_words, pattern), need in zip(_NAMED_ROWS, needed, strict=True):
-        if (not cue_words or not present.isdisjoint(cue_words)) and (not exact or need(lowered)):
-            matches.extend(pattern.finditer(text, begin, end))
+    for row in sorted(rows):  # in row order: a tie of starts keeps it (a stable sort)
+        if not exact or plan.needed[row](lowered):
+            matches.extend(_NAMED_ROWS[row][1].finditer(text, begin, end))
     matches.sort(key=lambda m: m.start())
     for match in matches:
         group = next(
@@ -1093,7 +1112,7 @@ def question_options(text: str) -> tuple[str, ...]:
 @cache
 def _own_words_finder() -> Substrings:
     """Every word a prefilter of this module looks for (cues, named people, praise, camps)."""
-    named, _ = _named_plan()
+    named = _named_plan().finder
     return Substrings(
         set(_CUE_WORDS) | named.words | set(_NAMELESS_WORDS) | set(_PRAISE_WORDS) | set(_TEAM_WORDS)
     )
