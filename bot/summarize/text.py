@@ -392,19 +392,21 @@ def dots(vectors: Sequence[Mapping[str, float]], b: Mapping[str, float]) -> list
         return [dot(v, b) for v in vectors]
     import numpy as np
 
+    # `b` as an array: each key's position (-1: not in `b`), looked up once per term.
+    position = dict(zip(b, range(len(b)), strict=True))
+    b_values = np.fromiter(b.values(), np.float64, len(b))
     out: list[float] = []
     for start in range(0, len(vectors), _SUM_CHUNK):  # bounds the temporary arrays
         part = vectors[start : start + _SUM_CHUNK]
         short = [v if len(v) <= len(b) else {} for v in part]
         sizes = np.fromiter(map(len, short), np.int64, len(short))
         count = int(sizes.sum())
-        keys = list(chain.from_iterable(short))
-        held = np.fromiter(map(b.__contains__, keys), np.bool_, count)
-        other = np.fromiter(map(b.get, keys, repeat(0.0)), np.float64, count)
+        at = np.fromiter(map(position.get, chain.from_iterable(short), repeat(-1)), np.int64, count)
+        held = at >= 0
         mine = np.fromiter(chain.from_iterable(v.values() for v in short), np.float64, count)
         owner = np.repeat(np.arange(len(short), dtype=np.int64), sizes)
         sums = np.bincount(
-            owner[held], weights=mine[held] * other[held], minlength=len(short)
+            owner[held], weights=mine[held] * b_values[at[held]], minlength=len(short)
         ).tolist()
         out += [
             total if len(v) <= len(b) else dot(v, b) for v, total in zip(part, sums, strict=True)
