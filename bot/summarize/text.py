@@ -90,7 +90,8 @@ class Substrings:
                 self._keyed.setdefault(max(runs, key=len), []).append(word)
             else:
                 self._always.append(word)
-        self._probes = sorted(self._plain | self._keyed.keys())
+        self._keys = frozenset(self._keyed)
+        self._probes = sorted(self._plain | self._keys)
         self._within: dict[str | bytes, frozenset[str]] = {}  # a run -> the probes it holds
 
     def found_in(self, text: str) -> set[str]:
@@ -100,20 +101,26 @@ class Substrings:
         else:
             runs = _ALNUM_RUN.findall(text)
         within = self._within
-        if len(within) > _MAX_RUNS_REMEMBERED:
-            within.clear()  # a bound for a long-running process that reads many threads
-        hit: set[str] = set()
-        for run in set(runs):
-            probes = within.get(run)
-            if probes is None:
-                plain = run.decode("ascii") if isinstance(run, bytes) else run
-                probes = within[run] = frozenset(p for p in self._probes if p in plain)
-            if probes:
-                hit |= probes
+        # Each run's probes, looked up in C; a run not seen before is worked out first.
+        held: list[frozenset[str] | None] = list(map(within.get, runs))
+        if None in held:
+            if len(within) > _MAX_RUNS_REMEMBERED:
+                within.clear()  # a bound for a long-running process that reads many threads
+            for run in set(runs):
+                if run not in within:
+                    plain = run.decode("ascii") if isinstance(run, bytes) else run
+                    within[run] = frozenset(p for p in self._probes if p in plain)
+            held = list(map(within.__getitem__, runs))
+        hit: set[str] = set().union(*held)  # type: ignore[arg-type]  # no None is left
         found = hit & self._plain
-        for key in hit.intersection(self._keyed):
-            found.update(w for w in self._keyed[key] if w in text)
-        found.update(w for w in self._always if w in text)
+        if hit:
+            for key in hit & self._keys:
+                for word in self._keyed[key]:
+                    if word in text:
+                        found.add(word)
+        for word in self._always:
+            if word in text:
+                found.add(word)
         return found
 
 
