@@ -348,8 +348,6 @@ def common_ground(
         clause = text[b:e]
         if any(d == doc.index and not (e <= s[0] or b >= s[1]) for d, s in used):
             continue
-        if len(set(terms(without_cue(text, (b, e))))) < 2 or not quote_matches(clause, text):
-            continue
         parent = docs[doc.target] if doc.target is not None and doc.target >= 0 else None
         across = (
             parent is not None
@@ -360,6 +358,8 @@ def common_ground(
         # With two sides, agreement inside one side is not common ground; a concession is
         # (it grants the other side something, whoever it was addressed to).
         if two_sides and not across and cue.kind != "concession":
+            continue
+        if len(set(terms(without_cue(text, (b, e))))) < 2 or not quote_matches(clause, text):
             continue
         ids = [doc.comment.id]
         if across and parent is not None and parent.comment.id not in ids:
