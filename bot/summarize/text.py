@@ -148,16 +148,13 @@ def _stem(word: str) -> str:
 
 
 class Terms:
-    """Term extraction with a cache of expansions, and the surface forms of each term.
+    """Term extraction with a cache of expansions.
 
-    One instance per summarize run: the cache makes tokenizing 10,000 comments cheap, and the
-    surface forms let labels show "nudging" rather than the stem "nudg".
+    One instance per summarize run: the cache makes tokenizing 10,000 comments cheap.
     """
 
     def __init__(self) -> None:
         self._cache: dict[str, tuple[str, ...]] = {}
-        self._seen: Counter[str] = Counter()
-        self._surface: dict[str, str] | None = None
 
     def _expand(self, token: str) -> tuple[str, ...]:
         out: list[str] = []
@@ -180,7 +177,6 @@ class Terms:
     def __call__(self, text: str) -> list[str]:
         """Content terms of `text`, in order: lowercased, stopwords removed, lightly stemmed."""
         tokens = words(text.lower())
-        self._seen.update(tokens)  # each token counted, in order (a loop in C)
         cache = self._cache
         try:
             return list(chain.from_iterable(map(cache.__getitem__, tokens)))
@@ -188,21 +184,7 @@ class Terms:
             for token in tokens:
                 if token not in cache:
                     self._expand(token)
-                    self._surface = None
             return list(chain.from_iterable(map(cache.__getitem__, tokens)))
-
-    def surface_form(self, term: str) -> str:
-        """The most frequent single word that produced `term` (the first seen on a tie)."""
-        if self._surface is None:
-            best: dict[str, tuple[int, str]] = {}
-            for token, count in self._seen.items():
-                expanded = self._cache[token]
-                if len(expanded) == 1:
-                    current = best.get(expanded[0])
-                    if current is None or count > current[0]:
-                        best[expanded[0]] = (count, token)
-            self._surface = {t: token for t, (_, token) in best.items()}
-        return self._surface.get(term, term)
 
 
 def word_count(text: str) -> int:
@@ -288,10 +270,8 @@ def shorten(text: str, limit: int = 200) -> str:
 
 def document_frequencies(docs: Iterable[Iterable[str]]) -> dict[str, int]:
     """How many documents contain each term."""
-    df: Counter[str] = Counter()
-    for terms in docs:
-        df.update(dict.fromkeys(terms).keys())  # each term once, in order of first use
-    return dict(df)
+    # Each document's terms once, in order of first use, all counted in one call (in C).
+    return dict(Counter(chain.from_iterable(map(dict.fromkeys, docs))))
 
 
 def idf_weights(df: Mapping[str, int], n_docs: int) -> dict[str, float]:

@@ -71,7 +71,6 @@ class _OldTerms(Terms):
             expanded = self._cache.get(token)
             if expanded is None:
                 expanded = self._expand(token)
-            self._seen[token] = self._seen.get(token, 0) + 1
             out.extend(expanded)
         return out
 
@@ -153,9 +152,7 @@ def test_real_comments_read_as_before() -> None:
         assert cues.find_cues(text, 0) == _old_find_cues(text, 0)
         assert new(text) == old(text)
         assert word_count(text) == len(_WORD.findall(text))
-    assert {t: new.surface_form(t) for t in set(new(" ".join(texts)))} == {
-        t: old.surface_form(t) for t in set(old(" ".join(texts)))
-    }
+    assert new(" ".join(texts)) == old(" ".join(texts))
     assert any(cues.find_cues(text, 0) for text in texts)  # the comparison saw cues
 
 
