@@ -57,6 +57,16 @@ def test_a_match_holds_what_its_pattern_needs(parts: list[str], begin: int) -> N
             assert needs(pattern)(lowered), (pattern.pattern, text)
 
 
+@given(st.lists(st.sampled_from(_PIECES), max_size=12))
+def test_the_test_is_every_clause_searched(parts: list[str]) -> None:
+    """The cores tried first change no answer: the test is one search per string."""
+    lowered = "".join(parts).lower()
+    for pattern in _PATTERNS:
+        clauses = required_clauses(pattern)
+        expected = all(any(s in lowered for s in clause) for clause in clauses)
+        assert needs(pattern)(lowered) == expected, (pattern.pattern, lowered)
+
+
 def test_texts_that_cannot_be_filtered() -> None:
     assert filterable("plain ascii") and filterable("caf\u00e9 \u212a")
     assert not filterable("\u017fure") and not filterable("\u0131") and not filterable("i\u0307")
