@@ -556,6 +556,11 @@ _TOPICAL = ("see why", "see how", "as far as", "evidence", "doubt", "argument", 
 _SECOND_PERSON = re.compile(r"\byou(?:r|rs|'re|'ve|'d)?\b")
 
 
+def _says_you(lowered: str) -> bool:
+    """Whether a lowercased text says "you" (the search runs only where it can match)."""
+    return "you" in lowered and _SECOND_PERSON.search(lowered) is not None
+
+
 def _weight(sentence: int) -> float:
     if sentence == 0:
         return 1.0
@@ -599,11 +604,7 @@ def read_cue(
     k, at, kind = found[0]
     cue, disagrees = _first_cue(folded, spans, found, disagrees)
     b, e = spans[0]
-    if (
-        k == 0
-        and cue.kind in ("agree", "disagree")
-        and not _SECOND_PERSON.search(folded[b:e].lower())
-    ):
+    if k == 0 and cue.kind in ("agree", "disagree") and not _says_you(folded[b:e].lower()):
         if _CLAIM_VOTE.match(folded, b, e):
             cue = replace(cue, vote=2)
         elif _VOTE.match(folded, b, e):
@@ -638,7 +639,7 @@ def _first_cue(
     if kind == "query":
         return Cue(-1, 0.6 * _weight(k), "query"), True
     lowered = folded[spans[0][0] : spans[min(k + 1, len(spans)) - 1][1]].lower()
-    topical = any(word in lowered for word in _TOPICAL) and not _SECOND_PERSON.search(lowered)
+    topical = any(word in lowered for word in _TOPICAL) and not _says_you(lowered)
     return Cue(-1, _weight(k), "disagree", addressed=not topical), True
 
 

@@ -379,7 +379,9 @@ def common_ground(
 def _questions_in(doc: Doc) -> list[tuple[tuple[int, int], str]]:
     """Short questions of a comment, verbatim, with their spans."""
     text = doc.comment.text
-    out = []
+    out: list[tuple[tuple[int, int], str]] = []
+    if "?" not in text:
+        return out  # no sentence can end with one
     for b, e in doc.spans:
         sentence = text[b:e]
         if (
