@@ -448,6 +448,7 @@ PRAISE = re.compile(
     r"loved (?:this|it|reading))\b",
     _I,
 )
+_PRAISE_NEEDS = needs(PRAISE)
 _PRAISE_WORDS = (
     "thank",
     "kudos",
@@ -490,13 +491,13 @@ def is_junk(text: str) -> bool:
 def is_praise(text: str, words: frozenset[str] | None = None) -> bool:
     """Whether `text` thanks or praises (`PRAISE`). `words`, when given, is `own_words` of an
     ASCII `text` whose own sentences are all of it but white space (no leading quotation)."""
-    if words is not None:
-        if words.isdisjoint(_PRAISE_WORDS):
-            return False
-    else:
-        lowered = text.lower()
-        if not any(word in lowered for word in _PRAISE_WORDS):
-            return False
+    if words is not None and words.isdisjoint(_PRAISE_WORDS):
+        return False
+    lowered = text.lower()
+    if words is None and not any(word in lowered for word in _PRAISE_WORDS):
+        return False
+    if filterable(lowered) and not _PRAISE_NEEDS(lowered):
+        return False  # the pattern cannot match: skip the search
     return PRAISE.search(text) is not None
 
 
