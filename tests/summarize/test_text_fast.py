@@ -139,6 +139,14 @@ def test_own_words_serve_as_each_search() -> None:
             assert cues.is_praise(text, own) == cues.is_praise(text)
 
 
+def test_a_leading_name_is_only_someone_named() -> None:
+    text = "Op is right. Parent: no."
+    assert cues.named_person(text, 0, len(text), {}) == (None, 0)
+    assert cues.named_person(text, 0, len(text), {"op": "Op"}) == ("Op", 1)
+    text = "I agree with the OP."
+    assert cues.named_person(text, 0, len(text), {}) == (cues.OP, 0)
+
+
 def test_real_comments_read_as_before() -> None:
     texts = _real_comments()
     phrases = [

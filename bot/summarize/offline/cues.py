@@ -796,6 +796,9 @@ class _NamedPlan:
     needed: list[Test]  # what each row's pattern needs before it can match
     rows_of: dict[str, tuple[int, ...]]  # a cue word -> the rows it lets run
     always: frozenset[int]  # the rows without cue words
+    # The rows whose name is only ever someone in `names` ("Dan is right": a leading name is
+    # never "op" or "parent", see the loop of `named_person`): with no names, never run.
+    named_only: frozenset[int]
 
 
 @cache
@@ -812,6 +815,7 @@ def _named_plan() -> _NamedPlan:
         [needs(pattern) for _, pattern in _NAMED_ROWS],
         {w: rows for w, rows in rows_of.items() if rows},
         frozenset(r for r, (cue_words, _) in enumerate(_NAMED_ROWS) if not cue_words),
+        frozenset(r for r, (_, pattern) in enumerate(_NAMED_ROWS) if "lead" in pattern.groupindex),
     )
 
 
@@ -835,6 +839,8 @@ def named_person(
     rows = set(plan.always)
     for word in present:
         rows.update(plan.rows_of.get(word, ()))
+    if not names:
+        rows -= plan.named_only  # what they find is only ever someone in `names`
     exact = filterable(lowered)
     matches: list[re.Match[str]] = []
     for row in sorted(rows):  # in row order: a tie of starts keeps it (a stable sort)
