@@ -478,7 +478,7 @@ _HEADER_LINE = re.compile(
 def is_junk(text: str) -> bool:
     """A comment with nothing to quote: a test post ("Test 123141235"), a greeting, a bare link,
     an emoji or a mention alone, thanks alone, or fewer than two words once those are removed."""
-    if len(text.split()) > 12:
+    if len(text.split(None, 12)) > 12:  # more than 12 words (no list of them all)
         return False  # every kind of junk is short; this keeps long threads cheap
     if _HEADER_LINE.match(text):
         return True
