@@ -18,8 +18,10 @@ from bot.summarize.text import (
     SUM_IN_ARRAYS,
     Substrings,
     Terms,
+    VectorTable,
     add_into,
     document_frequencies,
+    dots,
     idf_weights,
     sum_vectors,
     tfidf,
@@ -162,6 +164,28 @@ def test_real_comments_read_as_before() -> None:
         assert word_count(text) == len(_WORD.findall(text))
     assert new(" ".join(texts)) == old(" ".join(texts))
     assert any(cues.find_cues(text, 0) for text in texts)  # the comparison saw cues
+
+
+def test_a_vector_table_sums_and_multiplies_as_the_vectors() -> None:
+    rng = random.Random(3)
+    vocabulary = [f"t{i}" for i in range(300)]
+    vectors = [
+        {
+            t: rng.uniform(0, 1) / rng.choice((1, 3, 7e5))
+            for t in rng.sample(vocabulary, rng.randint(0, 60))
+        }
+        for _ in range(SUM_IN_ARRAYS + 50)
+    ]
+    table = VectorTable(vectors)
+    every = list(range(len(vectors)))
+    for rows in (every, every[::3], every[:40], [7, 2, 7, 0], []):
+        chosen = [vectors[r] for r in rows]
+        total = sum_vectors(chosen)
+        got = table.sum(rows)
+        assert list(got.items()) == list(total.items())  # the same floats, the same key order
+        small = dict(list(total.items())[:20])  # shorter than most vectors: `dot` walks it
+        for b in (total, small, {"elsewhere": 1.0, **small}, {}):
+            assert table.dots(rows, b) == dots(chosen, b)
 
 
 @pytest.mark.parametrize("count", [5, SUM_IN_ARRAYS + 7])

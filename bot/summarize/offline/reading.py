@@ -15,11 +15,10 @@ from bot.summarize.offline.linking import mark_junk, opening_index
 from bot.summarize.offline.model import Doc, Reporter
 from bot.summarize.text import (
     Terms,
+    VectorTable,
     document_frequencies,
-    dots,
     idf_weights,
     sentence_spans,
-    sum_vectors,
     tfidf_all,
     word_count,
 )
@@ -85,11 +84,13 @@ def _mark_off_topic(docs: list[Doc]) -> None:
     for doc in docs:
         if doc.junk or not doc.vector:
             doc.off_topic = True
-    total = sum_vectors(doc.vector for doc in live)
+    table = VectorTable([doc.vector for doc in docs])  # docs[i].index == i
+    total = table.sum(doc.index for doc in live)
     total_sq = sum(v * v for v in total.values())
     relevance: dict[int, float] = {}
     scored = [doc for doc in live if doc.vector]
-    for doc, overlap in zip(scored, dots([d.vector for d in scored], total), strict=True):
+    overlaps = table.dots([d.index for d in scored], total)
+    for doc, overlap in zip(scored, overlaps, strict=True):
         # Leave-one-out: a comment is not relevant to the thread because it is part of it.
         rest_sq = total_sq - 2 * overlap + 1.0
         overlap -= 1.0
