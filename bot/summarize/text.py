@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain, repeat
 from typing import Any
 
@@ -450,29 +450,41 @@ class VectorTable:
         values = chain.from_iterable(v.values() for v in vectors)
         self._values = np.fromiter(values, np.float64, count)
 
-    def _entries(self, rows: Iterable[int]) -> tuple[Any, Any, Any, Any]:
-        """The rows, their sizes, and their terms and values, row after row."""
+    def _entries(self, chosen: Any) -> tuple[Any, Any, Any]:
+        """The sizes of the rows `chosen` (an array), and their terms and values, row after
+        row."""
         import numpy as np
 
-        chosen = np.fromiter(rows, np.int64)
         sizes = self._sizes[chosen]
         ends = np.cumsum(sizes)
         at = np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(
             self._starts[chosen] - (ends - sizes), sizes
         )
-        return chosen, sizes, self._ids[at], self._values[at]
+        return sizes, self._ids[at], self._values[at]
+
+    def _chunks(self, rows: Iterable[int]) -> Iterator[Any]:
+        """`rows` as arrays of at most `_SUM_CHUNK` rows (bounds the temporary arrays)."""
+        import numpy as np
+
+        chosen = np.fromiter(rows, np.int64)
+        for start in range(0, len(chosen), _SUM_CHUNK):
+            yield chosen[start : start + _SUM_CHUNK]
 
     def sum(self, rows: Iterable[int]) -> Vector:
         """`sum_vectors` of the vectors `rows`."""
         import numpy as np
 
-        _, _, ids, values = self._entries(rows)
         names = len(self._names)
-        first = np.full(names, len(ids), np.int64)
-        np.minimum.at(first, ids, np.arange(len(ids)))  # where each term is first seen
-        present = np.flatnonzero(first < len(ids))
+        sums = np.zeros(names, np.float64)
+        first = np.full(names, np.iinfo(np.int64).max, np.int64)  # where each term is first seen
+        seen = 0
+        for chosen in self._chunks(rows):
+            _, ids, values = self._entries(chosen)
+            np.minimum.at(first, ids, np.arange(seen, seen + len(ids)))
+            np.add.at(sums, ids, values)  # unbuffered: term by term, in input order
+            seen += len(ids)
+        present = np.flatnonzero(first < seen)
         order = present[np.argsort(first[present], kind="stable")]
-        sums = np.bincount(ids, weights=values, minlength=names)
         labels = map(self._names.__getitem__, order.tolist())
         return dict(zip(labels, sums[order].tolist(), strict=True))
 
@@ -480,26 +492,29 @@ class VectorTable:
         """`dots` of the vectors `rows` with `b`."""
         import numpy as np
 
-        chosen, sizes, ids, values = self._entries(rows)
         # Each term's position in `b` (-1: not in it); a term of `b` no vector has is never met.
         in_b = np.fromiter(map(self._number.get, b, repeat(-1)), np.int64, len(b))
         position = np.full(len(self._names), -1, np.int64)
         position[in_b[in_b >= 0]] = np.flatnonzero(in_b >= 0)
         b_values = np.fromiter(b.values(), np.float64, len(b))
-        at = position[ids]
-        # A vector longer than `b` is left to `dot`, which walks `b` (as `dots` does).
-        held = (at >= 0) & np.repeat(sizes <= len(b), sizes)
-        owner = np.repeat(np.arange(len(chosen)), sizes)
-        sums = np.bincount(
-            owner[held], weights=values[held] * b_values[at[held]], minlength=len(chosen)
-        ).tolist()
-        if int(sizes.max(initial=0)) <= len(b):
-            return sums
-        vectors = self._vectors
-        return [
-            total if size <= len(b) else dot(vectors[row], b)
-            for row, size, total in zip(chosen.tolist(), sizes.tolist(), sums, strict=True)
-        ]
+        out: list[float] = []
+        for chosen in self._chunks(rows):
+            sizes, ids, values = self._entries(chosen)
+            at = position[ids]
+            # A vector longer than `b` is left to `dot`, which walks `b` (as `dots` does).
+            held = (at >= 0) & np.repeat(sizes <= len(b), sizes)
+            owner = np.repeat(np.arange(len(chosen)), sizes)
+            sums = np.bincount(
+                owner[held], weights=values[held] * b_values[at[held]], minlength=len(chosen)
+            ).tolist()
+            if int(sizes.max(initial=0)) <= len(b):
+                out += sums
+                continue
+            out += [
+                total if size <= len(b) else dot(self._vectors[row], b)
+                for row, size, total in zip(chosen.tolist(), sizes.tolist(), sums, strict=True)
+            ]
+        return out
 
 
 def add_into(target: Vector, vector: Mapping[str, float], scale: float = 1.0) -> None:
