@@ -60,10 +60,39 @@ def needs(pattern: re.Pattern[str]) -> Test:
         (word,) = clauses[0]
         return lambda lowered: word in lowered
 
+    plan = [(clause, _cores(clause)) for clause in clauses]
+
     def test(lowered: str) -> bool:
-        return all(any(s in lowered for s in clause) for clause in clauses)
+        for clause, cores in plan:
+            for core in cores:
+                if core not in lowered:
+                    return False  # no string of the clause can be in it: one search, not many
+            if not any(s in lowered for s in clause):
+                return False
+        return True
 
     return test
+
+
+# A clause of this many strings or more is first tested for what all of them hold (`_cores`).
+_MIN_CORED = 3
+_MIN_CORE_LENGTH = 3
+
+
+def _cores(clause: Clause) -> tuple[str, ...]:
+    """Up to two strings that every string of `clause` holds (the longest, none inside another):
+    a text without one of them holds no string of the clause."""
+    if len(clause) < _MIN_CORED:
+        return ()
+    shortest = min(clause, key=len)
+    common = {
+        shortest[i:j]
+        for i in range(len(shortest))
+        for j in range(i + _MIN_CORE_LENGTH, len(shortest) + 1)
+        if all(shortest[i:j] in s for s in clause)
+    }
+    maximal = [c for c in common if not any(c != d and c in d for d in common)]
+    return tuple(sorted(maximal, key=lambda c: (-len(c), c))[:2])
 
 
 def required_clauses(pattern: re.Pattern[str]) -> list[Clause]:

@@ -24,6 +24,7 @@ _OWN = [
 _PATTERNS = (
     [pattern for _, _, pattern in cues._CUE_PATTERNS]
     + [pattern for _, pattern in cues._NAMED_ROWS]
+    + [cues.PRAISE]
     + _OWN
 )
 # Pieces of what the patterns need, and characters that make the edge cases (case, the letters
@@ -55,6 +56,16 @@ def test_a_match_holds_what_its_pattern_needs(parts: list[str], begin: int) -> N
     for pattern in _PATTERNS:
         if next(pattern.finditer(text, begin), None) is not None and filterable(lowered):
             assert needs(pattern)(lowered), (pattern.pattern, text)
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=12))
+def test_the_test_is_every_clause_searched(parts: list[str]) -> None:
+    """The cores tried first change no answer: the test is one search per string."""
+    lowered = "".join(parts).lower()
+    for pattern in _PATTERNS:
+        clauses = required_clauses(pattern)
+        expected = all(any(s in lowered for s in clause) for clause in clauses)
+        assert needs(pattern)(lowered) == expected, (pattern.pattern, lowered)
 
 
 def test_texts_that_cannot_be_filtered() -> None:

@@ -30,7 +30,7 @@ from bot.summarize.offline.model import Doc, Progress, Reporter, Unit
 from bot.summarize.offline.reading import read
 from bot.summarize.offline.sides import Camps, build_units, place
 from bot.summarize.schema import Side, Summary
-from bot.summarize.text import Terms
+from bot.summarize.text import Terms, VectorTable
 from bot.thread import Thread
 
 __all__ = ["ENGINE_VERSION", "Progress", "assign_sides", "summarize_offline"]
@@ -105,8 +105,12 @@ def summarize_offline(
     question = extraction.question(thread.title, docs, a.opening)
 
     report("extracting", 0, n_sides)
+    # Every comment's vector in arrays once, for the sums and products below (docs[i].index == i).
+    table = VectorTable([d.vector for d in docs])
     members = [[d for d in docs if d.side == s] for s in range(n_sides)]
-    centroids = [extraction.centroid([d for d in m if extraction.quotable(d)]) for m in members]
+    centroids = [
+        extraction.centroid([d for d in m if extraction.quotable(d)], table) for m in members
+    ]
     used: set[tuple[int, tuple[int, int]]] = set()
     positions: list[str] = []
     side_points = []
@@ -115,7 +119,7 @@ def summarize_offline(
         skip = {origin} if origin is not None else set()
         other = centroids[1 - s] if two else {}
         points = extraction.pick_points(
-            members[s], centroids[s], other, idf, terms, cap, skip, question if two else ""
+            members[s], centroids[s], other, idf, terms, cap, skip, question if two else "", table
         )
         if origin is None and points:
             text = points[0].text  # no opening sentence of its own: the best point states it
@@ -147,14 +151,14 @@ def summarize_offline(
     if two:
         rest = [d for d in docs if d.side is None and extraction.quotable(d)]
         other_points = extraction.pick_points(
-            rest, extraction.centroid(rest), {}, idf, terms, cap, used
+            rest, extraction.centroid(rest, table), {}, idf, terms, cap, used, table=table
         )
         used.update(_spans_of(docs, other_points))
     summary = Summary(
         question=question,
         sides=sides,
         common_ground=extraction.common_ground(docs, terms, used, two),
-        open_questions=extraction.open_questions(docs, terms, idf, question, used),
+        open_questions=extraction.open_questions(docs, terms, idf, question, used, table),
         other_points=other_points,
     )
     return summary, extraction.notes(docs, two, a.camps.conflicts, bool(other_points))

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from functools import cache
 
 from bot.summarize.literals import Test, filterable, needs
@@ -356,6 +357,7 @@ _CUE_PATTERNS = [
 # filter after the words: see `bot.summarize.literals`).
 _CUE_NEEDS = [needs(pattern) for _, _, pattern in _CUE_PATTERNS]
 _CUE_WORDS = tuple(sorted({word for _, words, _ in _CUE_TABLE_ROWS for word in words}))
+_CUE_WORD_SET = frozenset(_CUE_WORDS)
 _CUE_FINDER = Substrings(_CUE_WORDS)  # the words of _CUE_WORDS in a text, in one scan
 # A word -> the rows of _CUE_PATTERNS it lets run.
 _CUE_ROWS_OF = {w: [r for r, row in enumerate(_CUE_PATTERNS) if w in row[1]] for w in _CUE_WORDS}
@@ -465,6 +467,7 @@ PRAISE = re.compile(
     r"loved (?:this|it|reading))\b",
     _I,
 )
+_PRAISE_NEEDS = needs(PRAISE)
 _PRAISE_WORDS = (
     "thank",
     "kudos",
@@ -494,7 +497,7 @@ _HEADER_LINE = re.compile(
 def is_junk(text: str) -> bool:
     """A comment with nothing to quote: a test post ("Test 123141235"), a greeting, a bare link,
     an emoji or a mention alone, thanks alone, or fewer than two words once those are removed."""
-    if len(text.split()) > 12:
+    if len(text.split(None, 12)) > 12:  # more than 12 words (no list of them all)
         return False  # every kind of junk is short; this keeps long threads cheap
     if _HEADER_LINE.match(text):
         return True
@@ -504,19 +507,31 @@ def is_junk(text: str) -> bool:
     return bool(_TEST_POST.match(bare) or _GREETING.match(bare) or _THANKS_ONLY.match(bare))
 
 
-def is_praise(text: str) -> bool:
+def is_praise(text: str, words: frozenset[str] | None = None) -> bool:
+    """Whether `text` thanks or praises (`PRAISE`). `words`, when given, is `own_words` of an
+    ASCII `text` whose own sentences are all of it but white space (no leading quotation)."""
+    if words is not None and words.isdisjoint(_PRAISE_WORDS):
+        return False
     lowered = text.lower()
-    return any(word in lowered for word in _PRAISE_WORDS) and PRAISE.search(text) is not None
+    if words is None and not any(word in lowered for word in _PRAISE_WORDS):
+        return False
+    if filterable(lowered) and not _PRAISE_NEEDS(lowered):
+        return False  # the pattern cannot match: skip the search
+    return PRAISE.search(text) is not None
 
 
 # --- cues ------------------------------------------------------------------------------------
 
 
-def find_cues(text: str, begin: int) -> list[tuple[int, str]]:
+def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> list[tuple[int, str]]:
     """(position, kind) of every agreement or disagreement cue in `text[begin:]`, in order; at
-    one position disagreement wins ("I don't agree" is never read as agreement)."""
+    one position disagreement wins ("I don't agree" is never read as agreement). `words`, when
+    given, is `own_words` of `text[begin:]` (the prefilter words it holds, found once)."""
     lowered = text[begin:].lower()
-    present = _CUE_FINDER.found_in(lowered)
+    if words is None:
+        present: Iterable[str] = _CUE_FINDER.found_in(lowered)
+    else:
+        present = words & _CUE_WORD_SET
     hits: list[tuple[int, int, str]] = []
     exact = filterable(lowered)
     for row in sorted({row for word in present for row in _CUE_ROWS_OF[word]}):
@@ -532,13 +547,15 @@ def find_cues(text: str, begin: int) -> list[tuple[int, str]]:
     return out
 
 
-def _sentence_cues(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+def _sentence_cues(
+    text: str, spans: list[tuple[int, int]], words: frozenset[str] | None = None
+) -> list[tuple[int, int, str]]:
     """(sentence, position, kind) of every cue in the sentences `spans` of `text`, sorted."""
     if not spans:
         return []
     ends = [e for _, e in spans]
     found: list[tuple[int, int, str]] = []
-    for at, kind in find_cues(text, spans[0][0]):
+    for at, kind in find_cues(text, spans[0][0], words):
         k = min(bisect.bisect_right(ends, at), len(spans) - 1)
         found.append((k, at, kind))
     for k, (b, e) in enumerate(spans):
@@ -557,6 +574,11 @@ _PLUS_ONE_TO_A_THING = re.compile(r"\+1\s+(?:to|for)\s+(?:the|a|an|this|that|mor
 # Disagreement about the topic rather than with someone, unless it says "you".
 _TOPICAL = ("see why", "see how", "as far as", "evidence", "doubt", "argument", "proof")
 _SECOND_PERSON = re.compile(r"\byou(?:r|rs|'re|'ve|'d)?\b")
+
+
+def _says_you(lowered: str) -> bool:
+    """Whether a lowercased text says "you" (the search runs only where it can match)."""
+    return "you" in lowered and _SECOND_PERSON.search(lowered) is not None
 
 
 def _weight(sentence: int) -> float:
@@ -585,14 +607,17 @@ _THING_VOTE = re.compile(
 )
 
 
-def read_cue(text: str, spans: list[tuple[int, int]]) -> tuple[Cue | None, bool]:
+def read_cue(
+    text: str, spans: list[tuple[int, int]], words: frozenset[str] | None = None
+) -> tuple[Cue | None, bool]:
     """The stance cue of a comment whose own sentences are `spans`, and whether it holds any
     disagreement cue at all. The first cue decides (the opening sentences weigh more than later
-    ones); agreement turned by a contrast or a later disagreement is a concession."""
+    ones); agreement turned by a contrast or a later disagreement is a concession. `words`, when
+    given, is `own_words(text, spans)`."""
     if not spans:
         return None, False
     folded = fold_chars(text[: spans[-1][1]])
-    found = _sentence_cues(folded, spans)
+    found = _sentence_cues(folded, spans, words)
     disagrees = any(kind != "agree" for _, _, kind in found)
     if not found:
         b, e = spans[0]
@@ -602,11 +627,7 @@ def read_cue(text: str, spans: list[tuple[int, int]]) -> tuple[Cue | None, bool]
     k, at, kind = found[0]
     cue, disagrees = _first_cue(folded, spans, found, disagrees)
     b, e = spans[0]
-    if (
-        k == 0
-        and cue.kind in ("agree", "disagree")
-        and not _SECOND_PERSON.search(folded[b:e].lower())
-    ):
+    if k == 0 and cue.kind in ("agree", "disagree") and not _says_you(folded[b:e].lower()):
         if _CLAIM_VOTE.match(folded, b, e):
             cue = replace(cue, vote=2)
         elif _VOTE.match(folded, b, e):
@@ -641,7 +662,7 @@ def _first_cue(
     if kind == "query":
         return Cue(-1, 0.6 * _weight(k), "query"), True
     lowered = folded[spans[0][0] : spans[min(k + 1, len(spans)) - 1][1]].lower()
-    topical = any(word in lowered for word in _TOPICAL) and not _SECOND_PERSON.search(lowered)
+    topical = any(word in lowered for word in _TOPICAL) and not _says_you(lowered)
     return Cue(-1, _weight(k), "disagree", addressed=not topical), True
 
 
@@ -808,13 +829,33 @@ _SPECIAL = {"op": OP, "the op": OP, "parent": PARENT, "the parent": PARENT}
 _NAMELESS_WORDS = ("op", "parent", "previous", "above", "nta", "yta", "esh")
 
 
+@dataclass(frozen=True)
+class _NamedPlan:
+    finder: Substrings  # the cue words of every row, and `_NAMELESS_WORDS`
+    needed: list[Test]  # what each row's pattern needs before it can match
+    rows_of: dict[str, tuple[int, ...]]  # a cue word -> the rows it lets run
+    always: frozenset[int]  # the rows without cue words
+    # The rows whose name is only ever someone in `names` ("Dan is right": a leading name is
+    # never "op" or "parent", see the loop of `named_person`): with no names, never run.
+    named_only: frozenset[int]
+
+
 @cache
-def _named_plan() -> tuple[Substrings, list[Test]]:
-    """One finder for the cue words of every row of `_NAMED_ROWS` (and `_NAMELESS_WORDS`), and
-    what each row's pattern needs before it can match (`bot.summarize.literals`). Built on first
-    use, once every row is in the list."""
+def _named_plan() -> _NamedPlan:
+    """One finder for the cue words of every row of `_NAMED_ROWS` (and `_NAMELESS_WORDS`), the
+    rows each word lets run, and what each row's pattern needs before it can match
+    (`bot.summarize.literals`). Built on first use, once every row is in the list."""
     words = {w for cue_words, _ in _NAMED_ROWS for w in cue_words} | set(_NAMELESS_WORDS)
-    return Substrings(words), [needs(pattern) for _, pattern in _NAMED_ROWS]
+    rows_of = {
+        w: tuple(r for r, (cue_words, _) in enumerate(_NAMED_ROWS) if w in cue_words) for w in words
+    }
+    return _NamedPlan(
+        Substrings(words),
+        [needs(pattern) for _, pattern in _NAMED_ROWS],
+        {w: rows for w, rows in rows_of.items() if rows},
+        frozenset(r for r, (cue_words, _) in enumerate(_NAMED_ROWS) if not cue_words),
+        frozenset(r for r, (_, pattern) in enumerate(_NAMED_ROWS) if "lead" in pattern.groupindex),
+    )
 
 
 def _has_verdict(match: re.Match[str]) -> bool:
@@ -822,21 +863,33 @@ def _has_verdict(match: re.Match[str]) -> bool:
     return bool(groups.get("verdict") or groups.get("haspoint") or groups.get("goodpoint"))
 
 
-def named_person(text: str, begin: int, end: int, names: dict[str, str]) -> tuple[str | None, int]:
+def named_person(
+    text: str, begin: int, end: int, names: dict[str, str], own: frozenset[str] | None = None
+) -> tuple[str | None, int]:
     """The first person of `names` (casefolded name -> name) named in `text[begin:end]` as the
     one answered ("I agree with Alice", "@Bob", "what Carol said", "Dan is right", "Eve: ..."),
     or `OP` / `PARENT`; and what naming them says: +1 ("I'm with Bob", "same as Dan", "+1
-    Abi", "Fitz is right"), -1 ("Gio is wrong"), 0 (only who is answered)."""
-    lowered = text[begin:end].lower()
-    if not names and not any(word in lowered for word in _NAMELESS_WORDS):
+    Abi", "Fitz is right"), -1 ("Gio is wrong"), 0 (only who is answered). `own`, when given,
+    is `own_words` of a comment whose own sentences are `text[begin:end]` (at most
+    `OPENING_SENTENCES` of them)."""
+    if own is not None and not names and own.isdisjoint(_NAMELESS_WORDS):
         return None, 0  # nobody has a name here
-    finder, needed = _named_plan()
-    present = finder.found_in(lowered)  # which cue words the text holds, in one scan
+    lowered = text[begin:end].lower()
+    if own is None and not names and not any(word in lowered for word in _NAMELESS_WORDS):
+        return None, 0
+    plan = _named_plan()
+    # Which cue words the text holds, in one scan (`own` holds every one of them).
+    present = plan.finder.found_in(lowered) if own is None else own
+    rows = set(plan.always)
+    for word in present:
+        rows.update(plan.rows_of.get(word, ()))
+    if not names:
+        rows -= plan.named_only  # what they find is only ever someone in `names`
     exact = filterable(lowered)
     matches: list[re.Match[str]] = []
-    for (cue_words, pattern), need in zip(_NAMED_ROWS, needed, strict=True):
-        if (not cue_words or not present.isdisjoint(cue_words)) and (not exact or need(lowered)):
-            matches.extend(pattern.finditer(text, begin, end))
+    for row in sorted(rows):  # in row order: a tie of starts keeps it (a stable sort)
+        if not exact or plan.needed[row](lowered):
+            matches.extend(_NAMED_ROWS[row][1].finditer(text, begin, end))
     # At one place a verdict wins: "@Coach Dee is right" says more than "@Coach Dee".
     matches.sort(key=lambda m: (m.start(), not _has_verdict(m)))
     for match in matches:
@@ -952,15 +1005,22 @@ def team_word(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
-def team_phrase(text: str, spans: list[tuple[int, int]]) -> str | None:
+def team_phrase(
+    text: str, spans: list[tuple[int, int]], words: frozenset[str] | None = None
+) -> str | None:
     """The camp a comment declares with a stance phrase ("team cats",
     "dogs all the way", "cats > dogs") at the start of one of its opening sentences, folded by
-    `team_word`; None without one."""
+    `team_word`; None without one. `words`, when given, is `own_words(text, spans)` and `text`
+    is ASCII with at most `OPENING_SENTENCES` sentences (the same text as the head looked in)."""
     if not spans:
         return None
-    head = text[spans[0][0] : spans[min(len(spans), OPENING_SENTENCES) - 1][1]].lower()
-    if not any(word in head for word in _TEAM_WORDS):
-        return None  # most comments name no camp: skip the pattern
+    if words is not None:
+        if words.isdisjoint(_TEAM_WORDS):
+            return None
+    else:
+        head = text[spans[0][0] : spans[min(len(spans), OPENING_SENTENCES) - 1][1]].lower()
+        if not any(word in head for word in _TEAM_WORDS):
+            return None  # most comments name no camp: skip the pattern
     for b, e in spans[:OPENING_SENTENCES]:
         # Chat often runs sentences together in lower case ("settle this. cats > dogs").
         starts = [b] + [b + m.end() for m in _CLAUSE_BREAK.finditer(text[b:e])]
@@ -1154,3 +1214,31 @@ def _head(words: list[str]) -> str:
             if word[:1].isupper():
                 return word
     return words[-1]
+
+
+# --- the prefilter words of a comment, found once ---------------------------------------------
+
+
+@cache
+def _own_words_finder() -> Substrings:
+    """Every word a prefilter of this module looks for (cues, named people, praise, camps)."""
+    named = _named_plan().finder
+    return Substrings(
+        set(_CUE_WORDS) | named.words | set(_NAMELESS_WORDS) | set(_PRAISE_WORDS) | set(_TEAM_WORDS)
+    )
+
+
+_NO_WORDS: frozenset[str] = frozenset()
+
+
+def own_words(text: str, spans: list[tuple[int, int]]) -> frozenset[str]:
+    """The prefilter words (of cues, named people, praise and camps) that occur in a comment's
+    own sentences `spans`, lowercased and folded: ``fold_chars(text[: spans[-1][1]])[
+    spans[0][0] :].lower()``, the text `read_cue` looks for cues in. One scan per comment
+    serves `find_cues`, `named_person`, `is_praise` and `team_phrase` (issue 13), each where the
+    text it looks in is that same text (its docstring says when)."""
+    if not spans:
+        return _NO_WORDS
+    lowered = fold_chars(text[: spans[-1][1]])[spans[0][0] :].lower()
+    found = _own_words_finder().found_in(lowered)
+    return frozenset(found) if found else _NO_WORDS

@@ -20,6 +20,7 @@ from bot.summarize.schema import Point, Quote
 from bot.summarize.text import (
     Terms,
     Vector,
+    VectorTable,
     clause_cut,
     dot,
     dots,
@@ -223,7 +224,11 @@ def position_point(doc: Doc, span: tuple[int, int], text: str) -> Point:
     )
 
 
-def centroid(docs: list[Doc]) -> Vector:
+def centroid(docs: list[Doc], table: VectorTable | None = None) -> Vector:
+    """The normalized sum of the docs' vectors; `table`, when given, holds every doc's vector
+    (`VectorTable` of all of them, in doc order): the same vector, faster."""
+    if table is not None:
+        return normalized(table.sum(doc.index for doc in docs))
     return normalized(sum_vectors(doc.vector for doc in docs))
 
 
@@ -244,6 +249,7 @@ def pick_points(
     cap: int,
     skip: set[tuple[int, tuple[int, int]]],
     shown: str = "",
+    table: VectorTable | None = None,
 ) -> list[Point]:
     """Up to `cap` central, mutually different sentences of `members` (maximal marginal
     relevance), most central first, none of the sentences in `skip` nor any the text `shown`
@@ -251,10 +257,15 @@ def pick_points(
     said = " ".join(shown.split()).casefold()
     members = [d for d in members if quotable(d)]
 
-    vectors = [d.vector for d in members]
+    if table is not None:
+        rows = [d.index for d in members]
+        nears, fars = table.dots(rows, mine), table.dots(rows, other)
+    else:
+        vectors = [d.vector for d in members]
+        nears, fars = dots(vectors, mine), dots(vectors, other)
     scores = {
         d.index: (near - 0.3 * far) * (1.0 + 0.1 * min(d.replies, 5))
-        for d, near, far in zip(members, dots(vectors, mine), dots(vectors, other), strict=True)
+        for d, near, far in zip(members, nears, fars, strict=True)
     }
 
     # Only the most central comments are split into sentence vectors: linear, and enough.
@@ -363,8 +374,6 @@ def common_ground(
         clause = text[b:e]
         if any(d == doc.index and not (e <= s[0] or b >= s[1]) for d, s in used):
             continue
-        if len(set(terms(without_cue(text, (b, e))))) < 2 or not quote_matches(clause, text):
-            continue
         parent = docs[doc.target] if doc.target is not None and doc.target >= 0 else None
         across = (
             parent is not None
@@ -375,6 +384,8 @@ def common_ground(
         # With two sides, agreement inside one side is not common ground; a concession is
         # (it grants the other side something, whoever it was addressed to).
         if two_sides and not across and cue.kind != "concession":
+            continue
+        if len(set(terms(without_cue(text, (b, e))))) < 2 or not quote_matches(clause, text):
             continue
         ids = [doc.comment.id]
         if across and parent is not None and parent.comment.id not in ids:
@@ -394,7 +405,9 @@ def common_ground(
 def _questions_in(doc: Doc) -> list[tuple[tuple[int, int], str]]:
     """Short questions of a comment, verbatim, with their spans."""
     text = doc.comment.text
-    out = []
+    out: list[tuple[tuple[int, int], str]] = []
+    if "?" not in text:
+        return out  # no sentence can end with one
     for b, e in doc.spans:
         sentence = text[b:e]
         if (
@@ -413,11 +426,12 @@ def open_questions(
     idf: dict[str, float],
     question_text: str,
     used: set[tuple[int, tuple[int, int]]],
+    table: VectorTable | None = None,
 ) -> list[str]:
     """Up to three short questions, verbatim, from comments that were disputed or got no
     answer, other than the main question and the points' sentences; the most on-topic three,
     listed in thread order."""
-    thread_vec = centroid([d for d in docs if quotable(d)])
+    thread_vec = centroid([d for d in docs if quotable(d)], table)
     found: list[tuple[float, int, str]] = []
     seen = {question_text}
     for doc in docs:

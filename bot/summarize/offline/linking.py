@@ -149,7 +149,7 @@ class _Linker:
     def link(self, doc: Doc) -> None:
         comment = doc.comment
         who = doc.speaker or f"#{doc.index}"  # anonymous comments are each their own person
-        doc.cue, doc.disagrees = read_cue(comment.text, doc.spans)
+        doc.cue, doc.disagrees = read_cue(comment.text, doc.spans, doc.words)
         vote = doc.cue.sign if doc.cue is not None and self._votes(doc.cue) else 0
         target, how = self._explicit_target(doc, who)
         if target is not None and vote and not self.tree:
@@ -291,7 +291,9 @@ class _Linker:
         if doc.spans:
             end = doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]
             text = fold_chars(doc.comment.text[:end])
-            name, sign = named_person(text, doc.spans[0][0], end, self.names)
+            # The words found in its own sentences serve when they are all looked in.
+            words = doc.words if len(doc.spans) <= OPENING_SENTENCES else None
+            name, sign = named_person(text, doc.spans[0][0], end, self.names, words)
             target = self._named_target(doc, name, who)
             if target is not None:
                 # "Mr K raises a fair point, but ...": naming him does not undo the "but".
@@ -474,7 +476,9 @@ def _back_and_forth(docs: list[Doc], opening: int | None) -> bool:
     countering = {
         d.speaker
         for d in docs
-        if d.index != opening and _counter_claim(d) and read_cue(d.comment.text, d.spans)[0] is None
+        if d.index != opening
+        and _counter_claim(d)
+        and read_cue(d.comment.text, d.spans, d.words)[0] is None
     }
     return len(countering) == 2
 

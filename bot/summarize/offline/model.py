@@ -62,6 +62,8 @@ class Doc:
     # Who speaks: the author, or in minutes without authors the person a paragraph reports
     # ("Mr Abara said that ..."); None for an anonymous comment.
     speaker: str | None = None
+    # The prefilter words in its own sentences (`cues.own_words`), found once for every stage.
+    words: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)

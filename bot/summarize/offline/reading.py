@@ -10,16 +10,15 @@ from __future__ import annotations
 import math
 import re
 
-from bot.summarize.offline.cues import PRAISE, is_praise
+from bot.summarize.offline.cues import PRAISE, is_praise, own_words
 from bot.summarize.offline.linking import mark_junk, opening_index
 from bot.summarize.offline.model import Doc, Reporter
 from bot.summarize.text import (
     Terms,
+    VectorTable,
     document_frequencies,
-    dots,
     idf_weights,
     sentence_spans,
-    sum_vectors,
     tfidf_all,
     word_count,
 )
@@ -50,16 +49,19 @@ def read(thread: Thread, terms: Terms, report: Reporter) -> tuple[list[Doc], dic
         df = {term: count for term, count in df.items() if count >= 2}
     idf = idf_weights(df, max(1, total))
     vectors = tfidf_all(term_lists, idf)
-    docs = [
-        Doc(
-            index=i,
-            comment=comment,
-            body=bodies[i],
-            spans=sentence_spans(comment.text, bodies[i]),
-            vector=vectors[i],
+    docs = []
+    for i, comment in enumerate(comments):
+        spans = sentence_spans(comment.text, bodies[i])
+        docs.append(
+            Doc(
+                index=i,
+                comment=comment,
+                body=bodies[i],
+                spans=spans,
+                vector=vectors[i],
+                words=own_words(comment.text, spans),
+            )
         )
-        for i, comment in enumerate(comments)
-    ]
     mark_junk(docs)
     _mark_off_topic(docs)
     return docs, idf
@@ -82,11 +84,13 @@ def _mark_off_topic(docs: list[Doc]) -> None:
     for doc in docs:
         if doc.junk or not doc.vector:
             doc.off_topic = True
-    total = sum_vectors(doc.vector for doc in live)
+    table = VectorTable([doc.vector for doc in docs])  # docs[i].index == i
+    total = table.sum(doc.index for doc in live)
     total_sq = sum(v * v for v in total.values())
     relevance: dict[int, float] = {}
     scored = [doc for doc in live if doc.vector]
-    for doc, overlap in zip(scored, dots([d.vector for d in scored], total), strict=True):
+    overlaps = table.dots([d.index for d in scored], total)
+    for doc, overlap in zip(scored, overlaps, strict=True):
         # Leave-one-out: a comment is not relevant to the thread because it is part of it.
         rest_sq = total_sq - 2 * overlap + 1.0
         overlap -= 1.0
@@ -98,9 +102,11 @@ def _mark_off_topic(docs: list[Doc]) -> None:
         if doc.index not in relevance or doc.index == opening:
             continue
         rel = relevance[doc.index]
-        if is_praise(doc.comment.text):
+        text = doc.comment.text
+        # Its own words are the whole text: the words found in them serve (`is_praise`).
+        whole = doc.body == 0 and text.isascii()
+        if is_praise(text, doc.words if whole else None):
             # Thanks inside an argument do not make it thanks: count the words said besides.
-            text = doc.comment.text
             own = sum(word_count(text[b:e]) for b, e in doc.spans if not PRAISE.search(text[b:e]))
             if own < 8 or (enough and rel < median and own < 25):
                 doc.off_topic = doc.praise = True

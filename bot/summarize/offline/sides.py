@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from bot.summarize.offline.cues import (
+    OPENING_SENTENCES,
     bare_word,
     named_option,
     pick,
@@ -187,7 +188,9 @@ def _team_edges(
     for doc in docs:
         if doc.unit < 0 or doc.comment.is_bot:
             continue
-        word = team_phrase(doc.comment.text, doc.spans)
+        text = doc.comment.text
+        whole = len(doc.spans) <= OPENING_SENTENCES and text.isascii()
+        word = team_phrase(text, doc.spans, doc.words if whole else None)
         if word is not None:
             first.setdefault(word, doc.unit)
             members.append((word, doc.unit))
