@@ -236,7 +236,9 @@ def _pick_edges(
     """Answers to an opening question that pick an option. Where it offers options ("Python or
     Rust?"), each pick joins that option's camp (as "team X" does). Where it asks yes or no
     ("Should we read Middlemarch next?"), picking what it names is a yes and picking anything
-    else with a choice verb ("I'd keep Java", "I'd go with something shorter") a no."""
+    else with a choice verb ("I'd keep Java", "I'd go with something shorter") a no. A title
+    that asks "A or B?" offers the options when the opening post does not. Returns how the
+    question spells each option, and whether the title asked it."""
     if opening is None or docs[opening].unit < 0:
         return {}, False
     doc0 = docs[opening]
@@ -253,7 +255,6 @@ def _pick_edges(
     surfaces = {team_word(w): w for w in reversed(_WORDS.findall(asked))}
     surfaces = {w: surfaces.get(w, w) for w in options}
     named = {team_word(w) for w in _WORDS.findall(asked)}
-    picked: set[int] = set()
     spoke: set[int] = set()  # units that answered already
     for doc in docs[opening + 1 :]:
         first_answer = doc.unit not in spoke and not doc.junk
@@ -270,7 +271,6 @@ def _pick_edges(
                 # them get away with").
                 word = named_option(doc.comment.text, doc.spans, options)
             if word in options:
-                picked.add(doc.unit)
                 first.setdefault(word, doc.unit)
                 members.append((word, doc.unit))
                 doc.link = doc.link or "pick"
