@@ -26,6 +26,13 @@ def sides(t: Thread) -> list[int | None]:
     return assign_sides(t)
 
 
+def cue(text: str):
+    """The cue `read_cue` finds in a comment of `text`."""
+    from bot.summarize.offline.cues import read_cue
+
+    return read_cue(text, sentence_spans(text))[0]
+
+
 def claim_stance(claim: str, text: str) -> int:
     parsed = read_claim(claim)
     assert parsed is not None, claim
@@ -636,13 +643,9 @@ def test_more_ways_of_saying_one_changed_ones_mind() -> None:
 
 
 def test_they_said_the_same_about_another_case_is_no_agreement() -> None:
-    from bot.summarize.offline.cues import read_cue
-
-    text = "They said the same about pedestrianising Bridge St and footfall went up 12%."
-    assert read_cue(text, sentence_spans(text))[0] is None
-    text = "I heard the same from a teller last week."
-    cue = read_cue(text, sentence_spans(text))[0]
-    assert cue is not None and cue.sign > 0
+    assert cue("They said the same about pedestrianising Bridge St and footfall went up.") is None
+    heard = cue("I heard the same from a teller last week.")
+    assert heard is not None and heard.sign > 0
 
 
 def test_a_person_who_moves_to_supporting_the_proposal_is_for_it_from_then_on() -> None:
@@ -671,14 +674,11 @@ def test_a_mention_with_a_verdict_is_the_verdict() -> None:
 
 
 def test_yeah_right_alone_is_sarcasm() -> None:
-    from bot.summarize.offline.cues import read_cue
-
     for text in ("yeah right 🙄", "Yeah, right.", "yeah right lol"):
-        cue = read_cue(text, sentence_spans(text))[0]
-        assert cue is not None and cue.sign < 0, text
-    text = "yeah right, and the council agreed"
-    cue = read_cue(text, sentence_spans(text))[0]
-    assert cue is not None and cue.sign > 0
+        sarcasm = cue(text)
+        assert sarcasm is not None and sarcasm.sign < 0, text
+    agreeing = cue("yeah right, and the council agreed")
+    assert agreeing is not None and agreeing.sign > 0
 
 
 def test_a_no_answering_a_doubters_question_answers_what_was_asked() -> None:
