@@ -219,6 +219,9 @@ class _Linker:
             # "fake.", "thats false", "source?" with nobody named: a verdict on the report the
             # thread opened with, whoever spoke last (a rumour's deniers answer the rumour).
             return ROOT, "topic"
+        if cue is not None and cue.sign > 0 and self._corroborates(doc):
+            # "Heard the same from a teller", "can confirm": backs the report, not the last word.
+            return ROOT, "topic"
         previous = _previous_speaker(self.docs, doc, self.recent, who)
         return (previous, "previous") if previous is not None else (None, "")
 
@@ -242,6 +245,12 @@ class _Linker:
         if doc.cue is not None and doc.cue.kind == "query":
             return True  # "has anyone asked facilities?": doubts the report, not the last word
         return _REPORT_DENIAL.search(fold_chars(head)) is not None
+
+    def _corroborates(self, doc: Doc) -> bool:
+        """Whether a comment's first sentences back a fact ("heard the same", "can confirm")
+        where the opening reports one."""
+        head = self._head_answering_claim(doc)
+        return head is not None and not self.poll and _CORROBORATION.search(head) is not None
 
     def _about_claim(self, doc: Doc) -> bool:
         """Whether a comment's first sentences name what the opening claim is about (one of
@@ -515,6 +524,11 @@ _REPORT_DENIAL = re.compile(
 )
 
 
+_CORROBORATION = re.compile(
+    r"\b(?:heard|hearing|told|saw|seen|read|got) (?:me |us )?(?:the )?same(?: thing)?\b"
+    r"|\bcan confirm\b|\bconfirmed by\b",
+    re.IGNORECASE,
+)
 _REDDIT_USER = re.compile(r"^(?:/?u/|@)", re.IGNORECASE)
 _HANDLE_SPLIT = re.compile(r"[_.\-\d]+")
 

@@ -752,3 +752,14 @@ def test_retracted_about_a_study_is_no_change_of_mind() -> None:
     assert not retracts("retracted or not, my own count is my own count")
     assert retracts("Retracted.")
     assert retracts("retracting my earlier comment, I misread the chart")
+
+
+def test_a_corroboration_backs_the_report_not_the_last_speaker() -> None:
+    t = thread(
+        "Ana: The credit union is closing the high street branch in March, staff were told.",
+        "Ben: That's not true, they just renewed the lease.",
+        "Cat: Heard the same from a teller last week, they were told to expect changes.",
+    )
+    got = sides(t)
+    assert got[0] is not None and got[1] is not None and got[0] != got[1]
+    assert got[2] == got[0]  # backs Ana's report, though Ben spoke last
