@@ -30,8 +30,12 @@ _LEADING_QUOTE = re.compile(
 )
 
 
-def read(thread: Thread, terms: Terms, report: Reporter) -> tuple[list[Doc], dict[str, float]]:
-    """One `Doc` per comment, in thread order, and the IDF weights of the thread's terms."""
+def read(
+    thread: Thread, terms: Terms, report: Reporter
+) -> tuple[list[Doc], dict[str, float], VectorTable]:
+    """One `Doc` per comment, in thread order, the IDF weights of the thread's terms, and the
+    comments' vectors in a `VectorTable` (row i is ``docs[i].vector``; built once, shared with
+    extraction)."""
     comments = list(thread.comments)
     total = len(comments)
     bodies: list[int] = []
@@ -63,8 +67,9 @@ def read(thread: Thread, terms: Terms, report: Reporter) -> tuple[list[Doc], dic
             )
         )
     mark_junk(docs)
-    _mark_off_topic(docs)
-    return docs, idf
+    table = VectorTable(vectors)  # docs[i].index == i
+    _mark_off_topic(docs, table)
+    return docs, idf, table
 
 
 def body_start(text: str) -> int:
@@ -75,7 +80,7 @@ def body_start(text: str) -> int:
     return match.end()
 
 
-def _mark_off_topic(docs: list[Doc]) -> None:
+def _mark_off_topic(docs: list[Doc], table: VectorTable) -> None:
     """Mark comments not worth quoting: thanks or praise with little topic in them, or sharing
     almost no terms with the thread (jokes, asides). The opening post is never one of them (it
     frames the question, whatever thanks it ends with)."""
@@ -84,7 +89,6 @@ def _mark_off_topic(docs: list[Doc]) -> None:
     for doc in docs:
         if doc.junk or not doc.vector:
             doc.off_topic = True
-    table = VectorTable([doc.vector for doc in docs])  # docs[i].index == i
     total = table.sum(doc.index for doc in live)
     total_sq = sum(v * v for v in total.values())
     relevance: dict[int, float] = {}
