@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 
-from bot.summarize.literals import Test, filterable, needs
+from bot.summarize.literals import Test, filterable, first_words, needs
 from bot.summarize.offline.model import Cue
 from bot.summarize.text import Substrings, word_count
 from bot.textfold import fold_chars
@@ -559,15 +559,30 @@ def _sentence_cues(
         k = min(bisect.bisect_right(ends, at), len(spans) - 1)
         found.append((k, at, kind))
     for k, (b, e) in enumerate(spans):
-        if _DISAGREE_SENTENCE.match(text, b, e):
+        # The sentence's first word says which of the patterns can match (`first_words`): most
+        # sentences skip all three (issue 13).
+        opening = _OPENING_WORD.match(text, b, e)
+        lead, word = opening.group(1, 2)  # type: ignore[union-attr]  # it matches "" at least
+        if word and opening.group().isascii():  # type: ignore[union-attr]
+            word = word.lower()
+            can = [guard is None or guard.allows(lead, word) for guard in _SENTENCE_GUARDS]
+        else:
+            can = [True, True, True]
+        if can[0] and _DISAGREE_SENTENCE.match(text, b, e):
             found.append((k, b, "disagree"))
-        elif _QUERY_SENTENCE.match(text, b, e):
+        elif can[1] and _QUERY_SENTENCE.match(text, b, e):
             found.append((k, b, "query"))
-        elif _AGREE_SENTENCE.match(text, b, e):
+        elif can[2] and _AGREE_SENTENCE.match(text, b, e):
             found.append((k, b, "agree"))
     # At one position disagreement wins: "Yes and no." is partial, not agreement.
     found.sort(key=lambda f: (f[0], f[1], _CUE_ORDER[f[2]]))
     return found
+
+
+# A sentence's leading non-word characters and first word, and what first words each sentence
+# pattern allows (generated from the patterns, so that they never disagree).
+_OPENING_WORD = re.compile(r"(\W*)(\w*)")
+_SENTENCE_GUARDS = [first_words(p) for p in (_DISAGREE_SENTENCE, _QUERY_SENTENCE, _AGREE_SENTENCE)]
 
 
 _PLUS_ONE_TO_A_THING = re.compile(r"\+1\s+(?:to|for)\s+(?:the|a|an|this|that|more|less)\b", _I)
