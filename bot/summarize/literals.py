@@ -368,3 +368,25 @@ def _no_word_char(op: Any, av: Any) -> bool:
         else:
             return False  # NEGATE and the rest: may match a word character
     return True
+
+
+class Openings:
+    """Which of several patterns may match a text, by its opening (`FirstWords.allows` of each;
+    None, a pattern with no guard, always may), answered by one look-up for most texts."""
+
+    def __init__(self, guards: list[FirstWords | None]) -> None:
+        self._guards = guards
+        self._exact = all(g is not None and not g.starts for g in guards)
+        self._marks = frozenset().union(*(g.marks for g in guards if g is not None))
+        whole = frozenset().union(*(g.whole for g in guards if g is not None))
+        self._of = {w: self._each("", w) for w in whole}
+        self._other = tuple(g is None for g in guards)  # a word no pattern opens with
+
+    def _each(self, lead: str, word: str) -> tuple[bool, ...]:
+        return tuple(g is None or g.allows(lead, word) for g in self._guards)
+
+    def which(self, lead: str, word: str) -> tuple[bool, ...]:
+        """`FirstWords.allows(lead, word)` of each pattern, in order."""
+        if not self._exact or (lead and not self._marks.isdisjoint(lead)):
+            return self._each(lead, word)
+        return self._of.get(word, self._other)

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 
-from bot.summarize.literals import Test, filterable, first_words, needs
+from bot.summarize.literals import Openings, Test, filterable, first_words, needs
 from bot.summarize.offline.model import Cue
 from bot.summarize.text import Substrings, word_count
 from bot.textfold import fold_chars
@@ -564,10 +564,9 @@ def _sentence_cues(
         opening = _OPENING_WORD.match(text, b, e)
         lead, word = opening.group(1, 2)  # type: ignore[union-attr]  # it matches "" at least
         if word and opening.group().isascii():  # type: ignore[union-attr]
-            word = word.lower()
-            can = [guard is None or guard.allows(lead, word) for guard in _SENTENCE_GUARDS]
+            can = _SENTENCE_OPENINGS.which(lead, word.lower())
         else:
-            can = [True, True, True]
+            can = _ALL_THREE
         if can[0] and _DISAGREE_SENTENCE.match(text, b, e):
             found.append((k, b, "disagree"))
         elif can[1] and _QUERY_SENTENCE.match(text, b, e):
@@ -582,7 +581,10 @@ def _sentence_cues(
 # A sentence's leading non-word characters and first word, and what first words each sentence
 # pattern allows (generated from the patterns, so that they never disagree).
 _OPENING_WORD = re.compile(r"(\W*)(\w*)")
-_SENTENCE_GUARDS = [first_words(p) for p in (_DISAGREE_SENTENCE, _QUERY_SENTENCE, _AGREE_SENTENCE)]
+_SENTENCE_OPENINGS = Openings(
+    [first_words(p) for p in (_DISAGREE_SENTENCE, _QUERY_SENTENCE, _AGREE_SENTENCE)]
+)
+_ALL_THREE = (True, True, True)
 
 
 _PLUS_ONE_TO_A_THING = re.compile(r"\+1\s+(?:to|for)\s+(?:the|a|an|this|that|more|less)\b", _I)
