@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -529,12 +528,12 @@ def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> lis
     given, is `own_words` of `text[begin:]` (the prefilter words it holds, found once)."""
     lowered = text[begin:].lower()
     if words is None:
-        present: Iterable[str] = _CUE_FINDER.found_in(lowered)
+        present = frozenset(_CUE_FINDER.found_in(lowered))
     else:
         present = words & _CUE_WORD_SET
     hits: list[tuple[int, int, str]] = []
     exact = filterable(lowered)
-    for row in sorted({row for word in present for row in _CUE_ROWS_OF[word]}):
+    for row in _rows_of(present):
         if exact and not _CUE_NEEDS[row](lowered):
             continue  # the pattern cannot match: skip the search
         kind, _, pattern = _CUE_PATTERNS[row]
@@ -545,6 +544,22 @@ def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> lis
         if not out or out[-1][0] != at:
             out.append((at, kind))
     return out
+
+
+# The rows a set of cue words lets run, per set: comments hold few distinct sets of cue words.
+_ROWS_OF_SET: dict[frozenset[str], list[int]] = {}
+_MAX_SETS_REMEMBERED = 50_000  # a bound for a long-running process
+
+
+def _rows_of(present: frozenset[str]) -> list[int]:
+    """The rows of `_CUE_PATTERNS` that the cue words `present` let run, in order."""
+    rows = _ROWS_OF_SET.get(present)
+    if rows is None:
+        if len(_ROWS_OF_SET) >= _MAX_SETS_REMEMBERED:
+            _ROWS_OF_SET.clear()
+        rows = sorted({row for word in present for row in _CUE_ROWS_OF[word]})
+        _ROWS_OF_SET[present] = rows
+    return rows
 
 
 def _sentence_cues(
