@@ -19,7 +19,7 @@ from bot.summarize.text import (
     document_frequencies,
     idf_weights,
     sentence_spans,
-    tfidf_all,
+    tfidf_table,
     word_count,
 )
 from bot.thread import Thread
@@ -52,7 +52,7 @@ def read(
         # inflate the norms of long comments.
         df = {term: count for term, count in df.items() if count >= 2}
     idf = idf_weights(df, max(1, total))
-    vectors = tfidf_all(term_lists, idf)
+    vectors, table = tfidf_table(term_lists, idf)  # table row i is vectors[i]
     docs = []
     for i, comment in enumerate(comments):
         spans = sentence_spans(comment.text, bodies[i])
@@ -67,7 +67,6 @@ def read(
             )
         )
     mark_junk(docs)
-    table = VectorTable(vectors)  # docs[i].index == i
     _mark_off_topic(docs, table)
     return docs, idf, table
 
