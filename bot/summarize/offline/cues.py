@@ -568,18 +568,22 @@ def _sentence_cues(
     """(sentence, position, kind) of every cue in the sentences `spans` of `text`, sorted."""
     if not spans:
         return []
-    ends = [e for _, e in spans]
     found: list[tuple[int, int, str]] = []
-    for at, kind in find_cues(text, spans[0][0], words):
-        k = min(bisect.bisect_right(ends, at), len(spans) - 1)
-        found.append((k, at, kind))
+    cues = find_cues(text, spans[0][0], words)
+    if cues:
+        ends = [e for _, e in spans]
+        for at, kind in cues:
+            k = min(bisect.bisect_right(ends, at), len(spans) - 1)
+            found.append((k, at, kind))
+    plain = text.isascii()
+    which = _SENTENCE_OPENINGS.which
     for k, (b, e) in enumerate(spans):
         # The sentence's first word says which of the patterns can match (`first_words`): most
         # sentences skip all three (issue 13).
         opening = _OPENING_WORD.match(text, b, e)
         lead, word = opening.group(1, 2)  # type: ignore[union-attr]  # it matches "" at least
-        if word and opening.group().isascii():  # type: ignore[union-attr]
-            can = _SENTENCE_OPENINGS.which(lead, word.lower())
+        if word and (plain or opening.group().isascii()):  # type: ignore[union-attr]
+            can = which(lead, word.lower())
         else:
             can = _ALL_THREE
         if can[0] and _DISAGREE_SENTENCE.match(text, b, e):
@@ -589,7 +593,8 @@ def _sentence_cues(
         elif can[2] and _AGREE_SENTENCE.match(text, b, e):
             found.append((k, b, "agree"))
     # At one position disagreement wins: "Yes and no." is partial, not agreement.
-    found.sort(key=lambda f: (f[0], f[1], _CUE_ORDER[f[2]]))
+    if len(found) > 1:
+        found.sort(key=lambda f: (f[0], f[1], _CUE_ORDER[f[2]]))
     return found
 
 
