@@ -24,7 +24,7 @@ _OWN = [
 _PATTERNS = (
     [pattern for _, _, pattern in cues._CUE_PATTERNS]
     + [pattern for _, pattern in cues._NAMED_ROWS]
-    + [cues.PRAISE]
+    + [cues.PRAISE, cues._THING_VOTE]
     + _OWN
 )
 # Pieces of what the patterns need, and characters that make the edge cases (case, the letters

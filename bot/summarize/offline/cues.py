@@ -643,6 +643,8 @@ _THING_VOTE = re.compile(
     _I,
 )
 
+_THING_VOTE_NEEDS = needs(_THING_VOTE)
+
 
 def read_cue(
     text: str, spans: list[tuple[int, int]], words: frozenset[str] | None = None
@@ -671,7 +673,10 @@ def read_cue(
             cue = replace(cue, vote=1)
     if cue.kind in ("agree", "disagree", "concession") and cue.vote != 2:
         b, e = spans[k]
-        thing = _THING_VOTE.search(folded, b, e)
+        sentence = folded[b:e].lower()
+        thing = None
+        if not filterable(sentence) or _THING_VOTE_NEEDS(sentence):  # else it cannot match
+            thing = _THING_VOTE.search(folded, b, e)
         if thing is not None and thing.start() <= at + 2:
             if cue.kind == "concession" and _CONTRAST.search(folded[thing.end() : e]) is None:
                 # "I support the proposal. ... I don't see why we'd allow more of that.": a vote
