@@ -313,16 +313,21 @@ def tfidf_table(
     names = list(idf)
     number = dict(zip(names, range(len(names)), strict=True))
     out: list[Vector] = []
-    sizes, ids, values = [], [], []
+    # A vector has at most as many entries as its list has terms: arrays of that many, filled
+    # chunk after chunk (the pages never filled are never touched, so take no memory).
+    capacity = sum(map(len, term_lists))
+    sizes = np.empty(len(term_lists), np.int64)
+    ids = np.empty(capacity, np.int64)
+    values = np.empty(capacity, np.float64)
+    filled = 0
     for start in range(0, len(term_lists), _TFIDF_CHUNK):  # bounds the temporary lists
         part = _tfidf_arrays(term_lists[start : start + _TFIDF_CHUNK], idf, names, number)
         out += part[0]
-        sizes.append(part[1])
-        ids.append(part[2])
-        values.append(part[3])
-    table = VectorTable.from_arrays(
-        out, names, number, np.concatenate(sizes), np.concatenate(ids), np.concatenate(values)
-    )
+        sizes[start : start + len(part[1])] = part[1]
+        ids[filled : filled + len(part[2])] = part[2]
+        values[filled : filled + len(part[3])] = part[3]
+        filled += len(part[2])
+    table = VectorTable.from_arrays(out, names, number, sizes, ids[:filled], values[:filled])
     return out, table
 
 
@@ -365,14 +370,16 @@ def _tfidf_arrays(
     scaled = scaled_array.tolist()
     zero_array = norms == 0.0
     zero = zero_array.tolist()
+    kept = ~zero_array[owner]  # a zero vector is empty
+    sizes = np.bincount(owner[kept], minlength=len(term_lists))
+    rows = (sizes, term[kept], scaled_array[kept])
+    del scaled_array, values, kept  # only what the table keeps stays while the dicts are made
     labels = [names[t] for t in term.tolist()]
     out: list[Vector] = []
     for i in range(len(term_lists)):
         b, e = bounds[i], bounds[i + 1]
         out.append({} if zero[i] else dict(zip(labels[b:e], scaled[b:e], strict=True)))
-    kept = ~zero_array[owner]  # a zero vector is empty
-    sizes = np.bincount(owner[kept], minlength=len(term_lists)).astype(np.int64)
-    return out, sizes, term[kept].astype(np.int64), scaled_array[kept]
+    return out, *rows
 
 
 def normalized(vector: Mapping[str, float]) -> Vector:
