@@ -297,24 +297,53 @@ def tfidf_all(term_lists: Sequence[Sequence[str]], idf: Mapping[str, float]) -> 
     """``[tfidf(terms, idf) for terms in term_lists]``: the same floats in the same key order.
     From `SUM_IN_ARRAYS` lists on, the counts and weights are computed in arrays (numpy); each
     product is the same IEEE operation, and each norm is the same `sum` over the same floats."""
+    return tfidf_table(term_lists, idf)[0]
+
+
+def tfidf_table(
+    term_lists: Sequence[Sequence[str]], idf: Mapping[str, float]
+) -> tuple[list[Vector], VectorTable]:
+    """`tfidf_all` and ``VectorTable`` of its vectors; from `SUM_IN_ARRAYS` lists on, the table
+    is made from the arrays the vectors were computed in (not read back from the vectors)."""
     if len(term_lists) < SUM_IN_ARRAYS:
-        return [tfidf(terms, idf) for terms in term_lists]
+        vectors = [tfidf(terms, idf) for terms in term_lists]
+        return vectors, VectorTable(vectors)
+    import numpy as np
+
     names = list(idf)
+    number = dict(zip(names, range(len(names)), strict=True))
     out: list[Vector] = []
+    # A vector has at most as many entries as its list has terms: arrays of that many, filled
+    # chunk after chunk (the pages never filled are never touched, so take no memory).
+    capacity = sum(map(len, term_lists))
+    sizes = np.empty(len(term_lists), np.int64)
+    ids = np.empty(capacity, np.int64)
+    values = np.empty(capacity, np.float64)
+    filled = 0
     for start in range(0, len(term_lists), _TFIDF_CHUNK):  # bounds the temporary lists
-        out += _tfidf_arrays(term_lists[start : start + _TFIDF_CHUNK], idf, names)
-    return out
+        part = _tfidf_arrays(term_lists[start : start + _TFIDF_CHUNK], idf, names, number)
+        out += part[0]
+        sizes[start : start + len(part[1])] = part[1]
+        ids[filled : filled + len(part[2])] = part[2]
+        values[filled : filled + len(part[3])] = part[3]
+        filled += len(part[2])
+    table = VectorTable.from_arrays(out, names, number, sizes, ids[:filled], values[:filled])
+    return out, table
 
 
 _TFIDF_CHUNK = 10_000  # comments
 
 
 def _tfidf_arrays(
-    term_lists: Sequence[Sequence[str]], idf: Mapping[str, float], names: list[str]
-) -> list[Vector]:
+    term_lists: Sequence[Sequence[str]],
+    idf: Mapping[str, float],
+    names: list[str],
+    number: Mapping[str, int],
+) -> tuple[list[Vector], Any, Any, Any]:
+    """The vectors of `term_lists`, and the rows of a `VectorTable` of them: each vector's
+    size, and its terms (as indices into `names`) and values, vector after vector."""
     import numpy as np
 
-    number = dict(zip(names, range(len(names)), strict=True))
     sizes = np.fromiter(map(len, term_lists), dtype=np.int64, count=len(term_lists))
     flat = np.fromiter(
         map(number.get, chain.from_iterable(term_lists), repeat(-1)),
@@ -337,14 +366,20 @@ def _tfidf_arrays(
     # Each norm is `sum` of its squares, in order from 0 (`bincount` adds them so), then the
     # same correctly rounded square root and divisions as `normalized`.
     norms = np.sqrt(np.bincount(owner, weights=values * values, minlength=len(term_lists)))
-    scaled = (values / np.where(norms == 0.0, 1.0, norms)[owner]).tolist()
-    zero = (norms == 0.0).tolist()
+    scaled_array = values / np.where(norms == 0.0, 1.0, norms)[owner]
+    scaled = scaled_array.tolist()
+    zero_array = norms == 0.0
+    zero = zero_array.tolist()
+    kept = ~zero_array[owner]  # a zero vector is empty
+    sizes = np.bincount(owner[kept], minlength=len(term_lists))
+    rows = (sizes, term[kept], scaled_array[kept])
+    del scaled_array, values, kept  # only what the table keeps stays while the dicts are made
     labels = [names[t] for t in term.tolist()]
     out: list[Vector] = []
     for i in range(len(term_lists)):
         b, e = bounds[i], bounds[i + 1]
         out.append({} if zero[i] else dict(zip(labels[b:e], scaled[b:e], strict=True)))
-    return out
+    return out, *rows
 
 
 def normalized(vector: Mapping[str, float]) -> Vector:
@@ -449,6 +484,30 @@ class VectorTable:
         self._ids = np.fromiter(map(self._number.__getitem__, terms), np.int64, count)
         values = chain.from_iterable(v.values() for v in vectors)
         self._values = np.fromiter(values, np.float64, count)
+
+    @classmethod
+    def from_arrays(
+        cls,
+        vectors: Sequence[Mapping[str, float]],
+        names: list[str],
+        number: dict[str, int],
+        sizes: Any,
+        ids: Any,
+        values: Any,
+    ) -> VectorTable:
+        """The table of `vectors` from its arrays: each vector's size, and its terms (indices
+        into `names`, which may hold terms no vector has) and values, in the vectors' order."""
+        import numpy as np
+
+        table = cls.__new__(cls)
+        table._vectors = vectors
+        table._names = names
+        table._number = number
+        table._sizes = sizes
+        table._starts = np.cumsum(sizes) - sizes
+        table._ids = ids
+        table._values = values
+        return table
 
     def _entries(self, chosen: Any) -> tuple[Any, Any, Any]:
         """The sizes of the rows `chosen` (an array), and their terms and values, row after

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot.summarize.literals import filterable, needs, required_clauses
+from bot.summarize.literals import filterable, first_words, needs, required_clauses
 from bot.summarize.offline import cues
 from bot.summarize.text import SUM_IN_ARRAYS, dot, dots
 
@@ -24,7 +24,7 @@ _OWN = [
 _PATTERNS = (
     [pattern for _, _, pattern in cues._CUE_PATTERNS]
     + [pattern for _, pattern in cues._NAMED_ROWS]
-    + [cues.PRAISE]
+    + [cues.PRAISE, cues._THING_VOTE]
     + _OWN
 )
 # Pieces of what the patterns need, and characters that make the edge cases (case, the letters
@@ -73,6 +73,48 @@ def test_texts_that_cannot_be_filtered() -> None:
     assert not filterable("\u017fure") and not filterable("\u0131") and not filterable("i\u0307")
     sure = re.compile(r"\bsure\b", re.I)
     assert sure.search("\u017fure") and not needs(sure)("\u017fure".lower())
+
+
+_SENTENCE_PATTERNS = [
+    cues._DISAGREE_SENTENCE,
+    cues._QUERY_SENTENCE,
+    cues._AGREE_SENTENCE,
+    cues._VOTE,
+    cues._CLAIM_VOTE,
+    re.compile(r"\W*(?:@\w+\s+)*(?:I'?m|yes)\b|\^+ ?this|ab?c", re.I),
+]
+_OPENING_WORD = re.compile(r"(\W*)(\w*)")
+_OPENINGS = sorted(
+    {"no", "nope", "I", "I'm", "Im", "with respect,", "^this", "^^", "100%", "source?", "@bob,"}
+    | {"sources", "lol", "so true", "this", "yes", "nta", "if I may", "agreed", "ac", "abc", "K"}
+    | {"\u212a", "\u017f", " ", ", ", "'", "-", ". ", "?", "!", "\u2014 ", "_", "the", "it", "in"}
+)
+
+
+def test_first_words_read_from_the_pattern() -> None:
+    guard = first_words(re.compile(r"\W*(?:@\w+\s+)*(?:I'?m|yes)\b|\^+ ?this|ab?c", re.I))
+    assert guard is not None
+    assert guard.whole == {"i", "im", "yes"} and guard.starts == ("abc", "ac")
+    assert guard.marks == {"@", "^"}
+    assert first_words(re.compile(r"\W*\w+")) is None  # any word at all
+    assert first_words(re.compile(r"\W*(?:yes)?")) is None  # a match may hold no word
+
+
+@given(st.lists(st.sampled_from(_OPENINGS), min_size=1, max_size=5))
+@example(["@bob,", " ", "I'm"])
+@example(["\u212a", "eep it"])  # the Kelvin sign matches "k" case-insensitively
+def test_a_match_opens_with_a_first_word_its_pattern_allows(parts: list[str]) -> None:
+    text = "".join(parts)
+    opening = _OPENING_WORD.match(text)
+    assert opening is not None
+    lead, word = opening.group(1, 2)
+    if not word or not opening.group().isascii():
+        return  # never filtered
+    for pattern in _SENTENCE_PATTERNS:
+        guard = first_words(pattern)
+        assert guard is not None
+        if pattern.match(text):
+            assert guard.allows(lead, word.lower()), (pattern.pattern, text)
 
 
 @pytest.mark.parametrize("count", [5, SUM_IN_ARRAYS + 7])

@@ -26,6 +26,7 @@ from bot.summarize.text import (
     sum_vectors,
     tfidf,
     tfidf_all,
+    tfidf_table,
     word_count,
     words,
 )
@@ -220,3 +221,24 @@ def test_tfidf_all_is_tfidf_of_each(monkeypatch: pytest.MonkeyPatch) -> None:
     assert got == expected  # the same floats
     assert tfidf_all(lists[:3], idf) == expected[:3]  # the small path
     assert any(not v for v in got) and any(v for v in got)
+
+
+@pytest.mark.parametrize("extra", [0, SUM_IN_ARRAYS + 50])
+def test_tfidf_table_is_the_table_of_the_vectors(
+    extra: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(text_module, "_TFIDF_CHUNK", 777)
+    terms = Terms()
+    texts = _real_comments(extra) + ["", "the and of", "Cats cats CATS dogs"]
+    lists = [terms(t) for t in texts] + [["weightless"], ["weightless", "cats"]]
+    idf = idf_weights(document_frequencies(lists[: len(lists) // 2]), len(lists))
+    idf["weightless"] = 0.0  # a vector of zero weights is empty
+    vectors, table = tfidf_table(lists, idf)
+    assert vectors == tfidf_all(lists, idf)
+    plain = VectorTable(vectors)
+    every = list(range(len(vectors)))
+    for rows in (every, every[::3], every[-5:], []):
+        total = plain.sum(rows)
+        assert list(table.sum(rows).items()) == list(total.items())
+        for b in (total, dict(list(total.items())[:20]), {"elsewhere": 1.0}, {}):
+            assert table.dots(rows, b) == plain.dots(rows, b)

@@ -46,13 +46,14 @@ class _Analysis:
     units: list[Unit]
     terms: Terms
     idf: dict[str, float]
+    table: VectorTable  # every comment's vector in arrays (docs[i].index == i)
     camps: Camps
     opening: int | None
 
 
 def _analyse(thread: Thread, report: Reporter) -> _Analysis:
     terms = Terms()
-    docs, idf = read(thread, terms, report)
+    docs, idf, table = read(thread, terms, report)
     link(docs, thread, report)
     units = build_units(docs)
     report("assigning", 0, 1)
@@ -62,7 +63,7 @@ def _analyse(thread: Thread, report: Reporter) -> _Analysis:
             if extraction.quotable(doc):
                 doc.side = 0
     report("assigning", 1, 1)
-    return _Analysis(docs, units, terms, idf, camps, opening_index(docs))
+    return _Analysis(docs, units, terms, idf, table, camps, opening_index(docs))
 
 
 # No step makes reference cycles: the collector would only walk the comments' objects again and
@@ -105,8 +106,7 @@ def summarize_offline(
     question = extraction.question(thread.title, docs, a.opening)
 
     report("extracting", 0, n_sides)
-    # Every comment's vector in arrays once, for the sums and products below (docs[i].index == i).
-    table = VectorTable([d.vector for d in docs])
+    table = a.table  # every comment's vector in arrays, built once by `read`
     members = [[d for d in docs if d.side == s] for s in range(n_sides)]
     centroids = [
         extraction.centroid([d for d in m if extraction.quotable(d)], table) for m in members

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 
-from bot.summarize.literals import Test, filterable, needs
+from bot.summarize.literals import Openings, Test, filterable, first_words, needs
 from bot.summarize.offline.model import Cue
 from bot.summarize.text import Substrings, word_count
 from bot.textfold import fold_chars
@@ -529,12 +528,12 @@ def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> lis
     given, is `own_words` of `text[begin:]` (the prefilter words it holds, found once)."""
     lowered = text[begin:].lower()
     if words is None:
-        present: Iterable[str] = _CUE_FINDER.found_in(lowered)
+        present = frozenset(_CUE_FINDER.found_in(lowered))
     else:
         present = words & _CUE_WORD_SET
     hits: list[tuple[int, int, str]] = []
     exact = filterable(lowered)
-    for row in sorted({row for word in present for row in _CUE_ROWS_OF[word]}):
+    for row in _rows_of(present):
         if exact and not _CUE_NEEDS[row](lowered):
             continue  # the pattern cannot match: skip the search
         kind, _, pattern = _CUE_PATTERNS[row]
@@ -547,27 +546,65 @@ def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> lis
     return out
 
 
+# The rows a set of cue words lets run, per set: comments hold few distinct sets of cue words.
+_ROWS_OF_SET: dict[frozenset[str], list[int]] = {}
+_MAX_SETS_REMEMBERED = 50_000  # a bound for a long-running process
+
+
+def _rows_of(present: frozenset[str]) -> list[int]:
+    """The rows of `_CUE_PATTERNS` that the cue words `present` let run, in order."""
+    rows = _ROWS_OF_SET.get(present)
+    if rows is None:
+        if len(_ROWS_OF_SET) >= _MAX_SETS_REMEMBERED:
+            _ROWS_OF_SET.clear()
+        rows = sorted({row for word in present for row in _CUE_ROWS_OF[word]})
+        _ROWS_OF_SET[present] = rows
+    return rows
+
+
 def _sentence_cues(
     text: str, spans: list[tuple[int, int]], words: frozenset[str] | None = None
 ) -> list[tuple[int, int, str]]:
     """(sentence, position, kind) of every cue in the sentences `spans` of `text`, sorted."""
     if not spans:
         return []
-    ends = [e for _, e in spans]
     found: list[tuple[int, int, str]] = []
-    for at, kind in find_cues(text, spans[0][0], words):
-        k = min(bisect.bisect_right(ends, at), len(spans) - 1)
-        found.append((k, at, kind))
+    cues = find_cues(text, spans[0][0], words)
+    if cues:
+        ends = [e for _, e in spans]
+        for at, kind in cues:
+            k = min(bisect.bisect_right(ends, at), len(spans) - 1)
+            found.append((k, at, kind))
+    plain = text.isascii()
+    which = _SENTENCE_OPENINGS.which
     for k, (b, e) in enumerate(spans):
-        if _DISAGREE_SENTENCE.match(text, b, e):
+        # The sentence's first word says which of the patterns can match (`first_words`): most
+        # sentences skip all three (issue 13).
+        opening = _OPENING_WORD.match(text, b, e)
+        lead, word = opening.group(1, 2)  # type: ignore[union-attr]  # it matches "" at least
+        if word and (plain or opening.group().isascii()):  # type: ignore[union-attr]
+            can = which(lead, word.lower())
+        else:
+            can = _ALL_THREE
+        if can[0] and _DISAGREE_SENTENCE.match(text, b, e):
             found.append((k, b, "disagree"))
-        elif _QUERY_SENTENCE.match(text, b, e):
+        elif can[1] and _QUERY_SENTENCE.match(text, b, e):
             found.append((k, b, "query"))
-        elif _AGREE_SENTENCE.match(text, b, e):
+        elif can[2] and _AGREE_SENTENCE.match(text, b, e):
             found.append((k, b, "agree"))
     # At one position disagreement wins: "Yes and no." is partial, not agreement.
-    found.sort(key=lambda f: (f[0], f[1], _CUE_ORDER[f[2]]))
+    if len(found) > 1:
+        found.sort(key=lambda f: (f[0], f[1], _CUE_ORDER[f[2]]))
     return found
+
+
+# A sentence's leading non-word characters and first word, and what first words each sentence
+# pattern allows (generated from the patterns, so that they never disagree).
+_OPENING_WORD = re.compile(r"(\W*)(\w*)")
+_SENTENCE_OPENINGS = Openings(
+    [first_words(p) for p in (_DISAGREE_SENTENCE, _QUERY_SENTENCE, _AGREE_SENTENCE)]
+)
+_ALL_THREE = (True, True, True)
 
 
 _PLUS_ONE_TO_A_THING = re.compile(r"\+1\s+(?:to|for)\s+(?:the|a|an|this|that|more|less)\b", _I)
@@ -606,6 +643,8 @@ _THING_VOTE = re.compile(
     _I,
 )
 
+_THING_VOTE_NEEDS = needs(_THING_VOTE)
+
 
 def read_cue(
     text: str, spans: list[tuple[int, int]], words: frozenset[str] | None = None
@@ -634,7 +673,10 @@ def read_cue(
             cue = replace(cue, vote=1)
     if cue.kind in ("agree", "disagree", "concession") and cue.vote != 2:
         b, e = spans[k]
-        thing = _THING_VOTE.search(folded, b, e)
+        sentence = folded[b:e].lower()
+        thing = None
+        if not filterable(sentence) or _THING_VOTE_NEEDS(sentence):  # else it cannot match
+            thing = _THING_VOTE.search(folded, b, e)
         if thing is not None and thing.start() <= at + 2:
             if cue.kind == "concession" and _CONTRAST.search(folded[thing.end() : e]) is None:
                 # "I support the proposal. ... I don't see why we'd allow more of that.": a vote

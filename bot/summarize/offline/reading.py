@@ -19,7 +19,7 @@ from bot.summarize.text import (
     document_frequencies,
     idf_weights,
     sentence_spans,
-    tfidf_all,
+    tfidf_table,
     word_count,
 )
 from bot.thread import Thread
@@ -30,8 +30,12 @@ _LEADING_QUOTE = re.compile(
 )
 
 
-def read(thread: Thread, terms: Terms, report: Reporter) -> tuple[list[Doc], dict[str, float]]:
-    """One `Doc` per comment, in thread order, and the IDF weights of the thread's terms."""
+def read(
+    thread: Thread, terms: Terms, report: Reporter
+) -> tuple[list[Doc], dict[str, float], VectorTable]:
+    """One `Doc` per comment, in thread order, the IDF weights of the thread's terms, and the
+    comments' vectors in a `VectorTable` (row i is ``docs[i].vector``; built once, shared with
+    extraction)."""
     comments = list(thread.comments)
     total = len(comments)
     bodies: list[int] = []
@@ -48,7 +52,7 @@ def read(thread: Thread, terms: Terms, report: Reporter) -> tuple[list[Doc], dic
         # inflate the norms of long comments.
         df = {term: count for term, count in df.items() if count >= 2}
     idf = idf_weights(df, max(1, total))
-    vectors = tfidf_all(term_lists, idf)
+    vectors, table = tfidf_table(term_lists, idf)  # table row i is vectors[i]
     docs = []
     for i, comment in enumerate(comments):
         spans = sentence_spans(comment.text, bodies[i])
@@ -63,8 +67,8 @@ def read(thread: Thread, terms: Terms, report: Reporter) -> tuple[list[Doc], dic
             )
         )
     mark_junk(docs)
-    _mark_off_topic(docs)
-    return docs, idf
+    _mark_off_topic(docs, table)
+    return docs, idf, table
 
 
 def body_start(text: str) -> int:
@@ -75,7 +79,7 @@ def body_start(text: str) -> int:
     return match.end()
 
 
-def _mark_off_topic(docs: list[Doc]) -> None:
+def _mark_off_topic(docs: list[Doc], table: VectorTable) -> None:
     """Mark comments not worth quoting: thanks or praise with little topic in them, or sharing
     almost no terms with the thread (jokes, asides). The opening post is never one of them (it
     frames the question, whatever thanks it ends with)."""
@@ -84,7 +88,6 @@ def _mark_off_topic(docs: list[Doc]) -> None:
     for doc in docs:
         if doc.junk or not doc.vector:
             doc.off_topic = True
-    table = VectorTable([doc.vector for doc in docs])  # docs[i].index == i
     total = table.sum(doc.index for doc in live)
     total_sq = sum(v * v for v in total.values())
     relevance: dict[int, float] = {}

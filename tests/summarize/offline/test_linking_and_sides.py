@@ -25,7 +25,7 @@ def sides(thread: Thread) -> dict[str, int | None]:
 
 
 def linked(thread: Thread):
-    docs, _ = read(thread, Terms(), Reporter(None))
+    docs, _, _ = read(thread, Terms(), Reporter(None))
     link(docs, thread, Reporter(None))
     return docs
 
