@@ -26,6 +26,11 @@ def sides(t: Thread) -> list[int | None]:
     return assign_sides(t)
 
 
+def apart(got: list[int | None], a: int, b: int) -> bool:
+    """Whether comments `a` and `b` are both on a side, and not the same one."""
+    return got[a] is not None and got[b] is not None and got[a] != got[b]
+
+
 def cue(text: str):
     """The cue `read_cue` finds in a comment of `text`."""
     from bot.summarize.offline.cues import read_cue
@@ -188,7 +193,7 @@ def test_a_tree_titled_with_a_claim_and_no_post_text() -> None:
     )
     got = sides(t)
     # The first top-level comment is one answer to the title, not the question's own post.
-    assert got[0] is not None and got[1] is not None and got[0] != got[1]
+    assert apart(got, 0, 1)
     assert got[2] == got[1] and got[3] is None
 
 
@@ -199,7 +204,7 @@ def test_a_disagreement_about_the_topic_answers_the_opening_claim() -> None:
         "Standing desks are expensive to buy for a whole floor.",
     )
     got = sides(t)
-    assert got[0] is not None and got[1] is not None and got[0] != got[1]
+    assert apart(got, 0, 1)
     assert got[2] is None  # no evidence of a stance: on no side
 
 
@@ -224,7 +229,7 @@ def test_a_forum_reply_that_answers_back_is_weak_disagreement_and_one_that_adds_
         title="Pineapple is great on pizza",
     )
     got = sides(t)
-    assert got[1] is not None and got[2] is not None and got[1] != got[2]
+    assert apart(got, 1, 2)
     assert got[3] is None or got[3] == got[1]
 
 
@@ -251,7 +256,7 @@ def test_taking_the_point_of_a_named_speaker_but_is_a_concession_to_them() -> No
         "Mrs Kaur: I agree with Mr Dunne, and the roof can wait another winter.",
     )
     got = sides(t)
-    assert got[0] is not None and got[2] is not None and got[2] != got[0]
+    assert apart(got, 0, 2)
     assert got[3] == got[2]
 
 
@@ -384,7 +389,7 @@ def test_an_argument_list_whose_opening_argues_takes_its_motion_from_a_later_lin
         "Swimming lessons should be mandatory in every primary school, full stop.",
     )
     got = sides(t)
-    assert got[0] is not None and got[2] is not None and got[0] != got[2]
+    assert apart(got, 0, 2)
     assert got[4] == got[0]
     assert got[1] is None and got[3] is None  # no words for or against: on no side
 
@@ -464,7 +469,7 @@ def test_a_rumour_called_a_parody_or_a_rumour_is_denied_and_has_anyone_checked_d
         "eve: the 'harbour news' page that posted it is a parody account lol",
     )
     got = sides(t)
-    assert got[0] is not None and got[3] is not None and got[0] != got[3]
+    assert apart(got, 0, 3)
     assert got[2] == got[3] and got[4] == got[3]
 
 
@@ -476,7 +481,7 @@ def test_an_argument_list_marked_pro_and_con_is_sorted_by_its_marks() -> None:
         "(-) the same work squeezed into four days means longer, worse days",
     )
     got = sides(marked)
-    assert got[0] is not None and got[1] is not None and got[0] != got[1]
+    assert apart(got, 0, 1)
     assert got[2] == got[0] and got[3] == got[1]
     headed = thread(
         "Pros:",
@@ -511,7 +516,7 @@ def test_answers_to_anyone_know_what_it_was_are_no_camps_but_a_reports_are() -> 
         c4="c3",
     )
     got = sides(reported)
-    assert got[0] is not None and got[1] is not None and got[0] != got[1]
+    assert apart(got, 0, 1)
 
 
 def test_a_stated_vote_is_not_turned_by_a_later_sentence_against_the_other_side() -> None:
@@ -522,7 +527,7 @@ def test_a_stated_vote_is_not_turned_by_a_later_sentence_against_the_other_side(
         "Vic: I'm against it, the fishermen need to drive to their boats.",
     )
     got = sides(t)
-    assert got[1] is not None and got[2] is not None and got[1] != got[2]
+    assert apart(got, 1, 2)
     assert got[0] == got[1]  # Uma is for the recommendation, as the chair's opening is
 
 
@@ -536,7 +541,7 @@ def test_an_answer_replying_to_the_question_is_no_contrast_with_the_asker() -> N
         c3="c1",
     )
     got = sides(t)
-    assert got[1] is not None and got[2] is not None and got[1] != got[2]
+    assert apart(got, 1, 2)
     assert got[0] is None  # the asker picked nothing
 
 
@@ -557,7 +562,7 @@ def test_a_person_who_changes_their_mind_speaks_for_the_other_side_from_then_on(
         "hal: ok I stand corrected, deleting my share",
     )
     got = sides(t)
-    assert got[0] is not None and got[1] is not None and got[0] != got[1]
+    assert apart(got, 0, 1)
     assert got[4] == got[1]  # the retraction is on the deniers' side
     assert got[2] == got[0]  # what hal said before it stays where it was
     from bot.summarize.offline.cues import retracts
@@ -596,7 +601,7 @@ def test_naming_an_option_picks_it_only_in_a_persons_first_answer() -> None:
         "Rasmus: Also Discussions spam is a real thing on my other project.",
     )
     got = sides(t)
-    assert got[1] is not None and got[2] is not None and got[1] != got[2]
+    assert apart(got, 1, 2)
     assert got[4] == got[1]  # Lila's first answer picks Discussions
     assert got[5] != got[1]  # Rasmus names Discussions to argue against it: no pick of it
 
@@ -658,7 +663,7 @@ def test_a_person_who_moves_to_supporting_the_proposal_is_for_it_from_then_on() 
         "I'll move to supporting it with the blue badge bays kept.",
     )
     got = sides(t)
-    assert got[1] is not None and got[3] is not None and got[1] != got[3]
+    assert apart(got, 1, 3)
     assert got[2] == got[1]  # Hugh agreed with Lena
     assert got[4] == got[3]  # then moved to supporting it
 
@@ -693,7 +698,7 @@ def test_a_no_answering_a_doubters_question_answers_what_was_asked() -> None:
         c5="c4",
     )
     got = sides(t)
-    assert got[0] is not None and got[1] is not None and got[0] != got[1]
+    assert apart(got, 0, 1)
     assert got[3] == got[1]  # the doubter is with the club, whose "No." answers her question
 
 
@@ -725,7 +730,7 @@ def test_a_title_that_asks_a_or_b_gives_the_options_and_the_asker_takes_no_camp(
     from bot.summarize.offline import summarize_offline
 
     got = sides(t)
-    assert got[1] is not None and got[2] is not None and got[1] != got[2]
+    assert apart(got, 1, 2)
     assert got[4] == got[2]  # quiet agrees with crumbs
     assert got[0] == got[2]  # naming "overpay" in her post put the asker in no camp; agreeing did
     labels = [side.label for side in summarize_offline(t)[0].sides]
@@ -741,7 +746,7 @@ def test_a_handle_is_named_by_its_first_piece_and_without_u_slash() -> None:
         "cutting every two weeks is better for bees.",
     )
     got = sides(t)
-    assert got[0] is not None and got[1] is not None and got[0] != got[1]
+    assert apart(got, 0, 1)
     assert got[2] == got[0]  # "bumble" names u/bumble_and_bramble
     assert got[3] == got[1]  # a concession to meadow_maker, then "but": still against
 
@@ -761,5 +766,5 @@ def test_a_corroboration_backs_the_report_not_the_last_speaker() -> None:
         "Cat: Heard the same from a teller last week, they were told to expect changes.",
     )
     got = sides(t)
-    assert got[0] is not None and got[1] is not None and got[0] != got[1]
+    assert apart(got, 0, 1)
     assert got[2] == got[0]  # backs Ana's report, though Ben spoke last
