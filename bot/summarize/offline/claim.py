@@ -209,7 +209,11 @@ def stance(claim: Claim, text: str, spans: list[tuple[int, int]], sentences: int
     if not spans:
         return 0
     head = text[spans[0][0] : spans[min(sentences, len(spans)) - 1][1]].lower()
-    if not any(verb in head for verb in claim.verbs):
+    verbs = claim.verbs
+    for verb in verbs:  # a loop, not any(): no generator per comment (issue 13)
+        if verb in head:
+            break
+    else:
         return 0  # most comments never use the claim's verb: skip the tokenizing
     clauses: list[list[str]] = []
     others = 0  # sentences without the verb: only counted (a reason beside a restatement)
@@ -217,7 +221,11 @@ def stance(claim: Claim, text: str, spans: list[tuple[int, int]], sentences: int
         sentence = text[b:e].strip()
         if sentence.endswith("?"):
             continue
-        if not any(verb in sentence.lower() for verb in claim.verbs):
+        lowered = sentence.lower()
+        for verb in verbs:
+            if verb in lowered:
+                break
+        else:
             others += 1
             continue
         clause: list[str] = []
