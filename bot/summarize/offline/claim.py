@@ -80,9 +80,13 @@ def tokens(text: str, *, breaks: bool = False) -> list[str]:
     """Lowercased words with contractions split ("don't" -> "do", "n't"; "it's" -> "it",
     "'s"; "can't" -> "ca", "n't"; "cannot" -> "can", "not"). With `breaks`, the punctuation
     that ends a clause is a token of its own (see `_BREAKS`)."""
-    out: list[str] = []
     pattern = _TOKEN_OR_BREAK if breaks else _TOKEN
-    for word in pattern.findall(fold_chars(text).lower()):
+    lowered = fold_chars(text).lower()
+    found: list[str] = pattern.findall(lowered)
+    if "'" not in lowered and "cannot" not in lowered and _BARE_NEGATIVES.keys().isdisjoint(found):
+        return found  # nothing to split (most sentences): no loop (issue 13)
+    out: list[str] = []
+    for word in found:
         if word == "cannot":
             out += ["can", "not"]
             continue
