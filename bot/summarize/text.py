@@ -102,17 +102,18 @@ class Substrings:
         else:
             runs = _ALNUM_RUN.findall(text)
         within = self._within
-        # Each run's probes, looked up in C; a run not seen before is worked out first.
-        held: list[frozenset[str] | None] = list(map(within.get, runs))
-        if None in held:
+        # Each run's probes, looked up and joined in C; a run not seen before is worked out
+        # first (no list of them and no search for a missing one in the common case: issue 13).
+        try:
+            hit: set[str] = set().union(*map(within.__getitem__, runs))
+        except KeyError:
             if len(within) > _MAX_RUNS_REMEMBERED:
                 within.clear()  # a bound for a long-running process that reads many threads
             for run in set(runs):
                 if run not in within:
                     plain = run.decode("ascii") if isinstance(run, bytes) else run
                     within[run] = frozenset(p for p in self._probes if p in plain)
-            held = list(map(within.__getitem__, runs))
-        hit: set[str] = set().union(*held)  # type: ignore[arg-type]  # no None is left
+            hit = set().union(*map(within.__getitem__, runs))
         found = hit & self._plain
         if hit:
             for key in hit & self._keys:

@@ -80,9 +80,13 @@ def tokens(text: str, *, breaks: bool = False) -> list[str]:
     """Lowercased words with contractions split ("don't" -> "do", "n't"; "it's" -> "it",
     "'s"; "can't" -> "ca", "n't"; "cannot" -> "can", "not"). With `breaks`, the punctuation
     that ends a clause is a token of its own (see `_BREAKS`)."""
-    out: list[str] = []
     pattern = _TOKEN_OR_BREAK if breaks else _TOKEN
-    for word in pattern.findall(fold_chars(text).lower()):
+    lowered = fold_chars(text).lower()
+    found: list[str] = pattern.findall(lowered)
+    if "'" not in lowered and "cannot" not in lowered and _BARE_NEGATIVES.keys().isdisjoint(found):
+        return found  # nothing to split (most sentences): no loop (issue 13)
+    out: list[str] = []
+    for word in found:
         if word == "cannot":
             out += ["can", "not"]
             continue
@@ -209,7 +213,11 @@ def stance(claim: Claim, text: str, spans: list[tuple[int, int]], sentences: int
     if not spans:
         return 0
     head = text[spans[0][0] : spans[min(sentences, len(spans)) - 1][1]].lower()
-    if not any(verb in head for verb in claim.verbs):
+    verbs = claim.verbs
+    for verb in verbs:  # a loop, not any(): no generator per comment (issue 13)
+        if verb in head:
+            break
+    else:
         return 0  # most comments never use the claim's verb: skip the tokenizing
     clauses: list[list[str]] = []
     others = 0  # sentences without the verb: only counted (a reason beside a restatement)
@@ -217,7 +225,11 @@ def stance(claim: Claim, text: str, spans: list[tuple[int, int]], sentences: int
         sentence = text[b:e].strip()
         if sentence.endswith("?"):
             continue
-        if not any(verb in sentence.lower() for verb in claim.verbs):
+        lowered = sentence.lower()
+        for verb in verbs:
+            if verb in lowered:
+                break
+        else:
             others += 1
             continue
         clause: list[str] = []

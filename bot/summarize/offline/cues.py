@@ -868,12 +868,12 @@ PARENT = "\x00parent"
 _SPECIAL = {"op": OP, "the op": OP, "parent": PARENT, "the parent": PARENT}
 
 
-_NAMELESS_WORDS = ("op", "parent", "previous", "above", "nta", "yta", "esh")
+NAMELESS_WORDS = ("op", "parent", "previous", "above", "nta", "yta", "esh")
 
 
 @dataclass(frozen=True)
 class _NamedPlan:
-    finder: Substrings  # the cue words of every row, and `_NAMELESS_WORDS`
+    finder: Substrings  # the cue words of every row, and `NAMELESS_WORDS`
     needed: list[Test]  # what each row's pattern needs before it can match
     rows_of: dict[str, tuple[int, ...]]  # a cue word -> the rows it lets run
     always: frozenset[int]  # the rows without cue words
@@ -884,10 +884,10 @@ class _NamedPlan:
 
 @cache
 def _named_plan() -> _NamedPlan:
-    """One finder for the cue words of every row of `_NAMED_ROWS` (and `_NAMELESS_WORDS`), the
+    """One finder for the cue words of every row of `_NAMED_ROWS` (and `NAMELESS_WORDS`), the
     rows each word lets run, and what each row's pattern needs before it can match
     (`bot.summarize.literals`). Built on first use, once every row is in the list."""
-    words = {w for cue_words, _ in _NAMED_ROWS for w in cue_words} | set(_NAMELESS_WORDS)
+    words = {w for cue_words, _ in _NAMED_ROWS for w in cue_words} | set(NAMELESS_WORDS)
     rows_of = {
         w: tuple(r for r, (cue_words, _) in enumerate(_NAMED_ROWS) if w in cue_words) for w in words
     }
@@ -914,10 +914,10 @@ def named_person(
     Abi", "Fitz is right"), -1 ("Gio is wrong"), 0 (only who is answered). `own`, when given,
     is `own_words` of a comment whose own sentences are `text[begin:end]` (at most
     `OPENING_SENTENCES` of them)."""
-    if own is not None and not names and own.isdisjoint(_NAMELESS_WORDS):
+    if own is not None and not names and own.isdisjoint(NAMELESS_WORDS):
         return None, 0  # nobody has a name here
     lowered = text[begin:end].lower()
-    if own is None and not names and not any(word in lowered for word in _NAMELESS_WORDS):
+    if own is None and not names and not any(word in lowered for word in NAMELESS_WORDS):
         return None, 0
     plan = _named_plan()
     # Which cue words the text holds, in one scan (`own` holds every one of them).
@@ -993,8 +993,11 @@ def reply_contrast(text: str, quoted: bool) -> Cue | None:
 
 
 def _tokens(text: str) -> list[str]:
+    lowered = fold_chars(text).lower()
+    if "n't" not in lowered:
+        return _TOKEN.findall(lowered)  # nothing to split (issue 13)
     out = []
-    for token in _TOKEN.findall(fold_chars(text).lower()):
+    for token in _TOKEN.findall(lowered):
         if token.endswith("n't"):
             out += [token[:-3], "n't"]
         else:
@@ -1011,12 +1014,10 @@ def negates(text: str, other: str) -> bool:
     if abs(len(text.split()) - len(other.split())) > 3:
         return False  # a flipped negation adds or removes a word or two
     a, b = _tokens(text), _tokens(other)
-    neg_a = sum(1 for t in a if t in _NEGATION)
-    neg_b = sum(1 for t in b if t in _NEGATION)
-    if neg_a == neg_b:
-        return False
     rest_a = [t for t in a if t not in _NEGATION]
     rest_b = [t for t in b if t not in _NEGATION]
+    if len(a) - len(rest_a) == len(b) - len(rest_b):
+        return False  # as many negations on each side
     if len(rest_a) < 3:
         return False
     shared = len(set(rest_a) & set(rest_b))
@@ -1266,7 +1267,7 @@ def _own_words_finder() -> Substrings:
     """Every word a prefilter of this module looks for (cues, named people, praise, camps)."""
     named = _named_plan().finder
     return Substrings(
-        set(_CUE_WORDS) | named.words | set(_NAMELESS_WORDS) | set(_PRAISE_WORDS) | set(_TEAM_WORDS)
+        set(_CUE_WORDS) | named.words | set(NAMELESS_WORDS) | set(_PRAISE_WORDS) | set(_TEAM_WORDS)
     )
 
 
