@@ -76,6 +76,13 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"|\b(?:I'?m|I am) (?:strongly |firmly |totally )?(?:against|opposed to) "
         r"(?:this|it|the|a|an|any|that|these|those|such)\b",
     ),
+    # A consultation's vote: "I object.", "Strongly oppose.", "Object.", "We object to it."
+    (
+        "disagree",
+        ("object", "oppose"),
+        r"^\W*(?:I |we )?(?:strongly |firmly |must |also |still )?(?:object|oppose)"
+        r"(?: (?:to )?(?:it|this|the (?:application|proposal|plan|scheme|order)))?\s*(?:[.!]|$)",
+    ),
     (
         "disagree",
         ("against", "opposed"),
@@ -259,7 +266,7 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     ),
     ("agree", ("favour", "favor", "supported", "backed", "endorsed", "welcomed"), _REPORTED_FOR),
     ("agree", ("agree",), rf"\bI {_ADVERBS}{{0,2}}agree\b(?! to disagree)"),
-    ("agree", ("agree",), r"^\W*(?:totally |fully |completely |strongly )?agree\b"),
+    ("agree", ("agree",), r"^\W*(?:we )?(?:totally |fully |completely |strongly )?agree\b"),
     ("agree", ("agreed",), r"\bagreed\b"),
     (
         "agree",
@@ -394,6 +401,7 @@ _CLAIM_VOTE = re.compile(
     # strong reservations".
     r"|against|opposed|in favou?r|(?:so )?still (?:a )?(?:no|yes)|(?:no|yes) from me"
     r"|(?:wholeheartedly |fully |strongly |totally |100% )?support(?:ed)?(?=\s*[.!]|\W*$)"
+    r"|(?:I |we )?(?:strongly |firmly |also |still )?(?:object|oppose)(?=\s*[.!]|\W*$)"
     r"|I'?m (?:leaning|inclined) (?:towards?|to) (?:a )?(?:yes|no)"
     r"|I (?:still )?have (?:strong |serious |real |some |grave |major )?(?:reservations|doubts))\b",
     _I,
@@ -537,7 +545,13 @@ def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> lis
         if exact and not _CUE_NEEDS[row](lowered):
             continue  # the pattern cannot match: skip the search
         kind, _, pattern = _CUE_PATTERNS[row]
-        hits.extend((m.start(), _CUE_ORDER[kind], kind) for m in pattern.finditer(text, begin))
+        if begin and text[begin - 1] != "\n":
+            # The words start mid-line (after "R1 (resident): "): they start a line of their own.
+            hits.extend(
+                (begin + m.start(), _CUE_ORDER[kind], kind) for m in pattern.finditer(text[begin:])
+            )
+        else:
+            hits.extend((m.start(), _CUE_ORDER[kind], kind) for m in pattern.finditer(text, begin))
     hits.sort()
     out: list[tuple[int, str]] = []
     for at, _, kind in hits:
@@ -858,9 +872,20 @@ _NAMED_ROWS.append(
         re.compile(r"\b(?:good|fair|great|valid|excellent)\s+point,?\s+" + _name("goodpt", 1), _I),
     )
 )
+_NAMED_ROWS.append(
+    (
+        ("says", "said", "notes", "noted", "put it", "point", "argue"),
+        # "As R1 says, the view is the village's main asset": agrees with R1
+        re.compile(
+            r"\bas\s+" + _name("asays", 1) + r"\s+(?:says|said|notes|noted|put it|points? out"
+            r"|pointed out|argues|argued)\b",
+            _I,
+        ),
+    )
+)
 _NAMED_ROWS.append((("nta", "yta", "esh"), re.compile(r"^\W*(?P<aita>nta|yta|esh)\b", _I | re.M)))
 _AGREEING_GROUPS = frozenset(
-    {"said", "plus", "imwith", "sameas", "saidit", "onside", "views", "goodpt"}
+    {"said", "plus", "imwith", "sameas", "saidit", "onside", "views", "goodpt", "asays"}
 )
 # Who else may be named: the opening poster and "the parent" (the comment answered).
 OP = "\x00op"

@@ -95,6 +95,9 @@ class _Linker:
         # "Brandt" names "Cllr Brandt" (a title is not a name).
         given: dict[str, set[str]] = {}
         for name in list(self.names.values()):
+            base = _ROLE.sub("", name)
+            if base and base != name:
+                self.names.setdefault(base.casefold(), name)  # "R13 (Ramblers)" is R13
             parts = name.split()
             if len(parts) > 1 and parts[0].rstrip(".").casefold() in TITLES:
                 parts = parts[1:]
@@ -468,6 +471,9 @@ def set_speakers(docs: list[Doc]) -> None:
             doc.speaker = doc.comment.author
         return
     for doc in docs:
+        if doc.label is not None:
+            doc.speaker = doc.label  # "R1 (resident): I object."
+            continue
         match = _REPORTED.match(doc.comment.text, 0, 200)
         doc.speaker = match.group("name") if match is not None else None
 
@@ -532,6 +538,7 @@ _CORROBORATION = re.compile(
     r"|\bcan confirm\b|\bconfirmed by\b",
     re.IGNORECASE,
 )
+_ROLE = re.compile(r"\s*\([^()]*\)\s*$")  # a role after a name: "R13 (Ramblers)"
 _REDDIT_USER = re.compile(r"^(?:/?u/|@)", re.IGNORECASE)
 _HANDLE_SPLIT = re.compile(r"[_.\-\d]+")
 

@@ -64,6 +64,9 @@ class Doc:
     speaker: str | None = None
     # The prefilter words in its own sentences (`cues.own_words`), found once for every stage.
     words: frozenset[str] = frozenset()
+    # A respondent's label before their words ("R1 (resident, Hollins Lane): I object."), in a
+    # thread with no authors: who speaks.
+    label: str | None = None
 
 
 @dataclass(slots=True)

@@ -22,7 +22,7 @@ from bot.summarize.text import (
     tfidf_table,
     word_count,
 )
-from bot.thread import Thread
+from bot.thread import Comment, Thread
 
 _LEADING_QUOTE = re.compile(
     r"\s*(?:(?:>[^\n]*(?:\n|$))+|[\"\u201c\u201e][^\"\u201c\u201d\u201e\n]{8,}[\"\u201d\u201f]"
@@ -40,9 +40,13 @@ def read(
     total = len(comments)
     bodies: list[int] = []
     term_lists: list[list[str]] = []
+    labels = respondent_labels(comments)
     report("reading", 0, total)
     for i, comment in enumerate(comments):
         body = body_start(comment.text)
+        label = labels[i]
+        if label is not None:
+            body = max(body, label[1])
         bodies.append(body)
         term_lists.append([] if comment.is_bot else terms(comment.text[body:]))
         report("reading", i + 1, total)
@@ -64,11 +68,47 @@ def read(
                 spans=spans,
                 vector=vectors[i],
                 words=own_words(comment.text, spans),
+                label=label[0] if (label := labels[i]) is not None else None,
             )
         )
     mark_junk(docs)
     _mark_off_topic(docs, table)
     return docs, idf, table
+
+
+# "R1 (resident, Hollins Lane): I object.", "Respondent 12: ...", "Cllr Amadi (Labour): ...":
+# a consultation's or a meeting's respondents, each line led by who speaks. A label needs a
+# number or a role in brackets, so that "Proposal: ..." or "Edit: ..." is never a speaker.
+_RESPONDENT = re.compile(
+    r"(?P<name>[A-Z][\w'.-]{0,30}(?: [A-Z0-9][\w'.-]{0,30}){0,2})"
+    r"(?: \((?P<role>[^()\n]{1,80})\))?:[ \t]+(?=\S)"
+)
+_NOT_RESPONDENTS = frozenset(
+    "item section page part step point question q a update edit note chapter rule option "
+    "proposal motion agenda minute minutes appendix annex table figure source sources".split()
+)
+MIN_RESPONDENTS = 2  # the format is a thread's, not one line's
+
+
+def respondent_labels(comments: list[Comment]) -> list[tuple[str, int] | None]:
+    """For a thread with no authors whose comments open with respondents' labels (at least
+    `MIN_RESPONDENTS` of them), each comment's (label, where its words start); None elsewhere."""
+    out: list[tuple[str, int] | None] = [None] * len(comments)
+    if any(c.author for c in comments):
+        return out
+    found = 0
+    for i, comment in enumerate(comments):
+        match = _RESPONDENT.match(comment.text, 0, 200)
+        if match is None:
+            continue
+        name = match.group("name")
+        first = name.split()[0].rstrip(".").casefold()
+        numbered = any(ch.isdigit() for ch in name)
+        if first in _NOT_RESPONDENTS or not (numbered or match.group("role")):
+            continue
+        out[i] = (name, match.end())
+        found += 1
+    return out if found >= MIN_RESPONDENTS else [None] * len(comments)
 
 
 def body_start(text: str) -> int:

@@ -768,3 +768,42 @@ def test_a_corroboration_backs_the_report_not_the_last_speaker() -> None:
     got = sides(t)
     assert apart(got, 0, 1)
     assert got[2] == got[0]  # backs Ana's report, though Ben spoke last
+
+
+def test_consultation_responses_led_by_respondent_labels() -> None:
+    lines = (
+        "Planning application 26/0417: one 67 m wind turbine at Crag End Farm",
+        "R1 (resident, Hollins Lane): I object. The turbine would be visible from every window.",
+        "R2 (resident, Mill Row): I support the application. The community fund is generous.",
+        "R3 (resident, Hollins Lane): Strongly oppose. Noise and shadow flicker for 25 years.",
+        "R4 (resident, Top Road): Support. Renewables have to go somewhere windy.",
+        "R5 (resident, Church Street): As R1 says, the view is the village's main asset.",
+        "R6 (village hall committee): We agree with R2. The hall roof needs replacing.",
+        "R7 (resident, Mill Row): Object. The fund is a sweetener.",
+    )
+    # Pasted as plain lines: no authors, each line led by the respondent's label.
+    t = Thread(comments=tuple(Comment(id=f"c{n}", text=x) for n, x in enumerate(lines, 1)))
+    got = sides(t)
+    assert apart(got, 1, 2)
+    assert got[3] == got[1] and got[7] == got[1]  # "Strongly oppose.", "Object."
+    assert got[4] == got[2]  # "Support."
+    assert got[5] == got[1]  # "As R1 says"
+    assert got[6] != got[7] and got[6] == got[2]  # "We agree with R2"
+
+
+def test_respondent_labels_need_a_number_or_a_role_and_a_thread_without_authors() -> None:
+    from bot.summarize.offline.reading import respondent_labels
+
+    labelled = [
+        Comment(id="c1", text="R1 (resident): I object."),
+        Comment(id="c2", text="Respondent 2: I support it."),
+    ]
+    assert respondent_labels(labelled) == [("R1", 15), ("Respondent 2", 14)]
+    prose = [
+        Comment(id="c1", text="Proposal: move the long run to 7am."),
+        Comment(id="c2", text="Item 4: the skate park."),
+        Comment(id="c3", text="Edit (later): I meant June."),
+    ]
+    assert respondent_labels(prose) == [None, None, None]
+    authored = [Comment(id="c1", author="Ann", text="R1 (resident): I object."), labelled[1]]
+    assert respondent_labels(authored) == [None, None]
