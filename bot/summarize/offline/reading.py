@@ -88,6 +88,7 @@ _NOT_RESPONDENTS = frozenset(
     "proposal motion agenda minute minutes appendix annex table figure source sources".split()
 )
 MIN_RESPONDENTS = 2  # the format is a thread's, not one line's
+_LOOK_FIRST = 50
 
 
 def respondent_labels(comments: list[Comment]) -> list[tuple[str, int] | None]:
@@ -98,6 +99,8 @@ def respondent_labels(comments: list[Comment]) -> list[tuple[str, int] | None]:
         return out
     found = 0
     for i, comment in enumerate(comments):
+        if i == _LOOK_FIRST and not found:
+            break  # a thread of respondents shows its labels from its first lines
         match = _RESPONDENT.match(comment.text, 0, 200)
         if match is None:
             continue
