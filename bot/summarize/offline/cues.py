@@ -541,17 +541,19 @@ def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> lis
         present = words & _CUE_WORD_SET
     hits: list[tuple[int, int, str]] = []
     exact = filterable(lowered)
+    if begin and text[begin - 1] != "\n":
+        # The words start mid-line (after "R1 (resident): "): they start a line of their own,
+        # for the patterns anchored at one.
+        source, offset, start = text[begin:], begin, 0
+    else:
+        source, offset, start = text, 0, begin
     for row in _rows_of(present):
         if exact and not _CUE_NEEDS[row](lowered):
             continue  # the pattern cannot match: skip the search
         kind, _, pattern = _CUE_PATTERNS[row]
-        if begin and text[begin - 1] != "\n":
-            # The words start mid-line (after "R1 (resident): "): they start a line of their own.
-            hits.extend(
-                (begin + m.start(), _CUE_ORDER[kind], kind) for m in pattern.finditer(text[begin:])
-            )
-        else:
-            hits.extend((m.start(), _CUE_ORDER[kind], kind) for m in pattern.finditer(text, begin))
+        hits.extend(
+            (offset + m.start(), _CUE_ORDER[kind], kind) for m in pattern.finditer(source, start)
+        )
     hits.sort()
     out: list[tuple[int, str]] = []
     for at, _, kind in hits:
