@@ -38,7 +38,7 @@ _INTENSIFIERS = frozenset(
 )
 _DET = frozenset("a an the this that these those some any our their its my your his her".split())
 # Pronouns that stand for the claim's subject.
-_PRON = frozenset("it they this that these those".split())
+_PRON = frozenset("it they this that these those its".split())  # "its not X": "it's"
 _DEONTIC = frozenset("should must ought need".split())
 _SUBJECT_PRON = frozenset("we you i he she".split())
 # Words before a question's verb that make it a question, not a claim ("Should we ...?").
@@ -250,6 +250,49 @@ def stance(claim: Claim, text: str, spans: list[tuple[int, int]], sentences: int
             intensified = any(t in _INTENSIFIERS for t in toks)
             return 1 if intensified or len(clauses) + others > 1 else 0
     return 0
+
+
+def denies(
+    other: str, other_spans: list[tuple[int, int]], text: str, spans: list[tuple[int, int]]
+) -> bool:
+    """Whether `text` denies in its first clause what `other` (the comment it answers) states
+    in one of its first sentences: "hollis giving up reyes is collusion" / "its not collusion
+    lol", "it's a sandwich" / "it is not a sandwich". The stated predicate is read as an opening
+    claim is (`read_claim`, with an auxiliary: "is", "should", ...); questions state nothing.
+    Only the first clause of the answer counts, so a later "not" about something else does
+    not. Constant work per pair."""
+    if not spans or not other_spans:
+        return False
+    b, e = spans[0]
+    first = next((c for c in _CLAUSE.split(text[b:e][:300]) if c.strip()), "")
+    if not first:
+        return False
+    lowered = first.lower()
+    if not any(n in lowered for n in ("not", "n't", "nt ", "never", "no ")):
+        return False  # a denial says so
+    stated = [
+        part.strip()
+        for ob, oe in other_spans[:OPENING_SENTENCES_OF_OTHER]
+        # Chat runs its sentences together in lower case ("... vetoed. hollis giving ...").
+        for part in _SENTENCE_END.split(other[ob:oe][:600])
+    ]
+    for sentence in stated[:OPENING_SENTENCES_OF_OTHER]:
+        if not sentence or sentence.endswith("?"):
+            continue
+        for clause in _CLAUSE.split(sentence):
+            if len(clause.split()) < 3:
+                continue
+            claim = read_claim(clause)
+            if claim is None or not claim.auxiliary:
+                continue
+            if not any(verb in lowered for verb in claim.verbs):
+                continue
+            if _clause_stance(claim, tokens(first)[:MAX_CLAUSE_TOKENS]) < 0:
+                return True
+    return False
+
+
+OPENING_SENTENCES_OF_OTHER = 3
 
 
 def _clause_stance(claim: Claim, toks: list[str]) -> int:

@@ -36,16 +36,25 @@ _REPORTED_AGAINST = (
     r"|\b(?:spoke|argued|voted|came out|was|were) (?:strongly |firmly )?(?:against"
     r"|opposed to) (?:it|the|this|a|an|any|such)\b|\b(?:spoke|argued|voted) (?:strongly )?against\b"
     r"|\b(?:opposed|objected to) the\b"
+    # "Cllr Pethick said he strongly objected.", "She objected to it."
+    # ("they objected" may report residents, not the speaker)
+    r"|\b(?:he|she) (?:strongly |firmly )?objected\b"
 )
+# "changing my vote to yes", "I'm switching my vote to no": a vote, and a change of mind.
+_VOTE_CHANGE = r"\b(?:chang|switch)(?:e|es|ed|ing)? my vote to (?:a )?"
+_VOTE_CHANGE_FOR = _VOTE_CHANGE + r"(?:yes|for|in favou?r|approve)\b"
+_VOTE_CHANGE_AGAINST = _VOTE_CHANGE + r"(?:no|against|reject)\b"
 _REPORTED_FOR = (
     r"\b(?:spoke|argued|voted|came out|was|were) (?:strongly |warmly )?in favou?r\b"
     r"|\b(?:supported|backed|endorsed|welcomed) the\b"
+    # "Cllr Amadi moved the proposal.", "Mr Ng seconded the motion."
+    r"|\b(?:moved|seconded|tabled) the (?:proposal|motion|amendment|resolution)\b"
 )
 RETRACT = (
     r"\bI(?:'?ll| will)? stand corrected\b|\bI'?(?:ve| have) been had\b"
     r"|\b(?:you'?ve|you have|that'?s|that has|ok,? you'?ve) (?:\w+ )?(?:convinced|persuaded) me\b"
     r"|\b(?:I(?:'ve| have)?|you(?:'ve| have)|(?:that|this|it)(?:'s| has)) changed my mind\b"
-    r"|\bI take (?:it|that) back\b|\bI was wrong\b"
+    r"|\bI take (?:it|that) back\b|\bI was wrong\b|\b(?:chang|switch)(?:e|es|ed|ing)? my vote\b"
     r"|\bmore (?:convincing|persuasive) than I (?:thought|expected)\b"
     r"|\bI(?:'m| am) coming (?:a)?round\b|\b(?:ok|okay|fine),? you win\b"
     # "Retracted.", "retracting my earlier comment"; not "retracted or not, my count is mine"
@@ -87,7 +96,8 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         "disagree",
         ("against", "opposed"),
         r"^\W*(?:I'?m |I am |we'?re )?(?:strongly |totally |completely |firmly |very much )?"
-        r"(?:against|opposed)\W*$|^\W*(?:strongly |totally |firmly )(?:against|opposed)\b",
+        r"(?:against|opposed)(?:\W*$|[.!]+\s)"
+        r"|^\W*(?:strongly |totally |firmly )(?:against|opposed)\b",
     ),
     # Minutes in reported speech: "Mr Abara spoke against.", "She opposed the cap."
     (
@@ -96,6 +106,7 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         _REPORTED_AGAINST,
     ),
     ("disagree", ("counter",), r"^\W*counter[- ]?(?:point|argument)\b"),
+    ("disagree", ("vote",), _VOTE_CHANGE_AGAINST),
     ("disagree", ("agree",), r"\bI (?:do not|don'?t|can'?t|cannot) agree\b"),
     (
         "disagree",
@@ -264,7 +275,22 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"\bnot (?:entirely|completely|quite|necessarily|always) (?:true|right|correct|accurate"
         r"|the case)\b",
     ),
-    ("agree", ("favour", "favor", "supported", "backed", "endorsed", "welcomed"), _REPORTED_FOR),
+    ("agree", ("vote",), _VOTE_CHANGE_FOR),
+    (
+        "agree",
+        (
+            "favour",
+            "favor",
+            "supported",
+            "backed",
+            "endorsed",
+            "welcomed",
+            "moved",
+            "seconded",
+            "tabled",
+        ),
+        _REPORTED_FOR,
+    ),
     ("agree", ("agree",), rf"\bI {_ADVERBS}{{0,2}}agree\b(?! to disagree)"),
     ("agree", ("agree",), r"^\W*(?:we )?(?:totally |fully |completely |strongly )?agree\b"),
     ("agree", ("agreed",), r"\bagreed\b"),
@@ -375,7 +401,8 @@ _AGREE_SENTENCE = re.compile(
     # "NTA": Reddit's verdict "not the asshole" sides with the poster (see `named_person`).
     _LEAD + r"(?:(?:exactly|precisely|this|same|so true|true|indeed|correct|yes|yep|yup|yeah|nta"
     r"|absolutely|100%|\^+|\^+ ?this|this,? so much|this is it|bingo|confirmed|definitely"
-    r"|same here|agreed|agree|in favou?r|(?:so )?still (?:a )?yes|yes from me"
+    r"|same here|agreed|agree|in favou?r|(?:so )?(?:still )?(?:a )?yes from me"
+    r"|(?:so )?still (?:a )?yes"
     r"|(?:wholeheartedly |fully |strongly |totally |100% )?support(?:ed)?)"
     r"(?:\s*[,.!:;]|\s+[-\u2013\u2014]\s|\W*$)"
     r"|I'?m (?:leaning|inclined) (?:towards?|to) (?:a )?yes\b"
@@ -399,7 +426,8 @@ _CLAIM_VOTE = re.compile(
     r"|for it|for this|against|opposed)"
     # A deliberation's votes: "Against.", "Still no.", "I'm leaning towards yes", "I have
     # strong reservations".
-    r"|against|opposed|in favou?r|(?:so )?still (?:a )?(?:no|yes)|(?:no|yes) from me"
+    r"|against|opposed|in favou?r|(?:so )?(?:still )?(?:a )?(?:no|yes) from me"
+    r"|(?:so )?still (?:a )?(?:no|yes)"
     r"|(?:wholeheartedly |fully |strongly |totally |100% )?support(?:ed)?(?=\s*[.!]|\W*$)"
     r"|(?:I |we )?(?:strongly |firmly |also |still )?(?:object|oppose)(?=\s*[.!]|\W*$)"
     r"|I'?m (?:leaning|inclined) (?:towards?|to) (?:a )?(?:yes|no)"
@@ -412,7 +440,8 @@ _DISAGREE_SENTENCE = re.compile(
     # here"), answering the poster whoever spoke last (see `named_person`).
     _LEAD
     + r"(?:(?:no|wrong|false|fake|hoax|lies|untrue|bs|bullshit|rubbish|nonsense|keep it|yta|esh"
-    r"|not true|not really|not at all|hardly|against|opposed|(?:so )?still (?:a )?no|no from me)"
+    r"|not true|not really|not at all|hardly|against|opposed|(?:so )?(?:still )?(?:a )?no from me"
+    r"|(?:so )?still (?:a )?no)"
     r"(?:\s*[,.!:;?]|\s+[-\u2013\u2014]\s|\W*$)"
     r"|I'?m (?:leaning|inclined) (?:towards?|to) (?:a )?no\b"
     r"|I (?:still )?have (?:strong |serious |real |some |grave |major )?(?:reservations|doubts)\b"
@@ -655,7 +684,11 @@ _THING_VOTE = re.compile(
     r"(?:against|opposed to|in favou?r of) (?:the|this|a|an|any)\b|"
     + _REPORTED_AGAINST
     + "|"
-    + _REPORTED_FOR,
+    + _REPORTED_FOR
+    + "|"
+    + _VOTE_CHANGE_FOR
+    + "|"
+    + _VOTE_CHANGE_AGAINST,
     _I,
 )
 

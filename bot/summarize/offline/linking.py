@@ -20,7 +20,7 @@ import re
 from collections import deque
 from dataclasses import replace
 
-from bot.summarize.offline.claim import Claim, read_claim, root, stance, tokens
+from bot.summarize.offline.claim import Claim, denies, read_claim, root, stance, tokens
 from bot.summarize.offline.cues import (
     NAMELESS_WORDS,
     OP,
@@ -344,6 +344,9 @@ class _Linker:
         other = self.docs[target]
         if negates(own, other.comment.text[other.body :]):
             doc.cue, doc.disagrees = Cue(-1, 1.0, "disagree"), True
+        elif denies(other.comment.text, other.spans, doc.comment.text, doc.spans):
+            # "its not collusion lol" to "... is collusion": denies what it answers
+            doc.cue, doc.disagrees = Cue(-1, CLAIM_WEIGHT, "denial"), True
         elif how == "reply" and target == self.opening and self.opening_asks:
             return  # an answer to the question asked ("anki. n=1 but still"), not a contrast
         elif how == "reply":

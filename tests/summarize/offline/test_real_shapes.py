@@ -807,3 +807,48 @@ def test_respondent_labels_need_a_number_or_a_role_and_a_thread_without_authors(
     assert respondent_labels(prose) == [None, None, None]
     authored = [Comment(id="c1", author="Ann", text="R1 (resident): I object."), labelled[1]]
     assert respondent_labels(authored) == [None, None]
+
+
+def test_a_reply_that_denies_what_it_answers_disagrees_with_it() -> None:
+    from bot.summarize.offline.claim import denies
+
+    said = "this trade needs to be vetoed. hollis giving up reyes for two bench guys is collusion"
+    answer = "its not collusion lol i need depth, i have 3 guys injured"
+    assert denies(said, sentence_spans(said), answer, sentence_spans(answer))
+    # Agreeing restatements, questions and a "not" about something else deny nothing.
+    for other, text in (
+        (said, "it is collusion, they're roommates"),
+        ("is it collusion?", "its not collusion"),
+        (said, "i need depth, the bench is not deep enough"),
+    ):
+        assert not denies(other, sentence_spans(other), text, sentence_spans(text)), text
+    got = sides(
+        thread(
+            "Gus: the trade should be vetoed. hollis giving up reyes is collusion, theyre mates",
+            "Hollis: its not collusion lol i need depth, i have 3 guys injured",
+            "Kay: agree with Gus, nobody trades a top 5 RB for two backups",
+            "Tuck: agree with Hollis, bad trades arent cheating",
+        )
+    )
+    assert apart(got, 0, 1) and got[2] == got[0] and got[3] == got[1]
+
+
+def test_votes_in_chat_run_on_lowercase_and_change() -> None:
+    # Chat runs its sentences together in lower case: the vote still opens the comment.
+    assert cue("I'm against. every server that did this turned into a wall of links").sign == -1
+    assert cue("still a no from me").sign == -1
+    assert cue("a yes from me, it's overdue").sign == 1
+    changed = cue("ok if the bot does the work I'm fine with it. changing my vote to yes")
+    assert changed.sign == 1 and changed.about_claim
+    assert cue("Switching my vote to no, the costs are too high.").sign == -1
+    from bot.summarize.offline.cues import retracts
+
+    assert retracts("changing my vote to yes")
+
+
+def test_minutes_name_the_mover_and_the_objector() -> None:
+    assert cue("Cllr Amadi moved the proposal. She said young people had nowhere to go.").sign == 1
+    assert cue("Mr Ng seconded the motion.").sign == 1
+    assert cue("Cllr Pethick said he strongly objected. Residents would face noise.").sign == -1
+    # "They objected" may report residents, not the speaker's own vote.
+    assert cue("They objected when it was last discussed, she said.") is None
