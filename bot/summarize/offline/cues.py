@@ -218,6 +218,8 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"overrated\b|^\W*cope\b",
     ),
     ("disagree", ("debunked",), r"\b(?:been |was |is |already )debunked\b"),
+    # "source: trust me bro": mocks a claim's source.
+    ("disagree", ("trust me bro",), r"\btrust me bro\b"),
     # A rumour called one: "till then it's a rumour", "false alarm".
     (
         "disagree",
@@ -476,7 +478,9 @@ _CONTRAST = re.compile(
     _I,
 )
 _CONTRAST_OPENING = re.compile(
-    r"\W*(?:but|yet|however|though|still|that said|having said that|then again)\b", _I
+    r"\W*(?:but|yet|however|though|still|that said|having said that|then again"
+    r"|I (?:do )?still (?:think|believe|say|reckon|prefer|maintain))\b",
+    _I,
 )
 _WEAK_OPENING = re.compile(r"\W*(?:but|however|actually|well,? actually|except)\b", _I)
 

@@ -531,7 +531,7 @@ OPEN_QUESTION = re.compile(
 )
 _REPORT_DENIAL = re.compile(
     r"\b(?:fake|false|hoax|debunked|untrue|not true|made up|misinformation|fake news|rumou?r"
-    r"|source|sources|confirmed|citation|proof|parody|satire|false alarm)\b",
+    r"|source|sources|confirmed|citation|proof|parody|satire|false alarm|trust me bro)\b",
     re.IGNORECASE,
 )
 

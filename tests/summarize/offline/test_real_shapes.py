@@ -852,3 +852,22 @@ def test_minutes_name_the_mover_and_the_objector() -> None:
     assert cue("Cllr Pethick said he strongly objected. Residents would face noise.").sign == -1
     # "They objected" may report residents, not the speaker's own vote.
     assert cue("They objected when it was last discussed, she said.") is None
+
+
+def test_fair_point_then_i_still_think_is_a_concession() -> None:
+    found = cue("Fair point on recovery. I still think new accounts should get passkeys only.")
+    assert found.kind == "concession" and found.sign < 0
+    assert cue("Fair point on recovery, the fallback is the weak spot.").sign > 0
+
+
+def test_trust_me_bro_mocks_a_rumours_source() -> None:
+    assert cue("source: trust me bro").sign < 0
+    got = sides(
+        thread(
+            "Zoe: mr hadley is leaving after christmas, my sister heard it in the staff room",
+            "Olly: he did say this might be his last year doing the trip 👀",
+            "Jas: source: trust me bro",
+            "Dev: @Jas exactly",
+        )
+    )
+    assert apart(got, 0, 2) and got[3] == got[2]
