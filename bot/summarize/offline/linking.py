@@ -191,6 +191,16 @@ class _Linker:
             self._read_uncued(doc, target, how)
             if doc.cue is None and self.duel and how == "previous" and _counter_claim(doc):
                 doc.cue, doc.disagrees = Cue(-1, COUNTER_WEIGHT, "counter"), True
+            elif (
+                doc.cue is None
+                and how == "previous"
+                and not self.opening_asks
+                and _answers_though(doc)
+            ):
+                # "whitelist kills the server tho.": a turn whose first clause ends in "though"
+                # answers back the one who spoke last (where the opening asks, the turns are
+                # answers side by side: "the community is here though" may answer any of them).
+                doc.cue, doc.disagrees = Cue(-1, COUNTER_WEIGHT, "counter"), True
         if doc.cue is None and how not in ("reply", "named"):
             target, how = None, ""  # a link without a cue counts replies only where explicit
         if doc.cue is not None and doc.cue.weak and how != "reply":
@@ -510,6 +520,23 @@ _ACK = re.compile(
     r"|got it|will do|lol|haha|thanks|thank you|ty|cheers)\b",
     re.IGNORECASE,
 )
+
+
+# A first clause that ends in "though" / "tho" ("the old pressings aren't though", "recomp is
+# slow af tho. u spend a year ..."): not "even though" or "as though", not a leading "Though,".
+_TRAILING_THOUGH = re.compile(
+    r"^[^.!?\n]*?(?<!\beven)(?<!\bas)\s+(?:though|tho)\b"
+    r"\W*(?:$|[.!,;:)]|\s+(?:lol|lmao|imo|tbh|honestly|ngl)\b)",
+    re.IGNORECASE,
+)
+
+
+def _answers_though(doc: Doc) -> bool:
+    """Whether a comment's first sentence ends its first clause in "though"."""
+    if doc.junk or doc.praise or not doc.spans:
+        return False
+    b, e = doc.spans[0]
+    return _TRAILING_THOUGH.match(doc.comment.text[b : min(e, b + 300)]) is not None
 
 
 def _counter_claim(doc: Doc) -> bool:

@@ -871,3 +871,23 @@ def test_trust_me_bro_mocks_a_rumours_source() -> None:
         )
     )
     assert apart(got, 0, 2) and got[3] == got[2]
+
+
+def test_a_chat_turn_whose_first_clause_ends_in_though_answers_back() -> None:
+    got = sides(
+        thread(
+            "Kelp: we need to go whitelist only, 3rd griefer this week",
+            "Mossy: yes pls, took me 2 hrs to clean spawn",
+            "Tater: whitelist kills the server tho. half our regulars found us on the list",
+            "Quartz: +1 tater",
+        )
+    )
+    assert apart(got, 0, 2) and got[1] == got[0] and got[3] == got[2]
+    # "even though", "as though" and a leading "Though," answer nobody.
+    for text in (
+        "we should go even though it rains",
+        "it looks as though it works",
+        "Though, to be fair, it is cheap",
+    ):
+        got = sides(thread("Kelp: we need to go whitelist only", f"Tater: {text}"))
+        assert not apart(got, 0, 1), text
