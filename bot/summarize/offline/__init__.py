@@ -25,7 +25,7 @@ from bot.gcpause import paused_gc
 from bot.result import MAIN_POINTS
 from bot.summarize.engine import OFFLINE_ENGINE_VERSION
 from bot.summarize.offline import extraction
-from bot.summarize.offline.linking import link, opening_index
+from bot.summarize.offline.linking import agenda_opening, link, opening_index
 from bot.summarize.offline.model import Doc, Progress, Reporter, Unit
 from bot.summarize.offline.reading import read
 from bot.summarize.offline.sides import Camps, build_units, place
@@ -103,7 +103,8 @@ def summarize_offline(
     docs, terms, idf = a.docs, a.terms, a.idf
     two = a.camps.two_sides
     n_sides = 2 if two else 1
-    question = extraction.question(thread.title, docs, a.opening)
+    agenda = a.opening is not None and agenda_opening(docs[a.opening])
+    question = extraction.question(thread.title, docs, a.opening, agenda)
 
     report("extracting", 0, n_sides)
     table = a.table  # every comment's vector in arrays, built once by `read`

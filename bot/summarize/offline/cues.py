@@ -970,14 +970,20 @@ def _has_verdict(match: re.Match[str]) -> bool:
 
 
 def named_person(
-    text: str, begin: int, end: int, names: dict[str, str], own: frozenset[str] | None = None
+    text: str,
+    begin: int,
+    end: int,
+    names: dict[str, str],
+    own: frozenset[str] | None = None,
+    speaker: str | None = None,
 ) -> tuple[str | None, int]:
     """The first person of `names` (casefolded name -> name) named in `text[begin:end]` as the
     one answered ("I agree with Alice", "@Bob", "what Carol said", "Dan is right", "Eve: ..."),
     or `OP` / `PARENT`; and what naming them says: +1 ("I'm with Bob", "same as Dan", "+1
     Abi", "Fitz is right"), -1 ("Gio is wrong"), 0 (only who is answered). `own`, when given,
     is `own_words` of a comment whose own sentences are `text[begin:end]` (at most
-    `OPENING_SENTENCES` of them)."""
+    `OPENING_SENTENCES` of them). The `speaker` naming themselves ("Ahmed, I coach the junior
+    club.") answers nobody: the next name counts."""
     if own is not None and not names and own.isdisjoint(NAMELESS_WORDS):
         return None, 0  # nobody has a name here
     lowered = text[begin:end].lower()
@@ -1022,6 +1028,8 @@ def named_person(
             if len(words) >= n:
                 key = " ".join(words[:n]).rstrip(".,").casefold()
                 if key in names:
+                    if names[key] == speaker:
+                        break  # introduces themselves: look further
                     return names[key], sign
                 if key in _SPECIAL and group != "lead":
                     return _SPECIAL[key], sign

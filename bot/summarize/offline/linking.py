@@ -318,7 +318,7 @@ class _Linker:
             text = fold_chars(doc.comment.text[:end])
             # The words found in its own sentences serve when they are all looked in.
             words = doc.words if len(doc.spans) <= OPENING_SENTENCES else None
-            name, sign = named_person(text, doc.spans[0][0], end, self.names, words)
+            name, sign = named_person(text, doc.spans[0][0], end, self.names, words, doc.speaker)
             target = self._named_target(doc, name, who)
             if target is not None:
                 # "Mr K raises a fair point, but ...": naming him does not undo the "but".
@@ -537,6 +537,55 @@ def _answers_though(doc: Doc) -> bool:
         return False
     b, e = doc.spans[0]
     return _TRAILING_THOUGH.match(doc.comment.text[b : min(e, b + 300)]) is not None
+
+
+# Who chairs: "Chair", "Facilitator (Jo)", "Cllr Moira Bell (chair)", "ines-chair",
+# "President Hale", "mod_juniper".
+_CHAIR_ROLE = re.compile(
+    r"\b(?:chair\w*|facilitator|moderator|clerk|convenor|convener|secretary|president)\b"
+    r"|^mod(?:\b|[_.\-])",
+    re.IGNORECASE,
+)
+# An opening that sets an agenda item rather than arguing: "Item 4: ...", "Good evening. Item 4
+# is the proposal to ...", "Right, next item, the solar panels", "We're on agenda item 7",
+# "This session is on recommendation 4", "Minutes of the ...", "Planning application 26/0417".
+_AGENDA_HEAD = re.compile(
+    r"\W*(?:(?:good (?:morning|afternoon|evening)|(?:good )?morning everyone|hi all|hello all"
+    r"|right|ok(?:ay)?|so|welcome\b[^.!?\n]{0,60})[,.!:]?\s+)*"
+    r"(?:item\s+\w+|agenda item|(?:the )?next item|we'?re on (?:agenda )?item|minutes of"
+    r"|notes of|planning application|proposal\s+\d+|this session is on"
+    r"|the proposal (?:before us|from|is)\b)",
+    re.IGNORECASE,
+)
+# A header line of minutes without an author: "Westbury Parish Council: extraordinary
+# meeting, 14 October 2026", "MINUTES OF THE EXTRAORDINARY MEETING OF ...".
+_MEETING_HEADER = re.compile(r"[^.!?\n]{0,80}\b(?:meeting|minutes)\b", re.IGNORECASE)
+_OWN_PROPOSAL = re.compile(
+    r"\b(?:I (?:propose|move|suggest|think|believe|want|support|oppose)|I'?d (?:like to )?propose"
+    # ("let's continue", "let's hear from ..." run a meeting; "holiday lets" is a noun)
+    r"|we should|let's(?! (?:continue|begin|start|hear|move on|take|get started|break|go round"
+    r"|vote|keep (?:it|this) civil)))\b",
+    re.IGNORECASE,
+)
+
+
+def agenda_opening(doc: Doc) -> bool:
+    """Whether the opening comment only sets the item debated (a chair's or facilitator's
+    introduction, a minutes header) without taking a side: it states the question, and its
+    author speaks for neither side."""
+    if not doc.spans:
+        return False
+    text = doc.comment.text
+    head = text[doc.spans[0][0] : doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]]
+    if _OWN_PROPOSAL.search(head[:600]):
+        return False
+    if doc.speaker is not None and _CHAIR_ROLE.search(doc.speaker):
+        return True  # a chair's "No votes yet, I'd like each of you to say ..." takes no side
+    if doc.cue is not None:
+        return False
+    if _AGENDA_HEAD.match(text, doc.spans[0][0]):
+        return True
+    return doc.speaker is None and _MEETING_HEADER.match(text, doc.spans[0][0]) is not None
 
 
 def _counter_claim(doc: Doc) -> bool:

@@ -31,6 +31,7 @@ from bot.summarize.offline.linking import (
     OPEN_QUESTION,
     POLL,
     TREE_SOURCES,
+    agenda_opening,
     is_post,
     opening_index,
 )
@@ -108,7 +109,18 @@ def _edges(
 
     opening = opening_index(docs)
     marked = _marker_edges(docs, add)
-    if opening is not None and opening not in marked and _states_question(docs[opening], thread):
+    # A chair who opens with the item states the question and takes no side: not with the
+    # question, and not by what they say while chairing ("Anyone against? No. Agreed.").
+    chair = opening is not None and agenda_opening(docs[opening])
+    if chair:
+        chair_unit = docs[opening].unit  # type: ignore[index]
+        plain = add
+
+        def add(a: int, b: int, w: float) -> None:
+            if a != chair_unit:
+                plain(a, b, w)
+
+    elif opening is not None and opening not in marked and _states_question(docs[opening], thread):
         add(docs[opening].unit, 0, OPENING_WEIGHT)
     # "How do I keep the data?": its answers add tips and caveats ("just don't run down -v"); a
     # bare contrast there is advice, not a camp.
@@ -117,6 +129,8 @@ def _edges(
         cue = doc.cue
         if cue is None or doc.target is None:
             continue
+        if chair and doc.speaker is None and _REPORTED_CHAIR.match(doc.comment.text):
+            continue  # minutes: "The Chair put the proposal to the vote ... Anyone against? No."
         if cue.weak and doc.link != "reply":
             continue
         if asks_how and (cue.weak or cue.kind == "counter"):
@@ -494,6 +508,13 @@ def _asks_how(doc: Doc) -> bool:
 def _only_questions(doc: Doc) -> bool:
     text = doc.comment.text
     return bool(doc.spans) and all(text[b:e].rstrip(" \"')]").endswith("?") for b, e in doc.spans)
+
+
+# Minutes reporting the chair, the clerk or a facilitator: they run the meeting, on no side.
+_REPORTED_CHAIR = re.compile(
+    r"\W*(?:the )?(?:chair\w*|clerk|facilitator|moderator|convenor|convener|secretary)\b",
+    re.IGNORECASE,
+)
 
 
 def _states_question(doc: Doc, thread: Thread) -> bool:

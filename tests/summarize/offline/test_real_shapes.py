@@ -528,7 +528,8 @@ def test_a_stated_vote_is_not_turned_by_a_later_sentence_against_the_other_side(
     )
     got = sides(t)
     assert apart(got, 1, 2)
-    assert got[0] == got[1]  # Uma is for the recommendation, as the chair's opening is
+    # Uma is for the recommendation (side 0, the question's); the chair takes no side.
+    assert got[1] == 0 and got[0] is None
 
 
 def test_an_answer_replying_to_the_question_is_no_contrast_with_the_asker() -> None:
@@ -891,3 +892,61 @@ def test_a_chat_turn_whose_first_clause_ends_in_though_answers_back() -> None:
     ):
         got = sides(thread("Kelp: we need to go whitelist only", f"Tater: {text}"))
         assert not apart(got, 0, 1), text
+
+
+def _offline(t: Thread):
+    from bot.summarize.offline import summarize_offline
+
+    return summarize_offline(t)[0]
+
+
+def test_a_chairs_agenda_is_the_question_and_the_chair_takes_no_side() -> None:
+    from bot.summarize.offline.linking import agenda_opening  # noqa: F401  (the rule tested)
+
+    minutes = (
+        "Westbury Parish Council: extraordinary meeting, 14 October 2026\n"
+        "Item 4: Proposal to build a skate park on the Orchard Road recreation ground",
+        "Cllr Amadi moved the proposal. She said young people had nowhere to go.",
+        "Cllr Pethick said he strongly objected. Residents would face noise every night.",
+        "Cllr Hale agreed with Cllr Pethick that the site was too close to houses.",
+        "The Chair put the proposal to the vote: 5 in favour, 3 against. Anyone against? No.",
+    )
+    t = Thread(
+        comments=tuple(Comment(id=f"c{n}", text=text) for n, text in enumerate(minutes, 1)),
+        source="paste",
+    )
+    got = sides(t)
+    assert apart(got, 1, 2) and got[3] == got[2]
+    assert got[0] is None and got[4] is None  # the header and the chair are on no side
+    summary = _offline(t)
+    assert (
+        summary.question == "Proposal to build a skate park on the Orchard Road recreation ground"
+    )
+    assert summary.sides[0].label.startswith("For: Proposal to build a skate park")
+    # A chair by role, with courtesies first and the question after a colon.
+    t = thread(
+        "Facilitator: Morning everyone, welcome to day three. Today we deliberate on the main "
+        "question: should the city bring in a £6 daily charge for cars? No votes yet.",
+        "Wendy: I'm in favour. The modelling said 18% less traffic.",
+        "Rashid: Against. I drive a van into the centre four days a week.",
+        "Facilitator: Thanks Rashid. Anyone else?",
+    )
+    got = sides(t)
+    assert apart(got, 1, 2) and got[0] is None and got[3] is None
+    assert _offline(t).question == "Should the city bring in a £6 daily charge for cars?"
+
+
+def test_a_participants_proposal_is_their_side_not_an_agenda() -> None:
+    from bot.summarize.offline.linking import agenda_opening
+    from bot.summarize.offline.model import Doc
+
+    def opening(speaker: str, text: str) -> bool:
+        comment = Comment(id="c1", author=speaker, text=text)
+        return agenda_opening(Doc(0, comment, 0, sentence_spans(text), {}, speaker=speaker))
+
+    assert opening("Chair", "Item four, the Mill Road cycle lane. Councillor Brandt, go ahead.")
+    assert opening("mod_juniper", "mod meeting thread. proposal from selim: a #self-promo channel")
+    assert not opening("Mirela", "Proposal: everyone works from home on Fridays.")
+    assert not opening("Chair", "I propose we close the high street to cars on Saturdays.")
+    # "holiday lets" is a noun, not "let's".
+    assert opening("", "Minutes of the Old Town Residents' Association. Item 3, holiday lets.")
