@@ -211,7 +211,11 @@ class _Linker:
             parent.replies += 1
             parent.disputed = parent.disputed or (doc.cue is not None and doc.cue.sign < 0)
         # A name answers that person's latest argument, not their "thanks for the agenda".
-        if doc.speaker and (doc.cue is not None or not (doc.junk or doc.praise)):
+        # Nor their "anyone got spare redstone?": "agree with Kelp" agrees with what Kelp said.
+        if doc.speaker and (
+            doc.cue is not None
+            or not (doc.junk or doc.praise or doc.off_topic or only_questions_in(doc))
+        ):
             self.latest[doc.speaker] = doc.index
         if doc.cue is not None or not doc.junk:
             self.recent.append((doc.index, who))
@@ -372,7 +376,7 @@ class _Linker:
         "also ...") nor only asks answers back: people reply to a comment to argue with it."""
         if parent.speaker == doc.speaker or parent.index == self.opening:
             return False
-        if doc.junk or doc.praise or _only_questions_in(doc):
+        if doc.junk or doc.praise or only_questions_in(doc):
             return False
         return _ADDITIVE.match(own) is None
 
@@ -491,7 +495,7 @@ def set_speakers(docs: list[Doc]) -> None:
         doc.speaker = match.group("name") if match is not None else None
 
 
-def _only_questions_in(doc: Doc) -> bool:
+def only_questions_in(doc: Doc) -> bool:
     text = doc.comment.text
     return bool(doc.spans) and all(text[b:e].rstrip(" \"')]").endswith("?") for b, e in doc.spans)
 

@@ -950,3 +950,19 @@ def test_a_participants_proposal_is_their_side_not_an_agenda() -> None:
     assert not opening("Chair", "I propose we close the high street to cars on Saturdays.")
     # "holiday lets" is a noun, not "let's".
     assert opening("", "Minutes of the Old Town Residents' Association. Item 3, holiday lets.")
+
+
+def test_a_persons_side_talk_stays_off_their_side() -> None:
+    got = sides(
+        thread(
+            "Kelp: we should go whitelist only, third griefer this week",
+            "Tater: I disagree, half our regulars found us on the public list",
+            "Kelp: anyone got spare redstone? need like 2 stacks",
+            "Mossy: agree with Kelp, took me 2 hrs to clean spawn",
+            "Tater: lol",
+            "Tater: nobody fills in forms, a whitelist kills the server",
+        )
+    )
+    assert apart(got, 0, 1) and got[3] == got[0] and got[5] == got[1]
+    # A question of fact and a laugh carry no side, though their authors have one.
+    assert got[2] is None and got[4] is None
