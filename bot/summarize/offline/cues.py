@@ -44,6 +44,12 @@ _REPORTED_AGAINST = (
 _VOTE_CHANGE = r"\b(?:chang|switch)(?:e|es|ed|ing)? my vote to (?:a )?"
 _VOTE_CHANGE_FOR = _VOTE_CHANGE + r"(?:yes|for|in favou?r|approve)\b"
 _VOTE_CHANGE_AGAINST = _VOTE_CHANGE + r"(?:no|against|reject)\b"
+CONFIRMED = (
+    r"\b(?:(?:police|officials?|authorities|(?:the )?council)(?: \w+){0,2}?"
+    r"|(?:has|have|'ve|'s|had|is|was)(?: now| just| officially)?(?: been)?|officially|now)"
+    r" confirmed\b"
+    r"(?!\s+(?:that\s+)?(?:\w+\s+){0,3}(?:not|no|fake|false|a hoax|wrong|untrue)\b)"
+)
 _REPORTED_FOR = (
     r"\b(?:spoke|argued|voted|came out|was|were) (?:strongly |warmly )?in favou?r\b"
     r"|\b(?:supported|backed|endorsed|welcomed) the\b"
@@ -278,6 +284,8 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"|the case)\b",
     ),
     ("agree", ("vote",), _VOTE_CHANGE_FOR),
+    # A rumour confirmed: "Police have confirmed it", "it's been officially confirmed".
+    ("agree", ("confirmed",), CONFIRMED),
     (
         "agree",
         (
@@ -448,6 +456,10 @@ _DISAGREE_SENTENCE = re.compile(
     r"|I'?m (?:leaning|inclined) (?:towards?|to) (?:a )?no\b"
     r"|I (?:still )?have (?:strong |serious |real |some |grave |major )?(?:reservations|doubts)\b"
     r"|I'?m (?:also |still |strongly |firmly )?against (?:it |this )?(?:as well|too)\b"
+    # A rumour's deniers: "Highly unlikely.", "Doubt it.", "propaganda", "I smell BS".
+    r"|(?:(?:highly |very |extremely |pretty |super )?unlikely|doubt (?:it|that)|propaganda"
+    r"|clickbait|(?:I )?smell(?:s)? (?:like )?(?:bs|bullshit|a rat))(?:\s*[,.!:;?]|\W*$)"
+    r"|stop spreading (?:this|that|it|rumou?rs|lies|misinformation|fake news)\b"
     r"|(?:nope|nah|meh|hell no|absolutely not|definitely not|not again|god no|please don'?t"
     r"|I'?d rather not|rather not|bad idea|terrible idea|I'?m not a fan|not a fan)\b"
     # A meeting's rebuttal, at any sentence: "With respect to Ms Marsh, we can't ...", "With
@@ -465,7 +477,14 @@ _DISAGREE_SENTENCE = re.compile(
 _QUERY_SENTENCE = re.compile(
     _LEAD + r"(?:(?:any|got a|have a|need a)\s+)?(?:source|sources|proof|citation|evidence"
     r"|link|confirmation)s?\s*(?:please|pls|for (?:this|that))?\s*\?+"
-    r"|\W*(?:really|seriously|is it)\s*\?+\W*$",
+    r"|\W*(?:really|seriously|is it)\s*\?+\W*$"
+    # A rumour's doubters: "@BBCBreaking Really?", "are you sure?", "can anyone confirm?",
+    # "pics or it didn't happen".
+    + r"|"
+    + _LEAD
+    + r"(?:(?:really|seriously|for real|are you sure|you sure|srsly|is that (?:true|so|right))"
+    r"\s*\?+\W*$|(?:can|could) (?:anyone|anybody|someone|somebody) (?:actually )?confirm\b"
+    r"|pics or it didn'?t happen\b)",
     _I,
 )
 # After an agreement, these turn it into a concession ("I agree ..., but ...").

@@ -22,6 +22,7 @@ from dataclasses import replace
 
 from bot.summarize.offline.claim import Claim, denies, read_claim, root, stance, tokens
 from bot.summarize.offline.cues import (
+    CONFIRMED,
     NAMELESS_WORDS,
     OP,
     OPENING_SENTENCES,
@@ -618,7 +619,7 @@ _REPORT_DENIAL = re.compile(
 
 _CORROBORATION = re.compile(
     r"\b(?:heard|hearing|told|saw|seen|read|got) (?:me |us )?(?:the )?same(?: thing)?\b"
-    r"|\bcan confirm\b|\bconfirmed by\b",
+    r"|\bcan confirm\b|\bconfirmed by\b|" + CONFIRMED,
     re.IGNORECASE,
 )
 _ROLE = re.compile(r"\s*\([^()]*\)\s*$")  # a role after a name: "R13 (Ramblers)"

@@ -966,3 +966,32 @@ def test_a_persons_side_talk_stays_off_their_side() -> None:
     assert apart(got, 0, 1) and got[3] == got[0] and got[5] == got[1]
     # A question of fact and a laugh carry no side, though their authors have one.
     assert got[2] is None and got[4] is None
+
+
+def test_a_rumour_tree_sorts_support_from_denial_and_doubt() -> None:
+    # A breaking-news post and its replies, as a social thread has them (reply links).
+    for text, sign in (
+        ("@BBCBreaking Really?", -1),
+        ("are you sure?", -1),
+        ("Can anyone confirm?", -1),
+        ("pics or it didn't happen", -1),
+        ("Doubt it.", -1),
+        ("Highly unlikely.", -1),
+        ("propaganda", -1),
+        ("Stop spreading rumours, the hall is open", -1),
+        ("Police have confirmed it", 1),
+        ("it's confirmed, the station says so", 1),
+    ):
+        assert cue(text).sign == sign, text
+    assert cue("Police have confirmed it was a hoax") is None
+    assert cue("It has not been confirmed").sign == -1
+    comments = (
+        Comment(id="t0", author="newsdesk", text="BREAKING: the town hall is closing for good."),
+        Comment(id="t1", author="amy", text="@newsdesk Really?", reply_to="t0"),
+        Comment(id="t2", author="bo", text="Police have confirmed it", reply_to="t0"),
+        Comment(id="t3", author="cy", text="Stop spreading rumours, it is open", reply_to="t0"),
+        Comment(id="t4", author="di", text="@cy exactly", reply_to="t3"),
+        Comment(id="t5", author="ed", text="praying for the staff", reply_to="t0"),
+    )
+    got = sides(Thread(comments=comments, source="reddit", title="The town hall is closing"))
+    assert got[2] == got[0] and apart(got, 0, 1) and apart(got, 0, 3) and got[4] == got[3]
