@@ -1188,7 +1188,7 @@ _PICK = re.compile(
 # "The cabins, no question.", "hotel for me.", "Rust, honestly."
 _PICKED = re.compile(
     _LEAD + r"(?:the\s+)?" + _WORD + r"(?:\s+for me\b|\s*,\s*(?:no question|honestly|definitely"
-    r"|obviously|easily|hands down|every time|for sure|of course)\b)",
+    r"|obviously|easily|hands down|every time|of course)\b|\s*,?\s*(?:for sure|100%)(?!\w))",
     _I,
 )
 _PICK_WORDS = (
@@ -1206,6 +1206,8 @@ _PICK_WORDS = (
     "has to be",
     "for me",
     ",",
+    "for sure",
+    "100%",
 )
 _VAGUE = frozenset({"something", "anything", "neither", "another", "else"})
 _OPTION_EDGE = re.compile(r"[,:;(]|\b(?:between|either|choose|pick|prefer)\b", _I)
@@ -1249,6 +1251,36 @@ _REFUSED_AFTER = re.compile(
 )
 
 
+_OPTION_WORD = re.compile(r"[^\W\d_][\w\-]*")
+_FIRST_CLAUSE = re.compile(r"[^,.;:!?\n\u2013\u2014]*")
+
+
+def as_option(word: str, options: tuple[str, ...]) -> str | None:
+    """The option a folded answer word names: the option itself, a clear prefix of one ("contr"
+    for "controller"), or an abbreviation of one made of its letters in order and from its
+    first ("kb" for "keyboard"); None when it names none or could name both."""
+    if word in options:
+        return word
+    if len(word) < 2 or _stop(word):
+        return None
+    if len(word) >= 3:
+        found = [o for o in options if len(o) > len(word) and o.startswith(word)]
+    elif len(word) <= 4:
+        found = []
+    if len(word) <= 4 and not found:
+        found = [o for o in options if len(o) >= 5 and o[0] == word[0] and _in_order(word, o)]
+    return found[0] if len(found) == 1 else None
+
+
+def _in_order(letters: str, word: str) -> bool:
+    at = 0
+    for letter in letters:
+        at = word.find(letter, at) + 1
+        if at == 0:
+            return False
+    return True
+
+
 def named_option(text: str, spans: list[tuple[int, int]], options: tuple[str, ...]) -> str | None:
     """The option of an "A or B?" question that an answer's first sentence names, when it names
     exactly one and does not refuse it ("godot 4 is basically unity without the drama" names
@@ -1264,8 +1296,18 @@ def named_option(text: str, spans: list[tuple[int, int]], options: tuple[str, ..
     # passing is no pick either.
     sentence = sentence[sentence.rfind("?") + 1 :]
     words = [w.casefold() for w in re.findall(r"[^\W\d_][\w\-]*", sentence)]
-    folded = [team_word(w) for w in words]
+    folded = [as_option(team_word(w), options) or team_word(w) for w in words]
     named = {w for w in folded if w in options}
+    if len(named) > 1:
+        # "evenings, your body is warmed up ... mornings my legs feel like wood": the answer's
+        # first clause names its pick, and the rest argues against the other.
+        # (Only where it opens with it: "we did sub last time, fair to do dub" does not.)
+        clause = _FIRST_CLAUSE.match(sentence)
+        head = clause.group() if clause is not None else ""
+        said = [as_option(team_word(w.casefold()), options) for w in _OPTION_WORD.findall(head)]
+        named = set(said) & set(options)
+        if len(named) != 1 or not set(said[:2]) & named:
+            return None
     if len(named) != 1:
         return None
     (option,) = named
@@ -1292,7 +1334,8 @@ def question_options(text: str) -> tuple[str, ...]:
     for sentence in re.split(r"(?<=[.!?])\s+", text[:600]):
         if not sentence.rstrip().endswith("?") or " or " not in sentence:
             continue
-        body = sentence.rstrip(" ?")
+        # "keyboard+mouse", "bread & butter": one option, named by its first part.
+        body = _COMPOUND.sub(r"\1", sentence.rstrip(" ?"))
         left, right = body.split(" or ", 1)
         left = _OPTION_EDGE.split(left)[-1]
         right = _OPTION_EDGE.split(right)[0]
@@ -1308,8 +1351,15 @@ def question_options(text: str) -> tuple[str, ...]:
             first = re.match(r"\s*([a-z]+)\b", right)  # lowercase: a verb, not a name
             if verbs and first is not None and not _stop(first.group(1)):
                 # "Should OP overpay the mortgage or invest the money?": the options are the
-                # verbs (an answer says "I'd overpay", "invest in the ISA").
-                a, b = team_word(verbs[0]), team_word(first.group(1))
+                # verbs (an answer says "I'd overpay", "invest in the ISA"). Unless the right
+                # is no verb phrase ("should i run mornings before work or evenings after?",
+                # "should I learn python or rust?"): then the verb's object is the option.
+                objects = _option_words(left[asked.end() :])[1:2]
+                rest = right[first.end() :].split()
+                if objects and not (rest and rest[0].lower() in _VERB_OBJECT_LEADS):
+                    a, b = team_word(objects[0]), team_word(first.group(1))
+                else:
+                    a, b = team_word(verbs[0]), team_word(first.group(1))
                 return (a, b) if a != b else ()
         right = _RIGHT_EDGE.split(right)[0]
         lw = _option_words(left)
@@ -1322,6 +1372,12 @@ def question_options(text: str) -> tuple[str, ...]:
     return ()
 
 
+_COMPOUND = re.compile(r"([^\W\d_][\w\-]*)\s*[+&]\s*[^\W\d_][\w\-]*")
+# What a verb phrase's second word can be ("invest the money", "move into a flat").
+_VERB_OBJECT_LEADS = frozenset(
+    "the a an my our your their his her its it them this that these those some more all in into "
+    "on onto to with for at up out off back".split()
+)
 # "should I", "do we", "would OP": what follows is what the asker might do.
 _MODAL_SUBJECT = re.compile(
     r"\b(?:should|shall|do|would|could|can|must)\s+(?:I|we|you|OP|they|he|she)\s+", re.IGNORECASE

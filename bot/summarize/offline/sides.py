@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from bot.summarize.offline.cues import (
     OPENING_SENTENCES,
+    as_option,
     bare_word,
     named_option,
     pick,
@@ -279,6 +280,8 @@ def _pick_edges(
         found = pick(doc.comment.text, doc.spans)
         if options:
             word = found[0] if found else bare_word(doc.comment.text, doc.spans)
+            if word is not None:
+                word = as_option(word, options) or word  # "kb" for "keyboard"
             if word not in options and first_answer:
                 # Naming one option is a pick only as a person's first answer: later, naming
                 # the other option is how people argue against it ("the habits Python lets

@@ -995,3 +995,36 @@ def test_a_rumour_tree_sorts_support_from_denial_and_doubt() -> None:
     )
     got = sides(Thread(comments=comments, source="reddit", title="The town hall is closing"))
     assert got[2] == got[0] and apart(got, 0, 1) and apart(got, 0, 3) and got[4] == got[3]
+
+
+def test_option_questions_read_objects_compounds_and_abbreviations() -> None:
+    from bot.summarize.offline.cues import as_option, named_option, question_options
+
+    ask = "training for my first 10k, should i run mornings before work or evenings after?"
+    assert question_options(ask) == ("morning", "evening")
+    assert question_options("should i learn python or rust?") == ("python", "rust")
+    # A verb phrase on the right keeps the verbs as the options.
+    assert question_options("Should OP overpay the mortgage or invest the money?") == (
+        "overpay",
+        "invest",
+    )
+    options = question_options("just got turbo lantern. controller or keyboard+mouse?")
+    assert options == ("controller", "keyboard")
+    assert as_option("kb", options) == "keyboard" and as_option("contr", options) == "controller"
+    assert as_option("ok", options) is None and as_option("kb", ("keyboard", "kebab")) is None
+
+    def named(text: str, opts: tuple[str, ...]) -> str | None:
+        return named_option(text, sentence_spans(text), opts)
+
+    runs = ("morning", "evening")
+    assert named("evenings, your body is warm. mornings my legs feel like wood", runs) == "evening"
+    assert named("we did mornings last time, fair to do evenings now", runs) is None
+    got = sides(
+        thread(
+            "Mo: just got turbo lantern. controller or keyboard+mouse?",
+            "Vex: controller 100%. analog triggers for throttle",
+            "Kiri: kb for sure, the wall jumps need exact timing",
+            "Lu: kb+m here, every top time is on keyboard",
+        )
+    )
+    assert apart(got, 1, 2) and got[3] == got[2]
