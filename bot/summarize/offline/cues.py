@@ -1305,7 +1305,7 @@ def named_option(text: str, spans: list[tuple[int, int]], options: tuple[str, ..
         clause = _FIRST_CLAUSE.match(sentence)
         head = clause.group() if clause is not None else ""
         said = [as_option(team_word(w.casefold()), options) for w in _OPTION_WORD.findall(head)]
-        named = set(said) & set(options)
+        named = {w for w in said if w is not None}
         if len(named) != 1 or not set(said[:2]) & named:
             return None
     if len(named) != 1:
@@ -1349,7 +1349,7 @@ def question_options(text: str) -> tuple[str, ...]:
             asked = _MODAL_SUBJECT.search(left)
             verbs = _option_words(left[asked.end() :])[:1] if asked is not None else []
             first = re.match(r"\s*([a-z]+)\b", right)  # lowercase: a verb, not a name
-            if verbs and first is not None and not _stop(first.group(1)):
+            if asked is not None and verbs and first is not None and not _stop(first.group(1)):
                 # "Should OP overpay the mortgage or invest the money?": the options are the
                 # verbs (an answer says "I'd overpay", "invest in the ISA"). Unless the right
                 # is no verb phrase ("should i run mornings before work or evenings after?",
