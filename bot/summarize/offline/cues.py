@@ -209,9 +209,20 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     ("query", ("citation needed",), r"\bcitation needed\b"),
     (
         "query",
-        ("where did", "says who", "source", "proof", "confirm", "true?", "real?", "legit"),
+        (
+            "where did",
+            "says who",
+            "who said",
+            "source",
+            "proof",
+            "confirm",
+            "true?",
+            "real?",
+            "legit",
+        ),
         r"\bwhere did (?:you|they|u) (?:hear|read|see|get|find) (?:that|this|it)\b"
-        r"|\bsays who\b|\b(?:any|got a|have a|what'?s (?:the|your)|need a|where'?s (?:the|your))"
+        r"|\bsays who\b|\bwho said (?:that|this|so)\s*\?"
+        r"|\b(?:any|got a|have a|what'?s (?:the|your)|need a|where'?s (?:the|your))"
         r" (?:source|proof|confirmation|evidence|link)s?\b"
         r"|\bis (?:this|that|it) (?:even |actually |really )?(?:true|confirmed|real|legit)\s*\?",
     ),

@@ -163,6 +163,8 @@ class _Linker:
             target, how = ROOT, "root"
         if target is None:
             target, how = self._implicit_target(doc, who)
+            if how == "previous":
+                target, how = self._piles_on(doc, target, how)
         elif how == "reply" and doc.cue is not None and doc.cue.vote:
             target = self._asked_about(target)
         if (
@@ -244,6 +246,22 @@ class _Linker:
         previous = _previous_speaker(self.docs, doc, self.recent, who)
         return (previous, "previous") if previous is not None else (None, "")
 
+    def _piles_on(self, doc: Doc, target: int | None, how: str) -> tuple[int | None, str]:
+        """A bare "nope" right after another bare no ("lol no" / "nope. soggy crust") says no
+        to what that one answered, not to it: people pile on."""
+        cue = doc.cue
+        if cue is None or cue.sign > 0 or cue.vote != 1 or target is None or target == ROOT:
+            return target, how
+        before = self.docs[target]
+        answered = before.target
+        if before.cue is None or before.cue.sign > 0 or before.cue.vote != 1 or answered is None:
+            return target, how  # only after a bare no ("this is fake" is a verdict of its own)
+        if _AFFIRMS.search(doc.comment.text[doc.body : doc.body + 200]):
+            return target, how  # "nah its real": a no to the no
+        if answered != ROOT and self.docs[answered].speaker == doc.speaker:
+            return target, how  # it answered this speaker: a reply back, not a pile-on
+        return answered, "root" if answered == ROOT else "previous"
+
     def _opening_asks(self) -> bool:
         """Whether the opening's first sentences ask a question (a choice, a how, a yes/no)."""
         if self.opening is None:
@@ -280,9 +298,10 @@ class _Linker:
         return not {root(t) for t in tokens(head)}.isdisjoint(self.claim.words)
 
     def _head_answering_claim(self, doc: Doc) -> str | None:
-        """A comment's first sentences, where the opening states a claim (its first sentence
-        is not a question); None otherwise."""
-        if self.claim is None or self.opening is None or not doc.spans:
+        """A comment's first sentences, where the opening states something (its first sentence
+        is not a question), whether or not its predicate could be read ("BREAKING: airport
+        reinstating 100ml rule"); None otherwise."""
+        if self.opening is None or not doc.spans:
             return None
         opening = self.docs[self.opening]
         if not opening.spans:
@@ -610,9 +629,15 @@ OPEN_QUESTION = re.compile(
     r"(?:^|[.!:]\s+|\n)\W*(?:how|what|why|where|when|who|which|whats|what's|hows|how's)\b[^.!?\n]*\?",
     re.IGNORECASE,
 )
+_AFFIRMS = re.compile(
+    r"\b(?:it'?s|its|it is|this is|that'?s|thats|that is)\s+(?:\w+\s+)?(?:real|true|legit"
+    r"|happening|confirmed|right|correct)\b",
+    re.IGNORECASE,
+)
 _REPORT_DENIAL = re.compile(
     r"\b(?:fake|false|hoax|debunked|untrue|not true|made up|misinformation|fake news|rumou?r"
-    r"|source|sources|confirmed|citation|proof|parody|satire|false alarm|trust me bro)\b",
+    r"|source|sources|confirmed|citation|proof|parody|satire|false alarm|trust me bro"
+    r"|stop spreading|who said)\b",
     re.IGNORECASE,
 )
 
