@@ -202,19 +202,11 @@ def word_count(text: str) -> int:
 _SENTENCE_END = re.compile(r"[.!?\u2026\n](?:(?<=\n)|[.!?\u2026]*[\"'\u201d\u2019)\]]*(?=\s))")
 
 
-# Words a full stop ends without ending the sentence ("e.g. this", "approx. five").
-_ABBREVIATIONS = frozenset(
-    "eg ie etc vs approx mr mrs ms dr st no nos fig figs cf al jr sr prof inc ltd co mt ave dept "
-    "est min max vol ch sec ref pp op ed eds esp incl appx ca viz wrt aka govt cllr".split()
-)
-
-
 def sentence_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
     """Spans (begin, end) of the sentences of `text[start:]`, stripped of surrounding white space.
 
-    A full stop followed by a lowercase word ends a sentence only where chat does that ("lol no.
-    soggy crust"): not after an abbreviation, a single letter or a number ("e.g. this", "approx.
-    five", "1. homework"), nor as a run of dots ("brigade.. grinding", "well... maybe").
+    A full stop followed by a lowercase word does not end a sentence ("e.g. this", "brigade..
+    grinding"), which keeps abbreviations and trailing-dot styles in one piece.
     """
     spans: list[tuple[int, int]] = []
     begin = start
@@ -222,30 +214,12 @@ def sentence_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
         end = match.end()
         if match.group() != "\n":
             following = text[end : end + 40].lstrip()
-            if following and following[0].islower() and not _ends_lowercase(text, match):
+            if following and following[0].islower():
                 continue
         _append_stripped(text, begin, end, spans)
         begin = end
     _append_stripped(text, begin, len(text), spans)
     return spans
-
-
-def _ends_lowercase(text: str, match: re.Match[str]) -> bool:
-    """Whether a sentence end followed by a lowercase word ends the sentence all the same: a
-    single "." (or "?", "!") after a word of two letters or more that is no abbreviation."""
-    mark = match.group().rstrip("\"'\u201d\u2019)]")
-    if mark in ("?", "!", "?!", "!?", "??", "!!"):
-        return True  # "wait what?? no way"
-    if mark != ".":
-        return False  # "..", "...", "…": a trailing-dot style
-    at = match.start()
-    word_start = at
-    while word_start > 0 and (text[word_start - 1].isalnum() or text[word_start - 1] in "'.-"):
-        word_start -= 1
-    word = text[word_start:at]
-    if len(word) < 2 or "." in word or not word[-1].isalpha() or word.isdigit():
-        return False
-    return word.casefold().replace("'", "") not in _ABBREVIATIONS
 
 
 def _append_stripped(text: str, begin: int, end: int, spans: list[tuple[int, int]]) -> None:
