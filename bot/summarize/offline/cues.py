@@ -213,6 +213,7 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
             "where did",
             "says who",
             "who said",
+            "who told",
             "source",
             "proof",
             "confirm",
@@ -221,7 +222,7 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
             "legit",
         ),
         r"\bwhere did (?:you|they|u) (?:hear|read|see|get|find) (?:that|this|it)\b"
-        r"|\bsays who\b|\bwho said (?:that|this|so)\s*\?"
+        r"|\bsays who\b|\bwho (?:said|told you) (?:that|this|so)\s*\?"
         r"|\b(?:any|got a|have a|what'?s (?:the|your)|need a|where'?s (?:the|your))"
         r" (?:source|proof|confirmation|evidence|link)s?\b"
         r"|\bis (?:this|that|it) (?:even |actually |really )?(?:true|confirmed|real|legit)\s*\?",
@@ -465,6 +466,9 @@ _DISAGREE_SENTENCE = re.compile(
     r"|(?:so )?still (?:a )?no)"
     r"(?:\s*[,.!:;?]|\s+[-\u2013\u2014]\s|\W*$)"
     r"|I'?m (?:leaning|inclined) (?:towards?|to) (?:a )?no\b"
+    # "no its true", "no it isn't", "no you're wrong": a no to what was said
+    r"|no(?=\s+(?:it'?s|its|it is|it isn'?t|it was|that'?s|thats|you'?re|youre"
+    r"|they (?:did|do|are|were)|he (?:did|does|is|was)|she (?:did|does|is|was))\b)"
     r"|I (?:still )?have (?:strong |serious |real |some |grave |major )?(?:reservations|doubts)\b"
     r"|I'?m (?:also |still |strongly |firmly )?against (?:it |this )?(?:as well|too)\b"
     # A rumour's deniers: "Highly unlikely.", "Doubt it.", "propaganda", "I smell BS".

@@ -161,6 +161,12 @@ class _Linker:
             doc.vote = vote  # "nah Cheng said it": agrees with Cheng and votes no
         if doc.cue is not None and doc.cue.about_claim and doc.index != self.opening:
             target, how = ROOT, "root"
+        if target is None and doc.cue is not None and doc.cue.vote and not self.tree:
+            asked = _previous_speaker(self.docs, doc, self.recent, who)
+            if asked is not None and self._side_question(asked, doc.speaker):
+                # "anyone want coffee btw" - "yes pls oat": the yes answers that, not the claim
+                doc.cue, doc.disagrees, doc.vote = None, False, 0
+                target, how = asked, "previous"
         if target is None:
             target, how = self._implicit_target(doc, who)
             if how == "previous":
@@ -245,6 +251,18 @@ class _Linker:
             return ROOT, "topic"
         previous = _previous_speaker(self.docs, doc, self.recent, who)
         return (previous, "previous") if previous is not None else (None, "")
+
+    def _side_question(self, index: int, answerer: str | None) -> bool:
+        """Whether a comment only asks something beside the question debated ("anyone want
+        coffee btw", "is the chem test thursday?"): no cue of its own, not the opening, off
+        the topic, and not put to the one answering ("@gabe you good with 8?" asks their view)."""
+        asked = self.docs[index]
+        if index == self.opening or asked.cue is not None or not asked.off_topic:
+            return False
+        text = asked.comment.text.casefold()
+        if answerer and answerer.casefold().split()[0] in text:
+            return False
+        return only_questions_in(asked) or _ASKS_ANYONE.match(asked.comment.text) is not None
 
     def _piles_on(self, doc: Doc, target: int | None, how: str) -> tuple[int | None, str]:
         """A bare "nope" right after another bare no ("lol no" / "nope. soggy crust") says no
@@ -627,6 +645,12 @@ def _counter_claim(doc: Doc) -> bool:
 # start or a "noob q:" lead.
 OPEN_QUESTION = re.compile(
     r"(?:^|[.!:]\s+|\n)\W*(?:how|what|why|where|when|who|which|whats|what's|hows|how's)\b[^.!?\n]*\?",
+    re.IGNORECASE,
+)
+# Chat asks without a question mark: "anyone want coffee btw", "who's up for nether later".
+_ASKS_ANYONE = re.compile(
+    r"\W*(?:anyone|anybody|any1|who(?:'?s| is)? (?:up|down|in|coming|wants?)|(?:does|did|is|can)"
+    r" (?:anyone|anybody|someone|somebody))\b",
     re.IGNORECASE,
 )
 _AFFIRMS = re.compile(

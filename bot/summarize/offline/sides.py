@@ -483,7 +483,7 @@ def _rival(docs: list[Doc], units: list[Unit], component: list[int], thread: Thr
 
 # An open question that asks for help or facts, not for a choice or a verdict.
 _ASKS_HOW = re.compile(
-    r"(?:^|[.!:]\s+|\n)\W*(?:how|what|why|where|when|who|whats|what's|hows|how's"
+    r"(?:^|[.!:,]\s+|\n)\W*(?:how|what|why|where|when|who|whats|what's|hows|how's"
     r"|(?:does |do )?(?:any ?one|any ?body|someone|somebody|you guys) (?:know|knows|remember)"
     r"|(?:can|could) (?:any ?one|any ?body|someone|somebody) (?:tell|explain|help))\b"
     r"(?![^.!?\n]*\b(?:or|better|best|worse|should|prefer|vs|versus|think|opinion)\b)[^.!?\n]*\?",

@@ -1048,3 +1048,43 @@ def test_a_bare_no_after_a_bare_no_piles_on_but_no_to_a_verdict_answers_it() -> 
         )
     )
     assert apart(got, 0, 1) and got[2] == got[0]
+
+
+def test_a_yes_to_a_side_question_is_no_vote_and_no_its_true_answers_back() -> None:
+    assert cue("no its true, I saw the lease docs").sign == -1
+    assert cue("who told you that? hr said nothing").kind == "query"
+    t = thread(
+        "Marta: heads up, facilities told me we're moving to the Oakridge business park",
+        "Colm: who told you that? hr said nothing at the all hands",
+        "Ines: not true, measuring desks is for the refurb on floor 3",
+        "Tomasz: no its true, I saw the lease docs on the printer",
+        "Ines: anyone want coffee btw",
+        "Dev: yes pls oat",
+    )
+    got = sides(t)
+    assert apart(got, 0, 1) and got[3] == got[0]
+    assert got[5] is None  # "yes pls oat" answers the coffee, not the move
+    # A question put to the one answering asks their view: "yep" agrees.
+    got = sides(
+        thread(
+            "Wren: can study group move from 6pm to 8pm?",
+            "Hamid: no, 6 is the only slot I have",
+            "Wren: @gabe you good with 8?",
+            "Gabe: yep, better actually",
+        )
+    )
+    assert got[3] is not None
+
+
+def test_a_where_question_after_a_comma_asks_for_help_not_a_view() -> None:
+    got = sides(
+        thread(
+            "Fern: Found this bolt after assembling a wardrobe, where does it go?",
+            "Al: Looks like the anti-tip bracket bolt, it goes into the wall bracket.",
+            "Fern: there's no bracket in the box though",
+            source="reddit",
+            c2="c1",
+            c3="c2",
+        )
+    )
+    assert not apart(got, 1, 2)
