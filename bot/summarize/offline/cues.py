@@ -113,6 +113,19 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     ),
     ("disagree", ("counter",), r"^\W*counter[- ]?(?:point|argument)\b"),
     ("disagree", ("vote",), _VOTE_CHANGE_AGAINST),
+    # "a no from me", "still a yes from me" (the sentence patterns hold the bare "no from me").
+    ("disagree", ("from me",), r"(?:^|[.!?]\s+)\W*(?:so )?(?:still )?a no from me\b"),
+    ("agree", ("from me",), r"(?:^|[.!?]\s+)\W*(?:so )?(?:still )?a yes from me\b"),
+    # A rumour's deniers and doubters: "please stop spreading this", "are you sure?", "for
+    # real?", "pics or it didn't happen".
+    (
+        "disagree",
+        ("stop spreading",),
+        r"\bstop spreading (?:this|that|it|rumou?rs|lies|misinformation|fake news)\b",
+    ),
+    ("query", ("sure",), r"(?:^|[.!?]\s+)\W*(?:@[\w.\-]+\s+)*(?:are )?(?:you|u) sure\s*\?"),
+    ("query", ("for real",), r"(?:^|[.!?]\s+)\W*(?:@[\w.\-]+\s+)*for real\s*\?"),
+    ("query", ("pics or",), r"\bpics or it didn'?t happen\b"),
     ("disagree", ("agree",), r"\bI (?:do not|don'?t|can'?t|cannot) agree\b"),
     (
         "disagree",
@@ -223,6 +236,7 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         ),
         r"\bwhere did (?:you|they|u) (?:hear|read|see|get|find) (?:that|this|it)\b"
         r"|\bsays who\b|\bwho (?:said|told you) (?:that|this|so)\s*\?"
+        r"|\b(?:can|could) (?:anyone|anybody|someone|somebody) (?:actually )?confirm\b"
         r"|\b(?:any|got a|have a|what'?s (?:the|your)|need a|where'?s (?:the|your))"
         r" (?:source|proof|confirmation|evidence|link)s?\b"
         r"|\bis (?:this|that|it) (?:even |actually |really )?(?:true|confirmed|real|legit)\s*\?",
@@ -423,7 +437,7 @@ _AGREE_SENTENCE = re.compile(
     # "NTA": Reddit's verdict "not the asshole" sides with the poster (see `named_person`).
     _LEAD + r"(?:(?:exactly|precisely|this|same|so true|true|indeed|correct|yes|yep|yup|yeah|nta"
     r"|absolutely|100%|\^+|\^+ ?this|this,? so much|this is it|bingo|confirmed|definitely"
-    r"|same here|agreed|agree|in favou?r|(?:so )?(?:still )?(?:a )?yes from me"
+    r"|same here|agreed|agree|in favou?r|(?:so )?(?:still )?yes from me"
     r"|(?:so )?still (?:a )?yes"
     r"|(?:wholeheartedly |fully |strongly |totally |100% )?support(?:ed)?)"
     r"(?:\s*[,.!:;]|\s+[-\u2013\u2014]\s|\W*$)"
@@ -462,7 +476,7 @@ _DISAGREE_SENTENCE = re.compile(
     # here"), answering the poster whoever spoke last (see `named_person`).
     _LEAD
     + r"(?:(?:no|wrong|false|fake|hoax|lies|untrue|bs|bullshit|rubbish|nonsense|keep it|yta|esh"
-    r"|not true|not really|not at all|hardly|against|opposed|(?:so )?(?:still )?(?:a )?no from me"
+    r"|not true|not really|not at all|hardly|against|opposed|(?:so )?(?:still )?no from me"
     r"|(?:so )?still (?:a )?no)"
     r"(?:\s*[,.!:;?]|\s+[-\u2013\u2014]\s|\W*$)"
     r"|I'?m (?:leaning|inclined) (?:towards?|to) (?:a )?no\b"
@@ -471,10 +485,9 @@ _DISAGREE_SENTENCE = re.compile(
     r"|they (?:did|do|are|were)|he (?:did|does|is|was)|she (?:did|does|is|was))\b)"
     r"|I (?:still )?have (?:strong |serious |real |some |grave |major )?(?:reservations|doubts)\b"
     r"|I'?m (?:also |still |strongly |firmly )?against (?:it |this )?(?:as well|too)\b"
-    # A rumour's deniers: "Highly unlikely.", "Doubt it.", "propaganda", "I smell BS".
-    r"|(?:(?:highly |very |extremely |pretty |super )?unlikely|doubt (?:it|that)|propaganda"
-    r"|clickbait|(?:I )?smell(?:s)? (?:like )?(?:bs|bullshit|a rat))(?:\s*[,.!:;?]|\W*$)"
-    r"|stop spreading (?:this|that|it|rumou?rs|lies|misinformation|fake news)\b"
+    # A rumour's deniers: "Highly unlikely.", "Doubt it.", "propaganda".
+    r"|(?:(?:highly |very |extremely )?unlikely|doubt (?:it|that)|propaganda|clickbait)"
+    r"(?:\s*[,.!:;?]|\W*$)"
     r"|(?:nope|nah|meh|hell no|absolutely not|definitely not|not again|god no|please don'?t"
     r"|I'?d rather not|rather not|bad idea|terrible idea|I'?m not a fan|not a fan)\b"
     # A meeting's rebuttal, at any sentence: "With respect to Ms Marsh, we can't ...", "With
@@ -493,13 +506,9 @@ _QUERY_SENTENCE = re.compile(
     _LEAD + r"(?:(?:any|got a|have a|need a)\s+)?(?:source|sources|proof|citation|evidence"
     r"|link|confirmation)s?\s*(?:please|pls|for (?:this|that))?\s*\?+"
     r"|\W*(?:really|seriously|is it)\s*\?+\W*$"
-    # A rumour's doubters: "@BBCBreaking Really?", "are you sure?", "can anyone confirm?",
-    # "pics or it didn't happen".
-    + r"|"
-    + _LEAD
-    + r"(?:(?:really|seriously|for real|are you sure|you sure|srsly|is that (?:true|so|right))"
-    r"\s*\?+\W*$|(?:can|could) (?:anyone|anybody|someone|somebody) (?:actually )?confirm\b"
-    r"|pics or it didn'?t happen\b)",
+    # A rumour's doubters: "@BBCBreaking Really?" (and in `_CUE_TABLE_ROWS`: "are you sure?",
+    # "can anyone confirm?", "pics or it didn't happen").
+     + r"|" + _LEAD + r"(?:really|seriously|srsly)\s*\?+\W*$",
     _I,
 )
 # After an agreement, these turn it into a concession ("I agree ..., but ...").

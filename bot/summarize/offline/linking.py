@@ -396,7 +396,10 @@ class _Linker:
         other = self.docs[target]
         if negates(own, other.comment.text[other.body :]):
             doc.cue, doc.disagrees = Cue(-1, 1.0, "disagree"), True
-        elif denies(other.comment.text, other.spans, doc.comment.text, doc.spans):
+        elif how != "reply" and denies(
+            other.comment.text, other.spans, doc.comment.text, doc.spans
+        ):
+            # (a reply link's negation is read below as a contrast already)
             # "its not collusion lol" to "... is collusion": denies what it answers
             doc.cue, doc.disagrees = Cue(-1, CLAIM_WEIGHT, "denial"), True
         elif how == "reply" and target == self.opening and self.opening_asks:
@@ -578,7 +581,10 @@ def _answers_though(doc: Doc) -> bool:
     if doc.junk or doc.praise or not doc.spans:
         return False
     b, e = doc.spans[0]
-    return _TRAILING_THOUGH.match(doc.comment.text[b : min(e, b + 300)]) is not None
+    head = doc.comment.text[b : min(e, b + 300)]
+    if "tho" not in head.lower():
+        return False  # most turns: no pattern run (issue 13)
+    return _TRAILING_THOUGH.match(head) is not None
 
 
 # Who chairs: "Chair", "Facilitator (Jo)", "Cllr Moira Bell (chair)", "ines-chair",
