@@ -1279,12 +1279,17 @@ _OPTION_WORD = re.compile(r"[^\W\d_][\w\-]*")
 _FIRST_CLAUSE = re.compile(r"[^,.;:!?\n\u2013\u2014]*")
 
 
-def as_option(word: str, options: tuple[str, ...]) -> str | None:
-    """The option a folded answer word names: the option itself, a clear prefix of one ("contr"
-    for "controller"), or an abbreviation of one made of its letters in order and from its
-    first ("kb" for "keyboard"); None when it names none or could name both."""
+def as_option(
+    word: str, options: tuple[str, ...], aliases: dict[str, str] | None = None
+) -> str | None:
+    """The option a folded answer word names: the option itself, another word of its phrase
+    (`aliases`, from `option_choices`), a clear prefix of one ("contr" for "controller"), or an
+    abbreviation of one made of its letters in order and from its first ("kb" for "keyboard");
+    None when it names none or could name both."""
     if word in options:
         return word
+    if aliases and word in aliases:
+        return aliases[word]
     if len(word) < 2 or _stop(word):
         return None
     if len(word) >= 3:
@@ -1305,7 +1310,12 @@ def _in_order(letters: str, word: str) -> bool:
     return True
 
 
-def named_option(text: str, spans: list[tuple[int, int]], options: tuple[str, ...]) -> str | None:
+def named_option(
+    text: str,
+    spans: list[tuple[int, int]],
+    options: tuple[str, ...],
+    aliases: dict[str, str] | None = None,
+) -> str | None:
     """The option of an "A or B?" question that an answer's first sentence names, when it names
     exactly one and does not refuse it ("godot 4 is basically unity without the drama" names
     both: None; "macbook air. battery lasts all day" names one); a refused option ("not unity")
@@ -1320,7 +1330,7 @@ def named_option(text: str, spans: list[tuple[int, int]], options: tuple[str, ..
     # passing is no pick either.
     sentence = sentence[sentence.rfind("?") + 1 :]
     words = [w.casefold() for w in re.findall(r"[^\W\d_][\w\-]*", sentence)]
-    folded = [as_option(team_word(w), options) or team_word(w) for w in words]
+    folded = [as_option(team_word(w), options, aliases) or team_word(w) for w in words]
     named = {w for w in folded if w in options}
     if len(named) > 1:
         # "evenings, your body is warmed up ... mornings my legs feel like wood": the answer's
@@ -1328,7 +1338,9 @@ def named_option(text: str, spans: list[tuple[int, int]], options: tuple[str, ..
         # (Only where it opens with it: "we did sub last time, fair to do dub" does not.)
         clause = _FIRST_CLAUSE.match(sentence)
         head = clause.group() if clause is not None else ""
-        said = [as_option(team_word(w.casefold()), options) for w in _OPTION_WORD.findall(head)]
+        said = [
+            as_option(team_word(w.casefold()), options, aliases) for w in _OPTION_WORD.findall(head)
+        ]
         named = {w for w in said if w is not None}
         if len(named) != 1 or not set(said[:2]) & named:
             return None
@@ -1355,6 +1367,13 @@ def question_options(text: str) -> tuple[str, ...]:
     """The options an opening question offers ("..., Python or Rust?", "the lake cabins or the
     city hotel?"): the head word of each side of its "or", folded by `team_word`; () when its
     first question offers none."""
+    return option_choices(text)[0]
+
+
+def option_choices(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
+    """`question_options`, and the other words that name each option in an answer ("lake"
+    for "the lake cabins", "kindle" for "Kindle Paperwhite"): folded word -> option, for the
+    words of one option's phrase that the other's does not hold."""
     for sentence in re.split(r"(?<=[.!?])\s+", text[:600]):
         if not sentence.rstrip().endswith("?") or " or " not in sentence:
             continue
@@ -1384,16 +1403,42 @@ def question_options(text: str) -> tuple[str, ...]:
                     a, b = team_word(objects[0]), team_word(first.group(1))
                 else:
                     a, b = team_word(verbs[0]), team_word(first.group(1))
-                return (a, b) if a != b else ()
+                return ((a, b), {}) if a != b else ((), {})
         right = _RIGHT_EDGE.split(right)[0]
         lw = _option_words(left)
         rw = _option_words(right)
         if lw and rw and len(lw) <= 4 and len(rw) <= 4:
             a, b = team_word(_head(lw)), team_word(_head(rw))
             if a != b:
-                return (a, b)
-        return ()
-    return ()
+                fl = {team_word(w.casefold()) for w in lw}
+                fr = {team_word(w.casefold()) for w in rw}
+                aliases = {w: a for w in fl - fr if len(w) >= 3} | {
+                    w: b for w in fr - fl if len(w) >= 3
+                }
+                return (a, b), aliases
+        return (), {}
+    return (), {}
+
+
+# "the first one", "the latter", "option 2", "#1": which of two options, by its place.
+_ORDINAL = re.compile(
+    _LEAD + r"(?:(?:I'?d (?:say|go with|pick|take)|def(?:initely)?|probably|easily)\s+)?"
+    r"(?:(?P<first>the (?:first|former|1st)(?: one| option)?|(?:first|1st) one|option (?:1|a|one)"
+    r"|#1)|(?P<second>the (?:second|latter|2nd)(?: one| option)?|(?:second|2nd) one"
+    r"|option (?:2|b|two)|#2))\b",
+    _I,
+)
+
+
+def ordinal_option(text: str, spans: list[tuple[int, int]], options: tuple[str, ...]) -> str | None:
+    """The option of two an answer's first sentence picks by its place ("the first one",
+    "the latter", "option 2"); None otherwise."""
+    if not spans or len(options) != 2:
+        return None
+    match = _ORDINAL.match(text, *spans[0])
+    if match is None:
+        return None
+    return options[0] if match.group("first") else options[1]
 
 
 _COMPOUND = re.compile(r"([^\W\d_][\w\-]*)\s*[+&]\s*[^\W\d_][\w\-]*")

@@ -22,6 +22,8 @@ from bot.summarize.offline.cues import (
     as_option,
     bare_word,
     named_option,
+    option_choices,
+    ordinal_option,
     pick,
     question_options,
     retracts,
@@ -265,7 +267,7 @@ def _pick_edges(
         asked = (title or "")[:600]  # "Overpay mortgage or invest?": the title asks it
     if "?" not in asked:
         return {}, False
-    options = question_options(asked)
+    options, aliases = option_choices(asked)
     # How the question spells each option ("the lake cabins" -> "cabins"), for the labels.
     surfaces = {team_word(w): w for w in reversed(_WORDS.findall(asked))}
     surfaces = {w: surfaces.get(w, w) for w in options}
@@ -281,12 +283,14 @@ def _pick_edges(
         if options:
             word = found[0] if found else bare_word(doc.comment.text, doc.spans)
             if word is not None:
-                word = as_option(word, options) or word  # "kb" for "keyboard"
+                word = as_option(word, options, aliases) or word  # "kb" for "keyboard"
             if word not in options and first_answer:
                 # Naming one option is a pick only as a person's first answer: later, naming
                 # the other option is how people argue against it ("the habits Python lets
                 # them get away with").
-                word = named_option(doc.comment.text, doc.spans, options)
+                word = named_option(doc.comment.text, doc.spans, options, aliases)
+                if word is None:
+                    word = ordinal_option(doc.comment.text, doc.spans, options)  # "the latter"
             if word in options:
                 first.setdefault(word, doc.unit)
                 members.append((word, doc.unit))

@@ -1088,3 +1088,29 @@ def test_a_where_question_after_a_comma_asks_for_help_not_a_view() -> None:
         )
     )
     assert not apart(got, 1, 2)
+
+
+def test_answers_name_an_option_by_another_word_of_it_or_by_its_place() -> None:
+    from bot.summarize.offline.cues import option_choices, ordinal_option
+
+    options, aliases = option_choices("Kobo Libra or Kindle Paperwhite for reading in bed?")
+    assert options == ("libra", "paperwhite") and aliases["kindle"] == "paperwhite"
+    assert aliases["kobo"] == "libra"
+
+    def place(text: str) -> str | None:
+        return ordinal_option(text, sentence_spans(text), options)
+
+    assert place("the first one, the buttons are great") == "libra"
+    assert place("I'd go with the latter. better store") == "paperwhite"
+    assert place("option 2 for sure") == "paperwhite"
+    assert place("first time buying one, no idea") is None
+    got = sides(
+        thread(
+            "Mo: Kobo Libra or Kindle Paperwhite for reading in bed?",
+            "Ana: kobo, the page buttons are great in bed",
+            "Ben: kindle all day, the store is better",
+            "Cy: the latter, I read library books through it",
+            "Di: the first one, page buttons matter",
+        )
+    )
+    assert apart(got, 1, 2) and got[3] == got[2] and got[4] == got[1]
