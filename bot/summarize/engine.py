@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 
 EngineName = Literal["offline", "llm"]
 
-OFFLINE_ENGINE_VERSION = "offline-6"  # 6: options after their own verbs (cache key)
+OFFLINE_ENGINE_VERSION = (
+    "offline-7"  # 7: chairs on no side, denials of what is answered (cache key)
+)
 """The offline engine's version, part of its cache keys: bump it when its output changes. Kept
 here, not in `bot.summarize.offline`, so that a cache hit need not import the engine."""
 

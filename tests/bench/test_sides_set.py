@@ -18,6 +18,8 @@ HELDOUT_DIRS = (
     "heldout-4",
     "heldout-5",
     "heldout-6",
+    "heldout-7",
+    "heldout-8",
     "heldout-long",
 )
 PATHS = sorted(SET_DIR.glob("*.toml")) + [
@@ -96,6 +98,33 @@ _CHAT_FORMATS = _ALL_FORMATS - {"hackernews", "reddit", "discourse"}
             (32, 2, 2),
             (6, 40),
         ),
+        # Blind, modelled on the public threads an outside evaluator uses; three long threads.
+        (
+            "heldout-7",
+            36,
+            _ALL_FORMATS,
+            {"args": 4, "deliberation": 5, "reddit+hn": 12, "dce+discord": 14, "rumour": 1},
+            (32, 2, 2),
+            (8, 80),
+        ),
+        # Blind, modelled on public threads (PHEME-like rumours, deliberations, argument
+        # collections, option questions, casual arguments); two long threads.
+        (
+            "heldout-8",
+            36,
+            _ALL_FORMATS,
+            {
+                "rumour": 7,
+                "deliberation": 6,
+                "args": 3,
+                "joke": 1,
+                "question": 7,
+                "casual": 8,
+                "no": 4,
+            },
+            (32, 2, 2),
+            (8, 70),
+        ),
         # Long threads (issue 9): 60 to 150 comments each, one debate per format and kind.
         (
             "heldout-long",
@@ -127,7 +156,7 @@ def test_each_heldout_set_is_whole(
     none = sum(1 for d in found if not d.camps)
     assert (two, one, none) == camps
     assert all(sizes[0] <= len(d.comments) <= sizes[1] for d in found)
-    rumours = {"heldout-5": 4, "heldout-6": 5, "heldout-long": 1}
+    rumours = {"heldout-5": 4, "heldout-6": 5, "heldout-7": 6, "heldout-8": 7, "heldout-long": 1}
     if folder in rumours:
         assert sum(1 for d in found if "rumour" in d.styles) == rumours[folder]
 

@@ -19,13 +19,14 @@ runs on the same thread give the same summary.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from bot.gcpause import paused_gc
 from bot.result import MAIN_POINTS
 from bot.summarize.engine import OFFLINE_ENGINE_VERSION
 from bot.summarize.offline import extraction
-from bot.summarize.offline.linking import link, opening_index
+from bot.summarize.offline.linking import agenda_opening, link, only_questions_in, opening_index
 from bot.summarize.offline.model import Doc, Progress, Reporter, Unit
 from bot.summarize.offline.reading import read
 from bot.summarize.offline.sides import Camps, build_units, place
@@ -58,12 +59,32 @@ def _analyse(thread: Thread, report: Reporter) -> _Analysis:
     units = build_units(docs)
     report("assigning", 0, 1)
     camps = place(docs, units, thread)
+    opening = opening_index(docs)
+    if camps.two_sides:
+        posts = Counter(doc.unit for doc in docs)
+        for doc in docs:
+            # A person's side is their view, but not every line they post takes it: side talk,
+            # a question of fact, thanks or a laugh with no cue of its own, that nobody
+            # answered, stays on no side when the person's side comes from their other posts.
+            if (
+                doc.side is not None
+                and doc.cue is None
+                and doc.index != opening
+                and doc.replies == 0
+                and posts[doc.unit] > 1
+                and _aside(doc)
+            ):
+                doc.side = None
     if not camps.two_sides:
         for doc in docs:
             if extraction.quotable(doc):
                 doc.side = 0
     report("assigning", 1, 1)
-    return _Analysis(docs, units, terms, idf, table, camps, opening_index(docs))
+    return _Analysis(docs, units, terms, idf, table, camps, opening)
+
+
+def _aside(doc: Doc) -> bool:
+    return doc.off_topic or doc.junk or doc.praise or only_questions_in(doc)
 
 
 # No step makes reference cycles: the collector would only walk the comments' objects again and
@@ -103,7 +124,8 @@ def summarize_offline(
     docs, terms, idf = a.docs, a.terms, a.idf
     two = a.camps.two_sides
     n_sides = 2 if two else 1
-    question = extraction.question(thread.title, docs, a.opening)
+    agenda = a.opening is not None and agenda_opening(docs[a.opening])
+    question = extraction.question(thread.title, docs, a.opening, agenda)
 
     report("extracting", 0, n_sides)
     table = a.table  # every comment's vector in arrays, built once by `read`

@@ -38,7 +38,7 @@ _INTENSIFIERS = frozenset(
 )
 _DET = frozenset("a an the this that these those some any our their its my your his her".split())
 # Pronouns that stand for the claim's subject.
-_PRON = frozenset("it they this that these those".split())
+_PRON = frozenset("it they this that these those its".split())  # "its not X": "it's"
 _DEONTIC = frozenset("should must ought need".split())
 _SUBJECT_PRON = frozenset("we you i he she".split())
 # Words before a question's verb that make it a question, not a claim ("Should we ...?").
@@ -250,6 +250,79 @@ def stance(claim: Claim, text: str, spans: list[tuple[int, int]], sentences: int
             intensified = any(t in _INTENSIFIERS for t in toks)
             return 1 if intensified or len(clauses) + others > 1 else 0
     return 0
+
+
+def denies(
+    other: str, other_spans: list[tuple[int, int]], text: str, spans: list[tuple[int, int]]
+) -> bool:
+    """Whether `text` denies in its first clause what `other` (the comment it answers) states
+    in one of its first sentences: "hollis giving up reyes is collusion" / "its not collusion
+    lol", "it's a sandwich" / "it is not a sandwich". The stated predicate is read as an opening
+    claim is (`read_claim`, with an auxiliary: "is", "should", ...); questions state nothing.
+    Only the first clause of the answer counts, so a later "not" about something else does
+    not. Constant work per pair."""
+    if not spans or not other_spans:
+        return False
+    b, e = spans[0]
+    end = min(e, b + 300)
+    lowered = text[b:end].lower()
+    if not any(n in lowered for n in ("not", "n't", "nt ", "never", "no ")):
+        return False  # a denial says so: most answers are done here
+    cut = _CLAUSE.search(text, b, end)
+    while cut is not None and not text[b : cut.start()].strip():
+        b = cut.end()  # a leading "(" or ","
+        cut = _CLAUSE.search(text, b, end)
+    first = text[b : cut.start() if cut is not None else end]
+    lowered = first.lower()
+    if not any(n in lowered for n in ("not", "n't", "nt ", "never", "no ")):
+        return False  # a denial says so
+    # The words a negation can deny: the words just after one ("its not collusion", "it isn't
+    # really a sandwich"); what the other comment states must hold one of them. Read from the
+    # plain words first: most answers deny nothing the other said, and then nothing more is
+    # read (issue 13).
+    plain = lowered.split()
+    denied = {
+        word.strip(_PUNCTUATION)[:4]
+        for i, n in enumerate(plain)
+        if n in _NEG_WORDS or n.endswith(_NEG_ENDINGS) or n in _BARE_NEGATIVES
+        for word in plain[i + 1 : i + _DENIAL_WINDOW]
+        if word not in STOPWORDS and word not in _AUX
+    }
+    denied.discard("")
+    head = other[other_spans[0][0] : other_spans[min(len(other_spans), 3) - 1][1]][:900].lower()
+    if not any(word in head for word in denied):
+        return False
+    toks = tokens(first)[:MAX_CLAUSE_TOKENS]
+    stated = [
+        part.strip()
+        for ob, oe in other_spans[:OPENING_SENTENCES_OF_OTHER]
+        # Chat runs its sentences together in lower case ("... vetoed. hollis giving ...").
+        for part in _SENTENCE_END.split(other[ob:oe][:600])
+    ]
+    for sentence in stated[:OPENING_SENTENCES_OF_OTHER]:
+        if not sentence or sentence.endswith("?"):
+            continue
+        for clause in _CLAUSE.split(sentence):
+            if len(clause.split()) < 3:
+                continue
+            low = clause.lower()
+            if not any(word in low for word in denied):  # no claim reading where none is denied
+                continue
+            claim = read_claim(clause)
+            if claim is None or not claim.auxiliary:
+                continue
+            if not any(verb in lowered for verb in claim.verbs):
+                continue
+            if _clause_stance(claim, toks) < 0:
+                return True
+    return False
+
+
+OPENING_SENTENCES_OF_OTHER = 3
+_NEG_WORDS = frozenset({"not", "no", "never", "cannot"})
+_NEG_ENDINGS = ("n't", "n\u2019t")
+_PUNCTUATION = "\"'.,;:!?()[]*_~\u201c\u201d\u2018\u2019"
+_DENIAL_WINDOW = 7  # a negation and the verb it denies: "not", then aux, skip and det words
 
 
 def _clause_stance(claim: Claim, toks: list[str]) -> int:

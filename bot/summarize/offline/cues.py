@@ -36,16 +36,31 @@ _REPORTED_AGAINST = (
     r"|\b(?:spoke|argued|voted|came out|was|were) (?:strongly |firmly )?(?:against"
     r"|opposed to) (?:it|the|this|a|an|any|such)\b|\b(?:spoke|argued|voted) (?:strongly )?against\b"
     r"|\b(?:opposed|objected to) the\b"
+    # "Cllr Pethick said he strongly objected.", "She objected to it."
+    # ("they objected" may report residents, not the speaker)
+    r"|\b(?:he|she) (?:strongly |firmly )?objected\b"
+)
+# "changing my vote to yes", "I'm switching my vote to no": a vote, and a change of mind.
+_VOTE_CHANGE = r"\b(?:chang|switch)(?:e|es|ed|ing)? my vote to (?:a )?"
+_VOTE_CHANGE_FOR = _VOTE_CHANGE + r"(?:yes|for|in favou?r|approve)\b"
+_VOTE_CHANGE_AGAINST = _VOTE_CHANGE + r"(?:no|against|reject)\b"
+CONFIRMED = (
+    r"\b(?:(?:police|officials?|authorities|(?:the )?council)(?: \w+){0,2}?"
+    r"|(?:has|have|'ve|'s|had|is|was)(?: now| just| officially)?(?: been)?|officially|now)"
+    r" confirmed\b"
+    r"(?!\s+(?:that\s+)?(?:\w+\s+){0,3}(?:not|no|fake|false|a hoax|wrong|untrue)\b)"
 )
 _REPORTED_FOR = (
     r"\b(?:spoke|argued|voted|came out|was|were) (?:strongly |warmly )?in favou?r\b"
     r"|\b(?:supported|backed|endorsed|welcomed) the\b"
+    # "Cllr Amadi moved the proposal.", "Mr Ng seconded the motion."
+    r"|\b(?:moved|seconded|tabled) the (?:proposal|motion|amendment|resolution)\b"
 )
 RETRACT = (
     r"\bI(?:'?ll| will)? stand corrected\b|\bI'?(?:ve| have) been had\b"
     r"|\b(?:you'?ve|you have|that'?s|that has|ok,? you'?ve) (?:\w+ )?(?:convinced|persuaded) me\b"
     r"|\b(?:I(?:'ve| have)?|you(?:'ve| have)|(?:that|this|it)(?:'s| has)) changed my mind\b"
-    r"|\bI take (?:it|that) back\b|\bI was wrong\b"
+    r"|\bI take (?:it|that) back\b|\bI was wrong\b|\b(?:chang|switch)(?:e|es|ed|ing)? my vote\b"
     r"|\bmore (?:convincing|persuasive) than I (?:thought|expected)\b"
     r"|\bI(?:'m| am) coming (?:a)?round\b|\b(?:ok|okay|fine),? you win\b"
     # "Retracted.", "retracting my earlier comment"; not "retracted or not, my count is mine"
@@ -87,7 +102,8 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         "disagree",
         ("against", "opposed"),
         r"^\W*(?:I'?m |I am |we'?re )?(?:strongly |totally |completely |firmly |very much )?"
-        r"(?:against|opposed)\W*$|^\W*(?:strongly |totally |firmly )(?:against|opposed)\b",
+        r"(?:against|opposed)(?:\W*$|[.!]+\s)"
+        r"|^\W*(?:strongly |totally |firmly )(?:against|opposed)\b",
     ),
     # Minutes in reported speech: "Mr Abara spoke against.", "She opposed the cap."
     (
@@ -96,6 +112,20 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         _REPORTED_AGAINST,
     ),
     ("disagree", ("counter",), r"^\W*counter[- ]?(?:point|argument)\b"),
+    ("disagree", ("vote",), _VOTE_CHANGE_AGAINST),
+    # "a no from me", "still a yes from me" (the sentence patterns hold the bare "no from me").
+    ("disagree", ("from me",), r"(?:^|[.!?]\s+)\W*(?:so )?(?:still )?a no from me\b"),
+    ("agree", ("from me",), r"(?:^|[.!?]\s+)\W*(?:so )?(?:still )?a yes from me\b"),
+    # A rumour's deniers and doubters: "please stop spreading this", "are you sure?", "for
+    # real?", "pics or it didn't happen".
+    (
+        "disagree",
+        ("stop spreading",),
+        r"\bstop spreading (?:this|that|it|rumou?rs|lies|misinformation|fake news)\b",
+    ),
+    ("query", ("sure",), r"(?:^|[.!?]\s+)\W*(?:@[\w.\-]+\s+)*(?:are )?(?:you|u) sure\s*\?"),
+    ("query", ("for real",), r"(?:^|[.!?]\s+)\W*(?:@[\w.\-]+\s+)*for real\s*\?"),
+    ("query", ("pics or",), r"\bpics or it didn'?t happen\b"),
     ("disagree", ("agree",), r"\bI (?:do not|don'?t|can'?t|cannot) agree\b"),
     (
         "disagree",
@@ -192,9 +222,22 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     ("query", ("citation needed",), r"\bcitation needed\b"),
     (
         "query",
-        ("where did", "says who", "source", "proof", "confirm", "true?", "real?", "legit"),
+        (
+            "where did",
+            "says who",
+            "who said",
+            "who told",
+            "source",
+            "proof",
+            "confirm",
+            "true?",
+            "real?",
+            "legit",
+        ),
         r"\bwhere did (?:you|they|u) (?:hear|read|see|get|find) (?:that|this|it)\b"
-        r"|\bsays who\b|\b(?:any|got a|have a|what'?s (?:the|your)|need a|where'?s (?:the|your))"
+        r"|\bsays who\b|\bwho (?:said|told you) (?:that|this|so)\s*\?"
+        r"|\b(?:can|could) (?:anyone|anybody|someone|somebody) (?:actually )?confirm\b"
+        r"|\b(?:any|got a|have a|what'?s (?:the|your)|need a|where'?s (?:the|your))"
         r" (?:source|proof|confirmation|evidence|link)s?\b"
         r"|\bis (?:this|that|it) (?:even |actually |really )?(?:true|confirmed|real|legit)\s*\?",
     ),
@@ -207,6 +250,8 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"overrated\b|^\W*cope\b",
     ),
     ("disagree", ("debunked",), r"\b(?:been |was |is |already )debunked\b"),
+    # "source: trust me bro": mocks a claim's source.
+    ("disagree", ("trust me bro",), r"\btrust me bro\b"),
     # A rumour called one: "till then it's a rumour", "false alarm".
     (
         "disagree",
@@ -264,7 +309,24 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"\bnot (?:entirely|completely|quite|necessarily|always) (?:true|right|correct|accurate"
         r"|the case)\b",
     ),
-    ("agree", ("favour", "favor", "supported", "backed", "endorsed", "welcomed"), _REPORTED_FOR),
+    ("agree", ("vote",), _VOTE_CHANGE_FOR),
+    # A rumour confirmed: "Police have confirmed it", "it's been officially confirmed".
+    ("agree", ("confirmed",), CONFIRMED),
+    (
+        "agree",
+        (
+            "favour",
+            "favor",
+            "supported",
+            "backed",
+            "endorsed",
+            "welcomed",
+            "moved",
+            "seconded",
+            "tabled",
+        ),
+        _REPORTED_FOR,
+    ),
     ("agree", ("agree",), rf"\bI {_ADVERBS}{{0,2}}agree\b(?! to disagree)"),
     ("agree", ("agree",), r"^\W*(?:we )?(?:totally |fully |completely |strongly )?agree\b"),
     ("agree", ("agreed",), r"\bagreed\b"),
@@ -375,7 +437,8 @@ _AGREE_SENTENCE = re.compile(
     # "NTA": Reddit's verdict "not the asshole" sides with the poster (see `named_person`).
     _LEAD + r"(?:(?:exactly|precisely|this|same|so true|true|indeed|correct|yes|yep|yup|yeah|nta"
     r"|absolutely|100%|\^+|\^+ ?this|this,? so much|this is it|bingo|confirmed|definitely"
-    r"|same here|agreed|agree|in favou?r|(?:so )?still (?:a )?yes|yes from me"
+    r"|same here|agreed|agree|in favou?r|(?:so )?(?:still )?yes from me"
+    r"|(?:so )?still (?:a )?yes"
     r"|(?:wholeheartedly |fully |strongly |totally |100% )?support(?:ed)?)"
     r"(?:\s*[,.!:;]|\s+[-\u2013\u2014]\s|\W*$)"
     r"|I'?m (?:leaning|inclined) (?:towards?|to) (?:a )?yes\b"
@@ -399,7 +462,8 @@ _CLAIM_VOTE = re.compile(
     r"|for it|for this|against|opposed)"
     # A deliberation's votes: "Against.", "Still no.", "I'm leaning towards yes", "I have
     # strong reservations".
-    r"|against|opposed|in favou?r|(?:so )?still (?:a )?(?:no|yes)|(?:no|yes) from me"
+    r"|against|opposed|in favou?r|(?:so )?(?:still )?(?:a )?(?:no|yes) from me"
+    r"|(?:so )?still (?:a )?(?:no|yes)"
     r"|(?:wholeheartedly |fully |strongly |totally |100% )?support(?:ed)?(?=\s*[.!]|\W*$)"
     r"|(?:I |we )?(?:strongly |firmly |also |still )?(?:object|oppose)(?=\s*[.!]|\W*$)"
     r"|I'?m (?:leaning|inclined) (?:towards?|to) (?:a )?(?:yes|no)"
@@ -412,11 +476,18 @@ _DISAGREE_SENTENCE = re.compile(
     # here"), answering the poster whoever spoke last (see `named_person`).
     _LEAD
     + r"(?:(?:no|wrong|false|fake|hoax|lies|untrue|bs|bullshit|rubbish|nonsense|keep it|yta|esh"
-    r"|not true|not really|not at all|hardly|against|opposed|(?:so )?still (?:a )?no|no from me)"
+    r"|not true|not really|not at all|hardly|against|opposed|(?:so )?(?:still )?no from me"
+    r"|(?:so )?still (?:a )?no)"
     r"(?:\s*[,.!:;?]|\s+[-\u2013\u2014]\s|\W*$)"
     r"|I'?m (?:leaning|inclined) (?:towards?|to) (?:a )?no\b"
+    # "no its true", "no it isn't", "no you're wrong": a no to what was said
+    r"|no(?=\s+(?:it'?s|its|it is|it isn'?t|it was|that'?s|thats|you'?re|youre"
+    r"|they (?:did|do|are|were)|he (?:did|does|is|was)|she (?:did|does|is|was))\b)"
     r"|I (?:still )?have (?:strong |serious |real |some |grave |major )?(?:reservations|doubts)\b"
     r"|I'?m (?:also |still |strongly |firmly )?against (?:it |this )?(?:as well|too)\b"
+    # A rumour's deniers: "Highly unlikely.", "Doubt it.", "propaganda".
+    r"|(?:(?:highly |very |extremely )?unlikely|doubt (?:it|that)|propaganda|clickbait)"
+    r"(?:\s*[,.!:;?]|\W*$)"
     r"|(?:nope|nah|meh|hell no|absolutely not|definitely not|not again|god no|please don'?t"
     r"|I'?d rather not|rather not|bad idea|terrible idea|I'?m not a fan|not a fan)\b"
     # A meeting's rebuttal, at any sentence: "With respect to Ms Marsh, we can't ...", "With
@@ -434,7 +505,10 @@ _DISAGREE_SENTENCE = re.compile(
 _QUERY_SENTENCE = re.compile(
     _LEAD + r"(?:(?:any|got a|have a|need a)\s+)?(?:source|sources|proof|citation|evidence"
     r"|link|confirmation)s?\s*(?:please|pls|for (?:this|that))?\s*\?+"
-    r"|\W*(?:really|seriously|is it)\s*\?+\W*$",
+    r"|\W*(?:really|seriously|is it)\s*\?+\W*$"
+    # A rumour's doubters: "@BBCBreaking Really?" (and in `_CUE_TABLE_ROWS`: "are you sure?",
+    # "can anyone confirm?", "pics or it didn't happen").
+     + r"|" + _LEAD + r"(?:really|seriously|srsly)\s*\?+\W*$",
     _I,
 )
 # After an agreement, these turn it into a concession ("I agree ..., but ...").
@@ -447,7 +521,9 @@ _CONTRAST = re.compile(
     _I,
 )
 _CONTRAST_OPENING = re.compile(
-    r"\W*(?:but|yet|however|though|still|that said|having said that|then again)\b", _I
+    r"\W*(?:but|yet|however|though|still|that said|having said that|then again"
+    r"|I (?:do )?still (?:think|believe|say|reckon|prefer|maintain))\b",
+    _I,
 )
 _WEAK_OPENING = re.compile(r"\W*(?:but|however|actually|well,? actually|except)\b", _I)
 
@@ -655,7 +731,11 @@ _THING_VOTE = re.compile(
     r"(?:against|opposed to|in favou?r of) (?:the|this|a|an|any)\b|"
     + _REPORTED_AGAINST
     + "|"
-    + _REPORTED_FOR,
+    + _REPORTED_FOR
+    + "|"
+    + _VOTE_CHANGE_FOR
+    + "|"
+    + _VOTE_CHANGE_AGAINST,
     _I,
 )
 
@@ -933,14 +1013,20 @@ def _has_verdict(match: re.Match[str]) -> bool:
 
 
 def named_person(
-    text: str, begin: int, end: int, names: dict[str, str], own: frozenset[str] | None = None
+    text: str,
+    begin: int,
+    end: int,
+    names: dict[str, str],
+    own: frozenset[str] | None = None,
+    speaker: str | None = None,
 ) -> tuple[str | None, int]:
     """The first person of `names` (casefolded name -> name) named in `text[begin:end]` as the
     one answered ("I agree with Alice", "@Bob", "what Carol said", "Dan is right", "Eve: ..."),
     or `OP` / `PARENT`; and what naming them says: +1 ("I'm with Bob", "same as Dan", "+1
     Abi", "Fitz is right"), -1 ("Gio is wrong"), 0 (only who is answered). `own`, when given,
     is `own_words` of a comment whose own sentences are `text[begin:end]` (at most
-    `OPENING_SENTENCES` of them)."""
+    `OPENING_SENTENCES` of them). The `speaker` naming themselves ("Ahmed, I coach the junior
+    club.") answers nobody: the next name counts."""
     if own is not None and not names and own.isdisjoint(NAMELESS_WORDS):
         return None, 0  # nobody has a name here
     lowered = text[begin:end].lower()
@@ -985,6 +1071,8 @@ def named_person(
             if len(words) >= n:
                 key = " ".join(words[:n]).rstrip(".,").casefold()
                 if key in names:
+                    if names[key] == speaker:
+                        break  # introduces themselves: look further
                     return names[key], sign
                 if key in _SPECIAL and group != "lead":
                     return _SPECIAL[key], sign
@@ -1124,7 +1212,7 @@ _PICK = re.compile(
 # "The cabins, no question.", "hotel for me.", "Rust, honestly."
 _PICKED = re.compile(
     _LEAD + r"(?:the\s+)?" + _WORD + r"(?:\s+for me\b|\s*,\s*(?:no question|honestly|definitely"
-    r"|obviously|easily|hands down|every time|for sure|of course)\b)",
+    r"|obviously|easily|hands down|every time|of course)\b|\s*,?\s*(?:for sure|100%)(?!\w))",
     _I,
 )
 _PICK_WORDS = (
@@ -1142,6 +1230,8 @@ _PICK_WORDS = (
     "has to be",
     "for me",
     ",",
+    "for sure",
+    "100%",
 )
 _VAGUE = frozenset({"something", "anything", "neither", "another", "else"})
 _OPTION_EDGE = re.compile(r"[,:;(]|\b(?:between|either|choose|pick|prefer)\b", _I)
@@ -1185,7 +1275,47 @@ _REFUSED_AFTER = re.compile(
 )
 
 
-def named_option(text: str, spans: list[tuple[int, int]], options: tuple[str, ...]) -> str | None:
+_OPTION_WORD = re.compile(r"[^\W\d_][\w\-]*")
+_FIRST_CLAUSE = re.compile(r"[^,.;:!?\n\u2013\u2014]*")
+
+
+def as_option(
+    word: str, options: tuple[str, ...], aliases: dict[str, str] | None = None
+) -> str | None:
+    """The option a folded answer word names: the option itself, another word of its phrase
+    (`aliases`, from `option_choices`), a clear prefix of one ("contr" for "controller"), or an
+    abbreviation of one made of its letters in order and from its first ("kb" for "keyboard");
+    None when it names none or could name both."""
+    if word in options:
+        return word
+    if aliases and word in aliases:
+        return aliases[word]
+    if len(word) < 2 or _stop(word):
+        return None
+    if len(word) >= 3:
+        found = [o for o in options if len(o) > len(word) and o.startswith(word)]
+    elif len(word) <= 4:
+        found = []
+    if len(word) <= 4 and not found:
+        found = [o for o in options if len(o) >= 5 and o[0] == word[0] and _in_order(word, o)]
+    return found[0] if len(found) == 1 else None
+
+
+def _in_order(letters: str, word: str) -> bool:
+    at = 0
+    for letter in letters:
+        at = word.find(letter, at) + 1
+        if at == 0:
+            return False
+    return True
+
+
+def named_option(
+    text: str,
+    spans: list[tuple[int, int]],
+    options: tuple[str, ...],
+    aliases: dict[str, str] | None = None,
+) -> str | None:
     """The option of an "A or B?" question that an answer's first sentence names, when it names
     exactly one and does not refuse it ("godot 4 is basically unity without the drama" names
     both: None; "macbook air. battery lasts all day" names one); a refused option ("not unity")
@@ -1200,8 +1330,20 @@ def named_option(text: str, spans: list[tuple[int, int]], options: tuple[str, ..
     # passing is no pick either.
     sentence = sentence[sentence.rfind("?") + 1 :]
     words = [w.casefold() for w in re.findall(r"[^\W\d_][\w\-]*", sentence)]
-    folded = [team_word(w) for w in words]
+    folded = [as_option(team_word(w), options, aliases) or team_word(w) for w in words]
     named = {w for w in folded if w in options}
+    if len(named) > 1:
+        # "evenings, your body is warmed up ... mornings my legs feel like wood": the answer's
+        # first clause names its pick, and the rest argues against the other.
+        # (Only where it opens with it: "we did sub last time, fair to do dub" does not.)
+        clause = _FIRST_CLAUSE.match(sentence)
+        head = clause.group() if clause is not None else ""
+        said = [
+            as_option(team_word(w.casefold()), options, aliases) for w in _OPTION_WORD.findall(head)
+        ]
+        named = {w for w in said if w is not None}
+        if len(named) != 1 or not set(said[:2]) & named:
+            return None
     if len(named) != 1:
         return None
     (option,) = named
@@ -1225,10 +1367,18 @@ def question_options(text: str) -> tuple[str, ...]:
     """The options an opening question offers ("..., Python or Rust?", "the lake cabins or the
     city hotel?"): the head word of each side of its "or", folded by `team_word`; () when its
     first question offers none."""
+    return option_choices(text)[0]
+
+
+def option_choices(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
+    """`question_options`, and the other words that name each option in an answer ("lake"
+    for "the lake cabins", "kindle" for "Kindle Paperwhite"): folded word -> option, for the
+    words of one option's phrase that the other's does not hold."""
     for sentence in re.split(r"(?<=[.!?])\s+", text[:600]):
         if not sentence.rstrip().endswith("?") or " or " not in sentence:
             continue
-        body = sentence.rstrip(" ?")
+        # "keyboard+mouse", "bread & butter": one option, named by its first part.
+        body = _COMPOUND.sub(r"\1", sentence.rstrip(" ?"))
         left, right = body.split(" or ", 1)
         left = _OPTION_EDGE.split(left)[-1]
         right = _OPTION_EDGE.split(right)[0]
@@ -1242,22 +1392,61 @@ def question_options(text: str) -> tuple[str, ...]:
             asked = _MODAL_SUBJECT.search(left)
             verbs = _option_words(left[asked.end() :])[:1] if asked is not None else []
             first = re.match(r"\s*([a-z]+)\b", right)  # lowercase: a verb, not a name
-            if verbs and first is not None and not _stop(first.group(1)):
+            if asked is not None and verbs and first is not None and not _stop(first.group(1)):
                 # "Should OP overpay the mortgage or invest the money?": the options are the
-                # verbs (an answer says "I'd overpay", "invest in the ISA").
-                a, b = team_word(verbs[0]), team_word(first.group(1))
-                return (a, b) if a != b else ()
+                # verbs (an answer says "I'd overpay", "invest in the ISA"). Unless the right
+                # is no verb phrase ("should i run mornings before work or evenings after?",
+                # "should I learn python or rust?"): then the verb's object is the option.
+                objects = _option_words(left[asked.end() :])[1:2]
+                rest = right[first.end() :].split()
+                if objects and not (rest and rest[0].lower() in _VERB_OBJECT_LEADS):
+                    a, b = team_word(objects[0]), team_word(first.group(1))
+                else:
+                    a, b = team_word(verbs[0]), team_word(first.group(1))
+                return ((a, b), {}) if a != b else ((), {})
         right = _RIGHT_EDGE.split(right)[0]
         lw = _option_words(left)
         rw = _option_words(right)
         if lw and rw and len(lw) <= 4 and len(rw) <= 4:
             a, b = team_word(_head(lw)), team_word(_head(rw))
             if a != b:
-                return (a, b)
-        return ()
-    return ()
+                fl = {team_word(w.casefold()) for w in lw}
+                fr = {team_word(w.casefold()) for w in rw}
+                aliases = {w: a for w in fl - fr if len(w) >= 3} | {
+                    w: b for w in fr - fl if len(w) >= 3
+                }
+                return (a, b), aliases
+        return (), {}
+    return (), {}
 
 
+# "the first one", "the latter", "option 2", "#1": which of two options, by its place.
+_ORDINAL = re.compile(
+    _LEAD + r"(?:(?:I'?d (?:say|go with|pick|take)|def(?:initely)?|probably|easily)\s+)?"
+    r"(?:(?P<first>the (?:first|former|1st)(?: one| option)?|(?:first|1st) one|option (?:1|a|one)"
+    r"|#1)|(?P<second>the (?:second|latter|2nd)(?: one| option)?|(?:second|2nd) one"
+    r"|option (?:2|b|two)|#2))\b",
+    _I,
+)
+
+
+def ordinal_option(text: str, spans: list[tuple[int, int]], options: tuple[str, ...]) -> str | None:
+    """The option of two an answer's first sentence picks by its place ("the first one",
+    "the latter", "option 2"); None otherwise."""
+    if not spans or len(options) != 2:
+        return None
+    match = _ORDINAL.match(text, *spans[0])
+    if match is None:
+        return None
+    return options[0] if match.group("first") else options[1]
+
+
+_COMPOUND = re.compile(r"([^\W\d_][\w\-]*)\s*[+&]\s*[^\W\d_][\w\-]*")
+# What a verb phrase's second word can be ("invest the money", "move into a flat").
+_VERB_OBJECT_LEADS = frozenset(
+    "the a an my our your their his her its it them this that these those some more all in into "
+    "on onto to with for at up out off back".split()
+)
 # "should I", "do we", "would OP": what follows is what the asker might do.
 _MODAL_SUBJECT = re.compile(
     r"\b(?:should|shall|do|would|could|can|must)\s+(?:I|we|you|OP|they|he|she)\s+", re.IGNORECASE

@@ -124,9 +124,66 @@ def _sentence_like(title: str) -> bool:
     return len(words) >= 3
 
 
-def question(title: str | None, docs: list[Doc], opening: int | None) -> str:
+# What a chair's opening puts to the meeting: "Item 4: Proposal to build ...", "Item 4 is the
+# proposal to ...", "We're on agenda item 7, the proposed policy ...", "recommendation 4, which
+# would ...".
+_AGENDA_SUBJECT = re.compile(
+    r"\b(?:(?:the|a|an|our) )?(?:(?:proposal|motion|recommendation)(?:\s+\d+)?"
+    r"(?=\s*(?:to|that|from|for|is|before|:|,)\b|\s*[:,])|(?<=the |our )proposed (?!by\b)(?=\w)"
+    # "Item 6: Proposed seasonal dog exclusion order" (not "Table 3 proposed turning ...")
+    r"|(?<![\w,;] )(?<!\w)proposed (?!by\b)(?=\w))",
+    re.IGNORECASE,
+)
+_QUESTION_LEAD = re.compile(
+    r"\bquestion(?: this (?:morning|afternoon|evening))?\s*:\s*", re.IGNORECASE
+)
+# A chair's courtesies before the item: "Good evening and thanks for joining.", "Welcome back."
+_COURTESY = re.compile(
+    r"\W*(?:good (?:morning|afternoon|evening)|(?:good )?morning(?: everyone| all)?|hi all|hello"
+    r"|welcome|thanks?(?: you)?(?: all| everyone)?(?: for (?:joining|coming))?|right|ok(?:ay)?)\b",
+    re.IGNORECASE,
+)
+_ITEM_LEAD = re.compile(
+    r"\W*(?:agenda )?item\s+\w+\s*(?:[:,.\-\u2013\u2014]|is\b)\s*", re.IGNORECASE
+)
+
+
+def _agenda_question(docs: list[Doc], opening: int) -> str | None:
+    """The item a chair's opening puts to the meeting, from its first sentences (and those of
+    the next comment when the opening is only a minutes header): the sentence naming the
+    proposal or motion, from that word on; else an "Item 4: ..." line's subject; else its
+    first sentence that is not a courtesy ("Good evening and thanks for joining.")."""
+    pieces = [
+        (doc.comment.text, b, e)
+        for doc in docs[opening : opening + (1 if docs[opening].speaker else 2)]
+        for b, e in doc.spans[:6]
+        if doc.comment.text[b] != ">"
+    ]
+    for text, b, e in pieces:
+        found = _AGENDA_SUBJECT.search(text, b, min(e, b + 400))
+        if found is not None and word_count(text[found.start() : e]) >= 4:
+            return text[found.start() : min(e, found.start() + 2 * MAX_QUESTION_CHARS)]
+    for text, b, e in pieces:
+        # "Today we deliberate on the main question: should the city bring in ...?"
+        lead = _QUESTION_LEAD.search(text, b, min(e, b + 400))
+        if lead is not None and text[b:e].rstrip().endswith("?"):
+            return text[lead.end() : min(e, lead.end() + 2 * MAX_QUESTION_CHARS)]
+    for text, b, e in pieces:
+        lead = _ITEM_LEAD.match(text, b, e)
+        if lead is not None and word_count(text[lead.end() : e]) >= 2:
+            return text[lead.end() : min(e, lead.end() + 2 * MAX_QUESTION_CHARS)]
+    text = docs[opening].comment.text
+    for b, e in docs[opening].spans[:3]:
+        if not _COURTESY.match(text, b, e) and word_count(text[b:e]) >= 4:
+            return text[b : min(e, b + 2 * MAX_QUESTION_CHARS)]
+    return None
+
+
+def question(title: str | None, docs: list[Doc], opening: int | None, agenda: bool = False) -> str:
     """The thread's title when it is a sentence, else the opening claim (its first sentence or
-    two), shortened on a word boundary, brackets balanced, markup stripped."""
+    two), shortened on a word boundary, brackets balanced, markup stripped. Where the opening
+    is a chair's agenda (`agenda`), the item it puts to the meeting ("Proposal to build a skate
+    park ..."), not a header ("Westbury Parish Council: extraordinary meeting")."""
     title = " ".join((title or "").split())
     if _sentence_like(title):
         return balanced(shorten(title, MAX_QUESTION_CHARS))
@@ -134,6 +191,12 @@ def question(title: str | None, docs: list[Doc], opening: int | None) -> str:
         return "No question could be read from the thread."
     doc = docs[opening]
     text = doc.comment.text
+    if agenda:
+        item = _agenda_question(docs, opening)
+        if item is not None:
+            item = strip_markup(item).strip()
+            item = item[:1].upper() + item[1:]
+            return balanced(shorten(item, MAX_QUESTION_CHARS))
     parts: list[str] = []
     for b, e in doc.spans:
         if text[b] == ">":

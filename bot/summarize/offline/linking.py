@@ -20,8 +20,9 @@ import re
 from collections import deque
 from dataclasses import replace
 
-from bot.summarize.offline.claim import Claim, read_claim, root, stance, tokens
+from bot.summarize.offline.claim import Claim, denies, read_claim, root, stance, tokens
 from bot.summarize.offline.cues import (
+    CONFIRMED,
     NAMELESS_WORDS,
     OP,
     OPENING_SENTENCES,
@@ -160,8 +161,16 @@ class _Linker:
             doc.vote = vote  # "nah Cheng said it": agrees with Cheng and votes no
         if doc.cue is not None and doc.cue.about_claim and doc.index != self.opening:
             target, how = ROOT, "root"
+        if target is None and doc.cue is not None and doc.cue.vote and not self.tree:
+            asked = _previous_speaker(self.docs, doc, self.recent, who)
+            if asked is not None and self._side_question(asked, doc.speaker):
+                # "anyone want coffee btw" - "yes pls oat": the yes answers that, not the claim
+                doc.cue, doc.disagrees, doc.vote = None, False, 0
+                target, how = asked, "previous"
         if target is None:
             target, how = self._implicit_target(doc, who)
+            if how == "previous":
+                target, how = self._piles_on(doc, target, how)
         elif how == "reply" and doc.cue is not None and doc.cue.vote:
             target = self._asked_about(target)
         if (
@@ -191,6 +200,16 @@ class _Linker:
             self._read_uncued(doc, target, how)
             if doc.cue is None and self.duel and how == "previous" and _counter_claim(doc):
                 doc.cue, doc.disagrees = Cue(-1, COUNTER_WEIGHT, "counter"), True
+            elif (
+                doc.cue is None
+                and how == "previous"
+                and not self.opening_asks
+                and _answers_though(doc)
+            ):
+                # "whitelist kills the server tho.": a turn whose first clause ends in "though"
+                # answers back the one who spoke last (where the opening asks, the turns are
+                # answers side by side: "the community is here though" may answer any of them).
+                doc.cue, doc.disagrees = Cue(-1, COUNTER_WEIGHT, "counter"), True
         if doc.cue is None and how not in ("reply", "named"):
             target, how = None, ""  # a link without a cue counts replies only where explicit
         if doc.cue is not None and doc.cue.weak and how != "reply":
@@ -201,7 +220,11 @@ class _Linker:
             parent.replies += 1
             parent.disputed = parent.disputed or (doc.cue is not None and doc.cue.sign < 0)
         # A name answers that person's latest argument, not their "thanks for the agenda".
-        if doc.speaker and (doc.cue is not None or not (doc.junk or doc.praise)):
+        # Nor their "anyone got spare redstone?": "agree with Kelp" agrees with what Kelp said.
+        if doc.speaker and (
+            doc.cue is not None
+            or not (doc.junk or doc.praise or doc.off_topic or only_questions_in(doc))
+        ):
             self.latest[doc.speaker] = doc.index
         if doc.cue is not None or not doc.junk:
             self.recent.append((doc.index, who))
@@ -228,6 +251,34 @@ class _Linker:
             return ROOT, "topic"
         previous = _previous_speaker(self.docs, doc, self.recent, who)
         return (previous, "previous") if previous is not None else (None, "")
+
+    def _side_question(self, index: int, answerer: str | None) -> bool:
+        """Whether a comment only asks something beside the question debated ("anyone want
+        coffee btw", "is the chem test thursday?"): no cue of its own, not the opening, off
+        the topic, and not put to the one answering ("@gabe you good with 8?" asks their view)."""
+        asked = self.docs[index]
+        if index == self.opening or asked.cue is not None or not asked.off_topic:
+            return False
+        text = asked.comment.text.casefold()
+        if answerer and answerer.casefold().split()[0] in text:
+            return False
+        return only_questions_in(asked) or _ASKS_ANYONE.match(asked.comment.text) is not None
+
+    def _piles_on(self, doc: Doc, target: int | None, how: str) -> tuple[int | None, str]:
+        """A bare "nope" right after another bare no ("lol no" / "nope. soggy crust") says no
+        to what that one answered, not to it: people pile on."""
+        cue = doc.cue
+        if cue is None or cue.sign > 0 or cue.vote != 1 or target is None or target == ROOT:
+            return target, how
+        before = self.docs[target]
+        answered = before.target
+        if before.cue is None or before.cue.sign > 0 or before.cue.vote != 1 or answered is None:
+            return target, how  # only after a bare no ("this is fake" is a verdict of its own)
+        if _AFFIRMS.search(doc.comment.text[doc.body : doc.body + 200]):
+            return target, how  # "nah its real": a no to the no
+        if answered != ROOT and self.docs[answered].speaker == doc.speaker:
+            return target, how  # it answered this speaker: a reply back, not a pile-on
+        return answered, "root" if answered == ROOT else "previous"
 
     def _opening_asks(self) -> bool:
         """Whether the opening's first sentences ask a question (a choice, a how, a yes/no)."""
@@ -265,9 +316,10 @@ class _Linker:
         return not {root(t) for t in tokens(head)}.isdisjoint(self.claim.words)
 
     def _head_answering_claim(self, doc: Doc) -> str | None:
-        """A comment's first sentences, where the opening states a claim (its first sentence
-        is not a question); None otherwise."""
-        if self.claim is None or self.opening is None or not doc.spans:
+        """A comment's first sentences, where the opening states something (its first sentence
+        is not a question), whether or not its predicate could be read ("BREAKING: airport
+        reinstating 100ml rule"); None otherwise."""
+        if self.opening is None or not doc.spans:
             return None
         opening = self.docs[self.opening]
         if not opening.spans:
@@ -308,7 +360,7 @@ class _Linker:
             text = fold_chars(doc.comment.text[:end])
             # The words found in its own sentences serve when they are all looked in.
             words = doc.words if len(doc.spans) <= OPENING_SENTENCES else None
-            name, sign = named_person(text, doc.spans[0][0], end, self.names, words)
+            name, sign = named_person(text, doc.spans[0][0], end, self.names, words, doc.speaker)
             target = self._named_target(doc, name, who)
             if target is not None:
                 # "Mr K raises a fair point, but ...": naming him does not undo the "but".
@@ -344,6 +396,12 @@ class _Linker:
         other = self.docs[target]
         if negates(own, other.comment.text[other.body :]):
             doc.cue, doc.disagrees = Cue(-1, 1.0, "disagree"), True
+        elif how != "reply" and denies(
+            other.comment.text, other.spans, doc.comment.text, doc.spans
+        ):
+            # (a reply link's negation is read below as a contrast already)
+            # "its not collusion lol" to "... is collusion": denies what it answers
+            doc.cue, doc.disagrees = Cue(-1, CLAIM_WEIGHT, "denial"), True
         elif how == "reply" and target == self.opening and self.opening_asks:
             return  # an answer to the question asked ("anki. n=1 but still"), not a contrast
         elif how == "reply":
@@ -359,7 +417,7 @@ class _Linker:
         "also ...") nor only asks answers back: people reply to a comment to argue with it."""
         if parent.speaker == doc.speaker or parent.index == self.opening:
             return False
-        if doc.junk or doc.praise or _only_questions_in(doc):
+        if doc.junk or doc.praise or only_questions_in(doc):
             return False
         return _ADDITIVE.match(own) is None
 
@@ -478,7 +536,7 @@ def set_speakers(docs: list[Doc]) -> None:
         doc.speaker = match.group("name") if match is not None else None
 
 
-def _only_questions_in(doc: Doc) -> bool:
+def only_questions_in(doc: Doc) -> bool:
     text = doc.comment.text
     return bool(doc.spans) and all(text[b:e].rstrip(" \"')]").endswith("?") for b, e in doc.spans)
 
@@ -509,6 +567,75 @@ _ACK = re.compile(
 )
 
 
+# A first clause that ends in "though" / "tho" ("the old pressings aren't though", "recomp is
+# slow af tho. u spend a year ..."): not "even though" or "as though", not a leading "Though,".
+_TRAILING_THOUGH = re.compile(
+    r"^[^.!?\n]*?(?<!\beven)(?<!\bas)\s+(?:though|tho)\b"
+    r"\W*(?:$|[.!,;:)]|\s+(?:lol|lmao|imo|tbh|honestly|ngl)\b)",
+    re.IGNORECASE,
+)
+
+
+def _answers_though(doc: Doc) -> bool:
+    """Whether a comment's first sentence ends its first clause in "though"."""
+    if doc.junk or doc.praise or not doc.spans:
+        return False
+    b, e = doc.spans[0]
+    head = doc.comment.text[b : min(e, b + 300)]
+    if "tho" not in head.lower():
+        return False  # most turns: no pattern run (issue 13)
+    return _TRAILING_THOUGH.match(head) is not None
+
+
+# Who chairs: "Chair", "Facilitator (Jo)", "Cllr Moira Bell (chair)", "ines-chair",
+# "President Hale", "mod_juniper".
+_CHAIR_ROLE = re.compile(
+    r"\b(?:chair\w*|facilitator|moderator|clerk|convenor|convener|secretary|president)\b"
+    r"|^mod(?:\b|[_.\-])",
+    re.IGNORECASE,
+)
+# An opening that sets an agenda item rather than arguing: "Item 4: ...", "Good evening. Item 4
+# is the proposal to ...", "Right, next item, the solar panels", "We're on agenda item 7",
+# "This session is on recommendation 4", "Minutes of the ...", "Planning application 26/0417".
+_AGENDA_HEAD = re.compile(
+    r"\W*(?:(?:good (?:morning|afternoon|evening)|(?:good )?morning everyone|hi all|hello all"
+    r"|right|ok(?:ay)?|so|welcome\b[^.!?\n]{0,60})[,.!:]?\s+)*"
+    r"(?:item\s+\w+|agenda item|(?:the )?next item|we'?re on (?:agenda )?item|minutes of"
+    r"|notes of|planning application|proposal\s+\d+|this session is on"
+    r"|the proposal (?:before us|from|is)\b)",
+    re.IGNORECASE,
+)
+# A header line of minutes without an author: "Westbury Parish Council: extraordinary
+# meeting, 14 October 2026", "MINUTES OF THE EXTRAORDINARY MEETING OF ...".
+_MEETING_HEADER = re.compile(r"[^.!?\n]{0,80}\b(?:meeting|minutes)\b", re.IGNORECASE)
+_OWN_PROPOSAL = re.compile(
+    r"\b(?:I (?:propose|move|suggest|think|believe|want|support|oppose)|I'?d (?:like to )?propose"
+    # ("let's continue", "let's hear from ..." run a meeting; "holiday lets" is a noun)
+    r"|we should|let's(?! (?:continue|begin|start|hear|move on|take|get started|break|go round"
+    r"|vote|keep (?:it|this) civil)))\b",
+    re.IGNORECASE,
+)
+
+
+def agenda_opening(doc: Doc) -> bool:
+    """Whether the opening comment only sets the item debated (a chair's or facilitator's
+    introduction, a minutes header) without taking a side: it states the question, and its
+    author speaks for neither side."""
+    if not doc.spans:
+        return False
+    text = doc.comment.text
+    head = text[doc.spans[0][0] : doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]]
+    if _OWN_PROPOSAL.search(head[:600]):
+        return False
+    if doc.speaker is not None and _CHAIR_ROLE.search(doc.speaker):
+        return True  # a chair's "No votes yet, I'd like each of you to say ..." takes no side
+    if doc.cue is not None:
+        return False
+    if _AGENDA_HEAD.match(text, doc.spans[0][0]):
+        return True
+    return doc.speaker is None and _MEETING_HEADER.match(text, doc.spans[0][0]) is not None
+
+
 def _counter_claim(doc: Doc) -> bool:
     """A turn that states something: not junk, thanks, praise or an acknowledgement, and not
     only questions."""
@@ -526,16 +653,28 @@ OPEN_QUESTION = re.compile(
     r"(?:^|[.!:]\s+|\n)\W*(?:how|what|why|where|when|who|which|whats|what's|hows|how's)\b[^.!?\n]*\?",
     re.IGNORECASE,
 )
+# Chat asks without a question mark: "anyone want coffee btw", "who's up for nether later".
+_ASKS_ANYONE = re.compile(
+    r"\W*(?:anyone|anybody|any1|who(?:'?s| is)? (?:up|down|in|coming|wants?)|(?:does|did|is|can)"
+    r" (?:anyone|anybody|someone|somebody))\b",
+    re.IGNORECASE,
+)
+_AFFIRMS = re.compile(
+    r"\b(?:it'?s|its|it is|this is|that'?s|thats|that is)\s+(?:\w+\s+)?(?:real|true|legit"
+    r"|happening|confirmed|right|correct)\b",
+    re.IGNORECASE,
+)
 _REPORT_DENIAL = re.compile(
     r"\b(?:fake|false|hoax|debunked|untrue|not true|made up|misinformation|fake news|rumou?r"
-    r"|source|sources|confirmed|citation|proof|parody|satire|false alarm)\b",
+    r"|source|sources|confirmed|citation|proof|parody|satire|false alarm|trust me bro"
+    r"|stop spreading|who said)\b",
     re.IGNORECASE,
 )
 
 
 _CORROBORATION = re.compile(
     r"\b(?:heard|hearing|told|saw|seen|read|got) (?:me |us )?(?:the )?same(?: thing)?\b"
-    r"|\bcan confirm\b|\bconfirmed by\b",
+    r"|\bcan confirm\b|\bconfirmed by\b|" + CONFIRMED,
     re.IGNORECASE,
 )
 _ROLE = re.compile(r"\s*\([^()]*\)\s*$")  # a role after a name: "R13 (Ramblers)"

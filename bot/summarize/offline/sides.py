@@ -19,8 +19,11 @@ from dataclasses import dataclass
 
 from bot.summarize.offline.cues import (
     OPENING_SENTENCES,
+    as_option,
     bare_word,
     named_option,
+    option_choices,
+    ordinal_option,
     pick,
     question_options,
     retracts,
@@ -31,6 +34,7 @@ from bot.summarize.offline.linking import (
     OPEN_QUESTION,
     POLL,
     TREE_SOURCES,
+    agenda_opening,
     is_post,
     opening_index,
 )
@@ -108,7 +112,18 @@ def _edges(
 
     opening = opening_index(docs)
     marked = _marker_edges(docs, add)
-    if opening is not None and opening not in marked and _states_question(docs[opening], thread):
+    # A chair who opens with the item states the question and takes no side: not with the
+    # question, and not by what they say while chairing ("Anyone against? No. Agreed.").
+    chair = opening is not None and agenda_opening(docs[opening])
+    if chair:
+        chair_unit = docs[opening].unit  # type: ignore[index]
+        plain = add
+
+        def add(a: int, b: int, w: float) -> None:
+            if a != chair_unit:
+                plain(a, b, w)
+
+    elif opening is not None and opening not in marked and _states_question(docs[opening], thread):
         add(docs[opening].unit, 0, OPENING_WEIGHT)
     # "How do I keep the data?": its answers add tips and caveats ("just don't run down -v"); a
     # bare contrast there is advice, not a camp.
@@ -117,6 +132,8 @@ def _edges(
         cue = doc.cue
         if cue is None or doc.target is None:
             continue
+        if chair and doc.speaker is None and _REPORTED_CHAIR.match(doc.comment.text):
+            continue  # minutes: "The Chair put the proposal to the vote ... Anyone against? No."
         if cue.weak and doc.link != "reply":
             continue
         if asks_how and (cue.weak or cue.kind == "counter"):
@@ -250,7 +267,7 @@ def _pick_edges(
         asked = (title or "")[:600]  # "Overpay mortgage or invest?": the title asks it
     if "?" not in asked:
         return {}, False
-    options = question_options(asked)
+    options, aliases = option_choices(asked)
     # How the question spells each option ("the lake cabins" -> "cabins"), for the labels.
     surfaces = {team_word(w): w for w in reversed(_WORDS.findall(asked))}
     surfaces = {w: surfaces.get(w, w) for w in options}
@@ -265,11 +282,15 @@ def _pick_edges(
         found = pick(doc.comment.text, doc.spans)
         if options:
             word = found[0] if found else bare_word(doc.comment.text, doc.spans)
+            if word is not None:
+                word = as_option(word, options, aliases) or word  # "kb" for "keyboard"
             if word not in options and first_answer:
                 # Naming one option is a pick only as a person's first answer: later, naming
                 # the other option is how people argue against it ("the habits Python lets
                 # them get away with").
-                word = named_option(doc.comment.text, doc.spans, options)
+                word = named_option(doc.comment.text, doc.spans, options, aliases)
+                if word is None:
+                    word = ordinal_option(doc.comment.text, doc.spans, options)  # "the latter"
             if word in options:
                 first.setdefault(word, doc.unit)
                 members.append((word, doc.unit))
@@ -466,7 +487,7 @@ def _rival(docs: list[Doc], units: list[Unit], component: list[int], thread: Thr
 
 # An open question that asks for help or facts, not for a choice or a verdict.
 _ASKS_HOW = re.compile(
-    r"(?:^|[.!:]\s+|\n)\W*(?:how|what|why|where|when|who|whats|what's|hows|how's"
+    r"(?:^|[.!:,]\s+|\n)\W*(?:how|what|why|where|when|who|whats|what's|hows|how's"
     r"|(?:does |do )?(?:any ?one|any ?body|someone|somebody|you guys) (?:know|knows|remember)"
     r"|(?:can|could) (?:any ?one|any ?body|someone|somebody) (?:tell|explain|help))\b"
     r"(?![^.!?\n]*\b(?:or|better|best|worse|should|prefer|vs|versus|think|opinion)\b)[^.!?\n]*\?",
@@ -494,6 +515,13 @@ def _asks_how(doc: Doc) -> bool:
 def _only_questions(doc: Doc) -> bool:
     text = doc.comment.text
     return bool(doc.spans) and all(text[b:e].rstrip(" \"')]").endswith("?") for b, e in doc.spans)
+
+
+# Minutes reporting the chair, the clerk or a facilitator: they run the meeting, on no side.
+_REPORTED_CHAIR = re.compile(
+    r"\W*(?:the )?(?:chair\w*|clerk|facilitator|moderator|convenor|convener|secretary)\b",
+    re.IGNORECASE,
+)
 
 
 def _states_question(doc: Doc, thread: Thread) -> bool:

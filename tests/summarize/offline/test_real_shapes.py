@@ -528,7 +528,8 @@ def test_a_stated_vote_is_not_turned_by_a_later_sentence_against_the_other_side(
     )
     got = sides(t)
     assert apart(got, 1, 2)
-    assert got[0] == got[1]  # Uma is for the recommendation, as the chair's opening is
+    # Uma is for the recommendation (side 0, the question's); the chair takes no side.
+    assert got[1] == 0 and got[0] is None
 
 
 def test_an_answer_replying_to_the_question_is_no_contrast_with_the_asker() -> None:
@@ -807,3 +808,309 @@ def test_respondent_labels_need_a_number_or_a_role_and_a_thread_without_authors(
     assert respondent_labels(prose) == [None, None, None]
     authored = [Comment(id="c1", author="Ann", text="R1 (resident): I object."), labelled[1]]
     assert respondent_labels(authored) == [None, None]
+
+
+def test_a_reply_that_denies_what_it_answers_disagrees_with_it() -> None:
+    from bot.summarize.offline.claim import denies
+
+    said = "this trade needs to be vetoed. hollis giving up reyes for two bench guys is collusion"
+    answer = "its not collusion lol i need depth, i have 3 guys injured"
+    assert denies(said, sentence_spans(said), answer, sentence_spans(answer))
+    # Agreeing restatements, questions and a "not" about something else deny nothing.
+    for other, text in (
+        (said, "it is collusion, they're roommates"),
+        ("is it collusion?", "its not collusion"),
+        (said, "i need depth, the bench is not deep enough"),
+    ):
+        assert not denies(other, sentence_spans(other), text, sentence_spans(text)), text
+    got = sides(
+        thread(
+            "Gus: the trade should be vetoed. hollis giving up reyes is collusion, theyre mates",
+            "Hollis: its not collusion lol i need depth, i have 3 guys injured",
+            "Kay: agree with Gus, nobody trades a top 5 RB for two backups",
+            "Tuck: agree with Hollis, bad trades arent cheating",
+        )
+    )
+    assert apart(got, 0, 1) and got[2] == got[0] and got[3] == got[1]
+
+
+def test_votes_in_chat_run_on_lowercase_and_change() -> None:
+    # Chat runs its sentences together in lower case: the vote still opens the comment.
+    assert cue("I'm against. every server that did this turned into a wall of links").sign == -1
+    assert cue("still a no from me").sign == -1
+    assert cue("a yes from me, it's overdue").sign == 1
+    changed = cue("ok if the bot does the work I'm fine with it. changing my vote to yes")
+    assert changed.sign == 1 and changed.about_claim
+    assert cue("Switching my vote to no, the costs are too high.").sign == -1
+    from bot.summarize.offline.cues import retracts
+
+    assert retracts("changing my vote to yes")
+
+
+def test_minutes_name_the_mover_and_the_objector() -> None:
+    assert cue("Cllr Amadi moved the proposal. She said young people had nowhere to go.").sign == 1
+    assert cue("Mr Ng seconded the motion.").sign == 1
+    assert cue("Cllr Pethick said he strongly objected. Residents would face noise.").sign == -1
+    # "They objected" may report residents, not the speaker's own vote.
+    assert cue("They objected when it was last discussed, she said.") is None
+
+
+def test_fair_point_then_i_still_think_is_a_concession() -> None:
+    found = cue("Fair point on recovery. I still think new accounts should get passkeys only.")
+    assert found.kind == "concession" and found.sign < 0
+    assert cue("Fair point on recovery, the fallback is the weak spot.").sign > 0
+
+
+def test_trust_me_bro_mocks_a_rumours_source() -> None:
+    assert cue("source: trust me bro").sign < 0
+    got = sides(
+        thread(
+            "Zoe: mr hadley is leaving after christmas, my sister heard it in the staff room",
+            "Olly: he did say this might be his last year doing the trip 👀",
+            "Jas: source: trust me bro",
+            "Dev: @Jas exactly",
+        )
+    )
+    assert apart(got, 0, 2) and got[3] == got[2]
+
+
+def test_a_chat_turn_whose_first_clause_ends_in_though_answers_back() -> None:
+    got = sides(
+        thread(
+            "Kelp: we need to go whitelist only, 3rd griefer this week",
+            "Mossy: yes pls, took me 2 hrs to clean spawn",
+            "Tater: whitelist kills the server tho. half our regulars found us on the list",
+            "Quartz: +1 tater",
+        )
+    )
+    assert apart(got, 0, 2) and got[1] == got[0] and got[3] == got[2]
+    # "even though", "as though" and a leading "Though," answer nobody.
+    for text in (
+        "we should go even though it rains",
+        "it looks as though it works",
+        "Though, to be fair, it is cheap",
+    ):
+        got = sides(thread("Kelp: we need to go whitelist only", f"Tater: {text}"))
+        assert not apart(got, 0, 1), text
+
+
+def _offline(t: Thread):
+    from bot.summarize.offline import summarize_offline
+
+    return summarize_offline(t)[0]
+
+
+def test_a_chairs_agenda_is_the_question_and_the_chair_takes_no_side() -> None:
+    from bot.summarize.offline.linking import agenda_opening  # noqa: F401  (the rule tested)
+
+    minutes = (
+        "Westbury Parish Council: extraordinary meeting, 14 October 2026\n"
+        "Item 4: Proposal to build a skate park on the Orchard Road recreation ground",
+        "Cllr Amadi moved the proposal. She said young people had nowhere to go.",
+        "Cllr Pethick said he strongly objected. Residents would face noise every night.",
+        "Cllr Hale agreed with Cllr Pethick that the site was too close to houses.",
+        "The Chair put the proposal to the vote: 5 in favour, 3 against. Anyone against? No.",
+    )
+    t = Thread(
+        comments=tuple(Comment(id=f"c{n}", text=text) for n, text in enumerate(minutes, 1)),
+        source="paste",
+    )
+    got = sides(t)
+    assert apart(got, 1, 2) and got[3] == got[2]
+    assert got[0] is None and got[4] is None  # the header and the chair are on no side
+    summary = _offline(t)
+    assert (
+        summary.question == "Proposal to build a skate park on the Orchard Road recreation ground"
+    )
+    assert summary.sides[0].label.startswith("For: Proposal to build a skate park")
+    # A chair by role, with courtesies first and the question after a colon.
+    t = thread(
+        "Facilitator: Morning everyone, welcome to day three. Today we deliberate on the main "
+        "question: should the city bring in a £6 daily charge for cars? No votes yet.",
+        "Wendy: I'm in favour. The modelling said 18% less traffic.",
+        "Rashid: Against. I drive a van into the centre four days a week.",
+        "Facilitator: Thanks Rashid. Anyone else?",
+    )
+    got = sides(t)
+    assert apart(got, 1, 2) and got[0] is None and got[3] is None
+    assert _offline(t).question == "Should the city bring in a £6 daily charge for cars?"
+
+
+def test_a_participants_proposal_is_their_side_not_an_agenda() -> None:
+    from bot.summarize.offline.linking import agenda_opening
+    from bot.summarize.offline.model import Doc
+
+    def opening(speaker: str, text: str) -> bool:
+        comment = Comment(id="c1", author=speaker, text=text)
+        return agenda_opening(Doc(0, comment, 0, sentence_spans(text), {}, speaker=speaker))
+
+    assert opening("Chair", "Item four, the Mill Road cycle lane. Councillor Brandt, go ahead.")
+    assert opening("mod_juniper", "mod meeting thread. proposal from selim: a #self-promo channel")
+    assert not opening("Mirela", "Proposal: everyone works from home on Fridays.")
+    assert not opening("Chair", "I propose we close the high street to cars on Saturdays.")
+    # "holiday lets" is a noun, not "let's".
+    assert opening("", "Minutes of the Old Town Residents' Association. Item 3, holiday lets.")
+
+
+def test_a_persons_side_talk_stays_off_their_side() -> None:
+    got = sides(
+        thread(
+            "Kelp: we should go whitelist only, third griefer this week",
+            "Tater: I disagree, half our regulars found us on the public list",
+            "Kelp: anyone got spare redstone? need like 2 stacks",
+            "Mossy: agree with Kelp, took me 2 hrs to clean spawn",
+            "Tater: lol",
+            "Tater: nobody fills in forms, a whitelist kills the server",
+        )
+    )
+    assert apart(got, 0, 1) and got[3] == got[0] and got[5] == got[1]
+    # A question of fact and a laugh carry no side, though their authors have one.
+    assert got[2] is None and got[4] is None
+
+
+def test_a_rumour_tree_sorts_support_from_denial_and_doubt() -> None:
+    # A breaking-news post and its replies, as a social thread has them (reply links).
+    for text, sign in (
+        ("@BBCBreaking Really?", -1),
+        ("are you sure?", -1),
+        ("Can anyone confirm?", -1),
+        ("pics or it didn't happen", -1),
+        ("Doubt it.", -1),
+        ("Highly unlikely.", -1),
+        ("propaganda", -1),
+        ("Stop spreading rumours, the hall is open", -1),
+        ("Police have confirmed it", 1),
+        ("it's confirmed, the station says so", 1),
+    ):
+        assert cue(text).sign == sign, text
+    assert cue("Police have confirmed it was a hoax") is None
+    assert cue("It has not been confirmed").sign == -1
+    comments = (
+        Comment(id="t0", author="newsdesk", text="BREAKING: the town hall is closing for good."),
+        Comment(id="t1", author="amy", text="@newsdesk Really?", reply_to="t0"),
+        Comment(id="t2", author="bo", text="Police have confirmed it", reply_to="t0"),
+        Comment(id="t3", author="cy", text="Stop spreading rumours, it is open", reply_to="t0"),
+        Comment(id="t4", author="di", text="@cy exactly", reply_to="t3"),
+        Comment(id="t5", author="ed", text="praying for the staff", reply_to="t0"),
+    )
+    got = sides(Thread(comments=comments, source="reddit", title="The town hall is closing"))
+    assert got[2] == got[0] and apart(got, 0, 1) and apart(got, 0, 3) and got[4] == got[3]
+
+
+def test_option_questions_read_objects_compounds_and_abbreviations() -> None:
+    from bot.summarize.offline.cues import as_option, named_option, question_options
+
+    ask = "training for my first 10k, should i run mornings before work or evenings after?"
+    assert question_options(ask) == ("morning", "evening")
+    assert question_options("should i learn python or rust?") == ("python", "rust")
+    # A verb phrase on the right keeps the verbs as the options.
+    assert question_options("Should OP overpay the mortgage or invest the money?") == (
+        "overpay",
+        "invest",
+    )
+    options = question_options("just got turbo lantern. controller or keyboard+mouse?")
+    assert options == ("controller", "keyboard")
+    assert as_option("kb", options) == "keyboard" and as_option("contr", options) == "controller"
+    assert as_option("ok", options) is None and as_option("kb", ("keyboard", "kebab")) is None
+
+    def named(text: str, opts: tuple[str, ...]) -> str | None:
+        return named_option(text, sentence_spans(text), opts)
+
+    runs = ("morning", "evening")
+    assert named("evenings, your body is warm. mornings my legs feel like wood", runs) == "evening"
+    assert named("we did mornings last time, fair to do evenings now", runs) is None
+    got = sides(
+        thread(
+            "Mo: just got turbo lantern. controller or keyboard+mouse?",
+            "Vex: controller 100%. analog triggers for throttle",
+            "Kiri: kb for sure, the wall jumps need exact timing",
+            "Lu: kb+m here, every top time is on keyboard",
+        )
+    )
+    assert apart(got, 1, 2) and got[3] == got[2]
+
+
+def test_a_bare_no_after_a_bare_no_piles_on_but_no_to_a_verdict_answers_it() -> None:
+    got = sides(
+        thread(
+            "Gid: cold pizza > reheated pizza and its not close",
+            "Ros: lol no",
+            "Pat: nope. soggy crust and congealed cheese",
+            "Gid: the cheese firms up and the sauce gets tangier",
+        )
+    )
+    assert apart(got, 0, 1) and got[2] == got[1]
+    got = sides(
+        thread(
+            "Juno: the velvet antlers pulled out of the festival, its all over twitter",
+            "Tilly: this is fake, the festival posted a rehearsal clip today",
+            "Oskar: nah its real my mate works production",
+        )
+    )
+    assert apart(got, 0, 1) and got[2] == got[0]
+
+
+def test_a_yes_to_a_side_question_is_no_vote_and_no_its_true_answers_back() -> None:
+    assert cue("no its true, I saw the lease docs").sign == -1
+    assert cue("who told you that? hr said nothing").kind == "query"
+    t = thread(
+        "Marta: heads up, facilities told me we're moving to the Oakridge business park",
+        "Colm: who told you that? hr said nothing at the all hands",
+        "Ines: not true, measuring desks is for the refurb on floor 3",
+        "Tomasz: no its true, I saw the lease docs on the printer",
+        "Ines: anyone want coffee btw",
+        "Dev: yes pls oat",
+    )
+    got = sides(t)
+    assert apart(got, 0, 1) and got[3] == got[0]
+    assert got[5] is None  # "yes pls oat" answers the coffee, not the move
+    # A question put to the one answering asks their view: "yep" agrees.
+    got = sides(
+        thread(
+            "Wren: can study group move from 6pm to 8pm?",
+            "Hamid: no, 6 is the only slot I have",
+            "Wren: @gabe you good with 8?",
+            "Gabe: yep, better actually",
+        )
+    )
+    assert got[3] is not None
+
+
+def test_a_where_question_after_a_comma_asks_for_help_not_a_view() -> None:
+    got = sides(
+        thread(
+            "Fern: Found this bolt after assembling a wardrobe, where does it go?",
+            "Al: Looks like the anti-tip bracket bolt, it goes into the wall bracket.",
+            "Fern: there's no bracket in the box though",
+            source="reddit",
+            c2="c1",
+            c3="c2",
+        )
+    )
+    assert not apart(got, 1, 2)
+
+
+def test_answers_name_an_option_by_another_word_of_it_or_by_its_place() -> None:
+    from bot.summarize.offline.cues import option_choices, ordinal_option
+
+    options, aliases = option_choices("Kobo Libra or Kindle Paperwhite for reading in bed?")
+    assert options == ("libra", "paperwhite") and aliases["kindle"] == "paperwhite"
+    assert aliases["kobo"] == "libra"
+
+    def place(text: str) -> str | None:
+        return ordinal_option(text, sentence_spans(text), options)
+
+    assert place("the first one, the buttons are great") == "libra"
+    assert place("I'd go with the latter. better store") == "paperwhite"
+    assert place("option 2 for sure") == "paperwhite"
+    assert place("first time buying one, no idea") is None
+    got = sides(
+        thread(
+            "Mo: Kobo Libra or Kindle Paperwhite for reading in bed?",
+            "Ana: kobo, the page buttons are great in bed",
+            "Ben: kindle all day, the store is better",
+            "Cy: the latter, I read library books through it",
+            "Di: the first one, page buttons matter",
+        )
+    )
+    assert apart(got, 1, 2) and got[3] == got[2] and got[4] == got[1]
