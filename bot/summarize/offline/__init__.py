@@ -171,7 +171,12 @@ def summarize_offline(
     ]
     other_points = []
     if two:
-        rest = [d for d in docs if d.side is None and extraction.quotable(d)]
+        # A chair's agenda opening is the question shown above, not one of the other points.
+        rest = [
+            d
+            for d in docs
+            if d.side is None and extraction.quotable(d) and not (agenda and d.index == a.opening)
+        ]
         other_points = extraction.pick_points(
             rest, extraction.centroid(rest, table), {}, idf, terms, cap, used, table=table
         )

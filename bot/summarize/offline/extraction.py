@@ -53,6 +53,17 @@ _POINT_LEAD = re.compile(
     r"|that'?s (?:just |simply )?(?:wrong|not true)|not true|no)\s*[,.!:;\-\u2013\u2014]\s*)+",
     _I,
 )
+# A sentence of minutes that only reports a vote ("Cllr Amadi moved the proposal.", "Cllr
+# Pethick said he strongly objected.", "Mr Ng supported the motion."): evidence of a side, but
+# it states no point of its own.
+_VOTE_ONLY = re.compile(
+    r"^\W*(?:the )?(?:(?:cllr|councillor|mr|mrs|ms|dr|prof)\.?\s+)?[^\W\d_][\w'\-]*"
+    r"(?:\s+[^\W\d_][\w'\-]*)?\s+(?:(?:said|says|stated|confirmed) (?:that )?(?:he|she|they) )?"
+    r"(?:(?:also|strongly|firmly|warmly) )?(?:moved|seconded|supported|opposed|objected|backed"
+    r"|welcomed|endorsed|spoke (?:in favou?r|against))(?: (?:to )?(?:it|the (?:proposal|motion"
+    r"|amendment|item|plan|order|application)))?\W*$",
+    _I,
+)
 # Markup that is not the words: emphasis marks, list markers, a leading @name or > quote mark.
 _LEAD_MARKUP = re.compile(r"^(?:\s*(?:[-*+\u2022>]|\d{1,3}[.)])(?:\s+|$)|\s*@[\w.\-]+[,:]?\s+)+")
 # A list marker at the start of a sentence ("2. a basic income ...", "- cheaper"): a quote
@@ -243,6 +254,8 @@ def _statements(doc: Doc, terms: Terms) -> list[tuple[int, int]]:
             continue
         if not _POINT_LEAD.sub("", " ".join(piece.split())).strip() or is_junk(piece):
             continue  # only a cue ("I disagree.") or thanks ("Thanks!")
+        if _VOTE_ONLY.match(piece):
+            continue  # only a reported vote ("Cllr Amadi moved the proposal.")
         out.append((b, e))
     return sorted(out, key=lambda s: (_QUESTION_END.search(text[s[0] : s[1]]) is not None, s))
 
@@ -375,6 +388,8 @@ def pick_points(
 def _sentence_ok(text: str, terms: Terms, strict: bool) -> bool:
     """A sentence worth quoting: five words and three distinct terms (strict), or any content."""
     without_urls = _URL.sub(" ", text)
+    if _VOTE_ONLY.match(without_urls):
+        return False  # "Cllr Amadi moved the proposal.": a side's evidence, not its point
     if strict:
         return word_count(without_urls) >= 5 and len(set(terms(without_urls))) >= 3
     return bool(terms(without_urls))

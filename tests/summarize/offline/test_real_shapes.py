@@ -923,6 +923,16 @@ def test_a_chairs_agenda_is_the_question_and_the_chair_takes_no_side() -> None:
         summary.question == "Proposal to build a skate park on the Orchard Road recreation ground"
     )
     assert summary.sides[0].label.startswith("For: Proposal to build a skate park")
+    # A reported vote is a side's evidence, not its position or a point; the agenda is the
+    # question, not an "other point".
+    shown = [side.position for side in summary.sides] + [
+        quote.text for side in summary.sides for point in side.points for quote in point.quotes
+    ]
+    assert not any(
+        text.startswith(("Cllr Amadi moved", "Cllr Pethick said he strongly")) for text in shown
+    ), shown
+    assert summary.sides[0].position.startswith("She said young people had nowhere to go")
+    assert not any("Item 4" in q.text for p in summary.other_points for q in p.quotes)
     # A chair by role, with courtesies first and the question after a colon.
     t = thread(
         "Facilitator: Morning everyone, welcome to day three. Today we deliberate on the main "
