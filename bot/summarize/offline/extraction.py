@@ -145,6 +145,12 @@ _AGENDA_SUBJECT = re.compile(
     r"|(?<![\w,;] )(?<!\w)proposed (?!by\b)(?=\w))",
     re.IGNORECASE,
 )
+# What chat puts before a claim: "heads up, ...", "PSA:", "BREAKING:", "yo ...", "omg ...".
+_CHAT_LEAD = re.compile(
+    r"^\W*(?:(?:heads up|psa|fyi|breaking(?: news)?|update|omg|yo|guys|hey (?:all|everyone|guys)"
+    r"|hi (?:all|everyone)|ok(?:ay)? so|so)\b[\s,:!.\-\u2013\u2014]*)+(?=\w)",
+    re.IGNORECASE,
+)
 _QUESTION_LEAD = re.compile(
     r"\bquestion(?: this (?:morning|afternoon|evening))?\s*:\s*", re.IGNORECASE
 )
@@ -219,7 +225,8 @@ def question(title: str | None, docs: list[Doc], opening: int | None, agenda: bo
             break
     if not parts:
         return "No question could be read from the thread."
-    return balanced(shorten(" ".join(parts), MAX_QUESTION_CHARS))
+    stated = _CHAT_LEAD.sub("", " ".join(parts), count=1) or " ".join(parts)
+    return balanced(shorten(stated[:1].upper() + stated[1:], MAX_QUESTION_CHARS))
 
 
 # "I think remote work should be allowed": the label names the claim, not the hedge.

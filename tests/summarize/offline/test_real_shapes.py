@@ -1124,3 +1124,13 @@ def test_answers_name_an_option_by_another_word_of_it_or_by_its_place() -> None:
         )
     )
     assert apart(got, 1, 2) and got[3] == got[2] and got[4] == got[1]
+
+
+def test_the_question_drops_chats_lead_in() -> None:
+    summary = _offline(
+        thread(
+            "Marta: heads up, facilities told me we're moving to the Oakridge business park",
+            "Colm: not true, hr said nothing at the all hands",
+        )
+    )
+    assert summary.question == "Facilities told me we're moving to the Oakridge business park"
