@@ -43,6 +43,9 @@ _REPORTED_AGAINST = (
 # "changing my vote to yes", "I'm switching my vote to no": a vote, and a change of mind.
 _VOTE_CHANGE = r"\b(?:chang|switch)(?:e|es|ed|ing)? my vote to (?:a )?"
 _VOTE_CHANGE_FOR = _VOTE_CHANGE + r"(?:yes|for|in favou?r|approve)\b"
+# "I was for it, but the numbers changed my mind": now against (and the other way round).
+_WAS_FOR = r"\bI was (?:for|in favou?r of|pro) (?:it|this|the \w+)?,? but\b"
+_WAS_AGAINST = r"\bI was (?:against|opposed to|anti) (?:it|this|the \w+)?,? but\b"
 _VOTE_CHANGE_AGAINST = _VOTE_CHANGE + r"(?:no|against|reject)\b"
 CONFIRMED = (
     r"\b(?:(?:police|officials?|authorities|(?:the )?council)(?: \w+){0,2}?"
@@ -60,6 +63,7 @@ RETRACT = (
     r"\bI(?:'?ll| will)? stand corrected\b|\bI'?(?:ve| have) been had\b"
     r"|\b(?:you'?ve|you have|that'?s|that has|ok,? you'?ve) (?:\w+ )?(?:convinced|persuaded) me\b"
     r"|\b(?:I(?:'ve| have)?|you(?:'ve| have)|(?:that|this|it)(?:'s| has)) changed my mind\b"
+    r"|\bI was (?:for|against|in favou?r of|opposed to) (?:it|this|the \w+)?,? but\b"
     r"|\bI take (?:it|that) back\b|\bI was wrong\b|\b(?:chang|switch)(?:e|es|ed|ing)? my vote\b"
     r"|\bmore (?:convincing|persuasive) than I (?:thought|expected)\b"
     r"|\bI(?:'m| am) coming (?:a)?round\b|\b(?:ok|okay|fine),? you win\b"
@@ -113,6 +117,8 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     ),
     ("disagree", ("counter",), r"^\W*counter[- ]?(?:point|argument)\b"),
     ("disagree", ("vote",), _VOTE_CHANGE_AGAINST),
+    ("disagree", ("i was",), _WAS_FOR),
+    ("agree", ("i was",), _WAS_AGAINST),
     # "a no from me", "still a yes from me" (the sentence patterns hold the bare "no from me").
     ("disagree", ("from me",), r"(?:^|[.!?]\s+)\W*(?:so )?(?:still )?a no from me\b"),
     ("agree", ("from me",), r"(?:^|[.!?]\s+)\W*(?:so )?(?:still )?a yes from me\b"),
@@ -147,12 +153,24 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         ("right",),
         r"^\W*(?:yeah|yea|ya|oh yeah|sure),? right\b(?=[^\w,]*(?:lol|lmao)?[^\w,]*$)",
     ),
-    # The courtesy that opens a rebuttal in a meeting: "With respect, that survey was ...".
+    # The courtesy that opens a rebuttal in a meeting: "With respect, that survey was ...",
+    # and online: "Respect to you, but ...", "No offence, but ...".
     (
         "disagree",
         ("respect",),
         r"^\W*(?:with (?:the )?(?:greatest |all (?:due )?)?respect|respectfully)\b"
-        r"(?!\s+to\s+(?:the|a|an|this|that|these|those|your|our|their|its|my|his|her)\b)",
+        r"(?!\s+to\s+(?:the|a|an|this|that|these|those|your|our|their|its|my|his|her)\b)"
+        r"|^\W*(?:(?:all )?respect to you|no disrespect(?: intended)?),?\s+but\b",
+    ),
+    ("disagree", ("offence", "offense"), r"^\W*no offen[cs]e(?: intended| meant)?,?\s+but\b"),
+    # "that's a decent compromise tbh", "sounds like a sensible middle ground".
+    (
+        "agree",
+        ("compromise", "middle ground", "reasonable", "sensible"),
+        r"^\W*(?:(?:that'?s|that is|this is|sounds like|seems like|honestly|ok) )+(?:a |like a )?"
+        r"(?:really |pretty |very )?(?:decent|fair|good|reasonable|sensible|solid) (?:compromise"
+        r"|middle ground|idea|take|point|shout)\b"
+        r"|^\W*(?:that'?s |sounds |seems )?(?:very |pretty )?(?:reasonable|sensible)\W*$",
     ),
     (
         "disagree",
@@ -395,7 +413,9 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         ("same", "confirm", "fits", "checks out", "tracks", "adds up"),
         r"\b(?:told|heard|said|got|saw|seen|read|say|says|hearing) (?:me |us |him |her |them )?"
         # "I heard the same", not "they said the same about Bridge St" (an analogy)
-        r"(?:the )?same(?: thing)?\b(?! (?:about|of|when|for|with|before)\b)|\bcan confirm\b"
+        # ("I've seen the same argument made for pedestrians" compares arguments)
+        r"(?:the )?same(?: thing)?\b(?! (?:about|of|when|for|with|before|argument|logic|point"
+        r"|claim|excuse|reasoning)\b)|\bcan confirm\b"
         r"|(?:^\W*|\bso |\band )(?:it|that|this) (?:fits|checks out|tracks|adds up)\b",
     ),
     (
@@ -735,7 +755,11 @@ _THING_VOTE = re.compile(
     + "|"
     + _VOTE_CHANGE_FOR
     + "|"
-    + _VOTE_CHANGE_AGAINST,
+    + _VOTE_CHANGE_AGAINST
+    + "|"
+    + _WAS_FOR
+    + "|"
+    + _WAS_AGAINST,
     _I,
 )
 

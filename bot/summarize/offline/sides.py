@@ -79,7 +79,7 @@ def build_units(docs: list[Doc]) -> list[Unit]:
             if (
                 index is not None
                 and doc.cue is not None
-                and doc.cue.sign > 0
+                and (doc.cue.sign > 0 or doc.cue.about_claim or doc.target == ROOT)
                 and retracts(doc.comment.text[doc.body :])
             ):
                 before = index

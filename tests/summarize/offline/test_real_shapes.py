@@ -1134,3 +1134,26 @@ def test_the_question_drops_chats_lead_in() -> None:
         )
     )
     assert summary.question == "Facilities told me we're moving to the Oakridge business park"
+
+
+def test_forum_courtesies_compromises_and_a_change_of_mind_against() -> None:
+    from bot.summarize.offline.cues import retracts
+
+    assert cue("Respect to you, but I've seen the same argument made for pedestrians").sign < 0
+    assert cue("No offence, but that study was tiny").sign < 0
+    assert cue("that's a decent compromise tbh").sign > 0
+    assert cue("I heard the same thing from my cousin").sign > 0  # corroboration still
+    assert retracts("Update: I was for it, but the injury numbers changed my mind")
+    comments = (
+        Comment(id="p", author="op", text="Helmets should be compulsory for adult cyclists."),
+        Comment(id="a", author="vee", text="Agree, helmets work tomorrow.", reply_to="p"),
+        Comment(id="b", author="fix", text="Nope, the law cuts cycling.", reply_to="p"),
+        Comment(
+            id="c",
+            author="vee",
+            text="Update: I was for it, but the numbers changed my mind. Against now.",
+            reply_to="p",
+        ),
+    )
+    got = sides(Thread(comments=comments, source="reddit", title="Compulsory helmets?"))
+    assert apart(got, 1, 2) and got[3] == got[2]  # vee's later view is fix's
