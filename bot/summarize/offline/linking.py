@@ -656,7 +656,7 @@ OPEN_QUESTION = re.compile(
 # Chat asks without a question mark: "anyone want coffee btw", "who's up for nether later".
 _ASKS_ANYONE = re.compile(
     r"\W*(?:anyone|anybody|any1|who(?:'?s| is)? (?:up|down|in|coming|wants?)|(?:does|did|is|can)"
-    r" (?:anyone|anybody|someone|somebody))\b",
+    r" (?:anyone|anybody|someone|somebody)|(?:should|shall|can|do) (?:i|we))\b",
     re.IGNORECASE,
 )
 _AFFIRMS = re.compile(

@@ -1074,6 +1074,12 @@ def test_a_yes_to_a_side_question_is_no_vote_and_no_its_true_answers_back() -> N
     got = sides(t)
     assert apart(got, 0, 1) and got[3] == got[0]
     assert got[5] is None  # "yes pls oat" answers the coffee, not the move
+    from bot.summarize.offline.linking import _ASKS_ANYONE
+
+    # Chat asks without a question mark.
+    assert _ASKS_ANYONE.match("should i screenshot my base just in case 😭")
+    assert _ASKS_ANYONE.match("anyone want coffee btw")
+    assert not _ASKS_ANYONE.match("someone should ban him")
     # A question put to the one answering asks their view: "yep" agrees.
     got = sides(
         thread(
