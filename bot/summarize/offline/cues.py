@@ -129,7 +129,11 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         ("stop spreading",),
         r"\bstop spreading (?:this|that|it|rumou?rs|lies|misinformation|fake news)\b",
     ),
-    ("query", ("sure",), r"(?:^|[.!?]\s+)\W*(?:@[\w.\-]+\s+)*(?:are )?(?:you|u) sure\s*\?"),
+    (
+        "query",
+        ("you sure", "u sure"),
+        r"(?:^|[.!?]\s+)\W*(?:@[\w.\-]+\s+)*(?:are )?(?:you|u) sure\s*\?",
+    ),
     ("query", ("for real",), r"(?:^|[.!?]\s+)\W*(?:@[\w.\-]+\s+)*for real\s*\?"),
     ("query", ("pics or",), r"\bpics or it didn'?t happen\b"),
     ("disagree", ("agree",), r"\bI (?:do not|don'?t|can'?t|cannot) agree\b"),
@@ -501,7 +505,7 @@ _DISAGREE_SENTENCE = re.compile(
     r"(?:\s*[,.!:;?]|\s+[-\u2013\u2014]\s|\W*$)"
     r"|I'?m (?:leaning|inclined) (?:towards?|to) (?:a )?no\b"
     # "no its true", "no it isn't", "no you're wrong": a no to what was said
-    r"|no(?=\s+(?:it'?s|its|it is|it isn'?t|it was|that'?s|thats|you'?re|youre"
+    r"|no\b(?=\s+(?:it'?s|its|it is|it isn'?t|it was|that'?s|thats|you'?re|youre"
     r"|they (?:did|do|are|were)|he (?:did|does|is|was)|she (?:did|does|is|was))\b)"
     r"|I (?:still )?have (?:strong |serious |real |some |grave |major )?(?:reservations|doubts)\b"
     r"|I'?m (?:also |still |strongly |firmly )?against (?:it |this )?(?:as well|too)\b"
