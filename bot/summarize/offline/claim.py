@@ -273,6 +273,8 @@ def denies(
         b = cut.end()  # a leading "(" or ","
         cut = _CLAUSE.search(text, b, end)
     first = text[b : cut.start() if cut is not None else end]
+    if first.count(" ") >= _DENIAL_MAX_WORDS:
+        return False  # an echo denial is short ("its not collusion lol"); an essay argues
     lowered = first.lower()
     if not any(n in lowered for n in ("not", "n't", "nt ", "never", "no ")):
         return False  # a denial says so
@@ -322,7 +324,8 @@ OPENING_SENTENCES_OF_OTHER = 3
 _NEG_WORDS = frozenset({"not", "no", "never", "cannot"})
 _NEG_ENDINGS = ("n't", "n\u2019t")
 _PUNCTUATION = "\"'.,;:!?()[]*_~\u201c\u201d\u2018\u2019"
-_DENIAL_WINDOW = 7  # a negation and the verb it denies: "not", then aux, skip and det words
+_DENIAL_WINDOW = 7
+_DENIAL_MAX_WORDS = 12  # a negation and the verb it denies: "not", then aux, skip and det words
 
 
 def _clause_stance(claim: Claim, toks: list[str]) -> int:
