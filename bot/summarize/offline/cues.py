@@ -71,12 +71,17 @@ RETRACT = (
     r"|^\W*(?:ok,? )?retract(?:ing|ed)?(?:\s*(?:[.!]|$)|\s+(?:my|that|this|what|the above)\b)"
 )
 _RETRACTS = re.compile(RETRACT, re.IGNORECASE | re.M)
+_RETRACTS_NEEDS = needs(_RETRACTS)
 
 
 def retracts(text: str) -> bool:
     """Whether a comment says its author changed their mind ("I stand corrected", "ok I've
     been had", "you've convinced me")."""
-    return _RETRACTS.search(fold_chars(text[:600])) is not None
+    head = fold_chars(text[:600])
+    lowered = head.lower()
+    if filterable(lowered) and not _RETRACTS_NEEDS(lowered):
+        return False  # the words it needs are not there (most comments): no search
+    return _RETRACTS.search(head) is not None
 
 
 # Each cue: its kind, words one of which must be in the (lowercased) text for it to match, and

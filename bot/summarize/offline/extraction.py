@@ -64,6 +64,25 @@ _VOTE_ONLY = re.compile(
     r"|amendment|item|plan|order|application)))?\W*$",
     _I,
 )
+_VOTE_WORDS = (
+    "moved",
+    "seconded",
+    "supported",
+    "opposed",
+    "objected",
+    "backed",
+    "welcomed",
+    "endorsed",
+    "spoke",
+)
+
+
+def _vote_only(sentence: str) -> bool:
+    if len(sentence) > 120 or not any(word in sentence for word in _VOTE_WORDS):
+        return False  # most sentences: no pattern run
+    return _VOTE_ONLY.match(sentence) is not None
+
+
 # Markup that is not the words: emphasis marks, list markers, a leading @name or > quote mark.
 _LEAD_MARKUP = re.compile(r"^(?:\s*(?:[-*+\u2022>]|\d{1,3}[.)])(?:\s+|$)|\s*@[\w.\-]+[,:]?\s+)+")
 # A list marker at the start of a sentence ("2. a basic income ...", "- cheaper"): a quote
@@ -261,7 +280,7 @@ def _statements(doc: Doc, terms: Terms) -> list[tuple[int, int]]:
             continue
         if not _POINT_LEAD.sub("", " ".join(piece.split())).strip() or is_junk(piece):
             continue  # only a cue ("I disagree.") or thanks ("Thanks!")
-        if _VOTE_ONLY.match(piece):
+        if _vote_only(piece):
             continue  # only a reported vote ("Cllr Amadi moved the proposal.")
         out.append((b, e))
     return sorted(out, key=lambda s: (_QUESTION_END.search(text[s[0] : s[1]]) is not None, s))
@@ -395,7 +414,7 @@ def pick_points(
 def _sentence_ok(text: str, terms: Terms, strict: bool) -> bool:
     """A sentence worth quoting: five words and three distinct terms (strict), or any content."""
     without_urls = _URL.sub(" ", text)
-    if _VOTE_ONLY.match(without_urls):
+    if _vote_only(without_urls):
         return False  # "Cllr Amadi moved the proposal.": a side's evidence, not its point
     if strict:
         return word_count(without_urls) >= 5 and len(set(terms(without_urls))) >= 3
