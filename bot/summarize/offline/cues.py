@@ -1408,6 +1408,10 @@ def option_choices(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
     for "the lake cabins", "kindle" for "Kindle Paperwhite"): folded word -> option, for the
     words of one option's phrase that the other's does not hold."""
     for sentence in re.split(r"(?<=[.!?])\s+", text[:600]):
+        if " or " not in sentence and VERSUS.search(sentence):
+            # "Sub vs dub?", "Tabs vs spaces" (a short title or line asks it without a "?")
+            if sentence.rstrip().endswith("?") or len(sentence.split()) <= 8:
+                sentence = VERSUS.sub(" or ", sentence).rstrip(" .!") + "?"
         if not sentence.rstrip().endswith("?") or " or " not in sentence:
             continue
         # "keyboard+mouse", "bread & butter": one option, named by its first part.
@@ -1474,6 +1478,7 @@ def ordinal_option(text: str, spans: list[tuple[int, int]], options: tuple[str, 
     return options[0] if match.group("first") else options[1]
 
 
+VERSUS = re.compile(r"\s(?:vs\.?|versus)\s", _I)
 _COMPOUND = re.compile(r"([^\W\d_][\w\-]*)\s*[+&]\s*[^\W\d_][\w\-]*")
 # What a verb phrase's second word can be ("invest the money", "move into a flat").
 _VERB_OBJECT_LEADS = frozenset(

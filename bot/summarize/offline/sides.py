@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from bot.summarize.offline.cues import (
     OPENING_SENTENCES,
+    VERSUS,
     as_option,
     bare_word,
     named_option,
@@ -262,10 +263,14 @@ def _pick_edges(
     if not doc0.spans:
         return {}, False
     asked = doc0.comment.text[: doc0.spans[min(2, len(doc0.spans)) - 1][1]]
-    in_title = bool(title and " or " in title and "?" in title and not question_options(asked))
+    in_title = bool(
+        title
+        and ((" or " in title and "?" in title) or VERSUS.search(title))
+        and not question_options(asked)
+    )
     if in_title:
-        asked = (title or "")[:600]  # "Overpay mortgage or invest?": the title asks it
-    if "?" not in asked:
+        asked = (title or "")[:600]  # "Overpay mortgage or invest?", "Sub vs dub": the title
+    if "?" not in asked and not VERSUS.search(asked):
         return {}, False
     options, aliases = option_choices(asked)
     # How the question spells each option ("the lake cabins" -> "cabins"), for the labels.

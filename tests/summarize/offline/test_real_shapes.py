@@ -1163,3 +1163,19 @@ def test_forum_courtesies_compromises_and_a_change_of_mind_against() -> None:
     )
     got = sides(Thread(comments=comments, source="reddit", title="Compulsory helmets?"))
     assert apart(got, 1, 2) and got[3] == got[2]  # vee's later view is fix's
+
+
+def test_a_versus_question_offers_its_options() -> None:
+    from bot.summarize.offline.cues import question_options
+
+    assert question_options("Sub vs dub?") == ("sub", "dub")
+    assert question_options("tabs vs spaces") == ("tab", "space")
+    got = sides(
+        thread(
+            "Host: movie night friday!! sub vs dub?",
+            "Rin: sub. the japanese voice actor is the whole point",
+            "Tobi: dub, half of us watch across the room",
+            "Mae: sub!! dubs always lose the jokes",
+        )
+    )
+    assert apart(got, 1, 2) and got[3] == got[1]
