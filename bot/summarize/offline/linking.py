@@ -31,6 +31,7 @@ from bot.summarize.offline.cues import (
     is_junk,
     named_person,
     negates,
+    question_options,
     read_cue,
     reply_contrast,
 )
@@ -134,7 +135,7 @@ class _Linker:
             OPEN_QUESTION.search(docs[self.opening].comment.text[:500])
         )
         # An answer replying to a question the opening asks is no contrast with the asker.
-        self.opening_asks = self._opening_asks()
+        self.opening_asks = self._opening_asks(thread.title if self.tree else None)
         self.duel = not self.tree and _back_and_forth(docs, self.opening)
         self.claim = _claim(thread, docs, self.opening)
         self.motion = (
@@ -280,10 +281,13 @@ class _Linker:
             return target, how  # it answered this speaker: a reply back, not a pile-on
         return answered, "root" if answered == ROOT else "previous"
 
-    def _opening_asks(self) -> bool:
-        """Whether the opening's first sentences ask a question (a choice, a how, a yes/no)."""
+    def _opening_asks(self, title: str | None = None) -> bool:
+        """Whether the opening's first sentences ask a question (a choice, a how, a yes/no), or
+        a web thread's title asks a choice ("Tabs or spaces?", "Sub vs dub") for its post."""
         if self.opening is None:
             return False
+        if title and question_options(title[:600]):
+            return True
         opening = self.docs[self.opening]
         if not opening.spans:
             return False

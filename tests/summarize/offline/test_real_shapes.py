@@ -1165,6 +1165,19 @@ def test_forum_courtesies_compromises_and_a_change_of_mind_against() -> None:
     assert apart(got, 1, 2) and got[3] == got[2]  # vee's later view is fix's
 
 
+def test_a_titles_choice_makes_replies_to_the_post_answers_not_rebuttals() -> None:
+    for title in ("Tabs vs spaces", "Tabs or spaces?"):
+        comments = (
+            Comment(id="reddit_t3_p", author="op", text="Settle it for our team style guide."),
+            Comment(
+                id="reddit_t1_a", author="ann", text="Tabs, no question.", reply_to="reddit_t3_p"
+            ),
+            Comment(id="reddit_t1_b", author="bo", text="spaces for me", reply_to="reddit_t3_p"),
+        )
+        got = sides(Thread(comments=comments, source="reddit", title=title))
+        assert apart(got, 1, 2), title
+
+
 def test_a_versus_question_offers_its_options() -> None:
     from bot.summarize.offline.cues import question_options
 
