@@ -94,6 +94,7 @@ class Substrings:
         self._keys = frozenset(self._keyed)
         self._probes = sorted(self._plain | self._keys)
         self._within: dict[str | bytes, frozenset[str]] = {}  # a run -> the probes it holds
+        self._in_word: dict[str, frozenset[str]] = {}  # a word -> the probes its runs hold
 
     def found_in(self, text: str) -> set[str]:
         """The strings that occur in `text` (case-sensitive: lowercase the text for words)."""
@@ -102,10 +103,11 @@ class Substrings:
         else:
             runs = _ALNUM_RUN.findall(text)
         within = self._within
-        # Each run's probes, looked up and joined in C; a run not seen before is worked out
-        # first (no list of them and no search for a missing one in the common case: issue 13).
+        # Each run's probes, looked up and joined in C (the empty ones left out before the
+        # join); a run not seen before is worked out first (no list of them and no search for a
+        # missing one in the common case: issue 13).
         try:
-            hit: set[str] = set().union(*map(within.__getitem__, runs))
+            hit: set[str] = set().union(*filter(None, map(within.__getitem__, runs)))
         except KeyError:
             if len(within) > _MAX_RUNS_REMEMBERED:
                 within.clear()  # a bound for a long-running process that reads many threads
@@ -113,7 +115,31 @@ class Substrings:
                 if run not in within:
                     plain = run.decode("ascii") if isinstance(run, bytes) else run
                     within[run] = frozenset(p for p in self._probes if p in plain)
-            hit = set().union(*map(within.__getitem__, runs))
+            hit = set().union(*filter(None, map(within.__getitem__, runs)))
+        return self._found(hit, text)
+
+    def found_in_words(self, tokens: Sequence[str], text: str) -> set[str]:
+        """``found_in(text)`` of an ASCII `text` whose words (`words(text)`) are `tokens`, found
+        already: a string of letters and digits occurs in a text only inside one of its words
+        (a word is runs of letters and digits joined by ``'`` or ``-``), so each distinct word
+        is looked up instead of each run, with no second split of the text (issue 13)."""
+        within = self._in_word
+        try:
+            hit: set[str] = set().union(*filter(None, map(within.__getitem__, tokens)))
+        except KeyError:
+            if len(within) > _MAX_RUNS_REMEMBERED:
+                within.clear()  # a bound for a long-running process that reads many threads
+            for token in set(tokens):
+                if token not in within:
+                    runs = _ALNUM_RUN.findall(token)
+                    within[token] = frozenset(
+                        p for p in self._probes if any(p in run for run in runs)
+                    )
+            hit = set().union(*filter(None, map(within.__getitem__, tokens)))
+        return self._found(hit, text)
+
+    def _found(self, hit: set[str], text: str) -> set[str]:
+        """The strings found, from the probes `hit` of the runs of `text`."""
         found = hit & self._plain
         if hit:
             for key in hit & self._keys:
@@ -178,7 +204,11 @@ class Terms:
 
     def __call__(self, text: str) -> list[str]:
         """Content terms of `text`, in order: lowercased, stopwords removed, lightly stemmed."""
-        tokens = words(text.lower())
+        return self.of_words(words(text.lower()))
+
+    def of_words(self, tokens: list[str]) -> list[str]:
+        """``self(text)`` where `tokens` is ``words(text.lower())``, found already (the words
+        serve other scans of the same text: `Substrings.found_in_words`)."""
         cache = self._cache
         try:
             return list(chain.from_iterable(map(cache.__getitem__, tokens)))

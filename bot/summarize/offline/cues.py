@@ -1312,3 +1312,12 @@ def own_words(text: str, spans: list[tuple[int, int]]) -> frozenset[str]:
     lowered = fold_chars(text[: spans[-1][1]])[spans[0][0] :].lower()
     found = _own_words_finder().found_in(lowered)
     return frozenset(found) if found else _NO_WORDS
+
+
+def own_words_of(tokens: list[str], lowered: str) -> frozenset[str]:
+    """`own_words` of an ASCII comment from its words, found already: `lowered` is the text of
+    its own sentences lowercased (the text `own_words` scans) and `tokens` its words
+    (``words(lowered)``, which white space around it does not change). Reading splits the text
+    into words once, for its terms and for this (issue 13)."""
+    found = _own_words_finder().found_in_words(tokens, lowered)
+    return frozenset(found) if found else _NO_WORDS

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 
-from bot.summarize.offline.cues import PRAISE, is_praise, own_words
+from bot.summarize.offline.cues import PRAISE, is_praise, own_words, own_words_of
 from bot.summarize.offline.linking import mark_junk, opening_index
 from bot.summarize.offline.model import Doc, Reporter
 from bot.summarize.text import (
@@ -21,6 +21,7 @@ from bot.summarize.text import (
     sentence_spans,
     tfidf_table,
     word_count,
+    words,
 )
 from bot.thread import Comment, Thread
 
@@ -40,15 +41,33 @@ def read(
     total = len(comments)
     bodies: list[int] = []
     term_lists: list[list[str]] = []
+    span_lists: list[list[tuple[int, int]]] = []
+    word_sets: list[frozenset[str]] = []
     labels = respondent_labels(comments)
     report("reading", 0, total)
     for i, comment in enumerate(comments):
-        body = body_start(comment.text)
+        text = comment.text
+        body = body_start(text)
         label = labels[i]
         if label is not None:
             body = max(body, label[1])
         bodies.append(body)
-        term_lists.append([] if comment.is_bot else terms(comment.text[body:]))
+        spans = sentence_spans(text, body)
+        span_lists.append(spans)
+        if comment.is_bot:
+            term_lists.append([])
+            word_sets.append(own_words(text, spans))
+        elif spans and text.isascii():
+            # The words of its own text, split once, serve its terms and its prefilter words
+            # (its own sentences are `text[body:]` but white space around them: issue 13).
+            lowered = text[body:].lower()
+            tokens = words(lowered)
+            term_lists.append(terms.of_words(tokens))
+            own = lowered[spans[0][0] - body : spans[-1][1] - body]
+            word_sets.append(own_words_of(tokens, own))
+        else:
+            term_lists.append(terms(text[body:]))
+            word_sets.append(own_words(text, spans))
         report("reading", i + 1, total)
     df = document_frequencies(term_lists)
     if total >= 5:
@@ -59,15 +78,14 @@ def read(
     vectors, table = tfidf_table(term_lists, idf)  # table row i is vectors[i]
     docs = []
     for i, comment in enumerate(comments):
-        spans = sentence_spans(comment.text, bodies[i])
         docs.append(
             Doc(
                 index=i,
                 comment=comment,
                 body=bodies[i],
-                spans=spans,
+                spans=span_lists[i],
                 vector=vectors[i],
-                words=own_words(comment.text, spans),
+                words=word_sets[i],
                 label=label[0] if (label := labels[i]) is not None else None,
             )
         )
