@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain, repeat
-from typing import Any
+from typing import Any, cast
 
 Vector = dict[str, float]
 
@@ -336,14 +336,20 @@ def tfidf_table(
 ) -> tuple[list[Vector], VectorTable]:
     """`tfidf_all` and ``VectorTable`` of its vectors; from `SUM_IN_ARRAYS` lists on, the table
     is made from the arrays the vectors were computed in (not read back from the vectors)."""
+    table = tfidf_vectors(term_lists, idf)
+    return [table.vector(row) for row in range(len(term_lists))], table
+
+
+def tfidf_vectors(term_lists: Sequence[Sequence[str]], idf: Mapping[str, float]) -> VectorTable:
+    """The ``VectorTable`` of `tfidf_all`: from `SUM_IN_ARRAYS` lists on, made from the arrays
+    the vectors are computed in, with no vector made a dict until it is asked for
+    (`VectorTable.vector`: a large thread's summary needs the dicts of almost none; issue 13)."""
     if len(term_lists) < SUM_IN_ARRAYS:
-        vectors = [tfidf(terms, idf) for terms in term_lists]
-        return vectors, VectorTable(vectors)
+        return VectorTable([tfidf(terms, idf) for terms in term_lists])
     import numpy as np
 
     names = list(idf)
     number = dict(zip(names, range(len(names)), strict=True))
-    out: list[Vector] = []
     # A vector has at most as many entries as its list has terms: arrays of that many, filled
     # chunk after chunk (the pages never filled are never touched, so take no memory).
     capacity = sum(map(len, term_lists))
@@ -353,13 +359,11 @@ def tfidf_table(
     filled = 0
     for start in range(0, len(term_lists), _TFIDF_CHUNK):  # bounds the temporary lists
         part = _tfidf_arrays(term_lists[start : start + _TFIDF_CHUNK], idf, names, number)
-        out += part[0]
-        sizes[start : start + len(part[1])] = part[1]
-        ids[filled : filled + len(part[2])] = part[2]
-        values[filled : filled + len(part[3])] = part[3]
-        filled += len(part[2])
-    table = VectorTable.from_arrays(out, names, number, sizes, ids[:filled], values[:filled])
-    return out, table
+        sizes[start : start + len(part[0])] = part[0]
+        ids[filled : filled + len(part[1])] = part[1]
+        values[filled : filled + len(part[2])] = part[2]
+        filled += len(part[1])
+    return VectorTable.from_arrays(names, number, sizes, ids[:filled], values[:filled])
 
 
 _TFIDF_CHUNK = 10_000  # comments
@@ -370,9 +374,9 @@ def _tfidf_arrays(
     idf: Mapping[str, float],
     names: list[str],
     number: Mapping[str, int],
-) -> tuple[list[Vector], Any, Any, Any]:
-    """The vectors of `term_lists`, and the rows of a `VectorTable` of them: each vector's
-    size, and its terms (as indices into `names`) and values, vector after vector."""
+) -> tuple[Any, Any, Any]:
+    """The rows of a `VectorTable` of the vectors of `term_lists`: each vector's size, and its
+    terms (as indices into `names`) and values, vector after vector, in `tfidf`'s key order."""
     import numpy as np
 
     sizes = np.fromiter(map(len, term_lists), dtype=np.int64, count=len(term_lists))
@@ -393,24 +397,13 @@ def _tfidf_arrays(
     logs = np.array([1.0 + math.log(c) if c else 0.0 for c in range(top + 1)], dtype=np.float64)
     weights = np.array([idf[name] for name in names], dtype=np.float64)
     values = logs[counts] * weights[term]
-    bounds = np.searchsorted(owner, np.arange(len(term_lists) + 1)).tolist()
     # Each norm is `sum` of its squares, in order from 0 (`bincount` adds them so), then the
     # same correctly rounded square root and divisions as `normalized`.
     norms = np.sqrt(np.bincount(owner, weights=values * values, minlength=len(term_lists)))
-    scaled_array = values / np.where(norms == 0.0, 1.0, norms)[owner]
-    scaled = scaled_array.tolist()
-    zero_array = norms == 0.0
-    zero = zero_array.tolist()
-    kept = ~zero_array[owner]  # a zero vector is empty
+    scaled = values / np.where(norms == 0.0, 1.0, norms)[owner]
+    kept = ~(norms == 0.0)[owner]  # a zero vector is empty
     sizes = np.bincount(owner[kept], minlength=len(term_lists))
-    rows = (sizes, term[kept], scaled_array[kept])
-    del scaled_array, values, kept  # only what the table keeps stays while the dicts are made
-    labels = [names[t] for t in term.tolist()]
-    out: list[Vector] = []
-    for i in range(len(term_lists)):
-        b, e = bounds[i], bounds[i + 1]
-        out.append({} if zero[i] else dict(zip(labels[b:e], scaled[b:e], strict=True)))
-    return out, *rows
+    return sizes, term[kept], scaled[kept]
 
 
 def normalized(vector: Mapping[str, float]) -> Vector:
@@ -505,7 +498,8 @@ class VectorTable:
     def __init__(self, vectors: Sequence[Mapping[str, float]]) -> None:
         import numpy as np
 
-        self._vectors = vectors
+        # The vectors as given (`vector` returns them): dicts where they come from `tfidf`.
+        self._vectors: Sequence[Vector] | None = cast(Sequence[Vector], vectors)
         self._names = list(dict.fromkeys(chain.from_iterable(vectors)))
         self._number = dict(zip(self._names, range(len(self._names)), strict=True))
         self._sizes = np.fromiter(map(len, vectors), np.int64, len(vectors))
@@ -519,19 +513,19 @@ class VectorTable:
     @classmethod
     def from_arrays(
         cls,
-        vectors: Sequence[Mapping[str, float]],
         names: list[str],
         number: dict[str, int],
         sizes: Any,
         ids: Any,
         values: Any,
     ) -> VectorTable:
-        """The table of `vectors` from its arrays: each vector's size, and its terms (indices
-        into `names`, which may hold terms no vector has) and values, in the vectors' order."""
+        """The table of vectors given as arrays: each vector's size, and its terms (indices
+        into `names`, which may hold terms no vector has) and values, vector after vector.
+        Its vectors are made dicts only when asked for (`vector`)."""
         import numpy as np
 
         table = cls.__new__(cls)
-        table._vectors = vectors
+        table._vectors = None
         table._names = names
         table._number = number
         table._sizes = sizes
@@ -539,6 +533,22 @@ class VectorTable:
         table._ids = ids
         table._values = values
         return table
+
+    def __len__(self) -> int:
+        return len(self._sizes)
+
+    def sizes(self) -> list[int]:
+        """How many terms each vector has (0: an empty vector), in row order."""
+        return self._sizes.tolist()
+
+    def vector(self, row: int) -> Vector:
+        """Row `row`'s vector as a dict: its terms in order, with their values."""
+        if self._vectors is not None:
+            return self._vectors[row]
+        start = int(self._starts[row])
+        end = start + int(self._sizes[row])
+        terms = map(self._names.__getitem__, self._ids[start:end].tolist())
+        return dict(zip(terms, self._values[start:end].tolist(), strict=True))
 
     def _entries(self, chosen: Any) -> tuple[Any, Any, Any]:
         """The sizes of the rows `chosen` (an array), and their terms and values, row after
@@ -601,7 +611,7 @@ class VectorTable:
                 out += sums
                 continue
             out += [
-                total if size <= len(b) else dot(self._vectors[row], b)
+                total if size <= len(b) else dot(self.vector(row), b)
                 for row, size, total in zip(chosen.tolist(), sizes.tolist(), sums, strict=True)
             ]
         return out

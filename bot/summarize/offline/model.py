@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.progress import Progress
-from bot.summarize.text import Vector
+from bot.summarize.text import Vector, VectorTable
 from bot.thread import Comment
 
 PROGRESS_EVERY = 250
@@ -46,7 +46,9 @@ class Doc:
     comment: Comment
     body: int  # where the commenter's own words start (after a leading quotation)
     spans: list[tuple[int, int]]
-    vector: Vector
+    # The thread's TF-IDF vectors (this doc's is row `index`) and how many terms its own has.
+    table: VectorTable
+    weighted: int
     unit: int = -1
     cue: Cue | None = None
     disagrees: bool = False  # holds a disagreement cue anywhere in its own words
@@ -67,6 +69,12 @@ class Doc:
     # A respondent's label before their words ("R1 (resident, Hollins Lane): I object."), in a
     # thread with no authors: who speaks.
     label: str | None = None
+
+    @property
+    def vector(self) -> Vector:
+        """Its TF-IDF vector, made a dict when asked for (a large thread's summary reads the
+        vectors in their table, `VectorTable`, and needs almost none as dicts)."""
+        return self.table.vector(self.index)
 
 
 @dataclass(slots=True)

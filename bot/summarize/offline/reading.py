@@ -19,7 +19,7 @@ from bot.summarize.text import (
     document_frequencies,
     idf_weights,
     sentence_spans,
-    tfidf_table,
+    tfidf_vectors,
     word_count,
     words,
 )
@@ -75,7 +75,8 @@ def read(
         # inflate the norms of long comments.
         df = {term: count for term, count in df.items() if count >= 2}
     idf = idf_weights(df, max(1, total))
-    vectors, table = tfidf_table(term_lists, idf)  # table row i is vectors[i]
+    table = tfidf_vectors(term_lists, idf)  # row i is docs[i]'s vector
+    weighted = table.sizes()
     docs = []
     for i, comment in enumerate(comments):
         docs.append(
@@ -84,7 +85,8 @@ def read(
                 comment=comment,
                 body=bodies[i],
                 spans=span_lists[i],
-                vector=vectors[i],
+                table=table,
+                weighted=weighted[i],
                 words=word_sets[i],
                 label=label[0] if (label := labels[i]) is not None else None,
             )
@@ -147,12 +149,12 @@ def _mark_off_topic(docs: list[Doc], table: VectorTable) -> None:
     opening = opening_index(docs)
     live = [d for d in docs if not d.junk]
     for doc in docs:
-        if doc.junk or not doc.vector:
+        if doc.junk or not doc.weighted:
             doc.off_topic = True
     total = table.sum(doc.index for doc in live)
     total_sq = sum(v * v for v in total.values())
     relevance: dict[int, float] = {}
-    scored = [doc for doc in live if doc.vector]
+    scored = [doc for doc in live if doc.weighted]
     overlaps = table.dots([d.index for d in scored], total)
     for doc, overlap in zip(scored, overlaps, strict=True):
         # Leave-one-out: a comment is not relevant to the thread because it is part of it.
