@@ -592,6 +592,8 @@ class VectorTable:
         """`dots` of the vectors `rows` with `b`."""
         import numpy as np
 
+        if not b:
+            return [0.0 for _ in rows]  # `dot` of any vector with {} is 0.0
         # Each term's position in `b` (-1: not in it); a term of `b` no vector has is never met.
         in_b = np.fromiter(map(self._number.get, b, repeat(-1)), np.int64, len(b))
         position = np.full(len(self._names), -1, np.int64)
