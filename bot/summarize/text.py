@@ -183,6 +183,9 @@ class Terms:
 
     def __init__(self) -> None:
         self._cache: dict[str, tuple[str, ...]] = {}
+        # A word with at most one term -> that term, or "" for none (most words): looked up
+        # with no tuple to walk per word (`of_words`).
+        self._single: dict[str, str] = {}
 
     def _expand(self, token: str) -> tuple[str, ...]:
         out: list[str] = []
@@ -200,6 +203,8 @@ class Terms:
                 out.append(_stem(part))
         result = tuple(out)
         self._cache[token] = result
+        if len(result) <= 1:
+            self._single[token] = result[0] if result else ""
         return result
 
     def __call__(self, text: str) -> list[str]:
@@ -209,6 +214,10 @@ class Terms:
     def of_words(self, tokens: list[str]) -> list[str]:
         """``self(text)`` where `tokens` is ``words(text.lower())``, found already (the words
         serve other scans of the same text: `Substrings.found_in_words`)."""
+        try:  # every word known, with one term or none (a term is never "")
+            return list(filter(None, map(self._single.__getitem__, tokens)))
+        except KeyError:  # a compound ("role-play": three terms), or a word not seen before
+            pass
         cache = self._cache
         try:
             return list(chain.from_iterable(map(cache.__getitem__, tokens)))

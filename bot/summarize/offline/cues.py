@@ -493,6 +493,7 @@ _PRAISE_WORDS = (
     "this is",
     "loved",
 )
+_PRAISE_WORD_SET = frozenset(_PRAISE_WORDS)
 
 
 # A site's header line copied with the text ("kellan 4 hours ago | parent | next [-]").
@@ -517,7 +518,7 @@ def is_junk(text: str) -> bool:
 def is_praise(text: str, words: frozenset[str] | None = None) -> bool:
     """Whether `text` thanks or praises (`PRAISE`). `words`, when given, is `own_words` of an
     ASCII `text` whose own sentences are all of it but white space (no leading quotation)."""
-    if words is not None and words.isdisjoint(_PRAISE_WORDS):
+    if words is not None and words.isdisjoint(_PRAISE_WORD_SET):
         return False
     lowered = text.lower()
     if words is None and not any(word in lowered for word in _PRAISE_WORDS):
@@ -534,11 +535,14 @@ def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> lis
     """(position, kind) of every agreement or disagreement cue in `text[begin:]`, in order; at
     one position disagreement wins ("I don't agree" is never read as agreement). `words`, when
     given, is `own_words` of `text[begin:]` (the prefilter words it holds, found once)."""
-    lowered = text[begin:].lower()
     if words is None:
-        present = frozenset(_CUE_FINDER.found_in(lowered))
+        lowered = text[begin:].lower()
+        rows = _rows_of(frozenset(_CUE_FINDER.found_in(lowered)))
     else:
-        present = words & _CUE_WORD_SET
+        rows = _rows_of(words & _CUE_WORD_SET)
+        if not rows:
+            return []  # no cue word: no pattern may run (four comments in ten on the bench)
+        lowered = text[begin:].lower()
     hits: list[tuple[int, int, str]] = []
     exact = filterable(lowered)
     if begin and text[begin - 1] != "\n":
@@ -547,7 +551,7 @@ def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> lis
         source, offset, start = text[begin:], begin, 0
     else:
         source, offset, start = text, 0, begin
-    for row in _rows_of(present):
+    for row in rows:
         if exact and not _CUE_NEEDS[row](lowered):
             continue  # the pattern cannot match: skip the search
         kind, _, pattern = _CUE_PATTERNS[row]
@@ -896,6 +900,8 @@ _SPECIAL = {"op": OP, "the op": OP, "parent": PARENT, "the parent": PARENT}
 
 
 NAMELESS_WORDS = ("op", "parent", "previous", "above", "nta", "yta", "esh")
+# As a set: a set of words is told apart from it by a look-up per word of the smaller one.
+NAMELESS_WORD_SET = frozenset(NAMELESS_WORDS)
 
 
 @dataclass(frozen=True)
@@ -941,7 +947,7 @@ def named_person(
     Abi", "Fitz is right"), -1 ("Gio is wrong"), 0 (only who is answered). `own`, when given,
     is `own_words` of a comment whose own sentences are `text[begin:end]` (at most
     `OPENING_SENTENCES` of them)."""
-    if own is not None and not names and own.isdisjoint(NAMELESS_WORDS):
+    if own is not None and not names and own.isdisjoint(NAMELESS_WORD_SET):
         return None, 0  # nobody has a name here
     lowered = text[begin:end].lower()
     if own is None and not names and not any(word in lowered for word in NAMELESS_WORDS):
@@ -1065,6 +1071,7 @@ _TEAM = re.compile(
     _I,
 )
 _TEAM_WORDS = ("team", "all the way", ">", "ftw", "forever", "for life", "every ", "any day")
+_TEAM_WORD_SET = frozenset(_TEAM_WORDS)
 _BARE_WORD = re.compile(_LEAD + _WORD + r"\s*(?:[.!]+(?:\s|$)|$)", _I)
 _CLAUSE_BREAK = re.compile(r"[.!?;]+\s+")
 
@@ -1085,7 +1092,7 @@ def team_phrase(
     if not spans:
         return None
     if words is not None:
-        if words.isdisjoint(_TEAM_WORDS):
+        if words.isdisjoint(_TEAM_WORD_SET):
             return None
     else:
         head = text[spans[0][0] : spans[min(len(spans), OPENING_SENTENCES) - 1][1]].lower()

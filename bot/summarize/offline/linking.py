@@ -22,7 +22,7 @@ from dataclasses import replace
 
 from bot.summarize.offline.claim import Claim, read_claim, root, stance, tokens
 from bot.summarize.offline.cues import (
-    NAMELESS_WORDS,
+    NAMELESS_WORD_SET,
     OP,
     OPENING_SENTENCES,
     PARENT,
@@ -303,7 +303,7 @@ class _Linker:
         Naming can be the cue itself ("I'm with Bruno", "Gio is right", "same as Dimitri")."""
         # Nobody to name when the thread has no names and no name-free word ("op", "above")
         # is in the comment's own sentences (`doc.words` holds any of them that is): no folding.
-        if doc.spans and (self.names or not doc.words.isdisjoint(NAMELESS_WORDS)):
+        if doc.spans and (self.names or not doc.words.isdisjoint(NAMELESS_WORD_SET)):
             end = doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]
             text = fold_chars(doc.comment.text[:end])
             # The words found in its own sentences serve when they are all looked in.
