@@ -396,23 +396,96 @@ def _tfidf_arrays(
     )
     doc = np.repeat(np.arange(len(term_lists), dtype=np.int64), sizes)
     known = flat >= 0  # a term without a weight is left out, as tfidf does
-    key = doc[known] * max(1, len(names)) + flat[known]
-    # Each (comment, term) once, ordered by its first occurrence: tfidf's key order.
-    pairs, first, counts = np.unique(key, return_index=True, return_counts=True)
+    owner, term, counts = _pairs(doc[known], flat[known], len(names))
+    weights = np.array([idf[name] for name in names], dtype=np.float64)
+    return _tfidf_rows(len(term_lists), owner, term, counts, weights)
+
+
+def _pairs(doc: Any, term: Any, width: int) -> tuple[Any, Any, Any]:
+    """Each (list, term) of the arrays `doc` and `term` (terms are numbers below `width`) once,
+    ordered by its first occurrence (`tfidf`'s key order): its list, its term and how many
+    times it occurs."""
+    import numpy as np
+
+    width = max(1, width)
+    pairs, first, counts = np.unique(doc * width + term, return_index=True, return_counts=True)
     order = np.argsort(first, kind="stable")
     pairs, counts = pairs[order], counts[order]
-    owner, term = np.divmod(pairs, max(1, len(names)))
+    owner, term = np.divmod(pairs, width)
+    return owner, term, counts
+
+
+def _tfidf_rows(
+    length: int, owner: Any, term: Any, counts: Any, weights: Any
+) -> tuple[Any, Any, Any]:
+    """The rows of a `VectorTable` of `length` vectors from their (list, term, count) pairs in
+    `tfidf`'s key order (`_pairs`, terms numbered as `weights` is)."""
+    import numpy as np
+
     top = int(counts.max(initial=0))
     logs = np.array([1.0 + math.log(c) if c else 0.0 for c in range(top + 1)], dtype=np.float64)
-    weights = np.array([idf[name] for name in names], dtype=np.float64)
     values = logs[counts] * weights[term]
     # Each norm is `sum` of its squares, in order from 0 (`bincount` adds them so), then the
     # same correctly rounded square root and divisions as `normalized`.
-    norms = np.sqrt(np.bincount(owner, weights=values * values, minlength=len(term_lists)))
+    norms = np.sqrt(np.bincount(owner, weights=values * values, minlength=length))
     scaled = values / np.where(norms == 0.0, 1.0, norms)[owner]
     kept = ~(norms == 0.0)[owner]  # a zero vector is empty
-    sizes = np.bincount(owner[kept], minlength=len(term_lists))
+    sizes = np.bincount(owner[kept], minlength=length)
     return sizes, term[kept], scaled[kept]
+
+
+def idf_table(
+    term_lists: Sequence[Sequence[str]], least: int = 1
+) -> tuple[dict[str, float], VectorTable]:
+    """The IDF weights of the terms of `term_lists` (`idf_weights` of `document_frequencies`,
+    leaving out terms of fewer than `least` lists) and `tfidf_vectors` of the lists with them.
+    From `SUM_IN_ARRAYS` lists on, both come from one count of each (list, term) in arrays:
+    the same weights in the same key order, and the same table."""
+    if len(term_lists) < SUM_IN_ARRAYS:
+        df = document_frequencies(term_lists)
+        if least > 1:
+            df = {term: count for term, count in df.items() if count >= least}
+        idf = idf_weights(df, max(1, len(term_lists)))
+        return idf, tfidf_vectors(term_lists, idf)
+    import numpy as np
+
+    # Every term in order of first use: `document_frequencies`' key order.
+    vocabulary = list(dict.fromkeys(chain.from_iterable(term_lists)))
+    number = dict(zip(vocabulary, range(len(vocabulary)), strict=True))
+    holding = np.zeros(len(vocabulary), np.int64)  # how many lists hold each term
+    parts = []
+    for start in range(0, len(term_lists), _TFIDF_CHUNK):  # bounds the temporary arrays
+        part = term_lists[start : start + _TFIDF_CHUNK]
+        sizes = np.fromiter(map(len, part), np.int64, len(part))
+        flat = np.fromiter(
+            map(number.__getitem__, chain.from_iterable(part)), np.int64, int(sizes.sum())
+        )
+        doc = np.repeat(np.arange(len(part), dtype=np.int64), sizes)
+        owner, term, counts = _pairs(doc, flat, len(vocabulary))
+        holding += np.bincount(term, minlength=len(vocabulary))
+        parts.append((len(part), owner, term, counts))
+    kept = holding >= least
+    names = [vocabulary[i] for i in np.flatnonzero(kept).tolist()]
+    df = dict(zip(names, holding[kept].tolist(), strict=True))
+    idf = idf_weights(df, max(1, len(term_lists)))
+    renumber = np.full(len(vocabulary), -1, np.int64)  # a term's index in `names`
+    renumber[kept] = np.arange(len(names), dtype=np.int64)
+    weights = np.array([idf[name] for name in names], dtype=np.float64)
+    rows_sizes, rows_ids, rows_values = [], [], []
+    for length, owner, term, counts in parts:
+        known = kept[term]  # a term without a weight is left out, as tfidf does
+        rows = _tfidf_rows(length, owner[known], renumber[term[known]], counts[known], weights)
+        rows_sizes.append(rows[0])
+        rows_ids.append(rows[1])
+        rows_values.append(rows[2])
+    table = VectorTable.from_arrays(
+        names,
+        dict(zip(names, range(len(names)), strict=True)),
+        np.concatenate(rows_sizes).astype(np.int64),
+        np.concatenate(rows_ids),
+        np.concatenate(rows_values),
+    )
+    return idf, table
 
 
 def normalized(vector: Mapping[str, float]) -> Vector:

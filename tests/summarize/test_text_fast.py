@@ -22,6 +22,7 @@ from bot.summarize.text import (
     add_into,
     document_frequencies,
     dots,
+    idf_table,
     idf_weights,
     sum_vectors,
     tfidf,
@@ -242,3 +243,24 @@ def test_tfidf_table_is_the_table_of_the_vectors(
         assert list(table.sum(rows).items()) == list(total.items())
         for b in (total, dict(list(total.items())[:20]), {"elsewhere": 1.0}, {}):
             assert table.dots(rows, b) == plain.dots(rows, b)
+
+
+@pytest.mark.parametrize("extra", [0, SUM_IN_ARRAYS + 50])
+@pytest.mark.parametrize("least", [1, 2])
+def test_idf_table_is_document_frequencies_then_tfidf(
+    extra: int, least: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(text_module, "_TFIDF_CHUNK", 777)  # counts carried across chunks
+    terms = Terms()
+    texts = _real_comments(extra) + ["", "the and of", "Cats cats CATS dogs", "hapaxlegomenon"]
+    lists = [terms(t) for t in texts]
+    df = document_frequencies(lists)
+    if least > 1:
+        df = {term: count for term, count in df.items() if count >= least}
+    idf = idf_weights(df, len(lists))
+    idf_got, table = idf_table(lists, least)
+    assert list(idf_got.items()) == list(idf.items())  # the same weights, the same key order
+    expected = tfidf_all(lists, idf)
+    assert [table.vector(row) for row in range(len(lists))] == expected
+    assert [list(table.vector(row)) for row in range(len(lists))] == [list(v) for v in expected]
+    assert table.sizes() == [len(v) for v in expected]

@@ -16,10 +16,8 @@ from bot.summarize.offline.model import Doc, Reporter
 from bot.summarize.text import (
     Terms,
     VectorTable,
-    document_frequencies,
-    idf_weights,
+    idf_table,
     sentence_spans,
-    tfidf_vectors,
     word_count,
     words,
 )
@@ -69,13 +67,9 @@ def read(
             term_lists.append(terms(text[body:]))
             word_sets.append(own_words(text, spans))
         report("reading", i + 1, total)
-    df = document_frequencies(term_lists)
-    if total >= 5:
-        # A word only one comment uses says nothing about the thread; keeping it would only
-        # inflate the norms of long comments.
-        df = {term: count for term, count in df.items() if count >= 2}
-    idf = idf_weights(df, max(1, total))
-    table = tfidf_vectors(term_lists, idf)  # row i is docs[i]'s vector
+    # A word only one comment uses says nothing about the thread; keeping it would only
+    # inflate the norms of long comments.
+    idf, table = idf_table(term_lists, 2 if total >= 5 else 1)  # row i is docs[i]'s vector
     weighted = table.sizes()
     docs = []
     for i, comment in enumerate(comments):
