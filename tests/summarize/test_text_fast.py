@@ -151,6 +151,30 @@ def test_a_leading_name_is_only_someone_named() -> None:
     assert cues.named_person(text, 0, len(text), {}) == (cues.OP, 0)
 
 
+_NAMING = [
+    *("op OP Op op. op.. @op u/op /u/op _op op_ -op op- op's op-ed op.ed opinion people".split()),
+    *("parent Parent parents the op", "The OP", "the parent", "the previous commenter"),
+    *(
+        "agree with|I agree with|side with|against|what|said|+1 to|I'm with|same as|on|'s side|"
+        "support|'s view|said it|yeah|fair,|is right|is wrong|has a point|good point|as|says|NTA|esh|"
+        "Dr.|with|respond to|the point of|last|above|,|.|:|\n|-|'|2".split("|")
+    ),
+]
+
+
+@given(st.lists(st.sampled_from(_NAMING), max_size=12), st.booleans())
+def test_nobody_is_named_without_op_or_parent_as_a_word(parts: list[str], joined: bool) -> None:
+    """With no names in a thread, the rows that could only name "op" or "parent" are left out
+    of a text without either word (`cues._nameless`): the same answer as running them all."""
+    text = ("" if joined else " ").join(parts)
+    full = pytest.MonkeyPatch()
+    for own in (None, cues.own_words(text, [(0, len(text))]) if text.strip() else frozenset()):
+        got = cues.named_person(text, 0, len(text), {}, own)
+        with full.context() as patch:
+            patch.setattr(cues, "_nameless", lambda lowered: True)  # every row runs
+            assert got == cues.named_person(text, 0, len(text), {}, own)
+
+
 def test_real_comments_read_as_before() -> None:
     texts = _real_comments()
     phrases = [

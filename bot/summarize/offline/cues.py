@@ -913,6 +913,10 @@ class _NamedPlan:
     # The rows whose name is only ever someone in `names` ("Dan is right": a leading name is
     # never "op" or "parent", see the loop of `named_person`): with no names, never run.
     named_only: frozenset[int]
+    # The rows that name "the parent" or the poster (NTA) in words of their own; with no names,
+    # any other row finds only "op" or "parent" as a name, a word of the text (`_nameless`):
+    # without such a word its matches name nobody, and leaving them out changes no answer.
+    nameless: frozenset[int]
 
 
 @cache
@@ -930,7 +934,30 @@ def _named_plan() -> _NamedPlan:
         {w: rows for w, rows in rows_of.items() if rows},
         frozenset(r for r, (cue_words, _) in enumerate(_NAMED_ROWS) if not cue_words),
         frozenset(r for r, (_, pattern) in enumerate(_NAMED_ROWS) if "lead" in pattern.groupindex),
+        frozenset(
+            r
+            for r, (_, pattern) in enumerate(_NAMED_ROWS)
+            if {"parent", "aita"} & set(pattern.groupindex)
+        ),
     )
+
+
+def _nameless(lowered: str) -> bool:
+    """Whether an ASCII lowercased text holds "op" or "parent" as a word (between characters
+    that are not word characters, as `\\b` sees them). A name a row finds is a word so bounded
+    (it follows a space, "@", "/" or the start, and a name runs on over every word character,
+    "." and "-"), so with no names in the thread, a text without either word names nobody
+    through `_SPECIAL` (issue 13: "people" and "opinion" hold "op")."""
+    for word in ("op", "parent"):
+        at = lowered.find(word)
+        while at >= 0:
+            end = at + len(word)
+            before = lowered[at - 1] if at else " "
+            after = lowered[end] if end < len(lowered) else " "
+            if not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
+                return True
+            at = lowered.find(word, at + 1)
+    return False
 
 
 def _has_verdict(match: re.Match[str]) -> bool:
@@ -960,6 +987,11 @@ def named_person(
         rows.update(plan.rows_of.get(word, ()))
     if not names:
         rows -= plan.named_only  # what they find is only ever someone in `names`
+        if not rows.issubset(plan.nameless) and lowered.isascii() and not _nameless(lowered):
+            # The other rows could only name "op" or "parent", and neither is a word here.
+            rows &= plan.nameless
+            if not rows:
+                return None, 0
     exact = filterable(lowered)
     matches: list[re.Match[str]] = []
     for row in sorted(rows):  # in row order: a tie of starts keeps it (a stable sort)
