@@ -15,7 +15,14 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache
 
-from bot.summarize.literals import Openings, Test, filterable, first_words, needs
+from bot.summarize.literals import (
+    Openings,
+    Test,
+    filterable,
+    first_words,
+    needs,
+    required_clauses,
+)
 from bot.summarize.offline.model import Cue
 from bot.summarize.text import Substrings, word_count
 from bot.textfold import fold_chars
@@ -1325,15 +1332,43 @@ def _head(words: list[str]) -> str:
     return words[-1]
 
 
+# Minutes in reported speech: a paragraph that opens with who spoke ("Mr Abara spoke in
+# favour.", "Cllr Hart argued that ...", "Dr Hussain supported the proposal").
+REPORTED = re.compile(
+    r"\W*(?P<name>(?:(?:" + "|".join(sorted(TITLES)) + r")\.?\s+)?(?-i:[A-Z])[\w'\-]+"
+    r"(?:\s+(?-i:[A-Z])[\w'\-]+)?)\s+(?:(?:then|also|again|briefly|strongly)\s+)?"
+    r"(?:said|says|spoke|asked|replied|responded|argued|added|noted|agreed|disagreed|supported"
+    r"|opposed|objected|suggested|proposed|moved|questioned|stated|explained|felt|thought"
+    r"|pointed|countered|urged|welcomed|raised|warned|insisted|accepted|conceded|expressed"
+    r"|wondered|commented|remarked|observed|queried|challenged|seconded|reported|asked)\b",
+    re.IGNORECASE,
+)
+# The verbs one of which every match holds (read from the pattern, `literals`): they are among
+# the prefilter words (`own_words`), so that a comment holding none is not matched. Empty (no
+# filter) should the pattern ever need no single word.
+_REPORTED_NEEDS = required_clauses(REPORTED)
+REPORTED_WORDS = (
+    frozenset(_REPORTED_NEEDS[0])
+    if len(_REPORTED_NEEDS) == 1 and all(w.isalpha() for w in _REPORTED_NEEDS[0])
+    else frozenset()
+)
+
+
 # --- the prefilter words of a comment, found once ---------------------------------------------
 
 
 @cache
 def _own_words_finder() -> Substrings:
-    """Every word a prefilter of this module looks for (cues, named people, praise, camps)."""
+    """Every word a prefilter of this module looks for (cues, named people, praise, camps,
+    reported speakers)."""
     named = _named_plan().finder
     return Substrings(
-        set(_CUE_WORDS) | named.words | set(NAMELESS_WORDS) | set(_PRAISE_WORDS) | set(_TEAM_WORDS)
+        set(_CUE_WORDS)
+        | named.words
+        | set(NAMELESS_WORDS)
+        | set(_PRAISE_WORDS)
+        | set(_TEAM_WORDS)
+        | REPORTED_WORDS
     )
 
 

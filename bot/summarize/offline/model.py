@@ -93,6 +93,8 @@ class Reporter:
 
     def __init__(self, progress: Progress | None) -> None:
         self._progress = progress
+        # Whether anyone listens: a loop over every comment need not call it otherwise.
+        self.active = progress is not None
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if self._progress is not None and (

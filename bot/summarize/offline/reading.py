@@ -66,7 +66,8 @@ def read(
         else:
             term_lists.append(terms(text[body:]))
             word_sets.append(own_words(text, spans))
-        report("reading", i + 1, total)
+        if report.active:
+            report("reading", i + 1, total)
     # A word only one comment uses says nothing about the thread; keeping it would only
     # inflate the norms of long comments.
     idf, table = idf_table(term_lists, 2 if total >= 5 else 1)  # row i is docs[i]'s vector
