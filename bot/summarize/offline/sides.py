@@ -293,6 +293,11 @@ class _Parity:
         self.parity = [0] * n
 
     def find(self, x: int) -> tuple[int, int]:
+        up = self.parent[x]
+        if up == x:
+            return x, 0  # a root (most units: a thread's comments are mostly unlinked)
+        if self.parent[up] == up:
+            return up, self.parity[x]  # a root's child: nothing to compress
         path = []
         while self.parent[x] != x:
             path.append(x)
