@@ -604,13 +604,14 @@ def _sentence_cues(
             found.append((k, at, kind))
     plain = text.isascii()
     which = _SENTENCE_OPENINGS.which
+    of, other = _SENTENCE_OPENINGS.by_word()  # `which` of a sentence with no lead (most)
     for k, (b, e) in enumerate(spans):
         # The sentence's first word says which of the patterns can match (`first_words`): most
         # sentences skip all three (issue 13).
         opening = _OPENING_WORD.match(text, b, e)
         lead, word = opening.group(1, 2)  # type: ignore[union-attr]  # it matches "" at least
         if word and (plain or opening.group().isascii()):  # type: ignore[union-attr]
-            can = which(lead, word.lower())
+            can = which(lead, word.lower()) if lead or of is None else of.get(word.lower(), other)
         else:
             can = _ALL_THREE
         if can[0] and _DISAGREE_SENTENCE.match(text, b, e):
@@ -684,12 +685,12 @@ def read_cue(
         return None, False
     folded = fold_chars(text[: spans[-1][1]])
     found = _sentence_cues(folded, spans, words)
-    disagrees = any(kind != "agree" for _, _, kind in found)
     if not found:
         b, e = spans[0]
         if _WEAK_OPENING.match(folded, b, e):
             return Cue(-1, 0.35, "contrast", weak=True), False
         return None, False
+    disagrees = any(kind != "agree" for _, _, kind in found)
     k, at, kind = found[0]
     cue, disagrees = _first_cue(folded, spans, found, disagrees)
     b, e = spans[0]
