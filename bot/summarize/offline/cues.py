@@ -500,7 +500,7 @@ _PRAISE_WORDS = (
     "this is",
     "loved",
 )
-_PRAISE_WORD_SET = frozenset(_PRAISE_WORDS)
+PRAISE_WORD_SET = frozenset(_PRAISE_WORDS)
 
 
 # A site's header line copied with the text ("kellan 4 hours ago | parent | next [-]").
@@ -525,7 +525,7 @@ def is_junk(text: str) -> bool:
 def is_praise(text: str, words: frozenset[str] | None = None) -> bool:
     """Whether `text` thanks or praises (`PRAISE`). `words`, when given, is `own_words` of an
     ASCII `text` whose own sentences are all of it but white space (no leading quotation)."""
-    if words is not None and words.isdisjoint(_PRAISE_WORD_SET):
+    if words is not None and words.isdisjoint(PRAISE_WORD_SET):
         return False
     lowered = text.lower()
     if words is None and not any(word in lowered for word in _PRAISE_WORDS):
@@ -1111,7 +1111,7 @@ _TEAM = re.compile(
     _I,
 )
 _TEAM_WORDS = ("team", "all the way", ">", "ftw", "forever", "for life", "every ", "any day")
-_TEAM_WORD_SET = frozenset(_TEAM_WORDS)
+TEAM_WORD_SET = frozenset(_TEAM_WORDS)
 _BARE_WORD = re.compile(_LEAD + _WORD + r"\s*(?:[.!]+(?:\s|$)|$)", _I)
 _CLAUSE_BREAK = re.compile(r"[.!?;]+\s+")
 
@@ -1132,7 +1132,7 @@ def team_phrase(
     if not spans:
         return None
     if words is not None:
-        if words.isdisjoint(_TEAM_WORD_SET):
+        if words.isdisjoint(TEAM_WORD_SET):
             return None
     else:
         head = text[spans[0][0] : spans[min(len(spans), OPENING_SENTENCES) - 1][1]].lower()

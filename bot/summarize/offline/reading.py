@@ -10,7 +10,13 @@ from __future__ import annotations
 import math
 import re
 
-from bot.summarize.offline.cues import PRAISE, is_praise, own_words, own_words_of
+from bot.summarize.offline.cues import (
+    PRAISE,
+    PRAISE_WORD_SET,
+    is_praise,
+    own_words,
+    own_words_of,
+)
 from bot.summarize.offline.linking import mark_junk, opening_index
 from bot.summarize.offline.model import Doc, Reporter
 from bot.summarize.text import (
@@ -166,7 +172,10 @@ def _mark_off_topic(docs: list[Doc], table: VectorTable) -> None:
         text = doc.comment.text
         # Its own words are the whole text: the words found in them serve (`is_praise`).
         whole = doc.body == 0 and text.isascii()
-        if is_praise(text, doc.words if whole else None):
+        # (Own words that hold no praise word: `is_praise` is False, with no call.)
+        if (not whole or not doc.words.isdisjoint(PRAISE_WORD_SET)) and is_praise(
+            text, doc.words if whole else None
+        ):
             # Thanks inside an argument do not make it thanks: count the words said besides.
             own = sum(word_count(text[b:e]) for b, e in doc.spans if not PRAISE.search(text[b:e]))
             if own < 8 or (enough and rel < median and own < 25):

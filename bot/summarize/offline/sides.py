@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from bot.summarize.offline.cues import (
     OPENING_SENTENCES,
+    TEAM_WORD_SET,
     bare_word,
     named_option,
     pick,
@@ -190,6 +191,8 @@ def _team_edges(
             continue
         text = doc.comment.text
         whole = len(doc.spans) <= OPENING_SENTENCES and text.isascii()
+        if whole and doc.words.isdisjoint(TEAM_WORD_SET):
+            continue  # no camp word in its own words: `team_phrase` finds none (no call)
         word = team_phrase(text, doc.spans, doc.words if whole else None)
         if word is not None:
             first.setdefault(word, doc.unit)
