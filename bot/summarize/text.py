@@ -623,6 +623,10 @@ class VectorTable:
         """How many terms each vector has (0: an empty vector), in row order."""
         return self._sizes.tolist()
 
+    def size(self, row: int) -> int:
+        """How many terms row `row`'s vector has."""
+        return int(self._sizes[row])
+
     def vector(self, row: int) -> Vector:
         """Row `row`'s vector as a dict: its terms in order, with their values."""
         if self._vectors is not None:

@@ -46,9 +46,9 @@ class Doc:
     comment: Comment
     body: int  # where the commenter's own words start (after a leading quotation)
     spans: list[tuple[int, int]]
-    # The thread's TF-IDF vectors (this doc's is row `index`) and how many terms its own has.
-    table: VectorTable
-    weighted: int
+    # Its TF-IDF vector, or the thread's `VectorTable` holding it as row `index`: made a dict
+    # only when asked for (`vector`; a large thread's summary needs almost none as dicts).
+    source: Vector | VectorTable
     unit: int = -1
     cue: Cue | None = None
     disagrees: bool = False  # holds a disagreement cue anywhere in its own words
@@ -69,12 +69,21 @@ class Doc:
     # A respondent's label before their words ("R1 (resident, Hollins Lane): I object."), in a
     # thread with no authors: who speaks.
     label: str | None = None
+    # How many terms its vector has (0: none, it says nothing on the topic); -1 until known.
+    weighted: int = -1
+
+    def __post_init__(self) -> None:
+        if self.weighted < 0:
+            source = self.source
+            self.weighted = (
+                source.size(self.index) if isinstance(source, VectorTable) else len(source)
+            )
 
     @property
     def vector(self) -> Vector:
-        """Its TF-IDF vector, made a dict when asked for (a large thread's summary reads the
-        vectors in their table, `VectorTable`, and needs almost none as dicts)."""
-        return self.table.vector(self.index)
+        """Its TF-IDF vector (from its table, made a dict when asked for)."""
+        source = self.source
+        return source.vector(self.index) if isinstance(source, VectorTable) else source
 
 
 @dataclass(slots=True)

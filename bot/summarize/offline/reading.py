@@ -86,10 +86,10 @@ def read(
                 comment=comment,
                 body=bodies[i],
                 spans=span_lists[i],
-                table=table,
-                weighted=weighted[i],
+                source=table,
                 words=word_sets[i],
                 label=label[0] if (label := labels[i]) is not None else None,
+                weighted=weighted[i],
             )
         )
     mark_junk(docs)
