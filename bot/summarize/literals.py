@@ -385,6 +385,12 @@ class Openings:
     def _each(self, lead: str, word: str) -> tuple[bool, ...]:
         return tuple(g is None or g.allows(lead, word) for g in self._guards)
 
+    def by_word(self) -> tuple[dict[str, tuple[bool, ...]] | None, tuple[bool, ...]]:
+        """`which` of a text with no lead as a look-up: ``which("", word)`` is
+        ``table.get(word, other)`` for the (table, other) returned; table is None where a
+        look-up does not tell (a pattern with no guard, or a first word it may only start)."""
+        return (self._of if self._exact else None), self._other
+
     def which(self, lead: str, word: str) -> tuple[bool, ...]:
         """`FirstWords.allows(lead, word)` of each pattern, in order."""
         if not self._exact or (lead and not self._marks.isdisjoint(lead)):

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain, repeat
-from typing import Any
+from typing import Any, cast
 
 Vector = dict[str, float]
 
@@ -94,6 +94,7 @@ class Substrings:
         self._keys = frozenset(self._keyed)
         self._probes = sorted(self._plain | self._keys)
         self._within: dict[str | bytes, frozenset[str]] = {}  # a run -> the probes it holds
+        self._in_word: dict[str, frozenset[str]] = {}  # a word -> the probes its runs hold
 
     def found_in(self, text: str) -> set[str]:
         """The strings that occur in `text` (case-sensitive: lowercase the text for words)."""
@@ -102,10 +103,11 @@ class Substrings:
         else:
             runs = _ALNUM_RUN.findall(text)
         within = self._within
-        # Each run's probes, looked up and joined in C; a run not seen before is worked out
-        # first (no list of them and no search for a missing one in the common case: issue 13).
+        # Each run's probes, looked up and joined in C (the empty ones left out before the
+        # join); a run not seen before is worked out first (no list of them and no search for a
+        # missing one in the common case: issue 13).
         try:
-            hit: set[str] = set().union(*map(within.__getitem__, runs))
+            hit: set[str] = set().union(*filter(None, map(within.__getitem__, runs)))
         except KeyError:
             if len(within) > _MAX_RUNS_REMEMBERED:
                 within.clear()  # a bound for a long-running process that reads many threads
@@ -113,7 +115,31 @@ class Substrings:
                 if run not in within:
                     plain = run.decode("ascii") if isinstance(run, bytes) else run
                     within[run] = frozenset(p for p in self._probes if p in plain)
-            hit = set().union(*map(within.__getitem__, runs))
+            hit = set().union(*filter(None, map(within.__getitem__, runs)))
+        return self._found(hit, text)
+
+    def found_in_words(self, tokens: Sequence[str], text: str) -> set[str]:
+        """``found_in(text)`` of an ASCII `text` whose words (`words(text)`) are `tokens`, found
+        already: a string of letters and digits occurs in a text only inside one of its words
+        (a word is runs of letters and digits joined by ``'`` or ``-``), so each distinct word
+        is looked up instead of each run, with no second split of the text (issue 13)."""
+        within = self._in_word
+        try:
+            hit: set[str] = set().union(*filter(None, map(within.__getitem__, tokens)))
+        except KeyError:
+            if len(within) > _MAX_RUNS_REMEMBERED:
+                within.clear()  # a bound for a long-running process that reads many threads
+            for token in set(tokens):
+                if token not in within:
+                    runs = _ALNUM_RUN.findall(token)
+                    within[token] = frozenset(
+                        p for p in self._probes if any(p in run for run in runs)
+                    )
+            hit = set().union(*filter(None, map(within.__getitem__, tokens)))
+        return self._found(hit, text)
+
+    def _found(self, hit: set[str], text: str) -> set[str]:
+        """The strings found, from the probes `hit` of the runs of `text`."""
         found = hit & self._plain
         if hit:
             for key in hit & self._keys:
@@ -157,6 +183,9 @@ class Terms:
 
     def __init__(self) -> None:
         self._cache: dict[str, tuple[str, ...]] = {}
+        # A word with at most one term -> that term, or "" for none (most words): looked up
+        # with no tuple to walk per word (`of_words`).
+        self._single: dict[str, str] = {}
 
     def _expand(self, token: str) -> tuple[str, ...]:
         out: list[str] = []
@@ -174,11 +203,21 @@ class Terms:
                 out.append(_stem(part))
         result = tuple(out)
         self._cache[token] = result
+        if len(result) <= 1:
+            self._single[token] = result[0] if result else ""
         return result
 
     def __call__(self, text: str) -> list[str]:
         """Content terms of `text`, in order: lowercased, stopwords removed, lightly stemmed."""
-        tokens = words(text.lower())
+        return self.of_words(words(text.lower()))
+
+    def of_words(self, tokens: list[str]) -> list[str]:
+        """``self(text)`` where `tokens` is ``words(text.lower())``, found already (the words
+        serve other scans of the same text: `Substrings.found_in_words`)."""
+        try:  # every word known, with one term or none (a term is never "")
+            return list(filter(None, map(self._single.__getitem__, tokens)))
+        except KeyError:  # a compound ("role-play": three terms), or a word not seen before
+            pass
         cache = self._cache
         try:
             return list(chain.from_iterable(map(cache.__getitem__, tokens)))
@@ -306,14 +345,20 @@ def tfidf_table(
 ) -> tuple[list[Vector], VectorTable]:
     """`tfidf_all` and ``VectorTable`` of its vectors; from `SUM_IN_ARRAYS` lists on, the table
     is made from the arrays the vectors were computed in (not read back from the vectors)."""
+    table = tfidf_vectors(term_lists, idf)
+    return [table.vector(row) for row in range(len(term_lists))], table
+
+
+def tfidf_vectors(term_lists: Sequence[Sequence[str]], idf: Mapping[str, float]) -> VectorTable:
+    """The ``VectorTable`` of `tfidf_all`: from `SUM_IN_ARRAYS` lists on, made from the arrays
+    the vectors are computed in, with no vector made a dict until it is asked for
+    (`VectorTable.vector`: a large thread's summary needs the dicts of almost none; issue 13)."""
     if len(term_lists) < SUM_IN_ARRAYS:
-        vectors = [tfidf(terms, idf) for terms in term_lists]
-        return vectors, VectorTable(vectors)
+        return VectorTable([tfidf(terms, idf) for terms in term_lists])
     import numpy as np
 
     names = list(idf)
     number = dict(zip(names, range(len(names)), strict=True))
-    out: list[Vector] = []
     # A vector has at most as many entries as its list has terms: arrays of that many, filled
     # chunk after chunk (the pages never filled are never touched, so take no memory).
     capacity = sum(map(len, term_lists))
@@ -323,13 +368,11 @@ def tfidf_table(
     filled = 0
     for start in range(0, len(term_lists), _TFIDF_CHUNK):  # bounds the temporary lists
         part = _tfidf_arrays(term_lists[start : start + _TFIDF_CHUNK], idf, names, number)
-        out += part[0]
-        sizes[start : start + len(part[1])] = part[1]
-        ids[filled : filled + len(part[2])] = part[2]
-        values[filled : filled + len(part[3])] = part[3]
-        filled += len(part[2])
-    table = VectorTable.from_arrays(out, names, number, sizes, ids[:filled], values[:filled])
-    return out, table
+        sizes[start : start + len(part[0])] = part[0]
+        ids[filled : filled + len(part[1])] = part[1]
+        values[filled : filled + len(part[2])] = part[2]
+        filled += len(part[1])
+    return VectorTable.from_arrays(names, number, sizes, ids[:filled], values[:filled])
 
 
 _TFIDF_CHUNK = 10_000  # comments
@@ -340,9 +383,9 @@ def _tfidf_arrays(
     idf: Mapping[str, float],
     names: list[str],
     number: Mapping[str, int],
-) -> tuple[list[Vector], Any, Any, Any]:
-    """The vectors of `term_lists`, and the rows of a `VectorTable` of them: each vector's
-    size, and its terms (as indices into `names`) and values, vector after vector."""
+) -> tuple[Any, Any, Any]:
+    """The rows of a `VectorTable` of the vectors of `term_lists`: each vector's size, and its
+    terms (as indices into `names`) and values, vector after vector, in `tfidf`'s key order."""
     import numpy as np
 
     sizes = np.fromiter(map(len, term_lists), dtype=np.int64, count=len(term_lists))
@@ -353,34 +396,96 @@ def _tfidf_arrays(
     )
     doc = np.repeat(np.arange(len(term_lists), dtype=np.int64), sizes)
     known = flat >= 0  # a term without a weight is left out, as tfidf does
-    key = doc[known] * max(1, len(names)) + flat[known]
-    # Each (comment, term) once, ordered by its first occurrence: tfidf's key order.
-    pairs, first, counts = np.unique(key, return_index=True, return_counts=True)
+    owner, term, counts = _pairs(doc[known], flat[known], len(names))
+    weights = np.array([idf[name] for name in names], dtype=np.float64)
+    return _tfidf_rows(len(term_lists), owner, term, counts, weights)
+
+
+def _pairs(doc: Any, term: Any, width: int) -> tuple[Any, Any, Any]:
+    """Each (list, term) of the arrays `doc` and `term` (terms are numbers below `width`) once,
+    ordered by its first occurrence (`tfidf`'s key order): its list, its term and how many
+    times it occurs."""
+    import numpy as np
+
+    width = max(1, width)
+    pairs, first, counts = np.unique(doc * width + term, return_index=True, return_counts=True)
     order = np.argsort(first, kind="stable")
     pairs, counts = pairs[order], counts[order]
-    owner, term = np.divmod(pairs, max(1, len(names)))
+    owner, term = np.divmod(pairs, width)
+    return owner, term, counts
+
+
+def _tfidf_rows(
+    length: int, owner: Any, term: Any, counts: Any, weights: Any
+) -> tuple[Any, Any, Any]:
+    """The rows of a `VectorTable` of `length` vectors from their (list, term, count) pairs in
+    `tfidf`'s key order (`_pairs`, terms numbered as `weights` is)."""
+    import numpy as np
+
     top = int(counts.max(initial=0))
     logs = np.array([1.0 + math.log(c) if c else 0.0 for c in range(top + 1)], dtype=np.float64)
-    weights = np.array([idf[name] for name in names], dtype=np.float64)
     values = logs[counts] * weights[term]
-    bounds = np.searchsorted(owner, np.arange(len(term_lists) + 1)).tolist()
     # Each norm is `sum` of its squares, in order from 0 (`bincount` adds them so), then the
     # same correctly rounded square root and divisions as `normalized`.
-    norms = np.sqrt(np.bincount(owner, weights=values * values, minlength=len(term_lists)))
-    scaled_array = values / np.where(norms == 0.0, 1.0, norms)[owner]
-    scaled = scaled_array.tolist()
-    zero_array = norms == 0.0
-    zero = zero_array.tolist()
-    kept = ~zero_array[owner]  # a zero vector is empty
-    sizes = np.bincount(owner[kept], minlength=len(term_lists))
-    rows = (sizes, term[kept], scaled_array[kept])
-    del scaled_array, values, kept  # only what the table keeps stays while the dicts are made
-    labels = [names[t] for t in term.tolist()]
-    out: list[Vector] = []
-    for i in range(len(term_lists)):
-        b, e = bounds[i], bounds[i + 1]
-        out.append({} if zero[i] else dict(zip(labels[b:e], scaled[b:e], strict=True)))
-    return out, *rows
+    norms = np.sqrt(np.bincount(owner, weights=values * values, minlength=length))
+    scaled = values / np.where(norms == 0.0, 1.0, norms)[owner]
+    kept = ~(norms == 0.0)[owner]  # a zero vector is empty
+    sizes = np.bincount(owner[kept], minlength=length)
+    return sizes, term[kept], scaled[kept]
+
+
+def idf_table(
+    term_lists: Sequence[Sequence[str]], least: int = 1
+) -> tuple[dict[str, float], VectorTable]:
+    """The IDF weights of the terms of `term_lists` (`idf_weights` of `document_frequencies`,
+    leaving out terms of fewer than `least` lists) and `tfidf_vectors` of the lists with them.
+    From `SUM_IN_ARRAYS` lists on, both come from one count of each (list, term) in arrays:
+    the same weights in the same key order, and the same table."""
+    if len(term_lists) < SUM_IN_ARRAYS:
+        df = document_frequencies(term_lists)
+        if least > 1:
+            df = {term: count for term, count in df.items() if count >= least}
+        idf = idf_weights(df, max(1, len(term_lists)))
+        return idf, tfidf_vectors(term_lists, idf)
+    import numpy as np
+
+    # Every term in order of first use: `document_frequencies`' key order.
+    vocabulary = list(dict.fromkeys(chain.from_iterable(term_lists)))
+    number = dict(zip(vocabulary, range(len(vocabulary)), strict=True))
+    holding = np.zeros(len(vocabulary), np.int64)  # how many lists hold each term
+    parts = []
+    for start in range(0, len(term_lists), _TFIDF_CHUNK):  # bounds the temporary arrays
+        part = term_lists[start : start + _TFIDF_CHUNK]
+        sizes = np.fromiter(map(len, part), np.int64, len(part))
+        flat = np.fromiter(
+            map(number.__getitem__, chain.from_iterable(part)), np.int64, int(sizes.sum())
+        )
+        doc = np.repeat(np.arange(len(part), dtype=np.int64), sizes)
+        owner, term, counts = _pairs(doc, flat, len(vocabulary))
+        holding += np.bincount(term, minlength=len(vocabulary))
+        parts.append((len(part), owner, term, counts))
+    kept = holding >= least
+    names = [vocabulary[i] for i in np.flatnonzero(kept).tolist()]
+    df = dict(zip(names, holding[kept].tolist(), strict=True))
+    idf = idf_weights(df, max(1, len(term_lists)))
+    renumber = np.full(len(vocabulary), -1, np.int64)  # a term's index in `names`
+    renumber[kept] = np.arange(len(names), dtype=np.int64)
+    weights = np.array([idf[name] for name in names], dtype=np.float64)
+    rows_sizes, rows_ids, rows_values = [], [], []
+    for length, owner, term, counts in parts:
+        known = kept[term]  # a term without a weight is left out, as tfidf does
+        rows = _tfidf_rows(length, owner[known], renumber[term[known]], counts[known], weights)
+        rows_sizes.append(rows[0])
+        rows_ids.append(rows[1])
+        rows_values.append(rows[2])
+    table = VectorTable.from_arrays(
+        names,
+        dict(zip(names, range(len(names)), strict=True)),
+        np.concatenate(rows_sizes).astype(np.int64),
+        np.concatenate(rows_ids),
+        np.concatenate(rows_values),
+    )
+    return idf, table
 
 
 def normalized(vector: Mapping[str, float]) -> Vector:
@@ -475,7 +580,8 @@ class VectorTable:
     def __init__(self, vectors: Sequence[Mapping[str, float]]) -> None:
         import numpy as np
 
-        self._vectors = vectors
+        # The vectors as given (`vector` returns them): dicts where they come from `tfidf`.
+        self._vectors: Sequence[Vector] | None = cast(Sequence[Vector], vectors)
         self._names = list(dict.fromkeys(chain.from_iterable(vectors)))
         self._number = dict(zip(self._names, range(len(self._names)), strict=True))
         self._sizes = np.fromiter(map(len, vectors), np.int64, len(vectors))
@@ -489,19 +595,19 @@ class VectorTable:
     @classmethod
     def from_arrays(
         cls,
-        vectors: Sequence[Mapping[str, float]],
         names: list[str],
         number: dict[str, int],
         sizes: Any,
         ids: Any,
         values: Any,
     ) -> VectorTable:
-        """The table of `vectors` from its arrays: each vector's size, and its terms (indices
-        into `names`, which may hold terms no vector has) and values, in the vectors' order."""
+        """The table of vectors given as arrays: each vector's size, and its terms (indices
+        into `names`, which may hold terms no vector has) and values, vector after vector.
+        Its vectors are made dicts only when asked for (`vector`)."""
         import numpy as np
 
         table = cls.__new__(cls)
-        table._vectors = vectors
+        table._vectors = None
         table._names = names
         table._number = number
         table._sizes = sizes
@@ -509,6 +615,26 @@ class VectorTable:
         table._ids = ids
         table._values = values
         return table
+
+    def __len__(self) -> int:
+        return len(self._sizes)
+
+    def sizes(self) -> list[int]:
+        """How many terms each vector has (0: an empty vector), in row order."""
+        return self._sizes.tolist()
+
+    def size(self, row: int) -> int:
+        """How many terms row `row`'s vector has."""
+        return int(self._sizes[row])
+
+    def vector(self, row: int) -> Vector:
+        """Row `row`'s vector as a dict: its terms in order, with their values."""
+        if self._vectors is not None:
+            return self._vectors[row]
+        start = int(self._starts[row])
+        end = start + int(self._sizes[row])
+        terms = map(self._names.__getitem__, self._ids[start:end].tolist())
+        return dict(zip(terms, self._values[start:end].tolist(), strict=True))
 
     def _entries(self, chosen: Any) -> tuple[Any, Any, Any]:
         """The sizes of the rows `chosen` (an array), and their terms and values, row after
@@ -552,6 +678,8 @@ class VectorTable:
         """`dots` of the vectors `rows` with `b`."""
         import numpy as np
 
+        if not b:
+            return [0.0 for _ in rows]  # `dot` of any vector with {} is 0.0
         # Each term's position in `b` (-1: not in it); a term of `b` no vector has is never met.
         in_b = np.fromiter(map(self._number.get, b, repeat(-1)), np.int64, len(b))
         position = np.full(len(self._names), -1, np.int64)
@@ -571,7 +699,7 @@ class VectorTable:
                 out += sums
                 continue
             out += [
-                total if size <= len(b) else dot(self._vectors[row], b)
+                total if size <= len(b) else dot(self.vector(row), b)
                 for row, size, total in zip(chosen.tolist(), sizes.tolist(), sums, strict=True)
             ]
         return out

@@ -22,6 +22,7 @@ from bot.summarize.text import (
     add_into,
     document_frequencies,
     dots,
+    idf_table,
     idf_weights,
     sum_vectors,
     tfidf,
@@ -150,6 +151,47 @@ def test_a_leading_name_is_only_someone_named() -> None:
     assert cues.named_person(text, 0, len(text), {}) == (cues.OP, 0)
 
 
+_NAMING = (
+    "op OP Op op. op.. @op u/op /u/op _op op_ -op op- op's op-ed op.ed opinion people parent "
+    "Parent parents"
+).split() + (
+    "the op|The OP|the parent|the previous commenter|agree with|I agree with|side with|against|"
+    "what|said|+1 to|I'm with|same as|on|'s side|support|'s view|said it|yeah|fair,|is right|"
+    "is wrong|has a point|good point|as|says|NTA|esh|Dr.|with|respond to|the point of|last|"
+    "above|,|.|:|\n|-|'|2"
+).split("|")
+
+
+@given(st.lists(st.sampled_from(_NAMING), max_size=12), st.booleans())
+def test_nobody_is_named_without_op_or_parent_as_a_word(parts: list[str], joined: bool) -> None:
+    """With no names in a thread, the rows that could only name "op" or "parent" are left out
+    of a text without either word (`cues._nameless`): the same answer as running them all."""
+    text = ("" if joined else " ").join(parts)
+    full = pytest.MonkeyPatch()
+    for own in (None, cues.own_words(text, [(0, len(text))]) if text.strip() else frozenset()):
+        got = cues.named_person(text, 0, len(text), {}, own)
+        with full.context() as patch:
+            patch.setattr(cues, "_nameless", lambda lowered: True)  # every row runs
+            assert got == cues.named_person(text, 0, len(text), {}, own)
+
+
+_REPORTING = (
+    "Mr Abara|Cllr|Dr. Hussain|MR ABARA|Ms|He|Dana Lee|the chair|I|R1|said|SAID|Said|spoke|then|"
+    "also|strongly|argued|agreed|disagreed|supported|felt|thought|asked|sai|saidx|that|in favour|"
+    ".|,|:|\n|  |-|'|\"|> quoted|x"
+).split("|")
+
+
+@given(st.lists(st.sampled_from(_REPORTING), max_size=10), st.booleans())
+def test_a_reported_speaker_holds_a_reporting_word(parts: list[str], joined: bool) -> None:
+    """`set_speakers` leaves out a comment whose own words (all of it) hold no reporting verb:
+    the pattern never matches such a text."""
+    text = ("" if joined else " ").join(parts)
+    spans = text_module.sentence_spans(text)
+    if cues.REPORTED.match(text, 0, 200) is not None:
+        assert spans and not cues.own_words(text, spans).isdisjoint(cues.REPORTED_WORDS)
+
+
 def test_real_comments_read_as_before() -> None:
     texts = _real_comments()
     phrases = [
@@ -242,3 +284,24 @@ def test_tfidf_table_is_the_table_of_the_vectors(
         assert list(table.sum(rows).items()) == list(total.items())
         for b in (total, dict(list(total.items())[:20]), {"elsewhere": 1.0}, {}):
             assert table.dots(rows, b) == plain.dots(rows, b)
+
+
+@pytest.mark.parametrize("extra", [0, SUM_IN_ARRAYS + 50])
+@pytest.mark.parametrize("least", [1, 2])
+def test_idf_table_is_document_frequencies_then_tfidf(
+    extra: int, least: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(text_module, "_TFIDF_CHUNK", 777)  # counts carried across chunks
+    terms = Terms()
+    texts = _real_comments(extra) + ["", "the and of", "Cats cats CATS dogs", "hapaxlegomenon"]
+    lists = [terms(t) for t in texts]
+    df = document_frequencies(lists)
+    if least > 1:
+        df = {term: count for term, count in df.items() if count >= least}
+    idf = idf_weights(df, len(lists))
+    idf_got, table = idf_table(lists, least)
+    assert list(idf_got.items()) == list(idf.items())  # the same weights, the same key order
+    expected = tfidf_all(lists, idf)
+    assert [table.vector(row) for row in range(len(lists))] == expected
+    assert [list(table.vector(row)) for row in range(len(lists))] == [list(v) for v in expected]
+    assert table.sizes() == [len(v) for v in expected]

@@ -134,6 +134,7 @@ def summarize_offline(
         extraction.centroid([d for d in m if extraction.quotable(d)], table) for m in members
     ]
     used: set[tuple[int, tuple[int, int]]] = set()
+    by_id = {d.comment.id: d for d in docs}  # for `_spans_of`, made once
     positions: list[str] = []
     side_points = []
     for s in range(n_sides):
@@ -153,7 +154,7 @@ def summarize_offline(
         positions.append(text)
         side_points.append(points)
         used.update(skip)
-        used.update(_spans_of(docs, points))
+        used.update(_spans_of(by_id, points))
         report("extracting", s + 1, n_sides)
     labels = extraction.labels(question, positions, a.camps.anchored) if two else [MAIN_POINTS]
     if two and a.camps.names:
@@ -180,7 +181,7 @@ def summarize_offline(
         other_points = extraction.pick_points(
             rest, extraction.centroid(rest, table), {}, idf, terms, cap, used, table=table
         )
-        used.update(_spans_of(docs, other_points))
+        used.update(_spans_of(by_id, other_points))
     summary = Summary(
         question=question,
         sides=sides,
@@ -191,9 +192,9 @@ def summarize_offline(
     return summary, extraction.notes(docs, two, a.camps.conflicts, bool(other_points))
 
 
-def _spans_of(docs: list[Doc], points) -> set[tuple[int, tuple[int, int]]]:
-    """The (doc, span) of every point's quote, so that nothing is quoted twice."""
-    index = {d.comment.id: d for d in docs}
+def _spans_of(index: dict[str, Doc], points) -> set[tuple[int, tuple[int, int]]]:
+    """The (doc, span) of every point's quote, so that nothing is quoted twice (`index`: each
+    comment id's doc, the last of any that share one)."""
     out = set()
     for point in points:
         for quote in point.quotes:

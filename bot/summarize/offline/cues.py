@@ -15,7 +15,14 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache
 
-from bot.summarize.literals import Openings, Test, filterable, first_words, needs
+from bot.summarize.literals import (
+    Openings,
+    Test,
+    filterable,
+    first_words,
+    needs,
+    required_clauses,
+)
 from bot.summarize.offline.model import Cue
 from bot.summarize.text import Substrings, word_count
 from bot.textfold import fold_chars
@@ -598,6 +605,7 @@ _PRAISE_WORDS = (
     "this is",
     "loved",
 )
+PRAISE_WORD_SET = frozenset(_PRAISE_WORDS)
 
 
 # A site's header line copied with the text ("kellan 4 hours ago | parent | next [-]").
@@ -622,7 +630,7 @@ def is_junk(text: str) -> bool:
 def is_praise(text: str, words: frozenset[str] | None = None) -> bool:
     """Whether `text` thanks or praises (`PRAISE`). `words`, when given, is `own_words` of an
     ASCII `text` whose own sentences are all of it but white space (no leading quotation)."""
-    if words is not None and words.isdisjoint(_PRAISE_WORDS):
+    if words is not None and words.isdisjoint(PRAISE_WORD_SET):
         return False
     lowered = text.lower()
     if words is None and not any(word in lowered for word in _PRAISE_WORDS):
@@ -639,11 +647,14 @@ def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> lis
     """(position, kind) of every agreement or disagreement cue in `text[begin:]`, in order; at
     one position disagreement wins ("I don't agree" is never read as agreement). `words`, when
     given, is `own_words` of `text[begin:]` (the prefilter words it holds, found once)."""
-    lowered = text[begin:].lower()
     if words is None:
-        present = frozenset(_CUE_FINDER.found_in(lowered))
+        lowered = text[begin:].lower()
+        rows = _rows_of(frozenset(_CUE_FINDER.found_in(lowered)))
     else:
-        present = words & _CUE_WORD_SET
+        rows = _rows_of(words & _CUE_WORD_SET)
+        if not rows:
+            return []  # no cue word: no pattern may run (four comments in ten on the bench)
+        lowered = text[begin:].lower()
     hits: list[tuple[int, int, str]] = []
     exact = filterable(lowered)
     if begin and text[begin - 1] != "\n":
@@ -652,7 +663,7 @@ def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> lis
         source, offset, start = text[begin:], begin, 0
     else:
         source, offset, start = text, 0, begin
-    for row in _rows_of(present):
+    for row in rows:
         if exact and not _CUE_NEEDS[row](lowered):
             continue  # the pattern cannot match: skip the search
         kind, _, pattern = _CUE_PATTERNS[row]
@@ -698,13 +709,14 @@ def _sentence_cues(
             found.append((k, at, kind))
     plain = text.isascii()
     which = _SENTENCE_OPENINGS.which
+    of, other = _SENTENCE_OPENINGS.by_word()  # `which` of a sentence with no lead (most)
     for k, (b, e) in enumerate(spans):
         # The sentence's first word says which of the patterns can match (`first_words`): most
         # sentences skip all three (issue 13).
         opening = _OPENING_WORD.match(text, b, e)
         lead, word = opening.group(1, 2)  # type: ignore[union-attr]  # it matches "" at least
         if word and (plain or opening.group().isascii()):  # type: ignore[union-attr]
-            can = which(lead, word.lower())
+            can = which(lead, word.lower()) if lead or of is None else of.get(word.lower(), other)
         else:
             can = _ALL_THREE
         if can[0] and _DISAGREE_SENTENCE.match(text, b, e):
@@ -786,12 +798,12 @@ def read_cue(
         return None, False
     folded = fold_chars(text[: spans[-1][1]])
     found = _sentence_cues(folded, spans, words)
-    disagrees = any(kind != "agree" for _, _, kind in found)
     if not found:
         b, e = spans[0]
         if _WEAK_OPENING.match(folded, b, e):
             return Cue(-1, 0.35, "contrast", weak=True), False
         return None, False
+    disagrees = any(kind != "agree" for _, _, kind in found)
     k, at, kind = found[0]
     cue, disagrees = _first_cue(folded, spans, found, disagrees)
     b, e = spans[0]
@@ -1009,6 +1021,8 @@ _SPECIAL = {"op": OP, "the op": OP, "parent": PARENT, "the parent": PARENT}
 
 
 NAMELESS_WORDS = ("op", "parent", "previous", "above", "nta", "yta", "esh")
+# As a set: a set of words is told apart from it by a look-up per word of the smaller one.
+NAMELESS_WORD_SET = frozenset(NAMELESS_WORDS)
 
 
 @dataclass(frozen=True)
@@ -1020,6 +1034,10 @@ class _NamedPlan:
     # The rows whose name is only ever someone in `names` ("Dan is right": a leading name is
     # never "op" or "parent", see the loop of `named_person`): with no names, never run.
     named_only: frozenset[int]
+    # The rows that name "the parent" or the poster (NTA) in words of their own; with no names,
+    # any other row finds only "op" or "parent" as a name, a word of the text (`_nameless`):
+    # without such a word its matches name nobody, and leaving them out changes no answer.
+    nameless: frozenset[int]
 
 
 @cache
@@ -1037,7 +1055,30 @@ def _named_plan() -> _NamedPlan:
         {w: rows for w, rows in rows_of.items() if rows},
         frozenset(r for r, (cue_words, _) in enumerate(_NAMED_ROWS) if not cue_words),
         frozenset(r for r, (_, pattern) in enumerate(_NAMED_ROWS) if "lead" in pattern.groupindex),
+        frozenset(
+            r
+            for r, (_, pattern) in enumerate(_NAMED_ROWS)
+            if {"parent", "aita"} & set(pattern.groupindex)
+        ),
     )
+
+
+def _nameless(lowered: str) -> bool:
+    """Whether an ASCII lowercased text holds "op" or "parent" as a word (between characters
+    that are not word characters, as `\\b` sees them). A name a row finds is a word so bounded
+    (it follows a space, "@", "/" or the start, and a name runs on over every word character,
+    "." and "-"), so with no names in the thread, a text without either word names nobody
+    through `_SPECIAL` (issue 13: "people" and "opinion" hold "op")."""
+    for word in ("op", "parent"):
+        at = lowered.find(word)
+        while at >= 0:
+            end = at + len(word)
+            before = lowered[at - 1] if at else " "
+            after = lowered[end] if end < len(lowered) else " "
+            if not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
+                return True
+            at = lowered.find(word, at + 1)
+    return False
 
 
 def _has_verdict(match: re.Match[str]) -> bool:
@@ -1060,7 +1101,7 @@ def named_person(
     is `own_words` of a comment whose own sentences are `text[begin:end]` (at most
     `OPENING_SENTENCES` of them). The `speaker` naming themselves ("Ahmed, I coach the junior
     club.") answers nobody: the next name counts."""
-    if own is not None and not names and own.isdisjoint(NAMELESS_WORDS):
+    if own is not None and not names and own.isdisjoint(NAMELESS_WORD_SET):
         return None, 0  # nobody has a name here
     lowered = text[begin:end].lower()
     if own is None and not names and not any(word in lowered for word in NAMELESS_WORDS):
@@ -1073,6 +1114,11 @@ def named_person(
         rows.update(plan.rows_of.get(word, ()))
     if not names:
         rows -= plan.named_only  # what they find is only ever someone in `names`
+        if not rows.issubset(plan.nameless) and lowered.isascii() and not _nameless(lowered):
+            # The other rows could only name "op" or "parent", and neither is a word here.
+            rows &= plan.nameless
+            if not rows:
+                return None, 0
     exact = filterable(lowered)
     matches: list[re.Match[str]] = []
     for row in sorted(rows):  # in row order: a tie of starts keeps it (a stable sort)
@@ -1186,6 +1232,7 @@ _TEAM = re.compile(
     _I,
 )
 _TEAM_WORDS = ("team", "all the way", ">", "ftw", "forever", "for life", "every ", "any day")
+TEAM_WORD_SET = frozenset(_TEAM_WORDS)
 _BARE_WORD = re.compile(_LEAD + _WORD + r"\s*(?:[.!]+(?:\s|$)|$)", _I)
 _CLAUSE_BREAK = re.compile(r"[.!?;]+\s+")
 
@@ -1206,7 +1253,7 @@ def team_phrase(
     if not spans:
         return None
     if words is not None:
-        if words.isdisjoint(_TEAM_WORDS):
+        if words.isdisjoint(TEAM_WORD_SET):
             return None
     else:
         head = text[spans[0][0] : spans[min(len(spans), OPENING_SENTENCES) - 1][1]].lower()
@@ -1513,15 +1560,43 @@ def _head(words: list[str]) -> str:
     return words[-1]
 
 
+# Minutes in reported speech: a paragraph that opens with who spoke ("Mr Abara spoke in
+# favour.", "Cllr Hart argued that ...", "Dr Hussain supported the proposal").
+REPORTED = re.compile(
+    r"\W*(?P<name>(?:(?:" + "|".join(sorted(TITLES)) + r")\.?\s+)?(?-i:[A-Z])[\w'\-]+"
+    r"(?:\s+(?-i:[A-Z])[\w'\-]+)?)\s+(?:(?:then|also|again|briefly|strongly)\s+)?"
+    r"(?:said|says|spoke|asked|replied|responded|argued|added|noted|agreed|disagreed|supported"
+    r"|opposed|objected|suggested|proposed|moved|questioned|stated|explained|felt|thought"
+    r"|pointed|countered|urged|welcomed|raised|warned|insisted|accepted|conceded|expressed"
+    r"|wondered|commented|remarked|observed|queried|challenged|seconded|reported|asked)\b",
+    re.IGNORECASE,
+)
+# The verbs one of which every match holds (read from the pattern, `literals`): they are among
+# the prefilter words (`own_words`), so that a comment holding none is not matched. Empty (no
+# filter) should the pattern ever need no single word.
+_REPORTED_NEEDS = required_clauses(REPORTED)
+REPORTED_WORDS = (
+    frozenset(_REPORTED_NEEDS[0])
+    if len(_REPORTED_NEEDS) == 1 and all(w.isalpha() for w in _REPORTED_NEEDS[0])
+    else frozenset()
+)
+
+
 # --- the prefilter words of a comment, found once ---------------------------------------------
 
 
 @cache
 def _own_words_finder() -> Substrings:
-    """Every word a prefilter of this module looks for (cues, named people, praise, camps)."""
+    """Every word a prefilter of this module looks for (cues, named people, praise, camps,
+    reported speakers)."""
     named = _named_plan().finder
     return Substrings(
-        set(_CUE_WORDS) | named.words | set(NAMELESS_WORDS) | set(_PRAISE_WORDS) | set(_TEAM_WORDS)
+        set(_CUE_WORDS)
+        | named.words
+        | set(NAMELESS_WORDS)
+        | set(_PRAISE_WORDS)
+        | set(_TEAM_WORDS)
+        | REPORTED_WORDS
     )
 
 
@@ -1538,4 +1613,13 @@ def own_words(text: str, spans: list[tuple[int, int]]) -> frozenset[str]:
         return _NO_WORDS
     lowered = fold_chars(text[: spans[-1][1]])[spans[0][0] :].lower()
     found = _own_words_finder().found_in(lowered)
+    return frozenset(found) if found else _NO_WORDS
+
+
+def own_words_of(tokens: list[str], lowered: str) -> frozenset[str]:
+    """`own_words` of an ASCII comment from its words, found already: `lowered` is the text of
+    its own sentences lowercased (the text `own_words` scans) and `tokens` its words
+    (``words(lowered)``, which white space around it does not change). Reading splits the text
+    into words once, for its terms and for this (issue 13)."""
+    found = _own_words_finder().found_in_words(tokens, lowered)
     return frozenset(found) if found else _NO_WORDS

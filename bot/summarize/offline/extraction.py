@@ -136,7 +136,7 @@ def point_text(quote: str) -> str:
 
 
 def quotable(doc: Doc) -> bool:
-    return not doc.junk and not doc.off_topic and bool(doc.vector)
+    return not doc.junk and not doc.off_topic and doc.weighted > 0
 
 
 # --- question and labels ---------------------------------------------------------------------

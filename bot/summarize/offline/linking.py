@@ -23,10 +23,12 @@ from dataclasses import replace
 from bot.summarize.offline.claim import Claim, denies, read_claim, root, stance, tokens
 from bot.summarize.offline.cues import (
     CONFIRMED,
-    NAMELESS_WORDS,
+    NAMELESS_WORD_SET,
     OP,
     OPENING_SENTENCES,
     PARENT,
+    REPORTED,
+    REPORTED_WORDS,
     TITLES,
     is_junk,
     named_person,
@@ -75,8 +77,10 @@ def link(docs: list[Doc], thread: Thread, report: Reporter) -> None:
     linker = _Linker(docs, thread)
     total = len(docs)
     report("linking", 0, total)
+    active = report.active
     for doc in docs:
-        report("linking", doc.index + 1, total)
+        if active:
+            report("linking", doc.index + 1, total)
         if not doc.comment.is_bot:
             linker.link(doc)
 
@@ -359,7 +363,7 @@ class _Linker:
         Naming can be the cue itself ("I'm with Bruno", "Gio is right", "same as Dimitri")."""
         # Nobody to name when the thread has no names and no name-free word ("op", "above")
         # is in the comment's own sentences (`doc.words` holds any of them that is): no folding.
-        if doc.spans and (self.names or not doc.words.isdisjoint(NAMELESS_WORDS)):
+        if doc.spans and (self.names or not doc.words.isdisjoint(NAMELESS_WORD_SET)):
             end = doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]
             text = fold_chars(doc.comment.text[:end])
             # The words found in its own sentences serve when they are all looked in.
@@ -512,19 +516,6 @@ def _motion(docs: list[Doc], opening: int | None, claim: Claim | None) -> Claim 
     return None
 
 
-# Minutes in reported speech: a paragraph that opens with who spoke ("Mr Abara spoke in
-# favour.", "Cllr Hart argued that ...", "Dr Hussain supported the proposal").
-_REPORTED = re.compile(
-    r"\W*(?P<name>(?:(?:" + "|".join(sorted(TITLES)) + r")\.?\s+)?(?-i:[A-Z])[\w'\-]+"
-    r"(?:\s+(?-i:[A-Z])[\w'\-]+)?)\s+(?:(?:then|also|again|briefly|strongly)\s+)?"
-    r"(?:said|says|spoke|asked|replied|responded|argued|added|noted|agreed|disagreed|supported"
-    r"|opposed|objected|suggested|proposed|moved|questioned|stated|explained|felt|thought"
-    r"|pointed|countered|urged|welcomed|raised|warned|insisted|accepted|conceded|expressed"
-    r"|wondered|commented|remarked|observed|queried|challenged|seconded|reported|asked)\b",
-    re.IGNORECASE,
-)
-
-
 def set_speakers(docs: list[Doc]) -> None:
     """Each doc's speaker: its author; where no comment of the thread has one (minutes pasted
     as paragraphs), the person a paragraph opens by reporting, if any."""
@@ -536,7 +527,12 @@ def set_speakers(docs: list[Doc]) -> None:
         if doc.label is not None:
             doc.speaker = doc.label  # "R1 (resident): I object."
             continue
-        match = _REPORTED.match(doc.comment.text, 0, 200)
+        text = doc.comment.text
+        if doc.body == 0 and doc.spans and text.isascii() and doc.words.isdisjoint(REPORTED_WORDS):
+            # Its own words are all of it and hold no reporting verb: no match (issue 13).
+            doc.speaker = None
+            continue
+        match = REPORTED.match(text, 0, 200)
         doc.speaker = match.group("name") if match is not None else None
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.progress import Progress
-from bot.summarize.text import Vector
+from bot.summarize.text import Vector, VectorTable
 from bot.thread import Comment
 
 PROGRESS_EVERY = 250
@@ -46,7 +46,9 @@ class Doc:
     comment: Comment
     body: int  # where the commenter's own words start (after a leading quotation)
     spans: list[tuple[int, int]]
-    vector: Vector
+    # Its TF-IDF vector, or the thread's `VectorTable` holding it as row `index`: made a dict
+    # only when asked for (`vector`; a large thread's summary needs almost none as dicts).
+    source: Vector | VectorTable
     unit: int = -1
     cue: Cue | None = None
     disagrees: bool = False  # holds a disagreement cue anywhere in its own words
@@ -67,6 +69,21 @@ class Doc:
     # A respondent's label before their words ("R1 (resident, Hollins Lane): I object."), in a
     # thread with no authors: who speaks.
     label: str | None = None
+    # How many terms its vector has (0: none, it says nothing on the topic); -1 until known.
+    weighted: int = -1
+
+    def __post_init__(self) -> None:
+        if self.weighted < 0:
+            source = self.source
+            self.weighted = (
+                source.size(self.index) if isinstance(source, VectorTable) else len(source)
+            )
+
+    @property
+    def vector(self) -> Vector:
+        """Its TF-IDF vector (from its table, made a dict when asked for)."""
+        source = self.source
+        return source.vector(self.index) if isinstance(source, VectorTable) else source
 
 
 @dataclass(slots=True)
@@ -85,6 +102,8 @@ class Reporter:
 
     def __init__(self, progress: Progress | None) -> None:
         self._progress = progress
+        # Whether anyone listens: a loop over every comment need not call it otherwise.
+        self.active = progress is not None
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if self._progress is not None and (

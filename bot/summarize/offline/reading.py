@@ -10,17 +10,22 @@ from __future__ import annotations
 import math
 import re
 
-from bot.summarize.offline.cues import PRAISE, is_praise, own_words
+from bot.summarize.offline.cues import (
+    PRAISE,
+    PRAISE_WORD_SET,
+    is_praise,
+    own_words,
+    own_words_of,
+)
 from bot.summarize.offline.linking import mark_junk, opening_index
 from bot.summarize.offline.model import Doc, Reporter
 from bot.summarize.text import (
     Terms,
     VectorTable,
-    document_frequencies,
-    idf_weights,
+    idf_table,
     sentence_spans,
-    tfidf_table,
     word_count,
+    words,
 )
 from bot.thread import Comment, Thread
 
@@ -40,35 +45,51 @@ def read(
     total = len(comments)
     bodies: list[int] = []
     term_lists: list[list[str]] = []
+    span_lists: list[list[tuple[int, int]]] = []
+    word_sets: list[frozenset[str]] = []
     labels = respondent_labels(comments)
     report("reading", 0, total)
     for i, comment in enumerate(comments):
-        body = body_start(comment.text)
+        text = comment.text
+        body = body_start(text)
         label = labels[i]
         if label is not None:
             body = max(body, label[1])
         bodies.append(body)
-        term_lists.append([] if comment.is_bot else terms(comment.text[body:]))
-        report("reading", i + 1, total)
-    df = document_frequencies(term_lists)
-    if total >= 5:
-        # A word only one comment uses says nothing about the thread; keeping it would only
-        # inflate the norms of long comments.
-        df = {term: count for term, count in df.items() if count >= 2}
-    idf = idf_weights(df, max(1, total))
-    vectors, table = tfidf_table(term_lists, idf)  # table row i is vectors[i]
+        spans = sentence_spans(text, body)
+        span_lists.append(spans)
+        if comment.is_bot:
+            term_lists.append([])
+            word_sets.append(own_words(text, spans))
+        elif spans and text.isascii():
+            # The words of its own text, split once, serve its terms and its prefilter words
+            # (its own sentences are `text[body:]` but white space around them: issue 13).
+            lowered = text[body:].lower()
+            tokens = words(lowered)
+            term_lists.append(terms.of_words(tokens))
+            own = lowered[spans[0][0] - body : spans[-1][1] - body]
+            word_sets.append(own_words_of(tokens, own))
+        else:
+            term_lists.append(terms(text[body:]))
+            word_sets.append(own_words(text, spans))
+        if report.active:
+            report("reading", i + 1, total)
+    # A word only one comment uses says nothing about the thread; keeping it would only
+    # inflate the norms of long comments.
+    idf, table = idf_table(term_lists, 2 if total >= 5 else 1)  # row i is docs[i]'s vector
+    weighted = table.sizes()
     docs = []
     for i, comment in enumerate(comments):
-        spans = sentence_spans(comment.text, bodies[i])
         docs.append(
             Doc(
                 index=i,
                 comment=comment,
                 body=bodies[i],
-                spans=spans,
-                vector=vectors[i],
-                words=own_words(comment.text, spans),
+                spans=span_lists[i],
+                source=table,
+                words=word_sets[i],
                 label=label[0] if (label := labels[i]) is not None else None,
+                weighted=weighted[i],
             )
         )
     mark_junk(docs)
@@ -129,12 +150,12 @@ def _mark_off_topic(docs: list[Doc], table: VectorTable) -> None:
     opening = opening_index(docs)
     live = [d for d in docs if not d.junk]
     for doc in docs:
-        if doc.junk or not doc.vector:
+        if doc.junk or not doc.weighted:
             doc.off_topic = True
     total = table.sum(doc.index for doc in live)
     total_sq = sum(v * v for v in total.values())
     relevance: dict[int, float] = {}
-    scored = [doc for doc in live if doc.vector]
+    scored = [doc for doc in live if doc.weighted]
     overlaps = table.dots([d.index for d in scored], total)
     for doc, overlap in zip(scored, overlaps, strict=True):
         # Leave-one-out: a comment is not relevant to the thread because it is part of it.
@@ -151,7 +172,10 @@ def _mark_off_topic(docs: list[Doc], table: VectorTable) -> None:
         text = doc.comment.text
         # Its own words are the whole text: the words found in them serve (`is_praise`).
         whole = doc.body == 0 and text.isascii()
-        if is_praise(text, doc.words if whole else None):
+        # (Own words that hold no praise word: `is_praise` is False, with no call.)
+        if (not whole or not doc.words.isdisjoint(PRAISE_WORD_SET)) and is_praise(
+            text, doc.words if whole else None
+        ):
             # Thanks inside an argument do not make it thanks: count the words said besides.
             own = sum(word_count(text[b:e]) for b, e in doc.spans if not PRAISE.search(text[b:e]))
             if own < 8 or (enough and rel < median and own < 25):

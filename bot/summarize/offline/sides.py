@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from bot.summarize.offline.cues import (
     OPENING_SENTENCES,
+    TEAM_WORD_SET,
     VERSUS,
     as_option,
     bare_word,
@@ -208,6 +209,8 @@ def _team_edges(
             continue
         text = doc.comment.text
         whole = len(doc.spans) <= OPENING_SENTENCES and text.isascii()
+        if whole and doc.words.isdisjoint(TEAM_WORD_SET):
+            continue  # no camp word in its own words: `team_phrase` finds none (no call)
         word = team_phrase(text, doc.spans, doc.words if whole else None)
         if word is not None:
             first.setdefault(word, doc.unit)
@@ -319,6 +322,11 @@ class _Parity:
         self.parity = [0] * n
 
     def find(self, x: int) -> tuple[int, int]:
+        up = self.parent[x]
+        if up == x:
+            return x, 0  # a root (most units: a thread's comments are mostly unlinked)
+        if self.parent[up] == up:
+            return up, self.parity[x]  # a root's child: nothing to compress
         path = []
         while self.parent[x] != x:
             path.append(x)
