@@ -1584,6 +1584,13 @@ REPORTED_WORDS = (
 
 # --- the prefilter words of a comment, found once ---------------------------------------------
 
+# What a denial of what was said needs (`claim.denies`): a negation, with or without its
+# apostrophe ("dont", "isnt"); "no" also finds "not" and "nothing".
+DENIAL_WORDS = frozenset(
+    "no n't never dont doesnt didnt isnt arent wasnt werent cant wont shouldnt wouldnt couldnt "
+    "hasnt havent hadnt mustnt neednt aint".split()
+)
+
 
 @cache
 def _own_words_finder() -> Substrings:
@@ -1597,6 +1604,7 @@ def _own_words_finder() -> Substrings:
         | set(_PRAISE_WORDS)
         | set(_TEAM_WORDS)
         | REPORTED_WORDS
+        | DENIAL_WORDS
     )
 
 

@@ -23,6 +23,7 @@ from dataclasses import replace
 from bot.summarize.offline.claim import Claim, denies, read_claim, root, stance, tokens
 from bot.summarize.offline.cues import (
     CONFIRMED,
+    DENIAL_WORDS,
     NAMELESS_WORD_SET,
     OP,
     OPENING_SENTENCES,
@@ -404,8 +405,10 @@ class _Linker:
         other = self.docs[target]
         if negates(own, other.comment.text[other.body :]):
             doc.cue, doc.disagrees = Cue(-1, 1.0, "disagree"), True
-        elif how != "reply" and denies(
-            other.comment.text, other.spans, doc.comment.text, doc.spans
+        elif (
+            how != "reply"
+            and not doc.words.isdisjoint(DENIAL_WORDS)  # no negation: nothing denied
+            and denies(other.comment.text, other.spans, doc.comment.text, doc.spans)
         ):
             # (a reply link's negation is read below as a contrast already)
             # "its not collusion lol" to "... is collusion": denies what it answers
