@@ -206,10 +206,18 @@ def _spans_of(index: dict[str, Doc], points) -> set[tuple[int, tuple[int, int]]]
 
 
 def _participants(units: list[Unit], docs: list[Doc], side: int) -> list[str]:
-    """Everyone on the side, the authors of folded copies included, in order of first comment."""
+    """Everyone on the side, the authors of folded copies included, in order of first comment.
+    Someone who changed their mind ("I was for it, but ...") is listed where they ended up:
+    their earlier comments stay on the side they argued, but a person is on one side only."""
+    last: dict[str, int] = {}
+    for doc in docs:
+        if doc.side is not None:
+            for name in doc.comment.authors:
+                last[name] = doc.side
     seen: dict[str, None] = {}
     for doc in docs:
         if doc.side == side:
             for name in doc.comment.authors:
-                seen.setdefault(name, None)
+                if last[name] == side:
+                    seen.setdefault(name, None)
     return list(seen)

@@ -1161,8 +1161,13 @@ def test_forum_courtesies_compromises_and_a_change_of_mind_against() -> None:
             reply_to="p",
         ),
     )
-    got = sides(Thread(comments=comments, source="reddit", title="Compulsory helmets?"))
+    thread_ = Thread(comments=comments, source="reddit", title="Compulsory helmets?")
+    got = sides(thread_)
     assert apart(got, 1, 2) and got[3] == got[2]  # vee's later view is fix's
+    # A person is listed on one side only: where they ended up.
+    listed = [side.participants for side in _offline(thread_).sides]
+    assert sum("vee" in names for names in listed) == 1
+    assert "vee" in listed[got[3]]
 
 
 def test_a_titles_choice_makes_replies_to_the_post_answers_not_rebuttals() -> None:
