@@ -415,6 +415,31 @@ def _no_word_char(op: Any, av: Any) -> bool:
     return True
 
 
+def line_anchored(pattern: re.Pattern[str]) -> bool:
+    """Whether every match of `pattern` starts at the start of a line (or of the text): each of
+    its alternatives opens with ``^``. False when that cannot be told."""
+    if _p is None or not isinstance(pattern.pattern, str):
+        return False
+    try:
+        tree = _p.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - an unreadable tree only means no guard
+        return False
+    return _anchored(list(tree.data))
+
+
+def _anchored(items: list[Any]) -> bool:
+    if not items:
+        return False
+    op, av = items[0]
+    if op is _c.AT:
+        return av in (_c.AT_BEGINNING, _c.AT_BEGINNING_LINE, _c.AT_BEGINNING_STRING)
+    if op is _c.SUBPATTERN:
+        return _anchored(list(av[3].data))
+    if op is _c.BRANCH:
+        return all(_anchored(list(alternative.data)) for alternative in av[1])
+    return False
+
+
 class Openings:
     """Which of several patterns may match a text, by its opening (`FirstWords.allows` of each;
     None, a pattern with no guard, always may), answered by one look-up for most texts."""
