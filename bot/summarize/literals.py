@@ -60,15 +60,22 @@ def needs(pattern: re.Pattern[str]) -> Test:
         (word,) = clauses[0]
         return lambda lowered: word in lowered
 
-    plan = [(clause, _cores(clause)) for clause in clauses]
+    plan = [(_cores(clause), _groups(clause)) for clause in clauses]
 
     def test(lowered: str) -> bool:
-        for clause, cores in plan:
+        for cores, groups in plan:
             for core in cores:
                 if core not in lowered:
                     return False  # no string of the clause can be in it: one search, not many
-            for s in clause:  # a loop, not any(): no generator per clause (issue 13)
-                if s in lowered:
+            for cover, group in groups:  # loops, not any(): no generator per clause (issue 13)
+                if cover in lowered:
+                    if not group:
+                        break  # the cover is the string
+                    for s in group:
+                        if s in lowered:
+                            break
+                    else:
+                        continue
                     break
             else:
                 return False
@@ -96,6 +103,44 @@ def _cores(clause: Clause) -> tuple[str, ...]:
     }
     maximal = [c for c in common if not any(c != d and c in d for d in common)]
     return tuple(sorted(maximal, key=lambda c: (-len(c), c))[:2])
+
+
+# A clause of this many strings or more is searched by groups (`_groups`).
+_MIN_GROUPED = 8
+_MIN_COVER_LENGTH = 4
+_MIN_SHARED = 3  # a cover held by fewer strings saves too few searches
+
+
+def _groups(clause: Clause) -> tuple[tuple[str, Clause], ...]:
+    """The strings of `clause` in groups, each with a cover that all of its strings hold: a
+    clause of many strings is then a few searches for covers, and the strings of a group are
+    searched only where its cover is found. One of the strings is in a text exactly when, for
+    some group, the cover and one of the group's strings are. A group with no strings is one
+    string, its cover; a small clause is all such groups."""
+    if len(clause) < _MIN_GROUPED:
+        return tuple((s, ()) for s in clause)
+    left = list(clause)
+    groups: list[tuple[str, Clause]] = []
+    while left:
+        # The cover held by the most strings left (the longer on a tie): a piece of one word
+        # (no space), so that it is rarer than the strings' common words' joins.
+        counts: dict[str, int] = {}
+        for s in left:
+            pieces = {
+                s[i:j]
+                for i in range(len(s))
+                for j in range(i + _MIN_COVER_LENGTH, len(s) + 1)
+                if " " not in s[i:j]
+            }
+            for piece in pieces:
+                counts[piece] = counts.get(piece, 0) + 1
+        cover = max(counts, key=lambda c: (counts[c], len(c), c)) if counts else ""
+        if not cover or counts[cover] < _MIN_SHARED:
+            groups += [(s, ()) for s in left]  # few share a piece: each string its own group
+            break
+        groups.append((cover, tuple(s for s in left if cover in s)))
+        left = [s for s in left if cover not in s]
+    return tuple(groups)
 
 
 def required_clauses(pattern: re.Pattern[str]) -> list[Clause]:
@@ -368,6 +413,31 @@ def _no_word_char(op: Any, av: Any) -> bool:
         else:
             return False  # NEGATE and the rest: may match a word character
     return True
+
+
+def line_anchored(pattern: re.Pattern[str]) -> bool:
+    """Whether every match of `pattern` starts at the start of a line (or of the text): each of
+    its alternatives opens with ``^``. False when that cannot be told."""
+    if _p is None or not isinstance(pattern.pattern, str):
+        return False
+    try:
+        tree = _p.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - an unreadable tree only means no guard
+        return False
+    return _anchored(list(tree.data))
+
+
+def _anchored(items: list[Any]) -> bool:
+    if not items:
+        return False
+    op, av = items[0]
+    if op is _c.AT:
+        return av in (_c.AT_BEGINNING, _c.AT_BEGINNING_LINE, _c.AT_BEGINNING_STRING)
+    if op is _c.SUBPATTERN:
+        return _anchored(list(av[3].data))
+    if op is _c.BRANCH:
+        return all(_anchored(list(alternative.data)) for alternative in av[1])
+    return False
 
 
 class Openings:

@@ -131,3 +131,17 @@ def test_dots_are_dot_of_each(count: int) -> None:
     ]
     assert dots(vectors, b) == [dot(v, b) for v in vectors]  # the same floats, longer ones too
     assert dots(vectors, {}) == [0.0] * count
+
+
+def test_a_clause_of_many_strings_is_grouped_under_covers() -> None:
+    """Every string of a clause is in one group, and holds its group's cover (or is it)."""
+    from bot.summarize.literals import _groups
+
+    for pattern in _PATTERNS:
+        for clause in required_clauses(pattern):
+            groups = _groups(clause)
+            strings = [s for cover, group in groups for s in (group or (cover,))]
+            assert sorted(strings) == sorted(clause)
+            assert all(cover in s for cover, group in groups for s in group)
+    (clause,) = required_clauses(cues._THING_VOTE)
+    assert len(_groups(clause)) < len(clause) // 4

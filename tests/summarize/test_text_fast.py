@@ -305,3 +305,43 @@ def test_idf_table_is_document_frequencies_then_tfidf(
     assert [table.vector(row) for row in range(len(lists))] == expected
     assert [list(table.vector(row)) for row in range(len(lists))] == [list(v) for v in expected]
     assert table.sizes() == [len(v) for v in expected]
+
+
+# Openings of the rows anchored at a line start, their cue words, and what may come before or
+# between them (a lead, a mention, a line break, a mid-line start of the own words).
+_ANCHORED_PIECES = (
+    "I |we |I'm |im |strongly |not at all|agree|oppose|against|opposed|counter-point|yeah, right|"
+    "sure right|with respect|respectfully|no offence, but |that's a |reasonable|compromise|"
+    "by that logic|I don't think |it's true|this is real|also |still |lol|"
+    "@bob |R1: |\u2014 |\u00e9 |x|.|!|,|\n| |  |'|\"|-"
+).split("|")
+
+
+@given(st.lists(st.sampled_from(_ANCHORED_PIECES), max_size=12), st.integers(0, 30))
+@example(["I ", "agree"], 0)
+@example(["R1: ", "agree"], 4)
+@example(["x", "\n", "agree"], 0)
+@example(["agree", " ", "we ", "agree"], 6)
+def test_rows_anchored_at_a_line_start_are_guarded_by_its_first_word(
+    parts: list[str], begin: int
+) -> None:
+    """A row anchored at line starts is skipped where the one line's opening cannot start it
+    (`cues._CUE_OPENINGS`): the cues found are those found with every row run."""
+    text = "".join(parts)
+    begin = min(begin, len(text))
+    unguarded = [None] * len(cues._CUE_OPENINGS)
+    words = cues.own_words(text, [(begin, len(text))]) if text[begin:].strip() else None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cues, "_CUE_OPENINGS", unguarded)
+        expected = cues.find_cues(text, begin), cues.find_cues(text, begin, words)
+    assert (cues.find_cues(text, begin), cues.find_cues(text, begin, words)) == expected
+
+
+def test_anchored_guards_on_real_comments() -> None:
+    texts = _real_comments()
+    assert any(guard is not None for guard in cues._CUE_OPENINGS)
+    unguarded = [None] * len(cues._CUE_OPENINGS)
+    found = [cues.find_cues(text, 0) for text in texts]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cues, "_CUE_OPENINGS", unguarded)
+        assert [cues.find_cues(text, 0) for text in texts] == found

@@ -20,6 +20,7 @@ from bot.summarize.literals import (
     Test,
     filterable,
     first_words,
+    line_anchored,
     needs,
     required_clauses,
 )
@@ -460,6 +461,12 @@ _CUE_PATTERNS = [
 # What each row's pattern needs in the lowercased text before it can match (a second, exact
 # filter after the words: see `bot.summarize.literals`).
 _CUE_NEEDS = [needs(pattern) for _, _, pattern in _CUE_PATTERNS]
+# What the first word of a line must be for each row anchored at line starts (`^`), None for
+# the other rows (and for one whose first words cannot be told): a comment of one line whose
+# opening the guard does not allow skips the row (issue 13).
+_CUE_OPENINGS = [
+    first_words(pattern) if line_anchored(pattern) else None for _, _, pattern in _CUE_PATTERNS
+]
 _CUE_WORDS = tuple(sorted({word for _, words, _ in _CUE_TABLE_ROWS for word in words}))
 _CUE_WORD_SET = frozenset(_CUE_WORDS)
 _CUE_FINDER = Substrings(_CUE_WORDS)  # the words of _CUE_WORDS in a text, in one scan
@@ -663,7 +670,21 @@ def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> lis
         source, offset, start = text[begin:], begin, 0
     else:
         source, offset, start = text, 0, begin
+    opening: tuple[str, str] | None = None  # the lead and first word of the one line, if known
+    one_line = None
     for row in rows:
+        guard = _CUE_OPENINGS[row]
+        if guard is not None:
+            if one_line is None:
+                one_line = source.find("\n", start) < 0
+                if one_line:
+                    first = _OPENING_WORD.match(source, start)
+                    lead, word = first.group(1, 2)  # type: ignore[union-attr]  # matches ""
+                    if word and lead.isascii() and word.isascii():
+                        opening = lead, word.lower()
+            # Only the line starting at `start` (the only one) may hold a match, at its start.
+            if opening is not None and not guard.allows(*opening):
+                continue
         if exact and not _CUE_NEEDS[row](lowered):
             continue  # the pattern cannot match: skip the search
         kind, _, pattern = _CUE_PATTERNS[row]
