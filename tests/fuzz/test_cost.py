@@ -66,3 +66,40 @@ def test_pathological_html_reads_in_time_bounded_by_its_size(html: str) -> None:
 def test_nesting_deeper_than_the_json_reader_goes_is_a_clean_error(text: str) -> None:
     with pytest.raises(InputError, match=r"^x.json: not readable JSON \(nested too deeply\)$"):
         parse_source(InputSource(name="x.json", data=text.encode()))
+
+
+# The offline engine's own patterns on hostile comments (about 100 KB each): a chair's
+# courtesies repeated ("welcome welcome ..." once took exponential time in the agenda
+# pattern), chat lead-ins, votes, denials and option words, as an opening and as replies.
+ENGINE_SHAPES = [
+    "welcome ",
+    "good evening, ",
+    "heads up, ",
+    "ok so ",
+    "no its ",
+    "anyone ",
+    "I was for it ",
+    "still a ",
+    "item 4 ",
+    "Cllr Amadi said he strongly ",
+    "the first one ",
+    "x vs ",
+    "tho ",
+]
+
+
+@pytest.mark.parametrize("piece", ENGINE_SHAPES)
+def test_offline_engine_on_hostile_comments_in_time_bounded_by_their_size(piece: str) -> None:
+    from bot.summarize.offline import summarize_offline
+    from bot.thread import Comment, Thread
+
+    text = piece * (100_000 // len(piece))
+    thread = Thread(
+        comments=(
+            Comment(id="c1", author="ann", text=text),
+            Comment(id="c2", author="b", text=text + " no"),
+            Comment(id="c3", author="c", text="I disagree. " + text, reply_to="c2"),
+        ),
+        source="paste",
+    )
+    assert timed(lambda: summarize_offline(thread)) < BOUND_S

@@ -601,8 +601,10 @@ _CHAIR_ROLE = re.compile(
 # is the proposal to ...", "Right, next item, the solar panels", "We're on agenda item 7",
 # "This session is on recommendation 4", "Minutes of the ...", "Planning application 26/0417".
 _AGENDA_HEAD = re.compile(
+    # (a few courtesies, each a fixed phrase: a free-text tail under a repeat would let a
+    # hostile "welcome welcome ..." take exponential time)
     r"\W*(?:(?:good (?:morning|afternoon|evening)|(?:good )?morning everyone|hi all|hello all"
-    r"|right|ok(?:ay)?|so|welcome\b[^.!?\n]{0,60})[,.!:]?\s+)*"
+    r"|right|ok(?:ay)?|so|welcome(?: back)?(?: everyone| all)?)[,.!:]?\s+){0,4}"
     r"(?:item\s+\w+|agenda item|(?:the )?next item|we'?re on (?:agenda )?item|minutes of"
     r"|notes of|planning application|proposal\s+\d+|this session is on"
     r"|the proposal (?:before us|from|is)\b)",
