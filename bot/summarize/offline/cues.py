@@ -72,6 +72,7 @@ RETRACT = (
     r"|\b(?:you'?ve|you have|that'?s|that has|ok,? you'?ve) (?:\w+ )?(?:convinced|persuaded) me\b"
     r"|\b(?:I(?:'ve| have)?|you(?:'ve| have)|(?:that|this|it)(?:'s| has)) changed my mind\b"
     r"|\bI was (?:for|against|in favou?r of|opposed to) (?:it|this|the \w+)?,? but\b"
+    r"|\bmy bad\b|\bscratch that\b"
     r"|\bI take (?:it|that) back\b|\bI was wrong\b|\b(?:chang|switch)(?:e|es|ed|ing)? my vote\b"
     r"|\bmore (?:convincing|persuasive) than I (?:thought|expected)\b"
     r"|\bI(?:'m| am) coming (?:a)?round\b|\b(?:ok|okay|fine),? you win\b"
@@ -79,6 +80,13 @@ RETRACT = (
     r"|^\W*(?:ok,? )?retract(?:ing|ed)?(?:\s*(?:[.!]|$)|\s+(?:my|that|this|what|the above)\b)"
 )
 _RETRACTS = re.compile(RETRACT, re.IGNORECASE | re.M)
+# The one who posted a report taking it back: "so probably not ours. my bad", "nvm, false
+# alarm", "scratch that" (only read in the poster's own later comments: `linking`).
+OWN_RETRACTION = re.compile(
+    r"\b(?:my bad|nvm|never ?mind|scratch that|ignore (?:that|me|my last)|false alarm"
+    r"|i was wrong|i take (?:it|that) back|retracted)\b",
+    re.IGNORECASE,
+)
 _RETRACTS_NEEDS = needs(_RETRACTS)
 
 

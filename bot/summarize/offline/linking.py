@@ -27,6 +27,7 @@ from bot.summarize.offline.cues import (
     NAMELESS_WORD_SET,
     OP,
     OPENING_SENTENCES,
+    OWN_RETRACTION,
     PARENT,
     REPORTED,
     REPORTED_WORDS,
@@ -179,6 +180,19 @@ class _Linker:
                 target, how = self._piles_on(doc, target, how)
         elif how == "reply" and doc.cue is not None and doc.cue.vote:
             target = self._asked_about(target)
+        if (
+            self.opening is not None
+            and doc.index != self.opening
+            and doc.speaker is not None
+            and doc.speaker == self.docs[self.opening].speaker
+            and (doc.cue is None or doc.cue.sign > 0)
+            and OWN_RETRACTION.search(comment.text[doc.body : doc.body + 600])
+        ):
+            # The poster takes back what they opened with: against it from now on (`retracts`
+            # makes them a person of the other view from here).
+            doc.cue, doc.disagrees = Cue(-1, 1.0, "disagree", addressed=False), True
+            doc.cue = replace(doc.cue, about_claim=True, vote=2)
+            target, how = ROOT, "root"
         if (
             doc.cue is None
             and self.proposer is not None

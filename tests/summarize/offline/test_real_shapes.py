@@ -1197,3 +1197,25 @@ def test_a_versus_question_offers_its_options() -> None:
         )
     )
     assert apart(got, 1, 2) and got[3] == got[1]
+
+
+def test_the_poster_taking_back_a_report_is_against_it_from_then_on() -> None:
+    got = sides(
+        thread(
+            "Kit: PSA blockhaven is wiping ALL worlds friday, back up your stuff",
+            "Rook: source? their channel only has the halloween skins post",
+            "Pal: can confirm, my world on the EU node got reset yesterday",
+            "Kit: ok rereading the screenshot it's only legacy worlds, probably not ours. my bad",
+        )
+    )
+    assert apart(got, 0, 1) and got[2] == got[0]
+    assert got[3] == got[1]  # Kit's later view is Rook's
+    # Someone else's "my bad" is no retraction of the report.
+    got = sides(
+        thread(
+            "Kit: PSA blockhaven is wiping ALL worlds friday, back up your stuff",
+            "Rook: source? their channel only has the halloween skins post",
+            "Pal: oh wait my bad, wrong channel",
+        )
+    )
+    assert got[2] is None or got[2] != got[1]
