@@ -266,7 +266,7 @@ def denies(
     b, e = spans[0]
     end = min(e, b + 300)
     lowered = text[b:end].lower()
-    if not any(n in lowered for n in ("not", "n't", "nt ", "never", "no ")):
+    if not any(n in lowered for n in _NEGATION_MARKS):
         return False  # a denial says so: most answers are done here
     cut = _CLAUSE.search(text, b, end)
     while cut is not None and not text[b : cut.start()].strip():
@@ -276,7 +276,7 @@ def denies(
     if first.count(" ") >= _DENIAL_MAX_WORDS:
         return False  # an echo denial is short ("its not collusion lol"); an essay argues
     lowered = first.lower()
-    if not any(n in lowered for n in ("not", "n't", "nt ", "never", "no ")):
+    if not any(n in lowered for n in _NEGATION_MARKS):
         return False  # a denial says so
     # The words a negation can deny: the words just after one ("its not collusion", "it isn't
     # really a sandwich"); what the other comment states must hold one of them. Read from the
@@ -321,6 +321,8 @@ def denies(
 
 
 OPENING_SENTENCES_OF_OTHER = 3
+# What a denial's text must hold somewhere ("dont " is "nt ").
+_NEGATION_MARKS = ("not", "n't", "nt ", "never", "no ")
 _NEG_WORDS = frozenset({"not", "no", "never", "cannot"})
 _NEG_ENDINGS = ("n't", "n\u2019t")
 _PUNCTUATION = "\"'.,;:!?()[]*_~\u201c\u201d\u2018\u2019"

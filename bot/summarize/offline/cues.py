@@ -1401,10 +1401,9 @@ def as_option(
         return aliases[word]
     if len(word) < 2 or _stop(word):
         return None
-    if len(word) >= 3:
-        found = [o for o in options if len(o) > len(word) and o.startswith(word)]
-    elif len(word) <= 4:
-        found = []
+    found = [o for o in options if len(o) > len(word) and o.startswith(word)]
+    if len(word) < 3:
+        found = []  # "ke" is no prefix worth reading
     if len(word) <= 4 and not found:
         found = [o for o in options if len(o) >= 5 and o[0] == word[0] and _in_order(word, o)]
     return found[0] if len(found) == 1 else None

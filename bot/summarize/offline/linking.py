@@ -190,8 +190,8 @@ class _Linker:
         ):
             # The poster takes back what they opened with: against it from now on (`retracts`
             # makes them a person of the other view from here).
-            doc.cue, doc.disagrees = Cue(-1, 1.0, "disagree", addressed=False), True
-            doc.cue = replace(doc.cue, about_claim=True, vote=2)
+            doc.cue = Cue(-1, 1.0, "disagree", addressed=False, vote=2, about_claim=True)
+            doc.disagrees = True
             target, how = ROOT, "root"
         if (
             doc.cue is None
@@ -606,11 +606,8 @@ def _answers_though(doc: Doc) -> bool:
 
 # Who chairs: "Chair", "Facilitator (Jo)", "Cllr Moira Bell (chair)", "ines-chair",
 # "President Hale", "mod_juniper".
-_CHAIR_ROLE = re.compile(
-    r"\b(?:chair\w*|facilitator|moderator|clerk|convenor|convener|secretary|president)\b"
-    r"|^mod(?:\b|[_.\-])",
-    re.IGNORECASE,
-)
+CHAIR_ROLES = r"chair\w*|facilitator|moderator|clerk|convenor|convener|secretary"
+_CHAIR_ROLE = re.compile(rf"\b(?:{CHAIR_ROLES}|president)\b|^mod(?:\b|[_.\-])", re.IGNORECASE)
 # An opening that sets an agenda item rather than arguing: "Item 4: ...", "Good evening. Item 4
 # is the proposal to ...", "Right, next item, the solar panels", "We're on agenda item 7",
 # "This session is on recommendation 4", "Minutes of the ...", "Planning application 26/0417".

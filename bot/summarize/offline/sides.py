@@ -33,6 +33,7 @@ from bot.summarize.offline.cues import (
     team_word,
 )
 from bot.summarize.offline.linking import (
+    CHAIR_ROLES,
     OPEN_QUESTION,
     POLL,
     TREE_SOURCES,
@@ -531,10 +532,7 @@ def _only_questions(doc: Doc) -> bool:
 
 
 # Minutes reporting the chair, the clerk or a facilitator: they run the meeting, on no side.
-_REPORTED_CHAIR = re.compile(
-    r"\W*(?:the )?(?:chair\w*|clerk|facilitator|moderator|convenor|convener|secretary)\b",
-    re.IGNORECASE,
-)
+_REPORTED_CHAIR = re.compile(rf"\W*(?:the )?(?:{CHAIR_ROLES})\b", re.IGNORECASE)
 
 
 def _states_question(doc: Doc, thread: Thread) -> bool:
