@@ -836,6 +836,10 @@ def read_cue(
     k, at, kind = found[0]
     cue, disagrees = _first_cue(folded, spans, found, disagrees)
     b, e = spans[0]
+    if k == 0 and cue.sign > 0 and _sarcastic(folded, b, spans[-1][1]):
+        # "yeah because console players never cheat 🙃", "oh yes nothing says relaxing flight
+        # like ...": the yes mocks what it answers.
+        return Cue(-1, _weight(0), "disagree"), True
     if k == 0 and cue.kind in ("agree", "disagree") and not _says_you(folded[b:e].lower()):
         if _CLAIM_VOTE.match(folded, b, e):
             cue = replace(cue, vote=2)
@@ -856,6 +860,25 @@ def read_cue(
             if cue.kind != "concession":
                 cue = replace(cue, vote=2, addressed=False, about_claim=True)
     return cue, disagrees
+
+
+# A mocking yes: "oh yes nothing says relaxing like ...", "yeah as if", or a yes that ends on
+# an upside-down face or "/s" ("yeah because console players never cheat 🙃"). A plain "yes,
+# because ..." is as often meant: no mark, no mockery.
+_SARCASM_OPENING = re.compile(
+    _LEAD + r"(?:yes|yeah|yea|yep|sure|right|totally|great)\W{0,3}\s*(?:nothing says|as if)\b",
+    _I,
+)
+_SARCASM_END = re.compile(r"(?:\U0001F643|(?<!\w)/s)\W*$")
+_YES_OPENING = re.compile(_LEAD + r"(?:yes|yeah|yea|yep|sure|right|totally|great)\b", _I)
+
+
+def _sarcastic(folded: str, b: int, end: int) -> bool:
+    if "\U0001F643" not in folded[b:end] and "/s" not in folded[b:end]:
+        return _SARCASM_OPENING.match(folded, b, min(end, b + 80)) is not None
+    return _YES_OPENING.match(folded, b, end) is not None and bool(
+        _SARCASM_END.search(folded, max(b, end - 12), end)  # its last characters only
+    )
 
 
 def _first_cue(

@@ -277,7 +277,9 @@ class _Linker:
         coffee btw", "is the chem test thursday?"): no cue of its own, not the opening, off
         the topic, and not put to the one answering ("@gabe you good with 8?" asks their view)."""
         asked = self.docs[index]
-        if index == self.opening or asked.cue is not None or not asked.off_topic:
+        if index == self.opening or asked.cue is not None:
+            return False
+        if not asked.off_topic and not only_questions_in(asked):
             return False
         text = asked.comment.text.casefold()
         if answerer and answerer.casefold().split()[0] in text:

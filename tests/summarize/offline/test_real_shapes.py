@@ -1219,3 +1219,32 @@ def test_the_poster_taking_back_a_report_is_against_it_from_then_on() -> None:
         )
     )
     assert got[2] is None or got[2] != got[1]
+
+
+def test_a_mocking_yes_disagrees_and_a_yes_to_anyones_question_is_no_vote() -> None:
+    # An upside-down face or "/s" after a yes, "nothing says ... like": mockery, not agreement.
+    assert cue("yeah because console players never cheat with cronus zens 🙃").sign == -1
+    assert cue("oh yes nothing says relaxing flight like tuning your TDP in economy").sign == -1
+    assert cue("yeah as if that would ever work").sign == -1
+    # A plain "yes, because ..." is as often meant; a retraction's face is no yes.
+    assert cue("yes, because it saves money").sign == 1
+    assert cue("ok fine im wrong, drummer is fine 🙃") is None
+    got = sides(
+        thread(
+            "Vex: ranked should not match console with pc, mouse aim vs a controller is not fair",
+            "Lumi: nope. aim assist on controller is stronger than most mouse players up close",
+            "Chip: agree with vex, i get lasered from across the map by someone on 240hz",
+            "Lumi: yeah because console players never cheat with cronus zens 🙃",
+        )
+    )
+    assert apart(got, 0, 1) and got[2] == got[0] and got[3] == got[1]
+    # "yeah there's a shower" answers the question just asked, whatever its words: no vote.
+    got = sides(
+        thread(
+            "Ellie: new job is 7 miles away, should i take the bus or cycle to work?",
+            "Lukas: no way, arriving sweaty to a new job is not the vibe",
+            "Georgie: do they have showers at work?",
+            "Dom: yeah there's a shower and lockers",
+        )
+    )
+    assert got[3] is None
