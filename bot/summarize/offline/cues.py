@@ -874,7 +874,7 @@ _YES_OPENING = re.compile(_LEAD + r"(?:yes|yeah|yea|yep|sure|right|totally|great
 
 
 def _sarcastic(folded: str, b: int, end: int) -> bool:
-    if "\U0001F643" not in folded[b:end] and "/s" not in folded[b:end]:
+    if "\U0001f643" not in folded[b:end] and "/s" not in folded[b:end]:
         return _SARCASM_OPENING.match(folded, b, min(end, b + 80)) is not None
     return _YES_OPENING.match(folded, b, end) is not None and bool(
         _SARCASM_END.search(folded, max(b, end - 12), end)  # its last characters only
