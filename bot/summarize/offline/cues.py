@@ -1515,6 +1515,8 @@ def option_choices(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
         # "keyboard+mouse", "bread & butter": one option, named by its first part.
         body = _COMPOUND.sub(r"\1", sentence.rstrip(" ?"))
         left, right = body.split(" or ", 1)
+        if right.lstrip().lower().startswith(("not", "no ", "nah")):
+            continue  # "Is it worth it or not?": a yes or no
         left = _OPTION_EDGE.split(left)[-1]
         right = _OPTION_EDGE.split(right)[0]
         # "live in GitHub Discussions or stay here in the Discord channel": each option is
@@ -1598,7 +1600,15 @@ _LEAD_VERB_PREPOSITION = re.compile(
 
 
 def _option_words(phrase: str) -> list[str]:
-    return [w for w in re.findall(r"[^\W\d_][\w\-]*", phrase) if not _stop(w.lower())]
+    words = re.findall(r"[^\W\d_][\w\-]*", phrase)
+    # A capitalised common word after the first ("learn Go or Rust?"), or alone ("Go or
+    # Elixir?"), is a name.
+    return [
+        w
+        for i, w in enumerate(words)
+        if not _stop(w.lower())
+        or ((i or len(words) == 1) and w[0].isupper() and len(w) > 1 and not w.isupper())
+    ]
 
 
 def _head(words: list[str]) -> str:

@@ -1248,3 +1248,22 @@ def test_a_mocking_yes_disagrees_and_a_yes_to_anyones_question_is_no_vote() -> N
         )
     )
     assert got[3] is None
+
+
+def test_an_option_named_by_a_common_word_and_or_not_questions() -> None:
+    from bot.summarize.offline.cues import question_options
+
+    # "Go" is a common word, but capitalised as an option it is a name.
+    assert question_options("Ask HN: Go or Elixir for a chat backend?") == ("go", "elixir")
+    assert question_options("Should I learn Go or Rust?") == ("go", "rust")
+    # "... or not?" asks yes or no: no options.
+    assert question_options("Is it worth it or not?") == ()
+    got = sides(
+        thread(
+            "Sam: Go or Elixir for a chat backend?",
+            "Bea: Elixir. This is what the BEAM was built for, lightweight processes",
+            "Lee: Go. 50k connections is nothing for a single box with goroutines",
+            "Ann: Elixir, hot code reloading saved us more than once",
+        )
+    )
+    assert apart(got, 1, 2) and got[3] == got[1]
