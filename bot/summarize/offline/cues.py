@@ -1070,9 +1070,12 @@ _AGREEING_GROUPS = frozenset(
 OP = "\x00op"
 PARENT = "\x00parent"
 _SPECIAL = {"op": OP, "the op": OP, "parent": PARENT, "the parent": PARENT}
+# The post itself ("I agree with the post", "agree with the article", "tfa"): the opening.
+_THE_POST = {"the post": OP, "this post": OP, "the article": OP, "tfa": OP}
+_POST_WORDS = ("post", "article", "tfa")
 
 
-NAMELESS_WORDS = ("op", "parent", "previous", "above", "nta", "yta", "esh")
+NAMELESS_WORDS = ("op", "parent", "previous", "above", "nta", "yta", "esh", *_POST_WORDS)
 # As a set: a set of words is told apart from it by a look-up per word of the smaller one.
 NAMELESS_WORD_SET = frozenset(NAMELESS_WORDS)
 
@@ -1121,7 +1124,7 @@ def _nameless(lowered: str) -> bool:
     (it follows a space, "@", "/" or the start, and a name runs on over every word character,
     "." and "-"), so with no names in the thread, a text without either word names nobody
     through `_SPECIAL` (issue 13: "people" and "opinion" hold "op")."""
-    for word in ("op", "parent"):
+    for word in ("op", "parent", *_POST_WORDS):
         at = lowered.find(word)
         while at >= 0:
             end = at + len(word)
@@ -1131,6 +1134,9 @@ def _nameless(lowered: str) -> bool:
                 return True
             at = lowered.find(word, at + 1)
     return False
+
+
+_NOT_THE_POST = ("above", "below", "before", "you")  # "the post above": the parent
 
 
 def _has_verdict(match: re.Match[str]) -> bool:
@@ -1207,6 +1213,12 @@ def named_person(
                     return names[key], sign
                 if key in _SPECIAL and group != "lead":
                     return _SPECIAL[key], sign
+                if (
+                    key in _THE_POST
+                    and group != "lead"
+                    and not text[match.end() : match.end() + 8].lstrip().startswith(_NOT_THE_POST)
+                ):
+                    return _THE_POST[key], sign
     return None, 0
 
 

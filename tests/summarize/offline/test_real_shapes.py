@@ -1267,3 +1267,17 @@ def test_an_option_named_by_a_common_word_and_or_not_questions() -> None:
         )
     )
     assert apart(got, 1, 2) and got[3] == got[1]
+
+
+def test_agreeing_with_the_post_or_the_article_answers_the_opening() -> None:
+    got = sides(
+        thread(
+            "Kim: TDD is a waste of time for most teams, write the code then test what matters",
+            "Bo: I disagree, writing the test first forces a design you can test",
+            "Cy: For UI and anything touching a database it's mostly friction. I agree with the "
+            "post for most teams.",
+            "Di: agree with the post above, the test first is the design step",
+        )
+    )
+    assert apart(got, 0, 1) and got[2] == got[0]
+    assert got[3] == got[2]  # "the post above" is the one just before
