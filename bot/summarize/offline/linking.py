@@ -431,6 +431,8 @@ class _Linker:
             doc.cue, doc.disagrees = Cue(-1, CLAIM_WEIGHT, "denial"), True
         elif how == "reply" and target == self.opening and self.opening_asks:
             return  # an answer to the question asked ("anki. n=1 but still"), not a contrast
+        elif how == "reply" and other.cue is None and _ends_asking(other):
+            return  # "Does it handle secondary ports?" / "Standard ports only for now.": answers
         elif how == "reply":
             led = _MENTION_LED.match(own)
             if led is not None and _ADDITIVE.match(own, led.end()):
@@ -553,6 +555,14 @@ def set_speakers(docs: list[Doc]) -> None:
             continue
         match = REPORTED.match(text, 0, 200)
         doc.speaker = match.group("name") if match is not None else None
+
+
+def _ends_asking(doc: Doc) -> bool:
+    """Whether a comment's last sentence asks ("Nice. What's the data source?")."""
+    if not doc.spans:
+        return False
+    b, e = doc.spans[-1]
+    return doc.comment.text[b:e].rstrip(" \"')]").endswith("?")
 
 
 def only_questions_in(doc: Doc) -> bool:

@@ -1281,3 +1281,36 @@ def test_agreeing_with_the_post_or_the_article_answers_the_opening() -> None:
     )
     assert apart(got, 0, 1) and got[2] == got[0]
     assert got[3] == got[2]  # "the post above" is the one just before
+
+
+def test_a_reply_that_answers_a_plain_question_is_no_rebuttal() -> None:
+    lines = [
+        (
+            "rmcleod",
+            "I got tired of tide websites full of ads, so I wrote a CLI for UK ports.",
+            None,
+        ),
+        ("akovacs", "Does it handle secondary ports, or only the standard ports?", "p1"),
+        ("rmcleod", "Standard ports only for now. Secondary ports need another table.", "p2"),
+        ("jlind", "Nice. What's the data source for the constants?", "p1"),
+        ("rmcleod", "The open data set from the oceanography centre, not the Admiralty one.", "p4"),
+    ]
+    t = Thread(
+        comments=tuple(
+            Comment(id=f"p{n}", author=a, text=text, reply_to=parent)
+            for n, (a, text, parent) in enumerate(lines, 1)
+        ),
+        source="discourse",
+        title="Tidewatch, tide tables in your terminal",
+    )
+    assert len({s for s in sides(t) if s is not None}) < 2
+    # A doubting question is answered back: that is still a dispute.
+    t = thread(
+        "Ana: the council is closing the pier next month",
+        "Ben: source? that sounds made up",
+        "Ana: it was in the minutes, item 4, not made up",
+        source="reddit",
+        c2="c1",
+        c3="c2",
+    )
+    assert apart(sides(t), 0, 1)
