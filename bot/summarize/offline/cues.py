@@ -1637,7 +1637,9 @@ def _head(words: list[str]) -> str:
 # favour.", "Cllr Hart argued that ...", "Dr Hussain supported the proposal").
 REPORTED = re.compile(
     r"\W*(?P<name>(?:(?:" + "|".join(sorted(TITLES)) + r")\.?\s+)?(?-i:[A-Z])[\w'\-]+"
-    r"(?:\s+(?-i:[A-Z])[\w'\-]+)?)\s+(?:(?:then|also|again|briefly|strongly)\s+)?"
+    r"(?:\s+(?-i:[A-Z])[\w'\-]+)?)"
+    # "Mrs Harding, parent governor, said": a role between commas.
+    r"(?:,\s+[^,.;:\n]{1,60},)?\s+(?:(?:then|also|again|briefly|strongly)\s+)?"
     r"(?:said|says|spoke|asked|replied|responded|argued|added|noted|agreed|disagreed|supported"
     r"|opposed|objected|suggested|proposed|moved|questioned|stated|explained|felt|thought"
     r"|pointed|countered|urged|welcomed|raised|warned|insisted|accepted|conceded|expressed"

@@ -409,8 +409,9 @@ def place(docs: list[Doc], units: list[Unit], thread: Thread) -> Camps:
     disputed = _disputed(colour, component, kept)
     if not disputed:
         rival = _rival(docs, units, component, thread)
-        if rival is not None:
-            weights[(0, rival)] = -RIVAL_WEIGHT
+        pair = _rival_camps(docs, units, component, thread) if rival is None else None
+        if rival is not None or pair is not None:
+            weights[pair or (0, rival)] = -RIVAL_WEIGHT
             colour, component, kept, conflicts = _colour(len(units), weights)
             disputed = _disputed(colour, component, kept)
     if not disputed:
@@ -497,6 +498,35 @@ def _rival(docs: list[Doc], units: list[Unit], component: list[int], thread: Thr
         if d.unit >= 0 and d.unit != head and component[d.unit] == component[head]
     }
     return head if backers else None
+
+
+_PROPOSED = re.compile(r"\bproposed (?:change|changes|plan|policy|rule|motion|scheme)\b", re.I)
+
+
+def _rival_camps(
+    docs: list[Doc], units: list[Unit], component: list[int], thread: Thread
+) -> tuple[int, int] | None:
+    """With no disagreement cue linked, in a meeting or chat on a proposal: two people each
+    backed by someone else ("Mr Castellano agreed with the Headteacher", "Ms Reid agreed with
+    Mrs Harding"), neither of them linked to the opening claim or to each other, lead two
+    camps: a reader sees two views, each with its supporters. Their units, else None."""
+    opening = opening_index(docs)
+    if opening is None or thread.source in TREE_SOURCES:
+        return None
+    head = docs[opening].comment.text[:500]
+    if not (POLL.search(head) or _PROPOSED.search(head)) or OPEN_QUESTION.search(head):
+        return None
+    root = component[0]
+    heads: dict[int, int] = {}  # component -> its earliest unit
+    members: dict[int, set[int]] = {}
+    for doc in docs:
+        u = doc.unit
+        if u < 0 or component[u] == root or not units[u].author or doc.comment.is_bot:
+            continue
+        heads.setdefault(component[u], u)
+        members.setdefault(component[u], set()).add(u)
+    camps = [heads[c] for c in heads if len(members[c]) >= 2]
+    return (camps[0], camps[1]) if len(camps) >= 2 else None
 
 
 # An open question that asks for help or facts, not for a choice or a verdict.

@@ -1314,3 +1314,20 @@ def test_a_reply_that_answers_a_plain_question_is_no_rebuttal() -> None:
         c3="c2",
     )
     assert apart(sides(t), 0, 1)
+
+
+def test_minutes_with_roles_between_commas_and_two_backed_views_are_two_camps() -> None:
+    t = thread(
+        "Fernhill Academy, Full Governing Board. Item 5 - proposed change to the school day.",
+        "The Chair invited the Headteacher to introduce the proposal, a forty-minute lunch.",
+        "The Headteacher said that most behaviour incidents happened late in the lunch hour.",
+        "Mrs Harding, parent governor, said that students already queued for twenty minutes.",
+        "Mr Castellano, staff governor, agreed with the Headteacher. He said duty staff saw "
+        "the same.",
+        "Ms Reid, parent governor, agreed with Mrs Harding. She said lunch was the only free "
+        "time many students had.",
+    )
+    got = sides(t)
+    assert apart(got, 2, 3)
+    assert got[4] == got[2] and got[5] == got[3]
+    assert got[1] is None  # the chair takes no side
