@@ -20,6 +20,7 @@ HELDOUT_DIRS = (
     "heldout-6",
     "heldout-7",
     "heldout-8",
+    "heldout-9",
     "heldout-long",
 )
 PATHS = sorted(SET_DIR.glob("*.toml")) + [
@@ -125,6 +126,24 @@ _CHAT_FORMATS = _ALL_FORMATS - {"hackernews", "reddit", "discourse"}
             (32, 2, 2),
             (8, 70),
         ),
+        # Blind, written without the engine's code or output: the kinds of heldout-8 with a
+        # second joke thread, two argument collections unmarked by headings; two long threads.
+        (
+            "heldout-9",
+            37,
+            _ALL_FORMATS,
+            {
+                "rumour": 7,
+                "deliberation": 6,
+                "args": 5,
+                "joke": 2,
+                "question": 5,
+                "casual": 8,
+                "no": 4,
+            },
+            (33, 2, 2),
+            (8, 50),
+        ),
         # Long threads (issue 9): 60 to 150 comments each, one debate per format and kind.
         (
             "heldout-long",
@@ -156,7 +175,14 @@ def test_each_heldout_set_is_whole(
     none = sum(1 for d in found if not d.camps)
     assert (two, one, none) == camps
     assert all(sizes[0] <= len(d.comments) <= sizes[1] for d in found)
-    rumours = {"heldout-5": 4, "heldout-6": 5, "heldout-7": 6, "heldout-8": 7, "heldout-long": 1}
+    rumours = {
+        "heldout-5": 4,
+        "heldout-6": 5,
+        "heldout-7": 6,
+        "heldout-8": 7,
+        "heldout-9": 7,
+        "heldout-long": 1,
+    }
     if folder in rumours:
         assert sum(1 for d in found if "rumour" in d.styles) == rumours[folder]
 
