@@ -149,6 +149,12 @@ class Claim:
     auxiliary: bool = True
     # Without an auxiliary: (subject word, verb) pairs as the claim has them ("work", "make").
     pairs: frozenset[tuple[str, str]] = frozenset()
+    # The noun a report is about ("A sinkhole has opened ..."): "not a sinkhole" denies it.
+    head: str | None = None
+
+
+# The auxiliaries of a report that something is or happened ("has opened", "is closing").
+_REPORT_AUX = frozenset("has have is are was were".split())
 
 
 def read_claim(text: str) -> Claim | None:
@@ -185,7 +191,12 @@ def read_claim(text: str) -> Claim | None:
         verb = next(
             (t for t in toks[aux + 1 :] if _content(t) and t not in _SKIP and t != "be"), None
         )
-        return Claim(frozenset({root(verb)}), words, negated, pronoun) if verb else None
+        if verb is None:
+            return None
+        head = None
+        if toks[aux] in _REPORT_AUX and pronoun is None and not negated:
+            head = next((root(t) for t in reversed(toks[:aux]) if _content(t)), None)
+        return Claim(frozenset({root(verb)}), words, negated, pronoun, head=head)
     if first_content is None:
         return None
     # No auxiliary ("Remote work makes juniors worse"): the verb is a content word right after
@@ -213,7 +224,7 @@ def stance(claim: Claim, text: str, spans: list[tuple[int, int]], sentences: int
     if not spans:
         return 0
     head = text[spans[0][0] : spans[min(sentences, len(spans)) - 1][1]].lower()
-    verbs = claim.verbs
+    verbs = claim.verbs if claim.head is None else claim.verbs | {claim.head}
     for verb in verbs:  # a loop, not any(): no generator per comment (issue 13)
         if verb in head:
             break
@@ -343,6 +354,8 @@ def _clause_stance(claim: Claim, toks: list[str]) -> int:
             j += 1
         if j < len(toks) and j <= i + 2 and root(toks[j]) in claim.verbs:
             return -1 if not claim.negated else 1
+        if j < len(toks) and j <= i + 2 and claim.head is not None and root(toks[j]) == claim.head:
+            return -1  # "It's a burst main, not a sinkhole": what was reported is not so
     plain: int | None = None
     for i, word in enumerate(toks):
         if root(word) not in claim.verbs or not _content(word):

@@ -282,7 +282,9 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"|\b(?:can|could) (?:anyone|anybody|someone|somebody) (?:actually )?confirm\b"
         r"|\b(?:any|got a|have a|what'?s (?:the|your)|need a|where'?s (?:the|your))"
         r" (?:source|proof|confirmation|evidence|link)s?\b"
-        r"|\bis (?:this|that|it) (?:even |actually |really )?(?:true|confirmed|real|legit)\s*\?",
+        r"|\bis (?:this|that|it) (?:even |actually |really )?(?:true|confirmed|real|legit)"
+        # (chat asks without its "?": "is that confirmed anywhere or just your neighbour")
+        r"(?:\s*\?|\s+(?:anywhere|yet|or just|or not)\b)",
     ),
     ("disagree", ("no way",), r"\bno way\b(?! to\b)"),
     (

@@ -1331,3 +1331,16 @@ def test_minutes_with_roles_between_commas_and_two_backed_views_are_two_camps() 
     assert apart(got, 2, 3)
     assert got[4] == got[2] and got[5] == got[3]
     assert got[1] is None  # the chair takes no side
+
+
+def test_a_report_denied_by_name_and_a_doubt_asked_without_its_question_mark() -> None:
+    claim = "A large sinkhole has opened on Market Street outside the old post office."
+    assert claim_stance(claim, "It's a burst water main, not a sinkhole. The road lifted.") == -1
+    assert claim_stance(claim, "so not a sinkhole then. love a bit of clickbait") == -1
+    assert claim_stance(claim, "a hole caused by water is still a sinkhole tbf") == 0
+    assert cue("is that confirmed anywhere or just your neighbour").kind == "query"
+    assert cue("is that confirmed?").kind == "query"
+    assert (
+        cue("that is confirmed by the council") is None
+        or cue("that is confirmed by the council").kind != "query"
+    )
