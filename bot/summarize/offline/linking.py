@@ -274,12 +274,11 @@ class _Linker:
 
     def _side_question(self, index: int, answerer: str | None) -> bool:
         """Whether a comment only asks something beside the question debated ("anyone want
-        coffee btw", "is the chem test thursday?"): no cue of its own, not the opening, off
-        the topic, and not put to the one answering ("@gabe you good with 8?" asks their view)."""
+        coffee btw", "are we doing board games on saturday or not", "do they have showers at
+        work?"): a plain question with no cue of its own, not the opening, and not put to the one
+        answering ("@gabe you good with 8?" asks their view)."""
         asked = self.docs[index]
         if index == self.opening or asked.cue is not None:
-            return False
-        if not asked.off_topic and not only_questions_in(asked):
             return False
         text = asked.comment.text.casefold()
         if answerer and answerer.casefold().split()[0] in text:
@@ -684,7 +683,9 @@ OPEN_QUESTION = re.compile(
 # Chat asks without a question mark: "anyone want coffee btw", "who's up for nether later".
 _ASKS_ANYONE = re.compile(
     r"\W*(?:anyone|anybody|any1|who(?:'?s| is)? (?:up|down|in|coming|wants?)|(?:does|did|is|can)"
-    r" (?:anyone|anybody|someone|somebody)|(?:should|shall|can|do) (?:i|we))\b",
+    r" (?:anyone|anybody|someone|somebody)|(?:should|shall|can|do) (?:i|we)"
+    r"|(?:are|r|did|will) (?:we|u|you|ya|y'?all) (?:doing|going|meeting|playing|still|free"
+    r"|around|up for|coming))\b",
     re.IGNORECASE,
 )
 _AFFIRMS = re.compile(

@@ -479,8 +479,12 @@ def _rival(docs: list[Doc], units: list[Unit], component: list[int], thread: Thr
     opening = opening_index(docs)
     if opening is None or thread.source in TREE_SOURCES:
         return None
-    if not POLL.search(docs[opening].comment.text[:500]):
-        return None  # only a proposal or a question has a rival answer ("Release is out": none)
+    if not POLL.search(docs[opening].comment.text[:500]) and not _OPINION.search(
+        docs[opening].comment.text[:500]
+    ):
+        # Only a proposal, a question or an opinion put up for a fight has a rival answer
+        # ("Release is out": none).
+        return None
     if OPEN_QUESTION.search(docs[opening].comment.text[:500]):
         return None  # "how do I ...?" is answered, not opposed: its answers are no rival camp
     answer = next(
@@ -500,6 +504,14 @@ def _rival(docs: list[Doc], units: list[Unit], component: list[int], thread: Thr
     return head if backers else None
 
 
+# An opening that puts up an opinion to be argued with ("hot take: ...", "X is the best house
+# rule ever invented, fight me", "unpopular opinion").
+_OPINION = re.compile(
+    r"\b(?:hot take|unpopular opinion|fight me|change my mind|cmv|controversial opinion"
+    r"|(?:is|are) (?:so |massively |hugely )?(?:overrated|underrated)"
+    r"|(?:is|are) the (?:best|worst)\b[^.!?\n]{0,40}\bever)\b",
+    re.IGNORECASE,
+)
 _PROPOSED = re.compile(r"\bproposed (?:change|changes|plan|policy|rule|motion|scheme)\b", re.I)
 
 

@@ -1344,3 +1344,23 @@ def test_a_report_denied_by_name_and_a_doubt_asked_without_its_question_mark() -
         cue("that is confirmed by the council") is None
         or cue("that is confirmed by the council").kind != "query"
     )
+
+
+def test_an_opinion_put_up_for_a_fight_has_a_rival_answer() -> None:
+    t = thread(
+        "Callum: free parking jackpot is the best house rule ever invented, fight me",
+        "Niamh: it's literally why monopoly takes 4 hours, nobody ever goes bust",
+        "Callum: nobody plays monopoly to finish it quickly lol",
+        "Hamza: niamh is right, the official rules are actually decent",
+        "Priya: are we doing board games on saturday or not",
+        "Hamza: yes, i'm bringing catan so we don't have to argue about this",
+    )
+    got = sides(t)
+    assert apart(got, 0, 1) and got[3] == got[1]
+    # Without the fight, a first answer is no rival camp: "Release is out" has none.
+    t = thread(
+        "Callum: the new monopoly edition is out this week",
+        "Niamh: it has a speed die, games take an hour now",
+        "Hamza: niamh is right, the speed die is great",
+    )
+    assert len({s for s in sides(t) if s is not None}) < 2
