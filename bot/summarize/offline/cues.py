@@ -374,7 +374,14 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     ),
     ("agree", ("agree",), rf"\bI {_ADVERBS}{{0,2}}agree\b(?! to disagree)"),
     ("agree", ("agree",), r"^\W*(?:we )?(?:totally |fully |completely |strongly )?agree\b"),
-    ("agree", ("agreed",), r"\bagreed\b"),
+    # "Agreed.", "Mr Castellano agreed with the Head"; not someone else's agreeing ("the rules
+    # you agreed to", "as agreed", "we had agreed on Tuesday").
+    (
+        "agree",
+        ("agreed",),
+        r"(?<!\byou )(?<!\bu )(?<!\bthey )(?<!\bas )(?<!\bhad )(?<!\bhave )(?<!\bbeen )"
+        r"(?<!\bwas )(?<!\bwere )\bagreed\b",
+    ),
     (
         "agree",
         ("support", "favor", "favour", "endorse", "for it", "for this"),

@@ -430,7 +430,11 @@ class _Linker:
             doc.cue, doc.disagrees = Cue(-1, CLAIM_WEIGHT, "denial"), True
         elif how == "reply" and target == self.opening and self.opening_asks:
             return  # an answer to the question asked ("anki. n=1 but still"), not a contrast
-        elif how == "reply" and other.cue is None and _ends_asking(other):
+        elif (
+            how == "reply"
+            and other.cue is None
+            and (_ends_asking(other) or _ASKS_ANYONE.match(other.comment.text) is not None)
+        ):
             return  # "Does it handle secondary ports?" / "Standard ports only for now.": answers
         elif how == "reply":
             led = _MENTION_LED.match(own)

@@ -1364,3 +1364,34 @@ def test_an_opinion_put_up_for_a_fight_has_a_rival_answer() -> None:
         "Hamza: niamh is right, the speed die is great",
     )
     assert len({s for s in sides(t) if s is not None}) < 2
+
+
+def test_someone_elses_agreeing_is_no_agreement_and_an_answer_to_a_request_no_contrast() -> None:
+    assert cue("Agreed, a Big Mac is a step too far").sign == 1
+    assert cue("Mr Castellano agreed with the Headteacher.").sign == 1
+    said = cue("You can think that, but it still breaks the rules you agreed to when you paid")
+    assert said is None or said.sign < 0
+    assert cue("as agreed, the rota starts monday") is None
+    lines = [
+        ("gannet", "Our manager wants everyone pairing 6 hours a day. Thoughts?", None),
+        ("mireille", "Six hours a day is brutal, I was drained for a year.", "p1"),
+        (
+            "dusty",
+            "Does anyone have a remote pairing tool they like? Screen share lag kills it.",
+            "p1",
+        ),
+        (
+            "oakley",
+            "We use the one built into the editor, it shares the session not the screen.",
+            "p3",
+        ),
+    ]
+    t = Thread(
+        comments=tuple(
+            Comment(id=f"p{n}", author=a, text=text, reply_to=parent)
+            for n, (a, text, parent) in enumerate(lines, 1)
+        ),
+        source="discourse",
+        title="Full-time pairing",
+    )
+    assert len({s for s in sides(t) if s is not None}) < 2  # answers a request: no dispute
