@@ -48,6 +48,13 @@ _REPORTED_AGAINST = (
     # ("they objected" may report residents, not the speaker)
     r"|\b(?:he|she) (?:strongly |firmly )?objected\b"
 )
+# A vote cast in so many words, in any sentence: "I'll be voting no.", "I'd vote for it".
+_VOTING = (
+    r"\bI(?:'ll| will|'d| would|'m| am)? (?:be )?(?:definitely |probably |still |also )?"
+    r"vot(?:e|ing) "
+)
+_VOTING_AGAINST = _VOTING + r"(?:no|against)\b"
+_VOTING_FOR = _VOTING + r"(?:yes|for (?:it|this|the (?:proposal|motion|plan|scheme)))\b"
 # "changing my vote to yes", "I'm switching my vote to no": a vote, and a change of mind.
 _VOTE_CHANGE = r"\b(?:chang|switch)(?:e|es|ed|ing)? my vote to (?:a )?"
 _VOTE_CHANGE_FOR = _VOTE_CHANGE + r"(?:yes|for|in favou?r|approve)\b"
@@ -138,6 +145,7 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     ),
     ("disagree", ("counter",), r"^\W*counter[- ]?(?:point|argument)\b"),
     ("disagree", ("vote",), _VOTE_CHANGE_AGAINST),
+    ("disagree", ("vote", "voting"), _VOTING_AGAINST),
     ("disagree", ("i was",), _WAS_FOR),
     ("agree", ("i was",), _WAS_AGAINST),
     # "a no from me", "still a yes from me" (the sentence patterns hold the bare "no from me").
@@ -355,6 +363,7 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"|the case)\b",
     ),
     ("agree", ("vote",), _VOTE_CHANGE_FOR),
+    ("agree", ("vote", "voting"), _VOTING_FOR),
     # A rumour confirmed: "Police have confirmed it", "it's been officially confirmed".
     ("agree", ("confirmed",), CONFIRMED),
     (
@@ -811,6 +820,10 @@ _THING_VOTE = re.compile(
     + _REPORTED_AGAINST
     + "|"
     + _REPORTED_FOR
+    + "|"
+    + _VOTING_AGAINST
+    + "|"
+    + _VOTING_FOR
     + "|"
     + _VOTE_CHANGE_FOR
     + "|"
@@ -1462,6 +1475,9 @@ def _in_order(letters: str, word: str) -> bool:
     return True
 
 
+_RUN_ON_STOP = re.compile(r"[.!]+\s+(?=[a-z])")
+
+
 def named_option(
     text: str,
     spans: list[tuple[int, int]],
@@ -1481,6 +1497,11 @@ def named_option(
     # "then add a bot that copies them to Discussions? keep the help here": what is asked in
     # passing is no pick either.
     sentence = sentence[sentence.rfind("?") + 1 :]
+    # Chat runs its sentences on in lower case ("ghosts all day. the hokas feel like ..."):
+    # the pick is named before the first full stop.
+    stop = _RUN_ON_STOP.search(sentence)
+    if stop is not None:
+        sentence = sentence[: stop.start()]
     words = [w.casefold() for w in re.findall(r"[^\W\d_][\w\-]*", sentence)]
     folded = [as_option(team_word(w), options, aliases) or team_word(w) for w in words]
     named = {w for w in folded if w in options}

@@ -1395,3 +1395,22 @@ def test_someone_elses_agreeing_is_no_agreement_and_an_answer_to_a_request_no_co
         title="Full-time pairing",
     )
     assert len({s for s in sides(t) if s is not None}) < 2  # answers a request: no dispute
+
+
+def test_a_vote_cast_in_so_many_words_in_any_sentence_is_on_the_proposal() -> None:
+    said = cue("So it costs us £600 before anyone has earned a penny. I'll be voting no.")
+    assert said.sign == -1 and said.about_claim
+    said = cue("Flats only, 30 nights cap. That seems reasonable and I'd vote for it.")
+    assert said.sign == 1 and said.about_claim
+    assert cue("who are you voting for") is None
+    got = sides(
+        thread(
+            "Sec: Proposal from two members - allow short-term sublets of rooms, 30 nights a year.",
+            "Fen: I'm away six weeks a year and the room sits empty while I pay full charges.",
+            "Mar: A friend staying is a different thing from a business, letting sites wreck "
+            "blocks.",
+            "Rosa: Self-contained flats only, levy to repairs. Seems fair and I'd vote for it.",
+            "Oye: So insurance costs us £600 before anyone earns a penny. I'll be voting no.",
+        )
+    )
+    assert apart(got, 3, 4)
