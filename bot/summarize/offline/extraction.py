@@ -84,10 +84,23 @@ def _vote_only(sentence: str) -> bool:
 
 
 # Markup that is not the words: emphasis marks, list markers, a leading @name or > quote mark.
-_LEAD_MARKUP = re.compile(r"^(?:\s*(?:[-*+\u2022>]|\d{1,3}[.)])(?:\s+|$)|\s*@[\w.\-]+[,:]?\s+)+")
-# A list marker at the start of a sentence ("2. a basic income ...", "- cheaper"): a quote
-# starts after it (what follows is still verbatim).
-_LIST_MARKER = re.compile(r"(?:[-*+\u2022]|\d{1,3}[.)])\s+(?=\S)")
+# An argument list's stance mark after its number: "Pro:", "Con -", "(For)", "[Against]".
+_STANCE_MARK = (
+    r"(?:(?:pro|con|for|against|in favou?r)\s*[:\-\u2013]|[(\[](?:for|against|pro|con"
+    r"|in favou?r)[)\]])"
+)
+_LEAD_MARKUP = re.compile(
+    r"^(?:\s*(?:[-*+\u2022>]|\d{1,3}(?:\.\d{1,3}){0,8}[.)])(?:\s+|$)|\s*@[\w.\-]+[,:]?\s+)+"
+    r"(?:" + _STANCE_MARK + r"\s+)?",
+    re.IGNORECASE,
+)
+# A list marker at the start of a sentence ("2. a basic income ...", "- cheaper", "1.1. Pro:
+# ..."): a quote starts after it (what follows is still verbatim).
+_LIST_MARKER = re.compile(
+    r"(?:(?:[-*+\u2022]|\d{1,3}(?:\.\d{1,3}){0,8}[.)])\s+(?:" + _STANCE_MARK + r"\s+)?"
+    r"|" + _STANCE_MARK + r"\s+)(?=\S)",
+    re.IGNORECASE,
+)
 
 
 def after_marker(text: str, b: int, e: int) -> int:
@@ -170,6 +183,11 @@ _CHAT_LEAD = re.compile(
     r"|hi (?:all|everyone)|ok(?:ay)? so|so)\b[\s,:!.\-\u2013\u2014]*)+(?=\w)",
     re.IGNORECASE,
 )
+# A debate's own label for its claim: "Discussion Title: ..." (a Kialo export), "Motion: ...".
+_HEADER_LABEL = re.compile(
+    r"^\W*(?:discussion title|claim|motion|thesis|proposition|resolution|statement)\s*:\s*(?=\w)",
+    re.IGNORECASE,
+)
 _QUESTION_LEAD = re.compile(
     r"\bquestion(?: this (?:morning|afternoon|evening))?\s*:\s*", re.IGNORECASE
 )
@@ -244,7 +262,8 @@ def question(title: str | None, docs: list[Doc], opening: int | None, agenda: bo
             break
     if not parts:
         return "No question could be read from the thread."
-    stated = _CHAT_LEAD.sub("", " ".join(parts), count=1) or " ".join(parts)
+    joined = _HEADER_LABEL.sub("", " ".join(parts), count=1) or " ".join(parts)
+    stated = _CHAT_LEAD.sub("", joined, count=1) or joined
     return balanced(shorten(stated[:1].upper() + stated[1:], MAX_QUESTION_CHARS))
 
 
@@ -597,7 +616,9 @@ def notes(
             d
             for d in docs
             if d.side is not None
-            and ((d.cue is not None and d.target is not None) or d.link in ("team", "pick"))
+            and (
+                (d.cue is not None and d.target is not None) or d.link in ("team", "pick", "marked")
+            )
         ]
         previous = sum(1 for d in linked if d.link == "previous")
         unplaced = sum(1 for d in live if d.side is None and not d.junk)
@@ -610,6 +631,11 @@ def notes(
         verb = "agrees or disagrees" if len(linked) == 1 else "agree or disagree"
         if any(d.link in ("team", "pick") for d in linked):
             verb = "takes a side" if len(linked) == 1 else "agree, disagree or pick a side"
+        if any(d.link == "marked" for d in linked):
+            # "1.1. Pro: ...", "(Against) ...": the list marks each argument's side.
+            verb = "is marked for or against" if len(linked) == 1 else "are marked for or against"
+            if any(d.link != "marked" for d in linked):
+                verb += ", or agree or disagree"
         note = f"Sides come from {plural(len(linked), 'comment')} that {verb}{detail}"
         if unplaced:
             note += (

@@ -155,9 +155,12 @@ def _edges(
 _PRO = "pro"
 _CON = "con"
 _MARK = re.compile(
-    r"\s*(?:(?P<pro>\(\+\)|\[\+\]|\+\s*:|pro\s*[:\-\u2013\u2014]|for\s*:|\u2705|\U0001f44d)"
+    # A numbered line ("3. (For) ...", "1.1.1. Con: ..." as Kialo exports a discussion).
+    r"\s*(?:(?P<number>\d{1,3}(?:\.\d{1,3}){0,8})[.)]?\s+)?"
+    r"(?:(?P<pro>\(\+\)|\[\+\]|\+\s*:|pro\s*[:\-\u2013\u2014]|for\s*:|\u2705|\U0001f44d"
+    r"|[(\[](?:for|pro|in favou?r)[)\]]|in favou?r\s*:)"
     r"|(?P<con>\(-\)|\(\u2212\)|\[-\]|-\s*:|con\s*[:\-\u2013\u2014]|against\s*:|\u274c"
-    r"|\U0001f44e))\s*(?=\S)",
+    r"|\U0001f44e|[(\[](?:against|con)[)\]]))\s*(?=\S)",
     re.IGNORECASE,
 )
 _HEADING = re.compile(
@@ -173,6 +176,7 @@ def _marker_edges(docs: list[Doc], add) -> set[int]:
     """Edges to the question from pro / con marks and headings; the docs marked (none unless
     at least `MIN_MARKED` are, with both marks present)."""
     found: dict[int, int] = {}
+    numbered: dict[str, int] = {}  # a numbered claim -> its stance on the thesis
     section = 0
     for doc in docs:
         if doc.comment.is_bot or doc.unit < 0:
@@ -185,7 +189,15 @@ def _marker_edges(docs: list[Doc], add) -> set[int]:
             continue
         mark = _MARK.match(text)
         if mark is not None:
-            found[doc.index] = 1 if mark.group("pro") else -1
+            sign = 1 if mark.group("pro") else -1
+            number = mark.group("number")
+            if number is not None:
+                # Kialo marks a claim pro or con the one it answers ("1.1.1. Con:" attacks
+                # "1.1. Pro:"): its stance on the thesis is the product along the way up.
+                parent = number.rpartition(".")[0]
+                sign *= numbered.get(parent, 1)
+                numbered[number] = sign
+            found[doc.index] = sign
         elif section:
             found[doc.index] = section
     if len(found) < MIN_MARKED or len(set(found.values())) < 2:

@@ -1414,3 +1414,40 @@ def test_a_vote_cast_in_so_many_words_in_any_sentence_is_on_the_proposal() -> No
         )
     )
     assert apart(got, 3, 4)
+
+
+def test_a_kialo_export_and_numbered_for_against_marks() -> None:
+    from bot.summarize.offline import summarize_offline
+
+    lines = [
+        "Discussion Title: Should e-scooter rental schemes be banned from city centres?",
+        "1. E-scooter rental schemes should be banned from city centres.",
+        "1.1. Pro: Scooters dumped across pavements are a hazard for blind people.",
+        "1.1.1. Con: That is a parking problem, not a scooter problem.",
+        "1.2. Con: They replace short car trips, cutting congestion.",
+        "1.2.1. Con: Most trips replace walking or the bus, not the car.",
+        "1.3. Pro: Injury rates per mile are far higher than for cycling.",
+    ]
+    t = Thread(
+        comments=tuple(Comment(id=f"c{n}", text=text) for n, text in enumerate(lines, 1)),
+        source="paste",
+    )
+    got = sides(t)
+    # Kialo marks a claim pro or con the one it answers: "1.1.1. Con" under a pro is against
+    # the thesis, "1.2.1. Con" under a con is for it.
+    assert got[2] == got[5] == got[6] != got[3] == got[4]
+    summary = summarize_offline(t)[0]
+    assert summary.question == "Should e-scooter rental schemes be banned from city centres?"
+    assert not any(s.label.startswith(("Con:", "Pro:")) for s in summary.sides)
+    quotes = [q.text for s in summary.sides for p in s.points for q in p.quotes]
+    assert quotes and not any(q.startswith(("Pro:", "Con:", "1.")) for q in quotes)
+    got = sides(
+        thread(
+            "Motion: National parks should charge visitors an entry fee",
+            "1. (For) The parks are falling apart and paths cost millions to repair.",
+            "2. (Against) The parks were made so that everyone could get to open country.",
+            "3. (For) Most other countries charge, and visitor numbers are healthy.",
+            "4. (Against) There are hundreds of ways in; collecting a fee costs more.",
+        )
+    )
+    assert apart(got, 1, 2) and got[3] == got[1] and got[4] == got[2]
