@@ -451,9 +451,23 @@ class _Linker:
             return False
         if doc.junk or doc.praise or only_questions_in(doc):
             return False
+        if _OFFERS_OR_ASKS.match(own) is not None:
+            return False  # "Do you need any more volunteers? I used to repair bikes"
         return _ADDITIVE.match(own) is None
 
 
+# A reply that opens by asking the one it answers for something, not challenging them ("Do you
+# need any more volunteers?", "Can I borrow it?"; not "Do you really think ...?").
+_ASKS_PLAINLY = re.compile(
+    r"\W*(?:do|does|did|is|are|can|could|will|would|what|whats|what's|when|where|who|how"
+    r"|which)\s+(?:they|it|you|u|we|there|the|this|that|time|times)\b",
+    re.IGNORECASE,
+)
+_OFFERS_OR_ASKS = re.compile(
+    r"\W*(?:do|does|can|could|would|will|are|is there|are there) (?:you|u|ya|y'?all|i|we|they)"
+    r" (?!really\b|seriously\b|honestly\b|even\b|actually\b|not\b)[^?.!\n]{0,80}\?",
+    re.IGNORECASE,
+)
 _PROPOSAL = r"(?:proposal|motion|amendment|plan|suggestion|idea|rfc|pr|pull request|request)"
 _NAMED = r"@?(?P<{}>[^\W\d_][\w.\-]*(?:\s+[^\W\d_][\w.\-]*)?)"
 _PROPOSED_BY = re.compile(
@@ -565,7 +579,11 @@ def _ends_asking(doc: Doc) -> bool:
     if not doc.spans:
         return False
     b, e = doc.spans[-1]
-    return doc.comment.text[b:e].rstrip(" \"')]").endswith("?")
+    text = doc.comment.text
+    if text[b:e].rstrip(" \"')]").endswith("?"):
+        return True
+    # Chat asks without its "?": "do they do laptops or just electrical stuff".
+    return len(doc.spans) == 1 and e - b < 100 and _ASKS_PLAINLY.match(text, b, e) is not None
 
 
 def only_questions_in(doc: Doc) -> bool:

@@ -1451,3 +1451,30 @@ def test_a_kialo_export_and_numbered_for_against_marks() -> None:
         )
     )
     assert apart(got, 1, 2) and got[3] == got[1] and got[4] == got[2]
+
+
+def test_offers_and_plain_asks_in_a_tree_are_no_rebuttals() -> None:
+    lines = [
+        ("toaster", "Shout out to the repair cafe, they fixed my 30 year old toaster.", None),
+        (
+            "tinker",
+            "Volunteer here! Thanks for the kind words, we fixed 41 things last month.",
+            "p1",
+        ),
+        ("toaster", "Do you need any more volunteers? I used to repair bikes", "p2"),
+        ("kiln", "do they do laptops or just electrical stuff", "p1"),
+        ("tinker", "We have one volunteer who does laptops, but only some Saturdays.", "p4"),
+    ]
+    t = Thread(
+        comments=tuple(
+            Comment(id=f"p{n}", author=a, text=text, reply_to=parent)
+            for n, (a, text, parent) in enumerate(lines, 1)
+        ),
+        source="discourse",
+        title="The Saturday repair cafe is brilliant",
+    )
+    assert len({s for s in sides(t) if s is not None}) < 2
+    from bot.summarize.offline.linking import _OFFERS_OR_ASKS
+
+    assert _OFFERS_OR_ASKS.match("Do you need any more volunteers? I used to repair bikes")
+    assert not _OFFERS_OR_ASKS.match("Do you really think that's fair? Nobody asked us.")
