@@ -1403,7 +1403,9 @@ _VAGUE = frozenset({"something", "anything", "neither", "another", "else"})
 _OPTION_EDGE = re.compile(r"[,:;(]|\b(?:between|either|choose|pick|prefer)\b", _I)
 # What follows the second option ("Rust for the CLI?", "hammock on the coast trip?").
 _RIGHT_EDGE = re.compile(
-    r"\s(?:for|on|in|at|to|with|this|next|when|if|because|during|from|by|then)\b", _I
+    r"\s(?:for|on|in|at|to|with|this|next|when|if|because|during|from|by|then|first|instead"
+    r"|now|later|tonight|today)\b",
+    _I,
 )
 
 
@@ -1463,6 +1465,17 @@ def as_option(
         found = []  # "ke" is no prefix worth reading
     if len(word) <= 4 and not found:
         found = [o for o in options if len(o) >= 5 and o[0] == word[0] and _in_order(word, o)]
+    if not found and aliases and 2 <= len(word) <= 6:
+        # "ac" or "acnh" for "animal crossing": the initials of two words of one option's phrase.
+        found = [
+            o
+            for o in options
+            if any(
+                {word[0], word[1]} == {o[0], w[0]} and word[0] != word[1]
+                for w, named in aliases.items()
+                if named == o and w != o
+            )
+        ]
     return found[0] if len(found) == 1 else None
 
 

@@ -1478,3 +1478,15 @@ def test_offers_and_plain_asks_in_a_tree_are_no_rebuttals() -> None:
 
     assert _OFFERS_OR_ASKS.match("Do you need any more volunteers? I used to repair bikes")
     assert not _OFFERS_OR_ASKS.match("Do you really think that's fair? Nobody asked us.")
+
+
+def test_options_named_by_initials_and_a_trailing_first() -> None:
+    from bot.summarize.offline.cues import as_option, option_choices
+
+    options, aliases = option_choices("got both in the sale, elden ring or baldurs gate 3 first?")
+    assert options == ("ring", "gate")  # "first" says when, it is no option
+    assert as_option("bg3", options, aliases) == "gate"
+    assert as_option("er", options, aliases) == "ring"
+    options, aliases = option_choices("stardew or animal crossing??")
+    assert as_option("acnh", options, aliases) == "crossing"
+    assert as_option("ok", options, aliases) is None
