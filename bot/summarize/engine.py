@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 EngineName = Literal["offline", "llm"]
 
 OFFLINE_ENGINE_VERSION = (
-    "offline-7"  # 7: chairs on no side, denials of what is answered (cache key)
+    "offline-8"  # 8: mocking yeses, Kialo and numbered for/against marks, answers to asks
 )
 """The offline engine's version, part of its cache keys: bump it when its output changes. Kept
 here, not in `bot.summarize.offline`, so that a cache hit need not import the engine."""
