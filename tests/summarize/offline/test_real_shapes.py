@@ -22,6 +22,18 @@ def thread(*lines: str, source: str = "paste", title: str | None = None, **repli
     return Thread(comments=tuple(comments), source=source, title=title)
 
 
+def forum(lines: list[tuple[str, str, str | None]], title: str) -> Thread:
+    """A Discourse topic of (author, text, parent id) posts: ids p1, p2, ...; p1 is the post."""
+    return Thread(
+        comments=tuple(
+            Comment(id=f"p{n}", author=author, text=text, reply_to=parent)
+            for n, (author, text, parent) in enumerate(lines, 1)
+        ),
+        source="discourse",
+        title=title,
+    )
+
+
 def sides(t: Thread) -> list[int | None]:
     return assign_sides(t)
 
@@ -1295,14 +1307,7 @@ def test_a_reply_that_answers_a_plain_question_is_no_rebuttal() -> None:
         ("jlind", "Nice. What's the data source for the constants?", "p1"),
         ("rmcleod", "The open data set from the oceanography centre, not the Admiralty one.", "p4"),
     ]
-    t = Thread(
-        comments=tuple(
-            Comment(id=f"p{n}", author=a, text=text, reply_to=parent)
-            for n, (a, text, parent) in enumerate(lines, 1)
-        ),
-        source="discourse",
-        title="Tidewatch, tide tables in your terminal",
-    )
+    t = forum(lines, title="Tidewatch, tide tables in your terminal")
     assert len({s for s in sides(t) if s is not None}) < 2
     # A doubting question is answered back: that is still a dispute.
     t = thread(
@@ -1386,14 +1391,7 @@ def test_someone_elses_agreeing_is_no_agreement_and_an_answer_to_a_request_no_co
             "p3",
         ),
     ]
-    t = Thread(
-        comments=tuple(
-            Comment(id=f"p{n}", author=a, text=text, reply_to=parent)
-            for n, (a, text, parent) in enumerate(lines, 1)
-        ),
-        source="discourse",
-        title="Full-time pairing",
-    )
+    t = forum(lines, title="Full-time pairing")
     assert len({s for s in sides(t) if s is not None}) < 2  # answers a request: no dispute
 
 
@@ -1465,14 +1463,7 @@ def test_offers_and_plain_asks_in_a_tree_are_no_rebuttals() -> None:
         ("kiln", "do they do laptops or just electrical stuff", "p1"),
         ("tinker", "We have one volunteer who does laptops, but only some Saturdays.", "p4"),
     ]
-    t = Thread(
-        comments=tuple(
-            Comment(id=f"p{n}", author=a, text=text, reply_to=parent)
-            for n, (a, text, parent) in enumerate(lines, 1)
-        ),
-        source="discourse",
-        title="The Saturday repair cafe is brilliant",
-    )
+    t = forum(lines, title="The Saturday repair cafe is brilliant")
     assert len({s for s in sides(t) if s is not None}) < 2
     from bot.summarize.offline.linking import _OFFERS_OR_ASKS
 
