@@ -164,8 +164,8 @@ _MARK = re.compile(
     re.IGNORECASE,
 )
 _HEADING = re.compile(
-    r"\s*(?:#+\s*)?(?:(?P<pro>pros|arguments? for(?: it)?|(?:for|in favou?r|pro)\s*:)"
-    r"|(?P<con>cons|arguments? against(?: it)?|(?:against|con)\s*:))\s*:?\s*$",
+    r"\s*(?:#+\s*)?(?:(?P<pro>pros|pro|arguments? for(?: it)?|(?:for|in favou?r|pro)\s*:)"
+    r"|(?P<con>cons|con|arguments? against(?: it)?|(?:against|con)\s*:))\s*:?\s*$",
     re.IGNORECASE,
 )
 MARK_WEIGHT = 1.0

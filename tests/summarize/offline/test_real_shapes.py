@@ -1481,3 +1481,22 @@ def test_options_named_by_initials_and_a_trailing_first() -> None:
     options, aliases = option_choices("stardew or animal crossing??")
     assert as_option("acnh", options, aliases) == "crossing"
     assert as_option("ok", options, aliases) is None
+
+
+def test_bare_pro_and_con_headings_sort_a_debate_sites_page() -> None:
+    lines = [
+        "Should the UK minimum wage be raised to £15 an hour?",
+        "PRO",
+        "Nobody can live on the current rate, rent takes half a full-time wage.",
+        "Low earners spend extra money locally and straight away.",
+        "CON",
+        "A jump to £15 is over 20% in one go and small businesses would close.",
+        "Employers will automate or stop taking on first-jobbers.",
+    ]
+    got = sides(
+        Thread(
+            comments=tuple(Comment(id=f"c{n}", text=text) for n, text in enumerate(lines, 1)),
+            source="paste",
+        )
+    )
+    assert apart(got, 2, 5) and got[3] == got[2] and got[6] == got[5]
