@@ -91,7 +91,8 @@ _RETRACTS = re.compile(RETRACT, re.IGNORECASE | re.M)
 # alarm", "scratch that" (only read in the poster's own later comments: `linking`).
 OWN_RETRACTION = re.compile(
     r"\b(?:my bad|nvm|never ?mind|scratch that|ignore (?:that|me|my last)|false alarm"
-    r"|i was wrong|i take (?:it|that) back|retracted)\b",
+    r"|i was wrong|i take (?:it|that) back|retracted|sorry for (?:the )?(?:panic|confusion"
+    r"|scare|alarm))\b",
     re.IGNORECASE,
 )
 _RETRACTS_NEEDS = needs(_RETRACTS)
@@ -1463,6 +1464,9 @@ def as_option(
     found = [o for o in options if len(o) > len(word) and o.startswith(word)]
     if len(word) < 3:
         found = []  # "ke" is no prefix worth reading
+    elif not found:
+        # "van" for "campervan", "board" for "skateboard": the head of a compound.
+        found = [o for o in options if len(o) >= len(word) + 3 and o.endswith(word)]
     if len(word) <= 4 and not found:
         found = [o for o in options if len(o) >= 5 and o[0] == word[0] and _in_order(word, o)]
     if not found and aliases and 2 <= len(word) <= 6:

@@ -305,7 +305,8 @@ def _pick_edges(
             word = found[0] if found else bare_word(doc.comment.text, doc.spans)
             if word is not None:
                 word = as_option(word, options, aliases) or word  # "kb" for "keyboard"
-            if word not in options and first_answer:
+            if word not in options and first_answer and doc.link != "team":
+                # (A camp named in a stance phrase, "canvas every time", is its answer.)
                 # Naming one option is a pick only as a person's first answer: later, naming
                 # the other option is how people argue against it ("the habits Python lets
                 # them get away with").

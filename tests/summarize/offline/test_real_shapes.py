@@ -1500,3 +1500,22 @@ def test_bare_pro_and_con_headings_sort_a_debate_sites_page() -> None:
         )
     )
     assert apart(got, 2, 5) and got[3] == got[2] and got[6] == got[5]
+
+
+def test_the_head_of_a_compound_option_and_a_camp_named_in_a_stance_phrase() -> None:
+    from bot.summarize.offline.cues import as_option
+
+    assert as_option("van", ("tent", "campervan"), {}) == "campervan"
+    assert as_option("ent", ("tent", "campervan"), {}) is None  # too short a head
+    got = sides(
+        thread(
+            "Nell: highlands, one week in may, 3 of us. tent or hire a campervan?",
+            "Obi: van. midges. thats the whole answer",
+            "Freya: canvas every time, vans are £120 a night to hire and cant do single track",
+            "Lachie: van, if it rains for 5 days you'll want a roof that isnt flapping",
+        )
+    )
+    assert apart(got, 1, 2) and got[3] == got[1]
+    from bot.summarize.offline.cues import OWN_RETRACTION
+
+    assert OWN_RETRACTION.search("ok thats great news actually. sorry for the panic")
