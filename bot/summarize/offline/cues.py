@@ -1683,8 +1683,11 @@ def _head(words: list[str]) -> str:
 # Minutes in reported speech: a paragraph that opens with who spoke ("Mr Abara spoke in
 # favour.", "Cllr Hart argued that ...", "Dr Hussain supported the proposal").
 REPORTED = re.compile(
-    r"\W*(?P<name>(?:(?:" + "|".join(sorted(TITLES)) + r")\.?\s+)?(?-i:[A-Z])[\w'\-]+"
-    r"(?:\s+(?-i:[A-Z])[\w'\-]+)?)"
+    # Numbered minutes ("24.6 H Doyle said ..."): the minute's number first.
+    r"\W*(?:\d{1,3}(?:\.\d{1,3}){0,3}\.?\s+)?"
+    r"(?P<name>(?:(?:" + "|".join(sorted(TITLES)) + r")\.?\s+)?"
+    # "H Doyle", "R. Banerjee": an initial and a surname.
+    r"(?:(?-i:[A-Z])\.?\s+(?-i:[A-Z])[\w'\-]+|(?-i:[A-Z])[\w'\-]+(?:\s+(?-i:[A-Z])[\w'\-]+)?))"
     # "Mrs Harding, parent governor, said": a role between commas.
     r"(?:,\s+[^,.;:\n]{1,60},)?\s+(?:(?:then|also|again|briefly|strongly)\s+)?"
     r"(?:said|says|spoke|asked|replied|responded|argued|added|noted|agreed|disagreed|supported"

@@ -1519,3 +1519,23 @@ def test_the_head_of_a_compound_option_and_a_camp_named_in_a_stance_phrase() -> 
     from bot.summarize.offline.cues import OWN_RETRACTION
 
     assert OWN_RETRACTION.search("ok thats great news actually. sorry for the panic")
+
+
+def test_numbered_minutes_with_initials_name_their_speakers() -> None:
+    from bot.summarize.offline.cues import REPORTED
+
+    found = REPORTED.match("24.6 H Doyle said the trust faced a £210,000 gap next year.")
+    assert found is not None and found.group("name") == "H Doyle"
+    found = REPORTED.match("3. R. Banerjee asked whether the figures were final.")
+    assert found is not None and found.group("name") == "R. Banerjee"
+    assert REPORTED.match("24.2 Apologies were received from S Ogunleye.") is None
+    got = sides(
+        thread(
+            "Item 24.3 - proposal to close the sauna suite to save energy.",
+            "24.6 H Doyle said the trust could not justify subsidising a small facility.",
+            "24.7 T Nwosu said the sauna was the reason many older members came at all.",
+            "24.8 G Whitcombe agreed with H Doyle that the figures were hard to argue with.",
+            "24.9 L Ferraro agreed with T Nwosu and said closing it would lose members.",
+        )
+    )
+    assert apart(got, 1, 2) and got[3] == got[1] and got[4] == got[2]
