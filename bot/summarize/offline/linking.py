@@ -433,9 +433,16 @@ class _Linker:
         elif (
             how == "reply"
             and other.cue is None
-            and (_ends_asking(other) or _ASKS_ANYONE.match(other.comment.text) is not None)
+            and (
+                _ends_asking(other)
+                or _ASKS_ANYONE.match(other.comment.text) is not None
+                or (self._by_poster(doc) and _asks_anywhere(other))
+            )
         ):
-            return  # "Does it handle secondary ports?" / "Standard ports only for now.": answers
+            # "Does it handle secondary ports?" / "Standard ports only for now.": answers; and
+            # the poster answering any question put to them ("Is there a way to import from
+            # Loop? I have three years of data." / "Not yet, but ...").
+            return
         elif how == "reply":
             led = _MENTION_LED.match(own)
             if led is not None and _ADDITIVE.match(own, led.end()):
@@ -443,6 +450,14 @@ class _Linker:
             doc.cue = reply_contrast(own, quoted=doc.body > 0)
             if doc.cue is None and self.tree and self._answers_back(doc, other, own):
                 doc.cue = Cue(-1, REBUTTAL_WEIGHT, "rebuttal", weak=True)
+
+    def _by_poster(self, doc: Doc) -> bool:
+        opening = self.opening
+        return (
+            opening is not None
+            and doc.speaker is not None
+            and doc.speaker == self.docs[opening].speaker
+        )
 
     def _answers_back(self, doc: Doc, parent: Doc, own: str) -> bool:
         """On a web forum, a reply by someone else that neither agrees nor adds ("and ...",
@@ -572,6 +587,11 @@ def set_speakers(docs: list[Doc]) -> None:
             continue
         match = REPORTED.match(text, 0, 200)
         doc.speaker = match.group("name") if match is not None else None
+
+
+def _asks_anywhere(doc: Doc) -> bool:
+    text = doc.comment.text
+    return any(text[b:e].rstrip(" \"')]").endswith("?") for b, e in doc.spans[:4])
 
 
 def _ends_asking(doc: Doc) -> bool:

@@ -1539,3 +1539,19 @@ def test_numbered_minutes_with_initials_name_their_speakers() -> None:
         )
     )
     assert apart(got, 1, 2) and got[3] == got[1] and got[4] == got[2]
+
+
+def test_the_poster_answering_a_question_put_to_them_is_no_rebuttal() -> None:
+    lines = [
+        ("wren", "I built a habit tracker that keeps everything in one plain-text file.", None),
+        (
+            "elsdon",
+            "Is there a way to import from Loop? I have three years of data in there.",
+            "p1",
+        ),
+        ("wren", "Not yet, but Loop exports CSV so it should be a small script.", "p2"),
+        ("umaru", "What's the file format? Is it stable enough to script against?", "p1"),
+        ("wren", "One line per day. I won't change it without a major version.", "p4"),
+    ]
+    t = forum(lines, title="Show: Tallow, a plain-text habit tracker")
+    assert len({s for s in sides(t) if s is not None}) < 2
