@@ -464,8 +464,8 @@ class _Linker:
         "also ...") nor only asks answers back: people reply to a comment to argue with it."""
         if parent.speaker == doc.speaker or parent.index == self.opening:
             return False
-        if doc.junk or doc.praise or only_questions_in(doc):
-            return False
+        if doc.junk or doc.praise or doc.off_topic or only_questions_in(doc):
+            return False  # (a laugh or an aside that shares no term with the thread: no case)
         if _OFFERS_OR_ASKS.match(own) is not None:
             return False  # "Do you need any more volunteers? I used to repair bikes"
         return _ADDITIVE.match(own) is None

@@ -1555,3 +1555,24 @@ def test_the_poster_answering_a_question_put_to_them_is_no_rebuttal() -> None:
     ]
     t = forum(lines, title="Show: Tallow, a plain-text habit tracker")
     assert len({s for s in sides(t) if s is not None}) < 2
+
+
+def test_an_aside_reply_on_a_forum_is_no_rebuttal() -> None:
+    lines = [
+        ("bitter", "Kids shouldn't be allowed in pubs after 7pm, a pub is an adult space.", None),
+        (
+            "halfpint",
+            "Hard disagree, half the pubs round me are the only place for sunday dinner.",
+            "p1",
+        ),
+        ("keeper", "Agree with OP. Our licence says under 16s out by 9, I'd move it to 7.", "p1"),
+        ("crisp", "peak tripadvisor energy honestly", "p3"),
+        ("pork", "Agree with OP, a toddler screamed through the quiz at the pub last night.", "p1"),
+        (
+            "yorks",
+            "In most of Europe kids are in pubs till late and nobody minds, 7pm is silly.",
+            "p1",
+        ),
+    ]
+    got = sides(forum(lines, title="Kids shouldn't be allowed in pubs after 7pm"))
+    assert apart(got, 0, 1) and got[3] is None  # a laugh beside the case takes no side
