@@ -312,7 +312,9 @@ class _Linker:
         if not opening.spans:
             return False
         end = opening.spans[min(len(opening.spans), OPENING_SENTENCES) - 1][1]
-        return "?" in opening.comment.text[:end]
+        head = opening.comment.text[:end]
+        # "Tell us who you are", "Introduce yourself", "Share your setup": an invitation.
+        return "?" in head or _INVITES.search(head) is not None
 
     def _denies_report(self, doc: Doc) -> bool:
         """Whether a comment's first sentences deny or doubt a fact ("fake", "that's false",
@@ -443,6 +445,8 @@ class _Linker:
             # the poster answering any question put to them ("Is there a way to import from
             # Loop? I have three years of data." / "Not yet, but ...").
             return
+        elif how == "reply" and _GREETS.match(own) is not None:
+            return  # "Welcome Ruth! What lathe did you get?", "Hey Mike, great first build"
         elif how == "reply":
             led = _MENTION_LED.match(own)
             if led is not None and _ADDITIVE.match(own, led.end()):
@@ -464,6 +468,8 @@ class _Linker:
         "also ...") nor only asks answers back: people reply to a comment to argue with it."""
         if parent.speaker == doc.speaker or parent.index == self.opening:
             return False
+        if _GREETS.match(parent.comment.text) is not None:
+            return False  # "Hello from Galway. I carve spoons." is answered, not argued with
         if doc.junk or doc.praise or doc.off_topic or only_questions_in(doc):
             return False  # (a laugh or an aside that shares no term with the thread: no case)
         if _OFFERS_OR_ASKS.match(own) is not None:
@@ -476,6 +482,17 @@ class _Linker:
 _ASKS_PLAINLY = re.compile(
     r"\W*(?:do|does|did|is|are|can|could|will|would|what|whats|what's|when|where|who|how"
     r"|which)\s+(?:they|it|you|u|we|there|the|this|that|time|times)\b",
+    re.IGNORECASE,
+)
+_INVITES = re.compile(
+    r"\b(?:tell us|introduce yourself|introduce yourselves|share your|post your|show us|let us"
+    r" know|drop your|say hi)\b",
+    re.IGNORECASE,
+)
+# A reply that opens by greeting or welcoming the one it answers.
+_GREETS = re.compile(
+    r"\W*(?:hi|hello|hey|hiya|howdy|welcome|welcome aboard|congrats|congratulations)\b"
+    r"(?!\s+(?:no|not|but)\b)",
     re.IGNORECASE,
 )
 _OFFERS_OR_ASKS = re.compile(

@@ -1576,3 +1576,17 @@ def test_an_aside_reply_on_a_forum_is_no_rebuttal() -> None:
     ]
     got = sides(forum(lines, title="Kids shouldn't be allowed in pubs after 7pm"))
     assert apart(got, 0, 1) and got[3] is None  # a laugh beside the case takes no side
+
+
+def test_an_introductions_thread_has_no_sides() -> None:
+    lines = [
+        ("admin", "Welcome to everyone who joined this month! Tell us who you are.", None),
+        ("ruth", "Hi all, Ruth from Shropshire. Retired teacher, I make bowls on a lathe.", "p1"),
+        ("gd", "Welcome Ruth! What lathe did you get?", "p2"),
+        ("mike", "Mike here, Minnesota. Building a workbench this winter, not a big one.", "p1"),
+        ("hollis", "Hey Mike, that bench is a great first build, but post pictures!", "p4"),
+        ("aoife", "Hello from Galway. I do spoon carving mostly, green wood.", "p1"),
+        ("gd", "There's a good bookshelf thread from last spring, I'll dig out the link.", "p6"),
+    ]
+    t = forum(lines, title="Introduce yourself: November 2026")
+    assert len({s for s in sides(t) if s is not None}) < 2
