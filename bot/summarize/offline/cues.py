@@ -79,7 +79,7 @@ RETRACT = (
     r"|\b(?:you'?ve|you have|that'?s|that has|ok,? you'?ve) (?:\w+ )?(?:convinced|persuaded) me\b"
     r"|\b(?:I(?:'ve| have)?|you(?:'ve| have)|(?:that|this|it)(?:'s| has)) changed my mind\b"
     r"|\bI was (?:for|against|in favou?r of|opposed to) (?:it|this|the \w+)?,? but\b"
-    r"|\bmy bad\b|\bscratch that\b"
+    r"|\bmy bad\b|\bscratch that\b|\bretracted\b|\bI'?(?:ll| will) stand down\b"
     r"|\bI take (?:it|that) back\b|\bI was wrong\b|\b(?:chang|switch)(?:e|es|ed|ing)? my vote\b"
     r"|\bmore (?:convincing|persuasive) than I (?:thought|expected)\b"
     r"|\bI(?:'m| am) coming (?:a)?round\b|\b(?:ok|okay|fine),? you win\b"
@@ -367,6 +367,8 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     ("agree", ("vote", "voting"), _VOTING_FOR),
     # A rumour confirmed: "Police have confirmed it", "it's been officially confirmed".
     ("agree", ("confirmed",), CONFIRMED),
+    # "Confirmed on my side.", "confirmed, got the same email": a report backed.
+    ("agree", ("confirmed",), r"^\W*confirmed\b(?![\s,]+(?:not|no|fake|false|wrong)\b)"),
     (
         "agree",
         (
@@ -406,7 +408,7 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"\bI(?:'ll| will|'m| am)? (?:now )?(?:move|moving|switch|switching|come round) to "
         r"opposing\b",
     ),
-    ("agree", ("true", "real"), r"^\W*(?:it|this)(?:'s| is) (?:true|real|legit)\b(?! that)"),
+    ("agree", ("true", "real"), r"^\W*(?:it|this)(?:'?s| is) (?:true|real|legit)\b(?! that)"),
     ("agree", ("agree more",), r"\bcould ?n'?t agree more\b"),
     (
         "agree",
@@ -525,7 +527,7 @@ _VOTE = re.compile(
 # Openings that can only be about the claim itself: a rumour's truth, a proposal's merit.
 _CLAIM_VOTE = re.compile(
     _LEAD + r"(?:yes|yeah|yep|yup|hell yes|absolutely|definitely|confirmed|can confirm"
-    r"|(?:it|this)(?:'s| is) (?:true|real|legit|fake|false|a hoax)"
+    r"|(?:it|this)(?:'?s| is) (?:true|real|legit|fake|false|a hoax)"
     r"|I(?:'d)? (?:strongly |fully |firmly |wholeheartedly |would |must )?"
     r"(?:support|endorse|favou?r|oppose|object to)"
     r"|I'?m (?:strongly |firmly |fully |all |very much |totally )?(?:in favou?r"

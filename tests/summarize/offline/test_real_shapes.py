@@ -1590,3 +1590,13 @@ def test_an_introductions_thread_has_no_sides() -> None:
     ]
     t = forum(lines, title="Introduce yourself: November 2026")
     assert len({s for s in sides(t) if s is not None}) < 2
+
+
+def test_a_report_confirmed_or_called_true_in_chat_spelling_and_a_retraction() -> None:
+    from bot.summarize.offline.cues import retracts
+
+    assert cue("Confirmed on my side. The postinstall script decodes a blob.").sign == 1
+    assert cue("its true my cousin got a letter about parking suspensions").sign == 1
+    assert cue("confirmed not happening") is None or cue("confirmed not happening").sign < 0
+    assert retracts("OK, I read the diff. That's not a false positive. Retracted.")
+    assert retracts("oh ok 2 days for an advert is a bit different, i'll stand down")
