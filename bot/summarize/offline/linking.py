@@ -542,6 +542,8 @@ def _claim(thread: Thread, docs: list[Doc], opening: int | None) -> Claim | None
     opening comment's first sentence."""
     title = (thread.title or "").strip()
     if len(title.split()) >= 3 and not title.startswith("#"):
+        if question_options(title[:600]):
+            return None  # "Tailwind or plain CSS?" offers options: no claim to restate or deny
         return read_claim(title)
     if opening is None or not docs[opening].spans:
         return None

@@ -1600,3 +1600,16 @@ def test_a_report_confirmed_or_called_true_in_chat_spelling_and_a_retraction() -
     assert cue("confirmed not happening") is None or cue("confirmed not happening").sign < 0
     assert retracts("OK, I read the diff. That's not a false positive. Retracted.")
     assert retracts("oh ok 2 days for an advert is a bit different, i'll stand down")
+
+
+def test_an_option_title_is_no_claim_to_restate() -> None:
+    lines = [
+        ("bramble", "Small team, server-rendered app. Half the team loves Tailwind.", None),
+        ("femke", "Plain CSS. Modern CSS has nesting, container queries and layers.", None),
+        ("jp", "Tailwind, nobody is scared to delete a class from an element.", None),
+        ("lena", "Tailwind, mostly because three devs will write three styles otherwise.", None),
+    ]
+    t = forum(lines, title="Ask HN: Tailwind or plain CSS for a new project?")
+    got = sides(t)
+    # Each answer picks an option; naming "plain CSS" is no restatement of a claim.
+    assert apart(got, 1, 2) and got[3] == got[2]
