@@ -23,6 +23,7 @@ HELDOUT_DIRS = (
     "heldout-9",
     "heldout-10",
     "heldout-11",
+    "heldout-12",
     "heldout-long",
 )
 PATHS = sorted(SET_DIR.glob("*.toml")) + [
@@ -184,6 +185,25 @@ _CHAT_FORMATS = _ALL_FORMATS - {"hackernews", "reddit", "discourse"}
             (33, 2, 2),
             (8, 50),
         ),
+        # Blind, written without the engine's code or output: new topics in the kinds and
+        # formats of heldout-11 (a Kialo-style export, a debate-site page, three collections
+        # unmarked); two long threads.
+        (
+            "heldout-12",
+            37,
+            _ALL_FORMATS,
+            {
+                "rumour": 7,
+                "deliberation": 6,
+                "args": 5,
+                "joke": 2,
+                "question": 5,
+                "casual": 8,
+                "no": 4,
+            },
+            (33, 2, 2),
+            (8, 50),
+        ),
         # Long threads (issue 9): 60 to 150 comments each, one debate per format and kind.
         (
             "heldout-long",
@@ -223,6 +243,7 @@ def test_each_heldout_set_is_whole(
         "heldout-9": 7,
         "heldout-10": 7,
         "heldout-11": 7,
+        "heldout-12": 7,
         "heldout-long": 1,
     }
     if folder in rumours:
