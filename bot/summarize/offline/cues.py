@@ -43,6 +43,9 @@ _REPORTED_AGAINST = (
     r"|this|a|an|any|such)\b"
     r"|\b(?:spoke|argued|voted|came out|was|were) (?:strongly |firmly )?(?:against"
     r"|opposed to) (?:it|the|this|a|an|any|such)\b|\b(?:spoke|argued|voted) (?:strongly )?against\b"
+    # "Cllr Evans said he remained opposed to spending on signs."
+    r"|\b(?:he|she) (?:remained|remains|was still|is still) (?:firmly |strongly )?(?:opposed"
+    r"|against)\b"
     r"|\b(?:opposed|objected to) the\b"
     # "Cllr Pethick said he strongly objected.", "She objected to it."
     # ("they objected" may report residents, not the speaker)

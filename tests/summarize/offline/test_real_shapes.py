@@ -1613,3 +1613,8 @@ def test_an_option_title_is_no_claim_to_restate() -> None:
     got = sides(t)
     # Each answer picks an option; naming "plain CSS" is no restatement of a claim.
     assert apart(got, 1, 2) and got[3] == got[2]
+
+
+def test_a_member_who_remained_opposed_votes_against() -> None:
+    said = cue("Cllr Evans said he remained opposed to spending on signs this year at all.")
+    assert said is not None and said.sign < 0 and said.about_claim
