@@ -431,7 +431,11 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     (
         "agree",
         ("right",),
-        r"\byou(?:'re| are) (?:absolutely |so |totally |completely |quite |exactly )?right\b",
+        r"\byou(?:'re| are) (?:absolutely |so |totally |completely |quite |exactly )?right\b"
+        # In chat spelling, and about the one answered: "youre right", "ur right", "hes right."
+        r"|^\W*(?:youre|ur|u r|hes|he'?s|shes|she'?s|he is|she is|they'?re|theyre) "
+        r"(?:absolutely |so |totally |completely |100% )?right\b"
+        r"(?! (?:wing|now|about now|there|here|away|behind|next)\b)",
     ),
     ("agree", ("+1",), r"\+1\b(?<![\w+]\+1)"),
     ("agree", ("same here",), r"\bsame here\b"),

@@ -1618,3 +1618,11 @@ def test_an_option_title_is_no_claim_to_restate() -> None:
 def test_a_member_who_remained_opposed_votes_against() -> None:
     said = cue("Cllr Evans said he remained opposed to spending on signs this year at all.")
     assert said is not None and said.sign < 0 and said.about_claim
+
+
+def test_right_in_chat_spelling_agrees_with_the_one_answered() -> None:
+    for text in ("hes right. birds are theropods", "youre right, i checked", "ur right"):
+        assert cue(text).sign == 1, text
+    assert cue("she is right about that, the numbers add up").sign == 1
+    assert cue("hes right wing, ignore him") is None
+    assert cue("he's right there in the photo") is None
