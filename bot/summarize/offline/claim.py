@@ -30,11 +30,12 @@ _NEG = frozenset({"not", "n't", "never", "no"})
 _SKIP = frozenset(
     "really definitely absolutely certainly clearly totally obviously surely just also still "
     "actually simply probably already even so too truly indeed honestly fully completely ever "
-    "always then only".split()
+    "always then only genuinely literally objectively seriously very extremely incredibly "
+    "massively hugely kinda".split()
 )
 _INTENSIFIERS = frozenset(
     "really definitely absolutely certainly clearly totally obviously surely truly indeed must "
-    "100".split()
+    "100 genuinely literally objectively seriously extremely incredibly massively hugely".split()
 )
 _DET = frozenset("a an the this that these those some any our their its my your his her".split())
 # Pronouns that stand for the claim's subject.
@@ -279,10 +280,10 @@ def denies(
     lowered = text[b:end].lower()
     if not any(n in lowered for n in _NEGATION_MARKS):
         return False  # a denial says so: most answers are done here
-    cut = _CLAUSE.search(text, b, end)
+    cut = _DENIAL_CUT.search(text, b, end)
     while cut is not None and not text[b : cut.start()].strip():
         b = cut.end()  # a leading "(" or ","
-        cut = _CLAUSE.search(text, b, end)
+        cut = _DENIAL_CUT.search(text, b, end)
     first = text[b : cut.start() if cut is not None else end]
     if first.count(" ") >= _DENIAL_MAX_WORDS:
         return False  # an echo denial is short ("its not collusion lol"); an essay argues
@@ -332,6 +333,9 @@ def denies(
 
 
 OPENING_SENTENCES_OF_OTHER = 3
+# Where a denial's first clause ends: a clause mark, or a full stop that chat runs on from in
+# lower case ("its not rude its a notification. i'll reply when ...").
+_DENIAL_CUT = re.compile(_CLAUSE.pattern + r"|[.!?](?=\s)", re.IGNORECASE)
 # What a denial's text must hold somewhere ("dont " is "nt ").
 _NEGATION_MARKS = ("not", "n't", "nt ", "never", "no ")
 _NEG_WORDS = frozenset({"not", "no", "never", "cannot"})

@@ -1626,3 +1626,19 @@ def test_right_in_chat_spelling_agrees_with_the_one_answered() -> None:
     assert cue("she is right about that, the numbers add up").sign == 1
     assert cue("hes right wing, ignore him") is None
     assert cue("he's right there in the photo") is None
+
+
+def test_an_echo_denial_run_on_in_chat_and_an_intensifier_before_the_predicate() -> None:
+    from bot.summarize.offline.claim import denies
+
+    other = "leaving someone on read is genuinely rude and i will not be taking questions"
+    text = "its not rude its a notification. i'll reply when i have something to say"
+    assert denies(other, sentence_spans(other), text, sentence_spans(text))
+    got = sides(
+        thread(
+            "chlo: leaving someone on read is genuinely rude and i will not be taking questions",
+            "benji: its not rude its a notification. i'll reply when i have something to say",
+            "Imogen: agree with chlo. if you've read it you know i'm waiting",
+        )
+    )
+    assert apart(got, 0, 1) and got[2] == got[0]
