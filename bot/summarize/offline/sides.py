@@ -423,9 +423,11 @@ def place(docs: list[Doc], units: list[Unit], thread: Thread) -> Camps:
     if not disputed:
         # Two backed views are two camps; else one backed rival answer is the other camp.
         pair = _rival_camps(docs, units, component, thread)
-        rival = _rival(docs, units, component, thread) if pair is None else None
-        if rival is not None or pair is not None:
-            weights[pair or (0, rival)] = -RIVAL_WEIGHT
+        if pair is None:
+            rival = _rival(docs, units, component, thread)
+            pair = (0, rival) if rival is not None else None
+        if pair is not None:
+            weights[pair] = -RIVAL_WEIGHT
             colour, component, kept, conflicts = _colour(len(units), weights)
             disputed = _disputed(colour, component, kept)
     if not disputed:
