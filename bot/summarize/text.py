@@ -239,6 +239,11 @@ def word_count(text: str) -> int:
 # the regex engine then skips ahead to candidate characters instead of trying the alternation at
 # every position (3x faster; the same matches).
 _SENTENCE_END = re.compile(r"[.!?\u2026\n](?:(?<=\n)|[.!?\u2026]*[\"'\u201d\u2019)\]]*(?=\s))")
+# An end, marked by the empty group, and the white space after it: the next sentence starts at
+# the match's end (no white space to strip there).
+_SENTENCE_BREAK = re.compile(_SENTENCE_END.pattern + r"()\s*")
+# A full stop with this much white space after it ends a sentence whatever follows.
+_LOOK_AHEAD = 40
 
 
 def sentence_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
@@ -248,26 +253,37 @@ def sentence_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
     grinding"), which keeps abbreviations and trailing-dot styles in one piece.
     """
     spans: list[tuple[int, int]] = []
+    size = len(text)
     begin = start
-    for match in _SENTENCE_END.finditer(text, start):
-        end = match.end()
-        if match.group() != "\n":
-            following = text[end : end + 40].lstrip()
-            if following and following[0].islower():
-                continue
-        _append_stripped(text, begin, end, spans)
-        begin = end
-    _append_stripped(text, begin, len(text), spans)
-    return spans
-
-
-def _append_stripped(text: str, begin: int, end: int, spans: list[tuple[int, int]]) -> None:
-    while begin < end and text[begin].isspace():
+    while begin < size and text[begin].isspace():
         begin += 1
+    # A sentence starts where a match ends (its white space taken) and ends at the match's
+    # mark: white space is stripped only before a line break (no loop per character).
+    for match in _SENTENCE_BREAK.finditer(text, start):
+        end = match.start(1)
+        after = match.end()
+        if text[end - 1] != "\n":
+            # A lowercase word next (within `_LOOK_AHEAD`, on the same line) goes on with it.
+            if (
+                after - end < _LOOK_AHEAD
+                and after < size
+                and text[after].islower()
+                and "\n" not in text[end:after]
+            ):
+                continue
+        else:
+            end -= 1
+            while end > begin and text[end - 1].isspace():
+                end -= 1
+        if end > begin:
+            spans.append((begin, end))
+        begin = after
+    end = size
     while end > begin and text[end - 1].isspace():
         end -= 1
     if end > begin:
         spans.append((begin, end))
+    return spans
 
 
 _CLAUSE_END = re.compile(r"[,;:)\u2014\u2013]\s|\s[\u2014\u2013-]\s")

@@ -116,6 +116,46 @@ def test_sentence_ends_are_found_as_before(text: str, start: int) -> None:
     assert new == [m.span() for m in _OLD_SENTENCE_END.finditer(text, start)]
 
 
+def _old_sentence_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
+    """`sentence_spans` as it was before it took the white space after an end in its match."""
+    spans: list[tuple[int, int]] = []
+
+    def append(begin: int, end: int) -> None:
+        while begin < end and text[begin].isspace():
+            begin += 1
+        while end > begin and text[end - 1].isspace():
+            end -= 1
+        if end > begin:
+            spans.append((begin, end))
+
+    begin = start
+    for match in _OLD_SENTENCE_END.finditer(text, start):
+        end = match.end()
+        if match.group() != "\n":
+            following = text[end : end + 40].lstrip()
+            if following and following[0].islower():
+                continue
+        append(begin, end)
+        begin = end
+    append(begin, len(text))
+    return spans
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [".", "!", "?", "\u2026", "\n", " ", "\t", '"', "'", ")", "\u201d", "\u00a0", "\u2028"]
+            + ["\r", "a", "B", "\u00e9", "1", " " * 39, " " * 45, "e.g. x"]
+        ),
+        max_size=30,
+    ),
+    st.integers(0, 4),
+)
+def test_sentences_are_cut_as_before(parts: list[str], start: int) -> None:
+    text = "".join(parts)
+    assert text_module.sentence_spans(text, start) == _old_sentence_spans(text, start)
+
+
 def test_own_words_serve_as_each_search() -> None:
     """A comment's prefilter words found once give every function the answer it finds alone."""
     texts = _real_comments() + [
