@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.summarize.text import STOPWORDS
+from bot.summarize.text import STOPWORDS, words
 from bot.textfold import fold_chars
 
 _AUX = frozenset(
@@ -46,6 +46,9 @@ _SUBJECT_PRON = frozenset("we you i he she".split())
 _OPENERS = frozenset("so ok okay hey guys folks honestly well".split())
 _TOKEN = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
 _TOKEN_OR_BREAK = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*|[,;:()]|\s-\s")
+# `_TOKEN_OR_BREAK` for a lowercased ASCII text: the same matches, with a character set the
+# regex engine looks up instead of a Unicode category per character.
+_ASCII_TOKEN_OR_BREAK = re.compile(r"[a-z0-9]+(?:['\-][a-z0-9]+)*|[,;:()]|\s-\s")
 # What ends a clause: punctuation, and the conjunctions that start a reason, a result or a
 # contrast ("..., so zoos should not be abolished").
 _BREAKS = frozenset(
@@ -81,9 +84,14 @@ def tokens(text: str, *, breaks: bool = False) -> list[str]:
     """Lowercased words with contractions split ("don't" -> "do", "n't"; "it's" -> "it",
     "'s"; "can't" -> "ca", "n't"; "cannot" -> "can", "not"). With `breaks`, the punctuation
     that ends a clause is a token of its own (see `_BREAKS`)."""
-    pattern = _TOKEN_OR_BREAK if breaks else _TOKEN
     lowered = fold_chars(text).lower()
-    found: list[str] = pattern.findall(lowered)
+    found: list[str]
+    if not lowered.isascii():
+        found = (_TOKEN_OR_BREAK if breaks else _TOKEN).findall(lowered)
+    elif breaks:
+        found = _ASCII_TOKEN_OR_BREAK.findall(lowered)
+    else:
+        found = words(lowered)  # `_TOKEN`'s words, split without the regex where it can
     if "'" not in lowered and "cannot" not in lowered and _BARE_NEGATIVES.keys().isdisjoint(found):
         return found  # nothing to split (most sentences): no loop (issue 13)
     out: list[str] = []

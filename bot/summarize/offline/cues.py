@@ -1271,6 +1271,7 @@ _DISMAY = re.compile(
 )
 _NEGATION = frozenset("not no never n't nor neither without cannot".split())
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+_ASCII_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)?")  # `_TOKEN` in lowercased ASCII
 
 
 def reply_contrast(text: str, quoted: bool) -> Cue | None:
@@ -1285,10 +1286,11 @@ def reply_contrast(text: str, quoted: bool) -> Cue | None:
 
 def _tokens(text: str) -> list[str]:
     lowered = fold_chars(text).lower()
+    pattern = _ASCII_TOKEN if lowered.isascii() else _TOKEN  # the same words
     if "n't" not in lowered:
-        return _TOKEN.findall(lowered)  # nothing to split (issue 13)
+        return pattern.findall(lowered)  # nothing to split (issue 13)
     out = []
-    for token in _TOKEN.findall(lowered):
+    for token in pattern.findall(lowered):
         if token.endswith("n't"):
             out += [token[:-3], "n't"]
         else:
