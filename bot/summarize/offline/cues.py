@@ -1172,6 +1172,36 @@ def _nameless(lowered: str) -> bool:
 _NOT_THE_POST = ("above", "below", "before", "you")  # "the post above": the parent
 
 
+# The rows a set of cue words lets run, per set and whether the thread has names (comments hold
+# few distinct sets): `_named_rows`.
+_NAMED_ROWS_OF_SET: dict[
+    tuple[frozenset[str], bool], tuple[tuple[int, ...], tuple[int, ...] | None]
+] = {}
+
+
+def _named_rows(
+    plan: _NamedPlan, present: frozenset[str], names: bool
+) -> tuple[tuple[int, ...], tuple[int, ...] | None]:
+    """The rows of `_NAMED_ROWS` that the cue words `present` let run, in order; and, in a
+    thread without names where some of them could only name "op" or "parent", the rows left
+    once those are left out (for a text where neither is a word), else None."""
+    key = (present, names)
+    found = _NAMED_ROWS_OF_SET.get(key)
+    if found is None:
+        if len(_NAMED_ROWS_OF_SET) >= _MAX_SETS_REMEMBERED:
+            _NAMED_ROWS_OF_SET.clear()
+        rows = set(plan.always)
+        for word in present:
+            rows.update(plan.rows_of.get(word, ()))
+        nameless = None
+        if not names:
+            rows -= plan.named_only  # what they find is only ever someone in `names`
+            if not rows.issubset(plan.nameless):
+                nameless = tuple(sorted(rows & plan.nameless))
+        found = _NAMED_ROWS_OF_SET[key] = (tuple(sorted(rows)), nameless)
+    return found
+
+
 def _has_verdict(match: re.Match[str]) -> bool:
     groups = match.groupdict()
     return bool(groups.get("verdict") or groups.get("haspoint") or groups.get("goodpoint"))
@@ -1199,20 +1229,16 @@ def named_person(
         return None, 0
     plan = _named_plan()
     # Which cue words the text holds, in one scan (`own` holds every one of them).
-    present = plan.finder.found_in(lowered) if own is None else own
-    rows = set(plan.always)
-    for word in present:
-        rows.update(plan.rows_of.get(word, ()))
-    if not names:
-        rows -= plan.named_only  # what they find is only ever someone in `names`
-        if not rows.issubset(plan.nameless) and lowered.isascii() and not _nameless(lowered):
-            # The other rows could only name "op" or "parent", and neither is a word here.
-            rows &= plan.nameless
-            if not rows:
-                return None, 0
+    present = frozenset(plan.finder.found_in(lowered)) if own is None else own
+    rows, nameless = _named_rows(plan, present, bool(names))
+    if nameless is not None and lowered.isascii() and not _nameless(lowered):
+        # The other rows could only name "op" or "parent", and neither is a word here.
+        rows = nameless
+        if not rows:
+            return None, 0
     exact = filterable(lowered)
     matches: list[re.Match[str]] = []
-    for row in sorted(rows):  # in row order: a tie of starts keeps it (a stable sort)
+    for row in rows:  # in row order: a tie of starts keeps it (a stable sort)
         if not exact or plan.needed[row](lowered):
             matches.extend(_NAMED_ROWS[row][1].finditer(text, begin, end))
     # At one place a verdict wins: "@Coach Dee is right" says more than "@Coach Dee".
