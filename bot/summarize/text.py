@@ -186,6 +186,12 @@ class Terms:
         # A word with at most one term -> that term, or "" for none (most words): looked up
         # with no tuple to walk per word (`of_words`).
         self._single: dict[str, str] = {}
+        # Every term made, numbered in the order made (`numbers_of_words`); a word's terms as
+        # their numbers plus one, so that 0 is a word with none (as "" is above).
+        self.vocabulary: list[str] = []
+        self._number: dict[str, int] = {}
+        self._cache_numbers: dict[str, tuple[int, ...]] = {}
+        self._single_number: dict[str, int] = {}
 
     def _expand(self, token: str) -> tuple[str, ...]:
         out: list[str] = []
@@ -203,8 +209,16 @@ class Terms:
                 out.append(_stem(part))
         result = tuple(out)
         self._cache[token] = result
+        number = self._number
+        for term in result:
+            if term not in number:
+                number[term] = len(self.vocabulary)
+                self.vocabulary.append(term)
+        numbers = tuple(number[term] + 1 for term in result)
+        self._cache_numbers[token] = numbers
         if len(result) <= 1:
             self._single[token] = result[0] if result else ""
+            self._single_number[token] = numbers[0] if numbers else 0
         return result
 
     def __call__(self, text: str) -> list[str]:
@@ -219,6 +233,23 @@ class Terms:
         except KeyError:  # a compound ("role-play": three terms), or a word not seen before
             pass
         cache = self._cache
+        try:
+            return list(chain.from_iterable(map(cache.__getitem__, tokens)))
+        except KeyError:  # a word not seen before in this run
+            for token in tokens:
+                if token not in cache:
+                    self._expand(token)
+            return list(chain.from_iterable(map(cache.__getitem__, tokens)))
+
+    def numbers_of_words(self, tokens: list[str]) -> list[int]:
+        """``self.of_words(tokens)`` as numbers: each term's index in `vocabulary` plus one. A
+        term is numbered when first made, so the terms of a fresh instance's lists, taken in
+        order, are numbered in the order they are first used (`idf_table_of_numbers`)."""
+        try:  # every word known, with one term or none (0)
+            return list(filter(None, map(self._single_number.__getitem__, tokens)))
+        except KeyError:  # a compound, or a word not seen before
+            pass
+        cache = self._cache_numbers
         try:
             return list(chain.from_iterable(map(cache.__getitem__, tokens)))
         except KeyError:  # a word not seen before in this run
@@ -463,19 +494,46 @@ def idf_table(
             df = {term: count for term, count in df.items() if count >= least}
         idf = idf_weights(df, max(1, len(term_lists)))
         return idf, tfidf_vectors(term_lists, idf)
-    import numpy as np
-
     # Every term in order of first use: `document_frequencies`' key order.
     vocabulary = list(dict.fromkeys(chain.from_iterable(term_lists)))
     number = dict(zip(vocabulary, range(len(vocabulary)), strict=True))
+    return _idf_table_in_arrays(term_lists, vocabulary, least, number)
+
+
+def idf_table_of_numbers(
+    number_lists: Sequence[Sequence[int]], vocabulary: list[str], least: int = 1
+) -> tuple[dict[str, float], VectorTable]:
+    """`idf_table` of the term lists whose terms are given by number: each term's index in
+    `vocabulary` plus one (`Terms.numbers_of_words`). `vocabulary` holds every term of the
+    lists and no other, in order of first use in them (a fresh `Terms`' vocabulary after
+    numbering them): then no term need be looked up to count them."""
+    if len(number_lists) < SUM_IN_ARRAYS:
+        return idf_table([[vocabulary[n - 1] for n in numbers] for numbers in number_lists], least)
+    return _idf_table_in_arrays(number_lists, vocabulary, least, None)
+
+
+def _idf_table_in_arrays(
+    term_lists: Sequence[Sequence[Any]],
+    vocabulary: list[str],
+    least: int,
+    number: Mapping[str, int] | None,
+) -> tuple[dict[str, float], VectorTable]:
+    """`idf_table` in arrays, of lists of terms numbered by `number` (indices into
+    `vocabulary`, which lists them in order of first use), or, without it, of lists of those
+    numbers plus one."""
+    import numpy as np
+
     holding = np.zeros(len(vocabulary), np.int64)  # how many lists hold each term
     parts = []
     for start in range(0, len(term_lists), _TFIDF_CHUNK):  # bounds the temporary arrays
         part = term_lists[start : start + _TFIDF_CHUNK]
         sizes = np.fromiter(map(len, part), np.int64, len(part))
-        flat = np.fromiter(
-            map(number.__getitem__, chain.from_iterable(part)), np.int64, int(sizes.sum())
-        )
+        terms = chain.from_iterable(part)
+        count = int(sizes.sum())
+        if number is not None:
+            flat = np.fromiter(map(number.__getitem__, terms), np.int64, count)
+        else:
+            flat = np.fromiter(terms, np.int64, count) - 1
         doc = np.repeat(np.arange(len(part), dtype=np.int64), sizes)
         owner, term, counts = _pairs(doc, flat, len(vocabulary))
         holding += np.bincount(term, minlength=len(vocabulary))

@@ -385,3 +385,22 @@ def test_anchored_guards_on_real_comments() -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(cues, "_CUE_OPENINGS", unguarded)
         assert [cues.find_cues(text, 0) for text in texts] == found
+
+
+@pytest.mark.parametrize(("count", "least"), [(40, 1), (40, 2), (2500, 2)])
+def test_terms_by_number_give_the_same_table(count: int, least: int) -> None:
+    """A fresh `Terms`' numbers of each list's words, counted with its vocabulary, give the
+    weights (in the same key order) and vectors that the terms themselves give."""
+    rng = random.Random(count + least)
+    pool = ["uniform", "uniforms", "role-play", "roleplay", "the", "it's", "bully", "kids"]
+    pool += ["cost", "costs", "x", "12", "well-being", "school", "schools", "a-b-c"]
+    lists = [[rng.choice(pool) for _ in range(rng.randint(0, 9))] for _ in range(count)]
+    numbered = Terms()
+    numbers = [numbered.numbers_of_words(tokens) for tokens in lists]
+    plain = Terms()
+    idf, table = text_module.idf_table([plain.of_words(tokens) for tokens in lists], least)
+    idf2, table2 = text_module.idf_table_of_numbers(numbers, numbered.vocabulary, least)
+    assert list(idf2.items()) == list(idf.items())
+    assert [list(table2.vector(i).items()) for i in range(count)] == [
+        list(table.vector(i).items()) for i in range(count)
+    ]
