@@ -21,6 +21,7 @@ from bot.summarize.literals import (
     filterable,
     first_words,
     line_anchored,
+    lowercased,
     needs,
     required_clauses,
 )
@@ -498,6 +499,8 @@ _CUE_PATTERNS = [
 # What each row's pattern needs in the lowercased text before it can match (a second, exact
 # filter after the words: see `bot.summarize.literals`).
 _CUE_NEEDS = [needs(pattern) for _, _, pattern in _CUE_PATTERNS]
+# Each row's pattern lowercased, for an ASCII text lowercased (None: the pattern itself).
+_CUE_LOWERED = [lowercased(pattern) for _, _, pattern in _CUE_PATTERNS]
 # What the first word of a line must be for each row anchored at line starts (`^`), None for
 # the other rows (and for one whose first words cannot be told): a comment of one line whose
 # opening the guard does not allow skips the row (issue 13).
@@ -709,6 +712,11 @@ def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> lis
         source, offset, start = text, 0, begin
     opening: tuple[str, str] | None = None  # the lead and first word of the one line, if known
     one_line = None
+    # An ASCII source is searched lowercased, by the patterns' lowercased forms (the same
+    # matches at the same offsets, with no case folding per character: `literals.lowercased`).
+    searched: str | None = None
+    if source.isascii():
+        searched = lowered if offset or not begin else source.lower()
     for row in rows:
         guard = _CUE_OPENINGS[row]
         if guard is not None:
@@ -725,9 +733,13 @@ def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> lis
         if exact and not _CUE_NEEDS[row](lowered):
             continue  # the pattern cannot match: skip the search
         kind, _, pattern = _CUE_PATTERNS[row]
-        hits.extend(
-            (offset + m.start(), _CUE_ORDER[kind], kind) for m in pattern.finditer(source, start)
+        variant = _CUE_LOWERED[row]
+        matches = (
+            variant.finditer(searched, start)
+            if searched is not None and variant is not None
+            else pattern.finditer(source, start)
         )
+        hits.extend((offset + m.start(), _CUE_ORDER[kind], kind) for m in matches)
     hits.sort()
     out: list[tuple[int, str]] = []
     for at, _, kind in hits:
