@@ -11,7 +11,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot.summarize.literals import filterable, first_words, lowercased, needs, required_clauses
-from bot.summarize.offline import cues
+from bot.summarize.offline import claim, cues
 from bot.summarize.text import SUM_IN_ARRAYS, dot, dots
 
 _OWN = [
@@ -68,8 +68,9 @@ def test_the_test_is_every_clause_searched(parts: list[str]) -> None:
         assert needs(pattern)(lowered) == expected, (pattern.pattern, lowered)
 
 
-_LOWERCASED = [(p, lowercased(p)) for p in _PATTERNS]
+_LOWERCASED = [(p, lowercased(p)) for p in [*_PATTERNS, claim._CLAUSE, claim._DENIAL_CUT]]
 _ASCII_PIECES = [piece for piece in _PIECES if piece.isascii()] + ["A", "B", "Z", "-", "?"]
+_ASCII_PIECES += ["Because", " so ", "But ", " - ", ";", "(", "yet", "unless", "\t-\n"]
 
 
 def test_lowercased_forms() -> None:

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.summarize.literals import lowercased
 from bot.summarize.text import STOPWORDS, words
 from bot.textfold import fold_chars
 
@@ -288,10 +289,16 @@ def denies(
     lowered = text[b:end].lower()
     if not any(n in lowered for n in _NEGATION_MARKS):
         return False  # a denial says so: most answers are done here
-    cut = _DENIAL_CUT.search(text, b, end)
+    # An ASCII text is searched lowercased, by the pattern's lowercased form (the same spans;
+    # no further than the search goes).
+    searched = text[:end]
+    cutter = _DENIAL_CUT
+    if searched.isascii():
+        cutter, searched = _DENIAL_CUT_LOWERCASED, searched.lower()
+    cut = cutter.search(searched, b, end)
     while cut is not None and not text[b : cut.start()].strip():
         b = cut.end()  # a leading "(" or ","
-        cut = _DENIAL_CUT.search(text, b, end)
+        cut = cutter.search(searched, b, end)
     first = text[b : cut.start() if cut is not None else end]
     if first.count(" ") >= _DENIAL_MAX_WORDS:
         return False  # an echo denial is short ("its not collusion lol"); an essay argues
@@ -344,6 +351,7 @@ OPENING_SENTENCES_OF_OTHER = 3
 # Where a denial's first clause ends: a clause mark, or a full stop that chat runs on from in
 # lower case ("its not rude its a notification. i'll reply when ...").
 _DENIAL_CUT = re.compile(_CLAUSE.pattern + r"|[.!?](?=\s)", re.IGNORECASE)
+_DENIAL_CUT_LOWERCASED = lowercased(_DENIAL_CUT) or _DENIAL_CUT  # for a lowercased ASCII text
 # What a denial's text must hold somewhere ("dont " is "nt ").
 _NEGATION_MARKS = ("not", "n't", "nt ", "never", "no ")
 _NEG_WORDS = frozenset({"not", "no", "never", "cannot"})
