@@ -22,10 +22,11 @@ from itertools import product
 from typing import Any
 
 try:  # the parser of the `re` module (CPython 3.11+); without it nothing is filtered
+    from re import _compiler as _k  # type: ignore[attr-defined]
     from re import _constants as _c  # type: ignore[attr-defined]
     from re import _parser as _p  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - another Python
-    _c = _p = None
+    _c = _p = _k = None
 
 Test = Callable[[str], bool]
 Clause = tuple[str, ...]  # one of these strings must be in the text
@@ -466,3 +467,93 @@ class Openings:
         if not self._exact or (lead and not self._marks.isdisjoint(lead)):
             return self._each(lead, word)
         return self._of.get(word, self._other)
+
+
+# --- lowercased variants -----------------------------------------------------------------------
+
+
+def lowercased(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """For a pattern compiled with IGNORECASE: the same pattern with its letters lowercased and
+    without the flag, which matches the lowercased form of an ASCII text exactly where `pattern`
+    matches the text (lowercasing an ASCII text keeps every offset), at less cost per character
+    (no case folding). None where that cannot be told: no IGNORECASE, a flag set or cleared
+    inside, a letter with case outside ASCII, or a construct not known here."""
+    if _p is None or _k is None or not pattern.flags & re.IGNORECASE:
+        return None
+    tree = _p.parse(pattern.pattern, pattern.flags)
+    if not _lower_items(tree.data):
+        return None
+    flags = pattern.flags & ~re.IGNORECASE
+    tree.state.flags &= ~re.IGNORECASE
+    compiled: re.Pattern[str] = _k.compile(tree, flags)
+    return compiled
+
+
+def _cased(code: int) -> bool:
+    char = chr(code)
+    return char.lower() != char or char.upper() != char
+
+
+def _lower_items(items: list[Any]) -> bool:
+    """Lowercase the letters of a parsed pattern's items in place; False where it cannot."""
+    for i, (op, av) in enumerate(items):
+        if op in (_c.LITERAL, _c.NOT_LITERAL):
+            if av < 128:
+                items[i] = (op, ord(chr(av).lower()))
+            elif _cased(av):
+                return False
+        elif op is _c.IN:
+            members = _lower_set(av)
+            if members is None:
+                return False
+            items[i] = (op, members)
+        elif op is _c.BRANCH:
+            if not all(_lower_items(alternative.data) for alternative in av[1]):
+                return False
+        elif op is _c.SUBPATTERN:
+            if (av[1] | av[2]) & re.IGNORECASE or not _lower_items(av[3].data):
+                return False
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+            if not _lower_items(av[2].data):
+                return False
+        elif op in (_c.ASSERT, _c.ASSERT_NOT):
+            if not _lower_items(av[1].data):
+                return False
+        elif op is _c.ATOMIC_GROUP:
+            if not _lower_items(av.data):
+                return False
+        elif op not in (_c.AT, _c.ANY, _c.CATEGORY, _c.GROUPREF):
+            return False
+    return True
+
+
+_MAX_RANGE_READ = 4096  # a wider range outside ASCII is not read letter by letter
+
+
+def _lower_set(members: list[Any]) -> list[Any] | None:
+    """A character set's members with each ASCII letter lowercased (a range of ASCII characters
+    spelt out); None where a member outside ASCII has case."""
+    out: list[Any] = []
+    for op, av in members:
+        if op is _c.LITERAL:
+            if av < 128:
+                out.append((op, ord(chr(av).lower())))
+            elif _cased(av):
+                return None
+            else:
+                out.append((op, av))
+        elif op is _c.RANGE:
+            low, high = av
+            if high >= 128 and (
+                high - max(low, 128) > _MAX_RANGE_READ
+                or any(_cased(code) for code in range(max(low, 128), high + 1))
+            ):
+                return None
+            out += [(_c.LITERAL, ord(chr(code).lower())) for code in range(low, min(high, 127) + 1)]
+            if high >= 128:
+                out.append((_c.RANGE, (max(low, 128), high)))
+        elif op in (_c.NEGATE, _c.CATEGORY):
+            out.append((op, av))
+        else:
+            return None
+    return out

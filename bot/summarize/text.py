@@ -21,6 +21,9 @@ _WORD = re.compile(r"[^\W_]+(?:['\u2019\-\u2010\u2011][^\W_]+)*")
 _JOINERS = re.compile(r"[\-\u2010\u2011]")
 # ASCII: letters, digits and the two ASCII joiners kept, everything else a space (bytes.translate
 # is several times faster than the regex, which the rest of Unicode still takes).
+# In a text so kept, an apostrophe or hyphen that does not stand between two letters or digits
+# (one chunk is then not one word). Led by the joiner, so that the search skips to joiners.
+_LOOSE_JOINER = re.compile(r"['\-](?:(?![A-Za-z0-9])|(?<![A-Za-z0-9]['\-]))")
 _ASCII_KEEP = bytes(c if chr(c).isalnum() or chr(c) in "'-" else 32 for c in range(128)) + bytes(
     range(128, 256)
 )
@@ -31,9 +34,10 @@ def words(text: str) -> list[str]:
     hyphens), in order: ``_WORD.findall(text)``, computed by splitting where it can."""
     if not text.isascii():
         return _WORD.findall(text)
-    chunks = text.encode("ascii").translate(_ASCII_KEEP).decode("ascii").split()
-    if "'" not in text and "-" not in text:
-        return chunks
+    kept = text.encode("ascii").translate(_ASCII_KEEP).decode("ascii")
+    chunks = kept.split()
+    if ("'" not in text and "-" not in text) or _LOOSE_JOINER.search(kept) is None:
+        return chunks  # every joiner joins two letters or digits: each chunk is one word
     out: list[str] = []
     for chunk in chunks:
         if "'" in chunk or "-" in chunk:  # a joiner joins only between two letters or digits
@@ -186,6 +190,12 @@ class Terms:
         # A word with at most one term -> that term, or "" for none (most words): looked up
         # with no tuple to walk per word (`of_words`).
         self._single: dict[str, str] = {}
+        # Every term made, numbered in the order made (`numbers_of_words`); a word's terms as
+        # their numbers plus one, so that 0 is a word with none (as "" is above).
+        self.vocabulary: list[str] = []
+        self._number: dict[str, int] = {}
+        self._cache_numbers: dict[str, tuple[int, ...]] = {}
+        self._single_number: dict[str, int] = {}
 
     def _expand(self, token: str) -> tuple[str, ...]:
         out: list[str] = []
@@ -203,8 +213,16 @@ class Terms:
                 out.append(_stem(part))
         result = tuple(out)
         self._cache[token] = result
+        number = self._number
+        for term in result:
+            if term not in number:
+                number[term] = len(self.vocabulary)
+                self.vocabulary.append(term)
+        numbers = tuple(number[term] + 1 for term in result)
+        self._cache_numbers[token] = numbers
         if len(result) <= 1:
             self._single[token] = result[0] if result else ""
+            self._single_number[token] = numbers[0] if numbers else 0
         return result
 
     def __call__(self, text: str) -> list[str]:
@@ -227,6 +245,23 @@ class Terms:
                     self._expand(token)
             return list(chain.from_iterable(map(cache.__getitem__, tokens)))
 
+    def numbers_of_words(self, tokens: list[str]) -> list[int]:
+        """``self.of_words(tokens)`` as numbers: each term's index in `vocabulary` plus one. A
+        term is numbered when first made, so the terms of a fresh instance's lists, taken in
+        order, are numbered in the order they are first used (`idf_table_of_numbers`)."""
+        try:  # every word known, with one term or none (0)
+            return list(filter(None, map(self._single_number.__getitem__, tokens)))
+        except KeyError:  # a compound, or a word not seen before
+            pass
+        cache = self._cache_numbers
+        try:
+            return list(chain.from_iterable(map(cache.__getitem__, tokens)))
+        except KeyError:  # a word not seen before in this run
+            for token in tokens:
+                if token not in cache:
+                    self._expand(token)
+            return list(chain.from_iterable(map(cache.__getitem__, tokens)))
+
 
 def word_count(text: str) -> int:
     """Number of words (runs of letters or digits, joined by apostrophes or hyphens)."""
@@ -239,6 +274,11 @@ def word_count(text: str) -> int:
 # the regex engine then skips ahead to candidate characters instead of trying the alternation at
 # every position (3x faster; the same matches).
 _SENTENCE_END = re.compile(r"[.!?\u2026\n](?:(?<=\n)|[.!?\u2026]*[\"'\u201d\u2019)\]]*(?=\s))")
+# An end, marked by the empty group, and the white space after it: the next sentence starts at
+# the match's end (no white space to strip there).
+_SENTENCE_BREAK = re.compile(_SENTENCE_END.pattern + r"()\s*")
+# A full stop with this much white space after it ends a sentence whatever follows.
+_LOOK_AHEAD = 40
 
 
 def sentence_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
@@ -248,26 +288,37 @@ def sentence_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
     grinding"), which keeps abbreviations and trailing-dot styles in one piece.
     """
     spans: list[tuple[int, int]] = []
+    size = len(text)
     begin = start
-    for match in _SENTENCE_END.finditer(text, start):
-        end = match.end()
-        if match.group() != "\n":
-            following = text[end : end + 40].lstrip()
-            if following and following[0].islower():
-                continue
-        _append_stripped(text, begin, end, spans)
-        begin = end
-    _append_stripped(text, begin, len(text), spans)
-    return spans
-
-
-def _append_stripped(text: str, begin: int, end: int, spans: list[tuple[int, int]]) -> None:
-    while begin < end and text[begin].isspace():
+    while begin < size and text[begin].isspace():
         begin += 1
+    # A sentence starts where a match ends (its white space taken) and ends at the match's
+    # mark: white space is stripped only before a line break (no loop per character).
+    for match in _SENTENCE_BREAK.finditer(text, start):
+        end = match.start(1)
+        after = match.end()
+        if text[end - 1] != "\n":
+            # A lowercase word next (within `_LOOK_AHEAD`, on the same line) goes on with it.
+            if (
+                after - end < _LOOK_AHEAD
+                and after < size
+                and text[after].islower()
+                and "\n" not in text[end:after]
+            ):
+                continue
+        else:
+            end -= 1
+            while end > begin and text[end - 1].isspace():
+                end -= 1
+        if end > begin:
+            spans.append((begin, end))
+        begin = after
+    end = size
     while end > begin and text[end - 1].isspace():
         end -= 1
     if end > begin:
         spans.append((begin, end))
+    return spans
 
 
 _CLAUSE_END = re.compile(r"[,;:)\u2014\u2013]\s|\s[\u2014\u2013-]\s")
@@ -447,19 +498,46 @@ def idf_table(
             df = {term: count for term, count in df.items() if count >= least}
         idf = idf_weights(df, max(1, len(term_lists)))
         return idf, tfidf_vectors(term_lists, idf)
-    import numpy as np
-
     # Every term in order of first use: `document_frequencies`' key order.
     vocabulary = list(dict.fromkeys(chain.from_iterable(term_lists)))
     number = dict(zip(vocabulary, range(len(vocabulary)), strict=True))
+    return _idf_table_in_arrays(term_lists, vocabulary, least, number)
+
+
+def idf_table_of_numbers(
+    number_lists: Sequence[Sequence[int]], vocabulary: list[str], least: int = 1
+) -> tuple[dict[str, float], VectorTable]:
+    """`idf_table` of the term lists whose terms are given by number: each term's index in
+    `vocabulary` plus one (`Terms.numbers_of_words`). `vocabulary` holds every term of the
+    lists and no other, in order of first use in them (a fresh `Terms`' vocabulary after
+    numbering them): then no term need be looked up to count them."""
+    if len(number_lists) < SUM_IN_ARRAYS:
+        return idf_table([[vocabulary[n - 1] for n in numbers] for numbers in number_lists], least)
+    return _idf_table_in_arrays(number_lists, vocabulary, least, None)
+
+
+def _idf_table_in_arrays(
+    term_lists: Sequence[Sequence[Any]],
+    vocabulary: list[str],
+    least: int,
+    number: Mapping[str, int] | None,
+) -> tuple[dict[str, float], VectorTable]:
+    """`idf_table` in arrays, of lists of terms numbered by `number` (indices into
+    `vocabulary`, which lists them in order of first use), or, without it, of lists of those
+    numbers plus one."""
+    import numpy as np
+
     holding = np.zeros(len(vocabulary), np.int64)  # how many lists hold each term
     parts = []
     for start in range(0, len(term_lists), _TFIDF_CHUNK):  # bounds the temporary arrays
         part = term_lists[start : start + _TFIDF_CHUNK]
         sizes = np.fromiter(map(len, part), np.int64, len(part))
-        flat = np.fromiter(
-            map(number.__getitem__, chain.from_iterable(part)), np.int64, int(sizes.sum())
-        )
+        terms = chain.from_iterable(part)
+        count = int(sizes.sum())
+        if number is not None:
+            flat = np.fromiter(map(number.__getitem__, terms), np.int64, count)
+        else:
+            flat = np.fromiter(terms, np.int64, count) - 1
         doc = np.repeat(np.arange(len(part), dtype=np.int64), sizes)
         owner, term, counts = _pairs(doc, flat, len(vocabulary))
         holding += np.bincount(term, minlength=len(vocabulary))

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot.summarize.literals import filterable, first_words, needs, required_clauses
-from bot.summarize.offline import cues
+from bot.summarize.literals import filterable, first_words, lowercased, needs, required_clauses
+from bot.summarize.offline import claim, cues
 from bot.summarize.text import SUM_IN_ARRAYS, dot, dots
 
 _OWN = [
@@ -66,6 +66,51 @@ def test_the_test_is_every_clause_searched(parts: list[str]) -> None:
         clauses = required_clauses(pattern)
         expected = all(any(s in lowered for s in clause) for clause in clauses)
         assert needs(pattern)(lowered) == expected, (pattern.pattern, lowered)
+
+
+_LOWERCASED = [(p, lowercased(p)) for p in [*_PATTERNS, claim._CLAUSE, claim._DENIAL_CUT]]
+_ASCII_PIECES = [piece for piece in _PIECES if piece.isascii()] + ["A", "B", "Z", "-", "?"]
+_ASCII_PIECES += ["Because", " so ", "But ", " - ", ";", "(", "yet", "unless", "\t-\n"]
+
+
+def test_lowercased_forms() -> None:
+    """Every pattern of the engine has one; a flag set or cleared inside leaves none."""
+    assert all(v is not None for p, v in _LOWERCASED if p not in _OWN)
+    assert lowercased(_OWN[4]) is None  # "(?-i:[A-Z])": case matters there
+    assert lowercased(re.compile("ab")) is None  # no IGNORECASE: nothing to gain
+    assert lowercased(re.compile("\u00e9", re.I)) is None  # a letter with case outside ASCII
+    form = lowercased(re.compile(r"\bI [A-C]+\b(?<!not )", re.I))
+    assert form is not None and [m.span() for m in form.finditer("i abc, i a not")] == [
+        (0, 5),
+        (7, 10),
+    ]
+
+
+@given(
+    st.lists(st.sampled_from(_ASCII_PIECES), max_size=12),
+    st.lists(st.booleans(), max_size=80),
+    st.integers(0, 5),
+)
+@example(["I ", "can confirm"], [], 0)
+def test_a_lowercased_form_matches_the_lowercased_text_alike(
+    parts: list[str], upper: list[bool], begin: int
+) -> None:
+    """On an ASCII text, in any case: the same matches, at the same offsets, as the pattern."""
+    text = "".join(
+        char.upper() if i < len(upper) and upper[i] else char
+        for i, char in enumerate("".join(parts))
+    )
+    begin = min(begin, len(text))
+    for pattern, form in _LOWERCASED:
+        if form is not None:
+            expected = [m.span() for m in pattern.finditer(text, begin)]
+            assert [m.span() for m in form.finditer(text.lower(), begin)] == expected, (
+                pattern.pattern,
+                text,
+            )
+            first = pattern.match(text, begin, len(text) - 1)
+            again = form.match(text.lower(), begin, len(text) - 1)
+            assert (first and first.span()) == (again and again.span()), (pattern.pattern, text)
 
 
 def test_texts_that_cannot_be_filtered() -> None:

@@ -116,6 +116,46 @@ def test_sentence_ends_are_found_as_before(text: str, start: int) -> None:
     assert new == [m.span() for m in _OLD_SENTENCE_END.finditer(text, start)]
 
 
+def _old_sentence_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
+    """`sentence_spans` as it was before it took the white space after an end in its match."""
+    spans: list[tuple[int, int]] = []
+
+    def append(begin: int, end: int) -> None:
+        while begin < end and text[begin].isspace():
+            begin += 1
+        while end > begin and text[end - 1].isspace():
+            end -= 1
+        if end > begin:
+            spans.append((begin, end))
+
+    begin = start
+    for match in _OLD_SENTENCE_END.finditer(text, start):
+        end = match.end()
+        if match.group() != "\n":
+            following = text[end : end + 40].lstrip()
+            if following and following[0].islower():
+                continue
+        append(begin, end)
+        begin = end
+    append(begin, len(text))
+    return spans
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [".", "!", "?", "\u2026", "\n", " ", "\t", '"', "'", ")", "\u201d", "\u00a0", "\u2028"]
+            + ["\r", "a", "B", "\u00e9", "1", " " * 39, " " * 45, "e.g. x"]
+        ),
+        max_size=30,
+    ),
+    st.integers(0, 4),
+)
+def test_sentences_are_cut_as_before(parts: list[str], start: int) -> None:
+    text = "".join(parts)
+    assert text_module.sentence_spans(text, start) == _old_sentence_spans(text, start)
+
+
 def test_own_words_serve_as_each_search() -> None:
     """A comment's prefilter words found once give every function the answer it finds alone."""
     texts = _real_comments() + [
@@ -345,3 +385,22 @@ def test_anchored_guards_on_real_comments() -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(cues, "_CUE_OPENINGS", unguarded)
         assert [cues.find_cues(text, 0) for text in texts] == found
+
+
+@pytest.mark.parametrize(("count", "least"), [(40, 1), (40, 2), (2500, 2)])
+def test_terms_by_number_give_the_same_table(count: int, least: int) -> None:
+    """A fresh `Terms`' numbers of each list's words, counted with its vocabulary, give the
+    weights (in the same key order) and vectors that the terms themselves give."""
+    rng = random.Random(count + least)
+    pool = ["uniform", "uniforms", "role-play", "roleplay", "the", "it's", "bully", "kids"]
+    pool += ["cost", "costs", "x", "12", "well-being", "school", "schools", "a-b-c"]
+    lists = [[rng.choice(pool) for _ in range(rng.randint(0, 9))] for _ in range(count)]
+    numbered = Terms()
+    numbers = [numbered.numbers_of_words(tokens) for tokens in lists]
+    plain = Terms()
+    idf, table = text_module.idf_table([plain.of_words(tokens) for tokens in lists], least)
+    idf2, table2 = text_module.idf_table_of_numbers(numbers, numbered.vocabulary, least)
+    assert list(idf2.items()) == list(idf.items())
+    assert [list(table2.vector(i).items()) for i in range(count)] == [
+        list(table.vector(i).items()) for i in range(count)
+    ]

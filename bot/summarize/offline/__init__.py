@@ -160,11 +160,12 @@ def summarize_offline(
     if two and a.camps.names:
         # The answers to "Python or Rust?": each side is the option its people picked.
         labels = [name[:1].upper() + name[1:] for name in a.camps.names]
+    last = _last_sides(docs)
     sides = [
         Side(
             label=labels[s] or f"Side {s + 1}",
             position=positions[s],
-            participants=_participants(a.units, docs, s),
+            participants=_participants(members[s], last, s),
             comment_ids=[d.comment.id for d in members[s]],
             points=side_points[s],
         )
@@ -205,19 +206,32 @@ def _spans_of(index: dict[str, Doc], points) -> set[tuple[int, tuple[int, int]]]
     return out
 
 
-def _participants(units: list[Unit], docs: list[Doc], side: int) -> list[str]:
-    """Everyone on the side, the authors of folded copies included, in order of first comment.
-    Someone who changed their mind ("I was for it, but ...") is listed where they ended up:
-    their earlier comments stay on the side they argued, but a person is on one side only."""
+def _last_sides(docs: list[Doc]) -> dict[str, int]:
+    """The side of each person's last comment on a side (their folded copies' authors too)."""
     last: dict[str, int] = {}
     for doc in docs:
         if doc.side is not None:
-            for name in doc.comment.authors:
+            for name in _authors(doc):
                 last[name] = doc.side
+    return last
+
+
+def _participants(members: list[Doc], last: dict[str, int], side: int) -> list[str]:
+    """Everyone on the side (its `members`, in thread order), the authors of folded copies
+    included, in order of first comment. Someone who changed their mind ("I was for it, but
+    ...") is listed where they ended up (`last`, from `_last_sides`): their earlier comments
+    stay on the side they argued, but a person is on one side only."""
     seen: dict[str, None] = {}
-    for doc in docs:
-        if doc.side == side:
-            for name in doc.comment.authors:
-                if last[name] == side:
-                    seen.setdefault(name, None)
+    for doc in members:
+        for name in _authors(doc):
+            if last[name] == side:
+                seen.setdefault(name, None)
     return list(seen)
+
+
+def _authors(doc: Doc) -> list[str] | tuple[str, ...]:
+    """``doc.comment.authors``, with no list built for a comment without copies (most)."""
+    comment = doc.comment
+    if comment.copies:
+        return comment.authors
+    return (comment.author,) if comment.author else ()

@@ -19,7 +19,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.summarize.text import STOPWORDS
+from bot.summarize.literals import lowercased
+from bot.summarize.text import STOPWORDS, words
 from bot.textfold import fold_chars
 
 _AUX = frozenset(
@@ -46,6 +47,9 @@ _SUBJECT_PRON = frozenset("we you i he she".split())
 _OPENERS = frozenset("so ok okay hey guys folks honestly well".split())
 _TOKEN = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
 _TOKEN_OR_BREAK = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*|[,;:()]|\s-\s")
+# `_TOKEN_OR_BREAK` for a lowercased ASCII text: the same matches, with a character set the
+# regex engine looks up instead of a Unicode category per character.
+_ASCII_TOKEN_OR_BREAK = re.compile(r"[a-z0-9]+(?:['\-][a-z0-9]+)*|[,;:()]|\s-\s")
 # What ends a clause: punctuation, and the conjunctions that start a reason, a result or a
 # contrast ("..., so zoos should not be abolished").
 _BREAKS = frozenset(
@@ -81,9 +85,14 @@ def tokens(text: str, *, breaks: bool = False) -> list[str]:
     """Lowercased words with contractions split ("don't" -> "do", "n't"; "it's" -> "it",
     "'s"; "can't" -> "ca", "n't"; "cannot" -> "can", "not"). With `breaks`, the punctuation
     that ends a clause is a token of its own (see `_BREAKS`)."""
-    pattern = _TOKEN_OR_BREAK if breaks else _TOKEN
     lowered = fold_chars(text).lower()
-    found: list[str] = pattern.findall(lowered)
+    found: list[str]
+    if not lowered.isascii():
+        found = (_TOKEN_OR_BREAK if breaks else _TOKEN).findall(lowered)
+    elif breaks:
+        found = _ASCII_TOKEN_OR_BREAK.findall(lowered)
+    else:
+        found = words(lowered)  # `_TOKEN`'s words, split without the regex where it can
     if "'" not in lowered and "cannot" not in lowered and _BARE_NEGATIVES.keys().isdisjoint(found):
         return found  # nothing to split (most sentences): no loop (issue 13)
     out: list[str] = []
@@ -280,10 +289,16 @@ def denies(
     lowered = text[b:end].lower()
     if not any(n in lowered for n in _NEGATION_MARKS):
         return False  # a denial says so: most answers are done here
-    cut = _DENIAL_CUT.search(text, b, end)
+    # An ASCII text is searched lowercased, by the pattern's lowercased form (the same spans;
+    # no further than the search goes).
+    searched = text[:end]
+    cutter = _DENIAL_CUT
+    if searched.isascii():
+        cutter, searched = _DENIAL_CUT_LOWERCASED, searched.lower()
+    cut = cutter.search(searched, b, end)
     while cut is not None and not text[b : cut.start()].strip():
         b = cut.end()  # a leading "(" or ","
-        cut = _DENIAL_CUT.search(text, b, end)
+        cut = cutter.search(searched, b, end)
     first = text[b : cut.start() if cut is not None else end]
     if first.count(" ") >= _DENIAL_MAX_WORDS:
         return False  # an echo denial is short ("its not collusion lol"); an essay argues
@@ -336,6 +351,7 @@ OPENING_SENTENCES_OF_OTHER = 3
 # Where a denial's first clause ends: a clause mark, or a full stop that chat runs on from in
 # lower case ("its not rude its a notification. i'll reply when ...").
 _DENIAL_CUT = re.compile(_CLAUSE.pattern + r"|[.!?](?=\s)", re.IGNORECASE)
+_DENIAL_CUT_LOWERCASED = lowercased(_DENIAL_CUT) or _DENIAL_CUT  # for a lowercased ASCII text
 # What a denial's text must hold somewhere ("dont " is "nt ").
 _NEGATION_MARKS = ("not", "n't", "nt ", "never", "no ")
 _NEG_WORDS = frozenset({"not", "no", "never", "cannot"})

@@ -21,6 +21,7 @@ from bot.summarize.literals import (
     filterable,
     first_words,
     line_anchored,
+    lowercased,
     needs,
     required_clauses,
 )
@@ -498,6 +499,8 @@ _CUE_PATTERNS = [
 # What each row's pattern needs in the lowercased text before it can match (a second, exact
 # filter after the words: see `bot.summarize.literals`).
 _CUE_NEEDS = [needs(pattern) for _, _, pattern in _CUE_PATTERNS]
+# Each row's pattern lowercased, for an ASCII text lowercased (None: the pattern itself).
+_CUE_LOWERED = [lowercased(pattern) for _, _, pattern in _CUE_PATTERNS]
 # What the first word of a line must be for each row anchored at line starts (`^`), None for
 # the other rows (and for one whose first words cannot be told): a comment of one line whose
 # opening the guard does not allow skips the row (issue 13).
@@ -709,6 +712,11 @@ def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> lis
         source, offset, start = text, 0, begin
     opening: tuple[str, str] | None = None  # the lead and first word of the one line, if known
     one_line = None
+    # An ASCII source is searched lowercased, by the patterns' lowercased forms (the same
+    # matches at the same offsets, with no case folding per character: `literals.lowercased`).
+    searched: str | None = None
+    if source.isascii():
+        searched = lowered if offset or not begin else source.lower()
     for row in rows:
         guard = _CUE_OPENINGS[row]
         if guard is not None:
@@ -725,9 +733,13 @@ def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> lis
         if exact and not _CUE_NEEDS[row](lowered):
             continue  # the pattern cannot match: skip the search
         kind, _, pattern = _CUE_PATTERNS[row]
-        hits.extend(
-            (offset + m.start(), _CUE_ORDER[kind], kind) for m in pattern.finditer(source, start)
+        variant = _CUE_LOWERED[row]
+        matches = (
+            variant.finditer(searched, start)
+            if searched is not None and variant is not None
+            else pattern.finditer(source, start)
         )
+        hits.extend((offset + m.start(), _CUE_ORDER[kind], kind) for m in matches)
     hits.sort()
     out: list[tuple[int, str]] = []
     for at, _, kind in hits:
@@ -1172,6 +1184,36 @@ def _nameless(lowered: str) -> bool:
 _NOT_THE_POST = ("above", "below", "before", "you")  # "the post above": the parent
 
 
+# The rows a set of cue words lets run, per set and whether the thread has names (comments hold
+# few distinct sets): `_named_rows`.
+_NAMED_ROWS_OF_SET: dict[
+    tuple[frozenset[str], bool], tuple[tuple[int, ...], tuple[int, ...] | None]
+] = {}
+
+
+def _named_rows(
+    plan: _NamedPlan, present: frozenset[str], names: bool
+) -> tuple[tuple[int, ...], tuple[int, ...] | None]:
+    """The rows of `_NAMED_ROWS` that the cue words `present` let run, in order; and, in a
+    thread without names where some of them could only name "op" or "parent", the rows left
+    once those are left out (for a text where neither is a word), else None."""
+    key = (present, names)
+    found = _NAMED_ROWS_OF_SET.get(key)
+    if found is None:
+        if len(_NAMED_ROWS_OF_SET) >= _MAX_SETS_REMEMBERED:
+            _NAMED_ROWS_OF_SET.clear()
+        rows = set(plan.always)
+        for word in present:
+            rows.update(plan.rows_of.get(word, ()))
+        nameless = None
+        if not names:
+            rows -= plan.named_only  # what they find is only ever someone in `names`
+            if not rows.issubset(plan.nameless):
+                nameless = tuple(sorted(rows & plan.nameless))
+        found = _NAMED_ROWS_OF_SET[key] = (tuple(sorted(rows)), nameless)
+    return found
+
+
 def _has_verdict(match: re.Match[str]) -> bool:
     groups = match.groupdict()
     return bool(groups.get("verdict") or groups.get("haspoint") or groups.get("goodpoint"))
@@ -1199,20 +1241,16 @@ def named_person(
         return None, 0
     plan = _named_plan()
     # Which cue words the text holds, in one scan (`own` holds every one of them).
-    present = plan.finder.found_in(lowered) if own is None else own
-    rows = set(plan.always)
-    for word in present:
-        rows.update(plan.rows_of.get(word, ()))
-    if not names:
-        rows -= plan.named_only  # what they find is only ever someone in `names`
-        if not rows.issubset(plan.nameless) and lowered.isascii() and not _nameless(lowered):
-            # The other rows could only name "op" or "parent", and neither is a word here.
-            rows &= plan.nameless
-            if not rows:
-                return None, 0
+    present = frozenset(plan.finder.found_in(lowered)) if own is None else own
+    rows, nameless = _named_rows(plan, present, bool(names))
+    if nameless is not None and lowered.isascii() and not _nameless(lowered):
+        # The other rows could only name "op" or "parent", and neither is a word here.
+        rows = nameless
+        if not rows:
+            return None, 0
     exact = filterable(lowered)
     matches: list[re.Match[str]] = []
-    for row in sorted(rows):  # in row order: a tie of starts keeps it (a stable sort)
+    for row in rows:  # in row order: a tie of starts keeps it (a stable sort)
         if not exact or plan.needed[row](lowered):
             matches.extend(_NAMED_ROWS[row][1].finditer(text, begin, end))
     # At one place a verdict wins: "@Coach Dee is right" says more than "@Coach Dee".
@@ -1271,6 +1309,7 @@ _DISMAY = re.compile(
 )
 _NEGATION = frozenset("not no never n't nor neither without cannot".split())
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+_ASCII_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)?")  # `_TOKEN` in lowercased ASCII
 
 
 def reply_contrast(text: str, quoted: bool) -> Cue | None:
@@ -1285,10 +1324,11 @@ def reply_contrast(text: str, quoted: bool) -> Cue | None:
 
 def _tokens(text: str) -> list[str]:
     lowered = fold_chars(text).lower()
+    pattern = _ASCII_TOKEN if lowered.isascii() else _TOKEN  # the same words
     if "n't" not in lowered:
-        return _TOKEN.findall(lowered)  # nothing to split (issue 13)
+        return pattern.findall(lowered)  # nothing to split (issue 13)
     out = []
-    for token in _TOKEN.findall(lowered):
+    for token in pattern.findall(lowered):
         if token.endswith("n't"):
             out += [token[:-3], "n't"]
         else:

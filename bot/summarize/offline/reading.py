@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
+from typing import Any
 
 from bot.summarize.offline.cues import (
     PRAISE,
@@ -23,6 +25,7 @@ from bot.summarize.text import (
     Terms,
     VectorTable,
     idf_table,
+    idf_table_of_numbers,
     sentence_spans,
     word_count,
     words,
@@ -44,7 +47,14 @@ def read(
     comments = list(thread.comments)
     total = len(comments)
     bodies: list[int] = []
-    term_lists: list[list[str]] = []
+    # Each comment's terms, by number (`Terms.numbers_of_words`): counted with no look-up of
+    # each term (`idf_table_of_numbers`), which needs the terms numbered in order of first use
+    # here, as a fresh `Terms` numbers them.
+    numbered = not terms.vocabulary
+    terms_of: Callable[[list[str]], list[Any]] = (
+        terms.numbers_of_words if numbered else terms.of_words
+    )
+    term_lists: list[list[Any]] = []
     span_lists: list[list[tuple[int, int]]] = []
     word_sets: list[frozenset[str]] = []
     labels = respondent_labels(comments)
@@ -66,17 +76,22 @@ def read(
             # (its own sentences are `text[body:]` but white space around them: issue 13).
             lowered = text[body:].lower()
             tokens = words(lowered)
-            term_lists.append(terms.of_words(tokens))
+            term_lists.append(terms_of(tokens))
             own = lowered[spans[0][0] - body : spans[-1][1] - body]
             word_sets.append(own_words_of(tokens, own))
         else:
-            term_lists.append(terms(text[body:]))
+            tokens = words(text[body:].lower())  # `terms(text[body:])`
+            term_lists.append(terms_of(tokens))
             word_sets.append(own_words(text, spans))
         if report.active:
             report("reading", i + 1, total)
     # A word only one comment uses says nothing about the thread; keeping it would only
     # inflate the norms of long comments.
-    idf, table = idf_table(term_lists, 2 if total >= 5 else 1)  # row i is docs[i]'s vector
+    least = 2 if total >= 5 else 1
+    if numbered:  # row i is docs[i]'s vector
+        idf, table = idf_table_of_numbers(term_lists, terms.vocabulary, least)
+    else:
+        idf, table = idf_table(term_lists, least)
     weighted = table.sizes()
     docs = []
     for i, comment in enumerate(comments):
