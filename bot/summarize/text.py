@@ -12,7 +12,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain, repeat
-from typing import Any, cast
+from typing import Any, TypeVar, cast
+
+_T = TypeVar("_T")
 
 Vector = dict[str, float]
 
@@ -232,28 +234,21 @@ class Terms:
     def of_words(self, tokens: list[str]) -> list[str]:
         """``self(text)`` where `tokens` is ``words(text.lower())``, found already (the words
         serve other scans of the same text: `Substrings.found_in_words`)."""
-        try:  # every word known, with one term or none (a term is never "")
-            return list(filter(None, map(self._single.__getitem__, tokens)))
-        except KeyError:  # a compound ("role-play": three terms), or a word not seen before
-            pass
-        cache = self._cache
-        try:
-            return list(chain.from_iterable(map(cache.__getitem__, tokens)))
-        except KeyError:  # a word not seen before in this run
-            for token in tokens:
-                if token not in cache:
-                    self._expand(token)
-            return list(chain.from_iterable(map(cache.__getitem__, tokens)))
+        return self._look_up(tokens, self._single, self._cache)
 
     def numbers_of_words(self, tokens: list[str]) -> list[int]:
         """``self.of_words(tokens)`` as numbers: each term's index in `vocabulary` plus one. A
         term is numbered when first made, so the terms of a fresh instance's lists, taken in
         order, are numbered in the order they are first used (`idf_table_of_numbers`)."""
-        try:  # every word known, with one term or none (0)
-            return list(filter(None, map(self._single_number.__getitem__, tokens)))
-        except KeyError:  # a compound, or a word not seen before
+        return self._look_up(tokens, self._single_number, self._cache_numbers)
+
+    def _look_up(
+        self, tokens: list[str], single: dict[str, _T], cache: dict[str, tuple[_T, ...]]
+    ) -> list[_T]:
+        try:  # every word known, with one term or none (a term is never "", a number never 0)
+            return list(filter(None, map(single.__getitem__, tokens)))
+        except KeyError:  # a compound ("role-play": three terms), or a word not seen before
             pass
-        cache = self._cache_numbers
         try:
             return list(chain.from_iterable(map(cache.__getitem__, tokens)))
         except KeyError:  # a word not seen before in this run

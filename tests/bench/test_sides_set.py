@@ -62,6 +62,16 @@ def test_the_set_is_big_and_varied() -> None:
 
 _ALL_FORMATS = set(GOLD_FORMATS)
 _CHAT_FORMATS = _ALL_FORMATS - {"hackernews", "reddit", "discourse"}
+# The mix of kinds of the blind sets from heldout-9 on (file-name prefixes -> threads).
+_MIXED_KINDS = {
+    "rumour": 7,
+    "deliberation": 6,
+    "args": 5,
+    "joke": 2,
+    "question": 5,
+    "casual": 8,
+    "no": 4,
+}
 
 
 # Each held-out set as its README describes it: (folder, debates, formats it must have exactly
@@ -135,15 +145,7 @@ _CHAT_FORMATS = _ALL_FORMATS - {"hackernews", "reddit", "discourse"}
             "heldout-9",
             37,
             _ALL_FORMATS,
-            {
-                "rumour": 7,
-                "deliberation": 6,
-                "args": 5,
-                "joke": 2,
-                "question": 5,
-                "casual": 8,
-                "no": 4,
-            },
+            _MIXED_KINDS,
             (33, 2, 2),
             (8, 50),
         ),
@@ -154,15 +156,7 @@ _CHAT_FORMATS = _ALL_FORMATS - {"hackernews", "reddit", "discourse"}
             "heldout-10",
             37,
             _ALL_FORMATS,
-            {
-                "rumour": 7,
-                "deliberation": 6,
-                "args": 5,
-                "joke": 2,
-                "question": 5,
-                "casual": 8,
-                "no": 4,
-            },
+            _MIXED_KINDS,
             (33, 2, 2),
             (9, 50),
         ),
@@ -173,15 +167,7 @@ _CHAT_FORMATS = _ALL_FORMATS - {"hackernews", "reddit", "discourse"}
             "heldout-11",
             37,
             _ALL_FORMATS,
-            {
-                "rumour": 7,
-                "deliberation": 6,
-                "args": 5,
-                "joke": 2,
-                "question": 5,
-                "casual": 8,
-                "no": 4,
-            },
+            _MIXED_KINDS,
             (33, 2, 2),
             (8, 50),
         ),
@@ -192,15 +178,7 @@ _CHAT_FORMATS = _ALL_FORMATS - {"hackernews", "reddit", "discourse"}
             "heldout-12",
             37,
             _ALL_FORMATS,
-            {
-                "rumour": 7,
-                "deliberation": 6,
-                "args": 5,
-                "joke": 2,
-                "question": 5,
-                "casual": 8,
-                "no": 4,
-            },
+            _MIXED_KINDS,
             (33, 2, 2),
             (8, 50),
         ),

@@ -477,13 +477,13 @@ class _Linker:
         return _ADDITIVE.match(own) is None
 
 
-# A reply that opens by asking the one it answers for something, not challenging them ("Do you
-# need any more volunteers?", "Can I borrow it?"; not "Do you really think ...?").
+# A chat question asked without its "?" ("do they do laptops or just electrical stuff").
 _ASKS_PLAINLY = re.compile(
     r"\W*(?:do|does|did|is|are|can|could|will|would|what|whats|what's|when|where|who|how"
     r"|which)\s+(?:they|it|you|u|we|there|the|this|that|time|times)\b",
     re.IGNORECASE,
 )
+# An opening that invites answers: "Tell us who you are", "Share your setup".
 _INVITES = re.compile(
     r"\b(?:tell us|introduce yourself|introduce yourselves|share your|post your|show us|let us"
     r" know|drop your|say hi)\b",
@@ -495,6 +495,8 @@ _GREETS = re.compile(
     r"(?!\s+(?:no|not|but)\b)",
     re.IGNORECASE,
 )
+# A reply that opens by asking the one it answers for something, not challenging them ("Do you
+# need any more volunteers?", "Can I borrow it?"; not "Do you really think ...?").
 _OFFERS_OR_ASKS = re.compile(
     r"\W*(?:do|does|can|could|would|will|are|is there|are there) (?:you|u|ya|y'?all|i|we|they)"
     r" (?!really\b|seriously\b|honestly\b|even\b|actually\b|not\b)[^?.!\n]{0,80}\?",
