@@ -156,7 +156,16 @@ def summarize_offline(
         used.update(skip)
         used.update(_spans_of(by_id, points))
         report("extracting", s + 1, n_sides)
-    labels = extraction.labels(question, positions, a.camps.anchored) if two else [MAIN_POINTS]
+    labels = (
+        extraction.labels(
+            question,
+            positions,
+            a.camps.anchored,
+            marked=any(d.link == "marked" for d in docs if d.side is not None),
+        )
+        if two
+        else [MAIN_POINTS]
+    )
     if two and a.camps.names:
         # The answers to "Python or Rust?": each side is the option its people picked.
         labels = [name[:1].upper() + name[1:] for name in a.camps.names]

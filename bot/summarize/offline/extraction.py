@@ -275,11 +275,17 @@ _HEDGE = re.compile(
 )
 
 
-def labels(question_text: str, positions: list[str], anchored: bool) -> list[str]:
+def labels(
+    question_text: str, positions: list[str], anchored: bool, marked: bool = False
+) -> list[str]:
     """Labels in words: "For: <claim>" / "Against: <claim>" when side 0 is the question's side
-    and the question is a claim, else the head of each side's position."""
+    and the question is a claim (or, in a list whose lines are marked for and against, the
+    thesis side 0 states: "Should X?" asks, "1. X should ..." is the claim); else the head of
+    each side's position."""
     claim = _HEDGE.sub("", question_text.rstrip(" .!"), count=1) or question_text
     claim = claim[:1].upper() + claim[1:]
+    if anchored and len(positions) == 2 and claim.endswith("?") and marked:
+        claim = positions[0].rstrip(" .!")  # the thesis, in the list's own words
     if anchored and len(positions) == 2 and not claim.endswith("?"):
         head = shorten(claim, MAX_LABEL_CHARS)
         return [f"For: {head}", f"Against: {head}"]

@@ -1437,6 +1437,8 @@ def test_a_kialo_export_and_numbered_for_against_marks() -> None:
     summary = summarize_offline(t)[0]
     assert summary.question == "Should e-scooter rental schemes be banned from city centres?"
     assert not any(s.label.startswith(("Con:", "Pro:")) for s in summary.sides)
+    # The thesis is the claim the labels name, as the question only asks it.
+    assert [s.label[:18] for s in summary.sides] == ["For: E-scooter ren", "Against: E-scooter"]
     quotes = [q.text for s in summary.sides for p in s.points for q in p.quotes]
     assert quotes and not any(q.startswith(("Pro:", "Con:", "1.")) for q in quotes)
     got = sides(
