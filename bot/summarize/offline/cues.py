@@ -415,6 +415,8 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     ),
     ("agree", ("true", "real"), r"^\W*(?:it|this)(?:'?s| is) (?:true|real|legit)\b(?! that)"),
     ("agree", ("agree more",), r"\bcould ?n'?t agree more\b"),
+    # "Mags Holloway said she sympathised with Hugh, but ...": a concession when a "but" turns it.
+    ("agree", ("sympathi",), r"\bsympathi[sz](?:e|es|ed|ing) with\b"),
     (
         "agree",
         ("point", "saying", "says", "said", "build"),

@@ -1644,3 +1644,10 @@ def test_an_echo_denial_run_on_in_chat_and_an_intensifier_before_the_predicate()
         )
     )
     assert apart(got, 0, 1) and got[2] == got[0]
+
+
+def test_minutes_that_sympathise_but_turn_concede() -> None:
+    said = cue("Mags Holloway said she sympathised with Hugh, but the church was too cold.")
+    assert said is not None and said.kind == "concession" and said.sign < 0
+    said = cue("She sympathised with Hugh and said the acoustics mattered most.")
+    assert said is not None and said.sign > 0
