@@ -486,7 +486,8 @@ _ASKS_PLAINLY = re.compile(
 # An opening that invites answers: "Tell us who you are", "Share your setup".
 _INVITES = re.compile(
     r"\b(?:tell us|introduce yourself|introduce yourselves|share your|post your|show us|let us"
-    r" know|drop your|say hi)\b",
+    r" know|drop your|say hi|(?:your|members'?|people'?s|everyone'?s|residents'?) (?:views"
+    r"|thoughts|opinions|feedback|input|comments))\b",
     re.IGNORECASE,
 )
 # A reply that opens by greeting or welcoming the one it answers.

@@ -1651,3 +1651,30 @@ def test_minutes_that_sympathise_but_turn_concede() -> None:
     assert said is not None and said.kind == "concession" and said.sign < 0
     said = cue("She sympathised with Hugh and said the acoustics mattered most.")
     assert said is not None and said.sign > 0
+
+
+def test_a_post_that_asks_members_views_is_answered_and_dropping_an_objection() -> None:
+    from bot.summarize.offline.cues import retracts
+
+    assert retracts(
+        "OK, if there's a paid rota and it's behind the polytunnel, I'll stop objecting."
+    )
+    assert retracts("Fine, I withdraw my objection.")
+    lines = [
+        (
+            "committee",
+            "We've been offered a grant for a compost toilet and want members' views.",
+            None,
+        ),
+        ("bernie", "Yes please. The nearest loo shuts at 3 and I cut my sessions short.", "p1"),
+        (
+            "sal",
+            "Who is going to empty it? Every job here ends up with the same four people.",
+            "p1",
+        ),
+        ("mo", "We had one at my last allotment. Done properly it doesn't smell.", "p1"),
+        ("sal", "@mo 'done properly' is doing a lot of work there.", "p4"),
+    ]
+    got = sides(forum(lines, title="Proposal: a compost toilet by the shed?"))
+    assert got[0] is None  # the committee asks; it takes no side
+    assert apart(got, 3, 4)  # "done properly" answers back mo; mo answered the post
