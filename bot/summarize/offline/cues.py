@@ -291,8 +291,12 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
             "true?",
             "real?",
             "legit",
+            "which",
         ),
         r"\bwhere did (?:you|they|u) (?:hear|read|see|get|find) (?:that|this|it)\b"
+        # "which facebook post? the group page says nothing"
+        r"|\bwhich (?:facebook |fb |twitter |insta |x )?(?:post|article|email|screenshot|tweet"
+        r"|video|page|source)\s*\?"
         r"|\bsays who\b|\bwho (?:said|told you) (?:that|this|so)\s*\?"
         r"|\b(?:can|could) (?:anyone|anybody|someone|somebody) (?:actually )?confirm\b"
         r"|\b(?:any|got a|have a|what'?s (?:the|your)|need a|where'?s (?:the|your))"

@@ -1678,3 +1678,9 @@ def test_a_post_that_asks_members_views_is_answered_and_dropping_an_objection() 
     got = sides(forum(lines, title="Proposal: a compost toilet by the shed?"))
     assert got[0] is None  # the committee asks; it takes no side
     assert apart(got, 3, 4)  # "done properly" answers back mo; mo answered the post
+
+
+def test_which_post_doubts_a_report() -> None:
+    said = cue("which facebook post? the group page says nothing")
+    assert said is not None and said.kind == "query"
+    assert cue("which one is better?") is None
