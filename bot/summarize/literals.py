@@ -42,6 +42,17 @@ _MIN_LENGTH = 2
 _UNFOLDED = re.compile("[\u0130\u0131\u017f\u0307]")
 
 
+def _tree(pattern: re.Pattern[str]) -> Any:
+    """`pattern`'s syntax tree, or None where it cannot be read (a bytes pattern, no parser in
+    this Python, a tree the parser refuses): then no filter, guard or variant is made."""
+    if _p is None or not isinstance(pattern.pattern, str):
+        return None
+    try:
+        return _p.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - an unreadable tree only means no filter
+        return None
+
+
 def filterable(lowered: str) -> bool:
     """Whether `needs` tests are valid on this lowercased text (almost always)."""
     return lowered.isascii() or _UNFOLDED.search(lowered) is None
@@ -147,11 +158,8 @@ def _groups(clause: Clause) -> tuple[tuple[str, Clause], ...]:
 def required_clauses(pattern: re.Pattern[str]) -> list[Clause]:
     """The clauses of `needs`: each a tuple of lowercased strings, one of which every match
     holds (or sees ahead of its start). [] when nothing is known to be required."""
-    if _p is None or not isinstance(pattern.pattern, str):
-        return []
-    try:
-        tree = _p.parse(pattern.pattern, pattern.flags)
-    except Exception:  # noqa: BLE001 - an unreadable tree only means no filter
+    tree = _tree(pattern)
+    if tree is None:
         return []
     clauses = _sequence(list(tree.data))
     out: list[Clause] = []
@@ -302,11 +310,8 @@ def first_words(pattern: re.Pattern[str]) -> FirstWords | None:
     must be matched with an end position at least at the end of the text's first word; a
     text whose lead or first word is not ASCII must not be filtered (case-insensitive letters
     such as ``K`` (Kelvin) or ``ſ``)."""
-    if _p is None or not isinstance(pattern.pattern, str):
-        return None
-    try:
-        tree = _p.parse(pattern.pattern, pattern.flags)
-    except Exception:  # noqa: BLE001 - an unreadable tree only means no guard
+    tree = _tree(pattern)
+    if tree is None:
         return None
     whole: set[str] = set()
     starts: set[str] = set()
@@ -419,13 +424,8 @@ def _no_word_char(op: Any, av: Any) -> bool:
 def line_anchored(pattern: re.Pattern[str]) -> bool:
     """Whether every match of `pattern` starts at the start of a line (or of the text): each of
     its alternatives opens with ``^``. False when that cannot be told."""
-    if _p is None or not isinstance(pattern.pattern, str):
-        return False
-    try:
-        tree = _p.parse(pattern.pattern, pattern.flags)
-    except Exception:  # noqa: BLE001 - an unreadable tree only means no guard
-        return False
-    return _anchored(list(tree.data))
+    tree = _tree(pattern)
+    return tree is not None and _anchored(list(tree.data))
 
 
 def _anchored(items: list[Any]) -> bool:
@@ -478,10 +478,10 @@ def lowercased(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     matches the text (lowercasing an ASCII text keeps every offset), at less cost per character
     (no case folding). None where that cannot be told: no IGNORECASE, a flag set or cleared
     inside, a letter with case outside ASCII, or a construct not known here."""
-    if _p is None or _k is None or not pattern.flags & re.IGNORECASE:
+    if _k is None or not pattern.flags & re.IGNORECASE:
         return None
-    tree = _p.parse(pattern.pattern, pattern.flags)
-    if not _lower_items(tree.data):
+    tree = _tree(pattern)
+    if tree is None or not _lower_items(tree.data):
         return None
     flags = pattern.flags & ~re.IGNORECASE
     tree.state.flags &= ~re.IGNORECASE
