@@ -314,8 +314,9 @@ def denies(
         word.strip(_PUNCTUATION)[:4]
         for i, n in enumerate(plain)
         if n in _NEG_WORDS or n.endswith(_NEG_ENDINGS) or n in _BARE_NEGATIVES
-        for word in plain[i + 1 : i + _DENIAL_WINDOW]
-        if word not in STOPWORDS and word not in _AUX
+        for k, word in enumerate(plain[i + 1 : i + _DENIAL_WINDOW])
+        # (the first word may be a plain verb the stop words hold: "doesnt even out")
+        if k == 0 or (word not in STOPWORDS and word not in _AUX)
     }
     denied.discard("")
     head = other[other_spans[0][0] : other_spans[min(len(other_spans), 3) - 1][1]][:900].lower()
@@ -344,7 +345,60 @@ def denies(
                 continue
             if _clause_stance(claim, toks) < 0:
                 return True
+    return _denies_plain_verb(toks, stated[:OPENING_SENTENCES_OF_OTHER])
+
+
+def _denies_plain_verb(toks: list[str], stated: list[str]) -> bool:
+    """Whether the answer's first clause `toks` says "does not V" of the subject of a plain
+    verb the other comment states without an auxiliary: "it evens out over time" / "it doesnt
+    even out if you never drink", "the app works fine" / "it doesn't work on android". The
+    subject must be a pronoun or the other's own subject word; the other's verb must follow
+    its subject directly (adverbs aside) and not be negated or asked."""
+    for i in range(1, len(toks) - 2):
+        if toks[i] not in _DO or toks[i + 1] not in _NEG:
+            continue
+        subject = toks[i - 1]
+        # The verb: the first word after the negation, or one the adverbs before it hide
+        # ("doesn't even work"; "doesn't even out", where "even" is the verb).
+        verbs: list[str] = []
+        for word in toks[i + 2 : i + 5]:
+            verbs.append(word)
+            if word not in _SKIP:
+                break
+        roots = {root(v) for v in verbs if v not in _NOT_DENIED and _content(v) or v == "even"}
+        if roots and _states_plainly(stated, subject, roots):
+            return True
     return False
+
+
+def _states_plainly(stated: list[str], subject: str, roots: set[str]) -> bool:
+    """Whether a sentence of `stated` has `subject` (or a pronoun for it) doing one of the
+    verbs `roots` with no auxiliary or negation ("it evens out", "the app works")."""
+    for sentence in stated:
+        if not sentence or sentence.endswith("?"):
+            continue
+        for clause in _CLAUSE.split(sentence):
+            toks = tokens(clause)[:MAX_CLAUSE_TOKENS]
+            for k in range(1, len(toks)):
+                if root(toks[k]) not in roots or toks[k] in _AUX:
+                    continue
+                j = k - 1
+                while j >= 0 and toks[j] in _SKIP:
+                    j -= 1
+                if j < 0 or toks[j] in _AUX or toks[j] in _NEG or toks[j] in _NOT_STATED:
+                    continue
+                said = toks[j]
+                if said == subject or (subject in _PRON and (said in _PRON or _content(said))):
+                    return True
+    return False
+
+
+# "does not V": the do-support of a plain verb's denial.
+_DO = frozenset({"do", "does", "did"})
+# Verbs of saying and thinking: "I don't think so" denies no "it thinks".
+_NOT_DENIED = frozenset(
+    "think know care mind mean want like agree believe see get understand remember say".split()
+)
 
 
 OPENING_SENTENCES_OF_OTHER = 3

@@ -1684,3 +1684,32 @@ def test_which_post_doubts_a_report() -> None:
     said = cue("which facebook post? the group page says nothing")
     assert said is not None and said.kind == "query"
     assert cue("which one is better?") is None
+
+
+def test_does_not_v_denies_a_plain_verb_stated_without_an_auxiliary() -> None:
+    from bot.summarize.offline.claim import denies
+
+    other = "it evens out over time tho, next time you'll have the steak"
+    for text in (
+        "it doesnt even out if you never drink gemma",
+        "no it does not even out",
+        "it doesn't even out for me",
+    ):
+        assert denies(other, sentence_spans(other), text, sentence_spans(text)), text
+    assert denies("the app works fine", [(0, 18)], "it doesn't work on android", [(0, 26)])
+    for other, text in (
+        ("it evens out over time", "i don't think so"),  # no verb of it denied
+        ("does it even out over time?", "it doesnt even out"),  # a question states nothing
+        ("it never evens out", "it doesnt even out"),  # agrees: both deny
+        ("she knows the rules", "it doesnt know anything"),  # another subject
+    ):
+        assert not denies(other, sentence_spans(other), text, sentence_spans(text)), text
+    # In a chat, the denial answers the one who said it: two people, two sides.
+    got = sides(
+        thread(
+            "tom: are we splitting evenly on friday or not",
+            "Gemma: evenly is easier. it evens out over time anyway",
+            "Priyanka: it doesnt even out if you never drink gemma",
+        )
+    )
+    assert apart(got, 1, 2)
