@@ -440,6 +440,9 @@ def _clause_stance(claim: Claim, toks: list[str]) -> int:
         if group is None:
             continue
         negations, auxiliary = group
+        # "I don't think the sauna should close": the negation of a verb of opinion before the
+        # clause denies the clause (neg-raising).
+        negations += _raised_negations(toks, i)
         found = -1 if (negations % 2 == 1) != claim.negated else 1
         if not claim.auxiliary and auxiliary and not negations:
             continue  # "It's a tax": without the claim's own verb form, no restatement
@@ -448,6 +451,22 @@ def _clause_stance(claim: Claim, toks: list[str]) -> int:
         if plain is None and not claim.auxiliary:
             plain = found
     return plain or 0
+
+
+# Verbs of opinion whose negation denies what follows: "I don't think zoos should close".
+_RAISERS = frozenset("think thought believe believed reckon suppose expect feel".split())
+
+
+def _raised_negations(toks: list[str], verb: int) -> int:
+    """Negated verbs of opinion before `toks[verb]` ("do n't think", "did not believe")."""
+    count = 0
+    for k in range(max(0, verb - 12), verb - 1):
+        if toks[k] in _NEG and (
+            toks[k + 1] in _RAISERS
+            or (toks[k + 1] in _SKIP and k + 2 < verb and toks[k + 2] in _RAISERS)
+        ):
+            count += 1
+    return count
 
 
 def _verb_group(claim: Claim, toks: list[str], verb: int) -> tuple[int, bool] | None:

@@ -1713,3 +1713,16 @@ def test_does_not_v_denies_a_plain_verb_stated_without_an_auxiliary() -> None:
         )
     )
     assert apart(got, 1, 2)
+
+
+def test_not_thinking_the_claim_holds_is_against_it() -> None:
+    claim = "The trust should close the sauna to cut costs."
+    for text in (
+        "I don't think the trust should close the sauna, it is popular.",
+        "I do not believe we should close the sauna. It pays for itself.",
+        "she did not think the sauna should close outright. Mornings only would save money.",
+        "I really dont think it should close, people love it",
+    ):
+        assert claim_stance(claim, text) == -1, text
+    assert claim_stance(claim, "I think the sauna should close. It loses money.") == 1
+    assert claim_stance(claim, "I don't think it should not close, it loses money") == 1
