@@ -225,12 +225,20 @@ def read_claim(text: str) -> Claim | None:
     return Claim(verbs, words, negated, pronoun, auxiliary=False, pairs=pairs)
 
 
-def stance(claim: Claim, text: str, spans: list[tuple[int, int]], sentences: int = 3) -> int:
+def stance(
+    claim: Claim,
+    text: str,
+    spans: list[tuple[int, int]],
+    sentences: int = 3,
+    *,
+    we: bool = False,
+) -> int:
     """+1 when a clause of the first `sentences` sentences of `text` states the claim's
     predicate with an intensifier or a reason beside it ("..., because ...", another clause or
     sentence), -1 when it states it with the negation flipped, 0 otherwise. The first clause
     that states it decides. A bare restatement with nothing added ("we would switch back") may
-    use the words in another sense: it is no evidence."""
+    use the words in another sense: it is no evidence. With `we`, the commenter speaks for
+    the claim's subject (the shop's own account: "We are NOT closing"), so "we" is it."""
     if not spans:
         return 0
     head = text[spans[0][0] : spans[min(sentences, len(spans)) - 1][1]].lower()
@@ -264,7 +272,7 @@ def stance(claim: Claim, text: str, spans: list[tuple[int, int]], sentences: int
         if clause:
             clauses.append(clause[:MAX_CLAUSE_TOKENS])
     for toks in clauses:
-        found = _clause_stance(claim, toks)
+        found = _clause_stance(claim, toks, we)
         if found < 0:
             return found
         if found > 0:
@@ -401,6 +409,16 @@ _NOT_DENIED = frozenset(
 )
 
 
+def speaks_for(speaker: str, claim: Claim) -> bool:
+    """Whether a commenter's name holds a word of the claim ("Crux Climbing" on "Crux is closing
+    in January", "Codfather_Official"): an account of what the claim is about, whose "we" is
+    the claim's subject. Words of four letters or more, so that "Jo" or "Ed" name nothing."""
+    return any(
+        len(word) >= 4 and root(word) in claim.words
+        for word in _TOKEN.findall(speaker.replace("_", " ").casefold())
+    )
+
+
 OPENING_SENTENCES_OF_OTHER = 3
 # Where a denial's first clause ends: a clause mark, or a full stop that chat runs on from in
 # lower case ("its not rude its a notification. i'll reply when ...").
@@ -415,7 +433,7 @@ _DENIAL_WINDOW = 7
 _DENIAL_MAX_WORDS = 12  # a negation and the verb it denies: "not", then aux, skip and det words
 
 
-def _clause_stance(claim: Claim, toks: list[str]) -> int:
+def _clause_stance(claim: Claim, toks: list[str], we: bool = False) -> int:
     if len(toks) < 2 or toks[0] in _NOT_STATED:
         return 0
     # "Not a sandwich." / "Definitely not a sandwich": an elliptical denial.
@@ -436,7 +454,7 @@ def _clause_stance(claim: Claim, toks: list[str]) -> int:
             continue
         if i == 0 and word.endswith("ing"):
             return 0  # "Banning homework would ...": the claim as a subject, not a stance
-        group = _verb_group(claim, toks, i)
+        group = _verb_group(claim, toks, i, we)
         if group is None:
             continue
         negations, auxiliary = group
@@ -469,7 +487,9 @@ def _raised_negations(toks: list[str], verb: int) -> int:
     return count
 
 
-def _verb_group(claim: Claim, toks: list[str], verb: int) -> tuple[int, bool] | None:
+def _verb_group(
+    claim: Claim, toks: list[str], verb: int, we: bool = False
+) -> tuple[int, bool] | None:
     """(negations, whether an auxiliary or negation came between) when `toks[verb]` is used as
     the verb of a subject the claim names ("zoos should not be abolished", "it's a sandwich",
     "remote work really makes"); None when it is not."""
@@ -489,8 +509,10 @@ def _verb_group(claim: Claim, toks: list[str], verb: int) -> tuple[int, bool] | 
     subject = toks[j]
     if subject in _PRON or (claim.subject is not None and subject == claim.subject):
         return negations, auxiliary
-    if subject == "we" and any(t in _DEONTIC for t in toks[j + 1 : verb]):
-        return negations, auxiliary  # "we shouldn't ban cars": a proposal's own voice
+    if subject == "we" and (we or any(t in _DEONTIC for t in toks[j + 1 : verb])):
+        # "we shouldn't ban cars": a proposal's own voice; "we are not closing" from the
+        # account of what the claim is about
+        return negations, auxiliary
     if not _content(subject) or root(subject) not in claim.words:
         return None
     if not claim.auxiliary and not auxiliary:

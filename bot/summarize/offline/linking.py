@@ -20,7 +20,15 @@ import re
 from collections import deque
 from dataclasses import replace
 
-from bot.summarize.offline.claim import Claim, denies, read_claim, root, stance, tokens
+from bot.summarize.offline.claim import (
+    Claim,
+    denies,
+    read_claim,
+    root,
+    speaks_for,
+    stance,
+    tokens,
+)
 from bot.summarize.offline.cues import (
     CONFIRMED,
     DENIAL_WORDS,
@@ -154,6 +162,7 @@ class _Linker:
             if self.opening is not None
             else None
         )
+        self.accounts: dict[tuple[str, Claim], bool] = {}  # `_speaks_for`
         self.latest: dict[str, int] = {}  # author -> their latest comment so far
         # (doc, who) of the latest comments that can be answered, latest last.
         self.recent: deque[tuple[int, str]] = deque(maxlen=2 * REPLY_WINDOW)
@@ -212,7 +221,8 @@ class _Linker:
             sign = 0
             for claim in (self.motion, self.claim):
                 if not sign and claim is not None and not doc.junk:
-                    sign = stance(claim, comment.text, doc.spans)
+                    we = doc.speaker is not None and self._speaks_for(doc.speaker, claim)
+                    sign = stance(claim, comment.text, doc.spans, we=we)
             if sign:
                 doc.cue, doc.disagrees = Cue(sign, CLAIM_WEIGHT, "claim", addressed=False), sign < 0
                 target, how = ROOT, "claim"
@@ -271,6 +281,14 @@ class _Linker:
             return ROOT, "topic"
         previous = _previous_speaker(self.docs, doc, self.recent, who)
         return (previous, "previous") if previous is not None else (None, "")
+
+    def _speaks_for(self, speaker: str, claim: Claim) -> bool:
+        """`claim.speaks_for`, once per speaker and claim."""
+        key = (speaker, claim)
+        found = self.accounts.get(key)
+        if found is None:
+            found = self.accounts[key] = speaks_for(speaker, claim)
+        return found
 
     def _side_question(self, index: int, answerer: str | None) -> bool:
         """Whether a comment only asks something beside the question debated ("anyone want

@@ -1726,3 +1726,23 @@ def test_not_thinking_the_claim_holds_is_against_it() -> None:
         assert claim_stance(claim, text) == -1, text
     assert claim_stance(claim, "I think the sauna should close. It loses money.") == 1
     assert claim_stance(claim, "I don't think it should not close, it loses money") == 1
+
+
+def test_the_account_of_what_a_rumour_is_about_denies_it_as_we() -> None:
+    got = sides(
+        thread(
+            "rocky: crux is closing in january, the landlord wont renew the lease",
+            "beta: yep my friend who routesets there said they've stopped ordering new holds",
+            "Crux Climbing: Hi all! We are NOT closing. We move to a bigger unit on 1 Feb.",
+        )
+    )
+    assert apart(got, 0, 2) and got[0] == got[1]
+    # Anyone else's "we" is not the shop's.
+    got = sides(
+        thread(
+            "rocky: crux is closing in january, the landlord wont renew the lease",
+            "beta: yep my friend who routesets there said they've stopped ordering new holds",
+            "dina: Hi all! We are NOT closing our own gym, we just renewed for ten years.",
+        )
+    )
+    assert not apart(got, 0, 2)
