@@ -305,6 +305,16 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         # (chat asks without its "?": "is that confirmed anywhere or just your neighbour")
         r"(?:\s*\?|\s+(?:anywhere|yet|or just|or not)\b)",
     ),
+    # "is there anything official or is this all friend of a friend", "any official word?",
+    # "anyone actually got the vod link?": asks for what would back a report.
+    (
+        "query",
+        ("official", "got the", "have the"),
+        r"\bis there (?:anything|any word|any statement|an announcement) official\b"
+        r"|\bany official (?:word|statement|source|announcement|confirmation|post)\b"
+        r"|\b(?:anyone|anybody|someone|somebody) (?:actually |even )?(?:got|have) the "
+        r"(?:\w+ )?(?:link|source|vod|recording|screenshot|clip|post)\s*\?",
+    ),
     ("disagree", ("no way",), r"\bno way\b(?! to\b)"),
     (
         "disagree",

@@ -1746,3 +1746,15 @@ def test_the_account_of_what_a_rumour_is_about_denies_it_as_we() -> None:
         )
     )
     assert not apart(got, 0, 2)
+
+
+def test_asking_for_something_official_or_the_link_doubts_a_report() -> None:
+    for text in (
+        "is there anything official or is this all friend of a friend",
+        "any official word from the council?",
+        "anyone actually got the vod link? the twitch one is deleted",
+    ):
+        found = cue(text)
+        assert found is not None and found.kind == "query", text
+    assert cue("I have the link here if anyone wants it") is None
+    assert cue("the official opening is on friday") is None
