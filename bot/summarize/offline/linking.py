@@ -226,6 +226,11 @@ class _Linker:
             if sign:
                 doc.cue, doc.disagrees = Cue(sign, CLAIM_WEIGHT, "claim", addressed=False), sign < 0
                 target, how = ROOT, "claim"
+        if doc.cue is None and self._unsurprised(doc):
+            # "doesnt surprise me tbh, the bins out back have been overflowing": believes the
+            # report the thread opened with.
+            doc.cue = Cue(+1, CLAIM_WEIGHT, "claim", addressed=False)
+            target, how = ROOT, "topic"
         if doc.cue is None and target is not None and target != ROOT:
             self._read_uncued(doc, target, how)
             if doc.cue is None and self.duel and how == "previous" and _counter_claim(doc):
@@ -344,6 +349,19 @@ class _Linker:
         if doc.cue is not None and doc.cue.kind == "query":
             return True  # "has anyone asked facilities?": doubts the report, not the last word
         return _REPORT_DENIAL.search(fold_chars(head)) is not None
+
+    def _unsurprised(self, doc: Doc) -> bool:
+        """Whether a comment that answers nobody else opens unsurprised by the report the
+        opening makes ("not surprised tbh", "wouldnt put it past them")."""
+        if doc.index == self.opening or self.poll or doc.junk or not doc.spans:
+            return False
+        parent = self.ids.get(doc.comment.reply_to or "")
+        if parent is not None and parent != self.opening:
+            return False  # to someone who answered: unsurprised by what they said
+        b, e = doc.spans[0]
+        if _UNSURPRISED.match(doc.comment.text, b, e) is None:
+            return False
+        return self._head_answering_claim(doc) is not None
 
     def _corroborates(self, doc: Doc) -> bool:
         """Whether a comment's first sentences back a fact ("heard the same", "can confirm")
@@ -786,6 +804,14 @@ _REPORT_DENIAL = re.compile(
 _CORROBORATION = re.compile(
     r"\b(?:heard|hearing|told|saw|seen|read|got) (?:me |us )?(?:the )?same(?: thing)?\b"
     r"|\bcan confirm\b|\bconfirmed by\b|" + CONFIRMED,
+    re.IGNORECASE,
+)
+# Unsurprised by a report: believes it (`_unsurprised`).
+_UNSURPRISED = re.compile(
+    r"\W*(?:(?:tbh|honestly|ngl|lol|yeah|yep|sadly|tbf|ha|oh)\W+)?"
+    r"(?:(?:it |that |this )?(?:does ?n'?t|dont|doesnt|didn'?t|didnt) surprise me"
+    r"|(?:i'?m |im )?not (?:even |at all |one bit )?surprised|no surprise(?:s)?(?: there| here)?\b"
+    r"|(?:i )?(?:would ?n'?t|wouldnt) put it past|sounds about right|(?:i )?(?:knew|called) it\b)",
     re.IGNORECASE,
 )
 _ROLE = re.compile(r"\s*\([^()]*\)\s*$")  # a role after a name: "R13 (Ramblers)"

@@ -1758,3 +1758,24 @@ def test_asking_for_something_official_or_the_link_doubts_a_report() -> None:
         assert found is not None and found.kind == "query", text
     assert cue("I have the link here if anyone wants it") is None
     assert cue("the official opening is on friday") is None
+
+
+def test_being_unsurprised_by_a_report_believes_it() -> None:
+    got = sides(
+        thread(
+            "onion: the codfather got a zero hygiene rating and has been shut down",
+            "grebe: source? the food standards site still shows them on 4",
+            "betty: doesnt surprise me tbh, the bins out back have been overflowing",
+        )
+    )
+    assert got[0] == got[2] and apart(got, 1, 2)
+    # An answer to someone else is unsurprised by what they said, not by the report.
+    got = sides(
+        thread(
+            "onion: the codfather got a zero hygiene rating and has been shut down",
+            "grebe: source? the food standards site still shows them on 4",
+            "betty: not surprised, that site is always out of date",
+            c3="c2",
+        )
+    )
+    assert got[2] is None or got[2] != got[0]
