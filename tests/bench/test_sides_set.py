@@ -24,6 +24,7 @@ HELDOUT_DIRS = (
     "heldout-10",
     "heldout-11",
     "heldout-12",
+    "heldout-13",
     "heldout-long",
 )
 PATHS = sorted(SET_DIR.glob("*.toml")) + [
@@ -182,6 +183,17 @@ _MIXED_KINDS = {
             (33, 2, 2),
             (8, 50),
         ),
+        # Blind, written without the engine's code or output: new topics in the kinds and
+        # formats of heldout-12 (a Kialo-style export, a debate-site page, three collections
+        # unmarked); two long threads.
+        (
+            "heldout-13",
+            37,
+            _ALL_FORMATS,
+            _MIXED_KINDS,
+            (33, 2, 2),
+            (8, 50),
+        ),
         # Long threads (issue 9): 60 to 150 comments each, one debate per format and kind.
         (
             "heldout-long",
@@ -222,6 +234,7 @@ def test_each_heldout_set_is_whole(
         "heldout-10": 7,
         "heldout-11": 7,
         "heldout-12": 7,
+        "heldout-13": 7,
         "heldout-long": 1,
     }
     if folder in rumours:
