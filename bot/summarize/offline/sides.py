@@ -142,11 +142,32 @@ def _edges(
         if asks_how and (cue.weak or cue.kind == "counter"):
             continue  # an answer to "how do I ...?" is a tip, not a counter-claim
         other = 0 if doc.target == ROOT else docs[doc.target].unit
-        add(doc.unit, other, cue.sign * cue.weight)
+        weight = cue.weight
+        if cue.kind == "agree" and doc.target != ROOT and _grants_a_point(doc):
+            weight *= GRANTED_POINT
+        add(doc.unit, other, cue.sign * weight)
         if doc.vote:
             add(doc.unit, 0, doc.vote * VOTE_WEIGHT)
     options = _team_edges(docs, opening, add, thread.title)
     return weights, options
+
+
+# "mimic tear is kind of a fair point ngl", "ok thats fair": a point granted to someone is
+# weaker evidence of a shared side than agreeing with them (people grant the other side's best
+# point and keep their own view).
+GRANTED_POINT = 0.5
+_GRANTS = re.compile(
+    r"\b(?:good|fair|great|valid|decent|reasonable|solid) point\b|\b(?:that'?s|thats|ok|okay)"
+    r" (?:a )?fair\b|\bfair enough\b|\bI'?ll (?:give|grant) (?:you|them|him|her) that\b",
+    re.IGNORECASE,
+)
+
+
+def _grants_a_point(doc: Doc) -> bool:
+    if not doc.spans:
+        return False
+    b, e = doc.spans[0]
+    return _GRANTS.search(doc.comment.text, b, e) is not None
 
 
 # An argument list that marks each line pro or con ("(+) ...", "[-] ...", "Pro: ...", "Con -

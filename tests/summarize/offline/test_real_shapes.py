@@ -1779,3 +1779,20 @@ def test_being_unsurprised_by_a_report_believes_it() -> None:
         )
     )
     assert got[2] is None or got[2] != got[0]
+
+
+def test_granting_a_point_weighs_less_than_arguing_with_its_camp() -> None:
+    got = sides(
+        thread(
+            "knot: soulslikes should have an easy mode, i have a job and a kid",
+            "ash: the difficulty is the game though, beating the boss is the whole feeling",
+            "knot: an easy mode doesnt take that away from you, you just dont pick it",
+            "greaves: summons and spirit ashes already are the easy mode",
+            "knot: mimic tear is kind of a fair point ngl",
+            "greaves: i agree with ash, the difficulty is what they sell",
+            c2="c1",
+            c3="c2",
+            c5="c4",
+        )
+    )
+    assert apart(got, 0, 1) and got[1] == got[5]
