@@ -164,9 +164,10 @@ _GRANTS = re.compile(
 
 
 def _grants_a_point(doc: Doc) -> bool:
+    """Whether the first sentences grant a point ("ha. fair point, ban him too")."""
     if not doc.spans:
         return False
-    b, e = doc.spans[0]
+    b, e = doc.spans[0][0], doc.spans[min(len(doc.spans), 2) - 1][1]
     return _GRANTS.search(doc.comment.text, b, e) is not None
 
 
