@@ -27,9 +27,9 @@ from bot.result import MAIN_POINTS
 from bot.summarize.engine import OFFLINE_ENGINE_VERSION
 from bot.summarize.offline import extraction
 from bot.summarize.offline.linking import agenda_opening, link, only_questions_in, opening_index
-from bot.summarize.offline.model import Doc, Progress, Reporter, Unit
+from bot.summarize.offline.model import ROOT, Doc, Progress, Reporter, Unit
 from bot.summarize.offline.reading import read
-from bot.summarize.offline.sides import Camps, build_units, place
+from bot.summarize.offline.sides import Camps, build_units, grants_a_point, place
 from bot.summarize.schema import Side, Summary
 from bot.summarize.text import Terms, VectorTable
 from bot.thread import Thread
@@ -75,6 +75,21 @@ def _analyse(thread: Thread, report: Reporter) -> _Analysis:
                 and _aside(doc)
             ):
                 doc.side = None
+        for doc in docs:
+            # A comment that agrees with someone on the other side ("ok that's a fair point")
+            # takes that side's point, whatever its author argues elsewhere.
+            cue, target = doc.cue, doc.target
+            if (
+                cue is not None
+                and cue.sign > 0
+                and doc.side is not None
+                and target is not None
+                and target != ROOT
+                and (other := docs[target].side) is not None
+                and other != doc.side
+                and grants_a_point(doc)
+            ):
+                doc.side = other
     if not camps.two_sides:
         for doc in docs:
             if extraction.quotable(doc):

@@ -143,7 +143,7 @@ def _edges(
             continue  # an answer to "how do I ...?" is a tip, not a counter-claim
         other = 0 if doc.target == ROOT else docs[doc.target].unit
         weight = cue.weight
-        if cue.kind == "agree" and doc.target != ROOT and _grants_a_point(doc):
+        if cue.kind == "agree" and doc.target != ROOT and grants_a_point(doc):
             weight *= GRANTED_POINT
         add(doc.unit, other, cue.sign * weight)
         if doc.vote:
@@ -163,7 +163,7 @@ _GRANTS = re.compile(
 )
 
 
-def _grants_a_point(doc: Doc) -> bool:
+def grants_a_point(doc: Doc) -> bool:
     """Whether the first sentences grant a point ("ha. fair point, ban him too")."""
     if not doc.spans:
         return False

@@ -1796,3 +1796,5 @@ def test_granting_a_point_weighs_less_than_arguing_with_its_camp() -> None:
         )
     )
     assert apart(got, 0, 1) and got[1] == got[5]
+    # The point granted is on the side of the one it is granted to.
+    assert got[4] == got[3] == got[1]
