@@ -26,10 +26,11 @@ from bot.gcpause import paused_gc
 from bot.result import MAIN_POINTS
 from bot.summarize.engine import OFFLINE_ENGINE_VERSION
 from bot.summarize.offline import extraction
+from bot.summarize.offline.cues import grants_a_point
 from bot.summarize.offline.linking import agenda_opening, link, only_questions_in, opening_index
 from bot.summarize.offline.model import ROOT, Doc, Progress, Reporter, Unit
 from bot.summarize.offline.reading import read
-from bot.summarize.offline.sides import Camps, build_units, grants_a_point, place
+from bot.summarize.offline.sides import Camps, build_units, place
 from bot.summarize.schema import Side, Summary
 from bot.summarize.text import Terms, VectorTable
 from bot.thread import Thread
@@ -87,7 +88,7 @@ def _analyse(thread: Thread, report: Reporter) -> _Analysis:
                 and target != ROOT
                 and (other := docs[target].side) is not None
                 and other != doc.side
-                and grants_a_point(doc)
+                and grants_a_point(doc.comment.text, doc.spans)
             ):
                 doc.side = other
     if not camps.two_sides:

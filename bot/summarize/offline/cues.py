@@ -1823,3 +1823,19 @@ def own_words_of(tokens: list[str], lowered: str) -> frozenset[str]:
     into words once, for its terms and for this (issue 13)."""
     found = _own_words_finder().found_in_words(tokens, lowered)
     return frozenset(found) if found else _NO_WORDS
+
+
+# A point granted to someone: "mimic tear is kind of a fair point ngl", "ok thats fair".
+_GRANTS = re.compile(
+    r"\b(?:good|fair|great|valid|decent|reasonable|solid) point\b|\b(?:that'?s|thats|ok|okay)"
+    r" (?:a )?fair\b|\bfair enough\b|\bI'?ll (?:give|grant) (?:you|them|him|her) that\b",
+    re.IGNORECASE,
+)
+
+
+def grants_a_point(text: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether the first two sentences of `text` grant a point ("ha. fair point, ban him too")."""
+    if not spans:
+        return False
+    b, e = spans[0][0], spans[min(len(spans), 2) - 1][1]
+    return _GRANTS.search(text, b, e) is not None

@@ -23,6 +23,7 @@ from bot.summarize.offline.cues import (
     VERSUS,
     as_option,
     bare_word,
+    grants_a_point,
     named_option,
     option_choices,
     ordinal_option,
@@ -56,6 +57,10 @@ RIVAL_WEIGHT = 0.5
 PICK_WEIGHT = 0.6
 # A change of mind ("I stand corrected") parts a person from what they said before it.
 RETRACT_WEIGHT = 1.0
+# "mimic tear is kind of a fair point ngl": a point granted to someone is weaker evidence of a
+# shared side than agreeing with them (people grant the other side's best point and keep their
+# own view; `cues.grants_a_point`).
+GRANTED_POINT = 0.5
 MAX_TEAMS = 6  # camps named beyond these are chatter, not a dispute (and keep the work linear)
 REFINE_ROUNDS = 5
 
@@ -143,32 +148,17 @@ def _edges(
             continue  # an answer to "how do I ...?" is a tip, not a counter-claim
         other = 0 if doc.target == ROOT else docs[doc.target].unit
         weight = cue.weight
-        if cue.kind == "agree" and doc.target != ROOT and grants_a_point(doc):
+        if (
+            cue.kind == "agree"
+            and doc.target != ROOT
+            and grants_a_point(doc.comment.text, doc.spans)
+        ):
             weight *= GRANTED_POINT
         add(doc.unit, other, cue.sign * weight)
         if doc.vote:
             add(doc.unit, 0, doc.vote * VOTE_WEIGHT)
     options = _team_edges(docs, opening, add, thread.title)
     return weights, options
-
-
-# "mimic tear is kind of a fair point ngl", "ok thats fair": a point granted to someone is
-# weaker evidence of a shared side than agreeing with them (people grant the other side's best
-# point and keep their own view).
-GRANTED_POINT = 0.5
-_GRANTS = re.compile(
-    r"\b(?:good|fair|great|valid|decent|reasonable|solid) point\b|\b(?:that'?s|thats|ok|okay)"
-    r" (?:a )?fair\b|\bfair enough\b|\bI'?ll (?:give|grant) (?:you|them|him|her) that\b",
-    re.IGNORECASE,
-)
-
-
-def grants_a_point(doc: Doc) -> bool:
-    """Whether the first sentences grant a point ("ha. fair point, ban him too")."""
-    if not doc.spans:
-        return False
-    b, e = doc.spans[0][0], doc.spans[min(len(doc.spans), 2) - 1][1]
-    return _GRANTS.search(doc.comment.text, b, e) is not None
 
 
 # An argument list that marks each line pro or con ("(+) ...", "[-] ...", "Pro: ...", "Con -
