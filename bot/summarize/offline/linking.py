@@ -475,6 +475,8 @@ class _Linker:
                 _ends_asking(other)
                 or _ASKS_ANYONE.match(other.comment.text) is not None
                 or (self._by_poster(doc) and _asks_anywhere(other))
+                # "@dom which cast on do you use?": what it asks them, they answer
+                or _OFFERS_OR_ASKS.match(other.comment.text, other.body) is not None
             )
         ):
             # "Does it handle secondary ports?" / "Standard ports only for now.": answers; and
@@ -523,7 +525,11 @@ _ASKS_PLAINLY = re.compile(
 _INVITES = re.compile(
     r"\b(?:tell us|introduce yourself|introduce yourselves|share your|post your|show us|let us"
     r" know|drop your|say hi|(?:your|members'?|people'?s|everyone'?s|residents'?) (?:views"
-    r"|thoughts|opinions|feedback|input|comments))\b",
+    r"|thoughts|opinions|feedback|input|comments)"
+    # "Post what you're working on this week!", "What are you all reading?"
+    r"|(?:post|share|show us) what (?:you|u|y'?all|everyone)"
+    r"|what (?:are|is) (?:you|everyone|y'?all)(?: all| guys)? (?:working on|reading|playing"
+    r"|making|building|cooking|watching|listening to))\b",
     re.IGNORECASE,
 )
 # A reply that opens by greeting or welcoming the one it answers.
@@ -535,8 +541,12 @@ _GREETS = re.compile(
 # A reply that opens by asking the one it answers for something, not challenging them ("Do you
 # need any more volunteers?", "Can I borrow it?"; not "Do you really think ...?").
 _OFFERS_OR_ASKS = re.compile(
-    r"\W*(?:do|does|can|could|would|will|are|is there|are there) (?:you|u|ya|y'?all|i|we|they)"
-    r" (?!really\b|seriously\b|honestly\b|even\b|actually\b|not\b)[^?.!\n]{0,80}\?",
+    r"\W*(?:@[\w.\-]+,?\s+)?(?:(?:do|does|can|could|would|will|are|is there|are there) (?:you|u"
+    r"|ya|y'?all|i|we|they) (?!really\b|seriously\b|honestly\b|even\b|actually\b|not\b)"
+    r"[^?.!\n]{0,80}\?"
+    # "@dom which cast on do you use for toe up?": asks how they do it
+    r"|(?:which|what|how) (?!(?:do|did) (?:you|u) (?:mean|think)\b)[^?.!\n]{0,40}\b(?:do|did)"
+    r" (?:you|u) (?:use|do|make|get|find|buy|recommend|go for)\b[^?.!\n]{0,60}\?)",
     re.IGNORECASE,
 )
 _PROPOSAL = r"(?:proposal|motion|amendment|plan|suggestion|idea|rfc|pr|pull request|request)"

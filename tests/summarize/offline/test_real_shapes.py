@@ -1798,3 +1798,21 @@ def test_granting_a_point_weighs_less_than_arguing_with_its_camp() -> None:
     assert apart(got, 0, 1) and got[1] == got[5]
     # The point granted is on the side of the one it is granted to.
     assert got[4] == got[3] == got[1]
+
+
+def test_a_show_and_tell_thread_with_questions_between_makers_has_no_sides() -> None:
+    got = sides(
+        forum(
+            [
+                ("forum_bot", "Post what you're working on this week! Photos welcome.", None),
+                ("pam", "Finally casting on the fair isle yoke. Two rounds in.", "p1"),
+                ("dom", "Socks, as always. Toe-up, 2 at a time on a long circular.", "p1"),
+                ("pam", "@dom which cast on do you use for toe up? Mine always look loose.", "p3"),
+                ("dom", "Judy's magic cast on, and I tug the first round tighter.", "p4"),
+                ("yusuf", "First ever hat. It's enormous. Does acrylic shrink in the wash?", "p1"),
+                ("nora", "Acrylic won't shrink, sorry! Frog it and go down a needle size.", "p6"),
+            ],
+            title="What's on your needles this week?",
+        )
+    )
+    assert len({s for s in got if s is not None}) <= 1, got
