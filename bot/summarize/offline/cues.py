@@ -445,6 +445,12 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     ("agree", ("board",), r"\bI'?m (?:fully |completely |totally |100% |all |so )?on board\b"),
     ("agree", ("point",), r"\b(?:good|great|fair|excellent|valid|strong) point\b"),
     ("agree", ("well said",), r"\bwell said\b"),
+    # "This is the comment that should be pinned", "this should be the top comment"
+    (
+        "agree",
+        ("pinned", "top comment"),
+        r"\b(?:should|needs to|deserves to) be (?:pinned|the top comment|top comment)\b",
+    ),
     ("agree", ("spot on",), r"\bspot on\b"),
     (
         "agree",
@@ -1321,7 +1327,9 @@ _CONTRAST_WORDS = re.compile(
 # Negations that express dismay or belief, not disagreement ("I can't believe this happened").
 _DISMAY = re.compile(
     r"\b(?:can'?t|cannot|couldn'?t) (?:believe|wait)\b|\bnot (?:surprised|shocked)\b"
-    r"|\bno (?:words|surprise)\b|\bdon'?t know what to (?:say|think)\b",
+    r"|\bno (?:words|surprise)\b|\bdon'?t know what to (?:say|think)\b"
+    # "Thanks, didn't know that.": learnt something
+    r"|\b(?:did ?n'?t|didnt|never) (?:know|realise|realize) (?:that|this)\b",
     _I,
 )
 _NEGATION = frozenset("not no never n't nor neither without cannot".split())

@@ -1816,3 +1816,12 @@ def test_a_show_and_tell_thread_with_questions_between_makers_has_no_sides() -> 
         )
     )
     assert len({s for s in got if s is not None}) <= 1, got
+
+
+def test_should_be_pinned_agrees_and_didnt_know_that_is_no_contrast() -> None:
+    found = cue("This is the comment that should be pinned. It takes ten seconds per image.")
+    assert found is not None and found.sign > 0
+    from bot.summarize.offline.cues import reply_contrast
+
+    assert reply_contrast("Thanks, didn't know that.", quoted=False) is None
+    assert reply_contrast("That isn't how screen readers work.", quoted=False) is not None
