@@ -121,7 +121,9 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     (
         "disagree",
         ("disagree",),
-        r"(?<!n't )(?<!not )(?<!never )\bdisagree[sd]?\b(?<!agree to disagree)",
+        # ("I came in ready to disagree but ... got me" was going to, and did not)
+        r"(?<!n't )(?<!not )(?<!never )(?<!ready to )(?<!going to )(?<!about to )"
+        r"(?<!wanted to )(?<!prepared to )\bdisagree[sd]?\b(?<!agree to disagree)",
     ),
     (
         "disagree",
@@ -463,6 +465,14 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     ),
     ("agree", ("+1",), r"\+1\b(?<![\w+]\+1)"),
     ("agree", ("same here",), r"\bsame here\b"),
+    ("agree", ("same experience",), r"^\W*same experience\b"),
+    # "I came in ready to disagree but the section on testing got me": convinced
+    (
+        "agree",
+        ("disagree", "argue", "object"),
+        r"\b(?:ready|going|about|wanted|prepared) to (?:disagree|argue|object)\b[^.!?]{0,40}?"
+        r"\bbut\b(?![^.!?]{0,40}\b(?:no|not|didn'?t|don'?t|wasn'?t|isn'?t)\b)",
+    ),
     # A change of mind: agrees with whoever corrected them, and from here on the person
     # speaks for the other side (see `sides.build_units`).
     (

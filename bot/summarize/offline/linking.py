@@ -245,6 +245,14 @@ class _Linker:
                 # answers back the one who spoke last (where the opening asks, the turns are
                 # answers side by side: "the community is here though" may answer any of them).
                 doc.cue, doc.disagrees = Cue(-1, COUNTER_WEIGHT, "counter"), True
+        if self.tree and self.opening is None and _AUTHOR_HERE.match(comment.text, doc.body):
+            # "Author here. We moved to short branches ...": the linked article's author stands
+            # for what its title claims, whoever they answer.
+            if doc.cue is None:
+                doc.cue = Cue(+1, 1.0, "author", addressed=False)
+                target, how = ROOT, "root"
+            else:
+                doc.vote = 1
         if doc.cue is None and how not in ("reply", "named"):
             target, how = None, ""  # a link without a cue counts replies only where explicit
         if doc.cue is not None and doc.cue.weak and how != "reply":
@@ -814,6 +822,13 @@ _REPORT_DENIAL = re.compile(
 _CORROBORATION = re.compile(
     r"\b(?:heard|hearing|told|saw|seen|read|got) (?:me |us )?(?:the )?same(?: thing)?\b"
     r"|\bcan confirm\b|\bconfirmed by\b|" + CONFIRMED,
+    re.IGNORECASE,
+)
+# The author of a linked article speaking: "Author here.", "I wrote this post".
+_AUTHOR_HERE = re.compile(
+    r"\W*(?:(?:hi|hey|hello)\W+(?:all|everyone|hn|folks)?\W*)?(?:(?:article |post |blog )?author"
+    r" here|(?:I'?m|I am) the (?:author|writer)\b|I wrote (?:this|the (?:post|article|piece"
+    r"|blog post|essay))\b)",
     re.IGNORECASE,
 )
 # Unsurprised by a report: believes it (`_unsurprised`).

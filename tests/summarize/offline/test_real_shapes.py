@@ -1825,3 +1825,25 @@ def test_should_be_pinned_agrees_and_didnt_know_that_is_no_contrast() -> None:
 
     assert reply_contrast("Thanks, didn't know that.", quoted=False) is None
     assert reply_contrast("That isn't how screen readers work.", quoted=False) is not None
+
+
+def test_ready_to_disagree_but_convinced_same_experience_and_the_author_speaking() -> None:
+    found = cue("I came in ready to disagree but the section on testing got me.")
+    assert found is not None and found.sign > 0
+    found = cue("I was going to disagree but no, the numbers don't hold up.")
+    assert found is None or found.sign < 0
+    found = cue("Same experience here. We had 300 flags and nobody knew which were read.")
+    assert found is not None and found.sign > 0
+    # On a link story the article's author stands for its title, whoever they answer.
+    title = "Feature flags are technical debt"
+    got = sides(
+        forum(
+            [
+                ("helena", "Trunk-based development doesn't work without flags.", None),
+                ("mkalder", "Author here. We moved to short branches, it works.", "p1"),
+                ("ilse", "Strongly disagree with the title. Flags are fine.", None),
+            ],
+            title=title,
+        ).model_copy(update={"source": "hackernews"})
+    )
+    assert apart(got, 1, 2)
