@@ -32,7 +32,7 @@ _SKIP = frozenset(
     "really definitely absolutely certainly clearly totally obviously surely just also still "
     "actually simply probably already even so too truly indeed honestly fully completely ever "
     "always then only genuinely literally objectively seriously very extremely incredibly "
-    "massively hugely kinda".split()
+    "massively hugely kinda therefore thus hence ergo".split()
 )
 _INTENSIFIERS = frozenset(
     "really definitely absolutely certainly clearly totally obviously surely truly indeed must "

@@ -91,6 +91,9 @@ RETRACT = (
     r"|\bI(?:'m| am) coming (?:a)?round\b|\b(?:ok|okay|fine),? you win\b"
     # "Retracted.", "retracting my earlier comment"; not "retracted or not, my count is mine"
     r"|^\W*(?:ok,? )?retract(?:ing|ed)?(?:\s*(?:[.!]|$)|\s+(?:my|that|this|what|the above)\b)"
+    # "i've switched sides. it's soup", "consider me converted", "you've won me over"
+    r"|\bI(?:'ve| have|'m| am)? (?:switched|switching|changed|changing) sides\b"
+    r"|\b(?:consider me|I'?m|I am) (?:converted|sold)\b|\bwon me over\b"
 )
 _RETRACTS = re.compile(RETRACT, re.IGNORECASE | re.M)
 # The one who posted a report taking it back: "so probably not ours. my bad", "nvm, false
@@ -1846,7 +1849,10 @@ def own_words_of(tokens: list[str], lowered: str) -> frozenset[str]:
 # A point granted to someone: "mimic tear is kind of a fair point ngl", "ok thats fair".
 _GRANTS = re.compile(
     r"\b(?:good|fair|great|valid|decent|reasonable|solid) point\b|\b(?:that'?s|thats|ok|okay)"
-    r" (?:a )?fair\b|\bfair enough\b|\bI'?ll (?:give|grant) (?:you|them|him|her) that\b",
+    r" (?:a )?fair\b|\bfair enough\b|\bI'?ll (?:give|grant) (?:you|them|him|her) that\b"
+    # "fine, thats annoyingly good"
+    r"|\b(?:that'?s|thats) (?:annoyingly |actually |really |pretty |frustratingly )?(?:good|fair"
+    r"|true)\s*(?:[.!]|$)",
     re.IGNORECASE,
 )
 

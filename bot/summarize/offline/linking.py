@@ -40,6 +40,7 @@ from bot.summarize.offline.cues import (
     REPORTED,
     REPORTED_WORDS,
     TITLES,
+    grants_a_point,
     is_junk,
     named_person,
     negates,
@@ -520,6 +521,8 @@ class _Linker:
             return False  # (a laugh or an aside that shares no term with the thread: no case)
         if _OFFERS_OR_ASKS.match(own) is not None:
             return False  # "Do you need any more volunteers? I used to repair bikes"
+        if grants_a_point(doc.comment.text, doc.spans):
+            return False  # "ugh. decorative soup. fine, thats annoyingly good"
         return _ADDITIVE.match(own) is None
 
 

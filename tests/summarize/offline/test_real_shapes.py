@@ -1847,3 +1847,15 @@ def test_ready_to_disagree_but_convinced_same_experience_and_the_author_speaking
         ).model_copy(update={"source": "hackernews"})
     )
     assert apart(got, 1, 2)
+
+
+def test_a_joke_thread_with_therefore_not_a_granted_point_and_a_switch_of_sides() -> None:
+    assert claim_stance("A hot tub is soup.", "nobody eats the hot tub. therefore not soup") == -1
+    from bot.summarize.offline.cues import grants_a_point, retracts
+
+    text = "ugh. decorative soup. fine, thats annoyingly good"
+    assert grants_a_point(text, sentence_spans(text))
+    assert not grants_a_point("thats good for the pool", sentence_spans("thats good for the pool"))
+    assert retracts("update i got in my hot tub tonight. i've switched sides. it's soup")
+    assert retracts("ok consider me converted")
+    assert not retracts("the teams switched ends at half time")
