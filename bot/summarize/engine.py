@@ -29,9 +29,8 @@ if TYPE_CHECKING:
 
 EngineName = Literal["offline", "llm"]
 
-OFFLINE_ENGINE_VERSION = (
-    "offline-8"  # 8: mocking yeses, Kialo and numbered for/against marks, answers to asks
-)
+# 9: do-support denials, "I don't think X should", granted points, the account as "we"
+OFFLINE_ENGINE_VERSION = "offline-9"
 """The offline engine's version, part of its cache keys: bump it when its output changes. Kept
 here, not in `bot.summarize.offline`, so that a cache hit need not import the engine."""
 
