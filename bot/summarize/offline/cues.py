@@ -82,7 +82,12 @@ RETRACT = (
     r"\bI(?:'?ll| will)? stand corrected\b|\bI'?(?:ve| have) been had\b"
     r"|\b(?:you'?ve|you have|that'?s|that has|ok,? you'?ve) (?:\w+ )?(?:convinced|persuaded) me\b"
     r"|\b(?:I(?:'ve| have)?|you(?:'ve| have)|(?:that|this|it)(?:'s| has)) changed my mind\b"
+    # "the bit about the solar on the depots changed my mind" (not "hasn't changed my mind")
+    r"|\b(?:bit|point|argument|evidence|session|thread|data|numbers|figures|article|study|post"
+    r"|video|talk|speech)(?: (?:about|on|from) [^.!?]{1,60}?)? (?:really |kind of |kinda )?"
+    r"changed my mind\b"
     r"|\bI was (?:for|against|in favou?r of|opposed to) (?:it|this|the \w+)?,? but\b"
+    r"|\bI came in (?:against|opposed|sceptical|skeptical|for it|in favou?r)\b"
     r"|\bmy bad\b|\bscratch that\b|(?:^|(?<=[.!?] ))retracted(?:[.!]+|\s*$)"
     r"|\bI'?(?:ll| will) stand down\b|\bI'?(?:ll| will) stop objecting\b"
     r"|\bI (?:withdraw|drop) my objection\b"

@@ -1859,3 +1859,12 @@ def test_a_joke_thread_with_therefore_not_a_granted_point_and_a_switch_of_sides(
     assert retracts("update i got in my hot tub tonight. i've switched sides. it's soup")
     assert retracts("ok consider me converted")
     assert not retracts("the teams switched ends at half time")
+
+
+def test_anything_that_changed_ones_mind_and_coming_in_against() -> None:
+    from bot.summarize.offline.cues import retracts
+
+    assert retracts("I came in against, honestly. But the bit about the solar changed my mind.")
+    assert retracts("the evidence session really changed my mind")
+    assert not retracts("nothing in this thread has not changed my mind, sorry")
+    assert not retracts("that hasn't changed my mind at all")
