@@ -592,7 +592,10 @@ def open_questions(
     found: list[tuple[float, int, str]] = []
     seen = {question_text}
     for doc in docs:
-        if not quotable(doc) or not (doc.disputed or doc.replies == 0):
+        # (No "?": no question in it, the commonest case, told first: issue 13.)
+        if "?" not in doc.comment.text or not quotable(doc):
+            continue
+        if not (doc.disputed or doc.replies == 0):
             continue
         for span, sentence in _questions_in(doc):
             if (
