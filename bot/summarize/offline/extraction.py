@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
+from operator import attrgetter
 
 from bot.summarize.offline.cues import is_junk, reply_contrast, without_cue
 from bot.summarize.offline.model import ROOT, Doc
@@ -657,7 +659,8 @@ def notes(
                 (d.cue is not None and d.target is not None) or d.link in ("team", "pick", "marked")
             )
         ]
-        previous = sum(1 for d in linked if d.link == "previous")
+        links = Counter(map(attrgetter("link"), linked))  # one count for every question below
+        previous = links["previous"]
         unplaced = sum(1 for d in live if d.side is None and not d.junk)
         detail = (
             f" ({previous} of them taken as answering the previous speaker, as the thread has "
@@ -666,12 +669,12 @@ def notes(
             else ""
         )
         verb = "agrees or disagrees" if len(linked) == 1 else "agree or disagree"
-        if any(d.link in ("team", "pick") for d in linked):
+        if links["team"] or links["pick"]:
             verb = "takes a side" if len(linked) == 1 else "agree, disagree or pick a side"
-        if any(d.link == "marked" for d in linked):
+        if links["marked"]:
             # "1.1. Pro: ...", "(Against) ...": the list marks each argument's side.
             verb = "is marked for or against" if len(linked) == 1 else "are marked for or against"
-            if any(d.link != "marked" for d in linked):
+            if links["marked"] < len(linked):
                 verb += ", or agree or disagree"
         note = f"Sides come from {plural(len(linked), 'comment')} that {verb}{detail}"
         if unplaced:
