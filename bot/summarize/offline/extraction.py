@@ -354,11 +354,14 @@ def position_point(doc: Doc, span: tuple[int, int], text: str) -> Point:
     )
 
 
+_INDEX = attrgetter("index")  # a doc's index, read in C (issue 13)
+
+
 def centroid(docs: list[Doc], table: VectorTable | None = None) -> Vector:
     """The normalized sum of the docs' vectors; `table`, when given, holds every doc's vector
     (`VectorTable` of all of them, in doc order): the same vector, faster."""
     if table is not None:
-        return normalized(table.sum(doc.index for doc in docs))
+        return normalized(table.sum(map(_INDEX, docs)))
     return normalized(sum_vectors(doc.vector for doc in docs))
 
 
@@ -388,7 +391,7 @@ def pick_points(
     members = [d for d in members if quotable(d)]
 
     if table is not None:
-        rows = [d.index for d in members]
+        rows = list(map(_INDEX, members))
         nears, fars = table.dots(rows, mine), table.dots(rows, other)
     else:
         vectors = [d.vector for d in members]
@@ -450,11 +453,11 @@ def _most_central(
     import numpy as np
 
     size = len(members)
-    replies = np.fromiter((d.replies for d in members), np.int64, size)
+    replies = np.fromiter(map(attrgetter("replies"), members), np.int64, size)
     near = np.array(nears, dtype=np.float64)
     far = np.array(fars, dtype=np.float64)
     score = (near - 0.3 * far) * (1.0 + 0.1 * np.minimum(replies, 5))
-    index = np.fromiter((d.index for d in members), np.int64, size)
+    index = np.fromiter(map(_INDEX, members), np.int64, size)
     order = np.lexsort((index, -score))[:count]  # by -score, then by index
     return [members[i] for i in order.tolist()]
 

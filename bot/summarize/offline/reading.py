@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 from bot.summarize.offline.cues import (
@@ -159,6 +160,9 @@ def body_start(text: str) -> int:
     return match.end()
 
 
+_INDEX = attrgetter("index")  # a doc's index, read in C (issue 13)
+
+
 def _mark_off_topic(docs: list[Doc], table: VectorTable) -> None:
     """Mark comments not worth quoting: thanks or praise with little topic in them, or sharing
     almost no terms with the thread (jokes, asides). The opening post is never one of them (it
@@ -168,10 +172,10 @@ def _mark_off_topic(docs: list[Doc], table: VectorTable) -> None:
     for doc in docs:
         if doc.junk or not doc.weighted:
             doc.off_topic = True
-    total = table.sum(doc.index for doc in live)
+    total = table.sum(map(_INDEX, live))
     total_sq = sum(v * v for v in total.values())
     scored = [doc for doc in live if doc.weighted]
-    relevance = _relevance(table.dots([d.index for d in scored], total), total_sq)
+    relevance = _relevance(table.dots(list(map(_INDEX, scored)), total), total_sq)
     values = sorted(relevance)
     enough = len(values) >= 5
     median = values[len(values) // 2] if values else 0.0
