@@ -211,8 +211,8 @@ def _relevance(overlaps: list[float], total_sq: float) -> list[float]:
         return out
     import numpy as np
 
-    overlap = np.array(overlaps, dtype=np.float64)
-    rest_sq = total_sq - 2 * overlap + 1.0
-    kept = rest_sq > 1e-9
-    root = np.sqrt(np.where(kept, rest_sq, 1.0))
-    return np.where(kept, (overlap - 1.0) / root, 0.0).tolist()
+    overlap_all = np.array(overlaps, dtype=np.float64)
+    rest_sq_all = total_sq - 2 * overlap_all + 1.0
+    kept = rest_sq_all > 1e-9
+    root = np.sqrt(np.where(kept, rest_sq_all, 1.0))
+    return np.where(kept, (overlap_all - 1.0) / root, 0.0).tolist()
