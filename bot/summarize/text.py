@@ -455,7 +455,11 @@ def _pairs(doc: Any, term: Any, width: int) -> tuple[Any, Any, Any]:
 
     width = max(1, width)
     pairs, first, counts = np.unique(doc * width + term, return_index=True, return_counts=True)
-    order = np.argsort(first, kind="stable")
+    # `first` holds distinct positions: their order is read off a mark at each position, with
+    # no sort (the same order as ``np.argsort(first)``; issue 13).
+    rank = np.full(len(doc), -1, np.int64)
+    rank[first] = np.arange(len(first), dtype=np.int64)
+    order = rank[rank >= 0]
     pairs, counts = pairs[order], counts[order]
     owner, term = np.divmod(pairs, width)
     return owner, term, counts

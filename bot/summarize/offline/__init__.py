@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from operator import attrgetter
 
 from bot.gcpause import paused_gc
 from bot.result import MAIN_POINTS
@@ -62,7 +63,7 @@ def _analyse(thread: Thread, report: Reporter) -> _Analysis:
     camps = place(docs, units, thread)
     opening = opening_index(docs)
     if camps.two_sides:
-        posts = Counter(doc.unit for doc in docs)
+        posts = Counter(map(attrgetter("unit"), docs))  # (counted in C: issue 13)
         for doc in docs:
             # A person's side is their view, but not every line they post takes it: side talk,
             # a question of fact, thanks or a laugh with no cue of its own, that nobody
@@ -150,7 +151,8 @@ def summarize_offline(
         extraction.centroid([d for d in m if extraction.quotable(d)], table) for m in members
     ]
     used: set[tuple[int, tuple[int, int]]] = set()
-    by_id = {d.comment.id: d for d in docs}  # for `_spans_of`, made once
+    # For `_spans_of`, made once (in C: issue 13); the last doc of an id wins, as in a loop.
+    by_id = dict(zip(map(attrgetter("comment.id"), docs), docs, strict=True))
     positions: list[str] = []
     side_points = []
     for s in range(n_sides):

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
+from operator import attrgetter
 
 from bot.summarize.offline.cues import is_junk, reply_contrast, without_cue
 from bot.summarize.offline.model import ROOT, Doc
 from bot.summarize.schema import Point, Quote
 from bot.summarize.text import (
+    SUM_IN_ARRAYS,
     Terms,
     Vector,
     VectorTable,
@@ -351,11 +354,14 @@ def position_point(doc: Doc, span: tuple[int, int], text: str) -> Point:
     )
 
 
+_INDEX = attrgetter("index")  # a doc's index, read in C (issue 13)
+
+
 def centroid(docs: list[Doc], table: VectorTable | None = None) -> Vector:
     """The normalized sum of the docs' vectors; `table`, when given, holds every doc's vector
     (`VectorTable` of all of them, in doc order): the same vector, faster."""
     if table is not None:
-        return normalized(table.sum(doc.index for doc in docs))
+        return normalized(table.sum(map(_INDEX, docs)))
     return normalized(sum_vectors(doc.vector for doc in docs))
 
 
@@ -385,18 +391,13 @@ def pick_points(
     members = [d for d in members if quotable(d)]
 
     if table is not None:
-        rows = [d.index for d in members]
+        rows = list(map(_INDEX, members))
         nears, fars = table.dots(rows, mine), table.dots(rows, other)
     else:
         vectors = [d.vector for d in members]
         nears, fars = dots(vectors, mine), dots(vectors, other)
-    scores = {
-        d.index: (near - 0.3 * far) * (1.0 + 0.1 * min(d.replies, 5))
-        for d, near, far in zip(members, nears, fars, strict=True)
-    }
-
     # Only the most central comments are split into sentence vectors: linear, and enough.
-    ranked = sorted(members, key=lambda d: (-scores[d.index], d.index))[: max(12, 4 * cap)]
+    ranked = _most_central(members, nears, fars, max(12, 4 * cap))
     candidates: list[tuple[float, int, tuple[int, int], Vector]] = []
     for strict in (True, False):
         for d in ranked:
@@ -434,6 +435,31 @@ def pick_points(
                 )
             )
     return points
+
+
+def _most_central(
+    members: list[Doc], nears: list[float], fars: list[float], count: int
+) -> list[Doc]:
+    """The `count` members of highest score (near the side, far from the other, answered),
+    best first, ties in index order. From `SUM_IN_ARRAYS` members on, the same scores (the
+    same IEEE operations) are ranked in arrays: a sort by a key made per member was most of
+    the work on a large side (issue 13)."""
+    if len(members) < SUM_IN_ARRAYS:
+        scores = {
+            d.index: (near - 0.3 * far) * (1.0 + 0.1 * min(d.replies, 5))
+            for d, near, far in zip(members, nears, fars, strict=True)
+        }
+        return sorted(members, key=lambda d: (-scores[d.index], d.index))[:count]
+    import numpy as np
+
+    size = len(members)
+    replies = np.fromiter(map(attrgetter("replies"), members), np.int64, size)
+    near = np.array(nears, dtype=np.float64)
+    far = np.array(fars, dtype=np.float64)
+    score = (near - 0.3 * far) * (1.0 + 0.1 * np.minimum(replies, 5))
+    index = np.fromiter(map(_INDEX, members), np.int64, size)
+    order = np.lexsort((index, -score))[:count]  # by -score, then by index
+    return [members[i] for i in order.tolist()]
 
 
 def _sentence_ok(text: str, terms: Terms, strict: bool) -> bool:
@@ -493,16 +519,16 @@ def common_ground(
     """Up to three agreeing clauses, in thread order: agreement with the other side first ("I
     fully agree regarding ..."), then concessions ("I agree ..., but"); with one side, any
     agreement. Each needs some content besides the cue and is not already a point."""
-    found: list[tuple[int, int, Point]] = []
+    # Across sides first, then the rest, each in thread order: the first few of a kind are
+    # all that can be chosen, so a kind stops being looked at once it has them (issue 13).
+    found: tuple[list[tuple[int, Point]], list[tuple[int, Point]]] = ([], [])
     for doc in docs:
         cue = doc.cue
-        if not quotable(doc) or cue is None or cue.agreement is None:
+        if cue is None or cue.agreement is None or not quotable(doc):
             continue
+        if len(found[0]) >= MAX_COMMON_GROUND:
+            break
         b, e = cue.agreement
-        text = doc.comment.text
-        clause = text[b:e]
-        if any(d == doc.index and not (e <= s[0] or b >= s[1]) for d, s in used):
-            continue
         parent = docs[doc.target] if doc.target is not None and doc.target >= 0 else None
         across = (
             parent is not None
@@ -514,6 +540,14 @@ def common_ground(
         # (it grants the other side something, whoever it was addressed to).
         if two_sides and not across and cue.kind != "concession":
             continue
+        kind = found[0 if across else 1]
+        if len(kind) >= MAX_COMMON_GROUND:
+            continue
+        # (Not already quoted: looked at only for an agreement that may be common ground.)
+        if any(d == doc.index and not (e <= s[0] or b >= s[1]) for d, s in used):
+            continue
+        text = doc.comment.text
+        clause = text[b:e]
         if len(set(terms(without_cue(text, (b, e))))) < 2 or not quote_matches(clause, text):
             continue
         ids = [doc.comment.id]
@@ -524,11 +558,10 @@ def common_ground(
             comment_ids=ids,
             quotes=[Quote(comment_id=doc.comment.id, text=clause)],
         )
-        found.append((0 if across else 1, doc.index, point))
-    found.sort(key=lambda item: (item[0], item[1]))
-    chosen = found[:MAX_COMMON_GROUND]
-    chosen.sort(key=lambda item: item[1])
-    return [point for _, _, point in chosen]
+        kind.append((doc.index, point))
+    chosen = (found[0] + found[1])[:MAX_COMMON_GROUND]
+    chosen.sort(key=lambda item: item[0])
+    return [point for _, point in chosen]
 
 
 def _questions_in(doc: Doc) -> list[tuple[tuple[int, int], str]]:
@@ -564,7 +597,10 @@ def open_questions(
     found: list[tuple[float, int, str]] = []
     seen = {question_text}
     for doc in docs:
-        if not quotable(doc) or not (doc.disputed or doc.replies == 0):
+        # (No "?": no question in it, the commonest case, told first: issue 13.)
+        if "?" not in doc.comment.text or not quotable(doc):
+            continue
+        if not (doc.disputed or doc.replies == 0):
             continue
         for span, sentence in _questions_in(doc):
             if (
@@ -626,7 +662,8 @@ def notes(
                 (d.cue is not None and d.target is not None) or d.link in ("team", "pick", "marked")
             )
         ]
-        previous = sum(1 for d in linked if d.link == "previous")
+        links = Counter(map(attrgetter("link"), linked))  # one count for every question below
+        previous = links["previous"]
         unplaced = sum(1 for d in live if d.side is None and not d.junk)
         detail = (
             f" ({previous} of them taken as answering the previous speaker, as the thread has "
@@ -635,12 +672,12 @@ def notes(
             else ""
         )
         verb = "agrees or disagrees" if len(linked) == 1 else "agree or disagree"
-        if any(d.link in ("team", "pick") for d in linked):
+        if links["team"] or links["pick"]:
             verb = "takes a side" if len(linked) == 1 else "agree, disagree or pick a side"
-        if any(d.link == "marked" for d in linked):
+        if links["marked"]:
             # "1.1. Pro: ...", "(Against) ...": the list marks each argument's side.
             verb = "is marked for or against" if len(linked) == 1 else "are marked for or against"
-            if any(d.link != "marked" for d in linked):
+            if links["marked"] < len(linked):
                 verb += ", or agree or disagree"
         note = f"Sides come from {plural(len(linked), 'comment')} that {verb}{detail}"
         if unplaced:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 from bot.summarize.offline.cues import (
@@ -22,6 +23,7 @@ from bot.summarize.offline.cues import (
 from bot.summarize.offline.linking import mark_junk, opening_index
 from bot.summarize.offline.model import Doc, Reporter
 from bot.summarize.text import (
+    SUM_IN_ARRAYS,
     Terms,
     VectorTable,
     idf_table,
@@ -158,6 +160,9 @@ def body_start(text: str) -> int:
     return match.end()
 
 
+_INDEX = attrgetter("index")  # a doc's index, read in C (issue 13)
+
+
 def _mark_off_topic(docs: list[Doc], table: VectorTable) -> None:
     """Mark comments not worth quoting: thanks or praise with little topic in them, or sharing
     almost no terms with the thread (jokes, asides). The opening post is never one of them (it
@@ -167,23 +172,16 @@ def _mark_off_topic(docs: list[Doc], table: VectorTable) -> None:
     for doc in docs:
         if doc.junk or not doc.weighted:
             doc.off_topic = True
-    total = table.sum(doc.index for doc in live)
+    total = table.sum(map(_INDEX, live))
     total_sq = sum(v * v for v in total.values())
-    relevance: dict[int, float] = {}
     scored = [doc for doc in live if doc.weighted]
-    overlaps = table.dots([d.index for d in scored], total)
-    for doc, overlap in zip(scored, overlaps, strict=True):
-        # Leave-one-out: a comment is not relevant to the thread because it is part of it.
-        rest_sq = total_sq - 2 * overlap + 1.0
-        overlap -= 1.0
-        relevance[doc.index] = overlap / math.sqrt(rest_sq) if rest_sq > 1e-9 else 0.0
-    values = sorted(relevance.values())
+    relevance = _relevance(table.dots(list(map(_INDEX, scored)), total), total_sq)
+    values = sorted(relevance)
     enough = len(values) >= 5
     median = values[len(values) // 2] if values else 0.0
-    for doc in live:
-        if doc.index not in relevance or doc.index == opening:
+    for doc, rel in zip(scored, relevance, strict=True):
+        if doc.index == opening:
             continue
-        rel = relevance[doc.index]
         text = doc.comment.text
         # Its own words are the whole text: the words found in them serve (`is_praise`).
         whole = doc.body == 0 and text.isascii()
@@ -198,3 +196,23 @@ def _mark_off_topic(docs: list[Doc], table: VectorTable) -> None:
                 continue
         if enough and rel < 0.35 * median:
             doc.off_topic = True
+
+
+def _relevance(overlaps: list[float], total_sq: float) -> list[float]:
+    """Each comment's relevance to the rest of the thread, from its overlap (dot product) with
+    the sum of all vectors, whose squared norm is `total_sq`. Leave-one-out: a comment is not
+    relevant to the thread because it is part of it. From `SUM_IN_ARRAYS` comments on, the
+    same IEEE operations in arrays (issue 13)."""
+    if len(overlaps) < SUM_IN_ARRAYS:
+        out = []
+        for overlap in overlaps:
+            rest_sq = total_sq - 2 * overlap + 1.0
+            out.append((overlap - 1.0) / math.sqrt(rest_sq) if rest_sq > 1e-9 else 0.0)
+        return out
+    import numpy as np
+
+    overlap_all = np.array(overlaps, dtype=np.float64)
+    rest_sq_all = total_sq - 2 * overlap_all + 1.0
+    kept = rest_sq_all > 1e-9
+    root = np.sqrt(np.where(kept, rest_sq_all, 1.0))
+    return np.where(kept, (overlap_all - 1.0) / root, 0.0).tolist()

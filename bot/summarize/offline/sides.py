@@ -393,10 +393,12 @@ def _colour(
             conflicts += 1
         kept.append((a, b, w))
     colour: list[int | None] = [None] * n
-    component = [forest.find(u)[0] for u in range(n)]
+    # A unit of no edge is a root of its own (most units: a thread's comments are mostly
+    # unlinked), so only the linked ones are looked up (issue 13).
+    component = list(range(n))
     linked = sorted({u for a, b, _ in kept for u in (a, b)})
     for u in linked:
-        colour[u] = forest.find(u)[1]
+        component[u], colour[u] = forest.find(u)
     _refine(colour, linked, kept)
     return colour, component, kept, conflicts
 
@@ -410,10 +412,15 @@ def _refine(
     for a, b, w in kept:
         adjacency.setdefault(a, []).append((b, w))
         adjacency.setdefault(b, []).append((a, w))
+    # Most units have one edge: its vote is its weight, with no sum to start (issue 13).
+    single = {u: edges[0] for u, edges in adjacency.items() if len(edges) == 1}
     for _ in range(REFINE_ROUNDS):
         changed = False
         for u in linked:
-            vote = sum(w if colour[v] == 0 else -w for v, w in adjacency[u])
+            if (one := single.get(u)) is not None:
+                vote = one[1] if colour[one[0]] == 0 else -one[1]
+            else:
+                vote = sum(w if colour[v] == 0 else -w for v, w in adjacency[u])
             mine = colour[u]
             if (vote > 1e-9 and mine == 1) or (vote < -1e-9 and mine == 0):
                 colour[u] = 1 - mine
