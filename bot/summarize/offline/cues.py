@@ -504,8 +504,9 @@ _CUE_PATTERNS = [
     (kind, frozenset(words), re.compile(p, _I | re.M)) for kind, words, p in _CUE_TABLE_ROWS
 ]
 # What each row's pattern needs in the lowercased text before it can match (a second, exact
-# filter after the words: see `bot.summarize.literals`).
-_CUE_NEEDS = [needs(pattern) for _, _, pattern in _CUE_PATTERNS]
+# filter after the words: see `bot.summarize.literals`). Thorough: "which" starts many
+# sentences that ask for no source (issue 13).
+_CUE_NEEDS = [needs(pattern, thorough=True) for _, _, pattern in _CUE_PATTERNS]
 # Each row's pattern lowercased, for an ASCII text lowercased (None: the pattern itself).
 _CUE_LOWERED = [lowercased(pattern) for _, _, pattern in _CUE_PATTERNS]
 # What the first word of a line must be for each row anchored at line starts (`^`), None for

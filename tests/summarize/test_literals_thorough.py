@@ -1,0 +1,45 @@
+"""`needs(pattern, thorough=True)`: more clauses than `needs`, each still in every match (so
+skipping the search when one is missing changes no answer)."""
+
+from __future__ import annotations
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from bot.summarize.literals import filterable, needs, required_clauses
+from bot.summarize.offline import cues
+
+_PATTERNS = [pattern for _, _, pattern in cues._CUE_PATTERNS] + [
+    pattern for _, pattern in cues._NAMED_ROWS
+]
+_PIECES = sorted(
+    {s for p in _PATTERNS for clause in required_clauses(p, thorough=True) for s in clause}
+    | {" ", "\n", "?", "I ", "A", ".", ",", "'", "\u017f", "\u0130", "\u212a", "x"}
+)
+
+
+def test_thorough_clauses_add_to_the_others() -> None:
+    for pattern in _PATTERNS:
+        plain = required_clauses(pattern)
+        assert required_clauses(pattern, thorough=True)[: len(plain)] == plain
+    # "which ... post?" asks for a source; the other alternatives' weak "it" / "that" no longer
+    # spoil the union: "post" or "page" (or another alternative's own words) as well.
+    (row,) = [p for _, words, p in cues._CUE_PATTERNS if "which" in words]
+    (plain,) = required_clauses(row)
+    assert "which " in plain
+    extra = required_clauses(row, thorough=True)[1:]
+    assert any("post" in clause and "it" not in clause for clause in extra)
+    assert needs(row)("which is cheaper. it is")
+    assert not needs(row, thorough=True)("which is cheaper. it is")
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=12), st.integers(0, 5))
+@example(["which ", "post", "?"], 0)
+@example(["where did you get ", "that"], 0)
+def test_a_match_holds_what_its_pattern_needs_thoroughly(parts: list[str], begin: int) -> None:
+    text = "".join(parts)
+    begin = min(begin, len(text))
+    lowered = text[begin:].lower()
+    for pattern in _PATTERNS:
+        if next(pattern.finditer(text, begin), None) is not None and filterable(lowered):
+            assert needs(pattern, thorough=True)(lowered), (pattern.pattern, text)
