@@ -66,7 +66,11 @@ def needs(pattern: re.Pattern[str], *, thorough: bool = False) -> Test:
     """A test on the lowercased text (`filterable`) that is True whenever `pattern` can match
     in it; it may be True when the pattern does not match. `thorough`: the clauses of
     `required_clauses(pattern, thorough=True)`, for a pattern that often runs in vain."""
-    clauses = required_clauses(pattern, thorough=thorough)
+    return test_of(required_clauses(pattern, thorough=thorough))
+
+
+def test_of(clauses: list[Clause]) -> Test:
+    """The test on a lowercased text that one string of each clause is in it."""
     if not clauses:
         return _always
     if len(clauses) == 1 and len(clauses[0]) == 1:
@@ -255,9 +259,7 @@ def _required(item: tuple[Any, Any], thorough: bool = False) -> list[Clause]:
         # they say (longer shortest string, fewer strings).
         options: list[list[Clause]] = []
         for alternative in av[1]:
-            own = [
-                c for c in _sequence(list(alternative.data), thorough) if min(map(len, c)) > 0
-            ]
+            own = [c for c in _sequence(list(alternative.data), thorough) if min(map(len, c)) > 0]
             if not own:
                 return []
             options.append(sorted(own, key=lambda c: (-min(map(len, c)), len(c))))

@@ -43,3 +43,46 @@ def test_a_match_holds_what_its_pattern_needs_thoroughly(parts: list[str], begin
     for pattern in _PATTERNS:
         if next(pattern.finditer(text, begin), None) is not None and filterable(lowered):
             assert needs(pattern, thorough=True)(lowered), (pattern.pattern, text)
+
+
+_CUE_PIECES = sorted(
+    {s for _, _, p in cues._CUE_PATTERNS for c in required_clauses(p, thorough=True) for s in c}
+    | set(cues._CUE_WORDS)
+    | {" ", "\n", "?", "I ", "A", ".", ",", "'", "\u017f", "\u0130", "x", "R1: "}
+)
+
+
+def _every_row(text: str, begin: int) -> list[tuple[int, str]]:
+    """`cues.find_cues` with no filter but the cue words: each row their words let run is
+    searched."""
+    if begin and text[begin - 1] != "\n":
+        source, offset, start = text[begin:], begin, 0
+    else:
+        source, offset, start = text, 0, begin
+    present = cues._CUE_FINDER.found_in(text[begin:].lower())
+    hits = sorted(
+        (offset + m.start(), cues._CUE_ORDER[kind], kind)
+        for kind, words, pattern in cues._CUE_PATTERNS
+        if not words.isdisjoint(present)
+        for m in pattern.finditer(source, start)
+    )
+    out: list[tuple[int, str]] = []
+    for at, _, kind in hits:
+        if not out or out[-1][0] != at:
+            out.append((at, kind))
+    return out
+
+
+@given(st.lists(st.sampled_from(_CUE_PIECES), max_size=14), st.integers(0, 8))
+@example(["which ", "source", "?"], 0)
+@example(["I ", "agree"], 0)
+@example(["same", " ", "said ", "same"], 0)
+def test_cues_found_by_plan_are_those_of_every_row(parts: list[str], begin: int) -> None:
+    """What a row still needs once the cue words are known (`cues._plan_of`) skips no cue."""
+    text = "".join(parts)
+    begin = min(begin, len(text))
+    expected = _every_row(text, begin)
+    assert cues.find_cues(text, begin) == expected
+    if text[begin:].strip():
+        words = cues.own_words(text, [(begin, len(text))])
+        assert cues.find_cues(text, begin, words) == expected

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from bot.summarize.literals import (
+    Clause,
     Openings,
     Test,
     filterable,
@@ -24,6 +25,7 @@ from bot.summarize.literals import (
     lowercased,
     needs,
     required_clauses,
+    test_of,
 )
 from bot.summarize.offline.model import Cue
 from bot.summarize.text import Substrings, word_count
@@ -506,7 +508,8 @@ _CUE_PATTERNS = [
 # What each row's pattern needs in the lowercased text before it can match (a second, exact
 # filter after the words: see `bot.summarize.literals`). Thorough: "which" starts many
 # sentences that ask for no source (issue 13).
-_CUE_NEEDS = [needs(pattern, thorough=True) for _, _, pattern in _CUE_PATTERNS]
+_CUE_CLAUSES = [required_clauses(pattern, thorough=True) for _, _, pattern in _CUE_PATTERNS]
+_CUE_NEEDS = [test_of(clauses) for clauses in _CUE_CLAUSES]
 # Each row's pattern lowercased, for an ASCII text lowercased (None: the pattern itself).
 _CUE_LOWERED = [lowercased(pattern) for _, _, pattern in _CUE_PATTERNS]
 # What the first word of a line must be for each row anchored at line starts (`^`), None for
@@ -704,10 +707,10 @@ def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> lis
     given, is `own_words` of `text[begin:]` (the prefilter words it holds, found once)."""
     if words is None:
         lowered = text[begin:].lower()
-        rows = _rows_of(frozenset(_CUE_FINDER.found_in(lowered)))
+        plan = _plan_of(frozenset(_CUE_FINDER.found_in(lowered)))
     else:
-        rows = _rows_of(words & _CUE_WORD_SET)
-        if not rows:
+        plan = _plan_of(words & _CUE_WORD_SET)
+        if not plan:
             return []  # no cue word: no pattern may run (four comments in ten on the bench)
         lowered = text[begin:].lower()
     hits: list[tuple[int, int, str]] = []
@@ -725,7 +728,7 @@ def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> lis
     searched: str | None = None
     if source.isascii():
         searched = lowered if offset or not begin else source.lower()
-    for row in rows:
+    for row, test, order, kind, pattern, variant in plan:
         guard = _CUE_OPENINGS[row]
         if guard is not None:
             if one_line is None:
@@ -738,16 +741,14 @@ def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> lis
             # Only the line starting at `start` (the only one) may hold a match, at its start.
             if opening is not None and not guard.allows(*opening):
                 continue
-        if exact and not _CUE_NEEDS[row](lowered):
+        if exact and test is not None and not test(lowered):
             continue  # the pattern cannot match: skip the search
-        kind, _, pattern = _CUE_PATTERNS[row]
-        variant = _CUE_LOWERED[row]
-        matches = (
-            variant.finditer(searched, start)
-            if searched is not None and variant is not None
-            else pattern.finditer(source, start)
-        )
-        hits.extend((offset + m.start(), _CUE_ORDER[kind], kind) for m in matches)
+        if searched is not None and variant is not None:
+            for match in variant.finditer(searched, start):
+                hits.append((offset + match.start(), order, kind))
+        else:
+            for match in pattern.finditer(source, start):
+                hits.append((offset + match.start(), order, kind))
     hits.sort()
     out: list[tuple[int, str]] = []
     for at, _, kind in hits:
@@ -756,20 +757,51 @@ def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> lis
     return out
 
 
-# The rows a set of cue words lets run, per set: comments hold few distinct sets of cue words.
-_ROWS_OF_SET: dict[frozenset[str], list[int]] = {}
+# One row of a plan: the row, what its pattern still needs (None: nothing, the cue words hold
+# it), its kind's order and kind, its pattern and lowercased pattern.
+_PlanRow = tuple[int, Test | None, int, str, re.Pattern[str], re.Pattern[str] | None]
+# The plan a set of cue words lets run, per set: comments hold few distinct sets of cue words.
+_PLAN_OF_SET: dict[frozenset[str], list[_PlanRow]] = {}
 _MAX_SETS_REMEMBERED = 50_000  # a bound for a long-running process
+# The tests of the clauses left of a row's, per row and clauses (few distinct ones).
+_TEST_OF_CLAUSES: dict[tuple[int, tuple[Clause, ...]], Test] = {}
 
 
-def _rows_of(present: frozenset[str]) -> list[int]:
-    """The rows of `_CUE_PATTERNS` that the cue words `present` let run, in order."""
-    rows = _ROWS_OF_SET.get(present)
-    if rows is None:
-        if len(_ROWS_OF_SET) >= _MAX_SETS_REMEMBERED:
-            _ROWS_OF_SET.clear()
-        rows = sorted({row for word in present for row in _CUE_ROWS_OF[word]})
-        _ROWS_OF_SET[present] = rows
-    return rows
+def _never(_lowered: str) -> bool:
+    return False
+
+
+def _plan_of(present: frozenset[str]) -> list[_PlanRow]:
+    """The rows of `_CUE_PATTERNS` that the cue words `present` let run, in order, each with
+    what it needs once the cue words are known (issue 13): `present` is every cue word in the
+    text, so a clause with a string inside one of them holds already, and a string holding a cue
+    word that is not there is not there either (a clause left with no string: `_never`)."""
+    plan = _PLAN_OF_SET.get(present)
+    if plan is None:
+        if len(_PLAN_OF_SET) >= _MAX_SETS_REMEMBERED:
+            _PLAN_OF_SET.clear()
+        absent = [w for w in _CUE_WORDS if w not in present]
+        plan = []
+        for row in sorted({row for word in present for row in _CUE_ROWS_OF[word]}):
+            left: list[Clause] = []
+            for clause in _CUE_CLAUSES[row]:
+                if any(s in w for s in clause for w in present):
+                    continue
+                left.append(tuple(s for s in clause if not any(w in s for w in absent)))
+            test: Test | None = None
+            if any(not clause for clause in left):
+                test = _never
+            elif left == _CUE_CLAUSES[row]:
+                test = _CUE_NEEDS[row]
+            elif left:
+                key = (row, tuple(left))
+                test = _TEST_OF_CLAUSES.get(key)
+                if test is None:
+                    test = _TEST_OF_CLAUSES[key] = test_of(left)
+            kind, _, pattern = _CUE_PATTERNS[row]
+            plan.append((row, test, _CUE_ORDER[kind], kind, pattern, _CUE_LOWERED[row]))
+        _PLAN_OF_SET[present] = plan
+    return plan
 
 
 def _sentence_cues(
