@@ -11,6 +11,7 @@ linking stage's business; this module only reads text.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, replace
 from functools import cache
@@ -771,6 +772,29 @@ def _never(_lowered: str) -> bool:
     return False
 
 
+# The cue words in one string (a string holds none of the separator), and where each starts.
+_CUE_WORDS_JOINED = "\x00".join(_CUE_WORDS)
+_CUE_WORD_STARTS = list(itertools.accumulate((len(w) + 1 for w in _CUE_WORDS[:-1]), initial=0))
+
+
+@cache
+def _row_clauses(row: int) -> list[tuple[Clause, frozenset[str], dict[str, frozenset[str]]]]:
+    """A row's clauses, each with the cue words that hold one of its strings (the clause holds
+    where one of them is found) and its strings that hold cue words, with the cue words each
+    holds (each is there only where they all are)."""
+    out = []
+    for clause in _CUE_CLAUSES[row]:
+        holders: set[str] = set()
+        for string in clause:
+            at = _CUE_WORDS_JOINED.find(string)
+            while at >= 0:
+                holders.add(_CUE_WORDS[bisect.bisect_right(_CUE_WORD_STARTS, at) - 1])
+                at = _CUE_WORDS_JOINED.find(string, at + 1)
+        holding = {s: frozenset(held) for s in clause if (held := _CUE_FINDER.found_in(s))}
+        out.append((clause, frozenset(holders), holding))
+    return out
+
+
 def _plan_of(present: frozenset[str]) -> list[_PlanRow]:
     """The rows of `_CUE_PATTERNS` that the cue words `present` let run, in order, each with
     what it needs once the cue words are known (issue 13): `present` is every cue word in the
@@ -780,18 +804,26 @@ def _plan_of(present: frozenset[str]) -> list[_PlanRow]:
     if plan is None:
         if len(_PLAN_OF_SET) >= _MAX_SETS_REMEMBERED:
             _PLAN_OF_SET.clear()
-        absent = [w for w in _CUE_WORDS if w not in present]
         plan = []
         for row in sorted({row for word in present for row in _CUE_ROWS_OF[word]}):
             left: list[Clause] = []
-            for clause in _CUE_CLAUSES[row]:
-                if any(s in w for s in clause for w in present):
+            changed = False
+            for clause, holders, holding in _row_clauses(row):
+                if not holders.isdisjoint(present):
+                    changed = True
                     continue
-                left.append(tuple(s for s in clause if not any(w in s for w in absent)))
+                for held in holding.values():
+                    if not held <= present:
+                        changed = True
+                        clause = tuple(
+                            s for s in clause if s not in holding or holding[s] <= present
+                        )
+                        break
+                left.append(clause)
             test: Test | None = None
             if any(not clause for clause in left):
                 test = _never
-            elif left == _CUE_CLAUSES[row]:
+            elif not changed:
                 test = _CUE_NEEDS[row]
             elif left:
                 key = (row, tuple(left))
