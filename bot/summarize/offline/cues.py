@@ -807,6 +807,7 @@ def _plan_of(present: frozenset[str]) -> list[_PlanRow]:
         plan = []
         for row in sorted({row for word in present for row in _CUE_ROWS_OF[word]}):
             left: list[Clause] = []
+            likely: list[Clause] = []  # with a string made of cue words found: tried last
             changed = False
             for clause, holders, holding in _row_clauses(row):
                 if not holders.isdisjoint(present):
@@ -819,7 +820,13 @@ def _plan_of(present: frozenset[str]) -> list[_PlanRow]:
                             s for s in clause if s not in holding or holding[s] <= present
                         )
                         break
-                left.append(clause)
+                if any(s in holding for s in clause):
+                    likely.append(clause)
+                else:
+                    left.append(clause)
+            if likely and left:
+                changed = True  # ("which " is in every text "which" is in: "post" or ... first)
+            left += likely
             test: Test | None = None
             if any(not clause for clause in left):
                 test = _never
