@@ -940,6 +940,49 @@ _THING_VOTE = re.compile(
 _THING_VOTE_NEEDS = needs(_THING_VOTE)
 
 
+class _NeedsByWords:
+    """What a pattern needs (`needs`) in a part of a text whose prefilter words (`own_words`)
+    are known: less the strings that hold a prefilter word the text does not hold, which no
+    part of it holds either (issue 13: "I agree. ..." leaves few of "I support", "voted
+    against", ... to look for). One test per set of such words, kept."""
+
+    def __init__(self, pattern: re.Pattern[str], test: Test) -> None:
+        self._pattern = pattern
+        self._test = test  # `needs(pattern)`
+        self._clauses: list[Clause] = []
+        self._held: list[dict[str, frozenset[str]]] | None = None
+        self._words: frozenset[str] = frozenset()  # the prefilter words its strings hold
+        self._tests: dict[frozenset[str], Test] = {}
+
+    def __call__(self, words: frozenset[str]) -> Test:
+        if self._held is None:  # on first use (no cost at import)
+            self._clauses = required_clauses(self._pattern)
+            finder = _own_words_finder()
+            self._held = [
+                {s: frozenset(held) for s in clause if (held := finder.found_in(s))}
+                for clause in self._clauses
+            ]
+            self._words = frozenset().union(*(h for c in self._held for h in c.values()))
+        key = words & self._words
+        test = self._tests.get(key)
+        if test is None:
+            if len(self._tests) >= _MAX_SETS_REMEMBERED:
+                self._tests.clear()
+            left = [
+                tuple(s for s in clause if s not in held or held[s] <= key)
+                for clause, held in zip(self._clauses, self._held, strict=True)
+            ]
+            if any(not clause for clause in left):
+                test = _never
+            else:
+                test = self._test if left == self._clauses else test_of(left)
+            self._tests[key] = test
+        return test
+
+
+_THING_VOTE_BY_WORDS = _NeedsByWords(_THING_VOTE, _THING_VOTE_NEEDS)
+
+
 def read_cue(
     text: str, spans: list[tuple[int, int]], words: frozenset[str] | None = None
 ) -> tuple[Cue | None, bool]:
@@ -973,7 +1016,8 @@ def read_cue(
         b, e = spans[k]
         sentence = folded[b:e].lower()
         thing = None
-        if not filterable(sentence) or _THING_VOTE_NEEDS(sentence):  # else it cannot match
+        test = _THING_VOTE_NEEDS if words is None else _THING_VOTE_BY_WORDS(words)
+        if not filterable(sentence) or test(sentence):  # else it cannot match
             thing = _THING_VOTE.search(folded, b, e)
         if thing is not None and thing.start() <= at + 2:
             if cue.kind == "concession" and _CONTRAST.search(folded[thing.end() : e]) is None:
