@@ -621,6 +621,7 @@ _CONTRAST_OPENING = re.compile(
     _I,
 )
 _WEAK_OPENING = re.compile(r"\W*(?:but|however|actually|well,? actually|except)\b", _I)
+_CONTRAST_NEEDS = needs(_CONTRAST)
 
 # --- junk and praise -------------------------------------------------------------------------
 
@@ -1042,7 +1043,7 @@ _YES_OPENING = re.compile(_LEAD + r"(?:yes|yeah|yea|yep|sure|right|totally|great
 
 
 def _sarcastic(folded: str, b: int, end: int) -> bool:
-    if "\U0001f643" not in folded[b:end] and "/s" not in folded[b:end]:
+    if folded.find("\U0001f643", b, end) < 0 and folded.find("/s", b, end) < 0:  # no copies
         return _SARCASM_OPENING.match(folded, b, min(end, b + 80)) is not None
     return _YES_OPENING.match(folded, b, end) is not None and bool(
         _SARCASM_END.search(folded, max(b, end - 12), end)  # its last characters only
@@ -1075,7 +1076,12 @@ def _agreement(
     b, e = spans[k]
     match = AGREE.match(text, at, e)
     after = match.end() if match is not None else at
-    contrast = _CONTRAST.search(text[after:e])
+    rest = text[after:e]
+    lowered = rest.lower()
+    # (most agreeing sentences hold no contrast word: no search, issue 13)
+    contrast = (
+        _CONTRAST.search(rest) if not filterable(lowered) or _CONTRAST_NEEDS(lowered) else None
+    )
     near = spans[k + 1 : k + 1 + OPENING_SENTENCES]
     turned = (
         contrast is not None
