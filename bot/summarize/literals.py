@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 from itertools import product
 from typing import Any
 
@@ -69,15 +70,20 @@ def needs(pattern: re.Pattern[str], *, thorough: bool = False) -> Test:
     return test_of(required_clauses(pattern, thorough=thorough))
 
 
-def test_of(clauses: list[Clause]) -> Test:
-    """The test on a lowercased text that one string of each clause is in it."""
+def test_of(clauses: list[Clause], wider: list[Clause] | None = None) -> Test:
+    """The test on a lowercased text that one string of each clause is in it. `wider`, when
+    given, holds for each clause one with all of its strings and more (the clause it was cut
+    from): its cores and groups serve, cut to the clause's strings, with no new reading."""
     if not clauses:
         return _always
     if len(clauses) == 1 and len(clauses[0]) == 1:
         (word,) = clauses[0]
         return lambda lowered: word in lowered
 
-    plan = [(_cores(clause), _groups(clause)) for clause in clauses]
+    if wider is None:
+        plan = [_clause_plan(clause) for clause in clauses]
+    else:
+        plan = [_plan_within(clause, w) for clause, w in zip(clauses, wider, strict=True)]
 
     def test(lowered: str) -> bool:
         for cores, groups in plan:
@@ -99,6 +105,34 @@ def test_of(clauses: list[Clause]) -> Test:
         return True
 
     return test
+
+
+_Plan = tuple[tuple[str, ...], tuple[tuple[str, Clause], ...]]
+
+
+@cache
+def _clause_plan(clause: Clause) -> _Plan:
+    """A clause's cores and groups (read once per clause: a pattern's clauses are few)."""
+    return _cores(clause), _groups(clause)
+
+
+def _plan_within(clause: Clause, wider: Clause) -> _Plan:
+    """The plan of `clause`, cut from that of `wider`, which holds all of its strings: the
+    cores of `wider` are in each of them, and each of them stays in its group."""
+    if clause == wider:
+        return _clause_plan(clause)
+    cores, groups = _clause_plan(wider)
+    kept = set(clause)
+    cut: list[tuple[str, Clause]] = []
+    for cover, group in groups:
+        if not group:
+            if cover in kept:
+                cut.append((cover, ()))
+            continue
+        left = tuple(s for s in group if s in kept)
+        if left:
+            cut.append((cover, left))
+    return cores, tuple(cut)
 
 
 # A clause of this many strings or more is first tested for what all of them hold (`_cores`).

@@ -3,6 +3,8 @@ skipping the search when one is missing changes no answer)."""
 
 from __future__ import annotations
 
+from random import Random
+
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -86,3 +88,16 @@ def test_cues_found_by_plan_are_those_of_every_row(parts: list[str], begin: int)
     if text[begin:].strip():
         words = cues.own_words(text, [(begin, len(text))])
         assert cues.find_cues(text, begin, words) == expected
+
+
+@given(st.lists(st.sampled_from(_CUE_PIECES), max_size=12), st.randoms(use_true_random=False))
+def test_a_test_cut_from_a_wider_clause_answers_alike(parts: list[str], rng: Random) -> None:
+    """`test_of(clauses, wider)`: the wider clauses' cores and groups, cut, give the answer of
+    a test read afresh."""
+    from bot.summarize.literals import test_of
+
+    lowered = "".join(parts).lower()
+    for _, _, pattern in cues._CUE_PATTERNS[::7]:
+        wider = required_clauses(pattern, thorough=True)
+        cut = [tuple(s for s in c if rng.random() < 0.7) or c[:1] for c in wider]
+        assert test_of(cut, wider)(lowered) == test_of(cut)(lowered)

@@ -506,11 +506,6 @@ _CUE_ORDER = {"disagree": 0, "query": 1, "partial": 2, "agree": 3}
 _CUE_PATTERNS = [
     (kind, frozenset(words), re.compile(p, _I | re.M)) for kind, words, p in _CUE_TABLE_ROWS
 ]
-# What each row's pattern needs in the lowercased text before it can match (a second, exact
-# filter after the words: see `bot.summarize.literals`). Thorough: "which" starts many
-# sentences that ask for no source (issue 13).
-_CUE_CLAUSES = [required_clauses(pattern, thorough=True) for _, _, pattern in _CUE_PATTERNS]
-_CUE_NEEDS = [test_of(clauses) for clauses in _CUE_CLAUSES]
 # Each row's pattern lowercased, for an ASCII text lowercased (None: the pattern itself).
 _CUE_LOWERED = [lowercased(pattern) for _, _, pattern in _CUE_PATTERNS]
 # What the first word of a line must be for each row anchored at line starts (`^`), None for
@@ -780,11 +775,13 @@ _CUE_WORD_STARTS = list(itertools.accumulate((len(w) + 1 for w in _CUE_WORDS[:-1
 
 @cache
 def _row_clauses(row: int) -> list[tuple[Clause, frozenset[str], dict[str, frozenset[str]]]]:
-    """A row's clauses, each with the cue words that hold one of its strings (the clause holds
-    where one of them is found) and its strings that hold cue words, with the cue words each
-    holds (each is there only where they all are)."""
+    """What a row's pattern needs in the lowercased text before it can match (`literals`:
+    thorough, since "which" starts many sentences that ask for no source), read on first use:
+    its clauses, each with the cue words that hold one of its strings (the clause holds where
+    one of them is found) and its strings that hold cue words, with the cue words each holds
+    (each is there only where they all are)."""
     out = []
-    for clause in _CUE_CLAUSES[row]:
+    for clause in required_clauses(_CUE_PATTERNS[row][2], thorough=True):
         holders: set[str] = set()
         for string in clause:
             at = _CUE_WORDS_JOINED.find(string)
@@ -807,37 +804,33 @@ def _plan_of(present: frozenset[str]) -> list[_PlanRow]:
             _PLAN_OF_SET.clear()
         plan = []
         for row in sorted({row for word in present for row in _CUE_ROWS_OF[word]}):
-            left: list[Clause] = []
-            likely: list[Clause] = []  # with a string made of cue words found: tried last
-            changed = False
-            for clause, holders, holding in _row_clauses(row):
+            # (each clause left, with the clause of the row it was cut from)
+            left: list[tuple[Clause, Clause]] = []
+            likely: list[tuple[Clause, Clause]] = []  # with a string of cue words found: last
+            for whole, holders, holding in _row_clauses(row):
                 if not holders.isdisjoint(present):
-                    changed = True
                     continue
+                clause = whole
                 for held in holding.values():
                     if not held <= present:
-                        changed = True
                         clause = tuple(
-                            s for s in clause if s not in holding or holding[s] <= present
+                            s for s in whole if s not in holding or holding[s] <= present
                         )
                         break
                 if any(s in holding for s in clause):
-                    likely.append(clause)
+                    likely.append((clause, whole))
                 else:
-                    left.append(clause)
-            if likely and left:
-                changed = True  # ("which " is in every text "which" is in: "post" or ... first)
+                    left.append((clause, whole))
+            # ("which " is in every text "which" is in: "post" or ... is looked for first)
             left += likely
             test: Test | None = None
-            if any(not clause for clause in left):
+            if any(not clause for clause, _ in left):
                 test = _never
-            elif not changed:
-                test = _CUE_NEEDS[row]
             elif left:
-                key = (row, tuple(left))
+                key = (row, tuple(clause for clause, _ in left))
                 test = _TEST_OF_CLAUSES.get(key)
                 if test is None:
-                    test = _TEST_OF_CLAUSES[key] = test_of(left)
+                    test = _TEST_OF_CLAUSES[key] = test_of(list(key[1]), [w for _, w in left])
             kind, _, pattern = _CUE_PATTERNS[row]
             plan.append((row, test, _CUE_ORDER[kind], kind, pattern, _CUE_LOWERED[row]))
         _PLAN_OF_SET[present] = plan
@@ -938,7 +931,8 @@ _THING_VOTE = re.compile(
     _I,
 )
 
-_THING_VOTE_NEEDS = needs(_THING_VOTE)
+_THING_VOTE_CLAUSES = required_clauses(_THING_VOTE)
+_THING_VOTE_NEEDS = test_of(_THING_VOTE_CLAUSES)
 
 
 class _NeedsByWords:
@@ -947,17 +941,15 @@ class _NeedsByWords:
     part of it holds either (issue 13: "I agree. ..." leaves few of "I support", "voted
     against", ... to look for). One test per set of such words, kept."""
 
-    def __init__(self, pattern: re.Pattern[str], test: Test) -> None:
-        self._pattern = pattern
-        self._test = test  # `needs(pattern)`
-        self._clauses: list[Clause] = []
+    def __init__(self, clauses: list[Clause], test: Test) -> None:
+        self._clauses = clauses  # `required_clauses` of the pattern
+        self._test = test  # `test_of(clauses)`
         self._held: list[dict[str, frozenset[str]]] | None = None
         self._words: frozenset[str] = frozenset()  # the prefilter words its strings hold
         self._tests: dict[frozenset[str], Test] = {}
 
     def __call__(self, words: frozenset[str]) -> Test:
         if self._held is None:  # on first use (no cost at import)
-            self._clauses = required_clauses(self._pattern)
             finder = _own_words_finder()
             self._held = [
                 {s: frozenset(held) for s in clause if (held := finder.found_in(s))}
@@ -976,12 +968,12 @@ class _NeedsByWords:
             if any(not clause for clause in left):
                 test = _never
             else:
-                test = self._test if left == self._clauses else test_of(left)
+                test = self._test if left == self._clauses else test_of(left, self._clauses)
             self._tests[key] = test
         return test
 
 
-_THING_VOTE_BY_WORDS = _NeedsByWords(_THING_VOTE, _THING_VOTE_NEEDS)
+_THING_VOTE_BY_WORDS = _NeedsByWords(_THING_VOTE_CLAUSES, _THING_VOTE_NEEDS)
 
 
 def read_cue(
