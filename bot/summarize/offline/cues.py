@@ -1433,13 +1433,16 @@ _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _ASCII_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)?")  # `_TOKEN` in lowercased ASCII
 
 
+_REPLY_CONTRAST = Cue(-1, 0.3, "contrast", weak=True)  # made once: a cue is immutable
+
+
 def reply_contrast(text: str, quoted: bool) -> Cue | None:
     """A reply with no cue: weak disagreement when it answers a quotation or holds a negation or
     a contrast ("The crashes were at the junction, not on the straight"). Only ever used with an
     explicit reply link or quote."""
     folded = fold_chars(text)
     if quoted or (_CONTRAST_WORDS.search(folded) and not _DISMAY.search(folded)):
-        return Cue(-1, 0.3, "contrast", weak=True)
+        return _REPLY_CONTRAST
     return None
 
 

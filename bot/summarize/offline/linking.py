@@ -67,6 +67,8 @@ COUNTER_WEIGHT = 0.4
 # Restating or denying the opening claim in one's own words (`claim.stance`): weaker than "I
 # disagree", stronger than a bare contrast.
 CLAIM_WEIGHT = 0.6
+# The two cues of a stance on the claim, made once (a cue is immutable; issue 13).
+_CLAIM_CUES = {sign: Cue(sign, CLAIM_WEIGHT, "claim", addressed=False) for sign in (1, -1)}
 
 
 def opening_index(docs: list[Doc]) -> int | None:
@@ -214,7 +216,7 @@ class _Linker:
                 if not sign and claim is not None and not doc.junk:
                     sign = stance(claim, comment.text, doc.spans)
             if sign:
-                doc.cue, doc.disagrees = Cue(sign, CLAIM_WEIGHT, "claim", addressed=False), sign < 0
+                doc.cue, doc.disagrees = _CLAIM_CUES[sign], sign < 0
                 target, how = ROOT, "claim"
         if doc.cue is None and target is not None and target != ROOT:
             self._read_uncued(doc, target, how)
