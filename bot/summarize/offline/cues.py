@@ -853,15 +853,24 @@ def _sentence_cues(
     plain = text.isascii()
     which = _SENTENCE_OPENINGS.which
     of, other = _SENTENCE_OPENINGS.by_word()  # `which` of a sentence with no lead (most)
+    none = not any(other)  # a first word no pattern opens with rules out all three
     for k, (b, e) in enumerate(spans):
         # The sentence's first word says which of the patterns can match (`first_words`): most
         # sentences skip all three (issue 13).
-        opening = _OPENING_WORD.match(text, b, e)
-        lead, word = opening.group(1, 2)  # type: ignore[union-attr]  # it matches "" at least
-        if word and (plain or opening.group().isascii()):  # type: ignore[union-attr]
-            can = which(lead, word.lower()) if lead or of is None else of.get(word.lower(), other)
+        if plain and of is not None and text[b].isalnum():
+            # No lead (most sentences): the first word alone, looked up.
+            can = of.get(_WORD_RUN.match(text, b, e).group().lower(), other)  # type: ignore[union-attr]
+            if none and can is other:
+                continue
         else:
-            can = _ALL_THREE
+            opening = _OPENING_WORD.match(text, b, e)
+            lead, word = opening.group(1, 2)  # type: ignore[union-attr]  # it matches "" at least
+            if word and (plain or opening.group().isascii()):  # type: ignore[union-attr]
+                can = (
+                    which(lead, word.lower()) if lead or of is None else of.get(word.lower(), other)
+                )
+            else:
+                can = _ALL_THREE
         if can[0] and _DISAGREE_SENTENCE.match(text, b, e):
             found.append((k, b, "disagree"))
         elif can[1] and _QUERY_SENTENCE.match(text, b, e):
@@ -877,6 +886,7 @@ def _sentence_cues(
 # A sentence's leading non-word characters and first word, and what first words each sentence
 # pattern allows (generated from the patterns, so that they never disagree).
 _OPENING_WORD = re.compile(r"(\W*)(\w*)")
+_WORD_RUN = re.compile(r"\w*")  # `_OPENING_WORD`'s word where no lead comes first
 _SENTENCE_OPENINGS = Openings(
     [first_words(p) for p in (_DISAGREE_SENTENCE, _QUERY_SENTENCE, _AGREE_SENTENCE)]
 )
