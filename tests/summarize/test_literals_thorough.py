@@ -101,3 +101,34 @@ def test_a_test_cut_from_a_wider_clause_answers_alike(parts: list[str], rng: Ran
         wider = required_clauses(pattern, thorough=True)
         cut = [tuple(s for s in c if rng.random() < 0.7) or c[:1] for c in wider]
         assert test_of(cut, wider)(lowered) == test_of(cut)(lowered)
+
+
+_SENTENCE_PIECES = [
+    "No. ", "Yes, ", "exactly. ", "Source? ", "really? ", "I agree. ", "I disagree. ", "The ",
+    "school ", "_x ", "@bob ", "lol ", "(no) ", "\u00e9t\u00e9 ", "100% ", "^ ", "this. ", "\n",
+    "That's wrong: ", "nah ", "keep it. ", "Wrong! ", "a", ". ", "? ", "K ", "\u212a ",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_SENTENCE_PIECES), min_size=1, max_size=10))
+@example(["No. ", "The ", "school "])
+@example(["_x ", "No. "])
+def test_sentence_cues_are_those_of_every_sentence_pattern(parts: list[str]) -> None:
+    """The first-word look-ups of `cues._sentence_cues` skip no sentence cue."""
+    from bot.summarize.text import sentence_spans
+
+    text = "".join(parts)
+    spans = sentence_spans(text)
+    if not spans:
+        return
+    expected = [(k, at, kind) for at, kind in cues.find_cues(text, spans[0][0])
+                for k in [min(sum(e <= at for _, e in spans), len(spans) - 1)]]  # fmt: skip
+    for k, (b, e) in enumerate(spans):
+        if cues._DISAGREE_SENTENCE.match(text, b, e):
+            expected.append((k, b, "disagree"))
+        elif cues._QUERY_SENTENCE.match(text, b, e):
+            expected.append((k, b, "query"))
+        elif cues._AGREE_SENTENCE.match(text, b, e):
+            expected.append((k, b, "agree"))
+    expected.sort(key=lambda f: (f[0], f[1], cues._CUE_ORDER[f[2]]))
+    assert cues._sentence_cues(text, spans) == expected
