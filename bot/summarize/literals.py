@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 from itertools import product
 from typing import Any
 
@@ -62,17 +63,27 @@ def _always(_lowered: str) -> bool:
     return True
 
 
-def needs(pattern: re.Pattern[str]) -> Test:
+def needs(pattern: re.Pattern[str], *, thorough: bool = False) -> Test:
     """A test on the lowercased text (`filterable`) that is True whenever `pattern` can match
-    in it; it may be True when the pattern does not match."""
-    clauses = required_clauses(pattern)
+    in it; it may be True when the pattern does not match. `thorough`: the clauses of
+    `required_clauses(pattern, thorough=True)`, for a pattern that often runs in vain."""
+    return test_of(required_clauses(pattern, thorough=thorough))
+
+
+def test_of(clauses: list[Clause], wider: list[Clause] | None = None) -> Test:
+    """The test on a lowercased text that one string of each clause is in it. `wider`, when
+    given, holds for each clause one with all of its strings and more (the clause it was cut
+    from): its cores and groups serve, cut to the clause's strings, with no new reading."""
     if not clauses:
         return _always
     if len(clauses) == 1 and len(clauses[0]) == 1:
         (word,) = clauses[0]
         return lambda lowered: word in lowered
 
-    plan = [(_cores(clause), _groups(clause)) for clause in clauses]
+    if wider is None:
+        plan = [_clause_plan(clause) for clause in clauses]
+    else:
+        plan = [_plan_within(clause, w) for clause, w in zip(clauses, wider, strict=True)]
 
     def test(lowered: str) -> bool:
         for cores, groups in plan:
@@ -94,6 +105,34 @@ def needs(pattern: re.Pattern[str]) -> Test:
         return True
 
     return test
+
+
+_Plan = tuple[tuple[str, ...], tuple[tuple[str, Clause], ...]]
+
+
+@cache
+def _clause_plan(clause: Clause) -> _Plan:
+    """A clause's cores and groups (read once per clause: a pattern's clauses are few)."""
+    return _cores(clause), _groups(clause)
+
+
+def _plan_within(clause: Clause, wider: Clause) -> _Plan:
+    """The plan of `clause`, cut from that of `wider`, which holds all of its strings: the
+    cores of `wider` are in each of them, and each of them stays in its group."""
+    if clause == wider:
+        return _clause_plan(clause)
+    cores, groups = _clause_plan(wider)
+    kept = set(clause)
+    cut: list[tuple[str, Clause]] = []
+    for cover, group in groups:
+        if not group:
+            if cover in kept:
+                cut.append((cover, ()))
+            continue
+        left = tuple(s for s in group if s in kept)
+        if left:
+            cut.append((cover, left))
+    return cores, tuple(cut)
 
 
 # A clause of this many strings or more is first tested for what all of them hold (`_cores`).
@@ -155,13 +194,16 @@ def _groups(clause: Clause) -> tuple[tuple[str, Clause], ...]:
     return tuple(groups)
 
 
-def required_clauses(pattern: re.Pattern[str]) -> list[Clause]:
+def required_clauses(pattern: re.Pattern[str], *, thorough: bool = False) -> list[Clause]:
     """The clauses of `needs`: each a tuple of lowercased strings, one of which every match
-    holds (or sees ahead of its start). [] when nothing is known to be required."""
+    holds (or sees ahead of its start). [] when nothing is known to be required. `thorough`
+    adds, for alternatives, the clauses that `_required` reads with it."""
     tree = _tree(pattern)
     if tree is None:
         return []
     clauses = _sequence(list(tree.data))
+    if thorough:
+        clauses += _sequence(list(tree.data), thorough=True)  # the same and more
     out: list[Clause] = []
     for clause in clauses:
         if clause and min(map(len, clause)) >= _MIN_LENGTH and clause not in out:
@@ -203,7 +245,7 @@ def _exact_sequence(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
     return strings
 
 
-def _sequence(items: list[tuple[Any, Any]]) -> list[Clause]:
+def _sequence(items: list[tuple[Any, Any]], thorough: bool = False) -> list[Clause]:
     """The clauses a sequence of items requires: each run of exact items gives one clause (the
     strings the run can match); other items give their own clauses."""
     clauses: list[Clause] = []
@@ -218,7 +260,7 @@ def _sequence(items: list[tuple[Any, Any]]) -> list[Clause]:
     for item in items:
         if item[0] in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
             # Zero-width: the text on either side is contiguous, so a run goes on across it.
-            clauses += _required(item)
+            clauses += _required(item, thorough)
             continue
         part = _exact(item)
         if part is not None:
@@ -229,38 +271,59 @@ def _sequence(items: list[tuple[Any, Any]]) -> list[Clause]:
             run = joined
             continue
         close()
-        clauses += _required(item)
+        clauses += _required(item, thorough)
     close()
     return clauses
 
 
-def _required(item: tuple[Any, Any]) -> list[Clause]:
+def _required(item: tuple[Any, Any], thorough: bool = False) -> list[Clause]:
     """The clauses a single item that is not exact requires."""
     op, av = item
     if op is _c.SUBPATTERN:
-        return _sequence(list(av[3].data))
+        return _sequence(list(av[3].data), thorough)
     if op is _c.ATOMIC_GROUP:
-        return _sequence(list(av.data))
+        return _sequence(list(av.data), thorough)
     if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT) and av[0] >= 1:
-        return _sequence(list(av[2].data))
+        return _sequence(list(av[2].data), thorough)
     if op is _c.ASSERT and av[0] == 1:  # a lookahead sees text after the match's start
-        return _sequence(list(av[1].data))
+        return _sequence(list(av[1].data), thorough)
     if op is _c.BRANCH:
         # One of the alternatives matches, so the union of one clause from each alternative is
         # required; a few such unions, each alternative's clauses taken in order of how much
         # they say (longer shortest string, fewer strings).
         options: list[list[Clause]] = []
         for alternative in av[1]:
-            own = [c for c in _sequence(list(alternative.data)) if min(map(len, c)) > 0]
+            own = [c for c in _sequence(list(alternative.data), thorough) if min(map(len, c)) > 0]
             if not own:
                 return []
             options.append(sorted(own, key=lambda c: (-min(map(len, c)), len(c))))
         width = min(_MAX_BRANCH_CLAUSES, max(map(len, options)))
-        return [
+        clauses = [
             _minimal(frozenset(s for own in options for s in own[min(i, len(own) - 1)]))
             for i in range(width)
         ]
+        if thorough:
+            # Also: each alternative's next clause where it says something, else its best one
+            # (an alternative's weak "it" / "?" then spoils no union: "which ... post?" needs a
+            # "post" or a "page" as well as its "which ").
+            clauses += [
+                _minimal(frozenset(s for own in options for s in _or_best(own, i)))
+                for i in range(1, width)
+            ]
+        return clauses
     return []  # a class, an assertion, a lookbehind, a back reference: nothing required
+
+
+# A clause whose shortest string is shorter says too little to stand for its alternative.
+_MIN_TELLING = 3
+
+
+def _or_best(own: list[Clause], i: int) -> Clause:
+    """An alternative's clause `i` (of its clauses, best first) if it has one that says
+    something (`_MIN_TELLING`), else its best clause: each of them is required."""
+    if i < len(own) and min(map(len, own[i])) >= _MIN_TELLING:
+        return own[i]
+    return own[0]
 
 
 def _minimal(strings: frozenset[str]) -> Clause:

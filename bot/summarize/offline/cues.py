@@ -11,11 +11,13 @@ linking stage's business; this module only reads text.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, replace
 from functools import cache
 
 from bot.summarize.literals import (
+    Clause,
     Openings,
     Test,
     filterable,
@@ -24,6 +26,7 @@ from bot.summarize.literals import (
     lowercased,
     needs,
     required_clauses,
+    test_of,
 )
 from bot.summarize.offline.model import Cue
 from bot.summarize.text import Substrings, word_count
@@ -537,9 +540,6 @@ _CUE_ORDER = {"disagree": 0, "query": 1, "partial": 2, "agree": 3}
 _CUE_PATTERNS = [
     (kind, frozenset(words), re.compile(p, _I | re.M)) for kind, words, p in _CUE_TABLE_ROWS
 ]
-# What each row's pattern needs in the lowercased text before it can match (a second, exact
-# filter after the words: see `bot.summarize.literals`).
-_CUE_NEEDS = [needs(pattern) for _, _, pattern in _CUE_PATTERNS]
 # Each row's pattern lowercased, for an ASCII text lowercased (None: the pattern itself).
 _CUE_LOWERED = [lowercased(pattern) for _, _, pattern in _CUE_PATTERNS]
 # What the first word of a line must be for each row anchored at line starts (`^`), None for
@@ -650,6 +650,7 @@ _CONTRAST_OPENING = re.compile(
     _I,
 )
 _WEAK_OPENING = re.compile(r"\W*(?:but|however|actually|well,? actually|except)\b", _I)
+_CONTRAST_NEEDS = needs(_CONTRAST)
 
 # --- junk and praise -------------------------------------------------------------------------
 
@@ -737,10 +738,10 @@ def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> lis
     given, is `own_words` of `text[begin:]` (the prefilter words it holds, found once)."""
     if words is None:
         lowered = text[begin:].lower()
-        rows = _rows_of(frozenset(_CUE_FINDER.found_in(lowered)))
+        plan = _plan_of(frozenset(_CUE_FINDER.found_in(lowered)))
     else:
-        rows = _rows_of(words & _CUE_WORD_SET)
-        if not rows:
+        plan = _plan_of(words & _CUE_WORD_SET)
+        if not plan:
             return []  # no cue word: no pattern may run (four comments in ten on the bench)
         lowered = text[begin:].lower()
     hits: list[tuple[int, int, str]] = []
@@ -758,7 +759,7 @@ def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> lis
     searched: str | None = None
     if source.isascii():
         searched = lowered if offset or not begin else source.lower()
-    for row in rows:
+    for row, test, order, kind, pattern, variant in plan:
         guard = _CUE_OPENINGS[row]
         if guard is not None:
             if one_line is None:
@@ -771,16 +772,14 @@ def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> lis
             # Only the line starting at `start` (the only one) may hold a match, at its start.
             if opening is not None and not guard.allows(*opening):
                 continue
-        if exact and not _CUE_NEEDS[row](lowered):
+        if exact and test is not None and not test(lowered):
             continue  # the pattern cannot match: skip the search
-        kind, _, pattern = _CUE_PATTERNS[row]
-        variant = _CUE_LOWERED[row]
-        matches = (
-            variant.finditer(searched, start)
-            if searched is not None and variant is not None
-            else pattern.finditer(source, start)
-        )
-        hits.extend((offset + m.start(), _CUE_ORDER[kind], kind) for m in matches)
+        if searched is not None and variant is not None:
+            for match in variant.finditer(searched, start):
+                hits.append((offset + match.start(), order, kind))
+        else:
+            for match in pattern.finditer(source, start):
+                hits.append((offset + match.start(), order, kind))
     hits.sort()
     out: list[tuple[int, str]] = []
     for at, _, kind in hits:
@@ -789,20 +788,87 @@ def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> lis
     return out
 
 
-# The rows a set of cue words lets run, per set: comments hold few distinct sets of cue words.
-_ROWS_OF_SET: dict[frozenset[str], list[int]] = {}
+# One row of a plan: the row, what its pattern still needs (None: nothing, the cue words hold
+# it), its kind's order and kind, its pattern and lowercased pattern.
+_PlanRow = tuple[int, Test | None, int, str, re.Pattern[str], re.Pattern[str] | None]
+# The plan a set of cue words lets run, per set: comments hold few distinct sets of cue words.
+_PLAN_OF_SET: dict[frozenset[str], list[_PlanRow]] = {}
 _MAX_SETS_REMEMBERED = 50_000  # a bound for a long-running process
+# The tests of the clauses left of a row's, per row and clauses (few distinct ones).
+_TEST_OF_CLAUSES: dict[tuple[int, tuple[Clause, ...]], Test] = {}
 
 
-def _rows_of(present: frozenset[str]) -> list[int]:
-    """The rows of `_CUE_PATTERNS` that the cue words `present` let run, in order."""
-    rows = _ROWS_OF_SET.get(present)
-    if rows is None:
-        if len(_ROWS_OF_SET) >= _MAX_SETS_REMEMBERED:
-            _ROWS_OF_SET.clear()
-        rows = sorted({row for word in present for row in _CUE_ROWS_OF[word]})
-        _ROWS_OF_SET[present] = rows
-    return rows
+def _never(_lowered: str) -> bool:
+    return False
+
+
+# The cue words in one string (a string holds none of the separator), and where each starts.
+_CUE_WORDS_JOINED = "\x00".join(_CUE_WORDS)
+_CUE_WORD_STARTS = list(itertools.accumulate((len(w) + 1 for w in _CUE_WORDS[:-1]), initial=0))
+
+
+@cache
+def _row_clauses(row: int) -> list[tuple[Clause, frozenset[str], dict[str, frozenset[str]]]]:
+    """What a row's pattern needs in the lowercased text before it can match (`literals`:
+    thorough, since "which" starts many sentences that ask for no source), read on first use:
+    its clauses, each with the cue words that hold one of its strings (the clause holds where
+    one of them is found) and its strings that hold cue words, with the cue words each holds
+    (each is there only where they all are)."""
+    out = []
+    for clause in required_clauses(_CUE_PATTERNS[row][2], thorough=True):
+        holders: set[str] = set()
+        for string in clause:
+            at = _CUE_WORDS_JOINED.find(string)
+            while at >= 0:
+                holders.add(_CUE_WORDS[bisect.bisect_right(_CUE_WORD_STARTS, at) - 1])
+                at = _CUE_WORDS_JOINED.find(string, at + 1)
+        holding = {s: frozenset(held) for s in clause if (held := _CUE_FINDER.found_in(s))}
+        out.append((clause, frozenset(holders), holding))
+    return out
+
+
+def _plan_of(present: frozenset[str]) -> list[_PlanRow]:
+    """The rows of `_CUE_PATTERNS` that the cue words `present` let run, in order, each with
+    what it needs once the cue words are known (issue 13): `present` is every cue word in the
+    text, so a clause with a string inside one of them holds already, and a string holding a cue
+    word that is not there is not there either (a clause left with no string: `_never`)."""
+    plan = _PLAN_OF_SET.get(present)
+    if plan is None:
+        if len(_PLAN_OF_SET) >= _MAX_SETS_REMEMBERED:
+            _PLAN_OF_SET.clear()
+        plan = []
+        for row in sorted({row for word in present for row in _CUE_ROWS_OF[word]}):
+            # (each clause left, with the clause of the row it was cut from)
+            left: list[tuple[Clause, Clause]] = []
+            likely: list[tuple[Clause, Clause]] = []  # with a string of cue words found: last
+            for whole, holders, holding in _row_clauses(row):
+                if not holders.isdisjoint(present):
+                    continue
+                clause = whole
+                for held in holding.values():
+                    if not held <= present:
+                        clause = tuple(
+                            s for s in whole if s not in holding or holding[s] <= present
+                        )
+                        break
+                if any(s in holding for s in clause):
+                    likely.append((clause, whole))
+                else:
+                    left.append((clause, whole))
+            # ("which " is in every text "which" is in: "post" or ... is looked for first)
+            left += likely
+            test: Test | None = None
+            if any(not clause for clause, _ in left):
+                test = _never
+            elif left:
+                key = (row, tuple(clause for clause, _ in left))
+                test = _TEST_OF_CLAUSES.get(key)
+                if test is None:
+                    test = _TEST_OF_CLAUSES[key] = test_of(list(key[1]), [w for _, w in left])
+            kind, _, pattern = _CUE_PATTERNS[row]
+            plan.append((row, test, _CUE_ORDER[kind], kind, pattern, _CUE_LOWERED[row]))
+        _PLAN_OF_SET[present] = plan
+    return plan
 
 
 def _sentence_cues(
@@ -821,15 +887,24 @@ def _sentence_cues(
     plain = text.isascii()
     which = _SENTENCE_OPENINGS.which
     of, other = _SENTENCE_OPENINGS.by_word()  # `which` of a sentence with no lead (most)
+    none = not any(other)  # a first word no pattern opens with rules out all three
     for k, (b, e) in enumerate(spans):
         # The sentence's first word says which of the patterns can match (`first_words`): most
         # sentences skip all three (issue 13).
-        opening = _OPENING_WORD.match(text, b, e)
-        lead, word = opening.group(1, 2)  # type: ignore[union-attr]  # it matches "" at least
-        if word and (plain or opening.group().isascii()):  # type: ignore[union-attr]
-            can = which(lead, word.lower()) if lead or of is None else of.get(word.lower(), other)
+        if plain and of is not None and text[b].isalnum():
+            # No lead (most sentences): the first word alone, looked up.
+            can = of.get(_WORD_RUN.match(text, b, e).group().lower(), other)  # type: ignore[union-attr]
+            if none and can is other:
+                continue
         else:
-            can = _ALL_THREE
+            opening = _OPENING_WORD.match(text, b, e)
+            lead, word = opening.group(1, 2)  # type: ignore[union-attr]  # it matches "" at least
+            if word and (plain or opening.group().isascii()):  # type: ignore[union-attr]
+                can = (
+                    which(lead, word.lower()) if lead or of is None else of.get(word.lower(), other)
+                )
+            else:
+                can = _ALL_THREE
         if can[0] and _DISAGREE_SENTENCE.match(text, b, e):
             found.append((k, b, "disagree"))
         elif can[1] and _QUERY_SENTENCE.match(text, b, e):
@@ -845,6 +920,7 @@ def _sentence_cues(
 # A sentence's leading non-word characters and first word, and what first words each sentence
 # pattern allows (generated from the patterns, so that they never disagree).
 _OPENING_WORD = re.compile(r"(\W*)(\w*)")
+_WORD_RUN = re.compile(r"\w*")  # `_OPENING_WORD`'s word where no lead comes first
 _SENTENCE_OPENINGS = Openings(
     [first_words(p) for p in (_DISAGREE_SENTENCE, _QUERY_SENTENCE, _AGREE_SENTENCE)]
 )
@@ -899,7 +975,49 @@ _THING_VOTE = re.compile(
     _I,
 )
 
-_THING_VOTE_NEEDS = needs(_THING_VOTE)
+_THING_VOTE_CLAUSES = required_clauses(_THING_VOTE)
+_THING_VOTE_NEEDS = test_of(_THING_VOTE_CLAUSES)
+
+
+class _NeedsByWords:
+    """What a pattern needs (`needs`) in a part of a text whose prefilter words (`own_words`)
+    are known: less the strings that hold a prefilter word the text does not hold, which no
+    part of it holds either (issue 13: "I agree. ..." leaves few of "I support", "voted
+    against", ... to look for). One test per set of such words, kept."""
+
+    def __init__(self, clauses: list[Clause], test: Test) -> None:
+        self._clauses = clauses  # `required_clauses` of the pattern
+        self._test = test  # `test_of(clauses)`
+        self._held: list[dict[str, frozenset[str]]] | None = None
+        self._words: frozenset[str] = frozenset()  # the prefilter words its strings hold
+        self._tests: dict[frozenset[str], Test] = {}
+
+    def __call__(self, words: frozenset[str]) -> Test:
+        if self._held is None:  # on first use (no cost at import)
+            finder = _own_words_finder()
+            self._held = [
+                {s: frozenset(held) for s in clause if (held := finder.found_in(s))}
+                for clause in self._clauses
+            ]
+            self._words = frozenset().union(*(h for c in self._held for h in c.values()))
+        key = words & self._words
+        test = self._tests.get(key)
+        if test is None:
+            if len(self._tests) >= _MAX_SETS_REMEMBERED:
+                self._tests.clear()
+            left = [
+                tuple(s for s in clause if s not in held or held[s] <= key)
+                for clause, held in zip(self._clauses, self._held, strict=True)
+            ]
+            if any(not clause for clause in left):
+                test = _never
+            else:
+                test = self._test if left == self._clauses else test_of(left, self._clauses)
+            self._tests[key] = test
+        return test
+
+
+_THING_VOTE_BY_WORDS = _NeedsByWords(_THING_VOTE_CLAUSES, _THING_VOTE_NEEDS)
 
 
 def read_cue(
@@ -935,7 +1053,8 @@ def read_cue(
         b, e = spans[k]
         sentence = folded[b:e].lower()
         thing = None
-        if not filterable(sentence) or _THING_VOTE_NEEDS(sentence):  # else it cannot match
+        test = _THING_VOTE_NEEDS if words is None else _THING_VOTE_BY_WORDS(words)
+        if not filterable(sentence) or test(sentence):  # else it cannot match
             thing = _THING_VOTE.search(folded, b, e)
         if thing is not None and thing.start() <= at + 2:
             if cue.kind == "concession" and _CONTRAST.search(folded[thing.end() : e]) is None:
@@ -960,7 +1079,7 @@ _YES_OPENING = re.compile(_LEAD + r"(?:yes|yeah|yea|yep|sure|right|totally|great
 
 
 def _sarcastic(folded: str, b: int, end: int) -> bool:
-    if "\U0001f643" not in folded[b:end] and "/s" not in folded[b:end]:
+    if folded.find("\U0001f643", b, end) < 0 and folded.find("/s", b, end) < 0:  # no copies
         return _SARCASM_OPENING.match(folded, b, min(end, b + 80)) is not None
     return _YES_OPENING.match(folded, b, end) is not None and bool(
         _SARCASM_END.search(folded, max(b, end - 12), end)  # its last characters only
@@ -993,7 +1112,12 @@ def _agreement(
     b, e = spans[k]
     match = AGREE.match(text, at, e)
     after = match.end() if match is not None else at
-    contrast = _CONTRAST.search(text[after:e])
+    rest = text[after:e]
+    lowered = rest.lower()
+    # (most agreeing sentences hold no contrast word: no search, issue 13)
+    contrast = (
+        _CONTRAST.search(rest) if not filterable(lowered) or _CONTRAST_NEEDS(lowered) else None
+    )
     near = spans[k + 1 : k + 1 + OPENING_SENTENCES]
     turned = (
         contrast is not None
@@ -1355,13 +1479,16 @@ _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _ASCII_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)?")  # `_TOKEN` in lowercased ASCII
 
 
+_REPLY_CONTRAST = Cue(-1, 0.3, "contrast", weak=True)  # made once: a cue is immutable
+
+
 def reply_contrast(text: str, quoted: bool) -> Cue | None:
     """A reply with no cue: weak disagreement when it answers a quotation or holds a negation or
     a contrast ("The crashes were at the junction, not on the straight"). Only ever used with an
     explicit reply link or quote."""
     folded = fold_chars(text)
     if quoted or (_CONTRAST_WORDS.search(folded) and not _DISMAY.search(folded)):
-        return Cue(-1, 0.3, "contrast", weak=True)
+        return _REPLY_CONTRAST
     return None
 
 

@@ -76,6 +76,8 @@ COUNTER_WEIGHT = 0.4
 # Restating or denying the opening claim in one's own words (`claim.stance`): weaker than "I
 # disagree", stronger than a bare contrast.
 CLAIM_WEIGHT = 0.6
+# The two cues of a stance on the claim, made once (a cue is immutable; issue 13).
+_CLAIM_CUES = {sign: Cue(sign, CLAIM_WEIGHT, "claim", addressed=False) for sign in (1, -1)}
 
 
 def opening_index(docs: list[Doc]) -> int | None:
@@ -225,7 +227,7 @@ class _Linker:
                     we = doc.speaker is not None and self._speaks_for(doc.speaker, claim)
                     sign = stance(claim, comment.text, doc.spans, we=we)
             if sign:
-                doc.cue, doc.disagrees = Cue(sign, CLAIM_WEIGHT, "claim", addressed=False), sign < 0
+                doc.cue, doc.disagrees = _CLAIM_CUES[sign], sign < 0
                 target, how = ROOT, "claim"
         if doc.cue is None and self._unsurprised(doc):
             # "doesnt surprise me tbh, the bins out back have been overflowing": believes the
