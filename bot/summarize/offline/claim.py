@@ -322,14 +322,24 @@ def denies(
         word.strip(_PUNCTUATION)[:4]
         for i, n in enumerate(plain)
         if n in _NEG_WORDS or n.endswith(_NEG_ENDINGS) or n in _BARE_NEGATIVES
-        for k, word in enumerate(plain[i + 1 : i + _DENIAL_WINDOW])
-        # (the first word may be a plain verb the stop words hold: "doesnt even out")
-        if k == 0 or (word not in STOPWORDS and word not in _AUX)
+        for word in plain[i + 1 : i + _DENIAL_WINDOW]
+        if word not in STOPWORDS and word not in _AUX
     }
     denied.discard("")
     head = other[other_spans[0][0] : other_spans[min(len(other_spans), 3) - 1][1]][:900].lower()
     if not any(word in head for word in denied):
-        return False
+        if "do" not in lowered and "did" not in lowered:
+            return False  # no do-support either (most answers)
+        # "it doesnt even out": the verb after a do-support negation may be a stop word
+        done = {
+            word.strip(_PUNCTUATION)[:4]
+            for i, n in enumerate(plain)
+            if n in _DO_NEGATIONS or (n == "not" and i and plain[i - 1] in _DO)
+            for word in plain[i + 1 : i + 3]
+        }
+        done.discard("")
+        if not any(word in head for word in done):
+            return False
     toks = tokens(first)[:MAX_CLAUSE_TOKENS]
     stated = [
         part.strip()
@@ -403,6 +413,9 @@ def _states_plainly(stated: list[str], subject: str, roots: set[str]) -> bool:
 
 # "does not V": the do-support of a plain verb's denial.
 _DO = frozenset({"do", "does", "did"})
+_DO_NEGATIONS = frozenset(
+    f"{do}{neg}" for do in ("do", "does", "did") for neg in ("nt", "n't", "n\u2019t")
+)
 # Verbs of saying and thinking: "I don't think so" denies no "it thinks".
 _NOT_DENIED = frozenset(
     "think know care mind mean want like agree believe see get understand remember say".split()

@@ -1989,9 +1989,15 @@ _GRANTS = re.compile(
 )
 
 
+_GRANTS_NEEDS = needs(_GRANTS)
+
+
 def grants_a_point(text: str, spans: list[tuple[int, int]]) -> bool:
     """Whether the first two sentences of `text` grant a point ("ha. fair point, ban him too")."""
     if not spans:
         return False
     b, e = spans[0][0], spans[min(len(spans), 2) - 1][1]
+    lowered = text[b:e].lower()
+    if filterable(lowered) and not _GRANTS_NEEDS(lowered):
+        return False  # the words it needs are not there (most comments): no search
     return _GRANTS.search(text, b, e) is not None

@@ -165,7 +165,7 @@ class _Linker:
             if self.opening is not None
             else None
         )
-        self.accounts: dict[tuple[str, Claim], bool] = {}  # `_speaks_for`
+        self.accounts: dict[tuple[str, bool], bool] = {}  # `_speaks_for`
         self.latest: dict[str, int] = {}  # author -> their latest comment so far
         # (doc, who) of the latest comments that can be answered, latest last.
         self.recent: deque[tuple[int, str]] = deque(maxlen=2 * REPLY_WINDOW)
@@ -299,8 +299,8 @@ class _Linker:
         return (previous, "previous") if previous is not None else (None, "")
 
     def _speaks_for(self, speaker: str, claim: Claim) -> bool:
-        """`claim.speaks_for`, once per speaker and claim."""
-        key = (speaker, claim)
+        """`claim.speaks_for`, once per speaker and claim (the motion or the opening's)."""
+        key = (speaker, claim is self.motion)
         found = self.accounts.get(key)
         if found is None:
             found = self.accounts[key] = speaks_for(speaker, claim)
