@@ -839,10 +839,13 @@ _AUTHOR_HERE = re.compile(
 # Unsurprised by a report: believes it (`_unsurprised`).
 _UNSURPRISED = re.compile(
     r"\W*(?:(?:tbh|honestly|ngl|lol|yeah|yep|sadly|tbf|ha|oh)\W+)?"
-    r"(?:(?:it |that |this )?(?:does ?n'?t|dont|doesnt|didn'?t|didnt) surprise me"
-    r"|(?:i'?m |im )?not (?:even |at all |one bit )?surprised|no surprise(?:s)?(?: there| here)?\b"
-    r"|(?:i )?(?:would ?n'?t|wouldnt) put it past|sounds about right|(?:i )?(?:knew|called) it\b)",
-    re.IGNORECASE,
+    r"(?:(?:(?:it |that |this )?(?:does ?n'?t|dont|doesnt|didn'?t|didnt) surprise me"
+    r"|(?:i'?m |im )?not (?:even |at all |one bit )?surprised|no surprise(?:s)?(?: there| here)?"
+    r"|sounds about right|(?:i )?(?:knew|called) it)"
+    # ... where the phrase ends its clause: "knew it was fake" knew otherwise
+    r"(?:\s+(?:tbh|honestly|ngl|lol|at all|tbf|tho|though|really))?\s*(?:[.!,;:\-\u2013\u2014]|$)"
+    r"|(?:i )?(?:would ?n'?t|wouldnt) put it past)",
+    re.IGNORECASE | re.MULTILINE,
 )
 _ROLE = re.compile(r"\s*\([^()]*\)\s*$")  # a role after a name: "R13 (Ramblers)"
 _REDDIT_USER = re.compile(r"^(?:/?u/|@)", re.IGNORECASE)

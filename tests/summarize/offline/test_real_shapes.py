@@ -1779,6 +1779,12 @@ def test_being_unsurprised_by_a_report_believes_it() -> None:
         )
     )
     assert got[2] is None or got[2] != got[0]
+    # Knowing otherwise is no belief: "I knew it was fake", "not surprised it turned out fake".
+    from bot.summarize.offline.linking import _UNSURPRISED
+
+    assert _UNSURPRISED.match("knew it. nobody hits 80% legit")
+    assert not _UNSURPRISED.match("I knew it was fake")
+    assert not _UNSURPRISED.match("not surprised it turned out fake")
 
 
 def test_granting_a_point_weighs_less_than_arguing_with_its_camp() -> None:
