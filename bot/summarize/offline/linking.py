@@ -832,8 +832,8 @@ _CORROBORATION = re.compile(
 # The author of a linked article speaking: "Author here.", "I wrote this post".
 _AUTHOR_HERE = re.compile(
     r"\W*(?:(?:hi|hey|hello)\W+(?:all|everyone|hn|folks)?\W*)?(?:(?:article |post |blog )?author"
-    r" here|(?:I'?m|I am) the (?:author|writer)\b|I wrote (?:this|the (?:post|article|piece"
-    r"|blog post|essay))\b)",
+    r" here|(?:I'?m|I am) the (?:author|writer)\b|I wrote (?:this|the) (?:post|article|piece"
+    r"|blog post|essay)\b|I wrote this\s*(?:[.!,:;]|$))",
     re.IGNORECASE,
 )
 # Unsurprised by a report: believes it (`_unsurprised`).

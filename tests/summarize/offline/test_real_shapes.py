@@ -1853,6 +1853,10 @@ def test_ready_to_disagree_but_convinced_same_experience_and_the_author_speaking
         ).model_copy(update={"source": "hackernews"})
     )
     assert apart(got, 1, 2)
+    from bot.summarize.offline.linking import _AUTHOR_HERE
+
+    assert _AUTHOR_HERE.match("Hi HN, author here. Happy to answer questions")
+    assert not _AUTHOR_HERE.match("I wrote this comment on my phone, sorry")
 
 
 def test_a_joke_thread_with_therefore_not_a_granted_point_and_a_switch_of_sides() -> None:
