@@ -91,7 +91,7 @@ def _analyse(thread: Thread, report: Reporter) -> _Analysis:
                 and other != doc.side
                 and grants_a_point(doc.comment.text, doc.spans)
             ):
-                doc.side = other
+                doc.side, doc.granted = other, True
     if not camps.two_sides:
         for doc in docs:
             if extraction.quotable(doc):
@@ -234,12 +234,20 @@ def _spans_of(index: dict[str, Doc], points) -> set[tuple[int, tuple[int, int]]]
 
 
 def _last_sides(docs: list[Doc]) -> dict[str, int]:
-    """The side of each person's last comment on a side (their folded copies' authors too)."""
+    """The side of each person's last comment on a side (their folded copies' authors too); a
+    point granted to the other side counts only for someone with no other comment on a side."""
     last: dict[str, int] = {}
+    granted: list[Doc] = []
     for doc in docs:
         if doc.side is not None:
+            if doc.granted:
+                granted.append(doc)
+                continue
             for name in _authors(doc):
                 last[name] = doc.side
+    for doc in granted:
+        for name in _authors(doc):
+            last.setdefault(name, doc.side)  # type: ignore[arg-type]  # on a side
     return last
 
 

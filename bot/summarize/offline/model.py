@@ -61,6 +61,9 @@ class Doc:
     praise: bool = False  # thanks or praise with little else
     off_topic: bool = False  # thanks or praise with little else, or shares no terms: not quoted
     side: int | None = None
+    # On the other side from its author's view: a point granted to that side ("ok that's a fair
+    # point"); its author is still listed on their own side.
+    granted: bool = False
     # Who speaks: the author, or in minutes without authors the person a paragraph reports
     # ("Mr Abara said that ..."); None for an anonymous comment.
     speaker: str | None = None

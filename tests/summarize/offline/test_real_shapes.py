@@ -1789,7 +1789,7 @@ def test_being_unsurprised_by_a_report_believes_it() -> None:
 
 def test_granting_a_point_weighs_less_than_arguing_with_its_camp() -> None:
     got = sides(
-        thread(
+        t := thread(
             "knot: soulslikes should have an easy mode, i have a job and a kid",
             "ash: the difficulty is the game though, beating the boss is the whole feeling",
             "knot: an easy mode doesnt take that away from you, you just dont pick it",
@@ -1802,8 +1802,14 @@ def test_granting_a_point_weighs_less_than_arguing_with_its_camp() -> None:
         )
     )
     assert apart(got, 0, 1) and got[1] == got[5]
-    # The point granted is on the side of the one it is granted to.
+    # The point granted is on the side of the one it is granted to, but its author is listed
+    # with their own side.
     assert got[4] == got[3] == got[1]
+    from bot.summarize.offline import summarize_offline
+
+    summary, _ = summarize_offline(t)
+    listed = {name: i for i, side in enumerate(summary.sides) for name in side.participants}
+    assert listed["knot"] != listed["ash"] and listed["greaves"] == listed["ash"]
 
 
 def test_a_show_and_tell_thread_with_questions_between_makers_has_no_sides() -> None:
