@@ -25,6 +25,7 @@ HELDOUT_DIRS = (
     "heldout-11",
     "heldout-12",
     "heldout-13",
+    "heldout-14",
     "heldout-long",
 )
 PATHS = sorted(SET_DIR.glob("*.toml")) + [
@@ -194,6 +195,17 @@ _MIXED_KINDS = {
             (33, 2, 2),
             (8, 50),
         ),
+        # Blind, written without the engine's code or output: new topics in the kinds and
+        # formats of heldout-13 (a Kialo-style export, a debate-site page, three collections
+        # unmarked); two long threads.
+        (
+            "heldout-14",
+            37,
+            _ALL_FORMATS,
+            _MIXED_KINDS,
+            (33, 2, 2),
+            (8, 50),
+        ),
         # Long threads (issue 9): 60 to 150 comments each, one debate per format and kind.
         (
             "heldout-long",
@@ -235,6 +247,7 @@ def test_each_heldout_set_is_whole(
         "heldout-11": 7,
         "heldout-12": 7,
         "heldout-13": 7,
+        "heldout-14": 7,
         "heldout-long": 1,
     }
     if folder in rumours:
