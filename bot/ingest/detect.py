@@ -21,7 +21,7 @@ from bot.ingest.exports import (
     parse_discord_json,
     parse_discord_txt,
 )
-from bot.ingest.paste import looks_like_chat, parse_chat, parse_text
+from bot.ingest.paste import is_hn_copy, looks_like_chat, parse_chat, parse_text
 from bot.ingest.source import fail, loads_json
 from bot.ingest.web.discourse import is_discourse, parse_discourse
 from bot.ingest.web.hackernews import is_hackernews, parse_hackernews
@@ -29,6 +29,9 @@ from bot.ingest.web.reddit import is_reddit, parse_reddit
 from bot.thread import Thread
 
 PASTE_SOURCE = "paste"
+# A pasted Hacker News page: read as a paste, but its nesting is known (`paste.is_hn_copy`), so
+# the offline engine reads it as the tree it is (a top-level comment answers the story).
+HN_COPY_SOURCE = "hackernews-copy"
 # Text that opens like a JSON object (`{"` or `{}`) is taken for JSON even when it is malformed,
 # so that a broken export gets a JSON error rather than being summarised as prose.
 _JSON_OBJECT_START = re.compile(r"\{\s*(?:\"|\})")
@@ -96,7 +99,9 @@ class FormatSpec:
 
 def _paste(parser: Callable[..., list]) -> Callable[[Sample, int], Thread]:
     def parse(sample: Sample, id_start: int) -> Thread:
-        return Thread(comments=tuple(parser(sample.text, id_start=id_start)), source=PASTE_SOURCE)
+        comments = tuple(parser(sample.text, id_start=id_start))
+        source = HN_COPY_SOURCE if is_hn_copy(sample.text) else PASTE_SOURCE
+        return Thread(comments=comments, source=source)
 
     return parse
 

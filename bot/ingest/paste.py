@@ -179,6 +179,16 @@ def _uses_hn_headers(lines: list[str]) -> bool:
     return sum(1 for line in lines[:SNIFF_LINES] if _hn_header(line)) >= 2
 
 
+def is_hn_copy(text: str) -> bool:
+    """Whether a paste is a copy of a Hacker News page (`parse_text` and `parse_chat` read it by
+    its headers): its nesting is known, so a comment without `reply_to` is top-level. Only the
+    head of the text is looked at, as the readers do."""
+    return _uses_hn_headers(split_lines(text[:_HN_SNIFF_CHARS])[:SNIFF_LINES])
+
+
+_HN_SNIFF_CHARS = 1_000_000  # more than SNIFF_LINES header-length lines
+
+
 def _parse_hn(lines: list[str], id_start: int) -> list[Comment]:
     """Comments of a Hacker News page copy: the header gives the author; nesting comes from the
     header's indentation where the copy kept it, else a header with `parent` answers the

@@ -42,7 +42,9 @@ def _parse(text: str) -> Thread:
 
 def test_headers_give_authors_and_indentation_gives_nesting() -> None:
     thread = _parse(NESTED)
-    assert thread.source == "paste"
+    # A pasted page, whose nesting is known: the engine reads it as a tree.
+    assert thread.source == "hackernews-copy"
+    assert _parse("alice: we should drop review\nbob: no way\n").source == "paste"
     assert [(c.id, c.author, c.reply_to) for c in thread.comments] == [
         ("c1", "throwaway_dev", None),
         ("c2", "kellan", "c1"),

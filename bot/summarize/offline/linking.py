@@ -54,6 +54,9 @@ from bot.thread import Thread
 
 # Sources whose comments without a reply link answer the story (tree.py's convention).
 TREE_SOURCES = frozenset({"hackernews", "reddit", "discourse"})
+# Pastes whose nesting is known (`bot.ingest.detect.HN_COPY_SOURCE`): their comments are linked
+# as a tree's are (a top-level comment answers the story, not the one before it).
+NESTED_PASTES = frozenset({"hackernews-copy"})
 # An opening post that asks or proposes: yes and no answer it.
 POLL = re.compile(
     r"\?|\b(?:proposal|propose|poll|vote|should|shall we|can we|could we|let'?s|how about"
@@ -138,7 +141,7 @@ class _Linker:
         for head, full in given.items():
             if len(full) == 1:
                 self.names.setdefault(head, next(iter(full)))
-        self.tree = thread.source in TREE_SOURCES
+        self.tree = thread.source in TREE_SOURCES or thread.source in NESTED_PASTES
         self.opening = opening_index(docs)
         if self.tree and thread.title and self.opening is not None:
             if not is_post(docs[self.opening], thread):

@@ -1884,3 +1884,28 @@ def test_anything_that_changed_ones_mind_and_coming_in_against() -> None:
     assert retracts("the evidence session really changed my mind")
     assert not retracts("nothing in this thread has not changed my mind, sorry")
     assert not retracts("that hasn't changed my mind at all")
+
+
+def test_a_pasted_hacker_news_page_is_read_as_the_tree_it_is() -> None:
+    from bot.ingest import InputSource, parse_source
+
+    page = (
+        "Vertical monitors are the best cheap upgrade for programmers (tessellate.example)\n"
+        "rpalm 4 hours ago | next [\u2013]\n\n"
+        "Been running a monitor in portrait for four years. Seeing a whole function helps.\n\n"
+        "reply\n"
+        "  kovacs_j 3 hours ago | parent | next [\u2013]\n\n"
+        "  Until you open a diff side by side. Then everything wraps.\n\n"
+        "  reply\n"
+        "    rpalm 3 hours ago | parent | next [\u2013]\n\n"
+        "    Unified diffs work fine in portrait.\n\n"
+        "    reply\n"
+        "dmitri_v 2 hours ago | next [\u2013]\n\n"
+        "No. A wide monitor with two panes gives you the same lines of code.\n\n"
+        "reply\n"
+    )
+    t = parse_source(InputSource(name="page.txt", data=page.encode()))
+    assert t.source == "hackernews-copy"
+    got = sides(t)
+    # The top-level "No." answers the story, not rpalm's reply before it.
+    assert apart(got, 0, [c.author for c in t.comments].index("dmitri_v"))
