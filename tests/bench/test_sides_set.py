@@ -26,6 +26,7 @@ HELDOUT_DIRS = (
     "heldout-12",
     "heldout-13",
     "heldout-14",
+    "heldout-15",
     "heldout-long",
 )
 PATHS = sorted(SET_DIR.glob("*.toml")) + [
@@ -206,6 +207,15 @@ _MIXED_KINDS = {
             (33, 2, 2),
             (8, 50),
         ),
+        # Blind, written without the engine's code or output; kinds and formats of heldout-14.
+        (
+            "heldout-15",
+            37,
+            _ALL_FORMATS,
+            _MIXED_KINDS,
+            (33, 2, 2),
+            (8, 50),
+        ),
         # Long threads (issue 9): 60 to 150 comments each, one debate per format and kind.
         (
             "heldout-long",
@@ -248,6 +258,7 @@ def test_each_heldout_set_is_whole(
         "heldout-12": 7,
         "heldout-13": 7,
         "heldout-14": 7,
+        "heldout-15": 7,
         "heldout-long": 1,
     }
     if folder in rumours:
