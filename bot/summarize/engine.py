@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 EngineName = Literal["offline", "llm"]
 
 # 9: do-support denials, "I don't think X should", granted points, the account as "we"
-OFFLINE_ENGINE_VERSION = "offline-9"
+# 10: show-and-tell threads, compliments and echoes are not arguing back; no rival after a yes
+OFFLINE_ENGINE_VERSION = "offline-10"
 """The offline engine's version, part of its cache keys: bump it when its output changes. Kept
 here, not in `bot.summarize.offline`, so that a cache hit need not import the engine."""
 

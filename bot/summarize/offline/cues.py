@@ -477,6 +477,14 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     ("agree", ("+1",), r"\+1\b(?<![\w+]\+1)"),
     ("agree", ("same here",), r"\bsame here\b"),
     ("agree", ("same experience",), r"^\W*same experience\b"),
+    # An echo: the same happened to them ("Same story with tapes in the 2000s.", "Same.",
+    # "me too", "happened to us too").
+    (
+        "agree",
+        ("same", "me too", "us too"),
+        r"^\W*(?:same (?:story|problem|issue|boat|with (?:me|us|mine|ours)|for (?:me|us))\b"
+        r"|same\W*$|me too\s*(?:$|[.!,])|(?:this |that |it )?happened to (?:me|us) too\b)",
+    ),
     # "I came in ready to disagree but the section on testing got me": convinced
     (
         "agree",

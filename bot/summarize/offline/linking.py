@@ -156,6 +156,8 @@ class _Linker:
         )
         # An answer replying to a question the opening asks is no contrast with the asker.
         self.opening_asks = self._opening_asks(thread.title if self.tree else None)
+        # "Post what you baked this weekend": a show-and-tell, whose replies talk, not argue.
+        self.invites = self.opening is not None and self._invites()
         self.duel = not self.tree and _back_and_forth(docs, self.opening)
         self.claim = _claim(thread, docs, self.opening)
         self.motion = (
@@ -353,6 +355,15 @@ class _Linker:
         # "Tell us who you are", "Introduce yourself", "Share your setup": an invitation.
         return "?" in head or _INVITES.search(head) is not None
 
+    def _invites(self) -> bool:
+        """Whether the opening's first sentences invite people to show or tell ("Post what you
+        baked this weekend", "Introduce yourself"), not to weigh in on something."""
+        opening = self.docs[self.opening]  # type: ignore[index]
+        if not opening.spans:
+            return False
+        end = opening.spans[min(len(opening.spans), OPENING_SENTENCES) - 1][1]
+        return _SHOW_AND_TELL.search(opening.comment.text[:end]) is not None
+
     def _denies_report(self, doc: Doc) -> bool:
         """Whether a comment's first sentences deny or doubt a fact ("fake", "that's false",
         "debunked", "source?", "is this confirmed?") where the opening reports one (states a
@@ -503,6 +514,8 @@ class _Linker:
             led = _MENTION_LED.match(own)
             if led is not None and _ADDITIVE.match(own, led.end()):
                 return  # "@lumi and the pick rate is 40%": adds to what Lumi said
+            if self.invites and doc.body == 0:
+                return  # a show-and-tell's replies talk about what was shown ("normal at first")
             doc.cue = reply_contrast(own, quoted=doc.body > 0)
             if doc.cue is None and self.tree and self._answers_back(doc, other, own):
                 doc.cue = Cue(-1, REBUTTAL_WEIGHT, "rebuttal", weak=True)
@@ -518,8 +531,8 @@ class _Linker:
     def _answers_back(self, doc: Doc, parent: Doc, own: str) -> bool:
         """On a web forum, a reply by someone else that neither agrees nor adds ("and ...",
         "also ...") nor only asks answers back: people reply to a comment to argue with it."""
-        if parent.speaker == doc.speaker or parent.index == self.opening:
-            return False
+        if parent.speaker == doc.speaker or parent.index == self.opening or self.invites:
+            return False  # (in a show-and-tell, people reply to talk about what was shown)
         if _GREETS.match(parent.comment.text) is not None:
             return False  # "Hello from Galway. I carve spoons." is answered, not argued with
         if doc.junk or doc.praise or doc.off_topic or only_questions_in(doc):
@@ -528,6 +541,8 @@ class _Linker:
             return False  # "Do you need any more volunteers? I used to repair bikes"
         if grants_a_point(doc.comment.text, doc.spans):
             return False  # "ugh. decorative soup. fine, thats annoyingly good"
+        if doc.spans and _COMPLIMENTS.match(doc.comment.text, doc.spans[0][0], doc.spans[0][1]):
+            return False  # "Those look great. Which video did you use?"
         return _ADDITIVE.match(own) is None
 
 
@@ -546,6 +561,29 @@ _INVITES = re.compile(
     r"|(?:post|share|show us) what (?:you|u|y'?all|everyone)"
     r"|what (?:are|is) (?:you|everyone|y'?all)(?: all| guys)? (?:working on|reading|playing"
     r"|making|building|cooking|watching|listening to))\b",
+    re.IGNORECASE,
+)
+
+
+# An opening that invites people to show or tell, not to give views ("your thoughts" is a
+# consultation, whose replies argue).
+_SHOW_AND_TELL = re.compile(
+    r"\b(?:introduce yourself|introduce yourselves|show us|say hi|show off your"
+    r"|(?:share|post|drop) your(?! (?:views|thoughts|opinions|feedback|input|comments"
+    r"|objections|concerns|questions|suggestions|ideas|responses|votes?)\b)"
+    r"|(?:post|share|show us) what (?:you|u|y'?all|everyone)"
+    r"|what (?:are|is) (?:you|everyone|y'?all)(?: all| guys)? (?:working on|reading|playing"
+    r"|making|building|cooking|baking|watching|listening to))\b",
+    re.IGNORECASE,
+)
+# A reply whose first sentence is a short compliment on what was shown or said ("Those look
+# great.", "Lovely colour!", "Wow, beautiful crumb."): it answers to praise, not to argue.
+_COMPLIMENTS = re.compile(
+    r"\W*(?:wow\W+|oh\W+)?(?:(?:those|that|this|it|they|yours|you) (?:looks?|sounds?|(?:is|are)"
+    r"(?: so)?) (?:great|amazing|lovely|beautiful|gorgeous|delicious|fantastic|awesome|brilliant"
+    r"|stunning|incredible|perfect|fab|ace)"
+    r"|(?:lovely|beautiful|gorgeous|stunning|great|nice|amazing|awesome|brilliant|fantastic"
+    r"|delicious|impressive|incredible|fab|wow|congrats)\b(?!\W+try\b)(?:\W+\w+){0,5}\W*[!.]?\W*$)",
     re.IGNORECASE,
 )
 # A reply that opens by greeting or welcoming the one it answers.

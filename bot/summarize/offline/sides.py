@@ -528,6 +528,8 @@ def _rival(docs: list[Doc], units: list[Unit], component: list[int], thread: Thr
     )
     if answer is None or answer.cue is not None or answer.praise or _only_questions(answer):
         return None
+    if answer.spans and _YES_INSIDE.match(answer.comment.text, *answer.spans[0]):
+        return None  # "guilty 😅 yes, totally agree, ...": a yes the cues did not open with
     head = answer.unit
     if head == docs[opening].unit or component[head] == component[0] or not units[head].author:
         return None
@@ -539,6 +541,10 @@ def _rival(docs: list[Doc], units: list[Unit], component: list[int], thread: Thr
     return head if backers else None
 
 
+# A yes inside a first sentence, with no negation before it in the sentence.
+_YES_INSIDE = re.compile(
+    r"(?:(?!\b(?:not?|never|n't)\b)[^.!?\n])*?\b(?:yes|yeah|yep|agreed?)\b(?!\s*\?)", re.IGNORECASE
+)
 # An opening that puts up an opinion to be argued with ("hot take: ...", "X is the best house
 # rule ever invented, fight me", "unpopular opinion").
 _OPINION = re.compile(

@@ -1909,3 +1909,66 @@ def test_a_pasted_hacker_news_page_is_read_as_the_tree_it_is() -> None:
     got = sides(t)
     # The top-level "No." answers the story, not rpalm's reply before it.
     assert apart(got, 0, [c.author for c in t.comments].index("dmitri_v"))
+
+
+def test_a_show_and_tell_thread_gets_no_sides_from_its_chat() -> None:
+    # Replies under a "post what you made" opening talk about what was shown; a compliment
+    # with a question, or reassurance, is not answering back.
+    t = forum(
+        [
+            ("kiln_club", "Weekly thread. Post what you threw this week, wobbly pots ok.", None),
+            ("ada_w", "A set of four mugs in a tenmoku glaze. The handles sag a bit.", None),
+            ("bo_k", "Gorgeous glaze! Which cone did you fire to?", "p2"),
+            ("ada_w", "Cone 6, slow cool over about eight hours.", "p3"),
+            ("cy_m", "My first bowl off the wheel. The base is far too thick.", None),
+            ("kiln_club", "Thick bases are normal at first, trim it when leather hard.", "p5"),
+            ("cy_m", "Will do next time, cheers.", "p6"),
+        ],
+        title="What did you throw this week?",
+    )
+    assert len({s for s in sides(t) if s is not None}) < 2
+
+
+def test_a_short_compliment_opening_a_reply_is_not_answering_back() -> None:
+    # On a forum a reply that neither agrees nor adds answers back; one that opens with
+    # praise of what it answers does not.
+    t = forum(
+        [
+            ("ina", "Should the library stay open until 10pm on weekdays?", None),
+            ("jon", "Yes, students need somewhere quiet after the cafes close.", "p1"),
+            ("kim", "No, the staff costs would eat the book budget.", "p1"),
+            ("lee", "Lovely photo of the reading room! Was that taken at night?", "p2"),
+        ],
+        title="Library opening hours",
+    )
+    got = sides(t)
+    assert apart(got, 1, 2)
+    assert got[3] is None
+
+
+def test_an_echo_agrees() -> None:
+    for text in (
+        "Same story with our laptops last winter. We now keep spares.",
+        "Same.",
+        "me too, the second update broke it",
+        "Happened to us too, the whole office lost a day.",
+    ):
+        found = cue(text)
+        assert found is not None and found.sign > 0, text
+    # Not an echo: a plan, a question, a comparison.
+    for text in ("me too if it's after six", "me too?", "The same thing is true of buses."):
+        found = cue(text)
+        assert found is None or found.sign <= 0 or found.kind != "agree", text
+
+
+def test_a_first_answer_that_agrees_after_an_aside_leads_no_rival_camp() -> None:
+    # "oops 😅 yes, totally agree": the yes is not at the opening of the comment, but it is
+    # there; the first answer is no rival view, and nobody disagrees.
+    t = thread(
+        "Mia: after the gig my ears rang for two days. can we all wear earplugs at practice?",
+        "Noor: oops 😅 yes, totally agree, my left ear has been buzzing since june",
+        "Oli: +1, the filtered ones are cheap and you still hear everything",
+        "Pat: yes from me too, the room is tiny",
+        "Mia: great, practice still thursday?",
+    )
+    assert len({s for s in sides(t) if s is not None}) < 2
