@@ -322,7 +322,11 @@ class _Linker:
         text = asked.comment.text.casefold()
         if answerer and answerer.casefold().split()[0] in text:
             return False
-        return only_questions_in(asked) or _ASKS_ANYONE.match(asked.comment.text) is not None
+        return (
+            only_questions_in(asked)
+            or _asks_then_aside(asked)
+            or _ASKS_ANYONE.match(asked.comment.text) is not None
+        )
 
     def _piles_on(self, doc: Doc, target: int | None, how: str) -> tuple[int | None, str]:
         """A bare "nope" right after another bare no ("lol no" / "nope. soggy crust") says no
@@ -565,15 +569,18 @@ _INVITES = re.compile(
 )
 
 
+# The most words an aside after a question may have ("been after that").
+ASIDE_WORDS = 6
 # An opening that invites people to show or tell, not to give views ("your thoughts" is a
 # consultation, whose replies argue).
 _SHOW_AND_TELL = re.compile(
     r"\b(?:introduce yourself|introduce yourselves|show us|say hi|show off your"
     r"|(?:share|post|drop) your(?! (?:views|thoughts|opinions|feedback|input|comments"
     r"|objections|concerns|questions|suggestions|ideas|responses|votes?)\b)"
-    r"|(?:post|share|show us) what (?:you|u|y'?all|everyone)"
+    r"|(?:post|share|show us) what(?: (?:you|u|y'?all|everyone)|'?s (?:in|on) )"
+    r"|(?:post|share) (?:your |some )?(?:pics|photos|updates|progress)"
     r"|what (?:are|is) (?:you|everyone|y'?all)(?: all| guys)? (?:working on|reading|playing"
-    r"|making|building|cooking|baking|watching|listening to))\b",
+    r"|making|building|cooking|baking|brewing|watching|listening to))\b",
     re.IGNORECASE,
 )
 # A reply whose first sentence is a short compliment on what was shown or said ("Those look
@@ -726,6 +733,17 @@ def _ends_asking(doc: Doc) -> bool:
         return True
     # Chat asks without its "?": "do they do laptops or just electrical stuff".
     return len(doc.spans) == 1 and e - b < 100 and _ASKS_PLAINLY.match(text, b, e) is not None
+
+
+def _asks_then_aside(doc: Doc) -> bool:
+    """A question followed by a short aside ("is the cookbook the ottolenghi? been after
+    that", "nice, you gonna clap? 😏"): the first sentence asks, and a few words follow."""
+    if not doc.spans:
+        return False
+    text = doc.comment.text
+    begin, end = doc.spans[0][0], doc.spans[-1][1]
+    asked = text.find("?", begin, end)
+    return asked >= 0 and len(text[asked + 1 : end].split()) <= ASIDE_WORDS
 
 
 def only_questions_in(doc: Doc) -> bool:

@@ -1972,3 +1972,30 @@ def test_a_first_answer_that_agrees_after_an_aside_leads_no_rival_camp() -> None
         "Mia: great, practice still thursday?",
     )
     assert len({s for s in sides(t) if s is not None}) < 2
+
+
+def test_a_no_to_a_question_with_an_aside_answers_it() -> None:
+    # "is it the blue one? been looking for that" - "no its the red one sorry": an answer, not
+    # a disagreement; a chat about what is on offer has no sides.
+    t = thread(
+        "Rae: dropped off at the tool library: a drill, two saws and a battered ladder",
+        "Sol: is the drill the cordless one? been after that",
+        "Rae: no its a corded one sorry sol",
+        "Tam: I took a saw, left a spirit level instead",
+        "Sol: going saturday morning, will bring back the sander",
+    )
+    assert len({s for s in sides(t) if s is not None}) < 2
+
+
+def test_a_thread_that_asks_what_is_in_progress_is_a_show_and_tell() -> None:
+    t = forum(
+        [
+            ("loom_lou", "Project thread for May. Post what's on your loom and how it goes.", None),
+            ("weft_wes", "A wool scarf in herringbone, about half done.", None),
+            ("tabby_t", "Tea towels in cotton. The selvedges are a mess right now.", None),
+            ("weft_wes", "Messy selvedges at the start are normal, they settle later.", "p3"),
+            ("tabby_t", "Good to hear. Post a photo when the scarf is off.", "p4"),
+        ],
+        title="What's on your loom in May?",
+    )
+    assert len({s for s in sides(t) if s is not None}) < 2
