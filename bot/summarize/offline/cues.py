@@ -569,7 +569,8 @@ _AGREE_SENTENCE = re.compile(
     # "NTA": Reddit's verdict "not the asshole" sides with the poster (see `named_person`).
     _LEAD + r"(?:(?:exactly|precisely|this|same|so true|true|indeed|correct|yes|yep|yup|yeah|nta"
     r"|absolutely|100%|\^+|\^+ ?this|this,? so much|this is it|bingo|confirmed|definitely"
-    r"|same here|agreed|agree|in favou?r|(?:so )?(?:still )?yes from me"
+    r"|same here|agreed|agree|(?:strongly |fully |firmly |very much |wholeheartedly |totally )?"
+    r"in favou?r|(?:so )?(?:still )?yes from me"
     r"|(?:so )?still (?:a )?yes"
     r"|(?:wholeheartedly |fully |strongly |totally |100% )?support(?:ed)?)"
     r"(?:\s*[,.!:;]|\s+[-\u2013\u2014]\s|\W*$)"
@@ -594,7 +595,8 @@ _CLAIM_VOTE = re.compile(
     r"|for it|for this|against|opposed)"
     # A deliberation's votes: "Against.", "Still no.", "I'm leaning towards yes", "I have
     # strong reservations".
-    r"|against|opposed|in favou?r|(?:so )?(?:still )?(?:a )?(?:no|yes) from me"
+    r"|(?:strongly |fully |firmly |very much |wholeheartedly |totally |completely )?"
+    r"(?:against|opposed|in favou?r)|(?:so )?(?:still )?(?:a )?(?:no|yes) from me"
     r"|(?:so )?still (?:a )?(?:no|yes)"
     r"|(?:wholeheartedly |fully |strongly |totally |100% )?support(?:ed)?(?=\s*[.!]|\W*$)"
     r"|(?:I |we )?(?:strongly |firmly |also |still )?(?:object|oppose)(?=\s*[.!]|\W*$)"

@@ -1999,3 +1999,14 @@ def test_a_thread_that_asks_what_is_in_progress_is_a_show_and_tell() -> None:
         title="What's on your loom in May?",
     )
     assert len({s for s in sides(t) if s is not None}) < 2
+
+
+def test_strongly_in_favour_and_strongly_against_are_votes() -> None:
+    for text, sign in (
+        ("Strongly in favour. Our auditors want a stable line.", 1),
+        ("Fully in favour, it is overdue.", 1),
+        ("Strongly against. Nobody will maintain the old branches.", -1),
+        ("Firmly against it.", -1),
+    ):
+        found = cue(text)
+        assert found is not None and found.sign == sign and found.vote, text
