@@ -27,6 +27,7 @@ HELDOUT_DIRS = (
     "heldout-13",
     "heldout-14",
     "heldout-15",
+    "heldout-17",
     "heldout-long",
 )
 PATHS = sorted(SET_DIR.glob("*.toml")) + [
@@ -216,6 +217,15 @@ _MIXED_KINDS = {
             (33, 2, 2),
             (8, 50),
         ),
+        # Blind, written without the engine's code or output; kinds and formats of heldout-15.
+        (
+            "heldout-17",
+            37,
+            _ALL_FORMATS,
+            _MIXED_KINDS,
+            (33, 2, 2),
+            (8, 50),
+        ),
         # Long threads (issue 9): 60 to 150 comments each, one debate per format and kind.
         (
             "heldout-long",
@@ -259,6 +269,7 @@ def test_each_heldout_set_is_whole(
         "heldout-13": 7,
         "heldout-14": 7,
         "heldout-15": 7,
+        "heldout-17": 7,
         "heldout-long": 1,
     }
     if folder in rumours:
