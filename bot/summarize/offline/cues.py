@@ -50,7 +50,10 @@ _REPORTED_AGAINST = (
     # "Cllr Evans said he remained opposed to spending on signs."
     r"|\b(?:he|she) (?:remained|remains|was still|is still) (?:firmly |strongly )?(?:opposed"
     r"|against)\b"
-    r"|\b(?:opposed|objected to) the\b"
+    r"|\b(?:opposed|objected to) (?:the|it|this)\b"
+    # "Cllr Pennock maintained her objection", "he still did not accept it"
+    r"|\b(?:maintained|reiterated|restated|repeated) (?:his|her|their) (?:objection|opposition)\b"
+    r"|\b(?:he|she) (?:still )?(?:did|could|would) ?(?:not|n'?t) accept (?:it|this|the)\b"
     # "Cllr Pethick said he strongly objected.", "She objected to it."
     # ("they objected" may report residents, not the speaker)
     r"|\b(?:he|she) (?:strongly |firmly )?objected\b"
@@ -77,7 +80,7 @@ CONFIRMED = (
 )
 _REPORTED_FOR = (
     r"\b(?:spoke|argued|voted|came out|was|were) (?:strongly |warmly )?in favou?r\b"
-    r"|\b(?:supported|backed|endorsed|welcomed) the\b"
+    r"|\b(?:supported|backed|endorsed|welcomed) (?:the|it|this)\b"
     # "Cllr Amadi moved the proposal.", "Mr Ng seconded the motion."
     r"|\b(?:moved|seconded|tabled) the (?:proposal|motion|amendment|resolution)\b"
 )
@@ -94,6 +97,8 @@ RETRACT = (
     r"|\bmy bad\b|\bscratch that\b|(?:^|(?<=[.!?] ))retracted(?:[.!]+|\s*$)"
     r"|\bI'?(?:ll| will) stand down\b|\bI'?(?:ll| will) stop objecting\b"
     r"|\bI (?:withdraw|drop) my objection\b"
+    # In minutes: "she withdrew her objection", "he would not stand in the way"
+    r"|\b(?:withdrew|dropped) (?:his|her|their) objection\b|\bwould(?: not|n'?t) stand in the way\b"
     r"|\bI take (?:it|that) back\b|\bI was wrong\b|\b(?:chang|switch)(?:e|es|ed|ing)? my vote\b"
     r"|\bmore (?:convincing|persuasive) than I (?:thought|expected)\b"
     r"|\bI(?:'m| am) coming (?:a)?round\b|\b(?:ok|okay|fine),? you win\b"
@@ -160,7 +165,7 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     # Minutes in reported speech: "Mr Abara spoke against.", "She opposed the cap."
     (
         "disagree",
-        ("against", "opposed", "objected"),
+        ("against", "opposed", "objected", "objection", "opposition", "accept"),
         _REPORTED_AGAINST,
     ),
     ("disagree", ("counter",), r"^\W*counter[- ]?(?:point|argument)\b"),
@@ -506,6 +511,8 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
             "take that back",
             "i was wrong",
             "retract",
+            "objection",
+            "stand in the way",
         ),
         RETRACT,
     ),
@@ -1917,7 +1924,11 @@ REPORTED = re.compile(
     r"\W*(?:\d{1,3}(?:\.\d{1,3}){0,3}\.?\s+)?"
     r"(?P<name>(?:(?:" + "|".join(sorted(TITLES)) + r")\.?\s+)?"
     # "H Doyle", "R. Banerjee": an initial and a surname.
-    r"(?:(?-i:[A-Z])\.?\s+(?-i:[A-Z])[\w'\-]+|(?-i:[A-Z])[\w'\-]+(?:\s+(?-i:[A-Z])[\w'\-]+)?))"
+    r"(?:(?-i:[A-Z])\.?\s+(?-i:[A-Z])[\w'\-]+|(?-i:[A-Z])[\w'\-]+(?:\s+(?-i:[A-Z])[\w'\-]+)?)"
+    # "The bar manager said", "the fixtures secretary opposed it": a role.
+    r"|the\s+(?:[a-z]+\s+){0,2}?(?:manager|secretary|treasurer|chair\w*|clerk|headteacher|head"
+    r"|principal|governor|councillor|officer|director|captain|coach|president|representative"
+    r"|warden|trustee|engineer|owner|landlord|vicar|caretaker|coordinator|organi[sz]er))"
     # "Mrs Harding, parent governor, said": a role between commas.
     r"(?:,\s+[^,.;:\n]{1,60},)?\s+(?:(?:then|also|again|briefly|strongly)\s+)?"
     r"(?:said|says|spoke|asked|replied|responded|argued|added|noted|agreed|disagreed|supported"

@@ -2010,3 +2010,36 @@ def test_strongly_in_favour_and_strongly_against_are_votes() -> None:
     ):
         found = cue(text)
         assert found is not None and found.sign == sign and found.vote, text
+
+
+def test_minutes_report_votes_on_it_and_kept_or_dropped_objections() -> None:
+    for text, sign in (
+        ("5.2 The parking warden opposed it: the lane is too narrow.", -1),
+        ("Cllr Rowe maintained her objection, saying the budget is spent.", -1),
+        ("Mr Tan said he still did not accept it for the main hall.", -1),
+        ("Mrs Ode supported it.", 1),
+    ):
+        found = cue(text)
+        assert found is not None and found.sign == sign and found.about_claim, text
+    for text in ("Mr Ode withdrew his objection.", "She said she would not stand in the way."):
+        found = cue(text)
+        assert found is not None and found.sign > 0, text
+
+
+def test_minutes_speakers_named_by_their_role_are_one_person_each() -> None:
+    t = thread(
+        "Item 3. The proposal to open the hall on Sundays.",
+        "3.1 The hall manager said bookings on Sundays would cover the heating.",
+        "3.2 The caretaker opposed it, as he already works six days.",
+        "3.3 Mrs Lyle supported the proposal, as the youth club needs the space.",
+        "3.4 The caretaker said he still did not accept it without a second caretaker.",
+    )
+    got = sides(t)
+    assert apart(got, 2, 3)
+    assert got[4] == got[2]
+    from bot.summarize.offline import _analyse
+    from bot.summarize.offline.model import Reporter
+
+    docs = _analyse(t, Reporter(None)).docs
+    assert docs[2].speaker == docs[4].speaker == "The caretaker"
+    assert docs[2].unit == docs[4].unit  # one person, named by their role
