@@ -94,7 +94,8 @@ RETRACT = (
     r"changed my mind\b"
     r"|\bI was (?:for|against|in favou?r of|opposed to) (?:it|this|the \w+)?,? but\b"
     r"|\bI came in (?:against|opposed|sceptical|skeptical|for it|in favou?r)\b"
-    r"|\bmy bad\b|\bscratch that\b|(?:^|(?<=[.!?] ))retracted(?:[.!]+|\s*$)"
+    r"|\bmy bad\b|\bscratch that\b|(?:^|(?<=[.!?] ))(?:retracted|withdrawn)(?:[.!]+|\s*$)"
+    r"|\bsorry for the noise\b|\b(?:that'?s|thats) on me\b|\bscrap (?:that|what i said)\b"
     r"|\bI'?(?:ll| will) stand down\b|\bI'?(?:ll| will) stop objecting\b"
     r"|\bI (?:withdraw|drop) my objection\b"
     # In minutes: "she withdrew her objection", "he would not stand in the way"
@@ -112,9 +113,10 @@ _RETRACTS = re.compile(RETRACT, re.IGNORECASE | re.M)
 # The one who posted a report taking it back: "so probably not ours. my bad", "nvm, false
 # alarm", "scratch that" (only read in the poster's own later comments: `linking`).
 OWN_RETRACTION = re.compile(
-    r"\b(?:my bad|nvm|never ?mind|scratch that|ignore (?:that|me|my last)|false alarm"
-    r"|i was wrong|i take (?:it|that) back|retracted|sorry for (?:the )?(?:panic|confusion"
-    r"|scare|alarm))\b",
+    r"\b(?:my bad|nvm|never ?mind|scratch that|scrap (?:that|what i said)"
+    r"|ignore (?:that|me|my last)|false alarm|i was wrong|i take (?:it|that) back|retracted"
+    r"|withdrawn|that'?s on me"
+    r"|sorry for (?:the )?(?:panic|confusion|scare|alarm|noise))\b",
     re.IGNORECASE,
 )
 _RETRACTS_NEEDS = needs(_RETRACTS)
@@ -296,6 +298,12 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"|non[- ]sequitur)\b",
     ),
     ("query", ("citation needed",), r"\bcitation needed\b"),
+    # "since when?? wheres that from": asks where a report comes from.
+    (
+        "query",
+        ("that from", "this from", "since when"),
+        r"\bwhere(?:'?s| is| was) (?:that|this) from\b|^\W*since when\b",
+    ),
     (
         "query",
         (
@@ -513,6 +521,11 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
             "retract",
             "objection",
             "stand in the way",
+            "withdrawn",
+            "sorry for the noise",
+            "on me",
+            "scrap that",
+            "scrap what",
         ),
         RETRACT,
     ),

@@ -2043,3 +2043,27 @@ def test_minutes_speakers_named_by_their_role_are_one_person_each() -> None:
     docs = _analyse(t, Reporter(None)).docs
     assert docs[2].speaker == docs[4].speaker == "The caretaker"
     assert docs[2].unit == docs[4].unit  # one person, named by their role
+
+
+def test_asking_where_a_report_is_from_doubts_it() -> None:
+    for text in ("since when?? wheres that from", "Where's this from?", "where is that from lol"):
+        found = cue(text)
+        assert found is not None and found.kind == "query" and found.sign < 0, text
+
+
+def test_a_reporter_who_owns_the_mistake_takes_the_report_back() -> None:
+    # "ok thats on me", "scrap that", "Withdrawn.", "sorry for the noise": from then on of
+    # the other view, with whoever denied the report.
+    t = thread(
+        "Ula: the pool is closing for good in january, saw it on the noticeboard",
+        "Vic: where did you see that? the leisure centre site says refurb",
+        "Wes: yep closing, the council cut the budget",
+        "Xan: nah its a refurb, 6 weeks, my mum works there",
+        "Ula: oh. ok thats on me, read it too fast. refurb not closing",
+        "Wes: refurb is how it starts",
+    )
+    got = sides(t)
+    assert apart(got, 0, 1) and got[3] == got[1] and got[2] == got[0]
+    assert got[4] == got[1]  # the reporter, now with the deniers
+    for text in ("scrap that, lectures are staying", "Thanks for the answer. Withdrawn."):
+        assert cue(text) is not None, text
