@@ -1251,6 +1251,18 @@ _NAMED_ROWS: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
         ),
     ),
 ]
+# "bea thats a crime", "kenji i think": a comment opening with a bare name (one word), then
+# the words said to them.
+_NAMED_ROWS.append(
+    (
+        (),
+        re.compile(
+            r"^\W*(?P<lead>[^\W\d_][\w.\-]*)\s+(?=(?:thats|that'?s|that|this|its|it'?s|then|the|i"
+            r"|i'?m|im|you|ur|youre|you'?re|we|no|not|nah|yes|yeah|but|and|so|well|sure|lol)\b)",
+            _I | re.M,
+        ),
+    )
+)
 _NAMED_ROWS.append(
     (
         ("point", "saying", "says", "said"),

@@ -458,8 +458,13 @@ class _Linker:
                 if sign and not (doc.cue is not None and doc.cue.kind == "concession"):
                     doc.cue = Cue(sign, 1.0, "agree" if sign > 0 else "disagree")
                     doc.disagrees = doc.disagrees or sign < 0
-                if not sign and doc.cue is None and _MENTION_LED.match(text, doc.body):
-                    return target, "reply"  # "@Okoro that's the scaffolding": a reply to Okoro
+                if (
+                    not sign
+                    and doc.cue is None
+                    and (_MENTION_LED.match(text, doc.body) or _led_by(text, doc.body, name))
+                ):
+                    # "@Okoro that's the scaffolding", "bea thats a crime": a reply to them
+                    return target, "reply"
                 return target, "named"
         reply_to = doc.comment.reply_to
         if reply_to:
@@ -733,6 +738,17 @@ def _ends_asking(doc: Doc) -> bool:
         return True
     # Chat asks without its "?": "do they do laptops or just electrical stuff".
     return len(doc.spans) == 1 and e - b < 100 and _ASKS_PLAINLY.match(text, b, e) is not None
+
+
+def _led_by(text: str, begin: int, name: str | None) -> bool:
+    """Whether a comment's own words open with `name`, bare ("bea thats a crime"; an
+    @mention is `_MENTION_LED`)."""
+    if not name:
+        return False
+    head = text[begin : begin + len(name) + 40].lstrip()
+    return fold_chars(head[: len(name)]).casefold() == fold_chars(name).casefold() and (
+        len(head) == len(name) or not (head[len(name)].isalnum() or head[len(name)] == "_")
+    )
 
 
 def _asks_then_aside(doc: Doc) -> bool:

@@ -2067,3 +2067,29 @@ def test_a_reporter_who_owns_the_mistake_takes_the_report_back() -> None:
     assert got[4] == got[1]  # the reporter, now with the deniers
     for text in ("scrap that, lectures are staying", "Thanks for the answer. Withdrawn."):
         assert cue(text) is not None, text
+
+
+def test_a_chat_turn_opening_with_a_bare_name_answers_that_person() -> None:
+    # "noor thats not how it works": said to Noor, as "@noor ..." would be, whoever spoke last.
+    t = thread(
+        "noor: the gym is doubling the membership fee in march, its on their instagram",
+        "ivo: oh great, another reason to cancel",
+        "kat: where did you see that",
+        "noor: the story from yesterday",
+        "pim: noor thats not how it works, fees are fixed for a year on your contract",
+    )
+    from bot.summarize.offline import _analyse
+    from bot.summarize.offline.model import Reporter
+
+    docs = _analyse(t, Reporter(None)).docs
+    assert docs[4].link == "reply" and docs[4].target in (0, 3)  # noor, or the report itself
+    assert docs[4].cue is not None and docs[4].cue.sign < 0
+    # A name talked about, not to: "ravel literally said no" answers nobody by name.
+    t = thread(
+        "ada: the owner is selling the server",
+        "ravel: owner here, nobody is selling anything",
+        "bo: ada where did that come from",
+        "cy: ravel literally said no. can we not",
+    )
+    docs = _analyse(t, Reporter(None)).docs
+    assert docs[3].link != "reply"
