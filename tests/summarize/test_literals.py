@@ -90,12 +90,39 @@ def test_lowercased_forms() -> None:
     ]
 
 
+def test_a_lowercased_form_starts_with_a_literal() -> None:
+    """Boundaries and lookbehinds before a literal are tested after it (the regex engine then
+    skips to where the literal is): the same matches, groups and all, as the pattern."""
+    cases = [
+        (r"(?<!not )\bsure\b", "sure, not sure. unsure? (sure)sure", [(0, 4), (25, 29), (30, 34)]),
+        # Alternatives, each with a literal first once moved: a choice of first characters.
+        (
+            r"(?:n't|\bnot|\b(h)ardly) (\w+)",
+            "can't go. not me, hardly anyone; shardly x",
+            [(2, 8), (10, 16), (18, 31)],
+        ),
+        # A boundary before a character that is no word character stays where it is.
+        (r"\b'd say", "i'd say, 'd say", [(1, 7)]),
+    ]
+    for source, text, spans in cases:
+        pattern = re.compile(source, re.I)
+        form = lowercased(pattern)
+        assert form is not None
+        assert [m.span() for m in pattern.finditer(text)] == spans
+        for pos in range(len(text) + 1):  # a search from `pos` looks back before it alike
+            expected = [m.regs for m in pattern.finditer(text, pos)]
+            assert [m.regs for m in form.finditer(text, pos)] == expected, (source, pos)
+            first, again = pattern.match(text, pos), form.match(text, pos)
+            assert (first and first.regs) == (again and again.regs), (source, pos)
+
+
 @given(
     st.lists(st.sampled_from(_ASCII_PIECES), max_size=12),
     st.lists(st.booleans(), max_size=80),
     st.integers(0, 5),
 )
 @example(["I ", "can confirm"], [], 0)
+@example(["(", "not ", "sure", "\n", "sure"], [True], 1)
 def test_a_lowercased_form_matches_the_lowercased_text_alike(
     parts: list[str], upper: list[bool], begin: int
 ) -> None:
@@ -107,8 +134,8 @@ def test_a_lowercased_form_matches_the_lowercased_text_alike(
     begin = min(begin, len(text))
     for pattern, form in _LOWERCASED:
         if form is not None:
-            expected = [m.span() for m in pattern.finditer(text, begin)]
-            assert [m.span() for m in form.finditer(text.lower(), begin)] == expected, (
+            expected = [m.regs for m in pattern.finditer(text, begin)]  # (groups' spans too)
+            assert [m.regs for m in form.finditer(text.lower(), begin)] == expected, (
                 pattern.pattern,
                 text,
             )
