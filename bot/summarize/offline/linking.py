@@ -49,6 +49,7 @@ from bot.summarize.offline.cues import (
     reply_contrast,
 )
 from bot.summarize.offline.model import ROOT, Cue, Doc, Reporter
+from bot.summarize.text import STOPWORDS
 from bot.textfold import fold_chars
 from bot.thread import Thread
 
@@ -134,9 +135,10 @@ class _Linker:
                     self.names.setdefault(handle, name)
                 pieces = [p for p in _HANDLE_SPLIT.split(handle) if p]
                 if len(pieces) > 1:
-                    heads.add(pieces[0])
+                    # "kettle_kate" is "kettle" and "kate" ("+1 kate", "kate's right")
+                    heads.update((pieces[0], pieces[-1]))
             for head in heads:
-                if len(head) > 2 and head.isalpha():
+                if len(head) > 2 and head.isalpha() and head not in STOPWORDS:
                     given.setdefault(head, set()).add(name)
         for head, full in given.items():
             if len(full) == 1:

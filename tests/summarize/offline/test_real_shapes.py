@@ -2093,3 +2093,17 @@ def test_a_chat_turn_opening_with_a_bare_name_answers_that_person() -> None:
     )
     docs = _analyse(t, Reporter(None)).docs
     assert docs[3].link != "reply"
+
+
+def test_a_handle_is_named_by_its_last_part_too() -> None:
+    # "kettle_kate" is "kate": "kate's right", "+1 kate" agree with her.
+    t = thread(
+        "kettle_kate: squeezing the tea bag ruins it, all the bitter tannins come out",
+        "dunk_dave: nah, squeeze it or you're binning half the tea",
+        "lou_h: kate's right, i tried both and the squeezed one was bitter",
+        "brew_b: +1 kate, squeezing gives you furry teeth",
+        "nia_s: agree with dave, i like it stewed",
+    )
+    got = sides(t)
+    assert apart(got, 0, 1)
+    assert got[2] == got[0] and got[3] == got[0] and got[4] == got[1]
