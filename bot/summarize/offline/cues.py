@@ -1325,6 +1325,9 @@ _SPECIAL = {"op": OP, "the op": OP, "parent": PARENT, "the parent": PARENT}
 # The post itself ("I agree with the post", "agree with the article", "tfa"): the opening.
 _THE_POST = {"the post": OP, "this post": OP, "the article": OP, "tfa": OP}
 _POST_WORDS = ("post", "article", "tfa")
+# "the first post", "the original poster", "the opening comment": the opening.
+_FIRST_POST = frozenset({"the first", "the original", "the opening"})
+_POST_NOUNS = ("post", "comment", "message")
 
 
 NAMELESS_WORDS = ("op", "parent", "previous", "above", "nta", "yta", "esh", *_POST_WORDS)
@@ -1491,6 +1494,12 @@ def named_person(
                     return names[key], sign
                 if key in _SPECIAL and group != "lead":
                     return _SPECIAL[key], sign
+                if (
+                    key in _FIRST_POST
+                    and group != "lead"
+                    and text[match.end() : match.end() + 9].lstrip().startswith(_POST_NOUNS)
+                ):
+                    return OP, sign  # "agree with the first post", "the original poster"
                 if (
                     key in _THE_POST
                     and group != "lead"

@@ -2107,3 +2107,15 @@ def test_a_handle_is_named_by_its_last_part_too() -> None:
     got = sides(t)
     assert apart(got, 0, 1)
     assert got[2] == got[0] and got[3] == got[0] and got[4] == got[1]
+
+
+def test_agreeing_with_the_first_post_agrees_with_the_opening() -> None:
+    t = thread(
+        "Leaving pans to soak overnight is fine, burnt rice comes off in seconds.",
+        "> Leaving pans to soak overnight is fine\nIt is not fine when the sink is full for a day.",
+        "Agree with the first post. Soaking is chemistry.",
+        "I agree with the original poster, nobody scrubs at midnight.",
+    )
+    got = sides(t)
+    assert apart(got, 0, 1)
+    assert got[2] == got[0] and got[3] == got[0]
