@@ -25,7 +25,7 @@ from bot.textfold import fold_chars
 
 _AUX = frozenset(
     "should must would will can could may might shall is are was were be been being do does did "
-    "has have had need needs ought 's 're am wo ca".split()
+    "has have had need needs ought 's 're 'd 'll am wo ca".split()
 )
 _NEG = frozenset({"not", "n't", "never", "no"})
 _SKIP = frozenset(
@@ -42,6 +42,8 @@ _DET = frozenset("a an the this that these those some any our their its my your 
 # Pronouns that stand for the claim's subject.
 _PRON = frozenset("it they this that these those its".split())  # "its not X": "it's"
 _DEONTIC = frozenset("should must ought need".split())
+# What a speaker says they would do: "I'd ban them", "I will vote to keep it".
+_VOLITION = frozenset("would 'd will 'll".split())
 _SUBJECT_PRON = frozenset("we you i he she".split())
 # Words before a question's verb that make it a question, not a claim ("Should we ...?").
 _OPENERS = frozenset("so ok okay hey guys folks honestly well".split())
@@ -525,6 +527,14 @@ def _verb_group(
     if subject == "we" and (we or any(t in _DEONTIC for t in toks[j + 1 : verb])):
         # "we shouldn't ban cars": a proposal's own voice; "we are not closing" from the
         # account of what the claim is about
+        return negations, auxiliary
+    if (
+        subject == "i"
+        and any(t in _VOLITION for t in toks[j + 1 : verb])
+        and "be" not in toks[j + 1 : verb]
+    ):
+        # "I'd ban them", "I would not ban them": what the speaker would do is their vote (not
+        # "I'd be fine with it": what they would be)
         return negations, auxiliary
     if not _content(subject) or root(subject) not in claim.words:
         return None

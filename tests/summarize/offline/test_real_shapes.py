@@ -2119,3 +2119,16 @@ def test_agreeing_with_the_first_post_agrees_with_the_opening() -> None:
     got = sides(t)
     assert apart(got, 0, 1)
     assert got[2] == got[0] and got[3] == got[0]
+
+
+def test_what_the_speaker_would_do_is_their_stance_on_a_proposal() -> None:
+    claim = "Night flights should be banned between 11pm and 6am."
+    assert claim_stance(claim, "I'd ban them, simple as that.") == 1
+    assert claim_stance(claim, "I wouldn't ban them, the freight jobs matter.") == -1
+    assert claim_stance(claim, "I'd ban them.") == 0  # bare: no evidence, as before
+    # What the speaker would be is no vote on what the claim's subject should be.
+    claim = "Leaving the dishes to soak overnight is fine."
+    assert (
+        claim_stance(claim, "Ok that is a good idea and I'd be fine with it, my issue is the sink.")
+        == 0
+    )
