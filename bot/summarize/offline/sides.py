@@ -43,6 +43,7 @@ from bot.summarize.offline.linking import (
     opening_index,
 )
 from bot.summarize.offline.model import ROOT, Doc, Unit
+from bot.summarize.text import word_count
 from bot.thread import Thread
 
 # The opening comment states the question: the strongest evidence there is.
@@ -469,8 +470,13 @@ def place(docs: list[Doc], units: list[Unit], thread: Thread) -> Camps:
         u = doc.unit
         if u < 0 or component[u] != anchor or (colour_u := colour[u]) is None:
             continue
-        if doc.cue is None and doc.target is None and (doc.junk or _only_questions(doc)):
-            # A test post, a greeting or a plain question takes no side, whoever wrote it.
+        if (
+            doc.cue is None
+            and doc.target is None
+            and (doc.junk or _only_questions(doc) or (not doc.link and _aside(doc, BRIEF_WORDS)))
+        ):
+            # A test post, a greeting, a plain question or a short aside with no stance
+            # evidence ("sunday 2 works", "omg the bot lol") takes no side, whoever wrote it.
             continue
         doc.side = colour_u ^ flip
     return Camps(True, anchored, conflicts, _option_names(options, colour, component, anchor, flip))
@@ -609,11 +615,23 @@ def _asks_how(doc: Doc) -> bool:
     return _ASKS_HOW.search(head) is not None and _REPORTS.search(head) is None
 
 
+def _aside(doc: Doc, brief: int) -> bool:
+    """Whether a comment says too little to stand for its author's side: fewer than `brief`
+    words of its own, or an off-topic line of fewer than twice that."""
+    if doc.comment.reply_to is None and doc.index == 0:
+        return False  # (the opening states the question)
+    text = doc.comment.text
+    own = sum(word_count(text[b:e]) for b, e in doc.spans)
+    return own < brief or (doc.off_topic and own < 2 * brief)
+
+
 def _only_questions(doc: Doc) -> bool:
     text = doc.comment.text
     return bool(doc.spans) and all(text[b:e].rstrip(" \"')]").endswith("?") for b, e in doc.spans)
 
 
+# Fewer words than this, with no cue and nothing answered: an aside, on no side.
+BRIEF_WORDS = 6
 # Minutes reporting the chair, the clerk or a facilitator: they run the meeting, on no side.
 _REPORTED_CHAIR = re.compile(rf"\W*(?:the )?(?:{CHAIR_ROLES})\b", re.IGNORECASE)
 

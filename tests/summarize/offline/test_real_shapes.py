@@ -2132,3 +2132,17 @@ def test_what_the_speaker_would_do_is_their_stance_on_a_proposal() -> None:
         claim_stance(claim, "Ok that is a good idea and I'd be fine with it, my issue is the sink.")
         == 0
     )
+
+
+def test_a_short_aside_by_someone_on_a_side_takes_no_side() -> None:
+    # Jase argues; his "sunday works, ill bring it" says nothing on the question.
+    t = thread(
+        "Kim: we should all wear earplugs at practice, the room is tiny",
+        "Jase: no way, i cant hear the drums properly with them in",
+        "Lu: agree with kim, my ears rang for two days after sunday",
+        "Jase: sunday works, ill bring it",
+        "Kim: earplugs with filters fix that, you still hear everything, just quieter",
+    )
+    got = sides(t)
+    assert apart(got, 0, 1) and got[2] == got[0] and got[4] == got[0]
+    assert got[3] is None
