@@ -95,7 +95,8 @@ RETRACT = (
     r"|\bI was (?:for|against|in favou?r of|opposed to) (?:it|this|the \w+)?,? but\b"
     r"|\bI came in (?:against|opposed|sceptical|skeptical|for it|in favou?r)\b"
     r"|\bmy bad\b|\bscratch that\b|(?:^|(?<=[.!?] ))(?:retracted|withdrawn)(?:[.!]+|\s*$)"
-    r"|\bsorry for the noise\b|\b(?:that'?s|thats) on me\b|\bscrap (?:that|what i said)\b"
+    r"|\bsorry for the noise\b|\bI jumped the gun\b|\b(?:that'?s|thats) on me\b"
+    r"|\bscrap (?:that|what i said)\b"
     r"|\bI'?(?:ll| will) stand down\b|\bI'?(?:ll| will) stop objecting\b"
     r"|\bI (?:withdraw|drop) my objection\b"
     # In minutes: "she withdrew her objection", "he would not stand in the way"
@@ -115,7 +116,7 @@ _RETRACTS = re.compile(RETRACT, re.IGNORECASE | re.M)
 OWN_RETRACTION = re.compile(
     r"\b(?:my bad|nvm|never ?mind|scratch that|scrap (?:that|what i said)"
     r"|ignore (?:that|me|my last)|false alarm|i was wrong|i take (?:it|that) back|retracted"
-    r"|withdrawn|that'?s on me"
+    r"|withdrawn|that'?s on me|jumped the gun|panic over|(?:got|get) the wrong end of the stick"
     r"|sorry for (?:the )?(?:panic|confusion|scare|alarm|noise))\b",
     re.IGNORECASE,
 )
@@ -363,9 +364,10 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     ),
     (
         "query",
-        ("asked", "checked", "confirmed", "verified"),
+        ("asked", "checked", "confirmed", "verified", "seen"),
         r"\b(?:has|did|have) (?:anyone|anybody|someone|somebody|you) (?:actually |even )?"
-        r"(?:asked|checked|confirmed|verified)\b",
+        r"(?:asked|checked|confirmed|verified"
+        r"|seen (?:this|it|that|anything)\b(?! (?:yet|before)\b))\b",
     ),
     (
         "disagree",
@@ -524,6 +526,7 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
             "withdrawn",
             "sorry for the noise",
             "on me",
+            "jumped the gun",
             "scrap that",
             "scrap what",
         ),

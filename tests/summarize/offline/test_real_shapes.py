@@ -2146,3 +2146,11 @@ def test_a_short_aside_by_someone_on_a_side_takes_no_side() -> None:
     got = sides(t)
     assert apart(got, 0, 1) and got[2] == got[0] and got[4] == got[0]
     assert got[3] is None
+
+
+def test_asking_whether_anyone_has_seen_a_report_doubts_it_and_jumping_the_gun_retracts() -> None:
+    found = cue("has anyone actually seen this anywhere? nothing on the club site")
+    assert found is not None and found.kind == "query"
+    assert cue("have you seen it yet? its great") is None  # a film, not a report
+    found = cue("oh. ok that makes sense, i jumped the gun. sorry ana")
+    assert found is not None and found.sign > 0
