@@ -144,6 +144,7 @@ class _Linker:
             if len(full) == 1:
                 self.names.setdefault(head, next(iter(full)))
         self.tree = thread.source in TREE_SOURCES or thread.source in NESTED_PASTES
+        self.title = thread.title
         self.opening = opening_index(docs)
         if self.tree and thread.title and self.opening is not None:
             if not is_post(docs[self.opening], thread):
@@ -221,6 +222,17 @@ class _Linker:
         ):
             doc.cue = Cue(+1, 1.0, "proposer", addressed=False)
             target, how = ROOT, "claim"
+        if (
+            (doc.cue is None or doc.cue.weak)
+            and doc.index != self.opening
+            and not doc.junk
+            and self._insider_denies(doc)
+        ):
+            # "club secretary here. the ground has not been sold": someone who would know
+            # denies the report the thread opened with.
+            doc.cue = Cue(-1, 1.0, "disagree", addressed=False, about_claim=True)
+            doc.disagrees = True
+            target, how = ROOT, "root"
         if (
             doc.cue is None
             and (self.claim is not None or self.motion is not None)
@@ -380,6 +392,34 @@ class _Linker:
         if doc.cue is not None and doc.cue.kind == "query":
             return True  # "has anyone asked facilities?": doubts the report, not the last word
         return _REPORT_DENIAL.search(fold_chars(head)) is not None
+
+    def _insider_denies(self, doc: Doc) -> bool:
+        """Whether a comment opens by saying who they are to the report's subject ("club
+        secretary here.", "mod for his channel here.", "I work on Inkpad.") and then denies,
+        where the opening reports something."""
+        if not doc.spans or self.poll or doc.words.isdisjoint(DENIAL_WORDS):
+            return False
+        b, e = doc.spans[0]
+        text = doc.comment.text
+        if _INSIDER.match(text, b, min(e, b + 120)) is None or _AUTHOR_HERE.match(text, b):
+            return False
+        if self._head_answering_claim(doc) is None or self._opinion_opening():
+            return False  # (a view argued over is not a report that insiders can deny)
+        end = doc.spans[min(len(doc.spans), 3) - 1][1]
+        return _DENIES.search(fold_chars(text[b : min(end, b + 400)])) is not None
+
+    def _opinion_opening(self) -> bool:
+        """Whether the opening's first sentences give a view ("should", "better", "I think")
+        rather than report something."""
+        if self.title and _OPINION_WORDS.search(self.title[:600]):
+            return True
+        if self.opening is None:
+            return False
+        opening = self.docs[self.opening]
+        if not opening.spans:
+            return False
+        end = opening.spans[min(len(opening.spans), OPENING_SENTENCES) - 1][1]
+        return _OPINION_WORDS.search(opening.comment.text[:end]) is not None
 
     def _unsurprised(self, doc: Doc) -> bool:
         """Whether a comment that answers nobody else opens unsurprised by the report the
@@ -904,6 +944,29 @@ _REPORT_DENIAL = re.compile(
 _CORROBORATION = re.compile(
     r"\b(?:heard|hearing|told|saw|seen|read|got) (?:me |us )?(?:the )?same(?: thing)?\b"
     r"|\bcan confirm\b|\bconfirmed by\b|" + CONFIRMED,
+    re.IGNORECASE,
+)
+# Someone who would know, saying so first: "club secretary here.", "mod for his channel here",
+# "I work on Inkpad.", "I'm the landlord".
+_INSIDER = re.compile(
+    r"\W*(?:(?:hi|hey|hello)\W+(?:all|everyone|folks)?\W*)?"
+    r"(?:[\w'\-]+(?: [\w'\-]+){0,5} here\s*(?:[.!,:;\-]|$)"
+    r"|I (?:work|worked|volunteer) (?:on|at|for|in) \w"
+    r"|(?:I'?m|I am|im) (?:the|a|one of the) (?:owner|manager|mod|moderator|organi[sz]er|secretary"
+    r"|chair\w*|head|landlord|dev|developer|maintainer|admin|staff|caretaker|treasurer)\b)",
+    re.IGNORECASE,
+)
+# Words that give a view rather than report a fact.
+_OPINION_WORDS = re.compile(
+    r"\b(?:should|shouldn'?t|must|ought|need to|needs to|i think|imo|imho|in my opinion|overrated"
+    r"|underrated|better|worse|best|worst|fine|wrong|right|menace|ridiculous|stupid|pointless"
+    r"|unpopular opinion|hot take|change my mind|cmv)\b",
+    re.IGNORECASE,
+)
+# A denial in so many words ("is not", "isnt", "nobody has", "never").
+_DENIES = re.compile(
+    r"\b(?:not|no one|nobody|never|nothing|no plans?)\b|n'?t\b|\b(?:is|are|was|were|has|have"
+    r"|does|do|did)nt\b",
     re.IGNORECASE,
 )
 # The author of a linked article speaking: "Author here.", "I wrote this post".

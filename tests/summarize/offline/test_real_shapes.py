@@ -2154,3 +2154,40 @@ def test_asking_whether_anyone_has_seen_a_report_doubts_it_and_jumping_the_gun_r
     assert cue("have you seen it yet? its great") is None  # a film, not a report
     found = cue("oh. ok that makes sense, i jumped the gun. sorry ana")
     assert found is not None and found.sign > 0
+
+
+def test_someone_who_would_know_denies_a_report() -> None:
+    # "club secretary here. ... has not been sold": a denial of the report, whoever it replies
+    # to, even without "fake" or "not true".
+    t = thread(
+        "stu: the ground's been sold to a developer, 120 houses, club moving out apparently",
+        "mo: yeah my cousin said they've been skint for years",
+        "len: gutted. 60 years of football on that pitch",
+        "sec_hv: club secretary here. the ground is not for sale and has not been sold, we own it",
+        "ana: there you go then",
+    )
+    got = sides(t)
+    assert apart(got, 0, 3) and got[1] == got[0]
+    # A view argued over is no report: "Licensee here." opens an argument, not a denial.
+    t = forum(
+        [
+            (
+                "bev",
+                "Not all day. But after 7 a pub is an adult space, kids doing laps of the bar.",
+                None,
+            ),
+            (
+                "lee",
+                "Licensee here. Our licence says under 16s out by 9, I'd move it to 7. "
+                "After 7 the drinking changes and nobody wants kids near that.",
+                None,
+            ),
+        ],
+        title="Children should not be allowed in pubs after 7pm",
+    )
+    from bot.summarize.offline import _analyse
+    from bot.summarize.offline.model import Reporter
+
+    docs = _analyse(t, Reporter(None)).docs
+    cue_read = docs[1].cue
+    assert not (cue_read is not None and cue_read.about_claim and cue_read.kind == "disagree")
