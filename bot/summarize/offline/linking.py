@@ -403,7 +403,12 @@ class _Linker:
         text = doc.comment.text
         if _INSIDER.match(text, b, min(e, b + 120)) is None or _AUTHOR_HERE.match(text, b):
             return False
-        if self._head_answering_claim(doc) is None or self._opinion_opening():
+        if (
+            self.invites
+            or self.opening_asks
+            or self._head_answering_claim(doc) is None
+            or self._opinion_opening()
+        ):
             return False  # (a view argued over is not a report that insiders can deny)
         end = doc.spans[min(len(doc.spans), 3) - 1][1]
         return _DENIES.search(fold_chars(text[b : min(end, b + 400)])) is not None
