@@ -955,7 +955,10 @@ _CORROBORATION = re.compile(
 # "I work on Inkpad.", "I'm the landlord".
 _INSIDER = re.compile(
     r"\W*(?:(?:hi|hey|hello)\W+(?:all|everyone|folks)?\W*)?"
-    r"(?:[\w'\-]+(?: [\w'\-]+){0,5} here\s*(?:[.!,:;\-]|$)"
+    # (not "same here", "new here", "long time lurker here": they say nothing of who they are)
+    r"(?:(?!(?:same|me|i|im|i'm|we|us|not|nothing|nobody|no one|new|still|over|in|out|back"
+    r"|everyone|anyone|someone|you|they|it|that|this|lurker|long time|first time)\b)"
+    r"[\w'\-]+(?: [\w'\-]+){0,5}(?<!lurker) here\s*(?:[.!,:;\-]|$)"
     r"|I (?:work|worked|volunteer) (?:on|at|for|in) \w"
     r"|(?:I'?m|I am|im) (?:the|a|one of the) (?:owner|manager|mod|moderator|organi[sz]er|secretary"
     r"|chair\w*|head|landlord|dev|developer|maintainer|admin|staff|caretaker|treasurer)\b)",

@@ -2191,3 +2191,16 @@ def test_someone_who_would_know_denies_a_report() -> None:
     docs = _analyse(t, Reporter(None)).docs
     cue_read = docs[1].cue
     assert not (cue_read is not None and cue_read.about_claim and cue_read.kind == "disagree")
+
+
+def test_who_says_who_they_are() -> None:
+    from bot.summarize.offline.linking import _INSIDER
+
+    for text in (
+        "club secretary here. the ground",
+        "mod for his channel here - he",
+        "I work on Inkpad.",
+    ):
+        assert _INSIDER.match(text), text
+    for text in ("Same here, not surprised", "long time lurker here. not sure", "new here, not"):
+        assert not _INSIDER.match(text), text
