@@ -100,7 +100,19 @@ class Substrings:
         self._keys = frozenset(self._keyed)
         self._probes = sorted(self._plain | self._keys)
         self._within: dict[str | bytes, frozenset[str]] = {}  # a run -> the probes it holds
-        self._in_word: dict[str, frozenset[str]] = {}  # a word -> the probes its runs hold
+        # `found_in_words`: a string of ASCII letters and digits joined by single "'" or "-"
+        # ("n't") lies, wherever it occurs in an ASCII text, inside one of its words (a word runs
+        # on over such a joiner between two letters or digits): it is found by the words that
+        # hold it, with no search of the text (issue 13: "n't" was searched in every comment).
+        self._inner = frozenset(w for w in self.words - self._plain if _INNER.fullmatch(w))
+        self._word_keyed: dict[str, list[str]] = {}  # `_keyed` less the inner strings
+        for key, held in self._keyed.items():
+            if rest := [w for w in held if w not in self._inner]:
+                self._word_keyed[key] = rest
+        self._word_keys = frozenset(self._word_keyed)
+        self._word_probes = sorted(self._plain | self._word_keys)
+        self._plain_or_inner = self._plain | self._inner
+        self._in_word: dict[str, frozenset[str]] = {}  # a word -> its probes and inner strings
 
     def found_in(self, text: str) -> set[str]:
         """The strings that occur in `text` (case-sensitive: lowercase the text for words)."""
@@ -139,10 +151,19 @@ class Substrings:
                 if token not in within:
                     runs = _ALNUM_RUN.findall(token)
                     within[token] = frozenset(
-                        p for p in self._probes if any(p in run for run in runs)
-                    )
+                        p for p in self._word_probes if any(p in run for run in runs)
+                    ) | frozenset(w for w in self._inner if w in token)
             hit = set().union(*filter(None, map(within.__getitem__, tokens)))
-        return self._found(hit, text)
+        found = hit & self._plain_or_inner
+        if hit:
+            for key in hit & self._word_keys:
+                for word in self._word_keyed[key]:
+                    if word in text:
+                        found.add(word)
+        for word in self._always:
+            if word in text:
+                found.add(word)
+        return found
 
     def _found(self, hit: set[str], text: str) -> set[str]:
         """The strings found, from the probes `hit` of the runs of `text`."""
@@ -159,6 +180,7 @@ class Substrings:
 
 
 _ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
+_INNER = re.compile(r"[A-Za-z0-9]+(?:['\-][A-Za-z0-9]+)+")  # `Substrings.found_in_words`
 _ALNUM_ONLY = bytes(c if chr(c).isalnum() else 32 for c in range(128)) + bytes(range(128, 256))
 _MAX_RUNS_REMEMBERED = 200_000
 

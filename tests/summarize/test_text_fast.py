@@ -97,6 +97,23 @@ def test_substrings_are_found_as_by_one_search_each(needles: list[str], text: st
     assert finder.found_in(text) == {w for w in needles if w in text}  # from the remembered runs
 
 
+@given(
+    st.lists(st.text(alphabet="ab0 +?'-", min_size=1, max_size=5), max_size=8),
+    st.text(alphabet="ab0 +?'-_\n", max_size=40),
+)
+@example(["n't", "a-b", "b'0", "a'", "'b", "a b", "+1", "ab"], "don't a-b-b'0 'b a' a--b n''t")
+def test_substrings_are_found_by_the_words_as_by_one_search_each(
+    needles: list[str], text: str
+) -> None:
+    finder = Substrings(needles)
+    expected = {w for w in needles if w in text}
+    assert finder.found_in_words(words(text), text) == expected
+    assert finder.found_in_words(words(text), text) == expected  # from the remembered words
+    assert finder.found_in_words(words(text), " " + text + "\n") == {
+        w for w in needles if w in " " + text + "\n"
+    }
+
+
 @given(st.lists(st.sampled_from([*cues._CUE_WORDS, " ", "x", "A", "\u00e9", "dis", "?"])))
 def test_cue_words_are_found_as_before(parts: list[str]) -> None:
     lowered = "".join(parts).lower()

@@ -915,9 +915,7 @@ def _sentence_cues(
             k = min(bisect.bisect_right(ends, at), len(spans) - 1)
             found.append((k, at, kind))
     plain = text.isascii()
-    which = _SENTENCE_OPENINGS.which
-    of, other = _SENTENCE_OPENINGS.by_word()  # `which` of a sentence with no lead (most)
-    none = not any(other)  # a first word no pattern opens with rules out all three
+    which, of, other, none = _WHICH, _OF, _OTHER, _NONE
     for k, (b, e) in enumerate(spans):
         # The sentence's first word says which of the patterns can match (`first_words`): most
         # sentences skip all three (issue 13).
@@ -955,6 +953,9 @@ _SENTENCE_OPENINGS = Openings(
     [first_words(p) for p in (_DISAGREE_SENTENCE, _QUERY_SENTENCE, _AGREE_SENTENCE)]
 )
 _ALL_THREE = (True, True, True)
+_WHICH = _SENTENCE_OPENINGS.which
+_OF, _OTHER = _SENTENCE_OPENINGS.by_word()  # `which` of a sentence with no lead (most)
+_NONE = not any(_OTHER)  # a first word no pattern opens with rules out all three
 
 
 _PLUS_ONE_TO_A_THING = re.compile(r"\+1\s+(?:to|for)\s+(?:the|a|an|this|that|more|less)\b", _I)
