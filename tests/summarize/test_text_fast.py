@@ -421,3 +421,56 @@ def test_terms_by_number_give_the_same_table(count: int, least: int) -> None:
     assert [list(table2.vector(i).items()) for i in range(count)] == [
         list(table.vector(i).items()) for i in range(count)
     ]
+
+
+@given(
+    st.lists(st.sampled_from(["op", "ab", "a0", "b"]), max_size=3),
+    st.text(alphabet="ab0op _'-\n.é", max_size=40),
+)
+@example(["op", "ab"], "op people _op op's ab-op abé")
+def test_whole_runs_are_found_as_by_a_bounded_search(whole: list[str], text: str) -> None:
+    finder = Substrings(["b", "a b"], whole=whole)
+    runs = set(re.findall(r"[A-Za-z0-9]+", text))
+    marks = {text_module.WHOLE + w for w in whole if w in runs}
+    expected = {w for w in ("b", "a b") if w in text} | marks
+    assert finder.found_in(text) == expected
+    if text.isascii():
+        assert finder.found_in_words(words(text), text) == expected
+        assert finder.found_in_words(words(text), text) == expected  # remembered
+
+
+_NAMING_VOCABULARY = [
+    "op", "OP", "people", "opinion", "the previous commenter", "the last post", "lastly",
+    "parent", "parents", "post", "poster", "the original poster", "article", "tfa", "nta",
+    "NTA", "mental", "fresh", "esh", "yta", "agree with", "above", "the comment above", "@op",
+    "op's", "op_", "I", "x", ". ", "? ", "\n", " ", ", ", "> ", '"', "R1 (resident): ",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_NAMING_VOCABULARY), max_size=14))
+@example(["R1 (resident): ", "agree", " ", "with", " ", "the previous commenter"])
+@example(["nta", " ", "x"])
+def test_names_nobody_only_where_named_person_finds_nobody(parts: list[str]) -> None:
+    from bot.summarize.offline.reading import body_start
+
+    text = "".join(parts)
+    body = body_start(text)
+    spans = text_module.sentence_spans(text, body)
+    if not spans or not text.isascii():
+        return
+    lowered = text[body:].lower()
+    own = lowered[spans[0][0] - body : spans[-1][1] - body]
+    found = cues.own_words_of(words(lowered), own)
+    assert found == cues.own_words(text, spans)  # the two ways of finding them agree
+    if cues.names_nobody(found, text):
+        end = spans[min(len(spans), cues.OPENING_SENTENCES) - 1][1]
+        given_words = found if len(spans) <= cues.OPENING_SENTENCES else None
+        assert cues.named_person(text[:end], spans[0][0], end, {}, given_words) == (None, 0)
+        assert cues.named_person(text[:end], spans[0][0], end, {}, None) == (None, 0)
+
+
+def test_names_nobody_knows_the_rows_left_without_names() -> None:
+    plan = cues._named_plan()
+    held = {w for row in plan.nameless for w in cues._NAMED_ROWS[row][0]}
+    assert held <= set(cues._NAMING_RUNS)
+    assert {"op", "parent", *cues._POST_WORDS} <= set(cues._NAMING_RUNS)

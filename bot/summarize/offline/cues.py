@@ -29,7 +29,7 @@ from bot.summarize.literals import (
     test_of,
 )
 from bot.summarize.offline.model import Cue
-from bot.summarize.text import Substrings, word_count
+from bot.summarize.text import WHOLE, Substrings, word_count
 from bot.textfold import fold_chars
 
 OPENING_SENTENCES = 3
@@ -1334,6 +1334,26 @@ _POST_NOUNS = ("post", "comment", "message")
 NAMELESS_WORDS = ("op", "parent", "previous", "above", "nta", "yta", "esh", *_POST_WORDS)
 # As a set: a set of words is told apart from it by a look-up per word of the smaller one.
 NAMELESS_WORD_SET = frozenset(NAMELESS_WORDS)
+# In a thread with no names, what `named_person` finds is named by one of these as a whole word
+# (`names_nobody`): "op", "parent" and the post words of `_nameless`, the words of the "the
+# previous commenter" row ("\s+(?:previous|last|above|parent)\s+", "\s+above\b") and of
+# the verdict row ("^\W*(?:nta|yta|esh)\b").
+_NAMING_RUNS = ("op", "parent", *_POST_WORDS, "previous", "last", "above", "nta", "yta", "esh")
+_NAMING_RUN_MARKS = frozenset(WHOLE + w for w in _NAMING_RUNS)
+
+
+def names_nobody(words: frozenset[str], text: str) -> bool:
+    """Whether `named_person` finds nobody in the first sentences of a comment `text` in a thread
+    with no names (`names` empty), from `own_words` of its own sentences, `words`, alone (issue
+    13: "op" is in "people" and "opinion", so a third of the comments were read for it).
+
+    In an ASCII text, each way it could name someone needs a word of `_NAMING_RUNS` between
+    characters that are not letters or digits (`_nameless`; the two rows left without names,
+    `_NamedPlan.nameless`, hold theirs between white space or non-word characters), which
+    `own_words` reports as a whole run: a word so bounded in the first sentences is so in all
+    of them (a sentence ends before white space or at the text's end, and the own sentences
+    start after white space, a quotation's mark or a label's colon and space)."""
+    return words.isdisjoint(_NAMING_RUN_MARKS) and text.isascii()
 
 
 @dataclass(frozen=True)
@@ -2005,7 +2025,8 @@ def _own_words_finder() -> Substrings:
         | set(_PRAISE_WORDS)
         | set(_TEAM_WORDS)
         | REPORTED_WORDS
-        | DENIAL_WORDS
+        | DENIAL_WORDS,
+        whole=_NAMING_RUNS,
     )
 
 

@@ -43,6 +43,7 @@ from bot.summarize.offline.cues import (
     grants_a_point,
     is_junk,
     named_person,
+    names_nobody,
     negates,
     question_options,
     read_cue,
@@ -448,7 +449,12 @@ class _Linker:
         Naming can be the cue itself ("I'm with Bruno", "Gio is right", "same as Dimitri")."""
         # Nobody to name when the thread has no names and no name-free word ("op", "above")
         # is in the comment's own sentences (`doc.words` holds any of them that is): no folding.
-        if doc.spans and (self.names or not doc.words.isdisjoint(NAMELESS_WORD_SET)):
+        if doc.spans and (
+            self.names
+            or not (
+                doc.words.isdisjoint(NAMELESS_WORD_SET) or names_nobody(doc.words, doc.comment.text)
+            )
+        ):
             end = doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]
             text = fold_chars(doc.comment.text[:end])
             # The words found in its own sentences serve when they are all looked in.
