@@ -162,8 +162,11 @@ class Substrings:
             for token in set(tokens):
                 if token not in within:
                     runs = _ALNUM_RUN.findall(token)
+                    # (no generator per probe: a word first seen costs a few microseconds, which
+                    # a real thread's thousands of distinct words add up)
+                    probes = self._word_probes
                     within[token] = frozenset(
-                        p for p in self._word_probes if any(p in run for run in runs)
+                        {p for run in runs for p in probes if p in run}
                     ) | frozenset(w for w in self._inner if w in token)
                     if self._whole:
                         within[token] |= {self._whole[r] for r in runs if r in self._whole}
