@@ -474,3 +474,43 @@ def test_names_nobody_knows_the_rows_left_without_names() -> None:
     held = {w for row in plan.nameless for w in cues._NAMED_ROWS[row][0]}
     assert held <= set(cues._NAMING_RUNS)
     assert {"op", "parent", *cues._POST_WORDS} <= set(cues._NAMING_RUNS)
+
+
+_NEGATION_VOCABULARY = [
+    "not", "not,", "Not", "no", "no.", "know", "now", "nothing", "want ", "important ",
+    "never", "nevertheless", "nor", "neither", "without", "cannot", "can't", "cant", "dont",
+    "don't", "doesnt", "didn't", "isn't", "aint", "ain't", "knot", "snot", "x-not", "not's",
+    "it", "is", "a", "sandwich", "collusion", "really", "does", "do", "even", "out", "work",
+    "should", "be", "allowed", "banned", " ", " ", " ", ". ", ", ", "\n", "> ",
+]  # fmt: skip
+
+
+def _own(text: str) -> tuple[int, list[tuple[int, int]], frozenset[str]]:
+    from bot.summarize.offline.reading import body_start
+
+    body = body_start(text)
+    spans = text_module.sentence_spans(text, body)
+    if not spans:
+        return body, spans, frozenset()
+    lowered = text[body:].lower()
+    own = lowered[spans[0][0] - body : spans[-1][1] - body]
+    return body, spans, cues.own_words_of(words(lowered), own)
+
+
+@given(
+    st.lists(st.sampled_from(_NEGATION_VOCABULARY), max_size=12),
+    st.lists(st.sampled_from(_NEGATION_VOCABULARY), max_size=12),
+)
+@example(["it", " ", "is", " ", "not", " ", "collusion"], ["it", " ", "is", " ", "collusion"])
+@example(["it", " ", "does", " ", "even", " ", "out"], ["it", " ", "dont", " ", "even", " ", "out"])
+def test_negates_nothing_only_where_there_is_no_negation(a: list[str], b: list[str]) -> None:
+    from bot.summarize.offline.claim import denies
+
+    text, other = "".join(a), "".join(b)
+    body, spans, found = _own(text)
+    other_body, other_spans, other_found = _own(other)
+    assert found == (cues.own_words(text, spans) if spans else frozenset())
+    if cues.negates_nothing(found, text):
+        assert not denies(other, other_spans, text, spans)
+        if cues.negates_nothing(other_found, other):
+            assert not cues.negates(text[body:], other[other_body:])

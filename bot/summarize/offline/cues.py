@@ -2011,6 +2011,24 @@ DENIAL_WORDS = frozenset(
     "no n't never dont doesnt didnt isnt arent wasnt werent cant wont shouldnt wouldnt couldnt "
     "hasnt havent hadnt mustnt neednt aint".split()
 )
+# The negations as whole words (`Substrings` whole runs), for `negates_nothing`: the words
+# `negates` counts ("not", ..., "cannot"; and "n't" ending a word) and the ones `claim.denies`
+# needs ("no", "never", "cannot", a bare negative such as "dont", or a word ending in "n't").
+_NEGATION_RUNS = (
+    "not no never nor neither without cannot dont doesnt didnt isnt arent wasnt werent cant wont "
+    "shouldnt wouldnt couldnt hasnt havent hadnt mustnt neednt aint".split()
+)
+_NEGATION_MARKS = frozenset(WHOLE + w for w in _NEGATION_RUNS) | {"n't"}
+
+
+def negates_nothing(words: frozenset[str], text: str) -> bool:
+    """Whether a comment `text` whose own sentences' `own_words` are `words` holds no negation
+    that `negates` counts or `claim.denies` needs, known from `words` alone (issue 13: "no" is in
+    "know" and "nt " in "want ", so most comments were read for one). In an ASCII text each is
+    a whole word (a token "not" of `_tokens`, a chunk "not" or "dont" between white space, of
+    `denies`: runs of letters and digits between characters that are neither) or ends in
+    "n't"; a comment's own sentences are its text after `Doc.body` but white space."""
+    return words.isdisjoint(_NEGATION_MARKS) and text.isascii()
 
 
 @cache
@@ -2026,7 +2044,7 @@ def _own_words_finder() -> Substrings:
         | set(_TEAM_WORDS)
         | REPORTED_WORDS
         | DENIAL_WORDS,
-        whole=_NAMING_RUNS,
+        whole=(*_NAMING_RUNS, *_NEGATION_RUNS),
     )
 
 

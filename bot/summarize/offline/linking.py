@@ -45,6 +45,7 @@ from bot.summarize.offline.cues import (
     named_person,
     names_nobody,
     negates,
+    negates_nothing,
     question_options,
     read_cue,
     reply_contrast,
@@ -498,11 +499,16 @@ class _Linker:
         when it answers a quote or a reply link with a contrast."""
         own = doc.comment.text[doc.body :]
         other = self.docs[target]
-        if negates(own, other.comment.text[other.body :]):
+        # (`negates_nothing`: with no negation on either side, neither negates the other)
+        plain = negates_nothing(doc.words, doc.comment.text)
+        if not (plain and negates_nothing(other.words, other.comment.text)) and negates(
+            own, other.comment.text[other.body :]
+        ):
             doc.cue, doc.disagrees = Cue(-1, 1.0, "disagree"), True
         elif (
             how != "reply"
             and not doc.words.isdisjoint(DENIAL_WORDS)  # no negation: nothing denied
+            and not plain
             and denies(other.comment.text, other.spans, doc.comment.text, doc.spans)
         ):
             # (a reply link's negation is read below as a contrast already)
