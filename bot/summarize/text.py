@@ -84,11 +84,19 @@ class Substrings:
     of letters and digits was found; one with none is always searched for.
     """
 
-    def __init__(self, words: Iterable[str]) -> None:
+    def __init__(self, words: Iterable[str], whole: Iterable[str] = ()) -> None:
         self.words = frozenset(words)
         if "" in self.words:
             raise ValueError("the empty string is in every text")
         self._plain = frozenset(w for w in self.words if _ALNUM_RUN.fullmatch(w))
+        # Strings of letters and digits looked for as a whole run of them (between characters
+        # that are neither, "op" but not in "people"): each found is reported as `WHOLE` and
+        # the string (worked out once per run or word, as the probes are).
+        self._whole = {w: WHOLE + w for w in whole}
+        if not all(_ALNUM_RUN.fullmatch(w) for w in self._whole):
+            raise ValueError("a whole run is letters and digits")
+        marks = frozenset(self._whole.values())
+        self._reported = self._plain | marks  # the probes that are strings found
         self._keyed: dict[str, list[str]] = {}  # a longest run -> the strings holding it
         self._always: list[str] = []
         for word in sorted(self.words - self._plain):
@@ -100,10 +108,24 @@ class Substrings:
         self._keys = frozenset(self._keyed)
         self._probes = sorted(self._plain | self._keys)
         self._within: dict[str | bytes, frozenset[str]] = {}  # a run -> the probes it holds
-        self._in_word: dict[str, frozenset[str]] = {}  # a word -> the probes its runs hold
+        # `found_in_words`: a string of ASCII letters and digits joined by single "'" or "-"
+        # ("n't") lies, wherever it occurs in an ASCII text, inside one of its words (a word runs
+        # on over such a joiner between two letters or digits): it is found by the words that
+        # hold it, with no search of the text (issue 13: "n't" was searched in every comment).
+        self._inner = frozenset(w for w in self.words - self._plain if _INNER.fullmatch(w))
+        self._word_keyed: dict[str, list[str]] = {}  # `_keyed` less the inner strings
+        for key, held in self._keyed.items():
+            if rest := [w for w in held if w not in self._inner]:
+                self._word_keyed[key] = rest
+        self._word_keys = frozenset(self._word_keyed)
+        self._word_probes = sorted(self._plain | self._word_keys)
+        self._plain_or_inner = self._plain | self._inner | marks
+        self._in_word: dict[str, frozenset[str]] = {}  # a word -> its probes and inner strings
 
     def found_in(self, text: str) -> set[str]:
-        """The strings that occur in `text` (case-sensitive: lowercase the text for words)."""
+        """The strings that occur in `text` (case-sensitive: lowercase the text for words);
+        and `WHOLE` and each string of `whole` that is a whole run of ASCII letters and digits in
+        it (of an ASCII text: between characters that are neither, or its ends)."""
         if text.isascii():
             runs: Sequence[str | bytes] = text.encode("ascii").translate(_ALNUM_ONLY).split()
         else:
@@ -121,6 +143,8 @@ class Substrings:
                 if run not in within:
                     plain = run.decode("ascii") if isinstance(run, bytes) else run
                     within[run] = frozenset(p for p in self._probes if p in plain)
+                    if plain in self._whole:
+                        within[run] |= {self._whole[plain]}
             hit = set().union(*filter(None, map(within.__getitem__, runs)))
         return self._found(hit, text)
 
@@ -138,15 +162,29 @@ class Substrings:
             for token in set(tokens):
                 if token not in within:
                     runs = _ALNUM_RUN.findall(token)
+                    # (no generator per probe: a word first seen costs a few microseconds, which
+                    # a real thread's thousands of distinct words add up)
+                    probes = self._word_probes
                     within[token] = frozenset(
-                        p for p in self._probes if any(p in run for run in runs)
-                    )
+                        {p for run in runs for p in probes if p in run}
+                    ) | frozenset(w for w in self._inner if w in token)
+                    if self._whole:
+                        within[token] |= {self._whole[r] for r in runs if r in self._whole}
             hit = set().union(*filter(None, map(within.__getitem__, tokens)))
-        return self._found(hit, text)
+        found = hit & self._plain_or_inner
+        if hit:
+            for key in hit & self._word_keys:
+                for word in self._word_keyed[key]:
+                    if word in text:
+                        found.add(word)
+        for word in self._always:
+            if word in text:
+                found.add(word)
+        return found
 
     def _found(self, hit: set[str], text: str) -> set[str]:
         """The strings found, from the probes `hit` of the runs of `text`."""
-        found = hit & self._plain
+        found = hit & self._reported
         if hit:
             for key in hit & self._keys:
                 for word in self._keyed[key]:
@@ -159,6 +197,8 @@ class Substrings:
 
 
 _ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
+WHOLE = "\x00"  # leads a string `Substrings` found as a whole run (no text holds it)
+_INNER = re.compile(r"[A-Za-z0-9]+(?:['\-][A-Za-z0-9]+)+")  # `Substrings.found_in_words`
 _ALNUM_ONLY = bytes(c if chr(c).isalnum() else 32 for c in range(128)) + bytes(range(128, 256))
 _MAX_RUNS_REMEMBERED = 200_000
 

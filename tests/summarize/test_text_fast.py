@@ -97,6 +97,23 @@ def test_substrings_are_found_as_by_one_search_each(needles: list[str], text: st
     assert finder.found_in(text) == {w for w in needles if w in text}  # from the remembered runs
 
 
+@given(
+    st.lists(st.text(alphabet="ab0 +?'-", min_size=1, max_size=5), max_size=8),
+    st.text(alphabet="ab0 +?'-_\n", max_size=40),
+)
+@example(["n't", "a-b", "b'0", "a'", "'b", "a b", "+1", "ab"], "don't a-b-b'0 'b a' a--b n''t")
+def test_substrings_are_found_by_the_words_as_by_one_search_each(
+    needles: list[str], text: str
+) -> None:
+    finder = Substrings(needles)
+    expected = {w for w in needles if w in text}
+    assert finder.found_in_words(words(text), text) == expected
+    assert finder.found_in_words(words(text), text) == expected  # from the remembered words
+    assert finder.found_in_words(words(text), " " + text + "\n") == {
+        w for w in needles if w in " " + text + "\n"
+    }
+
+
 @given(st.lists(st.sampled_from([*cues._CUE_WORDS, " ", "x", "A", "\u00e9", "dis", "?"])))
 def test_cue_words_are_found_as_before(parts: list[str]) -> None:
     lowered = "".join(parts).lower()
@@ -404,3 +421,96 @@ def test_terms_by_number_give_the_same_table(count: int, least: int) -> None:
     assert [list(table2.vector(i).items()) for i in range(count)] == [
         list(table.vector(i).items()) for i in range(count)
     ]
+
+
+@given(
+    st.lists(st.sampled_from(["op", "ab", "a0", "b"]), max_size=3),
+    st.text(alphabet="ab0op _'-\n.é", max_size=40),
+)
+@example(["op", "ab"], "op people _op op's ab-op abé")
+def test_whole_runs_are_found_as_by_a_bounded_search(whole: list[str], text: str) -> None:
+    finder = Substrings(["b", "a b"], whole=whole)
+    runs = set(re.findall(r"[A-Za-z0-9]+", text))
+    marks = {text_module.WHOLE + w for w in whole if w in runs}
+    expected = {w for w in ("b", "a b") if w in text} | marks
+    assert finder.found_in(text) == expected
+    if text.isascii():
+        assert finder.found_in_words(words(text), text) == expected
+        assert finder.found_in_words(words(text), text) == expected  # remembered
+
+
+_NAMING_VOCABULARY = [
+    "op", "OP", "people", "opinion", "the previous commenter", "the last post", "lastly",
+    "parent", "parents", "post", "poster", "the original poster", "article", "tfa", "nta",
+    "NTA", "mental", "fresh", "esh", "yta", "agree with", "above", "the comment above", "@op",
+    "op's", "op_", "I", "x", ". ", "? ", "\n", " ", ", ", "> ", '"', "R1 (resident): ",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_NAMING_VOCABULARY), max_size=14))
+@example(["R1 (resident): ", "agree", " ", "with", " ", "the previous commenter"])
+@example(["nta", " ", "x"])
+def test_names_nobody_only_where_named_person_finds_nobody(parts: list[str]) -> None:
+    from bot.summarize.offline.reading import body_start
+
+    text = "".join(parts)
+    body = body_start(text)
+    spans = text_module.sentence_spans(text, body)
+    if not spans or not text.isascii():
+        return
+    lowered = text[body:].lower()
+    own = lowered[spans[0][0] - body : spans[-1][1] - body]
+    found = cues.own_words_of(words(lowered), own)
+    assert found == cues.own_words(text, spans)  # the two ways of finding them agree
+    if cues.names_nobody(found, text):
+        end = spans[min(len(spans), cues.OPENING_SENTENCES) - 1][1]
+        given_words = found if len(spans) <= cues.OPENING_SENTENCES else None
+        assert cues.named_person(text[:end], spans[0][0], end, {}, given_words) == (None, 0)
+        assert cues.named_person(text[:end], spans[0][0], end, {}, None) == (None, 0)
+
+
+def test_names_nobody_knows_the_rows_left_without_names() -> None:
+    plan = cues._named_plan()
+    held = {w for row in plan.nameless for w in cues._NAMED_ROWS[row][0]}
+    assert held <= set(cues._NAMING_RUNS)
+    assert {"op", "parent", *cues._POST_WORDS} <= set(cues._NAMING_RUNS)
+
+
+_NEGATION_VOCABULARY = [
+    "not", "not,", "Not", "no", "no.", "know", "now", "nothing", "want ", "important ",
+    "never", "nevertheless", "nor", "neither", "without", "cannot", "can't", "cant", "dont",
+    "don't", "doesnt", "didn't", "isn't", "aint", "ain't", "knot", "snot", "x-not", "not's",
+    "it", "is", "a", "sandwich", "collusion", "really", "does", "do", "even", "out", "work",
+    "should", "be", "allowed", "banned", " ", " ", " ", ". ", ", ", "\n", "> ",
+]  # fmt: skip
+
+
+def _own(text: str) -> tuple[int, list[tuple[int, int]], frozenset[str]]:
+    from bot.summarize.offline.reading import body_start
+
+    body = body_start(text)
+    spans = text_module.sentence_spans(text, body)
+    if not spans:
+        return body, spans, frozenset()
+    lowered = text[body:].lower()
+    own = lowered[spans[0][0] - body : spans[-1][1] - body]
+    return body, spans, cues.own_words_of(words(lowered), own)
+
+
+@given(
+    st.lists(st.sampled_from(_NEGATION_VOCABULARY), max_size=12),
+    st.lists(st.sampled_from(_NEGATION_VOCABULARY), max_size=12),
+)
+@example(["it", " ", "is", " ", "not", " ", "collusion"], ["it", " ", "is", " ", "collusion"])
+@example(["it", " ", "does", " ", "even", " ", "out"], ["it", " ", "dont", " ", "even", " ", "out"])
+def test_negates_nothing_only_where_there_is_no_negation(a: list[str], b: list[str]) -> None:
+    from bot.summarize.offline.claim import denies
+
+    text, other = "".join(a), "".join(b)
+    body, spans, found = _own(text)
+    other_body, other_spans, other_found = _own(other)
+    assert found == (cues.own_words(text, spans) if spans else frozenset())
+    if cues.negates_nothing(found, text):
+        assert not denies(other, other_spans, text, spans)
+        if cues.negates_nothing(other_found, other):
+            assert not cues.negates(text[body:], other[other_body:])

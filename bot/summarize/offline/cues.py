@@ -29,7 +29,7 @@ from bot.summarize.literals import (
     test_of,
 )
 from bot.summarize.offline.model import Cue
-from bot.summarize.text import Substrings, word_count
+from bot.summarize.text import WHOLE, Substrings, word_count
 from bot.textfold import fold_chars
 
 OPENING_SENTENCES = 3
@@ -918,9 +918,7 @@ def _sentence_cues(
             k = min(bisect.bisect_right(ends, at), len(spans) - 1)
             found.append((k, at, kind))
     plain = text.isascii()
-    which = _SENTENCE_OPENINGS.which
-    of, other = _SENTENCE_OPENINGS.by_word()  # `which` of a sentence with no lead (most)
-    none = not any(other)  # a first word no pattern opens with rules out all three
+    which, of, other, none = _WHICH, _OF, _OTHER, _NONE
     for k, (b, e) in enumerate(spans):
         # The sentence's first word says which of the patterns can match (`first_words`): most
         # sentences skip all three (issue 13).
@@ -958,6 +956,9 @@ _SENTENCE_OPENINGS = Openings(
     [first_words(p) for p in (_DISAGREE_SENTENCE, _QUERY_SENTENCE, _AGREE_SENTENCE)]
 )
 _ALL_THREE = (True, True, True)
+_WHICH = _SENTENCE_OPENINGS.which
+_OF, _OTHER = _SENTENCE_OPENINGS.by_word()  # `which` of a sentence with no lead (most)
+_NONE = not any(_OTHER)  # a first word no pattern opens with rules out all three
 
 
 _PLUS_ONE_TO_A_THING = re.compile(r"\+1\s+(?:to|for)\s+(?:the|a|an|this|that|more|less)\b", _I)
@@ -1336,6 +1337,26 @@ _POST_NOUNS = ("post", "comment", "message")
 NAMELESS_WORDS = ("op", "parent", "previous", "above", "nta", "yta", "esh", *_POST_WORDS)
 # As a set: a set of words is told apart from it by a look-up per word of the smaller one.
 NAMELESS_WORD_SET = frozenset(NAMELESS_WORDS)
+# In a thread with no names, what `named_person` finds is named by one of these as a whole word
+# (`names_nobody`): "op", "parent" and the post words of `_nameless`, the words of the "the
+# previous commenter" row ("\s+(?:previous|last|above|parent)\s+", "\s+above\b") and of
+# the verdict row ("^\W*(?:nta|yta|esh)\b").
+_NAMING_RUNS = ("op", "parent", *_POST_WORDS, "previous", "last", "above", "nta", "yta", "esh")
+_NAMING_RUN_MARKS = frozenset(WHOLE + w for w in _NAMING_RUNS)
+
+
+def names_nobody(words: frozenset[str], text: str) -> bool:
+    """Whether `named_person` finds nobody in the first sentences of a comment `text` in a thread
+    with no names (`names` empty), from `own_words` of its own sentences, `words`, alone (issue
+    13: "op" is in "people" and "opinion", so a third of the comments were read for it).
+
+    In an ASCII text, each way it could name someone needs a word of `_NAMING_RUNS` between
+    characters that are not letters or digits (`_nameless`; the two rows left without names,
+    `_NamedPlan.nameless`, hold theirs between white space or non-word characters), which
+    `own_words` reports as a whole run: a word so bounded in the first sentences is so in all
+    of them (a sentence ends before white space or at the text's end, and the own sentences
+    start after white space, a quotation's mark or a label's colon and space)."""
+    return words.isdisjoint(_NAMING_RUN_MARKS) and text.isascii()
 
 
 @dataclass(frozen=True)
@@ -1993,6 +2014,24 @@ DENIAL_WORDS = frozenset(
     "no n't never dont doesnt didnt isnt arent wasnt werent cant wont shouldnt wouldnt couldnt "
     "hasnt havent hadnt mustnt neednt aint".split()
 )
+# The negations as whole words (`Substrings` whole runs), for `negates_nothing`: the words
+# `negates` counts ("not", ..., "cannot"; and "n't" ending a word) and the ones `claim.denies`
+# needs ("no", "never", "cannot", a bare negative such as "dont", or a word ending in "n't").
+_NEGATION_RUNS = (
+    "not no never nor neither without cannot dont doesnt didnt isnt arent wasnt werent cant wont "
+    "shouldnt wouldnt couldnt hasnt havent hadnt mustnt neednt aint".split()
+)
+_NEGATION_MARKS = frozenset(WHOLE + w for w in _NEGATION_RUNS) | {"n't"}
+
+
+def negates_nothing(words: frozenset[str], text: str) -> bool:
+    """Whether a comment `text` whose own sentences' `own_words` are `words` holds no negation
+    that `negates` counts or `claim.denies` needs, known from `words` alone (issue 13: "no" is in
+    "know" and "nt " in "want ", so most comments were read for one). In an ASCII text each is
+    a whole word (a token "not" of `_tokens`, a chunk "not" or "dont" between white space, of
+    `denies`: runs of letters and digits between characters that are neither) or ends in
+    "n't"; a comment's own sentences are its text after `Doc.body` but white space."""
+    return words.isdisjoint(_NEGATION_MARKS) and text.isascii()
 
 
 @cache
@@ -2007,7 +2046,8 @@ def _own_words_finder() -> Substrings:
         | set(_PRAISE_WORDS)
         | set(_TEAM_WORDS)
         | REPORTED_WORDS
-        | DENIAL_WORDS
+        | DENIAL_WORDS,
+        whole=(*_NAMING_RUNS, *_NEGATION_RUNS),
     )
 
 

@@ -43,7 +43,9 @@ from bot.summarize.offline.cues import (
     grants_a_point,
     is_junk,
     named_person,
+    names_nobody,
     negates,
+    negates_nothing,
     question_options,
     read_cue,
     reply_contrast,
@@ -493,7 +495,12 @@ class _Linker:
         Naming can be the cue itself ("I'm with Bruno", "Gio is right", "same as Dimitri")."""
         # Nobody to name when the thread has no names and no name-free word ("op", "above")
         # is in the comment's own sentences (`doc.words` holds any of them that is): no folding.
-        if doc.spans and (self.names or not doc.words.isdisjoint(NAMELESS_WORD_SET)):
+        if doc.spans and (
+            self.names
+            or not (
+                doc.words.isdisjoint(NAMELESS_WORD_SET) or names_nobody(doc.words, doc.comment.text)
+            )
+        ):
             end = doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]
             text = fold_chars(doc.comment.text[:end])
             # The words found in its own sentences serve when they are all looked in.
@@ -537,11 +544,16 @@ class _Linker:
         when it answers a quote or a reply link with a contrast."""
         own = doc.comment.text[doc.body :]
         other = self.docs[target]
-        if negates(own, other.comment.text[other.body :]):
+        # (`negates_nothing`: with no negation on either side, neither negates the other)
+        plain = negates_nothing(doc.words, doc.comment.text)
+        if not (plain and negates_nothing(other.words, other.comment.text)) and negates(
+            own, other.comment.text[other.body :]
+        ):
             doc.cue, doc.disagrees = Cue(-1, 1.0, "disagree"), True
         elif (
             how != "reply"
             and not doc.words.isdisjoint(DENIAL_WORDS)  # no negation: nothing denied
+            and not plain
             and denies(other.comment.text, other.spans, doc.comment.text, doc.spans)
         ):
             # (a reply link's negation is read below as a contrast already)
