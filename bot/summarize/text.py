@@ -146,7 +146,7 @@ class Substrings:
                     if plain in self._whole:
                         within[run] |= {self._whole[plain]}
             hit = set().union(*filter(None, map(within.__getitem__, runs)))
-        return self._found(hit, text)
+        return self._found(hit, text, self._reported, self._keys, self._keyed)
 
     def found_in_words(self, tokens: Sequence[str], text: str) -> set[str]:
         """``found_in(text)`` of an ASCII `text` whose words (`words(text)`) are `tokens`, found
@@ -171,23 +171,22 @@ class Substrings:
                     if self._whole:
                         within[token] |= {self._whole[r] for r in runs if r in self._whole}
             hit = set().union(*filter(None, map(within.__getitem__, tokens)))
-        found = hit & self._plain_or_inner
-        if hit:
-            for key in hit & self._word_keys:
-                for word in self._word_keyed[key]:
-                    if word in text:
-                        found.add(word)
-        for word in self._always:
-            if word in text:
-                found.add(word)
-        return found
+        return self._found(hit, text, self._plain_or_inner, self._word_keys, self._word_keyed)
 
-    def _found(self, hit: set[str], text: str) -> set[str]:
-        """The strings found, from the probes `hit` of the runs of `text`."""
-        found = hit & self._reported
+    def _found(
+        self,
+        hit: set[str],
+        text: str,
+        reported: frozenset[str],
+        keys: frozenset[str],
+        keyed: dict[str, list[str]],
+    ) -> set[str]:
+        """The strings found, from the probes `hit` of the runs of `text`: those `reported`
+        as they are, and the strings `keyed` under a hit in `keys` that `text` holds."""
+        found = hit & reported
         if hit:
-            for key in hit & self._keys:
-                for word in self._keyed[key]:
+            for key in hit & keys:
+                for word in keyed[key]:
                     if word in text:
                         found.add(word)
         for word in self._always:
