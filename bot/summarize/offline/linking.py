@@ -159,10 +159,13 @@ class _Linker:
         self.open_question = self.opening is not None and bool(
             OPEN_QUESTION.search(docs[self.opening].comment.text[:500])
         )
+        # The opening's first sentences (empty without an opening): what it asks, invites or
+        # reports.
+        self.opening_head = _head(docs[self.opening]) if self.opening is not None else ""
         # An answer replying to a question the opening asks is no contrast with the asker.
         self.opening_asks = self._opening_asks(thread.title if self.tree else None)
         # "Post what you baked this weekend": a show-and-tell, whose replies talk, not argue.
-        self.invites = self.opening is not None and self._invites()
+        self.invites = self._invites()
         self.duel = not self.tree and _back_and_forth(docs, self.opening)
         self.claim = _claim(thread, docs, self.opening)
         self.motion = (
@@ -367,22 +370,14 @@ class _Linker:
             return False
         if title and question_options(title[:600]):
             return True
-        opening = self.docs[self.opening]
-        if not opening.spans:
-            return False
-        end = opening.spans[min(len(opening.spans), OPENING_SENTENCES) - 1][1]
-        head = opening.comment.text[:end]
+        head = self.opening_head
         # "Tell us who you are", "Introduce yourself", "Share your setup": an invitation.
         return "?" in head or _INVITES.search(head) is not None
 
     def _invites(self) -> bool:
         """Whether the opening's first sentences invite people to show or tell ("Post what you
         baked this weekend", "Introduce yourself"), not to weigh in on something."""
-        opening = self.docs[self.opening]  # type: ignore[index]
-        if not opening.spans:
-            return False
-        end = opening.spans[min(len(opening.spans), OPENING_SENTENCES) - 1][1]
-        return _SHOW_AND_TELL.search(opening.comment.text[:end]) is not None
+        return _SHOW_AND_TELL.search(self.opening_head) is not None
 
     def _denies_report(self, doc: Doc) -> bool:
         """Whether a comment's first sentences deny or doubt a fact ("fake", "that's false",
@@ -420,13 +415,7 @@ class _Linker:
         rather than report something."""
         if self.title and _OPINION_WORDS.search(self.title[:600]):
             return True
-        if self.opening is None:
-            return False
-        opening = self.docs[self.opening]
-        if not opening.spans:
-            return False
-        end = opening.spans[min(len(opening.spans), OPENING_SENTENCES) - 1][1]
-        return _OPINION_WORDS.search(opening.comment.text[:end]) is not None
+        return _OPINION_WORDS.search(self.opening_head) is not None
 
     def _unsurprised(self, doc: Doc) -> bool:
         """Whether a comment that answers nobody else opens unsurprised by the report the
@@ -797,6 +786,14 @@ def _ends_asking(doc: Doc) -> bool:
         return True
     # Chat asks without its "?": "do they do laptops or just electrical stuff".
     return len(doc.spans) == 1 and e - b < 100 and _ASKS_PLAINLY.match(text, b, e) is not None
+
+
+def _head(doc: Doc) -> str:
+    """A comment's text up to the end of its first `OPENING_SENTENCES` sentences ("" without
+    any)."""
+    if not doc.spans:
+        return ""
+    return doc.comment.text[: doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]]
 
 
 def _led_by(text: str, begin: int, name: str | None) -> bool:
