@@ -163,6 +163,9 @@ class Claim:
     pairs: frozenset[tuple[str, str]] = frozenset()
     # The noun a report is about ("A sinkhole has opened ..."): "not a sinkhole" denies it.
     head: str | None = None
+    # Numbers in its subject ("The number 12 bus is being withdrawn"): they name what it is
+    # about, so "the 12 is not being withdrawn" restates it with the negation flipped.
+    numbers: frozenset[str] = frozenset()
 
 
 # The auxiliaries of a report that something is or happened ("has opened", "is closing").
@@ -208,7 +211,8 @@ def read_claim(text: str) -> Claim | None:
         head = None
         if toks[aux] in _REPORT_AUX and pronoun is None and not negated:
             head = next((root(t) for t in reversed(toks[:aux]) if _content(t)), None)
-        return Claim(frozenset({root(verb)}), words, negated, pronoun, head=head)
+        numbers = frozenset(t for t in toks[:aux] if t.isdigit())
+        return Claim(frozenset({root(verb)}), words, negated, pronoun, head=head, numbers=numbers)
     if first_content is None:
         return None
     # No auxiliary ("Remote work makes juniors worse"): the verb is a content word right after
@@ -535,6 +539,8 @@ def _verb_group(
     ):
         # "I'd ban them", "I would not ban them": what the speaker would do is their vote (not
         # "I'd be fine with it": what they would be)
+        return negations, auxiliary
+    if subject in claim.numbers:
         return negations, auxiliary
     if not _content(subject) or root(subject) not in claim.words:
         return None

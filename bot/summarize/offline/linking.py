@@ -996,9 +996,10 @@ _AUTHOR_HERE = re.compile(
 # Unsurprised by a report: believes it (`_unsurprised`).
 _UNSURPRISED = re.compile(
     r"\W*(?:(?:tbh|honestly|ngl|lol|yeah|yep|sadly|tbf|ha|oh)\W+)?"
-    r"(?:(?:(?:it |that |this )?(?:does ?n'?t|dont|doesnt|didn'?t|didnt) surprise me"
+    r"(?:(?:(?:it |that |this )?(?:does ?n'?t|dont|doesnt|didn'?t|didnt|would ?n'?t|wouldnt"
+    r"|won'?t|wont) surprise me"
     r"|(?:i'?m |im )?not (?:even |at all |one bit )?surprised|no surprise(?:s)?(?: there| here)?"
-    r"|sounds about right|(?:i )?(?:knew|called) it)"
+    r"|sounds about right|(?:i )?(?:knew|called) it|(?:i )?(?:can )?(?:well )?believe it)"
     # ... where the phrase ends its clause: "knew it was fake" knew otherwise
     r"(?:\s+(?:tbh|honestly|ngl|lol|at all|tbf|tho|though|really))?\s*(?:[.!,;:\-\u2013\u2014]|$)"
     r"|(?:i )?(?:would ?n'?t|wouldnt) put it past)",

@@ -1787,6 +1787,29 @@ def test_being_unsurprised_by_a_report_believes_it() -> None:
     assert not _UNSURPRISED.match("not surprised it turned out fake")
 
 
+def test_a_report_not_surprising_or_believed_is_backed() -> None:
+    got = sides(
+        thread(
+            "holly: the 12 bus is being pulled in january, driver told me",
+            "dave: source? a drivers chat isnt news",
+            "penny: wouldnt surprise me, they cut the evening 7 last year",
+            "carol: Honestly I believe it. They've had single deckers on it since september",
+        )
+    )
+    assert got[0] is not None and got[2] == got[0] and got[3] == got[0] and apart(got, 1, 2)
+    from bot.summarize.offline.linking import _UNSURPRISED
+
+    assert not _UNSURPRISED.match("I believe it was a burst main")
+    assert not _UNSURPRISED.match("I can't believe it")
+
+
+def test_a_number_in_the_claims_subject_names_it() -> None:
+    # "the 12" is the number 12 bus: its denial is against the report.
+    claim = "The number 12 bus is being withdrawn in January."
+    assert claim_stance(claim, "Hi all, the 12 is not being withdrawn. We consult first.") == -1
+    assert claim_stance(claim, "the 7 is not being withdrawn, they said") == 0
+
+
 def test_granting_a_point_weighs_less_than_arguing_with_its_camp() -> None:
     got = sides(
         t := thread(
