@@ -548,6 +548,15 @@ class _Linker:
             # (a reply link's negation is read below as a contrast already)
             # "its not collusion lol" to "... is collusion": denies what it answers
             doc.cue, doc.disagrees = Cue(-1, CLAIM_WEIGHT, "denial"), True
+        elif (
+            not plain
+            and doc.spans
+            and not (self.opening_asks or self.invites or _ends_asking(other))
+            and _echo_denial(doc, other)
+        ):
+            # "normal doesn't make it polite" to "it's normal now": takes up the word the
+            # other argued with and denies what it does
+            doc.cue, doc.disagrees = Cue(-1, CLAIM_WEIGHT, "denial"), True
         elif how == "reply" and target == self.opening and self.opening_asks:
             return  # an answer to the question asked ("anki. n=1 but still"), not a contrast
         elif (
@@ -601,6 +610,33 @@ class _Linker:
         if doc.spans and _COMPLIMENTS.match(doc.comment.text, doc.spans[0][0], doc.spans[0][1]):
             return False  # "Those look great. Which video did you use?"
         return _ADDITIVE.match(own) is None
+
+
+# A sentence that opens with a bare word and denies what it does: "normal doesn't make it
+# polite", "goodwill doesnt help if ...", "cheap isn't the same as good"; not "setup isn't my
+# problem" (what it is not about).
+_ECHO_DENIAL = re.compile(
+    r"\W*([a-z][a-z\-]{2,})\s+(?:does ?n'?t|doesnt|is ?n'?t|isnt|does not|is not|wo ?n'?t|wont"
+    r"|will not|ca ?n'?t|cannot|can not)\s+(?!(?:my|your|our|his|her|their)\b)\w+",
+    re.IGNORECASE,
+)
+# Words that open such a sentence without being the other's word taken up.
+_ECHO_SKIP = frozenset("that this it there which what who why how he she they one".split())
+
+
+def _echo_denial(doc: Doc, other: Doc) -> bool:
+    """Whether `doc`'s first sentence opens with a word of `other`'s own sentences, bare, and
+    denies what it does or is ("normal doesn't make it polite" to "it's normal now")."""
+    text = doc.comment.text
+    b, e = doc.spans[0]
+    match = _ECHO_DENIAL.match(text, b, e)
+    if match is None:
+        return False
+    word = match.group(1).lower()
+    if word in STOPWORDS or word in _ECHO_SKIP:
+        return False
+    other_text = other.comment.text[other.body :].lower()
+    return root(word) in {root(t) for t in tokens(other_text[:2000])}
 
 
 # A chat question asked without its "?" ("do they do laptops or just electrical stuff").

@@ -1810,6 +1810,30 @@ def test_a_number_in_the_claims_subject_names_it() -> None:
     assert claim_stance(claim, "the 7 is not being withdrawn, they said") == 0
 
 
+def test_taking_up_the_others_word_and_denying_it_disagrees() -> None:
+    got = sides(
+        thread(
+            "hattie: we've asked for cash instead of a gift list, we have everything already",
+            "sid: fine by me, every wedding I've been to in 5 years has been cash. it's normal",
+            "norma: normal doesn't make it polite. a gift is meant to be chosen",
+        )
+    )
+    assert apart(got, 1, 2)
+    # Not what it is about ("setup isn't my problem"), nor an answer to what was asked.
+    from bot.summarize.offline.linking import _ECHO_DENIAL
+
+    assert _ECHO_DENIAL.match("normal doesn't make it polite")
+    assert not _ECHO_DENIAL.match("setup isn't my problem, the monthly reporting is")
+    got = sides(
+        thread(
+            "ann: the cash fund is fine by me, it's normal now",
+            "nora: will acrylic shrink in the wash though?",
+            "kit: acrylic won't shrink, go down a needle size",
+        )
+    )
+    assert not apart(got, 1, 2)
+
+
 def test_granting_a_point_weighs_less_than_arguing_with_its_camp() -> None:
     got = sides(
         t := thread(
