@@ -30,6 +30,7 @@ HELDOUT_DIRS = (
     "heldout-16",
     "heldout-17",
     "heldout-18",
+    "heldout-20",
     "heldout-long",
 )
 PATHS = sorted(SET_DIR.glob("*.toml")) + [
@@ -246,6 +247,15 @@ _MIXED_KINDS = {
             (33, 2, 2),
             (8, 50),
         ),
+        # Blind, written without the engine's code or output; kinds and formats of heldout-18.
+        (
+            "heldout-20",
+            37,
+            _ALL_FORMATS,
+            _MIXED_KINDS,
+            (33, 2, 2),
+            (8, 50),
+        ),
         # Long threads (issue 9): 60 to 150 comments each, one debate per format and kind.
         (
             "heldout-long",
@@ -292,6 +302,7 @@ def test_each_heldout_set_is_whole(
         "heldout-16": 7,
         "heldout-17": 7,
         "heldout-18": 7,
+        "heldout-20": 7,
         "heldout-long": 1,
     }
     if folder in rumours:
