@@ -31,6 +31,7 @@ HELDOUT_DIRS = (
     "heldout-17",
     "heldout-18",
     "heldout-19",
+    "heldout-20",
     "heldout-long",
 )
 PATHS = sorted(SET_DIR.glob("*.toml")) + [
@@ -247,9 +248,17 @@ _MIXED_KINDS = {
             (33, 2, 2),
             (8, 50),
         ),
-        # Blind, written without the engine's code or output; kinds and formats of heldout-15.
+        # Blind, written without the engine's code or output; kinds and formats of heldout-18.
         (
             "heldout-19",
+            37,
+            _ALL_FORMATS,
+            _MIXED_KINDS,
+            (33, 2, 2),
+            (8, 50),
+        ),
+        (
+            "heldout-20",
             37,
             _ALL_FORMATS,
             _MIXED_KINDS,
@@ -303,6 +312,7 @@ def test_each_heldout_set_is_whole(
         "heldout-17": 7,
         "heldout-18": 7,
         "heldout-19": 7,
+        "heldout-20": 7,
         "heldout-long": 1,
     }
     if folder in rumours:
