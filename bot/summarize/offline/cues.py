@@ -1762,6 +1762,9 @@ def as_option(
     elif not found:
         # "van" for "campervan", "board" for "skateboard": the head of a compound.
         found = [o for o in options if len(o) >= len(word) + 3 and o.endswith(word)]
+    if not found and aliases and len(word) >= 4:
+        # "perm" for "the permanent job offer": a clear prefix of another word of its phrase.
+        found = sorted({o for w, o in aliases.items() if len(w) > len(word) and w.startswith(word)})
     if len(word) <= 4 and not found:
         found = [o for o in options if len(o) >= 5 and o[0] == word[0] and _in_order(word, o)]
     if not found and aliases and 2 <= len(word) <= 6:
@@ -1848,6 +1851,14 @@ def _stop(word: str) -> bool:
     return word in STOPWORDS or len(word) < 2
 
 
+# A short question asking to pick one of the options just given.
+WHICH_WOULD = re.compile(
+    r"\W*(?:so\s+)?(?:which|what)(?: one)? (?:would|should|do|will) (?:you|u|i|y'?all)"
+    r"(?: \w+){0,3}\s*\?\s*$",
+    _I,
+)
+
+
 def question_options(text: str) -> tuple[str, ...]:
     """The options an opening question offers ("..., Python or Rust?", "the lake cabins or the
     city hotel?"): the head word of each side of its "or", folded by `team_word`; () when its
@@ -1859,7 +1870,18 @@ def option_choices(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
     """`question_options`, and the other words that name each option in an answer ("lake"
     for "the lake cabins", "kindle" for "Kindle Paperwhite"): folded word -> option, for the
     words of one option's phrase that the other's does not hold."""
-    for sentence in re.split(r"(?<=[.!?])\s+", text[:600]):
+    sentences = re.split(r"(?<=[.!?])\s+", text[:600])
+    for at, sentence in enumerate(sentences):
+        listed = False  # options listed with their details before "which would you take?"
+        if (
+            " or " in sentence
+            and not sentence.rstrip().endswith("?")
+            and at + 1 < len(sentences)
+            and WHICH_WOULD.match(sentences[at + 1])
+        ):
+            # "two offers: a contract at £500/day, or permanent at £62k. which would you
+            # take?": the options come before the question that asks to pick one
+            sentence, listed = sentence.rstrip(" .!") + "?", True
         if " or " not in sentence and VERSUS.search(sentence):
             # "Sub vs dub?", "Tabs vs spaces" (a short title or line asks it without a "?")
             if sentence.rstrip().endswith("?") or len(sentence.split()) <= 8:
@@ -1871,7 +1893,9 @@ def option_choices(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
         left, right = body.split(" or ", 1)
         if right.lstrip().lower().startswith(("not", "no ", "nah")):
             continue  # "Is it worth it or not?": a yes or no
-        left = _OPTION_EDGE.split(left)[-1]
+        left = _OPTION_EDGE.split(left.rstrip(" ,"))[-1]
+        if listed:
+            left = _RIGHT_EDGE.split(left)[0]  # "a contract at £500/day": "a contract"
         right = _OPTION_EDGE.split(right)[0]
         # "live in GitHub Discussions or stay here in the Discord channel": each option is
         # what follows its own preposition (the verbs before them are not the choice).

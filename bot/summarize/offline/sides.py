@@ -21,6 +21,7 @@ from bot.summarize.offline.cues import (
     OPENING_SENTENCES,
     TEAM_WORD_SET,
     VERSUS,
+    WHICH_WOULD,
     as_option,
     bare_word,
     grants_a_point,
@@ -292,6 +293,11 @@ def _pick_edges(
     if not doc0.spans:
         return {}, False
     asked = doc0.comment.text[: doc0.spans[min(2, len(doc0.spans)) - 1][1]]
+    if len(doc0.spans) > 2 and "?" not in asked:
+        # "two offers: a contract ..., or permanent .... which would you take?"
+        b, e = doc0.spans[2]
+        if WHICH_WOULD.match(doc0.comment.text, b, e):
+            asked = doc0.comment.text[:e]
     in_title = bool(
         title
         and ((" or " in title and "?" in title) or VERSUS.search(title))

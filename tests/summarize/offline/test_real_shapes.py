@@ -1834,6 +1834,27 @@ def test_taking_up_the_others_word_and_denying_it_disagrees() -> None:
     assert not apart(got, 1, 2)
 
 
+def test_options_listed_before_which_would_you_take_are_the_choice() -> None:
+    from bot.summarize.offline.cues import as_option, option_choices
+
+    options, aliases = option_choices(
+        "got laid off. two offers: a contract at £500/day outside IR35, or permanent at £62k "
+        "with a pension. which would you take?"
+    )
+    assert options == ("contract", "permanent")
+    assert as_option("perm", options, aliases) == "permanent"  # a prefix of its phrase's word
+    got = sides(
+        thread(
+            "leo: two offers: a contract at £500/day, or permanent at £62k. which would you take?",
+            "mari: perm. after a layoff you want stability",
+            "gk: contract. £500 a day is like £110k a year",
+            "ollie: contract, bank half of it and you have a year of runway",
+            "tess: permanent, the pension match alone is worth it",
+        )
+    )
+    assert apart(got, 1, 2) and got[3] == got[2] and got[4] == got[1]
+
+
 def test_granting_a_point_weighs_less_than_arguing_with_its_camp() -> None:
     got = sides(
         t := thread(
