@@ -57,6 +57,11 @@ _REPORTED_AGAINST = (
     # "Cllr Pethick said he strongly objected.", "She objected to it."
     # ("they objected" may report residents, not the speaker)
     r"|\b(?:he|she) (?:strongly |firmly )?objected\b"
+    # "Cllr Hewlett said the council could not justify a sum equal to a third of the precept",
+    # "Mrs Doyle raised concerns about the cost"
+    r"|\bcould(?: not|n'?t) justify (?:it|the|this|that|a|an|such|spending)\b"
+    r"|\b(?:raised|expressed|voiced) (?:serious |strong |grave |real )?concerns? (?:about|over"
+    r"|that|regarding|at)\b"
 )
 # A vote cast in so many words, in any sentence: "I'll be voting no.", "I'd vote for it".
 _VOTING = (
@@ -100,7 +105,8 @@ RETRACT = (
     r"|\bI'?(?:ll| will) stand down\b|\bI'?(?:ll| will) stop objecting\b"
     r"|\bI (?:withdraw|drop) my objection\b"
     # In minutes: "she withdrew her objection", "he would not stand in the way"
-    r"|\b(?:withdrew|dropped) (?:his|her|their) objection\b|\bwould(?: not|n'?t) stand in the way\b"
+    r"|\b(?:withdrew|dropped) (?:his|her|their) objection\b"
+    r"|\bwould(?: not|n'?t) (?:stand in the way|oppose)\b"
     r"|\bI take (?:it|that) back\b|\bI was wrong\b|\b(?:chang|switch)(?:e|es|ed|ing)? my vote\b"
     r"|\bmore (?:convincing|persuasive) than I (?:thought|expected)\b"
     r"|\bI(?:'m| am) coming (?:a)?round\b|\b(?:ok|okay|fine),? you win\b"
@@ -168,7 +174,16 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     # Minutes in reported speech: "Mr Abara spoke against.", "She opposed the cap."
     (
         "disagree",
-        ("against", "opposed", "objected", "objection", "opposition", "accept"),
+        (
+            "against",
+            "opposed",
+            "objected",
+            "objection",
+            "opposition",
+            "accept",
+            "justify",
+            "concern",
+        ),
         _REPORTED_AGAINST,
     ),
     ("disagree", ("counter",), r"^\W*counter[- ]?(?:point|argument)\b"),
@@ -523,6 +538,7 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
             "retract",
             "objection",
             "stand in the way",
+            "oppose",
             "withdrawn",
             "sorry for the noise",
             "on me",

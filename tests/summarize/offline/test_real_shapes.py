@@ -2086,10 +2086,16 @@ def test_minutes_report_votes_on_it_and_kept_or_dropped_objections() -> None:
         ("Cllr Rowe maintained her objection, saying the budget is spent.", -1),
         ("Mr Tan said he still did not accept it for the main hall.", -1),
         ("Mrs Ode supported it.", 1),
+        ("Cllr Hewlett said the council could not justify a sum that size on a trial.", -1),
+        ("Mrs Doyle raised concerns about the running costs.", -1),
     ):
         found = cue(text)
         assert found is not None and found.sign == sign and found.about_claim, text
-    for text in ("Mr Ode withdrew his objection.", "She said she would not stand in the way."):
+    for text in (
+        "Mr Ode withdrew his objection.",
+        "She said she would not stand in the way.",
+        "Cllr Hewlett said he would not oppose a one-year trial.",
+    ):
         found = cue(text)
         assert found is not None and found.sign > 0, text
 
