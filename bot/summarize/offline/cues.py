@@ -86,6 +86,8 @@ CONFIRMED = (
 _REPORTED_FOR = (
     r"\b(?:spoke|argued|voted|came out|was|were) (?:strongly |warmly )?in favou?r\b"
     r"|\b(?:supported|backed|endorsed|welcomed) (?:the|it|this)\b"
+    # "The Men's Captain said he could support a six-month trial"
+    r"|\b(?:he|she) (?:could|would|will|can) (?:now |still )?support (?:it|the|this|a|an)\b"
     # "Cllr Amadi moved the proposal.", "Mr Ng seconded the motion."
     r"|\b(?:moved|seconded|tabled) the (?:proposal|motion|amendment|resolution)\b"
 )
@@ -437,6 +439,7 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         (
             "favour",
             "favor",
+            "support",
             "supported",
             "backed",
             "endorsed",
@@ -450,12 +453,13 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     ("agree", ("agree",), rf"\bI {_ADVERBS}{{0,2}}agree\b(?! to disagree)"),
     ("agree", ("agree",), r"^\W*(?:we )?(?:totally |fully |completely |strongly )?agree\b"),
     # "Agreed.", "Mr Castellano agreed with the Head"; not someone else's agreeing ("the rules
-    # you agreed to", "as agreed", "we had agreed on Tuesday").
+    # you agreed to", "as agreed", "we had agreed on Tuesday"), nor a meeting's resolution
+    # ("Agreed by majority: a six-month trial", "Agreed unanimously.").
     (
         "agree",
         ("agreed",),
         r"(?<!\byou )(?<!\bu )(?<!\bthey )(?<!\bas )(?<!\bhad )(?<!\bhave )(?<!\bbeen )"
-        r"(?<!\bwas )(?<!\bwere )\bagreed\b",
+        r"(?<!\bwas )(?<!\bwere )\bagreed\b(?!\s+(?:by|unanimously|nem)\b)",
     ),
     (
         "agree",
@@ -2023,8 +2027,9 @@ REPORTED = re.compile(
     r"(?P<name>(?:(?:" + "|".join(sorted(TITLES)) + r")\.?\s+)?"
     # "H Doyle", "R. Banerjee": an initial and a surname.
     r"(?:(?-i:[A-Z])\.?\s+(?-i:[A-Z])[\w'\-]+|(?-i:[A-Z])[\w'\-]+(?:\s+(?-i:[A-Z])[\w'\-]+)?)"
-    # "The bar manager said", "the fixtures secretary opposed it": a role.
-    r"|the\s+(?:[a-z]+\s+){0,2}?(?:manager|secretary|treasurer|chair\w*|clerk|headteacher|head"
+    # "The bar manager said", "the fixtures secretary opposed it", "The Women's Captain said":
+    # a role.
+    r"|the\s+(?:[a-z]+(?:'s)?\s+){0,2}?(?:manager|secretary|treasurer|chair\w*|clerk|headteacher|head"
     r"|principal|governor|councillor|officer|director|captain|coach|president|representative"
     r"|warden|trustee|engineer|owner|landlord|vicar|caretaker|coordinator|organi[sz]er))"
     # "Mrs Harding, parent governor, said": a role between commas.

@@ -2100,6 +2100,19 @@ def test_minutes_report_votes_on_it_and_kept_or_dropped_objections() -> None:
         assert found is not None and found.sign > 0, text
 
 
+def test_minutes_roles_with_a_possessive_speak_and_a_resolution_is_nobodys_stance() -> None:
+    from bot.summarize.offline.cues import REPORTED
+
+    found = REPORTED.match("3.1 The Women's Captain said the group had grown to forty.")
+    assert found is not None and found.group("name") == "The Women's Captain"
+    found = cue("3.5 The Men's Captain said he could support a six-month trial.")
+    assert found is not None and found.sign > 0 and found.about_claim
+    for text in ("3.7 Agreed by majority: a six-month trial.", "Agreed unanimously."):
+        assert cue(text) is None, text
+    found = cue("Agreed. The trial is the sensible way in.")
+    assert found is not None and found.sign > 0
+
+
 def test_minutes_speakers_named_by_their_role_are_one_person_each() -> None:
     t = thread(
         "Item 3. The proposal to open the hall on Sundays.",
