@@ -167,6 +167,9 @@ class _Linker:
         # "Post what you baked this weekend": a show-and-tell, whose replies talk, not argue.
         self.invites = self._invites()
         self.duel = not self.tree and _back_and_forth(docs, self.opening)
+        # Labelled responses to a consultation ("Response 4 (resident): ..."): each answers the
+        # proposal, not the response before it, unless it names another.
+        self.respondents = any(d.label is not None for d in docs)
         self.claim = _claim(thread, docs, self.opening)
         self.motion = (
             _motion(docs, self.opening, self.claim) if not self.tree and not thread.title else None
@@ -304,7 +307,7 @@ class _Linker:
         cue = doc.cue
         if doc.index == self.opening or (cue is not None and cue.weak):
             return None, ""
-        if self.tree or (cue is not None and self._votes(cue)):
+        if self.tree or self.respondents or (cue is not None and self._votes(cue)):
             return ROOT, "root"
         if cue is not None and not cue.addressed:
             # About the topic, not an answer to whoever spoke last ("There is no good evidence
