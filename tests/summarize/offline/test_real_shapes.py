@@ -2113,6 +2113,23 @@ def test_minutes_roles_with_a_possessive_speak_and_a_resolution_is_nobodys_stanc
     assert found is not None and found.sign > 0
 
 
+def test_a_consultation_response_answers_the_proposal_not_the_response_before() -> None:
+    lines = (
+        "Response 1 (resident, Mill Lane): I support the scheme. The lane is a rat run at 8am.",
+        "Response 2 (resident, Quay Lane): I object. The detour adds a mile to every trip.",
+        "Response 3 (bus operator): We agree. Our buses lose five minutes in that queue.",
+        "Response 4 (resident, Mill Lane): Strongly agree, the kids can walk to school again.",
+    )
+    # (pasted as paragraphs: no authors, each response opens with its label)
+    t = Thread(
+        comments=tuple(Comment(id=f"c{n}", author=None, text=x) for n, x in enumerate(lines, 1)),
+        source="paste",
+    )
+    got = sides(t)
+    # "We agree." and "Strongly agree" back the proposal, as Response 1 does, not Response 2.
+    assert got[0] is not None and got[2] == got[0] and got[3] == got[0] and apart(got, 0, 1)
+
+
 def test_minutes_speakers_named_by_their_role_are_one_person_each() -> None:
     t = thread(
         "Item 3. The proposal to open the hall on Sundays.",
