@@ -105,7 +105,7 @@ RETRACT = (
     r"|\bsorry for the noise\b|\bI jumped the gun\b|\b(?:that'?s|thats) on me\b"
     r"|\bscrap (?:that|what i said)\b"
     r"|\bI'?(?:ll| will) stand down\b|\bI'?(?:ll| will) stop objecting\b"
-    r"|\bI (?:withdraw|drop) my objection\b"
+    r"|\bI(?:'d| would|'ll| will)? (?:withdraw|drop) my objection\b"
     # In minutes: "she withdrew her objection", "he would not stand in the way"
     r"|\b(?:withdrew|dropped) (?:his|her|their) objection\b"
     r"|\bwould(?: not|n'?t) (?:stand in the way|oppose)\b"
@@ -194,8 +194,17 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     ("disagree", ("i was",), _WAS_FOR),
     ("agree", ("i was",), _WAS_AGAINST),
     # "a no from me", "still a yes from me" (the sentence patterns hold the bare "no from me").
-    ("disagree", ("from me",), r"(?:^|[.!?]\s+)\W*(?:so )?(?:still )?a no from me\b"),
-    ("agree", ("from me",), r"(?:^|[.!?]\s+)\W*(?:so )?(?:still )?a yes from me\b"),
+    # "Still no from me unless ...", "Vote no for me" too.
+    (
+        "disagree",
+        ("from me", "for me"),
+        r"(?:^|[.!?]\s+)\W*(?:so )?(?:still )?(?:a )?no from me\b|\bvote no (?:for|from) me\b",
+    ),
+    (
+        "agree",
+        ("from me", "for me"),
+        r"(?:^|[.!?]\s+)\W*(?:so )?(?:still )?(?:a )?yes from me\b|\bvote yes (?:for|from) me\b",
+    ),
     # A rumour's deniers and doubters: "please stop spreading this", "are you sure?", "for
     # real?", "pics or it didn't happen".
     (
@@ -1010,7 +1019,9 @@ _THING_VOTE = re.compile(
     r"|\bI(?:'ll| will|'m| am)? (?:now )?(?:move|moving|switch|switching|come round) to "
     r"(?:supporting|opposing|backing) (?:it\b|(?:the|this)\b)"
     r"|\b(?:I'?m|I am) (?:strongly |firmly |fully |totally |very much |still )?"
-    r"(?:against|opposed to|in favou?r of) (?:the|this|a|an|any)\b|"
+    r"(?:against|opposed to|in favou?r of) (?:the|this|a|an|any)\b"
+    # "... Vote no for me": a vote, wherever it comes
+    r"|\bvote (?:no|yes) (?:for|from) me\b|"
     + _REPORTED_AGAINST
     + "|"
     + _REPORTED_FOR

@@ -2130,6 +2130,18 @@ def test_a_consultation_response_answers_the_proposal_not_the_response_before() 
     assert got[0] is not None and got[2] == got[0] and got[3] == got[0] and apart(got, 0, 1)
 
 
+def test_no_from_me_and_vote_no_for_me_are_votes_and_dropping_an_objection_concedes() -> None:
+    for text, sign in (
+        ("Still no from me unless a lawyer looks at the liability side first.", -1),
+        ("Yes from me, it is overdue.", 1),
+        ("Still think the money is better spent on the mats. Vote no for me", -1),
+    ):
+        found = cue(text)
+        assert found is not None and found.sign == sign and found.vote == 2, text
+    found = cue("If the public tracker stays the only tracker, I'd drop my objection.")
+    assert found is not None and found.sign > 0
+
+
 def test_minutes_speakers_named_by_their_role_are_one_person_each() -> None:
     t = thread(
         "Item 3. The proposal to open the hall on Sundays.",
