@@ -493,6 +493,9 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         ("point", "saying", "says", "said", "build"),
         r"\bI (?:take|accept|see|hear|understand|get|appreciate) (?:the|your|his|her|their"
         r"|[\w.\-]+'s|[\w.\-]+ [\w.\-]+'s) point\b"
+        # "ok I'll concede the solo members point"
+        r"|\bI(?:'ll| will)? concede (?:the|your|his|her|their|that|[\w.\-]+'s)(?: [\w\-]+){0,3}"
+        r" point\b"
         r"|\bI (?:hear|understand|see|get|appreciate) what (?:\w+ ){1,2}(?:is saying|was saying"
         r"|says|said|means|is getting at)\b"
         r"|^\W*(?:I (?:would|'d) like to )?build(?:ing)? on (?:what|\w+(?: \w+)?'s (?:point|idea"

@@ -651,8 +651,11 @@ _ASKS_PLAINLY = re.compile(
 # An opening that invites answers: "Tell us who you are", "Share your setup".
 _INVITES = re.compile(
     r"\b(?:tell us|introduce yourself|introduce yourselves|share your|post your|show us|let us"
-    r" know|drop your|say hi|(?:your|members'?|people'?s|everyone'?s|residents'?) (?:views"
-    r"|thoughts|opinions|feedback|input|comments)"
+    r" know|drop your|say hi|(?:your|members'?|people'?s|everyone'?s|residents'?|the community'?s)"
+    r" (?:views?|thoughts|opinions|feedback|input|comments)"
+    # "Thoughts before the AGM please.", "Comments open for two weeks."
+    r"|\bthoughts(?: before [^.?!]{1,40}?)? (?:please|welcome)\b|\bcomments (?:are )?open\b"
+    r"|\bfeedback (?:is )?welcome\b"
     # "Post what you're working on this week!", "What are you all reading?"
     r"|(?:post|share|show us) what (?:you|u|y'?all|everyone)"
     r"|what (?:are|is) (?:you|everyone|y'?all)(?: all| guys)? (?:working on|reading|playing"

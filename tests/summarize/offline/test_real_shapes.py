@@ -2142,6 +2142,31 @@ def test_no_from_me_and_vote_no_for_me_are_votes_and_dropping_an_objection_conce
     assert found is not None and found.sign > 0
 
 
+def test_replies_to_a_post_inviting_thoughts_answer_it_and_conceding_a_point_agrees() -> None:
+    t = forum(
+        [
+            (
+                "jo",
+                "Two auto-belays for the wall, £4,800. Thoughts before the AGM please.",
+                None,
+            ),
+            (
+                "bev",
+                "We have 14 people on the waiting list who don't have a partner. Buy them.",
+                "p1",
+            ),
+            ("hex", "Members should learn to belay each other, thats the point of a club.", "p1"),
+            ("tom", "Still think the money is better spent on mats. Vote no for me", "p1"),
+        ],
+        title="Auto-belays for the club wall",
+    )
+    got = sides(t)
+    # bev's "don't" is no contrast with the post that asked for views
+    assert got[1] is None or got[1] != got[3]
+    found = cue("ok I'll concede the solo members point, I hadnt thought about them")
+    assert found is not None and found.sign > 0
+
+
 def test_minutes_speakers_named_by_their_role_are_one_person_each() -> None:
     t = thread(
         "Item 3. The proposal to open the hall on Sundays.",
