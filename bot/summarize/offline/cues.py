@@ -1226,7 +1226,8 @@ _TITLE = r"(?:(?:" + "|".join(sorted(TITLES)) + r")\.?\s+)?"
 
 
 def _name(group: str, words: int = 2) -> str:
-    more = r"(?:\s+[^\W\d_][\w.\-]*)?" if words == 2 else ""
+    # (a second word may be a number: "Response 1", "R 12")
+    more = r"(?:\s+(?:[^\W\d_][\w.\-]*|\d{1,4}\b))?" if words == 2 else ""
     return rf"@?(?:/?u/)?(?P<{group}>{_TITLE}[^\W\d_][\w.\-]*{more})"
 
 
@@ -1263,6 +1264,16 @@ _NAMED_ROWS: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
             r"\b(?:support|back|second|share|echo|build(?:ing)?\s+on)\s+"
             + _name("views", 1)
             + r"'s\s+(?:view|point|idea|proposal|position|suggestion|concern)s?\b",
+            _I,
+        ),
+    ),
+    # "We share the concern in response 2", "I share the view of Cllr Amadi"
+    (
+        ("share",),
+        re.compile(
+            r"\bshare\s+(?:the|their|his|her|its)\s+(?:view|concern|point|position|objection"
+            r"|worry|worries|reservation)s?\s+(?:in|of|from|(?:raised|made|expressed|set out)"
+            r"\s+(?:by|in))\s+" + _name("shared"),
             _I,
         ),
     ),
@@ -1354,7 +1365,7 @@ _NAMED_ROWS.append(
 )
 _NAMED_ROWS.append((("nta", "yta", "esh"), re.compile(r"^\W*(?P<aita>nta|yta|esh)\b", _I | re.M)))
 _AGREEING_GROUPS = frozenset(
-    {"said", "plus", "imwith", "sameas", "saidit", "onside", "views", "goodpt", "asays"}
+    {"said", "plus", "imwith", "sameas", "saidit", "onside", "views", "shared", "goodpt", "asays"}
 )
 # Who else may be named: the opening poster and "the parent" (the comment answered).
 OP = "\x00op"

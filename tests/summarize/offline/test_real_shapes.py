@@ -2167,6 +2167,19 @@ def test_replies_to_a_post_inviting_thoughts_answer_it_and_conceding_a_point_agr
     assert found is not None and found.sign > 0
 
 
+def test_a_response_is_named_by_its_number_and_sharing_its_concern_agrees() -> None:
+    from bot.summarize.offline.cues import named_person
+
+    names = {"response 1": "Response 1", "response 2": "Response 2", "tom": "Tom"}
+    for text, found in (
+        ("I agree with response 1. The litter is a disgrace.", ("Response 1", 0)),
+        ("We share the concern in response 2.", ("Response 2", 1)),
+        ("I share the view of Tom on this", ("Tom", 1)),
+        ("agree with Tom 100%", ("Tom", 0)),
+    ):
+        assert named_person(text, 0, len(text), names) == found, text
+
+
 def test_minutes_speakers_named_by_their_role_are_one_person_each() -> None:
     t = thread(
         "Item 3. The proposal to open the hall on Sundays.",
