@@ -517,7 +517,27 @@ class _Linker:
             parent = self.ids.get(reply_to)
             if parent is not None and parent < doc.index:
                 return parent, "reply"
+        if self.names and not self.tree and doc.spans and doc.cue is None:
+            # "it literally cannot taste different moss. same bread": a chat turn whose first
+            # sentence ends with a participant's name speaks to them (a cue is read as before:
+            # "no its a corded one sorry sol" answers what Sol asked)
+            target = self._named_target(doc, self._trailing_name(doc), who)
+            if target is not None:
+                return target, "reply"
         return None, ""
+
+    def _trailing_name(self, doc: Doc) -> str | None:
+        b, e = doc.spans[0]
+        text = doc.comment.text
+        stop = _RUN_ON.search(text, b, e)  # chat runs its sentences on ("... moss. same bread")
+        for end in (e,) if stop is None else (stop.start() + 1, e):
+            match = _LAST_WORD.search(text, b, end)
+            if match is None:
+                continue
+            word = match.group(1).casefold()
+            if word not in STOPWORDS and len(word) >= 3 and word in self.names:
+                return self.names[word]
+        return None
 
     def _named_target(self, doc: Doc, name: str | None, who: str) -> int | None:
         if name is None or name == who:
@@ -642,6 +662,9 @@ def _echo_denial(doc: Doc, other: Doc) -> bool:
     return root(word) in {root(t) for t in tokens(other_text[:2000])}
 
 
+_RUN_ON = re.compile(r"[.!?]+\s+(?=[a-z])")
+# The last word of a sentence, after a space or a comma ("... taste different moss.").
+_LAST_WORD = re.compile(r"[\s,]@?([^\W\d_][\w.\-]*?)[\s.!?,)]*$")
 # A chat question asked without its "?" ("do they do laptops or just electrical stuff").
 _ASKS_PLAINLY = re.compile(
     r"\W*(?:do|does|did|is|are|can|could|will|would|what|whats|what's|when|where|who|how"

@@ -1855,6 +1855,22 @@ def test_options_listed_before_which_would_you_take_are_the_choice() -> None:
     assert apart(got, 1, 2) and got[3] == got[2] and got[4] == got[1]
 
 
+def test_a_chat_turn_ending_its_first_sentence_with_a_name_speaks_to_them() -> None:
+    from bot.summarize.offline import _analyse
+    from bot.summarize.offline.model import Reporter
+
+    t = thread(
+        "moss: toast cut diagonally tastes better and i will not be explaining myself",
+        "rennie: straight down the middle so you get soldiers for dipping",
+        "kip: it literally cannot taste different moss. same bread",
+        "jools: honestly whatever, just make more toast kip",
+    )
+    docs = _analyse(t, Reporter(None)).docs
+    assert (docs[2].target, docs[2].link) == (0, "reply")
+    assert (docs[3].target, docs[3].link) == (2, "reply")
+    assert docs[1].target is None  # "dipping" names nobody
+
+
 def test_granting_a_point_weighs_less_than_arguing_with_its_camp() -> None:
     got = sides(
         t := thread(
