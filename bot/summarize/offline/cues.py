@@ -189,6 +189,16 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         _REPORTED_AGAINST,
     ),
     ("disagree", ("counter",), r"^\W*counter[- ]?(?:point|argument)\b"),
+    # "Sorry but that's the airline's problem", "I'm sorry love but asking for money is rude",
+    # "how is that any better": polite and rhetorical disagreement with what it answers
+    (
+        "disagree",
+        ("sorry", "how is"),
+        r"^\W*(?:I'?m |im )?sorry(?:,? (?:love|mate|pal|dude|man|guys|all|folks))?,? but\b"
+        r"(?! (?:I|i) (?:can'?t|cannot|couldn'?t) (?:find|see|make|get|attend|come|join)\b)"
+        r"|\bhow (?:is|was|would) (?:that|this|it) (?:any |even )?(?:better|different|fair"
+        r"|worse)\s*\?",
+    ),
     ("disagree", ("vote",), _VOTE_CHANGE_AGAINST),
     ("disagree", ("vote", "voting"), _VOTING_AGAINST),
     ("disagree", ("i was",), _WAS_FOR),

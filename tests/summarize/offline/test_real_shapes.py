@@ -1871,6 +1871,18 @@ def test_a_chat_turn_ending_its_first_sentence_with_a_name_speaks_to_them() -> N
     assert docs[1].target is None  # "dipping" names nobody
 
 
+def test_sorry_but_and_how_is_that_better_disagree() -> None:
+    for text in (
+        "Sorry but that's the airline's problem, not the person in front's.",
+        "I'm sorry love but asking for money on an invitation is rude.",
+        "the alternative is 40 people buying us things. how is that any better?",
+    ):
+        found = cue(text)
+        assert found is not None and found.sign < 0, text
+    for text in ("sorry but I can't make it on friday", "sorry for the late reply, busy week"):
+        assert cue(text) is None, text
+
+
 def test_granting_a_point_weighs_less_than_arguing_with_its_camp() -> None:
     got = sides(
         t := thread(
