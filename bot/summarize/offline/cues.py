@@ -362,7 +362,8 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"|video|page|source)\s*\?"
         r"|\bsays who\b|\bwho (?:said|told you) (?:that|this|so)\s*\?"
         r"|\b(?:can|could) (?:anyone|anybody|someone|somebody) (?:actually )?confirm\b"
-        r"|\b(?:any|got a|have a|what'?s (?:the|your)|need a|where'?s (?:the|your))"
+        r"|\b(?:any|got a|have a|what'?s (?:the|your)|need a|where'?s (?:the|your)"
+        r"|is there (?:a|an|any))(?: actual| real| official)?"
         r" (?:source|proof|confirmation|evidence|link)s?\b"
         r"|\bis (?:this|that|it) (?:even |actually |really )?(?:true|confirmed|real|legit)"
         # (chat asks without its "?": "is that confirmed anywhere or just your neighbour")

@@ -628,6 +628,8 @@ class _Linker:
             return False  # (a laugh or an aside that shares no term with the thread: no case)
         if _OFFERS_OR_ASKS.match(own) is not None:
             return False  # "Do you need any more volunteers? I used to repair bikes"
+        if doc.spans and _ASKS_ABOUT.match(doc.comment.text, doc.spans[0][0], doc.spans[0][1]):
+            return False  # "Does Renovate keep the version comment? I like seeing it."
         if grants_a_point(doc.comment.text, doc.spans):
             return False  # "ugh. decorative soup. fine, thats annoyingly good"
         if doc.spans and _COMPLIMENTS.match(doc.comment.text, doc.spans[0][0], doc.spans[0][1]):
@@ -665,6 +667,13 @@ def _echo_denial(doc: Doc, other: Doc) -> bool:
 _RUN_ON = re.compile(r"[.!?]+\s+(?=[a-z])")
 # The last word of a sentence, after a space or a comma ("... taste different moss.").
 _LAST_WORD = re.compile(r"[\s,]@?([^\W\d_][\w.\-]*?)[\s.!?,)]*$")
+# A first sentence that asks about something ("Does Renovate keep the version comment next to
+# the hash?"), not the rhetorical "does anyone really believe that?" or "do you even ...?".
+_ASKS_ABOUT = re.compile(
+    r"\W*(?:does|do|is|are|can|will|would|has|have|which|what|how|where|when)\b"
+    r"(?![^?]*\b(?:you|u|anyone|anybody|really|actually|seriously|even|honestly)\b)[^?]*\?\s*$",
+    re.IGNORECASE,
+)
 # A chat question asked without its "?" ("do they do laptops or just electrical stuff").
 _ASKS_PLAINLY = re.compile(
     r"\W*(?:do|does|did|is|are|can|could|will|would|what|whats|what's|when|where|who|how"

@@ -1883,6 +1883,22 @@ def test_sorry_but_and_how_is_that_better_disagree() -> None:
         assert cue(text) is None, text
 
 
+def test_a_forum_reply_asking_about_something_is_no_rebuttal() -> None:
+    t = forum(
+        [
+            ("gorse", "Pin third-party actions to a full commit hash. Tags are mutable.", None),
+            ("lattice", "Agreed. And let Renovate bump the hashes so you stay current.", "p1"),
+            ("marram", "Does Renovate keep the version comment next to the hash? I like it.", "p2"),
+            ("lattice", "Yes, it updates the trailing # v4.2.1 comment too.", "p3"),
+        ],
+        title="Pin CI actions to a hash",
+    )
+    assert len({s for s in sides(t) if s is not None}) < 2
+    # a doubter's question is still a query
+    found = cue("Is there an actual source for this? The post links a screenshot.")
+    assert found is not None and found.kind == "query"
+
+
 def test_granting_a_point_weighs_less_than_arguing_with_its_camp() -> None:
     got = sides(
         t := thread(
