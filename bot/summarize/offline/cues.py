@@ -522,6 +522,13 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"\b(?:should|needs to|deserves to) be (?:pinned|the top comment|top comment)\b",
     ),
     ("agree", ("spot on",), r"\bspot on\b"),
+    # "makes sense tbh, they cut 300 jobs", "that makes total sense": not "makes sense if ..."
+    (
+        "agree",
+        ("sense",),
+        r"^\W*(?:(?:yeah|yep|ok|okay|ah|oh),? )?(?:(?:that|it|this) )?makes"
+        r" (?:total |perfect |complete )?sense\b(?!\s+(?:if|when|for|to|in|on|but)\b)",
+    ),
     (
         "agree",
         ("right",),

@@ -1899,6 +1899,16 @@ def test_a_forum_reply_asking_about_something_is_no_rebuttal() -> None:
     assert found is not None and found.kind == "query"
 
 
+def test_makes_sense_agrees_unless_it_sets_a_condition() -> None:
+    for text in (
+        "makes sense tbh, they cut like 300 jobs in the summer, no way theyre hiring grads",
+        "ah that makes total sense, thanks",
+    ):
+        found = cue(text)
+        assert found is not None and found.sign > 0, text
+    assert cue("makes sense if you live alone") is None
+
+
 def test_granting_a_point_weighs_less_than_arguing_with_its_camp() -> None:
     got = sides(
         t := thread(
