@@ -1567,9 +1567,18 @@ def reply_contrast(text: str, quoted: bool) -> Cue | None:
     return None
 
 
+# Letters and digits kept, every other ASCII character a space (for `bytes.translate`).
+_ALNUM_KEEP = bytes(c if chr(c).isalnum() else 32 for c in range(128)) + bytes(range(128, 256))
+
+
 def _tokens(text: str) -> list[str]:
     lowered = fold_chars(text).lower()
-    pattern = _ASCII_TOKEN if lowered.isascii() else _TOKEN  # the same words
+    ascii_ = lowered.isascii()
+    if ascii_ and "'" not in lowered:
+        # With no apostrophe, `_ASCII_TOKEN`'s words are the runs of letters and digits: split
+        # in C (several times faster than the pattern; most comments).
+        return lowered.encode("ascii").translate(_ALNUM_KEEP).decode("ascii").split()
+    pattern = _ASCII_TOKEN if ascii_ else _TOKEN  # the same words
     if "n't" not in lowered:
         return pattern.findall(lowered)  # nothing to split (issue 13)
     out = []

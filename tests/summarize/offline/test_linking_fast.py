@@ -1,0 +1,46 @@
+"""The fast paths of the linking stage (`claim`, `cues`) against the patterns they stand for:
+the same tokens and the same sentence splits on generated text."""
+
+from __future__ import annotations
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from bot.summarize.offline import claim, cues
+
+# Letters (both cases), digits, joiners, clause marks, blanks and other punctuation.
+_ASCII = st.text(alphabet="abAZ09'-_ .,;:()!?\n\t\"", max_size=60)
+_ANY = st.text(alphabet="abAZ09'-_ .,;:()!?\n\t\u2019\u00e9\u0130", max_size=60)
+
+
+@given(_ASCII)
+@example("uniforms, because (they) cost: a lot; so")
+@example("it's well-known - a fact")
+def test_tokens_or_breaks_match_the_pattern(text: str) -> None:
+    lowered = text.lower()
+    assert claim._ascii_tokens_or_breaks(lowered) == claim._ASCII_TOKEN_OR_BREAK.findall(lowered)
+
+
+@given(_ANY)
+@example("School uniforms don't help, and they cost 30 pounds.")
+@example("no uniforms")
+def test_negation_tokens_match_the_pattern(text: str) -> None:
+    from bot.textfold import fold_chars
+
+    lowered = fold_chars(text).lower()
+    pattern = cues._ASCII_TOKEN if lowered.isascii() else cues._TOKEN
+    expected: list[str] = []
+    for token in pattern.findall(lowered):
+        if "n't" in lowered and token.endswith("n't"):
+            expected += [token[:-3], "n't"]
+        else:
+            expected.append(token)
+    assert cues._tokens(text) == expected
+
+
+@given(st.text(alphabet="ab .?!\n", max_size=40))
+@example("One. Two")
+@example("Ends here.")
+@example("")
+def test_sentences_split_as_the_pattern(text: str) -> None:
+    assert claim._sentences(text) == claim._SENTENCE_END.split(text)
