@@ -44,3 +44,29 @@ def test_negation_tokens_match_the_pattern(text: str) -> None:
 @example("")
 def test_sentences_split_as_the_pattern(text: str) -> None:
     assert claim._sentences(text) == claim._SENTENCE_END.split(text)
+
+
+_OPENING_PIECES = [
+    "No. ", "no way ", "Nope, ", "Yes, ", "yes from me ", "hell yes ", "I support ", "I'm against ",
+    "Against. ", "keep it ", "But ", "however ", "Actually, ", "well, actually ", "except ",
+    "The ", "school ", "_x ", "@bob ", "lol ", "(no) ", "\u00e9t\u00e9 ", "100% ", "^ ", "this. ",
+    "\n", "It's true ", "it is fake ", "so still a no ", "I have doubts ", "K ", "\u212a ", "? ",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_OPENING_PIECES), min_size=1, max_size=8))
+@example(["But ", "The "])
+@example(["@bob ", "No. "])
+def test_first_sentence_openings_rule_out_no_match(parts: list[str]) -> None:
+    """What `cues._sentence_cues` says of the first sentence's opening never rules out a
+    match of the patterns `read_cue` runs there (`cues._OPENING_PATTERNS`)."""
+    from bot.summarize.text import sentence_spans
+
+    text = "".join(parts)
+    spans = sentence_spans(text)
+    if not spans:
+        return
+    b, e = spans[0]
+    _, opening = cues._sentence_cues(text, spans)
+    for allowed, pattern in zip(opening, cues._OPENING_PATTERNS, strict=True):
+        assert allowed or pattern.match(text, b, e) is None
