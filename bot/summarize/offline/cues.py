@@ -972,7 +972,7 @@ _SENTENCE_OPENINGS = Openings([first_words(p) for p in _OPENING_PATTERNS])
 _ALL = (True,) * len(_OPENING_PATTERNS)
 _WHICH = _SENTENCE_OPENINGS.which
 _OF, _OTHER = _SENTENCE_OPENINGS.by_word()  # `which` of a sentence with no lead (most)
-_NONE = not any(_OTHER)  # a first word no pattern opens with rules out all three
+_NONE = not any(_OTHER)  # a first word no pattern opens with rules out all of them
 
 
 _PLUS_ONE_TO_A_THING = re.compile(r"\+1\s+(?:to|for)\s+(?:the|a|an|this|that|more|less)\b", _I)
