@@ -1145,7 +1145,7 @@ def _first_cue(
     k, at, kind = found[0]
     if kind == "agree":
         cue = _agreement(folded, spans, found, k, at)
-        if _PLUS_ONE_TO_A_THING.match(folded, at):
+        if folded.startswith("+1", at) and _PLUS_ONE_TO_A_THING.match(folded, at):
             cue = replace(
                 cue, addressed=False
             )  # "+1 to the ban": agrees with a thing, not a person

@@ -70,3 +70,34 @@ def test_first_sentence_openings_rule_out_no_match(parts: list[str]) -> None:
     _, opening = cues._sentence_cues(text, spans)
     for allowed, pattern in zip(opening, cues._OPENING_PATTERNS, strict=True):
         assert allowed or pattern.match(text, b, e) is None
+
+
+@given(
+    st.text(
+        alphabet="([+-pfica PFICA:)]\u2705\u274c\u0130\u0131\u2212\u00a0\u0661.x 1\n", max_size=14
+    )
+)
+@example("(+) uniforms")
+@example("\u0130n favour: yes")
+@example(" 1. Con: costly")
+def test_marks_found_as_the_pattern_finds_them(text: str) -> None:
+    from bot.summarize.offline import sides
+
+    found, expected = sides._marked(text), sides._MARK.match(text)
+    assert (found and found.span()) == (expected and expected.span())
+
+
+def test_mark_openings_cover_every_character_the_pattern_opens_with() -> None:
+    """A character outside `_MARK_FIRST` that is neither white space nor a digit opens no
+    mark: no character case-folds to a mark's first letter but those listed."""
+    import re
+
+    from bot.summarize.offline import sides
+
+    opens = re.compile(r"(?i)[pfica]|[(\[+\-\u2705\U0001f44d\u274c\U0001f44e]")
+    missing = [
+        hex(code)
+        for code in range(0x110000)
+        if opens.match(chr(code)) and chr(code) not in sides._MARK_FIRST
+    ]
+    assert missing == []
