@@ -182,6 +182,21 @@ _HEADING = re.compile(
     r"|(?P<con>cons|con|arguments? against(?: it)?|(?:against|con)\s*:))\s*:?\s*$",
     re.IGNORECASE,
 )
+# What a text whose first character is not white space must open with for `_MARK` to match
+# there (its number's digits aside): its marks' first characters, in both cases, with the two
+# that IGNORECASE matches to "i".
+_MARK_FIRST = frozenset("([+-pPfFiIcCaA\u0130\u0131\u2705\U0001f44d\u274c\U0001f44e")
+
+
+def _marked(text: str) -> re.Match[str] | None:
+    """``_MARK.match(text)``, with no run where the first character rules it out (most
+    comments open with a word that is no mark)."""
+    first = text[:1]
+    if first in _MARK_FIRST or first.isspace() or first.isdecimal():
+        return _MARK.match(text)
+    return None
+
+
 MARK_WEIGHT = 1.0
 MIN_MARKED = 2  # one "Pro:" is a word; a list marks several lines
 
@@ -201,7 +216,7 @@ def _marker_edges(docs: list[Doc], add) -> set[int]:
         if heading is not None:
             section = 1 if heading.group("pro") else -1
             continue
-        mark = _MARK.match(text)
+        mark = _marked(text)
         if mark is not None:
             sign = 1 if mark.group("pro") else -1
             number = mark.group("number")

@@ -1,0 +1,103 @@
+"""The fast paths of the linking stage (`claim`, `cues`) against the patterns they stand for:
+the same tokens and the same sentence splits on generated text."""
+
+from __future__ import annotations
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from bot.summarize.offline import claim, cues
+
+# Letters (both cases), digits, joiners, clause marks, blanks and other punctuation.
+_ASCII = st.text(alphabet="abAZ09'-_ .,;:()!?\n\t\"", max_size=60)
+_ANY = st.text(alphabet="abAZ09'-_ .,;:()!?\n\t\u2019\u00e9\u0130", max_size=60)
+
+
+@given(_ASCII)
+@example("uniforms, because (they) cost: a lot; so")
+@example("it's well-known - a fact")
+def test_tokens_or_breaks_match_the_pattern(text: str) -> None:
+    lowered = text.lower()
+    assert claim._ascii_tokens_or_breaks(lowered) == claim._ASCII_TOKEN_OR_BREAK.findall(lowered)
+
+
+@given(_ANY)
+@example("School uniforms don't help, and they cost 30 pounds.")
+@example("no uniforms")
+def test_negation_tokens_match_the_pattern(text: str) -> None:
+    from bot.textfold import fold_chars
+
+    lowered = fold_chars(text).lower()
+    pattern = cues._ASCII_TOKEN if lowered.isascii() else cues._TOKEN
+    expected: list[str] = []
+    for token in pattern.findall(lowered):
+        if "n't" in lowered and token.endswith("n't"):
+            expected += [token[:-3], "n't"]
+        else:
+            expected.append(token)
+    assert cues._tokens(text) == expected
+
+
+@given(st.text(alphabet="ab .?!\n", max_size=40))
+@example("One. Two")
+@example("Ends here.")
+@example("")
+def test_sentences_split_as_the_pattern(text: str) -> None:
+    assert claim._sentences(text) == claim._SENTENCE_END.split(text)
+
+
+_OPENING_PIECES = [
+    "No. ", "no way ", "Nope, ", "Yes, ", "yes from me ", "hell yes ", "I support ", "I'm against ",
+    "Against. ", "keep it ", "But ", "however ", "Actually, ", "well, actually ", "except ",
+    "The ", "school ", "_x ", "@bob ", "lol ", "(no) ", "\u00e9t\u00e9 ", "100% ", "^ ", "this. ",
+    "\n", "It's true ", "it is fake ", "so still a no ", "I have doubts ", "K ", "\u212a ", "? ",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_OPENING_PIECES), min_size=1, max_size=8))
+@example(["But ", "The "])
+@example(["@bob ", "No. "])
+def test_first_sentence_openings_rule_out_no_match(parts: list[str]) -> None:
+    """What `cues._sentence_cues` says of the first sentence's opening never rules out a
+    match of the patterns `read_cue` runs there (`cues._OPENING_PATTERNS`)."""
+    from bot.summarize.text import sentence_spans
+
+    text = "".join(parts)
+    spans = sentence_spans(text)
+    if not spans:
+        return
+    b, e = spans[0]
+    _, opening = cues._sentence_cues(text, spans)
+    for allowed, pattern in zip(opening, cues._OPENING_PATTERNS, strict=True):
+        assert allowed or pattern.match(text, b, e) is None
+
+
+@given(
+    st.text(
+        alphabet="([+-pfica PFICA:)]\u2705\u274c\u0130\u0131\u2212\u00a0\u0661.x 1\n", max_size=14
+    )
+)
+@example("(+) uniforms")
+@example("\u0130n favour: yes")
+@example(" 1. Con: costly")
+def test_marks_found_as_the_pattern_finds_them(text: str) -> None:
+    from bot.summarize.offline import sides
+
+    found, expected = sides._marked(text), sides._MARK.match(text)
+    assert (found and found.span()) == (expected and expected.span())
+
+
+def test_mark_openings_cover_every_character_the_pattern_opens_with() -> None:
+    """A character outside `_MARK_FIRST` that is neither white space nor a digit opens no
+    mark: no character case-folds to a mark's first letter but those listed."""
+    import re
+
+    from bot.summarize.offline import sides
+
+    opens = re.compile(r"(?i)[pfica]|[(\[+\-\u2705\U0001f44d\u274c\U0001f44e]")
+    missing = [
+        hex(code)
+        for code in range(0x110000)
+        if opens.match(chr(code)) and chr(code) not in sides._MARK_FIRST
+    ]
+    assert missing == []
