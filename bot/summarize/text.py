@@ -311,6 +311,10 @@ _SENTENCE_END = re.compile(r"[.!?\u2026\n](?:(?<=\n)|[.!?\u2026]*[\"'\u201d\u201
 # An end, marked by the empty group, and the white space after it: the next sentence starts at
 # the match's end (no white space to strip there).
 _SENTENCE_BREAK = re.compile(_SENTENCE_END.pattern + r"()\s*")
+# `_SENTENCE_BREAK` in a text with no "!", "?", "\u2026" or line break: the same matches, led by
+# a literal full stop, so that the regex engine jumps from one full stop to the next (a pattern led
+# by a class of characters tests every character of the text against the class: 2-3x slower).
+_FULL_STOP_BREAK = re.compile(r"\.(?:\.*[\"'\u201d\u2019)\]]*(?=\s))()\s*")
 # A full stop with this much white space after it ends a sentence whatever follows.
 _LOOK_AHEAD = 40
 
@@ -326,9 +330,13 @@ def sentence_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
     begin = start
     while begin < size and text[begin].isspace():
         begin += 1
+    if not ("\n" in text or "?" in text or "!" in text or "\u2026" in text):
+        breaks = _FULL_STOP_BREAK  # (four searches in C cost less than the class at each place)
+    else:
+        breaks = _SENTENCE_BREAK
     # A sentence starts where a match ends (its white space taken) and ends at the match's
     # mark: white space is stripped only before a line break (no loop per character).
-    for match in _SENTENCE_BREAK.finditer(text, start):
+    for match in breaks.finditer(text, start):
         end = match.start(1)
         after = match.end()
         if text[end - 1] != "\n":

@@ -1,0 +1,35 @@
+"""The fast paths of the reading stage (`bot.summarize.text`, `bot.summarize.offline.reading`)
+against the plain computations they stand for: the same spans, words, terms and documents."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+import bot.summarize.text as text_module
+from bot.summarize.text import sentence_spans
+
+# Full stops with what may follow them; "!", "?", "\u2026" and line breaks (which the full-stop
+# pattern leaves to the plain one) only now and then.
+_SENTENCE_PARTS = st.lists(
+    st.sampled_from(
+        [".", ". ", "..", " ", "\t", "\u00a0", "\x1c", '"', "'", ")", "]", "\u201d", "\u2019"]
+        + ["a", "B", "\u00e9", "\u00c9", "1", "e.g. x", " " * 38, " " * 39, " " * 40, "x. y"]
+    )
+    | st.sampled_from(["!", "?", "\u2026", "\n", "\r"]),
+    max_size=30,
+)
+
+
+@settings(max_examples=500)
+@given(_SENTENCE_PARTS, st.integers(0, 4))
+@example(["a", ".", " " * 38, "a", ". ", "B", ".", ")", " ", "."], 0)
+@example([" ", ".", " ", "a"], 1)
+@example(["a", ".", "B"], 0)
+def test_sentence_spans_by_full_stops_are_the_plain_ones(parts: list[str], start: int) -> None:
+    text = "".join(parts)
+    with pytest.MonkeyPatch.context() as patch:  # the plain pattern for every text
+        patch.setattr(text_module, "_FULL_STOP_BREAK", text_module._SENTENCE_BREAK)
+        expected = sentence_spans(text, start)
+    assert sentence_spans(text, start) == expected
