@@ -23,9 +23,11 @@ _WORD = re.compile(r"[^\W_]+(?:['\u2019\-\u2010\u2011][^\W_]+)*")
 _JOINERS = re.compile(r"[\-\u2010\u2011]")
 # ASCII: letters, digits and the two ASCII joiners kept, everything else a space (bytes.translate
 # is several times faster than the regex, which the rest of Unicode still takes).
-# In a text so kept, an apostrophe or hyphen that does not stand between two letters or digits
-# (one chunk is then not one word). Led by the joiner, so that the search skips to joiners.
-_LOOSE_JOINER = re.compile(r"['\-](?:(?![A-Za-z0-9])|(?<![A-Za-z0-9]['\-]))")
+# In a text so kept, an apostrophe or a hyphen that does not stand between two letters or digits
+# (one chunk is then not one word). One pattern a joiner, each led by its literal character, so
+# that the search jumps from one to the next (led by the class ['-], it tested every character).
+_LOOSE_APOSTROPHE = re.compile(r"'(?:(?![A-Za-z0-9])|(?<![A-Za-z0-9]'))")
+_LOOSE_HYPHEN = re.compile(r"-(?:(?![A-Za-z0-9])|(?<![A-Za-z0-9]-))")
 _ASCII_KEEP = bytes(c if chr(c).isalnum() or chr(c) in "'-" else 32 for c in range(128)) + bytes(
     range(128, 256)
 )
@@ -38,7 +40,10 @@ def words(text: str) -> list[str]:
         return _WORD.findall(text)
     kept = text.encode("ascii").translate(_ASCII_KEEP).decode("ascii")
     chunks = kept.split()
-    if ("'" not in text and "-" not in text) or _LOOSE_JOINER.search(kept) is None:
+    if not (
+        ("'" in text and _LOOSE_APOSTROPHE.search(kept))
+        or ("-" in text and _LOOSE_HYPHEN.search(kept))
+    ):
         return chunks  # every joiner joins two letters or digits: each chunk is one word
     out: list[str] = []
     for chunk in chunks:

@@ -3,12 +3,14 @@ against the plain computations they stand for: the same spans, words, terms and 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import bot.summarize.text as text_module
-from bot.summarize.text import sentence_spans
+from bot.summarize.text import sentence_spans, words
 
 # Full stops with what may follow them; "!", "?", "\u2026" and line breaks (which the full-stop
 # pattern leaves to the plain one) only now and then.
@@ -33,3 +35,15 @@ def test_sentence_spans_by_full_stops_are_the_plain_ones(parts: list[str], start
         patch.setattr(text_module, "_FULL_STOP_BREAK", text_module._SENTENCE_BREAK)
         expected = sentence_spans(text, start)
     assert sentence_spans(text, start) == expected
+
+
+# The tokenizer `words` stands for.
+_WORD = re.compile(r"[^\W_]+(?:['\u2019\-\u2010\u2011][^\W_]+)*")
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="ab0'- .,_\t", max_size=30))
+@example("a-b 'c d' e--f g'-h -")
+@example("don't role-play")
+def test_words_with_joiners_are_the_regex_words(text: str) -> None:
+    assert words(text) == _WORD.findall(text)
