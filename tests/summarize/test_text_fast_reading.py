@@ -47,3 +47,24 @@ _WORD = re.compile(r"[^\W_]+(?:['\u2019\-\u2010\u2011][^\W_]+)*")
 @example("don't role-play")
 def test_words_with_joiners_are_the_regex_words(text: str) -> None:
     assert words(text) == _WORD.findall(text)
+
+
+def test_read_gives_each_doc_its_own_fields() -> None:
+    """`read` makes its docs by position: each field holds what it is for."""
+    from bot.summarize.offline.cues import own_words
+    from bot.summarize.offline.model import Reporter
+    from bot.summarize.offline.reading import body_start, read
+    from bot.summarize.text import Terms
+    from bot.thread import Comment, Thread
+
+    texts = ["R1 (resident): Fewer cars, please.", "R2 (resident): > quoted\nI agree, fewer cars."]
+    texts += ["R3 (shop owner): No. Parking matters to the shops."]
+    thread = Thread(comments=[Comment(id=str(i), text=t) for i, t in enumerate(texts)])
+    docs, _, table = read(thread, Terms(), Reporter(None))
+    assert [doc.label for doc in docs] == ["R1", "R2", "R3"]
+    for i, (doc, text) in enumerate(zip(docs, texts, strict=True)):
+        assert (doc.index, doc.comment.text, doc.source) == (i, text, table)
+        assert doc.body > body_start(text)  # after the label
+        assert doc.spans == sentence_spans(text, doc.body)
+        assert doc.words == own_words(text, doc.spans)
+        assert doc.weighted == table.size(i) > 0

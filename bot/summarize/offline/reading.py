@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from itertools import repeat
 from operator import attrgetter
 from typing import Any
 
@@ -94,21 +95,22 @@ def read(
         idf, table = idf_table_of_numbers(term_lists, terms.vocabulary, least)
     else:
         idf, table = idf_table(term_lists, least)
-    weighted = table.sizes()
-    docs = []
-    for i, comment in enumerate(comments):
-        docs.append(
-            Doc(
-                index=i,
-                comment=comment,
-                body=bodies[i],
-                spans=span_lists[i],
-                source=table,
-                words=word_sets[i],
-                label=label[0] if (label := labels[i]) is not None else None,
-                weighted=weighted[i],
-            )
+    names = [label[0] if label is not None else None for label in labels]
+    # Doc(index, comment, body, spans, source, words, label, weighted): by position, the order of
+    # its fields, with no loop in Python (issue 13)
+    docs = list(
+        map(
+            Doc,
+            range(total),
+            comments,
+            bodies,
+            span_lists,
+            repeat(table),
+            word_sets,
+            names,
+            table.sizes(),
         )
+    )
     mark_junk(docs)
     _mark_off_topic(docs, table)
     return docs, idf, table
