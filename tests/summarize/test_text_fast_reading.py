@@ -68,3 +68,15 @@ def test_read_gives_each_doc_its_own_fields() -> None:
         assert doc.spans == sentence_spans(text, doc.body)
         assert doc.words == own_words(text, doc.spans)
         assert doc.weighted == table.size(i) > 0
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet='> "\u201c\u201d\u201e\u201f\u00a0\n\tab-:,.', max_size=40))
+@example('"quoted words here" - mine')
+@example("> quoted\nmine")
+def test_body_start_is_where_the_leading_quote_pattern_ends(text: str) -> None:
+    from bot.summarize.offline.reading import _LEADING_QUOTE, body_start
+
+    match = _LEADING_QUOTE.match(text)
+    expected = 0 if match is None or match.end() >= len(text.rstrip()) else match.end()
+    assert body_start(text) == expected

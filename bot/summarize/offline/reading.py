@@ -39,6 +39,7 @@ _LEADING_QUOTE = re.compile(
     r"\s*(?:(?:>[^\n]*(?:\n|$))+|[\"\u201c\u201e][^\"\u201c\u201d\u201e\n]{8,}[\"\u201d\u201f]"
     r"\s*[-\u2010-\u2015:,]?)\s*"
 )
+_QUOTE_OPENERS = frozenset('>"\u201c\u201e')  # what `_LEADING_QUOTE` starts with, but white space
 
 
 def read(
@@ -156,6 +157,9 @@ def respondent_labels(comments: list[Comment]) -> list[tuple[str, int] | None]:
 
 def body_start(text: str) -> int:
     """Where the commenter's own words start: after a leading quotation of someone else."""
+    first = text[:1]
+    if first not in _QUOTE_OPENERS and not first.isspace():
+        return 0  # `_LEADING_QUOTE` cannot match: no call of the regex engine (most comments)
     match = _LEADING_QUOTE.match(text)
     if match is None or match.end() >= len(text.rstrip()):
         return 0
