@@ -51,23 +51,25 @@ def test_words_with_joiners_are_the_regex_words(text: str) -> None:
 
 def test_read_gives_each_doc_its_own_fields() -> None:
     """`read` makes its docs by position: each field holds what it is for."""
-    from bot.summarize.offline.cues import own_words
+    from bot.summarize.offline.cues import is_junk, own_words
     from bot.summarize.offline.model import Reporter
     from bot.summarize.offline.reading import body_start, read
     from bot.summarize.text import Terms
     from bot.thread import Comment, Thread
 
     texts = ["R1 (resident): Fewer cars, please.", "R2 (resident): > quoted\nI agree, fewer cars."]
-    texts += ["R3 (shop owner): No. Parking matters to the shops."]
+    texts += ["R3 (shop owner): No. Parking matters to the shops.", "R4 (resident): hello"]
     thread = Thread(comments=[Comment(id=str(i), text=t) for i, t in enumerate(texts)])
     docs, _, table = read(thread, Terms(), Reporter(None))
-    assert [doc.label for doc in docs] == ["R1", "R2", "R3"]
+    assert [doc.label for doc in docs] == ["R1", "R2", "R3", "R4"]
+    assert [doc.junk for doc in docs] == [False, False, False, True]
     for i, (doc, text) in enumerate(zip(docs, texts, strict=True)):
         assert (doc.index, doc.comment.text, doc.source) == (i, text, table)
         assert doc.body > body_start(text)  # after the label
         assert doc.spans == sentence_spans(text, doc.body)
         assert doc.words == own_words(text, doc.spans)
-        assert doc.weighted == table.size(i) > 0
+        assert doc.weighted == table.size(i)
+        assert doc.junk == is_junk(text[doc.body :])
 
 
 @settings(max_examples=300)

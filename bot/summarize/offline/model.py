@@ -58,6 +58,7 @@ class Doc:
     # (The fields reading sets come first: it makes each doc with positional arguments, which
     # cost a third of what keywords matched against some twenty parameters do.)
     weighted: int = -1
+    junk: bool = False  # test post, greeting, bare link, emoji, bot output: never quoted
     unit: int = -1
     cue: Cue | None = None
     disagrees: bool = False  # holds a disagreement cue anywhere in its own words
@@ -66,7 +67,6 @@ class Doc:
     link: str = ""  # how the target was found: reply, named, previous, root
     replies: int = 0
     disputed: bool = False  # received a disagreeing reply
-    junk: bool = False  # test post, greeting, bare link, emoji, bot output: never quoted
     praise: bool = False  # thanks or praise with little else
     off_topic: bool = False  # thanks or praise with little else, or shares no terms: not quoted
     side: int | None = None

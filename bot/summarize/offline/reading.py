@@ -17,11 +17,12 @@ from typing import Any
 from bot.summarize.offline.cues import (
     PRAISE,
     PRAISE_WORD_SET,
+    is_junk,
     is_praise,
     own_words,
     own_words_of,
 )
-from bot.summarize.offline.linking import mark_junk, opening_index
+from bot.summarize.offline.linking import opening_index
 from bot.summarize.offline.model import Doc, Reporter
 from bot.summarize.text import (
     SUM_IN_ARRAYS,
@@ -61,6 +62,7 @@ def read(
     term_lists: list[list[Any]] = []
     span_lists: list[list[tuple[int, int]]] = []
     word_sets: list[frozenset[str]] = []
+    junk: list[bool] = []  # bots and junk (test posts, greetings, bare links, emoji): not quoted
     labels = respondent_labels(comments)
     report("reading", 0, total)
     for i, comment in enumerate(comments):
@@ -72,6 +74,7 @@ def read(
         bodies.append(body)
         spans = sentence_spans(text, body)
         span_lists.append(spans)
+        junk.append(comment.is_bot or is_junk(text[body:]))
         if comment.is_bot:
             term_lists.append([])
             word_sets.append(own_words(text, spans))
@@ -97,8 +100,8 @@ def read(
     else:
         idf, table = idf_table(term_lists, least)
     names = [label[0] if label is not None else None for label in labels]
-    # Doc(index, comment, body, spans, source, words, label, weighted): by position, the order of
-    # its fields, with no loop in Python (issue 13)
+    # Doc(index, comment, body, spans, source, words, label, weighted, junk): by position, the
+    # order of its fields, with no loop in Python (issue 13)
     docs = list(
         map(
             Doc,
@@ -110,9 +113,9 @@ def read(
             word_sets,
             names,
             table.sizes(),
+            junk,
         )
     )
-    mark_junk(docs)
     _mark_off_topic(docs, table)
     return docs, idf, table
 
