@@ -56,7 +56,7 @@ class Doc:
     label: str | None = None
     # How many terms its vector has (0: none, it says nothing on the topic); -1 until known.
     # (The fields reading sets come first: it makes each doc with positional arguments, which
-    # cost a third of what keywords matched against some twenty parameters do.)
+    # cost about half of what keywords matched against some twenty parameters do.)
     weighted: int = -1
     junk: bool = False  # test post, greeting, bare link, emoji, bot output: never quoted
     unit: int = -1

@@ -40,7 +40,8 @@ _LEADING_QUOTE = re.compile(
     r"\s*(?:(?:>[^\n]*(?:\n|$))+|[\"\u201c\u201e][^\"\u201c\u201d\u201e\n]{8,}[\"\u201d\u201f]"
     r"\s*[-\u2010-\u2015:,]?)\s*"
 )
-_QUOTE_OPENERS = frozenset('>"\u201c\u201e')  # what `_LEADING_QUOTE` starts with, but white space
+# What `_LEADING_QUOTE` can start with besides white space.
+_QUOTE_OPENERS = frozenset('>"\u201c\u201e')
 
 
 def read(
