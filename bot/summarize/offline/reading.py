@@ -10,17 +10,19 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from itertools import repeat
 from operator import attrgetter
 from typing import Any
 
 from bot.summarize.offline.cues import (
     PRAISE,
     PRAISE_WORD_SET,
+    is_junk,
     is_praise,
     own_words,
     own_words_of,
 )
-from bot.summarize.offline.linking import mark_junk, opening_index
+from bot.summarize.offline.linking import opening_index
 from bot.summarize.offline.model import Doc, Reporter
 from bot.summarize.text import (
     SUM_IN_ARRAYS,
@@ -38,6 +40,8 @@ _LEADING_QUOTE = re.compile(
     r"\s*(?:(?:>[^\n]*(?:\n|$))+|[\"\u201c\u201e][^\"\u201c\u201d\u201e\n]{8,}[\"\u201d\u201f]"
     r"\s*[-\u2010-\u2015:,]?)\s*"
 )
+# What `_LEADING_QUOTE` can start with besides white space.
+_QUOTE_OPENERS = frozenset('>"\u201c\u201e')
 
 
 def read(
@@ -59,6 +63,7 @@ def read(
     term_lists: list[list[Any]] = []
     span_lists: list[list[tuple[int, int]]] = []
     word_sets: list[frozenset[str]] = []
+    junk: list[bool] = []  # bots and junk (test posts, greetings, bare links, emoji): not quoted
     labels = respondent_labels(comments)
     report("reading", 0, total)
     for i, comment in enumerate(comments):
@@ -70,6 +75,7 @@ def read(
         bodies.append(body)
         spans = sentence_spans(text, body)
         span_lists.append(spans)
+        junk.append(comment.is_bot or is_junk(text[body:]))
         if comment.is_bot:
             term_lists.append([])
             word_sets.append(own_words(text, spans))
@@ -94,22 +100,23 @@ def read(
         idf, table = idf_table_of_numbers(term_lists, terms.vocabulary, least)
     else:
         idf, table = idf_table(term_lists, least)
-    weighted = table.sizes()
-    docs = []
-    for i, comment in enumerate(comments):
-        docs.append(
-            Doc(
-                index=i,
-                comment=comment,
-                body=bodies[i],
-                spans=span_lists[i],
-                source=table,
-                words=word_sets[i],
-                label=label[0] if (label := labels[i]) is not None else None,
-                weighted=weighted[i],
-            )
+    names = [label[0] if label is not None else None for label in labels]
+    # Doc(index, comment, body, spans, source, words, label, weighted, junk): by position, the
+    # order of its fields, with no loop in Python (issue 13)
+    docs = list(
+        map(
+            Doc,
+            range(total),
+            comments,
+            bodies,
+            span_lists,
+            repeat(table),
+            word_sets,
+            names,
+            table.sizes(),
+            junk,
         )
-    mark_junk(docs)
+    )
     _mark_off_topic(docs, table)
     return docs, idf, table
 
@@ -154,6 +161,9 @@ def respondent_labels(comments: list[Comment]) -> list[tuple[str, int] | None]:
 
 def body_start(text: str) -> int:
     """Where the commenter's own words start: after a leading quotation of someone else."""
+    first = text[:1]
+    if first not in _QUOTE_OPENERS and not first.isspace():
+        return 0  # `_LEADING_QUOTE` cannot match: no call of the regex engine (most comments)
     match = _LEADING_QUOTE.match(text)
     if match is None or match.end() >= len(text.rstrip()):
         return 0
