@@ -41,7 +41,6 @@ from bot.summarize.offline.cues import (
     REPORTED_WORDS,
     TITLES,
     grants_a_point,
-    is_junk,
     named_person,
     names_nobody,
     negates,
@@ -1107,9 +1106,3 @@ def _previous_speaker(
             continue
         return index
     return None
-
-
-def mark_junk(docs: list[Doc]) -> None:
-    """Bots and junk (test posts, greetings, bare links, emoji) are never quoted."""
-    for doc in docs:
-        doc.junk = doc.comment.is_bot or is_junk(doc.comment.text[doc.body :])
