@@ -573,8 +573,8 @@ class _Linker:
         elif (
             not plain
             and doc.spans
-            and not (self.opening_asks or self.invites or _ends_asking(other))
             and _echo_denial(doc, other)
+            and not (self.opening_asks or self.invites or _ends_asking(other))
         ):
             # "normal doesn't make it polite" to "it's normal now": takes up the word the
             # other argued with and denies what it does
