@@ -183,8 +183,13 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
             "objection",
             "opposition",
             "accept",
-            "justify",
-            "concern",
+            # (not "justify" or "concern" alone: most texts holding them hold no cue)
+            "not justify",
+            "n't justify",
+            "nt justify",
+            "raised",
+            "expressed",
+            "voiced",
         ),
         _REPORTED_AGAINST,
     ),
@@ -207,12 +212,12 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     # "Still no from me unless ...", "Vote no for me" too.
     (
         "disagree",
-        ("from me", "for me"),
+        ("from me", "vote no"),
         r"(?:^|[.!?]\s+)\W*(?:so )?(?:still )?(?:a )?no from me\b|\bvote no (?:for|from) me\b",
     ),
     (
         "agree",
-        ("from me", "for me"),
+        ("from me", "vote yes"),
         r"(?:^|[.!?]\s+)\W*(?:so )?(?:still )?(?:a )?yes from me\b|\bvote yes (?:for|from) me\b",
     ),
     # A rumour's deniers and doubters: "please stop spreading this", "are you sure?", "for
@@ -459,7 +464,13 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         (
             "favour",
             "favor",
-            "support",
+            # (not "support" alone: most texts holding it hold no cue)
+            "could support",
+            "would support",
+            "will support",
+            "can support",
+            "now support",
+            "still support",
             "supported",
             "backed",
             "endorsed",
@@ -525,7 +536,7 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     # "makes sense tbh, they cut 300 jobs", "that makes total sense": not "makes sense if ..."
     (
         "agree",
-        ("sense",),
+        ("makes sense", "makes total", "makes perfect", "makes complete"),
         r"^\W*(?:(?:yeah|yep|ok|okay|ah|oh),? )?(?:(?:that|it|this) )?makes"
         r" (?:total |perfect |complete )?sense\b(?!\s+(?:if|when|for|to|in|on|but)\b)",
     ),
