@@ -1892,7 +1892,8 @@ def _in_order(letters: str, word: str) -> bool:
     return True
 
 
-_RUN_ON_STOP = re.compile(r"[.!]+\s+(?=[a-z])")
+# (Tried only where a run of stops begins: a long run costs its length, not its square.)
+_RUN_ON_STOP = re.compile(r"(?<![.!])[.!]+\s+(?=[a-z])")
 
 
 def named_option(

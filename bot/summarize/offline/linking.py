@@ -530,10 +530,7 @@ class _Linker:
         text = doc.comment.text
         stop = _RUN_ON.search(text, b, e)  # chat runs its sentences on ("... moss. same bread")
         for end in (e,) if stop is None else (stop.start() + 1, e):
-            match = _LAST_WORD.search(text, b, end)
-            if match is None:
-                continue
-            word = match.group(1).casefold()
+            word = _last_word(text, b, end).casefold()
             if word not in STOPWORDS and len(word) >= 3 and word in self.names:
                 return self.names[word]
         return None
@@ -663,9 +660,26 @@ def _echo_denial(doc: Doc, other: Doc) -> bool:
     return root(word) in {root(t) for t in tokens(other_text[:2000])}
 
 
-_RUN_ON = re.compile(r"[.!?]+\s+(?=[a-z])")
-# The last word of a sentence, after a space or a comma ("... taste different moss.").
-_LAST_WORD = re.compile(r"[\s,]@?([^\W\d_][\w.\-]*?)[\s.!?,)]*$")
+# A full stop and a lower-case word: chat running its sentences on ("... moss. same bread").
+# (Tried only where a run of stops begins, so a long run costs its length, not its square.)
+_RUN_ON = re.compile(r"(?<![.!?])[.!?]+\s+(?=[a-z])")
+_SENTENCE_TAIL = " \t\n\r\f\v.!?,)"
+
+
+def _last_word(text: str, begin: int, end: int) -> str:
+    """The last word of `text[begin:end]` after a space or a comma, less the stops after it and
+    an "@" before it ("... taste different moss." -> "moss"); "" when there is none (one word,
+    or not a name's shape). Linear in the sentence, with no regex to backtrack."""
+    tail = text[begin:end].rstrip(_SENTENCE_TAIL)
+    cut = max(tail.rfind(" "), tail.rfind(","), tail.rfind("\n"), tail.rfind("\t"))
+    if cut < 0:
+        return ""
+    word = tail[cut + 1 :].removeprefix("@")
+    if not word or not word[0].isalpha() or not all(c.isalnum() or c in "_.-" for c in word):
+        return ""
+    return word
+
+
 # A first sentence that asks about something ("Does Renovate keep the version comment next to
 # the hash?"), not the rhetorical "does anyone really believe that?" or "do you even ...?".
 _ASKS_ABOUT = re.compile(

@@ -137,7 +137,14 @@ def test_hostile_shapes_stay_cheap() -> None:
         summary, _ = summarize_offline(thread)
         return time.thread_time() - started, summary
 
-    for unit, n in (("_a ", 10000), ("@a ", 10000), ("I agree, but ", 3000), ("(", 20000)):
+    for unit, n in (
+        ("_a ", 10000),
+        ("@a ", 10000),
+        ("I agree, but ", 3000),
+        ("(", 20000),
+        # a run of stops in one sentence, with a space before it (run-on and last-word reading)
+        ("x .....................................", 2000),
+    ):
         # The least of two runs each: interference only ever adds time.
         small = min(cost(unit * n)[0] for _ in range(2))
         large, summary = min((cost(unit * (2 * n)) for _ in range(2)), key=lambda r: r[0])
