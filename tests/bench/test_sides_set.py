@@ -32,6 +32,7 @@ HELDOUT_DIRS = (
     "heldout-18",
     "heldout-19",
     "heldout-20",
+    "heldout-21",
     "heldout-long",
 )
 PATHS = sorted(SET_DIR.glob("*.toml")) + [
@@ -265,6 +266,14 @@ _MIXED_KINDS = {
             (33, 2, 2),
             (8, 50),
         ),
+        (
+            "heldout-21",
+            37,
+            _ALL_FORMATS,
+            _MIXED_KINDS,
+            (33, 2, 2),
+            (8, 50),
+        ),
         # Long threads (issue 9): 60 to 150 comments each, one debate per format and kind.
         (
             "heldout-long",
@@ -313,6 +322,7 @@ def test_each_heldout_set_is_whole(
         "heldout-18": 7,
         "heldout-19": 7,
         "heldout-20": 7,
+        "heldout-21": 7,
         "heldout-long": 1,
     }
     if folder in rumours:
