@@ -32,6 +32,7 @@ HELDOUT_DIRS = (
     "heldout-18",
     "heldout-19",
     "heldout-20",
+    "heldout-21",
     "heldout-22",
     "heldout-long",
 )
@@ -268,6 +269,14 @@ _MIXED_KINDS = {
         ),
         # Blind, written without the engine's code or output; kinds and formats of heldout-20.
         (
+            "heldout-21",
+            37,
+            _ALL_FORMATS,
+            _MIXED_KINDS,
+            (33, 2, 2),
+            (8, 50),
+        ),
+        (
             "heldout-22",
             37,
             _ALL_FORMATS,
@@ -323,6 +332,7 @@ def test_each_heldout_set_is_whole(
         "heldout-18": 7,
         "heldout-19": 7,
         "heldout-20": 7,
+        "heldout-21": 7,
         "heldout-22": 7,
         "heldout-long": 1,
     }
