@@ -719,6 +719,11 @@ _SHOW_AND_TELL = re.compile(
     r"|objections|concerns|questions|suggestions|ideas|responses|votes?)\b)"
     r"|(?:post|share|show us) what(?: (?:you|u|y'?all|everyone)|'?s (?:in|on) )"
     r"|(?:post|share) (?:your |some )?(?:pics|photos|updates|progress)"
+    # "Monthly thread for your trail camera clips.", "post a recap of your latest session",
+    # "Post the ancestor you're stuck on": each reply shows its own
+    r"|(?:weekly|monthly) (?:[\w-]+ ){0,4}thread (?:for|of) (?:your|our)"
+    r"|(?:post|share|drop) (?:a|an|the|some) (?:[\w-]+ ){1,3}(?:(?:of|from) your|you(?:'re|'ve"
+    r"| are| have)?)"
     r"|what (?:are|is) (?:you|everyone|y'?all)(?: all| guys)? (?:working on|reading|playing"
     r"|making|building|cooking|baking|brewing|watching|listening to))\b",
     re.IGNORECASE,

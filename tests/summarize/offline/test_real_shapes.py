@@ -2412,3 +2412,25 @@ def test_who_says_who_they_are() -> None:
         assert _INSIDER.match(text), text
     for text in ("Same here, not surprised", "long time lurker here. not sure", "new here, not"):
         assert not _INSIDER.match(text), text
+
+
+def test_a_monthly_thread_for_your_finds_is_a_show_and_tell() -> None:
+    # "Monthly thread for your ...", "post a recap of your ...", "Post the one you're stuck on":
+    # each reply shows its own; a reply's "no" or "not" is about what was shown, not a camp.
+    for opening in (
+        "Monthly thread for your moth trap catches. Say which county and which trap.",
+        "Monthly thread: post a recap of your latest moth night, any trap.",
+        "Monthly moth thread. Post the moth you're stuck on and anyone can reply.",
+    ):
+        t = forum(
+            [
+                ("moth_mod", opening, None),
+                ("lamp_len", "Two elephant hawk-moths and a lot of yellow underwings. Kent.", None),
+                ("bea_b", "Lovely. Do you not get wasps in the trap?", "p2"),
+                ("lamp_len", "Not many, I put the trap out after dusk and not near the bins.", "p3"),
+                ("owl_fly", "Nothing but rain here, no moths at all this month.", None),
+                ("bea_b", "My neighbour had a convolvulus hawk-moth, not a bad night.", "p5"),
+            ],
+            title="Moth trap catches: November",
+        )
+        assert len({s for s in sides(t) if s is not None}) < 2, opening
