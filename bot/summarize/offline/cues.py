@@ -103,6 +103,11 @@ RETRACT = (
     r"|\bI came in (?:against|opposed|sceptical|skeptical|for it|in favou?r)\b"
     r"|\bmy bad\b|\bscratch that\b|(?:^|(?<=[.!?] ))(?:retracted|withdrawn)(?:[.!]+|\s*$)"
     r"|\bsorry for the noise\b|\bI jumped the gun\b|\b(?:that'?s|thats) on me\b"
+    # "oh sorry ... my fault", "sorry stan, spread that one without checking", "That'll be
+    # what I saw then, sorry"
+    r"|\bmy (?:fault|mistake)\b|\b(?:spread|shared|posted|passed on) (?:that|this|it)(?: one)?"
+    r" without checking\b|\b(?:that'?ll|that must|must) (?:be|have been) what (?:I|she|he|they"
+    r"|we) (?:saw|heard|read|meant)\b"
     r"|\bscrap (?:that|what i said)\b"
     r"|\bI'?(?:ll| will) stand down\b|\bI'?(?:ll| will) stop objecting\b"
     r"|\bI(?:'d| would|'ll| will)? (?:withdraw|drop) my objection\b"
@@ -125,7 +130,12 @@ OWN_RETRACTION = re.compile(
     r"\b(?:my bad|nvm|never ?mind|scratch that|scrap (?:that|what i said)"
     r"|ignore (?:that|me|my last)|false alarm|i was wrong|i take (?:it|that) back|retracted"
     r"|withdrawn|that'?s on me|jumped the gun|panic over|(?:got|get) the wrong end of the stick"
-    r"|sorry for (?:the )?(?:panic|confusion|scare|alarm|noise))\b",
+    r"|sorry for (?:the )?(?:panic|confusion|scare|alarm|noise)"
+    # "oh sorry ... my fault", "sorry stan, spread that one without checking", "Ah shoes.
+    # That'll be what I saw then, sorry"
+    r"|my (?:fault|mistake)|(?:spread|shared|posted|passed on) (?:that|this|it)(?: one)? without"
+    r" checking|(?:that'?ll|that must|must) (?:be|have been) what (?:i|she|he|they|we) (?:saw"
+    r"|heard|read|meant))\b",
     re.IGNORECASE,
 )
 _RETRACTS_NEEDS = needs(_RETRACTS)
@@ -361,11 +371,13 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
             "legit",
             "which",
         ),
-        r"\bwhere did (?:you|they|u) (?:hear|read|see|get|find) (?:that|this|it)\b"
+        r"\bwhere did (?:you|they|u|(?:the|your|that|this) (?:[\w'\-]+ ){0,3}?[\w'\-]+) (?:hear"
+        r"|read|see|get|find) (?:that|this|it)\b"
         # "which facebook post? the group page says nothing"
         r"|\bwhich (?:facebook |fb |twitter |insta |x )?(?:post|article|email|screenshot|tweet"
         r"|video|page|source)\s*\?"
-        r"|\bsays who\b|\bwho (?:said|told you) (?:that|this|so)\s*\?"
+        # ("who said?", "who told you that?")
+        r"|\bsays who\b|\bwho (?:said|told you)(?: (?:that|this|so))?\s*\?"
         r"|\b(?:can|could) (?:anyone|anybody|someone|somebody) (?:actually )?confirm\b"
         r"|\b(?:any|got a|have a|what'?s (?:the|your)|need a|where'?s (?:the|your)"
         r"|is there (?:a|an|any))(?: actual| real| official)?"

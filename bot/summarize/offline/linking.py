@@ -165,6 +165,12 @@ class _Linker:
         self.opening_asks = self._opening_asks(thread.title if self.tree else None)
         # "Post what you baked this weekend": a show-and-tell, whose replies talk, not argue.
         self.invites = self._invites()
+        # "X is closing / stopping / being axed": a report that something ends, which "it
+        # stays", "as normal" deny (`_insider_denies`).
+        self.reports_an_end = bool(self.opening_head) and (
+            _ENDS.search(self.opening_head) is not None
+            or (bool(thread.title) and _ENDS.search(thread.title or "") is not None)
+        )
         self.duel = not self.tree and _back_and_forth(docs, self.opening)
         # Labelled responses to a consultation ("Response 4 (resident): ..."): each answers the
         # proposal, not the response before it, unless it names another.
@@ -395,8 +401,13 @@ class _Linker:
     def _insider_denies(self, doc: Doc) -> bool:
         """Whether a comment opens by saying who they are to the report's subject ("club
         secretary here.", "mod for his channel here.", "I work on Inkpad.") and then denies,
-        where the opening reports something."""
-        if not doc.spans or self.poll or doc.words.isdisjoint(DENIAL_WORDS):
+        where the opening reports something; where it reports that something ends ("the Anchor
+        is stopping open mic"), saying it goes on denies it too ("landlord here. open mic
+        stays")."""
+        if not doc.spans or self.poll:
+            return False
+        negated = not doc.words.isdisjoint(DENIAL_WORDS)
+        if not negated and not self.reports_an_end:
             return False
         b, e = doc.spans[0]
         text = doc.comment.text
@@ -410,7 +421,10 @@ class _Linker:
         ):
             return False  # (a view argued over is not a report that insiders can deny)
         end = doc.spans[min(len(doc.spans), 3) - 1][1]
-        return _DENIES.search(fold_chars(text[b : min(end, b + 400)])) is not None
+        head = fold_chars(text[b : min(end, b + 400)])
+        if negated and _DENIES.search(head) is not None:
+            return True
+        return self.reports_an_end and _GOES_ON.search(head) is not None
 
     def _opinion_opening(self) -> bool:
         """Whether the opening's first sentences give a view ("should", "better", "I think")
@@ -1060,9 +1074,25 @@ _INSIDER = re.compile(
     r"(?:(?!(?:same|me|i|im|i'm|we|us|not|nothing|nobody|no one|new|still|over|in|out|back"
     r"|everyone|anyone|someone|you|they|it|that|this|lurker|long time|first time)\b)"
     r"[\w'\-]+(?: [\w'\-]+){0,5}(?<!lurker) here\s*(?:[.!,:;\-]|$)"
-    r"|I (?:work|worked|volunteer) (?:on|at|for|in) \w"
+    r"|I (?:work|worked|volunteer) (?:on|at|for|in|there|here)\b"
     r"|(?:I'?m|I am|im) (?:the|a|one of the) (?:owner|manager|mod|moderator|organi[sz]er|secretary"
     r"|chair\w*|head|landlord|dev|developer|maintainer|admin|staff|caretaker|treasurer)\b)",
+    re.IGNORECASE,
+)
+# A report that something ends, closes, is stopped, cancelled or lost.
+_ENDS = re.compile(
+    r"\b(?:clos(?:e|es|ed|ing|ure)|shut(?:s|ting)?(?: down)?|end(?:s|ed|ing)|stop(?:s|ped|ping)"
+    r"|ax(?:e|ed|es|ing)|scrap(?:s|ped|ping)|cancel(?:s|led|ed|ling|ing)?|los(?:e|es|ing)"
+    r"|ditch(?:es|ed|ing)?|pull(?:s|ed|ing)? out|going bust|folding|demolish(?:ed|ing)?"
+    r"|any ?more|no longer)\b",
+    re.IGNORECASE,
+)
+# Saying it goes on: "open mic stays", "we're taking clothes as normal", "still running".
+_GOES_ON = re.compile(
+    r"\b(?:stays|is staying|are staying|staying (?:open|on)|(?:as|like) (?:normal|usual)"
+    r"|business as usual"
+    r"|still (?:on|open|running|going|happening|taking|doing|going ahead)|going ahead"
+    r"|carr(?:y|ies|ying) on|continu(?:e|es|ing) (?:as|like)|same as (?:always|ever))\b",
     re.IGNORECASE,
 )
 # Words that give a view rather than report a fact.

@@ -2434,3 +2434,42 @@ def test_a_monthly_thread_for_your_finds_is_a_show_and_tell() -> None:
             title="Moth trap catches: November",
         )
         assert len({s for s in sides(t) if s is not None}) < 2, opening
+
+
+def test_rumour_doubters_ask_who_said_and_where_someone_got_it() -> None:
+    for text in (
+        "who said? the board has dates up to march",
+        "where did your cousin get that from",
+        "Where did the bus driver hear that?",
+    ):
+        found = cue(text)
+        assert found is not None and found.kind == "query", text
+
+
+def test_an_insider_saying_it_goes_on_denies_a_report_that_it_ends() -> None:
+    t = thread(
+        "Nell: the chippy on Bank Street is closing after new year!! heard it at the school gate",
+        "Owen: wouldnt surprise me, it's been dead in there since the summer",
+        "Pat: chippy owner here. we're staying open, same as always. new menu in january",
+        "Nell: oh sorry, my fault. spread that one without checking",
+    )
+    got = sides(t)
+    assert apart(got, 1, 2)  # the owner is against the report Owen backs
+    assert got[3] == got[2]  # the poster, taking it back, is with the owner from then on
+
+
+def test_the_poster_taking_a_report_back_is_of_the_other_view_from_then_on() -> None:
+    for retraction in (
+        "Ah, the shoes. That'll be what I saw then, sorry",
+        "ok that makes sense. sorry Ivo, spread that one without checking",
+        "my mistake, it was the bakery that is shutting",
+    ):
+        t = thread(
+            "Uma: the library is shutting on Saturdays from March, it was on the noticeboard",
+            "Ivo: I work there. We aren't shutting on Saturdays, only the cafe is.",
+            "Kit: That's a shame, the Saturday story time is the only thing my two like",
+            f"Uma: {retraction}",
+        )
+        got = sides(t)
+        assert apart(got, 0, 1), retraction
+        assert got[3] == got[1], retraction
