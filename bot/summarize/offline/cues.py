@@ -105,9 +105,10 @@ RETRACT = (
     r"|\bsorry for the noise\b|\bI jumped the gun\b|\b(?:that'?s|thats) on me\b"
     # "oh sorry ... my fault", "sorry stan, spread that one without checking", "That'll be
     # what I saw then, sorry"
-    r"|\bmy (?:fault|mistake)\b|\b(?:spread|shared|posted|passed on) (?:that|this|it)(?: one)?"
-    r" without checking\b|\b(?:that'?ll|that must|must) (?:be|have been) what (?:I|she|he|they"
-    r"|we) (?:saw|heard|read|meant)\b"
+    r"|\bretracting\b(?!\s+(?:the|a|an|his|her|their|its)\b)|\bmy (?:fault|mistake)\b"
+    r"|\b(?:spread|shared|posted|passed on) (?:that|this|it)(?: one)? without checking\b"
+    r"|\b(?:that'?ll|that must|must) (?:be|have been) what (?:I|she|he|they|we) (?:saw|heard"
+    r"|read|meant)\b"
     r"|\bscrap (?:that|what i said)\b"
     r"|\bI'?(?:ll| will) stand down\b|\bI'?(?:ll| will) stop objecting\b"
     r"|\bI(?:'d| would|'ll| will)? (?:withdraw|drop) my objection\b"
@@ -133,9 +134,9 @@ OWN_RETRACTION = re.compile(
     r"|sorry for (?:the )?(?:panic|confusion|scare|alarm|noise)"
     # "oh sorry ... my fault", "sorry stan, spread that one without checking", "Ah shoes.
     # That'll be what I saw then, sorry"
-    r"|my (?:fault|mistake)|(?:spread|shared|posted|passed on) (?:that|this|it)(?: one)? without"
-    r" checking|(?:that'?ll|that must|must) (?:be|have been) what (?:i|she|he|they|we) (?:saw"
-    r"|heard|read|meant))\b",
+    r"|retracting|my (?:fault|mistake)|(?:spread|shared|posted|passed on) (?:that|this|it)"
+    r"(?: one)? without checking|(?:that'?ll|that must|must) (?:be|have been) what"
+    r" (?:i|she|he|they|we) (?:saw|heard|read|meant))\b",
     re.IGNORECASE,
 )
 _RETRACTS_NEEDS = needs(_RETRACTS)
@@ -405,6 +406,13 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"overrated\b|^\W*cope\b",
     ),
     ("disagree", ("debunked",), r"\b(?:been |was |is |already )debunked\b"),
+    # "he told them the opposite today": someone who would know said otherwise.
+    (
+        "disagree",
+        ("opposite",),
+        r"\b(?:said|says|saying|told (?:us|them|me|him|her|everyone|the \w+)|heard|announced)"
+        r" (?:the )?(?:exact |complete |total )?opposite\b",
+    ),
     # "source: trust me bro": mocks a claim's source.
     ("disagree", ("trust me bro",), r"\btrust me bro\b"),
     # A rumour called one: "till then it's a rumour", "false alarm".

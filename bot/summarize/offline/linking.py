@@ -167,6 +167,8 @@ class _Linker:
         self.invites = self._invites()
         # "X is closing / stopping / being axed": a report that something ends, which "it
         # stays", "as normal" deny (`_insider_denies`).
+        # "the trip is cancelled??": a report, for all its marks
+        self.incredulous = self.opening is not None and reports_incredulously(docs[self.opening])
         self.reports_an_end = bool(self.opening_head) and (
             _ENDS.search(self.opening_head) is not None
             or (bool(thread.title) and _ENDS.search(thread.title or "") is not None)
@@ -218,7 +220,8 @@ class _Linker:
             and doc.index != self.opening
             and doc.speaker is not None
             and doc.speaker == self.docs[self.opening].speaker
-            and (doc.cue is None or doc.cue.sign > 0)
+            # (a bare "oh no." before it is no answer: "oh no. sorry Hugh, retracting")
+            and (doc.cue is None or doc.cue.sign > 0 or doc.cue.vote == 1)
             and OWN_RETRACTION.search(comment.text[doc.body : doc.body + 600])
         ):
             # The poster takes back what they opened with: against it from now on (`retracts`
@@ -244,6 +247,18 @@ class _Linker:
             # "club secretary here. the ground has not been sold": someone who would know
             # denies the report the thread opened with.
             doc.cue = Cue(-1, 1.0, "disagree", addressed=False, about_claim=True)
+            doc.disagrees = True
+            target, how = ROOT, "root"
+        if (
+            doc.cue is None
+            and self.reports_an_end
+            and doc.index != self.opening
+            and not doc.junk
+            and self._says_it_goes_on(doc)
+        ):
+            # "trip is on, they're just swapping coach company", "still open": whoever says
+            # it, the thing reported to end goes on.
+            doc.cue = Cue(-1, CLAIM_WEIGHT, "denial", addressed=False, about_claim=True)
             doc.disagrees = True
             target, how = ROOT, "root"
         if (
@@ -392,7 +407,7 @@ class _Linker:
         "debunked", "source?", "is this confirmed?") where the opening reports one (states a
         claim rather than asking or proposing)."""
         head = self._head_answering_claim(doc)
-        if head is None or self.poll:
+        if head is None or (self.poll and not self.incredulous):
             return False
         if doc.cue is not None and doc.cue.kind == "query":
             return True  # "has anyone asked facilities?": doubts the report, not the last word
@@ -425,6 +440,15 @@ class _Linker:
         if negated and _DENIES.search(head) is not None:
             return True
         return self.reports_an_end and _GOES_ON.search(head) is not None
+
+    def _says_it_goes_on(self, doc: Doc) -> bool:
+        """Whether a comment's first sentences say that what the opening reports to end goes
+        on ("trip is on", "it's still going ahead", "not going anywhere"), where the opening
+        reports something."""
+        if (self.poll and not self.incredulous) or self.invites or self._opinion_opening():
+            return False  # ("the trip is cancelled??" is a report, for all its marks)
+        head = self._head_answering_claim(doc)
+        return head is not None and _STILL_ON.search(fold_chars(head)) is not None
 
     def _opinion_opening(self) -> bool:
         """Whether the opening's first sentences give a view ("should", "better", "I think")
@@ -470,7 +494,8 @@ class _Linker:
         if not opening.spans:
             return None
         b, e = opening.spans[0]
-        if opening.comment.text[b:e].rstrip().endswith("?"):
+        first = opening.comment.text[b:e].rstrip()
+        if first.endswith("?") and not _INCREDULOUS.match(first):
             return None
         b, e = doc.spans[0][0], doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]
         return doc.comment.text[b:e]
@@ -493,7 +518,8 @@ class _Linker:
         "No, that's not how it works")."""
         if self.open_question and not self.poll:
             return False  # a yes or no answers no "how", "what" or "why"
-        return cue.vote == 2 or (cue.vote == 1 and self.poll)
+        # ("tap room is going dry next term??" reports: its "nah" answers the last speaker)
+        return cue.vote == 2 or (cue.vote == 1 and self.poll and not self.incredulous)
 
     def _explicit_target(self, doc: Doc, who: str) -> tuple[int | None, str]:
         """A named person's latest comment, else the reply link; (None, "") without either.
@@ -929,6 +955,15 @@ def only_questions_in(doc: Doc) -> bool:
     return bool(doc.spans) and all(text[b:e].rstrip(" \"')]").endswith("?") for b, e in doc.spans)
 
 
+def reports_incredulously(doc: Doc) -> bool:
+    """Whether a comment's first sentence is a report told with marks, not a question
+    ("apparently Hugh is leaving the choir??": no question word opens it)."""
+    if not doc.spans:
+        return False
+    b, e = doc.spans[0]
+    return _INCREDULOUS.match(doc.comment.text[b:e].rstrip()) is not None
+
+
 def _back_and_forth(docs: list[Doc], opening: int | None) -> bool:
     """A two-person exchange in chat where each person answers the other with a statement of
     their own (a counter-claim: no cue, not a question, an acknowledgement or junk), both of
@@ -1056,7 +1091,7 @@ _AFFIRMS = re.compile(
 _REPORT_DENIAL = re.compile(
     r"\b(?:fake|false|hoax|debunked|untrue|not true|made up|misinformation|fake news|rumou?r"
     r"|source|sources|confirmed|citation|proof|parody|satire|false alarm|trust me bro"
-    r"|stop spreading|who said)\b",
+    r"|stop spreading|who said|opposite)\b",
     re.IGNORECASE,
 )
 
@@ -1084,7 +1119,7 @@ _ENDS = re.compile(
     r"\b(?:clos(?:e|es|ed|ing|ure)|shut(?:s|ting)?(?: down)?|end(?:s|ed|ing)|stop(?:s|ped|ping)"
     r"|ax(?:e|ed|es|ing)|scrap(?:s|ped|ping)|cancel(?:s|led|ed|ling|ing)?|los(?:e|es|ing)"
     r"|ditch(?:es|ed|ing)?|pull(?:s|ed|ing)? out|going bust|folding|demolish(?:ed|ing)?"
-    r"|any ?more|no longer)\b",
+    r"|any ?more|no longer|leav(?:e|es|ing)|quit(?:s|ting)?|retir(?:es|ing))\b",
     re.IGNORECASE,
 )
 # Saying it goes on: "open mic stays", "we're taking clothes as normal", "still running".
@@ -1093,6 +1128,21 @@ _GOES_ON = re.compile(
     r"|business as usual"
     r"|still (?:on|open|running|going|happening|taking|doing|going ahead)|going ahead"
     r"|carr(?:y|ies|ying) on|continu(?:e|es|ing) (?:as|like)|same as (?:always|ever))\b",
+    re.IGNORECASE,
+)
+# A report told with incredulous marks ("apparently Hugh is leaving the choir??", "the trip
+# is cancelled?!"), not a question: no question word opens it.
+_INCREDULOUS = re.compile(
+    r"(?!\W*(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|who|what"
+    r"|why|when|where|which|how|any|anyone|anybody|so is|so are)\b)[^?]*(?:\?[?!]+|!+\?)(?=\s|$)",
+    re.IGNORECASE,
+)
+# Anyone saying it goes on: "trip is on, they're just swapping coach company", "it's still
+# going ahead", "not going anywhere" (not "it's on the website": "on" ends a clause).
+_STILL_ON = re.compile(
+    r"(?:'s|\bis|\bare) (?:still |definitely |deffo |very much |100% )?(?:on(?=\s*(?:[.,;:!]|$))"
+    r"|going ahead\b|happening\b)|\bstill (?:on(?=\s*(?:[.,;:!]|$))|going ahead|happening|open)\b"
+    r"|\bnot going anywhere\b|\bgoing nowhere\b",
     re.IGNORECASE,
 )
 # Words that give a view rather than report a fact.

@@ -41,7 +41,9 @@ from bot.summarize.offline.linking import (
     TREE_SOURCES,
     agenda_opening,
     is_post,
+    only_questions_in,
     opening_index,
+    reports_incredulously,
 )
 from bot.summarize.offline.model import ROOT, Doc, Unit
 from bot.summarize.text import word_count
@@ -76,6 +78,16 @@ class Camps:
     names: tuple[str, str] | None = None
 
 
+def _may_retract(doc: Doc) -> bool:
+    """Whether a comment's "my mistake" may take back its author's view: with a cue, one that
+    agrees or is about the claim; with none, where it talks about the topic ("my bad, fixing
+    now" is about a build, not their view)."""
+    cue = doc.cue
+    if cue is None:
+        return not doc.off_topic
+    return cue.sign > 0 or cue.about_claim or doc.target == ROOT
+
+
 def build_units(docs: list[Doc]) -> list[Unit]:
     """Unit 0 is the question; then one per author, one per anonymous comment. Bots: none."""
     units: list[Unit] = [Unit()]
@@ -86,12 +98,7 @@ def build_units(docs: list[Doc]) -> list[Unit]:
         author = doc.speaker
         if author:
             index = by_author.get(author)
-            if (
-                index is not None
-                and doc.cue is not None
-                and (doc.cue.sign > 0 or doc.cue.about_claim or doc.target == ROOT)
-                and retracts(doc.comment.text[doc.body :])
-            ):
+            if index is not None and _may_retract(doc) and retracts(doc.comment.text[doc.body :]):
                 before = index
                 index = None  # changed their mind: from here on a person of the other view
             else:
@@ -455,6 +462,7 @@ def place(docs: list[Doc], units: list[Unit], thread: Thread) -> Camps:
     """Put each comment on side 0 or 1 where the evidence connects it to the anchoring dispute;
     every other comment stays on no side (`doc.side` None)."""
     weights, options = _edges(docs, thread)
+    opening = opening_index(docs)
     for u, unit in enumerate(units):
         if unit.before is not None:  # "I stand corrected": no longer of their earlier view
             key = (unit.before, u) if unit.before < u else (u, unit.before)
@@ -494,7 +502,15 @@ def place(docs: list[Doc], units: list[Unit], thread: Thread) -> Camps:
         if (
             doc.cue is None
             and doc.target is None
-            and (doc.junk or _only_questions(doc) or (not doc.link and _aside(doc, BRIEF_WORDS)))
+            and (
+                doc.junk
+                # ("apparently Hugh is leaving the choir??" opens with a report)
+                or (
+                    only_questions_in(doc)
+                    and not (doc.index == opening and reports_incredulously(doc))
+                )
+                or (not doc.link and _aside(doc, BRIEF_WORDS))
+            )
         ):
             # A test post, a greeting, a plain question or a short aside with no stance
             # evidence ("sunday 2 works", "omg the bot lol") takes no side, whoever wrote it.
@@ -553,7 +569,7 @@ def _rival(docs: list[Doc], units: list[Unit], component: list[int], thread: Thr
         (d for d in docs[opening + 1 :] if not d.comment.is_bot and not d.junk and d.unit >= 0),
         None,
     )
-    if answer is None or answer.cue is not None or answer.praise or _only_questions(answer):
+    if answer is None or answer.cue is not None or answer.praise or only_questions_in(answer):
         return None
     if answer.spans and _YES_INSIDE.match(answer.comment.text, *answer.spans[0]):
         return None  # "guilty 😅 yes, totally agree, ...": a yes the cues did not open with
@@ -644,11 +660,6 @@ def _aside(doc: Doc, brief: int) -> bool:
     text = doc.comment.text
     own = sum(word_count(text[b:e]) for b, e in doc.spans)
     return own < brief or (doc.off_topic and own < 2 * brief)
-
-
-def _only_questions(doc: Doc) -> bool:
-    text = doc.comment.text
-    return bool(doc.spans) and all(text[b:e].rstrip(" \"')]").endswith("?") for b, e in doc.spans)
 
 
 # Fewer words than this, with no cue and nothing answered: an aside, on no side.

@@ -2427,7 +2427,7 @@ def test_a_monthly_thread_for_your_finds_is_a_show_and_tell() -> None:
                 ("moth_mod", opening, None),
                 ("lamp_len", "Two elephant hawk-moths and a lot of yellow underwings. Kent.", None),
                 ("bea_b", "Lovely. Do you not get wasps in the trap?", "p2"),
-                ("lamp_len", "Not many, I put the trap out after dusk and not near the bins.", "p3"),
+                ("lamp_len", "Not many, I put it out after dusk and not near the bins.", "p3"),
                 ("owl_fly", "Nothing but rain here, no moths at all this month.", None),
                 ("bea_b", "My neighbour had a convolvulus hawk-moth, not a bad night.", "p5"),
             ],
@@ -2473,3 +2473,43 @@ def test_the_poster_taking_a_report_back_is_of_the_other_view_from_then_on() -> 
         got = sides(t)
         assert apart(got, 0, 1), retraction
         assert got[3] == got[1], retraction
+
+
+def test_anyone_saying_the_thing_reported_to_end_goes_on_denies_it() -> None:
+    for denial in (
+        "Mrs Obi told them the opposite today, trip is on, they're swapping coach firm",
+        "it's still going ahead, the letter came yesterday",
+    ):
+        t = thread(
+            "Jo: just heard the Year 8 Lakes trip is cancelled, the coach firm went bust??",
+            "Sam: would explain why nobody has chased the deposit since october",
+            f"Ravi: {denial}",
+        )
+        got = sides(t)
+        assert apart(got, 0, 2), denial  # against the report the opener makes, for its "??"
+    assert cue("he told the class the opposite this morning").sign < 0
+
+
+def test_a_supporter_saying_my_mistake_without_a_cue_changes_their_view() -> None:
+    t = thread(
+        "Fen: So apparently Hugh is leaving the choir after the spring concert?? heard it today",
+        "Wilf: makes sense, he's put his house on the market, saw the board up",
+        "Ada: Really? Who told you that? He's planned the whole of next season with us",
+        "Hugh: I am selling the house, moving to a flat by the park. Not going anywhere.",
+        "Wilf: a for sale board doesn't mean leaving town. my mistake for adding fuel",
+        "Fen: oh no. sorry Hugh, retracting",
+    )
+    got = sides(t)
+    assert apart(got, 1, 2)
+    assert got[3] == got[2] and got[4] == got[2] and got[5] == got[2]
+
+
+def test_a_report_told_with_marks_is_no_poll_and_its_nah_answers_the_last_speaker() -> None:
+    t = thread(
+        "Bex: guys the lido is going members only next summer?? someone at swim club said",
+        "Ollie: thats real i think, theres a notice on the council site about it",
+        "Priya: the notice is about the gym, not the lido. read past the title lol",
+        "Ollie: nah the notice says the lido too, all leisure venues or something",
+    )
+    got = sides(t)
+    assert apart(got, 2, 3) and got[3] == got[0]
