@@ -132,6 +132,9 @@ OWN_RETRACTION = re.compile(
     r"|ignore (?:that|me|my last)|false alarm|i was wrong|i take (?:it|that) back|retracted"
     r"|withdrawn|that'?s on me|jumped the gun|panic over|(?:got|get) the wrong end of the stick"
     r"|sorry for (?:the )?(?:panic|confusion|scare|alarm|noise)"
+    # "old screenshot, sorry everyone. deleting it from the group", "fine. cormorants.
+    # deleting the log"
+    r"|sorry (?:everyone|all|guys|folks|y'?all)|deleting (?:it|that|this|the \w+|my \w+)"
     # "oh sorry ... my fault", "sorry stan, spread that one without checking", "Ah shoes.
     # That'll be what I saw then, sorry"
     r"|retracting|my (?:fault|mistake)|(?:spread|shared|posted|passed on) (?:that|this|it)"
@@ -245,6 +248,21 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     ),
     ("query", ("for real",), r"(?:^|[.!?]\s+)\W*(?:@[\w.\-]+\s+)*for real\s*\?"),
     ("query", ("pics or",), r"\bpics or it didn'?t happen\b"),
+    # "in november? theyre in west africa by now. photo?": asks for the picture that would
+    # back a sighting.
+    (
+        "query",
+        ("photo", "pic", "picture", "screenshot", "video", "footage"),
+        r"(?:^|[.!?]\s+)\W*(?:any |got a |got any |have a |where'?s the )?(?:photos?|pics?"
+        r"|pictures?|screenshots?|videos?|footage)\s*\?",
+    ),
+    # "brookvale's site says no restrictions planned": the source people would check says no.
+    (
+        "disagree",
+        ("says no", "said no", "says not", "says nothing", "said nothing", "say no"),
+        r"\b(?:site|website|page|notice|account|statement|letter|email|app|board|sign|twitter"
+        r"|feed|timetable|calendar)(?:'s)? (?:says|said|say) (?:no|not|nothing)\b",
+    ),
     ("disagree", ("agree",), r"\bI (?:do not|don'?t|can'?t|cannot) agree\b"),
     (
         "disagree",
@@ -375,8 +393,8 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"\bwhere did (?:you|they|u|(?:the|your|that|this) (?:[\w'\-]+ ){0,3}?[\w'\-]+) (?:hear"
         r"|read|see|get|find) (?:that|this|it)\b"
         # "which facebook post? the group page says nothing"
-        r"|\bwhich (?:facebook |fb |twitter |insta |x )?(?:post|article|email|screenshot|tweet"
-        r"|video|page|source)\s*\?"
+        r"|\bwhich (?:facebook |fb |twitter |insta |x |whatsapp )?(?:post|article|email|screenshot"
+        r"|tweet|video|page|source|group|notice|paper|website|site|account|news)\s*\?"
         # ("who said?", "who told you that?")
         r"|\bsays who\b|\bwho (?:said|told you)(?: (?:that|this|so))?\s*\?"
         r"|\b(?:can|could) (?:anyone|anybody|someone|somebody) (?:actually )?confirm\b"

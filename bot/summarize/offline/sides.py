@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from bot.summarize.offline.cues import (
     OPENING_SENTENCES,
+    OWN_RETRACTION,
     TEAM_WORD_SET,
     VERSUS,
     WHICH_WOULD,
@@ -88,17 +89,34 @@ def _may_retract(doc: Doc) -> bool:
     return cue.sign > 0 or cue.about_claim or doc.target == ROOT
 
 
+def _takes_back(doc: Doc) -> bool:
+    """Whether the poster's later comment takes back the report they opened with ("sorry,
+    ignore me", "old screenshot, sorry everyone"): `linking` made it a cue against the claim."""
+    cue = doc.cue
+    return (
+        cue is not None
+        and cue.sign < 0
+        and cue.about_claim
+        and OWN_RETRACTION.search(doc.comment.text[doc.body : doc.body + 600]) is not None
+    )
+
+
 def build_units(docs: list[Doc]) -> list[Unit]:
     """Unit 0 is the question; then one per author, one per anonymous comment. Bots: none."""
     units: list[Unit] = [Unit()]
     by_author: dict[str, int] = {}
+    opening = opening_index(docs)
+    opener = docs[opening].speaker if opening is not None else None
     for doc in docs:
         if doc.comment.is_bot:
             continue
         author = doc.speaker
         if author:
             index = by_author.get(author)
-            if index is not None and _may_retract(doc) and retracts(doc.comment.text[doc.body :]):
+            if index is not None and (
+                (_may_retract(doc) and retracts(doc.comment.text[doc.body :]))
+                or (author == opener and doc.index != opening and _takes_back(doc))
+            ):
                 before = index
                 index = None  # changed their mind: from here on a person of the other view
             else:

@@ -2513,3 +2513,27 @@ def test_a_report_told_with_marks_is_no_poll_and_its_nah_answers_the_last_speake
     )
     got = sides(t)
     assert apart(got, 2, 3) and got[3] == got[0]
+
+
+def test_sighting_doubters_ask_for_the_photo_and_the_group() -> None:
+    for text in ("in march? theyre still in spain. photo?", "which group? nothing on their page"):
+        found = cue(text)
+        assert found is not None and found.kind == "query", text
+    found = cue("the council's site says no closures planned, updated today")
+    assert found is not None and found.sign < 0
+
+
+def test_the_poster_saying_sorry_everyone_takes_the_report_back() -> None:
+    for retraction in (
+        "urgh old screenshot, sorry everyone. deleting it from the group",
+        "ok the person has said it was a town in kent on the news. sorry, ignore me",
+    ):
+        t = thread(
+            "Nina: heads up the lido is shut all winter, algae. someone posted in the club group",
+            "Hal: makes sense, it was properly green by the steps in october",
+            "Orla: which group? i swam there sunday and there was no sign up",
+            f"Nina: {retraction}",
+        )
+        got = sides(t)
+        assert apart(got, 1, 2), retraction
+        assert got[3] == got[2], retraction
