@@ -48,6 +48,7 @@ from bot.summarize.offline.cues import (
     question_options,
     read_cue,
     reply_contrast,
+    retracts,
 )
 from bot.summarize.offline.model import ROOT, Cue, Doc, Reporter
 from bot.summarize.text import STOPWORDS
@@ -197,6 +198,17 @@ class _Linker:
         comment = doc.comment
         who = doc.speaker or f"#{doc.index}"  # anonymous comments are each their own person
         doc.cue, doc.disagrees = read_cue(comment.text, doc.spans, doc.words)
+        if (
+            doc.cue is not None
+            and doc.cue.sign > 0
+            and comment.author is None
+            and doc.speaker is not None
+            and retracts(comment.text[doc.body :])
+        ):
+            # Minutes: "Cllr Prentice said ... he would not oppose six boxes as a start" changes
+            # his mind (`build_units` parts him from his earlier view); it does not agree with
+            # whoever the minutes report before him.
+            doc.cue = None
         vote = doc.cue.sign if doc.cue is not None and self._votes(doc.cue) else 0
         target, how = self._explicit_target(doc, who)
         if target is not None and vote and not self.tree:

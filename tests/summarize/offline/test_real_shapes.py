@@ -2537,3 +2537,24 @@ def test_the_poster_saying_sorry_everyone_takes_the_report_back() -> None:
         got = sides(t)
         assert apart(got, 1, 2), retraction
         assert got[3] == got[2], retraction
+
+
+def test_minutes_a_councillor_who_would_not_oppose_changes_his_mind() -> None:
+    # Not an agreement with whoever the minutes report before him: he parts from his own view.
+    minutes = (
+        "Item 4. Bat boxes in the churchyard. The Chair introduced the proposal from the"
+        " Wildlife Group to fit ten bat boxes on the yews at a cost of £300.",
+        "Cllr Amos said the bats in the old barn had been lost when it was converted.",
+        "Cllr Pike said the budget had been set aside for the path and he could not"
+        " support spending it on boxes the bats might never use.",
+        "Cllr Dunn said the licence alone would cost more than the group supposed.",
+        "Cllr Pike said that if the group paid for the boxes themselves he would not"
+        " oppose five boxes as a start.",
+    )
+    t = Thread(
+        comments=tuple(Comment(id=f"c{n}", text=text) for n, text in enumerate(minutes, 1)),
+        source="paste",
+    )
+    got = sides(t)
+    assert apart(got, 1, 2) and got[4] == got[1]
+    assert got[3] != got[4]  # Dunn, reported just before him, is not with him for it
