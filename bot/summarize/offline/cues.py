@@ -87,7 +87,8 @@ _REPORTED_FOR = (
     r"\b(?:spoke|argued|voted|came out|was|were) (?:strongly |warmly )?in favou?r\b"
     r"|\b(?:supported|backed|endorsed|welcomed) (?:the|it|this)\b"
     # "The Men's Captain said he could support a six-month trial"
-    r"|\b(?:he|she) (?:could|would|will|can) (?:now |still )?support (?:it|the|this|a|an)\b"
+    # ("he would support full uniforms for contests")
+    r"|\b(?:he|she|they) (?:could|would|will|can) (?:now |still |only )?support\b(?! for\b)"
     # "Cllr Amadi moved the proposal.", "Mr Ng seconded the motion."
     r"|\b(?:moved|seconded|tabled) the (?:proposal|motion|amendment|resolution)\b"
 )

@@ -2142,6 +2142,7 @@ def test_minutes_report_votes_on_it_and_kept_or_dropped_objections() -> None:
         ("Mrs Ode supported it.", 1),
         ("Cllr Hewlett said the council could not justify a sum that size on a trial.", -1),
         ("Mrs Doyle raised concerns about the running costs.", -1),
+        ("The first tenor said that with a grant he would support new robes.", 1),
     ):
         found = cue(text)
         assert found is not None and found.sign == sign and found.about_claim, text
