@@ -645,7 +645,9 @@ def _rival_camps(
 
 # An open question that asks for help or facts, not for a choice or a verdict.
 _ASKS_HOW = re.compile(
-    r"(?:^|[.!:,]\s+|\n)\W*(?:how|what|why|where|when|who|whats|what's|hows|how's"
+    # (not a chair's "Who wants to start?": it hands the floor over)
+    r"(?:^|[.!:,]\s+|\n)\W*(?:how|what|why|where|when|whats|what's|hows|how's"
+    r"|who(?!\s+(?:wants to (?:start|begin|go first|kick (?:us )?off)|(?:goes|is going) first)\b)"
     r"|(?:does |do )?(?:any ?one|any ?body|someone|somebody|you guys) (?:know|knows|remember)"
     r"|(?:can|could) (?:any ?one|any ?body|someone|somebody) (?:tell|explain|help))\b"
     r"(?![^.!?\n]*\b(?:or|better|best|worse|should|prefer|vs|versus|think|opinion)\b)[^.!?\n]*\?",

@@ -2559,3 +2559,16 @@ def test_minutes_a_councillor_who_would_not_oppose_changes_his_mind() -> None:
     got = sides(t)
     assert apart(got, 1, 2) and got[4] == got[1]
     assert got[3] != got[4]  # Dunn, reported just before him, is not with him for it
+
+
+def test_a_facilitator_asking_who_wants_to_start_asks_no_open_question() -> None:
+    t = thread(
+        "Facilitator: Right, table two. The question is whether the town centre goes"
+        " car-free on Saturdays. Who wants to start?",
+        "Aled: I will. The market would have room to spread out and the cafes could put"
+        " tables on the road.",
+        "Maeve: I drive my mum in to the clinic on Saturdays. I don't want to park a mile out.",
+        "Aled: Maeve, the clinic car park isn't in the zone and nothing in this closes it.",
+    )
+    got = sides(t)
+    assert apart(got, 1, 2)
