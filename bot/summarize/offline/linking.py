@@ -166,6 +166,11 @@ class _Linker:
         self.opening_asks = self._opening_asks(thread.title if self.tree else None)
         # "Post what you baked this weekend": a show-and-tell, whose replies talk, not argue.
         self.invites = self._invites()
+        # "raised beds or just dig the ground?": answers pick an option (`sides._pick_edges`);
+        # "raised beds." restates no claim.
+        self.offers_options = bool(self.opening_head) and bool(
+            question_options(self.opening_head[:600])
+        )
         # "X is closing / stopping / being axed": a report that something ends, which "it
         # stays", "as normal" deny (`_insider_denies`).
         # "the trip is cancelled??": a report, for all its marks
@@ -277,6 +282,7 @@ class _Linker:
             doc.cue is None
             and (self.claim is not None or self.motion is not None)
             and doc.index != self.opening
+            and not self.offers_options
         ):
             # A motion stated in so many words is plainer evidence than the opening's own
             # predicate without an auxiliary, so it is read first.

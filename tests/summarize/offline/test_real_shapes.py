@@ -2572,3 +2572,13 @@ def test_a_facilitator_asking_who_wants_to_start_asks_no_open_question() -> None
     )
     got = sides(t)
     assert apart(got, 1, 2)
+
+
+def test_an_answer_naming_an_option_picks_it_rather_than_restating_the_question() -> None:
+    t = thread(
+        "Hettie: new allotment question: raised beds or just dig the ground? heavy clay, 4x6m",
+        "Roderick: raised beds. on clay you'll wait till may to dig, beds warm up sooner",
+        "Yusra: ground. beds cost a fortune to fill, 4x6 of beds is two tonnes of soil",
+    )
+    got = sides(t)
+    assert apart(got, 1, 2)
