@@ -425,6 +425,15 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"overrated\b|^\W*cope\b",
     ),
     ("disagree", ("debunked",), r"\b(?:been |was |is |already )debunked\b"),
+    # "thats not watching a film thats skimming it": names what the other calls it otherwise.
+    (
+        "disagree",
+        ("thats not", "that's not", "that is not", "its not", "it's not", "it is not"),
+        # (not "its not the best but its fine": a "but" grants it)
+        r"^\W*(?:that'?s|thats|that is|it'?s|its|it is) not (?:(?!but\b)[\w'\-]+ ){0,5}"
+        r"(?!but\b)[\w'\-]+[,;:]?"
+        r" (?:that'?s|thats|that is|it'?s|its|it is) (?!not\b)\w",
+    ),
     # "he told them the opposite today": someone who would know said otherwise.
     (
         "disagree",

@@ -2582,3 +2582,13 @@ def test_an_answer_naming_an_option_picks_it_rather_than_restating_the_question(
     )
     got = sides(t)
     assert apart(got, 1, 2)
+
+
+def test_calling_it_something_else_disagrees() -> None:
+    for text in (
+        "thats not watching a film thats skimming it. the director timed every pause",
+        "It's not a sandwich, it's a taco.",
+    ):
+        found = cue(text)
+        assert found is not None and found.sign < 0, text
+    assert cue("its not the best but its fine") is None  # a "but" grants it
