@@ -253,9 +253,10 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     # back a sighting.
     (
         "query",
-        ("photo", "pic", "picture", "screenshot", "video", "footage"),
+        # (keyed by the word and its "?": "pic" alone is in "topic" and "typical")
+        ("photo?", "photos?", "pic?", "pics?", "picture?", "pictures?", "screenshot?"),
         r"(?:^|[.!?]\s+)\W*(?:any |got a |got any |have a |where'?s the )?(?:photos?|pics?"
-        r"|pictures?|screenshots?|videos?|footage)\s*\?",
+        r"|pictures?|screenshots?)\?",
     ),
     # "brookvale's site says no restrictions planned": the source people would check says no.
     (
