@@ -1271,6 +1271,10 @@ def _first_cue(
     return Cue(-1, _weight(k), "disagree", addressed=not topical), True
 
 
+# A turn late in an agreeing comment: a clause opening "still", or one ending "though".
+LATE_TURN = re.compile(r"[.,;!]\s+still\b|\sthough\W*(?:$|\n)", _I)
+
+
 def _agreement(
     text: str, spans: list[tuple[int, int]], found: list[tuple[int, int, str]], k: int, at: int
 ) -> Cue:
@@ -1290,6 +1294,8 @@ def _agreement(
         # "that is wrong" is usually what is agreed with.
         or any(k < f[0] <= k + OPENING_SENTENCES and f[2] != "agree" for f in found)
         or any(_CONTRAST_OPENING.match(text, b2, e2) for b2, e2 in near)
+        # "harriet has a point about the mess... still acrylic for a beginner though"
+        or LATE_TURN.search(text, after, near[-1][1] if near else e) is not None
     )
     clause_end = e
     if contrast is not None:

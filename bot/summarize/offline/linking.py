@@ -32,6 +32,7 @@ from bot.summarize.offline.claim import (
 from bot.summarize.offline.cues import (
     CONFIRMED,
     DENIAL_WORDS,
+    LATE_TURN,
     NAMELESS_WORD_SET,
     OP,
     OPENING_SENTENCES,
@@ -559,8 +560,13 @@ class _Linker:
             if target is not None:
                 # "Mr K raises a fair point, but ...": naming him does not undo the "but".
                 if sign and not (doc.cue is not None and doc.cue.kind == "concession"):
-                    doc.cue = Cue(sign, 1.0, "agree" if sign > 0 else "disagree")
-                    doc.disagrees = doc.disagrees or sign < 0
+                    if sign > 0 and LATE_TURN.search(text, doc.spans[0][0], end) is not None:
+                        # "ok harriet has a point about the mess ... still acrylic though"
+                        doc.cue = Cue(-1, 0.6, "concession")
+                        doc.disagrees = True
+                    else:
+                        doc.cue = Cue(sign, 1.0, "agree" if sign > 0 else "disagree")
+                        doc.disagrees = doc.disagrees or sign < 0
                 if (
                     not sign
                     and doc.cue is None

@@ -2592,3 +2592,15 @@ def test_calling_it_something_else_disagrees() -> None:
         found = cue(text)
         assert found is not None and found.sign < 0, text
     assert cue("its not the best but its fine") is None  # a "but" grants it
+
+
+def test_granting_a_point_then_holding_on_late_in_the_comment_is_a_concession() -> None:
+    assert cue("I agree about the cost, we pay a lot. still oil for a beginner though").sign < 0
+    t = thread(
+        "Nadia: starting painting in the new year. oils or acrylic for a total beginner?",
+        "Leo: acrylic. you can paint over mistakes once its dry and it cleans up with water",
+        "Harriet: oils!! they stay wet so you can blend for days, acrylic dries on the palette",
+        "Leo: ok harriet has a point about blending, my palette is a mess. still acrylic though",
+    )
+    got = sides(t)
+    assert apart(got, 1, 2) and got[3] == got[1]
