@@ -55,6 +55,10 @@ class NotDiscourse(Exception):
     """The site did not answer like Discourse (no JSON topic at /t/{id}.json)."""
 
 
+# The accounts every Discourse site has that speak for the software, not for a person.
+_BOT_USERS = frozenset({"system", "discobot"})
+
+
 class Post(SiteModel):
     """A post of a topic's `post_stream`, as far as we read it."""
 
@@ -140,6 +144,8 @@ def _comment(
         time=parse_iso(post.created_at),
         reply_to=f"p{reply}" if reply is not None and reply != number else None,
         url=url,
+        # Discourse's own accounts (the "system" notices, the "discobot" tutorial bot)
+        is_bot=(post.username or "").casefold() in _BOT_USERS,
     )
 
 

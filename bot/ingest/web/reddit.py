@@ -204,6 +204,7 @@ class _Tree:
                 time=unix_time(data.created_utc),
                 url=_permalink(data.permalink),
                 keep=body.strip() not in _GONE,
+                is_bot=_is_bot(data.author, body),
             )
             self.children.setdefault(self._key(parent or self.post_name), []).append(key)
             added += 1
@@ -270,6 +271,17 @@ def _permalink(path: str | None) -> str | None:
 def _continuable(parent: str) -> bool:
     kind, _, comment_id = parent.partition("_")
     return kind == "t1" and _COMMENT_ID.fullmatch(comment_id) is not None
+
+
+# Reddit's moderation bot, and the line every Reddit bot ends its comments with.
+_BOT_AUTHORS = frozenset({"AutoModerator"})
+_BOT_FOOTER = re.compile(r"\bI am a bot\b[^\n]{0,40}\bperformed automatically\b", re.IGNORECASE)
+
+
+def _is_bot(author: str | None, body: str) -> bool:
+    """Whether a comment is a bot's: AutoModerator, or any comment signed as Reddit bots sign
+    ("*I am a bot, and this action was performed automatically.*")."""
+    return author in _BOT_AUTHORS or _BOT_FOOTER.search(body[-400:]) is not None
 
 
 def _author(author: str | None) -> str | None:

@@ -34,6 +34,7 @@ class Node:
     url: str | None = None
     keep: bool = True
     is_post: bool = False  # a story or post: replies to it are top-level
+    is_bot: bool = False  # a moderation bot's message (Reddit's AutoModerator): no one's view
 
 
 def unix_time(value: object) -> datetime | None:
@@ -73,6 +74,7 @@ def flatten(
                     time=node.time,
                     reply_to=None if node.is_post else reply_to,
                     url=node.url,
+                    is_bot=node.is_bot,
                 )
             )
         below = None if node.is_post else (node.id if keep else reply_to)

@@ -170,3 +170,20 @@ streets; shopkeepers fear losing customers who drive in from the suburbs.</p>
 <li class="comment"><div class="comment-author">bob</div><div class="comment-content">
 <p>No, my shop depends on people who drive in from the villages around the city.</p></div></li>
 </ol></section></body></html>"""
+
+
+def test_the_system_and_discobot_accounts_are_bots() -> None:
+    from bot.ingest.web.discourse import Post, Topic, thread_from_posts
+
+    topic, by_id = big_topic(3)
+    posts = [by_id[1001], by_id[1002], by_id[1003]]
+    posts[1] = {**posts[1], "username": "system"}
+    posts[2] = {**posts[2], "username": "discobot", "cooked": "<p>Hi! Try the tutorial.</p>"}
+    thread = thread_from_posts(
+        Topic.model_validate(topic), [Post.model_validate(p) for p in posts], None
+    )
+    assert [(c.id, c.is_bot) for c in thread.comments] == [
+        ("p1", False),
+        ("p2", True),
+        ("p3", True),
+    ]

@@ -294,3 +294,22 @@ def test_saved_listing_notes_continue_this_thread_stubs() -> None:
         "reddit_t3_def456", "reddit_t1_d1", "reddit_t1_d2", "reddit_t1_d3", "reddit_t1_d4"
     ]  # fmt: skip
     assert thread.notes == ('2 "continue this thread" branches were not in the saved file.',)
+
+
+def test_automoderator_and_signed_bots_are_bots() -> None:
+    # A moderation bot's reminder is nobody's view: the engines leave it off every side.
+    listing = json.loads(json.dumps(LISTING))
+    first = listing[1]["data"]["children"][0]["data"]
+    bot_id = f"reddit_t1_{first['id']}"
+
+    def bots() -> list[str]:
+        data = json.dumps(listing).encode()
+        thread = parse_source(InputSource(name="thread.json", data=data))
+        return [c.id for c in thread.comments if c.is_bot]
+
+    assert bots() == []
+    first["author"] = "AutoModerator"
+    assert bots() == [bot_id]
+    signed = "Please keep it civil.\n\n*I am a bot, and this action was performed automatically.*"
+    first["author"], first["body"] = "helper_bot_9", signed
+    assert bots() == [bot_id]
