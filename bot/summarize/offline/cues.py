@@ -184,9 +184,11 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     (
         "disagree",
         ("against", "opposed"),
-        r"^\W*(?:I'?m |I am |we'?re )?(?:strongly |totally |completely |firmly |very much )?"
-        r"(?:against|opposed)(?:\W*$|[.!]+\s)"
-        r"|^\W*(?:strongly |totally |firmly )(?:against|opposed)\b",
+        # ("... does nothing about the noise. Still opposed.", "I remain opposed")
+        r"(?:^|(?<=[.!?] ))\W*(?:I'?m |I am |we'?re |we are )?(?:still )?(?:strongly |totally "
+        r"|completely |firmly |very much )?(?:against|opposed)(?:\W*$|[.!]+\s)"
+        r"|^\W*(?:strongly |totally |firmly )(?:against|opposed)\b"
+        r"|\b(?:I|we) (?:still )?remain (?:strongly |firmly )?(?:against|opposed)\b",
     ),
     # Minutes in reported speech: "Mr Abara spoke against.", "She opposed the cap."
     (

@@ -2604,3 +2604,12 @@ def test_granting_a_point_then_holding_on_late_in_the_comment_is_a_concession() 
     )
     got = sides(t)
     assert apart(got, 1, 2) and got[3] == got[1]
+
+
+def test_still_opposed_and_i_remain_opposed_are_against() -> None:
+    for text in (
+        "A litter patrol is welcome but does nothing about the noise. Still opposed.",
+        "I remain opposed to it.",
+    ):
+        found = cue(text)
+        assert found is not None and found.sign < 0, text
