@@ -143,6 +143,7 @@ def respondent_labels(comments: list[Comment]) -> list[tuple[str, int] | None]:
     if any(c.author for c in comments):
         return out
     found = 0
+    roles: dict[str, list[str]] = {}  # a label's bracketed role -> the labels that gave it
     for i, comment in enumerate(comments):
         if i == _LOOK_FIRST and not found:
             break  # a thread of respondents shows its labels from its first lines
@@ -154,9 +155,30 @@ def respondent_labels(comments: list[Comment]) -> list[tuple[str, int] | None]:
         numbered = any(ch.isdigit() for ch in name)
         if first in _NOT_RESPONDENTS or not (numbered or match.group("role")):
             continue
+        role = match.group("role")
+        if role:
+            # "Response 7 (Carver Street Traders, second response)": the Traders again, when
+            # one earlier response alone came from them
+            base = _LATER_RESPONSE.sub("", role).strip(" ,;").casefold()
+            if base != role.casefold():
+                earlier = roles.get(base, ())
+                if len(earlier) == 1 and " " in base:  # ("resident" alone names nobody)
+                    name = earlier[0]
+            else:
+                roles.setdefault(base, [])
+                if name not in roles[base]:
+                    roles[base].append(name)
         out[i] = (name, match.end())
         found += 1
     return out if found >= MIN_RESPONDENTS else [None] * len(comments)
+
+
+# A respondent's later response, named in their label's brackets.
+_LATER_RESPONSE = re.compile(
+    r"[,;]?\s*(?:second|2nd|third|3rd|further|follow-up|later|another|revised) (?:response|reply"
+    r"|submission)\b.*$",
+    re.IGNORECASE,
+)
 
 
 def body_start(text: str) -> int:

@@ -2613,3 +2613,19 @@ def test_still_opposed_and_i_remain_opposed_are_against() -> None:
     ):
         found = cue(text)
         assert found is not None and found.sign < 0, text
+
+
+def test_a_respondents_second_response_is_theirs() -> None:
+    from bot.summarize.offline.reading import respondent_labels
+
+    lines = (
+        "Response 1 (resident, Mill Lane): The noise is already bad.",
+        "Response 2 (Mill Lane Traders): An hour more keeps six shops open.",
+        "Response 3 (resident): Will the bins change?",
+        "Response 4 (Mill Lane Traders, second response): We would pay for a litter patrol.",
+        "Response 5 (resident, second response): Still opposed.",
+    )
+    labels = respondent_labels([Comment(id=f"c{n}", text=t) for n, t in enumerate(lines, 1)])
+    names = [label[0] if label else None for label in labels]
+    # The Traders once before: the same respondent; "resident" alone names nobody.
+    assert names == ["Response 1", "Response 2", "Response 3", "Response 2", "Response 5"]
