@@ -364,7 +364,13 @@ def _pick_edges(
             word = found[0] if found else bare_word(doc.comment.text, doc.spans)
             if word is not None:
                 word = as_option(word, options, aliases) or word  # "kb" for "keyboard"
-            if word not in options and first_answer and doc.link != "team":
+            if (
+                word not in options
+                and first_answer
+                and doc.link != "team"
+                # ("whats a good brand for denim under 80": asks, picks nothing)
+                and not _asks_only(doc)
+            ):
                 # (A camp named in a stance phrase, "canvas every time", is its answer.)
                 # Naming one option is a pick only as a person's first answer: later, naming
                 # the other option is how people argue against it ("the habits Python lets
@@ -385,6 +391,21 @@ def _pick_edges(
                 add(doc.unit, 0, -PICK_WEIGHT)
                 doc.link = doc.link or "pick"
     return surfaces, in_title and bool(options)
+
+
+def _asks_only(doc: Doc) -> bool:
+    """Whether a comment only asks: each sentence ends with "?", or it opens asking ("anyone
+    else find bombers too warm for spring actually", "whats a good brand for denim")."""
+    return only_questions_in(doc) or (
+        len(doc.spans) == 1 and _ASKING_OPENER.match(doc.comment.text) is not None
+    )
+
+
+_ASKING_OPENER = re.compile(
+    r"\W*(?:what|whats|what's|which|who|how|hows|where|wheres|does|do|is|are|can|could|anyone"
+    r"|any ?body|has anyone|have you)\b",
+    re.IGNORECASE,
+)
 
 
 class _Parity:

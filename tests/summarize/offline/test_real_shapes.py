@@ -2629,3 +2629,16 @@ def test_a_respondents_second_response_is_theirs() -> None:
     names = [label[0] if label else None for label in labels]
     # The Traders once before: the same respondent; "resident" alone names nobody.
     assert names == ["Response 1", "Response 2", "Response 3", "Response 2", "Response 5"]
+
+
+def test_a_question_naming_an_option_picks_nothing() -> None:
+    t = thread(
+        "Olu: need a coat for spring, a mac or a parka? budget 80 quid",
+        "Mari: parka. a mac over black jeans looks like a school uniform",
+        "Kit: mac. goes with everything and packs into a bag",
+        "Dre: anyone else find parkas too warm for spring actually",
+        "Olu: whats a good brand for a mac under 80",
+    )
+    got = sides(t)
+    assert apart(got, 1, 2)
+    assert got[3] is None and got[4] is None  # they ask; they pick nothing
