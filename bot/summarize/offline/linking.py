@@ -1115,7 +1115,10 @@ _AFFIRMS = re.compile(
 _REPORT_DENIAL = re.compile(
     r"\b(?:fake|false|hoax|debunked|untrue|not true|made up|misinformation|fake news|rumou?r"
     r"|source|sources|confirmed|citation|proof|parody|satire|false alarm|trust me bro"
-    r"|stop spreading|who said|opposite)\b",
+    r"|stop spreading|who said"
+    # ("he told them the opposite today": someone else said otherwise; "I think the opposite"
+    # answers the last speaker)
+    r"|(?:said|says|told \w+|heard|announced) (?:the )?(?:exact )?opposite)\b",
     re.IGNORECASE,
 )
 

@@ -2642,3 +2642,13 @@ def test_a_question_naming_an_option_picks_nothing() -> None:
     got = sides(t)
     assert apart(got, 1, 2)
     assert got[3] is None and got[4] is None  # they ask; they pick nothing
+
+
+def test_i_think_the_opposite_answers_the_last_speaker_not_the_report() -> None:
+    t = thread(
+        "Jo: the chippy on Bank Street is closing after new year, heard it at the school gate",
+        "Sam: that's not true, they just renewed the lease",
+        "Ravi: I think the opposite: a lease renewal is paperwork, the fryers went last week",
+    )
+    got = sides(t)
+    assert apart(got, 0, 1) and got[2] == got[0]
