@@ -57,6 +57,8 @@ _REPORTED_AGAINST = (
     # "Cllr Pethick said he strongly objected.", "She objected to it."
     # ("they objected" may report residents, not the speaker)
     r"|\b(?:he|she) (?:strongly |firmly )?objected\b"
+    # "asked for her vote against to be recorded"
+    r"|\b(?:his|her|their) vote against\b"
     # "Cllr Hewlett said the council could not justify a sum equal to a third of the precept",
     # "Mrs Doyle raised concerns about the cost"
     r"|\bcould(?: not|n'?t) justify (?:it|the|this|that|a|an|such|spending)\b"
@@ -115,7 +117,7 @@ RETRACT = (
     r"|\bI(?:'d| would|'ll| will)? (?:withdraw|drop) my objection\b"
     # In minutes: "she withdrew her objection", "he would not stand in the way"
     r"|\b(?:withdrew|dropped) (?:his|her|their) objection\b"
-    r"|\bwould(?: not|n'?t) (?:stand in the way|oppose)\b"
+    r"|\bwould(?: not|n'?t) (?:stand in the way|oppose|object)\b"
     r"|\bI take (?:it|that) back\b|\bI was wrong\b|\b(?:chang|switch)(?:e|es|ed|ing)? my vote\b"
     r"|\bmore (?:convincing|persuasive) than I (?:thought|expected)\b"
     r"|\bI(?:'m| am) coming (?:a)?round\b|\b(?:ok|okay|fine),? you win\b"
@@ -207,10 +209,18 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
             "raised",
             "expressed",
             "voiced",
+            "vote against",
         ),
         _REPORTED_AGAINST,
     ),
     ("disagree", ("counter",), r"^\W*counter[- ]?(?:point|argument)\b"),
+    # Minutes: "Cllr Osei shared that concern": with the one who raised it.
+    (
+        "agree",
+        ("shared th", "shares th", "share th"),
+        r"\b(?:shared|shares|share) (?:that|this|the|these|those) (?:concerns?|views?|worry"
+        r"|worries|objections?|reservations?)\b",
+    ),
     # "Sorry but that's the airline's problem", "I'm sorry love but asking for money is rude",
     # "how is that any better": polite and rhetorical disagreement with what it answers
     (
@@ -635,6 +645,8 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
             "objection",
             "stand in the way",
             "oppose",
+            "not object",
+            "n't object",
             "withdrawn",
             "sorry for the noise",
             "on me",
@@ -2173,11 +2185,14 @@ REPORTED = re.compile(
     r"|principal|governor|councillor|officer|director|captain|coach|president|representative"
     r"|warden|trustee|engineer|owner|landlord|vicar|caretaker|coordinator|organi[sz]er))"
     # "Mrs Harding, parent governor, said": a role between commas.
+    # "Mrs Dawes of the Music Society said"
+    r"(?:\s+of\s+the\s+(?-i:[A-Z])[\w'\-]+(?:\s+(?-i:[A-Z])[\w'\-]+){0,3})?"
     r"(?:,\s+[^,.;:\n]{1,60},)?\s+(?:(?:then|also|again|briefly|strongly)\s+)?"
     r"(?:said|says|spoke|asked|replied|responded|argued|added|noted|agreed|disagreed|supported"
     r"|opposed|objected|suggested|proposed|moved|questioned|stated|explained|felt|thought"
     r"|pointed|countered|urged|welcomed|raised|warned|insisted|accepted|conceded|expressed"
-    r"|wondered|commented|remarked|observed|queried|challenged|seconded|reported|asked)\b",
+    r"|wondered|commented|remarked|observed|queried|challenged|seconded|reported|asked"
+    r"|shared|maintained|reiterated|repeated|acknowledged)\b",
     re.IGNORECASE,
 )
 # The verbs one of which every match holds (read from the pattern, `literals`): they are among

@@ -2652,3 +2652,30 @@ def test_i_think_the_opposite_answers_the_last_speaker_not_the_report() -> None:
     )
     got = sides(t)
     assert apart(got, 0, 1) and got[2] == got[0]
+
+
+def test_minutes_shared_that_concern_would_not_object_and_a_vote_against_recorded() -> None:
+    minutes = (
+        "Item 7. Public piano in the Corn Exchange. The Chair introduced a request from the"
+        " Choral Society to place a donated piano in the hall for anyone to play.",
+        "Cllr Amis spoke in favour, saying pianos in other towns had brought people in.",
+        "Cllr Rudd said the hall was used for wakes, and a piano anyone could play at any time"
+        " would be a nuisance to hirers.",
+        "Cllr Obi shared that concern and added that an unsupervised piano would be wrecked.",
+        "Mrs Dale of the Choral Society said the society would lock the lid for bookings.",
+        "Cllr Rudd said that with the lid locked during bookings he would not object.",
+        "Cllr Obi maintained that the hall was the wrong place and asked for her vote against"
+        " to be recorded.",
+    )
+    t = Thread(
+        comments=tuple(Comment(id=f"c{n}", text=text) for n, text in enumerate(minutes, 1)),
+        source="paste",
+    )
+    got = sides(t)
+    assert apart(got, 1, 2) and got[3] == got[2] and got[6] == got[2]
+    assert got[5] == got[1]  # no longer objecting: with the proposal now
+    from bot.summarize.offline import _analyse
+    from bot.summarize.offline.model import Reporter
+
+    docs = _analyse(t, Reporter(None)).docs
+    assert docs[4].speaker == "Mrs Dale"
