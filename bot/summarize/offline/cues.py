@@ -57,8 +57,9 @@ _REPORTED_AGAINST = (
     # "Cllr Pethick said he strongly objected.", "She objected to it."
     # ("they objected" may report residents, not the speaker)
     r"|\b(?:he|she) (?:strongly |firmly )?objected\b"
-    # "asked for her vote against to be recorded"
+    # "asked for her vote against to be recorded", "asked that her objection be minuted"
     r"|\b(?:his|her|their) vote against\b"
+    r"|\b(?:his|her|their) (?:objection|opposition|dissent) (?:to )?be (?:minuted|recorded|noted)\b"
     # "Cllr Hewlett said the council could not justify a sum equal to a third of the precept",
     # "Mrs Doyle raised concerns about the cost"
     r"|\bcould(?: not|n'?t) justify (?:it|the|this|that|a|an|such|spending)\b"
@@ -91,6 +92,8 @@ _REPORTED_FOR = (
     # "The Men's Captain said he could support a six-month trial"
     # ("he would support full uniforms for contests")
     r"|\b(?:he|she|they) (?:could|would|will|can) (?:now |still |only )?support\b(?! for\b)"
+    # "with the extra cover and a deposit she was content"
+    r"|\b(?:he|she|they) (?:was|were|is|are) (?:now |then )?content\b"
     # "Cllr Amadi moved the proposal.", "Mr Ng seconded the motion."
     r"|\b(?:moved|seconded|tabled) the (?:proposal|motion|amendment|resolution)\b"
 )
@@ -539,6 +542,7 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
             "moved",
             "seconded",
             "tabled",
+            "content",
         ),
         _REPORTED_FOR,
     ),
@@ -551,7 +555,8 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         "agree",
         ("agreed",),
         r"(?<!\byou )(?<!\bu )(?<!\bthey )(?<!\bas )(?<!\bhad )(?<!\bhave )(?<!\bbeen )"
-        r"(?<!\bwas )(?<!\bwere )\bagreed\b(?!\s+(?:by|unanimously|nem)\b)",
+        # ("4.8 Agreed: the two older machines may be lent": the resolution, nobody's view)
+        r"(?<!\bwas )(?<!\bwere )\bagreed\b(?!\s+(?:by|unanimously|nem)\b)(?!\s*:\s)",
     ),
     (
         "agree",

@@ -2143,6 +2143,8 @@ def test_minutes_report_votes_on_it_and_kept_or_dropped_objections() -> None:
         ("Cllr Hewlett said the council could not justify a sum that size on a trial.", -1),
         ("Mrs Doyle raised concerns about the running costs.", -1),
         ("The first tenor said that with a grant he would support new robes.", 1),
+        ("R. Lund asked that her objection be minuted.", -1),
+        ("M. Ode said that with a deposit she was content.", 1),
     ):
         found = cue(text)
         assert found is not None and found.sign == sign and found.about_claim, text
@@ -2679,3 +2681,8 @@ def test_minutes_shared_that_concern_would_not_object_and_a_vote_against_recorde
 
     docs = _analyse(t, Reporter(None)).docs
     assert docs[4].speaker == "Mrs Dale"
+
+
+def test_a_numbered_minutes_agreed_colon_is_the_resolution_not_an_agreement() -> None:
+    assert cue("4.8 Agreed: the two older machines may be lent against a deposit.") is None
+    assert cue("Agreed, the deposit makes sense.").sign > 0
