@@ -450,6 +450,13 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"(?!but\b)[\w'\-]+[,;:]?"
         r" (?:that'?s|thats|that is|it'?s|its|it is) (?!not\b)\w",
     ),
+    # "He would say that though wouldn't he": a denial waved away as self-serving.
+    (
+        "disagree",
+        ("would say that", "'d say that", "wud say that"),
+        r"\b(?:he|she|they|you|u|it|the council|the company)(?: would|'d| wud) say that\b"
+        r"(?!\s+(?:if|because|when)\b)",
+    ),
     # "he told them the opposite today": someone who would know said otherwise.
     (
         "disagree",

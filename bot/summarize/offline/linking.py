@@ -1169,7 +1169,9 @@ _INCREDULOUS = re.compile(
 _STILL_ON = re.compile(
     r"(?:'s|\bis|\bare) (?:still |definitely |deffo |very much |100% )?(?:on(?=\s*(?:[.,;:!]|$))"
     r"|going ahead\b|happening\b)|\bstill (?:on(?=\s*(?:[.,;:!]|$))|going ahead|happening|open)\b"
-    r"|\bnot going anywhere\b|\bgoing nowhere\b",
+    r"|\bnot going anywhere\b|\bgoing nowhere\b"
+    # ("he says the nursery is looking at the scout hut not ours. We're fine")
+    r"|\bwe'?re (?:fine|safe|staying|ok|okay)(?=\s*(?:[.,;:!]|$))",
     re.IGNORECASE,
 )
 # Words that give a view rather than report a fact.

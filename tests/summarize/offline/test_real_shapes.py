@@ -2686,3 +2686,17 @@ def test_minutes_shared_that_concern_would_not_object_and_a_vote_against_recorde
 def test_a_numbered_minutes_agreed_colon_is_the_resolution_not_an_agreement() -> None:
     assert cue("4.8 Agreed: the two older machines may be lent against a deposit.") is None
     assert cue("Agreed, the deposit makes sense.").sign > 0
+
+
+def test_a_denial_waved_away_and_were_fine() -> None:
+    assert cue("He would say that though wouldn't he, until it's signed").sign < 0
+    assert cue("she would say that if you asked her") is None
+    t = thread(
+        "Bea: The food bank is losing the scout hut after Easter, the leader told the Monday lot",
+        "Kofi: Told them what? I was there Monday and heard nothing about it",
+        "Ros: Just spoke to the leader after the meeting, the council wants the library not"
+        " ours. We're fine",
+        "Bea: He would say that though wouldn't he, until it's signed",
+    )
+    got = sides(t)
+    assert apart(got, 0, 2) and got[3] == got[0]
