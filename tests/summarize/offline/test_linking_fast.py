@@ -101,3 +101,66 @@ def test_mark_openings_cover_every_character_the_pattern_opens_with() -> None:
         if opens.match(chr(code)) and chr(code) not in sides._MARK_FIRST
     ]
     assert missing == []
+
+
+# Words and joins of an answered comment's sentences: auxiliaries, negations, content words
+# and their roots ("flies" / "fly"), contractions, openers and every kind of clause break.
+_CLAIM_PIECES = st.sampled_from(
+    [
+        "it", "is", "isn't", "isnt", "not", "should", "be", "banned", "ban", "zoos", "zoo's",
+        "works", "work", "flies", "fly", "so", "but", "because", "so-called", "well", "ok",
+        "really", "the", "cannot", "do", "doesn't", "evens", "out", "has", "opened", "a",
+        "sinkhole", "12", "we", "\u00e9t\u00e9", "Is", "SHOULD", "Ban",
+    ]
+)  # fmt: skip
+_JOINS = st.sampled_from(
+    [" ", " ", " ", ", ", ". ", "? ", ": ", " - ", "(", ") ", "\u2013", "-", "\u00a0", ""]
+)
+
+
+@given(
+    st.lists(st.tuples(_CLAIM_PIECES, _JOINS), max_size=16),
+    st.lists(_CLAIM_PIECES, max_size=8),
+)
+@example([("zoos", " "), ("should", " "), ("be", " "), ("banned", ". ")], ["not", "banned"])
+@example([("ok", " "), ("it", " "), ("flies", "")], ["it", "doesnt", "fly"])
+def test_a_claim_a_denial_reads_is_never_ruled_out(
+    pieces: list[tuple[str, str]], answer: list[str]
+) -> None:
+    """`claim._may_state_in` is True for every clause `claim.denies` reads whose claim has an
+    auxiliary and a verb in the answer's clause (what it skips could never deny)."""
+    text = "".join(word + join for word, join in pieces)
+    lowered = " ".join(answer).lower()
+    for part in claim._sentences(text[:600]):
+        for clause in claim._CLAUSE.split(part.strip()):
+            read = claim.read_claim(clause)
+            if read is not None and read.auxiliary and any(v in lowered for v in read.verbs):
+                assert claim._may_state_in(clause, lowered)
+
+
+@given(
+    st.lists(st.tuples(_CLAIM_PIECES, _JOINS), max_size=16),
+    st.lists(st.tuples(_CLAIM_PIECES, _JOINS), max_size=10),
+)
+@example(
+    [("zoos", " "), ("should", " "), ("be", " "), ("banned", ". ")],
+    [("zoos", " "), ("should", " "), ("not", " "), ("be", " "), ("banned", "")],
+)
+@example(
+    [("it", " "), ("is", " "), ("a", " "), ("sinkhole", ".")],
+    [("not", " "), ("a", " "), ("sinkhole", "")],
+)
+def test_denies_as_without_the_claim_check(
+    other_pieces: list[tuple[str, str]], pieces: list[tuple[str, str]]
+) -> None:
+    """`claim.denies` answers as it does when every clause is read for a claim."""
+    from unittest import mock
+
+    from bot.summarize.text import sentence_spans
+
+    other = "".join(word + join for word, join in other_pieces)
+    text = "".join(word + join for word, join in pieces)
+    args = (other, sentence_spans(other), text, sentence_spans(text))
+    fast = claim.denies(*args)
+    with mock.patch.object(claim, "_may_state_in", lambda _clause, _lowered: True):
+        assert claim.denies(*args) == fast
