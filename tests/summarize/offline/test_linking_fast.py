@@ -16,6 +16,8 @@ _ANY = st.text(alphabet="abAZ09'-_ .,;:()!?\n\t\u2019\u00e9\u0130", max_size=60)
 @given(_ASCII)
 @example("uniforms, because (they) cost: a lot; so")
 @example("it's well-known - a fact")
+@example("don't, it's well-known (a fact)")
+@example("a'-b -c d- 'e f' g--h")
 def test_tokens_or_breaks_match_the_pattern(text: str) -> None:
     lowered = text.lower()
     assert claim._ascii_tokens_or_breaks(lowered) == claim._ASCII_TOKEN_OR_BREAK.findall(lowered)
@@ -164,3 +166,49 @@ def test_denies_as_without_the_claim_check(
     fast = claim.denies(*args)
     with mock.patch.object(claim, "_may_state_in", lambda _clause, _lowered: True):
         assert claim.denies(*args) == fast
+
+
+def _states_plainly_plain(stated: list[str], subject: str, roots: set[str]) -> bool:
+    """`claim._states_plainly` with every sentence read (no search for the roots first)."""
+    for sentence in stated:
+        if not sentence or sentence.endswith("?"):
+            continue
+        for clause in claim._CLAUSE.split(sentence):
+            toks = claim.tokens(clause)[: claim.MAX_CLAUSE_TOKENS]
+            for k in range(1, len(toks)):
+                if claim.root(toks[k]) not in roots or toks[k] in claim._AUX:
+                    continue
+                j = k - 1
+                while j >= 0 and toks[j] in claim._SKIP:
+                    j -= 1
+                if j < 0 or toks[j] in claim._AUX or toks[j] in claim._NEG:
+                    continue
+                if toks[j] in claim._NOT_STATED:
+                    continue
+                said = toks[j]
+                if said == subject or (
+                    subject in claim._PRON and (said in claim._PRON or claim._content(said))
+                ):
+                    return True
+    return False
+
+
+@given(
+    st.lists(
+        st.lists(st.tuples(_CLAIM_PIECES, _JOINS), max_size=10).map(
+            lambda pieces: "".join(word + join for word, join in pieces)
+        ),
+        max_size=3,
+    ),
+    st.sampled_from(["it", "app", "zoos", "we", "they"]),
+    st.lists(_CLAIM_PIECES, min_size=1, max_size=3),
+)
+@example(["it evens out over time"], "it", ["even"])
+@example(["Flies are a pain"], "it", ["flies"])
+def test_states_plainly_as_reading_every_sentence(
+    stated: list[str], subject: str, verbs: list[str]
+) -> None:
+    roots = {claim.root(verb.lower()) for verb in verbs}
+    assert claim._states_plainly(stated, subject, roots) == _states_plainly_plain(
+        stated, subject, roots
+    )
