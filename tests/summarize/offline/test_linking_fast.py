@@ -16,6 +16,8 @@ _ANY = st.text(alphabet="abAZ09'-_ .,;:()!?\n\t\u2019\u00e9\u0130", max_size=60)
 @given(_ASCII)
 @example("uniforms, because (they) cost: a lot; so")
 @example("it's well-known - a fact")
+@example("don't, it's well-known (a fact)")
+@example("a'-b -c d- 'e f' g--h")
 def test_tokens_or_breaks_match_the_pattern(text: str) -> None:
     lowered = text.lower()
     assert claim._ascii_tokens_or_breaks(lowered) == claim._ASCII_TOKEN_OR_BREAK.findall(lowered)
@@ -101,3 +103,112 @@ def test_mark_openings_cover_every_character_the_pattern_opens_with() -> None:
         if opens.match(chr(code)) and chr(code) not in sides._MARK_FIRST
     ]
     assert missing == []
+
+
+# Words and joins of an answered comment's sentences: auxiliaries, negations, content words
+# and their roots ("flies" / "fly"), contractions, openers and every kind of clause break.
+_CLAIM_PIECES = st.sampled_from(
+    [
+        "it", "is", "isn't", "isnt", "not", "should", "be", "banned", "ban", "zoos", "zoo's",
+        "works", "work", "flies", "fly", "so", "but", "because", "so-called", "well", "ok",
+        "really", "the", "cannot", "do", "doesn't", "evens", "out", "has", "opened", "a",
+        "sinkhole", "12", "we", "\u00e9t\u00e9", "Is", "SHOULD", "Ban",
+    ]
+)  # fmt: skip
+_JOINS = st.sampled_from(
+    [" ", " ", " ", ", ", ". ", "? ", ": ", " - ", "(", ") ", "\u2013", "-", "\u00a0", ""]
+)
+
+
+@given(
+    st.lists(st.tuples(_CLAIM_PIECES, _JOINS), max_size=16),
+    st.lists(_CLAIM_PIECES, max_size=8),
+)
+@example([("zoos", " "), ("should", " "), ("be", " "), ("banned", ". ")], ["not", "banned"])
+@example([("ok", " "), ("it", " "), ("flies", "")], ["it", "doesnt", "fly"])
+def test_a_claim_a_denial_reads_is_never_ruled_out(
+    pieces: list[tuple[str, str]], answer: list[str]
+) -> None:
+    """`claim._may_state_in` is True for every clause `claim.denies` reads whose claim has an
+    auxiliary and a verb in the answer's clause (what it skips could never deny)."""
+    text = "".join(word + join for word, join in pieces)
+    lowered = " ".join(answer).lower()
+    for part in claim._sentences(text[:600]):
+        for clause in claim._CLAUSE.split(part.strip()):
+            read = claim.read_claim(clause)
+            if read is not None and read.auxiliary and any(v in lowered for v in read.verbs):
+                assert claim._may_state_in(clause, lowered)
+
+
+@given(
+    st.lists(st.tuples(_CLAIM_PIECES, _JOINS), max_size=16),
+    st.lists(st.tuples(_CLAIM_PIECES, _JOINS), max_size=10),
+)
+@example(
+    [("zoos", " "), ("should", " "), ("be", " "), ("banned", ". ")],
+    [("zoos", " "), ("should", " "), ("not", " "), ("be", " "), ("banned", "")],
+)
+@example(
+    [("it", " "), ("is", " "), ("a", " "), ("sinkhole", ".")],
+    [("not", " "), ("a", " "), ("sinkhole", "")],
+)
+def test_denies_as_without_the_claim_check(
+    other_pieces: list[tuple[str, str]], pieces: list[tuple[str, str]]
+) -> None:
+    """`claim.denies` answers as it does when every clause is read for a claim."""
+    from unittest import mock
+
+    from bot.summarize.text import sentence_spans
+
+    other = "".join(word + join for word, join in other_pieces)
+    text = "".join(word + join for word, join in pieces)
+    args = (other, sentence_spans(other), text, sentence_spans(text))
+    fast = claim.denies(*args)
+    with mock.patch.object(claim, "_may_state_in", lambda _clause, _lowered: True):
+        assert claim.denies(*args) == fast
+
+
+def _states_plainly_plain(stated: list[str], subject: str, roots: set[str]) -> bool:
+    """`claim._states_plainly` with every sentence read (no search for the roots first)."""
+    for sentence in stated:
+        if not sentence or sentence.endswith("?"):
+            continue
+        for clause in claim._CLAUSE.split(sentence):
+            toks = claim.tokens(clause)[: claim.MAX_CLAUSE_TOKENS]
+            for k in range(1, len(toks)):
+                if claim.root(toks[k]) not in roots or toks[k] in claim._AUX:
+                    continue
+                j = k - 1
+                while j >= 0 and toks[j] in claim._SKIP:
+                    j -= 1
+                if j < 0 or toks[j] in claim._AUX or toks[j] in claim._NEG:
+                    continue
+                if toks[j] in claim._NOT_STATED:
+                    continue
+                said = toks[j]
+                if said == subject or (
+                    subject in claim._PRON and (said in claim._PRON or claim._content(said))
+                ):
+                    return True
+    return False
+
+
+@given(
+    st.lists(
+        st.lists(st.tuples(_CLAIM_PIECES, _JOINS), max_size=10).map(
+            lambda pieces: "".join(word + join for word, join in pieces)
+        ),
+        max_size=3,
+    ),
+    st.sampled_from(["it", "app", "zoos", "we", "they"]),
+    st.lists(_CLAIM_PIECES, min_size=1, max_size=3),
+)
+@example(["it evens out over time"], "it", ["even"])
+@example(["Flies are a pain"], "it", ["flies"])
+def test_states_plainly_as_reading_every_sentence(
+    stated: list[str], subject: str, verbs: list[str]
+) -> None:
+    roots = {claim.root(verb.lower()) for verb in verbs}
+    assert claim._states_plainly(stated, subject, roots) == _states_plainly_plain(
+        stated, subject, roots
+    )
