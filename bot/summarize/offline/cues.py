@@ -57,6 +57,10 @@ _REPORTED_AGAINST = (
     # "Cllr Pethick said he strongly objected.", "She objected to it."
     # ("they objected" may report residents, not the speaker)
     r"|\b(?:he|she) (?:strongly |firmly )?objected\b"
+    # "... does nothing about the noise. Still opposed.", "I remain opposed" (each led by a
+    # word, so that the row needs no search at every place)
+    r"|\bstill (?:firmly |strongly )?(?:against|opposed)\s*(?:[.!]|$)"
+    r"|\b(?:I|we) (?:still )?remain (?:strongly |firmly )?(?:against|opposed)\b"
     # "asked for her vote against to be recorded", "asked that her objection be minuted"
     r"|\b(?:his|her|their) vote against\b"
     r"|\b(?:his|her|their) (?:objection|opposition|dissent) (?:to )?be (?:minuted|recorded|noted)\b"
@@ -189,11 +193,9 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     (
         "disagree",
         ("against", "opposed"),
-        # ("... does nothing about the noise. Still opposed.", "I remain opposed")
-        r"(?:^|(?<=[.!?] ))\W*(?:I'?m |I am |we'?re |we are )?(?:still )?(?:strongly |totally "
-        r"|completely |firmly |very much )?(?:against|opposed)(?:\W*$|[.!]+\s)"
-        r"|^\W*(?:strongly |totally |firmly )(?:against|opposed)\b"
-        r"|\b(?:I|we) (?:still )?remain (?:strongly |firmly )?(?:against|opposed)\b",
+        r"^\W*(?:I'?m |I am |we'?re )?(?:strongly |totally |completely |firmly |very much )?"
+        r"(?:against|opposed)(?:\W*$|[.!]+\s)"
+        r"|^\W*(?:strongly |totally |firmly )(?:against|opposed)\b",
     ),
     # Minutes in reported speech: "Mr Abara spoke against.", "She opposed the cap."
     (
@@ -441,15 +443,6 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"overrated\b|^\W*cope\b",
     ),
     ("disagree", ("debunked",), r"\b(?:been |was |is |already )debunked\b"),
-    # "thats not watching a film thats skimming it": names what the other calls it otherwise.
-    (
-        "disagree",
-        ("thats not", "that's not", "that is not", "its not", "it's not", "it is not"),
-        # (not "its not the best but its fine": a "but" grants it)
-        r"^\W*(?:that'?s|thats|that is|it'?s|its|it is) not (?:(?!but\b)[\w'\-]+ ){0,5}"
-        r"(?!but\b)[\w'\-]+[,;:]?"
-        r" (?:that'?s|thats|that is|it'?s|its|it is) (?!not\b)\w",
-    ),
     # "He would say that though wouldn't he": a denial waved away as self-serving.
     (
         "disagree",
@@ -804,6 +797,14 @@ _QUERY_SENTENCE = re.compile(
      + r"|" + _LEAD + r"(?:really|seriously|srsly)\s*\?+\W*$",
     _I,
 )
+# "thats not watching a film thats skimming it", "It's not a sandwich, it's a taco": names what
+# the other calls it otherwise (not "its not the best but its fine": a "but" grants it).
+_REFRAME = re.compile(
+    r"\W*(?:that'?s|thats|that is|it'?s|its|it is) not (?:(?!but\b)[\w'\-]+ ){0,5}"
+    r"(?!but\b)[\w'\-]+[,;:]? (?:that'?s|thats|that is|it'?s|its|it is) (?!not\b)\w",
+    _I,
+)
+_REFRAME_OPENS = frozenset({"th", "it"})
 # After an agreement, these turn it into a concession ("I agree ..., but ...").
 # A contrast after a comma or dash ("I agree, but", "on board with you - yet"), or within a
 # few words of the agreement ("I agree but"); "no one but the police" is not one.
@@ -1221,6 +1222,11 @@ def read_cue(
         b, e = spans[0]
         if opening[3] and _WEAK_OPENING.match(folded, b, e):
             return Cue(-1, 0.35, "contrast", weak=True), False
+        if folded[b : b + 2].lower() in _REFRAME_OPENS and _REFRAME.match(folded, b, e):
+            # "thats not watching a film thats skimming it": calls it something else. (Read
+            # here, on a first sentence that opens with "that" or "it", rather than as a cue
+            # row: "it's not" is in too many comments for a row keyed by it, issue 13.)
+            return Cue(-1, _weight(0), "disagree"), True
         return None, False
     disagrees = any(kind != "agree" for _, _, kind in found)
     k, at, kind = found[0]
