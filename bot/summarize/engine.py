@@ -32,7 +32,8 @@ EngineName = Literal["offline", "llm"]
 # 9: do-support denials, "I don't think X should", granted points, the account as "we"
 # 10: show-and-tell threads, compliments and echoes are not arguing back; no rival after a yes
 # 11: trailing names, echo denials, consultations answer the proposal, numbered respondents
-OFFLINE_ENGINE_VERSION = "offline-11"
+# 12: reports told with marks, "it goes on" denials, retractions part a person, options picked
+OFFLINE_ENGINE_VERSION = "offline-12"
 """The offline engine's version, part of its cache keys: bump it when its output changes. Kept
 here, not in `bot.summarize.offline`, so that a cache hit need not import the engine."""
 
