@@ -331,7 +331,8 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     ("disagree", ("by that logic",), r"^\W*by that logic\b"),
     (
         "disagree",
-        ("wrong", "incorrect", "false", "untrue", "mistaken", "nonsense", "fake", "hoax", "lie"),
+        # ("a lie", not "lie": that is in "believe", "earlier", "client")
+        ("wrong", "incorrect", "false", "untrue", "mistaken", "nonsense", "fake", "hoax", "a lie"),
         r"\b(?:that'?s|that is|this is|you'?re|you are|it'?s|it is|sounds|looks) (?:just "
         r"|simply |completely |totally |plain |plainly |flat out |dead |so |obviously |clearly "
         r"|probably |absolutely )?(?:wrong|incorrect|false|untrue|mistaken|nonsense|fake"
