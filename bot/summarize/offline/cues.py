@@ -557,7 +557,9 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         ("agreed",),
         r"(?<!\byou )(?<!\bu )(?<!\bthey )(?<!\bas )(?<!\bhad )(?<!\bhave )(?<!\bbeen )"
         # ("4.8 Agreed: the two older machines may be lent": the resolution, nobody's view)
-        r"(?<!\bwas )(?<!\bwere )\bagreed\b(?!\s+(?:by|unanimously|nem)\b)(?!\s*:\s)",
+        # ("the water company had never agreed to swimming there": nobody's agreement here)
+        r"(?<!\bwas )(?<!\bwere )(?<!\bnever )(?<!\bnot )(?<!n't )\bagreed\b"
+        r"(?!\s+(?:by|unanimously|nem)\b)(?!\s*:\s)",
     ),
     (
         "agree",

@@ -2700,3 +2700,12 @@ def test_a_denial_waved_away_and_were_fine() -> None:
     )
     got = sides(t)
     assert apart(got, 0, 2) and got[3] == got[0]
+
+
+def test_someone_else_never_having_agreed_is_no_agreement() -> None:
+    text = (
+        "Cllr Pryce said the parish could not take on the insurance and the water company"
+        " had never agreed to swimming there."
+    )
+    found = cue(text)
+    assert found is None or found.sign < 0
