@@ -514,7 +514,7 @@ class _Linker:
             return None
         b, e = opening.spans[0]
         first = opening.comment.text[b:e].rstrip()
-        if first.endswith("?") and not _INCREDULOUS.match(first):
+        if first.endswith("?") and not _incredulous(first):
             return None
         b, e = doc.spans[0][0], doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]
         return doc.comment.text[b:e]
@@ -985,7 +985,7 @@ def reports_incredulously(doc: Doc) -> bool:
     if not doc.spans:
         return False
     b, e = doc.spans[0]
-    return _INCREDULOUS.match(doc.comment.text[b:e].rstrip()) is not None
+    return _incredulous(doc.comment.text[b:e].rstrip())
 
 
 def _back_and_forth(docs: list[Doc], opening: int | None) -> bool:
@@ -1159,11 +1159,28 @@ _GOES_ON = re.compile(
 )
 # A report told with incredulous marks ("apparently Hugh is leaving the choir??", "the trip
 # is cancelled?!"), not a question: no question word opens it.
-_INCREDULOUS = re.compile(
-    r"(?!\W*(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|who|what"
-    r"|why|when|where|which|how|any|anyone|anybody|so is|so are)\b)[^?]*(?:\?[?!]+|!+\?)(?=\s|$)",
+_ASKING_LEAD = re.compile(
+    r"\W*(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|who|what"
+    r"|why|when|where|which|how|any|anyone|anybody|so is|so are)\b",
     re.IGNORECASE,
 )
+
+
+def _incredulous(sentence: str) -> bool:
+    """Whether a sentence is a report told with marks: no question word opens it, and its first
+    "?" comes in a run of marks ("??", "?!", "!?") that ends the sentence or a word run. Read
+    by position, not by a pattern that backtracks over a long run of "!" (issue 10)."""
+    q = sentence.find("?")
+    if q < 0 or _ASKING_LEAD.match(sentence) is not None:
+        return False
+    end = q + 1
+    while end < len(sentence) and sentence[end] in "?!":
+        end += 1
+    if end < len(sentence) and not sentence[end].isspace():
+        return False
+    return end > q + 1 or (q > 0 and sentence[q - 1] == "!")
+
+
 # Anyone saying it goes on: "trip is on, they're just swapping coach company", "it's still
 # going ahead", "not going anywhere" (not "it's on the website": "on" ends a clause).
 _STILL_ON = re.compile(

@@ -2709,3 +2709,42 @@ def test_someone_else_never_having_agreed_is_no_agreement() -> None:
     )
     found = cue(text)
     assert found is None or found.sign < 0
+
+
+def test_an_opening_of_many_marks_costs_its_length() -> None:
+    # Hostile input: a report "told with marks" is read by position (a pattern backtracking
+    # over the run of "!" took a second for 32,000 of them).
+    import time
+
+    def cost(n: int) -> float:
+        t = thread(f"Jo: the shop is closing{'!' * n}", "Sam: not true, they renewed the lease")
+        started = time.thread_time()
+        sides(t)
+        return time.thread_time() - started
+
+    small = min(cost(8_000) for _ in range(2))
+    large = min(cost(32_000) for _ in range(2))
+    assert large < 8 * small + 0.05  # 4x the input; quadratic work would take 16x
+
+
+def test_a_report_told_with_marks_is_read_as_the_old_pattern_read_it() -> None:
+    import re
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from bot.summarize.offline.linking import _incredulous
+
+    old = re.compile(
+        r"(?!\W*(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|who"
+        r"|what|why|when|where|which|how|any|anyone|anybody|so is|so are)\b)[^?]*"
+        r"(?:\?[?!]+|!+\?)(?=\s|$)",
+        re.IGNORECASE,
+    )
+    pieces = st.sampled_from(["a", "b", " ", "?", "!", "is ", "so ", " x", "\n", ".", "how"])
+
+    @given(st.lists(pieces, max_size=14).map("".join))
+    def same(text: str) -> None:
+        assert _incredulous(text) == (old.match(text) is not None)
+
+    same()
