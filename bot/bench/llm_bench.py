@@ -52,6 +52,7 @@ from bot.summarize.llm import (
     summarize_messages,
     summary_json_schema,
 )
+from bot.summarize.llm.transport import _CallLoop
 from bot.thread import Comment, Copy, Thread
 
 log = logging.getLogger(__name__)
@@ -487,12 +488,16 @@ async def map_reduce(
         warm = time.perf_counter()
         llm.encode(model="openai/fake-model", text="warm up")
         server.queue(Reply(content="{}", delay=-latency))  # no added latency for this one
-        await llm.acompletion(
-            model="openai/fake-model",
-            messages=[{"role": "user", "content": "warm up"}],
-            api_base=server.url,
-            api_key="bench",
-            num_retries=0,
+        # On the loop where the run's calls go: litellm binds its logging worker to the loop
+        # of a call and, called from another, leaves the first worker's task pending there.
+        await _CallLoop.run(
+            llm.acompletion(
+                model="openai/fake-model",
+                messages=[{"role": "user", "content": "warm up"}],
+                api_base=server.url,
+                api_key="bench",
+                num_retries=0,
+            )
         )
         warmup = time.perf_counter() - warm
         server.requests.clear()

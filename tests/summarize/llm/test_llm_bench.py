@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.bench import llm_bench
@@ -83,3 +85,7 @@ async def test_small_map_reduce_run_reports_consistent_figures() -> None:
     assert result["max_in_flight"] <= 3
     assert result["quotes_verified"] > 0 and result["quotes_dropped"] == 0
     assert result["wall_s"] >= result["ideal_s"]
+    # Every litellm call ran on the calls' own loop: none left litellm's logging worker pending
+    # on this one, to be destroyed by a later garbage collection (in CI, inside an `ast.parse`).
+    here = [t for t in asyncio.all_tasks() if "LoggingWorker" in repr(t.get_coro())]
+    assert here == []
