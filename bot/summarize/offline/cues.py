@@ -409,14 +409,23 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
             "real?",
             "legit",
             "which",
+            "come from",
+            "came from",
+            "coming from",
         ),
         r"\bwhere did (?:you|they|u|(?:the|your|that|this) (?:[\w'\-]+ ){0,3}?[\w'\-]+) (?:hear"
         r"|read|see|get|find) (?:that|this|it)\b"
         # "which facebook post? the group page says nothing"
         r"|\bwhich (?:facebook |fb |twitter |insta |x |whatsapp )?(?:post|article|email|screenshot"
-        r"|tweet|video|page|source|group|notice|paper|website|site|account|news)\s*\?"
-        # ("who said?", "who told you that?")
-        r"|\bsays who\b|\bwho (?:said|told you)(?: (?:that|this|so))?\s*\?"
+        r"|tweet|video|page|source|group|notice|paper|website|site|account|news|study|report"
+        r"|journal|survey|forecaster|forecast|newspaper|outlet|channel)(?: though| tho| exactly)?"
+        r"\s*\?"
+        # ("who said?", "who told you that?", "who told you that, i was in there saturday")
+        r"|\bsays who\b|\bwho said(?: (?:that|this|so))?\s*\?"
+        r"|\bwho told (?:you|u)(?: (?:that|this|so))?(?=\s*(?:[?,.!]|$))"
+        # ("Where did this come from?")
+        r"|\bwhere (?:did|does|has) (?:this|that|it) (?:come|came) from\b"
+        r"|\bwhere(?:'?s| is) (?:this|that) coming from\b"
         r"|\b(?:can|could) (?:anyone|anybody|someone|somebody) (?:actually )?confirm\b"
         r"|\b(?:any|got a|have a|what'?s (?:the|your)|need a|where'?s (?:the|your)"
         r"|is there (?:a|an|any))(?: actual| real| official)?"

@@ -514,7 +514,7 @@ class _Linker:
             return None
         b, e = opening.spans[0]
         first = opening.comment.text[b:e].rstrip()
-        if first.endswith("?") and not _incredulous(first):
+        if first.endswith("?") and not (_incredulous(first) or _ASKED_REPORT.match(first)):
             return None
         b, e = doc.spans[0][0], doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]
         return doc.comment.text[b:e]
@@ -981,11 +981,24 @@ def only_questions_in(doc: Doc) -> bool:
 
 def reports_incredulously(doc: Doc) -> bool:
     """Whether a comment's first sentence is a report told with marks, not a question
-    ("apparently Hugh is leaving the choir??": no question word opens it)."""
+    ("apparently Hugh is leaving the choir??": no question word opens it), or a report asked
+    about ("Did anyone else get told the freeholder is selling the whole block?")."""
     if not doc.spans:
         return False
     b, e = doc.spans[0]
-    return _incredulous(doc.comment.text[b:e].rstrip())
+    sentence = doc.comment.text[b:e].rstrip()
+    return _incredulous(sentence) or _ASKED_REPORT.match(sentence) is not None
+
+
+# A report asked about: "Did anyone else get told the freeholder is selling the block?", "has
+# anyone heard the pool is shutting?", "anyone else seen that the 42 is being cut?" (what was
+# heard is a clause: "has anyone seen the new film?" asks about a film, not a report).
+_ASKED_REPORT = re.compile(
+    r"\W*(?:so |wait |hang on,? )?(?:(?:did|has|have) )?(?:anyone|anybody|any of you|you guys"
+    r"|y'?all)(?: else)? (?:get told|got told|been told|hear|heard|see|seen|read) (?:that )?"
+    r"(?:[\w'&\-]+ ){1,6}?(?:is|are|was|were|will|'s|has|have|had|going to|gonna)\b",
+    re.IGNORECASE,
+)
 
 
 def _back_and_forth(docs: list[Doc], opening: int | None) -> bool:

@@ -126,7 +126,9 @@ def read(
 # number or a role in brackets, so that "Proposal: ..." or "Edit: ..." is never a speaker.
 _RESPONDENT = re.compile(
     r"(?P<name>[A-Z][\w'.-]{0,30}(?: [A-Z0-9][\w'.-]{0,30}){0,2})"
-    r"(?: \((?P<role>[^()\n]{1,80})\))?:[ \t]+(?=\S)"
+    # "Response 4 (resident): ...", "Response 4 (resident) – ...", "Response 4 — resident — ..."
+    r"(?:[ \t]+[–—][ \t]+(?P<dashed>[^–—\n:]{1,80}?)[ \t]+[–—]"
+    r"|(?: \((?P<role>[^()\n]{1,80})\))?(?::|[ \t]+[–—]))[ \t]+(?=\S)"
 )
 _NOT_RESPONDENTS = frozenset(
     "item section page part step point question q a update edit note chapter rule option "
@@ -153,9 +155,9 @@ def respondent_labels(comments: list[Comment]) -> list[tuple[str, int] | None]:
         name = match.group("name")
         first = name.split()[0].rstrip(".").casefold()
         numbered = any(ch.isdigit() for ch in name)
-        if first in _NOT_RESPONDENTS or not (numbered or match.group("role")):
+        role = match.group("role") or match.group("dashed")
+        if first in _NOT_RESPONDENTS or not (numbered or role):
             continue
-        role = match.group("role")
         if role:
             # "Response 7 (Carver Street Traders, second response)": the Traders again, when
             # one earlier response alone came from them

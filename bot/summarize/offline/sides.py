@@ -159,7 +159,7 @@ def _edges(
                 plain(a, b, w)
 
     elif opening is not None and opening not in marked and _states_question(docs[opening], thread):
-        add(docs[opening].unit, 0, OPENING_WEIGHT)
+        add(docs[opening].unit, 0, OPENING_WEIGHT * _respondents_vote(docs[opening]))
     # "How do I keep the data?": its answers add tips and caveats ("just don't run down -v"); a
     # bare contrast there is advice, not a camp.
     asks_how = opening is not None and _asks_how(docs[opening])
@@ -186,6 +186,16 @@ def _edges(
             add(doc.unit, 0, doc.vote * VOTE_WEIGHT)
     options = _team_edges(docs, opening, add, thread.title)
     return weights, options
+
+
+def _respondents_vote(opening: Doc) -> int:
+    """-1 where the opening is a consultation response that votes against what was consulted on
+    ("Response 1 — resident — I object."): the proposal itself was not pasted, and the votes
+    after it ("Support.") are on the proposal, not with the first respondent; else 1."""
+    cue = opening.cue
+    if opening.label is not None and cue is not None and cue.vote == 2 and cue.sign < 0:
+        return -1
+    return 1
 
 
 # An argument list that marks each line pro or con ("(+) ...", "[-] ...", "Pro: ...", "Con -

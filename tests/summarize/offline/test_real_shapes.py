@@ -2748,3 +2748,52 @@ def test_a_report_told_with_marks_is_read_as_the_old_pattern_read_it() -> None:
         assert _incredulous(text) == (old.match(text) is not None)
 
     same()
+
+
+def test_respondent_labels_set_off_by_dashes() -> None:
+    from bot.summarize.offline.reading import respondent_labels
+
+    lines = (
+        "Response 1 — resident, Kiln Road — I object. The lorries would pass the school gate.",
+        "Response 2 (quarry company) – We would limit lorries to off-peak hours.",
+        "Response 3 — parish council — Fully support. Off-peak lorries answer the school's worry.",
+        "Response 4 - resident - what time do the bins go out?",
+    )
+    comments = [Comment(id=f"c{n}", text=t) for n, t in enumerate(lines, 1)]
+    labels = respondent_labels(comments)
+    names = [label[0] if label else None for label in labels]
+    assert names[:3] == ["Response 1", "Response 2", "Response 3"]
+    # Where the words start: after the label, so "I object." opens the response.
+    assert lines[0][labels[0][1] :].startswith("I object.")  # type: ignore[index]
+    assert lines[1][labels[1][1] :].startswith("We would")  # type: ignore[index]
+    assert lines[2][labels[2][1] :].startswith("Fully support")  # type: ignore[index]
+    got = sides(Thread(comments=tuple(comments), source="paste"))
+    assert apart(got, 0, 2)  # the objection and the support are apart
+
+
+def test_rumour_doubters_ask_which_study_and_where_it_came_from() -> None:
+    for text in (
+        "Which study? Any link?",
+        "which report though? the council minutes say nothing",
+        "who told you that, the sign was up yesterday",
+        "Where did this come from? Nobody at work has heard it",
+        "where's this coming from, honestly",
+    ):
+        found = cue(text)
+        assert found is not None and found.kind == "query", text
+    # A choice between things, or a teller named in a longer clause, is no query.
+    for text in ("which study group are you in?", "who told you that you could park there"):
+        found = cue(text)
+        assert found is None or found.kind != "query", text
+
+
+def test_a_report_asked_about_is_a_report_its_doubters_answer() -> None:
+    t = thread(
+        "Rhian: Has anyone else heard the leisure centre pool is shutting for good in March?",
+        "Tomos: yeah my neighbour works on reception, she said the same",
+        "Elin: Where did this come from? The council budget only cuts the sauna",
+        "Rhian: ah right, fair enough then",
+    )
+    got = sides(t)
+    # Elin doubts the report, not Tomos's word alone: she is apart from both who back it.
+    assert apart(got, 0, 2) and apart(got, 1, 2)
