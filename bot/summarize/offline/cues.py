@@ -61,6 +61,8 @@ _REPORTED_AGAINST = (
     # word, so that the row needs no search at every place)
     r"|\bstill (?:firmly |strongly )?(?:against|opposed)\s*(?:[.!]|$)"
     r"|\b(?:I|we) (?:still )?remain (?:strongly |firmly )?(?:against|opposed)\b"
+    # "... does not cover evening travel, so we still oppose closure."
+    r"|\b(?:I|we) (?:still|continue to) (?:strongly |firmly )?oppose\b"
     # "asked for her vote against to be recorded", "asked that her objection be minuted"
     r"|\b(?:his|her|their) vote against\b"
     r"|\b(?:his|her|their) (?:objection|opposition|dissent) (?:to )?be (?:minuted|recorded|noted)\b"
@@ -95,7 +97,8 @@ _REPORTED_FOR = (
     r"|\b(?:supported|backed|endorsed|welcomed) (?:the|it|this)\b"
     # "The Men's Captain said he could support a six-month trial"
     # ("he would support full uniforms for contests")
-    r"|\b(?:he|she|they) (?:could|would|will|can) (?:now |still |only )?support\b(?! for\b)"
+    r"|\b(?:he|she|they|we) (?:could|would|will|can) (?:now |still |then |only )?support\b"
+    r"(?! for\b)"
     # "with the extra cover and a deposit she was content"
     r"|\b(?:he|she|they) (?:was|were|is|are) (?:now |then )?content\b"
     # "Cllr Amadi moved the proposal.", "Mr Ng seconded the motion."
@@ -215,6 +218,8 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
             "expressed",
             "voiced",
             "vote against",
+            "still oppose",
+            "continue to oppose",
         ),
         _REPORTED_AGAINST,
     ),
@@ -545,6 +550,7 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
             "can support",
             "now support",
             "still support",
+            "then support",
             "supported",
             "backed",
             "endorsed",

@@ -2797,3 +2797,12 @@ def test_a_report_asked_about_is_a_report_its_doubters_answer() -> None:
     got = sides(t)
     # Elin doubts the report, not Tomos's word alone: she is apart from both who back it.
     assert apart(got, 0, 2) and apart(got, 1, 2)
+
+
+def test_a_groups_conditional_support_and_continued_opposition_are_votes() -> None:
+    found = cue("If the crossing gets a lollipop warden, we would support the new school gate.")
+    assert found is not None and found.sign > 0
+    found = cue("A warden until nine does not cover the after-school club, so we still oppose it.")
+    assert found is not None and found.sign < 0
+    # "we" that only reports others' support is no vote.
+    assert cue("We support local shops whenever we can.") is None
