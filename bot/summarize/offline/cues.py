@@ -2132,9 +2132,16 @@ def option_choices(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
         rw = _option_words(right)
         if lw and rw and len(lw) <= 4 and len(rw) <= 4:
             a, b = team_word(_head(lw)), team_word(_head(rw))
+            fl = {team_word(w.casefold()) for w in lw}
+            fr = {team_word(w.casefold()) for w in rw}
+            if a == b:
+                # "stand mixer or hand mixer?": one head; the words that differ are the choice
+                # (an answer says "hand mixer." or "stand.").
+                left_only = [w for w in lw if team_word(w.casefold()) not in fr]
+                right_only = [w for w in rw if team_word(w.casefold()) not in fl]
+                if left_only and right_only:
+                    a, b = team_word(left_only[-1]), team_word(right_only[-1])
             if a != b:
-                fl = {team_word(w.casefold()) for w in lw}
-                fr = {team_word(w.casefold()) for w in rw}
                 aliases = {w: a for w in fl - fr if len(w) >= 3} | {
                     w: b for w in fr - fl if len(w) >= 3
                 }

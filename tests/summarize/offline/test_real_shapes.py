@@ -2806,3 +2806,20 @@ def test_a_groups_conditional_support_and_continued_opposition_are_votes() -> No
     assert found is not None and found.sign < 0
     # "we" that only reports others' support is no vote.
     assert cue("We support local shops whenever we can.") is None
+
+
+def test_options_with_one_head_are_told_apart_by_the_words_that_differ() -> None:
+    from bot.summarize.offline.cues import option_choices
+
+    assert option_choices("first bike: road bike or gravel bike? mostly lanes")[0] == (
+        "road",
+        "gravel",
+    )
+    t = thread(
+        "Ines: first bike: road bike or gravel bike? mostly lanes, some canal path",
+        "Dev: gravel bike. the canal path will eat skinny tyres",
+        "Rob: road. lanes are 90% of it and it's lighter up hills",
+        "Dev: canal towpaths in winter are mud, you'll want the clearance",
+    )
+    got = sides(t)
+    assert apart(got, 1, 2)
