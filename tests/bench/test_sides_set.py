@@ -35,6 +35,7 @@ HELDOUT_DIRS = (
     "heldout-21",
     "heldout-22",
     "heldout-23",
+    "heldout-24",
     "heldout-long",
 )
 PATHS = sorted(SET_DIR.glob("*.toml")) + [
@@ -294,6 +295,14 @@ _MIXED_KINDS = {
             (33, 2, 2),
             (8, 50),
         ),
+        (
+            "heldout-24",
+            37,
+            _ALL_FORMATS,
+            _MIXED_KINDS,
+            (33, 2, 2),
+            (8, 50),
+        ),
         # Long threads (issue 9): 60 to 150 comments each, one debate per format and kind.
         (
             "heldout-long",
@@ -345,6 +354,7 @@ def test_each_heldout_set_is_whole(
         "heldout-21": 7,
         "heldout-22": 7,
         "heldout-23": 7,
+        "heldout-24": 7,
         "heldout-long": 1,
     }
     if folder in rumours:
