@@ -2111,6 +2111,10 @@ def option_choices(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
         after = _LEAD_VERB_PREPOSITION.match(right)
         if before is not None and after is not None:
             left, right = left[before.end() :], right[after.end() :]
+        elif (named := _VERB_FOR_NAME.match(right)) is not None:
+            # "Self-host Jellyfin or pay for Plex Pass?": the name the verb is for is the
+            # option (an answer says "Plex, if ..."), not the verb.
+            right = right[named.end() :]
         else:
             asked = _MODAL_SUBJECT.search(left)
             verbs = _option_words(left[asked.end() :])[:1] if asked is not None else []
@@ -2185,6 +2189,9 @@ _MODAL_SUBJECT = re.compile(
 # The preposition an option follows ("live in X"), and a second option's own verb and
 # preposition ("stay here in Y", "move to Y").
 _LAST_PREPOSITION = re.compile(r".*\s(?:in|on|at|to|into|onto|with|via|through)\s", _I)
+_VERB_FOR_NAME = re.compile(
+    r"\s*[a-z][\w\-]*\s+(?:for|to|with|on|in|into)\s+(?:the |a |an )?(?=[A-Z][\w\-]*[a-z])"
+)
 _LEAD_VERB_PREPOSITION = re.compile(
     r"\s*[^\W\d_]+(?:\s+(?:here|there|back|over|on|out|up))?\s+(?:in|on|at|to|into|onto|with"
     r"|via|through)\s",

@@ -530,7 +530,11 @@ def place(docs: list[Doc], units: list[Unit], thread: Thread) -> Camps:
             disputed = _disputed(colour, component, kept)
     if not disputed:
         return Camps(False, False, conflicts)
-    anchored = component[0] in disputed
+    # "Jellyfin or Plex?": where the picks of the question's options are a dispute of their
+    # own, that is the thread's dispute, not a cue somewhere else against the question.
+    picked = {component[u] for _, u in options.values()} if len(options) >= 2 else set()
+    picks_apart = len(picked) == 1 and picked <= disputed and component[0] not in picked
+    anchored = component[0] in disputed and not picks_apart
     if anchored:
         anchor, flip = component[0], colour[0] or 0
     else:
@@ -540,7 +544,11 @@ def place(docs: list[Doc], units: list[Unit], thread: Thread) -> Camps:
             if component[u] in disputed and unit.docs:
                 size[component[u]] = size.get(component[u], 0) + len(unit.docs)
                 first[component[u]] = min(first.get(component[u], unit.docs[0]), unit.docs[0])
-        anchor = min(disputed, key=lambda c: (-size.get(c, 0), first.get(c, 0)))
+        anchor = (
+            next(iter(picked))
+            if picks_apart
+            else min(disputed, key=lambda c: (-size.get(c, 0), first.get(c, 0)))
+        )
         # Side 0 holds the earliest comment of the anchoring dispute.
         earliest = docs[first[anchor]].unit
         flip = colour[earliest] or 0

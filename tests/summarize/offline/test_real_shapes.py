@@ -2823,3 +2823,24 @@ def test_options_with_one_head_are_told_apart_by_the_words_that_differ() -> None
     )
     got = sides(t)
     assert apart(got, 1, 2)
+
+
+def test_a_verbs_named_object_is_the_option_and_its_picks_are_the_dispute() -> None:
+    from bot.summarize.offline.cues import option_choices
+
+    options, aliases = option_choices("Self-host Gitea or pay for GitHub Teams?")
+    assert options == ("gitea", "team") and aliases["github"] == "team"
+    t = forum(
+        [
+            ("moss", "Five of us, private repos, one old NUC in the cupboard. Advice?", None),
+            ("ash", "Gitea. Ten minutes to set up on the NUC and it runs for years.", "p1"),
+            ("bex", "GitHub, if nobody wants to be on call for the NUC at 2am.", "p1"),
+            ("ash", "Backups of the NUC are one cron line. It never needed me at 2am.", "p3"),
+            # (a top-level comment with a cue against the post, not a pick)
+            ("cal", "Gitea here too. Big tech keeps moving features. I'd rather not.", None),
+            ("dee", "GitHub. Actions and code review for five people cost less than a NUC.", "p1"),
+        ],
+        title="Self-host Gitea or pay for GitHub Teams?",
+    )
+    got = sides(t)
+    assert apart(got, 1, 2) and got[5] == got[2]  # the picks are the sides
