@@ -665,6 +665,15 @@ class _Linker:
                 return  # "@lumi and the pick rate is 40%": adds to what Lumi said
             if self.invites and doc.body == 0:
                 return  # a show-and-tell's replies talk about what was shown ("normal at first")
+            if (
+                self.tree
+                and doc.body == 0
+                and doc.spans
+                and _ASKS_ABOUT.match(doc.comment.text, doc.spans[0][0], doc.spans[0][1])
+            ):
+                # "Does every bank let you set your own limit? I couldn't find it in mine.":
+                # asks about something; its "not" later is no contrast with what it answers.
+                return
             doc.cue = reply_contrast(own, quoted=doc.body > 0)
             if doc.cue is None and self.tree and self._answers_back(doc, other, own):
                 doc.cue = Cue(-1, REBUTTAL_WEIGHT, "rebuttal", weak=True)
@@ -694,9 +703,19 @@ class _Linker:
             return False  # "ugh. decorative soup. fine, thats annoyingly good"
         if doc.spans and _COMPLIMENTS.match(doc.comment.text, doc.spans[0][0], doc.spans[0][1]):
             return False  # "Those look great. Which video did you use?"
+        if doc.spans and _SAYS_SO.search(doc.comment.text, doc.spans[0][0], doc.spans[0][1]):
+            return False  # "Paper towels are better for that, yes.", "... is exactly what I saw"
         return _ADDITIVE.match(own) is None
 
 
+# A first sentence that affirms what it answers: it ends on a yes ("Paper towels are better for
+# that, yes.") or says it is exactly so ("The thumb thing is exactly what the demos show"; not
+# "not exactly").
+_SAYS_SO = re.compile(
+    r"[,;]\s*(?:yes|yeah|yep|true|agreed|indeed|definitely|absolutely)\s*[.!]*\s*$"
+    r"|(?<!\bnot )\bexactly (?:what|that|it|right|the point|my point|this)\b",
+    re.IGNORECASE,
+)
 # A sentence that opens with a bare word and denies what it does: "normal doesn't make it
 # polite", "goodwill doesnt help if ...", "cheap isn't the same as good"; not "setup isn't my
 # problem" (what it is not about).
@@ -748,7 +767,9 @@ def _last_word(text: str, begin: int, end: int) -> str:
 # the hash?"), not the rhetorical "does anyone really believe that?" or "do you even ...?".
 _ASKS_ABOUT = re.compile(
     r"\W*(?:does|do|is|are|can|will|would|has|have|which|what|how|where|when)\b"
-    r"(?![^?]*\b(?:you|u|anyone|anybody|really|actually|seriously|even|honestly)\b)[^?]*\?\s*$",
+    # ("do you really think ...?" is rhetorical; "does every bank let you set it?" asks)
+    r"(?!\s+(?:you|u|anyone|anybody)\b)"
+    r"(?![^?]*\b(?:really|actually|seriously|even|honestly)\b)[^?]*\?\s*$",
     re.IGNORECASE,
 )
 # A chat question asked without its "?" ("do they do laptops or just electrical stuff").

@@ -2844,3 +2844,19 @@ def test_a_verbs_named_object_is_the_option_and_its_picks_are_the_dispute() -> N
     )
     got = sides(t)
     assert apart(got, 1, 2) and got[5] == got[2]  # the picks are the sides
+
+
+def test_forum_replies_that_say_so_or_ask_about_something_are_no_rebuttals() -> None:
+    t = forum(
+        [
+            ("wren", "Bleed your radiators before the heating goes on for winter.", None),
+            ("odo", "Did ours last week. The top floor ones had loads of air.", "p1"),
+            ("wren", "Top floor ones are the worst for it, yes. Air rises.", "p2"),
+            ("pim", "Does every radiator have a bleed valve? I couldn't find one on mine.", "p1"),
+            ("odo", "Also check behind the cap at the top corner, mine was hidden there.", "p4"),
+            ("kai", "The cold patch at the top is exactly what air looks like. Worth doing.", "p1"),
+        ],
+        title="Bleed your radiators before winter",
+    )
+    got = sides(t)
+    assert set(got) <= {0, None}  # nobody disagrees: one side, no invented camps
