@@ -232,7 +232,12 @@ class _Linker:
             if how == "previous":
                 target, how = self._piles_on(doc, target, how)
         elif how == "reply" and doc.cue is not None and doc.cue.vote:
-            target = self._asked_about(target)
+            if self.invites and _ends_asking(self.docs[target]):
+                # A show-and-tell: "Have you found the fishing yet?" - "No! Where is it?"
+                # answers what was asked about the thing shown; nobody's view is at stake.
+                doc.cue, doc.disagrees, doc.vote = None, False, 0
+            else:
+                target = self._asked_about(target)
         if (
             self.opening is not None
             and doc.index != self.opening

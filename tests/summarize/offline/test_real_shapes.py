@@ -2860,3 +2860,19 @@ def test_forum_replies_that_say_so_or_ask_about_something_are_no_rebuttals() -> 
     )
     got = sides(t)
     assert set(got) <= {0, None}  # nobody disagrees: one side, no invented camps
+
+
+def test_a_yes_or_no_to_a_question_in_a_show_and_tell_takes_no_side() -> None:
+    t = forum(
+        [
+            ("host", "Weekly thread. What are you building this weekend? Any scale.", None),
+            ("tam", "Finally starting the harbour diorama. Two boats done, forty to go.", None),
+            ("ove", "Forty! Have you tried the quick-dry putty for the water yet?", "p2"),
+            ("tam", "No! Which one is it?", "p3"),
+            ("ove", "The blue tub from the model shop, sets in an hour.", "p4"),
+            ("ria", "Repainting my nan's old railway set. The station clock still works.", None),
+        ],
+        title="What are you building this weekend?",
+    )
+    got = sides(t)
+    assert set(got) <= {0, None}  # nobody takes a view: no invented camps
