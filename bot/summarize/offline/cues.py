@@ -288,6 +288,27 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"|feed|timetable|calendar)(?:'s)? (?:says|said|say) (?:no|not|nothing)\b",
     ),
     ("disagree", ("agree",), r"\bI (?:do not|don'?t|can'?t|cannot) agree\b"),
+    # "I'm not comfortable with it.", "still not keen on the idea"
+    (
+        "disagree",
+        ("comfortable", "keen", "happy"),
+        r"\b(?:I'?m|I am|we'?re|we are) (?:still |really |just |honestly )?not (?:comfortable"
+        r"|keen|happy)(?: with| on| about)? (?:it|this|that|the idea|the plan|the proposal"
+        r"|the change)\b",
+    ),
+    # A vote put on the record: "Put that down as one against.", "count me as a yes"
+    (
+        "disagree",
+        ("down as", "count me as", "mark me as"),
+        r"\b(?:put|mark|count) (?:me|that|it|us) (?:down )?as (?:a |one |another )?(?:against"
+        r"|no|vote against)\b",
+    ),
+    (
+        "agree",
+        ("down as", "count me as", "mark me as"),
+        r"\b(?:put|mark|count) (?:me|that|it|us) (?:down )?as (?:a |one |another )?(?:for"
+        r"|yes|in favou?r|vote for)\b",
+    ),
     (
         "disagree",
         ("sure", "convinced", "persuaded"),

@@ -2876,3 +2876,17 @@ def test_a_yes_or_no_to_a_question_in_a_show_and_tell_takes_no_side() -> None:
     )
     got = sides(t)
     assert set(got) <= {0, None}  # nobody takes a view: no invented camps
+
+
+def test_not_comfortable_with_it_and_a_vote_put_on_record_are_stances() -> None:
+    for text in (
+        "I'm not comfortable with it. The parking survey was done in August.",
+        "Honestly we're still not keen on the idea.",
+        "I still don't like it. Put that down as one against.",
+    ):
+        found = cue(text)
+        assert found is not None and found.sign < 0, text
+    found = cue("Fine, count me as a yes if the trial is reviewed in a year.")
+    assert found is not None and found.sign > 0
+    # Comfort with something else is no stance on the question.
+    assert cue("I'm not comfortable with heights, so I'll skip the bridge walk.") is None
