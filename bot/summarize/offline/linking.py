@@ -1226,6 +1226,14 @@ _STILL_ON = re.compile(
     r"(?:'s|\bis|\bare) (?:still |definitely |deffo |very much |100% )?(?:on(?=\s*(?:[.,;:!]|$))"
     r"|going ahead\b|happening\b)|\bstill (?:on(?=\s*(?:[.,;:!]|$))|going ahead|happening|open)\b"
     r"|\bnot going anywhere\b|\bgoing nowhere\b"
+    # ("Mornings stay walk-in. Nothing is ending", "walk ins stay")
+    r"|\bnothing(?:'s| is) (?:ending|closing|changing|stopping|shutting|being (?:cut|axed"
+    r"|scrapped))\b|\b(?:stays?|staying) (?:open|walk-?ins?|the same|as (?:it is|they are))\b"
+    r"|\bwalk-?ins? stay\b"
+    # ("the operator put out a statement saying all three routes continue next year")
+    r"|\b(?:statement|notice|announcement|update|letter|email)\b[^.!?]{0,80}?\b(?:continu(?:e|es"
+    r"|ing)|stay(?:s|ing)? (?:open|on)|(?:is|are) not (?:closing|ending|being (?:axed|cut"
+    r"|scrapped)))\b"
     # ("he says the nursery is looking at the scout hut not ours. We're fine")
     r"|\bwe'?re (?:fine|safe|staying|ok|okay)(?=\s*(?:[.,;:!]|$))",
     re.IGNORECASE,

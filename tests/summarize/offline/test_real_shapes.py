@@ -2890,3 +2890,18 @@ def test_not_comfortable_with_it_and_a_vote_put_on_record_are_stances() -> None:
     assert found is not None and found.sign > 0
     # Comfort with something else is no stance on the question.
     assert cue("I'm not comfortable with heights, so I'll skip the bridge walk.") is None
+
+
+def test_saying_nothing_ends_or_a_statement_that_it_continues_denies_an_ending() -> None:
+    for denial in (
+        "the trust put out a statement this morning saying the ward continues as normal",
+        "Mornings stay walk-in. Nothing is ending, we're adding a booking app",
+    ):
+        t = thread(
+            "Fay: heard the minor injuries unit is closing in the spring, no more walk ins",
+            "Gus: wouldnt surprise me, they cut the night shift last year",
+            f"Hal: {denial}",
+            "Fay: oh ok, fair enough then",
+        )
+        got = sides(t)
+        assert apart(got, 1, 2), denial
