@@ -415,6 +415,32 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"|non[- ]sequitur)\b",
     ),
     ("query", ("citation needed",), r"\bcitation needed\b"),
+    # "This needs a source.", "still waiting for official confirmation", "Unverified."
+    (
+        "query",
+        ("a source", "a citation", "confirmation", "unverified"),
+        r"\b(?:needs|need|wants) (?:a |an |some )?(?:source|citation)"
+        r"(?=\s*(?:[.!?,]|$)|\s+for (?:this|that|it)\b)"
+        r"|\b(?:still )?waiting (?:for|on) (?:an? |any )?(?:official |actual |real )?"
+        r"(?:confirmation|source|statement)\b|^\W*unverified\b",
+    ),
+    # A rumour's deniers: "No evidence of this anywhere", "Reports are wrong, he is fine",
+    # "Don't believe everything you read".
+    (
+        "disagree",
+        (
+            "no evidence",
+            "no proof",
+            "report is",
+            "reports are",
+            "report was",
+            "reports were",
+            "believe everything",
+        ),
+        r"\bno (?:evidence|proof) (?:of|for) (?:this|that|it|any)\b"
+        r"|\b(?:the )?reports? (?:is|are|was|were) (?:wrong|false|untrue)\b"
+        r"|\bdon'?t believe everything you (?:read|see|hear)\b",
+    ),
     # "since when?? wheres that from": asks where a report comes from.
     (
         "query",

@@ -2905,3 +2905,17 @@ def test_saying_nothing_ends_or_a_statement_that_it_continues_denies_an_ending()
         )
         got = sides(t)
         assert apart(got, 1, 2), denial
+
+
+def test_a_rumours_doubters_ask_for_a_source_and_deniers_call_the_reports_wrong() -> None:
+    for text in ("This needs a source.", "Still waiting for official confirmation.", "Unverified."):
+        found = cue(text)
+        assert found is not None and found.kind == "query", text
+    for text in (
+        "No evidence of this anywhere.",
+        "Reports are wrong, he is fine, his agent just posted.",
+        "Don't believe everything you read.",
+    ):
+        found = cue(text)
+        assert found is not None and found.sign < 0, text
+    assert cue("The report on the river came out in May.") is None
