@@ -288,6 +288,18 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"|feed|timetable|calendar)(?:'s)? (?:says|said|say) (?:no|not|nothing)\b",
     ),
     ("disagree", ("agree",), r"\bI (?:do not|don'?t|can'?t|cannot) agree\b"),
+    # "Not sure I agree.", "I beg to differ.", "I see it differently.", "That's a myth.",
+    # "That's beside the point." ("agree to disagree" is neither: `read_cue` finds no cue)
+    (
+        "disagree",
+        ("agree", "differ", "differently", "myth", "beside the point"),
+        r"\bnot (?:so |too |entirely |really |quite )?sure (?:that )?I (?:agree|do)\b"
+        r"|\bI (?:beg|have) to differ\b|\bI see (?:it|this|that|things) differently\b"
+        r"|\b(?:that'?s|that is|it'?s|it is|this is) (?:a |an )?(?:total |complete |common "
+        r"|urban |old )?myth\b(?!\s+that\b)|\b(?:that'?s|that is|it'?s|this is) beside the point\b",
+    ),
+    # "I'm with you on this", "I'm with you there"
+    ("agree", ("with you",), r"\bI'?m (?:totally |fully |100% )?with you (?:on|there|here)\b"),
     # "I'm not comfortable with it.", "still not keen on the idea"
     (
         "disagree",
@@ -609,8 +621,16 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         ),
         _REPORTED_FOR,
     ),
-    ("agree", ("agree",), rf"\bI {_ADVERBS}{{0,2}}agree\b(?! to disagree)"),
-    ("agree", ("agree",), r"^\W*(?:we )?(?:totally |fully |completely |strongly )?agree\b"),
+    (
+        "agree",
+        ("agree",),
+        rf"(?<!\bsure )(?<!\bsure that )\bI {_ADVERBS}{{0,2}}agree\b(?! to disagree)",
+    ),
+    (
+        "agree",
+        ("agree",),
+        r"^\W*(?:we )?(?:totally |fully |completely |strongly )?agree\b(?! to disagree)",
+    ),
     # "Agreed.", "Mr Castellano agreed with the Head"; not someone else's agreeing ("the rules
     # you agreed to", "as agreed", "we had agreed on Tuesday"), nor a meeting's resolution
     # ("Agreed by majority: a six-month trial", "Agreed unanimously.").
@@ -789,7 +809,10 @@ _AGREE_SENTENCE = re.compile(
     r"|same here|agreed|agree|(?:strongly |fully |firmly |very much |wholeheartedly |totally )?"
     r"in favou?r|(?:so )?(?:still )?yes from me"
     r"|(?:so )?still (?:a )?yes"
-    r"|(?:wholeheartedly |fully |strongly |totally |100% )?support(?:ed)?)"
+    r"|(?:wholeheartedly |fully |strongly |totally |100% )?support(?:ed)?"
+    # "Strong agree.", "Nailed it.", "Good shout.", "Preach.", "Facts.", "You're not wrong."
+    r"|strong(?:ly)? agree|nailed it|good shout|preach|big yes(?: from me)?"
+    r"|came here to say this)"
     r"(?:\s*[,.!:;]|\s+[-\u2013\u2014]\s|\W*$)"
     r"|I'?m (?:leaning|inclined) (?:towards?|to) (?:a )?yes\b"
     r"|(?:yes|yep|yup|yeah|exactly|precisely|\^+ ?this)\b)",
@@ -839,6 +862,7 @@ _DISAGREE_SENTENCE = re.compile(
     # A rumour's deniers: "Highly unlikely.", "Doubt it.", "propaganda".
     r"|(?:(?:highly |very |extremely )?unlikely|doubt (?:it|that)|propaganda|clickbait)"
     r"(?:\s*[,.!:;?]|\W*$)"
+    # "Yeah no.", "Hard pass.", "Bad take.", "L take" (not "yeah no worries")
     r"|(?:nope|nah|meh|hell no|absolutely not|definitely not|not again|god no|please don'?t"
     r"|I'?d rather not|rather not|bad idea|terrible idea|I'?m not a fan|not a fan)\b"
     # A meeting's rebuttal, at any sentence: "With respect to Ms Marsh, we can't ...", "With

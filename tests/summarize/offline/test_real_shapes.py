@@ -2919,3 +2919,21 @@ def test_a_rumours_doubters_ask_for_a_source_and_deniers_call_the_reports_wrong(
         found = cue(text)
         assert found is not None and found.sign < 0, text
     assert cue("The report on the river came out in May.") is None
+
+
+def test_common_ways_of_differing_and_agreeing_read_as_they_are_meant() -> None:
+    for text in (
+        "Not sure I agree. The bus is quicker at rush hour.",
+        "I beg to differ.",
+        "Eh, I see it differently.",
+        "That's a myth.",
+        "That's beside the point.",
+    ):
+        found = cue(text)
+        assert found is not None and found.sign < 0, text
+    for text in ("Strong agree.", "I'm with you on this.", "Nailed it.", "Good shout."):
+        found = cue(text)
+        assert found is not None and found.sign > 0, text
+    # "It's a myth that ..." states what the comment argues; it answers nobody.
+    assert cue("It's a myth that soap ruins the seasoning.") is None
+    assert cue("Agree to disagree then.") is None  # neither, as "I agree to disagree"
