@@ -298,6 +298,14 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"|\b(?:that'?s|that is|it'?s|it is|this is) (?:a |an )?(?:total |complete |common "
         r"|urban |old )?myth\b(?!\s+that\b)|\b(?:that'?s|that is|it'?s|this is) beside the point\b",
     ),
+    # "I couldn't disagree more.", "Nobody said that.", "I wouldn't say that."
+    (
+        "disagree",
+        ("disagree more", "said that", "saying that", "say that"),
+        r"\bI (?:could ?n'?t|could not) disagree more\b"
+        r"|\b(?:no ?one|nobody|no-one) (?:is |was |here is )?(?:saying|said|says) that\b"
+        r"|\bI would ?n'?t say that\s*(?:[.!,]|$)|\bI wouldnt say that\s*(?:[.!,]|$)",
+    ),
     # "I'm with you on this", "I'm with you there"
     ("agree", ("with you",), r"\bI'?m (?:totally |fully |100% )?with you (?:on|there|here)\b"),
     # "I'm not comfortable with it.", "still not keen on the idea"
@@ -802,6 +810,13 @@ AGREE = re.compile("|".join(p for kind, _, p in _CUE_TABLE_ROWS if kind == "agre
 # Cues that are a whole sentence or its first words; used with match(text, begin, end). A
 # leading @mention or filler ("honestly", "lol") may come first.
 _LEAD = r"\W*(?:@[\w.\-]+[,:]?\s+)*(?:(?:please|oh|hell|honestly|tbh|imo|lol|haha|well|um|uh)\W+)*"
+_YOU_RIGHT = (
+    r"(?:you'?re|youre|ur|u r|you are) (?:(?:totally|absolutely|completely|100%|quite) )?"
+    r"(?:right|correct|spot on)\b"
+)
+# "No, you're right.", "nah ur right": a no that gives way agrees; it is no disagreement, and
+# no vote on the question.
+_GIVES_WAY = re.compile(_LEAD + r"(?:no|nah|nope)\b[\s,.!]*" + _YOU_RIGHT, _I)
 _AGREE_SENTENCE = re.compile(
     # "NTA": Reddit's verdict "not the asshole" sides with the poster (see `named_person`).
     _LEAD + r"(?:(?:exactly|precisely|this|same|so true|true|indeed|correct|yes|yep|yup|yeah|nta"
@@ -810,9 +825,9 @@ _AGREE_SENTENCE = re.compile(
     r"in favou?r|(?:so )?(?:still )?yes from me"
     r"|(?:so )?still (?:a )?yes"
     r"|(?:wholeheartedly |fully |strongly |totally |100% )?support(?:ed)?"
-    # "Strong agree.", "Nailed it.", "Good shout.", "Preach.", "Facts.", "You're not wrong."
+    # "Strong agree.", "Nailed it.", "Good shout.", "Preach.", "No doubt.", "No argument here."
     r"|strong(?:ly)? agree|nailed it|good shout|preach|big yes(?: from me)?"
-    r"|came here to say this)"
+    r"|came here to say this|no doubt|no arguments? (?:here|from me))"
     r"(?:\s*[,.!:;]|\s+[-\u2013\u2014]\s|\W*$)"
     r"|I'?m (?:leaning|inclined) (?:towards?|to) (?:a )?yes\b"
     r"|(?:yes|yep|yup|yeah|exactly|precisely|\^+ ?this)\b)",
@@ -851,7 +866,7 @@ _DISAGREE_SENTENCE = re.compile(
     _LEAD
     + r"(?:(?:no|wrong|false|fake|hoax|lies|untrue|bs|bullshit|rubbish|nonsense|keep it|yta|esh"
     r"|not true|not really|not at all|hardly|against|opposed|(?:so )?(?:still )?no from me"
-    r"|(?:so )?still (?:a )?no)"
+    r"|(?:so )?still (?:a )?no|not necessarily|not quite|hmm,? no|hmmm,? no|close,? but no)"
     r"(?:\s*[,.!:;?]|\s+[-\u2013\u2014]\s|\W*$)"
     r"|I'?m (?:leaning|inclined) (?:towards?|to) (?:a )?no\b"
     # "no its true", "no it isn't", "no you're wrong": a no to what was said
@@ -1169,7 +1184,7 @@ def _sentence_cues(
             if not k:
                 first = can
         if can[0] and _DISAGREE_SENTENCE.match(text, b, e):
-            found.append((k, b, "disagree"))
+            found.append((k, b, "agree" if _GIVES_WAY.match(text, b, e) else "disagree"))
         elif can[1] and _QUERY_SENTENCE.match(text, b, e):
             found.append((k, b, "query"))
         elif can[2] and _AGREE_SENTENCE.match(text, b, e):
@@ -1333,7 +1348,7 @@ def read_cue(
     ):
         if opening[4] and _CLAIM_VOTE.match(folded, b, e):
             cue = replace(cue, vote=2)
-        elif opening[5] and _VOTE.match(folded, b, e):
+        elif opening[5] and _VOTE.match(folded, b, e) and not _GIVES_WAY.match(folded, b, e):
             cue = replace(cue, vote=1)
     if cue.kind in ("agree", "disagree", "concession") and cue.vote != 2:
         b, e = spans[k]

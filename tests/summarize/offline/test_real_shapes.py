@@ -2937,3 +2937,21 @@ def test_common_ways_of_differing_and_agreeing_read_as_they_are_meant() -> None:
     # "It's a myth that ..." states what the comment argues; it answers nobody.
     assert cue("It's a myth that soap ruins the seasoning.") is None
     assert cue("Agree to disagree then.") is None  # neither, as "I agree to disagree"
+
+
+def test_a_no_that_gives_way_agrees_and_softer_noes_differ() -> None:
+    for text in ("No, you're right.", "nah ur right tbh", "No doubt.", "No argument here."):
+        found = cue(text)
+        assert found is not None and found.sign > 0, text
+    for text in (
+        "no you're wrong",
+        "I couldn't disagree more.",
+        "Nobody said that.",
+        "I wouldn't say that.",
+        "Not necessarily.",
+        "Hmm no.",
+        "Close, but no.",
+    ):
+        found = cue(text)
+        assert found is not None and found.sign < 0, text
+    assert cue("Not quite sure what you mean.") is None
