@@ -292,7 +292,15 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     # "That's beside the point." ("agree to disagree" is neither: `read_cue` finds no cue)
     (
         "disagree",
-        ("agree", "differ", "differently", "myth", "beside the point"),
+        (
+            "sure i agree",
+            "sure that i agree",
+            "sure i do",
+            "to differ",
+            "differently",
+            "myth",
+            "beside the point",
+        ),
         r"\bnot (?:so |too |entirely |really |quite )?sure (?:that )?I (?:agree|do)\b"
         r"|\bI (?:beg|have) to differ\b|\bI see (?:it|this|that|things) differently\b"
         r"|\b(?:that'?s|that is|it'?s|it is|this is) (?:a |an )?(?:total |complete |common "
@@ -301,7 +309,7 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     # "I couldn't disagree more.", "Nobody said that.", "I wouldn't say that."
     (
         "disagree",
-        ("disagree more", "said that", "saying that", "say that"),
+        ("disagree more", "nobody", "no one", "no-one", "noone", "say that"),
         r"\bI (?:could ?n'?t|could not) disagree more\b"
         r"|\b(?:no ?one|nobody|no-one) (?:is |was |here is )?(?:saying|said|says) that\b"
         r"|\bI would ?n'?t say that\s*(?:[.!,]|$)|\bI wouldnt say that\s*(?:[.!,]|$)",
@@ -311,7 +319,7 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     # "I'm not comfortable with it.", "still not keen on the idea"
     (
         "disagree",
-        ("comfortable", "keen", "happy"),
+        ("not comfortable", "not keen", "not happy"),
         r"\b(?:I'?m|I am|we'?re|we are) (?:still |really |just |honestly )?not (?:comfortable"
         r"|keen|happy)(?: with| on| about)? (?:it|this|that|the idea|the plan|the proposal"
         r"|the change)\b",
