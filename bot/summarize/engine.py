@@ -33,7 +33,7 @@ EngineName = Literal["offline", "llm"]
 # 10: show-and-tell threads, compliments and echoes are not arguing back; no rival after a yes
 # 11: trailing names, echo denials, consultations answer the proposal, numbered respondents
 # 12: reports told with marks, "it goes on" denials, retractions part a person, options picked
-OFFLINE_ENGINE_VERSION = "offline-12"
+OFFLINE_ENGINE_VERSION = "offline-13"
 """The offline engine's version, part of its cache keys: bump it when its output changes. Kept
 here, not in `bot.summarize.offline`, so that a cache hit need not import the engine."""
 
