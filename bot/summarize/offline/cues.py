@@ -18,8 +18,10 @@ from functools import cache
 
 from bot.summarize.literals import (
     Clause,
+    FirstWords,
     Openings,
     Test,
+    alternatives,
     filterable,
     first_words,
     line_anchored,
@@ -926,27 +928,33 @@ def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> lis
     else:
         source, offset, start = text, 0, begin
     opening: tuple[str, str] | None = None  # the lead and first word of the one line, if known
-    one_line = None
+    opened = False  # whether `opening` has been read
     # An ASCII source is searched lowercased, by the patterns' lowercased forms (the same
     # matches at the same offsets, with no case folding per character: `literals.lowercased`).
     searched: str | None = None
     if source.isascii():
         searched = lowered if offset or not begin else source.lower()
-    for row, test, order, kind, pattern, variant in plan:
+    for row, test, order, kind, pattern, variant, anchored in plan:
         guard = _CUE_OPENINGS[row]
         if guard is not None:
-            if one_line is None:
-                one_line = source.find("\n", start) < 0
-                if one_line:
-                    first = _OPENING_WORD.match(source, start)
-                    lead, word = first.group(1, 2)  # type: ignore[union-attr]  # matches ""
-                    if word and lead.isascii() and word.isascii():
-                        opening = lead, word.lower()
+            if not opened:
+                opening, opened = _line_opening(source, start), True
             # Only the line starting at `start` (the only one) may hold a match, at its start.
             if opening is not None and not guard.allows(*opening):
                 continue
         if exact and test is not None and not test(lowered):
-            continue  # the pattern cannot match: skip the search
+            if not anchored:
+                continue  # the pattern cannot match: skip the search
+            # Only an alternative anchored at line starts may match: on one line, at its start.
+            if not opened:
+                opening, opened = _line_opening(source, start), True
+            for needed, allowed in anchored:
+                if (opening is None or allowed.allows(*opening)) and (
+                    needed is None or needed(lowered)
+                ):
+                    break
+            else:
+                continue
         if searched is not None and variant is not None:
             for match in variant.finditer(searched, start):
                 hits.append((offset + match.start(), order, kind))
@@ -961,9 +969,24 @@ def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> lis
     return out
 
 
+def _line_opening(source: str, start: int) -> tuple[str, str] | None:
+    """The lead and the first word (lowercased) of `source` from `start`, the start of a line,
+    where that line is the last and they are ASCII: what a guard of a pattern anchored at line
+    starts is asked about (`first_words`). None elsewhere (no guard holds)."""
+    if source.find("\n", start) >= 0:
+        return None
+    lead, word = _OPENING_WORD.match(source, start).group(1, 2)  # type: ignore[union-attr]
+    if word and lead.isascii() and word.isascii():
+        return lead, word.lower()
+    return None
+
+
 # One row of a plan: the row, what its pattern still needs (None: nothing, the cue words hold
-# it), its kind's order and kind, its pattern and lowercased pattern.
-_PlanRow = tuple[int, Test | None, int, str, re.Pattern[str], re.Pattern[str] | None]
+# it), its kind's order and kind, its pattern and lowercased pattern, and for a row whose
+# pattern is a choice, the alternatives anchored at line starts that may still match, each with
+# what it needs and its first words (only they may match where the test says none may).
+_Anchored = tuple[tuple[Test | None, FirstWords], ...]
+_PlanRow = tuple[int, Test | None, int, str, re.Pattern[str], re.Pattern[str] | None, _Anchored]
 # The plan a set of cue words lets run, per set: comments hold few distinct sets of cue words.
 _PLAN_OF_SET: dict[frozenset[str], list[_PlanRow]] = {}
 _MAX_SETS_REMEMBERED = 50_000  # a bound for a long-running process
@@ -987,17 +1010,88 @@ def _row_clauses(row: int) -> list[tuple[Clause, frozenset[str], dict[str, froze
     its clauses, each with the cue words that hold one of its strings (the clause holds where
     one of them is found) and its strings that hold cue words, with the cue words each holds
     (each is there only where they all are)."""
-    out = []
-    for clause in required_clauses(_CUE_PATTERNS[row][2], thorough=True):
-        holders: set[str] = set()
-        for string in clause:
-            at = _CUE_WORDS_JOINED.find(string)
-            while at >= 0:
-                holders.add(_CUE_WORDS[bisect.bisect_right(_CUE_WORD_STARTS, at) - 1])
-                at = _CUE_WORDS_JOINED.find(string, at + 1)
-        holding = {s: frozenset(held) for s in clause if (held := _CUE_FINDER.found_in(s))}
-        out.append((clause, frozenset(holders), holding))
-    return out
+    return [_held(clause) for clause in required_clauses(_CUE_PATTERNS[row][2], thorough=True)]
+
+
+_Held = tuple[Clause, frozenset[str], dict[str, frozenset[str]]]
+
+
+def _held(clause: Clause) -> _Held:
+    """A clause, the cue words that hold one of its strings, and its strings that hold cue
+    words, with the cue words each holds (`_row_clauses`)."""
+    holders: set[str] = set()
+    for string in clause:
+        at = _CUE_WORDS_JOINED.find(string)
+        while at >= 0:
+            holders.add(_CUE_WORDS[bisect.bisect_right(_CUE_WORD_STARTS, at) - 1])
+            at = _CUE_WORDS_JOINED.find(string, at + 1)
+    holding = {s: frozenset(held) for s in clause if (held := _CUE_FINDER.found_in(s))}
+    return clause, frozenset(holders), holding
+
+
+@cache
+def _row_alternatives(row: int) -> list[tuple[list[_Held], FirstWords | None]] | None:
+    """A row whose pattern is a choice of alternatives (`literals.alternatives`): each
+    alternative's clauses, as `_row_clauses` gives a row's, and the first words it may open with
+    where it is anchored at line starts (a guard that allows every line where it is None).
+    None for the other rows, and for one anchored as a whole (`_CUE_OPENINGS` guards it)."""
+    choices = alternatives(_CUE_PATTERNS[row][2], thorough=True)
+    if choices is None or _CUE_OPENINGS[row] is not None:
+        return None
+    return [([_held(clause) for clause in choice.clauses], choice.opening) for choice in choices]
+
+
+def _cut(clauses: list[_Held], present: frozenset[str]) -> list[tuple[Clause, Clause]] | None:
+    """The clauses still to be looked for once the cue words `present` are known (`_plan_of`),
+    each with the clause it was cut from: the clauses of fewest strings first, those with a
+    string of cue words found last (likely there); None when one can no longer hold."""
+    left: list[tuple[bool, int, Clause, Clause]] = []
+    for whole, holders, holding in clauses:
+        if not holders.isdisjoint(present):
+            continue  # a cue word found holds one of its strings
+        clause = tuple(s for s in whole if s not in holding or holding[s] <= present)
+        if not clause:
+            return None
+        left.append((any(s in holding for s in clause), len(clause), clause, whole))
+    left.sort(key=lambda c: c[:2])
+    return [(clause, whole) for _, _, clause, whole in left]
+
+
+def _choice_tests(
+    choices: list[tuple[list[_Held], FirstWords | None]], present: frozenset[str]
+) -> tuple[Test, _Anchored] | None:
+    """What a row whose pattern is a choice of alternatives (`_row_alternatives`) needs once the
+    cue words `present` are known: a test that one of the alternatives not anchored at line
+    starts may match, and each anchored one that may, with its test and the first words it may
+    open with. None where one of them needs nothing more (the row's clauses may say more).
+    Each alternative is read alone, a tighter test than the row's clauses ("i take ... point"
+    and "i concede ... point" both hold " point")."""
+    free: list[Test] = []
+    anchored: list[tuple[Test | None, FirstWords]] = []
+    for clauses, opening in choices:
+        left = _cut(clauses, present)
+        if left is None:
+            continue  # this alternative cannot match
+        test = test_of([c for c, _ in left], [w for _, w in left]) if left else None
+        if opening is not None:
+            anchored.append((test, opening))
+        elif test is None:
+            return None
+        else:
+            free.append(test)
+    if not free:
+        return _never, tuple(anchored)
+    return (free[0] if len(free) == 1 else _any_of(free)), tuple(anchored)
+
+
+def _any_of(tests: list[Test]) -> Test:
+    def test(lowered: str) -> bool:
+        for each in tests:
+            if each(lowered):
+                return True
+        return False
+
+    return test
 
 
 def _plan_of(present: frozenset[str]) -> list[_PlanRow]:
@@ -1031,15 +1125,20 @@ def _plan_of(present: frozenset[str]) -> list[_PlanRow]:
             # ("which " is in every text "which" is in: "post" or ... is looked for first)
             left += likely
             test: Test | None = None
+            anchored: _Anchored = ()
             if any(not clause for clause, _ in left):
                 test = _never
+            elif (choices := _row_alternatives(row)) is not None and (
+                tests := _choice_tests(choices, present)
+            ) is not None:
+                test, anchored = tests
             elif left:
                 key = (row, tuple(clause for clause, _ in left))
                 test = _TEST_OF_CLAUSES.get(key)
                 if test is None:
                     test = _TEST_OF_CLAUSES[key] = test_of(list(key[1]), [w for _, w in left])
             kind, _, pattern = _CUE_PATTERNS[row]
-            plan.append((row, test, _CUE_ORDER[kind], kind, pattern, _CUE_LOWERED[row]))
+            plan.append((row, test, _CUE_ORDER[kind], kind, pattern, _CUE_LOWERED[row], anchored))
         _PLAN_OF_SET[present] = plan
     return plan
 
