@@ -1407,6 +1407,16 @@ def _first_cue(
 
 # A turn late in an agreeing comment: a clause opening "still", or one ending "though".
 LATE_TURN = re.compile(r"[.,;!]\s+still\b|\sthough\W*(?:$|\n)", _I)
+_LATE_TURN_NEEDS = needs(LATE_TURN)  # "still" or "though"
+
+
+def late_turn(text: str, begin: int, end: int) -> bool:
+    """Whether `LATE_TURN` is in `text[begin:end]`, searched only where "still" or "though" is
+    (the pattern, led by a class of characters, tests each one: issue 13)."""
+    lowered = text[begin:end].lower()
+    if filterable(lowered) and not _LATE_TURN_NEEDS(lowered):
+        return False
+    return LATE_TURN.search(text, begin, end) is not None
 
 
 def _agreement(
@@ -1429,7 +1439,7 @@ def _agreement(
         or any(k < f[0] <= k + OPENING_SENTENCES and f[2] != "agree" for f in found)
         or any(_CONTRAST_OPENING.match(text, b2, e2) for b2, e2 in near)
         # "harriet has a point about the mess... still acrylic for a beginner though"
-        or LATE_TURN.search(text, after, near[-1][1] if near else e) is not None
+        or late_turn(text, after, near[-1][1] if near else e)
     )
     clause_end = e
     if contrast is not None:
