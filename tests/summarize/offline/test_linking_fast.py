@@ -40,6 +40,33 @@ def test_negation_tokens_match_the_pattern(text: str) -> None:
     assert cues._tokens(text) == expected
 
 
+_CLAUSE_TEXT = st.lists(
+    st.sampled_from(
+        ["So", "so", "also", "And ", "band", "but", "BUT,", " - ", "\t-\n", "-", "yet", "whereas",
+         "Although", "though", "thought", "since", "because", "unless", "while", "(a)", ":", ";",
+         ". ", "!", "?", "\n", " ", "x", "_so", "9and", "\u2013", "\u00e9"]
+    ),
+    max_size=12,
+).map("".join)  # fmt: skip
+
+
+@given(_CLAUSE_TEXT)
+@example("it's so, and - yet (because) whereas; though: alsoand")
+@example("So\t-\nBut")
+def test_clauses_split_as_the_pattern(text: str) -> None:
+    assert claim._clauses(text) == claim._CLAUSE.split(text)
+
+
+@given(_CLAUSE_TEXT, st.integers(0, 12))
+@example("no. so, and! yet? x", 3)
+def test_the_ascii_denial_cut_finds_the_same_cuts(text: str, begin: int) -> None:
+    if not text.isascii():
+        return
+    begin = min(begin, len(text))
+    expected = [m.span() for m in claim._DENIAL_CUT.finditer(text, begin)]
+    assert [m.span() for m in claim._ASCII_DENIAL_CUT.finditer(text.lower(), begin)] == expected
+
+
 @given(st.text(alphabet="ab .?!\n", max_size=40))
 @example("One. Two")
 @example("Ends here.")
