@@ -719,6 +719,7 @@ _CUE_FINDER = Substrings(_CUE_WORDS)  # the words of _CUE_WORDS in a text, in on
 # A word -> the rows of _CUE_PATTERNS it lets run.
 _CUE_ROWS_OF = {w: [r for r, row in enumerate(_CUE_PATTERNS) if w in row[1]] for w in _CUE_WORDS}
 AGREE = re.compile("|".join(p for kind, _, p in _CUE_TABLE_ROWS if kind == "agree"), _I | re.M)
+_AGREE_LOWERED = lowercased(AGREE)  # for a lowercased ASCII text (`literals.lowercased`)
 # Cues that are a whole sentence or its first words; used with match(text, begin, end). A
 # leading @mention or filler ("honestly", "lol") may come first.
 _LEAD = r"\W*(?:@[\w.\-]+[,:]?\s+)*(?:(?:please|oh|hell|honestly|tbh|imo|lol|haha|well|um|uh)\W+)*"
@@ -1423,7 +1424,11 @@ def _agreement(
     text: str, spans: list[tuple[int, int]], found: list[tuple[int, int, str]], k: int, at: int
 ) -> Cue:
     b, e = spans[k]
-    match = AGREE.match(text, at, e)
+    if _AGREE_LOWERED is not None and text.isascii():
+        # (the same match, with no case folding at each character tried)
+        match = _AGREE_LOWERED.match(text[:e].lower(), at)
+    else:
+        match = AGREE.match(text, at, e)
     after = match.end() if match is not None else at
     rest = text[after:e]
     lowered = rest.lower()
