@@ -844,6 +844,8 @@ _GREETING = re.compile(
 _THANKS_ONLY = re.compile(
     r"\W*(?:thanks?|thank you|thx|ty|cheers|much appreciated)(?:\W+\w+){0,3}[\W_]*$", _I
 )
+# The greeting and thanks patterns, each with what its first word may be.
+_JUNK_OPENED = [(pattern, first_words(pattern)) for pattern in (_GREETING, _THANKS_ONLY)]
 PRAISE = re.compile(
     r"\b(?:thank(?:s| you)|kudos|cheers|bravo|(?:great|super|nice|excellent|wonderful|brilliant|"
     r"fascinating|amazing|awesome|fantastic|good|interesting) (?:article|post|piece|read|write-?up|"
@@ -886,10 +888,25 @@ def is_junk(text: str) -> bool:
         return False  # every kind of junk is short; this keeps long threads cheap
     if _HEADER_LINE.match(text):
         return True
-    bare = _MENTION.sub(" ", _URL.sub(" ", text)).strip()
+    bare = text
+    # (each pattern searched only where it can match: led by classes and a lookbehind, the
+    # mention pattern is tried at every position; most short comments hold neither)
+    if "http" in bare or "www." in bare:
+        bare = _URL.sub(" ", bare)
+    if "@" in bare or ":" in bare or "<" in bare:
+        bare = _MENTION.sub(" ", bare)
+    bare = bare.strip()
     if word_count(bare) < 2:
         return True
-    return bool(_TEST_POST.match(bare) or _GREETING.match(bare) or _THANKS_ONLY.match(bare))
+    if _TEST_POST.match(bare):
+        return True
+    # A greeting and thanks open with their words (`first_words`): no match tried elsewhere.
+    lead, word = _OPENING_WORD.match(bare).group(1, 2)  # type: ignore[union-attr]
+    opening = (lead, word.lower()) if word and lead.isascii() and word.isascii() else None
+    return any(
+        (guard is None or opening is None or guard.allows(*opening)) and pattern.match(bare)
+        for pattern, guard in _JUNK_OPENED
+    )
 
 
 def is_praise(text: str, words: frozenset[str] | None = None) -> bool:

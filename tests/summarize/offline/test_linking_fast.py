@@ -239,3 +239,32 @@ def test_states_plainly_as_reading_every_sentence(
     assert claim._states_plainly(stated, subject, roots) == _states_plainly_plain(
         stated, subject, roots
     )
+
+
+def _plain_is_junk(text: str) -> bool:
+    """`cues.is_junk` as first written: every pattern tried."""
+    if len(text.split(None, 12)) > 12:
+        return False
+    if cues._HEADER_LINE.match(text):
+        return True
+    bare = cues._MENTION.sub(" ", cues._URL.sub(" ", text)).strip()
+    if cues.word_count(bare) < 2:
+        return True
+    return bool(
+        cues._TEST_POST.match(bare) or cues._GREETING.match(bare) or cues._THANKS_ONLY.match(bare)
+    )
+
+
+_JUNK_PIECES = [
+    "hi ", "Hello ", "hey", "hiking ", "yo! ", "thanks ", "Thank you ", "thx", "cheers ", "all ",
+    "everyone", "test ", "123 ", "@bob ", "<@12> ", ":smile: ", "https://x.y/z ", "www.a.b ",
+    "good morning ", "much appreciated", "!! ", "\u00e9t\u00e9 ", "\u212a ", "ok ", "\n", "_ ",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_JUNK_PIECES), max_size=8).map("".join))
+@example("hi everyone")
+@example("@bob thanks!")
+@example("https://x.y/z hello")
+def test_junk_is_what_every_pattern_says(text: str) -> None:
+    assert cues.is_junk(text) == _plain_is_junk(text)
