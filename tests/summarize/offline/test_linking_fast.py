@@ -268,3 +268,14 @@ _JUNK_PIECES = [
 @example("https://x.y/z hello")
 def test_junk_is_what_every_pattern_says(text: str) -> None:
     assert cues.is_junk(text) == _plain_is_junk(text)
+
+
+@given(st.text(alphabet="ab.!?; \n\t", max_size=30))
+@example("settle this.  cats > dogs!? ;\tok")
+def test_clause_breaks_are_those_of_the_plain_pattern(text: str) -> None:
+    import re
+
+    plain = re.compile(r"[.!?;]+\s+")
+    assert [m.span() for m in cues._CLAUSE_BREAK.finditer(text)] == [
+        m.span() for m in plain.finditer(text)
+    ]
