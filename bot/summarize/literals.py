@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable
 from functools import cache
 from itertools import product
-from typing import Any
+from typing import Any, NamedTuple
 
 try:  # the parser of the `re` module (CPython 3.11+); without it nothing is filtered
     from re import _compiler as _k  # type: ignore[attr-defined]
@@ -211,6 +211,52 @@ def required_clauses(pattern: re.Pattern[str], *, thorough: bool = False) -> lis
     return out
 
 
+class Alternative(NamedTuple):
+    """One alternative of a pattern that is a choice of them (`alternatives`)."""
+
+    clauses: list[Clause]  # what it needs, as `required_clauses` of it alone
+    anchored: bool  # every match of it starts at the start of a line (or of the text)
+    opening: FirstWords | None  # of an anchored one: its first words, where they can be told
+
+
+def alternatives(pattern: re.Pattern[str], *, thorough: bool = False) -> list[Alternative] | None:
+    """For a pattern that is a choice of alternatives (``a|b|c``; a boundary or another
+    assertion before or after the choice is each alternative's), each alternative as a pattern
+    of its own: the pattern matches where one of them does, so a text that lacks a clause of
+    each cannot match, however many strings their union clauses share ("i take ... point" and
+    "i concede ... point" both need " point": the union says little, the alternatives more).
+    An alternative's clause may be one character other than a letter, a digit or white space
+    ("?" of "which post?"): one fast search. None for any other pattern."""
+    tree = _tree(pattern)
+    if tree is None:
+        return None
+    items = list(tree.data)
+    choices = [i for i, (op, _) in enumerate(items) if op is _c.BRANCH]
+    if len(choices) != 1 or not all(
+        op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT) for op, _ in items if op is not _c.BRANCH
+    ):
+        return None
+    at = choices[0]
+    out = []
+    for alternative in items[at][1][1]:
+        sequence = [*items[:at], *alternative.data, *items[at + 1 :]]
+        clauses = _sequence(sequence)
+        if thorough:
+            clauses += _sequence(sequence, thorough=True)
+        kept: list[Clause] = []
+        for clause in clauses:
+            if clause and all(_telling(s) for s in clause) and clause not in kept:
+                kept.append(clause)
+        anchored = _anchored(sequence)
+        out.append(Alternative(kept, anchored, _first_words(sequence) if anchored else None))
+    return out
+
+
+def _telling(string: str) -> bool:
+    """Whether an alternative's clause may hold `string` (`alternatives`)."""
+    return len(string) >= _MIN_LENGTH or not (string.isalnum() or string.isspace() or string == "")
+
+
 def _exact(item: tuple[Any, Any]) -> frozenset[str] | None:
     """The finite set of strings one item matches (lowercased), or None when it is not one."""
     op, av = item
@@ -374,12 +420,15 @@ def first_words(pattern: re.Pattern[str]) -> FirstWords | None:
     text whose lead or first word is not ASCII must not be filtered (case-insensitive letters
     such as ``K`` (Kelvin) or ``ſ``)."""
     tree = _tree(pattern)
-    if tree is None:
-        return None
+    return None if tree is None else _first_words(list(tree.data))
+
+
+def _first_words(items: list[Any]) -> FirstWords | None:
+    """`first_words` of a pattern whose parsed sequence is `items`."""
     whole: set[str] = set()
     starts: set[str] = set()
     marks: set[str] = set()
-    stack: list[tuple[Any, str]] = [(_cons(list(tree.data), None), "")]
+    stack: list[tuple[Any, str]] = [(_cons(items, None), "")]
     steps = 0
     while stack:
         steps += 1

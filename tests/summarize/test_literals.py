@@ -72,7 +72,9 @@ def test_the_test_is_every_clause_searched(parts: list[str]) -> None:
         assert test(lowered) == expected, (pattern.pattern, lowered)
 
 
-_LOWERCASED = [(p, lowercased(p)) for p in [*_PATTERNS, claim._CLAUSE, claim._DENIAL_CUT]]
+_LOWERCASED = [
+    (p, lowercased(p)) for p in [*_PATTERNS, claim._CLAUSE, claim._DENIAL_CUT, cues.AGREE]
+]
 _ASCII_PIECES = [piece for piece in _PIECES if piece.isascii()] + ["A", "B", "Z", "-", "?"]
 _ASCII_PIECES += ["Because", " so ", "But ", " - ", ";", "(", "yet", "unless", "\t-\n"]
 

@@ -8,7 +8,8 @@ from random import Random
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot.summarize.literals import filterable, needs, required_clauses
+from bot.summarize.literals import alternatives, filterable, needs, required_clauses
+from bot.summarize.literals import test_of as _test_of
 from bot.summarize.offline import cues
 
 _PATTERNS = [pattern for _, _, pattern in cues._CUE_PATTERNS] + [
@@ -47,6 +48,59 @@ def test_a_match_holds_what_its_pattern_needs_thoroughly(parts: list[str], begin
             assert needs(pattern, thorough=True)(lowered), (pattern.pattern, text)
 
 
+def test_alternatives_read_alone() -> None:
+    # "I take the point" and "building on what Ann said" both need " point" or "what" by the
+    # row's clauses; alone, each alternative needs its own words, and the one anchored at line
+    # starts its opening ("building", "i").
+    (row,) = [p for _, words, p in cues._CUE_PATTERNS if "build" in words]
+    choices = alternatives(row, thorough=True)
+    assert choices is not None and len(choices) == 4
+    assert [c.anchored for c in choices] == [False, False, False, True]
+    opening = choices[3].opening
+    assert opening is not None
+    assert opening.allows("", "building") and opening.allows("", "i")
+    assert not opening.allows("", "the")
+    assert needs(row, thorough=True)("the point is moot")
+    assert not any(_test_of(c.clauses)("the point is moot") for c in choices)
+    # "which post?" needs its "?" (one character, one search)
+    (row,) = [p for _, words, p in cues._CUE_PATTERNS if "which" in words]
+    choices = alternatives(row, thorough=True)
+    assert choices is not None
+    assert any(("?",) in c.clauses and ("which ",) in c.clauses for c in choices)
+    assert alternatives(cues._CUE_PATTERNS[0][2]) is None  # no choice at the top
+
+
+_CHOICES = [(p, c) for p in _PATTERNS if (c := alternatives(p, thorough=True)) is not None]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=12), st.integers(0, 5))
+@example(["which ", "post", "?"], 0)
+@example(["youre ", "right"], 0)
+@example(["\n", "building on ", "what"], 0)
+def test_a_match_holds_what_one_alternative_needs(parts: list[str], begin: int) -> None:
+    text = "".join(parts)
+    begin = min(begin, len(text))
+    lowered = text[begin:].lower()
+    if not filterable(lowered):
+        return
+    for pattern, choices in _CHOICES:
+        for match in pattern.finditer(text, begin):
+            assert any(
+                _test_of(c.clauses)(lowered)
+                and (
+                    c.opening is None
+                    or not match.group().isascii()
+                    or c.opening.allows(*_opening(text, match.start()))
+                )
+                for c in choices
+            ), (pattern.pattern, text)
+
+
+def _opening(text: str, at: int) -> tuple[str, str]:
+    lead, word = cues._OPENING_WORD.match(text, at).group(1, 2)  # type: ignore[union-attr]
+    return lead, word.lower()
+
+
 _CUE_PIECES = sorted(
     {s for _, _, p in cues._CUE_PATTERNS for c in required_clauses(p, thorough=True) for s in c}
     | set(cues._CUE_WORDS)
@@ -79,6 +133,10 @@ def _every_row(text: str, begin: int) -> list[tuple[int, str]]:
 @example(["which ", "source", "?"], 0)
 @example(["I ", "agree"], 0)
 @example(["same", " ", "said ", "same"], 0)
+@example(["youre ", "right"], 0)
+@example(["i ", "take ", "the ", "point"], 0)
+@example(["building on ", "what"], 0)
+@example(["which ", "post"], 0)
 def test_cues_found_by_plan_are_those_of_every_row(parts: list[str], begin: int) -> None:
     """What a row still needs once the cue words are known (`cues._plan_of`) skips no cue."""
     text = "".join(parts)

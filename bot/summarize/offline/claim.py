@@ -19,7 +19,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.summarize.literals import lowercased
 from bot.summarize.text import _LOOSE_APOSTROPHE, _LOOSE_HYPHEN, STOPWORDS, words
 from bot.textfold import fold_chars
 
@@ -61,11 +60,36 @@ _BREAKS = frozenset(
 _CONTRACTION = re.compile(r"(?:n't|'s|'re|'ll|'d|'ve|'m)$")
 # Clauses: a comment's sentence splits at punctuation and at the conjunctions that start a
 # reason, a result or a contrast ("..., so zoos should not be abolished").
+_CONJUNCTIONS = "because since so but although though while whereas unless and yet".split()
 _CLAUSE = re.compile(
-    r"[,;:()\u2013\u2014]|\s-\s|\b(?:because|since|so|but|although|though|while|whereas|unless"
-    r"|and|yet)\b",
-    re.IGNORECASE,
+    r"[,;:()\u2013\u2014]|\s-\s|\b(?:" + "|".join(_CONJUNCTIONS) + r")\b", re.IGNORECASE
 )
+# `_CLAUSE` for a lowercased ASCII text, each alternative led by a literal character, so that
+# the regex engine skips to the characters that can start one (led by a class or a boundary,
+# `_CLAUSE` is tried at every position: several times slower). The same matches there: "\s" is
+# each ASCII white space character, "\bso" is "s" with no word character before it.
+_ASCII_BREAKS = (
+    [re.escape(mark) for mark in ",;:()"]
+    + [re.escape(space) + r"-\s" for space in map(chr, range(128)) if space.isspace()]
+    + [rf"{word[0]}(?<!\w{word[0]}){word[1:]}\b" for word in _CONJUNCTIONS]
+)
+_ASCII_CLAUSE = re.compile("|".join(_ASCII_BREAKS))
+
+
+def _clauses(text: str) -> list[str]:
+    """``_CLAUSE.split(text)``: an ASCII text is cut where `_ASCII_CLAUSE` finds a break in it
+    lowercased (the same places)."""
+    if not text.isascii():
+        return _CLAUSE.split(text)
+    out = []
+    at = 0
+    for match in _ASCII_CLAUSE.finditer(text.lower()):
+        out.append(text[at : match.start()])
+        at = match.end()
+    out.append(text[at:])
+    return out
+
+
 _NOT_STATED = frozenset(
     "if whether unless when why how what which who does do did is are should would could can "
     "will".split()
@@ -221,7 +245,7 @@ def read_claim(text: str) -> Claim | None:
         after = text.rsplit(":", 1)[1]
         if len(after.split()) >= 3:
             text = after  # "Ask HN: Should ...", "Our question this morning: should ..."
-    clause = next((c for c in _CLAUSE.split(text) if len(c.split()) >= 3), text)
+    clause = next((c for c in _clauses(text) if len(c.split()) >= 3), text)
     toks = tokens(clause)[:MAX_CLAUSE_TOKENS]
     while toks and toks[0] in _OPENERS:
         toks = toks[1:]
@@ -344,12 +368,12 @@ def denies(
     lowered = text[b:end].lower()
     if not any(n in lowered for n in _NEGATION_MARKS):
         return False  # a denial says so: most answers are done here
-    # An ASCII text is searched lowercased, by the pattern's lowercased form (the same spans;
+    # An ASCII text is searched lowercased, by the pattern's literal-led form (the same spans;
     # no further than the search goes).
     searched = text[:end]
     cutter = _DENIAL_CUT
     if searched.isascii():
-        cutter, searched = _DENIAL_CUT_LOWERCASED, searched.lower()
+        cutter, searched = _ASCII_DENIAL_CUT, searched.lower()
     cut = cutter.search(searched, b, end)
     while cut is not None and not text[b : cut.start()].strip():
         b = cut.end()  # a leading "(" or ","
@@ -401,7 +425,7 @@ def denies(
             low = sentence.lower()
             if not any(word in low for word in denied):
                 continue  # nor in any of its clauses (most sentences: no split, issue 13)
-        for clause in _CLAUSE.split(sentence):
+        for clause in _clauses(sentence):
             if len(clause.split()) < 3:
                 continue
             low = clause.lower()
@@ -422,11 +446,11 @@ def denies(
 def _may_state_in(clause: str, lowered: str) -> bool:
     """False where ``read_claim(clause)`` cannot be a claim with an auxiliary one of whose
     verbs is in `lowered`, read from the clause's tokens alone (a few microseconds against some
-    thirty for the reading). `clause` is a piece of ``_CLAUSE.split`` of a `_sentences` part,
-    so it holds no sentence end, ":" or clause break that `read_claim` would cut it at: its
-    tokens are the clause's, ``tokens(clause)[:MAX_CLAUSE_TOKENS]`` less leading `_OPENERS`
-    (none of which is an auxiliary). Such a claim has an auxiliary among them (else it has
-    none, or is None), and its verbs are roots of content words after the first one."""
+    thirty for the reading). `clause` is a piece of ``_CLAUSE.split`` (`_clauses`) of a
+    `_sentences` part, so it holds no sentence end, ":" or clause break that `read_claim` would
+    cut it at: its tokens are the clause's, ``tokens(clause)[:MAX_CLAUSE_TOKENS]`` less leading
+    `_OPENERS` (none of which is an auxiliary). Such a claim has an auxiliary among them (else
+    it has none, or is None), and its verbs are roots of content words after the first one."""
     toks = tokens(clause)[:MAX_CLAUSE_TOKENS]
     for i, token in enumerate(toks):
         if token in _AUX:
@@ -473,7 +497,7 @@ def _states_plainly(stated: list[str], subject: str, roots: set[str]) -> bool:
             low = sentence.lower()
             if not any(start in low for start in starts):
                 continue
-        for clause in _CLAUSE.split(sentence):
+        for clause in _clauses(sentence):
             toks = tokens(clause)[:MAX_CLAUSE_TOKENS]
             for k in range(1, len(toks)):
                 if root(toks[k]) not in roots or toks[k] in _AUX:
@@ -514,7 +538,10 @@ OPENING_SENTENCES_OF_OTHER = 3
 # Where a denial's first clause ends: a clause mark, or a full stop that chat runs on from in
 # lower case ("its not rude its a notification. i'll reply when ...").
 _DENIAL_CUT = re.compile(_CLAUSE.pattern + r"|[.!?](?=\s)", re.IGNORECASE)
-_DENIAL_CUT_LOWERCASED = lowercased(_DENIAL_CUT) or _DENIAL_CUT  # for a lowercased ASCII text
+# For a lowercased ASCII text: led by literals, as `_ASCII_CLAUSE` is (the same matches).
+_ASCII_DENIAL_CUT = re.compile(
+    "|".join([*_ASCII_BREAKS, *(re.escape(m) + r"(?=\s)" for m in ".!?")])
+)
 # What a denial's text must hold somewhere ("dont " is "nt ").
 _NEGATION_MARKS = ("not", "n't", "nt ", "never", "no ")
 _NEG_WORDS = frozenset({"not", "no", "never", "cannot"})

@@ -18,8 +18,10 @@ from functools import cache
 
 from bot.summarize.literals import (
     Clause,
+    FirstWords,
     Openings,
     Test,
+    alternatives,
     filterable,
     first_words,
     line_anchored,
@@ -815,6 +817,7 @@ _CUE_FINDER = Substrings(_CUE_WORDS)  # the words of _CUE_WORDS in a text, in on
 # A word -> the rows of _CUE_PATTERNS it lets run.
 _CUE_ROWS_OF = {w: [r for r, row in enumerate(_CUE_PATTERNS) if w in row[1]] for w in _CUE_WORDS}
 AGREE = re.compile("|".join(p for kind, _, p in _CUE_TABLE_ROWS if kind == "agree"), _I | re.M)
+_AGREE_LOWERED = lowercased(AGREE)  # for a lowercased ASCII text (`literals.lowercased`)
 # Cues that are a whole sentence or its first words; used with match(text, begin, end). A
 # leading @mention or filler ("honestly", "lol") may come first.
 _LEAD = r"\W*(?:@[\w.\-]+[,:]?\s+)*(?:(?:please|oh|hell|honestly|tbh|imo|lol|haha|well|um|uh)\W+)*"
@@ -950,6 +953,8 @@ _GREETING = re.compile(
 _THANKS_ONLY = re.compile(
     r"\W*(?:thanks?|thank you|thx|ty|cheers|much appreciated)(?:\W+\w+){0,3}[\W_]*$", _I
 )
+# The greeting and thanks patterns, each with what its first word may be.
+_JUNK_OPENED = [(pattern, first_words(pattern)) for pattern in (_GREETING, _THANKS_ONLY)]
 PRAISE = re.compile(
     r"\b(?:thank(?:s| you)|kudos|cheers|bravo|(?:great|super|nice|excellent|wonderful|brilliant|"
     r"fascinating|amazing|awesome|fantastic|good|interesting) (?:article|post|piece|read|write-?up|"
@@ -992,10 +997,25 @@ def is_junk(text: str) -> bool:
         return False  # every kind of junk is short; this keeps long threads cheap
     if _HEADER_LINE.match(text):
         return True
-    bare = _MENTION.sub(" ", _URL.sub(" ", text)).strip()
+    bare = text
+    # (each pattern searched only where it can match: led by classes and a lookbehind, the
+    # mention pattern is tried at every position; most short comments hold neither)
+    if "http" in bare or "www." in bare:
+        bare = _URL.sub(" ", bare)
+    if "@" in bare or ":" in bare or "<" in bare:
+        bare = _MENTION.sub(" ", bare)
+    bare = bare.strip()
     if word_count(bare) < 2:
         return True
-    return bool(_TEST_POST.match(bare) or _GREETING.match(bare) or _THANKS_ONLY.match(bare))
+    if _TEST_POST.match(bare):
+        return True
+    # A greeting and thanks open with their words (`first_words`): no match tried elsewhere.
+    lead, word = _OPENING_WORD.match(bare).group(1, 2)  # type: ignore[union-attr]
+    opening = (lead, word.lower()) if word and lead.isascii() and word.isascii() else None
+    return any(
+        (guard is None or opening is None or guard.allows(*opening)) and pattern.match(bare)
+        for pattern, guard in _JUNK_OPENED
+    )
 
 
 def is_praise(text: str, words: frozenset[str] | None = None) -> bool:
@@ -1035,27 +1055,33 @@ def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> lis
     else:
         source, offset, start = text, 0, begin
     opening: tuple[str, str] | None = None  # the lead and first word of the one line, if known
-    one_line = None
+    opened = False  # whether `opening` has been read
     # An ASCII source is searched lowercased, by the patterns' lowercased forms (the same
     # matches at the same offsets, with no case folding per character: `literals.lowercased`).
     searched: str | None = None
     if source.isascii():
         searched = lowered if offset or not begin else source.lower()
-    for row, test, order, kind, pattern, variant in plan:
+    for row, test, order, kind, pattern, variant, anchored in plan:
         guard = _CUE_OPENINGS[row]
         if guard is not None:
-            if one_line is None:
-                one_line = source.find("\n", start) < 0
-                if one_line:
-                    first = _OPENING_WORD.match(source, start)
-                    lead, word = first.group(1, 2)  # type: ignore[union-attr]  # matches ""
-                    if word and lead.isascii() and word.isascii():
-                        opening = lead, word.lower()
+            if not opened:
+                opening, opened = _line_opening(source, start), True
             # Only the line starting at `start` (the only one) may hold a match, at its start.
             if opening is not None and not guard.allows(*opening):
                 continue
         if exact and test is not None and not test(lowered):
-            continue  # the pattern cannot match: skip the search
+            if not anchored:
+                continue  # the pattern cannot match: skip the search
+            # Only an alternative anchored at line starts may match: on one line, at its start.
+            if not opened:
+                opening, opened = _line_opening(source, start), True
+            for needed, allowed in anchored:
+                if (opening is None or allowed.allows(*opening)) and (
+                    needed is None or needed(lowered)
+                ):
+                    break
+            else:
+                continue
         if searched is not None and variant is not None:
             for match in variant.finditer(searched, start):
                 hits.append((offset + match.start(), order, kind))
@@ -1070,9 +1096,24 @@ def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> lis
     return out
 
 
+def _line_opening(source: str, start: int) -> tuple[str, str] | None:
+    """The lead and the first word (lowercased) of `source` from `start`, the start of a line,
+    where that line is the last and they are ASCII: what a guard of a pattern anchored at line
+    starts is asked about (`first_words`). None elsewhere (no guard holds)."""
+    if source.find("\n", start) >= 0:
+        return None
+    lead, word = _OPENING_WORD.match(source, start).group(1, 2)  # type: ignore[union-attr]
+    if word and lead.isascii() and word.isascii():
+        return lead, word.lower()
+    return None
+
+
 # One row of a plan: the row, what its pattern still needs (None: nothing, the cue words hold
-# it), its kind's order and kind, its pattern and lowercased pattern.
-_PlanRow = tuple[int, Test | None, int, str, re.Pattern[str], re.Pattern[str] | None]
+# it), its kind's order and kind, its pattern and lowercased pattern, and for a row whose
+# pattern is a choice, the alternatives anchored at line starts that may still match, each with
+# what it needs and its first words (only they may match where the test says none may).
+_Anchored = tuple[tuple[Test | None, FirstWords], ...]
+_PlanRow = tuple[int, Test | None, int, str, re.Pattern[str], re.Pattern[str] | None, _Anchored]
 # The plan a set of cue words lets run, per set: comments hold few distinct sets of cue words.
 _PLAN_OF_SET: dict[frozenset[str], list[_PlanRow]] = {}
 _MAX_SETS_REMEMBERED = 50_000  # a bound for a long-running process
@@ -1096,17 +1137,88 @@ def _row_clauses(row: int) -> list[tuple[Clause, frozenset[str], dict[str, froze
     its clauses, each with the cue words that hold one of its strings (the clause holds where
     one of them is found) and its strings that hold cue words, with the cue words each holds
     (each is there only where they all are)."""
-    out = []
-    for clause in required_clauses(_CUE_PATTERNS[row][2], thorough=True):
-        holders: set[str] = set()
-        for string in clause:
-            at = _CUE_WORDS_JOINED.find(string)
-            while at >= 0:
-                holders.add(_CUE_WORDS[bisect.bisect_right(_CUE_WORD_STARTS, at) - 1])
-                at = _CUE_WORDS_JOINED.find(string, at + 1)
-        holding = {s: frozenset(held) for s in clause if (held := _CUE_FINDER.found_in(s))}
-        out.append((clause, frozenset(holders), holding))
-    return out
+    return [_held(clause) for clause in required_clauses(_CUE_PATTERNS[row][2], thorough=True)]
+
+
+_Held = tuple[Clause, frozenset[str], dict[str, frozenset[str]]]
+
+
+def _held(clause: Clause) -> _Held:
+    """A clause, the cue words that hold one of its strings, and its strings that hold cue
+    words, with the cue words each holds (`_row_clauses`)."""
+    holders: set[str] = set()
+    for string in clause:
+        at = _CUE_WORDS_JOINED.find(string)
+        while at >= 0:
+            holders.add(_CUE_WORDS[bisect.bisect_right(_CUE_WORD_STARTS, at) - 1])
+            at = _CUE_WORDS_JOINED.find(string, at + 1)
+    holding = {s: frozenset(held) for s in clause if (held := _CUE_FINDER.found_in(s))}
+    return clause, frozenset(holders), holding
+
+
+@cache
+def _row_alternatives(row: int) -> list[tuple[list[_Held], FirstWords | None]] | None:
+    """A row whose pattern is a choice of alternatives (`literals.alternatives`): each
+    alternative's clauses, as `_row_clauses` gives a row's, and the first words it may open with
+    where it is anchored at line starts (a guard that allows every line where it is None).
+    None for the other rows, and for one anchored as a whole (`_CUE_OPENINGS` guards it)."""
+    choices = alternatives(_CUE_PATTERNS[row][2], thorough=True)
+    if choices is None or _CUE_OPENINGS[row] is not None:
+        return None
+    return [([_held(clause) for clause in choice.clauses], choice.opening) for choice in choices]
+
+
+def _cut(clauses: list[_Held], present: frozenset[str]) -> list[tuple[Clause, Clause]] | None:
+    """The clauses still to be looked for once the cue words `present` are known (`_plan_of`),
+    each with the clause it was cut from: the clauses of fewest strings first, those with a
+    string of cue words found last (likely there); None when one can no longer hold."""
+    left: list[tuple[bool, int, Clause, Clause]] = []
+    for whole, holders, holding in clauses:
+        if not holders.isdisjoint(present):
+            continue  # a cue word found holds one of its strings
+        clause = tuple(s for s in whole if s not in holding or holding[s] <= present)
+        if not clause:
+            return None
+        left.append((any(s in holding for s in clause), len(clause), clause, whole))
+    left.sort(key=lambda c: c[:2])
+    return [(clause, whole) for _, _, clause, whole in left]
+
+
+def _choice_tests(
+    choices: list[tuple[list[_Held], FirstWords | None]], present: frozenset[str]
+) -> tuple[Test, _Anchored] | None:
+    """What a row whose pattern is a choice of alternatives (`_row_alternatives`) needs once the
+    cue words `present` are known: a test that one of the alternatives not anchored at line
+    starts may match, and each anchored one that may, with its test and the first words it may
+    open with. None where one of them needs nothing more (the row's clauses may say more).
+    Each alternative is read alone, a tighter test than the row's clauses ("i take ... point"
+    and "i concede ... point" both hold " point")."""
+    free: list[Test] = []
+    anchored: list[tuple[Test | None, FirstWords]] = []
+    for clauses, opening in choices:
+        left = _cut(clauses, present)
+        if left is None:
+            continue  # this alternative cannot match
+        test = test_of([c for c, _ in left], [w for _, w in left]) if left else None
+        if opening is not None:
+            anchored.append((test, opening))
+        elif test is None:
+            return None
+        else:
+            free.append(test)
+    if not free:
+        return _never, tuple(anchored)
+    return (free[0] if len(free) == 1 else _any_of(free)), tuple(anchored)
+
+
+def _any_of(tests: list[Test]) -> Test:
+    def test(lowered: str) -> bool:
+        for each in tests:
+            if each(lowered):
+                return True
+        return False
+
+    return test
 
 
 def _plan_of(present: frozenset[str]) -> list[_PlanRow]:
@@ -1140,15 +1252,20 @@ def _plan_of(present: frozenset[str]) -> list[_PlanRow]:
             # ("which " is in every text "which" is in: "post" or ... is looked for first)
             left += likely
             test: Test | None = None
+            anchored: _Anchored = ()
             if any(not clause for clause, _ in left):
                 test = _never
+            elif (choices := _row_alternatives(row)) is not None and (
+                tests := _choice_tests(choices, present)
+            ) is not None:
+                test, anchored = tests
             elif left:
                 key = (row, tuple(clause for clause, _ in left))
                 test = _TEST_OF_CLAUSES.get(key)
                 if test is None:
                     test = _TEST_OF_CLAUSES[key] = test_of(list(key[1]), [w for _, w in left])
             kind, _, pattern = _CUE_PATTERNS[row]
-            plan.append((row, test, _CUE_ORDER[kind], kind, pattern, _CUE_LOWERED[row]))
+            plan.append((row, test, _CUE_ORDER[kind], kind, pattern, _CUE_LOWERED[row], anchored))
         _PLAN_OF_SET[present] = plan
     return plan
 
@@ -1417,13 +1534,27 @@ def _first_cue(
 
 # A turn late in an agreeing comment: a clause opening "still", or one ending "though".
 LATE_TURN = re.compile(r"[.,;!]\s+still\b|\sthough\W*(?:$|\n)", _I)
+_LATE_TURN_NEEDS = needs(LATE_TURN)  # "still" or "though"
+
+
+def late_turn(text: str, begin: int, end: int) -> bool:
+    """Whether `LATE_TURN` is in `text[begin:end]`, searched only where "still" or "though" is
+    (the pattern, led by a class of characters, tests each one: issue 13)."""
+    lowered = text[begin:end].lower()
+    if filterable(lowered) and not _LATE_TURN_NEEDS(lowered):
+        return False
+    return LATE_TURN.search(text, begin, end) is not None
 
 
 def _agreement(
     text: str, spans: list[tuple[int, int]], found: list[tuple[int, int, str]], k: int, at: int
 ) -> Cue:
     b, e = spans[k]
-    match = AGREE.match(text, at, e)
+    if _AGREE_LOWERED is not None and text.isascii():
+        # (the same match, with no case folding at each character tried)
+        match = _AGREE_LOWERED.match(text[:e].lower(), at)
+    else:
+        match = AGREE.match(text, at, e)
     after = match.end() if match is not None else at
     rest = text[after:e]
     lowered = rest.lower()
@@ -1439,7 +1570,7 @@ def _agreement(
         or any(k < f[0] <= k + OPENING_SENTENCES and f[2] != "agree" for f in found)
         or any(_CONTRAST_OPENING.match(text, b2, e2) for b2, e2 in near)
         # "harriet has a point about the mess... still acrylic for a beginner though"
-        or LATE_TURN.search(text, after, near[-1][1] if near else e) is not None
+        or late_turn(text, after, near[-1][1] if near else e)
     )
     clause_end = e
     if contrast is not None:
@@ -1917,7 +2048,9 @@ _TEAM = re.compile(
 _TEAM_WORDS = ("team", "all the way", ">", "ftw", "forever", "for life", "every ", "any day")
 TEAM_WORD_SET = frozenset(_TEAM_WORDS)
 _BARE_WORD = re.compile(_LEAD + _WORD + r"\s*(?:[.!]+(?:\s|$)|$)", _I)
-_CLAUSE_BREAK = re.compile(r"[.!?;]+\s+")
+# ("[.!?;]+\s+" written with the class first, alone: the regex engine then skips to the
+# characters of the class, where a repeat first is tried at every position.)
+_CLAUSE_BREAK = re.compile(r"[.!?;][.!?;]*\s+")
 
 
 def team_word(word: str) -> str:

@@ -32,7 +32,6 @@ from bot.summarize.offline.claim import (
 from bot.summarize.offline.cues import (
     CONFIRMED,
     DENIAL_WORDS,
-    LATE_TURN,
     NAMELESS_WORD_SET,
     OP,
     OPENING_SENTENCES,
@@ -42,6 +41,7 @@ from bot.summarize.offline.cues import (
     REPORTED_WORDS,
     TITLES,
     grants_a_point,
+    late_turn,
     named_person,
     names_nobody,
     negates,
@@ -565,7 +565,7 @@ class _Linker:
             if target is not None:
                 # "Mr K raises a fair point, but ...": naming him does not undo the "but".
                 if sign and not (doc.cue is not None and doc.cue.kind == "concession"):
-                    if sign > 0 and LATE_TURN.search(text, doc.spans[0][0], end) is not None:
+                    if sign > 0 and late_turn(text, doc.spans[0][0], end):
                         # "ok harriet has a point about the mess ... still acrylic though"
                         doc.cue = Cue(-1, 0.6, "concession")
                         doc.disagrees = True

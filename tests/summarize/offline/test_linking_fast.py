@@ -40,6 +40,33 @@ def test_negation_tokens_match_the_pattern(text: str) -> None:
     assert cues._tokens(text) == expected
 
 
+_CLAUSE_TEXT = st.lists(
+    st.sampled_from(
+        ["So", "so", "also", "And ", "band", "but", "BUT,", " - ", "\t-\n", "-", "yet", "whereas",
+         "Although", "though", "thought", "since", "because", "unless", "while", "(a)", ":", ";",
+         ". ", "!", "?", "\n", " ", "x", "_so", "9and", "\u2013", "\u00e9"]
+    ),
+    max_size=12,
+).map("".join)  # fmt: skip
+
+
+@given(_CLAUSE_TEXT)
+@example("it's so, and - yet (because) whereas; though: alsoand")
+@example("So\t-\nBut")
+def test_clauses_split_as_the_pattern(text: str) -> None:
+    assert claim._clauses(text) == claim._CLAUSE.split(text)
+
+
+@given(_CLAUSE_TEXT, st.integers(0, 12))
+@example("no. so, and! yet? x", 3)
+def test_the_ascii_denial_cut_finds_the_same_cuts(text: str, begin: int) -> None:
+    if not text.isascii():
+        return
+    begin = min(begin, len(text))
+    expected = [m.span() for m in claim._DENIAL_CUT.finditer(text, begin)]
+    assert [m.span() for m in claim._ASCII_DENIAL_CUT.finditer(text.lower(), begin)] == expected
+
+
 @given(st.text(alphabet="ab .?!\n", max_size=40))
 @example("One. Two")
 @example("Ends here.")
@@ -212,3 +239,43 @@ def test_states_plainly_as_reading_every_sentence(
     assert claim._states_plainly(stated, subject, roots) == _states_plainly_plain(
         stated, subject, roots
     )
+
+
+def _plain_is_junk(text: str) -> bool:
+    """`cues.is_junk` as first written: every pattern tried."""
+    if len(text.split(None, 12)) > 12:
+        return False
+    if cues._HEADER_LINE.match(text):
+        return True
+    bare = cues._MENTION.sub(" ", cues._URL.sub(" ", text)).strip()
+    if cues.word_count(bare) < 2:
+        return True
+    return bool(
+        cues._TEST_POST.match(bare) or cues._GREETING.match(bare) or cues._THANKS_ONLY.match(bare)
+    )
+
+
+_JUNK_PIECES = [
+    "hi ", "Hello ", "hey", "hiking ", "yo! ", "thanks ", "Thank you ", "thx", "cheers ", "all ",
+    "everyone", "test ", "123 ", "@bob ", "<@12> ", ":smile: ", "https://x.y/z ", "www.a.b ",
+    "good morning ", "much appreciated", "!! ", "\u00e9t\u00e9 ", "\u212a ", "ok ", "\n", "_ ",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_JUNK_PIECES), max_size=8).map("".join))
+@example("hi everyone")
+@example("@bob thanks!")
+@example("https://x.y/z hello")
+def test_junk_is_what_every_pattern_says(text: str) -> None:
+    assert cues.is_junk(text) == _plain_is_junk(text)
+
+
+@given(st.text(alphabet="ab.!?; \n\t", max_size=30))
+@example("settle this.  cats > dogs!? ;\tok")
+def test_clause_breaks_are_those_of_the_plain_pattern(text: str) -> None:
+    import re
+
+    plain = re.compile(r"[.!?;]+\s+")
+    assert [m.span() for m in cues._CLAUSE_BREAK.finditer(text)] == [
+        m.span() for m in plain.finditer(text)
+    ]
