@@ -1185,7 +1185,7 @@ _ENDS = re.compile(
     r"\b(?:clos(?:e|es|ed|ing|ure)|shut(?:s|ting)?(?: down)?|end(?:s|ed|ing)|stop(?:s|ped|ping)"
     r"|ax(?:e|ed|es|ing)|scrap(?:s|ped|ping)|cancel(?:s|led|ed|ling|ing)?|los(?:e|es|ing)"
     r"|ditch(?:es|ed|ing)?|pull(?:s|ed|ing)? out|going bust|folding|demolish(?:ed|ing)?"
-    r"|any ?more|no longer|leav(?:e|es|ing)|quit(?:s|ting)?|retir(?:es|ing))\b",
+    r"|any ?more|no more|no longer|leav(?:e|es|ing)|quit(?:s|ting)?|retir(?:es|ing))\b",
     re.IGNORECASE,
 )
 # Saying it goes on: "open mic stays", "we're taking clothes as normal", "still running".

@@ -2955,3 +2955,14 @@ def test_a_no_that_gives_way_agrees_and_softer_noes_differ() -> None:
         found = cue(text)
         assert found is not None and found.sign < 0, text
     assert cue("Not quite sure what you mean.") is None
+
+
+def test_no_more_reports_an_ending_that_staying_open_denies() -> None:
+    t = thread(
+        "Ada: heard the corner library is going online only from spring, no more opening hours",
+        "Bo: makes sense, it was always empty",
+        "Cy: I was in there today. Saturdays stay open as they are, says the noticeboard",
+        "Ada: oh fair enough then",
+    )
+    got = sides(t)
+    assert apart(got, 1, 2)
