@@ -203,7 +203,7 @@ class _Linker:
     def link(self, doc: Doc) -> None:
         comment = doc.comment
         who = doc.speaker or f"#{doc.index}"  # anonymous comments are each their own person
-        doc.cue, doc.disagrees = read_cue(comment.text, doc.spans, doc.words)
+        doc.cue, doc.disagrees = read_cue(comment.text, doc.spans, doc.words, doc.own)
         if (
             doc.cue is not None
             and doc.cue.sign > 0
@@ -296,7 +296,7 @@ class _Linker:
             for claim in (self.motion, self.claim):
                 if not sign and claim is not None and not doc.junk:
                     we = doc.speaker is not None and self._speaks_for(doc.speaker, claim)
-                    sign = stance(claim, comment.text, doc.spans, we=we)
+                    sign = stance(claim, comment.text, doc.spans, we=we, own=doc.own)
             if sign:
                 doc.cue, doc.disagrees = _CLAIM_CUES[sign], sign < 0
                 target, how = ROOT, "claim"
