@@ -1543,10 +1543,11 @@ LATE_TURN = re.compile(r"[.,;!]\s+still\b|\sthough\W*(?:$|\n)", _I)
 _LATE_TURN_NEEDS = needs(LATE_TURN)  # "still" or "though"
 
 
-def late_turn(text: str, begin: int, end: int) -> bool:
+def late_turn(text: str, begin: int, end: int, own: str = "") -> bool:
     """Whether `LATE_TURN` is in `text[begin:end]`, searched only where "still" or "though" is
-    (the pattern, led by a class of characters, tests each one: issue 13)."""
-    lowered = text[begin:end].lower()
+    (the pattern, led by a class of characters, tests each one: issue 13). `own`, when given,
+    is ``text[begin:].lower()`` or longer (`Doc.own`)."""
+    lowered = own[: end - begin] if own else text[begin:end].lower()
     if filterable(lowered) and not _LATE_TURN_NEEDS(lowered):
         return False
     return LATE_TURN.search(text, begin, end) is not None
@@ -2573,12 +2574,13 @@ _GRANTS = re.compile(
 _GRANTS_NEEDS = needs(_GRANTS)
 
 
-def grants_a_point(text: str, spans: list[tuple[int, int]]) -> bool:
-    """Whether the first two sentences of `text` grant a point ("ha. fair point, ban him too")."""
+def grants_a_point(text: str, spans: list[tuple[int, int]], own: str = "") -> bool:
+    """Whether the first two sentences of `text` grant a point ("ha. fair point, ban him too").
+    `own`, when given, is `Doc.own` (an ASCII text's own sentences lowercased)."""
     if not spans:
         return False
     b, e = spans[0][0], spans[min(len(spans), 2) - 1][1]
-    lowered = text[b:e].lower()
+    lowered = own[: e - b] if own else text[b:e].lower()
     if filterable(lowered) and not _GRANTS_NEEDS(lowered):
         return False  # the words it needs are not there (most comments): no search
     return _GRANTS.search(text, b, e) is not None
