@@ -102,16 +102,24 @@ class Substrings:
             raise ValueError("a whole run is letters and digits")
         marks = frozenset(self._whole.values())
         self._reported = self._plain | marks  # the probes that are strings found
-        self._keyed: dict[str, list[str]] = {}  # a longest run -> the strings holding it
+        # A string with other characters is keyed by an edge of its longest run of letters and
+        # digits: a run that another character of it follows ends a run of the text ("for" of
+        # "for it": `_ENDS`), one after another character starts one ("that" of "say that":
+        # `_STARTS`), which far fewer runs of a text do than hold it (issue 13: "for it" was
+        # searched in each comment with "for", "therefore", "before" or "information").
+        self._keyed: dict[str, list[str]] = {}  # a key -> the strings keyed by it
         self._always: list[str] = []
         for word in sorted(self.words - self._plain):
             runs = _ALNUM_RUN.findall(word)
-            if runs:
+            if edges := _edges_of(word):
+                self._keyed.setdefault(max(edges, key=len), []).append(word)
+            elif runs:  # (its runs are single letters or digits: "n't", "+1")
                 self._keyed.setdefault(max(runs, key=len), []).append(word)
             else:
                 self._always.append(word)
         self._keys = frozenset(self._keyed)
-        self._probes = sorted(self._plain | self._keys)
+        self._probes = sorted(self._plain | {k for k in self._keys if k[0] not in _EDGE_MARKS})
+        self._starts, self._ends = _edge_runs(self._keys)
         self._within: dict[str | bytes, frozenset[str]] = {}  # a run -> the probes it holds
         # `found_in_words`: a string of ASCII letters and digits joined by single "'" or "-"
         # ("n't") lies, wherever it occurs in an ASCII text, inside one of its words (a word runs
@@ -123,7 +131,10 @@ class Substrings:
             if rest := [w for w in held if w not in self._inner]:
                 self._word_keyed[key] = rest
         self._word_keys = frozenset(self._word_keyed)
-        self._word_probes = sorted(self._plain | self._word_keys)
+        self._word_probes = sorted(
+            self._plain | {k for k in self._word_keys if k[0] not in _EDGE_MARKS}
+        )
+        self._word_starts, self._word_ends = _edge_runs(self._word_keys)
         self._plain_or_inner = self._plain | self._inner | marks
         self._in_word: dict[str, frozenset[str]] = {}  # a word -> its probes and inner strings
 
@@ -147,7 +158,9 @@ class Substrings:
             for run in set(runs):
                 if run not in within:
                     plain = run.decode("ascii") if isinstance(run, bytes) else run
-                    within[run] = frozenset(p for p in self._probes if p in plain)
+                    within[run] = frozenset(p for p in self._probes if p in plain) | _marks_of(
+                        plain, self._starts, self._ends
+                    )
                     if plain in self._whole:
                         within[run] |= {self._whole[plain]}
             hit = set().union(*filter(None, map(within.__getitem__, runs)))
@@ -170,9 +183,13 @@ class Substrings:
                     # (no generator per probe: a word first seen costs a few microseconds, which
                     # a real thread's thousands of distinct words add up)
                     probes = self._word_probes
-                    within[token] = frozenset(
-                        {p for run in runs for p in probes if p in run}
-                    ) | frozenset(w for w in self._inner if w in token)
+                    within[token] = (
+                        frozenset({p for run in runs for p in probes if p in run})
+                        | frozenset(w for w in self._inner if w in token)
+                        | frozenset().union(
+                            *(_marks_of(r, self._word_starts, self._word_ends) for r in runs)
+                        )
+                    )
                     if self._whole:
                         within[token] |= {self._whole[r] for r in runs if r in self._whole}
             hit = set().union(*filter(None, map(within.__getitem__, tokens)))
@@ -202,6 +219,41 @@ class Substrings:
 
 _ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
 WHOLE = "\x00"  # leads a string `Substrings` found as a whole run (no text holds it)
+_STARTS = "\x01"  # leads a run of letters and digits that a run of the text starts with
+_ENDS = "\x02"  # leads one that a run of the text ends with
+_EDGE_MARKS = _STARTS + _ENDS
+
+
+def _edges_of(word: str) -> list[str]:
+    """The edge marks of the runs of two letters or digits or more in `word` (`Substrings`):
+    in a text that holds `word`, a run that another character of it follows ends a run of the
+    text, and one that another character comes before starts one."""
+    out = []
+    for run in _ALNUM_RUN.finditer(word):
+        if run.end() - run.start() >= 2:  # (one letter starts or ends too many runs)
+            if run.start() > 0:
+                out.append(_STARTS + run.group())
+            if run.end() < len(word):
+                out.append(_ENDS + run.group())
+    return out
+
+
+def _edge_runs(keys: Iterable[str]) -> tuple[list[str], list[str]]:
+    """The runs that the edge marks among `keys` say a run of a text starts with, and those
+    it ends with."""
+    starts = sorted(k[1:] for k in keys if k[0] == _STARTS)
+    return starts, sorted(k[1:] for k in keys if k[0] == _ENDS)
+
+
+def _marks_of(run: str, starts: list[str], ends: list[str]) -> frozenset[str]:
+    """The marks of a whole run of a text: the runs of `starts` it starts with, of `ends` it
+    ends with."""
+    return frozenset(
+        [_STARTS + r for r in starts if run.startswith(r)]
+        + [_ENDS + r for r in ends if run.endswith(r)]
+    )
+
+
 _INNER = re.compile(r"[A-Za-z0-9]+(?:['\-][A-Za-z0-9]+)+")  # `Substrings.found_in_words`
 _ALNUM_ONLY = bytes(c if chr(c).isalnum() else 32 for c in range(128)) + bytes(range(128, 256))
 _MAX_RUNS_REMEMBERED = 200_000

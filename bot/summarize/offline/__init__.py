@@ -89,7 +89,7 @@ def _analyse(thread: Thread, report: Reporter) -> _Analysis:
                 and target != ROOT
                 and (other := docs[target].side) is not None
                 and other != doc.side
-                and grants_a_point(doc.comment.text, doc.spans)
+                and grants_a_point(doc.comment.text, doc.spans, doc.own)
             ):
                 doc.side, doc.granted = other, True
     if not camps.two_sides:

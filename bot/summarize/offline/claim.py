@@ -303,16 +303,19 @@ def stance(
     sentences: int = 3,
     *,
     we: bool = False,
+    own: str = "",
 ) -> int:
     """+1 when a clause of the first `sentences` sentences of `text` states the claim's
     predicate with an intensifier or a reason beside it ("..., because ...", another clause or
     sentence), -1 when it states it with the negation flipped, 0 otherwise. The first clause
     that states it decides. A bare restatement with nothing added ("we would switch back") may
     use the words in another sense: it is no evidence. With `we`, the commenter speaks for
-    the claim's subject (the shop's own account: "We are NOT closing"), so "we" is it."""
+    the claim's subject (the shop's own account: "We are NOT closing"), so "we" is it. `own`,
+    when given, is `Doc.own` (an ASCII text's own sentences lowercased)."""
     if not spans:
         return 0
-    head = text[spans[0][0] : spans[min(sentences, len(spans)) - 1][1]].lower()
+    start, end = spans[0][0], spans[min(sentences, len(spans)) - 1][1]
+    head = own[: end - start] if own else text[start:end].lower()
     verbs = claim.verbs if claim.head is None else claim.verbs | {claim.head}
     for verb in verbs:  # a loop, not any(): no generator per comment (issue 13)
         if verb in head:
@@ -325,7 +328,7 @@ def stance(
         sentence = text[b:e].strip()
         if sentence.endswith("?"):
             continue
-        lowered = sentence.lower()
+        lowered = head[b - start : e - start].strip() if own else sentence.lower()
         for verb in verbs:
             if verb in lowered:
                 break

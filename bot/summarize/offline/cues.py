@@ -1034,10 +1034,13 @@ def is_praise(text: str, words: frozenset[str] | None = None) -> bool:
 # --- cues ------------------------------------------------------------------------------------
 
 
-def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> list[tuple[int, str]]:
+def find_cues(
+    text: str, begin: int, words: frozenset[str] | None = None, own: str = ""
+) -> list[tuple[int, str]]:
     """(position, kind) of every agreement or disagreement cue in `text[begin:]`, in order; at
     one position disagreement wins ("I don't agree" is never read as agreement). `words`, when
-    given, is `own_words` of `text[begin:]` (the prefilter words it holds, found once)."""
+    given, is `own_words` of `text[begin:]` (the prefilter words it holds, found once); `own`,
+    when given with them, is ``text[begin:].lower()`` (`Doc.own`)."""
     if words is None:
         lowered = text[begin:].lower()
         plan = _plan_of(frozenset(_CUE_FINDER.found_in(lowered)))
@@ -1045,7 +1048,7 @@ def find_cues(text: str, begin: int, words: frozenset[str] | None = None) -> lis
         plan = _plan_of(words & _CUE_WORD_SET)
         if not plan:
             return []  # no cue word: no pattern may run (four comments in ten on the bench)
-        lowered = text[begin:].lower()
+        lowered = own or text[begin:].lower()
     hits: list[tuple[int, int, str]] = []
     exact = filterable(lowered)
     if begin and text[begin - 1] != "\n":
@@ -1271,14 +1274,15 @@ def _plan_of(present: frozenset[str]) -> list[_PlanRow]:
 
 
 def _sentence_cues(
-    text: str, spans: list[tuple[int, int]], words: frozenset[str] | None = None
+    text: str, spans: list[tuple[int, int]], words: frozenset[str] | None = None, own: str = ""
 ) -> tuple[list[tuple[int, int, str]], tuple[bool, ...]]:
     """(sentence, position, kind) of every cue in the sentences `spans` of `text`, sorted; and
-    which of `_OPENING_PATTERNS` may match the first sentence (its opening allows)."""
+    which of `_OPENING_PATTERNS` may match the first sentence (its opening allows). `own`, when
+    given, is ``text[spans[0][0] :].lower()`` (`Doc.own`)."""
     if not spans:
         return [], _ALL
     found: list[tuple[int, int, str]] = []
-    cues = find_cues(text, spans[0][0], words)
+    cues = find_cues(text, spans[0][0], words, own)
     if cues:
         ends = [e for _, e in spans]
         for at, kind in cues:
@@ -1437,16 +1441,17 @@ _THING_VOTE_BY_WORDS = _NeedsByWords(_THING_VOTE_CLAUSES, _THING_VOTE_NEEDS)
 
 
 def read_cue(
-    text: str, spans: list[tuple[int, int]], words: frozenset[str] | None = None
+    text: str, spans: list[tuple[int, int]], words: frozenset[str] | None = None, own: str = ""
 ) -> tuple[Cue | None, bool]:
     """The stance cue of a comment whose own sentences are `spans`, and whether it holds any
     disagreement cue at all. The first cue decides (the opening sentences weigh more than later
     ones); agreement turned by a contrast or a later disagreement is a concession. `words`, when
-    given, is `own_words(text, spans)`."""
+    given, is `own_words(text, spans)`; `own`, when given with them, is `Doc.own` (an ASCII
+    text's own sentences lowercased)."""
     if not spans:
         return None, False
     folded = fold_chars(text[: spans[-1][1]])
-    found, opening = _sentence_cues(folded, spans, words)
+    found, opening = _sentence_cues(folded, spans, words, own)
     if not found:
         b, e = spans[0]
         if opening[3] and _WEAK_OPENING.match(folded, b, e):
@@ -1469,7 +1474,7 @@ def read_cue(
         k == 0
         and cue.kind in ("agree", "disagree")
         and (opening[4] or opening[5])  # (the first word lets one of them match)
-        and not _says_you(folded[b:e].lower())
+        and not _says_you(own[: e - b] if own else folded[b:e].lower())
     ):
         if opening[4] and _CLAIM_VOTE.match(folded, b, e):
             cue = replace(cue, vote=2)
@@ -1477,7 +1482,8 @@ def read_cue(
             cue = replace(cue, vote=1)
     if cue.kind in ("agree", "disagree", "concession") and cue.vote != 2:
         b, e = spans[k]
-        sentence = folded[b:e].lower()
+        start = spans[0][0]
+        sentence = own[b - start : e - start] if own else folded[b:e].lower()
         thing = None
         test = _THING_VOTE_NEEDS if words is None else _THING_VOTE_BY_WORDS(words)
         if not filterable(sentence) or test(sentence):  # else it cannot match
@@ -1537,10 +1543,11 @@ LATE_TURN = re.compile(r"[.,;!]\s+still\b|\sthough\W*(?:$|\n)", _I)
 _LATE_TURN_NEEDS = needs(LATE_TURN)  # "still" or "though"
 
 
-def late_turn(text: str, begin: int, end: int) -> bool:
+def late_turn(text: str, begin: int, end: int, own: str = "") -> bool:
     """Whether `LATE_TURN` is in `text[begin:end]`, searched only where "still" or "though" is
-    (the pattern, led by a class of characters, tests each one: issue 13)."""
-    lowered = text[begin:end].lower()
+    (the pattern, led by a class of characters, tests each one: issue 13). `own`, when given,
+    is ``text[begin:].lower()`` or longer (`Doc.own`)."""
+    lowered = own[: end - begin] if own else text[begin:end].lower()
     if filterable(lowered) and not _LATE_TURN_NEEDS(lowered):
         return False
     return LATE_TURN.search(text, begin, end) is not None
@@ -2567,12 +2574,13 @@ _GRANTS = re.compile(
 _GRANTS_NEEDS = needs(_GRANTS)
 
 
-def grants_a_point(text: str, spans: list[tuple[int, int]]) -> bool:
-    """Whether the first two sentences of `text` grant a point ("ha. fair point, ban him too")."""
+def grants_a_point(text: str, spans: list[tuple[int, int]], own: str = "") -> bool:
+    """Whether the first two sentences of `text` grant a point ("ha. fair point, ban him too").
+    `own`, when given, is `Doc.own` (an ASCII text's own sentences lowercased)."""
     if not spans:
         return False
     b, e = spans[0][0], spans[min(len(spans), 2) - 1][1]
-    lowered = text[b:e].lower()
+    lowered = own[: e - b] if own else text[b:e].lower()
     if filterable(lowered) and not _GRANTS_NEEDS(lowered):
         return False  # the words it needs are not there (most comments): no search
     return _GRANTS.search(text, b, e) is not None

@@ -203,7 +203,7 @@ class _Linker:
     def link(self, doc: Doc) -> None:
         comment = doc.comment
         who = doc.speaker or f"#{doc.index}"  # anonymous comments are each their own person
-        doc.cue, doc.disagrees = read_cue(comment.text, doc.spans, doc.words)
+        doc.cue, doc.disagrees = read_cue(comment.text, doc.spans, doc.words, doc.own)
         if (
             doc.cue is not None
             and doc.cue.sign > 0
@@ -296,7 +296,7 @@ class _Linker:
             for claim in (self.motion, self.claim):
                 if not sign and claim is not None and not doc.junk:
                     we = doc.speaker is not None and self._speaks_for(doc.speaker, claim)
-                    sign = stance(claim, comment.text, doc.spans, we=we)
+                    sign = stance(claim, comment.text, doc.spans, we=we, own=doc.own)
             if sign:
                 doc.cue, doc.disagrees = _CLAIM_CUES[sign], sign < 0
                 target, how = ROOT, "claim"
@@ -565,7 +565,7 @@ class _Linker:
             if target is not None:
                 # "Mr K raises a fair point, but ...": naming him does not undo the "but".
                 if sign and not (doc.cue is not None and doc.cue.kind == "concession"):
-                    if sign > 0 and late_turn(text, doc.spans[0][0], end):
+                    if sign > 0 and late_turn(text, doc.spans[0][0], end, doc.own):
                         # "ok harriet has a point about the mess ... still acrylic though"
                         doc.cue = Cue(-1, 0.6, "concession")
                         doc.disagrees = True
@@ -704,7 +704,7 @@ class _Linker:
             return False  # "Do you need any more volunteers? I used to repair bikes"
         if doc.spans and _ASKS_ABOUT.match(doc.comment.text, doc.spans[0][0], doc.spans[0][1]):
             return False  # "Does Renovate keep the version comment? I like seeing it."
-        if grants_a_point(doc.comment.text, doc.spans):
+        if grants_a_point(doc.comment.text, doc.spans, doc.own):
             return False  # "ugh. decorative soup. fine, thats annoyingly good"
         if doc.spans and _COMPLIMENTS.match(doc.comment.text, doc.spans[0][0], doc.spans[0][1]):
             return False  # "Those look great. Which video did you use?"
@@ -1068,7 +1068,7 @@ def _answers_though(doc: Doc) -> bool:
         return False
     b, e = doc.spans[0]
     head = doc.comment.text[b : min(e, b + 300)]
-    if "tho" not in head.lower():
+    if "tho" not in (doc.own[: len(head)] if doc.own else head.lower()):
         return False  # most turns: no pattern run (issue 13)
     return _TRAILING_THOUGH.match(head) is not None
 

@@ -59,6 +59,10 @@ class Doc:
     # cost about half of what keywords matched against some twenty parameters do.)
     weighted: int = -1
     junk: bool = False  # test post, greeting, bare link, emoji, bot output: never quoted
+    # Its own sentences lowercased, ``text[spans[0][0] : spans[-1][1]].lower()``, of an ASCII
+    # comment (reading lowercases its text once for its words; the cue and stance readings
+    # take their parts of it), else "" (each reading lowercases its part).
+    own: str = ""
     unit: int = -1
     cue: Cue | None = None
     disagrees: bool = False  # holds a disagreement cue anywhere in its own words

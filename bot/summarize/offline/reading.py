@@ -64,6 +64,7 @@ def read(
     span_lists: list[list[tuple[int, int]]] = []
     word_sets: list[frozenset[str]] = []
     junk: list[bool] = []  # bots and junk (test posts, greetings, bare links, emoji): not quoted
+    owns: list[str] = []  # `Doc.own`
     labels = respondent_labels(comments)
     report("reading", 0, total)
     for i, comment in enumerate(comments):
@@ -79,6 +80,7 @@ def read(
         if comment.is_bot:
             term_lists.append([])
             word_sets.append(own_words(text, spans))
+            owns.append("")
         elif spans and text.isascii():
             # The words of its own text, split once, serve its terms and its prefilter words
             # (its own sentences are `text[body:]` but white space around them: issue 13).
@@ -87,10 +89,12 @@ def read(
             term_lists.append(terms_of(tokens))
             own = lowered[spans[0][0] - body : spans[-1][1] - body]
             word_sets.append(own_words_of(tokens, own))
+            owns.append(own)
         else:
             tokens = words(text[body:].lower())  # `terms(text[body:])`
             term_lists.append(terms_of(tokens))
             word_sets.append(own_words(text, spans))
+            owns.append("")
         if report.active:
             report("reading", i + 1, total)
     # A word only one comment uses says nothing about the thread; keeping it would only
@@ -101,7 +105,7 @@ def read(
     else:
         idf, table = idf_table(term_lists, least)
     names = [label[0] if label is not None else None for label in labels]
-    # Doc(index, comment, body, spans, source, words, label, weighted, junk): by position, the
+    # Doc(index, comment, body, spans, source, words, label, weighted, junk, own): by position, the
     # order of its fields, with no loop in Python (issue 13)
     docs = list(
         map(
@@ -115,6 +119,7 @@ def read(
             names,
             table.sizes(),
             junk,
+            owns,
         )
     )
     _mark_off_topic(docs, table)

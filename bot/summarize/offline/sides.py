@@ -178,7 +178,7 @@ def _edges(
         if (
             cue.kind == "agree"
             and doc.target != ROOT
-            and grants_a_point(doc.comment.text, doc.spans)
+            and grants_a_point(doc.comment.text, doc.spans, doc.own)
         ):
             weight *= GRANTED_POINT
         add(doc.unit, other, cue.sign * weight)
