@@ -519,7 +519,7 @@ class _Linker:
             return None
         b, e = opening.spans[0]
         first = opening.comment.text[b:e].rstrip()
-        if first.endswith("?") and not (_incredulous(first) or _ASKED_REPORT.match(first)):
+        if first.endswith("?") and not _told_as_report(first):
             return None
         b, e = doc.spans[0][0], doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]
         return doc.comment.text[b:e]
@@ -1012,7 +1012,11 @@ def reports_incredulously(doc: Doc) -> bool:
     if not doc.spans:
         return False
     b, e = doc.spans[0]
-    sentence = doc.comment.text[b:e].rstrip()
+    return _told_as_report(doc.comment.text[b:e].rstrip())
+
+
+def _told_as_report(sentence: str) -> bool:
+    """Whether a sentence reports something for all its "?": told with marks, or asked about."""
     return _incredulous(sentence) or _ASKED_REPORT.match(sentence) is not None
 
 
