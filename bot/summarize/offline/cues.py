@@ -483,6 +483,7 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
             "where did",
             "says who",
             "who said",
+            "who says",
             "who told",
             "source",
             "proof",
@@ -504,6 +505,9 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"\s*\?"
         # ("who said?", "who told you that?", "who told you that, i was in there saturday")
         r"|\bsays who\b|\bwho said(?: (?:that|this|so))?\s*\?"
+        # ("who said permanently? the notice says until the tests are clear", "who says its
+        # closing?": a comment that opens asking who said what the report says)
+        r"|^\W*who (?:said|says)(?: [\w'\-]+){1,3}\s*\?"
         r"|\bwho told (?:you|u)(?: (?:that|this|so))?(?=\s*(?:[?,.!]|$))"
         # ("Where did this come from?")
         r"|\bwhere (?:did|does|has) (?:this|that|it) (?:come|came) from\b"

@@ -148,14 +148,16 @@ def _edges(
     opening = opening_index(docs)
     marked = _marker_edges(docs, add)
     # A chair who opens with the item states the question and takes no side: not with the
-    # question, and not by what they say while chairing ("Anyone against? No. Agreed.").
+    # question, and not by what they say while chairing ("Anyone against? No. Agreed."). Nor
+    # does answering them take one: "Then I'm against it" to the chair's "yes, it covers any
+    # shared house" parts the speaker from nobody's view.
     chair = opening is not None and agenda_opening(docs[opening])
     if chair:
         chair_unit = docs[opening].unit  # type: ignore[index]
         plain = add
 
         def add(a: int, b: int, w: float) -> None:
-            if a != chair_unit:
+            if a != chair_unit and b != chair_unit:
                 plain(a, b, w)
 
     elif opening is not None and opening not in marked and _states_question(docs[opening], thread):

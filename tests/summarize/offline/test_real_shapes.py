@@ -2966,3 +2966,33 @@ def test_no_more_reports_an_ending_that_staying_open_denies() -> None:
     )
     got = sides(t)
     assert apart(got, 1, 2)
+
+
+def test_who_said_what_the_report_says_asks_for_its_source() -> None:
+    assert cue("who said permanently? the notice on the gate says until the tests are clear")
+    assert cue("who says its closing? its open till 6 all week").kind == "query"
+    assert cue("Who says you can't have both, honestly?") is None  # (a view, no query)
+
+
+def test_what_a_facilitator_says_while_chairing_joins_nobody_to_a_side() -> None:
+    # A jurors' table: the facilitator answers a question of fact ("yes, it covers any shared
+    # house"); a juror who then says "then I'm against it" takes no side with or against the
+    # facilitator, so the exchange between the jurors is the dispute the sides come from.
+    got = sides(
+        thread(
+            "Facilitator: Right, table three, we're on the question of the cap now. There's no "
+            "right answer, we want your reasons. Who'd like to start?",
+            "Marion: I'll start. I've lived on Cotter Street thirty-one years and there are "
+            "four families left. The rest is student lets and the bins overflow every week.",
+            "Dev: I get it, I do, but if you cap it our rents go up, because there's the same "
+            "number of students and fewer houses.",
+            "Facilitator: Thanks Dev. Anyone else?",
+            "Gareth: I'm with Dev. My nephew can barely afford his room as it is.",
+            "Ama: Would the nurses who share houses round there count as an HMO?",
+            "Facilitator: Yes, the cap would cover any shared house, not only students.",
+            "Ama: Then I'm against it as it's written. You'd be capping nurses as well.",
+            "Facilitator: Let's note that. Five more minutes and then we'll take a vote.",
+        )
+    )
+    assert got[0] is None and got[3] is None and got[6] is None and got[8] is None
+    assert apart(got, 1, 2) and got[2] == got[4]
