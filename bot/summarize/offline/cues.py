@@ -2316,7 +2316,9 @@ def option_choices(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
     """`question_options`, and the other words that name each option in an answer ("lake"
     for "the lake cabins", "kindle" for "Kindle Paperwhite"): folded word -> option, for the
     words of one option's phrase that the other's does not hold."""
-    sentences = re.split(r"(?<=[.!?])\s+", text[:600])
+    # (an emoji ends a sentence too: "Christmas money burning a hole in my pocket 😅 Ancestry
+    # or Findmypast for a year?")
+    sentences = _OPTION_SENTENCE_END.split(text[:600])
     for at, sentence in enumerate(sentences):
         listed = False  # options listed with their details before "which would you take?"
         if (
@@ -2343,6 +2345,8 @@ def option_choices(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
         if listed:
             left = _RIGHT_EDGE.split(left)[0]  # "a contract at £500/day": "a contract"
         right = _OPTION_EDGE.split(right)[0]
+        # "usb mics or straight to xlr and an interface?": the option is where it goes straight
+        right = right[lead.end() :] if (lead := _STRAIGHT_TO.match(right)) else right
         # "live in GitHub Discussions or stay here in the Discord channel": each option is
         # what follows its own preposition (the verbs before them are not the choice).
         before = _LAST_PREPOSITION.match(left)
@@ -2426,6 +2430,12 @@ _MODAL_SUBJECT = re.compile(
 )
 # The preposition an option follows ("live in X"), and a second option's own verb and
 # preposition ("stay here in Y", "move to Y").
+_OPTION_SENTENCE_END = re.compile(r"(?<=[.!?\u2600-\u27bf\U0001f300-\U0001faff])\s+")
+_STRAIGHT_TO = re.compile(
+    r"\s*(?:(?:go|going|jump|jumping|skip|skipping|move|head)\s+)?(?:straight|directly|right)"
+    r"\s+(?:to|for|into|with)\s+",
+    _I,
+)
 _LAST_PREPOSITION = re.compile(r".*\s(?:in|on|at|to|into|onto|with|via|through)\s", _I)
 _VERB_FOR_NAME = re.compile(
     r"\s*[a-z][\w\-]*\s+(?:for|to|with|on|in|into)\s+(?:the |a |an )?(?=[A-Z][\w\-]*[a-z])"

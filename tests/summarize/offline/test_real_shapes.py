@@ -2996,3 +2996,22 @@ def test_what_a_facilitator_says_while_chairing_joins_nobody_to_a_side() -> None
     )
     assert got[0] is None and got[3] is None and got[6] is None and got[8] is None
     assert apart(got, 1, 2) and got[2] == got[4]
+
+
+def test_options_asked_after_an_emoji_or_gone_straight_to_are_the_choice() -> None:
+    from bot.summarize.offline.cues import question_options
+
+    assert question_options(
+        "Christmas money burning a hole in my pocket 😅 Ancestry or Findmypast for a year?"
+    ) == ("ancestry", "findmypast")
+    got = sides(
+        thread(
+            "nadia: starting a podcast with my sister. usb mics or straight to xlr and an "
+            "interface? budget about £150 total",
+            "owen_b: usb. otherwise you'll spend the whole budget on an interface",
+            "maya: xlr if you can stretch. two usb mics on one computer is a pain",
+            "raj: xlr. a 2 input interface and two dynamic mics secondhand is doable for 150",
+            "bee: honestly whatever you get, hang a duvet behind you",
+        )
+    )
+    assert apart(got, 1, 2) and got[2] == got[3]
