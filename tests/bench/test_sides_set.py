@@ -37,6 +37,7 @@ HELDOUT_DIRS = (
     "heldout-23",
     "heldout-24",
     "heldout-25",
+    "heldout-26",
     "heldout-long",
 )
 PATHS = sorted(SET_DIR.glob("*.toml")) + [
@@ -313,6 +314,14 @@ _MIXED_KINDS = {
             (33, 2, 2),
             (8, 50),
         ),
+        (
+            "heldout-26",
+            37,
+            _ALL_FORMATS,
+            _MIXED_KINDS,
+            (33, 2, 2),
+            (8, 50),
+        ),
         # Long threads (issue 9): 60 to 150 comments each, one debate per format and kind.
         (
             "heldout-long",
@@ -366,6 +375,7 @@ def test_each_heldout_set_is_whole(
         "heldout-23": 7,
         "heldout-24": 7,
         "heldout-25": 7,
+        "heldout-26": 7,
         "heldout-long": 1,
     }
     if folder in rumours:
