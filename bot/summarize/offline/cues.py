@@ -771,7 +771,9 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     (
         "agree",
         ("argue with", "objection", "disagree"),
-        r"\bcan'?t argue with (?:that|this)\b|\bno objections?\b"
+        # ("..., that's under a quid a pint. you can't argue with that": their own point)
+        r"(?<!\byou )\bcan'?t argue with (?:that|this)\b|^\W*you can'?t argue with (?:that|this)\b"
+        r"|\bno objections?\b"
         r"|\b(?:don'?t|do not|can'?t|cannot) disagree\b",
     ),
     (

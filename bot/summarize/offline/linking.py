@@ -103,6 +103,40 @@ def link(docs: list[Doc], thread: Thread, report: Reporter) -> None:
             report("linking", doc.index + 1, total)
         if not doc.comment.is_bot:
             linker.link(doc)
+    opening = linker.opening
+    if not linker.tree and opening is not None and not any(_differs(doc) for doc in docs):
+        _no_rebuttals(docs, docs[opening].speaker)
+
+
+def _differs(doc: Doc) -> bool:
+    """Whether a comment holds a disagreement cue, or answers with a contrast or a denial."""
+    cue = doc.cue
+    return doc.disagrees or (cue is not None and cue.sign < 0 and cue.kind != "rebuttal")
+
+
+def _no_rebuttals(docs: list[Doc], poster: str | None) -> None:
+    """In a chat where nobody disagrees in so many words, a reply that answers back is talk,
+    not a rebuttal ("ha they look great jonah", "#events yeah"): a server's replies argue only
+    where somebody argues at all. Its reading is taken back, and the disputes recounted."""
+    undone = False
+    for doc in docs:
+        cue = doc.cue
+        if (
+            cue is not None
+            and cue.kind == "rebuttal"
+            and doc.target is not None
+            and doc.speaker == poster
+        ):
+            if doc.target != ROOT:
+                docs[doc.target].replies -= 1
+            doc.cue, doc.target, doc.link, undone = None, None, "", True
+    if undone:
+        for doc in docs:
+            doc.disputed = False
+        for doc in docs:
+            cue, target = doc.cue, doc.target
+            if cue is not None and cue.sign < 0 and target is not None and target != ROOT:
+                docs[target].disputed = True
 
 
 class _Linker:
@@ -680,7 +714,12 @@ class _Linker:
                 # asks about something; its "not" later is no contrast with what it answers.
                 return
             doc.cue = reply_contrast(own, quoted=doc.body > 0)
-            if doc.cue is None and self.tree and self._answers_back(doc, other, own):
+            if (
+                doc.cue is None
+                and (self.tree or not _BOT_NAME.search(doc.speaker or ""))
+                and self._answers_back(doc, other, own)
+            ):
+                # (on a web forum, or in a chat's reply links; not a logging bot's echo)
                 doc.cue = Cue(-1, REBUTTAL_WEIGHT, "rebuttal", weak=True)
 
     def _by_poster(self, doc: Doc) -> bool:
@@ -692,8 +731,9 @@ class _Linker:
         )
 
     def _answers_back(self, doc: Doc, parent: Doc, own: str) -> bool:
-        """On a web forum, a reply by someone else that neither agrees nor adds ("and ...",
-        "also ...") nor only asks answers back: people reply to a comment to argue with it."""
+        """On a web forum, or by a chat's reply link, a reply by someone else that neither agrees
+        nor adds ("and ...", "also ...", the same one-word verdict) nor only asks answers back:
+        people reply to a comment to argue with it."""
         if parent.speaker == doc.speaker or parent.index == self.opening or self.invites:
             return False  # (in a show-and-tell, people reply to talk about what was shown)
         if _GREETS.match(parent.comment.text) is not None:
@@ -710,9 +750,20 @@ class _Linker:
             return False  # "Those look great. Which video did you use?"
         if doc.spans and _SAYS_SO.search(doc.comment.text, doc.spans[0][0], doc.spans[0][1]):
             return False  # "Paper towels are better for that, yes.", "... is exactly what I saw"
+        if _UNSURPRISED.match(own) is not None:
+            return False  # "not surprised, that site is always out of date": believes them
+        if (verdict := _VERDICT.match(own)) is not None and (
+            (theirs := _VERDICT.match(parent.comment.text, parent.body)) is not None
+            and verdict.group(1).casefold() == theirs.group(1).casefold()
+        ):
+            return False  # "Stay, and the placement number is marketing" to "Stay. The ..."
         return _ADDITIVE.match(own) is None
 
 
+# A comment that opens with a one-word verdict: "Stay.", "Stay, and the number is marketing".
+_VERDICT = re.compile(r"\W*([^\W\d_]{2,})\s*[.,!;:]")
+# A bot's name in an export that does not flag bots: "BirdLogBot", "roll_bot", "Quiz Bot".
+_BOT_NAME = re.compile(r"(?:[a-z0-9]Bot|[\s_.\-][Bb]ot|BOT)$|^[Bb]ot[\s_.\-]")
 # A first sentence that affirms what it answers: it ends on a yes ("Paper towels are better for
 # that, yes.") or says it is exactly so ("The thumb thing is exactly what the demos show"; not
 # "not exactly").

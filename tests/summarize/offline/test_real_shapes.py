@@ -3015,3 +3015,79 @@ def test_options_asked_after_an_emoji_or_gone_straight_to_are_the_choice() -> No
         )
     )
     assert apart(got, 1, 2) and got[2] == got[3]
+
+
+def test_a_chat_reply_that_argues_with_no_cue_word_answers_back() -> None:
+    # Discord reply links: Siobhan answers Gav's costing with a "but"; Gav and Dave answer her
+    # back with no cue word; a reader sees the argument.
+    got = sides(
+        thread(
+            "gav: maths done. my last bitter cost £11.40 for 23 litres, about 28p a pint. the pub "
+            "is £5.20. home brewing is cheaper, simple as",
+            "siobhan: but now add the fermenter, the bottles, the capper and your time at minimum "
+            "wage and see what a pint costs",
+            "gav: the fermenter's a one-off, spread over forty brews it is pennies a pint",
+            "dave: even with bought hops a batch is under a quid a pint",
+            "harry: time is the real cost. brew day is six hours and then the cleaning",
+            "cal: +1 harry, i've spent more on kit than i ever spent in the pub",
+            source="discord",
+            c2="c1",
+            c3="c2",
+            c4="c2",
+            c5="c4",
+        )
+    )
+    assert apart(got, 0, 1) and got[0] == got[2] == got[3]
+    assert got[4] == got[5] == got[1]
+
+
+def test_a_hosts_replies_in_a_chat_with_no_disagreement_are_talk() -> None:
+    # A show-and-tell and a mods' set-up chat: the poster answers people ("ha they look great
+    # jonah", "#events yeah") and a logging bot echoes a post; nobody argues.
+    for lines, replies in (
+        (
+            (
+                "hattie: This week's prompt: something in your kitchen. 30 minutes, any medium.",
+                "jonah: mine's the fruit bowl in watercolour, the bananas look like boomerangs",
+                "hattie: ha they look great jonah, the shadows especially",
+                "SketchLogBot: New entry logged: fruit bowl, watercolour (jonah)",
+            ),
+            {"c3": "c2", "c4": "c2"},
+        ),
+        (
+            (
+                "clem: ok i added the welcome bot, can someone check it pinged in #welcome",
+                "farouk: yep it posted",
+                "clem: nice. can we change the message to mention the swap schedule?",
+                "odette: the schedule is in #events right? or did we move it",
+                "clem: #events yeah",
+            ),
+            {"c2": "c1", "c3": "c2", "c5": "c4"},
+        ),
+    ):
+        got = sides(thread(*lines, source="discord", **replies))
+        assert len({s for s in got if s is not None}) <= 1, lines[0]
+
+
+def test_a_reply_opening_with_the_same_verdict_is_no_rebuttal() -> None:
+    got = sides(
+        thread(
+            "op: Second year CS and bored. Should I stay in the degree or drop out for a bootcamp?",
+            "sam: Stay. The junior market is brutal and the first filter is a degree.",
+            "kai: Stay, and the placement number is marketing, read how they count it.",
+            "ram: Drop out. Two more years is $38k of debt for things you can learn for free.",
+            "sam: learning it for free and doing it without structure are different things",
+            source="discord",
+            c3="c2",
+            c5="c4",
+        )
+    )
+    assert got[1] is not None and got[1] == got[2] and apart(got, 1, 3)
+
+
+def test_you_cant_argue_with_that_after_ones_own_figures_agrees_with_nobody() -> None:
+    assert cue("Can't argue with that.").kind == "agree"
+    assert cue("You can't argue with that, honestly.").kind == "agree"
+    assert (
+        cue("A batch is £25 for 40 pints, under a quid a pint. You can't argue with that") is None
+    )
