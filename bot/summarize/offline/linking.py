@@ -251,6 +251,16 @@ class _Linker:
             doc.cue = None
         vote = doc.cue.sign if doc.cue is not None and self._votes(doc.cue) else 0
         target, how = self._explicit_target(doc, who)
+        if (
+            target is not None
+            and vote
+            and not self.tree
+            and target != self.opening
+            and self._side_question(target, doc.speaker)
+        ):
+            # "@gail_w yes please, me and my sister!" to "anyone want to share a car up?": the
+            # yes answers what Gail asked, not the question debated
+            doc.cue, doc.disagrees, vote = None, False, 0
         if target is not None and vote and not self.tree:
             doc.vote = vote  # "nah Cheng said it": agrees with Cheng and votes no
         if doc.cue is not None and doc.cue.about_claim and doc.index != self.opening:
@@ -750,6 +760,8 @@ class _Linker:
             return False  # "Those look great. Which video did you use?"
         if doc.spans and _SAYS_SO.search(doc.comment.text, doc.spans[0][0], doc.spans[0][1]):
             return False  # "Paper towels are better for that, yes.", "... is exactly what I saw"
+        if _ACK.match(own) is not None or _WORKS.match(own) is not None:
+            return False  # "ty! starting the copy now", "works for me, spawn chunks loaded fine"
         if _UNSURPRISED.match(own) is not None:
             return False  # "not surprised, that site is always out of date": believes them
         if (verdict := _VERDICT.match(own)) is not None and (
@@ -760,6 +772,12 @@ class _Linker:
         return _ADDITIVE.match(own) is None
 
 
+# A report that something works: "works for me", "all good here", "looks fine now".
+_WORKS = re.compile(
+    r"\W*(?:(?:it |that |this )?(?:works|working|worked) (?:for me|fine|now|here|again|great)"
+    r"|all good|looks (?:good|fine|great))\b",
+    re.IGNORECASE,
+)
 # A comment that opens with a one-word verdict: "Stay.", "Stay, and the number is marketing".
 _VERDICT = re.compile(r"\W*([^\W\d_]{2,})\s*[.,!;:]")
 # A bot's name in an export that does not flag bots: "BirdLogBot", "roll_bot", "Quiz Bot".

@@ -3091,3 +3091,31 @@ def test_you_cant_argue_with_that_after_ones_own_figures_agrees_with_nobody() ->
     assert (
         cue("A batch is £25 for 40 pints, under a quid a pint. You can't argue with that") is None
     )
+
+
+def test_a_yes_to_someones_side_question_is_no_vote_on_the_report() -> None:
+    got = sides(
+        thread(
+            "rob: anyone else hear glenbrae isnt opening this season? apparently the chair failed",
+            "elspeth: where did you hear that? their website still says opening 20th dec",
+            "gail: anyone want to share a car up on the 21st? got room for 3 + boards",
+            "elspeth: @gail yes please, me and my sister!",
+        )
+    )
+    assert apart(got, 0, 1) and got[3] != got[0]
+
+
+def test_works_for_me_in_reply_answers_nobody_back() -> None:
+    got = sides(
+        thread(
+            "ada: heads up, moving the game server to the new host tonight at 22:00 UTC",
+            "fern: will the ip change?",
+            "ada: we're back up. let me know if anything looks off",
+            "fern: works for me, spawn chunks loaded fine",
+            "bo: looks good here, the map loaded",
+            source="discord",
+            c4="c3",
+            c5="c3",
+        )
+    )
+    assert len({s for s in got if s is not None}) <= 1
