@@ -146,6 +146,12 @@ OWN_RETRACTION = re.compile(
     r"\b(?:my bad|nvm|never ?mind|scratch that|scrap (?:that|what i said)"
     r"|ignore (?:that|me|my last)|false alarm|i was wrong|i take (?:it|that) back|retracted"
     r"|withdrawn|that'?s on me|jumped the gun|panic over|(?:got|get) the wrong end of the stick"
+    # ("tackle shop bloke also told me a 40lb pike lives there so i should have known", "must
+    # have got the ballot mixed up", "must have had old news", "that makes me feel so much
+    # better": the poster gives the report up)
+    r"|should(?:'ve| have) known|(?:got|get|getting) (?:it|that|them|things|the [\w\-]+) mixed up"
+    r"|(?:must have|must've) had old news"
+    r"|(?:makes|made) me feel (?:so |a lot |loads )?(?:much )?better"
     r"|sorry for (?:the )?(?:panic|confusion|scare|alarm|noise)"
     # "old screenshot, sorry everyone. deleting it from the group", "fine. cormorants.
     # deleting the log"

@@ -1250,7 +1250,10 @@ _INSIDER = re.compile(
     r"[\w'\-]+(?: [\w'\-]+){0,5}(?<!lurker) here\s*(?:[.!,:;\-]|$)"
     r"|I (?:work|worked|volunteer) (?:on|at|for|in|there|here)\b"
     r"|(?:I'?m|I am|im) (?:the|a|one of the) (?:owner|manager|mod|moderator|organi[sz]er|secretary"
-    r"|chair\w*|head|landlord|dev|developer|maintainer|admin|staff|caretaker|treasurer)\b)",
+    r"|chair\w*|head|landlord|dev|developer|maintainer|admin|staff|caretaker|treasurer)\b"
+    # ("I'm on the club committee and ...", "i'm on the volunteer patrol up there")
+    r"|(?:I'?m|I am|im) on the (?:[\w'\-]+ ){0,2}?(?:committee|board|council|staff|crew|patrol"
+    r"|rota|team)\b)",
     re.IGNORECASE,
 )
 # A report that something ends, closes, is stopped, cancelled or lost.

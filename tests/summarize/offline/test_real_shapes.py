@@ -3119,3 +3119,23 @@ def test_works_for_me_in_reply_answers_nobody_back() -> None:
         )
     )
     assert len({s for s in got if s is not None}) <= 1
+
+
+def test_the_poster_gives_a_report_up_when_it_got_mixed_up_or_should_have_known() -> None:
+    from bot.summarize.offline.cues import OWN_RETRACTION
+
+    for text in (
+        "fair enough. the tackle shop bloke also told me about a 40lb pike so i should have known",
+        "ok that makes me feel so much better. my instructor must have got it mixed up",
+        "hire shop guy must have had old news",
+    ):
+        assert OWN_RETRACTION.search(text), text
+    assert not OWN_RETRACTION.search("even if its placebo i feel better, that counts")
+
+
+def test_someone_on_the_committee_who_says_it_reopens_is_an_insider() -> None:
+    from bot.summarize.offline.linking import _INSIDER
+
+    assert _INSIDER.match("I'm on the club committee and we had an email from them yesterday")
+    assert _INSIDER.match("i'm on the volunteer patrol up there. the chair passed its retest")
+    assert not _INSIDER.match("I'm on the fence about this one")
