@@ -103,8 +103,9 @@ _REPORTED_FOR = (
     r"(?! for\b)"
     # "with the extra cover and a deposit she was content"
     r"|\b(?:he|she|they) (?:was|were|is|are) (?:now |then )?content\b"
-    # "Cllr Amadi moved the proposal.", "Mr Ng seconded the motion."
-    r"|\b(?:moved|seconded|tabled) the (?:proposal|motion|amendment|resolution)\b"
+    # "Cllr Amadi moved the proposal.", "Mr Ng seconded the motion." (not "the amendment": it
+    # backs whoever moved it, `linking`)
+    r"|\b(?:moved|seconded|tabled) the (?:proposal|motion|resolution)\b"
 )
 RETRACT = (
     r"\bI(?:'?ll| will)? stand corrected\b|\bI'?(?:ve| have) been had\b"

@@ -229,6 +229,7 @@ class _Linker:
             if self.opening is not None
             else None
         )
+        self.amendment: int | None = None  # the latest comment moving an amendment
         self.accounts: dict[tuple[str, bool], bool] = {}  # `_speaks_for`
         self.latest: dict[str, int] = {}  # author -> their latest comment so far
         # (doc, who) of the latest comments that can be answered, latest last.
@@ -344,6 +345,18 @@ class _Linker:
             if sign:
                 doc.cue, doc.disagrees = _CLAIM_CUES[sign], sign < 0
                 target, how = ROOT, "claim"
+        if "mendment" in comment.text[:300]:  # (one search of a literal: issue 13)
+            if (
+                doc.cue is None
+                and self.amendment is not None
+                and doc.speaker != self.docs[self.amendment].speaker
+                and _BACKS_AMENDMENT.search(comment.text, 0, 300) is not None
+            ):
+                # "Cllr O'Rourke seconded the amendment.": with whoever moved it
+                doc.cue = Cue(+1, 1.0, "agree", addressed=False)
+                target, how = self.amendment, "named"
+            if _MOVES_AMENDMENT.search(comment.text, 0, 300) is not None:
+                self.amendment = doc.index
         if doc.cue is None and self._unsurprised(doc):
             # "doesnt surprise me tbh, the bins out back have been overflowing": believes the
             # report the thread opened with.
@@ -352,6 +365,18 @@ class _Linker:
         if doc.cue is None and target is not None and target != ROOT:
             self._read_uncued(doc, target, how)
             if doc.cue is None and self.duel and how == "previous" and _counter_claim(doc):
+                doc.cue, doc.disagrees = Cue(-1, COUNTER_WEIGHT, "counter"), True
+            elif (
+                doc.cue is None
+                and how == "previous"
+                and _reported_verb(doc) in _REPLIES
+                and _reported_verb(self.docs[target]) not in _ASKED
+                and self.docs[target].speaker not in (None, doc.speaker)
+                and not only_questions_in(self.docs[target])
+            ):
+                # Minutes: "Mr Lindqvist replied that in that case the candidate would win the
+                # audition anyway": answers back the member reported before him (not a
+                # question: "An observer asked whether ...; the chair replied ...").
                 doc.cue, doc.disagrees = Cue(-1, COUNTER_WEIGHT, "counter"), True
             elif (
                 doc.cue is None
@@ -1020,6 +1045,27 @@ def set_speakers(docs: list[Doc]) -> None:
             continue
         match = REPORTED.match(text, 0, 200)
         doc.speaker = match.group("name") if match is not None else None
+
+
+# Minutes: "Cllr Dasgupta proposed an amendment that ...", and backing it.
+_MOVES_AMENDMENT = re.compile(
+    r"\b(?:proposed|moved|tabled|put forward|proposes|moves) an amendment\b", re.IGNORECASE
+)
+_BACKS_AMENDMENT = re.compile(
+    r"\b(?:seconded|supported|backed|seconds|supports|backs) the amendment\b", re.IGNORECASE
+)
+# Reporting verbs of minutes that answer the one reported before, and that ask.
+_REPLIES = frozenset({"replied", "responded", "countered", "retorted"})
+_ASKED = frozenset({"asked", "queried", "wondered", "questioned"})
+
+
+def _reported_verb(doc: Doc) -> str | None:
+    """The reporting verb of a paragraph of minutes without authors ("Mr Abara replied that
+    ..."): "replied"; None for a comment with an author or no reported speaker."""
+    if doc.comment.author is not None or doc.speaker is None or doc.label is not None:
+        return None
+    match = REPORTED.match(doc.comment.text, 0, 200)
+    return match.group(0).rsplit(None, 1)[-1].lower() if match is not None else None
 
 
 def _asks_anywhere(doc: Doc) -> bool:

@@ -3139,3 +3139,24 @@ def test_someone_on_the_committee_who_says_it_reopens_is_an_insider() -> None:
     assert _INSIDER.match("I'm on the club committee and we had an email from them yesterday")
     assert _INSIDER.match("i'm on the volunteer patrol up there. the chair passed its retest")
     assert not _INSIDER.match("I'm on the fence about this one")
+
+
+def test_minutes_replied_that_answers_back_and_seconding_an_amendment_backs_its_mover() -> None:
+    got = sides(
+        thread(
+            "Minutes of the Environment Committee, held on Tuesday 12 January at 7pm.",
+            "Item 5, pigeon feeding in the Market Place. The Chair introduced the report on a "
+            "byelaw banning the feeding of pigeons.",
+            "Cllr Bramley said only a byelaw with a fixed penalty would make the feeders stop.",
+            "Cllr O'Rourke said feeding bans were impossible to enforce without wardens, and that "
+            "better signs and a bin for bread would cost a fraction of the legal fees.",
+            "Cllr Bramley replied that signs had been up since 2024 and had made no difference.",
+            "A member of the public asked whether a byelaw would also apply to the churchyard.",
+            "Cllr Fenwick replied that it would not, unless the diocese agreed.",
+            "Cllr Dasgupta proposed an amendment that the warden first meet the regular feeders.",
+            "Cllr O'Rourke seconded the amendment.",
+        )
+    )
+    assert apart(got, 2, 3) and got[2] == got[4]
+    assert got[7] == got[8] == got[3]
+    assert got[6] is None  # (answering a question is no answer back)
