@@ -103,9 +103,9 @@ _REPORTED_FOR = (
     r"(?! for\b)"
     # "with the extra cover and a deposit she was content"
     r"|\b(?:he|she|they) (?:was|were|is|are) (?:now |then )?content\b"
-    # "Cllr Amadi moved the proposal.", "Mr Ng seconded the motion." (not "the amendment": it
-    # backs whoever moved it, `linking`)
-    r"|\b(?:moved|seconded|tabled) the (?:proposal|motion|resolution)\b"
+    # "Cllr Amadi moved the proposal.", "Mr Ng seconded the motion." (where an amendment was
+    # moved, "the amendment" backs whoever moved it: `linking`)
+    r"|\b(?:moved|seconded|tabled) the (?:proposal|motion|amendment|resolution)\b"
 )
 RETRACT = (
     r"\bI(?:'?ll| will)? stand corrected\b|\bI'?(?:ve| have) been had\b"
@@ -2553,12 +2553,15 @@ def _own_words_finder() -> Substrings:
         | set(_PRAISE_WORDS)
         | set(_TEAM_WORDS)
         | REPORTED_WORDS
-        | DENIAL_WORDS,
+        | DENIAL_WORDS
+        | {AMENDMENT_WORD},
         whole=(*_NAMING_RUNS, *_NEGATION_RUNS),
     )
 
 
 _NO_WORDS: frozenset[str] = frozenset()
+# What moving or seconding an amendment in minutes needs (`linking`).
+AMENDMENT_WORD = "amendment"
 
 
 def own_words(text: str, spans: list[tuple[int, int]]) -> frozenset[str]:

@@ -30,6 +30,7 @@ from bot.summarize.offline.claim import (
     tokens,
 )
 from bot.summarize.offline.cues import (
+    AMENDMENT_WORD,
     CONFIRMED,
     DENIAL_WORDS,
     NAMELESS_WORD_SET,
@@ -345,9 +346,9 @@ class _Linker:
             if sign:
                 doc.cue, doc.disagrees = _CLAIM_CUES[sign], sign < 0
                 target, how = ROOT, "claim"
-        if "mendment" in comment.text[:300]:  # (one search of a literal: issue 13)
+        if AMENDMENT_WORD in doc.words:  # (found with the prefilter words: issue 13)
             if (
-                doc.cue is None
+                (doc.cue is None or doc.cue.sign > 0)
                 and self.amendment is not None
                 and doc.speaker != self.docs[self.amendment].speaker
                 and _BACKS_AMENDMENT.search(comment.text, 0, 300) is not None
@@ -368,6 +369,7 @@ class _Linker:
                 doc.cue, doc.disagrees = Cue(-1, COUNTER_WEIGHT, "counter"), True
             elif (
                 doc.cue is None
+                and comment.author is None  # (minutes without authors)
                 and how == "previous"
                 and _reported_verb(doc) in _REPLIES
                 and _reported_verb(self.docs[target]) not in _ASKED
