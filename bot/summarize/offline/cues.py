@@ -85,8 +85,15 @@ _VOTING_FOR = _VOTING + r"(?:yes|for (?:it|this|the (?:proposal|motion|plan|sche
 _VOTE_CHANGE = r"\b(?:chang|switch)(?:e|es|ed|ing)? my vote to (?:a )?"
 _VOTE_CHANGE_FOR = _VOTE_CHANGE + r"(?:yes|for|in favou?r|approve)\b"
 # "I was for it, but the numbers changed my mind": now against (and the other way round).
-_WAS_FOR = r"\bI was (?:for|in favou?r of|pro) (?:it|this|the \w+)?,? but\b"
-_WAS_AGAINST = r"\bI was (?:against|opposed to|anti) (?:it|this|the \w+)?,? but\b"
+# ("I was against this at first but ...")
+_WAS_FOR = (
+    r"\bI was (?:for|in favou?r of|pro) (?:it|this|the \w+)?"
+    r"(?: at first| initially| originally| before)?,? but\b"
+)
+_WAS_AGAINST = (
+    r"\bI was (?:against|opposed to|anti) (?:it|this|the \w+)?"
+    r"(?: at first| initially| originally| before)?,? but\b"
+)
 _VOTE_CHANGE_AGAINST = _VOTE_CHANGE + r"(?:no|against|reject)\b"
 CONFIRMED = (
     r"\b(?:(?:police|officials?|authorities|(?:the )?council)(?: \w+){0,2}?"

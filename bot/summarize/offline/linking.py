@@ -358,6 +358,18 @@ class _Linker:
                 target, how = self.amendment, "named"
             if _MOVES_AMENDMENT.search(comment.text, 0, 300) is not None:
                 self.amendment = doc.index
+        if (
+            doc.cue is None
+            and self.respondents
+            and doc.label is not None
+            and doc.index != self.opening
+            and (sign := _response_vote(comment.text, doc.body))
+        ):
+            # A consultation response that says where it stands ("Supportive, as long as ...",
+            # "Unless a concession rate is offered we oppose the charge", "fine by me"): on the
+            # proposal, whoever responded before it.
+            doc.cue, doc.disagrees = _CLAIM_CUES[sign], sign < 0
+            target, how = ROOT, "claim"
         if doc.cue is None and self._unsurprised(doc):
             # "doesnt surprise me tbh, the bins out back have been overflowing": believes the
             # report the thread opened with.
@@ -651,6 +663,11 @@ class _Linker:
                     # "@Okoro that's the scaffolding", "bea thats a crime": a reply to them
                     return target, "reply"
                 return target, "named"
+        if self.respondents and doc.cue is not None and doc.spans:
+            # "I agree with the first response": the first labelled response
+            target = self._ordinal_response(doc)
+            if target is not None:
+                return target, "named"
         reply_to = doc.comment.reply_to
         if reply_to:
             parent = self.ids.get(reply_to)
@@ -674,6 +691,20 @@ class _Linker:
             if word not in STOPWORDS and len(word) >= 3 and word in self.names:
                 return self.names[word]
         return None
+
+    def _ordinal_response(self, doc: Doc) -> int | None:
+        """The labelled response an answer names by its place ("the first response", "the
+        previous respondent"), if it names one before it."""
+        b, e = doc.spans[0]
+        match = _ORDINAL_RESPONSE.search(doc.comment.text, b, min(e, b + 300))
+        if match is None:
+            return None
+        earlier = [d.index for d in self.docs[: doc.index] if d.label is not None]
+        place = match.group(1).casefold()
+        if place in ("last", "previous", "above"):
+            return earlier[-1] if earlier else None
+        n = _ORDINALS.index(place)
+        return earlier[n] if n < len(earlier) else None
 
     def _named_target(self, doc: Doc, name: str | None, who: str) -> int | None:
         if name is None or name == who:
@@ -1056,6 +1087,38 @@ _MOVES_AMENDMENT = re.compile(
 _BACKS_AMENDMENT = re.compile(
     r"\b(?:seconded|supported|backed|seconds|supports|backs) the amendment\b", re.IGNORECASE
 )
+# "the first response", "the previous respondent", "the third submission".
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+_ORDINAL_RESPONSE = re.compile(
+    r"\bthe (" + "|".join(_ORDINALS) + r"|last|previous|above) (?:response|respondent|submission"
+    r"|reply|comment)\b",
+    re.IGNORECASE,
+)
+# Where a consultation response stands on the proposal, in so many words.
+_RESPONSE_FOR = re.compile(
+    r"\b(?:supportive|(?:we|i) (?:would |strongly |fully |broadly |therefore )?(?:support|welcome)"
+    r"|(?:we|i) (?:are|am) (?:broadly |strongly |fully )?in favou?r|fine by (?:me|us)"
+    r"|(?:is|seems|sounds) (?:fair|sensible|reasonable)(?=\s*[.!]|$)|good idea)\b",
+    re.IGNORECASE,
+)
+_RESPONSE_AGAINST = re.compile(
+    r"\b(?:(?:we|i) (?:would |strongly |must |therefore )?(?:oppose|object)"
+    r"|(?:we|i) (?:are|am) (?:strongly |firmly )?(?:opposed|against)"
+    r"|(?:we|i) (?:cannot|can'?t|do not|don'?t) support|charging us twice|(?:is|seems) unfair)\b",
+    re.IGNORECASE,
+)
+
+
+def _response_vote(text: str, body: int) -> int:
+    """+1 or -1 where a consultation response's own words say it supports or opposes, 0 where
+    they say neither or both."""
+    own = text[body : body + 1500]
+    backs = _RESPONSE_FOR.search(own) is not None
+    if backs == (_RESPONSE_AGAINST.search(own) is not None):
+        return 0
+    return 1 if backs else -1
+
+
 # Reporting verbs of minutes that answer the one reported before, and that ask.
 _REPLIES = frozenset({"replied", "responded", "countered", "retorted"})
 _ASKED = frozenset({"asked", "queried", "wondered", "questioned"})

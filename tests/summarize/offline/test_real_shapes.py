@@ -3160,3 +3160,32 @@ def test_minutes_replied_that_answers_back_and_seconding_an_amendment_backs_its_
     assert apart(got, 2, 3) and got[2] == got[4]
     assert got[7] == got[8] == got[3]
     assert got[6] is None  # (answering a question is no answer back)
+
+
+def test_consultation_responses_say_where_they_stand_and_name_others_by_place() -> None:
+    def pasted(*lines: str) -> Thread:  # (no authors: each line leads with its label)
+        return Thread(
+            comments=tuple(Comment(id=f"c{n}", author=None, text=t) for n, t in enumerate(lines)),
+            source="paste",
+        )
+
+    got = sides(
+        pasted(
+            "Garden waste consultation: responses received by 28 February, published as written.",
+            "Response 1 (resident, Elm Park): We already pay council tax for bin collections. "
+            "This is charging us twice for the same service.",
+            "Response 2 (resident, Sallow Road): I live in a flat with no garden and I am paying "
+            "for everyone else's hedge clippings. A charge for the people who use it is fair.",
+            "Response 3 (resident, Cobb Lane): £45 a year is less than one trip to the tip with a "
+            "van. If it keeps the service going, fine by me.",
+            "Response 4 (Holloway residents' association): Many of our residents are pensioners "
+            "with large gardens. Unless a concession rate is offered we oppose the charge.",
+            "Response 5 (resident, Marsh End): I agree with the first response. Fly-tipping in "
+            "the lanes is bad enough already.",
+            "Response 6 (resident, Cobb Lane): Supportive, as long as there is a reduced rate for "
+            "people on pension credit.",
+        )
+    )
+    assert apart(got, 1, 2) and got[2] == got[3] == got[6]
+    assert got[1] == got[4] == got[5]
+    assert cue("I was against this at first but now I would support it").kind == "agree"
