@@ -72,7 +72,9 @@ POLL = re.compile(
 # A comment that opens by @mentioning someone answers them, as a reply link would.
 _MENTION_LED = re.compile(r"\s*@[\w.\-]+")
 _ADDITIVE = re.compile(
-    r"[\s,:]*(?:and|also|plus|too|yes|yeah|yep|exactly|same|agreed|right|to add|adding)\b",
+    r"[\s,:]*(?:and|also|plus|too|yes|yeah|yep|exactly|same|agreed|right|to add|adding"
+    # "Which is another reason to test it before you need it."
+    r"|which (?:is|was) (?:another|also|one more|exactly|why|the reason))\b",
     re.IGNORECASE,
 )
 # A reply on a web forum that answers back without a cue word (`_answers_back`).
@@ -934,7 +936,7 @@ _SHOW_AND_TELL = re.compile(
     r"\b(?:introduce yourself|introduce yourselves|show us|say hi|show off your"
     r"|(?:share|post|drop) your(?! (?:views|thoughts|opinions|feedback|input|comments"
     r"|objections|concerns|questions|suggestions|ideas|responses|votes?)\b)"
-    r"|(?:post|share|show us) what(?: (?:you|u|y'?all|everyone)|'?s (?:in|on) )"
+    r"|(?:post|share|show us|tell us) what(?: (?:you|u|y'?all|everyone)|'?s (?:in|on) )"
     r"|(?:post|share) (?:your |some )?(?:pics|photos|updates|progress)"
     # "Monthly thread for your trail camera clips.", "post a recap of your latest session",
     # "Post the ancestor you're stuck on": each reply shows its own

@@ -3189,3 +3189,27 @@ def test_consultation_responses_say_where_they_stand_and_name_others_by_place() 
     assert apart(got, 1, 2) and got[2] == got[3] == got[6]
     assert got[1] == got[4] == got[5]
     assert cue("I was against this at first but now I would support it").kind == "agree"
+
+
+def test_tell_us_what_youre_reading_invites_and_which_is_another_reason_adds() -> None:
+    got = sides(
+        forum(
+            [
+                (
+                    "team",
+                    "Our monthly thread! Tell us what you're reading and whether you'd "
+                    "recommend it.",
+                    None,
+                ),
+                ("ivy", "Just finished a family saga set in a fishing village. Loved it.", "p1"),
+                ("bern", "A history of the canals from the Hexley branch. Lots of maps.", "p1"),
+                ("ivy", "Ooh is it the one with the blue cover? I've had that reserved", "p3"),
+                ("bern", "Green cover, but there may be two of them.", "p4"),
+            ],
+            "What is everyone reading this month?",
+        )
+    )
+    assert len({s for s in got if s is not None}) <= 1
+    from bot.summarize.offline.linking import _ADDITIVE
+
+    assert _ADDITIVE.match("Which is another reason to test it before you need it.")
