@@ -2160,7 +2160,8 @@ _VAGUE = frozenset({"something", "anything", "neither", "another", "else"})
 _OPTION_EDGE = re.compile(r"[,:;(]|\b(?:between|either|choose|pick|prefer)\b", _I)
 # What follows the second option ("Rust for the CLI?", "hammock on the coast trip?").
 _RIGHT_EDGE = re.compile(
-    r"\s(?:for|on|in|at|to|with|this|next|when|if|because|during|from|by|then|first|instead"
+    # ("a couch to 5k app": "to" before a number is inside the name)
+    r"\s(?:for|on|in|at|to(?!\s+\d)|with|this|next|when|if|because|during|from|by|then|first|instead"
     r"|now|later|tonight|today)\b",
     _I,
 )

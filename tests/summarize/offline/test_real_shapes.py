@@ -3213,3 +3213,12 @@ def test_tell_us_what_youre_reading_invites_and_which_is_another_reason_adds() -
     from bot.summarize.offline.linking import _ADDITIVE
 
     assert _ADDITIVE.match("Which is another reason to test it before you need it.")
+
+
+def test_to_before_a_number_is_inside_an_options_name() -> None:
+    from bot.summarize.offline.cues import question_options
+
+    assert question_options("do I just turn up at parkrun or do a couch to 5k app first?") == (
+        "parkrun",
+        "app",
+    )
