@@ -296,6 +296,13 @@ def read_claim(text: str) -> Claim | None:
     return Claim(verbs, words, negated, pronoun, auxiliary=False, pairs=pairs)
 
 
+# A sentence that names a thing and judges it, all there is to it: "A ban, no.", "Ban, yes!".
+_VERDICT = re.compile(
+    r"\W*(?:a |an |the )?([a-z][a-z\-]*(?: [a-z][a-z\-]*)?),? (yes|yeah|yep|no|nope|never)[.!]*$",
+    re.IGNORECASE,
+)
+
+
 def stance(
     claim: Claim,
     text: str,
@@ -328,6 +335,11 @@ def stance(
         sentence = text[b:e].strip()
         if sentence.endswith("?"):
             continue
+        if (verdict := _VERDICT.match(sentence)) is not None and not verbs.isdisjoint(
+            tokens(verdict.group(1))
+        ):
+            # "A cap I could live with. A ban, no.": the claim's verb named, and judged
+            return 1 if verdict.group(2).lower() in ("yes", "yeah", "yep") else -1
         lowered = head[b - start : e - start].strip() if own else sentence.lower()
         for verb in verbs:
             if verb in lowered:

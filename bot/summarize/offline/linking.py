@@ -1021,8 +1021,27 @@ def _claim(thread: Thread, docs: list[Doc], opening: int | None) -> Claim | None
         return read_claim(title)
     if opening is None or not docs[opening].spans:
         return None
-    b, e = docs[opening].spans[0]
-    return read_claim(docs[opening].comment.text[b:e])
+    first = docs[opening]
+    b, e = first.spans[0]
+    claim = read_claim(first.comment.text[b:e])
+    if claim is not None:
+        return claim
+    for b, e in first.spans[1:OPENING_SENTENCES]:
+        # "Welcome back. This table's question is whether large cruise ships should be banned
+        # from the harbour.": a chair's greeting first, then what is asked, in so many words
+        sentence = first.comment.text[b:e]
+        asked = _WHETHER.search(sentence)
+        if asked is not None:
+            return read_claim(sentence[asked.end() :])
+    return None
+
+
+# "our question is whether ...", "the question for us is whether ...", "we're deciding whether".
+_WHETHER = re.compile(
+    r"\b(?:question|decid(?:e|ing)|asked|asking|consider(?:ing)?|vot(?:e|ing)(?: on)?)\b"
+    r"[^.!?]{0,40}?\bwhether\s+",
+    re.IGNORECASE,
+)
 
 
 # A sentence that proposes or rejects something in so many words.

@@ -3222,3 +3222,20 @@ def test_to_before_a_number_is_inside_an_options_name() -> None:
         "parkrun",
         "app",
     )
+
+
+def test_a_chairs_question_after_a_greeting_is_the_claim_and_a_ban_no_is_against() -> None:
+    claim = "Large cruise ships should be banned from the harbour."
+    assert claim_stance(claim, "A cap I could live with. A ban, no.") == -1
+    assert claim_stance(claim, "Ban, yes!") == 1
+    assert claim_stance(claim, "A ban would be fine, no?") == 0
+    got = sides(
+        thread(
+            "Facilitator: Welcome back. This table's question is whether large cruise ships "
+            "should be banned from the harbour. Who wants to start?",
+            "Gwen: The old town is rammed on ship days and they eat on board.",
+            "Marek: My cafe takes a third of its summer money on ship days. A ban, no.",
+            "Lydia: Cruise ships should be banned, the fumes on the sea wall are awful.",
+        )
+    )
+    assert apart(got, 2, 3)
