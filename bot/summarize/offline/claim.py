@@ -296,7 +296,9 @@ def read_claim(text: str) -> Claim | None:
     return Claim(verbs, words, negated, pronoun, auxiliary=False, pairs=pairs)
 
 
-# A sentence that names a thing and judges it, all there is to it: "A ban, no.", "Ban, yes!".
+# A sentence that names a thing and judges it, all there is to it: "A ban, no.", "Ban, yes!"
+# (a short one: longer sentences are not tried).
+_VERDICT_LENGTH = 40
 _VERDICT = re.compile(
     r"\W*(?:a |an |the )?([a-z][a-z\-]*(?: [a-z][a-z\-]*)?),? (yes|yeah|yep|no|nope|never)[.!]*$",
     re.IGNORECASE,
@@ -335,11 +337,6 @@ def stance(
         sentence = text[b:e].strip()
         if sentence.endswith("?"):
             continue
-        if (verdict := _VERDICT.match(sentence)) is not None and not verbs.isdisjoint(
-            tokens(verdict.group(1))
-        ):
-            # "A cap I could live with. A ban, no.": the claim's verb named, and judged
-            return 1 if verdict.group(2).lower() in ("yes", "yeah", "yep") else -1
         lowered = head[b - start : e - start].strip() if own else sentence.lower()
         for verb in verbs:
             if verb in lowered:
@@ -347,6 +344,13 @@ def stance(
         else:
             others += 1
             continue
+        if (
+            len(sentence) <= _VERDICT_LENGTH
+            and (verdict := _VERDICT.match(sentence)) is not None
+            and not verbs.isdisjoint(tokens(verdict.group(1)))
+        ):
+            # "A cap I could live with. A ban, no.": the claim's verb named, and judged
+            return 1 if verdict.group(2).lower() in ("yes", "yeah", "yep") else -1
         clause: list[str] = []
         for token in tokens(sentence[:600], breaks=True):
             if token in _BREAKS:
