@@ -33,7 +33,10 @@ EngineName = Literal["offline", "llm"]
 # 10: show-and-tell threads, compliments and echoes are not arguing back; no rival after a yes
 # 11: trailing names, echo denials, consultations answer the proposal, numbered respondents
 # 12: reports told with marks, "it goes on" denials, retractions part a person, options picked
-OFFLINE_ENGINE_VERSION = "offline-13"
+# 13: dashed consultation labels, reports asked about, option words that differ
+# 14: chat reply links answer back as forum replies do; nobody sides with or against the chair;
+#     consultation responses' own votes; minutes' "replied that" and seconded amendments
+OFFLINE_ENGINE_VERSION = "offline-14"
 """The offline engine's version, part of its cache keys: bump it when its output changes. Kept
 here, not in `bot.summarize.offline`, so that a cache hit need not import the engine."""
 
