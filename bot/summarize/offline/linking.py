@@ -804,8 +804,15 @@ class _Linker:
         """On a web forum, or by a chat's reply link, a reply by someone else that neither agrees
         nor adds ("and ...", "also ...", the same one-word verdict) nor only asks answers back:
         people reply to a comment to argue with it."""
-        if parent.speaker == doc.speaker or parent.index == self.opening or self.invites:
+        if parent.speaker == doc.speaker or self.invites:
             return False  # (in a show-and-tell, people reply to talk about what was shown)
+        if parent.index == self.opening and (
+            self.tree or self.opening_asks or not self._opinion_opening()
+        ):
+            # (a forum's top-level replies answer the post, and replies to a report add to it
+            # or doubt it; a chat's reply to an opening that gives a view argues with it:
+            # "now add the fermenter, the bottles, ...")
+            return False
         if _GREETS.match(parent.comment.text) is not None:
             return False  # "Hello from Galway. I carve spoons." is answered, not argued with
         if doc.junk or doc.praise or doc.off_topic or only_questions_in(doc):

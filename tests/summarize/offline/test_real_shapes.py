@@ -3239,3 +3239,27 @@ def test_a_chairs_question_after_a_greeting_is_the_claim_and_a_ban_no_is_against
         )
     )
     assert apart(got, 2, 3)
+
+
+def test_a_chat_reply_to_an_opening_view_argues_with_it_but_not_to_a_report() -> None:
+    got = sides(
+        thread(
+            "moss: toast cut diagonally tastes better and i will not be explaining myself",
+            "kip: it literally cannot taste different, same bread, same butter",
+            "jools: +1 moss, triangles are just more civilised",
+            source="discord",
+            c2="c1",
+        )
+    )
+    assert apart(got, 0, 1) and got[0] == got[2]
+    got = sides(
+        thread(
+            "echo: BREAKING: a large sinkhole has opened on Market Street outside the post office.",
+            "dan: Saw it on my way in, there's a hole the size of a car. Police everywhere",
+            "lydia: is this real? photo?",
+            source="discord",
+            c2="c1",
+            c3="c1",
+        )
+    )
+    assert got[1] is None or got[1] == got[0]
