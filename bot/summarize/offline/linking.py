@@ -218,6 +218,15 @@ class _Linker:
             or (bool(thread.title) and _ENDS.search(thread.title or "") is not None)
         )
         self.duel = not self.tree and _back_and_forth(docs, self.opening)
+        # "ran 8k in the rain, best run of the month" / "enjoy your wet socks then" / "wet
+        # socks are a small price": the poster answers the first reply back with a claim of
+        # their own, so that reply argued with the opening (the first turn of the exchange).
+        self.answered_back = (
+            _opening_exchange(docs, self.opening)
+            if not (self.tree or self.duel or self.opening_asks or self.invites)
+            and self._opinion_opening()  # (not "bracket for saturday is up", "spare seeds")
+            else None
+        )
         # Labelled responses to a consultation ("Response 4 (resident): ..."): each answers the
         # proposal, not the response before it, unless it names another.
         self.respondents = any(d.label is not None for d in docs)
@@ -379,7 +388,12 @@ class _Linker:
             target, how = ROOT, "topic"
         if doc.cue is None and target is not None and target != ROOT:
             self._read_uncued(doc, target, how)
-            if doc.cue is None and self.duel and how == "previous" and _counter_claim(doc):
+            if (
+                doc.cue is None
+                and (self.duel or doc.index == self.answered_back)
+                and how == "previous"
+                and _counter_claim(doc)
+            ):
                 doc.cue, doc.disagrees = Cue(-1, COUNTER_WEIGHT, "counter"), True
             elif (
                 doc.cue is None
@@ -1237,6 +1251,40 @@ _ASKED_REPORT = re.compile(
     r"(?:[\w'&\-]+ ){1,6}?(?:is|are|was|were|will|'s|has|have|had|going to|gonna)\b",
     re.IGNORECASE,
 )
+
+
+def _opening_exchange(docs: list[Doc], opening: int | None) -> int | None:
+    """In chat, the first reply to the opening when the thread opens as an exchange of claims:
+    the poster, someone else with a statement of their own (no cue, no question, no
+    acknowledgement), then the poster again with one; None otherwise."""
+    if opening is None or not docs[opening].speaker:
+        return None
+    turns = [
+        d
+        for d in docs[opening + 1 : opening + 1 + _EXCHANGE_LOOK]
+        if not d.comment.is_bot and not d.junk
+    ][:2]
+    if len(turns) < 2:
+        return None
+    reply, back = turns
+    poster = docs[opening].speaker
+    if reply.speaker in (None, poster) or back.speaker != poster:
+        return None
+    for turn in (reply, back):
+        parent = turn.comment.reply_to
+        if parent is not None and parent not in (docs[opening].comment.id, reply.comment.id):
+            return None
+        if (
+            turn.off_topic
+            or not _counter_claim(turn)
+            or read_cue(turn.comment.text, turn.spans, turn.words)[0] is not None
+        ):
+            return None
+    return reply.index
+
+
+# How many comments after the opening are looked at for its first exchange (bots between).
+_EXCHANGE_LOOK = 4
 
 
 def _back_and_forth(docs: list[Doc], opening: int | None) -> bool:

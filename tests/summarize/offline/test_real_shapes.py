@@ -3263,3 +3263,27 @@ def test_a_chat_reply_to_an_opening_view_argues_with_it_but_not_to_a_report() ->
         )
     )
     assert got[1] is None or got[1] == got[0]
+
+
+def test_a_poster_answering_the_first_reply_back_makes_it_an_argument() -> None:
+    got = sides(
+        thread(
+            "Ffion: ran 8k in the rain tonight, best run of the month. cold rain > a gym wall",
+            "Gareth: enjoy your wet socks and your blisters then. treadmill, telly, dry trainers",
+            "Ffion: wet socks are a small price. you can't smell wet leaves on a treadmill",
+            "Jess: rain runs are the only time the canal path's empty tbh",
+        )
+    )
+    assert apart(got, 0, 1)
+    # Not an exchange of views: "bracket for saturday is up" / "I'm seed 4??" / "seeding is
+    # from last month's ladder".
+    got = sides(
+        thread(
+            "pixelpanda: bracket for saturday is up, check-in from 10",
+            "Jorun: I'm seed 4?? lmao",
+            "pixelpanda: seeding is from last month's ladder",
+            "Tamar: what time does check-in open",
+            "pixelpanda: 10, doors at half nine",
+        )
+    )
+    assert len({s for s in got if s is not None}) <= 1
