@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
 import os
 import random
@@ -54,6 +55,8 @@ log = logging.getLogger(__name__)
 
 # HTTP statuses worth another try: throttling, server trouble, timeouts.
 _RETRY_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504, 529})
+# How long the exit may wait for litellm's clients to close on their own loop.
+CLOSE_TIMEOUT_S = 3.0
 
 
 def _litellm() -> Any:
@@ -77,6 +80,7 @@ class _CallLoop:
 
     _lock = threading.Lock()
     _loop: asyncio.AbstractEventLoop | None = None
+    _closing_registered = False
 
     @classmethod
     def loop(cls) -> asyncio.AbstractEventLoop:
@@ -85,7 +89,31 @@ class _CallLoop:
                 loop = asyncio.new_event_loop()
                 threading.Thread(target=loop.run_forever, name="llm-calls", daemon=True).start()
                 cls._loop = loop
+            if not cls._closing_registered:
+                # Exit handlers run last first: this one, registered after litellm's (they are
+                # registered on import and on its first attribute looked up), runs before them.
+                atexit.register(cls.close)
+                cls._closing_registered = True
             return cls._loop
+
+    @classmethod
+    def close(cls, timeout: float = CLOSE_TIMEOUT_S) -> None:
+        """Flush litellm's logging worker and close its HTTP clients on the loop they belong to,
+        then stop it; bounded by `timeout`. litellm's own exit handlers do both on a new loop,
+        which can wait for ever on a connection of this one: a CLI run that had printed its
+        summary was seen hanging at exit under load. Run at exit; errors are ignored (nothing
+        is left to report to)."""
+        with cls._lock:
+            loop, cls._loop = cls._loop, None  # (a later call starts a loop of its own)
+        if loop is None or loop.is_closed() or not loop.is_running():
+            return
+        try:
+            asyncio.run_coroutine_threadsafe(
+                asyncio.wait_for(_close_litellm(), timeout), loop
+            ).result(timeout + 1)
+        except Exception:  # noqa: BLE001 (at exit: a slow or broken close must not hang it)
+            log.debug("closing litellm's clients at exit failed", exc_info=True)
+        loop.call_soon_threadsafe(loop.stop)
 
     @classmethod
     async def run(cls, coro: Coroutine[Any, Any, Any]) -> Any:
@@ -97,6 +125,23 @@ class _CallLoop:
         """From a thread that is not an event loop's (the bot's start-up warm-up): litellm
         binds its logging worker to the loop of its calls, so every call uses this one."""
         return asyncio.run_coroutine_threadsafe(coro, cls.loop()).result(timeout)
+
+
+async def _close_litellm() -> None:
+    """litellm's logging worker flushed and its cached async HTTP clients closed (each step
+    only where this litellm has it)."""
+    try:
+        from litellm.litellm_core_utils.logging_worker import GLOBAL_LOGGING_WORKER
+    except ImportError:
+        pass
+    else:
+        await GLOBAL_LOGGING_WORKER.flush()
+        await GLOBAL_LOGGING_WORKER.stop(timeout=1.0)
+    try:
+        from litellm.llms.custom_httpx.async_client_cleanup import close_litellm_async_clients
+    except ImportError:
+        return
+    await close_litellm_async_clients()
 
 
 class Provider:
