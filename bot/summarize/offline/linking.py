@@ -555,7 +555,7 @@ class _Linker:
             self.invites
             or self.opening_asks
             or self._head_answering_claim(doc) is None
-            or self._opinion_opening()
+            or self._opinion_opening(titled=True)
         ):
             return False  # (a view argued over is not a report that insiders can deny)
         end = doc.spans[min(len(doc.spans), 3) - 1][1]
@@ -573,11 +573,15 @@ class _Linker:
         head = self._head_answering_claim(doc)
         return head is not None and _STILL_ON.search(fold_chars(head)) is not None
 
-    def _opinion_opening(self) -> bool:
+    def _opinion_opening(self, *, titled: bool = False) -> bool:
         """Whether the opening's first sentences give a view ("should", "better", "I think")
-        rather than report something."""
+        rather than report something. With `titled`, a thread's title that reports decides
+        ("X was given a zero rating and has been shut down" over the post's "best chips in
+        town")."""
         if self.title and _OPINION_WORDS.search(self.title[:600]):
             return True
+        if titled and self.title and len(self.title.split()) >= 3:
+            return False
         return _OPINION_WORDS.search(self.opening_head) is not None
 
     def _unsurprised(self, doc: Doc) -> bool:
@@ -1456,7 +1460,10 @@ _GOES_ON = re.compile(
     r"\b(?:stays|is staying|are staying|staying (?:open|on)|(?:as|like) (?:normal|usual)"
     r"|business as usual"
     r"|still (?:on|open|running|going|happening|taking|doing|going ahead)|going ahead"
-    r"|carr(?:y|ies|ying) on|continu(?:e|es|ing) (?:as|like)|same as (?:always|ever))\b",
+    r"|carr(?:y|ies|ying) on|continu(?:e|es|ing) (?:as|like)|same as (?:always|ever)"
+    # ("owner here. We are closed for a new fryer range, back open Saturday 12th")
+    r"|back open|re-?open(?:s|ing)? (?:on|this|next|in|from|after|saturday|sunday|monday|tuesday"
+    r"|wednesday|thursday|friday|tomorrow))\b",
     re.IGNORECASE,
 )
 # A report told with incredulous marks ("apparently Hugh is leaving the choir??", "the trip

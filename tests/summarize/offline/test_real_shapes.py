@@ -3287,3 +3287,36 @@ def test_a_poster_answering_the_first_reply_back_makes_it_an_argument() -> None:
         )
     )
     assert len({s for s in got if s is not None}) <= 1
+
+
+def test_an_owner_saying_back_open_denies_a_titled_report_and_a_mocking_yes_differs() -> None:
+    got = sides(
+        Thread(
+            comments=(
+                Comment(
+                    id="reddit_t3_p",
+                    author="pete",
+                    text="my sister in law walked past, apparently the inspectors found mouse "
+                    "droppings. gutted, best chips in town",
+                ),
+                Comment(
+                    id="reddit_t1_c1",
+                    author="battersby",
+                    text="doesnt surprise me tbh, the bins out back have been overflowing",
+                    reply_to="reddit_t3_p",
+                ),
+                Comment(
+                    id="reddit_t1_c2",
+                    author="codfather_owner",
+                    text="Hi all, owner here. We are closed for a new fryer range and floors, "
+                    "back open Saturday 12th. Our rating is 5, inspected in June.",
+                    reply_to="reddit_t3_p",
+                ),
+            ),
+            source="reddit",
+            title="The Codfather was given a zero hygiene rating and has been shut down",
+        )
+    )
+    assert apart(got, 1, 2)
+    assert cue("yes a chip shop refitting its chip shop, very suspicious").sign < 0
+    assert cue("yes, the refit was planned in June, very sensible").sign > 0
