@@ -832,6 +832,10 @@ class VectorTable:
         row."""
         import numpy as np
 
+        length = len(chosen)
+        if length and length == len(self._sizes) and np.array_equal(chosen, np.arange(length)):
+            # Every row in order (a thread with no junk): the arrays themselves, no gathering.
+            return self._sizes, self._ids, self._values
         sizes = self._sizes[chosen]
         ends = np.cumsum(sizes)
         at = np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(
