@@ -900,18 +900,25 @@ class VectorTable:
         for chosen in self._chunks(rows):
             sizes, ids, values = self._entries(chosen)
             at = position[ids]
-            # A vector longer than `b` is left to `dot`, which walks `b` (as `dots` does).
-            held = (at >= 0) & np.repeat(sizes <= len(b), sizes)
             owner = np.repeat(np.arange(len(chosen)), sizes)
-            sums = np.bincount(
-                owner[held], weights=values[held] * b_values[at[held]], minlength=len(chosen)
-            ).tolist()
-            if int(sizes.max(initial=0)) <= len(b):
-                out += sums
+            short = int(sizes.max(initial=0)) <= len(b)
+            if short and bool((at >= 0).all()):
+                # Every term of every row is in `b` (a sum of them): all products are kept.
+                sums = np.bincount(owner, weights=values * b_values[at], minlength=len(chosen))
+            else:
+                # A vector longer than `b` is left to `dot`, which walks `b` (as `dots` does).
+                held = (at >= 0) & np.repeat(sizes <= len(b), sizes)
+                sums = np.bincount(
+                    owner[held], weights=values[held] * b_values[at[held]], minlength=len(chosen)
+                )
+            if short:
+                out += sums.tolist()
                 continue
             out += [
                 total if size <= len(b) else dot(self.vector(row), b)
-                for row, size, total in zip(chosen.tolist(), sizes.tolist(), sums, strict=True)
+                for row, size, total in zip(
+                    chosen.tolist(), sizes.tolist(), sums.tolist(), strict=True
+                )
             ]
         return out
 
