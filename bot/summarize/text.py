@@ -865,7 +865,9 @@ class VectorTable:
         """`rows` as arrays of at most `_SUM_CHUNK` rows (bounds the temporary arrays)."""
         import numpy as np
 
-        chosen = np.fromiter(rows, np.int64)
+        listed = rows if isinstance(rows, list) else list(rows)
+        # (packed in C and read as an array: fewer instructions than `fromiter`)
+        chosen = np.frombuffer(struct.pack(f"={len(listed)}q", *listed), np.int64)
         for start in range(0, len(chosen), _SUM_CHUNK):
             yield chosen[start : start + _SUM_CHUNK]
 
