@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import struct
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain, repeat
@@ -592,8 +593,13 @@ def _tfidf_rows(
     # Each norm is `sum` of its squares, in order from 0 (`bincount` adds them so), then the
     # same correctly rounded square root and divisions as `normalized`.
     norms = np.sqrt(np.bincount(owner, weights=values * values, minlength=length))
-    scaled = values / np.where(norms == 0.0, 1.0, norms)[owner]
-    kept = ~(norms == 0.0)[owner]  # a zero vector is empty
+    zero = norms == 0.0
+    sizes = np.bincount(owner, minlength=length)
+    if not (zero & (sizes > 0)).any():
+        # No vector with terms has a zero norm (the usual case): nothing to leave out.
+        return sizes, term, values / norms[owner]
+    scaled = values / np.where(zero, 1.0, norms)[owner]
+    kept = ~zero[owner]  # a zero vector is empty
     sizes = np.bincount(owner[kept], minlength=length)
     return sizes, term[kept], scaled[kept]
 
@@ -650,7 +656,8 @@ def _idf_table_in_arrays(
         if number is not None:
             flat = np.fromiter(map(number.__getitem__, terms), np.int64, count)
         else:
-            flat = np.fromiter(terms, np.int64, count) - 1
+            # (packed in C and read as an array: a third fewer instructions than `fromiter`)
+            flat = np.frombuffer(struct.pack(f"={count}q", *terms), np.int64) - 1
         doc = np.repeat(np.arange(len(part), dtype=np.int64), sizes)
         owner, term, counts = _pairs(doc, flat, len(vocabulary))
         holding += np.bincount(term, minlength=len(vocabulary))
@@ -832,6 +839,21 @@ class VectorTable:
         row."""
         import numpy as np
 
+        length = len(chosen)
+        if length and length == len(self._sizes) and np.array_equal(chosen, np.arange(length)):
+            # Every row in order (a thread with no junk): the arrays themselves, no gathering.
+            return self._sizes, self._ids, self._values
+        if (
+            2 * length > len(self._sizes)
+            and chosen[0] >= 0
+            and bool(np.all(chosen[1:] > chosen[:-1]))
+        ):
+            # Most rows, in order (the quotable comments of a thread): their entries picked by a
+            # mask, which costs less than gathering them one by one.
+            mask = np.zeros(len(self._sizes), dtype=bool)
+            mask[chosen] = True
+            entries = np.repeat(mask, self._sizes)
+            return self._sizes[chosen], self._ids[entries], self._values[entries]
         sizes = self._sizes[chosen]
         ends = np.cumsum(sizes)
         at = np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(
@@ -843,7 +865,9 @@ class VectorTable:
         """`rows` as arrays of at most `_SUM_CHUNK` rows (bounds the temporary arrays)."""
         import numpy as np
 
-        chosen = np.fromiter(rows, np.int64)
+        listed = rows if isinstance(rows, list) else list(rows)
+        # (packed in C and read as an array: fewer instructions than `fromiter`)
+        chosen = np.frombuffer(struct.pack(f"={len(listed)}q", *listed), np.int64)
         for start in range(0, len(chosen), _SUM_CHUNK):
             yield chosen[start : start + _SUM_CHUNK]
 
@@ -880,18 +904,25 @@ class VectorTable:
         for chosen in self._chunks(rows):
             sizes, ids, values = self._entries(chosen)
             at = position[ids]
-            # A vector longer than `b` is left to `dot`, which walks `b` (as `dots` does).
-            held = (at >= 0) & np.repeat(sizes <= len(b), sizes)
             owner = np.repeat(np.arange(len(chosen)), sizes)
-            sums = np.bincount(
-                owner[held], weights=values[held] * b_values[at[held]], minlength=len(chosen)
-            ).tolist()
-            if int(sizes.max(initial=0)) <= len(b):
-                out += sums
+            short = int(sizes.max(initial=0)) <= len(b)
+            if short and bool((at >= 0).all()):
+                # Every term of every row is in `b` (a sum of them): all products are kept.
+                sums = np.bincount(owner, weights=values * b_values[at], minlength=len(chosen))
+            else:
+                # A vector longer than `b` is left to `dot`, which walks `b` (as `dots` does).
+                held = (at >= 0) & np.repeat(sizes <= len(b), sizes)
+                sums = np.bincount(
+                    owner[held], weights=values[held] * b_values[at[held]], minlength=len(chosen)
+                )
+            if short:
+                out += sums.tolist()
                 continue
             out += [
                 total if size <= len(b) else dot(self.vector(row), b)
-                for row, size, total in zip(chosen.tolist(), sizes.tolist(), sums, strict=True)
+                for row, size, total in zip(
+                    chosen.tolist(), sizes.tolist(), sums.tolist(), strict=True
+                )
             ]
         return out
 
