@@ -17,6 +17,7 @@ One pass, constant work per comment: linear in the thread.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import deque
 from dataclasses import replace
 
@@ -221,15 +222,18 @@ class _Linker:
         # "ran 8k in the rain, best run of the month" / "enjoy your wet socks then" / "wet
         # socks are a small price": the poster answers the first reply back with a claim of
         # their own, so that reply argued with the opening (the first turn of the exchange).
+        # Whether the opening gives a view rather than reports ("best run of the month").
+        self.gives_view = self._opinion_opening()
         self.answered_back = (
             _opening_exchange(docs, self.opening)
             if not (self.tree or self.duel or self.opening_asks or self.invites)
-            and self._opinion_opening()  # (not "bracket for saturday is up", "spare seeds")
+            and self.gives_view  # (not "bracket for saturday is up", "spare seeds")
             else None
         )
         # Labelled responses to a consultation ("Response 4 (resident): ..."): each answers the
         # proposal, not the response before it, unless it names another.
-        self.respondents = any(d.label is not None for d in docs)
+        self.labelled = [d.index for d in docs if d.label is not None]  # in thread order
+        self.respondents = bool(self.labelled)
         self.claim = _claim(thread, docs, self.opening)
         self.motion = (
             _motion(docs, self.opening, self.claim) if not self.tree and not thread.title else None
@@ -568,7 +572,7 @@ class _Linker:
         """Whether a comment's first sentences say that what the opening reports to end goes
         on ("trip is on", "it's still going ahead", "not going anywhere"), where the opening
         reports something."""
-        if (self.poll and not self.incredulous) or self.invites or self._opinion_opening():
+        if (self.poll and not self.incredulous) or self.invites or self.gives_view:
             return False  # ("the trip is cancelled??" is a report, for all its marks)
         head = self._head_answering_claim(doc)
         return head is not None and _STILL_ON.search(fold_chars(head)) is not None
@@ -719,12 +723,12 @@ class _Linker:
         match = _ORDINAL_RESPONSE.search(doc.comment.text, b, min(e, b + 300))
         if match is None:
             return None
-        earlier = [d.index for d in self.docs[: doc.index] if d.label is not None]
+        before = bisect_left(self.labelled, doc.index)  # (labelled responses before it)
         place = match.group(1).casefold()
         if place in ("last", "previous", "above"):
-            return earlier[-1] if earlier else None
+            return self.labelled[before - 1] if before else None
         n = _ORDINALS.index(place)
-        return earlier[n] if n < len(earlier) else None
+        return self.labelled[n] if n < before else None
 
     def _named_target(self, doc: Doc, name: str | None, who: str) -> int | None:
         if name is None or name == who:
@@ -824,9 +828,7 @@ class _Linker:
         people reply to a comment to argue with it."""
         if parent.speaker == doc.speaker or self.invites:
             return False  # (in a show-and-tell, people reply to talk about what was shown)
-        if parent.index == self.opening and (
-            self.tree or self.opening_asks or not self._opinion_opening()
-        ):
+        if parent.index == self.opening and (self.tree or self.opening_asks or not self.gives_view):
             # (a forum's top-level replies answer the post, and replies to a report add to it
             # or doubt it; a chat's reply to an opening that gives a view argues with it:
             # "now add the fermenter, the bottles, ...")
