@@ -150,7 +150,9 @@ def respondent_labels(comments: list[Comment]) -> list[tuple[str, int] | None]:
     if any(c.author for c in comments):
         return out
     found = 0
-    roles: dict[str, list[str]] = {}  # a label's bracketed role -> the labels that gave it
+    # a label's bracketed role -> the labels that gave it, in order (a dict: a set that keeps
+    # order, so that a thousand "resident" responses cost what one does each)
+    roles: dict[str, dict[str, None]] = {}
     for i, comment in enumerate(comments):
         if i == _LOOK_FIRST and not found:
             break  # a thread of respondents shows its labels from its first lines
@@ -168,13 +170,11 @@ def respondent_labels(comments: list[Comment]) -> list[tuple[str, int] | None]:
             # one earlier response alone came from them
             base = _LATER_RESPONSE.sub("", role).strip(" ,;").casefold()
             if base != role.casefold():
-                earlier = roles.get(base, ())
+                earlier = roles.get(base, {})
                 if len(earlier) == 1 and " " in base:  # ("resident" alone names nobody)
-                    name = earlier[0]
+                    name = next(iter(earlier))
             else:
-                roles.setdefault(base, [])
-                if name not in roles[base]:
-                    roles[base].append(name)
+                roles.setdefault(base, {})[name] = None
         out[i] = (name, match.end())
         found += 1
     return out if found >= MIN_RESPONDENTS else [None] * len(comments)

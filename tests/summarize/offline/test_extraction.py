@@ -150,3 +150,38 @@ def test_hostile_shapes_stay_cheap() -> None:
         large, summary = min((cost(unit * (2 * n)) for _ in range(2)), key=lambda r: r[0])
         assert large < 3.2 * small + 0.05, (unit, small, large)
         assert summary.question.count("(") == summary.question.count(")")
+
+
+def test_thousands_of_labelled_responses_cost_their_number() -> None:
+    """A consultation of many "Response N (resident): ..." lines: finding the labels stays
+    linear (it was quadratic: each label was looked for in a list of all earlier ones with its
+    role). CPU time, the least of two runs each; and the response named by its place ("the
+    first response") is still found at that size."""
+    import time
+
+    from bot.summarize.offline import assign_sides
+    from bot.summarize.offline.reading import respondent_labels
+
+    def comments(n: int) -> list[Comment]:
+        return [Comment(id="c0", author=None, text="Consultation: responses as written.")] + [
+            Comment(
+                id=f"c{i}",
+                author=None,
+                text=f"Response {i} (resident): I agree with the first response. Unfair.",
+            )
+            for i in range(1, n)
+        ]
+
+    def cost(n: int) -> float:
+        given = comments(n)
+        started = time.thread_time()
+        labels = respondent_labels(given)
+        spent = time.thread_time() - started
+        assert labels[1] is not None and labels[-1] is not None
+        return spent
+
+    small = min(cost(10000) for _ in range(2))
+    large = min(cost(20000) for _ in range(2))
+    assert large < 3.2 * small + 0.02, (small, large)
+    got = assign_sides(Thread(comments=tuple(comments(3000)), source="paste"))
+    assert got[1] is not None and got[1] == got[2999]
