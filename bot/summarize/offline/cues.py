@@ -137,7 +137,7 @@ RETRACT = (
     r"|\bI(?:'d| would|'ll| will)? (?:withdraw|drop) my objection\b"
     # In minutes: "she withdrew her objection", "he would not stand in the way"
     r"|\b(?:withdrew|dropped) (?:his|her|their) objection\b"
-    r"|\bwould(?: not|n'?t) (?:stand in the way|oppose|object)\b"
+    r"|\bwould(?: not|n'?t| no longer) (?:stand in the way|oppose|object)\b"
     r"|\bI take (?:it|that) back\b|\bI was wrong\b|\b(?:chang|switch)(?:e|es|ed|ing)? my vote\b"
     r"|\bmore (?:convincing|persuasive) than I (?:thought|expected)\b"
     r"|\bI(?:'m| am) coming (?:a)?round\b|\b(?:ok|okay|fine),? you win\b"
@@ -215,6 +215,19 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"^\W*(?:I'?m |I am |we'?re )?(?:strongly |totally |completely |firmly |very much )?"
         r"(?:against|opposed)(?:\W*$|[.!]+\s)"
         r"|^\W*(?:strongly |totally |firmly )(?:against|opposed)\b",
+    ),
+    # A consultation summary's votes in the third person: "R1, resident. Objects. ...",
+    # "Object strongly.", "Supports, though ...".
+    (
+        "disagree",
+        ("objects", "opposes", "object strongly", "oppose strongly"),
+        r"^\W*(?:strongly |firmly |also |still )?(?:objects|opposes)\s*(?:[.!]|$)"
+        r"|^\W*(?:object|oppose) strongly\s*(?:[.!]|$)",
+    ),
+    (
+        "agree",
+        ("supports",),
+        r"^\W*(?:strongly |fully |also |broadly )?supports\s*(?:[.!,]|$)",
     ),
     # Minutes in reported speech: "Mr Abara spoke against.", "She opposed the cap."
     (
@@ -886,6 +899,9 @@ _CLAIM_VOTE = re.compile(
     r"|(?:so )?still (?:a )?(?:no|yes)"
     r"|(?:wholeheartedly |fully |strongly |totally |100% )?support(?:ed)?(?=\s*[.!]|\W*$)"
     r"|(?:I |we )?(?:strongly |firmly |also |still )?(?:object|oppose)(?=\s*[.!]|\W*$)"
+    r"|(?:strongly |firmly |also |still )?(?:objects|opposes)(?=\s*[.!]|\W*$)"
+    r"|(?:object|oppose) strongly(?=\s*[.!]|\W*$)"
+    r"|(?:strongly |fully |also |broadly )?supports(?=\s*[.!,]|\W*$)"
     r"|I'?m (?:leaning|inclined) (?:towards?|to) (?:a )?(?:yes|no)"
     r"|I (?:still )?have (?:strong |serious |real |some |grave |major )?(?:reservations|doubts))\b",
     _I,

@@ -266,6 +266,13 @@ class _Linker:
             # his mind (`build_units` parts him from his earlier view); it does not agree with
             # whoever the minutes report before him.
             doc.cue = None
+        if (
+            doc.cue is None
+            and doc.label is not None
+            and _AS_RESPONSE.match(comment.text, doc.body, doc.body + 40) is not None
+        ):
+            # "R12, resident. As R2. ...": agrees with that response (`_ordinal_response`)
+            doc.cue = Cue(+1, 1.0, "agree")
         vote = doc.cue.sign if doc.cue is not None and self._votes(doc.cue) else 0
         target, how = self._explicit_target(doc, who)
         if (
@@ -282,7 +289,13 @@ class _Linker:
             doc.vote = vote  # "nah Cheng said it": agrees with Cheng and votes no
         if doc.cue is not None and doc.cue.about_claim and doc.index != self.opening:
             target, how = ROOT, "root"
-        if target is None and doc.cue is not None and doc.cue.vote and not self.tree:
+        if (
+            target is None
+            and doc.cue is not None
+            and doc.cue.vote
+            and not self.tree
+            and doc.label is None  # (a labelled response answers the proposal, not the last)
+        ):
             asked = _previous_speaker(self.docs, doc, self.recent, who)
             if asked is not None and self._side_question(asked, doc.speaker):
                 # "anyone want coffee btw" - "yes pls oat": the yes answers that, not the claim
@@ -724,6 +737,16 @@ class _Linker:
         if match is None:
             return None
         before = bisect_left(self.labelled, doc.index)  # (labelled responses before it)
+        number = match.group(2) or match.group(3)
+        if number is not None:
+            if _NAMES_RESPONSE.search(doc.comment.text, b, match.start()) is None:
+                return None  # "I was going to object for the reasons in response 2, but ..."
+            # the earlier response whose label carries that number ("Response 2", "R2")
+            for index in self.labelled[:before]:
+                found = _NUMBER.search(self.docs[index].label or "")
+                if found is not None and found.group(0) == number:
+                    return index
+            return None
         place = match.group(1).casefold()
         if place in ("last", "previous", "above"):
             return self.labelled[before - 1] if before else None
@@ -1139,20 +1162,37 @@ _BACKS_AMENDMENT = re.compile(
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
 _ORDINAL_RESPONSE = re.compile(
     r"\bthe (" + "|".join(_ORDINALS) + r"|last|previous|above) (?:response|respondent|submission"
-    r"|reply|comment)\b",
+    r"|reply|comment)\b"
+    # "We agree with the Coastal Path Friends in response 2", "I agree with R1"
+    r"|\b(?:response|respondent|submission) (?:no\.? ?)?(\d{1,4})\b|\b[Rr](\d{1,4})\b",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"\d+")
+# A response that is another's: "As R2.", "Same as response 4."
+_AS_RESPONSE = re.compile(
+    r"\W*(?:as|same as|ditto|as per) (?:R|response |respondent )\d{1,4}\b(?!\s*\w)", re.IGNORECASE
+)
+# What names a response by its number as the one agreed with: "agree with ... in response 2",
+# "share the concern in response 2", "as response 6 says".
+_NAMES_RESPONSE = re.compile(
+    r"\b(?:agree[sd]?|agreeing|concurs?|share[sd]?|support(?:s|ing)?|second(?:s|ed)?|echoe?s?"
+    r"|endorse[sd]?|back(?:s|ing)?|as|with|like)\b[^,;.!?]{0,50}$",
     re.IGNORECASE,
 )
 # Where a consultation response stands on the proposal, in so many words.
 _RESPONSE_FOR = re.compile(
     r"\b(?:supportive|(?:we|i) (?:would |strongly |fully |broadly |therefore )?(?:support|welcome)"
     r"|(?:we|i) (?:are|am) (?:broadly |strongly |fully )?in favou?r|fine by (?:me|us)"
-    r"|(?:is|seems|sounds) (?:fair|sensible|reasonable)(?=\s*[.!]|$)|good idea)\b",
+    r"|(?:is|seems|sounds) (?:fair|sensible|reasonable)(?=\s*[.!]|$)|good idea"
+    # "R2, resident. Supports. ...": a summary's third person; "we would no longer object"
+    r"|^\W*(?:strongly |fully |broadly )?supports|(?:we|i) would no longer (?:object|oppose))\b",
     re.IGNORECASE,
 )
 _RESPONSE_AGAINST = re.compile(
     r"\b(?:(?:we|i) (?:would |strongly |must |therefore )?(?:oppose|object)"
     r"|(?:we|i) (?:are|am) (?:strongly |firmly )?(?:opposed|against)"
-    r"|(?:we|i) (?:cannot|can'?t|do not|don'?t) support|charging us twice|(?:is|seems) unfair)\b",
+    r"|(?:we|i) (?:cannot|can'?t|do not|don'?t) support|charging us twice|(?:is|seems) unfair"
+    r"|^\W*(?:strongly |firmly )?objects|(?:we|i) still (?:object|oppose))\b",
     re.IGNORECASE,
 )
 

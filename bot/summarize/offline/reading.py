@@ -133,7 +133,9 @@ _RESPONDENT = re.compile(
     r"(?P<name>[A-Z][\w'.-]{0,30}(?: [A-Z0-9][\w'.-]{0,30}){0,2})"
     # "Response 4 (resident): ...", "Response 4 (resident) – ...", "Response 4 — resident — ..."
     r"(?:[ \t]+[–—][ \t]+(?P<dashed>[^–—\n:]{1,80}?)[ \t]+[–—]"
-    r"|(?: \((?P<role>[^()\n]{1,80})\))?(?::|[ \t]+[–—]))[ \t]+(?=\S)"
+    r"|(?: \((?P<role>[^()\n]{1,80})\))?(?::|[ \t]+[–—])"
+    # "R1, resident of Church Lane. Objects. ...": a numbered label, its role up to a full stop
+    r"|,[ \t]+(?P<comma>[^.,:;()\n]{1,60}(?:,[^.,:;()\n]{1,40})?)\.)[ \t]+(?=\S)"
 )
 _NOT_RESPONDENTS = frozenset(
     "item section page part step point question q a update edit note chapter rule option "
@@ -165,6 +167,10 @@ def respondent_labels(comments: list[Comment]) -> list[tuple[str, int] | None]:
         role = match.group("role") or match.group("dashed")
         if first in _NOT_RESPONDENTS or not (numbered or role):
             continue
+        if match.group("comma") is not None:
+            if not numbered:
+                continue  # "Honestly, this is bad. ...": a comma after a word labels nobody
+            role = match.group("comma")
         if role:
             # "Response 7 (Carver Street Traders, second response)": the Traders again, when
             # one earlier response alone came from them

@@ -3320,3 +3320,54 @@ def test_an_owner_saying_back_open_denies_a_titled_report_and_a_mocking_yes_diff
     assert apart(got, 1, 2)
     assert cue("yes a chip shop refitting its chip shop, very suspicious").sign < 0
     assert cue("yes, the refit was planned in June, very sensible").sign > 0
+
+
+def test_a_consultation_summary_with_comma_labels_and_third_person_votes() -> None:
+    def pasted(*lines: str) -> Thread:  # (no authors: each line leads with its label)
+        return Thread(
+            comments=tuple(Comment(id=f"c{n}", author=None, text=t) for n, t in enumerate(lines)),
+            source="paste",
+        )
+
+    got = sides(
+        pasted(
+            "Consultation on extending the beer garden's hours at The Plough from 9pm to 11pm.",
+            "R1, resident of Mill Lane. Objects. We hear every word from the garden already.",
+            "R2, resident of Bank Street. Supports. The pub is well run and keeps the street busy.",
+            "R3, resident, address withheld. Could the applicant say whether the lights stay on?",
+            "R4, Village Pub Society. Supports. Pubs like this close every week otherwise.",
+            "R5, resident of Mill Lane. I agree with R1. The smokers stand at our back gate.",
+            "R6, resident of Bank Street. As R2. We moved here because the village has a pub.",
+            "R7, resident of Orchard Close. Objects. Car doors slam at closing time as it is.",
+        )
+    )
+    # R4's "Supports." votes on the proposal; it does not answer R3's question.
+    assert apart(got, 1, 2)
+    assert got[2] == got[4] == got[6]
+    assert got[1] == got[5] == got[7]
+    assert cue("Objects. Our bedroom backs onto the garden.").sign < 0
+    assert cue("Supports. The pub has been well run for years.").sign > 0
+    assert cue("objects in the mirror are closer than they appear") is None
+
+
+def test_a_response_named_by_number_is_the_one_agreed_with_not_one_mentioned() -> None:
+    def pasted(*lines: str) -> Thread:
+        return Thread(
+            comments=tuple(Comment(id=f"c{n}", author=None, text=t) for n, t in enumerate(lines)),
+            source="paste",
+        )
+
+    got = sides(
+        pasted(
+            "Response 1 (Holiday Co.): We support the plan. It would bring fifteen jobs.",
+            "Response 2 (Path Friends): We object. The headland is the last stretch of coast "
+            "with no buildings in view, and forty pitches with cars and lights would end that.",
+            "Response 3 (resident): We agree with the Path Friends in response 2. There are three "
+            "campsites within five miles already.",
+            "Response 4 (village shop): Winter trade has fallen every year. I support it.",
+            "Response 5 (resident): I was going to object for the reasons in response 2, but with "
+            "tents only and no lights after ten, I'm in favour.",
+        )
+    )
+    assert apart(got, 0, 1) and got[2] == got[1]
+    assert got[4] == got[3] == got[0]  # in favour, whatever it nearly did for response 2's reasons
