@@ -234,6 +234,12 @@ class _Linker:
         # proposal, not the response before it, unless it names another.
         self.labelled = [d.index for d in docs if d.label is not None]  # in thread order
         self.respondents = bool(self.labelled)
+        # Whether the proposal is to keep something ("keep the library open"): then "Keep it."
+        # is no vote against it.
+        self.keeps = self.respondents and (
+            _KEEPS.search(self.opening_head) is not None
+            or _KEEPS.search(thread.title or "") is not None
+        )
         self.claim = _claim(thread, docs, self.opening)
         self.motion = (
             _motion(docs, self.opening, self.claim) if not self.tree and not thread.title else None
@@ -391,7 +397,7 @@ class _Linker:
             and self.respondents
             and doc.label is not None
             and doc.index != self.opening
-            and (sign := _response_vote(comment.text, doc.body))
+            and (sign := _response_vote(comment.text, doc.body, self.keeps))
         ):
             # A consultation response that says where it stands ("Supportive, as long as ...",
             # "Unless a concession rate is offered we oppose the charge", "fine by me"): on the
@@ -735,7 +741,7 @@ class _Linker:
         b, e = doc.spans[0]
         match = _ORDINAL_RESPONSE.search(doc.comment.text, b, min(e, b + 300))
         if match is None:
-            return None
+            return self._role_response(doc, b, e)
         before = bisect_left(self.labelled, doc.index)  # (labelled responses before it)
         number = match.group(2) or match.group(3)
         if number is not None:
@@ -752,6 +758,28 @@ class _Linker:
             return self.labelled[before - 1] if before else None
         n = _ORDINALS.index(place)
         return self.labelled[n] if n < before else None
+
+    def _role_response(self, doc: Doc, b: int, e: int) -> int | None:
+        """The one earlier labelled response whose role an answer names ("I agree with the
+        volunteer" after "Response 2 (Wellsby in Bloom volunteer): ...")."""
+        match = _WITH_ROLE.search(doc.comment.text, b, min(e, b + 300))
+        if match is None:
+            return None
+        said = match.group(1)
+        point = _POINT_ABOUT.match(said)
+        # "the point about Dunmore": the response that spoke of Dunmore; else its label names
+        # the role
+        said = point.group(1) if point is not None else said
+        role = re.compile(r"\b" + re.escape(said) + r"\b", re.IGNORECASE)
+        found = None
+        for index in self.labelled[: bisect_left(self.labelled, doc.index)]:
+            other = self.docs[index]
+            end = min(len(other.comment.text), other.body + 1500) if point else other.body
+            if role.search(other.comment.text, other.body if point else 0, end) is not None:
+                if found is not None and self.docs[found].label != other.label:
+                    return None  # two respondents of that role: which one is not said
+                found = index
+        return found
 
     def _named_target(self, doc: Doc, name: str | None, who: str) -> int | None:
         if name is None or name == who:
@@ -1168,6 +1196,24 @@ _ORDINAL_RESPONSE = re.compile(
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"\d+")
+_KEEPS = re.compile(r"\b(?:keep|keeping|retain|retaining|save|saving)\b", re.IGNORECASE)
+# A response's sentence asking for things to stay as they are: "Keep the baskets.", "Keep it
+# free.", "Keep Wednesday."
+_KEEP_IT = re.compile(
+    r"(?:^|(?<=[.!?] ))\W*(?:so |please |just )?keep (?:it|them|this|that|\w+day|the \w+"
+    r"|our \w+)(?: \w+)?(?: free| open| as (?:it is|they are)| going| running)?\s*(?:[.!]|$)",
+    re.IGNORECASE,
+)
+_POINT_ABOUT = re.compile(
+    r"(?:point|concern|comment|argument) (?:about|on|over|regarding) (?:the )?(.+)", re.IGNORECASE
+)
+# "I agree with the volunteer": the earlier response whose label's role names them.
+_WITH_ROLE = re.compile(
+    r"\b(?:agree|agrees|concur|side|sides|stand) with the ((?:(?:point|concern|comment|argument)"
+    r" (?:about|on|over|regarding) (?:the )?)?[a-z][\w'-]*(?: [a-z][\w'-]*){0,2}?)"
+    r"(?=\s*(?:[.,;:!]|$)| (?:in|at|from|on|about|that|who|here)\b)",
+    re.IGNORECASE,
+)
 # A response that is another's: "As R2.", "Same as response 4."
 _AS_RESPONSE = re.compile(
     r"\W*(?:as|same as|ditto|as per) (?:R|response |respondent )\d{1,4}\b(?!\s*\w)", re.IGNORECASE
@@ -1197,12 +1243,16 @@ _RESPONSE_AGAINST = re.compile(
 )
 
 
-def _response_vote(text: str, body: int) -> int:
+def _response_vote(text: str, body: int, keeps: bool = False) -> int:
     """+1 or -1 where a consultation response's own words say it supports or opposes, 0 where
-    they say neither or both."""
+    they say neither or both. "Keep the baskets." opposes a proposal to change, unless `keeps`
+    (the proposal is to keep something)."""
     own = text[body : body + 1500]
     backs = _RESPONSE_FOR.search(own) is not None
-    if backs == (_RESPONSE_AGAINST.search(own) is not None):
+    against = _RESPONSE_AGAINST.search(own) is not None
+    if not against and not keeps and "eep" in own:
+        against = _KEEP_IT.search(own) is not None
+    if backs == against:
         return 0
     return 1 if backs else -1
 

@@ -3371,3 +3371,36 @@ def test_a_response_named_by_number_is_the_one_agreed_with_not_one_mentioned() -
     )
     assert apart(got, 0, 1) and got[2] == got[1]
     assert got[4] == got[3] == got[0]  # in favour, whatever it nearly did for response 2's reasons
+
+
+def test_keep_it_opposes_a_change_and_a_response_is_named_by_its_role_or_its_point() -> None:
+    def pasted(*lines: str) -> Thread:
+        return Thread(
+            comments=tuple(Comment(id=f"c{n}", author=None, text=t) for n, t in enumerate(lines)),
+            source="paste",
+        )
+
+    t = pasted(
+        "Summary of responses: replacing the summer hanging baskets with permanent planters.",
+        "Response 1 (resident, Bridge St): Yes. The baskets cost £11,000 a year and are dead "
+        "by August.",
+        "Response 2 (Bloom volunteer): The baskets won us silver three years running, and "
+        "planters at ground level get kicked and sat on.",
+        "Response 3 (cafe owner): I agree with the volunteer. Visitors photograph the baskets.",
+        "Response 4 (shop owner, Bridge St): The planters in Hamley were full of cans within "
+        "a month. Keep the baskets.",
+        "Response 5 (trader): I agree with the point about ground level. Kids sit on them.",
+    )
+    assert apart(sides(t), 1, 4)
+    from bot.summarize.offline import _analyse
+    from bot.summarize.offline.model import Reporter
+
+    docs = _analyse(t, Reporter(None)).docs
+    assert (docs[3].target, docs[3].link) == (2, "named")  # the volunteer
+    assert (docs[5].target, docs[5].link) == (2, "named")  # who spoke of ground level
+    # A proposal to keep something is not opposed by asking to keep it.
+    from bot.summarize.offline.linking import _response_vote
+
+    assert _response_vote("Cans everywhere. Keep the baskets.", 0) == -1
+    assert _response_vote("Cans everywhere. Keep the baskets.", 0, keeps=True) == 0
+    assert _response_vote("Keep it free and add a donation box", 0) == 0
