@@ -181,7 +181,13 @@ def retracts(text: str) -> bool:
     lowered = head.lower()
     if filterable(lowered) and not _RETRACTS_NEEDS(lowered):
         return False  # the words it needs are not there (most comments): no search
-    return _RETRACTS.search(head) is not None
+    # "he still opposed the idea but would not stand in the way of a trial": no change of view
+    return _RETRACTS.search(head) is not None and _STILL_OPPOSED.search(head) is None
+
+
+_STILL_OPPOSED = re.compile(
+    r"\b(?:still|remains?|remained) (?:firmly |strongly )?(?:oppos|against|object)", _I
+)
 
 
 # Each cue: its kind, words one of which must be in the (lowercased) text for it to match, and
@@ -2525,7 +2531,18 @@ REPORTED = re.compile(
     # a role.
     r"|the\s+(?:[a-z]+(?:'s)?\s+){0,2}?(?:manager|secretary|treasurer|chair\w*|clerk|headteacher|head"
     r"|principal|governor|councillor|officer|director|captain|coach|president|representative"
-    r"|warden|trustee|engineer|owner|landlord|vicar|caretaker|coordinator|organi[sz]er))"
+    r"|warden|trustee|engineer|owner|landlord|vicar|caretaker|coordinator|organi[sz]er)"
+    # "The bandmaster said", "The principal cornet agreed": any role of one or two words, but
+    # not a body or a paper ("The meeting agreed", "The report said")
+    r"|the\s+(?!(?:meeting|committee|council|board|group|report|minutes|motion|proposal|item"
+    r"|letter|survey|consultation|paper|document|email|club|society|association|band|team"
+    r"|school|trust|company|government|law|rule|plan|scheme|vote|majority|room|floor|house"
+    r"|panel|assembly|jury|public|press|article|study|data|figures|numbers|notice)\b)"
+    r"(?-i:[a-z]+)(?:\s+(?-i:[a-z]+))?(?=\s+(?:said|agreed|asked|replied|argued|felt|thought"
+    r"|suggested|proposed|added|noted|supported|opposed|objected|pointed|countered|questioned"
+    r"|warned|insisted|explained|stated|urged|disagreed)\b))"
+    # "Mrs Ahmed (no. 6) said": an aside in brackets
+    r"(?:\s+\([^()\n]{1,40}\))?"
     # "Mrs Harding, parent governor, said": a role between commas.
     # "Mrs Dawes of the Music Society said"
     r"(?:\s+of\s+the\s+(?-i:[A-Z])[\w'\-]+(?:\s+(?-i:[A-Z])[\w'\-]+){0,3})?"

@@ -3404,3 +3404,31 @@ def test_keep_it_opposes_a_change_and_a_response_is_named_by_its_role_or_its_poi
     assert _response_vote("Cans everywhere. Keep the baskets.", 0) == -1
     assert _response_vote("Cans everywhere. Keep the baskets.", 0, keeps=True) == 0
     assert _response_vote("Keep it free and add a donation box", 0) == 0
+
+
+def test_minutes_speakers_with_any_role_or_an_aside_and_still_opposed_is_no_change() -> None:
+    from bot.summarize.offline.cues import REPORTED, retracts
+
+    def speaker(text: str) -> str | None:
+        match = REPORTED.match(text)
+        return match.group("name") if match is not None else None
+
+    assert speaker("3.1 Mrs Ahmed (no. 6) said there were four cars at once.") == "Mrs Ahmed"
+    assert speaker("4.1 The bandmaster said the jackets were twenty years old.") == "The bandmaster"
+    assert speaker("4.3 The principal cornet agreed with the secretary.") == "The principal cornet"
+    assert speaker("4.12 The meeting agreed to run a trial.") is None
+    assert speaker("The report said numbers were down.") is None
+    assert not retracts("Mr Henshaw said he still opposed the idea but would not stand in the way.")
+    assert retracts("Mr Okafor said he would not stand in the way of a trial.")
+    lines = (
+        "3. Learner drivers practising in Meadow Close.",
+        "3.1 Mrs Ahmed (no. 6) said four cars at once stall outside her window all day.",
+        "3.2 Mr Doyle (no. 14) said learners had to practise somewhere and he disagreed.",
+        "3.3 Mrs Ahmed replied that the next street was a through road with far more room.",
+    )
+    t = Thread(
+        comments=tuple(Comment(id=f"c{n}", author=None, text=x) for n, x in enumerate(lines)),
+        source="paste",
+    )
+    got = sides(t)
+    assert apart(got, 1, 2) and got[3] == got[1]
