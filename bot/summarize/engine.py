@@ -36,7 +36,9 @@ EngineName = Literal["offline", "llm"]
 # 13: dashed consultation labels, reports asked about, option words that differ
 # 14: chat reply links answer back as forum replies do; nobody sides with or against the chair;
 #     consultation responses' own votes; minutes' "replied that" and seconded amendments
-OFFLINE_ENGINE_VERSION = "offline-14"
+# 15: "R1, resident." labels, third-person votes, "Keep it.", responses named by number, role or
+#     point; minutes' speakers of any role; "still opposed" is no change of view
+OFFLINE_ENGINE_VERSION = "offline-15"
 """The offline engine's version, part of its cache keys: bump it when its output changes. Kept
 here, not in `bot.summarize.offline`, so that a cache hit need not import the engine."""
 
