@@ -3432,3 +3432,32 @@ def test_minutes_speakers_with_any_role_or_an_aside_and_still_opposed_is_no_chan
     )
     got = sides(t)
     assert apart(got, 1, 2) and got[3] == got[1]
+
+
+def test_someone_who_would_know_answering_a_report_without_confirming_it_corrects_it() -> None:
+    got = sides(
+        thread(
+            "rob: heard the lido is shut for the whole summer, the pumps failed the inspection",
+            "fin: would explain why the season tickets vanished from the site",
+            "hamish: i'm on the lifeguard rota. the pumps passed their retest on tuesday, the "
+            "ticket page is down for a new booking system",
+        )
+    )
+    assert apart(got, 0, 2)
+    from bot.summarize.offline.linking import _INSIDER
+
+    assert _INSIDER.match("lifeguard here. the pumps passed their retest")
+    assert not _INSIDER.match("where else sells decent bread round here")
+    # Thanks or a confirmation from someone who would know is no correction.
+    for text in (
+        "pool manager here! thanks for the kind words, we fixed the slide too",
+        "pool manager here. sadly it's shut till september, the pumps need replacing",
+    ):
+        got = sides(
+            thread(
+                "rob: heard the lido is shut for the whole summer, the pumps failed",
+                "fin: would explain why the season tickets vanished from the site",
+                "jo: " + text,
+            )
+        )
+        assert not apart(got, 0, 2), text
