@@ -15,6 +15,7 @@ evidence, or evidence about another exchange) is on no side: never placed by voc
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from bot.summarize.offline.cues import (
@@ -537,6 +538,13 @@ def place(docs: list[Doc], units: list[Unit], thread: Thread) -> Camps:
     picked = {component[u] for _, u in options.values()} if len(options) >= 2 else set()
     picks_apart = len(picked) == 1 and picked <= disputed and component[0] not in picked
     anchored = component[0] in disputed and not picks_apart
+    if anchored and len(disputed) > 1:
+        # A dispute over the question that holds a comment or two ("Does anyone have a link
+        # to the actual bug?") does not hide a larger one between people that the question's
+        # comments never joined: the larger is the thread's.
+        size = Counter(component[u] for u, unit in enumerate(units) for _ in unit.docs)
+        others = max(size[c] for c in disputed if c != component[0])
+        anchored = 2 * size[component[0]] >= others
     if anchored:
         anchor, flip = component[0], colour[0] or 0
     else:

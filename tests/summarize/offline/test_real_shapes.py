@@ -3461,3 +3461,21 @@ def test_someone_who_would_know_answering_a_report_without_confirming_it_correct
             )
         )
         assert not apart(got, 0, 2), text
+
+
+def test_a_larger_dispute_between_people_is_not_hidden_by_a_query_of_the_question() -> None:
+    got = sides(
+        thread(
+            "ann: apparently the lido is closing for good in march",
+            "bo: source?",
+            "cal: lidos cost the council a fortune to heat, it was always going to happen",
+            "dee: @cal that's wrong, the lido makes money on lessons every summer",
+            "eve: I agree with dee, the lessons are booked solid",
+            "cal: @dee no, the accounts show a loss every single year",
+            "fay: @cal exactly, heating an outdoor pool is mad",
+            "gus: @dee +1, the summer lessons pay for the winter",
+        )
+    )
+    # The argument of six comments is the thread's; the lone "source?" does not anchor it.
+    assert apart(got, 2, 3)
+    assert got[2] == got[5] == got[6] and got[3] == got[4] == got[7]
