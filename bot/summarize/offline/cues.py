@@ -684,7 +684,10 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     (
         "agree",
         ("agree",),
-        r"^\W*(?:we )?(?:totally |fully |completely |strongly )?agree\b(?! to disagree)",
+        # ("honestly agree with ade", "tbh agree with kemi": a filler word first)
+        r"^\W*(?:(?:honestly|tbh|ngl|imo|yeah|yea|ok|okay|lol|lmao|haha|really|def|defo"
+        r"|definitely|also|mostly|kinda|gotta)[,!.]?\s+)?"
+        r"(?:we )?(?:totally |fully |completely |strongly )?agree\b(?! to disagree)",
     ),
     # "Agreed.", "Mr Castellano agreed with the Head"; not someone else's agreeing ("the rules
     # you agreed to", "as agreed", "we had agreed on Tuesday"), nor a meeting's resolution

@@ -3479,3 +3479,10 @@ def test_a_larger_dispute_between_people_is_not_hidden_by_a_query_of_the_questio
     # The argument of six comments is the thread's; the lone "source?" does not anchor it.
     assert apart(got, 2, 3)
     assert got[2] == got[5] == got[6] and got[3] == got[4] == got[7]
+
+
+def test_agreement_after_a_filler_word_is_agreement() -> None:
+    for text in ("honestly agree with ade, wash your hands not the chicken", "tbh agree with kemi"):
+        found = cue(text)
+        assert found is not None and found.sign > 0, text
+    assert cue("ok agree to disagree") is None
