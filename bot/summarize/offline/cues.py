@@ -2647,7 +2647,10 @@ _GRANTS = re.compile(
     r" (?:a )?fair\b|\bfair enough\b|\bI'?ll (?:give|grant) (?:you|them|him|her) that\b"
     # "fine, thats annoyingly good"
     r"|\b(?:that'?s|thats) (?:annoyingly |actually |really |pretty |frustratingly )?(?:good|fair"
-    r"|true)\s*(?:[.!]|$)",
+    r"|true)\s*(?:[.!]|$)"
+    # "marisol's point about the bench is fair", "your point on costs was a good one"
+    r"|\bpoint(?: (?:about|on|re) [^.,;!?]{1,40}?)? (?:is|was) (?:fair|valid|good|a good one"
+    r"|well made|well taken)\b",
     re.IGNORECASE,
 )
 

@@ -3486,3 +3486,14 @@ def test_agreement_after_a_filler_word_is_agreement() -> None:
         found = cue(text)
         assert found is not None and found.sign > 0, text
     assert cue("ok agree to disagree") is None
+
+
+def test_saying_someones_point_is_fair_grants_it() -> None:
+    from bot.summarize.offline.cues import grants_a_point
+
+    def grants(text: str) -> bool:
+        return grants_a_point(text, sentence_spans(text))
+
+    assert grants("actually marisol's point about the bench is fair, I had 3 months off myself")
+    assert grants("your point on costs was a good one")
+    assert not grants("the point is that it costs more")
