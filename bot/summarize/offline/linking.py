@@ -367,7 +367,16 @@ class _Linker:
         if (
             doc.cue is None
             and (self.claim is not None or self.motion is not None)
-            and doc.index != self.opening
+            # (a web post under a title that asks answers it too: "Should you always tip your
+            # barber?" - "... I think you should always tip")
+            and (
+                doc.index != self.opening
+                or (
+                    self.tree
+                    and "?" in (self.title or "")
+                    and _THIRD_PARTY.search(comment.text, 0, 600) is None
+                )
+            )
             and not self.offers_options
         ):
             # A motion stated in so many words is plainer evidence than the opening's own
@@ -1622,6 +1631,13 @@ _OPINION_WORDS = re.compile(
 _DENIES = re.compile(
     r"\b(?:not|no one|nobody|never|nothing|no plans?)\b|n'?t\b|\b(?:is|are|was|were|has|have"
     r"|does|do|did)nt\b",
+    re.IGNORECASE,
+)
+# A post telling what someone else holds: "My roommate says a hot dog is a sandwich."
+_THIRD_PARTY = re.compile(
+    r"\b(?:my|his|her|their|our|a|the) [\w'\-]+ (?:says|said|claims|thinks|reckons|insists)\b"
+    r"|\b(?:he|she|they|someone|somebody|people) (?:say|says|said|claim|claims|think|thinks"
+    r"|reckons?|insists?)\b",
     re.IGNORECASE,
 )
 # Words with which someone who would know confirms a report ("sadly yes, we close in June").

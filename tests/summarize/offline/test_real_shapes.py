@@ -3497,3 +3497,44 @@ def test_saying_someones_point_is_fair_grants_it() -> None:
     assert grants("actually marisol's point about the bench is fair, I had 3 months off myself")
     assert grants("your point on costs was a good one")
     assert not grants("the point is that it costs more")
+
+
+def test_a_post_answering_the_question_its_title_asks_takes_that_side() -> None:
+    def reddit(post: str) -> Thread:
+        lines = [
+            ("op", post, None),
+            (
+                "freddie",
+                "100%. my barber squeezes me in on a saturday, a few quid is nothing",
+                "p1",
+            ),
+            ("nigel", "No, he charges £16 because that's what the cut costs.", "p2"),
+            ("sasha", "I disagree with nigel, tips are what gets us through a quiet month", "p3"),
+            ("pam", "we don't tip the plumber either. why the barber?", "p1"),
+        ]
+        ids = ["reddit_t3_p1", "p2", "p3", "p4", "p5"]
+        return Thread(
+            comments=tuple(
+                Comment(
+                    id=ids[n],
+                    author=a,
+                    text=t,
+                    reply_to=None if r is None else ids[int(r[1:]) - 1],
+                )
+                for n, (a, t, r) in enumerate(lines)
+            ),
+            source="reddit",
+            title="Should you always tip your barber?",
+        )
+
+    from bot.summarize.offline import _analyse
+    from bot.summarize.offline.model import ROOT, Reporter
+
+    t = reddit("Had a cut today. I think you should always tip your barber, they earn it.")
+    post = _analyse(t, Reporter(None)).docs[0]
+    assert post.cue is not None and post.cue.sign > 0 and post.target == ROOT
+    got = sides(t)
+    assert got[0] == got[1] == got[3] and apart(got, 0, 2)
+    # Telling what someone else holds is not the poster's own answer.
+    t = reddit("My roommate says you should always tip your barber. I say he's mad.")
+    assert _analyse(t, Reporter(None)).docs[0].cue is None
