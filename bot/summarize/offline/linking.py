@@ -579,6 +579,9 @@ class _Linker:
         negated = not doc.words.isdisjoint(DENIAL_WORDS)
         b, e = doc.spans[0]
         text = doc.comment.text
+        head = doc.own[: min(e - b, 120)] if doc.own else text[b : min(e, b + 120)].lower()
+        if "here" not in head and not any(word in head for word in _INSIDER_WORDS):
+            return False  # (what `_INSIDER` needs is not there: most comments, no search)
         insider = _INSIDER.match(text, b, min(e, b + 120))
         if insider is None or _AUTHOR_HERE.match(text, b):
             return False
@@ -1646,6 +1649,8 @@ _CONFIRMS = re.compile(
     r"|yes|yep|yeah|correct|right)\b",
     re.IGNORECASE,
 )
+# Words one of which `_INSIDER` needs, besides "here".
+_INSIDER_WORDS = ("i work", "i worked", "i volunteer", "i'm", "im ", "i am")
 # Who says they would know: "instructor here", "comms team here", "I work on ...", "I'm on the
 # committee" (not "looks good here").
 _HERE_ROLE = re.compile(
