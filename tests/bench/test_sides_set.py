@@ -42,6 +42,7 @@ HELDOUT_DIRS = (
     "heldout-28",
     "heldout-29",
     "heldout-30",
+    "heldout-31",
     "heldout-long",
 )
 PATHS = sorted(SET_DIR.glob("*.toml")) + [
@@ -339,6 +340,7 @@ _MIXED_KINDS = {
         # Blind, written without the engine's code or output; kinds and formats of heldout-24.
         ("heldout-29", 37, _ALL_FORMATS, _MIXED_KINDS, (33, 2, 2), (8, 50)),
         ("heldout-30", 37, _ALL_FORMATS, _MIXED_KINDS, (33, 2, 2), (8, 50)),
+        ("heldout-31", 37, _ALL_FORMATS, _MIXED_KINDS, (33, 2, 2), (8, 50)),
         # Long threads (issue 9): 60 to 150 comments each, one debate per format and kind.
         (
             "heldout-long",
@@ -397,6 +399,7 @@ def test_each_heldout_set_is_whole(
         "heldout-28": 7,
         "heldout-29": 7,
         "heldout-30": 7,
+        "heldout-31": 7,
         "heldout-long": 1,
     }
     if folder in rumours:
