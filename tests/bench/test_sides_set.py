@@ -40,6 +40,7 @@ HELDOUT_DIRS = (
     "heldout-26",
     "heldout-27",
     "heldout-28",
+    "heldout-32",
     "heldout-long",
 )
 PATHS = sorted(SET_DIR.glob("*.toml")) + [
@@ -334,6 +335,8 @@ _MIXED_KINDS = {
             (33, 2, 2),
             (8, 50),
         ),
+        # Blind, written without the engine's code or output; kinds and formats of heldout-24.
+        ("heldout-32", 37, _ALL_FORMATS, _MIXED_KINDS, (33, 2, 2), (8, 50)),
         # Long threads (issue 9): 60 to 150 comments each, one debate per format and kind.
         (
             "heldout-long",
@@ -390,6 +393,7 @@ def test_each_heldout_set_is_whole(
         "heldout-26": 7,
         "heldout-27": 7,
         "heldout-28": 7,
+        "heldout-32": 7,
         "heldout-long": 1,
     }
     if folder in rumours:
