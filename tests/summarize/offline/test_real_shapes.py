@@ -34,6 +34,14 @@ def forum(lines: list[tuple[str, str, str | None]], title: str) -> Thread:
     )
 
 
+def pasted(*lines: str) -> Thread:
+    """A paste with no authors (each line may lead with a respondent's label): ids c0, c1, ..."""
+    return Thread(
+        comments=tuple(Comment(id=f"c{n}", author=None, text=t) for n, t in enumerate(lines)),
+        source="paste",
+    )
+
+
 def sides(t: Thread) -> list[int | None]:
     return assign_sides(t)
 
@@ -3163,12 +3171,6 @@ def test_minutes_replied_that_answers_back_and_seconding_an_amendment_backs_its_
 
 
 def test_consultation_responses_say_where_they_stand_and_name_others_by_place() -> None:
-    def pasted(*lines: str) -> Thread:  # (no authors: each line leads with its label)
-        return Thread(
-            comments=tuple(Comment(id=f"c{n}", author=None, text=t) for n, t in enumerate(lines)),
-            source="paste",
-        )
-
     got = sides(
         pasted(
             "Garden waste consultation: responses received by 28 February, published as written.",
@@ -3323,12 +3325,6 @@ def test_an_owner_saying_back_open_denies_a_titled_report_and_a_mocking_yes_diff
 
 
 def test_a_consultation_summary_with_comma_labels_and_third_person_votes() -> None:
-    def pasted(*lines: str) -> Thread:  # (no authors: each line leads with its label)
-        return Thread(
-            comments=tuple(Comment(id=f"c{n}", author=None, text=t) for n, t in enumerate(lines)),
-            source="paste",
-        )
-
     got = sides(
         pasted(
             "Consultation on extending the beer garden's hours at The Plough from 9pm to 11pm.",
@@ -3351,12 +3347,6 @@ def test_a_consultation_summary_with_comma_labels_and_third_person_votes() -> No
 
 
 def test_a_response_named_by_number_is_the_one_agreed_with_not_one_mentioned() -> None:
-    def pasted(*lines: str) -> Thread:
-        return Thread(
-            comments=tuple(Comment(id=f"c{n}", author=None, text=t) for n, t in enumerate(lines)),
-            source="paste",
-        )
-
     got = sides(
         pasted(
             "Response 1 (Holiday Co.): We support the plan. It would bring fifteen jobs.",
@@ -3374,12 +3364,6 @@ def test_a_response_named_by_number_is_the_one_agreed_with_not_one_mentioned() -
 
 
 def test_keep_it_opposes_a_change_and_a_response_is_named_by_its_role_or_its_point() -> None:
-    def pasted(*lines: str) -> Thread:
-        return Thread(
-            comments=tuple(Comment(id=f"c{n}", author=None, text=t) for n, t in enumerate(lines)),
-            source="paste",
-        )
-
     t = pasted(
         "Summary of responses: replacing the summer hanging baskets with permanent planters.",
         "Response 1 (resident, Bridge St): Yes. The baskets cost £11,000 a year and are dead "
@@ -3426,11 +3410,7 @@ def test_minutes_speakers_with_any_role_or_an_aside_and_still_opposed_is_no_chan
         "3.2 Mr Doyle (no. 14) said learners had to practise somewhere and he disagreed.",
         "3.3 Mrs Ahmed replied that the next street was a through road with far more room.",
     )
-    t = Thread(
-        comments=tuple(Comment(id=f"c{n}", author=None, text=x) for n, x in enumerate(lines)),
-        source="paste",
-    )
-    got = sides(t)
+    got = sides(pasted(*lines))
     assert apart(got, 1, 2) and got[3] == got[1]
 
 
