@@ -542,9 +542,9 @@ def place(docs: list[Doc], units: list[Unit], thread: Thread) -> Camps:
         # A dispute over the question that holds a comment or two ("Does anyone have a link
         # to the actual bug?") does not hide a larger one between people that the question's
         # comments never joined: the larger is the thread's.
-        size = Counter(component[u] for u, unit in enumerate(units) for _ in unit.docs)
-        others = max(size[c] for c in disputed if c != component[0])
-        anchored = 2 * size[component[0]] >= others
+        held = Counter(component[u] for u, unit in enumerate(units) for _ in unit.docs)
+        others = max(held[c] for c in disputed if c != component[0])
+        anchored = 2 * held[component[0]] >= others
     if anchored:
         anchor, flip = component[0], colour[0] or 0
     else:
