@@ -80,6 +80,17 @@ class Camps:
     names: tuple[str, str] | None = None
 
 
+# A later comment that gives the other side the argument: "ok honestly dee has a point, rose on
+# ice at a bbq is nice", "ok the schools thing changes it for me", "ok the sponge point got me",
+# "ok that i can agree with", "fair enough i guess": from here its author holds the other view.
+_CONCEDES = re.compile(
+    r"\W*(?:(?:ok(?:ay)?|alright|fine|fair|oh|hmm+|right|ah)\b[^.!?]{0,80}?(?:\b(?:got|have got"
+    r"|has got) me\b|\bi can agree with\b)"
+    r"|[^.!?]{0,80}?\b(?:i'?m switching|changes? (?:it|things) for me|i'?ll allow it)\b)",
+    re.IGNORECASE,
+)
+
+
 def _may_retract(doc: Doc) -> bool:
     """Whether a comment's "my mistake" may take back its author's view: with a cue, one that
     agrees or is about the claim; with none, where it talks about the topic ("my bad, fixing
@@ -115,7 +126,13 @@ def build_units(docs: list[Doc]) -> list[Unit]:
         if author:
             index = by_author.get(author)
             if index is not None and (
-                (_may_retract(doc) and retracts(doc.comment.text[doc.body :]))
+                (
+                    _may_retract(doc)
+                    and (
+                        retracts(doc.comment.text[doc.body :])
+                        or _CONCEDES.match(doc.comment.text, doc.body, doc.body + 300)
+                    )
+                )
                 or (author == opener and doc.index != opening and _takes_back(doc))
             ):
                 before = index

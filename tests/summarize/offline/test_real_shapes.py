@@ -3518,3 +3518,18 @@ def test_a_post_answering_the_question_its_title_asks_takes_that_side() -> None:
     # Telling what someone else holds is not the poster's own answer.
     t = reddit("My roommate says you should always tip your barber. I say he's mad.")
     assert _analyse(t, Reporter(None)).docs[0].cue is None
+
+
+def test_a_person_who_says_the_other_side_changed_it_for_them_holds_its_view_after() -> None:
+    got = sides(
+        thread(
+            "ann: We should put on a farce this spring, not Shakespeare.",
+            "ben: No, Shakespeare. The schools book two matinees every time we do one.",
+            "ann: I disagree, farce sells out and the set is one room.",
+            "cal: I agree with ann, farce every time.",
+            "ann: ok the schools thing changes it for me. two full matinees is more than a farce "
+            "makes on a Saturday",
+        )
+    )
+    assert apart(got, 0, 1) and got[3] == got[0]
+    assert got[4] == got[1]  # ann from here holds ben's view
