@@ -190,6 +190,28 @@ _STILL_OPPOSED = re.compile(
 )
 
 
+# A later comment that gives the other side the argument: "ok honestly dee has a point, rose on
+# ice at a bbq is nice", "ok the schools thing changes it for me", "ok the sponge point got me",
+# "ok that i can agree with": from here its author holds the other view.
+_CONCEDES = re.compile(
+    r"\W*(?:(?:ok(?:ay)?|alright|fine|fair|oh|hmm+|right|ah)\b[^.!?]{0,80}?(?:\b(?:got|have got"
+    r"|has got) me\b|\bi can agree with\b)"
+    r"|[^.!?]{0,80}?\b(?:i'?m switching|changes? (?:it|things) for me|i'?ll allow it)\b)",
+    re.IGNORECASE,
+)
+_CONCEDES_NEEDS = needs(_CONCEDES)
+
+
+def concedes(text: str) -> bool:
+    """Whether a comment opens by saying the other side changed it for its author ("ok the
+    schools thing changes it for me", "the sponge point got me. i'm switching")."""
+    head = fold_chars(text[:300])
+    lowered = head.lower()
+    if filterable(lowered) and not _CONCEDES_NEEDS(lowered):
+        return False  # the words it needs are not there (most comments): no search
+    return _CONCEDES.match(head) is not None
+
+
 # Each cue: its kind, words one of which must be in the (lowercased) text for it to match, and
 # the pattern. The words are a cheap filter: running every pattern over every comment of a large
 # thread costs far more than a few substring tests.

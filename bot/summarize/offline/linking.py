@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import deque
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from bot.summarize.offline.claim import (
     Claim,
@@ -236,6 +236,10 @@ class _Linker:
         self.respondents = bool(self.labelled)
         # Whether the proposal is to keep something ("keep the library open"): then "Keep it."
         # is no vote against it.
+        # Answers that name a response by its number or its role (`_ordinal_response`): the
+        # numbers' first responses, found once; each role phrase's reading of the labels.
+        self.numbered: dict[str, int] | None = None
+        self.role_scans: dict[tuple[str, bool], _RoleScan] = {}
         self.keeps = self.respondents and (
             _KEEPS.search(self.opening_head) is not None
             or _KEEPS.search(thread.title or "") is not None
@@ -770,11 +774,14 @@ class _Linker:
             if _NAMES_RESPONSE.search(doc.comment.text, b, match.start()) is None:
                 return None  # "I was going to object for the reasons in response 2, but ..."
             # the earlier response whose label carries that number ("Response 2", "R2")
-            for index in self.labelled[:before]:
-                found = _NUMBER.search(self.docs[index].label or "")
-                if found is not None and found.group(0) == number:
-                    return index
-            return None
+            if self.numbered is None:
+                self.numbered = {}  # number -> the first labelled response carrying it
+                for index in self.labelled:
+                    found = _NUMBER.search(self.docs[index].label or "")
+                    if found is not None:
+                        self.numbered.setdefault(found.group(0), index)
+            first = self.numbered.get(number)
+            return first if first is not None and first < doc.index else None
         place = match.group(1).casefold()
         if place in ("last", "previous", "above"):
             return self.labelled[before - 1] if before else None
@@ -792,16 +799,28 @@ class _Linker:
         # "the point about Dunmore": the response that spoke of Dunmore; else its label names
         # the role
         said = point.group(1) if point is not None else said
-        role = re.compile(r"\b" + re.escape(said) + r"\b", re.IGNORECASE)
-        found = None
-        for index in self.labelled[: bisect_left(self.labelled, doc.index)]:
+        key = (said.casefold(), point is not None)
+        scan = self.role_scans.get(key)
+        if scan is None:
+            if len(self.role_scans) >= _ROLE_PHRASES:
+                return None  # (a bound on the work: each phrase reads each label once)
+            scan = self.role_scans[key] = _RoleScan(
+                re.compile(r"\b" + re.escape(said) + r"\b", re.IGNORECASE)
+            )
+        # Read on from where this phrase was last looked for, up to this answer.
+        while not scan.ambiguous and scan.read < len(self.labelled):
+            index = self.labelled[scan.read]
+            if index >= doc.index:
+                break
+            scan.read += 1
             other = self.docs[index]
             end = min(len(other.comment.text), other.body + 1500) if point else other.body
-            if role.search(other.comment.text, other.body if point else 0, end) is not None:
-                if found is not None and self.docs[found].label != other.label:
-                    return None  # two respondents of that role: which one is not said
-                found = index
-        return found
+            if scan.role.search(other.comment.text, other.body if point else 0, end) is not None:
+                if scan.found is not None and self.docs[scan.found].label != other.label:
+                    scan.ambiguous = True  # two respondents of that role: which is not said
+                else:
+                    scan.found = index
+        return None if scan.ambiguous else scan.found
 
     def _named_target(self, doc: Doc, name: str | None, who: str) -> int | None:
         if name is None or name == who:
@@ -1695,6 +1714,21 @@ def _asks(doc: Doc) -> bool:
         return False
     b, e = doc.spans[0]
     return "?" in doc.comment.text[b:e]
+
+
+# At most this many distinct role phrases are looked for in one thread's labels.
+_ROLE_PHRASES = 32
+
+
+@dataclass(slots=True)
+class _RoleScan:
+    """How far one role phrase ("the volunteer") has read a thread's labelled responses, and
+    what it found: the response of that role, or that two respondents have it."""
+
+    role: re.Pattern[str]
+    read: int = 0  # labelled responses read so far (`_Linker.labelled` is in thread order)
+    found: int | None = None
+    ambiguous: bool = False
 
 
 def _previous_speaker(

@@ -26,6 +26,7 @@ from bot.summarize.offline.cues import (
     WHICH_WOULD,
     as_option,
     bare_word,
+    concedes,
     grants_a_point,
     named_option,
     option_choices,
@@ -80,17 +81,6 @@ class Camps:
     names: tuple[str, str] | None = None
 
 
-# A later comment that gives the other side the argument: "ok honestly dee has a point, rose on
-# ice at a bbq is nice", "ok the schools thing changes it for me", "ok the sponge point got me",
-# "ok that i can agree with", "fair enough i guess": from here its author holds the other view.
-_CONCEDES = re.compile(
-    r"\W*(?:(?:ok(?:ay)?|alright|fine|fair|oh|hmm+|right|ah)\b[^.!?]{0,80}?(?:\b(?:got|have got"
-    r"|has got) me\b|\bi can agree with\b)"
-    r"|[^.!?]{0,80}?\b(?:i'?m switching|changes? (?:it|things) for me|i'?ll allow it)\b)",
-    re.IGNORECASE,
-)
-
-
 def _may_retract(doc: Doc) -> bool:
     """Whether a comment's "my mistake" may take back its author's view: with a cue, one that
     agrees or is about the claim; with none, where it talks about the topic ("my bad, fixing
@@ -130,7 +120,7 @@ def build_units(docs: list[Doc]) -> list[Unit]:
                     _may_retract(doc)
                     and (
                         retracts(doc.comment.text[doc.body :])
-                        or _CONCEDES.match(doc.comment.text, doc.body, doc.body + 300)
+                        or concedes(doc.comment.text[doc.body :])
                     )
                 )
                 or (author == opener and doc.index != opening and _takes_back(doc))

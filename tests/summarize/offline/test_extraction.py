@@ -185,3 +185,40 @@ def test_thousands_of_labelled_responses_cost_their_number() -> None:
     assert large < 3.2 * small + 0.02, (small, large)
     got = assign_sides(Thread(comments=tuple(comments(3000)), source="paste"))
     assert got[1] is not None and got[1] == got[2999]
+
+
+def test_responses_named_by_number_or_role_cost_their_number() -> None:
+    """Thousands of responses each naming an earlier one by its number ("the worry in R2") or
+    its role ("I agree with the walkers"): each label is read once per number and per role
+    phrase, not once per answer (both were quadratic). CPU time, the least of two runs each."""
+    import time
+
+    from bot.summarize.offline import _analyse
+    from bot.summarize.offline.model import Reporter
+
+    def by_number(n: int) -> list[str]:
+        return ["Consultation: summary."] + [
+            f"R{i}, resident of Street {i}. We share the worry in R{n - 1} about parking."
+            for i in range(1, n)
+        ]
+
+    def by_role(n: int) -> list[str]:
+        return ["Consultation: summary.", "Response 1 (Parish Walkers): We object."] + [
+            f"Response {i} (resident): I agree with the walkers. Parking." for i in range(2, n)
+        ]
+
+    def cost(lines: list[str]) -> tuple[float, list]:
+        thread = Thread(
+            comments=tuple(Comment(id=f"c{i}", author=None, text=t) for i, t in enumerate(lines)),
+            source="paste",
+        )
+        started = time.thread_time()
+        docs = _analyse(thread, Reporter(None)).docs
+        return time.thread_time() - started, docs
+
+    for make in (by_number, by_role):
+        small = min(cost(make(3000))[0] for _ in range(2))
+        large, docs = min((cost(make(6000)) for _ in range(2)), key=lambda r: r[0])
+        assert large < 3.0 * small + 0.05, (make.__name__, small, large)
+    # and the naming still holds at that size: the walkers' response is the one agreed with
+    assert docs[-1].target == 1 and docs[-1].link == "named"
