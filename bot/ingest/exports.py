@@ -44,6 +44,9 @@ _SYSTEM_TEXT = re.compile(
     r"|Started a thread\.|Joined the server\."
 )
 
+# A bot's name, for the exports that do not flag bots (DiscordChatExporter's TXT and CSV):
+# "BirdLogBot", "Carl-bot", "roll_bot", "Quiz Bot", "BOT". Not "Abbot" or "Talbot".
+BOT_NAME = re.compile(r"(?:[a-z0-9]Bot|[\s_.\-][Bb]ot|BOT)(?:#\d{4})?$|^[Bb]ot[\s_.\-]")
 _TXT_RULE = re.compile(r"^={10,}[ \t]*$")
 _TXT_FOOTER = re.compile(r"^Exported [\d,.\s\u00a0\u202f']+ message\(s\)[ \t]*$")
 # `[3/14/2024 10:32 AM] alice` (with ` (pinned)` on pinned messages). The brackets are short
@@ -288,6 +291,7 @@ def parse_discord_txt(text: str, name: str, *, id_start: int = 1) -> Thread:
                 text=message,
                 author=author,
                 time=parse_date_time(when, order),
+                is_bot=BOT_NAME.search(author) is not None,
             )
         )
     return Thread(comments=tuple(resolve_quote_replies(comments)), title=title, source=SOURCE)
@@ -350,12 +354,14 @@ def parse_discord_csv(text: str, name: str, *, id_start: int = 1) -> Thread:
         content = content or _attachment_text(attachments)
         if not content:
             continue
+        author = cell(row, "author").strip() or None
         comments.append(
             Comment(
                 id=f"m{id_start + len(comments)}",
                 text=content,
-                author=cell(row, "author").strip() or None,
+                author=author,
                 time=parse_date_time(cell(row, "date"), order),
+                is_bot=author is not None and BOT_NAME.search(author) is not None,
             )
         )
     return Thread(comments=tuple(resolve_quote_replies(comments)), source=SOURCE)

@@ -208,7 +208,9 @@ def test_txt_export(fixture_source: Loader) -> None:
             datetime(2024, 3, 14, 10, 41, tzinfo=UTC),
         ),
     ]
-    assert all(c.reply_to is None and c.url is None and not c.is_bot for c in thread.comments)
+    assert all(c.reply_to is None and c.url is None for c in thread.comments)
+    # (the export has no bot flag: the name says it, `test_csv_and_txt_flag_bots_by_name`)
+    assert [c.is_bot for c in thread.comments] == [False, False, True, False, False]
 
 
 @pytest.mark.parametrize(
@@ -290,6 +292,33 @@ def test_csv_export(fixture_source: Loader) -> None:
             datetime(2024, 3, 14, 10, 41, tzinfo=UTC),
         ),
     ]
+
+
+def test_csv_and_txt_flag_bots_by_name() -> None:
+    # Neither export carries Discord's bot flag: a bot's name is all there is to go on.
+    rows = [
+        ("FestBot", "Reminder: the resale thread is pinned."),
+        ("Carl-bot", "Role added."),
+        ("DebateBot#4821", "Keep it civil."),
+        ("Quiz Bot", "Round 3!"),
+        ("Abbot", "brackenfield is cancelled"),
+        ("talbot_j", "source?"),
+        ("robot.fan", "no way"),
+    ]
+    csv_text = "AuthorID,Author,Date,Content,Attachments,Reactions\n" + "".join(
+        f'"1","{name}","14/03/2024 10:3{i}","{text}","",""\n' for i, (name, text) in enumerate(rows)
+    )
+    txt = "".join(
+        f"[3/14/2024 10:3{i} AM] {name}\n{text}\n\n\n" for i, (name, text) in enumerate(rows)
+    )
+    expected = [True, True, True, True, False, False, False]
+    for source, kind in (
+        (InputSource(name="festival.csv", data=csv_text.encode()), "discord-csv"),
+        (InputSource(name="festival.txt", data=txt.encode()), "discord-txt"),
+    ):
+        thread = parse_source(source, kind)
+        assert [c.author for c in thread.comments] == [name for name, _ in rows]
+        assert [c.is_bot for c in thread.comments] == expected, source.name
 
 
 def test_csv_forced_on_text_without_the_header() -> None:

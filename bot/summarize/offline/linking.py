@@ -21,6 +21,7 @@ from bisect import bisect_left
 from collections import deque
 from dataclasses import dataclass, replace
 
+from bot.ingest.exports import BOT_NAME as _BOT_NAME
 from bot.summarize.offline.claim import (
     Claim,
     denies,
@@ -552,14 +553,21 @@ class _Linker:
             return False
         if title and question_options(title[:600]):
             return True
-        head = self.opening_head
-        # "Tell us who you are", "Introduce yourself", "Share your setup": an invitation.
-        return "?" in head or _INVITES.search(head) is not None
+        # "Tell us who you are", "Introduce yourself", "Share your setup": an invitation. A
+        # bot's prompt before the opening counts ("It's Latte Art Saturday! Post your pours").
+        return any("?" in head or _INVITES.search(head) is not None for head in self._prompts())
+
+    def _prompts(self) -> list[str]:
+        """The opening's first sentences, after those of any bot's message before it."""
+        docs, opening = self.docs, self.opening
+        heads = [_head(docs[i]) for i in range(opening or 0) if docs[i].comment.is_bot]
+        return [*heads, self.opening_head]
 
     def _invites(self) -> bool:
         """Whether the opening's first sentences invite people to show or tell ("Post what you
-        baked this weekend", "Introduce yourself"), not to weigh in on something."""
-        return _SHOW_AND_TELL.search(self.opening_head) is not None
+        baked this weekend", "Introduce yourself"), not to weigh in on something. A bot's
+        prompt before it counts ("It's Latte Art Saturday! Post your pours below.")."""
+        return any(_SHOW_AND_TELL.search(head) is not None for head in self._prompts())
 
     def _denies_report(self, doc: Doc) -> bool:
         """Whether a comment's first sentences deny or doubt a fact ("fake", "that's false",
@@ -959,8 +967,6 @@ _WORKS = re.compile(
 )
 # A comment that opens with a one-word verdict: "Stay.", "Stay, and the number is marketing".
 _VERDICT = re.compile(r"\W*([^\W\d_]{2,})\s*[.,!;:]")
-# A bot's name in an export that does not flag bots: "BirdLogBot", "roll_bot", "Quiz Bot".
-_BOT_NAME = re.compile(r"(?:[a-z0-9]Bot|[\s_.\-][Bb]ot|BOT)$|^[Bb]ot[\s_.\-]")
 # A first sentence that affirms what it answers: it ends on a yes ("Paper towels are better for
 # that, yes.") or says it is exactly so ("The thumb thing is exactly what the demos show"; not
 # "not exactly").

@@ -3533,3 +3533,43 @@ def test_a_person_who_says_the_other_side_changed_it_for_them_holds_its_view_aft
     )
     assert apart(got, 0, 1) and got[3] == got[0]
     assert got[4] == got[1]  # ann from here holds ben's view
+
+
+def test_a_bot_posting_first_in_an_export_without_bot_flags_is_not_the_opening() -> None:
+    from bot.ingest import InputSource, parse_source
+
+    def export(*rows: tuple[str, str]) -> Thread:
+        csv_text = "AuthorID,Author,Date,Content,Attachments,Reactions\n" + "".join(
+            f'"1","{name}","14/03/2024 10:{i:02d}","{text}","",""\n'
+            for i, (name, text) in enumerate(rows)
+        )
+        return parse_source(InputSource(name="chat.csv", data=csv_text.encode()))
+
+    # The report after the bot's pinned reminder is what the thread argues about: its teller
+    # and the one who takes it back then sit apart from the doubters.
+    got = sides(
+        export(
+            ("FestBot", "Reminder: the ticket resale thread is pinned. Face value only."),
+            ("jonno_b", "brackenfield is cancelled, all the sound hire bookings got pulled"),
+            ("mikeyd", "source? their insta posted a lineup teaser two days ago"),
+            ("lottie", "ticket site stopped selling weekend camping too"),
+            ("mikeyd", "thats because camping SOLD OUT lol"),
+            ("jonno_b", "mate messaged back, it's the sound company that lost it. my bad"),
+        )
+    )
+    assert got[0] is None  # the bot is on no side
+    assert got[1] is not None and got[2] is not None and got[1] != got[2]
+    # A bot's prompt before the first post still makes a show-and-tell, whose talk is no
+    # dispute: "the symmetry on that though" praises a pour, it does not argue.
+    got = sides(
+        export(
+            ("Crema Bot", "It's Latte Art Saturday! Post your pours below."),
+            ("Ines", "first tulip that actually looks like a tulip"),
+            ("Wren", "oh that's clean! what milk jug are you using?"),
+            ("Tobiah", "rosetta attempt no. 47"),
+            ("Ines", "the symmetry on that though"),
+            ("Baz", "what temp do you steam to? mine keeps going bubbly"),
+            ("Tobiah", "about 60, stop when the jug's too hot to hold"),
+        )
+    )
+    assert len({s for s in got if s is not None}) <= 1
