@@ -2547,8 +2547,10 @@ def _head(words: list[str]) -> str:
 # Minutes in reported speech: a paragraph that opens with who spoke ("Mr Abara spoke in
 # favour.", "Cllr Hart argued that ...", "Dr Hussain supported the proposal").
 REPORTED = re.compile(
-    # Numbered minutes ("24.6 H Doyle said ..."): the minute's number first.
-    r"\W*(?:\d{1,3}(?:\.\d{1,3}){0,3}\.?\s+)?"
+    # Numbered minutes ("24.6 H Doyle said ...", "2b. Mr Fairclough said", "(c) The clerk
+    # said", "b) Ms Rao said"): the minute's number first.
+    r"\W*(?:(?:\d{1,3}(?:\.\d{1,3}){0,3}(?-i:[a-z])?\.?|\(?(?-i:[a-h]|[ivx]{1,4})[.)]"
+    r"|\(\d{1,3}\))\s+)?"
     r"(?P<name>(?:(?:" + "|".join(sorted(TITLES)) + r")\.?\s+)?"
     # "H Doyle", "R. Banerjee": an initial and a surname.
     r"(?:(?-i:[A-Z])\.?\s+(?-i:[A-Z])[\w'\-]+|(?-i:[A-Z])[\w'\-]+(?:\s+(?-i:[A-Z])[\w'\-]+)?)"

@@ -3573,3 +3573,26 @@ def test_a_bot_posting_first_in_an_export_without_bot_flags_is_not_the_opening()
         )
     )
     assert len({s for s in got if s is not None}) <= 1
+
+
+def test_minutes_numbered_with_letters_still_name_their_speakers() -> None:
+    # "2b. Mr Fairclough said": the item's letter is part of its number, not of the speaker;
+    # who agreed with whom, and who replied to whom, is read from the names.
+    got = sides(
+        pasted(
+            "Greyford Bowls Club, committee meeting. In the chair, the captain.",
+            "2. The captain introduced the proposal that juniors may book rinks on Saturday"
+            " mornings.",
+            "2a. The junior organiser said junior numbers had halved in five years and that"
+            " Saturday is the only morning juniors are free.",
+            "2b. Mr Fairclough said Saturday morning is the one slot working members can rely"
+            " on and the competitions already fill it.",
+            "2c. Mrs Osei pointed out that the competition sheet is rarely full before nine.",
+            "2d. Mr Fairclough replied that juniors play slowly and would hold up every rink.",
+            "(e) Mr Hendry agreed with Mr Fairclough and added that the insurance needs an adult"
+            " with juniors under 14.",
+            "3. Green report. The greenkeeper reported that the ditches will be cleared.",
+        )
+    )
+    assert apart(got, 5, 4)  # Fairclough replied to Osei
+    assert got[6] is not None and got[6] == got[3] == got[5]  # Hendry with Fairclough
