@@ -205,7 +205,7 @@ class _Linker:
         # An answer replying to a question the opening asks is no contrast with the asker.
         self.opening_asks = self._opening_asks(thread.title if self.tree else None)
         # "Post what you baked this weekend": a show-and-tell, whose replies talk, not argue.
-        self.invites = self._invites()
+        self.invites = self._invites(thread.title)
         # "raised beds or just dig the ground?": answers pick an option (`sides._pick_edges`);
         # "raised beds." restates no claim.
         self.offers_options = bool(self.opening_head) and bool(
@@ -563,11 +563,13 @@ class _Linker:
         heads = [_head(docs[i]) for i in range(opening or 0) if docs[i].comment.is_bot]
         return [*heads, self.opening_head]
 
-    def _invites(self) -> bool:
+    def _invites(self, title: str | None = None) -> bool:
         """Whether the opening's first sentences invite people to show or tell ("Post what you
         baked this weekend", "Introduce yourself"), not to weigh in on something. A bot's
         prompt before it counts ("It's Latte Art Saturday! Post your pours below.")."""
-        return any(_SHOW_AND_TELL.search(head) is not None for head in self._prompts())
+        heads = self._prompts() if self.opening is not None else []
+        # A forum's title counts too ("Show us your trees: March").
+        return any(_SHOW_AND_TELL.search(head) is not None for head in [*heads, title or ""])
 
     def _denies_report(self, doc: Doc) -> bool:
         """Whether a comment's first sentences deny or doubt a fact ("fake", "that's false",
@@ -1062,10 +1064,14 @@ _SHOW_AND_TELL = re.compile(
     r"|(?:share|post|drop) your(?! (?:views|thoughts|opinions|feedback|input|comments"
     r"|objections|concerns|questions|suggestions|ideas|responses|votes?)\b)"
     r"|(?:post|share|show us|tell us) what(?: (?:you|u|y'?all|everyone)|'?s (?:in|on) )"
-    r"|(?:post|share) (?:your |some )?(?:pics|photos|updates|progress)"
-    # "Monthly thread for your trail camera clips.", "post a recap of your latest session",
-    # "Post the ancestor you're stuck on": each reply shows its own
-    r"|(?:weekly|monthly) (?:[\w-]+ ){0,4}thread (?:for|of) (?:your|our)"
+    r"|(?:post|share) (?:your |some |a |an )?(?:pics?|photos?|pictures?|snaps?|updates?"
+    r"|progress)"
+    # "Monthly thread for your trail camera clips.", "Weekly thread: what's on your needles",
+    # "post a recap of your latest session", "Post the ancestor you're stuck on": each reply
+    # shows its own
+    r"|(?:weekly|monthly) (?:[\w-]+ ){0,4}thread(?: (?:for|of) (?:your|our)|\s*:)"
+    r"|what'?s on your (?:needles|hooks?|bench|workbench|desk|easel|loom|wheel|plate|shelf"
+    r"|nightstand|turntable|bookshelf|reading list)"
     r"|(?:post|share|drop) (?:a|an|the|some) (?:[\w-]+ ){1,3}(?:(?:of|from) your|you(?:'re|'ve"
     r"| are| have)?)"
     r"|what (?:are|is) (?:you|everyone|y'?all)(?: all| guys)? (?:working on|reading|playing"

@@ -3596,3 +3596,66 @@ def test_minutes_numbered_with_letters_still_name_their_speakers() -> None:
     )
     assert apart(got, 5, 4)  # Fairclough replied to Osei
     assert got[6] is not None and got[6] == got[3] == got[5]  # Hendry with Fairclough
+
+
+def test_a_weekly_show_thread_or_a_title_that_asks_to_be_shown_has_no_sides() -> None:
+    # "Weekly thread: what's on your needles? Share a photo!": each reply shows its own work;
+    # "love the colours tomasz! i'm just swatching" answers a post, it does not argue with it.
+    got = sides(
+        thread(
+            "Needlebot: Weekly thread: what's on your needles (or hook) this week? Share a photo!",
+            "hannah.k: second sock of a pair. the dreaded second sock",
+            "wren: a baby blanket for my cousin, due in march so plenty of time"
+            " (famous last words)",
+            "hannah.k: what yarn is the blanket?",
+            "wren: a cotton blend, pale yellow",
+            "Tomasz: [attachment: granny_squares.jpg]",
+            "Tomasz: granny squares for a cushion, 14 of 20 done",
+            "Aoife: love the colours tomasz! i'm just swatching for a cardigan, nothing exciting",
+            "hannah.k: swatching counts!!",
+        )
+    )
+    assert len({s for s in got if s is not None}) <= 1
+    # The forum's title asks to be shown ("Show us your trees: March"); the post under it says
+    # only what to post.
+    got = sides(
+        forum(
+            [
+                (
+                    "moss",
+                    "Same as every month: a line about a tree you've been working on. Any"
+                    " species, any stage.",
+                    None,
+                ),
+                (
+                    "kenji",
+                    "Repotted my trident maple this weekend, the roots were circling the pot."
+                    " Fingers crossed it buds out.",
+                    "p1",
+                ),
+                ("pinch", "how old is it?", "p2"),
+                ("kenji", "about 12 years from a cutting", "p3"),
+                (
+                    "bramble",
+                    "First time wiring a juniper. Took three hours and I'm still not sure which"
+                    " side is the front.",
+                    "p1",
+                ),
+                ("moss", "the front will find you eventually", "p5"),
+                (
+                    "azalea",
+                    "My satsuki azalea has buds! No flowers yet, I'll post again when they open.",
+                    "p1",
+                ),
+                (
+                    "pinch",
+                    "Just a photo of the pine. Nothing done to it this month except watering.",
+                    "p1",
+                ),
+                ("bramble", "what colour are the flowers?", "p7"),
+                ("azalea", "pink with white edges, hopefully", "p9"),
+            ],
+            title="Show us your trees: March",
+        )
+    )
+    assert len({s for s in got if s is not None}) <= 1
