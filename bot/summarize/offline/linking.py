@@ -907,6 +907,14 @@ class _Linker:
                 # "Does every bank let you set your own limit? I couldn't find it in mine.":
                 # asks about something; its "not" later is no contrast with what it answers.
                 return
+            if (
+                doc.spans
+                and doc.comment.text[doc.spans[0][0]] not in _QUOTE_MARKS
+                and _SAYS_SO.search(doc.comment.text, doc.spans[0][0], doc.spans[0][1])
+            ):
+                # "That's exactly the case the article makes. Most venues know, they just don't
+                # write it down.": affirms what it answers; its "don't" later is no contrast.
+                return
             doc.cue = reply_contrast(own, quoted=doc.body > 0)
             if (
                 doc.cue is None
@@ -972,9 +980,12 @@ _VERDICT = re.compile(r"\W*([^\W\d_]{2,})\s*[.,!;:]")
 # A first sentence that affirms what it answers: it ends on a yes ("Paper towels are better for
 # that, yes.") or says it is exactly so ("The thumb thing is exactly what the demos show"; not
 # "not exactly").
+_QUOTE_MARKS = frozenset("\"'\u201c\u2018")
 _SAYS_SO = re.compile(
     r"[,;]\s*(?:yes|yeah|yep|true|agreed|indeed|definitely|absolutely)\s*[.!]*\s*$"
-    r"|(?<!\bnot )\bexactly (?:what|that|it|right|the point|my point|this)\b",
+    # ('"no poison" is exactly what they would say' mocks: what someone would say to hide it)
+    r"|(?<!\bnot )\bexactly (?:what(?![^.?!]{0,60}\bwould\b)|that|it|right|the point|my point"
+    r"|this|the (?:case|argument|point|problem|issue|thing))\b",
     re.IGNORECASE,
 )
 # A sentence that opens with a bare word and denies what it does: "normal doesn't make it

@@ -3659,3 +3659,43 @@ def test_a_weekly_show_thread_or_a_title_that_asks_to_be_shown_has_no_sides() ->
         )
     )
     assert len({s for s in got if s is not None}) <= 1
+
+
+def test_a_reply_that_says_it_is_exactly_the_point_affirms_it_unless_it_mocks() -> None:
+    posts = [
+        (
+            "wheelie",
+            "Yes. I use a wheelchair and I've turned up twice to rooms with a crawl-through"
+            " tunnel nobody mentioned. One line on the booking page would have saved both trips",
+            None,
+        ),
+        (
+            "clockwork",
+            "Same with flashing lights. My partner has epilepsy and we end up phoning every"
+            " venue to ask.",
+            "p1",
+        ),
+        (
+            "tess",
+            "That's exactly the case the article makes. Most venues know the answer, they just"
+            " don't write it down.",
+            "p2",
+        ),
+        ("oddbit", "Does anyone know if there's a directory that lists this already?", None),
+        ("ferrule", "There's a volunteer spreadsheet for the UK but it's two years old.", "p4"),
+        (
+            "bramble",
+            "Having built two rooms: agreed. It costs nothing to list steps, tunnels and strobes.",
+            None,
+        ),
+    ]
+    got = sides(forum(posts, title="Escape rooms should tell you about accessibility"))
+    assert len({s for s in got if s is not None}) <= 1
+    # '"Most venues know" is exactly what they would say': mocks what it quotes.
+    posts[2] = (
+        "tess",
+        '"Most venues know" is exactly what a venue would say though. They never do.',
+        "p2",
+    )
+    got = sides(forum(posts, title="Escape rooms should tell you about accessibility"))
+    assert apart(got, 2, 1)
