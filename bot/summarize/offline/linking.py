@@ -317,9 +317,18 @@ class _Linker:
             if how == "previous":
                 target, how = self._piles_on(doc, target, how)
         elif how == "reply" and doc.cue is not None and doc.cue.vote:
-            if self.invites and _ends_asking(self.docs[target]):
+            parent = self.docs[target]
+            if (self.invites and _ends_asking(parent)) or (
+                doc.cue.vote == 1
+                and parent.cue is None
+                and target != self.opening
+                and parent.spans
+                and _ASKS_ABOUT.match(parent.comment.text, parent.spans[0][0], parent.spans[0][1])
+            ):
                 # A show-and-tell: "Have you found the fishing yet?" - "No! Where is it?"
-                # answers what was asked about the thing shown; nobody's view is at stake.
+                # answers what was asked about the thing shown; nobody's view is at stake. So
+                # does a bare no to a question put to everyone ("Does anyone trust the
+                # forecourt gauges?" - "No, carry a small digital gauge.").
                 doc.cue, doc.disagrees, doc.vote = None, False, 0
             else:
                 target = self._asked_about(target)
@@ -1040,7 +1049,7 @@ def _last_word(text: str, begin: int, end: int) -> str:
 _ASKS_ABOUT = re.compile(
     r"\W*(?:does|do|is|are|can|will|would|has|have|which|what|how|where|when)\b"
     # ("do you really think ...?" is rhetorical; "does every bank let you set it?" asks)
-    r"(?!\s+(?:you|u|anyone|anybody)\b)"
+    r"(?!\s+(?:you|u)\b)(?!\s+(?:anyone|anybody) (?:else|think|thinks|believe|seriously)\b)"
     r"(?![^?]*\b(?:really|actually|seriously|even|honestly)\b)[^?]*\?\s*$",
     re.IGNORECASE,
 )

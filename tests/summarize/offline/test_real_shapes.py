@@ -3699,3 +3699,28 @@ def test_a_reply_that_says_it_is_exactly_the_point_affirms_it_unless_it_mocks() 
     )
     got = sides(forum(posts, title="Escape rooms should tell you about accessibility"))
     assert apart(got, 2, 1)
+
+
+def test_a_question_put_to_everyone_and_a_bare_no_to_it_are_no_dispute() -> None:
+    # "Does anyone trust the forecourt gauges?" asks; "No, carry a small digital gauge."
+    # answers it. Neither argues with the advice the thread agrees on.
+    posts = [
+        (
+            "sid",
+            "Can't say this enough. Luggage plus a pillion can add 100 kg, and most bikes have a"
+            " separate loaded pressure in the manual that nobody reads.",
+            None,
+        ),
+        ("ali", "Yep. I cooked a rear tyre in two days running solo pressures.", "p1"),
+        ("kasia", "Agreed, and check them cold, in the morning, not after the ride.", None),
+        (
+            "theo",
+            "Does anyone trust the gauges on forecourt airlines? Mine read 4 psi off.",
+            "p3",
+        ),
+        ("kasia", "No, carry a small digital gauge. They're about £15.", "p4"),
+        ("lars", "Same goes for chain tension, it changes with the load too.", None),
+        ("ali", "Good point, I never adjust mine for luggage either.", "p6"),
+    ]
+    got = sides(forum(posts, title="Check your tyre pressures before a loaded motorcycle tour"))
+    assert len({s for s in got if s is not None}) <= 1
