@@ -86,13 +86,23 @@ _VOTE_CHANGE = r"\b(?:chang|switch)(?:e|es|ed|ing)? my vote to (?:a )?"
 _VOTE_CHANGE_FOR = _VOTE_CHANGE + r"(?:yes|for|in favou?r|approve)\b"
 # "I was for it, but the numbers changed my mind": now against (and the other way round).
 # ("I was against this at first but ...")
+# Minutes say it of the speaker: "Cllr Doyle said he had opposed the idea last year, but a
+# fenced tent met his concerns and he would support it."
+_BEFORE_BUT = (
+    r"(?: at first| initially| originally| before| previously"
+    r"| last (?:year|time|month|week|season|meeting))?,? but\b"
+)
 _WAS_FOR = (
     r"\bI was (?:for|in favou?r of|pro) (?:it|this|the \w+)?"
-    r"(?: at first| initially| originally| before)?,? but\b"
+    + _BEFORE_BUT
+    + r"|\b(?:I|he|she|they|we) (?:had |'d )?(?:supported|backed) (?:it|this|the \w+)"
+    + _BEFORE_BUT
 )
 _WAS_AGAINST = (
     r"\bI was (?:against|opposed to|anti) (?:it|this|the \w+)?"
-    r"(?: at first| initially| originally| before)?,? but\b"
+    + _BEFORE_BUT
+    + r"|\b(?:I|he|she|they|we) (?:had |'d )?(?:opposed|objected to) (?:it|this|the \w+)"
+    + _BEFORE_BUT
 )
 _VOTE_CHANGE_AGAINST = _VOTE_CHANGE + r"(?:no|against|reject)\b"
 CONFIRMED = (
@@ -300,8 +310,8 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     ),
     ("disagree", ("vote",), _VOTE_CHANGE_AGAINST),
     ("disagree", ("vote", "voting"), _VOTING_AGAINST),
-    ("disagree", ("i was",), _WAS_FOR),
-    ("agree", ("i was",), _WAS_AGAINST),
+    ("disagree", ("i was", "supported", "backed"), _WAS_FOR),
+    ("agree", ("i was", "opposed", "objected"), _WAS_AGAINST),
     # "a no from me", "still a yes from me" (the sentence patterns hold the bare "no from me").
     # "Still no from me unless ...", "Vote no for me" too.
     (

@@ -3724,3 +3724,19 @@ def test_a_question_put_to_everyone_and_a_bare_no_to_it_are_no_dispute() -> None
     ]
     got = sides(forum(posts, title="Check your tyre pressures before a loaded motorcycle tour"))
     assert len({s for s in got if s is not None}) <= 1
+
+
+def test_a_view_held_before_but_given_up_is_the_other_view() -> None:
+    # Minutes say it of the speaker; people say it of themselves.
+    for text, sign in (
+        (
+            "7.10 Cllr Doyle said he had opposed the idea last year, but a fenced tent closing"
+            " at 8pm met his concerns and he would support it.",
+            +1,
+        ),
+        ("I opposed it last year but now I support it.", +1),
+        ("Mrs Lee said she had supported the plan at first, but the costs changed her mind.", -1),
+        ("Mr Ali said he had opposed the road for years.", -1),
+    ):
+        found = cue(text)
+        assert found is not None and found.sign == sign, text
