@@ -719,6 +719,17 @@ class _Linker:
     def _explicit_target(self, doc: Doc, who: str) -> tuple[int | None, str]:
         """A named person's latest comment, else the reply link; (None, "") without either.
         Naming can be the cue itself ("I'm with Bruno", "Gio is right", "same as Dimitri")."""
+        if (
+            doc.cue is None
+            and self.names
+            and doc.comment.author is None  # (minutes: who seconds stands with who proposes)
+            and "seconded by" in doc.comment.text
+            and (target := self._seconder(doc, who)) is not None
+        ):
+            # "Cllr Okafor proposed that the byelaw be suspended ..., seconded by Cllr
+            # Lindqvist": the two stand together.
+            doc.cue = Cue(+1, 1.0, "agree", addressed=False)
+            return target, "named"
         # Nobody to name when the thread has no names and no name-free word ("op", "above")
         # is in the comment's own sentences (`doc.words` holds any of them that is): no folding.
         if doc.spans and (
@@ -769,6 +780,18 @@ class _Linker:
             if target is not None:
                 return target, "reply"
         return None, ""
+
+    def _seconder(self, doc: Doc, who: str) -> int | None:
+        """The latest comment of the person a minute names as seconding its speaker."""
+        found = _SECONDED_BY.search(doc.comment.text)
+        if found is None:
+            return None
+        name = found.group(1)
+        speaker = self.names.get(name.casefold()) or self.names.get(name.split()[-1].casefold())
+        if speaker is None or speaker == who:
+            return None
+        target = self.latest.get(speaker)
+        return target if target is not None and target < doc.index else None
 
     def _trailing_name(self, doc: Doc) -> str | None:
         b, e = doc.spans[0]
@@ -1255,6 +1278,12 @@ def set_speakers(docs: list[Doc]) -> None:
 # Minutes: "Cllr Dasgupta proposed an amendment that ...", and backing it.
 _MOVES_AMENDMENT = re.compile(
     r"\b(?:proposed|moved|tabled|put forward|proposes|moves) an amendment\b", re.IGNORECASE
+)
+# "..., seconded by Cllr Lindqvist": a title, then a name of one or two words.
+_SECONDED_BY = re.compile(
+    r"\bseconded by (?:(?:" + "|".join(sorted(TITLES)) + r")\.? )?"
+    r"((?-i:[A-Z])[\w'\-]+(?: (?-i:[A-Z])[\w'\-]+)?)",
+    re.IGNORECASE,
 )
 _BACKS_AMENDMENT = re.compile(
     r"\b(?:seconded|supported|backed|seconds|supports|backs) the amendment\b", re.IGNORECASE

@@ -3740,3 +3740,24 @@ def test_a_view_held_before_but_given_up_is_the_other_view() -> None:
     ):
         found = cue(text)
         assert found is not None and found.sign == sign, text
+
+
+def test_who_seconds_a_motion_stands_with_who_proposes_it() -> None:
+    # "..., seconded by Cllr Lindqvist": the seconder is with the proposer, not answered back
+    # by them (a name at the end of a minute is no reply to that person).
+    got = sides(
+        pasted(
+            "7.1 The Chair introduced a request to run a beer tent on the recreation ground.",
+            "7.2 Cllr Okafor spoke in favour, saying the profit would go to the defibrillator.",
+            "7.3 Cllr Pettit opposed the request, noting that the byelaws forbid alcohol.",
+            "7.4 Cllr Lindqvist said neighbouring villages have had beer tents for years.",
+            "7.5 Cllr Brabazon said the play area is forty metres from the tent.",
+            "7.6 Cllr Pettit proposed that the request be refused, seconded by Cllr Brabazon;"
+            " the motion fell.",
+            "7.7 Cllr Okafor proposed that the byelaw be suspended on condition that the tent"
+            " is fenced, seconded by Cllr Lindqvist.",
+        )
+    )
+    assert got[3] is not None and got[3] == got[1] == got[6]
+    assert got[4] is not None and got[4] == got[2] == got[5]
+    assert apart(got, 1, 2)
