@@ -176,6 +176,9 @@ OWN_RETRACTION = re.compile(
     r"|sorry (?:everyone|all|guys|folks|y'?all)|deleting (?:it|that|this|the \w+|my \w+)"
     # "oh sorry ... my fault", "sorry stan, spread that one without checking", "Ah shoes.
     # That'll be what I saw then, sorry"
+    # "sorry Jo, mate clearly got it wrong" (not "you got it wrong": that denies)
+    r"|(?:\bi|my [\w\-]+|mate|friend|source|mum|dad|cousin|uncle|neighbou?r|he|she|they)"
+    r"(?: clearly| must have| must've| obviously)? got (?:it|that|this) wrong"
     r"|retracting|my (?:fault|mistake)|(?:spread|shared|posted|passed on) (?:that|this|it)"
     r"(?: one)? without checking|(?:that'?ll|that must|must) (?:be|have been) what"
     r" (?:i|she|he|they|we) (?:saw|heard|read|meant))\b",

@@ -203,7 +203,12 @@ class _Linker:
         # reports.
         self.opening_head = _head(docs[self.opening]) if self.opening is not None else ""
         # An answer replying to a question the opening asks is no contrast with the asker.
-        self.opening_asks = self._opening_asks(thread.title if self.tree else None)
+        # "saw on the village group that the fete is off ... anyone know more?": a report that
+        # asks only for news of itself asks nothing to be weighed; replies confirm or deny it.
+        self.asks_news = self.opening is not None and _asks_only_for_news(docs[self.opening])
+        self.opening_asks = not self.asks_news and self._opening_asks(
+            thread.title if self.tree else None
+        )
         # "Post what you baked this weekend": a show-and-tell, whose replies talk, not argue.
         self.invites = self._invites(thread.title)
         # "raised beds or just dig the ground?": answers pick an option (`sides._pick_edges`);
@@ -214,7 +219,9 @@ class _Linker:
         # "X is closing / stopping / being axed": a report that something ends, which "it
         # stays", "as normal" deny (`_insider_denies`).
         # "the trip is cancelled??": a report, for all its marks
-        self.incredulous = self.opening is not None and reports_incredulously(docs[self.opening])
+        self.incredulous = self.asks_news or (
+            self.opening is not None and reports_incredulously(docs[self.opening])
+        )
         self.reports_an_end = bool(self.opening_head) and (
             _ENDS.search(self.opening_head) is not None
             or (bool(thread.title) and _ENDS.search(thread.title or "") is not None)
@@ -597,7 +604,7 @@ class _Linker:
         where the opening reports something; where it reports that something ends ("the Anchor
         is stopping open mic"), saying it goes on denies it too ("landlord here. open mic
         stays")."""
-        if not doc.spans or self.poll:
+        if not doc.spans or (self.poll and not self.incredulous):
             return False
         negated = not doc.words.isdisjoint(DENIAL_WORDS)
         b, e = doc.spans[0]
@@ -690,7 +697,7 @@ class _Linker:
             return None
         b, e = opening.spans[0]
         first = opening.comment.text[b:e].rstrip()
-        if first.endswith("?") and not _told_as_report(first):
+        if first.endswith("?") and not (self.asks_news or _told_as_report(first)):
             return None
         b, e = doc.spans[0][0], doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]
         return doc.comment.text[b:e]
@@ -1433,6 +1440,35 @@ def reports_incredulously(doc: Doc) -> bool:
         return False
     b, e = doc.spans[0]
     return _told_as_report(doc.comment.text[b:e].rstrip())
+
+
+def _asks_only_for_news(doc: Doc) -> bool:
+    """Whether a comment opens with a statement and its only questions in its first sentences
+    ask for news of it ("anyone know more?", "can anyone confirm?", "is this true?")."""
+    if not doc.spans:
+        return False
+    head = _head(doc)[doc.spans[0][0] :]
+    if "?" not in head:
+        return False
+    # (a chat's sentences run on in lower case: "... the dog show. kids will be gutted.
+    # anyone know more?" is one span)
+    parts = _CLAUSE_END.split(head.strip())
+    if len(parts) < 2 or "?" in parts[0]:
+        return False
+    return all(_ASKS_NEWS.match(part) is not None for part in parts if "?" in part)
+
+
+_CLAUSE_END = re.compile(r"(?<=[.!?])\s+")
+# A question that asks only for news of what was just told.
+_ASKS_NEWS = re.compile(
+    r"\W*(?:(?:does|do|did|has|have) )?(?:anyone|anybody|any ?1|any of you|you guys|y'?all)"
+    r"(?: else)? (?:know|knows|heard|hear|seen|got) (?:any ?more|more|anything|owt|any details"
+    r"|what'?s (?:going on|happening)|why|if (?:it|this|that)'?s? (?:is )?true)\W*$"
+    r"|\W*(?:can|could) (?:anyone|anybody|someone|somebody) confirm\b[^?]*\?\W*$"
+    r"|\W*any (?:news|updates?|info|more info|details)\b[^?]{0,30}\?\W*$"
+    r"|\W*(?:is|was) (?:this|it|that) (?:actually |really )?true\W*$",
+    re.IGNORECASE,
+)
 
 
 def _told_as_report(sentence: str) -> bool:

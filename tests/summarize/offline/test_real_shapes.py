@@ -3761,3 +3761,55 @@ def test_who_seconds_a_motion_stands_with_who_proposes_it() -> None:
     assert got[3] is not None and got[3] == got[1] == got[6]
     assert got[4] is not None and got[4] == got[2] == got[5]
     assert apart(got, 1, 2)
+
+
+def test_a_report_that_asks_for_news_of_itself_is_denied_by_an_insider() -> None:
+    # "... the fete is off this year ... anyone know more?" reports; it asks nothing to be
+    # weighed. "Sue from the fete committee here. The fete is ON ... as usual." denies it.
+    posts = [
+        (
+            "ashby_local",
+            "saw on the village facebook group that the fete is off this year because the"
+            " committee cant get insurance for the bouncy castle. kids will be gutted. anyone"
+            " know more?",
+            None,
+        ),
+        ("hannah", "source? that facebook post got deleted within an hour", "p1"),
+        ("ashby_local", "yeah it got deleted which is kind of suspicious in itself?", "p2"),
+        ("tim", "its true, my mum's in the WI and they've been told not to bother baking", "p1"),
+        (
+            "fete_committee",
+            "Hi all, Sue from the fete committee here. The fete is ON, Saturday 11th July on the"
+            " rec as usual. We did have trouble getting cover for the dog show, which is"
+            " probably where this came from.",
+            "p1",
+        ),
+        ("tim", "ah ok, must have got the wrong end of it from mum. sorry", "p5"),
+    ]
+    ids = ["reddit_t3_post", *(f"reddit_t1_c{n}" for n in range(1, len(posts)))]
+    # (a Reddit comment under the post has no parent: it answers the post, `bot.ingest.web`)
+    by_p = {f"p{n}": i for n, i in enumerate(ids, 1) if n > 1}
+    reddit = Thread(
+        comments=tuple(
+            Comment(id=i, author=a, text=t, reply_to=by_p.get(r or ""))
+            for i, (a, t, r) in zip(ids, posts, strict=True)
+        ),
+        source="reddit",
+        title="Little Ashby fete cancelled this year??",
+    )
+    got = sides(reddit)
+    assert apart(got, 4, 3)  # the committee against the one who backed the report
+    assert got[4] == got[1]  # with the one who asked for a source
+
+
+def test_a_poster_whose_source_got_it_wrong_gives_the_report_up() -> None:
+    from bot.summarize.offline.cues import OWN_RETRACTION
+
+    for text in (
+        "oh thank god. sorry Jo, mate clearly got it wrong.",
+        "my cousin must have got it wrong then",
+        "ok I got that wrong, sorry",
+    ):
+        assert OWN_RETRACTION.search(text), text
+    for text in ("you got it wrong, it's the sound company", "they never got it wrong before"):
+        assert not OWN_RETRACTION.search(text), text
