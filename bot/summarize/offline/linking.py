@@ -179,6 +179,9 @@ class _Linker:
                 if len(pieces) > 1:
                     # "kettle_kate" is "kettle" and "kate" ("+1 kate", "kate's right")
                     heads.update((pieces[0], pieces[-1]))
+                elif (camel := _CAMEL_HEAD.match(parts[0])) is not None:
+                    # "DanTheLutz" is "dan" ("agree with dan")
+                    heads.add(camel.group(1).casefold())
             for head in heads:
                 if len(head) > 2 and head.isalpha() and head not in STOPWORDS:
                     given.setdefault(head, set()).add(name)
@@ -1802,6 +1805,8 @@ _UNSURPRISED = re.compile(
 _ROLE = re.compile(r"\s*\([^()]*\)\s*$")  # a role after a name: "R13 (Ramblers)"
 _REDDIT_USER = re.compile(r"^(?:/?u/|@)", re.IGNORECASE)
 _HANDLE_SPLIT = re.compile(r"[_.\-\d]+")
+# A handle in camel case: its first word ("DanTheLutz", "MossyMaria"), before a capital.
+_CAMEL_HEAD = re.compile(r"(?:/?u/|@)?([A-Z][a-z]{2,})(?=[A-Z])")
 
 
 def _asks(doc: Doc) -> bool:

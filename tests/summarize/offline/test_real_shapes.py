@@ -3813,3 +3813,21 @@ def test_a_poster_whose_source_got_it_wrong_gives_the_report_up() -> None:
         assert OWN_RETRACTION.search(text), text
     for text in ("you got it wrong, it's the sound company", "they never got it wrong before"):
         assert not OWN_RETRACTION.search(text), text
+
+
+def test_a_camel_case_handle_is_named_by_its_first_word() -> None:
+    # "agree with dan" names DanTheLutz, not the one who spoke last.
+    got = sides(
+        thread(
+            "kasia_m: starting the 10 week adult learn to skate course in jan. rent skates or buy"
+            " my own?",
+            "DanTheLutz: buy. rental skates are blunt, you'll learn twice as fast in your own",
+            "ruthie: rent for the first few weeks and see if you even like it. beginner skates"
+            " are £80 minimum",
+            "DanTheLutz: £80 is 10 weeks of rental anyway",
+            "ruthie: and then you buy the wrong size because you dont know how they should fit",
+            "tobi: agree with dan, i rented for a term and every week was a different pair",
+        )
+    )
+    assert got[5] is not None and got[5] == got[1] == got[3]
+    assert apart(got, 5, 4)
