@@ -2233,7 +2233,11 @@ _OPTION_EDGE = re.compile(r"[,:;(]|\b(?:between|either|choose|pick|prefer)\b", _
 _RIGHT_EDGE = re.compile(
     # ("a couch to 5k app": "to" before a number is inside the name)
     r"\s(?:for|on|in|at|to(?!\s+\d)|with|this|next|when|if|because|during|from|by|then|first|instead"
-    r"|now|later|tonight|today)\b",
+    r"|now|later|tonight|today"
+    # ("is a decanter or an aerator worth it?", "is python or rust better?", "would a kindle or a
+    # kobo be the best option?": what is said of both options, not the second's name)
+    r"|worth|better|best|worse|worst|cheaper|easier|harder|nicer|safer|faster|quicker|more|less"
+    r"|preferable|recommended|be|any good)\b",
     _I,
 )
 

@@ -3831,3 +3831,15 @@ def test_a_camel_case_handle_is_named_by_its_first_word() -> None:
     )
     assert got[5] is not None and got[5] == got[1] == got[3]
     assert apart(got, 5, 4)
+
+
+def test_what_a_question_says_of_both_options_is_not_the_second_option() -> None:
+    from bot.summarize.offline.cues import question_options
+
+    for question, options in (
+        ("is a decanter or one of those pour-through aerators worth it?", ("decanter", "aerator")),
+        ("is python or rust better for beginners?", ("python", "rust")),
+        ("are the cabins or the hotel cheaper?", ("cabin", "hotel")),
+        ("would a kindle or a kobo be the best option?", ("kindle", "kobo")),
+    ):
+        assert question_options(question) == options, question
