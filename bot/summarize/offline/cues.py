@@ -2203,10 +2203,12 @@ _PICK = re.compile(
     r"|(?:it )?has to be)\s+(?:the\s+|a\s+|an\s+)?" + _WORD,
     _I,
 )
-# "The cabins, no question.", "hotel for me.", "Rust, honestly."
+# "The cabins, no question.", "hotel for me.", "Rust, honestly.", "aerator for weeknight
+# stuff imo".
 _PICKED = re.compile(
     _LEAD + r"(?:the\s+)?" + _WORD + r"(?:\s+for me\b|\s*,\s*(?:no question|honestly|definitely"
-    r"|obviously|easily|hands down|every time|of course)\b|\s*,?\s*(?:for sure|100%)(?!\w))",
+    r"|obviously|easily|hands down|every time|of course)\b|\s*,?\s*(?:for sure|100%)(?!\w)"
+    r"|(?:\s+for(?:\s+[\w'\-]+){1,4})?\s*,?\s+(?:imo|imho|tbh|personally)\b)",
     _I,
 )
 _PICK_WORDS = (
@@ -2223,6 +2225,10 @@ _PICK_WORDS = (
     "start with",
     "has to be",
     "for me",
+    "imo",
+    "imho",
+    "tbh",
+    "personally",
     ",",
     "for sure",
     "100%",

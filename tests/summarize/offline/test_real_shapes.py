@@ -3843,3 +3843,20 @@ def test_what_a_question_says_of_both_options_is_not_the_second_option() -> None
         ("would a kindle or a kobo be the best option?", ("kindle", "kobo")),
     ):
         assert question_options(question) == options, question
+
+
+def test_an_option_named_with_imo_is_picked() -> None:
+    got = sides(
+        thread(
+            "Fenna: ok wine people, for cheap weeknight reds is a decanter or one of those"
+            " pour-through aerators worth it? got £30 of birthday money",
+            "Rob: decanter. a plain glass one is like £15 and it looks nice on the table",
+            "Suki: aerator for weeknight stuff imo, you pour a glass and its done. nobody's"
+            " decanting a tuesday merlot",
+            "Rob: you'd be surprised, i decant everything, takes 2 mins",
+            "Suki: the 20 min thing is fine if you remember, i never remember. aerator = zero"
+            " thinking",
+        )
+    )
+    assert apart(got, 1, 2)
+    assert got[3] == got[1] and got[4] == got[2]
