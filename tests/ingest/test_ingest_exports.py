@@ -304,6 +304,9 @@ def test_csv_and_txt_flag_bots_by_name() -> None:
         ("Abbot", "brackenfield is cancelled"),
         ("talbot_j", "source?"),
         ("robot.fan", "no way"),
+        ("Yarnbot", "Reminder: the swap meet is on the 30th"),
+        ("Talbot", "lace without blocking is a dishcloth"),
+        ("robot", "beep"),
     ]
     csv_text = "AuthorID,Author,Date,Content,Attachments,Reactions\n" + "".join(
         f'"1","{name}","14/03/2024 10:3{i}","{text}","",""\n' for i, (name, text) in enumerate(rows)
@@ -311,7 +314,7 @@ def test_csv_and_txt_flag_bots_by_name() -> None:
     txt = "".join(
         f"[3/14/2024 10:3{i} AM] {name}\n{text}\n\n\n" for i, (name, text) in enumerate(rows)
     )
-    expected = [True, True, True, True, False, False, False]
+    expected = [True, True, True, True, False, False, False, True, False, False]
     for source, kind in (
         (InputSource(name="festival.csv", data=csv_text.encode()), "discord-csv"),
         (InputSource(name="festival.txt", data=txt.encode()), "discord-txt"),
