@@ -74,6 +74,8 @@ _REPORTED_AGAINST = (
     r"|\b(?:raised|expressed|voiced) (?:serious |strong |grave |real )?concerns? (?:about|over"
     r"|that|regarding|at)\b"
 )
+# "a strong no from me", "big yes from me": a vote said firmly.
+_FIRM = r"(?:(?:strong|firm|hard|big|definite|solid|huge|massive) )?"
 # A vote cast in so many words, in any sentence: "I'll be voting no.", "I'd vote for it".
 _VOTING = (
     r"\bI(?:'ll| will|'d| would|'m| am)? (?:be )?(?:definitely |probably |still |also )?"
@@ -320,12 +322,14 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     (
         "disagree",
         ("from me", "vote no"),
-        r"(?:^|[.!?]\s+)\W*(?:so )?(?:still )?(?:a )?no from me\b|\bvote no (?:for|from) me\b",
+        r"(?:^|[.!?]\s+)\W*(?:so )?(?:still )?(?:a )?" + _FIRM + r"no from me\b"
+        r"|\bvote no (?:for|from) me\b",
     ),
     (
         "agree",
         ("from me", "vote yes"),
-        r"(?:^|[.!?]\s+)\W*(?:so )?(?:still )?(?:a )?yes from me\b|\bvote yes (?:for|from) me\b",
+        r"(?:^|[.!?]\s+)\W*(?:so )?(?:still )?(?:a )?" + _FIRM + r"yes from me\b"
+        r"|\bvote yes (?:for|from) me\b",
     ),
     # A rumour's deniers and doubters: "please stop spreading this", "are you sure?", "for
     # real?", "pics or it didn't happen".
@@ -939,7 +943,7 @@ _CLAIM_VOTE = re.compile(
     # A deliberation's votes: "Against.", "Still no.", "I'm leaning towards yes", "I have
     # strong reservations".
     r"|(?:strongly |fully |firmly |very much |wholeheartedly |totally |completely )?"
-    r"(?:against|opposed|in favou?r)|(?:so )?(?:still )?(?:a )?(?:no|yes) from me"
+    r"(?:against|opposed|in favou?r)|(?:so )?(?:still )?(?:a )?" + _FIRM + r"(?:no|yes) from me"
     r"|(?:so )?still (?:a )?(?:no|yes)"
     r"|(?:wholeheartedly |fully |strongly |totally |100% )?support(?:ed)?(?=\s*[.!]|\W*$)"
     r"|(?:I |we )?(?:strongly |firmly |also |still )?(?:object|oppose)(?=\s*[.!]|\W*$)"

@@ -3860,3 +3860,13 @@ def test_an_option_named_with_imo_is_picked() -> None:
     )
     assert apart(got, 1, 2)
     assert got[3] == got[1] and got[4] == got[2]
+
+
+def test_a_firm_no_or_yes_from_me_is_a_vote() -> None:
+    for text, sign in (
+        ("strong no from me. half of us learned to read music BY being in a choir.", -1),
+        ("a firm no from me tbh", -1),
+        ("big yes from me, we wasted weeks on the motet", +1),
+    ):
+        found = cue(text)
+        assert found is not None and found.sign == sign and found.vote == 2, text
