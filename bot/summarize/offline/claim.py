@@ -235,6 +235,13 @@ class Claim:
 
 # The auxiliaries of a report that something is or happened ("has opened", "is closing").
 _REPORT_AUX = frozenset("has have is are was were".split())
+# Verbs that put a measure forward, and measures named by a verb's own word: "recommend a
+# ban", "introduce a cap", "impose a charge".
+_LIGHT_VERBS = frozenset(
+    "recommend recommends propose proposes introduce introduces impose imposes support approve "
+    "adopt bring have want".split()
+)
+_ACTION_NOUNS = frozenset("ban cap charge levy limit tax fine trial curfew".split())
 
 
 def read_claim(text: str) -> Claim | None:
@@ -266,6 +273,8 @@ def read_claim(text: str) -> Claim | None:
         return Claim(verbs, words, negated, pronoun) if verbs else None
     first_content = next((i for i, t in enumerate(toks) if _content(t)), None)
     aux = next((i for i, t in enumerate(toks) if t in _AUX), None)
+    if toks[0] == "to":
+        aux = 0  # "(whether) to recommend a ban on night flights": the infinitive's verb
     pronoun = next((t for t in toks[: aux or 0] if t in _SUBJECT_PRON), None)
     if aux is not None:
         verb = next(
@@ -277,7 +286,14 @@ def read_claim(text: str) -> Claim | None:
         if toks[aux] in _REPORT_AUX and pronoun is None and not negated:
             head = next((root(t) for t in reversed(toks[:aux]) if _content(t)), None)
         numbers = frozenset(t for t in toks[:aux] if t.isdigit())
-        return Claim(frozenset({root(verb)}), words, negated, pronoun, head=head, numbers=numbers)
+        measure = None
+        if verb in _LIGHT_VERBS:
+            # "whether to recommend a ban on night flights": the ban is what is at stake ("I'd
+            # ban them" restates it), as much as recommending it.
+            following = toks[toks.index(verb, aux + 1) + 1 :][:3]
+            measure = next((t for t in following if _content(t)), None)
+        stated = {root(verb), root(measure)} if measure in _ACTION_NOUNS else {root(verb)}
+        return Claim(frozenset(stated), words, negated, pronoun, head=head, numbers=numbers)
     if first_content is None:
         return None
     # No auxiliary ("Remote work makes juniors worse"): the verb is a content word right after

@@ -3870,3 +3870,22 @@ def test_a_firm_no_or_yes_from_me_is_a_vote() -> None:
     ):
         found = cue(text)
         assert found is not None and found.sign == sign and found.vote == 2, text
+
+
+def test_a_question_whether_to_recommend_a_ban_is_restated_by_banning() -> None:
+    claim = read_claim("to recommend a ban on night flights between 11 and 6")
+    assert claim is not None and "ban" in claim.verbs
+    got = sides(
+        thread(
+            "Facilitator: Right, table three. The question is whether to recommend a ban on"
+            " night flights between 11 and 6. Who wants to start?",
+            "Joan: I live under the flight path. Two, three planes after midnight and I'm awake"
+            " till four. I'd ban them, simple as that.",
+            "Marcus: But the airport said the night freight is 300 jobs. Ban the flights and"
+            " those jobs go to another airport.",
+            "Colin: I'm against it altogether. The airport was there before the houses.",
+            "Hafsa: I'm with Joan, at least for the passenger flights.",
+        )
+    )
+    assert apart(got, 1, 3)
+    assert got[4] == got[1]
