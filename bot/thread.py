@@ -6,9 +6,18 @@ Models are frozen so that a thread can be shared between tasks without copies.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+# A bot's name, for the exports that do not flag bots (DiscordChatExporter's TXT and CSV):
+# "BirdLogBot", "Carl-bot", "roll_bot", "Quiz Bot", "BOT", "Yarnbot". Not "Abbot", "Talbot",
+# "Turbot" or "robot".
+BOT_NAME = re.compile(
+    r"(?:[a-z0-9]Bot|[\s_.\-][Bb]ot|BOT|[A-Za-z]{3,}(?<![Tt]al)(?<![Tt]ur)bot)(?:#\d{4})?$"
+    r"|^[Bb]ot[\s_.\-]"
+)
 
 
 class Copy(BaseModel):

@@ -23,7 +23,7 @@ from bot.ingest.quotes import resolve_quote_replies
 from bot.ingest.schema import SiteModel, Snowflake, validate
 from bot.ingest.source import fail
 from bot.ingest.timestamps import infer_date_order, parse_date_time, parse_iso
-from bot.thread import Comment, Thread
+from bot.thread import BOT_NAME, Comment, Thread
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +44,6 @@ _SYSTEM_TEXT = re.compile(
     r"|Started a thread\.|Joined the server\."
 )
 
-# A bot's name, for the exports that do not flag bots (DiscordChatExporter's TXT and CSV):
-# "BirdLogBot", "Carl-bot", "roll_bot", "Quiz Bot", "BOT", "Yarnbot". Not "Abbot", "Talbot",
-# "Turbot" or "robot".
-BOT_NAME = re.compile(
-    r"(?:[a-z0-9]Bot|[\s_.\-][Bb]ot|BOT|[A-Za-z]{3,}(?<![Tt]al)(?<![Tt]ur)bot)(?:#\d{4})?$"
-    r"|^[Bb]ot[\s_.\-]"
-)
 _TXT_RULE = re.compile(r"^={10,}[ \t]*$")
 _TXT_FOOTER = re.compile(r"^Exported [\d,.\s\u00a0\u202f']+ message\(s\)[ \t]*$")
 # `[3/14/2024 10:32 AM] alice` (with ` (pinned)` on pinned messages). The brackets are short

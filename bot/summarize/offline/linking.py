@@ -21,7 +21,6 @@ from bisect import bisect_left
 from collections import deque
 from dataclasses import dataclass, replace
 
-from bot.ingest.exports import BOT_NAME as _BOT_NAME
 from bot.summarize.offline.claim import (
     Claim,
     denies,
@@ -57,6 +56,7 @@ from bot.summarize.offline.cues import (
 from bot.summarize.offline.model import ROOT, Cue, Doc, Reporter
 from bot.summarize.text import STOPWORDS
 from bot.textfold import fold_chars
+from bot.thread import BOT_NAME as _BOT_NAME
 from bot.thread import Thread
 
 # Sources whose comments without a reply link answer the story (tree.py's convention).
