@@ -38,7 +38,9 @@ EngineName = Literal["offline", "llm"]
 #     consultation responses' own votes; minutes' "replied that" and seconded amendments
 # 15: "R1, resident." labels, third-person votes, "Keep it.", responses named by number, role or
 #     point; minutes' speakers of any role; "still opposed" is no change of view
-OFFLINE_ENGINE_VERSION = "offline-15"
+# 16: bots named in TXT/CSV exports, lettered minutes, "seconded by", views given up, reports
+#     asking for news, "whether to recommend a ban", floor questions, "imo" picks
+OFFLINE_ENGINE_VERSION = "offline-16"
 """The offline engine's version, part of its cache keys: bump it when its output changes. Kept
 here, not in `bot.summarize.offline`, so that a cache hit need not import the engine."""
 
