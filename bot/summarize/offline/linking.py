@@ -294,6 +294,28 @@ class _Linker:
         ):
             # "R12, resident. As R2. ...": agrees with that response (`_ordinal_response`)
             doc.cue = Cue(+1, 1.0, "agree")
+        if (
+            doc.label is not None
+            and (opens := _RESPONSE_OPENS.match(comment.text, doc.body, doc.body + 60)) is not None
+            and (doc.cue is None or doc.cue.kind == "claim")
+        ):
+            # A summary of responses: "R3, the club, supports and proposes that no events be
+            # held in the nesting season", "R4, dog walker, objects on the grounds of parking",
+            # "R7, the ecologist, does not object provided ...": the label's verb is the vote,
+            # whatever the rest proposes; "R5, agrees with R2 and adds ..." agrees with R2.
+            if opens.group("named"):
+                doc.cue = Cue(+1 if opens.group("named")[0].lower() == "a" else -1, 1.0, "agree")
+            else:
+                sign = 1 if opens.group("backs") else -1
+                doc.cue = Cue(
+                    sign,
+                    1.0,
+                    "agree" if sign > 0 else "disagree",
+                    addressed=False,
+                    vote=2,
+                    about_claim=True,
+                )
+            doc.disagrees = doc.cue.sign < 0
         vote = doc.cue.sign if doc.cue is not None and self._votes(doc.cue) else 0
         target, how = self._explicit_target(doc, who)
         if (
@@ -1369,6 +1391,13 @@ def _response_vote(text: str, body: int, keeps: bool = False) -> int:
     return 1 if backs else -1
 
 
+# The verb a summary of responses puts after a respondent's label (`reading._RESPONDENT`).
+_RESPONSE_OPENS = re.compile(
+    r"\W*(?:(?P<backs>(?:strongly |fully |broadly )?(?:supports|welcomes)|(?:does not|doesn't)"
+    r" object|has no objection)|(?P<opposes>(?:strongly )?(?:objects|opposes))"
+    r"|(?P<named>(?:agrees|disagrees) with))\b",
+    re.IGNORECASE,
+)
 # Reporting verbs of minutes that answer the one reported before, and that ask.
 _REPLIES = frozenset({"replied", "responded", "countered", "retorted"})
 _ASKED = frozenset({"asked", "queried", "wondered", "questioned"})

@@ -129,13 +129,21 @@ def read(
 # "R1 (resident, Hollins Lane): I object.", "Respondent 12: ...", "Cllr Amadi (Labour): ...":
 # a consultation's or a meeting's respondents, each line led by who speaks. A label needs a
 # number or a role in brackets, so that "Proposal: ..." or "Edit: ..." is never a speaker.
+# What a respondent's label is followed by in a summary of responses: their vote or remark.
+_VOTE_VERB = (
+    r"(?:supports?|objects?|opposes?|agrees?|disagrees?|welcomes?|does not|doesn't|has no"
+    r"|have no|makes no|asks|adds|comments|notes|raises|questions|proposes|suggests)\b"
+)
 _RESPONDENT = re.compile(
     r"(?P<name>[A-Z][\w'.-]{0,30}(?: [A-Z0-9][\w'.-]{0,30}){0,2})"
     # "Response 4 (resident): ...", "Response 4 (resident) – ...", "Response 4 — resident — ..."
     r"(?:[ \t]+[–—][ \t]+(?P<dashed>[^–—\n:]{1,80}?)[ \t]+[–—]"
     r"|(?: \((?P<role>[^()\n]{1,80})\))?(?::|[ \t]+[–—])"
-    # "R1, resident of Church Lane. Objects. ...": a numbered label, its role up to a full stop
-    r"|,[ \t]+(?P<comma>[^.,:;()\n]{1,60}(?:,[^.,:;()\n]{1,40})?)\.)[ \t]+(?=\S)"
+    # "R1, resident of Church Lane. Objects. ...": a numbered label, its role up to a full stop;
+    # "R1, local resident, supports. ...", "R9, objects.": up to the comma before a vote
+    r"|,[ \t]+(?P<comma>(?!" + _VOTE_VERB + r")[^.,:;()\n]{1,60}?"
+    r"(?:,(?![ \t]+" + _VOTE_VERB + r")[^.,:;()\n]{1,40})?)(?:\.|,(?=[ \t]+" + _VOTE_VERB + r"))"
+    r"|,(?=[ \t]+" + _VOTE_VERB + r"))[ \t]+(?=\S)"
 )
 _NOT_RESPONDENTS = frozenset(
     "item section page part step point question q a update edit note chapter rule option "

@@ -3889,3 +3889,27 @@ def test_a_question_whether_to_recommend_a_ban_is_restated_by_banning() -> None:
     )
     assert apart(got, 1, 3)
     assert got[4] == got[1]
+
+
+def test_a_summary_of_responses_with_the_vote_after_the_label() -> None:
+    # "R1, local resident, supports. ...": the label ends at the comma before the vote, and
+    # the verb after the label is the vote, whatever the rest proposes.
+    got = sides(
+        pasted(
+            "Summary of responses to the consultation on orienteering events in Bracken Woods."
+            " Respondents numbered in order of receipt.",
+            "R1, local resident, supports. There is nowhere nearer than forty minutes' drive.",
+            "R2, birdwatcher, objects. Runners off the paths will drive the nightjars off.",
+            "R3, Bracken Valley Orienteering Club, supports and proposes that no events be held"
+            " between April and July.",
+            "R4, dog walker, objects on the grounds of parking; the car park is full already.",
+            "R5, agrees with R2 and adds that the ground flora has only just recovered.",
+            "R6, asks whether events would close any footpaths.",
+            "R7, the county ecologist, does not object provided events avoid the nesting season.",
+            "R9, objects. Six is too many; two a year would be acceptable.",
+        )
+    )
+    assert apart(got, 1, 2)
+    assert got[1] == got[3] == got[7]
+    assert got[2] == got[4] == got[5] == got[8]
+    assert got[6] is None
