@@ -328,7 +328,14 @@ class _Linker:
             # "@gail_w yes please, me and my sister!" to "anyone want to share a car up?": the
             # yes answers what Gail asked, not the question debated
             doc.cue, doc.disagrees, vote = None, False, 0
-        if target is not None and vote and not self.tree:
+        if (
+            target is not None
+            and vote
+            and not self.tree
+            # ("@green_wood_gil yes that" to "what about a sharpening jig?": a yes to what
+            # someone asked, not to the question debated)
+            and (target == self.opening or not _asks(self.docs[target]))
+        ):
             doc.vote = vote  # "nah Cheng said it": agrees with Cheng and votes no
         if doc.cue is not None and doc.cue.about_claim and doc.index != self.opening:
             target, how = ROOT, "root"
@@ -517,7 +524,15 @@ class _Linker:
         # Nor their "anyone got spare redstone?": "agree with Kelp" agrees with what Kelp said.
         if doc.speaker and (
             doc.cue is not None
-            or not (doc.junk or doc.praise or doc.off_topic or only_questions_in(doc))
+            or not (
+                doc.junk
+                or doc.praise
+                # (a statement that shares no term with the thread is still the argument of
+                # one who has made no other: "they scrape, they don't cut" to "carbide tools
+                # are fine for beginners")
+                or (doc.off_topic and doc.speaker in self.latest)
+                or only_questions_in(doc)
+            )
         ):
             self.latest[doc.speaker] = doc.index
         if doc.cue is not None or not doc.junk:

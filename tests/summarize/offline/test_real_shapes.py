@@ -3913,3 +3913,26 @@ def test_a_summary_of_responses_with_the_vote_after_the_label() -> None:
     assert got[1] == got[3] == got[7]
     assert got[2] == got[4] == got[5] == got[8]
     assert got[6] is None
+
+
+def test_a_named_persons_only_statement_is_answered_and_a_yes_to_a_question_is_no_vote() -> None:
+    # "they scrape, they don't cut" shares no word with the opening, but it is Stan's view:
+    # "agree with stan" agrees with it. "@gil yes that" answers what Gil asked, not the claim.
+    got = sides(
+        thread(
+            "fine_dust_fran: honestly carbide tools are fine for beginners. no sharpening, you"
+            " just rotate the cutter, and they get turning on day one",
+            "skew_chisel_stan: they scrape, they don't cut. you never learn to ride the bevel"
+            " and your finish is always rubbish",
+            "fine_dust_fran: @skew_chisel_stan half the people at the club nights never turn again"
+            " because they spend the first three evenings at the grinder. carbide keeps them",
+            "burl_betty: agree with stan. i started carbide and it took me a year to unlearn it",
+            "pen_kit_priya: for pens and small stuff carbide is all i use, works great",
+            "green_wood_gil: what about a sharpening jig for the grinder? takes most of the"
+            " fiddle out of it",
+            "skew_chisel_stan: @green_wood_gil yes that, a jig and a proper spindle gouge beats"
+            " any carbide tool",
+        )
+    )
+    assert apart(got, 0, 3)
+    assert got[3] == got[6]
