@@ -2338,6 +2338,7 @@ def _in_order(letters: str, word: str) -> bool:
 
 
 # (Tried only where a run of stops begins: a long run costs its length, not its square.)
+_ANSWER_NUMBER = re.compile(r"(?<![\w.])(\d{1,4}(?:\.\d{1,2})?)(?![\d])")
 _RUN_ON_STOP = re.compile(r"(?<![.!])[.!]+\s+(?=[a-z])")
 
 
@@ -2366,6 +2367,11 @@ def named_option(
     if stop is not None:
         sentence = sentence[: stop.start()]
     words = [w.casefold() for w in re.findall(r"[^\W\d_][\w\-]*", sentence)]
+    if options[0][:1].isdigit():
+        # Options that are numbers ("9.5mm or 10mm?"): "10mm.", "9.5. finer tip".
+        words = _ANSWER_NUMBER.findall(sentence)
+        named = {w for w in words if w in options}
+        return next(iter(named)) if len(named) == 1 else None
     folded = [as_option(team_word(w), options, aliases) or team_word(w) for w in words]
     named = {w for w in folded if w in options}
     if len(named) > 1:
@@ -2443,6 +2449,13 @@ def option_choices(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
         left, right = body.split(" or ", 1)
         if right.lstrip().lower().startswith(("not", "no ", "nah")):
             continue  # "Is it worth it or not?": a yes or no
+        numbers = _NUMBER_OPTIONS.match(f"{left.rstrip()} or {right.lstrip()}", 0)
+        if numbers is None:
+            numbers = _NUMBER_OPTIONS.search(f"{left.rstrip()} or {right.lstrip()}")
+        if numbers is not None and numbers.group(1) != numbers.group(2):
+            # "9.5mm or 10mm tip?", "a 27 or 29 inch wheel?": the numbers are the options (an
+            # answer says "10mm." or "9.5, finer tip")
+            return (numbers.group(1), numbers.group(2)), {}
         left = _OPTION_EDGE.split(left.rstrip(" ,"))[-1]
         if listed:
             left = _RIGHT_EDGE.split(left)[0]  # "a contract at £500/day": "a contract"
@@ -2532,6 +2545,12 @@ _MODAL_SUBJECT = re.compile(
 )
 # The preposition an option follows ("live in X"), and a second option's own verb and
 # preposition ("stay here in Y", "move to Y").
+# Two numbers either side of the "or" (a unit after either): "9.5mm or 10mm", "27 or 29 inch".
+_NUMBER_OPTIONS = re.compile(
+    r"(?<![\w.])(\d{1,4}(?:\.\d{1,2})?)\s?[a-z%\"']{0,4}\s+or\s+(\d{1,4}(?:\.\d{1,2})?)(?![\d.]\d)"
+    r"\s?[a-z%\"']{0,4}(?![\w])",
+    re.IGNORECASE,
+)
 _OPTION_SENTENCE_END = re.compile(r"(?<=[.!?\u2600-\u27bf\U0001f300-\U0001faff])\s+")
 _STRAIGHT_TO = re.compile(
     r"\s*(?:(?:go|going|jump|jumping|skip|skipping|move|head)\s+)?(?:straight|directly|right)"

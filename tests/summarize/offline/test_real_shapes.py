@@ -3936,3 +3936,23 @@ def test_a_named_persons_only_statement_is_answered_and_a_yes_to_a_question_is_n
     )
     assert apart(got, 0, 3)
     assert got[3] == got[6]
+
+
+def test_numbers_either_side_of_or_are_the_options() -> None:
+    from bot.summarize.offline.cues import question_options
+
+    assert question_options("9.5mm or 10mm tip?") == ("9.5", "10")
+    assert question_options("a 27 or 29 inch wheel for trails?") == ("27", "29")
+    got = sides(
+        thread(
+            "leah: buying my first proper cue. 9.5mm or 10mm tip? i mostly play league",
+            "sal: 9.5. finer tip, easier to put side on and most pros use 9.5 or less",
+            "rest: 10mm. more forgiving when you miscue and a league player isnt putting side on",
+            "sal: forgiving means you never learn to hit the ball centre",
+            "ken: rest's right, 10mm. you're paying to enjoy league night, not to be punished",
+            "gil: get the 9.75 and stop arguing lol",
+        )
+    )
+    assert apart(got, 1, 2)
+    assert got[4] == got[2]
+    assert got[5] is None
