@@ -158,6 +158,9 @@ RETRACT = (
     # "i've switched sides. it's soup", "consider me converted", "you've won me over"
     r"|\bI(?:'ve| have|'m| am)? (?:switched|switching|changed|changing) sides\b"
     r"|\b(?:consider me|I'?m|I am) (?:converted|sold)\b|\bwon me over\b"
+    # "You're right, I misread it. I've added a correction to the post."
+    r"|\bI(?: must have| must've| clearly| obviously)? (?:misread|misunderstood|misheard)"
+    r" (?:it|that|this|the \w+)\b"
 )
 _RETRACTS = re.compile(RETRACT, re.IGNORECASE | re.M)
 # The one who posted a report taking it back: "so probably not ours. my bad", "nvm, false

@@ -730,8 +730,15 @@ class _Linker:
         """A comment's first sentences, where the opening states something (its first sentence
         is not a question), whether or not its predicate could be read ("BREAKING: airport
         reinstating 100ml rule"); None otherwise."""
-        if self.opening is None or not doc.spans:
+        if not doc.spans:
             return None
+        if self.opening is None:
+            title = (self.title or "").rstrip()
+            if not (self.tree and title and not title.endswith("?")):
+                return None
+            # A link story titled with a report ("Waypunch, the orienteering timing app, is
+            # shutting down"): its top-level comments answer the title.
+            return doc.comment.text[doc.spans[0][0] : doc.spans[min(len(doc.spans), 3) - 1][1]]
         opening = self.docs[self.opening]
         if not opening.spans:
             return None
@@ -1840,6 +1847,7 @@ _UNSURPRISED = re.compile(
     r"(?:(?:(?:it |that |this )?(?:does ?n'?t|dont|doesnt|didn'?t|didnt|would ?n'?t|wouldnt"
     r"|won'?t|wont) surprise me"
     r"|(?:i'?m |im )?not (?:even |at all |one bit )?surprised|no surprise(?:s)?(?: there| here)?"
+    r"|(?:not|hardly) surprising|unsurprising"
     r"|sounds about right|(?:i )?(?:knew|called) it|(?:i )?(?:can )?(?:well )?believe it)"
     # ... where the phrase ends its clause: "knew it was fake" knew otherwise
     r"(?:\s+(?:tbh|honestly|ngl|lol|at all|tbf|tho|though|really))?\s*(?:[.!,;:\-\u2013\u2014]|$)"

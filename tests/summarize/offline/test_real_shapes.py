@@ -3956,3 +3956,43 @@ def test_numbers_either_side_of_or_are_the_options() -> None:
     assert apart(got, 1, 2)
     assert got[4] == got[2]
     assert got[5] is None
+
+
+def test_a_link_story_titled_with_a_report_is_backed_and_denied_by_its_comments() -> None:
+    from bot.summarize.offline.cues import retracts
+
+    assert retracts("You're right, I misread it. I've added a correction to the post.")
+    # A Hacker News link story has no post: its title is the report. "Not surprising." backs
+    # it; "One of the two people here. We're not shutting down." is an insider's denial.
+    story = Thread(
+        comments=(
+            Comment(
+                id="hn1",
+                author="contour_line",
+                text="Not surprising. The last app update was fourteen months ago.",
+            ),
+            Comment(
+                id="hn2",
+                author="relocate_me",
+                text="Read-only forums are normal for a two-person project. What's the source?",
+                reply_to="hn1",
+            ),
+            Comment(
+                id="hn3",
+                author="leg_split",
+                text="Two-person projects always say this right before they stop.",
+            ),
+            Comment(
+                id="hn4",
+                author="waypunch_dev",
+                text="One of the two people here. We're not shutting down. v1 servers go off in"
+                " June, v2 has been live since last year.",
+            ),
+        ),
+        source="hackernews",
+        title="Waypunch, the orienteering timing app, is shutting down",
+        url="https://news.example/item?id=1",
+    )
+    got = sides(story)
+    assert apart(got, 0, 3)
+    assert got[1] == got[3]
