@@ -1003,7 +1003,10 @@ _QUERY_SENTENCE = re.compile(
 # the other calls it otherwise (not "its not the best but its fine": a "but" grants it).
 _REFRAME = re.compile(
     r"\W*(?:that'?s|thats|that is|it'?s|its|it is) not (?:(?!but\b)[\w'\-]+ ){0,5}"
-    r"(?!but\b)[\w'\-]+[,;:]? (?:that'?s|thats|that is|it'?s|its|it is) (?!not\b)\w",
+    r"(?!but\b)[\w'\-]+[,;:]? (?:that'?s|thats|that is|it'?s|its|it is) (?!not\b)\w"
+    # "they're not for teaching technique, they're for getting 7 year olds through the door"
+    r"|\W*(?:they'?re|theyre|they are) not (?:(?!but\b)[\w'\-]+ ){0,5}"
+    r"(?!but\b)[\w'\-]+[,;:]? (?:they'?re|theyre|they are) (?!not\b)\w",
     _I,
 )
 _REFRAME_OPENS = frozenset({"th", "it"})

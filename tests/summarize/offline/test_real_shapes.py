@@ -3996,3 +3996,15 @@ def test_a_link_story_titled_with_a_report_is_backed_and_denied_by_its_comments(
     got = sides(story)
     assert apart(got, 0, 3)
     assert got[1] == got[3]
+
+
+def test_they_are_not_this_they_are_that_reframes() -> None:
+    found = cue(
+        "they're not for teaching technique, they're for getting 7 year olds through the door"
+        " without a £200 kit bill"
+    )
+    assert found is not None and found.sign < 0
+    assert (
+        cue("they're not here yet, they said ten") is None
+        or cue("they're not here yet, they said ten").sign >= 0
+    )
