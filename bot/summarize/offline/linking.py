@@ -696,7 +696,11 @@ class _Linker:
         if self.title and _OPINION_WORDS.search(self.title[:600]):
             return True
         if titled and self.title and len(self.title.split()) >= 3:
-            return False
+            # ... unless it asks for views: "Backing tracks instead of a band: is it killing
+            # the show?" (not "Little Ashby fete cancelled this year??", a report with marks)
+            asked = self.title.rstrip()
+            asked = asked.rsplit(":", 1)[-1].strip() if ":" in asked else asked
+            return asked.endswith("?") and not _told_as_report(asked)
         return _OPINION_WORDS.search(self.opening_head) is not None
 
     def _unsurprised(self, doc: Doc) -> bool:

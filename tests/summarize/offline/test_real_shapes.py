@@ -4008,3 +4008,49 @@ def test_they_are_not_this_they_are_that_reframes() -> None:
         cue("they're not here yet, they said ten") is None
         or cue("they're not here yet, they said ten").sign >= 0
     )
+
+
+def test_an_insider_in_a_thread_whose_title_asks_for_views_argues_rather_than_denies() -> None:
+    # "... instead of a band: is it killing the show?" asks for views; "MD here. The band isn't
+    # just sound, it's a safety net." argues the poster's side, it denies no report.
+    posts = [
+        (
+            "pit_singer_pol",
+            "Saw a local production of a big musical last week and the whole thing was to a"
+            " backing track. A live band breathes with the actors. Tracks make it karaoke.",
+            None,
+        ),
+        (
+            "fly_floor_fin",
+            "A five-piece band costs our society £2,500 a show. Tracks cost £300.",
+            None,
+        ),
+        ("pit_singer_pol", "Then raise the ticket price by a pound.", "c1"),
+        (
+            "md_marcus",
+            "MD here. The band isn't just sound, it's a safety net. When someone skips eight"
+            " bars on night two the band follows them.",
+            None,
+        ),
+        (
+            "quick_change_kez",
+            "Modern track software lets the operator vamp and skip. It's not a CD any more.",
+            "c3",
+        ),
+    ]
+    ids = ["reddit_t3_post", *(f"reddit_t1_c{n}" for n in range(1, len(posts)))]
+    by_c = {f"c{n}": i for n, i in enumerate(ids)}
+    reddit = Thread(
+        comments=tuple(
+            Comment(id=i, author=a, text=t, reply_to=by_c.get(r or ""))
+            for i, (a, t, r) in zip(ids, posts, strict=True)
+        ),
+        source="reddit",
+        title="Am-dram musicals using backing tracks instead of a band: is it killing the show?",
+    )
+    from bot.summarize.offline import _analyse
+    from bot.summarize.offline.model import Reporter
+
+    md = _analyse(reddit, Reporter(None)).docs[3]
+    assert md.cue is None or not (md.cue.sign < 0 and md.cue.about_claim)
+    assert apart(sides(reddit), 3, 4)
