@@ -2375,8 +2375,8 @@ def named_option(
     words = [w.casefold() for w in re.findall(r"[^\W\d_][\w\-]*", sentence)]
     if options[0][:1].isdigit():
         # Options that are numbers ("9.5mm or 10mm?"): "10mm.", "9.5. finer tip".
-        words = _ANSWER_NUMBER.findall(sentence)
-        named = {w for w in words if w in options}
+        by_number = {_ANSWER_NUMBER.match(o).group(1): o for o in options}  # type: ignore[union-attr]
+        named = {by_number[w] for w in _ANSWER_NUMBER.findall(sentence) if w in by_number}
         return next(iter(named)) if len(named) == 1 else None
     folded = [as_option(team_word(w), options, aliases) or team_word(w) for w in words]
     named = {w for w in folded if w in options}
@@ -2458,10 +2458,12 @@ def option_choices(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
         numbers = _NUMBER_OPTIONS.match(f"{left.rstrip()} or {right.lstrip()}", 0)
         if numbers is None:
             numbers = _NUMBER_OPTIONS.search(f"{left.rstrip()} or {right.lstrip()}")
-        if numbers is not None and numbers.group(1) != numbers.group(2):
+        if numbers is not None and numbers.group(1) != numbers.group(3):
             # "9.5mm or 10mm tip?", "a 27 or 29 inch wheel?": the numbers are the options (an
-            # answer says "10mm." or "9.5, finer tip")
-            return (numbers.group(1), numbers.group(2)), {}
+            # answer says "10mm." or "9.5, finer tip"), named with a unit written onto either
+            # ("9.5mm", "10mm"; "27", "29")
+            unit = numbers.group(2) or numbers.group(4)
+            return (numbers.group(1) + unit, numbers.group(3) + unit), {}
         left = _OPTION_EDGE.split(left.rstrip(" ,"))[-1]
         if listed:
             left = _RIGHT_EDGE.split(left)[0]  # "a contract at £500/day": "a contract"
@@ -2553,8 +2555,8 @@ _MODAL_SUBJECT = re.compile(
 # preposition ("stay here in Y", "move to Y").
 # Two numbers either side of the "or" (a unit after either): "9.5mm or 10mm", "27 or 29 inch".
 _NUMBER_OPTIONS = re.compile(
-    r"(?<![\w.])(\d{1,4}(?:\.\d{1,2})?)\s?[a-z%\"']{0,4}\s+or\s+(\d{1,4}(?:\.\d{1,2})?)(?![\d.]\d)"
-    r"\s?[a-z%\"']{0,4}(?![\w])",
+    r"(?<![\w.])(\d{1,4}(?:\.\d{1,2})?)([a-z%\"']{0,4})\s?[a-z%\"']{0,4}\s+or\s+"
+    r"(\d{1,4}(?:\.\d{1,2})?)(?![\d.]\d)([a-z%\"']{0,4})(?:\s[a-z%\"']{1,4})?(?![\w])",
     re.IGNORECASE,
 )
 _OPTION_SENTENCE_END = re.compile(r"(?<=[.!?\u2600-\u27bf\U0001f300-\U0001faff])\s+")

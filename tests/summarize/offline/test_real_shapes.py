@@ -3941,7 +3941,7 @@ def test_a_named_persons_only_statement_is_answered_and_a_yes_to_a_question_is_n
 def test_numbers_either_side_of_or_are_the_options() -> None:
     from bot.summarize.offline.cues import question_options
 
-    assert question_options("9.5mm or 10mm tip?") == ("9.5", "10")
+    assert question_options("9.5mm or 10mm tip?") == ("9.5mm", "10mm")
     assert question_options("a 27 or 29 inch wheel for trails?") == ("27", "29")
     got = sides(
         thread(
