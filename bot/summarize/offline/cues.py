@@ -2455,9 +2455,7 @@ def option_choices(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
         left, right = body.split(" or ", 1)
         if right.lstrip().lower().startswith(("not", "no ", "nah")):
             continue  # "Is it worth it or not?": a yes or no
-        numbers = _NUMBER_OPTIONS.match(f"{left.rstrip()} or {right.lstrip()}", 0)
-        if numbers is None:
-            numbers = _NUMBER_OPTIONS.search(f"{left.rstrip()} or {right.lstrip()}")
+        numbers = _NUMBER_OPTIONS.search(f"{left.rstrip()} or {right.lstrip()}")
         if numbers is not None and numbers.group(1) != numbers.group(3):
             # "9.5mm or 10mm tip?", "a 27 or 29 inch wheel?": the numbers are the options (an
             # answer says "10mm." or "9.5, finer tip"), named with a unit written onto either

@@ -737,19 +737,19 @@ class _Linker:
         if not doc.spans:
             return None
         if self.opening is None:
+            # A link story titled with a report ("Waypunch, the orienteering timing app, is
+            # shutting down"): its top-level comments answer the title.
             title = (self.title or "").rstrip()
             if not (self.tree and title and not title.endswith("?")):
                 return None
-            # A link story titled with a report ("Waypunch, the orienteering timing app, is
-            # shutting down"): its top-level comments answer the title.
-            return doc.comment.text[doc.spans[0][0] : doc.spans[min(len(doc.spans), 3) - 1][1]]
-        opening = self.docs[self.opening]
-        if not opening.spans:
-            return None
-        b, e = opening.spans[0]
-        first = opening.comment.text[b:e].rstrip()
-        if first.endswith("?") and not (self.asks_news or _told_as_report(first)):
-            return None
+        else:
+            opening = self.docs[self.opening]
+            if not opening.spans:
+                return None
+            b, e = opening.spans[0]
+            first = opening.comment.text[b:e].rstrip()
+            if first.endswith("?") and not (self.asks_news or _told_as_report(first)):
+                return None
         b, e = doc.spans[0][0], doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]
         return doc.comment.text[b:e]
 
