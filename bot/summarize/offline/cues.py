@@ -2413,8 +2413,8 @@ def _stop(word: str) -> bool:
 
 # A short question asking to pick one of the options just given.
 WHICH_WOULD = re.compile(
-    r"\W*(?:so\s+)?(?:which|what)(?: one)? (?:would|should|do|will) (?:you|u|i|y'?all)"
-    r"(?: \w+){0,3}\s*\?\s*$",
+    r"\W*(?:so\s+)?(?:(?:which|what)(?: one)? (?:would|should|do|will) (?:you|u|i|y'?all)"
+    r"(?: \w+){0,3}|which(?: one)?)\s*\?+\s*$",
     _I,
 )
 
@@ -2515,6 +2515,53 @@ def option_choices(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
                 return (a, b), aliases
         return (), {}
     return (), {}
+
+
+def answer_options(asked: str, answers: list[tuple[str, list[tuple[int, int]]]]) -> tuple[str, ...]:
+    """The options of a question that asks to choose ("... a joint bank account everyone pays
+    into, or just keep using splitwise?", "the same scent as edp and edt. which one??") where
+    `option_choices` could not read them: the two words of the question that people's first
+    answers open with as a pick ("splitwise. a joint account means ...", "joint account, ...",
+    "edt imo"; not "the brass ones are fat"), in the question's order; () when the answers pick
+    fewer or more than two of its words. `answers`: each answering person's first comment (text
+    and its sentence spans)."""
+    if "?" not in asked or not CHOICE_ASKED.search(asked):
+        return ()
+    order: dict[str, int] = {}
+    for w in _OPTION_WORD.findall(asked):
+        order.setdefault(team_word(w), len(order))
+    led = {word for text, spans in answers if (word := answer_lead(text, spans)) in order}
+    if len(led) != 2:
+        return ()
+    return tuple(sorted(led, key=order.__getitem__))
+
+
+def answer_lead(text: str, spans: list[tuple[int, int]]) -> str | None:
+    """The word an answer opens with as a pick: its first clause is that word and at most two
+    more ("tungsten.", "brass first imo.", "joint account, splitwise only works if ..."), folded
+    by `team_word`; None for a statement ("the brass ones are fat and bounce out")."""
+    if not spans:
+        return None
+    clause = _FIRST_CLAUSE.match(text, *spans[0])
+    words = _OPTION_WORD.findall(clause.group()) if clause is not None else []
+    for at, word in enumerate(words):
+        word = team_word(word)
+        if word in _ANSWER_LEADS:
+            continue
+        if len(words) - at > 3 or len(word) < 3 or _stop(word):
+            return None
+        return word
+    return None
+
+
+# A question that asks to choose: "..., or ...?", "A vs B", "which one?".
+CHOICE_ASKED = re.compile(r"\b(?:or|vs|versus|which)\b", _I)
+# Words an answer opens with before the option it names ("ok edt", "def the edp", "i'd go
+# splitwise").
+_ANSWER_LEADS = frozenset(
+    "a an the my our ok okay honestly def deffo defo definitely probably prob i i'd id i'm im "
+    "go get hmm well so oh yeah yes just imo tbh personally for me".split()
+)
 
 
 # "the first one", "the latter", "option 2", "#1": which of two options, by its place.

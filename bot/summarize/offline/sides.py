@@ -19,11 +19,14 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bot.summarize.offline.cues import (
+    CHOICE_ASKED,
     OPENING_SENTENCES,
     OWN_RETRACTION,
     TEAM_WORD_SET,
     VERSUS,
     WHICH_WOULD,
+    answer_lead,
+    answer_options,
     as_option,
     bare_word,
     concedes,
@@ -68,6 +71,7 @@ RETRACT_WEIGHT = 1.0
 # shared side than agreeing with them (people grant the other side's best point and keep their
 # own view; `cues.grants_a_point`).
 GRANTED_POINT = 0.5
+ANSWERS_READ = 30  # people whose first answers may name a question's options
 MAX_TEAMS = 6  # camps named beyond these are chatter, not a dispute (and keep the work linear)
 REFINE_ROUNDS = 5
 
@@ -368,6 +372,21 @@ def _pick_edges(
     if "?" not in asked and not VERSUS.search(asked):
         return {}, False
     options, aliases = option_choices(asked)
+    led = False  # options read from the answers: only an answer that opens with one picks it
+    if not options and CHOICE_ASKED.search(asked):
+        # "..., or just keep using splitwise?": the options are what the first answers open
+        # with (the first ANSWERS_READ people's first comments: constant work).
+        seen: set[int] = {doc0.unit}
+        answers: list[tuple[str, list[tuple[int, int]]]] = []
+        for doc in docs[opening + 1 :]:
+            if len(answers) == ANSWERS_READ:
+                break
+            if doc.unit < 0 or doc.unit in seen or doc.junk or doc.comment.is_bot:
+                continue
+            seen.add(doc.unit)
+            answers.append((doc.comment.text, doc.spans))
+        options = answer_options(asked, answers)
+        led = bool(options)
     # How the question spells each option ("the lake cabins" -> "cabins"), for the labels.
     surfaces = {team_word(w): w for w in reversed(_WORDS.findall(asked))}
     surfaces = {w: surfaces.get(w, w) for w in options}
@@ -395,7 +414,11 @@ def _pick_edges(
                 # Naming one option is a pick only as a person's first answer: later, naming
                 # the other option is how people argue against it ("the habits Python lets
                 # them get away with").
-                word = named_option(doc.comment.text, doc.spans, options, aliases)
+                word = (
+                    answer_lead(doc.comment.text, doc.spans)
+                    if led
+                    else named_option(doc.comment.text, doc.spans, options, aliases)
+                )
                 if word is None:
                     word = ordinal_option(doc.comment.text, doc.spans, options)  # "the latter"
             if word in options:

@@ -4054,3 +4054,48 @@ def test_an_insider_in_a_thread_whose_title_asks_for_views_argues_rather_than_de
     md = _analyse(reddit, Reporter(None)).docs[3]
     assert md.cue is None or not (md.cue.sign < 0 and md.cue.about_claim)
     assert apart(sides(reddit), 3, 4)
+
+
+def test_options_the_question_words_too_loosely_are_what_the_first_answers_open_with() -> None:
+    from bot.summarize.offline.cues import answer_lead, option_choices
+
+    asked = (
+        "ok flat admin time. for bills do we want a joint bank account everyone pays into, "
+        "or just keep using splitwise?"
+    )
+    assert option_choices(asked) == ((), {})  # the question alone names no two options
+    got = sides(
+        thread(
+            f"Ciara: {asked}",
+            "Jem: splitwise. a joint account means all four of us are linked on credit files",
+            "Femi: joint account, splitwise only works if people actually settle up",
+            "Rob: splitwise, when someone moves out you don't close an account",
+            "Jem: a joint account doesn't fix Rob, he just won't pay into it instead",
+        )
+    )
+    assert apart(got, 1, 2) and got[1] == got[3] == got[4]
+    assert got[0] is None  # the asker takes no side
+    # Listed before "which one??", joined by "and".
+    got = sides(
+        thread(
+            "Hollis: the shop has the same scent as edp and edt. which one?? the edp is £30 more",
+            "Marguerite: edp, lasts way longer. edt will be gone by the speeches",
+            "Jun: edt imo. for a first one you want something you can spray freely",
+            "Marguerite: you just spray less of the edp. one spray lasts all day",
+        )
+    )
+    assert apart(got, 1, 2) and got[1] == got[3]
+    # A statement that names an option is no pick of it; a bare pick is.
+    assert answer_lead("the brass ones are fat and bounce out", [(0, 38)]) is None
+    assert (
+        answer_lead("brass first imo. you dont know your grip yet", [(0, 16), (17, 45)]) == "brass"
+    )
+    # A question that asks no choice has no options read from its answers.
+    got = sides(
+        thread(
+            "Ana: how do I get the bills sorted for the flat?",
+            "Ben: splitwise. it tracks who owes what",
+            "Cat: spreadsheet, pinned in the chat",
+        )
+    )
+    assert not apart(got, 1, 2)
