@@ -1724,8 +1724,9 @@ _NAMED_ROWS: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
     (
         ("agree", "side", "with", "against"),
         re.compile(
-            r"\b(?:agree|agreeing|disagree|disagreeing|side|siding|with|against)\s+(?:with\s+)?"
-            + _name("with"),
+            # ("agree w ines", "agree w/ jun": chat's "with")
+            r"\b(?:agree|agreeing|disagree|disagreeing|side|siding|with|against)\s+"
+            r"(?:with\s+|w/?\s+)?" + _name("with"),
             _I,
         ),
     ),
@@ -2034,6 +2035,8 @@ def named_person(
         if len(words) > 1 and words[0].rstrip(".").casefold() in TITLES:
             words = words[1:]  # "Councillor Brandt": Brandt
         sign = 1 if group in _AGREEING_GROUPS else 0
+        if group == "with" and match.group()[:4].lower() in ("side", "sidi"):
+            sign = 1  # "have to side with gareth", "siding with ines on this"
         verdict = match.groupdict().get("verdict")
         if verdict:
             sign = -1 if verdict.lower() in ("wrong", "mistaken") else 1

@@ -4099,3 +4099,22 @@ def test_options_the_question_words_too_loosely_are_what_the_first_answers_open_
         )
     )
     assert not apart(got, 1, 2)
+
+
+def test_siding_with_someone_and_chats_agree_w_name_them() -> None:
+    got = sides(
+        thread(
+            "Gus: this trade needs to be vetoed, it is collusion",
+            "Hollis: its not collusion lol i need depth",
+            "Kaylee: agree w gus, nobody trades a top RB for two backups",
+        )
+    )
+    assert got[2] == got[0] and apart(got, 0, 1)
+    got = sides(
+        thread(
+            "Gareth: im getting him a single line kite first, learn the wind before you steer",
+            "Ines: nah he'll be bored in ten minutes, the two line ones actually do stuff",
+            "Declan: have to side with gareth, stunt kites pull hard in a decent wind",
+        )
+    )
+    assert got[2] == got[0] and apart(got, 0, 1)
