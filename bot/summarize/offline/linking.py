@@ -177,13 +177,18 @@ class _Linker:
                     self.names.setdefault(handle, name)
                 pieces = [p for p in _HANDLE_SPLIT.split(handle) if p]
                 if len(pieces) > 1:
-                    # "kettle_kate" is "kettle" and "kate" ("+1 kate", "kate's right")
+                    # "kettle_kate" is "kettle" and "kate" ("+1 kate", "kate's right");
+                    # "elderflower_ed" is "ed" too ("agree with ed")
                     heads.update((pieces[0], pieces[-1]))
                 elif (camel := _CAMEL_HEAD.match(parts[0])) is not None:
                     # "DanTheLutz" is "dan" ("agree with dan")
                     heads.add(camel.group(1).casefold())
             for head in heads:
-                if len(head) > 2 and head.isalpha() and head not in STOPWORDS:
+                if (
+                    (len(head) > 2 or _SHORT_NAME.fullmatch(head))
+                    and head.isalpha()
+                    and head not in STOPWORDS
+                ):
                     given.setdefault(head, set()).add(name)
         for head, full in given.items():
             if len(full) == 1:
@@ -1861,6 +1866,12 @@ _UNSURPRISED = re.compile(
 _ROLE = re.compile(r"\s*\([^()]*\)\s*$")  # a role after a name: "R13 (Ramblers)"
 _REDDIT_USER = re.compile(r"^(?:/?u/|@)", re.IGNORECASE)
 _HANDLE_SPLIT = re.compile(r"[_.\-\d]+")
+# A two-letter piece of a handle that is a name people are called by ("elderflower_ed": "ed"),
+# not a word chat writes on its own ("ok", "ty", "np", "gg", "rn").
+_SHORT_NAME = re.compile(
+    r"(?!(?:ok|ty|np|gg|wp|im|id|rn|fr|af|ur|mb|ha|oh|uh|um|hm|ya|ye|lo|xd|og|tf|tb|ig|jk|ik)$)"
+    r"[a-z]{2}"
+)
 # A handle in camel case: its first word ("DanTheLutz", "MossyMaria"), before a capital.
 _CAMEL_HEAD = re.compile(r"(?:/?u/|@)?([A-Z][a-z]{2,})(?=[A-Z])")
 

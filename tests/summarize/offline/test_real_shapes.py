@@ -4118,3 +4118,19 @@ def test_siding_with_someone_and_chats_agree_w_name_them() -> None:
         )
     )
     assert got[2] == got[0] and apart(got, 0, 1)
+
+
+def test_a_two_letter_piece_of_a_handle_is_a_name_people_use() -> None:
+    got = sides(
+        thread(
+            "bramble_bex: found a massive patch of wild garlic on the verge, filled a bag",
+            "elderflower_ed: no, washing doesnt get heavy metals out. never pick on busy roads",
+            "rosehip_rob: people have picked off verges forever, a few metres back is fine",
+            "marsh_samphire: agree with ed. theres a whole wood full of it, why risk it",
+        )
+    )
+    assert got[3] == got[1] and apart(got, 0, 1)
+    # A word chat writes on its own is no name, whoever's handle ends with it.
+    from bot.summarize.offline.linking import _SHORT_NAME
+
+    assert _SHORT_NAME.fullmatch("ed") and not _SHORT_NAME.fullmatch("ty")
