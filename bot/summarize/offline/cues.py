@@ -144,7 +144,9 @@ RETRACT = (
     r"|\b(?:spread|shared|posted|passed on) (?:that|this|it)(?: one)? without checking\b"
     r"|\b(?:that'?ll|that must|must) (?:be|have been) what (?:I|she|he|they|we) (?:saw|heard"
     r"|read|meant)\b"
-    r"|\bscrap (?:that|what i said)\b"
+    r"|\bscrap (?:that|what i said)\b|\b(?:scratch|ignore|forget|disregard) what i said\b"
+    # "ignore me then, my cousin must have got it wrong" (not "ignore me if ...")
+    r"|\bignore me\b(?!\s+(?:if|when|but|and)\b)"
     r"|\bI'?(?:ll| will) stand down\b|\bI'?(?:ll| will) stop objecting\b"
     r"|\bI(?:'d| would|'ll| will)? (?:withdraw|drop) my objection\b"
     # In minutes: "she withdrew her objection", "he would not stand in the way"
@@ -166,7 +168,8 @@ _RETRACTS = re.compile(RETRACT, re.IGNORECASE | re.M)
 # The one who posted a report taking it back: "so probably not ours. my bad", "nvm, false
 # alarm", "scratch that" (only read in the poster's own later comments: `linking`).
 OWN_RETRACTION = re.compile(
-    r"\b(?:my bad|nvm|never ?mind|scratch that|scrap (?:that|what i said)"
+    r"\b(?:my bad|nvm|never ?mind|scratch that|(?:scrap|scratch|forget|disregard) what i said"
+    r"|scrap that"
     r"|ignore (?:that|me|my last)|false alarm|i was wrong|i take (?:it|that) back|retracted"
     r"|withdrawn|that'?s on me|jumped the gun|panic over|(?:got|get) the wrong end of the stick"
     # ("tackle shop bloke also told me a 40lb pike lives there so i should have known", "must

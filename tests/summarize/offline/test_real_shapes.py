@@ -4134,3 +4134,21 @@ def test_a_two_letter_piece_of_a_handle_is_a_name_people_use() -> None:
     from bot.summarize.offline.linking import _SHORT_NAME
 
     assert _SHORT_NAME.fullmatch("ed") and not _SHORT_NAME.fullmatch("ty")
+
+
+def test_scratch_what_i_said_and_ignore_me_then_take_a_view_back() -> None:
+    from bot.summarize.offline.cues import retracts
+
+    assert retracts("oh thank god. ok scratch what i said")
+    assert retracts("ignore me then, my cousin must have got it wrong")
+    assert not retracts("ignore me if this was posted already, but the pool is closing")
+    got = sides(
+        thread(
+            "brennan: guys panel beaters is closing at the end of the month, theres a CLOSING sign",
+            "tofu: can confirm the sign, i was in at lunch. gutted",
+            "kayla: where does it say closing down tho? i thought it said stock clearance",
+            "dev: Dev here (owner). We're not closing! We're moving two doors down next month",
+            "tofu: oh thank god. ok scratch what i said",
+        )
+    )
+    assert apart(got, 1, 3) and got[4] == got[3]
