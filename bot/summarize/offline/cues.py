@@ -582,11 +582,13 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"|journal|survey|forecaster|forecast|newspaper|outlet|channel)(?: though| tho| exactly)?"
         r"\s*\?"
         # ("who said?", "who told you that?", "who told you that, i was in there saturday")
-        r"|\bsays who\b|\bwho said(?: (?:that|this|so))?\s*\?"
+        r"|\bsays who\b|\bwho (?:said|says)(?: (?:that|this|so))?\s*\?"
         # ("who said permanently? the notice says until the tests are clear", "who says its
         # closing?": a comment that opens asking who said what the report says)
         r"|^\W*who (?:said|says)(?: [\w'\-]+){1,3}\s*\?"
         r"|\bwho told (?:you|u)(?: (?:that|this|so))?(?=\s*(?:[?,.!]|$))"
+        # ("Who told you all of them? The Cancer Research one took a whole wardrobe")
+        r"|^\W*who told (?:you|u)(?: [\w'\-]+){1,3}\s*\?"
         # ("Where did this come from?")
         r"|\bwhere (?:did|does|has) (?:this|that|it) (?:come|came) from\b"
         r"|\bwhere(?:'?s| is) (?:this|that) coming from\b"
@@ -730,8 +732,9 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         "agree",
         ("agree",),
         # ("honestly agree with ade", "tbh agree with kemi": a filler word first)
+        # ("ah ok, agree with Liv then": two of them)
         r"^\W*(?:(?:honestly|tbh|ngl|imo|yeah|yea|ok|okay|lol|lmao|haha|really|def|defo"
-        r"|definitely|also|mostly|kinda|gotta)[,!.]?\s+)?"
+        r"|definitely|also|mostly|kinda|gotta|ah|ahh|aah|oh|well|fair|fine|alright)[,!.]?\s+){0,2}"
         r"(?:we )?(?:totally |fully |completely |strongly )?agree\b(?! to disagree)",
     ),
     # "Agreed.", "Mr Castellano agreed with the Head"; not someone else's agreeing ("the rules
@@ -907,7 +910,10 @@ AGREE = re.compile("|".join(p for kind, _, p in _CUE_TABLE_ROWS if kind == "agre
 _AGREE_LOWERED = lowercased(AGREE)  # for a lowercased ASCII text (`literals.lowercased`)
 # Cues that are a whole sentence or its first words; used with match(text, begin, end). A
 # leading @mention or filler ("honestly", "lol") may come first.
-_LEAD = r"\W*(?:@[\w.\-]+[,:]?\s+)*(?:(?:please|oh|hell|honestly|tbh|imo|lol|haha|well|um|uh)\W+)*"
+_LEAD = (
+    r"\W*(?:@[\w.\-]+[,:]?\s+)*"
+    r"(?:(?:please|oh|ah|ahh|aah|hell|honestly|tbh|imo|lol|haha|well|um|uh)\W+)*"
+)
 _YOU_RIGHT = (
     r"(?:you'?re|youre|ur|u r|you are) (?:(?:totally|absolutely|completely|100%|quite) )?"
     r"(?:right|correct|spot on)\b"

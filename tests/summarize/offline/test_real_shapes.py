@@ -4152,3 +4152,22 @@ def test_scratch_what_i_said_and_ignore_me_then_take_a_view_back() -> None:
         )
     )
     assert apart(got, 1, 3) and got[4] == got[3]
+
+
+def test_who_says_and_an_ah_before_an_agreement_are_read() -> None:
+    assert cue("who says? i was there saturday and they were taking bookings").kind == "query"
+    assert cue("Who told you all of them? The Cancer Research one took a wardrobe").kind == "query"
+    for text in ("ah ok, agree with Liv then, she'd know", "ah yeah that tracks", "oh ok, agree"):
+        assert cue(text).sign > 0, text
+    assert cue("ah no, thats wrong").sign < 0
+    assert cue("fine, agree to disagree") is None
+    got = sides(
+        thread(
+            "Georgie: mill lane is closing at xmas, theyre selling all the horses",
+            "Hattie: who says? i was there saturday and they were taking bookings for january",
+            "Georgie: my mum heard it at the feed merchants, the owner is retiring",
+            "Liv: Its not closing, her daughter is taking over. My sister works there",
+            "Dom: ah ok, agree with Liv then, she'd know",
+        )
+    )
+    assert apart(got, 0, 1) and got[1] == got[3] == got[4]
