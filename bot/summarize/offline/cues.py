@@ -195,6 +195,18 @@ OWN_RETRACTION = re.compile(
 _RETRACTS_NEEDS = needs(_RETRACTS)
 
 
+def sentence_like(title: str) -> bool:
+    """A title that says something: three words or more, not a channel name. An export's
+    "Category / channel" path ("Class / general", "governance / weekly-meeting") is a channel
+    name, whatever its word count; a Discord thread whose name is a sentence is a title."""
+    if title.startswith("#"):
+        return False
+    words = [w for w in title.split() if any(c.isalpha() for c in w)]
+    if " / " in title and all(len(part.split()) <= 2 for part in title.split(" / ")):
+        return False
+    return len(words) >= 3
+
+
 def retracts(text: str) -> bool:
     """Whether a comment says its author changed their mind ("I stand corrected", "ok I've
     been had", "you've convinced me")."""

@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from operator import attrgetter
 
-from bot.summarize.offline.cues import is_junk, reply_contrast, without_cue
+from bot.summarize.offline.cues import is_junk, reply_contrast, sentence_like, without_cue
 from bot.summarize.offline.model import ROOT, Doc
 from bot.summarize.schema import Point, Quote
 from bot.summarize.text import (
@@ -158,18 +158,6 @@ def quotable(doc: Doc) -> bool:
 # --- question and labels ---------------------------------------------------------------------
 
 
-def _sentence_like(title: str) -> bool:
-    """A title that says something: three words or more, not a channel name. An export's
-    "Category / channel" path ("Class / general", "governance / weekly-meeting") is a channel
-    name, whatever its word count; a Discord thread whose name is a sentence is a title."""
-    if title.startswith("#"):
-        return False
-    words = [w for w in title.split() if any(c.isalpha() for c in w)]
-    if " / " in title and all(len(part.split()) <= 2 for part in title.split(" / ")):
-        return False
-    return len(words) >= 3
-
-
 # What a chair's opening puts to the meeting: "Item 4: Proposal to build ...", "Item 4 is the
 # proposal to ...", "We're on agenda item 7, the proposed policy ...", "recommendation 4, which
 # would ...".
@@ -242,7 +230,7 @@ def question(title: str | None, docs: list[Doc], opening: int | None, agenda: bo
     is a chair's agenda (`agenda`), the item it puts to the meeting ("Proposal to build a skate
     park ..."), not a header ("Westbury Parish Council: extraordinary meeting")."""
     title = " ".join((title or "").split())
-    if _sentence_like(title):
+    if sentence_like(title):
         return balanced(shorten(title, MAX_QUESTION_CHARS))
     if opening is None:
         return "No question could be read from the thread."

@@ -52,6 +52,7 @@ from bot.summarize.offline.cues import (
     read_cue,
     reply_contrast,
     retracts,
+    sentence_like,
 )
 from bot.summarize.offline.model import ROOT, Cue, Doc, Reporter
 from bot.summarize.text import STOPWORDS
@@ -1251,8 +1252,9 @@ def is_post(doc: Doc, thread: Thread) -> bool:
 def _claim(thread: Thread, docs: list[Doc], opening: int | None) -> Claim | None:
     """The claim that stance is relative to: the thread's title when it is a sentence, else the
     opening comment's first sentence."""
-    title = (thread.title or "").strip()
-    if len(title.split()) >= 3 and not title.startswith("#"):
+    title = " ".join((thread.title or "").split())
+    # (an export's "Groups / scouts-and-cubs" is where the thread was, not what it claims)
+    if sentence_like(title):
         if question_options(title[:600]):
             return None  # "Tailwind or plain CSS?" offers options: no claim to restate or deny
         return read_claim(title)

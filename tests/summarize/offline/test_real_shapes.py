@@ -4171,3 +4171,18 @@ def test_who_says_and_an_ah_before_an_agreement_are_read() -> None:
         )
     )
     assert apart(got, 0, 1) and got[1] == got[3] == got[4]
+
+
+def test_an_exports_channel_path_is_not_the_claim_that_stance_is_read_against() -> None:
+    got = sides(
+        thread(
+            "nicola: someone on fb says the scout hut on mill lane has been sold to developers??",
+            "tomasz: there were two blokes with a tripod there on saturday morning",
+            "jen: Hi all, cub leader here. The hut is NOT sold. The surveyors were measuring "
+            "for the new toilet",
+            "gaz: ^ what jen said. the moaning group strikes again",
+            source="discord-export",
+            title="Groups / scouts-and-cubs",
+        )
+    )
+    assert apart(got, 0, 2) and got[3] == got[2]
