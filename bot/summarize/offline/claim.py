@@ -252,6 +252,9 @@ def read_claim(text: str) -> Claim | None:
         after = text.rsplit(":", 1)[1]
         if len(after.split()) >= 3:
             text = after  # "Ask HN: Should ...", "Our question this morning: should ..."
+    heard = _HEARD.match(text)
+    if heard is not None and len(text[heard.end() :].split()) >= 3:
+        text = text[heard.end() :]  # "omg did u hear mill lane is closing at xmas??"
     clause = next((c for c in _clauses(text) if len(c.split()) >= 3), text)
     toks = tokens(clause)[:MAX_CLAUSE_TOKENS]
     while toks and toks[0] in _OPENERS:
@@ -310,6 +313,15 @@ def read_claim(text: str) -> Claim | None:
     if not verbs:
         return None
     return Claim(verbs, words, negated, pronoun, auxiliary=False, pairs=pairs)
+
+
+# A report passed on as a question of whether one has heard it: what follows is the claim.
+_HEARD = re.compile(
+    r"\W*(?:(?:omg|omfg|so|ok|okay|guys|hey|wait|oh)\W+)*(?:did|have|has)\s+(?:you|u|ya|y'?all"
+    r"|anyone|any1|anybody|everyone|you guys)\s+(?:all\s+)?(?:hear|heard|see|seen|know)\b"
+    r"(?:\s+(?:that|about))?\s*",
+    re.IGNORECASE,
+)
 
 
 # A sentence that names a thing and judges it, all there is to it: "A ban, no.", "Ban, yes!"

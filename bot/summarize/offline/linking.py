@@ -692,7 +692,14 @@ class _Linker:
         if (self.poll and not self.incredulous) or self.invites or self.gives_view:
             return False  # ("the trip is cancelled??" is a report, for all its marks)
         head = self._head_answering_claim(doc)
-        return head is not None and _STILL_ON.search(fold_chars(head)) is not None
+        if head is None or _STILL_ON.search(fold_chars(head)) is None:
+            return False
+        # (in a sentence that states it: "does that mean lessons stay the same price?" asks)
+        text = doc.comment.text
+        return any(
+            not text[b:e].rstrip().endswith("?") and _STILL_ON.search(fold_chars(text[b:e]))
+            for b, e in doc.spans[:OPENING_SENTENCES]
+        )
 
     def _opinion_opening(self, *, titled: bool = False) -> bool:
         """Whether the opening's first sentences give a view ("should", "better", "I think")

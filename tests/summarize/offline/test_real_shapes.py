@@ -4186,3 +4186,17 @@ def test_an_exports_channel_path_is_not_the_claim_that_stance_is_read_against() 
         )
     )
     assert apart(got, 0, 2) and got[3] == got[2]
+
+
+def test_did_u_hear_passes_a_report_on_and_a_question_about_it_is_no_denial() -> None:
+    claim = "omg did u hear mill lane is closing at xmas?? theyre selling all the horses"
+    assert claim_stance(claim, "Its not closing, her daughter is taking over.") == -1
+    got = sides(
+        thread(
+            f"Georgie: {claim}",
+            "Hattie: who says? i was there saturday and they were taking bookings",
+            "Liv: Its not closing, her daughter is taking over. My sister works there",
+            "Priya: does that mean lessons stay the same price?",
+        )
+    )
+    assert apart(got, 0, 2) and got[3] is None
