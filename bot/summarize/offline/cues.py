@@ -1040,6 +1040,18 @@ _CONTRAST = re.compile(
     r"(?! also\b)",
     _I,
 )
+
+
+def turns_after_comma(text: str, begin: int, end: int) -> bool:
+    """Whether `text[begin:end]` turns after a comma ("kayla's right about trying lots of
+    series, but thats what the library's for"): what comes before is granted, not agreed."""
+    lowered = text[begin:end].lower()
+    if filterable(lowered) and not _CONTRAST_NEEDS(lowered):
+        return False
+    match = _CONTRAST.search(text, begin, end)
+    return match is not None and match.group("after_comma") is not None
+
+
 _CONTRAST_OPENING = re.compile(
     r"\W*(?:but|yet|however|though|still|that said|having said that|then again"
     r"|I (?:do )?still (?:think|believe|say|reckon|prefer|maintain))\b",

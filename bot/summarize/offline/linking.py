@@ -53,6 +53,7 @@ from bot.summarize.offline.cues import (
     reply_contrast,
     retracts,
     sentence_like,
+    turns_after_comma,
 )
 from bot.summarize.offline.model import ROOT, Cue, Doc, Reporter
 from bot.summarize.text import STOPWORDS
@@ -818,8 +819,13 @@ class _Linker:
             if target is not None:
                 # "Mr K raises a fair point, but ...": naming him does not undo the "but".
                 if sign and not (doc.cue is not None and doc.cue.kind == "concession"):
-                    if sign > 0 and late_turn(text, doc.spans[0][0], end, doc.own):
-                        # "ok harriet has a point about the mess ... still acrylic though"
+                    if sign > 0 and (
+                        late_turn(text, doc.spans[0][0], end, doc.own)
+                        or turns_after_comma(text, doc.spans[0][0], doc.spans[0][1])
+                    ):
+                        # "ok harriet has a point about the mess ... still acrylic though",
+                        # "kayla's right about trying lots of series, but thats what the
+                        # library's for"
                         doc.cue = Cue(-1, 0.6, "concession")
                         doc.disagrees = True
                     else:

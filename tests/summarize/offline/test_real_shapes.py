@@ -4200,3 +4200,16 @@ def test_did_u_hear_passes_a_report_on_and_a_question_about_it_is_no_denial() ->
         )
     )
     assert apart(got, 0, 2) and got[3] is None
+
+
+def test_naming_someone_right_then_turning_with_but_grants_them_a_point() -> None:
+    got = sides(
+        thread(
+            "harriet: my 12yo wants to start manga. buy actual volumes or get her one of the "
+            "digital subscription apps?",
+            "olly: volumes. she can lend them to friends and reread them",
+            "kayla: digital honestly. at 12 she'll try 20 series and like 3",
+            "olly: kayla's right about trying lots of series, but thats what the library's for",
+        )
+    )
+    assert apart(got, 1, 2) and got[3] == got[1]
