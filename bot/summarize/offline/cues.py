@@ -53,6 +53,10 @@ _REPORTED_AGAINST = (
     r"|\b(?:he|she) (?:remained|remains|was still|is still) (?:firmly |strongly )?(?:opposed"
     r"|against)\b"
     r"|\b(?:opposed|objected to) (?:the|it|this)\b"
+    # "3.2 D. Prentice was against.", "The Treasurer was firmly opposed:"
+    r"|\b(?:was|were) (?:strongly |firmly |also )?(?:against|opposed)(?=\s*(?:[.!:;,]|$))"
+    # "D. Prentice said his objection stood"
+    r"|\b(?:his|her|their) objection (?:stood|still stood|stands|remained)\b"
     # "Cllr Pennock maintained her objection", "he still did not accept it"
     r"|\b(?:maintained|reiterated|restated|repeated) (?:his|her|their) (?:objection|opposition)\b"
     r"|\b(?:he|she) (?:still )?(?:did|could|would) ?(?:not|n'?t) accept (?:it|this|the)\b"
@@ -125,6 +129,8 @@ _REPORTED_FOR = (
     # "Cllr Amadi moved the proposal.", "Mr Ng seconded the motion." (where an amendment was
     # moved, "the amendment" backs whoever moved it: `linking`)
     r"|\b(?:moved|seconded|tabled) the (?:proposal|motion|amendment|resolution)\b"
+    # "3.2 Kerry (Fox and Hounds) seconded and said ...", "Mrs Ahmed seconded."
+    r"|\bseconded(?=\s*(?:[.;:]|,? and\b|$))"
 )
 RETRACT = (
     r"\bI(?:'?ll| will)? stand corrected\b|\bI'?(?:ve| have) been had\b"

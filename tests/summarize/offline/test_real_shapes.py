@@ -4213,3 +4213,23 @@ def test_naming_someone_right_then_turning_with_but_grants_them_a_point() -> Non
         )
     )
     assert apart(got, 1, 2) and got[3] == got[1]
+
+
+def test_minutes_was_against_seconded_and_an_objection_that_stood() -> None:
+    assert cue("3.2 D. Prentice was against. Members share methods at every meeting.").sign < 0
+    assert cue("3.8 D. Prentice said his objection stood: a workshop still meant it").sign < 0
+    assert cue("3.2 Kerry (Fox and Hounds) seconded and said the tablets keep averages.").sign > 0
+    assert cue("the chair said it was seconded by the treasurer") is None
+    got = sides(
+        pasted(
+            "3. Junior membership. The Secretary read a letter from a parent asking whether her "
+            "son could join.",
+            "3.1 M. Okafor spoke in favour: if the club did not bring on young magicians it "
+            "would not exist in ten years.",
+            "3.2 D. Prentice was against. Members share methods that are not for children.",
+            "3.3 A. Lomax agreed with Mr Prentice, adding that a pub back room is no place for "
+            "a child.",
+            "3.4 S. Whitlow seconded and said every member present had learned as a child.",
+        )
+    )
+    assert apart(got, 1, 2) and got[3] == got[2] and got[4] == got[1]
