@@ -678,9 +678,13 @@ class _Linker:
         # Someone who would know answers a report with no cue and no word that confirms it
         # ("i'm on the volunteer patrol up there. the chair passed its retest on tuesday"): a
         # correction. (Read over the helpers' sets, such a comment was a denial 21 times of 21.)
+        reported = f"{self.title or ''} {self.opening_head}"[:1200]
         return (
+            # (news of something that happened or will: "Most house plants die from too much
+            # water" is no report that a plant shop owner corrects by saying what they see)
+            _EVENT.search(reported) is not None
             # ("looks good here", "all quiet here": no one who would know)
-            _HERE_ROLE.search(insider.group(0)) is not None
+            and _HERE_ROLE.search(insider.group(0)) is not None
             and not doc.praise
             and _CONFIRMS.search(head) is None
             and _THANKS_SAID.search(head) is None  # ("Volunteer here! Thanks for the kind words")
@@ -1054,6 +1058,15 @@ class _Linker:
             return False
         if _GREETS.match(parent.comment.text) is not None:
             return False  # "Hello from Galway. I carve spoons." is answered, not argued with
+        if (
+            parent.index != self.opening
+            and parent.cue is None
+            and parent.spans
+            and _ASKS_ABOUT.match(parent.comment.text, *parent.spans[0])
+        ):
+            # "Has anyone tried the cheap moisture sensors? Curious how accurate they are." -
+            # "They're fine for trends, bad for absolute numbers.": an answer, not a case
+            return False
         if doc.junk or doc.praise or doc.off_topic or only_questions_in(doc):
             return False  # (a laugh or an aside that shares no term with the thread: no case)
         if _OFFERS_OR_ASKS.match(own) is not None:
@@ -1822,6 +1835,16 @@ _OPINION_WORDS = re.compile(
     r"\b(?:should|shouldn'?t|must|ought|need to|needs to|i think|imo|imho|in my opinion|overrated"
     r"|underrated|better|worse|best|worst|fine|wrong|right|menace|ridiculous|stupid|pointless"
     r"|unpopular opinion|hot take|change my mind|cmv)\b",
+    re.IGNORECASE,
+)
+# News of an event: a verb in the past, perfect, progressive or future, or a word that passes
+# a report on ("apparently", "rumour", "breaking", "closing", "sold", "banned").
+_EVENT = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|got|gets|getting|been|being)\s+(?:\w+\s+)?"
+    r"\w+(?:ed|ing|en|ne|wn|lt|ld)\b|'s\s+(?:\w+\s+)?\w+ing\b"
+    r"|\b(?:apparently|rumou?rs?|reportedly|breaking|heard|says|said|leaked?|confirmed|announced"
+    r"|cancel+(?:ed|ing|s)?|clos(?:ed|ing|es)|shut(?:ting|s)?|sold|axed|scrapped|banned|leaving"
+    r"|quit(?:s|ting)?|pulled|acquired|bought|ending|ended|going)\b",
     re.IGNORECASE,
 )
 # A denial in so many words ("is not", "isnt", "nobody has", "never").

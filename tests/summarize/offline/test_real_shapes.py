@@ -4233,3 +4233,26 @@ def test_minutes_was_against_seconded_and_an_objection_that_stood() -> None:
         )
     )
     assert apart(got, 1, 2) and got[3] == got[2] and got[4] == got[1]
+
+
+def test_an_answer_to_a_question_asked_in_passing_and_an_insider_on_a_view_are_no_dispute() -> None:
+    from pathlib import Path
+
+    from bot.bench.sides_bench import SET_DIR, load_debate
+
+    # "Has anyone tried the cheap moisture sensors?" - "They're fine for trends, bad for
+    # absolute numbers." answers; "Plant shop owner here. I'd say four out of five ... are root
+    # rot" under "Most house plants die from too much water, not too little" corrects no news.
+    name = "heldout-28/no-disagreement-hn-json-overwatering-kills-more-plants.toml"
+    got = sides(load_debate(Path(SET_DIR, name)).thread())
+    assert len({s for s in got if s is not None}) <= 1
+    from bot.summarize.offline.linking import _EVENT
+
+    assert _EVENT.search("Most house plants die from too much water, not too little") is None
+    for news in (
+        "The Glenmore chairlift has been shut for failing its safety test",
+        "apparently the ski centre isnt opening this year",
+        "kestrel just got banned off the ladder for aimbot",
+        "Red Lion closing for good and being turned into flats??",
+    ):
+        assert _EVENT.search(news) is not None, news
