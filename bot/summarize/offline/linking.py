@@ -1235,7 +1235,10 @@ _OFFERS_OR_ASKS = re.compile(
     r"[^?.!\n]{0,80}\?"
     # "@dom which cast on do you use for toe up?": asks how they do it
     r"|(?:which|what|how) (?!(?:do|did) (?:you|u) (?:mean|think)\b)[^?.!\n]{0,40}\b(?:do|did)"
-    r" (?:you|u) (?:use|do|make|get|find|buy|recommend|go for)\b[^?.!\n]{0,60}\?)",
+    r" (?:you|u) (?:use|do|make|get|find|buy|recommend|go for)\b[^?.!\n]{0,60}\?"
+    # "I'll do the Galileo bits.", "happy to bring the urn", "count me in": an offer
+    r"|(?:i'?ll|i will|i can|(?:i'?m )?happy to|glad to) (?:do|bring|take|help|sing|cover|drive"
+    r"|host|lend|make|run)\b|count me in\b|i'?m in(?=\s*(?:[.!,]|$)))",
     re.IGNORECASE,
 )
 _PROPOSAL = r"(?:proposal|motion|amendment|plan|suggestion|idea|rfc|pr|pull request|request)"

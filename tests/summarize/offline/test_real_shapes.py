@@ -4256,3 +4256,22 @@ def test_an_answer_to_a_question_asked_in_passing_and_an_insider_on_a_view_are_n
         "Red Lion closing for good and being turned into flats??",
     ):
         assert _EVENT.search(news) is not None, news
+
+
+def test_an_offer_in_reply_is_no_case_against_what_it_answers() -> None:
+    got = sides(
+        forum(
+            [
+                (
+                    "kelly",
+                    "New season. Tell us your go-to karaoke song so I can have it ready.",
+                    None,
+                ),
+                ("marcus", "Bohemian Rhapsody if someone does the Galileo bits with me.", "p1"),
+                ("jas", "I'll do the Galileo bits.", "p2"),
+                ("fi", "Happy to do the echo bits too, see you Thursday", "p2"),
+            ],
+            "Your go-to karaoke song?",
+        )
+    )
+    assert len({s for s in got if s is not None}) <= 1
