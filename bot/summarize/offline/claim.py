@@ -381,10 +381,12 @@ def stance(
             return 1 if verdict.group(2).lower() in ("yes", "yeah", "yep") else -1
         clause: list[str] = []
         for token in tokens(sentence[:600], breaks=True):
-            if token in _BREAKS:
+            if token in _BREAKS or token == "if":
                 if clause:
                     clauses.append(clause[:MAX_CLAUSE_TOKENS])
-                clause = []
+                # ("nobody does that if they're closing in three weeks": a condition, kept
+                # with its "if" so that it states nothing)
+                clause = ["if"] if token == "if" else []
             else:
                 clause.append(token)
         if clause:
@@ -395,7 +397,9 @@ def stance(
             return found
         if found > 0:
             intensified = any(t in _INTENSIFIERS for t in toks)
-            return 1 if intensified or len(clauses) + others > 1 else 0
+            # (a condition beside it is no reason: "they're closing if the lease goes")
+            stated = sum(1 for c in clauses if c[0] != "if")
+            return 1 if intensified or stated + others > 1 else 0
     return 0
 
 

@@ -4275,3 +4275,11 @@ def test_an_offer_in_reply_is_no_case_against_what_it_answers() -> None:
         )
     )
     assert len({s for s in got if s is not None}) <= 1
+
+
+def test_a_claims_verb_inside_an_if_clause_states_nothing() -> None:
+    claim = "bounce barn is closing end of the month!!"
+    said = "they literally just put new mats in the pit, nobody does that if they're closing soon"
+    assert claim_stance(claim, said) == 0
+    assert claim_stance(claim, "they're closing if the lease goes") == 0
+    assert claim_stance(claim, "they're definitely closing, my sister works there") == 1
