@@ -130,7 +130,9 @@ _REPORTED_FOR = (
     # moved, "the amendment" backs whoever moved it: `linking`)
     r"|\b(?:moved|seconded|tabled) the (?:proposal|motion|amendment|resolution)\b"
     # "3.2 Kerry (Fox and Hounds) seconded and said ...", "Mrs Ahmed seconded."
-    r"|\bseconded(?=\s*(?:[.;:]|,? and\b|$))"
+    # (not "the amendment was not seconded and fell")
+    r"|(?<!\bnot )(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!\bbe )"
+    r"\bseconded(?=\s*(?:[.;:]|,? and\b|$))"
 )
 RETRACT = (
     r"\bI(?:'?ll| will)? stand corrected\b|\bI'?(?:ve| have) been had\b"

@@ -4283,3 +4283,8 @@ def test_a_claims_verb_inside_an_if_clause_states_nothing() -> None:
     assert claim_stance(claim, said) == 0
     assert claim_stance(claim, "they're closing if the lease goes") == 0
     assert claim_stance(claim, "they're definitely closing, my sister works there") == 1
+
+
+def test_a_motion_not_seconded_is_nobodys_vote() -> None:
+    assert cue("Cllr Lunn proposed an amendment; the amendment was not seconded and fell.") is None
+    assert cue("The motion, having been seconded, was carried.") is None
