@@ -160,6 +160,10 @@ RETRACT = (
     # In minutes: "she withdrew her objection", "he would not stand in the way"
     r"|\b(?:withdrew|dropped) (?:his|her|their) objection\b"
     r"|\bwould(?: not|n'?t| no longer) (?:stand in the way|oppose|object)\b"
+    # "Cllr Lunn said that with the grant he would now support it", "Cllr Ibbotson said he had
+    # changed his view having heard the club"
+    r"|\b(?:would|could|will|can) now (?:support|back|accept|vote for)\b"
+    r"|\b(?:changed|changes|changing) (?:his|her|their) (?:view|mind|position)\b"
     r"|\bI take (?:it|that) back\b|\bI was wrong\b|\b(?:chang|switch)(?:e|es|ed|ing)? my vote\b"
     r"|\bmore (?:convincing|persuasive) than I (?:thought|expected)\b"
     r"|\bI(?:'m| am) coming (?:a)?round\b|\b(?:ok|okay|fine),? you win\b"

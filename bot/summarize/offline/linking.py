@@ -289,6 +289,8 @@ class _Linker:
             and comment.author is None
             and doc.speaker is not None
             and retracts(comment.text[doc.body :])
+            # ("with the grant he would now support it": a vote on the proposal stays one)
+            and not (doc.cue.about_claim or doc.cue.vote == 2)
         ):
             # Minutes: "Cllr Prentice said ... he would not oppose six boxes as a start" changes
             # his mind (`build_units` parts him from his earlier view); it does not agree with
@@ -459,8 +461,27 @@ class _Linker:
                 # "Cllr O'Rourke seconded the amendment.": with whoever moved it
                 doc.cue = Cue(+1, 1.0, "agree", addressed=False)
                 target, how = self.amendment, "named"
-            if _MOVES_AMENDMENT.search(comment.text, 0, 300) is not None:
+            elif (
+                self.amendment is not None
+                and doc.speaker != self.docs[self.amendment].speaker
+                and _OPPOSES_AMENDMENT.search(comment.text, 0, 300) is not None
+            ):
+                # "Cllr Mensah said she could not support the amendment as a zone would be
+                # impossible to police": against whoever moved it, not against the motion
+                doc.cue = Cue(-1, 1.0, "disagree", addressed=False)
+                doc.disagrees = True
+                target, how = self.amendment, "named"
+            moves = _MOVES_AMENDMENT.search(comment.text, 0, 300)
+            if moves is not None:
                 self.amendment = doc.index
+                if doc.speaker is not None and doc.spans and moves.start() < doc.spans[0][1]:
+                    # "Cllr Oduya moved an amendment that a flying zone be trialled instead of
+                    # a ban. Cllr Brereton seconded the amendment.": who moves an amendment
+                    # stands against the motion as it was put (a seconder in the same minute
+                    # is another speaker, not this one's agreement).
+                    doc.cue = Cue(-1, 1.0, "disagree", addressed=False, vote=2, about_claim=True)
+                    doc.disagrees = True
+                    target, how = ROOT, "root"
         if (
             doc.cue is None
             and self.respondents
@@ -1380,7 +1401,16 @@ _SECONDED_BY = re.compile(
     re.IGNORECASE,
 )
 _BACKS_AMENDMENT = re.compile(
-    r"\b(?:seconded|supported|backed|seconds|supports|backs) the amendment\b", re.IGNORECASE
+    r"(?<!\bnot )(?<!n't )(?<!\bcannot )\b(?:seconded|supported|backed|seconds|supports|backs"
+    r"|support|back|vote for|voted for) the amendment\b",
+    re.IGNORECASE,
+)
+_OPPOSES_AMENDMENT = re.compile(
+    r"\b(?:(?:could|would|did|does|do|can|will) ?(?:not|n't)|cannot|couldnt|wouldnt|didnt|cant)"
+    r" (?:support|back|accept|vote for) the amendment\b"
+    r"|\b(?:opposed|opposes|oppose|rejected|rejects|reject|voted against|spoke against"
+    r"|against) the amendment\b",
+    re.IGNORECASE,
 )
 # "the first response", "the previous respondent", "the third submission".
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")

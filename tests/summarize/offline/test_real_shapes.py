@@ -4288,3 +4288,26 @@ def test_a_claims_verb_inside_an_if_clause_states_nothing() -> None:
 def test_a_motion_not_seconded_is_nobodys_vote() -> None:
     assert cue("Cllr Lunn proposed an amendment; the amendment was not seconded and fell.") is None
     assert cue("The motion, having been seconded, was carried.") is None
+
+
+def test_minutes_amendments_stand_against_the_motion_and_their_opponents_with_it() -> None:
+    got = sides(
+        pasted(
+            "Item 6. Drones over parks. The Chair introduced the report proposing a byelaw "
+            "banning drones in all parks.",
+            "Cllr Mensah said residents had a right to sit in a park without being filmed and "
+            "she supported a ban across all parks.",
+            "Cllr Rowe said most people flying were children with toys and a blanket ban would "
+            "criminalise them.",
+            "Cllr Okoro moved an amendment that flying be allowed in a marked zone and banned "
+            "elsewhere. Cllr Rowe seconded the amendment.",
+            "Cllr Mensah said she could not support the amendment as a zone would be impossible "
+            "to police.",
+            "Cllr Lunn said that with a zone reviewed after a year he would now support it.",
+        )
+    )
+    assert apart(got, 1, 3) and got[4] == got[1] == got[5]
+    from bot.summarize.offline.cues import retracts
+
+    assert retracts("Cllr Ibbotson said he had changed his view having heard the club")
+    assert retracts("Cllr Lunn said that with the grant he would now support it")
