@@ -132,7 +132,7 @@ _REPORTED_FOR = (
     # "3.2 Kerry (Fox and Hounds) seconded and said ...", "Mrs Ahmed seconded."
     # (not "the amendment was not seconded and fell")
     r"|(?<!\bnot )(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!\bbe )"
-    r"\bseconded(?=\s*(?:[.;:]|,? and\b|$))"
+    r"\bseconded(?=\s*(?:[.;:]|,?\s*(?:and|adding|saying|noting)\b|$))"
 )
 RETRACT = (
     r"\bI(?:'?ll| will)? stand corrected\b|\bI'?(?:ve| have) been had\b"

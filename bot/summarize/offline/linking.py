@@ -396,6 +396,21 @@ class _Linker:
             target, how = ROOT, "root"
         if (
             doc.cue is None
+            and self.proposer is None
+            and comment.author is None
+            and doc.speaker is not None
+            and doc.index != self.opening
+            and doc.spans
+            and (moved := _PROPOSES_THAT.search(comment.text, doc.body, doc.spans[0][1]))
+            is not None
+            and moved.start() - doc.body <= len(doc.speaker) + 40
+        ):
+            # Minutes: "Cllr Ashworth proposed that power kites and buggies be prohibited on
+            # the Common": the first member to move the motion proposes what is debated (an
+            # amendment is moved against it: below).
+            self.proposer = doc.speaker
+        if (
+            doc.cue is None
             and self.proposer is not None
             and doc.speaker == self.proposer
             and doc.index != self.opening
@@ -1391,6 +1406,9 @@ def set_speakers(docs: list[Doc]) -> None:
 
 
 # Minutes: "Cllr Dasgupta proposed an amendment that ...", and backing it.
+# A member moving the motion in reported speech: "Cllr Ashworth proposed that ...", "Des from
+# the Railway proposed that every venue use a scoring tablet".
+_PROPOSES_THAT = re.compile(r"\b(?:proposed|moved|proposes|moves) that\b", re.IGNORECASE)
 _MOVES_AMENDMENT = re.compile(
     r"\b(?:proposed|moved|tabled|put forward|proposes|moves) an amendment\b", re.IGNORECASE
 )

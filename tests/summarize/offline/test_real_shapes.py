@@ -4311,3 +4311,18 @@ def test_minutes_amendments_stand_against_the_motion_and_their_opponents_with_it
 
     assert retracts("Cllr Ibbotson said he had changed his view having heard the club")
     assert retracts("Cllr Lunn said that with the grant he would now support it")
+
+
+def test_a_member_who_proposes_the_motion_in_minutes_is_for_it() -> None:
+    assert cue("Cllr Penhale seconded, adding that the grass had been rutted every winter.")
+    got = sides(
+        pasted(
+            "Item 6. Power kites and kite buggies on Hatherley Common. The Chair introduced the "
+            "report.",
+            "Cllr Ashworth proposed that power kites and buggies be prohibited on the Common by "
+            "byelaw, saying a dog walker had been knocked over.",
+            "Cllr Oduya moved an amendment that a flying zone be trialled instead of a ban.",
+            "Cllr Ashworth said a zone would not stop buggies crossing the footpath.",
+        )
+    )
+    assert apart(got, 1, 2) and got[3] == got[1]
