@@ -65,7 +65,7 @@ _REPORTED_AGAINST = (
     r"|\b(?:he|she) (?:strongly |firmly )?objected\b"
     # "... does nothing about the noise. Still opposed.", "I remain opposed" (each led by a
     # word, so that the row needs no search at every place)
-    r"|\bstill (?:firmly |strongly )?(?:against|opposed)\s*(?:[.!]|$)"
+    r"|\bstill (?:firmly |strongly )?(?:against|opposed|object|objects|oppose)\s*(?:[.!]|$)"
     r"|\b(?:I|we) (?:still )?remain (?:strongly |firmly )?(?:against|opposed)\b"
     # "... does not cover evening travel, so we still oppose closure."
     r"|\b(?:I|we) (?:still|continue to) (?:strongly |firmly )?oppose\b"
@@ -321,6 +321,7 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
             "voiced",
             "vote against",
             "still oppose",
+            "still object",
             "continue to oppose",
         ),
         _REPORTED_AGAINST,
@@ -968,6 +969,10 @@ _VOTE = re.compile(
     r"|keep it)\b(?!-)",
     _I,
 )
+# A wish beside a vote: "..., though I'd prefer Fridays only", "but I would rather it ...".
+_PREFERS = re.compile(
+    r"\b(?:though|although|but)\s+(?:I'?d|I would|we'?d|we would)\s+(?:prefer|rather|like)\b", _I
+)
 # Openings that can only be about the claim itself: a rumour's truth, a proposal's merit.
 _CLAIM_VOTE = re.compile(
     _LEAD + r"(?:yes|yeah|yep|yup|hell yes|absolutely|definitely|confirmed|can confirm"
@@ -1605,6 +1610,15 @@ def read_cue(
         # "yeah because console players never cheat 🙃", "oh yes nothing says relaxing flight
         # like ...": the yes mocks what it answers.
         return Cue(-1, _weight(0), "disagree"), True
+    if (
+        k == 0
+        and cue.kind == "concession"
+        and opening[4]
+        and _CLAIM_VOTE.match(folded, b, e)
+        and _PREFERS.search(folded, b, e)
+    ):
+        # "Supports, though I'd prefer Fridays only.": a vote with a wish beside it
+        cue = Cue(+1, _weight(0), "agree", agreement=cue.agreement)
     if (
         k == 0
         and cue.kind in ("agree", "disagree")

@@ -142,7 +142,9 @@ _RESPONDENT = re.compile(
     # "R1, resident of Church Lane. Objects. ...": a numbered label, its role up to a full stop;
     # "R1, local resident, supports. ...", "R9, objects.": up to the comma before a vote
     r"|,[ \t]+(?P<comma>(?!" + _VOTE_VERB + r")[^.,:;()\n]{1,60}?"
-    r"(?:,(?![ \t]+" + _VOTE_VERB + r")[^.,:;()\n]{1,40})?)(?:\.|,(?=[ \t]+" + _VOTE_VERB + r"))"
+    r"(?:,(?![ \t]+" + _VOTE_VERB + r")[^.,:;()\n]{1,40})?)"
+    # ("R1, resident of Tanner Street (flat above the laundrette). ...": an aside in brackets)
+    r"(?:[ \t]+\([^()\n]{1,60}\))?(?:\.|,(?=[ \t]+" + _VOTE_VERB + r"))"
     r"|,(?=[ \t]+" + _VOTE_VERB + r"))[ \t]+(?=\S)"
 )
 _NOT_RESPONDENTS = frozenset(

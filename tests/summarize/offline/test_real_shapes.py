@@ -4326,3 +4326,22 @@ def test_a_member_who_proposes_the_motion_in_minutes_is_for_it() -> None:
         )
     )
     assert apart(got, 1, 2) and got[3] == got[1]
+
+
+def test_consultation_labels_with_an_aside_and_votes_with_a_wish_or_a_still() -> None:
+    assert cue("Supports, though I'd prefer Fridays only. The late show is great.").sign > 0
+    assert cue("A second door supervisor doesn't stop taxis idling at 2am. Still object.").sign < 0
+    assert cue("Supports, but the car park is a worry.").kind == "concession"
+    got = sides(
+        pasted(
+            "Application 24/0318, The Basement. Variation to extend hours to 02:00 Friday and "
+            "Saturday. Responses received are summarised below.",
+            "R1, resident of Tanner Street (flat above the laundrette). Objects. The queue "
+            "already sits under my window until midnight.",
+            "R2, comedian and promoter. The late show is where new acts get stage time.",
+            "R3, resident of Cooper's Yard. I agree with R1. The street is narrow.",
+            "R4, owner of the kebab shop opposite. Supports. Customers are no trouble.",
+            "R9, audience member. Supports, though I'd prefer Fridays only.",
+        )
+    )
+    assert got[3] == got[1] and apart(got, 3, 4) and got[5] == got[4]
