@@ -874,7 +874,12 @@ class _Linker:
                 if (
                     not sign
                     and doc.cue is None
-                    and (_MENTION_LED.match(text, doc.body) or _led_by(text, doc.body, name))
+                    and (
+                        _MENTION_LED.match(text, doc.body)
+                        # (a word of their handle leads only in chat: a web reply already
+                        # links what it answers, "kaz that's basically my street")
+                        or _led_by(text, doc.body, name, None if self.tree else self.names)
+                    )
                 ):
                     # "@Okoro that's the scaffolding", "bea thats a crime": a reply to them
                     return target, "reply"
@@ -1547,15 +1552,28 @@ def _head(doc: Doc) -> str:
     return doc.comment.text[: doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]]
 
 
-def _led_by(text: str, begin: int, name: str | None) -> bool:
+def _led_by(text: str, begin: int, name: str | None, names: dict[str, str] | None = None) -> bool:
     """Whether a comment's own words open with `name`, bare ("bea thats a crime"; an
-    @mention is `_MENTION_LED`)."""
+    @mention is `_MENTION_LED`), or with a word of `names` that names them ("lou thats a
+    public park" to lowbattery_lou)."""
     if not name:
         return False
     head = text[begin : begin + len(name) + 40].lstrip()
-    return fold_chars(head[: len(name)]).casefold() == fold_chars(name).casefold() and (
+    if fold_chars(head[: len(name)]).casefold() == fold_chars(name).casefold() and (
         len(head) == len(name) or not (head[len(name)].isalnum() or head[len(name)] == "_")
+    ):
+        return True
+    first = _FIRST_WORD.match(head)
+    return (
+        names is not None
+        and first is not None
+        # (a word alone is an answer, not a name: "Gel. The paper in most notebooks ...")
+        and head[first.end() : first.end() + 1] not in (".", "!", "?", ",")
+        and names.get(first.group().casefold()) == name
     )
+
+
+_FIRST_WORD = re.compile(r"[^\W\d_][\w'\-]*")
 
 
 def _asks_then_aside(doc: Doc) -> bool:

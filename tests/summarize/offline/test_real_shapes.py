@@ -4345,3 +4345,20 @@ def test_consultation_labels_with_an_aside_and_votes_with_a_wish_or_a_still() ->
         )
     )
     assert got[3] == got[1] and apart(got, 3, 4) and got[5] == got[4]
+
+
+def test_a_chat_turn_led_by_a_word_of_someones_handle_answers_them() -> None:
+    got = sides(
+        thread(
+            "lowbattery_lou: flew the 3 inch in Victoria park this morning, nobody around",
+            "ruddervator: lou thats a public park, you cant fly fpv over it, full of dog walkers",
+            "skidmark_sam: its a 3 inch under 250g, its no worse than a kid with a toy plane",
+            "pennine_props: what ruddervator said. the club field exists for a reason",
+        )
+    )
+    assert apart(got, 0, 1) and got[3] == got[1]
+    from bot.summarize.offline.linking import _led_by
+
+    names = {"gel": "gel_pen_gary"}
+    assert not _led_by("Gel. The paper feathers terribly", 0, "gel_pen_gary", names)
+    assert _led_by("gel that's not true", 0, "gel_pen_gary", names)
