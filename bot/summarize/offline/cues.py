@@ -260,6 +260,14 @@ def concedes(text: str) -> bool:
 # Each cue: its kind, words one of which must be in the (lowercased) text for it to match, and
 # the pattern. The words are a cheap filter: running every pattern over every comment of a large
 # thread costs far more than a few substring tests.
+# An objection in so many words: "My worry is they're not proper houses.", "Our main concern is
+# the parking." (not "the problem is ...": as often a point for it): a vote against what is
+# proposed, not an answer to the last speaker.
+_WORRY = (
+    r"^\W*(?:my|our) (?:main |only |big |biggest |real |one |first )?(?:worry|concern|fear"
+    r"|reservation)s? (?:is|are|would be|here is)\b"
+)
+_WORRY_OPENING = re.compile(_WORRY, _I)
 _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     (
         "disagree",
@@ -327,6 +335,10 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         _REPORTED_AGAINST,
     ),
     ("disagree", ("counter",), r"^\W*counter[- ]?(?:point|argument)\b"),
+    # "My worry is they're not proper houses.", "Our main concern is the parking.": an
+    # objection to what is proposed, in so many words (not "the problem is ...": as often a
+    # point for it)
+    ("disagree", ("worry", "concern", "fear", "reservation"), _WORRY),
     # Minutes: "Cllr Osei shared that concern": with the one who raised it.
     (
         "agree",
@@ -1487,7 +1499,22 @@ _NONE = not any(_OTHER)  # a first word no pattern opens with rules out all of t
 
 _PLUS_ONE_TO_A_THING = re.compile(r"\+1\s+(?:to|for)\s+(?:the|a|an|this|that|more|less)\b", _I)
 # Disagreement about the topic rather than with someone, unless it says "you".
-_TOPICAL = ("see why", "see how", "as far as", "evidence", "doubt", "argument", "proof")
+_TOPICAL = (
+    "see why",
+    "see how",
+    "as far as",
+    "evidence",
+    "doubt",
+    "argument",
+    "proof",
+    # ("My worry is they're not proper houses": about what is proposed, not the last speaker)
+    "worry is",
+    "worries are",
+    "concern is",
+    "concerns are",
+    "fear is",
+    "reservation is",
+)
 _SECOND_PERSON = re.compile(r"\byou(?:r|rs|'re|'ve|'d)?\b")
 
 
@@ -1629,6 +1656,8 @@ def read_cue(
             cue = replace(cue, vote=2)
         elif opening[5] and _VOTE.match(folded, b, e) and not _GIVES_WAY.match(folded, b, e):
             cue = replace(cue, vote=1)
+    if k == 0 and cue.kind == "disagree" and _WORRY_OPENING.match(folded, b, e):
+        cue = replace(cue, vote=2, addressed=False, about_claim=True)
     if cue.kind in ("agree", "disagree", "concession") and cue.vote != 2:
         b, e = spans[k]
         start = spans[0][0]

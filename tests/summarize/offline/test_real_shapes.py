@@ -4362,3 +4362,18 @@ def test_a_chat_turn_led_by_a_word_of_someones_handle_answers_them() -> None:
     names = {"gel": "gel_pen_gary"}
     assert not _led_by("Gel. The paper feathers terribly", 0, "gel_pen_gary", names)
     assert _led_by("gel that's not true", 0, "gel_pen_gary", names)
+
+
+def test_my_worry_is_objects_to_what_is_proposed() -> None:
+    assert cue("Our main concern is the parking on Canal Street.").sign < 0
+    got = sides(
+        thread(
+            "Facilitator: question three: should the council lease the old depot to the tiny "
+            "house group? Who'd like to start?",
+            "Nadia: I'm for it. Young people can't afford a deposit round here.",
+            "Ifeoma: They're built to building regs, insulated, on proper foundations.",
+            "Graham: My worry is they're not proper houses. In ten years it's rotting sheds.",
+            "Rashid: I'm with Graham. That site could take sixty flats.",
+        )
+    )
+    assert apart(got, 1, 3) and got[4] == got[3]
