@@ -917,7 +917,9 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     (
         "agree",
         ("said",),
-        r"\bwhat (?!(?:they|people|everyone|someone|somebody|others|the \w+) )(?:\w+ ){1,2}said\b"
+        # (not '"not leaving" is what Lime said in Tilbury before they left': a report of it)
+        r"(?<!\bis )(?<!\bwas )\bwhat (?!(?:they|people|everyone|someone|somebody|others"
+        r"|the \w+) )(?:\w+ ){1,2}said\b"
         r"|\bwell said\b",
     ),
     (

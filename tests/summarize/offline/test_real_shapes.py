@@ -4377,3 +4377,8 @@ def test_my_worry_is_objects_to_what_is_proposed() -> None:
         )
     )
     assert apart(got, 1, 3) and got[4] == got[3]
+
+
+def test_x_is_what_someone_said_reports_it_rather_than_agreeing() -> None:
+    assert cue('"not leaving" is what Lime said in Tilbury two weeks before they left') is None
+    assert cue("^ what jen said. the moaning group strikes again").sign > 0
