@@ -1687,7 +1687,7 @@ _SARCASM_OPENING = re.compile(
     _I,
 )
 _SARCASM_END = re.compile(r"(?:\U0001F643|(?<!\w)/s)\W*$")
-_YES_OPENING = re.compile(_LEAD + r"(?:yes|yeah|yea|yep|sure|right|totally|great)\b", _I)
+YES_OPENING = re.compile(_LEAD + r"(?:yes|yeah|yea|yep|sure|right|totally|great)\b", _I)
 # A mocking verdict that ends it: "..., very suspicious", "how convenient", "sure jan".
 _SARCASM_TAIL = re.compile(
     r"\b(?:(?:very|so|how|totally|real|really|highly) (?:suspicious|convenient|believable"
@@ -1701,10 +1701,10 @@ def _sarcastic(folded: str, b: int, end: int) -> bool:
         if _SARCASM_OPENING.match(folded, b, min(end, b + 80)) is not None:
             return True
         # "yes a chip shop refitting its chip shop, very suspicious"
-        return _YES_OPENING.match(folded, b, end) is not None and bool(
+        return YES_OPENING.match(folded, b, end) is not None and bool(
             _SARCASM_TAIL.search(folded, max(b, end - 40), end)
         )
-    return _YES_OPENING.match(folded, b, end) is not None and bool(
+    return YES_OPENING.match(folded, b, end) is not None and bool(
         _SARCASM_END.search(folded, max(b, end - 12), end)  # its last characters only
     )
 

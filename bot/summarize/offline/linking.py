@@ -42,6 +42,7 @@ from bot.summarize.offline.cues import (
     REPORTED,
     REPORTED_WORDS,
     TITLES,
+    YES_OPENING,
     grants_a_point,
     late_turn,
     named_person,
@@ -586,6 +587,22 @@ class _Linker:
         cue = doc.cue
         if doc.index == self.opening or (cue is not None and cue.weak):
             return None, ""
+        if (
+            not (self.tree or self.respondents)
+            and cue is not None
+            and cue.sign > 0
+            and cue.vote == 2
+            and self.opening is not None
+            # (the poster's "Yeah she'd walk with Maddie most days" grants a detail, not a side)
+            and doc.speaker != self.docs[self.opening].speaker
+            and doc.spans
+            and YES_OPENING.match(doc.comment.text, doc.spans[0][0], doc.spans[0][1])
+        ):
+            # "yeah its a consultation, ive already filled in the form" right after "they voted
+            # to CONSULT on it, not ban it": a yes to what was just said, not to the report
+            previous = _previous_speaker(self.docs, doc, self.recent, who)
+            if previous is not None and self._says_yes_to(previous):
+                return previous, "previous"
         if self.tree or self.respondents or (cue is not None and self._votes(cue)):
             return ROOT, "root"
         if cue is not None and not cue.addressed:
@@ -603,6 +620,17 @@ class _Linker:
             return ROOT, "topic"
         previous = _previous_speaker(self.docs, doc, self.recent, who)
         return (previous, "previous") if previous is not None else (None, "")
+
+    def _says_yes_to(self, index: int) -> bool:
+        """Whether a bare yes after comment `index` answers it rather than the opening: it is
+        someone else's statement (no question), by someone other than the opening's poster,
+        that does not itself back the opening."""
+        said = self.docs[index]
+        if index == self.opening or said.speaker == self.docs[self.opening or 0].speaker:
+            return False
+        if said.cue is not None and said.cue.sign > 0:
+            return False  # ("can confirm" - "yeah heard the same": the same side either way)
+        return bool(said.spans) and not _asks(said) and not said.junk and not said.off_topic
 
     def _speaks_for(self, speaker: str, claim: Claim) -> bool:
         """`claim.speaks_for`, once per speaker and claim (the motion or the opening's)."""

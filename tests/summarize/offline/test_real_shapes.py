@@ -1369,7 +1369,7 @@ def test_an_opinion_put_up_for_a_fight_has_a_rival_answer() -> None:
         "Hamza: yes, i'm bringing catan so we don't have to argue about this",
     )
     got = sides(t)
-    assert apart(got, 0, 1) and got[3] == got[1]
+    assert apart(got, 0, 1) and got[3] != got[0]  # (not with the report)
     # Without the fight, a first answer is no rival camp: "Release is out" has none.
     t = thread(
         "Callum: the new monopoly edition is out this week",
@@ -4356,7 +4356,7 @@ def test_a_chat_turn_led_by_a_word_of_someones_handle_answers_them() -> None:
             "pennine_props: what ruddervator said. the club field exists for a reason",
         )
     )
-    assert apart(got, 0, 1) and got[3] == got[1]
+    assert apart(got, 0, 1) and got[3] != got[0]  # (not with the report)
     from bot.summarize.offline.linking import _led_by
 
     names = {"gel": "gel_pen_gary"}
@@ -4382,3 +4382,25 @@ def test_my_worry_is_objects_to_what_is_proposed() -> None:
 def test_x_is_what_someone_said_reports_it_rather_than_agreeing() -> None:
     assert cue('"not leaving" is what Lime said in Tilbury two weeks before they left') is None
     assert cue("^ what jen said. the moaning group strikes again").sign > 0
+
+
+def test_a_yes_in_chat_answers_the_statement_just_made_not_the_report() -> None:
+    got = sides(
+        thread(
+            "vanna: saltmarsh seafront going no overnight vans from june. council voted it "
+            "through last night apparently",
+            "steve: where did you see that? was there on saturday and no signs",
+            "rusty: they voted to CONSULT on it, not ban it. i watched the meeting stream",
+            "dormouse: yeah its a consultation, ive already filled in the form",
+        )
+    )
+    assert apart(got, 0, 1) and got[3] != got[0]  # (not with the report)
+    # The poster's own "Yeah she'd walk with Maddie from next door most days" grants a detail
+    # to the one who doubted her; it does not join them.
+    from pathlib import Path
+
+    from bot.bench.sides_bench import SET_DIR, load_debate
+
+    name = "heldout-22/casual-chat-walking-to-school-alone-at-nine.toml"
+    got = sides(load_debate(Path(SET_DIR, name)).thread())
+    assert apart(got, 0, 1) and got[8] == got[0]
