@@ -112,8 +112,15 @@ def link(docs: list[Doc], thread: Thread, report: Reporter) -> None:
         if not doc.comment.is_bot:
             linker.link(doc)
     opening = linker.opening
-    if not linker.tree and opening is not None and not any(_differs(doc) for doc in docs):
-        _no_rebuttals(docs, docs[opening].speaker)
+    if not any(_differs(doc) for doc in docs):
+        if not linker.tree and opening is not None:
+            _no_rebuttals(docs, docs[opening].speaker)
+        elif thread.source == "hackernews" and not linker.offers_options:
+            # On Hacker News too, where nobody disagrees in so many words: a reply that only
+            # answers back ("We had a paper log book for years. It went in the skip.") adds to
+            # what it answers, whoever wrote it (its culture argues in so many words; a Reddit
+            # or forum reply that answers back is more often a case against).
+            _no_rebuttals(docs, None)
 
 
 def _differs(doc: Doc) -> bool:
@@ -133,7 +140,7 @@ def _no_rebuttals(docs: list[Doc], poster: str | None) -> None:
             cue is not None
             and cue.kind == "rebuttal"
             and doc.target is not None
-            and doc.speaker == poster
+            and (poster is None or doc.speaker == poster)
         ):
             if doc.target != ROOT:
                 docs[doc.target].replies -= 1

@@ -4404,3 +4404,19 @@ def test_a_yes_in_chat_answers_the_statement_just_made_not_the_report() -> None:
     name = "heldout-22/casual-chat-walking-to-school-alone-at-nine.toml"
     got = sides(load_debate(Path(SET_DIR, name)).thread())
     assert apart(got, 0, 1) and got[8] == got[0]
+
+
+def test_hacker_news_replies_that_only_answer_back_make_no_dispute_where_nobody_disagrees() -> None:
+    from pathlib import Path
+
+    from bot.bench.sides_bench import SET_DIR, load_debate
+
+    # "We had a paper log book for years. It went in the skip with the minidiscs." adds to
+    # "+1, and write down who presented what": nobody on the thread disagrees.
+    name = "heldout-32/no-disagreement-hn-json-archive-community-radio-shows.toml"
+    got = sides(load_debate(Path(SET_DIR, name)).thread())
+    assert len({s for s in got if s is not None}) <= 1
+    # An option question keeps its answers' back-and-forth.
+    name = "heldout-21/question-hn-json-index-funds-or-overpay-mortgage.toml"
+    got = sides(load_debate(Path(SET_DIR, name)).thread())
+    assert len({s for s in got if s is not None}) == 2
