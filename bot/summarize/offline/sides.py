@@ -662,8 +662,22 @@ def _rival(docs: list[Doc], units: list[Unit], component: list[int], thread: Thr
         return None
     if OPEN_QUESTION.search(docs[opening].comment.text[:500]):
         return None  # "how do I ...?" is answered, not opposed: its answers are no rival camp
+    # The first answer, passing over answers already joined to the question ("Yes. The
+    # lapwings nest right alongside it" before "I walk to work along it. The alternative's the
+    # main road"): the first that is not is the rival view, if someone backs it.
     answer = next(
-        (d for d in docs[opening + 1 :] if not d.comment.is_bot and not d.junk and d.unit >= 0),
+        (
+            d
+            for d in docs[opening + 1 :]
+            if not d.comment.is_bot
+            and not d.junk
+            and d.unit >= 0
+            and not (
+                d.cue is not None
+                and d.unit != docs[opening].unit
+                and component[d.unit] == component[0]
+            )
+        ),
         None,
     )
     if answer is None or answer.cue is not None or answer.praise or only_questions_in(answer):

@@ -4420,3 +4420,17 @@ def test_hacker_news_replies_that_only_answer_back_make_no_dispute_where_nobody_
     name = "heldout-21/question-hn-json-index-funds-or-overpay-mortgage.toml"
     got = sides(load_debate(Path(SET_DIR, name)).thread())
     assert len({s for s in got if s is not None}) == 2
+
+
+def test_a_backed_view_after_a_yes_to_the_question_is_the_rival_camp() -> None:
+    got = sides(
+        thread(
+            "Facilitator: Table three, question two: should the causeway path be closed April "
+            "to July for the nesting season? Bernie, you first.",
+            "Bernie: Yes. The lapwings nest right alongside it and every dog flushes them.",
+            "Shona: I walk to work along it. The alternative's the main road with no pavement.",
+            "Hamid: I'm with Bernie. The nest count's halved in ten years.",
+            "Terry: Shona's right. Dogs on leads only and a warden at weekends would do it.",
+        )
+    )
+    assert apart(got, 1, 2) and got[3] == got[1] and got[4] == got[2]
