@@ -48,6 +48,7 @@ HELDOUT_DIRS = (
     "heldout-34",
     "heldout-35",
     "heldout-36",
+    "heldout-40",
     "heldout-long",
 )
 PATHS = sorted(SET_DIR.glob("*.toml")) + [
@@ -351,6 +352,7 @@ _MIXED_KINDS = {
         ("heldout-34", 37, _ALL_FORMATS, _MIXED_KINDS, (33, 2, 2), (8, 50)),
         ("heldout-35", 37, _ALL_FORMATS, _MIXED_KINDS, (33, 2, 2), (8, 50)),
         ("heldout-36", 37, _ALL_FORMATS, _MIXED_KINDS, (33, 2, 2), (8, 50)),
+        ("heldout-40", 37, _ALL_FORMATS, _MIXED_KINDS, (33, 2, 2), (8, 50)),
         # Long threads (issue 9): 60 to 150 comments each, one debate per format and kind.
         (
             "heldout-long",
@@ -415,6 +417,7 @@ def test_each_heldout_set_is_whole(
         "heldout-34": 7,
         "heldout-35": 7,
         "heldout-36": 7,
+        "heldout-40": 7,
         "heldout-long": 1,
     }
     if folder in rumours:
