@@ -1358,11 +1358,16 @@ def _claim(thread: Thread, docs: list[Doc], opening: int | None) -> Claim | None
     """The claim that stance is relative to: the thread's title when it is a sentence, else the
     opening comment's first sentence."""
     title = " ".join((thread.title or "").split())
-    # (an export's "Groups / scouts-and-cubs" is where the thread was, not what it claims)
     if sentence_like(title):
         if question_options(title[:600]):
             return None  # "Tailwind or plain CSS?" offers options: no claim to restate or deny
         return read_claim(title)
+    if " / " in title:
+        # An export's "Groups / scouts-and-cubs" is where the thread was, not what it claims;
+        # and its opening is a turn of a conversation ("Had a go at carpet bowls last night
+        # ..."), whose first sentence is no claim to restate either (read over four blind sets,
+        # reading it as one lost two threads and gained none).
+        return None
     if opening is None or not docs[opening].spans:
         return None
     first = docs[opening]
@@ -1944,6 +1949,9 @@ _OPINION_WORDS = re.compile(
 # News of an event: a verb in the past, perfect, progressive or future, or a word that passes
 # a report on ("apparently", "rumour", "breaking", "closing", "sold", "banned").
 _EVENT = re.compile(
+    # a headline's future: "Voltkeep to put battery monitor app features behind a subscription"
+    r"^\W*(?-i:[A-Z][\w'&.\-]*)(?:\s+(?-i:[A-Z][\w'&.\-]*)){0,3}\s+(?:(?:is |are )?set to|plans? to"
+    r"|to)\s+[a-z]+\b|"
     r"\b(?:is|are|was|were|has|have|had|will|got|gets|getting|been|being)\s+(?:\w+\s+)?"
     r"\w+(?:ed|ing|en|ne|wn|lt|ld)\b|'s\s+(?:\w+\s+)?\w+ing\b"
     r"|\b(?:apparently|rumou?rs?|reportedly|breaking|heard|says|said|leaked?|confirmed|announced"

@@ -4174,18 +4174,22 @@ def test_who_says_and_an_ah_before_an_agreement_are_read() -> None:
 
 
 def test_an_exports_channel_path_is_not_the_claim_that_stance_is_read_against() -> None:
-    got = sides(
-        thread(
-            "nicola: someone on fb says the scout hut on mill lane has been sold to developers??",
-            "tomasz: there were two blokes with a tripod there on saturday morning",
-            "jen: Hi all, cub leader here. The hut is NOT sold. The surveyors were measuring "
-            "for the new toilet",
-            "gaz: ^ what jen said. the moaning group strikes again",
-            source="discord-export",
-            title="Groups / scouts-and-cubs",
-        )
+    from bot.summarize.offline.linking import _claim
+    from bot.summarize.offline.model import Reporter
+    from bot.summarize.offline.reading import read
+    from bot.summarize.text import Terms
+
+    t = thread(
+        "Derek: Had a go at carpet bowls in the village hall last night. that's not real bowls",
+        "Sheila: My mother played carpet bowls for 20 years from a wheelchair. It's bowls.",
+        source="discord-export",
+        title="Groups / scouts-and-cubs",
     )
-    assert apart(got, 0, 2) and got[3] == got[2]
+    docs, _, _ = read(t, Terms(), Reporter(None))
+    # Neither the channel path nor the first turn of the conversation is a claim to restate.
+    assert _claim(t, docs, 0) is None
+    titled = Thread(comments=t.comments, source="reddit", title="Carpet bowls is real bowls")
+    assert _claim(titled, docs, 0) is not None
 
 
 def test_did_u_hear_passes_a_report_on_and_a_question_about_it_is_no_denial() -> None:
