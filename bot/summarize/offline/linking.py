@@ -1134,15 +1134,6 @@ class _Linker:
             return False
         if _GREETS.match(parent.comment.text) is not None:
             return False  # "Hello from Galway. I carve spoons." is answered, not argued with
-        if (
-            parent.index != self.opening
-            and parent.cue is None
-            and parent.spans
-            and _ASKS_ABOUT.match(parent.comment.text, *parent.spans[0])
-        ):
-            # "Has anyone tried the cheap moisture sensors? Curious how accurate they are." -
-            # "They're fine for trends, bad for absolute numbers.": an answer, not a case
-            return False
         if doc.junk or doc.praise or doc.off_topic or only_questions_in(doc):
             return False  # (a laugh or an aside that shares no term with the thread: no case)
         if _OFFERS_OR_ASKS.match(own) is not None:

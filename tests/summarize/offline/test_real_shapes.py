@@ -4239,7 +4239,7 @@ def test_minutes_was_against_seconded_and_an_objection_that_stood() -> None:
     assert apart(got, 1, 2) and got[3] == got[2] and got[4] == got[1]
 
 
-def test_an_answer_to_a_question_asked_in_passing_and_an_insider_on_a_view_are_no_dispute() -> None:
+def test_a_hacker_news_answer_and_an_insider_on_a_view_are_no_dispute() -> None:
     from pathlib import Path
 
     from bot.bench.sides_bench import SET_DIR, load_debate
