@@ -211,12 +211,15 @@ def sentence_like(title: str) -> bool:
     """A title that says something: three words or more, not a channel name. An export's
     "Category / channel" path ("Class / general", "governance / weekly-meeting") is a channel
     name, whatever its word count; a Discord thread whose name is a sentence is a title."""
-    if title.startswith("#"):
+    if title.startswith("#") or channel_path(title):
         return False
-    words = [w for w in title.split() if any(c.isalpha() for c in w)]
-    if " / " in title and all(len(part.split()) <= 2 for part in title.split(" / ")):
-        return False
-    return len(words) >= 3
+    return sum(1 for w in title.split() if any(c.isalpha() for c in w)) >= 3
+
+
+def channel_path(title: str) -> bool:
+    """Whether a title is an export's "Category / channel" path ("Class / general",
+    "governance / weekly-meeting"): where the thread was, not what it says."""
+    return " / " in title and all(len(part.split()) <= 2 for part in title.split(" / "))
 
 
 def retracts(text: str) -> bool:

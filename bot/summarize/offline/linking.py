@@ -43,6 +43,7 @@ from bot.summarize.offline.cues import (
     REPORTED_WORDS,
     TITLES,
     YES_OPENING,
+    channel_path,
     grants_a_point,
     late_turn,
     named_person,
@@ -608,7 +609,7 @@ class _Linker:
             # "yeah its a consultation, ive already filled in the form" right after "they voted
             # to CONSULT on it, not ban it": a yes to what was just said, not to the report
             previous = _previous_speaker(self.docs, doc, self.recent, who)
-            if previous is not None and self._says_yes_to(previous):
+            if previous is not None and self._says_yes_to(previous, self.opening):
                 return previous, "previous"
         if self.tree or self.respondents or (cue is not None and self._votes(cue)):
             return ROOT, "root"
@@ -628,12 +629,12 @@ class _Linker:
         previous = _previous_speaker(self.docs, doc, self.recent, who)
         return (previous, "previous") if previous is not None else (None, "")
 
-    def _says_yes_to(self, index: int) -> bool:
+    def _says_yes_to(self, index: int, opening: int) -> bool:
         """Whether a bare yes after comment `index` answers it rather than the opening: it is
         someone else's statement (no question), by someone other than the opening's poster,
         that does not itself back the opening."""
         said = self.docs[index]
-        if index == self.opening or said.speaker == self.docs[self.opening or 0].speaker:
+        if index == opening or said.speaker == self.docs[opening].speaker:
             return False
         if said.cue is not None and said.cue.sign > 0:
             return False  # ("can confirm" - "yeah heard the same": the same side either way)
@@ -1353,7 +1354,7 @@ def _claim(thread: Thread, docs: list[Doc], opening: int | None) -> Claim | None
         if question_options(title[:600]):
             return None  # "Tailwind or plain CSS?" offers options: no claim to restate or deny
         return read_claim(title)
-    if " / " in title:
+    if channel_path(title):
         # An export's "Groups / scouts-and-cubs" is where the thread was, not what it claims;
         # and its opening is a turn of a conversation ("Had a go at carpet bowls last night
         # ..."), whose first sentence is no claim to restate either (read over four blind sets,
