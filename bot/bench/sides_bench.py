@@ -1,5 +1,8 @@
 """Side quality of the offline engine on gold-labelled debates: `python -m bot.bench.sides_bench`.
 
+`--model MODEL` scores the LLM engine the same way (every debate is a model call; the API base
+and keys are the CLI's), so that the two engines are measured on the same sets.
+
 Three runs, each scored by `bot.bench.sides_metrics` (purity, coverage, threads separated, false
 "no disagreement" claims):
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import re
@@ -30,7 +34,7 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.bench import CHECKOUT, FIXTURES
 from bot.bench.sides_metrics import (
@@ -45,6 +49,9 @@ from bot.bench.sides_metrics import (
 )
 from bot.ingest import FORMATS
 from bot.thread import Thread
+
+if TYPE_CHECKING:
+    from bot.pipeline import Options
 
 SET_DIR = FIXTURES / "sides"
 # Formats a gold debate may declare: the ingest formats a person pastes or exports.
@@ -229,21 +236,36 @@ def score_result(
     )
 
 
+def pipeline_options(near_threshold: float, model: str = "") -> Options:
+    """The options of one bench run: the offline engine (whatever `DEBATE_DIGEST_MODEL` says),
+    or with `model` the LLM engine as the CLI builds it (`DEBATE_DIGEST_API_BASE`, key, retries
+    from the settings); uncached either way, at the bench's dedupe threshold."""
+    from bot.pipeline import Options
+
+    if not model.strip():
+        return Options(near_threshold=near_threshold, use_cache=False)
+    from bot.settings import Settings
+
+    options = Options.from_settings(Settings(), model=model, use_cache=False)
+    return dataclasses.replace(options, near_threshold=near_threshold)
+
+
 async def score_pipeline(
-    thread: Thread, gold: Mapping[str, Camp], near_threshold: float
+    thread: Thread, gold: Mapping[str, Camp], near_threshold: float, model: str = ""
 ) -> ThreadScore:
-    """Run the CLI's pipeline (dedupe → offline engine → verify) on `thread`, uncached."""
-    from bot.pipeline import Options, summarize_thread
+    """Run the CLI's pipeline (dedupe → engine → verify) on `thread`, uncached: the offline
+    engine, or the LLM engine with `model`."""
+    from bot.pipeline import summarize_thread
     from bot.store import NullStore
 
-    options = Options(near_threshold=near_threshold, use_cache=False)
+    options = pipeline_options(near_threshold, model)
     result = await summarize_thread(thread, store=NullStore(), options=options)
     summary = result.summary.model_dump()
     return score_result(gold, summary["sides"], result.notes, folded_into(thread, near_threshold))
 
 
 def run_gold(
-    debates: Sequence[GoldDebate], near_threshold: float
+    debates: Sequence[GoldDebate], near_threshold: float, model: str = ""
 ) -> tuple[SetScore, dict[str, dict[str, Any]], list[dict]]:
     """Score every debate in process: the set's figures, the same per input format, and one
     row per debate. A debate that fails to run is a miss, not a crash of the bench."""
@@ -251,7 +273,7 @@ def run_gold(
     per_format: dict[str, list[ThreadScore]] = {}
     for debate in debates:
         try:
-            score = asyncio.run(score_pipeline(debate.thread(), debate.gold, near_threshold))
+            score = asyncio.run(score_pipeline(debate.thread(), debate.gold, near_threshold, model))
         except Exception as err:  # one broken debate must not hide the others' figures
             failures.append(f"{debate.name}: {type(err).__name__}: {err}")
             continue
@@ -297,7 +319,7 @@ def _verdicts(name: str, score: ThreadScore) -> list[str]:
     return out
 
 
-def run_argkp(near_threshold: float) -> dict[str, dict[str, Any]]:
+def run_argkp(near_threshold: float, model: str = "") -> dict[str, dict[str, Any]]:
     """One thread per ArgKP dev topic, linked and pasted, scored against the stance labels."""
     from bot.bench.offline_bench import build_argkp_thread, load_arguments, topics
 
@@ -308,7 +330,7 @@ def run_argkp(near_threshold: float) -> dict[str, dict[str, Any]]:
         for n, topic in enumerate(topics(arguments)):
             thread, stances = build_argkp_thread(arguments, topic, pasted=pasted, seed=n)
             gold: dict[str, Camp] = {cid: "A" if s == 1 else "B" for cid, s in stances.items()}
-            score = asyncio.run(score_pipeline(thread, gold, near_threshold))
+            score = asyncio.run(score_pipeline(thread, gold, near_threshold, model))
             scores.append(score)
             golds.append(gold)
             failures.extend(_verdicts(topic, score))
@@ -347,8 +369,9 @@ def cli_picks(debates: Sequence[GoldDebate], k: int) -> list[GoldDebate]:
     return picks
 
 
-def run_cli(debates: Sequence[GoldDebate], near_threshold: float) -> SetScore:
-    """`python -m bot summarize FILE --json --no-cache` on each debate, offline, in a checkout."""
+def run_cli(debates: Sequence[GoldDebate], near_threshold: float, model: str = "") -> SetScore:
+    """`python -m bot summarize FILE --json --no-cache` on each debate in a checkout: offline,
+    or `--model MODEL`."""
     scores, failures = [], []
     with tempfile.TemporaryDirectory(prefix="sides-bench-") as folder:
         env = {
@@ -356,7 +379,7 @@ def run_cli(debates: Sequence[GoldDebate], near_threshold: float) -> SetScore:
             "PYTHONPATH": os.pathsep.join(
                 p for p in (str(CHECKOUT), os.environ.get("PYTHONPATH", "")) if p
             ),
-            "DEBATE_DIGEST_MODEL": "",
+            "DEBATE_DIGEST_MODEL": model,
             "DEBATE_DIGEST_DATABASE_URL": str(Path(folder) / "cache.sqlite3"),
         }
         for debate in debates:
@@ -364,6 +387,7 @@ def run_cli(debates: Sequence[GoldDebate], near_threshold: float) -> SetScore:
             path.write_text(debate.input, encoding="utf-8")
             command = [sys.executable, "-m", "bot", "summarize", str(path), "--json"]
             command += ["--no-cache", "--format", debate.format]
+            command += ["--model", model] if model else []
             done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
             if done.returncode != 0:
                 failures.append(f"{debate.name}: exit {done.returncode}: {done.stderr.strip()}")
@@ -403,14 +427,20 @@ def _folds_in_json(result: Mapping[str, Any]) -> dict[str, str]:
 
 
 def run(
-    folder: Path = SET_DIR, *, argkp: bool = True, cli_runs: int = DEFAULT_CLI_RUNS
+    folder: Path = SET_DIR,
+    *,
+    argkp: bool = True,
+    cli_runs: int = DEFAULT_CLI_RUNS,
+    model: str = "",
 ) -> dict[str, Any]:
-    """Every figure, as plain data: one entry per set, and the gold set's per-thread rows."""
+    """Every figure, as plain data: one entry per set, and the gold set's per-thread rows.
+    `model` runs the LLM engine instead of the offline one (every debate is a model call)."""
     debates = load_set(folder)
     threshold = _near_threshold()
-    gold, by_format, rows = run_gold(debates, threshold)
+    gold, by_format, rows = run_gold(debates, threshold, model)
     report: dict[str, Any] = {
         "gold_set": {
+            "engine": model or "offline",
             "debates": len(debates),
             **gold.as_dict(),
             "one_side_baseline_purity": _round(one_side_purity(d.gold for d in debates)),
@@ -419,12 +449,12 @@ def run(
         }
     }
     if argkp:
-        report.update(run_argkp(threshold))
+        report.update(run_argkp(threshold, model))
     if cli_runs:
         picks = cli_picks(debates, cli_runs)
         report["cli_json"] = {
             "debates": [d.name for d in picks],
-            **run_cli(picks, threshold).as_dict(),
+            **run_cli(picks, threshold, model).as_dict(),
         }
     report["per_thread"] = rows
     return report
@@ -468,8 +498,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bot.bench.sides_bench",
         description="Side purity, coverage, threads separated and false 'no disagreement' "
-        "claims of the offline engine on the gold-labelled debates, ArgKP dev topics and "
-        "--json runs of the CLI.",
+        "claims of the offline engine (or, with --model, the LLM engine) on the gold-labelled "
+        "debates, ArgKP dev topics and --json runs of the CLI.",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(
@@ -483,12 +513,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="N",
         help=f"debates to run through the real CLI (default {DEFAULT_CLI_RUNS}; 0 skips)",
     )
+    parser.add_argument(
+        "--model",
+        default="",
+        help="score the LLM engine with this litellm model string (the API base from "
+        "DEBATE_DIGEST_API_BASE, keys from litellm's provider variables such as OPENAI_API_KEY); "
+        "default: the offline engine",
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="every miss, every thread")
     args = parser.parse_args(argv)
     if args.cli_runs < 0:
         parser.error("--cli-runs must be 0 or more")
     try:
-        report = run(args.set, argkp=not args.no_argkp, cli_runs=args.cli_runs)
+        report = run(
+            args.set, argkp=not args.no_argkp, cli_runs=args.cli_runs, model=args.model.strip()
+        )
     except GoldError as err:
         sys.stderr.write(f"sides_bench: error: {err}\n")
         return 2
