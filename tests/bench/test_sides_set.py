@@ -54,6 +54,7 @@ HELDOUT_DIRS = (
     "heldout-40",
     "heldout-41",
     "heldout-42",
+    "heldout-43",
     "heldout-long",
 )
 PATHS = sorted(SET_DIR.glob("*.toml")) + [
@@ -363,6 +364,7 @@ _MIXED_KINDS = {
         ("heldout-40", 37, _ALL_FORMATS, _MIXED_KINDS, (33, 2, 2), (8, 50)),
         ("heldout-41", 37, _ALL_FORMATS, _MIXED_KINDS, (33, 2, 2), (8, 50)),
         ("heldout-42", 37, _ALL_FORMATS, _MIXED_KINDS, (33, 2, 2), (8, 50)),
+        ("heldout-43", 37, _ALL_FORMATS, _MIXED_KINDS, (33, 2, 2), (8, 50)),
         # Long threads (issue 9): 60 to 150 comments each, one debate per format and kind.
         (
             "heldout-long",
@@ -433,6 +435,7 @@ def test_each_heldout_set_is_whole(
         "heldout-40": 7,
         "heldout-41": 7,
         "heldout-42": 7,
+        "heldout-43": 7,
         "heldout-long": 1,
     }
     if folder in rumours:
