@@ -52,6 +52,7 @@ HELDOUT_DIRS = (
     "heldout-38",
     "heldout-39",
     "heldout-40",
+    "heldout-44",
     "heldout-long",
 )
 PATHS = sorted(SET_DIR.glob("*.toml")) + [
@@ -359,6 +360,7 @@ _MIXED_KINDS = {
         ("heldout-38", 37, _ALL_FORMATS, _MIXED_KINDS, (33, 2, 2), (8, 50)),
         ("heldout-39", 37, _ALL_FORMATS, _MIXED_KINDS, (33, 2, 2), (8, 50)),
         ("heldout-40", 37, _ALL_FORMATS, _MIXED_KINDS, (33, 2, 2), (8, 50)),
+        ("heldout-44", 37, _ALL_FORMATS, _MIXED_KINDS, (33, 2, 2), (8, 50)),
         # Long threads (issue 9): 60 to 150 comments each, one debate per format and kind.
         (
             "heldout-long",
@@ -427,6 +429,7 @@ def test_each_heldout_set_is_whole(
         "heldout-38": 7,
         "heldout-39": 7,
         "heldout-40": 7,
+        "heldout-44": 7,
         "heldout-long": 1,
     }
     if folder in rumours:
