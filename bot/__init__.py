@@ -1,3 +1,3 @@
 """Debate Digest: balanced, verifiable summaries of online debates."""
 
-__version__ = "0.2.12"
+__version__ = "0.2.13"

@@ -40,7 +40,10 @@ EngineName = Literal["offline", "llm"]
 #     point; minutes' speakers of any role; "still opposed" is no change of view
 # 16: bots named in TXT/CSV exports, lettered minutes, "seconded by", views given up, reports
 #     asking for news, "whether to recommend a ban", floor questions, "imo" picks
-OFFLINE_ENGINE_VERSION = "offline-17"
+# 17: chat "yeah" agrees with the last statement, handle words, answer-led options, minutes'
+#     amendments and changes of view, news-only insider corrections
+# 18: each kind of linked cue weighs what it was measured to be worth (`sides.EDGE_WEIGHTS`)
+OFFLINE_ENGINE_VERSION = "offline-18"
 """The offline engine's version, part of its cache keys: bump it when its output changes. Kept
 here, not in `bot.summarize.offline`, so that a cache hit need not import the engine."""
 

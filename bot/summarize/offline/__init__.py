@@ -36,7 +36,14 @@ from bot.summarize.schema import Side, Summary
 from bot.summarize.text import Terms, VectorTable
 from bot.thread import Thread
 
-__all__ = ["ENGINE_VERSION", "Progress", "assign_sides", "summarize_offline"]
+__all__ = [
+    "ENGINE_VERSION",
+    "LinkedCue",
+    "Progress",
+    "assign_sides",
+    "linked_cues",
+    "summarize_offline",
+]
 
 ENGINE_VERSION = OFFLINE_ENGINE_VERSION  # defined beside the Engine protocol (light to import)
 
@@ -115,6 +122,40 @@ def assign_sides(thread: Thread) -> list[int | None]:
     measured against labels, which a summary alone (it quotes only a few comments) cannot show.
     """
     return [doc.side for doc in _analyse(thread, Reporter(None)).docs]
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedCue:
+    """One comment's stance evidence as the sides stage weighs it: its cue's `kind` and `sign`,
+    what it answers (`target`: a comment id, or None for the question) and how that was found
+    (`link`: reply, named, previous, or root for the question), and a bare yes or no on the
+    question beside it (`vote`: +1, -1 or 0)."""
+
+    comment_id: str
+    target: str | None
+    kind: str
+    sign: int
+    link: str
+    vote: int
+
+
+@paused_gc()
+def linked_cues(thread: Thread) -> list[LinkedCue]:
+    """Every linked cue of `thread`, in thread order: what `sides.EDGE_WEIGHTS` weighs, listed so
+    that its weights can be measured against labelled camps (`bot.bench.edge_bench`)."""
+    docs = _analyse(thread, Reporter(None)).docs
+    return [
+        LinkedCue(
+            doc.comment.id,
+            None if doc.target == ROOT else docs[doc.target].comment.id,
+            doc.cue.kind,
+            doc.cue.sign,
+            "root" if doc.target == ROOT else doc.link,
+            doc.vote,
+        )
+        for doc in docs
+        if doc.cue is not None and doc.target is not None
+    ]
 
 
 @paused_gc()
