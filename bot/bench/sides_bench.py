@@ -250,22 +250,55 @@ def pipeline_options(near_threshold: float, model: str = "") -> Options:
     return dataclasses.replace(options, near_threshold=near_threshold)
 
 
+@dataclass
+class Spent:
+    """What the LLM engine's calls of a bench run cost, summed over its results' `usage`."""
+
+    llm_calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float | None = 0.0  # None once one call's price was unknown
+
+    def add(self, usage: Mapping[str, Any]) -> None:
+        self.llm_calls += int(usage.get("llm_calls") or 0)
+        self.prompt_tokens += int(usage.get("prompt_tokens") or 0)
+        self.completion_tokens += int(usage.get("completion_tokens") or 0)
+        cost = usage.get("cost_usd")
+        if usage.get("llm_calls") and cost is None:
+            self.cost_usd = None
+        elif self.cost_usd is not None and cost is not None:
+            self.cost_usd += float(cost)
+
+    def as_dict(self) -> dict[str, Any]:
+        cost = None if self.cost_usd is None else round(self.cost_usd, 4)
+        return {**dataclasses.asdict(self), "cost_usd": cost}
+
+
 async def score_pipeline(
-    thread: Thread, gold: Mapping[str, Camp], near_threshold: float, model: str = ""
+    thread: Thread,
+    gold: Mapping[str, Camp],
+    near_threshold: float,
+    model: str = "",
+    spent: Spent | None = None,
 ) -> ThreadScore:
     """Run the CLI's pipeline (dedupe → engine → verify) on `thread`, uncached: the offline
-    engine, or the LLM engine with `model`."""
+    engine, or the LLM engine with `model` (its usage added to `spent`)."""
     from bot.pipeline import summarize_thread
     from bot.store import NullStore
 
     options = pipeline_options(near_threshold, model)
     result = await summarize_thread(thread, store=NullStore(), options=options)
+    if spent is not None:
+        spent.add(result.usage.model_dump())
     summary = result.summary.model_dump()
     return score_result(gold, summary["sides"], result.notes, folded_into(thread, near_threshold))
 
 
 def run_gold(
-    debates: Sequence[GoldDebate], near_threshold: float, model: str = ""
+    debates: Sequence[GoldDebate],
+    near_threshold: float,
+    model: str = "",
+    spent: Spent | None = None,
 ) -> tuple[SetScore, dict[str, dict[str, Any]], list[dict]]:
     """Score every debate in process: the set's figures, the same per input format, and one
     row per debate. A debate that fails to run is a miss, not a crash of the bench."""
@@ -273,7 +306,9 @@ def run_gold(
     per_format: dict[str, list[ThreadScore]] = {}
     for debate in debates:
         try:
-            score = asyncio.run(score_pipeline(debate.thread(), debate.gold, near_threshold, model))
+            score = asyncio.run(
+                score_pipeline(debate.thread(), debate.gold, near_threshold, model, spent)
+            )
         except Exception as err:  # one broken debate must not hide the others' figures
             failures.append(f"{debate.name}: {type(err).__name__}: {err}")
             continue
@@ -319,7 +354,9 @@ def _verdicts(name: str, score: ThreadScore) -> list[str]:
     return out
 
 
-def run_argkp(near_threshold: float, model: str = "") -> dict[str, dict[str, Any]]:
+def run_argkp(
+    near_threshold: float, model: str = "", spent: Spent | None = None
+) -> dict[str, dict[str, Any]]:
     """One thread per ArgKP dev topic, linked and pasted, scored against the stance labels."""
     from bot.bench.offline_bench import build_argkp_thread, load_arguments, topics
 
@@ -330,7 +367,7 @@ def run_argkp(near_threshold: float, model: str = "") -> dict[str, dict[str, Any
         for n, topic in enumerate(topics(arguments)):
             thread, stances = build_argkp_thread(arguments, topic, pasted=pasted, seed=n)
             gold: dict[str, Camp] = {cid: "A" if s == 1 else "B" for cid, s in stances.items()}
-            score = asyncio.run(score_pipeline(thread, gold, near_threshold, model))
+            score = asyncio.run(score_pipeline(thread, gold, near_threshold, model, spent))
             scores.append(score)
             golds.append(gold)
             failures.extend(_verdicts(topic, score))
@@ -369,7 +406,12 @@ def cli_picks(debates: Sequence[GoldDebate], k: int) -> list[GoldDebate]:
     return picks
 
 
-def run_cli(debates: Sequence[GoldDebate], near_threshold: float, model: str = "") -> SetScore:
+def run_cli(
+    debates: Sequence[GoldDebate],
+    near_threshold: float,
+    model: str = "",
+    spent: Spent | None = None,
+) -> SetScore:
     """`python -m bot summarize FILE --json --no-cache` on each debate in a checkout: offline,
     or `--model MODEL`."""
     scores, failures = [], []
@@ -397,6 +439,8 @@ def run_cli(debates: Sequence[GoldDebate], near_threshold: float, model: str = "
             except json.JSONDecodeError as err:
                 failures.append(f"{debate.name}: stdout is not JSON ({err})")
                 continue
+            if spent is not None:
+                spent.add(result.get("usage") or {})
             folded = _folds_in_json(result) or folded_into(debate.thread(), near_threshold)
             score = score_result(
                 debate.gold, result["summary"]["sides"], result.get("notes", []), folded
@@ -437,7 +481,8 @@ def run(
     `model` runs the LLM engine instead of the offline one (every debate is a model call)."""
     debates = load_set(folder)
     threshold = _near_threshold()
-    gold, by_format, rows = run_gold(debates, threshold, model)
+    spent = Spent() if model else None
+    gold, by_format, rows = run_gold(debates, threshold, model, spent)
     report: dict[str, Any] = {
         "gold_set": {
             "engine": model or "offline",
@@ -449,13 +494,15 @@ def run(
         }
     }
     if argkp:
-        report.update(run_argkp(threshold, model))
+        report.update(run_argkp(threshold, model, spent))
     if cli_runs:
         picks = cli_picks(debates, cli_runs)
         report["cli_json"] = {
             "debates": [d.name for d in picks],
-            **run_cli(picks, threshold, model).as_dict(),
+            **run_cli(picks, threshold, model, spent).as_dict(),
         }
+    if spent is not None:
+        report["llm_usage"] = spent.as_dict()
     report["per_thread"] = rows
     return report
 

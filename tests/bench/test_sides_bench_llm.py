@@ -94,6 +94,10 @@ def test_the_llm_engine_is_scored_from_the_models_answer(
     assert (gold["separated"], gold["purity"], gold["false_no_disagreement"]) == (1, 1.0, 0)
     assert report["cli_json"]["separated"] == 1 and report["cli_json"]["purity"] == 1.0
     assert asked == 2  # one request in process, one from the CLI's subprocess
+    # What the run spent, summed over both: the fake's tokens; a made-up model has no price.
+    usage = report["llm_usage"]
+    assert usage["llm_calls"] == 2 and usage["prompt_tokens"] > 0 < usage["completion_tokens"]
+    assert usage["cost_usd"] is None
 
     # A model that puts every camp on one side is scored as the one side it gave.
     with FakeOpenAI(responder=oracle(dict.fromkeys(camps, "A"))) as server:
@@ -116,5 +120,22 @@ def test_without_model_the_offline_engine_runs_whatever_the_environment_says(
         monkeypatch.setenv("OPENAI_API_KEY", "test")
         report = _bench(folder, capsys, "--cli-runs", "1")
         assert server.requests == []
-    assert report["gold_set"]["engine"] == "offline"
+    assert report["gold_set"]["engine"] == "offline" and "llm_usage" not in report
     assert report["gold_set"]["separated"] == report["cli_json"]["separated"] == 1
+
+
+def test_spent_sums_usage_and_forgets_a_price_once_one_is_unknown() -> None:
+    from bot.bench.sides_bench import Spent
+
+    spent = Spent()
+    for _ in range(2):
+        spent.add({"llm_calls": 1, "prompt_tokens": 10, "completion_tokens": 5, "cost_usd": 0.01})
+    spent.add({})  # an offline result: nothing spent
+    assert spent.as_dict() == {
+        "llm_calls": 2,
+        "prompt_tokens": 20,
+        "completion_tokens": 10,
+        "cost_usd": 0.02,
+    }
+    spent.add({"llm_calls": 1, "prompt_tokens": 3, "completion_tokens": 1, "cost_usd": None})
+    assert spent.as_dict()["cost_usd"] is None and spent.llm_calls == 3
