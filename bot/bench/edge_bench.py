@@ -33,7 +33,7 @@ from typing import Any
 from bot.bench.sides_bench import SET_DIR, GoldDebate, GoldError, _near_threshold, load_set
 
 # The sets the shipped weights were measured on, under `SET_DIR`: every set whose misses have
-# been read. Blind sets (`heldout-3`, `-31`, `-34`, `-36`, `-41` to `-44`, `heldout-long`) are
+# been read. Blind sets (`heldout-3`, `-31`, `-34`, `-36`, `-41` to `-46`, `heldout-long`) are
 # left out, so that they still measure what the weights do on threads nobody fitted them to.
 CALIBRATION_SETS = (
     ".",
