@@ -990,6 +990,16 @@ _VOTE = re.compile(
 _PREFERS = re.compile(
     r"\b(?:though|although|but)\s+(?:I'?d|I would|we'?d|we would)\s+(?:prefer|rather|like)\b", _I
 )
+# A vote for a proposal that a "but" or "though" then qualifies ("Support, but phase it in over
+# two years", "I support the zone, but only if it runs Monday to Friday", "Supports, though I
+# would ask for a limit of two firings a week"): support with a condition, not a concession.
+# (Read as concessions, such responses in the read sets were on their camp's side 1 time of 7.)
+_SUPPORTS = re.compile(
+    _LEAD + r"(?:I(?:'d)? (?:strongly |fully |firmly |wholeheartedly |would |must |do )?"
+    r"(?:support|endorse|favou?r)\b|supports?\b|I'?m (?:strongly |firmly |fully |all |very much "
+    r"|totally )?in favou?r\b)",
+    _I,
+)
 # Openings that can only be about the claim itself: a rumour's truth, a proposal's merit.
 _CLAIM_VOTE = re.compile(
     _LEAD + r"(?:yes|yeah|yep|yup|hell yes|absolutely|definitely|confirmed|can confirm"
@@ -1651,6 +1661,15 @@ def read_cue(
     ):
         # "Supports, though I'd prefer Fridays only.": a vote with a wish beside it
         cue = Cue(+1, _weight(0), "agree", agreement=cue.agreement)
+    elif (
+        cue.kind == "concession"
+        and k < OPENING_SENTENCES
+        and _SUPPORTS.match(folded, spans[k][0], spans[k][1])
+    ):
+        # "Support, but phase it in over two years", "R4, resident. Supports, though ...": the
+        # sentence that turns opens with a vote for the proposal, so it is support with a
+        # condition
+        cue = Cue(+1, _weight(k), "agree", agreement=cue.agreement)
     if (
         k == 0
         and cue.kind in ("agree", "disagree")

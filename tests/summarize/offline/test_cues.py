@@ -67,6 +67,28 @@ def test_agreement_turned_by_a_contrast_is_a_concession_with_its_clause() -> Non
     assert text[cue.agreement[0] : cue.agreement[1]] == "I agree the model is role-playing"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Support, but phase it in over two years so the breeders can build up stock.",
+        "I support the zone, but only if it runs Monday to Friday. Weekends are fine.",
+        "Support, though I would keep the maypole on the green and walk up afterwards.",
+    ],
+)
+def test_a_vote_for_the_proposal_with_a_condition_is_support(text: str) -> None:
+    cue, _ = cue_of(text)
+    assert cue is not None and cue.sign > 0 and cue.kind == "agree"
+
+
+def test_an_agreement_with_a_but_that_votes_nothing_stays_a_concession() -> None:
+    for text in (
+        "Agreed, but the council can't afford it this year.",
+        "Fair point from Sam about the top four. Still rather keep it though.",
+    ):
+        cue, _ = cue_of(text)
+        assert cue is not None and cue.kind == "concession", text
+
+
 def test_yes_and_no_is_partial_not_agreement() -> None:
     cue, _ = cue_of("Yes and no. The chains of thought match the actions.")
     assert cue is not None and cue.sign < 0

@@ -4335,7 +4335,9 @@ def test_a_member_who_proposes_the_motion_in_minutes_is_for_it() -> None:
 def test_consultation_labels_with_an_aside_and_votes_with_a_wish_or_a_still() -> None:
     assert cue("Supports, though I'd prefer Fridays only. The late show is great.").sign > 0
     assert cue("A second door supervisor doesn't stop taxis idling at 2am. Still object.").sign < 0
-    assert cue("Supports, but the car park is a worry.").kind == "concession"
+    # A vote for it with a worry beside it is still a vote for it (all ten such responses in the
+    # read sets were labelled support).
+    assert cue("Supports, but the car park is a worry.").sign > 0
     got = sides(
         pasted(
             "Application 24/0318, The Basement. Variation to extend hours to 02:00 Friday and "
@@ -4349,6 +4351,22 @@ def test_consultation_labels_with_an_aside_and_votes_with_a_wish_or_a_still() ->
         )
     )
     assert got[3] == got[1] and apart(got, 3, 4) and got[5] == got[4]
+
+
+def test_a_consultation_response_that_supports_with_a_condition_is_on_the_supporters_side() -> None:
+    got = sides(
+        pasted(
+            "Application 25/0412, 3 Mill Lane. A garden pottery studio with an electric kiln. "
+            "Responses received are summarised below.",
+            "R1, resident of Mill Lane. Objects. A kiln next to a wooden fence is a fire risk.",
+            "R2, resident of Orchard Close. Supports. A quiet hobby that brings people in.",
+            "R3, resident of Mill Lane. Supports, though I would ask for a limit of two firings "
+            "a week.",
+            "R4, resident of Kiln Row. Objects. The flue will face my bedroom window.",
+            "R5, member of the pottery guild. Support, but the studio should not be let out.",
+        )
+    )
+    assert apart(got, 1, 2) and got[3] == got[2] == got[5] and got[4] == got[1]
 
 
 def test_a_chat_turn_led_by_a_word_of_someones_handle_answers_them() -> None:
