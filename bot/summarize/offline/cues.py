@@ -1652,23 +1652,18 @@ def read_cue(
         # "yeah because console players never cheat 🙃", "oh yes nothing says relaxing flight
         # like ...": the yes mocks what it answers.
         return Cue(-1, _weight(0), "disagree"), True
-    if (
-        k == 0
-        and cue.kind == "concession"
-        and opening[4]
-        and _CLAIM_VOTE.match(folded, b, e)
-        and _PREFERS.search(folded, b, e)
-    ):
+    if cue.kind == "concession" and (
         # "Supports, though I'd prefer Fridays only.": a vote with a wish beside it
-        cue = Cue(+1, _weight(0), "agree", agreement=cue.agreement)
-    elif (
-        cue.kind == "concession"
-        and k < OPENING_SENTENCES
-        and _SUPPORTS.match(folded, spans[k][0], spans[k][1])
-    ):
+        (
+            k == 0
+            and opening[4]
+            and _CLAIM_VOTE.match(folded, b, e)
+            and _PREFERS.search(folded, b, e)
+        )
         # "Support, but phase it in over two years", "R4, resident. Supports, though ...": the
-        # sentence that turns opens with a vote for the proposal, so it is support with a
-        # condition
+        # sentence that turns opens with a vote for the proposal: support with a condition
+        or (k < OPENING_SENTENCES and _SUPPORTS.match(folded, spans[k][0], spans[k][1]))
+    ):
         cue = Cue(+1, _weight(k), "agree", agreement=cue.agreement)
     if (
         k == 0
@@ -2200,7 +2195,8 @@ _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _ASCII_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)?")  # `_TOKEN` in lowercased ASCII
 
 
-_REPLY_CONTRAST = Cue(-1, 0.3, "contrast", weak=True)  # made once: a cue is immutable
+CONTRAST_WEIGHT = 0.3  # a reply that opens "But ...": weak, trusted only with a reply link
+_REPLY_CONTRAST = Cue(-1, CONTRAST_WEIGHT, "contrast", weak=True)  # made once: immutable
 
 
 def reply_contrast(text: str, quoted: bool) -> Cue | None:

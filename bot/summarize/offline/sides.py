@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from bot.summarize.offline.cues import (
     CHOICE_ASKED,
+    CONTRAST_WEIGHT,
     OPENING_SENTENCES,
     OWN_RETRACTION,
     TEAM_WORD_SET,
@@ -101,7 +102,7 @@ EDGE_WEIGHTS: dict[tuple[str, int, str], float] = {
 # What a kind's rows give a cue in a comment's first sentences: a row's own weight against it
 # (a cue further into a comment, a hedged query) scales the measured weight.
 KIND_BASE = {
-    "contrast": 0.3,
+    "contrast": CONTRAST_WEIGHT,
     "rebuttal": REBUTTAL_WEIGHT,
     "counter": COUNTER_WEIGHT,
     "claim": CLAIM_WEIGHT,
