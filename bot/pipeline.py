@@ -196,11 +196,11 @@ async def _cached_or_run(
 
 
 def engine_for(options: Options, cpu: Cpu | None = None) -> Engine:
-    """The engine `options` choose: the LLM engine when `options.llm` is set, else offline
-    (on `cpu`, by default a worker thread of this process)."""
+    """The engine `options` choose: the LLM engine when `options.llm` is set (its sides checked
+    on `cpu`), else offline (on `cpu`); by default `cpu` is a worker thread of this process."""
     if options.llm is None:
         return OfflineEngine(cpu, options.max_points_per_side)
-    return LLMEngine(options.llm, options.max_points_per_side, options.language)
+    return LLMEngine(options.llm, options.max_points_per_side, options.language, cpu)
 
 
 @dataclass(frozen=True)
@@ -254,6 +254,7 @@ class _Request:
             verification=draft.verification,
             usage=draft.usage,
             balance=check_balance(draft.summary, unique.comments),
+            evidence=draft.evidence,
             comments=[
                 CommentOut(id=c.id, author=c.author, text=c.text, url=c.url, reply_to=c.reply_to)
                 for c in unique.comments

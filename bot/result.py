@@ -110,6 +110,30 @@ class Balance(_Strict):
     flagged: bool = False
 
 
+class Contradiction(_Strict):
+    """A placement that goes against what a comment says (see `bot.summarize.evidence`):
+    `comment_id` `says` it agrees or disagrees with `target_id` (or, with `question`, with the
+    question, where `target_id` is a comment on the same side that says the opposite of it), yet
+    sits under `side` while the other sits under `target_side`."""
+
+    comment_id: str
+    says: Literal["agrees", "disagrees"]
+    target_id: str
+    question: bool = False
+    side: str
+    target_side: str
+
+
+class EvidenceCheck(_Strict):
+    """An LLM's sides against the thread's explicit stance evidence (`bot.summarize.evidence`):
+    how many strong cues linked two comments that are both on a side (`checked`), the placements
+    that go against them, and the first comment that says it disagrees (None: none does)."""
+
+    checked: int = 0
+    contradictions: list[Contradiction] = Field(default_factory=list)
+    disagreement_id: str | None = None
+
+
 class CommentOut(_Strict):
     """A deduplicated comment as shown in `--json`, so that every cited id resolves."""
 
@@ -143,6 +167,9 @@ class DigestResult(_Strict):
     verification: Verification = Field(default_factory=Verification)
     usage: Usage = Field(default_factory=Usage)
     balance: Balance = Field(default_factory=Balance)
+    # The LLM engine's sides checked against what the comments say (None: not checked; the
+    # offline engine's sides are built from that evidence).
+    evidence: EvidenceCheck | None = None
     comments: list[CommentOut] = Field(default_factory=list)
     duplicates: list[Duplicate] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)

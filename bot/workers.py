@@ -7,9 +7,10 @@ cap on the CPU time one request may take.
     thread = await cpu.parse([InputSource(name="paste.txt", data=b"...")], "auto")
     unique, report = await cpu.dedupe(thread, near_threshold=0.85)
     summary, verification, notes = await cpu.offline(unique, max_points_per_side=4)
+    check = await cpu.evidence(unique, llm_summary)  # an LLM's sides against the cues
     await pool.close()
 
-`IN_PROCESS` has the same three methods and runs them in a worker thread of this process (the
+`IN_PROCESS` has the same methods and runs them in a worker thread of this process (the
 CLI: a single run gains nothing from a process, and pays its start).
 
 Why processes. Worker threads share the interpreter lock with the event loop, so a loop that
@@ -49,6 +50,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from bot.dedupe import DedupeReport
 from bot.errors import UserError
+from bot.result import EvidenceCheck
 from bot.summarize.schema import Summary, Verification
 from bot.thread import Thread
 
@@ -110,6 +112,8 @@ class Cpu(Protocol):
         self, thread: Thread, *, max_points_per_side: int, progress: Progress | None = None
     ) -> tuple[Summary, Verification, list[str]]: ...
 
+    async def evidence(self, thread: Thread, summary: Summary) -> EvidenceCheck: ...
+
 
 # -- the work itself (runs in the worker process, or in a thread of this one) ---------------------
 
@@ -153,6 +157,12 @@ def _offline(
     )
     summary, verification = verify(summary, thread.comments)
     return summary, verification, list(notes)
+
+
+def _evidence(thread: Thread, summary: Summary) -> EvidenceCheck:
+    from bot.summarize.evidence import check_sides
+
+    return check_sides(thread, summary)
 
 
 def _on_cpu_timer(signum: int, frame: object) -> None:
@@ -206,6 +216,9 @@ class InProcess:
         self, thread: Thread, *, max_points_per_side: int, progress: Progress | None = None
     ) -> tuple[Summary, Verification, list[str]]:
         return await asyncio.to_thread(_offline, thread, max_points_per_side, progress)
+
+    async def evidence(self, thread: Thread, summary: Summary) -> EvidenceCheck:
+        return await asyncio.to_thread(_evidence, thread, summary)
 
 
 IN_PROCESS = InProcess()
@@ -409,3 +422,6 @@ class PooledRequest:
     ) -> tuple[Summary, Verification, list[str]]:
         # No progress from another process: the reply says "summarizing" until it is done.
         return await self._run(_offline, thread, max_points_per_side)
+
+    async def evidence(self, thread: Thread, summary: Summary) -> EvidenceCheck:
+        return await self._run(_evidence, thread, summary)

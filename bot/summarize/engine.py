@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
 
 from bot.errors import UserError
 from bot.progress import Progress
-from bot.result import Summary, Usage, Verification
+from bot.result import EvidenceCheck, Summary, Usage, Verification
 from bot.thread import Thread
 
 if TYPE_CHECKING:
@@ -69,6 +69,7 @@ class Draft:
     usage: Usage = field(default_factory=Usage)
     model: str | None = None
     prompt_version: str | None = None
+    evidence: EvidenceCheck | None = None  # the LLM's sides against the comments' own words
 
 
 class Engine(Protocol):
@@ -132,11 +133,14 @@ class OfflineEngine:
 
 @dataclass(frozen=True)
 class LLMEngine:
-    """The LLM engine (`bot.summarize.llm.summarize_llm`): `config.model`, then its fallbacks."""
+    """The LLM engine (`bot.summarize.llm.summarize_llm`): `config.model`, then its fallbacks.
+    Its sides are then checked against the thread's explicit stance evidence on `cpu`
+    (`bot.summarize.evidence`; by default a worker thread of this process)."""
 
     config: LLMConfig
     max_points_per_side: int = 4
     language: str | None = None
+    cpu: Cpu | None = field(default=None, compare=False)
 
     name: ClassVar[EngineName] = "llm"
 
@@ -156,6 +160,9 @@ class LLMEngine:
             "max_points_per_side": self.max_points_per_side,
             "language": self.language,
             "fallback_models": list(self.config.fallback_models),
+            # The sides check reads the thread with the offline engine's cues: its notes change
+            # with them.
+            "evidence": OFFLINE_ENGINE_VERSION,
         }
 
     async def summarize(self, thread: Thread, *, progress: Progress | None = None) -> Draft:
@@ -168,11 +175,31 @@ class LLMEngine:
             language=self.language,
             progress=progress,
         )
+        from bot.summarize import evidence
+        from bot.workers import TooLarge
+
+        cpu = self.cpu
+        if cpu is None:
+            from bot.workers import IN_PROCESS
+
+            cpu = IN_PROCESS
+        notes = list(outcome.notes)
+        check: EvidenceCheck | None = None
+        try:
+            check = await cpu.evidence(thread, outcome.summary)
+        except TooLarge:
+            # The model's answer is paid for: keep it, and say what was not checked.
+            notes.append(
+                "the sides were not checked against what the comments say: the thread is too "
+                "large for this server's CPU allowance"
+            )
+        notes.extend(evidence.notes(check, outcome.summary))
         return Draft(
             outcome.summary,
             outcome.verification,
-            notes=list(outcome.notes),
+            notes=notes,
             usage=outcome.usage,
             model=outcome.model,
             prompt_version=outcome.prompt_version,
+            evidence=check,
         )

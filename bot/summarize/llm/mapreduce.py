@@ -312,8 +312,8 @@ async def summarize_llm(
     summary = await asyncio.to_thread(restore_names, summary, names)
     if cut:
         run.note(f"{cut} points beyond {run.max_points} per side were left out")
-    if len(summary.sides) == 1:
-        run.note(f'no disagreement found: the summary has one side, "{summary.sides[0].label}"')
+    # (Whether one side may be called "no disagreement" is the sides check's to say:
+    # `bot.summarize.evidence`, run by `LLMEngine` on the answer.)
     if run.state.repairs:
         run.note(
             f"quotes or citations failed verification in {run.state.repairs} answer(s); the model "

@@ -20,7 +20,7 @@ runs on the same thread give the same summary.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import attrgetter
 
 from bot.gcpause import paused_gc
@@ -31,7 +31,7 @@ from bot.summarize.offline.cues import grants_a_point
 from bot.summarize.offline.linking import agenda_opening, link, only_questions_in, opening_index
 from bot.summarize.offline.model import ROOT, Doc, Progress, Reporter, Unit
 from bot.summarize.offline.reading import read
-from bot.summarize.offline.sides import Camps, build_units, place
+from bot.summarize.offline.sides import Camps, build_units, linked_weight, place
 from bot.summarize.schema import Side, Summary
 from bot.summarize.text import Terms, VectorTable
 from bot.thread import Thread
@@ -129,7 +129,9 @@ class LinkedCue:
     """One comment's stance evidence as the sides stage weighs it: its cue's `kind` and `sign`,
     what it answers (`target`: a comment id, or None for the question) and how that was found
     (`link`: reply, named, previous, or root for the question), and a bare yes or no on the
-    question beside it (`vote`: +1, -1 or 0)."""
+    question beside it (`vote`: +1, -1 or 0); `weight` is what the sides stage weighs the edge
+    (`sides.linked_weight`: the measured weight of its kind, scaled by its row's; 0 for a weak
+    cue the stage does not count)."""
 
     comment_id: str
     target: str | None
@@ -137,6 +139,7 @@ class LinkedCue:
     sign: int
     link: str
     vote: int
+    weight: float = field(default=0.0, compare=False)
 
 
 @paused_gc()
@@ -152,6 +155,7 @@ def linked_cues(thread: Thread) -> list[LinkedCue]:
             doc.cue.sign,
             "root" if doc.target == ROOT else doc.link,
             doc.vote,
+            linked_weight(doc),
         )
         for doc in docs
         if doc.cue is not None and doc.target is not None

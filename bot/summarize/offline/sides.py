@@ -238,18 +238,12 @@ def _edges(
             continue
         if chair and doc.speaker is None and _REPORTED_CHAIR.match(doc.comment.text):
             continue  # minutes: "The Chair put the proposal to the vote ... Anyone against? No."
-        if cue.weak and doc.link != "reply":
-            continue
         if asks_how and (cue.weak or cue.kind == "counter"):
             continue  # an answer to "how do I ...?" is a tip, not a counter-claim
+        weight = linked_weight(doc)
+        if not weight:
+            continue
         other = 0 if doc.target == ROOT else docs[doc.target].unit
-        weight = edge_weight(cue, "root" if doc.target == ROOT else doc.link)
-        if (
-            cue.kind == "agree"
-            and doc.target != ROOT
-            and grants_a_point(doc.comment.text, doc.spans, doc.own)
-        ):
-            weight *= GRANTED_POINT
         add(doc.unit, other, cue.sign * weight)
         if doc.vote:
             add(doc.unit, 0, doc.vote * VOTE_WEIGHT)
@@ -265,6 +259,24 @@ def edge_weight(cue: Cue, link: str) -> float:
     if measured is None:
         return cue.weight
     return measured * cue.weight / KIND_BASE.get(cue.kind, 1.0)
+
+
+def linked_weight(doc: Doc) -> float:
+    """What the sides stage weighs `doc`'s linked cue (`doc.cue` and `doc.target` set): 0 for a
+    weak cue not on a reply link, less for an agreement that only grants a point ("fair point,
+    but ..."), else `edge_weight`."""
+    cue = doc.cue
+    assert cue is not None
+    if cue.weak and doc.link != "reply":
+        return 0.0
+    weight = edge_weight(cue, "root" if doc.target == ROOT else doc.link)
+    if (
+        cue.kind == "agree"
+        and doc.target != ROOT
+        and grants_a_point(doc.comment.text, doc.spans, doc.own)
+    ):
+        weight *= GRANTED_POINT
+    return weight
 
 
 def _respondents_vote(opening: Doc) -> int:

@@ -1,0 +1,157 @@
+"""An LLM's sides against what the comments say: the check that keeps a model's sides honest.
+
+The LLM engine puts comments on sides by reading them, and nothing else looked at where it put
+them. This check reads the same deduplicated thread with the offline engine's cue and linking
+stages (`bot.summarize.offline.linked_cues`: "I disagree with Alice", a reply's "But ...", "+1"
+to the previous speaker, "source?" to the story) and keeps the strong evidence: linked cues the
+sides stage weighs at least `STRONG_WEIGHT` (`sides.EDGE_WEIGHTS`, measured by
+`python -m bot.bench.edge_bench`; at that weight a kind of cue was right about nine times in ten
+on the labelled sets). A placement goes against that evidence when
+
+- a comment that disagrees with another sits under the same side as it, or one that agrees with
+  another sits under a different side (both on a side);
+- one side holds a comment that agrees with the question and one that disagrees with it.
+
+The check only reports (`EvidenceCheck`, and a note naming the comments): a model may have read a
+partial agreement right where a cue reads it wrong. It also finds the first comment that says it
+disagrees, so that a one-sided answer is never reported as "no disagreement" (issue 9) when
+someone in the thread disagrees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from bot.result import Contradiction, EvidenceCheck, Summary
+from bot.thread import Thread
+
+if TYPE_CHECKING:
+    from bot.summarize.offline import LinkedCue
+
+# The weight (`sides.linked_weight`) from which a linked cue counts as evidence against a
+# model's placement: log-odds of about 2.3 (`edge_bench`'s scale, 3.9), right ~91% of the time.
+STRONG_WEIGHT = 0.6
+NOTE_EXAMPLES = 3  # contradictions a note names; the JSON lists them all
+
+_SAYS = {1: "agrees", -1: "disagrees"}
+
+
+def check_sides(thread: Thread, summary: Summary) -> EvidenceCheck:
+    """Check `summary`'s sides against the stance evidence of `thread` (the deduplicated thread
+    the summary was made from). Comments a side does not list are on no side and not checked."""
+    from bot.summarize.offline import linked_cues
+
+    return check_cues(linked_cues(thread), summary)
+
+
+def check_cues(cues: Sequence[LinkedCue], summary: Summary) -> EvidenceCheck:
+    """`check_sides` given the thread's linked cues (in thread order), as `linked_cues` lists
+    them: a benchmark checks many placements of one thread against one reading of it."""
+    disagreement = next((c.comment_id for c in cues if c.sign < 0), None)
+    side_of: dict[str, int] = {}
+    for index, listed in enumerate(summary.sides):
+        for comment_id in listed.comment_ids:
+            side_of.setdefault(comment_id, index)
+    labels = [listed.label for listed in summary.sides]
+    checked = 0
+    out: list[Contradiction] = []
+    # Per side, the comments that agree (+1) and disagree (-1) with the question, in order.
+    on_question: dict[int, dict[int, list[str]]] = {}
+    for cue in cues:
+        if cue.weight < STRONG_WEIGHT or cue.comment_id not in side_of:
+            continue
+        side = side_of[cue.comment_id]
+        if cue.target is None:
+            on_question.setdefault(side, {1: [], -1: []})[cue.sign].append(cue.comment_id)
+            checked += 1
+            continue
+        target_side = side_of.get(cue.target)
+        if target_side is None:
+            continue
+        checked += 1
+        if (cue.sign > 0) != (side == target_side):
+            out.append(
+                Contradiction(
+                    comment_id=cue.comment_id,
+                    says=_SAYS[cue.sign],
+                    target_id=cue.target,
+                    side=labels[side],
+                    target_side=labels[target_side],
+                )
+            )
+    order = {cue.comment_id: index for index, cue in enumerate(cues)}
+    for side, signs in sorted(on_question.items()):
+        agree, disagree = signs[1], signs[-1]
+        if not (agree and disagree):
+            continue
+        # The fewer are the ones out of place (on a tie, those who spoke later).
+        if len(agree) != len(disagree):
+            agree_few = len(agree) < len(disagree)
+        else:
+            agree_few = order[agree[0]] > order[disagree[0]]
+        few, sign, many = (agree, 1, disagree) if agree_few else (disagree, -1, agree)
+        for comment_id in few:
+            out.append(
+                Contradiction(
+                    comment_id=comment_id,
+                    says=_SAYS[sign],
+                    target_id=many[0],
+                    question=True,
+                    side=labels[side],
+                    target_side=labels[side],
+                )
+            )
+    return EvidenceCheck(checked=checked, contradictions=out, disagreement_id=disagreement)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def describe(item: Contradiction) -> str:
+    """One contradiction in words: 'c7 disagrees with c3, yet both are under "For"'."""
+    if item.question:
+        other = "disagrees" if item.says == "agrees" else "agrees"
+        return (
+            f"{item.comment_id} {item.says} with the question and {item.target_id} {other}, "
+            f'yet both are under "{item.side}"'
+        )
+    if item.says == "disagrees":
+        return (
+            f'{item.comment_id} disagrees with {item.target_id}, yet both are under "{item.side}"'
+        )
+    return (
+        f'{item.comment_id} agrees with {item.target_id}, yet is under "{item.side}" and '
+        f'{item.target_id} under "{item.target_side}"'
+    )
+
+
+def notes(check: EvidenceCheck | None, summary: Summary) -> list[str]:
+    """The reader's notes of `check` (None: the check could not run): whether a one-sided
+    summary may say "no disagreement", and the placements that go against what the comments
+    say."""
+    out: list[str] = []
+    sides = summary.sides
+    if len(sides) == 1:
+        label = sides[0].label
+        if check is None:
+            out.append(f'the model gave one side, "{label}"')
+        elif check.disagreement_id is None:
+            out.append(f'no disagreement found: the summary has one side, "{label}"')
+        else:
+            out.append(
+                f'the model gave one side, "{label}", but the thread holds disagreement '
+                f"({check.disagreement_id} says it disagrees): the sides were not told apart"
+            )
+    # (One side: every disagreement is inside it, and the note above says so.)
+    found = check.contradictions if check is not None and len(sides) > 1 else []
+    if check is not None and found:
+        named = "; ".join(describe(c) for c in found[:NOTE_EXAMPLES])
+        more = len(found) - NOTE_EXAMPLES
+        rest = f"; and {more} more" if more > 0 else ""
+        out.append(
+            f"the model's sides may go against what {_count(len(found), 'comment')} "
+            f"say ({check.checked} checked against their own words): {named}{rest}"
+        )
+    return out

@@ -1,0 +1,223 @@
+"""The LLM engine's sides checked against what the comments say (`bot.summarize.evidence`): on
+its own, and through the pipeline with the real litellm against the fake OpenAI server."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from fakes.openai_server import FakeOpenAI, Reply, data_block
+from fakes.openai_server import fake_openai as fake_openai  # the fixture
+
+from bot.ingest import InputSource, load_thread
+from bot.pipeline import Options, engine_for, summarize_thread
+from bot.result import EvidenceCheck, Side, Summary
+from bot.store import NullStore
+from bot.summarize.evidence import STRONG_WEIGHT, check_sides, notes
+from bot.summarize.llm import LLMConfig
+from bot.summarize.offline import linked_cues
+from bot.thread import Thread
+from bot.workers import TooLarge
+
+FOUR_DAY_WEEK = (
+    b"Alice: We should switch the office to a four-day work week.\n"
+    b"Bob: I disagree, customers expect us to answer the phone on Fridays.\n"
+    b"Carol: I agree with Alice, people would be more rested and productive.\n"
+    b"Dan: No way, the workload would just get squeezed into four longer days.\n"
+    b"Erin: Agreed with Dan, and Fridays are our busiest day.\n"
+)
+RIGHT = {"For": ["c1", "c3"], "Against": ["c2", "c4", "c5"]}
+# Bob says "I disagree" to Alice yet is put beside her; Erin agrees with Dan yet is put apart.
+WRONG = {"For": ["c1", "c2", "c3", "c5"], "Against": ["c4"]}
+ONE_SIDE = {"Main points": ["c1", "c2", "c3", "c4", "c5"]}
+EVERYONE_AGREES = (
+    b"Ana: Let's put the bike racks by the north door.\n"
+    b"Ben: Good idea, that's where everyone comes in.\n"
+    b"Cy: Sounds good to me.\n"
+)
+
+
+def thread_of(data: bytes) -> Thread:
+    return load_thread([InputSource(name="paste.txt", data=data)])
+
+
+def summary_of(sides: dict[str, list[str]]) -> Summary:
+    return Summary(
+        question="Should the office switch to a four-day week?",
+        sides=[Side(label=k, position=k, comment_ids=v) for k, v in sides.items()],
+    )
+
+
+def test_the_right_sides_pass_and_every_strong_cue_is_checked() -> None:
+    thread = thread_of(FOUR_DAY_WEEK)
+    strong = [c for c in linked_cues(thread) if c.weight >= STRONG_WEIGHT]
+    assert len(strong) == 4
+    check = check_sides(thread, summary_of(RIGHT))
+    assert check == EvidenceCheck(checked=4, contradictions=[], disagreement_id="c2")
+    assert notes(check, summary_of(RIGHT)) == []
+
+
+def test_placements_against_the_comments_words_are_named() -> None:
+    thread = thread_of(FOUR_DAY_WEEK)
+    summary = summary_of(WRONG)
+    check = check_sides(thread, summary)
+    found = {(c.comment_id, c.says, c.target_id) for c in check.contradictions}
+    # c4 "No way" to Carol, on another side: right. c2 beside Alice and c5 apart from Dan: wrong.
+    assert found == {("c2", "disagrees", "c1"), ("c5", "agrees", "c4")}
+    (note,) = notes(check, summary)
+    assert note.startswith(
+        "the model's sides may go against what 2 comments say (4 checked against their own words): "
+    )
+    assert 'c2 disagrees with c1, yet both are under "For"' in note
+    assert 'c5 agrees with c4, yet is under "For" and c4 under "Against"' in note
+
+
+def test_one_side_is_never_called_no_disagreement_when_someone_disagrees() -> None:
+    summary = summary_of(ONE_SIDE)
+    check = check_sides(thread_of(FOUR_DAY_WEEK), summary)
+    assert check.disagreement_id == "c2"
+    (note,) = notes(check, summary)
+    assert "no disagreement" not in note.lower()
+    assert note == (
+        'the model gave one side, "Main points", but the thread holds disagreement (c2 says it '
+        "disagrees): the sides were not told apart"
+    )
+    calm = thread_of(EVERYONE_AGREES)
+    one = Summary(question="Bike racks?", sides=[Side(label="Main points", position="p")])
+    assert notes(check_sides(calm, one), one) == [
+        'no disagreement found: the summary has one side, "Main points"'
+    ]
+    assert notes(None, one) == ['the model gave one side, "Main points"']
+
+
+def test_a_side_holding_both_answers_to_the_question_is_named() -> None:
+    # Pasted lines with no names: a bare "No, ..." or "Yes, ..." answers the opening claim.
+    thread = thread_of(
+        b"Shops should be required by law to accept cash. Not everyone has a bank card.\n"
+        b"Yes, because older people and kids get shut out otherwise.\n"
+        b"No, that's a business decision. Handling cash costs shops money and staff time.\n"
+        b"Yes, cash is the only payment that works when the card network goes down.\n"
+    )
+    root = {c.comment_id: c.sign for c in linked_cues(thread) if c.target is None}
+    assert root == {"c2": 1, "c3": -1, "c4": 1}, root
+    summary = summary_of({"For": ["c1", "c2", "c3", "c4"], "Against": []})
+    check = check_sides(thread, summary)
+    assert [(c.comment_id, c.says, c.target_id, c.question) for c in check.contradictions] == [
+        ("c3", "disagrees", "c2", True)  # the fewer of the two answers are out of place
+    ]
+    (note,) = notes(check, summary)
+    assert 'c3 disagrees with the question and c2 agrees, yet both are under "For"' in note
+    apart = summary_of({"For": ["c1", "c2", "c4"], "Against": ["c3"]})
+    assert check_sides(thread, apart).contradictions == []
+
+
+# -- through the pipeline: the real litellm, the fake OpenAI server -------------------------------
+
+
+def _answer(sides: dict[str, list[str]]) -> Any:
+    """A responder answering with `sides` (labels to thread ids), whatever ids the prompt uses:
+    the prompt's comments are in thread order, c1 first."""
+
+    def respond(request: dict[str, Any]) -> Reply:
+        block = data_block(request)
+        assert block is not None
+        shown = [c for c in block[2] if "id" in c]
+        by_thread_id = {f"c{i}": c["id"] for i, c in enumerate(shown, start=1)}
+        first_words = {f"c{i}": " ".join(c["text"].split()[:4]) for i, c in enumerate(shown, 1)}
+        answer = {
+            "question": "Should the office switch to a four-day week?",
+            "sides": [
+                {
+                    "label": label,
+                    "position": f"{label} the four-day week",
+                    "participants": [],
+                    "comment_ids": [by_thread_id[i] for i in ids],
+                    "points": [  # one verified point a side: an answer needs one
+                        {
+                            "text": "A point.",
+                            "comment_ids": [by_thread_id[ids[0]]],
+                            "quotes": [
+                                {"comment_id": by_thread_id[ids[0]], "text": first_words[ids[0]]}
+                            ],
+                        }
+                    ],
+                }
+                for label, ids in sides.items()
+            ],
+            "common_ground": [],
+            "open_questions": [],
+        }
+        return Reply(content=json.dumps(answer))
+
+    return respond
+
+
+def _options(server: FakeOpenAI) -> Options:
+    config = LLMConfig(
+        model="openai/fake-model", api_base=server.url, api_key="test", max_retries=0
+    )
+    return Options(llm=config, use_cache=False)
+
+
+async def test_the_llm_engine_reports_what_the_check_found(fake_openai: FakeOpenAI) -> None:
+    fake_openai.responder = _answer(WRONG)
+    result = await summarize_thread(
+        thread_of(FOUR_DAY_WEEK), store=NullStore(), options=_options(fake_openai)
+    )
+    assert result.engine == "llm"
+    assert result.evidence is not None and result.evidence.checked == 4
+    assert {c.comment_id for c in result.evidence.contradictions} == {"c2", "c5"}
+    assert any("c2 disagrees with c1" in n for n in result.notes)
+    shown = json.loads(result.model_dump_json())
+    assert shown["evidence"]["contradictions"][0]["comment_id"] == "c2"
+
+
+async def test_a_one_sided_llm_answer_says_the_thread_disagrees(fake_openai: FakeOpenAI) -> None:
+    fake_openai.responder = _answer(ONE_SIDE)
+    result = await summarize_thread(
+        thread_of(FOUR_DAY_WEEK), store=NullStore(), options=_options(fake_openai)
+    )
+    assert not any("no disagreement" in n.lower() for n in result.notes)
+    assert any("the thread holds disagreement (c2 says it disagrees)" in n for n in result.notes)
+
+
+async def test_the_right_llm_answer_gets_no_warning(fake_openai: FakeOpenAI) -> None:
+    fake_openai.responder = _answer(RIGHT)
+    result = await summarize_thread(
+        thread_of(FOUR_DAY_WEEK), store=NullStore(), options=_options(fake_openai)
+    )
+    assert result.evidence is not None and result.evidence.contradictions == []
+    assert not any("against what" in n or "disagreement" in n for n in result.notes)
+
+
+class _CappedCpu:
+    """A request whose CPU allowance runs out at the sides check (as a pool's would)."""
+
+    async def evidence(self, thread: Thread, summary: Summary) -> EvidenceCheck:
+        raise TooLarge(30.0)
+
+
+async def test_a_check_over_the_cpu_allowance_keeps_the_paid_answer(
+    fake_openai: FakeOpenAI,
+) -> None:
+    fake_openai.responder = _answer(ONE_SIDE)
+    engine = engine_for(_options(fake_openai), _CappedCpu())  # type: ignore[arg-type]
+    draft = await engine.summarize(thread_of(FOUR_DAY_WEEK))
+    assert draft.evidence is None and len(draft.summary.sides) == 1
+    assert any("not checked against what the comments say" in n for n in draft.notes)
+    assert 'the model gave one side, "Main points"' in draft.notes
+    assert not any("no disagreement" in n.lower() for n in draft.notes)
+
+
+@pytest.mark.parametrize("sides", [RIGHT, WRONG])
+def test_the_check_is_the_same_from_a_worker_process(sides: dict[str, list[str]]) -> None:
+    import asyncio
+
+    from bot.workers import CpuPool
+
+    async def run() -> EvidenceCheck:
+        async with CpuPool(workers=1, cap_s=30) as pool:
+            return await pool.request().evidence(thread_of(FOUR_DAY_WEEK), summary_of(sides))
+
+    assert asyncio.run(run()) == check_sides(thread_of(FOUR_DAY_WEEK), summary_of(sides))
