@@ -47,6 +47,8 @@ BLIND_SETS = (
     "heldout-44",
     "heldout-45",
     "heldout-46",
+    "heldout-47",
+    "heldout-48",
     "heldout-long",
 )
 SCALE = 3.9  # log-odds of a plain "I disagree" with the claim (430 right, 11 wrong) → about 1
