@@ -5,7 +5,7 @@ Contract of `summarize_llm`:
 
 * The thread goes to the model once, each comment as one line inside a data block whose
   boundary is a random token per request, so thread text can neither close the block nor pass
-  for instructions (`prompts/summarize.v4.md`). Lines are compact: short numeric ids mapped back
+  for instructions (`prompts/summarize.v5.md`). Lines are compact: short numeric ids mapped back
   before anything is checked, authors who post more than once as handles, names only where a
   comment writes them (the participants come from the comments cited), a folded copy shown
   once with how many others posted it, long links as `<site#N>` and a quote of the comment

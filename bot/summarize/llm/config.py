@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from bot.settings import Settings
 
 
-PROMPTS: Mapping[str, int] = {"summarize": 4, "reduce": 2, "reask": 1}
+PROMPTS: Mapping[str, int] = {"summarize": 5, "reduce": 2, "reask": 1}
 """The prompt files this engine uses, pinned by version (see `bot.summarize.prompts`)."""
 
 

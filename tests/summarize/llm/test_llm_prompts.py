@@ -29,6 +29,7 @@ PINNED = {
     "summarize.v2.md": "2c6912bd85e1ff5d8974ab1f9e3ec3d83b3a26418fef419a6b1e71e9e09b027a",
     "summarize.v3.md": "bdc9e60a9d704cbf0d33ee12737b9ef2e2891133a5eac752a55b2ec91bf78c43",
     "summarize.v4.md": "506c58866ad75756443dd3023d9fa401d3aa21d147218ca76f5f79bd39527b85",
+    "summarize.v5.md": "8f48843758867128208d5077d04166f812bef2660398368e63481ab29be6e9cc",
 }
 
 
@@ -54,7 +55,7 @@ def test_prompt_texts_are_pinned_to_their_versions() -> None:
 
 
 def test_prompt_version_names_the_pinned_files() -> None:
-    assert PROMPT_VERSION == "summarize-v4+reduce-v2+reask-v1"
+    assert PROMPT_VERSION == "summarize-v5+reduce-v2+reask-v1"
     assert PROMPT_VERSION == "+".join(f"{n}-v{v}" for n, v in PROMPTS.items())
 
 
