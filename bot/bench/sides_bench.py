@@ -1,7 +1,9 @@
 """Side quality of the offline engine on gold-labelled debates: `python -m bot.bench.sides_bench`.
 
 `--model MODEL` scores the LLM engine the same way (every debate is a model call; the API base
-and keys are the CLI's), so that the two engines are measured on the same sets.
+and keys are the CLI's), so that the two engines are measured on the same sets; `llm_usage` then
+says what the calls cost and what the sides check found in the answers (strong cues checked,
+placements against them, answers with one: `bot.summarize.evidence`).
 
 Three runs, each scored by `bot.bench.sides_metrics` (purity, coverage, threads separated, false
 "no disagreement" claims):
@@ -252,14 +254,24 @@ def pipeline_options(near_threshold: float, model: str = "") -> Options:
 
 @dataclass
 class Spent:
-    """What the LLM engine's calls of a bench run cost, summed over its results' `usage`."""
+    """What the LLM engine's calls of a bench run cost, summed over its results' `usage`, and
+    what the sides check (`bot.summarize.evidence`) found in its answers (`evidence`): strong
+    cues checked, placements that went against them, and answers with at least one."""
 
     llm_calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cost_usd: float | None = 0.0  # None once one call's price was unknown
+    sides_checked: int = 0
+    against_evidence: int = 0
+    answers_flagged: int = 0
 
-    def add(self, usage: Mapping[str, Any]) -> None:
+    def add(self, usage: Mapping[str, Any], evidence: Mapping[str, Any] | None = None) -> None:
+        if evidence:
+            found = len(evidence.get("contradictions") or ())
+            self.sides_checked += int(evidence.get("checked") or 0)
+            self.against_evidence += found
+            self.answers_flagged += found > 0
         self.llm_calls += int(usage.get("llm_calls") or 0)
         self.prompt_tokens += int(usage.get("prompt_tokens") or 0)
         self.completion_tokens += int(usage.get("completion_tokens") or 0)
@@ -289,7 +301,8 @@ async def score_pipeline(
     options = pipeline_options(near_threshold, model)
     result = await summarize_thread(thread, store=NullStore(), options=options)
     if spent is not None:
-        spent.add(result.usage.model_dump())
+        evidence = result.evidence
+        spent.add(result.usage.model_dump(), evidence.model_dump() if evidence else None)
     summary = result.summary.model_dump()
     return score_result(gold, summary["sides"], result.notes, folded_into(thread, near_threshold))
 
@@ -440,7 +453,7 @@ def run_cli(
                 failures.append(f"{debate.name}: stdout is not JSON ({err})")
                 continue
             if spent is not None:
-                spent.add(result.get("usage") or {})
+                spent.add(result.get("usage") or {}, result.get("evidence"))
             folded = _folds_in_json(result) or folded_into(debate.thread(), near_threshold)
             score = score_result(
                 debate.gold, result["summary"]["sides"], result.get("notes", []), folded
