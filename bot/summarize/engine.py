@@ -193,7 +193,8 @@ class LLMEngine:
                 "the sides were not checked against what the comments say: the thread is too "
                 "large for this server's CPU allowance"
             )
-        notes.extend(evidence.notes(check, outcome.summary))
+        authors = {c.id: c.author for c in thread.comments if c.author}
+        notes.extend(evidence.notes(check, outcome.summary, authors))
         return Draft(
             outcome.summary,
             outcome.verification,

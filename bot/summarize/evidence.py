@@ -20,7 +20,7 @@ someone in the thread disagrees.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from bot.result import Contradiction, EvidenceCheck, Summary
@@ -109,28 +109,30 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def describe(item: Contradiction) -> str:
-    """One contradiction in words: 'c7 disagrees with c3, yet both are under "For"'."""
+SHORT_ID = 8  # an id this short ("c7") is shown beside its author's name; a snowflake is not
+
+
+def describe(item: Contradiction, authors: Mapping[str, str] | None = None) -> str:
+    """One contradiction in words: 'Bob (c2) disagrees with Alice (c1), yet both are under
+    "For"'. `authors`: comment id → author, where known (else the id alone)."""
+    me, them = describe_id(item.comment_id, authors), describe_id(item.target_id, authors)
     if item.question:
         other = "disagrees" if item.says == "agrees" else "agrees"
-        return (
-            f"{item.comment_id} {item.says} with the question and {item.target_id} {other}, "
-            f'yet both are under "{item.side}"'
-        )
+        both = f'yet both are under "{item.side}"'
+        return f"{me} {item.says} with the question and {them} {other}, {both}"
     if item.says == "disagrees":
-        return (
-            f'{item.comment_id} disagrees with {item.target_id}, yet both are under "{item.side}"'
-        )
+        return f'{me} disagrees with {them}, yet both are under "{item.side}"'
     return (
-        f'{item.comment_id} agrees with {item.target_id}, yet is under "{item.side}" and '
-        f'{item.target_id} under "{item.target_side}"'
+        f'{me} agrees with {them}, yet is under "{item.side}" and {them} under "{item.target_side}"'
     )
 
 
-def notes(check: EvidenceCheck | None, summary: Summary) -> list[str]:
+def notes(
+    check: EvidenceCheck | None, summary: Summary, authors: Mapping[str, str] | None = None
+) -> list[str]:
     """The reader's notes of `check` (None: the check could not run): whether a one-sided
     summary may say "no disagreement", and the placements that go against what the comments
-    say."""
+    say (`authors`: comment id → author, to name them)."""
     out: list[str] = []
     sides = summary.sides
     if len(sides) == 1:
@@ -140,14 +142,15 @@ def notes(check: EvidenceCheck | None, summary: Summary) -> list[str]:
         elif check.disagreement_id is None:
             out.append(f'no disagreement found: the summary has one side, "{label}"')
         else:
+            speaker = describe_id(check.disagreement_id, authors)
             out.append(
-                f'the model gave one side, "{label}", but the thread holds disagreement '
-                f"({check.disagreement_id} says it disagrees): the sides were not told apart"
+                f'the model gave one side, "{label}", though {speaker} disagrees outright: the '
+                "sides were not told apart"
             )
     # (One side: every disagreement is inside it, and the note above says so.)
     found = check.contradictions if check is not None and len(sides) > 1 else []
     if check is not None and found:
-        named = "; ".join(describe(c) for c in found[:NOTE_EXAMPLES])
+        named = "; ".join(describe(c, authors) for c in found[:NOTE_EXAMPLES])
         more = len(found) - NOTE_EXAMPLES
         rest = f"; and {more} more" if more > 0 else ""
         out.append(
@@ -155,3 +158,10 @@ def notes(check: EvidenceCheck | None, summary: Summary) -> list[str]:
             f"say ({check.checked} checked against their own words): {named}{rest}"
         )
     return out
+
+
+def describe_id(comment_id: str, authors: Mapping[str, str] | None) -> str:
+    name = (authors or {}).get(comment_id)
+    if not name:
+        return comment_id
+    return f"{name} ({comment_id})" if len(comment_id) <= SHORT_ID else name

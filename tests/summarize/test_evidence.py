@@ -80,8 +80,8 @@ def test_one_side_is_never_called_no_disagreement_when_someone_disagrees() -> No
     (note,) = notes(check, summary)
     assert "no disagreement" not in note.lower()
     assert note == (
-        'the model gave one side, "Main points", but the thread holds disagreement (c2 says it '
-        "disagrees): the sides were not told apart"
+        'the model gave one side, "Main points", though c2 disagrees outright: the sides were '
+        "not told apart"
     )
     calm = thread_of(EVERYONE_AGREES)
     one = Summary(question="Bike racks?", sides=[Side(label="Main points", position="p")])
@@ -168,7 +168,9 @@ async def test_the_llm_engine_reports_what_the_check_found(fake_openai: FakeOpen
     assert result.engine == "llm"
     assert result.evidence is not None and result.evidence.checked == 4
     assert {c.comment_id for c in result.evidence.contradictions} == {"c2", "c5"}
-    assert any("c2 disagrees with c1" in n for n in result.notes)
+    assert any(
+        'Bob (c2) disagrees with Alice (c1), yet both are under "For"' in n for n in result.notes
+    )
     shown = json.loads(result.model_dump_json())
     assert shown["evidence"]["contradictions"][0]["comment_id"] == "c2"
 
@@ -179,7 +181,7 @@ async def test_a_one_sided_llm_answer_says_the_thread_disagrees(fake_openai: Fak
         thread_of(FOUR_DAY_WEEK), store=NullStore(), options=_options(fake_openai)
     )
     assert not any("no disagreement" in n.lower() for n in result.notes)
-    assert any("the thread holds disagreement (c2 says it disagrees)" in n for n in result.notes)
+    assert any("though Bob (c2) disagrees outright" in n for n in result.notes)
 
 
 async def test_the_right_llm_answer_gets_no_warning(fake_openai: FakeOpenAI) -> None:
@@ -188,7 +190,7 @@ async def test_the_right_llm_answer_gets_no_warning(fake_openai: FakeOpenAI) -> 
         thread_of(FOUR_DAY_WEEK), store=NullStore(), options=_options(fake_openai)
     )
     assert result.evidence is not None and result.evidence.contradictions == []
-    assert not any("against what" in n or "disagreement" in n for n in result.notes)
+    assert not any("against what" in n or "disagree" in n for n in result.notes)
 
 
 class _CappedCpu:
