@@ -39,6 +39,8 @@ from bot.pipeline import duplicates, input_stats, reading_minutes_saved
 from bot.store.keys import cache_key
 from bot.summarize import budget
 from bot.summarize.balance import check_balance
+from bot.summarize.evidence import check_sides
+from bot.summarize.evidence import notes as evidence_notes
 from bot.summarize.llm import LLMConfig, LLMError
 from bot.summarize.llm.config import MessagesFor, Route
 from bot.summarize.llm.messages import (
@@ -249,6 +251,12 @@ class DigestCall:
         if run.state.repairs:
             run.note("some quotes or citations failed verification; what still failed was dropped")
         unique = self.unique
+        # The model's sides against what the comments say, as `LLMEngine` checks them (a
+        # thread that fits one request: tenths of a second of CPU, off the loop).
+        check = await asyncio.to_thread(check_sides, unique, summary)
+        authors = {c.id: c.author for c in unique.comments if c.author}
+        for note in evidence_notes(check, summary, authors):
+            run.note(note)
         key = digest_key(unique, self.config, max_points, self.language, self.focus, self.previous)
         return DigestResult(
             engine="llm",
@@ -260,6 +268,7 @@ class DigestCall:
             verification=part.verification,
             usage=run.usage(),
             balance=check_balance(summary, unique.comments),
+            evidence=check,
             comments=[
                 CommentOut(id=c.id, author=c.author, text=c.text, url=c.url, reply_to=c.reply_to)
                 for c in unique.comments

@@ -223,3 +223,22 @@ def test_the_check_is_the_same_from_a_worker_process(sides: dict[str, list[str]]
             return await pool.request().evidence(thread_of(FOUR_DAY_WEEK), summary_of(sides))
 
     assert asyncio.run(run()) == check_sides(thread_of(FOUR_DAY_WEEK), summary_of(sides))
+
+
+async def test_a_digest_summary_is_checked_the_same_way(fake_openai: FakeOpenAI) -> None:
+    from bot.digest.update import summarize_digest_llm
+
+    fake_openai.responder = _answer(WRONG)
+    options = _options(fake_openai)
+    assert options.llm is not None
+    result = await summarize_digest_llm(
+        thread_of(FOUR_DAY_WEEK),
+        previous=None,
+        config=options.llm,
+        max_points=4,
+        language=None,
+        focus=None,
+    )
+    assert result.evidence is not None
+    assert {c.comment_id for c in result.evidence.contradictions} == {"c2", "c5"}
+    assert any("Erin (c5) agrees with Dan (c4)" in n for n in result.notes)
