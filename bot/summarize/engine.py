@@ -14,6 +14,7 @@ imported only when an engine runs.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
 
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from bot.summarize.llm.config import LLMConfig
     from bot.workers import Cpu
 
+
+log = logging.getLogger(__name__)
 
 EngineName = Literal["offline", "llm"]
 
@@ -193,6 +196,9 @@ class LLMEngine:
                 "the sides were not checked against what the comments say: the thread is too "
                 "large for this server's CPU allowance"
             )
+        except Exception:  # a bug in the check must not throw away an answer that was paid for
+            log.exception("the sides check failed on a thread of %d comments", len(thread.comments))
+            notes.append("the sides were not checked against what the comments say (an error)")
         authors = {c.id: c.author for c in thread.comments if c.author}
         notes.extend(evidence.notes(check, outcome.summary, authors))
         return Draft(

@@ -212,6 +212,24 @@ async def test_a_check_over_the_cpu_allowance_keeps_the_paid_answer(
     assert not any("no disagreement" in n.lower() for n in draft.notes)
 
 
+class _BrokenCpu:
+    """A sides check that fails with a bug."""
+
+    async def evidence(self, thread: Thread, summary: Summary) -> EvidenceCheck:
+        raise RuntimeError("a bug")
+
+
+async def test_a_failing_check_keeps_the_paid_answer_and_says_so(
+    fake_openai: FakeOpenAI, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_openai.responder = _answer(WRONG)
+    engine = engine_for(_options(fake_openai), _BrokenCpu())  # type: ignore[arg-type]
+    draft = await engine.summarize(thread_of(FOUR_DAY_WEEK))
+    assert draft.evidence is None and [s.label for s in draft.summary.sides] == ["For", "Against"]
+    assert "the sides were not checked against what the comments say (an error)" in draft.notes
+    assert "the sides check failed" in caplog.text
+
+
 @pytest.mark.parametrize("sides", [RIGHT, WRONG])
 def test_the_check_is_the_same_from_a_worker_process(sides: dict[str, list[str]]) -> None:
     import asyncio
