@@ -186,7 +186,8 @@ class LLMEngine:
             from bot.workers import IN_PROCESS
 
             cpu = IN_PROCESS
-        notes = list(outcome.notes)
+        # What the check says about the sides comes first: a Discord answer shows five notes.
+        notes: list[str] = []
         check: EvidenceCheck | None = None
         try:
             check = await cpu.evidence(thread, outcome.summary)
@@ -201,6 +202,7 @@ class LLMEngine:
             notes.append("the sides were not checked against what the comments say (an error)")
         authors = {c.id: c.author for c in thread.comments if c.author}
         notes.extend(evidence.notes(check, outcome.summary, authors))
+        notes.extend(outcome.notes)
         return Draft(
             outcome.summary,
             outcome.verification,
