@@ -559,6 +559,7 @@ def _questions_in(doc: Doc) -> list[tuple[tuple[int, int], str]]:
     if "?" not in text:
         return out  # no sentence can end with one
     for b, e in doc.spans:
+        b = after_marker(text, b, e)  # "- Doesn't a tree ...?" is asked without its dash
         sentence = text[b:e]
         if (
             _QUESTION_END.search(sentence)

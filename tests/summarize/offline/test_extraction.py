@@ -91,6 +91,21 @@ def test_point_text_strips_list_markers_emphasis_and_leading_mentions() -> None:
     assert strip_markup("snake_case_name stays") == "snake_case_name stays"
 
 
+def test_an_open_question_is_shown_without_its_list_marker() -> None:
+    lines = [
+        "Claim: keeping trees as bonsai is cruel.",
+        "- A bonsai kept properly can outlive the same species in the ground by centuries.",
+        "- Wiring bends branches into shapes they would never grow into, and scars the bark.",
+        "- Root pruning removes most of the tree's roots, which no tree in nature goes through.",
+        "- Gardeners prune hedges and fruit trees every year and nobody calls that cruelty.",
+        "- Doesn't a tree that gets watered, fed and checked every single day get more care "
+        "than any tree in a park?",
+    ]
+    thread = Thread(comments=tuple(Comment(id=f"c{i}", text=t) for i, t in enumerate(lines, 1)))
+    summary, _ = summarize_offline(thread)
+    assert summary.open_questions == [lines[-1][2:]]
+
+
 def test_notes_are_true_and_plurals_right() -> None:
     _, notes = summarize_offline(chat(*DEBATE[:2]))
     assert notes[0].startswith("Sides come from 1 comment that agrees or disagrees")
