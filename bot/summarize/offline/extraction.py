@@ -106,6 +106,10 @@ _LIST_MARKER = re.compile(
 )
 
 
+# "@gemma " or "@loafy, " before what a sentence says.
+_LEAD_MENTION = re.compile(r"@[\w.\-]+[,:]?\s+(?=\S)")
+
+
 def after_marker(text: str, b: int, e: int) -> int:
     """Where the sentence `text[b:e]` starts once a leading list marker is skipped."""
     match = _LIST_MARKER.match(text, b, e)
@@ -123,11 +127,25 @@ def strip_markup(text: str) -> str:
     return _EMPHASIS.sub(r"\2", text)
 
 
+# A bracket that is part of an emoticon (":)", ";-)", ":(", "=]") is no bracket.
+_EMOTICON_EYES = ":;="
+
+
 def balanced(text: str) -> str:
-    """`text` without unmatched brackets: a cut fragment never shows "(PG: what ..."."""
+    """`text` without unmatched brackets: a cut fragment never shows "(PG: what ..."; an
+    emoticon's bracket (":)") is left alone."""
     stack: list[int] = []
     drop: set[int] = set()
     for i, ch in enumerate(text):
+        if (
+            ch in "()[]{}"
+            and i
+            and (
+                text[i - 1] in _EMOTICON_EYES
+                or (text[i - 1] == "-" and text[i - 2 : i - 1] in (":", ";"))
+            )
+        ):
+            continue
         if ch in "([{":
             stack.append(i)
         elif ch in _BRACKETS:
@@ -148,7 +166,7 @@ def point_text(quote: str) -> str:
     text = _POINT_LEAD.sub("", text) or text
     if text[:1].islower():
         text = text[0].upper() + text[1:]
-    return shorten(text, MAX_POINT_CHARS)
+    return balanced(shorten(text, MAX_POINT_CHARS))
 
 
 def quotable(doc: Doc) -> bool:
@@ -278,9 +296,9 @@ def labels(
     if anchored and len(positions) == 2 and claim.endswith("?") and marked:
         claim = positions[0].rstrip(" .!")  # the thesis, in the list's own words
     if anchored and len(positions) == 2 and not claim.endswith("?"):
-        head = shorten(claim, MAX_LABEL_CHARS)
+        head = balanced(shorten(claim, MAX_LABEL_CHARS))
         return [f"For: {head}", f"Against: {head}"]
-    return [shorten(p.rstrip(" ."), MAX_LABEL_CHARS) for p in positions]
+    return [balanced(shorten(p.rstrip(" ."), MAX_LABEL_CHARS)) for p in positions]
 
 
 # --- positions and points --------------------------------------------------------------------
@@ -332,9 +350,9 @@ def position(
 def position_point(doc: Doc, span: tuple[int, int], text: str) -> Point:
     """The sentence a position was cut from, as a point: the position's text, its verbatim
     (shortened) quote and the comment it cites."""
-    text = doc.comment.text
-    b, e = clause_cut(text, after_marker(text, *span), span[1], MAX_QUOTE_CHARS)
-    quote = text[b:e]
+    raw = doc.comment.text
+    b, e = clause_cut(raw, after_marker(raw, *span), span[1], MAX_QUOTE_CHARS)
+    quote = raw[b:e]
     return Point(
         text=text,
         comment_ids=[doc.comment.id],
@@ -560,6 +578,9 @@ def _questions_in(doc: Doc) -> list[tuple[tuple[int, int], str]]:
         return out  # no sentence can end with one
     for b, e in doc.spans:
         b = after_marker(text, b, e)  # "- Doesn't a tree ...?" is asked without its dash
+        mention = _LEAD_MENTION.match(text, b, e)
+        if mention is not None:
+            b = mention.end()  # "@Gemma which venue??" asks "which venue??"
         sentence = text[b:e]
         if (
             _QUESTION_END.search(sentence)

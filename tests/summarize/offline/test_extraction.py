@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.bench.sides_bench import SET_DIR, load_debate
+from bot.dedupe import dedupe
 from bot.summarize.offline import summarize_offline
 from bot.summarize.offline.extraction import balanced, point_text, question, strip_markup
 from bot.summarize.verify import verify
@@ -36,6 +38,11 @@ def test_question_is_a_sentence_title_else_the_opening_claim() -> None:
 def test_question_is_never_a_fragment_with_unbalanced_brackets() -> None:
     assert balanced("(PG: what are the numbers on this?") == "PG: what are the numbers on this?"
     assert balanced("a (b) [c") == "a (b) c"
+    assert balanced("on the specials board :) and (cheap") == "on the specials board :) and cheap"
+    assert balanced("kites) are ruining it ;-)") == "kites are ruining it ;-)"
+    assert point_text("The teddy bears on lifter kites) are ruining kite festivals.") == (
+        "The teddy bears on lifter kites are ruining kite festivals."
+    )
     long = "word " * 80
     thread = chat(f"Ana: ({long}) is the claim.", "Ben: I disagree.")
     q = summarize_offline(thread)[0].question
@@ -104,6 +111,10 @@ def test_an_open_question_is_shown_without_its_list_marker() -> None:
     thread = Thread(comments=tuple(Comment(id=f"c{i}", text=t) for i, t in enumerate(lines, 1)))
     summary, _ = summarize_offline(thread)
     assert summary.open_questions == [lines[-1][2:]]
+    # A question put to someone by @name is shown without the name (a pasted chat of the sets).
+    debate = load_debate(SET_DIR / "heldout-2" / "rumour-chat-band-reunion.toml")
+    questions = summarize_offline(dedupe(debate.thread())[0])[0].open_questions
+    assert "which venue?? source?" in questions and not any("@" in q for q in questions)
 
 
 def test_notes_are_true_and_plurals_right() -> None:
@@ -237,3 +248,16 @@ def test_responses_named_by_number_or_role_cost_their_number() -> None:
         assert large < 3.0 * small + 0.05, (make.__name__, small, large)
     # and the naming still holds at that size: the walkers' response is the one agreed with
     assert docs[-1].target == 1 and docs[-1].link == "named"
+
+
+def test_a_side_whose_only_statement_is_its_position_shows_it_once_without_markup() -> None:
+    from bot.render.common import position_is_first_point
+
+    debate = load_debate(
+        SET_DIR / "heldout-2" / "args-zoos.toml"
+    )  # "- Zoos should ...", "- We ..."
+    summary, _ = summarize_offline(dedupe(debate.thread())[0])
+    assert len(summary.sides) == 2
+    for side in summary.sides:
+        assert position_is_first_point(side), (side.position, side.points[0].text)
+        assert not side.points[0].text.startswith("-")
