@@ -105,10 +105,6 @@ def check_cues(cues: Sequence[LinkedCue], summary: Summary) -> EvidenceCheck:
     return EvidenceCheck(checked=checked, contradictions=out, disagreement_id=disagreement)
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 SHORT_ID = 8  # an id this short ("c7") is shown beside its author's name; a snowflake is not
 
 
@@ -153,9 +149,10 @@ def notes(
         named = "; ".join(describe(c, authors) for c in found[:NOTE_EXAMPLES])
         more = len(found) - NOTE_EXAMPLES
         rest = f"; and {more} more" if more > 0 else ""
+        says = "1 comment says" if len(found) == 1 else f"{len(found)} comments say"
         out.append(
-            f"the model's sides may go against what {_count(len(found), 'comment')} "
-            f"say ({check.checked} checked against their own words): {named}{rest}"
+            f"the model's sides may go against what {says} ({check.checked} checked against "
+            f"their own words): {named}{rest}"
         )
     return out
 

@@ -108,6 +108,7 @@ def test_a_side_holding_both_answers_to_the_question_is_named() -> None:
     ]
     (note,) = notes(check, summary)
     assert 'c3 disagrees with the question and c2 agrees, yet both are under "For"' in note
+    assert note.startswith("the model's sides may go against what 1 comment says (3 checked")
     apart = summary_of({"For": ["c1", "c2", "c4"], "Against": ["c3"]})
     assert check_sides(thread, apart).contradictions == []
 
