@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 # model's placement: log-odds of about 2.3 (`edge_bench`'s scale, 3.9), right ~91% of the time.
 STRONG_WEIGHT = 0.6
 NOTE_EXAMPLES = 3  # contradictions a note names; the JSON lists them all
+SHORT_ID = 8  # an id this short ("c7") is shown beside its author's name; a snowflake is not
 
 _SAYS = {1: "agrees", -1: "disagrees"}
 
@@ -103,9 +104,6 @@ def check_cues(cues: Sequence[LinkedCue], summary: Summary) -> EvidenceCheck:
                 )
             )
     return EvidenceCheck(checked=checked, contradictions=out, disagreement_id=disagreement)
-
-
-SHORT_ID = 8  # an id this short ("c7") is shown beside its author's name; a snowflake is not
 
 
 def describe(item: Contradiction, authors: Mapping[str, str] | None = None) -> str:
