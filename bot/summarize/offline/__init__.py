@@ -202,6 +202,10 @@ def summarize_offline(
     side_points = []
     for s in range(n_sides):
         text, origin = extraction.position(docs, s, terms, a.opening, a.camps.anchored)
+        if not two and _same_words(text, question):
+            # One side whose opening sentence is the question shown above it ("Should X?"):
+            # its best point states it instead, once.
+            origin = None
         skip = {origin} if origin is not None else set()
         other = centroids[1 - s] if two else {}
         points = extraction.pick_points(
@@ -263,6 +267,12 @@ def summarize_offline(
         other_points=other_points,
     )
     return summary, extraction.notes(docs, two, a.camps.conflicts, bool(other_points))
+
+
+def _same_words(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold().rstrip(" .?!") == " ".join(b.split()).casefold().rstrip(
+        " .?!"
+    )
 
 
 def _spans_of(index: dict[str, Doc], points) -> set[tuple[int, tuple[int, int]]]:

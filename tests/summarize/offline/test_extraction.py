@@ -261,3 +261,19 @@ def test_a_side_whose_only_statement_is_its_position_shows_it_once_without_marku
     for side in summary.sides:
         assert position_is_first_point(side), (side.position, side.points[0].text)
         assert not side.points[0].text.startswith("-")
+
+
+def test_one_side_does_not_repeat_the_question_as_its_position() -> None:
+    from bot.render.common import position_is_first_point
+
+    lines = [
+        "Should 18-year-olds have to do a year of national service?",
+        "It would mix young people from different backgrounds who would otherwise never meet.",
+        "Forcing people to work for a year is compulsory labour and violates their freedom.",
+        "It delays university and work by a year and costs young people earnings.",
+    ]
+    thread = Thread(comments=tuple(Comment(id=f"c{i}", text=t) for i, t in enumerate(lines, 1)))
+    summary, _ = summarize_offline(thread)
+    (side,) = summary.sides
+    assert summary.question == lines[0]
+    assert side.position != summary.question and position_is_first_point(side)
