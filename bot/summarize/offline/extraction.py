@@ -606,6 +606,8 @@ def open_questions(
     thread_vec = centroid([d for d in docs if quotable(d)], table)
     found: list[tuple[float, int, str]] = []
     seen = {question_text}
+    # The question as shown may be shortened or capitalized: compared folded, without its "…".
+    asked = " ".join(question_text.split()).casefold().rstrip("\u2026 ")
     for doc in docs:
         # (No "?": no question in it, the commonest case, told first: issue 13.)
         if "?" not in doc.comment.text or not quotable(doc):
@@ -613,9 +615,11 @@ def open_questions(
         if not (doc.disputed or doc.replies == 0):
             continue
         for span, sentence in _questions_in(doc):
+            folded = " ".join(sentence.split()).casefold()
             if (
                 sentence in seen
-                or sentence in question_text
+                or folded in asked
+                or (asked != "" and asked in folded)
                 or any(d == doc.index and not (span[1] <= u[0] or span[0] >= u[1]) for d, u in used)
             ):
                 continue

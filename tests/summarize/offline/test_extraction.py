@@ -277,3 +277,16 @@ def test_one_side_does_not_repeat_the_question_as_its_position() -> None:
     (side,) = summary.sides
     assert summary.question == lines[0]
     assert side.position != summary.question and position_is_first_point(side)
+
+
+def test_an_open_question_is_not_the_question_again_in_other_case() -> None:
+    # "ok coffee nerds. ... french press or pour over?" is the question, shown capitalized.
+    for name in (
+        "heldout-16/question-chat-compact-french-press-or-pour-over.toml",
+        "heldout-30/rumour-chat-oakhurst-selling-the-back-nine.toml",
+    ):
+        debate = load_debate(SET_DIR / name)
+        summary, _ = summarize_offline(dedupe(debate.thread())[0])
+        asked = " ".join(summary.question.split()).casefold().rstrip("\u2026")
+        for q in summary.open_questions:
+            assert " ".join(q.split()).casefold() not in asked, (name, q)
