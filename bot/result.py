@@ -127,7 +127,8 @@ class Contradiction(_Strict):
 class EvidenceCheck(_Strict):
     """An LLM's sides against the thread's explicit stance evidence (`bot.summarize.evidence`):
     how many strong cues linked two comments that are both on a side (`checked`), the placements
-    that go against them, and the first comment that says it disagrees (None: none does)."""
+    that go against them, and the first comment that disagrees (its own cue words, else a strong
+    linked cue against someone or the question; None: none does)."""
 
     checked: int = 0
     contradictions: list[Contradiction] = Field(default_factory=list)

@@ -83,7 +83,7 @@ def measure(debates: Iterable[GoldDebate], near_threshold: float | None = None) 
     """Run the three kinds of answer (module docstring) through the check on every debate."""
     from bot.dedupe import dedupe
     from bot.summarize.evidence import check_cues
-    from bot.summarize.offline import linked_cues
+    from bot.summarize.offline import stance_evidence
 
     if near_threshold is None:
         near_threshold = _near_threshold()
@@ -91,9 +91,9 @@ def measure(debates: Iterable[GoldDebate], near_threshold: float | None = None) 
     for debate in debates:
         gold = debate.gold
         unique, _ = dedupe(debate.thread(), near_threshold=near_threshold)
-        cues = linked_cues(unique)
+        cues, disagreeing = stance_evidence(unique)
         ids = [c.id for c in unique.comments]
-        one = check_cues(cues, _summary({"Main points": ids}))
+        one = check_cues(cues, _summary({"Main points": ids}), disagreeing)
         if set(debate.camps) != {"A", "B"}:
             out.calm_debates += 1
             out.calm_told_none += one.disagreement_id is None
@@ -103,7 +103,7 @@ def measure(debates: Iterable[GoldDebate], near_threshold: float | None = None) 
         out.one_side_told += one.disagreement_id is not None
         camp = {i: gold.get(i) for i in ids}
         right = {c: [i for i in ids if camp[i] == c] for c in ("A", "B")}
-        check = check_cues(cues, _summary(right))
+        check = check_cues(cues, _summary(right), disagreeing)
         out.checked += check.checked
         out.false_alarms += len(check.contradictions)
         out.right_flagged += bool(check.contradictions)
@@ -111,7 +111,7 @@ def measure(debates: Iterable[GoldDebate], near_threshold: float | None = None) 
             to = "B" if camp[moved] == "A" else "A"
             sides = {c: [i for i in right[c] if i != moved] for c in ("A", "B")}
             sides[to].append(moved)
-            found = check_cues(cues, _summary(sides)).contradictions
+            found = check_cues(cues, _summary(sides), disagreeing).contradictions
             out.moves += 1
             out.caught += any(moved in (c.comment_id, c.target_id) for c in found)
     return out

@@ -13,9 +13,11 @@ on the labelled sets). A placement goes against that evidence when
 - one side holds a comment that agrees with the question and one that disagrees with it.
 
 The check only reports (`EvidenceCheck`, and a note naming the comments): a model may have read a
-partial agreement right where a cue reads it wrong. It also finds the first comment that says it
-disagrees, so that a one-sided answer is never reported as "no disagreement" (issue 9) when
-someone in the thread disagrees.
+partial agreement right where a cue reads it wrong. It also finds who disagrees: the first
+comment with a disagreement cue in its own words (the offline engine's own rule for "no
+disagreement"), else the first strong linked cue against someone or the question (a reply's "But
+...", "source?" to the story); a one-sided answer is called "no disagreement" only when there is
+none (issue 9).
 """
 
 from __future__ import annotations
@@ -41,15 +43,23 @@ _SAYS = {1: "agrees", -1: "disagrees"}
 def check_sides(thread: Thread, summary: Summary) -> EvidenceCheck:
     """Check `summary`'s sides against the stance evidence of `thread` (the deduplicated thread
     the summary was made from). Comments a side does not list are on no side and not checked."""
-    from bot.summarize.offline import linked_cues
+    from bot.summarize.offline import stance_evidence
 
-    return check_cues(linked_cues(thread), summary)
+    cues, disagreeing = stance_evidence(thread)
+    return check_cues(cues, summary, disagreeing)
 
 
-def check_cues(cues: Sequence[LinkedCue], summary: Summary) -> EvidenceCheck:
-    """`check_sides` given the thread's linked cues (in thread order), as `linked_cues` lists
-    them: a benchmark checks many placements of one thread against one reading of it."""
-    disagreement = next((c.comment_id for c in cues if c.sign < 0), None)
+def check_cues(
+    cues: Sequence[LinkedCue], summary: Summary, disagreeing: str | None
+) -> EvidenceCheck:
+    """`check_sides` given the thread's reading (`stance_evidence`: its linked cues in thread
+    order, and the first comment that says it disagrees): a benchmark checks many placements of
+    one thread against one reading of it."""
+    # Someone who says they disagree ("No way", "fake"), else a strong linked cue against
+    # someone or the question (a reply's "But ...", "source?" to the story).
+    disagreement = disagreeing or next(
+        (c.comment_id for c in cues if c.sign < 0 and c.weight >= STRONG_WEIGHT), None
+    )
     side_of: dict[str, int] = {}
     for index, listed in enumerate(summary.sides):
         for comment_id in listed.comment_ids:
@@ -138,8 +148,8 @@ def notes(
         else:
             speaker = describe_id(check.disagreement_id, authors)
             out.append(
-                f'the model gave one side, "{label}", though {speaker} disagrees outright: the '
-                "sides were not told apart"
+                f'the model gave one side, "{label}", though {speaker} disagrees: the sides '
+                "were not told apart"
             )
     # (One side: every disagreement is inside it, and the note above says so.)
     found = check.contradictions if check is not None and len(sides) > 1 else []

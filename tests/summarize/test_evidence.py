@@ -17,7 +17,7 @@ from bot.store import NullStore
 from bot.summarize.evidence import STRONG_WEIGHT, check_sides, notes
 from bot.summarize.llm import LLMConfig
 from bot.summarize.offline import linked_cues
-from bot.thread import Thread
+from bot.thread import Comment, Thread
 from bot.workers import TooLarge
 
 FOUR_DAY_WEEK = (
@@ -80,8 +80,7 @@ def test_one_side_is_never_called_no_disagreement_when_someone_disagrees() -> No
     (note,) = notes(check, summary)
     assert "no disagreement" not in note.lower()
     assert note == (
-        'the model gave one side, "Main points", though c2 disagrees outright: the sides were '
-        "not told apart"
+        'the model gave one side, "Main points", though c2 disagrees: the sides were not told apart'
     )
     calm = thread_of(EVERYONE_AGREES)
     one = Summary(question="Bike racks?", sides=[Side(label="Main points", position="p")])
@@ -89,6 +88,21 @@ def test_one_side_is_never_called_no_disagreement_when_someone_disagrees() -> No
         'no disagreement found: the summary has one side, "Main points"'
     ]
     assert notes(None, one) == ['the model gave one side, "Main points"']
+
+
+def test_a_strong_reply_against_the_post_is_disagreement_and_a_weak_one_is_not() -> None:
+    post = Comment(id="c1", author="Kim", text="The library should open on Sundays.")
+    contrast = Comment(
+        id="c2", author="Lee", reply_to="c1", text="But the staff would need paying double."
+    )
+    aside = Comment(
+        id="c3", author="Max", reply_to="c1", text="Opening at ten would be enough for most."
+    )
+    one = Summary(question="Sundays?", sides=[Side(label="Main points", position="p")])
+    # No cue words anywhere; a reply's "But ..." is a strong cue against the post.
+    assert check_sides(Thread(comments=(post, contrast, aside)), one).disagreement_id == "c2"
+    # A reply that only answers back with no cue word (weighed 0.54) is not enough.
+    assert check_sides(Thread(comments=(post, aside)), one).disagreement_id is None
 
 
 def test_a_side_holding_both_answers_to_the_question_is_named() -> None:
@@ -182,7 +196,7 @@ async def test_a_one_sided_llm_answer_says_the_thread_disagrees(fake_openai: Fak
         thread_of(FOUR_DAY_WEEK), store=NullStore(), options=_options(fake_openai)
     )
     assert not any("no disagreement" in n.lower() for n in result.notes)
-    assert any("though Bob (c2) disagrees outright" in n for n in result.notes)
+    assert any("though Bob (c2) disagrees: the sides" in n for n in result.notes)
 
 
 async def test_the_right_llm_answer_gets_no_warning(fake_openai: FakeOpenAI) -> None:

@@ -42,6 +42,7 @@ __all__ = [
     "Progress",
     "assign_sides",
     "linked_cues",
+    "stance_evidence",
     "summarize_offline",
 ]
 
@@ -146,8 +147,16 @@ class LinkedCue:
 def linked_cues(thread: Thread) -> list[LinkedCue]:
     """Every linked cue of `thread`, in thread order: what `sides.EDGE_WEIGHTS` weighs, listed so
     that its weights can be measured against labelled camps (`bot.bench.edge_bench`)."""
+    return stance_evidence(thread)[0]
+
+
+@paused_gc()
+def stance_evidence(thread: Thread) -> tuple[list[LinkedCue], str | None]:
+    """`linked_cues`, and the first comment that holds a disagreement cue anywhere in its own
+    words (None: none does): where this engine would not say "no disagreement", and so where no
+    other engine's answer may either (`bot.summarize.evidence`)."""
     docs = _analyse(thread, Reporter(None)).docs
-    return [
+    cues = [
         LinkedCue(
             doc.comment.id,
             None if doc.target == ROOT else docs[doc.target].comment.id,
@@ -160,6 +169,8 @@ def linked_cues(thread: Thread) -> list[LinkedCue]:
         for doc in docs
         if doc.cue is not None and doc.target is not None
     ]
+    disagreeing = next((d.comment.id for d in docs if d.disagrees and not d.junk), None)
+    return cues, disagreeing
 
 
 @paused_gc()
