@@ -49,7 +49,8 @@ EngineName = Literal["offline", "llm"]
 # 19: open questions without a list marker or a leading @name; a side's only statement shown as
 #     its position once (its point had the whole raw comment); no unmatched bracket in a label or
 #     point ("(leaked…"), an emoticon's bracket left alone; one side never repeats the question
-#     as its position, and no open question is the question again
+#     as its position, and no open question is the question again; "@Big Stu ..." loses the
+#     whole name
 OFFLINE_ENGINE_VERSION = "offline-19"
 """The offline engine's version, part of its cache keys: bump it when its output changes. Kept
 here, not in `bot.summarize.offline`, so that a cache hit need not import the engine."""

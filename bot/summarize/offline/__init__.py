@@ -201,6 +201,8 @@ def summarize_offline(
     question = extraction.question(thread.title, docs, a.opening, agenda)
 
     report("extracting", 0, n_sides)
+    # Names with a space ("Big Stu"), longest first: a leading "@Big Stu" is taken off whole.
+    names = sorted({n for d in docs for n in _authors(d) if " " in n}, key=lambda n: (-len(n), n))
     table = a.table  # every comment's vector in arrays, built once by `read`
     members = [[d for d in docs if d.side == s] for s in range(n_sides)]
     centroids = [
@@ -212,7 +214,7 @@ def summarize_offline(
     positions: list[str] = []
     side_points = []
     for s in range(n_sides):
-        text, origin = extraction.position(docs, s, terms, a.opening, a.camps.anchored)
+        text, origin = extraction.position(docs, s, terms, a.opening, a.camps.anchored, names)
         if not two and _same_words(text, question):
             # One side whose opening sentence is the question shown above it ("Should X?"):
             # its best point states it instead, once.
@@ -220,7 +222,16 @@ def summarize_offline(
         skip = {origin} if origin is not None else set()
         other = centroids[1 - s] if two else {}
         points = extraction.pick_points(
-            members[s], centroids[s], other, idf, terms, cap, skip, question if two else "", table
+            members[s],
+            centroids[s],
+            other,
+            idf,
+            terms,
+            cap,
+            skip,
+            question if two else "",
+            table,
+            names=names,
         )
         if origin is None and points:
             text = points[0].text  # no opening sentence of its own: the best point states it
@@ -267,13 +278,21 @@ def summarize_offline(
             if d.side is None and extraction.quotable(d) and not (agenda and d.index == a.opening)
         ]
         other_points = extraction.pick_points(
-            rest, extraction.centroid(rest, table), {}, idf, terms, cap, used, table=table
+            rest,
+            extraction.centroid(rest, table),
+            {},
+            idf,
+            terms,
+            cap,
+            used,
+            table=table,
+            names=names,
         )
         used.update(_spans_of(by_id, other_points))
     summary = Summary(
         question=question,
         sides=sides,
-        common_ground=extraction.common_ground(docs, terms, used, two),
+        common_ground=extraction.common_ground(docs, terms, used, two, names),
         open_questions=extraction.open_questions(docs, terms, idf, question, used, table),
         other_points=other_points,
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from operator import attrgetter
 
 from bot.summarize.offline.cues import is_junk, reply_contrast, sentence_like, without_cue
@@ -120,9 +121,18 @@ _EMPHASIS = re.compile(r"(?<!\w)(\*{1,3}|_{1,3}|~~|`)(?=\S)(.+?)(?<=\S)\1(?!\w)"
 _BRACKETS = {")": "(", "]": "[", "}": "{"}
 
 
-def strip_markup(text: str) -> str:
-    """`text` without Markdown emphasis, list markers and a leading @name, white space folded."""
+def strip_markup(text: str, names: Sequence[str] = ()) -> str:
+    """`text` without Markdown emphasis, list markers and a leading @name, white space folded.
+    `names`: the thread's names with a space in them ("Big Stu"), longest first: "@Big Stu and
+    ..." loses the whole name (the pattern alone takes one word)."""
     text = " ".join(text.split())
+    if names and text.startswith("@"):
+        folded = text[1:].casefold()
+        for name in names:
+            size = len(name)
+            if folded.startswith(name.casefold()) and not folded[size : size + 1].isalnum():
+                text = text[1 + size :].lstrip(" ,:")
+                break
     text = _LEAD_MARKUP.sub("", text)
     return _EMPHASIS.sub(r"\2", text)
 
@@ -159,10 +169,11 @@ def balanced(text: str) -> str:
     return " ".join("".join(ch for i, ch in enumerate(text) if i not in drop).split())
 
 
-def point_text(quote: str) -> str:
+def point_text(quote: str, names: Sequence[str] = ()) -> str:
     """A point's own text: its quote without markup, leading connectives and cues ("But",
-    "+1,", "That's wrong:"), capitalized and shortened. Never used as a quote."""
-    text = strip_markup(quote)
+    "+1,", "That's wrong:"), capitalized and shortened. Never used as a quote. `names`: as
+    `strip_markup` takes them."""
+    text = strip_markup(quote, names)
     text = _POINT_LEAD.sub("", text) or text
     if text[:1].islower():
         text = text[0].upper() + text[1:]
@@ -321,7 +332,12 @@ def _statements(doc: Doc, terms: Terms) -> list[tuple[int, int]]:
 
 
 def position(
-    docs: list[Doc], side: int, terms: Terms, opening: int | None, anchored: bool
+    docs: list[Doc],
+    side: int,
+    terms: Terms,
+    opening: int | None,
+    anchored: bool,
+    names: Sequence[str] = (),
 ) -> tuple[str, tuple[int, tuple[int, int]] | None]:
     """The side's position, and the sentence it was cut from (so that no point repeats it): a
     sentence of the comment that opened the side (the opening claim, or the first comment that
@@ -343,7 +359,7 @@ def position(
             b, e = clause_cut(
                 d.comment.text, after_marker(d.comment.text, b, e), e, MAX_QUOTE_CHARS
             )
-            return point_text(d.comment.text[b:e]), (d.index, spans[0])
+            return point_text(d.comment.text[b:e], names), (d.index, spans[0])
     return "No statement of this side could be quoted.", None
 
 
@@ -389,6 +405,7 @@ def pick_points(
     skip: set[tuple[int, tuple[int, int]]],
     shown: str = "",
     table: VectorTable | None = None,
+    names: Sequence[str] = (),
 ) -> list[Point]:
     """Up to `cap` central, mutually different sentences of `members` (maximal marginal
     relevance), most central first, none of the sentences in `skip` nor any the text `shown`
@@ -435,7 +452,7 @@ def pick_points(
         if quote_matches(quote, comment.text):  # only pure punctuation could fail this
             points.append(
                 Point(
-                    text=point_text(quote),
+                    text=point_text(quote, names),
                     comment_ids=[comment.id],
                     quotes=[Quote(comment_id=comment.id, text=quote)],
                 )
@@ -520,7 +537,11 @@ def _candidates(
 
 
 def common_ground(
-    docs: list[Doc], terms: Terms, used: set[tuple[int, tuple[int, int]]], two_sides: bool
+    docs: list[Doc],
+    terms: Terms,
+    used: set[tuple[int, tuple[int, int]]],
+    two_sides: bool,
+    names: Sequence[str] = (),
 ) -> list[Point]:
     """Up to three agreeing clauses, in thread order: agreement with the other side first ("I
     fully agree regarding ..."), then concessions ("I agree ..., but"); with one side, any
@@ -560,7 +581,7 @@ def common_ground(
         if across and parent is not None and parent.comment.id not in ids:
             ids.append(parent.comment.id)
         point = Point(
-            text=point_text(clause),
+            text=point_text(clause, names),
             comment_ids=ids,
             quotes=[Quote(comment_id=doc.comment.id, text=clause)],
         )

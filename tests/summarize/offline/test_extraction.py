@@ -96,6 +96,13 @@ def test_point_text_strips_list_markers_emphasis_and_leading_mentions() -> None:
     assert strip_markup("@bob, the numbers are in") == "the numbers are in"
     assert point_text("@bob I disagree, the numbers are in") == "The numbers are in"
     assert strip_markup("snake_case_name stays") == "snake_case_name stays"
+    # A Discord display name with a space goes whole when the thread has that name.
+    assert strip_markup("@Big Stu and a jab", ["Big Stu"]) == "and a jab"
+    assert strip_markup("@big stu, and a jab", ["Big Stu"]) == "and a jab"
+    assert strip_markup("@Big Stuart wins", ["Big Stu"]) == "Stuart wins"  # another name
+    assert point_text("@Big Stu and a tetanus jab every year", ["Big Stu"]) == (
+        "A tetanus jab every year"
+    )
 
 
 def test_an_open_question_is_shown_without_its_list_marker() -> None:
