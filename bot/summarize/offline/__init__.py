@@ -34,6 +34,7 @@ from bot.summarize.offline.reading import read
 from bot.summarize.offline.sides import Camps, build_units, linked_weight, place
 from bot.summarize.schema import Side, Summary
 from bot.summarize.text import Terms, VectorTable
+from bot.textfold import fold_casefold
 from bot.thread import Thread
 
 __all__ = [
@@ -300,9 +301,7 @@ def summarize_offline(
 
 
 def _same_words(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold().rstrip(" .?!") == " ".join(b.split()).casefold().rstrip(
-        " .?!"
-    )
+    return fold_casefold(a).rstrip(" .?!") == fold_casefold(b).rstrip(" .?!")
 
 
 def _spans_of(index: dict[str, Doc], points) -> set[tuple[int, tuple[int, int]]]:

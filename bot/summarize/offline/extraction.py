@@ -35,6 +35,7 @@ from bot.summarize.text import (
     word_count,
 )
 from bot.summarize.verify import quote_matches
+from bot.textfold import fold_casefold
 
 MAX_QUOTE_CHARS = 300
 MAX_POINT_CHARS = 200
@@ -628,7 +629,7 @@ def open_questions(
     found: list[tuple[float, int, str]] = []
     seen = {question_text}
     # The question as shown may be shortened or capitalized: compared folded, without its "…".
-    asked = " ".join(question_text.split()).casefold().rstrip("\u2026 ")
+    asked = fold_casefold(question_text).removesuffix("...").rstrip()
     for doc in docs:
         # (No "?": no question in it, the commonest case, told first: issue 13.)
         if "?" not in doc.comment.text or not quotable(doc):
@@ -636,7 +637,7 @@ def open_questions(
         if not (doc.disputed or doc.replies == 0):
             continue
         for span, sentence in _questions_in(doc):
-            folded = " ".join(sentence.split()).casefold()
+            folded = fold_casefold(sentence)
             if (
                 sentence in seen
                 or folded in asked
