@@ -61,6 +61,7 @@ HELDOUT_DIRS = (
     "heldout-47",
     "heldout-48",
     "heldout-49",
+    "heldout-50",
     "heldout-long",
 )
 PATHS = sorted(SET_DIR.glob("*.toml")) + [
@@ -377,6 +378,7 @@ _MIXED_KINDS = {
         ("heldout-47", 37, _ALL_FORMATS, _MIXED_KINDS, (33, 2, 2), (8, 50)),
         ("heldout-48", 37, _ALL_FORMATS, _MIXED_KINDS, (33, 2, 2), (8, 50)),
         ("heldout-49", 37, _ALL_FORMATS, _MIXED_KINDS, (33, 2, 2), (8, 50)),
+        ("heldout-50", 37, _ALL_FORMATS, _MIXED_KINDS, (33, 2, 2), (8, 50)),
         # Long threads (issue 9): 60 to 150 comments each, one debate per format and kind.
         (
             "heldout-long",
@@ -454,6 +456,7 @@ def test_each_heldout_set_is_whole(
         "heldout-47": 7,
         "heldout-48": 7,
         "heldout-49": 7,
+        "heldout-50": 7,
         "heldout-long": 1,
     }
     if folder in rumours:
