@@ -66,7 +66,19 @@ def _litellm() -> Any:
     import litellm
 
     litellm.suppress_debug_info = True
+    # litellm's loggers write INFO and below to stdout once the root logger is at INFO
+    # (`--verbose`, a bot's log level): their records go to this program's handlers (stderr)
+    # instead, and only from WARNING (its INFO lines repeat our own call logs).
+    for name in _LITELLM_LOGGERS:
+        logger = logging.getLogger(name)
+        for handler in list(logger.handlers):
+            logger.removeHandler(handler)
+        logger.setLevel(logging.WARNING)
+        logger.propagate = True
     return litellm
+
+
+_LITELLM_LOGGERS = ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy")
 
 
 class _CallLoop:

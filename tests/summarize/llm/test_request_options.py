@@ -98,3 +98,22 @@ def test_max_points_reaches_the_offline_result(seed_path: Path, tmp_path: Path) 
     data = json.loads(flagged.stdout)
     assert data["engine"] == "offline" and data["cached"] is False  # another key, not a hit
     assert points_per_side(data) and max(points_per_side(data)) == 1
+
+
+def test_verbose_logs_go_to_stderr_and_leave_the_json_whole(
+    seed_path: Path, tmp_path: Path
+) -> None:
+    # litellm's own loggers write INFO to stdout once the root logger is at INFO: `--verbose`
+    # must not put them in front of the JSON.
+    with FakeOpenAI(responder=debate_responder) as server:
+        env = {
+            "DEBATE_DIGEST_MODEL": "openai/fake-model",
+            "DEBATE_DIGEST_API_BASE": server.url,
+            "OPENAI_API_KEY": "test",
+        }
+        db = str(tmp_path / "c.sqlite3")
+        run = cli("summarize", str(seed_path), "--json", "--no-cache", "--db", db, "-v", env=env)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["engine"] == "llm"  # stdout holds the JSON and nothing else
+    assert "debate-digest: INFO: llm run model=openai/fake-model" in run.stderr
+    assert "LiteLLM" not in run.stdout
