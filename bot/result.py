@@ -128,11 +128,14 @@ class EvidenceCheck(_Strict):
     """An LLM's sides against the thread's explicit stance evidence (`bot.summarize.evidence`):
     how many strong cues linked two comments that are both on a side (`checked`), the placements
     that go against them, and the first comment that disagrees (its own cue words, else a strong
-    linked cue against someone or the question; None: none does)."""
+    linked cue against someone or the question; None: none does). `rechecked`: how many
+    placements of the model's first answer went against the evidence when it was asked once to
+    recheck them (0: it was not asked); what is listed is the answer that was kept."""
 
     checked: int = 0
     contradictions: list[Contradiction] = Field(default_factory=list)
     disagreement_id: str | None = None
+    rechecked: int = 0
 
 
 class CommentOut(_Strict):

@@ -39,6 +39,11 @@ class Settings(BaseSettings):
         2, ge=0, le=10, description="retries per model on 429/5xx/timeouts"
     )
     llm_concurrency: int = Field(4, ge=1, le=64, description="chunk requests in flight")
+    llm_recheck_sides: bool = Field(
+        True,
+        description="ask the model once more when its sides go against what comments say "
+        "in so many words",
+    )
     context_tokens: int | None = Field(
         None,
         gt=512,

@@ -256,7 +256,8 @@ def pipeline_options(near_threshold: float, model: str = "") -> Options:
 class Spent:
     """What the LLM engine's calls of a bench run cost, summed over its results' `usage`, and
     what the sides check (`bot.summarize.evidence`) found in its answers (`evidence`): strong
-    cues checked, placements that went against them, and answers with at least one."""
+    cues checked, placements that went against them (in the answers kept), answers with at least
+    one, and answers whose sides the model was asked to recheck."""
 
     llm_calls: int = 0
     prompt_tokens: int = 0
@@ -265,6 +266,7 @@ class Spent:
     sides_checked: int = 0
     against_evidence: int = 0
     answers_flagged: int = 0
+    answers_rechecked: int = 0  # answers the model was asked once to recheck (`rechecked`)
 
     def add(self, usage: Mapping[str, Any], evidence: Mapping[str, Any] | None = None) -> None:
         if evidence:
@@ -272,6 +274,7 @@ class Spent:
             self.sides_checked += int(evidence.get("checked") or 0)
             self.against_evidence += found
             self.answers_flagged += found > 0
+            self.answers_rechecked += int(evidence.get("rechecked") or 0) > 0
         self.llm_calls += int(usage.get("llm_calls") or 0)
         self.prompt_tokens += int(usage.get("prompt_tokens") or 0)
         self.completion_tokens += int(usage.get("completion_tokens") or 0)

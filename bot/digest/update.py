@@ -36,13 +36,14 @@ from typing import Any
 
 from bot.dedupe import DedupeReport, dedupe
 from bot.pipeline import duplicates, input_stats, reading_minutes_saved
+from bot.result import EvidenceCheck
 from bot.store.keys import cache_key
 from bot.summarize import budget
 from bot.summarize.balance import check_balance
 from bot.summarize.evidence import check_sides
 from bot.summarize.evidence import notes as evidence_notes
 from bot.summarize.llm import LLMConfig, LLMError
-from bot.summarize.llm.config import MessagesFor, Route
+from bot.summarize.llm.config import PROMPTS, MessagesFor, Route
 from bot.summarize.llm.messages import (
     ShortNames,
     _format_rule,
@@ -60,7 +61,7 @@ from bot.summarize.schema import CommentOut, DigestResult, Point, Summary
 from bot.thread import Thread
 
 UPDATE_PROMPT = ("update", 2)
-PROMPT_VERSION = load_prompt(*UPDATE_PROMPT).tag + "+reask-v1"
+PROMPT_VERSION = load_prompt(*UPDATE_PROMPT).tag + "+" + load_prompt("reask", PROMPTS["reask"]).tag
 _SECRET = secrets.token_bytes(16)  # per process: boundaries cannot be guessed from outside
 
 
@@ -228,7 +229,14 @@ class DigestCall:
     async def send(self) -> DigestResult:
         """The verified result; `LLMError` when no model answers."""
         run = self.run
-        part = await run.answer(self.ask, self.known)
+        short = self.names.thread
+
+        async def sides(answer: Summary) -> EvidenceCheck:
+            # Where the answer's sides go against what the comments say, the model is asked
+            # once to recheck them, as `LLMEngine` asks (the same check, off the loop).
+            return await asyncio.to_thread(check_sides, short, answer)
+
+        part = await run.answer(self.ask, self.known, sides=sides)
         answer = part.summary
         if self.prev_short is not None:
             answer = carry_members(answer, [self.prev_short])

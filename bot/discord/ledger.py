@@ -19,8 +19,9 @@ callers that waited for a run someone else paid for, are charged nothing.
 The estimate (`estimate_tokens`) covers each request of the run (map steps, then a reduce) with
 the room kept for its answer, plus one re-ask of the largest of them (the engine re-asks once
 for a reply that is not valid JSON, once to repair unverified quotes, once for a reply cut off
-at the length limit, each resending the conversation so far: one re-ask is the common case,
-more is rare and charged at settlement). Digests reserve each request they make the same way
+at the length limit, once to recheck sides that go against what comments say, each resending
+the conversation so far: one re-ask is the common case, more is rare and charged at
+settlement). Digests reserve each request they make the same way
 (`reserve`, on the digest's own budget or the server's, `bot.discord.digests`).
 
 A settlement that cannot be written is kept in memory and added to the next reservation of the
@@ -59,8 +60,9 @@ NO_LIMIT = 2**62
 CHARS_PER_TOKEN = 3
 FRAMING_TOKENS = 12
 FIXED_PROMPT_TOKENS = 1500
-# A re-ask message (`prompts/reask.v1.md` holds all three kinds in 1,209 characters).
-REASK_TOKENS = 400
+# A re-ask message (`prompts/reask.v2.md` holds its four kinds in about 2,000 characters; the
+# sides recheck lists at most a dozen placements).
+REASK_TOKENS = 600
 
 
 def reask_tokens(prompt: int, answer: int) -> int:

@@ -168,22 +168,15 @@ class LLMEngine:
             "max_points_per_side": self.max_points_per_side,
             "language": self.language,
             "fallback_models": list(self.config.fallback_models),
-            # The sides check reads the thread with the offline engine's cues: its notes change
-            # with them.
+            # The sides check reads the thread with the offline engine's cues: its notes, and
+            # the sides the model is asked to recheck, change with them.
             "evidence": OFFLINE_ENGINE_VERSION,
+            "recheck_sides": self.config.recheck_sides,
         }
 
     async def summarize(self, thread: Thread, *, progress: Progress | None = None) -> Draft:
-        from bot.summarize.llm import summarize_llm
-
-        outcome = await summarize_llm(
-            thread,
-            self.config,
-            max_points_per_side=self.max_points_per_side,
-            language=self.language,
-            progress=progress,
-        )
         from bot.summarize import evidence
+        from bot.summarize.llm import summarize_llm
         from bot.workers import TooLarge
 
         cpu = self.cpu
@@ -193,18 +186,38 @@ class LLMEngine:
             cpu = IN_PROCESS
         # What the check says about the sides comes first: a Discord answer shows five notes.
         notes: list[str] = []
-        check: EvidenceCheck | None = None
-        try:
-            check = await cpu.evidence(thread, outcome.summary)
-        except TooLarge:
-            # The model's answer is paid for: keep it, and say what was not checked.
-            notes.append(
-                "the sides were not checked against what the comments say: the thread is too "
-                "large for this server's CPU allowance"
-            )
-        except Exception:  # a bug in the check must not throw away an answer that was paid for
-            log.exception("the sides check failed on a thread of %d comments", len(thread.comments))
-            notes.append("the sides were not checked against what the comments say (an error)")
+
+        async def check_sides(checked: Thread, summary: Summary) -> EvidenceCheck | None:
+            if notes:  # it could not run once: not again
+                return None
+            try:
+                return await cpu.evidence(checked, summary)
+            except TooLarge:
+                # The model's answer is paid for: keep it, and say what was not checked.
+                notes.append(
+                    "the sides were not checked against what the comments say: the thread is "
+                    "too large for this server's CPU allowance"
+                )
+            except Exception:  # a bug in the check must not throw away a paid answer
+                log.exception(
+                    "the sides check failed on a thread of %d comments", len(checked.comments)
+                )
+                notes.append("the sides were not checked against what the comments say (an error)")
+            return None
+
+        outcome = await summarize_llm(
+            thread,
+            self.config,
+            max_points_per_side=self.max_points_per_side,
+            language=self.language,
+            progress=progress,
+            check_sides=check_sides,
+        )
+        # A thread that fit one request was checked on the way (and its sides rechecked by the
+        # model where they went against the comments); a merged answer is checked here.
+        check = outcome.evidence
+        if check is None:
+            check = await check_sides(thread, outcome.summary)
         authors = {c.id: c.author for c in thread.comments if c.author}
         notes.extend(evidence.notes(check, outcome.summary, authors))
         notes.extend(outcome.notes)

@@ -22,7 +22,7 @@ none (issue 9).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from bot.result import Contradiction, EvidenceCheck, Summary
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 # model's placement: log-odds of about 2.3 (`edge_bench`'s scale, 3.9), right ~91% of the time.
 STRONG_WEIGHT = 0.6
 NOTE_EXAMPLES = 3  # contradictions a note names; the JSON lists them all
+RECHECK_EXAMPLES = 12  # contradictions the model's one re-ask names (`for_recheck`)
+LABEL_CHARS = 80  # a side's label as the re-ask quotes it
 SHORT_ID = 8  # an id this short ("c7") is shown beside its author's name; a snowflake is not
 
 _SAYS = {1: "agrees", -1: "disagrees"}
@@ -116,10 +118,17 @@ def check_cues(
     return EvidenceCheck(checked=checked, contradictions=out, disagreement_id=disagreement)
 
 
-def describe(item: Contradiction, authors: Mapping[str, str] | None = None) -> str:
+def describe(
+    item: Contradiction,
+    authors: Mapping[str, str] | None = None,
+    *,
+    name: Callable[[str], str] | None = None,
+) -> str:
     """One contradiction in words: 'Bob (c2) disagrees with Alice (c1), yet both are under
-    "For"'. `authors`: comment id → author, where known (else the id alone)."""
-    me, them = describe_id(item.comment_id, authors), describe_id(item.target_id, authors)
+    "For"'. `authors`: comment id → author, where known (else the id alone); `name`: how to
+    name a comment instead (the model's re-ask says "comment 7")."""
+    named = name or (lambda comment_id: describe_id(comment_id, authors))
+    me, them = named(item.comment_id), named(item.target_id)
     if item.question:
         other = "disagrees" if item.says == "agrees" else "agrees"
         both = f'yet both are under "{item.side}"'
@@ -170,3 +179,34 @@ def describe_id(comment_id: str, authors: Mapping[str, str] | None) -> str:
     if not name:
         return comment_id
     return f"{name} ({comment_id})" if len(comment_id) <= SHORT_ID else name
+
+
+def wants_recheck(check: EvidenceCheck | None, summary: Summary) -> bool:
+    """Whether the model should be asked once to recheck its sides: they go against what some
+    comment says, and there are sides to move it between."""
+    return check is not None and len(summary.sides) > 1 and bool(check.contradictions)
+
+
+def for_recheck(check: EvidenceCheck) -> str:
+    """The contradictions of `check` as the model's re-ask lists them, one a line, each comment
+    named by its id as the data block gives it ("comment 7 disagrees with comment 2, yet both
+    are under "For""); a side's label is the model's own, on one line and cut short."""
+
+    def short(item: Contradiction) -> Contradiction:
+        return item.model_copy(
+            update={"side": _one_line(item.side), "target_side": _one_line(item.target_side)}
+        )
+
+    found = check.contradictions
+    lines = [
+        "- " + describe(short(c), name=lambda comment_id: f"comment {comment_id}")
+        for c in found[:RECHECK_EXAMPLES]
+    ]
+    if len(found) > RECHECK_EXAMPLES:
+        lines.append(f"- and {len(found) - RECHECK_EXAMPLES} more of the same kind")
+    return "\n".join(lines)
+
+
+def _one_line(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= LABEL_CHARS else flat[: LABEL_CHARS - 1].rstrip() + "…"

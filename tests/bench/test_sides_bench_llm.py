@@ -100,19 +100,21 @@ def test_the_llm_engine_is_scored_from_the_models_answer(
     assert usage["cost_usd"] is None
     # The oracle's answers: every strong cue checked in both runs, none against them.
     assert usage["sides_checked"] > 0 and usage["sides_checked"] % 2 == 0
-    assert usage["against_evidence"] == usage["answers_flagged"] == 0
+    assert usage["against_evidence"] == usage["answers_flagged"] == usage["answers_rechecked"] == 0
 
     # A model that puts every camp on one side is scored as the one side it gave.
     with FakeOpenAI(responder=oracle(dict.fromkeys(camps, "A"))) as server:
         monkeypatch.setenv("DEBATE_DIGEST_API_BASE", server.url)
         report = _bench(folder, capsys, "--model", MODEL, "--cli-runs", "0")
-        assert len(server.requests) == 1
+        # ... asked once to recheck them, it answers the same
+        assert len(server.requests) == 2
     assert report["gold_set"]["separated"] == 0
     assert report["gold_set"]["purity"] == report["gold_set"]["one_side_baseline_purity"] < 1.0
     # ... and the sides check says so: Bob's "I disagree" and Dan's "No way" sit beside those
     # they answer.
-    assert report["llm_usage"]["answers_flagged"] == 1
+    assert report["llm_usage"]["answers_flagged"] == report["llm_usage"]["answers_rechecked"] == 1
     assert report["llm_usage"]["against_evidence"] == 2
+    assert report["llm_usage"]["llm_calls"] == 2
 
 
 def test_without_model_the_offline_engine_runs_whatever_the_environment_says(
@@ -146,9 +148,11 @@ def test_spent_sums_usage_and_forgets_a_price_once_one_is_unknown() -> None:
         "sides_checked": 0,
         "against_evidence": 0,
         "answers_flagged": 0,
+        "answers_rechecked": 0,
     }
-    spent.add({}, {"checked": 4, "contradictions": [{"comment_id": "c2"}]})
+    spent.add({}, {"checked": 4, "contradictions": [{"comment_id": "c2"}], "rechecked": 3})
     spent.add({}, {"checked": 3, "contradictions": []})
     assert (spent.sides_checked, spent.against_evidence, spent.answers_flagged) == (7, 1, 1)
+    assert spent.answers_rechecked == 1
     spent.add({"llm_calls": 1, "prompt_tokens": 3, "completion_tokens": 1, "cost_usd": None})
     assert spent.as_dict()["cost_usd"] is None and spent.llm_calls == 3

@@ -31,7 +31,7 @@ def test_the_update_prompts_are_pinned_and_the_latest_is_named_in_the_version() 
         text = (prompts_dir() / f"update.v{version}.md").read_text(encoding="utf-8")
         assert hashlib.sha256(text.encode()).hexdigest() == pinned, "bump its version"
         assert load_prompt("update", version).tag == f"update-v{version}"
-    assert PROMPT_VERSION == "update-v2+reask-v1"
+    assert PROMPT_VERSION == "update-v2+reask-v2"
 
 
 def test_a_mark_round_trips_and_garbage_is_no_mark() -> None:

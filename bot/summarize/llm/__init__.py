@@ -28,6 +28,10 @@ Contract of `summarize_llm`:
   at the length limit is never parsed: one re-ask for a shorter answer (a map-step chunk is
   split in two instead). What still fails verification is dropped by `verify` and counted.
   A model that still cannot answer counts as failed; when every model failed, `LLMError`.
+* Sides that go against what comments say in so many words (`check_sides`, the offline
+  engine's strong linked cues, on a thread that fits one request): one re-ask listing each such
+  placement; of the two answers the one with fewer is kept, never a recheck that gives up the
+  disagreement or fails (`LLMConfig.recheck_sides`; see `bot.summarize.evidence`).
 * Long threads are summarized in chunks that keep reply chains together (bounded concurrency)
   and merged by a reduce call (`prompts/reduce.v2.md`) whose quotes are verified against the
   original comments. A chunk's request starts as soon as the plan has closed it, while the

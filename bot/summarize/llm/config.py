@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.result import EvidenceCheck
 from bot.summarize import budget
 from bot.summarize.engine import EngineUnavailable
 from bot.summarize.prompts import load_prompt
 from bot.summarize.schema import Summary, Usage, Verification
+from bot.thread import Thread
 
 if TYPE_CHECKING:
     from bot.settings import Settings
 
 
-PROMPTS: Mapping[str, int] = {"summarize": 5, "reduce": 2, "reask": 1}
+PROMPTS: Mapping[str, int] = {"summarize": 5, "reduce": 2, "reask": 2}
 """The prompt files this engine uses, pinned by version (see `bot.summarize.prompts`)."""
 
 
@@ -52,6 +54,9 @@ class LLMConfig:
     context_tokens: int | None = None
     backoff_s: float = 0.5
     max_backoff_s: float = 8.0
+    # Ask the model once more when its sides go against what comments say in so many words
+    # (`bot.summarize.evidence`): one more call on about one answer in ten that is right.
+    recheck_sides: bool = True
 
     @classmethod
     def from_settings(cls, settings: Settings, model: str | None = None) -> LLMConfig | None:
@@ -70,6 +75,7 @@ class LLMConfig:
             max_retries=settings.llm_max_retries,
             concurrency=settings.llm_concurrency,
             context_tokens=settings.context_tokens,
+            recheck_sides=settings.llm_recheck_sides,
         )
 
 
@@ -87,6 +93,9 @@ class LLMOutcome(BaseModel):
     model: str
     prompt_version: str
     chunks: int
+    # The sides check of `summary` when it was checked on the way (`summarize_llm`'s
+    # `check_sides`, a thread that fit one request), else None.
+    evidence: EvidenceCheck | None = None
 
 
 class LLMError(EngineUnavailable):
@@ -140,3 +149,16 @@ class _Part:
     summary: Summary
     verification: Verification
     model: str
+    # The sides check of `summary` (`SidesCheck`; None: not run, or it could not run), and how
+    # many placements of the model's first answer went against it when the model was asked to
+    # recheck them (0: not asked).
+    check: EvidenceCheck | None = None
+    rechecked: int = 0
+
+
+SidesCheck = Callable[[Summary], Awaitable["EvidenceCheck | None"]]
+"""Checks an answer's sides (in the terms the model sees) against what the comments say
+(`bot.summarize.evidence`); None when the check could not run."""
+
+ThreadCheck = Callable[[Thread, Summary], Awaitable["EvidenceCheck | None"]]
+"""`SidesCheck` of the given thread: `bot.summarize.evidence.check_sides` on a request's CPU."""

@@ -9,6 +9,7 @@ from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping, Se
 from typing import Any, TypeVar
 
 from bot.progress import Progress
+from bot.result import EvidenceCheck
 from bot.summarize import budget
 from bot.summarize.llm.config import (
     PROMPT_VERSION,
@@ -17,6 +18,8 @@ from bot.summarize.llm.config import (
     LLMOutcome,
     MessagesFor,
     Route,
+    SidesCheck,
+    ThreadCheck,
     _add,
     _CutOff,
     _drops_only,
@@ -25,13 +28,16 @@ from bot.summarize.llm.config import (
 from bot.summarize.llm.messages import (
     ShortNames,
     carry_members,
+    check_in_ids,
     comment_line,
     new_boundary,
     one_line,
     part_line,
     reduce_messages,
+    restore_check,
     restore_names,
     short_names,
+    sides_in_ids,
     summarize_messages,
     upper_bound_tokens,
 )
@@ -188,6 +194,7 @@ async def summarize_llm(
     max_points_per_side: int = 4,
     language: str | None = None,
     progress: Progress | None = None,
+    check_sides: ThreadCheck | None = None,
 ) -> LLMOutcome:
     """Summarize an already deduplicated `thread` with `config.model` (then its fallbacks).
 
@@ -198,6 +205,13 @@ async def summarize_llm(
     A thread in chunks is planned while the first chunks are being answered: its first
     "summarizing" report comes when the plan is complete, with the chunks answered so far.
     Raises `LLMError` when no model produced a usable answer; never returns an invented summary.
+
+    `check_sides(thread, summary)` checks an answer's sides against what the comments say
+    (`bot.summarize.evidence`; None when it cannot run). A thread that fits one request has
+    its answer checked in the terms the model sees; where the sides go against the comments'
+    words, the model is asked once to recheck them (`LLMConfig.recheck_sides`), and the
+    outcome's `evidence` is the check of the answer kept. A thread in chunks is not checked
+    here (its `evidence` is None): the caller checks the merged answer.
     """
     if not thread.comments:
         raise LLMError("the thread has no comments to summarize.")
@@ -242,7 +256,18 @@ async def summarize_llm(
         # The whole thread fits one request (the plan ended with its first chunk).
         planned_notes()
         run.progress("summarizing", 0, 1)
-        part = await run.answer(map_messages(first.chunk), known)
+        sides: SidesCheck | None = None
+        if check_sides is not None:
+            checker = check_sides
+            short_ids = {original: short for short, original in names.originals.items()}
+
+            async def sides(summary: Summary) -> EvidenceCheck | None:
+                # The thread itself is checked, not its short-id copy: how a comment is read
+                # can depend on its id (a Reddit post's `t3_`, a Discourse topic's `p1`).
+                check = await checker(thread, sides_in_ids(summary, names.originals))
+                return None if check is None else check_in_ids(check, short_ids)
+
+        part = await run.answer(map_messages(first.chunk), known, sides=sides)
         run.progress("summarizing", 1, 1)
         final, carried, chunks = part, Verification(), 1
     else:
@@ -329,16 +354,23 @@ async def summarize_llm(
             + " (price unknown to litellm)"
         )
     log.info(
-        "llm run model=%s calls=%d chunks=%d reasks=%d repairs=%d shortened=%d",
+        "llm run model=%s calls=%d chunks=%d reasks=%d repairs=%d shortened=%d rechecks=%d",
         final.model,
         run.ledger.calls,
         chunks,
         run.state.reasks,
         run.state.repairs,
         run.state.shortened,
+        run.state.rechecks,
     )
+    evidence = None
+    if final.check is not None:
+        evidence = restore_check(final.check, names).model_copy(
+            update={"rechecked": final.rechecked}
+        )
     return LLMOutcome(
         summary=summary,
+        evidence=evidence,
         verification=_add(final.verification, carried),
         usage=run.usage(),
         notes=run.state.notes,

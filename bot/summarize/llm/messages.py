@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bot.result import EvidenceCheck
 from bot.summarize.llm.config import PROMPTS, Route
 from bot.summarize.prompts import load_prompt
 from bot.summarize.schema import Point, Quote, Summary
@@ -452,8 +453,7 @@ def restore_names(summary: Summary, names: ShortNames) -> Summary:
         return [names.originals.get(v, v) for v in values]
 
     def prose(text: str) -> str:
-        # A handle written in the summary's own words (not in a quote) is read as its name.
-        return _HANDLE.sub(lambda m: names.names.get(m.group(0), m.group(0)), text)
+        return _named_handles(text, names)
 
     def point(p: Point) -> Point:
         quotes = [q.model_copy(update={"comment_id": ids([q.comment_id])[0]}) for q in p.quotes]
@@ -491,6 +491,57 @@ def restore_names(summary: Summary, names: ShortNames) -> Summary:
             "open_questions": [prose(q) for q in summary.open_questions],
         }
     )
+
+
+def _named_handles(text: str, names: ShortNames) -> str:
+    """A handle written in the summary's own words (not in a quote) is read as its name."""
+    return _HANDLE.sub(lambda m: names.names.get(m.group(0), m.group(0)), text)
+
+
+def sides_in_ids(summary: Summary, ids: Mapping[str, str]) -> Summary:
+    """`summary` with the comments its sides list renamed by `ids` (the rest as it is): what
+    the sides check reads of an answer, in the thread's own ids (`ShortNames.originals`)."""
+    sides = [
+        side.model_copy(update={"comment_ids": [ids.get(i, i) for i in side.comment_ids]})
+        for side in summary.sides
+    ]
+    return summary.model_copy(update={"sides": sides})
+
+
+def check_in_ids(check: EvidenceCheck, ids: Mapping[str, str]) -> EvidenceCheck:
+    """`check` with every comment it names renamed by `ids`."""
+    found = [
+        c.model_copy(
+            update={
+                "comment_id": ids.get(c.comment_id, c.comment_id),
+                "target_id": ids.get(c.target_id, c.target_id),
+            }
+        )
+        for c in check.contradictions
+    ]
+    first = check.disagreement_id
+    return check.model_copy(
+        update={
+            "contradictions": found,
+            "disagreement_id": None if first is None else ids.get(first, first),
+        }
+    )
+
+
+def restore_check(check: EvidenceCheck, names: ShortNames) -> EvidenceCheck:
+    """A sides check of an answer in the terms the model sees (short ids; see `sides_in_ids`)
+    in the thread's own ids, its side labels as `restore_names` gives them."""
+    check = check_in_ids(check, names.originals)
+    found = [
+        c.model_copy(
+            update={
+                "side": _named_handles(c.side, names),
+                "target_side": _named_handles(c.target_side, names),
+            }
+        )
+        for c in check.contradictions
+    ]
+    return check.model_copy(update={"contradictions": found})
 
 
 def new_boundary(lines: Sequence[str] = ()) -> str:

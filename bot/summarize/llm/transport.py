@@ -26,12 +26,14 @@ from typing import Any
 from bot.ops import metrics
 from bot.progress import Progress
 from bot.summarize import budget
+from bot.summarize.evidence import for_recheck, wants_recheck
 from bot.summarize.llm.config import (
     DEFAULT_CONTEXT_TOKENS,
     LLMConfig,
     LLMError,
     MessagesFor,
     Route,
+    SidesCheck,
     _CutOff,
     _ModelFailed,
     _Part,
@@ -301,6 +303,7 @@ class RunState:
     repairs: int = 0
     reasks: int = 0
     shortened: int = 0
+    rechecks: int = 0  # answers whose sides the model was asked to recheck
     fallbacks_used: set[str] = field(default_factory=set)
 
     def note(self, text: str) -> None:
@@ -516,9 +519,13 @@ class _Run:
         known: Mapping[str, Comment],
         *,
         split_on_cutoff: bool = False,
+        sides: SidesCheck | None = None,
     ) -> _Part:
         """A verified summary from the first model that manages one; `LLMError` when none
-        does. `known` is what quotes and ids are checked against."""
+        does. `known` is what quotes and ids are checked against. `sides` checks the answer's
+        sides against what the comments say (`_Part.check`); where they go against it, the
+        model is asked once to recheck them (`LLMConfig.recheck_sides`) and the answer with
+        fewer such placements is kept."""
         state = self.state
         reasons: list[str] = []
         for model in self.provider.models:
@@ -526,7 +533,7 @@ class _Run:
                 reasons.append(f"{model}: {state.down[model]}")
                 continue
             try:
-                part = await self._answer_on(model, messages_for, known, split_on_cutoff)
+                part = await self._answer_on(model, messages_for, known, split_on_cutoff, sides)
             except _ModelFailed as failed:
                 log.warning("model %s failed: %s", model, failed.reason)
                 if failed.model_down:
@@ -545,70 +552,122 @@ class _Run:
         messages_for: MessagesFor,
         known: Mapping[str, Comment],
         split_on_cutoff: bool,
+        sides: SidesCheck | None = None,
     ) -> _Part:
         state = self.state
         route = self.provider.route(model)
         messages = messages_for(route)
         reasked = repaired = shortened = False
+        first: _Part | None = None  # the answer whose sides the model was asked to recheck
         while True:
             try:
-                content, finish = await self.transport.call(model, messages, route)
-            except _RouteRejected as rejected:
-                if route == "prompt":  # pragma: no cover - call() never raises it for "prompt"
-                    raise _ModelFailed(rejected.args[0]) from None
-                # The server does not take response_format: ask again with the schema in the
-                # prompt, and remember it for the rest of the run.
-                self.note(f"{model} rejected structured output; the JSON schema went in the prompt")
-                route = self.provider.routes[model] = "prompt"
-                messages = messages_for(route)
-                continue
-            if finish == "length":
-                # A cut-off answer is never parsed, even when the cut left valid JSON.
-                if split_on_cutoff:
-                    raise _CutOff()
-                if shortened:
-                    raise _ModelFailed("answer cut off at the length limit twice")
-                shortened = True
-                state.shortened += 1
-                fewer = max(1, self.max_points // 2)
-                messages = [*messages, _reask("shorter", max_points=fewer)]
-                continue
-            try:
-                summary = parse_summary(content)
-            except ValueError as err:
-                if reasked:
-                    raise _ModelFailed(
-                        "reply was not valid JSON for the schema after a re-ask"
-                    ) from None
-                reasked = True
-                state.reasks += 1
-                messages = [
-                    *messages,
-                    {"role": "assistant", "content": content or ""},
-                    _reask("invalid", error=_error_text(err)),
-                ]
-                continue
-            summary = canonical_ids(summary, known)
-            # Folding every cited comment is CPU work: off the event loop (the bot serves
-            # other requests meanwhile).
-            failures = await asyncio.to_thread(verification_failures, summary, known)
-            if failures and not repaired:
-                repaired = True
-                state.repairs += 1
-                messages = [
-                    *messages,
-                    {"role": "assistant", "content": content or ""},
-                    _reask("repair", failures="\n".join(failures)),
-                ]
-                continue
-            cleaned, verification = await asyncio.to_thread(verify, summary, known)
-            if not any(side.points for side in cleaned.sides):
-                raise _ModelFailed(  # said only when verification dropped something
-                    "no point of the answer survived verification"
-                    if verification.points_dropped
-                    else "the answer has no point"
+                try:
+                    content, finish = await self.transport.call(model, messages, route)
+                except _RouteRejected as rejected:
+                    if route == "prompt":  # pragma: no cover - call() never raises it for "prompt"
+                        raise _ModelFailed(rejected.args[0]) from None
+                    # The server does not take response_format: ask again with the schema in the
+                    # prompt, and remember it for the rest of the run.
+                    self.note(
+                        f"{model} rejected structured output; the JSON schema went in the prompt"
+                    )
+                    route = self.provider.routes[model] = "prompt"
+                    messages = messages_for(route)
+                    continue
+                if finish == "length":
+                    # A cut-off answer is never parsed, even when the cut left valid JSON.
+                    if split_on_cutoff:
+                        raise _CutOff()
+                    if shortened:
+                        raise _ModelFailed("answer cut off at the length limit twice")
+                    shortened = True
+                    state.shortened += 1
+                    fewer = max(1, self.max_points // 2)
+                    messages = [*messages, _reask("shorter", max_points=fewer)]
+                    continue
+                try:
+                    summary = parse_summary(content)
+                except ValueError as err:
+                    if reasked:
+                        raise _ModelFailed(
+                            "reply was not valid JSON for the schema after a re-ask"
+                        ) from None
+                    reasked = True
+                    state.reasks += 1
+                    messages = [
+                        *messages,
+                        {"role": "assistant", "content": content or ""},
+                        _reask("invalid", error=_error_text(err)),
+                    ]
+                    continue
+                summary = canonical_ids(summary, known)
+                # Folding every cited comment is CPU work: off the event loop (the bot serves
+                # other requests meanwhile).
+                failures = await asyncio.to_thread(verification_failures, summary, known)
+                if failures and not repaired:
+                    repaired = True
+                    state.repairs += 1
+                    messages = [
+                        *messages,
+                        {"role": "assistant", "content": content or ""},
+                        _reask("repair", failures="\n".join(failures)),
+                    ]
+                    continue
+                cleaned, verification = await asyncio.to_thread(verify, summary, known)
+                if not any(side.points for side in cleaned.sides):
+                    raise _ModelFailed(  # said only when verification dropped something
+                        "no point of the answer survived verification"
+                        if verification.points_dropped
+                        else "the answer has no point"
+                    )
+                part = _Part(cleaned, verification, model)
+            except _ModelFailed as failed:
+                if first is None:
+                    raise
+                # The first answer is verified and paid for: a recheck that fails keeps it.
+                log.warning("model %s failed to recheck its sides: %s", model, failed.reason)
+                self.note(
+                    "the model was asked to recheck its sides and gave no usable answer; its "
+                    "first answer was kept"
                 )
-            return _Part(cleaned, verification, model)
+                return first
+            if sides is None:
+                return part
+            part.check = await sides(part.summary)
+            if first is not None:
+                return self._kept(first, part)
+            if not (self.config.recheck_sides and wants_recheck(part.check, part.summary)):
+                return part
+            assert part.check is not None  # (`wants_recheck`)
+            first = part
+            state.rechecks += 1
+            messages = [
+                *messages,
+                {"role": "assistant", "content": content or ""},
+                _reask("sides", contradictions=for_recheck(part.check)),
+            ]
+
+    def _kept(self, first: _Part, second: _Part) -> _Part:
+        """Of an answer and its recheck, the one whose sides go against fewer comments; the
+        recheck on a tie (the model read the comments again), but never one that gave up a
+        disagreement (fewer than two sides) or could not be checked."""
+        assert first.check is not None
+        before = len(first.check.contradictions)
+        second.rechecked = first.rechecked = before
+        after = None if second.check is None else len(second.check.contradictions)
+        said = f"the model's sides went against what {_say(before)}; asked once to recheck them,"
+        if after is None or len(second.summary.sides) < 2 or after > before:
+            self.note(f"{said} it gave no better answer, and its first answer was kept")
+            return first
+        if after == 0:
+            self.note(f"{said} it moved them")
+        elif after < before:
+            self.note(f"{said} it moved {before - after} of them")
+        elif second.check == first.check:
+            self.note(f"{said} it kept them")
+        else:
+            self.note(f"{said} it answered again with as many")
+        return second
 
     def note(self, text: str) -> None:
         """Add a note for the reader (once)."""
@@ -617,6 +676,11 @@ class _Run:
     def usage(self) -> Usage:
         """What the run's calls have consumed so far."""
         return self.ledger.usage()
+
+
+def _say(count: int) -> str:
+    """ "1 comment says", "3 comments say"."""
+    return "1 comment says" if count == 1 else f"{count} comments say"
 
 
 def _connection_failed(err: BaseException) -> bool:

@@ -73,7 +73,7 @@ def test_max_points_and_language_reach_the_llm_prompt_and_result(
             "--max-points", "1", "--language", "French", env=env,
         )  # fmt: skip
         assert flagged.returncode == 0, flagged.stderr
-        [request] = server.requests
+        request = server.requests[0]  # (a recheck of the sides may follow)
         assert "at most 1 " in system_text(request)
         assert "Write the summary in French." in system_text(request)
         data = json.loads(flagged.stdout)
