@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     )
     llm_concurrency: int = Field(4, ge=1, le=64, description="chunk requests in flight")
     llm_recheck_sides: bool = Field(
-        True,
+        False,
         description="ask the model once more when its sides go against what comments say "
         "in so many words",
     )

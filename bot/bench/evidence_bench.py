@@ -15,6 +15,13 @@ linked cues, `check_cues`):
   note must say the thread holds disagreement; on a debate with one camp or none, that it holds
   none.
 
+And what the LLM engine's one recheck (`LLMConfig.recheck_sides`) could do with the first two,
+for **a model that follows the check without reading**: asked to recheck, it moves one comment
+at a time, whichever of those a contradiction names removes the most contradictions, until no
+move removes one (`_obeyed`). Counted: right answers that end wrong, misplaced answers that end
+right, and misplaced comments after the recheck. A real model may judge each flag by what the
+comments say; this measures what following the check alone gives.
+
 Figures are given for the sets the weights are measured on (`edge_bench.calibration_sets`) and
 for the blind sets (`edge_bench.BLIND_SETS`) apart.
 
@@ -36,7 +43,8 @@ from bot.bench.edge_bench import BLIND_SETS, calibration_sets
 from bot.bench.sides_bench import SET_DIR, GoldDebate, GoldError, _near_threshold, load_set
 
 if TYPE_CHECKING:
-    from bot.result import Summary
+    from bot.result import EvidenceCheck, Summary
+    from bot.summarize.offline import LinkedCue
 
 
 @dataclass
@@ -53,6 +61,11 @@ class Figures:
     one_side_told: int = 0  # ... where the note says the thread holds disagreement
     calm_debates: int = 0  # one camp or none
     calm_told_none: int = 0  # ... where a one-sided answer is said to hold no disagreement
+    right_spoiled: int = 0  # right answers an obedient recheck leaves wrong
+    right_misplaced_after: int = 0  # ... comments misplaced, summed over right answers
+    moves_rechecked: int = 0  # misplaced answers with a contradiction (a recheck is asked)
+    moves_fixed: int = 0  # ... that an obedient recheck leaves right
+    moves_misplaced_after: int = 0  # comments misplaced after it (one each before it)
 
     def as_dict(self) -> dict[str, Any]:
         def share(part: int, whole: int) -> float | None:
@@ -65,6 +78,8 @@ class Figures:
             "caught_share": share(self.caught, self.moves),
             "one_side_told_share": share(self.one_side_told, self.one_side_two_camps),
             "calm_told_none_share": share(self.calm_told_none, self.calm_debates),
+            "right_spoiled_share": share(self.right_spoiled, self.debates),
+            "moves_fixed_share": share(self.moves_fixed, self.moves),
         }
 
 
@@ -107,14 +122,70 @@ def measure(debates: Iterable[GoldDebate], near_threshold: float | None = None) 
         out.checked += check.checked
         out.false_alarms += len(check.contradictions)
         out.right_flagged += bool(check.contradictions)
+        side_of = {i: c for c, members in right.items() for i in members}
+        after = _obeyed(cues, side_of, check, disagreeing)
+        out.right_spoiled += after != side_of
+        out.right_misplaced_after += _misplaced(after, side_of)
         for moved in (i for i in ids if camp[i] in ("A", "B")):
             to = "B" if camp[moved] == "A" else "A"
             sides = {c: [i for i in right[c] if i != moved] for c in ("A", "B")}
             sides[to].append(moved)
-            found = check_cues(cues, _summary(sides), disagreeing).contradictions
+            first = check_cues(cues, _summary(sides), disagreeing)
+            found = first.contradictions
             out.moves += 1
             out.caught += any(moved in (c.comment_id, c.target_id) for c in found)
+            out.moves_rechecked += bool(found)
+            placed = {**side_of, moved: to}
+            after = _obeyed(cues, placed, first, disagreeing)
+            out.moves_fixed += after == side_of
+            out.moves_misplaced_after += _misplaced(after, side_of)
     return out
+
+
+def _misplaced(placed: Mapping[str, str], right: Mapping[str, str]) -> int:
+    return sum(placed[i] != camp for i, camp in right.items())
+
+
+def _obeyed(
+    cues: Sequence[LinkedCue],
+    side_of: Mapping[str, str],
+    first: EvidenceCheck,
+    disagreeing: str | None,
+) -> dict[str, str]:
+    """Where the comments end (comment id -> "A" or "B") after one recheck of the placement
+    `side_of` (whose check is `first`) by a model that follows the check as well as it can be
+    followed without reading: it moves, one at a time, whichever comment a contradiction names
+    (the one that speaks or the one spoken to) removes the most contradictions, until no move
+    removes one; the engine keeps the answer with fewer (the recheck on a tie, never one that
+    leaves a side empty)."""
+    placed, found = dict(side_of), len(first.contradictions)
+    check = first
+    while found:
+        named = {n for c in check.contradictions for n in (c.comment_id, c.target_id)}
+        best: tuple[int, dict[str, str], EvidenceCheck] | None = None
+        for comment_id in sorted(named & placed.keys()):
+            moved = {**placed, comment_id: "B" if placed[comment_id] == "A" else "A"}
+            again = _check(cues, moved, disagreeing)
+            if again is not None and len(again.contradictions) < (
+                found if best is None else best[0]
+            ):
+                best = (len(again.contradictions), moved, again)
+        if best is None:
+            break
+        found, placed, check = best
+    return placed
+
+
+def _check(
+    cues: Sequence[LinkedCue], placed: Mapping[str, str], disagreeing: str | None
+) -> EvidenceCheck | None:
+    """The check of a two-sided placement; None when it leaves a side empty."""
+    from bot.summarize.evidence import check_cues
+
+    sides = {c: [i for i, s in placed.items() if s == c] for c in ("A", "B")}
+    if not all(sides.values()):
+        return None
+    return check_cues(cues, _summary(sides), disagreeing)
 
 
 def _print(name: str, figures: Mapping[str, Any]) -> None:
@@ -127,6 +198,15 @@ def _print(name: str, figures: Mapping[str, Any]) -> None:
         f"({f['right_flagged_share']})\n"
     )
     out(f"  one comment misplaced: caught {f['caught']} of {f['moves']} ({f['caught_share']})\n")
+    out(
+        f"  a model following one recheck without reading: right answers left wrong "
+        f"{f['right_spoiled']} of {f['debates']} ({f['right_spoiled_share']}); misplaced "
+        f"answers rechecked "
+        f"{f['moves_rechecked']}, left right {f['moves_fixed']} of {f['moves']} "
+        f"({f['moves_fixed_share']}); misplaced comments after it: {f['right_misplaced_after']} "
+        f"over the right answers (0 before), {f['moves_misplaced_after']} over the misplaced "
+        f"ones ({f['moves']} before)\n"
+    )
     out(
         f"  one side: 'holds disagreement' on {f['one_side_told']} of {f['one_side_two_camps']} "
         f"two-camp debates ({f['one_side_told_share']}); 'no disagreement' on "

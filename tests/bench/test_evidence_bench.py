@@ -27,6 +27,11 @@ def test_counts_worked_out_by_hand(two_debates: Path, capsys: pytest.CaptureFixt
     assert (f["debates"], f["checked"], f["false_alarms"], f["right_flagged"]) == (1, 3, 0, 0)
     # Each of the four comments moved alone to the other side breaks a cue that names it.
     assert (f["moves"], f["caught"], f["caught_share"]) == (4, 4, 1.0)
+    # Following the recheck without reading: each move is undone by flipping the one comment
+    # that clears every contradiction (c1 back clears Bob's and Carol's; c2, c3, c4 likewise);
+    # the right answer has nothing to recheck.
+    assert (f["moves_rechecked"], f["moves_fixed"], f["moves_misplaced_after"]) == (4, 4, 0)
+    assert (f["right_spoiled"], f["right_misplaced_after"]) == (0, 0)
     # One side: the four-day week holds disagreement; the garden rota holds none.
     assert (f["one_side_told"], f["one_side_two_camps"]) == (1, 1)
     assert (f["calm_told_none"], f["calm_debates"]) == (1, 1)

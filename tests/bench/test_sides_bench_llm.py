@@ -106,15 +106,23 @@ def test_the_llm_engine_is_scored_from_the_models_answer(
     with FakeOpenAI(responder=oracle(dict.fromkeys(camps, "A"))) as server:
         monkeypatch.setenv("DEBATE_DIGEST_API_BASE", server.url)
         report = _bench(folder, capsys, "--model", MODEL, "--cli-runs", "0")
-        # ... asked once to recheck them, it answers the same
-        assert len(server.requests) == 2
+        assert len(server.requests) == 1
     assert report["gold_set"]["separated"] == 0
     assert report["gold_set"]["purity"] == report["gold_set"]["one_side_baseline_purity"] < 1.0
     # ... and the sides check says so: Bob's "I disagree" and Dan's "No way" sit beside those
     # they answer.
-    assert report["llm_usage"]["answers_flagged"] == report["llm_usage"]["answers_rechecked"] == 1
+    assert report["llm_usage"]["answers_flagged"] == 1
     assert report["llm_usage"]["against_evidence"] == 2
-    assert report["llm_usage"]["llm_calls"] == 2
+    assert report["llm_usage"]["answers_rechecked"] == 0
+
+    # With the recheck switched on, the model is asked once more (and answers the same).
+    with FakeOpenAI(responder=oracle(dict.fromkeys(camps, "A"))) as server:
+        monkeypatch.setenv("DEBATE_DIGEST_API_BASE", server.url)
+        monkeypatch.setenv("DEBATE_DIGEST_LLM_RECHECK_SIDES", "true")
+        report = _bench(folder, capsys, "--model", MODEL, "--cli-runs", "0")
+        assert len(server.requests) == 2
+    usage = report["llm_usage"]
+    assert usage["llm_calls"] == 2 and usage["answers_rechecked"] == usage["answers_flagged"] == 1
 
 
 def test_without_model_the_offline_engine_runs_whatever_the_environment_says(

@@ -169,9 +169,13 @@ def _answer(sides: dict[str, list[str]]) -> Any:
     return respond
 
 
-def _options(server: FakeOpenAI) -> Options:
+def _options(server: FakeOpenAI, *, recheck: bool = False) -> Options:
     config = LLMConfig(
-        model="openai/fake-model", api_base=server.url, api_key="test", max_retries=0
+        model="openai/fake-model",
+        api_base=server.url,
+        api_key="test",
+        max_retries=0,
+        recheck_sides=recheck,
     )
     return Options(llm=config, use_cache=False)
 
@@ -307,7 +311,7 @@ async def test_sides_against_the_words_are_rechecked_once_and_the_better_answer_
 ) -> None:
     fake_openai.responder = _rechecking(WRONG, RIGHT)
     result = await summarize_thread(
-        thread_of(FOUR_DAY_WEEK), store=NullStore(), options=_options(fake_openai)
+        thread_of(FOUR_DAY_WEEK), store=NullStore(), options=_options(fake_openai, recheck=True)
     )
     assert len(fake_openai.requests) == 2 and result.usage.llm_calls == 2
     # The re-ask names each placement in the model's own terms: the ids of the data block.
@@ -332,7 +336,7 @@ async def test_a_model_that_keeps_its_sides_is_asked_once_and_reported(
 ) -> None:
     fake_openai.responder = _answer(WRONG)  # the same answer to the recheck
     result = await summarize_thread(
-        thread_of(FOUR_DAY_WEEK), store=NullStore(), options=_options(fake_openai)
+        thread_of(FOUR_DAY_WEEK), store=NullStore(), options=_options(fake_openai, recheck=True)
     )
     assert len(fake_openai.requests) == 2  # one recheck, never a loop
     assert result.evidence is not None and result.evidence.rechecked == 2
@@ -346,7 +350,7 @@ async def test_a_recheck_that_gives_up_the_disagreement_keeps_the_first_answer(
 ) -> None:
     fake_openai.responder = _rechecking(WRONG, ONE_SIDE)  # no contradiction left, but one side
     result = await summarize_thread(
-        thread_of(FOUR_DAY_WEEK), store=NullStore(), options=_options(fake_openai)
+        thread_of(FOUR_DAY_WEEK), store=NullStore(), options=_options(fake_openai, recheck=True)
     )
     assert len(fake_openai.requests) == 2
     assert {s.label: s.comment_ids for s in result.summary.sides} == WRONG
@@ -357,7 +361,7 @@ async def test_a_recheck_that_gives_up_the_disagreement_keeps_the_first_answer(
 async def test_a_recheck_that_fails_keeps_the_paid_first_answer(fake_openai: FakeOpenAI) -> None:
     fake_openai.responder = _rechecking(WRONG, lambda request: Reply(content="not json"))
     result = await summarize_thread(
-        thread_of(FOUR_DAY_WEEK), store=NullStore(), options=_options(fake_openai)
+        thread_of(FOUR_DAY_WEEK), store=NullStore(), options=_options(fake_openai, recheck=True)
     )
     # the first answer, its recheck, and the one re-ask for valid JSON
     assert len(fake_openai.requests) == 3 and result.engine == "llm"
@@ -366,41 +370,46 @@ async def test_a_recheck_that_fails_keeps_the_paid_first_answer(fake_openai: Fak
     assert result.evidence is not None and len(result.evidence.contradictions) == 2
 
 
-async def test_right_sides_and_a_switched_off_recheck_cost_one_call(
+async def test_the_recheck_is_off_by_default_and_right_sides_cost_one_call(
     fake_openai: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake_openai.responder = _answer(RIGHT)
-    await summarize_thread(
-        thread_of(FOUR_DAY_WEEK), store=NullStore(), options=_options(fake_openai)
-    )
-    assert len(fake_openai.requests) == 1
-
-    fake_openai.requests.clear()
-    fake_openai.responder = _rechecking(WRONG, RIGHT)
-    monkeypatch.setenv("DEBATE_DIGEST_LLM_RECHECK_SIDES", "false")
     from bot.settings import Settings
 
-    options = Options.from_settings(Settings(), model="openai/fake-model", use_cache=False)
-    assert options.llm is not None and options.llm.recheck_sides is False
-    config = dataclasses.replace(options.llm, api_base=fake_openai.url, api_key="test")
+    fake_openai.responder = _rechecking(WRONG, RIGHT)
+    default = Options.from_settings(Settings(), model="openai/fake-model", use_cache=False)
+    assert default.llm is not None and default.llm.recheck_sides is False
+    config = dataclasses.replace(default.llm, api_base=fake_openai.url, api_key="test")
     result = await summarize_thread(
         thread_of(FOUR_DAY_WEEK),
         store=NullStore(),
-        options=dataclasses.replace(options, llm=config),
+        options=dataclasses.replace(default, llm=config),
     )
     assert len(fake_openai.requests) == 1
     assert result.evidence is not None and result.evidence.rechecked == 0
     assert {c.comment_id for c in result.evidence.contradictions} == {"c2", "c5"}
+
+    monkeypatch.setenv("DEBATE_DIGEST_LLM_RECHECK_SIDES", "true")
+    chosen = Options.from_settings(Settings(), model="openai/fake-model", use_cache=False)
+    assert chosen.llm is not None and chosen.llm.recheck_sides is True
     # (the switch is part of the cache key: the two answers are stored apart)
-    on, off = engine_for(_options(fake_openai)), engine_for(Options(llm=config, use_cache=False))
-    assert on.options["recheck_sides"] is True and off.options["recheck_sides"] is False
+    assert engine_for(default).options["recheck_sides"] is False
+    assert engine_for(chosen).options["recheck_sides"] is True
+
+    fake_openai.requests.clear()
+    fake_openai.responder = _answer(RIGHT)
+    await summarize_thread(
+        thread_of(FOUR_DAY_WEEK),
+        store=NullStore(),
+        options=_options(fake_openai, recheck=True),
+    )
+    assert len(fake_openai.requests) == 1  # nothing to recheck
 
 
 async def test_a_digest_summary_is_rechecked_the_same_way(fake_openai: FakeOpenAI) -> None:
     from bot.digest.update import summarize_digest_llm
 
     fake_openai.responder = _rechecking(WRONG, RIGHT)
-    options = _options(fake_openai)
+    options = _options(fake_openai, recheck=True)
     assert options.llm is not None
     result = await summarize_digest_llm(
         thread_of(FOUR_DAY_WEEK),

@@ -55,8 +55,11 @@ class LLMConfig:
     backoff_s: float = 0.5
     max_backoff_s: float = 8.0
     # Ask the model once more when its sides go against what comments say in so many words
-    # (`bot.summarize.evidence`): one more call on about one answer in ten that is right.
-    recheck_sides: bool = True
+    # (`bot.summarize.evidence`): one more call on about one answer in ten that is right. Off
+    # by default: following the check without reading the comments does not place them better
+    # (`python -m bot.bench.evidence_bench`); whether a model's own reading does is for
+    # `sides_bench --model` to measure with and without it.
+    recheck_sides: bool = False
 
     @classmethod
     def from_settings(cls, settings: Settings, model: str | None = None) -> LLMConfig | None:

