@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from operator import attrgetter
 
 from bot.summarize.offline.cues import is_junk, reply_contrast, sentence_like, without_cue
+from bot.summarize.offline.linking import CHAIR_ROLES
 from bot.summarize.offline.model import ROOT, Doc
 from bot.summarize.schema import Point, Quote
 from bot.summarize.text import (
@@ -221,37 +222,132 @@ _COURTESY = re.compile(
 _ITEM_LEAD = re.compile(
     r"\W*(?:agenda )?item\s+\w+\s*(?:[:,.\-\u2013\u2014]|is\b)\s*", re.IGNORECASE
 )
+# A minute's own number before its subject: "26/32 Metal detecting on Hobb's Common.", "14/26
+# The Chair introduced ...", "4. Cashless bar." (its subject starts with a capital).
+_MINUTE_NUMBER = re.compile(r"\W*\d{1,3}(?:[./]\d{1,3}){0,2}\.?\s+(?=[A-Z])")
+# A count of votes after "the proposal": ", 13 objected", ", and 4 against".
+_TALLY = re.compile(r",\s*(?:and\s+)?\d+\s+(?:\w+\s+)?(?:objected|opposed|against|supported|for)\b")
+# The standing business of a meeting, never the item debated.
+_STANDING = re.compile(
+    r"(?:present|in attendance|apologies|minutes|declarations?|matters arising|any other"
+    r"|aob|date of|correspondence|welcome|treasurer'?s report|chair'?(?:man'?)?s report"
+    r"|public (?:forum|participation|question))\b",
+    re.IGNORECASE,
+)
 
 
-def _agenda_question(docs: list[Doc], opening: int) -> str | None:
-    """The item a chair's opening puts to the meeting, from its first sentences (and those of
-    the next comment when the opening is only a minutes header): the sentence naming the
-    proposal or motion, from that word on; else an "Item 4: ..." line's subject; else its
-    first sentence that is not a courtesy ("Good evening and thanks for joining.")."""
+def _agenda_question(docs: list[Doc], opening: int, fallback: bool = True) -> str | None:
+    """The item a chair's opening puts to the meeting, from its first sentences (and, when the
+    opening is only a minutes header, those of the preamble after it: attendance, apologies,
+    earlier items, up to the first comment that takes a stance or reports a member speaking):
+    the sentence naming the proposal or motion, from that word on; else an "Item 4: ..." line's
+    subject; else (with `fallback`) its first sentence that is not a courtesy ("Good evening
+    and thanks for joining.")."""
     pieces = [
         (doc.comment.text, b, e)
-        for doc in docs[opening : opening + (1 if docs[opening].speaker else 2)]
+        for doc in _preamble(docs, opening)
         for b, e in doc.spans[:6]
         if doc.comment.text[b] != ">"
     ]
     for text, b, e in pieces:
         found = _AGENDA_SUBJECT.search(text, b, min(e, b + 400))
-        if found is not None and word_count(text[found.start() : e]) >= 4:
-            return text[found.start() : min(e, found.start() + 2 * MAX_QUESTION_CHARS)]
+        if found is None or word_count(text[found.start() : e]) < 4:
+            continue
+        if _TALLY.match(text, found.end()):
+            continue  # "8 supported the proposal, 13 objected": a count, not the item
+        return text[found.start() : min(e, found.start() + 2 * MAX_QUESTION_CHARS)]
     for text, b, e in pieces:
         # "Today we deliberate on the main question: should the city bring in ...?"
         lead = _QUESTION_LEAD.search(text, b, min(e, b + 400))
         if lead is not None and text[b:e].rstrip().endswith("?"):
             return text[lead.end() : min(e, lead.end() + 2 * MAX_QUESTION_CHARS)]
-    for text, b, e in pieces:
+    for index, (text, b, e) in enumerate(pieces):
         lead = _ITEM_LEAD.match(text, b, e)
-        if lead is not None and word_count(text[lead.end() : e]) >= 2:
+        if lead is None and len(pieces) > 1:
+            # a numbered minute only as a heading ("26/32 Metal detecting on Hobb's Common."),
+            # not a numbered paragraph ("3.1 The secretary read the survey result: ...")
+            lead = _MINUTE_NUMBER.match(text, b, e)
+            if lead is not None and not _heading(text[lead.end() : e]):
+                continue
+        if lead is None or _STANDING.match(text, lead.end(), e):
+            continue
+        if word_count(text[lead.end() : e]) >= 2:
             return text[lead.end() : min(e, lead.end() + 2 * MAX_QUESTION_CHARS)]
+        if index + 1 < len(pieces) and pieces[index + 1][0] is text:
+            # "Item 7." alone, its subject the next sentence: "Request from ... to trade ..."
+            _, nb, ne = pieces[index + 1]
+            if word_count(text[nb:ne]) >= 2 and not _STANDING.match(text, nb, ne):
+                return text[nb : min(ne, nb + 2 * MAX_QUESTION_CHARS)]
+    if not fallback:
+        return None
     text = docs[opening].comment.text
     for b, e in docs[opening].spans[:3]:
         if not _COURTESY.match(text, b, e) and word_count(text[b:e]) >= 4:
             return text[b : min(e, b + 2 * MAX_QUESTION_CHARS)]
     return None
+
+
+# The comments read for the item a minutes header is followed by (`_preamble`).
+PREAMBLE_DOCS = 8
+# Who runs a meeting rather than speaking in it ("The Chair introduced ...", "The Clerk
+# reported ..."): `linking.CHAIR_ROLES`, and the officers who report.
+_OFFICER = re.compile(
+    rf"\b(?:{CHAIR_ROLES}|president|treasurer|headteacher|the estate|the council)\b", re.IGNORECASE
+)
+# A minutes header as the opening, with no "meeting" or "minutes" in it: "Oakfield Cricket Club
+# - General Committee, 12 November 2026", "ASHWELL MAGNA PARISH COUNCIL – Amenities Committee.":
+# a body's name and a date or a dash, no verb of its own.
+_BODY = re.compile(
+    r"\b(?:committee|council|society|club|association|trust|board|governors|agm"
+    r"|annual general meeting|assembly|consultation|forum|guild|panel)\b",
+    re.IGNORECASE,
+)
+_HEADER_MARK = re.compile(r"\d|\s[-\u2013\u2014|/]\s|,")
+
+
+# What a minute's paragraph reports with, which a heading ("Club shoot day.") has none of.
+_REPORTS = re.compile(
+    r"\b(?:is|are|was|were|be|been|has|have|had|will|would|said|says|read|reported|agreed"
+    r"|received|asked|noted|put|introduced|explained|confirmed|proposed|moved|resolved)\b",
+    re.IGNORECASE,
+)
+
+
+def _heading(text: str) -> bool:
+    """A minute's heading: a few words naming the item, no verb of a report."""
+    return word_count(text) <= 10 and _REPORTS.search(text) is None
+
+
+def _header_like(doc: Doc) -> bool:
+    """Whether the opening is only a header naming a body and when it met (display only: the
+    sides stage reads it as it reads any opening)."""
+    if doc.speaker is not None or doc.cue is not None or not doc.spans:
+        return False
+    b, e = doc.spans[0]
+    head = doc.comment.text[b:e]
+    return (
+        word_count(head) <= 16
+        and not head.rstrip().endswith("?")
+        and _BODY.search(head) is not None
+        and (_HEADER_MARK.search(head) is not None or head.isupper())
+    )
+
+
+def _preamble(docs: list[Doc], opening: int) -> list[Doc]:
+    """The opening, and when it has no speaker (a minutes header) the comment after it and the
+    preamble that follows (attendance, apologies, earlier items, an officer's introduction), up
+    to the first comment that takes a stance or reports a member speaking."""
+    out = [docs[opening]]
+    if docs[opening].speaker is not None:
+        return out
+    for doc in docs[opening + 1 : opening + PREAMBLE_DOCS]:
+        if len(out) > 1 and (
+            doc.cue is not None
+            or (doc.speaker is not None and _OFFICER.search(doc.speaker) is None)
+        ):
+            break
+        out.append(doc)
+    return out
 
 
 def question(title: str | None, docs: list[Doc], opening: int | None, agenda: bool = False) -> str:
@@ -266,8 +362,10 @@ def question(title: str | None, docs: list[Doc], opening: int | None, agenda: bo
         return "No question could be read from the thread."
     doc = docs[opening]
     text = doc.comment.text
-    if agenda:
-        item = _agenda_question(docs, opening)
+    if agenda or _header_like(doc):
+        # (a header-like opening the sides stage does not read as an agenda keeps its own
+        # first sentences when no item follows it)
+        item = _agenda_question(docs, opening, fallback=agenda)
         if item is not None:
             item = strip_markup(item).strip()
             item = item[:1].upper() + item[1:]

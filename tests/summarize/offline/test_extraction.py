@@ -297,3 +297,67 @@ def test_an_open_question_is_not_the_question_again_in_other_case() -> None:
         asked = " ".join(summary.question.split()).casefold().rstrip("\u2026")
         for q in summary.open_questions:
             assert " ".join(q.split()).casefold() not in asked, (name, q)
+
+
+def minutes(*paragraphs: str) -> Thread:
+    """Minutes pasted as paragraphs: no authors, each paragraph a comment."""
+    comments = tuple(Comment(id=f"c{n}", text=p) for n, p in enumerate(paragraphs, 1))
+    return Thread(comments=comments, source="paste")
+
+
+def test_the_question_of_minutes_is_the_item_debated_not_the_header() -> None:
+    # A header with neither "meeting" nor "minutes" in it, a preamble of standing business,
+    # then the item: the proposal is the question.
+    cricket = minutes(
+        "Oakfield Cricket Club - General Committee, 12 November 2026",
+        "1. Present: Chair (R. Bhatt), Treasurer (L. Coombes), Bar Manager (S. Yates).",
+        "2. The minutes of the last meeting were approved.",
+        "3. Treasurer's report: the bar made a surplus of 3,120 pounds over the season.",
+        "4. Cashless bar. The Chair put the bar manager's proposal to take card payments only "
+        "from April.",
+        "4.1 The bar manager said the cash takes an hour to count after every home game.",
+        "4.2 The fixtures secretary opposed it: the older members pay cash.",
+    )
+    assert summarize_offline(cricket)[0].question == (
+        "Proposal to take card payments only from April."
+    )
+    # "Item 7." alone, its subject the next sentence; a numbered heading after apologies.
+    item = minutes(
+        "FERNHILL PARISH COUNCIL Minutes of the meeting held on Thursday 12 November 2026",
+        "Present: Cllr H. Pryce (Chair), Cllr T. Adeyemi, Cllr M. Doughty.",
+        "Item 7. Request from Greenway Street Food to trade from the village green on Sundays.",
+        "Cllr Adeyemi said he supported the request.",
+        "Cllr Doughty said she could not support it.",
+    )
+    assert summarize_offline(item)[0].question == (
+        "Request from Greenway Street Food to trade from the village green on Sundays."
+    )
+    heading = minutes(
+        "HARTLEY WYKE PARISH COUNCIL. Minutes of the meeting held on Tuesday 3 March.",
+        "26/31 Apologies were received from Cllr Pease.",
+        "26/31a The minutes of the February meeting were agreed.",
+        "26/32 Metal detecting on Hobb's Common. The chairman reported a request from a club.",
+        "26/32.1 Cllr Ambrose said the club had offered to record every find.",
+        "26/32.2 Cllr Mercer said she could not support it.",
+    )
+    assert summarize_offline(heading)[0].question == "Metal detecting on Hobb's Common."
+    # A count of the responses names the proposal, but is not the item.
+    tally = minutes(
+        "Summary of consultation responses on model rocket launch days, Ashby Common.",
+        "42 responses were received. 26 supported the proposal, 13 objected and 3 made "
+        "comments only.",
+        "R3 (Ashby Rocketry Club) supports. Members' children could walk to the common.",
+        "R7 (resident, Common Road) objects. Dogs on the common panic at the noise.",
+    )
+    assert "13 objected" not in summarize_offline(tally)[0].question
+
+
+def test_a_claim_that_names_a_club_is_not_a_minutes_header() -> None:
+    args = minutes(
+        "Claim: Sailing clubs should let under-12s helm alone in club races, not just training.",
+        "They learn faster racing than in any training session.",
+        "A capsize in a crowded start is no place for a nine-year-old alone.",
+    )
+    assert summarize_offline(args)[0].question == (
+        "Sailing clubs should let under-12s helm alone in club races, not just training."
+    )
