@@ -263,13 +263,13 @@ def test_the_check_is_the_same_from_a_worker_process(sides: dict[str, list[str]]
     assert asyncio.run(run()) == check_sides(thread_of(FOUR_DAY_WEEK), summary_of(sides))
 
 
-async def test_a_digest_summary_is_checked_the_same_way(fake_openai: FakeOpenAI) -> None:
+async def _digest(server: FakeOpenAI, *, recheck: bool = False) -> Any:
+    """A moderator digest's summary of the four-day week, by the fake model."""
     from bot.digest.update import summarize_digest_llm
 
-    fake_openai.responder = _answer(WRONG)
-    options = _options(fake_openai)
+    options = _options(server, recheck=recheck)
     assert options.llm is not None
-    result = await summarize_digest_llm(
+    return await summarize_digest_llm(
         thread_of(FOUR_DAY_WEEK),
         previous=None,
         config=options.llm,
@@ -277,6 +277,11 @@ async def test_a_digest_summary_is_checked_the_same_way(fake_openai: FakeOpenAI)
         language=None,
         focus=None,
     )
+
+
+async def test_a_digest_summary_is_checked_the_same_way(fake_openai: FakeOpenAI) -> None:
+    fake_openai.responder = _answer(WRONG)
+    result = await _digest(fake_openai)
     assert result.evidence is not None
     assert {c.comment_id for c in result.evidence.contradictions} == {"c2", "c5"}
     assert any("Erin (c5) agrees with Dan (c4)" in n for n in result.notes)
@@ -406,19 +411,8 @@ async def test_the_recheck_is_off_by_default_and_right_sides_cost_one_call(
 
 
 async def test_a_digest_summary_is_rechecked_the_same_way(fake_openai: FakeOpenAI) -> None:
-    from bot.digest.update import summarize_digest_llm
-
     fake_openai.responder = _rechecking(WRONG, RIGHT)
-    options = _options(fake_openai, recheck=True)
-    assert options.llm is not None
-    result = await summarize_digest_llm(
-        thread_of(FOUR_DAY_WEEK),
-        previous=None,
-        config=options.llm,
-        max_points=4,
-        language=None,
-        focus=None,
-    )
+    result = await _digest(fake_openai, recheck=True)
     assert len(fake_openai.requests) == 2
     assert {s.label: s.comment_ids for s in result.summary.sides} == RIGHT
     assert result.evidence is not None and result.evidence.contradictions == []

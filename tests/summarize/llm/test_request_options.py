@@ -54,6 +54,15 @@ def test_overrides_win_over_the_settings(monkeypatch: pytest.MonkeyPatch) -> Non
         Options.from_settings(settings, max_points=0)
 
 
+def llm_env(server: FakeOpenAI) -> dict[str, str]:
+    """The environment that points the CLI at the fake model."""
+    return {
+        "DEBATE_DIGEST_MODEL": "openai/fake-model",
+        "DEBATE_DIGEST_API_BASE": server.url,
+        "OPENAI_API_KEY": "test",
+    }
+
+
 def points_per_side(data: dict) -> list[int]:
     return [len(side["points"]) for side in data["summary"]["sides"]]
 
@@ -62,11 +71,7 @@ def test_max_points_and_language_reach_the_llm_prompt_and_result(
     seed_path: Path, tmp_path: Path
 ) -> None:
     with FakeOpenAI(responder=debate_responder) as server:
-        env = {
-            "DEBATE_DIGEST_MODEL": "openai/fake-model",
-            "DEBATE_DIGEST_API_BASE": server.url,
-            "OPENAI_API_KEY": "test",
-        }
+        env = llm_env(server)
         db = str(tmp_path / "c.sqlite3")
         flagged = cli(
             "summarize", str(seed_path), "--json", "--no-cache", "--db", db,
@@ -106,11 +111,7 @@ def test_verbose_logs_go_to_stderr_and_leave_the_json_whole(
     # litellm's own loggers write INFO to stdout once the root logger is at INFO: `--verbose`
     # must not put them in front of the JSON.
     with FakeOpenAI(responder=debate_responder) as server:
-        env = {
-            "DEBATE_DIGEST_MODEL": "openai/fake-model",
-            "DEBATE_DIGEST_API_BASE": server.url,
-            "OPENAI_API_KEY": "test",
-        }
+        env = llm_env(server)
         db = str(tmp_path / "c.sqlite3")
         run = cli("summarize", str(seed_path), "--json", "--no-cache", "--db", db, "-v", env=env)
     assert run.returncode == 0, run.stderr
