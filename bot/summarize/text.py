@@ -379,6 +379,13 @@ _SENTENCE_BREAK = re.compile(_SENTENCE_END.pattern + r"()\s*")
 # by a class of characters tests every character of the text against the class: 2-3x slower).
 _FULL_STOP_BREAK = re.compile(r"\.(?<!\.\.)(?:\.*[\"'\u201d\u2019)\]]*(?=\s))()\s*")
 _MARKS = ".!?\u2026"
+# An abbreviation a number follows, just before a full stop: "no.", "No.", "nos.", "p.", "pp.",
+# "vol.", "para.", "fig.", "art.", "sec.", "ch.", "ref.", "approx.".
+# ("no." lowercase only in brackets, "(no. 6)": "He said no. 2 people agreed" ends at "no.")
+_NUMBERING = re.compile(
+    r"(?:(?<=\()nos?|(?<![\w.])(?:Nos?|pp?|[Vv]ol|[Pp]aras?|[Ff]ig|[Aa]rt|[Ss]ec|[Cc]h|[Rr]ef"
+    r"|approx))\.\Z"
+)
 # A full stop with this much white space after it ends a sentence whatever follows.
 _LOOK_AHEAD = 40
 
@@ -414,6 +421,15 @@ def sentence_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
                 and after < size
                 and text[after].islower()
                 and "\n" not in text[end:after]
+            ):
+                continue
+            # So does a number after an abbreviation that numbers it: "Ms Barker (no. 2) said",
+            # "see p. 14", "vol. 3".
+            if (
+                after < size
+                and text[after].isdigit()
+                and text[end - 1] == "."
+                and _NUMBERING.search(text, max(begin, end - 8), end) is not None
             ):
                 continue
         else:

@@ -24,6 +24,7 @@ from bot.summarize.text import (
     dots,
     idf_table,
     idf_weights,
+    sentence_spans,
     sum_vectors,
     tfidf,
     tfidf_all,
@@ -536,3 +537,20 @@ def test_negates_nothing_only_where_there_is_no_negation(a: list[str], b: list[s
         assert not denies(other, other_spans, text, spans)
         if cues.negates_nothing(other_found, other):
             assert not cues.negates(text[body:], other[other_body:])
+
+
+def test_a_number_after_a_numbering_abbreviation_does_not_end_the_sentence() -> None:
+    def sentences(text: str) -> list[str]:
+        return [text[b:e] for b, e in sentence_spans(text)]
+
+    assert sentences("3.3 Ms Barker (no. 2) said she had no problem. Next.") == [
+        "3.3 Ms Barker (no. 2) said she had no problem.",
+        "Next.",
+    ]
+    assert sentences("The No. 7 nib is going. See p. 14, vol. 3.") == [
+        "The No. 7 nib is going.",
+        "See p. 14, vol. 3.",
+    ]
+    # a bare "no." is an answer; a figure's full stop ends its sentence
+    assert sentences("He said no. 2 people agreed.") == ["He said no.", "2 people agreed."]
+    assert sentences("It cost 4. 5 came.") == ["It cost 4.", "5 came."]
