@@ -394,6 +394,17 @@ _HEDGE = re.compile(
 )
 
 
+# A chair's framing of the claim: "The question for this table is whether ...", "Right, table
+# three. The question is whether ...": a label says the claim itself ("For: the county should
+# put noise cameras on the valley road").
+_WHETHER = re.compile(
+    r"^(?:[^.!?]{0,40}[.!]\s+)?(?:(?:the|this|our|tonight'?s|today'?s|\w+'s)\s+){0,2}"
+    r"(?:main\s+)?question(?:\s+(?:for|on|in front of|before)(?:\s+\w+){1,2})?\s+(?:is|was)\s+"
+    r"whether\s+(?=\S+\s+\S+)",
+    re.IGNORECASE,
+)
+
+
 def labels(
     question_text: str, positions: list[str], anchored: bool, marked: bool = False
 ) -> list[str]:
@@ -402,6 +413,7 @@ def labels(
     thesis side 0 states: "Should X?" asks, "1. X should ..." is the claim); else the head of
     each side's position."""
     claim = _HEDGE.sub("", question_text.rstrip(" .!"), count=1) or question_text
+    claim = _WHETHER.sub("", claim, count=1) or claim
     claim = claim[:1].upper() + claim[1:]
     if anchored and len(positions) == 2 and claim.endswith("?") and marked:
         claim = positions[0].rstrip(" .!")  # the thesis, in the list's own words

@@ -5,7 +5,13 @@ from __future__ import annotations
 from bot.bench.sides_bench import SET_DIR, load_debate
 from bot.dedupe import dedupe
 from bot.summarize.offline import summarize_offline
-from bot.summarize.offline.extraction import balanced, point_text, question, strip_markup
+from bot.summarize.offline.extraction import (
+    balanced,
+    labels,
+    point_text,
+    question,
+    strip_markup,
+)
 from bot.summarize.verify import verify
 from bot.thread import Comment, Thread
 
@@ -360,4 +366,24 @@ def test_a_claim_that_names_a_club_is_not_a_minutes_header() -> None:
     )
     assert summarize_offline(args)[0].question == (
         "Sailing clubs should let under-12s helm alone in club races, not just training."
+    )
+
+
+def test_a_label_says_the_claim_not_the_chairs_framing_of_it() -> None:
+    framed = "Right, table three. The question for this table is whether the county should put "
+    assert labels(framed + "noise cameras on the valley road.", ["a", "b"], anchored=True) == [
+        "For: The county should put noise cameras on the valley road",
+        "Against: The county should put noise cameras on the valley road",
+    ]
+    assert (
+        labels(
+            "This table's question is whether Tanner's Field Archers should get a range.",
+            ["a", "b"],
+            anchored=True,
+        )[0]
+        == "For: Tanner's Field Archers should get a range"
+    )
+    # a claim that only mentions a question keeps its words
+    assert labels("The question of parking is settled.", ["a", "b"], anchored=True)[0] == (
+        "For: The question of parking is settled"
     )
