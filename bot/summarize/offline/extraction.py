@@ -318,6 +318,15 @@ def _heading(text: str) -> bool:
     return word_count(text) <= 10 and _REPORTS.search(text) is None
 
 
+# What a sentence that says something has and a header naming a body does not: a verb form, a
+# modal, a person, in lower case ("Full Governing Board" and "Proposed charges" are titles).
+_VERBISH = re.compile(
+    r"\b(?:is|are|was|were|be|been|has|have|had|will|would|should|shall|can|could|may|might"
+    r"|must|do|does|did|not|[Ii]|[Ww]e|[Yy]ou|[Tt]hey|[Hh]e|[Ss]he|[Ii]t|[Mm]y|[Oo]ur"
+    r"|[a-z]+n't|[a-z]{3,}ing|[a-z]{3,}ed)\b"
+)
+
+
 def _header_like(doc: Doc) -> bool:
     """Whether the opening is only a header naming a body and when it met (display only: the
     sides stage reads it as it reads any opening)."""
@@ -330,6 +339,8 @@ def _header_like(doc: Doc) -> bool:
         and not head.rstrip().endswith("?")
         and _BODY.search(head) is not None
         and (_HEADER_MARK.search(head) is not None or head.isupper())
+        # ("Council are banning polytunnels on all their sites, ..." reports; a header names)
+        and _VERBISH.search(head) is None
     )
 
 

@@ -387,3 +387,14 @@ def test_a_label_says_the_claim_not_the_chairs_framing_of_it() -> None:
     assert labels("The question of parking is settled.", ["a", "b"], anchored=True)[0] == (
         "For: The question of parking is settled"
     )
+
+
+def test_a_report_naming_a_body_is_not_taken_for_a_minutes_header() -> None:
+    # "Council", a comma and a date, but a verb: a report, whose question is itself, even when
+    # a later comment names a proposal.
+    rumour = minutes(
+        "Council are banning polytunnels on all allotment sites, from 1 March.",
+        "The proposal to ban them was voted down last year.",
+        "Source? I've had no letter.",
+    )
+    assert summarize_offline(rumour)[0].question.startswith("Council are banning polytunnels")
