@@ -49,10 +49,12 @@ from bot.summarize.llm.messages import (
     _format_rule,
     _language_rule,
     carry_members,
+    check_in_ids,
     new_boundary,
     one_line,
     restore_names,
     short_names,
+    sides_in_ids,
     thread_lines,
     upper_bound_tokens,
 )
@@ -229,12 +231,17 @@ class DigestCall:
     async def send(self) -> DigestResult:
         """The verified result; `LLMError` when no model answers."""
         run = self.run
-        short = self.names.thread
+        names = self.names
+        short_ids = {original: short for short, original in names.originals.items()}
 
         async def sides(answer: Summary) -> EvidenceCheck:
             # Where the answer's sides go against what the comments say, the model is asked
-            # once to recheck them, as `LLMEngine` asks (the same check, off the loop).
-            return await asyncio.to_thread(check_sides, short, answer)
+            # once to recheck them, as `LLMEngine` asks: the same check of the thread itself in
+            # its own ids (off the loop), told in the model's.
+            found = await asyncio.to_thread(
+                check_sides, self.unique, sides_in_ids(answer, names.originals)
+            )
+            return check_in_ids(found, short_ids)
 
         part = await run.answer(self.ask, self.known, sides=sides)
         answer = part.summary
