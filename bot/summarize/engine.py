@@ -55,7 +55,8 @@ EngineName = Literal["offline", "llm"]
 #     heading, read past the header and standing business), not the header; a header with
 #     neither "meeting" nor "minutes" in it ("Oakfield Cricket Club - General Committee, 12
 #     November 2026") is one; "(no. 2)", "No. 7", "p. 14" no longer end a sentence; a label
-#     says the claim, not a chair's "The question for this table is whether ..."
+#     says the claim, not a chair's "The question for this table is whether ..."; a minutes
+#     header, its standing business and bare item headings are never a side's position
 OFFLINE_ENGINE_VERSION = "offline-20"
 """The offline engine's version, part of its cache keys: bump it when its output changes. Kept
 here, not in `bot.summarize.offline`, so that a cache hit need not import the engine."""

@@ -215,7 +215,9 @@ def summarize_offline(
     positions: list[str] = []
     side_points = []
     for s in range(n_sides):
-        text, origin = extraction.position(docs, s, terms, a.opening, a.camps.anchored, names)
+        text, origin = extraction.position(
+            docs, s, terms, a.opening, a.camps.anchored, names, agenda
+        )
         if not two and _same_words(text, question):
             # One side whose opening sentence is the question shown above it ("Should X?"):
             # its best point states it instead, once.

@@ -327,6 +327,10 @@ _VERBISH = re.compile(
 )
 
 
+_LOWER_WORD = re.compile(r"(?<![\w'])[a-z][a-z']*")
+_TITLE_SMALL = frozenset(("of", "and", "the", "for", "in", "on", "at", "a"))
+
+
 def _header_like(doc: Doc) -> bool:
     """Whether the opening is only a header naming a body and when it met (display only: the
     sides stage reads it as it reads any opening)."""
@@ -339,9 +343,33 @@ def _header_like(doc: Doc) -> bool:
         and not head.rstrip().endswith("?")
         and _BODY.search(head) is not None
         and (_HEADER_MARK.search(head) is not None or head.isupper())
-        # ("Council are banning polytunnels on all their sites, ..." reports; a header names)
+        # ("Council are banning polytunnels on all their sites, ..." reports; a header names,
+        # in capitalized words: "University to sell the refractor, say society members" reports)
         and _VERBISH.search(head) is None
+        and sum(1 for w in _LOWER_WORD.findall(head) if w not in _TITLE_SMALL) <= 1
     )
+
+
+def _standing(text: str, b: int, e: int) -> bool:
+    """A sentence of a meeting's standing business ("Present: ...", "26/31 Apologies ...", "The
+    minutes of the last meeting were agreed", "Those present were ...") or an item's bare
+    number ("Item 4.")."""
+    lead = _MINUTE_NUMBER.match(text, b, e) or _ITEM_LEAD.match(text, b, e)
+    at = lead.end() if lead else b
+    if at >= e or _STANDING.match(text, at, e):
+        return True
+    if lead is not None and _heading(text[at:e]):
+        return True  # an item's heading ("15/26 Christmas lights."): what is debated, or not
+    return _STANDING_SAID.match(text, at, e) is not None
+
+
+# Standing business told as a sentence: "The minutes of the October meeting were agreed.",
+# "Those present were ...", "In the chair, ...".
+_STANDING_SAID = re.compile(
+    r"(?:the )?(?:minutes of (?:the )?(?:last|previous|\w+) (?:meeting|agm)|those present"
+    r"|in the chair|attending|names (?:of|withheld)|responses (?:received|are reproduced))\b",
+    re.IGNORECASE,
+)
 
 
 def _preamble(docs: list[Doc], opening: int) -> list[Doc]:
@@ -460,10 +488,20 @@ def position(
     opening: int | None,
     anchored: bool,
     names: Sequence[str] = (),
+    agenda: bool = False,
 ) -> tuple[str, tuple[int, tuple[int, int]] | None]:
     """The side's position, and the sentence it was cut from (so that no point repeats it): a
     sentence of the comment that opened the side (the opening claim, or the first comment that
-    disagreed with the other side), else of any comment on the side."""
+    disagreed with the other side), else of any comment on the side. Where the opening is a
+    chair's agenda or a minutes header (`agenda`), it states no position: its header, standing
+    business and the item are the question's ("FERNHILL PARISH COUNCIL", "Present: ...")."""
+    framing: set[int] = set()
+    if opening is not None and (agenda or _header_like(docs[opening])):
+        framing = {opening}
+        for d in docs[opening + 1 : opening + PREAMBLE_DOCS]:
+            if d.cue is not None or d.speaker is not None:
+                break  # (someone speaks: the debate has begun)
+            framing.add(d.index)
     members = [d for d in docs if d.side == side and quotable(d)]
     openers: list[Doc] = []
     if anchored and side == 0 and opening is not None and docs[opening].side == 0:
@@ -475,7 +513,11 @@ def position(
         if (target == ROOT and side == 1) or (target != ROOT and docs[target].side == 1 - side):
             openers.append(d)
     for d in [*openers, *members]:
+        if d.index in framing:
+            continue
         spans = _statements(d, terms)
+        if framing:
+            spans = [(b, e) for b, e in spans if not _standing(d.comment.text, b, e)]
         if spans:
             b, e = spans[0]
             b, e = clause_cut(

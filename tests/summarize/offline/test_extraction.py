@@ -398,3 +398,18 @@ def test_a_report_naming_a_body_is_not_taken_for_a_minutes_header() -> None:
         "Source? I've had no letter.",
     )
     assert summarize_offline(rumour)[0].question.startswith("Council are banning polytunnels")
+
+
+def test_a_minutes_header_and_its_standing_business_state_no_position() -> None:
+    thread = minutes(
+        "FERNHILL PARISH COUNCIL",
+        "Present: Cllr H. Pryce (Chair), Cllr T. Adeyemi, Cllr M. Doughty.",
+        "Item 7. Request from Greenway Street Food to trade from the village green on Sundays.",
+        "Cllr Adeyemi said he supported the request. Families already picnic on the green.",
+        "Cllr Doughty said she could not support it. Green Row already has parking on the verges.",
+        "Cllr Kaur agreed with Cllr Doughty.",
+    )
+    summary = summarize_offline(thread)[0]
+    positions = [side.position for side in summary.sides]
+    assert not any("FERNHILL" in p or p.startswith("Present") for p in positions), positions
+    assert summary.question.startswith("Request from Greenway Street Food")
