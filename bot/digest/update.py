@@ -36,7 +36,6 @@ from typing import Any
 
 from bot.dedupe import DedupeReport, dedupe
 from bot.pipeline import duplicates, input_stats, reading_minutes_saved
-from bot.result import EvidenceCheck
 from bot.store.keys import cache_key
 from bot.summarize import budget
 from bot.summarize.balance import check_balance
@@ -49,12 +48,11 @@ from bot.summarize.llm.messages import (
     _format_rule,
     _language_rule,
     carry_members,
-    check_in_ids,
     new_boundary,
     one_line,
     restore_names,
     short_names,
-    sides_in_ids,
+    sides_check_for,
     thread_lines,
     upper_bound_tokens,
 )
@@ -231,18 +229,11 @@ class DigestCall:
     async def send(self) -> DigestResult:
         """The verified result; `LLMError` when no model answers."""
         run = self.run
-        names = self.names
-        short_ids = {original: short for short, original in names.originals.items()}
-
-        async def sides(answer: Summary) -> EvidenceCheck:
-            # Where the answer's sides go against what the comments say, the model is asked
-            # once to recheck them, as `LLMEngine` asks: the same check of the thread itself in
-            # its own ids (off the loop), told in the model's.
-            found = await asyncio.to_thread(
-                check_sides, self.unique, sides_in_ids(answer, names.originals)
-            )
-            return check_in_ids(found, short_ids)
-
+        # Where the answer's sides go against what the comments say, the model is asked once to
+        # recheck them, as `LLMEngine` asks (the same check, off the loop).
+        sides = sides_check_for(
+            self.unique, self.names, lambda thread, s: asyncio.to_thread(check_sides, thread, s)
+        )
         part = await run.answer(self.ask, self.known, sides=sides)
         answer = part.summary
         if self.prev_short is not None:

@@ -9,7 +9,6 @@ from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping, Se
 from typing import Any, TypeVar
 
 from bot.progress import Progress
-from bot.result import EvidenceCheck
 from bot.summarize import budget
 from bot.summarize.llm.config import (
     PROMPT_VERSION,
@@ -18,7 +17,6 @@ from bot.summarize.llm.config import (
     LLMOutcome,
     MessagesFor,
     Route,
-    SidesCheck,
     ThreadCheck,
     _add,
     _CutOff,
@@ -28,7 +26,6 @@ from bot.summarize.llm.config import (
 from bot.summarize.llm.messages import (
     ShortNames,
     carry_members,
-    check_in_ids,
     comment_line,
     new_boundary,
     one_line,
@@ -37,7 +34,7 @@ from bot.summarize.llm.messages import (
     restore_check,
     restore_names,
     short_names,
-    sides_in_ids,
+    sides_check_for,
     summarize_messages,
     upper_bound_tokens,
 )
@@ -256,17 +253,7 @@ async def summarize_llm(
         # The whole thread fits one request (the plan ended with its first chunk).
         planned_notes()
         run.progress("summarizing", 0, 1)
-        sides: SidesCheck | None = None
-        if check_sides is not None:
-            checker = check_sides
-            short_ids = {original: short for short, original in names.originals.items()}
-
-            async def sides(summary: Summary) -> EvidenceCheck | None:
-                # The thread itself is checked, not its short-id copy: how a comment is read
-                # can depend on its id (a Reddit post's `t3_`, a Discourse topic's `p1`).
-                check = await checker(thread, sides_in_ids(summary, names.originals))
-                return None if check is None else check_in_ids(check, short_ids)
-
+        sides = None if check_sides is None else sides_check_for(thread, names, check_sides)
         part = await run.answer(map_messages(first.chunk), known, sides=sides)
         run.progress("summarizing", 1, 1)
         final, carried, chunks = part, Verification(), 1

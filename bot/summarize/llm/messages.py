@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.result import EvidenceCheck
-from bot.summarize.llm.config import PROMPTS, Route
+from bot.summarize.llm.config import PROMPTS, Route, SidesCheck, ThreadCheck
 from bot.summarize.prompts import load_prompt
 from bot.summarize.schema import Point, Quote, Summary
 from bot.summarize.verify import quote_problem
@@ -526,6 +526,19 @@ def check_in_ids(check: EvidenceCheck, ids: Mapping[str, str]) -> EvidenceCheck:
             "disagreement_id": None if first is None else ids.get(first, first),
         }
     )
+
+
+def sides_check_for(thread: Thread, names: ShortNames, check: ThreadCheck) -> SidesCheck:
+    """`check` of an answer given in the model's terms (`names`' short ids): the thread itself
+    is read, not its short-id copy, since how a comment is read can depend on its id (a Reddit
+    post's `t3_`, a Discourse topic's `p1`); what it finds is told in the model's ids."""
+    short_ids = {original: short for short, original in names.originals.items()}
+
+    async def sides(summary: Summary) -> EvidenceCheck | None:
+        found = await check(thread, sides_in_ids(summary, names.originals))
+        return None if found is None else check_in_ids(found, short_ids)
+
+    return sides
 
 
 def restore_check(check: EvidenceCheck, names: ShortNames) -> EvidenceCheck:
