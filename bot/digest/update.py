@@ -50,6 +50,7 @@ from bot.summarize.llm.messages import (
     carry_members,
     new_boundary,
     one_line,
+    restore_check,
     restore_names,
     short_names,
     sides_check_for,
@@ -257,9 +258,14 @@ class DigestCall:
         if run.state.repairs:
             run.note("some quotes or citations failed verification; what still failed was dropped")
         unique = self.unique
-        # The model's sides against what the comments say, as `LLMEngine` checks them (a
-        # thread that fits one request: tenths of a second of CPU, off the loop).
-        check = await asyncio.to_thread(check_sides, unique, summary)
+        # The model's sides against what the comments say, as `LLMEngine` checks them: the
+        # answer's own check where the summary is the answer (an update carries the previous
+        # summary's members in, so it is checked again, off the loop).
+        if part.check is not None and self.prev_short is None:
+            check = restore_check(part.check, self.names)
+        else:
+            check = await asyncio.to_thread(check_sides, unique, summary)
+        check = check.model_copy(update={"rechecked": part.rechecked})
         authors = {c.id: c.author for c in unique.comments if c.author}
         for note in evidence_notes(check, summary, authors):
             run.note(note)

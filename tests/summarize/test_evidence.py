@@ -416,6 +416,7 @@ async def test_a_digest_summary_is_rechecked_the_same_way(fake_openai: FakeOpenA
     assert len(fake_openai.requests) == 2
     assert {s.label: s.comment_ids for s in result.summary.sides} == RIGHT
     assert result.evidence is not None and result.evidence.contradictions == []
+    assert result.evidence.rechecked == 2 and result.evidence.checked == 4
     assert any("asked once to recheck them, it moved them" in n for n in result.notes)
 
 
