@@ -1041,7 +1041,8 @@ _DISAGREE_SENTENCE = re.compile(
     r"|(?:(?:highly |very |extremely )?unlikely|doubt (?:it|that)|propaganda|clickbait)"
     r"(?:\s*[,.!:;?]|\W*$)"
     # "Yeah no.", "Hard pass.", "Bad take.", "L take" (not "yeah no worries")
-    r"|(?:nope|nah|meh|hell no|absolutely not|definitely not|not again|god no|please don'?t"
+    r"|(?:(?:yeah|yea|ya),? no(?!\W+(?:worries|problem|probs?|doubt)\b)"
+    r"|nope|nah|meh|hell no|absolutely not|definitely not|not again|god no|please don'?t"
     r"|I'?d rather not|rather not|bad idea|terrible idea|I'?m not a fan|not a fan)\b"
     # A meeting's rebuttal, at any sentence: "With respect to Ms Marsh, we can't ...", "With
     # respect, ...", "I'd like to answer Patrick directly.", "If I may push back on that."

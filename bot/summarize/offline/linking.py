@@ -306,6 +306,32 @@ class _Linker:
             # whoever the minutes report before him.
             doc.cue = None
         if (
+            self.claim is not None
+            and doc.index != self.opening
+            and (
+                doc.cue is None
+                or (
+                    doc.cue.kind in ("agree", "disagree")
+                    and not doc.cue.about_claim
+                    and doc.cue.name is None
+                )
+            )
+        ):
+            sign = _action_vote(doc, self.claim)
+            if sign:
+                # "I disagree with banning them", "I'm all for closing it": a vote on what the
+                # claim proposes, named by its own verb, not an answer to the last speaker
+                # (turned where the claim is negated: "We should not ban zoos").
+                doc.cue = Cue(
+                    sign,
+                    1.0 if doc.cue is None else doc.cue.weight,
+                    "agree" if sign > 0 else "disagree",
+                    addressed=False,
+                    vote=2,
+                    about_claim=True,
+                )
+                doc.disagrees = sign < 0
+        if (
             doc.cue is None
             and doc.label is not None
             and _AS_RESPONSE.match(comment.text, doc.body, doc.body + 40) is not None
@@ -1805,6 +1831,34 @@ def agenda_opening(doc: Doc) -> bool:
     if _AGENDA_HEAD.match(text, doc.spans[0][0]):
         return True
     return doc.speaker is None and _MEETING_HEADER.match(text, doc.spans[0][0]) is not None
+
+
+# Agreement or disagreement with an action named by its verb ("I disagree with banning them",
+# "I'm against closing the street", "totally agree with moving it"): the action, not a person.
+_ACTION_VOTE = re.compile(
+    r"\b(?:(?P<dis>dis)?agree[sd]? with|(?P<against>against|opposed to)|in favou?r of|all for)"
+    r"\s+(?:the (?:whole )?idea of\s+)?(?P<verb>(?-i:[a-z]+ing))\b",
+    re.IGNORECASE,
+)
+_NOT_ACTIONS = frozenset("everything nothing anything something thing king".split())
+
+
+def _action_vote(doc: Doc, claim: Claim) -> int:
+    """+1 or -1 where a comment's first sentences agree or disagree with the action its claim
+    proposes, named by the claim's own verb; else 0."""
+    if not doc.spans:
+        return 0
+    text = doc.comment.text
+    end = doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]
+    for found in _ACTION_VOTE.finditer(text, doc.spans[0][0], end):
+        verb = found.group("verb").lower()
+        if verb in _NOT_ACTIONS:
+            continue
+        stem = root(verb)
+        if stem in claim.verbs or stem + "e" in claim.verbs:
+            sign = -1 if found.group("dis") or found.group("against") else 1
+            return -sign if claim.negated else sign
+    return 0
 
 
 def _counter_claim(doc: Doc) -> bool:

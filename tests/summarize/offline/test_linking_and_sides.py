@@ -343,3 +343,62 @@ def test_a_backed_rival_answer_to_the_opening_claim_is_the_other_camp() -> None:
         "Tobi: Amara is right, it has the whole list.",
     )
     assert len(summarize_offline(thread)[0].sides) == 1
+
+
+def test_agreeing_or_disagreeing_with_the_proposed_action_is_a_vote_on_it() -> None:
+    # "I disagree with banning them" names the ban, not Bob: a vote against the proposal, so
+    # it is on Bob's side (before: an answer to Bob, on the other side from him).
+    placed = sides(
+        chat(
+            "Mod: Should large cruise ships be banned from the harbour? Discuss.",
+            "Bob: No, the shops on the quay depend on the cruise passengers.",
+            "Carol: I disagree with banning them, the port fees pay for the lifeboat station.",
+            "Dan: Nope. Banning would just send them to the next town.",
+        )
+    )
+    assert placed["c1"] is None
+    assert placed["c2"] == placed["c3"] == placed["c4"] is not None
+    # "I am against closing it" and "in favour of closing it" carry no other cue word.
+    docs = linked(
+        chat(
+            "Ana: Should the council close Elm Street to cars on Saturdays?",
+            "Ben: I am against closing it, the deliveries have to get through somehow.",
+            "Cat: Totally in favour of closing it, the pavement is too narrow.",
+            "Eve: I agree with closing it. Kids cross there all day.",
+            "Fox: I agree with Ben, the vans need it.",
+        )
+    )
+    assert [(d.target, d.cue.sign if d.cue else 0) for d in docs[1:4]] == [
+        (ROOT, -1),
+        (ROOT, 1),
+        (ROOT, 1),
+    ]
+    assert docs[4].target == 1  # (a person named is still the one answered)
+    # Where the claim is negated, disagreeing with the action agrees with the claim.
+    docs = linked(
+        chat(
+            "Ana: We should not ban dogs from the beach in summer.",
+            "Ben: I disagree with banning them, most owners clean up.",
+        )
+    )
+    assert (docs[1].target, docs[1].cue.sign) == (ROOT, 1)
+    # Another action than the claim's is no vote on it.
+    docs = linked(
+        chat(
+            "Ana: Should the council close Elm Street to cars on Saturdays?",
+            "Ben: I disagree with charging for the car park instead.",
+        )
+    )
+    assert docs[1].cue is not None and not docs[1].cue.about_claim
+
+
+def test_yeah_no_is_a_no() -> None:
+    docs = linked(
+        chat(
+            "Ana: Should the council close Elm Street to cars on Saturdays?",
+            "Dev: Yeah, no. The bus would have to divert for miles.",
+            "Eve: yeah no worries, I can drive round.",
+        )
+    )
+    assert docs[1].cue is not None and docs[1].cue.sign < 0
+    assert docs[2].cue is None or docs[2].cue.sign > 0
