@@ -1902,7 +1902,10 @@ _NAMED_ROWS.append(
         (),
         re.compile(
             r"^\W*(?P<lead>[^\W\d_][\w.\-]*)\s+(?=(?:thats|that'?s|that|this|its|it'?s|then|the|i"
-            r"|i'?m|im|you|ur|youre|you'?re|we|no|not|nah|yes|yeah|but|and|so|well|sure|lol)\b)",
+            r"|i'?m|im|you|ur|youre|you'?re|we|no|not|nah|yes|yeah|but|and|so|well|sure|lol"
+            # "priya at least they worked", "kai how is that cheaper", "mo honestly ..."
+            r"|at least|they|how|why|what|honestly|tbh|idk|ok|okay|actually|maybe|mate|dude"
+            r"|hmm|imo|wait|seriously)\b)",
             _I | re.M,
         ),
     )

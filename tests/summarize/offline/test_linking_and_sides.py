@@ -402,3 +402,16 @@ def test_yeah_no_is_a_no() -> None:
     )
     assert docs[1].cue is not None and docs[1].cue.sign < 0
     assert docs[2].cue is None or docs[2].cue.sign > 0
+
+
+def test_a_chat_turn_led_by_a_bare_name_speaks_to_them() -> None:
+    # Chat leaves out the comma: "priya at least they worked" answers Priya's point.
+    for said in ("priya at least they worked without a phone.", "priya they worked without one"):
+        docs = linked(
+            chat(
+                "jess: the new parking app is worse than the old pay machines",
+                "priya: the machines ate coins and gave no change",
+                f"tony: {said}",
+            )
+        )
+        assert (docs[2].target, docs[2].link) == (1, "reply")
