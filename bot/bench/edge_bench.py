@@ -51,6 +51,8 @@ BLIND_SETS = (
     "heldout-48",
     "heldout-49",
     "heldout-50",
+    "heldout-51",
+    "heldout-52",
     "heldout-long",
 )
 SCALE = 3.9  # log-odds of a plain "I disagree" with the claim (430 right, 11 wrong) → about 1
