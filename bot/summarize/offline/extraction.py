@@ -201,8 +201,20 @@ _AGENDA_SUBJECT = re.compile(
 )
 # What chat puts before a claim: "heads up, ...", "PSA:", "BREAKING:", "yo ...", "omg ...".
 _CHAT_LEAD = re.compile(
-    r"^\W*(?:(?:heads up|psa|fyi|breaking(?: news)?|update|omg|yo|guys|hey (?:all|everyone|guys)"
-    r"|hi (?:all|everyone)|ok(?:ay)? so|so)\b[\s,:!.\-\u2013\u2014]*)+(?=\w)",
+    r"^\W*(?:(?:(?:heads up|psa|fyi|breaking(?: news)?|update|omg|yo|guys|hey (?:all|everyone|guys)"
+    r"|hi (?:all|everyone)|ok(?:ay)? so|so|ok(?:ay)?|real talk)\b"
+    # An opinion's own label: "Hot take: X", "Hot take for the squad chat: X", "Unpopular
+    # opinion maybe, but X", "Hot take incoming. X" (the question is X).
+    r"|(?:hot take|unpopular opinion|(?:mildly |slightly )?controversial (?:opinion|take|one)|cmv"
+    r"|change my view)(?:[^:.!?\n]{0,30}:|(?:[\s,]+(?:incoming|alert|time|here|maybe|but))*\b))"
+    r"[\s,:!.\-\u2013\u2014]*)+(?=\w)",
+    re.IGNORECASE,
+)
+# A sentence that only invites the argument ("Fight me.", "Discuss.", "Thoughts?"): no part of
+# the question.
+_INVITATION = re.compile(
+    r"\W*(?:fight me|change my mind|prove me wrong|come at me|don'?t @ me|debate me|discuss"
+    r"|let'?s discuss|thoughts|any thoughts|cmv|go)\W*$",
     re.IGNORECASE,
 )
 # A debate's own label for its claim: "Discussion Title: ..." (a Kialo export), "Motion: ...".
@@ -411,7 +423,7 @@ def question(title: str | None, docs: list[Doc], opening: int | None, agenda: bo
             return balanced(shorten(item, MAX_QUESTION_CHARS))
     parts: list[str] = []
     for b, e in doc.spans:
-        if text[b] == ">":
+        if text[b] == ">" or (parts and e - b < 40 and _INVITATION.match(text, b, e)):
             continue
         # Cut before stripping markup: what is shown is short, and a hostile sentence of
         # thousands of underscores must not cost more than its first few hundred characters.

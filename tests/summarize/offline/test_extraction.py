@@ -413,3 +413,29 @@ def test_a_minutes_header_and_its_standing_business_state_no_position() -> None:
     positions = [side.position for side in summary.sides]
     assert not any("FERNHILL" in p or p.startswith("Present") for p in positions), positions
     assert summary.question.startswith("Request from Greenway Street Food")
+
+
+def test_an_opinions_own_label_and_a_call_to_argue_are_not_the_question() -> None:
+    # "Hot take", "Unpopular opinion" and the like label the opinion; "Fight me." invites the
+    # argument: the question is the opinion itself, and so are the labels of its two sides.
+    cases = {
+        "ok hot take, the new parking app is worse than the old pay machines": (
+            "The new parking app is worse than the old pay machines"
+        ),
+        "Hot take for the squad chat: seat racing is the only fair way to pick crews": (
+            "Seat racing is the only fair way to pick crews"
+        ),
+        "Unpopular opinion maybe, but you don't need a juggling class.": (
+            "You don't need a juggling class."
+        ),
+        "Pineapple belongs on pizza. Fight me.": "Pineapple belongs on pizza.",
+    }
+    for opening, asked in cases.items():
+        summary = summarize_offline(
+            chat(f"Jess: {opening}", "Mark: absolutely not, that's wrong", "Jess: it is right")
+        )[0]
+        assert summary.question == asked
+        assert all("take" not in s.label.lower() for s in summary.sides)
+    # A take that is the claim's own word stays: "Hot takes are bad" is what is argued.
+    summary = summarize_offline(chat("Jess: Hot takes are bad for a group chat.", "Mo: no"))[0]
+    assert summary.question == "Hot takes are bad for a group chat."
