@@ -390,6 +390,12 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"(?:^|[.!?]\s+)\W*(?:@[\w.\-]+\s+)*(?:are )?(?:you|u) sure\s*\?",
     ),
     ("query", ("for real",), r"(?:^|[.!?]\s+)\W*(?:@[\w.\-]+\s+)*for real\s*\?"),
+    # "really? they only refitted it last year", "is that true??"
+    (
+        "query",
+        ("really", "seriously", "that true", "this true", "it true"),
+        r"^\W*(?:@[\w.\-]+\s+)*(?:really|seriously|is (?:that|this|it) (?:actually )?true)\s*\?",
+    ),
     ("query", ("pics or",), r"\bpics or it didn'?t happen\b"),
     # "in november? theyre in west africa by now. photo?": asks for the picture that would
     # back a sighting.

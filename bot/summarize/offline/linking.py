@@ -682,6 +682,8 @@ class _Linker:
         asked = self.docs[index]
         if index == self.opening or asked.cue is not None:
             return False
+        if _DOUBTS.match(asked.comment.text, asked.body):
+            return False  # "really? they only refitted it last year": asks whether it is so
         text = asked.comment.text.casefold()
         if answerer and answerer.casefold().split()[0] in text:
             return False
@@ -1833,6 +1835,13 @@ def agenda_opening(doc: Doc) -> bool:
     return doc.speaker is None and _MEETING_HEADER.match(text, doc.spans[0][0]) is not None
 
 
+# A question that doubts what was said ("really?", "are you sure?", "is that true??"): it asks
+# about the claim debated, and a yes to it backs the claim.
+_DOUBTS = re.compile(
+    r"\W*(?:really|seriously|for real|are you sure|you sure|is (?:that|this|it) (?:true|real"
+    r"|right|confirmed)|since when|wait,? what|says who)\W*\?",
+    re.IGNORECASE,
+)
 # Agreement or disagreement with an action named by its verb ("I disagree with banning them",
 # "I'm against closing the street", "totally agree with moving it"): the action, not a person.
 _ACTION_VOTE = re.compile(

@@ -415,3 +415,24 @@ def test_a_chat_turn_led_by_a_bare_name_speaks_to_them() -> None:
             )
         )
         assert (docs[2].target, docs[2].link) == (1, "reply")
+
+
+def test_a_doubting_really_queries_the_report_and_a_yes_to_it_backs_the_report() -> None:
+    docs = linked(
+        chat(
+            "Rachel: Heard the Co-op on Mill Lane is closing in March, my neighbour works there",
+            "Steve: really? they only refitted it last year",
+            "Olu: It's true, there's a notice up by the tills",
+        )
+    )
+    assert (docs[1].target, docs[1].cue.sign if docs[1].cue else 0) == (ROOT, -1)
+    assert (docs[2].target, docs[2].cue.sign if docs[2].cue else 0) == (ROOT, 1)
+    # A question beside the report still takes the yes that answers it.
+    docs = linked(
+        chat(
+            "Rachel: Heard the Co-op on Mill Lane is closing in March, my neighbour works there",
+            "Steve: anyone want anything from the shop btw?",
+            "Olu: yes please, milk",
+        )
+    )
+    assert docs[2].cue is None or docs[2].target != ROOT
