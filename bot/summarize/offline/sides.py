@@ -412,6 +412,45 @@ def _team_edges(
 
 
 _WORDS = re.compile(r"[^\W\d_][\w\-]*")
+# A word of a name around an option's word: "VS Code", "Dead Cells", "Pixel 8", "Switch 2".
+_NAME_WORD = re.compile(r"(?-i:[a-z]*[A-Z][\w.+#\-]*|\d[\w.]*)$")
+_NOT_NAME_WORDS = frozenset(
+    "which should shall would could can is are do does did i what who how why when where ok so "
+    "hey anyone thoughts or vs and".split()
+)
+
+
+def _option_phrase(asked: str, surface: str) -> str:
+    """The option as the question names it, where its word is part of a name: "VS Code" for
+    "code", "Dead Cells" for "cells" (at most two name words either side); else the word."""
+    found = re.search(r"(?<![\w\-])" + re.escape(surface) + r"(?![\w\-])", asked)
+    if found is None or surface.islower():
+        return surface
+    before = (
+        asked[: found.start()].split(" ")[:-1]
+        if asked[found.start() - 1 : found.start()] == " "
+        else []
+    )
+    after = (
+        asked[found.end() :].split(" ")[1:] if asked[found.end() : found.end() + 1] == " " else []
+    )
+    words = [surface]
+    for word in reversed(before[-2:]):
+        if (
+            not _NAME_WORD.match(word)
+            or (word.lower() in _NOT_NAME_WORDS and word != "VS")
+            or word[-1] in ".!?,;:"  # ("Due in March. Cloth or disposables?")
+        ):
+            break
+        words.insert(0, word)
+    for word in after[:2]:
+        name = word.rstrip("?!.,;:")
+        if not _NAME_WORD.match(name) or name.lower() in _NOT_NAME_WORDS:
+            break
+        words.append(name)
+        if name != word:
+            break  # (the option ends at its punctuation)
+    return " ".join(words)
 
 
 def _pick_edges(
@@ -466,7 +505,7 @@ def _pick_edges(
         led = bool(options)
     # How the question spells each option ("the lake cabins" -> "cabins"), for the labels.
     surfaces = {team_word(w): w for w in reversed(_WORDS.findall(asked))}
-    surfaces = {w: surfaces.get(w, w) for w in options}
+    surfaces = {w: _option_phrase(asked, surfaces.get(w, w)) for w in options}
     named = {team_word(w) for w in _WORDS.findall(asked)}
     spoke: set[int] = set()  # units that answered already
     for doc in docs[opening + 1 :]:

@@ -436,3 +436,26 @@ def test_a_doubting_really_queries_the_report_and_a_yes_to_it_backs_the_report()
         )
     )
     assert docs[2].cue is None or docs[2].target != ROOT
+
+
+def test_an_options_label_is_its_name_as_the_question_writes_it() -> None:
+    summary = summarize_offline(
+        chat(
+            "Tom: Vim or VS Code for a beginner learning Python?",
+            "Ana: VS Code. The debugger alone is worth it and you won't fight the editor.",
+            "Raj: Vim. Learn it once and you'll use it for 30 years on every server.",
+            "Lee: +1 Ana, a beginner has enough to learn already",
+            "Kim: Raj is right, muscle memory pays off forever",
+        )
+    )[0]
+    assert sorted(s.label for s in summary.sides) == ["VS Code", "Vim"]
+    summary = summarize_offline(
+        chat(
+            "Jo: Due in March. Cloth or Disposables?",
+            "Ann: Cloth. We did two kids in the same set of 20.",
+            "Bea: Disposables, you will have no time for washing.",
+            "Cy: +1 Ann, it saves a fortune",
+            "Di: Bea is right, the first months are chaos",
+        )
+    )[0]
+    assert sorted(s.label for s in summary.sides) == ["Cloth", "Disposables"]
