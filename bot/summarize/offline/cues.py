@@ -1862,9 +1862,11 @@ _NAMED_ROWS: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
     (
         ("support", "back", "second", "share", "echo", "build"),
         re.compile(
-            r"\b(?:support|back|second|share|echo|build(?:ing)?\s+on)\s+"
+            # ("Cllr Brennan said he shared Cllr Hughes's doubts")
+            r"\b(?:(?:support|back|second|share|echo)(?:s|d|ed)?|build(?:s|ing)?\s+on)\s+"
             + _name("views", 1)
-            + r"'s\s+(?:view|point|idea|proposal|position|suggestion|concern)s?\b",
+            + r"'s\s+(?:view|point|idea|proposal|position|suggestion|concern|doubt|reservation"
+            r"|worry|worries|objection|misgiving)s?\b",
             _I,
         ),
     ),

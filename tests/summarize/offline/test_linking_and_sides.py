@@ -459,3 +459,25 @@ def test_an_options_label_is_its_name_as_the_question_writes_it() -> None:
         )
     )[0]
     assert sorted(s.label for s in summary.sides) == ["Cloth", "Disposables"]
+
+
+def test_sharing_someones_doubts_stands_with_them() -> None:
+    docs = linked(
+        Thread(
+            comments=tuple(
+                Comment(id=f"c{n}", author=None, text=text)
+                for n, text in enumerate(
+                    [
+                        "Proposal to install a 20mph limit through the village centre.",
+                        "Cllr Patel said the school run made Main Street dangerous.",
+                        "Cllr Hughes said signs alone would change nothing without enforcement.",
+                        "Cllr Brennan said he shared Cllr Hughes's doubts and asked that speed"
+                        " humps be costed instead.",
+                    ],
+                    1,
+                )
+            ),
+            source="paste",
+        )
+    )
+    assert (docs[3].target, docs[3].cue.sign if docs[3].cue else 0) == (2, 1)
