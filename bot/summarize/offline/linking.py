@@ -306,6 +306,22 @@ class _Linker:
             # whoever the minutes report before him.
             doc.cue = None
         if (
+            doc.speaker is None
+            and comment.author is None
+            and self.proposer is None
+            and self.names
+            and doc.index != self.opening
+            and doc.spans
+        ):
+            proposer = self._moved_by(doc)
+            if proposer is not None:
+                # Minutes: "It was proposed by Cllr Patel and seconded by Cllr Davies that the
+                # parish request the limit": the proposer's act, and so their view (they move
+                # what is debated; a motion to refuse it is left alone, see `_moved_by`).
+                doc.speaker = self.proposer = proposer
+                who = proposer
+                doc.cue = Cue(+1, 1.0, "proposer", addressed=False, about_claim=True)
+        if (
             self.claim is not None
             and doc.index != self.opening
             and (
@@ -673,6 +689,21 @@ class _Linker:
         if found is None:
             found = self.accounts[key] = speaks_for(speaker, claim)
         return found
+
+    def _moved_by(self, doc: Doc) -> str | None:
+        """The member a passive minute names as moving a motion for what is debated ("It was
+        proposed by Cllr Patel, seconded by Cllr Davies, that the parish request the limit"),
+        else None: not a motion to refuse, reject or defer it, nor an amendment."""
+        text = doc.comment.text
+        end = doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]
+        moved = _MOVED_BY.search(text, doc.body, end)
+        if moved is None:
+            return None
+        motion_end = next((e for b, e in doc.spans if b <= moved.start() < e), end)
+        if _REFUSES.search(text, moved.end(), motion_end):
+            return None  # (in the motion's own sentence: "Votes: 3 for, 2 against" is no motion)
+        name = moved.group("name")
+        return self.names.get(name.casefold()) or self.names.get(name.split()[-1].casefold())
 
     def _side_question(self, index: int, answerer: str | None) -> bool:
         """Whether a comment only asks something beside the question debated ("anyone want
@@ -1476,6 +1507,22 @@ def set_speakers(docs: list[Doc]) -> None:
 _PROPOSES_THAT = re.compile(r"\b(?:proposed|moved|proposes|moves) that\b", re.IGNORECASE)
 _MOVES_AMENDMENT = re.compile(
     r"\b(?:proposed|moved|tabled|put forward|proposes|moves) an amendment\b", re.IGNORECASE
+)
+# "It was proposed by Cllr Patel and seconded by Cllr Davies that ...", "Moved by Mr Ng,
+# seconded by Ms Ode, that ...": a passive minute of a motion, naming its proposer.
+_MOVED_BY = re.compile(
+    r"\b(?:proposed|moved) by (?:(?:" + "|".join(sorted(TITLES)) + r")\.? )?"
+    r"(?P<name>(?-i:[A-Z])[\w'\-]+(?: (?-i:[A-Z])[\w'\-]+)?)"
+    r"(?:,? (?:and )?seconded by (?:(?:" + "|".join(sorted(TITLES)) + r")\.? )?"
+    r"(?-i:[A-Z])[\w'\-]+(?: (?-i:[A-Z])[\w'\-]+)?)?,? that\b",
+    re.IGNORECASE,
+)
+# A motion against what is debated, or beside it: "that the application be refused", "that
+# the item be deferred", "that the amendment ...".
+_REFUSES = re.compile(
+    r"\b(?:refus\w*|reject\w*|decline\w*|defer\w*|oppos\w*|object\w*|not\b|no\b|against"
+    r"|amendment|withdraw\w*)",
+    re.IGNORECASE,
 )
 # "..., seconded by Cllr Lindqvist": a title, then a name of one or two words.
 _SECONDED_BY = re.compile(

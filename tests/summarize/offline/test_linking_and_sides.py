@@ -481,3 +481,38 @@ def test_sharing_someones_doubts_stands_with_them() -> None:
         )
     )
     assert (docs[3].target, docs[3].cue.sign if docs[3].cue else 0) == (2, 1)
+
+
+def _minutes(*lines: str) -> Thread:
+    return Thread(
+        comments=tuple(
+            Comment(id=f"c{n}", author=None, text=text) for n, text in enumerate(lines, 1)
+        ),
+        source="paste",
+    )
+
+
+def test_a_passive_minute_of_a_motion_is_its_proposers_vote_for_the_item() -> None:
+    lines = (
+        "3. Proposal to install a 20mph limit through the village centre.",
+        "Cllr Patel said the school run made Main Street dangerous.",
+        "Cllr Hughes said nobody kept to the present limit and signs would change nothing.",
+        "Cllr Patel replied that humps would cost ten times as much.",
+    )
+    docs = linked(
+        _minutes(
+            *lines,
+            "It was proposed by Cllr Patel and seconded by Cllr Davies that the parish request"
+            " the 20mph limit. Votes: 3 for, 2 against. Carried.",
+        )
+    )
+    assert (docs[4].speaker, docs[4].target, docs[4].cue.sign if docs[4].cue else 0) == (
+        "Cllr Patel",
+        ROOT,
+        1,
+    )
+    # A motion to refuse it says the opposite: it is not read as a vote for the item.
+    docs = linked(
+        _minutes(*lines, "It was proposed by Cllr Hughes that the request be refused. Carried.")
+    )
+    assert docs[4].cue is None or docs[4].cue.kind != "proposer"
