@@ -67,24 +67,34 @@ _VOTE_ONLY = re.compile(
     r"(?:\s+[^\W\d_][\w'\-]*)?\s+(?:(?:said|says|stated|confirmed) (?:that )?(?:he|she|they) )?"
     r"(?:(?:also|strongly|firmly|warmly) )?(?:moved|seconded|supported|opposed|objected|backed"
     r"|welcomed|endorsed|spoke (?:in favou?r|against))(?: (?:to )?(?:it|the (?:proposal|motion"
-    r"|amendment|item|plan|order|application)))?\W*$",
+    r"|amendment|item|plan|order|application)))?\W*$"
+    # A vote with no speaker: "Wholeheartedly support.", "Object.", "We strongly oppose this."
+    r"|^\W*(?:I |we )?(?:(?:also|strongly|fully|firmly|wholeheartedly|totally|completely|still)"
+    r" )?(?:support|oppose|object|second|agree|disagree)(?: (?:to )?(?:it|this|that|the "
+    r"(?:proposal|motion|amendment|plan|application|request)))?(?: (?:strongly|fully|too|as well"
+    r"|wholeheartedly))?\W*$",
     _I,
 )
 _VOTE_WORDS = (
     "moved",
     "seconded",
-    "supported",
-    "opposed",
-    "objected",
+    "support",
+    "oppose",
+    "object",
     "backed",
     "welcomed",
     "endorsed",
     "spoke",
+    "agree",
+    "second",
 )
 
 
 def _vote_only(sentence: str) -> bool:
-    if len(sentence) > 120 or not any(word in sentence for word in _VOTE_WORDS):
+    if len(sentence) > 120:
+        return False
+    lowered = sentence.lower()
+    if not any(word in lowered for word in _VOTE_WORDS):
         return False  # most sentences: no pattern run
     return _VOTE_ONLY.match(sentence) is not None
 

@@ -439,3 +439,18 @@ def test_an_opinions_own_label_and_a_call_to_argue_are_not_the_question() -> Non
     # A take that is the claim's own word stays: "Hot takes are bad" is what is argued.
     summary = summarize_offline(chat("Jess: Hot takes are bad for a group chat.", "Mo: no"))[0]
     assert summary.question == "Hot takes are bad for a group chat."
+
+
+def test_a_bare_vote_with_no_speaker_is_no_sides_position() -> None:
+    # "I support the application." / "I object." / "Strongly oppose." say where a respondent
+    # stands, not why: a side's position is its first statement with a point of its own.
+    for name in (
+        "heldout-6/deliberation-consultation-wind-turbine",
+        "heldout-6/deliberation-discourse-five-term-year",
+        "heldout-22/deliberation-consultation-cafe-pavement-tables",
+    ):
+        debate = load_debate(SET_DIR / f"{name}.toml")
+        summary = summarize_offline(dedupe(debate.thread())[0])[0]
+        assert len(summary.sides) == 2
+        for side in summary.sides:
+            assert len(side.position.split()) > 3, (name, side.position)
