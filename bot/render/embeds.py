@@ -177,7 +177,7 @@ def blocks(result: DigestResult, *, title: str | None = None) -> list[discord.Em
             desc.append(
                 f"**Participants:** {clip(safe(participants_line(side.participants)), 600)}"
             )
-        if not side.points:
+        if not side.points and side.comment_ids:
             desc.append(f"_{no_points_line(result)}_")
         fields = [_point_field(p, ctx) for p in side.points]
         colour = SIDE_COLOURS[(number - 1) % len(SIDE_COLOURS)]

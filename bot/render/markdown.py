@@ -94,7 +94,7 @@ def to_markdown(result: DigestResult) -> str:
         out.append("")
         for point in side.points:
             out.extend(_point(point, authors, urls))
-        if not side.points:
+        if not side.points and side.comment_ids:
             out.append(f"- _{no_points_line(result)}_")
         out.append("")
     if s.other_points:

@@ -75,7 +75,7 @@ def _side_panel(
         line = " · ".join(s for s in support if s)
         body.append(Text(line[:1].upper() + line[1:], style="dim"))
     body.extend(_point(p, authors) for p in side.points)
-    if not side.points:
+    if not side.points and side.comment_ids:  # (a side nobody took says so in its position)
         body.append(Text(empty, style="dim italic"))
     title = Text(f"Side {number}: ", style=f"bold {colour}")
     title.append(side.label, style=f"bold {colour}")

@@ -236,7 +236,9 @@ def summarize_offline(
             table,
             names=names,
         )
-        if origin is None and points:
+        if two and not members[s]:
+            text = extraction.NOBODY  # (a side of the question nobody in the thread took)
+        elif origin is None and points:
             text = points[0].text  # no opening sentence of its own: the best point states it
         elif origin is not None and not points:
             # The side's only statement is the one its position was cut from: it is also its

@@ -466,6 +466,17 @@ _WHETHER = re.compile(
 )
 
 
+# The position of a side nobody in the thread took ("Should cruise ships be banned?" with every
+# answer against a ban): the side is shown, empty, so that the summary does not hide that the
+# question has another answer.
+NOBODY = "Nobody in the thread took this side."
+# A question answered yes or no: "Should ...?", "Is ...?", "Do we ...?".
+_YES_NO = re.compile(
+    r"(?:should|shall|is|are|was|were|do|does|did|can|could|will|would|has|have|must|may)\b",
+    re.IGNORECASE,
+)
+
+
 def labels(
     question_text: str, positions: list[str], anchored: bool, marked: bool = False
 ) -> list[str]:
@@ -481,7 +492,20 @@ def labels(
     if anchored and len(positions) == 2 and not claim.endswith("?"):
         head = balanced(shorten(claim, MAX_LABEL_CHARS))
         return [f"For: {head}", f"Against: {head}"]
-    return [balanced(shorten(p.rstrip(" ."), MAX_LABEL_CHARS)) for p in positions]
+    if anchored and len(positions) == 2 and NOBODY in positions and _YES_NO.match(claim):
+        # Side 0 answers the question yes: "Yes" / "No: The shops on the quay depend on ...".
+        return [
+            answer
+            if p == NOBODY
+            else f"{answer}: {balanced(shorten(p.rstrip(' .'), MAX_LABEL_CHARS))}"
+            for answer, p in zip(("Yes", "No"), positions, strict=True)
+        ]
+    return [
+        "Nobody took this side"
+        if p == NOBODY
+        else balanced(shorten(p.rstrip(" ."), MAX_LABEL_CHARS))
+        for p in positions
+    ]
 
 
 # --- positions and points --------------------------------------------------------------------

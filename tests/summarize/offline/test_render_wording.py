@@ -109,3 +109,44 @@ def test_side_support_counts_every_folded_copy_in_every_renderer() -> None:
         assert "17 comments take this side" in text
         assert "2 comments take this side" in text
         assert "14 comments take this side" not in text
+
+
+def test_a_side_nobody_took_is_shown_empty_and_says_so() -> None:
+    from bot.render.embeds import blocks
+    from bot.summarize.offline import summarize_offline
+    from bot.thread import Comment, Thread
+
+    lines = (
+        "Mod: Should large cruise ships be banned from the harbour? Discuss.",
+        "Bob: No, the shops on the quay depend on the cruise passengers.",
+        "Carol: I disagree with banning them, the port fees pay for the lifeboat station.",
+        "Dan: Nope. Banning would just send them to the next town.",
+    )
+    thread = Thread(
+        comments=tuple(
+            Comment(id=f"c{n}", author=line.split(": ")[0], text=line.split(": ", 1)[1])
+            for n, line in enumerate(lines, 1)
+        ),
+        source="paste",
+    )
+    summary = summarize_offline(thread)[0]
+    nobody, against = summary.sides
+    assert (nobody.label, nobody.position, nobody.comment_ids) == (
+        "Yes",
+        "Nobody in the thread took this side.",
+        [],
+    )
+    assert against.label.startswith("No: ") and against.comment_ids == ["c2", "c3", "c4"]
+    done = DigestResult(
+        engine="offline",
+        input=InputStats(comments=4, unique_comments=4, duplicates_removed=0),
+        summary=summary,
+        verification=Verification(),
+    )
+    console = Console(file=io.StringIO(), width=200, color_system=None)
+    render(done, console)
+    embeds = "\n".join(str(e.to_dict()) for e in blocks(done))
+    for text in (console.file.getvalue(), to_markdown(done), embeds):
+        assert "Nobody in the thread took this side." in text
+        assert "No statement of this side could be quoted" not in text
+        assert "take this side" in text and "0 comments" not in text
