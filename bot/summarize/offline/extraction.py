@@ -247,11 +247,13 @@ _ITEM_LEAD = re.compile(
 # A minute's own number before its subject: "26/32 Metal detecting on Hobb's Common.", "14/26
 # The Chair introduced ...", "4. Cashless bar." (its subject starts with a capital).
 _MINUTE_NUMBER = re.compile(r"\W*\d{1,3}(?:[./]\d{1,3}){0,2}\.?\s+(?=[A-Z])")
+# A minute's number read as a sentence of its own: "3.", "14/26", "2.1."
+_BARE_NUMBER = re.compile(r"\s*\d{1,3}(?:[./]\d{1,3}){0,2}\.?\s*")
 # A count of votes after "the proposal": ", 13 objected", ", and 4 against".
 _TALLY = re.compile(r",\s*(?:and\s+)?\d+\s+(?:\w+\s+)?(?:objected|opposed|against|supported|for)\b")
 # The standing business of a meeting, never the item debated.
 _STANDING = re.compile(
-    r"(?:present|in attendance|apologies|minutes|declarations?|matters arising|any other"
+    r"(?:present|in attendance|attendance|apologies|minutes|declarations?|matters arising|any other"
     r"|aob|date of|correspondence|welcome|treasurer'?s report|chair'?(?:man'?)?s report"
     r"|public (?:forum|participation|question))\b",
     re.IGNORECASE,
@@ -284,6 +286,23 @@ def _agenda_question(docs: list[Doc], opening: int, fallback: bool = True) -> st
         if lead is not None and text[b:e].rstrip().endswith("?"):
             return text[lead.end() : min(e, lead.end() + 2 * MAX_QUESTION_CHARS)]
     for index, (text, b, e) in enumerate(pieces):
+        if (
+            _BARE_NUMBER.fullmatch(text, b, e)
+            and index + 1 < len(pieces)
+            and pieces[index + 1][0] is text
+        ):
+            # "3. Ticket prices. RK proposed ...", read as "3." and "Ticket prices.": the
+            # number's heading is the next sentence, if it is one and not standing business
+            _, nb, ne = pieces[index + 1]
+            if _heading(text[nb:ne]) and not _STANDING.match(text, nb, ne):
+                if (
+                    index + 2 < len(pieces)
+                    and pieces[index + 2][0] is text
+                    and word_count(text[pieces[index + 2][1] : pieces[index + 2][2]]) >= 4
+                ):
+                    ne = pieces[index + 2][2]  # "Venue." says little: with what is put about it
+                return text[nb : min(ne, nb + 2 * MAX_QUESTION_CHARS)]
+            continue
         lead = _ITEM_LEAD.match(text, b, e)
         if lead is None and len(pieces) > 1:
             # a numbered minute only as a heading ("26/32 Metal detecting on Hobb's Common."),
@@ -368,7 +387,13 @@ def _header_like(doc: Doc) -> bool:
         # ("Council are banning polytunnels on all their sites, ..." reports; a header names,
         # in capitalized words: "University to sell the refractor, say society members" reports)
         and _VERBISH.search(head) is None
-        and sum(1 for w in _LOWER_WORD.findall(head) if w not in _TITLE_SMALL) <= 1
+        # (a body's own words may be lower case: "Westbury Players committee meeting, ...")
+        and sum(
+            1
+            for w in _LOWER_WORD.findall(head)
+            if w not in _TITLE_SMALL and w not in ("meeting", "minutes") and not _BODY.fullmatch(w)
+        )
+        <= 1
     )
 
 

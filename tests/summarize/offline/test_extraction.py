@@ -454,3 +454,24 @@ def test_a_bare_vote_with_no_speaker_is_no_sides_position() -> None:
         assert len(summary.sides) == 2
         for side in summary.sides:
             assert len(side.position.split()) > 3, (name, side.position)
+
+
+def test_a_numbered_minute_read_as_its_own_sentence_still_heads_the_item() -> None:
+    # "3." is read as a sentence of its own: its heading is the next one, with what is put.
+    lines = [
+        "Westbury Players committee meeting, 12 November 2026. Present JA (chair), RK, DF, PL.",
+        "1. Apologies. None.",
+        "2. Treasurer's report. RK reported a loss of £640 on the autumn production.",
+        "3. Ticket prices. RK proposed raising adult tickets from £10 to £14 from the spring show.",
+        "3.1 DF opposed the rise. The audience is mostly pensioners and families.",
+        "3.2 PL agreed with DF and said front of house already hears complaints.",
+    ]
+    thread = Thread(
+        comments=tuple(
+            Comment(id=f"c{n}", author=None, text=text) for n, text in enumerate(lines, 1)
+        ),
+        source="paste",
+    )
+    assert summarize_offline(thread)[0].question == (
+        "Ticket prices. RK proposed raising adult tickets from £10 to £14 from the spring show."
+    )
