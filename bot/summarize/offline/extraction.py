@@ -247,6 +247,12 @@ _ITEM_LEAD = re.compile(
 # A minute's own number before its subject: "26/32 Metal detecting on Hobb's Common.", "14/26
 # The Chair introduced ...", "4. Cashless bar." (its subject starts with a capital).
 _MINUTE_NUMBER = re.compile(r"\W*\d{1,3}(?:[./]\d{1,3}){0,2}\.?\s+(?=[A-Z])")
+# "the question is whether ...", "The question for this table is whether ..."
+_WHETHER_ASKED = re.compile(
+    r"\b(?:question|motion|issue)(?:\s+(?:for|on|in front of|before)(?:\s+\w+){1,2})?"
+    r"\s+(?:is|was)\s+whether\s+(?=\S+\s+\S+)",
+    re.IGNORECASE,
+)
 # A minute's number read as a sentence of its own: "3.", "14/26", "2.1."
 _BARE_NUMBER = re.compile(r"\s*\d{1,3}(?:[./]\d{1,3}){0,2}\.?\s*")
 # A count of votes after "the proposal": ", 13 objected", ", and 4 against".
@@ -285,6 +291,16 @@ def _agenda_question(docs: list[Doc], opening: int, fallback: bool = True) -> st
         lead = _QUESTION_LEAD.search(text, b, min(e, b + 400))
         if lead is not None and text[b:e].rstrip().endswith("?"):
             return text[lead.end() : min(e, lead.end() + 2 * MAX_QUESTION_CHARS)]
+    for text, b, e in pieces:
+        # "Ok table four, the question is whether the council should ban parking on pavements
+        # across the whole town.": the claim put to the table
+        asked = _WHETHER_ASKED.search(text, b, min(e, b + 400))
+        if asked is not None and word_count(text[asked.end() : e]) >= 3:
+            at = asked.end()
+            if text.startswith(("to ", "To "), at):
+                # "whether to recommend a ban ...": no claim without its "whether"
+                at = text.lower().rfind("whether", asked.start(), asked.end())
+            return text[at : min(e, at + 2 * MAX_QUESTION_CHARS)]
     for index, (text, b, e) in enumerate(pieces):
         if (
             _BARE_NUMBER.fullmatch(text, b, e)

@@ -475,3 +475,23 @@ def test_a_numbered_minute_read_as_its_own_sentence_still_heads_the_item() -> No
     assert summarize_offline(thread)[0].question == (
         "Ticket prices. RK proposed raising adult tickets from £10 to £14 from the spring show."
     )
+
+
+def test_the_question_put_to_a_table_is_the_claim_not_the_call_to_start() -> None:
+    for opening, asked in (
+        (
+            "Ok table four, the question is whether the council should ban parking on "
+            "pavements across the whole town. Who wants to start",
+            "The council should ban parking on pavements across the whole town.",
+        ),
+        (
+            "Right, the question is whether to recommend a ban on night flights. Who's first?",
+            "Whether to recommend a ban on night flights.",
+        ),
+    ):
+        thread = chat(
+            f"Facilitator: {opening}",
+            "Sunita: Me. I push a double buggy and have to go in the road because of cars.",
+            "Geoff: I disagree, the road is nine feet wide and the bin lorry can't get through.",
+        )
+        assert summarize_offline(thread)[0].question == asked
