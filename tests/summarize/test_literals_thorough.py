@@ -148,11 +148,15 @@ def test_cues_found_by_plan_are_those_of_every_row(parts: list[str], begin: int)
         assert cues.find_cues(text, begin, words) == expected
 
 
-@given(st.lists(st.sampled_from(_CUE_PIECES), max_size=12), st.randoms(use_true_random=False))
-def test_a_test_cut_from_a_wider_clause_answers_alike(parts: list[str], rng: Random) -> None:
+@given(st.lists(st.sampled_from(_CUE_PIECES), max_size=12), st.integers(0, 2**32))
+def test_a_test_cut_from_a_wider_clause_answers_alike(parts: list[str], seed: int) -> None:
     """`test_of(clauses, wider)`: the wider clauses' cores and groups, cut, give the answer of
-    a test read afresh."""
+    a test read afresh. (The cut is drawn from a seeded generator, not from `st.randoms()`:
+    each draw of those is input, and a rule table with many clauses made the smallest input
+    too large for Hypothesis's health check.)"""
     from bot.summarize.literals import test_of
+
+    rng = Random(seed)
 
     lowered = "".join(parts).lower()
     for _, _, pattern in cues._CUE_PATTERNS[::7]:

@@ -665,6 +665,14 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"overrated\b|^\W*cope\b",
     ),
     ("disagree", ("debunked",), r"\b(?:been |was |is |already )debunked\b"),
+    # "@sarah_t your friend is wrong, police just confirmed it": the source they cited is wrong.
+    (
+        "disagree",
+        ("wrong", "lying", "mistaken", "making it up", "making this up"),
+        r"\b(?:your|ur)\s+(?:\w+\s+)?(?:friend|mate|source|sources|mum|mom|dad|brother|sister"
+        r"|cousin|neighbou?r|uncle|aunt|colleague|boss|husband|wife|partner|bf|gf)\s+(?:is|was"
+        r"|are|were)\s+(?:\w+\s+)?(?:wrong|lying|mistaken|making (?:it|this) up)\b",
+    ),
     # "He would say that though wouldn't he": a denial waved away as self-serving.
     (
         "disagree",

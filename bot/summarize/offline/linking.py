@@ -400,6 +400,20 @@ class _Linker:
         if doc.cue is not None and doc.cue.about_claim and doc.index != self.opening:
             target, how = ROOT, "root"
         if (
+            doc.cue is not None
+            and doc.cue.sign > 0
+            and target is not None
+            and target != ROOT
+            and (answered := self.docs[target]).cue is not None
+            and answered.cue.sign < 0
+            and answered.target in (ROOT, self.opening)
+            and self._corroborates(doc)
+        ):
+            # "@sarah_t NSW police just confirmed it" to someone who called the report false:
+            # it backs the report, against them, not their denial
+            doc.cue = Cue(+1, 1.0, "agree", addressed=False, about_claim=True)
+            target, how = ROOT, "root"
+        if (
             target is None
             and doc.cue is not None
             and doc.cue.vote

@@ -516,3 +516,17 @@ def test_a_passive_minute_of_a_motion_is_its_proposers_vote_for_the_item() -> No
         _minutes(*lines, "It was proposed by Cllr Hughes that the request be refused. Carried.")
     )
     assert docs[4].cue is None or docs[4].cue.kind != "proposer"
+
+
+def test_backing_the_report_to_someone_who_denied_it_is_against_them() -> None:
+    head = (
+        "NewsDesk24: BREAKING: Reports of a gunman inside the cafe in Martin Place. Hostages "
+        "seen at the window.",
+        "sarah_t: @NewsDesk24 this is false, my friend works next door and says it's a fire drill",
+    )
+    for answer in (
+        "mike_b: @sarah_t @NewsDesk24 your friend is wrong, NSW police just confirmed it",
+        "mike_b: @sarah_t @NewsDesk24 NSW police just confirmed it on twitter",
+    ):
+        placed = sides(chat(*head, answer))
+        assert placed["c1"] == placed["c3"] != placed["c2"] is not None, answer
