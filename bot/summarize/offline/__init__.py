@@ -213,6 +213,7 @@ def summarize_offline(
     # For `_spans_of`, made once (in C: issue 13); the last doc of an id wins, as in a loop.
     by_id = dict(zip(map(attrgetter("comment.id"), docs), docs, strict=True))
     positions: list[str] = []
+    origins: list[tuple[int, tuple[int, int]] | None] = []
     side_points = []
     for s in range(n_sides):
         text, origin = extraction.position(
@@ -246,6 +247,7 @@ def summarize_offline(
             # once, see `bot.render.common.position_is_first_point`).
             points = [extraction.position_point(docs[origin[0]], origin[1], text)]
         positions.append(text)
+        origins.append(origin)
         side_points.append(points)
         used.update(skip)
         used.update(_spans_of(by_id, points))
@@ -256,6 +258,9 @@ def summarize_offline(
             positions,
             a.camps.anchored,
             marked=any(d.link == "marked" for d in docs if d.side is not None),
+            # (a thesis heads the list on side 0, unmarked: "1. Zoos should be abolished" over
+            # "1.1. Pro: ..."; a list under headings has none)
+            thesis=origins[0] is not None and docs[origins[0][0]].link != "marked",
         )
         if two
         else [MAIN_POINTS]

@@ -518,8 +518,20 @@ _YES_NO = re.compile(
 )
 
 
+# A list's heading: "Arguments for:", "Pros", "## Cons".
+LIST_HEADING = re.compile(
+    r"\s*(?:#+\s*)?(?:pros|cons|arguments? (?:for|against)(?: it)?|for|against|in favou?r)"
+    r"\s*:?\s*",
+    re.IGNORECASE,
+)
+
+
 def labels(
-    question_text: str, positions: list[str], anchored: bool, marked: bool = False
+    question_text: str,
+    positions: list[str],
+    anchored: bool,
+    marked: bool = False,
+    thesis: bool = True,
 ) -> list[str]:
     """Labels in words: "For: <claim>" / "Against: <claim>" when side 0 is the question's side
     and the question is a claim (or, in a list whose lines are marked for and against, the
@@ -529,6 +541,10 @@ def labels(
     claim = _WHETHER.sub("", claim, count=1) or claim
     claim = claim[:1].upper() + claim[1:]
     if anchored and len(positions) == 2 and claim.endswith("?") and marked:
+        if not thesis:
+            # A list under "Arguments for:" / "Arguments against:" headings answers the
+            # question asked above it, and states no thesis of its own.
+            return ["For", "Against"]
         claim = positions[0].rstrip(" .!")  # the thesis, in the list's own words
     if anchored and len(positions) == 2 and not claim.endswith("?"):
         head = balanced(shorten(claim, MAX_LABEL_CHARS))
@@ -605,6 +621,8 @@ def position(
         spans = _statements(d, terms)
         if framing:
             spans = [(b, e) for b, e in spans if not _standing(d.comment.text, b, e)]
+        # ("Arguments for:" heads its list: the list's first line is the position)
+        spans = [(b, e) for b, e in spans if not LIST_HEADING.fullmatch(d.comment.text, b, e)]
         if spans:
             b, e = spans[0]
             b, e = clause_cut(

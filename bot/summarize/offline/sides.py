@@ -69,32 +69,32 @@ OPENING_WEIGHT = 3.0
 # different camps (disagreement), log((right + 1) / (wrong + 1)), divided by 3.9 so that a plain
 # "I disagree" with the claim weighs about 1 beside the structural weights here. Measured by
 # `python -m bot.bench.edge_bench` on the read sides sets (every set but the blind ones named in
-# `edge_bench.BLIND_SETS`: 4,751 linked cues between labelled comments of 1,233 two-camp
+# `edge_bench.BLIND_SETS`: 4,756 linked cues between labelled comments of 1,233 two-camp
 # debates, 2026-12-07); a kind seen fewer than 10 times keeps its row's own
 # weight (`tests/bench/test_edge_bench.py` fails when the table and the sets part). Before these
 # were measured, a bare "But ..." in a reply (0.3) weighed a third of an "agreed" that
 # answers the previous speaker (1.0), though the first is right 92% of the time and the second
 # 75%: the forest kept the less reliable edge whenever the two contradicted each other.
 EDGE_WEIGHTS: dict[tuple[str, int, str], float] = {
-    ("contrast", -1, "reply"): 0.626,  # 1366 right, 118 wrong
+    ("contrast", -1, "reply"): 0.626,  # 1367 right, 118 wrong
     ("rebuttal", -1, "reply"): 0.542,  # 702 right, 84 wrong
-    ("agree", 1, "named"): 0.937,  # 502 right, 12 wrong
-    ("disagree", -1, "root"): 0.922,  # 437 right, 11 wrong
+    ("agree", 1, "named"): 0.938,  # 504 right, 12 wrong
+    ("disagree", -1, "root"): 0.924,  # 439 right, 11 wrong
     ("agree", 1, "root"): 0.672,  # 315 right, 22 wrong
     ("agree", 1, "reply"): 0.541,  # 172 right, 20 wrong
-    ("query", -1, "root"): 1.086,  # 137 right, 1 wrong
+    ("query", -1, "root"): 1.088,  # 138 right, 1 wrong
     ("counter", -1, "previous"): 0.785,  # 127 right, 5 wrong
-    ("disagree", -1, "previous"): 0.671,  # 122 right, 8 wrong
+    ("disagree", -1, "previous"): 0.668,  # 121 right, 8 wrong
     ("agree", 1, "previous"): 0.284,  # 93 right, 30 wrong
     ("claim", 1, "root"): 0.350,  # 97 right, 24 wrong
     ("disagree", -1, "reply"): 0.655,  # 89 right, 6 wrong
     ("claim", -1, "root"): 0.530,  # 70 right, 8 wrong
     ("query", -1, "reply"): 0.939,  # 38 right, 0 wrong
     ("concession", -1, "reply"): 0.637,  # 23 right, 1 wrong
-    ("concession", -1, "previous"): 0.113,  # 13 right, 8 wrong
+    ("concession", -1, "previous"): 0.094,  # 12 right, 8 wrong
     ("denial", -1, "previous"): 0.549,  # 16 right, 1 wrong
     ("proposer", 1, "root"): 0.726,  # 16 right, 0 wrong
-    ("concession", -1, "named"): 0.376,  # 12 right, 2 wrong
+    ("concession", -1, "named"): 0.395,  # 13 right, 2 wrong
     ("denial", -1, "root"): 0.437,  # 10 right, 1 wrong
     ("disagree", -1, "named"): 0.437,  # 10 right, 1 wrong
     ("denial", -1, "reply"): 0.615,  # 10 right, 0 wrong
@@ -341,6 +341,18 @@ def _marker_edges(docs: list[Doc], add) -> set[int]:
         heading = _HEADING.match(text) if len(text) < 40 and not doc.speaker else None
         if heading is not None:
             section = 1 if heading.group("pro") else -1
+            continue
+        first, _, rest = text.partition("\n")
+        if (
+            rest.strip()
+            and len(first) < 40
+            and not doc.speaker
+            and (heading := _HEADING.match(first)) is not None
+        ):
+            # A paragraph that is a heading and its list ("Arguments for:\n- Dogs are ..."):
+            # the list is the heading's side, and so is what follows until the next heading.
+            section = 1 if heading.group("pro") else -1
+            found[doc.index] = section
             continue
         mark = _marked(text)
         if mark is not None:

@@ -530,3 +530,23 @@ def test_backing_the_report_to_someone_who_denied_it_is_against_them() -> None:
     ):
         placed = sides(chat(*head, answer))
         assert placed["c1"] == placed["c3"] != placed["c2"] is not None, answer
+
+
+def test_a_list_under_for_and_against_headings_is_two_sides() -> None:
+    text = (
+        "Should our town ban fireworks except on Bonfire Night and New Year?",
+        "Arguments for:\n- Dogs and horses are terrified for weeks every autumn.\n"
+        "- The litter of spent rockets lands in gardens and the park.",
+        "Arguments against:\n- It's one of the few traditions that brings the street out.\n"
+        "- A ban just pushes people to buy illegal fireworks online.",
+    )
+    thread = Thread(
+        comments=tuple(Comment(id=f"c{n}", author=None, text=t) for n, t in enumerate(text, 1)),
+        source="paste",
+    )
+    summary = summarize_offline(thread)[0]
+    assert [(s.label, s.comment_ids) for s in summary.sides] == [
+        ("For", ["c2"]),
+        ("Against", ["c3"]),
+    ]
+    assert summary.sides[0].position == "Dogs and horses are terrified for weeks every autumn."
