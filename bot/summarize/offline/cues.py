@@ -987,9 +987,12 @@ _AGREE_SENTENCE = re.compile(
     r"|(?:wholeheartedly |fully |strongly |totally |100% )?support(?:ed)?"
     # "Strong agree.", "Nailed it.", "Good shout.", "Preach.", "No doubt.", "No argument here."
     r"|strong(?:ly)? agree|nailed it|good shout|preach|big yes(?: from me)?"
-    r"|came here to say this|no doubt|no arguments? (?:here|from me))"
+    r"|came here to say this|no doubt|no arguments? (?:here|from me)|facts|big facts|true that"
+    r"|this is the way)"
     r"(?:\s*[,.!:;]|\s+[-\u2013\u2014]\s|\W*$)"
     r"|I'?m (?:leaning|inclined) (?:towards?|to) (?:a )?yes\b"
+    # chat's verdicts: "W take", "good take", "based" (not "based on ...")
+    r"|(?:w|good|great|best|solid) take\b|based\b(?!\s+(?:on|in|off|at|around|upon|out)\b)"
     r"|(?:yes|yep|yup|yeah|exactly|precisely|\^+ ?this)\b)",
     _I,
 )
@@ -1057,7 +1060,10 @@ _DISAGREE_SENTENCE = re.compile(
     # "Yeah no.", "Hard pass.", "Bad take.", "L take" (not "yeah no worries")
     r"|(?:(?:yeah|yea|ya),? no(?!\W+(?:worries|problem|probs?|doubt)\b)"
     r"|nope|nah|meh|hell no|absolutely not|definitely not|not again|god no|please don'?t"
-    r"|I'?d rather not|rather not|bad idea|terrible idea|I'?m not a fan|not a fan)\b"
+    r"|I'?d rather not|rather not|bad idea|terrible idea|I'?m not a fan|not a fan"
+    # chat's verdicts: "L take", "bad take", "hard disagree", "cap." (a lie), "ratio"
+    r"|(?:l|bad|terrible|awful|worst|wrong|hot garbage) take|hard disagree|hard pass"
+    r"|cap(?=\s*[.!,]|\W*$)|ratio(?=\s*[.!,]|\W*$))\b"
     # A meeting's rebuttal, at any sentence: "With respect to Ms Marsh, we can't ...", "With
     # respect, ...", "I'd like to answer Patrick directly.", "If I may push back on that."
     # ("with respect to the budget" is "regarding": only a person, by title or capital, counts).
@@ -1896,7 +1902,8 @@ _NAMED_ROWS: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
         (),
         re.compile(
             # "fair, Lou's point ...", "yeah Gio is right": a lead-in word before the name
-            r"^\W*(?:(?:fair|ok|okay|yeah|yes|yep|true|honestly|tbh|actually)\b[\s,.!]+)?"
+            r"^\W*(?:(?:fair|ok|okay|yeah|yes|yep|true|honestly|tbh|actually|based|facts"
+            r"|(?:w|good|l|bad) take)\b[\s,.!]+)?"
             + _name("lead")
             + r"(?:\s*[,:]|(?:'s|\s+(?:is|was))\s+(?:\w+\s+)?"
             r"(?P<verdict>right|wrong|correct|mistaken|spot on)\b"
@@ -1911,6 +1918,17 @@ _NAMED_ROWS: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
         ),
     ),
 ]
+# "based zed.", "W take zed", "L take kai": chat's verdict, then who it is on.
+_NAMED_ROWS.append(
+    (
+        ("based", "facts", "take"),
+        re.compile(
+            r"^\W*(?:based|facts|(?:w|good|great|l|bad|terrible) take)[\s,.!:]+"
+            r"(?P<lead>[^\W\d_][\w.\-]*)(?=\W*$|[\s,.!?:;])",
+            _I | re.M,
+        ),
+    )
+)
 # "bea thats a crime", "kenji i think": a comment opening with a bare name (one word), then
 # the words said to them.
 _NAMED_ROWS.append(
@@ -1921,6 +1939,7 @@ _NAMED_ROWS.append(
             r"|i'?m|im|you|ur|youre|you'?re|we|no|not|nah|yes|yeah|but|and|so|well|sure|lol"
             # "priya at least they worked", "kai how is that cheaper", "mo honestly ..."
             r"|at least|they|how|why|what|honestly|tbh|idk|ok|okay|actually|maybe|mate|dude"
+            r"|nobody|no one|noone|nothing"
             r"|hmm|imo|wait|seriously)\b)",
             _I | re.M,
         ),

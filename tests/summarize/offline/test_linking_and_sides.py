@@ -550,3 +550,21 @@ def test_a_list_under_for_and_against_headings_is_two_sides() -> None:
         ("Against", ["c3"]),
     ]
     assert summary.sides[0].position == "Dogs and horses are terrified for weeks every autumn."
+
+
+def test_chat_verdicts_l_take_w_take_based_cap() -> None:
+    placed = sides(
+        chat(
+            "zed: controller > mouse for racing games and its not close",
+            "ivy: L take, mouse and keyboard players win every lobby in Gran Turismo",
+            "kai: W take zed, analog triggers are everything",
+            "mo: ivy nobody races on keyboard lmao",
+            "pat: based zed. controllers all day",
+            "rue: cap. wheel or nothing, controllers are for babies",
+        )
+    )
+    assert placed["c1"] == placed["c3"] == placed["c4"] == placed["c5"] is not None
+    assert placed["c2"] == placed["c6"] != placed["c1"] and placed["c2"] is not None
+    # "based on" is no verdict.
+    docs = linked(chat("zed: controllers are better", "ivy: based on what? I race on a wheel"))
+    assert docs[1].cue is None or docs[1].cue.sign < 0
