@@ -323,6 +323,12 @@ class _Linker:
                 doc.cue = Cue(+1, 1.0, "proposer", addressed=False, about_claim=True)
         if (
             self.claim is not None
+            and doc.spans
+            and (
+                not doc.words.isdisjoint(_ACTION_VOTE_WORDS)
+                or "all for" in comment.text
+                or "All for" in comment.text
+            )
             and doc.index != self.opening
             and (
                 doc.cue is None
@@ -1910,17 +1916,18 @@ _ACTION_VOTE = re.compile(
     r"\s+(?:the (?:whole )?idea of\s+)?(?P<verb>(?-i:[a-z]+ing))\b",
     re.IGNORECASE,
 )
+# (prefilter words of `cues.own_words`, found once per comment: "all for" is looked up apart)
+_ACTION_VOTE_WORDS = frozenset(("agree", "against", "opposed", "oppose", "favour", "favor"))
 _NOT_ACTIONS = frozenset("everything nothing anything something thing king".split())
 
 
 def _action_vote(doc: Doc, claim: Claim) -> int:
     """+1 or -1 where a comment's first sentences agree or disagree with the action its claim
-    proposes, named by the claim's own verb; else 0."""
-    if not doc.spans:
-        return 0
+    proposes, named by the claim's own verb; else 0. (Called only for a comment with spans that
+    holds one of `_ACTION_VOTE_WORDS` or "all for": the pattern is tried at every character.)"""
     text = doc.comment.text
-    end = doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]
-    for found in _ACTION_VOTE.finditer(text, doc.spans[0][0], end):
+    begin, end = doc.spans[0][0], doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]
+    for found in _ACTION_VOTE.finditer(text, begin, end):
         verb = found.group("verb").lower()
         if verb in _NOT_ACTIONS:
             continue

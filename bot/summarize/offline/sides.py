@@ -342,12 +342,12 @@ def _marker_edges(docs: list[Doc], add) -> set[int]:
         if heading is not None:
             section = 1 if heading.group("pro") else -1
             continue
-        first, _, rest = text.partition("\n")
+        newline = text.find("\n", 0, 40)
         if (
-            rest.strip()
-            and len(first) < 40
+            newline > 0
             and not doc.speaker
-            and (heading := _HEADING.match(first)) is not None
+            and (heading := _HEADING.match(text, 0, newline)) is not None
+            and text[newline + 1 :].strip()
         ):
             # A paragraph that is a heading and its list ("Arguments for:\n- Dogs are ..."):
             # the list is the heading's side, and so is what follows until the next heading.
