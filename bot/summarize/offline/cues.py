@@ -968,7 +968,7 @@ _AGREE_LOWERED = lowercased(AGREE)  # for a lowercased ASCII text (`literals.low
 # leading @mention or filler ("honestly", "lol") may come first.
 _LEAD = (
     r"\W*(?:@[\w.\-]+[,:]?\s+)*"
-    r"(?:(?:please|oh|ah|ahh|aah|hell|honestly|tbh|imo|lol|haha|well|um|uh)\W+)*"
+    r"(?:(?:please|oh|ah|ahh|aah|hell|honestly|tbh|imo|lol|haha|well|um|uh|obviously|clearly)\W+)*"
 )
 _YOU_RIGHT = (
     r"(?:you'?re|youre|ur|u r|you are) (?:(?:totally|absolutely|completely|100%|quite) )?"

@@ -224,7 +224,8 @@ _CHAT_LEAD = re.compile(
 # the question.
 _INVITATION = re.compile(
     r"\W*(?:fight me|change my mind|prove me wrong|come at me|don'?t @ me|debate me|discuss"
-    r"|let'?s discuss|thoughts|any thoughts|cmv|go)\W*$",
+    r"|let'?s discuss|thoughts|any thoughts|cmv|go|settle (?:this|it|a debate)(?: for (?:us|me))?"
+    r"(?: once and for all)?|(?:please )?help settle (?:this|a debate))\W*$",
     re.IGNORECASE,
 )
 # A debate's own label for its claim: "Discussion Title: ..." (a Kialo export), "Motion: ...".
@@ -518,6 +519,16 @@ _YES_NO = re.compile(
 )
 
 
+def _only_asks(doc: Doc) -> bool:
+    """Whether every sentence of a comment asks ("?") or only invites the argument ("Settle
+    this for us")."""
+    text = doc.comment.text
+    return bool(doc.spans) and all(
+        text[b:e].rstrip(" \"')]").endswith("?") or (e - b < 60 and _INVITATION.match(text, b, e))
+        for b, e in doc.spans
+    )
+
+
 # A list's heading: "Arguments for:", "Pros", "## Cons".
 LIST_HEADING = re.compile(
     r"\s*(?:#+\s*)?(?:pros|cons|arguments? (?:for|against)(?: it)?|for|against|in favou?r)"
@@ -616,13 +627,19 @@ def position(
         if (target == ROOT and side == 1) or (target != ROOT and docs[target].side == 1 - side):
             openers.append(d)
     for d in [*openers, *members]:
-        if d.index in framing:
-            continue
+        if d.index in framing or (anchored and d.index == opening and _only_asks(d)):
+            continue  # ("Is a hot dog a sandwich? Settle this for us" takes no side's view)
         spans = _statements(d, terms)
         if framing:
             spans = [(b, e) for b, e in spans if not _standing(d.comment.text, b, e)]
-        # ("Arguments for:" heads its list: the list's first line is the position)
-        spans = [(b, e) for b, e in spans if not LIST_HEADING.fullmatch(d.comment.text, b, e)]
+        # ("Arguments for:" heads its list: the list's first line is the position; "Settle
+        # this for us" only invites the argument)
+        spans = [
+            (b, e)
+            for b, e in spans
+            if not LIST_HEADING.fullmatch(d.comment.text, b, e)
+            and not (e - b < 60 and _INVITATION.match(d.comment.text, b, e))
+        ]
         if spans:
             b, e = spans[0]
             b, e = clause_cut(

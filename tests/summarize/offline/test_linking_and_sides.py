@@ -568,3 +568,20 @@ def test_chat_verdicts_l_take_w_take_based_cap() -> None:
     # "based on" is no verdict.
     docs = linked(chat("zed: controllers are better", "ivy: based on what? I race on a wheel"))
     assert docs[1].cue is None or docs[1].cue.sign < 0
+
+
+def test_a_question_asked_to_be_settled_is_no_sides_position() -> None:
+    summary = summarize_offline(
+        chat(
+            "Lou: Is a hot dog a sandwich? Settle this for us",
+            "Ria: Obviously yes. Bread, filling, done.",
+            "Sam: Absolutely not, it's a taco. One piece of bread folded.",
+            "Ola: Ria is right, the USDA literally counts it as a sandwich",
+            "Sam: Ola the USDA also counts ketchup as a vegetable",
+        )
+    )[0]
+    assert summary.question == "Is a hot dog a sandwich?"
+    assert [s.position for s in summary.sides] == [
+        "Obviously yes.",
+        "Absolutely not, it's a taco.",
+    ]
