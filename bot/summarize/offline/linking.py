@@ -1530,11 +1530,11 @@ _MOVES_AMENDMENT = re.compile(
 )
 # "It was proposed by Cllr Patel and seconded by Cllr Davies that ...", "Moved by Mr Ng,
 # seconded by Ms Ode, that ...": a passive minute of a motion, naming its proposer.
+_TITLE_OF_NAME = r"(?:(?:" + "|".join(sorted(TITLES)) + r")\.? )?"  # "Cllr ", "Mr. "
+_CAPITAL_NAME = r"(?-i:[A-Z])[\w'\-]+(?: (?-i:[A-Z])[\w'\-]+)?"  # one or two words
 _MOVED_BY = re.compile(
-    r"\b(?:proposed|moved) by (?:(?:" + "|".join(sorted(TITLES)) + r")\.? )?"
-    r"(?P<name>(?-i:[A-Z])[\w'\-]+(?: (?-i:[A-Z])[\w'\-]+)?)"
-    r"(?:,? (?:and )?seconded by (?:(?:" + "|".join(sorted(TITLES)) + r")\.? )?"
-    r"(?-i:[A-Z])[\w'\-]+(?: (?-i:[A-Z])[\w'\-]+)?)?,? that\b",
+    r"\b(?:proposed|moved) by " + _TITLE_OF_NAME + rf"(?P<name>{_CAPITAL_NAME})"
+    r"(?:,? (?:and )?seconded by " + _TITLE_OF_NAME + _CAPITAL_NAME + r")?,? that\b",
     re.IGNORECASE,
 )
 # A motion against what is debated, or beside it: "that the application be refused", "that
@@ -1545,11 +1545,7 @@ _REFUSES = re.compile(
     re.IGNORECASE,
 )
 # "..., seconded by Cllr Lindqvist": a title, then a name of one or two words.
-_SECONDED_BY = re.compile(
-    r"\bseconded by (?:(?:" + "|".join(sorted(TITLES)) + r")\.? )?"
-    r"((?-i:[A-Z])[\w'\-]+(?: (?-i:[A-Z])[\w'\-]+)?)",
-    re.IGNORECASE,
-)
+_SECONDED_BY = re.compile(r"\bseconded by " + _TITLE_OF_NAME + f"({_CAPITAL_NAME})", re.IGNORECASE)
 _BACKS_AMENDMENT = re.compile(
     r"(?<!\bnot )(?<!n't )(?<!\bcannot )\b(?:seconded|supported|backed|seconds|supports|backs"
     r"|support|back|vote for|voted for) the amendment\b",
