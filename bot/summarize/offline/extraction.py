@@ -206,7 +206,9 @@ _AGENDA_SUBJECT = re.compile(
     r"\b(?:(?:the|a|an|our) )?(?:(?:proposal|motion|recommendation)(?:\s+\d+)?"
     r"(?=\s*(?:to|that|from|for|is|before|:|,)\b|\s*[:,])|(?<=the |our )proposed (?!by\b)(?=\w)"
     # "Item 6: Proposed seasonal dog exclusion order" (not "Table 3 proposed turning ...")
-    r"|(?<![\w,;] )(?<!\w)proposed (?!by\b)(?=\w))",
+    r"|(?<![\w,;] )(?<!\w)proposed (?!by\b)(?=\w)"
+    # "a request from Millbrook Boxing Club for a ten-year lease ..." (what is asked, said)
+    r"|request(?=\s+from\s+[^.!?\n]{3,80}?\s(?:to|for|that)\s))",
     re.IGNORECASE,
 )
 # What chat puts before a claim: "heads up, ...", "PSA:", "BREAKING:", "yo ...", "omg ...".

@@ -495,3 +495,22 @@ def test_the_question_put_to_a_table_is_the_claim_not_the_call_to_start() -> Non
             "Geoff: I disagree, the road is nine feet wide and the bin lorry can't get through.",
         )
         assert summarize_offline(thread)[0].question == asked
+
+
+def test_a_request_introduced_by_the_chair_is_the_item() -> None:
+    lines = [
+        "Minutes of the Community Assets Committee, Millbrook Town Council, 14 October, 7pm.",
+        "The Chair introduced item 6, a request from Millbrook Boxing Club for a ten-year lease"
+        " of the former bowls pavilion.",
+        "Cllr Okafor spoke in support, saying the club had trained two hundred young people.",
+        "Cllr Bell said she could not support a ten-year lease at no rent.",
+    ]
+    thread = Thread(
+        comments=tuple(
+            Comment(id=f"c{n}", author=None, text=text) for n, text in enumerate(lines, 1)
+        ),
+        source="paste",
+    )
+    assert summarize_offline(thread)[0].question == (
+        "A request from Millbrook Boxing Club for a ten-year lease of the former bowls pavilion."
+    )
