@@ -432,11 +432,29 @@ _NOT_NAME_WORDS = frozenset(
 )
 
 
+# Words before an option's that do not describe it ("get a", "hire the", "just", "more").
+_NOT_DESCRIBING = frozenset(
+    "have with from into what which should would could just some more less than then that this "
+    "those these them they their there your ours mine about over under after before while "
+    "hire rent book take make keep stay want need like prefer choose pick learn play start "
+    "doing going using getting buying lugging carrying "
+    "good great best better decent actual cheap cheaper proper real basic simple nice".split()
+)
+
+
 def _option_phrase(asked: str, surface: str) -> str:
     """The option as the question names it, where its word is part of a name: "VS Code" for
-    "code", "Dead Cells" for "cells" (at most two name words either side); else the word."""
+    "code", "Dead Cells" for "cells" (at most two name words either side); "guinea pigs" for
+    "pigs" (one lower-case word before it that describes it); else the word."""
     found = re.search(r"(?<![\w\-])" + re.escape(surface) + r"(?![\w\-])", asked)
-    if found is None or surface.islower():
+    if found is None:
+        return surface
+    if surface.islower():
+        # "cloth or disposable nappies": the word before the option's, when it describes it
+        head = asked[: found.start()]
+        last = head.rstrip().rsplit(" ", 1)[-1] if head.endswith(" ") else ""
+        if last.islower() and last.isalpha() and len(last) > 3 and last not in _NOT_DESCRIBING:
+            return f"{last} {surface}"
         return surface
     before = (
         asked[: found.start()].split(" ")[:-1]

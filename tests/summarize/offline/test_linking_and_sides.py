@@ -585,3 +585,16 @@ def test_a_question_asked_to_be_settled_is_no_sides_position() -> None:
         "Obviously yes.",
         "Absolutely not, it's a taco.",
     ]
+
+
+def test_an_options_label_keeps_the_word_that_describes_it() -> None:
+    summary = summarize_offline(
+        chat(
+            "Jo: First pets for the kids: guinea pigs or rabbits?",
+            "Ann: Guinea pigs. They are hardier and happy to be held.",
+            "Bea: Rabbits, they live longer and can be litter trained.",
+            "Cy: +1 Ann, rabbits hate being picked up",
+            "Di: Bea is right, rabbits are far more interesting",
+        )
+    )[0]
+    assert sorted(s.label for s in summary.sides) == ["Guinea pigs", "Rabbits"]
