@@ -20,6 +20,7 @@ from operator import attrgetter
 from bot.summarize.offline.cues import is_junk, reply_contrast, sentence_like, without_cue
 from bot.summarize.offline.linking import CHAIR_ROLES
 from bot.summarize.offline.model import ROOT, Doc
+from bot.summarize.offline.sides import LIST_HEADING
 from bot.summarize.schema import Point, Quote
 from bot.summarize.text import (
     SUM_IN_ARRAYS,
@@ -531,14 +532,6 @@ def _only_asks(doc: Doc) -> bool:
     )
 
 
-# A list's heading: "Arguments for:", "Pros", "## Cons".
-LIST_HEADING = re.compile(
-    r"\s*(?:#+\s*)?(?:pros|cons|arguments? (?:for|against)(?: it)?|for|against|in favou?r)"
-    r"\s*:?\s*",
-    re.IGNORECASE,
-)
-
-
 def labels(
     question_text: str,
     positions: list[str],
@@ -639,7 +632,7 @@ def position(
         spans = [
             (b, e)
             for b, e in spans
-            if not LIST_HEADING.fullmatch(d.comment.text, b, e)
+            if not LIST_HEADING.match(d.comment.text, b, e)
             and not (e - b < 60 and _INVITATION.match(d.comment.text, b, e))
         ]
         if spans:

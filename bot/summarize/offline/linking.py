@@ -715,6 +715,8 @@ class _Linker:
         proposed by Cllr Patel, seconded by Cllr Davies, that the parish request the limit"),
         else None: not a motion to refuse, reject or defer it, nor an amendment."""
         text = doc.comment.text
+        if " by " not in text and " By " not in text and " BY " not in text:
+            return None  # (most comments: the pattern is tried at every character)
         end = doc.spans[min(len(doc.spans), OPENING_SENTENCES) - 1][1]
         moved = _MOVED_BY.search(text, doc.body, end)
         if moved is None:

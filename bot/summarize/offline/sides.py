@@ -303,7 +303,8 @@ _MARK = re.compile(
     r"|\U0001f44e|[(\[](?:against|con)[)\]]))\s*(?=\S)",
     re.IGNORECASE,
 )
-_HEADING = re.compile(
+# A list's heading: "Arguments for:", "PRO", "## Cons" (also `extraction.position`: no position).
+LIST_HEADING = re.compile(
     r"\s*(?:#+\s*)?(?:(?P<pro>pros|pro|arguments? for(?: it)?|(?:for|in favou?r|pro)\s*:)"
     r"|(?P<con>cons|con|arguments? against(?: it)?|(?:against|con)\s*:))\s*:?\s*$",
     re.IGNORECASE,
@@ -338,7 +339,7 @@ def _marker_edges(docs: list[Doc], add) -> set[int]:
             continue
         text = doc.comment.text
         # Headings sort a list that nobody signs; in a chat "Pros:" is somebody's message.
-        heading = _HEADING.match(text) if len(text) < 40 and not doc.speaker else None
+        heading = LIST_HEADING.match(text) if len(text) < 40 and not doc.speaker else None
         if heading is not None:
             section = 1 if heading.group("pro") else -1
             continue
@@ -346,7 +347,7 @@ def _marker_edges(docs: list[Doc], add) -> set[int]:
         if (
             newline > 0
             and not doc.speaker
-            and (heading := _HEADING.match(text, 0, newline)) is not None
+            and (heading := LIST_HEADING.match(text, 0, newline)) is not None
             and text[newline + 1 :].strip()
         ):
             # A paragraph that is a heading and its list ("Arguments for:\n- Dogs are ..."):

@@ -466,12 +466,7 @@ def test_a_numbered_minute_read_as_its_own_sentence_still_heads_the_item() -> No
         "3.1 DF opposed the rise. The audience is mostly pensioners and families.",
         "3.2 PL agreed with DF and said front of house already hears complaints.",
     ]
-    thread = Thread(
-        comments=tuple(
-            Comment(id=f"c{n}", author=None, text=text) for n, text in enumerate(lines, 1)
-        ),
-        source="paste",
-    )
+    thread = minutes(*lines)
     assert summarize_offline(thread)[0].question == (
         "Ticket prices. RK proposed raising adult tickets from £10 to £14 from the spring show."
     )
@@ -505,12 +500,7 @@ def test_a_request_introduced_by_the_chair_is_the_item() -> None:
         "Cllr Okafor spoke in support, saying the club had trained two hundred young people.",
         "Cllr Bell said she could not support a ten-year lease at no rent.",
     ]
-    thread = Thread(
-        comments=tuple(
-            Comment(id=f"c{n}", author=None, text=text) for n, text in enumerate(lines, 1)
-        ),
-        source="paste",
-    )
+    thread = minutes(*lines)
     assert summarize_offline(thread)[0].question == (
         "A request from Millbrook Boxing Club for a ten-year lease of the former bowls pavilion."
     )

@@ -463,21 +463,12 @@ def test_an_options_label_is_its_name_as_the_question_writes_it() -> None:
 
 def test_sharing_someones_doubts_stands_with_them() -> None:
     docs = linked(
-        Thread(
-            comments=tuple(
-                Comment(id=f"c{n}", author=None, text=text)
-                for n, text in enumerate(
-                    [
-                        "Proposal to install a 20mph limit through the village centre.",
-                        "Cllr Patel said the school run made Main Street dangerous.",
-                        "Cllr Hughes said signs alone would change nothing without enforcement.",
-                        "Cllr Brennan said he shared Cllr Hughes's doubts and asked that speed"
-                        " humps be costed instead.",
-                    ],
-                    1,
-                )
-            ),
-            source="paste",
+        _minutes(
+            "Proposal to install a 20mph limit through the village centre.",
+            "Cllr Patel said the school run made Main Street dangerous.",
+            "Cllr Hughes said signs alone would change nothing without enforcement.",
+            "Cllr Brennan said he shared Cllr Hughes's doubts and asked that speed"
+            " humps be costed instead.",
         )
     )
     assert (docs[3].target, docs[3].cue.sign if docs[3].cue else 0) == (2, 1)
@@ -540,11 +531,7 @@ def test_a_list_under_for_and_against_headings_is_two_sides() -> None:
         "Arguments against:\n- It's one of the few traditions that brings the street out.\n"
         "- A ban just pushes people to buy illegal fireworks online.",
     )
-    thread = Thread(
-        comments=tuple(Comment(id=f"c{n}", author=None, text=t) for n, t in enumerate(text, 1)),
-        source="paste",
-    )
-    summary = summarize_offline(thread)[0]
+    summary = summarize_offline(_minutes(*text))[0]
     assert [(s.label, s.comment_ids) for s in summary.sides] == [
         ("For", ["c2"]),
         ("Against", ["c3"]),
