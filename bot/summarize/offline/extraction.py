@@ -194,7 +194,17 @@ def point_text(quote: str, names: Sequence[str] = ()) -> str:
 
 
 def quotable(doc: Doc) -> bool:
-    return not doc.junk and not doc.off_topic and doc.weighted > 0
+    """Whether a comment may be quoted: not junk, and on the topic by its words (terms the
+    thread shares), or an answer to the question however it words it (`answers`)."""
+    return not doc.junk and (not doc.off_topic or answers(doc))
+
+
+def answers(doc: Doc) -> bool:
+    """Whether a comment answers the question itself in so many words, however few of them it
+    shares with the thread ("Yes, the kids spend the whole evening on TikTok otherwise.",
+    "Hoax. this exact post went round last year"): reading marks such a comment off-topic
+    by its words alone. Not a reply to a person (banter may be about anything), not thanks."""
+    return doc.cue is not None and doc.target == ROOT and not doc.praise
 
 
 # --- question and labels ---------------------------------------------------------------------
@@ -574,6 +584,26 @@ def labels(
 # --- positions and points --------------------------------------------------------------------
 
 
+# Who speaks, and nothing else: "Hi all, owner here.", "Club secretary here:", "Sam from Whizz
+# here.", "Maintainer here."
+# "I work there.", "I volunteer there Thursdays." (not "Say hello here:", which asks)
+_INTRODUCTION = re.compile(
+    r"\W*(?:(?:hi|hello|hey|morning|evening)\b[^.!?:]{0,12}?[,!.]\s*)?"
+    r"(?:(?!(?:say|post|put|leave|drop|share|introduce|sign|start|write|add|reply|comment|same|not"
+    r"|no|nothing|it|this|that)\b)"
+    r"(?:\w[\w'&-]*\s+){0,4}\w[\w'&-]*\s+here"
+    r"|i\s+(?:work|volunteer|help(?:\s+out)?)\s+(?:there|here)(?:\s+\w+){0,2})"
+    r"(?:\s*[.!:-]+\s*|\s*$)",
+    re.IGNORECASE,
+)
+
+
+def _introduces(text: str, b: int, e: int) -> bool:
+    """Whether the sentence `text[b:e]` only says who speaks."""
+    intro = _INTRODUCTION.match(text, b, e)
+    return intro is not None and not text[intro.end() : e].strip()
+
+
 def _statements(doc: Doc, terms: Terms) -> list[tuple[int, int]]:
     """The quotable sentences of a comment, statements before questions."""
     text = doc.comment.text
@@ -586,6 +616,8 @@ def _statements(doc: Doc, terms: Terms) -> list[tuple[int, int]]:
             continue  # only a cue ("I disagree.") or thanks ("Thanks!")
         if _vote_only(piece):
             continue  # only a reported vote ("Cllr Amadi moved the proposal.")
+        if (b, e) != doc.spans[-1] and _introduces(text, b, e):
+            continue  # "Hi all, owner here." before what the owner says: that is the statement
         out.append((b, e))
     return sorted(out, key=lambda s: (_QUESTION_END.search(text[s[0] : s[1]]) is not None, s))
 
@@ -621,6 +653,10 @@ def position(
             continue
         if (target == ROOT and side == 1) or (target != ROOT and docs[target].side == 1 - side):
             openers.append(d)
+    # A side is shown by its own case: the first of its strongest statements (`_weakness`),
+    # the opening claim or the first to disagree before the rest; "Source?" only where the side
+    # makes no statement, and "sorry for the panic" only where nobody else speaks for it.
+    best: tuple[int, Doc, tuple[int, int]] | None = None
     for d in [*openers, *members]:
         if d.index in framing or (anchored and d.index == opening and _only_asks(d)):
             continue  # ("Is a hot dog a sandwich? Settle this for us" takes no side's view)
@@ -635,13 +671,62 @@ def position(
             if not LIST_HEADING.match(d.comment.text, b, e)
             and not (e - b < 60 and _INVITATION.match(d.comment.text, b, e))
         ]
-        if spans:
-            b, e = spans[0]
-            b, e = clause_cut(
-                d.comment.text, after_marker(d.comment.text, b, e), e, MAX_QUOTE_CHARS
-            )
-            return point_text(d.comment.text[b:e], names), (d.index, spans[0])
+        if not spans:
+            continue
+        if d.index == opening:
+            # (an opening that asks is the question's: `summarize_offline` puts a point there)
+            return _position_text(d, spans[0], names), (d.index, spans[0])
+        rank = _weakness(d, spans[0], docs, opening)
+        if best is None or rank < best[0]:
+            best = (rank, d, spans[0])
+            if rank == 0:
+                break
+    if best is not None:
+        _, d, span = best
+        return _position_text(d, span, names), (d.index, span)
     return "No statement of this side could be quoted.", None
+
+
+def _takes_back(doc: Doc, docs: list[Doc], opening: int | None) -> bool:
+    """Whether the one who opened the thread speaks on the other side: takes their report back
+    ("Ah ok, I must have misheard a loan as a sale"), which states no case of that side."""
+    return (
+        opening is not None
+        and doc.speaker is not None
+        and doc.speaker == docs[opening].speaker
+        and doc.side != docs[opening].side
+    )
+
+
+def _weakness(doc: Doc, span: tuple[int, int], docs: list[Doc], opening: int | None) -> int:
+    """How weakly a comment's sentence states its side's case (0: a statement on the topic):
+    1 an answer in words the thread does not share (off-topic to reading: "Hoax. this exact
+    post went round last year"), 2 a call for a source that also states ("Who told you that? I
+    spoke to the county secretary on Tuesday"), 3 a sentence that only asks ("Is this real? a
+    sinkhole on market street? photo?"; not "In november? theyre in west africa by now.
+    photo?", one sentence to the splitter), 4 the one who opened the thread taking it back ("Ah
+    ok, I must have misheard a loan as a sale")."""
+    if _takes_back(doc, docs, opening):
+        return 4
+    sentence = doc.comment.text[span[0] : span[1]]
+    if _QUESTION_END.search(sentence) is not None and _STATED.search(sentence) is None:
+        return 3
+    if doc.cue is not None and doc.cue.kind == "query":
+        return 2
+    return 1 if doc.off_topic else 0
+
+
+_STATED = re.compile(r"[.!]\s")  # a statement ends inside it: "... by now. photo?"
+
+
+def _position_text(doc: Doc, span: tuple[int, int], names: Sequence[str]) -> str:
+    text = doc.comment.text
+    b = after_marker(text, *span)
+    intro = _INTRODUCTION.match(text, b, span[1])
+    if intro is not None and text[intro.end() : span[1]].strip():
+        b = intro.end()  # "Landlord here. open mic stays" (one sentence to the splitter)
+    b, e = clause_cut(text, b, span[1], MAX_QUOTE_CHARS)
+    return point_text(text[b:e], names)
 
 
 def position_point(doc: Doc, span: tuple[int, int], text: str) -> Point:
@@ -776,6 +861,9 @@ def _sentence_ok(text: str, terms: Terms, strict: bool) -> bool:
     return bool(terms(without_urls))
 
 
+ANSWER_SCORE = 1e-3  # an answer to the question that shares no terms (`answers`), as a point
+
+
 def _candidates(
     d: Doc,
     mine: Vector,
@@ -804,9 +892,11 @@ def _candidates(
         if said and point_text(piece).casefold().rstrip(".…") in said:
             continue  # the question already says it
         vector = tfidf(terms(piece), idf)
-        if not vector:
+        if not vector and not answers(d):
             continue
-        score = dot(vector, mine) - 0.3 * dot(vector, other)
+        # (an answer in words no other comment uses scores nothing: it is picked last, where
+        # the side has room for it)
+        score = dot(vector, mine) - 0.3 * dot(vector, other) if vector else ANSWER_SCORE
         score *= _length_factor(word_count(piece)) * (1.0 + 0.1 * min(d.replies, 5))
         if _QUESTION_END.search(piece):
             score *= 0.8
@@ -1027,7 +1117,7 @@ def notes(
             f"{plural(conflicts, 'agree/disagree cue')} contradicted stronger evidence and "
             f"{'was' if conflicts == 1 else 'were'} ignored."
         )
-    left_out = [d.comment.id for d in live if d.junk or d.off_topic]
+    left_out = [d.comment.id for d in live if not quotable(d)]
     if left_out:
         shown = ", ".join(left_out[:10]) + (" …" if len(left_out) > 10 else "")
         out.append(

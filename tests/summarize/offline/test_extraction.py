@@ -504,3 +504,59 @@ def test_a_request_introduced_by_the_chair_is_the_item() -> None:
     assert summarize_offline(thread)[0].question == (
         "A request from Millbrook Boxing Club for a ten-year lease of the former bowls pavilion."
     )
+
+
+def test_an_answer_to_the_question_is_quoted_whatever_words_it_shares() -> None:
+    # Bob's answer shares no word with the thread ("kids", "evening", "TikTok"), yet it says yes
+    # to the question in so many words: it is his side's statement, not an off-topic aside.
+    thread = chat(
+        "Alice: Should the club ban phones at summer camp?",
+        "Bob: Yes, the kids spend the whole evening on TikTok otherwise.",
+        "Carol: No, a quick call home helps the homesick ones.",
+        "Dan: I agree with Bob, camp is the one week off screens.",
+        "Erin: Carol is right, my son needed that call.",
+    )
+    summary, notes = summarize_offline(thread)
+    bob = next(side for side in summary.sides if "c2" in side.comment_ids)
+    quotes = [q for point in bob.points for q in point.quotes]
+    assert [q.text for q in quotes if q.comment_id == "c2"] == [
+        "Yes, the kids spend the whole evening on TikTok otherwise."
+    ]
+    assert not any("c2" in n for n in notes if n.startswith("Not quoted"))
+    # A reply that banters at a person, sharing no word with the thread, is still no statement
+    # of the question.
+    thread = chat(
+        "Ana: Should the flat get a cleaner?",
+        "Ben: Yes, nobody has mopped since March.",
+        "Cy: No, a cleaner costs forty quid a week.",
+        "Dee: I agree with Ben, the flat is filthy.",
+        "Eve: nah Cy you bought a hat yesterday lol",
+    )
+    _, notes = summarize_offline(thread)
+    assert any("c5" in n for n in notes if n.startswith("Not quoted"))
+
+
+def test_a_side_is_stated_by_its_case_not_a_question_an_introduction_or_a_retraction() -> None:
+    thread = chat(
+        "Kit: Anchor is stopping open mic after christmas. sad day",
+        "Lou: Source?",
+        "Kit: my mate behind the bar said it",
+        "Mo: Landlord here. open mic stays, tuesdays in january we're doing a folk session first.",
+        "Kit: oh ok, sorry for the panic everyone",
+        "Ned: good, the anchor open mic is the best night in town",
+    )
+    summary, _ = summarize_offline(thread)
+    denial = next(side for side in summary.sides if "c4" in side.comment_ids)
+    # Not "Source?" (the first to answer, but it asks), not "Landlord here." (who speaks), not
+    # the poster's "sorry for the panic" (takes the report back): the landlord's own words.
+    assert denial.position.startswith("Open mic stays"), denial.position
+    assert {"c2", "c5"} <= set(denial.comment_ids)
+    # Where the side only asks, its question states it, rather than no statement at all.
+    thread = chat(
+        "Kit: Theres a SEAL in the canal by Tannery Lock!! saw it from the bridge",
+        "Lou: Pics or it didnt happen",
+        "Mo: a seal?? in a canal??",
+    )
+    summary, _ = summarize_offline(thread)
+    doubt = next(side for side in summary.sides if "c2" in side.comment_ids)
+    assert doubt.position == "Pics or it didnt happen"
