@@ -65,6 +65,7 @@ HELDOUT_DIRS = (
     "heldout-51",
     "heldout-52",
     "heldout-53",
+    "heldout-54",
     "heldout-long",
 )
 PATHS = sorted(SET_DIR.glob("*.toml")) + [
@@ -385,6 +386,7 @@ _MIXED_KINDS = {
         ("heldout-51", 37, _ALL_FORMATS, _MIXED_KINDS, (33, 2, 2), (8, 50)),
         ("heldout-52", 37, _ALL_FORMATS, _MIXED_KINDS, (33, 2, 2), (8, 50)),
         ("heldout-53", 37, _ALL_FORMATS, _MIXED_KINDS, (33, 2, 2), (8, 50)),
+        ("heldout-54", 37, _ALL_FORMATS, _MIXED_KINDS, (33, 2, 2), (8, 50)),
         # Long threads (issue 9): 60 to 150 comments each, one debate per format and kind.
         (
             "heldout-long",
@@ -466,6 +468,7 @@ def test_each_heldout_set_is_whole(
         "heldout-51": 7,
         "heldout-52": 7,
         "heldout-53": 7,
+        "heldout-54": 7,
         "heldout-long": 1,
     }
     if folder in rumours:
