@@ -53,6 +53,8 @@ BLIND_SETS = (
     "heldout-50",
     "heldout-51",
     "heldout-52",
+    "heldout-53",
+    "heldout-54",
     "heldout-long",
 )
 SCALE = 3.9  # log-odds of a plain "I disagree" with the claim (430 right, 11 wrong) → about 1
