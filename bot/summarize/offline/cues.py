@@ -1930,12 +1930,13 @@ _NAMED_ROWS.append(
     )
 )
 # "bea thats a crime", "kenji i think": a comment opening with a bare name (one word), then
-# the words said to them.
+# the words said to them; also after a word that answers ("nah cy you bought a hat").
 _NAMED_ROWS.append(
     (
         (),
         re.compile(
-            r"^\W*(?P<lead>[^\W\d_][\w.\-]*)\s+(?=(?:thats|that'?s|that|this|its|it'?s|then|the|i"
+            r"^\W*(?:(?:nah|no|nope|yeah|yes|yep|lol|lmao|ok|okay|wait|sorry|mate)[\s,.!]+)?"
+            r"(?P<lead>[^\W\d_][\w.\-]*)\s+(?=(?:thats|that'?s|that|this|its|it'?s|then|the|i"
             r"|i'?m|im|you|ur|youre|you'?re|we|no|not|nah|yes|yeah|but|and|so|well|sure|lol"
             # "priya at least they worked", "kai how is that cheaper", "mo honestly ..."
             r"|at least|they|how|why|what|honestly|tbh|idk|ok|okay|actually|maybe|mate|dude"

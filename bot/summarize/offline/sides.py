@@ -69,8 +69,8 @@ OPENING_WEIGHT = 3.0
 # different camps (disagreement), log((right + 1) / (wrong + 1)), divided by 3.9 so that a plain
 # "I disagree" with the claim weighs about 1 beside the structural weights here. Measured by
 # `python -m bot.bench.edge_bench` on the read sides sets (every set but the blind ones named in
-# `edge_bench.BLIND_SETS`: 4,758 linked cues between labelled comments of 1,233 two-camp
-# debates, 2026-12-07); a kind seen fewer than 10 times keeps its row's own
+# `edge_bench.BLIND_SETS`: 4,759 linked cues between labelled comments of 1,233 two-camp
+# debates, 2026-12-08); a kind seen fewer than 10 times keeps its row's own
 # weight (`tests/bench/test_edge_bench.py` fails when the table and the sets part). Before these
 # were measured, a bare "But ..." in a reply (0.3) weighed a third of an "agreed" that
 # answers the previous speaker (1.0), though the first is right 92% of the time and the second
@@ -78,7 +78,7 @@ OPENING_WEIGHT = 3.0
 EDGE_WEIGHTS: dict[tuple[str, int, str], float] = {
     ("contrast", -1, "reply"): 0.626,  # 1368 right, 118 wrong
     ("rebuttal", -1, "reply"): 0.542,  # 702 right, 84 wrong
-    ("agree", 1, "named"): 0.938,  # 504 right, 12 wrong
+    ("agree", 1, "named"): 0.939,  # 505 right, 12 wrong
     ("disagree", -1, "root"): 0.924,  # 440 right, 11 wrong
     ("agree", 1, "root"): 0.672,  # 315 right, 22 wrong
     ("agree", 1, "reply"): 0.541,  # 172 right, 20 wrong

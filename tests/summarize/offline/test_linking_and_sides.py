@@ -417,6 +417,22 @@ def test_a_chat_turn_led_by_a_bare_name_speaks_to_them() -> None:
         assert (docs[2].target, docs[2].link) == (1, "reply")
 
 
+def test_a_name_after_an_answering_word_is_who_the_turn_answers() -> None:
+    # "nah cy you bought a hat": a no to Cy, not to the one who spoke last (Dee, who is with
+    # Ben): Eve is on Ben's side.
+    thread = chat(
+        "Ana: Should the flat get a cleaner?",
+        "Ben: Yes, nobody has mopped since March.",
+        "Cy: No, a cleaner costs forty quid a week.",
+        "Dee: I agree with Ben, the flat is filthy.",
+        "Eve: nah Cy you bought a hat yesterday, you can afford it",
+    )
+    docs = linked(thread)
+    assert docs[4].target == 2 and docs[4].cue is not None and docs[4].cue.sign < 0
+    sides = assign_sides(thread)
+    assert sides[4] == sides[1] != sides[2]
+
+
 def test_a_doubting_really_queries_the_report_and_a_yes_to_it_backs_the_report() -> None:
     docs = linked(
         chat(
