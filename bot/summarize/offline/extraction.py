@@ -51,13 +51,16 @@ _QUESTION_END = re.compile(r"\?[\"'\u201d\u2019)\]]*$")
 _URL = re.compile(r"https?://\S+")
 # Leading discourse markers and cues dropped from a point's own text (never from a quote).
 _POINT_LEAD = re.compile(
-    r"^(?:(?:but|and|so|again|also|yet|however|well|actually|still|plus|then)\b[,:]?\s+"
+    # ("...ok that's fair": a leading ellipsis goes too)
+    r"^(?:(?:\.{2,}|\u2026)\s*"
+    r"|(?:but|and|so|again|also|yet|however|well|actually|still|plus|then)\b[,:]?\s+"
     r"|(?:\+1|yes|yeah|exactly|indeed|agreed|true|yes and no|(?:good|fair|great) point|well said"
     r"|I (?:fully |totally |completely )?agree(?: with [\w.\-']+)?|no way|nope|nah"
     r"|I'?m (?:fully |completely |totally |100% |all )?on board(?: with (?:you|this|that))?"
     r"|I (?:strongly |respectfully )?disagree(?: with [\w.\-']+)?"
     r"|(?:I think |I'd say )?(?:quite )?the opposite|on the contrary|I'?m not (?:so )?sure"
-    r"|that'?s (?:just |simply )?(?:wrong|not true)|not true|no)\s*[,.!:;\-\u2013\u2014]\s*)+",
+    # ("yes!! but ...": the marks repeated)
+    r"|that'?s (?:just |simply )?(?:wrong|not true)|not true|no)\s*[,.!:;\-\u2013\u2014]+\s*)+",
     _I,
 )
 # A sentence of minutes that only reports a vote ("Cllr Amadi moved the proposal.", "Cllr

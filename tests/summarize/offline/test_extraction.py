@@ -109,6 +109,10 @@ def test_point_text_strips_list_markers_emphasis_and_leading_mentions() -> None:
     assert point_text("@Big Stu and a tetanus jab every year", ["Big Stu"]) == (
         "A tetanus jab every year"
     )
+    # A cue with its marks doubled, a trailing-off opening: the point starts at its words.
+    assert point_text("yes!! but im bringing my own balls") == "Im bringing my own balls"
+    assert point_text("...ok that's actually kind of a pet") == "Ok that's actually kind of a pet"
+    assert point_text("\u2026two and a half. fair.") == "Two and a half. fair."
 
 
 def test_an_open_question_is_shown_without_its_list_marker() -> None:
