@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from operator import attrgetter
 
 from bot.summarize.offline.cues import is_junk, reply_contrast, sentence_like, without_cue
-from bot.summarize.offline.linking import CHAIR_ROLES
+from bot.summarize.offline.linking import CHAIR_ROLES, INVITATION, only_asks
 from bot.summarize.offline.model import ROOT, Doc
 from bot.summarize.offline.sides import LIST_HEADING
 from bot.summarize.schema import Point, Quote
@@ -238,12 +238,6 @@ _CHAT_LEAD = re.compile(
 )
 # A sentence that only invites the argument ("Fight me.", "Discuss.", "Thoughts?"): no part of
 # the question.
-_INVITATION = re.compile(
-    r"\W*(?:fight me|change my mind|prove me wrong|come at me|don'?t @ me|debate me|discuss"
-    r"|let'?s discuss|thoughts|any thoughts|cmv|go|settle (?:this|it|a debate)(?: for (?:us|me))?"
-    r"(?: once and for all)?|(?:please )?help settle (?:this|a debate))\W*$",
-    re.IGNORECASE,
-)
 # A debate's own label for its claim: "Discussion Title: ..." (a Kialo export), "Motion: ...".
 _HEADER_LABEL = re.compile(
     r"^\W*(?:discussion title|claim|motion|thesis|proposition|resolution|statement)\s*:\s*(?=\w)",
@@ -491,7 +485,7 @@ def question(title: str | None, docs: list[Doc], opening: int | None, agenda: bo
             return balanced(shorten(item, MAX_QUESTION_CHARS))
     parts: list[str] = []
     for b, e in doc.spans:
-        if text[b] == ">" or (parts and e - b < 40 and _INVITATION.match(text, b, e)):
+        if text[b] == ">" or (parts and e - b < 40 and INVITATION.match(text, b, e)):
             continue
         # Cut before stripping markup: what is shown is short, and a hostile sentence of
         # thousands of underscores must not cost more than its first few hundred characters.
@@ -533,16 +527,6 @@ _YES_NO = re.compile(
     r"(?:should|shall|is|are|was|were|do|does|did|can|could|will|would|has|have|must|may)\b",
     re.IGNORECASE,
 )
-
-
-def _only_asks(doc: Doc) -> bool:
-    """Whether every sentence of a comment asks ("?") or only invites the argument ("Settle
-    this for us")."""
-    text = doc.comment.text
-    return bool(doc.spans) and all(
-        text[b:e].rstrip(" \"')]").endswith("?") or (e - b < 60 and _INVITATION.match(text, b, e))
-        for b, e in doc.spans
-    )
 
 
 def labels(
@@ -661,7 +645,7 @@ def position(
     # makes no statement, and "sorry for the panic" only where nobody else speaks for it.
     best: tuple[int, Doc, tuple[int, int]] | None = None
     for d in [*openers, *members]:
-        if d.index in framing or (anchored and d.index == opening and _only_asks(d)):
+        if d.index in framing or (anchored and d.index == opening and only_asks(d)):
             continue  # ("Is a hot dog a sandwich? Settle this for us" takes no side's view)
         spans = _statements(d, terms)
         if framing:
@@ -672,7 +656,7 @@ def position(
             (b, e)
             for b, e in spans
             if not LIST_HEADING.match(d.comment.text, b, e)
-            and not (e - b < 60 and _INVITATION.match(d.comment.text, b, e))
+            and not (e - b < 60 and INVITATION.match(d.comment.text, b, e))
         ]
         if not spans:
             continue

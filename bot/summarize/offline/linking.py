@@ -1717,6 +1717,29 @@ def only_questions_in(doc: Doc) -> bool:
     return bool(doc.spans) and all(text[b:e].rstrip(" \"')]").endswith("?") for b, e in doc.spans)
 
 
+def only_asks(doc: Doc) -> bool:
+    """Whether every sentence of a comment asks ("?") or only invites the argument ("Settle
+    this for us", "Thoughts before Friday please"): it takes no side of what it asks."""
+    text = doc.comment.text
+    return bool(doc.spans) and all(
+        text[b:e].rstrip(" \"')]").endswith("?") or (e - b < 60 and INVITATION.match(text, b, e))
+        for b, e in doc.spans
+    )
+
+
+# An invitation to argue, on its own: "Fight me.", "Thoughts?", "Settle this for us", "Views
+# welcome before Friday".
+INVITATION = re.compile(
+    r"\W*(?:fight me|change my mind|prove me wrong|come at me|don'?t @ me|debate me|discuss"
+    r"|let'?s discuss|cmv|go|settle (?:this|it|a debate)(?: for (?:us|me))?"
+    r"(?: once and for all)?|(?:please )?help settle (?:this|a debate)"
+    r"|(?:any |your |all )?(?:thoughts|views|opinions|input|comments)"
+    r"(?: (?:please|welcome|appreciated|wanted|(?:before|by) (?:the )?\w+(?: \w+)?))*"
+    r"|let (?:me|us) know (?:what you think|your (?:thoughts|views)))\W*$",
+    re.IGNORECASE,
+)
+
+
 def reports_incredulously(doc: Doc) -> bool:
     """Whether a comment's first sentence is a report told with marks, not a question
     ("apparently Hugh is leaving the choir??": no question word opens it), or a report asked

@@ -53,6 +53,7 @@ from bot.summarize.offline.linking import (
     TREE_SOURCES,
     agenda_opening,
     is_post,
+    only_asks,
     only_questions_in,
     opening_index,
     reports_incredulously,
@@ -753,6 +754,8 @@ def place(docs: list[Doc], units: list[Unit], thread: Thread) -> Camps:
                     only_questions_in(doc)
                     and not (doc.index == opening and reports_incredulously(doc))
                 )
+                # ("Should the club ban phones at camp? Thoughts before Friday please": asks)
+                or (doc.index == opening and only_asks(doc) and not reports_incredulously(doc))
                 or (not doc.link and _aside(doc, BRIEF_WORDS))
             )
         ):

@@ -417,6 +417,27 @@ def test_a_chat_turn_led_by_a_bare_name_speaks_to_them() -> None:
         assert (docs[2].target, docs[2].link) == (1, "reply")
 
 
+def test_an_opening_that_asks_and_invites_takes_no_side_of_its_question() -> None:
+    answers = (
+        "Bob: Yes, the kids spend the whole evening on TikTok otherwise.",
+        "Carol: No, a quick call home helps the homesick ones.",
+        "Dan: I agree with Bob, camp is the one week off screens.",
+        "Erin: Carol is right, my son needed that call.",
+    )
+    for opening in (
+        "Should the club ban phones at summer camp? Thoughts before Friday please",
+        "Should the club ban phones at summer camp? Views welcome.",
+    ):
+        sides = assign_sides(chat(f"Alice: {opening}", *answers))
+        assert sides[0] is None, opening
+        assert sides[1] == sides[3] != sides[2] == sides[4]
+    # A claim with an invitation states its side.
+    sides = assign_sides(
+        chat("Alice: The club should ban phones at summer camp. Thoughts?", *answers[1:2])
+    )
+    assert sides[0] is not None and sides[0] != sides[1]
+
+
 def test_a_name_after_an_answering_word_is_who_the_turn_answers() -> None:
     # "nah cy you bought a hat": a no to Cy, not to the one who spoke last (Dee, who is with
     # Ben): Eve is on Ben's side.
