@@ -203,11 +203,12 @@ def quotable(doc: Doc) -> bool:
 
 
 def answers(doc: Doc) -> bool:
-    """Whether a comment answers the question itself in so many words, however few of them it
-    shares with the thread ("Yes, the kids spend the whole evening on TikTok otherwise.",
-    "Hoax. this exact post went round last year"): reading marks such a comment off-topic
-    by its words alone. Not a reply to a person (banter may be about anything), not thanks."""
-    return doc.cue is not None and doc.target == ROOT and not doc.praise
+    """Whether a comment takes part in the dispute in so many words, however few of them it
+    shares with the thread: it answers the question or a person with stance evidence ("Yes,
+    the kids spend the whole evening on TikTok otherwise.", "Hoax. this exact post went round
+    last year", "agree with carol, mine never caught a number plate"), which reading may mark
+    off-topic by its words alone. Not thanks or praise."""
+    return doc.cue is not None and doc.target is not None and not doc.praise
 
 
 # --- question and labels ---------------------------------------------------------------------

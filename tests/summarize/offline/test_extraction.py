@@ -510,7 +510,7 @@ def test_a_request_introduced_by_the_chair_is_the_item() -> None:
     )
 
 
-def test_an_answer_to_the_question_is_quoted_whatever_words_it_shares() -> None:
+def test_an_answer_in_the_dispute_is_quoted_whatever_words_it_shares() -> None:
     # Bob's answer shares no word with the thread ("kids", "evening", "TikTok"), yet it says yes
     # to the question in so many words: it is his side's statement, not an off-topic aside.
     thread = chat(
@@ -527,17 +527,20 @@ def test_an_answer_to_the_question_is_quoted_whatever_words_it_shares() -> None:
         "Yes, the kids spend the whole evening on TikTok otherwise."
     ]
     assert not any("c2" in n for n in notes if n.startswith("Not quoted"))
-    # A reply that banters at a person, sharing no word with the thread, is still no statement
-    # of the question.
+    # So is a reply that takes a side against a person ("nah Cy ..."); an aside with no stance
+    # evidence that shares no word with the thread is still not quoted.
     thread = chat(
         "Ana: Should the flat get a cleaner?",
         "Ben: Yes, nobody has mopped since March.",
         "Cy: No, a cleaner costs forty quid a week.",
         "Dee: I agree with Ben, the flat is filthy.",
         "Eve: nah Cy you bought a hat yesterday lol",
+        "Fin: is anyone else's heating making that clunking noise",
     )
-    _, notes = summarize_offline(thread)
-    assert any("c5" in n for n in notes if n.startswith("Not quoted"))
+    summary, notes = summarize_offline(thread)
+    quoted = {q.comment_id for side in summary.sides for p in side.points for q in p.quotes}
+    assert "c5" in quoted
+    assert any("c6" in n and "c5" not in n for n in notes if n.startswith("Not quoted"))
 
 
 def test_a_side_is_stated_by_its_case_not_a_question_an_introduction_or_a_retraction() -> None:
