@@ -17,7 +17,13 @@ from collections import Counter
 from collections.abc import Sequence
 from operator import attrgetter
 
-from bot.summarize.offline.cues import is_junk, reply_contrast, sentence_like, without_cue
+from bot.summarize.offline.cues import (
+    is_junk,
+    question_options,
+    reply_contrast,
+    sentence_like,
+    without_cue,
+)
 from bot.summarize.offline.linking import CHAIR_ROLES, INVITATION, only_asks
 from bot.summarize.offline.model import ROOT, Doc
 from bot.summarize.offline.sides import LIST_HEADING
@@ -553,11 +559,17 @@ def labels(
     if anchored and len(positions) == 2 and not claim.endswith("?"):
         head = balanced(shorten(claim, MAX_LABEL_CHARS))
         return [f"For: {head}", f"Against: {head}"]
-    if anchored and len(positions) == 2 and NOBODY in positions and _YES_NO.match(claim):
-        # Side 0 answers the question yes: "Yes" / "No: The shops on the quay depend on ...".
+    if (
+        anchored
+        and len(positions) == 2
+        and _YES_NO.match(claim)
+        and not question_options(question_text[:600])
+    ):
+        # Side 0 answers the question yes: "Yes: Mine paid for itself after one insurance
+        # claim" / "No: The cheap ones are useless at night"; "Yes" alone where nobody said it.
         return [
             answer
-            if p == NOBODY
+            if p == NOBODY or _QUESTION_END.search(p)  # ("Yes", not "Yes: Should there be ...?")
             else f"{answer}: {balanced(shorten(p.rstrip(' .'), MAX_LABEL_CHARS))}"
             for answer, p in zip(("Yes", "No"), positions, strict=True)
         ]

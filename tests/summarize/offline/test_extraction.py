@@ -567,3 +567,28 @@ def test_a_side_is_stated_by_its_case_not_a_question_an_introduction_or_a_retrac
     summary, _ = summarize_offline(thread)
     doubt = next(side for side in summary.sides if "c2" in side.comment_ids)
     assert doubt.position == "Pics or it didnt happen"
+
+
+def test_sides_of_a_yes_or_no_question_are_labelled_with_their_answer() -> None:
+    thread = chat(
+        "Alice: Is it worth getting a dashcam for a 10 year old car?",
+        "Bob: yes, mine paid for itself after one insurance claim",
+        "Carol: nah, the cheap ones are useless at night",
+        "Dan: bob is right, insurers love footage",
+        "Erin: agree with carol, mine never caught a number plate",
+    )
+    summary, _ = summarize_offline(thread)
+    assert [s.label for s in summary.sides] == [
+        "Yes: Mine paid for itself after one insurance claim",
+        "No: The cheap ones are useless at night",
+    ]
+    # A question of options is labelled by its options, not yes and no.
+    thread = chat(
+        "Alice: Is a Kindle or a Kobo better for library books?",
+        "Bob: Kobo, it has the library app built in",
+        "Carol: Kindle, the screen is nicer and the library sends to it too",
+        "Dan: Kobo for sure, bob is right",
+        "Erin: kindle. agree with carol",
+    )
+    labels = [s.label for s in summarize_offline(thread)[0].sides]
+    assert not any(label.startswith(("Yes", "No")) for label in labels), labels
