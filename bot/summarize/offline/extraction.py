@@ -618,6 +618,8 @@ def _statements(doc: Doc, terms: Terms) -> list[tuple[int, int]]:
             continue  # only a reported vote ("Cllr Amadi moved the proposal.")
         if (b, e) != doc.spans[-1] and _introduces(text, b, e):
             continue  # "Hi all, owner here." before what the owner says: that is the statement
+        if text[b] == "(" and text[b:e].rstrip(" .").endswith(")"):
+            continue  # "(Replies from a parents' forum, copied in the order they were posted.)"
         out.append((b, e))
     return sorted(out, key=lambda s: (_QUESTION_END.search(text[s[0] : s[1]]) is not None, s))
 

@@ -1735,7 +1735,11 @@ INVITATION = re.compile(
     r"(?: once and for all)?|(?:please )?help settle (?:this|a debate)"
     r"|(?:any |your |all )?(?:thoughts|views|opinions|input|comments)"
     r"(?: (?:please|welcome|appreciated|wanted|(?:before|by) (?:the )?\w+(?: \w+)?))*"
-    r"|let (?:me|us) know (?:what you think|your (?:thoughts|views)))\W*$",
+    r"|let (?:me|us) know (?:what you think|your (?:thoughts|views))"
+    # "Looking for opinions before the board meets.", "Keen to hear views."
+    r"|(?:(?:I'?m |we'?re )?(?:looking for|keen to hear|interested to hear|after|seeking|want)"
+    r" (?:some |your |any )?(?:opinions|views|thoughts|input|feedback)"
+    r"(?: (?:before|by|on|from|ahead of) [^.!?]{1,40})?))\W*$",
     re.IGNORECASE,
 )
 

@@ -592,3 +592,22 @@ def test_sides_of_a_yes_or_no_question_are_labelled_with_their_answer() -> None:
     )
     labels = [s.label for s in summarize_offline(thread)[0].sides]
     assert not any(label.startswith(("Yes", "No")) for label in labels), labels
+
+
+def test_a_position_is_not_an_editors_note_or_an_invitation() -> None:
+    thread = chat(
+        "Ana: (Posting for my sister.) We should ban phones at summer camp.",
+        "Ben: I disagree, a quick call home helps the homesick ones.",
+        "Cy: I agree with Ana, camp is the one week off screens.",
+        "Dee: No way, my son needed that call.",
+    )
+    assert summarize_offline(thread)[0].sides[0].position == "We should ban phones at summer camp."
+    thread = chat(
+        "Ana: Should the club ban phones at summer camp? Looking for opinions before Friday.",
+        "Ben: yes, the kids spend the whole evening on TikTok otherwise",
+        "Cy: no, a quick call home helps the homesick ones",
+        "Dee: I agree with Ben, camp is the one week off screens.",
+    )
+    sides = summarize_offline(thread)[0].sides
+    assert "c1" not in sides[0].comment_ids  # (the asker takes no side)
+    assert not any("opinions" in s.position or "opinions" in s.label for s in sides)
