@@ -1924,7 +1924,27 @@ def agenda_opening(doc: Doc) -> bool:
         return False
     if _AGENDA_HEAD.match(text, doc.spans[0][0]):
         return True
-    return doc.speaker is None and _MEETING_HEADER.match(text, doc.spans[0][0]) is not None
+    if doc.speaker is not None:
+        return False
+    if _MEETING_HEADER.match(text, doc.spans[0][0]) is not None:
+        return True
+    # "Ashby Parva Parish Council. Minutes of the meeting held on 4 November.": the body's name,
+    # then the header
+    (b, e), rest = doc.spans[0], doc.spans[1:2]
+    return (
+        bool(rest)
+        and e - b <= 60
+        and _BODY_NAME.match(text, b, e) is not None
+        and _MEETING_HEADER.match(text, rest[0][0], rest[0][1]) is not None
+    )
+
+
+# The name of a body, in title case: "Ashby Parva Parish Council.", "St Aldhelm's C of E
+# Primary School", "Cresswell Green Residents' Association." (not "Making your bed ...").
+_BODY_NAME = re.compile(
+    r"[A-Z][\w'\u2019&-]*(?:\s+(?:[A-Z0-9][\w'\u2019&.-]*|of|the|and|for|on|upon|in|&))*"
+    r"\s*[.:]?\s*$"
+)
 
 
 # A question that doubts what was said ("really?", "are you sure?", "is that true??"): it asks

@@ -351,6 +351,18 @@ def test_the_question_of_minutes_is_the_item_debated_not_the_header() -> None:
         "26/32.2 Cllr Mercer said she could not support it.",
     )
     assert summarize_offline(heading)[0].question == "Metal detecting on Hobb's Common."
+    # The body's name in title case as a sentence of its own, then the header.
+    named = minutes(
+        "Ashby Parva Parish Council. Minutes of the meeting held on 4 November.",
+        "Present: Cllr Reed (Chair), Cllr Okoro, Cllr Hale. Clerk: Mrs Dunn.",
+        "2. Speed limit on Church Lane. The Chair introduced a request from residents for a "
+        "20mph limit on Church Lane.",
+        "Cllr Okoro said the lane had no pavement for half its length.",
+        "Cllr Hale said he could not support it without enforcement.",
+    )
+    summary = summarize_offline(named)[0]
+    assert summary.question.startswith("A request from residents for a 20mph limit"), summary
+    assert all("c1" not in side.comment_ids for side in summary.sides)
     # A count of the responses names the proposal, but is not the item.
     tally = minutes(
         "Summary of consultation responses on model rocket launch days, Ashby Common.",
