@@ -861,6 +861,13 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
         r"(?! (?:wing|now|about now|there|here|away|behind|next)\b)",
     ),
     ("agree", ("+1",), r"\+1\b(?<![\w+]\+1)"),
+    # A project's vote against: "-1 from me.", "-1, the distros still ship it", "-1 to dropping
+    # it" (not "-1 degrees tonight", a score "2-1" or "x-1")
+    (
+        "disagree",
+        ("-1",),
+        r"(?:^|[.!?]\s+)[^\w\s-]*-1(?=\s*(?:[,.!:;)]|$|\s+(?:from|to|for|on|here|-|\u2013|\u2014)\s))",
+    ),
     ("agree", ("same here",), r"\bsame here\b"),
     ("agree", ("same experience",), r"^\W*same experience\b"),
     # An echo: the same happened to them ("Same story with tapes in the 2000s.", "Same.",

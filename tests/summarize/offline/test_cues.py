@@ -26,6 +26,9 @@ def cue_of(text: str):
         "Counterpoint: the edge cases were written down in our old tests.",
         "That's an old photo from the 2019 floods.",
         "Unconfirmed, the police have said nothing yet.",
+        # a project's vote
+        "-1 from me. Two enterprise distros still ship 3.8 until 2027.",
+        "-1, the distros still ship it",
     ],
 )
 def test_disagreement_cues_anywhere_with_no_words_in_common(text: str) -> None:
@@ -155,3 +158,10 @@ def test_junk(text: str) -> None:
 )
 def test_not_junk(text: str) -> None:
     assert not is_junk(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["-1 degrees tonight, stay in", "We won 2-1 on Saturday.", "Set the offset to x-1."]
+)
+def test_a_minus_one_that_is_a_number_is_no_vote(text: str) -> None:
+    assert cue_of(text)[0] is None

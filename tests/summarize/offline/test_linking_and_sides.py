@@ -438,6 +438,17 @@ def test_an_opening_that_asks_and_invites_takes_no_side_of_its_question() -> Non
     assert sides[0] is not None and sides[0] != sides[1]
 
 
+def test_a_projects_minus_one_is_a_vote_against() -> None:
+    thread = chat(
+        "jo: Proposal: drop Python 3.8 support in the 5.0 release. It's past end of life and "
+        "it blocks the new typing features. Objections?",
+        "kate: +1, 3.8 is EOL and our CI matrix is already 40 minutes.",
+        "dave: -1 from me. Two enterprise distros still ship 3.8 until 2027.",
+    )
+    sides = assign_sides(thread)
+    assert sides[0] == sides[1] != sides[2] is not None
+
+
 def test_a_name_after_an_answering_word_is_who_the_turn_answers() -> None:
     # "nah cy you bought a hat": a no to Cy, not to the one who spoke last (Dee, who is with
     # Ben): Eve is on Ben's side.
