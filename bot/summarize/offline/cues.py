@@ -866,8 +866,12 @@ _CUE_TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     (
         "disagree",
         ("-1",),
-        r"(?:^|[.!?]\s+)[^\w\s-]*-1(?=\s*(?:[,.!:;)]|$|\s+(?:from|to|for|on|here|-|\u2013|\u2014)\s))",
+        r"(?:^|[.!?]\s+)[^\w\s-]*(?:(?:strong(?:ly)?|big|firm)\s+)?-1"
+        r"(?=\s*(?:[,.!:;()]|$|\s+(?:from|to|for|on|here|-|\u2013|\u2014)\s))",
     ),
+    # Code review's verdicts: "LGTM", "lgtm, ship it"; "NAK, this breaks the ABI".
+    ("agree", ("lgtm",), r"(?:^|[.!?]\s+)\W*lgtm\b"),
+    ("disagree", ("nak", "nack"), r"(?:^|[.!?]\s+)\W*(?:nak|nack)\b(?=\s*(?:[,.!:;(]|$))"),
     ("agree", ("same here",), r"\bsame here\b"),
     ("agree", ("same experience",), r"^\W*same experience\b"),
     # An echo: the same happened to them ("Same story with tapes in the 2000s.", "Same.",

@@ -29,6 +29,8 @@ def cue_of(text: str):
         # a project's vote
         "-1 from me. Two enterprise distros still ship 3.8 until 2027.",
         "-1, the distros still ship it",
+        "Strong -1 (binding): it breaks the API.",
+        "NAK, this breaks the ABI.",
     ],
 )
 def test_disagreement_cues_anywhere_with_no_words_in_common(text: str) -> None:
@@ -55,6 +57,7 @@ def test_queries_doubt_the_claim(text: str) -> None:
         "Yes, got the text from the school 10 minutes ago.",
         "honestly yes drop it, my friends quit after 3 games",
         "Exactly, renewables are cheaper.",
+        "LGTM, ship it",
     ],
 )
 def test_agreement_cues(text: str) -> None:
@@ -161,7 +164,13 @@ def test_not_junk(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["-1 degrees tonight, stay in", "We won 2-1 on Saturday.", "Set the offset to x-1."]
+    "text",
+    [
+        "-1 degrees tonight, stay in",
+        "We won 2-1 on Saturday.",
+        "Set the offset to x-1.",
+        "Nak is my cousin's name",
+    ],
 )
 def test_a_minus_one_that_is_a_number_is_no_vote(text: str) -> None:
     assert cue_of(text)[0] is None
