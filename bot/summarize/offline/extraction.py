@@ -243,8 +243,6 @@ _CHAT_LEAD = re.compile(
     r"[\s,:!.\-\u2013\u2014]*)+(?=\w)",
     re.IGNORECASE,
 )
-# A sentence that only invites the argument ("Fight me.", "Discuss.", "Thoughts?"): no part of
-# the question.
 # A debate's own label for its claim: "Discussion Title: ..." (a Kialo export), "Motion: ...".
 _HEADER_LABEL = re.compile(
     r"^\W*(?:discussion title|claim|motion|thesis|proposition|resolution|statement)\s*:\s*(?=\w)",
@@ -492,6 +490,7 @@ def question(title: str | None, docs: list[Doc], opening: int | None, agenda: bo
             return balanced(shorten(item, MAX_QUESTION_CHARS))
     parts: list[str] = []
     for b, e in doc.spans:
+        # (a sentence that only invites the argument, "Fight me.", is no part of the question)
         if text[b] == ">" or (parts and e - b < 40 and INVITATION.match(text, b, e)):
             continue
         # Cut before stripping markup: what is shown is short, and a hostile sentence of
